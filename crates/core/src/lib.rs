@@ -1,0 +1,17 @@
+//! Récolte's domain: the event programme and its validation, the Yjs document schema shared by
+//! every device, text edits by difference, and the bundle file format.
+//!
+//! This crate does no I/O: it turns values into Yjs transactions and bytes, and back. Storage
+//! lives in `recolte-store`, the network in `recolte-sync`.
+
+pub mod bundle;
+mod error;
+pub mod ids;
+pub mod lang;
+pub mod model;
+pub mod programme;
+pub mod schema;
+pub mod text;
+
+pub use error::Error;
+pub use lang::{Lang, Localize};
