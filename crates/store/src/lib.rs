@@ -1,1 +1,249 @@
-//! x
+//! Récolte's durable local store.
+//!
+//! The source of truth is, per Yjs document, an append-only log of updates in SQLite. Every
+//! local edit is one SQLite transaction that (1) catches the in-memory document up with what
+//! other processes appended, (2) applies the edit, (3) appends its update to the log and
+//! (4) updates the projections (queryable tables and full-text index). Once `commit` returns,
+//! the edit survives a kill of the process (WAL, `synchronous=NORMAL`).
+//!
+//! Several processes may use one store at once (the app and the CLI): writes take SQLite's
+//! write lock (`BEGIN IMMEDIATE`) and catch up from the log before changing anything, so no
+//! process ever writes from a stale document.
+
+mod db;
+mod error;
+mod files;
+mod maintenance;
+mod ops;
+mod projection;
+mod query;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use recolte_core::ids::EventId;
+use recolte_core::schema::{new_doc, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, ReadTxn, Transact, TransactionMut, Update};
+
+pub use db::MIGRATIONS;
+pub use error::Error;
+pub use files::ImportReport;
+pub use maintenance::{CompactReport, RebuildReport};
+pub use ops::{ProposalInput, ProposalUpdate};
+pub use query::{EventView, ProposalFilter};
+
+use error::ResultExt;
+
+/// The file a store keeps in its data directory.
+pub const DB_FILE: &str = "recolte.sqlite";
+
+/// A document as this process knows it, and the last log entry it has applied.
+#[derive(Debug)]
+struct Cached {
+    doc: Doc,
+    seen: i64,
+}
+
+/// An open store. Cheap to keep open for the life of a process; not shared between threads.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    docs: HashMap<DocName, Cached>,
+}
+
+impl Store {
+    /// Opens (and creates, and migrates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store, Error> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            context: "cannot create the data folder",
+            context_fr: "impossible de créer le dossier de données",
+            path: dir.to_owned(),
+            source,
+        })?;
+        let path = dir.join(DB_FILE);
+        let conn = db::open(&path)?;
+        Ok(Store { conn, path, docs: HashMap::new() })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The event to work on: the one given, else the only one in the store.
+    pub fn resolve_event(&self, given: Option<EventId>) -> Result<EventId, Error> {
+        if let Some(event) = given {
+            let known: Option<String> = self
+                .conn
+                .query_row("SELECT id FROM events WHERE id = ?1", [event.to_string()], |r| r.get(0))
+                .optional()
+                .ctx("recherche de l'événement", "looking up the event")?;
+            return known.map(|_| event).ok_or_else(|| Error::UnknownEvent(event.to_string()));
+        }
+        let mut stmt = self.conn.prepare("SELECT id, name FROM events ORDER BY name, id").ctx("liste des événements", "listing events")?;
+        let events: Vec<(EventId, String)> = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .ctx("liste des événements", "listing events")?
+            .into_iter()
+            .filter_map(|(id, name)| Some((id.parse().ok()?, name)))
+            .collect();
+        match events.as_slice() {
+            [] => Err(Error::NoEvent),
+            [(id, _)] => Ok(*id),
+            _ => Err(Error::AmbiguousEvent(events)),
+        }
+    }
+
+    /// A setting of this device (never synced).
+    pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .ctx("lecture d'un réglage", "reading a setting")
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            .ctx("enregistrement d'un réglage", "saving a setting")?;
+        Ok(())
+    }
+
+    /// The display name this device signs with, or an empty string.
+    pub fn author(&self) -> Result<String, Error> {
+        Ok(self.setting("display_name")?.unwrap_or_default())
+    }
+
+    /// Applies a local change to a document, durably: the change, its log entry and its
+    /// projection commit together or not at all. On failure the cached document is dropped,
+    /// so the next operation reloads it from what was actually saved.
+    fn edit<R>(
+        &mut self,
+        name: &DocName,
+        change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
+        project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
+    ) -> Result<R, Error> {
+        let result = self.edit_inner(name, change, project);
+        if result.is_err() {
+            self.docs.remove(name);
+        }
+        result
+    }
+
+    fn edit_inner<R>(
+        &mut self,
+        name: &DocName,
+        change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
+        project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
+    ) -> Result<R, Error> {
+        let Store { conn, docs, .. } = self;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        register(&tx, name)?;
+        let cached = catch_up(&tx, docs, name)?;
+        let (value, update) = {
+            let mut txn = cached.doc.transact_mut_with(ORIGIN_LOCAL);
+            let value = change(&mut txn)?;
+            let update = txn.has_changes().then(|| txn.encode_update_v1());
+            (value, update)
+        };
+        let Some(update) = update else { return Ok(value) };
+        let seq = append(&tx, name, &update, "local")?;
+        project(&tx, &cached.doc.transact(), &value)?;
+        tx.commit().ctx("enregistrement", "saving")?;
+        cached.seen = seq;
+        Ok(value)
+    }
+
+    /// The document, caught up with the log. Read-only use.
+    fn read_doc(&mut self, name: &DocName) -> Result<&Doc, Error> {
+        let Store { conn, docs, .. } = self;
+        if let Err(e) = catch_up(conn, docs, name) {
+            docs.remove(name);
+            return Err(e);
+        }
+        Ok(&self.docs[name].doc)
+    }
+}
+
+/// Makes sure a document is listed (documents of an event are listed when it is imported,
+/// but a synthesis or the panel may be written first on a device that joined later).
+fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
+    conn.prepare_cached("INSERT OR IGNORE INTO documents (name, event_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| {
+            stmt.execute(params![name.to_string(), name.event().to_string(), name.kind().as_str(), recolte_core::schema::now()])
+        })
+        .ctx("enregistrement du document", "registering the document")?;
+    Ok(())
+}
+
+/// Appends an update to a document's log; returns its sequence number.
+fn append(conn: &Connection, name: &DocName, update: &[u8], origin: &str) -> Result<i64, Error> {
+    conn.prepare_cached("INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin, recolte_core::schema::now()]))
+        .ctx("écriture dans le journal", "appending to the log")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Brings the cached document up to date with every log entry it has not applied yet.
+fn catch_up<'a>(conn: &Connection, docs: &'a mut HashMap<DocName, Cached>, name: &DocName) -> Result<&'a mut Cached, Error> {
+    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: new_doc(), seen: 0 });
+    let rows: Vec<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
+        .and_then(|mut stmt| {
+            stmt.query_map(params![name.to_string(), cached.seen], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .ctx("lecture du journal", "reading the log")?;
+    if rows.is_empty() {
+        return Ok(cached);
+    }
+    let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
+    for (seq, data) in rows {
+        let corrupt = |reason: String| Error::CorruptLog { doc: name.to_string(), seq, reason };
+        let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
+        txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
+        cached.seen = seq;
+    }
+    drop(txn);
+    Ok(cached)
+}
+
+/// A document's full state as one update, and its content as JSON for comparisons.
+impl Store {
+    pub fn document_state(&mut self, name: &DocName) -> Result<Vec<u8>, Error> {
+        let doc = self.read_doc(name)?;
+        let state = doc.transact().encode_state_as_update_v1(&yrs::StateVector::default());
+        Ok(state)
+    }
+
+    /// The content of a document as canonical JSON (keys sorted): two replicas that have
+    /// converged give the same string.
+    pub fn document_json(&mut self, name: &DocName) -> Result<String, Error> {
+        use yrs::types::ToJson;
+        let doc = self.read_doc(name)?;
+        let json = recolte_core::schema::any_to_json(&doc.to_json(&doc.transact()));
+        Ok(json.to_string())
+    }
+
+    /// The names of every document of an event that this store holds.
+    pub fn documents(&self, event: EventId) -> Result<Vec<DocName>, Error> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM documents WHERE event_id = ?1 ORDER BY name")
+            .ctx("liste des documents", "listing documents")?;
+        let names = stmt
+            .query_map([event.to_string()], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .ctx("liste des documents", "listing documents")?;
+        Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
+    }
+}

@@ -1,0 +1,139 @@
+//! Errors of the store. Each keeps its cause and says, in French or English, what the user
+//! can do about it. Whatever the error, the transaction was rolled back: nothing that was
+//! saved before is lost or changed.
+
+use std::path::PathBuf;
+
+use recolte_core::ids::EventId;
+use recolte_core::{Lang, Localize};
+use rusqlite::ErrorCode;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Core(#[from] recolte_core::Error),
+    #[error("cannot open the store {path}: {source}")]
+    Open { path: PathBuf, source: rusqlite::Error },
+    #[error("{context}: {source}")]
+    Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
+    #[error("{context} {path}: {source}")]
+    Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("applying migration {name}: {source}")]
+    Migration { name: &'static str, source: rusqlite::Error },
+    #[error("this store was written by a newer Récolte (schema {found}, this version knows {supported}); update Récolte")]
+    StoreTooNew { found: usize, supported: usize },
+    #[error("the store holds no event yet: import a programme (recolte event import FILE.json) or a bundle")]
+    NoEvent,
+    #[error("the store holds several events, say which one with --event: {}", list_events(.0))]
+    AmbiguousEvent(Vec<(EventId, String)>),
+    #[error("no event with id {0} in this store")]
+    UnknownEvent(String),
+    #[error("no session with id {0} in this event")]
+    UnknownSession(String),
+    #[error("no theme number {0} in this event")]
+    UnknownTheme(u32),
+    #[error("proposal {proposal} belongs to theme {actual}, not to theme {theme}")]
+    NotInTheme { proposal: String, theme: u32, actual: u32 },
+    #[error("a {0} cannot be empty")]
+    Empty(&'static str),
+    #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
+    CorruptLog { doc: String, seq: i64, reason: String },
+}
+
+fn list_events(events: &[(EventId, String)]) -> String {
+    events.iter().map(|(id, name)| format!("{id} ({name})")).collect::<Vec<_>>().join(", ")
+}
+
+impl Error {
+    /// The SQLite error code, if this error came from SQLite.
+    fn sqlite_code(&self) -> Option<ErrorCode> {
+        match self {
+            Error::Open { source, .. } | Error::Sqlite { source, .. } | Error::Migration { source, .. } => {
+                source.sqlite_error_code()
+            }
+            _ => None,
+        }
+    }
+
+    /// Advice for the conditions a user can fix: full disk, read-only or locked store.
+    fn advice(&self, lang: Lang) -> Option<&'static str> {
+        Some(match self.sqlite_code()? {
+            ErrorCode::DiskFull => lang.pick(
+                "le disque est plein : rien n'a été enregistré ; libérez de la place puis recommencez",
+                "the disk is full: nothing was saved; free some space and try again",
+            ),
+            ErrorCode::ReadOnly | ErrorCode::PermissionDenied => lang.pick(
+                "le stockage est en lecture seule : rien n'a été enregistré ; vérifiez les droits du dossier de données",
+                "the store is read-only: nothing was saved; check the permissions of the data folder",
+            ),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => lang.pick(
+                "un autre programme garde le stockage verrouillé ; réessayez dans un instant",
+                "another program keeps the store locked; try again in a moment",
+            ),
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => lang.pick(
+                "ce fichier n'est pas un stockage Récolte lisible (fichier corrompu ou d'un autre programme)",
+                "this file is not a readable Récolte store (corrupted, or another program's file)",
+            ),
+            ErrorCode::CannotOpen => lang.pick(
+                "impossible d'ouvrir le fichier ; vérifiez que le dossier de données existe et est accessible",
+                "cannot open the file; check that the data folder exists and is accessible",
+            ),
+            _ => return None,
+        })
+    }
+}
+
+impl Localize for Error {
+    fn localize(&self, lang: Lang) -> String {
+        let text = match (self, lang) {
+            (Error::Core(e), _) => return e.localize(lang),
+            (_, Lang::En) => self.to_string(),
+            (Error::Open { path, source }, _) => format!("impossible d'ouvrir le stockage {} : {source}", path.display()),
+            (Error::Sqlite { context_fr, source, .. }, _) => format!("{context_fr} : {source}"),
+            (Error::Io { context_fr, path, source, .. }, _) => format!("{context_fr} {} : {source}", path.display()),
+            (Error::Migration { name, source }, _) => format!("échec de la migration {name} : {source}"),
+            (Error::StoreTooNew { found, supported }, _) => format!(
+                "ce stockage a été écrit par une version plus récente de Récolte (schéma {found}, cette version connaît {supported}) : mettez Récolte à jour"
+            ),
+            (Error::NoEvent, _) => {
+                "le stockage ne contient encore aucun événement : importez un programme (recolte event import FICHIER.json) ou un paquet".into()
+            }
+            (Error::AmbiguousEvent(events), _) => {
+                format!("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(events))
+            }
+            (Error::UnknownEvent(id), _) => format!("aucun événement n'a l'identifiant {id} dans ce stockage"),
+            (Error::UnknownSession(id), _) => format!("aucune session n'a l'identifiant {id} dans cet événement"),
+            (Error::UnknownTheme(n), _) => format!("aucun thème n° {n} dans cet événement"),
+            (Error::NotInTheme { proposal, theme, actual }, _) => {
+                format!("la proposition {proposal} appartient au thème {actual}, pas au thème {theme}")
+            }
+            (Error::Empty(what), _) => format!("le champ {} ne peut pas être vide", french(what)),
+            (Error::CorruptLog { doc, seq, reason }, _) => format!(
+                "document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé"
+            ),
+        };
+        match self.advice(lang) {
+            Some(advice) => format!("{advice} ({text})"),
+            None => text,
+        }
+    }
+}
+
+fn french(what: &str) -> &str {
+    match what {
+        "title" => "titre",
+        "name" => "nom",
+        other => other,
+    }
+}
+
+/// Adds what was being done to a SQLite error, in both languages.
+pub(crate) trait ResultExt<T> {
+    fn ctx(self, fr: &'static str, en: &'static str) -> Result<T, Error>;
+}
+
+impl<T> ResultExt<T> for Result<T, rusqlite::Error> {
+    fn ctx(self, fr: &'static str, en: &'static str) -> Result<T, Error> {
+        self.map_err(|source| Error::Sqlite { context: en, context_fr: fr, source })
+    }
+}

@@ -1,0 +1,112 @@
+//! Bundles: every document of an event in one checksummed file (see
+//! `recolte_core::bundle`), merged on import exactly as network sync merges.
+
+use recolte_core::bundle::{Bundle, BundleDocument, BundleHeader};
+use recolte_core::ids::EventId;
+use recolte_core::schema::{self, DocName, ORIGIN_REMOTE};
+use rusqlite::TransactionBehavior;
+use serde::Serialize;
+use yrs::updates::decoder::Decode;
+use yrs::{ReadTxn, StateVector, Transact, Update};
+
+use crate::error::{Error, ResultExt};
+use crate::{append, catch_up, projection, register, Store};
+
+/// What importing a bundle did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportReport {
+    pub event_id: EventId,
+    /// Documents in the bundle.
+    pub documents: usize,
+    /// Documents that brought something this store did not have.
+    pub changed: usize,
+    /// Bytes appended to the store's logs.
+    pub bytes_saved: usize,
+}
+
+impl Store {
+    /// Every document of the event, in the bundle format.
+    pub fn export_bundle(&mut self, event: EventId) -> Result<Vec<u8>, Error> {
+        let names = self.documents(event)?;
+        if names.is_empty() {
+            return Err(Error::UnknownEvent(event.to_string()));
+        }
+        // One read transaction: the bundle is a consistent picture even if another process
+        // writes meanwhile.
+        let Store { conn, docs, .. } = self;
+        let tx = conn.unchecked_transaction().ctx("lecture du stockage", "reading the store")?;
+        let mut documents = Vec::with_capacity(names.len());
+        for name in names {
+            let cached = catch_up(&tx, docs, &name)?;
+            let update = cached.doc.transact().encode_state_as_update_v1(&StateVector::default());
+            documents.push(BundleDocument { name, update });
+        }
+        drop(tx);
+        let header = BundleHeader {
+            event_id: event,
+            created_at: schema::now(),
+            producer: format!("recolte {}", env!("CARGO_PKG_VERSION")),
+            documents: documents.len() as u32,
+        };
+        Ok(Bundle { header, documents }.encode())
+    }
+
+    /// Merges a bundle. The whole file is checked before anything is written, and the merge
+    /// is one transaction: a bad file changes nothing. Importing a bundle twice adds nothing.
+    pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportReport, Error> {
+        let bundle = Bundle::decode(bytes).map_err(recolte_core::Error::from)?;
+        let names: Vec<DocName> = bundle.documents.iter().map(|d| d.name.clone()).collect();
+        let result = self.import_decoded(&bundle);
+        if result.is_err() {
+            for name in &names {
+                self.docs.remove(name);
+            }
+        }
+        result
+    }
+
+    fn import_decoded(&mut self, bundle: &Bundle) -> Result<ImportReport, Error> {
+        let Store { conn, docs, .. } = self;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        let mut report = ImportReport { event_id: bundle.header.event_id, documents: bundle.documents.len(), changed: 0, bytes_saved: 0 };
+        let mut appended = Vec::new();
+        // The event document first, so that sessions are known when theirs are projected.
+        let mut ordered: Vec<&BundleDocument> = bundle.documents.iter().collect();
+        ordered.sort_by_key(|d| !matches!(d.name, DocName::Event(_)));
+        for document in ordered {
+            let name = &document.name;
+            register(&tx, name)?;
+            let cached = catch_up(&tx, docs, name)?;
+            let invalid = |reason: String| recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate { doc: name.to_string(), reason });
+            let update = Update::decode_v1(&document.update).map_err(|e| invalid(e.to_string()))?;
+            let to_log = {
+                let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
+                txn.apply_update(update).map_err(|e| invalid(e.to_string()))?;
+                if txn.has_missing_updates() {
+                    // Parts wait for updates we do not have yet: keep the raw update so that
+                    // they are not lost when the process restarts.
+                    Some(document.update.clone())
+                } else if txn.has_changes() {
+                    Some(txn.encode_update_v1())
+                } else {
+                    None
+                }
+            };
+            let Some(update) = to_log else { continue };
+            let seq = append(&tx, name, &update, "bundle")?;
+            projection::project_document(&tx, name, &cached.doc.transact())?;
+            report.changed += 1;
+            report.bytes_saved += update.len();
+            appended.push((name.clone(), seq));
+        }
+        tx.commit().ctx("enregistrement du paquet", "saving the bundle")?;
+        for (name, seq) in appended {
+            if let Some(cached) = docs.get_mut(&name) {
+                cached.seen = cached.seen.max(seq);
+            }
+        }
+        Ok(report)
+    }
+}

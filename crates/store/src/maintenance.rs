@@ -1,0 +1,177 @@
+//! Keeping a store small and honest: compaction of the logs, rebuild of the projections.
+
+use recolte_core::schema::{new_doc, DocName, ORIGIN_REMOTE};
+use rusqlite::types::Value;
+use rusqlite::{params, TransactionBehavior};
+use serde::Serialize;
+use yrs::updates::decoder::Decode;
+use yrs::{ReadTxn, StateVector, Transact, Update};
+
+use crate::error::{Error, ResultExt};
+use crate::projection::{self, TABLES};
+use crate::Store;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct CompactReport {
+    pub documents: usize,
+    pub compacted: usize,
+    pub updates_before: usize,
+    pub updates_after: usize,
+    pub bytes_before: usize,
+    pub bytes_after: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RebuildReport {
+    pub documents: usize,
+    pub proposals: usize,
+    pub consolidated: usize,
+}
+
+impl Store {
+    fn all_documents(&self) -> Result<Vec<DocName>, Error> {
+        let mut stmt = self.conn.prepare("SELECT name FROM documents ORDER BY name").ctx("liste des documents", "listing documents")?;
+        let names = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .ctx("liste des documents", "listing documents")?;
+        Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
+    }
+
+    /// Replaces each document's log by one snapshot. One transaction per document, under the
+    /// write lock: an edit made meanwhile by another process waits for it, then lands after
+    /// the snapshot, and is kept.
+    pub fn compact(&mut self) -> Result<CompactReport, Error> {
+        let mut report = CompactReport::default();
+        for name in self.all_documents()? {
+            report.documents += 1;
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("verrouillage du stockage", "locking the store")?;
+            let rows = load_log(&tx, &name)?;
+            let before: usize = rows.iter().map(|(_, d)| d.len()).sum();
+            report.updates_before += rows.len();
+            report.bytes_before += before;
+            let Some(&(last_seq, _)) = rows.last() else { continue };
+            if rows.len() == 1 {
+                report.updates_after += 1;
+                report.bytes_after += before;
+                continue;
+            }
+            let doc = new_doc();
+            {
+                let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
+                for (seq, data) in &rows {
+                    let update = Update::decode_v1(data).map_err(|e| corrupt(&name, *seq, e))?;
+                    txn.apply_update(update).map_err(|e| corrupt(&name, *seq, e))?;
+                }
+            }
+            // The snapshot includes updates still waiting for their dependencies.
+            let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
+            let ctx = ("compactage du journal", "compacting the log");
+            tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq]).ctx(ctx.0, ctx.1)?;
+            // The snapshot keeps the highest sequence number it covers: a process that has
+            // applied up to it has nothing to reload; one that has not reloads the snapshot.
+            tx.execute(
+                "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, 'snapshot', ?4)",
+                params![last_seq, name.to_string(), snapshot, recolte_core::schema::now()],
+            )
+            .ctx(ctx.0, ctx.1)?;
+            tx.commit().ctx(ctx.0, ctx.1)?;
+            report.compacted += 1;
+            report.updates_after += 1;
+            report.bytes_after += snapshot.len();
+        }
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").ctx("point de contrôle", "checkpointing")?;
+        Ok(report)
+    }
+
+    /// Rebuilds every projection (tables and full-text index) from the logs alone.
+    pub fn rebuild(&mut self) -> Result<RebuildReport, Error> {
+        let names = self.all_documents()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("verrouillage du stockage", "locking the store")?;
+        let ctx = ("reconstruction des tables", "rebuilding the tables");
+        for table in TABLES {
+            tx.execute(&format!("DELETE FROM {table}"), []).ctx(ctx.0, ctx.1)?;
+        }
+        let mut ordered = names;
+        ordered.sort_by_key(|n| !matches!(n, DocName::Event(_)));
+        for name in &ordered {
+            let doc = new_doc();
+            {
+                let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
+                for (seq, data) in load_log(&tx, name)? {
+                    let update = Update::decode_v1(&data).map_err(|e| corrupt(name, seq, e))?;
+                    txn.apply_update(update).map_err(|e| corrupt(name, seq, e))?;
+                }
+            }
+            projection::project_document(&tx, name, &doc.transact())?;
+        }
+        tx.execute_batch(
+            "INSERT INTO proposals_fts (proposals_fts) VALUES ('rebuild');
+             INSERT INTO consolidated_fts (consolidated_fts) VALUES ('rebuild');",
+        )
+        .ctx(ctx.0, ctx.1)?;
+        let count = |table: &str| -> Result<usize, Error> {
+            tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
+                .map(|n| n as usize)
+                .ctx(ctx.0, ctx.1)
+        };
+        let report = RebuildReport { documents: ordered.len(), proposals: count("proposals")?, consolidated: count("consolidated")? };
+        tx.commit().ctx(ctx.0, ctx.1)?;
+        Ok(report)
+    }
+
+    /// Every projection row as text, in a fixed order and without internal row ids: equal
+    /// strings mean equal projections (used to check rebuild against incremental updates,
+    /// and replicas against each other).
+    pub fn dump_projections(&self) -> Result<String, Error> {
+        let ctx = ("lecture des tables", "reading the tables");
+        let mut out = String::new();
+        for table in TABLES {
+            let columns: Vec<String> = self
+                .conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{table}') WHERE name <> 'rowid' ORDER BY cid"))
+                .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
+                .ctx(ctx.0, ctx.1)?;
+            let list = columns.join(", ");
+            let mut stmt = self.conn.prepare(&format!("SELECT {list} FROM {table} ORDER BY {list}")).ctx(ctx.0, ctx.1)?;
+            let rows = stmt
+                .query_map([], |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>())
+                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+                .ctx(ctx.0, ctx.1)?;
+            out.push_str(&format!("## {table}\n"));
+            for row in rows {
+                out.push_str(&format!("{row:?}\n"));
+            }
+        }
+        Ok(out)
+    }
+
+    /// SQLite's own check of the file, plus the full-text indexes against their tables.
+    pub fn integrity_check(&self) -> Result<Vec<String>, Error> {
+        let ctx = ("vérification du stockage", "checking the store");
+        let mut problems: Vec<String> = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
+            .ctx(ctx.0, ctx.1)?
+            .into_iter()
+            .filter(|line| line != "ok")
+            .collect();
+        for fts in ["proposals_fts", "consolidated_fts"] {
+            if let Err(e) = self.conn.execute(&format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"), []) {
+                problems.push(format!("{fts}: {e}"));
+            }
+        }
+        Ok(problems)
+    }
+}
+
+fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {
+    conn.prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 ORDER BY seq")
+        .and_then(|mut stmt| stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>())
+        .ctx("lecture du journal", "reading the log")
+}
+
+fn corrupt(name: &DocName, seq: i64, error: impl std::fmt::Display) -> Error {
+    Error::CorruptLog { doc: name.to_string(), seq, reason: error.to_string() }
+}

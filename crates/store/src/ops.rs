@@ -1,0 +1,367 @@
+//! The edits people make: importing a programme, capturing and editing proposals, merging
+//! them into consolidated proposals, marking them in the panel.
+
+use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
+use recolte_core::model::{Kind, Source};
+use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, ProposalPatch};
+use recolte_core::programme;
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use yrs::{ReadTxn, StateVector, Transact};
+
+use crate::error::{Error, ResultExt};
+use crate::projection;
+use crate::{append, register, Cached, Store};
+
+/// A proposal as typed by a facilitator. The sub-group is named by id or by name.
+#[derive(Clone, Debug, Default)]
+pub struct ProposalInput {
+    pub title: String,
+    pub body: String,
+    pub kind: Kind,
+    pub subgroup: Option<String>,
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+}
+
+/// Changes to a proposal; `None` leaves a field unchanged.
+#[derive(Clone, Debug, Default)]
+pub struct ProposalUpdate {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub kind: Option<Kind>,
+    /// `Some(None)` takes the proposal out of its sub-group.
+    pub subgroup: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+fn clean_tags(tags: &[String]) -> Vec<String> {
+    let mut tags: Vec<String> = tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    tags.sort();
+    tags.dedup();
+    tags
+}
+
+fn non_empty(value: &str, what: &'static str) -> Result<String, Error> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::Empty(what));
+    }
+    Ok(value.to_owned())
+}
+
+impl Store {
+    /// Creates an event from a programme file's text. Nothing is written unless the whole
+    /// programme is valid.
+    pub fn import_programme(&mut self, text: &str) -> Result<EventId, Error> {
+        let programme = programme::parse(text).map_err(recolte_core::Error::InvalidProgramme)?;
+        let event = EventId::new();
+        let doc = schema::new_doc();
+        let (sessions, update) = {
+            let mut txn = doc.transact_mut_with(schema::ORIGIN_LOCAL);
+            let sessions = schema::write_programme(&mut txn, event, &programme);
+            (sessions, txn.encode_update_v1())
+        };
+        let name = DocName::Event(event);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("verrouillage du stockage", "locking the store")?;
+        register(&tx, &name)?;
+        for session in &sessions {
+            register(&tx, &DocName::Session(event, session.id))?;
+        }
+        for theme in &programme.themes {
+            register(&tx, &DocName::Synthesis(event, theme.number))?;
+        }
+        register(&tx, &DocName::Panel(event))?;
+        let seq = append(&tx, &name, &update, "local")?;
+        projection::project_document(&tx, &name, &doc.transact())?;
+        tx.commit().ctx("enregistrement de l'événement", "saving the event")?;
+        self.docs.insert(name, Cached { doc, seen: seq });
+        Ok(event)
+    }
+
+    /// The event a session belongs to.
+    fn session_event(&self, session: SessionId) -> Result<EventId, Error> {
+        let event: Option<String> = self
+            .conn
+            .query_row("SELECT event_id FROM sessions WHERE id = ?1", [session.to_string()], |r| r.get(0))
+            .optional()
+            .ctx("recherche de la session", "looking up the session")?;
+        event.and_then(|e| e.parse().ok()).ok_or_else(|| Error::UnknownSession(session.to_string()))
+    }
+
+    /// A sub-group of the session, by id or (case-insensitively) by name.
+    pub fn resolve_subgroup(&self, session: SessionId, id_or_name: &str) -> Result<SubgroupId, Error> {
+        let wanted = id_or_name.trim();
+        let found: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM subgroups WHERE session_id = ?1 AND (id = ?2 OR (lower(name) = lower(?2) AND deleted = 0))
+                 ORDER BY id = ?2 DESC, created_at LIMIT 1",
+                params![session.to_string(), wanted],
+                |r| r.get(0),
+            )
+            .optional()
+            .ctx("recherche du sous-groupe", "looking up the sub-group")?;
+        found
+            .and_then(|id| id.parse().ok())
+            .ok_or_else(|| recolte_core::Error::UnknownSubgroup(wanted.to_owned()).into())
+    }
+
+    pub fn add_subgroup(&mut self, session: SessionId, name: &str) -> Result<SubgroupId, Error> {
+        let name = non_empty(name, "name")?;
+        let event = self.session_event(session)?;
+        let now = schema::now();
+        self.edit(
+            &DocName::Session(event, session),
+            |txn| Ok(schema::add_subgroup(txn, &name, &now)),
+            |conn, txn, id| match schema::read_subgroup(txn, *id) {
+                Some(record) => projection::upsert_subgroup(conn, event, session, &record),
+                None => Ok(()),
+            },
+        )
+    }
+
+    pub fn rename_subgroup(&mut self, session: SessionId, subgroup: &str, name: &str) -> Result<(), Error> {
+        let name = non_empty(name, "name")?;
+        let event = self.session_event(session)?;
+        let id = self.resolve_subgroup(session, subgroup)?;
+        self.edit(
+            &DocName::Session(event, session),
+            |txn| schema::rename_subgroup(txn, id, &name),
+            |conn, txn, ()| match schema::read_subgroup(txn, id) {
+                Some(record) => projection::upsert_subgroup(conn, event, session, &record),
+                None => Ok(()),
+            },
+        )
+    }
+
+    /// Captures a proposal; returns once it is durably saved.
+    pub fn add_proposal(&mut self, session: SessionId, input: &ProposalInput) -> Result<ProposalId, Error> {
+        let event = self.session_event(session)?;
+        let subgroup = match &input.subgroup {
+            Some(s) => Some(self.resolve_subgroup(session, s)?),
+            None => None,
+        };
+        let author = match &input.author {
+            Some(author) => author.trim().to_owned(),
+            None => self.author()?,
+        };
+        let new = NewProposal {
+            title: non_empty(&input.title, "title")?,
+            body: input.body.trim().to_owned(),
+            kind: input.kind,
+            subgroup,
+            tags: clean_tags(&input.tags),
+            author,
+            created_at: schema::now(),
+        };
+        self.edit(
+            &DocName::Session(event, session),
+            |txn| Ok(schema::add_proposal(txn, &new)),
+            |conn, txn, id| project_proposal(conn, txn, event, session, *id),
+        )
+    }
+
+    /// Where a proposal lives: its event and session.
+    fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
+        let found: Option<(String, String)> = self
+            .conn
+            .query_row("SELECT event_id, session_id FROM proposals WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .ctx("recherche de la proposition", "looking up the proposal")?;
+        found
+            .and_then(|(e, s)| Some((e.parse().ok()?, s.parse().ok()?)))
+            .ok_or_else(|| recolte_core::Error::UnknownProposal(id.to_string()).into())
+    }
+
+    /// Edits a proposal. Text fields change by difference, so that concurrent edits of other
+    /// parts of the same text are kept.
+    pub fn edit_proposal(&mut self, id: ProposalId, update: &ProposalUpdate) -> Result<(), Error> {
+        let (event, session) = self.proposal_home(id)?;
+        let subgroup = match &update.subgroup {
+            Some(Some(s)) => Some(Some(self.resolve_subgroup(session, s)?)),
+            Some(None) => Some(None),
+            None => None,
+        };
+        let patch = ProposalPatch {
+            title: update.title.as_deref().map(|t| non_empty(t, "title")).transpose()?,
+            body: update.body.as_ref().map(|b| b.trim().to_owned()),
+            kind: update.kind,
+            subgroup,
+            tags: update.tags.as_deref().map(clean_tags),
+        };
+        self.edit(
+            &DocName::Session(event, session),
+            |txn| schema::edit_proposal(txn, id, &patch),
+            |conn, txn, ()| project_proposal(conn, txn, event, session, id),
+        )
+    }
+
+    /// Deletes (`true`) or restores (`false`) a proposal. Nothing is ever erased.
+    pub fn set_proposal_deleted(&mut self, id: ProposalId, deleted: bool) -> Result<(), Error> {
+        let (event, session) = self.proposal_home(id)?;
+        self.edit(
+            &DocName::Session(event, session),
+            |txn| schema::set_proposal_deleted(txn, id, deleted),
+            |conn, txn, ()| project_proposal(conn, txn, event, session, id),
+        )
+    }
+
+    /// Merges proposals of one theme into a new consolidated proposal of its synthesis.
+    pub fn merge(
+        &mut self,
+        event: EventId,
+        theme: u32,
+        title: &str,
+        body: &str,
+        proposals: &[ProposalId],
+        author: Option<&str>,
+    ) -> Result<ConsolidatedId, Error> {
+        self.check_theme(event, theme)?;
+        let mut sources = Vec::new();
+        for id in proposals {
+            let (proposal_event, session) = self.proposal_home(*id)?;
+            let actual = self.session_theme(session)?;
+            if proposal_event != event || actual != theme {
+                return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
+            }
+            if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
+                sources.push(Source { proposal_id: *id, session_id: session });
+            }
+        }
+        let new = NewConsolidated {
+            title: non_empty(title, "title")?,
+            body: body.trim().to_owned(),
+            sources,
+            author: match author {
+                Some(a) => a.trim().to_owned(),
+                None => self.author()?,
+            },
+            created_at: schema::now(),
+        };
+        self.edit(
+            &DocName::Synthesis(event, theme),
+            |txn| Ok(schema::add_consolidated(txn, &new)),
+            |conn, txn, id| project_consolidated(conn, txn, event, theme, *id),
+        )
+    }
+
+    /// Changes the wording, status or priority of a consolidated proposal.
+    pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
+        let (event, theme) = self.consolidated_home(id)?;
+        if let Some(title) = &patch.title {
+            non_empty(title, "title")?;
+        }
+        self.edit(
+            &DocName::Synthesis(event, theme),
+            |txn| schema::edit_consolidated(txn, id, patch),
+            |conn, txn, ()| project_consolidated(conn, txn, event, theme, id),
+        )
+    }
+
+    /// Undoes a merge (`true`) or brings it back (`false`): the sources become free again.
+    pub fn set_consolidated_deleted(&mut self, id: ConsolidatedId, deleted: bool) -> Result<(), Error> {
+        let (event, theme) = self.consolidated_home(id)?;
+        self.edit(
+            &DocName::Synthesis(event, theme),
+            |txn| schema::set_consolidated_deleted(txn, id, deleted),
+            |conn, txn, ()| project_consolidated(conn, txn, event, theme, id),
+        )
+    }
+
+    /// The panel marks a consolidated proposal to carry forward, or unmarks it.
+    pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
+        let (event, _) = self.consolidated_home(id)?;
+        let by = match by {
+            Some(b) => b.trim().to_owned(),
+            None => self.author()?,
+        };
+        let name = DocName::Panel(event);
+        let now = schema::now();
+        self.edit(
+            &name,
+            |txn| {
+                schema::set_mark(txn, id, carry_forward, &by, &now);
+                Ok(())
+            },
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    /// A panel member comments a consolidated proposal.
+    pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
+        let (event, _) = self.consolidated_home(id)?;
+        let text = non_empty(text, "comment")?;
+        let author = match author {
+            Some(a) => a.trim().to_owned(),
+            None => self.author()?,
+        };
+        let name = DocName::Panel(event);
+        let now = schema::now();
+        self.edit(
+            &name,
+            |txn| Ok(schema::add_comment(txn, id, &text, &author, &now)),
+            |conn, txn, _| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    fn consolidated_home(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
+        let found: Option<(String, u32)> = self
+            .conn
+            .query_row("SELECT event_id, theme FROM consolidated WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .ctx("recherche de la proposition consolidée", "looking up the consolidated proposal")?;
+        found
+            .and_then(|(e, t)| Some((e.parse().ok()?, t)))
+            .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()).into())
+    }
+
+    fn session_theme(&self, session: SessionId) -> Result<u32, Error> {
+        self.conn
+            .query_row("SELECT theme FROM sessions WHERE id = ?1", [session.to_string()], |r| r.get(0))
+            .optional()
+            .ctx("recherche de la session", "looking up the session")?
+            .ok_or_else(|| Error::UnknownSession(session.to_string()))
+    }
+
+    pub(crate) fn check_theme(&self, event: EventId, theme: u32) -> Result<(), Error> {
+        let found: Option<u32> = self
+            .conn
+            .query_row("SELECT number FROM themes WHERE event_id = ?1 AND number = ?2", params![event.to_string(), theme], |r| r.get(0))
+            .optional()
+            .ctx("recherche du thème", "looking up the theme")?;
+        found.map(|_| ()).ok_or(Error::UnknownTheme(theme))
+    }
+
+    /// The state vector of a document: what this store has of it. Used to build bundles that
+    /// carry only what another device lacks.
+    pub fn state_vector(&mut self, name: &DocName) -> Result<StateVector, Error> {
+        Ok(self.read_doc(name)?.transact().state_vector())
+    }
+}
+
+fn project_proposal(
+    conn: &rusqlite::Connection,
+    txn: &yrs::Transaction,
+    event: EventId,
+    session: SessionId,
+    id: ProposalId,
+) -> Result<(), Error> {
+    match schema::read_proposal(txn, id) {
+        Some(record) => projection::upsert_proposal(conn, event, session, &record),
+        None => Ok(()),
+    }
+}
+
+fn project_consolidated(
+    conn: &rusqlite::Connection,
+    txn: &yrs::Transaction,
+    event: EventId,
+    theme: u32,
+    id: ConsolidatedId,
+) -> Result<(), Error> {
+    match schema::read_consolidated(txn, id) {
+        Some(record) => projection::upsert_consolidated(conn, event, theme, &record),
+        None => Ok(()),
+    }
+}
+
