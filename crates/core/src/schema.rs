@@ -42,6 +42,17 @@ pub fn new_doc() -> Doc {
     Doc::with_options(Options { offset_kind: OffsetKind::Utf16, ..Options::default() })
 }
 
+/// A new document of a kind, with its root types defined. Root types are shared by name
+/// across peers (defining them is not an edit), but a document that has not defined them
+/// locally cannot list or serialise them.
+pub fn new_doc_of(kind: DocKind) -> Doc {
+    let doc = new_doc();
+    for root in kind.roots() {
+        doc.get_or_insert_map(*root);
+    }
+    doc
+}
+
 /// The name of a document, which is also its sync room.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DocName {
@@ -60,6 +71,16 @@ pub enum DocKind {
 }
 
 impl DocKind {
+    /// The root maps of a document of this kind.
+    pub fn roots(self) -> &'static [&'static str] {
+        match self {
+            DocKind::Event => &["event", "themes", "slots", "sessions"],
+            DocKind::Session => &[SUBGROUPS, PROPOSALS],
+            DocKind::Synthesis => &[CONSOLIDATED],
+            DocKind::Panel => &[MARKS, COMMENTS],
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DocKind::Event => "event",

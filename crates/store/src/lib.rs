@@ -22,15 +22,24 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use recolte_core::ids::EventId;
-use recolte_core::schema::{new_doc, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
+use recolte_core::schema::{new_doc_of, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, Transact, TransactionMut, Update};
 
 pub use db::MIGRATIONS;
+
+/// Creates a store with only the first `version` migrations applied, as an older Récolte
+/// left it: for upgrade tests.
+#[doc(hidden)]
+pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io { context: "cannot create", context_fr: "impossible de créer", path: dir.to_owned(), source })?;
+    let conn = Connection::open(dir.join(DB_FILE)).map_err(|source| Error::Open { path: dir.join(DB_FILE), source })?;
+    db::migrate(&conn, version)
+}
 pub use error::Error;
 pub use files::ImportReport;
-pub use maintenance::{CompactReport, RebuildReport};
+pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use ops::{ProposalInput, ProposalUpdate};
 pub use query::{EventView, ProposalFilter};
 
@@ -195,7 +204,7 @@ fn append(conn: &Connection, name: &DocName, update: &[u8], origin: &str) -> Res
 
 /// Brings the cached document up to date with every log entry it has not applied yet.
 fn catch_up<'a>(conn: &Connection, docs: &'a mut HashMap<DocName, Cached>, name: &DocName) -> Result<&'a mut Cached, Error> {
-    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: new_doc(), seen: 0 });
+    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: new_doc_of(name.kind()), seen: 0 });
     let rows: Vec<(i64, Vec<u8>)> = conn
         .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
         .and_then(|mut stmt| {

@@ -1,6 +1,6 @@
 //! Keeping a store small and honest: compaction of the logs, rebuild of the projections.
 
-use recolte_core::schema::{new_doc, DocName, ORIGIN_REMOTE};
+use recolte_core::schema::{new_doc_of, DocName, ORIGIN_REMOTE};
 use rusqlite::types::Value;
 use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
@@ -56,7 +56,7 @@ impl Store {
                 report.bytes_after += before;
                 continue;
             }
-            let doc = new_doc();
+            let doc = new_doc_of(name.kind());
             {
                 let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
                 for (seq, data) in &rows {
@@ -95,7 +95,7 @@ impl Store {
         let mut ordered = names;
         ordered.sort_by_key(|n| !matches!(n, DocName::Event(_)));
         for name in &ordered {
-            let doc = new_doc();
+            let doc = new_doc_of(name.kind());
             {
                 let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
                 for (seq, data) in load_log(&tx, name)? {
@@ -174,4 +174,24 @@ fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec
 
 fn corrupt(name: &DocName, seq: i64, error: impl std::fmt::Display) -> Error {
     Error::CorruptLog { doc: name.to_string(), seq, reason: error.to_string() }
+}
+
+/// Size of a store's logs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LogStats {
+    pub documents: usize,
+    pub updates: usize,
+    pub bytes: usize,
+}
+
+impl Store {
+    pub fn log_stats(&self) -> Result<LogStats, Error> {
+        self.conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM documents), count(*), COALESCE(sum(length(data)), 0) FROM doc_updates",
+                [],
+                |r| Ok(LogStats { documents: r.get::<_, i64>(0)? as usize, updates: r.get::<_, i64>(1)? as usize, bytes: r.get::<_, i64>(2)? as usize }),
+            )
+            .ctx("lecture des statistiques", "reading statistics")
+    }
 }

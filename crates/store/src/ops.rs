@@ -55,7 +55,7 @@ impl Store {
     pub fn import_programme(&mut self, text: &str) -> Result<EventId, Error> {
         let programme = programme::parse(text).map_err(recolte_core::Error::InvalidProgramme)?;
         let event = EventId::new();
-        let doc = schema::new_doc();
+        let doc = schema::new_doc_of(schema::DocKind::Event);
         let (sessions, update) = {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_LOCAL);
             let sessions = schema::write_programme(&mut txn, event, &programme);
