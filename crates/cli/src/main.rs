@@ -1,1 +1,272 @@
-fn main(){}
+//! `recolte`: the command line of Récolte. Thin: it parses arguments, calls the store, and
+//! prints the result as text (French or English) or JSON. Exit code 0 on success, 1 on an
+//! error (told on stderr), 2 on a usage error.
+
+mod args;
+mod output;
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+use recolte_core::ids::EventId;
+use recolte_core::schema::ConsolidatedPatch;
+use recolte_core::{Lang, Localize};
+use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
+
+use args::{BundleCmd, Cli, Command, DeviceCmd, EventCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd, SubgroupCmd, SynthesisCmd};
+use output::Out;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_else(Lang::from_env);
+    let out = Out { json: cli.json, lang };
+    match run(cli, &out) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let prefix = lang.pick("erreur :", "error:");
+            eprintln!("{prefix} {}", error.localize(lang));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Errors of the command itself (files it reads and writes), beside the store's.
+#[derive(Debug)]
+enum CliError {
+    Store(recolte_store::Error),
+    File { path: PathBuf, reading: bool, source: std::io::Error },
+    BatchLine { line: usize, detail: String },
+}
+
+impl From<recolte_store::Error> for CliError {
+    fn from(e: recolte_store::Error) -> Self {
+        CliError::Store(e)
+    }
+}
+
+impl From<recolte_core::Error> for CliError {
+    fn from(e: recolte_core::Error) -> Self {
+        CliError::Store(e.into())
+    }
+}
+
+impl Localize for CliError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            CliError::Store(e) => e.localize(lang),
+            CliError::File { path, reading, source } => {
+                let verb = match (reading, lang) {
+                    (true, _) => lang.pick("impossible de lire", "cannot read"),
+                    (false, _) => lang.pick("impossible d'écrire", "cannot write"),
+                };
+                format!("{verb} {}{} {source}", path.display(), lang.pick(" :", ":"))
+            }
+            CliError::BatchLine { line, detail } => match lang {
+                Lang::Fr => format!("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)"),
+                Lang::En => format!("input line {line}: {detail} (the lines before it are saved)"),
+            },
+        }
+    }
+}
+
+fn data_dir(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        directories::ProjectDirs::from("fr", "Recolte", "recolte")
+            .map(|dirs| dirs.data_dir().to_owned())
+            .unwrap_or_else(|| PathBuf::from(".recolte"))
+    })
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::File { path: path.to_owned(), reading: true, source })
+}
+
+/// Writes next to the target then renames: a crash never leaves half a file under its name.
+fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    let error = |source| CliError::File { path: path.to_owned(), reading: false, source };
+    let tmp = path.with_extension("partial");
+    let mut file = std::fs::File::create(&tmp).map_err(error)?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(error)?;
+    std::fs::rename(&tmp, path).map_err(error)
+}
+
+fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
+    let mut store = Store::open(&data_dir(cli.data_dir))?;
+    let given_event: Option<EventId> = cli.event.as_deref().map(str::parse).transpose()?;
+    let event = |store: &Store| store.resolve_event(given_event);
+    match cli.command {
+        Command::Event(EventCmd::Import { file }) => {
+            let bytes = read_file(&file)?;
+            let text = String::from_utf8_lossy(&bytes);
+            let id = store.import_programme(&text)?;
+            out.id(&id)
+        }
+        Command::Event(EventCmd::Show) => {
+            let view = store.event(event(&store)?)?;
+            out.event(&view)
+        }
+        Command::Session(SessionCmd::List { theme }) => {
+            let sessions = store.sessions(event(&store)?, theme)?;
+            out.sessions(&sessions)
+        }
+        Command::Subgroup(SubgroupCmd::Add { session, name }) => {
+            let id = store.add_subgroup(session.parse()?, &name)?;
+            out.id(&id)
+        }
+        Command::Subgroup(SubgroupCmd::List { session, all }) => out.subgroups(&store.subgroups(session.parse()?, all)?),
+        Command::Subgroup(SubgroupCmd::Rename { session, subgroup, name }) => {
+            store.rename_subgroup(session.parse()?, &subgroup, &name)?;
+            out.done()
+        }
+        Command::Proposal(ProposalCmd::Add { session, title, body, kind, subgroup, tags, author }) => {
+            let input = ProposalInput {
+                title,
+                body: body.unwrap_or_default(),
+                kind: kind.as_deref().map(str::parse).transpose()?.unwrap_or_default(),
+                subgroup,
+                tags,
+                author,
+            };
+            let id = store.add_proposal(session.parse()?, &input)?;
+            out.id(&id)
+        }
+        Command::Proposal(ProposalCmd::AddBatch { session }) => add_batch(&mut store, &session, out),
+        Command::Proposal(ProposalCmd::Edit { id, title, body, kind, subgroup, no_subgroup, tags, clear_tags }) => {
+            let update = ProposalUpdate {
+                title,
+                body,
+                kind: kind.as_deref().map(str::parse).transpose()?,
+                subgroup: if no_subgroup { Some(None) } else { subgroup.map(Some) },
+                tags: if clear_tags { Some(Vec::new()) } else if tags.is_empty() { None } else { Some(tags) },
+            };
+            store.edit_proposal(id.parse()?, &update)?;
+            out.done()
+        }
+        Command::Proposal(ProposalCmd::Delete { id }) => {
+            store.set_proposal_deleted(id.parse()?, true)?;
+            out.done()
+        }
+        Command::Proposal(ProposalCmd::Restore { id }) => {
+            store.set_proposal_deleted(id.parse()?, false)?;
+            out.done()
+        }
+        Command::Proposal(ProposalCmd::List { session, theme, all }) => {
+            let filter = ProposalFilter { session: session.as_deref().map(str::parse).transpose()?, theme, all };
+            out.proposals(&store.proposals(event(&store)?, &filter)?)
+        }
+        Command::Search { query, limit } => {
+            let query = query.join(" ");
+            out.hits(&store.search(event(&store)?, &query, limit)?)
+        }
+        Command::Synthesis(SynthesisCmd::Merge { theme, title, body, proposals, author }) => {
+            let ids = proposals.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
+            let id = store.merge(event(&store)?, theme, &title, body.as_deref().unwrap_or(""), &ids, author.as_deref())?;
+            out.id(&id)
+        }
+        Command::Synthesis(SynthesisCmd::List { theme, all }) => out.consolidated(&store.consolidated(event(&store)?, theme, all)?),
+        Command::Synthesis(SynthesisCmd::Edit { id, title, body, status, priority, no_priority }) => {
+            let patch = ConsolidatedPatch {
+                title,
+                body,
+                status: status.as_deref().map(str::parse).transpose()?,
+                priority: if no_priority { Some(None) } else { priority.map(Some) },
+            };
+            store.edit_consolidated(id.parse()?, &patch)?;
+            out.done()
+        }
+        Command::Synthesis(SynthesisCmd::Delete { id }) => {
+            store.set_consolidated_deleted(id.parse()?, true)?;
+            out.done()
+        }
+        Command::Synthesis(SynthesisCmd::Restore { id }) => {
+            store.set_consolidated_deleted(id.parse()?, false)?;
+            out.done()
+        }
+        Command::Panel(PanelCmd::Mark { id, clear, by }) => {
+            store.mark(id.parse()?, !clear, by.as_deref())?;
+            out.done()
+        }
+        Command::Panel(PanelCmd::Comment { id, text, author }) => {
+            let comment = store.comment(id.parse()?, &text, author.as_deref())?;
+            out.id(&comment)
+        }
+        Command::Bundle(BundleCmd::Export { out: path }) => {
+            let event = event(&store)?;
+            let bytes = store.export_bundle(event)?;
+            write_file_atomically(&path, &bytes)?;
+            out.bundle_written(&path, bytes.len())
+        }
+        Command::Bundle(BundleCmd::Import { file }) => {
+            let bytes = read_file(&file)?;
+            let report = store.import_bundle(&bytes)?;
+            out.bundle_imported(&report)
+        }
+        Command::Store(StoreCmd::Rebuild) => out.rebuilt(&store.rebuild()?),
+        Command::Store(StoreCmd::Compact) => out.compacted(&store.compact()?),
+        Command::Store(StoreCmd::Check) => {
+            let problems = store.integrity_check()?;
+            out.checked(&problems)?;
+            if problems.is_empty() {
+                Ok(())
+            } else {
+                std::process::exit(1)
+            }
+        }
+        Command::Store(StoreCmd::Info) => out.info(store.path(), &store.log_stats()?),
+        Command::Device(DeviceCmd::Name { name }) => {
+            if let Some(name) = name {
+                store.set_setting("display_name", name.trim())?;
+            }
+            out.text(&store.author()?)
+        }
+    }
+}
+
+/// One proposal per line of standard input (JSON), each saved and its id printed before the
+/// next is read: a script, or a crash test, knows exactly what is saved.
+fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        kind: Option<String>,
+        #[serde(default)]
+        subgroup: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        author: Option<String>,
+    }
+    let session = session.parse()?;
+    let stdin = std::io::stdin();
+    for (index, line) in stdin.lock().lines().enumerate() {
+        let number = index + 1;
+        let line = line.map_err(|e| CliError::BatchLine { line: number, detail: e.to_string() })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(&line).map_err(|e| CliError::BatchLine { line: number, detail: e.to_string() })?;
+        let kind = parsed.kind.as_deref().map(str::parse).transpose().map_err(|e: recolte_core::Error| CliError::BatchLine {
+            line: number,
+            detail: e.localize(out.lang),
+        })?;
+        let input = ProposalInput {
+            title: parsed.title,
+            body: parsed.body,
+            kind: kind.unwrap_or_default(),
+            subgroup: parsed.subgroup,
+            tags: parsed.tags,
+            author: parsed.author,
+        };
+        let id = store
+            .add_proposal(session, &input)
+            .map_err(|e| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
+        out.id(&id)?;
+    }
+    Ok(())
+}

@@ -293,7 +293,7 @@ impl Validator {
     fn places(&mut self, event: &mut Obj<'_>) -> Vec<Place> {
         let path = format!("{}.places", event.path);
         let items = self.array(event, "places", true);
-        if items.is_empty() {
+        if items.is_empty() && event.map.get("places").is_some_and(Value::is_array) {
             self.problem(&path, ProblemKind::Empty);
         }
         let mut places = Vec::new();
@@ -318,7 +318,7 @@ impl Validator {
 
     fn days(&mut self, root: &mut Obj<'_>) -> Vec<Day> {
         let items = self.array(root, "days", true);
-        if items.is_empty() {
+        if items.is_empty() && root.map.get("days").is_some_and(Value::is_array) {
             self.problem("$.days", ProblemKind::Empty);
         }
         let mut days: Vec<Day> = Vec::new();
@@ -373,7 +373,7 @@ impl Validator {
 
     fn slots(&mut self, root: &mut Obj<'_>, days: &[Day]) -> Vec<Slot> {
         let items = self.array(root, "slots", true);
-        if items.is_empty() {
+        if items.is_empty() && root.map.get("slots").is_some_and(Value::is_array) {
             self.problem("$.slots", ProblemKind::Empty);
         }
         let mut slots: Vec<(usize, Slot)> = Vec::new();
@@ -427,7 +427,7 @@ impl Validator {
 
     fn themes(&mut self, root: &mut Obj<'_>) -> Vec<Theme> {
         let items = self.array(root, "themes", true);
-        if items.is_empty() {
+        if items.is_empty() && root.map.get("themes").is_some_and(Value::is_array) {
             self.problem("$.themes", ProblemKind::Empty);
         }
         let mut themes: Vec<Theme> = Vec::new();

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)]
 //! The store as a device uses it: real SQLite files in temporary folders.
 
 use recolte_core::ids::{EventId, ProposalId, SessionId};

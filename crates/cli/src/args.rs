@@ -1,0 +1,261 @@
+//! The command line's grammar.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "recolte", version, about = "Récolte : capturer, consolider et partager les propositions des ateliers")]
+pub struct Cli {
+    /// Data folder of the store (default: $RECOLTE_DATA_DIR, else the system's data folder).
+    #[arg(long, global = true, env = "RECOLTE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Language of messages: fr or en (default: from the locale, else French).
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+    /// Event to work on (may be omitted when the store holds one event).
+    #[arg(long, global = true)]
+    pub event: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Events: import a programme, show it.
+    #[command(subcommand)]
+    Event(EventCmd),
+    /// Sessions of the programme.
+    #[command(subcommand)]
+    Session(SessionCmd),
+    /// Sub-groups of a session.
+    #[command(subcommand)]
+    Subgroup(SubgroupCmd),
+    /// Proposals captured in sessions.
+    #[command(subcommand)]
+    Proposal(ProposalCmd),
+    /// Full-text search (accents and case ignored).
+    Search {
+        #[arg(required = true)]
+        query: Vec<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Consolidated proposals of a theme.
+    #[command(subcommand)]
+    Synthesis(SynthesisCmd),
+    /// Closing-plenary panel: marks and comments.
+    #[command(subcommand)]
+    Panel(PanelCmd),
+    /// Bundle files for sync without a network (USB key, e-mail).
+    #[command(subcommand)]
+    Bundle(BundleCmd),
+    /// Maintenance of the local store.
+    #[command(subcommand)]
+    Store(StoreCmd),
+    /// This device's settings.
+    #[command(subcommand)]
+    Device(DeviceCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCmd {
+    /// Create an event from a programme file (JSON, see docs/programme-format.md).
+    Import { file: PathBuf },
+    /// Show the event: themes, slots, sessions.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionCmd {
+    /// List sessions in programme order.
+    List {
+        #[arg(long)]
+        theme: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubgroupCmd {
+    /// Create a sub-group; prints its id.
+    Add {
+        #[arg(long)]
+        session: String,
+        name: String,
+    },
+    /// List the sub-groups of a session.
+    List {
+        #[arg(long)]
+        session: String,
+        /// Include deleted sub-groups.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Rename a sub-group (given by id or name).
+    Rename {
+        #[arg(long)]
+        session: String,
+        subgroup: String,
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProposalCmd {
+    /// Capture a proposal; prints its id once it is saved.
+    Add {
+        #[arg(long)]
+        session: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: Option<String>,
+        /// proposal, concrete_action, obstacle or question (French words work too).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Sub-group id or name.
+        #[arg(long)]
+        subgroup: Option<String>,
+        #[arg(long = "tag")]
+        tags: Vec<String>,
+        /// Display name of the author (default: this device's name).
+        #[arg(long)]
+        author: Option<String>,
+    },
+    /// Capture proposals read from standard input, one JSON object per line
+    /// ({"title": …, "body": …, "kind": …, "subgroup": …, "tags": […], "author": …});
+    /// prints each id as soon as it is saved.
+    AddBatch {
+        #[arg(long)]
+        session: String,
+    },
+    /// Edit a proposal; text changes merge with concurrent edits from other devices.
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long, conflicts_with = "no_subgroup")]
+        subgroup: Option<String>,
+        /// Take the proposal out of its sub-group.
+        #[arg(long)]
+        no_subgroup: bool,
+        /// Replace the tags by these.
+        #[arg(long = "tag", conflicts_with = "clear_tags")]
+        tags: Vec<String>,
+        /// Remove every tag.
+        #[arg(long)]
+        clear_tags: bool,
+    },
+    /// Delete a proposal (it can be restored).
+    Delete { id: String },
+    /// Restore a deleted proposal.
+    Restore { id: String },
+    /// List proposals.
+    List {
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long)]
+        theme: Option<u32>,
+        /// Include deleted proposals.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SynthesisCmd {
+    /// Merge proposals of a theme into a consolidated proposal; prints its id.
+    Merge {
+        #[arg(long)]
+        theme: u32,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        author: Option<String>,
+        #[arg(required = true)]
+        proposals: Vec<String>,
+    },
+    /// List the consolidated proposals of a theme.
+    List {
+        #[arg(long)]
+        theme: u32,
+        /// Include deleted (unmerged) ones.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Edit the wording, status (draft, retained, set_aside) or priority.
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, conflicts_with = "no_priority")]
+        priority: Option<u32>,
+        #[arg(long)]
+        no_priority: bool,
+    },
+    /// Undo a merge: the consolidated proposal is deleted, its sources are free again.
+    Delete { id: String },
+    /// Bring back a deleted consolidated proposal.
+    Restore { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PanelCmd {
+    /// Mark a consolidated proposal to carry forward (or --clear the mark).
+    Mark {
+        id: String,
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Comment a consolidated proposal; prints the comment's id.
+    Comment {
+        id: String,
+        text: String,
+        #[arg(long)]
+        author: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCmd {
+    /// Write every document of the event to a bundle file.
+    Export {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Merge a bundle file into this store (importing it twice changes nothing).
+    Import { file: PathBuf },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCmd {
+    /// Rebuild every table and the search index from the update logs.
+    Rebuild,
+    /// Merge each document's log into one snapshot.
+    Compact,
+    /// Check the database file and the search index.
+    Check,
+    /// Where the store is and how big its logs are.
+    Info,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeviceCmd {
+    /// Show, or set, the name this device signs proposals with.
+    Name { name: Option<String> },
+}

@@ -1,0 +1,257 @@
+//! Printing results: JSON for scripts, short readable text for people.
+
+use std::fmt::Display;
+use std::io::Write;
+use std::path::Path;
+
+use recolte_core::model::{Consolidated, Proposal, SearchHit, SessionInfo, Subgroup};
+use recolte_core::Lang;
+use recolte_store::{CompactReport, EventView, ImportReport, LogStats, RebuildReport};
+use serde::Serialize;
+
+use crate::CliError;
+
+pub struct Out {
+    pub json: bool,
+    pub lang: Lang,
+}
+
+fn print(text: impl Display) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`recolte … | head`) is not an error of ours.
+    let _ = writeln!(stdout, "{text}");
+    let _ = stdout.flush();
+    Ok(())
+}
+
+impl Out {
+    fn pick<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(fr, en)
+    }
+
+    fn json(&self, value: &impl Serialize) -> Result<(), CliError> {
+        print(serde_json::to_string_pretty(value).unwrap_or_default())
+    }
+
+    /// The id of what was just created: alone on its line, so that scripts can capture it.
+    pub fn id(&self, id: &impl Display) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "id": id.to_string() }));
+        }
+        print(id)
+    }
+
+    pub fn done(&self) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "ok": true }));
+        }
+        print(self.pick("fait", "done"))
+    }
+
+    pub fn text(&self, text: &str) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "value": text }));
+        }
+        print(text)
+    }
+
+    pub fn event(&self, event: &EventView) -> Result<(), CliError> {
+        if self.json {
+            return self.json(event);
+        }
+        let mut text = format!("{}\n{}\n", event.name, event.id);
+        if let Some(organiser) = &event.organiser {
+            text.push_str(&format!("{} {organiser}\n", self.pick("Organisateur :", "Organiser:")));
+        }
+        text.push_str(&format!("\n{}\n", self.pick("Thèmes", "Themes")));
+        for theme in &event.themes {
+            let count = event.sessions.iter().filter(|s| s.theme == theme.number).count();
+            text.push_str(&format!("  {:>2}. {} ({count} sessions)\n", theme.number, theme.title));
+        }
+        text.push_str(&format!("\n{}\n", self.pick("Créneaux", "Slots")));
+        for slot in &event.slots {
+            text.push_str(&format!("  {} {} {} ({} min) {}\n", slot.id, slot.date, slot.start, slot.duration_minutes, slot.label));
+        }
+        text.push_str(&format!("\n{} {}", self.pick("Sessions :", "Sessions:"), event.sessions.len()));
+        print(text)
+    }
+
+    pub fn sessions(&self, sessions: &[SessionInfo]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&sessions);
+        }
+        let mut text = String::new();
+        for s in sessions {
+            let place = match &s.room {
+                Some(room) => format!("{}, {room}", s.place),
+                None => s.place.clone(),
+            };
+            text.push_str(&format!(
+                "{}  {} {} {}  {:>2}. {}  — {place}\n",
+                s.id,
+                self.pick("jour", "day"),
+                s.day,
+                s.start,
+                s.theme,
+                s.theme_title
+            ));
+        }
+        text.push_str(&format!("{} session(s)", sessions.len()));
+        print(text)
+    }
+
+    pub fn subgroups(&self, subgroups: &[Subgroup]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&subgroups);
+        }
+        let lines: Vec<String> = subgroups
+            .iter()
+            .map(|g| format!("{}  {}{}", g.id, g.name, if g.deleted { self.pick(" (supprimé)", " (deleted)") } else { "" }))
+            .collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn proposals(&self, proposals: &[Proposal]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&proposals);
+        }
+        let mut text = String::new();
+        for p in proposals {
+            let mut flags = Vec::new();
+            if p.deleted {
+                flags.push(self.pick("supprimée", "deleted").to_owned());
+            }
+            if !p.merged_into.is_empty() {
+                flags.push(self.pick("fusionnée", "merged").to_owned());
+            }
+            let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
+            text.push_str(&format!("{}  {:>2}. {} — {}{flags}\n", p.id, p.theme, p.kind.label(self.lang), p.title));
+            if let Some(group) = &p.subgroup_name {
+                text.push_str(&format!("      {} {group}\n", self.pick("sous-groupe :", "sub-group:")));
+            }
+            if !p.body.is_empty() {
+                text.push_str(&format!("      {}\n", p.body.replace('\n', "\n      ")));
+            }
+            if !p.tags.is_empty() {
+                text.push_str(&format!("      #{}\n", p.tags.join(" #")));
+            }
+        }
+        text.push_str(&format!("{} proposition(s)", proposals.len()));
+        print(text)
+    }
+
+    pub fn hits(&self, hits: &[SearchHit]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&hits);
+        }
+        let mut text = String::new();
+        for hit in hits {
+            let what = match hit.record.as_str() {
+                "consolidated" => self.pick("consolidée", "consolidated"),
+                _ => self.pick("proposition", "proposal"),
+            };
+            text.push_str(&format!("{}  {:>2}. [{what}] {}\n      {}\n", hit.id, hit.theme, hit.title, hit.snippet));
+        }
+        text.push_str(&format!("{} {}", hits.len(), self.pick("résultat(s)", "result(s)")));
+        print(text)
+    }
+
+    pub fn consolidated(&self, records: &[Consolidated]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&records);
+        }
+        let mut text = String::new();
+        for c in records {
+            let priority = c.priority.map(|p| format!(" P{p}")).unwrap_or_default();
+            text.push_str(&format!("{}  [{}{priority}] {}\n", c.id, c.status.label(self.lang), c.title));
+            if !c.body.is_empty() {
+                text.push_str(&format!("      {}\n", c.body.replace('\n', "\n      ")));
+            }
+            text.push_str(&format!("      {} {}\n", self.pick("sources :", "sources:"), c.sources.len()));
+        }
+        text.push_str(&format!("{} {}", records.len(), self.pick("proposition(s) consolidée(s)", "consolidated proposal(s)")));
+        print(text)
+    }
+
+    pub fn bundle_written(&self, path: &Path, bytes: usize) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "path": path, "bytes": bytes }));
+        }
+        print(format!("{} {} ({bytes} {})", self.pick("paquet écrit :", "bundle written:"), path.display(), self.pick("octets", "bytes")))
+    }
+
+    pub fn bundle_imported(&self, report: &ImportReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        print(match self.lang {
+            Lang::Fr => format!(
+                "paquet importé : {} document(s), {} avec du nouveau ({} octets enregistrés)",
+                report.documents, report.changed, report.bytes_saved
+            ),
+            Lang::En => format!(
+                "bundle imported: {} document(s), {} with something new ({} bytes saved)",
+                report.documents, report.changed, report.bytes_saved
+            ),
+        })
+    }
+
+    pub fn rebuilt(&self, report: &RebuildReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        print(match self.lang {
+            Lang::Fr => format!(
+                "tables reconstruites depuis {} document(s) : {} proposition(s), {} consolidée(s)",
+                report.documents, report.proposals, report.consolidated
+            ),
+            Lang::En => format!(
+                "tables rebuilt from {} document(s): {} proposal(s), {} consolidated",
+                report.documents, report.proposals, report.consolidated
+            ),
+        })
+    }
+
+    pub fn compacted(&self, report: &CompactReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        print(match self.lang {
+            Lang::Fr => format!(
+                "{} document(s) compacté(s) : {} → {} mises à jour, {} → {} octets",
+                report.compacted, report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+            ),
+            Lang::En => format!(
+                "{} document(s) compacted: {} → {} updates, {} → {} bytes",
+                report.compacted, report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+            ),
+        })
+    }
+
+    pub fn checked(&self, problems: &[String]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
+        }
+        if problems.is_empty() {
+            return print(self.pick("stockage intact", "store is sound"));
+        }
+        print(problems.join("\n"))
+    }
+
+    pub fn info(&self, path: &Path, stats: &LogStats) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "path": path, "log": stats }));
+        }
+        print(format!(
+            "{} {}\n{} {} document(s), {} {}, {} {}",
+            self.pick("stockage :", "store:"),
+            path.display(),
+            self.pick("journal :", "log:"),
+            stats.documents,
+            stats.updates,
+            self.pick("mise(s) à jour", "update(s)"),
+            stats.bytes,
+            self.pick("octets", "bytes")
+        ))
+    }
+}
