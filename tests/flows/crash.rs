@@ -13,14 +13,24 @@ use crate::common::{recolte, Replica};
 fn proposals_reported_saved_survive_sigkill() {
     let (replica, _) = Replica::with_sample();
     let session = replica.sessions(6)[0].clone();
-    let seed: u64 = std::env::var("RECOLTE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let seed: u64 = std::env::var("RECOLTE_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random);
     eprintln!("crash test seed {seed}");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut reported: BTreeSet<String> = BTreeSet::new();
 
     for round in 0..8 {
         let mut child = recolte()
-            .args(["--data-dir", replica.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
+            .args([
+                "--data-dir",
+                replica.path().to_str().unwrap(),
+                "proposal",
+                "add-batch",
+                "--session",
+                &session,
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -66,11 +76,22 @@ fn proposals_reported_saved_survive_sigkill() {
             .map(|p| p.id.to_string())
             .collect();
         let missing: Vec<&String> = reported.difference(&present).collect();
-        assert!(missing.is_empty(), "round {round} (seed {seed}): {} saved proposal(s) lost: {missing:?}", missing.len());
+        assert!(
+            missing.is_empty(),
+            "round {round} (seed {seed}): {} saved proposal(s) lost: {missing:?}",
+            missing.len()
+        );
         assert!(store.integrity_check().unwrap().is_empty());
         let projections = store.dump_projections().unwrap();
         store.rebuild().unwrap();
-        assert_eq!(store.dump_projections().unwrap(), projections, "round {round}: projections differ from a rebuild");
+        assert_eq!(
+            store.dump_projections().unwrap(),
+            projections,
+            "round {round}: projections differ from a rebuild"
+        );
     }
-    assert!(reported.len() >= 8, "the child saved almost nothing: the test proved little");
+    assert!(
+        reported.len() >= 8,
+        "the child saved almost nothing: the test proved little"
+    );
 }

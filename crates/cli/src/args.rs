@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "recolte", version, about = "Récolte : capturer, consolider et partager les propositions des ateliers")]
+#[command(
+    name = "recolte",
+    version,
+    about = "Récolte : capturer, consolider et partager les propositions des ateliers"
+)]
 pub struct Cli {
     /// Data folder of the store (default: $RECOLTE_DATA_DIR, else the system's data folder).
     #[arg(long, global = true, env = "RECOLTE_DATA_DIR")]

@@ -29,7 +29,11 @@ pub enum Error {
 }
 
 fn list(problems: &[Problem], lang: Lang) -> String {
-    problems.iter().map(|p| format!("  - {}", p.localize(lang))).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|p| format!("  - {}", p.localize(lang)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Localize for Error {
@@ -39,17 +43,27 @@ impl Localize for Error {
         }
         match self {
             Error::InvalidProgramme(problems) => {
-                format!("le programme comporte {} problème(s), rien n'a été importé :\n{}", problems.len(), list(problems, lang))
+                format!(
+                    "le programme comporte {} problème(s), rien n'a été importé :\n{}",
+                    problems.len(),
+                    list(problems, lang)
+                )
             }
-            Error::MalformedId { what, value } => format!("identifiant de {} mal formé : « {value} »", french(what)),
+            Error::MalformedId { what, value } => {
+                format!("identifiant de {} mal formé : « {value} »", french(what))
+            }
             Error::MalformedDocName(name) => format!("nom de document mal formé : « {name} »"),
             Error::UnknownKind(kind) => {
                 format!("type « {kind} » inconnu : utilisez proposition, action, frein ou question")
             }
-            Error::UnknownStatus(status) => format!("statut « {status} » inconnu : utilisez brouillon, retenue ou écartée"),
+            Error::UnknownStatus(status) => {
+                format!("statut « {status} » inconnu : utilisez brouillon, retenue ou écartée")
+            }
             Error::UnknownProposal(id) => format!("aucune proposition n'a l'identifiant {id}"),
             Error::UnknownSubgroup(id) => format!("aucun sous-groupe « {id} » dans cette session"),
-            Error::UnknownConsolidated(id) => format!("aucune proposition consolidée n'a l'identifiant {id}"),
+            Error::UnknownConsolidated(id) => {
+                format!("aucune proposition consolidée n'a l'identifiant {id}")
+            }
             Error::UnknownComment(id) => format!("aucun commentaire n'a l'identifiant {id}"),
             Error::Bundle(e) => e.localize(lang),
         }
@@ -77,12 +91,16 @@ impl Localize for BundleError {
                 format!("ce paquet utilise la version {v} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour")
             }
             (BundleError::Truncated, _) => "le paquet est tronqué (copie interrompue ?)".into(),
-            (BundleError::Corrupted, _) => "le paquet est corrompu (sa somme de contrôle ne correspond pas)".into(),
+            (BundleError::Corrupted, _) => {
+                "le paquet est corrompu (sa somme de contrôle ne correspond pas)".into()
+            }
             (BundleError::Malformed(detail), _) => format!("le paquet est mal formé : {detail}"),
             (BundleError::InvalidUpdate { doc, reason }, _) => {
                 format!("le document {doc} du paquet contient une mise à jour invalide : {reason}")
             }
-            (BundleError::ForeignDocument { doc }, _) => format!("le document {doc} du paquet appartient à un autre événement"),
+            (BundleError::ForeignDocument { doc }, _) => {
+                format!("le document {doc} du paquet appartient à un autre événement")
+            }
         }
     }
 }

@@ -84,32 +84,75 @@ impl Localize for Problem {
         let what = match (&self.kind, lang) {
             (NotJson { detail }, Lang::Fr) => format!("ce n'est pas du JSON valide ({detail})"),
             (NotJson { detail }, Lang::En) => format!("this is not valid JSON ({detail})"),
-            (Missing, _) => lang.pick("champ obligatoire manquant", "required field is missing").into(),
-            (WrongType { expected }, Lang::Fr) => format!("type incorrect, attendu : {}", french_type(expected)),
+            (Missing, _) => lang
+                .pick("champ obligatoire manquant", "required field is missing")
+                .into(),
+            (WrongType { expected }, Lang::Fr) => {
+                format!("type incorrect, attendu : {}", french_type(expected))
+            }
             (WrongType { expected }, Lang::En) => format!("wrong type, expected {expected}"),
-            (Empty, _) => lang.pick("ne doit pas être vide", "must not be empty").into(),
-            (UnknownField, _) => lang.pick("champ inconnu (faute de frappe ?)", "unknown field (typo?)").into(),
-            (UnsupportedFormat { found }, Lang::Fr) => format!("format « {found} » non pris en charge, attendu « {FORMAT} »"),
-            (UnsupportedFormat { found }, Lang::En) => format!("unsupported format \"{found}\", expected \"{FORMAT}\""),
+            (Empty, _) => lang
+                .pick("ne doit pas être vide", "must not be empty")
+                .into(),
+            (UnknownField, _) => lang
+                .pick("champ inconnu (faute de frappe ?)", "unknown field (typo?)")
+                .into(),
+            (UnsupportedFormat { found }, Lang::Fr) => {
+                format!("format « {found} » non pris en charge, attendu « {FORMAT} »")
+            }
+            (UnsupportedFormat { found }, Lang::En) => {
+                format!("unsupported format \"{found}\", expected \"{FORMAT}\"")
+            }
             (Duplicate { value }, Lang::Fr) => format!("« {value} » apparaît déjà plus haut"),
             (Duplicate { value }, Lang::En) => format!("\"{value}\" already appears above"),
-            (UnknownReference { what, value }, Lang::Fr) => format!("{} inconnu(e) : « {value} »", french_what(what)),
+            (UnknownReference { what, value }, Lang::Fr) => {
+                format!("{} inconnu : « {value} »", french_what(what))
+            }
             (UnknownReference { what, value }, Lang::En) => format!("unknown {what}: \"{value}\""),
-            (InvalidDate { value }, Lang::Fr) => format!("date invalide « {value} », attendu AAAA-MM-JJ"),
-            (InvalidDate { value }, Lang::En) => format!("invalid date \"{value}\", expected YYYY-MM-DD"),
-            (InvalidTime { value }, Lang::Fr) => format!("heure invalide « {value} », attendu HH:MM"),
-            (InvalidTime { value }, Lang::En) => format!("invalid time \"{value}\", expected HH:MM"),
+            (InvalidDate { value }, Lang::Fr) => {
+                format!("date invalide « {value} », attendu AAAA-MM-JJ")
+            }
+            (InvalidDate { value }, Lang::En) => {
+                format!("invalid date \"{value}\", expected YYYY-MM-DD")
+            }
+            (InvalidTime { value }, Lang::Fr) => {
+                format!("heure invalide « {value} », attendu HH:MM")
+            }
+            (InvalidTime { value }, Lang::En) => {
+                format!("invalid time \"{value}\", expected HH:MM")
+            }
             (OutOfRange { min, max }, Lang::Fr) => format!("doit être entre {min} et {max}"),
             (OutOfRange { min, max }, Lang::En) => format!("must be between {min} and {max}"),
-            (OverlappingSlots { other }, Lang::Fr) => format!("ce créneau chevauche le créneau « {other} » du même jour"),
-            (OverlappingSlots { other }, Lang::En) => format!("this slot overlaps slot \"{other}\" on the same day"),
-            (RunSheetTooLong { total, shortest_slot }, Lang::Fr) => {
+            (OverlappingSlots { other }, Lang::Fr) => {
+                format!("ce créneau chevauche le créneau « {other} » du même jour")
+            }
+            (OverlappingSlots { other }, Lang::En) => {
+                format!("this slot overlaps slot \"{other}\" on the same day")
+            }
+            (
+                RunSheetTooLong {
+                    total,
+                    shortest_slot,
+                },
+                Lang::Fr,
+            ) => {
                 format!("le déroulé dure {total} min, plus que le plus court créneau ({shortest_slot} min)")
             }
-            (RunSheetTooLong { total, shortest_slot }, Lang::En) => {
+            (
+                RunSheetTooLong {
+                    total,
+                    shortest_slot,
+                },
+                Lang::En,
+            ) => {
                 format!("the run-sheet lasts {total} min, longer than the shortest slot ({shortest_slot} min)")
             }
-            (NoSessions, _) => lang.pick("le programme ne contient aucune session", "the programme has no session").into(),
+            (NoSessions, _) => lang
+                .pick(
+                    "le programme ne contient aucune session",
+                    "the programme has no session",
+                )
+                .into(),
         };
         format!("{}: {what}", self.path)
     }
@@ -144,7 +187,12 @@ impl fmt::Display for Problem {
 /// Parses and validates a programme file's text. On failure, returns every problem found.
 pub fn parse(text: &str) -> Result<Programme, Vec<Problem>> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { detail: e.to_string() } }]
+        vec![Problem {
+            path: "$".into(),
+            kind: ProblemKind::NotJson {
+                detail: e.to_string(),
+            },
+        }]
     })?;
     validate(&value)
 }
@@ -174,12 +222,19 @@ struct Obj<'a> {
 
 impl Validator {
     fn problem(&mut self, path: impl Into<String>, kind: ProblemKind) {
-        self.problems.push(Problem { path: path.into(), kind });
+        self.problems.push(Problem {
+            path: path.into(),
+            kind,
+        });
     }
 
     fn object<'a>(&mut self, value: &'a Value, path: &str) -> Option<Obj<'a>> {
         match value {
-            Value::Object(map) => Some(Obj { map, path: path.to_owned(), known: BTreeSet::new() }),
+            Value::Object(map) => Some(Obj {
+                map,
+                path: path.to_owned(),
+                known: BTreeSet::new(),
+            }),
             _ => {
                 self.problem(path, ProblemKind::WrongType { expected: "object" });
                 None
@@ -195,7 +250,12 @@ impl Validator {
         }
     }
 
-    fn field<'a>(&mut self, obj: &mut Obj<'a>, key: &'static str, required: bool) -> Option<&'a Value> {
+    fn field<'a>(
+        &mut self,
+        obj: &mut Obj<'a>,
+        key: &'static str,
+        required: bool,
+    ) -> Option<&'a Value> {
         obj.known.insert(key);
         match obj.map.get(key) {
             Some(Value::Null) | None => {
@@ -234,18 +294,28 @@ impl Validator {
                 None
             }
             None => {
-                self.problem(path, ProblemKind::WrongType { expected: "integer" });
+                self.problem(
+                    path,
+                    ProblemKind::WrongType {
+                        expected: "integer",
+                    },
+                );
                 None
             }
         }
     }
 
     fn array<'a>(&mut self, obj: &mut Obj<'a>, key: &'static str, required: bool) -> &'a [Value] {
-        let Some(value) = self.field(obj, key, required) else { return &[] };
+        let Some(value) = self.field(obj, key, required) else {
+            return &[];
+        };
         match value {
             Value::Array(items) => items,
             _ => {
-                self.problem(format!("{}.{key}", obj.path), ProblemKind::WrongType { expected: "array" });
+                self.problem(
+                    format!("{}.{key}", obj.path),
+                    ProblemKind::WrongType { expected: "array" },
+                );
                 &[]
             }
         }
@@ -260,17 +330,20 @@ impl Validator {
         }
 
         let event = self.field(&mut root, "event", true);
-        let (name, organiser, timezone, places) = match event.and_then(|e| self.object(e, "$.event")) {
-            Some(mut event) => {
-                let name = self.string(&mut event, "name", true);
-                let organiser = self.string(&mut event, "organiser", false);
-                let timezone = self.string(&mut event, "timezone", false).unwrap_or_else(|| "Europe/Paris".into());
-                let places = self.places(&mut event);
-                self.finish(event);
-                (name, organiser, timezone, places)
-            }
-            None => (None, None, String::new(), Vec::new()),
-        };
+        let (name, organiser, timezone, places) =
+            match event.and_then(|e| self.object(e, "$.event")) {
+                Some(mut event) => {
+                    let name = self.string(&mut event, "name", true);
+                    let organiser = self.string(&mut event, "organiser", false);
+                    let timezone = self
+                        .string(&mut event, "timezone", false)
+                        .unwrap_or_else(|| "Europe/Paris".into());
+                    let places = self.places(&mut event);
+                    self.finish(event);
+                    (name, organiser, timezone, places)
+                }
+                None => (None, None, String::new(), Vec::new()),
+            };
 
         let days = self.days(&mut root);
         let run_sheet = self.run_sheet(&mut root);
@@ -283,11 +356,27 @@ impl Validator {
         let total: u32 = run_sheet.iter().map(|p| p.minutes).sum();
         if let Some(shortest_slot) = shortest {
             if total > shortest_slot {
-                self.problem("$.run_sheet", ProblemKind::RunSheetTooLong { total, shortest_slot });
+                self.problem(
+                    "$.run_sheet",
+                    ProblemKind::RunSheetTooLong {
+                        total,
+                        shortest_slot,
+                    },
+                );
             }
         }
 
-        Some(Programme { name: name?, organiser, timezone, places, days, run_sheet, slots, themes, sessions })
+        Some(Programme {
+            name: name?,
+            organiser,
+            timezone,
+            places,
+            days,
+            run_sheet,
+            slots,
+            themes,
+            sessions,
+        })
     }
 
     fn places(&mut self, event: &mut Obj<'_>) -> Vec<Place> {
@@ -299,13 +388,18 @@ impl Validator {
         let mut places = Vec::new();
         let mut ids = BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
-            let Some(mut obj) = self.object(item, &format!("{path}[{i}]")) else { continue };
+            let Some(mut obj) = self.object(item, &format!("{path}[{i}]")) else {
+                continue;
+            };
             let id = self.string(&mut obj, "id", true);
             let name = self.string(&mut obj, "name", true);
             let address = self.string(&mut obj, "address", false);
             if let Some(id) = &id {
                 if !ids.insert(id.clone()) {
-                    self.problem(format!("{path}[{i}].id"), ProblemKind::Duplicate { value: id.clone() });
+                    self.problem(
+                        format!("{path}[{i}].id"),
+                        ProblemKind::Duplicate { value: id.clone() },
+                    );
                 }
             }
             self.finish(obj);
@@ -324,25 +418,41 @@ impl Validator {
         let mut days: Vec<Day> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("$.days[{i}]");
-            let Some(mut obj) = self.object(item, &path) else { continue };
+            let Some(mut obj) = self.object(item, &path) else {
+                continue;
+            };
             let day = self.integer(&mut obj, "day", 1, 31);
             let date = self.string(&mut obj, "date", true);
             let label = self.string(&mut obj, "label", false);
             self.finish(obj);
             if let Some(date) = &date {
                 if parse_date(date).is_none() {
-                    self.problem(format!("{path}.date"), ProblemKind::InvalidDate { value: date.clone() });
+                    self.problem(
+                        format!("{path}.date"),
+                        ProblemKind::InvalidDate {
+                            value: date.clone(),
+                        },
+                    );
                     continue;
                 }
             }
             if let Some(day) = day {
                 if days.iter().any(|d| i64::from(d.day) == day) {
-                    self.problem(format!("{path}.day"), ProblemKind::Duplicate { value: day.to_string() });
+                    self.problem(
+                        format!("{path}.day"),
+                        ProblemKind::Duplicate {
+                            value: day.to_string(),
+                        },
+                    );
                     continue;
                 }
             }
             if let (Some(day), Some(date)) = (day, date) {
-                days.push(Day { day: day as u8, date, label });
+                days.push(Day {
+                    day: day as u8,
+                    date,
+                    label,
+                });
             }
         }
         days
@@ -353,19 +463,28 @@ impl Validator {
         let mut phases: Vec<Phase> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("$.run_sheet[{i}]");
-            let Some(mut obj) = self.object(item, &path) else { continue };
+            let Some(mut obj) = self.object(item, &path) else {
+                continue;
+            };
             let key = self.string(&mut obj, "key", true);
             let label = self.string(&mut obj, "label", true);
             let minutes = self.integer(&mut obj, "minutes", 1, 24 * 60);
             self.finish(obj);
             if let Some(key) = &key {
                 if phases.iter().any(|p| &p.key == key) {
-                    self.problem(format!("{path}.key"), ProblemKind::Duplicate { value: key.clone() });
+                    self.problem(
+                        format!("{path}.key"),
+                        ProblemKind::Duplicate { value: key.clone() },
+                    );
                     continue;
                 }
             }
             if let (Some(key), Some(label), Some(minutes)) = (key, label, minutes) {
-                phases.push(Phase { key, label, minutes: minutes as u32 });
+                phases.push(Phase {
+                    key,
+                    label,
+                    minutes: minutes as u32,
+                });
             }
         }
         phases
@@ -379,7 +498,9 @@ impl Validator {
         let mut slots: Vec<(usize, Slot)> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("$.slots[{i}]");
-            let Some(mut obj) = self.object(item, &path) else { continue };
+            let Some(mut obj) = self.object(item, &path) else {
+                continue;
+            };
             let id = self.string(&mut obj, "id", true);
             let day = self.integer(&mut obj, "day", 1, 31);
             let start = self.string(&mut obj, "start", true);
@@ -392,7 +513,10 @@ impl Validator {
                 if found.is_none() {
                     self.problem(
                         format!("{path}.day"),
-                        ProblemKind::UnknownReference { what: "day", value: day.to_string() },
+                        ProblemKind::UnknownReference {
+                            what: "day",
+                            value: day.to_string(),
+                        },
                     );
                 }
                 found.map(|d| d.date.clone())
@@ -400,25 +524,48 @@ impl Validator {
             let start = start.and_then(|start| match parse_time(&start) {
                 Some(_) => Some(start),
                 None => {
-                    self.problem(format!("{path}.start"), ProblemKind::InvalidTime { value: start });
+                    self.problem(
+                        format!("{path}.start"),
+                        ProblemKind::InvalidTime { value: start },
+                    );
                     None
                 }
             });
             if let Some(id) = &id {
                 if slots.iter().any(|(_, s)| &s.id == id) {
-                    self.problem(format!("{path}.id"), ProblemKind::Duplicate { value: id.clone() });
+                    self.problem(
+                        format!("{path}.id"),
+                        ProblemKind::Duplicate { value: id.clone() },
+                    );
                     continue;
                 }
             }
-            if let (Some(id), Some(day), Some(date), Some(start), Some(duration)) = (id, day, date, start, duration) {
+            if let (Some(id), Some(day), Some(date), Some(start), Some(duration)) =
+                (id, day, date, start, duration)
+            {
                 let label = label.unwrap_or_else(|| id.clone());
-                slots.push((i, Slot { id, day: day as u8, date, start, duration_minutes: duration as u32, label }));
+                slots.push((
+                    i,
+                    Slot {
+                        id,
+                        day: day as u8,
+                        date,
+                        start,
+                        duration_minutes: duration as u32,
+                        label,
+                    },
+                ));
             }
         }
         for (a, (i, slot)) in slots.iter().enumerate() {
             for (_, other) in &slots[..a] {
                 if slot.day == other.day && overlaps(slot, other) {
-                    self.problem(format!("$.slots[{i}]"), ProblemKind::OverlappingSlots { other: other.id.clone() });
+                    self.problem(
+                        format!("$.slots[{i}]"),
+                        ProblemKind::OverlappingSlots {
+                            other: other.id.clone(),
+                        },
+                    );
                 }
             }
         }
@@ -433,22 +580,36 @@ impl Validator {
         let mut themes: Vec<Theme> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("$.themes[{i}]");
-            let Some(mut obj) = self.object(item, &path) else { continue };
+            let Some(mut obj) = self.object(item, &path) else {
+                continue;
+            };
             let number = self.integer(&mut obj, "number", 1, 999);
             let title = self.string(&mut obj, "title", true);
-            let description = self.string(&mut obj, "description", false).unwrap_or_default();
+            let description = self
+                .string(&mut obj, "description", false)
+                .unwrap_or_default();
             let speakers = self.speakers(&mut obj);
             self.finish(obj);
             if let Some(number) = number {
                 if themes.iter().any(|t| i64::from(t.number) == number) {
-                    self.problem(format!("{path}.number"), ProblemKind::Duplicate { value: number.to_string() });
+                    self.problem(
+                        format!("{path}.number"),
+                        ProblemKind::Duplicate {
+                            value: number.to_string(),
+                        },
+                    );
                     continue;
                 }
             }
             // A theme with a bad title still counts as declared, so that its sessions do not
             // each report an unknown theme on top of the one real problem.
             if let Some(number) = number {
-                themes.push(Theme { number: number as u32, title: title.unwrap_or_default(), description, speakers });
+                themes.push(Theme {
+                    number: number as u32,
+                    title: title.unwrap_or_default(),
+                    description,
+                    speakers,
+                });
             }
         }
         themes
@@ -459,7 +620,9 @@ impl Validator {
         let items = self.array(theme, "speakers", false);
         let mut speakers = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let Some(mut obj) = self.object(item, &format!("{path}[{i}]")) else { continue };
+            let Some(mut obj) = self.object(item, &format!("{path}[{i}]")) else {
+                continue;
+            };
             let name = self.string(&mut obj, "name", true);
             let role = self.string(&mut obj, "role", false);
             let day_items = self.array(&mut obj, "days", false);
@@ -467,7 +630,10 @@ impl Validator {
             for (j, day) in day_items.iter().enumerate() {
                 match day.as_u64() {
                     Some(d) if (1..=31).contains(&d) => days.push(d as u8),
-                    _ => self.problem(format!("{path}[{i}].days[{j}]"), ProblemKind::OutOfRange { min: 1, max: 31 }),
+                    _ => self.problem(
+                        format!("{path}[{i}].days[{j}]"),
+                        ProblemKind::OutOfRange { min: 1, max: 31 },
+                    ),
                 }
             }
             self.finish(obj);
@@ -478,7 +644,13 @@ impl Validator {
         speakers
     }
 
-    fn sessions(&mut self, root: &mut Obj<'_>, themes: &[Theme], slots: &[Slot], places: &[Place]) -> Vec<PlannedSession> {
+    fn sessions(
+        &mut self,
+        root: &mut Obj<'_>,
+        themes: &[Theme],
+        slots: &[Slot],
+        places: &[Place],
+    ) -> Vec<PlannedSession> {
         let items = self.array(root, "sessions", true);
         if items.is_empty() && root.map.get("sessions").is_some_and(Value::is_array) {
             self.problem("$.sessions", ProblemKind::NoSessions);
@@ -488,7 +660,9 @@ impl Validator {
         let mut rooms: BTreeMap<(String, String, String), usize> = BTreeMap::new();
         for (i, item) in items.iter().enumerate() {
             let path = format!("$.sessions[{i}]");
-            let Some(mut obj) = self.object(item, &path) else { continue };
+            let Some(mut obj) = self.object(item, &path) else {
+                continue;
+            };
             let theme = self.integer(&mut obj, "theme", 1, 999);
             let slot = self.string(&mut obj, "slot", true);
             let place = self.string(&mut obj, "place", true);
@@ -499,32 +673,65 @@ impl Validator {
                 if !themes.iter().any(|t| i64::from(t.number) == theme) {
                     self.problem(
                         format!("{path}.theme"),
-                        ProblemKind::UnknownReference { what: "theme", value: theme.to_string() },
+                        ProblemKind::UnknownReference {
+                            what: "theme",
+                            value: theme.to_string(),
+                        },
                     );
                 }
             }
             if let Some(slot) = &slot {
                 if !slots.iter().any(|s| &s.id == slot) {
-                    self.problem(format!("{path}.slot"), ProblemKind::UnknownReference { what: "slot", value: slot.clone() });
+                    self.problem(
+                        format!("{path}.slot"),
+                        ProblemKind::UnknownReference {
+                            what: "slot",
+                            value: slot.clone(),
+                        },
+                    );
                 }
             }
             if let Some(place) = &place {
                 if !places.iter().any(|p| &p.id == place) {
-                    self.problem(format!("{path}.place"), ProblemKind::UnknownReference { what: "place", value: place.clone() });
+                    self.problem(
+                        format!("{path}.place"),
+                        ProblemKind::UnknownReference {
+                            what: "place",
+                            value: place.clone(),
+                        },
+                    );
                 }
             }
             if let (Some(theme), Some(slot), Some(place)) = (theme, slot, place) {
                 let theme = theme as u32;
                 // A theme runs at most once per slot unless its sessions are told apart by room.
                 if room.is_none() && seen.insert((theme, slot.clone()), i).is_some() {
-                    self.problem(path.clone(), ProblemKind::Duplicate { value: format!("{theme} @ {slot}") });
+                    self.problem(
+                        path.clone(),
+                        ProblemKind::Duplicate {
+                            value: format!("{theme} @ {slot}"),
+                        },
+                    );
                 }
                 if let Some(room) = &room {
-                    if rooms.insert((slot.clone(), place.clone(), room.clone()), i).is_some() {
-                        self.problem(format!("{path}.room"), ProblemKind::Duplicate { value: format!("{room} @ {slot}") });
+                    if rooms
+                        .insert((slot.clone(), place.clone(), room.clone()), i)
+                        .is_some()
+                    {
+                        self.problem(
+                            format!("{path}.room"),
+                            ProblemKind::Duplicate {
+                                value: format!("{room} @ {slot}"),
+                            },
+                        );
                     }
                 }
-                sessions.push(PlannedSession { theme, slot, place, room });
+                sessions.push(PlannedSession {
+                    theme,
+                    slot,
+                    place,
+                    room,
+                });
             }
         }
         sessions
@@ -532,7 +739,11 @@ impl Validator {
 }
 
 fn parse_date(value: &str) -> Option<time::Date> {
-    time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).ok()
+    time::Date::parse(
+        value,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
 }
 
 /// Minutes since midnight of an `HH:MM` time.
@@ -589,12 +800,21 @@ mod tests {
             {"theme": 1, "slot": "zz", "place": "p"},
         ]);
         value["themes"][0]["title"] = json!("  ");
-        value["slots"].as_array_mut().unwrap().push(json!({"id": "b", "day": 1, "start": "15:00", "duration_minutes": 60}));
+        value["slots"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"id": "b", "day": 1, "start": "15:00", "duration_minutes": 60}));
         value["event"]["nmae"] = json!("typo");
         let problems = validate(&value).expect_err("invalid");
         assert_eq!(
             paths(&problems),
-            ["$.event.nmae", "$.slots[1]", "$.themes[0].title", "$.sessions[0].theme", "$.sessions[1].slot"],
+            [
+                "$.event.nmae",
+                "$.slots[1]",
+                "$.themes[0].title",
+                "$.sessions[0].theme",
+                "$.sessions[1].slot"
+            ],
             "{problems:?}"
         );
         assert!(problems[1].localize(Lang::Fr).contains("chevauche"));
@@ -605,9 +825,18 @@ mod tests {
         let problems = validate(&json!({"format": FORMAT, "event": {"places": []}, "days": "x", "slots": [], "themes": [], "sessions": []}))
             .expect_err("invalid");
         let text: Vec<String> = problems.iter().map(|p| p.localize(Lang::En)).collect();
-        assert!(text.contains(&"$.event.name: required field is missing".to_owned()), "{text:?}");
-        assert!(text.contains(&"$.days: wrong type, expected array".to_owned()), "{text:?}");
-        assert!(text.contains(&"$.sessions: the programme has no session".to_owned()), "{text:?}");
+        assert!(
+            text.contains(&"$.event.name: required field is missing".to_owned()),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(&"$.days: wrong type, expected array".to_owned()),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(&"$.sessions: the programme has no session".to_owned()),
+            "{text:?}"
+        );
     }
 
     #[test]

@@ -34,11 +34,16 @@ impl Store {
         // One read transaction: the bundle is a consistent picture even if another process
         // writes meanwhile.
         let Store { conn, docs, .. } = self;
-        let tx = conn.unchecked_transaction().ctx("lecture du stockage", "reading the store")?;
+        let tx = conn
+            .unchecked_transaction()
+            .ctx("lecture du stockage", "reading the store")?;
         let mut documents = Vec::with_capacity(names.len());
         for name in names {
             let cached = catch_up(&tx, docs, &name)?;
-            let update = cached.doc.transact().encode_state_as_update_v1(&StateVector::default());
+            let update = cached
+                .doc
+                .transact()
+                .encode_state_as_update_v1(&StateVector::default());
             documents.push(BundleDocument { name, update });
         }
         drop(tx);
@@ -70,7 +75,12 @@ impl Store {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("verrouillage du stockage", "locking the store")?;
-        let mut report = ImportReport { event_id: bundle.header.event_id, documents: bundle.documents.len(), changed: 0, bytes_saved: 0 };
+        let mut report = ImportReport {
+            event_id: bundle.header.event_id,
+            documents: bundle.documents.len(),
+            changed: 0,
+            bytes_saved: 0,
+        };
         let mut appended = Vec::new();
         // The event document first, so that sessions are known when theirs are projected.
         let mut ordered: Vec<&BundleDocument> = bundle.documents.iter().collect();
@@ -79,11 +89,17 @@ impl Store {
             let name = &document.name;
             register(&tx, name)?;
             let cached = catch_up(&tx, docs, name)?;
-            let invalid = |reason: String| recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate { doc: name.to_string(), reason });
+            let invalid = |reason: String| {
+                recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
+                    doc: name.to_string(),
+                    reason,
+                })
+            };
             let update = Update::decode_v1(&document.update).map_err(|e| invalid(e.to_string()))?;
             let to_log = {
                 let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
-                txn.apply_update(update).map_err(|e| invalid(e.to_string()))?;
+                txn.apply_update(update)
+                    .map_err(|e| invalid(e.to_string()))?;
                 if txn.has_missing_updates() {
                     // Parts wait for updates we do not have yet: keep the raw update so that
                     // they are not lost when the process restarts.
@@ -101,7 +117,8 @@ impl Store {
             report.bytes_saved += update.len();
             appended.push((name.clone(), seq));
         }
-        tx.commit().ctx("enregistrement du paquet", "saving the bundle")?;
+        tx.commit()
+            .ctx("enregistrement du paquet", "saving the bundle")?;
         for (name, seq) in appended {
             if let Some(cached) = docs.get_mut(&name) {
                 cached.seen = cached.seen.max(seq);

@@ -18,7 +18,7 @@ mod ops;
 mod projection;
 mod query;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use recolte_core::ids::EventId;
@@ -33,8 +33,16 @@ pub use db::MIGRATIONS;
 /// left it: for upgrade tests.
 #[doc(hidden)]
 pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io { context: "cannot create", context_fr: "impossible de créer", path: dir.to_owned(), source })?;
-    let conn = Connection::open(dir.join(DB_FILE)).map_err(|source| Error::Open { path: dir.join(DB_FILE), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        context: "cannot create",
+        context_fr: "impossible de créer",
+        path: dir.to_owned(),
+        source,
+    })?;
+    let conn = Connection::open(dir.join(DB_FILE)).map_err(|source| Error::Open {
+        path: dir.join(DB_FILE),
+        source,
+    })?;
     db::migrate(&conn, version)
 }
 pub use error::Error;
@@ -61,6 +69,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     docs: HashMap<DocName, Cached>,
+    /// Documents known to be listed in `documents`, to skip re-listing them on every edit.
+    registered: HashSet<DocName>,
 }
 
 impl Store {
@@ -74,7 +84,12 @@ impl Store {
         })?;
         let path = dir.join(DB_FILE);
         let conn = db::open(&path)?;
-        Ok(Store { conn, path, docs: HashMap::new() })
+        Ok(Store {
+            conn,
+            path,
+            docs: HashMap::new(),
+            registered: HashSet::new(),
+        })
     }
 
     /// The database file.
@@ -82,17 +97,38 @@ impl Store {
         &self.path
     }
 
+    /// One optional row of a cached statement: the lookups of the edit path run thousands of
+    /// times, and preparing their SQL each time would cost more than running it.
+    pub(crate) fn lookup<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+        what: (&'static str, &'static str),
+    ) -> Result<Option<T>, Error> {
+        self.conn
+            .prepare_cached(sql)
+            .and_then(|mut stmt| stmt.query_row(params, map).optional())
+            .ctx(what.0, what.1)
+    }
+
     /// The event to work on: the one given, else the only one in the store.
     pub fn resolve_event(&self, given: Option<EventId>) -> Result<EventId, Error> {
         if let Some(event) = given {
-            let known: Option<String> = self
-                .conn
-                .query_row("SELECT id FROM events WHERE id = ?1", [event.to_string()], |r| r.get(0))
-                .optional()
-                .ctx("recherche de l'événement", "looking up the event")?;
-            return known.map(|_| event).ok_or_else(|| Error::UnknownEvent(event.to_string()));
+            let known: Option<String> = self.lookup(
+                "SELECT id FROM events WHERE id = ?1",
+                [event.to_string()],
+                |r| r.get(0),
+                ("recherche de l'événement", "looking up the event"),
+            )?;
+            return known
+                .map(|_| event)
+                .ok_or_else(|| Error::UnknownEvent(event.to_string()));
         }
-        let mut stmt = self.conn.prepare("SELECT id, name FROM events ORDER BY name, id").ctx("liste des événements", "listing events")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, name FROM events ORDER BY name, id")
+            .ctx("liste des événements", "listing events")?;
         let events: Vec<(EventId, String)> = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
@@ -110,7 +146,9 @@ impl Store {
     /// A setting of this device (never synced).
     pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()
             .ctx("lecture d'un réglage", "reading a setting")
     }
@@ -152,11 +190,18 @@ impl Store {
         change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
         project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
     ) -> Result<R, Error> {
-        let Store { conn, docs, .. } = self;
+        let Store {
+            conn,
+            docs,
+            registered,
+            ..
+        } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("verrouillage du stockage", "locking the store")?;
-        register(&tx, name)?;
+        if !registered.contains(name) {
+            register(&tx, name)?;
+        }
         let cached = catch_up(&tx, docs, name)?;
         let (value, update) = {
             let mut txn = cached.doc.transact_mut_with(ORIGIN_LOCAL);
@@ -164,11 +209,14 @@ impl Store {
             let update = txn.has_changes().then(|| txn.encode_update_v1());
             (value, update)
         };
-        let Some(update) = update else { return Ok(value) };
+        let Some(update) = update else {
+            return Ok(value);
+        };
         let seq = append(&tx, name, &update, "local")?;
         project(&tx, &cached.doc.transact(), &value)?;
         tx.commit().ctx("enregistrement", "saving")?;
         cached.seen = seq;
+        registered.insert(name.clone());
         Ok(value)
     }
 
@@ -196,20 +244,40 @@ fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
 
 /// Appends an update to a document's log; returns its sequence number.
 fn append(conn: &Connection, name: &DocName, update: &[u8], origin: &str) -> Result<i64, Error> {
-    conn.prepare_cached("INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin, recolte_core::schema::now()]))
-        .ctx("écriture dans le journal", "appending to the log")?;
+    conn.prepare_cached(
+        "INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            name.to_string(),
+            update,
+            origin,
+            recolte_core::schema::now()
+        ])
+    })
+    .ctx("écriture dans le journal", "appending to the log")?;
     Ok(conn.last_insert_rowid())
 }
 
 /// Brings the cached document up to date with every log entry it has not applied yet.
-fn catch_up<'a>(conn: &Connection, docs: &'a mut HashMap<DocName, Cached>, name: &DocName) -> Result<&'a mut Cached, Error> {
-    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: new_doc_of(name.kind()), seen: 0 });
+fn catch_up<'a>(
+    conn: &Connection,
+    docs: &'a mut HashMap<DocName, Cached>,
+    name: &DocName,
+) -> Result<&'a mut Cached, Error> {
+    let cached = docs.entry(name.clone()).or_insert_with(|| Cached {
+        doc: new_doc_of(name.kind()),
+        seen: 0,
+    });
     let rows: Vec<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
+        .prepare_cached(
+            "SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq",
+        )
         .and_then(|mut stmt| {
-            stmt.query_map(params![name.to_string(), cached.seen], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()
+            stmt.query_map(params![name.to_string(), cached.seen], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()
         })
         .ctx("lecture du journal", "reading the log")?;
     if rows.is_empty() {
@@ -217,9 +285,14 @@ fn catch_up<'a>(conn: &Connection, docs: &'a mut HashMap<DocName, Cached>, name:
     }
     let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
     for (seq, data) in rows {
-        let corrupt = |reason: String| Error::CorruptLog { doc: name.to_string(), seq, reason };
+        let corrupt = |reason: String| Error::CorruptLog {
+            doc: name.to_string(),
+            seq,
+            reason,
+        };
         let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
-        txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
+        txn.apply_update(update)
+            .map_err(|e| corrupt(e.to_string()))?;
         cached.seen = seq;
     }
     drop(txn);
@@ -230,7 +303,9 @@ fn catch_up<'a>(conn: &Connection, docs: &'a mut HashMap<DocName, Cached>, name:
 impl Store {
     pub fn document_state(&mut self, name: &DocName) -> Result<Vec<u8>, Error> {
         let doc = self.read_doc(name)?;
-        let state = doc.transact().encode_state_as_update_v1(&yrs::StateVector::default());
+        let state = doc
+            .transact()
+            .encode_state_as_update_v1(&yrs::StateVector::default());
         Ok(state)
     }
 

@@ -3,9 +3,9 @@
 
 use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
 use recolte_core::model::{Kind, Source};
-use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, ProposalPatch};
 use recolte_core::programme;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, ProposalPatch};
+use rusqlite::{params, TransactionBehavior};
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
@@ -35,7 +35,11 @@ pub struct ProposalUpdate {
 }
 
 fn clean_tags(tags: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
+    let mut tags: Vec<String> = tags
+        .iter()
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
     tags.sort();
     tags.dedup();
     tags
@@ -62,7 +66,10 @@ impl Store {
             (sessions, txn.encode_update_v1())
         };
         let name = DocName::Event(event);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).ctx("verrouillage du stockage", "locking the store")?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
         register(&tx, &name)?;
         for session in &sessions {
             register(&tx, &DocName::Session(event, session.id))?;
@@ -73,34 +80,36 @@ impl Store {
         register(&tx, &DocName::Panel(event))?;
         let seq = append(&tx, &name, &update, "local")?;
         projection::project_document(&tx, &name, &doc.transact())?;
-        tx.commit().ctx("enregistrement de l'événement", "saving the event")?;
+        tx.commit()
+            .ctx("enregistrement de l'événement", "saving the event")?;
         self.docs.insert(name, Cached { doc, seen: seq });
         Ok(event)
     }
 
     /// The event a session belongs to.
     fn session_event(&self, session: SessionId) -> Result<EventId, Error> {
-        let event: Option<String> = self
-            .conn
-            .query_row("SELECT event_id FROM sessions WHERE id = ?1", [session.to_string()], |r| r.get(0))
-            .optional()
-            .ctx("recherche de la session", "looking up the session")?;
-        event.and_then(|e| e.parse().ok()).ok_or_else(|| Error::UnknownSession(session.to_string()))
+        let event: Option<String> = self.lookup(
+            "SELECT event_id FROM sessions WHERE id = ?1",
+            [session.to_string()],
+            |r| r.get(0),
+            ("recherche de la session", "looking up the session"),
+        )?;
+        event
+            .and_then(|e| e.parse().ok())
+            .ok_or_else(|| Error::UnknownSession(session.to_string()))
     }
 
     /// A sub-group of the session, by id or (case-insensitively) by name.
-    pub fn resolve_subgroup(&self, session: SessionId, id_or_name: &str) -> Result<SubgroupId, Error> {
+    pub fn resolve_subgroup(
+        &self,
+        session: SessionId,
+        id_or_name: &str,
+    ) -> Result<SubgroupId, Error> {
         let wanted = id_or_name.trim();
-        let found: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT id FROM subgroups WHERE session_id = ?1 AND (id = ?2 OR (lower(name) = lower(?2) AND deleted = 0))
+        let found: Option<String> = self.lookup("SELECT id FROM subgroups WHERE session_id = ?1 AND (id = ?2 OR (lower(name) = lower(?2) AND deleted = 0))
                  ORDER BY id = ?2 DESC, created_at LIMIT 1",
                 params![session.to_string(), wanted],
-                |r| r.get(0),
-            )
-            .optional()
-            .ctx("recherche du sous-groupe", "looking up the sub-group")?;
+                |r| r.get(0), ("recherche du sous-groupe", "looking up the sub-group"))?;
         found
             .and_then(|id| id.parse().ok())
             .ok_or_else(|| recolte_core::Error::UnknownSubgroup(wanted.to_owned()).into())
@@ -120,7 +129,12 @@ impl Store {
         )
     }
 
-    pub fn rename_subgroup(&mut self, session: SessionId, subgroup: &str, name: &str) -> Result<(), Error> {
+    pub fn rename_subgroup(
+        &mut self,
+        session: SessionId,
+        subgroup: &str,
+        name: &str,
+    ) -> Result<(), Error> {
         let name = non_empty(name, "name")?;
         let event = self.session_event(session)?;
         let id = self.resolve_subgroup(session, subgroup)?;
@@ -135,7 +149,11 @@ impl Store {
     }
 
     /// Captures a proposal; returns once it is durably saved.
-    pub fn add_proposal(&mut self, session: SessionId, input: &ProposalInput) -> Result<ProposalId, Error> {
+    pub fn add_proposal(
+        &mut self,
+        session: SessionId,
+        input: &ProposalInput,
+    ) -> Result<ProposalId, Error> {
         let event = self.session_event(session)?;
         let subgroup = match &input.subgroup {
             Some(s) => Some(self.resolve_subgroup(session, s)?),
@@ -163,11 +181,12 @@ impl Store {
 
     /// Where a proposal lives: its event and session.
     fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
-        let found: Option<(String, String)> = self
-            .conn
-            .query_row("SELECT event_id, session_id FROM proposals WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .ctx("recherche de la proposition", "looking up the proposal")?;
+        let found: Option<(String, String)> = self.lookup(
+            "SELECT event_id, session_id FROM proposals WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+            ("recherche de la proposition", "looking up the proposal"),
+        )?;
         found
             .and_then(|(e, s)| Some((e.parse().ok()?, s.parse().ok()?)))
             .ok_or_else(|| recolte_core::Error::UnknownProposal(id.to_string()).into())
@@ -183,7 +202,11 @@ impl Store {
             None => None,
         };
         let patch = ProposalPatch {
-            title: update.title.as_deref().map(|t| non_empty(t, "title")).transpose()?,
+            title: update
+                .title
+                .as_deref()
+                .map(|t| non_empty(t, "title"))
+                .transpose()?,
             body: update.body.as_ref().map(|b| b.trim().to_owned()),
             kind: update.kind,
             subgroup,
@@ -222,10 +245,17 @@ impl Store {
             let (proposal_event, session) = self.proposal_home(*id)?;
             let actual = self.session_theme(session)?;
             if proposal_event != event || actual != theme {
-                return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
+                return Err(Error::NotInTheme {
+                    proposal: id.to_string(),
+                    theme,
+                    actual,
+                });
             }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
-                sources.push(Source { proposal_id: *id, session_id: session });
+                sources.push(Source {
+                    proposal_id: *id,
+                    session_id: session,
+                });
             }
         }
         let new = NewConsolidated {
@@ -246,7 +276,11 @@ impl Store {
     }
 
     /// Changes the wording, status or priority of a consolidated proposal.
-    pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
+    pub fn edit_consolidated(
+        &mut self,
+        id: ConsolidatedId,
+        patch: &schema::ConsolidatedPatch,
+    ) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
         if let Some(title) = &patch.title {
             non_empty(title, "title")?;
@@ -259,7 +293,11 @@ impl Store {
     }
 
     /// Undoes a merge (`true`) or brings it back (`false`): the sources become free again.
-    pub fn set_consolidated_deleted(&mut self, id: ConsolidatedId, deleted: bool) -> Result<(), Error> {
+    pub fn set_consolidated_deleted(
+        &mut self,
+        id: ConsolidatedId,
+        deleted: bool,
+    ) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
         self.edit(
             &DocName::Synthesis(event, theme),
@@ -269,7 +307,12 @@ impl Store {
     }
 
     /// The panel marks a consolidated proposal to carry forward, or unmarks it.
-    pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
+    pub fn mark(
+        &mut self,
+        id: ConsolidatedId,
+        carry_forward: bool,
+        by: Option<&str>,
+    ) -> Result<(), Error> {
         let (event, _) = self.consolidated_home(id)?;
         let by = match by {
             Some(b) => b.trim().to_owned(),
@@ -288,7 +331,12 @@ impl Store {
     }
 
     /// A panel member comments a consolidated proposal.
-    pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
+    pub fn comment(
+        &mut self,
+        id: ConsolidatedId,
+        text: &str,
+        author: Option<&str>,
+    ) -> Result<CommentId, Error> {
         let (event, _) = self.consolidated_home(id)?;
         let text = non_empty(text, "comment")?;
         let author = match author {
@@ -305,30 +353,37 @@ impl Store {
     }
 
     fn consolidated_home(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
-        let found: Option<(String, u32)> = self
-            .conn
-            .query_row("SELECT event_id, theme FROM consolidated WHERE id = ?1", [id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()
-            .ctx("recherche de la proposition consolidée", "looking up the consolidated proposal")?;
+        let found: Option<(String, u32)> = self.lookup(
+            "SELECT event_id, theme FROM consolidated WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+            (
+                "recherche de la proposition consolidée",
+                "looking up the consolidated proposal",
+            ),
+        )?;
         found
             .and_then(|(e, t)| Some((e.parse().ok()?, t)))
             .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()).into())
     }
 
     fn session_theme(&self, session: SessionId) -> Result<u32, Error> {
-        self.conn
-            .query_row("SELECT theme FROM sessions WHERE id = ?1", [session.to_string()], |r| r.get(0))
-            .optional()
-            .ctx("recherche de la session", "looking up the session")?
-            .ok_or_else(|| Error::UnknownSession(session.to_string()))
+        self.lookup(
+            "SELECT theme FROM sessions WHERE id = ?1",
+            [session.to_string()],
+            |r| r.get(0),
+            ("recherche de la session", "looking up the session"),
+        )?
+        .ok_or_else(|| Error::UnknownSession(session.to_string()))
     }
 
     pub(crate) fn check_theme(&self, event: EventId, theme: u32) -> Result<(), Error> {
-        let found: Option<u32> = self
-            .conn
-            .query_row("SELECT number FROM themes WHERE event_id = ?1 AND number = ?2", params![event.to_string(), theme], |r| r.get(0))
-            .optional()
-            .ctx("recherche du thème", "looking up the theme")?;
+        let found: Option<u32> = self.lookup(
+            "SELECT number FROM themes WHERE event_id = ?1 AND number = ?2",
+            params![event.to_string(), theme],
+            |r| r.get(0),
+            ("recherche du thème", "looking up the theme"),
+        )?;
         found.map(|_| ()).ok_or(Error::UnknownTheme(theme))
     }
 
@@ -364,4 +419,3 @@ fn project_consolidated(
         None => Ok(()),
     }
 }
-

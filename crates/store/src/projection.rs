@@ -12,7 +12,11 @@ use yrs::ReadTxn;
 use crate::error::{Error, ResultExt};
 
 /// Re-projects everything a document holds, replacing what was projected from it before.
-pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) -> Result<(), Error> {
+pub fn project_document<T: ReadTxn>(
+    conn: &Connection,
+    name: &DocName,
+    txn: &T,
+) -> Result<(), Error> {
     match name {
         DocName::Event(event) => {
             if let Some(record) = schema::read_event(txn) {
@@ -23,10 +27,16 @@ pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) 
             }
         }
         DocName::Session(event, session) => {
-            conn.execute("DELETE FROM subgroups WHERE session_id = ?1", [session.to_string()])
-                .ctx("projection des sous-groupes", "projecting sub-groups")?;
-            conn.execute("DELETE FROM proposals WHERE session_id = ?1", [session.to_string()])
-                .ctx("projection des propositions", "projecting proposals")?;
+            conn.execute(
+                "DELETE FROM subgroups WHERE session_id = ?1",
+                [session.to_string()],
+            )
+            .ctx("projection des sous-groupes", "projecting sub-groups")?;
+            conn.execute(
+                "DELETE FROM proposals WHERE session_id = ?1",
+                [session.to_string()],
+            )
+            .ctx("projection des propositions", "projecting proposals")?;
             for subgroup in schema::read_subgroups(txn) {
                 upsert_subgroup(conn, *event, *session, &subgroup)?;
             }
@@ -41,16 +51,21 @@ pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) 
                 params![event.to_string(), theme],
             )
             .ctx("projection de la synthèse", "projecting the synthesis")?;
-            conn.execute("DELETE FROM consolidated WHERE event_id = ?1 AND theme = ?2", params![event.to_string(), theme])
-                .ctx("projection de la synthèse", "projecting the synthesis")?;
+            conn.execute(
+                "DELETE FROM consolidated WHERE event_id = ?1 AND theme = ?2",
+                params![event.to_string(), theme],
+            )
+            .ctx("projection de la synthèse", "projecting the synthesis")?;
             for record in schema::read_consolidated_all(txn) {
                 upsert_consolidated(conn, *event, *theme, &record)?;
             }
         }
         DocName::Panel(event) => {
             let e = event.to_string();
-            conn.execute("DELETE FROM panel_marks WHERE event_id = ?1", [&e]).ctx("projection du panel", "projecting the panel")?;
-            conn.execute("DELETE FROM panel_comments WHERE event_id = ?1", [&e]).ctx("projection du panel", "projecting the panel")?;
+            conn.execute("DELETE FROM panel_marks WHERE event_id = ?1", [&e])
+                .ctx("projection du panel", "projecting the panel")?;
+            conn.execute("DELETE FROM panel_comments WHERE event_id = ?1", [&e])
+                .ctx("projection du panel", "projecting the panel")?;
             for mark in schema::read_marks(txn) {
                 conn.execute(
                     "INSERT INTO panel_marks (event_id, consolidated_id, carry_forward, marked_by, marked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -78,11 +93,18 @@ fn project_event(conn: &Connection, event: &EventRecord) -> Result<(), Error> {
         "INSERT INTO events (id, name, organiser, timezone, programme) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, organiser = excluded.organiser,
              timezone = excluded.timezone, programme = excluded.programme",
-        params![id, event.name, event.organiser, event.timezone, programme.to_string()],
+        params![
+            id,
+            event.name,
+            event.organiser,
+            event.timezone,
+            programme.to_string()
+        ],
     )
     .ctx(ctx.0, ctx.1)?;
     for table in ["themes", "slots", "sessions"] {
-        conn.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
+        conn.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id])
+            .ctx(ctx.0, ctx.1)?;
     }
     for theme in &event.themes {
         conn.execute(
@@ -108,7 +130,12 @@ fn project_event(conn: &Connection, event: &EventRecord) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn upsert_subgroup(conn: &Connection, event: EventId, session: SessionId, subgroup: &SubgroupRecord) -> Result<(), Error> {
+pub fn upsert_subgroup(
+    conn: &Connection,
+    event: EventId,
+    session: SessionId,
+    subgroup: &SubgroupRecord,
+) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO subgroups (id, event_id, session_id, name, created_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, deleted = excluded.deleted",
@@ -127,7 +154,12 @@ pub fn upsert_subgroup(conn: &Connection, event: EventId, session: SessionId, su
     Ok(())
 }
 
-pub fn upsert_proposal(conn: &Connection, event: EventId, session: SessionId, proposal: &ProposalRecord) -> Result<(), Error> {
+pub fn upsert_proposal(
+    conn: &Connection,
+    event: EventId,
+    session: SessionId,
+    proposal: &ProposalRecord,
+) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO proposals (id, event_id, session_id, subgroup_id, title, body, kind, tags, author, created_at, deleted)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
@@ -154,8 +186,16 @@ pub fn upsert_proposal(conn: &Connection, event: EventId, session: SessionId, pr
     Ok(())
 }
 
-pub fn upsert_consolidated(conn: &Connection, event: EventId, theme: u32, record: &ConsolidatedRecord) -> Result<(), Error> {
-    let ctx = ("projection de la proposition consolidée", "projecting the consolidated proposal");
+pub fn upsert_consolidated(
+    conn: &Connection,
+    event: EventId,
+    theme: u32,
+    record: &ConsolidatedRecord,
+) -> Result<(), Error> {
+    let ctx = (
+        "projection de la proposition consolidée",
+        "projecting the consolidated proposal",
+    );
     conn.prepare_cached(
         "INSERT INTO consolidated (id, event_id, theme, title, body, status, priority, author, created_at, deleted)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -178,7 +218,11 @@ pub fn upsert_consolidated(conn: &Connection, event: EventId, theme: u32, record
         ])
     })
     .ctx(ctx.0, ctx.1)?;
-    conn.execute("DELETE FROM consolidated_sources WHERE consolidated_id = ?1", [record.id.to_string()]).ctx(ctx.0, ctx.1)?;
+    conn.execute(
+        "DELETE FROM consolidated_sources WHERE consolidated_id = ?1",
+        [record.id.to_string()],
+    )
+    .ctx(ctx.0, ctx.1)?;
     for source in &record.sources {
         conn.execute(
             "INSERT INTO consolidated_sources (consolidated_id, proposal_id, session_id) VALUES (?1, ?2, ?3)",

@@ -2,7 +2,9 @@
 //! touch the documents, so they are fast and never wait for a writer (WAL).
 
 use recolte_core::ids::{ConsolidatedId, EventId, SessionId};
-use recolte_core::model::{Consolidated, Phase, Proposal, SearchHit, SessionInfo, Slot, Source, Speaker, Subgroup, Theme};
+use recolte_core::model::{
+    Consolidated, Phase, Proposal, SearchHit, SessionInfo, Slot, Source, Speaker, Subgroup, Theme,
+};
 use recolte_core::programme::{Day, Place};
 use rusqlite::{params, Row};
 use serde::Serialize;
@@ -48,7 +50,8 @@ fn collect<T>(
 }
 
 fn parse<T: std::str::FromStr>(text: String) -> rusqlite::Result<T> {
-    text.parse().map_err(|_| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
+    text.parse()
+        .map_err(|_| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
 }
 
 impl Store {
@@ -56,12 +59,18 @@ impl Store {
         let e = event.to_string();
         let (name, organiser, timezone, programme): (String, Option<String>, String, String) = self
             .conn
-            .query_row("SELECT name, organiser, timezone, programme FROM events WHERE id = ?1", [&e], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
+            .query_row(
+                "SELECT name, organiser, timezone, programme FROM events WHERE id = ?1",
+                [&e],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
             .map_err(|err| match err {
                 rusqlite::Error::QueryReturnedNoRows => Error::UnknownEvent(e.clone()),
-                source => Error::Sqlite { context: "reading the event", context_fr: "lecture de l'événement", source },
+                source => Error::Sqlite {
+                    context: "reading the event",
+                    context_fr: "lecture de l'événement",
+                    source,
+                },
             })?;
         #[derive(serde::Deserialize, Default)]
         struct Extra {
@@ -148,13 +157,25 @@ impl Store {
             "SELECT id, session_id, name, created_at, deleted FROM subgroups
              WHERE session_id = ?1 AND (?2 OR deleted = 0) ORDER BY created_at, id",
             params![session.to_string(), all],
-            |r| Ok(Subgroup { id: parse(r.get(0)?)?, session_id: parse(r.get(1)?)?, name: r.get(2)?, created_at: r.get(3)?, deleted: r.get(4)? }),
+            |r| {
+                Ok(Subgroup {
+                    id: parse(r.get(0)?)?,
+                    session_id: parse(r.get(1)?)?,
+                    name: r.get(2)?,
+                    created_at: r.get(3)?,
+                    deleted: r.get(4)?,
+                })
+            },
             ("lecture des sous-groupes", "reading sub-groups"),
         )
     }
 
     /// Proposals in programme order, then in the order they were captured.
-    pub fn proposals(&self, event: EventId, filter: &ProposalFilter) -> Result<Vec<Proposal>, Error> {
+    pub fn proposals(
+        &self,
+        event: EventId,
+        filter: &ProposalFilter,
+    ) -> Result<Vec<Proposal>, Error> {
         collect(
             self,
             "SELECT p.id, p.session_id, COALESCE(s.theme, 0), p.subgroup_id, g.name, p.title, p.body, p.kind, p.tags,
@@ -197,7 +218,12 @@ impl Store {
     }
 
     /// Consolidated proposals of a theme, by priority then creation.
-    pub fn consolidated(&self, event: EventId, theme: u32, all: bool) -> Result<Vec<Consolidated>, Error> {
+    pub fn consolidated(
+        &self,
+        event: EventId,
+        theme: u32,
+        all: bool,
+    ) -> Result<Vec<Consolidated>, Error> {
         self.check_theme(event, theme)?;
         let mut records = collect(
             self,
@@ -236,8 +262,15 @@ impl Store {
 
     /// Full-text search over titles and bodies of proposals and consolidated proposals,
     /// ignoring case and accents; the last word matches as a prefix (search as you type).
-    pub fn search(&self, event: EventId, query: &str, limit: usize) -> Result<Vec<SearchHit>, Error> {
-        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
+    pub fn search(
+        &self,
+        event: EventId,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>, Error> {
+        let Some(fts) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
         collect(
             self,
             "SELECT * FROM (
@@ -272,7 +305,11 @@ fn place_name(programme: &str, place_id: &str) -> String {
     serde_json::from_str::<serde_json::Value>(programme)
         .ok()
         .and_then(|p| {
-            p["places"].as_array()?.iter().find(|place| place["id"] == place_id).and_then(|place| place["name"].as_str().map(str::to_owned))
+            p["places"]
+                .as_array()?
+                .iter()
+                .find(|place| place["id"] == place_id)
+                .and_then(|place| place["name"].as_str().map(str::to_owned))
         })
         .unwrap_or_else(|| place_id.to_owned())
 }
@@ -280,7 +317,10 @@ fn place_name(programme: &str, place_id: &str) -> String {
 /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word
 /// quoted, all required, the last one a prefix.
 fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<&str> = input.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let (last, rest) = words.split_last()?;
     let mut query: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
     query.push(format!("\"{last}\"*"));
@@ -293,8 +333,14 @@ mod tests {
 
     #[test]
     fn typed_text_becomes_a_safe_fts_query() {
-        assert_eq!(fts_query("élus format").as_deref(), Some("\"élus\" \"format\"*"));
-        assert_eq!(fts_query("\"OR\" NEAR( -x :*").as_deref(), Some("\"OR\" \"NEAR\" \"x\"*"));
+        assert_eq!(
+            fts_query("élus format").as_deref(),
+            Some("\"élus\" \"format\"*")
+        );
+        assert_eq!(
+            fts_query("\"OR\" NEAR( -x :*").as_deref(),
+            Some("\"OR\" \"NEAR\" \"x\"*")
+        );
         assert_eq!(fts_query("  ,;  "), None);
     }
 }

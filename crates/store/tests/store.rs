@@ -21,7 +21,16 @@ fn first_session(store: &Store, event: EventId, theme: u32) -> SessionId {
 }
 
 fn capture(store: &mut Store, session: SessionId, title: &str) -> ProposalId {
-    store.add_proposal(session, &ProposalInput { title: title.into(), author: Some("Camille".into()), ..Default::default() }).unwrap()
+    store
+        .add_proposal(
+            session,
+            &ProposalInput {
+                title: title.into(),
+                author: Some("Camille".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
 }
 
 #[test]
@@ -32,8 +41,16 @@ fn the_sample_programme_has_36_sessions_in_10_themes() {
     assert_eq!(view.slots.len(), 4);
     assert_eq!(view.sessions.len(), 36);
     assert_eq!(store.sessions(event, Some(9)).unwrap().len(), 2);
-    assert!(store.sessions(event, Some(9)).unwrap().iter().all(|s| s.day == 1));
-    assert!(store.sessions(event, Some(10)).unwrap().iter().all(|s| s.day == 2));
+    assert!(store
+        .sessions(event, Some(9))
+        .unwrap()
+        .iter()
+        .all(|s| s.day == 1));
+    assert!(store
+        .sessions(event, Some(10))
+        .unwrap()
+        .iter()
+        .all(|s| s.day == 2));
     assert_eq!(view.sessions[0].start, "14:00");
     assert_eq!(view.sessions[0].place, "INSET de Nancy");
     assert_eq!(store.resolve_event(None).unwrap(), event);
@@ -68,7 +85,15 @@ fn captured_proposals_are_listed_and_found_without_accents() {
             },
         )
         .unwrap();
-    let listed = store.proposals(event, &ProposalFilter { theme: Some(1), ..Default::default() }).unwrap();
+    let listed = store
+        .proposals(
+            event,
+            &ProposalFilter {
+                theme: Some(1),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, id);
     assert_eq!(listed[0].subgroup, Some(group));
@@ -78,7 +103,11 @@ fn captured_proposals_are_listed_and_found_without_accents() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].id, id.to_string());
     assert!(hits[0].snippet.contains("[élus]"), "{}", hits[0].snippet);
-    assert_eq!(store.search(event, "innov", 10).unwrap().len(), 1, "the last word is a prefix");
+    assert_eq!(
+        store.search(event, "innov", 10).unwrap().len(),
+        1,
+        "the last word is a prefix"
+    );
 }
 
 #[test]
@@ -86,17 +115,49 @@ fn edits_delete_and_restore_show_in_listings_and_search() {
     let (_dir, mut store, event) = new_store();
     let session = first_session(&store, event, 2);
     let id = capture(&mut store, session, "Droit à l'erreur");
-    store.edit_proposal(id, &ProposalUpdate { title: Some("Droit à l'erreur pour les agents".into()), kind: Some(Kind::Obstacle), ..Default::default() }).unwrap();
+    store
+        .edit_proposal(
+            id,
+            &ProposalUpdate {
+                title: Some("Droit à l'erreur pour les agents".into()),
+                kind: Some(Kind::Obstacle),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let p = &store.proposals(event, &ProposalFilter::default()).unwrap()[0];
-    assert_eq!((p.title.as_str(), p.kind), ("Droit à l'erreur pour les agents", Kind::Obstacle));
+    assert_eq!(
+        (p.title.as_str(), p.kind),
+        ("Droit à l'erreur pour les agents", Kind::Obstacle)
+    );
     assert_eq!(store.search(event, "agents", 10).unwrap().len(), 1);
 
     store.set_proposal_deleted(id, true).unwrap();
-    assert!(store.proposals(event, &ProposalFilter::default()).unwrap().is_empty());
+    assert!(store
+        .proposals(event, &ProposalFilter::default())
+        .unwrap()
+        .is_empty());
     assert!(store.search(event, "agents", 10).unwrap().is_empty());
-    assert!(store.proposals(event, &ProposalFilter { all: true, ..Default::default() }).unwrap()[0].deleted);
+    assert!(
+        store
+            .proposals(
+                event,
+                &ProposalFilter {
+                    all: true,
+                    ..Default::default()
+                }
+            )
+            .unwrap()[0]
+            .deleted
+    );
     store.set_proposal_deleted(id, false).unwrap();
-    assert_eq!(store.proposals(event, &ProposalFilter::default()).unwrap().len(), 1);
+    assert_eq!(
+        store
+            .proposals(event, &ProposalFilter::default())
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 #[test]
@@ -104,17 +165,39 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
     let (_dir, mut store, event) = new_store();
     let session = first_session(&store, event, 1);
     let before = store.dump_projections().unwrap();
-    assert!(matches!(store.add_subgroup(SessionId::new(), "A"), Err(Error::UnknownSession(_))));
+    assert!(matches!(
+        store.add_subgroup(SessionId::new(), "A"),
+        Err(Error::UnknownSession(_))
+    ));
     assert!(matches!(
         store.edit_proposal(ProposalId::new(), &ProposalUpdate::default()),
         Err(Error::Core(recolte_core::Error::UnknownProposal(_)))
     ));
     assert!(matches!(
-        store.add_proposal(session, &ProposalInput { title: "x".into(), subgroup: Some("nope".into()), ..Default::default() }),
+        store.add_proposal(
+            session,
+            &ProposalInput {
+                title: "x".into(),
+                subgroup: Some("nope".into()),
+                ..Default::default()
+            }
+        ),
         Err(Error::Core(recolte_core::Error::UnknownSubgroup(_)))
     ));
-    assert!(matches!(store.add_proposal(session, &ProposalInput { title: "  ".into(), ..Default::default() }), Err(Error::Empty("title"))));
-    assert!(matches!(store.merge(event, 42, "x", "", &[], None), Err(Error::UnknownTheme(42))));
+    assert!(matches!(
+        store.add_proposal(
+            session,
+            &ProposalInput {
+                title: "  ".into(),
+                ..Default::default()
+            }
+        ),
+        Err(Error::Empty("title"))
+    ));
+    assert!(matches!(
+        store.merge(event, 42, "x", "", &[], None),
+        Err(Error::UnknownTheme(42))
+    ));
     assert_eq!(store.dump_projections().unwrap(), before);
 }
 
@@ -122,23 +205,58 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
 fn merging_keeps_sources_and_marks_originals() {
     let (_dir, mut store, event) = new_store();
     let sessions = store.sessions(event, Some(8)).unwrap();
-    let a = capture(&mut store, sessions[0].id, "Créer une base de retours d'expérience");
-    let b = capture(&mut store, sessions[1].id, "Base commune des retours d'expériences");
+    let a = capture(
+        &mut store,
+        sessions[0].id,
+        "Créer une base de retours d'expérience",
+    );
+    let b = capture(
+        &mut store,
+        sessions[1].id,
+        "Base commune des retours d'expériences",
+    );
     let theme_1 = first_session(&store, event, 1);
     let other_theme = capture(&mut store, theme_1, "Autre chose");
-    let err = store.merge(event, 8, "x", "", &[a, other_theme], None).unwrap_err();
+    let err = store
+        .merge(event, 8, "x", "", &[a, other_theme], None)
+        .unwrap_err();
     assert!(matches!(err, Error::NotInTheme { actual: 1, .. }), "{err}");
 
-    let merged = store.merge(event, 8, "Une base commune de retours d'expérience", "", &[a, b, a], Some("Rapporteur 8")).unwrap();
+    let merged = store
+        .merge(
+            event,
+            8,
+            "Une base commune de retours d'expérience",
+            "",
+            &[a, b, a],
+            Some("Rapporteur 8"),
+        )
+        .unwrap();
     let synthesis = store.consolidated(event, 8, false).unwrap();
     assert_eq!(synthesis.len(), 1);
     assert_eq!(synthesis[0].sources.len(), 2);
-    let proposals = store.proposals(event, &ProposalFilter { theme: Some(8), ..Default::default() }).unwrap();
+    let proposals = store
+        .proposals(
+            event,
+            &ProposalFilter {
+                theme: Some(8),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert!(proposals.iter().all(|p| p.merged_into == [merged]));
 
     // Undoing the merge frees the originals.
     store.set_consolidated_deleted(merged, true).unwrap();
-    let proposals = store.proposals(event, &ProposalFilter { theme: Some(8), ..Default::default() }).unwrap();
+    let proposals = store
+        .proposals(
+            event,
+            &ProposalFilter {
+                theme: Some(8),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     assert!(proposals.iter().all(|p| p.merged_into.is_empty()));
 }
 
@@ -150,15 +268,32 @@ fn two_handles_on_one_store_never_lose_each_others_edits() {
     let id = capture(&mut app, session, "Rendre visible l'innovation");
     // The CLI edits a proposal the app created, then the app edits another part of it
     // from its (now stale) in-memory document.
-    cli.edit_proposal(id, &ProposalUpdate { title: Some("Rendre visible l'innovation invisible".into()), ..Default::default() }).unwrap();
-    app.edit_proposal(id, &ProposalUpdate { body: Some("Un prix annuel".into()), ..Default::default() }).unwrap();
+    cli.edit_proposal(
+        id,
+        &ProposalUpdate {
+            title: Some("Rendre visible l'innovation invisible".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.edit_proposal(
+        id,
+        &ProposalUpdate {
+            body: Some("Un prix annuel".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     for store in [&mut app, &mut cli] {
         let p = &store.proposals(event, &ProposalFilter::default()).unwrap()[0];
         assert_eq!(p.title, "Rendre visible l'innovation invisible");
         assert_eq!(p.body, "Un prix annuel");
     }
     let name = DocName::Session(event, session);
-    assert_eq!(app.document_json(&name).unwrap(), cli.document_json(&name).unwrap());
+    assert_eq!(
+        app.document_json(&name).unwrap(),
+        cli.document_json(&name).unwrap()
+    );
 }
 
 #[test]
@@ -168,7 +303,15 @@ fn compaction_keeps_everything_and_other_handles_follow() {
     let session = first_session(&store, event, 4);
     let id = capture(&mut store, session, "Évaluer");
     for i in 0..20 {
-        store.edit_proposal(id, &ProposalUpdate { body: Some(format!("version {i}")), ..Default::default() }).unwrap();
+        store
+            .edit_proposal(
+                id,
+                &ProposalUpdate {
+                    body: Some(format!("version {i}")),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
     }
     let name = DocName::Session(event, session);
     let before = store.document_json(&name).unwrap();
@@ -178,11 +321,25 @@ fn compaction_keeps_everything_and_other_handles_follow() {
     assert_eq!(store.log_stats().unwrap().updates, report.updates_after);
 
     // Both a fresh handle and one that had read the old log see the same document.
-    other.edit_proposal(id, &ProposalUpdate { title: Some("Évaluer pour essaimer".into()), ..Default::default() }).unwrap();
+    other
+        .edit_proposal(
+            id,
+            &ProposalUpdate {
+                title: Some("Évaluer pour essaimer".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let mut fresh = Store::open(dir.path()).unwrap();
-    assert_eq!(fresh.document_json(&name).unwrap(), other.document_json(&name).unwrap());
+    assert_eq!(
+        fresh.document_json(&name).unwrap(),
+        other.document_json(&name).unwrap()
+    );
     assert_ne!(fresh.document_json(&name).unwrap(), before);
-    assert_eq!(fresh.proposals(event, &ProposalFilter::default()).unwrap()[0].body, "version 19");
+    assert_eq!(
+        fresh.proposals(event, &ProposalFilter::default()).unwrap()[0].body,
+        "version 19"
+    );
 }
 
 #[test]
@@ -192,16 +349,32 @@ fn rebuild_gives_the_same_projections_as_incremental_updates() {
     store.add_subgroup(session, "Silos").unwrap();
     let a = capture(&mut store, session, "Coopérer entre services");
     let b = capture(&mut store, session, "Coalitions inter-administrations");
-    store.edit_proposal(b, &ProposalUpdate { tags: Some(vec!["réseau".into()]), ..Default::default() }).unwrap();
+    store
+        .edit_proposal(
+            b,
+            &ProposalUpdate {
+                tags: Some(vec!["réseau".into()]),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     store.set_proposal_deleted(a, true).unwrap();
-    let merged = store.merge(event, 5, "Coopérer", "", &[a, b], None).unwrap();
+    let merged = store
+        .merge(event, 5, "Coopérer", "", &[a, b], None)
+        .unwrap();
     store.mark(merged, true, Some("Panel")).unwrap();
-    store.comment(merged, "À porter au national", Some("Panel")).unwrap();
+    store
+        .comment(merged, "À porter au national", Some("Panel"))
+        .unwrap();
     let incremental = store.dump_projections().unwrap();
     let report = store.rebuild().unwrap();
     assert_eq!(report.proposals, 2);
     assert_eq!(store.dump_projections().unwrap(), incremental);
-    assert_eq!(store.search(event, "cooperer", 10).unwrap().len(), 1, "the index was rebuilt too");
+    assert_eq!(
+        store.search(event, "cooperer", 10).unwrap().len(),
+        1,
+        "the index was rebuilt too"
+    );
     assert!(store.integrity_check().unwrap().is_empty());
 }
 
@@ -261,6 +434,9 @@ fn a_damaged_bundle_changes_nothing() {
     flipped[middle] ^= 1;
     for bad in [&bundle[..bundle.len() / 3], &flipped[..], b"not a bundle"] {
         assert!(b.import_bundle(bad).is_err());
-        assert_eq!((b.dump_projections().unwrap(), b.log_stats().unwrap()), before);
+        assert_eq!(
+            (b.dump_projections().unwrap(), b.log_stats().unwrap()),
+            before
+        );
     }
 }
