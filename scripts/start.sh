@@ -8,7 +8,7 @@ source scripts/setup-debian.sh
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 cargo build --release --locked -p recolte-cli
-recolte=target/release/recolte
+recolte="${CARGO_TARGET_DIR:-target}/release/recolte"
 export RECOLTE_DATA_DIR="${RECOLTE_DATA_DIR:-$HOME/.local/share/recolte}"
 
 if ! "$recolte" event show >/dev/null 2>&1; then
