@@ -216,6 +216,35 @@ fn child_map<T: ReadTxn>(txn: &T, root: &str, key: &str) -> Option<MapRef> {
     }
 }
 
+/// Every readable record of a root map, in key order.
+fn read_all<T: ReadTxn, R>(
+    txn: &T,
+    root: &str,
+    read: fn(&T, &str, &MapRef) -> Option<R>,
+) -> Vec<R> {
+    child_maps(txn, root)
+        .into_iter()
+        .filter_map(|(key, map)| read(txn, &key, &map))
+        .collect()
+}
+
+/// One record of a root map, if it is there and readable.
+fn read_one<T: ReadTxn, R>(
+    txn: &T,
+    root: &str,
+    key: &str,
+    read: fn(&T, &str, &MapRef) -> Option<R>,
+) -> Option<R> {
+    read(txn, key, &child_map(txn, root, key)?)
+}
+
+/// Sets the `deleted` flag of a record; `None` if there is no such record.
+fn set_deleted_flag(txn: &mut TransactionMut, root: &str, key: &str, deleted: bool) -> Option<()> {
+    let map = child_map(txn, root, key)?;
+    map.insert(txn, "deleted", deleted);
+    Some(())
+}
+
 /// Converts a plain Yjs value to JSON (buffers become arrays of numbers, undefined becomes null).
 pub fn any_to_json(any: &Any) -> Value {
     match any {
@@ -501,22 +530,16 @@ pub fn set_subgroup_deleted(
     id: SubgroupId,
     deleted: bool,
 ) -> Result<(), Error> {
-    let map =
-        child_map(txn, SUBGROUPS, &id.to_string()).ok_or(Error::UnknownSubgroup(id.to_string()))?;
-    map.insert(txn, "deleted", deleted);
-    Ok(())
+    set_deleted_flag(txn, SUBGROUPS, &id.to_string(), deleted)
+        .ok_or_else(|| Error::UnknownSubgroup(id.to_string()))
 }
 
 pub fn read_subgroups<T: ReadTxn>(txn: &T) -> Vec<SubgroupRecord> {
-    child_maps(txn, SUBGROUPS)
-        .into_iter()
-        .filter_map(|(key, map)| read_subgroup_map(txn, &key, &map))
-        .collect()
+    read_all(txn, SUBGROUPS, read_subgroup_map)
 }
 
 pub fn read_subgroup<T: ReadTxn>(txn: &T, id: SubgroupId) -> Option<SubgroupRecord> {
-    let key = id.to_string();
-    read_subgroup_map(txn, &key, &child_map(txn, SUBGROUPS, &key)?)
+    read_one(txn, SUBGROUPS, &id.to_string(), read_subgroup_map)
 }
 
 fn read_subgroup_map<T: ReadTxn>(txn: &T, key: &str, map: &MapRef) -> Option<SubgroupRecord> {
@@ -629,22 +652,16 @@ pub fn set_proposal_deleted(
     id: ProposalId,
     deleted: bool,
 ) -> Result<(), Error> {
-    let map =
-        child_map(txn, PROPOSALS, &id.to_string()).ok_or(Error::UnknownProposal(id.to_string()))?;
-    map.insert(txn, "deleted", deleted);
-    Ok(())
+    set_deleted_flag(txn, PROPOSALS, &id.to_string(), deleted)
+        .ok_or_else(|| Error::UnknownProposal(id.to_string()))
 }
 
 pub fn read_proposals<T: ReadTxn>(txn: &T) -> Vec<ProposalRecord> {
-    child_maps(txn, PROPOSALS)
-        .into_iter()
-        .filter_map(|(key, map)| read_proposal_map(txn, &key, &map))
-        .collect()
+    read_all(txn, PROPOSALS, read_proposal_map)
 }
 
 pub fn read_proposal<T: ReadTxn>(txn: &T, id: ProposalId) -> Option<ProposalRecord> {
-    let key = id.to_string();
-    read_proposal_map(txn, &key, &child_map(txn, PROPOSALS, &key)?)
+    read_one(txn, PROPOSALS, &id.to_string(), read_proposal_map)
 }
 
 fn read_proposal_map<T: ReadTxn>(txn: &T, key: &str, map: &MapRef) -> Option<ProposalRecord> {
@@ -773,22 +790,16 @@ pub fn set_consolidated_deleted(
     id: ConsolidatedId,
     deleted: bool,
 ) -> Result<(), Error> {
-    let map = child_map(txn, CONSOLIDATED, &id.to_string())
-        .ok_or(Error::UnknownConsolidated(id.to_string()))?;
-    map.insert(txn, "deleted", deleted);
-    Ok(())
+    set_deleted_flag(txn, CONSOLIDATED, &id.to_string(), deleted)
+        .ok_or_else(|| Error::UnknownConsolidated(id.to_string()))
 }
 
 pub fn read_consolidated_all<T: ReadTxn>(txn: &T) -> Vec<ConsolidatedRecord> {
-    child_maps(txn, CONSOLIDATED)
-        .into_iter()
-        .filter_map(|(key, map)| read_consolidated_map(txn, &key, &map))
-        .collect()
+    read_all(txn, CONSOLIDATED, read_consolidated_map)
 }
 
 pub fn read_consolidated<T: ReadTxn>(txn: &T, id: ConsolidatedId) -> Option<ConsolidatedRecord> {
-    let key = id.to_string();
-    read_consolidated_map(txn, &key, &child_map(txn, CONSOLIDATED, &key)?)
+    read_one(txn, CONSOLIDATED, &id.to_string(), read_consolidated_map)
 }
 
 fn read_consolidated_map<T: ReadTxn>(
@@ -925,10 +936,8 @@ pub fn set_comment_deleted(
     id: CommentId,
     deleted: bool,
 ) -> Result<(), Error> {
-    let map =
-        child_map(txn, COMMENTS, &id.to_string()).ok_or(Error::UnknownComment(id.to_string()))?;
-    map.insert(txn, "deleted", deleted);
-    Ok(())
+    set_deleted_flag(txn, COMMENTS, &id.to_string(), deleted)
+        .ok_or_else(|| Error::UnknownComment(id.to_string()))
 }
 
 pub fn read_comments<T: ReadTxn>(txn: &T) -> Vec<CommentRecord> {

@@ -66,7 +66,8 @@ fn the_sample_programme_follows_the_published_schema() {
 #[test]
 fn what_the_schema_refuses_the_validator_refuses_too() {
     let sample: Value = serde_json::from_str(SAMPLE).unwrap();
-    let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Edit = Box<dyn Fn(&mut Value)>;
+    let edits: Vec<(&str, Edit)> = vec![
         (
             "wrong format",
             Box::new(|v| v["format"] = json!("recolte-programme/9")),
