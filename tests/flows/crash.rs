@@ -95,3 +95,71 @@ fn proposals_reported_saved_survive_sigkill() {
         "the child saved almost nothing: the test proved little"
     );
 }
+
+/// Two writers and a compactor on one store at once, as when the app is open while an
+/// organiser runs a script: every save each writer reported is there at the end.
+#[test]
+fn concurrent_processes_and_compaction_lose_nothing() {
+    let (replica, _) = Replica::with_sample();
+    let session = replica.sessions(7)[0].clone();
+    let writer = |name: &'static str| {
+        let mut child = recolte()
+            .args([
+                "--data-dir",
+                replica.path().to_str().unwrap(),
+                "proposal",
+                "add-batch",
+                "--session",
+                &session,
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let lines: String = (0..150)
+            .map(|i| format!("{{\"title\": \"{name} {i}\", \"author\": \"{name}\"}}\n"))
+            .collect();
+        let feeder = std::thread::spawn(move || stdin.write_all(lines.as_bytes()).unwrap());
+        (child, feeder)
+    };
+    let (mut first, feed_first) = writer("poste A");
+    let (mut second, feed_second) = writer("poste B");
+    // Compact again and again while both writers are saving.
+    let mut compactions = 0;
+    while first.try_wait().unwrap().is_none() || second.try_wait().unwrap().is_none() {
+        replica.ok(&["store", "compact"]);
+        compactions += 1;
+    }
+    assert!(compactions >= 1);
+    eprintln!("{compactions} compactions during the writes");
+    feed_first.join().unwrap();
+    feed_second.join().unwrap();
+    let mut outputs = Vec::new();
+    for child in [first, second] {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        outputs.push(String::from_utf8(output.stdout).unwrap());
+    }
+    let reported: BTreeSet<String> = outputs
+        .iter()
+        .flat_map(|o| o.lines().map(str::to_owned))
+        .collect();
+    assert_eq!(reported.len(), 300);
+    let mut store = Store::open(replica.path()).unwrap();
+    let event = store.resolve_event(None).unwrap();
+    let present: BTreeSet<String> = store
+        .proposals(event, &ProposalFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id.to_string())
+        .collect();
+    assert_eq!(present, reported);
+    let projections = store.dump_projections().unwrap();
+    store.rebuild().unwrap();
+    assert_eq!(store.dump_projections().unwrap(), projections);
+}
