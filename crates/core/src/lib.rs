@@ -4,6 +4,7 @@
 //! This crate does no I/O: it turns values into Yjs transactions and bytes, and back. Storage
 //! lives in `recolte-store`, the network in `recolte-sync`.
 
+pub mod access;
 pub mod bundle;
 mod error;
 pub mod ids;
@@ -12,6 +13,7 @@ pub mod model;
 pub mod programme;
 pub mod schema;
 pub mod text;
+pub mod token;
 
 pub use error::Error;
 pub use lang::{Lang, Localize};
