@@ -14,16 +14,11 @@ fn an_organiser_imports_the_programme_and_lists_its_sessions() {
     assert_eq!(shown["sessions"].as_array().unwrap().len(), 36);
     let session = &replica.json(&["session", "list", "--theme", "10"])[0];
     for field in ["id", "theme", "day", "start", "room", "place"] {
-        assert!(
-            session.get(field).is_some(),
-            "session has no {field}: {session}"
-        );
+        assert!(session.get(field).is_some(), "session has no {field}: {session}");
     }
     assert_eq!(session["day"], 2);
     assert_eq!(session["start"], "09:15");
-    assert!(replica
-        .ok(&["--lang", "en", "session", "list"])
-        .ends_with("36 session(s)"));
+    assert!(replica.ok(&["--lang", "en", "session", "list"]).ends_with("36 session(s)"));
 }
 
 #[test]
@@ -49,17 +44,7 @@ fn a_facilitator_captures_edits_deletes_and_restores() {
         "--author",
         "Camille",
     ]);
-    replica.ok(&[
-        "proposal",
-        "edit",
-        &id,
-        "--title",
-        "Former tous les élus",
-        "--tag",
-        "élus",
-        "--tag",
-        "formation",
-    ]);
+    replica.ok(&["proposal", "edit", &id, "--title", "Former tous les élus", "--tag", "élus", "--tag", "formation"]);
     let listed = replica.json(&["proposal", "list", "--session", &session]);
     let p = &listed[0];
     assert_eq!(p["id"], id.as_str());
@@ -77,14 +62,7 @@ fn a_facilitator_captures_edits_deletes_and_restores() {
     assert_eq!(replica.json(&["proposal", "list"]), Value::Array(vec![]));
     assert_eq!(replica.proposals()[0]["deleted"], true);
     replica.ok(&["proposal", "restore", &id]);
-    assert_eq!(
-        replica
-            .json(&["proposal", "list", "--theme", "1"])
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(replica.json(&["proposal", "list", "--theme", "1"]).as_array().unwrap().len(), 1);
 
     let hits = replica.json(&["search", "ELUS"]);
     assert_eq!(hits[0]["id"], id.as_str());
@@ -94,62 +72,23 @@ fn a_facilitator_captures_edits_deletes_and_restores() {
 fn a_rapporteur_merges_proposals_of_a_theme() {
     let (replica, _) = Replica::with_sample();
     let sessions = replica.sessions(4);
-    let a = replica.ok(&[
-        "proposal",
-        "add",
-        "--session",
-        &sessions[0],
-        "--title",
-        "Évaluer autrement",
-    ]);
-    let b = replica.ok(&[
-        "proposal",
-        "add",
-        "--session",
-        &sessions[2],
-        "--title",
-        "Des méthodes d'évaluation souples",
-    ]);
-    let merged = replica.ok(&[
-        "synthesis",
-        "merge",
-        "--theme",
-        "4",
-        "--title",
-        "Évaluer avec des méthodes souples",
-        &a,
-        &b,
-    ]);
-    replica.ok(&[
-        "synthesis",
-        "edit",
-        &merged,
-        "--status",
-        "retained",
-        "--priority",
-        "1",
-    ]);
+    let a = replica.ok(&["proposal", "add", "--session", &sessions[0], "--title", "Évaluer autrement"]);
+    let b = replica.ok(&["proposal", "add", "--session", &sessions[2], "--title", "Des méthodes d'évaluation souples"]);
+    let merged =
+        replica.ok(&["synthesis", "merge", "--theme", "4", "--title", "Évaluer avec des méthodes souples", &a, &b]);
+    replica.ok(&["synthesis", "edit", &merged, "--status", "retained", "--priority", "1"]);
     let synthesis = replica.json(&["synthesis", "list", "--theme", "4"]);
     let c = &synthesis[0];
     assert_eq!(c["id"], merged.as_str());
     assert_eq!(c["status"], "retained");
     assert_eq!(c["priority"], 1);
-    let mut sources: Vec<&str> = c["sources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["proposal_id"].as_str().unwrap())
-        .collect();
+    let mut sources: Vec<&str> =
+        c["sources"].as_array().unwrap().iter().map(|s| s["proposal_id"].as_str().unwrap()).collect();
     sources.sort();
     let mut expected = vec![a.as_str(), b.as_str()];
     expected.sort();
     assert_eq!(sources, expected);
-    assert!(replica
-        .proposals()
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|p| p["merged_into"][0] == merged.as_str()));
+    assert!(replica.proposals().as_array().unwrap().iter().all(|p| p["merged_into"][0] == merged.as_str()));
     replica.ok(&["panel", "mark", &merged, "--by", "Panel"]);
     replica.ok(&["panel", "comment", &merged, "À porter en région"]);
 }
@@ -162,37 +101,17 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
 
     let stderr = replica.fails(&["proposal", "edit", unknown, "--title", "x"]);
     assert!(stderr.contains("aucune proposition"), "{stderr}");
-    let stderr = replica.fails(&[
-        "--lang",
-        "en",
-        "proposal",
-        "edit",
-        "not-an-id",
-        "--title",
-        "x",
-    ]);
+    let stderr = replica.fails(&["--lang", "en", "proposal", "edit", "not-an-id", "--title", "x"]);
     assert!(stderr.contains("malformed proposal id"), "{stderr}");
     let stderr = replica.fails(&["subgroup", "add", "--session", unknown, "A"]);
     assert!(stderr.contains("aucune session"), "{stderr}");
-    let stderr = replica.fails(&[
-        "synthesis",
-        "merge",
-        "--theme",
-        "99",
-        "--title",
-        "x",
-        unknown,
-    ]);
+    let stderr = replica.fails(&["synthesis", "merge", "--theme", "99", "--title", "x", unknown]);
     assert!(stderr.contains("thème n° 99"), "{stderr}");
 
     // A programme with several problems: all are named with their JSON path.
-    let mut programme: Value =
-        serde_json::from_str(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let mut programme: Value = serde_json::from_str(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
     programme["sessions"][3]["theme"] = Value::from(42);
-    programme["themes"][0]
-        .as_object_mut()
-        .unwrap()
-        .remove("title");
+    programme["themes"][0].as_object_mut().unwrap().remove("title");
     programme["slots"][1]["start"] = Value::from("15:00");
     let path = replica.path().join("broken.json");
     std::fs::write(&path, programme.to_string()).unwrap();
@@ -202,29 +121,15 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         "$.themes[0].title: required field is missing",
         "$.sessions[3].theme: unknown theme: \"42\"",
     ] {
-        assert!(
-            stderr.contains(expected),
-            "missing {expected:?} in {stderr}"
-        );
+        assert!(stderr.contains(expected), "missing {expected:?} in {stderr}");
     }
-    assert_eq!(
-        replica.json(&["event", "show"])["sessions"]
-            .as_array()
-            .unwrap()
-            .len(),
-        36,
-        "nothing was imported"
-    );
+    assert_eq!(replica.json(&["event", "show"])["sessions"].as_array().unwrap().len(), 36, "nothing was imported");
 
     // Bundles that are truncated, corrupted or foreign.
     let source = replica.export("good.rclt");
     let bytes = std::fs::read(&source).unwrap();
     let cases: [(&str, Vec<u8>, &str); 3] = [
-        (
-            "truncated.rclt",
-            bytes[..bytes.len() / 2].to_vec(),
-            "tronqué",
-        ),
+        ("truncated.rclt", bytes[..bytes.len() / 2].to_vec(), "tronqué"),
         (
             "corrupted.rclt",
             {
@@ -235,11 +140,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
             },
             "corrompu",
         ),
-        (
-            "foreign.rclt",
-            b"%PDF-1.7 not a bundle".to_vec(),
-            "n'est pas un paquet",
-        ),
+        ("foreign.rclt", b"%PDF-1.7 not a bundle".to_vec(), "n'est pas un paquet"),
     ];
     for (name, content, message) in cases {
         let path = replica.path().join(name);
@@ -265,14 +166,7 @@ fn with_two_events_the_event_must_be_named() {
     let second = replica.ok(&["event", "import", SAMPLE]);
     let stderr = replica.fails(&["session", "list"]);
     assert!(stderr.contains("--event"), "{stderr}");
-    assert_eq!(
-        replica
-            .json(&["--event", &second, "session", "list"])
-            .as_array()
-            .unwrap()
-            .len(),
-        36
-    );
+    assert_eq!(replica.json(&["--event", &second, "session", "list"]).as_array().unwrap().len(), 36);
     assert_ne!(first, second);
 }
 
@@ -281,14 +175,7 @@ fn store_maintenance_keeps_every_proposal() {
     let (replica, _) = Replica::with_sample();
     let session = replica.sessions(2)[0].clone();
     for i in 0..5 {
-        let id = replica.ok(&[
-            "proposal",
-            "add",
-            "--session",
-            &session,
-            "--title",
-            &format!("Idée {i}"),
-        ]);
+        let id = replica.ok(&["proposal", "add", "--session", &session, "--title", &format!("Idée {i}")]);
         replica.ok(&["proposal", "edit", &id, "--body", &format!("Détails {i}")]);
     }
     let before = replica.proposals();

@@ -6,16 +6,11 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
-pub const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../examples/assises-2025.json"
-);
+pub const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json");
 
 pub fn recolte() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_recolte"));
-    command
-        .env_remove("RECOLTE_DATA_DIR")
-        .env("LANG", "C.UTF-8");
+    command.env_remove("RECOLTE_DATA_DIR").env("LANG", "C.UTF-8");
     command
 }
 
@@ -25,9 +20,7 @@ pub struct Replica {
 
 impl Replica {
     pub fn new() -> Replica {
-        Replica {
-            dir: tempfile::tempdir().unwrap(),
-        }
+        Replica { dir: tempfile::tempdir().unwrap() }
     }
 
     /// A replica holding the sample event.
@@ -42,37 +35,21 @@ impl Replica {
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
-        recolte()
-            .arg("--data-dir")
-            .arg(self.path())
-            .args(args)
-            .output()
-            .unwrap()
+        recolte().arg("--data-dir").arg(self.path()).args(args).output().unwrap()
     }
 
     /// Runs a command that must succeed; returns its trimmed standard output.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "recolte {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "recolte {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
         String::from_utf8(output.stdout).unwrap().trim().to_owned()
     }
 
     /// Runs a command that must fail; returns its standard error.
     pub fn fails(&self, args: &[&str]) -> String {
         let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "recolte {args:?} did not fail as expected"
-        );
-        assert!(
-            output.stdout.is_empty(),
-            "a failed command printed a result"
-        );
+        assert_eq!(output.status.code(), Some(1), "recolte {args:?} did not fail as expected");
+        assert!(output.stdout.is_empty(), "a failed command printed a result");
         String::from_utf8(output.stderr).unwrap()
     }
 
@@ -84,12 +61,7 @@ impl Replica {
 
     pub fn sessions(&self, theme: u32) -> Vec<String> {
         let sessions = self.json(&["session", "list", "--theme", &theme.to_string()]);
-        sessions
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s["id"].as_str().unwrap().to_owned())
-            .collect()
+        sessions.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()
     }
 
     pub fn export(&self, name: &str) -> PathBuf {

@@ -13,29 +13,14 @@ use crate::common::{Replica, SAMPLE};
 /// Asserts that every replica has the same documents and the same projections.
 fn assert_converged(stores: &mut [Store], event: EventId) {
     let names = stores[0].documents(event).unwrap();
-    let reference: Vec<String> = names
-        .iter()
-        .map(|n| stores[0].document_json(n).unwrap())
-        .collect();
+    let reference: Vec<String> = names.iter().map(|n| stores[0].document_json(n).unwrap()).collect();
     let projections = stores[0].dump_projections().unwrap();
     for (i, store) in stores.iter_mut().enumerate().skip(1) {
-        assert_eq!(
-            store.documents(event).unwrap(),
-            names,
-            "replica {i} lists other documents"
-        );
+        assert_eq!(store.documents(event).unwrap(), names, "replica {i} lists other documents");
         for (name, expected) in names.iter().zip(&reference) {
-            assert_eq!(
-                &store.document_json(name).unwrap(),
-                expected,
-                "replica {i} differs on {name}"
-            );
+            assert_eq!(&store.document_json(name).unwrap(), expected, "replica {i} differs on {name}");
         }
-        assert_eq!(
-            store.dump_projections().unwrap(),
-            projections,
-            "replica {i} has other projections"
-        );
+        assert_eq!(store.dump_projections().unwrap(), projections, "replica {i} has other projections");
     }
 }
 
@@ -45,47 +30,14 @@ fn two_devices_editing_the_same_title_offline_both_keep_their_edit() {
     let b = Replica::new();
     b.import(&a.export("setup.rclt"));
     let session = a.sessions(3)[0].clone();
-    let id = a.ok(&[
-        "proposal",
-        "add",
-        "--session",
-        &session,
-        "--title",
-        "Révéler l'innovation invisible",
-    ]);
+    let id = a.ok(&["proposal", "add", "--session", &session, "--title", "Révéler l'innovation invisible"]);
     b.import(&a.export("with-proposal.rclt"));
 
     // Offline, each edits another part of the same title, and captures something new.
-    a.ok(&[
-        "proposal",
-        "edit",
-        &id,
-        "--title",
-        "Révéler et valoriser l'innovation invisible",
-    ]);
-    b.ok(&[
-        "proposal",
-        "edit",
-        &id,
-        "--title",
-        "Révéler l'innovation invisible des agents",
-    ]);
-    a.ok(&[
-        "proposal",
-        "add",
-        "--session",
-        &session,
-        "--title",
-        "Un prix de l'innovation ordinaire",
-    ]);
-    b.ok(&[
-        "proposal",
-        "add",
-        "--session",
-        &session,
-        "--title",
-        "Une carte des initiatives",
-    ]);
+    a.ok(&["proposal", "edit", &id, "--title", "Révéler et valoriser l'innovation invisible"]);
+    b.ok(&["proposal", "edit", &id, "--title", "Révéler l'innovation invisible des agents"]);
+    a.ok(&["proposal", "add", "--session", &session, "--title", "Un prix de l'innovation ordinaire"]);
+    b.ok(&["proposal", "add", "--session", &session, "--title", "Une carte des initiatives"]);
 
     let from_a = a.export("a.rclt");
     let from_b = b.export("b.rclt");
@@ -93,22 +45,11 @@ fn two_devices_editing_the_same_title_offline_both_keep_their_edit() {
     a.import(&from_b);
     let (pa, pb) = (a.proposals(), b.proposals());
     assert_eq!(pa, pb);
-    let merged = pa
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["id"] == id.as_str())
-        .unwrap();
-    assert_eq!(
-        merged["title"],
-        "Révéler et valoriser l'innovation invisible des agents"
-    );
+    let merged = pa.as_array().unwrap().iter().find(|p| p["id"] == id.as_str()).unwrap();
+    assert_eq!(merged["title"], "Révéler et valoriser l'innovation invisible des agents");
     assert_eq!(pa.as_array().unwrap().len(), 3);
 
-    let mut stores = [
-        Store::open(a.path()).unwrap(),
-        Store::open(b.path()).unwrap(),
-    ];
+    let mut stores = [Store::open(a.path()).unwrap(), Store::open(b.path()).unwrap()];
     let event = stores[0].resolve_event(None).unwrap();
     assert_converged(&mut stores, event);
 }
@@ -121,14 +62,9 @@ struct Device {
 fn devices(count: usize) -> (Vec<Device>, EventId) {
     let first_dir = tempfile::tempdir().unwrap();
     let mut first = Store::open(first_dir.path()).unwrap();
-    let event = first
-        .import_programme(&std::fs::read_to_string(SAMPLE).unwrap())
-        .unwrap();
+    let event = first.import_programme(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
     let setup = first.export_bundle(event).unwrap();
-    let mut devices = vec![Device {
-        dir: first_dir,
-        store: first,
-    }];
+    let mut devices = vec![Device { dir: first_dir, store: first }];
     for _ in 1..count {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
@@ -145,26 +81,13 @@ fn send(devices: &mut [Device], from: usize, to: usize, event: EventId) {
 
 #[test]
 fn three_devices_converge_whatever_the_order_of_exchanges() {
-    let orders = [
-        [0, 1, 2],
-        [0, 2, 1],
-        [1, 0, 2],
-        [1, 2, 0],
-        [2, 0, 1],
-        [2, 1, 0],
-    ];
+    let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
     for order in orders {
         let (mut devices, event) = devices(3);
         let session = devices[0].store.sessions(event, Some(5)).unwrap()[0].id;
         let shared = devices[0]
             .store
-            .add_proposal(
-                session,
-                &ProposalInput {
-                    title: "Coopérer entre services".into(),
-                    ..Default::default()
-                },
-            )
+            .add_proposal(session, &ProposalInput { title: "Coopérer entre services".into(), ..Default::default() })
             .unwrap();
         for to in 1..3 {
             send(&mut devices, 0, to, event);
@@ -177,53 +100,23 @@ fn three_devices_converge_whatever_the_order_of_exchanges() {
             ][i];
             device
                 .store
-                .edit_proposal(
-                    shared,
-                    &ProposalUpdate {
-                        title: Some(title.into()),
-                        ..Default::default()
-                    },
-                )
+                .edit_proposal(shared, &ProposalUpdate { title: Some(title.into()), ..Default::default() })
                 .unwrap();
             device
                 .store
-                .add_proposal(
-                    session,
-                    &ProposalInput {
-                        title: format!("Idée du poste {i}"),
-                        ..Default::default()
-                    },
-                )
+                .add_proposal(session, &ProposalInput { title: format!("Idée du poste {i}"), ..Default::default() })
                 .unwrap();
         }
-        devices[order[2]]
-            .store
-            .set_proposal_deleted(shared, true)
-            .unwrap();
-        devices[order[1]]
-            .store
-            .set_proposal_deleted(shared, false)
-            .unwrap();
+        devices[order[2]].store.set_proposal_deleted(shared, true).unwrap();
+        devices[order[1]].store.set_proposal_deleted(shared, false).unwrap();
         // A chain around the ring and one more hop reaches everyone.
-        for (from, to) in [
-            (order[0], order[1]),
-            (order[1], order[2]),
-            (order[2], order[0]),
-            (order[0], order[1]),
-        ] {
+        for (from, to) in [(order[0], order[1]), (order[1], order[2]), (order[2], order[0]), (order[0], order[1])] {
             send(&mut devices, from, to, event);
         }
-        let (_dirs, mut stores): (Vec<TempDir>, Vec<Store>) =
-            devices.into_iter().map(|d| (d.dir, d.store)).unzip();
+        let (_dirs, mut stores): (Vec<TempDir>, Vec<Store>) = devices.into_iter().map(|d| (d.dir, d.store)).unzip();
         assert_converged(&mut stores, event);
         let titles: Vec<String> = stores[0]
-            .proposals(
-                event,
-                &ProposalFilter {
-                    all: true,
-                    ..Default::default()
-                },
-            )
+            .proposals(event, &ProposalFilter { all: true, ..Default::default() })
             .unwrap()
             .into_iter()
             .map(|p| p.title)
@@ -258,13 +151,7 @@ fn random_step(rng: &mut StdRng, devices: &mut [Device], event: EventId, session
     let who = rng.random_range(0..n);
     let store = &mut devices[who].store;
     let known: Vec<(ProposalId, u32, String)> = store
-        .proposals(
-            event,
-            &ProposalFilter {
-                all: true,
-                ..Default::default()
-            },
-        )
+        .proposals(event, &ProposalFilter { all: true, ..Default::default() })
         .unwrap()
         .into_iter()
         .map(|p| (p.id, p.theme, p.title))
@@ -272,19 +159,11 @@ fn random_step(rng: &mut StdRng, devices: &mut [Device], event: EventId, session
     match rng.random_range(0..100) {
         0..=24 => {
             let session = *sessions.choose(rng).unwrap();
-            let title = format!(
-                "{} {}",
-                WORDS.choose(rng).unwrap(),
-                WORDS.choose(rng).unwrap()
-            );
+            let title = format!("{} {}", WORDS.choose(rng).unwrap(), WORDS.choose(rng).unwrap());
             store
                 .add_proposal(
                     session,
-                    &ProposalInput {
-                        title,
-                        author: Some(format!("poste {who}")),
-                        ..Default::default()
-                    },
+                    &ProposalInput { title, author: Some(format!("poste {who}")), ..Default::default() },
                 )
                 .unwrap();
         }
@@ -301,48 +180,24 @@ fn random_step(rng: &mut StdRng, devices: &mut [Device], event: EventId, session
                 new.extend(&chars[end..]);
             }
             if !new.trim().is_empty() {
-                store
-                    .edit_proposal(
-                        *id,
-                        &ProposalUpdate {
-                            title: Some(new),
-                            ..Default::default()
-                        },
-                    )
-                    .unwrap();
+                store.edit_proposal(*id, &ProposalUpdate { title: Some(new), ..Default::default() }).unwrap();
             }
         }
         55..=64 if !known.is_empty() => {
             let (id, _, _) = known.choose(rng).unwrap();
-            store
-                .set_proposal_deleted(*id, rng.random_bool(0.6))
-                .unwrap();
+            store.set_proposal_deleted(*id, rng.random_bool(0.6)).unwrap();
         }
         65..=72 if known.len() >= 2 => {
             let (first, theme, _) = known.choose(rng).unwrap();
-            let partners: Vec<ProposalId> = known
-                .iter()
-                .filter(|(id, t, _)| t == theme && id != first)
-                .map(|(id, _, _)| *id)
-                .collect();
+            let partners: Vec<ProposalId> =
+                known.iter().filter(|(id, t, _)| t == theme && id != first).map(|(id, _, _)| *id).collect();
             if let Some(second) = partners.choose(rng) {
-                store
-                    .merge(
-                        event,
-                        *theme,
-                        "Proposition consolidée",
-                        "",
-                        &[*first, *second],
-                        None,
-                    )
-                    .unwrap();
+                store.merge(event, *theme, "Proposition consolidée", "", &[*first, *second], None).unwrap();
             }
         }
         73..=77 => {
             let session = *sessions.choose(rng).unwrap();
-            store
-                .add_subgroup(session, &format!("Groupe {}", rng.random_range(1..9)))
-                .unwrap();
+            store.add_subgroup(session, &format!("Groupe {}", rng.random_range(1..9))).unwrap();
         }
         _ => {
             let to = (who + rng.random_range(1..n)) % n;
@@ -353,14 +208,8 @@ fn random_step(rng: &mut StdRng, devices: &mut [Device], event: EventId, session
 
 #[test]
 fn seeded_random_scenarios_converge() {
-    let base: u64 = std::env::var("RECOLTE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random);
-    let scenarios = std::env::var("RECOLTE_SCENARIOS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(4u64);
+    let base: u64 = std::env::var("RECOLTE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let scenarios = std::env::var("RECOLTE_SCENARIOS").ok().and_then(|s| s.parse().ok()).unwrap_or(4u64);
     for k in 0..scenarios {
         let seed = base.wrapping_add(k);
         eprintln!("convergence scenario seed {seed} (replay with RECOLTE_SEED={seed} RECOLTE_SCENARIOS=1)");
@@ -368,22 +217,9 @@ fn seeded_random_scenarios_converge() {
         let count = rng.random_range(3..=5);
         let (mut devices, event) = devices(count);
         // A few sessions of two themes, so that edits collide and merges have partners.
-        let mut sessions: Vec<SessionId> = devices[0]
-            .store
-            .sessions(event, Some(1))
-            .unwrap()
-            .iter()
-            .map(|s| s.id)
-            .collect();
-        sessions.extend(
-            devices[0]
-                .store
-                .sessions(event, Some(7))
-                .unwrap()
-                .iter()
-                .take(2)
-                .map(|s| s.id),
-        );
+        let mut sessions: Vec<SessionId> =
+            devices[0].store.sessions(event, Some(1)).unwrap().iter().map(|s| s.id).collect();
+        sessions.extend(devices[0].store.sessions(event, Some(7)).unwrap().iter().take(2).map(|s| s.id));
         sessions.shuffle(&mut rng);
         sessions.truncate(3);
         for _ in 0..150 {
@@ -399,8 +235,7 @@ fn seeded_random_scenarios_converge() {
                 }
             }
         }
-        let (_dirs, mut stores): (Vec<TempDir>, Vec<Store>) =
-            devices.into_iter().map(|d| (d.dir, d.store)).unzip();
+        let (_dirs, mut stores): (Vec<TempDir>, Vec<Store>) = devices.into_iter().map(|d| (d.dir, d.store)).unzip();
         assert_converged(&mut stores, event);
     }
 }

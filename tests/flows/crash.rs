@@ -13,24 +13,14 @@ use crate::common::{recolte, Replica};
 fn proposals_reported_saved_survive_sigkill() {
     let (replica, _) = Replica::with_sample();
     let session = replica.sessions(6)[0].clone();
-    let seed: u64 = std::env::var("RECOLTE_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(rand::random);
+    let seed: u64 = std::env::var("RECOLTE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
     eprintln!("crash test seed {seed}");
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     let mut reported: BTreeSet<String> = BTreeSet::new();
 
     for round in 0..8 {
         let mut child = recolte()
-            .args([
-                "--data-dir",
-                replica.path().to_str().unwrap(),
-                "proposal",
-                "add-batch",
-                "--session",
-                &session,
-            ])
+            .args(["--data-dir", replica.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -69,12 +59,8 @@ fn proposals_reported_saved_survive_sigkill() {
 
         let mut store = Store::open(replica.path()).unwrap();
         let event = store.resolve_event(None).unwrap();
-        let present: BTreeSet<String> = store
-            .proposals(event, &ProposalFilter::default())
-            .unwrap()
-            .into_iter()
-            .map(|p| p.id.to_string())
-            .collect();
+        let present: BTreeSet<String> =
+            store.proposals(event, &ProposalFilter::default()).unwrap().into_iter().map(|p| p.id.to_string()).collect();
         let missing: Vec<&String> = reported.difference(&present).collect();
         assert!(
             missing.is_empty(),
@@ -84,16 +70,9 @@ fn proposals_reported_saved_survive_sigkill() {
         assert!(store.integrity_check().unwrap().is_empty());
         let projections = store.dump_projections().unwrap();
         store.rebuild().unwrap();
-        assert_eq!(
-            store.dump_projections().unwrap(),
-            projections,
-            "round {round}: projections differ from a rebuild"
-        );
+        assert_eq!(store.dump_projections().unwrap(), projections, "round {round}: projections differ from a rebuild");
     }
-    assert!(
-        reported.len() >= 8,
-        "the child saved almost nothing: the test proved little"
-    );
+    assert!(reported.len() >= 8, "the child saved almost nothing: the test proved little");
 }
 
 /// Two writers and a compactor on one store at once, as when the app is open while an
@@ -104,22 +83,14 @@ fn concurrent_processes_and_compaction_lose_nothing() {
     let session = replica.sessions(7)[0].clone();
     let writer = |name: &'static str| {
         let mut child = recolte()
-            .args([
-                "--data-dir",
-                replica.path().to_str().unwrap(),
-                "proposal",
-                "add-batch",
-                "--session",
-                &session,
-            ])
+            .args(["--data-dir", replica.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap();
         let mut stdin = child.stdin.take().unwrap();
-        let lines: String = (0..150)
-            .map(|i| format!("{{\"title\": \"{name} {i}\", \"author\": \"{name}\"}}\n"))
-            .collect();
+        let lines: String =
+            (0..150).map(|i| format!("{{\"title\": \"{name} {i}\", \"author\": \"{name}\"}}\n")).collect();
         let feeder = std::thread::spawn(move || stdin.write_all(lines.as_bytes()).unwrap());
         (child, feeder)
     };
@@ -138,26 +109,15 @@ fn concurrent_processes_and_compaction_lose_nothing() {
     let mut outputs = Vec::new();
     for child in [first, second] {
         let output = child.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         outputs.push(String::from_utf8(output.stdout).unwrap());
     }
-    let reported: BTreeSet<String> = outputs
-        .iter()
-        .flat_map(|o| o.lines().map(str::to_owned))
-        .collect();
+    let reported: BTreeSet<String> = outputs.iter().flat_map(|o| o.lines().map(str::to_owned)).collect();
     assert_eq!(reported.len(), 300);
     let mut store = Store::open(replica.path()).unwrap();
     let event = store.resolve_event(None).unwrap();
-    let present: BTreeSet<String> = store
-        .proposals(event, &ProposalFilter::default())
-        .unwrap()
-        .into_iter()
-        .map(|p| p.id.to_string())
-        .collect();
+    let present: BTreeSet<String> =
+        store.proposals(event, &ProposalFilter::default()).unwrap().into_iter().map(|p| p.id.to_string()).collect();
     assert_eq!(present, reported);
     let projections = store.dump_projections().unwrap();
     store.rebuild().unwrap();

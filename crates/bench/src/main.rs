@@ -36,10 +36,7 @@ fn options() -> Options {
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("target/bench-tmp"));
-    Options {
-        quick: args.iter().any(|a| a == "--quick"),
-        dir,
-    }
+    Options { quick: args.iter().any(|a| a == "--quick"), dir }
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -60,37 +57,23 @@ fn machine() -> String {
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
         })
         .unwrap_or_else(|| "unknown CPU".into());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let memory = std::fs::read_to_string("/proc/meminfo")
         .ok()
         .and_then(|m| {
-            m.lines().next().map(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .unwrap_or("0")
-                    .parse::<u64>()
-                    .unwrap_or(0)
-                    / 1024
-                    / 1024
-            })
+            m.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0) / 1024 / 1024)
         })
         .unwrap_or(0);
-    format!(
-        "{cpu}, {cores} cores, {memory} GiB RAM, {}",
-        std::env::consts::OS
-    )
+    format!("{cpu}, {cores} cores, {memory} GiB RAM, {}", std::env::consts::OS)
 }
 
 fn main() {
     let options = options();
     std::fs::create_dir_all(&options.dir).expect("cannot create the benchmark folder");
     println!("Machine: {}", machine());
-    println!(
-        "Folder: {} (same disk for every measure)\n",
-        options.dir.display()
-    );
+    println!("Folder: {} (same disk for every measure)\n", options.dir.display());
     println!("| measure | result |");
     println!("|---|---|");
     save_latency(&options);
@@ -113,26 +96,15 @@ fn save_latency(options: &Options) {
         if i % 300 == 0 {
             id = Some(
                 store
-                    .add_proposal(
-                        session,
-                        &ProposalInput {
-                            title: format!("Proposition {i}"),
-                            ..Default::default()
-                        },
-                    )
+                    .add_proposal(session, &ProposalInput { title: format!("Proposition {i}"), ..Default::default() })
                     .expect("add"),
             );
             body.clear();
         }
         body.push(words.chars().nth(i % words.chars().count()).unwrap_or(' '));
-        let update = ProposalUpdate {
-            body: Some(body.clone()),
-            ..Default::default()
-        };
+        let update = ProposalUpdate { body: Some(body.clone()), ..Default::default() };
         let start = Instant::now();
-        store
-            .edit_proposal(id.expect("proposal"), &update)
-            .expect("edit");
+        store.edit_proposal(id.expect("proposal"), &update).expect("edit");
         if i >= 200 {
             times.push(start.elapsed());
         }
@@ -141,11 +113,10 @@ fn save_latency(options: &Options) {
 
     let raw_dir = tempfile::tempdir_in(&options.dir).expect("temp dir");
     let conn = rusqlite::Connection::open(raw_dir.path().join("raw.sqlite")).expect("open raw");
-    conn.pragma_update(None, "journal_mode", "WAL")
-        .expect("wal");
-    conn.pragma_update(None, "synchronous", "NORMAL")
-        .expect("sync");
-    conn.execute_batch("CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, data BLOB NOT NULL)").expect("table");
+    conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
+    conn.pragma_update(None, "synchronous", "NORMAL").expect("sync");
+    conn.execute_batch("CREATE TABLE t (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc TEXT NOT NULL, data BLOB NOT NULL)")
+        .expect("table");
     let mut raw = Vec::with_capacity(edits);
     let blob = vec![7u8; 40];
     for i in 0..edits + 200 {
@@ -236,13 +207,7 @@ fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> (Vec<u8>, u
     for session in &sessions {
         let doc = schema::new_doc_of(DocKind::Session);
         let groups: Vec<SubgroupId> = (1..=6)
-            .map(|g| {
-                schema::add_subgroup(
-                    &mut doc.transact_mut(),
-                    &format!("Sous-groupe {g}"),
-                    &schema::now(),
-                )
-            })
+            .map(|g| schema::add_subgroup(&mut doc.transact_mut(), &format!("Sous-groupe {g}"), &schema::now()))
             .collect();
         for group in &groups {
             for _ in 0..8 {
@@ -278,13 +243,8 @@ fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> (Vec<u8>, u
                 }
             }
         }
-        let update = doc
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default());
-        documents.push(BundleDocument {
-            name: DocName::Session(event, session.id),
-            update,
-        });
+        let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+        documents.push(BundleDocument { name: DocName::Session(event, session.id), update });
     }
     let header = BundleHeader {
         event_id: event,
@@ -292,11 +252,7 @@ fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> (Vec<u8>, u
         producer: "bench".into(),
         documents: documents.len() as u32,
     };
-    (
-        Bundle { header, documents }.encode(),
-        text_bytes,
-        keystrokes,
-    )
+    (Bundle { header, documents }.encode(), text_bytes, keystrokes)
 }
 
 fn bundles(options: &Options) {

@@ -16,22 +16,15 @@ use recolte_core::{Lang, Localize};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
 use args::{
-    BundleCmd, Cli, Command, DeviceCmd, EventCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd,
-    SubgroupCmd, SynthesisCmd,
+    BundleCmd, Cli, Command, DeviceCmd, EventCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd, SubgroupCmd,
+    SynthesisCmd,
 };
 use output::Out;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let lang = cli
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_else(Lang::from_env);
-    let out = Out {
-        json: cli.json,
-        lang,
-    };
+    let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_else(Lang::from_env);
+    let out = Out { json: cli.json, lang };
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -46,15 +39,8 @@ fn main() -> ExitCode {
 #[derive(Debug)]
 enum CliError {
     Store(recolte_store::Error),
-    File {
-        path: PathBuf,
-        reading: bool,
-        source: std::io::Error,
-    },
-    BatchLine {
-        line: usize,
-        detail: String,
-    },
+    File { path: PathBuf, reading: bool, source: std::io::Error },
+    BatchLine { line: usize, detail: String },
 }
 
 impl From<recolte_store::Error> for CliError {
@@ -97,25 +83,15 @@ fn data_dir(given: Option<PathBuf>) -> PathBuf {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::File {
-        path: path.to_owned(),
-        reading: true,
-        source,
-    })
+    std::fs::read(path).map_err(|source| CliError::File { path: path.to_owned(), reading: true, source })
 }
 
 /// Writes next to the target then renames: a crash never leaves half a file under its name.
 fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let error = |source| CliError::File {
-        path: path.to_owned(),
-        reading: false,
-        source,
-    };
+    let error = |source| CliError::File { path: path.to_owned(), reading: false, source };
     let tmp = path.with_extension("partial");
     let mut file = std::fs::File::create(&tmp).map_err(error)?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(error)?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(error)?;
     std::fs::rename(&tmp, path).map_err(error)
 }
 
@@ -145,31 +121,15 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Subgroup(SubgroupCmd::List { session, all }) => {
             out.subgroups(&store.subgroups(session.parse()?, all)?)
         }
-        Command::Subgroup(SubgroupCmd::Rename {
-            session,
-            subgroup,
-            name,
-        }) => {
+        Command::Subgroup(SubgroupCmd::Rename { session, subgroup, name }) => {
             store.rename_subgroup(session.parse()?, &subgroup, &name)?;
             out.done()
         }
-        Command::Proposal(ProposalCmd::Add {
-            session,
-            title,
-            body,
-            kind,
-            subgroup,
-            tags,
-            author,
-        }) => {
+        Command::Proposal(ProposalCmd::Add { session, title, body, kind, subgroup, tags, author }) => {
             let input = ProposalInput {
                 title,
                 body: body.unwrap_or_default(),
-                kind: kind
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()?
-                    .unwrap_or_default(),
+                kind: kind.as_deref().map(str::parse).transpose()?.unwrap_or_default(),
                 subgroup,
                 tags,
                 author,
@@ -177,28 +137,13 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let id = store.add_proposal(session.parse()?, &input)?;
             out.id(&id)
         }
-        Command::Proposal(ProposalCmd::AddBatch { session }) => {
-            add_batch(&mut store, &session, out)
-        }
-        Command::Proposal(ProposalCmd::Edit {
-            id,
-            title,
-            body,
-            kind,
-            subgroup,
-            no_subgroup,
-            tags,
-            clear_tags,
-        }) => {
+        Command::Proposal(ProposalCmd::AddBatch { session }) => add_batch(&mut store, &session, out),
+        Command::Proposal(ProposalCmd::Edit { id, title, body, kind, subgroup, no_subgroup, tags, clear_tags }) => {
             let update = ProposalUpdate {
                 title,
                 body,
                 kind: kind.as_deref().map(str::parse).transpose()?,
-                subgroup: if no_subgroup {
-                    Some(None)
-                } else {
-                    subgroup.map(Some)
-                },
+                subgroup: if no_subgroup { Some(None) } else { subgroup.map(Some) },
                 tags: if clear_tags {
                     Some(Vec::new())
                 } else if tags.is_empty() {
@@ -218,63 +163,29 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             store.set_proposal_deleted(id.parse()?, false)?;
             out.done()
         }
-        Command::Proposal(ProposalCmd::List {
-            session,
-            theme,
-            all,
-        }) => {
-            let filter = ProposalFilter {
-                session: session.as_deref().map(str::parse).transpose()?,
-                theme,
-                all,
-            };
+        Command::Proposal(ProposalCmd::List { session, theme, all }) => {
+            let filter = ProposalFilter { session: session.as_deref().map(str::parse).transpose()?, theme, all };
             out.proposals(&store.proposals(event(&store)?, &filter)?)
         }
         Command::Search { query, limit } => {
             let query = query.join(" ");
             out.hits(&store.search(event(&store)?, &query, limit)?)
         }
-        Command::Synthesis(SynthesisCmd::Merge {
-            theme,
-            title,
-            body,
-            proposals,
-            author,
-        }) => {
-            let ids = proposals
-                .iter()
-                .map(|p| p.parse())
-                .collect::<Result<Vec<_>, _>>()?;
-            let id = store.merge(
-                event(&store)?,
-                theme,
-                &title,
-                body.as_deref().unwrap_or(""),
-                &ids,
-                author.as_deref(),
-            )?;
+        Command::Synthesis(SynthesisCmd::Merge { theme, title, body, proposals, author }) => {
+            let ids = proposals.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
+            let id =
+                store.merge(event(&store)?, theme, &title, body.as_deref().unwrap_or(""), &ids, author.as_deref())?;
             out.id(&id)
         }
         Command::Synthesis(SynthesisCmd::List { theme, all }) => {
             out.consolidated(&store.consolidated(event(&store)?, theme, all)?)
         }
-        Command::Synthesis(SynthesisCmd::Edit {
-            id,
-            title,
-            body,
-            status,
-            priority,
-            no_priority,
-        }) => {
+        Command::Synthesis(SynthesisCmd::Edit { id, title, body, status, priority, no_priority }) => {
             let patch = ConsolidatedPatch {
                 title,
                 body,
                 status: status.as_deref().map(str::parse).transpose()?,
-                priority: if no_priority {
-                    Some(None)
-                } else {
-                    priority.map(Some)
-                },
+                priority: if no_priority { Some(None) } else { priority.map(Some) },
             };
             store.edit_consolidated(id.parse()?, &patch)?;
             out.done()
@@ -349,23 +260,18 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
     let stdin = std::io::stdin();
     for (index, line) in stdin.lock().lines().enumerate() {
         let number = index + 1;
-        let line = line.map_err(|e| CliError::BatchLine {
-            line: number,
-            detail: e.to_string(),
-        })?;
+        let line = line.map_err(|e| CliError::BatchLine { line: number, detail: e.to_string() })?;
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: Line = serde_json::from_str(&line).map_err(|e| CliError::BatchLine {
-            line: number,
-            detail: e.to_string(),
-        })?;
-        let kind = parsed.kind.as_deref().map(str::parse).transpose().map_err(
-            |e: recolte_core::Error| CliError::BatchLine {
-                line: number,
-                detail: e.localize(out.lang),
-            },
-        )?;
+        let parsed: Line =
+            serde_json::from_str(&line).map_err(|e| CliError::BatchLine { line: number, detail: e.to_string() })?;
+        let kind = parsed
+            .kind
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e: recolte_core::Error| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
         let input = ProposalInput {
             title: parsed.title,
             body: parsed.body,
@@ -376,10 +282,7 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
         };
         let id = store
             .add_proposal(session, &input)
-            .map_err(|e| CliError::BatchLine {
-                line: number,
-                detail: e.localize(out.lang),
-            })?;
+            .map_err(|e| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
         out.id(&id)?;
     }
     Ok(())

@@ -61,22 +61,12 @@ impl Out {
         }
         let mut text = format!("{}\n{}\n", event.name, event.id);
         if let Some(organiser) = &event.organiser {
-            text.push_str(&format!(
-                "{} {organiser}\n",
-                self.pick("Organisateur :", "Organiser:")
-            ));
+            text.push_str(&format!("{} {organiser}\n", self.pick("Organisateur :", "Organiser:")));
         }
         text.push_str(&format!("\n{}\n", self.pick("Thèmes", "Themes")));
         for theme in &event.themes {
-            let count = event
-                .sessions
-                .iter()
-                .filter(|s| s.theme == theme.number)
-                .count();
-            text.push_str(&format!(
-                "  {:>2}. {} ({count} sessions)\n",
-                theme.number, theme.title
-            ));
+            let count = event.sessions.iter().filter(|s| s.theme == theme.number).count();
+            text.push_str(&format!("  {:>2}. {} ({count} sessions)\n", theme.number, theme.title));
         }
         text.push_str(&format!("\n{}\n", self.pick("Créneaux", "Slots")));
         for slot in &event.slots {
@@ -85,11 +75,7 @@ impl Out {
                 slot.id, slot.date, slot.start, slot.duration_minutes, slot.label
             ));
         }
-        text.push_str(&format!(
-            "\n{} {}",
-            self.pick("Sessions :", "Sessions:"),
-            event.sessions.len()
-        ));
+        text.push_str(&format!("\n{} {}", self.pick("Sessions :", "Sessions:"), event.sessions.len()));
         print(text)
     }
 
@@ -124,16 +110,7 @@ impl Out {
         let lines: Vec<String> = subgroups
             .iter()
             .map(|g| {
-                format!(
-                    "{}  {}{}",
-                    g.id,
-                    g.name,
-                    if g.deleted {
-                        self.pick(" (supprimé)", " (deleted)")
-                    } else {
-                        ""
-                    }
-                )
+                format!("{}  {}{}", g.id, g.name, if g.deleted { self.pick(" (supprimé)", " (deleted)") } else { "" })
             })
             .collect();
         print(lines.join("\n"))
@@ -152,23 +129,10 @@ impl Out {
             if !p.merged_into.is_empty() {
                 flags.push(self.pick("fusionnée", "merged").to_owned());
             }
-            let flags = if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", flags.join(", "))
-            };
-            text.push_str(&format!(
-                "{}  {:>2}. {} — {}{flags}\n",
-                p.id,
-                p.theme,
-                p.kind.label(self.lang),
-                p.title
-            ));
+            let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
+            text.push_str(&format!("{}  {:>2}. {} — {}{flags}\n", p.id, p.theme, p.kind.label(self.lang), p.title));
             if let Some(group) = &p.subgroup_name {
-                text.push_str(&format!(
-                    "      {} {group}\n",
-                    self.pick("sous-groupe :", "sub-group:")
-                ));
+                text.push_str(&format!("      {} {group}\n", self.pick("sous-groupe :", "sub-group:")));
             }
             if !p.body.is_empty() {
                 text.push_str(&format!("      {}\n", p.body.replace('\n', "\n      ")));
@@ -191,16 +155,9 @@ impl Out {
                 "consolidated" => self.pick("consolidée", "consolidated"),
                 _ => self.pick("proposition", "proposal"),
             };
-            text.push_str(&format!(
-                "{}  {:>2}. [{what}] {}\n      {}\n",
-                hit.id, hit.theme, hit.title, hit.snippet
-            ));
+            text.push_str(&format!("{}  {:>2}. [{what}] {}\n      {}\n", hit.id, hit.theme, hit.title, hit.snippet));
         }
-        text.push_str(&format!(
-            "{} {}",
-            hits.len(),
-            self.pick("résultat(s)", "result(s)")
-        ));
+        text.push_str(&format!("{} {}", hits.len(), self.pick("résultat(s)", "result(s)")));
         print(text)
     }
 
@@ -211,20 +168,11 @@ impl Out {
         let mut text = String::new();
         for c in records {
             let priority = c.priority.map(|p| format!(" P{p}")).unwrap_or_default();
-            text.push_str(&format!(
-                "{}  [{}{priority}] {}\n",
-                c.id,
-                c.status.label(self.lang),
-                c.title
-            ));
+            text.push_str(&format!("{}  [{}{priority}] {}\n", c.id, c.status.label(self.lang), c.title));
             if !c.body.is_empty() {
                 text.push_str(&format!("      {}\n", c.body.replace('\n', "\n      ")));
             }
-            text.push_str(&format!(
-                "      {} {}\n",
-                self.pick("sources :", "sources:"),
-                c.sources.len()
-            ));
+            text.push_str(&format!("      {} {}\n", self.pick("sources :", "sources:"), c.sources.len()));
         }
         text.push_str(&format!(
             "{} {}",
@@ -285,27 +233,18 @@ impl Out {
         print(match self.lang {
             Lang::Fr => format!(
                 "{} document(s) compacté(s) : {} → {} mises à jour, {} → {} octets",
-                report.compacted,
-                report.updates_before,
-                report.updates_after,
-                report.bytes_before,
-                report.bytes_after
+                report.compacted, report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
             ),
             Lang::En => format!(
                 "{} document(s) compacted: {} → {} updates, {} → {} bytes",
-                report.compacted,
-                report.updates_before,
-                report.updates_after,
-                report.bytes_before,
-                report.bytes_after
+                report.compacted, report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
             ),
         })
     }
 
     pub fn checked(&self, problems: &[String]) -> Result<(), CliError> {
         if self.json {
-            return self
-                .json(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
+            return self.json(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
         }
         if problems.is_empty() {
             return print(self.pick("stockage intact", "store is sound"));

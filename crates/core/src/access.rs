@@ -54,9 +54,7 @@ impl FromStr for Role {
             "facilitator" | "animation" | "animateur" | "animatrice" => Ok(Role::Facilitator),
             "rapporteur" | "rapporteuse" => Ok(Role::Rapporteur),
             "panel" => Ok(Role::Panel),
-            other => Err(format!(
-                "unknown role {other:?}: use organiser, facilitator, rapporteur or panel"
-            )),
+            other => Err(format!("unknown role {other:?}: use organiser, facilitator, rapporteur or panel")),
         }
     }
 }
@@ -89,26 +87,17 @@ impl Scope {
         if doc.event() != self.event {
             return Access::None;
         }
-        let theme_of = |session: &SessionId| {
-            event
-                .and_then(|e| e.sessions.iter().find(|s| s.id == *session))
-                .map(|s| s.theme)
-        };
+        let theme_of =
+            |session: &SessionId| event.and_then(|e| e.sessions.iter().find(|s| s.id == *session)).map(|s| s.theme);
         match (self.role, doc) {
             (Role::Organiser, _) => Access::Write,
             (_, DocName::Event(_)) => Access::Read,
-            (Role::Facilitator, DocName::Session(_, session))
-                if self.sessions.contains(session) =>
-            {
-                Access::Write
-            }
+            (Role::Facilitator, DocName::Session(_, session)) if self.sessions.contains(session) => Access::Write,
             (Role::Rapporteur, DocName::Session(_, session)) => match theme_of(session) {
                 Some(theme) if self.themes.contains(&theme) => Access::Read,
                 _ => Access::None,
             },
-            (Role::Rapporteur, DocName::Synthesis(_, theme)) if self.themes.contains(theme) => {
-                Access::Write
-            }
+            (Role::Rapporteur, DocName::Synthesis(_, theme)) if self.themes.contains(theme) => Access::Write,
             (Role::Panel, DocName::Synthesis(..)) => Access::Read,
             (Role::Panel, DocName::Panel(_)) => Access::Write,
             _ => Access::None,
@@ -120,12 +109,7 @@ impl Scope {
         let id = self.event;
         let mut docs = vec![DocName::Event(id)];
         docs.extend(event.sessions.iter().map(|s| DocName::Session(id, s.id)));
-        docs.extend(
-            event
-                .themes
-                .iter()
-                .map(|t| DocName::Synthesis(id, t.number)),
-        );
+        docs.extend(event.themes.iter().map(|t| DocName::Synthesis(id, t.number)));
         docs.push(DocName::Panel(id));
         docs.retain(|doc| self.access(doc, Some(event)) >= Access::Read);
         docs
@@ -141,6 +125,7 @@ mod tests {
         EventRecord {
             id: EventId::new(),
             name: "Test".into(),
+            public_key: None,
             organiser: None,
             timezone: "Europe/Paris".into(),
             places: vec![],
@@ -149,20 +134,8 @@ mod tests {
             slots: vec![],
             themes: vec![],
             sessions: vec![
-                SessionRecord {
-                    id: SessionId::new(),
-                    theme: 1,
-                    slot: "a".into(),
-                    place: "p".into(),
-                    room: None,
-                },
-                SessionRecord {
-                    id: SessionId::new(),
-                    theme: 2,
-                    slot: "a".into(),
-                    place: "p".into(),
-                    room: None,
-                },
+                SessionRecord { id: SessionId::new(), theme: 1, slot: "a".into(), place: "p".into(), room: None },
+                SessionRecord { id: SessionId::new(), theme: 2, slot: "a".into(), place: "p".into(), room: None },
             ],
         }
     }
@@ -171,12 +144,7 @@ mod tests {
     fn each_role_reaches_what_it_needs_and_nothing_else() {
         let e = event();
         let (s1, s2) = (e.sessions[0].id, e.sessions[1].id);
-        let scope = |role, sessions: Vec<SessionId>, themes: Vec<u32>| Scope {
-            event: e.id,
-            role,
-            sessions,
-            themes,
-        };
+        let scope = |role, sessions: Vec<SessionId>, themes: Vec<u32>| Scope { event: e.id, role, sessions, themes };
         let facilitator = scope(Role::Facilitator, vec![s1], vec![]);
         let rapporteur = scope(Role::Rapporteur, vec![], vec![2]);
         let panel = scope(Role::Panel, vec![], vec![]);
@@ -198,21 +166,9 @@ mod tests {
             (&organiser, DocName::Panel(EventId::new()), Access::None),
         ];
         for (scope, doc, expected) in cases {
-            assert_eq!(
-                scope.access(&doc, Some(&e)),
-                expected,
-                "{:?} on {doc}",
-                scope.role
-            );
+            assert_eq!(scope.access(&doc, Some(&e)), expected, "{:?} on {doc}", scope.role);
         }
-        assert_eq!(
-            rapporteur.access(&DocName::Session(e.id, s2), None),
-            Access::None,
-            "no programme, no session"
-        );
-        assert_eq!(
-            facilitator.readable(&e),
-            vec![DocName::Event(e.id), DocName::Session(e.id, s1)]
-        );
+        assert_eq!(rapporteur.access(&DocName::Session(e.id, s2), None), Access::None, "no programme, no session");
+        assert_eq!(facilitator.readable(&e), vec![DocName::Event(e.id), DocName::Session(e.id, s1)]);
     }
 }

@@ -67,14 +67,8 @@ pub enum BundleError {
 impl Bundle {
     pub fn encode(&self) -> Vec<u8> {
         let header = serde_json::to_vec(&self.header).unwrap_or_default();
-        let mut out = Vec::with_capacity(
-            64 + header.len()
-                + self
-                    .documents
-                    .iter()
-                    .map(|d| d.update.len() + 80)
-                    .sum::<usize>(),
-        );
+        let mut out =
+            Vec::with_capacity(64 + header.len() + self.documents.iter().map(|d| d.update.len() + 80).sum::<usize>());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_be_bytes());
         out.extend_from_slice(&(header.len() as u32).to_be_bytes());
@@ -95,10 +89,7 @@ impl Bundle {
         if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
             return Err(BundleError::NotABundle);
         }
-        let mut reader = Reader {
-            bytes,
-            at: MAGIC.len(),
-        };
+        let mut reader = Reader { bytes, at: MAGIC.len() };
         let version = u16::from_be_bytes(reader.take_array()?);
         if version != VERSION {
             return Err(BundleError::UnsupportedVersion(version));
@@ -122,24 +113,16 @@ impl Bundle {
 
         let mut documents = Vec::with_capacity(raw_documents.len());
         for (name, update) in raw_documents {
-            let name = std::str::from_utf8(name)
-                .map_err(|_| BundleError::Malformed("a document name is not UTF-8".into()))?;
-            let name: DocName = name
-                .parse()
-                .map_err(|_| BundleError::Malformed(format!("invalid document name {name:?}")))?;
+            let name =
+                std::str::from_utf8(name).map_err(|_| BundleError::Malformed("a document name is not UTF-8".into()))?;
+            let name: DocName =
+                name.parse().map_err(|_| BundleError::Malformed(format!("invalid document name {name:?}")))?;
             if name.event() != header.event_id {
-                return Err(BundleError::ForeignDocument {
-                    doc: name.to_string(),
-                });
+                return Err(BundleError::ForeignDocument { doc: name.to_string() });
             }
-            Update::decode_v1(update).map_err(|e| BundleError::InvalidUpdate {
-                doc: name.to_string(),
-                reason: e.to_string(),
-            })?;
-            documents.push(BundleDocument {
-                name,
-                update: update.to_vec(),
-            });
+            Update::decode_v1(update)
+                .map_err(|e| BundleError::InvalidUpdate { doc: name.to_string(), reason: e.to_string() })?;
+            documents.push(BundleDocument { name, update: update.to_vec() });
         }
         Ok(Bundle { header, documents })
     }
@@ -176,16 +159,8 @@ mod tests {
     fn sample() -> Bundle {
         let event = EventId::new();
         let doc = new_doc();
-        add_proposal(
-            &mut doc.transact_mut(),
-            &NewProposal {
-                title: "Idée".into(),
-                ..Default::default()
-            },
-        );
-        let update = doc
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default());
+        add_proposal(&mut doc.transact_mut(), &NewProposal { title: "Idée".into(), ..Default::default() });
+        let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
         Bundle {
             header: BundleHeader {
                 event_id: event,
@@ -193,10 +168,7 @@ mod tests {
                 producer: "test".into(),
                 documents: 1,
             },
-            documents: vec![BundleDocument {
-                name: DocName::Session(event, SessionId::new()),
-                update,
-            }],
+            documents: vec![BundleDocument { name: DocName::Session(event, SessionId::new()), update }],
         }
     }
 
@@ -210,15 +182,9 @@ mod tests {
     fn every_truncation_is_refused() {
         let bytes = sample().encode();
         for len in 0..bytes.len() {
-            assert!(
-                Bundle::decode(&bytes[..len]).is_err(),
-                "accepted a bundle cut at {len}"
-            );
+            assert!(Bundle::decode(&bytes[..len]).is_err(), "accepted a bundle cut at {len}");
         }
-        assert_eq!(
-            Bundle::decode(&bytes[..bytes.len() - 1]),
-            Err(BundleError::Truncated)
-        );
+        assert_eq!(Bundle::decode(&bytes[..bytes.len() - 1]), Err(BundleError::Truncated));
     }
 
     #[test]
@@ -227,44 +193,29 @@ mod tests {
         for at in 0..bytes.len() {
             let mut corrupted = bytes.clone();
             corrupted[at] ^= 0x40;
-            assert!(
-                Bundle::decode(&corrupted).is_err(),
-                "accepted a bundle with byte {at} flipped"
-            );
+            assert!(Bundle::decode(&corrupted).is_err(), "accepted a bundle with byte {at} flipped");
         }
     }
 
     #[test]
     fn foreign_files_and_future_versions_are_named() {
-        assert_eq!(
-            Bundle::decode(b"PK\x03\x04 a zip file"),
-            Err(BundleError::NotABundle)
-        );
+        assert_eq!(Bundle::decode(b"PK\x03\x04 a zip file"), Err(BundleError::NotABundle));
         let mut future = sample().encode();
         future[9] = 2;
-        assert_eq!(
-            Bundle::decode(&future),
-            Err(BundleError::UnsupportedVersion(2))
-        );
+        assert_eq!(Bundle::decode(&future), Err(BundleError::UnsupportedVersion(2)));
     }
 
     #[test]
     fn a_document_of_another_event_is_refused() {
         let mut bundle = sample();
         bundle.documents[0].name = DocName::Panel(EventId::new());
-        assert!(matches!(
-            Bundle::decode(&bundle.encode()),
-            Err(BundleError::ForeignDocument { .. })
-        ));
+        assert!(matches!(Bundle::decode(&bundle.encode()), Err(BundleError::ForeignDocument { .. })));
     }
 
     #[test]
     fn an_invalid_update_is_refused_even_with_a_good_checksum() {
         let mut bundle = sample();
         bundle.documents[0].update = vec![0xff, 0xff, 0xff, 0xff, 0x0f, 1, 2];
-        assert!(matches!(
-            Bundle::decode(&bundle.encode()),
-            Err(BundleError::InvalidUpdate { .. })
-        ));
+        assert!(matches!(Bundle::decode(&bundle.encode()), Err(BundleError::InvalidUpdate { .. })));
     }
 }

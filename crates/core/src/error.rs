@@ -29,11 +29,7 @@ pub enum Error {
 }
 
 fn list(problems: &[Problem], lang: Lang) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  - {}", p.localize(lang)))
-        .collect::<Vec<_>>()
-        .join("\n")
+    problems.iter().map(|p| format!("  - {}", p.localize(lang))).collect::<Vec<_>>().join("\n")
 }
 
 impl Localize for Error {
@@ -91,9 +87,7 @@ impl Localize for BundleError {
                 format!("ce paquet utilise la version {v} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour")
             }
             (BundleError::Truncated, _) => "le paquet est tronqué (copie interrompue ?)".into(),
-            (BundleError::Corrupted, _) => {
-                "le paquet est corrompu (sa somme de contrôle ne correspond pas)".into()
-            }
+            (BundleError::Corrupted, _) => "le paquet est corrompu (sa somme de contrôle ne correspond pas)".into(),
             (BundleError::Malformed(detail), _) => format!("le paquet est mal formé : {detail}"),
             (BundleError::InvalidUpdate { doc, reason }, _) => {
                 format!("le document {doc} du paquet contient une mise à jour invalide : {reason}")

@@ -22,12 +22,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
-        Kind::Proposal,
-        Kind::ConcreteAction,
-        Kind::Obstacle,
-        Kind::Question,
-    ];
+    pub const ALL: [Kind; 4] = [Kind::Proposal, Kind::ConcreteAction, Kind::Obstacle, Kind::Question];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -61,9 +56,7 @@ impl FromStr for Kind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_lowercase().replace(['-', ' '], "_").as_str() {
             "proposal" | "proposition" => Ok(Kind::Proposal),
-            "concrete_action" | "action" | "action_concrète" | "action_concrete" => {
-                Ok(Kind::ConcreteAction)
-            }
+            "concrete_action" | "action" | "action_concrète" | "action_concrete" => Ok(Kind::ConcreteAction),
             "obstacle" | "frein" => Ok(Kind::Obstacle),
             "question" => Ok(Kind::Question),
             _ => Err(Error::UnknownKind(s.to_owned())),

@@ -84,19 +84,13 @@ impl Localize for Problem {
         let what = match (&self.kind, lang) {
             (NotJson { detail }, Lang::Fr) => format!("ce n'est pas du JSON valide ({detail})"),
             (NotJson { detail }, Lang::En) => format!("this is not valid JSON ({detail})"),
-            (Missing, _) => lang
-                .pick("champ obligatoire manquant", "required field is missing")
-                .into(),
+            (Missing, _) => lang.pick("champ obligatoire manquant", "required field is missing").into(),
             (WrongType { expected }, Lang::Fr) => {
                 format!("type incorrect, attendu : {}", french_type(expected))
             }
             (WrongType { expected }, Lang::En) => format!("wrong type, expected {expected}"),
-            (Empty, _) => lang
-                .pick("ne doit pas être vide", "must not be empty")
-                .into(),
-            (UnknownField, _) => lang
-                .pick("champ inconnu (faute de frappe ?)", "unknown field (typo?)")
-                .into(),
+            (Empty, _) => lang.pick("ne doit pas être vide", "must not be empty").into(),
+            (UnknownField, _) => lang.pick("champ inconnu (faute de frappe ?)", "unknown field (typo?)").into(),
             (UnsupportedFormat { found }, Lang::Fr) => {
                 format!("format « {found} » non pris en charge, attendu « {FORMAT} »")
             }
@@ -129,30 +123,15 @@ impl Localize for Problem {
             (OverlappingSlots { other }, Lang::En) => {
                 format!("this slot overlaps slot \"{other}\" on the same day")
             }
-            (
-                RunSheetTooLong {
-                    total,
-                    shortest_slot,
-                },
-                Lang::Fr,
-            ) => {
+            (RunSheetTooLong { total, shortest_slot }, Lang::Fr) => {
                 format!("le déroulé dure {total} min, plus que le plus court créneau ({shortest_slot} min)")
             }
-            (
-                RunSheetTooLong {
-                    total,
-                    shortest_slot,
-                },
-                Lang::En,
-            ) => {
+            (RunSheetTooLong { total, shortest_slot }, Lang::En) => {
                 format!("the run-sheet lasts {total} min, longer than the shortest slot ({shortest_slot} min)")
             }
-            (NoSessions, _) => lang
-                .pick(
-                    "le programme ne contient aucune session",
-                    "the programme has no session",
-                )
-                .into(),
+            (NoSessions, _) => {
+                lang.pick("le programme ne contient aucune session", "the programme has no session").into()
+            }
         };
         format!("{}: {what}", self.path)
     }
@@ -186,14 +165,8 @@ impl fmt::Display for Problem {
 
 /// Parses and validates a programme file's text. On failure, returns every problem found.
 pub fn parse(text: &str) -> Result<Programme, Vec<Problem>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        vec![Problem {
-            path: "$".into(),
-            kind: ProblemKind::NotJson {
-                detail: e.to_string(),
-            },
-        }]
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { detail: e.to_string() } }])?;
     validate(&value)
 }
 
@@ -222,19 +195,12 @@ struct Obj<'a> {
 
 impl Validator {
     fn problem(&mut self, path: impl Into<String>, kind: ProblemKind) {
-        self.problems.push(Problem {
-            path: path.into(),
-            kind,
-        });
+        self.problems.push(Problem { path: path.into(), kind });
     }
 
     fn object<'a>(&mut self, value: &'a Value, path: &str) -> Option<Obj<'a>> {
         match value {
-            Value::Object(map) => Some(Obj {
-                map,
-                path: path.to_owned(),
-                known: BTreeSet::new(),
-            }),
+            Value::Object(map) => Some(Obj { map, path: path.to_owned(), known: BTreeSet::new() }),
             _ => {
                 self.problem(path, ProblemKind::WrongType { expected: "object" });
                 None
@@ -250,12 +216,7 @@ impl Validator {
         }
     }
 
-    fn field<'a>(
-        &mut self,
-        obj: &mut Obj<'a>,
-        key: &'static str,
-        required: bool,
-    ) -> Option<&'a Value> {
+    fn field<'a>(&mut self, obj: &mut Obj<'a>, key: &'static str, required: bool) -> Option<&'a Value> {
         obj.known.insert(key);
         match obj.map.get(key) {
             Some(Value::Null) | None => {
@@ -294,12 +255,7 @@ impl Validator {
                 None
             }
             None => {
-                self.problem(
-                    path,
-                    ProblemKind::WrongType {
-                        expected: "integer",
-                    },
-                );
+                self.problem(path, ProblemKind::WrongType { expected: "integer" });
                 None
             }
         }
@@ -312,10 +268,7 @@ impl Validator {
         match value {
             Value::Array(items) => items,
             _ => {
-                self.problem(
-                    format!("{}.{key}", obj.path),
-                    ProblemKind::WrongType { expected: "array" },
-                );
+                self.problem(format!("{}.{key}", obj.path), ProblemKind::WrongType { expected: "array" });
                 &[]
             }
         }
@@ -330,20 +283,17 @@ impl Validator {
         }
 
         let event = self.field(&mut root, "event", true);
-        let (name, organiser, timezone, places) =
-            match event.and_then(|e| self.object(e, "$.event")) {
-                Some(mut event) => {
-                    let name = self.string(&mut event, "name", true);
-                    let organiser = self.string(&mut event, "organiser", false);
-                    let timezone = self
-                        .string(&mut event, "timezone", false)
-                        .unwrap_or_else(|| "Europe/Paris".into());
-                    let places = self.places(&mut event);
-                    self.finish(event);
-                    (name, organiser, timezone, places)
-                }
-                None => (None, None, String::new(), Vec::new()),
-            };
+        let (name, organiser, timezone, places) = match event.and_then(|e| self.object(e, "$.event")) {
+            Some(mut event) => {
+                let name = self.string(&mut event, "name", true);
+                let organiser = self.string(&mut event, "organiser", false);
+                let timezone = self.string(&mut event, "timezone", false).unwrap_or_else(|| "Europe/Paris".into());
+                let places = self.places(&mut event);
+                self.finish(event);
+                (name, organiser, timezone, places)
+            }
+            None => (None, None, String::new(), Vec::new()),
+        };
 
         let days = self.days(&mut root);
         let run_sheet = self.run_sheet(&mut root);
@@ -356,27 +306,11 @@ impl Validator {
         let total: u32 = run_sheet.iter().map(|p| p.minutes).sum();
         if let Some(shortest_slot) = shortest {
             if total > shortest_slot {
-                self.problem(
-                    "$.run_sheet",
-                    ProblemKind::RunSheetTooLong {
-                        total,
-                        shortest_slot,
-                    },
-                );
+                self.problem("$.run_sheet", ProblemKind::RunSheetTooLong { total, shortest_slot });
             }
         }
 
-        Some(Programme {
-            name: name?,
-            organiser,
-            timezone,
-            places,
-            days,
-            run_sheet,
-            slots,
-            themes,
-            sessions,
-        })
+        Some(Programme { name: name?, organiser, timezone, places, days, run_sheet, slots, themes, sessions })
     }
 
     fn places(&mut self, event: &mut Obj<'_>) -> Vec<Place> {
@@ -396,10 +330,7 @@ impl Validator {
             let address = self.string(&mut obj, "address", false);
             if let Some(id) = &id {
                 if !ids.insert(id.clone()) {
-                    self.problem(
-                        format!("{path}[{i}].id"),
-                        ProblemKind::Duplicate { value: id.clone() },
-                    );
+                    self.problem(format!("{path}[{i}].id"), ProblemKind::Duplicate { value: id.clone() });
                 }
             }
             self.finish(obj);
@@ -427,32 +358,18 @@ impl Validator {
             self.finish(obj);
             if let Some(date) = &date {
                 if parse_date(date).is_none() {
-                    self.problem(
-                        format!("{path}.date"),
-                        ProblemKind::InvalidDate {
-                            value: date.clone(),
-                        },
-                    );
+                    self.problem(format!("{path}.date"), ProblemKind::InvalidDate { value: date.clone() });
                     continue;
                 }
             }
             if let Some(day) = day {
                 if days.iter().any(|d| i64::from(d.day) == day) {
-                    self.problem(
-                        format!("{path}.day"),
-                        ProblemKind::Duplicate {
-                            value: day.to_string(),
-                        },
-                    );
+                    self.problem(format!("{path}.day"), ProblemKind::Duplicate { value: day.to_string() });
                     continue;
                 }
             }
             if let (Some(day), Some(date)) = (day, date) {
-                days.push(Day {
-                    day: day as u8,
-                    date,
-                    label,
-                });
+                days.push(Day { day: day as u8, date, label });
             }
         }
         days
@@ -472,19 +389,12 @@ impl Validator {
             self.finish(obj);
             if let Some(key) = &key {
                 if phases.iter().any(|p| &p.key == key) {
-                    self.problem(
-                        format!("{path}.key"),
-                        ProblemKind::Duplicate { value: key.clone() },
-                    );
+                    self.problem(format!("{path}.key"), ProblemKind::Duplicate { value: key.clone() });
                     continue;
                 }
             }
             if let (Some(key), Some(label), Some(minutes)) = (key, label, minutes) {
-                phases.push(Phase {
-                    key,
-                    label,
-                    minutes: minutes as u32,
-                });
+                phases.push(Phase { key, label, minutes: minutes as u32 });
             }
         }
         phases
@@ -513,10 +423,7 @@ impl Validator {
                 if found.is_none() {
                     self.problem(
                         format!("{path}.day"),
-                        ProblemKind::UnknownReference {
-                            what: "day",
-                            value: day.to_string(),
-                        },
+                        ProblemKind::UnknownReference { what: "day", value: day.to_string() },
                     );
                 }
                 found.map(|d| d.date.clone())
@@ -524,48 +431,25 @@ impl Validator {
             let start = start.and_then(|start| match parse_time(&start) {
                 Some(_) => Some(start),
                 None => {
-                    self.problem(
-                        format!("{path}.start"),
-                        ProblemKind::InvalidTime { value: start },
-                    );
+                    self.problem(format!("{path}.start"), ProblemKind::InvalidTime { value: start });
                     None
                 }
             });
             if let Some(id) = &id {
                 if slots.iter().any(|(_, s)| &s.id == id) {
-                    self.problem(
-                        format!("{path}.id"),
-                        ProblemKind::Duplicate { value: id.clone() },
-                    );
+                    self.problem(format!("{path}.id"), ProblemKind::Duplicate { value: id.clone() });
                     continue;
                 }
             }
-            if let (Some(id), Some(day), Some(date), Some(start), Some(duration)) =
-                (id, day, date, start, duration)
-            {
+            if let (Some(id), Some(day), Some(date), Some(start), Some(duration)) = (id, day, date, start, duration) {
                 let label = label.unwrap_or_else(|| id.clone());
-                slots.push((
-                    i,
-                    Slot {
-                        id,
-                        day: day as u8,
-                        date,
-                        start,
-                        duration_minutes: duration as u32,
-                        label,
-                    },
-                ));
+                slots.push((i, Slot { id, day: day as u8, date, start, duration_minutes: duration as u32, label }));
             }
         }
         for (a, (i, slot)) in slots.iter().enumerate() {
             for (_, other) in &slots[..a] {
                 if slot.day == other.day && overlaps(slot, other) {
-                    self.problem(
-                        format!("$.slots[{i}]"),
-                        ProblemKind::OverlappingSlots {
-                            other: other.id.clone(),
-                        },
-                    );
+                    self.problem(format!("$.slots[{i}]"), ProblemKind::OverlappingSlots { other: other.id.clone() });
                 }
             }
         }
@@ -585,31 +469,19 @@ impl Validator {
             };
             let number = self.integer(&mut obj, "number", 1, 999);
             let title = self.string(&mut obj, "title", true);
-            let description = self
-                .string(&mut obj, "description", false)
-                .unwrap_or_default();
+            let description = self.string(&mut obj, "description", false).unwrap_or_default();
             let speakers = self.speakers(&mut obj);
             self.finish(obj);
             if let Some(number) = number {
                 if themes.iter().any(|t| i64::from(t.number) == number) {
-                    self.problem(
-                        format!("{path}.number"),
-                        ProblemKind::Duplicate {
-                            value: number.to_string(),
-                        },
-                    );
+                    self.problem(format!("{path}.number"), ProblemKind::Duplicate { value: number.to_string() });
                     continue;
                 }
             }
             // A theme with a bad title still counts as declared, so that its sessions do not
             // each report an unknown theme on top of the one real problem.
             if let Some(number) = number {
-                themes.push(Theme {
-                    number: number as u32,
-                    title: title.unwrap_or_default(),
-                    description,
-                    speakers,
-                });
+                themes.push(Theme { number: number as u32, title: title.unwrap_or_default(), description, speakers });
             }
         }
         themes
@@ -630,10 +502,7 @@ impl Validator {
             for (j, day) in day_items.iter().enumerate() {
                 match day.as_u64() {
                     Some(d) if (1..=31).contains(&d) => days.push(d as u8),
-                    _ => self.problem(
-                        format!("{path}[{i}].days[{j}]"),
-                        ProblemKind::OutOfRange { min: 1, max: 31 },
-                    ),
+                    _ => self.problem(format!("{path}[{i}].days[{j}]"), ProblemKind::OutOfRange { min: 1, max: 31 }),
                 }
             }
             self.finish(obj);
@@ -673,10 +542,7 @@ impl Validator {
                 if !themes.iter().any(|t| i64::from(t.number) == theme) {
                     self.problem(
                         format!("{path}.theme"),
-                        ProblemKind::UnknownReference {
-                            what: "theme",
-                            value: theme.to_string(),
-                        },
+                        ProblemKind::UnknownReference { what: "theme", value: theme.to_string() },
                     );
                 }
             }
@@ -684,10 +550,7 @@ impl Validator {
                 if !slots.iter().any(|s| &s.id == slot) {
                     self.problem(
                         format!("{path}.slot"),
-                        ProblemKind::UnknownReference {
-                            what: "slot",
-                            value: slot.clone(),
-                        },
+                        ProblemKind::UnknownReference { what: "slot", value: slot.clone() },
                     );
                 }
             }
@@ -695,10 +558,7 @@ impl Validator {
                 if !places.iter().any(|p| &p.id == place) {
                     self.problem(
                         format!("{path}.place"),
-                        ProblemKind::UnknownReference {
-                            what: "place",
-                            value: place.clone(),
-                        },
+                        ProblemKind::UnknownReference { what: "place", value: place.clone() },
                     );
                 }
             }
@@ -706,32 +566,17 @@ impl Validator {
                 let theme = theme as u32;
                 // A theme runs at most once per slot unless its sessions are told apart by room.
                 if room.is_none() && seen.insert((theme, slot.clone()), i).is_some() {
-                    self.problem(
-                        path.clone(),
-                        ProblemKind::Duplicate {
-                            value: format!("{theme} @ {slot}"),
-                        },
-                    );
+                    self.problem(path.clone(), ProblemKind::Duplicate { value: format!("{theme} @ {slot}") });
                 }
                 if let Some(room) = &room {
-                    if rooms
-                        .insert((slot.clone(), place.clone(), room.clone()), i)
-                        .is_some()
-                    {
+                    if rooms.insert((slot.clone(), place.clone(), room.clone()), i).is_some() {
                         self.problem(
                             format!("{path}.room"),
-                            ProblemKind::Duplicate {
-                                value: format!("{room} @ {slot}"),
-                            },
+                            ProblemKind::Duplicate { value: format!("{room} @ {slot}") },
                         );
                     }
                 }
-                sessions.push(PlannedSession {
-                    theme,
-                    slot,
-                    place,
-                    room,
-                });
+                sessions.push(PlannedSession { theme, slot, place, room });
             }
         }
         sessions
@@ -739,11 +584,7 @@ impl Validator {
 }
 
 fn parse_date(value: &str) -> Option<time::Date> {
-    time::Date::parse(
-        value,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
+    time::Date::parse(value, time::macros::format_description!("[year]-[month]-[day]")).ok()
 }
 
 /// Minutes since midnight of an `HH:MM` time.
@@ -808,13 +649,7 @@ mod tests {
         let problems = validate(&value).expect_err("invalid");
         assert_eq!(
             paths(&problems),
-            [
-                "$.event.nmae",
-                "$.slots[1]",
-                "$.themes[0].title",
-                "$.sessions[0].theme",
-                "$.sessions[1].slot"
-            ],
+            ["$.event.nmae", "$.slots[1]", "$.themes[0].title", "$.sessions[0].theme", "$.sessions[1].slot"],
             "{problems:?}"
         );
         assert!(problems[1].localize(Lang::Fr).contains("chevauche"));
@@ -822,21 +657,14 @@ mod tests {
 
     #[test]
     fn missing_fields_and_wrong_types_are_named() {
-        let problems = validate(&json!({"format": FORMAT, "event": {"places": []}, "days": "x", "slots": [], "themes": [], "sessions": []}))
-            .expect_err("invalid");
+        let problems = validate(
+            &json!({"format": FORMAT, "event": {"places": []}, "days": "x", "slots": [], "themes": [], "sessions": []}),
+        )
+        .expect_err("invalid");
         let text: Vec<String> = problems.iter().map(|p| p.localize(Lang::En)).collect();
-        assert!(
-            text.contains(&"$.event.name: required field is missing".to_owned()),
-            "{text:?}"
-        );
-        assert!(
-            text.contains(&"$.days: wrong type, expected array".to_owned()),
-            "{text:?}"
-        );
-        assert!(
-            text.contains(&"$.sessions: the programme has no session".to_owned()),
-            "{text:?}"
-        );
+        assert!(text.contains(&"$.event.name: required field is missing".to_owned()), "{text:?}");
+        assert!(text.contains(&"$.days: wrong type, expected array".to_owned()), "{text:?}");
+        assert!(text.contains(&"$.sessions: the programme has no session".to_owned()), "{text:?}");
     }
 
     #[test]

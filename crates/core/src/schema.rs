@@ -24,9 +24,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use yrs::types::map::MapPrelim;
 use yrs::types::text::TextPrelim;
-use yrs::{
-    Any, Doc, GetString, Map, MapRef, OffsetKind, Options, Out, ReadTxn, TransactionMut, WriteTxn,
-};
+use yrs::{Any, Doc, GetString, Map, MapRef, OffsetKind, Options, Out, ReadTxn, TransactionMut, WriteTxn};
 
 use crate::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
 use crate::model::{Kind, Phase, Slot, Source, Speaker, Status, Theme};
@@ -41,10 +39,7 @@ pub const ORIGIN_REMOTE: &str = "recolte-remote";
 
 /// A new, empty document with the offsets JavaScript uses (UTF-16 code units).
 pub fn new_doc() -> Doc {
-    Doc::with_options(Options {
-        offset_kind: OffsetKind::Utf16,
-        ..Options::default()
-    })
+    Doc::with_options(Options { offset_kind: OffsetKind::Utf16, ..Options::default() })
 }
 
 /// A new document of a kind, with its root types defined. Root types are shared by name
@@ -99,10 +94,7 @@ impl DocKind {
 impl DocName {
     pub fn event(&self) -> EventId {
         match self {
-            DocName::Event(e)
-            | DocName::Session(e, _)
-            | DocName::Synthesis(e, _)
-            | DocName::Panel(e) => *e,
+            DocName::Event(e) | DocName::Session(e, _) | DocName::Synthesis(e, _) | DocName::Panel(e) => *e,
         }
     }
 
@@ -217,24 +209,12 @@ fn child_map<T: ReadTxn>(txn: &T, root: &str, key: &str) -> Option<MapRef> {
 }
 
 /// Every readable record of a root map, in key order.
-fn read_all<T: ReadTxn, R>(
-    txn: &T,
-    root: &str,
-    read: fn(&T, &str, &MapRef) -> Option<R>,
-) -> Vec<R> {
-    child_maps(txn, root)
-        .into_iter()
-        .filter_map(|(key, map)| read(txn, &key, &map))
-        .collect()
+fn read_all<T: ReadTxn, R>(txn: &T, root: &str, read: fn(&T, &str, &MapRef) -> Option<R>) -> Vec<R> {
+    child_maps(txn, root).into_iter().filter_map(|(key, map)| read(txn, &key, &map)).collect()
 }
 
 /// One record of a root map, if it is there and readable.
-fn read_one<T: ReadTxn, R>(
-    txn: &T,
-    root: &str,
-    key: &str,
-    read: fn(&T, &str, &MapRef) -> Option<R>,
-) -> Option<R> {
+fn read_one<T: ReadTxn, R>(txn: &T, root: &str, key: &str, read: fn(&T, &str, &MapRef) -> Option<R>) -> Option<R> {
     read(txn, key, &child_map(txn, root, key)?)
 }
 
@@ -255,17 +235,14 @@ pub fn any_to_json(any: &Any) -> Value {
             if f.fract() == 0.0 && f.abs() < 9.0e15 {
                 Value::from(*f as i64)
             } else {
-                serde_json::Number::from_f64(*f)
-                    .map(Value::Number)
-                    .unwrap_or(Value::Null)
+                serde_json::Number::from_f64(*f).map(Value::Number).unwrap_or(Value::Null)
             }
         }
         Any::String(s) => Value::String(s.to_string()),
         Any::Buffer(b) => Value::Array(b.iter().map(|x| Value::from(*x)).collect()),
         Any::Array(items) => Value::Array(items.iter().map(any_to_json).collect()),
         Any::Map(map) => {
-            let ordered: BTreeMap<&String, Value> =
-                map.iter().map(|(k, v)| (k, any_to_json(v))).collect();
+            let ordered: BTreeMap<&String, Value> = map.iter().map(|(k, v)| (k, any_to_json(v))).collect();
             Value::Object(ordered.into_iter().map(|(k, v)| (k.clone(), v)).collect())
         }
     }
@@ -282,11 +259,9 @@ pub fn json_to_any(value: &Value) -> Any {
         },
         Value::String(s) => Any::from(s.as_str()),
         Value::Array(items) => Any::Array(items.iter().map(json_to_any).collect::<Vec<_>>().into()),
-        Value::Object(map) => Any::Map(Arc::new(
-            map.iter()
-                .map(|(k, v)| (k.clone(), json_to_any(v)))
-                .collect::<HashMap<_, _>>(),
-        )),
+        Value::Object(map) => {
+            Any::Map(Arc::new(map.iter().map(|(k, v)| (k.clone(), json_to_any(v))).collect::<HashMap<_, _>>()))
+        }
     }
 }
 
@@ -316,6 +291,8 @@ pub struct SessionRecord {
 pub struct EventRecord {
     pub id: EventId,
     pub name: String,
+    /// The event's public key (PASERK `k4.public`), which signs access tokens.
+    pub public_key: Option<String>,
     pub organiser: Option<String>,
     pub timezone: String,
     pub places: Vec<Place>,
@@ -332,9 +309,11 @@ pub fn write_programme(
     txn: &mut TransactionMut,
     event: EventId,
     programme: &Programme,
+    public_key: &str,
 ) -> Vec<SessionRecord> {
     let info = txn.get_or_insert_map("event");
     info.insert(txn, "id", event.to_string());
+    info.insert(txn, "public_key", public_key);
     info.insert(txn, "name", programme.name.as_str());
     if let Some(organiser) = &programme.organiser {
         info.insert(txn, "organiser", organiser.as_str());
@@ -349,10 +328,7 @@ pub fn write_programme(
         let prelim = MapPrelim::from([
             ("number", yrs::In::Any(Any::from(theme.number))),
             ("title", yrs::In::Any(Any::from(theme.title.as_str()))),
-            (
-                "description",
-                yrs::In::Any(Any::from(theme.description.as_str())),
-            ),
+            ("description", yrs::In::Any(Any::from(theme.description.as_str()))),
             ("speakers", yrs::In::Any(to_any(&theme.speakers))),
         ]);
         themes.insert(txn, theme.number.to_string(), prelim);
@@ -365,10 +341,7 @@ pub fn write_programme(
             ("day", yrs::In::Any(Any::from(u32::from(slot.day)))),
             ("date", yrs::In::Any(Any::from(slot.date.as_str()))),
             ("start", yrs::In::Any(Any::from(slot.start.as_str()))),
-            (
-                "duration_minutes",
-                yrs::In::Any(Any::from(slot.duration_minutes)),
-            ),
+            ("duration_minutes", yrs::In::Any(Any::from(slot.duration_minutes))),
             ("label", yrs::In::Any(Any::from(slot.label.as_str()))),
         ]);
         slots.insert(txn, slot.id.as_str(), prelim);
@@ -445,6 +418,7 @@ pub fn read_event<T: ReadTxn>(txn: &T) -> Option<EventRecord> {
     Some(EventRecord {
         id,
         name,
+        public_key: get_str(txn, &info, "public_key"),
         organiser: get_str(txn, &info, "organiser"),
         timezone: get_str(txn, &info, "timezone").unwrap_or_else(|| "Europe/Paris".into()),
         places: from_json(get_json(txn, &info, "places")),
@@ -513,25 +487,18 @@ pub fn add_subgroup(txn: &mut TransactionMut, name: &str, created_at: &str) -> S
         ("created_at", yrs::In::Any(Any::from(created_at))),
         ("deleted", yrs::In::Any(Any::Bool(false))),
     ]);
-    txn.get_or_insert_map(SUBGROUPS)
-        .insert(txn, id.to_string(), prelim);
+    txn.get_or_insert_map(SUBGROUPS).insert(txn, id.to_string(), prelim);
     id
 }
 
 pub fn rename_subgroup(txn: &mut TransactionMut, id: SubgroupId, name: &str) -> Result<(), Error> {
-    let map =
-        child_map(txn, SUBGROUPS, &id.to_string()).ok_or(Error::UnknownSubgroup(id.to_string()))?;
+    let map = child_map(txn, SUBGROUPS, &id.to_string()).ok_or(Error::UnknownSubgroup(id.to_string()))?;
     map.insert(txn, "name", name);
     Ok(())
 }
 
-pub fn set_subgroup_deleted(
-    txn: &mut TransactionMut,
-    id: SubgroupId,
-    deleted: bool,
-) -> Result<(), Error> {
-    set_deleted_flag(txn, SUBGROUPS, &id.to_string(), deleted)
-        .ok_or_else(|| Error::UnknownSubgroup(id.to_string()))
+pub fn set_subgroup_deleted(txn: &mut TransactionMut, id: SubgroupId, deleted: bool) -> Result<(), Error> {
+    set_deleted_flag(txn, SUBGROUPS, &id.to_string(), deleted).ok_or_else(|| Error::UnknownSubgroup(id.to_string()))
 }
 
 pub fn read_subgroups<T: ReadTxn>(txn: &T) -> Vec<SubgroupRecord> {
@@ -552,39 +519,24 @@ fn read_subgroup_map<T: ReadTxn>(txn: &T, key: &str, map: &MapRef) -> Option<Sub
 }
 
 fn tags_prelim(tags: &[String]) -> MapPrelim {
-    tags.iter()
-        .map(|t| (t.as_str(), yrs::In::Any(Any::Bool(true))))
-        .collect()
+    tags.iter().map(|t| (t.as_str(), yrs::In::Any(Any::Bool(true)))).collect()
 }
 
 pub fn add_proposal(txn: &mut TransactionMut, new: &NewProposal) -> ProposalId {
     let id = ProposalId::new();
-    let subgroup = new
-        .subgroup
-        .map(|s| Any::from(s.to_string()))
-        .unwrap_or(Any::Null);
+    let subgroup = new.subgroup.map(|s| Any::from(s.to_string())).unwrap_or(Any::Null);
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
-        (
-            "title",
-            yrs::In::Text(TextPrelim::new(new.title.as_str()).into()),
-        ),
-        (
-            "body",
-            yrs::In::Text(TextPrelim::new(new.body.as_str()).into()),
-        ),
+        ("title", yrs::In::Text(TextPrelim::new(new.title.as_str()).into())),
+        ("body", yrs::In::Text(TextPrelim::new(new.body.as_str()).into())),
         ("kind", yrs::In::Any(Any::from(new.kind.as_str()))),
         ("subgroup", yrs::In::Any(subgroup)),
         ("tags", yrs::In::Map(tags_prelim(&new.tags))),
         ("author", yrs::In::Any(Any::from(new.author.as_str()))),
-        (
-            "created_at",
-            yrs::In::Any(Any::from(new.created_at.as_str())),
-        ),
+        ("created_at", yrs::In::Any(Any::from(new.created_at.as_str()))),
         ("deleted", yrs::In::Any(Any::Bool(false))),
     ]);
-    txn.get_or_insert_map(PROPOSALS)
-        .insert(txn, id.to_string(), prelim);
+    txn.get_or_insert_map(PROPOSALS).insert(txn, id.to_string(), prelim);
     id
 }
 
@@ -616,13 +568,8 @@ fn set_tags(txn: &mut TransactionMut, map: &MapRef, tags: &[String]) {
     }
 }
 
-pub fn edit_proposal(
-    txn: &mut TransactionMut,
-    id: ProposalId,
-    patch: &ProposalPatch,
-) -> Result<(), Error> {
-    let map =
-        child_map(txn, PROPOSALS, &id.to_string()).ok_or(Error::UnknownProposal(id.to_string()))?;
+pub fn edit_proposal(txn: &mut TransactionMut, id: ProposalId, patch: &ProposalPatch) -> Result<(), Error> {
+    let map = child_map(txn, PROPOSALS, &id.to_string()).ok_or(Error::UnknownProposal(id.to_string()))?;
     if let Some(title) = &patch.title {
         set_text(txn, &map, "title", title);
     }
@@ -633,13 +580,7 @@ pub fn edit_proposal(
         map.insert(txn, "kind", kind.as_str());
     }
     if let Some(subgroup) = patch.subgroup {
-        map.insert(
-            txn,
-            "subgroup",
-            subgroup
-                .map(|s| Any::from(s.to_string()))
-                .unwrap_or(Any::Null),
-        );
+        map.insert(txn, "subgroup", subgroup.map(|s| Any::from(s.to_string())).unwrap_or(Any::Null));
     }
     if let Some(tags) = &patch.tags {
         set_tags(txn, &map, tags);
@@ -647,13 +588,8 @@ pub fn edit_proposal(
     Ok(())
 }
 
-pub fn set_proposal_deleted(
-    txn: &mut TransactionMut,
-    id: ProposalId,
-    deleted: bool,
-) -> Result<(), Error> {
-    set_deleted_flag(txn, PROPOSALS, &id.to_string(), deleted)
-        .ok_or_else(|| Error::UnknownProposal(id.to_string()))
+pub fn set_proposal_deleted(txn: &mut TransactionMut, id: ProposalId, deleted: bool) -> Result<(), Error> {
+    set_deleted_flag(txn, PROPOSALS, &id.to_string(), deleted).ok_or_else(|| Error::UnknownProposal(id.to_string()))
 }
 
 pub fn read_proposals<T: ReadTxn>(txn: &T) -> Vec<ProposalRecord> {
@@ -674,9 +610,7 @@ fn read_proposal_map<T: ReadTxn>(txn: &T, key: &str, map: &MapRef) -> Option<Pro
         id: key.parse().ok()?,
         title: get_str(txn, map, "title").unwrap_or_default(),
         body: get_str(txn, map, "body").unwrap_or_default(),
-        kind: get_str(txn, map, "kind")
-            .and_then(|k| k.parse().ok())
-            .unwrap_or_default(),
+        kind: get_str(txn, map, "kind").and_then(|k| k.parse().ok()).unwrap_or_default(),
         subgroup: get_str(txn, map, "subgroup").and_then(|s| s.parse().ok()),
         tags,
         author: get_str(txn, map, "author").unwrap_or_default(),
@@ -721,51 +655,28 @@ pub struct ConsolidatedPatch {
 }
 
 fn sources_prelim(sources: &[Source]) -> MapPrelim {
-    sources
-        .iter()
-        .map(|s| {
-            (
-                s.proposal_id.to_string(),
-                yrs::In::Any(Any::from(s.session_id.to_string())),
-            )
-        })
-        .collect()
+    sources.iter().map(|s| (s.proposal_id.to_string(), yrs::In::Any(Any::from(s.session_id.to_string())))).collect()
 }
 
 pub fn add_consolidated(txn: &mut TransactionMut, new: &NewConsolidated) -> ConsolidatedId {
     let id = ConsolidatedId::new();
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
-        (
-            "title",
-            yrs::In::Text(TextPrelim::new(new.title.as_str()).into()),
-        ),
-        (
-            "body",
-            yrs::In::Text(TextPrelim::new(new.body.as_str()).into()),
-        ),
+        ("title", yrs::In::Text(TextPrelim::new(new.title.as_str()).into())),
+        ("body", yrs::In::Text(TextPrelim::new(new.body.as_str()).into())),
         ("status", yrs::In::Any(Any::from(Status::Draft.as_str()))),
         ("priority", yrs::In::Any(Any::Null)),
         ("sources", yrs::In::Map(sources_prelim(&new.sources))),
         ("author", yrs::In::Any(Any::from(new.author.as_str()))),
-        (
-            "created_at",
-            yrs::In::Any(Any::from(new.created_at.as_str())),
-        ),
+        ("created_at", yrs::In::Any(Any::from(new.created_at.as_str()))),
         ("deleted", yrs::In::Any(Any::Bool(false))),
     ]);
-    txn.get_or_insert_map(CONSOLIDATED)
-        .insert(txn, id.to_string(), prelim);
+    txn.get_or_insert_map(CONSOLIDATED).insert(txn, id.to_string(), prelim);
     id
 }
 
-pub fn edit_consolidated(
-    txn: &mut TransactionMut,
-    id: ConsolidatedId,
-    patch: &ConsolidatedPatch,
-) -> Result<(), Error> {
-    let map = child_map(txn, CONSOLIDATED, &id.to_string())
-        .ok_or(Error::UnknownConsolidated(id.to_string()))?;
+pub fn edit_consolidated(txn: &mut TransactionMut, id: ConsolidatedId, patch: &ConsolidatedPatch) -> Result<(), Error> {
+    let map = child_map(txn, CONSOLIDATED, &id.to_string()).ok_or(Error::UnknownConsolidated(id.to_string()))?;
     if let Some(title) = &patch.title {
         set_text(txn, &map, "title", title);
     }
@@ -776,20 +687,12 @@ pub fn edit_consolidated(
         map.insert(txn, "status", status.as_str());
     }
     if let Some(priority) = patch.priority {
-        map.insert(
-            txn,
-            "priority",
-            priority.map(Any::from).unwrap_or(Any::Null),
-        );
+        map.insert(txn, "priority", priority.map(Any::from).unwrap_or(Any::Null));
     }
     Ok(())
 }
 
-pub fn set_consolidated_deleted(
-    txn: &mut TransactionMut,
-    id: ConsolidatedId,
-    deleted: bool,
-) -> Result<(), Error> {
+pub fn set_consolidated_deleted(txn: &mut TransactionMut, id: ConsolidatedId, deleted: bool) -> Result<(), Error> {
     set_deleted_flag(txn, CONSOLIDATED, &id.to_string(), deleted)
         .ok_or_else(|| Error::UnknownConsolidated(id.to_string()))
 }
@@ -802,11 +705,7 @@ pub fn read_consolidated<T: ReadTxn>(txn: &T, id: ConsolidatedId) -> Option<Cons
     read_one(txn, CONSOLIDATED, &id.to_string(), read_consolidated_map)
 }
 
-fn read_consolidated_map<T: ReadTxn>(
-    txn: &T,
-    key: &str,
-    map: &MapRef,
-) -> Option<ConsolidatedRecord> {
+fn read_consolidated_map<T: ReadTxn>(txn: &T, key: &str, map: &MapRef) -> Option<ConsolidatedRecord> {
     let mut sources: Vec<Source> = match map.get(txn, "sources") {
         Some(Out::YMap(sources)) => sources
             .iter(txn)
@@ -815,10 +714,7 @@ fn read_consolidated_map<T: ReadTxn>(
                     Out::Any(Any::String(s)) => s.parse().ok()?,
                     _ => return None,
                 };
-                Some(Source {
-                    proposal_id: proposal.parse().ok()?,
-                    session_id: session,
-                })
+                Some(Source { proposal_id: proposal.parse().ok()?, session_id: session })
             })
             .collect(),
         _ => Vec::new(),
@@ -828,9 +724,7 @@ fn read_consolidated_map<T: ReadTxn>(
         id: key.parse().ok()?,
         title: get_str(txn, map, "title").unwrap_or_default(),
         body: get_str(txn, map, "body").unwrap_or_default(),
-        status: get_str(txn, map, "status")
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_default(),
+        status: get_str(txn, map, "status").and_then(|s| s.parse().ok()).unwrap_or_default(),
         priority: get_u32(txn, map, "priority"),
         sources,
         author: get_str(txn, map, "author").unwrap_or_default(),
@@ -865,20 +759,13 @@ pub struct CommentRecord {
 
 /// A mark is one plain value per consolidated proposal (last writer wins): a nested map here
 /// would be created lazily by whichever panel member marks first, and two of them could race.
-pub fn set_mark(
-    txn: &mut TransactionMut,
-    consolidated: ConsolidatedId,
-    carry_forward: bool,
-    by: &str,
-    at: &str,
-) {
+pub fn set_mark(txn: &mut TransactionMut, consolidated: ConsolidatedId, carry_forward: bool, by: &str, at: &str) {
     let value = Any::Map(Arc::new(HashMap::from([
         ("carry_forward".to_owned(), Any::Bool(carry_forward)),
         ("by".to_owned(), Any::from(by)),
         ("at".to_owned(), Any::from(at)),
     ])));
-    txn.get_or_insert_map(MARKS)
-        .insert(txn, consolidated.to_string(), value);
+    txn.get_or_insert_map(MARKS).insert(txn, consolidated.to_string(), value);
 }
 
 pub fn read_marks<T: ReadTxn>(txn: &T) -> Vec<MarkRecord> {
@@ -917,27 +804,18 @@ pub fn add_comment(
     let id = CommentId::new();
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
-        (
-            "consolidated",
-            yrs::In::Any(Any::from(consolidated.to_string())),
-        ),
+        ("consolidated", yrs::In::Any(Any::from(consolidated.to_string()))),
         ("text", yrs::In::Text(TextPrelim::new(text).into())),
         ("author", yrs::In::Any(Any::from(author))),
         ("created_at", yrs::In::Any(Any::from(at))),
         ("deleted", yrs::In::Any(Any::Bool(false))),
     ]);
-    txn.get_or_insert_map(COMMENTS)
-        .insert(txn, id.to_string(), prelim);
+    txn.get_or_insert_map(COMMENTS).insert(txn, id.to_string(), prelim);
     id
 }
 
-pub fn set_comment_deleted(
-    txn: &mut TransactionMut,
-    id: CommentId,
-    deleted: bool,
-) -> Result<(), Error> {
-    set_deleted_flag(txn, COMMENTS, &id.to_string(), deleted)
-        .ok_or_else(|| Error::UnknownComment(id.to_string()))
+pub fn set_comment_deleted(txn: &mut TransactionMut, id: CommentId, deleted: bool) -> Result<(), Error> {
+    set_deleted_flag(txn, COMMENTS, &id.to_string(), deleted).ok_or_else(|| Error::UnknownComment(id.to_string()))
 }
 
 pub fn read_comments<T: ReadTxn>(txn: &T) -> Vec<CommentRecord> {
@@ -959,9 +837,8 @@ pub fn read_comments<T: ReadTxn>(txn: &T) -> Vec<CommentRecord> {
 /// The current time as the documents store it: RFC 3339, UTC, milliseconds.
 pub fn now() -> String {
     let now = time::OffsetDateTime::now_utc();
-    let format = time::macros::format_description!(
-        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-    );
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
     now.format(&format).unwrap_or_default()
 }
 
@@ -1028,13 +905,7 @@ mod tests {
     #[test]
     fn a_deleted_proposal_can_be_restored() {
         let doc = new_doc();
-        let id = add_proposal(
-            &mut doc.transact_mut(),
-            &NewProposal {
-                title: "x".into(),
-                ..Default::default()
-            },
-        );
+        let id = add_proposal(&mut doc.transact_mut(), &NewProposal { title: "x".into(), ..Default::default() });
         set_proposal_deleted(&mut doc.transact_mut(), id, true).unwrap();
         assert!(read_proposal(&doc.transact(), id).unwrap().deleted);
         set_proposal_deleted(&mut doc.transact_mut(), id, false).unwrap();
@@ -1044,12 +915,7 @@ mod tests {
     #[test]
     fn editing_an_unknown_proposal_is_an_error() {
         let doc = new_doc();
-        let err = edit_proposal(
-            &mut doc.transact_mut(),
-            ProposalId::new(),
-            &ProposalPatch::default(),
-        )
-        .unwrap_err();
+        let err = edit_proposal(&mut doc.transact_mut(), ProposalId::new(), &ProposalPatch::default()).unwrap_err();
         assert!(matches!(err, Error::UnknownProposal(_)));
     }
 
@@ -1060,11 +926,7 @@ mod tests {
         {
             let mut txn = doc.transact_mut();
             let proposals = txn.get_or_insert_map("proposals");
-            proposals.insert(
-                &mut txn,
-                id.to_string(),
-                MapPrelim::from([("title", yrs::In::Any(Any::from(42)))]),
-            );
+            proposals.insert(&mut txn, id.to_string(), MapPrelim::from([("title", yrs::In::Any(Any::from(42)))]));
             proposals.insert(&mut txn, "not-an-id", MapPrelim::default());
         }
         let all = read_proposals(&doc.transact());
@@ -1072,15 +934,8 @@ mod tests {
         assert_eq!(all[0].title, "");
         assert_eq!(all[0].kind, Kind::Proposal);
         // Editing replaces the mistyped field with a real Y.Text.
-        edit_proposal(
-            &mut doc.transact_mut(),
-            id,
-            &ProposalPatch {
-                title: Some("ok".into()),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        edit_proposal(&mut doc.transact_mut(), id, &ProposalPatch { title: Some("ok".into()), ..Default::default() })
+            .unwrap();
         assert_eq!(read_proposal(&doc.transact(), id).unwrap().title, "ok");
     }
 }

@@ -50,12 +50,8 @@ mod tests {
     }
 
     fn sync(from: &Doc, to: &Doc) {
-        let update = from
-            .transact()
-            .encode_state_as_update_v1(&StateVector::default());
-        to.transact_mut()
-            .apply_update(Update::decode_v1(&update).unwrap())
-            .unwrap();
+        let update = from.transact().encode_state_as_update_v1(&StateVector::default());
+        to.transact_mut().apply_update(Update::decode_v1(&update).unwrap()).unwrap();
     }
 
     #[test]

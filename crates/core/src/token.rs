@@ -69,16 +69,11 @@ impl Localize for TokenError {
 }
 
 pub fn generate_keys() -> Result<EventKeys, TokenError> {
-    let pair =
-        AsymmetricKeyPair::<V4>::generate().map_err(|e| TokenError::Signing(e.to_string()))?;
+    let pair = AsymmetricKeyPair::<V4>::generate().map_err(|e| TokenError::Signing(e.to_string()))?;
     let mut secret = String::new();
     let mut public = String::new();
-    pair.secret
-        .fmt(&mut secret)
-        .map_err(|e| TokenError::Signing(e.to_string()))?;
-    pair.public
-        .fmt(&mut public)
-        .map_err(|e| TokenError::Signing(e.to_string()))?;
+    pair.secret.fmt(&mut secret).map_err(|e| TokenError::Signing(e.to_string()))?;
+    pair.public.fmt(&mut public).map_err(|e| TokenError::Signing(e.to_string()))?;
     Ok(EventKeys { secret, public })
 }
 
@@ -89,9 +84,7 @@ pub fn parse_public_key(key: &str) -> Result<AsymmetricPublicKey<V4>, TokenError
 }
 
 fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| OffsetDateTime::now_utc())
+    OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or_else(|_| OffsetDateTime::now_utc())
 }
 
 fn rfc3339(at: OffsetDateTime) -> String {
@@ -99,12 +92,7 @@ fn rfc3339(at: OffsetDateTime) -> String {
 }
 
 /// Signs a token for `scope`, valid for `valid_for`.
-pub fn issue(
-    secret: &str,
-    scope: &Scope,
-    name: Option<&str>,
-    valid_for: time::Duration,
-) -> Result<String, TokenError> {
+pub fn issue(secret: &str, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, TokenError> {
     let key = AsymmetricSecretKey::<V4>::try_from(secret)
         .map_err(|_| TokenError::InvalidKey("not a k4.secret key".into()))?;
     let signing = |e: pasetors::errors::Error| TokenError::Signing(e.to_string());
@@ -113,17 +101,11 @@ pub fn issue(
     claims.issuer("recolte").map_err(signing)?;
     claims.issued_at(&rfc3339(issued)).map_err(signing)?;
     claims.not_before(&rfc3339(issued)).map_err(signing)?;
-    claims
-        .expiration(&rfc3339(issued + valid_for))
-        .map_err(signing)?;
-    claims
-        .token_identifier(&uuid::Uuid::now_v7().to_string())
-        .map_err(signing)?;
+    claims.expiration(&rfc3339(issued + valid_for)).map_err(signing)?;
+    claims.token_identifier(&uuid::Uuid::now_v7().to_string()).map_err(signing)?;
     claims.subject(scope.role.as_str()).map_err(signing)?;
     let scope_json = serde_json::to_value(scope).map_err(|e| TokenError::Signing(e.to_string()))?;
-    claims
-        .add_additional("scope", scope_json)
-        .map_err(signing)?;
+    claims.add_additional("scope", scope_json).map_err(signing)?;
     if let Some(name) = name {
         claims.add_additional("name", name).map_err(signing)?;
     }
@@ -131,16 +113,9 @@ pub fn issue(
 }
 
 fn grant_from(claims: &Claims) -> Result<Grant, TokenError> {
-    let text = |key: &str| {
-        claims
-            .get_claim(key)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
-    let scope: Scope = claims
-        .get_claim("scope")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .ok_or(TokenError::Malformed)?;
+    let text = |key: &str| claims.get_claim(key).and_then(|v| v.as_str()).map(str::to_owned);
+    let scope: Scope =
+        claims.get_claim("scope").and_then(|v| serde_json::from_value(v.clone()).ok()).ok_or(TokenError::Malformed)?;
     Ok(Grant {
         scope,
         name: text("name"),
@@ -152,8 +127,7 @@ fn grant_from(claims: &Claims) -> Result<Grant, TokenError> {
 
 /// Verifies a token against the trusted public keys and checks its expiry.
 pub fn verify(token: &str, trusted: &[AsymmetricPublicKey<V4>]) -> Result<Grant, TokenError> {
-    let untrusted =
-        UntrustedToken::<Public, V4>::try_from(token.trim()).map_err(|_| TokenError::Malformed)?;
+    let untrusted = UntrustedToken::<Public, V4>::try_from(token.trim()).map_err(|_| TokenError::Malformed)?;
     // Time is checked below, to tell "expired" apart from "forged".
     let mut rules = ClaimsValidationRules::new();
     rules.disable_valid_at();
@@ -165,9 +139,7 @@ pub fn verify(token: &str, trusted: &[AsymmetricPublicKey<V4>]) -> Result<Grant,
                 return grant_from(claims);
             }
             // The signature is good (claims are checked after it): the token is only too old.
-            Err(pasetors::errors::Error::ClaimValidation(
-                pasetors::errors::ClaimValidationError::Exp,
-            )) => {
+            Err(pasetors::errors::Error::ClaimValidation(pasetors::errors::ClaimValidationError::Exp)) => {
                 return Err(TokenError::Expired(peek(token)?.expires_at));
             }
             Err(_) => continue,
@@ -179,10 +151,8 @@ pub fn verify(token: &str, trusted: &[AsymmetricPublicKey<V4>]) -> Result<Grant,
 /// Reads a token's scope without verifying it: a device joining an event learns from its
 /// token which event and documents to ask for. The hub verifies it.
 pub fn peek(token: &str) -> Result<Grant, TokenError> {
-    let untrusted =
-        UntrustedToken::<Public, V4>::try_from(token.trim()).map_err(|_| TokenError::Malformed)?;
-    let claims =
-        Claims::from_bytes(untrusted.untrusted_payload()).map_err(|_| TokenError::Malformed)?;
+    let untrusted = UntrustedToken::<Public, V4>::try_from(token.trim()).map_err(|_| TokenError::Malformed)?;
+    let claims = Claims::from_bytes(untrusted.untrusted_payload()).map_err(|_| TokenError::Malformed)?;
     grant_from(&claims)
 }
 
@@ -208,25 +178,14 @@ mod tests {
     use crate::ids::{EventId, SessionId};
 
     fn scope() -> Scope {
-        Scope {
-            event: EventId::new(),
-            role: Role::Facilitator,
-            sessions: vec![SessionId::new()],
-            themes: vec![],
-        }
+        Scope { event: EventId::new(), role: Role::Facilitator, sessions: vec![SessionId::new()], themes: vec![] }
     }
 
     #[test]
     fn a_token_carries_its_scope_and_verifies_with_its_key() {
         let keys = generate_keys().unwrap();
         let scope = scope();
-        let token = issue(
-            &keys.secret,
-            &scope,
-            Some("Atelier 3"),
-            time::Duration::hours(2),
-        )
-        .unwrap();
+        let token = issue(&keys.secret, &scope, Some("Atelier 3"), time::Duration::hours(2)).unwrap();
         let grant = verify(&token, &[parse_public_key(&keys.public).unwrap()]).unwrap();
         assert_eq!(grant.scope, scope);
         assert_eq!(grant.name.as_deref(), Some("Atelier 3"));
@@ -246,10 +205,7 @@ mod tests {
         let at = altered.len() - 20;
         altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
         assert!(verify(&String::from_utf8(altered).unwrap(), &trusted).is_err());
-        assert_eq!(
-            verify("v4.public.not-base64!", &trusted),
-            Err(TokenError::Malformed)
-        );
+        assert_eq!(verify("v4.public.not-base64!", &trusted), Err(TokenError::Malformed));
         assert_eq!(verify("hello", &trusted), Err(TokenError::Malformed));
 
         let expired = issue(&keys.secret, &scope(), None, time::Duration::seconds(-5)).unwrap();

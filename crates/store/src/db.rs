@@ -10,25 +10,14 @@ use crate::error::{Error, ResultExt};
 /// The migrations, in order; each file says why it exists. Append only: never edit one that
 /// has shipped.
 pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_initial.sql",
-        include_str!("../../../migrations/0001_initial.sql"),
-    ),
-    (
-        "0002_device_settings.sql",
-        include_str!("../../../migrations/0002_device_settings.sql"),
-    ),
+    ("0001_initial.sql", include_str!("../../../migrations/0001_initial.sql")),
+    ("0002_device_settings.sql", include_str!("../../../migrations/0002_device_settings.sql")),
+    ("0003_sync.sql", include_str!("../../../migrations/0003_sync.sql")),
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {
-    let conn = Connection::open(path).map_err(|source| Error::Open {
-        path: path.to_owned(),
-        source,
-    })?;
-    configure(&conn).map_err(|source| Error::Open {
-        path: path.to_owned(),
-        source,
-    })?;
+    let conn = Connection::open(path).map_err(|source| Error::Open { path: path.to_owned(), source })?;
+    configure(&conn).map_err(|source| Error::Open { path: path.to_owned(), source })?;
     migrate(&conn, MIGRATIONS.len())?;
     Ok(conn)
 }
@@ -52,10 +41,7 @@ pub fn migrate(conn: &Connection, target: usize) -> Result<(), Error> {
     let version = |conn: &Connection| -> Result<usize, Error> {
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .ctx(
-                "lecture de la version du schéma",
-                "reading the schema version",
-            )?;
+            .ctx("lecture de la version du schéma", "reading the schema version")?;
         Ok(v as usize)
     };
     if version(conn)? >= target {
@@ -63,32 +49,41 @@ pub fn migrate(conn: &Connection, target: usize) -> Result<(), Error> {
     }
     // Immediate: two processes opening an old store at once must not both migrate it.
     let mut conn_tx = rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-        .ctx(
-            "verrouillage pour la migration",
-            "locking the store to migrate it",
-        )?;
+        .ctx("verrouillage pour la migration", "locking the store to migrate it")?;
     let current = version(&conn_tx)?;
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
-        conn_tx
-            .execute_batch(sql)
-            .map_err(|source| Error::Migration { name, source })?;
+        conn_tx.execute_batch(sql).map_err(|source| Error::Migration { name, source })?;
         conn_tx
             .pragma_update(None, "user_version", (index + 1) as i64)
             .map_err(|source| Error::Migration { name, source })?;
     }
     conn_tx.set_drop_behavior(rusqlite::DropBehavior::Commit);
-    conn_tx
-        .commit()
-        .ctx("enregistrement de la migration", "committing the migration")?;
+    conn_tx.commit().ctx("enregistrement de la migration", "committing the migration")?;
     check_not_newer(version(conn)?)
 }
 
 fn check_not_newer(found: usize) -> Result<(), Error> {
     if found > MIGRATIONS.len() {
-        return Err(Error::StoreTooNew {
-            found,
-            supported: MIGRATIONS.len(),
-        });
+        return Err(Error::StoreTooNew { found, supported: MIGRATIONS.len() });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<&str> = super::MIGRATIONS.iter().map(|(name, _)| *name).collect();
+        assert_eq!(files, listed);
+        for (index, name) in listed.iter().enumerate() {
+            assert!(name.starts_with(&format!("{:04}_", index + 1)), "{name} is out of sequence");
+        }
+    }
 }

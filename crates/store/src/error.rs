@@ -12,30 +12,21 @@ use rusqlite::ErrorCode;
 pub enum Error {
     #[error(transparent)]
     Core(#[from] recolte_core::Error),
+    #[error(transparent)]
+    Token(recolte_core::token::TokenError),
+    #[error("this device does not hold the signing key of event {0}: only the organiser's device that created the event can issue tokens")]
+    NoEventKey(String),
     #[error("cannot open the store {path}: {source}")]
-    Open {
-        path: PathBuf,
-        source: rusqlite::Error,
-    },
+    Open { path: PathBuf, source: rusqlite::Error },
     #[error("{context}: {source}")]
-    Sqlite {
-        context: &'static str,
-        context_fr: &'static str,
-        source: rusqlite::Error,
-    },
+    Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
     #[error("{context} {path}: {source}")]
-    Io {
-        context: &'static str,
-        context_fr: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },
     #[error("applying migration {name}: {source}")]
-    Migration {
-        name: &'static str,
-        source: rusqlite::Error,
-    },
-    #[error("this store was written by a newer Récolte (schema {found}, this version knows {supported}); update Récolte")]
+    Migration { name: &'static str, source: rusqlite::Error },
+    #[error(
+        "this store was written by a newer Récolte (schema {found}, this version knows {supported}); update Récolte"
+    )]
     StoreTooNew { found: usize, supported: usize },
     #[error("the store holds no event yet: import a programme (recolte event import FILE.json) or a bundle")]
     NoEvent,
@@ -48,36 +39,24 @@ pub enum Error {
     #[error("no theme number {0} in this event")]
     UnknownTheme(u32),
     #[error("proposal {proposal} belongs to theme {actual}, not to theme {theme}")]
-    NotInTheme {
-        proposal: String,
-        theme: u32,
-        actual: u32,
-    },
+    NotInTheme { proposal: String, theme: u32, actual: u32 },
     #[error("a {0} cannot be empty")]
     Empty(&'static str),
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
-    CorruptLog {
-        doc: String,
-        seq: i64,
-        reason: String,
-    },
+    CorruptLog { doc: String, seq: i64, reason: String },
 }
 
 fn list_events(events: &[(EventId, String)]) -> String {
-    events
-        .iter()
-        .map(|(id, name)| format!("{id} ({name})"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    events.iter().map(|(id, name)| format!("{id} ({name})")).collect::<Vec<_>>().join(", ")
 }
 
 impl Error {
     /// The SQLite error code, if this error came from SQLite.
     fn sqlite_code(&self) -> Option<ErrorCode> {
         match self {
-            Error::Open { source, .. }
-            | Error::Sqlite { source, .. }
-            | Error::Migration { source, .. } => source.sqlite_error_code(),
+            Error::Open { source, .. } | Error::Sqlite { source, .. } | Error::Migration { source, .. } => {
+                source.sqlite_error_code()
+            }
             _ => None,
         }
     }
@@ -114,6 +93,10 @@ impl Localize for Error {
     fn localize(&self, lang: Lang) -> String {
         let text = match (self, lang) {
             (Error::Core(e), _) => return e.localize(lang),
+            (Error::Token(e), _) => return e.localize(lang),
+            (Error::NoEventKey(id), _) => format!(
+                "cet appareil ne détient pas la clé de signature de l'événement {id} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons"
+            ),
             (_, Lang::En) => self.to_string(),
             (Error::Open { path, source }, _) => format!("impossible d'ouvrir le stockage {} : {source}", path.display()),
             (Error::Sqlite { context_fr, source, .. }, _) => format!("{context_fr} : {source}"),
@@ -161,10 +144,6 @@ pub(crate) trait ResultExt<T> {
 
 impl<T> ResultExt<T> for Result<T, rusqlite::Error> {
     fn ctx(self, fr: &'static str, en: &'static str) -> Result<T, Error> {
-        self.map_err(|source| Error::Sqlite {
-            context: en,
-            context_fr: fr,
-            source,
-        })
+        self.map_err(|source| Error::Sqlite { context: en, context_fr: fr, source })
     }
 }

@@ -3,14 +3,14 @@
 
 use recolte_core::bundle::{Bundle, BundleDocument, BundleHeader};
 use recolte_core::ids::EventId;
-use recolte_core::schema::{self, DocName, ORIGIN_REMOTE};
+use recolte_core::schema::{self, DocName};
 use rusqlite::TransactionBehavior;
 use serde::Serialize;
-use yrs::updates::decoder::Decode;
-use yrs::{ReadTxn, StateVector, Transact, Update};
+use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
-use crate::{append, catch_up, projection, register, Store};
+use crate::remote::apply_remote_in;
+use crate::{catch_up, Store};
 
 /// What importing a bundle did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -34,16 +34,11 @@ impl Store {
         // One read transaction: the bundle is a consistent picture even if another process
         // writes meanwhile.
         let Store { conn, docs, .. } = self;
-        let tx = conn
-            .unchecked_transaction()
-            .ctx("lecture du stockage", "reading the store")?;
+        let tx = conn.unchecked_transaction().ctx("lecture du stockage", "reading the store")?;
         let mut documents = Vec::with_capacity(names.len());
         for name in names {
             let cached = catch_up(&tx, docs, &name)?;
-            let update = cached
-                .doc
-                .transact()
-                .encode_state_as_update_v1(&StateVector::default());
+            let update = cached.doc.transact().encode_state_as_update_v1(&StateVector::default());
             documents.push(BundleDocument { name, update });
         }
         drop(tx);
@@ -86,39 +81,13 @@ impl Store {
         let mut ordered: Vec<&BundleDocument> = bundle.documents.iter().collect();
         ordered.sort_by_key(|d| !matches!(d.name, DocName::Event(_)));
         for document in ordered {
-            let name = &document.name;
-            register(&tx, name)?;
-            let cached = catch_up(&tx, docs, name)?;
-            let invalid = |reason: String| {
-                recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
-                    doc: name.to_string(),
-                    reason,
-                })
-            };
-            let update = Update::decode_v1(&document.update).map_err(|e| invalid(e.to_string()))?;
-            let to_log = {
-                let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
-                txn.apply_update(update)
-                    .map_err(|e| invalid(e.to_string()))?;
-                if txn.has_missing_updates() {
-                    // Parts wait for updates we do not have yet: keep the raw update so that
-                    // they are not lost when the process restarts.
-                    Some(document.update.clone())
-                } else if txn.has_changes() {
-                    Some(txn.encode_update_v1())
-                } else {
-                    None
-                }
-            };
-            let Some(update) = to_log else { continue };
-            let seq = append(&tx, name, &update, "bundle")?;
-            projection::project_document(&tx, name, &cached.doc.transact())?;
-            report.changed += 1;
-            report.bytes_saved += update.len();
-            appended.push((name.clone(), seq));
+            if let Some((seq, bytes)) = apply_remote_in(&tx, docs, &document.name, &document.update, "bundle")? {
+                report.changed += 1;
+                report.bytes_saved += bytes;
+                appended.push((document.name.clone(), seq));
+            }
         }
-        tx.commit()
-            .ctx("enregistrement du paquet", "saving the bundle")?;
+        tx.commit().ctx("enregistrement du paquet", "saving the bundle")?;
         for (name, seq) in appended {
             if let Some(cached) = docs.get_mut(&name) {
                 cached.seen = cached.seen.max(seq);

@@ -17,6 +17,7 @@ mod maintenance;
 mod ops;
 mod projection;
 mod query;
+mod remote;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,10 +40,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
         path: dir.to_owned(),
         source,
     })?;
-    let conn = Connection::open(dir.join(DB_FILE)).map_err(|source| Error::Open {
-        path: dir.join(DB_FILE),
-        source,
-    })?;
+    let conn = Connection::open(dir.join(DB_FILE)).map_err(|source| Error::Open { path: dir.join(DB_FILE), source })?;
     db::migrate(&conn, version)
 }
 pub use error::Error;
@@ -84,12 +82,7 @@ impl Store {
         })?;
         let path = dir.join(DB_FILE);
         let conn = db::open(&path)?;
-        Ok(Store {
-            conn,
-            path,
-            docs: HashMap::new(),
-            registered: HashSet::new(),
-        })
+        Ok(Store { conn, path, docs: HashMap::new(), registered: HashSet::new() })
     }
 
     /// The database file.
@@ -106,10 +99,7 @@ impl Store {
         map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
         what: (&'static str, &'static str),
     ) -> Result<Option<T>, Error> {
-        self.conn
-            .prepare_cached(sql)
-            .and_then(|mut stmt| stmt.query_row(params, map).optional())
-            .ctx(what.0, what.1)
+        self.conn.prepare_cached(sql).and_then(|mut stmt| stmt.query_row(params, map).optional()).ctx(what.0, what.1)
     }
 
     /// The event to work on: the one given, else the only one in the store.
@@ -121,9 +111,7 @@ impl Store {
                 |r| r.get(0),
                 ("recherche de l'événement", "looking up the event"),
             )?;
-            return known
-                .map(|_| event)
-                .ok_or_else(|| Error::UnknownEvent(event.to_string()));
+            return known.map(|_| event).ok_or_else(|| Error::UnknownEvent(event.to_string()));
         }
         let mut stmt = self
             .conn
@@ -146,9 +134,7 @@ impl Store {
     /// A setting of this device (never synced).
     pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
         self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
             .optional()
             .ctx("lecture d'un réglage", "reading a setting")
     }
@@ -190,12 +176,7 @@ impl Store {
         change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
         project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
     ) -> Result<R, Error> {
-        let Store {
-            conn,
-            docs,
-            registered,
-            ..
-        } = self;
+        let Store { conn, docs, registered, .. } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("verrouillage du stockage", "locking the store")?;
@@ -236,7 +217,12 @@ impl Store {
 fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
     conn.prepare_cached("INSERT OR IGNORE INTO documents (name, event_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
         .and_then(|mut stmt| {
-            stmt.execute(params![name.to_string(), name.event().to_string(), name.kind().as_str(), recolte_core::schema::now()])
+            stmt.execute(params![
+                name.to_string(),
+                name.event().to_string(),
+                name.kind().as_str(),
+                recolte_core::schema::now()
+            ])
         })
         .ctx("enregistrement du document", "registering the document")?;
     Ok(())
@@ -244,18 +230,9 @@ fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
 
 /// Appends an update to a document's log; returns its sequence number.
 fn append(conn: &Connection, name: &DocName, update: &[u8], origin: &str) -> Result<i64, Error> {
-    conn.prepare_cached(
-        "INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)",
-    )
-    .and_then(|mut stmt| {
-        stmt.execute(params![
-            name.to_string(),
-            update,
-            origin,
-            recolte_core::schema::now()
-        ])
-    })
-    .ctx("écriture dans le journal", "appending to the log")?;
+    conn.prepare_cached("INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin, recolte_core::schema::now()]))
+        .ctx("écriture dans le journal", "appending to the log")?;
     Ok(conn.last_insert_rowid())
 }
 
@@ -265,19 +242,12 @@ fn catch_up<'a>(
     docs: &'a mut HashMap<DocName, Cached>,
     name: &DocName,
 ) -> Result<&'a mut Cached, Error> {
-    let cached = docs.entry(name.clone()).or_insert_with(|| Cached {
-        doc: new_doc_of(name.kind()),
-        seen: 0,
-    });
+    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: new_doc_of(name.kind()), seen: 0 });
     let rows: Vec<(i64, Vec<u8>)> = conn
-        .prepare_cached(
-            "SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq",
-        )
+        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
         .and_then(|mut stmt| {
-            stmt.query_map(params![name.to_string(), cached.seen], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()
+            stmt.query_map(params![name.to_string(), cached.seen], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()
         })
         .ctx("lecture du journal", "reading the log")?;
     if rows.is_empty() {
@@ -285,14 +255,9 @@ fn catch_up<'a>(
     }
     let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
     for (seq, data) in rows {
-        let corrupt = |reason: String| Error::CorruptLog {
-            doc: name.to_string(),
-            seq,
-            reason,
-        };
+        let corrupt = |reason: String| Error::CorruptLog { doc: name.to_string(), seq, reason };
         let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
-        txn.apply_update(update)
-            .map_err(|e| corrupt(e.to_string()))?;
+        txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
         cached.seen = seq;
     }
     drop(txn);
@@ -303,9 +268,7 @@ fn catch_up<'a>(
 impl Store {
     pub fn document_state(&mut self, name: &DocName) -> Result<Vec<u8>, Error> {
         let doc = self.read_doc(name)?;
-        let state = doc
-            .transact()
-            .encode_state_as_update_v1(&yrs::StateVector::default());
+        let state = doc.transact().encode_state_as_update_v1(&yrs::StateVector::default());
         Ok(state)
     }
 

@@ -69,20 +69,14 @@ impl Store {
                 let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
                 for (seq, data) in &rows {
                     let update = Update::decode_v1(data).map_err(|e| corrupt(&name, *seq, e))?;
-                    txn.apply_update(update)
-                        .map_err(|e| corrupt(&name, *seq, e))?;
+                    txn.apply_update(update).map_err(|e| corrupt(&name, *seq, e))?;
                 }
             }
             // The snapshot includes updates still waiting for their dependencies.
-            let snapshot = doc
-                .transact()
-                .encode_state_as_update_v1(&StateVector::default());
+            let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
             let ctx = ("compactage du journal", "compacting the log");
-            tx.execute(
-                "DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2",
-                params![name.to_string(), last_seq],
-            )
-            .ctx(ctx.0, ctx.1)?;
+            tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq])
+                .ctx(ctx.0, ctx.1)?;
             // The snapshot keeps the highest sequence number it covers: a process that has
             // applied up to it has nothing to reload; one that has not reloads the snapshot.
             tx.execute(
@@ -95,9 +89,7 @@ impl Store {
             report.updates_after += 1;
             report.bytes_after += snapshot.len();
         }
-        self.conn
-            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-            .ctx("point de contrôle", "checkpointing")?;
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").ctx("point de contrôle", "checkpointing")?;
         Ok(report)
     }
 
@@ -110,8 +102,7 @@ impl Store {
             .ctx("verrouillage du stockage", "locking the store")?;
         let ctx = ("reconstruction des tables", "rebuilding the tables");
         for table in TABLES {
-            tx.execute(&format!("DELETE FROM {table}"), [])
-                .ctx(ctx.0, ctx.1)?;
+            tx.execute(&format!("DELETE FROM {table}"), []).ctx(ctx.0, ctx.1)?;
         }
         let mut ordered = names;
         ordered.sort_by_key(|n| !matches!(n, DocName::Event(_)));
@@ -121,8 +112,7 @@ impl Store {
                 let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
                 for (seq, data) in load_log(&tx, name)? {
                     let update = Update::decode_v1(&data).map_err(|e| corrupt(name, seq, e))?;
-                    txn.apply_update(update)
-                        .map_err(|e| corrupt(name, seq, e))?;
+                    txn.apply_update(update).map_err(|e| corrupt(name, seq, e))?;
                 }
             }
             projection::project_document(&tx, name, &doc.transact())?;
@@ -133,11 +123,9 @@ impl Store {
         )
         .ctx(ctx.0, ctx.1)?;
         let count = |table: &str| -> Result<usize, Error> {
-            tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| {
-                r.get::<_, i64>(0)
-            })
-            .map(|n| n as usize)
-            .ctx(ctx.0, ctx.1)
+            tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
+                .map(|n| n as usize)
+                .ctx(ctx.0, ctx.1)
         };
         let report = RebuildReport {
             documents: ordered.len(),
@@ -161,16 +149,10 @@ impl Store {
                 .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
                 .ctx(ctx.0, ctx.1)?;
             let list = columns.join(", ");
-            let mut stmt = self
-                .conn
-                .prepare(&format!("SELECT {list} FROM {table} ORDER BY {list}"))
-                .ctx(ctx.0, ctx.1)?;
+            let mut stmt =
+                self.conn.prepare(&format!("SELECT {list} FROM {table} ORDER BY {list}")).ctx(ctx.0, ctx.1)?;
             let rows = stmt
-                .query_map([], |r| {
-                    (0..columns.len())
-                        .map(|i| r.get::<_, Value>(i))
-                        .collect::<Result<Vec<_>, _>>()
-                })
+                .query_map([], |r| (0..columns.len()).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>())
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                 .ctx(ctx.0, ctx.1)?;
             out.push_str(&format!("## {table}\n"));
@@ -187,19 +169,15 @@ impl Store {
         let mut problems: Vec<String> = self
             .conn
             .prepare("PRAGMA integrity_check")
-            .and_then(|mut s| {
-                s.query_map([], |r| r.get(0))?
-                    .collect::<Result<Vec<String>, _>>()
-            })
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
             .ctx(ctx.0, ctx.1)?
             .into_iter()
             .filter(|line| line != "ok")
             .collect();
         for fts in ["proposals_fts", "consolidated_fts"] {
-            if let Err(e) = self.conn.execute(
-                &format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"),
-                [],
-            ) {
+            if let Err(e) =
+                self.conn.execute(&format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"), [])
+            {
                 problems.push(format!("{fts}: {e}"));
             }
         }
@@ -210,18 +188,13 @@ impl Store {
 fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {
     conn.prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 ORDER BY seq")
         .and_then(|mut stmt| {
-            stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()
+            stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()
         })
         .ctx("lecture du journal", "reading the log")
 }
 
 fn corrupt(name: &DocName, seq: i64, error: impl std::fmt::Display) -> Error {
-    Error::CorruptLog {
-        doc: name.to_string(),
-        seq,
-        reason: error.to_string(),
-    }
+    Error::CorruptLog { doc: name.to_string(), seq, reason: error.to_string() }
 }
 
 /// Size of a store's logs.
@@ -238,7 +211,13 @@ impl Store {
             .query_row(
                 "SELECT (SELECT count(*) FROM documents), count(*), COALESCE(sum(length(data)), 0) FROM doc_updates",
                 [],
-                |r| Ok(LogStats { documents: r.get::<_, i64>(0)? as usize, updates: r.get::<_, i64>(1)? as usize, bytes: r.get::<_, i64>(2)? as usize }),
+                |r| {
+                    Ok(LogStats {
+                        documents: r.get::<_, i64>(0)? as usize,
+                        updates: r.get::<_, i64>(1)? as usize,
+                        bytes: r.get::<_, i64>(2)? as usize,
+                    })
+                },
             )
             .ctx("lecture des statistiques", "reading statistics")
     }

@@ -35,11 +35,7 @@ pub struct ProposalUpdate {
 }
 
 fn clean_tags(tags: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = tags
-        .iter()
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let mut tags: Vec<String> = tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
     tags.sort();
     tags.dedup();
     tags
@@ -59,10 +55,11 @@ impl Store {
     pub fn import_programme(&mut self, text: &str) -> Result<EventId, Error> {
         let programme = programme::parse(text).map_err(recolte_core::Error::InvalidProgramme)?;
         let event = EventId::new();
+        let keys = recolte_core::token::generate_keys().map_err(Error::Token)?;
         let doc = schema::new_doc_of(schema::DocKind::Event);
         let (sessions, update) = {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_LOCAL);
-            let sessions = schema::write_programme(&mut txn, event, &programme);
+            let sessions = schema::write_programme(&mut txn, event, &programme, &keys.public);
             (sessions, txn.encode_update_v1())
         };
         let name = DocName::Event(event);
@@ -78,10 +75,14 @@ impl Store {
             register(&tx, &DocName::Synthesis(event, theme.number))?;
         }
         register(&tx, &DocName::Panel(event))?;
+        tx.execute(
+            "INSERT INTO event_keys (event_id, secret_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![event.to_string(), keys.secret, keys.public, schema::now()],
+        )
+        .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
         let seq = append(&tx, &name, &update, "local")?;
         projection::project_document(&tx, &name, &doc.transact())?;
-        tx.commit()
-            .ctx("enregistrement de l'événement", "saving the event")?;
+        tx.commit().ctx("enregistrement de l'événement", "saving the event")?;
         self.docs.insert(name, Cached { doc, seen: seq });
         Ok(event)
     }
@@ -94,22 +95,19 @@ impl Store {
             |r| r.get(0),
             ("recherche de la session", "looking up the session"),
         )?;
-        event
-            .and_then(|e| e.parse().ok())
-            .ok_or_else(|| Error::UnknownSession(session.to_string()))
+        event.and_then(|e| e.parse().ok()).ok_or_else(|| Error::UnknownSession(session.to_string()))
     }
 
     /// A sub-group of the session, by id or (case-insensitively) by name.
-    pub fn resolve_subgroup(
-        &self,
-        session: SessionId,
-        id_or_name: &str,
-    ) -> Result<SubgroupId, Error> {
+    pub fn resolve_subgroup(&self, session: SessionId, id_or_name: &str) -> Result<SubgroupId, Error> {
         let wanted = id_or_name.trim();
-        let found: Option<String> = self.lookup("SELECT id FROM subgroups WHERE session_id = ?1 AND (id = ?2 OR (lower(name) = lower(?2) AND deleted = 0))
+        let found: Option<String> = self.lookup(
+            "SELECT id FROM subgroups WHERE session_id = ?1 AND (id = ?2 OR (lower(name) = lower(?2) AND deleted = 0))
                  ORDER BY id = ?2 DESC, created_at LIMIT 1",
-                params![session.to_string(), wanted],
-                |r| r.get(0), ("recherche du sous-groupe", "looking up the sub-group"))?;
+            params![session.to_string(), wanted],
+            |r| r.get(0),
+            ("recherche du sous-groupe", "looking up the sub-group"),
+        )?;
         found
             .and_then(|id| id.parse().ok())
             .ok_or_else(|| recolte_core::Error::UnknownSubgroup(wanted.to_owned()).into())
@@ -129,12 +127,7 @@ impl Store {
         )
     }
 
-    pub fn rename_subgroup(
-        &mut self,
-        session: SessionId,
-        subgroup: &str,
-        name: &str,
-    ) -> Result<(), Error> {
+    pub fn rename_subgroup(&mut self, session: SessionId, subgroup: &str, name: &str) -> Result<(), Error> {
         let name = non_empty(name, "name")?;
         let event = self.session_event(session)?;
         let id = self.resolve_subgroup(session, subgroup)?;
@@ -149,11 +142,7 @@ impl Store {
     }
 
     /// Captures a proposal; returns once it is durably saved.
-    pub fn add_proposal(
-        &mut self,
-        session: SessionId,
-        input: &ProposalInput,
-    ) -> Result<ProposalId, Error> {
+    pub fn add_proposal(&mut self, session: SessionId, input: &ProposalInput) -> Result<ProposalId, Error> {
         let event = self.session_event(session)?;
         let subgroup = match &input.subgroup {
             Some(s) => Some(self.resolve_subgroup(session, s)?),
@@ -202,11 +191,7 @@ impl Store {
             None => None,
         };
         let patch = ProposalPatch {
-            title: update
-                .title
-                .as_deref()
-                .map(|t| non_empty(t, "title"))
-                .transpose()?,
+            title: update.title.as_deref().map(|t| non_empty(t, "title")).transpose()?,
             body: update.body.as_ref().map(|b| b.trim().to_owned()),
             kind: update.kind,
             subgroup,
@@ -245,17 +230,10 @@ impl Store {
             let (proposal_event, session) = self.proposal_home(*id)?;
             let actual = self.session_theme(session)?;
             if proposal_event != event || actual != theme {
-                return Err(Error::NotInTheme {
-                    proposal: id.to_string(),
-                    theme,
-                    actual,
-                });
+                return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
             }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
-                sources.push(Source {
-                    proposal_id: *id,
-                    session_id: session,
-                });
+                sources.push(Source { proposal_id: *id, session_id: session });
             }
         }
         let new = NewConsolidated {
@@ -276,11 +254,7 @@ impl Store {
     }
 
     /// Changes the wording, status or priority of a consolidated proposal.
-    pub fn edit_consolidated(
-        &mut self,
-        id: ConsolidatedId,
-        patch: &schema::ConsolidatedPatch,
-    ) -> Result<(), Error> {
+    pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
         if let Some(title) = &patch.title {
             non_empty(title, "title")?;
@@ -293,11 +267,7 @@ impl Store {
     }
 
     /// Undoes a merge (`true`) or brings it back (`false`): the sources become free again.
-    pub fn set_consolidated_deleted(
-        &mut self,
-        id: ConsolidatedId,
-        deleted: bool,
-    ) -> Result<(), Error> {
+    pub fn set_consolidated_deleted(&mut self, id: ConsolidatedId, deleted: bool) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
         self.edit(
             &DocName::Synthesis(event, theme),
@@ -307,12 +277,7 @@ impl Store {
     }
 
     /// The panel marks a consolidated proposal to carry forward, or unmarks it.
-    pub fn mark(
-        &mut self,
-        id: ConsolidatedId,
-        carry_forward: bool,
-        by: Option<&str>,
-    ) -> Result<(), Error> {
+    pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
         let (event, _) = self.consolidated_home(id)?;
         let by = match by {
             Some(b) => b.trim().to_owned(),
@@ -331,12 +296,7 @@ impl Store {
     }
 
     /// A panel member comments a consolidated proposal.
-    pub fn comment(
-        &mut self,
-        id: ConsolidatedId,
-        text: &str,
-        author: Option<&str>,
-    ) -> Result<CommentId, Error> {
+    pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
         let (event, _) = self.consolidated_home(id)?;
         let text = non_empty(text, "comment")?;
         let author = match author {
@@ -357,10 +317,7 @@ impl Store {
             "SELECT event_id, theme FROM consolidated WHERE id = ?1",
             [id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),
-            (
-                "recherche de la proposition consolidée",
-                "looking up the consolidated proposal",
-            ),
+            ("recherche de la proposition consolidée", "looking up the consolidated proposal"),
         )?;
         found
             .and_then(|(e, t)| Some((e.parse().ok()?, t)))

@@ -3,20 +3,14 @@
 //! rebuild) go through the same row writers, so both give the same rows.
 
 use recolte_core::ids::{EventId, SessionId};
-use recolte_core::schema::{
-    self, ConsolidatedRecord, DocName, EventRecord, ProposalRecord, SubgroupRecord,
-};
+use recolte_core::schema::{self, ConsolidatedRecord, DocName, EventRecord, ProposalRecord, SubgroupRecord};
 use rusqlite::{params, Connection};
 use yrs::ReadTxn;
 
 use crate::error::{Error, ResultExt};
 
 /// Re-projects everything a document holds, replacing what was projected from it before.
-pub fn project_document<T: ReadTxn>(
-    conn: &Connection,
-    name: &DocName,
-    txn: &T,
-) -> Result<(), Error> {
+pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) -> Result<(), Error> {
     match name {
         DocName::Event(event) => {
             if let Some(record) = schema::read_event(txn) {
@@ -27,16 +21,10 @@ pub fn project_document<T: ReadTxn>(
             }
         }
         DocName::Session(event, session) => {
-            conn.execute(
-                "DELETE FROM subgroups WHERE session_id = ?1",
-                [session.to_string()],
-            )
-            .ctx("projection des sous-groupes", "projecting sub-groups")?;
-            conn.execute(
-                "DELETE FROM proposals WHERE session_id = ?1",
-                [session.to_string()],
-            )
-            .ctx("projection des propositions", "projecting proposals")?;
+            conn.execute("DELETE FROM subgroups WHERE session_id = ?1", [session.to_string()])
+                .ctx("projection des sous-groupes", "projecting sub-groups")?;
+            conn.execute("DELETE FROM proposals WHERE session_id = ?1", [session.to_string()])
+                .ctx("projection des propositions", "projecting proposals")?;
             for subgroup in schema::read_subgroups(txn) {
                 upsert_subgroup(conn, *event, *session, &subgroup)?;
             }
@@ -90,26 +78,25 @@ fn project_event(conn: &Connection, event: &EventRecord) -> Result<(), Error> {
     let programme = serde_json::json!({"places": event.places, "days": event.days, "run_sheet": event.run_sheet});
     let ctx = ("projection du programme", "projecting the programme");
     conn.execute(
-        "INSERT INTO events (id, name, organiser, timezone, programme) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO events (id, name, organiser, timezone, programme, public_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, organiser = excluded.organiser,
-             timezone = excluded.timezone, programme = excluded.programme",
-        params![
-            id,
-            event.name,
-            event.organiser,
-            event.timezone,
-            programme.to_string()
-        ],
+             timezone = excluded.timezone, programme = excluded.programme, public_key = excluded.public_key",
+        params![id, event.name, event.organiser, event.timezone, programme.to_string(), event.public_key],
     )
     .ctx(ctx.0, ctx.1)?;
     for table in ["themes", "slots", "sessions"] {
-        conn.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id])
-            .ctx(ctx.0, ctx.1)?;
+        conn.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
     }
     for theme in &event.themes {
         conn.execute(
             "INSERT INTO themes (event_id, number, title, description, speakers) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, theme.number, theme.title, theme.description, serde_json::to_string(&theme.speakers).unwrap_or_default()],
+            params![
+                id,
+                theme.number,
+                theme.title,
+                theme.description,
+                serde_json::to_string(&theme.speakers).unwrap_or_default()
+            ],
         )
         .ctx(ctx.0, ctx.1)?;
     }
@@ -192,10 +179,7 @@ pub fn upsert_consolidated(
     theme: u32,
     record: &ConsolidatedRecord,
 ) -> Result<(), Error> {
-    let ctx = (
-        "projection de la proposition consolidée",
-        "projecting the consolidated proposal",
-    );
+    let ctx = ("projection de la proposition consolidée", "projecting the consolidated proposal");
     conn.prepare_cached(
         "INSERT INTO consolidated (id, event_id, theme, title, body, status, priority, author, created_at, deleted)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
@@ -218,11 +202,8 @@ pub fn upsert_consolidated(
         ])
     })
     .ctx(ctx.0, ctx.1)?;
-    conn.execute(
-        "DELETE FROM consolidated_sources WHERE consolidated_id = ?1",
-        [record.id.to_string()],
-    )
-    .ctx(ctx.0, ctx.1)?;
+    conn.execute("DELETE FROM consolidated_sources WHERE consolidated_id = ?1", [record.id.to_string()])
+        .ctx(ctx.0, ctx.1)?;
     for source in &record.sources {
         conn.execute(
             "INSERT INTO consolidated_sources (consolidated_id, proposal_id, session_id) VALUES (?1, ?2, ?3)",

@@ -17,6 +17,8 @@ use crate::Store;
 pub struct EventView {
     pub id: EventId,
     pub name: String,
+    /// The key that signs this event's access tokens (PASERK `k4.public`).
+    pub public_key: Option<String>,
     pub organiser: Option<String>,
     pub timezone: String,
     pub places: Vec<Place>,
@@ -50,27 +52,28 @@ fn collect<T>(
 }
 
 fn parse<T: std::str::FromStr>(text: String) -> rusqlite::Result<T> {
-    text.parse()
-        .map_err(|_| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
+    text.parse().map_err(|_| rusqlite::Error::InvalidColumnType(0, text, rusqlite::types::Type::Text))
 }
 
 impl Store {
     pub fn event(&self, event: EventId) -> Result<EventView, Error> {
         let e = event.to_string();
-        let (name, organiser, timezone, programme): (String, Option<String>, String, String) = self
+        let (name, organiser, timezone, programme, public_key): (
+            String,
+            Option<String>,
+            String,
+            String,
+            Option<String>,
+        ) = self
             .conn
-            .query_row(
-                "SELECT name, organiser, timezone, programme FROM events WHERE id = ?1",
-                [&e],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .query_row("SELECT name, organiser, timezone, programme, public_key FROM events WHERE id = ?1", [&e], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
             .map_err(|err| match err {
                 rusqlite::Error::QueryReturnedNoRows => Error::UnknownEvent(e.clone()),
-                source => Error::Sqlite {
-                    context: "reading the event",
-                    context_fr: "lecture de l'événement",
-                    source,
-                },
+                source => {
+                    Error::Sqlite { context: "reading the event", context_fr: "lecture de l'événement", source }
+                }
             })?;
         #[derive(serde::Deserialize, Default)]
         struct Extra {
@@ -107,6 +110,7 @@ impl Store {
         Ok(EventView {
             id: event,
             name,
+            public_key,
             organiser,
             timezone,
             places: extra.places,
@@ -171,11 +175,7 @@ impl Store {
     }
 
     /// Proposals in programme order, then in the order they were captured.
-    pub fn proposals(
-        &self,
-        event: EventId,
-        filter: &ProposalFilter,
-    ) -> Result<Vec<Proposal>, Error> {
+    pub fn proposals(&self, event: EventId, filter: &ProposalFilter) -> Result<Vec<Proposal>, Error> {
         collect(
             self,
             "SELECT p.id, p.session_id, COALESCE(s.theme, 0), p.subgroup_id, g.name, p.title, p.body, p.kind, p.tags,
@@ -218,12 +218,7 @@ impl Store {
     }
 
     /// Consolidated proposals of a theme, by priority then creation.
-    pub fn consolidated(
-        &self,
-        event: EventId,
-        theme: u32,
-        all: bool,
-    ) -> Result<Vec<Consolidated>, Error> {
+    pub fn consolidated(&self, event: EventId, theme: u32, all: bool) -> Result<Vec<Consolidated>, Error> {
         self.check_theme(event, theme)?;
         let mut records = collect(
             self,
@@ -262,12 +257,7 @@ impl Store {
 
     /// Full-text search over titles and bodies of proposals and consolidated proposals,
     /// ignoring case and accents; the last word matches as a prefix (search as you type).
-    pub fn search(
-        &self,
-        event: EventId,
-        query: &str,
-        limit: usize,
-    ) -> Result<Vec<SearchHit>, Error> {
+    pub fn search(&self, event: EventId, query: &str, limit: usize) -> Result<Vec<SearchHit>, Error> {
         let Some(fts) = fts_query(query) else {
             return Ok(Vec::new());
         };
@@ -317,10 +307,7 @@ fn place_name(programme: &str, place_id: &str) -> String {
 /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word
 /// quoted, all required, the last one a prefix.
 fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<&str> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = input.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let (last, rest) = words.split_last()?;
     let mut query: Vec<String> = rest.iter().map(|w| format!("\"{w}\"")).collect();
     query.push(format!("\"{last}\"*"));
@@ -333,14 +320,8 @@ mod tests {
 
     #[test]
     fn typed_text_becomes_a_safe_fts_query() {
-        assert_eq!(
-            fts_query("élus format").as_deref(),
-            Some("\"élus\" \"format\"*")
-        );
-        assert_eq!(
-            fts_query("\"OR\" NEAR( -x :*").as_deref(),
-            Some("\"OR\" \"NEAR\" \"x\"*")
-        );
+        assert_eq!(fts_query("élus format").as_deref(), Some("\"élus\" \"format\"*"));
+        assert_eq!(fts_query("\"OR\" NEAR( -x :*").as_deref(), Some("\"OR\" \"NEAR\" \"x\"*"));
         assert_eq!(fts_query("  ,;  "), None);
     }
 }

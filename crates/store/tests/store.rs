@@ -24,11 +24,7 @@ fn capture(store: &mut Store, session: SessionId, title: &str) -> ProposalId {
     store
         .add_proposal(
             session,
-            &ProposalInput {
-                title: title.into(),
-                author: Some("Camille".into()),
-                ..Default::default()
-            },
+            &ProposalInput { title: title.into(), author: Some("Camille".into()), ..Default::default() },
         )
         .unwrap()
 }
@@ -41,16 +37,8 @@ fn the_sample_programme_has_36_sessions_in_10_themes() {
     assert_eq!(view.slots.len(), 4);
     assert_eq!(view.sessions.len(), 36);
     assert_eq!(store.sessions(event, Some(9)).unwrap().len(), 2);
-    assert!(store
-        .sessions(event, Some(9))
-        .unwrap()
-        .iter()
-        .all(|s| s.day == 1));
-    assert!(store
-        .sessions(event, Some(10))
-        .unwrap()
-        .iter()
-        .all(|s| s.day == 2));
+    assert!(store.sessions(event, Some(9)).unwrap().iter().all(|s| s.day == 1));
+    assert!(store.sessions(event, Some(10)).unwrap().iter().all(|s| s.day == 2));
     assert_eq!(view.sessions[0].start, "14:00");
     assert_eq!(view.sessions[0].place, "INSET de Nancy");
     assert_eq!(store.resolve_event(None).unwrap(), event);
@@ -85,15 +73,7 @@ fn captured_proposals_are_listed_and_found_without_accents() {
             },
         )
         .unwrap();
-    let listed = store
-        .proposals(
-            event,
-            &ProposalFilter {
-                theme: Some(1),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let listed = store.proposals(event, &ProposalFilter { theme: Some(1), ..Default::default() }).unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].id, id);
     assert_eq!(listed[0].subgroup, Some(group));
@@ -103,11 +83,7 @@ fn captured_proposals_are_listed_and_found_without_accents() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].id, id.to_string());
     assert!(hits[0].snippet.contains("[élus]"), "{}", hits[0].snippet);
-    assert_eq!(
-        store.search(event, "innov", 10).unwrap().len(),
-        1,
-        "the last word is a prefix"
-    );
+    assert_eq!(store.search(event, "innov", 10).unwrap().len(), 1, "the last word is a prefix");
 }
 
 #[test]
@@ -126,38 +102,15 @@ fn edits_delete_and_restore_show_in_listings_and_search() {
         )
         .unwrap();
     let p = &store.proposals(event, &ProposalFilter::default()).unwrap()[0];
-    assert_eq!(
-        (p.title.as_str(), p.kind),
-        ("Droit à l'erreur pour les agents", Kind::Obstacle)
-    );
+    assert_eq!((p.title.as_str(), p.kind), ("Droit à l'erreur pour les agents", Kind::Obstacle));
     assert_eq!(store.search(event, "agents", 10).unwrap().len(), 1);
 
     store.set_proposal_deleted(id, true).unwrap();
-    assert!(store
-        .proposals(event, &ProposalFilter::default())
-        .unwrap()
-        .is_empty());
+    assert!(store.proposals(event, &ProposalFilter::default()).unwrap().is_empty());
     assert!(store.search(event, "agents", 10).unwrap().is_empty());
-    assert!(
-        store
-            .proposals(
-                event,
-                &ProposalFilter {
-                    all: true,
-                    ..Default::default()
-                }
-            )
-            .unwrap()[0]
-            .deleted
-    );
+    assert!(store.proposals(event, &ProposalFilter { all: true, ..Default::default() }).unwrap()[0].deleted);
     store.set_proposal_deleted(id, false).unwrap();
-    assert_eq!(
-        store
-            .proposals(event, &ProposalFilter::default())
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(store.proposals(event, &ProposalFilter::default()).unwrap().len(), 1);
 }
 
 #[test]
@@ -165,10 +118,7 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
     let (_dir, mut store, event) = new_store();
     let session = first_session(&store, event, 1);
     let before = store.dump_projections().unwrap();
-    assert!(matches!(
-        store.add_subgroup(SessionId::new(), "A"),
-        Err(Error::UnknownSession(_))
-    ));
+    assert!(matches!(store.add_subgroup(SessionId::new(), "A"), Err(Error::UnknownSession(_))));
     assert!(matches!(
         store.edit_proposal(ProposalId::new(), &ProposalUpdate::default()),
         Err(Error::Core(recolte_core::Error::UnknownProposal(_)))
@@ -176,28 +126,15 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
     assert!(matches!(
         store.add_proposal(
             session,
-            &ProposalInput {
-                title: "x".into(),
-                subgroup: Some("nope".into()),
-                ..Default::default()
-            }
+            &ProposalInput { title: "x".into(), subgroup: Some("nope".into()), ..Default::default() }
         ),
         Err(Error::Core(recolte_core::Error::UnknownSubgroup(_)))
     ));
     assert!(matches!(
-        store.add_proposal(
-            session,
-            &ProposalInput {
-                title: "  ".into(),
-                ..Default::default()
-            }
-        ),
+        store.add_proposal(session, &ProposalInput { title: "  ".into(), ..Default::default() }),
         Err(Error::Empty("title"))
     ));
-    assert!(matches!(
-        store.merge(event, 42, "x", "", &[], None),
-        Err(Error::UnknownTheme(42))
-    ));
+    assert!(matches!(store.merge(event, 42, "x", "", &[], None), Err(Error::UnknownTheme(42))));
     assert_eq!(store.dump_projections().unwrap(), before);
 }
 
@@ -205,58 +142,25 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
 fn merging_keeps_sources_and_marks_originals() {
     let (_dir, mut store, event) = new_store();
     let sessions = store.sessions(event, Some(8)).unwrap();
-    let a = capture(
-        &mut store,
-        sessions[0].id,
-        "Créer une base de retours d'expérience",
-    );
-    let b = capture(
-        &mut store,
-        sessions[1].id,
-        "Base commune des retours d'expériences",
-    );
+    let a = capture(&mut store, sessions[0].id, "Créer une base de retours d'expérience");
+    let b = capture(&mut store, sessions[1].id, "Base commune des retours d'expériences");
     let theme_1 = first_session(&store, event, 1);
     let other_theme = capture(&mut store, theme_1, "Autre chose");
-    let err = store
-        .merge(event, 8, "x", "", &[a, other_theme], None)
-        .unwrap_err();
+    let err = store.merge(event, 8, "x", "", &[a, other_theme], None).unwrap_err();
     assert!(matches!(err, Error::NotInTheme { actual: 1, .. }), "{err}");
 
     let merged = store
-        .merge(
-            event,
-            8,
-            "Une base commune de retours d'expérience",
-            "",
-            &[a, b, a],
-            Some("Rapporteur 8"),
-        )
+        .merge(event, 8, "Une base commune de retours d'expérience", "", &[a, b, a], Some("Rapporteur 8"))
         .unwrap();
     let synthesis = store.consolidated(event, 8, false).unwrap();
     assert_eq!(synthesis.len(), 1);
     assert_eq!(synthesis[0].sources.len(), 2);
-    let proposals = store
-        .proposals(
-            event,
-            &ProposalFilter {
-                theme: Some(8),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let proposals = store.proposals(event, &ProposalFilter { theme: Some(8), ..Default::default() }).unwrap();
     assert!(proposals.iter().all(|p| p.merged_into == [merged]));
 
     // Undoing the merge frees the originals.
     store.set_consolidated_deleted(merged, true).unwrap();
-    let proposals = store
-        .proposals(
-            event,
-            &ProposalFilter {
-                theme: Some(8),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let proposals = store.proposals(event, &ProposalFilter { theme: Some(8), ..Default::default() }).unwrap();
     assert!(proposals.iter().all(|p| p.merged_into.is_empty()));
 }
 
@@ -270,30 +174,17 @@ fn two_handles_on_one_store_never_lose_each_others_edits() {
     // from its (now stale) in-memory document.
     cli.edit_proposal(
         id,
-        &ProposalUpdate {
-            title: Some("Rendre visible l'innovation invisible".into()),
-            ..Default::default()
-        },
+        &ProposalUpdate { title: Some("Rendre visible l'innovation invisible".into()), ..Default::default() },
     )
     .unwrap();
-    app.edit_proposal(
-        id,
-        &ProposalUpdate {
-            body: Some("Un prix annuel".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    app.edit_proposal(id, &ProposalUpdate { body: Some("Un prix annuel".into()), ..Default::default() }).unwrap();
     for store in [&mut app, &mut cli] {
         let p = &store.proposals(event, &ProposalFilter::default()).unwrap()[0];
         assert_eq!(p.title, "Rendre visible l'innovation invisible");
         assert_eq!(p.body, "Un prix annuel");
     }
     let name = DocName::Session(event, session);
-    assert_eq!(
-        app.document_json(&name).unwrap(),
-        cli.document_json(&name).unwrap()
-    );
+    assert_eq!(app.document_json(&name).unwrap(), cli.document_json(&name).unwrap());
 }
 
 #[test]
@@ -303,15 +194,7 @@ fn compaction_keeps_everything_and_other_handles_follow() {
     let session = first_session(&store, event, 4);
     let id = capture(&mut store, session, "Évaluer");
     for i in 0..20 {
-        store
-            .edit_proposal(
-                id,
-                &ProposalUpdate {
-                    body: Some(format!("version {i}")),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
+        store.edit_proposal(id, &ProposalUpdate { body: Some(format!("version {i}")), ..Default::default() }).unwrap();
     }
     let name = DocName::Session(event, session);
     let before = store.document_json(&name).unwrap();
@@ -322,24 +205,12 @@ fn compaction_keeps_everything_and_other_handles_follow() {
 
     // Both a fresh handle and one that had read the old log see the same document.
     other
-        .edit_proposal(
-            id,
-            &ProposalUpdate {
-                title: Some("Évaluer pour essaimer".into()),
-                ..Default::default()
-            },
-        )
+        .edit_proposal(id, &ProposalUpdate { title: Some("Évaluer pour essaimer".into()), ..Default::default() })
         .unwrap();
     let mut fresh = Store::open(dir.path()).unwrap();
-    assert_eq!(
-        fresh.document_json(&name).unwrap(),
-        other.document_json(&name).unwrap()
-    );
+    assert_eq!(fresh.document_json(&name).unwrap(), other.document_json(&name).unwrap());
     assert_ne!(fresh.document_json(&name).unwrap(), before);
-    assert_eq!(
-        fresh.proposals(event, &ProposalFilter::default()).unwrap()[0].body,
-        "version 19"
-    );
+    assert_eq!(fresh.proposals(event, &ProposalFilter::default()).unwrap()[0].body, "version 19");
 }
 
 #[test]
@@ -349,32 +220,16 @@ fn rebuild_gives_the_same_projections_as_incremental_updates() {
     store.add_subgroup(session, "Silos").unwrap();
     let a = capture(&mut store, session, "Coopérer entre services");
     let b = capture(&mut store, session, "Coalitions inter-administrations");
-    store
-        .edit_proposal(
-            b,
-            &ProposalUpdate {
-                tags: Some(vec!["réseau".into()]),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    store.edit_proposal(b, &ProposalUpdate { tags: Some(vec!["réseau".into()]), ..Default::default() }).unwrap();
     store.set_proposal_deleted(a, true).unwrap();
-    let merged = store
-        .merge(event, 5, "Coopérer", "", &[a, b], None)
-        .unwrap();
+    let merged = store.merge(event, 5, "Coopérer", "", &[a, b], None).unwrap();
     store.mark(merged, true, Some("Panel")).unwrap();
-    store
-        .comment(merged, "À porter au national", Some("Panel"))
-        .unwrap();
+    store.comment(merged, "À porter au national", Some("Panel")).unwrap();
     let incremental = store.dump_projections().unwrap();
     let report = store.rebuild().unwrap();
     assert_eq!(report.proposals, 2);
     assert_eq!(store.dump_projections().unwrap(), incremental);
-    assert_eq!(
-        store.search(event, "cooperer", 10).unwrap().len(),
-        1,
-        "the index was rebuilt too"
-    );
+    assert_eq!(store.search(event, "cooperer", 10).unwrap().len(), 1, "the index was rebuilt too");
     assert!(store.integrity_check().unwrap().is_empty());
 }
 
@@ -395,7 +250,11 @@ fn a_store_made_by_the_first_migration_upgrades_to_the_latest() {
 #[test]
 fn a_file_that_is_not_a_store_is_refused_at_open() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join(recolte_store::DB_FILE), b"this is a text file, not a database at all..........................................................").unwrap();
+    std::fs::write(
+        dir.path().join(recolte_store::DB_FILE),
+        b"this is a text file, not a database at all..........................................................",
+    )
+    .unwrap();
     let err = Store::open(dir.path()).unwrap_err();
     let text = recolte_core::Localize::localize(&err, recolte_core::Lang::Fr);
     assert!(text.contains("n'est pas un stockage Récolte"), "{text}");
@@ -434,9 +293,6 @@ fn a_damaged_bundle_changes_nothing() {
     flipped[middle] ^= 1;
     for bad in [&bundle[..bundle.len() / 3], &flipped[..], b"not a bundle"] {
         assert!(b.import_bundle(bad).is_err());
-        assert_eq!(
-            (b.dump_projections().unwrap(), b.log_stats().unwrap()),
-            before
-        );
+        assert_eq!((b.dump_projections().unwrap(), b.log_stats().unwrap()), before);
     }
 }

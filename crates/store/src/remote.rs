@@ -1,0 +1,193 @@
+//! What sync needs from the store: applying a peer's update durably, telling a peer what it
+//! lacks, finding this device's changes a hub has not confirmed, and the event's keys.
+
+use std::collections::HashMap;
+
+use recolte_core::access::Scope;
+use recolte_core::ids::EventId;
+use recolte_core::schema::{self, DocName, ORIGIN_REMOTE};
+use recolte_core::token::{self, EventKeys};
+use rusqlite::{params, Connection, TransactionBehavior};
+use yrs::updates::decoder::Decode;
+use yrs::{ReadTxn, StateVector, Transact, Update};
+
+use crate::error::{Error, ResultExt};
+use crate::{append, catch_up, projection, register, Cached, Store};
+
+/// Applies an update that came from elsewhere to a document, inside the caller's
+/// transaction: logs what it brings that was not known (the raw update if parts of it wait
+/// for missing updates) and re-projects the document. Returns the log entry, if any.
+pub(crate) fn apply_remote_in(
+    tx: &Connection,
+    docs: &mut HashMap<DocName, Cached>,
+    name: &DocName,
+    update: &[u8],
+    origin: &str,
+) -> Result<Option<(i64, usize)>, Error> {
+    let invalid = |reason: String| {
+        recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate { doc: name.to_string(), reason })
+    };
+    register(tx, name)?;
+    let cached = catch_up(tx, docs, name)?;
+    let decoded = Update::decode_v1(update).map_err(|e| invalid(e.to_string()))?;
+    let to_log = {
+        let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
+        txn.apply_update(decoded).map_err(|e| invalid(e.to_string()))?;
+        if txn.has_missing_updates() {
+            // Parts wait for updates we do not have yet: keep the raw update so that they are
+            // not lost when the process restarts.
+            Some(update.to_vec())
+        } else if txn.has_changes() {
+            Some(txn.encode_update_v1())
+        } else {
+            None
+        }
+    };
+    let Some(to_log) = to_log else {
+        return Ok(None);
+    };
+    let seq = append(tx, name, &to_log, origin)?;
+    projection::project_document(tx, name, &cached.doc.transact())?;
+    Ok(Some((seq, to_log.len())))
+}
+
+impl Store {
+    /// Applies one update received from a hub, durably: once this returns, the update is
+    /// in the log and the projections, and may be acknowledged. Returns the bytes it added.
+    pub fn apply_remote(&mut self, name: &DocName, update: &[u8]) -> Result<usize, Error> {
+        let result = self.apply_remote_inner(name, update);
+        if result.is_err() {
+            self.docs.remove(name);
+        }
+        result
+    }
+
+    fn apply_remote_inner(&mut self, name: &DocName, update: &[u8]) -> Result<usize, Error> {
+        let Store { conn, docs, .. } = self;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        let applied = apply_remote_in(&tx, docs, name, update, "hub")?;
+        tx.commit().ctx("enregistrement d'une mise à jour reçue", "saving a received update")?;
+        let Some((seq, bytes)) = applied else {
+            return Ok(0);
+        };
+        if let Some(cached) = docs.get_mut(name) {
+            cached.seen = cached.seen.max(seq);
+        }
+        Ok(bytes)
+    }
+
+    /// What a peer whose state vector is `remote` lacks of a document (lib0 v1 update).
+    pub fn diff_for(&mut self, name: &DocName, remote: &StateVector) -> Result<Vec<u8>, Error> {
+        Ok(self.read_doc(name)?.transact().encode_diff_v1(remote))
+    }
+
+    /// The last entry of a document's log (0 if none).
+    pub fn last_seq(&self, name: &DocName) -> Result<i64, Error> {
+        Ok(self
+            .lookup(
+                "SELECT COALESCE(max(seq), 0) FROM doc_updates WHERE doc = ?1",
+                [name.to_string()],
+                |r| r.get(0),
+                ("lecture du journal", "reading the log"),
+            )?
+            .unwrap_or(0))
+    }
+
+    /// Changes to a document made on this device (or brought by a bundle) after `seq`: what
+    /// a hub may not have yet. Updates that came from a hub are not sent back.
+    pub fn local_updates_after(&self, name: &DocName, seq: i64) -> Result<Vec<(i64, Vec<u8>)>, Error> {
+        self.conn
+            .prepare_cached(
+                "SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> 'hub' ORDER BY seq",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![name.to_string(), seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture du journal", "reading the log")
+    }
+
+    /// Up to which log entry the hub confirmed having this device's changes to a document.
+    pub fn confirmed_seq(&self, hub: &str, name: &DocName) -> Result<i64, Error> {
+        Ok(self
+            .lookup(
+                "SELECT confirmed_seq FROM sync_state WHERE hub = ?1 AND doc = ?2",
+                params![hub, name.to_string()],
+                |r| r.get(0),
+                ("lecture de l'état de synchronisation", "reading the sync state"),
+            )?
+            .unwrap_or(0))
+    }
+
+    pub fn set_confirmed_seq(&self, hub: &str, name: &DocName, seq: i64) -> Result<(), Error> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sync_state (hub, doc, confirmed_seq, synced_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (hub, doc) DO UPDATE SET confirmed_seq = max(confirmed_seq, excluded.confirmed_seq),
+                     synced_at = excluded.synced_at",
+            )
+            .and_then(|mut stmt| stmt.execute(params![hub, name.to_string(), seq, schema::now()]))
+            .ctx("enregistrement de l'état de synchronisation", "saving the sync state")?;
+        Ok(())
+    }
+
+    /// How many of this device's changes to a document the hub has not confirmed yet.
+    pub fn unconfirmed_count(&self, hub: &str, name: &DocName) -> Result<usize, Error> {
+        let confirmed = self.confirmed_seq(hub, name)?;
+        Ok(self
+            .lookup(
+                "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> 'hub'",
+                params![name.to_string(), confirmed],
+                |r| r.get::<_, i64>(0),
+                ("lecture du journal", "reading the log"),
+            )?
+            .unwrap_or(0) as usize)
+    }
+
+    /// The event's signing keys, on the organiser's device that created it.
+    pub fn event_keys(&self, event: EventId) -> Result<Option<EventKeys>, Error> {
+        self.lookup(
+            "SELECT secret_key, public_key FROM event_keys WHERE event_id = ?1",
+            [event.to_string()],
+            |r| Ok(EventKeys { secret: r.get(0)?, public: r.get(1)? }),
+            ("lecture de la clé de l'événement", "reading the event's key"),
+        )
+    }
+
+    /// Signs an access token for the event. Sessions and themes in the scope must exist.
+    pub fn issue_token(&self, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, Error> {
+        let keys = self.event_keys(scope.event)?.ok_or_else(|| Error::NoEventKey(scope.event.to_string()))?;
+        for session in &scope.sessions {
+            let known: Option<String> = self.lookup(
+                "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2",
+                params![session.to_string(), scope.event.to_string()],
+                |r| r.get(0),
+                ("recherche de la session", "looking up the session"),
+            )?;
+            known.ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        }
+        for theme in &scope.themes {
+            self.check_theme(scope.event, *theme)?;
+        }
+        token::issue(&keys.secret, scope, name, valid_for).map_err(Error::Token)
+    }
+
+    /// Reads a document as the programme (for access rules and joining).
+    pub fn event_record(&mut self, event: EventId) -> Result<Option<schema::EventRecord>, Error> {
+        let doc = self.read_doc(&DocName::Event(event))?;
+        let record = schema::read_event(&doc.transact());
+        Ok(record)
+    }
+
+    /// The state vector of every document this store holds of an event.
+    pub fn state_vectors(&mut self, event: EventId) -> Result<Vec<(DocName, StateVector)>, Error> {
+        let mut out = Vec::new();
+        for name in self.documents(event)? {
+            let sv = self.read_doc(&name)?.transact().state_vector();
+            out.push((name, sv));
+        }
+        Ok(out)
+    }
+}
