@@ -13,6 +13,7 @@
 mod db;
 mod error;
 mod files;
+mod journal;
 mod maintenance;
 mod ops;
 mod projection;
@@ -45,6 +46,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
 }
 pub use error::Error;
 pub use files::ImportReport;
+pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use ops::{ProposalInput, ProposalUpdate};
 pub use query::{EventView, ProposalFilter};

@@ -52,42 +52,16 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .ctx("verrouillage du stockage", "locking the store")?;
-            let rows = load_log(&tx, &name)?;
-            let before: usize = rows.iter().map(|(_, d)| d.len()).sum();
-            report.updates_before += rows.len();
+            let (rows, before, after) = compact_document(&tx, &name)?;
+            report.updates_before += rows;
             report.bytes_before += before;
-            let Some(&(last_seq, _)) = rows.last() else {
-                continue;
-            };
-            if rows.len() == 1 {
-                report.updates_after += 1;
-                report.bytes_after += before;
+            report.updates_after += rows.min(1);
+            report.bytes_after += after;
+            if rows <= 1 {
                 continue;
             }
-            let doc = new_doc_of(name.kind());
-            {
-                let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
-                for (seq, data) in &rows {
-                    let update = Update::decode_v1(data).map_err(|e| corrupt(&name, *seq, e))?;
-                    txn.apply_update(update).map_err(|e| corrupt(&name, *seq, e))?;
-                }
-            }
-            // The snapshot includes updates still waiting for their dependencies.
-            let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
-            let ctx = ("compactage du journal", "compacting the log");
-            tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq])
-                .ctx(ctx.0, ctx.1)?;
-            // The snapshot keeps the highest sequence number it covers: a process that has
-            // applied up to it has nothing to reload; one that has not reloads the snapshot.
-            tx.execute(
-                "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, 'snapshot', ?4)",
-                params![last_seq, name.to_string(), snapshot, recolte_core::schema::now()],
-            )
-            .ctx(ctx.0, ctx.1)?;
-            tx.commit().ctx(ctx.0, ctx.1)?;
+            tx.commit().ctx("compactage du journal", "compacting the log")?;
             report.compacted += 1;
-            report.updates_after += 1;
-            report.bytes_after += snapshot.len();
         }
         self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").ctx("point de contrôle", "checkpointing")?;
         Ok(report)
@@ -185,7 +159,40 @@ impl Store {
     }
 }
 
-fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {
+/// Replaces a document's log by one snapshot, inside the caller's (immediate) transaction.
+/// Returns the number of entries and the bytes before, and the bytes after. A log of one
+/// entry or less is left as it is.
+pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Result<(usize, usize, usize), Error> {
+    let rows = load_log(tx, name)?;
+    let before: usize = rows.iter().map(|(_, d)| d.len()).sum();
+    let Some(&(last_seq, _)) = rows.last() else { return Ok((0, 0, 0)) };
+    if rows.len() == 1 {
+        return Ok((1, before, before));
+    }
+    let doc = new_doc_of(name.kind());
+    {
+        let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
+        for (seq, data) in &rows {
+            let update = Update::decode_v1(data).map_err(|e| corrupt(name, *seq, e))?;
+            txn.apply_update(update).map_err(|e| corrupt(name, *seq, e))?;
+        }
+    }
+    // The snapshot includes updates still waiting for their dependencies.
+    let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
+    let ctx = ("compactage du journal", "compacting the log");
+    tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq])
+        .ctx(ctx.0, ctx.1)?;
+    // The snapshot keeps the highest sequence number it covers: a process that has applied up
+    // to it has nothing to reload; one that has not reloads the snapshot.
+    tx.execute(
+        "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, 'snapshot', ?4)",
+        params![last_seq, name.to_string(), snapshot, recolte_core::schema::now()],
+    )
+    .ctx(ctx.0, ctx.1)?;
+    Ok((rows.len(), before, snapshot.len()))
+}
+
+pub(crate) fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {
     conn.prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 ORDER BY seq")
         .and_then(|mut stmt| {
             stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()

@@ -1,0 +1,90 @@
+//! The hub's persistence: the same database format as a device's store, but only its update
+//! logs are written (projecting every keystroke of every room would cost the hub more than
+//! serving it). `recolte store rebuild` on a hub's folder fills the tables when wanted.
+
+use std::path::{Path, PathBuf};
+
+use recolte_core::schema::DocName;
+use rusqlite::{params, Connection, TransactionBehavior};
+
+use crate::error::{Error, ResultExt};
+use crate::maintenance::{compact_document, load_log};
+use crate::{append, db, register, DB_FILE};
+
+/// Above this many entries, a room's log is compacted when the room is loaded.
+const COMPACT_ABOVE: usize = 256;
+
+#[derive(Debug)]
+pub struct Journal {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Journal {
+    pub fn open(dir: &Path) -> Result<Journal, Error> {
+        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+            context: "cannot create the data folder",
+            context_fr: "impossible de créer le dossier de données",
+            path: dir.to_owned(),
+            source,
+        })?;
+        let path = dir.join(DB_FILE);
+        Ok(Journal { conn: db::open(&path)?, path })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every update of a room, oldest first, compacting the log first if it grew long.
+    pub fn load(&mut self, name: &DocName) -> Result<Vec<Vec<u8>>, Error> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM doc_updates WHERE doc = ?1")
+            .and_then(|mut s| s.query_row([name.to_string()], |r| r.get(0)))
+            .ctx("lecture du journal", "reading the log")?;
+        if count as usize > COMPACT_ABOVE {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .ctx("verrouillage du journal", "locking the log")?;
+            compact_document(&tx, name)?;
+            tx.commit().ctx("compactage du journal", "compacting the log")?;
+        }
+        Ok(load_log(&self.conn, name)?.into_iter().map(|(_, data)| data).collect())
+    }
+
+    /// Appends an update; durable (survives a kill of the hub) when this returns.
+    pub fn append(&mut self, name: &DocName, update: &[u8]) -> Result<i64, Error> {
+        let tx = self.conn.transaction().ctx("écriture dans le journal", "appending to the log")?;
+        register(&tx, name)?;
+        let seq = append(&tx, name, update, "hub")?;
+        tx.commit().ctx("écriture dans le journal", "appending to the log")?;
+        Ok(seq)
+    }
+
+    /// Rooms that hold something.
+    pub fn rooms(&self) -> Result<usize, Error> {
+        self.conn
+            .query_row("SELECT count(DISTINCT doc) FROM doc_updates", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
+            .ctx("lecture du journal", "reading the log")
+    }
+
+    /// Writes the WAL back into the database file: called when the hub stops.
+    pub fn checkpoint(&self) -> Result<(), Error> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").ctx("point de contrôle", "checkpointing")
+    }
+
+    /// Total bytes of updates for one room (for metrics and tests).
+    pub fn room_bytes(&self, name: &DocName) -> Result<usize, Error> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(sum(length(data)), 0) FROM doc_updates WHERE doc = ?1",
+                params![name.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| n as usize)
+            .ctx("lecture du journal", "reading the log")
+    }
+}
