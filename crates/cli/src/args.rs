@@ -63,6 +63,68 @@ pub enum Command {
     /// This device's settings.
     #[command(subcommand)]
     Device(DeviceCmd),
+    /// Access tokens for the event's devices (organiser's device only).
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Serve the event's documents to devices on the network (y-websocket protocol).
+    Hub {
+        /// Address to listen on; port 0 picks a free port. Use 0.0.0.0:PORT in a venue.
+        #[arg(long, default_value = "127.0.0.1:4455")]
+        listen: std::net::SocketAddr,
+        /// Public key of an event whose tokens are accepted (repeatable); default: the
+        /// events of this data folder.
+        #[arg(long = "trust")]
+        trust: Vec<String>,
+        /// Largest message accepted from a device, in bytes.
+        #[arg(long, default_value_t = 16 << 20)]
+        max_message_bytes: usize,
+        /// Messages queued for a device before it counts as too slow and is disconnected.
+        #[arg(long, default_value_t = 1024)]
+        queue: usize,
+    },
+    /// Sync this device with a hub: push local changes, pull remote ones.
+    Sync {
+        /// ws://HOST:PORT (default: the last hub used).
+        #[arg(long)]
+        hub: Option<String>,
+        /// Access token (default: the last token used).
+        #[arg(long)]
+        token: Option<String>,
+        /// Keep syncing until interrupted.
+        #[arg(long)]
+        watch: bool,
+    },
+    /// Set up this device for an event from a hub and a token, and pull what the token may read.
+    Join {
+        #[arg(long)]
+        hub: String,
+        #[arg(long)]
+        token: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCmd {
+    /// Create a token; prints it.
+    Create {
+        /// organiser, facilitator, rapporteur or panel.
+        #[arg(long)]
+        role: String,
+        /// Sessions a facilitator runs (repeatable).
+        #[arg(long = "session")]
+        sessions: Vec<String>,
+        /// Themes a rapporteur consolidates (repeatable).
+        #[arg(long = "theme")]
+        themes: Vec<u32>,
+        /// Validity: 90m, 12h, 3d, 2w (default 14d).
+        #[arg(long, default_value = "14d")]
+        expires: String,
+        /// Who the token is for, shown in the hub's logs.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Show what a token grants (without checking its signature).
+    Inspect { token: String },
 }
 
 #[derive(Debug, Subcommand)]

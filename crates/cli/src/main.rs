@@ -3,6 +3,7 @@
 //! error (told on stderr), 2 on a usage error.
 
 mod args;
+mod network;
 mod output;
 
 use std::io::{BufRead, Write};
@@ -17,7 +18,7 @@ use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
 use args::{
     BundleCmd, Cli, Command, DeviceCmd, EventCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd, SubgroupCmd,
-    SynthesisCmd,
+    SynthesisCmd, TokenCmd,
 };
 use output::Out;
 
@@ -41,6 +42,15 @@ enum CliError {
     Store(recolte_store::Error),
     File { path: PathBuf, reading: bool, source: std::io::Error },
     BatchLine { line: usize, detail: String },
+    Sync(recolte_sync::client::SyncError),
+    Hub(recolte_sync::hub::HubError),
+    Usage { fr: String, en: String },
+}
+
+impl From<recolte_sync::client::SyncError> for CliError {
+    fn from(e: recolte_sync::client::SyncError) -> Self {
+        CliError::Sync(e)
+    }
 }
 
 impl From<recolte_store::Error> for CliError {
@@ -66,6 +76,17 @@ impl Localize for CliError {
                 };
                 format!("{verb} {}{} {source}", path.display(), lang.pick(" :", ":"))
             }
+            CliError::Sync(e) => e.localize(lang),
+            CliError::Hub(e) => match (e, lang) {
+                (recolte_sync::hub::HubError::Store(e), _) => e.localize(lang),
+                (recolte_sync::hub::HubError::Key(e), _) => e.localize(lang),
+                (recolte_sync::hub::HubError::NoTrustedKey, Lang::Fr) => {
+                    "aucune clé d'événement reconnue : donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)".into()
+                }
+                (recolte_sync::hub::HubError::Listen { addr, source }, Lang::Fr) => format!("impossible d'écouter sur {addr} : {source}"),
+                (e, _) => e.to_string(),
+            },
+            CliError::Usage { fr, en } => lang.pick(fr, en).to_owned(),
             CliError::BatchLine { line, detail } => match lang {
                 Lang::Fr => format!("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)"),
                 Lang::En => format!("input line {line}: {detail} (the lines before it are saved)"),
@@ -80,6 +101,11 @@ fn data_dir(given: Option<PathBuf>) -> PathBuf {
             .map(|dirs| dirs.data_dir().to_owned())
             .unwrap_or_else(|| PathBuf::from(".recolte"))
     })
+}
+
+/// The data folder a store lives in.
+fn data_dir_of(store: &Store) -> PathBuf {
+    store.path().parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
@@ -229,6 +255,35 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             }
         }
         Command::Store(StoreCmd::Info) => out.info(store.path(), &store.log_stats()?),
+        Command::Token(TokenCmd::Create { role, sessions, themes, expires, name }) => {
+            let role = role.parse().map_err(|en: String| CliError::Usage {
+                fr: format!("rôle « {role} » inconnu : utilisez organiser, facilitator, rapporteur ou panel"),
+                en,
+            })?;
+            let valid_for = recolte_core::token::parse_duration(&expires).ok_or_else(|| CliError::Usage {
+                fr: format!("durée « {expires} » invalide : écrivez par exemple 90m, 12h, 3d ou 2w"),
+                en: format!("invalid duration {expires:?}: write for example 90m, 12h, 3d or 2w"),
+            })?;
+            let scope = recolte_core::access::Scope {
+                event: event(&store)?,
+                role,
+                sessions: sessions.iter().map(|s| s.parse()).collect::<Result<Vec<_>, _>>()?,
+                themes,
+            };
+            let token = store.issue_token(&scope, name.as_deref(), valid_for)?;
+            out.text(&token)
+        }
+        Command::Token(TokenCmd::Inspect { token }) => {
+            let grant =
+                recolte_core::token::peek(&token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
+            out.grant(&grant)
+        }
+        Command::Hub { listen, trust, max_message_bytes, queue } => {
+            let dir = data_dir_of(&store);
+            network::hub(&mut store, dir, listen, trust, max_message_bytes, queue, out)
+        }
+        Command::Sync { hub, token, watch } => network::sync(store, hub, token, watch, out),
+        Command::Join { hub, token } => network::join(store, hub, token, out),
         Command::Device(DeviceCmd::Name { name }) => {
             if let Some(name) = name {
                 store.set_setting("display_name", name.trim())?;

@@ -55,6 +55,55 @@ impl Out {
         print(text)
     }
 
+    pub fn grant(&self, grant: &recolte_core::token::Grant) -> Result<(), CliError> {
+        if self.json {
+            return self.json(grant);
+        }
+        let scope = &grant.scope;
+        let mut text = format!(
+            "{} {}\n{} {}\n{} {}",
+            self.pick("événement :", "event:"),
+            scope.event,
+            self.pick("rôle :", "role:"),
+            scope.role.label(self.lang),
+            self.pick("expire le :", "expires:"),
+            grant.expires_at
+        );
+        if let Some(name) = &grant.name {
+            text.push_str(&format!("\n{} {name}", self.pick("pour :", "for:")));
+        }
+        for session in &scope.sessions {
+            text.push_str(&format!("\n{} {session}", self.pick("session :", "session:")));
+        }
+        for theme in &scope.themes {
+            text.push_str(&format!("\n{} {theme}", self.pick("thème :", "theme:")));
+        }
+        print(text)
+    }
+
+    pub fn synced(&self, report: &recolte_sync::client::SyncReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        print(match self.lang {
+            Lang::Fr => format!(
+                "à jour : {} document(s), {} mise(s) à jour envoyée(s), {} reçue(s) ({} octets envoyés, {} enregistrés)",
+                report.documents, report.updates_sent, report.updates_received, report.bytes_sent, report.bytes_received
+            ),
+            Lang::En => format!(
+                "up to date: {} document(s), {} update(s) sent, {} received ({} bytes sent, {} saved)",
+                report.documents, report.updates_sent, report.updates_received, report.bytes_sent, report.bytes_received
+            ),
+        })
+    }
+
+    pub fn listening(&self, url: &str) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "url": url }));
+        }
+        print(url)
+    }
+
     pub fn event(&self, event: &EventView) -> Result<(), CliError> {
         if self.json {
             return self.json(event);

@@ -18,6 +18,9 @@ use crate::lang::{Lang, Localize};
 /// Tokens are bound to Récolte: a PASETO signed by the same key for another use does not pass.
 const IMPLICIT_ASSERTION: &[u8] = b"recolte-access-v1";
 
+/// A public key that verifies tokens.
+pub type PublicKey = AsymmetricPublicKey<V4>;
+
 /// An event's signing keys in PASERK form (`k4.secret.…`, `k4.public.…`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventKeys {

@@ -191,3 +191,13 @@ impl Store {
         Ok(out)
     }
 }
+
+impl Store {
+    /// The public keys of the events this store knows.
+    pub fn event_public_keys(&self) -> Result<Vec<String>, Error> {
+        self.conn
+            .prepare("SELECT public_key FROM events WHERE public_key IS NOT NULL ORDER BY id")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
+            .ctx("lecture des clés des événements", "reading the events' keys")
+    }
+}

@@ -1,1 +1,11 @@
-//! sync
+//! Récolte's network sync, on the standard y-websocket protocol so that any Yjs server can
+//! stand in for the hub and any Yjs client can read a room.
+//!
+//! - [`protocol`]: the protocol as a sans-IO state machine (frames in, effects out);
+//! - [`hub`]: `recolte hub`, the WebSocket server around it, with per-room access checks
+//!   from signed tokens and a durable journal;
+//! - [`client`]: the engine that syncs a device's store with a hub.
+
+pub mod client;
+pub mod hub;
+pub mod protocol;

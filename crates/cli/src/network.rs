@@ -1,0 +1,166 @@
+//! The commands that use the network: the hub, sync and join. They start a Tokio runtime and
+//! hand over to `recolte-sync`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use recolte_core::Lang;
+use recolte_store::Store;
+use recolte_sync::client::{self, StatusBoard, SyncState, Target};
+use recolte_sync::hub::{self, HubConfig};
+
+use crate::output::Out;
+use crate::CliError;
+
+fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| CliError::Usage {
+        fr: format!("impossible de démarrer le moteur réseau : {e}"),
+        en: format!("cannot start the network engine: {e}"),
+    })
+}
+
+fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RECOLTE_LOG").unwrap_or_else(|_| "info".into());
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+pub fn hub(
+    store: &mut Store,
+    data_dir: PathBuf,
+    listen: SocketAddr,
+    mut trust: Vec<String>,
+    max_message_bytes: usize,
+    queue: usize,
+    out: &Out,
+) -> Result<(), CliError> {
+    init_logs();
+    if trust.is_empty() {
+        // A hub started on the organiser's (or a facilitator's) laptop trusts the events the
+        // laptop knows.
+        for event in store.event_public_keys()? {
+            trust.push(event);
+        }
+    }
+    let mut config = HubConfig::new(listen, data_dir.join("hub"), trust);
+    config.max_message_bytes = max_message_bytes;
+    config.queue_frames = queue.max(1);
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let running = hub::start(config).await.map_err(CliError::Hub)?;
+        out.listening(&format!("ws://{}", running.addr))?;
+        interrupted().await;
+        tracing::info!("stopping: closing connections and flushing the journal");
+        running.stop().await.map_err(CliError::Hub)
+    })
+}
+
+fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Result<Target, CliError> {
+    let hub = match hub {
+        Some(hub) => hub,
+        None => store.setting("sync.hub")?.ok_or_else(|| CliError::Usage {
+            fr: "aucun serveur connu : indiquez --hub ws://ADRESSE:PORT".into(),
+            en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
+        })?,
+    };
+    let token = match token {
+        Some(token) => token,
+        None => store.setting("sync.token")?.ok_or_else(|| CliError::Usage {
+            fr: "aucun jeton connu : indiquez --token JETON".into(),
+            en: "no token known yet: give --token TOKEN".into(),
+        })?,
+    };
+    if !(hub.starts_with("ws://") || hub.starts_with("wss://")) {
+        return Err(CliError::Usage {
+            fr: format!("adresse de serveur invalide « {hub} » : elle commence par ws:// ou wss://"),
+            en: format!("invalid hub address {hub:?}: it starts with ws:// or wss://"),
+        });
+    }
+    Ok(Target { hub: hub.trim_end_matches('/').to_owned(), token: token.trim().to_owned() })
+}
+
+fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
+    let store = store.lock().unwrap_or_else(|p| p.into_inner());
+    store.set_setting("sync.hub", &target.hub)?;
+    store.set_setting("sync.token", &target.token)?;
+    Ok(())
+}
+
+pub fn sync(store: Store, hub: Option<String>, token: Option<String>, watch: bool, out: &Out) -> Result<(), CliError> {
+    let target = saved_target(&store, hub, token)?;
+    recolte_core::token::peek(&target.token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
+    let store = Arc::new(Mutex::new(store));
+    let runtime = runtime()?;
+    if !watch {
+        let report = runtime.block_on(client::sync_once(store.clone(), &target))?;
+        remember(&store, &target)?;
+        return out.synced(&report);
+    }
+    init_logs();
+    remember(&store, &target)?;
+    let board: StatusBoard = Arc::default();
+    runtime.block_on(async {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let engine = tokio::spawn(client::watch(store.clone(), target, board.clone(), stopped));
+        let printer = tokio::spawn(print_status(board.clone(), out.lang, out.json));
+        interrupted().await;
+        let _ = stop.send(true);
+        let _ = engine.await;
+        printer.abort();
+    });
+    Ok(())
+}
+
+/// Prints the sync status when it changes.
+async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
+    let mut last = String::new();
+    loop {
+        let line = {
+            let board = board.lock().unwrap_or_else(|p| p.into_inner());
+            let total = board.len();
+            let up = board.values().filter(|s| s.state == SyncState::UpToDate).count();
+            let offline = board.values().filter(|s| s.state == SyncState::Offline).count();
+            let unconfirmed: usize = board.values().map(|s| s.unconfirmed).sum();
+            if json {
+                serde_json::json!({ "documents": total, "up_to_date": up, "offline": offline, "unconfirmed": unconfirmed }).to_string()
+            } else {
+                match lang {
+                    Lang::Fr => format!("{up}/{total} document(s) à jour, {offline} hors ligne, {unconfirmed} modification(s) non partagée(s)"),
+                    Lang::En => format!("{up}/{total} document(s) up to date, {offline} offline, {unconfirmed} change(s) not yet shared"),
+                }
+            }
+        };
+        if line != last {
+            println!("{line}");
+            last = line;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+pub fn join(store: Store, hub: String, token: String, out: &Out) -> Result<(), CliError> {
+    sync(store, Some(hub), Some(token), false, out)
+}

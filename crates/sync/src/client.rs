@@ -1,0 +1,482 @@
+//! The sync engine of a device: for every document its token covers, one WebSocket to the
+//! hub's room for that document, speaking the standard y-websocket protocol.
+//!
+//! Per document: we send our state vector (sync step 1); the hub answers with what we lack
+//! (step 2), which is saved to the store before anything else happens. When the hub sends
+//! its state vector, we answer with what it lacks, then send step 1 again as a *barrier*:
+//! the hub handles a connection's messages in order, so its answer to the barrier proves it
+//! has received everything we sent before. Only then is a document "up to date", and the
+//! changes we sent "confirmed". The same barrier follows every later push.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use recolte_core::access::{Access, Role, Scope};
+use recolte_core::schema::{DocName, EventRecord};
+use recolte_core::token::{self, TokenError};
+use recolte_core::{Lang, Localize};
+use recolte_store::Store;
+use serde::Serialize;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
+use yrs::sync::{Message as YMessage, SyncMessage};
+use yrs::updates::encoder::Encode;
+use yrs::StateVector;
+
+use crate::protocol;
+
+/// The store, shared between the sync tasks and whoever edits (the app, the CLI).
+pub type SharedStore = Arc<Mutex<Store>>;
+
+/// Where to sync and with which rights.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// `ws://host:port` (or `wss://`), without a room.
+    pub hub: String,
+    pub token: String,
+}
+
+/// What one sync did, summed over documents.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub documents: usize,
+    pub updates_sent: usize,
+    pub updates_received: usize,
+    pub bytes_sent: usize,
+    pub bytes_received: usize,
+}
+
+impl SyncReport {
+    fn add(&mut self, other: &SyncReport) {
+        self.documents += other.documents;
+        self.updates_sent += other.updates_sent;
+        self.updates_received += other.updates_received;
+        self.bytes_sent += other.bytes_sent;
+        self.bytes_received += other.bytes_received;
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("cannot reach the hub at {hub}: {reason}")]
+    Unreachable { hub: String, reason: String },
+    #[error("the hub refused access to {doc}: {reason}")]
+    Refused { doc: String, code: u16, reason: String },
+    #[error("the connection to the hub was lost while syncing {doc}")]
+    Lost { doc: String },
+    #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
+    Protocol { doc: String, reason: String },
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
+    Store(#[from] recolte_store::Error),
+}
+
+impl Localize for SyncError {
+    fn localize(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (SyncError::Token(e), _) => e.localize(lang),
+            (SyncError::Store(e), _) => e.localize(lang),
+            (_, Lang::En) => self.to_string(),
+            (SyncError::Unreachable { hub, reason }, _) => {
+                format!("impossible de joindre le serveur {hub} : {reason} (rien n'est perdu : vos modifications restent sur cet appareil)")
+            }
+            (SyncError::Refused { doc, reason, .. }, _) => format!("le serveur refuse l'accès à {doc} : {reason}"),
+            (SyncError::Lost { doc }, _) => {
+                format!("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")
+            }
+            (SyncError::Protocol { doc, reason }, _) => {
+                format!("le serveur a envoyé pour {doc} autre chose que le protocole y-websocket : {reason}")
+            }
+        }
+    }
+}
+
+/// Where a document stands with the hub.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    Offline,
+    Connecting,
+    Syncing,
+    UpToDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocStatus {
+    pub state: SyncState,
+    /// This device's changes the hub has not confirmed yet.
+    pub unconfirmed: usize,
+}
+
+/// The status of every document, shared with whoever shows it.
+pub type StatusBoard = Arc<Mutex<HashMap<DocName, DocStatus>>>;
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The documents a scope lets this device sync, with the access it has to each. Without the
+/// programme yet (a device joining), only what the token itself names.
+pub fn documents_for(scope: &Scope, event: Option<&EventRecord>) -> Vec<(DocName, Access)> {
+    let names = match event {
+        Some(record) => scope.readable(record),
+        None => {
+            let id = scope.event;
+            let mut names = vec![DocName::Event(id)];
+            names.extend(scope.sessions.iter().map(|s| DocName::Session(id, *s)));
+            if scope.role == Role::Rapporteur {
+                names.extend(scope.themes.iter().map(|t| DocName::Synthesis(id, *t)));
+            }
+            if scope.role == Role::Panel {
+                names.push(DocName::Panel(id));
+            }
+            names
+        }
+    };
+    names
+        .into_iter()
+        .map(|name| (name.clone(), scope.access(&name, event)))
+        .filter(|(_, a)| *a > Access::None)
+        .collect()
+}
+
+/// The room address of a document on a hub.
+fn room_url(target: &Target, name: &DocName) -> String {
+    format!("{}/{}?token={}", target.hub.trim_end_matches('/'), name, target.token.trim())
+}
+
+/// Syncs every document the token covers, once: returns when the hub and this store have
+/// each other's changes, document by document. The programme comes first, since it says
+/// which sessions exist.
+pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport, SyncError> {
+    let grant = token::peek(&target.token)?;
+    let scope = grant.scope;
+    let event_doc = DocName::Event(scope.event);
+    let event_access = scope.access(&event_doc, None);
+    let mut report = sync_document(&store, target, &event_doc, event_access, None).await?;
+    let record = lock(&store).event_record(scope.event)?;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (name, access) in documents_for(&scope, record.as_ref()) {
+        if name == event_doc {
+            continue;
+        }
+        let (store, target) = (store.clone(), target.clone());
+        tasks.spawn(async move { sync_document(&store, &target, &name, access, None).await });
+    }
+    let mut first_error = None;
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok(Ok(part)) => report.add(&part),
+            Ok(Err(error)) => {
+                first_error.get_or_insert(error);
+            }
+            Err(join) => {
+                first_error.get_or_insert(SyncError::Lost { doc: join.to_string() });
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(error),
+        None => Ok(report),
+    }
+}
+
+type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// How long the hub may stay silent while we wait for an answer.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often a watching session looks for local changes to push.
+const PUSH_EVERY: Duration = Duration::from_millis(200);
+
+struct Session<'a> {
+    store: &'a SharedStore,
+    target: &'a Target,
+    name: &'a DocName,
+    access: Access,
+    board: Option<&'a StatusBoard>,
+    report: SyncReport,
+    /// Step 1 messages sent and not answered yet.
+    barriers: usize,
+    /// Log entry up to which our changes are sent; confirmed by the next answered barrier.
+    pushed: i64,
+    awaiting_confirmation: Option<i64>,
+    seen_hub_state: bool,
+}
+
+impl Session<'_> {
+    fn set_state(&self, state: SyncState) {
+        let Some(board) = self.board else { return };
+        let unconfirmed = lock(self.store).unconfirmed_count(&self.target.hub, self.name).unwrap_or(0);
+        lock(board).insert(self.name.clone(), DocStatus { state, unconfirmed });
+    }
+
+    async fn send(&mut self, socket: &mut Socket, frame: Vec<u8>) -> Result<(), SyncError> {
+        self.report.bytes_sent += frame.len();
+        socket.send(Message::Binary(frame.into())).await.map_err(|_| SyncError::Lost { doc: self.name.to_string() })
+    }
+
+    async fn barrier(&mut self, socket: &mut Socket) -> Result<(), SyncError> {
+        let sv = lock(self.store).state_vector(self.name)?;
+        self.barriers += 1;
+        self.send(socket, protocol::step1(&sv)).await
+    }
+
+    /// Sends the changes made on this device since the last push, if any.
+    async fn push_local(&mut self, socket: &mut Socket) -> Result<(), SyncError> {
+        if self.access < Access::Write {
+            return Ok(());
+        }
+        let updates = lock(self.store).local_updates_after(self.name, self.pushed)?;
+        let Some(&(last, _)) = updates.last() else { return Ok(()) };
+        for (_, update) in updates {
+            self.report.updates_sent += 1;
+            self.send(socket, protocol::update(update)).await?;
+        }
+        self.pushed = last;
+        self.awaiting_confirmation = Some(last);
+        self.set_state(SyncState::Syncing);
+        self.barrier(socket).await
+    }
+
+    /// Handles one frame from the hub. Returns true when the document became up to date.
+    async fn receive(&mut self, socket: &mut Socket, frame: &[u8]) -> Result<bool, SyncError> {
+        let message = protocol::decode(frame)
+            .map_err(|e| SyncError::Protocol { doc: self.name.to_string(), reason: e.to_string() })?;
+        match message {
+            YMessage::Sync(SyncMessage::SyncStep1(hub_state)) => {
+                self.seen_hub_state = true;
+                if self.access >= Access::Write {
+                    let (seq, diff) = {
+                        let mut store = lock(self.store);
+                        (store.last_seq(self.name)?, store.diff_for(self.name, &hub_state)?)
+                    };
+                    if diff.len() > 2 {
+                        self.report.updates_sent += 1;
+                    }
+                    self.send(socket, protocol::step2(diff)).await?;
+                    self.pushed = self.pushed.max(seq);
+                    self.awaiting_confirmation = Some(seq);
+                } else {
+                    let empty = yrs::Update::new().encode_v1();
+                    self.send(socket, protocol::step2(empty)).await?;
+                }
+                self.barrier(socket).await?;
+                Ok(false)
+            }
+            YMessage::Sync(SyncMessage::SyncStep2(update)) | YMessage::Sync(SyncMessage::Update(update)) => {
+                let is_answer = matches!(message_kind(frame), Some(1));
+                let saved = lock(self.store).apply_remote(self.name, &update)?;
+                if saved > 0 {
+                    self.report.updates_received += 1;
+                    self.report.bytes_received += saved;
+                }
+                if is_answer {
+                    self.barriers = self.barriers.saturating_sub(1);
+                }
+                if self.barriers == 0 && self.seen_hub_state {
+                    if let Some(seq) = self.awaiting_confirmation.take() {
+                        lock(self.store).set_confirmed_seq(&self.target.hub, self.name, seq)?;
+                    }
+                    self.set_state(SyncState::UpToDate);
+                    return Ok(true);
+                }
+                Ok(false)
+            }
+            // Presence is for the app's screens; the engine has nothing to do with it.
+            YMessage::Awareness(_) | YMessage::AwarenessQuery | YMessage::Auth(_) | YMessage::Custom(..) => Ok(false),
+        }
+    }
+}
+
+/// The sub-type of a sync frame (0 step 1, 1 step 2, 2 update).
+fn message_kind(frame: &[u8]) -> Option<u8> {
+    (frame.first() == Some(&0)).then(|| frame.get(1).copied()).flatten()
+}
+
+async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
+    let url = room_url(target, name);
+    let (socket, _) = tokio_tungstenite::connect_async(url)
+        .await
+        .map_err(|e| SyncError::Unreachable { hub: target.hub.clone(), reason: e.to_string() })?;
+    Ok(socket)
+}
+
+fn refused(name: &DocName, frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>) -> SyncError {
+    match frame {
+        Some(frame) if u16::from(frame.code) >= 4000 || frame.code == CloseCode::Policy => {
+            SyncError::Refused { doc: name.to_string(), code: frame.code.into(), reason: frame.reason.to_string() }
+        }
+        _ => SyncError::Lost { doc: name.to_string() },
+    }
+}
+
+/// Syncs one document until it is up to date (or, with `watch`, until `stop` says so).
+async fn sync_document(
+    store: &SharedStore,
+    target: &Target,
+    name: &DocName,
+    access: Access,
+    board: Option<&StatusBoard>,
+) -> Result<SyncReport, SyncError> {
+    let mut socket = connect(target, name).await?;
+    let mut session = Session {
+        store,
+        target,
+        name,
+        access,
+        board,
+        report: SyncReport { documents: 1, ..SyncReport::default() },
+        barriers: 0,
+        pushed: lock(store).confirmed_seq(&target.hub, name)?,
+        awaiting_confirmation: None,
+        seen_hub_state: false,
+    };
+    session.set_state(SyncState::Syncing);
+    session.barrier(&mut socket).await?;
+    loop {
+        let next = tokio::time::timeout(ANSWER_TIMEOUT, socket.next())
+            .await
+            .map_err(|_| SyncError::Lost { doc: name.to_string() })?;
+        match next {
+            Some(Ok(Message::Binary(frame))) => {
+                if session.receive(&mut socket, &frame).await? {
+                    let _ = socket.close(None).await;
+                    return Ok(session.report);
+                }
+            }
+            Some(Ok(Message::Close(frame))) => return Err(refused(name, frame)),
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
+        }
+    }
+}
+
+/// Keeps every document the token covers in sync until `stop` turns true: pushes local
+/// changes as they are saved, applies the hub's as they come, reconnects with back-off,
+/// and keeps `board` truthful. Never blocks local edits: the store is only locked for the
+/// moment of a read or a write.
+pub async fn watch(
+    store: SharedStore,
+    target: Target,
+    board: StatusBoard,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<(), SyncError> {
+    let grant = token::peek(&target.token)?;
+    let scope = grant.scope;
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut started: Vec<DocName> = Vec::new();
+    loop {
+        // New sessions may appear in the programme: look again now and then.
+        let record = lock(&store).event_record(scope.event).ok().flatten();
+        for (name, access) in documents_for(&scope, record.as_ref()) {
+            if started.contains(&name) {
+                continue;
+            }
+            started.push(name.clone());
+            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Connecting, unconfirmed: 0 });
+            let (store, target, board, stop) = (store.clone(), target.clone(), board.clone(), stop.clone());
+            tasks.spawn(async move { watch_document(store, target, name, access, board, stop).await });
+        }
+        tokio::select! {
+            () = async { let _ = stop.wait_for(|s| *s).await; } => break,
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+        }
+    }
+    while tasks.join_next().await.is_some() {}
+    Ok(())
+}
+
+async fn watch_document(
+    store: SharedStore,
+    target: Target,
+    name: DocName,
+    access: Access,
+    board: StatusBoard,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut backoff = Duration::from_millis(250);
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let outcome = tokio::select! {
+            outcome = watch_connection(&store, &target, &name, access, &board) => outcome,
+            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+        };
+        let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
+        lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed });
+        match outcome {
+            Err(SyncError::Refused { reason, .. }) => {
+                tracing::warn!("{name}: refused by the hub ({reason}); not retrying");
+                return;
+            }
+            Err(error) => tracing::debug!("{name}: {error}; retrying in {backoff:?}"),
+            Ok(()) => {}
+        }
+        // Back-off with jitter, so that a hub coming back is not hit by every device at once.
+        let jitter = Duration::from_millis(u64::from(rand_jitter()) % (backoff.as_millis() as u64 / 2 + 1));
+        tokio::select! {
+            () = tokio::time::sleep(backoff + jitter) => {}
+            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+fn rand_jitter() -> u32 {
+    // Good enough for spreading reconnections; not for anything secret.
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    nanos ^ (nanos >> 7)
+}
+
+async fn watch_connection(
+    store: &SharedStore,
+    target: &Target,
+    name: &DocName,
+    access: Access,
+    board: &StatusBoard,
+) -> Result<(), SyncError> {
+    lock(board).entry(name.clone()).and_modify(|s| s.state = SyncState::Connecting);
+    let mut socket = connect(target, name).await?;
+    let mut session = Session {
+        store,
+        target,
+        name,
+        access,
+        board: Some(board),
+        report: SyncReport::default(),
+        barriers: 0,
+        pushed: lock(store).confirmed_seq(&target.hub, name)?,
+        awaiting_confirmation: None,
+        seen_hub_state: false,
+    };
+    session.set_state(SyncState::Syncing);
+    session.barrier(&mut socket).await?;
+    let mut tick = tokio::time::interval(PUSH_EVERY);
+    loop {
+        tokio::select! {
+            next = socket.next() => match next {
+                Some(Ok(Message::Binary(frame))) => {
+                    session.receive(&mut socket, &frame).await?;
+                }
+                Some(Ok(Message::Close(frame))) => return Err(refused(name, frame)),
+                Some(Ok(_)) => {}
+                Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
+            },
+            _ = tick.tick() => {
+                if session.seen_hub_state {
+                    session.push_local(&mut socket).await?;
+                }
+            }
+        }
+    }
+}
+
+/// State vector of a document as the store has it (re-exported for tests).
+pub fn state_vector(store: &SharedStore, name: &DocName) -> Result<StateVector, SyncError> {
+    Ok(lock(store).state_vector(name)?)
+}

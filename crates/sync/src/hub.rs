@@ -1,0 +1,540 @@
+//! `recolte hub`: serves documents over WebSocket with the y-websocket protocol, one room per
+//! document, persisted in its own journal.
+//!
+//! Invariants:
+//! - a connection is admitted only with a token signed by a trusted event key, and only to
+//!   the rooms its scope covers; a read-only connection's changes are dropped and counted;
+//! - an update is in the journal before it is broadcast or answered: a hub killed at any
+//!   moment loses nothing it acknowledged;
+//! - one slow or misbehaving connection never holds the others back: each has a bounded
+//!   queue, and is disconnected (it will resync) when its queue is full;
+//! - a bad frame closes the connection that sent it, with a reason, and nothing else.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use bytes::Bytes;
+use futures_util::SinkExt;
+use recolte_core::access::Access;
+use recolte_core::schema::{self, DocName, EventRecord};
+use recolte_core::token::{self, TokenError};
+use recolte_store::Journal;
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+use yrs::updates::decoder::Decode;
+use yrs::{Transact, Update};
+
+use crate::protocol::{Effect, Presence, ProtocolError, Room};
+
+/// Close codes sent to clients; 4xxx are ours, in the range the WebSocket RFC leaves to
+/// applications, modelled on HTTP statuses.
+pub mod close {
+    pub const GOING_AWAY: u16 = 1001;
+    pub const TOO_BIG: u16 = 1009;
+    pub const INTERNAL: u16 = 1011;
+    pub const TRY_AGAIN: u16 = 1013;
+    pub const MALFORMED: u16 = 4400;
+    pub const UNAUTHORIZED: u16 = 4401;
+    pub const FORBIDDEN: u16 = 4403;
+    pub const UNKNOWN_ROOM: u16 = 4404;
+}
+
+#[derive(Clone, Debug)]
+pub struct HubConfig {
+    pub listen: SocketAddr,
+    /// The hub's own folder (its journal).
+    pub data_dir: PathBuf,
+    /// Event public keys (PASERK `k4.public.…`) whose tokens are accepted.
+    pub trusted_keys: Vec<String>,
+    /// Largest message accepted from a client.
+    pub max_message_bytes: usize,
+    /// Frames queued for one client before it counts as too slow and is disconnected.
+    pub queue_frames: usize,
+}
+
+impl HubConfig {
+    pub fn new(listen: SocketAddr, data_dir: PathBuf, trusted_keys: Vec<String>) -> HubConfig {
+        HubConfig { listen, data_dir, trusted_keys, max_message_bytes: 16 << 20, queue_frames: 1024 }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error(
+        "no trusted event key: give the public key of your event with --trust (recolte event show --json prints it)"
+    )]
+    NoTrustedKey,
+    #[error("{0}")]
+    Key(TokenError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] recolte_store::Error),
+}
+
+/// Counters served at `GET /metrics`.
+#[derive(Debug, Default)]
+struct Metrics {
+    connections_total: AtomicU64,
+    clients: AtomicU64,
+    refused: AtomicU64,
+    malformed: AtomicU64,
+    bytes_in: AtomicU64,
+    bytes_out: AtomicU64,
+    updates_saved: AtomicU64,
+    frames_delivered: AtomicU64,
+    dropped_read_only: AtomicU64,
+    slow_disconnects: AtomicU64,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct MetricsSnapshot {
+    pub rooms: usize,
+    pub clients: u64,
+    pub connections_total: u64,
+    pub refused: u64,
+    pub malformed: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub updates_saved: u64,
+    pub frames_delivered: u64,
+    pub dropped_read_only: u64,
+    pub slow_disconnects: u64,
+}
+
+#[derive(Debug)]
+struct RoomEntry {
+    name: DocName,
+    inner: Mutex<RoomInner>,
+}
+
+struct RoomInner {
+    room: Room,
+    peers: HashMap<u64, mpsc::Sender<Bytes>>,
+}
+
+impl std::fmt::Debug for RoomInner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomInner").field("peers", &self.peers.len()).finish()
+    }
+}
+
+struct Shared {
+    journal: Mutex<Journal>,
+    rooms: Mutex<HashMap<DocName, Arc<RoomEntry>>>,
+    trusted: Vec<token::PublicKey>,
+    config: HubConfig,
+    metrics: Metrics,
+    next_peer: AtomicU64,
+    shutdown: watch::Receiver<bool>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding a room's lock must not take the whole hub down with it.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    fn load_doc(&self, name: &DocName) -> Result<yrs::Doc, recolte_store::Error> {
+        let updates = lock(&self.journal).load(name)?;
+        let doc = schema::new_doc_of(name.kind());
+        {
+            let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
+            for update in updates {
+                // The journal only holds updates that applied once; skip any that would not.
+                if let Ok(update) = Update::decode_v1(&update) {
+                    let _ = txn.apply_update(update);
+                }
+            }
+        }
+        Ok(doc)
+    }
+
+    fn room(&self, name: &DocName) -> Result<Arc<RoomEntry>, recolte_store::Error> {
+        if let Some(entry) = lock(&self.rooms).get(name) {
+            return Ok(entry.clone());
+        }
+        // Loaded outside the rooms lock: a big room must not stall every other room.
+        let doc = self.load_doc(name)?;
+        let mut rooms = lock(&self.rooms);
+        let entry = rooms.entry(name.clone()).or_insert_with(|| {
+            Arc::new(RoomEntry {
+                name: name.clone(),
+                inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new() }),
+            })
+        });
+        Ok(entry.clone())
+    }
+
+    /// The programme of an event, as the hub knows it (none until an organiser pushed it).
+    fn event_record(&self, event: recolte_core::ids::EventId) -> Option<EventRecord> {
+        let entry = self.room(&DocName::Event(event)).ok()?;
+        let inner = lock(&entry.inner);
+        let record = schema::read_event(&inner.room.doc().transact());
+        record.filter(|r| r.id == event)
+    }
+
+    fn metrics(&self) -> MetricsSnapshot {
+        let m = &self.metrics;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        MetricsSnapshot {
+            rooms: lock(&self.rooms).len(),
+            clients: get(&m.clients),
+            connections_total: get(&m.connections_total),
+            refused: get(&m.refused),
+            malformed: get(&m.malformed),
+            bytes_in: get(&m.bytes_in),
+            bytes_out: get(&m.bytes_out),
+            updates_saved: get(&m.updates_saved),
+            frames_delivered: get(&m.frames_delivered),
+            dropped_read_only: get(&m.dropped_read_only),
+            slow_disconnects: get(&m.slow_disconnects),
+        }
+    }
+}
+
+/// A hub that is listening.
+#[derive(Debug)]
+pub struct RunningHub {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+    shared: Arc<SharedHandle>,
+}
+
+/// Keeps `Shared` out of the public API.
+struct SharedHandle(Arc<Shared>);
+
+impl std::fmt::Debug for SharedHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hub")
+    }
+}
+
+impl RunningHub {
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.shared.0.metrics()
+    }
+
+    /// Closes every connection ("going away"), stops listening and flushes the journal.
+    pub async fn stop(self) -> Result<(), HubError> {
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.server).await;
+        lock(&self.shared.0.journal).checkpoint()?;
+        Ok(())
+    }
+}
+
+/// Binds the listening socket and starts serving. Returns once the hub accepts connections.
+pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
+    let mut trusted = Vec::new();
+    for key in &config.trusted_keys {
+        trusted.push(token::parse_public_key(key).map_err(HubError::Key)?);
+    }
+    if trusted.is_empty() {
+        return Err(HubError::NoTrustedKey);
+    }
+    let journal = Journal::open(&config.data_dir)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let (stop, shutdown) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        journal: Mutex::new(journal),
+        rooms: Mutex::new(HashMap::new()),
+        trusted,
+        config,
+        metrics: Metrics::default(),
+        next_peer: AtomicU64::new(1),
+        shutdown: shutdown.clone(),
+    });
+    let app = Router::new()
+        .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/metrics", get(metrics))
+        .route("/{*room}", get(upgrade))
+        .with_state(shared.clone());
+    let mut until = shutdown;
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = until.wait_for(|stop| *stop).await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!("hub stopped: {error}");
+        }
+    });
+    tracing::info!("hub listening on {addr}");
+    Ok(RunningHub { addr, stop, server, shared: Arc::new(SharedHandle(shared)) })
+}
+
+async fn metrics(State(shared): State<Arc<Shared>>) -> Json<MetricsSnapshot> {
+    Json(shared.metrics())
+}
+
+async fn upgrade(
+    ws: WebSocketUpgrade,
+    Path(room): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    State(shared): State<Arc<Shared>>,
+) -> Response {
+    let limit = shared.config.max_message_bytes;
+    let token = query.get("token").cloned();
+    ws.max_message_size(limit)
+        .max_frame_size(limit)
+        .on_upgrade(move |socket| connection(socket, shared, room, token))
+        .into_response()
+}
+
+/// Why a connection is not admitted.
+struct Refusal {
+    code: u16,
+    reason: String,
+}
+
+fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<(DocName, Access), Refusal> {
+    let name: DocName = room
+        .trim_start_matches('/')
+        .parse()
+        .map_err(|_| Refusal { code: close::UNKNOWN_ROOM, reason: format!("unknown room {:?}", truncate(room, 80)) })?;
+    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Refusal {
+        code: close::UNAUTHORIZED,
+        reason: "missing token: add ?token=… to the address".into(),
+    })?;
+    let grant = token::verify(token, &shared.trusted)
+        .map_err(|e| Refusal { code: close::UNAUTHORIZED, reason: e.to_string() })?;
+    let event = shared.event_record(name.event());
+    // A token must be signed by its own event's key: a key trusted for one event does not
+    // open another event's rooms.
+    if let Some(key) = event.as_ref().and_then(|e| e.public_key.as_deref()) {
+        let own =
+            token::parse_public_key(key).map_err(|e| Refusal { code: close::UNAUTHORIZED, reason: e.to_string() })?;
+        token::verify(token, &[own]).map_err(|_| Refusal {
+            code: close::UNAUTHORIZED,
+            reason: "the token is not signed by this event's key".into(),
+        })?;
+    }
+    match grant.scope.access(&name, event.as_ref()) {
+        Access::None => Err(Refusal {
+            code: close::FORBIDDEN,
+            reason: format!("a {} token does not give access to {name}", grant.scope.role),
+        }),
+        access => Ok((name, access)),
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+async fn send_close(socket: &mut (impl SinkExt<Message> + Unpin), code: u16, reason: &str) {
+    // Close reasons are limited to 123 bytes by the protocol.
+    let mut reason = reason.to_owned();
+    while reason.len() > 123 {
+        reason.pop();
+    }
+    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+}
+
+async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, token: Option<String>) {
+    shared.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
+    let (name, access) = match authorize(&shared, &room, token.as_deref()) {
+        Ok(admitted) => admitted,
+        Err(refusal) => {
+            shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!("refused a connection to {:?}: {}", truncate(&room, 80), refusal.reason);
+            send_close(&mut socket, refusal.code, &refusal.reason).await;
+            return;
+        }
+    };
+    let entry = match shared.room(&name) {
+        Ok(entry) => entry,
+        Err(error) => {
+            tracing::error!("cannot load room {name}: {error}");
+            send_close(&mut socket, close::INTERNAL, "the hub cannot read this room").await;
+            return;
+        }
+    };
+    shared.metrics.clients.fetch_add(1, Ordering::Relaxed);
+    let peer = shared.next_peer.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = mpsc::channel(shared.config.queue_frames);
+    let greeting = {
+        let mut inner = lock(&entry.inner);
+        inner.peers.insert(peer, tx);
+        inner.room.greeting()
+    };
+    let mut presence = Presence::default();
+    serve_peer(&mut socket, &shared, &entry, access, peer, greeting, rx, &mut presence).await;
+
+    let remove_room = {
+        let mut inner = lock(&entry.inner);
+        inner.peers.remove(&peer);
+        if let Some(frame) = inner.room.leave(presence) {
+            broadcast(&shared, &mut inner, peer, Bytes::from(frame));
+        }
+        inner.peers.is_empty() && name.kind() != schema::DocKind::Event
+    };
+    if remove_room {
+        // Rooms nobody uses leave memory; their journal keeps them.
+        let mut rooms = lock(&shared.rooms);
+        if rooms.get(&name).is_some_and(|e| Arc::ptr_eq(e, &entry) && lock(&e.inner).peers.is_empty()) {
+            rooms.remove(&name);
+        }
+    }
+    shared.metrics.clients.fetch_sub(1, Ordering::Relaxed);
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn serve_peer(
+    socket: &mut WebSocket,
+    shared: &Shared,
+    entry: &RoomEntry,
+    access: Access,
+    peer: u64,
+    greeting: Vec<Vec<u8>>,
+    mut rx: mpsc::Receiver<Bytes>,
+    presence: &mut Presence,
+) {
+    for frame in greeting {
+        shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
+        if socket.send(Message::Binary(frame.into())).await.is_err() {
+            return;
+        }
+    }
+    let mut shutdown = shared.shutdown.clone();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let frame = match incoming {
+                    Some(Ok(Message::Binary(frame))) => frame,
+                    Some(Ok(Message::Text(_))) => {
+                        shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+                        send_close(socket, close::MALFORMED, "text frames are not part of the y-websocket protocol").await;
+                        return;
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) | None => return,
+                    Some(Err(error)) => {
+                        let text = error.to_string();
+                        if text.contains("too long") || text.contains("Space limit") || text.contains("size") {
+                            shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+                            send_close(socket, close::TOO_BIG, "message too big").await;
+                        }
+                        return;
+                    }
+                };
+                shared.metrics.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                match handle_frame(shared, entry, access, peer, &frame, presence) {
+                    Ok(replies) => {
+                        for reply in replies {
+                            shared.metrics.bytes_out.fetch_add(reply.len() as u64, Ordering::Relaxed);
+                            if socket.send(Message::Binary(reply.into())).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    Err((code, reason)) => {
+                        tracing::warn!("closing a connection to {}: {reason}", entry.name);
+                        send_close(socket, code, &reason).await;
+                        return;
+                    }
+                }
+            }
+            outgoing = rx.recv() => match outgoing {
+                Some(frame) => {
+                    shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                    if socket.send(Message::Binary(frame)).await.is_err() {
+                        return;
+                    }
+                }
+                None => {
+                    // Dropped from the room because its queue was full.
+                    send_close(socket, close::TRY_AGAIN, "too slow to keep up: reconnect to resync").await;
+                    return;
+                }
+            },
+            () = async { let _ = shutdown.wait_for(|stop| *stop).await; } => {
+                send_close(socket, close::GOING_AWAY, "the hub is stopping").await;
+                return;
+            }
+        }
+    }
+}
+
+/// Applies one frame under the room's lock. Returns the frames for the sender, or the close
+/// code and reason if the frame is refused.
+fn handle_frame(
+    shared: &Shared,
+    entry: &RoomEntry,
+    access: Access,
+    peer: u64,
+    frame: &[u8],
+    presence: &mut Presence,
+) -> Result<Vec<Vec<u8>>, (u16, String)> {
+    let mut inner = lock(&entry.inner);
+    let effects = match inner.room.receive(access, frame, presence) {
+        Ok(effects) => effects,
+        Err(error) => {
+            shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+            if matches!(error, ProtocolError::InvalidUpdate(_)) {
+                // The update may have been half applied: reload the room from its journal.
+                if let Ok(doc) = shared.load_doc(&entry.name) {
+                    inner.room.reset(doc);
+                }
+            }
+            return Err((close::MALFORMED, error.to_string()));
+        }
+    };
+    let mut replies = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::Persist(update) => {
+                if let Err(error) = lock(&shared.journal).append(&entry.name, &update) {
+                    tracing::error!("cannot save an update of {}: {error}", entry.name);
+                    // Not saved, so not kept: the room goes back to what the journal holds.
+                    if let Ok(doc) = shared.load_doc(&entry.name) {
+                        inner.room.reset(doc);
+                    }
+                    return Err((close::INTERNAL, "the hub could not save this update; retry later".into()));
+                }
+                shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);
+            }
+            Effect::Reply(frame) => replies.push(frame),
+            Effect::Broadcast(frame) => broadcast(shared, &mut inner, peer, Bytes::from(frame)),
+            Effect::Dropped { bytes } => {
+                shared.metrics.dropped_read_only.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("dropped {bytes} bytes of changes to {} from a read-only connection", entry.name);
+            }
+        }
+    }
+    Ok(replies)
+}
+
+fn broadcast(shared: &Shared, inner: &mut RoomInner, from: u64, frame: Bytes) {
+    let mut too_slow = Vec::new();
+    for (id, tx) in &inner.peers {
+        if *id == from {
+            continue;
+        }
+        match tx.try_send(frame.clone()) {
+            Ok(()) => {
+                shared.metrics.frames_delivered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(*id),
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+    for id in too_slow {
+        // Dropping its sender ends its queue: it closes with "try again" and resyncs later.
+        inner.peers.remove(&id);
+        shared.metrics.slow_disconnects.fetch_add(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,174 @@
+//! The y-websocket protocol, sans I/O: frames in, effects out. It knows nothing of sockets;
+//! the hub and the client engine move the bytes.
+//!
+//! One frame carries exactly one message (JavaScript clients decode one per frame):
+//! `varuint type` (0 sync, 1 awareness, 3 query awareness), then for sync a `varuint`
+//! sub-type (0 step 1, 1 step 2, 2 update) and a length-prefixed payload.
+
+use std::collections::HashSet;
+
+use recolte_core::access::Access;
+use yrs::sync::{Awareness, Message, SyncMessage};
+use yrs::updates::decoder::Decode;
+use yrs::updates::encoder::Encode;
+use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+
+/// Why a frame was refused. The connection that sent it is closed with this reason.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    #[error("malformed message: {0}")]
+    Malformed(String),
+    #[error("unsupported message type {0}")]
+    Unsupported(u8),
+    #[error("invalid document update: {0}")]
+    InvalidUpdate(String),
+    #[error("invalid awareness update: {0}")]
+    InvalidAwareness(String),
+}
+
+/// Decodes one frame that must hold exactly one message.
+pub fn decode(frame: &[u8]) -> Result<Message, ProtocolError> {
+    let message = Message::decode_v1(frame).map_err(|e| ProtocolError::Malformed(e.to_string()))?;
+    // A frame longer than its message hides something (or two messages): refuse it.
+    // Re-encoding gives the canonical length, so this also refuses padded lengths.
+    let canonical = encode(&message).len();
+    if canonical != frame.len() {
+        return Err(ProtocolError::Malformed(format!(
+            "{} byte(s) do not belong to the message",
+            frame.len().abs_diff(canonical)
+        )));
+    }
+    Ok(message)
+}
+
+pub fn encode(message: &Message) -> Vec<u8> {
+    message.encode_v1()
+}
+
+pub fn step1(sv: &StateVector) -> Vec<u8> {
+    encode(&Message::Sync(SyncMessage::SyncStep1(sv.clone())))
+}
+
+pub fn step2(update: Vec<u8>) -> Vec<u8> {
+    encode(&Message::Sync(SyncMessage::SyncStep2(update)))
+}
+
+pub fn update(update: Vec<u8>) -> Vec<u8> {
+    encode(&Message::Sync(SyncMessage::Update(update)))
+}
+
+/// What the hub must do after a frame from one connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Save this update to the room's log before anything else is sent.
+    Persist(Vec<u8>),
+    /// Send to the connection that sent the frame.
+    Reply(Vec<u8>),
+    /// Send to every other connection of the room.
+    Broadcast(Vec<u8>),
+    /// A read-only connection sent changes: they were not applied.
+    Dropped { bytes: usize },
+}
+
+/// One room as the hub holds it: the document and who is present.
+#[derive(Debug)]
+pub struct Room {
+    doc: Doc,
+    awareness: Awareness,
+}
+
+/// What one connection brought to a room's presence, to clear it when it leaves.
+#[derive(Debug, Default)]
+pub struct Presence {
+    clients: HashSet<ClientID>,
+}
+
+impl Room {
+    pub fn new(doc: Doc) -> Room {
+        Room { awareness: Awareness::new(doc.clone()), doc }
+    }
+
+    pub fn doc(&self) -> &Doc {
+        &self.doc
+    }
+
+    /// The frames a connection receives when it joins: the room's state vector (sync step 1),
+    /// then who is present.
+    pub fn greeting(&self) -> Vec<Vec<u8>> {
+        let mut frames = vec![step1(&self.doc.transact().state_vector())];
+        if let Ok(update) = self.awareness.update() {
+            if !update.clients.is_empty() {
+                frames.push(encode(&Message::Awareness(update)));
+            }
+        }
+        frames
+    }
+
+    /// Handles one frame from a connection with the given access.
+    pub fn receive(
+        &mut self,
+        access: Access,
+        frame: &[u8],
+        presence: &mut Presence,
+    ) -> Result<Vec<Effect>, ProtocolError> {
+        match decode(frame)? {
+            Message::Sync(SyncMessage::SyncStep1(remote)) => {
+                let diff = self.doc.transact().encode_diff_v1(&remote);
+                Ok(vec![Effect::Reply(step2(diff))])
+            }
+            Message::Sync(SyncMessage::SyncStep2(bytes)) | Message::Sync(SyncMessage::Update(bytes)) => {
+                let decoded = Update::decode_v1(&bytes).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
+                if access < Access::Write {
+                    if decoded.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    return Ok(vec![Effect::Dropped { bytes: bytes.len() }]);
+                }
+                let new = {
+                    let mut txn = self.doc.transact_mut_with(recolte_core::schema::ORIGIN_REMOTE);
+                    txn.apply_update(decoded).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
+                    if txn.has_missing_updates() {
+                        Some(bytes)
+                    } else if txn.has_changes() {
+                        Some(txn.encode_update_v1())
+                    } else {
+                        None
+                    }
+                };
+                Ok(match new {
+                    Some(new) => vec![Effect::Persist(new.clone()), Effect::Broadcast(update(new))],
+                    None => Vec::new(),
+                })
+            }
+            Message::Awareness(awareness) => {
+                presence.clients.extend(awareness.clients.keys().copied());
+                let frame = encode(&Message::Awareness(awareness.clone()));
+                self.awareness.apply_update(awareness).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
+                Ok(vec![Effect::Broadcast(frame)])
+            }
+            Message::AwarenessQuery => {
+                let update = self.awareness.update().map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
+                Ok(vec![Effect::Reply(encode(&Message::Awareness(update)))])
+            }
+            Message::Auth(_) => Err(ProtocolError::Unsupported(2)),
+            Message::Custom(tag, _) => Err(ProtocolError::Unsupported(tag)),
+        }
+    }
+
+    /// A connection left: its presence is removed, and the frame telling the others is returned.
+    pub fn leave(&mut self, presence: Presence) -> Option<Vec<u8>> {
+        if presence.clients.is_empty() {
+            return None;
+        }
+        for client in &presence.clients {
+            self.awareness.remove_state(*client);
+        }
+        let update = self.awareness.update_with_clients(presence.clients.iter().copied()).ok()?;
+        Some(encode(&Message::Awareness(update)))
+    }
+
+    /// Reloads the document after a failed update, which may have left it half-applied.
+    pub fn reset(&mut self, doc: Doc) {
+        *self = Room::new(doc);
+    }
+}
