@@ -172,3 +172,98 @@ impl Room {
         *self = Room::new(doc);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use recolte_core::schema::{add_proposal, new_doc_of, read_proposals, DocKind, NewProposal};
+    use yrs::sync::AwarenessUpdate;
+
+    fn edit() -> Vec<u8> {
+        let doc = new_doc_of(DocKind::Session);
+        let mut txn = doc.transact_mut();
+        add_proposal(&mut txn, &NewProposal { title: "Idée".into(), ..Default::default() });
+        txn.encode_update_v1()
+    }
+
+    #[test]
+    fn a_writer_update_is_persisted_then_broadcast() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let effects = room.receive(Access::Write, &update(edit()), &mut Presence::default()).unwrap();
+        assert!(matches!(effects.as_slice(), [Effect::Persist(_), Effect::Broadcast(_)]));
+        assert_eq!(read_proposals(&room.doc().transact()).len(), 1);
+        // The same update again brings nothing: nothing to save or send.
+        let again = room.receive(Access::Write, &update(edit_again(&room)), &mut Presence::default()).unwrap();
+        assert!(again.is_empty());
+    }
+
+    fn edit_again(room: &Room) -> Vec<u8> {
+        room.doc().transact().encode_state_as_update_v1(&StateVector::default())
+    }
+
+    #[test]
+    fn a_reader_update_is_dropped_and_the_room_is_unchanged() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let effects = room.receive(Access::Read, &update(edit()), &mut Presence::default()).unwrap();
+        assert!(matches!(effects.as_slice(), [Effect::Dropped { .. }]));
+        assert!(read_proposals(&room.doc().transact()).is_empty());
+        // An empty step 2, which every client sends on joining, is not worth reporting.
+        let empty = room.receive(Access::Read, &step2(Update::new().encode_v1()), &mut Presence::default()).unwrap();
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn step_1_is_answered_with_what_the_peer_lacks() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        room.receive(Access::Write, &update(edit()), &mut Presence::default()).unwrap();
+        let effects = room.receive(Access::Read, &step1(&StateVector::default()), &mut Presence::default()).unwrap();
+        let [Effect::Reply(frame)] = effects.as_slice() else { panic!("{effects:?}") };
+        let Message::Sync(SyncMessage::SyncStep2(diff)) = decode(frame).unwrap() else { panic!() };
+        let peer = new_doc_of(DocKind::Session);
+        peer.transact_mut().apply_update(Update::decode_v1(&diff).unwrap()).unwrap();
+        assert_eq!(read_proposals(&peer.transact()).len(), 1);
+    }
+
+    #[test]
+    fn malformed_frames_are_refused_and_change_nothing() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let before = edit_again(&room);
+        let mut trailing = update(edit());
+        trailing.push(0);
+        let cases: Vec<Vec<u8>> = vec![
+            vec![],
+            vec![0xff, 0xff, 0xff],
+            vec![0, 7, 1, 2],
+            vec![0, 2, 200, 1, 2, 3],
+            update(vec![0xff; 12]),
+            trailing,
+            vec![2, 0],
+            vec![9, 1, 1],
+        ];
+        for frame in cases {
+            let result = room.receive(Access::Write, &frame, &mut Presence::default());
+            assert!(result.is_err(), "accepted {frame:?}");
+        }
+        assert_eq!(edit_again(&room), before);
+    }
+
+    #[test]
+    fn presence_is_relayed_and_cleared_when_a_connection_leaves() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let mut presence = Presence::default();
+        let client = ClientID::new(42);
+        let update = AwarenessUpdate {
+            clients: [(
+                client,
+                yrs::sync::awareness::AwarenessUpdateEntry { clock: 1, json: r#"{"user":"Camille"}"#.into() },
+            )]
+            .into_iter()
+            .collect(),
+        };
+        let effects = room.receive(Access::Read, &encode(&Message::Awareness(update)), &mut presence).unwrap();
+        assert!(matches!(effects.as_slice(), [Effect::Broadcast(_)]));
+        assert_eq!(room.greeting().len(), 2, "a newcomer learns who is there");
+        assert!(room.leave(presence).is_some());
+        assert_eq!(room.greeting().len(), 1);
+    }
+}

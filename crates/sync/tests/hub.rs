@@ -1,0 +1,330 @@
+//! A real hub on 127.0.0.1 (port 0), real stores in temporary folders, and raw WebSocket
+//! clients for what a well-behaved client would never send.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::{Arc, Mutex};
+
+use futures_util::{SinkExt, StreamExt};
+use recolte_core::access::{Role, Scope};
+use recolte_core::ids::{EventId, SessionId};
+use recolte_core::schema::DocName;
+use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
+use recolte_sync::client::{self, SharedStore, SyncError, Target};
+use recolte_sync::hub::{self, close, HubConfig, RunningHub};
+use recolte_sync::protocol;
+use tempfile::TempDir;
+use tokio_tungstenite::tungstenite::Message;
+use yrs::StateVector;
+
+const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+
+struct Device {
+    _dir: TempDir,
+    store: SharedStore,
+}
+
+impl Device {
+    fn empty() -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        Device { _dir: dir, store: Arc::new(Mutex::new(store)) }
+    }
+
+    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
+        self.store.lock().unwrap()
+    }
+}
+
+struct World {
+    organiser: Device,
+    event: EventId,
+    hub: RunningHub,
+    _hub_dir: TempDir,
+}
+
+impl World {
+    async fn new() -> World {
+        let organiser = Device::empty();
+        let event = organiser.store().import_programme(SAMPLE).unwrap();
+        let public_key = organiser.store().event(event).unwrap().public_key.unwrap();
+        let hub_dir = tempfile::tempdir().unwrap();
+        let hub =
+            hub::start(HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![public_key]))
+                .await
+                .unwrap();
+        let world = World { organiser, event, hub, _hub_dir: hub_dir };
+        let token = world.token(Role::Organiser, vec![], vec![]);
+        client::sync_once(world.organiser.store.clone(), &world.target(&token)).await.unwrap();
+        world
+    }
+
+    fn url(&self) -> String {
+        format!("ws://{}", self.hub.addr)
+    }
+
+    fn target(&self, token: &str) -> Target {
+        Target { hub: self.url(), token: token.to_owned() }
+    }
+
+    fn token(&self, role: Role, sessions: Vec<SessionId>, themes: Vec<u32>) -> String {
+        let scope = Scope { event: self.event, role, sessions, themes };
+        self.organiser.store().issue_token(&scope, Some("test"), time::Duration::hours(1)).unwrap()
+    }
+
+    fn sessions(&self, theme: u32) -> Vec<SessionId> {
+        self.organiser.store().sessions(self.event, Some(theme)).unwrap().iter().map(|s| s.id).collect()
+    }
+
+    async fn sync(&self, device: &Device, token: &str) -> Result<client::SyncReport, SyncError> {
+        client::sync_once(device.store.clone(), &self.target(token)).await
+    }
+
+    async fn raw(&self, room: &DocName, token: Option<&str>) -> Raw {
+        let query = token.map(|t| format!("?token={t}")).unwrap_or_default();
+        let (socket, _) = tokio_tungstenite::connect_async(format!("{}/{room}{query}", self.url())).await.unwrap();
+        Raw { socket }
+    }
+}
+
+/// A WebSocket client that sends whatever it is told to.
+struct Raw {
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+}
+
+impl Raw {
+    async fn send(&mut self, frame: Vec<u8>) {
+        let _ = self.socket.send(Message::Binary(frame.into())).await;
+    }
+
+    /// Reads until the hub closes the connection; returns the close code and reason.
+    async fn closed(&mut self) -> (u16, String) {
+        while let Some(message) = self.socket.next().await {
+            if let Ok(Message::Close(Some(frame))) = message {
+                return (frame.code.into(), frame.reason.to_string());
+            }
+            if message.is_err() {
+                break;
+            }
+        }
+        (0, String::new())
+    }
+
+    /// Reads frames until a sync step 2 arrives.
+    async fn step2(&mut self) -> Vec<u8> {
+        while let Some(Ok(message)) = self.socket.next().await {
+            if let Message::Binary(frame) = message {
+                if let Ok(yrs::sync::Message::Sync(yrs::sync::SyncMessage::SyncStep2(update))) =
+                    protocol::decode(&frame)
+                {
+                    return update;
+                }
+            }
+        }
+        panic!("the connection closed before a sync step 2");
+    }
+}
+
+fn titles(store: &Store, event: EventId) -> Vec<String> {
+    let mut titles: Vec<String> =
+        store.proposals(event, &ProposalFilter::default()).unwrap().into_iter().map(|p| p.title).collect();
+    titles.sort();
+    titles
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_writes_its_session_and_the_organiser_sees_it() {
+    let world = World::new().await;
+    let [session, other, ..] = world.sessions(1)[..] else { panic!() };
+    let token = world.token(Role::Facilitator, vec![session], vec![]);
+    let facilitator = Device::empty();
+    let joined = world.sync(&facilitator, &token).await.unwrap();
+    assert_eq!(joined.documents, 2, "the programme and its own session");
+    assert_eq!(facilitator.store().sessions(world.event, None).unwrap().len(), 36);
+
+    facilitator
+        .store()
+        .add_proposal(session, &ProposalInput { title: "Des sponsors élus".into(), ..Default::default() })
+        .unwrap();
+    world.sync(&facilitator, &token).await.unwrap();
+    world.sync(&world.organiser, &world.token(Role::Organiser, vec![], vec![])).await.unwrap();
+    assert_eq!(titles(&world.organiser.store(), world.event), ["Des sponsors élus"]);
+    assert_eq!(
+        facilitator.store().unconfirmed_count(&world.url(), &DocName::Session(world.event, session)).unwrap(),
+        0
+    );
+
+    // Another session's room stays closed to it.
+    let mut raw = world.raw(&DocName::Session(world.event, other), Some(&token)).await;
+    let (code, reason) = raw.closed().await;
+    assert_eq!(code, close::FORBIDDEN, "{reason}");
+    assert!(reason.contains("facilitator"), "{reason}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rapporteur_reads_its_theme_and_its_changes_to_sessions_are_dropped() {
+    let world = World::new().await;
+    let sessions = world.sessions(4);
+    let facilitator_token = world.token(Role::Facilitator, vec![sessions[0]], vec![]);
+    let facilitator = Device::empty();
+    world.sync(&facilitator, &facilitator_token).await.unwrap();
+    let id = facilitator
+        .store()
+        .add_proposal(sessions[0], &ProposalInput { title: "Évaluer vite".into(), ..Default::default() })
+        .unwrap();
+    world.sync(&facilitator, &facilitator_token).await.unwrap();
+
+    let token = world.token(Role::Rapporteur, vec![], vec![4]);
+    let rapporteur = Device::empty();
+    let report = world.sync(&rapporteur, &token).await.unwrap();
+    assert_eq!(report.documents, 1 + 4 + 1, "programme, the theme's 4 sessions, its synthesis");
+    assert_eq!(titles(&rapporteur.store(), world.event), ["Évaluer vite"]);
+
+    // It edits a proposal on its own device: its client does not send it, and a client that
+    // does is not listened to.
+    rapporteur
+        .store()
+        .edit_proposal(id, &ProposalUpdate { title: Some("Réécrit en douce".into()), ..Default::default() })
+        .unwrap();
+    let merged = rapporteur.store().merge(world.event, 4, "Évaluer autrement", "", &[id], Some("R4")).unwrap();
+    world.sync(&rapporteur, &token).await.unwrap();
+    let room = DocName::Session(world.event, sessions[0]);
+    let edit = rapporteur.store().diff_for(&room, &StateVector::default()).unwrap();
+    let mut raw = world.raw(&room, Some(&token)).await;
+    raw.send(protocol::update(edit)).await;
+    raw.send(protocol::step1(&StateVector::default())).await;
+    raw.step2().await;
+    assert_eq!(world.hub.metrics().dropped_read_only, 1);
+    world.sync(&world.organiser, &world.token(Role::Organiser, vec![], vec![])).await.unwrap();
+    assert_eq!(titles(&world.organiser.store(), world.event), ["Évaluer vite"]);
+    let synthesis = world.organiser.store().consolidated(world.event, 4, false).unwrap();
+    assert_eq!(synthesis.iter().map(|c| c.id).collect::<Vec<_>>(), [merged]);
+
+    // The panel reads syntheses and writes the panel document, and nothing else.
+    let panel_token = world.token(Role::Panel, vec![], vec![]);
+    let panel = Device::empty();
+    world.sync(&panel, &panel_token).await.unwrap();
+    assert_eq!(panel.store().consolidated(world.event, 4, false).unwrap().len(), 1);
+    panel.store().mark(merged, true, Some("Panel")).unwrap();
+    world.sync(&panel, &panel_token).await.unwrap();
+    let (code, _) = world.raw(&DocName::Session(world.event, sessions[0]), Some(&panel_token)).await.closed().await;
+    assert_eq!(code, close::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_forged_expired_and_foreign_tokens_are_refused() {
+    let world = World::new().await;
+    let room = DocName::Session(world.event, world.sessions(2)[0]);
+    let scope = Scope { event: world.event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+
+    let other_keys = recolte_core::token::generate_keys().unwrap();
+    let forged = recolte_core::token::issue(&other_keys.secret, &scope, None, time::Duration::hours(1)).unwrap();
+    let own = world.organiser.store().event_keys(world.event).unwrap().unwrap();
+    let expired = recolte_core::token::issue(&own.secret, &scope, None, time::Duration::seconds(-60)).unwrap();
+    // A token for another event, signed with this event's key: it names no room here.
+    let foreign_scope = Scope { event: EventId::new(), ..scope.clone() };
+    let foreign = recolte_core::token::issue(&own.secret, &foreign_scope, None, time::Duration::hours(1)).unwrap();
+
+    let cases = [
+        (None, close::UNAUTHORIZED, "missing token"),
+        (Some("not-a-token"), close::UNAUTHORIZED, "malformed"),
+        (Some(forged.as_str()), close::UNAUTHORIZED, "trusted"),
+        (Some(expired.as_str()), close::UNAUTHORIZED, "expired"),
+        (Some(foreign.as_str()), close::FORBIDDEN, "organiser"),
+    ];
+    for (token, code, words) in cases {
+        let (got, reason) = world.raw(&room, token).await.closed().await;
+        assert_eq!(got, code, "{token:?}: {reason}");
+        assert!(reason.contains(words), "{reason:?} does not say {words:?}");
+    }
+    let (code, _) = world.raw(&room, Some(&forged)).await.closed().await;
+    assert_eq!(code, close::UNAUTHORIZED);
+    let (code, _) = world.raw_path("not-a-room", Some(&forged)).await.closed().await;
+    assert_eq!(code, close::UNKNOWN_ROOM);
+    assert!(world.hub.metrics().refused >= 7);
+
+    // A client told "refused" gets that reason in its error.
+    let error = world.sync(&Device::empty(), &expired).await.unwrap_err();
+    assert!(matches!(error, SyncError::Refused { code: close::UNAUTHORIZED, .. }), "{error}");
+}
+
+impl World {
+    async fn raw_path(&self, path: &str, token: Option<&str>) -> Raw {
+        let query = token.map(|t| format!("?token={t}")).unwrap_or_default();
+        let (socket, _) = tokio_tungstenite::connect_async(format!("{}/{path}{query}", self.url())).await.unwrap();
+        Raw { socket }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {
+    let world = World::new().await;
+    let session = world.sessions(3)[0];
+    let room = DocName::Session(world.event, session);
+    world
+        .organiser
+        .store()
+        .add_proposal(session, &ProposalInput { title: "Avant".into(), ..Default::default() })
+        .unwrap();
+    let token = world.token(Role::Organiser, vec![], vec![]);
+    world.sync(&world.organiser, &token).await.unwrap();
+
+    let mut bystander = world.raw(&room, Some(&token)).await;
+    let garbage: Vec<Vec<u8>> = vec![
+        vec![0xff, 0xff, 0xff, 0xff],
+        protocol::update(vec![0xde, 0xad, 0xbe, 0xef, 0x01]),
+        [protocol::step1(&StateVector::default()), vec![0]].concat(),
+        vec![7, 1, 2, 3],
+    ];
+    for frame in garbage {
+        let mut attacker = world.raw(&room, Some(&token)).await;
+        attacker.send(frame.clone()).await;
+        let (code, reason) = attacker.closed().await;
+        assert_eq!(code, close::MALFORMED, "{frame:?}: {reason}");
+        assert!(!reason.is_empty());
+    }
+    let mut texter = world.raw(&room, Some(&token)).await;
+    texter.socket.send(Message::Text("hello".into())).await.unwrap();
+    assert_eq!(texter.closed().await.0, close::MALFORMED);
+
+    // The bystander still syncs, and the room holds exactly what it held.
+    bystander.send(protocol::step1(&StateVector::default())).await;
+    let state = bystander.step2().await;
+    let doc = recolte_core::schema::new_doc_of(recolte_core::schema::DocKind::Session);
+    {
+        use yrs::updates::decoder::Decode;
+        use yrs::Transact;
+        doc.transact_mut().apply_update(yrs::Update::decode_v1(&state).unwrap()).unwrap();
+    }
+    let proposals = recolte_core::schema::read_proposals(&yrs::Transact::transact(&doc));
+    assert_eq!(proposals.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["Avant"]);
+    assert!(world.hub.metrics().malformed >= 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_hub_still_has_everything_it_acknowledged() {
+    let organiser = Device::empty();
+    let event = organiser.store().import_programme(SAMPLE).unwrap();
+    let key = organiser.store().event(event).unwrap().public_key.unwrap();
+    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let session = organiser.store().sessions(event, Some(5)).unwrap()[0].id;
+    for i in 0..20 {
+        organiser
+            .store()
+            .add_proposal(session, &ProposalInput { title: format!("Idée {i}"), ..Default::default() })
+            .unwrap();
+    }
+    let hub_dir = tempfile::tempdir().unwrap();
+    let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
+    let first = hub::start(config.clone()).await.unwrap();
+    client::sync_once(organiser.store.clone(), &Target { hub: format!("ws://{}", first.addr), token: token.clone() })
+        .await
+        .unwrap();
+    first.stop().await.unwrap();
+
+    let second = hub::start(config).await.unwrap();
+    let newcomer = Device::empty();
+    client::sync_once(newcomer.store.clone(), &Target { hub: format!("ws://{}", second.addr), token }).await.unwrap();
+    assert_eq!(titles(&newcomer.store(), event).len(), 20);
+    second.stop().await.unwrap();
+}
