@@ -1,0 +1,167 @@
+//! Devices converging through a real `recolte hub` process on 127.0.0.1.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Stdio};
+
+use recolte_store::Store;
+
+use crate::common::{recolte, Replica};
+
+/// A `recolte hub` process, killed when dropped.
+pub struct HubProcess {
+    child: Child,
+    pub url: String,
+}
+
+impl HubProcess {
+    pub fn start(data_dir: &Path, trust: &str) -> HubProcess {
+        let mut child = recolte()
+            .args(["--data-dir", data_dir.to_str().unwrap(), "hub", "--listen", "127.0.0.1:0", "--trust", trust])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The hub prints its address once it accepts connections: no waiting on a timer.
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert!(line.starts_with("ws://"), "the hub did not start: {line:?}");
+        HubProcess { child, url: line.trim().to_owned() }
+    }
+
+    pub fn kill(mut self) {
+        self.child.kill().unwrap(); // SIGKILL
+        self.child.wait().unwrap();
+    }
+
+    /// The hub's counters, read over plain HTTP.
+    pub fn metrics(&self) -> serde_json::Value {
+        let address = self.url.trim_start_matches("ws://");
+        let mut stream = TcpStream::connect(address).unwrap();
+        write!(stream, "GET /metrics HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str(body).unwrap_or_default()
+    }
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn public_key(replica: &Replica) -> String {
+    replica.json(&["event", "show"])["public_key"].as_str().unwrap().to_owned()
+}
+
+fn organiser_token(replica: &Replica) -> String {
+    replica.ok(&["token", "create", "--role", "organiser", "--name", "test"])
+}
+
+fn assert_identical(replicas: &[&Replica]) {
+    let mut stores: Vec<Store> = replicas.iter().map(|r| Store::open(r.path()).unwrap()).collect();
+    let event = stores[0].resolve_event(None).unwrap();
+    let names = stores[0].documents(event).unwrap();
+    let reference: Vec<String> = names.iter().map(|n| stores[0].document_json(n).unwrap()).collect();
+    let projections = stores[0].dump_projections().unwrap();
+    for (i, store) in stores.iter_mut().enumerate().skip(1) {
+        for (name, expected) in names.iter().zip(&reference) {
+            assert_eq!(&store.document_json(name).unwrap(), expected, "replica {i} differs on {name}");
+        }
+        assert_eq!(store.dump_projections().unwrap(), projections, "replica {i} has other projections");
+    }
+}
+
+#[test]
+fn three_devices_that_edited_offline_converge_through_a_hub_in_any_order() {
+    for order in [[0, 1, 2], [2, 0, 1], [1, 2, 0]] {
+        let (organiser, _) = Replica::with_sample();
+        let hub_dir = tempfile::tempdir().unwrap();
+        let hub = HubProcess::start(hub_dir.path(), &public_key(&organiser));
+        let token = organiser_token(&organiser);
+        organiser.ok(&["sync", "--hub", &hub.url, "--token", &token]);
+        let session = organiser.sessions(2)[0].clone();
+        let shared = organiser.ok(&["proposal", "add", "--session", &session, "--title", "Le droit à l'erreur"]);
+        organiser.ok(&["sync"]);
+        let facilitator_token = organiser.ok(&["token", "create", "--role", "facilitator", "--session", &session]);
+        let (b, c) = (Replica::new(), Replica::new());
+        b.ok(&["join", "--hub", &hub.url, "--token", &facilitator_token]);
+        c.ok(&["join", "--hub", &hub.url, "--token", &token]);
+
+        // Offline: all three change the same title in different places, and add their own.
+        let replicas = [&organiser, &b, &c];
+        let titles = ["Le droit à l'erreur pour tous", "Garantir le droit à l'erreur", "Le droit à l'erreur assumé"];
+        for (replica, title) in replicas.iter().zip(titles) {
+            replica.ok(&["proposal", "edit", &shared, "--title", title]);
+            replica.ok(&["proposal", "add", "--session", &session, "--title", &format!("Idée de {title}")]);
+        }
+        for round in 0..2 {
+            for &i in &order {
+                let output = replicas[i].ok(&["--json", "sync"]);
+                let report: serde_json::Value = serde_json::from_str(&output).unwrap();
+                assert!(report["documents"].as_u64().unwrap() >= 2, "round {round}: {report}");
+            }
+        }
+        assert_identical(&replicas);
+        let listed = organiser.json(&["proposal", "list", "--session", &session]);
+        let merged = listed.as_array().unwrap().iter().find(|p| p["id"] == shared.as_str()).unwrap();
+        // Two insertions at the same place are ordered by the devices' client ids: either
+        // order is right, as long as every edit is kept.
+        let title = merged["title"].as_str().unwrap();
+        assert!(
+            ["Garantir le droit à l'erreur pour tous assumé", "Garantir le droit à l'erreur assumé pour tous"]
+                .contains(&title),
+            "order {order:?}: {title}"
+        );
+        assert_eq!(listed.as_array().unwrap().len(), 4);
+    }
+}
+
+#[test]
+fn a_hub_killed_mid_sync_loses_nothing_it_acknowledged() {
+    let (organiser, _) = Replica::with_sample();
+    let key = public_key(&organiser);
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(hub_dir.path(), &key);
+    let token = organiser_token(&organiser);
+    let session = organiser.sessions(6)[0].clone();
+    organiser.ok(&["proposal", "add", "--session", &session, "--title", "Acquis avant l'arrêt"]);
+    organiser.ok(&["sync", "--hub", &hub.url, "--token", &token]);
+
+    // A lot to send, and the hub dies while it is being sent.
+    let lines: String =
+        (0..400).map(|i| format!("{{\"title\": \"Proposition {i}\", \"body\": \"{}\"}}\n", "x".repeat(200))).collect();
+    let mut batch = recolte()
+        .args(["--data-dir", organiser.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    batch.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+    assert!(batch.wait().unwrap().success());
+    let mut sync = recolte()
+        .args(["--data-dir", organiser.path().to_str().unwrap(), "sync"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let before = hub.metrics()["connections_total"].as_u64().unwrap();
+    while hub.metrics()["connections_total"].as_u64().unwrap() == before && sync.try_wait().unwrap().is_none() {}
+    hub.kill();
+    let _ = sync.wait();
+
+    // Restarted on the same journal: what it acknowledged is there, and the rest arrives.
+    let hub = HubProcess::start(hub_dir.path(), &key);
+    let newcomer = Replica::new();
+    newcomer.ok(&["join", "--hub", &hub.url, "--token", &token]);
+    let early = newcomer.json(&["proposal", "list"]);
+    assert!(early.as_array().unwrap().iter().any(|p| p["title"] == "Acquis avant l'arrêt"));
+    organiser.ok(&["sync", "--hub", &hub.url]);
+    newcomer.ok(&["sync"]);
+    assert_eq!(newcomer.json(&["proposal", "list"]).as_array().unwrap().len(), 401);
+    assert_identical(&[&organiser, &newcomer]);
+}
