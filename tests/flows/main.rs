@@ -7,4 +7,5 @@ mod cli;
 mod common;
 mod convergence;
 mod crash;
+mod interop;
 mod sync;
