@@ -31,7 +31,8 @@ struct ReferenceServer {
 
 impl ReferenceServer {
     fn start() -> ReferenceServer {
-        let mut child = node("reference-server.mjs", &[]).stdout(Stdio::piped()).spawn().expect("node is not installed");
+        let mut child =
+            node("reference-server.mjs", &[]).stdout(Stdio::piped()).spawn().expect("node is not installed");
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         assert!(line.starts_with("ws://"), "the reference server did not start: {line:?}");
@@ -66,7 +67,8 @@ fn a_stock_yjs_client_reads_and_writes_through_the_hub() {
 
     organiser.ok(&["sync"]);
     let proposals = organiser.json(&["proposal", "list", "--session", &session]);
-    let from_js = proposals.as_array().unwrap().iter().find(|p| p["title"] == "Écrit depuis JavaScript").expect("not synced");
+    let from_js =
+        proposals.as_array().unwrap().iter().find(|p| p["title"] == "Écrit depuis JavaScript").expect("not synced");
     assert_eq!(from_js["kind"], "question");
     assert_eq!(from_js["tags"], serde_json::json!(["interop"]));
     assert_eq!(from_js["author"], "Client JavaScript");

@@ -417,10 +417,16 @@ async fn watch_document(
             Ok(()) => {}
         }
         // Back-off with jitter, so that a hub coming back is not hit by every device at once.
+        // Meanwhile the count of changes not shared keeps up with the typing.
         let jitter = Duration::from_millis(u64::from(rand_jitter()) % (backoff.as_millis() as u64 / 2 + 1));
-        tokio::select! {
-            () = tokio::time::sleep(backoff + jitter) => {}
-            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+        let until = tokio::time::Instant::now() + backoff + jitter;
+        while tokio::time::Instant::now() < until {
+            tokio::select! {
+                () = tokio::time::sleep_until(until.min(tokio::time::Instant::now() + Duration::from_millis(500))) => {}
+                () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+            }
+            let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
+            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed });
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
     }

@@ -328,3 +328,77 @@ async fn a_restarted_hub_still_has_everything_it_acknowledged() {
     assert_eq!(titles(&newcomer.store(), event).len(), 20);
     second.stop().await.unwrap();
 }
+
+/// Polls `condition` until it holds; fails after 30 s (a slow machine is not a failure).
+async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
+    for _ in 0..1500 {
+        if condition() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("never happened: {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_engine_tells_the_truth_about_unshared_changes() {
+    use recolte_sync::client::{DocStatus, StatusBoard, SyncState};
+    let organiser = Device::empty();
+    let event = organiser.store().import_programme(SAMPLE).unwrap();
+    let key = organiser.store().event(event).unwrap().public_key.unwrap();
+    let session = organiser.store().sessions(event, Some(1)).unwrap()[0].id;
+    let scope = Scope { event, role: Role::Facilitator, sessions: vec![session], themes: vec![] };
+    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let organiser_scope = Scope { role: Role::Organiser, sessions: vec![], ..scope.clone() };
+    let organiser_token = organiser.store().issue_token(&organiser_scope, None, time::Duration::hours(1)).unwrap();
+
+    let hub_dir = tempfile::tempdir().unwrap();
+    let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
+    let hub = hub::start(config.clone()).await.unwrap();
+    let addr = hub.addr;
+    let target = Target { hub: format!("ws://{addr}"), token: token.clone() };
+    client::sync_once(organiser.store.clone(), &Target { hub: target.hub.clone(), token: organiser_token })
+        .await
+        .unwrap();
+
+    let device = Device::empty();
+    client::sync_once(device.store.clone(), &target).await.unwrap();
+    let board: StatusBoard = Arc::default();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let engine = tokio::spawn(client::watch(device.store.clone(), target.clone(), board.clone(), stopped));
+    let room = DocName::Session(event, session);
+    let status = |board: &StatusBoard| board.lock().unwrap().get(&room).cloned();
+    let up_to_date = Some(DocStatus { state: SyncState::UpToDate, unconfirmed: 0 });
+    eventually("the session is up to date", || status(&board) == up_to_date).await;
+
+    // Typing while connected: shared, and only then up to date again.
+    device.store().add_proposal(session, &ProposalInput { title: "En direct".into(), ..Default::default() }).unwrap();
+    eventually("the new proposal is confirmed", || {
+        status(&board) == up_to_date && device.store().unconfirmed_count(&target.hub, &room).unwrap() == 0
+    })
+    .await;
+
+    // The hub goes away: typing goes on, and the changes are counted as not shared.
+    hub.stop().await.unwrap();
+    eventually("offline", || status(&board).is_some_and(|s| s.state != SyncState::UpToDate)).await;
+    for i in 0..3 {
+        device
+            .store()
+            .add_proposal(session, &ProposalInput { title: format!("Hors ligne {i}"), ..Default::default() })
+            .unwrap();
+    }
+    eventually("three changes not shared", || status(&board).is_some_and(|s| s.unconfirmed == 3)).await;
+
+    // It comes back on the same address: the engine reconnects and shares them.
+    let mut config = config;
+    config.listen = addr;
+    let hub = hub::start(config).await.unwrap();
+    eventually("shared after reconnecting", || status(&board) == up_to_date).await;
+    let _ = stop.send(true);
+    engine.await.unwrap().unwrap();
+
+    let check = Device::empty();
+    client::sync_once(check.store.clone(), &target).await.unwrap();
+    assert_eq!(titles(&check.store(), event).len(), 4);
+    hub.stop().await.unwrap();
+}
