@@ -402,3 +402,68 @@ async fn the_background_engine_tells_the_truth_about_unshared_changes() {
     assert_eq!(titles(&check.store(), event).len(), 4);
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_is_disconnected_and_others_keep_going() {
+    let organiser = Device::empty();
+    let event = organiser.store().import_programme(SAMPLE).unwrap();
+    let key = organiser.store().event(event).unwrap().public_key.unwrap();
+    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let session = organiser.store().sessions(event, Some(2)).unwrap()[0].id;
+    let room = DocName::Session(event, session);
+    let hub_dir = tempfile::tempdir().unwrap();
+    let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
+    config.queue_frames = 64;
+    let hub = hub::start(config).await.unwrap();
+    let url = format!("ws://{}/{room}?token={token}", hub.addr);
+
+    // Connected, but never reads a byte.
+    let (sleeper, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (mut writer, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (mut reader, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let counted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = counted.clone();
+    let reading = tokio::spawn(async move {
+        let mut frames = 0usize;
+        while let Some(Ok(message)) = reader.next().await {
+            if matches!(message, Message::Binary(_)) {
+                frames += 1;
+                count.store(frames, std::sync::atomic::Ordering::SeqCst);
+            }
+            if frames >= 1501 {
+                break;
+            }
+        }
+        frames
+    });
+    let doc = recolte_core::schema::new_doc_of(recolte_core::schema::DocKind::Session);
+    // Enough to fill what the kernel buffers for the sleeper (a few MB), then its queue.
+    let big = "texte ".repeat(1300);
+    for i in 0..1500 {
+        let update = {
+            use yrs::Transact;
+            let mut txn = doc.transact_mut();
+            recolte_core::schema::add_proposal(
+                &mut txn,
+                &recolte_core::schema::NewProposal { title: format!("{i}"), body: big.clone(), ..Default::default() },
+            );
+            txn.encode_update_v1()
+        };
+        writer.send(Message::Binary(protocol::update(update).into())).await.unwrap();
+        // A reader that keeps up: the writer never gets more than a few frames ahead of it.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while i + 1 > counted.load(std::sync::atomic::Ordering::SeqCst) + 16 {
+            assert!(std::time::Instant::now() < deadline, "the reader stopped receiving: {:?}", hub.metrics());
+            tokio::task::yield_now().await;
+        }
+    }
+    let received = tokio::time::timeout(std::time::Duration::from_secs(60), reading)
+        .await
+        .expect("the reader was held back")
+        .unwrap();
+    assert!(received >= 1501, "{received} {:?}", hub.metrics());
+    assert_eq!(hub.metrics().slow_disconnects, 1, "{:?}", hub.metrics());
+    drop(sleeper);
+    hub.stop().await.unwrap();
+}
