@@ -1,4 +1,5 @@
-//! `cargo run --release -p recolte-bench [-- --quick] [--dir DIR]`
+//! `cargo run --release -p recolte-bench [-- --quick] [--dir DIR]`: the store.
+//! `cargo run --release -p recolte-bench -- hub [--quick]`: the hub and network sync.
 //!
 //! Measures, on this machine's disk, what users wait for:
 //! - the durable save of one proposal edit, against a raw SQLite insert + commit with the
@@ -7,6 +8,8 @@
 //!   8 proposals, every character typed in its own transaction), in time and bytes.
 //!
 //! Prints a Markdown table for the README. Timing lives here, never in tests.
+
+mod hub_bench;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -21,7 +24,7 @@ use recolte_core::schema::{self, DocKind, DocName, NewProposal};
 use recolte_store::{ProposalInput, ProposalUpdate, Store};
 use yrs::{GetString, Map, Out, ReadTxn, StateVector, Text, Transact};
 
-const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+pub(crate) const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
 
 struct Options {
     quick: bool,
@@ -70,12 +73,22 @@ fn machine() -> String {
 }
 
 fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [mode, dir, key] = &args[..] {
+        if mode == "serve-hub" {
+            return hub_bench::serve_hub(dir, key);
+        }
+    }
     let options = options();
     std::fs::create_dir_all(&options.dir).expect("cannot create the benchmark folder");
     println!("Machine: {}", machine());
     println!("Folder: {} (same disk for every measure)\n", options.dir.display());
     println!("| measure | result |");
     println!("|---|---|");
+    if args.first().map(String::as_str) == Some("hub") {
+        hub_bench::run(options.quick, &options.dir);
+        return;
+    }
     save_latency(&options);
     bundles(&options);
 }
@@ -198,7 +211,7 @@ fn sentence(rng: &mut StdRng, chars: usize) -> String {
 /// Builds the full event workload, every character in its own transaction as the app's
 /// capture box would send it. Returns the bundle of the session documents and the number
 /// of raw text bytes typed.
-fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> (Vec<u8>, usize, usize) {
+pub(crate) fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> (Vec<u8>, usize, usize) {
     let mut rng = StdRng::seed_from_u64(2025);
     let sessions = store.sessions(event, None).expect("sessions");
     let mut documents = Vec::new();

@@ -56,11 +56,34 @@ impl Journal {
 
     /// Appends an update; durable (survives a kill of the hub) when this returns.
     pub fn append(&mut self, name: &DocName, update: &[u8]) -> Result<i64, Error> {
+        self.append_batch([(name, update)])
+    }
+
+    /// Appends several updates in one transaction (group commit): durable when this returns.
+    /// Returns the last sequence number.
+    pub fn append_batch<'a>(
+        &mut self,
+        updates: impl IntoIterator<Item = (&'a DocName, &'a [u8])>,
+    ) -> Result<i64, Error> {
         let tx = self.conn.transaction().ctx("écriture dans le journal", "appending to the log")?;
-        register(&tx, name)?;
-        let seq = append(&tx, name, update, "hub")?;
+        let mut last = 0;
+        for (name, update) in updates {
+            register(&tx, name)?;
+            last = append(&tx, name, update, "hub")?;
+        }
         tx.commit().ctx("écriture dans le journal", "appending to the log")?;
-        Ok(seq)
+        Ok(last)
+    }
+
+    /// Leaves checkpoints to [`Journal::checkpoint_passive`] on another connection, so that
+    /// the writer never waits for one (a checkpoint syncs the file to disk).
+    pub fn disable_auto_checkpoint(&self) -> Result<(), Error> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0).ctx("réglage du journal", "configuring the log")
+    }
+
+    /// Copies what it can of the WAL into the database without blocking writers.
+    pub fn checkpoint_passive(&self) -> Result<(), Error> {
+        self.conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE);").ctx("point de contrôle", "checkpointing")
     }
 
     /// Rooms that hold something.

@@ -45,6 +45,9 @@ pub struct SyncReport {
     pub updates_sent: usize,
     pub updates_received: usize,
     pub bytes_sent: usize,
+    /// Bytes of the frames received from the hub.
+    pub bytes_on_wire: usize,
+    /// Bytes the received updates added to the store.
     pub bytes_received: usize,
 }
 
@@ -54,6 +57,7 @@ impl SyncReport {
         self.updates_sent += other.updates_sent;
         self.updates_received += other.updates_received;
         self.bytes_sent += other.bytes_sent;
+        self.bytes_on_wire += other.bytes_on_wire;
         self.bytes_received += other.bytes_received;
     }
 }
@@ -218,8 +222,14 @@ impl Session<'_> {
         socket.send(Message::Binary(frame.into())).await.map_err(|_| SyncError::Lost { doc: self.name.to_string() })
     }
 
-    async fn barrier(&mut self, socket: &mut Socket) -> Result<(), SyncError> {
-        let sv = lock(self.store).state_vector(self.name)?;
+    /// Sends step 1 as a barrier. `hub_state` is what the hub said it had: claiming it too
+    /// keeps the answer to the changes the hub got since, instead of everything we lack,
+    /// which the answer to our first step 1 already brings.
+    async fn barrier(&mut self, socket: &mut Socket, hub_state: Option<StateVector>) -> Result<(), SyncError> {
+        let mut sv = lock(self.store).state_vector(self.name)?;
+        if let Some(hub_state) = hub_state {
+            sv.merge(hub_state);
+        }
         self.barriers += 1;
         self.send(socket, protocol::step1(&sv)).await
     }
@@ -238,11 +248,12 @@ impl Session<'_> {
         self.pushed = last;
         self.awaiting_confirmation = Some(last);
         self.set_state(SyncState::Syncing);
-        self.barrier(socket).await
+        self.barrier(socket, None).await
     }
 
     /// Handles one frame from the hub. Returns true when the document became up to date.
     async fn receive(&mut self, socket: &mut Socket, frame: &[u8]) -> Result<bool, SyncError> {
+        self.report.bytes_on_wire += frame.len();
         let message = protocol::decode(frame)
             .map_err(|e| SyncError::Protocol { doc: self.name.to_string(), reason: e.to_string() })?;
         match message {
@@ -263,7 +274,7 @@ impl Session<'_> {
                     let empty = yrs::Update::new().encode_v1();
                     self.send(socket, protocol::step2(empty)).await?;
                 }
-                self.barrier(socket).await?;
+                self.barrier(socket, Some(hub_state)).await?;
                 Ok(false)
             }
             YMessage::Sync(SyncMessage::SyncStep2(update)) | YMessage::Sync(SyncMessage::Update(update)) => {
@@ -298,7 +309,9 @@ fn message_kind(frame: &[u8]) -> Option<u8> {
 
 async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
     let url = room_url(target, name);
-    let (socket, _) = tokio_tungstenite::connect_async(url)
+    let config =
+        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(crate::hub::READ_BUFFER);
+    let (socket, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
         .await
         .map_err(|e| SyncError::Unreachable { hub: target.hub.clone(), reason: e.to_string() })?;
     Ok(socket)
@@ -335,7 +348,7 @@ async fn sync_document(
         seen_hub_state: false,
     };
     session.set_state(SyncState::Syncing);
-    session.barrier(&mut socket).await?;
+    session.barrier(&mut socket, None).await?;
     loop {
         let next = tokio::time::timeout(ANSWER_TIMEOUT, socket.next())
             .await
@@ -461,7 +474,7 @@ async fn watch_connection(
         seen_hub_state: false,
     };
     session.set_state(SyncState::Syncing);
-    session.barrier(&mut socket).await?;
+    session.barrier(&mut socket, None).await?;
     let mut tick = tokio::time::interval(PUSH_EVERY);
     loop {
         tokio::select! {

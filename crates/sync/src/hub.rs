@@ -35,6 +35,9 @@ use yrs::{Transact, Update};
 
 use crate::protocol::{Effect, Presence, ProtocolError, Room};
 
+/// Read buffer of a connection; larger frames grow it as needed.
+pub const READ_BUFFER: usize = 4096;
+
 /// Close codes sent to clients; 4xxx are ours, in the range the WebSocket RFC leaves to
 /// applications, modelled on HTTP statuses.
 pub mod close {
@@ -128,8 +131,18 @@ impl std::fmt::Debug for RoomInner {
     }
 }
 
+/// A request to the writer thread: save this update, then say so.
+struct Persist {
+    name: DocName,
+    update: Vec<u8>,
+    done: tokio::sync::oneshot::Sender<Result<(), String>>,
+}
+
 struct Shared {
+    /// Reads rooms when they are loaded.
     journal: Mutex<Journal>,
+    /// The writer thread, which saves updates in batches (group commit).
+    writer: std::sync::mpsc::Sender<Persist>,
     rooms: Mutex<HashMap<DocName, Arc<RoomEntry>>>,
     trusted: Vec<token::PublicKey>,
     config: HubConfig,
@@ -208,11 +221,12 @@ pub struct RunningHub {
     pub addr: SocketAddr,
     stop: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
+    writer: Option<std::thread::JoinHandle<()>>,
     shared: Arc<SharedHandle>,
 }
 
 /// Keeps `Shared` out of the public API.
-struct SharedHandle(Arc<Shared>);
+struct SharedHandle(Option<Arc<Shared>>);
 
 impl std::fmt::Debug for SharedHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -222,15 +236,63 @@ impl std::fmt::Debug for SharedHandle {
 
 impl RunningHub {
     pub fn metrics(&self) -> MetricsSnapshot {
-        self.shared.0.metrics()
+        self.shared.0.as_ref().map(|s| s.metrics()).unwrap_or_else(|| unreachable!("metrics of a stopped hub"))
     }
 
-    /// Closes every connection ("going away"), stops listening and flushes the journal.
-    pub async fn stop(self) -> Result<(), HubError> {
+    /// Closes every connection ("going away"), stops listening, lets the writer save what
+    /// it holds, and flushes the journal.
+    pub async fn stop(mut self) -> Result<(), HubError> {
         let _ = self.stop.send(true);
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.server).await;
-        lock(&self.shared.0.journal).checkpoint()?;
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        let shared = Arc::get_mut(&mut self.shared).and_then(|handle| handle.0.take());
+        if let Some(shared) = shared {
+            // Connections still alive hold the writer's sender: wait for them a little.
+            let journal = match Arc::try_unwrap(shared) {
+                Ok(shared) => Some(shared.journal.into_inner().unwrap_or_else(|p| p.into_inner())),
+                Err(shared) => {
+                    lock(&shared.journal).checkpoint()?;
+                    None
+                }
+            };
+            if let Some(writer) = self.writer.take() {
+                if journal.is_some() {
+                    let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+                }
+            }
+            if let Some(journal) = journal {
+                journal.checkpoint()?;
+            }
+        }
         Ok(())
+    }
+}
+
+/// The writer thread: every update waiting when a commit starts goes into that commit, so
+/// that under load a commit carries many updates, and an idle hub commits each at once.
+fn writer_thread(mut journal: Journal, requests: std::sync::mpsc::Receiver<Persist>) {
+    while let Ok(first) = requests.recv() {
+        let mut batch = vec![first];
+        while batch.len() < 1024 {
+            match requests.try_recv() {
+                Ok(request) => batch.push(request),
+                Err(_) => break,
+            }
+        }
+        let result = journal
+            .append_batch(batch.iter().map(|r| (&r.name, r.update.as_slice())))
+            .map(|_| ())
+            .map_err(|e| e.to_string());
+        for request in batch {
+            let _ = request.done.send(result.clone());
+        }
+    }
+}
+
+/// Checkpoints the journal now and then from its own connection, off the writer's path.
+fn checkpoint_thread(journal: Journal, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow_and_update() {
+        let _ = journal.checkpoint_passive();
+        std::thread::sleep(Duration::from_millis(500));
     }
 }
 
@@ -244,13 +306,27 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         return Err(HubError::NoTrustedKey);
     }
     let journal = Journal::open(&config.data_dir)?;
+    let writer_journal = Journal::open(&config.data_dir)?;
+    writer_journal.disable_auto_checkpoint()?;
+    let checkpointer = Journal::open(&config.data_dir)?;
+    let (writer, requests) = std::sync::mpsc::channel();
+    let writer_handle = std::thread::Builder::new()
+        .name("hub-writer".into())
+        .spawn(move || writer_thread(writer_journal, requests))
+        .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let addr = listener.local_addr().map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let (stop, shutdown) = watch::channel(false);
+    let checkpoint_stop = shutdown.clone();
+    std::thread::Builder::new()
+        .name("hub-checkpoint".into())
+        .spawn(move || checkpoint_thread(checkpointer, checkpoint_stop))
+        .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let shared = Arc::new(Shared {
         journal: Mutex::new(journal),
+        writer,
         rooms: Mutex::new(HashMap::new()),
         trusted,
         config,
@@ -264,6 +340,11 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .route("/{*room}", get(upgrade))
         .with_state(shared.clone());
     let mut until = shutdown;
+    // Keystrokes are tiny frames: Nagle's algorithm would hold them back for the peer's
+    // delayed acknowledgement (40 ms).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        let _ = tcp.set_nodelay(true);
+    });
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = until.wait_for(|stop| *stop).await;
@@ -273,7 +354,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         }
     });
     tracing::info!("hub listening on {addr}");
-    Ok(RunningHub { addr, stop, server, shared: Arc::new(SharedHandle(shared)) })
+    Ok(RunningHub { addr, stop, server, writer: Some(writer_handle), shared: Arc::new(SharedHandle(Some(shared))) })
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Json<MetricsSnapshot> {
@@ -432,26 +513,50 @@ async fn serve_peer(
                     }
                 };
                 shared.metrics.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
-                match handle_frame(shared, entry, access, peer, &frame, presence) {
-                    Ok(replies) => {
-                        for reply in replies {
-                            shared.metrics.bytes_out.fetch_add(reply.len() as u64, Ordering::Relaxed);
-                            if socket.send(Message::Binary(reply.into())).await.is_err() {
-                                return;
-                            }
-                        }
-                    }
+                let outcome = match handle_frame(shared, entry, access, &frame, presence) {
+                    Ok(outcome) => outcome,
                     Err((code, reason)) => {
                         tracing::warn!("closing a connection to {}: {reason}", entry.name);
                         send_close(socket, code, &reason).await;
+                        return;
+                    }
+                };
+                // Saved before anything is sent about it: what this connection is told
+                // afterwards (an answer to its next step 1) implies it is durable.
+                if let Err((code, reason)) = persist(shared, entry, outcome.persist).await {
+                    send_close(socket, code, &reason).await;
+                    return;
+                }
+                if !outcome.broadcast.is_empty() {
+                    let mut inner = lock(&entry.inner);
+                    for frame in outcome.broadcast {
+                        broadcast(shared, &mut inner, peer, frame);
+                    }
+                }
+                for reply in outcome.replies {
+                    shared.metrics.bytes_out.fetch_add(reply.len() as u64, Ordering::Relaxed);
+                    if socket.send(Message::Binary(reply.into())).await.is_err() {
                         return;
                     }
                 }
             }
             outgoing = rx.recv() => match outgoing {
                 Some(frame) => {
-                    shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
-                    if socket.send(Message::Binary(frame)).await.is_err() {
+                    // Everything already queued goes out in one write.
+                    let mut frames = vec![frame];
+                    while frames.len() < 64 {
+                        match rx.try_recv() {
+                            Ok(frame) => frames.push(frame),
+                            Err(_) => break,
+                        }
+                    }
+                    for frame in frames {
+                        shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                        if socket.feed(Message::Binary(frame)).await.is_err() {
+                            return;
+                        }
+                    }
+                    if socket.flush().await.is_err() {
                         return;
                     }
                 }
@@ -469,16 +574,23 @@ async fn serve_peer(
     }
 }
 
-/// Applies one frame under the room's lock. Returns the frames for the sender, or the close
-/// code and reason if the frame is refused.
+/// What a frame asks of the connection task once the room's lock is released.
+#[derive(Default)]
+struct Outcome {
+    replies: Vec<Vec<u8>>,
+    persist: Vec<Vec<u8>>,
+    broadcast: Vec<Bytes>,
+}
+
+/// Applies one frame under the room's lock. Returns what to save, send back and broadcast,
+/// or the close code and reason if the frame is refused.
 fn handle_frame(
     shared: &Shared,
     entry: &RoomEntry,
     access: Access,
-    peer: u64,
     frame: &[u8],
     presence: &mut Presence,
-) -> Result<Vec<Vec<u8>>, (u16, String)> {
+) -> Result<Outcome, (u16, String)> {
     let mut inner = lock(&entry.inner);
     let effects = match inner.room.receive(access, frame, presence) {
         Ok(effects) => effects,
@@ -493,29 +605,41 @@ fn handle_frame(
             return Err((close::MALFORMED, error.to_string()));
         }
     };
-    let mut replies = Vec::new();
+    let mut outcome = Outcome::default();
     for effect in effects {
         match effect {
-            Effect::Persist(update) => {
-                if let Err(error) = lock(&shared.journal).append(&entry.name, &update) {
-                    tracing::error!("cannot save an update of {}: {error}", entry.name);
-                    // Not saved, so not kept: the room goes back to what the journal holds.
-                    if let Ok(doc) = shared.load_doc(&entry.name) {
-                        inner.room.reset(doc);
-                    }
-                    return Err((close::INTERNAL, "the hub could not save this update; retry later".into()));
-                }
-                shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);
-            }
-            Effect::Reply(frame) => replies.push(frame),
-            Effect::Broadcast(frame) => broadcast(shared, &mut inner, peer, Bytes::from(frame)),
+            Effect::Persist(update) => outcome.persist.push(update),
+            Effect::Reply(frame) => outcome.replies.push(frame),
+            Effect::Broadcast(frame) => outcome.broadcast.push(Bytes::from(frame)),
             Effect::Dropped { bytes } => {
                 shared.metrics.dropped_read_only.fetch_add(1, Ordering::Relaxed);
                 tracing::warn!("dropped {bytes} bytes of changes to {} from a read-only connection", entry.name);
             }
         }
     }
-    Ok(replies)
+    Ok(outcome)
+}
+
+/// Saves updates through the writer thread and waits until they are durable.
+async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> Result<(), (u16, String)> {
+    for update in updates {
+        let (done, saved) = tokio::sync::oneshot::channel();
+        let request = Persist { name: entry.name.clone(), update, done };
+        let result = match shared.writer.send(request) {
+            Ok(()) => saved.await.unwrap_or_else(|_| Err("the writer stopped".into())),
+            Err(_) => Err("the writer stopped".into()),
+        };
+        if let Err(error) = result {
+            tracing::error!("cannot save an update of {}: {error}", entry.name);
+            // Not saved, so not kept: the room goes back to what the journal holds.
+            if let Ok(doc) = shared.load_doc(&entry.name) {
+                lock(&entry.inner).room.reset(doc);
+            }
+            return Err((close::INTERNAL, "the hub could not save this update; retry later".into()));
+        }
+        shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(())
 }
 
 fn broadcast(shared: &Shared, inner: &mut RoomInner, from: u64, frame: Bytes) {
