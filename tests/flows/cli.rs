@@ -185,3 +185,32 @@ fn store_maintenance_keeps_every_proposal() {
     replica.ok(&["store", "check"]);
     assert_eq!(replica.proposals(), before);
 }
+
+#[test]
+fn a_rapporteur_gets_duplicate_suggestions_with_their_reason() {
+    let (replica, _) = Replica::with_sample();
+    let sessions = replica.sessions(1);
+    let a = replica.ok(&["proposal", "add", "--session", &sessions[0], "--title", "Former les élus à l'innovation"]);
+    let b = replica.ok(&[
+        "proposal",
+        "add",
+        "--session",
+        &sessions[2],
+        "--title",
+        "Formation des décideurs aux démarches d'innovation",
+    ]);
+    replica.ok(&["proposal", "add", "--session", &sessions[1], "--title", "Un budget pluriannuel pour innover"]);
+    let suggestions = replica.json(&["synthesis", "suggest", "--theme", "1"]);
+    assert_eq!(suggestions.as_array().unwrap().len(), 1, "{suggestions}");
+    let mut expected = vec![a.clone(), b.clone()];
+    expected.sort();
+    let mut got: Vec<String> =
+        suggestions[0]["proposals"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(suggestions[0]["score"].as_f64().unwrap() > 0.3);
+    assert!(suggestions[0]["reason"].as_str().unwrap().contains("formation"));
+    // Once merged, they are no longer suggested.
+    replica.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former les élus", &a, &b]);
+    assert_eq!(replica.json(&["synthesis", "suggest", "--theme", "1"]), serde_json::json!([]));
+}

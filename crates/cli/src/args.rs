@@ -250,6 +250,11 @@ pub enum SynthesisCmd {
         #[arg(required = true)]
         proposals: Vec<String>,
     },
+    /// Suggest groups of likely duplicates among a theme's proposals not merged yet.
+    Suggest {
+        #[arg(long)]
+        theme: u32,
+    },
     /// List the consolidated proposals of a theme.
     List {
         #[arg(long)]

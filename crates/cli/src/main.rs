@@ -203,6 +203,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 store.merge(event(&store)?, theme, &title, body.as_deref().unwrap_or(""), &ids, author.as_deref())?;
             out.id(&id)
         }
+        Command::Synthesis(SynthesisCmd::Suggest { theme }) => {
+            let event = event(&store)?;
+            let suggestions = store.suggest_duplicates(event, theme)?;
+            let proposals = store.proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?;
+            out.suggestions(&suggestions, &proposals)
+        }
         Command::Synthesis(SynthesisCmd::List { theme, all }) => {
             out.consolidated(&store.consolidated(event(&store)?, theme, all)?)
         }

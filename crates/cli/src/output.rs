@@ -231,6 +231,41 @@ impl Out {
         print(text)
     }
 
+    pub fn suggestions(
+        &self,
+        suggestions: &[recolte_core::dedupe::Suggestion],
+        proposals: &[Proposal],
+    ) -> Result<(), CliError> {
+        if self.json {
+            let rows: Vec<serde_json::Value> = suggestions
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "proposals": s.proposals,
+                        "score": s.score,
+                        "reason": self.lang.pick(&s.reason, &s.reason_en),
+                    })
+                })
+                .collect();
+            return self.json(&rows);
+        }
+        let mut text = String::new();
+        for (i, s) in suggestions.iter().enumerate() {
+            let reason = self.lang.pick(&s.reason, &s.reason_en);
+            text.push_str(&format!("{}. {} {:.2} — {reason}\n", i + 1, self.pick("score", "score"), s.score));
+            for id in &s.proposals {
+                let title = proposals.iter().find(|p| p.id == *id).map(|p| p.title.as_str()).unwrap_or("");
+                text.push_str(&format!("   {id}  {title}\n"));
+            }
+        }
+        text.push_str(&format!(
+            "{} {}",
+            suggestions.len(),
+            self.pick("groupe(s) de doublons probables", "group(s) of likely duplicates")
+        ));
+        print(text)
+    }
+
     pub fn bundle_written(&self, path: &Path, bytes: usize) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "path": path, "bytes": bytes }));

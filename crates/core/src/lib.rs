@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod bundle;
+pub mod dedupe;
 mod error;
 pub mod ids;
 pub mod lang;
