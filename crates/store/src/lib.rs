@@ -49,7 +49,7 @@ pub use files::ImportReport;
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use ops::{ProposalInput, ProposalUpdate};
-pub use query::{EventView, ProposalFilter};
+pub use query::{EventSummary, EventView, ProposalFilter, Review, ReviewComment};
 
 use error::ResultExt;
 

@@ -376,3 +376,14 @@ fn project_consolidated(
         None => Ok(()),
     }
 }
+
+impl Store {
+    /// Gives the consolidated proposals, in this order, the priorities 1, 2, 3…
+    pub fn reorder_consolidated(&mut self, order: &[ConsolidatedId]) -> Result<(), Error> {
+        for (index, id) in order.iter().enumerate() {
+            let patch = schema::ConsolidatedPatch { priority: Some(Some(index as u32 + 1)), ..Default::default() };
+            self.edit_consolidated(*id, &patch)?;
+        }
+        Ok(())
+    }
+}

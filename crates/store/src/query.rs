@@ -343,3 +343,76 @@ impl Store {
         Ok(recolte_core::dedupe::suggest(&candidates))
     }
 }
+
+/// An event in the list a device shows at start.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EventSummary {
+    pub id: EventId,
+    pub name: String,
+}
+
+/// What the panel said about a consolidated proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Review {
+    pub consolidated_id: ConsolidatedId,
+    pub carry_forward: bool,
+    pub marked_by: Option<String>,
+    pub comments: Vec<ReviewComment>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReviewComment {
+    pub id: String,
+    pub text: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+impl Store {
+    pub fn events(&self) -> Result<Vec<EventSummary>, Error> {
+        collect(
+            self,
+            "SELECT id, name FROM events ORDER BY name, id",
+            [],
+            |r| Ok(EventSummary { id: parse(r.get(0)?)?, name: r.get(1)? }),
+            ("liste des événements", "listing events"),
+        )
+    }
+
+    /// The panel's marks and comments on the consolidated proposals of a theme.
+    pub fn reviews(&self, event: EventId, theme: u32) -> Result<Vec<Review>, Error> {
+        let mut reviews = Vec::new();
+        for consolidated in self.consolidated(event, theme, false)? {
+            let id = consolidated.id.to_string();
+            let mark: Option<(bool, String)> = self.lookup(
+                "SELECT carry_forward, marked_by FROM panel_marks WHERE event_id = ?1 AND consolidated_id = ?2",
+                params![event.to_string(), id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+                ("lecture du panel", "reading the panel"),
+            )?;
+            let comments = collect(
+                self,
+                "SELECT id, text, author, created_at FROM panel_comments
+                 WHERE event_id = ?1 AND consolidated_id = ?2 AND deleted = 0 ORDER BY created_at, id",
+                params![event.to_string(), id],
+                |r| Ok(ReviewComment { id: r.get(0)?, text: r.get(1)?, author: r.get(2)?, created_at: r.get(3)? }),
+                ("lecture du panel", "reading the panel"),
+            )?;
+            reviews.push(Review {
+                consolidated_id: consolidated.id,
+                carry_forward: mark.as_ref().is_some_and(|m| m.0),
+                marked_by: mark.map(|m| m.1),
+                comments,
+            });
+        }
+        Ok(reviews)
+    }
+
+    /// The highest log entry of the store: changes when anyone (another process, the sync
+    /// engine) saves anything, so that screens know when to refresh.
+    pub fn change_counter(&self) -> Result<i64, Error> {
+        Ok(self
+            .lookup("SELECT COALESCE(max(seq), 0) FROM doc_updates", [], |r| r.get(0), ("lecture du journal", "reading the log"))?
+            .unwrap_or(0))
+    }
+}

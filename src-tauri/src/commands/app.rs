@@ -1,0 +1,79 @@
+//! Start of the app: settings, events, the programme.
+
+use recolte_core::ids::EventId;
+use recolte_core::model::SessionInfo;
+use recolte_store::{EventSummary, EventView};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The sample programme shipped with the app: the Assises de l'innovation publique 2025.
+const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub data_dir: String,
+    pub lang: recolte_core::Lang,
+    pub author: String,
+    pub hub: Option<String>,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
+    let lang = state.lang();
+    state.with_store(|store| {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION"),
+            data_dir: store.path().parent().map(|p| p.display().to_string()).unwrap_or_default(),
+            lang,
+            author: store.author()?,
+            hub: store.setting("sync.hub")?,
+        })
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Settings {
+    pub author: String,
+    pub lang: String,
+}
+
+#[tauri::command]
+pub fn settings_save(state: State<'_, AppState>, settings: Settings) -> Result<(), ApiError> {
+    let lang = recolte_core::Lang::parse(&settings.lang).unwrap_or_default();
+    state.with_store(|store| {
+        store.set_setting("display_name", settings.author.trim())?;
+        store.set_setting("lang", if lang == recolte_core::Lang::En { "en" } else { "fr" })
+    })
+}
+
+#[tauri::command]
+pub fn events_list(state: State<'_, AppState>) -> Result<Vec<EventSummary>, ApiError> {
+    state.with_store(|store| store.events())
+}
+
+#[tauri::command]
+pub fn event_load_sample(state: State<'_, AppState>) -> Result<EventId, ApiError> {
+    state.with_store(|store| store.import_programme(SAMPLE))
+}
+
+#[tauri::command]
+pub fn event_import_text(state: State<'_, AppState>, text: String) -> Result<EventId, ApiError> {
+    state.with_store(|store| store.import_programme(&text))
+}
+
+#[tauri::command]
+pub fn event_show(state: State<'_, AppState>, event: String) -> Result<EventView, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.event(event))
+}
+
+#[tauri::command]
+pub fn sessions_list(state: State<'_, AppState>, event: String, theme: Option<u32>) -> Result<Vec<SessionInfo>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.sessions(event, theme))
+}

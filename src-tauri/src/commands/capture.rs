@@ -1,0 +1,95 @@
+//! The facilitator's screen: sub-groups and proposals of a session.
+
+use recolte_core::ids::{EventId, ProposalId, SessionId, SubgroupId};
+use recolte_core::model::{Proposal, Subgroup};
+use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct SessionView {
+    pub subgroups: Vec<Subgroup>,
+    pub proposals: Vec<Proposal>,
+}
+
+#[tauri::command]
+pub fn session_view(state: State<'_, AppState>, event: String, session: String) -> Result<SessionView, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let session: SessionId = parse(&state, &session)?;
+    state.with_store(|store| {
+        Ok(SessionView {
+            subgroups: store.subgroups(session, false)?,
+            proposals: store.proposals(event, &ProposalFilter { session: Some(session), all: true, ..Default::default() })?,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn subgroup_add(state: State<'_, AppState>, session: String, name: String) -> Result<SubgroupId, ApiError> {
+    let session: SessionId = parse(&state, &session)?;
+    state.with_store(|store| store.add_subgroup(session, &name))
+}
+
+#[tauri::command]
+pub fn subgroup_rename(state: State<'_, AppState>, session: String, subgroup: String, name: String) -> Result<(), ApiError> {
+    let session: SessionId = parse(&state, &session)?;
+    state.with_store(|store| store.rename_subgroup(session, &subgroup, &name))
+}
+
+#[derive(Deserialize)]
+pub struct NewProposal {
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    pub kind: String,
+    pub subgroup: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+#[tauri::command]
+pub fn proposal_add(state: State<'_, AppState>, session: String, proposal: NewProposal) -> Result<ProposalId, ApiError> {
+    let session: SessionId = parse(&state, &session)?;
+    let input = ProposalInput {
+        title: proposal.title,
+        body: proposal.body,
+        kind: parse(&state, &proposal.kind)?,
+        subgroup: proposal.subgroup.filter(|s| !s.is_empty()),
+        tags: proposal.tags,
+        author: None,
+    };
+    state.with_store(|store| store.add_proposal(session, &input))
+}
+
+#[derive(Deserialize)]
+pub struct ProposalChanges {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub kind: Option<String>,
+    /// An empty string takes the proposal out of its sub-group.
+    pub subgroup: Option<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+#[tauri::command]
+pub fn proposal_edit(state: State<'_, AppState>, id: String, changes: ProposalChanges) -> Result<(), ApiError> {
+    let id: ProposalId = parse(&state, &id)?;
+    let update = ProposalUpdate {
+        title: changes.title,
+        body: changes.body,
+        kind: changes.kind.as_deref().map(|k| parse(&state, k)).transpose()?,
+        subgroup: changes.subgroup.map(|s| Some(s).filter(|s| !s.is_empty())),
+        tags: changes.tags,
+    };
+    state.with_store(|store| store.edit_proposal(id, &update))
+}
+
+#[tauri::command]
+pub fn proposal_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -> Result<(), ApiError> {
+    let id: ProposalId = parse(&state, &id)?;
+    state.with_store(|store| store.set_proposal_deleted(id, deleted))
+}

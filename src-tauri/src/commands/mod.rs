@@ -1,0 +1,23 @@
+//! Tauri commands: each takes the state, parses its arguments, calls one core function and
+//! maps the error. No SQL, no business rules here.
+
+pub mod app;
+pub mod capture;
+pub mod panel;
+pub mod sync;
+pub mod synthesis;
+
+use std::str::FromStr;
+
+use recolte_core::Localize;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Parses an id (or a kind, a status…) sent by the UI.
+pub(crate) fn parse<T>(state: &AppState, text: &str) -> Result<T, ApiError>
+where
+    T: FromStr<Err = recolte_core::Error>,
+{
+    text.parse().map_err(|e: recolte_core::Error| ApiError::invalid(e.localize(state.lang())))
+}

@@ -1,0 +1,27 @@
+//! The closing panel's screen: consolidated proposals, marks and comments.
+
+use recolte_core::ids::{CommentId, ConsolidatedId, EventId};
+use recolte_store::Review;
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn panel_view(state: State<'_, AppState>, event: String, theme: u32) -> Result<Vec<Review>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.reviews(event, theme))
+}
+
+#[tauri::command]
+pub fn panel_mark(state: State<'_, AppState>, id: String, carry_forward: bool) -> Result<(), ApiError> {
+    let id: ConsolidatedId = parse(&state, &id)?;
+    state.with_store(|store| store.mark(id, carry_forward, None))
+}
+
+#[tauri::command]
+pub fn panel_comment(state: State<'_, AppState>, id: String, text: String) -> Result<CommentId, ApiError> {
+    let id: ConsolidatedId = parse(&state, &id)?;
+    state.with_store(|store| store.comment(id, &text, None))
+}

@@ -1,0 +1,92 @@
+//! The rapporteur's screen: a theme's proposals, duplicates, consolidated proposals.
+
+use recolte_core::dedupe::Suggestion;
+use recolte_core::ids::{ConsolidatedId, EventId, ProposalId};
+use recolte_core::model::{Consolidated, Proposal, SearchHit};
+use recolte_core::schema::ConsolidatedPatch;
+use recolte_store::ProposalFilter;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct ThemeView {
+    pub proposals: Vec<Proposal>,
+    pub consolidated: Vec<Consolidated>,
+}
+
+#[tauri::command]
+pub fn theme_view(state: State<'_, AppState>, event: String, theme: u32) -> Result<ThemeView, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| {
+        Ok(ThemeView {
+            proposals: store.proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?,
+            consolidated: store.consolidated(event, theme, false)?,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn search(state: State<'_, AppState>, event: String, query: String) -> Result<Vec<SearchHit>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.search(event, &query, 100))
+}
+
+#[tauri::command]
+pub fn duplicates_suggest(state: State<'_, AppState>, event: String, theme: u32) -> Result<Vec<Suggestion>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.suggest_duplicates(event, theme))
+}
+
+#[derive(Deserialize)]
+pub struct Merge {
+    pub theme: u32,
+    pub title: String,
+    #[serde(default)]
+    pub body: String,
+    pub proposals: Vec<String>,
+}
+
+#[tauri::command]
+pub fn synthesis_merge(state: State<'_, AppState>, event: String, merge: Merge) -> Result<ConsolidatedId, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let ids = merge.proposals.iter().map(|p| parse::<ProposalId>(&state, p)).collect::<Result<Vec<_>, _>>()?;
+    state.with_store(|store| store.merge(event, merge.theme, &merge.title, &merge.body, &ids, None))
+}
+
+#[derive(Deserialize)]
+pub struct ConsolidatedChanges {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub status: Option<String>,
+    /// `0` clears the priority.
+    pub priority: Option<u32>,
+}
+
+#[tauri::command]
+pub fn synthesis_edit(state: State<'_, AppState>, id: String, changes: ConsolidatedChanges) -> Result<(), ApiError> {
+    let id: ConsolidatedId = parse(&state, &id)?;
+    let patch = ConsolidatedPatch {
+        title: changes.title,
+        body: changes.body,
+        status: changes.status.as_deref().map(|s| parse(&state, s)).transpose()?,
+        priority: changes.priority.map(|p| Some(p).filter(|p| *p > 0)),
+    };
+    state.with_store(|store| store.edit_consolidated(id, &patch))
+}
+
+#[tauri::command]
+pub fn synthesis_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -> Result<(), ApiError> {
+    let id: ConsolidatedId = parse(&state, &id)?;
+    state.with_store(|store| store.set_consolidated_deleted(id, deleted))
+}
+
+/// Orders a theme's consolidated proposals: the order given becomes their priorities 1, 2, 3…
+#[tauri::command]
+pub fn synthesis_reorder(state: State<'_, AppState>, ids: Vec<String>) -> Result<(), ApiError> {
+    let ids = ids.iter().map(|id| parse::<ConsolidatedId>(&state, id)).collect::<Result<Vec<_>, _>>()?;
+    state.with_store(|store| store.reorder_consolidated(&ids))
+}

@@ -1,0 +1,70 @@
+//! The one error shape that crosses IPC: `{ code, message }`. `code` is what the UI switches
+//! on; `message` tells the user, in their language, what happened and what to do.
+
+use recolte_core::{Lang, Localize};
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// An id or a name that does not exist.
+    NotFound,
+    /// Input the user can correct (empty title, invalid programme, bad token…).
+    Invalid,
+    /// The local store could not save or read (full disk, read-only folder…).
+    Storage,
+    /// The hub could not be reached or refused.
+    Network,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn invalid(message: String) -> ApiError {
+        ApiError { code: ErrorCode::Invalid, message }
+    }
+
+    pub fn from_store(error: &recolte_store::Error, lang: Lang) -> ApiError {
+        use recolte_store::Error as E;
+        let code = match error {
+            E::UnknownEvent(_) | E::UnknownSession(_) | E::UnknownTheme(_) | E::NoEvent => ErrorCode::NotFound,
+            E::Core(core) => match core {
+                recolte_core::Error::UnknownProposal(_)
+                | recolte_core::Error::UnknownSubgroup(_)
+                | recolte_core::Error::UnknownConsolidated(_)
+                | recolte_core::Error::UnknownComment(_) => ErrorCode::NotFound,
+                _ => ErrorCode::Invalid,
+            },
+            E::Empty(_) | E::NotInTheme { .. } | E::AmbiguousEvent(_) | E::Token(_) | E::NoEventKey(_) => ErrorCode::Invalid,
+            _ => ErrorCode::Storage,
+        };
+        ApiError { code, message: error.localize(lang) }
+    }
+
+    pub fn from_sync(error: &recolte_sync::client::SyncError, lang: Lang) -> ApiError {
+        match error {
+            recolte_sync::client::SyncError::Store(e) => ApiError::from_store(e, lang),
+            recolte_sync::client::SyncError::Token(_) => ApiError { code: ErrorCode::Invalid, message: error.localize(lang) },
+            _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_ipc_as_code_and_message() {
+        let error = ApiError::from_store(&recolte_store::Error::UnknownTheme(42), Lang::Fr);
+        let json = serde_json::to_value(&error).unwrap_or_default();
+        assert_eq!(json, serde_json::json!({ "code": "not_found", "message": "aucun thème n° 42 dans cet événement" }));
+        let error = ApiError::from_store(&recolte_store::Error::Empty("title"), Lang::En);
+        assert_eq!(error.code, ErrorCode::Invalid);
+        assert_eq!(error.message, "a title cannot be empty");
+    }
+}

@@ -1,0 +1,124 @@
+//! Récolte's desktop shell. Thin: it opens the store, registers the commands (each an
+//! adapter to the core), starts the background sync engine when a hub is set, and tells the
+//! UI when anything changed in the store (its own edits, the sync engine's, another process's).
+
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use recolte_store::Store;
+use recolte_sync::client::Target;
+use tauri::{Emitter, Manager};
+
+pub use error::{ApiError, ErrorCode};
+use state::{AppState, SyncHandle};
+
+/// The store's folder: `RECOLTE_DATA_DIR` (as for the CLI), else the system's data folder.
+fn data_dir() -> PathBuf {
+    std::env::var_os("RECOLTE_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| {
+        directories::ProjectDirs::from("fr", "Recolte", "recolte")
+            .map(|dirs| dirs.data_dir().to_owned())
+            .unwrap_or_else(|| PathBuf::from(".recolte"))
+    })
+}
+
+pub(crate) fn sync_summary(state: &AppState) -> commands::sync::SyncSummary {
+    commands::sync::summarize(state)
+}
+
+/// (Re)starts the background sync engine towards `target`.
+pub(crate) fn start_sync(state: &AppState, target: Target) {
+    let mut slot = state.sync.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(previous) = slot.take() {
+        let _ = previous.stop.send(true);
+    }
+    state.board.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let (store, board, engine_target) = (state.store.clone(), state.board.clone(), target.clone());
+    tauri::async_runtime::spawn(async move {
+        let _ = recolte_sync::client::watch(store, engine_target, board, stopped).await;
+    });
+    *slot = Some(SyncHandle { target, stop });
+}
+
+/// Tells the UI when the store changed or the sync status moved, by polling two cheap
+/// counters: the UI never has to poll, and changes made by other processes show too.
+fn watch_changes(app: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        let mut last_change = -1;
+        let mut last_status = String::new();
+        loop {
+            std::thread::sleep(Duration::from_millis(250));
+            let state = app.state::<AppState>();
+            let change = state.store().change_counter().unwrap_or(last_change);
+            if change != last_change {
+                last_change = change;
+                let _ = app.emit("store-changed", change);
+            }
+            let status = sync_summary(&state);
+            let text = serde_json::to_string(&status).unwrap_or_default();
+            if text != last_status {
+                last_status = text;
+                let _ = app.emit("sync-status", status);
+            }
+        }
+    });
+}
+
+pub fn run() {
+    let dir = data_dir();
+    let store = match Store::open(&dir) {
+        Ok(store) => store,
+        Err(error) => {
+            eprintln!("Récolte: {}", recolte_core::Localize::localize(&error, recolte_core::Lang::from_env()));
+            std::process::exit(1);
+        }
+    };
+    let saved = (store.setting("sync.hub").ok().flatten(), store.setting("sync.token").ok().flatten());
+    let state = AppState::new(store);
+    let result = tauri::Builder::default()
+        .manage(state)
+        .setup(move |app| {
+            if let (Some(hub), Some(token)) = saved {
+                start_sync(&app.state::<AppState>(), Target { hub, token });
+            }
+            watch_changes(app.handle().clone());
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::app::settings_save,
+            commands::app::events_list,
+            commands::app::event_load_sample,
+            commands::app::event_import_text,
+            commands::app::event_show,
+            commands::app::sessions_list,
+            commands::capture::session_view,
+            commands::capture::subgroup_add,
+            commands::capture::subgroup_rename,
+            commands::capture::proposal_add,
+            commands::capture::proposal_edit,
+            commands::capture::proposal_set_deleted,
+            commands::synthesis::theme_view,
+            commands::synthesis::search,
+            commands::synthesis::duplicates_suggest,
+            commands::synthesis::synthesis_merge,
+            commands::synthesis::synthesis_edit,
+            commands::synthesis::synthesis_set_deleted,
+            commands::synthesis::synthesis_reorder,
+            commands::panel::panel_view,
+            commands::panel::panel_mark,
+            commands::panel::panel_comment,
+            commands::sync::sync_status,
+            commands::sync::sync_configure,
+            commands::sync::sync_now,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("Récolte: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,43 @@
+//! What the app holds while it runs: the store (shared with the sync engine), the sync
+//! engine's handle and status board, and the user's language.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use recolte_core::Lang;
+use recolte_store::Store;
+use recolte_sync::client::{SharedStore, StatusBoard, Target};
+
+use crate::error::ApiError;
+
+pub struct AppState {
+    pub store: SharedStore,
+    pub board: StatusBoard,
+    pub sync: Mutex<Option<SyncHandle>>,
+}
+
+pub struct SyncHandle {
+    pub target: Target,
+    pub stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl AppState {
+    pub fn new(store: Store) -> AppState {
+        AppState { store: Arc::new(Mutex::new(store)), board: StatusBoard::default(), sync: Mutex::new(None) }
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The language of the interface: the device's setting, else the locale, else French.
+    pub fn lang(&self) -> Lang {
+        self.store().setting("lang").ok().flatten().and_then(|l| Lang::parse(&l)).unwrap_or_else(Lang::from_env)
+    }
+
+    /// Runs `f` on the store and turns its error into the IPC error shape.
+    pub fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, recolte_store::Error>) -> Result<T, ApiError> {
+        let lang = self.lang();
+        let mut store = self.store();
+        f(&mut store).map_err(|e| ApiError::from_store(&e, lang))
+    }
+}

@@ -1,0 +1,81 @@
+// The only module that talks to the backend (Tauri commands and events). Every other module
+// calls these functions, so that the UI can run on an in-memory backend in tests.
+import { invoke } from '@tauri-apps/api/core'
+import { listen } from '@tauri-apps/api/event'
+
+export type Kind = 'proposal' | 'concrete_action' | 'obstacle' | 'question'
+export type Status = 'draft' | 'retained' | 'set_aside'
+
+export interface ApiError { code: 'not_found' | 'invalid' | 'storage' | 'network'; message: string }
+export interface AppInfo { version: string; data_dir: string; lang: 'fr' | 'en'; author: string; hub: string | null }
+export interface EventSummary { id: string; name: string }
+export interface Phase { key: string; label: string; minutes: number }
+export interface Theme { number: number; title: string; description: string; speakers: { name: string; role?: string }[] }
+export interface Slot { id: string; day: number; date: string; start: string; duration_minutes: number; label: string }
+export interface SessionInfo {
+  id: string; theme: number; theme_title: string; slot: string; day: number; date: string; start: string
+  duration_minutes: number; place: string; room: string | null
+}
+export interface EventView {
+  id: string; name: string; organiser: string | null; timezone: string; run_sheet: Phase[]
+  slots: Slot[]; themes: Theme[]; sessions: SessionInfo[]
+}
+export interface Subgroup { id: string; session_id: string; name: string; created_at: string; deleted: boolean }
+export interface Proposal {
+  id: string; session_id: string; theme: number; subgroup: string | null; subgroup_name: string | null
+  title: string; body: string; kind: Kind; tags: string[]; author: string; created_at: string; deleted: boolean
+  merged_into: string[]
+}
+export interface Source { proposal_id: string; session_id: string }
+export interface Consolidated {
+  id: string; theme: number; title: string; body: string; status: Status; priority: number | null
+  sources: Source[]; author: string; created_at: string; deleted: boolean
+}
+export interface Suggestion { proposals: string[]; score: number; reason: string; reason_en: string }
+export interface SearchHit { record: string; id: string; theme: number; session_id: string | null; title: string; snippet: string }
+export interface Review {
+  consolidated_id: string; carry_forward: boolean; marked_by: string | null
+  comments: { id: string; text: string; author: string; created_at: string }[]
+}
+export interface SyncSummary { state: 'off' | 'offline' | 'syncing' | 'up_to_date'; hub: string | null; documents: number; up_to_date: number; unshared: number }
+
+export const api = {
+  appInfo: () => invoke<AppInfo>('app_info'),
+  saveSettings: (author: string, lang: string) => invoke<void>('settings_save', { settings: { author, lang } }),
+  events: () => invoke<EventSummary[]>('events_list'),
+  loadSample: () => invoke<string>('event_load_sample'),
+  importProgramme: (text: string) => invoke<string>('event_import_text', { text }),
+  event: (event: string) => invoke<EventView>('event_show', { event }),
+  sessionView: (event: string, session: string) =>
+    invoke<{ subgroups: Subgroup[]; proposals: Proposal[] }>('session_view', { event, session }),
+  addSubgroup: (session: string, name: string) => invoke<string>('subgroup_add', { session, name }),
+  renameSubgroup: (session: string, subgroup: string, name: string) => invoke<void>('subgroup_rename', { session, subgroup, name }),
+  addProposal: (session: string, proposal: { title: string; body: string; kind: Kind; subgroup: string | null; tags: string[] }) =>
+    invoke<string>('proposal_add', { session, proposal }),
+  editProposal: (id: string, changes: { title?: string; body?: string; kind?: Kind; subgroup?: string; tags?: string[] }) =>
+    invoke<void>('proposal_edit', { id, changes }),
+  setProposalDeleted: (id: string, deleted: boolean) => invoke<void>('proposal_set_deleted', { id, deleted }),
+  themeView: (event: string, theme: number) =>
+    invoke<{ proposals: Proposal[]; consolidated: Consolidated[] }>('theme_view', { event, theme }),
+  search: (event: string, query: string) => invoke<SearchHit[]>('search', { event, query }),
+  suggest: (event: string, theme: number) => invoke<Suggestion[]>('duplicates_suggest', { event, theme }),
+  merge: (event: string, merge: { theme: number; title: string; body: string; proposals: string[] }) =>
+    invoke<string>('synthesis_merge', { event, merge }),
+  editConsolidated: (id: string, changes: { title?: string; body?: string; status?: Status; priority?: number }) =>
+    invoke<void>('synthesis_edit', { id, changes }),
+  setConsolidatedDeleted: (id: string, deleted: boolean) => invoke<void>('synthesis_set_deleted', { id, deleted }),
+  reorder: (ids: string[]) => invoke<void>('synthesis_reorder', { ids }),
+  panelView: (event: string, theme: number) => invoke<Review[]>('panel_view', { event, theme }),
+  mark: (id: string, carryForward: boolean) => invoke<void>('panel_mark', { id, carryForward }),
+  comment: (id: string, text: string) => invoke<string>('panel_comment', { id, text }),
+  syncStatus: () => invoke<SyncSummary>('sync_status'),
+  configureSync: (hub: string, token: string) => invoke<void>('sync_configure', { hub, token }),
+  syncNow: () => invoke<void>('sync_now'),
+  onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
+  onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
+}
+
+export function errorMessage(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error) return String((error as ApiError).message)
+  return String(error)
+}

@@ -1,0 +1,83 @@
+// Building the interface without HTML strings: every text goes through a text node, so a
+// proposal titled `<img src=x onerror=alert(1)>` shows literally, whoever typed it.
+
+type Child = Node | string | number | null | undefined | false
+type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag)
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue
+    if (name.startsWith('on') && typeof value === 'function') {
+      element.addEventListener(name.slice(2).toLowerCase(), value)
+    } else if (name === 'value' && 'value' in element) {
+      ;(element as HTMLInputElement).value = String(value)
+    } else if (name === 'checked' && 'checked' in element) {
+      ;(element as HTMLInputElement).checked = Boolean(value)
+    } else {
+      element.setAttribute(name, value === true ? '' : String(value))
+    }
+  }
+  append(element, ...children)
+  return element
+}
+
+export function append(parent: Node, ...children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child)
+  }
+}
+
+export function clear(element: Element): void {
+  while (element.firstChild) element.removeChild(element.firstChild)
+}
+
+/** Replaces an element's children. */
+export function render(element: Element, ...children: Child[]): void {
+  clear(element)
+  append(element, ...children)
+}
+
+/**
+ * Sets the value of a field someone may be typing in, keeping their caret where it was
+ * relative to their text: a change made elsewhere before the caret moves it by its length.
+ */
+export function setFieldValue(field: HTMLInputElement | HTMLTextAreaElement, value: string): void {
+  const old = field.value
+  if (old === value) return
+  if (document.activeElement !== field) {
+    field.value = value
+    return
+  }
+  const start = field.selectionStart ?? old.length
+  const end = field.selectionEnd ?? old.length
+  const map = caretMapper(old, value)
+  field.value = value
+  field.setSelectionRange(map(start), map(end))
+}
+
+/** Maps positions in `before` to positions in `after`, given the single edit between them. */
+export function caretMapper(before: string, after: string): (position: number) => number {
+  let prefix = 0
+  while (prefix < before.length && prefix < after.length && before[prefix] === after[prefix]) prefix++
+  let suffix = 0
+  while (
+    suffix < before.length - prefix &&
+    suffix < after.length - prefix &&
+    before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
+  ) suffix++
+  const removedEnd = before.length - suffix
+  const delta = after.length - before.length
+  return (position: number) => {
+    if (position <= prefix) return position
+    if (position >= removedEnd) return position + delta
+    return after.length - suffix
+  }
+}
+
+/** Announces a message to screen readers (and shows it). */
+export function announce(message: string, kind: 'info' | 'error' = 'info'): void {
+  const region = document.getElementById(kind === 'error' ? 'alerts' : 'status')
+  if (region) region.textContent = message
+}

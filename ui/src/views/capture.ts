@@ -1,0 +1,255 @@
+// The facilitator's screen: pick the session, watch its clock, capture proposals as fast as
+// people speak, edit them in place, sort them by sub-group.
+import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
+import { actualStart, clockAt, formatDuration, resetStart, scheduledStart, startNow } from '../clock'
+import { announce, h, render, setFieldValue } from '../dom'
+import { t, type Key } from '../i18n'
+import type { Context, View } from '../app'
+
+export const KINDS: Kind[] = ['proposal', 'concrete_action', 'obstacle', 'question']
+export const kindLabel = (kind: Kind): string => t(`kind_${kind}` as Key)
+
+function fail(error: unknown): void {
+  announce(t('error_prefix') + errorMessage(error), 'error')
+}
+
+export function sessionLabel(s: SessionInfo): string {
+  return `${t('day', { n: s.day })} ${s.start} — ${s.theme}. ${s.theme_title}`
+}
+
+export function capture(ctx: Context): View {
+  const sessions = ctx.event.sessions
+  let session: SessionInfo = sessions.find(s => s.id === localStorage.getItem('recolte.session')) ?? sessions[0]
+  let subgroups: Subgroup[] = []
+  let proposals: Proposal[] = []
+  let filterGroup = ''
+  let filterKind = ''
+  let timer: number | undefined
+  const cards = new Map<string, HTMLElement>()
+  const pending = new Map<string, number>()
+
+  const picker = h('select', { id: 'session-picker' })
+  const clock = h('div', { class: 'clock', 'aria-live': 'off' })
+  const groupsBox = h('div', { class: 'subgroups' })
+  const list = h('div', { class: 'cards', 'aria-live': 'polite' })
+  const kindFilter = h('select', { id: 'filter-kind', 'aria-label': t('kind') })
+  const title = h('input', { id: 'capture-title', autocomplete: 'off', 'aria-describedby': 'capture-hint' })
+  const body = h('textarea', { id: 'capture-body', rows: 2 })
+  const kind = h('select', { id: 'capture-kind' })
+  const group = h('select', { id: 'capture-subgroup' })
+  const tags = h('input', { id: 'capture-tags', autocomplete: 'off' })
+
+  for (const k of KINDS) kind.appendChild(h('option', { value: k }, kindLabel(k)))
+  kindFilter.appendChild(h('option', { value: '' }, t('filter_all')))
+  for (const k of KINDS) kindFilter.appendChild(h('option', { value: k }, kindLabel(k)))
+  kindFilter.addEventListener('change', () => { filterKind = kindFilter.value; drawCards() })
+
+  let days = 0
+  let optgroup: HTMLOptGroupElement | null = null
+  for (const s of sessions) {
+    const key = s.day * 10_000 + Number(s.start.replace(':', ''))
+    if (key !== days) {
+      days = key
+      optgroup = h('optgroup', { label: `${t('day', { n: s.day })} · ${s.start}` })
+      picker.appendChild(optgroup)
+    }
+    optgroup?.appendChild(h('option', { value: s.id, selected: s.id === session.id }, `${s.theme}. ${s.theme_title}`))
+  }
+  picker.addEventListener('change', () => {
+    session = sessions.find(s => s.id === picker.value) ?? session
+    localStorage.setItem('recolte.session', session.id)
+    cards.clear()
+    void load().catch(fail)
+  })
+
+  function drawClock(): void {
+    const scheduled = scheduledStart(session.date, session.start)
+    const start = actualStart(session.id, scheduled)
+    const state = clockAt(Date.now(), start, session.duration_minutes, ctx.event.run_sheet)
+    const phases = ctx.event.run_sheet.map((p, i) =>
+      h('li', { class: i === state.phase ? 'current' : i < state.phase ? 'done' : '', 'aria-current': i === state.phase ? 'step' : null },
+        `${p.label} (${p.minutes} min)`))
+    const headline = state.stage === 'before' ? t('clock_before', { time: formatDuration(state.remaining) })
+      : state.stage === 'after' ? t('clock_after')
+      : t('clock_phase', { phase: ctx.event.run_sheet[state.phase]?.label ?? '', time: formatDuration(state.remaining) })
+    render(clock,
+      h('p', { class: 'clock-now' }, headline),
+      state.stage === 'during' ? h('p', { class: 'muted' }, t('clock_total', { time: formatDuration(state.sessionRemaining) })) : null,
+      h('ol', { class: 'phases' }, ...phases),
+      start === scheduled
+        ? h('button', { type: 'button', class: 'secondary', onclick: () => { startNow(session.id, Date.now()); drawClock() } }, t('start_now'))
+        : h('button', { type: 'button', class: 'secondary', onclick: () => { resetStart(session.id); drawClock() } }, t('reset_start')))
+  }
+
+  function drawGroups(): void {
+    const selected = group.value
+    render(group, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
+    group.value = subgroups.some(g => g.id === selected) ? selected : ''
+    const live = proposals.filter(p => !p.deleted)
+    const items = [
+      h('li', {}, h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === '' ? 'true' : 'false',
+        onclick: () => { filterGroup = ''; drawGroups(); drawCards() } }, `${t('filter_all')} (${live.length})`)),
+      ...subgroups.map(g => {
+        const count = live.filter(p => p.subgroup === g.id).length
+        return h('li', {},
+          h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === g.id ? 'true' : 'false',
+            onclick: () => { filterGroup = g.id; drawGroups(); drawCards() } }, t('count_per_subgroup', { name: g.name, n: count })),
+          h('button', { type: 'button', class: 'link', 'aria-label': `${t('rename')} ${g.name}`, onclick: () => renameGroup(g) }, t('rename')))
+      }),
+    ]
+    const name = h('input', { id: 'new-subgroup', 'aria-label': t('subgroup_name'), placeholder: t('subgroup_name') })
+    const form = h('form', { class: 'inline' }, name, h('button', { type: 'submit' }, t('add_subgroup')))
+    form.addEventListener('submit', e => {
+      e.preventDefault()
+      if (!name.value.trim()) return
+      api.addSubgroup(session.id, name.value).then(id => { group.value = id; return load() }).catch(fail)
+    })
+    render(groupsBox, h('h3', {}, t('subgroups')), h('ul', { class: 'plain' }, ...items), form)
+  }
+
+  function renameGroup(g: Subgroup): void {
+    const name = window.prompt(t('subgroup_name'), g.name)
+    if (name && name.trim()) api.renameSubgroup(session.id, g.id, name).then(load).catch(fail)
+  }
+
+  /** Saves a field of a card a moment after the typing stops (or at once on blur). */
+  function saveSoon(id: string, changes: Parameters<typeof api.editProposal>[1], now = false): void {
+    const key = `${id}:${Object.keys(changes).join()}`
+    window.clearTimeout(pending.get(key))
+    const run = () => { pending.delete(key); api.editProposal(id, changes).catch(fail) }
+    if (now) run()
+    else pending.set(key, window.setTimeout(run, 300))
+  }
+
+  function card(p: Proposal): HTMLElement {
+    const titleField = h('input', { class: 'card-title', value: p.title, 'aria-label': t('title'), 'data-field': 'title' })
+    const bodyField = h('textarea', { class: 'card-body', rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body' })
+    bodyField.value = p.body
+    titleField.addEventListener('input', () => saveSoon(p.id, { title: titleField.value }))
+    titleField.addEventListener('blur', () => { if (titleField.value.trim()) saveSoon(p.id, { title: titleField.value }, true) })
+    bodyField.addEventListener('input', () => saveSoon(p.id, { body: bodyField.value }))
+    bodyField.addEventListener('blur', () => saveSoon(p.id, { body: bodyField.value }, true))
+    const kindField = h('select', { 'aria-label': t('kind'), 'data-field': 'kind' })
+    for (const k of KINDS) kindField.appendChild(h('option', { value: k, selected: k === p.kind }, kindLabel(k)))
+    kindField.addEventListener('change', () => api.editProposal(p.id, { kind: kindField.value as Kind }).catch(fail))
+    const groupField = h('select', { 'aria-label': t('subgroup'), 'data-field': 'subgroup' },
+      h('option', { value: '' }, t('no_subgroup')),
+      ...subgroups.map(g => h('option', { value: g.id, selected: g.id === p.subgroup }, g.name)))
+    groupField.addEventListener('change', () => api.editProposal(p.id, { subgroup: groupField.value }).catch(fail))
+    const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} « ${p.title} »` }, t('delete'))
+    remove.addEventListener('click', () => {
+      api.setProposalDeleted(p.id, true).then(() => {
+        showUndo(() => api.setProposalDeleted(p.id, false))
+        return load()
+      }).catch(fail)
+    })
+    return h('article', { class: 'card proposal', 'data-id': p.id },
+      titleField, bodyField,
+      h('div', { class: 'meta' }, kindField, groupField,
+        p.tags.length ? h('span', { class: 'tags' }, p.tags.map(tag => `#${tag}`).join(' ')) : null,
+        p.author ? h('span', { class: 'muted' }, p.author) : null,
+        p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null,
+        remove))
+  }
+
+  function showUndo(undo: () => Promise<unknown>): void {
+    const toast = h('div', { class: 'toast', role: 'status' }, t('deleted'), ' ',
+      h('button', { type: 'button', onclick: () => { toast.remove(); undo().then(load).catch(fail) } }, t('undo')))
+    document.querySelectorAll('.toast').forEach(old => old.remove())
+    document.body.appendChild(toast)
+    window.setTimeout(() => toast.remove(), 8000)
+  }
+
+  function drawCards(): void {
+    const visible = proposals.filter(p => !p.deleted && (!filterGroup || p.subgroup === filterGroup) && (!filterKind || p.kind === filterKind))
+    const seen = new Set<string>()
+    const ordered: HTMLElement[] = []
+    for (const p of visible) {
+      seen.add(p.id)
+      let element = cards.get(p.id)
+      if (!element) {
+        element = card(p)
+        cards.set(p.id, element)
+      } else {
+        // Live updates from other devices: values change under the user's caret, not the caret.
+        const titleField = element.querySelector<HTMLInputElement>('[data-field=title]')
+        const bodyField = element.querySelector<HTMLTextAreaElement>('[data-field=body]')
+        if (titleField && !pendingFor(p.id, 'title')) setFieldValue(titleField, p.title)
+        if (bodyField && !pendingFor(p.id, 'body')) setFieldValue(bodyField, p.body)
+        const kindField = element.querySelector<HTMLSelectElement>('[data-field=kind]')
+        if (kindField && document.activeElement !== kindField) kindField.value = p.kind
+      }
+      ordered.push(element)
+    }
+    for (const id of [...cards.keys()]) if (!seen.has(id)) cards.delete(id)
+    if (ordered.length === 0) render(list, h('p', { class: 'muted empty' }, t('empty_session')))
+    else {
+      // Keep the elements (and the focus inside them); only reorder.
+      if (list.querySelector('.empty')) render(list)
+      ordered.forEach((element, i) => { if (list.children[i] !== element) list.insertBefore(element, list.children[i] ?? null) })
+      while (list.children.length > ordered.length) list.lastElementChild?.remove()
+    }
+  }
+
+  function pendingFor(id: string, field: string): boolean {
+    return pending.has(`${id}:${field}`)
+  }
+
+  async function load(): Promise<void> {
+    const view = await api.sessionView(ctx.event.id, session.id)
+    subgroups = view.subgroups
+    proposals = view.proposals
+    drawGroups()
+    drawCards()
+    drawClock()
+  }
+
+  async function submit(): Promise<void> {
+    if (!title.value.trim()) { title.focus(); return }
+    const proposal = {
+      title: title.value, body: body.value, kind: kind.value as Kind, subgroup: group.value || null,
+      tags: tags.value.split(',').map(s => s.trim()).filter(Boolean),
+    }
+    await api.addProposal(session.id, proposal)
+    title.value = ''
+    body.value = ''
+    title.focus()
+    announce(t('saved'))
+    await load()
+  }
+
+  const form = h('form', { class: 'capture card', 'aria-labelledby': 'capture-heading' },
+    h('h2', { id: 'capture-heading' }, t('capture_title')),
+    h('p', { id: 'capture-hint', class: 'muted' }, t('capture_hint')),
+    h('label', { for: 'capture-title' }, t('title')), title,
+    h('label', { for: 'capture-body' }, t('body')), body,
+    h('div', { class: 'row' },
+      h('div', {}, h('label', { for: 'capture-kind' }, t('kind')), kind),
+      h('div', {}, h('label', { for: 'capture-subgroup' }, t('subgroup')), group),
+      h('div', { class: 'grow' }, h('label', { for: 'capture-tags' }, t('tags')), tags)),
+    h('button', { type: 'submit', class: 'primary' }, t('save')))
+  form.addEventListener('submit', e => { e.preventDefault(); submit().catch(fail) })
+  body.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit().catch(fail) } })
+  const shortcut = (e: KeyboardEvent) => {
+    if (e.altKey && (e.key === 'n' || e.key === 'N')) { e.preventDefault(); title.focus() }
+  }
+
+  return {
+    async mount(root) {
+      render(root, h('div', { class: 'layout' },
+        h('aside', { class: 'side' },
+          h('label', { for: 'session-picker' }, t('choose_session')), picker, clock, groupsBox,
+          h('label', { for: 'filter-kind' }, t('kind')), kindFilter),
+        h('section', { class: 'content', 'aria-label': t('proposals') }, form, list)))
+      document.addEventListener('keydown', shortcut)
+      timer = window.setInterval(drawClock, 1000)
+      await load()
+      title.focus()
+    },
+    refresh: load,
+    unmount() {
+      window.clearInterval(timer)
+      document.removeEventListener('keydown', shortcut)
+    },
+  }
+}

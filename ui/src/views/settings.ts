@@ -1,0 +1,44 @@
+// This device: the name it signs with, the language, the hub it syncs with.
+import { api, errorMessage } from '../api'
+import { announce, h, render } from '../dom'
+import { t } from '../i18n'
+import type { Context, View } from '../app'
+
+export function settings(ctx: Context): View {
+  return {
+    async mount(root) {
+      const info = await api.appInfo()
+      const name = h('input', { id: 'settings-name', value: info.author, autocomplete: 'name' })
+      const language = h('select', { id: 'settings-lang' },
+        h('option', { value: 'fr', selected: info.lang === 'fr' }, 'Français'),
+        h('option', { value: 'en', selected: info.lang === 'en' }, 'English'))
+      const form = h('form', { class: 'card' },
+        h('h2', {}, t('settings_title')),
+        h('label', { for: 'settings-name' }, t('display_name')), name,
+        h('label', { for: 'settings-lang' }, t('language')), language,
+        h('button', { type: 'submit' }, t('save')),
+        h('p', { class: 'muted' }, t('data_folder', { dir: info.data_dir })))
+      form.addEventListener('submit', e => {
+        e.preventDefault()
+        api.saveSettings(name.value, language.value)
+          .then(() => { announce(t('saved_settings')); return ctx.reload() })
+          .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
+      })
+      const hub = h('input', { id: 'settings-hub', type: 'url', value: info.hub ?? '', placeholder: 'ws://192.168.1.20:4455' })
+      const token = h('input', { id: 'settings-token', autocomplete: 'off' })
+      const syncForm = h('form', { class: 'card' },
+        h('h2', {}, t('sync_settings')),
+        h('label', { for: 'settings-hub' }, t('hub_address')), hub,
+        h('label', { for: 'settings-token' }, t('token')), token,
+        h('button', { type: 'submit' }, t('join')))
+      syncForm.addEventListener('submit', e => {
+        e.preventDefault()
+        api.configureSync(hub.value, token.value)
+          .then(() => announce(t('joining')))
+          .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
+      })
+      render(root, h('section', { class: 'settings' }, form, syncForm))
+    },
+    async refresh() {},
+  }
+}

@@ -1,0 +1,49 @@
+// First run: no event on this device yet.
+import { api, errorMessage } from '../api'
+import { announce, h, render } from '../dom'
+import { t } from '../i18n'
+import type { View } from '../app'
+
+export function welcome(reload: () => Promise<void>): View {
+  async function run(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action()
+      await reload()
+    } catch (error) {
+      announce(t('error_prefix') + errorMessage(error), 'error')
+    }
+  }
+  return {
+    async mount(root) {
+      const file = h('input', { type: 'file', accept: 'application/json,.json', id: 'programme-file', class: 'visually-hidden' })
+      file.addEventListener('change', () => {
+        const chosen = file.files?.[0]
+        if (chosen) void run(async () => api.importProgramme(await chosen.text()))
+      })
+      const hub = h('input', { id: 'join-hub', type: 'url', placeholder: 'ws://192.168.1.20:4455', autocomplete: 'off' })
+      const token = h('input', { id: 'join-token', type: 'text', autocomplete: 'off' })
+      const joinForm = h('form', { class: 'card', 'aria-labelledby': 'join-title' },
+        h('h3', { id: 'join-title' }, t('join_event')),
+        h('label', { for: 'join-hub' }, t('hub_address')), hub,
+        h('label', { for: 'join-token' }, t('token')), token,
+        h('button', { type: 'submit' }, t('join')))
+      joinForm.addEventListener('submit', e => {
+        e.preventDefault()
+        void run(async () => {
+          await api.configureSync(hub.value, token.value)
+          announce(t('joining'))
+        })
+      })
+      render(root,
+        h('section', { class: 'welcome' },
+          h('h2', {}, t('welcome_title')),
+          h('p', {}, t('welcome_text')),
+          h('div', { class: 'choices' },
+            h('button', { type: 'button', id: 'load-sample', class: 'primary', onclick: () => void run(() => api.loadSample()) }, t('load_sample')),
+            h('label', { for: 'programme-file', class: 'button' }, t('import_programme')), file),
+          joinForm))
+      root.querySelector<HTMLButtonElement>('#load-sample')?.focus()
+    },
+    async refresh() {},
+  }
+}
