@@ -1,0 +1,112 @@
+// The whole interface on the in-memory backend, in jsdom: the flows a facilitator, a
+// rapporteur and the panel go through.
+import { beforeEach, describe, expect, it } from 'vitest'
+import { clearMocks } from '@tauri-apps/api/mocks'
+import { installMockBackend, mockState } from './mock-backend'
+import { start } from './app'
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise(resolve => setTimeout(resolve, 0))
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id)
+  if (!element) throw new Error(`no #${id}`)
+  return element as T
+}
+
+async function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): Promise<void> {
+  field.value = text
+  field.dispatchEvent(new Event('input', { bubbles: true }))
+  await settle()
+}
+
+beforeEach(async () => {
+  clearMocks()
+  localStorage.clear()
+  sessionStorage.clear()
+  document.body.innerHTML = '<div id="app"></div>'
+  installMockBackend()
+  await start(byId('app'))
+  await settle()
+})
+
+describe('the first run', () => {
+  it('offers the sample programme, and opens the capture screen on it', async () => {
+    byId<HTMLButtonElement>('load-sample').click()
+    await settle()
+    expect(byId<HTMLSelectElement>('session-picker').options.length).toBe(36)
+    expect(document.activeElement).toBe(byId('capture-title'))
+  })
+})
+
+describe('a facilitator', () => {
+  beforeEach(async () => {
+    byId<HTMLButtonElement>('load-sample').click()
+    await settle()
+  })
+
+  it('captures a proposal with the keyboard alone, and it shows at once', async () => {
+    await type(byId('new-subgroup'), 'Groupe A')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit() // what Enter does
+    await settle()
+    const cards = document.querySelectorAll('.cards .proposal')
+    expect(cards).toHaveLength(1)
+    expect(mockState().proposals[0]).toMatchObject({ title: 'Former les élus', subgroup_name: 'Groupe A' })
+    expect(document.activeElement).toBe(byId('capture-title'))
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('')
+  })
+
+  it('sees a title typed on another device as text, not HTML', async () => {
+    await type(byId('capture-title'), '<img src=x onerror=alert(1)>')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(document.querySelector('.cards img')).toBeNull()
+    expect(document.querySelector<HTMLInputElement>('.cards .card-title')?.value).toBe('<img src=x onerror=alert(1)>')
+  })
+
+  it('deletes with undo', async () => {
+    await type(byId('capture-title'), 'À supprimer')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    document.querySelector<HTMLButtonElement>('.cards .danger')?.click()
+    await settle()
+    expect(document.querySelectorAll('.cards .proposal')).toHaveLength(0)
+    document.querySelector<HTMLButtonElement>('.toast button')?.click()
+    await settle()
+    expect(document.querySelectorAll('.cards .proposal')).toHaveLength(1)
+  })
+})
+
+describe('a rapporteur and the panel', () => {
+  it('merge two proposals, then the panel marks the result', async () => {
+    byId<HTMLButtonElement>('load-sample').click()
+    await settle()
+    for (const title of ['Former les élus à l’innovation', 'Former les élus aux démarches d’innovation']) {
+      await type(byId('capture-title'), title)
+      byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+      await settle()
+    }
+    ;[...document.querySelectorAll<HTMLButtonElement>('nav .tab')][1].click()
+    await settle()
+    document.querySelectorAll<HTMLInputElement>('.proposals input[type=checkbox]').forEach(box => { box.checked = true; box.dispatchEvent(new Event('change')) })
+    byId<HTMLButtonElement>('merge-selected').click()
+    await settle()
+    await type(byId('merge-title'), 'Former les élus à l’innovation')
+    byId<HTMLInputElement>('merge-title').form?.requestSubmit()
+    await settle()
+    expect(mockState().consolidated).toHaveLength(1)
+    expect(mockState().consolidated[0].sources).toHaveLength(2)
+    expect(document.querySelectorAll('[data-consolidated]')).toHaveLength(1)
+
+    ;[...document.querySelectorAll<HTMLButtonElement>('nav .tab')][2].click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('.review button[aria-pressed]')?.click()
+    await settle()
+    expect(mockState().reviews[0].carry_forward).toBe(true)
+    expect(document.querySelector('.summary')?.textContent).toContain('1 à porter')
+  })
+})
