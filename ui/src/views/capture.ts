@@ -161,7 +161,10 @@ export function capture(ctx: Context): View {
   }
 
   function drawCards(): void {
-    const visible = proposals.filter(p => !p.deleted && (!filterGroup || p.subgroup === filterGroup) && (!filterKind || p.kind === filterKind))
+    // Newest first: what was just said stays next to the capture box.
+    const visible = proposals
+      .filter(p => !p.deleted && (!filterGroup || p.subgroup === filterGroup) && (!filterKind || p.kind === filterKind))
+      .reverse()
     const seen = new Set<string>()
     const ordered: HTMLElement[] = []
     for (const p of visible) {
