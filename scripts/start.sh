@@ -1,21 +1,18 @@
 #!/usr/bin/env bash
-# Sets up Récolte on a fresh Debian machine and starts it on the embedded default: a local
-# SQLite store, no server. Until the desktop app lands, "starting" means: build the
-# `recolte` command, load the sample event (the Assises 2025) once, and list its sessions.
+# Sets up Récolte on a fresh Debian machine and starts the desktop app on the embedded
+# default: a local SQLite store, no server, no account. On first run the app offers the
+# sample event (the Assises 2025), a programme file, or joining an event from a hub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup-debian.sh
+source scripts/setup-debian.sh nodejs npm libwebkit2gtk-4.1-dev
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --release --locked -p recolte-cli
-recolte="${CARGO_TARGET_DIR:-target}/release/recolte"
-export RECOLTE_DATA_DIR="${RECOLTE_DATA_DIR:-$HOME/.local/share/recolte}"
-
-if ! "$recolte" event show >/dev/null 2>&1; then
-    "$recolte" event import examples/assises-2025.json >/dev/null
+npm ci --prefix ui --no-audit --no-fund --loglevel=error
+npm run --prefix ui build
+cargo build --release --locked -p recolte-app -p recolte-cli
+echo "Stockage : ${RECOLTE_DATA_DIR:-$HOME/.local/share/recolte} — ligne de commande : ${CARGO_TARGET_DIR:-target}/release/recolte --help"
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+    echo "Pas d'écran détecté : lancez l'application dans une session graphique, ou essayez : xvfb-run -a ${CARGO_TARGET_DIR:-target}/release/recolte-app"
+    exit 0
 fi
-"$recolte" event show
-echo
-"$recolte" session list
-echo
-echo "Stockage : $RECOLTE_DATA_DIR — essayez : $recolte --help"
+exec "${CARGO_TARGET_DIR:-target}/release/recolte-app"

@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# Sets up a fresh Debian machine and runs every test of Récolte: unit tests, property tests,
-# and the whole flows in tests/ (replicas, bundles, SIGKILL durability, a real hub on
-# 127.0.0.1, interoperability with the reference Yjs tools from npm) on real SQLite files.
+# Sets up a fresh Debian machine and runs every test of Récolte:
+#  - Rust: unit and property tests, and the whole flows of tests/flows (replicas, bundles,
+#    SIGKILL durability, a real hub on 127.0.0.1, interop with the npm Yjs tools);
+#  - the interface: Vitest on an in-memory backend, then the built UI in headless Chromium
+#    with an accessibility scan;
+#  - the real desktop app under Xvfb, driven by tauri-driver and WebKitWebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
-    source scripts/setup-debian.sh
-else
-    source scripts/setup-debian.sh nodejs npm
-fi
+source scripts/setup-debian.sh nodejs npm libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-# The reference y-websocket client and server, pinned by the lock file.
+# Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+npm ci --prefix ui --no-audit --no-fund --loglevel=error
+# The desktop shell embeds ui/dist at compile time: build the UI first.
+npm run --prefix ui build
+npm run --prefix ui build:test
 
 cargo test --workspace --locked
+npm test --prefix ui
+node ui/tests/browser.mjs
+
+command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version '^2' --locked
+cargo build --locked -p recolte-app -p recolte-cli
+xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte --screenshots target/screenshots

@@ -30,7 +30,12 @@ export function capture(ctx: Context): View {
 
   const picker = h('select', { id: 'session-picker' })
   const clock = h('div', { class: 'clock', 'aria-live': 'off' })
-  const groupsBox = h('div', { class: 'subgroups' })
+  // The list re-renders on every change; the form to add a sub-group never does, so that a
+  // name being typed survives changes arriving from elsewhere.
+  const groupsList = h('ul', { class: 'plain' })
+  const newGroupName = h('input', { id: 'new-subgroup', 'aria-label': t('subgroup_name'), placeholder: t('subgroup_name') })
+  const newGroupForm = h('form', { class: 'inline' }, newGroupName, h('button', { type: 'submit' }, t('add_subgroup')))
+  const groupsBox = h('div', { class: 'subgroups' }, h('h3', {}, t('subgroups')), groupsList, newGroupForm)
   const list = h('div', { class: 'cards', 'aria-live': 'polite' })
   const kindFilter = h('select', { id: 'filter-kind', 'aria-label': t('kind') })
   const title = h('input', { id: 'capture-title', autocomplete: 'off', 'aria-describedby': 'capture-hint' })
@@ -81,6 +86,15 @@ export function capture(ctx: Context): View {
         : h('button', { type: 'button', class: 'secondary', onclick: () => { resetStart(session.id); drawClock() } }, t('reset_start')))
   }
 
+  newGroupForm.addEventListener('submit', e => {
+    e.preventDefault()
+    if (!newGroupName.value.trim()) return
+    api.addSubgroup(session.id, newGroupName.value)
+      .then(id => { newGroupName.value = ''; group.value = id; return load() })
+      .then(() => newGroupName.focus())
+      .catch(fail)
+  })
+
   function drawGroups(): void {
     const selected = group.value
     render(group, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
@@ -97,14 +111,7 @@ export function capture(ctx: Context): View {
           h('button', { type: 'button', class: 'link', 'aria-label': `${t('rename')} ${g.name}`, onclick: () => renameGroup(g) }, t('rename')))
       }),
     ]
-    const name = h('input', { id: 'new-subgroup', 'aria-label': t('subgroup_name'), placeholder: t('subgroup_name') })
-    const form = h('form', { class: 'inline' }, name, h('button', { type: 'submit' }, t('add_subgroup')))
-    form.addEventListener('submit', e => {
-      e.preventDefault()
-      if (!name.value.trim()) return
-      api.addSubgroup(session.id, name.value).then(id => { group.value = id; return load() }).catch(fail)
-    })
-    render(groupsBox, h('h3', {}, t('subgroups')), h('ul', { class: 'plain' }, ...items), form)
+    render(groupsList, ...items)
   }
 
   function renameGroup(g: Subgroup): void {

@@ -1,0 +1,163 @@
+// End to end on the real app: tauri-driver (with Debian's WebKitWebDriver) drives the real
+// window on a temporary store, under Xvfb. Loads the sample event, captures proposals in two
+// sub-groups (one titled with an XSS payload), merges two, opens the panel, saves
+// screenshots of the three screens, then checks the store through the `recolte` CLI.
+//
+//   xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots docs/screenshots]
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir, homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
+const app = resolve(arg('--app', 'target/debug/recolte-app'))
+const cli = resolve(arg('--cli', 'target/debug/recolte'))
+const shots = arg('--screenshots', null)
+const port = 4444 + Math.floor(Math.random() * 1000)
+const dataDir = mkdtempSync(join(tmpdir(), 'recolte-e2e-'))
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
+
+const driverPath = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver')
+const driver = spawn(driverPath, ['--port', String(port)], {
+  env: { ...process.env, RECOLTE_DATA_DIR: dataDir, LANG: 'fr_FR.UTF-8' },
+  stdio: ['ignore', 'inherit', 'inherit'],
+})
+const base = `http://127.0.0.1:${port}`
+
+async function call(method, path, body) {
+  const response = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+  const json = await response.json().catch(() => ({}))
+  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
+  return json.value
+}
+
+// tauri-driver accepts connections before it is ready: poll its status (bounded).
+async function waitForDriver() {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const status = await call('GET', '/status')
+      if (status) return
+    } catch {}
+    await new Promise(r => setTimeout(r, 100))
+  }
+  throw new Error('tauri-driver did not start')
+}
+
+let session
+const find = async (css, timeout = 30000) => {
+  const until = Date.now() + timeout
+  for (;;) {
+    try {
+      const found = await call('POST', `/session/${session}/element`, { using: 'css selector', value: css })
+      return found[ELEMENT]
+    } catch (error) {
+      if (Date.now() > until) throw new Error(`no element ${css}: ${error.message}`)
+      await new Promise(r => setTimeout(r, 100))
+    }
+  }
+}
+const findAll = async css => (await call('POST', `/session/${session}/elements`, { using: 'css selector', value: css })).map(e => e[ELEMENT])
+const click = async css => call('POST', `/session/${session}/element/${await find(css)}/click`, {})
+const type = async (css, text) => call('POST', `/session/${session}/element/${await find(css)}/value`, { text })
+const script = async (source, args = []) => call('POST', `/session/${session}/execute/sync`, { script: source, args })
+const waitFor = async (what, predicate, timeout = 30000) => {
+  const until = Date.now() + timeout
+  while (!(await predicate())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(r => setTimeout(r, 100))
+  }
+}
+const ENTER = '\uE007'
+
+async function screenshot(name) {
+  if (!shots) return
+  mkdirSync(shots, { recursive: true })
+  const png = await call('GET', `/session/${session}/screenshot`)
+  writeFileSync(join(shots, `${name}.png`), Buffer.from(png, 'base64'))
+}
+
+async function capture(title, subgroupName) {
+  if (subgroupName) {
+    await script(`const s = document.getElementById('capture-subgroup');
+      s.value = [...s.options].find(o => o.textContent === arguments[0]).value; s.dispatchEvent(new Event('change'))`, [subgroupName])
+  }
+  const before = (await findAll('.cards .proposal')).length
+  await type('#capture-title', title + ENTER)
+  await waitFor(`card for ${title}`, async () => (await findAll('.cards .proposal')).length === before + 1)
+}
+
+let failed = false
+try {
+  await waitForDriver()
+  session = (await call('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } })).sessionId
+  await click('#load-sample')
+  await find('#capture-title')
+  for (const name of ['Groupe A', 'Groupe B']) {
+    await type('#new-subgroup', name + ENTER)
+    await waitFor(`sub-group ${name}`, async () =>
+      (await script(`return [...document.querySelectorAll('#capture-subgroup option')].map(o => o.textContent)`)).includes(name))
+  }
+  await capture('Former les élus à l’innovation publique', 'Groupe A')
+  await capture('Former les élus aux démarches d’innovation', 'Groupe B')
+  await capture('<img src=x onerror=alert(1)>', 'Groupe B')
+  const images = await script(`return document.querySelectorAll('.cards img').length`)
+  if (images !== 0) throw new Error('a synced title was rendered as HTML')
+  const titles = await script(`return [...document.querySelectorAll('.cards .card-title')].map(f => f.value)`)
+  if (!titles.includes('<img src=x onerror=alert(1)>')) throw new Error(`the payload is not shown literally: ${titles}`)
+  let alerted = true
+  try { await call('GET', `/session/${session}/alert/text`) } catch { alerted = false }
+  if (alerted) throw new Error('an alert opened: the payload ran')
+  await screenshot('capture')
+
+  await script(`document.querySelectorAll('nav .tab')[1].click()`)
+  await find('.proposal-row')
+  await waitFor('two proposals of theme 1', async () => (await findAll('.proposal-row')).length === 3)
+  for (const box of (await findAll('.proposal-row input[type=checkbox]')).slice(0)) {
+    const label = await call('GET', `/session/${session}/element/${box}/property/id`)
+    const row = await script(`return document.getElementById(arguments[0]).closest('li').textContent`, [label])
+    if (row.includes('Former les élus')) await call('POST', `/session/${session}/element/${box}/click`, {})
+  }
+  await click('#merge-selected')
+  await script(`document.getElementById('merge-title').value = ''`)
+  await type('#merge-title', 'Former les élus à l’innovation' + ENTER)
+  await find('[data-consolidated]')
+  await screenshot('synthesis')
+
+  await script(`document.querySelectorAll('nav .tab')[2].click()`)
+  await click('.review button[aria-pressed]')
+  await waitFor('the mark', async () => (await script(`return document.querySelector('.review button[aria-pressed]')?.getAttribute('aria-pressed')`)) === 'true')
+  await screenshot('panel')
+} catch (error) {
+  failed = true
+  console.error(`not ok - the real app: ${error.message}`)
+  if (session) {
+    const alerts = await script(`return document.getElementById('alerts')?.textContent ?? ''`).catch(() => '')
+    if (alerts) console.error(`  the window said: ${alerts}`)
+    await screenshot('failure').catch(() => {})
+  }
+} finally {
+  if (session) await call('DELETE', `/session/${session}`).catch(() => {})
+  driver.kill()
+}
+
+if (!failed) {
+  // The store, read by the CLI: what the window showed as saved is saved.
+  const run = args => JSON.parse(execFileSync(cli, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' }))
+  const proposals = run(['proposal', 'list'])
+  const synthesis = run(['synthesis', 'list', '--theme', '1'])
+  const problems = []
+  if (proposals.length !== 3) problems.push(`expected 3 proposals, the store has ${proposals.length}`)
+  if (new Set(proposals.map(p => p.subgroup_name)).size !== 2) problems.push('expected proposals in two sub-groups')
+  if (!proposals.some(p => p.title === '<img src=x onerror=alert(1)>')) problems.push('the payload title was not stored as typed')
+  if (synthesis.length !== 1 || synthesis[0].sources.length !== 2) problems.push(`expected one consolidated proposal with 2 sources: ${JSON.stringify(synthesis)}`)
+  if (proposals.filter(p => p.merged_into.length === 1).length !== 2) problems.push('expected two proposals marked as merged')
+  if (problems.length) {
+    failed = true
+    console.error(`not ok - the store after the session: ${problems.join('; ')}`)
+  } else {
+    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, merge, panel mark, store checked by the CLI')
+  }
+}
+rmSync(dataDir, { recursive: true, force: true })
+console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
+process.exit(failed ? 1 : 0)
