@@ -23,4 +23,5 @@ node ui/tests/browser.mjs
 
 command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version '^2' --locked
 cargo build --locked -p recolte-app -p recolte-cli
-xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte --screenshots target/screenshots
+target="${CARGO_TARGET_DIR:-target}"
+xvfb-run -a node tests/e2e/app.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
