@@ -4,7 +4,12 @@
 # sample event (the Assises 2025), a programme file, or joining an event from a hub.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup-debian.sh nodejs npm libwebkit2gtk-4.1-dev
+# Node and npm only if absent: a Node from elsewhere (nodesource) ships its own npm, which
+# Debian's npm package would conflict with.
+node_packages=()
+command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || node_packages+=(npm)
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 npm ci --prefix ui --no-audit --no-fund --loglevel=error

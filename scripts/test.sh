@@ -7,7 +7,12 @@
 #  - the real desktop app under Xvfb, driven by tauri-driver and WebKitWebDriver.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source scripts/setup-debian.sh nodejs npm libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium
+# Node and npm only if absent: a Node from elsewhere (nodesource) ships its own npm, which
+# Debian's npm package would conflict with.
+node_packages=()
+command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || node_packages+=(npm)
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 # Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.
