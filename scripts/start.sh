@@ -12,7 +12,9 @@ command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
-npm ci --prefix ui --no-audit --no-fund --loglevel=error
+# `npm install` (not `npm ci`): the lock file omits the optional native packages of other
+# platforms (rollup, esbuild), which `npm ci` insists on; `npm install` keeps the locked versions.
+npm install --prefix ui --no-audit --no-fund --loglevel=error
 npm run --prefix ui build
 cargo build --release --locked -p recolte-app -p recolte-cli
 echo "Stockage : ${RECOLTE_DATA_DIR:-$HOME/.local/share/recolte} — ligne de commande : ${CARGO_TARGET_DIR:-target}/release/recolte --help"

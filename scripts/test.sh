@@ -17,7 +17,9 @@ source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webki
 
 # Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
-npm ci --prefix ui --no-audit --no-fund --loglevel=error
+# `npm install` (not `npm ci`): the lock file omits the optional native packages of other
+# platforms (rollup, esbuild), which `npm ci` insists on; `npm install` keeps the locked versions.
+npm install --prefix ui --no-audit --no-fund --loglevel=error
 # The desktop shell embeds ui/dist at compile time: build the UI first.
 npm run --prefix ui build
 npm run --prefix ui build:test

@@ -79,6 +79,18 @@ fn main() {
             return hub_bench::serve_hub(dir, key);
         }
     }
+    // `workload DIR`: a store holding the sample event and the full workload, for the
+    // desktop app's benchmark (tests/e2e/bench.mjs).
+    if let [mode, dir] = &args[..] {
+        if mode == "workload" {
+            let mut store = Store::open(std::path::Path::new(dir)).expect("store");
+            let event = store.import_programme(SAMPLE).expect("import");
+            let (bundle, text, keystrokes) = workload(&mut store, event);
+            store.import_bundle(&bundle).expect("workload");
+            println!("{keystrokes} keystrokes, {text} bytes of text in {dir}");
+            return;
+        }
+    }
     let options = options();
     std::fs::create_dir_all(&options.dir).expect("cannot create the benchmark folder");
     println!("Machine: {}", machine());

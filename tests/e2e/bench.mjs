@@ -1,0 +1,103 @@
+// The desktop app's benchmark (figures in the README): cold start to a focused capture box,
+// resident memory with the full event workload loaded, and the time from a keystroke's
+// edit being sent to it being saved (the command's round trip), in the real app under Xvfb.
+//
+//   cargo build --release -p recolte-app -p recolte-bench
+//   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench
+import { spawn, execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir, homedir } from 'node:os'
+import { join, resolve } from 'node:path'
+
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
+const app = resolve(arg('--app', 'target/release/recolte-app'))
+const bench = resolve(arg('--bench', 'target/release/recolte-bench'))
+const runs = Number(arg('--runs', '5'))
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
+
+const dataDir = mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
+console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
+
+const port = 5444 + Math.floor(Math.random() * 1000)
+const driver = spawn(process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver'), ['--port', String(port)], {
+  env: { ...process.env, RECOLTE_DATA_DIR: dataDir }, stdio: 'ignore',
+})
+const base = `http://127.0.0.1:${port}`
+async function call(method, path, body) {
+  const response = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+  const json = await response.json().catch(() => ({}))
+  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
+  return json.value
+}
+for (let i = 0; i < 200; i++) {
+  try { await call('GET', '/status'); break } catch { await new Promise(r => setTimeout(r, 100)) }
+}
+
+/** Resident memory (MiB) of the app and the WebKit processes it started. */
+function memory() {
+  let total = 0
+  const ours = []
+  for (const pid of readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      if (cmd.includes('recolte-app') || cmd.includes('WebKitWebProcess') || cmd.includes('WebKitNetworkProcess')) {
+        const rss = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024
+        total += rss
+        ours.push(`${cmd.split('\0')[0].split('/').pop()} ${rss.toFixed(0)}`)
+      }
+    } catch {}
+  }
+  return { total, detail: ours.join(', ') }
+}
+
+const starts = []
+let rss = null
+let saves = []
+for (let run = 0; run < runs; run++) {
+  const begin = performance.now()
+  const session = (await call('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } })).sessionId
+  const exec = (script, args = []) => call('POST', `/session/${session}/execute/sync`, { script, args })
+  for (;;) {
+    const focused = await exec(`return document.activeElement && document.activeElement.id`).catch(() => null)
+    if (focused === 'capture-title') break
+    await new Promise(r => setTimeout(r, 10))
+  }
+  starts.push(performance.now() - begin)
+  if (run === runs - 1) {
+    // Visit every screen once with the full workload, then measure memory.
+    for (const tab of [1, 2, 0]) {
+      await exec(`document.querySelectorAll('nav .tab')[${tab}].click()`)
+      await new Promise(r => setTimeout(r, 1000))
+    }
+    rss = memory()
+    // Keystroke to saved: 300 edits of a card's text, each a command round trip.
+    saves = await call('POST', `/session/${session}/execute/async`, {
+      script: `const done = arguments[arguments.length - 1];
+        (async () => {
+          const invoke = window.__TAURI_INTERNALS__.invoke;
+          const id = document.querySelector('.cards .proposal').dataset.id;
+          let text = '';
+          const times = [];
+          for (let i = 0; i < 300; i++) {
+            text += 'abcdefghij'[i % 10];
+            const t0 = performance.now();
+            await invoke('proposal_edit', { id, changes: { body: text } });
+            times.push(performance.now() - t0);
+          }
+          done(times);
+        })();`,
+      args: [],
+    })
+  }
+  await call('DELETE', `/session/${session}`)
+}
+driver.kill()
+rmSync(dataDir, { recursive: true, force: true })
+
+const sorted = values => [...values].sort((a, b) => a - b)
+const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]
+console.log('| measure | result |')
+console.log('|---|---|')
+console.log(`| cold start to a focused capture box, full event workload in the store (median of ${runs}, WebDriver session included) | ${pct(starts, 0.5).toFixed(0)} ms |`)
+console.log(`| resident memory after visiting the three screens with the full workload (app + WebKit processes) | ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
+console.log(`| keystroke edit sent to saved (command round trip, 300 edits), median / p99 | ${pct(saves, 0.5).toFixed(2)} ms / ${pct(saves, 0.99).toFixed(2)} ms |`)
