@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "sync_configure",
     "sync_now",
+    "presence",
 ];
 
 fn main() {

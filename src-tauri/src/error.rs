@@ -39,7 +39,9 @@ impl ApiError {
                 | recolte_core::Error::UnknownComment(_) => ErrorCode::NotFound,
                 _ => ErrorCode::Invalid,
             },
-            E::Empty(_) | E::NotInTheme { .. } | E::AmbiguousEvent(_) | E::Token(_) | E::NoEventKey(_) => ErrorCode::Invalid,
+            E::Empty(_) | E::NotInTheme { .. } | E::AmbiguousEvent(_) | E::Token(_) | E::NoEventKey(_) => {
+                ErrorCode::Invalid
+            }
             _ => ErrorCode::Storage,
         };
         ApiError { code, message: error.localize(lang) }
@@ -48,7 +50,9 @@ impl ApiError {
     pub fn from_sync(error: &recolte_sync::client::SyncError, lang: Lang) -> ApiError {
         match error {
             recolte_sync::client::SyncError::Store(e) => ApiError::from_store(e, lang),
-            recolte_sync::client::SyncError::Token(_) => ApiError { code: ErrorCode::Invalid, message: error.localize(lang) },
+            recolte_sync::client::SyncError::Token(_) => {
+                ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
+            }
             _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },
         }
     }

@@ -37,9 +37,10 @@ pub(crate) fn start_sync(state: &AppState, target: Target) {
     }
     state.board.lock().unwrap_or_else(|p| p.into_inner()).clear();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let (store, board, engine_target) = (state.store.clone(), state.board.clone(), target.clone());
+    let (store, board, presence, engine_target) =
+        (state.store.clone(), state.board.clone(), state.presence.clone(), target.clone());
     tauri::async_runtime::spawn(async move {
-        let _ = recolte_sync::client::watch(store, engine_target, board, stopped).await;
+        let _ = recolte_sync::client::watch(store, engine_target, board, presence, stopped).await;
     });
     *slot = Some(SyncHandle { target, stop });
 }
@@ -115,6 +116,7 @@ pub fn run() {
             commands::sync::sync_status,
             commands::sync::sync_configure,
             commands::sync::sync_now,
+            commands::sync::presence,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

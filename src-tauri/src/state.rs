@@ -5,13 +5,14 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use recolte_core::Lang;
 use recolte_store::Store;
-use recolte_sync::client::{SharedStore, StatusBoard, Target};
+use recolte_sync::client::{PresenceBoard, SharedStore, StatusBoard, Target};
 
 use crate::error::ApiError;
 
 pub struct AppState {
     pub store: SharedStore,
     pub board: StatusBoard,
+    pub presence: PresenceBoard,
     pub sync: Mutex<Option<SyncHandle>>,
 }
 
@@ -22,7 +23,12 @@ pub struct SyncHandle {
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
-        AppState { store: Arc::new(Mutex::new(store)), board: StatusBoard::default(), sync: Mutex::new(None) }
+        AppState {
+            store: Arc::new(Mutex::new(store)),
+            board: StatusBoard::default(),
+            presence: PresenceBoard::default(),
+            sync: Mutex::new(None),
+        }
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {

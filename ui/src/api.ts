@@ -71,6 +71,7 @@ export const api = {
   syncStatus: () => invoke<SyncSummary>('sync_status'),
   configureSync: (hub: string, token: string) => invoke<void>('sync_configure', { hub, token }),
   syncNow: () => invoke<void>('sync_now'),
+  presence: (event: string, session: string) => invoke<string[]>('presence', { event, session }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

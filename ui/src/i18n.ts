@@ -97,6 +97,7 @@ const fr = {
   saved_settings: 'Réglages enregistrés.',
   error_prefix: 'Erreur : ',
   position: '{i} sur {n}',
+  also_here: 'Aussi connecté·es à cette session : {names}',
 } as const
 
 export type Key = keyof typeof fr
@@ -196,6 +197,7 @@ const en: Record<Key, string> = {
   saved_settings: 'Settings saved.',
   error_prefix: 'Error: ',
   position: '{i} of {n}',
+  also_here: 'Also in this session: {names}',
 }
 
 const dictionaries: Record<Lang, Record<Key, string>> = { fr, en }

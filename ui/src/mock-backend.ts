@@ -170,6 +170,7 @@ export function installMockBackend(initial: Partial<State> = {}): void {
       void emit('sync-status', state.sync)
     },
     sync_now: () => undefined,
+    presence: () => [],
   }
 
   mockIPC((cmd, args) => {

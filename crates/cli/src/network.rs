@@ -124,7 +124,7 @@ pub fn sync(store: Store, hub: Option<String>, token: Option<String>, watch: boo
     let board: StatusBoard = Arc::default();
     runtime.block_on(async {
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let engine = tokio::spawn(client::watch(store.clone(), target, board.clone(), stopped));
+        let engine = tokio::spawn(client::watch(store.clone(), target, board.clone(), Default::default(), stopped));
         let printer = tokio::spawn(print_status(board.clone(), out.lang, out.json));
         interrupted().await;
         let _ = stop.send(true);

@@ -412,7 +412,12 @@ impl Store {
     /// engine) saves anything, so that screens know when to refresh.
     pub fn change_counter(&self) -> Result<i64, Error> {
         Ok(self
-            .lookup("SELECT COALESCE(max(seq), 0) FROM doc_updates", [], |r| r.get(0), ("lecture du journal", "reading the log"))?
+            .lookup(
+                "SELECT COALESCE(max(seq), 0) FROM doc_updates",
+                [],
+                |r| r.get(0),
+                ("lecture du journal", "reading the log"),
+            )?
             .unwrap_or(0))
     }
 }

@@ -118,6 +118,39 @@ pub struct DocStatus {
 /// The status of every document, shared with whoever shows it.
 pub type StatusBoard = Arc<Mutex<HashMap<DocName, DocStatus>>>;
 
+/// Who else is connected to each document (awareness): their display names, by client.
+pub type PresenceBoard = Arc<Mutex<HashMap<DocName, HashMap<u64, (String, std::time::Instant)>>>>;
+
+/// Peers stop counting as present when their state was not renewed for this long (as in
+/// JavaScript Yjs, which renews every 15 s and drops after 30 s).
+const PRESENCE_TIMEOUT: Duration = Duration::from_secs(30);
+const PRESENCE_RENEW: Duration = Duration::from_secs(15);
+
+/// The display names of the other people connected to a document.
+pub fn present(board: &PresenceBoard, name: &DocName) -> Vec<String> {
+    let board = lock(board);
+    let mut names: Vec<String> = board
+        .get(name)
+        .map(|peers| {
+            peers.values().filter(|(_, seen)| seen.elapsed() < PRESENCE_TIMEOUT).map(|(n, _)| n.clone()).collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Our awareness state for a connection: who we are, as JavaScript clients read it.
+fn awareness_frame(client: yrs::ClientID, clock: u32, display_name: &str) -> Vec<u8> {
+    let json = serde_json::json!({ "user": { "name": display_name } }).to_string();
+    let update = yrs::sync::AwarenessUpdate {
+        clients: [(client, yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() })]
+            .into_iter()
+            .collect(),
+    };
+    protocol::encode(&YMessage::Awareness(update))
+}
+
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
@@ -201,6 +234,9 @@ struct Session<'a> {
     name: &'a DocName,
     access: Access,
     board: Option<&'a StatusBoard>,
+    presence: Option<&'a PresenceBoard>,
+    /// Our own awareness client id on this connection.
+    me: u64,
     report: SyncReport,
     /// Step 1 messages sent and not answered yet.
     barriers: usize,
@@ -297,7 +333,31 @@ impl Session<'_> {
                 Ok(false)
             }
             // Presence is for the app's screens; the engine has nothing to do with it.
-            YMessage::Awareness(_) | YMessage::AwarenessQuery | YMessage::Auth(_) | YMessage::Custom(..) => Ok(false),
+            YMessage::Awareness(update) => {
+                if let Some(presence) = self.presence {
+                    let mut board = lock(presence);
+                    let peers = board.entry(self.name.clone()).or_default();
+                    for (client, entry) in update.clients {
+                        let id = client.get();
+                        if id == self.me {
+                            continue;
+                        }
+                        let name = serde_json::from_str::<serde_json::Value>(&entry.json)
+                            .ok()
+                            .and_then(|v| v["user"]["name"].as_str().map(str::to_owned));
+                        match name {
+                            Some(name) => {
+                                peers.insert(id, (name, std::time::Instant::now()));
+                            }
+                            None => {
+                                peers.remove(&id);
+                            }
+                        }
+                    }
+                }
+                Ok(false)
+            }
+            YMessage::AwarenessQuery | YMessage::Auth(_) | YMessage::Custom(..) => Ok(false),
         }
     }
 }
@@ -342,6 +402,8 @@ async fn sync_document(
         access,
         board,
         report: SyncReport { documents: 1, ..SyncReport::default() },
+        presence: None,
+        me: 0,
         barriers: 0,
         pushed: lock(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,
@@ -375,6 +437,7 @@ pub async fn watch(
     store: SharedStore,
     target: Target,
     board: StatusBoard,
+    presence: PresenceBoard,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), SyncError> {
     let grant = token::peek(&target.token)?;
@@ -390,8 +453,9 @@ pub async fn watch(
             }
             started.push(name.clone());
             lock(&board).insert(name.clone(), DocStatus { state: SyncState::Connecting, unconfirmed: 0 });
-            let (store, target, board, stop) = (store.clone(), target.clone(), board.clone(), stop.clone());
-            tasks.spawn(async move { watch_document(store, target, name, access, board, stop).await });
+            let (store, target, board, presence, stop) =
+                (store.clone(), target.clone(), board.clone(), presence.clone(), stop.clone());
+            tasks.spawn(async move { watch_document(store, target, name, access, board, presence, stop).await });
         }
         tokio::select! {
             () = async { let _ = stop.wait_for(|s| *s).await; } => break,
@@ -408,6 +472,7 @@ async fn watch_document(
     name: DocName,
     access: Access,
     board: StatusBoard,
+    presence: PresenceBoard,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut backoff = Duration::from_millis(250);
@@ -416,11 +481,12 @@ async fn watch_document(
             return;
         }
         let outcome = tokio::select! {
-            outcome = watch_connection(&store, &target, &name, access, &board) => outcome,
+            outcome = watch_connection(&store, &target, &name, access, &board, &presence) => outcome,
             () = async { let _ = stop.wait_for(|s| *s).await; } => return,
         };
         let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
         lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed });
+        lock(&presence).remove(&name);
         match outcome {
             Err(SyncError::Refused { reason, .. }) => {
                 tracing::warn!("{name}: refused by the hub ({reason}); not retrying");
@@ -458,6 +524,7 @@ async fn watch_connection(
     name: &DocName,
     access: Access,
     board: &StatusBoard,
+    presence: &PresenceBoard,
 ) -> Result<(), SyncError> {
     lock(board).entry(name.clone()).and_modify(|s| s.state = SyncState::Connecting);
     let mut socket = connect(target, name).await?;
@@ -468,6 +535,8 @@ async fn watch_connection(
         access,
         board: Some(board),
         report: SyncReport::default(),
+        presence: Some(presence),
+        me: u64::from(rand_jitter()) << 16 | u64::from(rand_jitter() & 0xffff),
         barriers: 0,
         pushed: lock(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,
@@ -475,6 +544,15 @@ async fn watch_connection(
     };
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;
+    // Say who we are, and renew it before peers forget us.
+    let display_name = lock(store).author().unwrap_or_default();
+    let me = yrs::ClientID::new(session.me);
+    let mut clock = 1;
+    if !display_name.is_empty() {
+        session.send(&mut socket, awareness_frame(me, clock, &display_name)).await?;
+    }
+    let mut renew = tokio::time::interval(PRESENCE_RENEW);
+    renew.tick().await;
     let mut tick = tokio::time::interval(PUSH_EVERY);
     loop {
         tokio::select! {
@@ -486,6 +564,12 @@ async fn watch_connection(
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
             },
+            _ = renew.tick() => {
+                if !display_name.is_empty() {
+                    clock += 1;
+                    session.send(&mut socket, awareness_frame(me, clock, &display_name)).await?;
+                }
+            }
             _ = tick.tick() => {
                 if session.seen_hub_state {
                     session.push_local(&mut socket).await?;

@@ -365,7 +365,9 @@ async fn the_background_engine_tells_the_truth_about_unshared_changes() {
     client::sync_once(device.store.clone(), &target).await.unwrap();
     let board: StatusBoard = Arc::default();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let engine = tokio::spawn(client::watch(device.store.clone(), target.clone(), board.clone(), stopped));
+    let presence: recolte_sync::client::PresenceBoard = Arc::default();
+    let engine =
+        tokio::spawn(client::watch(device.store.clone(), target.clone(), board.clone(), presence.clone(), stopped));
     let room = DocName::Session(event, session);
     let status = |board: &StatusBoard| board.lock().unwrap().get(&room).cloned();
     let up_to_date = Some(DocStatus { state: SyncState::UpToDate, unconfirmed: 0 });
@@ -466,4 +468,45 @@ async fn a_client_that_never_reads_is_disconnected_and_others_keep_going() {
     assert_eq!(hub.metrics().slow_disconnects, 1, "{:?}", hub.metrics());
     drop(sleeper);
     hub.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_in_the_same_session_see_who_else_is_there() {
+    use recolte_sync::client::{present, PresenceBoard, StatusBoard};
+    let world = World::new().await;
+    let session = world.sessions(8)[0];
+    let token = world.token(Role::Facilitator, vec![session], vec![]);
+    let room = DocName::Session(world.event, session);
+    let mut engines = Vec::new();
+    let mut boards = Vec::new();
+    for name in ["Camille", "Léa"] {
+        let device = Device::empty();
+        world.sync(&device, &token).await.unwrap();
+        device.store().set_setting("display_name", name).unwrap();
+        let presence: PresenceBoard = Arc::default();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        engines.push((
+            stop,
+            tokio::spawn(client::watch(
+                device.store.clone(),
+                world.target(&token),
+                StatusBoard::default(),
+                presence.clone(),
+                stopped,
+            )),
+            device,
+        ));
+        boards.push(presence);
+    }
+    eventually("Camille sees Léa", || present(&boards[0], &room) == ["Léa"]).await;
+    eventually("Léa sees Camille", || present(&boards[1], &room) == ["Camille"]).await;
+    // Camille leaves: Léa stops seeing her.
+    let (stop, engine, _device) = engines.remove(0);
+    let _ = stop.send(true);
+    engine.await.unwrap().unwrap();
+    eventually("Camille is gone", || present(&boards[1], &room).is_empty()).await;
+    for (stop, engine, _) in engines {
+        let _ = stop.send(true);
+        engine.await.unwrap().unwrap();
+    }
 }

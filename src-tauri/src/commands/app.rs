@@ -73,7 +73,11 @@ pub fn event_show(state: State<'_, AppState>, event: String) -> Result<EventView
 }
 
 #[tauri::command]
-pub fn sessions_list(state: State<'_, AppState>, event: String, theme: Option<u32>) -> Result<Vec<SessionInfo>, ApiError> {
+pub fn sessions_list(
+    state: State<'_, AppState>,
+    event: String,
+    theme: Option<u32>,
+) -> Result<Vec<SessionInfo>, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.sessions(event, theme))
 }

@@ -23,7 +23,8 @@ pub fn session_view(state: State<'_, AppState>, event: String, session: String) 
     state.with_store(|store| {
         Ok(SessionView {
             subgroups: store.subgroups(session, false)?,
-            proposals: store.proposals(event, &ProposalFilter { session: Some(session), all: true, ..Default::default() })?,
+            proposals: store
+                .proposals(event, &ProposalFilter { session: Some(session), all: true, ..Default::default() })?,
         })
     })
 }
@@ -35,7 +36,12 @@ pub fn subgroup_add(state: State<'_, AppState>, session: String, name: String) -
 }
 
 #[tauri::command]
-pub fn subgroup_rename(state: State<'_, AppState>, session: String, subgroup: String, name: String) -> Result<(), ApiError> {
+pub fn subgroup_rename(
+    state: State<'_, AppState>,
+    session: String,
+    subgroup: String,
+    name: String,
+) -> Result<(), ApiError> {
     let session: SessionId = parse(&state, &session)?;
     state.with_store(|store| store.rename_subgroup(session, &subgroup, &name))
 }
@@ -52,7 +58,11 @@ pub struct NewProposal {
 }
 
 #[tauri::command]
-pub fn proposal_add(state: State<'_, AppState>, session: String, proposal: NewProposal) -> Result<ProposalId, ApiError> {
+pub fn proposal_add(
+    state: State<'_, AppState>,
+    session: String,
+    proposal: NewProposal,
+) -> Result<ProposalId, ApiError> {
     let session: SessionId = parse(&state, &session)?;
     let input = ProposalInput {
         title: proposal.title,

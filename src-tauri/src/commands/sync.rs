@@ -28,10 +28,13 @@ pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) ->
     let lang = state.lang();
     let target = Target { hub: hub.trim().trim_end_matches('/').to_owned(), token: token.trim().to_owned() };
     if !(target.hub.starts_with("ws://") || target.hub.starts_with("wss://")) {
-        return Err(ApiError::invalid(lang.pick(
-            "l'adresse du serveur commence par ws:// ou wss://",
-            "the hub address starts with ws:// or wss://",
-        ).to_owned()));
+        return Err(ApiError::invalid(
+            lang.pick(
+                "l'adresse du serveur commence par ws:// ou wss://",
+                "the hub address starts with ws:// or wss://",
+            )
+            .to_owned(),
+        ));
     }
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
     state.with_store(|store| {
@@ -67,4 +70,12 @@ pub fn summarize(state: &AppState) -> SyncSummary {
         _ => "offline",
     };
     SyncSummary { state, hub, documents, up_to_date, unshared }
+}
+
+/// Who else is connected to a session right now.
+#[tauri::command]
+pub fn presence(state: State<'_, AppState>, event: String, session: String) -> Result<Vec<String>, ApiError> {
+    let event = super::parse(&state, &event)?;
+    let session = super::parse(&state, &session)?;
+    Ok(recolte_sync::client::present(&state.presence, &recolte_core::schema::DocName::Session(event, session)))
 }

@@ -30,6 +30,8 @@ export function capture(ctx: Context): View {
 
   const picker = h('select', { id: 'session-picker' })
   const clock = h('div', { class: 'clock', 'aria-live': 'off' })
+  const others = h('p', { class: 'presence muted', 'aria-live': 'polite' })
+  let presenceTimer: number | undefined
   // The list re-renders on every change; the form to add a sub-group never does, so that a
   // name being typed survives changes arriving from elsewhere.
   const groupsList = h('ul', { class: 'plain' })
@@ -205,7 +207,13 @@ export function capture(ctx: Context): View {
     return pending.has(`${id}:${field}`)
   }
 
+  async function drawPresence(): Promise<void> {
+    const names = await api.presence(ctx.event.id, session.id)
+    render(others, names.length ? t('also_here', { names: names.join(', ') }) : '')
+  }
+
   async function load(): Promise<void> {
+    void drawPresence().catch(() => {})
     const view = await api.sessionView(ctx.event.id, session.id)
     subgroups = view.subgroups
     proposals = view.proposals
@@ -248,17 +256,19 @@ export function capture(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'layout' },
         h('aside', { class: 'side' },
-          h('label', { for: 'session-picker' }, t('choose_session')), picker, clock, groupsBox,
+          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, clock, groupsBox,
           h('label', { for: 'filter-kind' }, t('kind')), kindFilter),
         h('section', { class: 'content', 'aria-label': t('proposals') }, form, list)))
       document.addEventListener('keydown', shortcut)
       timer = window.setInterval(drawClock, 1000)
+      presenceTimer = window.setInterval(() => void drawPresence().catch(() => {}), 5000)
       await load()
       title.focus()
     },
     refresh: load,
     unmount() {
       window.clearInterval(timer)
+      window.clearInterval(presenceTimer)
       document.removeEventListener('keydown', shortcut)
     },
   }
