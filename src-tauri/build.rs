@@ -28,6 +28,9 @@ const COMMANDS: &[&str] = &[
     "sync_configure",
     "sync_now",
     "presence",
+    "hub_start",
+    "hub_stop",
+    "hub_info",
 ];
 
 fn main() {

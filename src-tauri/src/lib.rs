@@ -117,6 +117,9 @@ pub fn run() {
             commands::sync::sync_configure,
             commands::sync::sync_now,
             commands::sync::presence,
+            commands::hub::hub_start,
+            commands::hub::hub_stop,
+            commands::hub::hub_info,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -14,6 +14,8 @@ pub struct AppState {
     pub board: StatusBoard,
     pub presence: PresenceBoard,
     pub sync: Mutex<Option<SyncHandle>>,
+    /// A hub this app serves to the room, if started.
+    pub hub: Mutex<Option<(crate::commands::hub::HubInfo, recolte_sync::hub::RunningHub)>>,
 }
 
 pub struct SyncHandle {
@@ -28,6 +30,7 @@ impl AppState {
             board: StatusBoard::default(),
             presence: PresenceBoard::default(),
             sync: Mutex::new(None),
+            hub: Mutex::new(None),
         }
     }
 

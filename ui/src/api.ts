@@ -72,6 +72,9 @@ export const api = {
   configureSync: (hub: string, token: string) => invoke<void>('sync_configure', { hub, token }),
   syncNow: () => invoke<void>('sync_now'),
   presence: (event: string, session: string) => invoke<string[]>('presence', { event, session }),
+  hubStart: (port?: number) => invoke<{ url: string; port: number }>('hub_start', { port: port ?? null }),
+  hubStop: () => invoke<void>('hub_stop'),
+  hubInfo: () => invoke<{ url: string; port: number } | null>('hub_info'),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

@@ -98,6 +98,11 @@ const fr = {
   error_prefix: 'Erreur : ',
   position: '{i} sur {n}',
   also_here: 'Aussi connecté·es à cette session : {names}',
+  hub_title: 'Servir l’événement depuis cet ordinateur',
+  hub_text: 'Pour une salle sans Internet : les autres appareils du même réseau se connectent à cet ordinateur.',
+  hub_start: 'Démarrer le serveur',
+  hub_stop: 'Arrêter le serveur',
+  hub_running: 'Serveur en marche. Adresse à donner aux autres appareils : {url}',
 } as const
 
 export type Key = keyof typeof fr
@@ -198,6 +203,11 @@ const en: Record<Key, string> = {
   error_prefix: 'Error: ',
   position: '{i} of {n}',
   also_here: 'Also in this session: {names}',
+  hub_title: 'Serve the event from this computer',
+  hub_text: 'For a room without Internet: the other devices on the same network connect to this computer.',
+  hub_start: 'Start the hub',
+  hub_stop: 'Stop the hub',
+  hub_running: 'Hub running. Address to give the other devices: {url}',
 }
 
 const dictionaries: Record<Lang, Record<Key, string>> = { fr, en }

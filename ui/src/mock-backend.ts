@@ -53,6 +53,7 @@ export function installMockBackend(initial: Partial<State> = {}): void {
     sync: { state: 'off', hub: null, documents: 0, up_to_date: 0, unshared: 0 }, ...initial,
   }
   ;(window as unknown as { __recolteMock: State }).__recolteMock = state
+  let hub: { url: string; port: number } | null = null
   const changed = () => { void emit('store-changed', counter) }
   const fail = (code: string, message: string) => { throw { code, message } }
   const needEvent = (): EventView => state.event ?? fail('not_found', 'aucun événement')
@@ -171,6 +172,9 @@ export function installMockBackend(initial: Partial<State> = {}): void {
     },
     sync_now: () => undefined,
     presence: () => [],
+    hub_start: () => { hub = { url: 'ws://192.168.1.20:4455', port: 4455 }; return hub },
+    hub_stop: () => { hub = null },
+    hub_info: () => hub,
   }
 
   mockIPC((cmd, args) => {

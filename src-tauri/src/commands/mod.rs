@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod capture;
+pub mod hub;
 pub mod panel;
 pub mod sync;
 pub mod synthesis;

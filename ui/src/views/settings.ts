@@ -37,7 +37,16 @@ export function settings(ctx: Context): View {
           .then(() => announce(t('joining')))
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
-      render(root, h('section', { class: 'settings' }, form, syncForm))
+      const hubBox = h('section', { class: 'card', 'aria-labelledby': 'hub-title' })
+      const drawHub = (running: { url: string } | null) => render(hubBox,
+        h('h2', { id: 'hub-title' }, t('hub_title')),
+        h('p', { class: 'muted' }, t('hub_text')),
+        running ? h('p', { class: 'hub-url', role: 'status' }, t('hub_running', { url: running.url })) : null,
+        running
+          ? h('button', { type: 'button', onclick: () => api.hubStop().then(() => drawHub(null)).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_stop'))
+          : h('button', { type: 'button', class: 'primary', onclick: () => api.hubStart().then(drawHub).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_start')))
+      drawHub(await api.hubInfo())
+      render(root, h('section', { class: 'settings' }, form, syncForm, hubBox))
     },
     async refresh() {},
   }
