@@ -277,7 +277,9 @@ pub fn suggest_with(candidates: &[Candidate], threshold: f64) -> Vec<Suggestion>
             }
         }
     }
-    let mut groups: HashMap<usize, (BTreeSet<usize>, f64, BTreeMap<String, usize>)> = HashMap::new();
+    /// Members, weakest link, and how often each shared word links them.
+    type Group = (BTreeSet<usize>, f64, BTreeMap<String, usize>);
+    let mut groups: HashMap<usize, Group> = HashMap::new();
     for (i, j, score, shared) in links {
         let r = root(&mut parent, i);
         let entry = groups.entry(r).or_insert_with(|| (BTreeSet::new(), f64::MAX, BTreeMap::new()));
