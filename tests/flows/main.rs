@@ -7,5 +7,6 @@ mod cli;
 mod common;
 mod convergence;
 mod crash;
+mod exports;
 mod interop;
 mod sync;

@@ -66,6 +66,12 @@ pub enum Command {
     /// Access tokens for the event's devices (organiser's device only).
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Outputs as Commons: report, open data, Decidim import file.
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// Restore an event from its open data.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Serve the event's documents to devices on the network (y-websocket protocol).
     Hub {
         /// Address to listen on; port 0 picks a free port. Use 0.0.0.0:PORT in a venue.
@@ -329,4 +335,39 @@ pub enum StoreCmd {
 pub enum DeviceCmd {
     /// Show, or set, the name this device signs proposals with.
     Name { name: Option<String> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCmd {
+    /// Markdown and self-contained HTML report (prints to A4).
+    Report {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        theme: Option<u32>,
+    },
+    /// Open data: CSV, JSON, a JSON Schema per JSON file, and a data card (README.md).
+    Opendata {
+        #[arg(long)]
+        out: PathBuf,
+        /// Include the display names of authors (personal data).
+        #[arg(long)]
+        include_names: bool,
+        /// Licence stated in the data card (default: Licence Ouverte 2.0).
+        #[arg(long)]
+        licence: Option<String>,
+    },
+    /// Import file for Decidim's proposals (FILE.csv or FILE.json).
+    Decidim {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        theme: Option<u32>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCmd {
+    /// Restore an event (same ids, same lineage) from an open-data folder.
+    Opendata { dir: PathBuf },
 }

@@ -17,8 +17,8 @@ use recolte_core::{Lang, Localize};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
 use args::{
-    BundleCmd, Cli, Command, DeviceCmd, EventCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd, SubgroupCmd,
-    SynthesisCmd, TokenCmd,
+    BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, ImportCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd,
+    SubgroupCmd, SynthesisCmd, TokenCmd,
 };
 use output::Out;
 
@@ -43,6 +43,7 @@ enum CliError {
     File { path: PathBuf, reading: bool, source: std::io::Error },
     BatchLine { line: usize, detail: String },
     Sync(recolte_sync::client::SyncError),
+    Export(recolte_export::ExportError),
     Hub(recolte_sync::hub::HubError),
     Usage { fr: String, en: String },
 }
@@ -77,6 +78,7 @@ impl Localize for CliError {
                 format!("{verb} {}{} {source}", path.display(), lang.pick(" :", ":"))
             }
             CliError::Sync(e) => e.localize(lang),
+            CliError::Export(e) => e.localize(lang),
             CliError::Hub(e) => match (e, lang) {
                 (recolte_sync::hub::HubError::Store(e), _) => e.localize(lang),
                 (recolte_sync::hub::HubError::Key(e), _) => e.localize(lang),
@@ -290,6 +292,25 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Sync { hub, token, watch } => network::sync(store, hub, token, watch, out),
         Command::Join { hub, token } => network::join(store, hub, token, out),
+        Command::Export(ExportCmd::Report { out: dir, theme }) => {
+            let files = recolte_export::export_report(&store, event(&store)?, &dir, theme, out.lang)
+                .map_err(CliError::Export)?;
+            out.written(&dir, &files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>())
+        }
+        Command::Export(ExportCmd::Opendata { out: dir, include_names, licence }) => {
+            let licence = licence.unwrap_or_else(|| recolte_export::opendata::DEFAULT_LICENCE.to_owned());
+            let written = recolte_export::export_opendata(&store, event(&store)?, &dir, include_names, &licence)
+                .map_err(CliError::Export)?;
+            out.written(&dir, &written.files)
+        }
+        Command::Export(ExportCmd::Decidim { out: path, theme }) => {
+            recolte_export::export_decidim(&store, event(&store)?, &path, theme).map_err(CliError::Export)?;
+            out.written(&path, &[path.display().to_string()])
+        }
+        Command::Import(ImportCmd::Opendata { dir }) => {
+            let id = recolte_export::restore(&mut store, &dir).map_err(CliError::Export)?;
+            out.id(&id)
+        }
         Command::Device(DeviceCmd::Name { name }) => {
             if let Some(name) = name {
                 store.set_setting("display_name", name.trim())?;

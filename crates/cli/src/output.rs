@@ -97,6 +97,19 @@ impl Out {
         })
     }
 
+    pub fn written(&self, place: &Path, files: &[String]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "path": place, "files": files }));
+        }
+        print(format!(
+            "{} {} ({} {})",
+            self.pick("écrit :", "written:"),
+            place.display(),
+            files.len(),
+            self.pick("fichier(s)", "file(s)")
+        ))
+    }
+
     pub fn listening(&self, url: &str) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "url": url }));

@@ -311,6 +311,19 @@ pub fn write_programme(
     programme: &Programme,
     public_key: &str,
 ) -> Vec<SessionRecord> {
+    let ids: Vec<SessionId> = programme.sessions.iter().map(|_| SessionId::new()).collect();
+    write_programme_with_ids(txn, event, programme, public_key, &ids)
+}
+
+/// Writes a programme whose sessions already have ids (`ids[i]` is the id of
+/// `programme.sessions[i]`): restoring an event from its open data keeps its ids.
+pub fn write_programme_with_ids(
+    txn: &mut TransactionMut,
+    event: EventId,
+    programme: &Programme,
+    public_key: &str,
+    ids: &[SessionId],
+) -> Vec<SessionRecord> {
     let info = txn.get_or_insert_map("event");
     info.insert(txn, "id", event.to_string());
     info.insert(txn, "public_key", public_key);
@@ -349,9 +362,9 @@ pub fn write_programme(
 
     let sessions = txn.get_or_insert_map("sessions");
     let mut records = Vec::new();
-    for planned in &programme.sessions {
+    for (index, planned) in programme.sessions.iter().enumerate() {
         let record = SessionRecord {
-            id: SessionId::new(),
+            id: ids.get(index).copied().unwrap_or_default(),
             theme: planned.theme,
             slot: planned.slot.clone(),
             place: planned.place.clone(),
@@ -480,7 +493,11 @@ const SUBGROUPS: &str = "subgroups";
 const PROPOSALS: &str = "proposals";
 
 pub fn add_subgroup(txn: &mut TransactionMut, name: &str, created_at: &str) -> SubgroupId {
-    let id = SubgroupId::new();
+    insert_subgroup(txn, SubgroupId::new(), name, created_at)
+}
+
+/// Creates a sub-group with a given id (restoring an export keeps ids).
+pub fn insert_subgroup(txn: &mut TransactionMut, id: SubgroupId, name: &str, created_at: &str) -> SubgroupId {
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
         ("name", yrs::In::Any(Any::from(name))),
@@ -523,7 +540,11 @@ fn tags_prelim(tags: &[String]) -> MapPrelim {
 }
 
 pub fn add_proposal(txn: &mut TransactionMut, new: &NewProposal) -> ProposalId {
-    let id = ProposalId::new();
+    insert_proposal(txn, ProposalId::new(), new)
+}
+
+/// Creates a proposal with a given id (restoring an export keeps ids).
+pub fn insert_proposal(txn: &mut TransactionMut, id: ProposalId, new: &NewProposal) -> ProposalId {
     let subgroup = new.subgroup.map(|s| Any::from(s.to_string())).unwrap_or(Any::Null);
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
@@ -659,7 +680,11 @@ fn sources_prelim(sources: &[Source]) -> MapPrelim {
 }
 
 pub fn add_consolidated(txn: &mut TransactionMut, new: &NewConsolidated) -> ConsolidatedId {
-    let id = ConsolidatedId::new();
+    insert_consolidated(txn, ConsolidatedId::new(), new)
+}
+
+/// Creates a consolidated proposal with a given id (restoring an export keeps ids).
+pub fn insert_consolidated(txn: &mut TransactionMut, id: ConsolidatedId, new: &NewConsolidated) -> ConsolidatedId {
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
         ("title", yrs::In::Text(TextPrelim::new(new.title.as_str()).into())),
@@ -801,7 +826,18 @@ pub fn add_comment(
     author: &str,
     at: &str,
 ) -> CommentId {
-    let id = CommentId::new();
+    insert_comment(txn, CommentId::new(), consolidated, text, author, at)
+}
+
+/// Creates a comment with a given id (restoring an export keeps ids).
+pub fn insert_comment(
+    txn: &mut TransactionMut,
+    id: CommentId,
+    consolidated: ConsolidatedId,
+    text: &str,
+    author: &str,
+    at: &str,
+) -> CommentId {
     let prelim = MapPrelim::from([
         ("id", yrs::In::Any(Any::from(id.to_string()))),
         ("consolidated", yrs::In::Any(Any::from(consolidated.to_string()))),

@@ -34,6 +34,8 @@ pub enum Error {
     AmbiguousEvent(Vec<(EventId, String)>),
     #[error("no event with id {0} in this store")]
     UnknownEvent(String),
+    #[error("event {0} is already in this store: restore it into an empty data folder")]
+    EventExists(String),
     #[error("no session with id {0} in this event")]
     UnknownSession(String),
     #[error("no theme number {0} in this event")]
@@ -112,6 +114,9 @@ impl Localize for Error {
                 format!("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(events))
             }
             (Error::UnknownEvent(id), _) => format!("aucun événement n'a l'identifiant {id} dans ce stockage"),
+            (Error::EventExists(id), _) => {
+                format!("l'événement {id} est déjà dans ce stockage : restaurez-le dans un dossier de données vide")
+            }
             (Error::UnknownSession(id), _) => format!("aucune session n'a l'identifiant {id} dans cet événement"),
             (Error::UnknownTheme(n), _) => format!("aucun thème n° {n} dans cet événement"),
             (Error::NotInTheme { proposal, theme, actual }, _) => {

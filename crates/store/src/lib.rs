@@ -19,6 +19,7 @@ mod ops;
 mod projection;
 mod query;
 mod remote;
+mod restore;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use ops::{ProposalInput, ProposalUpdate};
 pub use query::{EventSummary, EventView, ProposalFilter, Review, ReviewComment};
+pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
 
 use error::ResultExt;
 

@@ -1,0 +1,343 @@
+//! The open data model: what an export holds, gathered from a store, and turned back into a
+//! snapshot to restore.
+
+use std::collections::BTreeMap;
+
+use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
+use recolte_core::model::{Kind, Phase, Slot, Speaker, Status};
+use recolte_core::programme::{Day, Place};
+use recolte_core::schema::{NewConsolidated, NewProposal};
+use recolte_store::{ProposalFilter, Snapshot, Store};
+use serde::{Deserialize, Serialize};
+
+use crate::ExportError;
+
+pub const FORMAT: &str = "recolte-opendata/1";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeRow {
+    pub number: u32,
+    pub title: String,
+    pub description: String,
+    #[serde(default)]
+    pub speakers: Vec<Speaker>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionRow {
+    pub id: SessionId,
+    pub theme: u32,
+    pub slot: String,
+    pub day: u8,
+    pub date: String,
+    pub start: String,
+    pub duration_minutes: u32,
+    pub place: String,
+    pub room: Option<String>,
+}
+
+/// `event.json`: the programme, with the ids it was given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFile {
+    pub format: String,
+    pub id: EventId,
+    pub name: String,
+    pub organiser: Option<String>,
+    pub timezone: String,
+    pub places: Vec<Place>,
+    pub days: Vec<Day>,
+    pub run_sheet: Vec<Phase>,
+    pub slots: Vec<Slot>,
+    pub themes: Vec<ThemeRow>,
+    pub sessions: Vec<SessionRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalRow {
+    pub id: ProposalId,
+    pub theme: u32,
+    pub session_id: SessionId,
+    pub day: u8,
+    pub start: String,
+    pub subgroup_id: Option<SubgroupId>,
+    pub subgroup: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub created_at: String,
+    pub merged_into: Vec<ConsolidatedId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsolidatedRow {
+    pub id: ConsolidatedId,
+    pub theme: u32,
+    pub title: String,
+    pub body: String,
+    pub status: Status,
+    pub priority: Option<u32>,
+    pub sources: usize,
+    pub carry_forward: bool,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineageRow {
+    pub consolidated_id: ConsolidatedId,
+    pub proposal_id: ProposalId,
+    pub session_id: SessionId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentRow {
+    pub id: CommentId,
+    pub consolidated_id: ConsolidatedId,
+    pub text: String,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+/// Everything an export holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenData {
+    pub event: EventFile,
+    pub proposals: Vec<ProposalRow>,
+    pub consolidated: Vec<ConsolidatedRow>,
+    pub lineage: Vec<LineageRow>,
+    pub comments: Vec<CommentRow>,
+}
+
+/// Reads an event out of a store. Deleted proposals and undone merges are left out; author
+/// names only with `include_names` (they are personal data).
+pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<OpenData, ExportError> {
+    let view = store.event(event)?;
+    let name = |author: &str| (include_names && !author.is_empty()).then(|| author.to_owned());
+    let sessions: Vec<SessionRow> = view
+        .sessions
+        .iter()
+        .map(|s| SessionRow {
+            id: s.id,
+            theme: s.theme,
+            slot: s.slot.clone(),
+            day: s.day,
+            date: s.date.clone(),
+            start: s.start.clone(),
+            duration_minutes: s.duration_minutes,
+            place: s.place.clone(),
+            room: s.room.clone(),
+        })
+        .collect();
+    let proposals: Vec<ProposalRow> = store
+        .proposals(event, &ProposalFilter::default())?
+        .into_iter()
+        .map(|p| {
+            let session = sessions.iter().find(|s| s.id == p.session_id);
+            ProposalRow {
+                id: p.id,
+                theme: p.theme,
+                session_id: p.session_id,
+                day: session.map(|s| s.day).unwrap_or(0),
+                start: session.map(|s| s.start.clone()).unwrap_or_default(),
+                subgroup_id: p.subgroup,
+                subgroup: p.subgroup_name,
+                kind: p.kind,
+                title: p.title,
+                body: p.body,
+                tags: p.tags,
+                created_at: p.created_at,
+                merged_into: p.merged_into,
+                author: name(&p.author),
+            }
+        })
+        .collect();
+    let mut consolidated = Vec::new();
+    let mut lineage = Vec::new();
+    let mut comments = Vec::new();
+    for theme in &view.themes {
+        let reviews = store.reviews(event, theme.number)?;
+        for c in store.consolidated(event, theme.number, false)? {
+            let review = reviews.iter().find(|r| r.consolidated_id == c.id);
+            for source in &c.sources {
+                lineage.push(LineageRow {
+                    consolidated_id: c.id,
+                    proposal_id: source.proposal_id,
+                    session_id: source.session_id,
+                });
+            }
+            for comment in review.map(|r| r.comments.clone()).unwrap_or_default() {
+                comments.push(CommentRow {
+                    id: comment.id.parse().map_err(ExportError::Core)?,
+                    consolidated_id: c.id,
+                    text: comment.text,
+                    created_at: comment.created_at,
+                    author: name(&comment.author),
+                });
+            }
+            consolidated.push(ConsolidatedRow {
+                id: c.id,
+                theme: c.theme,
+                title: c.title,
+                body: c.body,
+                status: c.status,
+                priority: c.priority,
+                sources: c.sources.len(),
+                carry_forward: review.is_some_and(|r| r.carry_forward),
+                created_at: c.created_at,
+                author: name(&c.author),
+            });
+        }
+    }
+    let themes = view
+        .themes
+        .iter()
+        .map(|t| ThemeRow {
+            number: t.number,
+            title: t.title.clone(),
+            description: t.description.clone(),
+            speakers: t.speakers.clone(),
+        })
+        .collect();
+    Ok(OpenData {
+        event: EventFile {
+            format: FORMAT.into(),
+            id: view.id,
+            name: view.name,
+            organiser: view.organiser,
+            timezone: view.timezone,
+            places: view.places,
+            days: view.days,
+            run_sheet: view.run_sheet,
+            slots: view.slots,
+            themes,
+            sessions,
+        },
+        proposals,
+        consolidated,
+        lineage,
+        comments,
+    })
+}
+
+impl OpenData {
+    /// The snapshot that restores this event into a store.
+    pub fn snapshot(&self) -> Result<Snapshot, ExportError> {
+        let event = &self.event;
+        // The programme goes through the same validation as a programme file: an edited or
+        // damaged event.json is refused with the JSON path of each problem.
+        let programme_json = serde_json::json!({
+            "format": recolte_core::programme::FORMAT,
+            "event": { "name": event.name, "organiser": event.organiser, "timezone": event.timezone, "places": event.places },
+            "days": event.days,
+            "run_sheet": event.run_sheet,
+            "slots": event.slots.iter().map(|s| serde_json::json!({
+                "id": s.id, "day": s.day, "start": s.start, "duration_minutes": s.duration_minutes, "label": s.label,
+            })).collect::<Vec<_>>(),
+            "themes": event.themes,
+            "sessions": event.sessions.iter().map(|s| {
+                let place = event.places.iter().find(|p| p.name == s.place).map(|p| p.id.clone()).unwrap_or_else(|| s.place.clone());
+                serde_json::json!({ "theme": s.theme, "slot": s.slot, "place": place, "room": s.room })
+            }).collect::<Vec<_>>(),
+        });
+        let programme = recolte_core::programme::validate(&strip_nulls(programme_json))
+            .map_err(|problems| ExportError::Core(recolte_core::Error::InvalidProgramme(problems)))?;
+        let mut subgroups: BTreeMap<SubgroupId, recolte_store::SnapshotSubgroup> = BTreeMap::new();
+        for p in &self.proposals {
+            if let (Some(id), Some(name)) = (p.subgroup_id, &p.subgroup) {
+                subgroups.entry(id).or_insert_with(|| recolte_store::SnapshotSubgroup {
+                    id,
+                    session: p.session_id,
+                    name: name.clone(),
+                    created_at: p.created_at.clone(),
+                });
+            }
+        }
+        let author = |a: &Option<String>| a.clone().unwrap_or_default();
+        Ok(Snapshot {
+            event: event.id,
+            programme,
+            session_ids: event.sessions.iter().map(|s| s.id).collect(),
+            subgroups: subgroups.into_values().collect(),
+            proposals: self
+                .proposals
+                .iter()
+                .map(|p| recolte_store::SnapshotProposal {
+                    id: p.id,
+                    session: p.session_id,
+                    proposal: NewProposal {
+                        title: p.title.clone(),
+                        body: p.body.clone(),
+                        kind: p.kind,
+                        subgroup: p.subgroup_id,
+                        tags: p.tags.clone(),
+                        author: author(&p.author),
+                        created_at: p.created_at.clone(),
+                    },
+                })
+                .collect(),
+            consolidated: self
+                .consolidated
+                .iter()
+                .map(|c| recolte_store::SnapshotConsolidated {
+                    id: c.id,
+                    theme: c.theme,
+                    consolidated: NewConsolidated {
+                        title: c.title.clone(),
+                        body: c.body.clone(),
+                        sources: self
+                            .lineage
+                            .iter()
+                            .filter(|l| l.consolidated_id == c.id)
+                            .map(|l| recolte_core::model::Source {
+                                proposal_id: l.proposal_id,
+                                session_id: l.session_id,
+                            })
+                            .collect(),
+                        author: author(&c.author),
+                        created_at: c.created_at.clone(),
+                    },
+                    status: c.status,
+                    priority: c.priority,
+                })
+                .collect(),
+            marks: self
+                .consolidated
+                .iter()
+                .filter(|c| c.carry_forward)
+                .map(|c| recolte_store::SnapshotMark {
+                    consolidated: c.id,
+                    carry_forward: true,
+                    by: String::new(),
+                    at: c.created_at.clone(),
+                })
+                .collect(),
+            comments: self
+                .comments
+                .iter()
+                .map(|c| recolte_store::SnapshotComment {
+                    id: c.id,
+                    consolidated: c.consolidated_id,
+                    text: c.text.clone(),
+                    author: author(&c.author),
+                    created_at: c.created_at.clone(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Optional fields are absent rather than null in a programme file.
+fn strip_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect(),
+        ),
+        serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(strip_nulls).collect()),
+        other => other,
+    }
+}

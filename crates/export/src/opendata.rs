@@ -1,0 +1,355 @@
+//! The open-data folder: CSV for spreadsheets, JSON for programs (and for restoring), a JSON
+//! Schema per JSON file, and a data card (README.md) that says what every column means.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::data::{OpenData, FORMAT};
+use crate::text::csv_cell;
+use crate::{write_file, ExportError};
+
+pub const DEFAULT_LICENCE: &str =
+    "Licence Ouverte / Open Licence version 2.0 (Etalab), https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
+
+const SCHEMAS: &[(&str, &str)] = &[
+    ("event.schema.json", include_str!("../schemas/event.schema.json")),
+    ("proposals.schema.json", include_str!("../schemas/proposals.schema.json")),
+    ("consolidated.schema.json", include_str!("../schemas/consolidated.schema.json")),
+    ("lineage.schema.json", include_str!("../schemas/lineage.schema.json")),
+    ("panel_comments.schema.json", include_str!("../schemas/panel_comments.schema.json")),
+];
+
+/// What was written, for the message to the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Written {
+    pub folder: String,
+    pub files: Vec<String>,
+}
+
+fn json_text<T: Serialize>(value: &T) -> Result<String, ExportError> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| ExportError::Encode(e.to_string()))?;
+    text.push('\n');
+    Ok(text)
+}
+
+fn csv_text(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<String, ExportError> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    writer.write_record(header).map_err(|e| ExportError::Encode(e.to_string()))?;
+    for row in rows {
+        writer.write_record(row.iter().map(|cell| csv_cell(cell))).map_err(|e| ExportError::Encode(e.to_string()))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| ExportError::Encode(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Encode(e.to_string()))
+}
+
+fn opt(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+/// Writes the folder. Author names appear only if the data holds them (`--include-names`).
+pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> Result<Written, ExportError> {
+    let names = data.proposals.iter().any(|p| p.author.is_some())
+        || data.consolidated.iter().any(|c| c.author.is_some())
+        || data.comments.iter().any(|c| c.author.is_some());
+    let with_author = |mut header: Vec<&'static str>| {
+        if names {
+            header.push("author");
+        }
+        header
+    };
+    let mut files: Vec<(String, String)> = vec![
+        ("event.json".into(), json_text(&data.event)?),
+        ("proposals.json".into(), json_text(&data.proposals)?),
+        ("consolidated.json".into(), json_text(&data.consolidated)?),
+        ("lineage.json".into(), json_text(&data.lineage)?),
+        ("panel_comments.json".into(), json_text(&data.comments)?),
+    ];
+    files.push((
+        "proposals.csv".into(),
+        csv_text(
+            &with_author(vec![
+                "id",
+                "theme",
+                "session_id",
+                "day",
+                "start",
+                "subgroup_id",
+                "subgroup",
+                "kind",
+                "title",
+                "body",
+                "tags",
+                "created_at",
+                "merged_into",
+            ]),
+            data.proposals.iter().map(|p| {
+                let mut row = vec![
+                    p.id.to_string(),
+                    p.theme.to_string(),
+                    p.session_id.to_string(),
+                    p.day.to_string(),
+                    p.start.clone(),
+                    p.subgroup_id.map(|s| s.to_string()).unwrap_or_default(),
+                    opt(&p.subgroup),
+                    p.kind.as_str().into(),
+                    p.title.clone(),
+                    p.body.clone(),
+                    p.tags.join("; "),
+                    p.created_at.clone(),
+                    p.merged_into.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" "),
+                ];
+                if names {
+                    row.push(opt(&p.author));
+                }
+                row
+            }),
+        )?,
+    ));
+    files.push((
+        "consolidated.csv".into(),
+        csv_text(
+            &with_author(vec![
+                "id",
+                "theme",
+                "title",
+                "body",
+                "status",
+                "priority",
+                "sources",
+                "carry_forward",
+                "created_at",
+            ]),
+            data.consolidated.iter().map(|c| {
+                let mut row = vec![
+                    c.id.to_string(),
+                    c.theme.to_string(),
+                    c.title.clone(),
+                    c.body.clone(),
+                    c.status.as_str().into(),
+                    c.priority.map(|p| p.to_string()).unwrap_or_default(),
+                    c.sources.to_string(),
+                    c.carry_forward.to_string(),
+                    c.created_at.clone(),
+                ];
+                if names {
+                    row.push(opt(&c.author));
+                }
+                row
+            }),
+        )?,
+    ));
+    files.push((
+        "lineage.csv".into(),
+        csv_text(
+            &["consolidated_id", "proposal_id", "session_id"],
+            data.lineage
+                .iter()
+                .map(|l| vec![l.consolidated_id.to_string(), l.proposal_id.to_string(), l.session_id.to_string()]),
+        )?,
+    ));
+    files.push((
+        "panel_comments.csv".into(),
+        csv_text(
+            &with_author(vec!["id", "consolidated_id", "text", "created_at"]),
+            data.comments.iter().map(|c| {
+                let mut row =
+                    vec![c.id.to_string(), c.consolidated_id.to_string(), c.text.clone(), c.created_at.clone()];
+                if names {
+                    row.push(opt(&c.author));
+                }
+                row
+            }),
+        )?,
+    ));
+    files.push((
+        "sessions.csv".into(),
+        csv_text(
+            &["id", "theme", "slot", "day", "date", "start", "duration_minutes", "place", "room"],
+            data.event.sessions.iter().map(|s| {
+                vec![
+                    s.id.to_string(),
+                    s.theme.to_string(),
+                    s.slot.clone(),
+                    s.day.to_string(),
+                    s.date.clone(),
+                    s.start.clone(),
+                    s.duration_minutes.to_string(),
+                    s.place.clone(),
+                    opt(&s.room),
+                ]
+            }),
+        )?,
+    ));
+    files.push((
+        "themes.csv".into(),
+        csv_text(
+            &["number", "title", "description"],
+            data.event.themes.iter().map(|t| vec![t.number.to_string(), t.title.clone(), t.description.clone()]),
+        )?,
+    ));
+    for (name, schema) in SCHEMAS {
+        files.push((format!("schemas/{name}"), (*schema).to_owned()));
+    }
+    files.push(("README.md".into(), data_card(data, licence, generated_at, names)));
+    for (name, text) in &files {
+        write_file(&dir.join(name), text.as_bytes())?;
+    }
+    Ok(Written { folder: dir.display().to_string(), files: files.into_iter().map(|(n, _)| n).collect() })
+}
+
+fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool) -> String {
+    let e = &data.event;
+    let author_line = if names {
+        "| `author` | texte | nom affiché de la personne qui a saisi (donnée personnelle, exportée à la demande) |\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"# {name} — données ouvertes
+
+Propositions des ateliers de l’événement « {name} »{organiser}, saisies pendant les sessions
+par les animatrices et animateurs, consolidées par les rapporteurs, revues par le panel de
+clôture. Produit par Récolte ({format}).
+
+- **Licence** : {licence}
+- **Généré le** : {generated_at}
+- **Contenu** : {themes} thèmes, {sessions} sessions, {proposals} propositions saisies,
+  {consolidated} propositions consolidées, {lineage} liens de provenance, {comments} commentaires du panel.
+- **Données personnelles** : {personal}
+- **Encodage** : UTF-8 ; CSV selon la RFC 4180 (séparateur virgule, guillemets doubles, fins de
+  ligne CRLF). Une cellule qui commence par `=`, `+`, `-` ou `@` est précédée d’une apostrophe
+  pour qu’un tableur ne l’exécute pas comme une formule ; les fichiers JSON gardent le texte exact.
+
+## Comment les données ont été recueillies
+
+Chaque session d’atelier (1 h 45) comporte deux interventions, une discussion, un travail en
+sous-groupes et une restitution. Pendant la session, les propositions des sous-groupes sont
+saisies telles qu’elles sont formulées (titre, texte, type, sous-groupe, étiquettes). Après
+l’événement, un rapporteur par thème regroupe les propositions proches en propositions
+consolidées, dont il reformule l’énoncé ; chaque proposition consolidée garde la liste de ses
+sources (`lineage`). Le panel de clôture marque celles à porter et les commente. Les
+propositions supprimées pendant la saisie et les fusions défaites ne sont pas exportées.
+
+## Fichiers
+
+| fichier | contenu | lignes |
+|---|---|---|
+| `event.json` | le programme : lieux, jours, déroulé d’une session, créneaux, thèmes, sessions (avec leurs identifiants) | 1 |
+| `themes.csv` | les thèmes | {themes} |
+| `sessions.csv` | les sessions | {sessions} |
+| `proposals.csv`, `proposals.json` | les propositions saisies | {proposals} |
+| `consolidated.csv`, `consolidated.json` | les propositions consolidées | {consolidated} |
+| `lineage.csv`, `lineage.json` | une ligne par lien d’une proposition consolidée vers une proposition source | {lineage} |
+| `panel_comments.csv`, `panel_comments.json` | les commentaires du panel | {comments} |
+| `schemas/*.schema.json` | le schéma JSON (draft 2020-12) de chaque fichier JSON | |
+
+Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux.
+
+## Colonnes
+
+### `proposals`
+
+| colonne | type | description |
+|---|---|---|
+| `id` | UUID | identifiant de la proposition |
+| `theme` | entier | numéro du thème (`themes.csv`) |
+| `session_id` | UUID | session où elle a été saisie (`sessions.csv`) |
+| `day`, `start` | entier, HH:MM | jour de l’événement et heure de début de la session |
+| `subgroup_id`, `subgroup` | UUID, texte | sous-groupe qui l’a formulée (vides si aucun) |
+| `kind` | `proposal`, `concrete_action`, `obstacle`, `question` | proposition, action concrète, frein, question |
+| `title`, `body` | texte | énoncé et développement, tels que saisis |
+| `tags` | texte | étiquettes, séparées par « ; » en CSV (liste en JSON) |
+| `created_at` | date-heure | moment de la saisie (RFC 3339, UTC) |
+| `merged_into` | UUID | propositions consolidées qui la citent, séparées par des espaces en CSV (liste en JSON) |
+{author_line}
+### `consolidated`
+
+| colonne | type | description |
+|---|---|---|
+| `id` | UUID | identifiant de la proposition consolidée |
+| `theme` | entier | numéro du thème |
+| `title`, `body` | texte | énoncé consolidé, rédigé par le rapporteur |
+| `status` | `draft`, `retained`, `set_aside` | brouillon, retenue, écartée |
+| `priority` | entier ou vide | rang dans le thème (1 = la plus prioritaire) |
+| `sources` | entier | nombre de propositions sources (`lineage`) |
+| `carry_forward` | `true`, `false` | marquée « à porter » par le panel de clôture |
+| `created_at` | date-heure | moment de la consolidation |
+{author_line}
+### `lineage`
+
+| colonne | type | description |
+|---|---|---|
+| `consolidated_id` | UUID | la proposition consolidée |
+| `proposal_id` | UUID | une proposition dont elle provient |
+| `session_id` | UUID | la session où cette proposition a été saisie |
+
+### `panel_comments`
+
+| colonne | type | description |
+|---|---|---|
+| `id` | UUID | identifiant du commentaire |
+| `consolidated_id` | UUID | la proposition consolidée commentée |
+| `text` | texte | le commentaire |
+| `created_at` | date-heure | moment du commentaire |
+{author_line}
+### `sessions`
+
+| colonne | type | description |
+|---|---|---|
+| `id` | UUID | identifiant de la session |
+| `theme` | entier | numéro du thème |
+| `slot` | texte | identifiant du créneau |
+| `day`, `date`, `start` | entier, AAAA-MM-JJ, HH:MM | jour, date et heure de début (heure de {timezone}) |
+| `duration_minutes` | entier | durée |
+| `place`, `room` | texte | lieu et salle |
+
+### `themes`
+
+| colonne | type | description |
+|---|---|---|
+| `number` | entier | numéro du thème |
+| `title`, `description` | texte | intitulé et présentation, tels que le programme les donne |
+"#,
+        name = e.name,
+        organiser = e.organiser.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(),
+        format = FORMAT,
+        themes = e.themes.len(),
+        sessions = e.sessions.len(),
+        proposals = data.proposals.len(),
+        consolidated = data.consolidated.len(),
+        lineage = data.lineage.len(),
+        comments = data.comments.len(),
+        timezone = e.timezone,
+        personal = if names {
+            "les noms affichés des personnes qui ont saisi sont inclus (colonne `author`) ; ils ont été exportés à la demande de l’organisation."
+        } else {
+            "aucune : les noms des personnes qui ont saisi ne sont pas exportés."
+        },
+    )
+}
+
+fn read_json<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T, ExportError> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|source| ExportError::Read { path: path.clone(), source })?;
+    serde_json::from_str(&text).map_err(|e| ExportError::Malformed { file: name.to_owned(), detail: e.to_string() })
+}
+
+/// Reads an open-data folder back (its JSON files: they hold the exact text).
+pub fn read(dir: &Path) -> Result<OpenData, ExportError> {
+    let event: crate::data::EventFile = read_json(dir, "event.json")?;
+    if event.format != FORMAT {
+        return Err(ExportError::Malformed {
+            file: "event.json".into(),
+            detail: format!("format {:?}, expected {FORMAT:?}", event.format),
+        });
+    }
+    Ok(OpenData {
+        event,
+        proposals: read_json(dir, "proposals.json")?,
+        consolidated: read_json(dir, "consolidated.json")?,
+        lineage: read_json(dir, "lineage.json")?,
+        comments: read_json(dir, "panel_comments.json")?,
+    })
+}

@@ -1,0 +1,170 @@
+//! Restoring an event from a snapshot (the open data an export wrote): every document is
+//! rebuilt with the same ids, so that the restored event exports exactly as the original.
+
+use std::collections::BTreeMap;
+
+use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
+use recolte_core::model::Status;
+use recolte_core::programme::Programme;
+use recolte_core::schema::{self, ConsolidatedPatch, DocName, NewConsolidated, NewProposal};
+use rusqlite::{params, TransactionBehavior};
+use yrs::{Doc, Transact, TransactionMut};
+
+use crate::error::{Error, ResultExt};
+use crate::{append, projection, register, Cached, Store};
+
+#[derive(Clone, Debug)]
+pub struct SnapshotSubgroup {
+    pub id: SubgroupId,
+    pub session: SessionId,
+    pub name: String,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SnapshotProposal {
+    pub id: ProposalId,
+    pub session: SessionId,
+    pub proposal: NewProposal,
+}
+
+#[derive(Clone, Debug)]
+pub struct SnapshotConsolidated {
+    pub id: ConsolidatedId,
+    pub theme: u32,
+    pub consolidated: NewConsolidated,
+    pub status: Status,
+    pub priority: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SnapshotMark {
+    pub consolidated: ConsolidatedId,
+    pub carry_forward: bool,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct SnapshotComment {
+    pub id: CommentId,
+    pub consolidated: ConsolidatedId,
+    pub text: String,
+    pub author: String,
+    pub created_at: String,
+}
+
+/// An event as an export describes it.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub event: EventId,
+    pub programme: Programme,
+    /// `session_ids[i]` is the id of `programme.sessions[i]`.
+    pub session_ids: Vec<SessionId>,
+    pub subgroups: Vec<SnapshotSubgroup>,
+    pub proposals: Vec<SnapshotProposal>,
+    pub consolidated: Vec<SnapshotConsolidated>,
+    pub marks: Vec<SnapshotMark>,
+    pub comments: Vec<SnapshotComment>,
+}
+
+fn build(name: &DocName, write: impl FnOnce(&mut TransactionMut)) -> (Doc, Vec<u8>) {
+    let doc = schema::new_doc_of(name.kind());
+    let update = {
+        let mut txn = doc.transact_mut_with(schema::ORIGIN_LOCAL);
+        write(&mut txn);
+        txn.encode_update_v1()
+    };
+    (doc, update)
+}
+
+impl Store {
+    /// Rebuilds an event from a snapshot, in one transaction. The event must not be in this
+    /// store already. A new signing key is made: tokens of the original event do not apply.
+    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<EventId, Error> {
+        let event = snapshot.event;
+        let exists: Option<String> = self.lookup(
+            "SELECT id FROM events WHERE id = ?1",
+            [event.to_string()],
+            |r| r.get(0),
+            ("recherche de l'événement", "looking up the event"),
+        )?;
+        if exists.is_some() {
+            return Err(Error::EventExists(event.to_string()));
+        }
+        let keys = recolte_core::token::generate_keys().map_err(Error::Token)?;
+        let mut documents: Vec<(DocName, Doc, Vec<u8>)> = Vec::new();
+
+        let name = DocName::Event(event);
+        let (doc, update) = build(&name, |txn| {
+            schema::write_programme_with_ids(txn, event, &snapshot.programme, &keys.public, &snapshot.session_ids);
+        });
+        documents.push((name, doc, update));
+
+        for session in &snapshot.session_ids {
+            let name = DocName::Session(event, *session);
+            let (doc, update) = build(&name, |txn| {
+                for g in snapshot.subgroups.iter().filter(|g| g.session == *session) {
+                    schema::insert_subgroup(txn, g.id, &g.name, &g.created_at);
+                }
+                for p in snapshot.proposals.iter().filter(|p| p.session == *session) {
+                    schema::insert_proposal(txn, p.id, &p.proposal);
+                }
+            });
+            documents.push((name, doc, update));
+        }
+
+        let mut by_theme: BTreeMap<u32, Vec<&SnapshotConsolidated>> = BTreeMap::new();
+        for theme in &snapshot.programme.themes {
+            by_theme.entry(theme.number).or_default();
+        }
+        for c in &snapshot.consolidated {
+            by_theme.entry(c.theme).or_default().push(c);
+        }
+        for (theme, records) in by_theme {
+            let name = DocName::Synthesis(event, theme);
+            let (doc, update) = build(&name, |txn| {
+                for c in records {
+                    schema::insert_consolidated(txn, c.id, &c.consolidated);
+                    let patch =
+                        ConsolidatedPatch { status: Some(c.status), priority: Some(c.priority), ..Default::default() };
+                    let _ = schema::edit_consolidated(txn, c.id, &patch);
+                }
+            });
+            documents.push((name, doc, update));
+        }
+
+        let name = DocName::Panel(event);
+        let (doc, update) = build(&name, |txn| {
+            for m in &snapshot.marks {
+                schema::set_mark(txn, m.consolidated, m.carry_forward, &m.by, &m.at);
+            }
+            for c in &snapshot.comments {
+                schema::insert_comment(txn, c.id, c.consolidated, &c.text, &c.author, &c.created_at);
+            }
+        });
+        documents.push((name, doc, update));
+
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        tx.execute(
+            "INSERT INTO event_keys (event_id, secret_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![event.to_string(), keys.secret, keys.public, schema::now()],
+        )
+        .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
+        let mut seqs = Vec::new();
+        for (name, doc, update) in &documents {
+            register(&tx, name)?;
+            let seq = append(&tx, name, update, "local")?;
+            projection::project_document(&tx, name, &doc.transact())?;
+            seqs.push(seq);
+        }
+        tx.commit().ctx("enregistrement de l'événement restauré", "saving the restored event")?;
+        for ((name, doc, _), seq) in documents.into_iter().zip(seqs) {
+            self.docs.insert(name, Cached { doc, seen: seq });
+        }
+        Ok(event)
+    }
+}

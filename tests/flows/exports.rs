@@ -1,0 +1,76 @@
+//! The exports through the CLI, and the HTML report printed to PDF by headless Chromium
+//! (Debian's, as CI installs it): what the closing plenary projects also prints.
+
+use std::process::Command;
+
+use crate::common::Replica;
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/opendata-sample");
+
+fn restored() -> Replica {
+    let replica = Replica::new();
+    replica.ok(&["import", "opendata", FIXTURE]);
+    replica
+}
+
+#[test]
+fn an_organiser_exports_everything_and_restores_it_elsewhere() {
+    let replica = restored();
+    let out = replica.path().join("out");
+    let written = replica.json(&["export", "opendata", "--out", out.to_str().unwrap(), "--include-names"]);
+    assert_eq!(written["files"].as_array().unwrap().len(), 17);
+    replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "8"]);
+    replica.ok(&["--lang", "en", "export", "report", "--out", out.to_str().unwrap()]);
+    replica.ok(&["export", "decidim", "--out", out.join("decidim.json").to_str().unwrap()]);
+    for file in
+        ["rapport.html", "rapport.md", "report.html", "decidim.json", "README.md", "schemas/lineage.schema.json"]
+    {
+        assert!(out.join(file).exists(), "{file} was not written");
+    }
+    let stderr = replica.fails(&["export", "decidim", "--out", out.join("decidim.xlsx").to_str().unwrap()]);
+    assert!(stderr.contains(".csv ou .json"), "{stderr}");
+    let stderr = replica.fails(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "42"]);
+    assert!(stderr.contains("thème n° 42"), "{stderr}");
+
+    let elsewhere = Replica::new();
+    let id = elsewhere.ok(&["import", "opendata", out.to_str().unwrap()]);
+    assert_eq!(elsewhere.json(&["event", "show"])["id"], id.as_str());
+    assert_eq!(
+        elsewhere.json(&["synthesis", "list", "--theme", "8"]),
+        replica.json(&["synthesis", "list", "--theme", "8"])
+    );
+    let stderr = elsewhere.fails(&["import", "opendata", out.to_str().unwrap()]);
+    assert!(stderr.contains("déjà dans ce stockage"), "{stderr}");
+}
+
+#[test]
+fn the_html_report_prints_to_a4_one_theme_per_page() {
+    let replica = restored();
+    let out = replica.path().join("report");
+    replica.ok(&["export", "report", "--out", out.to_str().unwrap()]);
+    let pdf = out.join("rapport.pdf");
+    let profile = replica.path().join("chromium-profile");
+    let status = Command::new(std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into()))
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ])
+        .args(["--disable-sync", "--no-first-run", "--no-pdf-header-footer"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", out.join("rapport.html").display()))
+        .output()
+        .expect("chromium is not installed (bash .ci/run installs it)");
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let bytes = std::fs::read(&pdf).unwrap();
+    // Page objects are `/Type /Page` (the page tree is `/Type /Pages`).
+    let count = |needle: &[u8]| {
+        bytes.windows(needle.len() + 1).filter(|w| w.starts_with(needle) && w[needle.len()] != b's').count()
+    };
+    let pages = count(b"/Type /Page") + count(b"/Type/Page");
+    // The summary, then each of the 10 themes on a page of its own.
+    assert_eq!(pages, 11, "the PDF has {pages} pages");
+}
