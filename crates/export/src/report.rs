@@ -67,7 +67,7 @@ fn labels(lang: Lang) -> Labels {
 
 const STATUS_ORDER: [Status; 3] = [Status::Retained, Status::Draft, Status::SetAside];
 
-fn ordered<'a>(data: &'a OpenData, theme: u32) -> Vec<&'a ConsolidatedRow> {
+fn ordered(data: &OpenData, theme: u32) -> Vec<&ConsolidatedRow> {
     let mut rows: Vec<&ConsolidatedRow> = data.consolidated.iter().filter(|c| c.theme == theme).collect();
     rows.sort_by_key(|c| {
         (
