@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "hub_start",
     "hub_stop",
     "hub_info",
+    "export_write",
 ];
 
 fn main() {

@@ -120,6 +120,7 @@ pub fn run() {
             commands::hub::hub_start,
             commands::hub::hub_stop,
             commands::hub::hub_info,
+            commands::export::export_write,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

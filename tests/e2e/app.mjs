@@ -5,7 +5,7 @@
 //
 //   xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots docs/screenshots]
 import { spawn, execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir, homedir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -87,6 +87,7 @@ async function capture(title, subgroupName) {
 }
 
 let failed = false
+let exported = null
 try {
   await waitForDriver()
   session = (await call('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } })).sessionId
@@ -127,6 +128,13 @@ try {
   await click('.review button[aria-pressed]')
   await waitFor('the mark', async () => (await script(`return document.querySelector('.review button[aria-pressed]')?.getAttribute('aria-pressed')`)) === 'true')
   await screenshot('panel')
+
+  // The open data, from the app: written to a folder it names.
+  await script(`document.querySelectorAll('nav .tab')[3].click()`)
+  await click('[data-export=opendata]')
+  await waitFor('the export', async () => (await script(`return document.querySelector('.export-status')?.textContent ?? ''`)).includes('/'))
+  const status = await script(`return document.querySelector('.export-status').textContent`)
+  exported = status.slice(status.indexOf('/'))
 } catch (error) {
   failed = true
   console.error(`not ok - the real app: ${error.message}`)
@@ -151,11 +159,12 @@ if (!failed) {
   if (!proposals.some(p => p.title === '<img src=x onerror=alert(1)>')) problems.push('the payload title was not stored as typed')
   if (synthesis.length !== 1 || synthesis[0].sources.length !== 2) problems.push(`expected one consolidated proposal with 2 sources: ${JSON.stringify(synthesis)}`)
   if (proposals.filter(p => p.merged_into.length === 1).length !== 2) problems.push('expected two proposals marked as merged')
+  if (!exported || !existsSync(join(exported, 'proposals.csv'))) problems.push(`the app's open-data export is not at ${exported}`)
   if (problems.length) {
     failed = true
     console.error(`not ok - the store after the session: ${problems.join('; ')}`)
   } else {
-    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, merge, panel mark, store checked by the CLI')
+    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, merge, panel mark, open data exported, store checked by the CLI')
   }
 }
 rmSync(dataDir, { recursive: true, force: true })

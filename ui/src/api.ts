@@ -74,6 +74,8 @@ export const api = {
   presence: (event: string, session: string) => invoke<string[]>('presence', { event, session }),
   hubStart: (port?: number) => invoke<{ url: string; port: number }>('hub_start', { port: port ?? null }),
   hubStop: () => invoke<void>('hub_stop'),
+  exportWrite: (event: string, kind: 'report' | 'opendata' | 'decidim', theme?: number) =>
+    invoke<{ folder: string; files: string[] }>('export_write', { event, kind, theme: theme ?? null }),
   hubInfo: () => invoke<{ url: string; port: number } | null>('hub_info'),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),

@@ -108,5 +108,12 @@ describe('a rapporteur and the panel', () => {
     await settle()
     expect(mockState().reviews[0].carry_forward).toBe(true)
     expect(document.querySelector('.summary')?.textContent).toContain('1 à porter')
+
+    // The exports are one click away, and say where they went.
+    ;[...document.querySelectorAll<HTMLButtonElement>('nav .tab')][1].click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('[data-export=report]')?.click()
+    await settle()
+    expect(document.querySelector('.export-status')?.textContent).toContain('Documents/Récolte')
   })
 })

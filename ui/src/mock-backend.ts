@@ -175,6 +175,7 @@ export function installMockBackend(initial: Partial<State> = {}): void {
     hub_start: () => { hub = { url: 'ws://192.168.1.20:4455', port: 4455 }; return hub },
     hub_stop: () => { hub = null },
     hub_info: () => hub,
+    export_write: ({ kind }) => ({ folder: '/home/demo/Documents/Récolte/Assises 2025', files: kind === 'decidim' ? ['decidim.csv'] : ['rapport.md', 'rapport.html'] }),
   }
 
   mockIPC((cmd, args) => {

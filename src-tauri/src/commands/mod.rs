@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod capture;
+pub mod export;
 pub mod hub;
 pub mod panel;
 pub mod sync;

@@ -3,6 +3,7 @@ import { api, errorMessage } from '../api'
 import { announce, h, render } from '../dom'
 import { t } from '../i18n'
 import type { Context, View } from '../app'
+import { exportBox } from './exports'
 
 export function settings(ctx: Context): View {
   return {
@@ -46,7 +47,7 @@ export function settings(ctx: Context): View {
           ? h('button', { type: 'button', onclick: () => api.hubStop().then(() => drawHub(null)).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_stop'))
           : h('button', { type: 'button', class: 'primary', onclick: () => api.hubStart().then(drawHub).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_start')))
       drawHub(await api.hubInfo())
-      render(root, h('section', { class: 'settings' }, form, syncForm, hubBox))
+      render(root, h('section', { class: 'settings' }, form, syncForm, hubBox, exportBox(ctx.event.id, () => undefined)))
     },
     async refresh() {},
   }

@@ -5,6 +5,7 @@ import { announce, h, render, setFieldValue } from '../dom'
 import { lang, t, type Key } from '../i18n'
 import type { Context, View } from '../app'
 import { kindLabel } from './capture'
+import { exportBox } from './exports'
 
 const STATUSES: Status[] = ['draft', 'retained', 'set_aside']
 
@@ -198,7 +199,7 @@ export function synthesis(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'layout wide' },
         h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker),
-        h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox))))
+        h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, exportBox(ctx.event.id, () => theme)))))
       await load()
     },
     refresh: load,

@@ -1,0 +1,68 @@
+//! The Commons exports from the app: written to a dated folder under the user's documents,
+//! whose path is given back to show.
+
+use std::path::PathBuf;
+
+use recolte_core::ids::EventId;
+use serde::Serialize;
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[derive(Serialize)]
+pub struct Written {
+    pub folder: String,
+    pub files: Vec<String>,
+}
+
+/// `~/Documents/Récolte/<event> <date>` (or the data folder's `exports` without a documents folder).
+fn folder(state: &AppState, event_name: &str) -> PathBuf {
+    let base = directories::UserDirs::new()
+        .and_then(|dirs| dirs.document_dir().map(|d| d.join("Récolte")))
+        .unwrap_or_else(|| state.store().path().parent().map(|p| p.join("exports")).unwrap_or_default());
+    let stamp = recolte_export::now().replace(':', "h").replace('T', " ").trim_end_matches('Z').to_owned();
+    let safe: String =
+        event_name.chars().map(|c| if c.is_alphanumeric() || " -_'".contains(c) { c } else { '_' }).collect();
+    base.join(format!("{} {stamp}", safe.trim()))
+}
+
+#[tauri::command]
+pub async fn export_write(
+    state: State<'_, AppState>,
+    event: String,
+    kind: String,
+    theme: Option<u32>,
+) -> Result<Written, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let lang = state.lang();
+    let name = state.with_store(|store| Ok(store.event(event)?.name))?;
+    let dir = folder(&state, &name);
+    let store = state.store.clone();
+    let result = tauri::async_runtime::spawn_blocking(move || {
+        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let files: Vec<String> = match kind.as_str() {
+            "report" => recolte_export::export_report(&store, event, &dir, theme, lang)?
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            "opendata" => {
+                recolte_export::export_opendata(&store, event, &dir, false, recolte_export::opendata::DEFAULT_LICENCE)?
+                    .files
+            }
+            _ => {
+                let path = dir.join("decidim.csv");
+                recolte_export::export_decidim(&store, event, &path, theme)?;
+                vec![path.display().to_string()]
+            }
+        };
+        Ok::<_, recolte_export::ExportError>(Written { folder: dir.display().to_string(), files })
+    })
+    .await
+    .map_err(|e| ApiError::invalid(e.to_string()))?;
+    result.map_err(|e| ApiError {
+        code: crate::error::ErrorCode::Storage,
+        message: recolte_core::Localize::localize(&e, lang),
+    })
+}
