@@ -392,6 +392,14 @@ fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<(DocNam
     })?;
     let grant = token::verify(token, &shared.trusted)
         .map_err(|e| Refusal { code: close::UNAUTHORIZED, reason: e.to_string() })?;
+    // Before any room is touched: a token never opens another event's rooms (and cannot make
+    // the hub load rooms of events it names at random).
+    if grant.scope.event != name.event() {
+        return Err(Refusal {
+            code: close::FORBIDDEN,
+            reason: format!("a {} token does not give access to {name}", grant.scope.role),
+        });
+    }
     let event = shared.event_record(name.event());
     // A token must be signed by its own event's key: a key trusted for one event does not
     // open another event's rooms.
