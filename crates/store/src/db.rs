@@ -16,10 +16,33 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {
-    let conn = Connection::open(path).map_err(|source| Error::Open { path: path.to_owned(), source })?;
-    configure(&conn).map_err(|source| Error::Open { path: path.to_owned(), source })?;
+    let failed = |source: rusqlite::Error| {
+        if read_only(path) {
+            Error::ReadOnly { path: path.to_owned() }
+        } else {
+            Error::Open { path: path.to_owned(), source }
+        }
+    };
+    let conn = Connection::open(path).map_err(failed)?;
+    configure(&conn).map_err(failed)?;
     migrate(&conn, MIGRATIONS.len())?;
     Ok(conn)
+}
+
+/// Whether the store's folder cannot be written (a read-only disk, or no permission): SQLite
+/// then only says it cannot open the file, which does not tell the user what to fix.
+fn read_only(path: &Path) -> bool {
+    let Some(dir) = path.parent() else { return false };
+    let probe = dir.join(".recolte-write-probe");
+    match std::fs::OpenOptions::new().create(true).truncate(true).write(true).open(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(error) => {
+            matches!(error.kind(), std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied)
+        }
+    }
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {

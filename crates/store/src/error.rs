@@ -18,6 +18,8 @@ pub enum Error {
     NoEventKey(String),
     #[error("cannot open the store {path}: {source}")]
     Open { path: PathBuf, source: rusqlite::Error },
+    #[error("the store {path} is read-only (read-only disk or no permission): nothing can be saved; make its folder writable and try again")]
+    ReadOnly { path: PathBuf },
     #[error("{context}: {source}")]
     Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
     #[error("{context} {path}: {source}")]
@@ -101,6 +103,10 @@ impl Localize for Error {
             ),
             (_, Lang::En) => self.to_string(),
             (Error::Open { path, source }, _) => format!("impossible d'ouvrir le stockage {} : {source}", path.display()),
+            (Error::ReadOnly { path }, _) => format!(
+                "le stockage {} est en lecture seule (disque en lecture seule ou droits insuffisants) : rien ne peut être enregistré ; rendez son dossier accessible en écriture puis recommencez",
+                path.display()
+            ),
             (Error::Sqlite { context_fr, source, .. }, _) => format!("{context_fr} : {source}"),
             (Error::Io { context_fr, path, source, .. }, _) => format!("{context_fr} {} : {source}", path.display()),
             (Error::Migration { name, source }, _) => format!("échec de la migration {name} : {source}"),

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Fault campaign: a full disk and a read-only store. Edits must fail with a clear message,
+# nothing already saved may be damaged, and editing must resume when space (or write access)
+# returns. Needs root (it mounts a tiny tmpfs), as CI has; run it in a throwaway machine.
+#
+#   bash scripts/faults.sh [path/to/recolte]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+recolte="$(realpath "${1:-${CARGO_TARGET_DIR:-target}/debug/recolte}")"
+[ "$(id -u)" -eq 0 ] || { echo "faults.sh mounts a tmpfs: run it as root" >&2; exit 1; }
+mnt="$(mktemp -d)"
+errors="$(mktemp)"
+passed=0
+failed=0
+cleanup() { umount "$mnt" 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true; rm -f "$errors"; }
+trap cleanup EXIT
+check() { if eval "$2"; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
+
+mount -t tmpfs -o size=3m tmpfs "$mnt"
+export RECOLTE_DATA_DIR="$mnt/store" LANG=fr_FR.UTF-8
+"$recolte" event import examples/assises-2025.json >/dev/null
+session="$("$recolte" --json session list --theme 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+body="$(head -c 6000 /dev/zero | tr '\0' 'x')"
+
+# 1. Fill the disk: every proposal reported saved must survive; the failure must say why.
+saved=()
+message=""
+for i in $(seq 1 2000); do
+    # (stderr goes outside the full disk, or the message itself would be lost)
+    if id="$("$recolte" proposal add --session "$session" --title "Proposition $i" --body "$body" 2>"$errors")"; then
+        saved+=("$id")
+    else
+        message="$(cat "$errors")"
+        break
+    fi
+done
+check "the disk fills up after ${#saved[@]} proposals, with a clear message" '[[ "$message" == *"disque est plein"* ]]'
+listed="$("$recolte" --json proposal list --session "$session" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+check "every proposal reported saved is there (${#saved[@]})" '[ "$listed" -eq "${#saved[@]}" ]'
+check "the store passes its integrity check on a full disk" '"$recolte" store check >/dev/null'
+
+# 2. Space comes back: editing resumes.
+mount -o remount,size=16m "$mnt"
+check "editing resumes when space returns" '"$recolte" proposal add --session "$session" --title "Après" >/dev/null'
+
+# 3. Read-only: refused with a clear message, nothing changed; writable again: resumes.
+before="$("$recolte" --json proposal list --session "$session" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+mount -o remount,ro "$mnt"
+ro_message="$("$recolte" proposal add --session "$session" --title "En lecture seule" 2>&1 >/dev/null || true)"
+check "a read-only store refuses edits with a clear message" '[[ "$ro_message" == *"lecture seule"* ]]'
+mount -o remount,rw "$mnt"
+after="$("$recolte" --json proposal list --session "$session" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+check "nothing changed while read-only" '[ "$before" -eq "$after" ]'
+check "editing resumes when the store is writable again" '"$recolte" proposal add --session "$session" --title "De nouveau" >/dev/null'
+check "the store is sound at the end" '"$recolte" store check >/dev/null && "$recolte" store rebuild >/dev/null'
+echo "  (disk full said: ${message:-nothing}; read-only said: ${ro_message:-nothing})"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
