@@ -104,7 +104,8 @@ pub fn issue(secret: &str, scope: &Scope, name: Option<&str>, valid_for: time::D
     claims.issuer("recolte").map_err(signing)?;
     claims.issued_at(&rfc3339(issued)).map_err(signing)?;
     claims.not_before(&rfc3339(issued)).map_err(signing)?;
-    claims.expiration(&rfc3339(issued + valid_for)).map_err(signing)?;
+    let expires = issued.checked_add(valid_for).ok_or_else(|| TokenError::Signing("validity out of range".into()))?;
+    claims.expiration(&rfc3339(expires)).map_err(signing)?;
     claims.token_identifier(&uuid::Uuid::now_v7().to_string()).map_err(signing)?;
     claims.subject(scope.role.as_str()).map_err(signing)?;
     let scope_json = serde_json::to_value(scope).map_err(|e| TokenError::Signing(e.to_string()))?;
@@ -165,13 +166,16 @@ pub fn parse_duration(text: &str) -> Option<time::Duration> {
     let split = text.find(|c: char| !c.is_ascii_digit())?;
     let (number, unit) = text.split_at(split);
     let n: i64 = number.parse().ok().filter(|n| *n > 0)?;
-    Some(match unit {
-        "m" | "min" => time::Duration::minutes(n),
-        "h" => time::Duration::hours(n),
-        "d" | "j" => time::Duration::days(n),
-        "w" | "sem" => time::Duration::weeks(n),
+    let unit_seconds: i64 = match unit {
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" | "j" => 86_400,
+        "w" | "sem" => 604_800,
         _ => return None,
-    })
+    };
+    // A token for more than ten years is a typo, not a plan (and would overflow dates).
+    let seconds = n.checked_mul(unit_seconds).filter(|s| *s <= 10 * 366 * 86_400)?;
+    Some(time::Duration::seconds(seconds))
 }
 
 #[cfg(test)]
@@ -223,5 +227,8 @@ mod tests {
         assert_eq!(parse_duration("2j"), Some(time::Duration::days(2)));
         assert_eq!(parse_duration("0h"), None);
         assert_eq!(parse_duration("soon"), None);
+        // Found by fuzzing: this overflowed and panicked.
+        assert_eq!(parse_duration("5587458746026894w"), None);
+        assert_eq!(parse_duration("11000d"), None);
     }
 }
