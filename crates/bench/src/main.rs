@@ -1,5 +1,6 @@
 //! `cargo run --release -p recolte-bench [-- --quick] [--dir DIR]`: the store.
 //! `cargo run --release -p recolte-bench -- hub [--quick]`: the hub and network sync.
+//! `cargo run --release -p recolte-bench -- scale [--quick]`: a store of 1k, 10k, 100k proposals.
 //!
 //! Measures, on this machine's disk, what users wait for:
 //! - the durable save of one proposal edit, against a raw SQLite insert + commit with the
@@ -10,6 +11,7 @@
 //! Prints a Markdown table for the README. Timing lives here, never in tests.
 
 mod hub_bench;
+mod scale;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -79,6 +81,11 @@ fn main() {
             return hub_bench::serve_hub(dir, key);
         }
     }
+    if let [mode, dir] = &args[..] {
+        if mode == "scale-probe" {
+            return scale::probe(dir);
+        }
+    }
     // `workload DIR`: a store holding the sample event and the full workload, for the
     // desktop app's benchmark (tests/e2e/bench.mjs).
     if let [mode, dir] = &args[..] {
@@ -97,6 +104,10 @@ fn main() {
     println!("Folder: {} (same disk for every measure)\n", options.dir.display());
     println!("| measure | result |");
     println!("|---|---|");
+    if args.first().map(String::as_str) == Some("scale") {
+        scale::run(options.quick, &options.dir);
+        return;
+    }
     if args.first().map(String::as_str) == Some("hub") {
         hub_bench::run(options.quick, &options.dir);
         return;

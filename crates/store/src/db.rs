@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_initial.sql", include_str!("../../../migrations/0001_initial.sql")),
     ("0002_device_settings.sql", include_str!("../../../migrations/0002_device_settings.sql")),
     ("0003_sync.sql", include_str!("../../../migrations/0003_sync.sql")),
+    ("0004_search_by_event.sql", include_str!("../../../migrations/0004_search_by_event.sql")),
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {

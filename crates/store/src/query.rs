@@ -265,25 +265,34 @@ impl Store {
             self,
             "SELECT * FROM (
                SELECT 'proposal', p.id, COALESCE(s.theme, 0), p.session_id, p.title,
-                      snippet(proposals_fts, -1, '[', ']', '…', 12), bm25(proposals_fts) AS score
+                      snippet(proposals_fts, 1, '[', ']', '…', 12), snippet(proposals_fts, 2, '[', ']', '…', 12),
+                      bm25(proposals_fts) AS score
                FROM proposals_fts JOIN proposals p ON p.rowid = proposals_fts.rowid
                LEFT JOIN sessions s ON s.id = p.session_id
-               WHERE proposals_fts MATCH ?1 AND p.event_id = ?2 AND p.deleted = 0
+               WHERE proposals_fts MATCH ?1 AND p.deleted = 0
                UNION ALL
                SELECT 'consolidated', c.id, c.theme, NULL, c.title,
-                      snippet(consolidated_fts, -1, '[', ']', '…', 12), bm25(consolidated_fts) AS score
+                      snippet(consolidated_fts, 1, '[', ']', '…', 12), snippet(consolidated_fts, 2, '[', ']', '…', 12),
+                      bm25(consolidated_fts) AS score
                FROM consolidated_fts JOIN consolidated c ON c.rowid = consolidated_fts.rowid
-               WHERE consolidated_fts MATCH ?1 AND c.event_id = ?2 AND c.deleted = 0
-             ) ORDER BY score, 2 LIMIT ?3",
-            params![fts, event.to_string(), limit as i64],
+               WHERE consolidated_fts MATCH ?1 AND c.deleted = 0
+             ) ORDER BY score, 2 LIMIT ?2",
+            params![format!("event_key : {} AND {{title body}} : ({fts})", event.0.simple()), limit as i64],
             |r| {
+                // The title's extract when the match is there, else the body's.
+                let (title_snippet, body_snippet): (String, String) = (r.get(5)?, r.get(6)?);
+                let snippet = if title_snippet.contains('[') || !body_snippet.contains('[') {
+                    title_snippet
+                } else {
+                    body_snippet
+                };
                 Ok(SearchHit {
                     record: r.get(0)?,
                     id: r.get(1)?,
                     theme: r.get(2)?,
                     session_id: r.get::<_, Option<String>>(3)?.and_then(|s| s.parse().ok()),
                     title: r.get(4)?,
-                    snippet: r.get(5)?,
+                    snippet,
                 })
             },
             ("recherche", "searching"),

@@ -296,3 +296,20 @@ fn a_damaged_bundle_changes_nothing() {
         assert_eq!((b.dump_projections().unwrap(), b.log_stats().unwrap()), before);
     }
 }
+
+#[test]
+fn search_and_listings_stay_within_their_event() {
+    let (_dir, mut store, first) = new_store();
+    let second = store.import_programme(SAMPLE).unwrap();
+    for event in [first, second] {
+        let session = first_session(&store, event, 1);
+        capture(&mut store, session, "Former les élus à l'innovation");
+    }
+    for event in [first, second] {
+        let hits = store.search(event, "elus", 10).unwrap();
+        assert_eq!(hits.len(), 1);
+        let listed = store.proposals(event, &ProposalFilter::default()).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(hits[0].id, listed[0].id.to_string());
+    }
+}
