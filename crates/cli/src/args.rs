@@ -87,6 +87,9 @@ pub enum Command {
         /// Messages queued for a device before it counts as too slow and is disconnected.
         #[arg(long, default_value_t = 1024)]
         queue: usize,
+        /// Connections served at once (each device opens one per document it syncs).
+        #[arg(long, default_value_t = 4096)]
+        max_clients: u64,
     },
     /// Sync this device with a hub: push local changes, pull remote ones.
     Sync {

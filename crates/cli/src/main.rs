@@ -286,9 +286,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 recolte_core::token::peek(&token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
             out.grant(&grant)
         }
-        Command::Hub { listen, trust, max_message_bytes, queue } => {
+        Command::Hub { listen, trust, max_message_bytes, queue, max_clients } => {
             let dir = data_dir_of(&store);
-            network::hub(&mut store, dir, listen, trust, max_message_bytes, queue, out)
+            let limits = network::Limits { max_message_bytes, queue, max_clients };
+            network::hub(&mut store, dir, listen, trust, limits, out)
         }
         Command::Sync { hub, token, watch } => network::sync(store, hub, token, watch, out),
         Command::Join { hub, token } => network::join(store, hub, token, out),

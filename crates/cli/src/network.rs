@@ -48,13 +48,19 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// The hub's limits, from the command line.
+pub struct Limits {
+    pub max_message_bytes: usize,
+    pub queue: usize,
+    pub max_clients: u64,
+}
+
 pub fn hub(
     store: &mut Store,
     data_dir: PathBuf,
     listen: SocketAddr,
     mut trust: Vec<String>,
-    max_message_bytes: usize,
-    queue: usize,
+    limits: Limits,
     out: &Out,
 ) -> Result<(), CliError> {
     init_logs();
@@ -66,8 +72,9 @@ pub fn hub(
         }
     }
     let mut config = HubConfig::new(listen, data_dir.join("hub"), trust);
-    config.max_message_bytes = max_message_bytes;
-    config.queue_frames = queue.max(1);
+    config.max_message_bytes = limits.max_message_bytes;
+    config.queue_frames = limits.queue.max(1);
+    config.max_clients = limits.max_clients.max(1);
     let runtime = runtime()?;
     runtime.block_on(async {
         let running = hub::start(config).await.map_err(CliError::Hub)?;

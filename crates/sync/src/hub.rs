@@ -62,11 +62,13 @@ pub struct HubConfig {
     pub max_message_bytes: usize,
     /// Frames queued for one client before it counts as too slow and is disconnected.
     pub queue_frames: usize,
+    /// Connections served at once; more are told to come back later.
+    pub max_clients: u64,
 }
 
 impl HubConfig {
     pub fn new(listen: SocketAddr, data_dir: PathBuf, trusted_keys: Vec<String>) -> HubConfig {
-        HubConfig { listen, data_dir, trusted_keys, max_message_bytes: 16 << 20, queue_frames: 1024 }
+        HubConfig { listen, data_dir, trusted_keys, max_message_bytes: 16 << 20, queue_frames: 1024, max_clients: 4096 }
     }
 }
 
@@ -435,6 +437,11 @@ async fn send_close(socket: &mut (impl SinkExt<Message> + Unpin), code: u16, rea
 
 async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, token: Option<String>) {
     shared.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
+    if shared.metrics.clients.load(Ordering::Relaxed) >= shared.config.max_clients {
+        shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
+        send_close(&mut socket, close::TRY_AGAIN, "the hub is full: try again in a moment").await;
+        return;
+    }
     let (name, access) = match authorize(&shared, &room, token.as_deref()) {
         Ok(admitted) => admitted,
         Err(refusal) => {

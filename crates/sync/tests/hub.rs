@@ -510,3 +510,30 @@ async fn devices_in_the_same_session_see_who_else_is_there() {
         engine.await.unwrap().unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_hub_asks_newcomers_to_come_back_later() {
+    let organiser = Device::empty();
+    let event = organiser.store().import_programme(SAMPLE).unwrap();
+    let key = organiser.store().event(event).unwrap().public_key.unwrap();
+    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
+    config.max_clients = 2;
+    let hub = hub::start(config).await.unwrap();
+    let room = DocName::Panel(event);
+    let url = format!("ws://{}/{room}?token={token}", hub.addr);
+    let mut kept = Vec::new();
+    for _ in 0..2 {
+        let (mut socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        // Wait for the greeting: the connection is counted.
+        socket.next().await.unwrap().unwrap();
+        kept.push(socket);
+    }
+    let (socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+    let (code, reason) = Raw { socket }.closed().await;
+    assert_eq!(code, close::TRY_AGAIN, "{reason}");
+    drop(kept);
+    hub.stop().await.unwrap();
+}
