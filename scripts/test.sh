@@ -29,10 +29,11 @@ npm test --prefix ui
 node ui/tests/browser.mjs
 
 command -v tauri-driver >/dev/null 2>&1 || cargo install tauri-driver --version '^2' --locked
-cargo build --locked -p recolte-app -p recolte-cli
+cargo build --locked -p recolte-app -p recolte-cli -p recolte-bench
 target="${CARGO_TARGET_DIR:-target}"
 xvfb-run -a node tests/e2e/app.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"
+"$target/debug/recolte-bench" soak --seconds 20 --clients 60 --dir "$(mktemp -d)"
 bash scripts/fuzz.sh 15

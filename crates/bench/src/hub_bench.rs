@@ -25,14 +25,24 @@ const CLIENTS_PER_ROOM: usize = 6;
 const EVERY: Duration = Duration::from_millis(200);
 
 /// A server process under test.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    url: String,
+    pub(crate) url: String,
     name: &'static str,
 }
 
 impl Server {
-    fn start(name: &'static str, mut command: Command) -> Server {
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// SIGKILL, and wait for it to be gone.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub(crate) fn start(name: &'static str, mut command: Command) -> Server {
         let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("cannot start the server");
         let mut line = String::new();
         std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("address");
@@ -71,12 +81,12 @@ impl Drop for Server {
     }
 }
 
-/// The hidden `serve-hub DIR KEY` mode: the bench binary re-executes itself as our hub.
-pub fn serve_hub(dir: &str, key: &str) {
+/// The hidden `serve-hub DIR KEY [PORT]` mode: the bench binary re-executes itself as our hub.
+pub fn serve_hub(dir: &str, key: &str, port: u16) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
-        let config =
-            recolte_sync::hub::HubConfig::new("127.0.0.1:0".parse().expect("addr"), dir.into(), vec![key.to_owned()]);
+        let listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let config = recolte_sync::hub::HubConfig::new(listen, dir.into(), vec![key.to_owned()]);
         let hub = recolte_sync::hub::start(config).await.expect("hub");
         println!("ws://{}", hub.addr);
         std::future::pending::<()>().await;

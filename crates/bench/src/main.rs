@@ -1,6 +1,7 @@
 //! `cargo run --release -p recolte-bench [-- --quick] [--dir DIR]`: the store.
 //! `cargo run --release -p recolte-bench -- hub [--quick]`: the hub and network sync.
 //! `cargo run --release -p recolte-bench -- scale [--quick]`: a store of 1k, 10k, 100k proposals.
+//! `cargo run --release -p recolte-bench -- soak [--seconds N] [--clients N]`: the hub soak.
 //!
 //! Measures, on this machine's disk, what users wait for:
 //! - the durable save of one proposal edit, against a raw SQLite insert + commit with the
@@ -12,6 +13,7 @@
 
 mod hub_bench;
 mod scale;
+mod soak;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -76,9 +78,10 @@ fn machine() -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if let [mode, dir, key] = &args[..] {
+    if let [mode, dir, key, rest @ ..] = &args[..] {
         if mode == "serve-hub" {
-            return hub_bench::serve_hub(dir, key);
+            let port = rest.first().and_then(|p| p.parse().ok()).unwrap_or(0);
+            return hub_bench::serve_hub(dir, key, port);
         }
     }
     if let [mode, dir] = &args[..] {
@@ -104,6 +107,10 @@ fn main() {
     println!("Folder: {} (same disk for every measure)\n", options.dir.display());
     println!("| measure | result |");
     println!("|---|---|");
+    if args.first().map(String::as_str) == Some("soak") {
+        soak::run(&options.dir);
+        return;
+    }
     if args.first().map(String::as_str) == Some("scale") {
         scale::run(options.quick, &options.dir);
         return;
