@@ -46,7 +46,21 @@ fn options() -> Options {
     Options { quick: args.iter().any(|a| a == "--quick"), dir }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
+/// Resident memory of a process (`self` or a pid), in MiB.
+pub(crate) fn resident_mib(process: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[index]
 }

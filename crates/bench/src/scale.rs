@@ -3,7 +3,7 @@
 //! it, its memory, a search, the list of a theme, a bundle export. Each size is measured in a
 //! fresh process (the bench re-executes itself), so memory is the store's alone.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use recolte_store::{ProposalFilter, Store};
 
@@ -11,23 +11,6 @@ use crate::{workload, SAMPLE};
 
 /// Proposals per event in the generated workload (36 sessions × 6 sub-groups × 8).
 const PER_EVENT: usize = 1728;
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
-fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
 
 /// Grows the store at `dir` to `events` events of the full workload.
 fn grow(dir: &std::path::Path, events: usize) {
@@ -46,7 +29,7 @@ pub fn probe(dir: &str) {
     let store = Store::open(std::path::Path::new(dir)).expect("open");
     let events = store.events().expect("events");
     let event = events[events.len() / 2].id;
-    let sessions = store.sessions(event, None).expect("sessions");
+    let _sessions = store.sessions(event, None).expect("sessions");
     let opened = start.elapsed();
 
     let words = [
@@ -85,12 +68,12 @@ pub fn probe(dir: &str) {
     println!(
         "{total}\t{:.0}\t{:.1}\t{:.2}\t{:.2}\t{:.1}\t{:.0}\t{}",
         opened.as_secs_f64() * 1000.0,
-        rss_mib(),
-        percentile(&searches, 0.5).as_secs_f64() * 1000.0,
-        percentile(&searches, 0.99).as_secs_f64() * 1000.0,
-        percentile(&lists, 0.5).as_secs_f64() * 1000.0,
+        crate::resident_mib("self"),
+        crate::percentile(&searches, 0.5).as_secs_f64() * 1000.0,
+        crate::percentile(&searches, 0.99).as_secs_f64() * 1000.0,
+        crate::percentile(&lists, 0.5).as_secs_f64() * 1000.0,
         export.as_secs_f64() * 1000.0,
-        bundle.len() + sessions.len() * 0
+        bundle.len()
     );
 }
 

@@ -140,19 +140,6 @@ async fn misbehave(url: String, kind: usize, until: Instant, refused: Arc<Atomic
     }
 }
 
-fn rss_of(pid: u32) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
 pub fn run(base: &std::path::Path) {
     let seconds = arg("--seconds", 600);
     let clients = arg("--clients", 500) as usize;
@@ -190,7 +177,7 @@ pub fn run(base: &std::path::Path) {
         }
         // Halfway, SIGKILL the hub, and start it again on the same journal and port.
         tokio::time::sleep(Duration::from_secs(seconds / 2)).await;
-        samples.lock().expect("samples").push((start.elapsed().as_secs(), rss_of(hub.pid())));
+        samples.lock().expect("samples").push((start.elapsed().as_secs(), crate::resident_mib(&hub.pid().to_string())));
         hub.kill();
         hub = serve(port);
         let pid = hub.pid();
@@ -198,7 +185,10 @@ pub fn run(base: &std::path::Path) {
             let samples = samples.clone();
             tokio::spawn(async move {
                 while Instant::now() < until {
-                    samples.lock().expect("samples").push((start.elapsed().as_secs(), rss_of(pid)));
+                    samples
+                        .lock()
+                        .expect("samples")
+                        .push((start.elapsed().as_secs(), crate::resident_mib(&pid.to_string())));
                     tokio::time::sleep(Duration::from_secs(5)).await;
                 }
             })
