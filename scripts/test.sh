@@ -36,4 +36,5 @@ xvfb-run -a node tests/e2e/app.mjs --app "$target/debug/recolte-app" --cli "$tar
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"
 "$target/debug/recolte-bench" soak --seconds 20 --clients 60 --dir "$(mktemp -d)"
+"$target/debug/recolte-bench" crash --runs 5 --dir "$(mktemp -d)"
 bash scripts/fuzz.sh 15

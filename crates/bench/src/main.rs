@@ -2,6 +2,7 @@
 //! `cargo run --release -p recolte-bench -- hub [--quick]`: the hub and network sync.
 //! `cargo run --release -p recolte-bench -- scale [--quick]`: a store of 1k, 10k, 100k proposals.
 //! `cargo run --release -p recolte-bench -- soak [--seconds N] [--clients N]`: the hub soak.
+//! `cargo run --release -p recolte-bench -- crash [--runs N]`: SIGKILL during edits and compaction.
 //!
 //! Measures, on this machine's disk, what users wait for:
 //! - the durable save of one proposal edit, against a raw SQLite insert + commit with the
@@ -11,6 +12,7 @@
 //!
 //! Prints a Markdown table for the README. Timing lives here, never in tests.
 
+mod crash;
 mod hub_bench;
 mod scale;
 mod soak;
@@ -28,6 +30,7 @@ use recolte_core::schema::{self, DocKind, DocName, NewProposal};
 use recolte_store::{ProposalInput, ProposalUpdate, Store};
 use yrs::{GetString, Map, Out, ReadTxn, StateVector, Text, Transact};
 
+pub(crate) const SAMPLE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json");
 pub(crate) const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
 
 struct Options {
@@ -121,6 +124,10 @@ fn main() {
     println!("Folder: {} (same disk for every measure)\n", options.dir.display());
     println!("| measure | result |");
     println!("|---|---|");
+    if args.first().map(String::as_str) == Some("crash") {
+        crash::run(&options.dir);
+        return;
+    }
     if args.first().map(String::as_str) == Some("soak") {
         soak::run(&options.dir);
         return;
