@@ -37,6 +37,26 @@ pub const ORIGIN_LOCAL: &str = "recolte-local";
 /// Origin of updates that came from elsewhere (log, bundle, hub): never echoed back.
 pub const ORIGIN_REMOTE: &str = "recolte-remote";
 
+/// Decodes an update from outside (a peer, a bundle) into a form that is safe to apply.
+///
+/// yrs 0.28 trusts that an update lists each client once, with consecutive blocks; an update
+/// crafted with the same client twice and overlapping clocks made it free a block it still
+/// used (found by fuzzing, `fuzz/regressions/document_update/`). Merging the update with
+/// itself through `merge_updates` rebuilds each client's blocks in order, slicing overlaps
+/// away, as Yjs's own merge does; what comes out is what an honest peer would have sent.
+pub fn sanitize_update(bytes: &[u8]) -> Result<yrs::Update, yrs::encoding::read::Error> {
+    sanitize_update_bytes(bytes).map(|(update, _)| update)
+}
+
+/// [`sanitize_update`], and the sanitised update's bytes (what to store or pass on).
+pub fn sanitize_update_bytes(bytes: &[u8]) -> Result<(yrs::Update, Vec<u8>), yrs::encoding::read::Error> {
+    use yrs::updates::decoder::Decode;
+    use yrs::updates::encoder::Encode;
+    let update = yrs::Update::decode_v1(bytes)?;
+    let merged = yrs::Update::merge_updates([update]).encode_v1();
+    Ok((yrs::Update::decode_v1(&merged)?, merged))
+}
+
 /// A new, empty document with the offsets JavaScript uses (UTF-16 code units).
 pub fn new_doc() -> Doc {
     Doc::with_options(Options { offset_kind: OffsetKind::Utf16, ..Options::default() })
@@ -882,6 +902,34 @@ pub fn now() -> String {
 mod tests {
     use super::*;
     use yrs::Transact;
+
+    #[test]
+    fn a_crafted_update_is_sanitised_before_yrs_applies_it() {
+        // Found by fuzzing: the same client twice with overlapping clocks made yrs 0.28 use
+        // freed memory when the update was applied as it came.
+        let crafted = include_bytes!("../../../fuzz/regressions/document_update/duplicate-client-overlap.bin");
+        for kind in [DocKind::Event, DocKind::Session, DocKind::Synthesis, DocKind::Panel] {
+            if let Ok(update) = sanitize_update(crafted) {
+                let doc = new_doc_of(kind);
+                let _ = doc.transact_mut().apply_update(update);
+                let _ = read_proposals(&doc.transact());
+            }
+        }
+    }
+
+    #[test]
+    fn sanitising_an_honest_update_changes_nothing() {
+        use yrs::{ReadTxn, StateVector};
+        let doc = new_doc();
+        add_proposal(
+            &mut doc.transact_mut(),
+            &NewProposal { title: "Idée".into(), tags: vec!["a".into()], ..Default::default() },
+        );
+        let update = doc.transact().encode_state_as_update_v1(&StateVector::default());
+        let copy = new_doc();
+        copy.transact_mut().apply_update(sanitize_update(&update).unwrap()).unwrap();
+        assert_eq!(read_proposals(&copy.transact()), read_proposals(&doc.transact()));
+    }
 
     #[test]
     fn doc_names_round_trip_and_refuse_lookalikes() {

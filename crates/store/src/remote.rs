@@ -8,8 +8,7 @@ use recolte_core::ids::EventId;
 use recolte_core::schema::{self, DocName, ORIGIN_REMOTE};
 use recolte_core::token::{self, EventKeys};
 use rusqlite::{params, Connection, TransactionBehavior};
-use yrs::updates::decoder::Decode;
-use yrs::{ReadTxn, StateVector, Transact, Update};
+use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
 use crate::{append, catch_up, projection, register, Cached, Store};
@@ -29,14 +28,15 @@ pub(crate) fn apply_remote_in(
     };
     register(tx, name)?;
     let cached = catch_up(tx, docs, name)?;
-    let decoded = Update::decode_v1(update).map_err(|e| invalid(e.to_string()))?;
+    // Sanitised first: yrs must never see a crafted update as it came (see sanitize_update).
+    let (decoded, clean) = schema::sanitize_update_bytes(update).map_err(|e| invalid(e.to_string()))?;
     let to_log = {
         let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
         txn.apply_update(decoded).map_err(|e| invalid(e.to_string()))?;
         if txn.has_missing_updates() {
-            // Parts wait for updates we do not have yet: keep the raw update so that they are
-            // not lost when the process restarts.
-            Some(update.to_vec())
+            // Parts wait for updates we do not have yet: keep the whole (sanitised) update so
+            // that they are not lost when the process restarts.
+            Some(clean)
         } else if txn.has_changes() {
             Some(txn.encode_update_v1())
         } else {

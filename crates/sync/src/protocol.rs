@@ -11,7 +11,7 @@ use recolte_core::access::Access;
 use yrs::sync::{Awareness, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
-use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact, Update};
+use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact};
 
 /// Why a frame was refused. The connection that sent it is closed with this reason.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -117,7 +117,9 @@ impl Room {
                 Ok(vec![Effect::Reply(step2(diff))])
             }
             Message::Sync(SyncMessage::SyncStep2(bytes)) | Message::Sync(SyncMessage::Update(bytes)) => {
-                let decoded = Update::decode_v1(&bytes).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
+                // Sanitised before anything: yrs must never see a crafted update as it came.
+                let (decoded, clean) = recolte_core::schema::sanitize_update_bytes(&bytes)
+                    .map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
                 if access < Access::Write {
                     if decoded.is_empty() {
                         return Ok(Vec::new());
@@ -128,7 +130,7 @@ impl Room {
                     let mut txn = self.doc.transact_mut_with(recolte_core::schema::ORIGIN_REMOTE);
                     txn.apply_update(decoded).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
                     if txn.has_missing_updates() {
-                        Some(bytes)
+                        Some(clean)
                     } else if txn.has_changes() {
                         Some(txn.encode_update_v1())
                     } else {
@@ -178,6 +180,7 @@ mod tests {
     use super::*;
     use recolte_core::schema::{add_proposal, new_doc_of, read_proposals, DocKind, NewProposal};
     use yrs::sync::AwarenessUpdate;
+    use yrs::Update;
 
     fn edit() -> Vec<u8> {
         let doc = new_doc_of(DocKind::Session);
