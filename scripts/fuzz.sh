@@ -10,6 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-20}"
+# A fixed seed (FUZZ_SEED) makes a run repeatable: CI uses one, so that a green build stays
+# green; campaigns at length use a random one to explore further.
+seed_option=()
+[ -n "${FUZZ_SEED:-}" ] && seed_option=(-seed="$FUZZ_SEED")
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 command -v cargo-fuzz >/dev/null 2>&1 || cargo install cargo-fuzz --version '^0.13' --locked
 # cargo fuzz needs a few unstable compiler flags (sanitizers); the machine's one toolchain
@@ -32,7 +36,7 @@ for target in "${targets[@]}"; do
     work="$(mktemp -d)"
     cp -r "corpus/$target/." "$work/"
     echo "fuzzing $target for ${seconds}s"
-    cargo fuzz run -O "$target" "$work" -- -max_total_time="$seconds" -max_len=262144 -malloc_limit_mb=65536 -print_final_stats=1 2>&1 \
+    cargo fuzz run -O "$target" "$work" -- "${seed_option[@]}" -max_total_time="$seconds" -max_len=262144 -malloc_limit_mb=65536 -print_final_stats=1 2>&1 \
         | grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|panicked|SUMMARY" || true
     if ls "artifacts/$target"/crash-* >/dev/null 2>&1; then
         echo "CRASH in $target: see fuzz/artifacts/$target" >&2

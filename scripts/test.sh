@@ -37,4 +37,4 @@ xvfb-run -a node tests/e2e/app.mjs --app "$target/debug/recolte-app" --cli "$tar
 bash scripts/faults.sh "$target/debug/recolte"
 "$target/debug/recolte-bench" soak --seconds 20 --clients 60 --dir "$(mktemp -d)"
 "$target/debug/recolte-bench" crash --runs 5 --dir "$(mktemp -d)"
-bash scripts/fuzz.sh 15
+FUZZ_SEED=20261122 bash scripts/fuzz.sh 15
