@@ -1,0 +1,109 @@
+//! The panel document: marks and comments per consolidated proposal.
+
+use super::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MarkRecord {
+    pub consolidated_id: ConsolidatedId,
+    pub carry_forward: bool,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CommentRecord {
+    pub id: CommentId,
+    pub consolidated_id: ConsolidatedId,
+    pub text: String,
+    pub author: String,
+    pub created_at: String,
+    pub deleted: bool,
+}
+
+/// A mark is one plain value per consolidated proposal (last writer wins): a nested map here
+/// would be created lazily by whichever panel member marks first, and two of them could race.
+pub fn set_mark(txn: &mut TransactionMut, consolidated: ConsolidatedId, carry_forward: bool, by: &str, at: &str) {
+    let value = Any::Map(Arc::new(HashMap::from([
+        ("carry_forward".to_owned(), Any::Bool(carry_forward)),
+        ("by".to_owned(), Any::from(by)),
+        ("at".to_owned(), Any::from(at)),
+    ])));
+    txn.get_or_insert_map(MARKS).insert(txn, consolidated.to_string(), value);
+}
+
+pub fn read_marks<T: ReadTxn>(txn: &T) -> Vec<MarkRecord> {
+    let Some(marks) = txn.get_map(MARKS) else {
+        return Vec::new();
+    };
+    let mut records: Vec<MarkRecord> = marks
+        .iter(txn)
+        .filter_map(|(key, value)| {
+            let Out::Any(Any::Map(map)) = value else {
+                return None;
+            };
+            let text = |k: &str| match map.get(k) {
+                Some(Any::String(s)) => s.to_string(),
+                _ => String::new(),
+            };
+            Some(MarkRecord {
+                consolidated_id: key.parse().ok()?,
+                carry_forward: matches!(map.get("carry_forward"), Some(Any::Bool(true))),
+                by: text("by"),
+                at: text("at"),
+            })
+        })
+        .collect();
+    records.sort_by_key(|m| m.consolidated_id);
+    records
+}
+
+pub fn add_comment(
+    txn: &mut TransactionMut,
+    consolidated: ConsolidatedId,
+    text: &str,
+    author: &str,
+    at: &str,
+) -> CommentId {
+    insert_comment(txn, CommentId::new(), consolidated, text, author, at)
+}
+
+/// Creates a comment with a given id (restoring an export keeps ids).
+pub fn insert_comment(
+    txn: &mut TransactionMut,
+    id: CommentId,
+    consolidated: ConsolidatedId,
+    text: &str,
+    author: &str,
+    at: &str,
+) -> CommentId {
+    let prelim = MapPrelim::from([
+        ("id", yrs::In::Any(Any::from(id.to_string()))),
+        ("consolidated", yrs::In::Any(Any::from(consolidated.to_string()))),
+        ("text", yrs::In::Text(TextPrelim::new(text).into())),
+        ("author", yrs::In::Any(Any::from(author))),
+        ("created_at", yrs::In::Any(Any::from(at))),
+        ("deleted", yrs::In::Any(Any::Bool(false))),
+    ]);
+    txn.get_or_insert_map(COMMENTS).insert(txn, id.to_string(), prelim);
+    id
+}
+
+pub fn set_comment_deleted(txn: &mut TransactionMut, id: CommentId, deleted: bool) -> Result<(), Error> {
+    set_deleted_flag(txn, COMMENTS, &id.to_string(), deleted).ok_or_else(|| Error::UnknownComment(id.to_string()))
+}
+
+pub fn read_comments<T: ReadTxn>(txn: &T) -> Vec<CommentRecord> {
+    child_maps(txn, COMMENTS)
+        .into_iter()
+        .filter_map(|(key, map)| {
+            Some(CommentRecord {
+                id: key.parse().ok()?,
+                consolidated_id: get_str(txn, &map, "consolidated")?.parse().ok()?,
+                text: get_str(txn, &map, "text").unwrap_or_default(),
+                author: get_str(txn, &map, "author").unwrap_or_default(),
+                created_at: get_str(txn, &map, "created_at").unwrap_or_default(),
+                deleted: get_bool(txn, &map, "deleted"),
+            })
+        })
+        .collect()
+}
