@@ -1,11 +1,16 @@
-//! Replicas that only meet through bundle files end identical: same documents, same
-//! projections, whatever the order of the exchanges.
+//! Replicas that meet through bundle files and through a hub end identical: same documents,
+//! same projections, whatever the order of the exchanges.
 
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{RngExt, SeedableRng};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use recolte_core::access::{Role, Scope};
 use recolte_core::ids::{EventId, ProposalId, SessionId};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
+use recolte_sync::client::{self, SharedStore, Target};
+use recolte_sync::hub::{HubConfig, RunningHub};
 use tempfile::TempDir;
 
 use crate::common::{Replica, SAMPLE};
@@ -56,7 +61,19 @@ fn two_devices_editing_the_same_title_offline_both_keep_their_edit() {
 
 struct Device {
     dir: TempDir,
-    store: Store,
+    store: SharedStore,
+    /// Whether this device ever reaches the hub; the others only see bundles.
+    online: bool,
+}
+
+impl Device {
+    fn open(dir: TempDir, store: Store) -> Device {
+        Device { dir, store: Arc::new(Mutex::new(store)), online: true }
+    }
+
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap()
+    }
 }
 
 fn devices(count: usize) -> (Vec<Device>, EventId) {
@@ -64,56 +81,112 @@ fn devices(count: usize) -> (Vec<Device>, EventId) {
     let mut first = Store::open(first_dir.path()).unwrap();
     let event = first.import_programme(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
     let setup = first.export_bundle(event).unwrap();
-    let mut devices = vec![Device { dir: first_dir, store: first }];
+    let mut devices = vec![Device::open(first_dir, first)];
     for _ in 1..count {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
         store.import_bundle(&setup).unwrap();
-        devices.push(Device { dir, store });
+        devices.push(Device::open(dir, store));
     }
     (devices, event)
 }
 
-fn send(devices: &mut [Device], from: usize, to: usize, event: EventId) {
-    let bundle = devices[from].store.export_bundle(event).unwrap();
-    devices[to].store.import_bundle(&bundle).unwrap();
+fn send(devices: &[Device], from: usize, to: usize, event: EventId) {
+    let bundle = devices[from].store().export_bundle(event).unwrap();
+    devices[to].store().import_bundle(&bundle).unwrap();
+}
+
+fn into_stores(devices: Vec<Device>) -> (Vec<TempDir>, Vec<Store>) {
+    devices.into_iter().map(|d| (d.dir, Arc::try_unwrap(d.store).ok().unwrap().into_inner().unwrap())).unzip()
+}
+
+/// A hub served in this process on 127.0.0.1, with its journal in a temporary folder.
+struct Hub {
+    runtime: tokio::runtime::Runtime,
+    journal: TempDir,
+    config: HubConfig,
+    running: Option<RunningHub>,
+    target: Target,
+}
+
+impl Hub {
+    fn start(device: &Device, event: EventId) -> Hub {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let journal = tempfile::tempdir().unwrap();
+        let (key, token) = {
+            let store = device.store();
+            let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+            let token = store.issue_token(&scope, Some("campagne"), time::Duration::hours(1)).unwrap();
+            (store.event_keys(event).unwrap().unwrap().public, token)
+        };
+        let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), journal.path().to_owned(), vec![key]);
+        let running = runtime.block_on(recolte_sync::hub::start(config.clone())).unwrap();
+        // Restarts come back on the same address, as a hub on a laptop does.
+        config.listen = running.addr;
+        let target = Target { hub: format!("ws://{}", running.addr), token };
+        Hub { runtime, journal, config, running: Some(running), target }
+    }
+
+    fn sync(&self, device: &Device) {
+        self.runtime.block_on(client::sync_once(device.store.clone(), &self.target)).unwrap();
+    }
+
+    /// Stops the hub and starts it again on its journal, or on an empty one: a hub laptop
+    /// that was replaced must be refilled by the devices without losing anything.
+    fn restart(&mut self, lose_journal: bool) {
+        let running = self.running.take().unwrap();
+        self.runtime.block_on(running.stop()).unwrap();
+        if lose_journal {
+            self.journal = tempfile::tempdir().unwrap();
+            self.config.data_dir = self.journal.path().to_owned();
+        }
+        self.running = Some(self.runtime.block_on(recolte_sync::hub::start(self.config.clone())).unwrap());
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            let _ = self.runtime.block_on(running.stop());
+        }
+    }
 }
 
 #[test]
 fn three_devices_converge_whatever_the_order_of_exchanges() {
     let orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
     for order in orders {
-        let (mut devices, event) = devices(3);
-        let session = devices[0].store.sessions(event, Some(5)).unwrap()[0].id;
+        let (devices, event) = devices(3);
+        let session = devices[0].store().sessions(event, Some(5)).unwrap()[0].id;
         let shared = devices[0]
-            .store
+            .store()
             .add_proposal(session, &ProposalInput { title: "Coopérer entre services".into(), ..Default::default() })
             .unwrap();
         for to in 1..3 {
-            send(&mut devices, 0, to, event);
+            send(&devices, 0, to, event);
         }
-        for (i, device) in devices.iter_mut().enumerate() {
+        for (i, device) in devices.iter().enumerate() {
             let title = [
                 "Coopérer vraiment entre services",
                 "Coopérer entre services et territoires",
                 "Mieux coopérer entre services",
             ][i];
             device
-                .store
+                .store()
                 .edit_proposal(shared, &ProposalUpdate { title: Some(title.into()), ..Default::default() })
                 .unwrap();
             device
-                .store
+                .store()
                 .add_proposal(session, &ProposalInput { title: format!("Idée du poste {i}"), ..Default::default() })
                 .unwrap();
         }
-        devices[order[2]].store.set_proposal_deleted(shared, true).unwrap();
-        devices[order[1]].store.set_proposal_deleted(shared, false).unwrap();
+        devices[order[2]].store().set_proposal_deleted(shared, true).unwrap();
+        devices[order[1]].store().set_proposal_deleted(shared, false).unwrap();
         // A chain around the ring and one more hop reaches everyone.
         for (from, to) in [(order[0], order[1]), (order[1], order[2]), (order[2], order[0]), (order[0], order[1])] {
-            send(&mut devices, from, to, event);
+            send(&devices, from, to, event);
         }
-        let (_dirs, mut stores): (Vec<TempDir>, Vec<Store>) = devices.into_iter().map(|d| (d.dir, d.store)).unzip();
+        let (_dirs, mut stores) = into_stores(devices);
         assert_converged(&mut stores, event);
         let titles: Vec<String> = stores[0]
             .proposals(event, &ProposalFilter { all: true, ..Default::default() })
@@ -145,11 +218,28 @@ const WORDS: &[&str] = &[
     "—",
 ];
 
-/// One random step of a replica's life.
-fn random_step(rng: &mut StdRng, devices: &mut [Device], event: EventId, sessions: &[SessionId]) {
+/// How many exchanges of each kind a campaign made, so that its report says what it tested.
+#[derive(Default)]
+struct Tally {
+    bundles: usize,
+    hub_syncs: usize,
+    hub_restarts: usize,
+    hub_losses: usize,
+}
+
+/// One random step of a replica's life: an edit, a bundle carried to another device, a sync
+/// with the hub, or the hub going down.
+fn random_step(
+    rng: &mut StdRng,
+    devices: &[Device],
+    hub: &mut Hub,
+    event: EventId,
+    sessions: &[SessionId],
+    tally: &mut Tally,
+) {
     let n = devices.len();
     let who = rng.random_range(0..n);
-    let store = &mut devices[who].store;
+    let mut store = devices[who].store();
     let known: Vec<(ProposalId, u32, String)> = store
         .proposals(event, &ProposalFilter { all: true, ..Default::default() })
         .unwrap()
@@ -199,43 +289,84 @@ fn random_step(rng: &mut StdRng, devices: &mut [Device], event: EventId, session
             let session = *sessions.choose(rng).unwrap();
             store.add_subgroup(session, &format!("Groupe {}", rng.random_range(1..9))).unwrap();
         }
+        78..=89 if devices[who].online => {
+            drop(store);
+            hub.sync(&devices[who]);
+            tally.hub_syncs += 1;
+        }
+        90 => {
+            drop(store);
+            let lose_journal = rng.random_bool(0.3);
+            hub.restart(lose_journal);
+            tally.hub_restarts += 1;
+            tally.hub_losses += usize::from(lose_journal);
+        }
         _ => {
+            drop(store);
             let to = (who + rng.random_range(1..n)) % n;
             send(devices, who, to, event);
+            tally.bundles += 1;
+        }
+    }
+}
+
+/// Every device meets the others: online ones through the hub, offline ones by handing a
+/// bundle to an online device and taking one back. Three rounds carry anything anywhere.
+fn final_meeting(rng: &mut StdRng, devices: &[Device], hub: &Hub, event: EventId) {
+    let online: Vec<usize> = (0..devices.len()).filter(|&i| devices[i].online).collect();
+    for _ in 0..3 {
+        for &i in &online {
+            hub.sync(&devices[i]);
+        }
+        for offline in (0..devices.len()).filter(|&i| !devices[i].online) {
+            let carrier = *online.choose(rng).unwrap();
+            send(devices, offline, carrier, event);
+            send(devices, carrier, offline, event);
         }
     }
 }
 
 #[test]
-fn seeded_random_scenarios_converge() {
+fn seeded_random_scenarios_mixing_hub_and_bundles_converge() {
     let base: u64 = std::env::var("RECOLTE_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
     let scenarios = std::env::var("RECOLTE_SCENARIOS").ok().and_then(|s| s.parse().ok()).unwrap_or(4u64);
+    let mut tally = Tally::default();
+    let mut replicas = 0;
     for k in 0..scenarios {
         let seed = base.wrapping_add(k);
         eprintln!("convergence scenario seed {seed} (replay with RECOLTE_SEED={seed} RECOLTE_SCENARIOS=1)");
         let mut rng = StdRng::seed_from_u64(seed);
         let count = rng.random_range(3..=5);
+        replicas += count;
         let (mut devices, event) = devices(count);
+        // Device 0 always reaches the hub; each other one does with probability 2/3.
+        for device in devices.iter_mut().skip(1) {
+            device.online = rng.random_bool(2.0 / 3.0);
+        }
+        let mut hub = Hub::start(&devices[0], event);
         // A few sessions of two themes, so that edits collide and merges have partners.
         let mut sessions: Vec<SessionId> =
-            devices[0].store.sessions(event, Some(1)).unwrap().iter().map(|s| s.id).collect();
-        sessions.extend(devices[0].store.sessions(event, Some(7)).unwrap().iter().take(2).map(|s| s.id));
+            devices[0].store().sessions(event, Some(1)).unwrap().iter().map(|s| s.id).collect();
+        sessions.extend(devices[0].store().sessions(event, Some(7)).unwrap().iter().take(2).map(|s| s.id));
         sessions.shuffle(&mut rng);
         sessions.truncate(3);
         for _ in 0..150 {
-            random_step(&mut rng, &mut devices, event, &sessions);
+            random_step(&mut rng, &devices, &mut hub, event, &sessions, &mut tally);
         }
-        // Everyone meets everyone.
-        for _ in 0..2 {
-            for from in 0..count {
-                for to in 0..count {
-                    if from != to {
-                        send(&mut devices, from, to, event);
-                    }
-                }
-            }
-        }
-        let (_dirs, mut stores): (Vec<TempDir>, Vec<Store>) = devices.into_iter().map(|d| (d.dir, d.store)).unzip();
+        final_meeting(&mut rng, &devices, &hub, event);
+        // Someone who arrives now and only joins the hub gets the same event.
+        let newcomer_dir = tempfile::tempdir().unwrap();
+        let newcomer_store = Store::open(newcomer_dir.path()).unwrap();
+        let newcomer = Device::open(newcomer_dir, newcomer_store);
+        hub.sync(&newcomer);
+        devices.push(newcomer);
+        drop(hub);
+        let (_dirs, mut stores) = into_stores(devices);
         assert_converged(&mut stores, event);
     }
+    eprintln!(
+        "{scenarios} scenarios, {replicas} replicas: {} bundles carried, {} hub syncs, {} hub restarts \
+         ({} on an empty journal) during the scenarios; 0 divergence",
+        tally.bundles, tally.hub_syncs, tally.hub_restarts, tally.hub_losses
+    );
 }
