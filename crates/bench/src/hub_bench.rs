@@ -81,19 +81,21 @@ impl Drop for Server {
     }
 }
 
-/// The hidden `serve-hub DIR KEY [PORT]` mode: the bench binary re-executes itself as our hub.
-pub fn serve_hub(dir: &str, key: &str, port: u16) {
+/// The hidden `serve-hub DIR KEYS [PORT]` mode: the bench binary re-executes itself as our
+/// hub. KEYS are event public keys separated by commas.
+pub fn serve_hub(dir: &str, keys: &str, port: u16) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     runtime.block_on(async {
         let listen = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        let config = recolte_sync::hub::HubConfig::new(listen, dir.into(), vec![key.to_owned()]);
+        let keys = keys.split(',').map(str::to_owned).collect();
+        let config = recolte_sync::hub::HubConfig::new(listen, dir.into(), keys);
         let hub = recolte_sync::hub::start(config).await.expect("hub");
         println!("ws://{}", hub.addr);
         std::future::pending::<()>().await;
     });
 }
 
-fn our_hub(dir: &std::path::Path, key: &str) -> Server {
+pub(crate) fn our_hub(dir: &std::path::Path, key: &str) -> Server {
     let mut command = Command::new(std::env::current_exe().expect("exe"));
     command.args(["serve-hub", dir.to_str().expect("dir"), key]);
     Server::start("recolte hub", command)

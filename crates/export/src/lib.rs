@@ -77,6 +77,40 @@ pub fn now() -> String {
         .unwrap_or_default()
 }
 
+/// Longest event name kept in a folder name, in characters: with the date, well under the
+/// 255 bytes that file systems allow even when every character takes four bytes.
+const FOLDER_NAME_CHARS: usize = 48;
+
+/// The folder an export of the event named `event_name` goes to, made at `at` (RFC 3339):
+/// `<name> <date> <hh>h<mm>`. The name comes from the programme, which anyone who can edit
+/// it may have written, so the result is always one plain path component: separators, dots,
+/// control and formatting characters become `_`, and it is cut short.
+pub fn folder_name(event_name: &str, at: &str) -> String {
+    let mut name = String::new();
+    for c in event_name.chars() {
+        let keep = c.is_alphanumeric() || " -_'".contains(c);
+        let c = if keep { c } else { '_' };
+        // Runs of replaced characters or spaces read as one.
+        if !(matches!(c, '_' | ' ') && name.ends_with(c)) {
+            name.push(c);
+        }
+    }
+    let name: String = name.trim_matches(|c: char| c == ' ' || c == '_').chars().take(FOLDER_NAME_CHARS).collect();
+    let name = if name.trim_matches(|c: char| c == ' ' || c == '_').is_empty() { "Récolte".into() } else { name };
+    let stamp: String = at
+        .get(..16)
+        .unwrap_or(at)
+        .chars()
+        .map(|c| match c {
+            'T' => ' ',
+            ':' => 'h',
+            c if c.is_ascii_digit() || c == '-' => c,
+            _ => '_',
+        })
+        .collect();
+    format!("{} {stamp}", name.trim_end())
+}
+
 /// `recolte export report`: `rapport.md` and `rapport.html` in `dir`.
 pub fn export_report(
     store: &Store,
@@ -128,4 +162,57 @@ pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
     let data = opendata::read(dir)?;
     let snapshot = data.snapshot()?;
     Ok(store.restore(&snapshot)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Component, Path};
+
+    use proptest::prelude::*;
+
+    use super::folder_name;
+
+    const AT: &str = "2026-11-22T09:41:07Z";
+
+    fn is_one_plain_component(name: &str) -> bool {
+        let mut components = Path::new(name).components();
+        matches!(components.next(), Some(Component::Normal(_))) && components.next().is_none()
+    }
+
+    #[test]
+    fn an_event_name_becomes_a_readable_folder() {
+        assert_eq!(
+            folder_name("Assises de l'innovation publique 2025", AT),
+            "Assises de l'innovation publique 2025 2026-11-22 09h41"
+        );
+    }
+
+    #[test]
+    fn hostile_event_names_stay_inside_the_exports_folder() {
+        for hostile in
+            ["../../../etc", "/etc/passwd", "..", ".", "a/../../b", "C:\\Windows", "x\0y", "\u{202e}gpj.exe", ""]
+        {
+            let name = folder_name(hostile, AT);
+            assert!(is_one_plain_component(&name), "{hostile:?} gave {name:?}");
+            assert!(!name.starts_with('.') && !name.contains('/') && !name.contains('\\'), "{hostile:?} gave {name:?}");
+        }
+        assert_eq!(folder_name("../..", AT), "Récolte 2026-11-22 09h41");
+    }
+
+    #[test]
+    fn a_very_long_event_name_is_cut_short() {
+        let name = folder_name(&"𝕽é".repeat(5000), AT);
+        assert!(name.len() < 255, "{} bytes", name.len());
+        assert!(name.ends_with(" 2026-11-22 09h41"));
+    }
+
+    proptest! {
+        #[test]
+        fn any_event_name_gives_one_short_plain_component(event_name in any::<String>(), at in any::<String>()) {
+            let name = folder_name(&event_name, &at);
+            prop_assert!(is_one_plain_component(&name), "{:?}", name);
+            prop_assert!(!name.starts_with('.'));
+            prop_assert!(name.len() < 255);
+        }
+    }
 }

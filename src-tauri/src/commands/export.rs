@@ -17,15 +17,13 @@ pub struct Written {
     pub files: Vec<String>,
 }
 
-/// `~/Documents/Récolte/<event> <date>` (or the data folder's `exports` without a documents folder).
+/// `~/Documents/Récolte/<event> <date>` (or the data folder's `exports` without a documents
+/// folder). The event's name is synced data: `folder_name` keeps it one plain component.
 fn folder(state: &AppState, event_name: &str) -> PathBuf {
     let base = directories::UserDirs::new()
         .and_then(|dirs| dirs.document_dir().map(|d| d.join("Récolte")))
         .unwrap_or_else(|| state.store().path().parent().map(|p| p.join("exports")).unwrap_or_default());
-    let stamp = recolte_export::now().replace(':', "h").replace('T', " ").trim_end_matches('Z').to_owned();
-    let safe: String =
-        event_name.chars().map(|c| if c.is_alphanumeric() || " -_'".contains(c) { c } else { '_' }).collect();
-    base.join(format!("{} {stamp}", safe.trim()))
+    base.join(recolte_export::folder_name(event_name, &recolte_export::now()))
 }
 
 #[tauri::command]
