@@ -4,77 +4,22 @@
 // screenshots of the three screens, then checks the store through the `recolte` CLI.
 //
 //   xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots docs/screenshots]
-import { spawn, execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
-import { tmpdir, homedir } from 'node:os'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { Driver, ENTER } from './driver.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/debug/recolte-app'))
 const cli = resolve(arg('--cli', 'target/debug/recolte'))
 const shots = arg('--screenshots', null)
-const port = 4444 + Math.floor(Math.random() * 1000)
 const dataDir = mkdtempSync(join(tmpdir(), 'recolte-e2e-'))
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 
-const driverPath = process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver')
-const driver = spawn(driverPath, ['--port', String(port)], {
-  env: { ...process.env, RECOLTE_DATA_DIR: dataDir, LANG: 'fr_FR.UTF-8' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-})
-const base = `http://127.0.0.1:${port}`
-
-async function call(method, path, body) {
-  const response = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
-  const json = await response.json().catch(() => ({}))
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
-  return json.value
-}
-
-// tauri-driver accepts connections before it is ready: poll its status (bounded).
-async function waitForDriver() {
-  for (let i = 0; i < 200; i++) {
-    try {
-      const status = await call('GET', '/status')
-      if (status) return
-    } catch {}
-    await new Promise(r => setTimeout(r, 100))
-  }
-  throw new Error('tauri-driver did not start')
-}
-
-let session
-const find = async (css, timeout = 30000) => {
-  const until = Date.now() + timeout
-  for (;;) {
-    try {
-      const found = await call('POST', `/session/${session}/element`, { using: 'css selector', value: css })
-      return found[ELEMENT]
-    } catch (error) {
-      if (Date.now() > until) throw new Error(`no element ${css}: ${error.message}`)
-      await new Promise(r => setTimeout(r, 100))
-    }
-  }
-}
-const findAll = async css => (await call('POST', `/session/${session}/elements`, { using: 'css selector', value: css })).map(e => e[ELEMENT])
-const click = async css => call('POST', `/session/${session}/element/${await find(css)}/click`, {})
-const type = async (css, text) => call('POST', `/session/${session}/element/${await find(css)}/value`, { text })
-const script = async (source, args = []) => call('POST', `/session/${session}/execute/sync`, { script: source, args })
-const waitFor = async (what, predicate, timeout = 30000) => {
-  const until = Date.now() + timeout
-  while (!(await predicate())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
-    await new Promise(r => setTimeout(r, 100))
-  }
-}
-const ENTER = '\uE007'
-
-async function screenshot(name) {
-  if (!shots) return
-  mkdirSync(shots, { recursive: true })
-  const png = await call('GET', `/session/${session}/screenshot`)
-  writeFileSync(join(shots, `${name}.png`), Buffer.from(png, 'base64'))
-}
+const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, LANG: 'fr_FR.UTF-8' })
+const { find, findAll, click, type, script, waitFor } = Object.fromEntries(
+  ['find', 'findAll', 'click', 'type', 'script', 'waitFor'].map(name => [name, driver[name].bind(driver)]))
+const screenshot = name => driver.screenshot(shots, name)
 
 async function capture(title, subgroupName) {
   if (subgroupName) {
@@ -89,8 +34,8 @@ async function capture(title, subgroupName) {
 let failed = false
 let exported = null
 try {
-  await waitForDriver()
-  session = (await call('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } })).sessionId
+  await driver.ready()
+  await driver.open(app)
   await click('#load-sample')
   await find('#capture-title')
   for (const name of ['Groupe A', 'Groupe B']) {
@@ -105,18 +50,16 @@ try {
   if (images !== 0) throw new Error('a synced title was rendered as HTML')
   const titles = await script(`return [...document.querySelectorAll('.cards .card-title')].map(f => f.value)`)
   if (!titles.includes('<img src=x onerror=alert(1)>')) throw new Error(`the payload is not shown literally: ${titles}`)
-  let alerted = true
-  try { await call('GET', `/session/${session}/alert/text`) } catch { alerted = false }
-  if (alerted) throw new Error('an alert opened: the payload ran')
+  if (await driver.alertOpen()) throw new Error('an alert opened: the payload ran')
   await screenshot('capture')
 
   await script(`document.querySelectorAll('nav .tab')[1].click()`)
   await find('.proposal-row')
   await waitFor('two proposals of theme 1', async () => (await findAll('.proposal-row')).length === 3)
   for (const box of (await findAll('.proposal-row input[type=checkbox]')).slice(0)) {
-    const label = await call('GET', `/session/${session}/element/${box}/property/id`)
+    const label = await driver.property(box, 'id')
     const row = await script(`return document.getElementById(arguments[0]).closest('li').textContent`, [label])
-    if (row.includes('Former les élus')) await call('POST', `/session/${session}/element/${box}/click`, {})
+    if (row.includes('Former les élus')) await driver.clickElement(box)
   }
   await click('#merge-selected')
   await script(`document.getElementById('merge-title').value = ''`)
@@ -138,14 +81,13 @@ try {
 } catch (error) {
   failed = true
   console.error(`not ok - the real app: ${error.message}`)
-  if (session) {
+  if (driver.session) {
     const alerts = await script(`return document.getElementById('alerts')?.textContent ?? ''`).catch(() => '')
     if (alerts) console.error(`  the window said: ${alerts}`)
     await screenshot('failure').catch(() => {})
   }
 } finally {
-  if (session) await call('DELETE', `/session/${session}`).catch(() => {})
-  driver.kill()
+  await driver.quit()
 }
 
 if (!failed) {

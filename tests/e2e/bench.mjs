@@ -4,34 +4,22 @@
 //
 //   cargo build --release -p recolte-app -p recolte-bench
 //   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench
-import { spawn, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir, homedir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { Driver } from './driver.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/release/recolte-app'))
 const bench = resolve(arg('--bench', 'target/release/recolte-bench'))
 const runs = Number(arg('--runs', '5'))
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
 console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
 
-const port = 5444 + Math.floor(Math.random() * 1000)
-const driver = spawn(process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver'), ['--port', String(port)], {
-  env: { ...process.env, RECOLTE_DATA_DIR: dataDir }, stdio: 'ignore',
-})
-const base = `http://127.0.0.1:${port}`
-async function call(method, path, body) {
-  const response = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
-  const json = await response.json().catch(() => ({}))
-  if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
-  return json.value
-}
-for (let i = 0; i < 200; i++) {
-  try { await call('GET', '/status'); break } catch { await new Promise(r => setTimeout(r, 100)) }
-}
+const driver = new Driver({ RECOLTE_DATA_DIR: dataDir }, { quiet: true })
+await driver.ready()
 
 /** Resident memory (MiB) of the app and the WebKit processes it started. */
 function memory() {
@@ -56,8 +44,8 @@ let rss = null
 let saves = []
 for (let run = 0; run < runs; run++) {
   const begin = performance.now()
-  const session = (await call('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } })).sessionId
-  const exec = (script, args = []) => call('POST', `/session/${session}/execute/sync`, { script, args })
+  const session = await driver.open(app)
+  const exec = (script, args = []) => driver.script(script, args)
   for (;;) {
     const focused = await exec(`return document.activeElement && document.activeElement.id`).catch(() => null)
     if (focused === 'capture-title') break
@@ -72,7 +60,7 @@ for (let run = 0; run < runs; run++) {
     }
     rss = memory()
     // Keystroke to saved: 300 edits of a card's text, each a command round trip.
-    saves = await call('POST', `/session/${session}/execute/async`, {
+    saves = await driver.call('POST', `/session/${session}/execute/async`, {
       script: `const done = arguments[arguments.length - 1];
         (async () => {
           const invoke = window.__TAURI_INTERNALS__.invoke;
@@ -90,9 +78,9 @@ for (let run = 0; run < runs; run++) {
       args: [],
     })
   }
-  await call('DELETE', `/session/${session}`)
+  await driver.closeApp()
 }
-driver.kill()
+await driver.quit()
 rmSync(dataDir, { recursive: true, force: true })
 
 const sorted = values => [...values].sort((a, b) => a - b)

@@ -1,0 +1,121 @@
+// A small WebDriver client for the real app: tauri-driver (with Debian's WebKitWebDriver)
+// started on a free port with the environment the app must see. Shared by the end-to-end
+// tests and the app's benchmark.
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
+export const ENTER = '\uE007'
+const sleep = ms => new Promise(r => setTimeout(r, ms))
+
+export class Driver {
+  /** Starts tauri-driver; `env` is added to this process's environment for the app. */
+  constructor(env, { quiet = false } = {}) {
+    this.port = 4444 + Math.floor(Math.random() * 2000)
+    this.base = `http://127.0.0.1:${this.port}`
+    this.process = spawn(process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver'), ['--port', String(this.port)], {
+      env: { ...process.env, ...env },
+      stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+    })
+    this.session = null
+  }
+
+  async call(method, path, body) {
+    const response = await fetch(this.base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+    const json = await response.json().catch(() => ({}))
+    if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
+    return json.value
+  }
+
+  // tauri-driver accepts connections before it is ready: poll its status (bounded).
+  async ready() {
+    for (let i = 0; i < 200; i++) {
+      try {
+        if (await this.call('GET', '/status')) return
+      } catch {}
+      await sleep(100)
+    }
+    throw new Error('tauri-driver did not start')
+  }
+
+  /** Starts the app; returns once WebDriver has a window. */
+  async open(application) {
+    this.session = (await this.call('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application } } } })).sessionId
+    return this.session
+  }
+
+  /** Closes the app (the driver stays up for another `open`). */
+  async closeApp() {
+    if (this.session) await this.call('DELETE', `/session/${this.session}`).catch(() => {})
+    this.session = null
+  }
+
+  async quit() {
+    await this.closeApp()
+    this.process.kill()
+  }
+
+  async find(css, timeout = 30000) {
+    const until = Date.now() + timeout
+    for (;;) {
+      try {
+        const found = await this.call('POST', `/session/${this.session}/element`, { using: 'css selector', value: css })
+        return found[ELEMENT]
+      } catch (error) {
+        if (Date.now() > until) throw new Error(`no element ${css}: ${error.message}`)
+        await sleep(100)
+      }
+    }
+  }
+
+  async findAll(css) {
+    return (await this.call('POST', `/session/${this.session}/elements`, { using: 'css selector', value: css })).map(e => e[ELEMENT])
+  }
+
+  async clickElement(element) {
+    return this.call('POST', `/session/${this.session}/element/${element}/click`, {})
+  }
+
+  async click(css) {
+    return this.clickElement(await this.find(css))
+  }
+
+  async type(css, text) {
+    return this.call('POST', `/session/${this.session}/element/${await this.find(css)}/value`, { text })
+  }
+
+  async property(element, name) {
+    return this.call('GET', `/session/${this.session}/element/${element}/property/${name}`)
+  }
+
+  async script(source, args = []) {
+    return this.call('POST', `/session/${this.session}/execute/sync`, { script: source, args })
+  }
+
+  async waitFor(what, predicate, timeout = 30000) {
+    const until = Date.now() + timeout
+    while (!(await predicate())) {
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+      await sleep(100)
+    }
+  }
+
+  /** Whether a JavaScript dialog (alert, confirm) is open: a payload that ran would open one. */
+  async alertOpen() {
+    try {
+      await this.call('GET', `/session/${this.session}/alert/text`)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  async screenshot(dir, name) {
+    if (!dir) return
+    mkdirSync(dir, { recursive: true })
+    const png = await this.call('GET', `/session/${this.session}/screenshot`)
+    writeFileSync(join(dir, `${name}.png`), Buffer.from(png, 'base64'))
+  }
+}
