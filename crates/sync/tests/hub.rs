@@ -537,3 +537,68 @@ async fn a_full_hub_asks_newcomers_to_come_back_later() {
     drop(kept);
     hub.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn odd_room_names_and_oversized_messages_are_refused_and_the_hub_keeps_serving() {
+    let organiser = Device::empty();
+    let event = organiser.store().import_programme(SAMPLE).unwrap();
+    let key = organiser.store().event(event).unwrap().public_key.unwrap();
+    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
+    config.max_message_bytes = 64 << 10;
+    let hub = hub::start(config).await.unwrap();
+    let base = format!("ws://{}", hub.addr);
+
+    // Names that are not rooms: refused by name, cut short in the reason, nothing loaded.
+    let long = "a".repeat(4000);
+    let odd = [
+        format!("event:{event}/../../../../etc/passwd"),
+        "..%2F..%2Fetc%2Fpasswd".to_owned(),
+        format!("session:{event}:not-a-session"),
+        format!("event:{event}{long}"),
+        "%00".to_owned(),
+    ];
+    for room in &odd {
+        match tokio_tungstenite::connect_async(format!("{base}/{room}?token={token}")).await {
+            Ok((socket, _)) => {
+                let (code, reason) = Raw { socket }.closed().await;
+                assert!(
+                    code == close::UNKNOWN_ROOM || code == close::FORBIDDEN,
+                    "{room:.60}: closed with {code} {reason}"
+                );
+                assert!(reason.len() < 200, "{room:.60}: the reason repeats the whole name");
+            }
+            // Paths with more segments do not reach the WebSocket route at all.
+            Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+                assert!(response.status().is_client_error(), "{room:.60}: {}", response.status())
+            }
+            Err(error) => panic!("{room:.60}: {error}"),
+        }
+    }
+    // A name longer than any request line the server reads is refused at the HTTP level.
+    let huge = "b".repeat(200_000);
+    match tokio_tungstenite::connect_async(format!("{base}/{huge}?token={token}")).await {
+        Ok((socket, _)) => assert_ne!(Raw { socket }.closed().await.0, 0),
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => assert!(response.status().is_client_error()),
+        Err(error) => assert!(!matches!(error, tokio_tungstenite::tungstenite::Error::Url(_)), "{error}"),
+    }
+    assert_eq!(hub.metrics().rooms, 0, "an odd name made the hub load a room");
+
+    // A message over the limit closes its connection with 1009.
+    let room = DocName::Panel(event);
+    let (socket, _) = tokio_tungstenite::connect_async(format!("{base}/{room}?token={token}")).await.unwrap();
+    let mut sender = Raw { socket };
+    sender.send(protocol::update(vec![0; 70 << 10])).await;
+    let (code, reason) = sender.closed().await;
+    assert_eq!(code, close::TOO_BIG, "{reason}");
+
+    // And the hub still serves a well-behaved device.
+    let target = Target { hub: base, token };
+    client::sync_once(organiser.store.clone(), &target).await.unwrap();
+    let device = Device::empty();
+    client::sync_once(device.store.clone(), &target).await.unwrap();
+    assert_eq!(device.store().sessions(event, None).unwrap().len(), 36);
+    hub.stop().await.unwrap();
+}
