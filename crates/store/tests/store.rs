@@ -313,3 +313,23 @@ fn search_and_listings_stay_within_their_event() {
         assert_eq!(hits[0].id, listed[0].id.to_string());
     }
 }
+
+#[test]
+fn the_event_signing_key_never_leaves_the_organisers_store() {
+    let (_dir, mut store, event) = new_store();
+    let secret = store.event_keys(event).unwrap().unwrap().secret;
+    // The key's material, whatever text wraps it.
+    let material = secret.rsplit('.').next().unwrap().to_owned();
+    assert!(material.len() > 40);
+    let bundle = store.export_bundle(event).unwrap();
+    assert!(!bundle.windows(material.len()).any(|w| w == material.as_bytes()), "a bundle carries the signing key");
+    for name in store.documents(event).unwrap() {
+        assert!(!store.document_json(&name).unwrap().contains(&material), "{name} carries the signing key");
+    }
+    // A device that imports the bundle can check tokens but not make them.
+    let other_dir = tempfile::tempdir().unwrap();
+    let mut other = Store::open(other_dir.path()).unwrap();
+    other.import_bundle(&bundle).unwrap();
+    assert!(other.event_keys(event).unwrap().is_none());
+    assert!(other.event(event).unwrap().public_key.is_some());
+}
