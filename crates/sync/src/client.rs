@@ -367,7 +367,16 @@ fn message_kind(frame: &[u8]) -> Option<u8> {
     (frame.first() == Some(&0)).then(|| frame.get(1).copied()).flatten()
 }
 
+/// `wss://` needs a process-wide crypto provider; installing ours is a no-op once one is set.
+fn tls_provider() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
 async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
+    tls_provider();
     let url = room_url(target, name);
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(crate::hub::READ_BUFFER);
