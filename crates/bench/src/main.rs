@@ -106,6 +106,13 @@ fn main() {
             return scale::probe(dir);
         }
     }
+    // `scale-store DIR EVENTS`: a store of EVENTS events of the full workload, kept, to look
+    // into with `sqlite3` or the `recolte` command.
+    if let [mode, dir, events] = &args[..] {
+        if mode == "scale-store" {
+            return scale::grow(std::path::Path::new(dir), events.parse().expect("a number of events"));
+        }
+    }
     // `workload DIR`: a store holding the sample event and the full workload, for the
     // desktop app's benchmark (tests/e2e/bench.mjs).
     if let [mode, dir] = &args[..] {

@@ -19,7 +19,7 @@ use crate::{workload, SAMPLE};
 const PER_EVENT: usize = 1728;
 
 /// Grows the store at `dir` to `events` events of the full workload.
-fn grow(dir: &std::path::Path, events: usize) {
+pub fn grow(dir: &std::path::Path, events: usize) {
     let mut store = Store::open(dir).expect("store");
     let have = store.events().expect("events").len();
     for _ in have..events {
@@ -163,8 +163,8 @@ pub fn run(quick: bool, base: &std::path::Path) {
             continue;
         }
         println!(
-            "| {} ({events} events, {} per event; generated in {:.0} s) | {} ms | {} MiB | {} ms / {} ms | {} ms | {} ms ({} bytes) |",
-            f[0], PER_EVENT, grown.as_secs_f64(), f[1], f[2], f[3], f[4], f[5], f[6], f[7]
+            "| {} ({events} event{}, {} per event; generated in {:.1} s) | {} ms | {} MiB | {} ms / {} ms | {} ms | {} ms ({} bytes) |",
+            f[0], if events == 1 { "" } else { "s" }, PER_EVENT, grown.as_secs_f64(), f[1], f[2], f[3], f[4], f[5], f[6], f[7]
         );
         joins.push((f[0].to_owned(), events, hub_join(dir.path(), hub_dir.path(), &mut pushed)));
     }
@@ -173,7 +173,7 @@ pub fn run(quick: bool, base: &std::path::Path) {
     println!("|---|---|---|---|---|");
     for (proposals, events, join) in joins {
         println!(
-            "| {events} ({proposals} proposals; pushed in {:.0} s) | {:.0} MiB | {:.0} ms / {:.0} ms | {} bytes | {:.0} MiB |",
+            "| {events} ({proposals} proposals; pushed in {:.1} s) | {:.0} MiB | {:.0} ms / {:.0} ms | {} bytes | {:.0} MiB |",
             join.filled.as_secs_f64(),
             join.journal_bytes as f64 / (1 << 20) as f64,
             join.cold.as_secs_f64() * 1000.0,

@@ -35,7 +35,9 @@ use yrs::{Transact, Update};
 
 use crate::protocol::{Effect, Presence, ProtocolError, Room};
 
-/// Read buffer of a connection; larger frames grow it as needed.
+/// Read buffer of a connection; larger frames grow it as needed. tungstenite zero-fills up to
+/// this much before every read (128 KiB by default): small, since most frames are a few
+/// hundred bytes.
 pub const READ_BUFFER: usize = 4096;
 
 /// Close codes sent to clients; 4xxx are ours, in the range the WebSocket RFC leaves to
@@ -373,6 +375,7 @@ async fn upgrade(
     let token = query.get("token").cloned();
     ws.max_message_size(limit)
         .max_frame_size(limit)
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |socket| connection(socket, shared, room, token))
         .into_response()
 }
