@@ -415,6 +415,18 @@ mod tests {
         assert_eq!(snippet("Les élusives", "", &search_words("élus x")), "Les élusives");
     }
 
+    proptest::proptest! {
+        /// Whatever the text and the query: no panic, and the extract is the text's own
+        /// characters with brackets and ellipses added.
+        #[test]
+        fn extracts_are_made_of_the_text(title in ".{0,80}", body in ".{0,300}", query in ".{0,30}") {
+            let extract = snippet(&title, &body, &search_words(&query));
+            let bare: String = extract.chars().filter(|c| !matches!(c, '[' | ']' | '…')).collect();
+            let from = |text: &str| text.chars().filter(|c| !matches!(c, '[' | ']' | '…')).collect::<String>();
+            proptest::prop_assert!(from(&title).contains(&bare) || from(&body).contains(&bare), "{:?}", extract);
+        }
+    }
+
     #[test]
     fn typed_text_becomes_a_safe_fts_query() {
         assert_eq!(fts_query("élus format").as_deref(), Some("\"élus\" \"format\"*"));
