@@ -35,6 +35,17 @@ impl Device {
     }
 }
 
+/// An organiser's device holding the sample event, the event's public key and an organiser
+/// token: for tests that start a hub of their own configuration.
+fn organiser_with_event() -> (Device, EventId, String, String) {
+    let organiser = Device::empty();
+    let event = organiser.store().import_programme(SAMPLE).unwrap();
+    let key = organiser.store().event(event).unwrap().public_key.unwrap();
+    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    (organiser, event, key, token)
+}
+
 struct World {
     organiser: Device,
     event: EventId,
@@ -302,11 +313,7 @@ async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restarted_hub_still_has_everything_it_acknowledged() {
-    let organiser = Device::empty();
-    let event = organiser.store().import_programme(SAMPLE).unwrap();
-    let key = organiser.store().event(event).unwrap().public_key.unwrap();
-    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
-    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let (organiser, event, key, token) = organiser_with_event();
     let session = organiser.store().sessions(event, Some(5)).unwrap()[0].id;
     for i in 0..20 {
         organiser
@@ -407,11 +414,7 @@ async fn the_background_engine_tells_the_truth_about_unshared_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_disconnected_and_others_keep_going() {
-    let organiser = Device::empty();
-    let event = organiser.store().import_programme(SAMPLE).unwrap();
-    let key = organiser.store().event(event).unwrap().public_key.unwrap();
-    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
-    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let (organiser, event, key, token) = organiser_with_event();
     let session = organiser.store().sessions(event, Some(2)).unwrap()[0].id;
     let room = DocName::Session(event, session);
     let hub_dir = tempfile::tempdir().unwrap();
@@ -513,11 +516,7 @@ async fn devices_in_the_same_session_see_who_else_is_there() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_hub_asks_newcomers_to_come_back_later() {
-    let organiser = Device::empty();
-    let event = organiser.store().import_programme(SAMPLE).unwrap();
-    let key = organiser.store().event(event).unwrap().public_key.unwrap();
-    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
-    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let (_organiser, event, key, token) = organiser_with_event();
     let hub_dir = tempfile::tempdir().unwrap();
     let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
     config.max_clients = 2;
@@ -540,11 +539,7 @@ async fn a_full_hub_asks_newcomers_to_come_back_later() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn odd_room_names_and_oversized_messages_are_refused_and_the_hub_keeps_serving() {
-    let organiser = Device::empty();
-    let event = organiser.store().import_programme(SAMPLE).unwrap();
-    let key = organiser.store().event(event).unwrap().public_key.unwrap();
-    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
-    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let (organiser, event, key, token) = organiser_with_event();
     let hub_dir = tempfile::tempdir().unwrap();
     let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
     config.max_message_bytes = 64 << 10;
