@@ -8,7 +8,8 @@ export type Status = 'draft' | 'retained' | 'set_aside'
 
 export interface ApiError { code: 'not_found' | 'invalid' | 'storage' | 'network'; message: string }
 export interface AppInfo { version: string; data_dir: string; lang: 'fr' | 'en'; author: string; hub: string | null }
-export interface EventSummary { id: string; name: string }
+/** `practice`: the sample event, for trying the app; it never merges with a real event. */
+export interface EventSummary { id: string; name: string; practice: boolean }
 export interface Phase { key: string; label: string; minutes: number }
 export interface Theme { number: number; title: string; description: string; speakers: { name: string; role?: string }[] }
 export interface Slot { id: string; day: number; date: string; start: string; duration_minutes: number; label: string }
@@ -37,7 +38,73 @@ export interface Review {
   consolidated_id: string; carry_forward: boolean; marked_by: string | null
   comments: { id: string; text: string; author: string; created_at: string }[]
 }
-export interface SyncSummary { state: 'off' | 'offline' | 'syncing' | 'up_to_date'; hub: string | null; documents: number; up_to_date: number; unshared: number }
+/** Why the hub refused (or could not be reached), as `recolte status --json` gives it. */
+export type SyncErrorCode = 'expired' | 'revoked' | 'wrong_event' | 'bad_signature' | 'out_of_scope' | 'unreachable' | 'hub_full'
+export interface SyncErrorInfo { code: SyncErrorCode; message: string }
+/** `refused`: the hub refused this device's invitation (see `error`). `out_of_rights`: changes
+ * were made in documents the invitation may only read; they are never shared. */
+export interface SyncSummary {
+  state: 'off' | 'offline' | 'syncing' | 'up_to_date' | 'refused' | 'out_of_rights'
+  hub: string | null; documents: number; up_to_date: number; unshared: number
+  /** Changes in documents this device may not write (never shared). */
+  out_of_rights: number
+  /** The worst error among the documents, if any. */
+  error: SyncErrorInfo | null
+}
+export type Access = 'none' | 'read' | 'write'
+/** One line of the status details (one per document). */
+export interface DocStatus {
+  doc: string; label: string; access: Access
+  state: 'offline' | 'connecting' | 'syncing' | 'up_to_date'
+  unsent: number; last_exchange: string | null; error: SyncErrorInfo | null
+}
+export type Role = 'organiser' | 'facilitator' | 'rapporteur' | 'panel'
+/** What this device may do in an event. `role` is null on a device that neither holds the
+ * event's key nor joined it with an invitation (everything is open locally; it shares by bundles). */
+export interface DeviceAccess {
+  role: Role | null
+  holds_key: boolean
+  /** The name on the invitation this device joined with. */
+  for: string | null
+  programme: Access
+  sessions: { id: string; access: Access }[]
+  themes: { number: number; access: Access }[]
+  panel: Access
+  /** The screens to show, in order. */
+  screens: ('capture' | 'synthesis' | 'panel' | 'organisation' | 'settings')[]
+  /** Where the holder works: the screen to open on, and the session or theme there. */
+  home: { screen: 'capture' | 'synthesis' | 'panel' | 'organisation'; session: string | null; theme: number | null }
+}
+export interface InvitationRequest {
+  role: Role; sessions: string[]; themes: number[]; for: string | null
+  /** Validity: 90m, 12h, 3d, 2w. */
+  valid: string
+  /** Hub addresses; empty: the device finds the hub serving the event nearby. */
+  hubs: string[]
+}
+export interface Invitation {
+  id: string; link: string; role: Role; sessions: string[]; themes: number[]; for: string | null
+  /** What the invitation is for, in words: "Thème 3 · jour 1, 14:00 · Salle Gallé", "Rapporteur, thème 8". */
+  label: string
+  created_at: string; expires_at: string
+  state: 'unused' | 'joined' | 'expired' | 'revoked'
+  joined_by: string | null; joined_at: string | null
+}
+/** A link read before joining, to show what it opens. */
+export interface InvitationPreview {
+  event_id: string; event_name: string; role: Role; label: string; for: string | null
+  expires_at: string; expired: boolean; hubs: string[]
+}
+export interface JoinedDevice { device: string; name: string; invitation_id: string | null; role: Role | null; joined_at: string }
+export interface OrganisationView {
+  event: EventSummary
+  holds_key: boolean
+  invitations: Invitation[]
+  devices: JoinedDevice[]
+  /** Addresses to put in new invitations by default (the hub this device uses, the hub it serves). */
+  suggested_hubs: string[]
+}
+export interface JoinResult { event: string; pulled: boolean; error: SyncErrorInfo | null }
 
 export const api = {
   appInfo: () => invoke<AppInfo>('app_info'),
@@ -77,6 +144,22 @@ export const api = {
   exportWrite: (event: string, kind: 'report' | 'opendata' | 'decidim', theme?: number) =>
     invoke<{ folder: string; files: string[] }>('export_write', { event, kind, theme: theme ?? null }),
   hubInfo: () => invoke<{ url: string; port: number } | null>('hub_info'),
+  syncDetails: (event: string) => invoke<DocStatus[]>('sync_details', { event }),
+  access: (event: string) => invoke<DeviceAccess>('device_access', { event }),
+  removeEvent: (event: string) => invoke<void>('event_remove', { event }),
+  organisation: (event: string) => invoke<OrganisationView>('organisation_view', { event }),
+  createInvitation: (event: string, request: InvitationRequest) => invoke<Invitation>('invitation_create', { event, request }),
+  createAllInvitations: (event: string, hubs: string[], valid: string) =>
+    invoke<Invitation[]>('invitation_create_all', { event, hubs, valid }),
+  revokeInvitation: (event: string, id: string) => invoke<void>('invitation_revoke', { event, id }),
+  /** Writes the printable A4 sheet (one card per invitation; all of the event's if `ids` is empty). */
+  invitationSheet: (event: string, ids: string[]) => invoke<{ folder: string; files: string[] }>('invitation_sheet', { event, ids }),
+  previewInvitation: (link: string) => invoke<InvitationPreview>('invitation_preview', { link }),
+  /** Joins with an invitation link: signs with `name`, pulls what the invitation may read. */
+  join: (link: string, name: string) => invoke<JoinResult>('join_invitation', { link, name }),
+  /** A `recolte://join?…` link the system opened the app with, not yet handled. */
+  pendingLink: () => invoke<string | null>('pending_link'),
+  onInvitationLink: (handler: (link: string) => void) => listen<string>('invitation-link', e => handler(e.payload)),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

@@ -1,16 +1,21 @@
-// The shell of the interface: header (event, navigation, sync indicator), the current view,
+// The shell of the interface: header (event, navigation, sync status), the current view,
 // live regions for messages. Views re-render when the store changes, wherever the change
-// came from (this device, the sync engine, another program on the same store).
-import { api, errorMessage, type EventView, type SyncSummary } from './api'
+// came from (this device, the sync engine, another program on the same store). What the
+// shell offers follows the device's access to the event: only the screens its role may use.
+import { api, errorMessage, type DeviceAccess, type DocStatus, type EventSummary, type EventView, type SyncSummary } from './api'
+import { openDialog, type Dialog } from './dialog'
 import { announce, h, render } from './dom'
-import { lang, setLang, t, type Key } from './i18n'
+import { formatDate, lang, setLang, t, type Key } from './i18n'
+import { openAccess, reasonWords, worstState, type SyncState } from './rights'
 import { capture } from './views/capture'
+import { joinBox } from './views/join'
+import { organisation } from './views/organisation'
 import { panel } from './views/panel'
 import { settings } from './views/settings'
 import { synthesis } from './views/synthesis'
 import { welcome } from './views/welcome'
 
-export type Screen = 'capture' | 'synthesis' | 'panel' | 'settings'
+export type Screen = DeviceAccess['screens'][number]
 
 export interface View {
   /** Renders into `root` from scratch. */
@@ -22,11 +27,62 @@ export interface View {
 
 export interface Context {
   event: EventView
+  /** The events held on this device (with their practice mark). */
+  events: EventSummary[]
+  access: DeviceAccess
   go(screen: Screen): void
   reload(): Promise<void>
+  /** Opens another event held on this device. */
+  selectEvent(id: string): Promise<void>
+  /** Opens the join flow, with `link` filled in. */
+  openJoin(link?: string): void
 }
 
-const screens: Record<Screen, (ctx: Context) => View> = { capture, synthesis, panel, settings }
+const screens: Record<Screen, (ctx: Context) => View> = { capture, synthesis, panel, organisation, settings }
+const tabLabels: Record<Screen, Key> = {
+  capture: 'nav_capture', synthesis: 'nav_synthesis', panel: 'nav_panel', organisation: 'nav_organisation', settings: 'nav_settings',
+}
+const stateLabels: Record<SyncState, Key> = {
+  off: 'sync_off', offline: 'sync_offline', syncing: 'sync_syncing', up_to_date: 'sync_up_to_date',
+  refused: 'sync_refused', out_of_rights: 'sync_out_of_rights',
+}
+
+/** What the status pill says: the worst state, the reason of a refusal, what is not shared. */
+export function pillText(sync: SyncSummary): string {
+  const state = worstState(sync)
+  const parts: string[] = []
+  if (state === 'refused' && sync.error) parts.push(t('sync_refused_reason', { reason: reasonWords(sync.error.code) }))
+  else if (state === 'out_of_rights') parts.push(t('sync_out_of_rights_n', { n: sync.out_of_rights }))
+  else parts.push(t(stateLabels[state]))
+  if (sync.unshared > 0) parts.push(t('sync_unshared', { n: sync.unshared }))
+  if (sync.out_of_rights > 0 && state !== 'out_of_rights') parts.push(t('sync_out_of_rights_n', { n: sync.out_of_rights }))
+  return parts.join(' · ')
+}
+
+const docStateLabels: Record<DocStatus['state'], Key> = {
+  offline: 'doc_offline', connecting: 'doc_connecting', syncing: 'doc_syncing', up_to_date: 'doc_up_to_date',
+}
+
+/** One document's line of the status details. Unshared changes are never "up to date". */
+export function docState(doc: DocStatus): string {
+  if (doc.error) return `${reasonWords(doc.error.code)} : ${doc.error.message}`
+  if (doc.unsent > 0 && doc.access !== 'write') return t('sync_out_of_rights')
+  if (doc.unsent > 0 && doc.state === 'up_to_date') return t('doc_waiting')
+  return t(docStateLabels[doc.state])
+}
+
+export function statusTable(docs: DocStatus[]): HTMLElement {
+  const rows = docs.map(d => h('tr', { 'data-doc': d.doc, class: d.error ? 'refused' : d.unsent > 0 && d.access !== 'write' ? 'out-of-rights' : '' },
+    h('th', { scope: 'row' }, d.label),
+    h('td', {}, t(`access_${d.access}` as Key)),
+    h('td', {}, d.unsent > 0 && d.access !== 'write' ? t('unsent_out_of_rights', { n: d.unsent }) : String(d.unsent)),
+    h('td', {}, formatDate(d.last_exchange)),
+    h('td', {}, docState(d))))
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('status_title') },
+    h('table', { class: 'status-table' },
+      h('thead', {}, h('tr', {}, ...(['col_document', 'col_access', 'col_unsent', 'col_last', 'col_state'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', {}, ...rows)))
+}
 
 export async function start(root: HTMLElement): Promise<void> {
   const info = await api.appInfo()
@@ -34,55 +90,114 @@ export async function start(root: HTMLElement): Promise<void> {
   let screen: Screen = (sessionStorage.getItem('recolte.screen') as Screen) || 'capture'
   let view: View | null = null
   let event: EventView | null = null
+  let events: EventSummary[] = []
+  let access: DeviceAccess = openAccess()
   let sync: SyncSummary = await api.syncStatus()
+  /** A link to join with, waiting for the next draw (the welcome screen shows it). */
+  let pendingJoin: string | null = null
+  let joinDialog: Dialog | null = null
 
   const main = h('main', { id: 'main', tabindex: '-1' })
-  const indicator = h('span', { class: 'sync-state', role: 'status', 'aria-live': 'polite' })
+  const pill = h('button', {
+    type: 'button', id: 'sync-pill', class: 'sync-state', 'aria-haspopup': 'dialog', onclick: () => void openStatus(),
+  })
+  const pillLive = h('span', { role: 'status', 'aria-live': 'polite' }, pill)
   const header = h('header', { class: 'top' })
   const status = h('div', { id: 'status', class: 'sr-only', role: 'status', 'aria-live': 'polite' })
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
   render(root, header, alerts, main, status)
 
   function drawSync(): void {
-    const label: Record<SyncSummary['state'], Key> = {
-      off: 'sync_off', offline: 'sync_offline', syncing: 'sync_syncing', up_to_date: 'sync_up_to_date',
+    pill.className = `sync-state sync-${worstState(sync)}`
+    pill.title = t('sync_details')
+    render(pill, pillText(sync))
+  }
+
+  async function openStatus(): Promise<void> {
+    const body = h('div', { class: 'status-details' }, h('p', { class: 'muted' }, t('status_loading')))
+    openDialog(t('status_title'), [body], { wide: true })
+    let docs: DocStatus[] = []
+    try {
+      if (event) docs = await api.syncDetails(event.id)
+    } catch (error) {
+      render(body, h('p', { class: 'warning' }, t('error_prefix') + errorMessage(error)))
+      return
     }
-    indicator.className = `sync-state sync-${sync.state}`
-    render(indicator, t(label[sync.state]), sync.unshared > 0 ? ` · ${t('sync_unshared', { n: sync.unshared })}` : '')
+    render(body,
+      h('p', { class: `sync-state sync-${worstState(sync)} pill-copy` }, pillText(sync)),
+      h('p', {}, sync.hub ? t('status_hub', { hub: sync.hub }) : t('status_no_hub')),
+      worstState(sync) === 'refused' && sync.error
+        ? h('p', { class: 'warning' }, t('status_refused', { reason: reasonWords(sync.error.code) }), ' ', sync.error.message) : null,
+      docs.length ? statusTable(docs) : null)
   }
 
   function drawHeader(): void {
     const nav = h('nav', { 'aria-label': 'Récolte' })
-    for (const [target, key] of [['capture', 'nav_capture'], ['synthesis', 'nav_synthesis'], ['panel', 'nav_panel'], ['settings', 'nav_settings']] as [Screen, Key][]) {
+    access.screens.forEach((target, i) => {
       nav.appendChild(h('button', {
-        type: 'button', class: 'tab', 'aria-current': screen === target ? 'page' : null,
-        onclick: () => go(target),
-      }, t(key)))
-    }
+        type: 'button', class: 'tab', 'data-screen': target, 'aria-current': screen === target ? 'page' : null,
+        'aria-keyshortcuts': i < 9 ? `Alt+${i + 1}` : null, onclick: () => go(target),
+      }, t(tabLabels[target])))
+    })
     drawSync()
+    const current = events.find(e => e.id === event?.id)
+    let switcher: HTMLElement | null = null
+    if (event && events.length > 1) {
+      const select = h('select', { id: 'event-switch', class: 'event-switch' },
+        ...events.map(e => h('option', { value: e.id, selected: e.id === event?.id }, e.practice ? `${e.name} (${t('practice')})` : e.name)))
+      select.addEventListener('change', () => void selectEvent(select.value).catch(fail))
+      switcher = h('div', { class: 'event-switcher' }, h('label', { for: 'event-switch', class: 'sr-only' }, t('event_switch')), select)
+    }
     render(header,
-      h('h1', { class: 'brand' }, t('app_name'), event ? h('span', { class: 'event-name' }, ` · ${event.name}`) : null),
+      h('h1', { class: 'brand' }, t('app_name'), event ? h('span', { class: 'event-name' }, ` · ${event.name}`) : null,
+        current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null),
+      switcher,
       event ? nav : null,
-      h('div', { class: 'sync' }, indicator,
+      h('div', { class: 'sync' }, pillLive,
         sync.state === 'off' ? null : h('button', { type: 'button', class: 'secondary', onclick: () => api.syncNow() }, t('sync_now'))),
     )
   }
 
+  const context = (): Context => ({
+    event: event as EventView, events, access, go, reload, selectEvent, openJoin,
+  })
+
   async function show(): Promise<void> {
     view?.unmount?.()
-    const events = await api.events()
+    events = await api.events()
     if (events.length === 0) {
       event = null
+      access = openAccess()
       drawHeader()
-      view = welcome(reload)
+      view = welcome(reload, pendingJoin ?? '')
+      pendingJoin = null
     } else {
       const chosen = localStorage.getItem('recolte.event')
-      const id = events.find(e => e.id === chosen)?.id ?? events[0].id
-      event = await api.event(id)
+      const summary = events.find(e => e.id === chosen) ?? events[0]
+      localStorage.setItem('recolte.event', summary.id)
+      ;[event, access] = await Promise.all([api.event(summary.id), api.access(summary.id)])
+      // The first time an event is opened on this device, open where its holder works.
+      const opened = `recolte.opened.${summary.id}`
+      if (!localStorage.getItem(opened)) {
+        localStorage.setItem(opened, '1')
+        screen = access.home.screen
+        if (access.home.session) localStorage.setItem('recolte.session', access.home.session)
+        if (access.home.theme !== null) {
+          localStorage.setItem('recolte.theme', String(access.home.theme))
+          localStorage.setItem('recolte.panel-theme', String(access.home.theme))
+        }
+      }
+      if (!access.screens.includes(screen)) screen = access.screens.includes(access.home.screen) ? access.home.screen : access.screens[0]
+      sessionStorage.setItem('recolte.screen', screen)
       drawHeader()
-      view = screens[screen]({ event, go, reload })
+      view = screens[screen](context())
     }
     await view.mount(main)
+    if (pendingJoin) {
+      const link = pendingJoin
+      pendingJoin = null
+      openJoin(link)
+    }
   }
 
   function go(next: Screen): void {
@@ -91,9 +206,35 @@ export async function start(root: HTMLElement): Promise<void> {
     show().catch(fail)
   }
 
+  async function selectEvent(id: string): Promise<void> {
+    localStorage.setItem('recolte.event', id)
+    await show()
+  }
+
+  /** The join flow: on the welcome screen when no event is here yet, else in a dialog. */
+  function openJoin(link = ''): void {
+    if (!event) {
+      pendingJoin = link
+      show().catch(fail)
+      return
+    }
+    joinDialog?.close()
+    const box = joinBox({
+      link, author: info.author, onJoined: async joined => {
+        joinDialog?.close()
+        await selectEvent(joined)
+      },
+    })
+    box.element.classList.remove('card')
+    const dialog = openDialog(t('join_invite_title'), [box.element], { onClose: () => { if (joinDialog === dialog) joinDialog = null } })
+    joinDialog = dialog
+    box.focus()
+  }
+
   async function reload(): Promise<void> {
-    const info = await api.appInfo()
-    if (info.lang !== lang()) setLang(info.lang)
+    const fresh = await api.appInfo()
+    info.author = fresh.author
+    if (fresh.lang !== lang()) setLang(fresh.lang)
     await show()
   }
 
@@ -119,12 +260,18 @@ export async function start(root: HTMLElement): Promise<void> {
 
   await api.onStoreChanged(() => void refresh())
   await api.onSyncStatus(next => { sync = next; drawSync() })
+  await api.onInvitationLink(link => openJoin(link))
   document.addEventListener('keydown', e => {
-    // Alt+1…4 switch screens from anywhere.
-    if (e.altKey && !e.ctrlKey && ['1', '2', '3', '4'].includes(e.key) && event) {
-      e.preventDefault()
-      go((['capture', 'synthesis', 'panel', 'settings'] as Screen[])[Number(e.key) - 1])
-    }
+    // Alt+1…9 switch to the visible tabs, from anywhere. The physical key (code), so that
+    // it works on AZERTY, where the key gives "&", "é", "\"" without Shift.
+    const digit = /^(?:Digit|Numpad)([1-9])$/.exec(e.code)
+    if (!digit || !e.altKey || e.ctrlKey || e.metaKey || !event) return
+    if (document.querySelector('.dialog-backdrop')) return
+    const target = access.screens[Number(digit[1]) - 1]
+    if (!target) return
+    e.preventDefault()
+    go(target)
   })
+  pendingJoin = await api.pendingLink().catch(() => null)
   await show().catch(fail)
 }

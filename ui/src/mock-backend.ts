@@ -4,18 +4,47 @@
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import sample from '../../examples/assises-2025.json'
-import type { Consolidated, EventView, Proposal, Review, SessionInfo, Subgroup, SyncSummary } from './api'
+import type {
+  Access, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview, JoinedDevice, Proposal, Review, Role,
+  SessionInfo, Subgroup, SyncSummary,
+} from './api'
+
+/** One event held by the mock device, and what this device may do in it. */
+interface MockEvent {
+  view: EventView
+  practice: boolean
+  holdsKey: boolean
+  role: Role | null
+  scope: { sessions: string[]; themes: number[] }
+  forName: string | null
+  invitations: Invitation[]
+  devices: JoinedDevice[]
+}
 
 interface State {
   lang: 'fr' | 'en'
   author: string
-  event: EventView | null
+  events: MockEvent[]
   subgroups: Subgroup[]
   proposals: Proposal[]
   consolidated: Consolidated[]
   reviews: Review[]
   sync: SyncSummary
+  pendingLink: string | null
 }
+
+export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline'
+export interface MockOptions {
+  lang?: 'fr' | 'en'
+  author?: string
+  /** An event already on this device, and the device's role in it ('open': no role, no key). */
+  event?: 'organiser' | 'facilitator' | 'rapporteur' | 'panel' | 'open'
+  sync?: MockSync
+  /** The link the system opened the app with. */
+  pendingLink?: string | null
+}
+
+const HUB = 'ws://192.168.1.20:4455'
 
 let counter = 0
 const id = (): string => {
@@ -25,7 +54,7 @@ const id = (): string => {
 
 const fold = (s: string): string => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
 
-function eventFromSample(): EventView {
+function eventFromSample(eventId = id(), name = sample.event.name): EventView {
   const places = new Map(sample.event.places.map(p => [p.id, p.name]))
   const slots = sample.slots.map(s => ({ ...s, date: sample.days.find(d => d.day === s.day)?.date ?? '', label: s.label ?? s.id }))
   const sessions: SessionInfo[] = sample.sessions.map(s => {
@@ -38,8 +67,117 @@ function eventFromSample(): EventView {
   })
   sessions.sort((a, b) => a.day - b.day || a.start.localeCompare(b.start) || a.theme - b.theme)
   return {
-    id: id(), name: sample.event.name, organiser: sample.event.organiser, timezone: sample.event.timezone,
+    id: eventId, name, organiser: sample.event.organiser, timezone: sample.event.timezone,
     run_sheet: sample.run_sheet, slots, themes: sample.themes.map(th => ({ ...th, speakers: th.speakers ?? [] })), sessions,
+  }
+}
+
+const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString()
+
+function syncScenario(name: MockSync): SyncSummary {
+  const base: SyncSummary = { state: 'up_to_date', hub: HUB, documents: 4, up_to_date: 4, unshared: 0, out_of_rights: 0, error: null }
+  switch (name) {
+    case 'off': return { ...base, state: 'off', hub: null, documents: 0, up_to_date: 0 }
+    case 'syncing': return { ...base, state: 'syncing', up_to_date: 2, unshared: 3 }
+    case 'revoked': return {
+      ...base, state: 'refused', up_to_date: 0, unshared: 2, out_of_rights: 1,
+      error: { code: 'revoked', message: 'le serveur refuse cette invitation : l’organisation l’a révoquée le 12 juin 2025 à 10:02' },
+    }
+    case 'expired': return {
+      ...base, state: 'refused', up_to_date: 0, unshared: 2,
+      error: { code: 'expired', message: 'cette invitation a expiré le 13 juin 2025 à 18:00' },
+    }
+    case 'offline': return {
+      ...base, state: 'offline', up_to_date: 0, unshared: 2,
+      error: { code: 'unreachable', message: `${HUB} ne répond pas (connexion refusée)` },
+    }
+    default: return base
+  }
+}
+
+function sessionWords(s: SessionInfo): string {
+  return `Thème ${s.theme} · jour ${s.day}, ${s.start} · ${s.room ?? s.place}`
+}
+
+/** What an invitation is for, in words (as the backend's `label`). */
+function labelFor(view: EventView, role: Role, sessions: string[], themes: number[]): string {
+  if (role === 'facilitator') {
+    const found = view.sessions.filter(s => sessions.includes(s.id))
+    return found.length === 1 ? sessionWords(found[0]) : `Animation, ${found.length} sessions`
+  }
+  if (role === 'rapporteur') return `Rapporteur, thème ${themes.join(', ')}`
+  if (role === 'panel') return 'Panel de clôture'
+  return 'Organisation'
+}
+
+/**
+ * A mock invitation link. Sessions are given by their position in the programme (sorted by
+ * day, time and theme), so that a link made on one mock device opens the same sessions on another.
+ */
+export function mockLink(options: {
+  event: string; name: string; role: Role; sessions?: number[]; themes?: number[]; for?: string | null; expires: string; fail?: string
+}): string {
+  const q = new URLSearchParams({ e: options.event, n: options.name, r: options.role, x: options.expires, h: HUB, t: 'jeton-signé' })
+  if (options.sessions?.length) q.set('s', options.sessions.join(','))
+  if (options.themes?.length) q.set('th', options.themes.join(','))
+  if (options.for) q.set('f', options.for)
+  if (options.fail) q.set('fail', options.fail)
+  return `recolte://join?${q}`
+}
+
+function parseLink(link: string): { event: string; name: string; role: Role; sessions: number[]; themes: number[]; for: string | null; expires: string; fail: string | null } {
+  const text = link.trim()
+  if (!text.startsWith('recolte://join?')) throw { code: 'invalid', message: 'un lien d’invitation commence par recolte://join?' }
+  const q = new URLSearchParams(text.slice('recolte://join?'.length))
+  const role = q.get('r') as Role
+  if (!q.get('e') || !['organiser', 'facilitator', 'rapporteur', 'panel'].includes(role) || !q.get('x')) {
+    throw { code: 'invalid', message: 'le lien est incomplet (copiez-le en entier)' }
+  }
+  const numbers = (key: string) => (q.get(key) ?? '').split(',').filter(Boolean).map(Number)
+  return {
+    event: q.get('e')!, name: q.get('n') ?? '', role, sessions: numbers('s'), themes: numbers('th'), for: q.get('f'),
+    expires: q.get('x')!, fail: q.get('fail'),
+  }
+}
+
+function accessOf(e: MockEvent): DeviceAccess {
+  const all = (access: Access) => ({
+    sessions: e.view.sessions.map(s => ({ id: s.id, access })),
+    themes: e.view.themes.map(th => ({ number: th.number, access })),
+  })
+  const first = e.view.sessions[0]?.id ?? null
+  if (e.holdsKey || e.role === 'organiser') {
+    return {
+      role: 'organiser', holds_key: e.holdsKey, for: e.forName, programme: 'write', ...all('write'), panel: 'write',
+      screens: e.holdsKey ? ['capture', 'synthesis', 'panel', 'organisation', 'settings'] : ['capture', 'synthesis', 'panel', 'settings'],
+      home: { screen: 'capture', session: first, theme: null },
+    }
+  }
+  if (e.role === null) {
+    return {
+      role: null, holds_key: false, for: null, programme: 'write', ...all('write'), panel: 'write',
+      screens: ['capture', 'synthesis', 'panel', 'settings'], home: { screen: 'capture', session: first, theme: null },
+    }
+  }
+  if (e.role === 'facilitator') {
+    return {
+      role: 'facilitator', holds_key: false, for: e.forName, programme: 'read',
+      sessions: e.view.sessions.map(s => ({ id: s.id, access: e.scope.sessions.includes(s.id) ? 'write' : 'none' })),
+      themes: e.view.themes.map(th => ({ number: th.number, access: 'none' })), panel: 'none',
+      screens: ['capture', 'settings'], home: { screen: 'capture', session: e.scope.sessions[0] ?? null, theme: null },
+    }
+  }
+  if (e.role === 'rapporteur') {
+    return {
+      role: 'rapporteur', holds_key: false, for: e.forName, programme: 'read',
+      sessions: e.view.sessions.map(s => ({ id: s.id, access: e.scope.themes.includes(s.theme) ? 'read' : 'none' })),
+      themes: e.view.themes.map(th => ({ number: th.number, access: e.scope.themes.includes(th.number) ? 'write' : 'none' })), panel: 'none',
+      screens: ['synthesis', 'capture', 'settings'], home: { screen: 'synthesis', session: null, theme: e.scope.themes[0] ?? null },
+    }
+  }
+  return {
+    role: 'panel', holds_key: false, for: e.forName, programme: 'read', ...all('read'), panel: 'write',
+    screens: ['panel', 'synthesis', 'capture', 'settings'], home: { screen: 'panel', session: null, theme: null },
   }
 }
 
@@ -47,31 +185,140 @@ export function mockState(): State {
   return (window as unknown as { __recolteMock: State }).__recolteMock
 }
 
-export function installMockBackend(initial: Partial<State> = {}): void {
+/** Changes the sync scenario while the app runs (as the sync engine would). */
+export function setMockSync(name: MockSync): void {
+  const state = mockState()
+  state.sync = syncScenario(name)
+  void emit('sync-status', state.sync)
+}
+
+/** What the system does when a `recolte://` link is opened while the app runs. */
+export function openMockLink(link: string): void {
+  void emit('invitation-link', link)
+}
+
+export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
-    lang: 'fr', author: 'Camille', event: null, subgroups: [], proposals: [], consolidated: [], reviews: [],
-    sync: { state: 'off', hub: null, documents: 0, up_to_date: 0, unshared: 0 }, ...initial,
+    lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
+    sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
   }
-  ;(window as unknown as { __recolteMock: State }).__recolteMock = state
+  const win = window as unknown as Record<string, unknown>
+  win.__recolteMock = state
+  win.__recolteMockSync = setMockSync
+  win.__recolteMockOpenLink = openMockLink
+  win.__recolteMockLink = mockLink
   let hub: { url: string; port: number } | null = null
   const changed = () => { void emit('store-changed', counter) }
-  const fail = (code: string, message: string) => { throw { code, message } }
-  const needEvent = (): EventView => state.event ?? fail('not_found', 'aucun événement')
+  const fail = (code: string, message: string): never => { throw { code, message } }
+  const eventOf = (eid: string): MockEvent => state.events.find(e => e.view.id === eid) ?? fail('not_found', `aucun événement n’a l’identifiant ${eid}`)
+  const needEvent = (): EventView => state.events[0]?.view ?? fail('not_found', 'aucun événement')
+  const sessionIds = (eid: string) => new Set(eventOf(eid).view.sessions.map(s => s.id))
   const proposal = (pid: string): Proposal => state.proposals.find(p => p.id === pid) ?? fail('not_found', `aucune proposition n'a l'identifiant ${pid}`)
   const consolidatedOf = (cid: string): Consolidated => state.consolidated.find(c => c.id === cid) ?? fail('not_found', 'aucune proposition consolidée')
   const mergedInto = (pid: string) => state.consolidated.filter(c => !c.deleted && c.sources.some(s => s.proposal_id === pid)).map(c => c.id)
   const withMerged = (p: Proposal): Proposal => ({ ...p, merged_into: mergedInto(p.id) })
+  const durations: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }
+  const expiry = (valid: string): string => {
+    const m = /^(\d+)([mhdw])$/.exec(String(valid).trim())
+    if (!m) fail('invalid', `durée de validité illisible : ${valid} (exemples : 90m, 12h, 3d, 2w)`)
+    return new Date(Date.now() + Number(m![1]) * durations[m![2]]).toISOString()
+  }
+
+  function invite(e: MockEvent, role: Role, sessions: string[], themes: number[], forName: string | null, expires: string): Invitation {
+    const positions = sessions.map(sid => e.view.sessions.findIndex(s => s.id === sid))
+    const inv: Invitation = {
+      id: id(), link: mockLink({ event: e.view.id, name: e.view.name, role, sessions: positions, themes, for: forName, expires }),
+      role, sessions, themes, for: forName, label: labelFor(e.view, role, sessions, themes),
+      created_at: new Date().toISOString(), expires_at: expires, state: 'unused', joined_by: null, joined_at: null,
+    }
+    e.invitations.push(inv)
+    return inv
+  }
+
+  function addEvent(kind: NonNullable<MockOptions['event']>, practice: boolean, view = eventFromSample()): MockEvent {
+    const e: MockEvent = {
+      view, practice, holdsKey: kind === 'organiser', role: kind === 'open' ? null : kind,
+      scope: { sessions: [], themes: [] }, forName: null, invitations: [], devices: [],
+    }
+    if (kind === 'facilitator') { e.scope.sessions = [view.sessions[0].id]; e.forName = 'Lucie Martin' }
+    if (kind === 'rapporteur') { e.scope.themes = [1]; e.forName = 'Karim Benali' }
+    if (kind === 'organiser') {
+      // A few invitations in every state, and a device that joined.
+      const [s1, s2, s3] = view.sessions
+      invite(e, 'facilitator', [s1.id], [], 'Lucie Martin', inDays(3))
+      const joined = invite(e, 'facilitator', [s2.id], [], 'Marc Petit', inDays(3))
+      joined.state = 'joined'; joined.joined_by = 'Marc Petit'; joined.joined_at = new Date(Date.now() - 3_600_000).toISOString()
+      const old = invite(e, 'rapporteur', [], [3], 'Inès Roux', inDays(-1))
+      old.state = 'expired'
+      const revoked = invite(e, 'facilitator', [s3.id], [], null, inDays(2))
+      revoked.state = 'revoked'
+      e.devices.push({ device: 'portable-marc', name: 'Marc Petit', invitation_id: joined.id, role: 'facilitator', joined_at: joined.joined_at! })
+    }
+    state.events.push(e)
+    return e
+  }
+  if (options.event) addEvent(options.event, options.event === 'organiser')
+
+  function docsOf(eid: string): DocStatus[] {
+    const e = eventOf(eid)
+    const access = accessOf(e)
+    const refused = state.sync.state === 'refused' || state.sync.state === 'offline'
+    const last = state.sync.state === 'off' ? null : new Date(Date.now() - 25 * 60_000).toISOString()
+    const docState: DocStatus['state'] = state.sync.state === 'syncing' ? 'syncing' : state.sync.state === 'up_to_date' ? 'up_to_date' : 'offline'
+    const docs: DocStatus[] = [{ doc: `event:${eid}`, label: 'Programme', access: access.programme, state: docState, unsent: 0, last_exchange: last, error: state.sync.error }]
+    let outOfRights = state.sync.out_of_rights
+    for (const s of e.view.sessions) {
+      const a = access.role === null ? 'write' : access.sessions.find(x => x.id === s.id)?.access ?? 'none'
+      if (a === 'none') continue
+      let unsent = refused || state.sync.state === 'off' ? state.proposals.filter(p => p.session_id === s.id).length : 0
+      if (a === 'read' && outOfRights > 0) { unsent = outOfRights; outOfRights = 0 }
+      docs.push({ doc: `session:${s.id}`, label: `Session · ${sessionWords(s)}`, access: a, state: docState, unsent, last_exchange: last, error: state.sync.error })
+    }
+    for (const th of e.view.themes) {
+      const a = access.role === null ? 'write' : access.themes.find(x => x.number === th.number)?.access ?? 'none'
+      if (a !== 'none') docs.push({ doc: `synthesis:${th.number}`, label: `Synthèse · thème ${th.number}`, access: a, state: docState, unsent: 0, last_exchange: last, error: state.sync.error })
+    }
+    if (access.panel !== 'none') docs.push({ doc: 'panel', label: 'Panel', access: access.panel, state: docState, unsent: 0, last_exchange: last, error: state.sync.error })
+    // The scenario's count of changes made where this device may not write, if no read document took it.
+    if (outOfRights > 0 && docs.length > 1) { docs[0] = { ...docs[0], unsent: outOfRights, access: docs[0].access === 'write' ? 'read' : docs[0].access } }
+    return docs
+  }
+
+  function preview(link: string): InvitationPreview {
+    const parsed = parseLink(link)
+    const known = state.events.flatMap(e => e.invitations).find(inv => inv.link === link.trim())
+    const view = state.events.find(e => e.view.id === parsed.event)?.view ?? eventFromSample(parsed.event, parsed.name)
+    const sessions = parsed.sessions.map(i => view.sessions[i]?.id).filter(Boolean)
+    return {
+      event_id: parsed.event, event_name: parsed.name, role: parsed.role, label: known?.label ?? labelFor(view, parsed.role, sessions, parsed.themes),
+      for: parsed.for, expires_at: parsed.expires, expired: Date.parse(parsed.expires) < Date.now(), hubs: [HUB],
+    }
+  }
 
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
     app_info: () => ({ version: '0.1.0', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
     settings_save: ({ settings }) => { state.author = settings.author; state.lang = settings.lang === 'en' ? 'en' : 'fr' },
-    events_list: () => (state.event ? [{ id: state.event.id, name: state.event.name }] : []),
-    event_load_sample: () => { state.event = eventFromSample(); changed(); return state.event.id },
+    events_list: () => state.events.map(e => ({ id: e.view.id, name: e.view.name, practice: e.practice })),
+    event_load_sample: () => {
+      // The practice event: one per device, recognisable, never merged with a real event.
+      const existing = state.events.find(e => e.practice)
+      if (existing) return existing.view.id
+      const e = addEvent('organiser', true); changed(); return e.view.id
+    },
     event_import_text: ({ text }) => {
       try { JSON.parse(text) } catch { fail('invalid', '$: ce n’est pas du JSON valide') }
-      state.event = eventFromSample(); changed(); return state.event.id
+      const e = addEvent('organiser', false); changed(); return e.view.id
     },
-    event_show: () => needEvent(),
+    event_show: ({ event }) => eventOf(event).view,
+    event_remove: ({ event }) => {
+      const e = eventOf(event)
+      const sessions = new Set(e.view.sessions.map(s => s.id))
+      state.events = state.events.filter(x => x !== e)
+      state.proposals = state.proposals.filter(p => !sessions.has(p.session_id))
+      state.subgroups = state.subgroups.filter(g => !sessions.has(g.session_id))
+      changed()
+    },
+    device_access: ({ event }) => accessOf(eventOf(event)),
     sessions_list: ({ theme }) => needEvent().sessions.filter(s => theme == null || s.theme === theme),
     session_view: ({ session }) => ({
       subgroups: state.subgroups.filter(g => g.session_id === session && !g.deleted),
@@ -88,7 +335,7 @@ export function installMockBackend(initial: Partial<State> = {}): void {
     },
     proposal_add: ({ session, proposal: input }) => {
       if (!String(input.title).trim()) fail('invalid', 'le champ titre ne peut pas être vide')
-      const s = needEvent().sessions.find(x => x.id === session) ?? fail('not_found', 'aucune session')
+      const s = state.events.flatMap(e => e.view.sessions).find(x => x.id === session) ?? fail('not_found', 'aucune session')
       const group = state.subgroups.find(g => g.id === input.subgroup)
       const p: Proposal = {
         id: id(), session_id: session, theme: s.theme, subgroup: group?.id ?? null, subgroup_name: group?.name ?? null,
@@ -110,8 +357,8 @@ export function installMockBackend(initial: Partial<State> = {}): void {
       changed()
     },
     proposal_set_deleted: ({ id: pid, deleted }) => { proposal(pid).deleted = deleted; changed() },
-    theme_view: ({ theme }) => ({
-      proposals: state.proposals.filter(p => p.theme === theme && !p.deleted).map(withMerged),
+    theme_view: ({ event, theme }) => ({
+      proposals: state.proposals.filter(p => p.theme === theme && !p.deleted && sessionIds(event).has(p.session_id)).map(withMerged),
       consolidated: state.consolidated.filter(c => c.theme === theme && !c.deleted)
         .sort((a, b) => (a.priority ?? 1e9) - (b.priority ?? 1e9) || a.created_at.localeCompare(b.created_at)),
     }),
@@ -167,9 +414,67 @@ export function installMockBackend(initial: Partial<State> = {}): void {
     sync_status: () => state.sync,
     sync_configure: ({ hub }) => {
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')
-      state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0 }
+      state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, error: null }
       void emit('sync-status', state.sync)
     },
+    sync_details: ({ event }) => docsOf(event),
+    organisation_view: ({ event }) => {
+      const e = eventOf(event)
+      for (const inv of e.invitations) if (inv.state === 'unused' && Date.parse(inv.expires_at) < Date.now()) inv.state = 'expired'
+      return {
+        event: { id: e.view.id, name: e.view.name, practice: e.practice }, holds_key: e.holdsKey,
+        invitations: e.invitations, devices: e.devices, suggested_hubs: hub ? [hub.url] : state.sync.hub ? [state.sync.hub] : [HUB],
+      }
+    },
+    invitation_create: ({ event, request }) => {
+      const e = eventOf(event)
+      if (!e.holdsKey) fail('invalid', 'cet appareil ne détient pas la clé de l’événement')
+      if (request.role === 'facilitator' && !request.sessions.length) fail('invalid', 'une invitation d’animation nomme au moins une session')
+      if (request.role === 'rapporteur' && !request.themes.length) fail('invalid', 'une invitation de rapporteur nomme au moins un thème')
+      const inv = invite(e, request.role, request.sessions, request.themes, request.for, expiry(request.valid))
+      changed(); return inv
+    },
+    invitation_create_all: ({ event, valid }) => {
+      const e = eventOf(event)
+      const expires = expiry(valid)
+      const all = [
+        ...e.view.sessions.map(s => invite(e, 'facilitator', [s.id], [], null, expires)),
+        ...e.view.themes.map(th => invite(e, 'rapporteur', [], [th.number], null, expires)),
+        invite(e, 'panel', [], [], null, expires),
+      ]
+      changed(); return all
+    },
+    invitation_revoke: ({ event, id: iid }) => {
+      const inv = eventOf(event).invitations.find(x => x.id === iid) ?? fail('not_found', 'aucune invitation')
+      inv.state = 'revoked'; changed()
+    },
+    invitation_sheet: ({ event }) => {
+      eventOf(event)
+      return { folder: '/home/demo/Documents/Récolte/Assises 2025', files: ['invitations.html'] }
+    },
+    invitation_preview: ({ link }) => preview(link),
+    join_invitation: ({ link, name }) => {
+      if (!String(name).trim()) fail('invalid', 'le nom ne peut pas être vide : il signe vos propositions')
+      const seen = preview(link)
+      if (seen.expired) fail('invalid', 'cette invitation a expiré')
+      const parsed = parseLink(link)
+      let e = state.events.find(x => x.view.id === parsed.event)
+      if (!e) e = addEvent(parsed.role, false, eventFromSample(parsed.event, parsed.name))
+      e.holdsKey = false
+      e.role = parsed.role
+      e.forName = parsed.for
+      e.scope = { sessions: parsed.sessions.map(i => e!.view.sessions[i]?.id).filter(Boolean), themes: parsed.themes }
+      state.author = String(name).trim()
+      // The organiser's device sees who joined (when both live in this mock).
+      for (const other of state.events) {
+        const inv = other.invitations.find(x => x.link === String(link).trim())
+        if (inv) { inv.state = 'joined'; inv.joined_by = state.author; inv.joined_at = new Date().toISOString() }
+      }
+      changed()
+      const error = parsed.fail === 'unreachable' ? { code: 'unreachable' as const, message: `${HUB} ne répond pas (connexion refusée)` } : null
+      return { event: e.view.id, pulled: true, error }
+    },
+    pending_link: () => { const link = state.pendingLink; state.pendingLink = null; return link },
     sync_now: () => undefined,
     presence: () => [],
     hub_start: () => { hub = { url: 'ws://192.168.1.20:4455', port: 4455 }; return hub },

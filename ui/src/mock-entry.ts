@@ -1,7 +1,16 @@
 // The app on an in-memory backend: for browser tests and demonstrations without Tauri.
-import { installMockBackend } from './mock-backend'
+// The page's query chooses the scenario: ?event=organiser|facilitator|rapporteur|panel|open,
+// ?sync=off|up_to_date|syncing|revoked|expired|offline, ?link=recolte://join?… (as if the
+// system had opened the app with that link), ?lang=en.
+import { installMockBackend, type MockOptions } from './mock-backend'
 import { start } from './app'
 
-installMockBackend()
+const query = new URLSearchParams(location.search)
+installMockBackend({
+  event: (query.get('event') as MockOptions['event']) ?? undefined,
+  sync: (query.get('sync') as MockOptions['sync']) ?? undefined,
+  pendingLink: query.get('link'),
+  lang: query.get('lang') === 'en' ? 'en' : undefined,
+})
 const root = document.getElementById('app')
 if (root) void start(root)

@@ -1,9 +1,12 @@
 // The facilitator's screen: pick the session, watch its clock, capture proposals as fast as
-// people speak, edit them in place, sort them by sub-group.
+// people speak, edit them in place, sort them by sub-group. Only the sessions this device may
+// write are offered for capture; those it may only read are listed apart, without controls.
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
 import { actualStart, clockAt, formatDuration, resetStart, scheduledStart, startNow } from '../clock'
+import { promptDialog } from '../dialog'
 import { announce, h, render, setFieldValue } from '../dom'
 import { t, type Key } from '../i18n'
+import { sessionAccess } from '../rights'
 import type { Context, View } from '../app'
 
 export const KINDS: Kind[] = ['proposal', 'concrete_action', 'obstacle', 'question']
@@ -18,8 +21,18 @@ export function sessionLabel(s: SessionInfo): string {
 }
 
 export function capture(ctx: Context): View {
-  const sessions = ctx.event.sessions
+  const writable = ctx.event.sessions.filter(s => sessionAccess(ctx.access, s.id) === 'write')
+  const readable = ctx.event.sessions.filter(s => sessionAccess(ctx.access, s.id) === 'read')
+  const sessions = [...writable, ...readable]
+  if (sessions.length === 0) {
+    return {
+      async mount(root) { render(root, h('p', { class: 'muted empty' }, t('no_session'))) },
+      async refresh() {},
+    }
+  }
   let session: SessionInfo = sessions.find(s => s.id === localStorage.getItem('recolte.session')) ?? sessions[0]
+  /** Whether the chosen session may be written from this device. */
+  const canWrite = () => sessionAccess(ctx.access, session.id) === 'write'
   let subgroups: Subgroup[] = []
   let proposals: Proposal[] = []
   let filterGroup = ''
@@ -53,7 +66,7 @@ export function capture(ctx: Context): View {
 
   let days = 0
   let optgroup: HTMLOptGroupElement | null = null
-  for (const s of sessions) {
+  for (const s of writable) {
     const key = s.day * 10_000 + Number(s.start.replace(':', ''))
     if (key !== days) {
       days = key
@@ -62,10 +75,18 @@ export function capture(ctx: Context): View {
     }
     optgroup?.appendChild(h('option', { value: s.id, selected: s.id === session.id }, `${s.theme}. ${s.theme_title}`))
   }
+  // Sessions this device may only read: apart, and said so in their label.
+  if (readable.length) {
+    picker.appendChild(h('optgroup', { label: t('read_only'), 'data-read-only': '' },
+      ...readable.map(s => h('option', { value: s.id, selected: s.id === session.id }, `${sessionLabel(s)} (${t('read_only')})`))))
+  }
+  const readOnlyNote = h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_session'))
   picker.addEventListener('change', () => {
     session = sessions.find(s => s.id === picker.value) ?? session
     localStorage.setItem('recolte.session', session.id)
     cards.clear()
+    render(list)
+    drawMode()
     void load().catch(fail)
   })
 
@@ -83,7 +104,7 @@ export function capture(ctx: Context): View {
       h('p', { class: 'clock-now' }, headline),
       state.stage === 'during' ? h('p', { class: 'muted' }, t('clock_total', { time: formatDuration(state.sessionRemaining) })) : null,
       h('ol', { class: 'phases' }, ...phases),
-      start === scheduled
+      !canWrite() ? null : start === scheduled
         ? h('button', { type: 'button', class: 'secondary', onclick: () => { startNow(session.id, Date.now()); drawClock() } }, t('start_now'))
         : h('button', { type: 'button', class: 'secondary', onclick: () => { resetStart(session.id); drawClock() } }, t('reset_start')))
   }
@@ -110,15 +131,16 @@ export function capture(ctx: Context): View {
         return h('li', {},
           h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === g.id ? 'true' : 'false',
             onclick: () => { filterGroup = g.id; drawGroups(); drawCards() } }, t('count_per_subgroup', { name: g.name, n: count })),
-          h('button', { type: 'button', class: 'link', 'aria-label': `${t('rename')} ${g.name}`, onclick: () => renameGroup(g) }, t('rename')))
+          canWrite() ? h('button', { type: 'button', class: 'link', 'aria-label': `${t('rename')} ${g.name}`, onclick: () => renameGroup(g) }, t('rename')) : null)
       }),
     ]
     render(groupsList, ...items)
   }
 
   function renameGroup(g: Subgroup): void {
-    const name = window.prompt(t('subgroup_name'), g.name)
-    if (name && name.trim()) api.renameSubgroup(session.id, g.id, name).then(load).catch(fail)
+    void promptDialog({ title: `${t('rename')} : ${g.name}`, label: t('subgroup_name'), value: g.name, submit: t('rename') }).then(name => {
+      if (name && name.trim()) api.renameSubgroup(session.id, g.id, name).then(load).catch(fail)
+    })
   }
 
   /** Saves a field of a card a moment after the typing stops (or at once on blur). */
@@ -161,6 +183,18 @@ export function capture(ctx: Context): View {
         remove))
   }
 
+  /** A proposal as text only: for sessions this device may read but not write. */
+  function readCard(p: Proposal): HTMLElement {
+    return h('article', { class: 'card proposal read-only', 'data-id': p.id },
+      h('h3', { class: 'card-title' }, p.title),
+      p.body ? h('p', { class: 'card-body' }, p.body) : null,
+      h('p', { class: 'meta muted' }, kindLabel(p.kind),
+        p.subgroup_name ? ` · ${p.subgroup_name}` : '',
+        p.tags.length ? ` · ${p.tags.map(tag => `#${tag}`).join(' ')}` : '',
+        p.author ? ` · ${p.author}` : '',
+        p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null))
+  }
+
   function showUndo(undo: () => Promise<unknown>): void {
     const toast = h('div', { class: 'toast', role: 'status' }, t('deleted'), ' ',
       h('button', { type: 'button', onclick: () => { toast.remove(); undo().then(load).catch(fail) } }, t('undo')))
@@ -174,6 +208,10 @@ export function capture(ctx: Context): View {
     const visible = proposals
       .filter(p => !p.deleted && (!filterGroup || p.subgroup === filterGroup) && (!filterKind || p.kind === filterKind))
       .reverse()
+    if (!canWrite()) {
+      render(list, ...(visible.length ? visible.map(readCard) : [h('p', { class: 'muted empty' }, t('empty_session'))]))
+      return
+    }
     const seen = new Set<string>()
     const ordered: HTMLElement[] = []
     for (const p of visible) {
@@ -223,6 +261,7 @@ export function capture(ctx: Context): View {
   }
 
   async function submit(): Promise<void> {
+    if (!canWrite()) return
     if (!title.value.trim()) { title.focus(); return }
     const proposal = {
       title: title.value, body: body.value, kind: kind.value as Kind, subgroup: group.value || null,
@@ -247,9 +286,23 @@ export function capture(ctx: Context): View {
       h('div', { class: 'grow' }, h('label', { for: 'capture-tags' }, t('tags')), tags)),
     h('button', { type: 'submit', class: 'primary' }, t('save')))
   form.addEventListener('submit', e => { e.preventDefault(); submit().catch(fail) })
-  body.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit().catch(fail) } })
+  body.addEventListener('keydown', e => {
+    if ((e.code === 'Enter' || e.code === 'NumpadEnter') && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit().catch(fail) }
+  })
+  // Alt+N: the physical key (code), so that it is the same key on AZERTY and QWERTY.
   const shortcut = (e: KeyboardEvent) => {
-    if (e.altKey && (e.key === 'n' || e.key === 'N')) { e.preventDefault(); title.focus() }
+    if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyN' && canWrite() && !document.querySelector('.dialog-backdrop')) {
+      e.preventDefault()
+      title.focus()
+    }
+  }
+
+  /** Shows the capture controls for a session this device may write, a note for one it may only read. */
+  function drawMode(): void {
+    const writing = canWrite()
+    form.hidden = !writing
+    newGroupForm.hidden = !writing
+    readOnlyNote.hidden = writing
   }
 
   return {
@@ -258,12 +311,13 @@ export function capture(ctx: Context): View {
         h('aside', { class: 'side' },
           h('label', { for: 'session-picker' }, t('choose_session')), picker, others, clock, groupsBox,
           h('label', { for: 'filter-kind' }, t('kind')), kindFilter),
-        h('section', { class: 'content', 'aria-label': t('proposals') }, form, list)))
+        h('section', { class: 'content', 'aria-label': t('proposals') }, readOnlyNote, form, list)))
       document.addEventListener('keydown', shortcut)
       timer = window.setInterval(drawClock, 1000)
       presenceTimer = window.setInterval(() => void drawPresence().catch(() => {}), 5000)
+      drawMode()
       await load()
-      title.focus()
+      if (canWrite()) title.focus()
     },
     refresh: load,
     unmount() {

@@ -3,6 +3,7 @@
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { announce, h, render } from '../dom'
 import { t, type Key } from '../i18n'
+import { panelAccess, themeAccess } from '../rights'
 import type { Context, View } from '../app'
 
 function fail(error: unknown): void {
@@ -10,7 +11,11 @@ function fail(error: unknown): void {
 }
 
 export function panel(ctx: Context): View {
-  let theme = Number(localStorage.getItem('recolte.panel-theme')) || ctx.event.themes[0]?.number || 1
+  // Marks and comments only from a device the panel's invitation lets write.
+  const canWrite = panelAccess(ctx.access) === 'write'
+  const themes = ctx.event.themes.filter(th => themeAccess(ctx.access, th.number) !== 'none' || canWrite)
+  const stored = Number(localStorage.getItem('recolte.panel-theme'))
+  let theme = themes.some(th => th.number === stored) ? stored : themes[0]?.number ?? 1
   let mode: 'one' | 'list' = (localStorage.getItem('recolte.panel-mode') as 'one' | 'list') || 'one'
   let index = 0
   let consolidated: Consolidated[] = []
@@ -21,7 +26,7 @@ export function panel(ctx: Context): View {
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' })
 
   const themePicker = h('select', { id: 'panel-theme' },
-    ...ctx.event.themes.map(th => h('option', { value: th.number, selected: th.number === theme }, `${th.number}. ${th.title}`)))
+    ...themes.map(th => h('option', { value: th.number, selected: th.number === theme }, `${th.number}. ${th.title}`)))
   themePicker.addEventListener('change', () => {
     theme = Number(themePicker.value)
     localStorage.setItem('recolte.panel-theme', String(theme))
@@ -51,7 +56,7 @@ export function panel(ctx: Context): View {
       h('h2', { class: 'review-title' }, c.title),
       c.body ? h('p', { class: 'review-body' }, c.body) : null,
       h('div', { class: 'meta' },
-        h('button', {
+        !canWrite ? (carried ? h('span', { class: 'badge' }, `✓ ${t('carried')}`) : null) : h('button', {
           type: 'button', class: carried ? 'primary' : 'secondary', 'aria-pressed': carried ? 'true' : 'false',
           onclick: () => api.mark(c.id, !carried).then(load).catch(fail),
         }, carried ? `✓ ${t('carried')}` : t('carry_forward')),
@@ -66,7 +71,7 @@ export function panel(ctx: Context): View {
         return h('li', {}, p?.title ?? source.proposal_id, s ? ` — ${t('day', { n: s.day })} ${s.start}${p?.subgroup_name ? ` · ${p.subgroup_name}` : ''}` : '')
       })) : null,
       review?.comments.length ? h('ul', { class: 'comments' }, ...review.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), ' : ', cm.text))) : null,
-      form)
+      canWrite ? form : null)
   }
 
   function draw(): void {
@@ -93,8 +98,9 @@ export function panel(ctx: Context): View {
   const keys = (e: KeyboardEvent) => {
     const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement
     if (typing || mode !== 'one') return
-    if (e.key === 'ArrowRight' && index < consolidated.length - 1) { index++; draw() }
-    if (e.key === 'ArrowLeft' && index > 0) { index--; draw() }
+    if (document.querySelector('.dialog-backdrop')) return
+    if (e.code === 'ArrowRight' && index < consolidated.length - 1) { index++; draw() }
+    if (e.code === 'ArrowLeft' && index > 0) { index--; draw() }
   }
 
   async function load(): Promise<void> {
@@ -108,7 +114,8 @@ export function panel(ctx: Context): View {
   return {
     async mount(root) {
       render(root, h('div', { class: 'presentation' },
-        h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker, modeButton),
+        h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker, modeButton,
+          canWrite ? null : h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_panel'))),
         summary, stage))
       document.addEventListener('keydown', keys)
       await load()

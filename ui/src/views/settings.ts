@@ -47,7 +47,11 @@ export function settings(ctx: Context): View {
           ? h('button', { type: 'button', onclick: () => api.hubStop().then(() => drawHub(null)).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_stop'))
           : h('button', { type: 'button', class: 'primary', onclick: () => api.hubStart().then(drawHub).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_start')))
       drawHub(await api.hubInfo())
-      render(root, h('section', { class: 'settings' }, form, syncForm, hubBox, exportBox(ctx.event.id, () => undefined)))
+      const joinOther = h('section', { class: 'card', 'aria-labelledby': 'join-other-title' },
+        h('h2', { id: 'join-other-title' }, t('join_invite_title')),
+        h('p', { class: 'muted' }, t('invite_link_hint')),
+        h('button', { type: 'button', id: 'join-other', 'aria-haspopup': 'dialog', onclick: () => ctx.openJoin('') }, t('join_other')))
+      render(root, h('section', { class: 'settings' }, form, joinOther, syncForm, hubBox, exportBox(ctx.event.id, () => undefined)))
     },
     async refresh() {},
   }

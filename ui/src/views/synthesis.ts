@@ -1,8 +1,10 @@
 // The rapporteur's screen: every proposal of a theme with its provenance, likely duplicates,
-// and the consolidated proposals built from them.
+// and the consolidated proposals built from them. Only themes this device may write can be
+// merged and edited; those it may only read are shown as text.
 import { api, errorMessage, type Consolidated, type Proposal, type SearchHit, type Status, type Suggestion } from '../api'
 import { announce, h, render, setFieldValue } from '../dom'
 import { lang, t, type Key } from '../i18n'
+import { themeAccess } from '../rights'
 import type { Context, View } from '../app'
 import { kindLabel } from './capture'
 import { exportBox } from './exports'
@@ -14,7 +16,16 @@ function fail(error: unknown): void {
 }
 
 export function synthesis(ctx: Context): View {
-  let theme = Number(localStorage.getItem('recolte.theme')) || ctx.event.themes[0]?.number || 1
+  const themes = ctx.event.themes.filter(th => themeAccess(ctx.access, th.number) !== 'none')
+  if (themes.length === 0) {
+    return {
+      async mount(root) { render(root, h('p', { class: 'muted empty' }, t('no_theme'))) },
+      async refresh() {},
+    }
+  }
+  const stored = Number(localStorage.getItem('recolte.theme'))
+  let theme = themes.some(th => th.number === stored) ? stored : themes[0].number
+  const canWrite = () => themeAccess(ctx.access, theme) === 'write'
   let proposals: Proposal[] = []
   let consolidated: Consolidated[] = []
   let suggestions: Suggestion[] = []
@@ -23,7 +34,9 @@ export function synthesis(ctx: Context): View {
   const pending = new Map<string, number>()
 
   const themePicker = h('select', { id: 'theme-picker' },
-    ...ctx.event.themes.map(th => h('option', { value: th.number, selected: th.number === theme }, `${th.number}. ${th.title}`)))
+    ...themes.map(th => h('option', { value: th.number, selected: th.number === theme },
+      `${th.number}. ${th.title}${themeAccess(ctx.access, th.number) === 'write' ? '' : ` (${t('read_only')})`}`)))
+  const readOnlyNote = h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_theme'))
   const search = h('input', { id: 'search', type: 'search', autocomplete: 'off' })
   const proposalsBox = h('section', { class: 'proposals', 'aria-labelledby': 'proposals-heading' })
   const suggestionsBox = h('section', { class: 'suggestions', 'aria-labelledby': 'suggestions-heading' })
@@ -40,6 +53,8 @@ export function synthesis(ctx: Context): View {
     theme = Number(themePicker.value)
     localStorage.setItem('recolte.theme', String(theme))
     selected.clear()
+    mergeForm.hidden = true
+    readOnlyNote.hidden = canWrite()
     void load().catch(fail)
   })
   let searchTimer: number | undefined
@@ -79,14 +94,23 @@ export function synthesis(ctx: Context): View {
 
   function drawProposals(): void {
     const shown = hits ? proposals.filter(p => hits?.some(hit => hit.id === p.id)) : proposals
+    const writing = canWrite()
     const rows = shown.map(p => {
+      const snippet = hits?.find(hit => hit.id === p.id)?.snippet
+      if (!writing) {
+        return h('li', { class: 'card proposal-row read-only', 'data-id': p.id },
+          h('strong', { class: 'row-title' }, p.title),
+          p.body ? h('p', {}, p.body) : null,
+          snippet ? h('p', { class: 'snippet' }, snippet) : null,
+          h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`,
+            p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null))
+      }
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {
         if (box.checked) selected.add(p.id)
         else selected.delete(p.id)
         drawMergeButton()
       })
-      const snippet = hits?.find(hit => hit.id === p.id)?.snippet
       return h('li', { class: 'card proposal-row', 'data-id': p.id },
         box,
         h('label', { for: `pick-${p.id}` }, h('strong', {}, p.title)),
@@ -98,7 +122,7 @@ export function synthesis(ctx: Context): View {
     render(proposalsBox,
       h('h2', { id: 'proposals-heading' }, `${t('proposals')} (${shown.length})`),
       h('label', { for: 'search' }, t('search')), search,
-      mergeButton,
+      writing ? mergeButton : null,
       h('ul', { class: 'plain' }, ...rows))
     drawMergeButton()
   }
@@ -114,7 +138,7 @@ export function synthesis(ctx: Context): View {
     const items = suggestions.map(s => h('li', { class: 'card' },
       h('p', {}, h('strong', {}, `${Math.round(s.score * 100)} %`), ' — ', lang() === 'fr' ? s.reason : s.reason_en),
       h('ul', {}, ...s.proposals.map(id => h('li', {}, proposals.find(p => p.id === id)?.title ?? id))),
-      h('button', { type: 'button', onclick: () => openMerge(s.proposals) }, t('merge'))))
+      canWrite() ? h('button', { type: 'button', onclick: () => openMerge(s.proposals) }, t('merge')) : null))
     render(suggestionsBox, h('h2', { id: 'suggestions-heading' }, t('suggestions')),
       items.length ? h('ul', { class: 'plain' }, ...items) : h('p', { class: 'muted' }, t('no_suggestions')))
   }
@@ -139,9 +163,24 @@ export function synthesis(ctx: Context): View {
   function drawConsolidated(): void {
     const existing = new Map<string, HTMLElement>()
     consolidatedBox.querySelectorAll<HTMLElement>('[data-consolidated]').forEach(el => existing.set(el.dataset.consolidated ?? '', el))
+    const writing = canWrite()
     const items = consolidated.map((c, index) => {
+      const sourcesOf = () => h('details', {},
+        h('summary', {}, t('sources', { n: c.sources.length })),
+        h('ul', {}, ...c.sources.map(source => {
+          const p = proposals.find(x => x.id === source.proposal_id)
+          return h('li', {}, h('strong', {}, p?.title ?? source.proposal_id), p ? ` — ${provenance(p)}` : '', p?.body ? h('p', {}, p.body) : null)
+        })))
+      if (!writing) {
+        return h('li', { class: 'card read-only', 'data-consolidated': c.id, 'data-index': String(index), 'data-mode': 'read' },
+          h('span', { class: 'priority', 'aria-hidden': 'true' }, String(index + 1)),
+          h('h3', { class: 'card-title' }, c.title),
+          c.body ? h('p', { class: 'card-body' }, c.body) : null,
+          h('p', { class: 'meta muted' }, `${t('status')} : ${t(`status_${c.status}` as Key)}`),
+          sourcesOf())
+      }
       const old = existing.get(c.id)
-      if (old && old.dataset.index === String(index)) {
+      if (old && old.dataset.index === String(index) && old.dataset.mode === 'write') {
         const titleField = old.querySelector<HTMLInputElement>('.card-title')
         const bodyField = old.querySelector<HTMLTextAreaElement>('.card-body')
         if (titleField && !pending.has(`${c.id}:title`)) setFieldValue(titleField, c.title)
@@ -158,13 +197,8 @@ export function synthesis(ctx: Context): View {
       const statusField = h('select', { 'aria-label': t('status') },
         ...STATUSES.map(s => h('option', { value: s, selected: s === c.status }, t(`status_${s}` as Key))))
       statusField.addEventListener('change', () => api.editConsolidated(c.id, { status: statusField.value as Status }).catch(fail))
-      const sources = h('details', {},
-        h('summary', {}, t('sources', { n: c.sources.length })),
-        h('ul', {}, ...c.sources.map(source => {
-          const p = proposals.find(x => x.id === source.proposal_id)
-          return h('li', {}, h('strong', {}, p?.title ?? source.proposal_id), p ? ` — ${provenance(p)}` : '', p?.body ? h('p', {}, p.body) : null)
-        })))
-      const item = h('li', { class: 'card', 'data-consolidated': c.id, 'data-index': String(index) },
+      const sources = sourcesOf()
+      const item = h('li', { class: 'card', 'data-consolidated': c.id, 'data-index': String(index), 'data-mode': 'write' },
         h('span', { class: 'priority', 'aria-hidden': 'true' }, String(index + 1)),
         titleField, bodyField,
         h('div', { class: 'meta' }, statusField,
@@ -173,8 +207,8 @@ export function synthesis(ctx: Context): View {
           h('button', { type: 'button', class: 'danger', onclick: () => api.setConsolidatedDeleted(c.id, true).then(load).catch(fail) }, t('unmerge'))),
         sources)
       item.addEventListener('keydown', e => {
-        if (e.altKey && e.key === 'ArrowUp') { e.preventDefault(); move(c.id, -1) }
-        if (e.altKey && e.key === 'ArrowDown') { e.preventDefault(); move(c.id, 1) }
+        if (e.altKey && e.code === 'ArrowUp') { e.preventDefault(); move(c.id, -1) }
+        if (e.altKey && e.code === 'ArrowDown') { e.preventDefault(); move(c.id, 1) }
       })
       return item
     })
@@ -195,10 +229,11 @@ export function synthesis(ctx: Context): View {
     if (focusedSearch) search.focus()
   }
 
+  readOnlyNote.hidden = canWrite()
   return {
     async mount(root) {
       render(root, h('div', { class: 'layout wide' },
-        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker),
+        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, readOnlyNote),
         h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, exportBox(ctx.event.id, () => theme)))))
       await load()
     },

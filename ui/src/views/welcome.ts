@@ -1,10 +1,12 @@
-// First run: no event on this device yet.
+// First run: no event on this device yet. The first choice is joining with an invitation;
+// the practice event and a programme file come next; the hub address and token, last.
 import { api, errorMessage } from '../api'
 import { announce, h, render } from '../dom'
 import { t } from '../i18n'
 import type { View } from '../app'
+import { joinBox } from './join'
 
-export function welcome(reload: () => Promise<void>): View {
+export function welcome(reload: () => Promise<void>, link = ''): View {
   async function run(action: () => Promise<unknown>): Promise<void> {
     try {
       await action()
@@ -15,6 +17,8 @@ export function welcome(reload: () => Promise<void>): View {
   }
   return {
     async mount(root) {
+      const info = await api.appInfo()
+      const invite = joinBox({ link, author: info.author, onJoined: () => reload() })
       const file = h('input', { type: 'file', accept: 'application/json,.json', id: 'programme-file', class: 'visually-hidden' })
       file.addEventListener('change', () => {
         const chosen = file.files?.[0]
@@ -22,8 +26,8 @@ export function welcome(reload: () => Promise<void>): View {
       })
       const hub = h('input', { id: 'join-hub', type: 'url', placeholder: 'ws://192.168.1.20:4455', autocomplete: 'off' })
       const token = h('input', { id: 'join-token', type: 'text', autocomplete: 'off' })
-      const joinForm = h('form', { class: 'card', 'aria-labelledby': 'join-title' },
-        h('h3', { id: 'join-title' }, t('join_event')),
+      const joinForm = h('form', { 'aria-labelledby': 'join-title' },
+        h('h3', { id: 'join-title', class: 'sr-only' }, t('join_event')),
         h('label', { for: 'join-hub' }, t('hub_address')), hub,
         h('label', { for: 'join-token' }, t('token')), token,
         h('button', { type: 'submit' }, t('join')))
@@ -38,11 +42,17 @@ export function welcome(reload: () => Promise<void>): View {
         h('section', { class: 'welcome' },
           h('h2', {}, t('welcome_title')),
           h('p', {}, t('welcome_text')),
+          invite.element,
+          h('h2', { class: 'or' }, t('or_start')),
           h('div', { class: 'choices' },
-            h('button', { type: 'button', id: 'load-sample', class: 'primary', onclick: () => void run(() => api.loadSample()) }, t('load_sample')),
+            h('button', { type: 'button', id: 'load-sample', class: 'primary', 'aria-describedby': 'practice-hint', onclick: () => void run(() => api.loadSample()) }, t('load_sample')),
+            h('p', { id: 'practice-hint', class: 'muted' }, t('practice_hint')),
             h('label', { for: 'programme-file', class: 'button' }, t('import_programme')), file),
-          joinForm))
-      root.querySelector<HTMLButtonElement>('#load-sample')?.focus()
+          h('details', { id: 'join-advanced', class: 'card' },
+            h('summary', {}, t('advanced_join')),
+            joinForm)))
+      if (link) invite.focus()
+      else root.querySelector<HTMLElement>('#invite-link')?.focus()
     },
     async refresh() {},
   }

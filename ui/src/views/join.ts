@@ -1,0 +1,135 @@
+// Joining with an invitation link: paste it (or the system opens the app with it), see what
+// it opens, give one's name, join. Used on the welcome screen and in a dialog once the
+// device already holds events.
+import { api, errorMessage, type InvitationPreview, type Role } from '../api'
+import { announce, h, render } from '../dom'
+import { formatDate, t, type Key } from '../i18n'
+import { reasonWords } from '../rights'
+
+export const roleLabel = (role: Role | null): string => (role ? t(`role_${role}` as Key) : '—')
+
+export interface JoinBox {
+  element: HTMLElement
+  focus(): void
+}
+
+export function joinBox(options: { link: string; author: string; onJoined: (event: string) => Promise<void> }): JoinBox {
+  let preview: InvitationPreview | null = null
+  let asked = 0
+  let nameTouched = false
+  const link = h('textarea', {
+    id: 'invite-link', rows: 2, autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'invite-link-hint',
+  })
+  link.value = options.link
+  const shown = h('div', { id: 'invite-preview', class: 'invite-preview', role: 'status', 'aria-live': 'polite' })
+  const name = h('input', {
+    id: 'invite-name', autocomplete: 'name', required: true, 'aria-describedby': 'invite-name-error', value: options.author,
+  })
+  const nameError = h('p', { id: 'invite-name-error', class: 'field-error' })
+  const nameBox = h('div', { hidden: true }, h('label', { for: 'invite-name' }, t('display_name')), name, nameError)
+  const progress = h('progress', { hidden: true, 'aria-label': t('invite_joining') })
+  const progressText = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' })
+  const problem = h('div', { class: 'invite-error', role: 'alert' })
+  const submit = h('button', { type: 'submit', id: 'invite-join', class: 'primary', disabled: true }, t('join'))
+  const form = h('form', { id: 'invite-form', class: 'card join-invite', 'aria-labelledby': 'invite-title', novalidate: true },
+    h('h2', { id: 'invite-title' }, t('join_invite_title')),
+    h('label', { for: 'invite-link' }, t('invite_link')), link,
+    h('p', { id: 'invite-link-hint', class: 'muted' }, t('invite_link_hint')),
+    shown, nameBox, problem, progress, progressText, submit)
+
+  name.addEventListener('input', () => {
+    nameTouched = true
+    if (name.value.trim()) { render(nameError); name.removeAttribute('aria-invalid') }
+  })
+
+  function drawPreview(p: InvitationPreview): void {
+    const row = (key: Key, value: string) => [h('dt', {}, t(key)), h('dd', {}, value)]
+    render(shown,
+      h('h3', {}, t('invite_opens')),
+      h('dl', { class: 'facts' },
+        ...row('invite_event', p.event_name),
+        ...row('invite_role', roleLabel(p.role)),
+        ...row('inv_label', p.label),
+        ...(p.for ? row('invite_for', p.for) : []),
+        ...row('invite_valid_until', formatDate(p.expires_at))),
+      p.expired ? h('p', { class: 'warning' }, t('invite_expired', { date: formatDate(p.expires_at) })) : null)
+    nameBox.hidden = p.expired
+    submit.disabled = p.expired
+    if (!nameTouched && p.for) name.value = p.for
+  }
+
+  async function read(): Promise<void> {
+    const text = link.value.trim()
+    asked += 1
+    const mine = asked
+    preview = null
+    submit.disabled = true
+    nameBox.hidden = true
+    render(problem)
+    if (!text) { render(shown); return }
+    render(shown, h('p', { class: 'muted' }, t('invite_reading')))
+    try {
+      const found = await api.previewInvitation(text)
+      if (mine !== asked) return
+      preview = found
+      drawPreview(found)
+    } catch (error) {
+      if (mine !== asked) return
+      render(shown, h('p', { class: 'warning' }, t('invite_invalid', { message: errorMessage(error) })))
+    }
+  }
+
+  let timer: number | undefined
+  link.addEventListener('input', () => {
+    window.clearTimeout(timer)
+    timer = window.setTimeout(() => void read(), 200)
+  })
+
+  form.addEventListener('submit', e => {
+    e.preventDefault()
+    if (!preview || preview.expired) return
+    if (!name.value.trim()) {
+      render(nameError, t('invite_name_required'))
+      name.setAttribute('aria-invalid', 'true')
+      name.focus()
+      return
+    }
+    void join()
+  })
+
+  async function join(): Promise<void> {
+    render(problem)
+    progress.hidden = false
+    render(progressText, t('invite_joining'))
+    form.setAttribute('aria-busy', 'true')
+    submit.disabled = true
+    try {
+      const result = await api.join(link.value.trim(), name.value.trim())
+      localStorage.setItem('recolte.event', result.event)
+      if (result.error) {
+        render(problem,
+          h('p', {}, `${reasonWords(result.error.code)} — ${result.error.message}`),
+          h('p', {}, t('invite_join_error', { reason: reasonWords(result.error.code) })),
+          result.pulled ? h('button', { type: 'button', class: 'primary', onclick: () => void options.onJoined(result.event) }, t('org_open')) : null)
+        return
+      }
+      announce(t('invite_joined'))
+      await options.onJoined(result.event)
+    } catch (error) {
+      render(problem, h('p', {}, t('error_prefix') + errorMessage(error)))
+    } finally {
+      progress.hidden = true
+      render(progressText)
+      form.removeAttribute('aria-busy')
+      submit.disabled = !preview || preview.expired
+    }
+  }
+
+  const first = options.link ? read() : Promise.resolve()
+  return {
+    element: form,
+    focus() {
+      void first.then(() => (nameBox.hidden ? link : name).focus())
+    },
+  }
+}

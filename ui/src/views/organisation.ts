@@ -1,0 +1,237 @@
+// The organiser's screen, on the device that holds the event's key: the events held here,
+// the invitations (create one or all, copy, revoke, print the sheet), and who has joined.
+import { api, errorMessage, type EventSummary, type Invitation, type OrganisationView, type Role } from '../api'
+import { confirmDialog, openDialog } from '../dialog'
+import { announce, h, render } from '../dom'
+import { formatDate, t, type Key } from '../i18n'
+import type { Context, View } from '../app'
+import { exportBox } from './exports'
+import { roleLabel } from './join'
+
+const ROLES: Role[] = ['facilitator', 'rapporteur', 'panel', 'organiser']
+const VALIDITIES: [string, Key][] = [['12h', 'valid_12h'], ['1d', 'valid_1d'], ['3d', 'valid_3d'], ['1w', 'valid_1w'], ['2w', 'valid_2w']]
+
+function fail(error: unknown): void {
+  announce(t('error_prefix') + errorMessage(error), 'error')
+}
+
+export function invitationState(inv: Invitation): string {
+  switch (inv.state) {
+    case 'joined': return t('inv_joined', { name: inv.joined_by ?? '—', date: formatDate(inv.joined_at) })
+    case 'expired': return t('inv_expired')
+    case 'revoked': return t('inv_revoked')
+    default: return t('inv_unused')
+  }
+}
+
+/** Copies a link; where the clipboard is refused, shows it selected in a dialog. */
+export async function copyLink(link: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(link)
+    announce(t('inv_copied'))
+  } catch {
+    const field = h('input', { id: 'copy-link-field', readonly: true, value: link, 'aria-label': t('inv_copy_manual') })
+    openDialog(t('inv_copy_manual'), [field], { initialFocus: field })
+    field.select()
+  }
+}
+
+export function organisation(ctx: Context): View {
+  const event = ctx.event
+  let org: OrganisationView | null = null
+  const eventsBox = h('section', { class: 'card org-event', 'aria-labelledby': 'org-events-heading' })
+  const invitationsBox = h('div', {})
+  const devicesBox = h('section', { class: 'card', 'aria-labelledby': 'devices-heading' })
+  const sheetStatus = h('p', { class: 'sheet-status', role: 'status', 'aria-live': 'polite' })
+  const created = h('div', { class: 'created', role: 'status', 'aria-live': 'polite' })
+
+  // The form to create one invitation: built once, so that choices survive refreshes.
+  const role = h('select', { id: 'inv-role' }, ...ROLES.map(r => h('option', { value: r }, roleLabel(r))))
+  const byTheme = event.themes.map(th => {
+    const sessions = event.sessions.filter(s => s.theme === th.number)
+    if (sessions.length === 0) return null
+    return h('fieldset', { class: 'theme-group' },
+      h('legend', {}, `${th.number}. ${th.title}`),
+      ...sessions.map(s => h('label', { class: 'check', for: `inv-session-${s.id}` },
+        h('input', { type: 'checkbox', id: `inv-session-${s.id}`, name: 'inv-session', value: s.id }),
+        ` ${t('day', { n: s.day })} · ${s.start} · ${s.room ?? s.place}`)))
+  })
+  const sessionsBox = h('fieldset', { class: 'choice-box', id: 'inv-sessions' },
+    h('legend', {}, t('inv_sessions')), h('div', { class: 'choice-scroll' }, ...byTheme))
+  const themesBox = h('fieldset', { class: 'choice-box', id: 'inv-themes', hidden: true },
+    h('legend', {}, t('inv_themes')),
+    h('div', { class: 'choice-scroll' }, ...event.themes.map(th => h('label', { class: 'check', for: `inv-theme-${th.number}` },
+      h('input', { type: 'checkbox', id: `inv-theme-${th.number}`, name: 'inv-theme', value: String(th.number) }),
+      ` ${th.number}. ${th.title}`))))
+  const forWhom = h('input', { id: 'inv-for', autocomplete: 'off' })
+  const valid = h('select', { id: 'inv-valid' }, ...VALIDITIES.map(([v, key]) => h('option', { value: v, selected: v === '3d' }, t(key))))
+  const hubs = h('textarea', { id: 'inv-hubs', rows: 2, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'inv-hubs-hint' })
+  const formError = h('p', { class: 'field-error', id: 'inv-error' })
+  const form = h('form', { class: 'card invite-form', 'aria-labelledby': 'inv-create-heading', novalidate: true },
+    h('h2', { id: 'inv-create-heading' }, t('inv_create')),
+    h('label', { for: 'inv-role' }, t('inv_role')), role,
+    sessionsBox, themesBox,
+    h('label', { for: 'inv-for' }, t('inv_for_whom')), forWhom,
+    h('label', { for: 'inv-valid' }, t('inv_validity')), valid,
+    h('label', { for: 'inv-hubs' }, t('inv_hubs')), hubs,
+    h('p', { id: 'inv-hubs-hint', class: 'muted' }, t('inv_hubs_hint')),
+    formError,
+    h('button', { type: 'submit', class: 'primary', id: 'inv-create' }, t('inv_create_submit')),
+    created)
+  const drawRole = () => {
+    sessionsBox.hidden = role.value !== 'facilitator'
+    themesBox.hidden = role.value !== 'rapporteur'
+  }
+  role.addEventListener('change', () => { render(formError); drawRole() })
+  const hubList = () => hubs.value.split('\n').map(line => line.trim()).filter(Boolean)
+  const checked = (name: string) => [...form.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)].map(box => box.value)
+
+  form.addEventListener('submit', e => {
+    e.preventDefault()
+    const chosen = role.value as Role
+    const sessions = chosen === 'facilitator' ? checked('inv-session') : []
+    const themes = chosen === 'rapporteur' ? checked('inv-theme').map(Number) : []
+    if (chosen === 'facilitator' && sessions.length === 0) return showError(t('inv_need_session'), sessionsBox.querySelector('input'))
+    if (chosen === 'rapporteur' && themes.length === 0) return showError(t('inv_need_theme'), themesBox.querySelector('input'))
+    render(formError)
+    api.createInvitation(event.id, { role: chosen, sessions, themes, for: forWhom.value.trim() || null, valid: valid.value, hubs: hubList() })
+      .then(async inv => {
+        form.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach(box => { box.checked = false })
+        forWhom.value = ''
+        const linkField = h('input', { id: 'inv-new-link', readonly: true, value: inv.link, 'aria-label': `${t('inv_label')} : ${inv.label}` })
+        render(created,
+          h('p', {}, t('inv_created', { label: inv.label })),
+          h('div', { class: 'inline' }, linkField,
+            h('button', { type: 'button', class: 'secondary', onclick: () => void copyLink(inv.link) }, t('inv_copy'))))
+        await load()
+      })
+      .catch(fail)
+  })
+
+  function showError(message: string, focus: HTMLElement | null): void {
+    render(formError, message)
+    focus?.focus()
+  }
+
+  const createAll = h('button', { type: 'button', id: 'inv-create-all', class: 'secondary', 'aria-describedby': 'inv-create-all-hint' }, t('inv_create_all'))
+  createAll.addEventListener('click', () => {
+    api.createAllInvitations(event.id, hubList(), valid.value)
+      .then(all => { announce(t('inv_created_all', { n: all.length })); render(sheetStatus, t('inv_created_all', { n: all.length })); return load() })
+      .catch(fail)
+  })
+  const sheet = h('button', { type: 'button', id: 'inv-sheet', class: 'primary' }, t('inv_sheet'))
+  sheet.addEventListener('click', () => {
+    sheet.disabled = true
+    api.invitationSheet(event.id, [])
+      .then(written => {
+        const sep = written.folder.includes('\\') && !written.folder.includes('/') ? '\\' : '/'
+        const file = written.files.length ? `${written.folder}${sep}${written.files[0]}` : written.folder
+        render(sheetStatus, t('inv_sheet_written', { file }))
+      })
+      .catch(fail)
+      .finally(() => { sheet.disabled = false })
+  })
+
+  function drawEvents(): void {
+    const item = (e: EventSummary) => h('li', { class: 'event-row', 'data-event': e.id },
+      h('span', { class: 'event-row-name' }, e.name, e.practice ? h('span', { class: 'badge practice' }, t('practice')) : null,
+        e.id === event.id ? h('span', { class: 'muted' }, ` (${t('org_opened')})`) : null),
+      e.id === event.id ? null
+        : h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('org_open')} : ${e.name}`, onclick: () => void ctx.selectEvent(e.id).catch(fail) }, t('org_open')),
+      h('button', { type: 'button', class: 'danger', 'data-remove': e.id, 'aria-label': t('org_remove_label', { name: e.name }), onclick: () => void remove(e) }, t('org_remove')))
+    render(eventsBox,
+      h('h2', { id: 'org-events-heading' }, t('org_events_here')),
+      h('ul', { class: 'plain events' }, ...ctx.events.map(item)),
+      org && !org.holds_key ? h('p', { class: 'warning' }, t('org_no_key')) : null)
+  }
+
+  async function remove(e: EventSummary): Promise<void> {
+    const yes = await confirmDialog({
+      title: t('org_remove_title', { name: e.name }), message: t('org_remove_text', { name: e.name }), confirm: t('org_remove'), danger: true,
+    })
+    if (!yes) return
+    try {
+      await api.removeEvent(e.id)
+      if (localStorage.getItem('recolte.event') === e.id) localStorage.removeItem('recolte.event')
+      announce(t('org_removed', { name: e.name }))
+      await ctx.reload()
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  async function revoke(inv: Invitation): Promise<void> {
+    const yes = await confirmDialog({
+      title: t('inv_revoke_title', { label: inv.label }), message: t('inv_revoke_text'), confirm: t('inv_revoke'), danger: true,
+    })
+    if (!yes) return
+    try {
+      await api.revokeInvitation(event.id, inv.id)
+      announce(t('inv_revoked_done', { label: inv.label }))
+      await load()
+    } catch (error) {
+      fail(error)
+    }
+  }
+
+  function drawInvitations(list: Invitation[]): void {
+    const rows = list.map(inv => h('tr', { 'data-invitation': inv.id, class: `state-${inv.state}` },
+      h('th', { scope: 'row' }, inv.label, h('span', { class: 'muted role' }, roleLabel(inv.role))),
+      h('td', {}, inv.for ?? '—'),
+      h('td', {}, formatDate(inv.expires_at)),
+      h('td', {}, h('span', { class: `inv-state inv-${inv.state}` }, invitationState(inv))),
+      h('td', { class: 'actions' },
+        inv.state === 'revoked' || inv.state === 'expired' ? null
+          : h('button', { type: 'button', class: 'secondary', 'data-copy': inv.id, 'aria-label': t('inv_copy_label', { label: inv.label }), onclick: () => void copyLink(inv.link) }, t('inv_copy')),
+        inv.state === 'revoked' ? null
+          : h('button', { type: 'button', class: 'danger', 'data-revoke': inv.id, 'aria-label': t('inv_revoke_label', { label: inv.label }), onclick: () => void revoke(inv) }, t('inv_revoke')))))
+    render(invitationsBox, list.length === 0 ? h('p', { class: 'muted' }, t('inv_none')) : h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'invitations-heading' },
+      h('table', { class: 'invitations' },
+        h('thead', {}, h('tr', {}, ...(['inv_label', 'inv_for', 'inv_valid', 'inv_state', 'inv_actions'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, ...rows))))
+  }
+
+  function drawDevices(): void {
+    const devices = org?.devices ?? []
+    render(devicesBox,
+      h('h2', { id: 'devices-heading' }, `${t('devices')} (${devices.length})`),
+      devices.length === 0 ? h('p', { class: 'muted' }, t('devices_none')) : h('table', { class: 'devices' },
+        h('thead', {}, h('tr', {}, ...(['dev_name', 'dev_role', 'dev_when'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, ...devices.map(d => h('tr', {},
+          h('th', { scope: 'row' }, d.name || d.device),
+          h('td', {}, roleLabel(d.role)),
+          h('td', {}, formatDate(d.joined_at)))))))
+  }
+
+  async function load(): Promise<void> {
+    org = await api.organisation(event.id)
+    drawEvents()
+    drawInvitations(org.invitations)
+    drawDevices()
+  }
+
+  return {
+    async mount(root) {
+      org = await api.organisation(event.id)
+      hubs.value = org.suggested_hubs.join('\n')
+      drawRole()
+      const current = ctx.events.find(e => e.id === event.id)
+      render(root, h('div', { class: 'organisation' },
+        h('div', { class: 'org-head' },
+          h('h2', { id: 'org-heading' }, `${t('org_title')} : ${event.name}`,
+            current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null)),
+        eventsBox,
+        org.holds_key ? h('div', { class: 'org-columns' },
+          h('div', {},
+            h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
+              h('h2', { id: 'invitations-heading' }, t('invitations')),
+              h('div', { class: 'row' }, sheet, createAll),
+              h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
+              sheetStatus, invitationsBox),
+            devicesBox),
+          h('div', {}, form, exportBox(event.id, () => undefined))) : exportBox(event.id, () => undefined)))
+      await load()
+    },
+    refresh: load,
+  }
+}
