@@ -64,20 +64,21 @@ const docStateLabels: Record<DocStatus['state'], Key> = {
 }
 
 /** One document's line of the status details. Unshared changes are never "up to date". */
-export function docState(doc: DocStatus): string {
-  if (doc.error) return `${reasonWords(doc.error.code)} : ${doc.error.message}`
+export function docState(doc: DocStatus, shown: SyncSummary['error'] = null): string {
+  // The reason in words; the full message only when it differs from the one shown above the table.
+  if (doc.error) return doc.error.message === shown?.message ? reasonWords(doc.error.code) : `${reasonWords(doc.error.code)} : ${doc.error.message}`
   if (doc.unsent > 0 && doc.access !== 'write') return t('sync_out_of_rights')
   if (doc.unsent > 0 && doc.state === 'up_to_date') return t('doc_waiting')
   return t(docStateLabels[doc.state])
 }
 
-export function statusTable(docs: DocStatus[]): HTMLElement {
+export function statusTable(docs: DocStatus[], shown: SyncSummary['error'] = null): HTMLElement {
   const rows = docs.map(d => h('tr', { 'data-doc': d.doc, class: d.error ? 'refused' : d.unsent > 0 && d.access !== 'write' ? 'out-of-rights' : '' },
     h('th', { scope: 'row' }, d.label),
     h('td', {}, t(`access_${d.access}` as Key)),
     h('td', {}, d.unsent > 0 && d.access !== 'write' ? t('unsent_out_of_rights', { n: d.unsent }) : String(d.unsent)),
     h('td', {}, formatDate(d.last_exchange)),
-    h('td', {}, docState(d))))
+    h('td', {}, docState(d, shown))))
   return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('status_title') },
     h('table', { class: 'status-table' },
       h('thead', {}, h('tr', {}, ...(['col_document', 'col_access', 'col_unsent', 'col_last', 'col_state'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
@@ -123,12 +124,14 @@ export async function start(root: HTMLElement): Promise<void> {
       render(body, h('p', { class: 'warning' }, t('error_prefix') + errorMessage(error)))
       return
     }
+    const state = worstState(sync)
     render(body,
-      h('p', { class: `sync-state sync-${worstState(sync)} pill-copy` }, pillText(sync)),
+      h('p', { class: `sync-state sync-${state} pill-copy` }, pillText(sync)),
       h('p', {}, sync.hub ? t('status_hub', { hub: sync.hub }) : t('status_no_hub')),
-      worstState(sync) === 'refused' && sync.error
-        ? h('p', { class: 'warning' }, t('status_refused', { reason: reasonWords(sync.error.code) }), ' ', sync.error.message) : null,
-      docs.length ? statusTable(docs) : null)
+      (state === 'refused' || state === 'offline') && sync.error
+        ? h('p', { class: 'warning' }, h('strong', {}, `${t(state === 'refused' ? 'sync_refused' : 'sync_offline')} : ${reasonWords(sync.error.code)}.`),
+          ' ', `${sync.error.message}.`, h('br', {}), t('status_refused')) : null,
+      docs.length ? statusTable(docs, sync.error) : null)
   }
 
   function drawHeader(): void {
@@ -149,7 +152,7 @@ export async function start(root: HTMLElement): Promise<void> {
       switcher = h('div', { class: 'event-switcher' }, h('label', { for: 'event-switch', class: 'sr-only' }, t('event_switch')), select)
     }
     render(header,
-      h('h1', { class: 'brand' }, t('app_name'), event ? h('span', { class: 'event-name' }, ` · ${event.name}`) : null,
+      h('h1', { class: 'brand' }, h('span', { class: 'brand-app' }, t('app_name')), event ? h('span', { class: 'event-name' }, ` · ${event.name}`) : null,
         current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null),
       switcher,
       event ? nav : null,
@@ -220,12 +223,11 @@ export async function start(root: HTMLElement): Promise<void> {
     }
     joinDialog?.close()
     const box = joinBox({
-      link, author: info.author, onJoined: async joined => {
+      link, author: info.author, titled: false, onJoined: async joined => {
         joinDialog?.close()
         await selectEvent(joined)
       },
     })
-    box.element.classList.remove('card')
     const dialog = openDialog(t('join_invite_title'), [box.element], { onClose: () => { if (joinDialog === dialog) joinDialog = null } })
     joinDialog = dialog
     box.focus()

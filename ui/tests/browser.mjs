@@ -1,5 +1,7 @@
-// The built interface (dist-test, in-memory backend) in headless Chromium: the three screens
-// driven with the keyboard, an accessibility scan with axe-core on each, and screenshots.
+// The built interface (dist-test, in-memory backend) in headless Chromium: the screens
+// driven with the keyboard (AZERTY key events too), joining with an invitation link, the
+// Organisation screen, the sync status, an accessibility scan with axe-core on each, and
+// screenshots (into tests/screenshots/ unless told otherwise).
 //
 //   npm run build:test && node tests/browser.mjs [--screenshots DIR]
 import http from 'node:http'
@@ -12,7 +14,8 @@ import { chromium } from 'playwright-core'
 const require = createRequire(import.meta.url)
 const root = fileURLToPath(new URL('../dist-test/', import.meta.url))
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
-const shotsAt = process.argv.includes('--screenshots') ? process.argv[process.argv.indexOf('--screenshots') + 1] : null
+const shotsAt = process.argv.includes('--screenshots') ? process.argv[process.argv.indexOf('--screenshots') + 1]
+  : fileURLToPath(new URL('./screenshots/', import.meta.url))
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
 
 const server = http.createServer(async (request, response) => {
@@ -36,13 +39,14 @@ const browser = await chromium.launch({
 })
 let failures = 0
 let passed = 0
-async function check(name, body) {
+async function check(name, body, query = '') {
   const page = await browser.newPage({ viewport: { width: 1280, height: 820 } })
   const errors = []
   page.on('pageerror', error => errors.push(String(error)))
-  page.on('dialog', dialog => dialog.accept('Groupe B renommé'))
+  // window.alert / confirm / prompt are never used: some webviews do not show them.
+  page.on('dialog', dialog => { errors.push(`a native ${dialog.type()} opened: ${dialog.message()}`); void dialog.dismiss() })
   try {
-    await page.goto(`${base}/mock.html`)
+    await page.goto(`${base}/mock.html${query}`)
     await body(page)
     if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`)
     console.log(`ok - ${name}`)
@@ -71,7 +75,7 @@ async function shot(page, name) {
 }
 
 async function loadSample(page) {
-  await page.getByRole('button', { name: /Charger l’exemple/ }).click()
+  await page.getByRole('button', { name: /Essayer avec un événement d’exercice/ }).click()
   await page.locator('#capture-title').waitFor()
 }
 
@@ -83,8 +87,10 @@ async function capture(page, title, extra = async () => {}) {
   await page.locator('.cards .card-title').filter({ hasText: '' }).first().waitFor()
 }
 
-await check('the welcome screen is accessible and offers the sample', async page => {
-  await page.getByRole('button', { name: /Charger l’exemple/ }).waitFor()
+await check('the welcome screen is accessible, joins first, and offers the practice event', async page => {
+  await page.getByRole('button', { name: /Essayer avec un événement d’exercice/ }).waitFor()
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'invite-link') throw new Error('the invitation link is not the first choice')
+  if (await page.locator('#join-hub').isVisible()) throw new Error('the hub and token form should be folded')
   await axe(page, 'welcome')
 })
 
@@ -143,12 +149,197 @@ await check('a rapporteur sees duplicates and merges them; the panel reviews', a
 
 await check('the interface switches to English', async page => {
   await loadSample(page)
-  await page.keyboard.press('Alt+4')
+  await page.getByRole('button', { name: 'Réglages' }).click()
   await page.locator('#settings-lang').selectOption('en')
   await page.locator('#settings-name').press('Enter')
   await page.getByRole('button', { name: 'Facilitation' }).waitFor()
   await axe(page, 'settings')
 })
+
+const inDays = days => new Date(Date.now() + days * 86_400_000).toISOString()
+/** A link as the mock backend reads it (the real format is the backend's business). */
+const soon = inDays(3)
+function link({ role = 'facilitator', sessions = [0], themes = [], who = 'Lucie Martin', expires = soon, fail } = {}) {
+  const q = new URLSearchParams({ e: '01a2ffff-0000-7000-8000-00000000abcd', n: 'Assises de l’innovation publique 2025', r: role, x: expires,
+    h: 'ws://192.168.1.20:4455', t: 'jeton-signé' })
+  if (sessions.length) q.set('s', sessions.join(','))
+  if (themes.length) q.set('th', themes.join(','))
+  if (who) q.set('f', who)
+  if (fail) q.set('fail', fail)
+  return `recolte://join?${q}`
+}
+const tabs = page => page.locator('nav .tab').allTextContents()
+const current = page => page.locator('nav .tab[aria-current=page]').textContent()
+
+/** A key as a French AZERTY keyboard sends it: the code names the physical key, the key is the character. */
+async function azerty(page, code, key, options = {}) {
+  await page.evaluate(([code, key, options]) => {
+    const target = document.activeElement ?? document.body
+    target.dispatchEvent(new KeyboardEvent('keydown', { code, key, altKey: true, bubbles: true, cancelable: true, ...options }))
+  }, [code, key, options])
+}
+
+await check('shortcuts work on an AZERTY keyboard (KeyboardEvent.code, not key)', async page => {
+  await loadSample(page)
+  await azerty(page, 'Digit2', '\u00e9')
+  await page.locator('#theme-picker').waitFor()
+  if ((await current(page)) !== 'Synthèse') throw new Error(`Alt+2 (é) opened ${await current(page)}`)
+  await azerty(page, 'Digit3', '"')
+  await page.locator('.presentation').waitFor()
+  await azerty(page, 'Digit1', '&')
+  await page.locator('#capture-title').waitFor()
+  await page.locator('#session-picker').focus()
+  await azerty(page, 'KeyN', 'n')
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'capture-title') throw new Error('Alt+N did not focus the capture box')
+  // On AZERTY, the key labelled A sends code KeyQ: it must not act as Alt+N would on its key.
+  await page.locator('#session-picker').focus()
+  await azerty(page, 'KeyQ', 'a')
+  if ((await page.evaluate(() => document.activeElement?.id)) === 'capture-title') throw new Error('a key other than N focused the capture box')
+  // Alt+digit follows the visible tabs: the 4th is Organisation for the organiser.
+  await azerty(page, 'Digit4', '\'')
+  await page.locator('.organisation').waitFor()
+})
+
+await check('a facilitator joins from a link: asked their name, opened on their session, nothing else offered', async page => {
+  await page.locator('#invite-preview dl').waitFor()
+  if ((await page.locator('#invite-link').inputValue()) !== link()) throw new Error('the link was not filled in')
+  const preview = await page.locator('#invite-preview').textContent()
+  for (const words of ['Assises', 'Animation de session', 'Thème 1', 'Lucie Martin']) {
+    if (!preview.includes(words)) throw new Error(`the preview does not say ${words}: ${preview}`)
+  }
+  if ((await page.locator('#invite-name').inputValue()) !== 'Lucie Martin') throw new Error('the name is not prefilled from the invitation')
+  await axe(page, 'welcome with an invitation')
+  await shot(page, 'welcome-invitation')
+  await page.locator('#invite-name').fill('')
+  await page.locator('#invite-join').click()
+  await page.getByText('Indiquez votre nom').waitFor()
+  await page.locator('#invite-name').fill('Lucie M.')
+  await page.locator('#invite-name').press('Enter')
+  await page.locator('#capture-title').waitFor()
+  const shown = await tabs(page)
+  if (shown.join('|') !== 'Animation|Réglages') throw new Error(`tabs: ${shown}`)
+  const options = await page.locator('#session-picker option').count()
+  if (options !== 1) throw new Error(`${options} sessions offered for capture`)
+  await capture(page, 'Une proposition signée')
+  const author = await page.evaluate(() => window.__recolteMock.proposals[0].author)
+  if (author !== 'Lucie M.') throw new Error(`signed by ${author}`)
+}, `?link=${encodeURIComponent(link())}`)
+
+await check('an expired invitation says so and cannot be used', async page => {
+  await page.locator('#invite-preview .warning').waitFor()
+  const text = await page.locator('#invite-preview').textContent()
+  if (!text.includes('a expiré')) throw new Error(text)
+  if (!(await page.locator('#invite-join').isDisabled())) throw new Error('an expired invitation can be used')
+}, `?link=${encodeURIComponent(link({ expires: inDays(-1) }))}`)
+
+await check('a link opened while the app runs joins in a dialog; the events are switched in the header', async page => {
+  await page.locator('#capture-title').waitFor()
+  await page.evaluate(l => window.__recolteMockOpenLink(l), link({ role: 'rapporteur', sessions: [], themes: [2], who: 'Karim', fail: 'unreachable' }))
+  const dialog = page.getByRole('dialog', { name: 'Rejoindre avec une invitation' })
+  await dialog.locator('#invite-preview dl').waitFor()
+  await axe(page, 'join dialog')
+  await shot(page, 'join-dialog')
+  await dialog.locator('#invite-join').click()
+  await dialog.getByText('serveur injoignable').first().waitFor()
+  await dialog.getByRole('button', { name: 'Ouvrir' }).click()
+  await page.locator('#theme-picker').waitFor()
+  if ((await tabs(page)).join('|') !== 'Synthèse|Animation|Réglages') throw new Error(`tabs: ${await tabs(page)}`)
+  const events = await page.locator('#event-switch option').allTextContents()
+  if (events.length !== 2 || !events.some(e => e.includes('(Exercice)'))) throw new Error(`events: ${events}`)
+  await page.locator('#event-switch').selectOption({ label: events.find(e => e.includes('(Exercice)')) })
+  await page.locator('.badge.practice').first().waitFor()
+  if ((await tabs(page)).length !== 5) throw new Error(`tabs: ${await tabs(page)}`)
+}, '?event=organiser')
+
+await check('a rapporteur reads the sessions of its theme, without controls', async page => {
+  await page.locator('#theme-picker').waitFor()
+  await page.getByRole('button', { name: 'Animation' }).click()
+  await page.locator('#read-only-note').waitFor()
+  if (await page.locator('#capture-title').isVisible()) throw new Error('a read-only session offers the capture box')
+  if (await page.locator('#new-subgroup').isVisible()) throw new Error('a read-only session offers to add a sub-group')
+  if (await page.locator('.cards input, .cards textarea, .cards select, .cards button').count()) throw new Error('read-only cards have controls')
+  await axe(page, 'read-only capture')
+}, '?event=rapporteur')
+
+await check('the organiser creates, copies and revokes invitations, and prints the sheet', async page => {
+  await page.locator('#capture-title').waitFor()
+  await page.getByRole('button', { name: 'Organisation' }).click()
+  await page.locator('table.invitations tbody tr').nth(3).waitFor()
+  const states = await page.locator('table.invitations .inv-state').allTextContents()
+  for (const state of ['non utilisée', 'rejointe par Marc Petit', 'expirée', 'révoquée']) {
+    if (!states.some(s => s.includes(state))) throw new Error(`no invitation ${state}: ${states}`)
+  }
+  if ((await page.locator('#inv-hubs').inputValue()) !== 'ws://192.168.1.20:4455') throw new Error('the hub is not prefilled')
+  await page.locator('#inv-create').click()
+  await page.getByText('Choisissez au moins une session.').waitFor()
+  await page.locator('#inv-sessions legend', { hasText: '4. ' }).waitFor()
+  await page.locator('#inv-sessions input').nth(5).check()
+  await page.locator('#inv-for').fill('Nadia')
+  await page.locator('#inv-create').click()
+  await page.locator('#inv-new-link').waitFor()
+  await page.locator('table.invitations tbody tr').nth(4).waitFor()
+  await page.locator('#inv-role').selectOption('rapporteur')
+  if (await page.locator('#inv-sessions').isVisible()) throw new Error('sessions shown for a rapporteur')
+  await page.locator('#inv-theme-7').check()
+  await page.locator('#inv-create').click()
+  await page.locator('table.invitations tbody tr').nth(5).waitFor()
+
+  const row = page.locator('table.invitations tbody tr', { hasText: 'Nadia' })
+  await row.locator('[data-revoke]').click()
+  const confirm = page.getByRole('dialog')
+  await confirm.getByText('Révoquer l’invitation').waitFor()
+  await axe(page, 'revoke confirmation')
+  await page.keyboard.press('Escape')
+  await confirm.waitFor({ state: 'detached' })
+  if (!(await page.evaluate(() => document.activeElement?.hasAttribute('data-revoke')))) throw new Error('the focus did not return to the button')
+  if ((await row.locator('.inv-state').textContent()) !== 'non utilisée') throw new Error('Escape revoked')
+  await row.locator('[data-revoke]').click()
+  await page.getByRole('dialog').getByRole('button', { name: 'Révoquer' }).click()
+  await row.locator('.inv-state', { hasText: 'révoquée' }).waitFor()
+
+  await page.locator('#inv-sheet').click()
+  await page.getByText('invitations.html').waitFor()
+  await page.locator('#inv-create-all').click()
+  await page.getByText('47 invitations créées.').first().waitFor()
+  await page.locator('#inv-sheet').scrollIntoViewIfNeeded()
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await axe(page, 'organisation')
+  await shot(page, 'organisation')
+  await page.locator('#inv-role').scrollIntoViewIfNeeded()
+  await shot(page, 'organisation-form')
+}, '?event=organiser')
+
+await check('the organiser removes the practice event after a confirmation that names it', async page => {
+  await page.getByRole('button', { name: /Essayer avec un événement d’exercice/ }).click()
+  await page.locator('#capture-title').waitFor()
+  await page.getByRole('button', { name: 'Organisation' }).click()
+  await page.locator('[data-remove]').click()
+  const dialog = page.getByRole('dialog')
+  const title = await dialog.locator('h2').textContent()
+  if (!title.includes('Assises')) throw new Error(`the confirmation does not name the event: ${title}`)
+  await dialog.getByRole('button', { name: 'Retirer de cet appareil' }).click()
+  await page.locator('#invite-link').waitFor()
+})
+
+await check('a revoked device says why in the pill, and the details list every document', async page => {
+  await page.locator('#theme-picker').waitFor()
+  const pill = await page.locator('#sync-pill').textContent()
+  if (!pill.includes('révoqué')) throw new Error(`pill: ${pill}`)
+  await page.locator('#sync-pill').click()
+  const dialog = page.getByRole('dialog', { name: 'État de la synchronisation' })
+  await dialog.locator('table tbody tr').first().waitFor()
+  const rows = await dialog.locator('tbody tr').count()
+  if (rows < 3) throw new Error(`${rows} documents listed`)
+  const text = await dialog.textContent()
+  if (!text.includes('hors de vos droits')) throw new Error('changes outside the rights are not said so')
+  if (!text.includes('révoquée')) throw new Error('the refusal message is missing')
+  if (text.includes('À jour')) throw new Error('a refused document says "À jour"')
+  await axe(page, 'status dialog')
+  await shot(page, 'status-dialog')
+  await page.keyboard.press('Escape')
+  await dialog.waitFor({ state: 'detached' })
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'sync-pill') throw new Error('the focus did not return to the pill')
+}, '?event=rapporteur&sync=revoked')
 
 await browser.close()
 server.close()

@@ -13,7 +13,9 @@ export interface JoinBox {
   focus(): void
 }
 
-export function joinBox(options: { link: string; author: string; onJoined: (event: string) => Promise<void> }): JoinBox {
+/** `titled`: false inside a dialog, whose own title says it already. */
+export function joinBox(options: { link: string; author: string; titled?: boolean; onJoined: (event: string) => Promise<void> }): JoinBox {
+  const titled = options.titled ?? true
   let preview: InvitationPreview | null = null
   let asked = 0
   let nameTouched = false
@@ -31,8 +33,11 @@ export function joinBox(options: { link: string; author: string; onJoined: (even
   const progressText = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' })
   const problem = h('div', { class: 'invite-error', role: 'alert' })
   const submit = h('button', { type: 'submit', id: 'invite-join', class: 'primary', disabled: true }, t('join'))
-  const form = h('form', { id: 'invite-form', class: 'card join-invite', 'aria-labelledby': 'invite-title', novalidate: true },
-    h('h2', { id: 'invite-title' }, t('join_invite_title')),
+  const form = h('form', {
+    id: 'invite-form', class: titled ? 'card join-invite' : 'join-invite', novalidate: true,
+    'aria-labelledby': titled ? 'invite-title' : null, 'aria-label': titled ? null : t('join_invite_title'),
+  },
+    titled ? h('h2', { id: 'invite-title' }, t('join_invite_title')) : null,
     h('label', { for: 'invite-link' }, t('invite_link')), link,
     h('p', { id: 'invite-link-hint', class: 'muted' }, t('invite_link_hint')),
     shown, nameBox, problem, progress, progressText, submit)

@@ -183,7 +183,7 @@ export function organisation(ctx: Context): View {
       h('td', { class: 'actions' },
         inv.state === 'revoked' || inv.state === 'expired' ? null
           : h('button', { type: 'button', class: 'secondary', 'data-copy': inv.id, 'aria-label': t('inv_copy_label', { label: inv.label }), onclick: () => void copyLink(inv.link) }, t('inv_copy')),
-        inv.state === 'revoked' ? null
+        inv.state === 'revoked' || inv.state === 'expired' ? null
           : h('button', { type: 'button', class: 'danger', 'data-revoke': inv.id, 'aria-label': t('inv_revoke_label', { label: inv.label }), onclick: () => void revoke(inv) }, t('inv_revoke')))))
     render(invitationsBox, list.length === 0 ? h('p', { class: 'muted' }, t('inv_none')) : h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'invitations-heading' },
       h('table', { class: 'invitations' },
@@ -221,15 +221,13 @@ export function organisation(ctx: Context): View {
           h('h2', { id: 'org-heading' }, `${t('org_title')} : ${event.name}`,
             current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null)),
         eventsBox,
-        org.holds_key ? h('div', { class: 'org-columns' },
-          h('div', {},
-            h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
-              h('h2', { id: 'invitations-heading' }, t('invitations')),
-              h('div', { class: 'row' }, sheet, createAll),
-              h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
-              sheetStatus, invitationsBox),
-            devicesBox),
-          h('div', {}, form, exportBox(event.id, () => undefined))) : exportBox(event.id, () => undefined)))
+        org.holds_key ? h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
+          h('h2', { id: 'invitations-heading' }, t('invitations')),
+          h('div', { class: 'row' }, sheet, createAll),
+          h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
+          sheetStatus, invitationsBox) : null,
+        org.holds_key ? h('div', { class: 'org-columns' }, form, h('div', {}, devicesBox, exportBox(event.id, () => undefined)))
+          : exportBox(event.id, () => undefined)))
       await load()
     },
     refresh: load,
