@@ -1,0 +1,360 @@
+// The role-aware shell on the in-memory backend: what each role is offered, the sync status
+// that says why, the join flow, the Organisation screen, and in-page dialogs throughout.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { clearMocks } from '@tauri-apps/api/mocks'
+import { installMockBackend, mockLink, mockState, openMockLink, setMockSync, type MockOptions } from './mock-backend'
+import { pillText, start } from './app'
+import { worstState } from './rights'
+import type { SyncSummary } from './api'
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id)
+  if (!element) throw new Error(`no #${id}`)
+  return element as T
+}
+
+async function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): Promise<void> {
+  field.value = text
+  field.dispatchEvent(new Event('input', { bubbles: true }))
+  await settle()
+}
+
+const tabs = () => [...document.querySelectorAll<HTMLButtonElement>('nav .tab')]
+const tabNames = () => tabs().map(tab => tab.textContent)
+const current = () => document.querySelector('nav .tab[aria-current=page]')?.textContent
+const dialog = () => document.querySelector<HTMLElement>('[role=dialog]')
+const button = (root: ParentNode, text: string) => {
+  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find(b => b.textContent === text)
+  if (!found) throw new Error(`no button ${text}`)
+  return found
+}
+
+async function open(options: MockOptions): Promise<void> {
+  clearMocks()
+  localStorage.clear()
+  sessionStorage.clear()
+  document.body.innerHTML = '<div id="app"></div>'
+  installMockBackend(options)
+  await start(byId('app'))
+  await settle()
+}
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
+const eventId = '01a2ffff-0000-7000-8000-00000000abcd'
+
+beforeEach(() => {
+  vi.spyOn(window, 'alert').mockImplementation(() => { throw new Error('window.alert used') })
+  vi.spyOn(window, 'confirm').mockImplementation(() => { throw new Error('window.confirm used') })
+  vi.spyOn(window, 'prompt').mockImplementation(() => { throw new Error('window.prompt used') })
+})
+
+describe('the sync status', () => {
+  const base: SyncSummary = { state: 'up_to_date', hub: 'ws://x', documents: 3, up_to_date: 3, unshared: 0, out_of_rights: 0, error: null }
+  it('shows the worst state: refused > offline > out of rights > syncing > up to date', () => {
+    expect(worstState(base)).toBe('up_to_date')
+    expect(worstState({ ...base, state: 'syncing' })).toBe('syncing')
+    expect(worstState({ ...base, state: 'syncing', out_of_rights: 2 })).toBe('out_of_rights')
+    expect(worstState({ ...base, out_of_rights: 2, error: { code: 'unreachable', message: '' } })).toBe('offline')
+    expect(worstState({ ...base, state: 'offline', error: { code: 'revoked', message: '' } })).toBe('refused')
+    expect(worstState({ ...base, state: 'off', hub: null, out_of_rights: 1 })).toBe('off')
+  })
+  it('never says up to date when changes are outside the rights', () => {
+    const text = pillText({ ...base, out_of_rights: 2 })
+    expect(text).toContain('2 hors de vos droits')
+    expect(text).not.toContain('À jour')
+  })
+
+  it('says "révoqué" in the pill, and its dialog lists every document with its rights', async () => {
+    await open({ event: 'rapporteur', sync: 'revoked' })
+    const pill = byId<HTMLButtonElement>('sync-pill')
+    expect(pill.textContent).toContain('Refusé : révoqué')
+    expect(pill.textContent).toContain('2 modification(s) non partagée(s)')
+    pill.focus()
+    pill.click()
+    await settle()
+    const box = dialog()!
+    expect(box.getAttribute('aria-modal')).toBe('true')
+    const rows = [...box.querySelectorAll('tbody tr')]
+    // The programme, the four sessions of theme 1 (read), the synthesis of theme 1 (write).
+    expect(rows.map(r => r.querySelector('th')?.textContent)).toEqual([
+      'Programme', ...[1, 2, 3, 4].map(() => expect.stringContaining('Session · Thème 1')), 'Synthèse · thème 1',
+    ])
+    expect(rows[0].textContent).toContain('peut lire')
+    expect(rows[5].textContent).toContain('peut écrire')
+    expect(box.textContent).toContain('1 non partagée(s) : hors de vos droits')
+    expect(box.textContent).toContain('révoquée le 12 juin 2025')
+    expect(box.textContent).not.toContain('À jour')
+    // Escape closes it and gives the focus back to the pill.
+    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))
+    await settle()
+    expect(dialog()).toBeNull()
+    expect(document.activeElement).toBe(pill)
+  })
+
+  it('follows the sync engine', async () => {
+    await open({ event: 'facilitator', sync: 'up_to_date' })
+    expect(byId('sync-pill').textContent).toBe('À jour')
+    setMockSync('offline')
+    await settle()
+    expect(byId('sync-pill').textContent).toContain('Hors ligne')
+    expect(byId('sync-pill').className).toContain('sync-offline')
+  })
+})
+
+describe('a facilitator', () => {
+  beforeEach(() => open({ event: 'facilitator' }))
+
+  it('sees only capture and settings, opened on its session', () => {
+    expect(tabNames()).toEqual(['Animation', 'Réglages'])
+    expect(current()).toBe('Animation')
+    const picker = byId<HTMLSelectElement>('session-picker')
+    expect(picker.options).toHaveLength(1)
+    expect(picker.value).toBe(mockState().events[0].scope.sessions[0])
+    expect(document.activeElement).toBe(byId('capture-title'))
+  })
+
+  it('captures in its session, signed with its name', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(mockState().proposals).toHaveLength(1)
+    expect(mockState().proposals[0].session_id).toBe(mockState().events[0].scope.sessions[0])
+  })
+
+  it('switches screens with Alt+digit by the physical key (AZERTY), only among its tabs', async () => {
+    byId('capture-title').blur()
+    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Digit2', key: 'é', altKey: true, bubbles: true }))
+    await settle()
+    expect(current()).toBe('Réglages')
+    // There is no third tab: nothing happens.
+    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Digit3', key: '"', altKey: true, bubbles: true }))
+    await settle()
+    expect(current()).toBe('Réglages')
+    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Digit1', key: '&', altKey: true, bubbles: true }))
+    await settle()
+    expect(current()).toBe('Animation')
+    byId<HTMLSelectElement>('session-picker').focus()
+    document.activeElement?.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyN', key: 'n', altKey: true, bubbles: true }))
+    expect(document.activeElement).toBe(byId('capture-title'))
+  })
+
+  it('renames a sub-group in an in-page dialog, not window.prompt', async () => {
+    await type(byId('new-subgroup'), 'Groupe A')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    const rename = document.querySelector<HTMLButtonElement>('.subgroups button.link')!
+    rename.focus()
+    rename.click()
+    await settle()
+    const field = dialog()!.querySelector('input')!
+    expect(document.activeElement).toBe(field)
+    field.value = 'Groupe Alpha'
+    field.form?.requestSubmit()
+    await settle()
+    expect(mockState().subgroups[0].name).toBe('Groupe Alpha')
+    expect(dialog()).toBeNull()
+  })
+})
+
+describe('a rapporteur', () => {
+  beforeEach(() => open({ event: 'rapporteur' }))
+
+  it('opens on its theme’s synthesis, the first time only', async () => {
+    expect(tabNames()).toEqual(['Synthèse', 'Animation', 'Réglages'])
+    expect(current()).toBe('Synthèse')
+    expect([...byId<HTMLSelectElement>('theme-picker').options].map(o => o.value)).toEqual(['1'])
+    expect(byId('merge-selected')).toBeTruthy()
+    expect(byId('read-only-note').hidden).toBe(true)
+  })
+
+  it('reads the sessions of its theme without any control', async () => {
+    tabs()[1].click()
+    await settle()
+    const picker = byId<HTMLSelectElement>('session-picker')
+    expect(picker.options).toHaveLength(4)
+    expect([...picker.options].every(o => o.textContent?.includes('Lecture seule'))).toBe(true)
+    expect(byId('read-only-note').hidden).toBe(false)
+    expect(byId('read-only-note').textContent).toContain('Lecture seule')
+    expect(byId<HTMLFormElement>('capture-title').closest('form')?.hidden).toBe(true)
+    expect(byId('new-subgroup').closest('form')?.hidden).toBe(true)
+    expect(document.querySelectorAll('.content input:not([hidden] *), .content textarea:not([hidden] *)').length).toBe(0)
+    // Alt+N does not reach a hidden form.
+    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyN', key: 'n', altKey: true, bubbles: true }))
+    expect(document.activeElement).not.toBe(byId('capture-title'))
+  })
+})
+
+describe('the panel', () => {
+  it('opens on the panel, where it may mark and comment', async () => {
+    await open({ event: 'panel' })
+    expect(current()).toBe('Panel')
+    expect(document.getElementById('read-only-note')).toBeNull()
+  })
+})
+
+describe('a device with no role', () => {
+  it('keeps everything open, as before invitations existed', async () => {
+    await open({ event: 'open' })
+    expect(tabNames()).toEqual(['Animation', 'Synthèse', 'Panel', 'Réglages'])
+    expect(byId<HTMLSelectElement>('session-picker').options).toHaveLength(36)
+  })
+})
+
+describe('joining with an invitation', () => {
+  const link = (expires = inDays(3), extra: Partial<Parameters<typeof mockLink>[0]> = {}) =>
+    mockLink({ event: eventId, name: 'Assises 2025', role: 'facilitator', sessions: [2], for: 'Lucie Martin', expires, ...extra })
+
+  it('from a link the app was opened with: shows what it opens, asks the name, opens on the session', async () => {
+    const l = link()
+    await open({ pendingLink: l })
+    expect(byId<HTMLTextAreaElement>('invite-link').value).toBe(l)
+    await settle()
+    const preview = byId('invite-preview').textContent ?? ''
+    expect(preview).toContain('Assises 2025')
+    expect(preview).toContain('Animation de session')
+    expect(preview).toContain('Lucie Martin')
+    expect(byId<HTMLInputElement>('invite-name').value).toBe('Lucie Martin')
+    await type(byId('invite-name'), '')
+    byId<HTMLFormElement>('invite-form').requestSubmit()
+    await settle()
+    expect(byId('invite-name-error').textContent).toContain('Indiquez votre nom')
+    await type(byId('invite-name'), 'Lucie')
+    byId<HTMLFormElement>('invite-form').requestSubmit()
+    await settle()
+    expect(tabNames()).toEqual(['Animation', 'Réglages'])
+    expect(localStorage.getItem('recolte.event')).toBe(eventId)
+    expect(byId<HTMLSelectElement>('session-picker').value).toBe(mockState().events[0].view.sessions[2].id)
+    expect(mockState().author).toBe('Lucie')
+  })
+
+  it('refuses an expired invitation before anything is typed', async () => {
+    await open({ pendingLink: link(inDays(-1)) })
+    await settle()
+    expect(byId('invite-preview').textContent).toContain('a expiré')
+    expect(byId<HTMLButtonElement>('invite-join').disabled).toBe(true)
+  })
+
+  it('says a bad link is not an invitation', async () => {
+    await open({})
+    await type(byId('invite-link'), 'https://example.org')
+    await new Promise(resolve => setTimeout(resolve, 250))
+    await settle()
+    expect(byId('invite-preview').textContent).toContain('pas une invitation utilisable')
+  })
+
+  it('opens in a dialog when events are already here, says why the hub failed, and selects the joined event', async () => {
+    await open({ event: 'organiser' })
+    openMockLink(link(inDays(3), { fail: 'unreachable' }))
+    await settle()
+    const box = dialog()!
+    expect(box.querySelector('#invite-link')).toBeTruthy()
+    box.querySelector<HTMLFormElement>('#invite-form')!.requestSubmit()
+    await settle()
+    expect(box.querySelector('.invite-error')?.textContent).toContain('serveur injoignable')
+    button(box, 'Ouvrir').click()
+    await settle()
+    expect(dialog()).toBeNull()
+    expect(tabNames()).toEqual(['Animation', 'Réglages'])
+    const options = [...byId<HTMLSelectElement>('event-switch').options].map(o => o.textContent)
+    expect(options).toEqual(["Assises de l'innovation publique 2025 (Exercice)", 'Assises 2025'])
+    expect(byId<HTMLSelectElement>('event-switch').value).toBe(eventId)
+  })
+
+  it('folds the hub and token form under "Avancé"', async () => {
+    await open({})
+    expect(byId('join-hub').closest('details')?.querySelector('summary')?.textContent).toBe('Avancé : adresse et jeton')
+    expect(byId('load-sample').textContent).toBe('Essayer avec un événement d’exercice')
+  })
+})
+
+describe('the Organisation screen', () => {
+  beforeEach(async () => {
+    await open({ event: 'organiser' })
+    button(document, 'Organisation').click()
+    await settle()
+  })
+
+  const rows = () => [...document.querySelectorAll<HTMLTableRowElement>('table.invitations tbody tr')]
+
+  it('lists the invitations with their state, and who has joined', () => {
+    expect(rows().map(r => r.querySelector('.inv-state')?.textContent)).toEqual([
+      'non utilisée', expect.stringMatching(/^rejointe par Marc Petit le /), 'expirée', 'révoquée',
+    ])
+    expect(document.querySelector('table.devices tbody')?.textContent).toContain('Marc Petit')
+    expect(byId<HTMLTextAreaElement>('inv-hubs').value).toBe('ws://192.168.1.20:4455')
+  })
+
+  it('creates an invitation for a session, then revokes it after a confirmation', async () => {
+    byId<HTMLFormElement>('inv-create').closest('form')!.requestSubmit()
+    await settle()
+    expect(byId('inv-error').textContent).toBe('Choisissez au moins une session.')
+    const session = mockState().events[0].view.sessions.find(s => s.theme === 4)!
+    byId<HTMLInputElement>(`inv-session-${session.id}`).checked = true
+    byId<HTMLInputElement>('inv-for').value = 'Nadia'
+    byId<HTMLFormElement>('inv-create').closest('form')!.requestSubmit()
+    await settle()
+    expect(rows()).toHaveLength(5)
+    const created = mockState().events[0].invitations[4]
+    expect(created).toMatchObject({ role: 'facilitator', sessions: [session.id], for: 'Nadia', state: 'unused' })
+    expect(byId<HTMLInputElement>('inv-new-link').value).toBe(created.link)
+
+    const revoke = rows()[4].querySelector<HTMLButtonElement>('[data-revoke]')!
+    revoke.focus()
+    revoke.click()
+    await settle()
+    expect(dialog()?.querySelector('h2')?.textContent).toContain('Révoquer l’invitation')
+    // Cancel first: nothing changes, the focus comes back.
+    button(dialog()!, 'Annuler').click()
+    await settle()
+    expect(created.state).toBe('unused')
+    expect(document.activeElement).toBe(revoke)
+    revoke.click()
+    await settle()
+    button(dialog()!, 'Révoquer').click()
+    await settle()
+    expect(created.state).toBe('revoked')
+    expect(rows()[4].querySelector('.inv-state')?.textContent).toBe('révoquée')
+  })
+
+  it('creates one invitation per session, per theme and for the panel, and writes the sheet', async () => {
+    byId('inv-create-all').click()
+    await settle()
+    expect(mockState().events[0].invitations).toHaveLength(4 + 36 + 10 + 1)
+    byId('inv-sheet').click()
+    await settle()
+    expect(document.querySelector('.sheet-status')?.textContent).toContain('/home/demo/Documents/Récolte/Assises 2025/invitations.html')
+  })
+
+  it('a rapporteur invitation names themes', async () => {
+    const role = byId<HTMLSelectElement>('inv-role')
+    role.value = 'rapporteur'
+    role.dispatchEvent(new Event('change'))
+    expect(byId('inv-sessions').hidden).toBe(true)
+    expect(byId('inv-themes').hidden).toBe(false)
+    byId<HTMLInputElement>('inv-theme-8').checked = true
+    role.form!.requestSubmit()
+    await settle()
+    expect(mockState().events[0].invitations[4]).toMatchObject({ role: 'rapporteur', themes: [8], label: 'Rapporteur, thème 8' })
+  })
+
+  it('removes an event from this device after a confirmation that names it', async () => {
+    document.querySelector<HTMLButtonElement>('[data-remove]')!.click()
+    await settle()
+    expect(dialog()?.querySelector('h2')?.textContent).toBe("Retirer « Assises de l'innovation publique 2025 » de cet appareil ?")
+    button(dialog()!, 'Retirer de cet appareil').click()
+    await settle()
+    expect(mockState().events).toHaveLength(0)
+    expect(document.getElementById('invite-link')).toBeTruthy()
+  })
+
+  it('copies a link, or shows it to copy by hand where the clipboard is refused', async () => {
+    rows()[0].querySelector<HTMLButtonElement>('[data-copy]')!.click()
+    await settle()
+    const field = dialog()?.querySelector<HTMLInputElement>('input')
+    expect(field?.value).toBe(mockState().events[0].invitations[0].link)
+  })
+})
