@@ -103,28 +103,86 @@ pub enum Command {
         #[arg(long)]
         watch: bool,
     },
-    /// Set up this device for an event from a hub and a token, and pull what the token may read.
+    /// Set up this device for an event with an invitation link (or a hub and a token), and
+    /// pull what it may read.
     Join {
+        /// The invitation link, recolte://join?…
+        #[arg(long, conflicts_with_all = ["hub", "token"], required_unless_present_all = ["hub", "token"])]
+        invitation: Option<String>,
+        /// Your name: it signs your proposals (default: this device's name).
         #[arg(long)]
-        hub: String,
-        #[arg(long)]
-        token: String,
+        name: Option<String>,
+        #[arg(long, requires = "token")]
+        hub: Option<String>,
+        #[arg(long, requires = "hub")]
+        token: Option<String>,
     },
+    /// What this device shares with the hub, per document: may write or read, changes not
+    /// yet shared, the last exchange, and why the hub refused.
+    Status,
+    /// Invitations: one link per person or role, to join the event (organiser's device only).
+    #[command(subcommand)]
+    Invite(InviteCmd),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCmd {
+    /// Create an invitation; prints its link.
+    Create {
+        #[command(flatten)]
+        scope: ScopeArgs,
+        /// Hub address the device joins, ws://… or wss://… (repeatable, tried in order).
+        #[arg(long = "hub")]
+        hubs: Vec<String>,
+        /// Validity: 90m, 12h, 3d, 2w.
+        #[arg(long, default_value = "3d")]
+        valid: String,
+        /// The person it is for (printed on the card).
+        #[arg(long = "for")]
+        for_name: Option<String>,
+    },
+    /// One invitation per session, per theme, and one for the panel, and the printable sheet.
+    All {
+        #[arg(long = "hub")]
+        hubs: Vec<String>,
+        #[arg(long, default_value = "3d")]
+        valid: String,
+        /// Where to write the printable A4 sheet (HTML).
+        #[arg(long)]
+        sheet: PathBuf,
+    },
+    /// The invitations of the event, with their state.
+    List,
+    /// Revoke an invitation: hubs refuse it as soon as this device has synced.
+    Revoke { id: String },
+    /// Write the printable sheet of the invitations that can still be used (or of the given ids).
+    Sheet {
+        #[arg(long)]
+        out: PathBuf,
+        ids: Vec<String>,
+    },
+}
+
+/// What a token or an invitation grants.
+#[derive(Debug, clap::Args)]
+pub struct ScopeArgs {
+    /// organiser, facilitator, rapporteur or panel.
+    #[arg(long)]
+    pub role: String,
+    /// Sessions a facilitator runs (repeatable).
+    #[arg(long = "session")]
+    pub sessions: Vec<String>,
+    /// Themes a rapporteur consolidates (repeatable).
+    #[arg(long = "theme")]
+    pub themes: Vec<u32>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum TokenCmd {
     /// Create a token; prints it.
     Create {
-        /// organiser, facilitator, rapporteur or panel.
-        #[arg(long)]
-        role: String,
-        /// Sessions a facilitator runs (repeatable).
-        #[arg(long = "session")]
-        sessions: Vec<String>,
-        /// Themes a rapporteur consolidates (repeatable).
-        #[arg(long = "theme")]
-        themes: Vec<u32>,
+        #[command(flatten)]
+        scope: ScopeArgs,
         /// Validity: 90m, 12h, 3d, 2w (default 14d).
         #[arg(long, default_value = "14d")]
         expires: String,

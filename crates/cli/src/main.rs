@@ -18,7 +18,7 @@ use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
 use args::{
     BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, ImportCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd,
-    SubgroupCmd, SynthesisCmd, TokenCmd,
+    SubgroupCmd, SynthesisCmd, TokenCmd, InviteCmd,
 };
 use output::Out;
 
@@ -263,22 +263,9 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             }
         }
         Command::Store(StoreCmd::Info) => out.info(store.path(), &store.log_stats()?),
-        Command::Token(TokenCmd::Create { role, sessions, themes, expires, name }) => {
-            let role = role.parse().map_err(|en: String| CliError::Usage {
-                fr: format!("rôle « {role} » inconnu : utilisez organiser, facilitator, rapporteur ou panel"),
-                en,
-            })?;
-            let valid_for = recolte_core::token::parse_duration(&expires).ok_or_else(|| CliError::Usage {
-                fr: format!("durée « {expires} » invalide : écrivez par exemple 90m, 12h, 3d ou 2w"),
-                en: format!("invalid duration {expires:?}: write for example 90m, 12h, 3d or 2w"),
-            })?;
-            let scope = recolte_core::access::Scope {
-                event: event(&store)?,
-                role,
-                sessions: sessions.iter().map(|s| s.parse()).collect::<Result<Vec<_>, _>>()?,
-                themes,
-            };
-            let token = store.issue_token(&scope, name.as_deref(), valid_for)?;
+        Command::Token(TokenCmd::Create { scope, expires, name }) => {
+            let scope = parse_scope(event(&store)?, scope)?;
+            let token = store.issue_token(&scope, name.as_deref(), parse_validity(&expires)?)?;
             out.text(&token)
         }
         Command::Token(TokenCmd::Inspect { token }) => {
@@ -292,7 +279,24 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             network::hub(&mut store, dir, listen, trust, limits, out)
         }
         Command::Sync { hub, token, watch } => network::sync(store, hub, token, watch, out),
-        Command::Join { hub, token } => network::join(store, hub, token, out),
+        Command::Join { invitation: Some(link), name, .. } => {
+            network::join_invitation(store, &link, name.as_deref(), out)
+        }
+        Command::Join { hub: Some(hub), token: Some(token), name, .. } => {
+            if let Some(name) = name {
+                store.set_setting("display_name", name.trim())?;
+            }
+            network::join(store, hub, token, out)
+        }
+        Command::Join { .. } => Err(CliError::Usage {
+            fr: "indiquez --invitation LIEN, ou --hub et --token".into(),
+            en: "give --invitation LINK, or --hub and --token".into(),
+        }),
+        Command::Status => network::status(store, given_event, out),
+        Command::Invite(command) => {
+            let event = event(&store);
+            invite(&mut store, event, command, out)
+        }
         Command::Export(ExportCmd::Report { out: dir, theme }) => {
             let files = recolte_export::export_report(&store, event(&store)?, &dir, theme, out.lang)
                 .map_err(CliError::Export)?;
@@ -317,6 +321,64 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 store.set_setting("display_name", name.trim())?;
             }
             out.text(&store.author()?)
+        }
+    }
+}
+
+fn parse_scope(event: EventId, args: args::ScopeArgs) -> Result<recolte_core::access::Scope, CliError> {
+    let role = args.role.parse().map_err(|en: String| CliError::Usage {
+        fr: format!("rôle « {} » inconnu : utilisez organiser, facilitator, rapporteur ou panel", args.role),
+        en,
+    })?;
+    let sessions = args.sessions.iter().map(|s| s.parse()).collect::<Result<Vec<_>, _>>()?;
+    Ok(recolte_core::access::Scope { event, role, sessions, themes: args.themes })
+}
+
+fn parse_validity(text: &str) -> Result<time::Duration, CliError> {
+    recolte_core::token::parse_duration(text).ok_or_else(|| CliError::Usage {
+        fr: format!("durée « {text} » invalide : écrivez par exemple 90m, 12h, 3d ou 2w"),
+        en: format!("invalid duration {text:?}: write for example 90m, 12h, 3d or 2w"),
+    })
+}
+
+fn invite(
+    store: &mut Store,
+    event: Result<EventId, recolte_store::Error>,
+    command: InviteCmd,
+    out: &Out,
+) -> Result<(), CliError> {
+    let event = event?;
+    match command {
+        InviteCmd::Create { scope, hubs, valid, for_name } => {
+            let scope = parse_scope(event, scope)?;
+            let request = recolte_store::InvitationRequest {
+                role: scope.role,
+                sessions: scope.sessions,
+                themes: scope.themes,
+                for_name,
+                valid_for: parse_validity(&valid)?,
+                hubs,
+                fingerprint: None,
+            };
+            let invitation = store.create_invitation(event, &request, out.lang)?;
+            out.invitation(&invitation)
+        }
+        InviteCmd::All { hubs, valid, sheet } => {
+            let created = store.create_all_invitations(event, &hubs, parse_validity(&valid)?, None, out.lang)?;
+            let ids: Vec<String> = created.iter().map(|i| i.id.clone()).collect();
+            let written = recolte_export::export_invitation_sheet(store, event, &ids, &sheet, out.lang)
+                .map_err(CliError::Export)?;
+            out.sheet(&sheet, &written)
+        }
+        InviteCmd::List => out.invitations(&store.invitations(event, out.lang)?),
+        InviteCmd::Revoke { id } => {
+            store.revoke_invitation(event, &id)?;
+            out.done()
+        }
+        InviteCmd::Sheet { out: path, ids } => {
+            let written = recolte_export::export_invitation_sheet(store, event, &ids, &path, out.lang)
+                .map_err(CliError::Export)?;
+            out.sheet(&path, &written)
         }
     }
 }

@@ -100,13 +100,9 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
             en: "no token known yet: give --token TOKEN".into(),
         })?,
     };
-    if !(hub.starts_with("ws://") || hub.starts_with("wss://")) {
-        return Err(CliError::Usage {
-            fr: format!("adresse de serveur invalide « {hub} » : elle commence par ws:// ou wss://"),
-            en: format!("invalid hub address {hub:?}: it starts with ws:// or wss://"),
-        });
-    }
-    Ok(Target { hub: hub.trim_end_matches('/').to_owned(), token: token.trim().to_owned() })
+    let hub = recolte_core::invitation::normalize_hub(&hub)
+        .map_err(|e| CliError::Store(recolte_store::Error::Invitation(e)))?;
+    Ok(Target { hub, token: token.trim().to_owned() })
 }
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
@@ -170,4 +166,33 @@ async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
 
 pub fn join(store: Store, hub: String, token: String, out: &Out) -> Result<(), CliError> {
     sync(store, Some(hub), Some(token), false, out)
+}
+
+/// Joins with an invitation link. When no hub answers, the invitation is kept (`recolte
+/// sync` goes on from it) and the command fails with the reason.
+pub fn join_invitation(store: Store, link: &str, name: Option<&str>, out: &Out) -> Result<(), CliError> {
+    let store = Arc::new(Mutex::new(store));
+    let joined = runtime()?.block_on(recolte_sync::join::join(store, link, name.unwrap_or("")))?;
+    out.joined(&joined)?;
+    match joined.pending {
+        Some(error) => Err(CliError::Sync(error)),
+        None => Ok(()),
+    }
+}
+
+/// The status of every document of the event this device syncs, from what the store
+/// remembers of the last exchanges.
+pub fn status(mut store: Store, given: Option<recolte_core::ids::EventId>, out: &Out) -> Result<(), CliError> {
+    let hub = store.setting(recolte_sync::join::settings::HUB)?;
+    let token = store.setting(recolte_sync::join::settings::TOKEN)?;
+    let target = hub.zip(token).map(|(hub, token)| Target { hub, token });
+    let from_token = target.as_ref().and_then(|t| recolte_core::token::peek(&t.token).ok()).map(|g| g.scope.event);
+    let event = match (given, from_token) {
+        (Some(event), _) => event,
+        (None, Some(event)) => event,
+        (None, None) => store.resolve_event(None)?,
+    };
+    let docs = recolte_sync::status::report(&mut store, target.as_ref(), None, event, out.lang)?;
+    let summary = recolte_sync::status::summarize(&docs, target.as_ref().map(|t| t.hub.as_str()));
+    out.status(&docs, &summary)
 }

@@ -366,3 +366,120 @@ impl Out {
         ))
     }
 }
+
+impl Out {
+    /// A new invitation: its link alone on its line (for scripts), or the JSON record.
+    pub fn invitation(&self, invitation: &recolte_store::InvitationRecord) -> Result<(), CliError> {
+        if self.json {
+            return self.json(invitation);
+        }
+        print(&invitation.link)
+    }
+
+    pub fn invitations(&self, invitations: &[recolte_store::InvitationRecord]) -> Result<(), CliError> {
+        if self.json {
+            let rows: Vec<serde_json::Value> = invitations
+                .iter()
+                .map(|i| {
+                    let mut row = serde_json::to_value(i).unwrap_or_default();
+                    row["scope"] = serde_json::json!({ "sessions": i.sessions, "themes": i.themes, "label": i.label });
+                    row
+                })
+                .collect();
+            return self.json(&rows);
+        }
+        if invitations.is_empty() {
+            return print(self.pick("aucune invitation", "no invitations"));
+        }
+        let lines: Vec<String> = invitations
+            .iter()
+            .map(|i| {
+                let state = match (&i.joined_by, &i.joined_at) {
+                    (Some(by), Some(at)) if i.state == recolte_store::InvitationState::Joined => {
+                        format!("{} ({by}, {at})", i.state.label(self.lang))
+                    }
+                    _ => i.state.label(self.lang).to_owned(),
+                };
+                format!(
+                    "{}  {}  {}  {} {}  {}",
+                    i.id,
+                    i.label,
+                    i.for_name.as_deref().unwrap_or("—"),
+                    self.pick("jusqu'au", "until"),
+                    i.expires_at,
+                    state
+                )
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn sheet(&self, path: &Path, invitations: &[recolte_store::InvitationRecord]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "sheet": path, "invitations": invitations }));
+        }
+        print(format!(
+            "{} {} ({} {})",
+            self.pick("feuille d'invitations :", "invitation sheet:"),
+            path.display(),
+            invitations.len(),
+            self.pick("carte(s)", "card(s)")
+        ))
+    }
+
+    pub fn joined(&self, joined: &recolte_sync::join::Joined) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({
+                "event": joined.event, "hub": joined.target.hub, "pulled": joined.report.is_some(),
+                "report": joined.report,
+            }));
+        }
+        match &joined.report {
+            Some(report) => self.synced(report),
+            None => print(format!(
+                "{} {}",
+                self.pick("invitation enregistrée ; en attente du serveur", "invitation saved; waiting for the hub"),
+                joined.target.hub
+            )),
+        }
+    }
+
+    pub fn status(
+        &self,
+        docs: &[recolte_sync::status::DocReport],
+        summary: &recolte_sync::status::Summary,
+    ) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "summary": summary, "documents": docs }));
+        }
+        let mut lines = Vec::new();
+        for doc in docs {
+            let access = match doc.access {
+                recolte_core::access::Access::Write => self.pick("écriture", "write"),
+                recolte_core::access::Access::Read => self.pick("lecture", "read"),
+                recolte_core::access::Access::None => self.pick("aucun accès", "no access"),
+            };
+            let mut line = format!("{}  [{access}]", doc.label);
+            if doc.out_of_rights {
+                line.push_str(&format!(
+                    "  {} {}",
+                    doc.unsent,
+                    self.pick("non partagée(s) : hors de vos droits", "not shared: out of your rights")
+                ));
+            } else if doc.unsent > 0 {
+                line.push_str(&format!("  {} {}", doc.unsent, self.pick("non partagée(s)", "not yet shared")));
+            }
+            if let Some(at) = &doc.last_exchange {
+                line.push_str(&format!("  {} {at}", self.pick("dernier échange", "last exchange")));
+            }
+            if let Some(error) = &doc.error {
+                line.push_str(&format!("\n    {}", error.message));
+            }
+            lines.push(line);
+        }
+        if lines.is_empty() {
+            lines.push(self.pick("aucun document à synchroniser", "no document to sync").to_owned());
+        }
+        print(lines.join("\n"))
+    }
+}

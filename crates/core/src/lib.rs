@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod dedupe;
 mod error;
 pub mod ids;
+pub mod invitation;
 pub mod lang;
 pub mod model;
 pub mod programme;

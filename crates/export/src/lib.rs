@@ -11,6 +11,7 @@ pub mod data;
 pub mod decidim;
 pub mod opendata;
 pub mod report;
+pub mod sheet;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -56,6 +57,34 @@ impl Localize for ExportError {
             }
         }
     }
+}
+
+/// Writes the printable invitation sheet of an event: the invitations named by `ids`, or all
+/// of them that can still be used (neither revoked nor expired) when `ids` is empty.
+pub fn export_invitation_sheet(
+    store: &mut Store,
+    event: EventId,
+    ids: &[String],
+    path: &Path,
+    lang: Lang,
+) -> Result<Vec<recolte_store::InvitationRecord>, ExportError> {
+    let name = store.event(event)?.name;
+    let all = store.invitations(event, lang)?;
+    let chosen: Vec<_> = if ids.is_empty() {
+        all.into_iter()
+            .filter(|i| !matches!(i.state, recolte_store::InvitationState::Revoked | recolte_store::InvitationState::Expired))
+            .collect()
+    } else {
+        for id in ids {
+            if !all.iter().any(|i| &i.id == id) {
+                return Err(recolte_store::Error::UnknownInvitation(id.clone()).into());
+            }
+        }
+        all.into_iter().filter(|i| ids.contains(&i.id)).collect()
+    };
+    let html = sheet::invitation_sheet(&name, &chosen, lang)?;
+    write_file(path, html.as_bytes())?;
+    Ok(chosen)
 }
 
 /// Writes next to the target then renames: a reader never sees half a file.

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_device_settings.sql", include_str!("../../../migrations/0002_device_settings.sql")),
     ("0003_sync.sql", include_str!("../../../migrations/0003_sync.sql")),
     ("0004_search_by_event.sql", include_str!("../../../migrations/0004_search_by_event.sql")),
+    ("0005_invitations.sql", include_str!("../../../migrations/0005_invitations.sql")),
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {

@@ -38,6 +38,10 @@ pub enum Error {
     UnknownEvent(String),
     #[error("event {0} is already in this store: restore it into an empty data folder")]
     EventExists(String),
+    #[error("no invitation with id {0} for this event on this device")]
+    UnknownInvitation(String),
+    #[error(transparent)]
+    Invitation(#[from] recolte_core::invitation::InvitationError),
     #[error("no session with id {0} in this event")]
     UnknownSession(String),
     #[error("no theme number {0} in this event")]
@@ -98,6 +102,7 @@ impl Localize for Error {
         let text = match (self, lang) {
             (Error::Core(e), _) => return e.localize(lang),
             (Error::Token(e), _) => return e.localize(lang),
+            (Error::Invitation(e), _) => return e.localize(lang),
             (Error::NoEventKey(id), _) => format!(
                 "cet appareil ne détient pas la clé de signature de l'événement {id} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons"
             ),
@@ -122,6 +127,9 @@ impl Localize for Error {
             (Error::UnknownEvent(id), _) => format!("aucun événement n'a l'identifiant {id} dans ce stockage"),
             (Error::EventExists(id), _) => {
                 format!("l'événement {id} est déjà dans ce stockage : restaurez-le dans un dossier de données vide")
+            }
+            (Error::UnknownInvitation(id), _) => {
+                format!("aucune invitation n'a l'identifiant {id} pour cet événement sur cet appareil")
             }
             (Error::UnknownSession(id), _) => format!("aucune session n'a l'identifiant {id} dans cet événement"),
             (Error::UnknownTheme(n), _) => format!("aucun thème n° {n} dans cet événement"),

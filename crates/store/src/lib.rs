@@ -15,6 +15,7 @@ mod error;
 mod files;
 mod journal;
 mod maintenance;
+mod membership;
 mod ops;
 mod projection;
 mod query;
@@ -49,7 +50,9 @@ pub use error::Error;
 pub use files::ImportReport;
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
+pub use membership::{InvitationRecord, InvitationRequest, InvitationState};
 pub use ops::{ProposalInput, ProposalUpdate};
+pub use remote::SyncRecord;
 pub use query::{EventSummary, EventView, ProposalFilter, Review, ReviewComment};
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
 

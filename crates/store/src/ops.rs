@@ -53,13 +53,29 @@ impl Store {
     /// Creates an event from a programme file's text. Nothing is written unless the whole
     /// programme is valid.
     pub fn import_programme(&mut self, text: &str) -> Result<EventId, Error> {
-        let programme = programme::parse(text).map_err(recolte_core::Error::InvalidProgramme)?;
+        self.import_programme_as(text, false)
+    }
+
+    /// Creates a practice event from a programme (the sample): named so, marked so, and with
+    /// ids of its own, so that it never merges with the real event of the same programme.
+    pub fn import_practice(&mut self, text: &str) -> Result<EventId, Error> {
+        self.import_programme_as(text, true)
+    }
+
+    fn import_programme_as(&mut self, text: &str, practice: bool) -> Result<EventId, Error> {
+        let mut programme = programme::parse(text).map_err(recolte_core::Error::InvalidProgramme)?;
+        if practice {
+            programme.name = format!("Exercice — {}", programme.name);
+        }
         let event = EventId::new();
         let keys = recolte_core::token::generate_keys().map_err(Error::Token)?;
         let doc = schema::new_doc_of(schema::DocKind::Event);
         let (sessions, update) = {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_LOCAL);
             let sessions = schema::write_programme(&mut txn, event, &programme, &keys.public);
+            if practice {
+                schema::mark_practice(&mut txn);
+            }
             (sessions, txn.encode_update_v1())
         };
         let name = DocName::Event(event);

@@ -17,6 +17,11 @@ pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) 
                 // A document named for one event that claims to be another is ignored.
                 if record.id == *event {
                     project_event(conn, &record)?;
+                    conn.execute(
+                        "UPDATE events SET practice = ?2 WHERE id = ?1",
+                        params![event.to_string(), schema::is_practice(txn)],
+                    )
+                    .ctx("projection du programme", "projecting the programme")?;
                 }
             }
         }

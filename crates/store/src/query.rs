@@ -458,6 +458,8 @@ impl Store {
 pub struct EventSummary {
     pub id: EventId,
     pub name: String,
+    /// The sample event, for practice: it never merges with a real event.
+    pub practice: bool,
 }
 
 /// What the panel said about a consolidated proposal.
@@ -481,9 +483,10 @@ impl Store {
     pub fn events(&self) -> Result<Vec<EventSummary>, Error> {
         collect(
             self,
-            "SELECT id, name FROM events ORDER BY name, id",
+            // Real events first: a device that tried the sample and then joined shows the event.
+            "SELECT id, name, practice FROM events ORDER BY practice, name, id",
             [],
-            |r| Ok(EventSummary { id: parse(r.get(0)?)?, name: r.get(1)? }),
+            |r| Ok(EventSummary { id: parse(r.get(0)?)?, name: r.get(1)?, practice: r.get(2)? }),
             ("liste des événements", "listing events"),
         )
     }

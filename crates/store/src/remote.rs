@@ -51,6 +51,14 @@ pub(crate) fn apply_remote_in(
     Ok(Some((seq, to_log.len())))
 }
 
+/// What a device remembers of its last exchanges with a hub, per document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncRecord {
+    pub last_exchange: Option<String>,
+    /// The hub's last refusal: a code (`expired`, `revoked`, …) and its message.
+    pub error: Option<(String, String)>,
+}
+
 impl Store {
     /// Applies one update received from a hub, durably: once this returns, the update is
     /// in the log and the projections, and may be acknowledged. Returns the bytes it added.
@@ -121,16 +129,52 @@ impl Store {
             .unwrap_or(0))
     }
 
+    /// Records that the hub confirmed this device's changes up to `seq`: an exchange that
+    /// succeeded, which also clears the last refusal.
     pub fn set_confirmed_seq(&self, hub: &str, name: &DocName, seq: i64) -> Result<(), Error> {
         self.conn
             .prepare_cached(
                 "INSERT INTO sync_state (hub, doc, confirmed_seq, synced_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (hub, doc) DO UPDATE SET confirmed_seq = max(confirmed_seq, excluded.confirmed_seq),
-                     synced_at = excluded.synced_at",
+                     synced_at = excluded.synced_at, error_code = NULL, error_message = NULL, error_at = NULL",
             )
             .and_then(|mut stmt| stmt.execute(params![hub, name.to_string(), seq, schema::now()]))
             .ctx("enregistrement de l'état de synchronisation", "saving the sync state")?;
         Ok(())
+    }
+
+    /// Remembers why the hub refused (or could not be reached for) a document, so that the
+    /// status says it after a restart and to another program on the same store.
+    pub fn set_sync_error(&self, hub: &str, name: &DocName, code: &str, message: &str) -> Result<(), Error> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sync_state (hub, doc, confirmed_seq, synced_at, error_code, error_message, error_at)
+                 VALUES (?1, ?2, 0, '', ?3, ?4, ?5)
+                 ON CONFLICT (hub, doc) DO UPDATE SET error_code = excluded.error_code,
+                     error_message = excluded.error_message, error_at = excluded.error_at",
+            )
+            .and_then(|mut stmt| stmt.execute(params![hub, name.to_string(), code, message, schema::now()]))
+            .ctx("enregistrement de l'état de synchronisation", "saving the sync state")?;
+        Ok(())
+    }
+
+    /// The last exchange with a hub for a document, and its last refusal: `(synced_at,
+    /// Some((code, message)))`. `synced_at` is empty if no exchange ever succeeded.
+    pub fn sync_record(&self, hub: &str, name: &DocName) -> Result<Option<SyncRecord>, Error> {
+        self.lookup(
+            "SELECT synced_at, error_code, error_message FROM sync_state WHERE hub = ?1 AND doc = ?2",
+            params![hub, name.to_string()],
+            |r| {
+                let synced_at: String = r.get(0)?;
+                let code: Option<String> = r.get(1)?;
+                let message: Option<String> = r.get(2)?;
+                Ok(SyncRecord {
+                    last_exchange: Some(synced_at).filter(|s| !s.is_empty()),
+                    error: code.map(|code| (code, message.unwrap_or_default())),
+                })
+            },
+            ("lecture de l'état de synchronisation", "reading the sync state"),
+        )
     }
 
     /// How many of this device's changes to a document the hub has not confirmed yet.
@@ -139,6 +183,20 @@ impl Store {
         Ok(self
             .lookup(
                 "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> 'hub'",
+                params![name.to_string(), confirmed],
+                |r| r.get::<_, i64>(0),
+                ("lecture du journal", "reading the log"),
+            )?
+            .unwrap_or(0) as usize)
+    }
+
+    /// How many edits made on this device (not brought by a bundle) to a document the hub has
+    /// not confirmed: for a document this device may only read, changes that will never be shared.
+    pub fn unconfirmed_local_edits(&self, hub: &str, name: &DocName) -> Result<usize, Error> {
+        let confirmed = self.confirmed_seq(hub, name)?;
+        Ok(self
+            .lookup(
+                "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin = 'local'",
                 params![name.to_string(), confirmed],
                 |r| r.get::<_, i64>(0),
                 ("lecture du journal", "reading the log"),

@@ -26,6 +26,7 @@ use yrs::updates::encoder::Encode;
 use yrs::StateVector;
 
 use crate::protocol;
+use crate::refusal::RefusalCode;
 
 /// The store, shared between the sync tasks and whoever edits (the app, the CLI).
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -66,12 +67,25 @@ impl SyncReport {
 pub enum SyncError {
     #[error("cannot reach the hub at {hub}: {reason}")]
     Unreachable { hub: String, reason: String },
-    #[error("the hub refused access to {doc}: {reason}")]
-    Refused { doc: String, code: u16, reason: String },
+    #[error("{}", refused_en(.doc, .reason, .refusal, .expires_at))]
+    Refused {
+        doc: String,
+        /// The close code the hub sent, and its reason (English, from the hub).
+        code: u16,
+        reason: String,
+        /// What the code means, when it is one of ours.
+        refusal: Option<RefusalCode>,
+        /// The token's expiry, to say when it expired.
+        expires_at: Option<String>,
+    },
     #[error("the connection to the hub was lost while syncing {doc}")]
     Lost { doc: String },
     #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
     Protocol { doc: String, reason: String },
+    #[error("this invitation names no hub address: ask the organisers for one with the hub's address, or bring the event on a USB key (bundle)")]
+    NoHub,
+    #[error(transparent)]
+    Invitation(#[from] recolte_core::invitation::InvitationError),
     #[error(transparent)]
     Token(#[from] TokenError),
     #[error(transparent)]
@@ -82,18 +96,49 @@ impl Localize for SyncError {
     fn localize(&self, lang: Lang) -> String {
         match (self, lang) {
             (SyncError::Token(e), _) => e.localize(lang),
+            (SyncError::Invitation(e), _) => e.localize(lang),
             (SyncError::Store(e), _) => e.localize(lang),
             (_, Lang::En) => self.to_string(),
             (SyncError::Unreachable { hub, reason }, _) => {
                 format!("impossible de joindre le serveur {hub} : {reason} (rien n'est perdu : vos modifications restent sur cet appareil)")
             }
-            (SyncError::Refused { doc, reason, .. }, _) => format!("le serveur refuse l'accès à {doc} : {reason}"),
+            (SyncError::Refused { doc, reason, refusal, expires_at, .. }, _) => match refusal {
+                Some(refusal) if refusal.applies_to_every_document() => {
+                    format!("le serveur refuse cet appareil : {}", refusal.explain(expires_at.as_deref(), lang))
+                }
+                Some(refusal) => format!("le serveur refuse l'accès à {doc} : {}", refusal.explain(expires_at.as_deref(), lang)),
+                None => format!("le serveur refuse l'accès à {doc} : {reason}"),
+            },
+            (SyncError::NoHub, _) => "cette invitation ne donne aucune adresse de serveur : demandez-en une avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)".into(),
             (SyncError::Lost { doc }, _) => {
                 format!("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")
             }
             (SyncError::Protocol { doc, reason }, _) => {
                 format!("le serveur a envoyé pour {doc} autre chose que le protocole y-websocket : {reason}")
             }
+        }
+    }
+}
+
+fn refused_en(doc: &str, reason: &str, refusal: &Option<RefusalCode>, expires_at: &Option<String>) -> String {
+    match refusal {
+        Some(refusal) if refusal.applies_to_every_document() => {
+            format!("the hub refuses this device: {}", refusal.explain(expires_at.as_deref(), Lang::En))
+        }
+        Some(refusal) => format!("the hub refused access to {doc}: {}", refusal.explain(expires_at.as_deref(), Lang::En)),
+        None => format!("the hub refused access to {doc}: {reason}"),
+    }
+}
+
+impl SyncError {
+    /// What went wrong, as the status names it; `None` for a connection lost midway or a
+    /// local problem.
+    pub fn refusal(&self) -> Option<RefusalCode> {
+        match self {
+            SyncError::Refused { refusal, .. } => *refusal,
+            SyncError::Unreachable { .. } => Some(RefusalCode::Unreachable),
+            SyncError::Token(TokenError::Expired(_)) => Some(RefusalCode::Expired),
+            _ => None,
         }
     }
 }
@@ -113,6 +158,8 @@ pub struct DocStatus {
     pub state: SyncState,
     /// This device's changes the hub has not confirmed yet.
     pub unconfirmed: usize,
+    /// Why the hub last refused (or could not be reached), and the message to show.
+    pub error: Option<(RefusalCode, String)>,
 }
 
 /// The status of every document, shared with whoever shows it.
@@ -189,19 +236,52 @@ fn room_url(target: &Target, name: &DocName) -> String {
 /// each other's changes, document by document. The programme comes first, since it says
 /// which sessions exist.
 pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport, SyncError> {
-    let grant = token::peek(&target.token)?;
-    let scope = grant.scope;
+    let scope = token::peek(&target.token)?.scope;
+    let result = sync_every_document(&store, target, &scope).await;
+    match result {
+        Ok(report) => Ok(report),
+        Err((doc, error)) => {
+            remember_failure(&store, target, &scope, &doc, &error);
+            Err(error)
+        }
+    }
+}
+
+/// Remembers why a sync failed, for the status: on the document it happened to, or on every
+/// document of the scope when it is about the token or the hub.
+fn remember_failure(store: &SharedStore, target: &Target, scope: &Scope, doc: &DocName, error: &SyncError) {
+    let Some(code) = error.refusal() else { return };
+    let mut store = lock(store);
+    let docs = if code.applies_to_every_document() {
+        let record = store.event_record(scope.event).ok().flatten();
+        documents_for(scope, record.as_ref()).into_iter().map(|(name, _)| name).collect()
+    } else {
+        vec![doc.clone()]
+    };
+    for name in docs {
+        if let Err(failed) = store.set_sync_error(&target.hub, &name, code.as_str(), &error.to_string()) {
+            tracing::warn!("cannot remember the sync error of {name}: {failed}");
+        }
+    }
+}
+
+async fn sync_every_document(
+    store: &SharedStore,
+    target: &Target,
+    scope: &Scope,
+) -> Result<SyncReport, (DocName, SyncError)> {
     let event_doc = DocName::Event(scope.event);
     let event_access = scope.access(&event_doc, None);
-    let mut report = sync_document(&store, target, &event_doc, event_access, None).await?;
-    let record = lock(&store).event_record(scope.event)?;
+    let mut report =
+        sync_document(store, target, &event_doc, event_access, None).await.map_err(|e| (event_doc.clone(), e))?;
+    let record = lock(store).event_record(scope.event).map_err(|e| (event_doc.clone(), e.into()))?;
     let mut tasks = tokio::task::JoinSet::new();
-    for (name, access) in documents_for(&scope, record.as_ref()) {
+    for (name, access) in documents_for(scope, record.as_ref()) {
         if name == event_doc {
             continue;
         }
         let (store, target) = (store.clone(), target.clone());
-        tasks.spawn(async move { sync_document(&store, &target, &name, access, None).await });
+        tasks.spawn(async move { sync_document(&store, &target, &name, access, None).await.map_err(|e| (name, e)) });
     }
     let mut first_error = None;
     while let Some(joined) = tasks.join_next().await {
@@ -211,7 +291,7 @@ pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport
                 first_error.get_or_insert(error);
             }
             Err(join) => {
-                first_error.get_or_insert(SyncError::Lost { doc: join.to_string() });
+                first_error.get_or_insert((event_doc.clone(), SyncError::Lost { doc: join.to_string() }));
             }
         }
     }
@@ -250,7 +330,8 @@ impl Session<'_> {
     fn set_state(&self, state: SyncState) {
         let Some(board) = self.board else { return };
         let unconfirmed = lock(self.store).unconfirmed_count(&self.target.hub, self.name).unwrap_or(0);
-        lock(board).insert(self.name.clone(), DocStatus { state, unconfirmed });
+        // Called once the hub answers: whatever it refused before, it accepts us now.
+        lock(board).insert(self.name.clone(), DocStatus { state, unconfirmed, error: None });
     }
 
     async fn send(&mut self, socket: &mut Socket, frame: Vec<u8>) -> Result<(), SyncError> {
@@ -324,9 +405,9 @@ impl Session<'_> {
                     self.barriers = self.barriers.saturating_sub(1);
                 }
                 if self.barriers == 0 && self.seen_hub_state {
-                    if let Some(seq) = self.awaiting_confirmation.take() {
-                        lock(self.store).set_confirmed_seq(&self.target.hub, self.name, seq)?;
-                    }
+                    // Also for a document this device only reads: the exchange is what the status shows.
+                    let seq = self.awaiting_confirmation.take().unwrap_or(0);
+                    lock(self.store).set_confirmed_seq(&self.target.hub, self.name, seq)?;
                     self.set_state(SyncState::UpToDate);
                     return Ok(true);
                 }
@@ -386,10 +467,21 @@ async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
     Ok(socket)
 }
 
-fn refused(name: &DocName, frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>) -> SyncError {
+fn refused(
+    target: &Target,
+    name: &DocName,
+    frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>,
+) -> SyncError {
     match frame {
         Some(frame) if u16::from(frame.code) >= 4000 || frame.code == CloseCode::Policy => {
-            SyncError::Refused { doc: name.to_string(), code: frame.code.into(), reason: frame.reason.to_string() }
+            let code = u16::from(frame.code);
+            SyncError::Refused {
+                doc: name.to_string(),
+                code,
+                reason: frame.reason.to_string(),
+                refusal: RefusalCode::from_close(code),
+                expires_at: token::peek(&target.token).ok().map(|g| g.expires_at),
+            }
         }
         _ => SyncError::Lost { doc: name.to_string() },
     }
@@ -431,7 +523,7 @@ async fn sync_document(
                     return Ok(session.report);
                 }
             }
-            Some(Ok(Message::Close(frame))) => return Err(refused(name, frame)),
+            Some(Ok(Message::Close(frame))) => return Err(refused(target, name, frame)),
             Some(Ok(_)) => {}
             Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
         }
@@ -461,7 +553,7 @@ pub async fn watch(
                 continue;
             }
             started.push(name.clone());
-            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Connecting, unconfirmed: 0 });
+            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Connecting, unconfirmed: 0, error: None });
             let (store, target, board, presence, stop) =
                 (store.clone(), target.clone(), board.clone(), presence.clone(), stop.clone());
             tasks.spawn(async move { watch_document(store, target, name, access, board, presence, stop).await });
@@ -493,16 +585,23 @@ async fn watch_document(
             outcome = watch_connection(&store, &target, &name, access, &board, &presence) => outcome,
             () = async { let _ = stop.wait_for(|s| *s).await; } => return,
         };
+        let error = match &outcome {
+            Err(error) => error.refusal().map(|code| (code, error.to_string())),
+            Ok(()) => None,
+        };
+        if let Some((code, message)) = &error {
+            let _ = lock(&store).set_sync_error(&target.hub, &name, code.as_str(), message);
+        }
         let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
-        lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed });
+        lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         lock(&presence).remove(&name);
-        match outcome {
-            Err(SyncError::Refused { reason, .. }) => {
-                tracing::warn!("{name}: refused by the hub ({reason}); not retrying");
+        match (&outcome, &error) {
+            (Err(error), Some((code, _))) if code.is_final() => {
+                tracing::warn!("{name}: refused by the hub ({error}); not retrying with this token");
                 return;
             }
-            Err(error) => tracing::debug!("{name}: {error}; retrying in {backoff:?}"),
-            Ok(()) => {}
+            (Err(error), _) => tracing::debug!("{name}: {error}; retrying in {backoff:?}"),
+            (Ok(()), _) => {}
         }
         // Back-off with jitter, so that a hub coming back is not hit by every device at once.
         // Meanwhile the count of changes not shared keeps up with the typing.
@@ -514,7 +613,7 @@ async fn watch_document(
                 () = async { let _ = stop.wait_for(|s| *s).await; } => return,
             }
             let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
-            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed });
+            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
     }
@@ -569,7 +668,7 @@ async fn watch_connection(
                 Some(Ok(Message::Binary(frame))) => {
                     session.receive(&mut socket, &frame).await?;
                 }
-                Some(Ok(Message::Close(frame))) => return Err(refused(name, frame)),
+                Some(Ok(Message::Close(frame))) => return Err(refused(target, name, frame)),
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
             },

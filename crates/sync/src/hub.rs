@@ -40,18 +40,7 @@ use crate::protocol::{Effect, Presence, ProtocolError, Room};
 /// hundred bytes.
 pub const READ_BUFFER: usize = 4096;
 
-/// Close codes sent to clients; 4xxx are ours, in the range the WebSocket RFC leaves to
-/// applications, modelled on HTTP statuses.
-pub mod close {
-    pub const GOING_AWAY: u16 = 1001;
-    pub const TOO_BIG: u16 = 1009;
-    pub const INTERNAL: u16 = 1011;
-    pub const TRY_AGAIN: u16 = 1013;
-    pub const MALFORMED: u16 = 4400;
-    pub const UNAUTHORIZED: u16 = 4401;
-    pub const FORBIDDEN: u16 = 4403;
-    pub const UNKNOWN_ROOM: u16 = 4404;
-}
+pub use crate::refusal::close;
 
 #[derive(Clone, Debug)]
 pub struct HubConfig {
@@ -153,6 +142,15 @@ struct Shared {
     metrics: Metrics,
     next_peer: AtomicU64,
     shutdown: watch::Receiver<bool>,
+    /// Connections by peer: the token each uses, so that a revocation closes them.
+    live: Mutex<HashMap<u64, LivePeer>>,
+}
+
+/// A connection's token, and how to close it from outside.
+struct LivePeer {
+    event: recolte_core::ids::EventId,
+    token_id: String,
+    kick: Option<tokio::sync::oneshot::Sender<(u16, String)>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -198,6 +196,28 @@ impl Shared {
         let inner = lock(&entry.inner);
         let record = schema::read_event(&inner.room.doc().transact());
         record.filter(|r| r.id == event)
+    }
+
+    /// The token ids an event's organisers revoked, as the hub's copy of the event says.
+    fn revoked(&self, event: recolte_core::ids::EventId) -> Vec<String> {
+        let Ok(entry) = self.room(&DocName::Event(event)) else { return Vec::new() };
+        let inner = lock(&entry.inner);
+        let revoked = schema::read_revocations(&inner.room.doc().transact());
+        revoked.into_iter().map(|r| r.token).collect()
+    }
+
+    /// Closes the connections whose token the event's document now says is revoked.
+    fn close_revoked(&self, event: recolte_core::ids::EventId) {
+        let revoked = self.revoked(event);
+        if revoked.is_empty() {
+            return;
+        }
+        let mut live = lock(&self.live);
+        for peer in live.values_mut().filter(|p| p.event == event && revoked.contains(&p.token_id)) {
+            if let Some(kick) = peer.kick.take() {
+                let _ = kick.send((close::REVOKED, REVOKED_REASON.into()));
+            }
+        }
     }
 
     fn metrics(&self) -> MetricsSnapshot {
@@ -337,6 +357,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         metrics: Metrics::default(),
         next_peer: AtomicU64::new(1),
         shutdown: shutdown.clone(),
+        live: Mutex::new(HashMap::new()),
     });
     let app = Router::new()
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
@@ -386,7 +407,16 @@ struct Refusal {
     reason: String,
 }
 
-fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<(DocName, Access), Refusal> {
+const REVOKED_REASON: &str = "revoked: the organisers revoked this invitation";
+
+/// Who a connection is, once admitted.
+struct Admission {
+    name: DocName,
+    access: Access,
+    token_id: String,
+}
+
+fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admission, Refusal> {
     let name: DocName = room
         .trim_start_matches('/')
         .parse()
@@ -395,14 +425,20 @@ fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<(DocNam
         code: close::UNAUTHORIZED,
         reason: "missing token: add ?token=… to the address".into(),
     })?;
-    let grant = token::verify(token, &shared.trusted)
-        .map_err(|e| Refusal { code: close::UNAUTHORIZED, reason: e.to_string() })?;
+    let grant = token::verify(token, &shared.trusted).map_err(|e| Refusal {
+        code: match e {
+            TokenError::Expired(_) => close::EXPIRED,
+            TokenError::Untrusted => close::BAD_SIGNATURE,
+            _ => close::UNAUTHORIZED,
+        },
+        reason: e.to_string(),
+    })?;
     // Before any room is touched: a token never opens another event's rooms (and cannot make
     // the hub load rooms of events it names at random).
     if grant.scope.event != name.event() {
         return Err(Refusal {
-            code: close::FORBIDDEN,
-            reason: format!("a {} token does not give access to {name}", grant.scope.role),
+            code: close::WRONG_EVENT,
+            reason: format!("a {} token of another event does not give access to {name}", grant.scope.role),
         });
     }
     let event = shared.event_record(name.event());
@@ -410,18 +446,21 @@ fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<(DocNam
     // open another event's rooms.
     if let Some(key) = event.as_ref().and_then(|e| e.public_key.as_deref()) {
         let own =
-            token::parse_public_key(key).map_err(|e| Refusal { code: close::UNAUTHORIZED, reason: e.to_string() })?;
+            token::parse_public_key(key).map_err(|e| Refusal { code: close::BAD_SIGNATURE, reason: e.to_string() })?;
         token::verify(token, &[own]).map_err(|_| Refusal {
-            code: close::UNAUTHORIZED,
+            code: close::BAD_SIGNATURE,
             reason: "the token is not signed by this event's key".into(),
         })?;
+    }
+    if shared.revoked(name.event()).contains(&grant.id) {
+        return Err(Refusal { code: close::REVOKED, reason: REVOKED_REASON.into() });
     }
     match grant.scope.access(&name, event.as_ref()) {
         Access::None => Err(Refusal {
             code: close::FORBIDDEN,
             reason: format!("a {} token does not give access to {name}", grant.scope.role),
         }),
-        access => Ok((name, access)),
+        access => Ok(Admission { name, access, token_id: grant.id }),
     }
 }
 
@@ -442,10 +481,10 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     shared.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
     if shared.metrics.clients.load(Ordering::Relaxed) >= shared.config.max_clients {
         shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
-        send_close(&mut socket, close::TRY_AGAIN, "the hub is full: try again in a moment").await;
+        send_close(&mut socket, close::HUB_FULL, "the hub is full: try again in a moment").await;
         return;
     }
-    let (name, access) = match authorize(&shared, &room, token.as_deref()) {
+    let Admission { name, access, token_id } = match authorize(&shared, &room, token.as_deref()) {
         Ok(admitted) => admitted,
         Err(refusal) => {
             shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
@@ -470,8 +509,12 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         inner.peers.insert(peer, tx);
         inner.room.greeting()
     };
+    let (kick, kicked) = tokio::sync::oneshot::channel();
+    lock(&shared.live).insert(peer, LivePeer { event: name.event(), token_id, kick: Some(kick) });
     let mut presence = Presence::default();
-    serve_peer(&mut socket, &shared, &entry, access, peer, greeting, rx, &mut presence).await;
+    let peer_io = PeerIo { peer, greeting, rx, kicked };
+    serve_peer(&mut socket, &shared, &entry, access, peer_io, &mut presence).await;
+    lock(&shared.live).remove(&peer);
 
     let remove_room = {
         let mut inner = lock(&entry.inner);
@@ -491,17 +534,23 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     shared.metrics.clients.fetch_sub(1, Ordering::Relaxed);
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A connection's channels: what the room sends it, and a word from outside to close it.
+struct PeerIo {
+    peer: u64,
+    greeting: Vec<Vec<u8>>,
+    rx: mpsc::Receiver<Bytes>,
+    kicked: tokio::sync::oneshot::Receiver<(u16, String)>,
+}
+
 async fn serve_peer(
     socket: &mut WebSocket,
     shared: &Shared,
     entry: &RoomEntry,
     access: Access,
-    peer: u64,
-    greeting: Vec<Vec<u8>>,
-    mut rx: mpsc::Receiver<Bytes>,
+    io: PeerIo,
     presence: &mut Presence,
 ) {
+    let PeerIo { peer, greeting, mut rx, mut kicked } = io;
     for frame in greeting {
         shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
         if socket.send(Message::Binary(frame.into())).await.is_err() {
@@ -546,9 +595,15 @@ async fn serve_peer(
                     return;
                 }
                 if !outcome.broadcast.is_empty() {
-                    let mut inner = lock(&entry.inner);
-                    for frame in outcome.broadcast {
-                        broadcast(shared, &mut inner, peer, frame);
+                    {
+                        let mut inner = lock(&entry.inner);
+                        for frame in outcome.broadcast {
+                            broadcast(shared, &mut inner, peer, frame);
+                        }
+                    }
+                    // The programme changed: it may revoke tokens in use.
+                    if let DocName::Event(event) = entry.name {
+                        shared.close_revoked(event);
                     }
                 }
                 for reply in outcome.replies {
@@ -586,6 +641,11 @@ async fn serve_peer(
             },
             () = async { let _ = shutdown.wait_for(|stop| *stop).await; } => {
                 send_close(socket, close::GOING_AWAY, "the hub is stopping").await;
+                return;
+            }
+            Ok((code, reason)) = &mut kicked => {
+                tracing::info!("closing a connection to {}: {reason}", entry.name);
+                send_close(socket, code, &reason).await;
                 return;
             }
         }

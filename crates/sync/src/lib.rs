@@ -8,4 +8,7 @@
 
 pub mod client;
 pub mod hub;
+pub mod join;
 pub mod protocol;
+pub mod refusal;
+pub mod status;

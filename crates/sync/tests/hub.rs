@@ -238,9 +238,9 @@ async fn missing_forged_expired_and_foreign_tokens_are_refused() {
     let cases = [
         (None, close::UNAUTHORIZED, "missing token"),
         (Some("not-a-token"), close::UNAUTHORIZED, "malformed"),
-        (Some(forged.as_str()), close::UNAUTHORIZED, "trusted"),
-        (Some(expired.as_str()), close::UNAUTHORIZED, "expired"),
-        (Some(foreign.as_str()), close::FORBIDDEN, "organiser"),
+        (Some(forged.as_str()), close::BAD_SIGNATURE, "trusted"),
+        (Some(expired.as_str()), close::EXPIRED, "expired"),
+        (Some(foreign.as_str()), close::WRONG_EVENT, "another event"),
     ];
     for (token, code, words) in cases {
         let (got, reason) = world.raw(&room, token).await.closed().await;
@@ -248,14 +248,15 @@ async fn missing_forged_expired_and_foreign_tokens_are_refused() {
         assert!(reason.contains(words), "{reason:?} does not say {words:?}");
     }
     let (code, _) = world.raw(&room, Some(&forged)).await.closed().await;
-    assert_eq!(code, close::UNAUTHORIZED);
+    assert_eq!(code, close::BAD_SIGNATURE);
     let (code, _) = world.raw_path("not-a-room", Some(&forged)).await.closed().await;
     assert_eq!(code, close::UNKNOWN_ROOM);
     assert!(world.hub.metrics().refused >= 7);
 
     // A client told "refused" gets that reason in its error.
     let error = world.sync(&Device::empty(), &expired).await.unwrap_err();
-    assert!(matches!(error, SyncError::Refused { code: close::UNAUTHORIZED, .. }), "{error}");
+    assert!(matches!(error, SyncError::Refused { code: close::EXPIRED, .. }), "{error}");
+    assert_eq!(error.refusal(), Some(recolte_sync::refusal::RefusalCode::Expired));
 }
 
 impl World {
@@ -377,7 +378,7 @@ async fn the_background_engine_tells_the_truth_about_unshared_changes() {
         tokio::spawn(client::watch(device.store.clone(), target.clone(), board.clone(), presence.clone(), stopped));
     let room = DocName::Session(event, session);
     let status = |board: &StatusBoard| board.lock().unwrap().get(&room).cloned();
-    let up_to_date = Some(DocStatus { state: SyncState::UpToDate, unconfirmed: 0 });
+    let up_to_date = Some(DocStatus { state: SyncState::UpToDate, unconfirmed: 0, error: None });
     eventually("the session is up to date", || status(&board) == up_to_date).await;
 
     // Typing while connected: shared, and only then up to date again.
@@ -532,7 +533,7 @@ async fn a_full_hub_asks_newcomers_to_come_back_later() {
     }
     let (socket, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
     let (code, reason) = Raw { socket }.closed().await;
-    assert_eq!(code, close::TRY_AGAIN, "{reason}");
+    assert_eq!(code, close::HUB_FULL, "{reason}");
     drop(kept);
     hub.stop().await.unwrap();
 }

@@ -33,11 +33,13 @@ use crate::text::apply_diff;
 use crate::Error;
 
 mod event;
+mod membership;
 mod panel;
 mod session;
 mod synthesis;
 
 pub use event::*;
+pub use membership::*;
 pub use panel::*;
 pub use session::*;
 pub use synthesis::*;
@@ -111,10 +113,10 @@ impl DocKind {
     /// The root maps of a document of this kind.
     pub fn roots(self) -> &'static [&'static str] {
         match self {
-            DocKind::Event => &["event", "themes", "slots", "sessions"],
-            DocKind::Session => &[SUBGROUPS, PROPOSALS],
-            DocKind::Synthesis => &[CONSOLIDATED],
-            DocKind::Panel => &[MARKS, COMMENTS],
+            DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES],
+            DocKind::Session => &[SUBGROUPS, PROPOSALS, DEVICES],
+            DocKind::Synthesis => &[CONSOLIDATED, DEVICES],
+            DocKind::Panel => &[MARKS, COMMENTS, DEVICES],
         }
     }
 

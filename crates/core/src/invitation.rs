@@ -1,0 +1,297 @@
+//! Invitations: one link that carries everything a device needs to join an event.
+//!
+//! ```text
+//! recolte://join?v=1&n=EVENT_NAME&h=ws://192.168.1.20:4455&h=…&f=SHA256&t=TOKEN
+//! ```
+//!
+//! - `v`: version of the link format (1);
+//! - `n`: the event's name, shown before joining (the event's id is in the token's scope);
+//! - `h`: a hub address, `ws://` or `wss://` (repeatable, tried in order; none: the device
+//!   looks for the hub that serves the event on the local network);
+//! - `f`: the SHA-256 fingerprint of the hub's own certificate, for `wss://` without a
+//!   certificate authority (optional);
+//! - `t`: the signed access token (see [`crate::token`]), last because it is the longest.
+//!
+//! The token is the secret: whoever holds the link holds the access it grants, until it
+//! expires or is revoked.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
+
+use crate::access::{Role, Scope};
+use crate::ids::EventId;
+use crate::lang::{Lang, Localize};
+use crate::schema::EventRecord;
+use crate::token::{self, Grant, TokenError};
+
+/// What a query value escapes: everything but what stays readable and unambiguous in a query
+/// (`:` and `/` of hub addresses, the token's base64url and dots), so that the link, and its
+/// QR code, stay short.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b':').remove(b'/');
+
+/// The scheme the app is registered for.
+pub const SCHEME: &str = "recolte";
+const VERSION: &str = "1";
+
+/// What an invitation link holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Invitation {
+    pub event: EventId,
+    pub event_name: String,
+    /// Hub addresses, in the order to try them. Empty: the hub found on the local network.
+    pub hubs: Vec<String>,
+    /// SHA-256 of the hub's certificate (hex), when the hub serves its own.
+    pub fingerprint: Option<String>,
+    pub token: String,
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum InvitationError {
+    #[error("this is not an invitation link: it starts with recolte://join?")]
+    NotALink,
+    #[error("this invitation link was made by a newer Récolte (format {0}); update the app")]
+    Version(String),
+    #[error("the invitation link is incomplete: {0} is missing (was it cut when copied?)")]
+    Missing(&'static str),
+    #[error("the invitation's token is for another event than the one the link names")]
+    EventMismatch,
+    #[error("invalid hub address {0:?}: it starts with ws:// or wss://")]
+    Hub(String),
+    #[error("{0}")]
+    Token(#[from] TokenError),
+}
+
+impl Localize for InvitationError {
+    fn localize(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (InvitationError::Token(e), _) => e.localize(lang),
+            (_, Lang::En) => self.to_string(),
+            (InvitationError::NotALink, _) => "ce n'est pas un lien d'invitation : il commence par recolte://join?".into(),
+            (InvitationError::Version(v), _) => {
+                format!("ce lien d'invitation vient d'une version plus récente de Récolte (format {v}) ; mettez l'application à jour")
+            }
+            (InvitationError::Missing(what), _) => {
+                format!("le lien d'invitation est incomplet : il y manque {what} (a-t-il été coupé en le copiant ?)")
+            }
+            (InvitationError::EventMismatch, _) => {
+                "le jeton de l'invitation est pour un autre événement que celui que le lien nomme".into()
+            }
+            (InvitationError::Hub(hub), _) => {
+                format!("adresse de serveur invalide « {hub} » : elle commence par ws:// ou wss://")
+            }
+        }
+    }
+}
+
+/// Checks a hub address as people type it: trims it, drops a trailing `/`, and insists on
+/// `ws://` or `wss://` with a host.
+pub fn normalize_hub(hub: &str) -> Result<String, InvitationError> {
+    let hub = hub.trim().trim_end_matches('/');
+    let parsed = url::Url::parse(hub).map_err(|_| InvitationError::Hub(hub.to_owned()))?;
+    if !matches!(parsed.scheme(), "ws" | "wss") || parsed.host_str().is_none_or(str::is_empty) {
+        return Err(InvitationError::Hub(hub.to_owned()));
+    }
+    Ok(hub.to_owned())
+}
+
+impl Invitation {
+    /// The link, as printed on the invitation sheet and opened by the app.
+    pub fn link(&self) -> String {
+        let mut pairs = vec![("v", VERSION), ("n", self.event_name.as_str())];
+        pairs.extend(self.hubs.iter().map(|hub| ("h", hub.as_str())));
+        if let Some(fingerprint) = &self.fingerprint {
+            pairs.push(("f", fingerprint.as_str()));
+        }
+        pairs.push(("t", self.token.as_str()));
+        let query: Vec<String> =
+            pairs.iter().map(|(key, value)| format!("{key}={}", utf8_percent_encode(value, QUERY_VALUE))).collect();
+        format!("{SCHEME}://join?{}", query.join("&"))
+    }
+
+    /// Reads a link; checks its form and that its token is a Récolte token for the event it
+    /// names. The signature is the hub's to check.
+    pub fn parse(link: &str) -> Result<Invitation, InvitationError> {
+        let link = link.trim();
+        let parsed = url::Url::parse(link).map_err(|_| InvitationError::NotALink)?;
+        if parsed.scheme() != SCHEME || parsed.host_str() != Some("join") {
+            return Err(InvitationError::NotALink);
+        }
+        let (mut version, mut event, mut name, mut hubs, mut fingerprint, mut token) =
+            (None, None::<String>, None, Vec::new(), None, None);
+        for (key, value) in parsed.query_pairs() {
+            match key.as_ref() {
+                "v" => version = Some(value.into_owned()),
+                // Optional: the token names the event; a link that names it too must agree.
+                "e" => event = Some(value.into_owned()),
+                "n" => name = Some(value.into_owned()),
+                "h" => hubs.push(normalize_hub(&value)?),
+                "f" => fingerprint = Some(value.trim().to_ascii_lowercase()),
+                "t" => token = Some(value.into_owned()),
+                // Later versions may add parameters an older app can ignore.
+                _ => {}
+            }
+        }
+        match version.as_deref() {
+            Some(VERSION) => {}
+            Some(other) => return Err(InvitationError::Version(other.to_owned())),
+            None => return Err(InvitationError::Missing("v")),
+        }
+        let token = token.filter(|t| !t.is_empty()).ok_or(InvitationError::Missing("t (le jeton / the token)"))?;
+        let grant = token::peek(&token)?;
+        let named = event;
+        let event = grant.scope.event;
+        if named.is_some_and(|named| named.parse::<EventId>().map_or(true, |named| named != event)) {
+            return Err(InvitationError::EventMismatch);
+        }
+        Ok(Invitation { event, event_name: name.unwrap_or_default(), hubs, fingerprint, token })
+    }
+
+    /// What the token grants (read without checking its signature: the hub checks it).
+    pub fn grant(&self) -> Result<Grant, TokenError> {
+        token::peek(&self.token)
+    }
+}
+
+/// What a scope is for, in words, as an invitation card or list shows it:
+/// "Thème 3 · Titre · jour 1, 14:00 · Salle Gallé", "Rapporteur · thème 8 · Titre", "Panel de clôture".
+pub fn describe(scope: &Scope, event: Option<&EventRecord>, lang: Lang) -> String {
+    let theme_title = |number: u32| {
+        event.and_then(|e| e.themes.iter().find(|t| t.number == number)).map(|t| t.title.clone()).unwrap_or_default()
+    };
+    let theme = |number: u32| {
+        let title = theme_title(number);
+        let head = format!("{} {number}", lang.pick("Thème", "Theme"));
+        if title.is_empty() {
+            head
+        } else {
+            format!("{head} · {title}")
+        }
+    };
+    match scope.role {
+        Role::Organiser => lang.pick("Organisation", "Organiser").to_owned(),
+        Role::Panel => lang.pick("Panel de clôture", "Closing panel").to_owned(),
+        Role::Rapporteur => {
+            let themes: Vec<String> = scope.themes.iter().map(|n| theme(*n)).collect();
+            format!("{} · {}", lang.pick("Rapporteur", "Rapporteur"), themes.join(" ; "))
+        }
+        Role::Facilitator => {
+            let sessions: Vec<String> = scope
+                .sessions
+                .iter()
+                .map(|id| {
+                    let Some((session, event)) =
+                        event.and_then(|e| e.sessions.iter().find(|s| s.id == *id).map(|s| (s, e)))
+                    else {
+                        return format!("{} {id}", lang.pick("Session", "Session"));
+                    };
+                    let mut parts = vec![theme(session.theme)];
+                    if let Some(slot) = event.slots.iter().find(|s| s.id == session.slot) {
+                        parts.push(format!("{} {}, {}", lang.pick("jour", "day"), slot.day, slot.start));
+                    }
+                    let place = event.places.iter().find(|p| p.id == session.place).map(|p| p.name.clone());
+                    if let Some(room) = session.room.clone().or(place) {
+                        parts.push(room);
+                    }
+                    parts.join(" · ")
+                })
+                .collect();
+            format!("{} · {}", lang.pick("Animation", "Facilitation"), sessions.join(" ; "))
+        }
+    }
+}
+
+/// A document, in words: "Programme", "Session · Thème 3 · … · jour 1, 14:00 · Salle",
+/// "Synthèse · Thème 3 · …", "Panel".
+pub fn describe_doc(doc: &crate::schema::DocName, event: Option<&EventRecord>, lang: Lang) -> String {
+    use crate::schema::DocName;
+    match doc {
+        DocName::Event(_) => lang.pick("Programme", "Programme").to_owned(),
+        DocName::Panel(_) => lang.pick("Panel de clôture", "Closing panel").to_owned(),
+        DocName::Session(id, session) => {
+            let scope = Scope { event: *id, role: Role::Facilitator, sessions: vec![*session], themes: vec![] };
+            let described = describe(&scope, event, lang);
+            let what = described.split_once(" · ").map(|(_, rest)| rest.to_owned()).unwrap_or(described);
+            format!("{} · {what}", lang.pick("Session", "Session"))
+        }
+        DocName::Synthesis(id, theme) => {
+            let scope = Scope { event: *id, role: Role::Rapporteur, sessions: vec![], themes: vec![*theme] };
+            let described = describe(&scope, event, lang);
+            let what = described.split_once(" · ").map(|(_, rest)| rest.to_owned()).unwrap_or(described);
+            format!("{} · {what}", lang.pick("Synthèse", "Synthesis"))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::SessionId;
+
+    fn invitation(hubs: Vec<String>) -> (Invitation, token::EventKeys) {
+        let keys = token::generate_keys().unwrap();
+        let scope = Scope { event: EventId::new(), role: Role::Facilitator, sessions: vec![SessionId::new()], themes: vec![] };
+        let token = token::issue(&keys.secret, &scope, Some("Camille Dupré"), time::Duration::days(3)).unwrap();
+        let invitation = Invitation {
+            event: scope.event,
+            event_name: "Assises de l'innovation publique & co = 2025 ?".into(),
+            hubs,
+            fingerprint: None,
+            token,
+        };
+        (invitation, keys)
+    }
+
+    #[test]
+    fn a_link_reads_back_as_the_same_invitation() {
+        let (invitation, _) =
+            invitation(vec!["ws://192.168.1.20:4455".into(), "wss://[fd00::20]:4455".into()]);
+        let link = invitation.link();
+        assert!(link.starts_with("recolte://join?v=1&n=Assises"), "{link}");
+        assert!(link.contains("&h=ws://192.168.1.20:4455&"), "hub addresses stay readable: {link}");
+        assert_eq!(Invitation::parse(&link).unwrap(), invitation);
+        assert_eq!(Invitation::parse(&format!("  {link}\n")).unwrap(), invitation, "pasted with spaces");
+        let with_print = Invitation { fingerprint: Some("ab".repeat(32)), ..invitation };
+        assert_eq!(Invitation::parse(&with_print.link()).unwrap(), with_print);
+    }
+
+    #[test]
+    fn a_link_fits_a_qr_code_read_off_paper() {
+        // QR version 20 at level M holds 666 bytes (97 modules: under 0.5 mm each on a 48 mm
+        // card, which a phone reads at arm's length). A facilitator's invitation with one hub
+        // fits; the sheet's tests check the code's version itself.
+        let (one_hub, _) = invitation(vec!["ws://192.168.100.200:4455".into()]);
+        let length = one_hub.link().len();
+        assert!(length <= 666, "{length} bytes");
+    }
+
+    #[test]
+    fn broken_links_say_what_is_wrong() {
+        let (invitation, _) = invitation(vec![]);
+        let link = invitation.link();
+        assert_eq!(Invitation::parse("https://example.org/?t=x"), Err(InvitationError::NotALink));
+        assert_eq!(Invitation::parse("bonjour"), Err(InvitationError::NotALink));
+        let cut = &link[..link.find("&t=").unwrap() + 10];
+        assert!(matches!(Invitation::parse(cut), Err(InvitationError::Token(TokenError::Malformed))), "{cut}");
+        let no_token = &link[..link.find("&t=").unwrap()];
+        assert!(matches!(Invitation::parse(no_token), Err(InvitationError::Missing(_))));
+        assert!(matches!(Invitation::parse(&link.replace("v=1", "v=7")), Err(InvitationError::Version(v)) if v == "7"));
+        let other_event = link.replace("v=1&", &format!("v=1&e={}&", EventId::new()));
+        assert_eq!(Invitation::parse(&other_event), Err(InvitationError::EventMismatch));
+        let same_event = link.replace("v=1&", &format!("v=1&e={}&", invitation.event));
+        assert_eq!(Invitation::parse(&same_event).unwrap(), invitation);
+        let bad_hub = Invitation { hubs: vec!["http://x".into()], ..invitation.clone() }.link();
+        assert!(matches!(Invitation::parse(&bad_hub), Err(InvitationError::Hub(_))));
+        for error in [InvitationError::NotALink, InvitationError::EventMismatch, InvitationError::Missing("t")] {
+            assert_ne!(error.localize(Lang::Fr), error.localize(Lang::En));
+        }
+    }
+
+    #[test]
+    fn hub_addresses_are_checked_as_typed() {
+        assert_eq!(normalize_hub(" ws://192.168.1.20:4455/ ").unwrap(), "ws://192.168.1.20:4455");
+        assert_eq!(normalize_hub("wss://recolte.example.fr").unwrap(), "wss://recolte.example.fr");
+        for bad in ["192.168.1.20:4455", "http://x", "ws://", ""] {
+            assert!(normalize_hub(bad).is_err(), "{bad}");
+        }
+    }
+}

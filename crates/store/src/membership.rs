@@ -1,0 +1,349 @@
+//! Invitations, revocations and arrivals, as the store keeps them.
+//!
+//! - The organiser's device signs invitations with the event's key and keeps them (their
+//!   links hold secret tokens: they stay on this device, in `invitations`).
+//! - A revocation is written into the event document, by token id: it reaches every hub and
+//!   device that syncs the event, and hubs refuse the token from then on.
+//! - A device that joins records its arrival (its name, the invitation's id) in the documents
+//!   it may write, so that the organiser learns of it through any hub or bundle.
+
+use recolte_core::access::{Role, Scope};
+use recolte_core::ids::{EventId, SessionId};
+use recolte_core::invitation::{self, Invitation};
+use recolte_core::schema::{self, DocName, JoinedDevice, Revocation};
+use recolte_core::token;
+use recolte_core::Lang;
+use rusqlite::{params, TransactionBehavior};
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::error::{Error, ResultExt};
+use crate::Store;
+
+/// Where an invitation stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationState {
+    Unused,
+    Joined,
+    Expired,
+    Revoked,
+}
+
+impl InvitationState {
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            InvitationState::Unused => lang.pick("non utilisée", "not used yet"),
+            InvitationState::Joined => lang.pick("rejointe", "joined"),
+            InvitationState::Expired => lang.pick("expirée", "expired"),
+            InvitationState::Revoked => lang.pick("révoquée", "revoked"),
+        }
+    }
+}
+
+/// An invitation this device issued, with what became of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct InvitationRecord {
+    pub id: String,
+    pub event: EventId,
+    pub link: String,
+    pub role: Role,
+    pub sessions: Vec<SessionId>,
+    pub themes: Vec<u32>,
+    /// The person it is for.
+    #[serde(rename = "for")]
+    pub for_name: Option<String>,
+    pub hubs: Vec<String>,
+    /// What it is for, in words.
+    pub label: String,
+    pub created_at: String,
+    pub expires_at: String,
+    pub state: InvitationState,
+    /// The name of the device (its user) that joined with it, and when.
+    pub joined_by: Option<String>,
+    pub joined_at: Option<String>,
+}
+
+/// What a new invitation grants and to whom.
+#[derive(Clone, Debug)]
+pub struct InvitationRequest {
+    pub role: Role,
+    pub sessions: Vec<SessionId>,
+    pub themes: Vec<u32>,
+    pub for_name: Option<String>,
+    pub valid_for: time::Duration,
+    pub hubs: Vec<String>,
+    pub fingerprint: Option<String>,
+}
+
+fn expired(expires_at: &str) -> bool {
+    OffsetDateTime::parse(expires_at, &Rfc3339).is_ok_and(|at| at <= OffsetDateTime::now_utc())
+}
+
+impl Store {
+    /// Whether this device holds the event's signing key (it created the event).
+    pub fn holds_key(&self, event: EventId) -> Result<bool, Error> {
+        Ok(self.event_keys(event)?.is_some())
+    }
+
+    /// Signs an invitation, keeps it, and returns it with its link.
+    pub fn create_invitation(
+        &mut self,
+        event: EventId,
+        request: &InvitationRequest,
+        lang: Lang,
+    ) -> Result<InvitationRecord, Error> {
+        let hubs = request.hubs.iter().map(|h| invitation::normalize_hub(h)).collect::<Result<Vec<_>, _>>()?;
+        let scope =
+            Scope { event, role: request.role, sessions: request.sessions.clone(), themes: request.themes.clone() };
+        let for_name = request.for_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let token = self.issue_token(&scope, for_name, request.valid_for)?;
+        let grant = token::peek(&token).map_err(Error::Token)?;
+        let record = self.event_record(event)?;
+        let name = record.as_ref().map(|r| r.name.clone()).unwrap_or_default();
+        let link = Invitation {
+            event,
+            event_name: name,
+            hubs: hubs.clone(),
+            fingerprint: request.fingerprint.clone(),
+            token,
+        }
+        .link();
+        self.conn
+            .execute(
+                "INSERT INTO invitations (id, event_id, role, scope, for_name, hubs, link, created_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    grant.id,
+                    event.to_string(),
+                    scope.role.as_str(),
+                    serde_json::to_string(&scope).unwrap_or_default(),
+                    for_name,
+                    serde_json::to_string(&hubs).unwrap_or_default(),
+                    link,
+                    grant.issued_at,
+                    grant.expires_at,
+                ],
+            )
+            .ctx("enregistrement de l'invitation", "saving the invitation")?;
+        Ok(InvitationRecord {
+            id: grant.id,
+            event,
+            link,
+            role: scope.role,
+            label: invitation::describe(&scope, record.as_ref(), lang),
+            sessions: scope.sessions,
+            themes: scope.themes,
+            for_name: for_name.map(str::to_owned),
+            hubs,
+            created_at: grant.issued_at,
+            expires_at: grant.expires_at,
+            state: InvitationState::Unused,
+            joined_by: None,
+            joined_at: None,
+        })
+    }
+
+    /// One invitation per session (its facilitators), one per theme (its rapporteur) and one
+    /// for the panel, in programme order.
+    pub fn create_all_invitations(
+        &mut self,
+        event: EventId,
+        hubs: &[String],
+        valid_for: time::Duration,
+        fingerprint: Option<&str>,
+        lang: Lang,
+    ) -> Result<Vec<InvitationRecord>, Error> {
+        let record = self.event_record(event)?.ok_or_else(|| Error::UnknownEvent(event.to_string()))?;
+        let request = |role, sessions, themes| InvitationRequest {
+            role,
+            sessions,
+            themes,
+            for_name: None,
+            valid_for,
+            hubs: hubs.to_vec(),
+            fingerprint: fingerprint.map(str::to_owned),
+        };
+        let mut sessions: Vec<_> = record.sessions.clone();
+        let slot_order = |slot: &str| record.slots.iter().position(|s| s.id == slot).unwrap_or(usize::MAX);
+        sessions.sort_by_key(|s| (s.theme, slot_order(&s.slot)));
+        let mut requests: Vec<InvitationRequest> =
+            sessions.iter().map(|s| request(Role::Facilitator, vec![s.id], vec![])).collect();
+        requests.extend(record.themes.iter().map(|t| request(Role::Rapporteur, vec![], vec![t.number])));
+        requests.push(request(Role::Panel, vec![], vec![]));
+        requests.iter().map(|r| self.create_invitation(event, r, lang)).collect()
+    }
+
+    /// The invitations this device issued for an event, newest last, with their state.
+    pub fn invitations(&mut self, event: EventId, lang: Lang) -> Result<Vec<InvitationRecord>, Error> {
+        type Row = (String, String, String, Option<String>, String, String, String, String);
+        let rows: Vec<Row> = self
+            .conn
+            .prepare(
+                "SELECT id, role, scope, for_name, hubs, link, created_at, expires_at FROM invitations
+                 WHERE event_id = ?1 ORDER BY created_at, rowid",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map([event.to_string()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture des invitations", "reading the invitations")?;
+        let record = self.event_record(event)?;
+        let revoked: Vec<String> = self.revocations(event)?.into_iter().map(|r| r.token).collect();
+        let joins = self.joined_devices(event)?;
+        let mut out = Vec::new();
+        for (id, role, scope, for_name, hubs, link, created_at, expires_at) in rows {
+            let Ok(scope) = serde_json::from_str::<Scope>(&scope) else { continue };
+            let role = role.parse().unwrap_or(scope.role);
+            let join = joins.iter().filter(|j| j.invitation.as_deref() == Some(id.as_str())).min_by(|a, b| a.joined_at.cmp(&b.joined_at));
+            let state = if revoked.contains(&id) {
+                InvitationState::Revoked
+            } else if join.is_some() {
+                InvitationState::Joined
+            } else if expired(&expires_at) {
+                InvitationState::Expired
+            } else {
+                InvitationState::Unused
+            };
+            out.push(InvitationRecord {
+                label: invitation::describe(&scope, record.as_ref(), lang),
+                event,
+                link,
+                role,
+                sessions: scope.sessions,
+                themes: scope.themes,
+                for_name,
+                hubs: serde_json::from_str(&hubs).unwrap_or_default(),
+                created_at,
+                expires_at,
+                state,
+                joined_by: join.map(|j| j.name.clone()),
+                joined_at: join.map(|j| j.joined_at.clone()),
+                id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Revokes an invitation: the event document says so from now on, and every hub that
+    /// syncs it refuses the token. Only the organiser's device (which holds the key) revokes.
+    pub fn revoke_invitation(&mut self, event: EventId, id: &str) -> Result<(), Error> {
+        if !self.holds_key(event)? {
+            return Err(Error::NoEventKey(event.to_string()));
+        }
+        let known: Option<String> = self.lookup(
+            "SELECT id FROM invitations WHERE id = ?1 AND event_id = ?2",
+            params![id.trim(), event.to_string()],
+            |r| r.get(0),
+            ("recherche de l'invitation", "looking up the invitation"),
+        )?;
+        let id = known.ok_or_else(|| Error::UnknownInvitation(id.trim().to_owned()))?;
+        self.edit(
+            &DocName::Event(event),
+            |txn| {
+                schema::revoke(txn, &id);
+                Ok(())
+            },
+            |_, _, _| Ok(()),
+        )
+    }
+
+    /// The tokens revoked in an event, as its document says.
+    pub fn revocations(&mut self, event: EventId) -> Result<Vec<Revocation>, Error> {
+        Ok(schema::read_revocations(&yrs::Transact::transact(self.read_doc(&DocName::Event(event))?)))
+    }
+
+    /// Every device that recorded its arrival in a document of the event held here, once
+    /// each (its latest record), by arrival.
+    pub fn joined_devices(&mut self, event: EventId) -> Result<Vec<JoinedDevice>, Error> {
+        let mut devices: Vec<JoinedDevice> = Vec::new();
+        for name in self.documents(event)? {
+            for join in schema::read_joins(&yrs::Transact::transact(self.read_doc(&name)?)) {
+                match devices.iter_mut().find(|d| d.device == join.device) {
+                    Some(known) if known.joined_at >= join.joined_at => {}
+                    Some(known) => *known = join,
+                    None => devices.push(join),
+                }
+            }
+        }
+        devices.sort_by(|a, b| (&a.joined_at, &a.device).cmp(&(&b.joined_at, &b.device)));
+        Ok(devices)
+    }
+
+    /// This device's id, made once: it tells the organiser which device joined.
+    pub fn device_id(&self) -> Result<String, Error> {
+        if let Some(id) = self.setting("device.id")? {
+            return Ok(id);
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        self.set_setting("device.id", &id)?;
+        Ok(id)
+    }
+
+    /// Records this device's arrival with an invitation in the given documents (those it may
+    /// write), so that the organiser learns of it when they next sync.
+    pub fn record_arrival(&mut self, docs: &[DocName], token_id: &str, role: Role, name: &str) -> Result<(), Error> {
+        let device = JoinedDevice {
+            device: self.device_id()?,
+            name: name.trim().to_owned(),
+            invitation: Some(token_id.to_owned()),
+            role: Some(role.as_str().to_owned()),
+            joined_at: schema::now(),
+        };
+        for doc in docs {
+            self.edit(
+                doc,
+                |txn| {
+                    schema::record_join(txn, &device);
+                    Ok(())
+                },
+                |_, _, _| Ok(()),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Removes an event and everything this device holds of it (documents, projections, key,
+    /// invitations, sync state). Other devices and hubs keep their copies.
+    pub fn remove_event(&mut self, event: EventId) -> Result<(), Error> {
+        self.resolve_event(Some(event))?;
+        let id = event.to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        let ctx = ("suppression de l'événement", "removing the event");
+        tx.execute(
+            "DELETE FROM consolidated_sources WHERE consolidated_id IN (SELECT id FROM consolidated WHERE event_id = ?1)",
+            [&id],
+        )
+        .ctx(ctx.0, ctx.1)?;
+        for table in
+            ["panel_comments", "panel_marks", "consolidated", "proposals", "subgroups", "sessions", "slots", "themes"]
+        {
+            tx.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
+        }
+        tx.execute("DELETE FROM sync_state WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])
+            .ctx(ctx.0, ctx.1)?;
+        tx.execute("DELETE FROM doc_updates WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])
+            .ctx(ctx.0, ctx.1)?;
+        for table in ["documents", "invitations", "event_keys"] {
+            tx.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
+        }
+        tx.execute("DELETE FROM events WHERE id = ?1", [&id]).ctx(ctx.0, ctx.1)?;
+        // The remembered hub and token go with the event they are for.
+        let token: Option<String> = tx
+            .query_row("SELECT value FROM settings WHERE key = 'sync.token'", [], |r| r.get(0))
+            .ok();
+        if token.and_then(|t| token::peek(&t).ok()).is_some_and(|g| g.scope.event == event) {
+            tx.execute("DELETE FROM settings WHERE key IN ('sync.hub', 'sync.token')", []).ctx(ctx.0, ctx.1)?;
+        }
+        tx.commit().ctx(ctx.0, ctx.1)?;
+        self.docs.retain(|name, _| name.event() != event);
+        self.registered.retain(|name| name.event() != event);
+        Ok(())
+    }
+}

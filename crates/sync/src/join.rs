@@ -1,0 +1,121 @@
+//! Joining an event with an invitation link: the same steps for the app and `recolte join`.
+//!
+//! 1. read the link (its form, the event it names, the token's validity);
+//! 2. sign with the person's name, and record the arrival in the documents the invitation
+//!    may write (so that the organiser sees who joined, through any hub or bundle);
+//! 3. pull what the invitation may read from the first hub that answers, and push the arrival;
+//! 4. remember the hub and token, so that background sync and `recolte sync` go on from there.
+//!
+//! A refused invitation (expired, revoked, another event…) changes nothing. A hub that cannot
+//! be reached is not a failure of the join: the invitation is kept and sync retries.
+
+use recolte_core::access::{Access, Role};
+use recolte_core::schema::DocName;
+use recolte_core::ids::EventId;
+use recolte_core::invitation::Invitation;
+use recolte_core::token::TokenError;
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport, Target};
+use crate::refusal::RefusalCode;
+
+/// The settings a joined device keeps (never synced).
+pub mod settings {
+    pub const HUB: &str = "sync.hub";
+    pub const TOKEN: &str = "sync.token";
+    /// The invitation link the device joined with.
+    pub const INVITATION: &str = "sync.invitation";
+    pub const DISPLAY_NAME: &str = "display_name";
+}
+
+/// What joining did.
+#[derive(Debug)]
+pub struct Joined {
+    pub event: EventId,
+    /// The hub and token kept for sync.
+    pub target: Target,
+    /// What the first sync brought, if a hub answered.
+    pub report: Option<SyncReport>,
+    /// Why nothing was pulled yet (every hub unreachable): sync keeps trying.
+    pub pending: Option<SyncError>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JoinSummary {
+    pub event: EventId,
+    pub hub: String,
+    pub pulled: bool,
+}
+
+fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, recolte_store::Store> {
+    store.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Joins the event an invitation is for. `name` signs this device's proposals (kept if
+/// empty and already set).
+pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, SyncError> {
+    let invitation = Invitation::parse(link)?;
+    let grant = invitation.grant()?;
+    // Checked here too, so that an expired invitation is refused even with no hub in reach.
+    let expired = OffsetDateTime::parse(&grant.expires_at, &Rfc3339).is_ok_and(|at| at <= OffsetDateTime::now_utc());
+    if expired {
+        return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
+    }
+    let Some(first_hub) = invitation.hubs.first().cloned() else {
+        return Err(SyncError::NoHub);
+    };
+    let mut unreachable = None;
+    for hub in &invitation.hubs {
+        let target = Target { hub: hub.clone(), token: invitation.token.clone() };
+        match sync_once(store.clone(), &target).await {
+            Ok(report) => {
+                arrive(&store, &invitation, name)?;
+                remember(&store, &target, link)?;
+                // Tells the organiser now; if this fails, background sync will.
+                if let Err(error) = sync_once(store.clone(), &target).await {
+                    tracing::warn!("the arrival is saved but not shared yet: {error}");
+                }
+                return Ok(Joined { event: invitation.event, target, report: Some(report), pending: None });
+            }
+            Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
+                tracing::info!("{hub}: {error}; trying the next address");
+                unreachable = Some(error);
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    let target = Target { hub: first_hub, token: invitation.token.clone() };
+    arrive(&store, &invitation, name)?;
+    remember(&store, &target, link)?;
+    Ok(Joined { event: invitation.event, target, report: None, pending: unreachable })
+}
+
+/// Signs with the person's name and records the arrival in the documents the invitation may
+/// write (the programme for an organiser, who writes everything).
+fn arrive(store: &SharedStore, invitation: &Invitation, name: &str) -> Result<(), SyncError> {
+    let grant = invitation.grant()?;
+    let mut store = lock(store);
+    if !name.trim().is_empty() {
+        store.set_setting(settings::DISPLAY_NAME, name.trim())?;
+    }
+    let signer = store.author()?;
+    let record = store.event_record(invitation.event)?;
+    let organiser = grant.scope.role == Role::Organiser;
+    let arrival: Vec<DocName> = documents_for(&grant.scope, record.as_ref())
+        .into_iter()
+        .filter(|(doc, access)| *access == Access::Write && matches!(doc, DocName::Event(_)) == organiser)
+        .map(|(doc, _)| doc)
+        .collect();
+    store.record_arrival(&arrival, &grant.id, grant.scope.role, &signer)?;
+    Ok(())
+}
+
+fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), SyncError> {
+    let store = lock(store);
+    store.set_setting(settings::HUB, &target.hub)?;
+    store.set_setting(settings::TOKEN, &target.token)?;
+    store.set_setting(settings::INVITATION, link.trim())?;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! What a device tells its user about sharing, per document and in one word: may write or
+//! only read, changes not yet shared, the last exchange, and why the hub refused. The app
+//! and `recolte status` both show this; neither computes it.
+//!
+//! Truthfulness rules: a change made in a document this device may only read is never
+//! "up to date" (it is counted apart: it will never be shared with this invitation); a
+//! failed read is an error, never "0 changes".
+
+use recolte_core::access::{Access, Role, Scope};
+use recolte_core::ids::EventId;
+use recolte_core::invitation::describe_doc;
+use recolte_core::schema::DocName;
+use recolte_core::token;
+use recolte_core::Lang;
+use recolte_store::Store;
+use serde::Serialize;
+
+use crate::client::{documents_for, StatusBoard, SyncState, Target};
+use crate::refusal::RefusalCode;
+
+/// An error as the status shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ErrorReport {
+    pub code: RefusalCode,
+    pub message: String,
+}
+
+/// One document's line of the status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DocReport {
+    pub doc: String,
+    pub label: String,
+    pub access: Access,
+    /// Live state when the background engine runs; otherwise, as of the last exchange.
+    pub state: SyncState,
+    /// Changes this device made (or brought by a bundle) that the hub has not confirmed.
+    pub unsent: usize,
+    /// The unsent changes are in a document this device may not write: never shared.
+    pub out_of_rights: bool,
+    pub last_exchange: Option<String>,
+    pub error: Option<ErrorReport>,
+}
+
+/// The status in one word, the worst of the documents'.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overall {
+    /// No hub set: this device shares by bundles only.
+    Off,
+    /// The hub refused this device's invitation.
+    Refused,
+    Offline,
+    /// Changes were made where this device may only read.
+    OutOfRights,
+    Syncing,
+    UpToDate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub state: Overall,
+    pub hub: Option<String>,
+    pub documents: usize,
+    pub up_to_date: usize,
+    /// Changes not yet shared, out-of-rights ones included.
+    pub unshared: usize,
+    pub out_of_rights: usize,
+    pub error: Option<ErrorReport>,
+}
+
+/// The scope this device works with in an event: its invitation's, or the organiser's if it
+/// holds the event's key and no invitation of that event. `None`: neither (it shares by
+/// bundles only, and everything is open locally).
+pub fn device_scope(store: &Store, target: Option<&Target>, event: EventId) -> Result<Option<Scope>, recolte_store::Error> {
+    if let Some(grant) = target.and_then(|t| token::peek(&t.token).ok()).filter(|g| g.scope.event == event) {
+        return Ok(Some(grant.scope));
+    }
+    Ok(store
+        .holds_key(event)?
+        .then(|| Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() }))
+}
+
+/// The status of every document of `event` this device syncs or changed.
+pub fn report(
+    store: &mut Store,
+    target: Option<&Target>,
+    board: Option<&StatusBoard>,
+    event: EventId,
+    lang: Lang,
+) -> Result<Vec<DocReport>, recolte_store::Error> {
+    let record = store.event_record(event)?;
+    let scope = device_scope(store, target, event)?;
+    let target = target.filter(|t| token::peek(&t.token).is_ok_and(|g| g.scope.event == event));
+    let expires_at = target.and_then(|t| token::peek(&t.token).ok()).map(|g| g.expires_at);
+    let mut docs: Vec<DocName> = match &scope {
+        Some(scope) => documents_for(scope, record.as_ref()).into_iter().map(|(name, _)| name).collect(),
+        None => Vec::new(),
+    };
+    let Some(target) = target else {
+        // Not syncing this event: what it may do, and nothing to share over a network.
+        return Ok(docs
+            .iter()
+            .map(|doc| DocReport {
+                doc: doc.to_string(),
+                label: describe_doc(doc, record.as_ref(), lang),
+                access: scope.as_ref().map(|s| s.access(doc, record.as_ref())).unwrap_or(Access::Write),
+                state: SyncState::Offline,
+                unsent: 0,
+                out_of_rights: false,
+                last_exchange: None,
+                error: None,
+            })
+            .collect());
+    };
+    for doc in store.documents(event)? {
+        if !docs.contains(&doc) && store.unconfirmed_local_edits(&target.hub, &doc)? > 0 {
+            docs.push(doc);
+        }
+    }
+    let live = board.map(|b| b.lock().unwrap_or_else(|p| p.into_inner()).clone());
+    let mut out = Vec::new();
+    for doc in docs {
+        let access = scope.as_ref().map(|s| s.access(&doc, record.as_ref())).unwrap_or(Access::None);
+        let (unsent, out_of_rights) = if access == Access::Write {
+            (store.unconfirmed_count(&target.hub, &doc)?, false)
+        } else {
+            let edits = store.unconfirmed_local_edits(&target.hub, &doc)?;
+            (edits, edits > 0)
+        };
+        let saved = store.sync_record(&target.hub, &doc)?;
+        let now = live.as_ref().and_then(|l| l.get(&doc)).cloned();
+        let error_code = match &now {
+            Some(status) => status.error.as_ref().map(|(code, _)| *code),
+            None => saved.as_ref().and_then(|s| s.error.as_ref()).and_then(|(code, _)| RefusalCode::parse(code)),
+        };
+        let last_exchange = saved.and_then(|s| s.last_exchange);
+        // Without the engine running (the command line), the last exchange is all there is
+        // to go by: up to date as of then if nothing is waiting and nothing was refused.
+        let state = match &now {
+            Some(status) => status.state,
+            None if last_exchange.is_some() && unsent == 0 && error_code.is_none() => SyncState::UpToDate,
+            None => SyncState::Offline,
+        };
+        out.push(DocReport {
+            label: describe_doc(&doc, record.as_ref(), lang),
+            doc: doc.to_string(),
+            access,
+            state,
+            unsent,
+            out_of_rights,
+            last_exchange,
+            error: error_code.map(|code| ErrorReport { code, message: code.explain(expires_at.as_deref(), lang) }),
+        });
+    }
+    Ok(out)
+}
+
+/// The worst state of the documents, as the status pill shows it.
+pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
+    let documents = docs.len();
+    let up_to_date = docs.iter().filter(|d| d.state == SyncState::UpToDate && !d.out_of_rights).count();
+    let unshared = docs.iter().map(|d| d.unsent).sum();
+    let out_of_rights = docs.iter().filter(|d| d.out_of_rights).map(|d| d.unsent).sum();
+    // The refusal that matters most: one that will not go away by itself first.
+    let error = docs
+        .iter()
+        .filter_map(|d| d.error.clone())
+        .min_by_key(|e| (!e.code.is_final(), e.code.as_str()));
+    let state = if hub.is_none() {
+        Overall::Off
+    } else if error.as_ref().is_some_and(|e| e.code.is_final()) {
+        Overall::Refused
+    } else if error.is_some() || docs.iter().any(|d| d.state == SyncState::Offline) {
+        Overall::Offline
+    } else if out_of_rights > 0 {
+        Overall::OutOfRights
+    } else if documents == 0 || docs.iter().any(|d| d.state != SyncState::UpToDate) {
+        Overall::Syncing
+    } else {
+        Overall::UpToDate
+    };
+    Summary { state, hub: hub.map(str::to_owned), documents, up_to_date, unshared, out_of_rights, error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(state: SyncState, unsent: usize, out_of_rights: bool, error: Option<RefusalCode>) -> DocReport {
+        DocReport {
+            doc: "d".into(),
+            label: "d".into(),
+            access: if out_of_rights { Access::Read } else { Access::Write },
+            state,
+            unsent,
+            out_of_rights,
+            last_exchange: None,
+            error: error.map(|code| ErrorReport { code, message: String::new() }),
+        }
+    }
+
+    #[test]
+    fn the_summary_shows_the_worst_state() {
+        let up = line(SyncState::UpToDate, 0, false, None);
+        assert_eq!(summarize(&[up.clone()], None).state, Overall::Off);
+        assert_eq!(summarize(&[up.clone()], Some("ws://h")).state, Overall::UpToDate);
+        let stray = line(SyncState::UpToDate, 3, true, None);
+        let summary = summarize(&[up.clone(), stray.clone()], Some("ws://h"));
+        assert_eq!((summary.state, summary.out_of_rights, summary.up_to_date), (Overall::OutOfRights, 3, 1));
+        let unreachable = line(SyncState::Offline, 2, false, Some(RefusalCode::Unreachable));
+        assert_eq!(summarize(&[stray.clone(), unreachable.clone()], Some("ws://h")).state, Overall::Offline);
+        let revoked = line(SyncState::Offline, 0, false, Some(RefusalCode::Revoked));
+        let summary = summarize(&[unreachable, revoked, stray], Some("ws://h"));
+        assert_eq!(summary.state, Overall::Refused);
+        assert_eq!(summary.error.map(|e| e.code), Some(RefusalCode::Revoked));
+        assert_eq!(summarize(&[], Some("ws://h")).state, Overall::Syncing);
+    }
+}
