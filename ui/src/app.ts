@@ -66,7 +66,10 @@ const docStateLabels: Record<DocStatus['state'], Key> = {
 /** One document's line of the status details. Unshared changes are never "up to date". */
 export function docState(doc: DocStatus, shown: SyncSummary['error'] = null): string {
   // The reason in words; the full message only when it differs from the one shown above the table.
-  if (doc.error) return doc.error.message === shown?.message ? reasonWords(doc.error.code) : `${reasonWords(doc.error.code)} : ${doc.error.message}`
+  if (doc.error) {
+    return doc.error.message === shown?.message ? reasonWords(doc.error.code)
+      : t('reason_with_message', { reason: reasonWords(doc.error.code), message: doc.error.message })
+  }
   if (doc.unsent > 0 && doc.access !== 'write') return t('sync_out_of_rights')
   if (doc.unsent > 0 && doc.state === 'up_to_date') return t('doc_waiting')
   return t(docStateLabels[doc.state])
@@ -129,7 +132,7 @@ export async function start(root: HTMLElement): Promise<void> {
       h('p', { class: `sync-state sync-${state} pill-copy` }, pillText(sync)),
       h('p', {}, sync.hub ? t('status_hub', { hub: sync.hub }) : t('status_no_hub')),
       (state === 'refused' || state === 'offline') && sync.error
-        ? h('p', { class: 'warning' }, h('strong', {}, `${t(state === 'refused' ? 'sync_refused' : 'sync_offline')} : ${reasonWords(sync.error.code)}.`),
+        ? h('p', { class: 'warning' }, h('strong', {}, `${t('reason_with_message', { reason: t(state === 'refused' ? 'sync_refused' : 'sync_offline'), message: reasonWords(sync.error.code) })}.`),
           ' ', `${sync.error.message}.`, h('br', {}), t('status_refused')) : null,
       docs.length ? statusTable(docs, sync.error) : null)
   }

@@ -259,6 +259,7 @@ await check('a rapporteur reads the sessions of its theme, without controls', as
   if (await page.locator('#new-subgroup').isVisible()) throw new Error('a read-only session offers to add a sub-group')
   if (await page.locator('.cards input, .cards textarea, .cards select, .cards button').count()) throw new Error('read-only cards have controls')
   await axe(page, 'read-only capture')
+  await shot(page, 'read-only-capture')
 }, '?event=rapporteur')
 
 await check('the organiser creates, copies and revokes invitations, and prints the sheet', async page => {

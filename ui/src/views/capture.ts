@@ -209,7 +209,7 @@ export function capture(ctx: Context): View {
       .filter(p => !p.deleted && (!filterGroup || p.subgroup === filterGroup) && (!filterKind || p.kind === filterKind))
       .reverse()
     if (!canWrite()) {
-      render(list, ...(visible.length ? visible.map(readCard) : [h('p', { class: 'muted empty' }, t('empty_session'))]))
+      render(list, ...(visible.length ? visible.map(readCard) : [h('p', { class: 'muted empty' }, t('empty_session_read'))]))
       return
     }
     const seen = new Set<string>()

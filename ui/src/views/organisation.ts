@@ -218,7 +218,7 @@ export function organisation(ctx: Context): View {
       const current = ctx.events.find(e => e.id === event.id)
       render(root, h('div', { class: 'organisation' },
         h('div', { class: 'org-head' },
-          h('h2', { id: 'org-heading' }, `${t('org_title')} : ${event.name}`,
+          h('h2', { id: 'org-heading' }, t('org_heading', { name: event.name }),
             current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null)),
         eventsBox,
         org.holds_key ? h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },

@@ -4,6 +4,7 @@ import { announce, h, render } from '../dom'
 import { t } from '../i18n'
 import type { Context, View } from '../app'
 import { exportBox } from './exports'
+import { roleLabel } from './join'
 
 export function settings(ctx: Context): View {
   return {
@@ -47,11 +48,17 @@ export function settings(ctx: Context): View {
           ? h('button', { type: 'button', onclick: () => api.hubStop().then(() => drawHub(null)).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_stop'))
           : h('button', { type: 'button', class: 'primary', onclick: () => api.hubStart().then(drawHub).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_start')))
       drawHub(await api.hubInfo())
+      const access = ctx.access
+      const accessBox = h('section', { class: 'card', 'aria-labelledby': 'access-title' },
+        h('h2', { id: 'access-title' }, t('your_access')),
+        access.role ? h('p', { id: 'access-role' }, access.for ? t('access_role', { role: roleLabel(access.role), name: access.for }) : roleLabel(access.role)) : null,
+        access.holds_key ? h('p', {}, t('access_key')) : null,
+        access.role === null ? h('p', {}, t('access_open')) : null)
       const joinOther = h('section', { class: 'card', 'aria-labelledby': 'join-other-title' },
         h('h2', { id: 'join-other-title' }, t('join_invite_title')),
         h('p', { class: 'muted' }, t('invite_link_hint')),
         h('button', { type: 'button', id: 'join-other', 'aria-haspopup': 'dialog', onclick: () => ctx.openJoin('') }, t('join_other')))
-      render(root, h('section', { class: 'settings' }, form, joinOther, syncForm, hubBox, exportBox(ctx.event.id, () => undefined)))
+      render(root, h('section', { class: 'settings' }, form, accessBox, joinOther, syncForm, hubBox, exportBox(ctx.event.id, () => undefined)))
     },
     async refresh() {},
   }
