@@ -32,6 +32,17 @@ const COMMANDS: &[&str] = &[
     "hub_stop",
     "hub_info",
     "export_write",
+    "sync_details",
+    "device_access",
+    "event_remove",
+    "organisation_view",
+    "invitation_create",
+    "invitation_create_all",
+    "invitation_revoke",
+    "invitation_sheet",
+    "invitation_preview",
+    "join_invitation",
+    "pending_link",
 ];
 
 fn main() {

@@ -50,7 +50,9 @@ impl ApiError {
     pub fn from_sync(error: &recolte_sync::client::SyncError, lang: Lang) -> ApiError {
         match error {
             recolte_sync::client::SyncError::Store(e) => ApiError::from_store(e, lang),
-            recolte_sync::client::SyncError::Token(_) => {
+            recolte_sync::client::SyncError::Token(_)
+            | recolte_sync::client::SyncError::Invitation(_)
+            | recolte_sync::client::SyncError::NoHub => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
             }
             _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },

@@ -25,8 +25,16 @@ fn data_dir() -> PathBuf {
     })
 }
 
-pub(crate) fn sync_summary(state: &AppState) -> commands::sync::SyncSummary {
-    commands::sync::summarize(state)
+pub(crate) fn sync_summary(state: &AppState) -> Option<recolte_sync::status::Summary> {
+    commands::sync::summarize(state).ok()
+}
+
+/// Stops the background sync engine (the device keeps its data).
+pub(crate) fn stop_sync(state: &AppState) {
+    if let Some(previous) = state.sync.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        let _ = previous.stop.send(true);
+    }
+    state.board.lock().unwrap_or_else(|p| p.into_inner()).clear();
 }
 
 /// (Re)starts the background sync engine towards `target`.
@@ -37,8 +45,16 @@ pub(crate) fn start_sync(state: &AppState, target: Target) {
     }
     state.board.lock().unwrap_or_else(|p| p.into_inner()).clear();
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let (store, board, presence, engine_target) =
-        (state.store.clone(), state.board.clone(), state.presence.clone(), target.clone());
+    // The engine writes what it receives through its own connection: a long sync never holds
+    // the window's store (the log makes several connections safe).
+    let store = match Store::open(&state.data_dir) {
+        Ok(store) => std::sync::Arc::new(std::sync::Mutex::new(store)),
+        Err(error) => {
+            eprintln!("Récolte: {}", recolte_core::Localize::localize(&error, state.lang()));
+            state.store.clone()
+        }
+    };
+    let (board, presence, engine_target) = (state.board.clone(), state.presence.clone(), target.clone());
     tauri::async_runtime::spawn(async move {
         let _ = recolte_sync::client::watch(store, engine_target, board, presence, stopped).await;
     });
@@ -59,11 +75,13 @@ fn watch_changes(app: tauri::AppHandle) {
                 last_change = change;
                 let _ = app.emit("store-changed", change);
             }
-            let status = sync_summary(&state);
-            let text = serde_json::to_string(&status).unwrap_or_default();
-            if text != last_status {
-                last_status = text;
-                let _ = app.emit("sync-status", status);
+            // A failed read is not shown as a status: the last one stays until a read succeeds.
+            if let Some(status) = sync_summary(&state) {
+                let text = serde_json::to_string(&status).unwrap_or_default();
+                if text != last_status {
+                    last_status = text;
+                    let _ = app.emit("sync-status", status);
+                }
             }
         }
     });
@@ -78,8 +96,12 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let saved = (store.setting("sync.hub").ok().flatten(), store.setting("sync.token").ok().flatten());
-    let state = AppState::new(store);
+    use recolte_sync::join::settings;
+    let saved = (store.setting(settings::HUB).ok().flatten(), store.setting(settings::TOKEN).ok().flatten());
+    let state = AppState::new(store, dir);
+    // Opened with an invitation link (a click in a mail, a scanned card): the join screen shows it.
+    let link = std::env::args().skip(1).find(|arg| arg.starts_with("recolte://"));
+    *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = link;
     let result = tauri::Builder::default()
         .manage(state)
         .setup(move |app| {
@@ -121,6 +143,17 @@ pub fn run() {
             commands::hub::hub_stop,
             commands::hub::hub_info,
             commands::export::export_write,
+            commands::sync::sync_details,
+            commands::organisation::device_access,
+            commands::organisation::event_remove,
+            commands::organisation::organisation_view,
+            commands::organisation::invitation_create,
+            commands::organisation::invitation_create_all,
+            commands::organisation::invitation_revoke,
+            commands::organisation::invitation_sheet,
+            commands::organisation::invitation_preview,
+            commands::organisation::join_invitation,
+            commands::organisation::pending_link,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

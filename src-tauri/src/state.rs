@@ -10,7 +10,12 @@ use recolte_sync::client::{PresenceBoard, SharedStore, StatusBoard, Target};
 use crate::error::ApiError;
 
 pub struct AppState {
+    /// The window's connection to the store. The sync engine and the hub open their own.
     pub store: SharedStore,
+    /// The store's folder.
+    pub data_dir: std::path::PathBuf,
+    /// An invitation link the system opened the app with, not yet shown.
+    pub pending_link: Mutex<Option<String>>,
     pub board: StatusBoard,
     pub presence: PresenceBoard,
     pub sync: Mutex<Option<SyncHandle>>,
@@ -24,14 +29,21 @@ pub struct SyncHandle {
 }
 
 impl AppState {
-    pub fn new(store: Store) -> AppState {
+    pub fn new(store: Store, data_dir: std::path::PathBuf) -> AppState {
         AppState {
             store: Arc::new(Mutex::new(store)),
+            data_dir,
+            pending_link: Mutex::new(None),
             board: StatusBoard::default(),
             presence: PresenceBoard::default(),
             sync: Mutex::new(None),
             hub: Mutex::new(None),
         }
+    }
+
+    /// The hub and token this device syncs with, if any.
+    pub fn target(&self) -> Option<Target> {
+        self.sync.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|h| h.target.clone())
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
@@ -40,7 +52,7 @@ impl AppState {
 
     /// The language of the interface: the device's setting, else the locale, else French.
     pub fn lang(&self) -> Lang {
-        self.store().setting("lang").ok().flatten().and_then(|l| Lang::parse(&l)).unwrap_or_else(Lang::from_env)
+        self.store().setting(recolte_store::settings::LANG).ok().flatten().and_then(|l| Lang::parse(&l)).unwrap_or_else(Lang::from_env)
     }
 
     /// Runs `f` on the store and turns its error into the IPC error shape.

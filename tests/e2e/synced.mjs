@@ -79,6 +79,7 @@ try {
   await driver.open(app)
   const run = (source, args) => driver.script(source, args)
 
+  await driver.click('#join-advanced summary')
   await driver.type('#join-hub', url)
   await driver.type('#join-token', token + ENTER)
   await driver.waitFor('the event from the hub', async () =>

@@ -284,7 +284,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Join { hub: Some(hub), token: Some(token), name, .. } => {
             if let Some(name) = name {
-                store.set_setting("display_name", name.trim())?;
+                store.set_setting(recolte_store::settings::DISPLAY_NAME, name.trim())?;
             }
             network::join(store, hub, token, out)
         }
@@ -318,7 +318,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Device(DeviceCmd::Name { name }) => {
             if let Some(name) = name {
-                store.set_setting("display_name", name.trim())?;
+                store.set_setting(recolte_store::settings::DISPLAY_NAME, name.trim())?;
             }
             out.text(&store.author()?)
         }

@@ -88,14 +88,14 @@ pub fn hub(
 fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Result<Target, CliError> {
     let hub = match hub {
         Some(hub) => hub,
-        None => store.setting("sync.hub")?.ok_or_else(|| CliError::Usage {
+        None => store.setting(recolte_sync::join::settings::HUB)?.ok_or_else(|| CliError::Usage {
             fr: "aucun serveur connu : indiquez --hub ws://ADRESSE:PORT".into(),
             en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
         })?,
     };
     let token = match token {
         Some(token) => token,
-        None => store.setting("sync.token")?.ok_or_else(|| CliError::Usage {
+        None => store.setting(recolte_sync::join::settings::TOKEN)?.ok_or_else(|| CliError::Usage {
             fr: "aucun jeton connu : indiquez --token JETON".into(),
             en: "no token known yet: give --token TOKEN".into(),
         })?,
@@ -107,8 +107,8 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
     let store = store.lock().unwrap_or_else(|p| p.into_inner());
-    store.set_setting("sync.hub", &target.hub)?;
-    store.set_setting("sync.token", &target.token)?;
+    store.set_setting(recolte_sync::join::settings::HUB, &target.hub)?;
+    store.set_setting(recolte_sync::join::settings::TOKEN, &target.token)?;
     Ok(())
 }
 

@@ -58,6 +58,22 @@ pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark,
 
 use error::ResultExt;
 
+/// This device's settings (never synced): their keys, in one place.
+pub mod settings {
+    /// The hub this device syncs with, `ws://…` or `wss://…`.
+    pub const HUB: &str = "sync.hub";
+    /// The access token it syncs with.
+    pub const TOKEN: &str = "sync.token";
+    /// The invitation link it joined with.
+    pub const INVITATION: &str = "sync.invitation";
+    /// The name this device signs with.
+    pub const DISPLAY_NAME: &str = "display_name";
+    /// This device's id, made once.
+    pub const DEVICE_ID: &str = "device.id";
+    /// The interface's language.
+    pub const LANG: &str = "lang";
+}
+
 /// The file a store keeps in its data directory.
 pub const DB_FILE: &str = "recolte.sqlite";
 
@@ -158,7 +174,7 @@ impl Store {
 
     /// The display name this device signs with, or an empty string.
     pub fn author(&self) -> Result<String, Error> {
-        Ok(self.setting("display_name")?.unwrap_or_default())
+        Ok(self.setting(settings::DISPLAY_NAME)?.unwrap_or_default())
     }
 
     /// Applies a local change to a document, durably: the change, its log entry and its

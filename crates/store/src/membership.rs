@@ -275,11 +275,11 @@ impl Store {
 
     /// This device's id, made once: it tells the organiser which device joined.
     pub fn device_id(&self) -> Result<String, Error> {
-        if let Some(id) = self.setting("device.id")? {
+        if let Some(id) = self.setting(crate::settings::DEVICE_ID)? {
             return Ok(id);
         }
         let id = uuid::Uuid::now_v7().to_string();
-        self.set_setting("device.id", &id)?;
+        self.set_setting(crate::settings::DEVICE_ID, &id)?;
         Ok(id)
     }
 
@@ -335,11 +335,11 @@ impl Store {
         }
         tx.execute("DELETE FROM events WHERE id = ?1", [&id]).ctx(ctx.0, ctx.1)?;
         // The remembered hub and token go with the event they are for.
-        let token: Option<String> = tx
-            .query_row("SELECT value FROM settings WHERE key = 'sync.token'", [], |r| r.get(0))
-            .ok();
+        use crate::settings::{HUB, INVITATION, TOKEN};
+        let token: Option<String> =
+            tx.query_row("SELECT value FROM settings WHERE key = ?1", [TOKEN], |r| r.get(0)).ok();
         if token.and_then(|t| token::peek(&t).ok()).is_some_and(|g| g.scope.event == event) {
-            tx.execute("DELETE FROM settings WHERE key IN ('sync.hub', 'sync.token')", []).ctx(ctx.0, ctx.1)?;
+            tx.execute("DELETE FROM settings WHERE key IN (?1, ?2, ?3)", [HUB, TOKEN, INVITATION]).ctx(ctx.0, ctx.1)?;
         }
         tx.commit().ctx(ctx.0, ctx.1)?;
         self.docs.retain(|name, _| name.event() != event);

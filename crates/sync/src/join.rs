@@ -22,13 +22,7 @@ use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport
 use crate::refusal::RefusalCode;
 
 /// The settings a joined device keeps (never synced).
-pub mod settings {
-    pub const HUB: &str = "sync.hub";
-    pub const TOKEN: &str = "sync.token";
-    /// The invitation link the device joined with.
-    pub const INVITATION: &str = "sync.invitation";
-    pub const DISPLAY_NAME: &str = "display_name";
-}
+pub use recolte_store::settings;
 
 /// What joining did.
 #[derive(Debug)]
@@ -118,4 +112,40 @@ fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), Sync
     store.set_setting(settings::TOKEN, &target.token)?;
     store.set_setting(settings::INVITATION, link.trim())?;
     Ok(())
+}
+
+/// What an invitation link opens, shown before joining.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Preview {
+    pub event_id: EventId,
+    pub event_name: String,
+    pub role: Role,
+    pub label: String,
+    #[serde(rename = "for")]
+    pub for_name: Option<String>,
+    pub expires_at: String,
+    pub expired: bool,
+    pub hubs: Vec<String>,
+}
+
+/// Reads a link without joining. `event` is the programme if this device already holds it
+/// (then sessions are described by theme, day and room).
+pub fn preview(
+    link: &str,
+    event: Option<&recolte_core::schema::EventRecord>,
+    lang: recolte_core::Lang,
+) -> Result<Preview, SyncError> {
+    let invitation = Invitation::parse(link)?;
+    let grant = invitation.grant()?;
+    let event = event.filter(|e| e.id == invitation.event);
+    Ok(Preview {
+        event_id: invitation.event,
+        event_name: invitation.event_name.clone(),
+        role: grant.scope.role,
+        label: recolte_core::invitation::describe(&grant.scope, event, lang),
+        for_name: grant.name.clone(),
+        expired: OffsetDateTime::parse(&grant.expires_at, &Rfc3339).is_ok_and(|at| at <= OffsetDateTime::now_utc()),
+        expires_at: grant.expires_at,
+        hubs: invitation.hubs,
+    })
 }

@@ -216,3 +216,110 @@ mod tests {
         assert_eq!(summarize(&[], Some("ws://h")).state, Overall::Syncing);
     }
 }
+
+/// What this device may do in an event, for the app to show only that.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DeviceAccess {
+    /// `None`: no invitation for this event and not its organiser's device (everything is
+    /// open locally; it shares by bundles).
+    pub role: Option<Role>,
+    pub holds_key: bool,
+    /// The name on the invitation.
+    #[serde(rename = "for")]
+    pub for_name: Option<String>,
+    pub programme: Access,
+    pub sessions: Vec<SessionAccess>,
+    pub themes: Vec<ThemeAccess>,
+    pub panel: Access,
+    /// The screens to show, in order.
+    pub screens: Vec<&'static str>,
+    /// Where the holder works.
+    pub home: Home,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SessionAccess {
+    pub id: recolte_core::ids::SessionId,
+    pub access: Access,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ThemeAccess {
+    pub number: u32,
+    pub access: Access,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Home {
+    pub screen: &'static str,
+    pub session: Option<recolte_core::ids::SessionId>,
+    pub theme: Option<u32>,
+}
+
+/// What the device may do in `event`, and where its holder works.
+pub fn device_access(
+    store: &mut Store,
+    target: Option<&Target>,
+    event: EventId,
+) -> Result<DeviceAccess, recolte_store::Error> {
+    let record = store.event_record(event)?;
+    let holds_key = store.holds_key(event)?;
+    let practice = store.events()?.iter().any(|e| e.id == event && e.practice);
+    let grant = target.and_then(|t| token::peek(&t.token).ok()).filter(|g| g.scope.event == event);
+    let scope = device_scope(store, target, event)?;
+    let access = |doc: DocName| scope.as_ref().map_or(Access::Write, |s| s.access(&doc, record.as_ref()));
+    let sessions: Vec<SessionAccess> = record
+        .as_ref()
+        .map(|r| {
+            let slot_order = |slot: &str| r.slots.iter().position(|s| s.id == slot).unwrap_or(usize::MAX);
+            let mut sessions: Vec<_> = r.sessions.iter().collect();
+            sessions.sort_by_key(|s| (slot_order(&s.slot), s.theme));
+            sessions
+                .into_iter()
+                .map(|s| SessionAccess { id: s.id, access: access(DocName::Session(event, s.id)) })
+                .collect()
+        })
+        .unwrap_or_default();
+    let themes: Vec<ThemeAccess> = record
+        .as_ref()
+        .map(|r| {
+            r.themes
+                .iter()
+                .map(|t| ThemeAccess { number: t.number, access: access(DocName::Synthesis(event, t.number)) })
+                .collect()
+        })
+        .unwrap_or_default();
+    let role = scope.as_ref().map(|s| s.role);
+    let mut screens: Vec<&'static str> = match role {
+        Some(Role::Facilitator) => vec!["capture"],
+        Some(Role::Rapporteur) => vec!["synthesis"],
+        Some(Role::Panel) => vec!["panel"],
+        Some(Role::Organiser) | None => vec!["capture", "synthesis", "panel"],
+    };
+    if holds_key {
+        screens.push("organisation");
+    }
+    screens.push("settings");
+    let first_writable_session = sessions.iter().find(|s| s.access == Access::Write).map(|s| s.id);
+    let first_writable_theme = themes.iter().find(|t| t.access == Access::Write).map(|t| t.number);
+    let home = match role {
+        Some(Role::Facilitator) => Home { screen: "capture", session: first_writable_session, theme: None },
+        Some(Role::Rapporteur) => Home { screen: "synthesis", session: None, theme: first_writable_theme },
+        Some(Role::Panel) => Home { screen: "panel", session: None, theme: None },
+        // The organiser of a real event starts on its invitations; on the practice event,
+        // one tries capture first.
+        _ if holds_key && !practice => Home { screen: "organisation", session: None, theme: None },
+        _ => Home { screen: "capture", session: None, theme: None },
+    };
+    Ok(DeviceAccess {
+        role,
+        holds_key,
+        for_name: grant.and_then(|g| g.name),
+        programme: access(DocName::Event(event)),
+        sessions,
+        themes,
+        panel: access(DocName::Panel(event)),
+        screens,
+        home,
+    })
+}

@@ -31,7 +31,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
             data_dir: store.path().parent().map(|p| p.display().to_string()).unwrap_or_default(),
             lang,
             author: store.author()?,
-            hub: store.setting("sync.hub")?,
+            hub: store.setting(recolte_sync::join::settings::HUB)?,
         })
     })
 }
@@ -46,8 +46,8 @@ pub struct Settings {
 pub fn settings_save(state: State<'_, AppState>, settings: Settings) -> Result<(), ApiError> {
     let lang = recolte_core::Lang::parse(&settings.lang).unwrap_or_default();
     state.with_store(|store| {
-        store.set_setting("display_name", settings.author.trim())?;
-        store.set_setting("lang", if lang == recolte_core::Lang::En { "en" } else { "fr" })
+        store.set_setting(recolte_store::settings::DISPLAY_NAME, settings.author.trim())?;
+        store.set_setting(recolte_store::settings::LANG, if lang == recolte_core::Lang::En { "en" } else { "fr" })
     })
 }
 
@@ -58,7 +58,7 @@ pub fn events_list(state: State<'_, AppState>) -> Result<Vec<EventSummary>, ApiE
 
 #[tauri::command]
 pub fn event_load_sample(state: State<'_, AppState>) -> Result<EventId, ApiError> {
-    state.with_store(|store| store.import_programme(SAMPLE))
+    state.with_store(|store| store.import_practice(SAMPLE))
 }
 
 #[tauri::command]

@@ -19,7 +19,7 @@ pub struct Written {
 
 /// `~/Documents/Récolte/<event> <date>` (or the data folder's `exports` without a documents
 /// folder). The event's name is synced data: `folder_name` keeps it one plain component.
-fn folder(state: &AppState, event_name: &str) -> PathBuf {
+pub(crate) fn folder(state: &AppState, event_name: &str) -> PathBuf {
     let base = directories::UserDirs::new()
         .and_then(|dirs| dirs.document_dir().map(|d| d.join("Récolte")))
         .unwrap_or_else(|| state.store().path().parent().map(|p| p.join("exports")).unwrap_or_default());

@@ -1,45 +1,36 @@
 //! The sync indicator and the hub settings.
 
-use recolte_sync::client::{SyncState, Target};
-use serde::Serialize;
+use recolte_sync::client::Target;
+use recolte_sync::status::{self, DocReport, Summary};
 use tauri::State;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Clone, Serialize)]
-pub struct SyncSummary {
-    /// `off` (no hub set), `offline`, `syncing` or `up_to_date`.
-    pub state: &'static str,
-    pub hub: Option<String>,
-    pub documents: usize,
-    pub up_to_date: usize,
-    /// This device's changes the hub has not confirmed.
-    pub unshared: usize,
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>) -> Result<Summary, ApiError> {
+    summarize(&state)
 }
 
+/// Per document: may write or read, changes not yet shared, the last exchange, and why the
+/// hub refused.
 #[tauri::command]
-pub fn sync_status(state: State<'_, AppState>) -> SyncSummary {
-    crate::sync_summary(&state)
+pub fn sync_details(state: State<'_, AppState>, event: String) -> Result<Vec<DocReport>, ApiError> {
+    let event = super::parse(&state, &event)?;
+    let (target, lang) = (state.target(), state.lang());
+    state.with_store(|store| status::report(store, target.as_ref(), Some(&state.board), event, lang))
 }
 
 #[tauri::command]
 pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) -> Result<(), ApiError> {
     let lang = state.lang();
-    let target = Target { hub: hub.trim().trim_end_matches('/').to_owned(), token: token.trim().to_owned() };
-    if !(target.hub.starts_with("ws://") || target.hub.starts_with("wss://")) {
-        return Err(ApiError::invalid(
-            lang.pick(
-                "l'adresse du serveur commence par ws:// ou wss://",
-                "the hub address starts with ws:// or wss://",
-            )
-            .to_owned(),
-        ));
-    }
+    let hub = recolte_core::invitation::normalize_hub(&hub)
+        .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
+    let target = Target { hub, token: token.trim().to_owned() };
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
     state.with_store(|store| {
-        store.set_setting("sync.hub", &target.hub)?;
-        store.set_setting("sync.token", &target.token)
+        store.set_setting(recolte_sync::join::settings::HUB, &target.hub)?;
+        store.set_setting(recolte_sync::join::settings::TOKEN, &target.token)
     })?;
     crate::start_sync(&state, target);
     Ok(())
@@ -48,28 +39,24 @@ pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) ->
 /// Reconnects every document now instead of waiting for the back-off.
 #[tauri::command]
 pub fn sync_now(state: State<'_, AppState>) -> Result<(), ApiError> {
-    let target = state.sync.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|h| h.target.clone());
-    if let Some(target) = target {
+    if let Some(target) = state.target() {
         crate::start_sync(&state, target);
     }
     Ok(())
 }
 
-pub fn summarize(state: &AppState) -> SyncSummary {
-    let hub = state.sync.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|h| h.target.hub.clone());
-    let board = state.board.lock().unwrap_or_else(|p| p.into_inner());
-    let documents = board.len();
-    let up_to_date = board.values().filter(|s| s.state == SyncState::UpToDate).count();
-    let unshared = board.values().map(|s| s.unconfirmed).sum();
-    let syncing = board.values().any(|s| matches!(s.state, SyncState::Syncing | SyncState::Connecting));
-    let state = match (&hub, documents) {
-        (None, _) => "off",
-        (Some(_), 0) => "syncing",
-        _ if up_to_date == documents => "up_to_date",
-        _ if syncing => "syncing",
-        _ => "offline",
+/// The status pill: the worst state of the documents of the event this device syncs.
+pub fn summarize(state: &AppState) -> Result<Summary, ApiError> {
+    let Some(target) = state.target() else {
+        return Ok(status::summarize(&[], None));
     };
-    SyncSummary { state, hub, documents, up_to_date, unshared }
+    let event = recolte_core::token::peek(&target.token).map(|g| g.scope.event).ok();
+    let lang = state.lang();
+    let docs = match event {
+        Some(event) => state.with_store(|store| status::report(store, Some(&target), Some(&state.board), event, lang))?,
+        None => Vec::new(),
+    };
+    Ok(status::summarize(&docs, Some(&target.hub)))
 }
 
 /// Who else is connected to a session right now.

@@ -25,6 +25,7 @@ pub struct JoinedDevice {
     /// The display name of the person using it.
     pub name: String,
     /// The id of the token it joined with.
+    #[serde(rename = "invitation_id")]
     pub invitation: Option<String>,
     pub role: Option<String>,
     pub joined_at: String,

@@ -1,0 +1,200 @@
+//! The organiser's screen (invitations, who joined, events held here), joining with an
+//! invitation, and what this device may do. Each command is an adapter to the core.
+
+use recolte_core::ids::EventId;
+use recolte_core::schema::JoinedDevice;
+use recolte_store::{EventSummary, InvitationRecord, InvitationRequest};
+use recolte_sync::join::Preview;
+use recolte_sync::status::{self, DeviceAccess, ErrorReport};
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+#[tauri::command]
+pub fn device_access(state: State<'_, AppState>, event: String) -> Result<DeviceAccess, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let target = state.target();
+    state.with_store(|store| status::device_access(store, target.as_ref(), event))
+}
+
+/// Removes an event from this device only; if it was the one syncing, sync stops.
+#[tauri::command]
+pub fn event_remove(state: State<'_, AppState>, event: String) -> Result<(), ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let syncing = state.target().and_then(|t| recolte_core::token::peek(&t.token).ok()).map(|g| g.scope.event);
+    if syncing == Some(event) {
+        crate::stop_sync(&state);
+    }
+    state.with_store(|store| store.remove_event(event))
+}
+
+#[derive(Serialize)]
+pub struct OrganisationView {
+    pub event: EventSummary,
+    pub holds_key: bool,
+    pub invitations: Vec<InvitationRecord>,
+    pub devices: Vec<JoinedDevice>,
+    /// Hub addresses to put in new invitations: the hub this device uses, the hub it serves.
+    pub suggested_hubs: Vec<String>,
+}
+
+#[tauri::command]
+pub fn organisation_view(state: State<'_, AppState>, event: String) -> Result<OrganisationView, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let lang = state.lang();
+    let mut suggested_hubs: Vec<String> = state.hub.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(info, _)| info.url.clone()).collect();
+    if let Some(target) = state.target() {
+        if !suggested_hubs.contains(&target.hub) {
+            suggested_hubs.push(target.hub);
+        }
+    }
+    state.with_store(|store| {
+        let summary = store
+            .events()?
+            .into_iter()
+            .find(|e| e.id == event)
+            .ok_or_else(|| recolte_store::Error::UnknownEvent(event.to_string()))?;
+        Ok(OrganisationView {
+            event: summary,
+            holds_key: store.holds_key(event)?,
+            invitations: store.invitations(event, lang)?,
+            devices: store.joined_devices(event)?,
+            suggested_hubs,
+        })
+    })
+}
+
+/// A new invitation as the UI sends it.
+#[derive(Deserialize)]
+pub struct NewInvitation {
+    pub role: String,
+    pub sessions: Vec<String>,
+    pub themes: Vec<u32>,
+    #[serde(rename = "for")]
+    pub for_name: Option<String>,
+    pub valid: String,
+    pub hubs: Vec<String>,
+}
+
+fn validity(state: &AppState, text: &str) -> Result<time::Duration, ApiError> {
+    recolte_core::token::parse_duration(text).ok_or_else(|| {
+        ApiError::invalid(
+            state
+                .lang()
+                .pick(
+                    "durée de validité invalide « {} » : écrivez par exemple 12h, 3d ou 2w",
+                    "invalid validity {}: write for example 12h, 3d or 2w",
+                )
+                .replace("{}", text),
+        )
+    })
+}
+
+#[tauri::command]
+pub fn invitation_create(
+    state: State<'_, AppState>,
+    event: String,
+    request: NewInvitation,
+) -> Result<InvitationRecord, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let lang = state.lang();
+    let role = request.role.parse().map_err(ApiError::invalid)?;
+    let sessions = request.sessions.iter().map(|s| parse(&state, s)).collect::<Result<Vec<_>, _>>()?;
+    let request = InvitationRequest {
+        role,
+        sessions,
+        themes: request.themes,
+        for_name: request.for_name,
+        valid_for: validity(&state, &request.valid)?,
+        hubs: request.hubs.into_iter().filter(|h| !h.trim().is_empty()).collect(),
+        fingerprint: None,
+    };
+    state.with_store(|store| store.create_invitation(event, &request, lang))
+}
+
+#[tauri::command]
+pub fn invitation_create_all(
+    state: State<'_, AppState>,
+    event: String,
+    hubs: Vec<String>,
+    valid: String,
+) -> Result<Vec<InvitationRecord>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let (lang, valid_for) = (state.lang(), validity(&state, &valid)?);
+    let hubs: Vec<String> = hubs.into_iter().filter(|h| !h.trim().is_empty()).collect();
+    state.with_store(|store| store.create_all_invitations(event, &hubs, valid_for, None, lang))
+}
+
+#[tauri::command]
+pub fn invitation_revoke(state: State<'_, AppState>, event: String, id: String) -> Result<(), ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.revoke_invitation(event, &id))
+}
+
+/// Writes the printable sheet into the exports folder.
+#[tauri::command]
+pub fn invitation_sheet(
+    state: State<'_, AppState>,
+    event: String,
+    ids: Vec<String>,
+) -> Result<super::export::Written, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let lang = state.lang();
+    let name = state.with_store(|store| Ok(store.event(event)?.name))?;
+    let folder = super::export::folder(&state, &name);
+    let path = folder.join(lang.pick("invitations.html", "invitations.html"));
+    let mut store = state.store();
+    recolte_export::export_invitation_sheet(&mut store, event, &ids, &path, lang)
+        .map_err(|e| ApiError { code: crate::error::ErrorCode::Storage, message: recolte_core::Localize::localize(&e, lang) })?;
+    Ok(super::export::Written { folder: folder.display().to_string(), files: vec![path.display().to_string()] })
+}
+
+#[tauri::command]
+pub fn invitation_preview(state: State<'_, AppState>, link: String) -> Result<Preview, ApiError> {
+    let lang = state.lang();
+    let event = recolte_core::invitation::Invitation::parse(&link).ok().map(|i| i.event);
+    let record = match event {
+        Some(event) => state.with_store(|store| store.event_record(event))?,
+        None => None,
+    };
+    recolte_sync::join::preview(&link, record.as_ref(), lang).map_err(|e| ApiError::from_sync(&e, lang))
+}
+
+#[derive(Serialize)]
+pub struct JoinResult {
+    pub event: EventId,
+    /// Whether the first exchange with the hub happened (else sync keeps trying).
+    pub pulled: bool,
+    pub error: Option<ErrorReport>,
+}
+
+/// Joins with an invitation: pulls what it may read, then keeps syncing in the background.
+#[tauri::command]
+pub async fn join_invitation(state: State<'_, AppState>, link: String, name: String) -> Result<JoinResult, ApiError> {
+    let lang = state.lang();
+    if name.trim().is_empty() {
+        return Err(ApiError::invalid(
+            lang.pick("indiquez votre nom : il signe vos propositions", "give your name: it signs your proposals")
+                .to_owned(),
+        ));
+    }
+    let joined = recolte_sync::join::join(state.store.clone(), &link, &name)
+        .await
+        .map_err(|e| ApiError::from_sync(&e, lang))?;
+    crate::start_sync(&state, joined.target.clone());
+    *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    let error = joined.pending.as_ref().and_then(|e| {
+        let expires_at = recolte_core::token::peek(&joined.target.token).ok().map(|g| g.expires_at);
+        e.refusal().map(|code| ErrorReport { code, message: code.explain(expires_at.as_deref(), lang) })
+    });
+    Ok(JoinResult { event: joined.event, pulled: joined.report.is_some(), error })
+}
+
+/// The invitation link the app was opened with, once.
+#[tauri::command]
+pub fn pending_link(state: State<'_, AppState>) -> Option<String> {
+    state.pending_link.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
