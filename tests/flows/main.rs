@@ -9,4 +9,5 @@ mod convergence;
 mod crash;
 mod exports;
 mod interop;
+mod invitations;
 mod sync;

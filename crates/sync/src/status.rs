@@ -166,15 +166,18 @@ pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
         .iter()
         .filter_map(|d| d.error.clone())
         .min_by_key(|e| (!e.code.is_final(), e.code.as_str()));
+    // A document changed out of this device's rights is not synced at all: its state says
+    // nothing about the others.
+    let synced = docs.iter().filter(|d| !(d.out_of_rights && d.access < Access::Write));
     let state = if hub.is_none() {
         Overall::Off
     } else if error.as_ref().is_some_and(|e| e.code.is_final()) {
         Overall::Refused
-    } else if error.is_some() || docs.iter().any(|d| d.state == SyncState::Offline) {
+    } else if error.is_some() || synced.clone().any(|d| d.state == SyncState::Offline) {
         Overall::Offline
     } else if out_of_rights > 0 {
         Overall::OutOfRights
-    } else if documents == 0 || docs.iter().any(|d| d.state != SyncState::UpToDate) {
+    } else if documents == 0 || synced.clone().any(|d| d.state != SyncState::UpToDate) {
         Overall::Syncing
     } else {
         Overall::UpToDate

@@ -1,0 +1,319 @@
+//! Invitations on real binaries and a real hub: a link joins a device with its role, the
+//! hub enforces it, a revocation travels in the event's documents and closes the device's
+//! connections within seconds, expired invitations say so, and the printed sheet's QR codes
+//! read back as their links.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::common::{recolte, Replica};
+use crate::sync::HubProcess;
+
+/// The organiser's laptop with the sample event, a hub trusting it, and the organiser's own
+/// device joined to the hub by invitation (so that the hub holds the programme).
+struct Event {
+    organiser: Replica,
+    hub: HubProcess,
+    _hub_dir: tempfile::TempDir,
+}
+
+impl Event {
+    fn new() -> Event {
+        let (organiser, _) = Replica::with_sample();
+        let key = organiser.json(&["event", "show"])["public_key"].as_str().unwrap().to_owned();
+        let hub_dir = tempfile::tempdir().unwrap();
+        let hub = HubProcess::start(hub_dir.path(), &key);
+        let event = Event { organiser, hub, _hub_dir: hub_dir };
+        let link = event.invite(&["--role", "organiser", "--for", "Organisation"]);
+        event.organiser.ok(&["join", "--invitation", &link, "--name", "Organisation"]);
+        event
+    }
+
+    /// Creates an invitation for this hub; returns its link.
+    fn invite(&self, args: &[&str]) -> String {
+        let mut all = vec!["invite", "create", "--hub", &self.hub.url];
+        all.extend_from_slice(args);
+        self.organiser.ok(&all)
+    }
+
+    fn invitations(&self) -> Vec<Value> {
+        self.organiser.json(&["invite", "list"]).as_array().unwrap().clone()
+    }
+}
+
+fn status(device: &Replica) -> Value {
+    device.json(&["status"])
+}
+
+fn doc_status<'a>(status: &'a Value, session: &str) -> &'a Value {
+    status["documents"].as_array().unwrap().iter().find(|d| d["doc"].as_str().unwrap().ends_with(session)).unwrap()
+}
+
+fn titles(device: &Replica) -> Vec<String> {
+    let list = device.json(&["proposal", "list"]);
+    let mut titles: Vec<String> = list.as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another() {
+    let event = Event::new();
+    let sessions = event.organiser.sessions(3);
+    let (own, other) = (&sessions[0], &event.organiser.sessions(4)[0]);
+
+    let created = event.organiser.json(&[
+        "invite", "create", "--role", "facilitator", "--session", own, "--hub", &event.hub.url, "--for", "Camille Dupré",
+        "--valid", "2d",
+    ]);
+    for field in ["id", "link", "role", "sessions", "themes", "for", "expires_at"] {
+        assert!(created.get(field).is_some(), "{field} missing from {created}");
+    }
+    assert_eq!(created["role"], "facilitator");
+    assert_eq!(created["for"], "Camille Dupré");
+    let link = created["link"].as_str().unwrap();
+    assert!(link.starts_with("recolte://join?v=1&"), "{link}");
+
+    let facilitator = Replica::new();
+    facilitator.ok(&["join", "--invitation", link, "--name", "Camille"]);
+    assert_eq!(facilitator.ok(&["device", "name"]), "Camille", "the name signs the device's proposals");
+    // The programme and its own session, nothing else.
+    assert_eq!(facilitator.sessions(3).len(), event.organiser.sessions(3).len());
+    facilitator.ok(&["proposal", "add", "--session", own, "--title", "Des élus formés à l'innovation"]);
+    facilitator.ok(&["proposal", "add", "--session", other, "--title", "Hors de mes droits"]);
+    facilitator.ok(&["sync"]);
+
+    let after = status(&facilitator);
+    let own_line = doc_status(&after, own);
+    assert_eq!((own_line["access"].as_str(), own_line["unsent"].as_u64()), (Some("write"), Some(0)), "{own_line}");
+    assert!(own_line["last_exchange"].is_string(), "{own_line}");
+    assert!(own_line["error"].is_null(), "{own_line}");
+    // The other session's change is counted apart, never shown as shared.
+    let other_line = doc_status(&after, other);
+    assert_eq!(other_line["out_of_rights"], true, "{other_line}");
+    assert_eq!(other_line["unsent"], 1, "{other_line}");
+    assert_eq!(after["summary"]["state"], "out_of_rights", "{after}");
+
+    event.organiser.ok(&["sync"]);
+    assert_eq!(titles(&event.organiser), ["Des élus formés à l'innovation"]);
+    let invitation = event.invitations().into_iter().find(|i| i["for"] == "Camille Dupré").unwrap();
+    assert_eq!(invitation["state"], "joined", "{invitation}");
+    assert_eq!(invitation["joined_by"], "Camille", "{invitation}");
+    assert!(invitation["joined_at"].is_string());
+    assert!(invitation["scope"]["label"].as_str().unwrap().contains("Thème 3"), "{invitation}");
+}
+
+/// `recolte sync --watch`, stopped when dropped.
+struct Watching(std::process::Child);
+
+impl Watching {
+    fn start(device: &Replica) -> Watching {
+        let child = recolte()
+            .arg("--data-dir")
+            .arg(device.path())
+            .args(["sync", "--watch"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Watching(child)
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < within, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_revoked_invitation_is_refused_within_seconds_and_the_device_keeps_its_data() {
+    let event = Event::new();
+    let session = event.organiser.sessions(5)[0].clone();
+    let link = event.invite(&["--role", "facilitator", "--session", &session, "--for", "Dominique"]);
+    let facilitator = Replica::new();
+    facilitator.ok(&["join", "--invitation", &link, "--name", "Dominique"]);
+    facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Partagée avant"]);
+    facilitator.ok(&["sync"]);
+
+    // The facilitator keeps syncing in the background, connected to the hub.
+    let watching = Watching::start(&facilitator);
+    wait_for("the watching device connects", Duration::from_secs(10), || event.hub.metrics()["clients"].as_u64() >= Some(2));
+    let connected = event.hub.metrics()["clients"].as_u64().unwrap();
+
+    let id = event.invitations().into_iter().find(|i| i["for"] == "Dominique").unwrap()["id"].as_str().unwrap().to_owned();
+    event.organiser.ok(&["invite", "revoke", &id]);
+    let revoked_at = Instant::now();
+    event.organiser.ok(&["sync"]);
+    // The hub closes the device's connections, and the device says why.
+    wait_for("the hub closes the revoked connections", Duration::from_secs(5), || {
+        event.hub.metrics()["clients"].as_u64().unwrap() < connected
+    });
+    wait_for("the device's status says revoked", Duration::from_secs(5), || {
+        status(&facilitator)["summary"]["error"]["code"] == "revoked"
+    });
+    assert!(revoked_at.elapsed() < Duration::from_secs(5));
+    drop(watching);
+
+    facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Écrite après la révocation"]);
+    let refused = facilitator.fails(&["sync"]);
+    assert!(refused.contains("révoqué"), "{refused}");
+    let after = status(&facilitator);
+    assert_eq!(after["summary"]["state"], "refused", "{after}");
+    assert_eq!(doc_status(&after, &session)["error"]["code"], "revoked");
+    assert_eq!(doc_status(&after, &session)["unsent"], 1);
+    assert_eq!(event.invitations().into_iter().find(|i| i["id"] == id.as_str()).unwrap()["state"], "revoked");
+
+    // Nothing it saved is lost; with a new invitation it shares again.
+    assert_eq!(titles(&facilitator), ["Partagée avant", "Écrite après la révocation"]);
+    let again = event.invite(&["--role", "facilitator", "--session", &session, "--for", "Dominique"]);
+    facilitator.ok(&["join", "--invitation", &again, "--name", "Dominique"]);
+    let after = status(&facilitator);
+    assert_eq!(doc_status(&after, &session)["unsent"], 0, "{after}");
+    assert!(doc_status(&after, &session)["error"].is_null(), "{after}");
+    event.organiser.ok(&["sync"]);
+    assert_eq!(titles(&event.organiser), ["Partagée avant", "Écrite après la révocation"]);
+}
+
+#[test]
+fn an_expired_invitation_is_refused_with_its_date_and_changes_nothing() {
+    let event = Event::new();
+    // Signed an hour ago for one minute: what a card kept too long looks like.
+    let mut store = recolte_store::Store::open(event.organiser.path()).unwrap();
+    let id = store.resolve_event(None).unwrap();
+    let keys = store.event_keys(id).unwrap().unwrap();
+    let scope = recolte_core::access::Scope {
+        event: id,
+        role: recolte_core::access::Role::Panel,
+        sessions: vec![],
+        themes: vec![],
+    };
+    let token = recolte_core::token::issue(&keys.secret, &scope, Some("Panel"), time::Duration::minutes(-60)).unwrap();
+    drop(store);
+    let link = recolte_core::invitation::Invitation {
+        event: id,
+        event_name: "Assises".into(),
+        hubs: vec![event.hub.url.clone()],
+        fingerprint: None,
+        token,
+    }
+    .link();
+
+    let device = Replica::new();
+    let refused = device.fails(&["join", "--invitation", &link, "--name", "Panel"]);
+    assert!(refused.contains("expiré"), "{refused}");
+    assert!(device.fails(&["event", "show"]).contains("aucun événement"), "nothing was set up");
+
+    // A device that joined in time, then kept its token too long: the hub refuses it, and the
+    // status says so with the date.
+    let short = recolte_core::token::issue(&keys.secret, &scope, Some("Panel"), time::Duration::seconds(3)).unwrap();
+    let started = Instant::now();
+    device.ok(&["join", "--hub", &event.hub.url, "--token", &short]);
+    std::thread::sleep(Duration::from_secs(4).saturating_sub(started.elapsed()));
+    let refused = device.fails(&["sync"]);
+    assert!(refused.contains("expiré le"), "{refused}");
+    let after = status(&device);
+    assert_eq!(after["summary"]["state"], "refused", "{after}");
+    assert_eq!(after["summary"]["error"]["code"], "expired", "{after}");
+}
+
+#[test]
+fn a_wrong_link_and_an_unreachable_hub_are_told_in_words() {
+    let device = Replica::new();
+    let error = device.fails(&["join", "--invitation", "https://example.org/join?t=abc"]);
+    assert!(error.contains("lien d'invitation"), "{error}");
+    let event = Event::new();
+    let session = event.organiser.sessions(1)[0].clone();
+    let link = event.organiser.ok(&[
+        "invite", "create", "--role", "facilitator", "--session", &session, "--hub", "ws://127.0.0.1:9",
+    ]);
+    // No hub answers: the invitation is kept for later, and the command says so.
+    let output = device.run(&["join", "--invitation", &link, "--name", "Alix"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("impossible de joindre"), "{output:?}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("invitation enregistrée"), "{output:?}");
+    assert_eq!(status(&device)["summary"]["error"]["code"], "unreachable");
+}
+
+/// Prints the sheet to PDF with Chromium, rasterises it as a printer would (poppler's
+/// pdftoppm, 200 dpi) and reads every QR code back with zbar (zbarimg), all from Debian.
+fn decode_printed_sheet(sheet: &Path) -> Vec<String> {
+    let dir = sheet.parent().unwrap();
+    let pdf = dir.join("sheet.pdf");
+    let tool = |name: &str| {
+        Command::new(name).arg("--version").output().map(|_| ()).unwrap_or_else(|_| {
+            panic!("{name} is needed to read the printed sheet back (Debian: chromium, poppler-utils, zbar-tools)")
+        })
+    };
+    tool("chromium");
+    tool("pdftoppm");
+    let status = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--no-first-run",
+            "--no-pdf-header-footer",
+        ])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", sheet.display()))
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success() && pdf.exists(), "chromium did not print the sheet");
+    let status =
+        Command::new("pdftoppm").args(["-r", "200", "-png"]).arg(&pdf).arg(dir.join("page")).status().unwrap();
+    assert!(status.success());
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("page"))
+        .collect();
+    pages.sort();
+    let mut links = Vec::new();
+    for page in pages {
+        let output = Command::new("zbarimg")
+            .args(["-q", "--raw", "-Sdisable", "-Sqrcode.enable"])
+            .arg(&page)
+            .output()
+            .expect("zbarimg (Debian: zbar-tools) reads the QR codes");
+        links.extend(String::from_utf8_lossy(&output.stdout).lines().map(str::to_owned));
+    }
+    links
+}
+
+#[test]
+fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_link() {
+    let (organiser, _) = Replica::with_sample();
+    let sheet = organiser.path().join("print").join("invitations.html");
+    std::fs::create_dir_all(sheet.parent().unwrap()).unwrap();
+    let written = organiser.json(&[
+        "invite", "all", "--hub", "ws://192.168.1.20:4455", "--valid", "3d", "--sheet", sheet.to_str().unwrap(),
+    ]);
+    let invitations = written["invitations"].as_array().unwrap();
+    // 36 sessions, 10 themes, the panel.
+    assert_eq!(invitations.len(), 47);
+    let html = std::fs::read_to_string(&sheet).unwrap();
+    assert_eq!(html.matches("<svg").count(), 47);
+    let mut expected: Vec<String> = invitations.iter().map(|i| i["link"].as_str().unwrap().to_owned()).collect();
+    let mut decoded = decode_printed_sheet(&sheet);
+    expected.sort();
+    decoded.sort();
+    assert_eq!(decoded, expected, "every card's code reads back as its link, and only those");
+    // The sheet names what each card is for.
+    assert!(html.contains("Rapporteur · Thème 8"), "a rapporteur's card");
+    assert!(html.contains("Panel de clôture"));
+}
