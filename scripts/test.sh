@@ -33,6 +33,7 @@ cargo build --locked -p recolte-app -p recolte-cli -p recolte-bench
 target="${CARGO_TARGET_DIR:-target}"
 xvfb-run -a node tests/e2e/app.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/synced.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
+xvfb-run -a node tests/e2e/invitations.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"

@@ -13,9 +13,11 @@ const sleep = ms => new Promise(r => setTimeout(r, ms))
 export class Driver {
   /** Starts tauri-driver; `env` is added to this process's environment for the app. */
   constructor(env, { quiet = false } = {}) {
-    this.port = 4444 + Math.floor(Math.random() * 2000)
+    // Two ports of our own (the native WebDriver's too): two apps can be driven at once.
+    this.port = 4446 + 2 * Math.floor(Math.random() * 2000)
     this.base = `http://127.0.0.1:${this.port}`
-    this.process = spawn(process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver'), ['--port', String(this.port)], {
+    const args = ['--port', String(this.port), '--native-port', String(this.port + 1)]
+    this.process = spawn(process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver'), args, {
       env: { ...process.env, ...env },
       stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
     })

@@ -174,6 +174,14 @@ pub fn describe(scope: &Scope, event: Option<&EventRecord>, lang: Lang) -> Strin
             let themes: Vec<String> = scope.themes.iter().map(|n| theme(*n)).collect();
             format!("{} · {}", lang.pick("Rapporteur", "Rapporteur"), themes.join(" ; "))
         }
+        Role::Facilitator if event.is_none() => {
+            // Before the programme is on this device, sessions have no names yet.
+            let n = scope.sessions.len();
+            match lang {
+                Lang::Fr => format!("Animation · {n} session{}", if n > 1 { "s" } else { "" }),
+                Lang::En => format!("Facilitation · {n} session{}", if n > 1 { "s" } else { "" }),
+            }
+        }
         Role::Facilitator => {
             let sessions: Vec<String> = scope
                 .sessions
