@@ -191,7 +191,7 @@ fn a_revoked_invitation_is_refused_within_seconds_and_the_device_keeps_its_data(
 fn an_expired_invitation_is_refused_with_its_date_and_changes_nothing() {
     let event = Event::new();
     // Signed an hour ago for one minute: what a card kept too long looks like.
-    let mut store = recolte_store::Store::open(event.organiser.path()).unwrap();
+    let store = recolte_store::Store::open(event.organiser.path()).unwrap();
     let id = store.resolve_event(None).unwrap();
     let keys = store.event_keys(id).unwrap().unwrap();
     let scope = recolte_core::access::Scope {

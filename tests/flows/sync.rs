@@ -165,3 +165,71 @@ fn a_hub_killed_mid_sync_loses_nothing_it_acknowledged() {
     assert_eq!(newcomer.json(&["proposal", "list"]).as_array().unwrap().len(), 401);
     assert_identical(&[&organiser, &newcomer]);
 }
+
+/// A `recolte hub` serving the data folder of the device that holds the event (no --trust).
+fn serve_store(replica: &Replica) -> HubProcess {
+    let mut child = recolte()
+        .args(["--data-dir", replica.path().to_str().unwrap(), "hub", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("ws://"), "the hub did not start: {line:?}");
+    HubProcess { child, url: line.trim().to_owned() }
+}
+
+#[test]
+fn a_hub_on_the_organisers_store_serves_it_at_once_and_saves_into_it() {
+    let (organiser, _) = Replica::with_sample();
+    let session = organiser.sessions(2)[0].clone();
+    organiser.ok(&["proposal", "add", "--session", &session, "--title", "Écrite avant que le hub démarre"]);
+    let hub = serve_store(&organiser);
+
+    // A device joins: it gets everything the store holds, though nobody synced to the hub.
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    let facilitator = Replica::new();
+    facilitator.ok(&["join", "--invitation", &link, "--name", "Sacha"]);
+    let titles = |replica: &Replica| -> Vec<String> {
+        let mut titles: Vec<String> = replica
+            .json(&["proposal", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["title"].as_str().unwrap().to_owned())
+            .collect();
+        titles.sort();
+        titles
+    };
+    assert_eq!(titles(&facilitator), ["Écrite avant que le hub démarre"]);
+
+    // What it sends is in the organiser's store at once, projected: no sync of the organiser.
+    facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Envoyée au hub"]);
+    facilitator.ok(&["sync"]);
+    assert_eq!(titles(&organiser), ["Envoyée au hub", "Écrite avant que le hub démarre"]);
+
+    // What the organiser writes in its store while the hub runs reaches the devices.
+    organiser.ok(&["proposal", "add", "--session", &session, "--title", "Écrite pendant que le hub sert"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        facilitator.ok(&["sync"]);
+        if titles(&facilitator).len() == 3 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the organiser's edit did not reach the device");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+
+    // A SIGKILL of the hub loses nothing it acknowledged: it is in the store.
+    facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Juste avant le SIGKILL"]);
+    facilitator.ok(&["sync"]);
+    hub.kill();
+    assert!(titles(&organiser).contains(&"Juste avant le SIGKILL".to_owned()));
+    organiser.ok(&["store", "check"]);
+    let again = serve_store(&organiser);
+    let newcomer = Replica::new();
+    let link = organiser.ok(&["invite", "create", "--role", "organiser", "--hub", &again.url]);
+    newcomer.ok(&["join", "--invitation", &link, "--name", "Relève"]);
+    assert_eq!(titles(&newcomer), titles(&organiser));
+}

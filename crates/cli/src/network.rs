@@ -59,19 +59,22 @@ pub fn hub(
     store: &mut Store,
     data_dir: PathBuf,
     listen: SocketAddr,
-    mut trust: Vec<String>,
+    trust: Vec<String>,
     limits: Limits,
     out: &Out,
 ) -> Result<(), CliError> {
     init_logs();
-    if trust.is_empty() {
-        // A hub started on the organiser's (or a facilitator's) laptop trusts the events the
-        // laptop knows.
-        for event in store.event_public_keys()? {
-            trust.push(event);
+    // Without --trust, the hub serves this device's own store (the organiser's laptop in
+    // the room): everything it holds at once, and what devices send goes into it. With
+    // --trust, it is a server keeping a journal of its own for the events it is given.
+    let mut config = if trust.is_empty() {
+        if store.event_public_keys()?.is_empty() {
+            return Err(CliError::Hub(hub::HubError::NoTrustedKey));
         }
-    }
-    let mut config = HubConfig::new(listen, data_dir.join("hub"), trust);
+        HubConfig::serving_store(listen, data_dir)
+    } else {
+        HubConfig::new(listen, data_dir.join("hub"), trust)
+    };
     config.max_message_bytes = limits.max_message_bytes;
     config.queue_frames = limits.queue.max(1);
     config.max_clients = limits.max_clients.max(1);

@@ -86,6 +86,62 @@ impl Store {
         Ok(bytes)
     }
 
+    /// Applies updates received by a hub that serves this store, in one transaction (group
+    /// commit): durable, logged as coming from the hub, and projected, when this returns.
+    pub fn apply_remote_batch<'a>(
+        &mut self,
+        updates: impl IntoIterator<Item = (&'a DocName, &'a [u8])>,
+    ) -> Result<(), Error> {
+        let result = self.apply_remote_batch_inner(updates);
+        if result.is_err() {
+            self.docs.clear();
+        }
+        result
+    }
+
+    fn apply_remote_batch_inner<'a>(
+        &mut self,
+        updates: impl IntoIterator<Item = (&'a DocName, &'a [u8])>,
+    ) -> Result<(), Error> {
+        let Store { conn, docs, .. } = self;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        let mut seen = Vec::new();
+        for (name, update) in updates {
+            if let Some((seq, _)) = apply_remote_in(&tx, docs, name, update, "hub")? {
+                seen.push((name.clone(), seq));
+            }
+        }
+        tx.commit().ctx("enregistrement d'une mise à jour reçue", "saving a received update")?;
+        for (name, seq) in seen {
+            if let Some(cached) = docs.get_mut(&name) {
+                cached.seen = cached.seen.max(seq);
+            }
+        }
+        Ok(())
+    }
+
+    /// The last entry of the whole log (0 if none): where to start watching for changes.
+    pub fn last_log_seq(&self) -> Result<i64, Error> {
+        Ok(self
+            .lookup("SELECT COALESCE(max(seq), 0) FROM doc_updates", [], |r| r.get(0), ("lecture du journal", "reading the log"))?
+            .unwrap_or(0))
+    }
+
+    /// Log entries after `seq`, oldest first, at most `limit`: what other programs saved.
+    pub fn log_after(&self, seq: i64, limit: usize) -> Result<Vec<(i64, DocName, Vec<u8>)>, Error> {
+        let rows: Vec<(i64, String, Vec<u8>)> = self
+            .conn
+            .prepare_cached("SELECT seq, doc, data FROM doc_updates WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+            .and_then(|mut stmt| {
+                stmt.query_map(params![seq, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture du journal", "reading the log")?;
+        Ok(rows.into_iter().filter_map(|(seq, doc, data)| Some((seq, doc.parse().ok()?, data))).collect())
+    }
+
     /// What a peer whose state vector is `remote` lacks of a document (lib0 v1 update).
     pub fn diff_for(&mut self, name: &DocName, remote: &StateVector) -> Result<Vec<u8>, Error> {
         Ok(self.read_doc(name)?.transact().encode_diff_v1(remote))

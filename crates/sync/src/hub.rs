@@ -1,5 +1,10 @@
 //! `recolte hub`: serves documents over WebSocket with the y-websocket protocol, one room per
-//! document, persisted in its own journal.
+//! document. Two ways to keep them:
+//! - a hub on a device that holds the event (the organiser's laptop in the room) serves that
+//!   device's own store: rooms start from what it holds, what devices send is saved into it
+//!   (projected, so `proposal list` there shows it), and what other programs save into it (the
+//!   app, the command line) reaches the connected devices: one store, not two copies;
+//! - a hub on a server keeps a journal of its own, for the events whose keys it is given.
 //!
 //! Invariants:
 //! - a connection is admitted only with a token signed by a trusted event key, and only to
@@ -27,7 +32,7 @@ use futures_util::SinkExt;
 use recolte_core::access::Access;
 use recolte_core::schema::{self, DocName, EventRecord};
 use recolte_core::token::{self, TokenError};
-use recolte_store::Journal;
+use recolte_store::{Journal, Store};
 use serde::Serialize;
 use tokio::sync::{mpsc, watch};
 use yrs::updates::decoder::Decode;
@@ -45,10 +50,13 @@ pub use crate::refusal::close;
 #[derive(Clone, Debug)]
 pub struct HubConfig {
     pub listen: SocketAddr,
-    /// The hub's own folder (its journal).
+    /// The hub's own folder (its journal), or the store it serves.
     pub data_dir: PathBuf,
-    /// Event public keys (PASERK `k4.public.…`) whose tokens are accepted.
+    /// Event public keys (PASERK `k4.public.…`) whose tokens are accepted. Serving a store,
+    /// the keys of the events it holds are added, as they appear.
     pub trusted_keys: Vec<String>,
+    /// Serve the store in `data_dir` itself instead of a journal of the hub's own.
+    pub serve_store: bool,
     /// Largest message accepted from a client.
     pub max_message_bytes: usize,
     /// Frames queued for one client before it counts as too slow and is disconnected.
@@ -59,14 +67,27 @@ pub struct HubConfig {
 
 impl HubConfig {
     pub fn new(listen: SocketAddr, data_dir: PathBuf, trusted_keys: Vec<String>) -> HubConfig {
-        HubConfig { listen, data_dir, trusted_keys, max_message_bytes: 16 << 20, queue_frames: 1024, max_clients: 4096 }
+        HubConfig {
+            listen,
+            data_dir,
+            trusted_keys,
+            serve_store: false,
+            max_message_bytes: 16 << 20,
+            queue_frames: 1024,
+            max_clients: 4096,
+        }
+    }
+
+    /// A hub that serves the store in `store_dir`, trusting the events it holds.
+    pub fn serving_store(listen: SocketAddr, store_dir: PathBuf) -> HubConfig {
+        HubConfig { serve_store: true, ..HubConfig::new(listen, store_dir, Vec::new()) }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
     #[error(
-        "no trusted event key: give the public key of your event with --trust (recolte event show --json prints it)"
+        "no trusted event key: give the public key of your event with --trust (recolte event show --json prints it), or serve a data folder that holds an event"
     )]
     NoTrustedKey,
     #[error("{0}")]
@@ -131,13 +152,46 @@ struct Persist {
     done: tokio::sync::oneshot::Sender<Result<(), String>>,
 }
 
+/// Where the hub keeps rooms: its own journal, or the store it serves.
+enum Backend {
+    Journal(Journal),
+    Store(Store),
+}
+
+impl Backend {
+    fn open(config: &HubConfig) -> Result<Backend, recolte_store::Error> {
+        Ok(if config.serve_store {
+            Backend::Store(Store::open(&config.data_dir)?)
+        } else {
+            Backend::Journal(Journal::open(&config.data_dir)?)
+        })
+    }
+
+    /// Every update of a room (the store gives its state as one).
+    fn load(&mut self, name: &DocName) -> Result<Vec<Vec<u8>>, recolte_store::Error> {
+        match self {
+            Backend::Journal(journal) => journal.load(name),
+            Backend::Store(store) => Ok(vec![store.document_state(name)?]),
+        }
+    }
+
+    /// Saves updates in one transaction: durable when this returns.
+    fn append_batch(&mut self, batch: &[Persist]) -> Result<(), recolte_store::Error> {
+        let updates = batch.iter().map(|r| (&r.name, r.update.as_slice()));
+        match self {
+            Backend::Journal(journal) => journal.append_batch(updates).map(|_| ()),
+            Backend::Store(store) => store.apply_remote_batch(updates),
+        }
+    }
+}
+
 struct Shared {
     /// Reads rooms when they are loaded.
-    journal: Mutex<Journal>,
+    backend: Mutex<Backend>,
     /// The writer thread, which saves updates in batches (group commit).
     writer: std::sync::mpsc::Sender<Persist>,
     rooms: Mutex<HashMap<DocName, Arc<RoomEntry>>>,
-    trusted: Vec<token::PublicKey>,
+    trusted: Mutex<Vec<token::PublicKey>>,
     config: HubConfig,
     metrics: Metrics,
     next_peer: AtomicU64,
@@ -160,7 +214,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Shared {
     fn load_doc(&self, name: &DocName) -> Result<yrs::Doc, recolte_store::Error> {
-        let updates = lock(&self.journal).load(name)?;
+        let updates = lock(&self.backend).load(name)?;
         let doc = schema::new_doc_of(name.kind());
         {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
@@ -271,21 +325,14 @@ impl RunningHub {
         let shared = Arc::get_mut(&mut self.shared).and_then(|handle| handle.0.take());
         if let Some(shared) = shared {
             // Connections still alive hold the writer's sender: wait for them a little.
-            let journal = match Arc::try_unwrap(shared) {
-                Ok(shared) => Some(shared.journal.into_inner().unwrap_or_else(|p| p.into_inner())),
-                Err(shared) => {
-                    lock(&shared.journal).checkpoint()?;
-                    None
-                }
-            };
+            let dir = shared.config.data_dir.clone();
+            let alone = Arc::try_unwrap(shared).is_ok();
             if let Some(writer) = self.writer.take() {
-                if journal.is_some() {
+                if alone {
                     let _ = tokio::task::spawn_blocking(move || writer.join()).await;
                 }
             }
-            if let Some(journal) = journal {
-                journal.checkpoint()?;
-            }
+            Journal::open(&dir)?.checkpoint()?;
         }
         Ok(())
     }
@@ -293,7 +340,7 @@ impl RunningHub {
 
 /// The writer thread: every update waiting when a commit starts goes into that commit, so
 /// that under load a commit carries many updates, and an idle hub commits each at once.
-fn writer_thread(mut journal: Journal, requests: std::sync::mpsc::Receiver<Persist>) {
+fn writer_thread(mut backend: Backend, requests: std::sync::mpsc::Receiver<Persist>) {
     while let Ok(first) = requests.recv() {
         let mut batch = vec![first];
         while batch.len() < 1024 {
@@ -302,12 +349,56 @@ fn writer_thread(mut journal: Journal, requests: std::sync::mpsc::Receiver<Persi
                 Err(_) => break,
             }
         }
-        let result = journal
-            .append_batch(batch.iter().map(|r| (&r.name, r.update.as_slice())))
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let result = backend.append_batch(&batch).map_err(|e| e.to_string());
         for request in batch {
             let _ = request.done.send(result.clone());
+        }
+    }
+}
+
+/// Serving a store: brings what other programs save into it (the app, the command line, a
+/// bundle imported) to the rooms in memory and their connections, and trusts the events that
+/// appear in it. The hub's own saves come back too, and change nothing.
+fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::Receiver<bool>) {
+    let mut last = store.last_log_seq().unwrap_or(0);
+    while !*stop.borrow_and_update() {
+        std::thread::sleep(Duration::from_millis(200));
+        let rows = match store.log_after(last, 512) {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!("cannot read the store's log: {error}");
+                continue;
+            }
+        };
+        for (seq, name, data) in rows {
+            last = seq;
+            let Some(entry) = lock(&shared.rooms).get(&name).cloned() else { continue };
+            let changed = {
+                let mut inner = lock(&entry.inner);
+                match inner.room.absorb(&data) {
+                    Ok(Some(frame)) => {
+                        broadcast(&shared, &mut inner, 0, Bytes::from(frame));
+                        true
+                    }
+                    Ok(None) => false,
+                    Err(error) => {
+                        tracing::warn!("{name}: an update saved in the store cannot be applied: {error}");
+                        false
+                    }
+                }
+            };
+            if let (true, DocName::Event(event)) = (changed, &name) {
+                shared.close_revoked(*event);
+            }
+        }
+        if let Ok(keys) = store.event_public_keys() {
+            let keys: Vec<token::PublicKey> = keys.iter().filter_map(|k| token::parse_public_key(k).ok()).collect();
+            let mut trusted = lock(&shared.trusted);
+            for key in keys {
+                if !trusted.contains(&key) {
+                    trusted.push(key);
+                }
+            }
         }
     }
 }
@@ -322,21 +413,30 @@ fn checkpoint_thread(journal: Journal, mut stop: watch::Receiver<bool>) {
 
 /// Binds the listening socket and starts serving. Returns once the hub accepts connections.
 pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
+    let mut keys = config.trusted_keys.clone();
+    if config.serve_store {
+        keys.extend(Store::open(&config.data_dir)?.event_public_keys()?);
+    }
     let mut trusted = Vec::new();
-    for key in &config.trusted_keys {
-        trusted.push(token::parse_public_key(key).map_err(HubError::Key)?);
+    for key in &keys {
+        let key = token::parse_public_key(key).map_err(HubError::Key)?;
+        if !trusted.contains(&key) {
+            trusted.push(key);
+        }
     }
     if trusted.is_empty() {
         return Err(HubError::NoTrustedKey);
     }
-    let journal = Journal::open(&config.data_dir)?;
-    let writer_journal = Journal::open(&config.data_dir)?;
-    writer_journal.disable_auto_checkpoint()?;
+    let backend = Backend::open(&config)?;
+    let writer_backend = Backend::open(&config)?;
+    if let Backend::Journal(journal) = &writer_backend {
+        journal.disable_auto_checkpoint()?;
+    }
     let checkpointer = Journal::open(&config.data_dir)?;
     let (writer, requests) = std::sync::mpsc::channel();
     let writer_handle = std::thread::Builder::new()
         .name("hub-writer".into())
-        .spawn(move || writer_thread(writer_journal, requests))
+        .spawn(move || writer_thread(writer_backend, requests))
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -349,16 +449,24 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .spawn(move || checkpoint_thread(checkpointer, checkpoint_stop))
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let shared = Arc::new(Shared {
-        journal: Mutex::new(journal),
+        backend: Mutex::new(backend),
         writer,
         rooms: Mutex::new(HashMap::new()),
-        trusted,
+        trusted: Mutex::new(trusted),
         config,
         metrics: Metrics::default(),
         next_peer: AtomicU64::new(1),
         shutdown: shutdown.clone(),
         live: Mutex::new(HashMap::new()),
     });
+    if shared.config.serve_store {
+        let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
+        let store = Store::open(&shared.config.data_dir)?;
+        std::thread::Builder::new()
+            .name("hub-store-watcher".into())
+            .spawn(move || store_watcher(watched, store, watcher_stop))
+            .map_err(|source| HubError::Listen { addr: shared.config.listen, source })?;
+    }
     let app = Router::new()
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
         .route("/metrics", get(metrics))
@@ -425,7 +533,8 @@ fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admissi
         code: close::UNAUTHORIZED,
         reason: "missing token: add ?token=… to the address".into(),
     })?;
-    let grant = token::verify(token, &shared.trusted).map_err(|e| Refusal {
+    let trusted = lock(&shared.trusted).clone();
+    let grant = token::verify(token, &trusted).map_err(|e| Refusal {
         code: match e {
             TokenError::Expired(_) => close::EXPIRED,
             TokenError::Untrusted => close::BAD_SIGNATURE,

@@ -117,27 +117,15 @@ impl Room {
                 Ok(vec![Effect::Reply(step2(diff))])
             }
             Message::Sync(SyncMessage::SyncStep2(bytes)) | Message::Sync(SyncMessage::Update(bytes)) => {
-                // Sanitised before anything: yrs must never see a crafted update as it came.
-                let (decoded, clean) = recolte_core::schema::sanitize_update_bytes(&bytes)
-                    .map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
                 if access < Access::Write {
+                    let (decoded, _) = recolte_core::schema::sanitize_update_bytes(&bytes)
+                        .map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
                     if decoded.is_empty() {
                         return Ok(Vec::new());
                     }
                     return Ok(vec![Effect::Dropped { bytes: bytes.len() }]);
                 }
-                let new = {
-                    let mut txn = self.doc.transact_mut_with(recolte_core::schema::ORIGIN_REMOTE);
-                    txn.apply_update(decoded).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
-                    if txn.has_missing_updates() {
-                        Some(clean)
-                    } else if txn.has_changes() {
-                        Some(txn.encode_update_v1())
-                    } else {
-                        None
-                    }
-                };
-                Ok(match new {
+                Ok(match self.apply(&bytes)? {
                     Some(new) => vec![Effect::Persist(new.clone()), Effect::Broadcast(update(new))],
                     None => Vec::new(),
                 })
@@ -155,6 +143,29 @@ impl Room {
             Message::Auth(_) => Err(ProtocolError::Unsupported(2)),
             Message::Custom(tag, _) => Err(ProtocolError::Unsupported(tag)),
         }
+    }
+
+    /// Applies an update; returns what it brought that the room did not have (the whole
+    /// sanitised update if parts of it wait for updates the room lacks), or `None`.
+    fn apply(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, ProtocolError> {
+        // Sanitised before anything: yrs must never see a crafted update as it came.
+        let (decoded, clean) = recolte_core::schema::sanitize_update_bytes(bytes)
+            .map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
+        let mut txn = self.doc.transact_mut_with(recolte_core::schema::ORIGIN_REMOTE);
+        txn.apply_update(decoded).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
+        Ok(if txn.has_missing_updates() {
+            Some(clean)
+        } else if txn.has_changes() {
+            Some(txn.encode_update_v1())
+        } else {
+            None
+        })
+    }
+
+    /// Takes in a change saved elsewhere (another program on the store the hub serves): the
+    /// frame to send to every connection if it brought anything new.
+    pub fn absorb(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, ProtocolError> {
+        Ok(self.apply(bytes)?.map(update))
     }
 
     /// A connection left: its presence is removed, and the frame telling the others is returned.

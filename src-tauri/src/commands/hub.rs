@@ -30,11 +30,10 @@ pub async fn hub_start(state: State<'_, AppState>, port: Option<u16>) -> Result<
         return Ok(running.0.clone());
     }
     let lang = state.lang();
-    let (keys, dir) = state.with_store(|store| {
-        Ok((store.event_public_keys()?, store.path().parent().map(|p| p.join("hub")).unwrap_or_default()))
-    })?;
     let listen = SocketAddr::from(([0, 0, 0, 0], port.unwrap_or(4455)));
-    let running = hub::start(HubConfig::new(listen, dir, keys)).await.map_err(|e| {
+    // This laptop's own store, served as it is: no copy to keep in step.
+    let config = HubConfig::serving_store(listen, state.data_dir.clone());
+    let running = hub::start(config).await.map_err(|e| {
         ApiError::invalid(match e {
             hub::HubError::Listen { addr, .. } => lang
                 .pick(
