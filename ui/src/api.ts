@@ -104,6 +104,29 @@ export interface OrganisationView {
   /** Addresses to put in new invitations by default (the hub this device uses, the hub it serves). */
   suggested_hubs: string[]
 }
+export interface ServeInfo {
+  serving: boolean
+  port: number | null
+  /** Every address other devices can use: `ws://IP:PORT`, one per network interface. */
+  addresses: string[]
+  /** Announced on the local network (DNS-SD) so that devices find it without an address. */
+  announced: boolean
+  /** Why it is not serving although it was asked to (port taken…), in words. */
+  error: string | null
+}
+export interface QrCode { size: number; path: string }
+export interface NearbyHub { name: string; event_id: string; event_name: string; urls: string[] }
+export interface ArrivalDevice { name: string; connected: boolean; last_seen: string | null }
+export interface SessionArrival {
+  id: string; theme: number; theme_title: string; day: number; start: string; room: string | null
+  proposals: number; last_change: string | null; devices: ArrivalDevice[]
+  /** The slot has ended and nothing reached the hub. */
+  missing: boolean
+}
+export interface ThemeArrival { number: number; title: string; consolidated: number; retained: number; set_aside: number; draft: number }
+export interface DeviceReport { device: string; name: string; role: Role | null; unsent: number | null; reported_at: string | null }
+export interface ArrivalsBoard { sessions: SessionArrival[]; themes: ThemeArrival[]; devices: DeviceReport[]; generated_at: string }
+export interface BundleImported { event_id: string; documents: number; changed: number; bytes_saved: number; path: string }
 export interface JoinResult { event: string; pulled: boolean; error: SyncErrorInfo | null }
 
 export const api = {
@@ -139,11 +162,27 @@ export const api = {
   configureSync: (hub: string, token: string) => invoke<void>('sync_configure', { hub, token }),
   syncNow: () => invoke<void>('sync_now'),
   presence: (event: string, session: string) => invoke<string[]>('presence', { event, session }),
-  hubStart: (port?: number) => invoke<{ url: string; port: number }>('hub_start', { port: port ?? null }),
+  /** Serves this device's store to the room (and again each time the app opens, until stopped). */
+  hubStart: (port?: number) => invoke<ServeInfo>('hub_start', { port: port ?? null }),
   hubStop: () => invoke<void>('hub_stop'),
   exportWrite: (event: string, kind: 'report' | 'opendata' | 'decidim', theme?: number) =>
     invoke<{ folder: string; files: string[] }>('export_write', { event, kind, theme: theme ?? null }),
-  hubInfo: () => invoke<{ url: string; port: number } | null>('hub_info'),
+  /** Whether this device serves the room, and at which addresses; also why not, if it failed to start. */
+  hubInfo: () => invoke<ServeInfo>('hub_info'),
+  /** The QR code of a link made here (an invitation): modules as one SVG path, `size` modules wide. */
+  qr: (text: string) => invoke<QrCode>('qr_code', { text }),
+  /** Hubs announced on the local network (DNS-SD), listened to for `seconds`. */
+  nearby: (seconds: number) => invoke<NearbyHub[]>('nearby_hubs', { seconds }),
+  /** The arrivals board (organiser): per session what reached the hub, per theme the synthesis, per device its last report. */
+  arrivals: (event: string) => invoke<ArrivalsBoard>('arrivals_board', { event }),
+  /** Writes a bundle of the event where the user chooses (system dialog); null if cancelled. */
+  bundleExport: (event: string) => invoke<{ path: string; bytes: number } | null>('bundle_export', { event }),
+  /** Merges a bundle the user chooses (system dialog); null if cancelled. */
+  bundleImport: () => invoke<BundleImported | null>('bundle_import'),
+  /** Opens a file or folder the app wrote (an export, a sheet, a bundle) in the system's application. */
+  openPath: (path: string) => invoke<void>('open_path', { path }),
+  onBundleProgress: (handler: (progress: { done: number; total: number }) => void) =>
+    listen<{ done: number; total: number }>('bundle-progress', e => handler(e.payload)),
   syncDetails: (event: string) => invoke<DocStatus[]>('sync_details', { event }),
   access: (event: string) => invoke<DeviceAccess>('device_access', { event }),
   removeEvent: (event: string) => invoke<void>('event_remove', { event }),
