@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_packages+=(npm)
-source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 # Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.
@@ -37,6 +37,7 @@ xvfb-run -a node tests/e2e/invitations.mjs --app "$target/debug/recolte-app" --c
 
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"
+bash scripts/nearby.sh "$target/debug/recolte"
 "$target/debug/recolte-bench" soak --seconds 20 --clients 60 --dir "$(mktemp -d)"
 "$target/debug/recolte-bench" crash --runs 5 --dir "$(mktemp -d)"
 FUZZ_SEED=20261122 bash scripts/fuzz.sh 15

@@ -90,6 +90,15 @@ pub enum Command {
         /// Connections served at once (each device opens one per document it syncs).
         #[arg(long, default_value_t = 4096)]
         max_clients: u64,
+        /// Do not announce the hub on the local network (DNS-SD).
+        #[arg(long)]
+        no_announce: bool,
+    },
+    /// List the hubs announced on the local network (DNS-SD), with their events.
+    Discover {
+        /// How long to listen.
+        #[arg(long, default_value_t = 3)]
+        seconds: u64,
     },
     /// Sync this device with a hub: push local changes, pull remote ones.
     Sync {

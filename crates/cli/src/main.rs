@@ -273,11 +273,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 recolte_core::token::peek(&token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
             out.grant(&grant)
         }
-        Command::Hub { listen, trust, max_message_bytes, queue, max_clients } => {
+        Command::Hub { listen, trust, max_message_bytes, queue, max_clients, no_announce } => {
             let dir = data_dir_of(&store);
             let limits = network::Limits { max_message_bytes, queue, max_clients };
-            network::hub(&mut store, dir, listen, trust, limits, out)
+            network::hub(&mut store, dir, listen, trust, limits, !no_announce, out)
         }
+        Command::Discover { seconds } => network::discover(seconds, out),
         Command::Sync { hub, token, watch } => network::sync(store, hub, token, watch, out),
         Command::Join { invitation: Some(link), name, .. } => {
             network::join_invitation(store, &link, name.as_deref(), out)

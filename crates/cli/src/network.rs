@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use recolte_core::Lang;
+use recolte_core::{Lang, Localize};
 use recolte_store::Store;
 use recolte_sync::client::{self, StatusBoard, SyncState, Target};
 use recolte_sync::hub::{self, HubConfig};
@@ -61,9 +61,11 @@ pub fn hub(
     listen: SocketAddr,
     trust: Vec<String>,
     limits: Limits,
+    announce: bool,
     out: &Out,
 ) -> Result<(), CliError> {
     init_logs();
+    let serve_store = trust.is_empty();
     // Without --trust, the hub serves this device's own store (the organiser's laptop in
     // the room): everything it holds at once, and what devices send goes into it. With
     // --trust, it is a server keeping a journal of its own for the events it is given.
@@ -82,6 +84,24 @@ pub fn hub(
     runtime.block_on(async {
         let running = hub::start(config).await.map_err(CliError::Hub)?;
         out.listening(&format!("ws://{}", running.addr))?;
+        // Found in the room without an address; multicast may be blocked: then the address
+        // on the invitation does the job.
+        let _announcement = if announce && serve_store && !running.addr.ip().is_loopback() {
+            match recolte_sync::nearby::announce_store(running.addr.port(), store, None) {
+                Ok(announcement) => Some(announcement),
+                Err(error) => {
+                    tracing::warn!("{error}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        if !running.addr.ip().is_loopback() {
+            for url in recolte_sync::nearby::addresses(running.addr.port(), "ws") {
+                tracing::info!("devices reach this hub at {url}");
+            }
+        }
         interrupted().await;
         tracing::info!("stopping: closing connections and flushing the journal");
         running.stop().await.map_err(CliError::Hub)
@@ -169,6 +189,15 @@ async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
 
 pub fn join(store: Store, hub: String, token: String, out: &Out) -> Result<(), CliError> {
     sync(store, Some(hub), Some(token), false, out)
+}
+
+/// The hubs announced on the local network.
+pub fn discover(seconds: u64, out: &Out) -> Result<(), CliError> {
+    let hubs = recolte_sync::nearby::discover(Duration::from_secs(seconds.clamp(1, 60))).map_err(|e| CliError::Usage {
+        fr: e.localize(Lang::Fr),
+        en: e.localize(Lang::En),
+    })?;
+    out.nearby(&hubs)
 }
 
 /// Joins with an invitation link. When no hub answers, the invitation is kept (`recolte

@@ -427,6 +427,21 @@ impl Out {
         ))
     }
 
+    pub fn nearby(&self, hubs: &[recolte_sync::nearby::NearbyHub]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&hubs);
+        }
+        if hubs.is_empty() {
+            return print(self.pick(
+                "aucun serveur Récolte annoncé sur ce réseau (le multicast y est peut-être bloqué : utilisez l'adresse de l'invitation, ou un paquet)",
+                "no Récolte hub announced on this network (multicast may be blocked there: use the invitation's address, or a bundle)",
+            ));
+        }
+        let lines: Vec<String> =
+            hubs.iter().map(|h| format!("{}  {}  {}", h.event_name, h.event_id, h.urls.join(" "))).collect();
+        print(lines.join("\n"))
+    }
+
     pub fn joined(&self, joined: &recolte_sync::join::Joined) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({

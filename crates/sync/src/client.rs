@@ -82,7 +82,7 @@ pub enum SyncError {
     Lost { doc: String },
     #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
     Protocol { doc: String, reason: String },
-    #[error("this invitation names no hub address: ask the organisers for one with the hub's address, or bring the event on a USB key (bundle)")]
+    #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
     NoHub,
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
@@ -109,7 +109,7 @@ impl Localize for SyncError {
                 Some(refusal) => format!("le serveur refuse l'accès à {doc} : {}", refusal.explain(expires_at.as_deref(), lang)),
                 None => format!("le serveur refuse l'accès à {doc} : {reason}"),
             },
-            (SyncError::NoHub, _) => "cette invitation ne donne aucune adresse de serveur : demandez-en une avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)".into(),
+            (SyncError::NoHub, _) => "cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)".into(),
             (SyncError::Lost { doc }, _) => {
                 format!("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")
             }

@@ -24,6 +24,9 @@ use crate::refusal::RefusalCode;
 /// The settings a joined device keeps (never synced).
 pub use recolte_store::settings;
 
+/// How long a device listens for the room's hub when its invitation names none.
+pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// What joining did.
 #[derive(Debug)]
 pub struct Joined {
@@ -57,11 +60,20 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     if expired {
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
-    let Some(first_hub) = invitation.hubs.first().cloned() else {
+    let mut hubs = invitation.hubs.clone();
+    if hubs.is_empty() {
+        // No address on the invitation: the hub that serves this event in the room.
+        let found = tokio::task::spawn_blocking(|| crate::nearby::discover(NEARBY_WAIT))
+            .await
+            .map_err(|e| SyncError::Lost { doc: e.to_string() })?
+            .unwrap_or_default();
+        hubs = found.into_iter().filter(|hub| hub.event_id == invitation.event).flat_map(|hub| hub.urls).collect();
+    }
+    let Some(first_hub) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
     };
     let mut unreachable = None;
-    for hub in &invitation.hubs {
+    for hub in &hubs {
         let target = Target { hub: hub.clone(), token: invitation.token.clone() };
         match sync_once(store.clone(), &target).await {
             Ok(report) => {

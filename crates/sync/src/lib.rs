@@ -9,6 +9,7 @@
 pub mod client;
 pub mod hub;
 pub mod join;
+pub mod nearby;
 pub mod protocol;
 pub mod refusal;
 pub mod status;

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The room's own network, for real: two network namespaces joined by a veth pair that this
+# script creates (nothing leaves the machine). The organiser's laptop serves its store in
+# one and announces it (DNS-SD over multicast DNS); in the other, a device finds it with
+# `recolte discover` and joins with an invitation that names no hub address. Then the same
+# with announcements off, as on a network that blocks multicast: discovery finds nothing and
+# the join says why, while an invitation with the address still works. Needs root.
+#
+#   bash scripts/nearby.sh [path/to/recolte]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+recolte="$(realpath "${1:-${CARGO_TARGET_DIR:-target}/debug/recolte}")"
+[ "$(id -u)" -eq 0 ] || { echo "nearby.sh creates network namespaces: run it as root" >&2; exit 1; }
+room="recolte-room-$$"
+device="recolte-device-$$"
+work="$(mktemp -d)"
+hub_pid=""
+passed=0
+failed=0
+cleanup() {
+    [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true
+    ip netns del "$room" 2>/dev/null || true
+    ip netns del "$device" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+check() { if eval "$2"; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# Two hosts on one link: 10.77.0.1 (the organiser's laptop) and 10.77.0.2 (a facilitator's).
+ip netns add "$room"
+ip netns add "$device"
+ip link add "veth-r$$" type veth peer name "veth-d$$"
+ip link set "veth-r$$" netns "$room"
+ip link set "veth-d$$" netns "$device"
+ip -n "$room" addr add 10.77.0.1/24 dev "veth-r$$"
+ip -n "$device" addr add 10.77.0.2/24 dev "veth-d$$"
+for ns in "$room" "$device"; do ip -n "$ns" link set lo up; done
+ip -n "$room" link set "veth-r$$" up multicast on
+ip -n "$device" link set "veth-d$$" up multicast on
+
+export LANG=fr_FR.UTF-8
+organiser="$work/organiser"
+"$recolte" --data-dir "$organiser" event import examples/assises-2025.json >/dev/null
+event="$("$recolte" --data-dir "$organiser" --json event show | json 'd["id"]')"
+session="$("$recolte" --data-dir "$organiser" --json session list --theme 2 | json 'd[0]["id"]')"
+
+serve() { # $@: extra hub options
+    ip netns exec "$room" "$recolte" --data-dir "$organiser" hub --listen 10.77.0.1:4455 "$@" >"$work/hub.out" 2>"$work/hub.log" &
+    hub_pid=$!
+    for _ in $(seq 1 100); do grep -q "ws://" "$work/hub.out" 2>/dev/null && return; sleep 0.1; done
+    echo "the hub did not start: $(cat "$work/hub.log")" >&2; exit 1
+}
+stop() { kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true; hub_pid=""; }
+
+# 1. Announced: found from the other host, and joined with an invitation without address.
+serve
+found="$(ip netns exec "$device" "$recolte" --json discover --seconds 4)"
+ids="$(echo "$found" | json "' '.join(h['event_id'] for h in d)")"
+check "the device finds the hub of the event" '[ "$ids" = "$event" ]'
+check "at the laptop's address on the shared link" \
+    '[[ "$(echo "$found" | json "d[0][\"urls\"]")" == *"ws://10.77.0.1:4455"* ]]'
+link="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --for "Lou")"
+check "an invitation may leave the hub address out" '[[ "$link" != *"&h="* ]]'
+facilitator="$work/facilitator"
+check "the device joins with it, through the hub found nearby" \
+    'ip netns exec "$device" "$recolte" --data-dir "$facilitator" join --invitation "$link" --name Lou >/dev/null'
+check "and has the programme and its session" \
+    '[ "$("$recolte" --data-dir "$facilitator" --json session list | json "len(d)")" -eq 36 ]'
+ip netns exec "$device" "$recolte" --data-dir "$facilitator" proposal add --session "$session" --title "Trouvée sans adresse" >/dev/null
+check "what it captures reaches the organiser's store through the hub" \
+    'ip netns exec "$device" "$recolte" --data-dir "$facilitator" sync >/dev/null && [[ "$("$recolte" --data-dir "$organiser" --json proposal list)" == *"Trouvée sans adresse"* ]]'
+check "the token never travels in the announcement" \
+    '! echo "$found" | grep -q "v4.public"'
+stop
+
+# 2. Not announced (as on a network that blocks multicast): nothing found, the join says why,
+#    and an invitation with the address still works.
+serve --no-announce
+found="$(ip netns exec "$device" "$recolte" --json discover --seconds 3)"
+check "with announcements off, nothing is found" '[ "$(echo "$found" | json "len(d)")" -eq 0 ]'
+other="$work/other"
+message="$(ip netns exec "$device" "$recolte" --data-dir "$other" join --invitation "$link" --name Noa 2>&1 >/dev/null || true)"
+check "joining without an address then says no hub was found" '[[ "$message" == *"aucun serveur de cet événement"* ]]'
+with_address="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --hub ws://10.77.0.1:4455)"
+check "an invitation with the address joins anyway" \
+    'ip netns exec "$device" "$recolte" --data-dir "$other" join --invitation "$with_address" --name Noa >/dev/null'
+stop
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
