@@ -2,11 +2,12 @@
 // live regions for messages. Views re-render when the store changes, wherever the change
 // came from (this device, the sync engine, another program on the same store). What the
 // shell offers follows the device's access to the event: only the screens its role may use.
-import { api, errorMessage, type DeviceAccess, type DocStatus, type EventSummary, type EventView, type SyncSummary } from './api'
+import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncSummary } from './api'
 import { openDialog, type Dialog } from './dialog'
 import { announce, h, render } from './dom'
 import { formatDate, lang, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
+import { onServing, servingInfo, setServing } from './serving'
 import { capture } from './views/capture'
 import { joinBox } from './views/join'
 import { organisation } from './views/organisation'
@@ -107,6 +108,13 @@ export async function start(root: HTMLElement): Promise<void> {
   })
   const pillLive = h('span', { role: 'status', 'aria-live': 'polite' }, pill)
   const header = h('header', { class: 'top' })
+  // Serving the event from this computer is said in the header, on every screen.
+  const servingBadge = h('span', { id: 'serving-badge', class: 'serving-badge', hidden: true })
+  const drawServing = (serving: ServeInfo | null) => {
+    servingBadge.hidden = !serving?.serving
+    render(servingBadge, serving?.serving ? t('hub_serving_badge') : null)
+  }
+  onServing(drawServing)
   const status = h('div', { id: 'status', class: 'sr-only', role: 'status', 'aria-live': 'polite' })
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
   render(root, header, alerts, main, status)
@@ -146,6 +154,7 @@ export async function start(root: HTMLElement): Promise<void> {
       }, t(tabLabels[target])))
     })
     drawSync()
+    drawServing(servingInfo())
     const current = events.find(e => e.id === event?.id)
     let switcher: HTMLElement | null = null
     if (event && events.length > 1) {
@@ -159,7 +168,7 @@ export async function start(root: HTMLElement): Promise<void> {
         current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null),
       switcher,
       event ? nav : null,
-      h('div', { class: 'sync' }, pillLive,
+      h('div', { class: 'sync' }, servingBadge, pillLive,
         sync.state === 'off' ? null : h('button', { type: 'button', class: 'secondary', onclick: () => api.syncNow() }, t('sync_now'))),
     )
   }
@@ -278,5 +287,7 @@ export async function start(root: HTMLElement): Promise<void> {
     go(target)
   })
   pendingJoin = await api.pendingLink().catch(() => null)
+  // The hub starts again by itself when the app opens: say so from the first screen.
+  setServing(await api.hubInfo().catch(() => null))
   await show().catch(fail)
 }

@@ -5,8 +5,8 @@ import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import sample from '../../examples/assises-2025.json'
 import type {
-  Access, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview, JoinedDevice, Proposal, Review, Role,
-  SessionInfo, Subgroup, SyncSummary,
+  Access, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
+  JoinedDevice, NearbyHub, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionInfo, Subgroup, SyncSummary,
 } from './api'
 
 /** One event held by the mock device, and what this device may do in it. */
@@ -31,10 +31,28 @@ interface State {
   reviews: Review[]
   sync: SyncSummary
   pendingLink: string | null
+  /** This computer serving the event, and what starting it does. */
+  serve: ServeInfo
+  serveScenario: MockServe
+  nearby: MockNearby
+  bundle: MockBundle
+  /** Milliseconds between the steps of slow work (the nearby search, bundle progress). */
+  delayMs: number
+  /** Paths the app asked the system to open. */
+  opened: string[]
 }
 
 export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline'
+/** 'on': already serving when the app opens; 'port_taken': starting fails; 'no_announce': serves, not announced. */
+export type MockServe = 'off' | 'on' | 'port_taken' | 'no_announce'
+export type MockNearby = 'two' | 'none' | 'error'
+/** What the next bundle export or import does ('cancel': the person closes the system dialog). */
+export type MockBundle = 'ok' | 'cancel' | 'corrupted' | 'truncated' | 'foreign'
 export interface MockOptions {
+  serve?: MockServe
+  nearby?: MockNearby
+  bundle?: MockBundle
+  delayMs?: number
   lang?: 'fr' | 'en'
   author?: string
   /** An event already on this device, and the device's role in it ('open': no role, no key). */
@@ -94,6 +112,60 @@ function syncScenario(name: MockSync): SyncSummary {
     default: return base
   }
 }
+
+
+const SERVED: ServeInfo = {
+  serving: true, port: 4455, announced: true, error: null,
+  addresses: ['ws://192.168.1.20:4455', 'ws://10.42.0.1:4455', 'ws://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'],
+}
+const NOT_SERVING: ServeInfo = { serving: false, port: null, addresses: [], announced: false, error: null }
+
+function serveScenario(name: MockServe, started: boolean): ServeInfo {
+  if (!started) return NOT_SERVING
+  if (name === 'port_taken') return { ...NOT_SERVING, error: 'le port 4455 est déjà utilisé par un autre programme' }
+  if (name === 'no_announce') return { ...SERVED, announced: false }
+  return SERVED
+}
+
+/**
+ * A QR-looking code for a text: finder patterns and modules drawn from a hash of the text.
+ * It is not readable by a scanner (the real one comes from the backend's qrcode crate).
+ */
+export function mockQr(text: string): QrCode {
+  const size = 41
+  let seed = 2166136261
+  for (const ch of text) seed = Math.imul(seed ^ ch.charCodeAt(0), 16777619) >>> 0
+  const random = () => { seed = Math.imul(seed ^ (seed >>> 15), 2246822519) >>> 0; seed ^= seed >>> 13; return (seed >>> 0) / 4294967296 }
+  const finder = (x: number, y: number) => {
+    for (const [fx, fy] of [[0, 0], [size - 7, 0], [0, size - 7]]) {
+      const dx = x - fx, dy = y - fy
+      if (dx >= -1 && dx <= 7 && dy >= -1 && dy <= 7) {
+        if (dx < 0 || dy < 0 || dx > 6 || dy > 6) return 0
+        const ring = Math.max(Math.abs(dx - 3), Math.abs(dy - 3))
+        return ring === 2 ? 0 : 1
+      }
+    }
+    return -1
+  }
+  let path = ''
+  for (let y = 0; y < size; y++) {
+    let run = 0
+    const flush = (x: number) => { if (run) { path += `M${x - run} ${y}h${run}v1h-${run}z`; run = 0 } }
+    for (let x = 0; x < size; x++) {
+      const f = finder(x, y)
+      const dark = f >= 0 ? f === 1 : x === 6 || y === 6 ? (x + y) % 2 === 0 : random() < 0.5
+      if (dark) run++
+      else flush(x)
+    }
+    flush(size)
+  }
+  return { size, path }
+}
+
+const PEOPLE = ['Lucie Martin', 'Marc Petit', 'Sophie Bernard', 'Thomas Dubois', 'Amina Diallo', 'Julien Moreau', 'Claire Lefèvre',
+  'Hugo Laurent', 'Nadia Haddad', 'Paul Girard', 'Émile Roux', 'Chloé Fontaine']
+const minutesAgo = (m: number): string => new Date(Date.now() - m * 60_000).toISOString()
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 function sessionWords(s: SessionInfo): string {
   return `Thème ${s.theme} · jour ${s.day}, ${s.start} · ${s.room ?? s.place}`
@@ -201,13 +273,15 @@ export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
     lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
+    serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce'),
+    serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
+    delayMs: options.delayMs ?? 0, opened: [],
   }
   const win = window as unknown as Record<string, unknown>
   win.__recolteMock = state
   win.__recolteMockSync = setMockSync
   win.__recolteMockOpenLink = openMockLink
   win.__recolteMockLink = mockLink
-  let hub: { url: string; port: number } | null = null
   const changed = () => { void emit('store-changed', counter) }
   const fail = (code: string, message: string): never => { throw { code, message } }
   const eventOf = (eid: string): MockEvent => state.events.find(e => e.view.id === eid) ?? fail('not_found', `aucun événement n’a l’identifiant ${eid}`)
@@ -294,6 +368,91 @@ export function installMockBackend(options: MockOptions = {}): void {
       for: parsed.for, expires_at: parsed.expires, expired: Date.parse(parsed.expires) < Date.now(), hubs: [HUB],
     }
   }
+
+
+  /**
+   * The arrivals board as the hub would give it, at the end of day 1's second slot: the first
+   * slot is over (theme 9 sent nothing), the second is under way, day 2 has not begun. What
+   * this device captured counts too (this store is the hub's).
+   */
+  function arrivalsOf(e: MockEvent): ArrivalsBoard {
+    const slots = [...new Set(e.view.sessions.map(s => `${s.day}|${s.start}`))].sort()
+    const sessions: SessionArrival[] = e.view.sessions.map((s, i) => {
+      const slot = slots.indexOf(`${s.day}|${s.start}`)
+      let proposals = 0
+      let last: string | null = null
+      let devices: ArrivalDevice[] = []
+      const person = PEOPLE[i % PEOPLE.length]
+      if (slot === 0 && s.theme !== 9) {
+        proposals = [7, 5, 9, 4, 6, 3, 8, 5][(s.theme - 1) % 8]
+        last = minutesAgo(70 + s.theme * 3)
+        devices = [{ name: person, connected: s.theme % 3 !== 0, last_seen: minutesAgo(s.theme % 3 !== 0 ? 0 : 64) }]
+        if (s.theme === 2) devices.push({ name: 'Marc Petit', connected: false, last_seen: minutesAgo(66) })
+      } else if (slot === 0) {
+        devices = [{ name: person, connected: false, last_seen: minutesAgo(190) }]
+      } else if (slot === 1 && [1, 2, 5, 7].includes(s.theme)) {
+        proposals = s.theme % 3 + 1
+        last = minutesAgo(s.theme)
+        devices = [{ name: person, connected: true, last_seen: minutesAgo(0) }]
+      }
+      const mine = state.proposals.filter(p => p.session_id === s.id && !p.deleted)
+      proposals += mine.length
+      for (const p of mine) if (!last || p.created_at > last) last = p.created_at
+      return {
+        id: s.id, theme: s.theme, theme_title: s.theme_title, day: s.day, start: s.start, room: s.room ?? s.place,
+        proposals, last_change: last, devices, missing: slot === 0 && proposals === 0,
+      }
+    })
+    const themes = e.view.themes.map(th => {
+      const mine = state.consolidated.filter(c => c.theme === th.number && !c.deleted)
+      const base = th.number <= 3 ? { retained: 4 - th.number, draft: th.number, set_aside: th.number === 2 ? 1 : 0 } : { retained: 0, draft: 0, set_aside: 0 }
+      const retained = base.retained + mine.filter(c => c.status === 'retained').length
+      const draft = base.draft + mine.filter(c => c.status === 'draft').length
+      const setAside = base.set_aside + mine.filter(c => c.status === 'set_aside').length
+      return { number: th.number, title: th.title, consolidated: retained + draft + setAside, retained, draft, set_aside: setAside }
+    })
+    return {
+      sessions, themes, generated_at: new Date().toISOString(),
+      devices: [
+        { device: 'portable-lucie', name: 'Lucie Martin', role: 'facilitator', unsent: 0, reported_at: minutesAgo(1) },
+        { device: 'portable-marc', name: 'Marc Petit', role: 'facilitator', unsent: 3, reported_at: minutesAgo(66) },
+        { device: 'tablette-ines', name: 'Inès Roux', role: 'rapporteur', unsent: 0, reported_at: minutesAgo(4) },
+        { device: 'poste-accueil', name: '', role: null, unsent: null, reported_at: null },
+      ],
+    }
+  }
+
+  function bundleError(): never {
+    const en = state.lang === 'en'
+    switch (state.bundle) {
+      case 'truncated': return fail('invalid', en ? 'the bundle is incomplete: the file ends before its end (was the copy interrupted?). Nothing was changed.'
+        : 'le paquet est incomplet : le fichier s’arrête avant la fin (copie interrompue ?). Rien n’a été modifié.')
+      case 'foreign': return fail('invalid', en ? 'this file is not a Récolte bundle. Nothing was changed.'
+        : 'ce fichier n’est pas un paquet Récolte. Rien n’a été modifié.')
+      default: return fail('invalid', en ? 'the bundle is damaged: its checksum does not match (byte 18,432). Nothing was changed.'
+        : 'le paquet est abîmé : sa somme de contrôle ne correspond pas (octet 18 432). Rien n’a été modifié.')
+    }
+  }
+
+  /** Emits the backend's progress events, failing part-way in an error scenario. */
+  async function bundleWork(steps: number): Promise<boolean> {
+    if (state.bundle === 'cancel') return false
+    for (let done = 1; done <= steps; done++) {
+      await sleep(state.delayMs)
+      await emit('bundle-progress', { done, total: steps })
+      if (done === 3 && state.bundle !== 'ok') bundleError()
+    }
+    return true
+  }
+
+  const nearbyHubs = (): NearbyHub[] => [
+    {
+      name: 'portable-accueil', event_id: state.events[0]?.view.id ?? '01a2ffff-0000-7000-8000-00000000abcd',
+      event_name: state.events[0]?.view.name ?? sample.event.name,
+      urls: ['ws://192.168.1.20:4455', 'ws://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'],
+    },
+    { name: 'salle-galle', event_id: '01a2ffff-0000-7000-8000-00000000beef', event_name: 'Journée des territoires numériques', urls: ['ws://10.42.0.1:4455'] },
+  ]
 
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
     app_info: () => ({ version: '0.1.0', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
@@ -423,7 +582,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       for (const inv of e.invitations) if (inv.state === 'unused' && Date.parse(inv.expires_at) < Date.now()) inv.state = 'expired'
       return {
         event: { id: e.view.id, name: e.view.name, practice: e.practice }, holds_key: e.holdsKey,
-        invitations: e.invitations, devices: e.devices, suggested_hubs: hub ? [hub.url] : state.sync.hub ? [state.sync.hub] : [HUB],
+        invitations: e.invitations, devices: e.devices, suggested_hubs: state.serve.serving ? state.serve.addresses : state.sync.hub ? [state.sync.hub] : [HUB],
       }
     },
     invitation_create: ({ event, request }) => {
@@ -477,10 +636,40 @@ export function installMockBackend(options: MockOptions = {}): void {
     pending_link: () => { const link = state.pendingLink; state.pendingLink = null; return link },
     sync_now: () => undefined,
     presence: () => [],
-    hub_start: () => { hub = { url: 'ws://192.168.1.20:4455', port: 4455 }; return hub },
-    hub_stop: () => { hub = null },
-    hub_info: () => hub,
-    export_write: ({ kind }) => ({ folder: '/home/demo/Documents/Récolte/Assises 2025', files: kind === 'decidim' ? ['decidim.csv'] : ['rapport.md', 'rapport.html'] }),
+    hub_start: () => { state.serve = serveScenario(state.serveScenario, true); return state.serve },
+    hub_stop: () => { state.serve = NOT_SERVING },
+    hub_info: () => state.serve,
+    qr_code: ({ text }) => {
+      if (!String(text)) fail('invalid', 'rien à coder')
+      return mockQr(String(text))
+    },
+    nearby_hubs: async () => {
+      await sleep(state.delayMs * 4)
+      if (state.nearby === 'error') fail('network', state.lang === 'en' ? 'no network interface allows the search (multicast blocked)' : 'aucune interface réseau ne permet la recherche (multicast bloqué)')
+      return state.nearby === 'none' ? [] : nearbyHubs()
+    },
+    arrivals_board: ({ event }) => {
+      const e = eventOf(event)
+      if (!e.holdsKey && e.role !== 'organiser') fail('invalid', 'le tableau des arrivées est réservé à l’organisation')
+      return arrivalsOf(e)
+    },
+    bundle_export: async ({ event }) => {
+      eventOf(event)
+      if (!(await bundleWork(8))) return null
+      return { path: '/media/camille/CLE-USB/assises-2025.recolte-bundle', bytes: 2_458_112 }
+    },
+    bundle_import: async () => {
+      if (!(await bundleWork(6))) return null
+      const e = state.events[0] ?? fail('not_found', 'aucun événement')
+      changed()
+      const result: BundleImported = { event_id: e.view.id, documents: 38, changed: 12, bytes_saved: 184_320, path: '/media/camille/CLE-USB/salle-galle.recolte-bundle' }
+      return result
+    },
+    open_path: ({ path }) => { state.opened.push(String(path)) },
+    export_write: ({ kind }) => ({
+      folder: '/home/demo/Documents/Récolte/Assises 2025',
+      files: kind === 'decidim' ? ['decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html'],
+    }),
   }
 
   mockIPC((cmd, args) => {

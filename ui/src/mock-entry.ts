@@ -1,7 +1,8 @@
 // The app on an in-memory backend: for browser tests and demonstrations without Tauri.
 // The page's query chooses the scenario: ?event=organiser|facilitator|rapporteur|panel|open,
 // ?sync=off|up_to_date|syncing|revoked|expired|offline, ?link=recolte://join?… (as if the
-// system had opened the app with that link), ?lang=en.
+// system had opened the app with that link), ?lang=en, ?serve=off|on|port_taken|no_announce,
+// ?nearby=two|none|error, ?bundle=ok|cancel|corrupted|truncated|foreign.
 import { installMockBackend, type MockOptions } from './mock-backend'
 import { start } from './app'
 
@@ -11,6 +12,11 @@ installMockBackend({
   sync: (query.get('sync') as MockOptions['sync']) ?? undefined,
   pendingLink: query.get('link'),
   lang: query.get('lang') === 'en' ? 'en' : undefined,
+  serve: (query.get('serve') as MockOptions['serve']) ?? undefined,
+  nearby: (query.get('nearby') as MockOptions['nearby']) ?? undefined,
+  bundle: (query.get('bundle') as MockOptions['bundle']) ?? undefined,
+  // Slow enough to see the search and the progress bar, as on a real network and USB key.
+  delayMs: 120,
 })
 const root = document.getElementById('app')
 if (root) void start(root)

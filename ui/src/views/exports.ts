@@ -1,18 +1,22 @@
 // Exports from the app: one button per output, a progress bar while it runs, and the folder
-// it was written to.
+// it was written to, with buttons that open the folder and each file.
 import { api, errorMessage } from '../api'
 import { announce, h, render } from '../dom'
 import { t, type Key } from '../i18n'
+import { joinPath, openButton, pathLine } from './files'
 
 export function exportBox(event: string, theme: () => number | undefined): HTMLElement {
-  const status = h('p', { class: 'export-status', role: 'status', 'aria-live': 'polite' })
+  const status = h('div', { class: 'export-status', role: 'status', 'aria-live': 'polite' })
   const progress = h('progress', { class: 'export-progress', hidden: true, 'aria-label': t('exporting') })
   const run = (kind: 'report' | 'opendata' | 'decidim') => {
     progress.hidden = false
     box.setAttribute('aria-busy', 'true')
     render(status, t('exporting'))
     api.exportWrite(event, kind, kind === 'opendata' ? undefined : theme())
-      .then(written => render(status, t('exported', { folder: written.folder })))
+      .then(written => render(status,
+        h('p', {}, t('exported', { folder: written.folder }), ' ', pathLine(written.folder, 'folder')),
+        written.files.length ? h('ul', { class: 'plain files', 'aria-label': t('exported_files') },
+          ...written.files.map(file => h('li', {}, h('span', { class: 'file-name' }, file), ' ', openButton(joinPath(written.folder, file))))) : null))
       .catch(error => { render(status); announce(t('error_prefix') + errorMessage(error), 'error') })
       .finally(() => { progress.hidden = true; box.removeAttribute('aria-busy') })
   }

@@ -5,8 +5,14 @@ import { confirmDialog, openDialog } from '../dialog'
 import { announce, h, render } from '../dom'
 import { formatDate, t, type Key } from '../i18n'
 import type { Context, View } from '../app'
+import { arrivalsBoard, type Board } from './arrivals'
 import { exportBox } from './exports'
+import { joinPath, pathLine } from './files'
 import { roleLabel } from './join'
+import { bundleBox, serveBox } from './room'
+
+type OrgTab = 'invitations' | 'room' | 'arrivals'
+const ORG_TABS: [OrgTab, Key][] = [['invitations', 'org_tab_invitations'], ['room', 'org_tab_room'], ['arrivals', 'org_tab_arrivals']]
 
 const ROLES: Role[] = ['facilitator', 'rapporteur', 'panel', 'organiser']
 const VALIDITIES: [string, Key][] = [['12h', 'valid_12h'], ['1d', 'valid_1d'], ['3d', 'valid_3d'], ['1w', 'valid_1w'], ['2w', 'valid_2w']]
@@ -124,9 +130,8 @@ export function organisation(ctx: Context): View {
     sheet.disabled = true
     api.invitationSheet(event.id, [])
       .then(written => {
-        const sep = written.folder.includes('\\') && !written.folder.includes('/') ? '\\' : '/'
-        const file = written.files.length ? `${written.folder}${sep}${written.files[0]}` : written.folder
-        render(sheetStatus, t('inv_sheet_written', { file }))
+        const file = written.files.length ? joinPath(written.folder, written.files[0]) : written.folder
+        render(sheetStatus, t('inv_sheet_written', { file }), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))
       })
       .catch(fail)
       .finally(() => { sheet.disabled = false })
@@ -210,26 +215,69 @@ export function organisation(ctx: Context): View {
     drawDevices()
   }
 
+  let tab: OrgTab = (sessionStorage.getItem('recolte.org-tab') as OrgTab) || 'invitations'
+  if (!ORG_TABS.some(([k]) => k === tab)) tab = 'invitations'
+  let board: Board | null = null
+  const panel = h('div', { class: 'org-panel', id: 'org-panel' })
+  const subnav = h('nav', { class: 'subnav', 'aria-label': t('org_subnav') })
+
+  function drawSubnav(): void {
+    render(subnav, ...ORG_TABS.map(([key, label]) => h('button', {
+      type: 'button', class: 'subtab', 'data-org-tab': key, 'aria-current': key === tab ? 'true' : null,
+      onclick: () => { if (key !== tab) void switchTo(key).catch(fail) },
+    }, t(label))))
+  }
+
+  async function switchTo(next: OrgTab): Promise<void> {
+    tab = next
+    sessionStorage.setItem('recolte.org-tab', next)
+    drawSubnav()
+    await drawTab()
+  }
+
+  async function drawTab(): Promise<void> {
+    board?.stop()
+    board = null
+    if (tab === 'arrivals') {
+      board = arrivalsBoard(event.id)
+      render(panel, board.element)
+      await board.start()
+    } else if (tab === 'room') {
+      render(panel, h('div', { class: 'org-columns' }, await serveBox(event.id, org?.holds_key ?? false), bundleBox(event.id)))
+    } else {
+      render(panel,
+        eventsBox,
+        org?.holds_key ? h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
+          h('h2', { id: 'invitations-heading' }, t('invitations')),
+          h('div', { class: 'row' }, sheet, createAll),
+          h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
+          sheetStatus, invitationsBox) : null,
+        org?.holds_key ? h('div', { class: 'org-columns' }, form, h('div', {}, devicesBox, exportBox(event.id, () => undefined)))
+          : exportBox(event.id, () => undefined))
+      await load()
+    }
+  }
+
   return {
     async mount(root) {
       org = await api.organisation(event.id)
       hubs.value = org.suggested_hubs.join('\n')
       drawRole()
       const current = ctx.events.find(e => e.id === event.id)
+      drawSubnav()
       render(root, h('div', { class: 'organisation' },
         h('div', { class: 'org-head' },
           h('h2', { id: 'org-heading' }, t('org_heading', { name: event.name }),
             current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null)),
-        eventsBox,
-        org.holds_key ? h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
-          h('h2', { id: 'invitations-heading' }, t('invitations')),
-          h('div', { class: 'row' }, sheet, createAll),
-          h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
-          sheetStatus, invitationsBox) : null,
-        org.holds_key ? h('div', { class: 'org-columns' }, form, h('div', {}, devicesBox, exportBox(event.id, () => undefined)))
-          : exportBox(event.id, () => undefined)))
-      await load()
+        subnav, panel))
+      await drawTab()
     },
-    refresh: load,
+    async refresh() {
+      if (tab === 'invitations') await load()
+    },
+    unmount() {
+      board?.stop()
+      board = null
+    },
   }
 }

@@ -1,10 +1,12 @@
-// This device: the name it signs with, the language, the hub it syncs with.
+// This device: the name it signs with, the language, the hub it syncs with, the events served
+// nearby, serving the event from here, bundles and exports.
 import { api, errorMessage } from '../api'
 import { announce, h, render } from '../dom'
 import { t } from '../i18n'
 import type { Context, View } from '../app'
 import { exportBox } from './exports'
 import { roleLabel } from './join'
+import { bundleBox, nearbyBox, serveBox } from './room'
 
 export function settings(ctx: Context): View {
   return {
@@ -39,15 +41,7 @@ export function settings(ctx: Context): View {
           .then(() => announce(t('joining')))
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
-      const hubBox = h('section', { class: 'card', 'aria-labelledby': 'hub-title' })
-      const drawHub = (running: { url: string } | null) => render(hubBox,
-        h('h2', { id: 'hub-title' }, t('hub_title')),
-        h('p', { class: 'muted' }, t('hub_text')),
-        running ? h('p', { class: 'hub-url', role: 'status' }, t('hub_running', { url: running.url })) : null,
-        running
-          ? h('button', { type: 'button', onclick: () => api.hubStop().then(() => drawHub(null)).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_stop'))
-          : h('button', { type: 'button', class: 'primary', onclick: () => api.hubStart().then(drawHub).catch(error => announce(t('error_prefix') + errorMessage(error), 'error')) }, t('hub_start')))
-      drawHub(await api.hubInfo())
+      const hubBox = await serveBox(ctx.event.id, ctx.access.holds_key)
       const access = ctx.access
       const accessBox = h('section', { class: 'card', 'aria-labelledby': 'access-title' },
         h('h2', { id: 'access-title' }, t('your_access')),
@@ -58,7 +52,8 @@ export function settings(ctx: Context): View {
         h('h2', { id: 'join-other-title' }, t('join_invite_title')),
         h('p', { class: 'muted' }, t('invite_link_hint')),
         h('button', { type: 'button', id: 'join-other', 'aria-haspopup': 'dialog', onclick: () => ctx.openJoin('') }, t('join_other')))
-      render(root, h('section', { class: 'settings' }, form, accessBox, joinOther, syncForm, hubBox, exportBox(ctx.event.id, () => undefined)))
+      render(root, h('section', { class: 'settings' }, form, accessBox, joinOther, nearbyBox(ctx.events.map(e => e.id)), syncForm, hubBox,
+        bundleBox(ctx.event.id), exportBox(ctx.event.id, () => undefined)))
     },
     async refresh() {},
   }

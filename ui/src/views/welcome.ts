@@ -5,6 +5,7 @@ import { announce, h, render } from '../dom'
 import { t } from '../i18n'
 import type { View } from '../app'
 import { joinBox } from './join'
+import { nearbyBox } from './room'
 
 export function welcome(reload: () => Promise<void>, link = ''): View {
   async function run(action: () => Promise<unknown>): Promise<void> {
@@ -43,6 +44,7 @@ export function welcome(reload: () => Promise<void>, link = ''): View {
           h('h2', {}, t('welcome_title')),
           h('p', {}, t('welcome_text')),
           invite.element,
+          nearbyBox(),
           h('h2', { class: 'or' }, t('or_start')),
           h('div', { class: 'choices' },
             h('button', { type: 'button', id: 'load-sample', class: 'primary', 'aria-describedby': 'practice-hint', onclick: () => void run(() => api.loadSample()) }, t('load_sample')),

@@ -1,0 +1,276 @@
+// The room's own network: serving the event from this computer (addresses, announcement,
+// an invitation's QR code to scan from the screen), the events served nearby, and bundles
+// carried on a USB key.
+import { api, errorMessage, type Invitation, type NearbyHub, type QrCode, type ServeInfo } from '../api'
+import { announce, h, render } from '../dom'
+import { formatBytes, t } from '../i18n'
+import { setServing } from '../serving'
+import { pathLine } from './files'
+import { roleLabel } from './join'
+import { copyLink } from './organisation'
+
+const SVG = 'http://www.w3.org/2000/svg'
+/** The white margin a QR code needs around it to be read (4 modules). */
+const QUIET = 4
+
+function fail(error: unknown): void {
+  announce(t('error_prefix') + errorMessage(error), 'error')
+}
+
+/** A QR code as SVG, built node by node: the path comes from the backend, as an attribute. */
+export function qrSvg(qr: QrCode, label: string): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg')
+  const side = qr.size + 2 * QUIET
+  svg.setAttribute('viewBox', `${-QUIET} ${-QUIET} ${side} ${side}`)
+  svg.setAttribute('role', 'img')
+  svg.setAttribute('aria-label', label)
+  svg.setAttribute('shape-rendering', 'crispEdges')
+  svg.setAttribute('class', 'qr-code')
+  const back = document.createElementNS(SVG, 'rect')
+  back.setAttribute('x', String(-QUIET))
+  back.setAttribute('y', String(-QUIET))
+  back.setAttribute('width', String(side))
+  back.setAttribute('height', String(side))
+  back.setAttribute('fill', '#fff')
+  const modules = document.createElementNS(SVG, 'path')
+  modules.setAttribute('d', qr.path)
+  modules.setAttribute('fill', '#000')
+  svg.append(back, modules)
+  return svg
+}
+
+/** Invitations that can still be used: neither revoked nor expired. */
+export function usableInvitations(list: Invitation[], now = Date.now()): Invitation[] {
+  return list.filter(inv => inv.state !== 'revoked' && inv.state !== 'expired' && Date.parse(inv.expires_at) > now)
+}
+
+/**
+ * "Servir l'événement depuis cet ordinateur": start and stop, every address, whether it is
+ * announced, and (on the device holding the event's key) an invitation's QR code per role.
+ */
+export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLElement> {
+  const box = h('section', { class: 'card serve', id: 'serve', 'aria-labelledby': 'hub-title' })
+  const state = h('div', { class: 'serve-state', role: 'status', 'aria-live': 'polite' })
+  const details = h('div', { class: 'serve-details' })
+  const button = h('button', { type: 'button', id: 'hub-toggle' })
+  let info: ServeInfo = { serving: false, port: null, addresses: [], announced: false, error: null }
+  let chosen: string | null = null
+  let busy = false
+
+  render(box,
+    h('h2', { id: 'hub-title' }, t('hub_title')),
+    h('p', { class: 'muted' }, t('hub_text')),
+    state, button, details)
+
+  button.addEventListener('click', () => void toggle())
+
+  async function toggle(): Promise<void> {
+    if (busy) return
+    busy = true
+    button.disabled = true
+    try {
+      if (info.serving) {
+        await api.hubStop()
+        info = await api.hubInfo().catch(() => ({ serving: false, port: null, addresses: [], announced: false, error: null }))
+        announce(t('hub_stopped'))
+      } else {
+        render(state, h('p', {}, t('hub_starting')))
+        info = await api.hubStart()
+      }
+      setServing(info)
+    } catch (error) {
+      fail(error)
+    } finally {
+      busy = false
+      button.disabled = false
+      await draw()
+    }
+  }
+
+  async function draw(): Promise<void> {
+    box.classList.toggle('serving', info.serving)
+    render(state, info.serving
+      ? h('p', { class: 'serve-on' }, h('strong', {}, t('hub_serving_badge')), ' — ', t('hub_serving', { port: info.port ?? '?' }))
+      : h('p', { class: 'serve-off' }, h('strong', {}, t('hub_not_serving'))),
+      info.error ? h('p', { class: 'warning', id: 'hub-error' }, t('hub_failed', { error: info.error })) : null)
+    button.className = info.serving ? 'danger' : 'primary'
+    render(button, t(info.serving ? 'hub_stop' : 'hub_start'))
+    if (!info.serving) { render(details); return }
+    render(details,
+      h('h3', { id: 'hub-addresses-title' }, t('hub_addresses')),
+      info.addresses.length === 0 ? h('p', { class: 'warning' }, t('hub_addresses_none'))
+        : h('ul', { class: 'plain addresses', 'aria-labelledby': 'hub-addresses-title' }, ...info.addresses.map(url => h('li', {},
+          h('code', { class: 'address' }, url),
+          h('button', {
+            type: 'button', class: 'secondary small', 'aria-label': t('hub_copy_address_label', { url }),
+            onclick: () => void copyText(url),
+          }, t('hub_copy_address'))))),
+      h('p', { class: info.announced ? 'announced' : 'warning', id: 'hub-announced' }, t(info.announced ? 'hub_announced' : 'hub_not_announced')),
+      await qrPart())
+  }
+
+  async function copyText(text: string): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(text)
+      announce(t('hub_address_copied'))
+    } catch {
+      await copyLink(text)
+    }
+  }
+
+  async function qrPart(): Promise<HTMLElement> {
+    const part = h('div', { class: 'serve-qr', 'aria-labelledby': 'hub-qr-title', role: 'group' },
+      h('h3', { id: 'hub-qr-title' }, t('hub_qr_title')))
+    if (!holdsKey) {
+      part.append(h('p', { class: 'muted' }, t('hub_qr_key_needed')))
+      return part
+    }
+    let list: Invitation[]
+    try {
+      list = usableInvitations((await api.organisation(event)).invitations)
+    } catch (error) {
+      part.append(h('p', { class: 'warning' }, t('error_prefix') + errorMessage(error)))
+      return part
+    }
+    if (list.length === 0) {
+      part.append(h('p', {}, t('hub_qr_none')),
+        h('button', {
+          type: 'button', class: 'primary', id: 'hub-create-all', onclick: () => {
+            api.createAllInvitations(event, info.addresses, '3d')
+              .then(all => { announce(t('inv_created_all', { n: all.length })); return draw() })
+              .catch(fail)
+          },
+        }, t('hub_qr_create_all')))
+      return part
+    }
+    if (!chosen || !list.some(inv => inv.id === chosen)) chosen = list[0].id
+    const select = h('select', { id: 'hub-qr-invitation' }, ...list.map(inv => h('option', { value: inv.id, selected: inv.id === chosen },
+      `${roleLabel(inv.role)} — ${inv.label}${inv.for ? ` — ${inv.for}` : ''}`)))
+    const shown = h('div', { class: 'qr-shown', 'aria-live': 'polite' })
+    const show = async () => {
+      const inv = list.find(x => x.id === select.value) ?? list[0]
+      chosen = inv.id
+      let code: HTMLElement | SVGSVGElement
+      try {
+        code = qrSvg(await api.qr(inv.link), t('hub_qr_label', { label: inv.label }))
+      } catch (error) {
+        code = h('p', { class: 'warning' }, t('hub_qr_error', { error: errorMessage(error) }))
+      }
+      render(shown, h('div', { class: 'qr-frame' }, code),
+        h('div', { class: 'qr-caption' },
+          h('p', { class: 'qr-label' }, inv.label),
+          h('p', { class: 'qr-role muted' }, roleLabel(inv.role)),
+          h('p', { class: 'qr-for' }, inv.for ? t('hub_qr_for', { name: inv.for }) : t('hub_qr_anyone')),
+          h('p', { class: 'muted' }, t('hub_qr_hint'))))
+    }
+    select.addEventListener('change', () => void show())
+    part.append(h('label', { for: 'hub-qr-invitation' }, t('hub_qr_choose')), select, shown)
+    await show()
+    return part
+  }
+
+  try {
+    info = await api.hubInfo()
+  } catch (error) {
+    info = { ...info, error: errorMessage(error) }
+  }
+  setServing(info)
+  await draw()
+  return box
+}
+
+/** "Événements servis à proximité": hubs announced on the local network. */
+export function nearbyBox(known: string[] = []): HTMLElement {
+  const live = h('p', { class: 'nearby-status', id: 'nearby-status', role: 'status', 'aria-live': 'polite' })
+  const list = h('div', { class: 'nearby-list' })
+  const refresh = h('button', { type: 'button', class: 'secondary', id: 'nearby-refresh' }, t('nearby_refresh'))
+  const box = h('section', { class: 'card nearby', id: 'nearby', 'aria-labelledby': 'nearby-title' },
+    h('h2', { id: 'nearby-title' }, t('nearby_title')),
+    h('p', { class: 'muted' }, t('nearby_text')),
+    h('div', { class: 'row' }, refresh), live, list)
+
+  const item = (hub: NearbyHub, i: number) => h('li', { class: 'nearby-hub', 'data-event': hub.event_id },
+    h('p', { class: 'nearby-event' }, h('strong', {}, hub.event_name),
+      known.includes(hub.event_id) ? h('span', { class: 'badge' }, t('nearby_here')) : null),
+    h('p', { class: 'muted' }, t('nearby_hub', { name: hub.name })),
+    h('ul', { class: 'plain addresses', 'aria-label': t('nearby_addresses', { name: hub.name }), id: `nearby-urls-${i}` },
+      ...hub.urls.map(url => h('li', {}, h('code', { class: 'address' }, url)))))
+
+  async function search(): Promise<void> {
+    refresh.disabled = true
+    box.setAttribute('aria-busy', 'true')
+    render(live, t('nearby_searching'))
+    try {
+      const hubs = await api.nearby(3)
+      render(list, hubs.length ? h('ul', { class: 'plain' }, ...hubs.map(item)) : null)
+      render(live, hubs.length ? t('nearby_found', { n: hubs.length }) : t('nearby_none'))
+      live.className = 'nearby-status'
+    } catch (error) {
+      render(list)
+      render(live, t('nearby_error', { error: errorMessage(error) }))
+      live.className = 'nearby-status warning'
+    } finally {
+      refresh.disabled = false
+      box.removeAttribute('aria-busy')
+    }
+  }
+  refresh.addEventListener('click', () => void search())
+  void search()
+  return box
+}
+
+/** Export and import of bundles, through the system's file dialog, with the backend's progress. */
+export function bundleBox(event: string): HTMLElement {
+  const progress = h('progress', { class: 'bundle-progress', id: 'bundle-progress', hidden: true, 'aria-label': t('bundle_progress') })
+  const status = h('div', { class: 'bundle-status', id: 'bundle-status', role: 'status', 'aria-live': 'polite' })
+  const error = h('div', { class: 'bundle-error', id: 'bundle-error', role: 'alert' })
+  const exportButton = h('button', { type: 'button', class: 'secondary', id: 'bundle-export' }, t('bundle_export'))
+  const importButton = h('button', { type: 'button', class: 'secondary', id: 'bundle-import' }, t('bundle_import'))
+  const box = h('section', { class: 'card bundles', 'aria-labelledby': 'bundle-title' },
+    h('h2', { id: 'bundle-title' }, t('bundle_title')),
+    h('p', { class: 'muted' }, t('bundle_text')),
+    h('div', { class: 'row' }, exportButton, importButton),
+    progress, status, error)
+
+  async function run<T>(work: () => Promise<T | null>, done: (result: T) => HTMLElement[]): Promise<void> {
+    exportButton.disabled = true
+    importButton.disabled = true
+    render(error)
+    render(status)
+    progress.removeAttribute('value')
+    progress.removeAttribute('aria-valuetext')
+    let stop: (() => void) | null = null
+    try {
+      stop = await api.onBundleProgress(({ done: part, total }) => {
+        if (progress.hidden) { progress.hidden = false; box.setAttribute('aria-busy', 'true'); render(status, t('bundle_running')) }
+        progress.max = Math.max(total, 1)
+        progress.value = Math.min(part, progress.max)
+        progress.setAttribute('aria-valuetext', t('bundle_progress_value', { done: part, total }))
+      })
+      const result = await work()
+      // Cancelled in the system dialog: nothing to say.
+      render(status, ...(result === null ? [] : done(result)))
+    } catch (failure) {
+      render(status)
+      render(error, h('p', { class: 'warning' }, t('bundle_error', { error: errorMessage(failure) })))
+    } finally {
+      stop?.()
+      progress.hidden = true
+      box.removeAttribute('aria-busy')
+      exportButton.disabled = false
+      importButton.disabled = false
+    }
+  }
+
+  exportButton.addEventListener('click', () => void run(() => api.bundleExport(event), written => [
+    h('p', {}, t('bundle_exported', { path: written.path, size: formatBytes(written.bytes) })),
+    h('p', {}, pathLine(written.path, 'file')),
+  ]))
+  importButton.addEventListener('click', () => void run(() => api.bundleImport(), imported => [
+    h('p', {}, imported.changed > 0
+      ? t('bundle_imported', { documents: imported.documents, changed: imported.changed })
+      : t('bundle_imported_nothing', { documents: imported.documents })),
+    h('p', { class: 'muted' }, t('bundle_imported_from', { path: imported.path })),
+  ]))
+  return box
+}
