@@ -52,7 +52,7 @@ export interface Board {
   /** Reads the board now, then every 10 seconds until stop(). */
   start(): Promise<void>
   stop(): void
-  load(): Promise<void>
+  load(): Promise<boolean>
 }
 
 export function arrivalsBoard(event: string): Board {
@@ -126,23 +126,26 @@ export function arrivalsBoard(event: string): Board {
         h('td', {}, d.reported_at ? formatDate(d.reported_at) : t('never')))))))
   }
 
-  async function load(): Promise<void> {
-    if (loading) return
+  /** Reads the board; false if it could not (the reason is shown). */
+  async function load(): Promise<boolean> {
+    if (loading) return false
     loading = true
     element.setAttribute('aria-busy', 'true')
     try {
       board = await api.arrivals(event)
       render(problem)
       draw()
+      return true
     } catch (error) {
       render(problem, h('p', { class: 'warning' }, t('arrivals_error', { error: errorMessage(error) })))
+      return false
     } finally {
       loading = false
       element.removeAttribute('aria-busy')
     }
   }
 
-  refresh.addEventListener('click', () => void load().then(() => { if (board) announce(t('arrivals_refreshed')) }))
+  refresh.addEventListener('click', () => void load().then(ok => { if (ok) announce(t('arrivals_refreshed')) }))
   onlyMissing.addEventListener('change', drawSessions)
 
   return {

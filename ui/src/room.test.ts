@@ -1,0 +1,290 @@
+// The room's own network on the in-memory backend: serving from this computer, the events
+// served nearby, the organiser's arrivals board, bundles with their progress, and opening
+// what the app wrote.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { clearMocks } from '@tauri-apps/api/mocks'
+import { installMockBackend, mockState, type MockOptions } from './mock-backend'
+import { start } from './app'
+import { setServing } from './serving'
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
+}
+
+async function until(what: string, condition: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 5))
+  }
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const element = document.getElementById(id)
+  if (!element) throw new Error(`no #${id}`)
+  return element as T
+}
+
+const button = (root: ParentNode, text: string) => {
+  const found = [...root.querySelectorAll<HTMLButtonElement>('button')].find(b => b.textContent === text)
+  if (!found) throw new Error(`no button ${text}`)
+  return found
+}
+const text = (id: string) => byId(id).textContent ?? ''
+
+async function open(options: MockOptions, screen?: string): Promise<void> {
+  clearMocks()
+  localStorage.clear()
+  sessionStorage.clear()
+  setServing(null)
+  document.body.innerHTML = '<div id="app"></div>'
+  installMockBackend(options)
+  await start(byId('app'))
+  await settle()
+  if (screen) {
+    button(document.querySelector('nav')!, screen).click()
+    await settle()
+  }
+}
+
+afterEach(() => vi.restoreAllMocks())
+
+describe('serving the event from this computer', () => {
+  it('says clearly when it is not serving, and nothing in the header', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    expect(text('serve')).toContain('Cet ordinateur ne sert pas l’événement')
+    expect(byId('serving-badge').hidden).toBe(true)
+    expect(byId('hub-toggle').textContent).toBe('Démarrer le serveur')
+    expect(document.querySelector('#serve .addresses')).toBeNull()
+  })
+
+  it('serving: every address with its copy button, the announcement, and an invitation’s QR code', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    byId('hub-toggle').click()
+    await settle()
+    const addresses = [...document.querySelectorAll('#serve .addresses li')]
+    expect(addresses.map(li => li.querySelector('code')?.textContent)).toEqual(
+      ['ws://192.168.1.20:4455', 'ws://10.42.0.1:4455', 'ws://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'])
+    expect(addresses.every(li => li.querySelector('button')?.getAttribute('aria-label')?.startsWith('Copier l’adresse ws://'))).toBe(true)
+    expect(text('hub-announced')).toContain('Annoncé sur le réseau local')
+    expect(byId('hub-toggle').textContent).toBe('Arrêter le serveur')
+    expect(byId('serving-badge').hidden).toBe(false)
+    expect(text('serving-badge')).toBe('Cet ordinateur sert l’événement')
+
+    // Only invitations neither revoked nor expired: the mock organiser has two of four.
+    const select = byId<HTMLSelectElement>('hub-qr-invitation')
+    expect(select.options).toHaveLength(2)
+    const svg = document.querySelector('#serve svg.qr-code')!
+    expect(svg.getAttribute('role')).toBe('img')
+    expect(svg.getAttribute('aria-label')).toContain('QR code de l’invitation : Thème')
+    expect(svg.querySelector('path')?.getAttribute('d')).toMatch(/^M\d+ \d+h\d+v1h-\d+z/)
+    expect(document.querySelector('.qr-for')?.textContent).toBe('Pour : Lucie Martin')
+
+    select.value = select.options[1].value
+    select.dispatchEvent(new Event('change'))
+    await settle()
+    expect(document.querySelector('.qr-for')?.textContent).toBe('Pour : Marc Petit')
+
+    byId('hub-toggle').click()
+    await settle()
+    expect(text('serve')).toContain('ne sert pas')
+    expect(byId('serving-badge').hidden).toBe(true)
+  })
+
+  it('says so in the header from the start when it serves already', async () => {
+    await open({ event: 'organiser', serve: 'on' })
+    expect(document.querySelector('#capture-title')).not.toBeNull()
+    expect(byId('serving-badge').hidden).toBe(false)
+    expect(text('serving-badge')).toBe('Cet ordinateur sert l’événement')
+  })
+
+  it('says why it could not start (port taken)', async () => {
+    await open({ event: 'organiser', serve: 'port_taken' }, 'Réglages')
+    byId('hub-toggle').click()
+    await settle()
+    expect(text('serve')).toContain('ne sert pas')
+    expect(text('hub-error')).toBe('Le serveur n’a pas pu démarrer : le port 4455 est déjà utilisé par un autre programme')
+    expect(byId('serving-badge').hidden).toBe(true)
+  })
+
+  it('without a usable invitation, offers to create them all with the served addresses', async () => {
+    await open({ event: 'organiser', serve: 'on' })
+    mockState().events[0].invitations = []
+    button(document.querySelector('nav')!, 'Organisation').click()
+    await settle()
+    button(document, 'Salle et clé USB').click()
+    await settle()
+    expect(text('serve')).toContain('Aucune invitation valable')
+    byId('hub-create-all').click()
+    await settle()
+    expect(byId<HTMLSelectElement>('hub-qr-invitation').options).toHaveLength(47)
+    expect(mockState().events[0].invitations[0].link).toContain('jeton')
+  })
+})
+
+describe('events served nearby', () => {
+  it('lists two hubs with their addresses on the welcome screen, and says how to join', async () => {
+    await open({})
+    expect(text('nearby-status')).toBe('2 événement(s) servi(s) trouvé(s) à proximité.')
+    const hubs = [...document.querySelectorAll('#nearby .nearby-hub')]
+    expect(hubs).toHaveLength(2)
+    expect(hubs[1].textContent).toContain('Journée des territoires numériques')
+    expect(hubs[0].querySelectorAll('.addresses li')).toHaveLength(2)
+    expect(text('nearby')).toContain('il faut une invitation')
+  })
+
+  it('says "recherche…" while searching, then the count', async () => {
+    await open({ event: 'organiser', delayMs: 10 }, 'Réglages')
+    await until('the result', () => text('nearby-status').includes('trouvé'))
+    byId('nearby-refresh').click()
+    await new Promise(resolve => setTimeout(resolve, 0))
+    expect(text('nearby-status')).toBe('Recherche sur le réseau local…')
+    expect(byId<HTMLButtonElement>('nearby-refresh').disabled).toBe(true)
+    await until('the result', () => text('nearby-status').includes('trouvé'))
+    // The event held here is recognised.
+    expect(document.querySelector('#nearby .nearby-hub .badge')?.textContent).toBe('déjà sur cet appareil')
+  })
+
+  it('says in words when nothing is found, and when the search fails', async () => {
+    await open({ nearby: 'none' })
+    expect(text('nearby-status')).toContain('Aucun événement servi trouvé')
+    expect(document.querySelectorAll('#nearby .nearby-hub')).toHaveLength(0)
+    await open({ nearby: 'error' })
+    expect(text('nearby-status')).toBe('La recherche n’a pas abouti : aucune interface réseau ne permet la recherche (multicast bloqué)')
+  })
+})
+
+describe('the arrivals board', () => {
+  it('groups the 36 sessions by slot, counts what arrived, and marks a session with nothing after its slot', async () => {
+    await open({ event: 'organiser' }, 'Organisation')
+    button(document, 'Arrivées').click()
+    await settle()
+    const rows = document.querySelectorAll('.arrivals-sessions tr[data-session]')
+    expect(rows).toHaveLength(36)
+    expect([...document.querySelectorAll('.arrivals-sessions .slot-row')].map(r => r.textContent))
+      .toEqual(['Jour 1 · 14:00', 'Jour 1 · 16:00', 'Jour 2 · 09:15', 'Jour 2 · 11:15'])
+    const missing = document.querySelectorAll('.arrivals-sessions tr.missing')
+    expect(missing).toHaveLength(1)
+    expect(missing[0].querySelector('th')?.textContent).toMatch(/^9\. /)
+    // Words, not only a colour.
+    expect(missing[0].textContent).toContain('Rien reçu après la fin du créneau')
+    expect(text('arrivals-missing')).toContain('1 session(s) terminée(s) sans rien au serveur')
+    const first = document.querySelector('.arrivals-sessions tbody tr[data-session]')!
+    expect(first.querySelector('td.count')?.textContent).toBe('7')
+    expect(first.textContent).toContain('en ligne maintenant')
+    expect(text('arrivals-summary')).toBe('12 session(s) sur 36 ont envoyé des propositions au serveur.')
+    // A device not connected says when it was last seen.
+    expect(document.querySelector('.arrivals-sessions tr[data-session]:nth-child(4)')?.textContent).toContain('— vu ')
+    // Per theme, per device.
+    expect(document.querySelector('.arrivals-themes tr[data-theme="1"] th')?.textContent).toBe(`1. ${mockState().events[0].view.themes[0].title}`)
+    const counts = [...document.querySelectorAll('.arrivals-themes tr[data-theme="1"] td')].map(td => td.textContent)
+    expect(counts).toEqual(['4', '3', '1', '0'])
+    const marc = document.querySelector('.arrivals-devices tr[data-device=portable-marc]')!
+    expect([...marc.querySelectorAll('td')].map(td => td.textContent).slice(0, 2)).toEqual(['Animation de session', '3'])
+    expect(document.querySelector('.arrivals-devices tr[data-device=poste-accueil] td:nth-child(3)')?.textContent).toBe('inconnu')
+
+    // Only the missing ones.
+    const only = byId<HTMLInputElement>('arrivals-only-missing')
+    only.checked = true
+    only.dispatchEvent(new Event('change'))
+    expect(document.querySelectorAll('.arrivals-sessions tr[data-session]')).toHaveLength(1)
+    only.checked = false
+    only.dispatchEvent(new Event('change'))
+
+    // A proposal reaches the hub for the missing session: refreshing clears the mark.
+    const sessionId = missing[0].getAttribute('data-session')!
+    mockState().proposals.push({
+      id: 'p-late', session_id: sessionId, theme: 9, subgroup: null, subgroup_name: null, title: 'Arrivée tard', body: '', kind: 'proposal',
+      tags: [], author: 'Paul', created_at: new Date().toISOString(), deleted: false, merged_into: [],
+    })
+    byId('arrivals-refresh').click()
+    await settle()
+    expect(document.querySelectorAll('.arrivals-sessions tr.missing')).toHaveLength(0)
+    expect(document.querySelector(`tr[data-session="${sessionId}"] td.count`)?.textContent).toBe('1')
+    expect(text('arrivals-missing')).toContain('Aucune session terminée sans rien')
+    expect(text('status')).toBe('Tableau des arrivées actualisé.')
+  })
+
+  it('refreshes every 10 s while shown, and stops when left', async () => {
+    const every = vi.spyOn(window, 'setInterval')
+    const stop = vi.spyOn(window, 'clearInterval')
+    await open({ event: 'organiser' }, 'Organisation')
+    button(document, 'Arrivées').click()
+    await settle()
+    const call = every.mock.calls.findIndex(c => c[1] === 10_000)
+    expect(call).toBeGreaterThanOrEqual(0)
+    const timer = every.mock.results[call].value
+    button(document, 'Invitations').click()
+    await settle()
+    expect(stop).toHaveBeenCalledWith(timer)
+    expect(document.querySelector('table.invitations')).not.toBeNull()
+  })
+})
+
+describe('bundles', () => {
+  it('export: a progress bar while it runs, then the path and size, with Ouvrir and Ouvrir le dossier', async () => {
+    await open({ event: 'organiser', delayMs: 15 }, 'Réglages')
+    const progress = byId<HTMLProgressElement>('bundle-progress')
+    expect(progress.hidden).toBe(true)
+    byId('bundle-export').click()
+    await until('the progress bar', () => !progress.hidden && progress.value >= 2)
+    expect(progress.max).toBe(8)
+    expect(progress.getAttribute('aria-valuetext')).toMatch(/^\d sur 8$/)
+    expect(byId<HTMLButtonElement>('bundle-import').disabled).toBe(true)
+    await until('the result', () => text('bundle-status').includes('Paquet écrit'))
+    expect(progress.hidden).toBe(true)
+    expect(text('bundle-status')).toContain('Paquet écrit : /media/camille/CLE-USB/assises-2025.recolte-bundle (2,5 Mo).')
+    document.querySelector<HTMLButtonElement>('#bundle-status [data-open]')!.click()
+    document.querySelector<HTMLButtonElement>('#bundle-status [data-open-folder]')!.click()
+    await settle()
+    expect(mockState().opened).toEqual(['/media/camille/CLE-USB/assises-2025.recolte-bundle', '/media/camille/CLE-USB'])
+  })
+
+  it('import: says what changed; a corrupted file gives the backend’s message; cancelling says nothing', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    byId('bundle-import').click()
+    await until('the result', () => text('bundle-status').includes('Paquet importé'))
+    expect(text('bundle-status')).toContain('38 document(s) lus, 12 modifié(s)')
+
+    mockState().bundle = 'corrupted'
+    byId('bundle-import').click()
+    await until('the error', () => text('bundle-error') !== '')
+    expect(text('bundle-error')).toBe('Le paquet n’a pas pu être traité : le paquet est abîmé : sa somme de contrôle ne correspond pas (octet 18 432). Rien n’a été modifié.')
+    expect(text('bundle-status')).toBe('')
+    expect(byId('bundle-progress').hidden).toBe(true)
+    expect(byId<HTMLButtonElement>('bundle-import').disabled).toBe(false)
+
+    mockState().bundle = 'cancel'
+    byId('bundle-export').click()
+    await settle()
+    expect(text('bundle-status')).toBe('')
+    expect(text('bundle-error')).toBe('')
+  })
+})
+
+describe('opening what the app wrote', () => {
+  it('every export shows its folder with Ouvrir le dossier, and each file with Ouvrir', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    document.querySelector<HTMLButtonElement>('[data-export=opendata]')!.click()
+    await settle()
+    const status = document.querySelector('.export-status')!
+    expect(status.querySelectorAll('[data-open]')).toHaveLength(3)
+    status.querySelector<HTMLButtonElement>('[data-open-folder]')!.click()
+    status.querySelector<HTMLButtonElement>('[data-open="/home/demo/Documents/Récolte/Assises 2025/datapackage.json"]')!.click()
+    await settle()
+    expect(mockState().opened).toEqual(['/home/demo/Documents/Récolte/Assises 2025', '/home/demo/Documents/Récolte/Assises 2025/datapackage.json'])
+  })
+
+  it('the invitation sheet has Ouvrir beside its path', async () => {
+    await open({ event: 'organiser' }, 'Organisation')
+    byId('inv-sheet').click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('.sheet-status [data-open]')!.click()
+    await settle()
+    expect(mockState().opened).toEqual(['/home/demo/Documents/Récolte/Assises 2025/invitations.html'])
+  })
+})
+
+beforeEach(() => {
+  vi.spyOn(window, 'alert').mockImplementation(() => { throw new Error('window.alert used') })
+})
