@@ -43,6 +43,9 @@ const COMMANDS: &[&str] = &[
     "invitation_preview",
     "join_invitation",
     "pending_link",
+    "nearby_hubs",
+    "qr_code",
+    "arrivals_board",
 ];
 
 fn main() {

@@ -108,6 +108,14 @@ pub fn run() {
             if let (Some(hub), Some(token)) = saved {
                 start_sync(&app.state::<AppState>(), Target { hub, token });
             }
+            // It served the room when it was closed: it serves again (or says why it cannot).
+            if let Some(port) = commands::hub::remembered_port(&app.state::<AppState>()) {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(async move {
+                    let state = handle.state::<AppState>();
+                    let _ = commands::hub::start_serving(&state, Some(port)).await;
+                });
+            }
             watch_changes(app.handle().clone());
             Ok(())
         })
@@ -142,6 +150,9 @@ pub fn run() {
             commands::hub::hub_start,
             commands::hub::hub_stop,
             commands::hub::hub_info,
+            commands::hub::nearby_hubs,
+            commands::organisation::qr_code,
+            commands::organisation::arrivals_board,
             commands::export::export_write,
             commands::sync::sync_details,
             commands::organisation::device_access,

@@ -20,7 +20,9 @@ pub struct AppState {
     pub presence: PresenceBoard,
     pub sync: Mutex<Option<SyncHandle>>,
     /// A hub this app serves to the room, if started.
-    pub hub: Mutex<Option<(crate::commands::hub::HubInfo, recolte_sync::hub::RunningHub)>>,
+    pub hub: Mutex<Option<crate::commands::hub::Serving>>,
+    /// Why serving failed, when the app was asked to serve (at start-up, the port was taken…).
+    pub hub_error: Mutex<Option<String>>,
 }
 
 pub struct SyncHandle {
@@ -38,6 +40,7 @@ impl AppState {
             presence: PresenceBoard::default(),
             sync: Mutex::new(None),
             hub: Mutex::new(None),
+            hub_error: Mutex::new(None),
         }
     }
 

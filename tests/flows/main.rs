@@ -8,6 +8,7 @@ mod common;
 mod convergence;
 mod crash;
 mod exports;
+mod arrivals;
 mod interop;
 mod invitations;
 mod sync;

@@ -167,7 +167,7 @@ fn a_hub_killed_mid_sync_loses_nothing_it_acknowledged() {
 }
 
 /// A `recolte hub` serving the data folder of the device that holds the event (no --trust).
-fn serve_store(replica: &Replica) -> HubProcess {
+pub fn serve_store(replica: &Replica) -> HubProcess {
     let mut child = recolte()
         .args(["--data-dir", replica.path().to_str().unwrap(), "hub", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())

@@ -94,6 +94,16 @@ pub enum Command {
         #[arg(long)]
         no_announce: bool,
     },
+    /// The arrivals board (organisers): per session what reached the hub and which devices
+    /// were there; per theme the synthesis; per device its unshared changes.
+    Arrivals {
+        /// ws://HOST:PORT (default: the hub this device syncs with).
+        #[arg(long)]
+        hub: Option<String>,
+        /// An organiser token (default: one made here, on the device that holds the event's key).
+        #[arg(long)]
+        token: Option<String>,
+    },
     /// List the hubs announced on the local network (DNS-SD), with their events.
     Discover {
         /// How long to listen.

@@ -191,6 +191,38 @@ pub fn join(store: Store, hub: String, token: String, out: &Out) -> Result<(), C
     sync(store, Some(hub), Some(token), false, out)
 }
 
+/// The arrivals board of the event, from the hub.
+pub fn arrivals(
+    store: Store,
+    given: Option<recolte_core::ids::EventId>,
+    hub: Option<String>,
+    token: Option<String>,
+    out: &Out,
+) -> Result<(), CliError> {
+    let hub = match hub {
+        Some(hub) => Some(hub),
+        None => store.setting(recolte_sync::join::settings::HUB)?,
+    };
+    let token = match token {
+        Some(token) => token,
+        None => {
+            // The organiser's device signs itself a short organiser token.
+            let event = store.resolve_event(given)?;
+            let scope = recolte_core::access::Scope {
+                event,
+                role: recolte_core::access::Role::Organiser,
+                sessions: Vec::new(),
+                themes: Vec::new(),
+            };
+            store.issue_token(&scope, Some("arrivals"), time::Duration::minutes(10))?
+        }
+    };
+    let target = saved_target(&store, hub, Some(token))?;
+    let event = recolte_core::token::peek(&target.token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?.scope.event;
+    let board = runtime()?.block_on(recolte_sync::arrivals::fetch(&target, event))?;
+    out.arrivals(&board)
+}
+
 /// The hubs announced on the local network.
 pub fn discover(seconds: u64, out: &Out) -> Result<(), CliError> {
     let hubs = recolte_sync::nearby::discover(Duration::from_secs(seconds.clamp(1, 60))).map_err(|e| CliError::Usage {

@@ -427,6 +427,65 @@ impl Out {
         ))
     }
 
+    pub fn arrivals(&self, board: &recolte_sync::arrivals::ArrivalsBoard) -> Result<(), CliError> {
+        if self.json {
+            return self.json(board);
+        }
+        let mut lines = vec![format!("{} {}", self.pick("Arrivées au", "Arrivals at"), board.generated_at)];
+        for s in &board.sessions {
+            let devices: Vec<String> = s
+                .devices
+                .iter()
+                .map(|d| match (&d.connected, &d.last_seen) {
+                    (true, _) => format!("{} ({})", d.name, self.pick("connecté", "connected")),
+                    (false, Some(at)) => format!("{} ({} {at})", d.name, self.pick("vu", "seen")),
+                    (false, None) => d.name.clone(),
+                })
+                .collect();
+            lines.push(format!(
+                "{}{} {} {}, {}  {} {} {}  {}  {}",
+                if s.missing { "!! " } else { "   " },
+                self.pick("jour", "day"),
+                s.day,
+                s.start,
+                s.room.as_deref().unwrap_or(""),
+                self.pick("thème", "theme"),
+                s.theme,
+                match s.proposals {
+                    0 if s.missing => self.pick("RIEN REÇU", "NOTHING RECEIVED").to_owned(),
+                    n => format!("{n} {}", self.pick("proposition(s)", "proposal(s)")),
+                },
+                s.last_change.as_deref().unwrap_or("—"),
+                devices.join(", ")
+            ));
+        }
+        for t in &board.themes {
+            lines.push(format!(
+                "{} {}: {} {} ({} {}, {} {}, {} {})",
+                self.pick("thème", "theme"),
+                t.number,
+                t.consolidated,
+                self.pick("consolidée(s)", "consolidated"),
+                t.retained,
+                self.pick("retenue(s)", "retained"),
+                t.set_aside,
+                self.pick("écartée(s)", "set aside"),
+                t.draft,
+                self.pick("brouillon(s)", "draft"),
+            ));
+        }
+        for d in &board.devices {
+            lines.push(format!(
+                "{} ({}) : {} {}",
+                d.name,
+                d.role.as_deref().unwrap_or("?"),
+                d.unsent.unwrap_or(0),
+                self.pick("non partagée(s)", "not yet shared")
+            ));
+        }
+        print(lines.join("\n"))
+    }
+
     pub fn nearby(&self, hubs: &[recolte_sync::nearby::NearbyHub]) -> Result<(), CliError> {
         if self.json {
             return self.json(&hubs);

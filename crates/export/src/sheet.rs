@@ -15,6 +15,22 @@ use crate::ExportError;
 /// damaged or dirty: cards get folded and handled). One path of horizontal runs, with the
 /// standard quiet zone of four modules: a few kilobytes per code, sharp at any print size.
 pub fn qr_svg(text: &str) -> Result<String, ExportError> {
+    let QrPath { size, path } = qr_path(text)?;
+    Ok(format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges" role="img" aria-label="QR code"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
+    ))
+}
+
+/// A QR code as one SVG path of horizontal runs, quiet zone included: `size` modules wide.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct QrPath {
+    pub size: usize,
+    pub path: String,
+}
+
+/// The QR code of `text` at error-correction level M (15 % of the code may be damaged or
+/// dirty: cards get folded and handled), with the standard quiet zone of four modules.
+pub fn qr_path(text: &str) -> Result<QrPath, ExportError> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M)
         .map_err(|e| ExportError::Encode(format!("QR code: {e}")))?;
     let width = code.width();
@@ -35,10 +51,7 @@ pub fn qr_svg(text: &str) -> Result<String, ExportError> {
             }
         }
     }
-    let size = width + 2 * quiet;
-    Ok(format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges" role="img" aria-label="QR code"><rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{path}"/></svg>"##
-    ))
+    Ok(QrPath { size: width + 2 * quiet, path })
 }
 
 fn date(rfc3339: &str) -> String {

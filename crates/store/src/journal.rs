@@ -54,6 +54,11 @@ impl Journal {
         Ok(load_log(&self.conn, name)?.into_iter().map(|(_, data)| data).collect())
     }
 
+    /// When a room last received a change.
+    pub fn last_saved(&self, name: &DocName) -> Result<Option<String>, Error> {
+        crate::maintenance::last_saved(&self.conn, name)
+    }
+
     /// Appends an update; durable (survives a kill of the hub) when this returns.
     pub fn append(&mut self, name: &DocName, update: &[u8]) -> Result<i64, Error> {
         self.append_batch([(name, update)])

@@ -72,6 +72,8 @@ pub mod settings {
     pub const DEVICE_ID: &str = "device.id";
     /// The interface's language.
     pub const LANG: &str = "lang";
+    /// The port this device serves the room on (empty: not serving); served again at start.
+    pub const SERVE_PORT: &str = "hub.serve_port";
 }
 
 /// The file a store keeps in its data directory.

@@ -200,6 +200,13 @@ pub(crate) fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Ve
         .ctx("lecture du journal", "reading the log")
 }
 
+/// When a document's log last grew (RFC 3339), if it holds anything.
+pub(crate) fn last_saved(conn: &rusqlite::Connection, name: &DocName) -> Result<Option<String>, Error> {
+    conn.prepare_cached("SELECT max(saved_at) FROM doc_updates WHERE doc = ?1")
+        .and_then(|mut stmt| stmt.query_row([name.to_string()], |r| r.get(0)))
+        .ctx("lecture du journal", "reading the log")
+}
+
 fn corrupt(name: &DocName, seq: i64, error: impl std::fmt::Display) -> Error {
     Error::CorruptLog { doc: name.to_string(), seq, reason: error.to_string() }
 }

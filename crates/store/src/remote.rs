@@ -122,6 +122,11 @@ impl Store {
         Ok(())
     }
 
+    /// When a document last received a change (RFC 3339).
+    pub fn last_saved(&self, name: &DocName) -> Result<Option<String>, Error> {
+        crate::maintenance::last_saved(&self.conn, name)
+    }
+
     /// The last entry of the whole log (0 if none): where to start watching for changes.
     pub fn last_log_seq(&self) -> Result<i64, Error> {
         Ok(self

@@ -187,9 +187,20 @@ pub fn present(board: &PresenceBoard, name: &DocName) -> Vec<String> {
     names
 }
 
+/// Who this device is, as its presence says.
+struct Me {
+    name: String,
+    device: String,
+}
+
 /// Our awareness state for a connection: who we are, as JavaScript clients read it.
-fn awareness_frame(client: yrs::ClientID, clock: u32, display_name: &str) -> Vec<u8> {
-    let json = serde_json::json!({ "user": { "name": display_name } }).to_string();
+fn awareness_frame(client: yrs::ClientID, clock: u32, me: &Me, unsent: usize) -> Vec<u8> {
+    // `user.name` as JavaScript Yjs clients write it; `device` for the hub's arrivals board.
+    let mut state = serde_json::json!({ "device": { "id": me.device, "unsent": unsent } });
+    if !me.name.is_empty() {
+        state["user"] = serde_json::json!({ "name": me.name });
+    }
+    let json = state.to_string();
     let update = yrs::sync::AwarenessUpdate {
         clients: [(client, yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() })]
             .into_iter()
@@ -301,7 +312,7 @@ async fn sync_every_document(
     }
 }
 
-type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// How long the hub may stay silent while we wait for an answer.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -457,19 +468,23 @@ fn tls_provider() {
 }
 
 async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
+    connect_url(&target.hub, &room_url(target, name)).await
+}
+
+/// Opens a WebSocket to an address of `hub` (`ws://` or `wss://`).
+pub(crate) async fn connect_url(hub: &str, url: &str) -> Result<Socket, SyncError> {
     tls_provider();
-    let url = room_url(target, name);
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(crate::hub::READ_BUFFER);
     let (socket, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
         .await
-        .map_err(|e| SyncError::Unreachable { hub: target.hub.clone(), reason: e.to_string() })?;
+        .map_err(|e| SyncError::Unreachable { hub: hub.to_owned(), reason: e.to_string() })?;
     Ok(socket)
 }
 
-fn refused(
+pub(crate) fn refused(
     target: &Target,
-    name: &DocName,
+    name: &dyn std::fmt::Display,
     frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>,
 ) -> SyncError {
     match frame {
@@ -653,12 +668,14 @@ async fn watch_connection(
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;
     // Say who we are, and renew it before peers forget us.
-    let display_name = lock(store).author().unwrap_or_default();
+    let who = {
+        let store = lock(store);
+        Me { name: store.author().unwrap_or_default(), device: store.device_id().unwrap_or_default() }
+    };
     let me = yrs::ClientID::new(session.me);
     let mut clock = 1;
-    if !display_name.is_empty() {
-        session.send(&mut socket, awareness_frame(me, clock, &display_name)).await?;
-    }
+    let unsent = |store: &SharedStore| lock(store).unconfirmed_count(&target.hub, name).unwrap_or(0);
+    session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
     let mut renew = tokio::time::interval(PRESENCE_RENEW);
     renew.tick().await;
     let mut tick = tokio::time::interval(PUSH_EVERY);
@@ -673,10 +690,8 @@ async fn watch_connection(
                 Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
             },
             _ = renew.tick() => {
-                if !display_name.is_empty() {
-                    clock += 1;
-                    session.send(&mut socket, awareness_frame(me, clock, &display_name)).await?;
-                }
+                clock += 1;
+                session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
             }
             _ = tick.tick() => {
                 if session.seen_hub_state {

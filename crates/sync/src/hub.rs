@@ -175,6 +175,14 @@ impl Backend {
         }
     }
 
+    /// When a room last received a change.
+    fn last_saved(&self, name: &DocName) -> Result<Option<String>, recolte_store::Error> {
+        match self {
+            Backend::Journal(journal) => journal.last_saved(name),
+            Backend::Store(store) => store.last_saved(name),
+        }
+    }
+
     /// Saves updates in one transaction: durable when this returns.
     fn append_batch(&mut self, batch: &[Persist]) -> Result<(), recolte_store::Error> {
         let updates = batch.iter().map(|r| (&r.name, r.update.as_slice()));
@@ -198,11 +206,35 @@ struct Shared {
     shutdown: watch::Receiver<bool>,
     /// Connections by peer: the token each uses, so that a revocation closes them.
     live: Mutex<HashMap<u64, LivePeer>>,
+    /// For the arrivals board: who was seen in each room, and what devices reported.
+    seen: Mutex<HashMap<DocName, HashMap<String, Seen>>>,
+    reports: Mutex<HashMap<String, Report>>,
+}
+
+/// A name seen in a room: connections showing it now, and when the last one left.
+#[derive(Debug, Default)]
+struct Seen {
+    connected: usize,
+    last_seen: Option<String>,
+}
+
+/// What a device last said of itself in its presence.
+#[derive(Debug)]
+struct Report {
+    event: recolte_core::ids::EventId,
+    name: String,
+    role: recolte_core::access::Role,
+    unsent: HashMap<DocName, usize>,
+    at: String,
 }
 
 /// A connection's token, and how to close it from outside.
 struct LivePeer {
     event: recolte_core::ids::EventId,
+    room: DocName,
+    role: recolte_core::access::Role,
+    /// The name the device shows in its presence, once it said it.
+    label: Option<String>,
     token_id: String,
     kick: Option<tokio::sync::oneshot::Sender<(u16, String)>>,
 }
@@ -458,6 +490,8 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         next_peer: AtomicU64::new(1),
         shutdown: shutdown.clone(),
         live: Mutex::new(HashMap::new()),
+        seen: Mutex::new(HashMap::new()),
+        reports: Mutex::new(HashMap::new()),
     });
     if shared.config.serve_store {
         let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
@@ -470,6 +504,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     let app = Router::new()
         .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
         .route("/metrics", get(metrics))
+        .route("/arrivals/{event}", get(arrivals_upgrade))
         .route("/{*room}", get(upgrade))
         .with_state(shared.clone());
     let mut until = shutdown;
@@ -509,6 +544,94 @@ async fn upgrade(
         .into_response()
 }
 
+async fn arrivals_upgrade(
+    ws: WebSocketUpgrade,
+    Path(event): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    State(shared): State<Arc<Shared>>,
+) -> Response {
+    let token = query.get("token").cloned();
+    ws.on_upgrade(move |socket| arrivals_connection(socket, shared, event, token)).into_response()
+}
+
+/// Sends the arrivals board to an organiser, as one JSON text message, then closes.
+async fn arrivals_connection(mut socket: WebSocket, shared: Arc<Shared>, event: String, token: Option<String>) {
+    let room = format!("{}/event", event.chars().take(40).collect::<String>());
+    let admitted = authorize(&shared, &room, token.as_deref()).and_then(|admission| {
+        if admission.role == recolte_core::access::Role::Organiser {
+            Ok(admission)
+        } else {
+            Err(Refusal {
+                code: close::FORBIDDEN,
+                reason: format!("the arrivals board is for organisers, not a {} token", admission.role),
+            })
+        }
+    });
+    let Admission { name, .. } = match admitted {
+        Ok(admission) => admission,
+        Err(refusal) => {
+            shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
+            send_close(&mut socket, refusal.code, &refusal.reason).await;
+            return;
+        }
+    };
+    let computed = tokio::task::spawn_blocking({
+        let shared = shared.clone();
+        move || arrivals_board(&shared, name.event())
+    })
+    .await;
+    match computed {
+        Ok(Some(board)) => {
+            let text = serde_json::to_string(&board).unwrap_or_default();
+            let _ = socket.send(Message::Text(text.into())).await;
+            send_close(&mut socket, 1000, "done").await;
+        }
+        _ => send_close(&mut socket, close::UNKNOWN_ROOM, "this hub does not hold the event's programme").await,
+    }
+}
+
+fn arrivals_board(shared: &Shared, event: recolte_core::ids::EventId) -> Option<crate::arrivals::ArrivalsBoard> {
+    use crate::arrivals::{ArrivalDevice, DeviceReport};
+    let record = shared.event_record(event)?;
+    let seen: HashMap<DocName, Vec<ArrivalDevice>> = lock(&shared.seen)
+        .iter()
+        .filter(|(room, _)| room.event() == event)
+        .map(|(room, names)| {
+            let mut devices: Vec<ArrivalDevice> = names
+                .iter()
+                .map(|(name, seen)| ArrivalDevice {
+                    name: name.clone(),
+                    connected: seen.connected > 0,
+                    last_seen: if seen.connected > 0 { None } else { seen.last_seen.clone() },
+                })
+                .collect();
+            devices.sort_by(|a, b| (!a.connected, &a.name).cmp(&(!b.connected, &b.name)));
+            (room.clone(), devices)
+        })
+        .collect();
+    let mut devices: Vec<DeviceReport> = lock(&shared.reports)
+        .iter()
+        .filter(|(_, report)| report.event == event)
+        .map(|(device, report)| DeviceReport {
+            device: device.clone(),
+            name: report.name.clone(),
+            role: Some(report.role.as_str().to_owned()),
+            unsent: Some(report.unsent.values().sum()),
+            reported_at: Some(report.at.clone()),
+        })
+        .collect();
+    devices.sort_by(|a, b| (&a.name, &a.device).cmp(&(&b.name, &b.device)));
+    let read = |name: &DocName| {
+        let loaded = lock(&shared.rooms).get(name).cloned();
+        let doc = match loaded {
+            Some(entry) => Some(lock(&entry.inner).room.doc().clone()),
+            None => shared.load_doc(name).ok(),
+        };
+        (doc, lock(&shared.backend).last_saved(name).ok().flatten())
+    };
+    Some(crate::arrivals::board(&record, read, &seen, devices, jiff::Timestamp::now()))
+}
+
 /// Why a connection is not admitted.
 struct Refusal {
     code: u16,
@@ -522,6 +645,7 @@ struct Admission {
     name: DocName,
     access: Access,
     token_id: String,
+    role: recolte_core::access::Role,
 }
 
 fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admission, Refusal> {
@@ -569,7 +693,7 @@ fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admissi
             code: close::FORBIDDEN,
             reason: format!("a {} token does not give access to {name}", grant.scope.role),
         }),
-        access => Ok(Admission { name, access, token_id: grant.id }),
+        access => Ok(Admission { name, access, token_id: grant.id, role: grant.scope.role }),
     }
 }
 
@@ -593,7 +717,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         send_close(&mut socket, close::HUB_FULL, "the hub is full: try again in a moment").await;
         return;
     }
-    let Admission { name, access, token_id } = match authorize(&shared, &room, token.as_deref()) {
+    let Admission { name, access, token_id, role } = match authorize(&shared, &room, token.as_deref()) {
         Ok(admitted) => admitted,
         Err(refusal) => {
             shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
@@ -619,11 +743,17 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         inner.room.greeting()
     };
     let (kick, kicked) = tokio::sync::oneshot::channel();
-    lock(&shared.live).insert(peer, LivePeer { event: name.event(), token_id, kick: Some(kick) });
+    let live = LivePeer { event: name.event(), room: name.clone(), role, label: None, token_id, kick: Some(kick) };
+    lock(&shared.live).insert(peer, live);
     let mut presence = Presence::default();
     let peer_io = PeerIo { peer, greeting, rx, kicked };
     serve_peer(&mut socket, &shared, &entry, access, peer_io, &mut presence).await;
-    lock(&shared.live).remove(&peer);
+    if let Some(LivePeer { room, label: Some(label), .. }) = lock(&shared.live).remove(&peer) {
+        let mut seen = lock(&shared.seen);
+        let entry = seen.entry(room).or_default().entry(label).or_default();
+        entry.connected = entry.connected.saturating_sub(1);
+        entry.last_seen = Some(schema::now());
+    }
 
     let remove_room = {
         let mut inner = lock(&entry.inner);
@@ -689,6 +819,9 @@ async fn serve_peer(
                     }
                 };
                 shared.metrics.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                if frame.first() == Some(&1) {
+                    note_presence(shared, peer, &frame);
+                }
                 let outcome = match handle_frame(shared, entry, access, &frame, presence) {
                     Ok(outcome) => outcome,
                     Err((code, reason)) => {
@@ -758,6 +891,45 @@ async fn serve_peer(
                 return;
             }
         }
+    }
+}
+
+/// Reads what a device says of itself in its presence (`{"user": {"name"}, "device": {"id",
+/// "unsent"}}`, the first part as any Yjs client writes it), for the arrivals board.
+fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
+    let Ok(yrs::sync::Message::Awareness(update)) = crate::protocol::decode(frame) else { return };
+    for entry in update.clients.values() {
+        let Ok(state) = serde_json::from_str::<serde_json::Value>(&entry.json) else { continue };
+        let name = state["user"]["name"].as_str().map(|n| n.chars().take(120).collect::<String>());
+        let mut live = lock(&shared.live);
+        let Some(me) = live.get_mut(&peer) else { return };
+        if let (Some(name), None) = (&name, &me.label) {
+            me.label = Some(name.clone());
+            let mut seen = lock(&shared.seen);
+            let entry = seen.entry(me.room.clone()).or_default().entry(name.clone()).or_default();
+            entry.connected += 1;
+        }
+        let Some(device) = state["device"]["id"].as_str().map(|d| d.chars().take(64).collect::<String>()) else {
+            continue;
+        };
+        let unsent = state["device"]["unsent"].as_u64().unwrap_or(0) as usize;
+        let mut reports = lock(&shared.reports);
+        // Bounded: a misbehaving client cannot grow the hub's memory without end.
+        if reports.len() >= 10_000 && !reports.contains_key(&device) {
+            continue;
+        }
+        let report = reports.entry(device).or_insert_with(|| Report {
+            event: me.event,
+            name: String::new(),
+            role: me.role,
+            unsent: HashMap::new(),
+            at: String::new(),
+        });
+        if let Some(name) = name {
+            report.name = name;
+        }
+        report.unsent.insert(me.room.clone(), unsent);
+        report.at = schema::now();
     }
 }
 

@@ -6,6 +6,7 @@
 //!   from signed tokens and a durable journal;
 //! - [`client`]: the engine that syncs a device's store with a hub.
 
+pub mod arrivals;
 pub mod client;
 pub mod hub;
 pub mod join;

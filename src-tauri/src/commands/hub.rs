@@ -1,62 +1,110 @@
-//! A laptop in the room as the hub: the same hub as `recolte hub`, started from the app.
+//! A laptop in the room as the hub: the same hub as `recolte hub`, serving this device's own
+//! store, announced on the local network, and started again when the app reopens.
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::SocketAddr;
 
-use recolte_sync::hub::{self, HubConfig};
+use recolte_sync::hub::{self, HubConfig, RunningHub};
+use recolte_sync::nearby::{self, Announcement};
 use serde::Serialize;
 use tauri::State;
 
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Clone, Serialize)]
-pub struct HubInfo {
-    /// The address other devices join, e.g. `ws://192.168.1.20:4455`.
-    pub url: String,
-    pub port: u16,
+/// Whether this device serves the room, where, and why not if it failed.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct ServeInfo {
+    pub serving: bool,
+    pub port: Option<u16>,
+    /// `ws://IP:PORT` for every network interface other devices can use.
+    pub addresses: Vec<String>,
+    /// Announced on the local network (DNS-SD).
+    pub announced: bool,
+    pub error: Option<String>,
 }
 
-/// This computer's address on the local network: the source address the system would use to
-/// reach another network. Connecting a UDP socket sends nothing; it only picks a route.
-fn local_address() -> Option<std::net::IpAddr> {
-    let socket = UdpSocket::bind("0.0.0.0:0").ok()?;
-    socket.connect("192.0.2.1:9").ok()?;
-    socket.local_addr().ok().map(|a| a.ip()).filter(|ip| !ip.is_unspecified())
+/// The hub this app runs, with its announcement.
+pub struct Serving {
+    pub info: ServeInfo,
+    running: RunningHub,
+    announcement: Option<Announcement>,
 }
 
-#[tauri::command]
-pub async fn hub_start(state: State<'_, AppState>, port: Option<u16>) -> Result<HubInfo, ApiError> {
-    if let Some(running) = state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        return Ok(running.0.clone());
+/// The port the room's devices are told by default.
+const DEFAULT_PORT: u16 = 4455;
+
+/// Starts serving (or says it already does); remembers it, so that the app serves again when
+/// it is reopened. Used by the command and at start-up.
+pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeInfo, ApiError> {
+    if let Some(serving) = state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        return Ok(serving.info.clone());
     }
     let lang = state.lang();
-    let listen = SocketAddr::from(([0, 0, 0, 0], port.unwrap_or(4455)));
+    let port = port.unwrap_or(DEFAULT_PORT);
+    let listen = SocketAddr::from(([0, 0, 0, 0], port));
     // This laptop's own store, served as it is: no copy to keep in step.
     let config = HubConfig::serving_store(listen, state.data_dir.clone());
-    let running = hub::start(config).await.map_err(|e| {
-        ApiError::invalid(match e {
-            hub::HubError::Listen { addr, .. } => lang
-                .pick(
-                    "impossible d'ouvrir le port {addr} : il est peut-être déjà pris",
-                    "cannot open port {addr}: it may be taken",
-                )
-                .replace("{addr}", &addr.to_string()),
-            other => other.to_string(),
-        })
-    })?;
+    let running = match hub::start(config).await {
+        Ok(running) => running,
+        Err(error) => {
+            let message = match error {
+                hub::HubError::Listen { addr, .. } => lang
+                    .pick(
+                        "impossible d'ouvrir le port {addr} : il est peut-être déjà pris (un autre Récolte sert-il déjà ?)",
+                        "cannot open port {addr}: it may be taken (is another Récolte already serving?)",
+                    )
+                    .replace("{addr}", &addr.to_string()),
+                hub::HubError::NoTrustedKey => lang
+                    .pick(
+                        "cet appareil ne détient aucun événement qu'il puisse servir : seul l'appareil qui a créé l'événement (ou importé son programme) le sert",
+                        "this device holds no event it can serve: only the device that created the event (imported its programme) serves it",
+                    )
+                    .to_owned(),
+                other => other.to_string(),
+            };
+            *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+            return Err(ApiError::invalid(message));
+        }
+    };
     let port = running.addr.port();
-    let host = local_address().map(|ip| ip.to_string()).unwrap_or_else(|| "127.0.0.1".into());
-    let info = HubInfo { url: format!("ws://{host}:{port}"), port };
-    *state.hub.lock().unwrap_or_else(|p| p.into_inner()) = Some((info.clone(), running));
+    let announcement = {
+        let store = state.store();
+        match nearby::announce_store(port, &store, None) {
+            Ok(announcement) => Some(announcement),
+            Err(error) => {
+                eprintln!("Récolte: {}", recolte_core::Localize::localize(&error, lang));
+                None
+            }
+        }
+    };
+    let info = ServeInfo {
+        serving: true,
+        port: Some(port),
+        addresses: nearby::addresses(port, "ws"),
+        announced: announcement.is_some(),
+        error: None,
+    };
+    state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, &port.to_string()))?;
+    *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    *state.hub.lock().unwrap_or_else(|p| p.into_inner()) = Some(Serving { info: info.clone(), running, announcement });
     Ok(info)
 }
 
 #[tauri::command]
+pub async fn hub_start(state: State<'_, AppState>, port: Option<u16>) -> Result<ServeInfo, ApiError> {
+    start_serving(&state, port).await
+}
+
+#[tauri::command]
 pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
-    let running = state.hub.lock().unwrap_or_else(|p| p.into_inner()).take();
-    if let Some((_, running)) = running {
+    let serving = state.hub.lock().unwrap_or_else(|p| p.into_inner()).take();
+    state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, ""))?;
+    if let Some(serving) = serving {
+        if let Some(announcement) = serving.announcement {
+            announcement.stop();
+        }
         let lang = state.lang();
-        running.stop().await.map_err(|e| {
+        serving.running.stop().await.map_err(|e| {
             ApiError::invalid(lang.pick("arrêt du serveur : ", "stopping the hub: ").to_owned() + &e.to_string())
         })?;
     }
@@ -64,6 +112,29 @@ pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
 }
 
 #[tauri::command]
-pub fn hub_info(state: State<'_, AppState>) -> Option<HubInfo> {
-    state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref().map(|(info, _)| info.clone())
+pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
+    match state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
+        // Interfaces come and go (a hotspot started after the hub): read them again.
+        Some(serving) => ServeInfo {
+            addresses: serving.info.port.map(|port| nearby::addresses(port, "ws")).unwrap_or_default(),
+            ..serving.info.clone()
+        },
+        None => ServeInfo { error: state.hub_error.lock().unwrap_or_else(|p| p.into_inner()).clone(), ..ServeInfo::default() },
+    }
+}
+
+/// The port to serve again at start-up, if the app served when it was closed.
+pub fn remembered_port(state: &AppState) -> Option<u16> {
+    state.store().setting(recolte_store::settings::SERVE_PORT).ok().flatten().and_then(|p| p.parse().ok())
+}
+
+/// Hubs announced on the local network.
+#[tauri::command]
+pub async fn nearby_hubs(state: State<'_, AppState>, seconds: u64) -> Result<Vec<nearby::NearbyHub>, ApiError> {
+    let lang = state.lang();
+    let wait = std::time::Duration::from_secs(seconds.clamp(1, 30));
+    tauri::async_runtime::spawn_blocking(move || nearby::discover(wait))
+        .await
+        .map_err(|e| ApiError::invalid(e.to_string()))?
+        .map_err(|e| ApiError { code: crate::error::ErrorCode::Network, message: recolte_core::Localize::localize(&e, lang) })
 }

@@ -45,7 +45,7 @@ pub struct OrganisationView {
 pub fn organisation_view(state: State<'_, AppState>, event: String) -> Result<OrganisationView, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let lang = state.lang();
-    let mut suggested_hubs: Vec<String> = state.hub.lock().unwrap_or_else(|p| p.into_inner()).iter().map(|(info, _)| info.url.clone()).collect();
+    let mut suggested_hubs: Vec<String> = super::hub::hub_info(state.clone()).addresses;
     if let Some(target) = state.target() {
         if !suggested_hubs.contains(&target.hub) {
             suggested_hubs.push(target.hub);
@@ -197,4 +197,41 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
 #[tauri::command]
 pub fn pending_link(state: State<'_, AppState>) -> Option<String> {
     state.pending_link.lock().unwrap_or_else(|p| p.into_inner()).take()
+}
+
+/// The QR code of a link, drawn by the interface from one SVG path.
+#[tauri::command]
+pub fn qr_code(state: State<'_, AppState>, text: String) -> Result<recolte_export::sheet::QrPath, ApiError> {
+    let lang = state.lang();
+    recolte_export::sheet::qr_path(&text).map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))
+}
+
+/// The arrivals board, from the hub this device serves or syncs with; signed for by this
+/// device's own key (only the organiser's device may read it).
+#[tauri::command]
+pub async fn arrivals_board(
+    state: State<'_, AppState>,
+    event: String,
+) -> Result<recolte_sync::arrivals::ArrivalsBoard, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let lang = state.lang();
+    let served = super::hub::hub_info(state.clone()).port.map(|port| format!("ws://127.0.0.1:{port}"));
+    let hub = served.or_else(|| state.target().map(|t| t.hub)).ok_or_else(|| {
+        ApiError::invalid(
+            lang.pick(
+                "aucun serveur : servez l'événement depuis cet ordinateur, ou synchronisez avec le serveur de la salle",
+                "no hub: serve the event from this computer, or sync with the room's hub",
+            )
+            .to_owned(),
+        )
+    })?;
+    let scope = recolte_core::access::Scope {
+        event,
+        role: recolte_core::access::Role::Organiser,
+        sessions: Vec::new(),
+        themes: Vec::new(),
+    };
+    let token = state.with_store(|store| store.issue_token(&scope, Some("arrivals"), time::Duration::minutes(10)))?;
+    let target = recolte_sync::client::Target { hub, token };
+    recolte_sync::arrivals::fetch(&target, event).await.map_err(|e| ApiError::from_sync(&e, lang))
 }

@@ -1,0 +1,185 @@
+//! The arrivals board: before the closing plenary, did every session reach the hub?
+//!
+//! Per session, what the hub holds (proposals, the time of the last change) and the devices
+//! seen there (connected now, or when last seen), with a mark for a session that has nothing
+//! once its slot has ended; per theme, the synthesis by status; per device that reported
+//! (in its presence), the changes it had not shared yet. The hub computes it for organiser
+//! tokens only, and sends it over a WebSocket at `/arrivals/EVENT_ID?token=…` (one JSON text
+//! message), so that devices reach it exactly as they reach rooms, `wss://` included.
+
+use std::collections::HashMap;
+
+use futures_util::StreamExt;
+use recolte_core::ids::{EventId, SessionId};
+use recolte_core::model::Status;
+use recolte_core::schema::{self, DocName, EventRecord};
+use serde::{Deserialize, Serialize};
+use tokio_tungstenite::tungstenite::Message;
+use yrs::Transact;
+
+use crate::client::{SyncError, Target};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalsBoard {
+    pub generated_at: String,
+    pub sessions: Vec<SessionArrival>,
+    pub themes: Vec<ThemeArrival>,
+    pub devices: Vec<DeviceReport>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionArrival {
+    pub id: SessionId,
+    pub theme: u32,
+    pub theme_title: String,
+    pub day: u8,
+    pub start: String,
+    pub room: Option<String>,
+    /// Proposals the hub holds (deleted ones aside).
+    pub proposals: usize,
+    /// When the hub last received a change to the session (RFC 3339).
+    pub last_change: Option<String>,
+    pub devices: Vec<ArrivalDevice>,
+    /// The slot has ended and the hub holds nothing of the session.
+    pub missing: bool,
+}
+
+/// A device seen in a session's room, by the name it shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivalDevice {
+    pub name: String,
+    pub connected: bool,
+    /// When it left (`None` while connected).
+    pub last_seen: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeArrival {
+    pub number: u32,
+    pub title: String,
+    pub consolidated: usize,
+    pub retained: usize,
+    pub set_aside: usize,
+    pub draft: usize,
+}
+
+/// What a device last said of itself in its presence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceReport {
+    pub device: String,
+    pub name: String,
+    pub role: Option<String>,
+    /// Changes it had not shared yet, summed over the documents it reported on.
+    pub unsent: Option<usize>,
+    pub reported_at: Option<String>,
+}
+
+/// Whether a slot of the programme has ended at `now`, in the event's time zone.
+pub fn slot_ended(event: &EventRecord, slot: &str, now: jiff::Timestamp) -> bool {
+    let Some(slot) = event.slots.iter().find(|s| s.id == slot) else { return false };
+    let zone = jiff::tz::TimeZone::get(&event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let start: Option<jiff::civil::DateTime> = format!("{}T{}", slot.date, slot.start).parse().ok();
+    let Some(start) = start.and_then(|s| s.to_zoned(zone).ok()) else { return false };
+    let end = start.timestamp() + jiff::SignedDuration::from_mins(i64::from(slot.duration_minutes));
+    end <= now
+}
+
+/// Computes the board from what the hub holds. `read` gives a document and when it last
+/// changed; `seen` the devices seen per room.
+pub fn board(
+    event: &EventRecord,
+    mut read: impl FnMut(&DocName) -> (Option<yrs::Doc>, Option<String>),
+    seen: &HashMap<DocName, Vec<ArrivalDevice>>,
+    devices: Vec<DeviceReport>,
+    now: jiff::Timestamp,
+) -> ArrivalsBoard {
+    let slot_of = |id: &str| event.slots.iter().find(|s| s.id == id);
+    let title_of =
+        |n: u32| event.themes.iter().find(|t| t.number == n).map(|t| t.title.clone()).unwrap_or_default();
+    let mut sessions: Vec<SessionArrival> = event
+        .sessions
+        .iter()
+        .map(|session| {
+            let name = DocName::Session(event.id, session.id);
+            let (doc, last_change) = read(&name);
+            let proposals = doc
+                .map(|d| schema::read_proposals(&d.transact()).into_iter().filter(|p| !p.deleted).count())
+                .unwrap_or(0);
+            let slot = slot_of(&session.slot);
+            let place = event.places.iter().find(|p| p.id == session.place).map(|p| p.name.clone());
+            SessionArrival {
+                id: session.id,
+                theme: session.theme,
+                theme_title: title_of(session.theme),
+                day: slot.map(|s| s.day).unwrap_or(0),
+                start: slot.map(|s| s.start.clone()).unwrap_or_default(),
+                room: session.room.clone().or(place),
+                proposals,
+                last_change,
+                devices: seen.get(&name).cloned().unwrap_or_default(),
+                missing: proposals == 0 && slot_ended(event, &session.slot, now),
+            }
+        })
+        .collect();
+    sessions.sort_by(|a, b| (a.day, &a.start, a.theme).cmp(&(b.day, &b.start, b.theme)));
+    let themes = event
+        .themes
+        .iter()
+        .map(|theme| {
+            let (doc, _) = read(&DocName::Synthesis(event.id, theme.number));
+            let records: Vec<_> = doc
+                .map(|d| schema::read_consolidated_all(&d.transact()).into_iter().filter(|c| !c.deleted).collect())
+                .unwrap_or_default();
+            let count = |status: Status| records.iter().filter(|c| c.status == status).count();
+            ThemeArrival {
+                number: theme.number,
+                title: theme.title.clone(),
+                consolidated: records.len(),
+                retained: count(Status::Retained),
+                set_aside: count(Status::SetAside),
+                draft: count(Status::Draft),
+            }
+        })
+        .collect();
+    ArrivalsBoard { generated_at: now.to_string(), sessions, themes, devices }
+}
+
+/// Asks a hub for its arrivals board (an organiser token is needed).
+pub async fn fetch(target: &Target, event: EventId) -> Result<ArrivalsBoard, SyncError> {
+    let url = format!("{}/arrivals/{event}?token={}", target.hub.trim_end_matches('/'), target.token.trim());
+    let mut socket = crate::client::connect_url(&target.hub, &url).await?;
+    let doc = format!("arrivals/{event}");
+    loop {
+        match socket.next().await {
+            Some(Ok(Message::Text(text))) => {
+                let _ = socket.close(None).await;
+                return serde_json::from_str(&text)
+                    .map_err(|e| SyncError::Protocol { doc: doc.clone(), reason: e.to_string() });
+            }
+            Some(Ok(Message::Close(frame))) => return Err(crate::client::refused(target, &doc, frame)),
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => return Err(SyncError::Lost { doc }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slot_ends_at_its_local_time() {
+        let programme = recolte_core::programme::parse(include_str!("../../../examples/assises-2025.json")).unwrap();
+        let doc = schema::new_doc_of(schema::DocKind::Event);
+        let event = EventId::new();
+        schema::write_programme(&mut doc.transact_mut(), event, &programme, "k4.public.x");
+        let record = schema::read_event(&doc.transact()).unwrap();
+        let first = &record.slots[0];
+        assert_eq!((first.date.as_str(), first.start.as_str(), first.duration_minutes), ("2025-10-01", "14:00", 105));
+        // 14:00 + 1h45 in Paris (summer time, UTC+2) is 13:45 UTC.
+        let before: jiff::Timestamp = "2025-10-01T13:44:00Z".parse().unwrap();
+        let after: jiff::Timestamp = "2025-10-01T13:45:00Z".parse().unwrap();
+        assert!(!slot_ended(&record, &first.id, before));
+        assert!(slot_ended(&record, &first.id, after));
+    }
+}
