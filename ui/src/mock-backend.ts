@@ -387,7 +387,7 @@ export function installMockBackend(options: MockOptions = {}): void {
         proposals = [7, 5, 9, 4, 6, 3, 8, 5][(s.theme - 1) % 8]
         last = minutesAgo(70 + s.theme * 3)
         devices = [{ name: person, connected: s.theme % 3 !== 0, last_seen: minutesAgo(s.theme % 3 !== 0 ? 0 : 64) }]
-        if (s.theme === 2) devices.push({ name: 'Marc Petit', connected: false, last_seen: minutesAgo(66) })
+        if (s.theme === 2) devices.push({ name: PEOPLE[(i + 6) % PEOPLE.length], connected: false, last_seen: minutesAgo(66) })
       } else if (slot === 0) {
         devices = [{ name: person, connected: false, last_seen: minutesAgo(190) }]
       } else if (slot === 1 && [1, 2, 5, 7].includes(s.theme)) {

@@ -68,10 +68,10 @@ async function axe(page, screen) {
   }
 }
 
-async function shot(page, name) {
+async function shot(page, name, options = {}) {
   if (!shotsAt) return
   await mkdir(shotsAt, { recursive: true })
-  await page.screenshot({ path: join(shotsAt, `${name}.png`), fullPage: false })
+  await page.screenshot({ path: join(shotsAt, `${name}.png`), fullPage: false, ...options })
 }
 
 async function loadSample(page) {
@@ -341,6 +341,101 @@ await check('a revoked device says why in the pill, and the details list every d
   await dialog.waitFor({ state: 'detached' })
   if ((await page.evaluate(() => document.activeElement?.id)) !== 'sync-pill') throw new Error('the focus did not return to the pill')
 }, '?event=rapporteur&sync=revoked')
+
+await check('events served nearby: searching, then two hubs with their addresses, on the welcome screen', async page => {
+  await page.locator('#nearby-status', { hasText: 'Recherche sur le réseau local…' }).waitFor()
+  await page.locator('#nearby-status', { hasText: '2 événement(s) servi(s) trouvé(s) à proximité.' }).waitFor()
+  if ((await page.locator('#nearby .nearby-hub').count()) !== 2) throw new Error('two hubs expected')
+  if ((await page.locator('#nearby-status').getAttribute('role')) !== 'status') throw new Error('the count is not announced')
+  await axe(page, 'welcome with nearby hubs')
+  await page.locator('#nearby').scrollIntoViewIfNeeded()
+  await shot(page, 'welcome-nearby')
+  // The first choice is still the invitation.
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'invite-link') throw new Error('the nearby search took the focus')
+})
+
+await check('no hub found nearby, or the search fails: said in words', async page => {
+  await page.locator('#nearby-status', { hasText: 'Aucun événement servi trouvé' }).waitFor()
+  await page.goto(`${base}/mock.html?nearby=error`)
+  await page.locator('#nearby-status', { hasText: 'La recherche n’a pas abouti' }).waitFor()
+  await axe(page, 'nearby error')
+}, '?nearby=none')
+
+await check('serving the room from the settings: addresses, announcement, an invitation’s QR code, the header says so', async page => {
+  await page.locator('#capture-title').waitFor()
+  await page.getByRole('button', { name: 'Réglages' }).click()
+  await page.locator('#serve', { hasText: 'Cet ordinateur ne sert pas l’événement' }).waitFor()
+  if (await page.locator('#serving-badge').isVisible()) throw new Error('the header says serving while not')
+  await page.locator('#serve').scrollIntoViewIfNeeded()
+  await shot(page, 'serve-off')
+  await page.locator('#hub-toggle').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('#serve .addresses li').nth(2).waitFor()
+  await page.locator('#serve svg.qr-code path').waitFor()
+  await page.locator('#serving-badge', { hasText: 'Cet ordinateur sert l’événement' }).waitFor()
+  const box = await page.locator('#serve svg.qr-code').boundingBox()
+  if (!box || box.width < 240) throw new Error(`the QR code is too small to scan from a screen: ${box?.width}px`)
+  await page.locator('#hub-qr-invitation').selectOption({ index: 1 })
+  await page.locator('.qr-for', { hasText: 'Marc Petit' }).waitFor()
+  await axe(page, 'serving')
+  await page.locator('#serve').scrollIntoViewIfNeeded()
+  await shot(page, 'serve-on')
+  await page.locator('#serve').screenshot({ path: join(shotsAt, 'serve-card.png') })
+}, '?event=organiser')
+
+await check('a hub that failed to start says why', async page => {
+  await page.locator('#capture-title').waitFor()
+  await page.getByRole('button', { name: 'Réglages' }).click()
+  await page.locator('#hub-toggle').click()
+  await page.locator('#hub-error', { hasText: 'le port 4455 est déjà utilisé' }).waitFor()
+  await axe(page, 'hub failed')
+}, '?event=organiser&serve=port_taken')
+
+await check('the arrivals board, reached with the keyboard from Organisation: 36 sessions by slot, one marked missing', async page => {
+  await page.locator('#serving-badge', { hasText: 'Cet ordinateur sert l’événement' }).waitFor()
+  await azerty(page, 'Digit4', '\'')
+  await page.locator('.organisation').waitFor()
+  await page.locator('[data-org-tab=arrivals]').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('.arrivals-sessions tr[data-session]').nth(35).waitFor()
+  const missing = page.locator('.arrivals-sessions tr.missing')
+  if ((await missing.count()) !== 1) throw new Error(`${await missing.count()} sessions marked missing`)
+  if (!(await missing.textContent()).includes('Rien reçu après la fin du créneau')) throw new Error('the mark has no words')
+  if ((await page.locator('[data-org-tab=arrivals]').getAttribute('aria-current')) !== 'true') throw new Error('the part shown is not marked')
+  await axe(page, 'arrivals')
+  await shot(page, 'arrivals')
+  await page.locator('#arrivals-themes-title').scrollIntoViewIfNeeded()
+  await shot(page, 'arrivals-themes-devices')
+  await page.locator('#arrivals-refresh').click()
+  await page.locator('#status', { hasText: 'Tableau des arrivées actualisé.' }).waitFor()
+  await page.setViewportSize({ width: 760, height: 900 })
+  await page.locator('#arrivals-title').scrollIntoViewIfNeeded()
+  await shot(page, 'arrivals-narrow')
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)
+  if (wide) throw new Error('the board widens the page on a narrow window')
+}, '?event=organiser&serve=on')
+
+await check('bundles from the Organisation screen: progress, the path with Ouvrir, and a corrupted file said in words', async page => {
+  await page.locator('#capture-title').waitFor()
+  await page.getByRole('button', { name: 'Organisation' }).click()
+  await page.locator('[data-org-tab=room]').click()
+  await page.locator('#bundle-export').click()
+  await page.locator('#bundle-progress:not([hidden])').waitFor()
+  await shot(page, 'bundle-progress')
+  await page.locator('#bundle-status', { hasText: 'Paquet écrit' }).waitFor()
+  await page.locator('#bundle-status [data-open]').click()
+  await page.locator('#bundle-status [data-open-folder]').click()
+  const opened = await page.evaluate(() => window.__recolteMock.opened)
+  if (opened.join('|') !== '/media/camille/CLE-USB/assises-2025.recolte-bundle|/media/camille/CLE-USB') throw new Error(`opened: ${opened}`)
+  await axe(page, 'bundle written')
+  await shot(page, 'organisation-room')
+  await page.evaluate(() => { window.__recolteMock.bundle = 'truncated' })
+  await page.locator('#bundle-import').click()
+  await page.locator('#bundle-error', { hasText: 'le paquet est incomplet' }).waitFor()
+  await axe(page, 'bundle error')
+  await page.locator('#bundle-error').scrollIntoViewIfNeeded()
+  await shot(page, 'bundle-error')
+}, '?event=organiser')
 
 await browser.close()
 server.close()

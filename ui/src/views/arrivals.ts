@@ -4,7 +4,7 @@
 // Refreshed every 10 seconds while it is shown.
 import { api, errorMessage, type ArrivalDevice, type ArrivalsBoard, type SessionArrival } from '../api'
 import { announce, h, render } from '../dom'
-import { formatDate, formatWhen, t, type Key } from '../i18n'
+import { formatWhen, t, type Key } from '../i18n'
 import { roleLabel } from './join'
 
 export const ARRIVALS_EVERY_MS = 10_000
@@ -35,8 +35,8 @@ function deviceLine(d: ArrivalDevice): HTMLElement {
     h('span', { class: 'device-name' }, d.name),
     ' — ',
     d.connected
-      ? h('span', { class: 'online-mark' }, h('span', { 'aria-hidden': 'true' }, '● '), t('device_connected'))
-      : h('span', { class: 'muted' }, d.last_seen ? t('device_seen', { when: formatWhen(d.last_seen) }) : t('device_never')))
+      ? h('span', { class: 'online-mark device-state' }, h('span', { 'aria-hidden': 'true' }, '● '), t('device_connected'))
+      : h('span', { class: 'muted device-state' }, d.last_seen ? t('device_seen', { when: formatWhen(d.last_seen) }) : t('device_never')))
 }
 
 function arrivalCell(s: SessionArrival): HTMLElement {
@@ -72,9 +72,8 @@ export function arrivalsBoard(event: string): Board {
     problem, missingBox, summary,
     h('label', { class: 'check', for: 'arrivals-only-missing' }, onlyMissing, ` ${t('arrivals_only_missing')}`),
     h('h3', { id: 'arrivals-sessions-title' }, t('arrivals_sessions')), sessionsTable,
-    h('div', { class: 'org-columns' },
-      h('div', {}, h('h3', { id: 'arrivals-themes-title' }, t('arrivals_themes')), themesTable),
-      h('div', {}, h('h3', { id: 'arrivals-devices-title' }, t('arrivals_devices')), devicesTable)))
+    h('h3', { id: 'arrivals-themes-title' }, t('arrivals_themes')), themesTable,
+    h('h3', { id: 'arrivals-devices-title' }, t('arrivals_devices')), devicesTable)
 
   let board: ArrivalsBoard | null = null
   let timer: ReturnType<typeof setInterval> | null = null
@@ -90,10 +89,10 @@ export function arrivalsBoard(event: string): Board {
       ...groups.map(g => h('tbody', { 'data-slot': `${g.day}-${g.start}` },
         h('tr', { class: 'slot-row' }, h('th', { scope: 'colgroup', colspan: 5 }, slotName(g))),
         ...g.sessions.map(s => h('tr', { 'data-session': s.id, class: s.missing ? 'missing' : s.proposals > 0 ? 'received' : 'waiting' },
-          h('th', { scope: 'row' }, sessionName(s), s.room ? h('span', { class: 'muted room' }, s.room) : null),
+          h('th', { scope: 'row' }, sessionName(s), s.room ? h('span', { class: 'muted room' }, `· ${s.room}`) : null),
           h('td', { class: 'count' }, String(s.proposals)),
           h('td', { class: 'when' }, s.last_change ? formatWhen(s.last_change) : '—'),
-          h('td', {}, s.devices.length ? h('ul', { class: 'plain devices-list' }, ...s.devices.map(deviceLine)) : h('span', { class: 'muted' }, t('devices_none_arrived'))),
+          h('td', { class: 'devices-cell' }, s.devices.length ? h('ul', { class: 'plain devices-list' }, ...s.devices.map(deviceLine)) : h('span', { class: 'muted' }, t('devices_none_arrived'))),
           arrivalCell(s)))))))
   }
 
@@ -110,7 +109,7 @@ export function arrivalsBoard(event: string): Board {
     render(summary, t('arrivals_summary', { received, total: board.sessions.length }))
     drawSessions()
     render(themesTable, h('table', { class: 'arrivals-themes' },
-      h('thead', {}, h('tr', {}, ...(['col_theme', 'col_consolidated', 'status_retained', 'status_draft', 'status_set_aside'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
+      h('thead', {}, h('tr', {}, ...(['col_theme', 'col_consolidated', 'col_retained', 'col_draft', 'col_set_aside'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, ...board.themes.map(th => h('tr', { 'data-theme': String(th.number) },
         h('th', { scope: 'row' }, `${th.number}. ${th.title}`),
         h('td', { class: 'count' }, String(th.consolidated)),
@@ -123,7 +122,7 @@ export function arrivalsBoard(event: string): Board {
         h('th', { scope: 'row' }, d.name || d.device),
         h('td', {}, d.role ? roleLabel(d.role) : t('role_none')),
         h('td', { class: 'count' }, d.unsent === null ? t('unsent_unknown') : String(d.unsent)),
-        h('td', {}, d.reported_at ? formatDate(d.reported_at) : t('never')))))))
+        h('td', { class: 'when' }, d.reported_at ? formatWhen(d.reported_at) : t('never')))))))
   }
 
   /** Reads the board; false if it could not (the reason is shown). */
