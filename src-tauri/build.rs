@@ -46,6 +46,9 @@ const COMMANDS: &[&str] = &[
     "nearby_hubs",
     "qr_code",
     "arrivals_board",
+    "bundle_export",
+    "bundle_import",
+    "open_path",
 ];
 
 fn main() {

@@ -103,6 +103,8 @@ pub fn run() {
     let link = std::env::args().skip(1).find(|arg| arg.starts_with("recolte://"));
     *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = link;
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
             if let (Some(hub), Some(token)) = saved {
@@ -153,6 +155,9 @@ pub fn run() {
             commands::hub::nearby_hubs,
             commands::organisation::qr_code,
             commands::organisation::arrivals_board,
+            commands::files::bundle_export,
+            commands::files::bundle_import,
+            commands::files::open_path,
             commands::export::export_write,
             commands::sync::sync_details,
             commands::organisation::device_access,

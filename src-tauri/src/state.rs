@@ -21,6 +21,8 @@ pub struct AppState {
     pub sync: Mutex<Option<SyncHandle>>,
     /// A hub this app serves to the room, if started.
     pub hub: Mutex<Option<crate::commands::hub::Serving>>,
+    /// Files and folders the app wrote this run (exports, sheets, bundles): the only ones it opens.
+    pub written: Mutex<Vec<std::path::PathBuf>>,
     /// Why serving failed, when the app was asked to serve (at start-up, the port was taken…).
     pub hub_error: Mutex<Option<String>>,
 }
@@ -41,7 +43,19 @@ impl AppState {
             sync: Mutex::new(None),
             hub: Mutex::new(None),
             hub_error: Mutex::new(None),
+            written: Mutex::new(Vec::new()),
         }
+    }
+
+    pub fn remember_written(&self, path: &std::path::Path) {
+        self.written.lock().unwrap_or_else(|p| p.into_inner()).push(path.to_owned());
+    }
+
+    /// Whether the app wrote `path` (or a folder holding it): this run, or in its exports folder.
+    pub fn wrote(&self, path: &std::path::Path) -> bool {
+        let exports = crate::commands::export::exports_base(self);
+        let written = self.written.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        std::iter::once(exports).chain(written).any(|base| crate::commands::files::inside(path, &base))
     }
 
     /// The hub and token this device syncs with, if any.

@@ -6,7 +6,7 @@ mod args;
 mod network;
 mod output;
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -112,15 +112,6 @@ fn data_dir_of(store: &Store) -> PathBuf {
 
 fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     std::fs::read(path).map_err(|source| CliError::File { path: path.to_owned(), reading: true, source })
-}
-
-/// Writes next to the target then renames: a crash never leaves half a file under its name.
-fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let error = |source| CliError::File { path: path.to_owned(), reading: false, source };
-    let tmp = path.with_extension("partial");
-    let mut file = std::fs::File::create(&tmp).map_err(error)?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(error)?;
-    std::fs::rename(&tmp, path).map_err(error)
 }
 
 fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
@@ -243,7 +234,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Bundle(BundleCmd::Export { out: path }) => {
             let event = event(&store)?;
             let bytes = store.export_bundle(event)?;
-            write_file_atomically(&path, &bytes)?;
+            recolte_export::write_file(&path, &bytes).map_err(CliError::Export)?;
             out.bundle_written(&path, bytes.len())
         }
         Command::Bundle(BundleCmd::Import { file }) => {

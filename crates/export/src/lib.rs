@@ -87,14 +87,17 @@ pub fn export_invitation_sheet(
     Ok(chosen)
 }
 
-/// Writes next to the target then renames: a reader never sees half a file.
-pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+/// Writes next to the target, flushes to disk, then renames: a reader (or a USB key pulled
+/// out) never sees half a file under its name.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    use std::io::Write;
     let error = |source| ExportError::Write { path: path.to_owned(), source };
-    if let Some(parent) = path.parent() {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
     let tmp = path.with_extension("partial");
-    std::fs::write(&tmp, bytes).map_err(error)?;
+    let mut file = std::fs::File::create(&tmp).map_err(error)?;
+    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(error)?;
     std::fs::rename(&tmp, path).map_err(error)
 }
 

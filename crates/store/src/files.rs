@@ -54,9 +54,19 @@ impl Store {
     /// Merges a bundle. The whole file is checked before anything is written, and the merge
     /// is one transaction: a bad file changes nothing. Importing a bundle twice adds nothing.
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportReport, Error> {
+        self.import_bundle_with_progress(bytes, |_, _| {})
+    }
+
+    /// As [`Store::import_bundle`], telling `progress(done, total)` after each document (all
+    /// of them commit together at the end: a failure changes nothing).
+    pub fn import_bundle_with_progress(
+        &mut self,
+        bytes: &[u8],
+        progress: impl FnMut(usize, usize),
+    ) -> Result<ImportReport, Error> {
         let bundle = Bundle::decode(bytes).map_err(recolte_core::Error::from)?;
         let names: Vec<DocName> = bundle.documents.iter().map(|d| d.name.clone()).collect();
-        let result = self.import_decoded(&bundle);
+        let result = self.import_decoded(&bundle, progress);
         if result.is_err() {
             for name in &names {
                 self.docs.remove(name);
@@ -65,7 +75,7 @@ impl Store {
         result
     }
 
-    fn import_decoded(&mut self, bundle: &Bundle) -> Result<ImportReport, Error> {
+    fn import_decoded(&mut self, bundle: &Bundle, mut progress: impl FnMut(usize, usize)) -> Result<ImportReport, Error> {
         let Store { conn, docs, .. } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -80,7 +90,9 @@ impl Store {
         // The event document first, so that sessions are known when theirs are projected.
         let mut ordered: Vec<&BundleDocument> = bundle.documents.iter().collect();
         ordered.sort_by_key(|d| !matches!(d.name, DocName::Event(_)));
-        for document in ordered {
+        let total = ordered.len();
+        for (done, document) in ordered.into_iter().enumerate() {
+            progress(done, total);
             if let Some((seq, bytes)) = apply_remote_in(&tx, docs, &document.name, &document.update, "bundle")? {
                 report.changed += 1;
                 report.bytes_saved += bytes;

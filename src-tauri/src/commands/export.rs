@@ -20,10 +20,16 @@ pub struct Written {
 /// `~/Documents/Récolte/<event> <date>` (or the data folder's `exports` without a documents
 /// folder). The event's name is synced data: `folder_name` keeps it one plain component.
 pub(crate) fn folder(state: &AppState, event_name: &str) -> PathBuf {
-    let base = directories::UserDirs::new()
+    let folder = exports_base(state).join(recolte_export::folder_name(event_name, &recolte_export::now()));
+    state.remember_written(&folder);
+    folder
+}
+
+/// Where exports go: `~/Documents/Récolte`, else the data folder's `exports`.
+pub(crate) fn exports_base(state: &AppState) -> PathBuf {
+    directories::UserDirs::new()
         .and_then(|dirs| dirs.document_dir().map(|d| d.join("Récolte")))
-        .unwrap_or_else(|| state.store().path().parent().map(|p| p.join("exports")).unwrap_or_default());
-    base.join(recolte_export::folder_name(event_name, &recolte_export::now()))
+        .unwrap_or_else(|| state.data_dir.join("exports"))
 }
 
 #[tauri::command]

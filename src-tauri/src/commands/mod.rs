@@ -4,6 +4,7 @@
 pub mod app;
 pub mod capture;
 pub mod export;
+pub mod files;
 pub mod hub;
 pub mod organisation;
 pub mod panel;
