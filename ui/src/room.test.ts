@@ -233,7 +233,7 @@ describe('bundles', () => {
     expect(byId<HTMLButtonElement>('bundle-import').disabled).toBe(true)
     await until('the result', () => text('bundle-status').includes('Paquet écrit'))
     expect(progress.hidden).toBe(true)
-    expect(text('bundle-status')).toContain('Paquet écrit : /media/camille/CLE-USB/assises-2025.recolte-bundle (2,5 Mo).')
+    expect(text('bundle-status')).toContain('Paquet écrit (2,5 Mo) : /media/camille/CLE-USB/assises-2025.recolte-bundle')
     document.querySelector<HTMLButtonElement>('#bundle-status [data-open]')!.click()
     document.querySelector<HTMLButtonElement>('#bundle-status [data-open-folder]')!.click()
     await settle()

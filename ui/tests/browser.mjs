@@ -380,7 +380,14 @@ await check('serving the room from the settings: addresses, announcement, an inv
   await axe(page, 'serving')
   await page.locator('#serve').scrollIntoViewIfNeeded()
   await shot(page, 'serve-on')
-  await page.locator('#serve').screenshot({ path: join(shotsAt, 'serve-card.png') })
+  if (shotsAt) await page.locator('#serve').screenshot({ path: join(shotsAt, 'serve-card.png') })
+  await page.locator('[data-export=report]').click()
+  await page.locator('.export-status [data-open-folder]').click()
+  await page.locator('.export-status [data-open]').first().click()
+  const opened = await page.evaluate(() => window.__recolteMock.opened)
+  if (opened.join('|') !== '/home/demo/Documents/Récolte/Assises 2025|/home/demo/Documents/Récolte/Assises 2025/rapport.md') throw new Error(`opened: ${opened}`)
+  await axe(page, 'settings with an export written')
+  await shot(page, 'settings-full', { fullPage: true })
 }, '?event=organiser')
 
 await check('a hub that failed to start says why', async page => {

@@ -14,7 +14,7 @@ export function exportBox(event: string, theme: () => number | undefined): HTMLE
     render(status, t('exporting'))
     api.exportWrite(event, kind, kind === 'opendata' ? undefined : theme())
       .then(written => render(status,
-        h('p', {}, t('exported', { folder: written.folder }), ' ', pathLine(written.folder, 'folder')),
+        h('p', {}, t('exported'), ' ', pathLine(written.folder, 'folder')),
         written.files.length ? h('ul', { class: 'plain files', 'aria-label': t('exported_files') },
           ...written.files.map(file => h('li', {}, h('span', { class: 'file-name' }, file), ' ', openButton(joinPath(written.folder, file))))) : null))
       .catch(error => { render(status); announce(t('error_prefix') + errorMessage(error), 'error') })

@@ -263,8 +263,7 @@ export function bundleBox(event: string): HTMLElement {
   }
 
   exportButton.addEventListener('click', () => void run(() => api.bundleExport(event), written => [
-    h('p', {}, t('bundle_exported', { path: written.path, size: formatBytes(written.bytes) })),
-    h('p', {}, pathLine(written.path, 'file')),
+    h('p', {}, t('bundle_exported', { size: formatBytes(written.bytes) }), ' ', pathLine(written.path, 'file')),
   ]))
   importButton.addEventListener('click', () => void run(() => api.bundleImport(), imported => [
     h('p', {}, imported.changed > 0
