@@ -111,8 +111,12 @@ export async function start(root: HTMLElement): Promise<void> {
   // Serving the event from this computer is said in the header, on every screen.
   const servingBadge = h('span', { id: 'serving-badge', class: 'serving-badge', hidden: true })
   const drawServing = (serving: ServeInfo | null) => {
-    servingBadge.hidden = !serving?.serving
-    render(servingBadge, serving?.serving ? t('hub_serving_badge') : null)
+    // Serving, or asked to serve and failed (port taken…): both are said; not serving by choice, nothing.
+    const failed = !serving?.serving && Boolean(serving?.error)
+    servingBadge.hidden = !serving?.serving && !failed
+    servingBadge.className = `serving-badge${failed ? ' failed' : ''}`
+    servingBadge.title = failed ? t('hub_failed', { error: serving?.error ?? '' }) : ''
+    render(servingBadge, serving?.serving ? t('hub_serving_badge') : failed ? t('hub_failed_badge') : null)
   }
   onServing(drawServing)
   const status = h('div', { id: 'status', class: 'sr-only', role: 'status', 'aria-live': 'polite' })

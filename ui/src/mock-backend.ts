@@ -43,7 +43,8 @@ interface State {
 }
 
 export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline'
-/** 'on': already serving when the app opens; 'port_taken': starting fails; 'no_announce': serves, not announced. */
+/** 'on': already serving when the app opens; 'port_taken': it was serving, starting again at opening failed, and
+ * starting fails; 'no_announce': serves, not announced. */
 export type MockServe = 'off' | 'on' | 'port_taken' | 'no_announce'
 export type MockNearby = 'two' | 'none' | 'error'
 /** What the next bundle export or import does ('cancel': the person closes the system dialog). */
@@ -273,7 +274,7 @@ export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
     lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
-    serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce'),
+    serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
     delayMs: options.delayMs ?? 0, opened: [],
   }

@@ -98,13 +98,19 @@ describe('serving the event from this computer', () => {
     expect(text('serving-badge')).toBe('Cet ordinateur sert l’événement')
   })
 
-  it('says why it could not start (port taken)', async () => {
-    await open({ event: 'organiser', serve: 'port_taken' }, 'Réglages')
+  it('says why it could not start (port taken), in the header from the start and in the settings', async () => {
+    await open({ event: 'organiser', serve: 'port_taken' })
+    expect(byId('serving-badge').hidden).toBe(false)
+    expect(text('serving-badge')).toBe('Cet ordinateur ne sert pas l’événement : voir Réglages')
+    expect(byId('serving-badge').className).toContain('failed')
+    button(document.querySelector('nav')!, 'Réglages').click()
+    await settle()
+    expect(text('hub-error')).toContain('le port 4455 est déjà utilisé')
     byId('hub-toggle').click()
     await settle()
     expect(text('serve')).toContain('ne sert pas')
     expect(text('hub-error')).toBe('Le serveur n’a pas pu démarrer : le port 4455 est déjà utilisé par un autre programme')
-    expect(byId('serving-badge').hidden).toBe(true)
+    expect(text('serving-badge')).toContain('ne sert pas')
   })
 
   it('without a usable invitation, offers to create them all with the served addresses', async () => {

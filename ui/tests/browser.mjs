@@ -390,8 +390,11 @@ await check('serving the room from the settings: addresses, announcement, an inv
   await shot(page, 'settings-full', { fullPage: true })
 }, '?event=organiser')
 
-await check('a hub that failed to start says why', async page => {
+await check('a hub that failed to start says why, in the header and in the settings', async page => {
   await page.locator('#capture-title').waitFor()
+  await page.locator('#serving-badge', { hasText: 'ne sert pas l’événement : voir Réglages' }).waitFor()
+  await axe(page, 'header with a failed hub')
+  await shot(page, 'hub-failed-header')
   await page.getByRole('button', { name: 'Réglages' }).click()
   await page.locator('#hub-toggle').click()
   await page.locator('#hub-error', { hasText: 'le port 4455 est déjà utilisé' }).waitFor()
