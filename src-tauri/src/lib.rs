@@ -98,6 +98,7 @@ pub fn run() {
     };
     use recolte_sync::join::settings;
     let saved = (store.setting(settings::HUB).ok().flatten(), store.setting(settings::TOKEN).ok().flatten());
+    let fingerprint = store.setting(settings::FINGERPRINT).ok().flatten();
     let state = AppState::new(store, dir);
     // Opened with an invitation link (a click in a mail, a scanned card): the join screen shows it.
     let link = std::env::args().skip(1).find(|arg| arg.starts_with("recolte://"));
@@ -108,7 +109,7 @@ pub fn run() {
         .manage(state)
         .setup(move |app| {
             if let (Some(hub), Some(token)) = saved {
-                start_sync(&app.state::<AppState>(), Target { hub, token });
+                start_sync(&app.state::<AppState>(), Target::new(hub, token).pinned(fingerprint));
             }
             // It served the room when it was closed: it serves again (or says why it cannot).
             if let Some(port) = commands::hub::remembered_port(&app.state::<AppState>()) {

@@ -55,7 +55,11 @@ impl AppState {
     pub fn wrote(&self, path: &std::path::Path) -> bool {
         let exports = crate::commands::export::exports_base(self);
         let written = self.written.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        // A file written this run opens, and so does the folder it was written to (a USB key).
+        let folders: Vec<std::path::PathBuf> =
+            written.iter().filter(|w| w.is_file()).filter_map(|w| w.parent().map(|p| p.to_owned())).collect();
         std::iter::once(exports).chain(written).any(|base| crate::commands::files::inside(path, &base))
+            || folders.iter().any(|folder| crate::commands::files::same(path, folder))
     }
 
     /// The hub and token this device syncs with, if any.

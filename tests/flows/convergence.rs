@@ -123,7 +123,7 @@ impl Hub {
         let running = runtime.block_on(recolte_sync::hub::start(config.clone())).unwrap();
         // Restarts come back on the same address, as a hub on a laptop does.
         config.listen = running.addr;
-        let target = Target { hub: format!("ws://{}", running.addr), token };
+        let target = Target::new(format!("ws://{}", running.addr), token);
         Hub { runtime, journal, config, running: Some(running), target }
     }
 

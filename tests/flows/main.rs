@@ -12,3 +12,4 @@ mod arrivals;
 mod interop;
 mod invitations;
 mod sync;
+mod tls;

@@ -16,6 +16,10 @@ pub struct HubProcess {
 }
 
 impl HubProcess {
+    pub fn from_child(child: Child, url: String) -> HubProcess {
+        HubProcess { child, url }
+    }
+
     pub fn start(data_dir: &Path, trust: &str) -> HubProcess {
         let mut child = recolte()
             .args(["--data-dir", data_dir.to_str().unwrap(), "hub", "--listen", "127.0.0.1:0", "--trust", trust])

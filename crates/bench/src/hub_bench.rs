@@ -283,7 +283,7 @@ fn cold_join(dir: &std::path::Path) {
     let token = organiser.issue_token(&scope, None, time::Duration::hours(1)).expect("token");
     let hub_dir = tempfile::tempdir_in(dir).expect("temp dir");
     let hub = our_hub(hub_dir.path(), &key);
-    let target = recolte_sync::client::Target { hub: hub.url.clone(), token };
+    let target = recolte_sync::client::Target::new(hub.url.clone(), token);
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let organiser = Arc::new(Mutex::new(organiser));
     runtime.block_on(recolte_sync::client::sync_once(organiser, &target)).expect("push");

@@ -115,7 +115,7 @@ fn hub_join(store_dir: &std::path::Path, hub_dir: &std::path::Path, pushed: &mut
     let t = Instant::now();
     for event in &events[*pushed..] {
         let token = organiser_token(&store.lock().expect("store"), event.id);
-        let target = Target { hub: hub.url.clone(), token };
+        let target = Target::new(hub.url.clone(), token);
         runtime.block_on(sync_once(store.clone(), &target)).expect("push");
     }
     let filled = t.elapsed();
@@ -127,7 +127,7 @@ fn hub_join(store_dir: &std::path::Path, hub_dir: &std::path::Path, pushed: &mut
     let hub = our_hub(hub_dir, &keys);
     let event = events[events.len() / 2].id;
     let token = organiser_token(&store.lock().expect("store"), event);
-    let target = Target { hub: hub.url.clone(), token };
+    let target = Target::new(hub.url.clone(), token);
     let join = || {
         let device_dir = tempfile::tempdir_in(hub_dir.parent().expect("parent")).expect("temp dir");
         let device = Arc::new(Mutex::new(Store::open(device_dir.path()).expect("store")));

@@ -93,6 +93,10 @@ pub enum Command {
         /// Do not announce the hub on the local network (DNS-SD).
         #[arg(long)]
         no_announce: bool,
+        /// Serve wss:// with a certificate this hub makes once and keeps (in DATA/hub-certificate);
+        /// invitations made on this device carry its fingerprint, which devices pin.
+        #[arg(long)]
+        tls: bool,
     },
     /// The arrivals board (organisers): per session what reached the hub and which devices
     /// were there; per theme the synthesis; per device its unshared changes.
@@ -159,11 +163,18 @@ pub enum InviteCmd {
         /// The person it is for (printed on the card).
         #[arg(long = "for")]
         for_name: Option<String>,
+        /// SHA-256 of the hub's own certificate, for wss:// to a laptop (default: the
+        /// certificate of this device's hub, if it serves TLS).
+        #[arg(long)]
+        fingerprint: Option<String>,
     },
     /// One invitation per session, per theme, and one for the panel, and the printable sheet.
     All {
         #[arg(long = "hub")]
         hubs: Vec<String>,
+        /// As for `invite create`.
+        #[arg(long)]
+        fingerprint: Option<String>,
         #[arg(long, default_value = "3d")]
         valid: String,
         /// Where to write the printable A4 sheet (HTML).

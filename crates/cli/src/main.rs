@@ -264,10 +264,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 recolte_core::token::peek(&token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
             out.grant(&grant)
         }
-        Command::Hub { listen, trust, max_message_bytes, queue, max_clients, no_announce } => {
+        Command::Hub { listen, trust, max_message_bytes, queue, max_clients, no_announce, tls } => {
             let dir = data_dir_of(&store);
             let limits = network::Limits { max_message_bytes, queue, max_clients };
-            network::hub(&mut store, dir, listen, trust, limits, !no_announce, out)
+            network::hub(&mut store, dir, listen, trust, limits, network::Serving { announce: !no_announce, tls }, out)
         }
         Command::Discover { seconds } => network::discover(seconds, out),
         Command::Arrivals { hub, token } => network::arrivals(store, given_event, hub, token, out),
@@ -342,7 +342,7 @@ fn invite(
 ) -> Result<(), CliError> {
     let event = event?;
     match command {
-        InviteCmd::Create { scope, hubs, valid, for_name } => {
+        InviteCmd::Create { scope, hubs, valid, for_name, fingerprint } => {
             let scope = parse_scope(event, scope)?;
             let request = recolte_store::InvitationRequest {
                 role: scope.role,
@@ -350,14 +350,16 @@ fn invite(
                 themes: scope.themes,
                 for_name,
                 valid_for: parse_validity(&valid)?,
+                fingerprint: fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs)),
                 hubs,
-                fingerprint: None,
             };
             let invitation = store.create_invitation(event, &request, out.lang)?;
             out.invitation(&invitation)
         }
-        InviteCmd::All { hubs, valid, sheet } => {
-            let created = store.create_all_invitations(event, &hubs, parse_validity(&valid)?, None, out.lang)?;
+        InviteCmd::All { hubs, fingerprint, valid, sheet } => {
+            let fingerprint = fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs));
+            let created =
+                store.create_all_invitations(event, &hubs, parse_validity(&valid)?, fingerprint.as_deref(), out.lang)?;
             let ids: Vec<String> = created.iter().map(|i| i.id.clone()).collect();
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &sheet, out.lang)
                 .map_err(CliError::Export)?;

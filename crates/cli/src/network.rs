@@ -48,6 +48,14 @@ async fn interrupted() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
+/// How a hub on the organiser's laptop serves the room.
+pub struct Serving {
+    /// Announce it on the local network (DNS-SD).
+    pub announce: bool,
+    /// Serve wss:// with its own certificate.
+    pub tls: bool,
+}
+
 /// The hub's limits, from the command line.
 pub struct Limits {
     pub max_message_bytes: usize,
@@ -61,11 +69,18 @@ pub fn hub(
     listen: SocketAddr,
     trust: Vec<String>,
     limits: Limits,
-    announce: bool,
+    serving: Serving,
     out: &Out,
 ) -> Result<(), CliError> {
     init_logs();
     let serve_store = trust.is_empty();
+    let identity = match serving.tls {
+        true => Some(
+            recolte_sync::tls::HubIdentity::load_or_create(&recolte_sync::tls::identity_dir(&data_dir))
+                .map_err(|e| CliError::Hub(hub::HubError::Tls(e)))?,
+        ),
+        false => None,
+    };
     // Without --trust, the hub serves this device's own store (the organiser's laptop in
     // the room): everything it holds at once, and what devices send goes into it. With
     // --trust, it is a server keeping a journal of its own for the events it is given.
@@ -77,17 +92,23 @@ pub fn hub(
     } else {
         HubConfig::new(listen, data_dir.join("hub"), trust)
     };
+    let fingerprint = identity.as_ref().map(|i| i.fingerprint());
+    let scheme = if identity.is_some() { "wss" } else { "ws" };
+    config.tls = identity;
     config.max_message_bytes = limits.max_message_bytes;
     config.queue_frames = limits.queue.max(1);
     config.max_clients = limits.max_clients.max(1);
     let runtime = runtime()?;
     runtime.block_on(async {
         let running = hub::start(config).await.map_err(CliError::Hub)?;
-        out.listening(&format!("ws://{}", running.addr))?;
+        out.listening(&format!("{scheme}://{}", running.addr))?;
+        if let Some(fingerprint) = &fingerprint {
+            tracing::info!("certificate fingerprint (SHA-256), which invitations carry: {fingerprint}");
+        }
         // Found in the room without an address; multicast may be blocked: then the address
         // on the invitation does the job.
-        let _announcement = if announce && serve_store && !running.addr.ip().is_loopback() {
-            match recolte_sync::nearby::announce_store(running.addr.port(), store, None) {
+        let _announcement = if serving.announce && serve_store && !running.addr.ip().is_loopback() {
+            match recolte_sync::nearby::announce_store(running.addr.port(), store, fingerprint.as_deref()) {
                 Ok(announcement) => Some(announcement),
                 Err(error) => {
                     tracing::warn!("{error}");
@@ -98,7 +119,7 @@ pub fn hub(
             None
         };
         if !running.addr.ip().is_loopback() {
-            for url in recolte_sync::nearby::addresses(running.addr.port(), "ws") {
+            for url in recolte_sync::nearby::addresses(running.addr.port(), scheme) {
                 tracing::info!("devices reach this hub at {url}");
             }
         }
@@ -125,13 +146,15 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
     };
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| CliError::Store(recolte_store::Error::Invitation(e)))?;
-    Ok(Target { hub, token: token.trim().to_owned() })
+    let fingerprint = store.setting(recolte_sync::join::settings::FINGERPRINT)?;
+    Ok(Target::new(hub, token.trim().to_owned()).pinned(fingerprint))
 }
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
     let store = store.lock().unwrap_or_else(|p| p.into_inner());
     store.set_setting(recolte_sync::join::settings::HUB, &target.hub)?;
     store.set_setting(recolte_sync::join::settings::TOKEN, &target.token)?;
+    store.set_setting(recolte_sync::join::settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))?;
     Ok(())
 }
 
@@ -249,7 +272,8 @@ pub fn join_invitation(store: Store, link: &str, name: Option<&str>, out: &Out) 
 pub fn status(mut store: Store, given: Option<recolte_core::ids::EventId>, out: &Out) -> Result<(), CliError> {
     let hub = store.setting(recolte_sync::join::settings::HUB)?;
     let token = store.setting(recolte_sync::join::settings::TOKEN)?;
-    let target = hub.zip(token).map(|(hub, token)| Target { hub, token });
+    let fingerprint = store.setting(recolte_sync::join::settings::FINGERPRINT)?;
+    let target = hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint));
     let from_token = target.as_ref().and_then(|t| recolte_core::token::peek(&t.token).ok()).map(|g| g.scope.event);
     let event = match (given, from_token) {
         (Some(event), _) => event,

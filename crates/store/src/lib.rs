@@ -64,6 +64,8 @@ pub mod settings {
     pub const HUB: &str = "sync.hub";
     /// The access token it syncs with.
     pub const TOKEN: &str = "sync.token";
+    /// The SHA-256 of the hub's own certificate, when it serves one (pinned).
+    pub const FINGERPRINT: &str = "sync.fingerprint";
     /// The invitation link it joined with.
     pub const INVITATION: &str = "sync.invitation";
     /// The name this device signs with.

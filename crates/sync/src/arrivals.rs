@@ -147,7 +147,7 @@ pub fn board(
 /// Asks a hub for its arrivals board (an organiser token is needed).
 pub async fn fetch(target: &Target, event: EventId) -> Result<ArrivalsBoard, SyncError> {
     let url = format!("{}/arrivals/{event}?token={}", target.hub.trim_end_matches('/'), target.token.trim());
-    let mut socket = crate::client::connect_url(&target.hub, &url).await?;
+    let mut socket = crate::client::connect_url(target, &url).await?;
     let doc = format!("arrivals/{event}");
     loop {
         match socket.next().await {

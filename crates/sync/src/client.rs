@@ -37,6 +37,20 @@ pub struct Target {
     /// `ws://host:port` (or `wss://`), without a room.
     pub hub: String,
     pub token: String,
+    /// SHA-256 of the hub's own certificate: with `wss://`, only that certificate is accepted
+    /// (a laptop hub in a room has no certificate authority). Without it, `wss://` checks the
+    /// system's authorities.
+    pub fingerprint: Option<String>,
+}
+
+impl Target {
+    pub fn new(hub: impl Into<String>, token: impl Into<String>) -> Target {
+        Target { hub: hub.into(), token: token.into(), fingerprint: None }
+    }
+
+    pub fn pinned(self, fingerprint: Option<String>) -> Target {
+        Target { fingerprint: fingerprint.filter(|f| !f.trim().is_empty()), ..self }
+    }
 }
 
 /// What one sync did, summed over documents.
@@ -82,6 +96,8 @@ pub enum SyncError {
     Lost { doc: String },
     #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
     Protocol { doc: String, reason: String },
+    #[error("the hub at {hub} does not show the certificate the invitation names: another computer may be posing as the hub; nothing was sent")]
+    WrongCertificate { hub: String },
     #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
     NoHub,
     #[error(transparent)]
@@ -109,6 +125,9 @@ impl Localize for SyncError {
                 Some(refusal) => format!("le serveur refuse l'accès à {doc} : {}", refusal.explain(expires_at.as_deref(), lang)),
                 None => format!("le serveur refuse l'accès à {doc} : {reason}"),
             },
+            (SyncError::WrongCertificate { hub }, _) => format!(
+                "le serveur {hub} ne présente pas le certificat que l'invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé"
+            ),
             (SyncError::NoHub, _) => "cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)".into(),
             (SyncError::Lost { doc }, _) => {
                 format!("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")
@@ -137,6 +156,7 @@ impl SyncError {
         match self {
             SyncError::Refused { refusal, .. } => *refusal,
             SyncError::Unreachable { .. } => Some(RefusalCode::Unreachable),
+            SyncError::WrongCertificate { .. } => Some(RefusalCode::WrongCertificate),
             SyncError::Token(TokenError::Expired(_)) => Some(RefusalCode::Expired),
             _ => None,
         }
@@ -468,17 +488,32 @@ fn tls_provider() {
 }
 
 async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
-    connect_url(&target.hub, &room_url(target, name)).await
+    connect_url(target, &room_url(target, name)).await
 }
 
-/// Opens a WebSocket to an address of `hub` (`ws://` or `wss://`).
-pub(crate) async fn connect_url(hub: &str, url: &str) -> Result<Socket, SyncError> {
+/// Opens a WebSocket to an address of the target's hub (`ws://` or `wss://`, pinned to the
+/// hub's certificate when the target names its fingerprint).
+pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, SyncError> {
     tls_provider();
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(crate::hub::READ_BUFFER);
-    let (socket, _) = tokio_tungstenite::connect_async_with_config(url, Some(config), true)
+    let connector = match &target.fingerprint {
+        Some(fingerprint) if crate::tls::pins(&target.hub) => Some(tokio_tungstenite::Connector::Rustls(
+            crate::tls::pinned_client_config(fingerprint)
+                .map_err(|e| SyncError::Unreachable { hub: target.hub.clone(), reason: e.to_string() })?,
+        )),
+        _ => None,
+    };
+    let (socket, _) = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector)
         .await
-        .map_err(|e| SyncError::Unreachable { hub: hub.to_owned(), reason: e.to_string() })?;
+        .map_err(|e| {
+            let reason = e.to_string();
+            if reason.contains(crate::tls::WRONG_CERTIFICATE) {
+                SyncError::WrongCertificate { hub: target.hub.clone() }
+            } else {
+                SyncError::Unreachable { hub: target.hub.clone(), reason }
+            }
+        })?;
     Ok(socket)
 }
 

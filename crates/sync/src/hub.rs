@@ -57,6 +57,8 @@ pub struct HubConfig {
     pub trusted_keys: Vec<String>,
     /// Serve the store in `data_dir` itself instead of a journal of the hub's own.
     pub serve_store: bool,
+    /// Serve `wss://` with this certificate (devices pin its fingerprint).
+    pub tls: Option<crate::tls::HubIdentity>,
     /// Largest message accepted from a client.
     pub max_message_bytes: usize,
     /// Frames queued for one client before it counts as too slow and is disconnected.
@@ -72,6 +74,7 @@ impl HubConfig {
             data_dir,
             trusted_keys,
             serve_store: false,
+            tls: None,
             max_message_bytes: 16 << 20,
             queue_frames: 1024,
             max_clients: 4096,
@@ -96,6 +99,8 @@ pub enum HubError {
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
+    #[error(transparent)]
+    Tls(crate::tls::TlsError),
 }
 
 /// Counters served at `GET /metrics`.
@@ -510,19 +515,92 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     let mut until = shutdown;
     // Keystrokes are tiny frames: Nagle's algorithm would hold them back for the peer's
     // delayed acknowledgement (40 ms).
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
-        let _ = tcp.set_nodelay(true);
-    });
+    let tls = match &shared.config.tls {
+        Some(identity) => Some(identity.server_config().map_err(HubError::Tls)?),
+        None => None,
+    };
     let server = tokio::spawn(async move {
-        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let stopped = async move {
             let _ = until.wait_for(|stop| *stop).await;
-        });
-        if let Err(error) = serve.await {
+        };
+        let served = match tls {
+            Some(config) => {
+                let listener = TlsListener::new(listener, config);
+                axum::serve(listener, app).with_graceful_shutdown(stopped).await
+            }
+            None => {
+                let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                axum::serve(listener, app).with_graceful_shutdown(stopped).await
+            }
+        };
+        if let Err(error) = served {
             tracing::error!("hub stopped: {error}");
         }
     });
     tracing::info!("hub listening on {addr}");
     Ok(RunningHub { addr, stop, server, writer: Some(writer_handle), shared: Arc::new(SharedHandle(Some(shared))) })
+}
+
+/// Accepts TLS connections: each handshake runs in its own task (a slow or silent client
+/// never holds the others back) and gives up after a while.
+struct TlsListener {
+    ready: mpsc::Receiver<(tokio_rustls::server::TlsStream<tokio::net::TcpStream>, SocketAddr)>,
+    local: SocketAddr,
+}
+
+impl TlsListener {
+    fn new(listener: tokio::net::TcpListener, config: Arc<rustls::ServerConfig>) -> TlsListener {
+        let local = listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let (done, ready) = mpsc::channel(64);
+        tokio::spawn(async move {
+            loop {
+                let (tcp, peer) = match listener.accept().await {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        tracing::warn!("accepting a connection: {error}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                // Keystrokes are tiny frames: no waiting for the peer's delayed acknowledgement.
+                let _ = tcp.set_nodelay(true);
+                let (acceptor, handed) = (acceptor.clone(), done.clone());
+                tokio::spawn(async move {
+                    match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
+                        Ok(Ok(stream)) => {
+                            let _ = handed.send((stream, peer)).await;
+                        }
+                        Ok(Err(error)) => tracing::debug!("TLS handshake with {peer} failed: {error}"),
+                        Err(_) => tracing::debug!("TLS handshake with {peer} timed out"),
+                    }
+                });
+                if done.is_closed() {
+                    return;
+                }
+            }
+        });
+        TlsListener { ready, local }
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(accepted) => accepted,
+            // The acceptor stopped: nothing more will come.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.local)
+    }
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Json<MetricsSnapshot> {

@@ -61,20 +61,24 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
     let mut hubs = invitation.hubs.clone();
+    let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
         // No address on the invitation: the hub that serves this event in the room.
         let found = tokio::task::spawn_blocking(|| crate::nearby::discover(NEARBY_WAIT))
             .await
             .map_err(|e| SyncError::Lost { doc: e.to_string() })?
             .unwrap_or_default();
-        hubs = found.into_iter().filter(|hub| hub.event_id == invitation.event).flat_map(|hub| hub.urls).collect();
+        for hub in found.into_iter().filter(|hub| hub.event_id == invitation.event) {
+            fingerprint = fingerprint.or(hub.fingerprint);
+            hubs.extend(hub.urls);
+        }
     }
     let Some(first_hub) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
     };
     let mut unreachable = None;
     for hub in &hubs {
-        let target = Target { hub: hub.clone(), token: invitation.token.clone() };
+        let target = Target::new(hub.clone(), invitation.token.clone()).pinned(fingerprint.clone());
         match sync_once(store.clone(), &target).await {
             Ok(report) => {
                 arrive(&store, &invitation, name)?;
@@ -92,7 +96,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             Err(error) => return Err(error),
         }
     }
-    let target = Target { hub: first_hub, token: invitation.token.clone() };
+    let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
     arrive(&store, &invitation, name)?;
     remember(&store, &target, link)?;
     Ok(Joined { event: invitation.event, target, report: None, pending: unreachable })
@@ -122,6 +126,7 @@ fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), Sync
     let store = lock(store);
     store.set_setting(settings::HUB, &target.hub)?;
     store.set_setting(settings::TOKEN, &target.token)?;
+    store.set_setting(settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))?;
     store.set_setting(settings::INVITATION, link.trim())?;
     Ok(())
 }

@@ -14,3 +14,4 @@ pub mod nearby;
 pub mod protocol;
 pub mod refusal;
 pub mod status;
+pub mod tls;

@@ -25,6 +25,8 @@ pub enum RefusalCode {
     Unreachable,
     /// The hub serves as many connections as it can; the device retries.
     HubFull,
+    /// The hub's certificate is not the one the invitation names.
+    WrongCertificate,
 }
 
 /// Close codes the hub sends; 4xxx are ours, modelled on HTTP statuses.
@@ -56,6 +58,7 @@ impl RefusalCode {
             RefusalCode::OutOfScope => "out_of_scope",
             RefusalCode::Unreachable => "unreachable",
             RefusalCode::HubFull => "hub_full",
+            RefusalCode::WrongCertificate => "wrong_certificate",
         }
     }
 
@@ -68,6 +71,7 @@ impl RefusalCode {
             RefusalCode::OutOfScope,
             RefusalCode::Unreachable,
             RefusalCode::HubFull,
+            RefusalCode::WrongCertificate,
         ]
         .into_iter()
         .find(|c| c.as_str() == code)
@@ -107,6 +111,7 @@ impl RefusalCode {
             RefusalCode::OutOfScope => lang.pick("hors de vos droits", "out of your rights"),
             RefusalCode::Unreachable => lang.pick("serveur injoignable", "hub unreachable"),
             RefusalCode::HubFull => lang.pick("serveur plein", "hub full"),
+            RefusalCode::WrongCertificate => lang.pick("certificat inconnu", "unknown certificate"),
         }
     }
 
@@ -140,6 +145,10 @@ impl RefusalCode {
                 "le serveur est injoignable : rien n'est perdu, vos modifications restent sur cet appareil et partiront à la reconnexion",
                 "the hub cannot be reached: nothing is lost, your changes stay on this device and leave when it reconnects",
             ).to_owned(),
+            (RefusalCode::WrongCertificate, _) => lang.pick(
+                "le serveur ne présente pas le certificat que votre invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé",
+                "the hub does not show the certificate your invitation names: another computer may be posing as it; nothing was sent",
+            ).to_owned(),
             (RefusalCode::HubFull, _) => lang.pick(
                 "le serveur est plein pour l'instant : l'appareil réessaie tout seul",
                 "the hub is full for now: the device retries by itself",
@@ -162,6 +171,7 @@ mod tests {
             RefusalCode::OutOfScope,
             RefusalCode::Unreachable,
             RefusalCode::HubFull,
+            RefusalCode::WrongCertificate,
         ] {
             assert_eq!(RefusalCode::parse(code.as_str()), Some(code));
             assert_ne!(code.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr), code.explain(None, Lang::En));

@@ -74,7 +74,7 @@ impl World {
     }
 
     fn target(&self, token: &str) -> Target {
-        Target { hub: self.url(), token: token.to_owned() }
+        Target::new(self.url(), token.to_owned())
     }
 
     fn token(&self, role: Role, sessions: Vec<SessionId>, themes: Vec<u32>) -> String {
@@ -325,14 +325,14 @@ async fn a_restarted_hub_still_has_everything_it_acknowledged() {
     let hub_dir = tempfile::tempdir().unwrap();
     let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
     let first = hub::start(config.clone()).await.unwrap();
-    client::sync_once(organiser.store.clone(), &Target { hub: format!("ws://{}", first.addr), token: token.clone() })
+    client::sync_once(organiser.store.clone(), &Target::new(format!("ws://{}", first.addr), token.clone()))
         .await
         .unwrap();
     first.stop().await.unwrap();
 
     let second = hub::start(config).await.unwrap();
     let newcomer = Device::empty();
-    client::sync_once(newcomer.store.clone(), &Target { hub: format!("ws://{}", second.addr), token }).await.unwrap();
+    client::sync_once(newcomer.store.clone(), &Target::new(format!("ws://{}", second.addr), token)).await.unwrap();
     assert_eq!(titles(&newcomer.store(), event).len(), 20);
     second.stop().await.unwrap();
 }
@@ -364,8 +364,8 @@ async fn the_background_engine_tells_the_truth_about_unshared_changes() {
     let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
     let hub = hub::start(config.clone()).await.unwrap();
     let addr = hub.addr;
-    let target = Target { hub: format!("ws://{addr}"), token: token.clone() };
-    client::sync_once(organiser.store.clone(), &Target { hub: target.hub.clone(), token: organiser_token })
+    let target = Target::new(format!("ws://{addr}"), token.clone());
+    client::sync_once(organiser.store.clone(), &Target::new(target.hub.clone(), organiser_token))
         .await
         .unwrap();
 
@@ -591,7 +591,7 @@ async fn odd_room_names_and_oversized_messages_are_refused_and_the_hub_keeps_ser
     assert_eq!(code, close::TOO_BIG, "{reason}");
 
     // And the hub still serves a well-behaved device.
-    let target = Target { hub: base, token };
+    let target = Target::new(base, token);
     client::sync_once(organiser.store.clone(), &target).await.unwrap();
     let device = Device::empty();
     client::sync_once(device.store.clone(), &target).await.unwrap();

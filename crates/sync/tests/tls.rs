@@ -60,7 +60,7 @@ async fn devices_sync_through_wss_when_they_trust_the_certificate() {
         PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(certified.key_pair.serialize_der())),
     )
     .await;
-    let target = Target { hub: format!("wss://localhost:{}", proxy.port()), token };
+    let target = Target::new(format!("wss://localhost:{}", proxy.port()), token);
     let organiser = Arc::new(Mutex::new(organiser));
 
     // A certificate this device does not trust: refused, and the reason says so.

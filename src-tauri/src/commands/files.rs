@@ -116,6 +116,11 @@ pub fn open_path(app: AppHandle, state: State<'_, AppState>, path: String) -> Re
     })
 }
 
+/// Whether two paths name the same file or folder.
+pub fn same(a: &Path, b: &Path) -> bool {
+    matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
+}
+
 /// Whether `path` is `written` or inside it, once both are resolved (no `..` escapes).
 pub fn inside(path: &Path, written: &Path) -> bool {
     match (path.canonicalize(), written.canonicalize()) {

@@ -42,8 +42,13 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let lang = state.lang();
     let port = port.unwrap_or(DEFAULT_PORT);
     let listen = SocketAddr::from(([0, 0, 0, 0], port));
-    // This laptop's own store, served as it is: no copy to keep in step.
-    let config = HubConfig::serving_store(listen, state.data_dir.clone());
+    // This laptop's own store, served as it is: no copy to keep in step; over wss:// with a
+    // certificate it keeps, whose fingerprint its invitations carry (the venue's Wi-Fi is shared).
+    let identity = recolte_sync::tls::HubIdentity::load_or_create(&recolte_sync::tls::identity_dir(&state.data_dir))
+        .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
+    let fingerprint = identity.fingerprint();
+    let mut config = HubConfig::serving_store(listen, state.data_dir.clone());
+    config.tls = Some(identity);
     let running = match hub::start(config).await {
         Ok(running) => running,
         Err(error) => {
@@ -69,7 +74,7 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let port = running.addr.port();
     let announcement = {
         let store = state.store();
-        match nearby::announce_store(port, &store, None) {
+        match nearby::announce_store(port, &store, Some(&fingerprint)) {
             Ok(announcement) => Some(announcement),
             Err(error) => {
                 eprintln!("Récolte: {}", recolte_core::Localize::localize(&error, lang));
@@ -80,7 +85,7 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let info = ServeInfo {
         serving: true,
         port: Some(port),
-        addresses: nearby::addresses(port, "ws"),
+        addresses: nearby::addresses(port, "wss"),
         announced: announcement.is_some(),
         error: None,
     };
@@ -116,7 +121,7 @@ pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
     match state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         // Interfaces come and go (a hotspot started after the hub): read them again.
         Some(serving) => ServeInfo {
-            addresses: serving.info.port.map(|port| nearby::addresses(port, "ws")).unwrap_or_default(),
+            addresses: serving.info.port.map(|port| nearby::addresses(port, "wss")).unwrap_or_default(),
             ..serving.info.clone()
         },
         None => ServeInfo { error: state.hub_error.lock().unwrap_or_else(|p| p.into_inner()).clone(), ..ServeInfo::default() },

@@ -109,8 +109,12 @@ pub fn invitation_create(
         themes: request.themes,
         for_name: request.for_name,
         valid_for: validity(&state, &request.valid)?,
-        hubs: request.hubs.into_iter().filter(|h| !h.trim().is_empty()).collect(),
         fingerprint: None,
+        hubs: request.hubs.into_iter().filter(|h| !h.trim().is_empty()).collect(),
+    };
+    let request = InvitationRequest {
+        fingerprint: recolte_sync::tls::fingerprint_for(&state.data_dir, &request.hubs),
+        ..request
     };
     state.with_store(|store| store.create_invitation(event, &request, lang))
 }
@@ -125,7 +129,8 @@ pub fn invitation_create_all(
     let event: EventId = parse(&state, &event)?;
     let (lang, valid_for) = (state.lang(), validity(&state, &valid)?);
     let hubs: Vec<String> = hubs.into_iter().filter(|h| !h.trim().is_empty()).collect();
-    state.with_store(|store| store.create_all_invitations(event, &hubs, valid_for, None, lang))
+    let fingerprint = recolte_sync::tls::fingerprint_for(&state.data_dir, &hubs);
+    state.with_store(|store| store.create_all_invitations(event, &hubs, valid_for, fingerprint.as_deref(), lang))
 }
 
 #[tauri::command]
@@ -215,8 +220,13 @@ pub async fn arrivals_board(
 ) -> Result<recolte_sync::arrivals::ArrivalsBoard, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let lang = state.lang();
-    let served = super::hub::hub_info(state.clone()).port.map(|port| format!("ws://127.0.0.1:{port}"));
-    let hub = served.or_else(|| state.target().map(|t| t.hub)).ok_or_else(|| {
+    let served = super::hub::hub_info(state.clone()).port.map(|port| format!("wss://127.0.0.1:{port}"));
+    let fingerprint = served.as_ref().and_then(|_| recolte_sync::tls::local_fingerprint(&state.data_dir));
+    let target = match served {
+        Some(hub) => Some(recolte_sync::client::Target::new(hub, String::new()).pinned(fingerprint)),
+        None => state.target(),
+    };
+    let target = target.ok_or_else(|| {
         ApiError::invalid(
             lang.pick(
                 "aucun serveur : servez l'événement depuis cet ordinateur, ou synchronisez avec le serveur de la salle",
@@ -232,6 +242,6 @@ pub async fn arrivals_board(
         themes: Vec::new(),
     };
     let token = state.with_store(|store| store.issue_token(&scope, Some("arrivals"), time::Duration::minutes(10)))?;
-    let target = recolte_sync::client::Target { hub, token };
+    let target = recolte_sync::client::Target { token, ..target };
     recolte_sync::arrivals::fetch(&target, event).await.map_err(|e| ApiError::from_sync(&e, lang))
 }

@@ -26,7 +26,7 @@ pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) ->
     let lang = state.lang();
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
-    let target = Target { hub, token: token.trim().to_owned() };
+    let target = Target::new(hub, token.trim().to_owned());
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
     state.with_store(|store| {
         store.set_setting(recolte_sync::join::settings::HUB, &target.hub)?;
