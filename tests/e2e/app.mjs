@@ -75,9 +75,9 @@ try {
   // The open data, from the app: written to a folder it names.
   await script(`document.querySelectorAll('nav .tab')[3].click()`)
   await click('[data-export=opendata]')
-  await waitFor('the export', async () => (await script(`return document.querySelector('.export-status')?.textContent ?? ''`)).includes('/'))
-  const status = await script(`return document.querySelector('.export-status').textContent`)
-  exported = status.slice(status.indexOf('/'))
+  const named = `return document.querySelector('.export-status [data-open-folder]')?.getAttribute('data-open-folder') ?? ''`
+  await waitFor('the export', async () => (await script(named)).includes('/'))
+  exported = await script(named)
 } catch (error) {
   failed = true
   console.error(`not ok - the real app: ${error.message}`)

@@ -139,9 +139,9 @@ try {
   // The report of an event whose name climbs out of folders lands inside the exports folder
   // (the exports are on the settings screen, open now).
   await driver.click('[data-export=report]')
-  await driver.waitFor('the report', async () => (await run(`return document.querySelector('.export-status')?.textContent ?? ''`)).includes(sep))
-  const status = await run(`return document.querySelector('.export-status').textContent`)
-  const folder = status.slice(status.indexOf(sep)).trim()
+  const named = `return document.querySelector('.export-status [data-open-folder]')?.getAttribute('data-open-folder') ?? ''`
+  await driver.waitFor('the report', async () => (await run(named)).includes(sep))
+  const folder = await run(named)
   const inside = [join(home, 'Documents'), join(appDir, 'exports'), appDir].map(p => (existsSync(p) ? realpathSync(p) : p))
   if (!existsSync(folder)) problems.push(`the report folder the app named does not exist: ${folder}`)
   else if (!inside.some(p => realpathSync(folder).startsWith(p + sep))) problems.push(`the report was written outside the exports folder: ${folder}`)
