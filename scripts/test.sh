@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_packages+=(npm)
-source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 # Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.
@@ -34,6 +34,7 @@ target="${CARGO_TARGET_DIR:-target}"
 xvfb-run -a node tests/e2e/app.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/synced.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/invitations.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
+xvfb-run -a node tests/e2e/room.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"

@@ -201,6 +201,8 @@ pub fn discover(wait: Duration) -> Result<Vec<NearbyHub>, NearbyError> {
                     .get_addresses()
                     .iter()
                     .map(|ip| ip.to_ip_addr())
+                    // The hub's loopback address would lead a device to itself.
+                    .filter(|ip| !ip.is_loopback())
                     .filter(|ip| !matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80))
                     .map(|ip| match ip {
                         IpAddr::V4(v4) => format!("{scheme}://{v4}:{}", service.get_port()),
