@@ -37,6 +37,28 @@ export interface SearchHit { record: string; id: string; theme: number; session_
 export interface Review {
   consolidated_id: string; carry_forward: boolean; marked_by: string | null
   comments: { id: string; text: string; author: string; created_at: string }[]
+  /** Dots given by each panel member (one entry per member, merged from every device). */
+  votes: { member: string; dots: number }[]
+  /** Total dots on this consolidated proposal. */
+  total: number
+  /** The dots this device's member gave. */
+  mine: number
+}
+/** The whole event for the closing plenary. */
+export interface PanelSummary {
+  /** Dots each panel member may give per theme. */
+  dots_per_theme: number
+  /** Who votes from this device (its name). */
+  member: string
+  themes: {
+    number: number; title: string
+    consolidated: {
+      id: string; title: string; body: string; status: Status; priority: number | null
+      votes: number; carry_forward: boolean
+      comments: { id: string; text: string; author: string; created_at: string }[]
+      sources: { proposal_id: string; title: string; session_id: string; subgroup: string | null; kind: Kind }[]
+    }[]
+  }[]
 }
 /** Why the hub refused (or could not be reached), as `recolte status --json` gives it. */
 export type SyncErrorCode = 'expired' | 'revoked' | 'wrong_event' | 'bad_signature' | 'out_of_scope' | 'unreachable' | 'hub_full'
@@ -158,6 +180,11 @@ export const api = {
   panelView: (event: string, theme: number) => invoke<Review[]>('panel_view', { event, theme }),
   mark: (id: string, carryForward: boolean) => invoke<void>('panel_mark', { id, carryForward }),
   comment: (id: string, text: string) => invoke<string>('panel_comment', { id, text }),
+  /** Sets this member's dots on a consolidated proposal (0 takes them back); refused past the theme's limit. */
+  vote: (id: string, dots: number) => invoke<void>('panel_vote', { id, dots }),
+  panelSummary: (event: string) => invoke<PanelSummary>('panel_summary', { event }),
+  /** The window itself full screen (projector mode), or back. */
+  setFullscreen: (on: boolean) => invoke<void>('window_fullscreen', { on }),
   syncStatus: () => invoke<SyncSummary>('sync_status'),
   configureSync: (hub: string, token: string) => invoke<void>('sync_configure', { hub, token }),
   syncNow: () => invoke<void>('sync_now'),
