@@ -6,7 +6,7 @@ import { emit } from '@tauri-apps/api/event'
 import sample from '../../examples/assises-2025.json'
 import type {
   Access, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
-  JoinedDevice, NearbyHub, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionInfo, Subgroup, SyncSummary,
+  JoinedDevice, NearbyHub, PanelSummary, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionInfo, Subgroup, SyncSummary,
 } from './api'
 
 /** One event held by the mock device, and what this device may do in it. */
@@ -28,7 +28,14 @@ interface State {
   subgroups: Subgroup[]
   proposals: Proposal[]
   consolidated: Consolidated[]
-  reviews: Review[]
+  /** Marks and comments (votes are kept apart, one entry per member and proposal). */
+  reviews: Omit<Review, 'votes' | 'total' | 'mine'>[]
+  /** One entry per panel member and consolidated proposal, as the panel document keeps them. */
+  votes: { consolidated_id: string; member: string; dots: number }[]
+  /** Dots each panel member may give per theme. */
+  dotsPerTheme: number
+  /** What the app asked of the window: true to go full screen, false to come back (in order). */
+  fullscreen: boolean[]
   sync: SyncSummary
   pendingLink: string | null
   /** This computer serving the event, and what starting it does. */
@@ -61,7 +68,14 @@ export interface MockOptions {
   sync?: MockSync
   /** The link the system opened the app with. */
   pendingLink?: string | null
+  /** 'plenary': the event as the closing plenary finds it (proposals in sessions, consolidated
+   * proposals in themes 1 to 3, another panel member's votes, a mark, a comment, a source this
+   * device does not hold). */
+  seed?: 'plenary'
 }
+
+/** The other panel member of the plenary scenario. */
+export const OTHER_MEMBER = 'Hélène Vidal'
 
 const HUB = 'ws://192.168.1.20:4455'
 
@@ -273,6 +287,7 @@ export function openMockLink(link: string): void {
 export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
     lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
+    votes: [], dotsPerTheme: 3, fullscreen: [],
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
@@ -333,6 +348,67 @@ export function installMockBackend(options: MockOptions = {}): void {
     return e
   }
   if (options.event) addEvent(options.event, options.event === 'organiser')
+  if (options.seed === 'plenary' && state.events[0]) seedPlenary(state.events[0].view)
+
+  /** What the sub-groups of themes 1 to 3 produced, and what their rapporteurs made of it. */
+  function seedPlenary(view: EventView): void {
+    const rooms = ['Salle Gallé', 'Salle Prouvé', 'Salle Majorelle', 'Salle Daum']
+    view.sessions.filter(s => s.theme <= 3).forEach((s, i) => { s.room = rooms[i % rooms.length] })
+    const sessionOf = (theme: number, n: number) => view.sessions.filter(s => s.theme === theme)[n]
+    const at = (minutes: number) => new Date(Date.parse('2025-06-12T12:00:00Z') + minutes * 60_000).toISOString()
+    const group = (session: SessionInfo, name: string): Subgroup => {
+      const g: Subgroup = { id: id(), session_id: session.id, name, created_at: at(0), deleted: false }
+      state.subgroups.push(g)
+      return g
+    }
+    const put = (session: SessionInfo, g: Subgroup | null, kind: Proposal['kind'], title: string, body: string, author: string): Proposal => {
+      const p: Proposal = {
+        id: id(), session_id: session.id, theme: session.theme, subgroup: g?.id ?? null, subgroup_name: g?.name ?? null,
+        title, body, kind, tags: [], author, created_at: at(state.proposals.length), deleted: false, merged_into: [],
+      }
+      state.proposals.push(p)
+      return p
+    }
+    const merge = (theme: number, title: string, body: string, status: Consolidated['status'], sources: { proposal_id: string; session_id: string }[]): Consolidated => {
+      const c: Consolidated = {
+        id: id(), theme, title, body, status, priority: state.consolidated.filter(x => x.theme === theme).length + 1,
+        sources, author: 'Karim Benali', created_at: at(200 + state.consolidated.length), deleted: false,
+      }
+      state.consolidated.push(c)
+      return c
+    }
+    const src = (p: Proposal) => ({ proposal_id: p.id, session_id: p.session_id })
+    const [s1a, s1b, s1c] = [sessionOf(1, 0), sessionOf(1, 1), sessionOf(1, 2)]
+    const a = group(s1a, 'Groupe A'), b = group(s1a, 'Groupe B'), c = group(s1b, 'Les élus'), d = group(s1c, 'Table 3')
+    const p1 = put(s1a, a, 'proposal', 'Former les élus à l’innovation publique', 'Un module d’une demi-journée dès l’installation du conseil, avec des agents qui racontent leurs projets.', 'Lucie Martin')
+    const p2 = put(s1b, c, 'concrete_action', 'Un parcours court pour les nouveaux élus', 'Trois rencontres la première année : visite d’un laboratoire, atelier de design, retour d’expérience.', 'Marc Petit')
+    const p3 = put(s1a, b, 'obstacle', 'Le portage s’arrête à chaque alternance', 'Les projets perdent leur sponsor après les élections ; rien n’est écrit dans les délibérations.', 'Lucie Martin')
+    const p4 = put(s1c, d, 'proposal', 'Inscrire l’innovation dans le projet d’administration', 'Une ligne budgétaire et un objectif suivis en comité de direction, présentés chaque année à l’assemblée.', 'Sophie Bernard')
+    const p5 = put(s1b, null, 'question', 'Qui forme les directeurs généraux des services ?', '', 'Marc Petit')
+    const c1 = merge(1, 'Former les élus et les décideurs à l’innovation publique',
+      'Un parcours d’accueil pour chaque nouvelle assemblée : une demi-journée dès l’installation, puis trois rencontres la première année (visite d’un laboratoire d’innovation, atelier de design des politiques publiques, retour d’expérience d’une autre collectivité), ouvert aux directeurs généraux des services et à leurs adjoints, afin que le portage ne dépende plus d’une seule personne et survive aux alternances.',
+      'retained', [src(p1), src(p2), src(p5)])
+    const c2 = merge(1, 'Écrire le portage dans les délibérations', 'Une délibération cadre qui nomme le laboratoire, son budget et son évaluation, pour qu’une alternance ne l’efface pas.',
+      'retained', [src(p3), { proposal_id: '01a2eeee-0000-7000-8000-000000000001', session_id: sessionOf(1, 3).id }])
+    const c3 = merge(1, 'Un objectif d’innovation dans le projet d’administration', 'Suivi en comité de direction, présenté chaque année à l’assemblée.', 'draft', [src(p4)])
+    merge(1, 'Un prix annuel de l’innovation', 'Écarté : déjà porté par la région.', 'set_aside', [src(p1)])
+    const [s2a, s2b] = [sessionOf(2, 0), sessionOf(2, 1)]
+    const e = group(s2a, 'Groupe 1'), f = group(s2b, 'Groupe 2')
+    const q1 = put(s2a, e, 'proposal', 'Des laboratoires d’innovation dans chaque département', 'Mutualisés entre collectivités, avec une équipe permanente de trois personnes.', 'Amina Diallo')
+    const q2 = put(s2b, f, 'concrete_action', 'Un droit à l’essai pour les équipes', 'Six mois pour tester une idée sans validation préalable, avec un bilan public.', 'Julien Moreau')
+    const c4 = merge(2, 'Un réseau de laboratoires départementaux', 'Mutualisés, avec une équipe permanente et un droit à l’essai de six mois pour les équipes.', 'retained', [src(q1), src(q2)])
+    const s3 = sessionOf(3, 0)
+    const r1 = put(s3, group(s3, 'Groupe A'), 'proposal', 'Rendre visible l’innovation ordinaire', 'Un recueil des petites améliorations faites par les agents, publié chaque trimestre.', 'Claire Lefèvre')
+    merge(3, 'Révéler l’innovation invisible', 'Un recueil trimestriel des améliorations faites par les agents, et une journée pour les présenter.', 'retained', [src(r1)])
+    state.reviews.push(
+      { consolidated_id: c1.id, carry_forward: true, marked_by: OTHER_MEMBER, comments: [
+        { id: id(), text: 'À porter au niveau régional, avec le CNFPT.', author: OTHER_MEMBER, created_at: at(300) }] },
+      { consolidated_id: c3.id, carry_forward: false, marked_by: null, comments: [] })
+    state.votes.push(
+      { consolidated_id: c1.id, member: OTHER_MEMBER, dots: 2 },
+      { consolidated_id: c2.id, member: OTHER_MEMBER, dots: 1 },
+      { consolidated_id: c4.id, member: OTHER_MEMBER, dots: 1 })
+  }
 
   function docsOf(eid: string): DocStatus[] {
     const e = eventOf(eid)
@@ -455,6 +531,69 @@ export function installMockBackend(options: MockOptions = {}): void {
     { name: 'salle-galle', event_id: '01a2ffff-0000-7000-8000-00000000beef', event_name: 'Journée des territoires numériques', urls: ['ws://10.42.0.1:4455'] },
   ]
 
+  function storedReview(cid: string): State['reviews'][number] {
+    let r = state.reviews.find(x => x.consolidated_id === cid)
+    if (!r) { r = { consolidated_id: cid, carry_forward: false, marked_by: null, comments: [] }; state.reviews.push(r) }
+    return r
+  }
+
+  function reviewOf(cid: string): Review {
+    const stored = state.reviews.find(r => r.consolidated_id === cid) ?? { consolidated_id: cid, carry_forward: false, marked_by: null, comments: [] }
+    const votes = state.votes.filter(v => v.consolidated_id === cid && v.dots > 0).map(v => ({ member: v.member, dots: v.dots }))
+    return {
+      ...stored, comments: [...stored.comments], votes,
+      total: votes.reduce((sum, v) => sum + v.dots, 0),
+      mine: votes.find(v => v.member === state.author)?.dots ?? 0,
+    }
+  }
+
+  function needPanelWrite(): void {
+    const e = state.events[0]
+    if (e && accessOf(e).panel !== 'write') fail('invalid', 'seul le panel vote, marque et commente')
+  }
+
+  /** One entry per member and proposal; refused past the theme's limit, with the reason in words. */
+  function voteAs(member: string, cid: string, dots: unknown): void {
+    const c = consolidatedOf(cid)
+    const n = Number(dots)
+    const en = state.lang === 'en'
+    if (!Number.isInteger(n) || n < 0) fail('invalid', en ? 'dots are a whole number, 0 or more' : 'les points sont un nombre entier, 0 ou plus')
+    const others = new Set(state.consolidated.filter(x => x.theme === c.theme && !x.deleted && x.id !== cid).map(x => x.id))
+    const used = state.votes.filter(v => v.member === member && others.has(v.consolidated_id)).reduce((sum, v) => sum + v.dots, 0)
+    if (used + n > state.dotsPerTheme) {
+      fail('invalid', en
+        ? `${member} has given the ${state.dotsPerTheme} dots of theme ${c.theme} already: take one back from another proposal first`
+        : `${member} a déjà donné ses ${state.dotsPerTheme} points du thème ${c.theme} : retirez-en d'abord un à une autre proposition`)
+    }
+    const entry = state.votes.find(v => v.member === member && v.consolidated_id === cid)
+    if (entry) entry.dots = n
+    else state.votes.push({ consolidated_id: cid, member, dots: n })
+  }
+  ;(window as unknown as Record<string, unknown>).__recolteMockVoteAs = (member: string, cid: string, dots: number) => { voteAs(member, cid, dots); changed() }
+
+  function summaryOf(e: MockEvent): PanelSummary {
+    const sessions = new Set(e.view.sessions.map(s => s.id))
+    return {
+      dots_per_theme: state.dotsPerTheme, member: state.author,
+      themes: e.view.themes.map(th => ({
+        number: th.number, title: th.title,
+        consolidated: state.consolidated.filter(c => c.theme === th.number && !c.deleted && c.sources.every(s => sessions.has(s.session_id)))
+          .sort((x, y) => (x.priority ?? 1e9) - (y.priority ?? 1e9) || x.created_at.localeCompare(y.created_at))
+          .map(c => {
+            const r = reviewOf(c.id)
+            return {
+              id: c.id, title: c.title, body: c.body, status: c.status, priority: c.priority, votes: r.total, carry_forward: r.carry_forward,
+              comments: r.comments,
+              sources: c.sources.map(s => {
+                const p = state.proposals.find(x => x.id === s.proposal_id && !x.deleted)
+                return { proposal_id: s.proposal_id, session_id: s.session_id, title: p?.title ?? '', subgroup: p?.subgroup_name ?? null, kind: p?.kind ?? 'proposal' }
+              }),
+            }
+          }),
+      })),
+    }
+  }
+
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
     app_info: () => ({ version: '0.1.0', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
     settings_save: ({ settings }) => { state.author = settings.author; state.lang = settings.lang === 'en' ? 'en' : 'fr' },
@@ -556,21 +695,26 @@ export function installMockBackend(options: MockOptions = {}): void {
     },
     synthesis_set_deleted: ({ id: cid, deleted }) => { consolidatedOf(cid).deleted = deleted; changed() },
     synthesis_reorder: ({ ids }) => { ids.forEach((cid: string, i: number) => { consolidatedOf(cid).priority = i + 1 }); changed() },
-    panel_view: ({ theme }) => state.consolidated.filter(c => c.theme === theme && !c.deleted).map(c =>
-      state.reviews.find(r => r.consolidated_id === c.id) ?? { consolidated_id: c.id, carry_forward: false, marked_by: null, comments: [] }),
+    panel_view: ({ theme }) => state.consolidated.filter(c => c.theme === theme && !c.deleted).map(c => reviewOf(c.id)),
     panel_mark: ({ id: cid, carryForward }) => {
+      needPanelWrite()
       consolidatedOf(cid)
-      let r = state.reviews.find(x => x.consolidated_id === cid)
-      if (!r) { r = { consolidated_id: cid, carry_forward: false, marked_by: null, comments: [] }; state.reviews.push(r) }
+      const r = storedReview(cid)
       r.carry_forward = carryForward; r.marked_by = state.author; changed()
     },
     panel_comment: ({ id: cid, text }) => {
+      needPanelWrite()
       consolidatedOf(cid)
-      let r = state.reviews.find(x => x.consolidated_id === cid)
-      if (!r) { r = { consolidated_id: cid, carry_forward: false, marked_by: null, comments: [] }; state.reviews.push(r) }
       const cm = { id: id(), text, author: state.author, created_at: new Date().toISOString() }
-      r.comments.push(cm); changed(); return cm.id
+      storedReview(cid).comments.push(cm); changed(); return cm.id
     },
+    panel_vote: ({ id: cid, dots }) => {
+      needPanelWrite()
+      voteAs(state.author, cid, dots)
+      changed()
+    },
+    panel_summary: ({ event }) => summaryOf(eventOf(event)),
+    window_fullscreen: ({ on }) => { state.fullscreen.push(Boolean(on)) },
     sync_status: () => state.sync,
     sync_configure: ({ hub }) => {
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')
