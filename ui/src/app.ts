@@ -13,10 +13,17 @@ import { joinBox } from './views/join'
 import { organisation } from './views/organisation'
 import { panel } from './views/panel'
 import { settings } from './views/settings'
+import { summary } from './views/summary'
 import { synthesis } from './views/synthesis'
 import { welcome } from './views/welcome'
 
-export type Screen = DeviceAccess['screens'][number]
+/** The backend's screens, and the whole-event summary shown wherever the panel is. */
+export type Screen = DeviceAccess['screens'][number] | 'summary'
+
+/** The screens to show, in order: the backend's, with the whole-event summary right after the panel. */
+export function shownScreens(access: DeviceAccess): Screen[] {
+  return access.screens.flatMap((s): Screen[] => s === 'panel' ? ['panel', 'summary'] : [s])
+}
 
 export interface View {
   /** Renders into `root` from scratch. */
@@ -39,9 +46,9 @@ export interface Context {
   openJoin(link?: string): void
 }
 
-const screens: Record<Screen, (ctx: Context) => View> = { capture, synthesis, panel, organisation, settings }
+const screens: Record<Screen, (ctx: Context) => View> = { capture, synthesis, panel, summary, organisation, settings }
 const tabLabels: Record<Screen, Key> = {
-  capture: 'nav_capture', synthesis: 'nav_synthesis', panel: 'nav_panel', organisation: 'nav_organisation', settings: 'nav_settings',
+  capture: 'nav_capture', synthesis: 'nav_synthesis', panel: 'nav_panel', summary: 'nav_summary', organisation: 'nav_organisation', settings: 'nav_settings',
 }
 const stateLabels: Record<SyncState, Key> = {
   off: 'sync_off', offline: 'sync_offline', syncing: 'sync_syncing', up_to_date: 'sync_up_to_date',
@@ -151,7 +158,7 @@ export async function start(root: HTMLElement): Promise<void> {
 
   function drawHeader(): void {
     const nav = h('nav', { 'aria-label': 'Récolte' })
-    access.screens.forEach((target, i) => {
+    shownScreens(access).forEach((target, i) => {
       nav.appendChild(h('button', {
         type: 'button', class: 'tab', 'data-screen': target, 'aria-current': screen === target ? 'page' : null,
         'aria-keyshortcuts': i < 9 ? `Alt+${i + 1}` : null, onclick: () => go(target),
@@ -206,7 +213,8 @@ export async function start(root: HTMLElement): Promise<void> {
           localStorage.setItem('recolte.panel-theme', String(access.home.theme))
         }
       }
-      if (!access.screens.includes(screen)) screen = access.screens.includes(access.home.screen) ? access.home.screen : access.screens[0]
+      const shown = shownScreens(access)
+      if (!shown.includes(screen)) screen = shown.includes(access.home.screen) ? access.home.screen : shown[0]
       sessionStorage.setItem('recolte.screen', screen)
       drawHeader()
       view = screens[screen](context())
@@ -284,8 +292,8 @@ export async function start(root: HTMLElement): Promise<void> {
     // it works on AZERTY, where the key gives "&", "é", "\"" without Shift.
     const digit = /^(?:Digit|Numpad)([1-9])$/.exec(e.code)
     if (!digit || !e.altKey || e.ctrlKey || e.metaKey || !event) return
-    if (document.querySelector('.dialog-backdrop')) return
-    const target = access.screens[Number(digit[1]) - 1]
+    if (document.querySelector('.dialog-backdrop, .projector')) return
+    const target = shownScreens(access)[Number(digit[1]) - 1]
     if (!target) return
     e.preventDefault()
     go(target)

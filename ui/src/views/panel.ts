@@ -1,36 +1,54 @@
-// The closing panel's screen, made for a projector: one theme at a time, in large type, the
-// consolidated proposals one by one (← →) or as a list, provenance on demand.
+// The closing panel's screen: one theme at a time, the consolidated proposals one by one (← →)
+// or as a list, each with its provenance in words, the votes of the panel's members (each
+// member gives and takes back their own dots, up to N per theme) and the panel's collective
+// "À porter" mark. From here, the projector mode shows one proposal at a time, full screen.
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { announce, h, render } from '../dom'
-import { t, type Key } from '../i18n'
+import { dotsWords, t, type Key } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
 import type { Context, View } from '../app'
+import { dotsLeftWords, sourceItem, votersWords } from './plenary'
+import { openProjector, type Projector } from './projector'
 
 function fail(error: unknown): void {
   announce(t('error_prefix') + errorMessage(error), 'error')
 }
 
+/** The consolidated proposals in the rapporteur's order, or by votes (most first, ties in the rapporteur's order). */
+export function orderByVotes(consolidated: Consolidated[], reviews: Review[]): Consolidated[] {
+  const total = (c: Consolidated) => reviews.find(r => r.consolidated_id === c.id)?.total ?? 0
+  return consolidated.map((c, i) => ({ c, i })).sort((a, b) => total(b.c) - total(a.c) || a.i - b.i).map(x => x.c)
+}
+
 export function panel(ctx: Context): View {
-  // Marks and comments only from a device the panel's invitation lets write.
+  // Votes, marks and comments only from a device the panel's invitation lets write.
   const canWrite = panelAccess(ctx.access) === 'write'
   const themes = ctx.event.themes.filter(th => themeAccess(ctx.access, th.number) !== 'none' || canWrite)
   const stored = Number(localStorage.getItem('recolte.panel-theme'))
   let theme = themes.some(th => th.number === stored) ? stored : themes[0]?.number ?? 1
   let mode: 'one' | 'list' = (localStorage.getItem('recolte.panel-mode') as 'one' | 'list') || 'one'
-  let index = 0
+  let byVotes = localStorage.getItem('recolte.panel-sort') === 'votes'
+  /** The proposal shown one by one, by id, so that sorting or a vote does not move the panel elsewhere. */
+  let currentId: string | null = null
   let consolidated: Consolidated[] = []
   let proposals: Proposal[] = []
   let reviews: Review[] = []
+  let limit: number | null = null
+  let member = ''
+  let voteError: { id: string; message: string } | null = null
+  let projector: Projector | null = null
   const showProvenance = new Set<string>()
   const stage = h('div', { class: 'stage' })
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' })
+  const dotsLeft = h('p', { class: 'dots-left', id: 'dots-left' })
 
   const themePicker = h('select', { id: 'panel-theme' },
     ...themes.map(th => h('option', { value: th.number, selected: th.number === theme }, `${th.number}. ${th.title}`)))
   themePicker.addEventListener('change', () => {
     theme = Number(themePicker.value)
     localStorage.setItem('recolte.panel-theme', String(theme))
-    index = 0
+    currentId = null
+    voteError = null
     void load().catch(fail)
   })
   const modeButton = h('button', { type: 'button', class: 'secondary', id: 'panel-mode' })
@@ -39,9 +57,79 @@ export function panel(ctx: Context): View {
     localStorage.setItem('recolte.panel-mode', mode)
     draw()
   })
+  const sortButton = h('button', { type: 'button', class: 'secondary filter', id: 'panel-sort' }, t('sort_by_votes'))
+  sortButton.addEventListener('click', () => {
+    byVotes = !byVotes
+    localStorage.setItem('recolte.panel-sort', byVotes ? 'votes' : 'order')
+    announce(t(byVotes ? 'sorted_by_votes' : 'sorted_by_order'))
+    draw()
+  })
+  const projectorButton = h('button', { type: 'button', class: 'primary', id: 'panel-projector' }, t('projector'))
+  projectorButton.addEventListener('click', () => {
+    const themeInfo = ctx.event.themes.find(th => th.number === theme)
+    projector = openProjector({
+      theme: themeInfo ? `${t('theme')} ${themeInfo.number} · ${themeInfo.title}` : '',
+      items: () => ordered().map(c => ({ consolidated: c, review: reviewOf(c.id) })),
+      start: currentId,
+      onClose: last => {
+        projector = null
+        if (last) currentId = last
+        draw()
+        projectorButton.focus()
+      },
+    })
+  })
+
+  const reviewOf = (id: string) => reviews.find(r => r.consolidated_id === id)
+  const ordered = () => byVotes ? orderByVotes(consolidated, reviews) : consolidated
+  const used = () => reviews.reduce((sum, r) => sum + (r.mine ?? 0), 0)
+
+  function vote(c: Consolidated, delta: number): void {
+    const mine = reviewOf(c.id)?.mine ?? 0
+    const next = mine + delta
+    if (next < 0) return
+    api.vote(c.id, next).then(async () => {
+      voteError = null
+      await load()
+      announce(t('vote_saved', { title: c.title, n: next, left: limit === null ? '' : dotsLeftWords(limit - used(), limit) }))
+    }).catch(error => {
+      voteError = { id: c.id, message: errorMessage(error) }
+      draw()
+    })
+  }
+
+  function votesBox(c: Consolidated, review: Review | undefined): HTMLElement {
+    const mine = review?.mine ?? 0
+    const total = review?.total ?? 0
+    const voters = votersWords(review?.votes ?? [])
+    const error = voteError?.id === c.id ? voteError.message : null
+    return h('div', { class: 'votes', role: 'group', 'aria-label': t('vote_group', { title: c.title }) },
+      h('p', { class: 'votes-total' }, h('strong', {}, t('votes_total', { dots: dotsWords(total) })),
+        ' · ', voters ? t('votes_by', { list: voters }) : t('votes_none')),
+      canWrite ? h('div', { class: 'vote-controls' },
+        h('button', {
+          type: 'button', class: 'secondary vote-button', 'data-focus': `vote-remove:${c.id}`, 'aria-label': t('vote_remove', { title: c.title }),
+          disabled: mine === 0, onclick: () => vote(c, -1),
+        }, '−'),
+        h('span', { class: 'my-dots' },
+          h('span', { class: 'dots', 'aria-hidden': 'true' }, '●'.repeat(Math.min(mine, 12))),
+          t('my_dots', { n: mine })),
+        h('button', {
+          type: 'button', class: 'secondary vote-button', 'data-focus': `vote-add:${c.id}`, 'aria-label': t('vote_add', { title: c.title }),
+          onclick: () => vote(c, 1),
+        }, '+')) : null,
+      error ? h('p', { class: 'vote-error', role: 'alert' }, error) : null)
+  }
+
+  function provenance(c: Consolidated): HTMLElement {
+    return h('ul', { class: 'provenance' }, ...c.sources.map(source => {
+      const p = proposals.find(x => x.id === source.proposal_id && !x.deleted)
+      return sourceItem(ctx.event, source.session_id, p ? { title: p.title, body: p.body, kind: p.kind, subgroup: p.subgroup_name } : null)
+    }))
+  }
 
   function item(c: Consolidated, position: number): HTMLElement {
-    const review = reviews.find(r => r.consolidated_id === c.id)
+    const review = reviewOf(c.id)
     const carried = review?.carry_forward ?? false
     const comment = h('input', { id: `comment-${c.id}`, autocomplete: 'off' })
     const form = h('form', { class: 'inline' },
@@ -55,72 +143,105 @@ export function panel(ctx: Context): View {
       h('p', { class: 'muted' }, t('position', { i: position + 1, n: consolidated.length }), ' · ', t(`status_${c.status}` as Key)),
       h('h2', { class: 'review-title' }, c.title),
       c.body ? h('p', { class: 'review-body' }, c.body) : null,
+      votesBox(c, review),
       h('div', { class: 'meta' },
         !canWrite ? (carried ? h('span', { class: 'badge' }, `✓ ${t('carried')}`) : null) : h('button', {
-          type: 'button', class: carried ? 'primary' : 'secondary', 'aria-pressed': carried ? 'true' : 'false',
+          type: 'button', class: carried ? 'primary' : 'secondary', 'aria-pressed': carried ? 'true' : 'false', 'data-focus': `mark:${c.id}`,
           onclick: () => api.mark(c.id, !carried).then(load).catch(fail),
         }, carried ? `✓ ${t('carried')}` : t('carry_forward')),
-        h('button', { type: 'button', class: 'link', 'aria-expanded': open ? 'true' : 'false', onclick: () => {
+        h('button', { type: 'button', class: 'link', 'aria-expanded': open ? 'true' : 'false', 'data-focus': `provenance:${c.id}`, onclick: () => {
           if (open) showProvenance.delete(c.id)
           else showProvenance.add(c.id)
           draw()
         } }, open ? t('hide_provenance') : t('show_provenance'))),
-      open ? h('ul', { class: 'provenance' }, ...c.sources.map(source => {
-        const p = proposals.find(x => x.id === source.proposal_id)
-        const s = ctx.event.sessions.find(x => x.id === source.session_id)
-        return h('li', {}, p?.title ?? source.proposal_id, s ? ` — ${t('day', { n: s.day })} ${s.start}${p?.subgroup_name ? ` · ${p.subgroup_name}` : ''}` : '')
-      })) : null,
+      open ? provenance(c) : null,
       review?.comments.length ? h('ul', { class: 'comments' }, ...review.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), ' : ', cm.text))) : null,
       canWrite ? form : null)
   }
 
   function draw(): void {
+    // The focus stays on the control that was used, although the stage is drawn again.
+    const focused = document.activeElement instanceof HTMLElement && stage.contains(document.activeElement)
+      ? document.activeElement.dataset.focus ?? null : null
     render(modeButton, mode === 'one' ? t('as_list') : t('one_by_one'))
+    sortButton.setAttribute('aria-pressed', byVotes ? 'true' : 'false')
     const retained = consolidated.filter(c => c.status === 'retained').length
     const marked = reviews.filter(r => r.carry_forward).length
     render(summary, t('summary', { total: consolidated.length, retained, marked }))
+    render(dotsLeft, canWrite && limit !== null && consolidated.length
+      ? `${member ? `${t('voting_as', { member })} ` : ''}${dotsLeftWords(limit - used(), limit)}` : null)
+    dotsLeft.hidden = !dotsLeft.textContent
+    projectorButton.disabled = consolidated.length === 0
     if (consolidated.length === 0) {
       render(stage, h('p', { class: 'muted' }, t('nothing_to_review')))
       return
     }
-    index = Math.min(index, consolidated.length - 1)
+    const list = ordered()
+    let index = list.findIndex(c => c.id === currentId)
+    if (index < 0) index = 0
+    currentId = list[index].id
     if (mode === 'list') {
-      render(stage, ...consolidated.map((c, i) => item(c, i)))
-      return
+      render(stage, ...list.map((c, i) => item(c, i)))
+    } else {
+      render(stage,
+        item(list[index], index),
+        h('div', { class: 'pager' },
+          h('button', { type: 'button', class: 'secondary', disabled: index === 0, 'data-focus': 'previous', onclick: () => step(-1) }, `← ${t('previous')}`),
+          h('button', { type: 'button', class: 'secondary', disabled: index >= list.length - 1, 'data-focus': 'next', onclick: () => step(1) }, `${t('next')} →`)))
     }
-    render(stage,
-      item(consolidated[index], index),
-      h('div', { class: 'pager' },
-        h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => { index--; draw() } }, `← ${t('previous')}`),
-        h('button', { type: 'button', class: 'secondary', disabled: index >= consolidated.length - 1, onclick: () => { index++; draw() } }, `${t('next')} →`)))
+    if (focused) {
+      let target = stage.querySelector<HTMLElement>(`[data-focus="${focused}"]`)
+      // − is disabled at 0 dots: the focus goes to + beside it.
+      if (target && (target as HTMLButtonElement).disabled) target = target.parentElement?.querySelector<HTMLElement>('button:not([disabled])') ?? null
+      target?.focus()
+    }
+  }
+
+  function step(delta: number): void {
+    const list = ordered()
+    const index = list.findIndex(c => c.id === currentId)
+    const next = list[index + delta]
+    if (!next) return
+    currentId = next.id
+    draw()
   }
 
   const keys = (e: KeyboardEvent) => {
-    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement
-    if (typing || mode !== 'one') return
+    const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement
+    if (typing || mode !== 'one' || projector) return
     if (document.querySelector('.dialog-backdrop')) return
-    if (e.code === 'ArrowRight' && index < consolidated.length - 1) { index++; draw() }
-    if (e.code === 'ArrowLeft' && index > 0) { index--; draw() }
+    if (e.code === 'ArrowRight') step(1)
+    if (e.code === 'ArrowLeft') step(-1)
   }
 
   async function load(): Promise<void> {
-    const [view, found] = await Promise.all([api.themeView(ctx.event.id, theme), api.panelView(ctx.event.id, theme)])
+    const [view, found, plenary] = await Promise.all([
+      api.themeView(ctx.event.id, theme), api.panelView(ctx.event.id, theme),
+      // The limit and the member's name; the screen works without them.
+      api.panelSummary(ctx.event.id).catch(() => null),
+    ])
     consolidated = view.consolidated
     proposals = view.proposals
     reviews = found
+    if (plenary) { limit = plenary.dots_per_theme; member = plenary.member }
     draw()
+    projector?.update()
   }
 
   return {
     async mount(root) {
       render(root, h('div', { class: 'presentation' },
-        h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker, modeButton,
+        h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker,
+          modeButton, sortButton, projectorButton,
           canWrite ? null : h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_panel'))),
-        summary, stage))
+        summary, dotsLeft, stage))
       document.addEventListener('keydown', keys)
       await load()
     },
     refresh: load,
-    unmount() { document.removeEventListener('keydown', keys) },
+    unmount() {
+      document.removeEventListener('keydown', keys)
+      projector?.close()
+    },
   }
 }
