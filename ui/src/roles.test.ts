@@ -199,7 +199,7 @@ describe('the panel', () => {
 describe('a device with no role', () => {
   it('keeps everything open, as before invitations existed', async () => {
     await open({ event: 'open' })
-    expect(tabNames()).toEqual(['Animation', 'Synthèse', 'Panel', 'Réglages'])
+    expect(tabNames()).toEqual(['Animation', 'Synthèse', 'Panel', 'Synthèse générale', 'Réglages'])
     expect(byId<HTMLSelectElement>('session-picker').options).toHaveLength(36)
   })
 })

@@ -1,0 +1,259 @@
+// The closing plenary on the in-memory backend: provenance the panel can read, votes per
+// member with their limit, sorting by votes, the whole-event summary and its filters, and the
+// projector mode driven by physical keys.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { clearMocks } from '@tauri-apps/api/mocks'
+import { installMockBackend, mockState, OTHER_MEMBER } from './mock-backend'
+import { shownScreens, start } from './app'
+import { openAccess } from './rights'
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
+}
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i
+const $ = <T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document) => root.querySelector<T>(selector)
+const $$ = <T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document) => [...root.querySelectorAll<T>(selector)]
+const byText = (selector: string, text: string | RegExp) => {
+  const found = $$<HTMLButtonElement>(selector).find(el => typeof text === 'string' ? el.textContent === text : text.test(el.textContent ?? ''))
+  if (!found) throw new Error(`no ${selector} ${text}`)
+  return found
+}
+const titles = () => $$('.review .review-title').map(el => el.textContent)
+const key = (code: string, key = code, options: KeyboardEventInit = {}) =>
+  (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { code, key, bubbles: true, cancelable: true, ...options }))
+
+async function open(): Promise<void> {
+  clearMocks()
+  localStorage.clear()
+  sessionStorage.clear()
+  document.documentElement.className = ''
+  document.body.innerHTML = '<div id="app"></div>'
+  installMockBackend({ event: 'panel', seed: 'plenary' })
+  await start(document.getElementById('app')!)
+  await settle()
+}
+
+/** Clicks as a person does: the button takes the focus first. */
+async function press(button: HTMLElement): Promise<void> {
+  button.focus()
+  button.click()
+  await settle()
+}
+
+const C1 = 'Former les élus et les décideurs à l’innovation publique'
+const C2 = 'Écrire le portage dans les délibérations'
+const C3 = 'Un objectif d’innovation dans le projet d’administration'
+const C4 = 'Un prix annuel de l’innovation'
+
+beforeEach(async () => {
+  vi.spyOn(window, 'alert').mockImplementation(() => { throw new Error('window.alert used') })
+  await open()
+})
+
+describe('the tabs', () => {
+  it('show the whole-event summary wherever the panel is', () => {
+    expect($$('nav .tab').map(b => b.textContent)).toEqual(['Panel', 'Synthèse générale', 'Synthèse', 'Animation', 'Réglages'])
+    expect(shownScreens({ ...openAccess(), screens: ['capture', 'settings'] })).toEqual(['capture', 'settings'])
+  })
+})
+
+describe('provenance the panel can read', () => {
+  it('names each source by its title, text, session, sub-group and kind, never by its id', async () => {
+    expect(titles()).toEqual([C1])
+    await press(byText('.review button', 'Voir la provenance'))
+    const items = $$('.provenance li')
+    expect(items).toHaveLength(3)
+    const text = $('.provenance')!.textContent!
+    expect(text).toContain('Former les élus à l’innovation publique')
+    expect(text).toContain('Un module d’une demi-journée dès l’installation du conseil')
+    expect(text).toContain('Thème 1 · jour 1, 14:00 · Salle Gallé')
+    expect(text).toContain('Sous-groupe : Groupe A')
+    expect(text).toContain('Nature : Proposition')
+    expect(text).toContain('Nature : Action concrète')
+    expect(text).toContain('Sous-groupe : Aucun')
+    expect(text).not.toMatch(UUID)
+    expect(document.activeElement?.textContent).toBe('Masquer la provenance')
+  })
+
+  it('says in words that a source has not reached this device', async () => {
+    key('ArrowRight')
+    await settle()
+    expect(titles()).toEqual([C2])
+    await press(byText('.review button', 'Voir la provenance'))
+    const missing = $('.provenance li.missing')!
+    expect(missing.textContent).toContain('Source non disponible sur cet appareil')
+    expect(missing.textContent).toContain('Thème 1 · jour 2, 11:15')
+    expect($('.provenance')!.textContent).not.toMatch(UUID)
+  })
+})
+
+describe('votes per panel member', () => {
+  it('gives and takes back dots, shows who voted and what is left, and shows the refusal past the limit', async () => {
+    expect($('#dots-left')!.textContent).toBe('Vous votez en tant que Camille. Il vous reste 3 points sur 3 pour ce thème.')
+    expect($('.votes-total')!.textContent).toBe(`Votes : 2 points · Ont voté : ${OTHER_MEMBER} (2)`)
+    const plus = () => $<HTMLButtonElement>(`.review [aria-label="Donner un point à « ${C1} »"]`)!
+    const minus = () => $<HTMLButtonElement>(`.review [aria-label="Retirer un point à « ${C1} »"]`)!
+    expect(minus().disabled).toBe(true)
+    await press(plus())
+    expect(mockState().votes.find(v => v.member === 'Camille')).toMatchObject({ dots: 1 })
+    expect($('.my-dots')!.textContent).toContain('Vos points : 1')
+    expect($('.votes-total')!.textContent).toBe(`Votes : 3 points · Ont voté : ${OTHER_MEMBER} (2), Camille (1)`)
+    expect($('#dots-left')!.textContent).toContain('Il vous reste 2 points sur 3 pour ce thème.')
+    expect($('#status')!.textContent).toContain(`Vos points pour « ${C1} » : 1.`)
+    expect(document.activeElement).toBe(plus())
+    await press(plus())
+    await press(plus())
+    expect($('#dots-left')!.textContent).toContain('Il vous reste 0 point sur 3 pour ce thème.')
+    await press(plus())
+    const error = $('.vote-error')!
+    expect(error.getAttribute('role')).toBe('alert')
+    expect(error.textContent).toBe('Camille a déjà donné ses 3 points du thème 1 : retirez-en d\'abord un à une autre proposition')
+    expect(mockState().votes.find(v => v.member === 'Camille')!.dots).toBe(3)
+    await press(minus())
+    expect($('.vote-error')).toBeNull()
+    expect($('.my-dots')!.textContent).toContain('Vos points : 2')
+    await press(minus())
+    await press(minus())
+    // At 0, − is disabled: the focus goes to + beside it.
+    expect(minus().disabled).toBe(true)
+    expect(document.activeElement).toBe(plus())
+  })
+
+  it('merges another member’s votes when they arrive, and sorts the list by votes', async () => {
+    await press($('#panel-mode')!)
+    expect(titles()).toEqual([C1, C2, C3, C4])
+    const plus3 = () => $<HTMLButtonElement>(`[aria-label="Donner un point à « ${C3} »"]`)!
+    await press(plus3())
+    await press(plus3())
+    await press(plus3())
+    await press($('#panel-sort')!)
+    expect($('#panel-sort')!.getAttribute('aria-pressed')).toBe('true')
+    expect(titles()).toEqual([C3, C1, C2, C4])
+    expect($('#status')!.textContent).toBe('Propositions triées par votes.')
+    ;(window as unknown as { __recolteMockVoteAs: (m: string, id: string, n: number) => void }).__recolteMockVoteAs(
+      'Inès Roux', mockState().consolidated.find(c => c.title === C4)!.id, 3)
+    await settle()
+    // Ties keep the rapporteur’s order.
+    expect(titles()).toEqual([C3, C4, C1, C2])
+    await press($('#panel-sort')!)
+    expect(titles()).toEqual([C1, C2, C3, C4])
+  })
+
+  it('keeps the mark as the panel’s collective decision', async () => {
+    const mark = byText('.review button', /Portée par le panel/)
+    expect(mark.getAttribute('aria-pressed')).toBe('true')
+    await press(mark)
+    expect(mockState().reviews.find(r => r.consolidated_id === mockState().consolidated[0].id)!.carry_forward).toBe(false)
+  })
+})
+
+describe('the whole-event summary', () => {
+  beforeEach(async () => {
+    await press(byText('nav .tab', 'Synthèse générale'))
+  })
+
+  it('lists every theme, its proposals in the rapporteur’s order, with status, votes, mark, comments and sources by title', () => {
+    expect($$('.summary-theme')).toHaveLength(10)
+    const theme1 = $('[data-theme="1"]')!
+    expect($$('.summary-item-title', theme1).map(el => el.textContent)).toEqual([`1. ${C1}`, `2. ${C2}`, `3. ${C3}`, `4. ${C4}`])
+    const first = $('.summary-item', theme1)!
+    expect(first.textContent).toContain('Retenue')
+    expect(first.textContent).toContain('Votes : 2 points')
+    expect(first.textContent).toContain('✓ À porter')
+    expect(first.textContent).toContain('À porter au niveau régional, avec le CNFPT.')
+    expect(first.textContent).toContain('Former les élus à l’innovation publique')
+    expect(first.textContent).toContain('Thème 1 · jour 1, 14:00 · Salle Gallé')
+    expect(theme1.textContent).toContain('Source non disponible sur cet appareil')
+    expect(document.getElementById('summary-themes')!.textContent).not.toMatch(UUID)
+    expect($('[data-theme="4"]')!.textContent).toContain('Aucune proposition consolidée pour ce thème.')
+    expect($('#summary-counts')!.textContent).toBe('10 thème(s) · 6 proposition(s) consolidée(s) · 4 retenue(s) · 1 à porter')
+  })
+
+  it('filters retained only and carried forward only', async () => {
+    const retained = $<HTMLInputElement>('#summary-filter-retained')!
+    retained.click()
+    await settle()
+    expect($$('[data-theme="1"] .summary-item-title').map(el => el.textContent)).toEqual([`1. ${C1}`, `2. ${C2}`])
+    expect($('#summary-counts')!.textContent).toBe('10 thème(s) · 4 proposition(s) consolidée(s) · 4 retenue(s) · 1 à porter')
+    retained.click()
+    $<HTMLInputElement>('#summary-filter-carried')!.click()
+    await settle()
+    expect($$('.summary-item-title').map(el => el.textContent)).toEqual([`1. ${C1}`])
+    expect($('[data-theme="2"]')!.textContent).toContain('Aucune proposition de ce thème ne correspond aux filtres.')
+  })
+
+  it('prints with the system dialog', async () => {
+    const print = vi.spyOn(window, 'print').mockImplementation(() => undefined)
+    await press($('#summary-print')!)
+    expect(print).toHaveBeenCalledOnce()
+  })
+})
+
+describe('the projector mode', () => {
+  const slideTitle = () => $('.projector-title')?.textContent
+
+  it('goes full screen with nothing but the proposal; ← → and Échap by their physical keys', async () => {
+    await press($('#panel-projector')!)
+    expect(mockState().fullscreen).toEqual([true])
+    expect(document.documentElement.classList.contains('projecting')).toBe(true)
+    const projector = $('.projector')!
+    expect(document.activeElement).toBe(projector)
+    expect(slideTitle()).toBe(C1)
+    expect($('.projector-theme')!.textContent).toBe('Thème 1 · Portage institutionnel stable et formation des décideurs')
+    expect($('.projector-votes')!.textContent).toBe('2 points')
+    expect($('.projector-mark')!.textContent).toBe('✓ À porter')
+    expect($('.projector-position')!.textContent).toBe('1 / 2')
+    // No inputs to see: the settings are folded away.
+    expect($$('input, select, textarea', projector).every(el => el.closest('[hidden]'))).toBe(true)
+    key('ArrowRight')
+    expect(slideTitle()).toBe(C2)
+    expect($('#projector-live')!.textContent).toBe(`Proposition 2 sur 2 : ${C2}`)
+    // Drafts and set-aside proposals are hidden by default: C2 is the last.
+    key('ArrowRight')
+    expect(slideTitle()).toBe(C2)
+    key('ArrowLeft')
+    expect(slideTitle()).toBe(C1)
+    key('PageDown')
+    expect(slideTitle()).toBe(C2)
+    // Alt+1 does not switch screens under the projector.
+    key('Digit1', '&', { altKey: true })
+    await settle()
+    expect($('.projector')).not.toBeNull()
+    key('Escape')
+    await settle()
+    expect($('.projector')).toBeNull()
+    expect(document.documentElement.classList.contains('projecting')).toBe(false)
+    expect(mockState().fullscreen).toEqual([true, false])
+    expect(document.activeElement?.id).toBe('panel-projector')
+    // The panel stays on the proposal last projected.
+    expect(titles()).toEqual([C2])
+  })
+
+  it('shows drafts and set-aside proposals when asked, and follows votes made meanwhile', async () => {
+    await press($('#panel-projector')!)
+    await press($('#projector-settings-toggle')!)
+    expect($('#projector-settings')!.hidden).toBe(false)
+    $<HTMLInputElement>('#projector-drafts')!.click()
+    $<HTMLInputElement>('#projector-setAside')!.click()
+    // Échap closes the settings first, then the mode.
+    key('Escape')
+    expect($('#projector-settings')!.hidden).toBe(true)
+    expect($('.projector')).not.toBeNull()
+    expect($('.projector-position')!.textContent).toBe('1 / 4')
+    key('ArrowRight'); key('ArrowRight')
+    expect(slideTitle()).toBe(C3)
+    expect($('.projector-status')!.textContent).toBe('Brouillon')
+    ;(window as unknown as { __recolteMockVoteAs: (m: string, id: string, n: number) => void }).__recolteMockVoteAs(
+      OTHER_MEMBER, mockState().consolidated.find(c => c.title === C1)!.id, 0)
+    ;(window as unknown as { __recolteMockVoteAs: (m: string, id: string, n: number) => void }).__recolteMockVoteAs(
+      OTHER_MEMBER, mockState().consolidated.find(c => c.title === C3)!.id, 1)
+    await settle()
+    expect(slideTitle()).toBe(C3)
+    expect($('.projector-votes')!.textContent).toBe('1 point')
+    expect(JSON.parse(localStorage.getItem('recolte.projector')!)).toMatchObject({ drafts: true, setAside: true })
+    key('Escape')
+    await settle()
+    expect(mockState().fullscreen).toEqual([true, false])
+  })
+})
