@@ -23,13 +23,13 @@ const titles = () => $$('.review .review-title').map(el => el.textContent)
 const key = (code: string, key = code, options: KeyboardEventInit = {}) =>
   (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { code, key, bubbles: true, cancelable: true, ...options }))
 
-async function open(): Promise<void> {
+async function open(lang: 'fr' | 'en' = 'fr'): Promise<void> {
   clearMocks()
   localStorage.clear()
   sessionStorage.clear()
   document.documentElement.className = ''
   document.body.innerHTML = '<div id="app"></div>'
-  installMockBackend({ event: 'panel', seed: 'plenary' })
+  installMockBackend({ event: 'panel', seed: 'plenary', lang })
   await start(document.getElementById('app')!)
   await settle()
 }
@@ -201,7 +201,7 @@ describe('the projector mode', () => {
     expect(document.activeElement).toBe(projector)
     expect(slideTitle()).toBe(C1)
     expect($('.projector-theme')!.textContent).toBe('Thème 1 · Portage institutionnel stable et formation des décideurs')
-    expect($('.projector-votes')!.textContent).toBe('2 points')
+    expect($('.projector-votes')!.textContent).toBe('Votes : 2 points')
     expect($('.projector-mark')!.textContent).toBe('✓ À porter')
     expect($('.projector-position')!.textContent).toBe('1 / 2')
     // No inputs to see: the settings are folded away.
@@ -250,10 +250,25 @@ describe('the projector mode', () => {
       OTHER_MEMBER, mockState().consolidated.find(c => c.title === C3)!.id, 1)
     await settle()
     expect(slideTitle()).toBe(C3)
-    expect($('.projector-votes')!.textContent).toBe('1 point')
+    expect($('.projector-votes')!.textContent).toBe('Votes : 1 point')
     expect(JSON.parse(localStorage.getItem('recolte.projector')!)).toMatchObject({ drafts: true, setAside: true })
     key('Escape')
     await settle()
     expect(mockState().fullscreen).toEqual([true, false])
+  })
+})
+
+describe('in English', () => {
+  it('says the votes, the dots left and the projector in English', async () => {
+    await open('en')
+    expect($('#dots-left')!.textContent).toBe('You vote as Camille. You have 3 dots left of 3 for this theme.')
+    expect($('.votes-total')!.textContent).toBe(`Votes: 2 dots · Voted: ${OTHER_MEMBER} (2)`)
+    await press($('#panel-projector')!)
+    expect($('.projector-votes')!.textContent).toBe('Votes: 2 dots')
+    expect($('.projector-mark')!.textContent).toBe('✓ Carried forward')
+    key('Escape')
+    await settle()
+    await press(byText('nav .tab', 'Event summary'))
+    expect($('#summary-counts')!.textContent).toBe('10 theme(s) · 6 consolidated proposal(s) · 4 retained · 1 carried forward')
   })
 })

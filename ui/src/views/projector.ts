@@ -110,7 +110,7 @@ export function openProjector(options: {
         c.body ? h('p', { class: `projector-body${c.body.length > LONG_BODY ? ' long' : ''}` }, c.body) : null),
       h('p', { class: 'projector-foot' },
         c.status === 'retained' ? null : h('span', { class: 'projector-status' }, t(`status_${c.status}` as Key)),
-        settings.votes ? h('span', { class: 'projector-votes' }, dotsWords(review?.total ?? 0)) : null,
+        settings.votes ? h('span', { class: 'projector-votes' }, t('votes_total', { dots: dotsWords(review?.total ?? 0) })) : null,
         carried ? h('span', { class: 'projector-mark' }, `✓ ${t('carried_badge')}`) : null))
     if (announceIt) live.textContent = `${t('projector_position', { i: index + 1, n: list.length })} : ${c.title}`
   }
