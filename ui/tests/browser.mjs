@@ -4,6 +4,7 @@
 // screenshots (into tests/screenshots/ unless told otherwise).
 //
 //   npm run build:test && node tests/browser.mjs [--screenshots DIR]
+//   ONLY='projector' node tests/browser.mjs   (only the checks whose name holds these words)
 import http from 'node:http'
 import { readFile, mkdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
@@ -40,6 +41,8 @@ const browser = await chromium.launch({
 let failures = 0
 let passed = 0
 async function check(name, body, query = '') {
+  // ONLY=words runs only the checks whose name holds them (while working on a screen).
+  if (process.env.ONLY && !name.includes(process.env.ONLY)) return
   const page = await browser.newPage({ viewport: { width: 1280, height: 820 } })
   const errors = []
   page.on('pageerror', error => errors.push(String(error)))
@@ -195,8 +198,10 @@ await check('shortcuts work on an AZERTY keyboard (KeyboardEvent.code, not key)'
   await page.locator('#session-picker').focus()
   await azerty(page, 'KeyQ', 'a')
   if ((await page.evaluate(() => document.activeElement?.id)) === 'capture-title') throw new Error('a key other than N focused the capture box')
-  // Alt+digit follows the visible tabs: the 4th is Organisation for the organiser.
+  // Alt+digit follows the visible tabs: the 5th is Organisation for the organiser (after Synthèse générale).
   await azerty(page, 'Digit4', '\'')
+  await page.locator('.summary-screen').waitFor()
+  await azerty(page, 'Digit5', '(')
   await page.locator('.organisation').waitFor()
 })
 
@@ -248,7 +253,7 @@ await check('a link opened while the app runs joins in a dialog; the events are 
   if (events.length !== 2 || !events.some(e => e.includes('(Exercice)'))) throw new Error(`events: ${events}`)
   await page.locator('#event-switch').selectOption({ label: events.find(e => e.includes('(Exercice)')) })
   await page.locator('.badge.practice').first().waitFor()
-  if ((await tabs(page)).length !== 5) throw new Error(`tabs: ${await tabs(page)}`)
+  if ((await tabs(page)).length !== 6) throw new Error(`tabs: ${await tabs(page)}`)
 }, '?event=organiser')
 
 await check('a rapporteur reads the sessions of its theme, without controls', async page => {
@@ -403,7 +408,7 @@ await check('a hub that failed to start says why, in the header and in the setti
 
 await check('the arrivals board, reached with the keyboard from Organisation: 36 sessions by slot, one marked missing', async page => {
   await page.locator('#serving-badge', { hasText: 'Cet ordinateur sert l’événement' }).waitFor()
-  await azerty(page, 'Digit4', '\'')
+  await azerty(page, 'Digit5', '(')
   await page.locator('.organisation').waitFor()
   await page.locator('[data-org-tab=arrivals]').focus()
   await page.keyboard.press('Enter')
@@ -446,6 +451,130 @@ await check('bundles from the Organisation screen: progress, the path with Ouvri
   await page.locator('#bundle-error').scrollIntoViewIfNeeded()
   await shot(page, 'bundle-error')
 }, '?event=organiser')
+
+const C1 = 'Former les élus et les décideurs à l’innovation publique'
+const C3 = 'Un objectif d’innovation dans le projet d’administration'
+const plenary = '?event=panel&seed=plenary'
+
+await check('the panel votes as its member with the keyboard, is refused past its dots, reads provenance in words, sorts by votes', async page => {
+  await page.locator('.review').waitFor()
+  await page.locator('#dots-left', { hasText: 'Il vous reste 3 points sur 3 pour ce thème.' }).waitFor()
+  const plus = page.getByRole('button', { name: `Donner un point à « ${C1} »` })
+  await plus.focus()
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Enter')
+    await page.locator('.my-dots', { hasText: `Vos points : ${i + 1}` }).waitFor()
+  }
+  await page.locator('#dots-left', { hasText: 'Il vous reste 0 point sur 3 pour ce thème.' }).waitFor()
+  // The focus stayed on + through the redraws: Enter again asks for a fourth dot.
+  await page.keyboard.press('Enter')
+  await page.getByRole('alert').filter({ hasText: 'a déjà donné ses 3 points du thème 1' }).waitFor()
+  const total = await page.locator('.votes-total').textContent()
+  if (total !== 'Votes : 5 points · Ont voté : Camille (3), Hélène Vidal (2)') throw new Error(total)
+  await page.getByRole('button', { name: 'Voir la provenance' }).click()
+  await page.locator('.provenance li').nth(2).waitFor()
+  const provenance = await page.locator('.provenance').textContent()
+  if (/[0-9a-f]{8}-[0-9a-f]{4}-/.test(provenance)) throw new Error(`an id in the provenance: ${provenance}`)
+  if (!provenance.includes('Thème 1 · jour 1, 14:00 · Salle Gallé')) throw new Error(provenance)
+  await axe(page, 'panel votes')
+  await shot(page, 'panel-votes')
+  await page.locator('#panel-mode').click()
+  await page.locator('.review').nth(3).waitFor()
+  await page.getByRole('button', { name: `Retirer un point à « ${C1} »` }).click()
+  await page.locator('#dots-left', { hasText: 'Il vous reste 1 point sur 3' }).waitFor()
+  await page.getByRole('button', { name: `Donner un point à « ${C3} »` }).click()
+  await page.locator('#dots-left', { hasText: 'Il vous reste 0 point sur 3' }).waitFor()
+  await page.locator('#panel-sort').click()
+  await page.locator('#panel-sort[aria-pressed=true]').waitFor()
+  const order = await page.locator('.review .review-title').allTextContents()
+  if (order[0] !== C1 || order[1] !== 'Écrire le portage dans les délibérations') throw new Error(`sorted: ${order}`)
+  await axe(page, 'panel list sorted by votes')
+  await shot(page, 'panel-sorted')
+}, plenary)
+
+await check('the whole-event summary: every theme, filters, and a print without the app’s chrome', async page => {
+  await page.getByRole('button', { name: 'Synthèse générale' }).click()
+  await page.locator('.summary-theme').nth(9).waitFor()
+  const first = await page.locator('[data-theme="1"] .summary-item').first().textContent()
+  for (const words of ['Retenue', 'Votes : 2 points', '✓ À porter', 'CNFPT', 'Former les élus à l’innovation publique']) {
+    if (!first.includes(words)) throw new Error(`the first item does not say ${words}: ${first}`)
+  }
+  await axe(page, 'summary')
+  await shot(page, 'summary')
+  await page.getByLabel('Retenues seulement').check()
+  await page.getByLabel('À porter seulement').check()
+  await page.locator('#summary-counts', { hasText: '1 proposition(s) consolidée(s)' }).waitFor()
+  if ((await page.locator('.summary-item').count()) !== 1) throw new Error('the filters keep more than the carried proposal')
+  await page.getByLabel('À porter seulement').uncheck()
+  await page.locator('.summary-item').nth(3).waitFor()
+  await page.emulateMedia({ media: 'print' })
+  for (const selector of ['header.top', 'nav', '#summary-print', '.summary-filters']) {
+    if (await page.locator(selector).first().isVisible()) throw new Error(`${selector} is printed`)
+  }
+  if (!(await page.locator('.summary-item').first().isVisible())) throw new Error('the summary is not printed')
+  await shot(page, 'summary-print', { fullPage: true })
+  await page.emulateMedia({ media: 'screen' })
+}, plenary)
+
+await check('projector mode at 1280×720: full screen, nothing but the proposal, read from the back of the room', async page => {
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await page.locator('.review').waitFor()
+  // A long title and a long unbroken word must wrap, never overflow.
+  await page.evaluate(async () => {
+    const c = window.__recolteMock.consolidated.find(x => x.status === 'retained' && x.theme === 1 && x.priority === 2)
+    await window.__TAURI_INTERNALS__.invoke('synthesis_edit', { id: c.id, changes: {
+      title: 'Écrire le portage institutionnel dans les délibérations-cadres de chaque collectivité pour qu’une alternance ne l’efface pas',
+      body: 'Une délibération cadre qui nomme le laboratoire, son budget et son évaluation : anticonstitutionnellementinterdépartementalisation. ' .repeat(3) } })
+  })
+  await page.locator('#panel-projector').click()
+  await page.locator('.projector-title').waitFor()
+  const fullscreen = await page.evaluate(() => window.__recolteMock.fullscreen)
+  if (fullscreen.join() !== 'true') throw new Error(`full screen asked: ${fullscreen}`)
+  const measure = () => page.evaluate(() => {
+    const size = selector => parseFloat(getComputedStyle(document.querySelector(selector)).fontSize)
+    const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden' }
+    const overflow = [...document.querySelectorAll('.projector *')].filter(el => visible(el) && el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map(el => el.className)
+    return {
+      title: size('.projector-title'), body: document.querySelector('.projector-body') ? size('.projector-body') : null,
+      theme: size('.projector-theme'), foot: size('.projector-foot'),
+      wide: document.documentElement.scrollWidth > window.innerWidth || document.querySelector('.projector-content').scrollWidth > document.querySelector('.projector-content').clientWidth,
+      overflow,
+      shown: [...document.querySelectorAll('nav, header, .tab, input, select, textarea, main')].filter(visible).map(el => el.tagName + (el.id ? `#${el.id}` : '')),
+    }
+  })
+  for (let i = 0; i < 2; i++) {
+    const m = await measure()
+    if (m.title < 48) throw new Error(`title at ${m.title}px`)
+    if (m.body !== null && m.body < 28) throw new Error(`text at ${m.body}px`)
+    if (m.theme < 24 || m.foot < 28) throw new Error(`theme at ${m.theme}px, votes at ${m.foot}px`)
+    if (m.wide || m.overflow.length) throw new Error(`overflows: ${m.overflow}`)
+    if (m.shown.length) throw new Error(`visible under the projector: ${m.shown}`)
+    await shot(page, i === 0 ? 'projector' : 'projector-long')
+    await page.keyboard.press('ArrowRight')
+    await page.locator('.projector-position', { hasText: '2 / 2' }).waitFor()
+  }
+  await axe(page, 'projector')
+  // The display setting: on focus, in a corner; light background.
+  await page.keyboard.press('Tab')
+  await page.keyboard.press('Enter')
+  await page.locator('#projector-settings:not([hidden])').waitFor()
+  await shot(page, 'projector-settings')
+  await page.getByLabel('Fond clair (texte sombre)').check()
+  await page.getByLabel('Montrer les brouillons').check()
+  await page.keyboard.press('Escape')
+  await page.locator('#projector-settings[hidden]').waitFor({ state: 'attached' })
+  await page.locator('.projector').focus()
+  await page.keyboard.press('ArrowRight')
+  await page.locator('.projector-title', { hasText: C3 }).waitFor()
+  await page.mouse.move(10, 700)
+  await axe(page, 'projector, light')
+  await shot(page, 'projector-light')
+  await page.keyboard.press('Escape')
+  await page.locator('.projector').waitFor({ state: 'detached' })
+  if ((await page.evaluate(() => window.__recolteMock.fullscreen)).join() !== 'true,false') throw new Error('full screen not left')
+  if (!(await page.locator('nav').isVisible())) throw new Error('the tabs did not come back')
+}, plenary)
 
 await browser.close()
 server.close()
