@@ -49,6 +49,9 @@ const COMMANDS: &[&str] = &[
     "bundle_export",
     "bundle_import",
     "open_path",
+    "panel_vote",
+    "panel_summary",
+    "window_fullscreen",
 ];
 
 fn main() {

@@ -53,7 +53,7 @@ try {
   if (await driver.alertOpen()) throw new Error('an alert opened: the payload ran')
   await screenshot('capture')
 
-  await script(`document.querySelectorAll('nav .tab')[1].click()`)
+  await script(`document.querySelector('nav .tab[data-screen=synthesis]').click()`)
   await find('.proposal-row')
   await waitFor('two proposals of theme 1', async () => (await findAll('.proposal-row')).length === 3)
   for (const box of (await findAll('.proposal-row input[type=checkbox]')).slice(0)) {
@@ -67,13 +67,27 @@ try {
   await find('[data-consolidated]')
   await screenshot('synthesis')
 
-  await script(`document.querySelectorAll('nav .tab')[2].click()`)
+  await script(`document.querySelector('nav .tab[data-screen=panel]').click()`)
   await click('.review button[aria-pressed]')
   await waitFor('the mark', async () => (await script(`return document.querySelector('.review button[aria-pressed]')?.getAttribute('aria-pressed')`)) === 'true')
   await screenshot('panel')
 
+  // Projector mode: the window full screen, nothing but the proposal (a retained one: drafts
+  // are hidden there by default).
+  const consolidatedId = JSON.parse(execFileSync(cli, ['--data-dir', dataDir, '--json', 'synthesis', 'list', '--theme', '1'], { encoding: 'utf8' }))[0].id
+  execFileSync(cli, ['--data-dir', dataDir, 'synthesis', 'edit', consolidatedId, '--status', 'retained'])
+  await waitFor('the status seen', async () => (await script(`return document.body.textContent`)).toLowerCase().includes('retenue'))
+  await click('#panel-projector')
+  await waitFor('the projector', async () => (await script(`return document.querySelector('.projector-slide')?.textContent ?? ''`)).includes('Former les élus'))
+  await new Promise(r => setTimeout(r, 800))
+  const chrome = await script(`return [...document.querySelectorAll('nav, header, input, textarea, select')].filter(e => e.offsetParent !== null).length`)
+  if (chrome !== 0) throw new Error(`the projector shows ${chrome} tabs, headers or inputs`)
+  await screenshot('projector')
+  await script(`document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))`)
+  await waitFor('back from the projector', async () => (await script(`return !document.querySelector('.projector')`)))
+
   // The open data, from the app: written to a folder it names.
-  await script(`document.querySelectorAll('nav .tab')[3].click()`)
+  await script(`document.querySelector('nav .tab[data-screen=organisation]').click()`)
   await click('[data-export=opendata]')
   const named = `return document.querySelector('.export-status [data-open-folder]')?.getAttribute('data-open-folder') ?? ''`
   await waitFor('the export', async () => (await script(named)).includes('/'))

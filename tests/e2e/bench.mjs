@@ -54,8 +54,8 @@ for (let run = 0; run < runs; run++) {
   starts.push(performance.now() - begin)
   if (run === runs - 1) {
     // Visit every screen once with the full workload, then measure memory.
-    for (const tab of [1, 2, 0]) {
-      await exec(`document.querySelectorAll('nav .tab')[${tab}].click()`)
+    for (const tab of ['synthesis', 'panel', 'capture']) {
+      await exec(`document.querySelector('nav .tab[data-screen=${tab}]').click()`)
       await new Promise(r => setTimeout(r, 1000))
     }
     rss = memory()

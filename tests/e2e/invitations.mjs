@@ -80,7 +80,12 @@ try {
   if (chosen !== session) throw new Error(`the app did not open on its session (${chosen})`)
   await facilitator.type('#capture-title', title + ENTER)
   await facilitator.waitFor('the card', async () => (await facilitator.findAll('.cards .proposal')).length === 1)
-  await facilitator.waitFor('the change shared', async () =>
+  // Shared: the organiser receives it through the hub.
+  await facilitator.waitFor('the change shared', async () => {
+    recolte(dirs.organiser, ['sync'])
+    return json(dirs.organiser, ['proposal', 'list']).some(p => p.title === title)
+  }, 30000)
+  await facilitator.waitFor('the pill says up to date', async () =>
     (await facilitator.script(`return document.getElementById('sync-pill').className`)).includes('up_to_date'), 20000)
 
   // 4. The organiser revokes it (from its store, then syncs): the app says why, in words.

@@ -74,7 +74,7 @@ try {
   await organiser.screenshot(shots, 'arrivals')
 
   // 4. A bundle to a USB key, through the system's own save dialog.
-  await device.script(`document.querySelectorAll('nav .tab')[1].click()`)
+  await device.script(`document.querySelector('nav .tab[data-screen=settings]').click()`)
   await device.click('#bundle-export')
   await sleep(2500)
   const xdotool = args => execFileSync('xdotool', args, { env: process.env })

@@ -124,9 +124,9 @@ try {
     (await run(`return document.querySelector('.presence')?.textContent ?? ''`)).includes('device name'), 60000)
   await inspect('capture')
   await driver.screenshot(shots, 'synced-capture')
-  const screens = ['synthesis', 'panel', 'settings']
-  for (const [i, screen] of screens.entries()) {
-    await run(`document.querySelectorAll('nav .tab')[${i + 1}].click()`)
+  const screens = ['synthesis', 'panel', 'summary', 'settings']
+  for (const screen of screens) {
+    await run(`document.querySelector('nav .tab[data-screen=' + arguments[0] + ']').click()`, [screen])
     await new Promise(r => setTimeout(r, 1500))
     if (screen === 'synthesis') {
       await run(`const s = document.getElementById('theme-picker'); s.value = '1'; s.dispatchEvent(new Event('change'))`)

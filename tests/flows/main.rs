@@ -10,6 +10,7 @@ mod crash;
 mod exports;
 mod arrivals;
 mod interop;
+mod panel;
 mod invitations;
 mod sync;
 mod tls;

@@ -188,9 +188,15 @@ export async function start(root: HTMLElement): Promise<void> {
     event: event as EventView, events, access, go, reload, selectEvent, openJoin,
   })
 
+  // Each call of show() supersedes the ones before: a slow, older call (a refresh that began
+  // before a join ended) must not draw its outdated rights over a newer one.
+  let showing = 0
   async function show(): Promise<void> {
+    const generation = ++showing
     view?.unmount?.()
-    events = await api.events()
+    const listed = await api.events()
+    if (generation !== showing) return
+    events = listed
     if (events.length === 0) {
       event = null
       access = openAccess()
@@ -201,10 +207,13 @@ export async function start(root: HTMLElement): Promise<void> {
       const chosen = localStorage.getItem('recolte.event')
       const summary = events.find(e => e.id === chosen) ?? events[0]
       localStorage.setItem('recolte.event', summary.id)
-      ;[event, access] = await Promise.all([api.event(summary.id), api.access(summary.id)])
-      // The first time an event is opened on this device, open where its holder works.
+      const [shownEvent, rights] = await Promise.all([api.event(summary.id), api.access(summary.id)])
+      if (generation !== showing) return
+      ;[event, access] = [shownEvent, rights]
+      // The first time an event is opened on this device with its rights known, open where
+      // its holder works (during a join, the programme can arrive before the rights).
       const opened = `recolte.opened.${summary.id}`
-      if (!localStorage.getItem(opened)) {
+      if (!localStorage.getItem(opened) && (access.role !== null || access.holds_key)) {
         localStorage.setItem(opened, '1')
         screen = access.home.screen
         if (access.home.session) localStorage.setItem('recolte.session', access.home.session)

@@ -397,6 +397,25 @@ pub enum PanelCmd {
         #[arg(long)]
         author: Option<String>,
     },
+    /// Give a dot to a consolidated proposal as a panel member (one more each time), or
+    /// --clear them; within the dots each member has per theme.
+    Vote {
+        id: String,
+        /// Take this member's dots back from the proposal.
+        #[arg(long, conflicts_with = "dots")]
+        clear: bool,
+        /// Set this many dots instead of adding one.
+        #[arg(long)]
+        dots: Option<u32>,
+        /// The panel member (default: this device's name).
+        #[arg(long)]
+        member: Option<String>,
+    },
+    /// The whole event for the closing plenary: every theme, its consolidated proposals in the
+    /// rapporteur's order with status, votes, marks, comments and sources.
+    Summary,
+    /// Set how many dots each panel member may give per theme (organiser; default 3).
+    Dots { dots: u32 },
 }
 
 #[derive(Debug, Subcommand)]

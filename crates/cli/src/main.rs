@@ -231,6 +231,31 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let comment = store.comment(id.parse()?, &text, author.as_deref())?;
             out.id(&comment)
         }
+        Command::Panel(PanelCmd::Vote { id, clear, dots, member }) => {
+            let id = id.parse()?;
+            let dots = match (clear, dots) {
+                (true, _) => 0,
+                (false, Some(dots)) => dots,
+                (false, None) => {
+                    let (event, theme) = store.consolidated_theme(id)?;
+                    let me = member.clone().map_or_else(|| store.author(), Ok)?;
+                    let reviews = store.reviews(event, theme)?;
+                    let current = reviews
+                        .iter()
+                        .find(|r| r.consolidated_id == id)
+                        .map(|r| r.votes.iter().filter(|v| v.member == me).map(|v| v.dots).sum::<u32>())
+                        .unwrap_or(0);
+                    current + 1
+                }
+            };
+            store.vote(id, dots, member.as_deref())?;
+            out.done()
+        }
+        Command::Panel(PanelCmd::Summary) => out.summary(&store.panel_summary(event(&store)?)?),
+        Command::Panel(PanelCmd::Dots { dots }) => {
+            store.set_dots_per_theme(event(&store)?, dots)?;
+            out.done()
+        }
         Command::Bundle(BundleCmd::Export { out: path }) => {
             let event = event(&store)?;
             let bytes = store.export_bundle(event)?;

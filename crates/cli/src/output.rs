@@ -486,6 +486,30 @@ impl Out {
         print(lines.join("\n"))
     }
 
+    pub fn summary(&self, summary: &recolte_store::PanelSummary) -> Result<(), CliError> {
+        if self.json {
+            return self.json(summary);
+        }
+        let mut lines = Vec::new();
+        for theme in &summary.themes {
+            lines.push(format!("{} {} · {}", self.pick("Thème", "Theme"), theme.number, theme.title));
+            for item in &theme.consolidated {
+                lines.push(format!(
+                    "  {}{}  [{}] {} {}",
+                    if item.carry_forward { "★ " } else { "" },
+                    item.title,
+                    item.status.as_str(),
+                    item.votes,
+                    self.pick("point(s)", "dot(s)")
+                ));
+                for source in &item.sources {
+                    lines.push(format!("      ← {}", if source.title.is_empty() { source.proposal_id.to_string() } else { source.title.clone() }));
+                }
+            }
+        }
+        print(lines.join("\n"))
+    }
+
     pub fn nearby(&self, hubs: &[recolte_sync::nearby::NearbyHub]) -> Result<(), CliError> {
         if self.json {
             return self.json(&hubs);

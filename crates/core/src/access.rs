@@ -98,7 +98,8 @@ impl Scope {
                 _ => Access::None,
             },
             (Role::Rapporteur, DocName::Synthesis(_, theme)) if self.themes.contains(theme) => Access::Write,
-            (Role::Panel, DocName::Synthesis(..)) => Access::Read,
+            // The panel reads everything (provenance, the whole event) and writes its own document.
+            (Role::Panel, DocName::Session(..) | DocName::Synthesis(..)) => Access::Read,
             (Role::Panel, DocName::Panel(_)) => Access::Write,
             _ => Access::None,
         }
@@ -161,7 +162,7 @@ mod tests {
             (&rapporteur, DocName::Synthesis(e.id, 1), Access::None),
             (&panel, DocName::Synthesis(e.id, 1), Access::Read),
             (&panel, DocName::Panel(e.id), Access::Write),
-            (&panel, DocName::Session(e.id, s1), Access::None),
+            (&panel, DocName::Session(e.id, s1), Access::Read),
             (&organiser, DocName::Session(e.id, s2), Access::Write),
             (&organiser, DocName::Panel(EventId::new()), Access::None),
         ];

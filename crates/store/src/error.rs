@@ -42,6 +42,8 @@ pub enum Error {
     UnknownInvitation(String),
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
+    #[error("{member} has given the {limit} dots of theme {theme} already: take one back from another proposal first")]
+    TooManyDots { member: String, theme: u32, limit: u32 },
     #[error("no session with id {0} in this event")]
     UnknownSession(String),
     #[error("no theme number {0} in this event")]
@@ -131,6 +133,9 @@ impl Localize for Error {
             (Error::UnknownInvitation(id), _) => {
                 format!("aucune invitation n'a l'identifiant {id} pour cet événement sur cet appareil")
             }
+            (Error::TooManyDots { member, theme, limit }, _) => format!(
+                "{member} a déjà donné ses {limit} points du thème {theme} : retirez-en d'abord un à une autre proposition"
+            ),
             (Error::UnknownSession(id), _) => format!("aucune session n'a l'identifiant {id} dans cet événement"),
             (Error::UnknownTheme(n), _) => format!("aucun thème n° {n} dans cet événement"),
             (Error::NotInTheme { proposal, theme, actual }, _) => {

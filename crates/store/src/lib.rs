@@ -53,7 +53,10 @@ pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{InvitationRecord, InvitationRequest, InvitationState};
 pub use ops::{ProposalInput, ProposalUpdate};
 pub use remote::SyncRecord;
-pub use query::{EventSummary, EventView, ProposalFilter, Review, ReviewComment};
+pub use query::{
+    EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review, ReviewComment, SummaryItem, SummarySource,
+    ThemeSummary,
+};
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
 
 use error::ResultExt;

@@ -322,7 +322,7 @@ impl Store {
         )
         .ctx(ctx.0, ctx.1)?;
         for table in
-            ["panel_comments", "panel_marks", "consolidated", "proposals", "subgroups", "sessions", "slots", "themes"]
+            ["panel_votes", "panel_comments", "panel_marks", "consolidated", "proposals", "subgroups", "sessions", "slots", "themes"]
         {
             tx.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
         }

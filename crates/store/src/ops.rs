@@ -311,6 +311,71 @@ impl Store {
         )
     }
 
+    /// A panel member gives `dots` to a consolidated proposal (0 takes them back), within the
+    /// dots each member has per theme. `member` defaults to this device's name.
+    pub fn vote(&mut self, id: ConsolidatedId, dots: u32, member: Option<&str>) -> Result<(), Error> {
+        let (event, theme) = self.consolidated_home(id)?;
+        let member = match member {
+            Some(m) => m.trim().to_owned(),
+            None => self.author()?,
+        };
+        let member = non_empty(&member, "name")?;
+        let limit = self.dots_per_theme(event)?;
+        let elsewhere: u32 = self
+            .lookup(
+                "SELECT COALESCE(sum(v.dots), 0) FROM panel_votes v JOIN consolidated c ON c.id = v.consolidated_id
+                 WHERE v.event_id = ?1 AND c.theme = ?2 AND v.member = ?3 AND v.consolidated_id <> ?4",
+                params![event.to_string(), theme, member, id.to_string()],
+                |r| r.get(0),
+                ("lecture des votes", "reading the votes"),
+            )?
+            .unwrap_or(0);
+        if elsewhere + dots > limit {
+            return Err(Error::TooManyDots { member, theme, limit });
+        }
+        let name = DocName::Panel(event);
+        let now = schema::now();
+        self.edit(
+            &name,
+            |txn| {
+                schema::set_votes(txn, id, &member, dots, &now);
+                Ok(())
+            },
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    /// The event and theme of a consolidated proposal.
+    pub fn consolidated_theme(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
+        self.consolidated_home(id)
+    }
+
+    /// How many dots each panel member may give per theme.
+    pub fn dots_per_theme(&self, event: EventId) -> Result<u32, Error> {
+        Ok(self
+            .lookup(
+                "SELECT panel_dots FROM events WHERE id = ?1",
+                [event.to_string()],
+                |r| r.get(0),
+                ("lecture de l'événement", "reading the event"),
+            )?
+            .unwrap_or(schema::DEFAULT_DOTS_PER_THEME))
+    }
+
+    /// Sets how many dots each panel member may give per theme (an organiser's setting).
+    pub fn set_dots_per_theme(&mut self, event: EventId, dots: u32) -> Result<(), Error> {
+        self.resolve_event(Some(event))?;
+        let name = DocName::Event(event);
+        self.edit(
+            &name,
+            |txn| {
+                schema::set_dots_per_theme(txn, dots.clamp(1, 99));
+                Ok(())
+            },
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )
+    }
+
     /// A panel member comments a consolidated proposal.
     pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
         let (event, _) = self.consolidated_home(id)?;

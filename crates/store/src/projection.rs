@@ -18,8 +18,8 @@ pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) 
                 if record.id == *event {
                     project_event(conn, &record)?;
                     conn.execute(
-                        "UPDATE events SET practice = ?2 WHERE id = ?1",
-                        params![event.to_string(), schema::is_practice(txn)],
+                        "UPDATE events SET practice = ?2, panel_dots = ?3 WHERE id = ?1",
+                        params![event.to_string(), schema::is_practice(txn), schema::read_dots_per_theme(txn)],
                     )
                     .ctx("projection du programme", "projecting the programme")?;
                 }
@@ -59,6 +59,15 @@ pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) 
                 .ctx("projection du panel", "projecting the panel")?;
             conn.execute("DELETE FROM panel_comments WHERE event_id = ?1", [&e])
                 .ctx("projection du panel", "projecting the panel")?;
+            conn.execute("DELETE FROM panel_votes WHERE event_id = ?1", [&e])
+                .ctx("projection du panel", "projecting the panel")?;
+            for vote in schema::read_votes(txn) {
+                conn.execute(
+                    "INSERT INTO panel_votes (event_id, consolidated_id, member, dots, voted_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![e, vote.consolidated_id.to_string(), vote.member, vote.dots, vote.at],
+                )
+                .ctx("projection du panel", "projecting the panel")?;
+            }
             for mark in schema::read_marks(txn) {
                 conn.execute(
                     "INSERT INTO panel_marks (event_id, consolidated_id, carry_forward, marked_by, marked_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -231,4 +240,5 @@ pub const TABLES: &[&str] = &[
     "consolidated_sources",
     "panel_marks",
     "panel_comments",
+    "panel_votes",
 ];

@@ -469,6 +469,56 @@ pub struct Review {
     pub carry_forward: bool,
     pub marked_by: Option<String>,
     pub comments: Vec<ReviewComment>,
+    /// Each member's dots, merged from every device.
+    pub votes: Vec<MemberVotes>,
+    pub total: u32,
+    /// The dots this device's member gave.
+    pub mine: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MemberVotes {
+    pub member: String,
+    pub dots: u32,
+}
+
+/// The whole event for the closing plenary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PanelSummary {
+    pub dots_per_theme: u32,
+    /// Who votes from this device.
+    pub member: String,
+    pub themes: Vec<ThemeSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ThemeSummary {
+    pub number: u32,
+    pub title: String,
+    pub consolidated: Vec<SummaryItem>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SummaryItem {
+    pub id: ConsolidatedId,
+    pub title: String,
+    pub body: String,
+    pub status: recolte_core::model::Status,
+    pub priority: Option<u32>,
+    pub votes: u32,
+    pub carry_forward: bool,
+    pub comments: Vec<ReviewComment>,
+    pub sources: Vec<SummarySource>,
+}
+
+/// A source of a consolidated proposal, by its title (empty when this device lacks it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SummarySource {
+    pub proposal_id: recolte_core::ids::ProposalId,
+    pub title: String,
+    pub session_id: recolte_core::ids::SessionId,
+    pub subgroup: Option<String>,
+    pub kind: Option<recolte_core::model::Kind>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -493,6 +543,7 @@ impl Store {
 
     /// The panel's marks and comments on the consolidated proposals of a theme.
     pub fn reviews(&self, event: EventId, theme: u32) -> Result<Vec<Review>, Error> {
+        let me = self.author()?;
         let mut reviews = Vec::new();
         for consolidated in self.consolidated(event, theme, false)? {
             let id = consolidated.id.to_string();
@@ -510,14 +561,69 @@ impl Store {
                 |r| Ok(ReviewComment { id: r.get(0)?, text: r.get(1)?, author: r.get(2)?, created_at: r.get(3)? }),
                 ("lecture du panel", "reading the panel"),
             )?;
+            let votes = collect(
+                self,
+                "SELECT member, dots FROM panel_votes WHERE event_id = ?1 AND consolidated_id = ?2 AND dots > 0
+                 ORDER BY member",
+                params![event.to_string(), id],
+                |r| Ok(MemberVotes { member: r.get(0)?, dots: r.get(1)? }),
+                ("lecture des votes", "reading the votes"),
+            )?;
             reviews.push(Review {
                 consolidated_id: consolidated.id,
                 carry_forward: mark.as_ref().is_some_and(|m| m.0),
                 marked_by: mark.map(|m| m.1),
                 comments,
+                total: votes.iter().map(|v| v.dots).sum(),
+                mine: votes.iter().filter(|v| v.member == me).map(|v| v.dots).sum(),
+                votes,
             });
         }
         Ok(reviews)
+    }
+
+    /// Every theme, its consolidated proposals in the rapporteur's order with status, votes,
+    /// mark, comments and sources by title: what the closing plenary reviews.
+    pub fn panel_summary(&self, event: EventId) -> Result<PanelSummary, Error> {
+        let view = self.event(event)?;
+        let mut themes = Vec::new();
+        for theme in &view.themes {
+            let reviews = self.reviews(event, theme.number)?;
+            let mut consolidated = Vec::new();
+            for record in self.consolidated(event, theme.number, false)? {
+                let review = reviews.iter().find(|r| r.consolidated_id == record.id);
+                let mut sources = Vec::new();
+                for source in &record.sources {
+                    let found: Option<(String, Option<String>, String)> = self.lookup(
+                        "SELECT p.title, s.name, p.kind FROM proposals p LEFT JOIN subgroups s ON s.id = p.subgroup_id
+                         WHERE p.id = ?1",
+                        [source.proposal_id.to_string()],
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                        ("lecture des sources", "reading the sources"),
+                    )?;
+                    sources.push(SummarySource {
+                        proposal_id: source.proposal_id,
+                        session_id: source.session_id,
+                        title: found.as_ref().map(|f| f.0.clone()).unwrap_or_default(),
+                        subgroup: found.as_ref().and_then(|f| f.1.clone()),
+                        kind: found.and_then(|f| f.2.parse().ok()),
+                    });
+                }
+                consolidated.push(SummaryItem {
+                    votes: review.map_or(0, |r| r.total),
+                    carry_forward: review.is_some_and(|r| r.carry_forward),
+                    comments: review.map(|r| r.comments.clone()).unwrap_or_default(),
+                    id: record.id,
+                    title: record.title,
+                    body: record.body,
+                    status: record.status,
+                    priority: record.priority,
+                    sources,
+                });
+            }
+            themes.push(ThemeSummary { number: theme.number, title: theme.title.clone(), consolidated });
+        }
+        Ok(PanelSummary { dots_per_theme: self.dots_per_theme(event)?, member: self.author()?, themes })
     }
 
     /// The highest log entry of the store: changes when anyone (another process, the sync

@@ -210,15 +210,18 @@ async fn a_rapporteur_reads_its_theme_and_its_changes_to_sessions_are_dropped() 
     let synthesis = world.organiser.store().consolidated(world.event, 4, false).unwrap();
     assert_eq!(synthesis.iter().map(|c| c.id).collect::<Vec<_>>(), [merged]);
 
-    // The panel reads syntheses and writes the panel document, and nothing else.
+    // The panel reads sessions and syntheses and writes the panel document, and nothing else.
     let panel_token = world.token(Role::Panel, vec![], vec![]);
     let panel = Device::empty();
     world.sync(&panel, &panel_token).await.unwrap();
     assert_eq!(panel.store().consolidated(world.event, 4, false).unwrap().len(), 1);
     panel.store().mark(merged, true, Some("Panel")).unwrap();
     world.sync(&panel, &panel_token).await.unwrap();
-    let (code, _) = world.raw(&DocName::Session(world.event, sessions[0]), Some(&panel_token)).await.closed().await;
-    assert_eq!(code, close::FORBIDDEN);
+    // It reads the sessions too (provenance), without writing them.
+    assert!(!panel.store().proposals(world.event, &ProposalFilter::default()).unwrap().is_empty());
+    let other_event = recolte_core::ids::EventId::new();
+    let (code, _) = world.raw(&DocName::Panel(other_event), Some(&panel_token)).await.closed().await;
+    assert_eq!(code, close::WRONG_EVENT);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,3 +25,22 @@ pub fn panel_comment(state: State<'_, AppState>, id: String, text: String) -> Re
     let id: ConsolidatedId = parse(&state, &id)?;
     state.with_store(|store| store.comment(id, &text, None))
 }
+
+/// This device's member gives `dots` to a consolidated proposal (0 takes them back).
+#[tauri::command]
+pub fn panel_vote(state: State<'_, AppState>, id: String, dots: u32) -> Result<(), ApiError> {
+    let id: ConsolidatedId = parse(&state, &id)?;
+    state.with_store(|store| store.vote(id, dots, None))
+}
+
+#[tauri::command]
+pub fn panel_summary(state: State<'_, AppState>, event: String) -> Result<recolte_store::PanelSummary, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.panel_summary(event))
+}
+
+/// The window itself full screen (the projector mode), or back.
+#[tauri::command]
+pub fn window_fullscreen(window: tauri::WebviewWindow, on: bool) -> Result<(), ApiError> {
+    window.set_fullscreen(on).map_err(|e| ApiError::invalid(e.to_string()))
+}

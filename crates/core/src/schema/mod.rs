@@ -116,7 +116,7 @@ impl DocKind {
             DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES],
             DocKind::Session => &[SUBGROUPS, PROPOSALS, DEVICES],
             DocKind::Synthesis => &[CONSOLIDATED, DEVICES],
-            DocKind::Panel => &[MARKS, COMMENTS, DEVICES],
+            DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES],
         }
     }
 

@@ -107,3 +107,73 @@ pub fn read_comments<T: ReadTxn>(txn: &T) -> Vec<CommentRecord> {
         })
         .collect()
 }
+
+/// Root map of the panel document: each member's dots on a consolidated proposal, one plain
+/// value per (proposal, member) under the key `CONSOLIDATED_ID|MEMBER`. Never a shared counter:
+/// two members voting at once on two devices both count, and tallies are sums of entries.
+pub const VOTES: &str = "votes";
+
+/// Dots a panel member may give per theme when the event does not say.
+pub const DEFAULT_DOTS_PER_THEME: u32 = 3;
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct VoteRecord {
+    pub consolidated_id: ConsolidatedId,
+    pub member: String,
+    pub dots: u32,
+    pub at: String,
+}
+
+fn vote_key(consolidated: ConsolidatedId, member: &str) -> String {
+    format!("{consolidated}|{member}")
+}
+
+/// Sets a member's dots on a consolidated proposal (0 takes them back).
+pub fn set_votes(txn: &mut TransactionMut, consolidated: ConsolidatedId, member: &str, dots: u32, at: &str) {
+    let value = Any::Map(Arc::new(HashMap::from([
+        ("consolidated".to_owned(), Any::from(consolidated.to_string())),
+        ("member".to_owned(), Any::from(member)),
+        ("dots".to_owned(), Any::from(dots)),
+        ("at".to_owned(), Any::from(at)),
+    ])));
+    txn.get_or_insert_map(VOTES).insert(txn, vote_key(consolidated, member), value);
+}
+
+/// Every vote with at least one dot.
+pub fn read_votes<T: ReadTxn>(txn: &T) -> Vec<VoteRecord> {
+    let Some(votes) = txn.get_map(VOTES) else {
+        return Vec::new();
+    };
+    let mut records: Vec<VoteRecord> = votes
+        .iter(txn)
+        .filter_map(|(_, value)| {
+            let Out::Any(Any::Map(map)) = value else {
+                return None;
+            };
+            let text = |k: &str| match map.get(k) {
+                Some(Any::String(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            let dots = map.get("dots").and_then(any_u64).and_then(|n| u32::try_from(n).ok())?;
+            Some(VoteRecord {
+                consolidated_id: text("consolidated")?.parse().ok()?,
+                member: text("member")?,
+                dots,
+                at: text("at").unwrap_or_default(),
+            })
+        })
+        .filter(|v| v.dots > 0)
+        .collect();
+    records.sort_by(|a, b| (a.consolidated_id, &a.member).cmp(&(b.consolidated_id, &b.member)));
+    records
+}
+
+/// Sets how many dots each panel member may give per theme (in the event document).
+pub fn set_dots_per_theme(txn: &mut TransactionMut, dots: u32) {
+    let info = txn.get_or_insert_map("event");
+    info.insert(txn, "panel_dots", dots);
+}
+
+pub fn read_dots_per_theme<T: ReadTxn>(txn: &T) -> u32 {
+    txn.get_map("event").and_then(|info| get_u32(txn, &info, "panel_dots")).unwrap_or(DEFAULT_DOTS_PER_THEME)
+}

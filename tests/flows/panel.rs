@@ -1,0 +1,64 @@
+//! The closing plenary on real binaries: a panel device joined by invitation reads every
+//! source by its title; two panel members vote offline on the same proposals and their dots
+//! add up on every device; a member cannot give more dots than the event allows per theme.
+
+use serde_json::Value;
+
+use crate::common::Replica;
+use crate::sync::serve_store;
+
+fn item<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["consolidated"].as_array().unwrap())
+        .find(|c| c["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn panel_members_read_the_sources_and_their_dots_add_up() {
+    let (organiser, _) = Replica::with_sample();
+    let session = organiser.sessions(2)[0].clone();
+    let add = |title: &str| organiser.ok(&["proposal", "add", "--session", &session, "--title", title]);
+    let (p1, p2, p3) = (add("Des labos dans chaque direction"), add("Un labo par direction"), add("Former les managers"));
+    let c1 = organiser.ok(&["synthesis", "merge", "--theme", "2", "--title", "Des laboratoires d'innovation", &p1, &p2]);
+    let c2 = organiser.ok(&["synthesis", "merge", "--theme", "2", "--title", "Managers formés", &p3]);
+    let hub = serve_store(&organiser);
+
+    let join = |name: &str| {
+        let link = organiser.ok(&["invite", "create", "--role", "panel", "--hub", &hub.url, "--for", name]);
+        let device = Replica::new();
+        device.ok(&["join", "--invitation", &link, "--name", name]);
+        device
+    };
+    let (ana, ben) = (join("Ana"), join("Ben"));
+
+    // Provenance by title, and the sessions' proposals readable on a panel device.
+    let summary = ana.json(&["panel", "summary"]);
+    let titles: Vec<&str> = item(&summary, &c1)["sources"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+    assert_eq!(titles.len(), 2);
+    assert!(titles.contains(&"Des labos dans chaque direction") && titles.contains(&"Un labo par direction"), "{titles:?}");
+    assert_eq!(ana.json(&["proposal", "list", "--all"]).as_array().unwrap().len(), 3);
+
+    // Both vote while offline (the hub is not asked), then meet through the hub.
+    ana.ok(&["panel", "vote", &c1]);
+    ben.ok(&["panel", "vote", &c1]);
+    ben.ok(&["panel", "vote", &c2]);
+    ben.ok(&["panel", "vote", &c2]);
+    for device in [&ana, &ben, &ana] {
+        device.ok(&["sync"]);
+    }
+    for device in [&ana, &ben, &organiser] {
+        let summary = device.json(&["panel", "summary"]);
+        assert_eq!((item(&summary, &c1)["votes"].as_u64(), item(&summary, &c2)["votes"].as_u64()), (Some(2), Some(2)));
+    }
+
+    // Three dots per theme by default: Ben has given 3, a fourth is refused, with why.
+    let refused = ben.fails(&["panel", "vote", &c1]);
+    assert!(refused.contains("3 points du thème 2"), "{refused}");
+    ben.ok(&["panel", "vote", &c2, "--clear"]);
+    ben.ok(&["panel", "vote", &c1]);
+    assert_eq!(item(&ben.json(&["panel", "summary"]), &c1)["votes"], 3);
+}
