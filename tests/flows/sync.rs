@@ -16,13 +16,11 @@ pub struct HubProcess {
 }
 
 impl HubProcess {
-    pub fn from_child(child: Child, url: String) -> HubProcess {
-        HubProcess { child, url }
-    }
-
-    pub fn start(data_dir: &Path, trust: &str) -> HubProcess {
+    /// `recolte --data-dir DIR hub --listen 127.0.0.1:0 EXTRA…`, once it accepts connections.
+    pub fn spawn(data_dir: &Path, extra: &[&str]) -> HubProcess {
         let mut child = recolte()
-            .args(["--data-dir", data_dir.to_str().unwrap(), "hub", "--listen", "127.0.0.1:0", "--trust", trust])
+            .args(["--data-dir", data_dir.to_str().unwrap(), "hub", "--listen", "127.0.0.1:0"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -30,8 +28,12 @@ impl HubProcess {
         // The hub prints its address once it accepts connections: no waiting on a timer.
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        assert!(line.starts_with("ws://"), "the hub did not start: {line:?}");
+        assert!(line.starts_with("ws://") || line.starts_with("wss://"), "the hub did not start: {line:?}");
         HubProcess { child, url: line.trim().to_owned() }
+    }
+
+    pub fn start(data_dir: &Path, trust: &str) -> HubProcess {
+        HubProcess::spawn(data_dir, &["--trust", trust])
     }
 
     pub fn kill(mut self) {
@@ -172,16 +174,7 @@ fn a_hub_killed_mid_sync_loses_nothing_it_acknowledged() {
 
 /// A `recolte hub` serving the data folder of the device that holds the event (no --trust).
 pub fn serve_store(replica: &Replica) -> HubProcess {
-    let mut child = recolte()
-        .args(["--data-dir", replica.path().to_str().unwrap(), "hub", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.starts_with("ws://"), "the hub did not start: {line:?}");
-    HubProcess { child, url: line.trim().to_owned() }
+    HubProcess::spawn(replica.path(), &[])
 }
 
 #[test]

@@ -4,12 +4,11 @@
 //! clear (while the same relay sees it over plain ws://); a hub with another certificate at
 //! the same address is refused, saying why.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
-use crate::common::{recolte, Replica};
+use crate::common::Replica;
 use crate::sync::HubProcess;
 
 /// A TCP relay to a hub that can be changed, recording what devices send.
@@ -57,16 +56,8 @@ impl Relay {
 }
 
 fn serve(replica: &Replica, tls: bool) -> HubProcess {
-    let mut command = recolte();
-    command.args(["--data-dir", replica.path().to_str().unwrap(), "hub", "--listen", "127.0.0.1:0", "--no-announce"]);
-    if tls {
-        command.arg("--tls");
-    }
-    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.starts_with(if tls { "wss://" } else { "ws://" }), "the hub did not start: {line:?}");
-    HubProcess::from_child(child, line.trim().to_owned())
+    let extra: &[&str] = if tls { &["--no-announce", "--tls"] } else { &["--no-announce"] };
+    HubProcess::spawn(replica.path(), extra)
 }
 
 fn port(url: &str) -> SocketAddr {

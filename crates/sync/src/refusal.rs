@@ -49,6 +49,17 @@ pub mod close {
 }
 
 impl RefusalCode {
+    pub const ALL: [RefusalCode; 8] = [
+        RefusalCode::Expired,
+        RefusalCode::Revoked,
+        RefusalCode::WrongEvent,
+        RefusalCode::BadSignature,
+        RefusalCode::OutOfScope,
+        RefusalCode::Unreachable,
+        RefusalCode::HubFull,
+        RefusalCode::WrongCertificate,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RefusalCode::Expired => "expired",
@@ -63,18 +74,7 @@ impl RefusalCode {
     }
 
     pub fn parse(code: &str) -> Option<RefusalCode> {
-        [
-            RefusalCode::Expired,
-            RefusalCode::Revoked,
-            RefusalCode::WrongEvent,
-            RefusalCode::BadSignature,
-            RefusalCode::OutOfScope,
-            RefusalCode::Unreachable,
-            RefusalCode::HubFull,
-            RefusalCode::WrongCertificate,
-        ]
-        .into_iter()
-        .find(|c| c.as_str() == code)
+        RefusalCode::ALL.into_iter().find(|c| c.as_str() == code)
     }
 
     /// The refusal a close code means, if it is one.
@@ -163,16 +163,7 @@ mod tests {
 
     #[test]
     fn every_refusal_reads_back_from_its_code_and_its_close_code() {
-        for code in [
-            RefusalCode::Expired,
-            RefusalCode::Revoked,
-            RefusalCode::WrongEvent,
-            RefusalCode::BadSignature,
-            RefusalCode::OutOfScope,
-            RefusalCode::Unreachable,
-            RefusalCode::HubFull,
-            RefusalCode::WrongCertificate,
-        ] {
+        for code in RefusalCode::ALL {
             assert_eq!(RefusalCode::parse(code.as_str()), Some(code));
             assert_ne!(code.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr), code.explain(None, Lang::En));
         }
