@@ -149,6 +149,24 @@ export interface ThemeArrival { number: number; title: string; consolidated: num
 export interface DeviceReport { device: string; name: string; role: Role | null; unsent: number | null; reported_at: string | null }
 export interface ArrivalsBoard { sessions: SessionArrival[]; themes: ThemeArrival[]; devices: DeviceReport[]; generated_at: string }
 export interface BundleImported { event_id: string; documents: number; changed: number; bytes_saved: number; path: string }
+/** A session's clock, shared by every facilitator of the session (stored in its document). */
+export interface SessionClock {
+  stage: 'before' | 'during' | 'after'
+  /** The effective start: the programme's, or when a facilitator pressed "start now". */
+  started_at: string
+  started_by_hand: boolean
+  paused: boolean
+  /** The current phase (during), else null. */
+  phase_index: number | null
+  phase: string | null
+  /** Until the start (before), until the end of the phase (during), 0 after. */
+  remaining_seconds: number
+  /** Until the end of the session (during). */
+  session_remaining_seconds: number
+  /** Each phase in active seconds since the start (pauses excluded), extensions included. */
+  phases: { key: string; label: string; minutes: number; start_seconds: number; end_seconds: number; extra_seconds: number }[]
+}
+export type ClockAction = 'start' | 'pause' | 'resume' | 'extend' | 'next'
 export interface JoinResult { event: string; pulled: boolean; error: SyncErrorInfo | null }
 
 export const api = {
@@ -182,6 +200,10 @@ export const api = {
   comment: (id: string, text: string) => invoke<string>('panel_comment', { id, text }),
   /** Sets this member's dots on a consolidated proposal (0 takes them back); refused past the theme's limit. */
   vote: (id: string, dots: number) => invoke<void>('panel_vote', { id, dots }),
+  sessionClock: (session: string) => invoke<SessionClock>('session_clock', { session }),
+  /** start now, pause, resume, extend the current phase by `minutes` (default 5), skip to the next phase. */
+  clockAction: (session: string, action: ClockAction, minutes?: number) =>
+    invoke<SessionClock>('session_clock_action', { session, action, minutes: minutes ?? null }),
   panelSummary: (event: string) => invoke<PanelSummary>('panel_summary', { event }),
   /** The window itself full screen (projector mode), or back. */
   setFullscreen: (on: boolean) => invoke<void>('window_fullscreen', { on }),
