@@ -52,6 +52,8 @@ const COMMANDS: &[&str] = &[
     "panel_vote",
     "panel_summary",
     "window_fullscreen",
+    "session_clock",
+    "session_clock_action",
 ];
 
 fn main() {

@@ -162,6 +162,8 @@ pub fn run() {
             commands::panel::panel_vote,
             commands::panel::panel_summary,
             commands::panel::window_fullscreen,
+            commands::capture::session_clock,
+            commands::capture::session_clock_action,
             commands::export::export_write,
             commands::sync::sync_details,
             commands::organisation::device_access,

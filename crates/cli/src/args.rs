@@ -239,6 +239,22 @@ pub enum SessionCmd {
         #[arg(long)]
         theme: Option<u32>,
     },
+    /// The session's clock, shared by its facilitators: the phase and the time left.
+    Clock { session: String },
+    /// Start the session now (its clock; else it follows the programme's time).
+    Start { session: String },
+    /// Pause the session's clock.
+    Pause { session: String },
+    /// Resume the session's clock.
+    Resume { session: String },
+    /// Give the current phase more time.
+    Extend {
+        session: String,
+        #[arg(long, default_value_t = 5)]
+        minutes: u32,
+    },
+    /// End the current phase now: on to the next.
+    Next { session: String },
 }
 
 #[derive(Debug, Subcommand)]

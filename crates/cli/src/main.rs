@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use recolte_core::ids::EventId;
-use recolte_core::schema::ConsolidatedPatch;
+use recolte_core::schema::{ClockAction, ConsolidatedPatch};
 use recolte_core::{Lang, Localize};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
@@ -133,6 +133,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let sessions = store.sessions(event(&store)?, theme)?;
             out.sessions(&sessions)
         }
+        Command::Session(SessionCmd::Clock { session }) => out.clock(&store.session_clock(session.parse()?)?),
+        Command::Session(SessionCmd::Start { session }) => clock(&mut store, &session, ClockAction::Start, None, out),
+        Command::Session(SessionCmd::Pause { session }) => clock(&mut store, &session, ClockAction::Pause, None, out),
+        Command::Session(SessionCmd::Resume { session }) => clock(&mut store, &session, ClockAction::Resume, None, out),
+        Command::Session(SessionCmd::Extend { session, minutes }) => {
+            clock(&mut store, &session, ClockAction::Extend, Some(minutes), out)
+        }
+        Command::Session(SessionCmd::Next { session }) => clock(&mut store, &session, ClockAction::Next, None, out),
         Command::Subgroup(SubgroupCmd::Add { session, name }) => {
             let id = store.add_subgroup(session.parse()?, &name)?;
             out.id(&id)
@@ -341,6 +349,11 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             out.text(&store.author()?)
         }
     }
+}
+
+fn clock(store: &mut Store, session: &str, action: ClockAction, minutes: Option<u32>, out: &Out) -> Result<(), CliError> {
+    let clock = store.clock_action(session.parse()?, action, minutes)?;
+    out.clock(&clock)
 }
 
 fn parse_scope(event: EventId, args: args::ScopeArgs) -> Result<recolte_core::access::Scope, CliError> {

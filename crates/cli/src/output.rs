@@ -510,6 +510,25 @@ impl Out {
         print(lines.join("\n"))
     }
 
+    pub fn clock(&self, clock: &recolte_core::schema::SessionClock) -> Result<(), CliError> {
+        if self.json {
+            return self.json(clock);
+        }
+        let minutes = |s: i64| format!("{} min {:02} s", s / 60, s % 60);
+        let paused = if clock.paused { self.pick(" (en pause)", " (paused)") } else { "" };
+        print(match (clock.stage, &clock.phase) {
+            ("before", _) => format!("{} {}", self.pick("début dans", "starts in"), minutes(clock.remaining_seconds)),
+            ("during", Some(phase)) => format!(
+                "{phase} : {} {}{paused} ({} {})",
+                minutes(clock.remaining_seconds),
+                self.pick("restantes", "left"),
+                minutes(clock.session_remaining_seconds),
+                self.pick("pour la session", "for the session")
+            ),
+            _ => self.pick("session terminée", "session over").to_owned(),
+        })
+    }
+
     pub fn nearby(&self, hubs: &[recolte_sync::nearby::NearbyHub]) -> Result<(), CliError> {
         if self.json {
             return self.json(&hubs);

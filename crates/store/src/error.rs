@@ -44,6 +44,8 @@ pub enum Error {
     Invitation(#[from] recolte_core::invitation::InvitationError),
     #[error("{member} has given the {limit} dots of theme {theme} already: take one back from another proposal first")]
     TooManyDots { member: String, theme: u32, limit: u32 },
+    #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
+    ClockNotRunning,
     #[error("no session with id {0} in this event")]
     UnknownSession(String),
     #[error("no theme number {0} in this event")]
@@ -136,6 +138,9 @@ impl Localize for Error {
             (Error::TooManyDots { member, theme, limit }, _) => format!(
                 "{member} a déjà donné ses {limit} points du thème {theme} : retirez-en d'abord un à une autre proposition"
             ),
+            (Error::ClockNotRunning, _) => {
+                "l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer".into()
+            }
             (Error::UnknownSession(id), _) => format!("aucune session n'a l'identifiant {id} dans cet événement"),
             (Error::UnknownTheme(n), _) => format!("aucun thème n° {n} dans cet événement"),
             (Error::NotInTheme { proposal, theme, actual }, _) => {

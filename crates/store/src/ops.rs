@@ -2,7 +2,7 @@
 //! them into consolidated proposals, marking them in the panel.
 
 use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
-use recolte_core::model::{Kind, Source};
+use recolte_core::model::{Kind, Phase, Source};
 use recolte_core::programme;
 use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, ProposalPatch};
 use rusqlite::{params, TransactionBehavior};
@@ -348,6 +348,58 @@ impl Store {
     /// The event and theme of a consolidated proposal.
     pub fn consolidated_theme(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
         self.consolidated_home(id)
+    }
+
+    /// The session's clock, as every facilitator of the session sees it.
+    pub fn session_clock(&mut self, session: SessionId) -> Result<schema::SessionClock, Error> {
+        let (event, scheduled, run_sheet) = self.clock_context(session)?;
+        let doc = self.read_doc(&DocName::Session(event, session))?;
+        Ok(schema::read_clock(&doc.transact()).at(scheduled, &run_sheet, jiff::Timestamp::now()))
+    }
+
+    /// Starts, pauses, resumes, extends (the current phase, by `minutes`, 5 by default) or
+    /// skips to the next phase; returns the clock after it.
+    pub fn clock_action(
+        &mut self,
+        session: SessionId,
+        action: schema::ClockAction,
+        minutes: Option<u32>,
+    ) -> Result<schema::SessionClock, Error> {
+        use schema::ClockAction as A;
+        let (event, scheduled, run_sheet) = self.clock_context(session)?;
+        let name = DocName::Session(event, session);
+        let now = jiff::Timestamp::now();
+        let record = schema::read_clock(&self.read_doc(&name)?.transact());
+        let clock = record.at(scheduled, &run_sheet, now);
+        let id = uuid::Uuid::now_v7().to_string();
+        let running = clock.phase_index.ok_or(Error::ClockNotRunning);
+        match action {
+            A::Start => self.edit(&name, |txn| Ok(schema::clock_start(txn, now)), |_, _, _| Ok(()))?,
+            A::Pause if clock.paused => {}
+            A::Pause => self.edit(&name, |txn| Ok(schema::clock_pause(txn, now, &id)), |_, _, _| Ok(()))?,
+            A::Resume => self.edit(&name, |txn| Ok(schema::clock_resume(txn, now)), |_, _, _| Ok(()))?,
+            A::Extend => {
+                let phase = running?;
+                let seconds = schema::extension_seconds(minutes.unwrap_or(5));
+                self.edit(&name, |txn| Ok(schema::clock_extend(txn, phase, seconds, &id)), |_, _, _| Ok(()))?
+            }
+            A::Next => {
+                let phase = running?;
+                let active = record.active_seconds(record.started_at.unwrap_or(scheduled), now);
+                self.edit(&name, |txn| Ok(schema::clock_end_phase(txn, phase, active)), |_, _, _| Ok(()))?
+            }
+        }
+        self.session_clock(session)
+    }
+
+    /// A session's event, its scheduled start and the event's run-sheet.
+    fn clock_context(&self, session: SessionId) -> Result<(EventId, jiff::Timestamp, Vec<Phase>), Error> {
+        let event = self.session_event(session)?;
+        let view = self.event(event)?;
+        let info = view.sessions.iter().find(|s| s.id == session).ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        let scheduled = schema::scheduled_start(&info.date, &info.start, &view.timezone)
+            .ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        Ok((event, scheduled, view.run_sheet))
     }
 
     /// How many dots each panel member may give per theme.

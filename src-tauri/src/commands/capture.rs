@@ -103,3 +103,22 @@ pub fn proposal_set_deleted(state: State<'_, AppState>, id: String, deleted: boo
     let id: ProposalId = parse(&state, &id)?;
     state.with_store(|store| store.set_proposal_deleted(id, deleted))
 }
+
+/// The session's clock, shared by its facilitators.
+#[tauri::command]
+pub fn session_clock(state: State<'_, AppState>, session: String) -> Result<recolte_core::schema::SessionClock, ApiError> {
+    let session = parse(&state, &session)?;
+    state.with_store(|store| store.session_clock(session))
+}
+
+/// Start now, pause, resume, extend the current phase, or skip to the next.
+#[tauri::command]
+pub fn session_clock_action(
+    state: State<'_, AppState>,
+    session: String,
+    action: recolte_core::schema::ClockAction,
+    minutes: Option<u32>,
+) -> Result<recolte_core::schema::SessionClock, ApiError> {
+    let session = parse(&state, &session)?;
+    state.with_store(|store| store.clock_action(session, action, minutes))
+}

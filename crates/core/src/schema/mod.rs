@@ -32,12 +32,14 @@ use crate::programme::{Day, Place, Programme};
 use crate::text::apply_diff;
 use crate::Error;
 
+mod clock;
 mod event;
 mod membership;
 mod panel;
 mod session;
 mod synthesis;
 
+pub use clock::*;
 pub use event::*;
 pub use membership::*;
 pub use panel::*;
@@ -114,7 +116,7 @@ impl DocKind {
     pub fn roots(self) -> &'static [&'static str] {
         match self {
             DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES],
-            DocKind::Session => &[SUBGROUPS, PROPOSALS, DEVICES],
+            DocKind::Session => &[SUBGROUPS, PROPOSALS, CLOCK, DEVICES],
             DocKind::Synthesis => &[CONSOLIDATED, DEVICES],
             DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES],
         }

@@ -1,0 +1,68 @@
+//! The session clock, shared: two facilitators of one session see the same clock through a
+//! hub, including a pause made on one while the other was offline and an extension made on
+//! the other meanwhile.
+
+use serde_json::Value;
+
+use crate::common::Replica;
+use crate::sync::serve_store;
+
+fn clock(device: &Replica, session: &str) -> Value {
+    device.json(&["session", "clock", session])
+}
+
+#[test]
+fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() {
+    let (organiser, _) = Replica::with_sample();
+    let session = organiser.sessions(3)[1].clone();
+    let hub = serve_store(&organiser);
+    let join = |name: &str| {
+        let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+        let device = Replica::new();
+        device.ok(&["join", "--invitation", &link, "--name", name]);
+        device
+    };
+    let (ines, omar) = (join("Inès"), join("Omar"));
+
+    // Inès starts the session now; Omar sees the same start once he syncs.
+    let started = ines.json(&["session", "start", &session]);
+    assert_eq!((started["stage"].as_str(), started["phase_index"].as_u64()), (Some("during"), Some(0)));
+    assert_eq!(started["started_by_hand"], true);
+    ines.ok(&["sync"]);
+    omar.ok(&["sync"]);
+    assert_eq!(clock(&omar, &session)["started_at"], started["started_at"]);
+
+    // Omar, offline, pauses; Inès gives the first phase 5 more minutes. They meet again.
+    omar.ok(&["session", "pause", &session]);
+    ines.ok(&["session", "extend", &session, "--minutes", "5"]);
+    for device in [&omar, &ines, &omar] {
+        device.ok(&["sync"]);
+    }
+    let (a, b) = (clock(&ines, &session), clock(&omar, &session));
+    assert_eq!(a["paused"], true, "{a}");
+    assert_eq!(b["paused"], true, "{b}");
+    assert_eq!(a["phases"], b["phases"]);
+    assert_eq!(a["phases"][0]["extra_seconds"], 300, "{a}");
+    // The first phase is 20 minutes, now 25: about 25 minutes left, on both devices.
+    for side in [&a, &b] {
+        let left = side["remaining_seconds"].as_i64().unwrap();
+        assert!((24 * 60..=25 * 60).contains(&left), "{side}");
+    }
+
+    // Resumed on Inès's device, skipped to the next phase on Omar's: both see phase 2.
+    ines.ok(&["session", "resume", &session]);
+    ines.ok(&["sync"]);
+    omar.ok(&["sync"]);
+    omar.ok(&["session", "next", &session]);
+    omar.ok(&["sync"]);
+    ines.ok(&["sync"]);
+    let (a, b) = (clock(&ines, &session), clock(&omar, &session));
+    assert_eq!((a["phase_index"].as_u64(), b["phase_index"].as_u64()), (Some(1), Some(1)));
+    assert_eq!((a["paused"].clone(), b["paused"].clone()), (Value::Bool(false), Value::Bool(false)));
+
+    // Before the start or after the end, there is nothing to extend: said in words.
+    let (other, _) = Replica::with_sample();
+    let past = other.sessions(1)[0].clone();
+    let refused = other.fails(&["session", "extend", &past]);
+    assert!(refused.contains("ne tourne pas"), "{refused}");
+}
