@@ -5,9 +5,19 @@ import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import sample from '../../examples/assises-2025.json'
 import type {
-  Access, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
-  JoinedDevice, NearbyHub, PanelSummary, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionInfo, Subgroup, SyncSummary,
+  Access, ClockAction, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
+  JoinedDevice, NearbyHub, PanelSummary, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionClock, SessionInfo, Subgroup,
+  SyncSummary,
 } from './api'
+
+/** A session's clock as its document keeps it: the start pressed by hand (else the programme's),
+ * the pauses, and per phase the seconds added (+5 min) or cut (skipped to the next phase). */
+interface MockClock {
+  startedAt: number | null
+  pauses: { from: number; to: number | null }[]
+  /** Milliseconds added to each phase (negative: the phase was cut short by "next"). */
+  extraMs: number[]
+}
 
 /** One event held by the mock device, and what this device may do in it. */
 interface MockEvent {
@@ -47,6 +57,10 @@ interface State {
   delayMs: number
   /** Paths the app asked the system to open. */
   opened: string[]
+  /** The shared clock of each session (as every device of the session sees it). */
+  clocks: Record<string, MockClock>
+  /** Added to the wall clock for the session clocks: tests move time forward with it. */
+  clockOffsetMs: number
 }
 
 export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline'
@@ -279,6 +293,24 @@ export function setMockSync(name: MockSync): void {
   void emit('sync-status', state.sync)
 }
 
+/** The session clocks' "now" (the wall clock, moved by the tests). */
+export function mockNow(): number {
+  return Date.now() + mockState().clockOffsetMs
+}
+
+/** Moves the session clocks' time forward (or, with a date, to that moment). */
+export function advanceMockClock(seconds: number): void {
+  mockState().clockOffsetMs += seconds * 1000
+}
+export function setMockNow(at: number | string): void {
+  mockState().clockOffsetMs = new Date(at).getTime() - Date.now()
+}
+
+/** A clock action made on another facilitator's device: it arrives here as a change of the store. */
+export function mockClockAction(session: string, action: ClockAction, minutes?: number): SessionClock {
+  return (window as unknown as { __recolteMockClock: (s: string, a: ClockAction, m?: number) => SessionClock }).__recolteMockClock(session, action, minutes)
+}
+
 /** What the system does when a `recolte://` link is opened while the app runs. */
 export function openMockLink(link: string): void {
   void emit('invitation-link', link)
@@ -291,13 +323,14 @@ export function installMockBackend(options: MockOptions = {}): void {
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
-    delayMs: options.delayMs ?? 0, opened: [],
+    delayMs: options.delayMs ?? 0, opened: [], clocks: {}, clockOffsetMs: 0,
   }
   const win = window as unknown as Record<string, unknown>
   win.__recolteMock = state
   win.__recolteMockSync = setMockSync
   win.__recolteMockOpenLink = openMockLink
   win.__recolteMockLink = mockLink
+  win.__recolteMockAdvance = advanceMockClock
   const changed = () => { void emit('store-changed', counter) }
   const fail = (code: string, message: string): never => { throw { code, message } }
   const eventOf = (eid: string): MockEvent => state.events.find(e => e.view.id === eid) ?? fail('not_found', `aucun événement n’a l’identifiant ${eid}`)
@@ -594,6 +627,90 @@ export function installMockBackend(options: MockOptions = {}): void {
     }
   }
 
+  const sessionOf = (sid: string): SessionInfo =>
+    state.events.flatMap(e => e.view.sessions).find(x => x.id === sid) ?? fail('not_found', `aucune session n’a l’identifiant ${sid}`)
+  const runSheetOf = (s: SessionInfo) => state.events.find(e => e.view.sessions.includes(s))!.view.run_sheet
+
+  /** The clock at "now": active time (pauses excluded) against the phases, extensions included. */
+  function clockOf(s: SessionInfo): SessionClock {
+    const now = mockNow()
+    const c = state.clocks[s.id] ?? { startedAt: null, pauses: [], extraMs: [] }
+    const run = runSheetOf(s)
+    const start = c.startedAt ?? new Date(`${s.date}T${s.start}:00`).getTime()
+    const paused = c.pauses.some(p => p.to === null)
+    const pausedMs = c.pauses.reduce((sum, p) => sum + Math.max(0, Math.min(p.to ?? now, now) - p.from), 0)
+    const active = now - start - pausedMs
+    // The slot may be longer than the run-sheet: the last phase runs to the end of the slot.
+    const slack = Math.max(0, s.duration_minutes * 60_000 - run.reduce((sum, p) => sum + p.minutes * 60_000, 0))
+    let at = 0
+    const phases = run.map((p, i) => {
+      const extra = c.extraMs[i] ?? 0
+      const length = Math.max(0, p.minutes * 60_000 + extra + (i === run.length - 1 ? slack : 0))
+      const phase = { key: p.key, label: p.label, minutes: p.minutes, start_seconds: Math.round(at / 1000), end_seconds: Math.round((at + length) / 1000), extra_seconds: Math.round(extra / 1000) }
+      at += length
+      return { phase, endMs: at }
+    })
+    const base = {
+      started_at: new Date(start).toISOString(), started_by_hand: c.startedAt !== null, paused,
+      phases: phases.map(p => p.phase),
+    }
+    if (now < start) {
+      return { ...base, stage: 'before', paused: false, phase_index: null, phase: null, remaining_seconds: Math.ceil((start - now) / 1000), session_remaining_seconds: 0 }
+    }
+    const index = phases.findIndex(p => active < p.endMs)
+    if (index < 0) return { ...base, stage: 'after', paused: false, phase_index: null, phase: null, remaining_seconds: 0, session_remaining_seconds: 0 }
+    return {
+      ...base, stage: 'during', phase_index: index, phase: run[index].label,
+      remaining_seconds: Math.ceil((phases[index].endMs - active) / 1000), session_remaining_seconds: Math.ceil((at - active) / 1000),
+    }
+  }
+
+  function clockAct(s: SessionInfo, action: unknown, minutes: unknown): SessionClock {
+    const en = state.lang === 'en'
+    const now = mockNow()
+    const c = state.clocks[s.id] ??= { startedAt: null, pauses: [], extraMs: [] }
+    const current = clockOf(s)
+    const during = () => { if (current.stage !== 'during') fail('invalid', en ? 'the session is not running' : 'la session n’est pas en cours') }
+    switch (action) {
+      case 'start':
+        c.startedAt = now; c.pauses = []; c.extraMs = []
+        break
+      case 'pause':
+        during()
+        if (current.paused) fail('invalid', en ? 'the clock is paused already' : 'l’horloge est déjà en pause')
+        c.pauses.push({ from: now, to: null })
+        break
+      case 'resume': {
+        const open = c.pauses.find(p => p.to === null) ?? fail('invalid', en ? 'the clock is not paused' : 'l’horloge n’est pas en pause')
+        open.to = now
+        break
+      }
+      case 'extend': {
+        during()
+        const n = minutes == null ? 5 : Number(minutes)
+        if (!Number.isInteger(n) || n < 1 || n > 120) fail('invalid', en ? 'minutes: a whole number from 1 to 120' : 'minutes : un nombre entier de 1 à 120')
+        const i = current.phase_index!
+        c.extraMs[i] = (c.extraMs[i] ?? 0) + n * 60_000
+        break
+      }
+      case 'next': {
+        during()
+        // The current phase ends now: the following ones start earlier, the session ends earlier.
+        const i = current.phase_index!
+        c.extraMs[i] = (c.extraMs[i] ?? 0) - current.remaining_seconds * 1000
+        break
+      }
+      default:
+        fail('invalid', `${en ? 'unknown clock action' : 'action d’horloge inconnue'} : ${String(action)}`)
+    }
+    return clockOf(s)
+  }
+  ;(window as unknown as Record<string, unknown>).__recolteMockClock = (session: string, action: ClockAction, minutes?: number) => {
+    const result = clockAct(sessionOf(session), action, minutes)
+    changed()
+    return result
+  }
+
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
     app_info: () => ({ version: '0.1.0', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
     settings_save: ({ settings }) => { state.author = settings.author; state.lang = settings.lang === 'en' ? 'en' : 'fr' },
@@ -714,6 +831,17 @@ export function installMockBackend(options: MockOptions = {}): void {
       changed()
     },
     panel_summary: ({ event }) => summaryOf(eventOf(event)),
+    session_clock: ({ session }) => clockOf(sessionOf(session)),
+    session_clock_action: ({ session, action, minutes }) => {
+      const s = sessionOf(session)
+      const e = state.events.find(x => x.view.sessions.includes(s))!
+      if (accessOf(e).sessions.find(x => x.id === s.id)?.access !== 'write') {
+        fail('invalid', state.lang === 'en' ? 'this device may not change the clock of this session' : 'cet appareil ne peut pas modifier l’horloge de cette session')
+      }
+      const result = clockAct(s, action, minutes)
+      changed()
+      return result
+    },
     window_fullscreen: ({ on }) => { state.fullscreen.push(Boolean(on)) },
     sync_status: () => state.sync,
     sync_configure: ({ hub }) => {
