@@ -1,45 +1,57 @@
 import { describe, expect, it } from 'vitest'
-import { actualStart, clockAt, formatDuration, resetStart, startNow } from './clock'
+import type { SessionClock } from './api'
+import { formatCountdown, formatDuration, phaseEnd } from './clock'
 
-const phases = [
-  { key: 'talk_1', label: 'Première intervention', minutes: 20 },
-  { key: 'talk_2', label: 'Seconde intervention', minutes: 20 },
-  { key: 'discussion', label: 'Mise en discussion', minutes: 15 },
-  { key: 'subgroups', label: 'Travail en sous-groupes', minutes: 35 },
-  { key: 'restitution', label: 'Restitution', minutes: 15 },
-]
-const start = Date.UTC(2025, 9, 1, 12, 0)
 const minute = 60_000
+const phases = [
+  { key: 'talk_1', label: 'Première intervention', minutes: 20, start_seconds: 0, end_seconds: 1200, extra_seconds: 0 },
+  { key: 'talk_2', label: 'Seconde intervention', minutes: 20, start_seconds: 1200, end_seconds: 2400, extra_seconds: 0 },
+]
+const reading = (over: Partial<SessionClock>): SessionClock => ({
+  stage: 'during', started_at: '2025-10-01T12:00:00Z', started_by_hand: false, paused: false, phase_index: 0, phase: phases[0].label,
+  remaining_seconds: 60, session_remaining_seconds: 1260, phases, ...over,
+})
 
-describe('the session clock', () => {
-  it('counts down to the start', () => {
-    expect(clockAt(start - 5 * minute, start, 105, phases)).toMatchObject({ stage: 'before', remaining: 5 * minute })
-  })
-  it('knows the phase and the time left in it and in the session', () => {
-    const state = clockAt(start + 60 * minute, start, 105, phases)
-    expect(state.stage).toBe('during')
-    expect(phases[state.phase].key).toBe('subgroups')
-    expect(state.remaining).toBe(30 * minute)
-    expect(state.sessionRemaining).toBe(45 * minute)
-  })
-  it('ends after 1h45', () => {
-    expect(clockAt(start + 105 * minute, start, 105, phases).stage).toBe('after')
-  })
-  it('remembers a start pressed by hand, across restarts', () => {
-    const storage = new Map<string, string>()
-    const fake = {
-      getItem: (k: string) => storage.get(k) ?? null, setItem: (k: string, v: string) => void storage.set(k, v),
-      removeItem: (k: string) => void storage.delete(k),
-    } as unknown as Storage
-    expect(actualStart('s1', start, fake)).toBe(start)
-    startNow('s1', start + 7 * minute, fake)
-    expect(actualStart('s1', start, fake)).toBe(start + 7 * minute)
-    resetStart('s1', fake)
-    expect(actualStart('s1', start, fake)).toBe(start)
-  })
+describe('the session clock in words', () => {
   it('writes durations as people read them', () => {
     expect(formatDuration(45_000)).toBe('45 s')
     expect(formatDuration(12 * minute)).toBe('12 min')
     expect(formatDuration(65 * minute)).toBe('1 h 05')
+  })
+  it('writes a countdown as a wall clock shows it', () => {
+    expect(formatCountdown(247)).toBe('4:07')
+    expect(formatCountdown(720)).toBe('12:00')
+    expect(formatCountdown(3900)).toBe('1:05:00')
+    expect(formatCountdown(-3)).toBe('0:00')
+  })
+})
+
+describe('the end of a phase', () => {
+  it('is noticed when the phase index moves forward, with what follows', () => {
+    const end = phaseEnd(reading({}), reading({ phase_index: 1, phase: phases[1].label, remaining_seconds: 1199 }))
+    expect(end).toMatchObject({ ended: 'Première intervention', next: 'Seconde intervention' })
+  })
+  it('is noticed when the time left reaches 0, once for that end', () => {
+    const zero = reading({ remaining_seconds: 0 })
+    const end = phaseEnd(reading({}), zero)!
+    expect(end).toMatchObject({ ended: 'Première intervention', next: 'Seconde intervention' })
+    const then = phaseEnd(zero, reading({ phase_index: 1, phase: phases[1].label, remaining_seconds: 1199 }))!
+    expect(then.key).toBe(end.key)
+  })
+  it('again after an extension: another end', () => {
+    const extended = phases.map((p, i) => i === 0 ? { ...p, end_seconds: 1500, extra_seconds: 300 } : p)
+    const first = phaseEnd(reading({}), reading({ remaining_seconds: 0 }))!
+    const second = phaseEnd(reading({ phases: extended }), reading({ phases: extended, phase_index: 1 }))!
+    expect(second.key).not.toBe(first.key)
+  })
+  it('says the session is over after the last phase', () => {
+    expect(phaseEnd(reading({ phase_index: 1, phase: phases[1].label }), reading({ stage: 'after', phase_index: null, phase: null })))
+      .toMatchObject({ ended: 'Seconde intervention', next: null })
+  })
+  it('is not a restart, a first reading, a pause or a reading before the session', () => {
+    expect(phaseEnd(null, reading({ phase_index: 1 }))).toBeNull()
+    expect(phaseEnd(reading({ phase_index: 1 }), reading({ phase_index: 0 }))).toBeNull()
+    expect(phaseEnd(reading({}), reading({ paused: true }))).toBeNull()
+    expect(phaseEnd(reading({ stage: 'before', phase_index: null }), reading({}))).toBeNull()
   })
 })

@@ -1,31 +1,8 @@
-// The session clock: where a 1h45 session is in its run-sheet. Computed from the wall clock
-// and the session's start (scheduled, or the moment the facilitator pressed "start now",
-// remembered on this device), so it is right after the app is closed and reopened.
-import type { Phase } from './api'
-
-export interface ClockState {
-  /** 'before', 'during' or 'after' the session. */
-  stage: 'before' | 'during' | 'after'
-  /** Index of the current phase in the run-sheet (during), else -1. */
-  phase: number
-  /** Milliseconds until the session starts (before), the phase ends (during), else 0. */
-  remaining: number
-  /** Milliseconds until the end of the session (during), else 0. */
-  sessionRemaining: number
-}
-
-export function clockAt(now: number, start: number, durationMinutes: number, phases: Phase[]): ClockState {
-  const end = start + durationMinutes * 60_000
-  if (now < start) return { stage: 'before', phase: -1, remaining: start - now, sessionRemaining: 0 }
-  if (now >= end) return { stage: 'after', phase: -1, remaining: 0, sessionRemaining: 0 }
-  let phaseEnd = start
-  for (let i = 0; i < phases.length; i++) {
-    phaseEnd += phases[i].minutes * 60_000
-    if (now < phaseEnd) return { stage: 'during', phase: i, remaining: phaseEnd - now, sessionRemaining: end - now }
-  }
-  // Past the last phase but before the end of the slot: the remaining time of the slot.
-  return { stage: 'during', phase: phases.length - 1, remaining: end - now, sessionRemaining: end - now }
-}
+// The session clock's words and numbers. The clock itself (the start, pauses, extensions) lives
+// in the session's document and is computed by the backend (api.sessionClock), so that every
+// facilitator of a session sees the same one; this module only writes it and notices when a
+// phase ends.
+import type { SessionClock } from './api'
 
 /** `1 h 05`, `12 min`, `45 s`. */
 export function formatDuration(ms: number): string {
@@ -36,22 +13,32 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}`
 }
 
-/** The scheduled start of a session, in the device's time (the event's local time). */
-export function scheduledStart(date: string, start: string): number {
-  return new Date(`${date}T${start}:00`).getTime()
+/** A countdown as a wall clock shows it: `4:07`, `12:00`, `1:05:00`. */
+export function formatCountdown(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds))
+  const two = (n: number) => String(n).padStart(2, '0')
+  if (s >= 3600) return `${Math.floor(s / 3600)}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`
+  return `${Math.floor(s / 60)}:${two(s % 60)}`
 }
 
-const KEY = 'recolte.session-start.'
+/** A phase that ended between two readings of the same session's clock: its label, and what follows
+ * (the next phase's label, or null when the session is over). */
+export interface PhaseEnd { key: string; ended: string; next: string | null }
 
-export function actualStart(session: string, scheduled: number, storage: Storage = localStorage): number {
-  const saved = Number(storage.getItem(KEY + session))
-  return Number.isFinite(saved) && saved > 0 ? saved : scheduled
-}
-
-export function startNow(session: string, now: number, storage: Storage = localStorage): void {
-  storage.setItem(KEY + session, String(now))
-}
-
-export function resetStart(session: string, storage: Storage = localStorage): void {
-  storage.removeItem(KEY + session)
+/**
+ * Whether a phase ended between `before` and `after` (two readings of one session's clock): the
+ * phase index moved forward, the session ended, or the time left reached 0. `key` names the
+ * moment (phase and its end), so that one end is signalled once, and again after an extension.
+ */
+export function phaseEnd(before: SessionClock | null, after: SessionClock): PhaseEnd | null {
+  if (!before || before.stage !== 'during' || before.phase_index === null) return null
+  const i = before.phase_index
+  const phase = before.phases[i]
+  if (!phase) return null
+  const moved = after.stage === 'after' || (after.stage === 'during' && after.phase_index !== null && after.phase_index > i)
+  const reachedZero = after.stage === 'during' && after.phase_index === i && after.remaining_seconds <= 0
+  if (!moved && !reachedZero) return null
+  const following = after.stage === 'during' && after.phase_index !== null && after.phase_index > i
+    ? after.phases[after.phase_index] : after.stage === 'after' ? undefined : before.phases[i + 1]
+  return { key: `${before.started_at}|${i}|${phase.end_seconds}`, ended: phase.label, next: following?.label ?? null }
 }

@@ -2,11 +2,11 @@
 // people speak, edit them in place, sort them by sub-group. Only the sessions this device may
 // write are offered for capture; those it may only read are listed apart, without controls.
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
-import { actualStart, clockAt, formatDuration, resetStart, scheduledStart, startNow } from '../clock'
 import { promptDialog } from '../dialog'
 import { announce, h, render, setFieldValue } from '../dom'
 import { t, type Key } from '../i18n'
 import { sessionAccess } from '../rights'
+import { sessionClock } from './session-clock'
 import type { Context, View } from '../app'
 
 export const KINDS: Kind[] = ['proposal', 'concrete_action', 'obstacle', 'question']
@@ -37,12 +37,12 @@ export function capture(ctx: Context): View {
   let proposals: Proposal[] = []
   let filterGroup = ''
   let filterKind = ''
-  let timer: number | undefined
   const cards = new Map<string, HTMLElement>()
   const pending = new Map<string, number>()
 
   const picker = h('select', { id: 'session-picker' })
-  const clock = h('div', { class: 'clock', 'aria-live': 'off' })
+  // The clock is the session's, shared by its facilitators: read from the backend about once a second.
+  const clock = sessionClock({ session: () => session, canWrite, fail })
   const others = h('p', { class: 'presence muted', 'aria-live': 'polite' })
   let presenceTimer: number | undefined
   // The list re-renders on every change; the form to add a sub-group never does, so that a
@@ -86,28 +86,10 @@ export function capture(ctx: Context): View {
     localStorage.setItem('recolte.session', session.id)
     cards.clear()
     render(list)
+    clock.reset()
     drawMode()
     void load().catch(fail)
   })
-
-  function drawClock(): void {
-    const scheduled = scheduledStart(session.date, session.start)
-    const start = actualStart(session.id, scheduled)
-    const state = clockAt(Date.now(), start, session.duration_minutes, ctx.event.run_sheet)
-    const phases = ctx.event.run_sheet.map((p, i) =>
-      h('li', { class: i === state.phase ? 'current' : i < state.phase ? 'done' : '', 'aria-current': i === state.phase ? 'step' : null },
-        `${p.label} (${p.minutes} min)`))
-    const headline = state.stage === 'before' ? t('clock_before', { time: formatDuration(state.remaining) })
-      : state.stage === 'after' ? t('clock_after')
-      : t('clock_phase', { phase: ctx.event.run_sheet[state.phase]?.label ?? '', time: formatDuration(state.remaining) })
-    render(clock,
-      h('p', { class: 'clock-now' }, headline),
-      state.stage === 'during' ? h('p', { class: 'muted' }, t('clock_total', { time: formatDuration(state.sessionRemaining) })) : null,
-      h('ol', { class: 'phases' }, ...phases),
-      !canWrite() ? null : start === scheduled
-        ? h('button', { type: 'button', class: 'secondary', onclick: () => { startNow(session.id, Date.now()); drawClock() } }, t('start_now'))
-        : h('button', { type: 'button', class: 'secondary', onclick: () => { resetStart(session.id); drawClock() } }, t('reset_start')))
-  }
 
   newGroupForm.addEventListener('submit', e => {
     e.preventDefault()
@@ -257,7 +239,7 @@ export function capture(ctx: Context): View {
     proposals = view.proposals
     drawGroups()
     drawCards()
-    drawClock()
+    await clock.refresh()
   }
 
   async function submit(): Promise<void> {
@@ -309,11 +291,11 @@ export function capture(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'layout' },
         h('aside', { class: 'side' },
-          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, clock, groupsBox,
+          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, clock.element, groupsBox,
           h('label', { for: 'filter-kind' }, t('kind')), kindFilter),
         h('section', { class: 'content', 'aria-label': t('proposals') }, readOnlyNote, form, list)))
       document.addEventListener('keydown', shortcut)
-      timer = window.setInterval(drawClock, 1000)
+      clock.start()
       presenceTimer = window.setInterval(() => void drawPresence().catch(() => {}), 5000)
       drawMode()
       await load()
@@ -321,7 +303,7 @@ export function capture(ctx: Context): View {
     },
     refresh: load,
     unmount() {
-      window.clearInterval(timer)
+      clock.stop()
       window.clearInterval(presenceTimer)
       document.removeEventListener('keydown', shortcut)
     },
