@@ -61,4 +61,17 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     ben.ok(&["panel", "vote", &c2, "--clear"]);
     ben.ok(&["panel", "vote", &c1]);
     assert_eq!(item(&ben.json(&["panel", "summary"]), &c1)["votes"], 3);
+
+    // The tallies leave in the open data (sums, no names), and come back with a restore.
+    // (the hub serves the organiser's store: what Ben sends is there at once)
+    ben.ok(&["sync"]);
+    let data = organiser.path().join("donnees");
+    organiser.ok(&["export", "opendata", "--out", data.to_str().unwrap()]);
+    let rows: Value = serde_json::from_str(&std::fs::read_to_string(data.join("consolidated.json")).unwrap()).unwrap();
+    let votes = |id: &str| rows.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["votes"].clone();
+    assert_eq!((votes(&c1), votes(&c2)), (Value::from(3), Value::from(0)));
+    assert!(!std::fs::read_to_string(data.join("consolidated.csv")).unwrap().contains("Ben"), "no names");
+    let elsewhere = Replica::new();
+    elsewhere.ok(&["import", "opendata", data.to_str().unwrap()]);
+    assert_eq!(item(&elsewhere.json(&["panel", "summary"]), &c1)["votes"], 3);
 }

@@ -81,6 +81,9 @@ pub struct ConsolidatedRow {
     pub priority: Option<u32>,
     pub sources: usize,
     pub carry_forward: bool,
+    /// Dots the panel members gave, summed (files from before votes have none: 0).
+    #[serde(default)]
+    pub votes: u32,
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
@@ -188,6 +191,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
                 priority: c.priority,
                 sources: c.sources.len(),
                 carry_forward: review.is_some_and(|r| r.carry_forward),
+                votes: review.map_or(0, |r| r.total),
                 created_at: c.created_at,
                 author: name(&c.author),
             });
@@ -303,6 +307,7 @@ impl OpenData {
                     },
                     status: c.status,
                     priority: c.priority,
+                    votes: c.votes,
                 })
                 .collect(),
             marks: self

@@ -119,6 +119,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
                 "priority",
                 "sources",
                 "carry_forward",
+                "votes",
                 "created_at",
             ]),
             data.consolidated.iter().map(|c| {
@@ -131,6 +132,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
                     c.priority.map(|p| p.to_string()).unwrap_or_default(),
                     c.sources.to_string(),
                     c.carry_forward.to_string(),
+                    c.votes.to_string(),
                     c.created_at.clone(),
                 ];
                 if names {
@@ -275,6 +277,7 @@ Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux.
 | `priority` | entier ou vide | rang dans le thème (1 = la plus prioritaire) |
 | `sources` | entier | nombre de propositions sources (`lineage`) |
 | `carry_forward` | `true`, `false` | marquée « à porter » par le panel de clôture |
+| `votes` | entier ≥ 0 | points donnés par les membres du panel de clôture (somme ; les noms ne sont pas publiés) |
 | `created_at` | date-heure | moment de la consolidation |
 {author_line}
 ### `lineage`

@@ -35,6 +35,9 @@ pub struct SnapshotConsolidated {
     pub consolidated: NewConsolidated,
     pub status: Status,
     pub priority: Option<u32>,
+    /// The panel's dots, summed (open data keeps no names unless asked): restored as one
+    /// entry of the member « panel ».
+    pub votes: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -141,6 +144,9 @@ impl Store {
             }
             for c in &snapshot.comments {
                 schema::insert_comment(txn, c.id, c.consolidated, &c.text, &c.author, &c.created_at);
+            }
+            for c in snapshot.consolidated.iter().filter(|c| c.votes > 0) {
+                schema::set_votes(txn, c.id, "panel", c.votes, &c.consolidated.created_at);
             }
         });
         documents.push((name, doc, update));
