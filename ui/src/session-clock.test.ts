@@ -139,6 +139,8 @@ describe('the controls', () => {
     expect(act).toHaveBeenLastCalledWith(session.id, 'start', undefined)
     expect(text('#clock-now')).toBe('Première intervention — reste 20 min')
     expect(shown('clock-start')).toBe(false)
+    // The pressed button went: the focus is on the next control, not lost.
+    expect(document.activeElement).toBe(byId('clock-pause'))
     expect(mockState().clocks[session.id].startedAt).not.toBeNull()
 
     await press(byId('clock-extend'))

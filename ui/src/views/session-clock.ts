@@ -98,6 +98,7 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
       roomButton))
 
   async function act(action: ClockAction, minutes?: number): Promise<void> {
+    if (busy) return
     const session = options.session()
     const mine = ++sequence
     busy = true
@@ -152,6 +153,7 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
   function drawControls(): void {
     const c = clock
     const writable = options.canWrite()
+    const hadFocus = controls.contains(document.activeElement)
     controls.hidden = !writable || !c
     if (!c) return
     const during = c.stage === 'during'
@@ -160,7 +162,14 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
     pauseButton.textContent = c.paused ? t('clock_resume') : t('clock_pause')
     extendButton.hidden = !during
     nextButton.hidden = !during
-    for (const b of [startButton, pauseButton, extendButton, nextButton]) b.disabled = busy
+    // aria-disabled, not disabled: a disabled button loses the focus in Chromium.
+    for (const b of [startButton, pauseButton, extendButton, nextButton]) b.setAttribute('aria-disabled', busy ? 'true' : 'false')
+    // "Démarrer maintenant" goes once pressed: the focus moves to the next control, not to the page.
+    const focused = document.activeElement
+    if (hadFocus && (!(focused instanceof HTMLElement) || !controls.contains(focused) || focused.hidden || controls.hidden)) {
+      const visible = [startButton, pauseButton, extendButton, nextButton].find(b => !b.hidden && !controls.hidden)
+      ;(visible ?? roomButton).focus()
+    }
   }
 
   function draw(): void {
@@ -221,6 +230,9 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
   }
 }
 
+/** How long the room display shows the end of a phase. */
+const BANNER_MS = 45_000
+
 export interface RoomDisplay {
   draw(clock: SessionClock): void
   cue(text: string): void
@@ -274,16 +286,21 @@ export function openRoomDisplay(options: { onClose: () => void }): RoomDisplay {
     next.hidden = !following
   }
 
+  let bannerTimer: number | undefined
   function cue(text: string): void {
     if (closed) return
     banner.textContent = text
     banner.hidden = false
     live.textContent = text
+    // Long enough to be read from the back of the room, then the clock alone again.
+    window.clearTimeout(bannerTimer)
+    bannerTimer = window.setTimeout(() => { banner.hidden = true }, BANNER_MS)
   }
 
   function close(): void {
     if (closed) return
     closed = true
+    window.clearTimeout(bannerTimer)
     document.removeEventListener('keydown', keys, true)
     root.remove()
     document.documentElement.classList.remove('projecting')
