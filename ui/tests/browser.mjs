@@ -576,6 +576,71 @@ await check('projector mode at 1280×720: full screen, nothing but the proposal,
   if (!(await page.locator('nav').isVisible())) throw new Error('the tabs did not come back')
 }, plenary)
 
+await check('session clock: shared controls by keyboard, a pause from another device, the phase-end banner, the room display at 1280×720', async page => {
+  await page.setViewportSize({ width: 1280, height: 720 })
+  await loadSample(page)
+  // The sample's sessions are in 2025: the clock says the session is over, until started by hand.
+  await page.locator('#clock-now', { hasText: 'Session terminée' }).waitFor()
+  await page.locator('#clock-start').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('#clock-now', { hasText: 'Première intervention — reste 20 min' }).waitFor()
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'clock-pause') throw new Error('the focus did not move to Pause once Démarrer went')
+  await page.locator('#clock-extend').focus()
+  await page.keyboard.press('Space')
+  await page.locator('#clock-now', { hasText: 'reste 25 min' }).waitFor()
+  await page.locator('.phases li[aria-current=step]', { hasText: '(+5 min)' }).waitFor()
+  // A pause made by another facilitator of the session shows here, and is resumed here.
+  const session = await page.locator('#session-picker').inputValue()
+  await page.evaluate(s => window.__recolteMockClock(s, 'pause'), session)
+  await page.locator('#clock-paused:not([hidden])', { hasText: 'En pause' }).waitFor()
+  await page.locator('#clock-pause', { hasText: 'Reprendre' }).waitFor()
+  await axe(page, 'capture with the session clock')
+  await shot(page, 'session-clock')
+  await page.locator('#clock-pause').click()
+  await page.locator('#clock-paused').waitFor({ state: 'hidden' })
+  await page.locator('#clock-next').click()
+  await page.locator('#clock-cue-text', { hasText: 'Fin de la phase « Première intervention » : place à « Seconde intervention »' }).waitFor()
+  if (await page.locator('#clock-cue-text').evaluate(el => !el.closest('[aria-live]'))) throw new Error('the banner is not in a live region')
+
+  // The room display: the window full screen, nothing but a clock read from the back of the room.
+  await page.locator('#clock-room').click()
+  await page.locator('.clock-room').waitFor()
+  if ((await page.evaluate(() => window.__recolteMock.fullscreen)).join() !== 'true') throw new Error('full screen not asked')
+  await page.evaluate(() => window.__recolteMockAdvance(14 * 60 + 3))
+  await page.locator('#clock-room-time', { hasText: /^5:5\d$/ }).waitFor()
+  await page.evaluate(s => window.__recolteMockClock(s, 'pause'), session)
+  await page.locator('#clock-room-paused:not([hidden])').waitFor()
+  await page.mouse.move(640, 700)
+  const m = await page.evaluate(() => {
+    const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden' }
+    const box = el => el.getBoundingClientRect()
+    const time = document.getElementById('clock-room-time')
+    return {
+      time: parseFloat(getComputedStyle(time).fontSize), phase: parseFloat(getComputedStyle(document.getElementById('clock-room-phase')).fontSize),
+      next: document.getElementById('clock-room-next').textContent, phaseText: document.getElementById('clock-room-phase').textContent,
+      out: [...document.querySelectorAll('.clock-room-face > *')].filter(visible).filter(el => box(el).right > innerWidth + 1 || box(el).bottom > innerHeight + 1 || box(el).left < -1 || box(el).top < -1).map(el => el.className),
+      shown: [...document.querySelectorAll('nav, header, .tab, input, select, textarea, main')].filter(visible).map(el => el.tagName + (el.id ? `#${el.id}` : '')),
+      wide: document.documentElement.scrollWidth > innerWidth,
+    }
+  })
+  if (m.time < 0.2 * 720) throw new Error(`the clock at ${m.time}px, under 20vh`)
+  if (m.phase < 36) throw new Error(`the phase at ${m.phase}px`)
+  if (m.phaseText !== 'Seconde intervention' || m.next !== 'Ensuite : Mise en discussion') throw new Error(`phase ${m.phaseText}, ${m.next}`)
+  if (m.out.length || m.wide) throw new Error(`outside the screen: ${m.out}`)
+  if (m.shown.length) throw new Error(`visible under the room display: ${m.shown}`)
+  await axe(page, 'room display')
+  await shot(page, 'clock-room')
+  // Its end-of-phase banner, once resumed and the phase over.
+  await page.evaluate(s => window.__recolteMockClock(s, 'resume'), session)
+  await page.evaluate(() => window.__recolteMockAdvance(6 * 60))
+  await page.locator('#clock-room-cue', { hasText: 'Fin de la phase « Seconde intervention » : place à « Mise en discussion »' }).waitFor()
+  await shot(page, 'clock-room-cue')
+  await page.keyboard.press('Escape')
+  await page.locator('.clock-room').waitFor({ state: 'detached' })
+  if ((await page.evaluate(() => window.__recolteMock.fullscreen)).join() !== 'true,false') throw new Error('full screen not left')
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'clock-room') throw new Error('the focus did not come back to the button')
+})
+
 await browser.close()
 server.close()
 console.log(`${passed} passed, ${failures} failed`)
