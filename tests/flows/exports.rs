@@ -74,3 +74,29 @@ fn the_html_report_prints_to_a4_one_theme_per_page() {
     // The summary, then each of the 10 themes on a page of its own.
     assert_eq!(pages, 11, "the PDF has {pages} pages");
 }
+
+#[test]
+fn an_export_made_on_a_device_that_lacks_documents_says_what_it_lacks() {
+    let (organiser, _) = Replica::with_sample();
+    let session = organiser.sessions(1)[0].clone();
+    let hub = crate::sync::serve_store(&organiser);
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    let facilitator = Replica::new();
+    facilitator.ok(&["join", "--invitation", &link, "--name", "Léa"]);
+
+    // A facilitator holds the programme and its session only: its report says so.
+    let dir = facilitator.path().join("rapport");
+    let output = facilitator.run(&["export", "report", "--out", dir.to_str().unwrap()]);
+    assert!(output.status.success());
+    let warning = String::from_utf8_lossy(&output.stderr);
+    assert!(warning.contains("export incomplet") && warning.contains("la synthèse du thème 8"), "{warning}");
+    let report = std::fs::read_to_string(dir.join("rapport.md")).unwrap();
+    assert!(report.contains("Rapport incomplet"), "the file says it too");
+    let data = facilitator.path().join("donnees");
+    facilitator.ok(&["export", "opendata", "--out", data.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(data.join("README.md")).unwrap().contains("**Incomplet**"));
+
+    // The organiser's device, which made every document, lacks none.
+    let output = organiser.run(&["export", "report", "--out", organiser.path().join("r").to_str().unwrap()]);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}

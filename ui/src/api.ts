@@ -215,7 +215,7 @@ export const api = {
   hubStart: (port?: number) => invoke<ServeInfo>('hub_start', { port: port ?? null }),
   hubStop: () => invoke<void>('hub_stop'),
   exportWrite: (event: string, kind: 'report' | 'opendata' | 'decidim', theme?: number) =>
-    invoke<{ folder: string; files: string[] }>('export_write', { event, kind, theme: theme ?? null }),
+    invoke<{ folder: string; files: string[]; incomplete: string | null }>('export_write', { event, kind, theme: theme ?? null }),
   /** Whether this device serves the room, and at which addresses; also why not, if it failed to start. */
   hubInfo: () => invoke<ServeInfo>('hub_info'),
   /** The QR code of a link made here (an invitation): modules as one SVG path, `size` modules wide. */

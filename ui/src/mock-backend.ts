@@ -942,6 +942,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     export_write: ({ kind }) => ({
       folder: '/home/demo/Documents/Récolte/Assises 2025',
       files: kind === 'decidim' ? ['decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html'],
+      incomplete: null,
     }),
   }
 

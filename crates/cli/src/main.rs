@@ -326,12 +326,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Export(ExportCmd::Report { out: dir, theme }) => {
             let files = recolte_export::export_report(&store, event(&store)?, &dir, theme, out.lang)
                 .map_err(CliError::Export)?;
+            warn_incomplete(&store, event(&store)?, out)?;
             out.written(&dir, &files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>())
         }
         Command::Export(ExportCmd::Opendata { out: dir, include_names, licence }) => {
             let licence = licence.unwrap_or_else(|| recolte_export::opendata::DEFAULT_LICENCE.to_owned());
             let written = recolte_export::export_opendata(&store, event(&store)?, &dir, include_names, &licence)
                 .map_err(CliError::Export)?;
+            warn_incomplete(&store, event(&store)?, out)?;
             out.written(&dir, &written.files)
         }
         Command::Export(ExportCmd::Decidim { out: path, theme }) => {
@@ -349,6 +351,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             out.text(&store.author()?)
         }
     }
+}
+
+/// An export made on a device that lacks documents says so on stderr (the files say it too).
+fn warn_incomplete(store: &Store, event: EventId, out: &Out) -> Result<(), CliError> {
+    if let Some(note) = recolte_export::missing_note(store, event, out.lang).map_err(CliError::Export)? {
+        eprintln!("{} {note}", out.lang.pick("attention :", "warning:"));
+    }
+    Ok(())
 }
 
 fn clock(store: &mut Store, session: &str, action: ClockAction, minutes: Option<u32>, out: &Out) -> Result<(), CliError> {

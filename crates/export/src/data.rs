@@ -7,6 +7,7 @@ use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionI
 use recolte_core::model::{Kind, Phase, Slot, Speaker, Status};
 use recolte_core::programme::{Day, Place};
 use recolte_core::schema::{NewConsolidated, NewProposal};
+use recolte_core::Lang;
 use recolte_store::{ProposalFilter, Snapshot, Store};
 use serde::{Deserialize, Serialize};
 
@@ -114,12 +115,15 @@ pub struct OpenData {
     pub consolidated: Vec<ConsolidatedRow>,
     pub lineage: Vec<LineageRow>,
     pub comments: Vec<CommentRow>,
+    /// Documents of the event the exporting device did not hold: what the export lacks.
+    pub missing: Vec<recolte_core::schema::DocName>,
 }
 
 /// Reads an event out of a store. Deleted proposals and undone merges are left out; author
 /// names only with `include_names` (they are personal data).
 pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<OpenData, ExportError> {
     let view = store.event(event)?;
+    let missing = store.missing_documents(event)?;
     let name = |author: &str| (include_names && !author.is_empty()).then(|| author.to_owned());
     let sessions: Vec<SessionRow> = view
         .sessions
@@ -225,10 +229,36 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
         consolidated,
         lineage,
         comments,
+        missing,
     })
 }
 
 impl OpenData {
+    /// What the export lacks, in words: "la session du thème 3, jour 1 à 14:00", "la synthèse
+    /// du thème 8", "le panel". Empty when the device held every document.
+    pub fn missing_in_words(&self, lang: Lang) -> Vec<String> {
+        use recolte_core::schema::DocName;
+        self.missing
+            .iter()
+            .map(|doc| match doc {
+                DocName::Event(_) => lang.pick("le programme", "the programme").to_owned(),
+                DocName::Panel(_) => lang.pick("le document du panel", "the panel's document").to_owned(),
+                DocName::Synthesis(_, theme) => match lang {
+                    Lang::Fr => format!("la synthèse du thème {theme}"),
+                    Lang::En => format!("the synthesis of theme {theme}"),
+                },
+                DocName::Session(_, id) => {
+                    let session = self.event.sessions.iter().find(|s| s.id == *id);
+                    match (session, lang) {
+                        (Some(s), Lang::Fr) => format!("la session du thème {}, jour {} à {}", s.theme, s.day, s.start),
+                        (Some(s), Lang::En) => format!("the session of theme {}, day {} at {}", s.theme, s.day, s.start),
+                        (None, _) => format!("{} {id}", lang.pick("la session", "the session")),
+                    }
+                }
+            })
+            .collect()
+    }
+
     /// The snapshot that restores this event into a store.
     pub fn snapshot(&self) -> Result<Snapshot, ExportError> {
         let event = &self.event;

@@ -175,6 +175,17 @@ pub fn export_opendata(
     opendata::write(dir, &data, licence, &now())
 }
 
+/// What an export made on this device lacks, in words (`None` when it holds every document of
+/// the event): said on screen beside the files, which say it too.
+pub fn missing_note(store: &Store, event: EventId, lang: Lang) -> Result<Option<String>, ExportError> {
+    let data = gather(store, event, false)?;
+    let missing = data.missing_in_words(lang);
+    Ok((!missing.is_empty()).then(|| match lang {
+        Lang::Fr => format!("export incomplet : cet appareil ne détient pas {}", missing.join(", ")),
+        Lang::En => format!("incomplete export: this device does not hold {}", missing.join(", ")),
+    }))
+}
+
 /// `recolte export decidim`: CSV or JSON, after the file's extension.
 pub fn export_decidim(store: &Store, event: EventId, path: &Path, theme: Option<u32>) -> Result<(), ExportError> {
     if let Some(theme) = theme {

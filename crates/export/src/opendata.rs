@@ -218,7 +218,7 @@ clôture. Produit par Récolte ({format}).
 - **Licence** : {licence}
 - **Généré le** : {generated_at}
 - **Contenu** : {themes} thèmes, {sessions} sessions, {proposals} propositions saisies,
-  {consolidated} propositions consolidées, {lineage} liens de provenance, {comments} commentaires du panel.
+  {consolidated} propositions consolidées, {lineage} liens de provenance, {comments} commentaires du panel.{incomplete}
 - **Données personnelles** : {personal}
 - **Encodage** : UTF-8 ; CSV selon la RFC 4180 (séparateur virgule, guillemets doubles, fins de
   ligne CRLF). Une cellule qui commence par `=`, `+`, `-` ou `@` est précédée d’une apostrophe
@@ -323,6 +323,13 @@ Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux.
         proposals = data.proposals.len(),
         consolidated = data.consolidated.len(),
         lineage = data.lineage.len(),
+        incomplete = match data.missing_in_words(recolte_core::Lang::Fr) {
+            missing if missing.is_empty() => String::new(),
+            missing => format!(
+                "\n- **Incomplet** : l’appareil qui a produit ces fichiers ne détient pas {} ; ce qu’ils contiennent n’y figure pas.",
+                missing.join(", ")
+            ),
+        },
         comments = data.comments.len(),
         timezone = e.timezone,
         personal = if names {
@@ -354,5 +361,6 @@ pub fn read(dir: &Path) -> Result<OpenData, ExportError> {
         consolidated: read_json(dir, "consolidated.json")?,
         lineage: read_json(dir, "lineage.json")?,
         comments: read_json(dir, "panel_comments.json")?,
+        missing: Vec::new(),
     })
 }

@@ -112,10 +112,26 @@ fn themes(data: &OpenData, only: Option<u32>) -> Vec<&crate::data::ThemeRow> {
     data.event.themes.iter().filter(|t| only.is_none_or(|n| n == t.number)).collect()
 }
 
+/// Says what the report lacks when the device that made it did not hold every document.
+fn incomplete(data: &OpenData, lang: Lang) -> Option<String> {
+    let missing = data.missing_in_words(lang);
+    (!missing.is_empty()).then(|| match lang {
+        Lang::Fr => format!(
+            "Rapport incomplet : l'appareil qui l'a produit ne détient pas {} ; synchronisez-le (ou importez un paquet) puis exportez de nouveau.",
+            missing.join(", ")
+        ),
+        Lang::En => format!(
+            "Incomplete report: the device that made it does not hold {}; sync it (or import a bundle), then export again.",
+            missing.join(", ")
+        ),
+    })
+}
+
 pub fn markdown_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at: &str) -> String {
     let l = labels(lang);
+    let warning = incomplete(data, lang).map(|note| format!("> **{}**\n\n", markdown(&note))).unwrap_or_default();
     let mut out = format!(
-        "# {} — {}\n\n{} {generated_at}\n\n## {}\n\n",
+        "# {} — {}\n\n{} {generated_at}\n\n{warning}## {}\n\n",
         l.title,
         markdown(&data.event.name),
         l.generated,
@@ -195,8 +211,10 @@ pub fn html_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at:
     let l = labels(lang);
     let lang_tag = if lang == Lang::En { "en" } else { "fr" };
     let mut out = format!(
-        "<!doctype html>\n<html lang=\"{lang_tag}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{} — {}</h1>\n<p class=\"muted\">{} {}</p>\n<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        html(l.title), html(&data.event.name), html(l.title), html(&data.event.name), html(l.generated), html(generated_at), html(l.summary),
+        "<!doctype html>\n<html lang=\"{lang_tag}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{} — {}</h1>\n<p class=\"muted\">{} {}</p>\n{}<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        html(l.title), html(&data.event.name), html(l.title), html(&data.event.name), html(l.generated), html(generated_at),
+        incomplete(data, lang).map(|note| format!("<p class=\"warning\" role=\"note\"><strong>{}</strong></p>\n", html(&note))).unwrap_or_default(),
+        html(l.summary),
         html(l.theme), html(l.captured), html(l.consolidated), html(l.retained), html(l.carried)
     );
     for t in themes(data, only) {

@@ -306,6 +306,36 @@ impl Store {
         Ok(())
     }
 
+    /// The documents of the event this device does not hold: never received from a hub or a
+    /// bundle, never written here (an export made here lacks what they hold, and says so).
+    /// The device that created the event made every document: it lacks none.
+    pub fn missing_documents(&self, event: EventId) -> Result<Vec<DocName>, Error> {
+        if self.holds_key(event)? {
+            return Ok(Vec::new());
+        }
+        let list = |sql: &str| -> Result<Vec<String>, Error> {
+            self.conn
+                .prepare(sql)
+                .and_then(|mut stmt| stmt.query_map([event.to_string()], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
+                .ctx("lecture du programme", "reading the programme")
+        };
+        let sessions = list("SELECT id FROM sessions WHERE event_id = ?1 ORDER BY id")?;
+        let themes = list("SELECT CAST(number AS TEXT) FROM themes WHERE event_id = ?1 ORDER BY number")?;
+        let mut expected: Vec<DocName> =
+            sessions.iter().filter_map(|id| id.parse().ok()).map(|id| DocName::Session(event, id)).collect();
+        expected.extend(themes.iter().filter_map(|n| n.parse().ok()).map(|n| DocName::Synthesis(event, n)));
+        expected.push(DocName::Panel(event));
+        let held: Vec<String> = self
+            .conn
+            .prepare(
+                "SELECT DISTINCT doc FROM doc_updates WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)
+                 UNION SELECT doc FROM sync_state WHERE synced_at <> '' AND substr(doc, 1, 36) = ?1",
+            )
+            .and_then(|mut stmt| stmt.query_map([event.to_string()], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
+            .ctx("lecture du journal", "reading the log")?;
+        Ok(expected.into_iter().filter(|doc| !held.contains(&doc.to_string())).collect())
+    }
+
     /// Removes an event and everything this device holds of it (documents, projections, key,
     /// invitations, sync state). Other devices and hubs keep their copies.
     pub fn remove_event(&mut self, event: EventId) -> Result<(), Error> {

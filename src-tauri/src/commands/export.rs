@@ -15,6 +15,8 @@ use crate::state::AppState;
 pub struct Written {
     pub folder: String,
     pub files: Vec<String>,
+    /// What the export lacks (this device does not hold every document), in words.
+    pub incomplete: Option<String>,
 }
 
 /// `~/Documents/Récolte/<event> <date>` (or the data folder's `exports` without a documents
@@ -61,7 +63,8 @@ pub async fn export_write(
                 vec![path.display().to_string()]
             }
         };
-        Ok::<_, recolte_export::ExportError>(Written { folder: dir.display().to_string(), files })
+        let incomplete = recolte_export::missing_note(&store, event, lang)?;
+        Ok::<_, recolte_export::ExportError>(Written { folder: dir.display().to_string(), files, incomplete })
     })
     .await
     .map_err(|e| ApiError::invalid(e.to_string()))?;

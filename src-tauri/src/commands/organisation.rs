@@ -154,7 +154,7 @@ pub fn invitation_sheet(
     let mut store = state.store();
     recolte_export::export_invitation_sheet(&mut store, event, &ids, &path, lang)
         .map_err(|e| ApiError { code: crate::error::ErrorCode::Storage, message: recolte_core::Localize::localize(&e, lang) })?;
-    Ok(super::export::Written { folder: folder.display().to_string(), files: vec![path.display().to_string()] })
+    Ok(super::export::Written { folder: folder.display().to_string(), files: vec![path.display().to_string()], incomplete: None })
 }
 
 #[tauri::command]

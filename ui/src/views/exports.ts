@@ -14,6 +14,8 @@ export function exportBox(event: string, theme: () => number | undefined): HTMLE
     render(status, t('exporting'))
     api.exportWrite(event, kind, kind === 'opendata' ? undefined : theme())
       .then(written => render(status,
+        // Made on a device that lacks documents: said here, as in the files.
+        written.incomplete ? h('p', { class: 'warning', role: 'alert' }, written.incomplete) : null,
         h('p', {}, t('exported'), ' ', pathLine(written.folder, 'folder')),
         written.files.length ? h('ul', { class: 'plain files', 'aria-label': t('exported_files') },
           ...written.files.map(file => h('li', {}, h('span', { class: 'file-name' }, file), ' ', openButton(joinPath(written.folder, file))))) : null))
