@@ -15,8 +15,10 @@ import type {
 interface MockClock {
   startedAt: number | null
   pauses: { from: number; to: number | null }[]
-  /** Milliseconds added to each phase (negative: the phase was cut short by "next"). */
+  /** Milliseconds added to each phase (+5 min). */
   extraMs: number[]
+  /** Milliseconds each phase was cut short by (skipped to the next phase). */
+  cutMs: number[]
 }
 
 /** One event held by the mock device, and what this device may do in it. */
@@ -634,7 +636,7 @@ export function installMockBackend(options: MockOptions = {}): void {
   /** The clock at "now": active time (pauses excluded) against the phases, extensions included. */
   function clockOf(s: SessionInfo): SessionClock {
     const now = mockNow()
-    const c = state.clocks[s.id] ?? { startedAt: null, pauses: [], extraMs: [] }
+    const c = state.clocks[s.id] ?? { startedAt: null, pauses: [], extraMs: [], cutMs: [] }
     const run = runSheetOf(s)
     const start = c.startedAt ?? new Date(`${s.date}T${s.start}:00`).getTime()
     const paused = c.pauses.some(p => p.to === null)
@@ -645,7 +647,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     let at = 0
     const phases = run.map((p, i) => {
       const extra = c.extraMs[i] ?? 0
-      const length = Math.max(0, p.minutes * 60_000 + extra + (i === run.length - 1 ? slack : 0))
+      const length = Math.max(0, p.minutes * 60_000 + extra - (c.cutMs[i] ?? 0) + (i === run.length - 1 ? slack : 0))
       const phase = { key: p.key, label: p.label, minutes: p.minutes, start_seconds: Math.round(at / 1000), end_seconds: Math.round((at + length) / 1000), extra_seconds: Math.round(extra / 1000) }
       at += length
       return { phase, endMs: at }
@@ -668,12 +670,12 @@ export function installMockBackend(options: MockOptions = {}): void {
   function clockAct(s: SessionInfo, action: unknown, minutes: unknown): SessionClock {
     const en = state.lang === 'en'
     const now = mockNow()
-    const c = state.clocks[s.id] ??= { startedAt: null, pauses: [], extraMs: [] }
+    const c = state.clocks[s.id] ??= { startedAt: null, pauses: [], extraMs: [], cutMs: [] }
     const current = clockOf(s)
     const during = () => { if (current.stage !== 'during') fail('invalid', en ? 'the session is not running' : 'la session n’est pas en cours') }
     switch (action) {
       case 'start':
-        c.startedAt = now; c.pauses = []; c.extraMs = []
+        c.startedAt = now; c.pauses = []; c.extraMs = []; c.cutMs = []
         break
       case 'pause':
         during()
@@ -697,7 +699,7 @@ export function installMockBackend(options: MockOptions = {}): void {
         during()
         // The current phase ends now: the following ones start earlier, the session ends earlier.
         const i = current.phase_index!
-        c.extraMs[i] = (c.extraMs[i] ?? 0) - current.remaining_seconds * 1000
+        c.cutMs[i] = (c.cutMs[i] ?? 0) + current.remaining_seconds * 1000
         break
       }
       default:

@@ -146,7 +146,7 @@ describe('the controls', () => {
     await press(byId('clock-extend'))
     expect(act).toHaveBeenLastCalledWith(session.id, 'extend', 5)
     expect(text('#clock-now')).toBe('Première intervention — reste 25 min')
-    expect(phaseItems()[0].textContent).toBe('Première intervention (25 min) (+5 min)')
+    expect(phaseItems()[0].textContent).toBe('Première intervention (20 min) (+5 min)')
 
     await press(byId('clock-pause'))
     expect(act).toHaveBeenLastCalledWith(session.id, 'pause', undefined)
@@ -161,6 +161,7 @@ describe('the controls', () => {
     expect(act).toHaveBeenLastCalledWith(session.id, 'next', undefined)
     expect(text('#clock-now')).toBe('Seconde intervention — reste 20 min')
     expect(phaseItems()[1].getAttribute('aria-current')).toBe('step')
+    expect(phaseItems()[0].textContent).toBe('Première intervention (20 min) (+5 min) (écourtée)')
   })
 
   it('are kept (and keep the focus) while the clock ticks', async () => {

@@ -184,9 +184,10 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
     total.textContent = c.stage === 'during' ? t('clock_total', { time: formatDuration(c.session_remaining_seconds * 1000) }) : ''
     render(phases, ...c.phases.map((p, i) => {
       const state = c.stage === 'after' || (current !== null && i < current) ? 'done' : i === current ? 'current' : ''
-      const minutes = Math.round((p.end_seconds - p.start_seconds) / 60)
+      // The programme's length, then what changed it: +5 min, or cut short by "Phase suivante".
       const extra = p.extra_seconds > 0 ? ` ${t('clock_extended', { n: Math.round(p.extra_seconds / 60) })}` : ''
-      return h('li', { class: state, 'aria-current': i === current ? 'step' : null }, `${p.label} (${minutes} min)${extra}`)
+      const cut = p.end_seconds - p.start_seconds < p.minutes * 60 + Math.max(0, p.extra_seconds) - 1 ? ` ${t('clock_cut')}` : ''
+      return h('li', { class: state, 'aria-current': i === current ? 'step' : null }, `${p.label} (${p.minutes} min)${extra}${cut}`)
     }))
     drawControls()
     room?.draw(c)
@@ -279,6 +280,8 @@ export function openRoomDisplay(options: { onClose: () => void }): RoomDisplay {
       phase.textContent = c.phase ?? ''
       time.textContent = formatCountdown(c.remaining_seconds)
     }
+    // An hour or more (h:mm:ss) is wider: smaller, so that it fits a 4:3 projector too.
+    time.classList.toggle('long', c.remaining_seconds >= 3600 && c.stage !== 'after')
     time.setAttribute('aria-label', t('clock_room_time', { time: formatDuration(c.remaining_seconds * 1000) }))
     root.classList.toggle('paused', c.paused)
     paused.hidden = !c.paused
