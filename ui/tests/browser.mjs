@@ -601,6 +601,7 @@ await check('session clock: shared controls by keyboard, a pause from another de
   await page.locator('#clock-next').click()
   await page.locator('#clock-cue-text', { hasText: 'Fin de la phase « Première intervention » : place à « Seconde intervention »' }).waitFor()
   if (await page.locator('#clock-cue-text').evaluate(el => !el.closest('[aria-live]'))) throw new Error('the banner is not in a live region')
+  await shot(page, 'session-clock-cue', { clip: { x: 0, y: 40, width: 360, height: 640 } })
 
   // The room display: the window full screen, nothing but a clock read from the back of the room.
   await page.locator('#clock-room').click()
