@@ -81,7 +81,16 @@ export class Driver {
   }
 
   async click(css) {
-    return this.clickElement(await this.find(css))
+    // Screens redraw when the store changes (a sync arriving): an element found a moment ago
+    // may have been replaced; find it again.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.clickElement(await this.find(css))
+      } catch (error) {
+        if (attempt >= 4 || !String(error.message).includes('stale element')) throw error
+        await sleep(100)
+      }
+    }
   }
 
   async type(css, text) {
