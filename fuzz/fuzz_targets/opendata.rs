@@ -10,6 +10,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = serde_json::from_slice::<Vec<LineageRow>>(data);
         return;
     };
-    let open = OpenData { event, proposals: Vec::new(), consolidated: Vec::new(), lineage: Vec::new(), comments: Vec::new() };
+    let open = OpenData { event, proposals: Vec::new(), consolidated: Vec::new(), lineage: Vec::new(), comments: Vec::new(), missing: Vec::new() };
     let _ = open.snapshot();
 });
