@@ -214,3 +214,17 @@ fn a_rapporteur_gets_duplicate_suggestions_with_their_reason() {
     replica.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former les élus", &a, &b]);
     assert_eq!(replica.json(&["synthesis", "suggest", "--theme", "1"]), serde_json::json!([]));
 }
+
+#[test]
+fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
+    let (replica, _) = Replica::with_sample();
+    let session = replica.sessions(1)[0].clone();
+    replica.ok(&["subgroup", "add", "--session", &session, "-- Groupe du fond"]);
+    let id = replica.ok(&["proposal", "add", "--session", &session, "--title", "-30 % de formulaires", "--body", "- moins de papier"]);
+    replica.ok(&["proposal", "edit", &id, "--title", "-40 % de formulaires"]);
+    let list = replica.json(&["proposal", "list"]);
+    assert_eq!(list[0]["title"], "-40 % de formulaires");
+    assert_eq!(list[0]["body"], "- moins de papier");
+    let groups = replica.json(&["subgroup", "list", "--session", &session]);
+    assert_eq!(groups[0]["name"], "-- Groupe du fond");
+}

@@ -263,6 +263,7 @@ pub enum SubgroupCmd {
     Add {
         #[arg(long)]
         session: String,
+        #[arg(allow_hyphen_values = true)]
         name: String,
     },
     /// List the sub-groups of a session.
@@ -278,6 +279,7 @@ pub enum SubgroupCmd {
         #[arg(long)]
         session: String,
         subgroup: String,
+        #[arg(allow_hyphen_values = true)]
         name: String,
     },
 }
@@ -288,9 +290,9 @@ pub enum ProposalCmd {
     Add {
         #[arg(long)]
         session: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         title: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
         /// proposal, concrete_action, obstacle or question (French words work too).
         #[arg(long)]
@@ -314,9 +316,9 @@ pub enum ProposalCmd {
     /// Edit a proposal; text changes merge with concurrent edits from other devices.
     Edit {
         id: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         title: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
         #[arg(long)]
         kind: Option<String>,
@@ -354,9 +356,9 @@ pub enum SynthesisCmd {
     Merge {
         #[arg(long)]
         theme: u32,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         title: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
         #[arg(long)]
         author: Option<String>,
@@ -379,9 +381,9 @@ pub enum SynthesisCmd {
     /// Edit the wording, status (draft, retained, set_aside) or priority.
     Edit {
         id: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         title: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
         #[arg(long)]
         status: Option<String>,
@@ -409,6 +411,7 @@ pub enum PanelCmd {
     /// Comment a consolidated proposal; prints the comment's id.
     Comment {
         id: String,
+        #[arg(allow_hyphen_values = true)]
         text: String,
         #[arg(long)]
         author: Option<String>,

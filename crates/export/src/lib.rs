@@ -38,6 +38,8 @@ pub enum ExportError {
     Encode(String),
     #[error("the output must end in .csv or .json: {0}")]
     UnknownFormat(String),
+    #[error("unknown kind of export {0:?}: report, opendata or decidim")]
+    UnknownKind(String),
 }
 
 impl Localize for ExportError {
@@ -54,6 +56,9 @@ impl Localize for ExportError {
             (ExportError::Encode(detail), _) => format!("impossible d'encoder l'export : {detail}"),
             (ExportError::UnknownFormat(path), _) => {
                 format!("le fichier de sortie doit finir par .csv ou .json : {path}")
+            }
+            (ExportError::UnknownKind(kind), _) => {
+                format!("type d'export inconnu « {kind} » : report, opendata ou decidim")
             }
         }
     }

@@ -694,7 +694,8 @@ async fn watch_connection(
         board: Some(board),
         report: SyncReport::default(),
         presence: Some(presence),
-        me: u64::from(rand_jitter()) << 16 | u64::from(rand_jitter() & 0xffff),
+        // A random 53-bit id (what Yjs clients use): two readings of the clock could collide.
+        me: rand::random::<u64>() & ((1 << 53) - 1),
         barriers: 0,
         pushed: lock(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,

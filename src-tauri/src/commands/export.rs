@@ -57,11 +57,12 @@ pub async fn export_write(
                 recolte_export::export_opendata(&store, event, &dir, false, recolte_export::opendata::DEFAULT_LICENCE)?
                     .files
             }
-            _ => {
+            "decidim" => {
                 let path = dir.join("decidim.csv");
                 recolte_export::export_decidim(&store, event, &path, theme)?;
                 vec![path.display().to_string()]
             }
+            other => return Err(recolte_export::ExportError::UnknownKind(other.chars().take(40).collect())),
         };
         let incomplete = recolte_export::missing_note(&store, event, lang)?;
         Ok::<_, recolte_export::ExportError>(Written { folder: dir.display().to_string(), files, incomplete })
