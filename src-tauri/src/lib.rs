@@ -67,14 +67,26 @@ fn watch_changes(app: tauri::AppHandle) {
     std::thread::spawn(move || {
         let mut last_change = -1;
         let mut last_status = String::new();
+        let mut last_board = String::new();
+        let mut summarised = std::time::Instant::now();
         loop {
             std::thread::sleep(Duration::from_millis(250));
             let state = app.state::<AppState>();
             let change = state.store().change_counter().unwrap_or(last_change);
-            if change != last_change {
+            let changed = change != last_change;
+            if changed {
                 last_change = change;
                 let _ = app.emit("store-changed", change);
             }
+            // The summary reads every document's sync state: only when the store or the sync
+            // engine moved, or every few seconds (times shown in it age), not four times a second.
+            let board = format!("{:?}", state.board.lock().unwrap_or_else(|p| p.into_inner()));
+            let moved = changed || board != last_board || summarised.elapsed() >= Duration::from_secs(5);
+            if !moved {
+                continue;
+            }
+            last_board = board;
+            summarised = std::time::Instant::now();
             // A failed read is not shown as a status: the last one stays until a read succeeds.
             if let Some(status) = sync_summary(&state) {
                 let text = serde_json::to_string(&status).unwrap_or_default();

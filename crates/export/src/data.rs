@@ -233,30 +233,39 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
     })
 }
 
+/// Documents an export lacks, in words; `session` tells a session's theme, day and start.
+pub fn missing_in_words(
+    missing: &[recolte_core::schema::DocName],
+    session: impl Fn(&SessionId) -> Option<(u32, u8, String)>,
+    lang: Lang,
+) -> Vec<String> {
+    use recolte_core::schema::DocName;
+    missing
+        .iter()
+        .map(|doc| match doc {
+            DocName::Event(_) => lang.pick("le programme", "the programme").to_owned(),
+            DocName::Panel(_) => lang.pick("le document du panel", "the panel's document").to_owned(),
+            DocName::Synthesis(_, theme) => match lang {
+                Lang::Fr => format!("la synthèse du thème {theme}"),
+                Lang::En => format!("the synthesis of theme {theme}"),
+            },
+            DocName::Session(_, id) => match (session(id), lang) {
+                (Some((theme, day, start)), Lang::Fr) => format!("la session du thème {theme}, jour {day} à {start}"),
+                (Some((theme, day, start)), Lang::En) => format!("the session of theme {theme}, day {day} at {start}"),
+                (None, _) => format!("{} {id}", lang.pick("la session", "the session")),
+            },
+        })
+        .collect()
+}
+
 impl OpenData {
     /// What the export lacks, in words: "la session du thème 3, jour 1 à 14:00", "la synthèse
     /// du thème 8", "le panel". Empty when the device held every document.
     pub fn missing_in_words(&self, lang: Lang) -> Vec<String> {
-        use recolte_core::schema::DocName;
-        self.missing
-            .iter()
-            .map(|doc| match doc {
-                DocName::Event(_) => lang.pick("le programme", "the programme").to_owned(),
-                DocName::Panel(_) => lang.pick("le document du panel", "the panel's document").to_owned(),
-                DocName::Synthesis(_, theme) => match lang {
-                    Lang::Fr => format!("la synthèse du thème {theme}"),
-                    Lang::En => format!("the synthesis of theme {theme}"),
-                },
-                DocName::Session(_, id) => {
-                    let session = self.event.sessions.iter().find(|s| s.id == *id);
-                    match (session, lang) {
-                        (Some(s), Lang::Fr) => format!("la session du thème {}, jour {} à {}", s.theme, s.day, s.start),
-                        (Some(s), Lang::En) => format!("the session of theme {}, day {} at {}", s.theme, s.day, s.start),
-                        (None, _) => format!("{} {id}", lang.pick("la session", "the session")),
-                    }
-                }
-            })
-            .collect()
+        let session = |id: &SessionId| {
+            self.event.sessions.iter().find(|s| s.id == *id).map(|s| (s.theme, s.day, s.start.clone()))
+        };
+        missing_in_words(&self.missing, session, lang)
     }
 
     /// The snapshot that restores this event into a store.

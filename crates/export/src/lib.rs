@@ -183,8 +183,12 @@ pub fn export_opendata(
 /// What an export made on this device lacks, in words (`None` when it holds every document of
 /// the event): said on screen beside the files, which say it too.
 pub fn missing_note(store: &Store, event: EventId, lang: Lang) -> Result<Option<String>, ExportError> {
-    let data = gather(store, event, false)?;
-    let missing = data.missing_in_words(lang);
+    // Light: the missing documents and the programme, not the whole event gathered again.
+    let view = store.event(event)?;
+    let session = |id: &recolte_core::ids::SessionId| {
+        view.sessions.iter().find(|s| s.id == *id).map(|s| (s.theme, s.day, s.start.clone()))
+    };
+    let missing = data::missing_in_words(&store.missing_documents(event)?, session, lang);
     Ok((!missing.is_empty()).then(|| match lang {
         Lang::Fr => format!("export incomplet : cet appareil ne détient pas {}", missing.join(", ")),
         Lang::En => format!("incomplete export: this device does not hold {}", missing.join(", ")),

@@ -525,7 +525,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         };
         let served = match tls {
             Some(config) => {
-                let listener = TlsListener::new(listener, config);
+                let listener = crate::tls::TlsListener::new(listener, config);
                 axum::serve(listener, app).with_graceful_shutdown(stopped).await
             }
             None => {
@@ -541,66 +541,6 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     });
     tracing::info!("hub listening on {addr}");
     Ok(RunningHub { addr, stop, server, writer: Some(writer_handle), shared: Arc::new(SharedHandle(Some(shared))) })
-}
-
-/// Accepts TLS connections: each handshake runs in its own task (a slow or silent client
-/// never holds the others back) and gives up after a while.
-struct TlsListener {
-    ready: mpsc::Receiver<(tokio_rustls::server::TlsStream<tokio::net::TcpStream>, SocketAddr)>,
-    local: SocketAddr,
-}
-
-impl TlsListener {
-    fn new(listener: tokio::net::TcpListener, config: Arc<rustls::ServerConfig>) -> TlsListener {
-        let local = listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
-        let acceptor = tokio_rustls::TlsAcceptor::from(config);
-        let (done, ready) = mpsc::channel(64);
-        tokio::spawn(async move {
-            loop {
-                let (tcp, peer) = match listener.accept().await {
-                    Ok(accepted) => accepted,
-                    Err(error) => {
-                        tracing::warn!("accepting a connection: {error}");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                // Keystrokes are tiny frames: no waiting for the peer's delayed acknowledgement.
-                let _ = tcp.set_nodelay(true);
-                let (acceptor, handed) = (acceptor.clone(), done.clone());
-                tokio::spawn(async move {
-                    match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(tcp)).await {
-                        Ok(Ok(stream)) => {
-                            let _ = handed.send((stream, peer)).await;
-                        }
-                        Ok(Err(error)) => tracing::debug!("TLS handshake with {peer} failed: {error}"),
-                        Err(_) => tracing::debug!("TLS handshake with {peer} timed out"),
-                    }
-                });
-                if done.is_closed() {
-                    return;
-                }
-            }
-        });
-        TlsListener { ready, local }
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.ready.recv().await {
-            Some(accepted) => accepted,
-            // The acceptor stopped: nothing more will come.
-            None => std::future::pending().await,
-        }
-    }
-
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local)
-    }
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Json<MetricsSnapshot> {

@@ -206,6 +206,66 @@ pub(crate) fn pinned_client_config(fingerprint: &str) -> Result<Arc<rustls::Clie
     Ok(Arc::new(config))
 }
 
+/// Accepts TLS connections: each handshake runs in its own task (a slow or silent client
+/// never holds the others back) and gives up after a while.
+pub(crate) struct TlsListener {
+    ready: tokio::sync::mpsc::Receiver<(tokio_rustls::server::TlsStream<tokio::net::TcpStream>, std::net::SocketAddr)>,
+    local: std::net::SocketAddr,
+}
+
+impl TlsListener {
+    pub(crate) fn new(listener: tokio::net::TcpListener, config: Arc<rustls::ServerConfig>) -> TlsListener {
+        let local = listener.local_addr().unwrap_or_else(|_| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
+        let acceptor = tokio_rustls::TlsAcceptor::from(config);
+        let (done, ready) = tokio::sync::mpsc::channel(64);
+        tokio::spawn(async move {
+            loop {
+                let (tcp, peer) = match listener.accept().await {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        tracing::warn!("accepting a connection: {error}");
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                // Keystrokes are tiny frames: no waiting for the peer's delayed acknowledgement.
+                let _ = tcp.set_nodelay(true);
+                let (acceptor, handed) = (acceptor.clone(), done.clone());
+                tokio::spawn(async move {
+                    match tokio::time::timeout(std::time::Duration::from_secs(10), acceptor.accept(tcp)).await {
+                        Ok(Ok(stream)) => {
+                            let _ = handed.send((stream, peer)).await;
+                        }
+                        Ok(Err(error)) => tracing::debug!("TLS handshake with {peer} failed: {error}"),
+                        Err(_) => tracing::debug!("TLS handshake with {peer} timed out"),
+                    }
+                });
+                if done.is_closed() {
+                    return;
+                }
+            }
+        });
+        TlsListener { ready, local }
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(accepted) => accepted,
+            // The acceptor stopped: nothing more will come.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.local)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
