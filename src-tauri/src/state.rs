@@ -25,6 +25,9 @@ pub struct AppState {
     pub written: Mutex<Vec<std::path::PathBuf>>,
     /// Why serving failed, when the app was asked to serve (at start-up, the port was taken…).
     pub hub_error: Mutex<Option<String>>,
+    /// The invitation being joined: the programme arrives before the join ends, and the
+    /// window must draw it with the invitation's rights, not as a device with no role.
+    pub joining: Mutex<Option<Target>>,
 }
 
 pub struct SyncHandle {
@@ -44,6 +47,7 @@ impl AppState {
             hub: Mutex::new(None),
             hub_error: Mutex::new(None),
             written: Mutex::new(Vec::new()),
+            joining: Mutex::new(None),
         }
     }
 
@@ -60,6 +64,14 @@ impl AppState {
             written.iter().filter(|w| w.is_file()).filter_map(|w| w.parent().map(|p| p.to_owned())).collect();
         std::iter::once(exports).chain(written).any(|base| crate::commands::files::inside(path, &base))
             || folders.iter().any(|folder| crate::commands::files::same(path, folder))
+    }
+
+    /// The target whose rights apply to `event`: the invitation being joined for it, else the
+    /// hub and token this device syncs with.
+    pub fn target_for(&self, event: recolte_core::ids::EventId) -> Option<Target> {
+        let joining = self.joining.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let for_event = |t: &Target| recolte_core::token::peek(&t.token).is_ok_and(|g| g.scope.event == event);
+        joining.filter(for_event).or_else(|| self.target())
     }
 
     /// The hub and token this device syncs with, if any.

@@ -16,7 +16,7 @@ use crate::state::AppState;
 #[tauri::command]
 pub fn device_access(state: State<'_, AppState>, event: String) -> Result<DeviceAccess, ApiError> {
     let event: EventId = parse(&state, &event)?;
-    let target = state.target();
+    let target = state.target_for(event);
     state.with_store(|store| status::device_access(store, target.as_ref(), event))
 }
 
@@ -186,10 +186,17 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
                 .to_owned(),
         ));
     }
-    let joined = recolte_sync::join::join(state.store.clone(), &link, &name)
-        .await
-        .map_err(|e| ApiError::from_sync(&e, lang))?;
-    crate::start_sync(&state, joined.target.clone());
+    // A link that does not parse is refused by the join itself, with its reason.
+    let invitation = recolte_core::invitation::Invitation::parse(&link).ok();
+    *state.joining.lock().unwrap_or_else(|p| p.into_inner()) =
+        invitation.map(|i| recolte_sync::client::Target::new(String::new(), i.token));
+    let joined = recolte_sync::join::join(state.store.clone(), &link, &name).await;
+    if let Ok(joined) = &joined {
+        crate::start_sync(&state, joined.target.clone());
+    }
+    // Cleared once the sync engine holds the token, so no redraw falls between the two.
+    *state.joining.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    let joined = joined.map_err(|e| ApiError::from_sync(&e, lang))?;
     *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = None;
     let error = joined.pending.as_ref().and_then(|e| {
         let expires_at = recolte_core::token::peek(&joined.target.token).ok().map(|g| g.expires_at);
