@@ -241,17 +241,18 @@ pub fn arrivals(
         }
     };
     let target = saved_target(&store, hub, Some(token))?;
-    let event = recolte_core::token::peek(&target.token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?.scope.event;
+    let event = recolte_core::token::peek(&target.token)
+        .map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?
+        .scope
+        .event;
     let board = runtime()?.block_on(recolte_sync::arrivals::fetch(&target, event))?;
     out.arrivals(&board)
 }
 
 /// The hubs announced on the local network.
 pub fn discover(seconds: u64, out: &Out) -> Result<(), CliError> {
-    let hubs = recolte_sync::nearby::discover(Duration::from_secs(seconds.clamp(1, 60))).map_err(|e| CliError::Usage {
-        fr: e.localize(Lang::Fr),
-        en: e.localize(Lang::En),
-    })?;
+    let hubs = recolte_sync::nearby::discover(Duration::from_secs(seconds.clamp(1, 60)))
+        .map_err(|e| CliError::Usage { fr: e.localize(Lang::Fr), en: e.localize(Lang::En) })?;
     out.nearby(&hubs)
 }
 

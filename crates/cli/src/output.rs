@@ -503,7 +503,10 @@ impl Out {
                     self.pick("point(s)", "dot(s)")
                 ));
                 for source in &item.sources {
-                    lines.push(format!("      ← {}", if source.title.is_empty() { source.proposal_id.to_string() } else { source.title.clone() }));
+                    lines.push(format!(
+                        "      ← {}",
+                        if source.title.is_empty() { source.proposal_id.to_string() } else { source.title.clone() }
+                    ));
                 }
             }
         }

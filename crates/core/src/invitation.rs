@@ -27,7 +27,8 @@ use crate::token::{self, Grant, TokenError};
 /// What a query value escapes: everything but what stays readable and unambiguous in a query
 /// (`:` and `/` of hub addresses, the token's base64url and dots), so that the link, and its
 /// QR code, stay short.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b':').remove(b'/');
+const QUERY_VALUE: &AsciiSet =
+    &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b':').remove(b'/');
 
 /// The scheme the app is registered for.
 pub const SCHEME: &str = "recolte";
@@ -66,7 +67,9 @@ impl Localize for InvitationError {
         match (self, lang) {
             (InvitationError::Token(e), _) => e.localize(lang),
             (_, Lang::En) => self.to_string(),
-            (InvitationError::NotALink, _) => "ce n'est pas un lien d'invitation : il commence par recolte://join?".into(),
+            (InvitationError::NotALink, _) => {
+                "ce n'est pas un lien d'invitation : il commence par recolte://join?".into()
+            }
             (InvitationError::Version(v), _) => {
                 format!("ce lien d'invitation vient d'une version plus récente de Récolte (format {v}) ; mettez l'application à jour")
             }
@@ -237,7 +240,8 @@ mod tests {
 
     fn invitation(hubs: Vec<String>) -> (Invitation, token::EventKeys) {
         let keys = token::generate_keys().unwrap();
-        let scope = Scope { event: EventId::new(), role: Role::Facilitator, sessions: vec![SessionId::new()], themes: vec![] };
+        let scope =
+            Scope { event: EventId::new(), role: Role::Facilitator, sessions: vec![SessionId::new()], themes: vec![] };
         let token = token::issue(&keys.secret, &scope, Some("Camille Dupré"), time::Duration::days(3)).unwrap();
         let invitation = Invitation {
             event: scope.event,
@@ -251,8 +255,7 @@ mod tests {
 
     #[test]
     fn a_link_reads_back_as_the_same_invitation() {
-        let (invitation, _) =
-            invitation(vec!["ws://192.168.1.20:4455".into(), "wss://[fd00::20]:4455".into()]);
+        let (invitation, _) = invitation(vec!["ws://192.168.1.20:4455".into(), "wss://[fd00::20]:4455".into()]);
         let link = invitation.link();
         assert!(link.starts_with("recolte://join?v=1&n=Assises"), "{link}");
         assert!(link.contains("&h=ws://192.168.1.20:4455&"), "hub addresses stay readable: {link}");

@@ -75,7 +75,11 @@ impl Store {
         result
     }
 
-    fn import_decoded(&mut self, bundle: &Bundle, mut progress: impl FnMut(usize, usize)) -> Result<ImportReport, Error> {
+    fn import_decoded(
+        &mut self,
+        bundle: &Bundle,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<ImportReport, Error> {
         let Store { conn, docs, .. } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

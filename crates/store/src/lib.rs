@@ -52,11 +52,11 @@ pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{InvitationRecord, InvitationRequest, InvitationState};
 pub use ops::{ProposalInput, ProposalUpdate};
-pub use remote::SyncRecord;
 pub use query::{
-    EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review, ReviewComment, SummaryItem, SummarySource,
-    ThemeSummary,
+    EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review, ReviewComment, SummaryItem,
+    SummarySource, ThemeSummary,
 };
+pub use remote::SyncRecord;
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
 
 use error::ResultExt;

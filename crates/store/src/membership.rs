@@ -102,14 +102,9 @@ impl Store {
         let grant = token::peek(&token).map_err(Error::Token)?;
         let record = self.event_record(event)?;
         let name = record.as_ref().map(|r| r.name.clone()).unwrap_or_default();
-        let link = Invitation {
-            event,
-            event_name: name,
-            hubs: hubs.clone(),
-            fingerprint: request.fingerprint.clone(),
-            token,
-        }
-        .link();
+        let link =
+            Invitation { event, event_name: name, hubs: hubs.clone(), fingerprint: request.fingerprint.clone(), token }
+                .link();
         self.conn
             .execute(
                 "INSERT INTO invitations (id, event_id, role, scope, for_name, hubs, link, created_at, expires_at)
@@ -198,7 +193,10 @@ impl Store {
         for (id, role, scope, for_name, hubs, link, created_at, expires_at) in rows {
             let Ok(scope) = serde_json::from_str::<Scope>(&scope) else { continue };
             let role = role.parse().unwrap_or(scope.role);
-            let join = joins.iter().filter(|j| j.invitation.as_deref() == Some(id.as_str())).min_by(|a, b| a.joined_at.cmp(&b.joined_at));
+            let join = joins
+                .iter()
+                .filter(|j| j.invitation.as_deref() == Some(id.as_str()))
+                .min_by(|a, b| a.joined_at.cmp(&b.joined_at));
             let state = if revoked.contains(&id) {
                 InvitationState::Revoked
             } else if join.is_some() {
@@ -316,7 +314,9 @@ impl Store {
         let list = |sql: &str| -> Result<Vec<String>, Error> {
             self.conn
                 .prepare(sql)
-                .and_then(|mut stmt| stmt.query_map([event.to_string()], |r| r.get(0))?.collect::<Result<Vec<String>, _>>())
+                .and_then(|mut stmt| {
+                    stmt.query_map([event.to_string()], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()
+                })
                 .ctx("lecture du programme", "reading the programme")
         };
         let sessions = list("SELECT id FROM sessions WHERE event_id = ?1 ORDER BY id")?;
@@ -351,9 +351,17 @@ impl Store {
             [&id],
         )
         .ctx(ctx.0, ctx.1)?;
-        for table in
-            ["panel_votes", "panel_comments", "panel_marks", "consolidated", "proposals", "subgroups", "sessions", "slots", "themes"]
-        {
+        for table in [
+            "panel_votes",
+            "panel_comments",
+            "panel_marks",
+            "consolidated",
+            "proposals",
+            "subgroups",
+            "sessions",
+            "slots",
+            "themes",
+        ] {
             tx.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
         }
         tx.execute("DELETE FROM sync_state WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])

@@ -130,7 +130,12 @@ impl Store {
     /// The last entry of the whole log (0 if none): where to start watching for changes.
     pub fn last_log_seq(&self) -> Result<i64, Error> {
         Ok(self
-            .lookup("SELECT COALESCE(max(seq), 0) FROM doc_updates", [], |r| r.get(0), ("lecture du journal", "reading the log"))?
+            .lookup(
+                "SELECT COALESCE(max(seq), 0) FROM doc_updates",
+                [],
+                |r| r.get(0),
+                ("lecture du journal", "reading the log"),
+            )?
             .unwrap_or(0))
     }
 

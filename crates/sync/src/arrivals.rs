@@ -94,8 +94,7 @@ pub fn board(
     now: jiff::Timestamp,
 ) -> ArrivalsBoard {
     let slot_of = |id: &str| event.slots.iter().find(|s| s.id == id);
-    let title_of =
-        |n: u32| event.themes.iter().find(|t| t.number == n).map(|t| t.title.clone()).unwrap_or_default();
+    let title_of = |n: u32| event.themes.iter().find(|t| t.number == n).map(|t| t.title.clone()).unwrap_or_default();
     let mut sessions: Vec<SessionArrival> = event
         .sessions
         .iter()

@@ -144,7 +144,9 @@ fn refused_en(doc: &str, reason: &str, refusal: &Option<RefusalCode>, expires_at
         Some(refusal) if refusal.applies_to_every_document() => {
             format!("the hub refuses this device: {}", refusal.explain(expires_at.as_deref(), Lang::En))
         }
-        Some(refusal) => format!("the hub refused access to {doc}: {}", refusal.explain(expires_at.as_deref(), Lang::En)),
+        Some(refusal) => {
+            format!("the hub refused access to {doc}: {}", refusal.explain(expires_at.as_deref(), Lang::En))
+        }
         None => format!("the hub refused access to {doc}: {reason}"),
     }
 }
@@ -504,9 +506,8 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
         )),
         _ => None,
     };
-    let (socket, _) = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector)
-        .await
-        .map_err(|e| {
+    let (socket, _) =
+        tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await.map_err(|e| {
             let reason = e.to_string();
             if reason.contains(crate::tls::WRONG_CERTIFICATE) {
                 SyncError::WrongCertificate { hub: target.hub.clone() }
@@ -663,7 +664,8 @@ async fn watch_document(
                 () = async { let _ = stop.wait_for(|s| *s).await; } => return,
             }
             let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
-            lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
+            lock(&board)
+                .insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
     }

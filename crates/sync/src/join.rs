@@ -10,9 +10,9 @@
 //! be reached is not a failure of the join: the invitation is kept and sync retries.
 
 use recolte_core::access::{Access, Role};
-use recolte_core::schema::DocName;
 use recolte_core::ids::EventId;
 use recolte_core::invitation::Invitation;
+use recolte_core::schema::DocName;
 use recolte_core::token::TokenError;
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;

@@ -30,7 +30,9 @@ impl Localize for NearbyError {
     fn localize(&self, lang: Lang) -> String {
         match (self, lang) {
             (_, Lang::En) => self.to_string(),
-            (NearbyError::Mdns(detail), _) => format!("impossible d'utiliser le DNS multicast sur cet ordinateur : {detail}"),
+            (NearbyError::Mdns(detail), _) => {
+                format!("impossible d'utiliser le DNS multicast sur cet ordinateur : {detail}")
+            }
         }
     }
 }
@@ -140,9 +142,10 @@ pub fn announce(
         if let Some(fingerprint) = fingerprint {
             properties.push(("fingerprint", fingerprint.to_owned()));
         }
-        let info = ServiceInfo::new(SERVICE_TYPE, &instance, &format!("{}.local.", label(&host)), "", port, &properties[..])
-            .map_err(mdns)?
-            .enable_addr_auto();
+        let info =
+            ServiceInfo::new(SERVICE_TYPE, &instance, &format!("{}.local.", label(&host)), "", port, &properties[..])
+                .map_err(mdns)?
+                .enable_addr_auto();
         names.push(info.get_fullname().to_owned());
         daemon.register(info).map_err(mdns)?;
     }

@@ -71,13 +71,20 @@ pub struct Summary {
 /// The scope this device works with in an event: its invitation's, or the organiser's if it
 /// holds the event's key and no invitation of that event. `None`: neither (it shares by
 /// bundles only, and everything is open locally).
-pub fn device_scope(store: &Store, target: Option<&Target>, event: EventId) -> Result<Option<Scope>, recolte_store::Error> {
+pub fn device_scope(
+    store: &Store,
+    target: Option<&Target>,
+    event: EventId,
+) -> Result<Option<Scope>, recolte_store::Error> {
     if let Some(grant) = target.and_then(|t| token::peek(&t.token).ok()).filter(|g| g.scope.event == event) {
         return Ok(Some(grant.scope));
     }
-    Ok(store
-        .holds_key(event)?
-        .then(|| Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() }))
+    Ok(store.holds_key(event)?.then(|| Scope {
+        event,
+        role: Role::Organiser,
+        sessions: Vec::new(),
+        themes: Vec::new(),
+    }))
 }
 
 /// The status of every document of `event` this device syncs or changed.
@@ -162,10 +169,7 @@ pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
     let unshared = docs.iter().map(|d| d.unsent).sum();
     let out_of_rights = docs.iter().filter(|d| d.out_of_rights).map(|d| d.unsent).sum();
     // The refusal that matters most: one that will not go away by itself first.
-    let error = docs
-        .iter()
-        .filter_map(|d| d.error.clone())
-        .min_by_key(|e| (!e.code.is_final(), e.code.as_str()));
+    let error = docs.iter().filter_map(|d| d.error.clone()).min_by_key(|e| (!e.code.is_final(), e.code.as_str()));
     // A document changed out of this device's rights is not synced at all: its state says
     // nothing about the others.
     let synced = docs.iter().filter(|d| !(d.out_of_rights && d.access < Access::Write));

@@ -196,7 +196,8 @@ impl ServerCertVerifier for Pinned {
 /// A client configuration that trusts only the certificate with this fingerprint.
 pub(crate) fn pinned_client_config(fingerprint: &str) -> Result<Arc<rustls::ClientConfig>, TlsError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = Arc::new(Pinned { fingerprint: fingerprint.trim().to_ascii_lowercase(), provider: provider.clone() });
+    let verifier =
+        Arc::new(Pinned { fingerprint: fingerprint.trim().to_ascii_lowercase(), provider: provider.clone() });
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsError::Generate(e.to_string()))?

@@ -368,9 +368,7 @@ async fn the_background_engine_tells_the_truth_about_unshared_changes() {
     let hub = hub::start(config.clone()).await.unwrap();
     let addr = hub.addr;
     let target = Target::new(format!("ws://{addr}"), token.clone());
-    client::sync_once(organiser.store.clone(), &Target::new(target.hub.clone(), organiser_token))
-        .await
-        .unwrap();
+    client::sync_once(organiser.store.clone(), &Target::new(target.hub.clone(), organiser_token)).await.unwrap();
 
     let device = Device::empty();
     client::sync_once(device.store.clone(), &target).await.unwrap();

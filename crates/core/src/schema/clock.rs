@@ -296,7 +296,10 @@ mod tests {
         sync(&a, &b);
         sync(&b, &a);
         let now = t("2025-10-01T12:20:00Z");
-        let (ca, cb) = (read_clock(&a.transact()).at(now, &run_sheet(), now), read_clock(&b.transact()).at(now, &run_sheet(), now));
+        let (ca, cb) = (
+            read_clock(&a.transact()).at(now, &run_sheet(), now),
+            read_clock(&b.transact()).at(now, &run_sheet(), now),
+        );
         assert_eq!(ca, cb);
         // 20 minutes passed, 5 paused: 15 active, in phase A (20 + 10 minutes long).
         assert_eq!((ca.phase.as_deref(), ca.remaining_seconds), (Some("A"), 15 * 60));

@@ -37,10 +37,8 @@ pub fn revoke(txn: &mut TransactionMut, token: &str) {
     if root.get(txn, token).is_some() {
         return;
     }
-    let prelim = MapPrelim::from([
-        ("token", yrs::In::Any(Any::from(token))),
-        ("revoked_at", yrs::In::Any(Any::from(now()))),
-    ]);
+    let prelim =
+        MapPrelim::from([("token", yrs::In::Any(Any::from(token))), ("revoked_at", yrs::In::Any(Any::from(now())))]);
     root.insert(txn, token, prelim);
 }
 
