@@ -85,7 +85,12 @@ impl AppState {
 
     /// The language of the interface: the device's setting, else the locale, else French.
     pub fn lang(&self) -> Lang {
-        self.store().setting(recolte_store::settings::LANG).ok().flatten().and_then(|l| Lang::parse(&l)).unwrap_or_else(Lang::from_env)
+        self.store()
+            .setting(recolte_store::settings::LANG)
+            .ok()
+            .flatten()
+            .and_then(|l| Lang::parse(&l))
+            .unwrap_or_else(Lang::from_env)
     }
 
     /// Runs `f` on the store and turns its error into the IPC error shape.

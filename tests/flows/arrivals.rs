@@ -25,7 +25,8 @@ fn the_arrivals_board_shows_what_reached_the_hub_per_session_and_who_was_there()
     let hub = serve_store(&organiser);
     let (one, two) = (organiser.sessions(6)[0].clone(), organiser.sessions(7)[0].clone());
     let join = |session: &str, name: &str| {
-        let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", session, "--hub", &hub.url]);
+        let link =
+            organiser.ok(&["invite", "create", "--role", "facilitator", "--session", session, "--hub", &hub.url]);
         let device = Replica::new();
         device.ok(&["join", "--invitation", &link, "--name", name]);
         device
@@ -48,7 +49,12 @@ fn the_arrivals_board_shows_what_reached_the_hub_per_session_and_who_was_there()
     let until = Instant::now() + Duration::from_secs(10);
     let connected = loop {
         let now = board(&organiser, &hub.url);
-        if session(&now, &one)["devices"].as_array().unwrap().iter().any(|d| d["name"] == "Béa" && d["connected"] == true) {
+        if session(&now, &one)["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "Béa" && d["connected"] == true)
+        {
             break now;
         }
         assert!(Instant::now() < until, "Béa is not shown connected: {}", session(&now, &one));

@@ -220,7 +220,16 @@ fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     let (replica, _) = Replica::with_sample();
     let session = replica.sessions(1)[0].clone();
     replica.ok(&["subgroup", "add", "--session", &session, "-- Groupe du fond"]);
-    let id = replica.ok(&["proposal", "add", "--session", &session, "--title", "-30 % de formulaires", "--body", "- moins de papier"]);
+    let id = replica.ok(&[
+        "proposal",
+        "add",
+        "--session",
+        &session,
+        "--title",
+        "-30 % de formulaires",
+        "--body",
+        "- moins de papier",
+    ]);
     replica.ok(&["proposal", "edit", &id, "--title", "-40 % de formulaires"]);
     let list = replica.json(&["proposal", "list"]);
     assert_eq!(list[0]["title"], "-40 % de formulaires");

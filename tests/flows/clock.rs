@@ -17,7 +17,8 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     let session = organiser.sessions(3)[1].clone();
     let hub = serve_store(&organiser);
     let join = |name: &str| {
-        let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+        let link =
+            organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
         let device = Replica::new();
         device.ok(&["join", "--invitation", &link, "--name", name]);
         device

@@ -54,7 +54,8 @@ fn doc_status<'a>(status: &'a Value, session: &str) -> &'a Value {
 
 fn titles(device: &Replica) -> Vec<String> {
     let list = device.json(&["proposal", "list"]);
-    let mut titles: Vec<String> = list.as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect();
+    let mut titles: Vec<String> =
+        list.as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap().to_owned()).collect();
     titles.sort();
     titles
 }
@@ -66,8 +67,18 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     let (own, other) = (&sessions[0], &event.organiser.sessions(4)[0]);
 
     let created = event.organiser.json(&[
-        "invite", "create", "--role", "facilitator", "--session", own, "--hub", &event.hub.url, "--for", "Camille Dupré",
-        "--valid", "2d",
+        "invite",
+        "create",
+        "--role",
+        "facilitator",
+        "--session",
+        own,
+        "--hub",
+        &event.hub.url,
+        "--for",
+        "Camille Dupré",
+        "--valid",
+        "2d",
     ]);
     for field in ["id", "link", "role", "sessions", "themes", "for", "expires_at"] {
         assert!(created.get(field).is_some(), "{field} missing from {created}");
@@ -150,10 +161,13 @@ fn a_revoked_invitation_is_refused_within_seconds_and_the_device_keeps_its_data(
 
     // The facilitator keeps syncing in the background, connected to the hub.
     let watching = Watching::start(&facilitator);
-    wait_for("the watching device connects", Duration::from_secs(10), || event.hub.metrics()["clients"].as_u64() >= Some(2));
+    wait_for("the watching device connects", Duration::from_secs(10), || {
+        event.hub.metrics()["clients"].as_u64() >= Some(2)
+    });
     let connected = event.hub.metrics()["clients"].as_u64().unwrap();
 
-    let id = event.invitations().into_iter().find(|i| i["for"] == "Dominique").unwrap()["id"].as_str().unwrap().to_owned();
+    let id =
+        event.invitations().into_iter().find(|i| i["for"] == "Dominique").unwrap()["id"].as_str().unwrap().to_owned();
     event.organiser.ok(&["invite", "revoke", &id]);
     let revoked_at = Instant::now();
     event.organiser.ok(&["sync"]);
@@ -237,7 +251,14 @@ fn a_wrong_link_and_an_unreachable_hub_are_told_in_words() {
     let event = Event::new();
     let session = event.organiser.sessions(1)[0].clone();
     let link = event.organiser.ok(&[
-        "invite", "create", "--role", "facilitator", "--session", &session, "--hub", "ws://127.0.0.1:9",
+        "invite",
+        "create",
+        "--role",
+        "facilitator",
+        "--session",
+        &session,
+        "--hub",
+        "ws://127.0.0.1:9",
     ]);
     // No hub answers: the invitation is kept for later, and the command says so.
     let output = device.run(&["join", "--invitation", &link, "--name", "Alix"]);
@@ -274,8 +295,7 @@ fn decode_printed_sheet(sheet: &Path) -> Vec<String> {
         .status()
         .unwrap();
     assert!(status.success() && pdf.exists(), "chromium did not print the sheet");
-    let status =
-        Command::new("pdftoppm").args(["-r", "200", "-png"]).arg(&pdf).arg(dir.join("page")).status().unwrap();
+    let status = Command::new("pdftoppm").args(["-r", "200", "-png"]).arg(&pdf).arg(dir.join("page")).status().unwrap();
     assert!(status.success());
     let mut pages: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -301,7 +321,14 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     let sheet = organiser.path().join("print").join("invitations.html");
     std::fs::create_dir_all(sheet.parent().unwrap()).unwrap();
     let written = organiser.json(&[
-        "invite", "all", "--hub", "ws://192.168.1.20:4455", "--valid", "3d", "--sheet", sheet.to_str().unwrap(),
+        "invite",
+        "all",
+        "--hub",
+        "ws://192.168.1.20:4455",
+        "--valid",
+        "3d",
+        "--sheet",
+        sheet.to_str().unwrap(),
     ]);
     let invitations = written["invitations"].as_array().unwrap();
     // 36 sessions, 10 themes, the panel.

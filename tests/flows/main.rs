@@ -3,15 +3,15 @@
 //! durability under SIGKILL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod arrivals;
 mod cli;
 mod clock;
 mod common;
 mod convergence;
 mod crash;
 mod exports;
-mod arrivals;
 mod interop;
-mod panel;
 mod invitations;
+mod panel;
 mod sync;
 mod tls;

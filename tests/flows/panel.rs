@@ -22,8 +22,10 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     let (organiser, _) = Replica::with_sample();
     let session = organiser.sessions(2)[0].clone();
     let add = |title: &str| organiser.ok(&["proposal", "add", "--session", &session, "--title", title]);
-    let (p1, p2, p3) = (add("Des labos dans chaque direction"), add("Un labo par direction"), add("Former les managers"));
-    let c1 = organiser.ok(&["synthesis", "merge", "--theme", "2", "--title", "Des laboratoires d'innovation", &p1, &p2]);
+    let (p1, p2, p3) =
+        (add("Des labos dans chaque direction"), add("Un labo par direction"), add("Former les managers"));
+    let c1 =
+        organiser.ok(&["synthesis", "merge", "--theme", "2", "--title", "Des laboratoires d'innovation", &p1, &p2]);
     let c2 = organiser.ok(&["synthesis", "merge", "--theme", "2", "--title", "Managers formés", &p3]);
     let hub = serve_store(&organiser);
 
@@ -37,9 +39,13 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
 
     // Provenance by title, and the sessions' proposals readable on a panel device.
     let summary = ana.json(&["panel", "summary"]);
-    let titles: Vec<&str> = item(&summary, &c1)["sources"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> =
+        item(&summary, &c1)["sources"].as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
     assert_eq!(titles.len(), 2);
-    assert!(titles.contains(&"Des labos dans chaque direction") && titles.contains(&"Un labo par direction"), "{titles:?}");
+    assert!(
+        titles.contains(&"Des labos dans chaque direction") && titles.contains(&"Un labo par direction"),
+        "{titles:?}"
+    );
     assert_eq!(ana.json(&["proposal", "list", "--all"]).as_array().unwrap().len(), 3);
 
     // Both vote while offline (the hub is not asked), then meet through the hub.

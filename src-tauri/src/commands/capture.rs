@@ -106,7 +106,10 @@ pub fn proposal_set_deleted(state: State<'_, AppState>, id: String, deleted: boo
 
 /// The session's clock, shared by its facilitators.
 #[tauri::command]
-pub fn session_clock(state: State<'_, AppState>, session: String) -> Result<recolte_core::schema::SessionClock, ApiError> {
+pub fn session_clock(
+    state: State<'_, AppState>,
+    session: String,
+) -> Result<recolte_core::schema::SessionClock, ApiError> {
     let session = parse(&state, &session)?;
     state.with_store(|store| store.session_clock(session))
 }

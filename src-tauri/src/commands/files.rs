@@ -78,9 +78,8 @@ pub async fn bundle_import(app: AppHandle, state: State<'_, AppState>) -> Result
         .add_filter(lang.pick("Paquet Récolte", "Récolte bundle"), &["rclt"])
         .blocking_pick_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
-    let bytes = std::fs::read(&path).map_err(|source| {
-        storage(recolte_export::ExportError::Read { path: path.clone(), source }, lang)
-    })?;
+    let bytes = std::fs::read(&path)
+        .map_err(|source| storage(recolte_export::ExportError::Read { path: path.clone(), source }, lang))?;
     let store = state.store.clone();
     let emitter = app.clone();
     let report = tauri::async_runtime::spawn_blocking(move || {
@@ -111,9 +110,9 @@ pub fn open_path(app: AppHandle, state: State<'_, AppState>, path: String) -> Re
             .to_owned(),
         ));
     }
-    app.opener().open_path(path.display().to_string(), None::<&str>).map_err(|e| {
-        ApiError::invalid(format!("{}{e}", lang.pick("impossible d'ouvrir : ", "cannot open: ")))
-    })
+    app.opener()
+        .open_path(path.display().to_string(), None::<&str>)
+        .map_err(|e| ApiError::invalid(format!("{}{e}", lang.pick("impossible d'ouvrir : ", "cannot open: "))))
 }
 
 /// Whether two paths name the same file or folder.

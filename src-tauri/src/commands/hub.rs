@@ -124,7 +124,10 @@ pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
             addresses: serving.info.port.map(|port| nearby::addresses(port, "wss")).unwrap_or_default(),
             ..serving.info.clone()
         },
-        None => ServeInfo { error: state.hub_error.lock().unwrap_or_else(|p| p.into_inner()).clone(), ..ServeInfo::default() },
+        None => ServeInfo {
+            error: state.hub_error.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+            ..ServeInfo::default()
+        },
     }
 }
 
@@ -141,5 +144,8 @@ pub async fn nearby_hubs(state: State<'_, AppState>, seconds: u64) -> Result<Vec
     tauri::async_runtime::spawn_blocking(move || nearby::discover(wait))
         .await
         .map_err(|e| ApiError::invalid(e.to_string()))?
-        .map_err(|e| ApiError { code: crate::error::ErrorCode::Network, message: recolte_core::Localize::localize(&e, lang) })
+        .map_err(|e| ApiError {
+            code: crate::error::ErrorCode::Network,
+            message: recolte_core::Localize::localize(&e, lang),
+        })
 }

@@ -152,9 +152,15 @@ pub fn invitation_sheet(
     let folder = super::export::folder(&state, &name);
     let path = folder.join(lang.pick("invitations.html", "invitations.html"));
     let mut store = state.store();
-    recolte_export::export_invitation_sheet(&mut store, event, &ids, &path, lang)
-        .map_err(|e| ApiError { code: crate::error::ErrorCode::Storage, message: recolte_core::Localize::localize(&e, lang) })?;
-    Ok(super::export::Written { folder: folder.display().to_string(), files: vec![path.display().to_string()], incomplete: None })
+    recolte_export::export_invitation_sheet(&mut store, event, &ids, &path, lang).map_err(|e| ApiError {
+        code: crate::error::ErrorCode::Storage,
+        message: recolte_core::Localize::localize(&e, lang),
+    })?;
+    Ok(super::export::Written {
+        folder: folder.display().to_string(),
+        files: vec![path.display().to_string()],
+        incomplete: None,
+    })
 }
 
 #[tauri::command]

@@ -53,7 +53,9 @@ pub fn summarize(state: &AppState) -> Result<Summary, ApiError> {
     let event = recolte_core::token::peek(&target.token).map(|g| g.scope.event).ok();
     let lang = state.lang();
     let docs = match event {
-        Some(event) => state.with_store(|store| status::report(store, Some(&target), Some(&state.board), event, lang))?,
+        Some(event) => {
+            state.with_store(|store| status::report(store, Some(&target), Some(&state.board), event, lang))?
+        }
         None => Vec::new(),
     };
     Ok(status::summarize(&docs, Some(&target.hub)))
