@@ -1,11 +1,12 @@
 // End to end on the real app: tauri-driver (with Debian's WebKitWebDriver) drives the real
 // window on a temporary store, under Xvfb. Loads the sample event, captures proposals in two
-// sub-groups (one titled with an XSS payload), merges two, opens the panel, saves
-// screenshots of the three screens, then checks the store through the `recolte` CLI.
+// sub-groups (one titled with an XSS payload), starts and pauses the session's clock, merges
+// two, marks and votes on the panel, projects, reads the whole event and writes its PDF, saves
+// screenshots of the screens, then checks the store through the `recolte` CLI.
 //
 //   xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots docs/screenshots]
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Driver, ENTER } from './driver.mjs'
@@ -20,6 +21,10 @@ const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, LANG: 'fr_FR.UTF-8' })
 const { find, findAll, click, type, script, waitFor } = Object.fromEntries(
   ['find', 'findAll', 'click', 'type', 'script', 'waitFor'].map(name => [name, driver[name].bind(driver)]))
 const screenshot = name => driver.screenshot(shots, name)
+// A button the window redraws every second (the clock) or on every change (votes): clicked in
+// the page, so that the click cannot land on an element just replaced.
+const press = selector => waitFor(`the button ${selector}`, async () =>
+  script(`const b = document.querySelector(arguments[0]); if (!b || b.disabled) return false; b.click(); return true`, [selector]))
 
 async function capture(title, subgroupName) {
   if (subgroupName) {
@@ -52,6 +57,19 @@ try {
   if (!titles.includes('<img src=x onerror=alert(1)>')) throw new Error(`the payload is not shown literally: ${titles}`)
   if (await driver.alertOpen()) throw new Error('an alert opened: the payload ran')
   await screenshot('capture')
+
+  // The session's clock: started now, paused; the store holds it (every facilitator shares it).
+  const session = await script(`return document.getElementById('session-picker').value`)
+  await press('#clock-start')
+  await waitFor('the clock running', async () => (await script(`return document.getElementById('clock-now').textContent`)).includes('reste'))
+  await press('#clock-pause')
+  await waitFor('the clock paused', async () => await script(`return !document.getElementById('clock-paused').hidden`))
+  const clock = JSON.parse(execFileSync(cli, ['--data-dir', dataDir, '--json', 'session', 'clock', session], { encoding: 'utf8' }))
+  if (!clock.paused || !clock.started_at) throw new Error(`the clock is not saved as started and paused: ${JSON.stringify(clock)}`)
+  await script(`document.getElementById('clock-heading').scrollIntoView()`)
+  await screenshot('clock')
+  await press('#clock-pause')
+  await waitFor('the clock resumed', async () => await script(`return document.getElementById('clock-paused').hidden`))
 
   await script(`document.querySelector('nav .tab[data-screen=synthesis]').click()`)
   await find('.proposal-row')
@@ -86,6 +104,26 @@ try {
   await script(`document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))`)
   await waitFor('back from the projector', async () => (await script(`return !document.querySelector('.projector')`)))
 
+  // A panel member's vote: this device has no name yet, so it asks for one; then one dot,
+  // shown with who gave it, saved in the store.
+  await script(`document.querySelector('nav .tab[data-screen=panel]').click()`)
+  await waitFor('the name asked', async () => await script(`return !document.getElementById('voter-name-form').hidden`))
+  await type('#voter-name', 'Dominique' + ENTER)
+  await waitFor('the name saved', async () => (await script(`return document.getElementById('dots-left').textContent`)).includes('Dominique'))
+  await press(`[data-focus="vote-add:${consolidatedId}"]`)
+  await waitFor('the vote', async () => (await script(`return document.querySelector('.votes-total')?.textContent ?? ''`)).includes('1 point'))
+  await screenshot('votes')
+
+  // The whole event on one screen, and its PDF written by the backend (no browser).
+  await script(`document.querySelector('nav .tab[data-screen=summary]').click()`)
+  await waitFor('the summary', async () => (await script(`return document.querySelectorAll('#summary-themes [data-consolidated]').length`)) === 1)
+  await screenshot('summary')
+  await press('#summary-pdf')
+  const pdfPath = `return document.querySelector('#summary-pdf-status code.path')?.textContent ?? ''`
+  await waitFor('the PDF written', async () => (await script(pdfPath)).endsWith('.pdf'))
+  const pdf = await script(pdfPath)
+  if (readFileSync(pdf).subarray(0, 5).toString() !== '%PDF-') throw new Error(`not a PDF: ${pdf}`)
+
   // The open data, from the app: written to a folder it names.
   await script(`document.querySelector('nav .tab[data-screen=organisation]').click()`)
   await click('[data-export=opendata]')
@@ -114,13 +152,16 @@ if (!failed) {
   if (new Set(proposals.map(p => p.subgroup_name)).size !== 2) problems.push('expected proposals in two sub-groups')
   if (!proposals.some(p => p.title === '<img src=x onerror=alert(1)>')) problems.push('the payload title was not stored as typed')
   if (synthesis.length !== 1 || synthesis[0].sources.length !== 2) problems.push(`expected one consolidated proposal with 2 sources: ${JSON.stringify(synthesis)}`)
+  const summary = run(['panel', 'summary'])
+  const voted = summary.themes.flatMap(th => th.consolidated).find(c => c.id === synthesis[0]?.id)
+  if (voted?.votes !== 1) problems.push(`expected the panel's vote in the summary: ${JSON.stringify(voted)}`)
   if (proposals.filter(p => p.merged_into.length === 1).length !== 2) problems.push('expected two proposals marked as merged')
   if (!exported || !existsSync(join(exported, 'proposals.csv'))) problems.push(`the app's open-data export is not at ${exported}`)
   if (problems.length) {
     failed = true
     console.error(`not ok - the store after the session: ${problems.join('; ')}`)
   } else {
-    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, merge, panel mark, open data exported, store checked by the CLI')
+    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, clock started and paused, merge, panel mark and vote, projector, summary and its PDF, open data exported, store checked by the CLI')
   }
 }
 rmSync(dataDir, { recursive: true, force: true })

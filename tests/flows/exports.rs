@@ -48,7 +48,7 @@ fn the_html_report_prints_to_a4_one_theme_per_page() {
     let replica = restored();
     let out = replica.path().join("report");
     replica.ok(&["export", "report", "--out", out.to_str().unwrap()]);
-    let pdf = out.join("rapport.pdf");
+    let pdf = out.join("navigateur.pdf");
     let profile = replica.path().join("chromium-profile");
     let status = Command::new(std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".into()))
         .args([
@@ -73,6 +73,42 @@ fn the_html_report_prints_to_a4_one_theme_per_page() {
     let pages = count(b"/Type /Page") + count(b"/Type/Page");
     // The summary, then each of the 10 themes on a page of its own.
     assert_eq!(pages, 11, "the PDF has {pages} pages");
+}
+
+/// The PDF typeset in Rust: read back by poppler (`pdftotext`, `pdftoppm`, as CI installs them).
+#[test]
+fn the_pdf_report_is_typeset_without_a_browser() {
+    let replica = restored();
+    let out = replica.path().join("pdf");
+    replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--pdf"]);
+    let pdf = out.join("rapport.pdf");
+    let text =
+        Command::new("pdftotext").args(["-layout"]).arg(&pdf).arg("-").output().expect("pdftotext (poppler-utils)");
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8(text.stdout).unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{FIXTURE}/consolidated.json")).unwrap()).unwrap();
+    // Every consolidated title, accents included, in its theme's contents and on its page.
+    for row in data.as_array().unwrap() {
+        let title = row["title"].as_str().unwrap();
+        let first_words: String = title.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&first_words), "the PDF lacks {title:?}");
+    }
+    assert!(text.contains("Rapport des ateliers") && text.contains("Sommaire"), "title and contents");
+    assert!(text.contains("Thème 8."), "the themes head their pages");
+    // Page numbers: "1 / N" on the first page, "N / N" on the last.
+    let pages = text.matches('\u{c}').count();
+    assert!(pages >= 11, "a page per theme after the summary: {pages} pages");
+    assert!(text.contains(&format!("{pages} / {pages}")), "the last page is numbered");
+    // Text people typed is printed as typed, never typeset as markup.
+    assert!(text.contains("=HYPERLINK(\"http://evil\")") && text.contains("Base commune"), "the sources, literally");
+    let render = Command::new("pdftoppm").args(["-r", "40", "-png"]).arg(&pdf).arg(out.join("page")).output().unwrap();
+    assert!(render.status.success(), "every page renders: {}", String::from_utf8_lossy(&render.stderr));
+    let rendered = std::fs::read_dir(&out)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with("page"))
+        .count();
+    assert_eq!(rendered, pages);
 }
 
 #[test]

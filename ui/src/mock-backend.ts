@@ -829,6 +829,8 @@ export function installMockBackend(options: MockOptions = {}): void {
     },
     panel_vote: ({ id: cid, dots }) => {
       needPanelWrite()
+      // As the store does: a vote is signed with the device's name.
+      if (!state.author.trim()) fail('invalid', state.lang === 'en' ? 'the name field cannot be empty' : 'le champ nom ne peut pas être vide')
       voteAs(state.author, cid, dots)
       changed()
     },
@@ -943,7 +945,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     open_path: ({ path }) => { state.opened.push(String(path)) },
     export_write: ({ kind }) => ({
       folder: '/home/demo/Documents/Récolte/Assises 2025',
-      files: kind === 'decidim' ? ['decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html'],
+      files: kind === 'decidim' ? ['decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html', 'rapport.pdf'],
       incomplete: null,
     }),
   }

@@ -89,6 +89,25 @@ describe('provenance the panel can read', () => {
 })
 
 describe('votes per panel member', () => {
+  it('asks a device with no name for one before its first dot', async () => {
+    mockState().author = ''
+    await press(byText('nav .tab', 'Synthèse générale'))
+    await press(byText('nav .tab', 'Panel'))
+    const form = $('#voter-name-form')!
+    expect(form.hidden).toBe(false)
+    await press($<HTMLButtonElement>(`.review [aria-label="Donner un point à « ${C1} »"]`)!)
+    expect(document.activeElement).toBe($('#voter-name'))
+    expect(mockState().votes.filter(v => v.member === '')).toEqual([])
+    $<HTMLInputElement>('#voter-name')!.value = 'Dominique'
+    form.dispatchEvent(new Event('submit', { cancelable: true }))
+    await settle()
+    expect(mockState().author).toBe('Dominique')
+    expect(form.hidden).toBe(true)
+    expect($('#dots-left')!.textContent).toContain('Vous votez en tant que Dominique.')
+    await press($<HTMLButtonElement>(`.review [aria-label="Donner un point à « ${C1} »"]`)!)
+    expect(mockState().votes.find(v => v.member === 'Dominique')).toMatchObject({ dots: 1 })
+  })
+
   it('gives and takes back dots, shows who voted and what is left, and shows the refusal past the limit', async () => {
     expect($('#dots-left')!.textContent).toBe('Vous votez en tant que Camille. Il vous reste 3 points sur 3 pour ce thème.')
     expect($('.votes-total')!.textContent).toBe(`Votes : 2 points · Ont voté : ${OTHER_MEMBER} (2)`)
@@ -187,6 +206,16 @@ describe('the whole-event summary', () => {
     const print = vi.spyOn(window, 'print').mockImplementation(() => undefined)
     await press($('#summary-print')!)
     expect(print).toHaveBeenCalledOnce()
+  })
+
+  it('writes the report as PDF and offers to open it', async () => {
+    await press($('#summary-pdf')!)
+    await settle()
+    const status = $('#summary-pdf-status')!
+    expect(status.textContent).toContain('Rapport écrit :')
+    expect($('#summary-pdf-status code.path')!.textContent).toBe('/home/demo/Documents/Récolte/Assises 2025/rapport.pdf')
+    await press($('#summary-pdf-status [data-open]')!)
+    expect(mockState().opened).toContain('/home/demo/Documents/Récolte/Assises 2025/rapport.pdf')
   })
 })
 

@@ -468,12 +468,15 @@ pub enum DeviceCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
-    /// Markdown and self-contained HTML report (prints to A4).
+    /// Markdown and self-contained HTML report (prints to A4), and a PDF with --pdf.
     Report {
         #[arg(long)]
         out: PathBuf,
         #[arg(long)]
         theme: Option<u32>,
+        /// Also write the report as PDF (rapport.pdf), typeset without a browser.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Open data: CSV, JSON, a JSON Schema per JSON file, and a data card (README.md).
     Opendata {

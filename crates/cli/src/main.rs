@@ -17,8 +17,8 @@ use recolte_core::{Lang, Localize};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
 use args::{
-    BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, ImportCmd, PanelCmd, ProposalCmd, SessionCmd, StoreCmd,
-    SubgroupCmd, SynthesisCmd, TokenCmd, InviteCmd,
+    BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, ImportCmd, InviteCmd, PanelCmd, ProposalCmd, SessionCmd,
+    StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd,
 };
 use output::Out;
 
@@ -323,8 +323,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let event = event(&store);
             invite(&mut store, event, command, out)
         }
-        Command::Export(ExportCmd::Report { out: dir, theme }) => {
-            let files = recolte_export::export_report(&store, event(&store)?, &dir, theme, out.lang)
+        Command::Export(ExportCmd::Report { out: dir, theme, pdf }) => {
+            let files = recolte_export::export_report(&store, event(&store)?, &dir, theme, out.lang, pdf)
                 .map_err(CliError::Export)?;
             warn_incomplete(&store, event(&store)?, out)?;
             out.written(&dir, &files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>())
@@ -361,7 +361,13 @@ fn warn_incomplete(store: &Store, event: EventId, out: &Out) -> Result<(), CliEr
     Ok(())
 }
 
-fn clock(store: &mut Store, session: &str, action: ClockAction, minutes: Option<u32>, out: &Out) -> Result<(), CliError> {
+fn clock(
+    store: &mut Store,
+    session: &str,
+    action: ClockAction,
+    minutes: Option<u32>,
+    out: &Out,
+) -> Result<(), CliError> {
     let clock = store.clock_action(session.parse()?, action, minutes)?;
     out.clock(&clock)
 }
@@ -406,8 +412,13 @@ fn invite(
         }
         InviteCmd::All { hubs, fingerprint, valid, sheet } => {
             let fingerprint = fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs));
-            let created =
-                store.create_all_invitations(event, &hubs, parse_validity(&valid)?, fingerprint.as_deref(), out.lang)?;
+            let created = store.create_all_invitations(
+                event,
+                &hubs,
+                parse_validity(&valid)?,
+                fingerprint.as_deref(),
+                out.lang,
+            )?;
             let ids: Vec<String> = created.iter().map(|i| i.id.clone()).collect();
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &sheet, out.lang)
                 .map_err(CliError::Export)?;

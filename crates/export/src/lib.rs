@@ -4,12 +4,15 @@
 //!
 //! - [`opendata`]: CSV and JSON files, a JSON Schema per JSON file, a data card;
 //! - [`report`]: Markdown and one self-contained HTML file that prints to A4;
+//! - [`pdf`]: the report as a PDF, typeset in Rust (no browser needed);
 //! - [`decidim`]: the proposals import file of Decidim;
 //! - restoring an event from its open data, ids and lineage included ([`restore`]).
 
 pub mod data;
 pub mod decidim;
 pub mod opendata;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod report;
 pub mod sheet;
 pub mod text;
@@ -40,6 +43,8 @@ pub enum ExportError {
     UnknownFormat(String),
     #[error("unknown kind of export {0:?}: report, opendata or decidim")]
     UnknownKind(String),
+    #[error("cannot typeset the PDF report: {0}")]
+    Pdf(String),
 }
 
 impl Localize for ExportError {
@@ -60,6 +65,7 @@ impl Localize for ExportError {
             (ExportError::UnknownKind(kind), _) => {
                 format!("type d'export inconnu « {kind} » : report, opendata ou decidim")
             }
+            (ExportError::Pdf(detail), _) => format!("impossible de composer le rapport PDF : {detail}"),
         }
     }
 }
@@ -77,7 +83,9 @@ pub fn export_invitation_sheet(
     let all = store.invitations(event, lang)?;
     let chosen: Vec<_> = if ids.is_empty() {
         all.into_iter()
-            .filter(|i| !matches!(i.state, recolte_store::InvitationState::Revoked | recolte_store::InvitationState::Expired))
+            .filter(|i| {
+                !matches!(i.state, recolte_store::InvitationState::Revoked | recolte_store::InvitationState::Expired)
+            })
             .collect()
     } else {
         for id in ids {
@@ -148,13 +156,14 @@ pub fn folder_name(event_name: &str, at: &str) -> String {
     format!("{} {stamp}", name.trim_end())
 }
 
-/// `recolte export report`: `rapport.md` and `rapport.html` in `dir`.
+/// `recolte export report`: `rapport.md` and `rapport.html` in `dir`, and `rapport.pdf` with `pdf`.
 pub fn export_report(
     store: &Store,
     event: EventId,
     dir: &Path,
     theme: Option<u32>,
     lang: Lang,
+    pdf: bool,
 ) -> Result<Vec<PathBuf>, ExportError> {
     if let Some(theme) = theme {
         store.consolidated(event, theme, false)?;
@@ -165,7 +174,23 @@ pub fn export_report(
     let at = now();
     write_file(&md, report::markdown_report(&data, theme, lang, &at).as_bytes())?;
     write_file(&html, report::html_report(&data, theme, lang, &at).as_bytes())?;
-    Ok(vec![md, html])
+    let mut written = vec![md, html];
+    if pdf {
+        let path = dir.join(format!("{stem}.pdf"));
+        write_file(&path, &pdf_bytes(&data, theme, lang, &at)?)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(feature = "pdf")]
+fn pdf_bytes(data: &OpenData, theme: Option<u32>, lang: Lang, at: &str) -> Result<Vec<u8>, ExportError> {
+    pdf::pdf_report(data, theme, lang, at)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn pdf_bytes(_: &OpenData, _: Option<u32>, _: Lang, _: &str) -> Result<Vec<u8>, ExportError> {
+    Err(ExportError::Pdf("built without the pdf feature".to_owned()))
 }
 
 /// `recolte export opendata`.

@@ -43,6 +43,32 @@ pub fn markdown(text: &str) -> String {
     out.replace('\n', "  \n")
 }
 
+/// French typography for print: the space typed before `: ; ! ? %` and inside « » becomes
+/// non-breaking (narrow before `; ! ?`, as the Imprimerie nationale's rules have it), so a line
+/// never begins with the punctuation, and l'apostrophe droite devient ’. Only spaces already
+/// typed change: a colon with none stays a colon (times such as 15:30, addresses). The open
+/// data keep the text exactly as typed; only the reports use this.
+pub fn french_spaces(text: &str) -> String {
+    const NBSP: char = '\u{a0}';
+    const NARROW: char = '\u{202f}';
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let previous = i.checked_sub(1).map(|j| chars[j]);
+        let replaced = match (c, previous, next) {
+            // The typewriter apostrophe between two letters is the typographic one in print.
+            ('\'', Some(p), Some(n)) if p.is_alphabetic() && n.is_alphabetic() => '’',
+            (' ', _, Some(';' | '!' | '?')) => NARROW,
+            (' ', _, Some(':' | '%' | '»')) => NBSP,
+            (' ', Some('«'), _) => NBSP,
+            _ => c,
+        };
+        out.push(replaced);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,5 +85,15 @@ mod tests {
     fn markup_is_shown_not_run() {
         assert_eq!(html("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
         assert_eq!(markdown("# titre *gras* [lien](x)"), "\\# titre \\*gras\\* \\[lien\\]\\(x\\)");
+    }
+
+    #[test]
+    fn french_punctuation_keeps_to_its_word() {
+        assert_eq!(
+            french_spaces("Pourquoi ? « Simplifier » : oui ; 30 % !"),
+            "Pourquoi\u{202f}? «\u{a0}Simplifier\u{a0}»\u{a0}: oui\u{202f}; 30\u{a0}%\u{202f}!"
+        );
+        assert_eq!(french_spaces("à 15:30, https://x.fr?a=1"), "à 15:30, https://x.fr?a=1");
+        assert_eq!(french_spaces("l'élu 'cité'"), "l’élu 'cité'");
     }
 }

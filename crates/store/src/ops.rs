@@ -374,19 +374,54 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let running = clock.phase_index.ok_or(Error::ClockNotRunning);
         match action {
-            A::Start => self.edit(&name, |txn| Ok(schema::clock_start(txn, now)), |_, _, _| Ok(()))?,
+            A::Start => self.edit(
+                &name,
+                |txn| {
+                    schema::clock_start(txn, now);
+                    Ok(())
+                },
+                |_, _, _| Ok(()),
+            )?,
             A::Pause if clock.paused => {}
-            A::Pause => self.edit(&name, |txn| Ok(schema::clock_pause(txn, now, &id)), |_, _, _| Ok(()))?,
-            A::Resume => self.edit(&name, |txn| Ok(schema::clock_resume(txn, now)), |_, _, _| Ok(()))?,
+            A::Pause => self.edit(
+                &name,
+                |txn| {
+                    schema::clock_pause(txn, now, &id);
+                    Ok(())
+                },
+                |_, _, _| Ok(()),
+            )?,
+            A::Resume => self.edit(
+                &name,
+                |txn| {
+                    schema::clock_resume(txn, now);
+                    Ok(())
+                },
+                |_, _, _| Ok(()),
+            )?,
             A::Extend => {
                 let phase = running?;
                 let seconds = schema::extension_seconds(minutes.unwrap_or(5));
-                self.edit(&name, |txn| Ok(schema::clock_extend(txn, phase, seconds, &id)), |_, _, _| Ok(()))?
+                self.edit(
+                    &name,
+                    |txn| {
+                        schema::clock_extend(txn, phase, seconds, &id);
+                        Ok(())
+                    },
+                    |_, _, _| Ok(()),
+                )?
             }
             A::Next => {
                 let phase = running?;
                 let active = record.active_seconds(record.started_at.unwrap_or(scheduled), now);
-                self.edit(&name, |txn| Ok(schema::clock_end_phase(txn, phase, active)), |_, _, _| Ok(()))?
+                self.edit(
+                    &name,
+                    |txn| {
+                        schema::clock_end_phase(txn, phase, active);
+                        Ok(())
+                    },
+                    |_, _, _| Ok(()),
+                )?
             }
         }
         self.session_clock(session)
@@ -396,7 +431,8 @@ impl Store {
     fn clock_context(&self, session: SessionId) -> Result<(EventId, jiff::Timestamp, Vec<Phase>), Error> {
         let event = self.session_event(session)?;
         let view = self.event(event)?;
-        let info = view.sessions.iter().find(|s| s.id == session).ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        let info =
+            view.sessions.iter().find(|s| s.id == session).ok_or_else(|| Error::UnknownSession(session.to_string()))?;
         let scheduled = schema::scheduled_start(&info.date, &info.start, &view.timezone)
             .ok_or_else(|| Error::UnknownSession(session.to_string()))?;
         Ok((event, scheduled, view.run_sheet))

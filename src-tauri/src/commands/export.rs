@@ -34,6 +34,11 @@ pub(crate) fn exports_base(state: &AppState) -> PathBuf {
         .unwrap_or_else(|| state.data_dir.join("exports"))
 }
 
+/// A written file as the window lists it: its name within the export's folder.
+fn relative(path: &std::path::Path, dir: &std::path::Path) -> String {
+    path.strip_prefix(dir).unwrap_or(path).display().to_string()
+}
+
 #[tauri::command]
 pub async fn export_write(
     state: State<'_, AppState>,
@@ -49,9 +54,10 @@ pub async fn export_write(
     let result = tauri::async_runtime::spawn_blocking(move || {
         let store = store.lock().unwrap_or_else(|p| p.into_inner());
         let files: Vec<String> = match kind.as_str() {
-            "report" => recolte_export::export_report(&store, event, &dir, theme, lang)?
+            // The app writes the PDF too: it is what people open and print.
+            "report" => recolte_export::export_report(&store, event, &dir, theme, lang, true)?
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|p| relative(p, &dir))
                 .collect(),
             "opendata" => {
                 recolte_export::export_opendata(&store, event, &dir, false, recolte_export::opendata::DEFAULT_LICENCE)?
@@ -60,7 +66,7 @@ pub async fn export_write(
             "decidim" => {
                 let path = dir.join("decidim.csv");
                 recolte_export::export_decidim(&store, event, &path, theme)?;
-                vec![path.display().to_string()]
+                vec![relative(&path, &dir)]
             }
             other => return Err(recolte_export::ExportError::UnknownKind(other.chars().take(40).collect())),
         };

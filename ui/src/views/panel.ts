@@ -4,7 +4,7 @@
 // "À porter" mark. From here, the projector mode shows one proposal at a time, full screen.
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { announce, h, render } from '../dom'
-import { dotsWords, t, type Key } from '../i18n'
+import { dotsWords, lang, t, type Key } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
 import type { Context, View } from '../app'
 import { dotsLeftWords, sourceItem, votersWords } from './plenary'
@@ -84,7 +84,27 @@ export function panel(ctx: Context): View {
   const ordered = () => byVotes ? orderByVotes(consolidated, reviews) : consolidated
   const used = () => reviews.reduce((sum, r) => sum + (r.mine ?? 0), 0)
 
+  // Each member votes as themselves: a device with no name asks for one before the first dot.
+  const voterName = h('input', { id: 'voter-name', autocomplete: 'name', required: true })
+  const voterForm = h('form', { class: 'voter-name', id: 'voter-name-form' },
+    h('p', { class: 'warning', id: 'voter-name-needed' }, t('voter_name_needed')),
+    h('label', { for: 'voter-name' }, t('voter_name')), voterName,
+    h('button', { type: 'submit', class: 'primary' }, t('voter_name_save')))
+  voterForm.addEventListener('submit', e => {
+    e.preventDefault()
+    const name = voterName.value.trim()
+    if (!name) { voterName.focus(); return }
+    api.saveSettings(name, lang())
+      .then(async () => { await load(); announce(t('voting_as', { member: name })); stage.querySelector<HTMLElement>('.vote-button:not([disabled])')?.focus() })
+      .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
+  })
+
   function vote(c: Consolidated, delta: number): void {
+    if (!member) {
+      voterName.focus()
+      announce(t('voter_name_needed'))
+      return
+    }
     const mine = reviewOf(c.id)?.mine ?? 0
     const next = mine + delta
     if (next < 0) return
@@ -171,6 +191,7 @@ export function panel(ctx: Context): View {
     render(dotsLeft, canWrite && limit !== null && consolidated.length
       ? `${member ? `${t('voting_as', { member })} ` : ''}${dotsLeftWords(limit - used(), limit)}` : null)
     dotsLeft.hidden = !dotsLeft.textContent
+    voterForm.hidden = !(canWrite && consolidated.length && !member)
     projectorButton.disabled = consolidated.length === 0
     if (consolidated.length === 0) {
       render(stage, h('p', { class: 'muted' }, t('nothing_to_review')))
@@ -234,7 +255,7 @@ export function panel(ctx: Context): View {
         h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker,
           modeButton, sortButton, projectorButton,
           canWrite ? null : h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_panel'))),
-        summary, dotsLeft, stage))
+        summary, voterForm, dotsLeft, stage))
       document.addEventListener('keydown', keys)
       await load()
     },

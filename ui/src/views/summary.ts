@@ -7,6 +7,7 @@ import { announce, h, render } from '../dom'
 import { dotsWords, t, type Key } from '../i18n'
 import type { Context, View } from '../app'
 import { sourceItem } from './plenary'
+import { joinPath, pathLine } from './files'
 
 export interface SummaryFilters { retained: boolean; carried: boolean }
 
@@ -34,6 +35,25 @@ export function summary(ctx: Context): View {
     return h('div', { class: 'check' }, box, h('label', { for: `summary-filter-${key}` }, t(label)))
   }
   const printButton = h('button', { type: 'button', class: 'secondary', id: 'summary-print', onclick: () => window.print() }, t('print'))
+  // The PDF is typeset by the backend (no browser needed), with the report's contents per theme.
+  const pdfStatus = h('div', { class: 'pdf-status no-print', id: 'summary-pdf-status', role: 'status', 'aria-live': 'polite' })
+  const pdfButton: HTMLButtonElement = h('button', {
+    type: 'button', class: 'secondary', id: 'summary-pdf',
+    onclick: () => {
+      pdfButton.disabled = true
+      render(pdfStatus, t('exporting'))
+      api.exportWrite(ctx.event.id, 'report')
+        .then(written => {
+          const pdf = written.files.find(f => f.endsWith('.pdf')) ?? written.files[0]
+          const path = joinPath(written.folder, pdf)
+          render(pdfStatus,
+            written.incomplete ? h('p', { class: 'warning', role: 'alert' }, written.incomplete) : null,
+            h('p', {}, t('summary_pdf_written'), ' ', pathLine(path, 'file')))
+        })
+        .catch(error => { render(pdfStatus); announce(t('error_prefix') + errorMessage(error), 'error') })
+        .finally(() => { pdfButton.disabled = false })
+    },
+  }, t('summary_pdf'))
 
   function itemView(c: Item, position: number): HTMLElement {
     return h('li', { class: `card summary-item${c.carry_forward ? ' carried' : ''}`, 'data-consolidated': c.id },
@@ -91,8 +111,8 @@ export function summary(ctx: Context): View {
           h('p', { class: 'muted' }, t('summary_intro'))),
         h('div', { class: 'toolbar no-print' },
           h('fieldset', { class: 'summary-filters' }, h('legend', {}, t('filters')), filterBox('retained', 'filter_retained'), filterBox('carried', 'filter_carried')),
-          printButton),
-        counts, dots, themesBox))
+          printButton, pdfButton),
+        pdfStatus, counts, dots, themesBox))
       await load()
     },
     refresh: load,
