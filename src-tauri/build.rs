@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "hub_stop",
     "hub_info",
     "export_write",
+    "decidim_answers",
     "sync_details",
     "device_access",
     "event_remove",

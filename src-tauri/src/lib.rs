@@ -177,6 +177,7 @@ pub fn run() {
             commands::capture::session_clock,
             commands::capture::session_clock_action,
             commands::export::export_write,
+            commands::export::decidim_answers,
             commands::sync::sync_details,
             commands::organisation::device_access,
             commands::organisation::event_remove,

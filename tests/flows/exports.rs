@@ -31,6 +31,32 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     assert!(stderr.contains(".csv ou .json"), "{stderr}");
     let stderr = replica.fails(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "42"]);
     assert!(stderr.contains("thème n° 42"), "{stderr}");
+    // Decidim: nothing consolidated in theme 3 is said, with what to do; the captured ones go.
+    let empty = out.join("theme3.csv");
+    let stderr = replica.fails(&["export", "decidim", "--theme", "3", "--out", empty.to_str().unwrap()]);
+    assert!(stderr.contains("aucune proposition consolidée du thème 3") && stderr.contains("--captured"), "{stderr}");
+    assert!(!empty.exists());
+    let captured = out.join("captured.csv");
+    replica.ok(&["export", "decidim", "--captured", "--out", captured.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&captured).unwrap().contains("=HYPERLINK(\"\"http://evil\"\")"));
+    let stderr = replica.fails(&["export", "decidim", "--locale", "FR", "--out", captured.to_str().unwrap()]);
+    assert!(stderr.contains("« FR » n'est pas une langue"), "{stderr}");
+    // Decidim's answers, from Decidim's export of what it imported.
+    let decidim_export = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/decidim/proposals-export-0.28.csv");
+    let answers = out.join("answers.csv");
+    let written = replica.json(&[
+        "export",
+        "decidim-answers",
+        "--decidim-export",
+        decidim_export,
+        "--out",
+        answers.to_str().unwrap(),
+    ]);
+    assert_eq!(written["answers"]["answered"], 1);
+    assert!(std::fs::read_to_string(&answers).unwrap().starts_with("id;state;answer/fr\r\n412;accepted;"));
+    let stderr =
+        replica.fails(&["export", "decidim-answers", "--decidim-export", FIXTURE, "--out", answers.to_str().unwrap()]);
+    assert!(stderr.contains("impossible de lire"), "{stderr}");
 
     let elsewhere = Replica::new();
     let id = elsewhere.ok(&["import", "opendata", out.to_str().unwrap()]);

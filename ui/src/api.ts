@@ -7,6 +7,9 @@ export type Kind = 'proposal' | 'concrete_action' | 'obstacle' | 'question'
 export type Status = 'draft' | 'retained' | 'set_aside'
 
 export interface ApiError { code: 'not_found' | 'invalid' | 'storage' | 'network'; message: string }
+export type ExportKind = 'report' | 'opendata' | 'decidim' | 'decidim-captured'
+export interface Written { folder: string; files: string[]; incomplete: string | null }
+export interface AnswersWritten extends Written { answered: number; drafts: string[]; unmatched: string[]; ambiguous: string[] }
 export interface AppInfo { version: string; data_dir: string; lang: 'fr' | 'en'; author: string; hub: string | null }
 /** `practice`: the sample event, for trying the app; it never merges with a real event. */
 export interface EventSummary { id: string; name: string; practice: boolean }
@@ -214,8 +217,10 @@ export const api = {
   /** Serves this device's store to the room (and again each time the app opens, until stopped). */
   hubStart: (port?: number) => invoke<ServeInfo>('hub_start', { port: port ?? null }),
   hubStop: () => invoke<void>('hub_stop'),
-  exportWrite: (event: string, kind: 'report' | 'opendata' | 'decidim', theme?: number) =>
-    invoke<{ folder: string; files: string[]; incomplete: string | null }>('export_write', { event, kind, theme: theme ?? null }),
+  exportWrite: (event: string, kind: ExportKind, theme?: number) =>
+    invoke<Written>('export_write', { event, kind, theme: theme ?? null }),
+  /** Decidim's answers from Decidim's own export, chosen in the system's dialog (null: cancelled). */
+  decidimAnswers: (event: string) => invoke<AnswersWritten | null>('decidim_answers', { event }),
   /** Whether this device serves the room, and at which addresses; also why not, if it failed to start. */
   hubInfo: () => invoke<ServeInfo>('hub_info'),
   /** The QR code of a link made here (an invitation): modules as one SVG path, `size` modules wide. */

@@ -943,9 +943,13 @@ export function installMockBackend(options: MockOptions = {}): void {
       return result
     },
     open_path: ({ path }) => { state.opened.push(String(path)) },
+    decidim_answers: () => ({
+      folder: '/home/demo/Documents/Récolte/Assises 2025', files: ['decidim-reponses.csv'], incomplete: null,
+      answered: 3, drafts: ['Un prix annuel de l’innovation'], unmatched: ['Écrire le portage dans les délibérations'], ambiguous: [],
+    }),
     export_write: ({ kind }) => ({
       folder: '/home/demo/Documents/Récolte/Assises 2025',
-      files: kind === 'decidim' ? ['decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html', 'rapport.pdf'],
+      files: kind === 'decidim' || kind === 'decidim-captured' ? ['decidim.json', 'decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html', 'rapport.pdf'],
       incomplete: null,
     }),
   }

@@ -281,6 +281,20 @@ describe('opening what the app wrote', () => {
     expect(mockState().opened).toEqual(['/home/demo/Documents/Récolte/Assises 2025', '/home/demo/Documents/Récolte/Assises 2025/datapackage.json'])
   })
 
+  it('Decidim: both import files, and the answers from Decidim’s export with what they leave out', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    document.querySelector<HTMLButtonElement>('[data-export=decidim]')!.click()
+    await settle()
+    const status = document.querySelector('.export-status')!
+    expect([...status.querySelectorAll('.file-name')].map(f => f.textContent)).toEqual(['decidim.json', 'decidim.csv'])
+    byId('decidim-answers').click()
+    await settle()
+    expect(status.textContent).toContain('3 réponse(s) écrite(s).')
+    expect(status.textContent).toContain('1 proposition(s) introuvable(s) dans l’export de Decidim (titre modifié depuis l’import ?) :« Écrire le portage dans les délibérations »')
+    expect(status.textContent).toContain('1 brouillon(s), volontairement sans réponse :« Un prix annuel de l’innovation »')
+    expect([...status.querySelectorAll('.file-name')].map(f => f.textContent)).toEqual(['decidim-reponses.csv'])
+  })
+
   it('the invitation sheet has Ouvrir beside its path', async () => {
     await open({ event: 'organiser' }, 'Organisation')
     byId('inv-sheet').click()

@@ -489,12 +489,31 @@ pub enum ExportCmd {
         #[arg(long)]
         licence: Option<String>,
     },
-    /// Import file for Decidim's proposals (FILE.csv or FILE.json).
+    /// Import file for Decidim's proposals (FILE.csv, `;`-separated, or FILE.json).
     Decidim {
         #[arg(long)]
         out: PathBuf,
         #[arg(long)]
         theme: Option<u32>,
+        /// The Decidim organisation's default locale: the columns are title/LOCALE, body/LOCALE.
+        #[arg(long, default_value = "fr")]
+        locale: String,
+        /// Export the captured proposals instead of the consolidated ones (before any merge).
+        #[arg(long)]
+        captured: bool,
+    },
+    /// Decidim's answers import file (`id;state;answer/LOCALE`), from Decidim's own export of
+    /// the proposals imported before: retained → accepted, set aside → rejected, drafts unanswered.
+    DecidimAnswers {
+        /// Decidim's proposals export (CSV or JSON), downloaded after the import.
+        #[arg(long)]
+        decidim_export: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        theme: Option<u32>,
+        #[arg(long, default_value = "fr")]
+        locale: String,
     },
 }
 

@@ -336,9 +336,18 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             warn_incomplete(&store, event(&store)?, out)?;
             out.written(&dir, &written.files)
         }
-        Command::Export(ExportCmd::Decidim { out: path, theme }) => {
-            recolte_export::export_decidim(&store, event(&store)?, &path, theme).map_err(CliError::Export)?;
+        Command::Export(ExportCmd::Decidim { out: path, theme, locale, captured }) => {
+            let options = recolte_export::decidim::Options { theme, locale, captured };
+            recolte_export::export_decidim(&store, event(&store)?, &path, &options).map_err(CliError::Export)?;
+            warn_incomplete(&store, event(&store)?, out)?;
             out.written(&path, &[path.display().to_string()])
+        }
+        Command::Export(ExportCmd::DecidimAnswers { decidim_export, out: path, theme, locale }) => {
+            let options = recolte_export::decidim::Options { theme, locale, captured: false };
+            let answers =
+                recolte_export::export_decidim_answers(&store, event(&store)?, &decidim_export, &path, &options)
+                    .map_err(CliError::Export)?;
+            out.answers(&path, &answers)
         }
         Command::Import(ImportCmd::Opendata { dir }) => {
             let id = recolte_export::restore(&mut store, &dir).map_err(CliError::Export)?;

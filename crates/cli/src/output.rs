@@ -110,6 +110,44 @@ impl Out {
         ))
     }
 
+    /// The answers written, and on standard error what was left unanswered and why.
+    pub fn answers(&self, path: &Path, answers: &recolte_export::decidim::Answers) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "path": path, "answers": answers }));
+        }
+        let list = |titles: &[String]| titles.iter().map(|t| format!("« {t} »")).collect::<Vec<_>>().join(", ");
+        if !answers.unmatched.is_empty() {
+            eprintln!(
+                "{} {}",
+                self.pick(
+                    "introuvables dans l'export de Decidim (titre modifié ?) :",
+                    "not found in Decidim's export (title changed?):"
+                ),
+                list(&answers.unmatched)
+            );
+        }
+        if !answers.ambiguous.is_empty() {
+            eprintln!(
+                "{} {}",
+                self.pick(
+                    "ambiguës (plusieurs propositions de Decidim identiques) :",
+                    "ambiguous (several identical proposals in Decidim):"
+                ),
+                list(&answers.ambiguous)
+            );
+        }
+        if !answers.drafts.is_empty() {
+            eprintln!("{} {}", self.pick("brouillons, sans réponse :", "drafts, not answered:"), list(&answers.drafts));
+        }
+        print(format!(
+            "{} {} ({} {})",
+            self.pick("écrit :", "written:"),
+            path.display(),
+            answers.answered,
+            self.pick("réponse(s)", "answer(s)")
+        ))
+    }
+
     pub fn listening(&self, url: &str) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "url": url }));

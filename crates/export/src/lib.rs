@@ -45,6 +45,32 @@ pub enum ExportError {
     UnknownKind(String),
     #[error("cannot typeset the PDF report: {0}")]
     Pdf(String),
+    #[error("{}", nothing_to_export(*theme, *captured, Lang::En))]
+    NothingToExport { theme: Option<u32>, captured: bool },
+    #[error("{0:?} is not a locale as Decidim names its columns (fr, en, ca, pt-BR…)")]
+    InvalidLocale(String),
+    #[error("{file} is not a proposals export of Decidim: {detail}")]
+    DecidimExport { file: String, detail: String },
+    #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {drafts} drafts not answered)")]
+    NothingToAnswer { unmatched: usize, ambiguous: usize, drafts: usize },
+}
+
+fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
+    let scope = match (theme, lang) {
+        (Some(n), Lang::Fr) => format!(" du thème {n}"),
+        (Some(n), Lang::En) => format!(" in theme {n}"),
+        (None, _) => String::new(),
+    };
+    match (captured, lang) {
+        (false, Lang::Fr) => format!(
+            "rien à exporter pour Decidim : aucune proposition consolidée{scope}. Fusionnez d'abord des propositions dans Synthèse, ou exportez les propositions saisies à la place (« Decidim : propositions saisies » dans l'app, --captured en ligne de commande)"
+        ),
+        (false, Lang::En) => format!(
+            "nothing to export for Decidim: no consolidated proposal{scope}. Merge proposals in Synthesis first, or export the captured proposals instead (\"Decidim: captured proposals\" in the app, --captured on the command line)"
+        ),
+        (true, Lang::Fr) => format!("rien à exporter pour Decidim : aucune proposition saisie{scope}"),
+        (true, Lang::En) => format!("nothing to export for Decidim: no captured proposal{scope}"),
+    }
 }
 
 impl Localize for ExportError {
@@ -66,6 +92,16 @@ impl Localize for ExportError {
                 format!("type d'export inconnu « {kind} » : report, opendata ou decidim")
             }
             (ExportError::Pdf(detail), _) => format!("impossible de composer le rapport PDF : {detail}"),
+            (ExportError::NothingToExport { theme, captured }, _) => nothing_to_export(*theme, *captured, Lang::Fr),
+            (ExportError::InvalidLocale(locale), _) => {
+                format!("« {locale} » n'est pas une langue comme Decidim nomme ses colonnes (fr, en, ca, pt-BR…)")
+            }
+            (ExportError::DecidimExport { file, detail }, _) => {
+                format!("{file} n'est pas un export des propositions de Decidim : {detail}")
+            }
+            (ExportError::NothingToAnswer { unmatched, ambiguous, drafts }, _) => format!(
+                "aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({unmatched} introuvable(s), {ambiguous} ambiguë(s), {drafts} brouillon(s) sans réponse)"
+            ),
         }
     }
 }
@@ -221,17 +257,49 @@ pub fn missing_note(store: &Store, event: EventId, lang: Lang) -> Result<Option<
 }
 
 /// `recolte export decidim`: CSV or JSON, after the file's extension.
-pub fn export_decidim(store: &Store, event: EventId, path: &Path, theme: Option<u32>) -> Result<(), ExportError> {
-    if let Some(theme) = theme {
+pub fn export_decidim(
+    store: &Store,
+    event: EventId,
+    path: &Path,
+    options: &decidim::Options,
+) -> Result<(), ExportError> {
+    if let Some(theme) = options.theme {
         store.consolidated(event, theme, false)?;
     }
+    let format = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if !matches!(format.as_deref(), Some("csv" | "json")) {
+        return Err(ExportError::UnknownFormat(path.display().to_string()));
+    }
     let data = gather(store, event, false)?;
-    let text = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("csv") => decidim::csv(&data, theme)?,
-        Some("json") => decidim::json(&data, theme)?,
-        _ => return Err(ExportError::UnknownFormat(path.display().to_string())),
-    };
+    let text =
+        if format.as_deref() == Some("csv") { decidim::csv(&data, options)? } else { decidim::json(&data, options)? };
     write_file(path, text.as_bytes())
+}
+
+/// `recolte export decidim-answers`: Decidim's answers import file, from Decidim's own export
+/// of the proposals imported before (it holds Decidim's ids).
+pub fn export_decidim_answers(
+    store: &Store,
+    event: EventId,
+    decidim_export: &Path,
+    out: &Path,
+    options: &decidim::Options,
+) -> Result<decidim::Answers, ExportError> {
+    let bytes = std::fs::read(decidim_export)
+        .map_err(|source| ExportError::Read { path: decidim_export.to_owned(), source })?;
+    let name = decidim_export.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let published = decidim::read_published(&name, &bytes, &options.locale)?;
+    let data = gather(store, event, false)?;
+    let answers = decidim::answers(&data, &published, options)?;
+    if answers.answered == 0 {
+        return Err(ExportError::NothingToAnswer {
+            unmatched: answers.unmatched.len(),
+            ambiguous: answers.ambiguous.len(),
+            drafts: answers.drafts.len(),
+        });
+    }
+    write_file(out, answers.csv.as_bytes())?;
+    Ok(answers)
 }
 
 /// `recolte import opendata`: restores the event into this store (where it must not be).

@@ -223,6 +223,8 @@ clôture. Produit par Récolte ({format}).
 - **Encodage** : UTF-8 ; CSV selon la RFC 4180 (séparateur virgule, guillemets doubles, fins de
   ligne CRLF). Une cellule qui commence par `=`, `+`, `-` ou `@` est précédée d’une apostrophe
   pour qu’un tableur ne l’exécute pas comme une formule ; les fichiers JSON gardent le texte exact.
+  Les fichiers pour Decidim (`recolte export decidim`, hors de ce dossier) ne sont pas faits pour
+  un tableur et gardent eux aussi le texte exact, sans apostrophe.
 
 ## Comment les données ont été recueillies
 

