@@ -12,8 +12,15 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_packages+=(npm)
-source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby python3-venv
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
+
+# The open-data validators its readers use, pinned: Frictionless Data and validata-table (the
+# French public sector's validator), in a virtual environment of their own.
+validators="${RECOLTE_VALIDATORS:-${CARGO_TARGET_DIR:-target}/validators}"
+[ -x "$validators/bin/frictionless" ] || python3 -m venv "$validators"
+"$validators/bin/pip" install --quiet --disable-pip-version-check frictionless==5.21.0 validata-table==0.12.5
+export RECOLTE_VALIDATORS="$(cd "$validators" && pwd)"
 
 # Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.
 npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error

@@ -2,7 +2,8 @@
 //! documented, open and shared: this crate writes what a public body needs to publish the
 //! results and carry on the work elsewhere, readable without Récolte.
 //!
-//! - [`opendata`]: CSV and JSON files, a JSON Schema per JSON file, a data card;
+//! - [`opendata`]: CSV and JSON files, a JSON Schema per JSON file, a data card; with
+//!   [`package`], a Frictionless Data Package (`datapackage.json`, a Table Schema per CSV);
 //! - [`report`]: Markdown and one self-contained HTML file that prints to A4;
 //! - [`pdf`]: the report as a PDF, typeset in Rust (no browser needed);
 //! - [`decidim`]: the proposals import file of Decidim;
@@ -11,6 +12,7 @@
 pub mod data;
 pub mod decidim;
 pub mod opendata;
+pub mod package;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod report;
@@ -49,6 +51,8 @@ pub enum ExportError {
     NothingToExport { theme: Option<u32>, captured: bool },
     #[error("{0:?} is not a locale as Decidim names its columns (fr, en, ca, pt-BR…)")]
     InvalidLocale(String),
+    #[error("{0} differs from what datapackage.json describes (size or SHA-256): it was changed after the export")]
+    PackageMismatch(String),
     #[error("{file} is not a proposals export of Decidim: {detail}")]
     DecidimExport { file: String, detail: String },
     #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {drafts} drafts not answered)")]
@@ -96,6 +100,9 @@ impl Localize for ExportError {
             (ExportError::InvalidLocale(locale), _) => {
                 format!("« {locale} » n'est pas une langue comme Decidim nomme ses colonnes (fr, en, ca, pt-BR…)")
             }
+            (ExportError::PackageMismatch(file), _) => format!(
+                "{file} ne correspond pas à ce que décrit datapackage.json (taille ou SHA-256) : il a été modifié après l'export"
+            ),
             (ExportError::DecidimExport { file, detail }, _) => {
                 format!("{file} n'est pas un export des propositions de Decidim : {detail}")
             }
@@ -304,6 +311,7 @@ pub fn export_decidim_answers(
 
 /// `recolte import opendata`: restores the event into this store (where it must not be).
 pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
+    package::check(dir)?;
     let data = opendata::read(dir)?;
     let snapshot = data.snapshot()?;
     Ok(store.restore(&snapshot)?)

@@ -53,12 +53,8 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     let names = data.proposals.iter().any(|p| p.author.is_some())
         || data.consolidated.iter().any(|c| c.author.is_some())
         || data.comments.iter().any(|c| c.author.is_some());
-    let with_author = |mut header: Vec<&'static str>| {
-        if names {
-            header.push("author");
-        }
-        header
-    };
+    let tables = crate::package::tables(names);
+    let header = |name: &str| tables.iter().find(|t| t.name == name).map(|t| t.header()).unwrap_or_default();
     let mut files: Vec<(String, String)> = vec![
         ("event.json".into(), json_text(&data.event)?),
         ("proposals.json".into(), json_text(&data.proposals)?),
@@ -69,21 +65,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     files.push((
         "proposals.csv".into(),
         csv_text(
-            &with_author(vec![
-                "id",
-                "theme",
-                "session_id",
-                "day",
-                "start",
-                "subgroup_id",
-                "subgroup",
-                "kind",
-                "title",
-                "body",
-                "tags",
-                "created_at",
-                "merged_into",
-            ]),
+            &header("proposals"),
             data.proposals.iter().map(|p| {
                 let mut row = vec![
                     p.id.to_string(),
@@ -110,18 +92,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     files.push((
         "consolidated.csv".into(),
         csv_text(
-            &with_author(vec![
-                "id",
-                "theme",
-                "title",
-                "body",
-                "status",
-                "priority",
-                "sources",
-                "carry_forward",
-                "votes",
-                "created_at",
-            ]),
+            &header("consolidated"),
             data.consolidated.iter().map(|c| {
                 let mut row = vec![
                     c.id.to_string(),
@@ -145,7 +116,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     files.push((
         "lineage.csv".into(),
         csv_text(
-            &["consolidated_id", "proposal_id", "session_id"],
+            &header("lineage"),
             data.lineage
                 .iter()
                 .map(|l| vec![l.consolidated_id.to_string(), l.proposal_id.to_string(), l.session_id.to_string()]),
@@ -154,7 +125,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     files.push((
         "panel_comments.csv".into(),
         csv_text(
-            &with_author(vec!["id", "consolidated_id", "text", "created_at"]),
+            &header("panel_comments"),
             data.comments.iter().map(|c| {
                 let mut row =
                     vec![c.id.to_string(), c.consolidated_id.to_string(), c.text.clone(), c.created_at.clone()];
@@ -168,7 +139,7 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     files.push((
         "sessions.csv".into(),
         csv_text(
-            &["id", "theme", "slot", "day", "date", "start", "duration_minutes", "place", "room"],
+            &header("sessions"),
             data.event.sessions.iter().map(|s| {
                 vec![
                     s.id.to_string(),
@@ -187,14 +158,21 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     files.push((
         "themes.csv".into(),
         csv_text(
-            &["number", "title", "description"],
+            &header("themes"),
             data.event.themes.iter().map(|t| vec![t.number.to_string(), t.title.clone(), t.description.clone()]),
         )?,
     ));
     for (name, schema) in SCHEMAS {
         files.push((format!("schemas/{name}"), (*schema).to_owned()));
     }
+    let licensed = crate::package::licence(licence);
+    for t in &tables {
+        files.push((t.schema_path(), json_text(&crate::package::schema_file(t, &licensed))?));
+    }
     files.push(("README.md".into(), data_card(data, licence, generated_at, names)));
+    // Last: it describes every other file, with its size and SHA-256.
+    let package = crate::package::descriptor(data, licence, generated_at, names, &files);
+    files.push(("datapackage.json".into(), json_text(&package)?));
     for (name, text) in &files {
         write_file(&dir.join(name), text.as_bytes())?;
     }
@@ -203,11 +181,6 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
 
 fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool) -> String {
     let e = &data.event;
-    let author_line = if names {
-        "| `author` | texte | nom affiché de la personne qui a saisi (donnée personnelle, exportée à la demande) |\n"
-    } else {
-        ""
-    };
     format!(
         r#"# {name} — données ouvertes
 
@@ -248,75 +221,16 @@ propositions supprimées pendant la saisie et les fusions défaites ne sont pas 
 | `lineage.csv`, `lineage.json` | une ligne par lien d’une proposition consolidée vers une proposition source | {lineage} |
 | `panel_comments.csv`, `panel_comments.json` | les commentaires du panel | {comments} |
 | `schemas/*.schema.json` | le schéma JSON (draft 2020-12) de chaque fichier JSON | |
+| `schemas/*.tableschema.json` | le schéma de chaque fichier CSV (Table Schema, comme les publie schema.data.gouv.fr) | |
+| `datapackage.json` | le paquet de données (Frictionless Data Package) : chaque fichier, son schéma, ses clés, sa taille et son empreinte SHA-256 | |
 
-Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux.
+Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux (clés et renvois ci-dessous,
+déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absente.
 
 ## Colonnes
 
-### `proposals`
-
-| colonne | type | description |
-|---|---|---|
-| `id` | UUID | identifiant de la proposition |
-| `theme` | entier | numéro du thème (`themes.csv`) |
-| `session_id` | UUID | session où elle a été saisie (`sessions.csv`) |
-| `day`, `start` | entier, HH:MM | jour de l’événement et heure de début de la session |
-| `subgroup_id`, `subgroup` | UUID, texte | sous-groupe qui l’a formulée (vides si aucun) |
-| `kind` | `proposal`, `concrete_action`, `obstacle`, `question` | proposition, action concrète, frein, question |
-| `title`, `body` | texte | énoncé et développement, tels que saisis |
-| `tags` | texte | étiquettes, séparées par « ; » en CSV (liste en JSON) |
-| `created_at` | date-heure | moment de la saisie (RFC 3339, UTC) |
-| `merged_into` | UUID | propositions consolidées qui la citent, séparées par des espaces en CSV (liste en JSON) |
-{author_line}
-### `consolidated`
-
-| colonne | type | description |
-|---|---|---|
-| `id` | UUID | identifiant de la proposition consolidée |
-| `theme` | entier | numéro du thème |
-| `title`, `body` | texte | énoncé consolidé, rédigé par le rapporteur |
-| `status` | `draft`, `retained`, `set_aside` | brouillon, retenue, écartée |
-| `priority` | entier ou vide | rang dans le thème (1 = la plus prioritaire) |
-| `sources` | entier | nombre de propositions sources (`lineage`) |
-| `carry_forward` | `true`, `false` | marquée « à porter » par le panel de clôture |
-| `votes` | entier ≥ 0 | points donnés par les membres du panel de clôture (somme ; les noms ne sont pas publiés) |
-| `created_at` | date-heure | moment de la consolidation |
-{author_line}
-### `lineage`
-
-| colonne | type | description |
-|---|---|---|
-| `consolidated_id` | UUID | la proposition consolidée |
-| `proposal_id` | UUID | une proposition dont elle provient |
-| `session_id` | UUID | la session où cette proposition a été saisie |
-
-### `panel_comments`
-
-| colonne | type | description |
-|---|---|---|
-| `id` | UUID | identifiant du commentaire |
-| `consolidated_id` | UUID | la proposition consolidée commentée |
-| `text` | texte | le commentaire |
-| `created_at` | date-heure | moment du commentaire |
-{author_line}
-### `sessions`
-
-| colonne | type | description |
-|---|---|---|
-| `id` | UUID | identifiant de la session |
-| `theme` | entier | numéro du thème |
-| `slot` | texte | identifiant du créneau |
-| `day`, `date`, `start` | entier, AAAA-MM-JJ, HH:MM | jour, date et heure de début (heure de {timezone}) |
-| `duration_minutes` | entier | durée |
-| `place`, `room` | texte | lieu et salle |
-
-### `themes`
-
-| colonne | type | description |
-|---|---|---|
-| `number` | entier | numéro du thème |
-| `title`, `description` | texte | intitulé et présentation, tels que le programme les donne |
-"#,
+{columns}"#,
+        columns = crate::package::card_columns(names, &e.timezone),
         name = e.name,
         organiser = e.organiser.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(),
         format = FORMAT,
@@ -333,7 +247,6 @@ Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux.
             ),
         },
         comments = data.comments.len(),
-        timezone = e.timezone,
         personal = if names {
             "les noms affichés des personnes qui ont saisi sont inclus (colonne `author`) ; ils ont été exportés à la demande de l’organisation."
         } else {
