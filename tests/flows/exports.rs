@@ -18,7 +18,7 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     let replica = restored();
     let out = replica.path().join("out");
     let written = replica.json(&["export", "opendata", "--out", out.to_str().unwrap(), "--include-names"]);
-    assert_eq!(written["files"].as_array().unwrap().len(), 24);
+    assert_eq!(written["files"].as_array().unwrap().len(), 25);
     replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "8"]);
     replica.ok(&["--lang", "en", "export", "report", "--out", out.to_str().unwrap()]);
     replica.ok(&["export", "decidim", "--out", out.join("decidim.json").to_str().unwrap()]);

@@ -245,7 +245,10 @@ pub fn export_opendata(
     licence: &str,
 ) -> Result<opendata::Written, ExportError> {
     let data = gather(store, event, include_names)?;
-    opendata::write(dir, &data, licence, &now())
+    let at = now();
+    // The report beside the data, when this build typesets PDF (the fuzz build does not).
+    let report = if cfg!(feature = "pdf") { Some(pdf_bytes(&data, None, Lang::Fr, &at)?) } else { None };
+    opendata::write(dir, &data, licence, &at, report.as_deref())
 }
 
 /// What an export made on this device lacks, in words (`None` when it holds every document of

@@ -49,7 +49,14 @@ fn opt(value: &Option<String>) -> String {
 }
 
 /// Writes the folder. Author names appear only if the data holds them (`--include-names`).
-pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> Result<Written, ExportError> {
+/// `report`: the report as PDF, for people who read rather than compute.
+pub fn write(
+    dir: &Path,
+    data: &OpenData,
+    licence: &str,
+    generated_at: &str,
+    report: Option<&[u8]>,
+) -> Result<Written, ExportError> {
     let names = data.proposals.iter().any(|p| p.author.is_some())
         || data.consolidated.iter().any(|c| c.author.is_some())
         || data.comments.iter().any(|c| c.author.is_some());
@@ -169,17 +176,21 @@ pub fn write(dir: &Path, data: &OpenData, licence: &str, generated_at: &str) -> 
     for t in &tables {
         files.push((t.schema_path(), json_text(&crate::package::schema_file(t, &licensed))?));
     }
-    files.push(("README.md".into(), data_card(data, licence, generated_at, names)));
+    files.push(("README.md".into(), data_card(data, licence, generated_at, names, report.is_some())));
+    let mut files: Vec<(String, Vec<u8>)> = files.into_iter().map(|(name, text)| (name, text.into_bytes())).collect();
+    if let Some(pdf) = report {
+        files.push((crate::package::REPORT.into(), pdf.to_vec()));
+    }
     // Last: it describes every other file, with its size and SHA-256.
     let package = crate::package::descriptor(data, licence, generated_at, names, &files);
-    files.push(("datapackage.json".into(), json_text(&package)?));
-    for (name, text) in &files {
-        write_file(&dir.join(name), text.as_bytes())?;
+    files.push(("datapackage.json".into(), json_text(&package)?.into_bytes()));
+    for (name, bytes) in &files {
+        write_file(&dir.join(name), bytes)?;
     }
     Ok(Written { folder: dir.display().to_string(), files: files.into_iter().map(|(n, _)| n).collect() })
 }
 
-fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool) -> String {
+fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool, report: bool) -> String {
     let e = &data.event;
     format!(
         r#"# {name} — données ouvertes
@@ -222,7 +233,7 @@ propositions supprimées pendant la saisie et les fusions défaites ne sont pas 
 | `panel_comments.csv`, `panel_comments.json` | les commentaires du panel | {comments} |
 | `schemas/*.schema.json` | le schéma JSON (draft 2020-12) de chaque fichier JSON | |
 | `schemas/*.tableschema.json` | le schéma de chaque fichier CSV (Table Schema, comme les publie schema.data.gouv.fr) | |
-| `datapackage.json` | le paquet de données (Frictionless Data Package) : chaque fichier, son schéma, ses clés, sa taille et son empreinte SHA-256 | |
+{report}| `datapackage.json` | le paquet de données (Frictionless Data Package) : chaque fichier, son schéma, ses clés, sa taille et son empreinte SHA-256 | |
 
 Les identifiants sont des UUID v7 ; ils relient les fichiers entre eux (clés et renvois ci-dessous,
 déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absente.
@@ -231,6 +242,11 @@ déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absen
 
 {columns}"#,
         columns = crate::package::card_columns(names, &e.timezone),
+        report = if report {
+            "| `rapport.pdf` | le rapport des ateliers, à lire et imprimer (synthèse, puis chaque thème et ses propositions consolidées avec leurs sources) | |\n"
+        } else {
+            ""
+        },
         name = e.name,
         organiser = e.organiser.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(),
         format = FORMAT,

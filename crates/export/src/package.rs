@@ -72,6 +72,9 @@ impl Table {
     }
 }
 
+/// The report as PDF, in the folder beside the data.
+pub const REPORT: &str = "rapport.pdf";
+
 pub const KINDS: &[&str] = &["proposal", "concrete_action", "obstacle", "question"];
 pub const STATUSES: &[&str] = &["draft", "retained", "set_aside"];
 
@@ -324,9 +327,9 @@ pub fn descriptor(
     licence_text: &str,
     generated_at: &str,
     names: bool,
-    files: &[(String, String)],
+    files: &[(String, Vec<u8>)],
 ) -> Value {
-    let content = |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, text)| text.as_bytes()).unwrap_or(b"");
+    let content = |path: &str| files.iter().find(|(p, _)| p == path).map(|(_, bytes)| bytes.as_slice()).unwrap_or(b"");
     let mut resources: Vec<Value> = tables(names)
         .iter()
         .map(|t| {
@@ -359,6 +362,14 @@ pub fn descriptor(
         r.insert("format".into(), json!("json"));
         r.insert("mediatype".into(), json!("application/json"));
         r.insert("encoding".into(), json!("utf-8"));
+        resources.push(Value::Object(r));
+    }
+    if files.iter().any(|(path, _)| path == REPORT) {
+        let mut r = resource_file(REPORT, content(REPORT));
+        r.insert("name".into(), json!("rapport-pdf"));
+        r.insert("title".into(), json!("Le rapport des ateliers (PDF)"));
+        r.insert("format".into(), json!("pdf"));
+        r.insert("mediatype".into(), json!("application/pdf"));
         resources.push(Value::Object(r));
     }
     json!({

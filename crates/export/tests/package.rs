@@ -64,7 +64,11 @@ fn frictionless_and_validata_find_no_error_in_the_folder() {
         let (_dir, out) = exported(names);
         let report = frictionless(&out);
         assert_eq!(report["valid"], true, "frictionless: {report:#}");
-        assert_eq!(report["tasks"].as_array().unwrap().len(), 11, "every CSV and JSON file is a resource");
+        assert_eq!(
+            report["tasks"].as_array().unwrap().len(),
+            12,
+            "every CSV and JSON file, and the PDF, is a resource"
+        );
         for table in package::tables(names) {
             let report = validata(&out, table.name);
             assert_eq!(report["valid"], true, "validata, {}: {report:#}", table.name);
