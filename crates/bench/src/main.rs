@@ -1,6 +1,7 @@
 //! `cargo run --release -p recolte-bench [-- --quick] [--dir DIR]`: the store.
 //! `cargo run --release -p recolte-bench -- hub [--quick]`: the hub and network sync.
 //! `cargo run --release -p recolte-bench -- scale [--quick]`: a store of 1k, 10k, 100k proposals.
+//! `cargo run --release -p recolte-bench -- duplicates [--quick]`: the duplicate suggestions.
 //! `cargo run --release -p recolte-bench -- soak [--seconds N] [--clients N]`: the hub soak.
 //! `cargo run --release -p recolte-bench -- crash [--runs N]`: SIGKILL during edits and compaction.
 //!
@@ -13,6 +14,7 @@
 //! Prints a Markdown table for the README. Timing lives here, never in tests.
 
 mod crash;
+mod duplicates;
 mod hub_bench;
 mod scale;
 mod soak;
@@ -141,6 +143,10 @@ fn main() {
     }
     if args.first().map(String::as_str) == Some("scale") {
         scale::run(options.quick, &options.dir);
+        return;
+    }
+    if args.first().map(String::as_str) == Some("duplicates") {
+        duplicates::run(options.quick);
         return;
     }
     if args.first().map(String::as_str) == Some("hub") {
