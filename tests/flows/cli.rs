@@ -216,6 +216,54 @@ fn a_rapporteur_gets_duplicate_suggestions_with_their_reason() {
 }
 
 #[test]
+fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
+    let (replica, _) = Replica::with_sample();
+    let sessions = replica.sessions(2);
+    let add = |session: &str, title: &str| replica.ok(&["proposal", "add", "--session", session, "--title", title]);
+    let glossary = add(&sessions[0], "Un glossaire de l'innovation publique");
+    let lexicon = add(&sessions[1], "Un lexique de l'innovation publique");
+    let off_topic = add(&sessions[1], "Réparer la machine à café");
+    // As in a real theme, "innovation publique" is in most titles: it says little.
+    for title in [
+        "Mesurer l'innovation publique",
+        "Financer l'innovation publique",
+        "Un prix de l'innovation publique",
+        "Enseigner l'innovation publique",
+        "Raconter l'innovation publique",
+        "Outiller l'innovation publique",
+    ] {
+        add(&sessions[2], title);
+    }
+    assert_eq!(replica.json(&["synthesis", "suggest", "--theme", "2"]), serde_json::json!([]));
+    // Set aside without a merge, then back.
+    replica.ok(&["synthesis", "set-aside", &off_topic, "--reason", "off_topic"]);
+    let stderr = replica.fails(&["synthesis", "set-aside", &off_topic, "--reason", "boring"]);
+    assert!(stderr.contains("raison « boring » inconnue"), "{stderr}");
+    // A merge made by hand teaches the pair of words that differ; then the pair is in the lexicon.
+    let output =
+        replica.run(&["synthesis", "merge", "--theme", "2", "--title", "Un glossaire partagé", &glossary, &lexicon]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("glossaire ≈ lexique"), "{output:?}");
+    let words = replica.json(&["synthesis", "lexicon", "--theme", "2"]);
+    assert_eq!(words[0]["a"], "glossaire");
+    assert_eq!(words[0]["b"], "lexique");
+    assert_eq!(words[0]["learned"], true);
+    // It now finds the same paraphrase in other proposals.
+    let again = add(&sessions[3], "Rédiger un glossaire des démarches");
+    let twin = add(&sessions[3], "Rédiger un lexique des démarches");
+    let suggestions = replica.json(&["synthesis", "suggest", "--theme", "2"]);
+    assert_eq!(suggestions.as_array().unwrap().len(), 1, "{suggestions}");
+    assert!(suggestions[0]["reason"].as_str().unwrap().contains("glossaire ≈ lexique"), "{suggestions}");
+    // "Pas des doublons": never suggested again.
+    replica.ok(&["synthesis", "dismiss", "--theme", "2", &again, &twin]);
+    assert_eq!(replica.json(&["synthesis", "suggest", "--theme", "2"]), serde_json::json!([]));
+    // A pair taken out of the lexicon no longer counts.
+    replica.ok(&["synthesis", "lexicon", "--theme", "2", "--remove", "lexique", "glossaire"]);
+    assert_eq!(replica.json(&["synthesis", "lexicon", "--theme", "2"]), serde_json::json!([]));
+    replica.ok(&["synthesis", "lexicon", "--theme", "2", "--add", "Appli", "application"]);
+    assert_eq!(replica.json(&["synthesis", "lexicon", "--theme", "2"])[0]["a"], "appli");
+}
+
+#[test]
 fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     let (replica, _) = Replica::with_sample();
     let session = replica.sessions(1)[0].clone();

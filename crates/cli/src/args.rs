@@ -370,6 +370,30 @@ pub enum SynthesisCmd {
         #[arg(long)]
         theme: u32,
     },
+    /// "Pas des doublons": these proposals are not suggested together again.
+    Dismiss {
+        #[arg(long)]
+        theme: u32,
+        #[arg(required = true, num_args = 2..)]
+        proposals: Vec<String>,
+    },
+    /// Set a proposal aside without merging it (off_topic, exact_duplicate, other), or --clear.
+    SetAside {
+        proposal: String,
+        #[arg(long, required_unless_present = "clear")]
+        reason: Option<String>,
+        #[arg(long)]
+        clear: bool,
+    },
+    /// The theme's lexicon (words its rapporteurs say mean the same), or add / remove a pair.
+    Lexicon {
+        #[arg(long)]
+        theme: u32,
+        #[arg(long, num_args = 2, value_names = ["WORD", "WORD"], conflicts_with = "remove")]
+        add: Option<Vec<String>>,
+        #[arg(long, num_args = 2, value_names = ["WORD", "WORD"])]
+        remove: Option<Vec<String>>,
+    },
     /// List the consolidated proposals of a theme.
     List {
         #[arg(long)]

@@ -200,8 +200,22 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Synthesis(SynthesisCmd::Merge { theme, title, body, proposals, author }) => {
             let ids = proposals.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
-            let id =
-                store.merge(event(&store)?, theme, &title, body.as_deref().unwrap_or(""), &ids, author.as_deref())?;
+            let (id, learned) = store.merge_and_learn(
+                event(&store)?,
+                theme,
+                &title,
+                body.as_deref().unwrap_or(""),
+                &ids,
+                author.as_deref(),
+            )?;
+            if !learned.is_empty() && !out.json {
+                let pairs: Vec<String> = learned.iter().map(|(a, b)| format!("{a} ≈ {b}")).collect();
+                eprintln!(
+                    "{} {}",
+                    out.lang.pick("lexique du thème, appris :", "theme's lexicon, learned:"),
+                    pairs.join(", ")
+                );
+            }
             out.id(&id)
         }
         Command::Synthesis(SynthesisCmd::Suggest { theme }) => {
@@ -209,6 +223,25 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let suggestions = store.suggest_duplicates(event, theme)?;
             let proposals = store.proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?;
             out.suggestions(&suggestions, &proposals)
+        }
+        Command::Synthesis(SynthesisCmd::Dismiss { theme, proposals }) => {
+            let ids = proposals.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
+            store.dismiss_duplicates(event(&store)?, theme, &ids)?;
+            out.done()
+        }
+        Command::Synthesis(SynthesisCmd::SetAside { proposal, reason, clear }) => {
+            let reason = if clear { None } else { reason.as_deref().map(str::parse).transpose()? };
+            store.set_proposal_aside(proposal.parse()?, reason)?;
+            out.done()
+        }
+        Command::Synthesis(SynthesisCmd::Lexicon { theme, add, remove }) => {
+            let event = event(&store)?;
+            match (add, remove) {
+                (Some(pair), _) => store.set_lexicon(event, theme, &pair[0], &pair[1], false)?,
+                (_, Some(pair)) => store.set_lexicon(event, theme, &pair[0], &pair[1], true)?,
+                (None, None) => return out.lexicon(&store.triage(event, theme)?.lexicon),
+            }
+            out.done()
         }
         Command::Synthesis(SynthesisCmd::List { theme, all }) => {
             out.consolidated(&store.consolidated(event(&store)?, theme, all)?)

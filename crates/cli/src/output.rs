@@ -148,6 +148,24 @@ impl Out {
         ))
     }
 
+    pub fn lexicon(&self, entries: &[recolte_core::schema::LexiconEntry]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&entries);
+        }
+        if entries.is_empty() {
+            return print(self.pick("lexique vide", "empty lexicon"));
+        }
+        let lines: Vec<String> = entries
+            .iter()
+            .map(|e| {
+                let origin =
+                    if e.learned { self.pick(" (appris d'une fusion)", " (learned from a merge)") } else { "" };
+                format!("{} ≈ {}{origin}", e.a, e.b)
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
     pub fn listening(&self, url: &str) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "url": url }));

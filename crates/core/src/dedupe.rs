@@ -382,6 +382,10 @@ fn words(text: &str) -> Vec<Word> {
     let folded = fold(text);
     // Elisions (l', d', qu') and hyphens split words; the lexicon sees the words in order.
     let raw: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    // The same words as written (accents kept), for the reasons shown to people.
+    let lower = text.to_lowercase();
+    let shown: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let shown = if shown.len() == raw.len() { shown } else { raw.clone() };
     let mut out = Vec::new();
     let mut i = 0;
     while i < raw.len() {
@@ -389,7 +393,7 @@ fn words(text: &str) -> Vec<Word> {
             .rev()
             .find_map(|n| lexicon().get(&raw[i..i + n]).map(|concept| (n, *concept)));
         if let Some((n, concept)) = found {
-            let written = raw[i..i + n].join(" ");
+            let written = shown[i..i + n].join(" ");
             // Stemmed too, so that a word outside the lexicon meets the idea it names.
             out.extend(
                 concept.split(' ').map(|c| Word { concept: stemmer().stem(c).into_owned(), written: written.clone() }),
@@ -397,12 +401,12 @@ fn words(text: &str) -> Vec<Word> {
             i += n;
             continue;
         }
-        let word = raw[i];
+        let (word, written) = (raw[i], shown[i]);
         i += 1;
         if word.chars().count() < 2 || STOP_WORDS.contains(&word) || word.chars().all(|c| c.is_ascii_digit()) {
             continue;
         }
-        out.push(Word { concept: stemmer().stem(word).into_owned(), written: word.to_owned() });
+        out.push(Word { concept: stemmer().stem(word).into_owned(), written: written.to_owned() });
     }
     out
 }
@@ -545,12 +549,7 @@ fn prepare(candidates: &[Candidate]) -> (Vec<Prepared>, Vocabulary) {
 type Met = (String, String);
 
 /// The weight of the concepts of `from` found in `to` (a neighbour counting [`NEAR`]).
-fn found(
-    from: &Concepts,
-    to: &Concepts,
-    vocabulary: &Vocabulary,
-    met: &mut Vec<Met>,
-) -> f64 {
+fn found(from: &Concepts, to: &Concepts, vocabulary: &Vocabulary, met: &mut Vec<Met>) -> f64 {
     let mut sum = 0.0;
     for (concept, (weight, written)) in from {
         if let Some((_, other)) = to.get(concept) {
@@ -570,14 +569,7 @@ fn found(
 
 /// Overlap of two weighted concept sets: the mean of their Dice coefficient and of how much of
 /// the smaller the larger covers (a title against the sentence that says it with a subject).
-fn overlap(
-    a: &Concepts,
-    a_total: f64,
-    b: &Concepts,
-    b_total: f64,
-    vocabulary: &Vocabulary,
-    met: &mut Vec<Met>,
-) -> f64 {
+fn overlap(a: &Concepts, a_total: f64, b: &Concepts, b_total: f64, vocabulary: &Vocabulary, met: &mut Vec<Met>) -> f64 {
     if a_total == 0.0 || b_total == 0.0 {
         return 0.0;
     }
@@ -604,13 +596,83 @@ fn similarity(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> (f64, Vec<
     }
 }
 
+/// What the event's rapporteurs taught the engine: proposals they said are not duplicates,
+/// and pairs of words that mean the same thing at this event.
+#[derive(Clone, Debug, Default)]
+pub struct Knowledge {
+    pub not_duplicates: std::collections::HashSet<(ProposalId, ProposalId)>,
+    pub lexicon: Vec<(String, String)>,
+}
+
+impl Knowledge {
+    fn dismissed(&self, a: ProposalId, b: ProposalId) -> bool {
+        self.not_duplicates.contains(&(a.min(b), a.max(b)))
+    }
+}
+
 /// Groups of likely duplicates, most similar first.
 pub fn suggest(candidates: &[Candidate]) -> Vec<Suggestion> {
-    suggest_with(candidates, THRESHOLD)
+    suggest_knowing(candidates, &Knowledge::default(), THRESHOLD)
 }
 
 pub fn suggest_with(candidates: &[Candidate], threshold: f64) -> Vec<Suggestion> {
-    let (prepared, vocabulary) = prepare(candidates);
+    suggest_knowing(candidates, &Knowledge::default(), threshold)
+}
+
+/// The words of a lexicon entry, as concepts.
+fn concepts_of(text: &str) -> Vec<String> {
+    words(text).into_iter().map(|w| w.concept).collect()
+}
+
+/// Word pairs a merge made by hand teaches: between two of its sources' titles, the words
+/// each has that the other lacks, when there are one or two on each side ("glossaire" /
+/// "lexique"). Shown to the rapporteurs, who may take any out.
+pub fn learned_pairs(sources: &[Candidate]) -> Vec<(String, String)> {
+    let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
+    let titles: Vec<Vec<Word>> = sources.iter().map(|c| words(&c.title)).collect();
+    for (i, a) in titles.iter().enumerate() {
+        for b in &titles[i + 1..] {
+            let missing = |x: &[Word], y: &[Word]| -> Vec<String> {
+                let mut out: Vec<String> = x
+                    .iter()
+                    .filter(|w| !y.iter().any(|o| o.concept == w.concept || near(&o.concept, &w.concept)))
+                    .filter(|w| w.written.chars().count() >= 3)
+                    .map(|w| w.written.clone())
+                    .collect();
+                out.dedup();
+                out
+            };
+            let (only_a, only_b) = (missing(a, b), missing(b, a));
+            if (1..=2).contains(&only_a.len()) && (1..=2).contains(&only_b.len()) {
+                for x in &only_a {
+                    for y in &only_b {
+                        pairs.insert(if x <= y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) });
+                    }
+                }
+            }
+        }
+    }
+    pairs.into_iter().collect()
+}
+
+/// What a meeting through the event's own lexicon counts: the rapporteurs said so.
+const LEARNED: f64 = 1.0;
+
+pub fn suggest_knowing(candidates: &[Candidate], knowledge: &Knowledge, threshold: f64) -> Vec<Suggestion> {
+    let (prepared, mut vocabulary) = prepare(candidates);
+    for (a, b) in &knowledge.lexicon {
+        let (from, to) = (concepts_of(a), concepts_of(b));
+        for x in from.iter().filter_map(|c| vocabulary.index.get(c).copied()) {
+            for y in to.iter().filter_map(|c| vocabulary.index.get(c).copied()) {
+                if x != y {
+                    vocabulary.neighbours[x].retain(|(n, _)| *n != y);
+                    vocabulary.neighbours[y].retain(|(n, _)| *n != x);
+                    vocabulary.neighbours[x].push((y, LEARNED));
+                    vocabulary.neighbours[y].push((x, LEARNED));
+                }
+            }
+        }
+    }
     // Only pairs that share a concept (or a neighbour of one) are compared.
     let mut holders: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, p) in prepared.iter().enumerate() {
@@ -628,6 +690,9 @@ pub fn suggest_with(candidates: &[Candidate], threshold: f64) -> Vec<Suggestion>
             }
         }
         for j in others {
+            if knowledge.dismissed(candidates[i].id, candidates[j].id) {
+                continue;
+            }
             let (score, met) = similarity(p, &prepared[j], &vocabulary);
             if score >= threshold * 0.8 {
                 scores.insert((i, j), (score, met));
@@ -869,6 +934,27 @@ mod tests {
             suggestions[0].reason
         );
         assert!(suggestions[0].reason.contains('≈'), "{}", suggestions[0].reason);
+    }
+
+    #[test]
+    fn the_rapporteurs_teach_it_words_and_what_is_not_a_duplicate() {
+        let a = candidate("Un glossaire de l'innovation", "");
+        let b = candidate("Un lexique de l'innovation", "");
+        let theme: Vec<Candidate> = [a.clone(), b.clone()]
+            .into_iter()
+            .chain(
+                ["Mesurer l'innovation", "Financer l'innovation", "Un prix de l'innovation"].map(|t| candidate(t, "")),
+            )
+            .collect();
+        assert!(suggest(&theme).is_empty(), "no shared word says glossaire ≈ lexique");
+        assert_eq!(learned_pairs(&[a.clone(), b.clone()]), [("glossaire".to_owned(), "lexique".to_owned())]);
+        let knowledge = Knowledge { lexicon: learned_pairs(&[a.clone(), b.clone()]), ..Default::default() };
+        let found = suggest_knowing(&theme, &knowledge, THRESHOLD);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].reason.contains("glossaire ≈ lexique"), "{}", found[0].reason);
+        let dismissed =
+            Knowledge { not_duplicates: [(a.id.min(b.id), a.id.max(b.id))].into_iter().collect(), ..knowledge };
+        assert!(suggest_knowing(&theme, &dismissed, THRESHOLD).is_empty(), "dismissed, not suggested again");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum Error {
     UnknownConsolidated(String),
     #[error("no comment with id {0}")]
     UnknownComment(String),
+    #[error("unknown reason {0:?} to set a proposal aside: use off_topic, exact_duplicate or other")]
+    UnknownSetAsideReason(String),
     #[error(transparent)]
     Bundle(#[from] BundleError),
 }
@@ -61,6 +63,9 @@ impl Localize for Error {
                 format!("aucune proposition consolidée n'a l'identifiant {id}")
             }
             Error::UnknownComment(id) => format!("aucun commentaire n'a l'identifiant {id}"),
+            Error::UnknownSetAsideReason(reason) => format!(
+                "raison « {reason} » inconnue pour mettre une proposition de côté : utilisez off_topic (hors sujet), exact_duplicate (doublon exact) ou other (autre)"
+            ),
             Error::Bundle(e) => e.localize(lang),
         }
     }

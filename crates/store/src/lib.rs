@@ -21,6 +21,7 @@ mod projection;
 mod query;
 mod remote;
 mod restore;
+mod triage;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -58,6 +59,7 @@ pub use query::{
 };
 pub use remote::SyncRecord;
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
+pub use triage::Triage;
 
 use error::ResultExt;
 

@@ -269,6 +269,97 @@ impl Store {
         )
     }
 
+    /// Merges as a rapporteur does in the app or with `recolte synthesis merge`: a merge made
+    /// by hand (its sources were not suggested together) also teaches the theme's lexicon the
+    /// word pairs between its sources' titles ([`recolte_core::dedupe::learned_pairs`]), which
+    /// the rapporteurs see and may take out. Returns the new id and the pairs learned.
+    pub fn merge_and_learn(
+        &mut self,
+        event: EventId,
+        theme: u32,
+        title: &str,
+        body: &str,
+        proposals: &[ProposalId],
+        author: Option<&str>,
+    ) -> Result<(ConsolidatedId, Vec<(String, String)>), Error> {
+        let suggested = self.suggest_duplicates(event, theme)?;
+        let by_hand =
+            proposals.len() >= 2 && !suggested.iter().any(|s| proposals.iter().all(|p| s.proposals.contains(p)));
+        let sources: Vec<recolte_core::dedupe::Candidate> = self
+            .proposals(event, &crate::ProposalFilter { theme: Some(theme), ..Default::default() })?
+            .into_iter()
+            .filter(|p| proposals.contains(&p.id))
+            .map(|p| recolte_core::dedupe::Candidate { id: p.id, title: p.title, body: p.body })
+            .collect();
+        let id = self.merge(event, theme, title, body, proposals, author)?;
+        let pairs = if by_hand { recolte_core::dedupe::learned_pairs(&sources) } else { Vec::new() };
+        if !pairs.is_empty() {
+            let (by, at) = (self.author()?, schema::now());
+            self.edit(
+                &DocName::Synthesis(event, theme),
+                |txn| {
+                    for (a, b) in &pairs {
+                        schema::set_lexicon(txn, a, b, false, true, &by, &at);
+                    }
+                    Ok(())
+                },
+                |_, _, ()| Ok(()),
+            )?;
+        }
+        Ok((id, pairs))
+    }
+
+    /// Sets a proposal aside without merging it ("hors sujet", "doublon exact"), or takes it back.
+    pub fn set_proposal_aside(&mut self, id: ProposalId, reason: Option<schema::SetAsideReason>) -> Result<(), Error> {
+        let (event, session) = self.proposal_home(id)?;
+        let theme = self.session_theme(session)?;
+        let (by, at) = (self.author()?, schema::now());
+        self.edit(
+            &DocName::Synthesis(event, theme),
+            |txn| {
+                schema::set_aside(txn, id, reason, &by, &at);
+                Ok(())
+            },
+            |_, _, ()| Ok(()),
+        )
+    }
+
+    /// "Pas des doublons": these proposals are not suggested together again.
+    pub fn dismiss_duplicates(&mut self, event: EventId, theme: u32, proposals: &[ProposalId]) -> Result<(), Error> {
+        self.check_theme(event, theme)?;
+        for id in proposals {
+            let (proposal_event, session) = self.proposal_home(*id)?;
+            let actual = self.session_theme(session)?;
+            if proposal_event != event || actual != theme {
+                return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
+            }
+        }
+        let (by, at) = (self.author()?, schema::now());
+        self.edit(
+            &DocName::Synthesis(event, theme),
+            |txn| {
+                schema::dismiss_duplicates(txn, proposals, &by, &at);
+                Ok(())
+            },
+            |_, _, ()| Ok(()),
+        )
+    }
+
+    /// Adds a pair of words to the theme's lexicon, or takes it out.
+    pub fn set_lexicon(&mut self, event: EventId, theme: u32, a: &str, b: &str, removed: bool) -> Result<(), Error> {
+        self.check_theme(event, theme)?;
+        let (a, b) = (non_empty(a, "word")?, non_empty(b, "word")?);
+        let (by, at) = (self.author()?, schema::now());
+        self.edit(
+            &DocName::Synthesis(event, theme),
+            |txn| {
+                schema::set_lexicon(txn, &a, &b, removed, false, &by, &at);
+                Ok(())
+            },
+            |_, _, ()| Ok(()),
+        )
+    }
+
     /// Changes the wording, status or priority of a consolidated proposal.
     pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;

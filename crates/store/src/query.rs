@@ -435,24 +435,6 @@ mod tests {
     }
 }
 
-impl Store {
-    /// Likely duplicates among a theme's proposals that are neither deleted nor merged yet.
-    pub fn suggest_duplicates(
-        &self,
-        event: EventId,
-        theme: u32,
-    ) -> Result<Vec<recolte_core::dedupe::Suggestion>, Error> {
-        self.check_theme(event, theme)?;
-        let candidates: Vec<recolte_core::dedupe::Candidate> = self
-            .proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?
-            .into_iter()
-            .filter(|p| p.merged_into.is_empty())
-            .map(|p| recolte_core::dedupe::Candidate { id: p.id, title: p.title, body: p.body })
-            .collect();
-        Ok(recolte_core::dedupe::suggest(&candidates))
-    }
-}
-
 /// An event in the list a device shows at start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EventSummary {

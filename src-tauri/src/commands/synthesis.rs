@@ -50,11 +50,67 @@ pub struct Merge {
     pub proposals: Vec<String>,
 }
 
+#[derive(Serialize)]
+pub struct Merged {
+    pub id: ConsolidatedId,
+    /// Word pairs a merge made by hand taught the theme's lexicon.
+    pub learned: Vec<(String, String)>,
+}
+
 #[tauri::command]
-pub fn synthesis_merge(state: State<'_, AppState>, event: String, merge: Merge) -> Result<ConsolidatedId, ApiError> {
+pub fn synthesis_merge(state: State<'_, AppState>, event: String, merge: Merge) -> Result<Merged, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let ids = merge.proposals.iter().map(|p| parse::<ProposalId>(&state, p)).collect::<Result<Vec<_>, _>>()?;
-    state.with_store(|store| store.merge(event, merge.theme, &merge.title, &merge.body, &ids, None))
+    state.with_store(|store| {
+        let (id, learned) = store.merge_and_learn(event, merge.theme, &merge.title, &merge.body, &ids, None)?;
+        Ok(Merged { id, learned })
+    })
+}
+
+/// The rapporteur's triage of a theme: proposals set aside, pairs dismissed, the lexicon.
+#[tauri::command]
+pub fn synthesis_triage(
+    state: State<'_, AppState>,
+    event: String,
+    theme: u32,
+) -> Result<recolte_store::Triage, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.triage(event, theme))
+}
+
+/// Sets a proposal aside (`reason`: off_topic, exact_duplicate, other) or takes it back (null).
+#[tauri::command]
+pub fn proposal_set_aside(state: State<'_, AppState>, id: String, reason: Option<String>) -> Result<(), ApiError> {
+    let id: ProposalId = parse(&state, &id)?;
+    let reason = reason.as_deref().map(|r| parse(&state, r)).transpose()?;
+    state.with_store(|store| store.set_proposal_aside(id, reason))
+}
+
+/// "Pas des doublons".
+#[tauri::command]
+pub fn duplicates_dismiss(
+    state: State<'_, AppState>,
+    event: String,
+    theme: u32,
+    proposals: Vec<String>,
+) -> Result<(), ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let ids = proposals.iter().map(|p| parse::<ProposalId>(&state, p)).collect::<Result<Vec<_>, _>>()?;
+    state.with_store(|store| store.dismiss_duplicates(event, theme, &ids))
+}
+
+/// Adds a pair of words to the theme's lexicon, or takes it out.
+#[tauri::command]
+pub fn lexicon_set(
+    state: State<'_, AppState>,
+    event: String,
+    theme: u32,
+    a: String,
+    b: String,
+    removed: bool,
+) -> Result<(), ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.set_lexicon(event, theme, &a, &b, removed))
 }
 
 #[derive(Deserialize)]

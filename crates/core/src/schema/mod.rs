@@ -117,7 +117,7 @@ impl DocKind {
         match self {
             DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES],
             DocKind::Session => &[SUBGROUPS, PROPOSALS, CLOCK, DEVICES],
-            DocKind::Synthesis => &[CONSOLIDATED, DEVICES],
+            DocKind::Synthesis => &[CONSOLIDATED, SET_ASIDE, NOT_DUPLICATES, LEXICON, DEVICES],
             DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES],
         }
     }

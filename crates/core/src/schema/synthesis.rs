@@ -114,3 +114,173 @@ fn read_consolidated_map<T: ReadTxn>(txn: &T, key: &str, map: &MapRef) -> Option
         deleted: get_bool(txn, map, "deleted"),
     })
 }
+
+/// Root maps of a synthesis document for the rapporteur's triage (see docs/schema.md).
+pub(crate) const SET_ASIDE: &str = "set_aside";
+pub(crate) const NOT_DUPLICATES: &str = "not_duplicates";
+pub(crate) const LEXICON: &str = "lexicon";
+
+/// Why a rapporteur set a proposal aside without merging it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetAsideReason {
+    OffTopic,
+    ExactDuplicate,
+    Other,
+}
+
+impl SetAsideReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SetAsideReason::OffTopic => "off_topic",
+            SetAsideReason::ExactDuplicate => "exact_duplicate",
+            SetAsideReason::Other => "other",
+        }
+    }
+}
+
+impl std::str::FromStr for SetAsideReason {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "off_topic" => Ok(SetAsideReason::OffTopic),
+            "exact_duplicate" => Ok(SetAsideReason::ExactDuplicate),
+            "other" => Ok(SetAsideReason::Other),
+            other => Err(Error::UnknownSetAsideReason(other.chars().take(40).collect())),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SetAsideRecord {
+    pub proposal_id: ProposalId,
+    pub reason: SetAsideReason,
+    pub by: String,
+    pub at: String,
+}
+
+/// A pair of words the event's rapporteurs say mean the same thing here.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct LexiconEntry {
+    pub a: String,
+    pub b: String,
+    /// Learned from a merge made by hand (else typed by a rapporteur).
+    pub learned: bool,
+    pub by: String,
+    pub at: String,
+}
+
+fn record(by: &str, at: &str, extra: Vec<(&str, Any)>) -> Any {
+    let mut map: HashMap<String, Any> =
+        HashMap::from([("by".to_owned(), Any::from(by)), ("at".to_owned(), Any::from(at))]);
+    map.extend(extra.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    Any::Map(Arc::new(map))
+}
+
+fn record_text(value: &Out, key: &str) -> Option<String> {
+    match value {
+        Out::Any(Any::Map(map)) => match map.get(key) {
+            Some(Any::String(s)) => Some(s.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn record_bool(value: &Out, key: &str) -> bool {
+    matches!(value, Out::Any(Any::Map(map)) if matches!(map.get(key), Some(Any::Bool(true))))
+}
+
+/// Sets a proposal aside (with a reason) or takes it back (`None`). The last word wins, per
+/// proposal: a rapporteur's decision, not a counter.
+pub fn set_aside(txn: &mut TransactionMut, proposal: ProposalId, reason: Option<SetAsideReason>, by: &str, at: &str) {
+    let value = record(by, at, vec![("reason", reason.map_or(Any::Null, |r| Any::from(r.as_str())))]);
+    txn.get_or_insert_map(SET_ASIDE).insert(txn, proposal.to_string(), value);
+}
+
+pub fn read_set_aside<T: ReadTxn>(txn: &T) -> Vec<SetAsideRecord> {
+    let Some(root) = txn.get_map(SET_ASIDE) else { return Vec::new() };
+    let mut records: Vec<SetAsideRecord> = root
+        .iter(txn)
+        .filter_map(|(key, value)| {
+            Some(SetAsideRecord {
+                proposal_id: key.parse().ok()?,
+                reason: record_text(&value, "reason")?.parse().ok()?,
+                by: record_text(&value, "by").unwrap_or_default(),
+                at: record_text(&value, "at").unwrap_or_default(),
+            })
+        })
+        .collect();
+    records.sort_by_key(|r| r.proposal_id);
+    records
+}
+
+fn pair_key(a: &str, b: &str) -> String {
+    if a <= b {
+        format!("{a}|{b}")
+    } else {
+        format!("{b}|{a}")
+    }
+}
+
+/// Records that these proposals are not duplicates of one another (every pair of them).
+pub fn dismiss_duplicates(txn: &mut TransactionMut, proposals: &[ProposalId], by: &str, at: &str) {
+    let root = txn.get_or_insert_map(NOT_DUPLICATES);
+    for (i, a) in proposals.iter().enumerate() {
+        for b in &proposals[i + 1..] {
+            if a != b {
+                root.insert(txn, pair_key(&a.to_string(), &b.to_string()), record(by, at, vec![]));
+            }
+        }
+    }
+}
+
+pub fn read_not_duplicates<T: ReadTxn>(txn: &T) -> Vec<(ProposalId, ProposalId)> {
+    let Some(root) = txn.get_map(NOT_DUPLICATES) else { return Vec::new() };
+    let mut pairs: Vec<(ProposalId, ProposalId)> = root
+        .iter(txn)
+        .filter_map(|(key, _)| {
+            let (a, b) = key.split_once('|')?;
+            Some((a.parse().ok()?, b.parse().ok()?))
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// Adds a pair of words to the lexicon, or takes it out (`removed`); words are kept as typed
+/// (lower case, trimmed) and compared by the duplicate suggestions as they compare any text.
+pub fn set_lexicon(txn: &mut TransactionMut, a: &str, b: &str, removed: bool, learned: bool, by: &str, at: &str) {
+    let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
+    let value = record(
+        by,
+        at,
+        vec![
+            ("a", Any::from(a.as_str())),
+            ("b", Any::from(b.as_str())),
+            ("removed", Any::Bool(removed)),
+            ("learned", Any::Bool(learned)),
+        ],
+    );
+    txn.get_or_insert_map(LEXICON).insert(txn, pair_key(&a, &b), value);
+}
+
+/// The lexicon's pairs in force.
+pub fn read_lexicon<T: ReadTxn>(txn: &T) -> Vec<LexiconEntry> {
+    let Some(root) = txn.get_map(LEXICON) else { return Vec::new() };
+    let mut entries: Vec<LexiconEntry> = root
+        .iter(txn)
+        .filter(|(_, value)| !record_bool(value, "removed"))
+        .filter_map(|(_, value)| {
+            Some(LexiconEntry {
+                a: record_text(&value, "a")?,
+                b: record_text(&value, "b")?,
+                learned: record_bool(&value, "learned"),
+                by: record_text(&value, "by").unwrap_or_default(),
+                at: record_text(&value, "at").unwrap_or_default(),
+            })
+        })
+        .collect();
+    entries.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+    entries
+}

@@ -1,0 +1,65 @@
+//! The rapporteur's triage of a theme, besides merging: proposals set aside, pairs that are
+//! not duplicates, the lexicon the event's rapporteurs teach; and the duplicate suggestions
+//! that know them. All of it lives in the theme's synthesis document (docs/schema.md).
+
+use std::collections::HashSet;
+
+use recolte_core::ids::{EventId, ProposalId};
+use recolte_core::schema::{self, DocName};
+use serde::Serialize;
+use yrs::Transact;
+
+use crate::error::Error;
+use crate::{ProposalFilter, Store};
+
+/// What a rapporteur decided in a theme besides merging.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Triage {
+    pub set_aside: Vec<schema::SetAsideRecord>,
+    pub not_duplicates: Vec<(ProposalId, ProposalId)>,
+    pub lexicon: Vec<schema::LexiconEntry>,
+}
+
+impl Store {
+    /// Likely duplicates among a theme's proposals that are neither deleted, merged nor set
+    /// aside, knowing what the event's rapporteurs said: pairs that are not duplicates, and
+    /// the lexicon of every theme's synthesis.
+    pub fn suggest_duplicates(
+        &mut self,
+        event: EventId,
+        theme: u32,
+    ) -> Result<Vec<recolte_core::dedupe::Suggestion>, Error> {
+        let triage = self.triage(event, theme)?;
+        let aside: HashSet<ProposalId> = triage.set_aside.iter().map(|r| r.proposal_id).collect();
+        let candidates: Vec<recolte_core::dedupe::Candidate> = self
+            .proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?
+            .into_iter()
+            .filter(|p| p.merged_into.is_empty() && !aside.contains(&p.id))
+            .map(|p| recolte_core::dedupe::Candidate { id: p.id, title: p.title, body: p.body })
+            .collect();
+        let mut lexicon: Vec<(String, String)> = Vec::new();
+        let themes: Vec<u32> = self.event(event)?.themes.iter().map(|t| t.number).collect();
+        for number in themes {
+            let name = DocName::Synthesis(event, number);
+            let doc = self.read_doc(&name)?;
+            lexicon.extend(schema::read_lexicon(&doc.transact()).into_iter().map(|e| (e.a, e.b)));
+        }
+        let knowledge =
+            recolte_core::dedupe::Knowledge { not_duplicates: triage.not_duplicates.into_iter().collect(), lexicon };
+        Ok(recolte_core::dedupe::suggest_knowing(&candidates, &knowledge, recolte_core::dedupe::THRESHOLD))
+    }
+
+    /// The rapporteur's triage of a theme, from its synthesis document: proposals set aside,
+    /// pairs that are not duplicates, and the theme's lexicon.
+    pub fn triage(&mut self, event: EventId, theme: u32) -> Result<Triage, Error> {
+        self.check_theme(event, theme)?;
+        let name = DocName::Synthesis(event, theme);
+        let doc = self.read_doc(&name)?;
+        let txn = doc.transact();
+        Ok(Triage {
+            set_aside: schema::read_set_aside(&txn),
+            not_duplicates: schema::read_not_duplicates(&txn),
+            lexicon: schema::read_lexicon(&txn),
+        })
+    }
+}
