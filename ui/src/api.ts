@@ -36,6 +36,14 @@ export interface Consolidated {
   sources: Source[]; author: string; created_at: string; deleted: boolean
 }
 export interface Suggestion { proposals: string[]; score: number; reason: string; reason_en: string }
+export type SetAsideReason = 'off_topic' | 'exact_duplicate' | 'other'
+export interface LexiconEntry { a: string; b: string; learned: boolean; by: string; at: string }
+/** What a rapporteur decided in a theme besides merging (from its synthesis document). */
+export interface Triage {
+  set_aside: { proposal_id: string; reason: SetAsideReason; by: string; at: string }[]
+  not_duplicates: [string, string][]
+  lexicon: LexiconEntry[]
+}
 export interface SearchHit { record: string; id: string; theme: number; session_id: string | null; title: string; snippet: string }
 export interface Review {
   consolidated_id: string; carry_forward: boolean; marked_by: string | null
@@ -193,7 +201,13 @@ export const api = {
   search: (event: string, query: string) => invoke<SearchHit[]>('search', { event, query }),
   suggest: (event: string, theme: number) => invoke<Suggestion[]>('duplicates_suggest', { event, theme }),
   merge: (event: string, merge: { theme: number; title: string; body: string; proposals: string[] }) =>
-    invoke<string>('synthesis_merge', { event, merge }),
+    invoke<{ id: string; learned: [string, string][] }>('synthesis_merge', { event, merge }),
+  triage: (event: string, theme: number) => invoke<Triage>('synthesis_triage', { event, theme }),
+  setAside: (id: string, reason: SetAsideReason | null) => invoke<void>('proposal_set_aside', { id, reason }),
+  dismissDuplicates: (event: string, theme: number, proposals: string[]) =>
+    invoke<void>('duplicates_dismiss', { event, theme, proposals }),
+  setLexicon: (event: string, theme: number, a: string, b: string, removed: boolean) =>
+    invoke<void>('lexicon_set', { event, theme, a, b, removed }),
   editConsolidated: (id: string, changes: { title?: string; body?: string; status?: Status; priority?: number }) =>
     invoke<void>('synthesis_edit', { id, changes }),
   setConsolidatedDeleted: (id: string, deleted: boolean) => invoke<void>('synthesis_set_deleted', { id, deleted }),

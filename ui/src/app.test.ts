@@ -92,7 +92,7 @@ describe('a rapporteur and the panel', () => {
     }
     ;[...document.querySelectorAll<HTMLButtonElement>('nav .tab')][1].click()
     await settle()
-    document.querySelectorAll<HTMLInputElement>('.proposals input[type=checkbox]').forEach(box => { box.checked = true; box.dispatchEvent(new Event('change')) })
+    document.querySelectorAll<HTMLInputElement>('.proposal-row input[type=checkbox]').forEach(box => { box.checked = true; box.dispatchEvent(new Event('change')) })
     byId<HTMLButtonElement>('merge-selected').click()
     await settle()
     await type(byId('merge-title'), 'Former les élus à l’innovation')

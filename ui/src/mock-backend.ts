@@ -7,7 +7,7 @@ import sample from '../../examples/assises-2025.json'
 import type {
   Access, ClockAction, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
   JoinedDevice, NearbyHub, PanelSummary, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionClock, SessionInfo, Subgroup,
-  SyncSummary,
+  SyncSummary, Triage,
 } from './api'
 
 /** A session's clock as its document keeps it: the start pressed by hand (else the programme's),
@@ -46,6 +46,8 @@ interface State {
   votes: { consolidated_id: string; member: string; dots: number }[]
   /** Dots each panel member may give per theme. */
   dotsPerTheme: number
+  /** The rapporteurs' triage, per theme (the synthesis documents' own maps). */
+  triage: Record<number, Triage>
   /** What the app asked of the window: true to go full screen, false to come back (in order). */
   fullscreen: boolean[]
   sync: SyncSummary
@@ -321,7 +323,7 @@ export function openMockLink(link: string): void {
 export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
     lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
-    votes: [], dotsPerTheme: 3, fullscreen: [],
+    votes: [], dotsPerTheme: 3, fullscreen: [], triage: {},
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
@@ -606,6 +608,11 @@ export function installMockBackend(options: MockOptions = {}): void {
   }
   ;(window as unknown as Record<string, unknown>).__recolteMockVoteAs = (member: string, cid: string, dots: number) => { voteAs(member, cid, dots); changed() }
 
+  function triageOf(theme: number): Triage {
+    state.triage[theme] ??= { set_aside: [], not_duplicates: [], lexicon: [] }
+    return state.triage[theme]
+  }
+
   function summaryOf(e: MockEvent): PanelSummary {
     const sessions = new Set(e.view.sessions.map(s => s.id))
     return {
@@ -785,13 +792,38 @@ export function installMockBackend(options: MockOptions = {}): void {
       return state.proposals.filter(p => !p.deleted && words.every(w => fold(`${p.title} ${p.body}`).includes(w)))
         .map(p => ({ record: 'proposal', id: p.id, theme: p.theme, session_id: p.session_id, title: p.title, snippet: p.title }))
     },
+    synthesis_triage: ({ theme }) => triageOf(theme),
+    proposal_set_aside: ({ id: pid, reason }) => {
+      const p = proposal(pid)
+      const triage = triageOf(p.theme)
+      triage.set_aside = triage.set_aside.filter(r => r.proposal_id !== pid)
+      if (reason) triage.set_aside.push({ proposal_id: pid, reason, by: state.author, at: new Date().toISOString() })
+      changed()
+    },
+    duplicates_dismiss: ({ theme, proposals: ids }) => {
+      const triage = triageOf(theme)
+      for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {
+        triage.not_duplicates.push([ids[i], ids[j]].sort() as [string, string])
+      }
+      changed()
+    },
+    lexicon_set: ({ theme, a, b, removed }) => {
+      const triage = triageOf(theme)
+      const [x, y] = [String(a).trim().toLowerCase(), String(b).trim().toLowerCase()].sort()
+      triage.lexicon = triage.lexicon.filter(e => !(e.a === x && e.b === y))
+      if (!removed) triage.lexicon.push({ a: x, b: y, learned: false, by: state.author, at: new Date().toISOString() })
+      changed()
+    },
     duplicates_suggest: ({ theme }) => {
-      const free = state.proposals.filter(p => p.theme === theme && !p.deleted && mergedInto(p.id).length === 0)
+      const triage = triageOf(theme)
+      const aside = new Set(triage.set_aside.map(r => r.proposal_id))
+      const dismissed = (a: string, b: string) => triage.not_duplicates.some(([x, y]) => (x === a && y === b) || (x === b && y === a))
+      const free = state.proposals.filter(p => p.theme === theme && !p.deleted && mergedInto(p.id).length === 0 && !aside.has(p.id))
       const words = (p: Proposal) => new Set(fold(p.title).split(/\W+/).filter(w => w.length > 3))
       const groups: string[][] = []
       for (let i = 0; i < free.length; i++) for (let j = i + 1; j < free.length; j++) {
         const shared = [...words(free[i])].filter(w => words(free[j]).has(w))
-        if (shared.length >= 2) groups.push([free[i].id, free[j].id])
+        if (shared.length >= 2 && !dismissed(free[i].id, free[j].id)) groups.push([free[i].id, free[j].id])
       }
       return groups.map(g => ({ proposals: g, score: 0.6, reason: 'mots en commun', reason_en: 'shared words' }))
     },
@@ -802,7 +834,21 @@ export function installMockBackend(options: MockOptions = {}): void {
         sources: merge.proposals.map((pid: string) => ({ proposal_id: pid, session_id: proposal(pid).session_id })),
         author: state.author, created_at: new Date().toISOString(), deleted: false,
       }
-      state.consolidated.push(c); changed(); return c.id
+      state.consolidated.push(c)
+      // As the store does, roughly: two titles that differ by a word each teach that pair.
+      const learned: [string, string][] = []
+      if (merge.proposals.length === 2) {
+        const [a, b] = merge.proposals.map((pid: string) => new Set(fold(proposal(pid).title).split(/\W+/).filter(w => w.length > 3)))
+        const onlyA = [...a].filter(w => !b.has(w))
+        const onlyB = [...b].filter(w => !a.has(w))
+        if (onlyA.length === 1 && onlyB.length === 1) {
+          const [x, y] = [onlyA[0], onlyB[0]].sort()
+          learned.push([x, y])
+          triageOf(merge.theme).lexicon.push({ a: x, b: y, learned: true, by: state.author, at: new Date().toISOString() })
+        }
+      }
+      changed()
+      return { id: c.id, learned }
     },
     synthesis_edit: ({ id: cid, changes }) => {
       const c = consolidatedOf(cid)

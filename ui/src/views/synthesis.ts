@@ -1,15 +1,32 @@
 // The rapporteur's screen: every proposal of a theme with its provenance, likely duplicates,
 // and the consolidated proposals built from them. Only themes this device may write can be
 // merged and edited; those it may only read are shown as text.
-import { api, errorMessage, type Consolidated, type Proposal, type SearchHit, type Status, type Suggestion } from '../api'
+import {
+  api, errorMessage, type Consolidated, type Kind, type Proposal, type SearchHit, type SetAsideReason, type Status,
+  type Suggestion, type Triage,
+} from '../api'
 import { announce, h, render, setFieldValue } from '../dom'
 import { lang, t, type Key } from '../i18n'
 import { themeAccess } from '../rights'
 import type { Context, View } from '../app'
-import { kindLabel } from './capture'
+import { KINDS, kindLabel } from './capture'
 import { exportBox } from './exports'
 
 const STATUSES: Status[] = ['draft', 'retained', 'set_aside']
+const REASONS: SetAsideReason[] = ['off_topic', 'exact_duplicate', 'other']
+
+/** The filters of the proposals list; they combine. */
+export interface Filters { session: string; subgroup: string; kind: Kind | ''; untreated: boolean }
+
+/** Treated: merged into a consolidated proposal, or set aside by the rapporteur. */
+export function treated(p: Proposal, aside: Set<string>): boolean {
+  return p.merged_into.length > 0 || aside.has(p.id)
+}
+
+export function keep(p: Proposal, f: Filters, aside: Set<string>): boolean {
+  return (!f.session || p.session_id === f.session) && (!f.subgroup || (p.subgroup_name ?? '') === f.subgroup)
+    && (!f.kind || p.kind === f.kind) && (!f.untreated || !treated(p, aside))
+}
 
 function fail(error: unknown): void {
   announce(t('error_prefix') + errorMessage(error), 'error')
@@ -29,6 +46,9 @@ export function synthesis(ctx: Context): View {
   let proposals: Proposal[] = []
   let consolidated: Consolidated[] = []
   let suggestions: Suggestion[] = []
+  let triage: Triage = { set_aside: [], not_duplicates: [], lexicon: [] }
+  const filters: Filters = { session: '', subgroup: '', kind: '', untreated: false }
+  let compact = localStorage.getItem('recolte.synthesis-compact') === '1'
   let hits: SearchHit[] | null = null
   const selected = new Set<string>()
   const pending = new Map<string, number>()
@@ -41,6 +61,9 @@ export function synthesis(ctx: Context): View {
   const proposalsBox = h('section', { class: 'proposals', 'aria-labelledby': 'proposals-heading' })
   const suggestionsBox = h('section', { class: 'suggestions', 'aria-labelledby': 'suggestions-heading' })
   const consolidatedBox = h('section', { class: 'consolidated', 'aria-labelledby': 'consolidated-heading' })
+  const lexiconBox = h('section', { class: 'card lexicon', 'aria-labelledby': 'lexicon-heading' })
+  const progressBox = h('div', { class: 'progress-box', id: 'synthesis-progress', role: 'status', 'aria-live': 'polite' })
+  const filterBox = h('div', { class: 'filters', role: 'group', 'aria-label': t('filters') })
   const mergeTitle = h('input', { id: 'merge-title', autocomplete: 'off' })
   const mergeBody = h('textarea', { id: 'merge-body', rows: 3 })
   const mergeForm = h('form', { class: 'card merge', hidden: true, 'aria-labelledby': 'merge-heading' },
@@ -55,6 +78,7 @@ export function synthesis(ctx: Context): View {
     selected.clear()
     mergeForm.hidden = true
     readOnlyNote.hidden = canWrite()
+    Object.assign(filters, { session: '', subgroup: '', kind: '', untreated: false })
     void load().catch(fail)
   })
   let searchTimer: number | undefined
@@ -69,7 +93,12 @@ export function synthesis(ctx: Context): View {
   mergeForm.addEventListener('submit', e => {
     e.preventDefault()
     api.merge(ctx.event.id, { theme, title: mergeTitle.value, body: mergeBody.value, proposals: [...selected] })
-      .then(() => { selected.clear(); mergeForm.hidden = true; return load() })
+      .then(merged => {
+        selected.clear()
+        mergeForm.hidden = true
+        if (merged.learned.length) announce(t('learned', { pairs: merged.learned.map(([a, b]) => `${a} ≈ ${b}`).join(', ') }))
+        return load()
+      })
       .catch(fail)
   })
 
@@ -78,6 +107,69 @@ export function synthesis(ctx: Context): View {
     return t('provenance', {
       day: session ? t('day', { n: session.day }) : '?', start: session?.start ?? '', subgroup: p.subgroup_name ?? t('no_subgroup'),
     })
+  }
+
+  const sessionLabel = (id: string): string => {
+    const session = ctx.event.sessions.find(x => x.id === id)
+    return session ? `${t('day', { n: session.day })}, ${session.start}` : '?'
+  }
+  const asideReason = (id: string): SetAsideReason | undefined => triage.set_aside.find(r => r.proposal_id === id)?.reason
+
+  function drawProgress(): void {
+    const aside = new Set(triage.set_aside.map(r => r.proposal_id))
+    const live = proposals.filter(p => !p.deleted)
+    const themeSessions = ctx.event.sessions.filter(x => x.theme === theme)
+    const per = themeSessions.map(x => {
+      const of = live.filter(p => p.session_id === x.id)
+      return { id: x.id, total: of.length, done: of.filter(p => treated(p, aside)).length }
+    })
+    const empty = per.filter(x => x.total === 0).map(x => sessionLabel(x.id))
+    render(progressBox,
+      h('p', { class: 'progress-total' }, h('strong', {}, t('progress', { done: live.filter(p => treated(p, aside)).length, total: live.length }))),
+      per.some(x => x.total > 0) ? h('p', { class: 'muted progress-sessions' },
+        per.filter(x => x.total > 0).map(x => t('progress_session', { session: sessionLabel(x.id), done: x.done, total: x.total })).join(' · ')) : null,
+      empty.length ? h('p', { class: 'warning nothing-from', id: 'nothing-from' }, t('nothing_from', { sessions: empty.join(' ; ') })) : null)
+  }
+
+  function drawFilters(): void {
+    const aside = new Set(triage.set_aside.map(r => r.proposal_id))
+    const live = proposals.filter(p => !p.deleted)
+    // Each filter's counts are those the other filters leave.
+    const others = (skip: keyof Filters) => live.filter(p => keep(p, { ...filters, [skip]: skip === 'untreated' ? false : '' }, aside))
+    const select = (id: string, key: 'session' | 'subgroup' | 'kind', label: Key, values: [string, string][]) => {
+      const pool = others(key)
+      const count = (value: string) => pool.filter(p => key === 'session' ? p.session_id === value
+        : key === 'subgroup' ? (p.subgroup_name ?? '') === value : p.kind === value).length
+      const field = h('select', { id },
+        h('option', { value: '' }, t('filter_all_n', { n: pool.length })),
+        ...values.map(([value, text]) => h('option', { value, selected: filters[key] === value }, `${text} (${count(value)})`)))
+      field.addEventListener('change', () => { (filters as unknown as Record<string, string>)[key] = field.value; drawAll() })
+      return h('div', { class: 'filter-field' }, h('label', { for: id }, t(label)), field)
+    }
+    const sessions = ctx.event.sessions.filter(x => x.theme === theme).map((x): [string, string] => [x.id, sessionLabel(x.id)])
+    const subgroups = [...new Set(live.map(p => p.subgroup_name ?? '').filter(Boolean))].sort().map((n): [string, string] => [n, n])
+    const kinds = KINDS.map((k): [string, string] => [k, kindLabel(k)])
+    const untreated = h('input', { type: 'checkbox', id: 'filter-untreated', checked: filters.untreated })
+    untreated.addEventListener('change', () => { filters.untreated = untreated.checked; drawAll() })
+    const pool = others('untreated')
+    const compactBox = h('input', { type: 'checkbox', id: 'compact-list', checked: compact })
+    compactBox.addEventListener('change', () => {
+      compact = compactBox.checked
+      localStorage.setItem('recolte.synthesis-compact', compact ? '1' : '0')
+      drawProposals()
+    })
+    render(filterBox,
+      select('filter-session', 'session', 'filter_session', sessions),
+      select('filter-subgroup', 'subgroup', 'filter_subgroup', subgroups),
+      select('filter-kind', 'kind', 'filter_kind', kinds as [string, string][]),
+      h('div', { class: 'check' }, untreated, h('label', { for: 'filter-untreated' }, t('filter_untreated', { n: pool.filter(p => !treated(p, aside)).length }))),
+      h('div', { class: 'check' }, compactBox, h('label', { for: 'compact-list' }, t('compact_list'))))
+  }
+
+  function drawAll(): void {
+    drawProgress()
+    drawFilters()
+    drawProposals()
   }
 
   function openMerge(ids: string[]): void {
@@ -93,17 +185,38 @@ export function synthesis(ctx: Context): View {
   }
 
   function drawProposals(): void {
-    const shown = hits ? proposals.filter(p => hits?.some(hit => hit.id === p.id)) : proposals
+    const aside = new Set(triage.set_aside.map(r => r.proposal_id))
+    const searched = hits ? proposals.filter(p => hits?.some(hit => hit.id === p.id)) : proposals
+    const shown = searched.filter(p => keep(p, filters, aside))
     const writing = canWrite()
+    const state = (p: Proposal) => {
+      const reason = asideReason(p.id)
+      if (reason) {
+        return h('span', { class: 'badge set-aside-badge' }, t('set_aside_badge', { reason: t(`set_aside_${reason}` as Key) }),
+          writing ? h('button', { type: 'button', class: 'link', 'data-take-back': p.id, onclick: () => api.setAside(p.id, null).then(load).catch(fail) }, t('set_aside_undo')) : null)
+      }
+      return p.merged_into.length ? h('span', { class: 'badge' }, t('merged_state')) : null
+    }
+    const asideMenu = (p: Proposal) => {
+      if (!writing || p.merged_into.length || asideReason(p.id)) return null
+      const menu = h('select', { class: 'set-aside', 'aria-label': `${t('set_aside_label')} ${p.title}`, 'data-set-aside': p.id },
+        h('option', { value: '' }, t('set_aside_label')),
+        ...REASONS.map(r => h('option', { value: r }, t(`set_aside_${r}` as Key))))
+      menu.addEventListener('change', () => {
+        if (menu.value) api.setAside(p.id, menu.value as SetAsideReason).then(load).catch(fail)
+      })
+      return menu
+    }
     const rows = shown.map(p => {
       const snippet = hits?.find(hit => hit.id === p.id)?.snippet
+      const details = compact
+        ? (p.body ? h('details', { class: 'row-body' }, h('summary', {}, t('body')), h('p', {}, p.body)) : null)
+        : (p.body ? h('p', {}, p.body) : null)
+      const meta = h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`, ' ', state(p))
+      const rowClass = `card proposal-row${compact ? ' compact' : ''}${treated(p, aside) ? ' treated' : ''}`
       if (!writing) {
-        return h('li', { class: 'card proposal-row read-only', 'data-id': p.id },
-          h('strong', { class: 'row-title' }, p.title),
-          p.body ? h('p', {}, p.body) : null,
-          snippet ? h('p', { class: 'snippet' }, snippet) : null,
-          h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`,
-            p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null))
+        return h('li', { class: `${rowClass} read-only`, 'data-id': p.id },
+          h('strong', { class: 'row-title' }, p.title), details, snippet ? h('p', { class: 'snippet' }, snippet) : null, meta)
       }
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {
@@ -111,16 +224,17 @@ export function synthesis(ctx: Context): View {
         else selected.delete(p.id)
         drawMergeButton()
       })
-      return h('li', { class: 'card proposal-row', 'data-id': p.id },
+      return h('li', { class: rowClass, 'data-id': p.id },
         box,
         h('label', { for: `pick-${p.id}` }, h('strong', {}, p.title)),
-        p.body ? h('p', {}, p.body) : null,
+        details,
         snippet ? h('p', { class: 'snippet' }, snippet) : null,
-        h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`,
-          p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null))
+        h('div', { class: 'row-meta' }, meta, asideMenu(p)))
     })
     render(proposalsBox,
       h('h2', { id: 'proposals-heading' }, `${t('proposals')} (${shown.length})`),
+      progressBox,
+      filterBox,
       h('label', { for: 'search' }, t('search')), search,
       writing ? mergeButton : null,
       h('ul', { class: 'plain' }, ...rows))
@@ -135,12 +249,55 @@ export function synthesis(ctx: Context): View {
   }
 
   function drawSuggestions(): void {
-    const items = suggestions.map(s => h('li', { class: 'card' },
-      h('p', {}, h('strong', {}, `${Math.round(s.score * 100)} %`), ' — ', lang() === 'fr' ? s.reason : s.reason_en),
-      h('ul', {}, ...s.proposals.map(id => h('li', {}, proposals.find(p => p.id === id)?.title ?? id))),
-      canWrite() ? h('button', { type: 'button', onclick: () => openMerge(s.proposals) }, t('merge')) : null))
+    const writing = canWrite()
+    const items = suggestions.map((s, index) => {
+      const members = s.proposals.map(id => proposals.find(p => p.id === id)).filter((p): p is Proposal => Boolean(p))
+      const picked = new Set(members.map(p => p.id))
+      const side = members.map(p => {
+        const box = h('input', { type: 'checkbox', id: `suggestion-${index}-${p.id}`, checked: true, 'aria-label': t('suggestion_member', { title: p.title }) })
+        box.addEventListener('change', () => { if (box.checked) picked.add(p.id); else picked.delete(p.id) })
+        return h('div', { class: 'suggestion-member', 'data-id': p.id },
+          writing ? box : null,
+          h('strong', {}, p.title),
+          p.body ? h('p', {}, p.body) : null,
+          h('p', { class: 'muted' }, provenance(p)))
+      })
+      return h('li', { class: 'card suggestion', 'data-suggestion': String(index) },
+        h('p', { class: 'suggestion-reason' }, h('strong', {}, lang() === 'fr' ? s.reason : s.reason_en),
+          ' · ', h('span', { class: 'muted' }, t('suggestion_score', { n: Math.round(s.score * 100) }))),
+        h('div', { class: 'suggestion-members' }, ...side),
+        writing ? h('div', { class: 'row' },
+          h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: () => openMerge(s.proposals.filter(id => picked.has(id))) }, t('suggestion_merge')),
+          h('button', { type: 'button', class: 'secondary', 'data-dismiss-suggestion': String(index),
+            onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals).then(() => { announce(t('suggestion_dismissed')); return load() }).catch(fail) },
+          t('suggestion_dismiss'))) : null)
+    })
     render(suggestionsBox, h('h2', { id: 'suggestions-heading' }, t('suggestions')),
       items.length ? h('ul', { class: 'plain' }, ...items) : h('p', { class: 'muted' }, t('no_suggestions')))
+  }
+
+  function drawLexicon(): void {
+    const writing = canWrite()
+    const a = h('input', { id: 'lexicon-a', autocomplete: 'off', required: true })
+    const b = h('input', { id: 'lexicon-b', autocomplete: 'off', required: true })
+    const form = h('form', { class: 'inline lexicon-add' },
+      h('label', { for: 'lexicon-a' }, t('lexicon_word_a')), a, h('label', { for: 'lexicon-b' }, t('lexicon_word_b')), b,
+      h('button', { type: 'submit', class: 'secondary' }, t('lexicon_add')))
+    form.addEventListener('submit', e => {
+      e.preventDefault()
+      if (!a.value.trim() || !b.value.trim()) return
+      api.setLexicon(ctx.event.id, theme, a.value, b.value, false).then(load).then(() => document.getElementById('lexicon-a')?.focus()).catch(fail)
+    })
+    render(lexiconBox,
+      h('h2', { id: 'lexicon-heading' }, t('lexicon_title')),
+      h('p', { class: 'muted' }, t('lexicon_help')),
+      triage.lexicon.length
+        ? h('ul', { class: 'plain lexicon-list' }, ...triage.lexicon.map(entry => h('li', { 'data-lexicon': `${entry.a}|${entry.b}` },
+          `${entry.a} ≈ ${entry.b}`, entry.learned ? h('span', { class: 'muted' }, ` (${t('lexicon_learned')})`) : null,
+          writing ? h('button', { type: 'button', class: 'link', 'aria-label': t('lexicon_remove', { a: entry.a, b: entry.b }),
+            onclick: () => api.setLexicon(ctx.event.id, theme, entry.a, entry.b, true).then(load).catch(fail) }, '×') : null)))
+        : h('p', { class: 'muted' }, t('lexicon_empty')),
+      writing ? form : null)
   }
 
   function saveSoon(id: string, changes: Parameters<typeof api.editConsolidated>[1]): void {
@@ -217,15 +374,19 @@ export function synthesis(ctx: Context): View {
   }
 
   async function load(): Promise<void> {
-    const [view, found] = await Promise.all([api.themeView(ctx.event.id, theme), api.suggest(ctx.event.id, theme)])
+    const [view, found, decided] = await Promise.all([
+      api.themeView(ctx.event.id, theme), api.suggest(ctx.event.id, theme), api.triage(ctx.event.id, theme),
+    ])
     proposals = view.proposals
     consolidated = view.consolidated
     suggestions = found
+    triage = decided
     for (const id of [...selected]) if (!proposals.some(p => p.id === id)) selected.delete(id)
     const focusedSearch = document.activeElement === search
-    drawProposals()
+    drawAll()
     drawSuggestions()
     drawConsolidated()
+    drawLexicon()
     if (focusedSearch) search.focus()
   }
 
@@ -234,7 +395,7 @@ export function synthesis(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'layout wide' },
         h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, readOnlyNote),
-        h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, exportBox(ctx.event.id, () => theme)))))
+        h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, lexiconBox, exportBox(ctx.event.id, () => theme)))))
       await load()
     },
     refresh: load,

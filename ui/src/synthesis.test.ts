@@ -1,0 +1,133 @@
+// The rapporteur's workspace on the in-memory backend: progress and what has not arrived,
+// filters that combine with their counts, a proposal set aside without a merge, a suggestion
+// merged in part or dismissed for good, and the event's lexicon.
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { clearMocks } from '@tauri-apps/api/mocks'
+import { installMockBackend, mockState } from './mock-backend'
+import { start } from './app'
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
+}
+const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)
+const $$ = <T extends HTMLElement = HTMLElement>(selector: string) => [...document.querySelectorAll<T>(selector)]
+const rows = () => $$('.proposal-row strong').map(el => el.textContent)
+
+async function change(field: HTMLInputElement | HTMLSelectElement, value?: string): Promise<void> {
+  if (value !== undefined) field.value = value
+  else if (field instanceof HTMLInputElement) field.checked = !field.checked
+  field.dispatchEvent(new Event('change'))
+  await settle()
+}
+
+beforeEach(async () => {
+  vi.spyOn(window, 'alert').mockImplementation(() => { throw new Error('window.alert used') })
+  clearMocks()
+  localStorage.clear()
+  sessionStorage.clear()
+  document.body.innerHTML = '<div id="app"></div>'
+  installMockBackend()
+  await start(document.getElementById('app')!)
+  await settle()
+  $<HTMLButtonElement>('#load-sample')!.click()
+  await settle()
+  // Theme 1's four sessions: proposals arrive from the first two only.
+  const state = mockState()
+  const sessions = state.events[0].view.sessions.filter(s => s.theme === 1)
+  const add = (session: number, title: string, kind: 'proposal' | 'obstacle' = 'proposal') => state.proposals.push({
+    id: crypto.randomUUID(), session_id: sessions[session].id, theme: 1, subgroup: null, subgroup_name: session ? 'Groupe B' : 'Groupe A',
+    title, body: '', kind, tags: [], author: 'Camille', created_at: new Date().toISOString(), deleted: false, merged_into: [],
+  })
+  add(0, 'Former les élus aux méthodes innovantes')
+  add(1, 'Former les élus aux méthodes agiles')
+  add(1, 'Réparer la machine à café', 'obstacle')
+  $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Synthèse')!.click()
+  await settle()
+})
+
+describe('the rapporteur’s workspace', () => {
+  it('says how much is treated, per session, and which sessions sent nothing', () => {
+    expect($('#synthesis-progress .progress-total')!.textContent).toBe('0 sur 3 traitées')
+    expect($('#synthesis-progress .progress-sessions')!.textContent).toMatch(/^Jour \d, \d\d:\d\d : 0\/1 · Jour \d, \d\d:\d\d : 0\/2$/)
+    expect($('#nothing-from')!.textContent).toMatch(/^Rien reçu de : Jour \d, \d\d:\d\d ; Jour \d, \d\d:\d\d$/)
+  })
+
+  it('filters by session, sub-group and kind together, with counts', async () => {
+    const session = $<HTMLSelectElement>('#filter-session')!
+    expect([...session.options].map(o => o.textContent)[0]).toBe('Toutes (3)')
+    await change($<HTMLSelectElement>('#filter-subgroup')!, 'Groupe B')
+    expect(rows()).toEqual(['Former les élus aux méthodes agiles', 'Réparer la machine à café'])
+    await change($<HTMLSelectElement>('#filter-kind')!, 'obstacle')
+    expect(rows()).toEqual(['Réparer la machine à café'])
+    expect([...$<HTMLSelectElement>('#filter-kind')!.options].map(o => o.textContent)).toContain('Frein (1)')
+    await change($<HTMLSelectElement>('#filter-kind')!, '')
+    await change($<HTMLSelectElement>('#filter-subgroup')!, '')
+    expect(rows()).toHaveLength(3)
+  })
+
+  it('sets a proposal aside without a merge, counts it treated, and takes it back', async () => {
+    const coffee = mockState().proposals.find(p => p.title.startsWith('Réparer'))!
+    await change($<HTMLSelectElement>(`[data-set-aside="${coffee.id}"]`)!, 'off_topic')
+    expect($('#synthesis-progress .progress-total')!.textContent).toBe('1 sur 3 traitées')
+    expect($(`.proposal-row[data-id="${coffee.id}"]`)!.textContent).toContain('Mise de côté : Hors sujet')
+    await change($<HTMLInputElement>('#filter-untreated')!)
+    expect(rows()).not.toContain('Réparer la machine à café')
+    await change($<HTMLInputElement>('#filter-untreated')!)
+    $<HTMLButtonElement>(`[data-take-back="${coffee.id}"]`)!.click()
+    await settle()
+    expect($('#synthesis-progress .progress-total')!.textContent).toBe('0 sur 3 traitées')
+  })
+
+  it('shows a suggestion side by side with its reason; “Pas des doublons” is remembered', async () => {
+    const suggestion = $('.suggestion')!
+    expect(suggestion.querySelectorAll('.suggestion-member')).toHaveLength(2)
+    expect(suggestion.querySelector('.suggestion-reason')!.textContent).toContain('mots en commun')
+    $<HTMLButtonElement>('[data-dismiss-suggestion="0"]')!.click()
+    await settle()
+    expect(Object.values(mockState().triage)[0].not_duplicates).toHaveLength(1)
+    expect($('.suggestion')).toBeNull()
+    expect($('#status')!.textContent).toContain('ne seront plus suggérées ensemble')
+  })
+
+  it('merges a suggestion’s members that stay ticked', async () => {
+    const [first, second] = $$<HTMLInputElement>('.suggestion-member input')
+    await change(second)
+    $<HTMLButtonElement>('[data-merge-suggestion="0"]')!.click()
+    await settle()
+    expect($<HTMLFormElement>('.merge')!.hidden).toBe(false)
+    const picked = $$<HTMLInputElement>('.proposal-row input[type=checkbox]').filter(b => b.checked).map(b => b.id)
+    expect(picked).toEqual([`pick-${first.closest<HTMLElement>('.suggestion-member')!.dataset.id}`])
+  })
+
+  it('a merge made by hand says the words it taught, and the lexicon shows them', async () => {
+    const state = mockState()
+    for (const title of ['Un glossaire partagé', 'Un lexique partagé']) {
+      state.proposals.push({ ...state.proposals[0], id: crypto.randomUUID(), title })
+    }
+    $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Animation')!.click()
+    await settle()
+    $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Synthèse')!.click()
+    await settle()
+    for (const row of $$('.proposal-row').filter(r => /glossaire|lexique/.test(r.textContent ?? ''))) {
+      await change(row.querySelector<HTMLInputElement>('input[type=checkbox]')!)
+    }
+    $<HTMLButtonElement>('#merge-selected')!.click()
+    await settle()
+    $<HTMLFormElement>('.merge')!.requestSubmit()
+    await settle()
+    expect($('#status')!.textContent).toContain('Lexique du thème, appris de cette fusion : glossaire ≈ lexique.')
+    expect($('.lexicon-list')!.textContent).toContain('glossaire ≈ lexique (appris d’une fusion)')
+  })
+
+  it('lists the lexicon, adds a pair and takes it out', async () => {
+    expect($('.lexicon')!.textContent).toContain('Aucun mot pour l’instant.')
+    $<HTMLInputElement>('#lexicon-a')!.value = 'Appli'
+    $<HTMLInputElement>('#lexicon-b')!.value = 'application'
+    $<HTMLFormElement>('.lexicon-add')!.requestSubmit()
+    await settle()
+    expect($('.lexicon-list')!.textContent).toContain('appli ≈ application')
+    $<HTMLButtonElement>('.lexicon-list button')!.click()
+    await settle()
+    expect($('.lexicon')!.textContent).toContain('Aucun mot pour l’instant.')
+  })
+})
