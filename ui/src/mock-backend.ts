@@ -89,7 +89,7 @@ export interface MockOptions {
   /** 'plenary': the event as the closing plenary finds it (proposals in sessions, consolidated
    * proposals in themes 1 to 3, another panel member's votes, a mark, a comment, a source this
    * device does not hold). */
-  seed?: 'plenary'
+  seed?: 'plenary' | 'theme2000'
 }
 
 /** The other panel member of the plenary scenario. */
@@ -386,6 +386,32 @@ export function installMockBackend(options: MockOptions = {}): void {
   }
   if (options.event) addEvent(options.event, options.event === 'organiser')
   if (options.seed === 'plenary' && state.events[0]) seedPlenary(state.events[0].view)
+  if (options.seed === 'theme2000' && state.events[0]) seedLargeTheme(state.events[0].view, 2000)
+
+  /** A theme at ten times the Assises' size, for the rapporteur's screen benchmark: its four
+   * sessions × 6 sub-groups, varied titles, bodies that repeat stock sentences. */
+  function seedLargeTheme(view: EventView, count: number): void {
+    const sessions = view.sessions.filter(x => x.theme === 1)
+    const groups = sessions.flatMap(session => ['A', 'B', 'C', 'D', 'E', 'F'].map(letter => {
+      const g: Subgroup = { id: id(), session_id: session.id, name: `Groupe ${letter}`, created_at: new Date(0).toISOString(), deleted: false }
+      state.subgroups.push(g)
+      return g
+    }))
+    const verbs = ['Former', 'Outiller', 'Évaluer', 'Financer', 'Documenter', 'Mutualiser', 'Reconnaître', 'Simplifier']
+    const whom = ['les élus', 'les agents', 'les habitants', 'les DGS', 'les managers', 'les équipes projet', 'les directions', 'les partenaires']
+    const what = ['à l’innovation publique', 'aux méthodes agiles', 'au design des politiques publiques', 'à l’évaluation', 'aux communs numériques']
+    const stock = ['À tester d’abord dans deux ou trois collectivités volontaires.', 'Proposition portée par tout le sous-groupe.', '']
+    const kinds: Proposal['kind'][] = ['proposal', 'proposal', 'concrete_action', 'obstacle', 'question']
+    for (let i = 0; i < count; i++) {
+      const g = groups[i % groups.length]
+      state.proposals.push({
+        id: id(), session_id: g.session_id, theme: 1, subgroup: g.id, subgroup_name: g.name,
+        title: `${verbs[i % verbs.length]} ${whom[Math.floor(i / verbs.length) % whom.length]} ${what[Math.floor(i / 64) % what.length]} (${i + 1})`,
+        body: stock[i % stock.length], kind: kinds[i % kinds.length], tags: [], author: 'Camille',
+        created_at: new Date(Date.parse('2025-06-12T12:00:00Z') + i * 1000).toISOString(), deleted: false, merged_into: [],
+      })
+    }
+  }
 
   /** What the sub-groups of themes 1 to 3 produced, and what their rapporteurs made of it. */
   function seedPlenary(view: EventView): void {
@@ -819,10 +845,12 @@ export function installMockBackend(options: MockOptions = {}): void {
       const aside = new Set(triage.set_aside.map(r => r.proposal_id))
       const dismissed = (a: string, b: string) => triage.not_duplicates.some(([x, y]) => (x === a && y === b) || (x === b && y === a))
       const free = state.proposals.filter(p => p.theme === theme && !p.deleted && mergedInto(p.id).length === 0 && !aside.has(p.id))
-      const words = (p: Proposal) => new Set(fold(p.title).split(/\W+/).filter(w => w.length > 3))
+      const sets = free.map(p => new Set(fold(p.title).split(/\W+/).filter(w => w.length > 3)))
       const groups: string[][] = []
+      // A large seeded theme is for the screen's benchmark: the mock does not pair 2,000 proposals.
+      if (free.length > 500) return []
       for (let i = 0; i < free.length; i++) for (let j = i + 1; j < free.length; j++) {
-        const shared = [...words(free[i])].filter(w => words(free[j]).has(w))
+        const shared = [...sets[i]].filter(w => sets[j].has(w))
         if (shared.length >= 2 && !dismissed(free[i].id, free[j].id)) groups.push([free[i].id, free[j].id])
       }
       return groups.map(g => ({ proposals: g, score: 0.6, reason: 'mots en commun', reason_en: 'shared words' }))

@@ -11,7 +11,7 @@ async function settle(): Promise<void> {
 }
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)
 const $$ = <T extends HTMLElement = HTMLElement>(selector: string) => [...document.querySelectorAll<T>(selector)]
-const rows = () => $$('.proposal-row strong').map(el => el.textContent)
+const rows = () => $$('.proposal-row:not([hidden]) strong').map(el => el.textContent)
 
 async function change(field: HTMLInputElement | HTMLSelectElement, value?: string): Promise<void> {
   if (value !== undefined) field.value = value

@@ -5,39 +5,19 @@
 //
 //   npm run build:test && node tests/browser.mjs [--screenshots DIR]
 //   ONLY='projector' node tests/browser.mjs   (only the checks whose name holds these words)
-import http from 'node:http'
 import { readFile, mkdir } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { extname, join, normalize } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { launch, serve } from './serve.mjs'
 
 const require = createRequire(import.meta.url)
-const root = fileURLToPath(new URL('../dist-test/', import.meta.url))
 const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8')
 const shotsAt = process.argv.includes('--screenshots') ? process.argv[process.argv.indexOf('--screenshots') + 1]
   : fileURLToPath(new URL('./screenshots/', import.meta.url))
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
 
-const server = http.createServer(async (request, response) => {
-  const path = normalize(decodeURIComponent(new URL(request.url, 'http://x').pathname)).replace(/^\/+/, '')
-  try {
-    const body = await readFile(join(root, path || 'mock.html'))
-    response.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream' })
-    response.end(body)
-  } catch {
-    response.writeHead(404)
-    response.end()
-  }
-})
-await new Promise(resolve => server.listen(0, '127.0.0.1', resolve))
-const base = `http://127.0.0.1:${server.address().port}`
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-})
+const { server, base } = await serve()
+const browser = await launch()
 let failures = 0
 let passed = 0
 async function check(name, body, query = '') {

@@ -156,7 +156,7 @@ export function synthesis(ctx: Context): View {
     compactBox.addEventListener('change', () => {
       compact = compactBox.checked
       localStorage.setItem('recolte.synthesis-compact', compact ? '1' : '0')
-      drawProposals()
+      list.classList.toggle('compact', compact)
     })
     render(filterBox,
       select('filter-session', 'session', 'filter_session', sessions),
@@ -184,60 +184,81 @@ export function synthesis(ctx: Context): View {
     mergeTitle.select()
   }
 
-  function drawProposals(): void {
-    const aside = new Set(triage.set_aside.map(r => r.proposal_id))
-    const searched = hits ? proposals.filter(p => hits?.some(hit => hit.id === p.id)) : proposals
-    const shown = searched.filter(p => keep(p, filters, aside))
-    const writing = canWrite()
-    const state = (p: Proposal) => {
-      const reason = asideReason(p.id)
-      if (reason) {
-        return h('span', { class: 'badge set-aside-badge' }, t('set_aside_badge', { reason: t(`set_aside_${reason}` as Key) }),
-          writing ? h('button', { type: 'button', class: 'link', 'data-take-back': p.id, onclick: () => api.setAside(p.id, null).then(load).catch(fail) }, t('set_aside_undo')) : null)
-      }
-      return p.merged_into.length ? h('span', { class: 'badge' }, t('merged_state')) : null
-    }
-    const asideMenu = (p: Proposal) => {
-      if (!writing || p.merged_into.length || asideReason(p.id)) return null
-      const menu = h('select', { class: 'set-aside', 'aria-label': `${t('set_aside_label')} ${p.title}`, 'data-set-aside': p.id },
+  // The list keeps one element per proposal, rebuilt only when what it shows changes; a filter
+  // or the compact mode only hides rows or switches a class (2,000 proposals stay fluid).
+  const list = h('ul', { class: 'plain proposal-list' })
+  const heading = h('h2', { id: 'proposals-heading' })
+  const rowCache = new Map<string, { key: string; element: HTMLElement }>()
+  let built: boolean | null = null
+
+  function proposalRow(p: Proposal, aside: Set<string>, writing: boolean, snippet: string | undefined): HTMLElement {
+    const reason = asideReason(p.id)
+    const key = JSON.stringify([p.title, p.body, p.kind, p.session_id, p.subgroup_name, p.merged_into, reason, writing, snippet, selected.has(p.id)])
+    const cached = rowCache.get(p.id)
+    if (cached?.key === key) return cached.element
+    const state = reason
+      ? h('span', { class: 'badge set-aside-badge' }, t('set_aside_badge', { reason: t(`set_aside_${reason}` as Key) }),
+        writing ? h('button', { type: 'button', class: 'link', 'data-take-back': p.id, onclick: () => api.setAside(p.id, null).then(load).catch(fail) }, t('set_aside_undo')) : null)
+      : p.merged_into.length ? h('span', { class: 'badge' }, t('merged_state')) : null
+    let menu: HTMLSelectElement | null = null
+    if (writing && !p.merged_into.length && !reason) {
+      const field = h('select', { class: 'set-aside', 'aria-label': `${t('set_aside_label')} ${p.title}`, 'data-set-aside': p.id },
         h('option', { value: '' }, t('set_aside_label')),
         ...REASONS.map(r => h('option', { value: r }, t(`set_aside_${r}` as Key))))
-      menu.addEventListener('change', () => {
-        if (menu.value) api.setAside(p.id, menu.value as SetAsideReason).then(load).catch(fail)
+      field.addEventListener('change', () => {
+        if (field.value) api.setAside(p.id, field.value as SetAsideReason).then(load).catch(fail)
       })
-      return menu
+      menu = field
     }
-    const rows = shown.map(p => {
-      const snippet = hits?.find(hit => hit.id === p.id)?.snippet
-      const details = compact
-        ? (p.body ? h('details', { class: 'row-body' }, h('summary', {}, t('body')), h('p', {}, p.body)) : null)
-        : (p.body ? h('p', {}, p.body) : null)
-      const meta = h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`, ' ', state(p))
-      const rowClass = `card proposal-row${compact ? ' compact' : ''}${treated(p, aside) ? ' treated' : ''}`
-      if (!writing) {
-        return h('li', { class: `${rowClass} read-only`, 'data-id': p.id },
-          h('strong', { class: 'row-title' }, p.title), details, snippet ? h('p', { class: 'snippet' }, snippet) : null, meta)
-      }
+    const row = h('li', { class: `card proposal-row${treated(p, aside) ? ' treated' : ''}${writing ? '' : ' read-only'}`, 'data-id': p.id })
+    const showText = p.body ? h('button', { type: 'button', class: 'link show-text', 'aria-expanded': 'false' }, t('body')) : null
+    showText?.addEventListener('click', () => {
+      const open = row.classList.toggle('open')
+      showText.setAttribute('aria-expanded', String(open))
+    })
+    const meta = h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`, ' ', state)
+    if (writing) {
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {
         if (box.checked) selected.add(p.id)
         else selected.delete(p.id)
+        rowCache.delete(p.id)
         drawMergeButton()
       })
-      return h('li', { class: rowClass, 'data-id': p.id },
-        box,
-        h('label', { for: `pick-${p.id}` }, h('strong', {}, p.title)),
-        details,
-        snippet ? h('p', { class: 'snippet' }, snippet) : null,
-        h('div', { class: 'row-meta' }, meta, asideMenu(p)))
+      row.append(box, h('label', { for: `pick-${p.id}` }, h('strong', {}, p.title)))
+    } else {
+      row.append(h('strong', { class: 'row-title' }, p.title))
+    }
+    const parts: (Node | null)[] = [showText, p.body ? h('p', { class: 'body-text' }, p.body) : null,
+      snippet ? h('p', { class: 'snippet' }, snippet) : null, h('div', { class: 'row-meta' }, meta, menu)]
+    row.append(...parts.filter((x): x is Node => x !== null))
+    rowCache.set(p.id, { key, element: row })
+    return row
+  }
+
+  function drawProposals(): void {
+    const aside = new Set(triage.set_aside.map(r => r.proposal_id))
+    const writing = canWrite()
+    if (built !== writing) {
+      built = writing
+      render(proposalsBox, heading, progressBox, filterBox, h('label', { for: 'search' }, t('search')), search,
+        writing ? mergeButton : null, list)
+    }
+    const snippets = new Map((hits ?? []).map(hit => [hit.id, hit.snippet]))
+    const searched = hits ? proposals.filter(p => snippets.has(p.id)) : proposals
+    const wanted = searched.map(p => proposalRow(p, aside, writing, snippets.get(p.id)))
+    const current = [...list.children]
+    if (current.length !== wanted.length || wanted.some((row, i) => current[i] !== row)) list.replaceChildren(...wanted)
+    let shown = 0
+    searched.forEach((p, i) => {
+      const visible = keep(p, filters, aside)
+      if (wanted[i].hidden === visible) wanted[i].hidden = !visible
+      if (visible) shown++
     })
-    render(proposalsBox,
-      h('h2', { id: 'proposals-heading' }, `${t('proposals')} (${shown.length})`),
-      progressBox,
-      filterBox,
-      h('label', { for: 'search' }, t('search')), search,
-      writing ? mergeButton : null,
-      h('ul', { class: 'plain' }, ...rows))
+    const present = new Set(proposals.map(p => p.id))
+    for (const id of [...rowCache.keys()]) if (!present.has(id)) rowCache.delete(id)
+    list.classList.toggle('compact', compact)
+    heading.textContent = `${t('proposals')} (${shown})`
     drawMergeButton()
   }
 
