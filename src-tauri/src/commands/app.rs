@@ -22,7 +22,7 @@ pub struct AppInfo {
     pub hub: Option<String>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
     let lang = state.lang();
     state.with_store(|store| {
@@ -42,7 +42,7 @@ pub struct Settings {
     pub lang: String,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn settings_save(state: State<'_, AppState>, settings: Settings) -> Result<(), ApiError> {
     let lang = recolte_core::Lang::parse(&settings.lang).unwrap_or_default();
     state.with_store(|store| {
@@ -51,28 +51,28 @@ pub fn settings_save(state: State<'_, AppState>, settings: Settings) -> Result<(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn events_list(state: State<'_, AppState>) -> Result<Vec<EventSummary>, ApiError> {
     state.with_store(|store| store.events())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn event_load_sample(state: State<'_, AppState>) -> Result<EventId, ApiError> {
     state.with_store(|store| store.import_practice(SAMPLE))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn event_import_text(state: State<'_, AppState>, text: String) -> Result<EventId, ApiError> {
     state.with_store(|store| store.import_programme(&text))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn event_show(state: State<'_, AppState>, event: String) -> Result<EventView, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.event(event))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sessions_list(
     state: State<'_, AppState>,
     event: String,

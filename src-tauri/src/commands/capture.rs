@@ -16,7 +16,7 @@ pub struct SessionView {
     pub proposals: Vec<Proposal>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_view(state: State<'_, AppState>, event: String, session: String) -> Result<SessionView, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let session: SessionId = parse(&state, &session)?;
@@ -29,13 +29,13 @@ pub fn session_view(state: State<'_, AppState>, event: String, session: String) 
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn subgroup_add(state: State<'_, AppState>, session: String, name: String) -> Result<SubgroupId, ApiError> {
     let session: SessionId = parse(&state, &session)?;
     state.with_store(|store| store.add_subgroup(session, &name))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn subgroup_rename(
     state: State<'_, AppState>,
     session: String,
@@ -57,7 +57,7 @@ pub struct NewProposal {
     pub tags: Vec<String>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn proposal_add(
     state: State<'_, AppState>,
     session: String,
@@ -85,7 +85,7 @@ pub struct ProposalChanges {
     pub tags: Option<Vec<String>>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn proposal_edit(state: State<'_, AppState>, id: String, changes: ProposalChanges) -> Result<(), ApiError> {
     let id: ProposalId = parse(&state, &id)?;
     let update = ProposalUpdate {
@@ -98,14 +98,14 @@ pub fn proposal_edit(state: State<'_, AppState>, id: String, changes: ProposalCh
     state.with_store(|store| store.edit_proposal(id, &update))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn proposal_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -> Result<(), ApiError> {
     let id: ProposalId = parse(&state, &id)?;
     state.with_store(|store| store.set_proposal_deleted(id, deleted))
 }
 
 /// The session's clock, shared by its facilitators.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_clock(
     state: State<'_, AppState>,
     session: String,
@@ -115,7 +115,7 @@ pub fn session_clock(
 }
 
 /// Start now, pause, resume, extend the current phase, or skip to the next.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn session_clock_action(
     state: State<'_, AppState>,
     session: String,

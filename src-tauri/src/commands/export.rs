@@ -50,9 +50,10 @@ pub async fn export_write(
     let lang = state.lang();
     let name = state.with_store(|store| Ok(store.event(event)?.name))?;
     let dir = folder(&state, &name);
-    let store = state.store.clone();
+    let data_dir = state.data_dir.clone();
     let result = tauri::async_runtime::spawn_blocking(move || {
-        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+        // A connection of its own: the window keeps working while a long export reads (WAL).
+        let store = recolte_store::Store::open(&data_dir)?;
         let files: Vec<String> = match kind.as_str() {
             // The app writes the PDF too: it is what people open and print.
             "report" => recolte_export::export_report(&store, event, &dir, theme, lang, true)?
@@ -117,10 +118,10 @@ pub async fn decidim_answers(
     let name = state.with_store(|store| Ok(store.event(event)?.name))?;
     let dir = folder(&state, &name);
     let out = dir.join(lang.pick("decidim-reponses.csv", "decidim-answers.csv"));
-    let store = state.store.clone();
+    let data_dir = state.data_dir.clone();
     let path = out.clone();
     let answers = tauri::async_runtime::spawn_blocking(move || {
-        let store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let store = recolte_store::Store::open(&data_dir)?;
         let options = recolte_export::decidim::Options::default();
         recolte_export::export_decidim_answers(&store, event, &export, &path, &options)
     })

@@ -97,7 +97,7 @@ pub async fn bundle_import(app: AppHandle, state: State<'_, AppState>) -> Result
 
 /// Opens a file or folder the app wrote, in the system's application for it. Any other path
 /// is refused: the window cannot make the app open arbitrary files.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_path(app: AppHandle, state: State<'_, AppState>, path: String) -> Result<(), ApiError> {
     let lang = state.lang();
     let path = PathBuf::from(path);

@@ -116,7 +116,7 @@ pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
     Ok(())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
     match state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         // Interfaces come and go (a hotspot started after the hub): read them again.

@@ -13,7 +13,7 @@ use super::parse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn device_access(state: State<'_, AppState>, event: String) -> Result<DeviceAccess, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let target = state.target_for(event);
@@ -21,7 +21,7 @@ pub fn device_access(state: State<'_, AppState>, event: String) -> Result<Device
 }
 
 /// Removes an event from this device only; if it was the one syncing, sync stops.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn event_remove(state: State<'_, AppState>, event: String) -> Result<(), ApiError> {
     let event: EventId = parse(&state, &event)?;
     let syncing = state.target().and_then(|t| recolte_core::token::peek(&t.token).ok()).map(|g| g.scope.event);
@@ -41,7 +41,7 @@ pub struct OrganisationView {
     pub suggested_hubs: Vec<String>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn organisation_view(state: State<'_, AppState>, event: String) -> Result<OrganisationView, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let lang = state.lang();
@@ -93,7 +93,7 @@ fn validity(state: &AppState, text: &str) -> Result<time::Duration, ApiError> {
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn invitation_create(
     state: State<'_, AppState>,
     event: String,
@@ -119,7 +119,7 @@ pub fn invitation_create(
     state.with_store(|store| store.create_invitation(event, &request, lang))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn invitation_create_all(
     state: State<'_, AppState>,
     event: String,
@@ -133,14 +133,14 @@ pub fn invitation_create_all(
     state.with_store(|store| store.create_all_invitations(event, &hubs, valid_for, fingerprint.as_deref(), lang))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn invitation_revoke(state: State<'_, AppState>, event: String, id: String) -> Result<(), ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.revoke_invitation(event, &id))
 }
 
 /// Writes the printable sheet into the exports folder.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn invitation_sheet(
     state: State<'_, AppState>,
     event: String,
@@ -163,7 +163,7 @@ pub fn invitation_sheet(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn invitation_preview(state: State<'_, AppState>, link: String) -> Result<Preview, ApiError> {
     let lang = state.lang();
     let event = recolte_core::invitation::Invitation::parse(&link).ok().map(|i| i.event);
@@ -212,13 +212,13 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
 }
 
 /// The invitation link the app was opened with, once.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn pending_link(state: State<'_, AppState>) -> Option<String> {
     state.pending_link.lock().unwrap_or_else(|p| p.into_inner()).take()
 }
 
 /// The QR code of a link, drawn by the interface from one SVG path.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn qr_code(state: State<'_, AppState>, text: String) -> Result<recolte_export::sheet::QrPath, ApiError> {
     let lang = state.lang();
     recolte_export::sheet::qr_path(&text).map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))

@@ -8,39 +8,39 @@ use super::parse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn panel_view(state: State<'_, AppState>, event: String, theme: u32) -> Result<Vec<Review>, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.reviews(event, theme))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn panel_mark(state: State<'_, AppState>, id: String, carry_forward: bool) -> Result<(), ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
     state.with_store(|store| store.mark(id, carry_forward, None))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn panel_comment(state: State<'_, AppState>, id: String, text: String) -> Result<CommentId, ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
     state.with_store(|store| store.comment(id, &text, None))
 }
 
 /// This device's member gives `dots` to a consolidated proposal (0 takes them back).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn panel_vote(state: State<'_, AppState>, id: String, dots: u32) -> Result<(), ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
     state.with_store(|store| store.vote(id, dots, None))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn panel_summary(state: State<'_, AppState>, event: String) -> Result<recolte_store::PanelSummary, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.panel_summary(event))
 }
 
 /// The window itself full screen (the projector mode), or back.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn window_fullscreen(window: tauri::WebviewWindow, on: bool) -> Result<(), ApiError> {
     window.set_fullscreen(on).map_err(|e| ApiError::invalid(e.to_string()))
 }

@@ -7,21 +7,21 @@ use tauri::State;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_status(state: State<'_, AppState>) -> Result<Summary, ApiError> {
     summarize(&state)
 }
 
 /// Per document: may write or read, changes not yet shared, the last exchange, and why the
 /// hub refused.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_details(state: State<'_, AppState>, event: String) -> Result<Vec<DocReport>, ApiError> {
     let event = super::parse(&state, &event)?;
     let (target, lang) = (state.target(), state.lang());
     state.with_store(|store| status::report(store, target.as_ref(), Some(&state.board), event, lang))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) -> Result<(), ApiError> {
     let lang = state.lang();
     let hub = recolte_core::invitation::normalize_hub(&hub)
@@ -37,7 +37,7 @@ pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) ->
 }
 
 /// Reconnects every document now instead of waiting for the back-off.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn sync_now(state: State<'_, AppState>) -> Result<(), ApiError> {
     if let Some(target) = state.target() {
         crate::start_sync(&state, target);
@@ -62,7 +62,7 @@ pub fn summarize(state: &AppState) -> Result<Summary, ApiError> {
 }
 
 /// Who else is connected to a session right now.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn presence(state: State<'_, AppState>, event: String, session: String) -> Result<Vec<String>, ApiError> {
     let event = super::parse(&state, &event)?;
     let session = super::parse(&state, &session)?;

@@ -18,7 +18,7 @@ pub struct ThemeView {
     pub consolidated: Vec<Consolidated>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn theme_view(state: State<'_, AppState>, event: String, theme: u32) -> Result<ThemeView, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| {
@@ -29,13 +29,13 @@ pub fn theme_view(state: State<'_, AppState>, event: String, theme: u32) -> Resu
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn search(state: State<'_, AppState>, event: String, query: String) -> Result<Vec<SearchHit>, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.search(event, &query, 100))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn duplicates_suggest(state: State<'_, AppState>, event: String, theme: u32) -> Result<Vec<Suggestion>, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.suggest_duplicates(event, theme))
@@ -57,7 +57,7 @@ pub struct Merged {
     pub learned: Vec<(String, String)>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn synthesis_merge(state: State<'_, AppState>, event: String, merge: Merge) -> Result<Merged, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let ids = merge.proposals.iter().map(|p| parse::<ProposalId>(&state, p)).collect::<Result<Vec<_>, _>>()?;
@@ -68,7 +68,7 @@ pub fn synthesis_merge(state: State<'_, AppState>, event: String, merge: Merge) 
 }
 
 /// The rapporteur's triage of a theme: proposals set aside, pairs dismissed, the lexicon.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn synthesis_triage(
     state: State<'_, AppState>,
     event: String,
@@ -79,7 +79,7 @@ pub fn synthesis_triage(
 }
 
 /// Sets a proposal aside (`reason`: off_topic, exact_duplicate, other) or takes it back (null).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn proposal_set_aside(state: State<'_, AppState>, id: String, reason: Option<String>) -> Result<(), ApiError> {
     let id: ProposalId = parse(&state, &id)?;
     let reason = reason.as_deref().map(|r| parse(&state, r)).transpose()?;
@@ -87,7 +87,7 @@ pub fn proposal_set_aside(state: State<'_, AppState>, id: String, reason: Option
 }
 
 /// "Pas des doublons".
-#[tauri::command]
+#[tauri::command(async)]
 pub fn duplicates_dismiss(
     state: State<'_, AppState>,
     event: String,
@@ -100,7 +100,7 @@ pub fn duplicates_dismiss(
 }
 
 /// Adds a pair of words to the theme's lexicon, or takes it out.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn lexicon_set(
     state: State<'_, AppState>,
     event: String,
@@ -122,7 +122,7 @@ pub struct ConsolidatedChanges {
     pub priority: Option<u32>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn synthesis_edit(state: State<'_, AppState>, id: String, changes: ConsolidatedChanges) -> Result<(), ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
     let patch = ConsolidatedPatch {
@@ -134,14 +134,14 @@ pub fn synthesis_edit(state: State<'_, AppState>, id: String, changes: Consolida
     state.with_store(|store| store.edit_consolidated(id, &patch))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn synthesis_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -> Result<(), ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
     state.with_store(|store| store.set_consolidated_deleted(id, deleted))
 }
 
 /// Orders a theme's consolidated proposals: the order given becomes their priorities 1, 2, 3…
-#[tauri::command]
+#[tauri::command(async)]
 pub fn synthesis_reorder(state: State<'_, AppState>, ids: Vec<String>) -> Result<(), ApiError> {
     let ids = ids.iter().map(|id| parse::<ConsolidatedId>(&state, id)).collect::<Result<Vec<_>, _>>()?;
     state.with_store(|store| store.reorder_consolidated(&ids))
