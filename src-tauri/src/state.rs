@@ -80,7 +80,7 @@ impl AppState {
     }
 
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        Store::lock_shared(&self.store)
     }
 
     /// The language of the interface: the device's setting, else the locale, else French.

@@ -105,6 +105,20 @@ pub struct Store {
 
 impl Store {
     /// Opens (and creates, and migrates) the store in `dir`.
+    /// Locks a store shared between threads. If a thread panicked while holding it (in the
+    /// middle of an edit), the documents it kept in memory may be half-changed: they are
+    /// dropped and reloaded from the log, which holds only what was committed.
+    pub fn lock_shared(shared: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+        shared.lock().unwrap_or_else(|poisoned| {
+            let mut store = poisoned.into_inner();
+            tracing::warn!("a thread stopped while using the store: its cached documents are reloaded from the log");
+            store.docs.clear();
+            store.registered.clear();
+            shared.clear_poison();
+            store
+        })
+    }
+
     pub fn open(dir: &Path) -> Result<Store, Error> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             context: "cannot create the data folder",

@@ -333,3 +333,34 @@ fn the_event_signing_key_never_leaves_the_organisers_store() {
     assert!(other.event_keys(event).unwrap().is_none());
     assert!(other.event(event).unwrap().public_key.is_some());
 }
+
+/// A thread that panicked while holding the shared store (in the middle of an edit) leaves
+/// its in-memory documents in doubt: the next holder gets them reloaded from the log, and
+/// every committed edit is still there.
+#[test]
+fn a_store_whose_holder_panicked_reloads_from_its_log() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 1);
+    capture(&mut store, session, "Avant la panne");
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(store));
+    let holder = shared.clone();
+    let crashed = std::thread::spawn(move || {
+        let mut store = holder.lock().unwrap();
+        capture(&mut store, session, "Pendant la panne");
+        panic!("a thread stops while holding the store");
+    })
+    .join();
+    assert!(crashed.is_err() && shared.is_poisoned());
+    {
+        let mut store = Store::lock_shared(&shared);
+        capture(&mut store, session, "Après la panne");
+        let titles: Vec<String> = store
+            .proposals(event, &recolte_store::ProposalFilter { session: Some(session), ..Default::default() })
+            .unwrap()
+            .into_iter()
+            .map(|p| p.title)
+            .collect();
+        assert_eq!(titles.len(), 3, "{titles:?}");
+    }
+    assert!(!shared.is_poisoned(), "the store is usable again");
+}

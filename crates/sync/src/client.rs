@@ -235,6 +235,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The store, reloaded from its log if a thread stopped while holding it.
+fn lock_store(store: &SharedStore) -> std::sync::MutexGuard<'_, Store> {
+    Store::lock_shared(store)
+}
+
 /// The documents a scope lets this device sync, with the access it has to each. Without the
 /// programme yet (a device joining), only what the token itself names.
 pub fn documents_for(scope: &Scope, event: Option<&EventRecord>) -> Vec<(DocName, Access)> {
@@ -284,7 +289,7 @@ pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport
 /// document of the scope when it is about the token or the hub.
 fn remember_failure(store: &SharedStore, target: &Target, scope: &Scope, doc: &DocName, error: &SyncError) {
     let Some(code) = error.refusal() else { return };
-    let mut store = lock(store);
+    let mut store = lock_store(store);
     let docs = if code.applies_to_every_document() {
         let record = store.event_record(scope.event).ok().flatten();
         documents_for(scope, record.as_ref()).into_iter().map(|(name, _)| name).collect()
@@ -307,7 +312,7 @@ async fn sync_every_document(
     let event_access = scope.access(&event_doc, None);
     let mut report =
         sync_document(store, target, &event_doc, event_access, None).await.map_err(|e| (event_doc.clone(), e))?;
-    let record = lock(store).event_record(scope.event).map_err(|e| (event_doc.clone(), e.into()))?;
+    let record = lock_store(store).event_record(scope.event).map_err(|e| (event_doc.clone(), e.into()))?;
     let mut tasks = tokio::task::JoinSet::new();
     for (name, access) in documents_for(scope, record.as_ref()) {
         if name == event_doc {
@@ -362,7 +367,7 @@ struct Session<'a> {
 impl Session<'_> {
     fn set_state(&self, state: SyncState) {
         let Some(board) = self.board else { return };
-        let unconfirmed = lock(self.store).unconfirmed_count(&self.target.hub, self.name).unwrap_or(0);
+        let unconfirmed = lock_store(self.store).unconfirmed_count(&self.target.hub, self.name).unwrap_or(0);
         // Called once the hub answers: whatever it refused before, it accepts us now.
         lock(board).insert(self.name.clone(), DocStatus { state, unconfirmed, error: None });
     }
@@ -376,7 +381,7 @@ impl Session<'_> {
     /// keeps the answer to the changes the hub got since, instead of everything we lack,
     /// which the answer to our first step 1 already brings.
     async fn barrier(&mut self, socket: &mut Socket, hub_state: Option<StateVector>) -> Result<(), SyncError> {
-        let mut sv = lock(self.store).state_vector(self.name)?;
+        let mut sv = lock_store(self.store).state_vector(self.name)?;
         if let Some(hub_state) = hub_state {
             sv.merge(hub_state);
         }
@@ -389,7 +394,7 @@ impl Session<'_> {
         if self.access < Access::Write {
             return Ok(());
         }
-        let updates = lock(self.store).local_updates_after(self.name, self.pushed)?;
+        let updates = lock_store(self.store).local_updates_after(self.name, self.pushed)?;
         let Some(&(last, _)) = updates.last() else { return Ok(()) };
         for (_, update) in updates {
             self.report.updates_sent += 1;
@@ -411,7 +416,7 @@ impl Session<'_> {
                 self.seen_hub_state = true;
                 if self.access >= Access::Write {
                     let (seq, diff) = {
-                        let mut store = lock(self.store);
+                        let mut store = lock_store(self.store);
                         (store.last_seq(self.name)?, store.diff_for(self.name, &hub_state)?)
                     };
                     if diff.len() > 2 {
@@ -429,7 +434,7 @@ impl Session<'_> {
             }
             YMessage::Sync(SyncMessage::SyncStep2(update)) | YMessage::Sync(SyncMessage::Update(update)) => {
                 let is_answer = matches!(message_kind(frame), Some(1));
-                let saved = lock(self.store).apply_remote(self.name, &update)?;
+                let saved = lock_store(self.store).apply_remote(self.name, &update)?;
                 if saved > 0 {
                     self.report.updates_received += 1;
                     self.report.bytes_received += saved;
@@ -440,7 +445,7 @@ impl Session<'_> {
                 if self.barriers == 0 && self.seen_hub_state {
                     // Also for a document this device only reads: the exchange is what the status shows.
                     let seq = self.awaiting_confirmation.take().unwrap_or(0);
-                    lock(self.store).set_confirmed_seq(&self.target.hub, self.name, seq)?;
+                    lock_store(self.store).set_confirmed_seq(&self.target.hub, self.name, seq)?;
                     self.set_state(SyncState::UpToDate);
                     return Ok(true);
                 }
@@ -557,7 +562,7 @@ async fn sync_document(
         presence: None,
         me: 0,
         barriers: 0,
-        pushed: lock(store).confirmed_seq(&target.hub, name)?,
+        pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,
         seen_hub_state: false,
     };
@@ -598,7 +603,7 @@ pub async fn watch(
     let mut started: Vec<DocName> = Vec::new();
     loop {
         // New sessions may appear in the programme: look again now and then.
-        let record = lock(&store).event_record(scope.event).ok().flatten();
+        let record = lock_store(&store).event_record(scope.event).ok().flatten();
         for (name, access) in documents_for(&scope, record.as_ref()) {
             if started.contains(&name) {
                 continue;
@@ -641,9 +646,9 @@ async fn watch_document(
             Ok(()) => None,
         };
         if let Some((code, message)) = &error {
-            let _ = lock(&store).set_sync_error(&target.hub, &name, code.as_str(), message);
+            let _ = lock_store(&store).set_sync_error(&target.hub, &name, code.as_str(), message);
         }
-        let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
+        let unconfirmed = lock_store(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
         lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         lock(&presence).remove(&name);
         match (&outcome, &error) {
@@ -663,7 +668,7 @@ async fn watch_document(
                 () = tokio::time::sleep_until(until.min(tokio::time::Instant::now() + Duration::from_millis(500))) => {}
                 () = async { let _ = stop.wait_for(|s| *s).await; } => return,
             }
-            let unconfirmed = lock(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
+            let unconfirmed = lock_store(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
             lock(&board)
                 .insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         }
@@ -699,7 +704,7 @@ async fn watch_connection(
         // A random 53-bit id (what Yjs clients use): two readings of the clock could collide.
         me: rand::random::<u64>() & ((1 << 53) - 1),
         barriers: 0,
-        pushed: lock(store).confirmed_seq(&target.hub, name)?,
+        pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,
         seen_hub_state: false,
     };
@@ -707,12 +712,12 @@ async fn watch_connection(
     session.barrier(&mut socket, None).await?;
     // Say who we are, and renew it before peers forget us.
     let who = {
-        let store = lock(store);
+        let store = lock_store(store);
         Me { name: store.author().unwrap_or_default(), device: store.device_id().unwrap_or_default() }
     };
     let me = yrs::ClientID::new(session.me);
     let mut clock = 1;
-    let unsent = |store: &SharedStore| lock(store).unconfirmed_count(&target.hub, name).unwrap_or(0);
+    let unsent = |store: &SharedStore| lock_store(store).unconfirmed_count(&target.hub, name).unwrap_or(0);
     session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
     let mut renew = tokio::time::interval(PRESENCE_RENEW);
     renew.tick().await;
@@ -742,5 +747,5 @@ async fn watch_connection(
 
 /// State vector of a document as the store has it (re-exported for tests).
 pub fn state_vector(store: &SharedStore, name: &DocName) -> Result<StateVector, SyncError> {
-    Ok(lock(store).state_vector(name)?)
+    Ok(lock_store(store).state_vector(name)?)
 }

@@ -15,7 +15,7 @@
 //!   queue, and is disconnected (it will resync) when its queue is full;
 //! - a bad frame closes the connection that sent it, with a reason, and nothing else.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -214,6 +214,11 @@ struct Shared {
     /// For the arrivals board: who was seen in each room, and what devices reported.
     seen: Mutex<HashMap<DocName, HashMap<String, Seen>>>,
     reports: Mutex<HashMap<String, Report>>,
+    /// Journal entries that could not be read back, by room: the room is served without
+    /// them, and `/health` says so.
+    unreadable: Mutex<BTreeMap<String, usize>>,
+    /// Connections the process can hold (its open-files limit, less what the hub keeps).
+    capacity: u64,
 }
 
 /// A name seen in a room: connections showing it now, and when the last one left.
@@ -255,11 +260,21 @@ impl Shared {
         let doc = schema::new_doc_of(name.kind());
         {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
+            let mut unreadable = 0;
             for update in updates {
-                // The journal only holds updates that applied once; skip any that would not.
-                if let Ok(update) = Update::decode_v1(&update) {
-                    let _ = txn.apply_update(update);
+                // The journal only holds updates that applied once: one that no longer reads
+                // (a damaged disk) is left out, said in the log and in /health, and the rest
+                // of the room is served.
+                let applied = Update::decode_v1(&update).map(|u| txn.apply_update(u).is_ok()).unwrap_or(false);
+                if !applied {
+                    unreadable += 1;
                 }
+            }
+            if unreadable > 0 {
+                tracing::error!(
+                    "{name}: {unreadable} journal entries cannot be read back; the room is served without them"
+                );
+                *lock(&self.unreadable).entry(name.to_string()).or_default() += unreadable;
             }
         }
         Ok(doc)
@@ -341,6 +356,28 @@ pub struct RunningHub {
 }
 
 /// Keeps `Shared` out of the public API.
+/// Raises the soft open-files limit to the hard one (each connection is a file) and says how
+/// many connections that allows.
+fn raise_open_files_limit() -> u64 {
+    // The journal, its WAL, the store, the listener and the runtime keep some files open.
+    const KEPT: u64 = 64;
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let capacity = limit.saturating_sub(KEPT);
+    tracing::info!("open-files limit {limit}: room for about {capacity} connections");
+    capacity
+}
+
+/// `GET /health`: `ok`, or `degraded` with the rooms whose journal has unreadable entries.
+async fn health(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
+    let unreadable = lock(&shared.unreadable).clone();
+    let status = if unreadable.is_empty() { "ok" } else { "degraded" };
+    Json(serde_json::json!({
+        "status": status,
+        "unreadable_journal_entries": unreadable,
+        "max_connections": shared.capacity,
+    }))
+}
+
 struct SharedHandle(Option<Arc<Shared>>);
 
 impl std::fmt::Debug for SharedHandle {
@@ -497,6 +534,8 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         live: Mutex::new(HashMap::new()),
         seen: Mutex::new(HashMap::new()),
         reports: Mutex::new(HashMap::new()),
+        unreadable: Mutex::new(BTreeMap::new()),
+        capacity: raise_open_files_limit(),
     });
     if shared.config.serve_store {
         let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
@@ -507,7 +546,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
             .map_err(|source| HubError::Listen { addr: shared.config.listen, source })?;
     }
     let app = Router::new()
-        .route("/health", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/health", get(health))
         .route("/metrics", get(metrics))
         .route("/arrivals/{event}", get(arrivals_upgrade))
         .route("/{*room}", get(upgrade))

@@ -47,7 +47,7 @@ pub struct JoinSummary {
 }
 
 fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, recolte_store::Store> {
-    store.lock().unwrap_or_else(|p| p.into_inner())
+    recolte_store::Store::lock_shared(store)
 }
 
 /// Joins the event an invitation is for. `name` signs this device's proposals (kept if

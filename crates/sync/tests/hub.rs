@@ -340,6 +340,48 @@ async fn a_restarted_hub_still_has_everything_it_acknowledged() {
     second.stop().await.unwrap();
 }
 
+/// `GET path` on the hub, plain HTTP: the body as JSON.
+async fn http_json(addr: std::net::SocketAddr, path: &str) -> serde_json::Value {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHost: hub\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    serde_json::from_str(body.trim()).unwrap_or_else(|e| panic!("{e}: {response}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_journal_entry_that_no_longer_reads_is_reported_and_the_room_still_served() {
+    let (organiser, event, key, token) = organiser_with_event();
+    let session = organiser.store().sessions(event, Some(5)).unwrap()[0].id;
+    organiser.store().add_proposal(session, &ProposalInput { title: "Avant".into(), ..Default::default() }).unwrap();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key]);
+    let first = hub::start(config.clone()).await.unwrap();
+    client::sync_once(organiser.store.clone(), &Target::new(format!("ws://{}", first.addr), token.clone()))
+        .await
+        .unwrap();
+    assert_eq!(http_json(first.addr, "/health").await["status"], "ok");
+    first.stop().await.unwrap();
+    // A damaged entry in the journal of the session's room (as a failing disk would leave).
+    let room = DocName::Session(event, session);
+    recolte_store::Journal::open(hub_dir.path()).unwrap().append(&room, b"\xff\x07not an update").unwrap();
+
+    let second = hub::start(config).await.unwrap();
+    let newcomer = Device::empty();
+    client::sync_once(newcomer.store.clone(), &Target::new(format!("ws://{}", second.addr), token)).await.unwrap();
+    assert_eq!(titles(&newcomer.store(), event), ["Avant"], "the rest of the room is served");
+    let health = http_json(second.addr, "/health").await;
+    assert_eq!(health["status"], "degraded", "{health}");
+    assert_eq!(health["unreadable_journal_entries"][room.to_string()], 1, "{health}");
+    assert!(health["max_connections"].as_u64().unwrap() >= 900, "{health}");
+    second.stop().await.unwrap();
+}
+
 /// Polls `condition` until it holds; fails after 30 s (a slow machine is not a failure).
 async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     for _ in 0..1500 {

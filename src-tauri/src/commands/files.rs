@@ -83,7 +83,7 @@ pub async fn bundle_import(app: AppHandle, state: State<'_, AppState>) -> Result
     let store = state.store.clone();
     let emitter = app.clone();
     let report = tauri::async_runtime::spawn_blocking(move || {
-        let mut store = store.lock().unwrap_or_else(|p| p.into_inner());
+        let mut store = recolte_store::Store::lock_shared(&store);
         store.import_bundle_with_progress(&bytes, |done, total| {
             let _ = emitter.emit("bundle-progress", Progress { done, total });
         })
