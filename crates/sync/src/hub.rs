@@ -65,6 +65,9 @@ pub struct HubConfig {
     pub queue_frames: usize,
     /// Connections served at once; more are told to come back later.
     pub max_clients: u64,
+    /// Fault injection for tests: the journal's writer waits this long before each batch, as a
+    /// slow disk would (a window in which updates are accepted but not yet saved).
+    pub slow_disk: Option<Duration>,
 }
 
 impl HubConfig {
@@ -78,6 +81,7 @@ impl HubConfig {
             max_message_bytes: 16 << 20,
             queue_frames: 1024,
             max_clients: 4096,
+            slow_disk: None,
         }
     }
 
@@ -157,6 +161,13 @@ struct Persist {
     done: tokio::sync::oneshot::Sender<Result<(), String>>,
 }
 
+/// What the writer thread is asked: save an update, or say when everything asked before is
+/// done (so that a room reloaded from the journal includes every update already accepted).
+enum WriterRequest {
+    Save(Persist),
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
 /// Where the hub keeps rooms: its own journal, or the store it serves.
 enum Backend {
     Journal(Journal),
@@ -202,7 +213,7 @@ struct Shared {
     /// Reads rooms when they are loaded.
     backend: Mutex<Backend>,
     /// The writer thread, which saves updates in batches (group commit).
-    writer: std::sync::mpsc::Sender<Persist>,
+    writer: std::sync::mpsc::Sender<WriterRequest>,
     rooms: Mutex<HashMap<DocName, Arc<RoomEntry>>>,
     trusted: Mutex<Vec<token::PublicKey>>,
     config: HubConfig,
@@ -278,6 +289,20 @@ impl Shared {
             }
         }
         Ok(doc)
+    }
+
+    /// Reloads a room from its journal, the room's lock held: after the writer has saved every
+    /// update already queued, so that no update accepted by the room (and acknowledged, or
+    /// about to be) is forgotten; only what failed to save, or never applied, is left out.
+    fn reload(&self, name: &DocName, inner: &mut RoomInner) {
+        let (done, flushed) = std::sync::mpsc::channel();
+        if self.writer.send(WriterRequest::Flush(done)).is_ok() {
+            let _ = flushed.recv_timeout(Duration::from_secs(30));
+        }
+        match self.load_doc(name) {
+            Ok(doc) => inner.room.reset(doc),
+            Err(error) => tracing::error!("{name}: cannot reload the room from its journal: {error}"),
+        }
     }
 
     fn room(&self, name: &DocName) -> Result<Arc<RoomEntry>, recolte_store::Error> {
@@ -414,18 +439,35 @@ impl RunningHub {
 
 /// The writer thread: every update waiting when a commit starts goes into that commit, so
 /// that under load a commit carries many updates, and an idle hub commits each at once.
-fn writer_thread(mut backend: Backend, requests: std::sync::mpsc::Receiver<Persist>) {
+fn writer_thread(
+    mut backend: Backend,
+    requests: std::sync::mpsc::Receiver<WriterRequest>,
+    slow_disk: Option<Duration>,
+) {
     while let Ok(first) = requests.recv() {
-        let mut batch = vec![first];
-        while batch.len() < 1024 {
-            match requests.try_recv() {
-                Ok(request) => batch.push(request),
-                Err(_) => break,
+        if let Some(delay) = slow_disk {
+            std::thread::sleep(delay);
+        }
+        let (mut batch, mut flushes) = (Vec::new(), Vec::new());
+        let mut next = Some(first);
+        while let Some(request) = next.take() {
+            match request {
+                WriterRequest::Save(persist) => batch.push(persist),
+                WriterRequest::Flush(done) => flushes.push(done),
+            }
+            if batch.len() >= 1024 {
+                break;
+            }
+            next = requests.try_recv().ok();
+        }
+        if !batch.is_empty() {
+            let result = backend.append_batch(&batch).map_err(|e| e.to_string());
+            for request in batch {
+                let _ = request.done.send(result.clone());
             }
         }
-        let result = backend.append_batch(&batch).map_err(|e| e.to_string());
-        for request in batch {
-            let _ = request.done.send(result.clone());
+        for done in flushes {
+            let _ = done.send(());
         }
     }
 }
@@ -510,7 +552,10 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     let (writer, requests) = std::sync::mpsc::channel();
     let writer_handle = std::thread::Builder::new()
         .name("hub-writer".into())
-        .spawn(move || writer_thread(writer_backend, requests))
+        .spawn({
+            let slow_disk = config.slow_disk;
+            move || writer_thread(writer_backend, requests, slow_disk)
+        })
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -1014,9 +1059,7 @@ fn handle_frame(
             shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
             if matches!(error, ProtocolError::InvalidUpdate(_)) {
                 // The update may have been half applied: reload the room from its journal.
-                if let Ok(doc) = shared.load_doc(&entry.name) {
-                    inner.room.reset(doc);
-                }
+                shared.reload(&entry.name, &mut inner);
             }
             return Err((close::MALFORMED, error.to_string()));
         }
@@ -1041,16 +1084,15 @@ async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> R
     for update in updates {
         let (done, saved) = tokio::sync::oneshot::channel();
         let request = Persist { name: entry.name.clone(), update, done };
-        let result = match shared.writer.send(request) {
+        let result = match shared.writer.send(WriterRequest::Save(request)) {
             Ok(()) => saved.await.unwrap_or_else(|_| Err("the writer stopped".into())),
             Err(_) => Err("the writer stopped".into()),
         };
         if let Err(error) = result {
             tracing::error!("cannot save an update of {}: {error}", entry.name);
-            // Not saved, so not kept: the room goes back to what the journal holds.
-            if let Ok(doc) = shared.load_doc(&entry.name) {
-                lock(&entry.inner).room.reset(doc);
-            }
+            // Not saved, so not kept: the room goes back to what the journal holds, with every
+            // other update saved in the meantime.
+            shared.reload(&entry.name, &mut lock(&entry.inner));
             return Err((close::INTERNAL, "the hub could not save this update; retry later".into()));
         }
         shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);

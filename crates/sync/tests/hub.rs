@@ -55,14 +55,17 @@ struct World {
 
 impl World {
     async fn new() -> World {
+        World::with_config(|_| {}).await
+    }
+
+    async fn with_config(adjust: impl FnOnce(&mut HubConfig)) -> World {
         let organiser = Device::empty();
         let event = organiser.store().import_programme(SAMPLE).unwrap();
         let public_key = organiser.store().event(event).unwrap().public_key.unwrap();
         let hub_dir = tempfile::tempdir().unwrap();
-        let hub =
-            hub::start(HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![public_key]))
-                .await
-                .unwrap();
+        let mut config = HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![public_key]);
+        adjust(&mut config);
+        let hub = hub::start(config).await.unwrap();
         let world = World { organiser, event, hub, _hub_dir: hub_dir };
         let token = world.token(Role::Organiser, vec![], vec![]);
         client::sync_once(world.organiser.store.clone(), &world.target(&token)).await.unwrap();
@@ -338,6 +341,52 @@ async fn a_restarted_hub_still_has_everything_it_acknowledged() {
     client::sync_once(newcomer.store.clone(), &Target::new(format!("ws://{}", second.addr), token)).await.unwrap();
     assert_eq!(titles(&newcomer.store(), event).len(), 20);
     second.stop().await.unwrap();
+}
+
+/// A room reloaded from its journal (after a malformed update) while another connection's
+/// update is accepted but not yet saved keeps it: once saved, it is served to the next
+/// device, even if its author (here a stock client, which never re-sends) is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_reloaded_mid_write_forgets_no_saved_update() {
+    // A slow disk keeps the update accepted but unsaved long enough for the reload to fall in.
+    let world = World::with_config(|config| config.slow_disk = Some(std::time::Duration::from_millis(600))).await;
+    let session = world.sessions(4)[0];
+    let room = DocName::Session(world.event, session);
+    let token = world.token(Role::Organiser, vec![], vec![]);
+    // The organiser's edit, sent by hand as a stock y-websocket client would (it never re-sends).
+    world
+        .organiser
+        .store()
+        .add_proposal(session, &ProposalInput { title: "Acceptée puis rechargée".into(), ..Default::default() })
+        .unwrap();
+    let bytes: Vec<Vec<u8>> =
+        world.organiser.store().local_updates_after(&room, 0).unwrap().into_iter().map(|(_, u)| u).collect();
+    // Someone stays in the room all along, so that the hub keeps it in memory.
+    let bystander = world.raw(&room, Some(&token)).await;
+    let mut author = world.raw(&room, Some(&token)).await;
+    for update in bytes {
+        author.send(protocol::update(update)).await;
+    }
+    // While the writer is still saving it, a malformed update makes the room reload.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut attacker = world.raw(&room, Some(&token)).await;
+    attacker.send(protocol::update(vec![0xde, 0xad, 0xbe, 0xef, 0x01])).await;
+    assert_eq!(attacker.closed().await.0, close::MALFORMED);
+    drop(author);
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    // A newcomer, a stock client too: asks for everything, reads what the room holds.
+    let mut newcomer = world.raw(&room, Some(&token)).await;
+    newcomer.send(protocol::step1(&StateVector::default())).await;
+    let state = newcomer.step2().await;
+    let doc = recolte_core::schema::new_doc_of(recolte_core::schema::DocKind::Session);
+    {
+        use yrs::updates::decoder::Decode;
+        use yrs::Transact;
+        doc.transact_mut().apply_update(yrs::Update::decode_v1(&state).unwrap()).unwrap();
+    }
+    let proposals = recolte_core::schema::read_proposals(&yrs::Transact::transact(&doc));
+    assert_eq!(proposals.iter().map(|p| p.title.as_str()).collect::<Vec<_>>(), ["Acceptée puis rechargée"]);
+    drop(bystander);
 }
 
 /// `GET path` on the hub, plain HTTP: the body as JSON.
