@@ -79,15 +79,7 @@ impl Localize for CliError {
             }
             CliError::Sync(e) => e.localize(lang),
             CliError::Export(e) => e.localize(lang),
-            CliError::Hub(e) => match (e, lang) {
-                (recolte_sync::hub::HubError::Store(e), _) => e.localize(lang),
-                (recolte_sync::hub::HubError::Key(e), _) => e.localize(lang),
-                (recolte_sync::hub::HubError::NoTrustedKey, Lang::Fr) => {
-                    "aucune clé d'événement reconnue : donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)".into()
-                }
-                (recolte_sync::hub::HubError::Listen { addr, source }, Lang::Fr) => format!("impossible d'écouter sur {addr} : {source}"),
-                (e, _) => e.to_string(),
-            },
+            CliError::Hub(e) => e.localize(lang),
             CliError::Usage { fr, en } => lang.pick(fr, en).to_owned(),
             CliError::BatchLine { line, detail } => match lang {
                 Lang::Fr => format!("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)"),

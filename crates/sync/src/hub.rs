@@ -93,18 +93,35 @@ impl HubConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
-    #[error(
-        "no trusted event key: give the public key of your event with --trust (recolte event show --json prints it), or serve a data folder that holds an event"
-    )]
+    #[error("no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)")]
     NoTrustedKey,
     #[error("{0}")]
     Key(TokenError),
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
     #[error(transparent)]
     Tls(crate::tls::TlsError),
+}
+
+impl recolte_core::Localize for HubError {
+    fn localize(&self, lang: recolte_core::Lang) -> String {
+        use recolte_core::Lang;
+        match (self, lang) {
+            (HubError::Store(e), _) => e.localize(lang),
+            (HubError::Key(e), _) => e.localize(lang),
+            (HubError::Tls(e), _) => e.localize(lang),
+            (HubError::NoTrustedKey, Lang::Fr) => "aucun événement à servir : cet appareil ne détient la clé d'aucun événement (seul l'appareil qui a créé l'événement, ou importé son programme, le sert) ; en ligne de commande, donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)".to_owned(),
+            (HubError::NoTrustedKey, Lang::En) => "no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)".to_owned(),
+            (HubError::Listen { addr, source }, Lang::Fr) => {
+                format!("impossible d'écouter sur {addr} : {source} (le port est peut-être déjà pris : un autre Récolte sert-il déjà ?)")
+            }
+            (HubError::Listen { addr, source }, Lang::En) => {
+                format!("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")
+            }
+        }
+    }
 }
 
 /// Counters served at `GET /metrics`.
@@ -1118,5 +1135,26 @@ fn broadcast(shared: &Shared, inner: &mut RoomInner, from: u64, frame: Bytes) {
         // Dropping its sender ends its queue: it closes with "try again" and resyncs later.
         inner.peers.remove(&id);
         shared.metrics.slow_disconnects.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod localized {
+    use recolte_core::{Lang, Localize};
+
+    use super::HubError;
+
+    #[test]
+    fn hub_errors_say_what_to_do_in_french_and_english() {
+        let taken = HubError::Listen {
+            addr: "0.0.0.0:4455".parse().unwrap(),
+            source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+        };
+        assert!(taken.localize(Lang::Fr).starts_with("impossible d'écouter sur 0.0.0.0:4455 : "));
+        assert!(taken.localize(Lang::Fr).contains("un autre Récolte sert-il déjà ?"));
+        assert_eq!(taken.localize(Lang::En), taken.to_string());
+        let nothing = HubError::NoTrustedKey;
+        assert!(nothing.localize(Lang::Fr).contains("--trust") && nothing.localize(Lang::En).contains("--trust"));
+        assert_ne!(nothing.localize(Lang::Fr), nothing.localize(Lang::En));
     }
 }

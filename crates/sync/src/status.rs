@@ -209,8 +209,8 @@ mod tests {
     #[test]
     fn the_summary_shows_the_worst_state() {
         let up = line(SyncState::UpToDate, 0, false, None);
-        assert_eq!(summarize(&[up.clone()], None).state, Overall::Off);
-        assert_eq!(summarize(&[up.clone()], Some("ws://h")).state, Overall::UpToDate);
+        assert_eq!(summarize(std::slice::from_ref(&up), None).state, Overall::Off);
+        assert_eq!(summarize(std::slice::from_ref(&up), Some("ws://h")).state, Overall::UpToDate);
         let stray = line(SyncState::UpToDate, 3, true, None);
         let summary = summarize(&[up.clone(), stray.clone()], Some("ws://h"));
         assert_eq!((summary.state, summary.out_of_rights, summary.up_to_date), (Overall::OutOfRights, 3, 1));

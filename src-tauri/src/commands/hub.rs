@@ -52,21 +52,7 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let running = match hub::start(config).await {
         Ok(running) => running,
         Err(error) => {
-            let message = match error {
-                hub::HubError::Listen { addr, .. } => lang
-                    .pick(
-                        "impossible d'ouvrir le port {addr} : il est peut-être déjà pris (un autre Récolte sert-il déjà ?)",
-                        "cannot open port {addr}: it may be taken (is another Récolte already serving?)",
-                    )
-                    .replace("{addr}", &addr.to_string()),
-                hub::HubError::NoTrustedKey => lang
-                    .pick(
-                        "cet appareil ne détient aucun événement qu'il puisse servir : seul l'appareil qui a créé l'événement (ou importé son programme) le sert",
-                        "this device holds no event it can serve: only the device that created the event (imported its programme) serves it",
-                    )
-                    .to_owned(),
-                other => other.to_string(),
-            };
+            let message = recolte_core::Localize::localize(&error, lang);
             *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
             return Err(ApiError::invalid(message));
         }
