@@ -235,6 +235,18 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+/// The changes of `name` the hub has not confirmed. A failed read keeps the count last shown
+/// (never a "0 non partagées" that nobody checked), and says so in the log.
+fn count_unconfirmed(store: &SharedStore, board: Option<&StatusBoard>, hub: &str, name: &DocName) -> usize {
+    match lock_store(store).unconfirmed_count(hub, name) {
+        Ok(count) => count,
+        Err(error) => {
+            tracing::warn!("{name}: cannot count the changes not shared yet ({error}); the last count stays shown");
+            board.and_then(|b| lock(b).get(name).map(|s| s.unconfirmed)).unwrap_or(0)
+        }
+    }
+}
+
 /// The store, reloaded from its log if a thread stopped while holding it.
 fn lock_store(store: &SharedStore) -> std::sync::MutexGuard<'_, Store> {
     Store::lock_shared(store)
@@ -367,7 +379,7 @@ struct Session<'a> {
 impl Session<'_> {
     fn set_state(&self, state: SyncState) {
         let Some(board) = self.board else { return };
-        let unconfirmed = lock_store(self.store).unconfirmed_count(&self.target.hub, self.name).unwrap_or(0);
+        let unconfirmed = count_unconfirmed(self.store, Some(board), &self.target.hub, self.name);
         // Called once the hub answers: whatever it refused before, it accepts us now.
         lock(board).insert(self.name.clone(), DocStatus { state, unconfirmed, error: None });
     }
@@ -648,7 +660,7 @@ async fn watch_document(
         if let Some((code, message)) = &error {
             let _ = lock_store(&store).set_sync_error(&target.hub, &name, code.as_str(), message);
         }
-        let unconfirmed = lock_store(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
+        let unconfirmed = count_unconfirmed(&store, Some(&board), &target.hub, &name);
         lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         lock(&presence).remove(&name);
         match (&outcome, &error) {
@@ -668,7 +680,7 @@ async fn watch_document(
                 () = tokio::time::sleep_until(until.min(tokio::time::Instant::now() + Duration::from_millis(500))) => {}
                 () = async { let _ = stop.wait_for(|s| *s).await; } => return,
             }
-            let unconfirmed = lock_store(&store).unconfirmed_count(&target.hub, &name).unwrap_or(0);
+            let unconfirmed = count_unconfirmed(&store, Some(&board), &target.hub, &name);
             lock(&board)
                 .insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         }
