@@ -264,6 +264,32 @@ fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
 }
 
 #[test]
+fn output_that_cannot_be_written_is_an_error_but_a_closed_pipe_is_not() {
+    let (replica, _) = Replica::with_sample();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let output = crate::common::recolte()
+        .arg("--data-dir")
+        .arg(replica.path())
+        .args(["event", "show"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "a full disk behind stdout must fail");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("impossible d'écrire stdout"), "{stderr}");
+    // `recolte … | head -1`: the reader leaves early, which is fine.
+    let mut child = crate::common::recolte()
+        .arg("--data-dir")
+        .arg(replica.path())
+        .args(["session", "list"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
 fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     let (replica, _) = Replica::with_sample();
     let session = replica.sessions(1)[0].clone();

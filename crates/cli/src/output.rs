@@ -18,10 +18,13 @@ pub struct Out {
 
 fn print(text: impl Display) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`recolte … | head`) is not an error of ours.
-    let _ = writeln!(stdout, "{text}");
-    let _ = stdout.flush();
-    Ok(())
+    match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`recolte … | head`) is not an error of ours.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        // A full disk behind `> file`, a terminal gone: said, with a failing exit status.
+        Err(source) => Err(CliError::File { path: "stdout".into(), reading: false, source }),
+    }
 }
 
 impl Out {
