@@ -130,4 +130,23 @@ describe('the rapporteur’s workspace', () => {
     await settle()
     expect($('.lexicon')!.textContent).toContain('Aucun mot pour l’instant.')
   })
+
+  it('works from the keyboard: Alt+L to the list, ↑ ↓ between rows, Space ticks, Alt+F merges', async () => {
+    const key = (code: string, options: KeyboardEventInit = {}) =>
+      (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { code, key: code, bubbles: true, cancelable: true, ...options }))
+    key('KeyL', { altKey: true })
+    const boxes = $$<HTMLInputElement>('.proposal-row input[type=checkbox]')
+    expect(document.activeElement).toBe(boxes[0])
+    key('ArrowDown')
+    expect(document.activeElement).toBe(boxes[1])
+    boxes[1].click()
+    key('ArrowUp')
+    expect(document.activeElement).toBe(boxes[0])
+    boxes[0].click()
+    await settle()
+    key('KeyF', { altKey: true })
+    await settle()
+    expect($<HTMLFormElement>('.merge')!.hidden).toBe(false)
+    expect(document.activeElement).toBe($('#merge-title'))
+  })
 })

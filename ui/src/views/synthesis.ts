@@ -262,7 +262,31 @@ export function synthesis(ctx: Context): View {
     drawMergeButton()
   }
 
-  const mergeButton = h('button', { type: 'button', class: 'primary', id: 'merge-selected' })
+  const mergeButton = h('button', { type: 'button', class: 'primary', id: 'merge-selected', 'aria-keyshortcuts': 'Alt+F' })
+  // Keyboard work on the list (physical keys, the same on AZERTY and QWERTY): ↑ ↓ move from
+  // one proposal to the next shown, Space ticks it (the checkbox's own), Alt+F merges the
+  // selection, Alt+L goes to the list.
+  list.addEventListener('keydown', e => {
+    if (!(e.target instanceof HTMLInputElement) || !e.target.id.startsWith('pick-')) return
+    if (e.code !== 'ArrowDown' && e.code !== 'ArrowUp') return
+    const boxes = [...list.querySelectorAll<HTMLInputElement>('.proposal-row:not([hidden]) input[type=checkbox]')]
+    const next = boxes[boxes.indexOf(e.target) + (e.code === 'ArrowDown' ? 1 : -1)]
+    if (next) {
+      e.preventDefault()
+      next.focus()
+    }
+  })
+  const shortcuts = (e: KeyboardEvent) => {
+    if (!e.altKey || e.ctrlKey || e.metaKey || document.querySelector('.dialog-backdrop') || !canWrite()) return
+    if (e.code === 'KeyF' && selected.size > 0) {
+      e.preventDefault()
+      openMerge([...selected])
+    }
+    if (e.code === 'KeyL') {
+      e.preventDefault()
+      list.querySelector<HTMLInputElement>('.proposal-row:not([hidden]) input[type=checkbox]')?.focus()
+    }
+  }
   mergeButton.addEventListener('click', () => openMerge([...selected]))
   function drawMergeButton(): void {
     render(mergeButton, t('merge_selected', { n: selected.size }))
@@ -417,8 +441,10 @@ export function synthesis(ctx: Context): View {
       render(root, h('div', { class: 'layout wide' },
         h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, readOnlyNote),
         h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, lexiconBox, exportBox(ctx.event.id, () => theme)))))
+      document.addEventListener('keydown', shortcuts)
       await load()
     },
     refresh: load,
+    unmount() { document.removeEventListener('keydown', shortcuts) },
   }
 }
