@@ -33,7 +33,7 @@ use recolte_store::{ProposalInput, ProposalUpdate, Store};
 use yrs::{GetString, Map, Out, ReadTxn, StateVector, Text, Transact};
 
 pub(crate) const SAMPLE_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json");
-pub(crate) const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+pub(crate) use recolte_core::programme::SAMPLE;
 
 struct Options {
     quick: bool,

@@ -16,6 +16,10 @@ use crate::model::{Phase, Slot, Speaker, Theme};
 
 pub const FORMAT: &str = "recolte-programme/1";
 
+/// The programme of the Assises de l'innovation publique 2025: the app's sample event
+/// ("Charger l'exemple"), and what tests and benchmarks import.
+pub const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Place {
     pub id: String,

@@ -4,7 +4,7 @@
 use recolte_core::programme;
 use serde_json::{json, Value};
 
-const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+use recolte_core::programme::SAMPLE;
 const SCHEMA: &str = include_str!("../../../docs/programme.schema.json");
 
 fn schema() -> jsonschema::Validator {

@@ -7,7 +7,7 @@ use recolte_core::schema::DocName;
 use recolte_store::{Error, ProposalFilter, ProposalInput, ProposalUpdate, Store};
 use tempfile::TempDir;
 
-const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+use recolte_core::programme::SAMPLE;
 
 fn new_store() -> (TempDir, Store, EventId) {
     let dir = tempfile::tempdir().unwrap();

@@ -2,49 +2,24 @@
 //! clients for what a well-behaved client would never send.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures_util::{SinkExt, StreamExt};
 use recolte_core::access::{Role, Scope};
 use recolte_core::ids::{EventId, SessionId};
 use recolte_core::schema::DocName;
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
-use recolte_sync::client::{self, SharedStore, SyncError, Target};
+use recolte_sync::client::{self, SyncError, Target};
 use recolte_sync::hub::{self, close, HubConfig, RunningHub};
 use recolte_sync::protocol;
 use tempfile::TempDir;
 use tokio_tungstenite::tungstenite::Message;
 use yrs::StateVector;
 
-const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+mod support;
 
-struct Device {
-    _dir: TempDir,
-    store: SharedStore,
-}
-
-impl Device {
-    fn empty() -> Device {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        Device { _dir: dir, store: Arc::new(Mutex::new(store)) }
-    }
-
-    fn store(&self) -> std::sync::MutexGuard<'_, Store> {
-        self.store.lock().unwrap()
-    }
-}
-
-/// An organiser's device holding the sample event, the event's public key and an organiser
-/// token: for tests that start a hub of their own configuration.
-fn organiser_with_event() -> (Device, EventId, String, String) {
-    let organiser = Device::empty();
-    let event = organiser.store().import_programme(SAMPLE).unwrap();
-    let key = organiser.store().event(event).unwrap().public_key.unwrap();
-    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
-    let token = organiser.store().issue_token(&scope, None, time::Duration::hours(1)).unwrap();
-    (organiser, event, key, token)
-}
+use recolte_core::programme::SAMPLE;
+use support::{organiser_with_event, Device};
 
 struct World {
     organiser: Device,

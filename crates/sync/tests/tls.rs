@@ -6,13 +6,12 @@
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use recolte_core::access::{Role, Scope};
 use recolte_store::Store;
 use recolte_sync::client::{self, SyncError, Target};
 use recolte_sync::hub::{self, HubConfig};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
-const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+mod support;
 
 /// Terminates TLS for `localhost` and forwards each connection to `upstream`, as nginx or
 /// Caddy would in front of a hub.
@@ -45,12 +44,7 @@ async fn devices_sync_through_wss_when_they_trust_the_certificate() {
     let untrusted = certs.path().join("other.pem");
     std::fs::write(&untrusted, other.cert.pem()).unwrap();
 
-    let organiser_dir = tempfile::tempdir().unwrap();
-    let mut organiser = Store::open(organiser_dir.path()).unwrap();
-    let event = organiser.import_programme(SAMPLE).unwrap();
-    let key = organiser.event(event).unwrap().public_key.unwrap();
-    let scope = Scope { event, role: Role::Organiser, sessions: vec![], themes: vec![] };
-    let token = organiser.issue_token(&scope, None, time::Duration::hours(1)).unwrap();
+    let (organiser, event, key, token) = support::organiser_with_event();
     let hub_dir = tempfile::tempdir().unwrap();
     let hub =
         hub::start(HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key])).await.unwrap();
@@ -61,7 +55,7 @@ async fn devices_sync_through_wss_when_they_trust_the_certificate() {
     )
     .await;
     let target = Target::new(format!("wss://localhost:{}", proxy.port()), token);
-    let organiser = Arc::new(Mutex::new(organiser));
+    let organiser = organiser.store.clone();
 
     // A certificate this device does not trust: refused, and the reason says so.
     std::env::set_var("SSL_CERT_FILE", &untrusted);

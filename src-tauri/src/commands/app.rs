@@ -11,7 +11,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The sample programme shipped with the app: the Assises de l'innovation publique 2025.
-const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
+use recolte_core::programme::SAMPLE;
 
 #[derive(Serialize)]
 pub struct AppInfo {
