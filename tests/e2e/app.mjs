@@ -74,6 +74,13 @@ try {
   await script(`document.querySelector('nav .tab[data-screen=synthesis]').click()`)
   await find('.proposal-row')
   await waitFor('two proposals of theme 1', async () => (await findAll('.proposal-row')).length === 3)
+  // The two "Former les élus" proposals are suggested as likely duplicates, side by side, with
+  // the words that met, and both actions.
+  await waitFor('the suggestion', async () => (await script(`return document.querySelectorAll('.suggestion .suggestion-member').length`)) === 2)
+  const reason = await script(`return document.querySelector('.suggestion .suggestion-reason').textContent`)
+  if (!/élus/.test(reason)) throw new Error(`the suggestion's reason does not name the shared words: ${reason}`)
+  const actions = await script(`return [...document.querySelectorAll('.suggestion button')].map(b => b.textContent)`)
+  if (actions.join('|') !== 'Fusionner|Pas des doublons') throw new Error(`the suggestion's actions: ${actions}`)
   for (const box of (await findAll('.proposal-row input[type=checkbox]')).slice(0)) {
     const label = await driver.property(box, 'id')
     const row = await script(`return document.getElementById(arguments[0]).closest('li').textContent`, [label])
