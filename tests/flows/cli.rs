@@ -311,3 +311,50 @@ fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     let groups = replica.json(&["subgroup", "list", "--session", &session]);
     assert_eq!(groups[0]["name"], "-- Groupe du fond");
 }
+
+#[test]
+fn every_wording_a_proposal_had_is_kept_and_one_can_be_restored() {
+    let (replica, _) = Replica::with_sample();
+    let session = replica.sessions(1)[0].clone();
+    let id = replica.ok(&[
+        "proposal",
+        "add",
+        "--session",
+        &session,
+        "--title",
+        "Former les élus",
+        "--body",
+        "Un module court",
+    ]);
+    replica.ok(&["proposal", "edit", &id, "--title", "Former les élus à l'innovation"]);
+    replica.ok(&["proposal", "edit", &id, "--title", "Acculturer les décideurs", "--kind", "concrete_action"]);
+    let versions = replica.json(&["history", "proposal", &id]);
+    let titles: Vec<&str> = versions.as_array().unwrap().iter().map(|v| v["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Former les élus", "Former les élus à l'innovation", "Acculturer les décideurs"]);
+    assert_eq!(versions[0]["origin"], "local");
+    assert_eq!(versions[2]["state"], "concrete_action");
+    // Restoring the first wording is a new edit: the history grows, nothing is rewritten.
+    replica.ok(&["history", "restore", &id, "--version", "1"]);
+    let proposal = replica
+        .json(&["proposal", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(proposal["title"], "Former les élus");
+    assert_eq!(proposal["kind"], "proposal");
+    assert_eq!(replica.json(&["history", "proposal", &id]).as_array().unwrap().len(), 4);
+    let stderr = replica.fails(&["history", "restore", &id, "--version", "9"]);
+    assert!(stderr.contains("pas de version 9 : cet enregistrement en a 4"), "{stderr}");
+    // A consolidated proposal's wordings too.
+    let merged = replica.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former les élus", &id]);
+    replica.ok(&["synthesis", "edit", &merged, "--title", "Former les élus et les DGS", "--status", "retained"]);
+    let versions = replica.json(&["history", "consolidated", &merged]);
+    assert_eq!(versions.as_array().unwrap().len(), 2, "{versions}");
+    replica.ok(&["history", "restore", &merged, "--version", "1"]);
+    let list = replica.json(&["synthesis", "list", "--theme", "1"]);
+    assert_eq!(list[0]["title"], "Former les élus");
+    assert_eq!(list[0]["status"], "draft");
+}

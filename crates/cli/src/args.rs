@@ -51,6 +51,9 @@ pub enum Command {
     /// Consolidated proposals of a theme.
     #[command(subcommand)]
     Synthesis(SynthesisCmd),
+    /// Every wording a proposal or a consolidated proposal had, and restoring one.
+    #[command(subcommand)]
+    History(HistoryCmd),
     /// Closing-plenary panel: marks and comments.
     #[command(subcommand)]
     Panel(PanelCmd),
@@ -420,6 +423,20 @@ pub enum SynthesisCmd {
     Delete { id: String },
     /// Bring back a deleted consolidated proposal.
     Restore { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCmd {
+    /// A captured proposal's versions, oldest first.
+    Proposal { id: String },
+    /// A consolidated proposal's versions, oldest first.
+    Consolidated { id: String },
+    /// Write a former version back as a new edit (it merges with others' edits).
+    Restore {
+        id: String,
+        #[arg(long)]
+        version: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,8 +17,8 @@ use recolte_core::{Lang, Localize};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
 
 use args::{
-    BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, ImportCmd, InviteCmd, PanelCmd, ProposalCmd, SessionCmd,
-    StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd,
+    BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, HistoryCmd, ImportCmd, InviteCmd, PanelCmd, ProposalCmd,
+    SessionCmd, StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd,
 };
 use output::Out;
 
@@ -215,6 +215,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let suggestions = store.suggest_duplicates(event, theme)?;
             let proposals = store.proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?;
             out.suggestions(&suggestions, &proposals)
+        }
+        Command::History(HistoryCmd::Proposal { id }) => out.history(&store.proposal_history(id.parse()?)?),
+        Command::History(HistoryCmd::Consolidated { id }) => out.history(&store.consolidated_history(id.parse()?)?),
+        Command::History(HistoryCmd::Restore { id, version }) => {
+            store.restore_version(&id, version)?;
+            out.done()
         }
         Command::Synthesis(SynthesisCmd::Dismiss { theme, proposals }) => {
             let ids = proposals.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;

@@ -151,6 +151,20 @@ impl Out {
         ))
     }
 
+    pub fn history(&self, versions: &[recolte_store::Version]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&versions);
+        }
+        let lines: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                let deleted = if v.deleted { self.pick(" (supprimée)", " (deleted)") } else { "" };
+                format!("v{}  {}  {:<8} {} — {}{deleted}", v.version, v.at, v.origin, v.title, v.state)
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
     pub fn lexicon(&self, entries: &[recolte_core::schema::LexiconEntry]) -> Result<(), CliError> {
         if self.json {
             return self.json(&entries);

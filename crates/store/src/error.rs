@@ -46,6 +46,8 @@ pub enum Error {
     TooManyDots { member: String, theme: u32, limit: u32 },
     #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
     ClockNotRunning,
+    #[error("no version {version}: this record has {count} (see recolte history)")]
+    UnknownVersion { version: usize, count: usize },
     #[error("no session with id {0} in this event")]
     UnknownSession(String),
     #[error("no theme number {0} in this event")]
@@ -138,6 +140,9 @@ impl Localize for Error {
             (Error::TooManyDots { member, theme, limit }, _) => format!(
                 "{member} a déjà donné ses {limit} points du thème {theme} : retirez-en d'abord un à une autre proposition"
             ),
+            (Error::UnknownVersion { version, count }, _) => {
+                format!("pas de version {version} : cet enregistrement en a {count} (voir recolte history)")
+            }
             (Error::ClockNotRunning, _) => {
                 "l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer".into()
             }

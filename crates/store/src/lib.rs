@@ -13,6 +13,7 @@
 mod db;
 mod error;
 mod files;
+mod history;
 mod journal;
 mod maintenance;
 mod membership;
@@ -49,6 +50,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
 }
 pub use error::Error;
 pub use files::ImportReport;
+pub use history::Version;
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{InvitationRecord, InvitationRequest, InvitationState};

@@ -185,7 +185,7 @@ impl Store {
     }
 
     /// Where a proposal lives: its event and session.
-    fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
+    pub(crate) fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
         let found: Option<(String, String)> = self.lookup(
             "SELECT event_id, session_id FROM proposals WHERE id = ?1",
             [id.to_string()],
@@ -572,7 +572,7 @@ impl Store {
         )
     }
 
-    fn consolidated_home(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
+    pub(crate) fn consolidated_home(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
         let found: Option<(String, u32)> = self.lookup(
             "SELECT event_id, theme FROM consolidated WHERE id = ?1",
             [id.to_string()],
