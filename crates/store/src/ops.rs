@@ -243,11 +243,7 @@ impl Store {
         self.check_theme(event, theme)?;
         let mut sources = Vec::new();
         for id in proposals {
-            let (proposal_event, session) = self.proposal_home(*id)?;
-            let actual = self.session_theme(session)?;
-            if proposal_event != event || actual != theme {
-                return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
-            }
+            let session = self.session_in_theme(event, theme, *id)?;
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
                 sources.push(Source { proposal_id: *id, session_id: session });
             }
@@ -266,6 +262,29 @@ impl Store {
             &DocName::Synthesis(event, theme),
             |txn| Ok(schema::add_consolidated(txn, &new)),
             |conn, txn, id| project_consolidated(conn, txn, event, theme, *id),
+        )
+    }
+
+    /// The session a proposal was captured in, if it belongs to `theme` of `event`.
+    fn session_in_theme(&self, event: EventId, theme: u32, id: ProposalId) -> Result<SessionId, Error> {
+        let (proposal_event, session) = self.proposal_home(id)?;
+        let actual = self.session_theme(session)?;
+        if proposal_event != event || actual != theme {
+            return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
+        }
+        Ok(session)
+    }
+
+    /// A change to a document's own records that no table projects (the session's clock, the
+    /// rapporteur's triage): saved and logged like any edit.
+    fn record(&mut self, name: &DocName, change: impl FnOnce(&mut yrs::TransactionMut)) -> Result<(), Error> {
+        self.edit(
+            name,
+            |txn| {
+                change(txn);
+                Ok(())
+            },
+            |_, _, ()| Ok(()),
         )
     }
 
@@ -295,16 +314,11 @@ impl Store {
         let pairs = if by_hand { recolte_core::dedupe::learned_pairs(&sources) } else { Vec::new() };
         if !pairs.is_empty() {
             let (by, at) = (self.author()?, schema::now());
-            self.edit(
-                &DocName::Synthesis(event, theme),
-                |txn| {
-                    for (a, b) in &pairs {
-                        schema::set_lexicon(txn, a, b, false, true, &by, &at);
-                    }
-                    Ok(())
-                },
-                |_, _, ()| Ok(()),
-            )?;
+            self.record(&DocName::Synthesis(event, theme), |txn| {
+                for (a, b) in &pairs {
+                    schema::set_lexicon(txn, a, b, false, true, &by, &at);
+                }
+            })?;
         }
         Ok((id, pairs))
     }
@@ -314,35 +328,21 @@ impl Store {
         let (event, session) = self.proposal_home(id)?;
         let theme = self.session_theme(session)?;
         let (by, at) = (self.author()?, schema::now());
-        self.edit(
-            &DocName::Synthesis(event, theme),
-            |txn| {
-                schema::set_aside(txn, id, reason, &by, &at);
-                Ok(())
-            },
-            |_, _, ()| Ok(()),
-        )
+        self.record(&DocName::Synthesis(event, theme), |txn| {
+            schema::set_aside(txn, id, reason, &by, &at);
+        })
     }
 
     /// "Pas des doublons": these proposals are not suggested together again.
     pub fn dismiss_duplicates(&mut self, event: EventId, theme: u32, proposals: &[ProposalId]) -> Result<(), Error> {
         self.check_theme(event, theme)?;
         for id in proposals {
-            let (proposal_event, session) = self.proposal_home(*id)?;
-            let actual = self.session_theme(session)?;
-            if proposal_event != event || actual != theme {
-                return Err(Error::NotInTheme { proposal: id.to_string(), theme, actual });
-            }
+            self.session_in_theme(event, theme, *id)?;
         }
         let (by, at) = (self.author()?, schema::now());
-        self.edit(
-            &DocName::Synthesis(event, theme),
-            |txn| {
-                schema::dismiss_duplicates(txn, proposals, &by, &at);
-                Ok(())
-            },
-            |_, _, ()| Ok(()),
-        )
+        self.record(&DocName::Synthesis(event, theme), |txn| {
+            schema::dismiss_duplicates(txn, proposals, &by, &at);
+        })
     }
 
     /// Adds a pair of words to the theme's lexicon, or takes it out.
@@ -350,14 +350,9 @@ impl Store {
         self.check_theme(event, theme)?;
         let (a, b) = (non_empty(a, "word")?, non_empty(b, "word")?);
         let (by, at) = (self.author()?, schema::now());
-        self.edit(
-            &DocName::Synthesis(event, theme),
-            |txn| {
-                schema::set_lexicon(txn, &a, &b, removed, false, &by, &at);
-                Ok(())
-            },
-            |_, _, ()| Ok(()),
-        )
+        self.record(&DocName::Synthesis(event, theme), |txn| {
+            schema::set_lexicon(txn, &a, &b, removed, false, &by, &at);
+        })
     }
 
     /// Changes the wording, status or priority of a consolidated proposal.
@@ -465,54 +460,29 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let running = clock.phase_index.ok_or(Error::ClockNotRunning);
         match action {
-            A::Start => self.edit(
-                &name,
-                |txn| {
-                    schema::clock_start(txn, now);
-                    Ok(())
-                },
-                |_, _, _| Ok(()),
-            )?,
+            A::Start => self.record(&name, |txn| {
+                schema::clock_start(txn, now);
+            })?,
             A::Pause if clock.paused => {}
-            A::Pause => self.edit(
-                &name,
-                |txn| {
-                    schema::clock_pause(txn, now, &id);
-                    Ok(())
-                },
-                |_, _, _| Ok(()),
-            )?,
-            A::Resume => self.edit(
-                &name,
-                |txn| {
-                    schema::clock_resume(txn, now);
-                    Ok(())
-                },
-                |_, _, _| Ok(()),
-            )?,
+            A::Pause => self.record(&name, |txn| {
+                schema::clock_pause(txn, now, &id);
+            })?,
+            A::Resume => self.record(&name, |txn| {
+                schema::clock_resume(txn, now);
+            })?,
             A::Extend => {
                 let phase = running?;
                 let seconds = schema::extension_seconds(minutes.unwrap_or(5));
-                self.edit(
-                    &name,
-                    |txn| {
-                        schema::clock_extend(txn, phase, seconds, &id);
-                        Ok(())
-                    },
-                    |_, _, _| Ok(()),
-                )?
+                self.record(&name, |txn| {
+                    schema::clock_extend(txn, phase, seconds, &id);
+                })?
             }
             A::Next => {
                 let phase = running?;
                 let active = record.active_seconds(record.started_at.unwrap_or(scheduled), now);
-                self.edit(
-                    &name,
-                    |txn| {
-                        schema::clock_end_phase(txn, phase, active);
-                        Ok(())
-                    },
-                    |_, _, _| Ok(()),
-                )?
+                self.record(&name, |txn| {
+                    schema::clock_end_phase(txn, phase, active);
+                })?
             }
         }
         self.session_clock(session)
