@@ -115,8 +115,12 @@ try {
   // shown with who gave it, saved in the store.
   await script(`document.querySelector('nav .tab[data-screen=panel]').click()`)
   await waitFor('the name asked', async () => await script(`return !document.getElementById('voter-name-form').hidden`))
-  await type('#voter-name', 'Dominique' + ENTER)
-  await waitFor('the name saved', async () => (await script(`return document.getElementById('dots-left').textContent`)).includes('Dominique'))
+  // Filled in the page (the screen may still be drawing after the tab switch: a WebDriver
+  // reference could point at the form it replaces), until the panel says the name.
+  await waitFor('the name saved', async () => script(`
+    const field = document.getElementById('voter-name')
+    if (field && !document.getElementById('voter-name-form').hidden) { field.value = 'Dominique'; field.form.requestSubmit() }
+    return (document.getElementById('dots-left')?.textContent ?? '').includes('Dominique')`))
   await press(`[data-focus="vote-add:${consolidatedId}"]`)
   await waitFor('the vote', async () => (await script(`return document.querySelector('.votes-total')?.textContent ?? ''`)).includes('1 point'))
   await screenshot('votes')
