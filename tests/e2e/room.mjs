@@ -76,8 +76,15 @@ try {
   // 4. A bundle to a USB key, through the system's own save dialog.
   await device.script(`document.querySelector('nav .tab[data-screen=settings]').click()`)
   await device.click('#bundle-export')
-  await sleep(2500)
-  const xdotool = args => execFileSync('xdotool', args, { env: process.env })
+  // Two apps share this display: type into the save dialog once it is there, and focused.
+  const xdotool = args => execFileSync('xdotool', args, { env: process.env, encoding: 'utf8' })
+  let dialog = ''
+  await device.waitFor('the save dialog', async () => {
+    try { dialog = xdotool(['search', '--onlyvisible', '--name', 'Exporter un paquet']).trim().split('\n')[0] } catch { dialog = '' }
+    return dialog !== ''
+  }, 20000)
+  await sleep(500) // GTK fills the suggested name in after the window maps
+  xdotool(['windowfocus', '--sync', dialog])
   xdotool(['key', '--clearmodifiers', 'ctrl+a'])
   xdotool(['type', '--delay', '20', bundle])
   xdotool(['key', 'Return'])

@@ -46,6 +46,21 @@ describe('a facilitator', () => {
     await settle()
   })
 
+  it('keeps what is being typed when the shown tab is clicked again or the screen is drawn again', async () => {
+    const field = byId<HTMLInputElement>('capture-title')
+    await type(field, 'Une idée à moitié dite')
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()
+    await settle()
+    expect(byId('capture-title')).toBe(field)
+    expect(field.value).toBe('Une idée à moitié dite')
+    // Another tab, then back: a new screen, drawn from scratch.
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=settings]')?.click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()
+    await settle()
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('')
+  })
+
   it('captures a proposal with the keyboard alone, and it shows at once', async () => {
     await type(byId('new-subgroup'), 'Groupe A')
     byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()

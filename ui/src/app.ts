@@ -191,18 +191,26 @@ export async function start(root: HTMLElement): Promise<void> {
   // Each call of show() supersedes the ones before: a slow, older call (a refresh that began
   // before a join ended) must not draw its outdated rights over a newer one.
   let showing = 0
+  // What the mounted view was drawn from. A draw from the same things refreshes the view in
+  // place instead of mounting it again: a second draw right after a join, or a click on the
+  // tab already shown, must not throw away what someone is typing.
+  let drawnFrom = ''
+  let mounting: Promise<void> = Promise.resolve()
   async function show(): Promise<void> {
     const generation = ++showing
-    view?.unmount?.()
     const listed = await api.events()
     if (generation !== showing) return
     events = listed
+    let next: () => View
+    let from: string
     if (events.length === 0) {
       event = null
       access = openAccess()
       drawHeader()
-      view = welcome(reload, pendingJoin ?? '')
+      const link = pendingJoin ?? ''
       pendingJoin = null
+      from = JSON.stringify(['welcome', lang(), link])
+      next = () => welcome(reload, link)
     } else {
       const chosen = localStorage.getItem('recolte.event')
       const summary = events.find(e => e.id === chosen) ?? events[0]
@@ -226,9 +234,21 @@ export async function start(root: HTMLElement): Promise<void> {
       if (!shown.includes(screen)) screen = shown.includes(access.home.screen) ? access.home.screen : shown[0]
       sessionStorage.setItem('recolte.screen', screen)
       drawHeader()
-      view = screens[screen](context())
+      const shownScreen = screen
+      from = JSON.stringify([shownScreen, lang(), event, access, events])
+      next = () => screens[shownScreen](context())
     }
-    await view.mount(main)
+    if (view && from === drawnFrom) {
+      await mounting
+      if (generation === showing) await view.refresh()
+    } else {
+      view?.unmount?.()
+      view = next()
+      drawnFrom = from
+      // A mount that failed is not a drawn view: the next draw mounts again.
+      mounting = view.mount(main).catch(error => { drawnFrom = ''; throw error })
+      await mounting
+    }
     if (pendingJoin) {
       const link = pendingJoin
       pendingJoin = null
