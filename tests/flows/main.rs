@@ -15,3 +15,4 @@ mod invitations;
 mod panel;
 mod sync;
 mod tls;
+mod undo;

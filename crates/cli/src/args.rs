@@ -54,6 +54,11 @@ pub enum Command {
     /// Every wording a proposal or a consolidated proposal had, and restoring one.
     #[command(subcommand)]
     History(HistoryCmd),
+    /// Undo this device's last change to a session, a theme's synthesis or the panel (never
+    /// another device's).
+    Undo(UndoArgs),
+    /// Make again the last change undone there.
+    Redo(UndoArgs),
     /// Closing-plenary panel: marks and comments.
     #[command(subcommand)]
     Panel(PanelCmd),
@@ -194,6 +199,18 @@ pub enum InviteCmd {
         out: PathBuf,
         ids: Vec<String>,
     },
+}
+
+/// Where to undo or redo: one of a session, a theme's synthesis, the panel.
+#[derive(Debug, clap::Args)]
+#[group(required = true, multiple = false)]
+pub struct UndoArgs {
+    #[arg(long)]
+    pub session: Option<String>,
+    #[arg(long)]
+    pub theme: Option<u32>,
+    #[arg(long)]
+    pub panel: bool,
 }
 
 /// What a token or an invitation grants.

@@ -14,11 +14,11 @@ use clap::Parser;
 use recolte_core::ids::EventId;
 use recolte_core::schema::{ClockAction, ConsolidatedPatch};
 use recolte_core::{Lang, Localize};
-use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
+use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store, UndoPlace};
 
 use args::{
     BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, HistoryCmd, ImportCmd, InviteCmd, PanelCmd, ProposalCmd,
-    SessionCmd, StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd,
+    SessionCmd, StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd, UndoArgs,
 };
 use output::Out;
 
@@ -215,6 +215,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let suggestions = store.suggest_duplicates(event, theme)?;
             let proposals = store.proposals(event, &ProposalFilter { theme: Some(theme), ..Default::default() })?;
             out.suggestions(&suggestions, &proposals)
+        }
+        Command::Undo(place) => {
+            let event = event(&store)?;
+            undo(&mut store, event, &place, false, out)
+        }
+        Command::Redo(place) => {
+            let event = event(&store)?;
+            undo(&mut store, event, &place, true, out)
         }
         Command::History(HistoryCmd::Proposal { id }) => out.history(&store.proposal_history(id.parse()?)?),
         Command::History(HistoryCmd::Consolidated { id }) => out.history(&store.consolidated_history(id.parse()?)?),
@@ -525,4 +533,14 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
         out.id(&id)?;
     }
     Ok(())
+}
+
+fn undo(store: &mut Store, event: EventId, place: &UndoArgs, redo: bool, out: &Out) -> Result<(), CliError> {
+    let place = match (&place.session, place.theme) {
+        (Some(session), _) => UndoPlace::Session(session.parse()?),
+        (None, Some(theme)) => UndoPlace::Theme(theme),
+        (None, None) => UndoPlace::Panel,
+    };
+    let doc = store.undo_document(event, place)?;
+    out.undone(&if redo { store.redo(&doc)? } else { store.undo(&doc)? })
 }

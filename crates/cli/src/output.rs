@@ -165,6 +165,27 @@ impl Out {
         print(lines.join("\n"))
     }
 
+    pub fn undone(&self, outcome: &recolte_store::UndoOutcome) -> Result<(), CliError> {
+        if self.json {
+            return self.json(outcome);
+        }
+        let what = match (outcome.action, outcome.written) {
+            (_, 0) => self.pick(
+                "rien n'a changé : ce que cette modification avait fait a été modifié depuis",
+                "nothing changed: what that change did was changed since",
+            ),
+            (recolte_store::UndoAction::Undo, _) => self.pick("annulé", "undone"),
+            (recolte_store::UndoAction::Redo, _) => self.pick("rétabli", "redone"),
+        };
+        print(format!(
+            "{what} ({} {}, {} {})",
+            outcome.can_undo,
+            self.pick("à annuler", "left to undo"),
+            outcome.can_redo,
+            self.pick("à rétablir", "to redo")
+        ))
+    }
+
     pub fn lexicon(&self, entries: &[recolte_core::schema::LexiconEntry]) -> Result<(), CliError> {
         if self.json {
             return self.json(&entries);

@@ -16,6 +16,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_search_by_event.sql", include_str!("../../../migrations/0004_search_by_event.sql")),
     ("0005_invitations.sql", include_str!("../../../migrations/0005_invitations.sql")),
     ("0006_panel_votes.sql", include_str!("../../../migrations/0006_panel_votes.sql")),
+    ("0007_undo_steps.sql", include_str!("../../../migrations/0007_undo_steps.sql")),
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {

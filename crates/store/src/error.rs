@@ -5,8 +5,11 @@
 use std::path::PathBuf;
 
 use recolte_core::ids::EventId;
+use recolte_core::schema::DocName;
 use recolte_core::{Lang, Localize};
 use rusqlite::ErrorCode;
+
+use crate::undo::UndoAction;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -58,6 +61,37 @@ pub enum Error {
     Empty(&'static str),
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
     CorruptLog { doc: String, seq: i64, reason: String },
+    #[error("nothing to {} {}: {}", action_en(*.action), place_en(.doc), if *.action == UndoAction::Undo {
+        "no change made on this device is left to undo (changes from other devices are theirs to undo)"
+    } else {
+        "nothing was undone since the last change"
+    })]
+    NothingTo { action: UndoAction, doc: DocName },
+}
+
+fn action_en(action: UndoAction) -> &'static str {
+    match action {
+        UndoAction::Undo => "undo",
+        UndoAction::Redo => "redo",
+    }
+}
+
+fn place_en(doc: &DocName) -> &'static str {
+    match doc {
+        DocName::Event(_) => "in the programme",
+        DocName::Session(..) => "in this session",
+        DocName::Synthesis(..) => "in this theme's synthesis",
+        DocName::Panel(_) => "in the panel",
+    }
+}
+
+fn place_fr(doc: &DocName) -> &'static str {
+    match doc {
+        DocName::Event(_) => "dans le programme",
+        DocName::Session(..) => "dans cette session",
+        DocName::Synthesis(..) => "dans la synthèse de ce thème",
+        DocName::Panel(_) => "au panel",
+    }
 }
 
 fn list_events(events: &[(EventId, String)]) -> String {
@@ -152,6 +186,13 @@ impl Localize for Error {
                 format!("la proposition {proposal} appartient au thème {actual}, pas au thème {theme}")
             }
             (Error::Empty(what), _) => format!("le champ {} ne peut pas être vide", french(what)),
+            (Error::NothingTo { action: UndoAction::Undo, doc }, _) => format!(
+                "rien à annuler {} : aucune modification faite sur cet appareil ne reste à annuler (celles des autres appareils ne s'annulent que là-bas)",
+                place_fr(doc)
+            ),
+            (Error::NothingTo { action: UndoAction::Redo, doc }, _) => {
+                format!("rien à rétablir {} : rien n'a été annulé depuis la dernière modification", place_fr(doc))
+            }
             (Error::CorruptLog { doc, seq, reason }, _) => format!(
                 "document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé"
             ),

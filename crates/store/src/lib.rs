@@ -23,6 +23,7 @@ mod query;
 mod remote;
 mod restore;
 mod triage;
+mod undo;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -62,6 +63,7 @@ pub use query::{
 pub use remote::SyncRecord;
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
 pub use triage::Triage;
+pub use undo::{UndoAction, UndoDepth, UndoOutcome, UndoPlace};
 
 use error::ResultExt;
 

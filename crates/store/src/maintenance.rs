@@ -182,6 +182,8 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     let ctx = ("compactage du journal", "compacting the log");
     tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq])
         .ctx(ctx.0, ctx.1)?;
+    // The changes folded are no longer entries of their own: nothing left to undo among them.
+    tx.execute("DELETE FROM undo_steps WHERE doc = ?1", [name.to_string()]).ctx(ctx.0, ctx.1)?;
     // The snapshot keeps the highest sequence number it covers: a process that has applied up
     // to it has nothing to reload; one that has not reloads the snapshot.
     tx.execute(

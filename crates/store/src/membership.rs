@@ -364,8 +364,13 @@ impl Store {
         ] {
             tx.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
         }
-        tx.execute("DELETE FROM sync_state WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])
+        for table in ["sync_state", "undo_steps"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)"),
+                [&id],
+            )
             .ctx(ctx.0, ctx.1)?;
+        }
         tx.execute("DELETE FROM doc_updates WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])
             .ctx(ctx.0, ctx.1)?;
         for table in ["documents", "invitations", "event_keys"] {

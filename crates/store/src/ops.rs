@@ -104,7 +104,7 @@ impl Store {
     }
 
     /// The event a session belongs to.
-    fn session_event(&self, session: SessionId) -> Result<EventId, Error> {
+    pub(crate) fn session_event(&self, session: SessionId) -> Result<EventId, Error> {
         let event: Option<String> = self.lookup(
             "SELECT event_id FROM sessions WHERE id = ?1",
             [session.to_string()],

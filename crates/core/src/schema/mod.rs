@@ -36,6 +36,7 @@ mod clock;
 mod event;
 mod membership;
 mod panel;
+mod revert;
 mod session;
 mod synthesis;
 
@@ -43,6 +44,7 @@ pub use clock::*;
 pub use event::*;
 pub use membership::*;
 pub use panel::*;
+pub use revert::*;
 pub use session::*;
 pub use synthesis::*;
 

@@ -1,0 +1,238 @@
+//! Undo and redo of this device's own changes, by document, in order, across restarts and
+//! processes (the app and the command line share them): a change is a local entry of the
+//! document's log; undoing it writes back, by difference, what it altered and what nobody has
+//! changed since (`recolte_core::schema::revert`), as a new local entry that syncs like any
+//! other. A change that arrived from another device is never on the stack.
+//!
+//! The stacks are not kept in memory: they are read from the log and the `undo_steps` table,
+//! so that they survive the window re-rendering, the app restarting, and the command line
+//! undoing what the app did.
+
+use recolte_core::ids::{EventId, SessionId};
+use recolte_core::schema::{self, DocName};
+use rusqlite::params;
+use serde::Serialize;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
+
+use crate::error::{Error, ResultExt};
+use crate::{projection, Store};
+
+/// Which way.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UndoAction {
+    Undo,
+    Redo,
+}
+
+impl UndoAction {
+    fn as_str(self) -> &'static str {
+        match self {
+            UndoAction::Undo => "undo",
+            UndoAction::Redo => "redo",
+        }
+    }
+}
+
+/// What an undo or a redo did, and what is left to undo and redo in that document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct UndoOutcome {
+    pub action: UndoAction,
+    /// The log entry undone or redone.
+    pub change: i64,
+    /// Fields written back. 0: everything that change did was changed since by another device
+    /// (or by this one, through another change), so nothing was written.
+    pub written: usize,
+    pub can_undo: usize,
+    pub can_redo: usize,
+}
+
+/// How many changes of this device can be undone and redone in a document.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UndoDepth {
+    pub can_undo: usize,
+    pub can_redo: usize,
+}
+
+/// Where an undo applies: the document of a session, of a theme's synthesis, or the panel's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UndoPlace {
+    Session(SessionId),
+    Theme(u32),
+    Panel,
+}
+
+/// Changes of this device that only touched what undo leaves alone (the clock, an arrival)
+/// are passed over; this many at most, so that a long run of them cannot stall an undo.
+const PASS_OVER: usize = 200;
+
+impl Store {
+    /// The document an undo in `place` applies to; an unknown session or theme is an error.
+    pub fn undo_document(&self, event: EventId, place: UndoPlace) -> Result<DocName, Error> {
+        Ok(match place {
+            UndoPlace::Session(session) => {
+                if self.session_event(session)? != event {
+                    return Err(Error::UnknownSession(session.to_string()));
+                }
+                DocName::Session(event, session)
+            }
+            UndoPlace::Theme(theme) => {
+                self.check_theme(event, theme)?;
+                DocName::Synthesis(event, theme)
+            }
+            UndoPlace::Panel => DocName::Panel(self.resolve_event(Some(event))?),
+        })
+    }
+
+    /// Undoes this device's last change to `doc` that is not undone yet.
+    pub fn undo(&mut self, doc: &DocName) -> Result<UndoOutcome, Error> {
+        self.step(doc, UndoAction::Undo)
+    }
+
+    /// Makes again the last change undone, if no new change was made since.
+    pub fn redo(&mut self, doc: &DocName) -> Result<UndoOutcome, Error> {
+        self.step(doc, UndoAction::Redo)
+    }
+
+    pub fn undo_depth(&self, doc: &DocName) -> Result<UndoDepth, Error> {
+        let (undo, redo) = self.stacks(doc)?;
+        Ok(UndoDepth { can_undo: undo.len(), can_redo: redo.len() })
+    }
+
+    fn step(&mut self, doc: &DocName, action: UndoAction) -> Result<UndoOutcome, Error> {
+        for _ in 0..PASS_OVER {
+            let (undo, redo) = self.stacks(doc)?;
+            let stack = if action == UndoAction::Undo { undo } else { redo };
+            let Some(&change) = stack.last() else {
+                return Err(Error::NothingTo { action, doc: doc.clone() });
+            };
+            let (before, after) = self.around(doc, change)?;
+            let kind = doc.kind();
+            let content = schema::changes_content(kind, &before.transact(), &after.transact());
+            let written = if content {
+                let (from, to) = match action {
+                    UndoAction::Undo => (&before, &after),
+                    UndoAction::Redo => (&after, &before),
+                };
+                self.edit(
+                    doc,
+                    |txn| Ok(schema::revert(txn, kind, &from.transact(), &to.transact())),
+                    |conn, txn, _| {
+                        projection::project_document(conn, doc, txn)?;
+                        record(conn, doc, action, change, true)
+                    },
+                )?
+            } else {
+                0
+            };
+            if written == 0 {
+                let conn = &self.conn;
+                record(conn, doc, action, change, false)?;
+            }
+            if content {
+                let depth = self.undo_depth(doc)?;
+                return Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo });
+            }
+        }
+        Err(Error::NothingTo { action, doc: doc.clone() })
+    }
+
+    /// The undo and redo stacks of a document, oldest first, as log entries.
+    fn stacks(&self, doc: &DocName) -> Result<(Vec<i64>, Vec<i64>), Error> {
+        let name = doc.to_string();
+        let ctx = ("lecture de l'historique d'annulation", "reading the undo history");
+        let changes: Vec<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT seq FROM doc_updates WHERE doc = ?1 AND origin = 'local'
+                   AND seq NOT IN (SELECT entry FROM undo_steps WHERE doc = ?1 AND entry IS NOT NULL)
+                 ORDER BY seq",
+            )
+            .and_then(|mut stmt| stmt.query_map([&name], |r| r.get(0))?.collect::<Result<Vec<_>, _>>())
+            .ctx(ctx.0, ctx.1)?;
+        let steps: Vec<(i64, String, i64)> = self
+            .conn
+            .prepare_cached("SELECT position, action, change FROM undo_steps WHERE doc = ?1 ORDER BY id")
+            .and_then(|mut stmt| {
+                stmt.query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()
+            })
+            .ctx(ctx.0, ctx.1)?;
+        let (mut undo, mut redo) = (Vec::new(), Vec::new());
+        let mut changes = changes.into_iter().peekable();
+        let mut steps = steps.into_iter().peekable();
+        loop {
+            // A change and the steps that came after it, in the order they were made; a step
+            // that wrote nothing sits at the log's last entry of its time, after that entry.
+            let take_change = match (changes.peek(), steps.peek()) {
+                (Some(&seq), Some(&(position, _, _))) => seq <= position,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            if take_change {
+                if let Some(seq) = changes.next() {
+                    undo.push(seq);
+                    redo.clear();
+                }
+                continue;
+            }
+            let Some((_, action, change)) = steps.next() else { break };
+            let (from, to) = if action == "undo" { (&mut undo, &mut redo) } else { (&mut redo, &mut undo) };
+            if from.last() == Some(&change) {
+                from.pop();
+                to.push(change);
+            }
+        }
+        Ok((undo, redo))
+    }
+
+    /// The document as it stood just before a log entry, and just after it.
+    fn around(&self, doc: &DocName, change: i64) -> Result<(Doc, Doc), Error> {
+        let rows: Vec<(i64, Vec<u8>)> = self
+            .conn
+            .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")
+            .and_then(|mut stmt| {
+                stmt.query_map(params![doc.to_string(), change], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture du journal", "reading the log")?;
+        let before = schema::new_doc_of(doc.kind());
+        let after = schema::new_doc_of(doc.kind());
+        let corrupt = |seq: i64, reason: String| Error::CorruptLog { doc: doc.to_string(), seq, reason };
+        for (seq, data) in &rows {
+            if *seq == change {
+                let state = before.transact().encode_state_as_update_v1(&StateVector::default());
+                let mut txn = after.transact_mut_with(schema::ORIGIN_REMOTE);
+                for bytes in [&state, data] {
+                    let update = Update::decode_v1(bytes).map_err(|e| corrupt(*seq, e.to_string()))?;
+                    txn.apply_update(update).map_err(|e| corrupt(*seq, e.to_string()))?;
+                }
+            } else {
+                let update = Update::decode_v1(data).map_err(|e| corrupt(*seq, e.to_string()))?;
+                before
+                    .transact_mut_with(schema::ORIGIN_REMOTE)
+                    .apply_update(update)
+                    .map_err(|e| corrupt(*seq, e.to_string()))?;
+            }
+        }
+        Ok((before, after))
+    }
+}
+
+/// Records a step; `wrote`: it appended the log's last entry (inside the same transaction).
+fn record(
+    conn: &rusqlite::Connection,
+    doc: &DocName,
+    action: UndoAction,
+    change: i64,
+    wrote: bool,
+) -> Result<(), Error> {
+    conn.prepare_cached(
+        "INSERT INTO undo_steps (doc, action, change, entry, position, taken_at)
+         SELECT ?1, ?2, ?3, CASE WHEN ?4 THEN max(seq) END, coalesce(max(seq), 0), ?5 FROM doc_updates",
+    )
+    .and_then(|mut stmt| stmt.execute(params![doc.to_string(), action.as_str(), change, wrote, schema::now()]))
+    .ctx("enregistrement de l'annulation", "saving the undo step")?;
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Undo and redo of one's own changes, and restoring a former wording, between two devices
+//! that meet through bundles: what the other device changed always stays.
+
+use crate::common::Replica;
+use serde_json::Value;
+
+fn proposal(replica: &Replica, id: &str) -> Value {
+    replica.proposals().as_array().unwrap().iter().find(|p| p["id"] == id).cloned().unwrap()
+}
+
+/// A and B meet: each takes the other's changes.
+fn meet(a: &Replica, b: &Replica) {
+    b.import(&a.export("a.rclt"));
+    a.import(&b.export("b.rclt"));
+}
+
+#[test]
+fn undo_takes_back_my_changes_only_and_both_devices_converge() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(1)[0].clone();
+    let id = a.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
+    a.ok(&["proposal", "edit", &id, "--title", "Former tous les élus"]);
+    let b = Replica::new();
+    b.import(&a.export("a.rclt"));
+    b.ok(&["proposal", "edit", &id, "--body", "Dans chaque collectivité", "--kind", "obstacle"]);
+    a.import(&b.export("b.rclt"));
+
+    // A's last change was the title; B's body and kind, which came after, stay.
+    let undone = a.json(&["undo", "--session", &session]);
+    assert_eq!(
+        (undone["written"].as_u64(), undone["can_undo"].as_u64(), undone["can_redo"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
+    meet(&a, &b);
+    for replica in [&a, &b] {
+        let p = proposal(replica, &id);
+        assert_eq!(
+            (p["title"].as_str(), p["body"].as_str(), p["kind"].as_str()),
+            (Some("Former les élus"), Some("Dans chaque collectivité"), Some("obstacle"))
+        );
+    }
+    // B has nothing of its own to undo in the programme's other sessions, and cannot undo A's
+    // changes: its only change in this session is its own edit.
+    b.ok(&["undo", "--session", &session]);
+    assert_eq!(proposal(&b, &id)["body"], "");
+    assert!(b.fails(&["undo", "--session", &session]).contains("rien à annuler dans cette session"));
+    meet(&a, &b);
+
+    // Undoing A's first change (the creation) deletes the proposal; redo brings it back.
+    a.ok(&["undo", "--session", &session]);
+    assert_eq!(proposal(&a, &id)["deleted"], true);
+    assert!(a.fails(&["undo", "--session", &session]).contains("rien à annuler"));
+    a.ok(&["redo", "--session", &session]);
+    assert_eq!(proposal(&a, &id)["deleted"], false);
+    a.ok(&["redo", "--session", &session]);
+    assert_eq!(proposal(&a, &id)["title"], "Former tous les élus");
+    assert!(a.fails(&["redo", "--session", &session]).contains("rien à rétablir dans cette session"));
+
+    // A new change after an undo ends what could be redone.
+    a.ok(&["undo", "--session", &session]);
+    a.ok(&["proposal", "edit", &id, "--kind", "question"]);
+    assert!(a.fails(&["redo", "--session", &session]).contains("rien à rétablir"));
+    assert_eq!(proposal(&a, &id)["title"], "Former les élus");
+
+    // A change that another device has overtaken since writes nothing back, and says so.
+    meet(&a, &b);
+    b.ok(&["proposal", "edit", &id, "--kind", "concrete_action"]);
+    a.import(&b.export("b.rclt"));
+    let undone = a.json(&["undo", "--session", &session]);
+    assert_eq!(undone["written"], 0);
+    assert_eq!(proposal(&a, &id)["kind"], "concrete_action");
+}
+
+#[test]
+fn a_merge_is_undone_and_redone_in_the_theme_and_the_panel_has_its_own_stack() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(1)[0].clone();
+    let p1 = a.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
+    let p2 = a.ok(&["proposal", "add", "--session", &session, "--title", "Acculturer les décideurs"]);
+    let merged = a.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former les élus", &p1, &p2]);
+    a.ok(&["panel", "mark", &merged]);
+    // The panel's stack is its own: undoing there leaves the merge.
+    a.ok(&["undo", "--panel"]);
+    assert!(a.fails(&["undo", "--panel"]).contains("rien à annuler au panel"));
+    let list = a.json(&["synthesis", "list", "--theme", "1"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    a.ok(&["undo", "--theme", "1"]);
+    assert_eq!(a.json(&["synthesis", "list", "--theme", "1"]).as_array().unwrap().len(), 0, "the merge is undone");
+    a.ok(&["redo", "--theme", "1"]);
+    let list = a.json(&["synthesis", "list", "--theme", "1"]);
+    assert_eq!(list[0]["id"], merged.as_str());
+    // The session's stack is untouched by all that: its last change is the second proposal.
+    a.ok(&["undo", "--session", &session]);
+    assert_eq!(proposal(&a, &p2)["deleted"], true);
+    assert_eq!(proposal(&a, &p1)["deleted"], false);
+    // Places that do not exist are named.
+    assert!(a.fails(&["undo", "--theme", "42"]).contains("aucun thème n° 42"));
+    let unknown = "0190a5c4-0000-7000-8000-000000000000";
+    assert!(a.fails(&["undo", "--session", unknown]).contains(unknown));
+}
+
+#[test]
+fn a_wording_restored_by_its_author_wins_on_both_devices() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(2)[0].clone();
+    let id = a.ok(&["proposal", "add", "--session", &session, "--title", "Ouvrir les données des collectivités"]);
+    let b = Replica::new();
+    b.import(&a.export("a.rclt"));
+    b.ok(&["proposal", "edit", &id, "--title", "Open data"]);
+    a.import(&b.export("b.rclt"));
+    let versions = a.json(&["history", "proposal", &id]);
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    a.ok(&["history", "restore", &id, "--version", "1"]);
+    meet(&a, &b);
+    for replica in [&a, &b] {
+        assert_eq!(proposal(replica, &id)["title"], "Ouvrir les données des collectivités");
+    }
+}
