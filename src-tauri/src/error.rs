@@ -15,6 +15,8 @@ pub enum ErrorCode {
     Storage,
     /// The hub could not be reached or refused.
     Network,
+    /// Nothing left to undo or redo there: said, nothing to fix.
+    NothingToUndo,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -32,6 +34,8 @@ impl ApiError {
         use recolte_store::Error as E;
         let code = match error {
             E::UnknownEvent(_) | E::UnknownSession(_) | E::UnknownTheme(_) | E::NoEvent => ErrorCode::NotFound,
+            E::UnknownVersion { .. } => ErrorCode::NotFound,
+            E::NothingTo { .. } => ErrorCode::NothingToUndo,
             E::Core(core) => match core {
                 recolte_core::Error::UnknownProposal(_)
                 | recolte_core::Error::UnknownSubgroup(_)

@@ -136,6 +136,10 @@ pub fn run() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
+            commands::history::undo_step,
+            commands::history::undo_depth,
+            commands::history::wording_history,
+            commands::history::wording_restore,
             commands::app::settings_save,
             commands::app::events_list,
             commands::app::event_load_sample,

@@ -8,6 +8,9 @@ import { join } from 'node:path'
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
 export const ENTER = '\uE007'
+/** Holds Control for the keys after it, until NULL releases it. */
+export const CONTROL = '\uE009'
+export const NULL = '\uE000'
 const sleep = ms => new Promise(r => setTimeout(r, ms))
 
 export class Driver {

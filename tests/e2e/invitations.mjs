@@ -5,12 +5,12 @@
 // everything it saved stays.
 //
 //   xvfb-run -a node tests/e2e/invitations.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { createInterface } from 'node:readline'
 import { Driver, ENTER } from './driver.mjs'
+import { startHub } from './hub.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/debug/recolte-app'))
@@ -24,11 +24,7 @@ const json = (dir, args) => JSON.parse(recolte(dir, [...args, '--json']))
 // The organiser's event (a real one, not the practice event), served by a real hub.
 recolte(dirs.organiser, ['event', 'import', sample])
 const key = json(dirs.organiser, ['event', 'show']).public_key
-const hub = spawn(cli, ['--data-dir', dirs.hub, 'hub', '--listen', '127.0.0.1:0', '--trust', key], { stdio: ['ignore', 'pipe', 'ignore'] })
-const url = await new Promise((done, fail) => {
-  createInterface({ input: hub.stdout }).once('line', line => done(line.trim()))
-  hub.once('exit', code => fail(new Error(`the hub stopped (${code})`)))
-})
+const { url, process: hub } = await startHub(cli, dirs.hub, key)
 const own = recolte(dirs.organiser, ['invite', 'create', '--role', 'organiser', '--hub', url, '--for', 'Organisation'])
 recolte(dirs.organiser, ['join', '--invitation', own, '--name', 'Organisation'])
 const session = json(dirs.organiser, ['session', 'list', '--theme', '3'])[0].id

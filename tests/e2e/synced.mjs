@@ -10,10 +10,10 @@
 //   xvfb-run -a node tests/e2e/synced.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
-import { createInterface } from 'node:readline'
 import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
 import { Driver, ENTER } from './driver.mjs'
+import { startHub } from './hub.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/debug/recolte-app'))
@@ -65,12 +65,9 @@ try {
   const key = JSON.parse(remote(['--json', 'event', 'show'])).public_key
 
   // The hub prints its address once it accepts connections.
-  hub = spawn(cli, ['--data-dir', hubDir, 'hub', '--listen', '127.0.0.1:0', '--trust', key], { stdio: ['ignore', 'pipe', 'ignore'] })
-  const url = await new Promise((ok, fail) => {
-    createInterface({ input: hub.stdout }).once('line', ok)
-    hub.once('exit', () => fail(new Error('the hub did not start')))
-  })
-  if (!url.startsWith('ws://')) throw new Error(`the hub did not start: ${url}`)
+  const started = await startHub(cli, hubDir, key)
+  hub = started.process
+  const url = started.url
   remote(['sync', '--hub', url, '--token', token])
   // Stays connected: its device name is what the app lists as present.
   watcher = spawn(cli, ['--data-dir', remoteDir, 'sync', '--watch'], { stdio: 'ignore', env: { ...process.env, LANG: 'C.UTF-8' } })

@@ -178,6 +178,19 @@ export interface SessionClock {
   phases: { key: string; label: string; minutes: number; start_seconds: number; end_seconds: number; extra_seconds: number }[]
 }
 export type ClockAction = 'start' | 'pause' | 'resume' | 'extend' | 'next'
+/** Where an undo applies: the session on screen, a theme's synthesis, or the panel. */
+export type UndoPlace = { session: string } | { theme: number } | 'panel'
+/** What an undo or a redo did; `written` 0: what the change did was changed since elsewhere. */
+export interface UndoOutcome { action: 'undo' | 'redo'; change: number; written: number; can_undo: number; can_redo: number }
+export interface UndoDepth { can_undo: number; can_redo: number }
+/** One wording of a captured or consolidated proposal, as it stood after a change. */
+export interface WordingVersion {
+  version: number; at: string; origin: 'local' | 'hub' | 'bundle' | 'snapshot'
+  title: string; body: string
+  /** The proposal's kind, or the consolidated proposal's status. */
+  state: string
+  deleted: boolean
+}
 export interface JoinResult { event: string; pulled: boolean; error: SyncErrorInfo | null }
 
 export const api = {
@@ -267,6 +280,13 @@ export const api = {
   /** A `recolte://join?…` link the system opened the app with, not yet handled. */
   pendingLink: () => invoke<string | null>('pending_link'),
   onInvitationLink: (handler: (link: string) => void) => listen<string>('invitation-link', e => handler(e.payload)),
+  /** Undoes (or redoes) this device's last change there; never another device's. */
+  undo: (event: string, place: UndoPlace, redo = false) => invoke<UndoOutcome>('undo_step', { event, place, redo }),
+  undoDepth: (event: string, place: UndoPlace) => invoke<UndoDepth>('undo_depth', { event, place }),
+  /** Every wording a captured or consolidated proposal had, oldest first. */
+  wordingHistory: (id: string) => invoke<WordingVersion[]>('wording_history', { id }),
+  /** Writes a former wording back as a new edit (it merges with others' edits). */
+  restoreWording: (id: string, version: number) => invoke<void>('wording_restore', { id, version }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

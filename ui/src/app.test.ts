@@ -1,34 +1,11 @@
 // The whole interface on the in-memory backend, in jsdom: the flows a facilitator, a
 // rapporteur and the panel go through.
 import { beforeEach, describe, expect, it } from 'vitest'
-import { clearMocks } from '@tauri-apps/api/mocks'
-import { installMockBackend, mockState } from './mock-backend'
-import { start } from './app'
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await new Promise(resolve => setTimeout(resolve, 0))
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id)
-  if (!element) throw new Error(`no #${id}`)
-  return element as T
-}
-
-async function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): Promise<void> {
-  field.value = text
-  field.dispatchEvent(new Event('input', { bubbles: true }))
-  await settle()
-}
+import { mockState } from './mock-backend'
+import { settle, byId, startApp, type } from './test-support'
 
 beforeEach(async () => {
-  clearMocks()
-  localStorage.clear()
-  sessionStorage.clear()
-  document.body.innerHTML = '<div id="app"></div>'
-  installMockBackend()
-  await start(byId('app'))
-  await settle()
+  await startApp()
 })
 
 describe('the first run', () => {

@@ -4,6 +4,7 @@
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import sample from '../../examples/assises-2025.json'
+import { mockUndo } from './mock-undo'
 import type {
   Access, ClockAction, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
   JoinedDevice, NearbyHub, PanelSummary, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionClock, SessionInfo, Subgroup,
@@ -1028,9 +1029,11 @@ export function installMockBackend(options: MockOptions = {}): void {
     }),
   }
 
+  const undoer = mockUndo(state, changed)
+  Object.assign(handlers, undoer.handlers)
   mockIPC((cmd, args) => {
     const handler = handlers[cmd]
     if (!handler) throw { code: 'invalid', message: `unknown command ${cmd}` }
-    return handler((args ?? {}) as Record<string, any>)
+    return undoer.run(cmd, (args ?? {}) as Record<string, any>, handler)
   }, { shouldMockEvents: true })
 }

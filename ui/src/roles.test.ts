@@ -1,26 +1,14 @@
 // The role-aware shell on the in-memory backend: what each role is offered, the sync status
 // that says why, the join flow, the Organisation screen, and in-page dialogs throughout.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { clearMocks } from '@tauri-apps/api/mocks'
-import { installMockBackend, mockLink, mockState, openMockLink, setMockSync, type MockOptions } from './mock-backend'
-import { pillText, start } from './app'
+import { mockLink, mockState, openMockLink, setMockSync, type MockOptions } from './mock-backend'
+import { pillText } from './app'
 import { worstState } from './rights'
 import type { SyncSummary } from './api'
+import { byId, startApp, type } from './test-support'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id)
-  if (!element) throw new Error(`no #${id}`)
-  return element as T
-}
-
-async function type(field: HTMLInputElement | HTMLTextAreaElement, text: string): Promise<void> {
-  field.value = text
-  field.dispatchEvent(new Event('input', { bubbles: true }))
-  await settle()
 }
 
 const tabs = () => [...document.querySelectorAll<HTMLButtonElement>('nav .tab')]
@@ -34,12 +22,7 @@ const button = (root: ParentNode, text: string) => {
 }
 
 async function open(options: MockOptions): Promise<void> {
-  clearMocks()
-  localStorage.clear()
-  sessionStorage.clear()
-  document.body.innerHTML = '<div id="app"></div>'
-  installMockBackend(options)
-  await start(byId('app'))
+  await startApp(options)
   await settle()
 }
 

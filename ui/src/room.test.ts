@@ -6,6 +6,7 @@ import { clearMocks } from '@tauri-apps/api/mocks'
 import { installMockBackend, mockState, type MockOptions } from './mock-backend'
 import { start } from './app'
 import { setServing } from './serving'
+import { byId } from './test-support'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -17,12 +18,6 @@ async function until(what: string, condition: () => boolean, ms = 3000): Promise
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
     await new Promise(resolve => setTimeout(resolve, 5))
   }
-}
-
-function byId<T extends HTMLElement>(id: string): T {
-  const element = document.getElementById(id)
-  if (!element) throw new Error(`no #${id}`)
-  return element as T
 }
 
 const button = (root: ParentNode, text: string) => {

@@ -109,6 +109,15 @@ impl Store {
     }
 
     /// Restores a version of whichever record `id` names: a captured proposal or a consolidated one.
+    /// The versions of a captured or a consolidated proposal, whichever `id` names.
+    pub fn wording_history(&self, id: &str) -> Result<Vec<Version>, Error> {
+        let proposal: ProposalId = id.parse()?;
+        if self.proposal_home(proposal).is_ok() {
+            return self.proposal_history(proposal);
+        }
+        self.consolidated_history(id.parse()?)
+    }
+
     pub fn restore_version(&mut self, id: &str, version: usize) -> Result<(), Error> {
         let proposal: ProposalId = id.parse()?;
         if self.proposal_home(proposal).is_ok() {

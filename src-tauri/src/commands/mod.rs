@@ -5,6 +5,7 @@ pub mod app;
 pub mod capture;
 pub mod export;
 pub mod files;
+pub mod history;
 pub mod hub;
 pub mod organisation;
 pub mod panel;

@@ -7,6 +7,8 @@ import { announce, h, render, setFieldValue } from '../dom'
 import { t, type Key } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
+import { openHistory } from '../history'
+import { undoControls } from '../undo'
 import type { Context, View } from '../app'
 
 export const KINDS: Kind[] = ['proposal', 'concrete_action', 'obstacle', 'question']
@@ -38,7 +40,7 @@ export function capture(ctx: Context): View {
   let filterGroup = ''
   let filterKind = ''
   const cards = new Map<string, HTMLElement>()
-  const pending = new Map<string, number>()
+  const pending = new Map<string, { timer: number; run: () => Promise<void> }>()
 
   const picker = h('select', { id: 'session-picker' })
   // The clock is the session's, shared by its facilitators: read from the backend about once a second.
@@ -128,10 +130,15 @@ export function capture(ctx: Context): View {
   /** Saves a field of a card a moment after the typing stops (or at once on blur). */
   function saveSoon(id: string, changes: Parameters<typeof api.editProposal>[1], now = false): void {
     const key = `${id}:${Object.keys(changes).join()}`
-    window.clearTimeout(pending.get(key))
-    const run = () => { pending.delete(key); api.editProposal(id, changes).catch(fail) }
-    if (now) run()
-    else pending.set(key, window.setTimeout(run, 300))
+    window.clearTimeout(pending.get(key)?.timer)
+    const run = () => { pending.delete(key); return api.editProposal(id, changes).catch(fail) }
+    if (now) void run()
+    else pending.set(key, { timer: window.setTimeout(run, 300), run })
+  }
+
+  /** Saves at once what the cards' fields hold and is not saved yet. */
+  async function flush(): Promise<void> {
+    await Promise.all([...pending.values()].map(({ timer, run }) => { window.clearTimeout(timer); return run() }))
   }
 
   function card(p: Proposal): HTMLElement {
@@ -156,13 +163,17 @@ export function capture(ctx: Context): View {
         return load()
       }).catch(fail)
     })
+    const history = h('button', {
+      type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': `${t('history')} : ${p.title}`,
+      onclick: () => openHistory(p.id, titleField.value, load),
+    }, t('history'))
     return h('article', { class: 'card proposal', 'data-id': p.id },
       titleField, bodyField,
       h('div', { class: 'meta' }, kindField, groupField,
         p.tags.length ? h('span', { class: 'tags' }, p.tags.map(tag => `#${tag}`).join(' ')) : null,
         p.author ? h('span', { class: 'muted' }, p.author) : null,
         p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null,
-        remove))
+        history, remove))
   }
 
   /** A proposal as text only: for sessions this device may read but not write. */
@@ -232,8 +243,12 @@ export function capture(ctx: Context): View {
     render(others, names.length ? t('also_here', { names: names.join(', ') }) : '')
   }
 
+  // Ctrl+Z undoes this device's own changes to the session on screen.
+  const undo = undoControls({ event: ctx.event.id, place: () => canWrite() ? { session: session.id } : null, flush, after: load })
+
   async function load(): Promise<void> {
     void drawPresence().catch(() => {})
+    void undo.refresh().catch(() => {})
     const view = await api.sessionView(ctx.event.id, session.id)
     subgroups = view.subgroups
     proposals = view.proposals
@@ -291,10 +306,11 @@ export function capture(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'layout' },
         h('aside', { class: 'side' },
-          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, clock.element, groupsBox,
+          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, undo.element, clock.element, groupsBox,
           h('label', { for: 'filter-kind' }, t('kind')), kindFilter),
         h('section', { class: 'content', 'aria-label': t('proposals') }, readOnlyNote, form, list)))
       document.addEventListener('keydown', shortcut)
+      undo.attach()
       clock.start()
       presenceTimer = window.setInterval(() => void drawPresence().catch(() => {}), 5000)
       drawMode()
@@ -306,6 +322,7 @@ export function capture(ctx: Context): View {
       clock.stop()
       window.clearInterval(presenceTimer)
       document.removeEventListener('keydown', shortcut)
+      undo.detach()
     },
   }
 }

@@ -6,6 +6,7 @@ import { api, errorMessage, type Consolidated, type Proposal, type Review } from
 import { announce, h, render } from '../dom'
 import { dotsWords, lang, t, type Key } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
+import { undoControls } from '../undo'
 import type { Context, View } from '../app'
 import { dotsLeftWords, sourceItem, votersWords } from './plenary'
 import { openProjector, type Projector } from './projector'
@@ -235,7 +236,11 @@ export function panel(ctx: Context): View {
     if (e.code === 'ArrowLeft') step(-1)
   }
 
+  // Ctrl+Z undoes this device's own changes to the panel (a vote, a mark, a comment).
+  const undo = undoControls({ event: ctx.event.id, place: () => canWrite ? 'panel' : null, after: () => load() })
+
   async function load(): Promise<void> {
+    void undo.refresh().catch(() => {})
     const [view, found, plenary] = await Promise.all([
       api.themeView(ctx.event.id, theme), api.panelView(ctx.event.id, theme),
       // The limit and the member's name; the screen works without them.
@@ -253,15 +258,17 @@ export function panel(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'presentation' },
         h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker,
-          modeButton, sortButton, projectorButton,
+          modeButton, sortButton, projectorButton, undo.element,
           canWrite ? null : h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_panel'))),
         summary, voterForm, dotsLeft, stage))
       document.addEventListener('keydown', keys)
+      undo.attach()
       await load()
     },
     refresh: load,
     unmount() {
       document.removeEventListener('keydown', keys)
+      undo.detach()
       projector?.close()
     },
   }

@@ -8,6 +8,8 @@ import {
 import { announce, h, render, setFieldValue } from '../dom'
 import { lang, t, type Key } from '../i18n'
 import { themeAccess } from '../rights'
+import { openHistory } from '../history'
+import { undoControls } from '../undo'
 import type { Context, View } from '../app'
 import { KINDS, kindLabel } from './capture'
 import { exportBox } from './exports'
@@ -51,7 +53,7 @@ export function synthesis(ctx: Context): View {
   let compact = localStorage.getItem('recolte.synthesis-compact') === '1'
   let hits: SearchHit[] | null = null
   const selected = new Set<string>()
-  const pending = new Map<string, number>()
+  const pending = new Map<string, { timer: number; run: () => Promise<void> }>()
 
   const themePicker = h('select', { id: 'theme-picker' },
     ...themes.map(th => h('option', { value: th.number, selected: th.number === theme },
@@ -347,9 +349,18 @@ export function synthesis(ctx: Context): View {
 
   function saveSoon(id: string, changes: Parameters<typeof api.editConsolidated>[1]): void {
     const key = `${id}:${Object.keys(changes).join()}`
-    window.clearTimeout(pending.get(key))
-    pending.set(key, window.setTimeout(() => { pending.delete(key); api.editConsolidated(id, changes).catch(fail) }, 300))
+    window.clearTimeout(pending.get(key)?.timer)
+    const run = () => { pending.delete(key); return api.editConsolidated(id, changes).catch(fail) }
+    pending.set(key, { timer: window.setTimeout(run, 300), run })
   }
+
+  /** Saves at once what the cards' fields hold and is not saved yet. */
+  async function flush(): Promise<void> {
+    await Promise.all([...pending.values()].map(({ timer, run }) => { window.clearTimeout(timer); return run() }))
+  }
+
+  // Ctrl+Z undoes this device's own changes to the theme's synthesis (a merge, a status…).
+  const undo = undoControls({ event: ctx.event.id, place: () => canWrite() ? { theme } : null, flush, after: () => load() })
 
   function move(id: string, delta: number): void {
     const order = consolidated.map(c => c.id)
@@ -406,6 +417,10 @@ export function synthesis(ctx: Context): View {
         h('div', { class: 'meta' }, statusField,
           h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('move_up')} : ${c.title}`, onclick: () => move(c.id, -1) }, '↑'),
           h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('move_down')} : ${c.title}`, onclick: () => move(c.id, 1) }, '↓'),
+          h('button', {
+            type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': `${t('history')} : ${c.title}`,
+            onclick: () => openHistory(c.id, titleField.value, load),
+          }, t('history')),
           h('button', { type: 'button', class: 'danger', onclick: () => api.setConsolidatedDeleted(c.id, true).then(load).catch(fail) }, t('unmerge'))),
         sources)
       item.addEventListener('keydown', e => {
@@ -419,6 +434,7 @@ export function synthesis(ctx: Context): View {
   }
 
   async function load(): Promise<void> {
+    void undo.refresh().catch(() => {})
     const [view, found, decided] = await Promise.all([
       api.themeView(ctx.event.id, theme), api.suggest(ctx.event.id, theme), api.triage(ctx.event.id, theme),
     ])
@@ -439,12 +455,16 @@ export function synthesis(ctx: Context): View {
   return {
     async mount(root) {
       render(root, h('div', { class: 'layout wide' },
-        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, readOnlyNote),
+        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, undo.element, readOnlyNote),
         h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, lexiconBox, exportBox(ctx.event.id, () => theme)))))
       document.addEventListener('keydown', shortcuts)
+      undo.attach()
       await load()
     },
     refresh: load,
-    unmount() { document.removeEventListener('keydown', shortcuts) },
+    unmount() {
+      document.removeEventListener('keydown', shortcuts)
+      undo.detach()
+    },
   }
 }

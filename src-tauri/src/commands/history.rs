@@ -1,0 +1,65 @@
+//! Undo and redo of this device's own changes, and the versions of a wording.
+
+use recolte_core::ids::EventId;
+use recolte_store::{UndoDepth, UndoOutcome, UndoPlace, Version};
+use serde::Deserialize;
+use tauri::State;
+
+use super::parse;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Where the UI asks to undo: the session on screen, the theme on screen, or the panel.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceArg {
+    Session(String),
+    Theme(u32),
+    Panel,
+}
+
+fn place(state: &AppState, place: &PlaceArg) -> Result<UndoPlace, ApiError> {
+    Ok(match place {
+        PlaceArg::Session(id) => UndoPlace::Session(parse(state, id)?),
+        PlaceArg::Theme(theme) => UndoPlace::Theme(*theme),
+        PlaceArg::Panel => UndoPlace::Panel,
+    })
+}
+
+#[tauri::command(async)]
+pub fn undo_step(
+    state: State<'_, AppState>,
+    event: String,
+    place: PlaceArg,
+    redo: bool,
+) -> Result<UndoOutcome, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let place = self::place(&state, &place)?;
+    state.with_store(|store| {
+        let doc = store.undo_document(event, place)?;
+        if redo {
+            store.redo(&doc)
+        } else {
+            store.undo(&doc)
+        }
+    })
+}
+
+#[tauri::command(async)]
+pub fn undo_depth(state: State<'_, AppState>, event: String, place: PlaceArg) -> Result<UndoDepth, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let place = self::place(&state, &place)?;
+    state.with_store(|store| store.undo_depth(&store.undo_document(event, place)?))
+}
+
+/// The versions of a captured or a consolidated proposal, oldest first.
+#[tauri::command(async)]
+pub fn wording_history(state: State<'_, AppState>, id: String) -> Result<Vec<Version>, ApiError> {
+    state.with_store(|store| store.wording_history(&id))
+}
+
+/// Writes a former version back as a new edit.
+#[tauri::command(async)]
+pub fn wording_restore(state: State<'_, AppState>, id: String, version: usize) -> Result<(), ApiError> {
+    state.with_store(|store| store.restore_version(&id, version))
+}

@@ -1,0 +1,138 @@
+// The mock backend's undo, redo and wording history: the contracts of `undo_step`,
+// `undo_depth`, `wording_history` and `wording_restore`, kept simple. Each change made through
+// a command is remembered per place (a session, a theme, the panel) as the state of that place
+// before it; undo puts that state back. The real store undoes by difference and keeps what
+// other devices changed since; here no other device writes.
+import type { Consolidated, Proposal, Subgroup, Triage, UndoPlace, WordingVersion } from './api'
+
+interface UndoState {
+  lang: 'fr' | 'en'
+  subgroups: Subgroup[]
+  proposals: Proposal[]
+  consolidated: Consolidated[]
+  reviews: { consolidated_id: string }[]
+  votes: { consolidated_id: string }[]
+  triage: Record<number, Triage>
+}
+
+type Part = unknown
+type Args = Record<string, any>
+
+const fail = (code: string, message: string): never => { throw { code, message } }
+
+export function mockUndo(state: UndoState, changed: () => void) {
+  const undo = new Map<string, Part[]>()
+  const redo = new Map<string, Part[]>()
+  const versions = new Map<string, WordingVersion[]>()
+  const en = () => state.lang === 'en'
+
+  const sessionOf = (pid: string) => state.proposals.find(p => p.id === pid)?.session_id
+  const themeOf = (cid: string) => state.consolidated.find(c => c.id === cid)?.theme
+  /** The place a command changes, if it changes one. */
+  const places: Record<string, (args: Args) => string | undefined> = {
+    subgroup_add: a => `session:${a.session}`,
+    subgroup_rename: a => `session:${a.session}`,
+    proposal_add: a => `session:${a.session}`,
+    proposal_edit: a => `session:${sessionOf(a.id)}`,
+    proposal_set_deleted: a => `session:${sessionOf(a.id)}`,
+    wording_restore: a => sessionOf(a.id) ? `session:${sessionOf(a.id)}` : `theme:${themeOf(a.id)}`,
+    synthesis_merge: a => `theme:${a.merge.theme}`,
+    synthesis_edit: a => `theme:${themeOf(a.id)}`,
+    synthesis_set_deleted: a => `theme:${themeOf(a.id)}`,
+    synthesis_reorder: a => `theme:${themeOf(a.ids[0])}`,
+    proposal_set_aside: a => `theme:${state.proposals.find(p => p.id === a.id)?.theme}`,
+    duplicates_dismiss: a => `theme:${a.theme}`,
+    lexicon_set: a => `theme:${a.theme}`,
+    panel_mark: () => 'panel',
+    panel_comment: () => 'panel',
+    panel_vote: () => 'panel',
+  }
+
+  function read(place: string): Part {
+    const [kind, key] = place.split(':')
+    const part = kind === 'session'
+      ? { subgroups: state.subgroups.filter(g => g.session_id === key), proposals: state.proposals.filter(p => p.session_id === key) }
+      : kind === 'theme'
+        ? { consolidated: state.consolidated.filter(c => c.theme === Number(key)), triage: state.triage[Number(key)] ?? null }
+        : { reviews: state.reviews, votes: state.votes }
+    return structuredClone(part)
+  }
+
+  function write(place: string, part: Part): void {
+    const [kind, key] = place.split(':')
+    const p = structuredClone(part) as Record<string, any>
+    if (kind === 'session') {
+      state.subgroups.splice(0, state.subgroups.length, ...state.subgroups.filter(g => g.session_id !== key), ...p.subgroups)
+      state.proposals.splice(0, state.proposals.length, ...state.proposals.filter(x => x.session_id !== key), ...p.proposals)
+    } else if (kind === 'theme') {
+      state.consolidated.splice(0, state.consolidated.length, ...state.consolidated.filter(c => c.theme !== Number(key)), ...p.consolidated)
+      if (p.triage) state.triage[Number(key)] = p.triage
+    } else {
+      state.reviews.splice(0, state.reviews.length, ...p.reviews)
+      state.votes.splice(0, state.votes.length, ...p.votes)
+    }
+  }
+
+  /** Keeps a version of every wording that changed. */
+  function record(): void {
+    const records: [string, Omit<WordingVersion, 'version' | 'at' | 'origin'>][] = [
+      ...state.proposals.map(p => [p.id, { title: p.title, body: p.body, state: p.kind, deleted: p.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin'>]),
+      ...state.consolidated.map(c => [c.id, { title: c.title, body: c.body, state: c.status, deleted: c.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin'>]),
+    ]
+    for (const [rid, wording] of records) {
+      const list = versions.get(rid) ?? []
+      const last = list[list.length - 1]
+      if (last && last.title === wording.title && last.body === wording.body && last.state === wording.state && last.deleted === wording.deleted) continue
+      list.push({ version: list.length + 1, at: new Date().toISOString(), origin: 'local', ...wording })
+      versions.set(rid, list)
+    }
+  }
+
+  const key = (place: UndoPlace): string =>
+    place === 'panel' ? 'panel' : 'session' in place ? `session:${place.session}` : `theme:${place.theme}`
+  const depth = (k: string) => ({ can_undo: undo.get(k)?.length ?? 0, can_redo: redo.get(k)?.length ?? 0 })
+  const nothing = (action: 'undo' | 'redo', k: string): never => {
+    const where = k === 'panel' ? (en() ? 'in the panel' : 'au panel')
+      : k.startsWith('session') ? (en() ? 'in this session' : 'dans cette session') : (en() ? 'in this theme’s synthesis' : 'dans la synthèse de ce thème')
+    return fail('nothing_to_undo', action === 'undo'
+      ? (en() ? `nothing to undo ${where}: no change made on this device is left to undo` : `rien à annuler ${where} : aucune modification faite sur cet appareil ne reste à annuler`)
+      : (en() ? `nothing to redo ${where}: nothing was undone since the last change` : `rien à rétablir ${where} : rien n’a été annulé depuis la dernière modification`))
+  }
+
+  return {
+    /** Runs a command, remembering what it changed. */
+    run(cmd: string, args: Args, handler: (args: Args) => unknown): unknown {
+      const place = places[cmd]?.(args)
+      const before = place ? read(place) : undefined
+      const result = handler(args)
+      if (place && JSON.stringify(read(place)) !== JSON.stringify(before)) {
+        undo.set(place, [...(undo.get(place) ?? []), before])
+        redo.set(place, [])
+      }
+      record()
+      return result
+    },
+    handlers: {
+      undo_step: ({ place, redo: again }: Args) => {
+        const k = key(place)
+        const [from, to] = again ? [redo, undo] : [undo, redo]
+        const earlier = from.get(k)?.pop() ?? nothing(again ? 'redo' : 'undo', k)
+        to.set(k, [...(to.get(k) ?? []), read(k)])
+        write(k, earlier)
+        record()
+        changed()
+        return { action: again ? 'redo' : 'undo', change: 0, written: 1, ...depth(k) }
+      },
+      undo_depth: ({ place }: Args) => depth(key(place)),
+      wording_history: ({ id }: Args) => versions.get(id) ?? fail('not_found', `aucune proposition n’a l’identifiant ${id}`),
+      wording_restore: ({ id, version }: Args) => {
+        const v = versions.get(id)?.[version - 1] ?? fail('not_found', `pas de version ${version}`)
+        const p = state.proposals.find(x => x.id === id)
+        if (p) Object.assign(p, { title: v.title, body: v.body, kind: v.state })
+        const c = state.consolidated.find(x => x.id === id)
+        if (c) Object.assign(c, { title: v.title, body: v.body, status: v.state })
+        changed()
+      },
+    },
+  }
+}

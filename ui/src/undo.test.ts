@@ -1,0 +1,113 @@
+// Undo and redo of this device's own changes on the screens, and the history of a wording, on
+// the in-memory backend in jsdom.
+import { beforeEach, describe, expect, it } from 'vitest'
+import { emit } from '@tauri-apps/api/event'
+import { mockState } from './mock-backend'
+import { undoKey } from './undo'
+import { settle, byId, startApp, type } from './test-support'
+
+/** A key press as the keyboard sends it; returns whether the app took it. */
+function press(target: EventTarget, key: string, mods: { ctrl?: boolean; shift?: boolean; meta?: boolean } = {}): boolean {
+  const event = new KeyboardEvent('keydown', { key, ctrlKey: mods.ctrl, shiftKey: mods.shift, metaKey: mods.meta, bubbles: true, cancelable: true })
+  target.dispatchEvent(event)
+  return event.defaultPrevented
+}
+
+const card = () => document.querySelector<HTMLElement>('.cards .proposal')
+const cardTitle = () => card()?.querySelector<HTMLInputElement>('.card-title')
+
+beforeEach(async () => {
+  await startApp()
+  byId<HTMLButtonElement>('load-sample').click()
+  await settle()
+})
+
+describe('the undo keys', () => {
+  it('are Ctrl+Z, Ctrl+Maj+Z and Ctrl+Y, and ⌘Z, ⌘⇧Z on macOS, by the key as labelled', () => {
+    const key = (k: string, m: KeyboardEventInit) => undoKey(new KeyboardEvent('keydown', { key: k, ...m }))
+    expect(key('z', { ctrlKey: true })).toBe('undo')
+    expect(key('Z', { ctrlKey: true, shiftKey: true })).toBe('redo')
+    expect(key('y', { ctrlKey: true })).toBe('redo')
+    expect(key('z', { metaKey: true })).toBe('undo')
+    expect(key('z', { metaKey: true, shiftKey: true })).toBe('redo')
+    expect(key('z', {})).toBeNull()
+    expect(key('z', { ctrlKey: true, altKey: true })).toBeNull()
+    expect(key('w', { ctrlKey: true })).toBeNull()
+  })
+})
+
+describe('a facilitator undoes their own changes', () => {
+  it('undoes a card edit with Ctrl+Z after a change from elsewhere arrived, and redoes it', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(byId<HTMLButtonElement>('redo-button').disabled).toBe(true)
+    // Typed in the card, then Ctrl+Z right away: what was typed is saved, then undone.
+    cardTitle()?.focus()
+    await type(cardTitle()!, 'Former tous les élus')
+    expect(press(cardTitle()!, 'z', { ctrl: true })).toBe(true)
+    await settle()
+    expect(mockState().proposals[0].title).toBe('Former les élus')
+    expect(cardTitle()?.value).toBe('Former les élus')
+    expect(byId('status').textContent).toContain('Annulé.')
+    // Another proposal arrives from another device: the cards re-render, the stack stays.
+    const other = { ...mockState().proposals[0], id: 'from-elsewhere', title: 'Venue d’ailleurs', author: 'Maëlle' }
+    mockState().proposals.push(other)
+    await emit('store-changed', 1)
+    await settle()
+    expect(document.querySelectorAll('.cards .proposal')).toHaveLength(2)
+    expect(press(document.body, 'Z', { ctrl: true, shift: true })).toBe(true)
+    await settle()
+    expect(mockState().proposals[0].title).toBe('Former tous les élus')
+    expect(byId('status').textContent).toContain('Rétabli.')
+    expect(byId<HTMLButtonElement>('undo-button').disabled).toBe(false)
+  })
+
+  it('leaves Ctrl+Z to the browser in the capture form, where nothing is saved yet', async () => {
+    await type(byId('capture-title'), 'Une idée')
+    expect(press(byId('capture-title'), 'z', { ctrl: true })).toBe(false)
+  })
+
+  it('says when there is nothing left to undo, as a status, not an error', async () => {
+    expect(byId<HTMLButtonElement>('undo-button').disabled).toBe(true)
+    expect(press(document.body, 'z', { ctrl: true })).toBe(true)
+    await settle()
+    expect(byId('status').textContent).toContain('rien à annuler dans cette session')
+    expect(byId('alerts').textContent).toBe('')
+  })
+
+  it('undoes a deletion with the button', async () => {
+    await type(byId('capture-title'), 'À garder')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    card()?.querySelector<HTMLButtonElement>('button.danger')?.click()
+    await settle()
+    expect(card()).toBeNull()
+    byId<HTMLButtonElement>('undo-button').click()
+    await settle()
+    expect(cardTitle()?.value).toBe('À garder')
+  })
+})
+
+describe('the history of a wording', () => {
+  it('lists every version, newest first, and restores one as a new change', async () => {
+    await type(byId('capture-title'), 'Ouvrir les données')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    cardTitle()!.focus()
+    await type(cardTitle()!, 'Open data')
+    cardTitle()!.blur()
+    await settle()
+    const open = [...card()!.querySelectorAll<HTMLButtonElement>('button')].find(b => b.textContent === 'Historique')
+    open?.click()
+    await settle()
+    const dialog = document.querySelector<HTMLElement>('[role=dialog]')!
+    const items = [...dialog.querySelectorAll<HTMLElement>('.history-version')]
+    expect(items.map(i => i.querySelector('.history-title')?.textContent)).toEqual(['Open data', 'Ouvrir les données'])
+    expect(items[0].querySelector('button')).toBeNull()
+    items[1].querySelector<HTMLButtonElement>('button')?.click()
+    await settle()
+    expect(mockState().proposals[0].title).toBe('Ouvrir les données')
+    expect(dialog.querySelectorAll('.history-version')).toHaveLength(3)
+  })
+})
