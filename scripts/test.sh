@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_packages+=(npm)
-source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby python3-venv
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby python3-venv desktop-file-utils
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 # The open-data validators its readers use, pinned: Frictionless Data and validata-table (the
@@ -50,3 +50,7 @@ bash scripts/nearby.sh "$target/debug/recolte"
 "$target/debug/recolte-bench" soak --seconds 20 --clients 60 --dir "$(mktemp -d)"
 "$target/debug/recolte-bench" crash --runs 5 --dir "$(mktemp -d)"
 FUZZ_SEED=20261122 bash scripts/fuzz.sh 15
+
+# The Debian package, installed and removed as a person would (packages the debug binaries
+# above, stripped: it comes last).
+bash scripts/package-check.sh "$target/screenshots"

@@ -4,9 +4,9 @@
 
 mod commands;
 mod error;
+mod single_instance;
 mod state;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use recolte_store::Store;
@@ -15,15 +15,6 @@ use tauri::{Emitter, Manager};
 
 pub use error::{ApiError, ErrorCode};
 use state::{AppState, SyncHandle};
-
-/// The store's folder: `RECOLTE_DATA_DIR` (as for the CLI), else the system's data folder.
-fn data_dir() -> PathBuf {
-    std::env::var_os("RECOLTE_DATA_DIR").map(PathBuf::from).unwrap_or_else(|| {
-        directories::ProjectDirs::from("fr", "Recolte", "recolte")
-            .map(|dirs| dirs.data_dir().to_owned())
-            .unwrap_or_else(|| PathBuf::from(".recolte"))
-    })
-}
 
 pub(crate) fn sync_summary(state: &AppState) -> Option<recolte_sync::status::Summary> {
     commands::sync::summarize(state).ok()
@@ -100,7 +91,15 @@ fn watch_changes(app: tauri::AppHandle) {
 }
 
 pub fn run() {
-    let dir = data_dir();
+    let dir = recolte_store::Store::data_dir(None);
+    // Opened with an invitation link (a click in a mail, a scanned card): the join screen shows it.
+    let link = std::env::args().skip(1).find(|arg| arg.starts_with("recolte://"));
+    let _ = std::fs::create_dir_all(&dir);
+    let listener = match single_instance::claim(&dir, link.as_deref()) {
+        single_instance::Start::Handed => return,
+        single_instance::Start::First(listener) => listener,
+    };
+    let socket = listener.as_ref().map(|l| l.path().to_owned());
     let store = match Store::open(&dir) {
         Ok(store) => store,
         Err(error) => {
@@ -112,8 +111,6 @@ pub fn run() {
     let saved = (store.setting(settings::HUB).ok().flatten(), store.setting(settings::TOKEN).ok().flatten());
     let fingerprint = store.setting(settings::FINGERPRINT).ok().flatten();
     let state = AppState::new(store, dir);
-    // Opened with an invitation link (a click in a mail, a scanned card): the join screen shows it.
-    let link = std::env::args().skip(1).find(|arg| arg.starts_with("recolte://"));
     *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = link;
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
@@ -132,6 +129,9 @@ pub fn run() {
                 });
             }
             watch_changes(app.handle().clone());
+            if let Some(listener) = listener {
+                listener.serve(app.handle().clone());
+            }
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -198,7 +198,17 @@ pub fn run() {
             commands::organisation::join_invitation,
             commands::organisation::pending_link,
         ])
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| {
+            app.run(move |_, event| {
+                // Closing: the next start opens a window of its own rather than handing over.
+                if matches!(event, tauri::RunEvent::ExitRequested { .. } | tauri::RunEvent::Exit) {
+                    if let Some(socket) = &socket {
+                        let _ = std::fs::remove_file(socket);
+                    }
+                }
+            })
+        });
     if let Err(error) = result {
         eprintln!("Récolte: {error}");
         std::process::exit(1);

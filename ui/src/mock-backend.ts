@@ -748,7 +748,7 @@ export function installMockBackend(options: MockOptions = {}): void {
   }
 
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
-    app_info: () => ({ version: '0.1.0', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
+    app_info: () => ({ version: '0.1.0 (commit 0123456789ab)', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
     settings_save: ({ settings }) => { state.author = settings.author; state.lang = settings.lang === 'en' ? 'en' : 'fr' },
     events_list: () => state.events.map(e => ({ id: e.view.id, name: e.view.name, practice: e.practice })),
     event_load_sample: () => {

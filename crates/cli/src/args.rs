@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "recolte",
-    version,
+    version = recolte_build_info::DESCRIBE,
     about = "Récolte : capturer, consolider et partager les propositions des ateliers"
 )]
 pub struct Cli {

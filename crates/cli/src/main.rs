@@ -89,14 +89,6 @@ impl Localize for CliError {
     }
 }
 
-fn data_dir(given: Option<PathBuf>) -> PathBuf {
-    given.unwrap_or_else(|| {
-        directories::ProjectDirs::from("fr", "Recolte", "recolte")
-            .map(|dirs| dirs.data_dir().to_owned())
-            .unwrap_or_else(|| PathBuf::from(".recolte"))
-    })
-}
-
 /// The data folder a store lives in.
 fn data_dir_of(store: &Store) -> PathBuf {
     store.path().parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
@@ -107,7 +99,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
 }
 
 fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
-    let mut store = Store::open(&data_dir(cli.data_dir))?;
+    let mut store = Store::open(&Store::data_dir(cli.data_dir))?;
     let given_event: Option<EventId> = cli.event.as_deref().map(str::parse).transpose()?;
     let event = |store: &Store| store.resolve_event(given_event);
     match cli.command {

@@ -123,6 +123,21 @@ impl Store {
         })
     }
 
+    /// The data folder of this device's store: the one given (`--data-dir`, or
+    /// `RECOLTE_DATA_DIR` when it is not empty), else the platform's folder for application
+    /// data (`~/.local/share/recolte` on Linux, `%APPDATA%\\Recolte\\recolte\\data` on
+    /// Windows, `~/Library/Application Support/fr.Recolte.recolte` on macOS).
+    pub fn data_dir(given: Option<PathBuf>) -> PathBuf {
+        given
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .or_else(|| std::env::var_os("RECOLTE_DATA_DIR").filter(|dir| !dir.is_empty()).map(PathBuf::from))
+            .unwrap_or_else(|| {
+                directories::ProjectDirs::from("fr", "Recolte", "recolte")
+                    .map(|dirs| dirs.data_dir().to_owned())
+                    .unwrap_or_else(|| PathBuf::from(".recolte"))
+            })
+    }
+
     pub fn open(dir: &Path) -> Result<Store, Error> {
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             context: "cannot create the data folder",

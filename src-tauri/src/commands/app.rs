@@ -27,7 +27,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
     let lang = state.lang();
     state.with_store(|store| {
         Ok(AppInfo {
-            version: env!("CARGO_PKG_VERSION"),
+            version: recolte_build_info::DESCRIBE,
             data_dir: store.path().parent().map(|p| p.display().to_string()).unwrap_or_default(),
             lang,
             author: store.author()?,

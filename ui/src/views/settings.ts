@@ -52,8 +52,12 @@ export function settings(ctx: Context): View {
         h('h2', { id: 'join-other-title' }, t('join_invite_title')),
         h('p', { class: 'muted' }, t('invite_link_hint')),
         h('button', { type: 'button', id: 'join-other', 'aria-haspopup': 'dialog', onclick: () => ctx.openJoin('') }, t('join_other')))
+      const about = h('section', { class: 'card', 'aria-labelledby': 'about-title' },
+        h('h2', { id: 'about-title' }, t('about_title')),
+        h('p', { id: 'about-version' }, t('about_version', { version: info.version })),
+        h('p', { class: 'muted' }, t('about_licence')))
       render(root, h('section', { class: 'settings' }, form, accessBox, joinOther, nearbyBox(ctx.events.map(e => e.id)), syncForm, hubBox,
-        bundleBox(ctx.event.id), exportBox(ctx.event.id, () => undefined)))
+        bundleBox(ctx.event.id), exportBox(ctx.event.id, () => undefined), about))
     },
     async refresh() {},
   }
