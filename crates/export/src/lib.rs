@@ -322,6 +322,37 @@ pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
 
 #[cfg(test)]
 mod tests {
+    /// Whether Windows accepts `name` as a file or folder name: no reserved device name (with
+    /// or without an extension), no forbidden character, no trailing dot or space.
+    fn windows_accepts(name: &str) -> bool {
+        const RESERVED: &[&str] = &[
+            "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1",
+            "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+        ];
+        let stem = name.split('.').next().unwrap_or(name).trim_end();
+        !name.is_empty()
+            && !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem))
+            && !name.chars().any(|c| c < ' ' || "<>:\"/\\|?*".contains(c))
+            && !name.ends_with(['.', ' '])
+    }
+
+    #[test]
+    fn folder_names_are_accepted_by_windows() {
+        for event in
+            ["CON", "aux.txt", "nul", "Lpt1.", "Assises. ", "trailing... ", "a:b|c?d*e", "  ", "..", "COM9 ", "<>"]
+        {
+            let name = folder_name(event, "2026-11-26T19:05:11Z");
+            assert!(windows_accepts(&name), "{event:?} gave {name:?}");
+            assert!(windows_accepts(&format!("{name}.rclt")), "{event:?} gave {name:?}.rclt");
+        }
+        assert!(
+            !windows_accepts("CON")
+                && !windows_accepts("aux.txt")
+                && !windows_accepts("name.")
+                && !windows_accepts("a:b")
+        );
+    }
+
     use std::path::{Component, Path};
 
     use proptest::prelude::*;
