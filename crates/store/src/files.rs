@@ -4,13 +4,12 @@
 use recolte_core::bundle::{Bundle, BundleDocument, BundleHeader};
 use recolte_core::ids::EventId;
 use recolte_core::schema::{self, DocName};
-use rusqlite::TransactionBehavior;
 use serde::Serialize;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
-use crate::remote::apply_remote_in;
-use crate::{catch_up, Store};
+use crate::write::{catch_up, LogOrigin};
+use crate::Store;
 
 /// What importing a bundle did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -65,14 +64,7 @@ impl Store {
         progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport, Error> {
         let bundle = Bundle::decode(bytes).map_err(recolte_core::Error::from)?;
-        let names: Vec<DocName> = bundle.documents.iter().map(|d| d.name.clone()).collect();
-        let result = self.import_decoded(&bundle, progress);
-        if result.is_err() {
-            for name in &names {
-                self.docs.remove(name);
-            }
-        }
-        result
+        self.import_decoded(&bundle, progress)
     }
 
     fn import_decoded(
@@ -80,35 +72,25 @@ impl Store {
         bundle: &Bundle,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport, Error> {
-        let Store { conn, docs, .. } = self;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("verrouillage du stockage", "locking the store")?;
         let mut report = ImportReport {
             event_id: bundle.header.event_id,
             documents: bundle.documents.len(),
             changed: 0,
             bytes_saved: 0,
         };
-        let mut appended = Vec::new();
         // The event document first, so that sessions are known when theirs are projected.
         let mut ordered: Vec<&BundleDocument> = bundle.documents.iter().collect();
         ordered.sort_by_key(|d| !matches!(d.name, DocName::Event(_)));
         let total = ordered.len();
-        for (done, document) in ordered.into_iter().enumerate() {
-            progress(done, total);
-            if let Some((seq, bytes)) = apply_remote_in(&tx, docs, &document.name, &document.update, "bundle")? {
-                report.changed += 1;
-                report.bytes_saved += bytes;
-                appended.push((document.name.clone(), seq));
+        self.write(("enregistrement du paquet", "saving the bundle"), |write| {
+            for (done, document) in ordered.into_iter().enumerate() {
+                progress(done, total);
+                if let Some(bytes) = write.foreign(&document.name, &document.update, LogOrigin::Bundle)? {
+                    report.changed += 1;
+                    report.bytes_saved += bytes;
+                }
             }
-        }
-        tx.commit().ctx("enregistrement du paquet", "saving the bundle")?;
-        for (name, seq) in appended {
-            if let Some(cached) = docs.get_mut(&name) {
-                cached.seen = cached.seen.max(seq);
-            }
-        }
-        Ok(report)
+            Ok(report)
+        })
     }
 }

@@ -9,7 +9,8 @@ use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::error::{Error, ResultExt};
 use crate::maintenance::{compact_document, load_log};
-use crate::{append, db, register, DB_FILE};
+use crate::write::{append, register, LogOrigin};
+use crate::{db, DB_FILE};
 
 /// Above this many entries, a room's log is compacted when the room is loaded.
 const COMPACT_ABOVE: usize = 256;
@@ -74,7 +75,7 @@ impl Journal {
         let mut last = 0;
         for (name, update) in updates {
             register(&tx, name)?;
-            last = append(&tx, name, update, "hub")?;
+            last = append(&tx, name, update, LogOrigin::Hub)?;
         }
         tx.commit().ctx("écriture dans le journal", "appending to the log")?;
         Ok(last)

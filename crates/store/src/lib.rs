@@ -24,15 +24,15 @@ mod remote;
 mod restore;
 mod triage;
 mod undo;
+mod write;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use recolte_core::ids::EventId;
-use recolte_core::schema::{new_doc_of, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use yrs::updates::decoder::Decode;
-use yrs::{Doc, ReadTxn, Transact, TransactionMut, Update};
+use recolte_core::schema::DocName;
+use rusqlite::{Connection, OptionalExtension};
+use yrs::{Doc, ReadTxn, Transact, TransactionMut};
 
 pub use db::MIGRATIONS;
 
@@ -220,113 +220,25 @@ impl Store {
     }
 
     /// Applies a local change to a document, durably: the change, its log entry and its
-    /// projection commit together or not at all. On failure the cached document is dropped,
-    /// so the next operation reloads it from what was actually saved.
+    /// projection commit together or not at all (see `write`).
     fn edit<R>(
         &mut self,
         name: &DocName,
         change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
         project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
     ) -> Result<R, Error> {
-        let result = self.edit_inner(name, change, project);
-        if result.is_err() {
-            self.docs.remove(name);
-        }
-        result
-    }
-
-    fn edit_inner<R>(
-        &mut self,
-        name: &DocName,
-        change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
-        project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
-    ) -> Result<R, Error> {
-        let Store { conn, docs, registered, .. } = self;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("verrouillage du stockage", "locking the store")?;
-        if !registered.contains(name) {
-            register(&tx, name)?;
-        }
-        let cached = catch_up(&tx, docs, name)?;
-        let (value, update) = {
-            let mut txn = cached.doc.transact_mut_with(ORIGIN_LOCAL);
-            let value = change(&mut txn)?;
-            let update = txn.has_changes().then(|| txn.encode_update_v1());
-            (value, update)
-        };
-        let Some(update) = update else {
-            return Ok(value);
-        };
-        let seq = append(&tx, name, &update, "local")?;
-        project(&tx, &cached.doc.transact(), &value)?;
-        tx.commit().ctx("enregistrement", "saving")?;
-        cached.seen = seq;
-        registered.insert(name.clone());
-        Ok(value)
+        self.write(("enregistrement", "saving"), |write| write.local(name, change, project))
     }
 
     /// The document, caught up with the log. Read-only use.
     fn read_doc(&mut self, name: &DocName) -> Result<&Doc, Error> {
         let Store { conn, docs, .. } = self;
-        if let Err(e) = catch_up(conn, docs, name) {
+        if let Err(e) = write::catch_up(conn, docs, name) {
             docs.remove(name);
             return Err(e);
         }
         Ok(&self.docs[name].doc)
     }
-}
-
-/// Makes sure a document is listed (documents of an event are listed when it is imported,
-/// but a synthesis or the panel may be written first on a device that joined later).
-fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
-    conn.prepare_cached("INSERT OR IGNORE INTO documents (name, event_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut stmt| {
-            stmt.execute(params![
-                name.to_string(),
-                name.event().to_string(),
-                name.kind().as_str(),
-                recolte_core::schema::now()
-            ])
-        })
-        .ctx("enregistrement du document", "registering the document")?;
-    Ok(())
-}
-
-/// Appends an update to a document's log; returns its sequence number.
-fn append(conn: &Connection, name: &DocName, update: &[u8], origin: &str) -> Result<i64, Error> {
-    conn.prepare_cached("INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin, recolte_core::schema::now()]))
-        .ctx("écriture dans le journal", "appending to the log")?;
-    Ok(conn.last_insert_rowid())
-}
-
-/// Brings the cached document up to date with every log entry it has not applied yet.
-fn catch_up<'a>(
-    conn: &Connection,
-    docs: &'a mut HashMap<DocName, Cached>,
-    name: &DocName,
-) -> Result<&'a mut Cached, Error> {
-    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: new_doc_of(name.kind()), seen: 0 });
-    let rows: Vec<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
-        .and_then(|mut stmt| {
-            stmt.query_map(params![name.to_string(), cached.seen], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .ctx("lecture du journal", "reading the log")?;
-    if rows.is_empty() {
-        return Ok(cached);
-    }
-    let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
-    for (seq, data) in rows {
-        let corrupt = |reason: String| Error::CorruptLog { doc: name.to_string(), seq, reason };
-        let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
-        txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
-        cached.seen = seq;
-    }
-    drop(txn);
-    Ok(cached)
 }
 
 /// A document's full state as one update, and its content as JSON for comparisons.

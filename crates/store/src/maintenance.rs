@@ -9,6 +9,7 @@ use yrs::{ReadTxn, StateVector, Transact, Update};
 
 use crate::error::{Error, ResultExt};
 use crate::projection::{self, TABLES};
+use crate::write::LogOrigin;
 use crate::Store;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -187,8 +188,8 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     // The snapshot keeps the highest sequence number it covers: a process that has applied up
     // to it has nothing to reload; one that has not reloads the snapshot.
     tx.execute(
-        "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, 'snapshot', ?4)",
-        params![last_seq, name.to_string(), snapshot, recolte_core::schema::now()],
+        "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![last_seq, name.to_string(), snapshot, LogOrigin::Snapshot.as_str(), recolte_core::schema::now()],
     )
     .ctx(ctx.0, ctx.1)?;
     Ok((rows.len(), before, snapshot.len()))

@@ -5,12 +5,12 @@ use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionI
 use recolte_core::model::{Kind, Phase, Source};
 use recolte_core::programme;
 use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, ProposalPatch};
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::params;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
 use crate::projection;
-use crate::{append, register, Cached, Store};
+use crate::Store;
 
 /// A proposal as typed by a facilitator. The sub-group is named by id or by name.
 #[derive(Clone, Debug, Default)]
@@ -79,27 +79,18 @@ impl Store {
             (sessions, txn.encode_update_v1())
         };
         let name = DocName::Event(event);
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("verrouillage du stockage", "locking the store")?;
-        register(&tx, &name)?;
-        for session in &sessions {
-            register(&tx, &DocName::Session(event, session.id))?;
-        }
-        for theme in &programme.themes {
-            register(&tx, &DocName::Synthesis(event, theme.number))?;
-        }
-        register(&tx, &DocName::Panel(event))?;
-        tx.execute(
-            "INSERT INTO event_keys (event_id, secret_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![event.to_string(), keys.secret, keys.public, schema::now()],
-        )
-        .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
-        let seq = append(&tx, &name, &update, "local")?;
-        projection::project_document(&tx, &name, &doc.transact())?;
-        tx.commit().ctx("enregistrement de l'événement", "saving the event")?;
-        self.docs.insert(name, Cached { doc, seen: seq });
+        self.write(("enregistrement de l'événement", "saving the event"), |write| {
+            write.register(&name)?;
+            for session in &sessions {
+                write.register(&DocName::Session(event, session.id))?;
+            }
+            for theme in &programme.themes {
+                write.register(&DocName::Synthesis(event, theme.number))?;
+            }
+            write.register(&DocName::Panel(event))?;
+            save_event_keys(write.conn(), event, &keys)?;
+            write.new_document(name, doc, &update)
+        })?;
         Ok(event)
     }
 
@@ -616,4 +607,19 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Keeps the signing key of an event this device creates (imports, restores): the key that
+/// makes it the event's organiser's device.
+pub(crate) fn save_event_keys(
+    conn: &rusqlite::Connection,
+    event: EventId,
+    keys: &recolte_core::token::EventKeys,
+) -> Result<(), Error> {
+    conn.execute(
+        "INSERT INTO event_keys (event_id, secret_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![event.to_string(), keys.secret, keys.public, schema::now()],
+    )
+    .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
+    Ok(())
 }

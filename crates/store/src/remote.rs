@@ -1,55 +1,16 @@
 //! What sync needs from the store: applying a peer's update durably, telling a peer what it
 //! lacks, finding this device's changes a hub has not confirmed, and the event's keys.
 
-use std::collections::HashMap;
-
 use recolte_core::access::Scope;
 use recolte_core::ids::EventId;
-use recolte_core::schema::{self, DocName, ORIGIN_REMOTE};
+use recolte_core::schema::{self, DocName};
 use recolte_core::token::{self, EventKeys};
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::params;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
-use crate::{append, catch_up, projection, register, Cached, Store};
-
-/// Applies an update that came from elsewhere to a document, inside the caller's
-/// transaction: logs what it brings that was not known (the raw update if parts of it wait
-/// for missing updates) and re-projects the document. Returns the log entry, if any.
-pub(crate) fn apply_remote_in(
-    tx: &Connection,
-    docs: &mut HashMap<DocName, Cached>,
-    name: &DocName,
-    update: &[u8],
-    origin: &str,
-) -> Result<Option<(i64, usize)>, Error> {
-    let invalid = |reason: String| {
-        recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate { doc: name.to_string(), reason })
-    };
-    register(tx, name)?;
-    let cached = catch_up(tx, docs, name)?;
-    // Sanitised first: yrs must never see a crafted update as it came (see sanitize_update).
-    let (decoded, clean) = schema::sanitize_update_bytes(update).map_err(|e| invalid(e.to_string()))?;
-    let to_log = {
-        let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
-        txn.apply_update(decoded).map_err(|e| invalid(e.to_string()))?;
-        if txn.has_missing_updates() {
-            // Parts wait for updates we do not have yet: keep the whole (sanitised) update so
-            // that they are not lost when the process restarts.
-            Some(clean)
-        } else if txn.has_changes() {
-            Some(txn.encode_update_v1())
-        } else {
-            None
-        }
-    };
-    let Some(to_log) = to_log else {
-        return Ok(None);
-    };
-    let seq = append(tx, name, &to_log, origin)?;
-    projection::project_document(tx, name, &cached.doc.transact())?;
-    Ok(Some((seq, to_log.len())))
-}
+use crate::write::LogOrigin;
+use crate::Store;
 
 /// What a device remembers of its last exchanges with a hub, per document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,27 +24,9 @@ impl Store {
     /// Applies one update received from a hub, durably: once this returns, the update is
     /// in the log and the projections, and may be acknowledged. Returns the bytes it added.
     pub fn apply_remote(&mut self, name: &DocName, update: &[u8]) -> Result<usize, Error> {
-        let result = self.apply_remote_inner(name, update);
-        if result.is_err() {
-            self.docs.remove(name);
-        }
-        result
-    }
-
-    fn apply_remote_inner(&mut self, name: &DocName, update: &[u8]) -> Result<usize, Error> {
-        let Store { conn, docs, .. } = self;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("verrouillage du stockage", "locking the store")?;
-        let applied = apply_remote_in(&tx, docs, name, update, "hub")?;
-        tx.commit().ctx("enregistrement d'une mise à jour reçue", "saving a received update")?;
-        let Some((seq, bytes)) = applied else {
-            return Ok(0);
-        };
-        if let Some(cached) = docs.get_mut(name) {
-            cached.seen = cached.seen.max(seq);
-        }
-        Ok(bytes)
+        self.write(("enregistrement d'une mise à jour reçue", "saving a received update"), |write| {
+            Ok(write.foreign(name, update, LogOrigin::Hub)?.unwrap_or(0))
+        })
     }
 
     /// Applies updates received by a hub that serves this store, in one transaction (group
@@ -92,34 +35,12 @@ impl Store {
         &mut self,
         updates: impl IntoIterator<Item = (&'a DocName, &'a [u8])>,
     ) -> Result<(), Error> {
-        let result = self.apply_remote_batch_inner(updates);
-        if result.is_err() {
-            self.docs.clear();
-        }
-        result
-    }
-
-    fn apply_remote_batch_inner<'a>(
-        &mut self,
-        updates: impl IntoIterator<Item = (&'a DocName, &'a [u8])>,
-    ) -> Result<(), Error> {
-        let Store { conn, docs, .. } = self;
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("verrouillage du stockage", "locking the store")?;
-        let mut seen = Vec::new();
-        for (name, update) in updates {
-            if let Some((seq, _)) = apply_remote_in(&tx, docs, name, update, "hub")? {
-                seen.push((name.clone(), seq));
+        self.write(("enregistrement d'une mise à jour reçue", "saving a received update"), |write| {
+            for (name, update) in updates {
+                write.foreign(name, update, LogOrigin::Hub)?;
             }
-        }
-        tx.commit().ctx("enregistrement d'une mise à jour reçue", "saving a received update")?;
-        for (name, seq) in seen {
-            if let Some(cached) = docs.get_mut(&name) {
-                cached.seen = cached.seen.max(seq);
-            }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// When a document last received a change (RFC 3339).
@@ -174,10 +95,10 @@ impl Store {
     pub fn local_updates_after(&self, name: &DocName, seq: i64) -> Result<Vec<(i64, Vec<u8>)>, Error> {
         self.conn
             .prepare_cached(
-                "SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> 'hub' ORDER BY seq",
+                "SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> ?3 ORDER BY seq",
             )
             .and_then(|mut stmt| {
-                stmt.query_map(params![name.to_string(), seq], |r| Ok((r.get(0)?, r.get(1)?)))?
+                stmt.query_map(params![name.to_string(), seq, LogOrigin::Hub.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?
                     .collect::<Result<Vec<_>, _>>()
             })
             .ctx("lecture du journal", "reading the log")
@@ -248,8 +169,8 @@ impl Store {
         let confirmed = self.confirmed_seq(hub, name)?;
         Ok(self
             .lookup(
-                "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> 'hub'",
-                params![name.to_string(), confirmed],
+                "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin <> ?3",
+                params![name.to_string(), confirmed, LogOrigin::Hub.as_str()],
                 |r| r.get::<_, i64>(0),
                 ("lecture du journal", "reading the log"),
             )?
@@ -262,8 +183,8 @@ impl Store {
         let confirmed = self.confirmed_seq(hub, name)?;
         Ok(self
             .lookup(
-                "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin = 'local'",
-                params![name.to_string(), confirmed],
+                "SELECT count(*) FROM doc_updates WHERE doc = ?1 AND seq > ?2 AND origin = ?3",
+                params![name.to_string(), confirmed, LogOrigin::Local.as_str()],
                 |r| r.get::<_, i64>(0),
                 ("lecture du journal", "reading the log"),
             )?

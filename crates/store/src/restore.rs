@@ -7,11 +7,10 @@ use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionI
 use recolte_core::model::Status;
 use recolte_core::programme::Programme;
 use recolte_core::schema::{self, ConsolidatedPatch, DocName, NewConsolidated, NewProposal};
-use rusqlite::{params, TransactionBehavior};
 use yrs::{Doc, Transact, TransactionMut};
 
-use crate::error::{Error, ResultExt};
-use crate::{append, projection, register, Cached, Store};
+use crate::error::Error;
+use crate::Store;
 
 #[derive(Clone, Debug)]
 pub struct SnapshotSubgroup {
@@ -151,26 +150,13 @@ impl Store {
         });
         documents.push((name, doc, update));
 
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx("verrouillage du stockage", "locking the store")?;
-        tx.execute(
-            "INSERT INTO event_keys (event_id, secret_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![event.to_string(), keys.secret, keys.public, schema::now()],
-        )
-        .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
-        let mut seqs = Vec::new();
-        for (name, doc, update) in &documents {
-            register(&tx, name)?;
-            let seq = append(&tx, name, update, "local")?;
-            projection::project_document(&tx, name, &doc.transact())?;
-            seqs.push(seq);
-        }
-        tx.commit().ctx("enregistrement de l'événement restauré", "saving the restored event")?;
-        for ((name, doc, _), seq) in documents.into_iter().zip(seqs) {
-            self.docs.insert(name, Cached { doc, seen: seq });
-        }
+        self.write(("enregistrement de l'événement restauré", "saving the restored event"), |write| {
+            crate::ops::save_event_keys(write.conn(), event, &keys)?;
+            for (name, doc, update) in documents {
+                write.new_document(name, doc, &update)?;
+            }
+            Ok(())
+        })?;
         Ok(event)
     }
 }

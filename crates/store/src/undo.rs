@@ -16,6 +16,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
 use crate::error::{Error, ResultExt};
+use crate::write::LogOrigin;
 use crate::{projection, Store};
 
 /// Which way.
@@ -145,11 +146,13 @@ impl Store {
         let changes: Vec<i64> = self
             .conn
             .prepare_cached(
-                "SELECT seq FROM doc_updates WHERE doc = ?1 AND origin = 'local'
+                "SELECT seq FROM doc_updates WHERE doc = ?1 AND origin = ?2
                    AND seq NOT IN (SELECT entry FROM undo_steps WHERE doc = ?1 AND entry IS NOT NULL)
                  ORDER BY seq",
             )
-            .and_then(|mut stmt| stmt.query_map([&name], |r| r.get(0))?.collect::<Result<Vec<_>, _>>())
+            .and_then(|mut stmt| {
+                stmt.query_map(params![&name, LogOrigin::Local.as_str()], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()
+            })
             .ctx(ctx.0, ctx.1)?;
         let steps: Vec<(i64, String, i64)> = self
             .conn

@@ -148,18 +148,7 @@ impl Room {
     /// Applies an update; returns what it brought that the room did not have (the whole
     /// sanitised update if parts of it wait for updates the room lacks), or `None`.
     fn apply(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, ProtocolError> {
-        // Sanitised before anything: yrs must never see a crafted update as it came.
-        let (decoded, clean) = recolte_core::schema::sanitize_update_bytes(bytes)
-            .map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
-        let mut txn = self.doc.transact_mut_with(recolte_core::schema::ORIGIN_REMOTE);
-        txn.apply_update(decoded).map_err(|e| ProtocolError::InvalidUpdate(e.to_string()))?;
-        Ok(if txn.has_missing_updates() {
-            Some(clean)
-        } else if txn.has_changes() {
-            Some(txn.encode_update_v1())
-        } else {
-            None
-        })
+        recolte_core::schema::apply_foreign(&self.doc, bytes).map_err(ProtocolError::InvalidUpdate)
     }
 
     /// Takes in a change saved elsewhere (another program on the store the hub serves): the

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use yrs::types::map::MapPrelim;
 use yrs::types::text::TextPrelim;
-use yrs::{Any, Doc, GetString, Map, MapRef, OffsetKind, Options, Out, ReadTxn, TransactionMut, WriteTxn};
+use yrs::{Any, Doc, GetString, Map, MapRef, OffsetKind, Options, Out, ReadTxn, Transact, TransactionMut, WriteTxn};
 
 use crate::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
 use crate::model::{Kind, Phase, Slot, Source, Speaker, Status, Theme};
@@ -78,6 +78,23 @@ pub fn sanitize_update_bytes(bytes: &[u8]) -> Result<(yrs::Update, Vec<u8>), yrs
     let update = yrs::Update::decode_v1(bytes)?;
     let merged = yrs::Update::merge_updates([update]).encode_v1();
     Ok((yrs::Update::decode_v1(&merged)?, merged))
+}
+
+/// Applies an update from elsewhere (a peer, a hub, a bundle) to a document, sanitised first.
+/// Returns what to keep of it: what it brought that the document lacked, or the whole sanitised
+/// update when parts of it wait for updates the document lacks (kept whole, so that they are
+/// not lost on a restart); `None` when it brought nothing. The error says why it was refused.
+pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    let (decoded, clean) = sanitize_update_bytes(bytes).map_err(|e| e.to_string())?;
+    let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
+    txn.apply_update(decoded).map_err(|e| e.to_string())?;
+    Ok(if txn.has_missing_updates() {
+        Some(clean)
+    } else if txn.has_changes() {
+        Some(txn.encode_update_v1())
+    } else {
+        None
+    })
 }
 
 /// A new, empty document with the offsets JavaScript uses (UTF-16 code units).

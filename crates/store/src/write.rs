@@ -1,0 +1,210 @@
+//! The one way anything is written to a store's documents: under the write lock (`BEGIN
+//! IMMEDIATE`), the cached document is caught up with the log, the change is applied, appended
+//! to the log with its origin, and projected into the tables, then everything commits together
+//! or not at all. After a commit the cached documents know the entries they applied; after a
+//! failure the documents the write touched are dropped from the cache, so that the next
+//! operation reloads what was actually saved.
+
+use std::collections::{HashMap, HashSet};
+
+use recolte_core::schema::{self, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
+use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, Transact, TransactionMut, Update};
+
+use crate::error::{Error, ResultExt};
+use crate::{projection, Cached, Store};
+
+/// Where a log entry came from. `Local` entries are this device's own changes (the ones it
+/// shares, and undoes); the others arrived from elsewhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LogOrigin {
+    /// Typed or imported on this device.
+    Local,
+    /// Received from a hub (or, in a hub's journal, from a device).
+    Hub,
+    /// Merged from a bundle file.
+    Bundle,
+    /// What `store compact` folded into one entry.
+    Snapshot,
+}
+
+impl LogOrigin {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            LogOrigin::Local => "local",
+            LogOrigin::Hub => "hub",
+            LogOrigin::Bundle => "bundle",
+            LogOrigin::Snapshot => "snapshot",
+        }
+    }
+}
+
+/// A write in progress: the SQL transaction, and the documents it brought up to date.
+pub(crate) struct Write<'a> {
+    tx: Transaction<'a>,
+    docs: &'a mut HashMap<DocName, Cached>,
+    registered: &'a mut HashSet<DocName>,
+    /// Log entries applied to cached documents, recorded once committed.
+    seen: Vec<(DocName, i64)>,
+    /// New documents, cached once committed.
+    made: Vec<(DocName, Doc, i64)>,
+    touched: Vec<DocName>,
+}
+
+impl Store {
+    /// Runs `work` as one durable write (see the module's documentation).
+    pub(crate) fn write<R>(
+        &mut self,
+        (fr, en): (&'static str, &'static str),
+        work: impl FnOnce(&mut Write<'_>) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let Store { conn, docs, registered, .. } = self;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .ctx("verrouillage du stockage", "locking the store")?;
+        let mut write = Write { tx, docs, registered, seen: Vec::new(), made: Vec::new(), touched: Vec::new() };
+        let outcome = work(&mut write);
+        let Write { tx, docs, registered, seen, made, touched } = write;
+        let committed = outcome.and_then(|value| tx.commit().ctx(fr, en).map(|()| value));
+        match committed {
+            Ok(value) => {
+                for (name, seq) in seen {
+                    if let Some(cached) = docs.get_mut(&name) {
+                        cached.seen = cached.seen.max(seq);
+                    }
+                    registered.insert(name);
+                }
+                for (name, doc, seq) in made {
+                    registered.insert(name.clone());
+                    docs.insert(name, Cached { doc, seen: seq });
+                }
+                Ok(value)
+            }
+            Err(error) => {
+                // The documents touched may hold changes that were rolled back.
+                for name in touched {
+                    docs.remove(&name);
+                }
+                Err(error)
+            }
+        }
+    }
+}
+
+impl Write<'_> {
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    /// Applies a change made on this device to a document: logged as `local` and projected.
+    /// A change that changes nothing writes nothing.
+    pub(crate) fn local<R>(
+        &mut self,
+        name: &DocName,
+        change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
+        project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
+    ) -> Result<R, Error> {
+        self.touched.push(name.clone());
+        if !self.registered.contains(name) {
+            register(&self.tx, name)?;
+        }
+        let cached = catch_up(&self.tx, self.docs, name)?;
+        let (value, update) = {
+            let mut txn = cached.doc.transact_mut_with(ORIGIN_LOCAL);
+            let value = change(&mut txn)?;
+            let update = txn.has_changes().then(|| txn.encode_update_v1());
+            (value, update)
+        };
+        let Some(update) = update else {
+            return Ok(value);
+        };
+        let seq = append(&self.tx, name, &update, LogOrigin::Local)?;
+        project(&self.tx, &cached.doc.transact(), &value)?;
+        self.seen.push((name.clone(), seq));
+        Ok(value)
+    }
+
+    /// Applies an update that came from elsewhere (a hub, a bundle): sanitised, logged with
+    /// its origin if it brought anything, and projected. Returns the bytes logged, if any.
+    pub(crate) fn foreign(&mut self, name: &DocName, update: &[u8], origin: LogOrigin) -> Result<Option<usize>, Error> {
+        self.touched.push(name.clone());
+        register(&self.tx, name)?;
+        let cached = catch_up(&self.tx, self.docs, name)?;
+        let to_log = schema::apply_foreign(&cached.doc, update).map_err(|reason| {
+            recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
+                doc: name.to_string(),
+                reason,
+            })
+        })?;
+        let Some(to_log) = to_log else {
+            return Ok(None);
+        };
+        let seq = append(&self.tx, name, &to_log, origin)?;
+        projection::project_document(&self.tx, name, &cached.doc.transact())?;
+        self.seen.push((name.clone(), seq));
+        Ok(Some(to_log.len()))
+    }
+
+    /// A document made whole on this device (an imported programme, a restored event): its
+    /// first entry, logged as `local`, projected, and cached once committed.
+    pub(crate) fn new_document(&mut self, name: DocName, doc: Doc, update: &[u8]) -> Result<(), Error> {
+        register(&self.tx, &name)?;
+        let seq = append(&self.tx, &name, update, LogOrigin::Local)?;
+        projection::project_document(&self.tx, &name, &doc.transact())?;
+        self.made.push((name, doc, seq));
+        Ok(())
+    }
+
+    /// Lists a document that has no entry yet (a session's, written later).
+    pub(crate) fn register(&mut self, name: &DocName) -> Result<(), Error> {
+        register(&self.tx, name)
+    }
+}
+
+/// Makes sure a document is listed (documents of an event are listed when it is imported,
+/// but a synthesis or the panel may be written first on a device that joined later).
+pub(crate) fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
+    conn.prepare_cached("INSERT OR IGNORE INTO documents (name, event_id, kind, created_at) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| {
+            stmt.execute(params![name.to_string(), name.event().to_string(), name.kind().as_str(), schema::now()])
+        })
+        .ctx("enregistrement du document", "registering the document")?;
+    Ok(())
+}
+
+/// Appends an update to a document's log; returns its sequence number.
+pub(crate) fn append(conn: &Connection, name: &DocName, update: &[u8], origin: LogOrigin) -> Result<i64, Error> {
+    conn.prepare_cached("INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin.as_str(), schema::now()]))
+        .ctx("écriture dans le journal", "appending to the log")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Brings the cached document up to date with every log entry it has not applied yet.
+pub(crate) fn catch_up<'a>(
+    conn: &Connection,
+    docs: &'a mut HashMap<DocName, Cached>,
+    name: &DocName,
+) -> Result<&'a mut Cached, Error> {
+    let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: schema::new_doc_of(name.kind()), seen: 0 });
+    let rows: Vec<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
+        .and_then(|mut stmt| {
+            stmt.query_map(params![name.to_string(), cached.seen], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .ctx("lecture du journal", "reading the log")?;
+    if rows.is_empty() {
+        return Ok(cached);
+    }
+    let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
+    for (seq, data) in rows {
+        let corrupt = |reason: String| Error::CorruptLog { doc: name.to_string(), seq, reason };
+        let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
+        txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
+        cached.seen = seq;
+    }
+    drop(txn);
+    Ok(cached)
+}
