@@ -107,9 +107,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    use recolte_sync::join::settings;
-    let saved = (store.setting(settings::HUB).ok().flatten(), store.setting(settings::TOKEN).ok().flatten());
-    let fingerprint = store.setting(settings::FINGERPRINT).ok().flatten();
+    let saved = recolte_sync::join::remembered_target(&store).ok().flatten();
     let state = AppState::new(store, dir);
     *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = link;
     let result = tauri::Builder::default()
@@ -117,8 +115,8 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
-            if let (Some(hub), Some(token)) = saved {
-                start_sync(&app.state::<AppState>(), Target::new(hub, token).pinned(fingerprint));
+            if let Some(target) = saved {
+                start_sync(&app.state::<AppState>(), target);
             }
             // It served the room when it was closed: it serves again (or says why it cannot).
             if let Some(port) = commands::hub::remembered_port(&app.state::<AppState>()) {

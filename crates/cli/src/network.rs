@@ -130,20 +130,15 @@ pub fn hub(
 }
 
 fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Result<Target, CliError> {
-    let hub = match hub {
-        Some(hub) => hub,
-        None => store.setting(recolte_sync::join::settings::HUB)?.ok_or_else(|| CliError::Usage {
-            fr: "aucun serveur connu : indiquez --hub ws://ADRESSE:PORT".into(),
-            en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
-        })?,
-    };
-    let token = match token {
-        Some(token) => token,
-        None => store.setting(recolte_sync::join::settings::TOKEN)?.ok_or_else(|| CliError::Usage {
-            fr: "aucun jeton connu : indiquez --token JETON".into(),
-            en: "no token known yet: give --token TOKEN".into(),
-        })?,
-    };
+    let remembered = recolte_sync::join::remembered_target(store)?;
+    let hub = hub.or_else(|| remembered.as_ref().map(|t| t.hub.clone())).ok_or_else(|| CliError::Usage {
+        fr: "aucun serveur connu : indiquez --hub ws://ADRESSE:PORT".into(),
+        en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
+    })?;
+    let token = token.or_else(|| remembered.as_ref().map(|t| t.token.clone())).ok_or_else(|| CliError::Usage {
+        fr: "aucun jeton connu : indiquez --token JETON".into(),
+        en: "no token known yet: give --token TOKEN".into(),
+    })?;
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| CliError::Store(recolte_store::Error::Invitation(e)))?;
     let fingerprint = store.setting(recolte_sync::join::settings::FINGERPRINT)?;
@@ -152,10 +147,7 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
     let store = store.lock().unwrap_or_else(|p| p.into_inner());
-    store.set_setting(recolte_sync::join::settings::HUB, &target.hub)?;
-    store.set_setting(recolte_sync::join::settings::TOKEN, &target.token)?;
-    store.set_setting(recolte_sync::join::settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))?;
-    Ok(())
+    Ok(recolte_sync::join::remember_target(&store, target)?)
 }
 
 pub fn sync(store: Store, hub: Option<String>, token: Option<String>, watch: bool, out: &Out) -> Result<(), CliError> {
@@ -271,10 +263,7 @@ pub fn join_invitation(store: Store, link: &str, name: Option<&str>, out: &Out) 
 /// The status of every document of the event this device syncs, from what the store
 /// remembers of the last exchanges.
 pub fn status(mut store: Store, given: Option<recolte_core::ids::EventId>, out: &Out) -> Result<(), CliError> {
-    let hub = store.setting(recolte_sync::join::settings::HUB)?;
-    let token = store.setting(recolte_sync::join::settings::TOKEN)?;
-    let fingerprint = store.setting(recolte_sync::join::settings::FINGERPRINT)?;
-    let target = hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint));
+    let target = recolte_sync::join::remembered_target(&store)?;
     let from_token = target.as_ref().and_then(|t| recolte_core::token::peek(&t.token).ok()).map(|g| g.scope.event);
     let event = match (given, from_token) {
         (Some(event), _) => event,

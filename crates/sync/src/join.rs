@@ -24,6 +24,22 @@ use crate::refusal::RefusalCode;
 /// The settings a joined device keeps (never synced).
 pub use recolte_store::settings;
 
+/// The hub and token this device syncs with, as its store remembers them (none before a
+/// join or a first `recolte sync --hub … --token …`).
+pub fn remembered_target(store: &recolte_store::Store) -> Result<Option<Target>, recolte_store::Error> {
+    let hub = store.setting(settings::HUB)?.filter(|h| !h.trim().is_empty());
+    let token = store.setting(settings::TOKEN)?.filter(|t| !t.trim().is_empty());
+    let fingerprint = store.setting(settings::FINGERPRINT)?;
+    Ok(hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint)))
+}
+
+/// Remembers where this device syncs: background sync and `recolte sync` go on from there.
+pub fn remember_target(store: &recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
+    store.set_setting(settings::HUB, &target.hub)?;
+    store.set_setting(settings::TOKEN, &target.token)?;
+    store.set_setting(settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))
+}
+
 /// How long a device listens for the room's hub when its invitation names none.
 pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
@@ -124,9 +140,7 @@ fn arrive(store: &SharedStore, invitation: &Invitation, name: &str) -> Result<()
 
 fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), SyncError> {
     let store = lock(store);
-    store.set_setting(settings::HUB, &target.hub)?;
-    store.set_setting(settings::TOKEN, &target.token)?;
-    store.set_setting(settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))?;
+    remember_target(&store, target)?;
     store.set_setting(settings::INVITATION, link.trim())?;
     Ok(())
 }

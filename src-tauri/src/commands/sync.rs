@@ -28,10 +28,7 @@ pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) ->
         .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
     let target = Target::new(hub, token.trim().to_owned());
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
-    state.with_store(|store| {
-        store.set_setting(recolte_sync::join::settings::HUB, &target.hub)?;
-        store.set_setting(recolte_sync::join::settings::TOKEN, &target.token)
-    })?;
+    state.with_store(|store| recolte_sync::join::remember_target(store, &target))?;
     crate::start_sync(&state, target);
     Ok(())
 }
