@@ -41,6 +41,8 @@ const COMMANDS: &[&str] = &[
     "undo_depth",
     "wording_history",
     "wording_restore",
+    "session_at",
+    "synthesis_at",
     "sync_details",
     "device_access",
     "event_remove",

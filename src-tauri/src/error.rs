@@ -35,6 +35,7 @@ impl ApiError {
         let code = match error {
             E::UnknownEvent(_) | E::UnknownSession(_) | E::UnknownTheme(_) | E::NoEvent => ErrorCode::NotFound,
             E::UnknownVersion { .. } => ErrorCode::NotFound,
+            E::BadMoment(_) => ErrorCode::Invalid,
             E::NothingTo { .. } => ErrorCode::NothingToUndo,
             E::Core(core) => match core {
                 recolte_core::Error::UnknownProposal(_)

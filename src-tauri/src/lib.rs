@@ -138,6 +138,8 @@ pub fn run() {
             commands::history::undo_depth,
             commands::history::wording_history,
             commands::history::wording_restore,
+            commands::history::session_at,
+            commands::history::synthesis_at,
             commands::app::settings_save,
             commands::app::events_list,
             commands::app::event_load_sample,

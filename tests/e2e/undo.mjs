@@ -95,7 +95,16 @@ try {
     const p = proposal(local, 'Former les élus')
     return p.title === 'Former les élus' && p.body === ''
   }, 10000)
-  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version')
+  // The session as it stood at a moment: the slider's first step holds the first wording.
+  await run(`document.querySelector('.dialog-close').click()`)
+  await driver.click('#moment-open')
+  await driver.waitFor('the session at its last moment', async () => (await driver.findAll('.moment-list li')).length === 1)
+  await run(`const s = document.getElementById('moment-slider'); s.value = '0'; s.dispatchEvent(new Event('input'))`)
+  await driver.waitFor('the first moment', async () =>
+    (await run(`return document.querySelector('.moment-list .history-title')?.textContent ?? ''`)) === 'Former les élus')
+  await sleep(400)
+  await driver.screenshot(shots, 'session-at-a-moment')
+  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment')
 } catch (error) {
   failed = true
   console.error(`not ok - undo in the real app: ${error.message}`)

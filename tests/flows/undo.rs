@@ -116,3 +116,30 @@ fn a_wording_restored_by_its_author_wins_on_both_devices() {
         assert_eq!(proposal(replica, &id)["title"], "Ouvrir les données des collectivités");
     }
 }
+
+#[test]
+fn a_session_and_a_synthesis_are_read_as_they_stood_at_a_moment() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(3)[0].clone();
+    let first = a.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    a.ok(&["proposal", "add", "--session", &session, "--title", "Ouvrir les données"]);
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    a.ok(&["proposal", "edit", &first, "--title", "Former tous les élus"]);
+    let now = a.json(&["history", "session", &session]);
+    let moments: Vec<String> =
+        now["moments"].as_array().unwrap().iter().map(|m| m.as_str().unwrap().to_owned()).collect();
+    assert_eq!(moments.len(), 3, "{now}");
+    assert_eq!(now["content"]["proposals"].as_array().unwrap().len(), 2);
+    let then = a.json(&["history", "session", &session, "--at", &moments[0]]);
+    let titles: Vec<&str> =
+        then["content"]["proposals"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Former les élus"]);
+    // Nothing was merged at the first moment; the merge shows afterwards.
+    let merged = a.ok(&["synthesis", "merge", "--theme", "3", "--title", "Former les élus", &first]);
+    assert_eq!(a.json(&["history", "theme", "3", "--at", &moments[0]])["content"].as_array().unwrap().len(), 0);
+    assert_eq!(a.json(&["history", "theme", "3"])["content"][0]["id"], merged.as_str());
+    assert!(a.ok(&["history", "session", &session]).contains("Former tous les élus"));
+    let stderr = a.fails(&["history", "session", &session, "--at", "demain matin"]);
+    assert!(stderr.contains("« demain matin » n'est pas un moment"), "{stderr}");
+}

@@ -191,6 +191,15 @@ export interface WordingVersion {
   state: string
   deleted: boolean
 }
+/** A document as it stood at a moment (read only), with every moment it changed on this device. */
+export interface Moment<T> { at: string; moments: string[]; content: T }
+/** A captured proposal as its session's document holds it (no projection: read at a moment). */
+export interface ProposalRecord {
+  id: string; title: string; body: string; kind: Kind; subgroup: string | null; tags: string[]
+  author: string; created_at: string; deleted: boolean
+}
+export interface SubgroupRecord { id: string; name: string; created_at: string; deleted: boolean }
+export type ConsolidatedRecord = Omit<Consolidated, 'theme'>
 export interface JoinResult { event: string; pulled: boolean; error: SyncErrorInfo | null }
 
 export const api = {
@@ -287,6 +296,12 @@ export const api = {
   wordingHistory: (id: string) => invoke<WordingVersion[]>('wording_history', { id }),
   /** Writes a former wording back as a new edit (it merges with others' edits). */
   restoreWording: (id: string, version: number) => invoke<void>('wording_restore', { id, version }),
+  /** A session as it stood at `at` (15:30, 2025-10-01 15:30, RFC 3339; none: now). */
+  sessionAt: (session: string, at: string | null) =>
+    invoke<Moment<{ subgroups: SubgroupRecord[]; proposals: ProposalRecord[] }>>('session_at', { session, at }),
+  /** A theme's consolidated proposals as they stood at `at`. */
+  synthesisAt: (event: string, theme: number, at: string | null) =>
+    invoke<Moment<ConsolidatedRecord[]>>('synthesis_at', { event, theme, at }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

@@ -24,6 +24,25 @@ export function mockUndo(state: UndoState, changed: () => void) {
   const undo = new Map<string, Part[]>()
   const redo = new Map<string, Part[]>()
   const versions = new Map<string, WordingVersion[]>()
+  /** Each place's states after each change, for reading it at a moment. */
+  const timeline = new Map<string, { at: string; part: Part }[]>()
+  const remember = (place: string) => {
+    // Distinct, increasing moments even for changes made within the same millisecond.
+    const list = timeline.get(place) ?? []
+    const last = list.length ? new Date(list[list.length - 1].at).getTime() : 0
+    list.push({ at: new Date(Math.max(Date.now(), last + 1)).toISOString(), part: read(place) })
+    timeline.set(place, list)
+  }
+  const at = (place: string, when: string | null): { at: string; moments: string[]; part: Part } => {
+    const list = timeline.get(place) ?? []
+    const moments = list.map(m => m.at)
+    if (when === null) return { at: moments[moments.length - 1] ?? new Date().toISOString(), moments, part: read(place) }
+    const time = new Date(when).getTime()
+    if (Number.isNaN(time)) fail('invalid', en() ? `${JSON.stringify(when)} is not a moment` : `« ${when} » n’est pas un moment`)
+    const found = list.filter(m => new Date(m.at).getTime() <= time).pop()
+    const before = place.startsWith('session') ? { subgroups: [], proposals: [] } : { consolidated: [], triage: null }
+    return { at: new Date(time).toISOString(), moments, part: found?.part ?? before }
+  }
   const en = () => state.lang === 'en'
 
   const sessionOf = (pid: string) => state.proposals.find(p => p.id === pid)?.session_id
@@ -108,6 +127,7 @@ export function mockUndo(state: UndoState, changed: () => void) {
       if (place && JSON.stringify(read(place)) !== JSON.stringify(before)) {
         undo.set(place, [...(undo.get(place) ?? []), before])
         redo.set(place, [])
+        remember(place)
       }
       record()
       return result
@@ -119,11 +139,20 @@ export function mockUndo(state: UndoState, changed: () => void) {
         const earlier = from.get(k)?.pop() ?? nothing(again ? 'redo' : 'undo', k)
         to.set(k, [...(to.get(k) ?? []), read(k)])
         write(k, earlier)
+        remember(k)
         record()
         changed()
         return { action: again ? 'redo' : 'undo', change: 0, written: 1, ...depth(k) }
       },
       undo_depth: ({ place }: Args) => depth(key(place)),
+      session_at: ({ session, at: when }: Args) => {
+        const found = at(`session:${session}`, when ?? null)
+        return { at: found.at, moments: found.moments, content: found.part }
+      },
+      synthesis_at: ({ theme, at: when }: Args) => {
+        const found = at(`theme:${theme}`, when ?? null)
+        return { at: found.at, moments: found.moments, content: (found.part as { consolidated: unknown[] }).consolidated }
+      },
       wording_history: ({ id }: Args) => versions.get(id) ?? fail('not_found', `aucune proposition n’a l’identifiant ${id}`),
       wording_restore: ({ id, version }: Args) => {
         const v = versions.get(id)?.[version - 1] ?? fail('not_found', `pas de version ${version}`)

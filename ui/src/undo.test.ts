@@ -111,3 +111,28 @@ describe('the history of a wording', () => {
     expect(dialog.querySelectorAll('.history-version')).toHaveLength(3)
   })
 })
+
+describe('a session at a given time', () => {
+  it('shows the session as it stood at each moment of the slider, read only', async () => {
+    for (const title of ['Former les élus', 'Ouvrir les données']) {
+      await type(byId('capture-title'), title)
+      byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+      await settle()
+    }
+    byId<HTMLButtonElement>('moment-open').click()
+    await settle()
+    const slider = byId<HTMLInputElement>('moment-slider')
+    const titles = () => [...document.querySelectorAll('.moment-list .history-title')].map(e => e.textContent)
+    expect(slider.max).toBe('1')
+    expect(titles()).toEqual(['Former les élus', 'Ouvrir les données'])
+    slider.value = '0'
+    slider.dispatchEvent(new Event('input'))
+    await settle()
+    expect(titles()).toEqual(['Former les élus'])
+    expect(document.querySelector('.moment-list input, .moment-list textarea, .moment-list button')).toBeNull()
+    await type(byId('moment-time'), 'demain matin')
+    byId<HTMLInputElement>('moment-time').form?.requestSubmit()
+    await settle()
+    expect(document.querySelector('[role=dialog] [role=alert]')?.textContent).toContain('n’est pas un moment')
+  })
+})

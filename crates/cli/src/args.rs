@@ -454,6 +454,21 @@ pub enum HistoryCmd {
         #[arg(long)]
         version: usize,
     },
+    /// A session's sub-groups and proposals as they stood at a moment (read only).
+    Session {
+        id: String,
+        /// 15:30 (the session's day), 2025-10-01 15:30 (the event's time zone), or RFC 3339;
+        /// default: now.
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// A theme's consolidated proposals as they stood at a moment (read only).
+    Theme {
+        number: u32,
+        /// 15:30 (today), 2025-10-01 15:30 (the event's time zone), or RFC 3339; default: now.
+        #[arg(long)]
+        at: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -218,6 +218,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::History(HistoryCmd::Proposal { id }) => out.history(&store.proposal_history(id.parse()?)?),
         Command::History(HistoryCmd::Consolidated { id }) => out.history(&store.consolidated_history(id.parse()?)?),
+        Command::History(HistoryCmd::Session { id, at }) => {
+            out.session_at(&store.session_at(id.parse()?, at.as_deref())?)
+        }
+        Command::History(HistoryCmd::Theme { number, at }) => {
+            out.synthesis_at(&store.synthesis_at(event(&store)?, number, at.as_deref())?)
+        }
         Command::History(HistoryCmd::Restore { id, version }) => {
             store.restore_version(&id, version)?;
             out.done()

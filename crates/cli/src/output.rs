@@ -165,6 +165,34 @@ impl Out {
         print(lines.join("\n"))
     }
 
+    pub fn session_at(&self, moment: &recolte_store::Moment<recolte_store::SessionContent>) -> Result<(), CliError> {
+        if self.json {
+            return self.json(moment);
+        }
+        let groups: std::collections::HashMap<_, _> =
+            moment.content.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
+        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
+        for p in moment.content.proposals.iter().filter(|p| !p.deleted) {
+            let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
+            lines.push(format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str()));
+        }
+        print(lines.join("\n"))
+    }
+
+    pub fn synthesis_at(
+        &self,
+        moment: &recolte_store::Moment<Vec<recolte_core::schema::ConsolidatedRecord>>,
+    ) -> Result<(), CliError> {
+        if self.json {
+            return self.json(moment);
+        }
+        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
+        for c in moment.content.iter().filter(|c| !c.deleted) {
+            lines.push(format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()));
+        }
+        print(lines.join("\n"))
+    }
+
     pub fn undone(&self, outcome: &recolte_store::UndoOutcome) -> Result<(), CliError> {
         if self.json {
             return self.json(outcome);

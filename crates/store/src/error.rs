@@ -67,6 +67,8 @@ pub enum Error {
         "nothing was undone since the last change"
     })]
     NothingTo { action: UndoAction, doc: DocName },
+    #[error("{0:?} is not a moment: write 15:30, 2025-10-01 15:30, or 2025-10-01T15:30:00+02:00")]
+    BadMoment(String),
 }
 
 fn action_en(action: UndoAction) -> &'static str {
@@ -192,6 +194,9 @@ impl Localize for Error {
             ),
             (Error::NothingTo { action: UndoAction::Redo, doc }, _) => {
                 format!("rien à rétablir {} : rien n'a été annulé depuis la dernière modification", place_fr(doc))
+            }
+            (Error::BadMoment(text), _) => {
+                format!("« {text} » n'est pas un moment : écrivez 15:30, 2025-10-01 15:30 ou 2025-10-01T15:30:00+02:00")
             }
             (Error::CorruptLog { doc, seq, reason }, _) => format!(
                 "document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé"

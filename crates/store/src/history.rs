@@ -5,7 +5,8 @@
 //!
 //! What `store compact` folded into one entry is one version: history starts there.
 
-use recolte_core::ids::{ConsolidatedId, ProposalId};
+use jiff::Timestamp;
+use recolte_core::ids::{ConsolidatedId, EventId, ProposalId, SessionId};
 use recolte_core::model::{Kind, Status};
 use recolte_core::schema::{self, ConsolidatedPatch, DocName};
 use rusqlite::params;
@@ -108,7 +109,6 @@ impl Store {
         })
     }
 
-    /// Restores a version of whichever record `id` names: a captured proposal or a consolidated one.
     /// The versions of a captured or a consolidated proposal, whichever `id` names.
     pub fn wording_history(&self, id: &str) -> Result<Vec<Version>, Error> {
         let proposal: ProposalId = id.parse()?;
@@ -118,6 +118,7 @@ impl Store {
         self.consolidated_history(id.parse()?)
     }
 
+    /// Restores a version of whichever record `id` names: a captured proposal or a consolidated one.
     pub fn restore_version(&mut self, id: &str, version: usize) -> Result<(), Error> {
         let proposal: ProposalId = id.parse()?;
         if self.proposal_home(proposal).is_ok() {
@@ -157,4 +158,132 @@ impl Store {
 
 fn pick(versions: &[Version], version: usize) -> Result<&Version, Error> {
     versions.get(version.wrapping_sub(1)).ok_or(Error::UnknownVersion { version, count: versions.len() })
+}
+
+/// A session or a synthesis as it stood at a moment, read back from this device's log (what had
+/// reached this device by then), read only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Moment<T> {
+    /// The moment asked for (RFC 3339), or the last change when none was.
+    pub at: String,
+    /// Every moment the document changed on this device, oldest first: the steps of a slider.
+    pub moments: Vec<String>,
+    pub content: T,
+}
+
+/// A session's sub-groups and proposals at a moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SessionContent {
+    pub subgroups: Vec<schema::SubgroupRecord>,
+    pub proposals: Vec<schema::ProposalRecord>,
+}
+
+impl Store {
+    /// A session as it stood at `at` (see [`parse_moment`] for what `at` may be).
+    pub fn session_at(&self, session: SessionId, at: Option<&str>) -> Result<Moment<SessionContent>, Error> {
+        let event = self.session_event(session)?;
+        let view = self.event(event)?;
+        let date = view.sessions.iter().find(|s| s.id == session).map(|s| s.date.clone());
+        let at = at.map(|text| parse_moment(text, date.as_deref(), &view.timezone)).transpose()?;
+        self.moment(&DocName::Session(event, session), at, |txn| SessionContent {
+            subgroups: schema::read_subgroups(txn),
+            proposals: schema::read_proposals(txn),
+        })
+    }
+
+    /// A theme's consolidated proposals as they stood at `at`.
+    pub fn synthesis_at(
+        &self,
+        event: EventId,
+        theme: u32,
+        at: Option<&str>,
+    ) -> Result<Moment<Vec<schema::ConsolidatedRecord>>, Error> {
+        self.check_theme(event, theme)?;
+        let timezone = self.event(event)?.timezone;
+        let at = at.map(|text| parse_moment(text, None, &timezone)).transpose()?;
+        self.moment(&DocName::Synthesis(event, theme), at, |txn| schema::read_consolidated_all(txn))
+    }
+
+    fn moment<T>(
+        &self,
+        name: &DocName,
+        at: Option<Timestamp>,
+        read: impl Fn(&yrs::Transaction) -> T,
+    ) -> Result<Moment<T>, Error> {
+        let rows: Vec<(Vec<u8>, String)> = self
+            .conn
+            .prepare_cached("SELECT data, saved_at FROM doc_updates WHERE doc = ?1 ORDER BY seq")
+            .and_then(|mut stmt| {
+                stmt.query_map(params![name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture du journal", "reading the log")?;
+        let doc = schema::new_doc_of(name.kind());
+        let mut moments: Vec<String> = Vec::new();
+        let mut last = None;
+        {
+            let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
+            for (data, saved_at) in &rows {
+                let when = saved_at.parse::<Timestamp>().ok();
+                if moments.last() != Some(saved_at) {
+                    moments.push(saved_at.clone());
+                }
+                if at.is_some_and(|at| when.is_some_and(|when| when > at)) {
+                    continue;
+                }
+                // An entry that no longer reads is left out, as a reload of the document does.
+                if let Ok(update) = Update::decode_v1(data) {
+                    let _ = txn.apply_update(update);
+                }
+                last = Some(saved_at.clone());
+            }
+        }
+        let content = read(&doc.transact());
+        Ok(Moment { at: at.map(|a| a.to_string()).or(last).unwrap_or_default(), moments, content })
+    }
+}
+
+/// A moment as people write it: an RFC 3339 timestamp (`2025-10-01T15:30:00+02:00`), a date and
+/// a time in the event's time zone (`2025-10-01 15:30`), or a time alone (`15:30`, `15h30`) on
+/// `date` (the session's day) or, without one, today in the event's time zone.
+pub fn parse_moment(text: &str, date: Option<&str>, timezone: &str) -> Result<Timestamp, Error> {
+    let text = text.trim();
+    if let Ok(at) = text.parse::<Timestamp>() {
+        return Ok(at);
+    }
+    let zone = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let civil = |date: &str, time: &str| -> Option<Timestamp> {
+        let time = time.replace(['h', 'H'], ":");
+        let time = if time.ends_with(':') { format!("{time}00") } else { time };
+        let parsed: jiff::civil::DateTime = format!("{date}T{time}").parse().ok()?;
+        parsed.to_zoned(zone.clone()).ok().map(|z| z.timestamp())
+    };
+    let found = match text.split_once([' ', 'T']) {
+        Some((day, time)) => civil(day, time),
+        None => {
+            let today = Timestamp::now().to_zoned(zone.clone()).date().to_string();
+            civil(date.unwrap_or(&today), text)
+        }
+    };
+    found.ok_or_else(|| Error::BadMoment(text.chars().take(60).collect()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_moment;
+
+    #[test]
+    fn moments_are_read_as_people_write_them() {
+        let paris = "Europe/Paris";
+        let at = |text: &str, date| parse_moment(text, date, paris).map(|t| t.to_string());
+        assert_eq!(at("2025-10-01T15:30:00+02:00", None).unwrap(), "2025-10-01T13:30:00Z");
+        assert_eq!(at("2025-10-01 15:30", None).unwrap(), "2025-10-01T13:30:00Z");
+        assert_eq!(at("15:30", Some("2025-10-01")).unwrap(), "2025-10-01T13:30:00Z");
+        assert_eq!(at("15h30", Some("2025-10-01")).unwrap(), "2025-10-01T13:30:00Z");
+        assert_eq!(at("15h", Some("2025-10-02")).unwrap(), "2025-10-02T13:00:00Z");
+        assert!(at("15:30", None).is_ok(), "a time alone is today's");
+        for wrong in ["", "demain", "25:00", "2025-13-01 10:00"] {
+            assert!(at(wrong, Some("2025-10-01")).is_err(), "{wrong:?}");
+        }
+    }
 }

@@ -51,7 +51,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
 }
 pub use error::Error;
 pub use files::ImportReport;
-pub use history::Version;
+pub use history::{parse_moment, Moment, SessionContent, Version};
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{InvitationRecord, InvitationRequest, InvitationState};

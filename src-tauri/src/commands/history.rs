@@ -1,7 +1,8 @@
 //! Undo and redo of this device's own changes, and the versions of a wording.
 
 use recolte_core::ids::EventId;
-use recolte_store::{UndoDepth, UndoOutcome, UndoPlace, Version};
+use recolte_core::schema::ConsolidatedRecord;
+use recolte_store::{Moment, SessionContent, UndoDepth, UndoOutcome, UndoPlace, Version};
 use serde::Deserialize;
 use tauri::State;
 
@@ -62,4 +63,28 @@ pub fn wording_history(state: State<'_, AppState>, id: String) -> Result<Vec<Ver
 #[tauri::command(async)]
 pub fn wording_restore(state: State<'_, AppState>, id: String, version: usize) -> Result<(), ApiError> {
     state.with_store(|store| store.restore_version(&id, version))
+}
+
+/// A session as it stood at a moment (`at`: as `recolte history session --at` reads it; none:
+/// now), with every moment it changed, for a slider. Read only.
+#[tauri::command(async)]
+pub fn session_at(
+    state: State<'_, AppState>,
+    session: String,
+    at: Option<String>,
+) -> Result<Moment<SessionContent>, ApiError> {
+    let session = parse(&state, &session)?;
+    state.with_store(|store| store.session_at(session, at.as_deref()))
+}
+
+/// A theme's consolidated proposals as they stood at a moment. Read only.
+#[tauri::command(async)]
+pub fn synthesis_at(
+    state: State<'_, AppState>,
+    event: String,
+    theme: u32,
+    at: Option<String>,
+) -> Result<Moment<Vec<ConsolidatedRecord>>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| store.synthesis_at(event, theme, at.as_deref()))
 }

@@ -8,6 +8,7 @@ import { t, type Key } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
 import { openHistory } from '../history'
+import { openSessionMoment } from '../moment'
 import { undoControls } from '../undo'
 import type { Context, View } from '../app'
 
@@ -306,7 +307,12 @@ export function capture(ctx: Context): View {
     async mount(root) {
       render(root, h('div', { class: 'layout' },
         h('aside', { class: 'side' },
-          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, undo.element, clock.element, groupsBox,
+          h('label', { for: 'session-picker' }, t('choose_session')), picker, others, undo.element,
+          h('button', {
+            type: 'button', class: 'secondary', id: 'moment-open', 'aria-haspopup': 'dialog',
+            onclick: () => openSessionMoment(session.id, sessionLabel(session)),
+          }, t('moment_open')),
+          clock.element, groupsBox,
           h('label', { for: 'filter-kind' }, t('kind')), kindFilter),
         h('section', { class: 'content', 'aria-label': t('proposals') }, readOnlyNote, form, list)))
       document.addEventListener('keydown', shortcut)

@@ -9,6 +9,7 @@ import { announce, h, render, setFieldValue } from '../dom'
 import { lang, t, type Key } from '../i18n'
 import { themeAccess } from '../rights'
 import { openHistory } from '../history'
+import { openSynthesisMoment } from '../moment'
 import { undoControls } from '../undo'
 import type { Context, View } from '../app'
 import { KINDS, kindLabel } from './capture'
@@ -455,7 +456,12 @@ export function synthesis(ctx: Context): View {
   return {
     async mount(root) {
       render(root, h('div', { class: 'layout wide' },
-        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, undo.element, readOnlyNote),
+        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, undo.element,
+          h('button', {
+            type: 'button', class: 'secondary', id: 'moment-open', 'aria-haspopup': 'dialog',
+            onclick: () => openSynthesisMoment(ctx.event.id, theme, themePicker.selectedOptions[0]?.textContent ?? String(theme)),
+          }, t('moment_open')),
+          readOnlyNote),
         h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, lexiconBox, exportBox(ctx.event.id, () => theme)))))
       document.addEventListener('keydown', shortcuts)
       undo.attach()
