@@ -74,7 +74,7 @@ mod tests {
         let error = ApiError::from_store(&recolte_store::Error::UnknownTheme(42), Lang::Fr);
         let json = serde_json::to_value(&error).unwrap_or_default();
         assert_eq!(json, serde_json::json!({ "code": "not_found", "message": "aucun thème n° 42 dans cet événement" }));
-        let error = ApiError::from_store(&recolte_store::Error::Empty("title"), Lang::En);
+        let error = ApiError::from_store(&recolte_store::Error::Empty(recolte_store::Field::Title), Lang::En);
         assert_eq!(error.code, ErrorCode::Invalid);
         assert_eq!(error.message, "a title cannot be empty");
     }

@@ -57,8 +57,8 @@ pub enum Error {
     UnknownTheme(u32),
     #[error("proposal {proposal} belongs to theme {actual}, not to theme {theme}")]
     NotInTheme { proposal: String, theme: u32, actual: u32 },
-    #[error("a {0} cannot be empty")]
-    Empty(&'static str),
+    #[error("a {} cannot be empty", .0.en())]
+    Empty(Field),
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
     CorruptLog { doc: String, seq: i64, reason: String },
     #[error("nothing to {} {}: {}", action_en(*.action), place_en(.doc), if *.action == UndoAction::Undo {
@@ -187,7 +187,7 @@ impl Localize for Error {
             (Error::NotInTheme { proposal, theme, actual }, _) => {
                 format!("la proposition {proposal} appartient au thème {actual}, pas au thème {theme}")
             }
-            (Error::Empty(what), _) => format!("le champ {} ne peut pas être vide", french(what)),
+            (Error::Empty(field), _) => format!("le champ {} ne peut pas être vide", field.fr()),
             (Error::NothingTo { action: UndoAction::Undo, doc }, _) => format!(
                 "rien à annuler {} : aucune modification faite sur cet appareil ne reste à annuler (celles des autres appareils ne s'annulent que là-bas)",
                 place_fr(doc)
@@ -209,11 +209,32 @@ impl Localize for Error {
     }
 }
 
-fn french(what: &str) -> &str {
-    match what {
-        "title" => "titre",
-        "name" => "nom",
-        other => other,
+/// A field that cannot be left empty, named in both languages in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Title,
+    Name,
+    Word,
+    Comment,
+}
+
+impl Field {
+    fn en(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Name => "name",
+            Field::Word => "word",
+            Field::Comment => "comment",
+        }
+    }
+
+    fn fr(self) -> &'static str {
+        match self {
+            Field::Title => "titre",
+            Field::Name => "nom",
+            Field::Word => "mot",
+            Field::Comment => "commentaire",
+        }
     }
 }
 
@@ -225,5 +246,17 @@ pub(crate) trait ResultExt<T> {
 impl<T> ResultExt<T> for Result<T, rusqlite::Error> {
     fn ctx(self, fr: &'static str, en: &'static str) -> Result<T, Error> {
         self.map_err(|source| Error::Sqlite { context: en, context_fr: fr, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_field_is_named_in_the_reader_s_language() {
+        assert_eq!(Error::Empty(Field::Comment).localize(Lang::Fr), "le champ commentaire ne peut pas être vide");
+        assert_eq!(Error::Empty(Field::Comment).localize(Lang::En), "a comment cannot be empty");
+        assert_eq!(Error::Empty(Field::Word).localize(Lang::Fr), "le champ mot ne peut pas être vide");
     }
 }

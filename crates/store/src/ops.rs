@@ -8,6 +8,7 @@ use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, Proposal
 use rusqlite::params;
 use yrs::{ReadTxn, StateVector, Transact};
 
+use crate::error::Field;
 use crate::error::{Error, ResultExt};
 use crate::projection;
 use crate::Store;
@@ -41,7 +42,7 @@ fn clean_tags(tags: &[String]) -> Vec<String> {
     tags
 }
 
-fn non_empty(value: &str, what: &'static str) -> Result<String, Error> {
+fn non_empty(value: &str, what: Field) -> Result<String, Error> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::Empty(what));
@@ -121,7 +122,7 @@ impl Store {
     }
 
     pub fn add_subgroup(&mut self, session: SessionId, name: &str) -> Result<SubgroupId, Error> {
-        let name = non_empty(name, "name")?;
+        let name = non_empty(name, Field::Name)?;
         let event = self.session_event(session)?;
         let now = schema::now();
         self.edit(
@@ -135,7 +136,7 @@ impl Store {
     }
 
     pub fn rename_subgroup(&mut self, session: SessionId, subgroup: &str, name: &str) -> Result<(), Error> {
-        let name = non_empty(name, "name")?;
+        let name = non_empty(name, Field::Name)?;
         let event = self.session_event(session)?;
         let id = self.resolve_subgroup(session, subgroup)?;
         self.edit(
@@ -160,7 +161,7 @@ impl Store {
             None => self.author()?,
         };
         let new = NewProposal {
-            title: non_empty(&input.title, "title")?,
+            title: non_empty(&input.title, Field::Title)?,
             body: input.body.trim().to_owned(),
             kind: input.kind,
             subgroup,
@@ -198,7 +199,7 @@ impl Store {
             None => None,
         };
         let patch = ProposalPatch {
-            title: update.title.as_deref().map(|t| non_empty(t, "title")).transpose()?,
+            title: update.title.as_deref().map(|t| non_empty(t, Field::Title)).transpose()?,
             body: update.body.as_ref().map(|b| b.trim().to_owned()),
             kind: update.kind,
             subgroup,
@@ -240,7 +241,7 @@ impl Store {
             }
         }
         let new = NewConsolidated {
-            title: non_empty(title, "title")?,
+            title: non_empty(title, Field::Title)?,
             body: body.trim().to_owned(),
             sources,
             author: match author {
@@ -339,7 +340,7 @@ impl Store {
     /// Adds a pair of words to the theme's lexicon, or takes it out.
     pub fn set_lexicon(&mut self, event: EventId, theme: u32, a: &str, b: &str, removed: bool) -> Result<(), Error> {
         self.check_theme(event, theme)?;
-        let (a, b) = (non_empty(a, "word")?, non_empty(b, "word")?);
+        let (a, b) = (non_empty(a, Field::Word)?, non_empty(b, Field::Word)?);
         let (by, at) = (self.author()?, schema::now());
         self.record(&DocName::Synthesis(event, theme), |txn| {
             schema::set_lexicon(txn, &a, &b, removed, false, &by, &at);
@@ -350,7 +351,7 @@ impl Store {
     pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
         if let Some(title) = &patch.title {
-            non_empty(title, "title")?;
+            non_empty(title, Field::Title)?;
         }
         self.edit(
             &DocName::Synthesis(event, theme),
@@ -396,7 +397,7 @@ impl Store {
             Some(m) => m.trim().to_owned(),
             None => self.author()?,
         };
-        let member = non_empty(&member, "name")?;
+        let member = non_empty(&member, Field::Name)?;
         let limit = self.dots_per_theme(event)?;
         let elsewhere: u32 = self
             .lookup(
@@ -519,7 +520,7 @@ impl Store {
     /// A panel member comments a consolidated proposal.
     pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
         let (event, _) = self.consolidated_home(id)?;
-        let text = non_empty(text, "comment")?;
+        let text = non_empty(text, Field::Comment)?;
         let author = match author {
             Some(a) => a.trim().to_owned(),
             None => self.author()?,

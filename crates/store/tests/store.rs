@@ -132,7 +132,7 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
     ));
     assert!(matches!(
         store.add_proposal(session, &ProposalInput { title: "  ".into(), ..Default::default() }),
-        Err(Error::Empty("title"))
+        Err(Error::Empty(recolte_store::Field::Title))
     ));
     assert!(matches!(store.merge(event, 42, "x", "", &[], None), Err(Error::UnknownTheme(42))));
     assert_eq!(store.dump_projections().unwrap(), before);
