@@ -140,6 +140,13 @@ fn a_session_and_a_synthesis_are_read_as_they_stood_at_a_moment() {
     assert_eq!(a.json(&["history", "theme", "3", "--at", &moments[0]])["content"].as_array().unwrap().len(), 0);
     assert_eq!(a.json(&["history", "theme", "3"])["content"][0]["id"], merged.as_str());
     assert!(a.ok(&["history", "session", &session]).contains("Former tous les élus"));
+    // A wording restored by the moment it stood at.
+    let versions = a.json(&["history", "proposal", &first]);
+    let first_at = versions[0]["at"].as_str().unwrap().to_owned();
+    a.ok(&["history", "restore", &first, "--at", &first_at]);
+    assert!(a.ok(&["proposal", "list"]).contains("Former les élus"));
+    let stderr = a.fails(&["history", "restore", &first, "--at", "2000-01-01 10:00"]);
+    assert!(stderr.contains("aucune version à 2000-01-01T09:00:00Z"), "{stderr}");
     let stderr = a.fails(&["history", "session", &session, "--at", "demain matin"]);
     assert!(stderr.contains("« demain matin » n'est pas un moment"), "{stderr}");
 }

@@ -451,8 +451,11 @@ pub enum HistoryCmd {
     /// Write a former version back as a new edit (it merges with others' edits).
     Restore {
         id: String,
+        #[arg(long, required_unless_present = "at", conflicts_with = "at")]
+        version: Option<usize>,
+        /// The version that stood at this moment (15:30 today, 2025-10-01 15:30, RFC 3339).
         #[arg(long)]
-        version: usize,
+        at: Option<String>,
     },
     /// A session's sub-groups and proposals as they stood at a moment (read only).
     Session {

@@ -224,7 +224,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::History(HistoryCmd::Theme { number, at }) => {
             out.synthesis_at(&store.synthesis_at(event(&store)?, number, at.as_deref())?)
         }
-        Command::History(HistoryCmd::Restore { id, version }) => {
+        Command::History(HistoryCmd::Restore { id, version, at }) => {
+            // The argument parser asks for one of --version and --at.
+            let version = match (version, at) {
+                (Some(version), _) => version,
+                (None, at) => store.version_at(&id, at.as_deref().unwrap_or_default())?,
+            };
             store.restore_version(&id, version)?;
             out.done()
         }

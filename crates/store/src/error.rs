@@ -67,6 +67,8 @@ pub enum Error {
         "nothing was undone since the last change"
     })]
     NothingTo { action: UndoAction, doc: DocName },
+    #[error("no version at {0}: the record did not exist yet on this device")]
+    NoVersionYet(String),
     #[error("{0:?} is not a moment: write 15:30, 2025-10-01 15:30, or 2025-10-01T15:30:00+02:00")]
     BadMoment(String),
 }
@@ -194,6 +196,9 @@ impl Localize for Error {
             ),
             (Error::NothingTo { action: UndoAction::Redo, doc }, _) => {
                 format!("rien à rétablir {} : rien n'a été annulé depuis la dernière modification", place_fr(doc))
+            }
+            (Error::NoVersionYet(at), _) => {
+                format!("aucune version à {at} : l'enregistrement n'existait pas encore sur cet appareil")
             }
             (Error::BadMoment(text), _) => {
                 format!("« {text} » n'est pas un moment : écrivez 15:30, 2025-10-01 15:30 ou 2025-10-01T15:30:00+02:00")

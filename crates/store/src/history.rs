@@ -118,6 +118,23 @@ impl Store {
         self.consolidated_history(id.parse()?)
     }
 
+    /// The version of `id` that stood at `at` (the last one at or before it; `at` as
+    /// [`parse_moment`] reads it, a time alone meaning today in the event's time zone).
+    pub fn version_at(&self, id: &str, at: &str) -> Result<usize, Error> {
+        let versions = self.wording_history(id)?;
+        let event = match self.proposal_home(id.parse()?) {
+            Ok((event, _)) => event,
+            Err(_) => self.consolidated_home(id.parse()?)?.0,
+        };
+        let at = parse_moment(at, None, &self.event(event)?.timezone)?;
+        versions
+            .iter()
+            .rev()
+            .find(|v| v.at.parse::<Timestamp>().is_ok_and(|t| t <= at))
+            .map(|v| v.version)
+            .ok_or_else(|| Error::NoVersionYet(at.to_string()))
+    }
+
     /// Restores a version of whichever record `id` names: a captured proposal or a consolidated one.
     pub fn restore_version(&mut self, id: &str, version: usize) -> Result<(), Error> {
         let proposal: ProposalId = id.parse()?;
