@@ -1,0 +1,73 @@
+//! Who may connect: a room and a token in, an admission or a refusal (with its close code) out.
+
+use recolte_core::access::Access;
+use recolte_core::schema::DocName;
+use recolte_core::token::{self, TokenError};
+
+use super::connection::truncate;
+use super::{close, lock, Shared};
+
+/// Why a connection is not admitted.
+pub(super) struct Refusal {
+    pub(super) code: u16,
+    pub(super) reason: String,
+}
+
+pub(super) const REVOKED_REASON: &str = "revoked: the organisers revoked this invitation";
+
+/// Who a connection is, once admitted.
+pub(super) struct Admission {
+    pub(super) name: DocName,
+    pub(super) access: Access,
+    pub(super) token_id: String,
+    pub(super) role: recolte_core::access::Role,
+}
+
+pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admission, Refusal> {
+    let name: DocName = room
+        .trim_start_matches('/')
+        .parse()
+        .map_err(|_| Refusal { code: close::UNKNOWN_ROOM, reason: format!("unknown room {:?}", truncate(room, 80)) })?;
+    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Refusal {
+        code: close::UNAUTHORIZED,
+        reason: "missing token: add ?token=… to the address".into(),
+    })?;
+    let trusted = lock(&shared.trusted).clone();
+    let grant = token::verify(token, &trusted).map_err(|e| Refusal {
+        code: match e {
+            TokenError::Expired(_) => close::EXPIRED,
+            TokenError::Untrusted => close::BAD_SIGNATURE,
+            _ => close::UNAUTHORIZED,
+        },
+        reason: e.to_string(),
+    })?;
+    // Before any room is touched: a token never opens another event's rooms (and cannot make
+    // the hub load rooms of events it names at random).
+    if grant.scope.event != name.event() {
+        return Err(Refusal {
+            code: close::WRONG_EVENT,
+            reason: format!("a {} token of another event does not give access to {name}", grant.scope.role),
+        });
+    }
+    let event = shared.event_record(name.event());
+    // A token must be signed by its own event's key: a key trusted for one event does not
+    // open another event's rooms.
+    if let Some(key) = event.as_ref().and_then(|e| e.public_key.as_deref()) {
+        let own =
+            token::parse_public_key(key).map_err(|e| Refusal { code: close::BAD_SIGNATURE, reason: e.to_string() })?;
+        token::verify(token, &[own]).map_err(|_| Refusal {
+            code: close::BAD_SIGNATURE,
+            reason: "the token is not signed by this event's key".into(),
+        })?;
+    }
+    if shared.revoked(name.event()).contains(&grant.id) {
+        return Err(Refusal { code: close::REVOKED, reason: REVOKED_REASON.into() });
+    }
+    match grant.scope.access(&name, event.as_ref()) {
+        Access::None => Err(Refusal {
+            code: close::FORBIDDEN,
+            reason: format!("a {} token does not give access to {name}", grant.scope.role),
+        }),
+        access => Ok(Admission { name, access, token_id: grant.id, role: grant.scope.role }),
+    }
+}

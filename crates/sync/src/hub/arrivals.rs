@@ -1,0 +1,102 @@
+//! The arrivals board: who came, as an organiser's connection to `/arrivals/{event}` asks.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use recolte_core::schema::DocName;
+
+use super::admission::{authorize, Admission, Refusal};
+use super::connection::send_close;
+use super::{close, lock, Shared};
+
+pub(super) async fn arrivals_upgrade(
+    ws: WebSocketUpgrade,
+    Path(event): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    State(shared): State<Arc<Shared>>,
+) -> Response {
+    let token = query.get("token").cloned();
+    ws.on_upgrade(move |socket| arrivals_connection(socket, shared, event, token)).into_response()
+}
+
+/// Sends the arrivals board to an organiser, as one JSON text message, then closes.
+async fn arrivals_connection(mut socket: WebSocket, shared: Arc<Shared>, event: String, token: Option<String>) {
+    let room = format!("{}/event", event.chars().take(40).collect::<String>());
+    let admitted = authorize(&shared, &room, token.as_deref()).and_then(|admission| {
+        if admission.role == recolte_core::access::Role::Organiser {
+            Ok(admission)
+        } else {
+            Err(Refusal {
+                code: close::FORBIDDEN,
+                reason: format!("the arrivals board is for organisers, not a {} token", admission.role),
+            })
+        }
+    });
+    let Admission { name, .. } = match admitted {
+        Ok(admission) => admission,
+        Err(refusal) => {
+            shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
+            send_close(&mut socket, refusal.code, &refusal.reason).await;
+            return;
+        }
+    };
+    let computed = tokio::task::spawn_blocking({
+        let shared = shared.clone();
+        move || arrivals_board(&shared, name.event())
+    })
+    .await;
+    match computed {
+        Ok(Some(board)) => {
+            let text = serde_json::to_string(&board).unwrap_or_default();
+            let _ = socket.send(Message::Text(text.into())).await;
+            send_close(&mut socket, 1000, "done").await;
+        }
+        _ => send_close(&mut socket, close::UNKNOWN_ROOM, "this hub does not hold the event's programme").await,
+    }
+}
+
+fn arrivals_board(shared: &Shared, event: recolte_core::ids::EventId) -> Option<crate::arrivals::ArrivalsBoard> {
+    use crate::arrivals::{ArrivalDevice, DeviceReport};
+    let record = shared.event_record(event)?;
+    let seen: HashMap<DocName, Vec<ArrivalDevice>> = lock(&shared.seen)
+        .iter()
+        .filter(|(room, _)| room.event() == event)
+        .map(|(room, names)| {
+            let mut devices: Vec<ArrivalDevice> = names
+                .iter()
+                .map(|(name, seen)| ArrivalDevice {
+                    name: name.clone(),
+                    connected: seen.connected > 0,
+                    last_seen: if seen.connected > 0 { None } else { seen.last_seen.clone() },
+                })
+                .collect();
+            devices.sort_by(|a, b| (!a.connected, &a.name).cmp(&(!b.connected, &b.name)));
+            (room.clone(), devices)
+        })
+        .collect();
+    let mut devices: Vec<DeviceReport> = lock(&shared.reports)
+        .iter()
+        .filter(|(_, report)| report.event == event)
+        .map(|(device, report)| DeviceReport {
+            device: device.clone(),
+            name: report.name.clone(),
+            role: Some(report.role.as_str().to_owned()),
+            unsent: Some(report.unsent.values().sum()),
+            reported_at: Some(report.at.clone()),
+        })
+        .collect();
+    devices.sort_by(|a, b| (&a.name, &a.device).cmp(&(&b.name, &b.device)));
+    let read = |name: &DocName| {
+        let loaded = lock(&shared.rooms).get(name).cloned();
+        let doc = match loaded {
+            Some(entry) => Some(lock(&entry.inner).room.doc().clone()),
+            None => shared.load_doc(name).ok(),
+        };
+        (doc, lock(&shared.backend).last_saved(name).ok().flatten())
+    };
+    Some(crate::arrivals::board(&record, read, &seen, devices, jiff::Timestamp::now()))
+}

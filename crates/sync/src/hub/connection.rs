@@ -1,0 +1,356 @@
+//! One device's connection to a room: admitted, greeted, then frames in and out until it closes.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
+use futures_util::SinkExt;
+use recolte_core::access::Access;
+use recolte_core::schema::{self, DocName};
+use tokio::sync::mpsc;
+
+use super::admission::{authorize, Admission};
+use super::journal::{Persist, WriterRequest};
+use super::{close, lock, LivePeer, Report, RoomEntry, RoomInner, Shared, READ_BUFFER};
+use crate::protocol::{Effect, Presence, ProtocolError};
+
+pub(super) async fn upgrade(
+    ws: WebSocketUpgrade,
+    Path(room): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    State(shared): State<Arc<Shared>>,
+) -> Response {
+    let limit = shared.config.max_message_bytes;
+    let token = query.get("token").cloned();
+    ws.max_message_size(limit)
+        .max_frame_size(limit)
+        .read_buffer_size(READ_BUFFER)
+        .on_upgrade(move |socket| connection(socket, shared, room, token))
+        .into_response()
+}
+
+pub(super) fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
+
+pub(super) async fn send_close(socket: &mut (impl SinkExt<Message> + Unpin), code: u16, reason: &str) {
+    // Close reasons are limited to 123 bytes by the protocol.
+    let mut reason = reason.to_owned();
+    while reason.len() > 123 {
+        reason.pop();
+    }
+    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+}
+
+async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, token: Option<String>) {
+    shared.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
+    if shared.metrics.clients.load(Ordering::Relaxed) >= shared.config.max_clients {
+        shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
+        send_close(&mut socket, close::HUB_FULL, "the hub is full: try again in a moment").await;
+        return;
+    }
+    let Admission { name, access, token_id, role } = match authorize(&shared, &room, token.as_deref()) {
+        Ok(admitted) => admitted,
+        Err(refusal) => {
+            shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!("refused a connection to {:?}: {}", truncate(&room, 80), refusal.reason);
+            send_close(&mut socket, refusal.code, &refusal.reason).await;
+            return;
+        }
+    };
+    let entry = match shared.room(&name) {
+        Ok(entry) => entry,
+        Err(error) => {
+            tracing::error!("cannot load room {name}: {error}");
+            send_close(&mut socket, close::INTERNAL, "the hub cannot read this room").await;
+            return;
+        }
+    };
+    shared.metrics.clients.fetch_add(1, Ordering::Relaxed);
+    let peer = shared.next_peer.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = mpsc::channel(shared.config.queue_frames);
+    let greeting = {
+        let mut inner = lock(&entry.inner);
+        inner.peers.insert(peer, tx);
+        inner.room.greeting()
+    };
+    let (kick, kicked) = tokio::sync::oneshot::channel();
+    let live = LivePeer { event: name.event(), room: name.clone(), role, label: None, token_id, kick: Some(kick) };
+    lock(&shared.live).insert(peer, live);
+    let mut presence = Presence::default();
+    let peer_io = PeerIo { peer, greeting, rx, kicked };
+    serve_peer(&mut socket, &shared, &entry, access, peer_io, &mut presence).await;
+    if let Some(LivePeer { room, label: Some(label), .. }) = lock(&shared.live).remove(&peer) {
+        let mut seen = lock(&shared.seen);
+        let entry = seen.entry(room).or_default().entry(label).or_default();
+        entry.connected = entry.connected.saturating_sub(1);
+        entry.last_seen = Some(schema::now());
+    }
+
+    let remove_room = {
+        let mut inner = lock(&entry.inner);
+        inner.peers.remove(&peer);
+        if let Some(frame) = inner.room.leave(presence) {
+            broadcast(&shared, &mut inner, peer, Bytes::from(frame));
+        }
+        inner.peers.is_empty() && name.kind() != schema::DocKind::Event
+    };
+    if remove_room {
+        // Rooms nobody uses leave memory; their journal keeps them.
+        let mut rooms = lock(&shared.rooms);
+        if rooms.get(&name).is_some_and(|e| Arc::ptr_eq(e, &entry) && lock(&e.inner).peers.is_empty()) {
+            rooms.remove(&name);
+        }
+    }
+    shared.metrics.clients.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// A connection's channels: what the room sends it, and a word from outside to close it.
+struct PeerIo {
+    peer: u64,
+    greeting: Vec<Vec<u8>>,
+    rx: mpsc::Receiver<Bytes>,
+    kicked: tokio::sync::oneshot::Receiver<(u16, String)>,
+}
+
+async fn serve_peer(
+    socket: &mut WebSocket,
+    shared: &Shared,
+    entry: &RoomEntry,
+    access: Access,
+    io: PeerIo,
+    presence: &mut Presence,
+) {
+    let PeerIo { peer, greeting, mut rx, mut kicked } = io;
+    for frame in greeting {
+        shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
+        if socket.send(Message::Binary(frame.into())).await.is_err() {
+            return;
+        }
+    }
+    let mut shutdown = shared.shutdown.clone();
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let frame = match incoming {
+                    Some(Ok(Message::Binary(frame))) => frame,
+                    Some(Ok(Message::Text(_))) => {
+                        shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+                        send_close(socket, close::MALFORMED, "text frames are not part of the y-websocket protocol").await;
+                        return;
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) | None => return,
+                    Some(Err(error)) => {
+                        let text = error.to_string();
+                        if text.contains("too long") || text.contains("Space limit") || text.contains("size") {
+                            shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+                            send_close(socket, close::TOO_BIG, "message too big").await;
+                        }
+                        return;
+                    }
+                };
+                shared.metrics.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                if frame.first() == Some(&1) {
+                    note_presence(shared, peer, &frame);
+                }
+                let outcome = match handle_frame(shared, entry, access, &frame, presence) {
+                    Ok(outcome) => outcome,
+                    Err((code, reason)) => {
+                        tracing::warn!("closing a connection to {}: {reason}", entry.name);
+                        send_close(socket, code, &reason).await;
+                        return;
+                    }
+                };
+                // Saved before anything is sent about it: what this connection is told
+                // afterwards (an answer to its next step 1) implies it is durable.
+                if let Err((code, reason)) = persist(shared, entry, outcome.persist).await {
+                    send_close(socket, code, &reason).await;
+                    return;
+                }
+                if !outcome.broadcast.is_empty() {
+                    {
+                        let mut inner = lock(&entry.inner);
+                        for frame in outcome.broadcast {
+                            broadcast(shared, &mut inner, peer, frame);
+                        }
+                    }
+                    // The programme changed: it may revoke tokens in use.
+                    if let DocName::Event(event) = entry.name {
+                        shared.close_revoked(event);
+                    }
+                }
+                for reply in outcome.replies {
+                    shared.metrics.bytes_out.fetch_add(reply.len() as u64, Ordering::Relaxed);
+                    if socket.send(Message::Binary(reply.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            outgoing = rx.recv() => match outgoing {
+                Some(frame) => {
+                    // Everything already queued goes out in one write.
+                    let mut frames = vec![frame];
+                    while frames.len() < 64 {
+                        match rx.try_recv() {
+                            Ok(frame) => frames.push(frame),
+                            Err(_) => break,
+                        }
+                    }
+                    for frame in frames {
+                        shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                        if socket.feed(Message::Binary(frame)).await.is_err() {
+                            return;
+                        }
+                    }
+                    if socket.flush().await.is_err() {
+                        return;
+                    }
+                }
+                None => {
+                    // Dropped from the room because its queue was full.
+                    send_close(socket, close::TRY_AGAIN, "too slow to keep up: reconnect to resync").await;
+                    return;
+                }
+            },
+            () = async { let _ = shutdown.wait_for(|stop| *stop).await; } => {
+                send_close(socket, close::GOING_AWAY, "the hub is stopping").await;
+                return;
+            }
+            Ok((code, reason)) = &mut kicked => {
+                tracing::info!("closing a connection to {}: {reason}", entry.name);
+                send_close(socket, code, &reason).await;
+                return;
+            }
+        }
+    }
+}
+
+/// Reads what a device says of itself in its presence (`{"user": {"name"}, "device": {"id",
+/// "unsent"}}`, the first part as any Yjs client writes it), for the arrivals board.
+fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
+    let Ok(yrs::sync::Message::Awareness(update)) = crate::protocol::decode(frame) else { return };
+    for entry in update.clients.values() {
+        let Ok(state) = serde_json::from_str::<serde_json::Value>(&entry.json) else { continue };
+        let name = state["user"]["name"].as_str().map(|n| n.chars().take(120).collect::<String>());
+        let mut live = lock(&shared.live);
+        let Some(me) = live.get_mut(&peer) else { return };
+        if let (Some(name), None) = (&name, &me.label) {
+            me.label = Some(name.clone());
+            let mut seen = lock(&shared.seen);
+            let entry = seen.entry(me.room.clone()).or_default().entry(name.clone()).or_default();
+            entry.connected += 1;
+        }
+        let Some(device) = state["device"]["id"].as_str().map(|d| d.chars().take(64).collect::<String>()) else {
+            continue;
+        };
+        let unsent = state["device"]["unsent"].as_u64().unwrap_or(0) as usize;
+        let mut reports = lock(&shared.reports);
+        // Bounded: a misbehaving client cannot grow the hub's memory without end.
+        if reports.len() >= 10_000 && !reports.contains_key(&device) {
+            continue;
+        }
+        let report = reports.entry(device).or_insert_with(|| Report {
+            event: me.event,
+            name: String::new(),
+            role: me.role,
+            unsent: HashMap::new(),
+            at: String::new(),
+        });
+        if let Some(name) = name {
+            report.name = name;
+        }
+        report.unsent.insert(me.room.clone(), unsent);
+        report.at = schema::now();
+    }
+}
+
+/// What a frame asks of the connection task once the room's lock is released.
+#[derive(Default)]
+struct Outcome {
+    replies: Vec<Vec<u8>>,
+    persist: Vec<Vec<u8>>,
+    broadcast: Vec<Bytes>,
+}
+
+/// Applies one frame under the room's lock. Returns what to save, send back and broadcast,
+/// or the close code and reason if the frame is refused.
+fn handle_frame(
+    shared: &Shared,
+    entry: &RoomEntry,
+    access: Access,
+    frame: &[u8],
+    presence: &mut Presence,
+) -> Result<Outcome, (u16, String)> {
+    let mut inner = lock(&entry.inner);
+    let effects = match inner.room.receive(access, frame, presence) {
+        Ok(effects) => effects,
+        Err(error) => {
+            shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+            if matches!(error, ProtocolError::InvalidUpdate(_)) {
+                // The update may have been half applied: reload the room from its journal.
+                shared.reload(&entry.name, &mut inner);
+            }
+            return Err((close::MALFORMED, error.to_string()));
+        }
+    };
+    let mut outcome = Outcome::default();
+    for effect in effects {
+        match effect {
+            Effect::Persist(update) => outcome.persist.push(update),
+            Effect::Reply(frame) => outcome.replies.push(frame),
+            Effect::Broadcast(frame) => outcome.broadcast.push(Bytes::from(frame)),
+            Effect::Dropped { bytes } => {
+                shared.metrics.dropped_read_only.fetch_add(1, Ordering::Relaxed);
+                tracing::warn!("dropped {bytes} bytes of changes to {} from a read-only connection", entry.name);
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// Saves updates through the writer thread and waits until they are durable.
+async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> Result<(), (u16, String)> {
+    for update in updates {
+        let (done, saved) = tokio::sync::oneshot::channel();
+        let request = Persist { name: entry.name.clone(), update, done };
+        let result = match shared.writer.send(WriterRequest::Save(request)) {
+            Ok(()) => saved.await.unwrap_or_else(|_| Err("the writer stopped".into())),
+            Err(_) => Err("the writer stopped".into()),
+        };
+        if let Err(error) = result {
+            tracing::error!("cannot save an update of {}: {error}", entry.name);
+            // Not saved, so not kept: the room goes back to what the journal holds, with every
+            // other update saved in the meantime.
+            shared.reload(&entry.name, &mut lock(&entry.inner));
+            return Err((close::INTERNAL, "the hub could not save this update; retry later".into()));
+        }
+        shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(())
+}
+
+pub(super) fn broadcast(shared: &Shared, inner: &mut RoomInner, from: u64, frame: Bytes) {
+    let mut too_slow = Vec::new();
+    for (id, tx) in &inner.peers {
+        if *id == from {
+            continue;
+        }
+        match tx.try_send(frame.clone()) {
+            Ok(()) => {
+                shared.metrics.frames_delivered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(mpsc::error::TrySendError::Full(_)) => too_slow.push(*id),
+            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        }
+    }
+    for id in too_slow {
+        // Dropping its sender ends its queue: it closes with "try again" and resyncs later.
+        inner.peers.remove(&id);
+        shared.metrics.slow_disconnects.fetch_add(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,66 @@
+//! What the hub says of itself: `GET /health`, `GET /metrics`, and how many connections it holds.
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::Json;
+use serde::Serialize;
+
+use super::{lock, Shared};
+
+/// Counters served at `GET /metrics`.
+#[derive(Debug, Default)]
+pub(super) struct Metrics {
+    pub(super) connections_total: AtomicU64,
+    pub(super) clients: AtomicU64,
+    pub(super) refused: AtomicU64,
+    pub(super) malformed: AtomicU64,
+    pub(super) bytes_in: AtomicU64,
+    pub(super) bytes_out: AtomicU64,
+    pub(super) updates_saved: AtomicU64,
+    pub(super) frames_delivered: AtomicU64,
+    pub(super) dropped_read_only: AtomicU64,
+    pub(super) slow_disconnects: AtomicU64,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct MetricsSnapshot {
+    pub rooms: usize,
+    pub clients: u64,
+    pub connections_total: u64,
+    pub refused: u64,
+    pub malformed: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub updates_saved: u64,
+    pub frames_delivered: u64,
+    pub dropped_read_only: u64,
+    pub slow_disconnects: u64,
+}
+
+/// Raises the soft open-files limit to the hard one (each connection is a file) and says how
+/// many connections that allows.
+pub(super) fn raise_open_files_limit() -> u64 {
+    // The journal, its WAL, the store, the listener and the runtime keep some files open.
+    const KEPT: u64 = 64;
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let capacity = limit.saturating_sub(KEPT);
+    tracing::info!("open-files limit {limit}: room for about {capacity} connections");
+    capacity
+}
+
+/// `GET /health`: `ok`, or `degraded` with the rooms whose journal has unreadable entries.
+pub(super) async fn health(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
+    let unreadable = lock(&shared.unreadable).clone();
+    let status = if unreadable.is_empty() { "ok" } else { "degraded" };
+    Json(serde_json::json!({
+        "status": status,
+        "unreadable_journal_entries": unreadable,
+        "max_connections": shared.capacity,
+    }))
+}
+
+pub(super) async fn metrics(State(shared): State<Arc<Shared>>) -> Json<MetricsSnapshot> {
+    Json(shared.metrics())
+}

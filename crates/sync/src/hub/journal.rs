@@ -1,0 +1,158 @@
+//! Where rooms are kept (a journal, or the store served) and the threads that save, watch and checkpoint it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use recolte_core::schema::DocName;
+use recolte_core::token;
+use recolte_store::{Journal, Store};
+use tokio::sync::watch;
+
+use super::connection::broadcast;
+use super::{lock, HubConfig, Shared};
+
+/// A request to the writer thread: save this update, then say so.
+pub(super) struct Persist {
+    pub(super) name: DocName,
+    pub(super) update: Vec<u8>,
+    pub(super) done: tokio::sync::oneshot::Sender<Result<(), String>>,
+}
+
+/// What the writer thread is asked: save an update, or say when everything asked before is
+/// done (so that a room reloaded from the journal includes every update already accepted).
+pub(super) enum WriterRequest {
+    Save(Persist),
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
+/// Where the hub keeps rooms: its own journal, or the store it serves.
+pub(super) enum Backend {
+    Journal(Journal),
+    Store(Store),
+}
+
+impl Backend {
+    pub(super) fn open(config: &HubConfig) -> Result<Backend, recolte_store::Error> {
+        Ok(if config.serve_store {
+            Backend::Store(Store::open(&config.data_dir)?)
+        } else {
+            Backend::Journal(Journal::open(&config.data_dir)?)
+        })
+    }
+
+    /// Every update of a room (the store gives its state as one).
+    pub(super) fn load(&mut self, name: &DocName) -> Result<Vec<Vec<u8>>, recolte_store::Error> {
+        match self {
+            Backend::Journal(journal) => journal.load(name),
+            Backend::Store(store) => Ok(vec![store.document_state(name)?]),
+        }
+    }
+
+    /// When a room last received a change.
+    pub(super) fn last_saved(&self, name: &DocName) -> Result<Option<String>, recolte_store::Error> {
+        match self {
+            Backend::Journal(journal) => journal.last_saved(name),
+            Backend::Store(store) => store.last_saved(name),
+        }
+    }
+
+    /// Saves updates in one transaction: durable when this returns.
+    fn append_batch(&mut self, batch: &[Persist]) -> Result<(), recolte_store::Error> {
+        let updates = batch.iter().map(|r| (&r.name, r.update.as_slice()));
+        match self {
+            Backend::Journal(journal) => journal.append_batch(updates).map(|_| ()),
+            Backend::Store(store) => store.apply_remote_batch(updates),
+        }
+    }
+}
+
+/// The writer thread: every update waiting when a commit starts goes into that commit, so
+/// that under load a commit carries many updates, and an idle hub commits each at once.
+pub(super) fn writer_thread(
+    mut backend: Backend,
+    requests: std::sync::mpsc::Receiver<WriterRequest>,
+    slow_disk: Option<Duration>,
+) {
+    while let Ok(first) = requests.recv() {
+        if let Some(delay) = slow_disk {
+            std::thread::sleep(delay);
+        }
+        let (mut batch, mut flushes) = (Vec::new(), Vec::new());
+        let mut next = Some(first);
+        while let Some(request) = next.take() {
+            match request {
+                WriterRequest::Save(persist) => batch.push(persist),
+                WriterRequest::Flush(done) => flushes.push(done),
+            }
+            if batch.len() >= 1024 {
+                break;
+            }
+            next = requests.try_recv().ok();
+        }
+        if !batch.is_empty() {
+            let result = backend.append_batch(&batch).map_err(|e| e.to_string());
+            for request in batch {
+                let _ = request.done.send(result.clone());
+            }
+        }
+        for done in flushes {
+            let _ = done.send(());
+        }
+    }
+}
+
+/// Serving a store: brings what other programs save into it (the app, the command line, a
+/// bundle imported) to the rooms in memory and their connections, and trusts the events that
+/// appear in it. The hub's own saves come back too, and change nothing.
+pub(super) fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::Receiver<bool>) {
+    let mut last = store.last_log_seq().unwrap_or(0);
+    while !*stop.borrow_and_update() {
+        std::thread::sleep(Duration::from_millis(200));
+        let rows = match store.log_after(last, 512) {
+            Ok(rows) => rows,
+            Err(error) => {
+                tracing::warn!("cannot read the store's log: {error}");
+                continue;
+            }
+        };
+        for (seq, name, data) in rows {
+            last = seq;
+            let Some(entry) = lock(&shared.rooms).get(&name).cloned() else { continue };
+            let changed = {
+                let mut inner = lock(&entry.inner);
+                match inner.room.absorb(&data) {
+                    Ok(Some(frame)) => {
+                        broadcast(&shared, &mut inner, 0, Bytes::from(frame));
+                        true
+                    }
+                    Ok(None) => false,
+                    Err(error) => {
+                        tracing::warn!("{name}: an update saved in the store cannot be applied: {error}");
+                        false
+                    }
+                }
+            };
+            if let (true, DocName::Event(event)) = (changed, &name) {
+                shared.close_revoked(*event);
+            }
+        }
+        if let Ok(keys) = store.event_public_keys() {
+            let keys: Vec<token::PublicKey> = keys.iter().filter_map(|k| token::parse_public_key(k).ok()).collect();
+            let mut trusted = lock(&shared.trusted);
+            for key in keys {
+                if !trusted.contains(&key) {
+                    trusted.push(key);
+                }
+            }
+        }
+    }
+}
+
+/// Checkpoints the journal now and then from its own connection, off the writer's path.
+pub(super) fn checkpoint_thread(journal: Journal, mut stop: watch::Receiver<bool>) {
+    while !*stop.borrow_and_update() {
+        let _ = journal.checkpoint_passive();
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}

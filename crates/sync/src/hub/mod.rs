@@ -1,0 +1,476 @@
+//! `recolte hub`: serves documents over WebSocket with the y-websocket protocol, one room per
+//! document. Two ways to keep them:
+//! - a hub on a device that holds the event (the organiser's laptop in the room) serves that
+//!   device's own store: rooms start from what it holds, what devices send is saved into it
+//!   (projected, so `proposal list` there shows it), and what other programs save into it (the
+//!   app, the command line) reaches the connected devices: one store, not two copies;
+//! - a hub on a server keeps a journal of its own, for the events whose keys it is given.
+//!
+//! Invariants:
+//! - a connection is admitted only with a token signed by a trusted event key, and only to
+//!   the rooms its scope covers; a read-only connection's changes are dropped and counted;
+//! - an update is in the journal before it is broadcast or answered: a hub killed at any
+//!   moment loses nothing it acknowledged;
+//! - one slow or misbehaving connection never holds the others back: each has a bounded
+//!   queue, and is disconnected (it will resync) when its queue is full;
+//! - a bad frame closes the connection that sent it, with a reason, and nothing else.
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use recolte_core::schema::{self, DocName, EventRecord};
+use recolte_core::token::{self, TokenError};
+use recolte_store::{Journal, Store};
+use tokio::sync::{mpsc, watch};
+use yrs::updates::decoder::Decode;
+use yrs::{Transact, Update};
+
+use crate::protocol::Room;
+
+mod admission;
+mod arrivals;
+mod connection;
+mod health;
+mod journal;
+
+use admission::REVOKED_REASON;
+use arrivals::arrivals_upgrade;
+use connection::upgrade;
+pub use health::MetricsSnapshot;
+use health::{health, metrics, raise_open_files_limit, Metrics};
+use journal::{checkpoint_thread, store_watcher, writer_thread, Backend, WriterRequest};
+
+/// Read buffer of a connection; larger frames grow it as needed. tungstenite zero-fills up to
+/// this much before every read (128 KiB by default): small, since most frames are a few
+/// hundred bytes.
+pub const READ_BUFFER: usize = 4096;
+
+pub use crate::refusal::close;
+
+#[derive(Clone, Debug)]
+pub struct HubConfig {
+    pub listen: SocketAddr,
+    /// The hub's own folder (its journal), or the store it serves.
+    pub data_dir: PathBuf,
+    /// Event public keys (PASERK `k4.public.…`) whose tokens are accepted. Serving a store,
+    /// the keys of the events it holds are added, as they appear.
+    pub trusted_keys: Vec<String>,
+    /// Serve the store in `data_dir` itself instead of a journal of the hub's own.
+    pub serve_store: bool,
+    /// Serve `wss://` with this certificate (devices pin its fingerprint).
+    pub tls: Option<crate::tls::HubIdentity>,
+    /// Largest message accepted from a client.
+    pub max_message_bytes: usize,
+    /// Frames queued for one client before it counts as too slow and is disconnected.
+    pub queue_frames: usize,
+    /// Connections served at once; more are told to come back later.
+    pub max_clients: u64,
+    /// Fault injection for tests: the journal's writer waits this long before each batch, as a
+    /// slow disk would (a window in which updates are accepted but not yet saved).
+    pub slow_disk: Option<Duration>,
+}
+
+impl HubConfig {
+    pub fn new(listen: SocketAddr, data_dir: PathBuf, trusted_keys: Vec<String>) -> HubConfig {
+        HubConfig {
+            listen,
+            data_dir,
+            trusted_keys,
+            serve_store: false,
+            tls: None,
+            max_message_bytes: 16 << 20,
+            queue_frames: 1024,
+            max_clients: 4096,
+            slow_disk: None,
+        }
+    }
+
+    /// A hub that serves the store in `store_dir`, trusting the events it holds.
+    pub fn serving_store(listen: SocketAddr, store_dir: PathBuf) -> HubConfig {
+        HubConfig { serve_store: true, ..HubConfig::new(listen, store_dir, Vec::new()) }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)")]
+    NoTrustedKey,
+    #[error("{0}")]
+    Key(TokenError),
+    #[error("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error(transparent)]
+    Store(#[from] recolte_store::Error),
+    #[error(transparent)]
+    Tls(crate::tls::TlsError),
+}
+
+impl recolte_core::Localize for HubError {
+    fn localize(&self, lang: recolte_core::Lang) -> String {
+        use recolte_core::Lang;
+        match (self, lang) {
+            (HubError::Store(e), _) => e.localize(lang),
+            (HubError::Key(e), _) => e.localize(lang),
+            (HubError::Tls(e), _) => e.localize(lang),
+            (HubError::NoTrustedKey, Lang::Fr) => "aucun événement à servir : cet appareil ne détient la clé d'aucun événement (seul l'appareil qui a créé l'événement, ou importé son programme, le sert) ; en ligne de commande, donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)".to_owned(),
+            (HubError::NoTrustedKey, Lang::En) => "no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)".to_owned(),
+            (HubError::Listen { addr, source }, Lang::Fr) => {
+                format!("impossible d'écouter sur {addr} : {source} (le port est peut-être déjà pris : un autre Récolte sert-il déjà ?)")
+            }
+            (HubError::Listen { addr, source }, Lang::En) => {
+                format!("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct RoomEntry {
+    name: DocName,
+    inner: Mutex<RoomInner>,
+}
+
+struct RoomInner {
+    room: Room,
+    peers: HashMap<u64, mpsc::Sender<Bytes>>,
+}
+
+impl std::fmt::Debug for RoomInner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RoomInner").field("peers", &self.peers.len()).finish()
+    }
+}
+
+struct Shared {
+    /// Reads rooms when they are loaded.
+    backend: Mutex<Backend>,
+    /// The writer thread, which saves updates in batches (group commit).
+    writer: std::sync::mpsc::Sender<WriterRequest>,
+    rooms: Mutex<HashMap<DocName, Arc<RoomEntry>>>,
+    trusted: Mutex<Vec<token::PublicKey>>,
+    config: HubConfig,
+    metrics: Metrics,
+    next_peer: AtomicU64,
+    shutdown: watch::Receiver<bool>,
+    /// Connections by peer: the token each uses, so that a revocation closes them.
+    live: Mutex<HashMap<u64, LivePeer>>,
+    /// For the arrivals board: who was seen in each room, and what devices reported.
+    seen: Mutex<HashMap<DocName, HashMap<String, Seen>>>,
+    reports: Mutex<HashMap<String, Report>>,
+    /// Journal entries that could not be read back, by room: the room is served without
+    /// them, and `/health` says so.
+    unreadable: Mutex<BTreeMap<String, usize>>,
+    /// Connections the process can hold (its open-files limit, less what the hub keeps).
+    capacity: u64,
+}
+
+/// A name seen in a room: connections showing it now, and when the last one left.
+#[derive(Debug, Default)]
+struct Seen {
+    connected: usize,
+    last_seen: Option<String>,
+}
+
+/// What a device last said of itself in its presence.
+#[derive(Debug)]
+struct Report {
+    event: recolte_core::ids::EventId,
+    name: String,
+    role: recolte_core::access::Role,
+    unsent: HashMap<DocName, usize>,
+    at: String,
+}
+
+/// A connection's token, and how to close it from outside.
+struct LivePeer {
+    event: recolte_core::ids::EventId,
+    room: DocName,
+    role: recolte_core::access::Role,
+    /// The name the device shows in its presence, once it said it.
+    label: Option<String>,
+    token_id: String,
+    kick: Option<tokio::sync::oneshot::Sender<(u16, String)>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding a room's lock must not take the whole hub down with it.
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    fn load_doc(&self, name: &DocName) -> Result<yrs::Doc, recolte_store::Error> {
+        let updates = lock(&self.backend).load(name)?;
+        let doc = schema::new_doc_of(name.kind());
+        {
+            let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
+            let mut unreadable = 0;
+            for update in updates {
+                // The journal only holds updates that applied once: one that no longer reads
+                // (a damaged disk) is left out, said in the log and in /health, and the rest
+                // of the room is served.
+                let applied = Update::decode_v1(&update).map(|u| txn.apply_update(u).is_ok()).unwrap_or(false);
+                if !applied {
+                    unreadable += 1;
+                }
+            }
+            if unreadable > 0 {
+                tracing::error!(
+                    "{name}: {unreadable} journal entries cannot be read back; the room is served without them"
+                );
+                *lock(&self.unreadable).entry(name.to_string()).or_default() += unreadable;
+            }
+        }
+        Ok(doc)
+    }
+
+    /// Reloads a room from its journal, the room's lock held: after the writer has saved every
+    /// update already queued, so that no update accepted by the room (and acknowledged, or
+    /// about to be) is forgotten; only what failed to save, or never applied, is left out.
+    fn reload(&self, name: &DocName, inner: &mut RoomInner) {
+        let (done, flushed) = std::sync::mpsc::channel();
+        if self.writer.send(WriterRequest::Flush(done)).is_ok() {
+            let _ = flushed.recv_timeout(Duration::from_secs(30));
+        }
+        match self.load_doc(name) {
+            Ok(doc) => inner.room.reset(doc),
+            Err(error) => tracing::error!("{name}: cannot reload the room from its journal: {error}"),
+        }
+    }
+
+    fn room(&self, name: &DocName) -> Result<Arc<RoomEntry>, recolte_store::Error> {
+        if let Some(entry) = lock(&self.rooms).get(name) {
+            return Ok(entry.clone());
+        }
+        // Loaded outside the rooms lock: a big room must not stall every other room.
+        let doc = self.load_doc(name)?;
+        let mut rooms = lock(&self.rooms);
+        let entry = rooms.entry(name.clone()).or_insert_with(|| {
+            Arc::new(RoomEntry {
+                name: name.clone(),
+                inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new() }),
+            })
+        });
+        Ok(entry.clone())
+    }
+
+    /// The programme of an event, as the hub knows it (none until an organiser pushed it).
+    fn event_record(&self, event: recolte_core::ids::EventId) -> Option<EventRecord> {
+        let entry = self.room(&DocName::Event(event)).ok()?;
+        let inner = lock(&entry.inner);
+        let record = schema::read_event(&inner.room.doc().transact());
+        record.filter(|r| r.id == event)
+    }
+
+    /// The token ids an event's organisers revoked, as the hub's copy of the event says.
+    fn revoked(&self, event: recolte_core::ids::EventId) -> Vec<String> {
+        let Ok(entry) = self.room(&DocName::Event(event)) else { return Vec::new() };
+        let inner = lock(&entry.inner);
+        let revoked = schema::read_revocations(&inner.room.doc().transact());
+        revoked.into_iter().map(|r| r.token).collect()
+    }
+
+    /// Closes the connections whose token the event's document now says is revoked.
+    fn close_revoked(&self, event: recolte_core::ids::EventId) {
+        let revoked = self.revoked(event);
+        if revoked.is_empty() {
+            return;
+        }
+        let mut live = lock(&self.live);
+        for peer in live.values_mut().filter(|p| p.event == event && revoked.contains(&p.token_id)) {
+            if let Some(kick) = peer.kick.take() {
+                let _ = kick.send((close::REVOKED, REVOKED_REASON.into()));
+            }
+        }
+    }
+
+    fn metrics(&self) -> MetricsSnapshot {
+        let m = &self.metrics;
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        MetricsSnapshot {
+            rooms: lock(&self.rooms).len(),
+            clients: get(&m.clients),
+            connections_total: get(&m.connections_total),
+            refused: get(&m.refused),
+            malformed: get(&m.malformed),
+            bytes_in: get(&m.bytes_in),
+            bytes_out: get(&m.bytes_out),
+            updates_saved: get(&m.updates_saved),
+            frames_delivered: get(&m.frames_delivered),
+            dropped_read_only: get(&m.dropped_read_only),
+            slow_disconnects: get(&m.slow_disconnects),
+        }
+    }
+}
+
+/// A hub that is listening.
+#[derive(Debug)]
+pub struct RunningHub {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    shared: Arc<SharedHandle>,
+}
+
+/// Keeps `Shared` out of the public API.
+struct SharedHandle(Option<Arc<Shared>>);
+
+impl std::fmt::Debug for SharedHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hub")
+    }
+}
+
+impl RunningHub {
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.shared.0.as_ref().map(|s| s.metrics()).unwrap_or_else(|| unreachable!("metrics of a stopped hub"))
+    }
+
+    /// Closes every connection ("going away"), stops listening, lets the writer save what
+    /// it holds, and flushes the journal.
+    pub async fn stop(mut self) -> Result<(), HubError> {
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        let shared = Arc::get_mut(&mut self.shared).and_then(|handle| handle.0.take());
+        if let Some(shared) = shared {
+            // Connections still alive hold the writer's sender: wait for them a little.
+            let dir = shared.config.data_dir.clone();
+            let alone = Arc::try_unwrap(shared).is_ok();
+            if let Some(writer) = self.writer.take() {
+                if alone {
+                    let _ = tokio::task::spawn_blocking(move || writer.join()).await;
+                }
+            }
+            Journal::open(&dir)?.checkpoint()?;
+        }
+        Ok(())
+    }
+}
+
+/// Binds the listening socket and starts serving. Returns once the hub accepts connections.
+pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
+    let mut keys = config.trusted_keys.clone();
+    if config.serve_store {
+        keys.extend(Store::open(&config.data_dir)?.event_public_keys()?);
+    }
+    let mut trusted = Vec::new();
+    for key in &keys {
+        let key = token::parse_public_key(key).map_err(HubError::Key)?;
+        if !trusted.contains(&key) {
+            trusted.push(key);
+        }
+    }
+    if trusted.is_empty() {
+        return Err(HubError::NoTrustedKey);
+    }
+    let backend = Backend::open(&config)?;
+    let writer_backend = Backend::open(&config)?;
+    if let Backend::Journal(journal) = &writer_backend {
+        journal.disable_auto_checkpoint()?;
+    }
+    let checkpointer = Journal::open(&config.data_dir)?;
+    let (writer, requests) = std::sync::mpsc::channel();
+    let writer_handle = std::thread::Builder::new()
+        .name("hub-writer".into())
+        .spawn({
+            let slow_disk = config.slow_disk;
+            move || writer_thread(writer_backend, requests, slow_disk)
+        })
+        .map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let (stop, shutdown) = watch::channel(false);
+    let checkpoint_stop = shutdown.clone();
+    std::thread::Builder::new()
+        .name("hub-checkpoint".into())
+        .spawn(move || checkpoint_thread(checkpointer, checkpoint_stop))
+        .map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let shared = Arc::new(Shared {
+        backend: Mutex::new(backend),
+        writer,
+        rooms: Mutex::new(HashMap::new()),
+        trusted: Mutex::new(trusted),
+        config,
+        metrics: Metrics::default(),
+        next_peer: AtomicU64::new(1),
+        shutdown: shutdown.clone(),
+        live: Mutex::new(HashMap::new()),
+        seen: Mutex::new(HashMap::new()),
+        reports: Mutex::new(HashMap::new()),
+        unreadable: Mutex::new(BTreeMap::new()),
+        capacity: raise_open_files_limit(),
+    });
+    if shared.config.serve_store {
+        let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
+        let store = Store::open(&shared.config.data_dir)?;
+        std::thread::Builder::new()
+            .name("hub-store-watcher".into())
+            .spawn(move || store_watcher(watched, store, watcher_stop))
+            .map_err(|source| HubError::Listen { addr: shared.config.listen, source })?;
+    }
+    let app = Router::new()
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .route("/arrivals/{event}", get(arrivals_upgrade))
+        .route("/{*room}", get(upgrade))
+        .with_state(shared.clone());
+    let mut until = shutdown;
+    // Keystrokes are tiny frames: Nagle's algorithm would hold them back for the peer's
+    // delayed acknowledgement (40 ms).
+    let tls = match &shared.config.tls {
+        Some(identity) => Some(identity.server_config().map_err(HubError::Tls)?),
+        None => None,
+    };
+    let server = tokio::spawn(async move {
+        let stopped = async move {
+            let _ = until.wait_for(|stop| *stop).await;
+        };
+        let served = match tls {
+            Some(config) => {
+                let listener = crate::tls::TlsListener::new(listener, config);
+                axum::serve(listener, app).with_graceful_shutdown(stopped).await
+            }
+            None => {
+                let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                axum::serve(listener, app).with_graceful_shutdown(stopped).await
+            }
+        };
+        if let Err(error) = served {
+            tracing::error!("hub stopped: {error}");
+        }
+    });
+    tracing::info!("hub listening on {addr}");
+    Ok(RunningHub { addr, stop, server, writer: Some(writer_handle), shared: Arc::new(SharedHandle(Some(shared))) })
+}
+
+#[cfg(test)]
+mod localized {
+    use recolte_core::{Lang, Localize};
+
+    use super::HubError;
+
+    #[test]
+    fn hub_errors_say_what_to_do_in_french_and_english() {
+        let taken = HubError::Listen {
+            addr: "0.0.0.0:4455".parse().unwrap(),
+            source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
+        };
+        assert!(taken.localize(Lang::Fr).starts_with("impossible d'écouter sur 0.0.0.0:4455 : "));
+        assert!(taken.localize(Lang::Fr).contains("un autre Récolte sert-il déjà ?"));
+        assert_eq!(taken.localize(Lang::En), taken.to_string());
+        let nothing = HubError::NoTrustedKey;
+        assert!(nothing.localize(Lang::Fr).contains("--trust") && nothing.localize(Lang::En).contains("--trust"));
+        assert_ne!(nothing.localize(Lang::Fr), nothing.localize(Lang::En));
+    }
+}
