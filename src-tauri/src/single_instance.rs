@@ -62,6 +62,8 @@ impl Listener {
         #[cfg(unix)]
         std::thread::spawn(move || {
             for mut stream in self.socket.incoming().flatten() {
+                // A caller that never says its line must not hold the door for the next ones.
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(2)));
                 let mut line = String::new();
                 if BufReader::new(&stream).take(8192).read_line(&mut line).is_err() {
                     continue;

@@ -68,6 +68,16 @@ describe('a facilitator undoes their own changes', () => {
     expect(press(byId('capture-title'), 'z', { ctrl: true })).toBe(false)
   })
 
+  it('leaves Ctrl+Z to the browser in a card field that saves on submit (a panel comment)', async () => {
+    const comment = document.createElement('input')
+    const card = document.createElement('article')
+    card.dataset.consolidated = 'c1'
+    card.appendChild(comment)
+    document.body.appendChild(card)
+    expect(press(comment, 'z', { ctrl: true })).toBe(false)
+    card.remove()
+  })
+
   it('says when there is nothing left to undo, as a status, not an error', async () => {
     expect(byId<HTMLButtonElement>('undo-button').disabled).toBe(true)
     expect(press(document.body, 'z', { ctrl: true })).toBe(true)

@@ -41,11 +41,12 @@ export function undoKey(e: KeyboardEvent): 'undo' | 'redo' | null {
   return null
 }
 
-/** A field whose text is not saved as one types: the browser's undo is the right one there. */
+/** A field whose text is not saved as one types (marked `data-live-save` where it is): the
+ * browser's undo is the right one there. */
 function typingUnsaved(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false
   const field = target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target.isContentEditable
-  return field && !target.closest('[data-id], [data-consolidated]')
+  return field && !target.hasAttribute('data-live-save')
 }
 
 export function undoControls(options: UndoOptions): UndoControls {

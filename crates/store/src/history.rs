@@ -272,6 +272,8 @@ pub fn parse_moment(text: &str, date: Option<&str>, timezone: &str) -> Result<Ti
     let civil = |date: &str, time: &str| -> Option<Timestamp> {
         let time = time.replace(['h', 'H'], ":");
         let time = if time.ends_with(':') { format!("{time}00") } else { time };
+        // 9:30 and 9h30 as people write them in the morning.
+        let time = if time.find(':') == Some(1) { format!("0{time}") } else { time };
         let parsed: jiff::civil::DateTime = format!("{date}T{time}").parse().ok()?;
         parsed.to_zoned(zone.clone()).ok().map(|z| z.timestamp())
     };
@@ -298,6 +300,9 @@ mod tests {
         assert_eq!(at("15:30", Some("2025-10-01")).unwrap(), "2025-10-01T13:30:00Z");
         assert_eq!(at("15h30", Some("2025-10-01")).unwrap(), "2025-10-01T13:30:00Z");
         assert_eq!(at("15h", Some("2025-10-02")).unwrap(), "2025-10-02T13:00:00Z");
+        assert_eq!(at("9h30", Some("2025-10-01")).unwrap(), "2025-10-01T07:30:00Z");
+        assert_eq!(at("9:05", Some("2025-10-01")).unwrap(), "2025-10-01T07:05:00Z");
+        assert_eq!(at("2025-10-01 9h", None).unwrap(), "2025-10-01T07:00:00Z");
         assert!(at("15:30", None).is_ok(), "a time alone is today's");
         for wrong in ["", "demain", "25:00", "2025-13-01 10:00"] {
             assert!(at(wrong, Some("2025-10-01")).is_err(), "{wrong:?}");

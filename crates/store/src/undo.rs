@@ -10,7 +10,7 @@
 
 use recolte_core::ids::{EventId, SessionId};
 use recolte_core::schema::{self, DocName};
-use rusqlite::params;
+use rusqlite::{params, Connection};
 use serde::Serialize;
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
@@ -97,130 +97,137 @@ impl Store {
     }
 
     pub fn undo_depth(&self, doc: &DocName) -> Result<UndoDepth, Error> {
-        let (undo, redo) = self.stacks(doc)?;
+        let (undo, redo) = stacks(&self.conn, doc)?;
         Ok(UndoDepth { can_undo: undo.len(), can_redo: redo.len() })
     }
 
+    /// One undo or redo, under the write lock from reading the stacks to the new entry: a
+    /// compaction or an edit by another process cannot slip in between.
     fn step(&mut self, doc: &DocName, action: UndoAction) -> Result<UndoOutcome, Error> {
-        for _ in 0..PASS_OVER {
-            let (undo, redo) = self.stacks(doc)?;
-            let stack = if action == UndoAction::Undo { undo } else { redo };
-            let Some(&change) = stack.last() else {
-                return Err(Error::NothingTo { action, doc: doc.clone() });
-            };
-            let (before, after) = self.around(doc, change)?;
-            let kind = doc.kind();
-            let content = schema::changes_content(kind, &before.transact(), &after.transact());
-            let written = if content {
-                let (from, to) = match action {
-                    UndoAction::Undo => (&before, &after),
-                    UndoAction::Redo => (&after, &before),
+        let (change, written) = self.write(("enregistrement de l'annulation", "saving the undo"), |write| {
+            for _ in 0..PASS_OVER {
+                let (undo, redo) = stacks(write.conn(), doc)?;
+                let stack = if action == UndoAction::Undo { undo } else { redo };
+                let Some(&change) = stack.last() else {
+                    return Err(Error::NothingTo { action, doc: doc.clone() });
                 };
-                self.edit(
-                    doc,
-                    |txn| Ok(schema::revert(txn, kind, &from.transact(), &to.transact())),
-                    |conn, txn, _| {
-                        projection::project_document(conn, doc, txn)?;
-                        record(conn, doc, action, change, true)
-                    },
-                )?
-            } else {
-                0
-            };
-            if written == 0 {
-                let conn = &self.conn;
-                record(conn, doc, action, change, false)?;
-            }
-            if content {
-                let depth = self.undo_depth(doc)?;
-                return Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo });
-            }
-        }
-        Err(Error::NothingTo { action, doc: doc.clone() })
-    }
-
-    /// The undo and redo stacks of a document, oldest first, as log entries.
-    fn stacks(&self, doc: &DocName) -> Result<(Vec<i64>, Vec<i64>), Error> {
-        let name = doc.to_string();
-        let ctx = ("lecture de l'historique d'annulation", "reading the undo history");
-        let changes: Vec<i64> = self
-            .conn
-            .prepare_cached(
-                "SELECT seq FROM doc_updates WHERE doc = ?1 AND origin = ?2
-                   AND seq NOT IN (SELECT entry FROM undo_steps WHERE doc = ?1 AND entry IS NOT NULL)
-                 ORDER BY seq",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_map(params![&name, LogOrigin::Local.as_str()], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()
-            })
-            .ctx(ctx.0, ctx.1)?;
-        let steps: Vec<(i64, String, i64)> = self
-            .conn
-            .prepare_cached("SELECT position, action, change FROM undo_steps WHERE doc = ?1 ORDER BY id")
-            .and_then(|mut stmt| {
-                stmt.query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()
-            })
-            .ctx(ctx.0, ctx.1)?;
-        let (mut undo, mut redo) = (Vec::new(), Vec::new());
-        let mut changes = changes.into_iter().peekable();
-        let mut steps = steps.into_iter().peekable();
-        loop {
-            // A change and the steps that came after it, in the order they were made; a step
-            // that wrote nothing sits at the log's last entry of its time, after that entry.
-            let take_change = match (changes.peek(), steps.peek()) {
-                (Some(&seq), Some(&(position, _, _))) => seq <= position,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => break,
-            };
-            if take_change {
-                if let Some(seq) = changes.next() {
-                    undo.push(seq);
-                    redo.clear();
+                let (before, after) = around(write.conn(), doc, change)?;
+                let kind = doc.kind();
+                let content = schema::changes_content(kind, &before.transact(), &after.transact());
+                let written = if content {
+                    let (from, to) = match action {
+                        UndoAction::Undo => (&before, &after),
+                        UndoAction::Redo => (&after, &before),
+                    };
+                    write.local(
+                        doc,
+                        |txn| Ok(schema::revert(txn, kind, &from.transact(), &to.transact())),
+                        |conn, txn, _| {
+                            projection::project_document(conn, doc, txn)?;
+                            record(conn, doc, action, change, true)
+                        },
+                    )?
+                } else {
+                    0
+                };
+                if written == 0 {
+                    record(write.conn(), doc, action, change, false)?;
                 }
-                continue;
-            }
-            let Some((_, action, change)) = steps.next() else { break };
-            let (from, to) = if action == "undo" { (&mut undo, &mut redo) } else { (&mut redo, &mut undo) };
-            if from.last() == Some(&change) {
-                from.pop();
-                to.push(change);
-            }
-        }
-        Ok((undo, redo))
-    }
-
-    /// The document as it stood just before a log entry, and just after it.
-    fn around(&self, doc: &DocName, change: i64) -> Result<(Doc, Doc), Error> {
-        let rows: Vec<(i64, Vec<u8>)> = self
-            .conn
-            .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")
-            .and_then(|mut stmt| {
-                stmt.query_map(params![doc.to_string(), change], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .ctx("lecture du journal", "reading the log")?;
-        let before = schema::new_doc_of(doc.kind());
-        let after = schema::new_doc_of(doc.kind());
-        let corrupt = |seq: i64, reason: String| Error::CorruptLog { doc: doc.to_string(), seq, reason };
-        for (seq, data) in &rows {
-            if *seq == change {
-                let state = before.transact().encode_state_as_update_v1(&StateVector::default());
-                let mut txn = after.transact_mut_with(schema::ORIGIN_REMOTE);
-                for bytes in [&state, data] {
-                    let update = Update::decode_v1(bytes).map_err(|e| corrupt(*seq, e.to_string()))?;
-                    txn.apply_update(update).map_err(|e| corrupt(*seq, e.to_string()))?;
+                if content {
+                    return Ok((change, written));
                 }
-            } else {
-                let update = Update::decode_v1(data).map_err(|e| corrupt(*seq, e.to_string()))?;
-                before
-                    .transact_mut_with(schema::ORIGIN_REMOTE)
-                    .apply_update(update)
-                    .map_err(|e| corrupt(*seq, e.to_string()))?;
             }
-        }
-        Ok((before, after))
+            Err(Error::NothingTo { action, doc: doc.clone() })
+        })?;
+        let depth = self.undo_depth(doc)?;
+        Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo })
     }
+}
+
+/// The undo and redo stacks of a document, oldest first, as log entries.
+fn stacks(conn: &Connection, doc: &DocName) -> Result<(Vec<i64>, Vec<i64>), Error> {
+    let name = doc.to_string();
+    let ctx = ("lecture de l'historique d'annulation", "reading the undo history");
+    let changes: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT seq FROM doc_updates WHERE doc = ?1 AND origin = ?2
+               AND seq NOT IN (SELECT entry FROM undo_steps WHERE doc = ?1 AND entry IS NOT NULL)
+             ORDER BY seq",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_map(params![&name, LogOrigin::Local.as_str()], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()
+        })
+        .ctx(ctx.0, ctx.1)?;
+    let steps: Vec<(i64, String, i64)> = conn
+        .prepare_cached("SELECT position, action, change FROM undo_steps WHERE doc = ?1 ORDER BY id")
+        .and_then(|mut stmt| {
+            stmt.query_map([&name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<Vec<_>, _>>()
+        })
+        .ctx(ctx.0, ctx.1)?;
+    let (mut undo, mut redo) = (Vec::new(), Vec::new());
+    let mut changes = changes.into_iter().peekable();
+    let mut steps = steps.into_iter().peekable();
+    loop {
+        // A change and the steps that came after it, in the order they were made; a step
+        // that wrote nothing sits at the log's last entry of its time, after that entry.
+        let take_change = match (changes.peek(), steps.peek()) {
+            (Some(&seq), Some(&(position, _, _))) => seq <= position,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if take_change {
+            if let Some(seq) = changes.next() {
+                undo.push(seq);
+                redo.clear();
+            }
+            continue;
+        }
+        let Some((_, action, change)) = steps.next() else { break };
+        let (from, to) = if action == "undo" { (&mut undo, &mut redo) } else { (&mut redo, &mut undo) };
+        if from.last() == Some(&change) {
+            from.pop();
+            to.push(change);
+        }
+    }
+    Ok((undo, redo))
+}
+
+/// The document as it stood just before a log entry of this device, and just after it.
+fn around(conn: &Connection, doc: &DocName, change: i64) -> Result<(Doc, Doc), Error> {
+    let rows: Vec<(i64, Vec<u8>, String)> = conn
+        .prepare_cached("SELECT seq, data, origin FROM doc_updates WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")
+        .and_then(|mut stmt| {
+            stmt.query_map(params![doc.to_string(), change], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .ctx("lecture du journal", "reading the log")?;
+    // Only a change of this device is taken back: never a compacted snapshot that took its
+    // number, which would read as "everything was created by it".
+    match rows.last() {
+        Some((seq, _, origin)) if *seq == change && origin == LogOrigin::Local.as_str() => {}
+        _ => return Err(Error::NothingTo { action: UndoAction::Undo, doc: doc.clone() }),
+    }
+    let before = schema::new_doc_of(doc.kind());
+    let after = schema::new_doc_of(doc.kind());
+    let corrupt = |seq: i64, reason: String| Error::CorruptLog { doc: doc.to_string(), seq, reason };
+    for (seq, data, _) in &rows {
+        if *seq == change {
+            let state = before.transact().encode_state_as_update_v1(&StateVector::default());
+            let mut txn = after.transact_mut_with(schema::ORIGIN_REMOTE);
+            for bytes in [&state, data] {
+                let update = Update::decode_v1(bytes).map_err(|e| corrupt(*seq, e.to_string()))?;
+                txn.apply_update(update).map_err(|e| corrupt(*seq, e.to_string()))?;
+            }
+        } else {
+            let update = Update::decode_v1(data).map_err(|e| corrupt(*seq, e.to_string()))?;
+            before
+                .transact_mut_with(schema::ORIGIN_REMOTE)
+                .apply_update(update)
+                .map_err(|e| corrupt(*seq, e.to_string()))?;
+        }
+    }
+    Ok((before, after))
 }
 
 /// Records a step; `wrote`: it appended the log's last entry (inside the same transaction).

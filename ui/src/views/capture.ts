@@ -10,6 +10,7 @@ import { sessionClock } from './session-clock'
 import { openHistory } from '../history'
 import { openSessionMoment } from '../moment'
 import { undoControls } from '../undo'
+import { liveSaver } from '../live-save'
 import type { Context, View } from '../app'
 
 export const KINDS: Kind[] = ['proposal', 'concrete_action', 'obstacle', 'question']
@@ -41,7 +42,7 @@ export function capture(ctx: Context): View {
   let filterGroup = ''
   let filterKind = ''
   const cards = new Map<string, HTMLElement>()
-  const pending = new Map<string, { timer: number; run: () => Promise<void> }>()
+  const saver = liveSaver()
 
   const picker = h('select', { id: 'session-picker' })
   // The clock is the session's, shared by its facilitators: read from the backend about once a second.
@@ -130,21 +131,12 @@ export function capture(ctx: Context): View {
 
   /** Saves a field of a card a moment after the typing stops (or at once on blur). */
   function saveSoon(id: string, changes: Parameters<typeof api.editProposal>[1], now = false): void {
-    const key = `${id}:${Object.keys(changes).join()}`
-    window.clearTimeout(pending.get(key)?.timer)
-    const run = () => { pending.delete(key); return api.editProposal(id, changes).catch(fail) }
-    if (now) void run()
-    else pending.set(key, { timer: window.setTimeout(run, 300), run })
-  }
-
-  /** Saves at once what the cards' fields hold and is not saved yet. */
-  async function flush(): Promise<void> {
-    await Promise.all([...pending.values()].map(({ timer, run }) => { window.clearTimeout(timer); return run() }))
+    saver.soon(`${id}:${Object.keys(changes).join()}`, () => api.editProposal(id, changes).catch(fail), now)
   }
 
   function card(p: Proposal): HTMLElement {
-    const titleField = h('input', { class: 'card-title', value: p.title, 'aria-label': t('title'), 'data-field': 'title' })
-    const bodyField = h('textarea', { class: 'card-body', rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body' })
+    const titleField = h('input', { class: 'card-title', value: p.title, 'aria-label': t('title'), 'data-field': 'title', 'data-live-save': '' })
+    const bodyField = h('textarea', { class: 'card-body', rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body', 'data-live-save': '' })
     bodyField.value = p.body
     titleField.addEventListener('input', () => saveSoon(p.id, { title: titleField.value }))
     titleField.addEventListener('blur', () => { if (titleField.value.trim()) saveSoon(p.id, { title: titleField.value }, true) })
@@ -236,7 +228,7 @@ export function capture(ctx: Context): View {
   }
 
   function pendingFor(id: string, field: string): boolean {
-    return pending.has(`${id}:${field}`)
+    return saver.waiting(`${id}:${field}`)
   }
 
   async function drawPresence(): Promise<void> {
@@ -245,7 +237,7 @@ export function capture(ctx: Context): View {
   }
 
   // Ctrl+Z undoes this device's own changes to the session on screen.
-  const undo = undoControls({ event: ctx.event.id, place: () => canWrite() ? { session: session.id } : null, flush, after: load })
+  const undo = undoControls({ event: ctx.event.id, place: () => canWrite() ? { session: session.id } : null, flush: saver.flush, after: load })
 
   async function load(): Promise<void> {
     void drawPresence().catch(() => {})

@@ -11,6 +11,7 @@ import { themeAccess } from '../rights'
 import { openHistory } from '../history'
 import { openSynthesisMoment } from '../moment'
 import { undoControls } from '../undo'
+import { liveSaver } from '../live-save'
 import type { Context, View } from '../app'
 import { KINDS, kindLabel } from './capture'
 import { exportBox } from './exports'
@@ -54,7 +55,7 @@ export function synthesis(ctx: Context): View {
   let compact = localStorage.getItem('recolte.synthesis-compact') === '1'
   let hits: SearchHit[] | null = null
   const selected = new Set<string>()
-  const pending = new Map<string, { timer: number; run: () => Promise<void> }>()
+  const saver = liveSaver()
 
   const themePicker = h('select', { id: 'theme-picker' },
     ...themes.map(th => h('option', { value: th.number, selected: th.number === theme },
@@ -349,19 +350,11 @@ export function synthesis(ctx: Context): View {
   }
 
   function saveSoon(id: string, changes: Parameters<typeof api.editConsolidated>[1]): void {
-    const key = `${id}:${Object.keys(changes).join()}`
-    window.clearTimeout(pending.get(key)?.timer)
-    const run = () => { pending.delete(key); return api.editConsolidated(id, changes).catch(fail) }
-    pending.set(key, { timer: window.setTimeout(run, 300), run })
-  }
-
-  /** Saves at once what the cards' fields hold and is not saved yet. */
-  async function flush(): Promise<void> {
-    await Promise.all([...pending.values()].map(({ timer, run }) => { window.clearTimeout(timer); return run() }))
+    saver.soon(`${id}:${Object.keys(changes).join()}`, () => api.editConsolidated(id, changes).catch(fail))
   }
 
   // Ctrl+Z undoes this device's own changes to the theme's synthesis (a merge, a status…).
-  const undo = undoControls({ event: ctx.event.id, place: () => canWrite() ? { theme } : null, flush, after: () => load() })
+  const undo = undoControls({ event: ctx.event.id, place: () => canWrite() ? { theme } : null, flush: saver.flush, after: () => load() })
 
   function move(id: string, delta: number): void {
     const order = consolidated.map(c => c.id)
@@ -397,14 +390,14 @@ export function synthesis(ctx: Context): View {
       if (old && old.dataset.index === String(index) && old.dataset.mode === 'write') {
         const titleField = old.querySelector<HTMLInputElement>('.card-title')
         const bodyField = old.querySelector<HTMLTextAreaElement>('.card-body')
-        if (titleField && !pending.has(`${c.id}:title`)) setFieldValue(titleField, c.title)
-        if (bodyField && !pending.has(`${c.id}:body`)) setFieldValue(bodyField, c.body)
+        if (titleField && !saver.waiting(`${c.id}:title`)) setFieldValue(titleField, c.title)
+        if (bodyField && !saver.waiting(`${c.id}:body`)) setFieldValue(bodyField, c.body)
         const statusField = old.querySelector<HTMLSelectElement>('select')
         if (statusField) statusField.value = c.status
         return old
       }
-      const titleField = h('input', { class: 'card-title', value: c.title, 'aria-label': t('title') })
-      const bodyField = h('textarea', { class: 'card-body', rows: 2, 'aria-label': t('body') })
+      const titleField = h('input', { class: 'card-title', value: c.title, 'aria-label': t('title'), 'data-live-save': '' })
+      const bodyField = h('textarea', { class: 'card-body', rows: 2, 'aria-label': t('body'), 'data-live-save': '' })
       bodyField.value = c.body
       titleField.addEventListener('input', () => saveSoon(c.id, { title: titleField.value }))
       bodyField.addEventListener('input', () => saveSoon(c.id, { body: bodyField.value }))
