@@ -175,6 +175,6 @@ if (!failed) {
     console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, clock started and paused, merge, panel mark and vote, projector, summary and its PDF, open data exported, store checked by the CLI')
   }
 }
-rmSync(dataDir, { recursive: true, force: true })
+rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

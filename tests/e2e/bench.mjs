@@ -81,7 +81,7 @@ for (let run = 0; run < runs; run++) {
   await driver.closeApp()
 }
 await driver.quit()
-rmSync(dataDir, { recursive: true, force: true })
+rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]

@@ -128,6 +128,6 @@ if (!failed) {
 }
 hub.kill()
 await sleep(100)
-for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true })
+for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

@@ -117,6 +117,6 @@ if (!failed) {
     console.log('ok - the room in the real app: served over wss:// and announced, found nearby by a second app, joined without an address, shared at once, on the arrivals board, bundle through the real save dialog')
   }
 }
-for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true })
+for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

@@ -153,7 +153,8 @@ try {
   await driver.quit()
   watcher?.kill()
   hub?.kill()
-  rmSync(work, { recursive: true, force: true })
+  // The app, the hub and the watcher may still be closing their files: retry a moment.
+  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 }
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

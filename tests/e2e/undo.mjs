@@ -115,7 +115,7 @@ try {
   await driver.quit()
   watcher?.kill()
   hub?.kill()
-  rmSync(work, { recursive: true, force: true })
+  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 }
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

@@ -56,6 +56,14 @@ fn undo_takes_back_my_changes_only_and_both_devices_converge() {
     assert_eq!(proposal(&a, &id)["title"], "Former tous les élus");
     assert!(a.fails(&["redo", "--session", &session]).contains("rien à rétablir dans cette session"));
 
+    // The clock's controls are not changes to undo: they neither count nor end a redo.
+    a.ok(&["undo", "--session", &session]);
+    a.ok(&["session", "start", &session]);
+    a.ok(&["session", "pause", &session]);
+    let depth = a.json(&["redo", "--session", &session]);
+    assert_eq!((depth["can_undo"].as_u64(), depth["can_redo"].as_u64()), (Some(2), Some(0)), "{depth}");
+    assert_eq!(proposal(&a, &id)["title"], "Former tous les élus");
+
     // A new change after an undo ends what could be redone.
     a.ok(&["undo", "--session", &session]);
     a.ok(&["proposal", "edit", &id, "--kind", "question"]);

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_invitations.sql", include_str!("../../../migrations/0005_invitations.sql")),
     ("0006_panel_votes.sql", include_str!("../../../migrations/0006_panel_votes.sql")),
     ("0007_undo_steps.sql", include_str!("../../../migrations/0007_undo_steps.sql")),
+    ("0008_undo_controls.sql", include_str!("../../../migrations/0008_undo_controls.sql")),
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {

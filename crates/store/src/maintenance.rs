@@ -181,6 +181,11 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     // The snapshot includes updates still waiting for their dependencies.
     let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
     let ctx = ("compactage du journal", "compacting the log");
+    tx.execute(
+        "DELETE FROM undo_ignored WHERE entry IN (SELECT seq FROM doc_updates WHERE doc = ?1 AND seq <= ?2)",
+        params![name.to_string(), last_seq],
+    )
+    .ctx(ctx.0, ctx.1)?;
     tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq])
         .ctx(ctx.0, ctx.1)?;
     // The changes folded are no longer entries of their own: nothing left to undo among them.

@@ -292,14 +292,7 @@ impl Store {
             joined_at: schema::now(),
         };
         for doc in docs {
-            self.edit(
-                doc,
-                |txn| {
-                    schema::record_join(txn, &device);
-                    Ok(())
-                },
-                |_, _, _| Ok(()),
-            )?;
+            self.control(doc, |txn| schema::record_join(txn, &device))?;
         }
         Ok(())
     }
@@ -371,6 +364,12 @@ impl Store {
             )
             .ctx(ctx.0, ctx.1)?;
         }
+        tx.execute(
+            "DELETE FROM undo_ignored WHERE entry IN
+               (SELECT seq FROM doc_updates WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1))",
+            [&id],
+        )
+        .ctx(ctx.0, ctx.1)?;
         tx.execute("DELETE FROM doc_updates WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])
             .ctx(ctx.0, ctx.1)?;
         for table in ["documents", "invitations", "event_keys"] {

@@ -269,6 +269,15 @@ impl Store {
 
     /// A change to a document's own records that no table projects (the session's clock, the
     /// rapporteur's triage): saved and logged like any edit.
+    /// A change of the clock's controls or an arrival: shared like any other, passed over by undo.
+    pub(crate) fn control(
+        &mut self,
+        name: &DocName,
+        change: impl FnOnce(&mut yrs::TransactionMut),
+    ) -> Result<(), Error> {
+        self.write(("enregistrement", "saving"), |write| write.control(name, change))
+    }
+
     fn record(&mut self, name: &DocName, change: impl FnOnce(&mut yrs::TransactionMut)) -> Result<(), Error> {
         self.edit(
             name,
@@ -452,27 +461,27 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let running = clock.phase_index.ok_or(Error::ClockNotRunning);
         match action {
-            A::Start => self.record(&name, |txn| {
+            A::Start => self.control(&name, |txn| {
                 schema::clock_start(txn, now);
             })?,
             A::Pause if clock.paused => {}
-            A::Pause => self.record(&name, |txn| {
+            A::Pause => self.control(&name, |txn| {
                 schema::clock_pause(txn, now, &id);
             })?,
-            A::Resume => self.record(&name, |txn| {
+            A::Resume => self.control(&name, |txn| {
                 schema::clock_resume(txn, now);
             })?,
             A::Extend => {
                 let phase = running?;
                 let seconds = schema::extension_seconds(minutes.unwrap_or(5));
-                self.record(&name, |txn| {
+                self.control(&name, |txn| {
                     schema::clock_extend(txn, phase, seconds, &id);
                 })?
             }
             A::Next => {
                 let phase = running?;
                 let active = record.active_seconds(record.started_at.unwrap_or(scheduled), now);
-                self.record(&name, |txn| {
+                self.control(&name, |txn| {
                     schema::clock_end_phase(txn, phase, active);
                 })?
             }

@@ -65,7 +65,9 @@ pub enum UndoPlace {
 }
 
 /// Changes of this device that only touched what undo leaves alone (the clock, an arrival)
-/// are passed over; this many at most, so that a long run of them cannot stall an undo.
+/// are marked when written and left off the stacks; in a store written before that mark
+/// existed, they are passed over when met, this many at most, so that a long run of them
+/// cannot stall an undo.
 const PASS_OVER: usize = 200;
 
 impl Store {
@@ -152,6 +154,7 @@ fn stacks(conn: &Connection, doc: &DocName) -> Result<(Vec<i64>, Vec<i64>), Erro
         .prepare_cached(
             "SELECT seq FROM doc_updates WHERE doc = ?1 AND origin = ?2
                AND seq NOT IN (SELECT entry FROM undo_steps WHERE doc = ?1 AND entry IS NOT NULL)
+               AND seq NOT IN (SELECT entry FROM undo_ignored)
              ORDER BY seq",
         )
         .and_then(|mut stmt| {

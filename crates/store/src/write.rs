@@ -97,6 +97,24 @@ impl Write<'_> {
         &self.tx
     }
 
+    /// A change of this device that undo passes over (the clock's controls, an arrival):
+    /// logged as `local`, shared like any other, never on the undo stack.
+    pub(crate) fn control(&mut self, name: &DocName, change: impl FnOnce(&mut TransactionMut)) -> Result<(), Error> {
+        self.local(
+            name,
+            |txn| {
+                change(txn);
+                Ok(())
+            },
+            |conn, _, ()| {
+                conn.prepare_cached("INSERT INTO undo_ignored (entry) SELECT max(seq) FROM doc_updates")
+                    .and_then(|mut stmt| stmt.execute([]))
+                    .ctx("enregistrement", "saving")?;
+                Ok(())
+            },
+        )
+    }
+
     /// Applies a change made on this device to a document: logged as `local` and projected.
     /// A change that changes nothing writes nothing.
     pub(crate) fn local<R>(
