@@ -20,12 +20,10 @@ for binary in "$app" "$cli"; do
     [ -x "$binary" ] || { echo "missing $binary: build it first (cargo build -p recolte-app -p recolte-cli)" >&2; exit 1; }
 done
 flags=(--bundles deb,rpm)
-if [ "$profile" = debug ]; then
-    flags+=(--debug)
-    # Debug information would make a 1.4 GB package that takes minutes to pack and install;
-    # the code is the same without it.
-    strip --strip-debug "$app" "$cli"
-fi
+[ "$profile" = debug ] && flags+=(--debug)
+# Debug information (line tables in release, everything in debug) would make packages several
+# times larger, slow to pack and to install; the code is the same without it.
+strip --strip-debug "$app" "$cli"
 # The `recolte` command is taken from the same build as the app, wherever the target folder is.
 config=$(printf '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/recolte":"%s"}},"rpm":{"files":{"/usr/bin/recolte":"%s"}}}}}' "$cli" "$cli")
 rm -rf "$target/$profile/bundle"
