@@ -88,7 +88,9 @@ fn a_merge_is_undone_and_redone_in_the_theme_and_the_panel_has_its_own_stack() {
     let merged = a.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former les élus", &p1, &p2]);
     a.ok(&["panel", "mark", &merged]);
     // The panel's stack is its own: undoing there leaves the merge.
-    a.ok(&["undo", "--panel"]);
+    // The message names the proposal the change was about.
+    let undone = a.json(&["undo", "--panel"]);
+    assert_eq!(undone["about"][0], "Former les élus", "{undone}");
     assert!(a.fails(&["undo", "--panel"]).contains("rien à annuler au panel"));
     let list = a.json(&["synthesis", "list", "--theme", "1"]);
     assert_eq!(list.as_array().unwrap().len(), 1);

@@ -181,7 +181,11 @@ export type ClockAction = 'start' | 'pause' | 'resume' | 'extend' | 'next'
 /** Where an undo applies: the session on screen, a theme's synthesis, or the panel. */
 export type UndoPlace = { session: string } | { theme: number } | 'panel'
 /** What an undo or a redo did; `written` 0: what the change did was changed since elsewhere. */
-export interface UndoOutcome { action: 'undo' | 'redo'; change: number; written: number; can_undo: number; can_redo: number }
+export interface UndoOutcome {
+  action: 'undo' | 'redo'; change: number; written: number; can_undo: number; can_redo: number
+  /** The titles of the proposals the change was about (a few at most). */
+  about: string[]
+}
 export interface UndoDepth { can_undo: number; can_redo: number }
 /** One wording of a captured or consolidated proposal, as it stood after a change. */
 export interface WordingVersion {

@@ -137,12 +137,21 @@ export function mockUndo(state: UndoState, changed: () => void) {
         const k = key(place)
         const [from, to] = again ? [redo, undo] : [undo, redo]
         const earlier = from.get(k)?.pop() ?? nothing(again ? 'redo' : 'undo', k)
-        to.set(k, [...(to.get(k) ?? []), read(k)])
+        const current = read(k)
+        to.set(k, [...(to.get(k) ?? []), current])
         write(k, earlier)
         remember(k)
         record()
         changed()
-        return { action: again ? 'redo' : 'undo', change: 0, written: 1, ...depth(k) }
+        // What the change was about: the proposals whose state differs between the two.
+        const titles = (part: Part): Map<string, string> => {
+          const records = part as { proposals?: Proposal[]; consolidated?: Consolidated[] }
+          return new Map([...(records.proposals ?? []), ...(records.consolidated ?? [])].map(r => [r.id, JSON.stringify(r)]))
+        }
+        const [was, now] = [titles(current), titles(earlier)]
+        const about = [...new Set([...was.keys(), ...now.keys()])].filter(rid => was.get(rid) !== now.get(rid))
+          .map(rid => JSON.parse((now.get(rid) ?? was.get(rid)) as string).title as string).slice(0, 3)
+        return { action: again ? 'redo' : 'undo', change: 0, written: 1, ...depth(k), about }
       },
       undo_depth: ({ place }: Args) => depth(key(place)),
       session_at: ({ session, at: when }: Args) => {

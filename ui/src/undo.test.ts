@@ -49,7 +49,7 @@ describe('a facilitator undoes their own changes', () => {
     await settle()
     expect(mockState().proposals[0].title).toBe('Former les élus')
     expect(cardTitle()?.value).toBe('Former les élus')
-    expect(byId('status').textContent).toContain('Annulé.')
+    expect(byId('status').textContent).toContain('Annulé : « Former les élus ».')
     // Another proposal arrives from another device: the cards re-render, the stack stays.
     const other = { ...mockState().proposals[0], id: 'from-elsewhere', title: 'Venue d’ailleurs', author: 'Maëlle' }
     mockState().proposals.push(other)
@@ -59,7 +59,7 @@ describe('a facilitator undoes their own changes', () => {
     expect(press(document.body, 'Z', { ctrl: true, shift: true })).toBe(true)
     await settle()
     expect(mockState().proposals[0].title).toBe('Former tous les élus')
-    expect(byId('status').textContent).toContain('Rétabli.')
+    expect(byId('status').textContent).toContain('Rétabli : « Former tous les élus »')
     expect(byId<HTMLButtonElement>('undo-button').disabled).toBe(false)
   })
 

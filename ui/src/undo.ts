@@ -64,7 +64,10 @@ export function undoControls(options: UndoOptions): UndoControls {
 
   function said(outcome: UndoOutcome): string {
     if (outcome.written === 0) return t('undo_overtaken')
-    const done = outcome.action === 'undo' ? t('undone') : t('redone')
+    const titles = outcome.about.map(title => `« ${title} »`).join(', ')
+    const done = titles
+      ? t(outcome.action === 'undo' ? 'undone_about' : 'redone_about', { titles })
+      : outcome.action === 'undo' ? t('undone') : t('redone')
     return outcome.can_undo > 0 ? `${done} ${t('undo_left', { n: outcome.can_undo })}` : done
   }
 

@@ -205,6 +205,8 @@ impl Out {
             (recolte_store::UndoAction::Undo, _) => self.pick("annulé", "undone"),
             (recolte_store::UndoAction::Redo, _) => self.pick("rétabli", "redone"),
         };
+        let about: Vec<String> = outcome.about.iter().map(|t| format!("« {t} »")).collect();
+        let what = if about.is_empty() { what.to_owned() } else { format!("{what} : {}", about.join(", ")) };
         print(format!(
             "{what} ({} {}, {} {})",
             outcome.can_undo,

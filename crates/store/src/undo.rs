@@ -47,6 +47,9 @@ pub struct UndoOutcome {
     pub written: usize,
     pub can_undo: usize,
     pub can_redo: usize,
+    /// The titles of the proposals the change was about (the one voted for, marked, edited…),
+    /// a few at most: what the app says was undone.
+    pub about: Vec<String>,
 }
 
 /// How many changes of this device can be undone and redone in a document.
@@ -106,43 +109,54 @@ impl Store {
     /// One undo or redo, under the write lock from reading the stacks to the new entry: a
     /// compaction or an edit by another process cannot slip in between.
     fn step(&mut self, doc: &DocName, action: UndoAction) -> Result<UndoOutcome, Error> {
-        let (change, written) = self.write(("enregistrement de l'annulation", "saving the undo"), |write| {
-            for _ in 0..PASS_OVER {
-                let (undo, redo) = stacks(write.conn(), doc)?;
-                let stack = if action == UndoAction::Undo { undo } else { redo };
-                let Some(&change) = stack.last() else {
-                    return Err(Error::NothingTo { action, doc: doc.clone() });
-                };
-                let (before, after) = around(write.conn(), doc, change)?;
-                let kind = doc.kind();
-                let content = schema::changes_content(kind, &before.transact(), &after.transact());
-                let written = if content {
-                    let (from, to) = match action {
-                        UndoAction::Undo => (&before, &after),
-                        UndoAction::Redo => (&after, &before),
+        let (change, written, records) =
+            self.write(("enregistrement de l'annulation", "saving the undo"), |write| {
+                for _ in 0..PASS_OVER {
+                    let (undo, redo) = stacks(write.conn(), doc)?;
+                    let stack = if action == UndoAction::Undo { undo } else { redo };
+                    let Some(&change) = stack.last() else {
+                        return Err(Error::NothingTo { action, doc: doc.clone() });
                     };
-                    write.local(
-                        doc,
-                        |txn| Ok(schema::revert(txn, kind, &from.transact(), &to.transact())),
-                        |conn, txn, _| {
-                            projection::project_document(conn, doc, txn)?;
-                            record(conn, doc, action, change, true)
-                        },
-                    )?
-                } else {
-                    0
-                };
-                if written == 0 {
-                    record(write.conn(), doc, action, change, false)?;
+                    let (before, after) = around(write.conn(), doc, change)?;
+                    let kind = doc.kind();
+                    let records = schema::changed_records(kind, &before.transact(), &after.transact());
+                    let content = !records.is_empty();
+                    let written = if content {
+                        let (from, to) = match action {
+                            UndoAction::Undo => (&before, &after),
+                            UndoAction::Redo => (&after, &before),
+                        };
+                        write.local(
+                            doc,
+                            |txn| Ok(schema::revert(txn, kind, &from.transact(), &to.transact())),
+                            |conn, txn, _| {
+                                projection::project_document(conn, doc, txn)?;
+                                record(conn, doc, action, change, true)
+                            },
+                        )?
+                    } else {
+                        0
+                    };
+                    if written == 0 {
+                        record(write.conn(), doc, action, change, false)?;
+                    }
+                    if content {
+                        return Ok((change, written, records));
+                    }
                 }
-                if content {
-                    return Ok((change, written));
+                Err(Error::NothingTo { action, doc: doc.clone() })
+            })?;
+        let depth = self.undo_depth(doc)?;
+        let mut about: Vec<String> = Vec::new();
+        for record in &records {
+            if let Some(title) = title_of(&self.conn, record)? {
+                if !about.contains(&title) {
+                    about.push(title);
                 }
             }
-            Err(Error::NothingTo { action, doc: doc.clone() })
-        })?;
-        let depth = self.undo_depth(doc)?;
-        Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo })
+        }
+        about.truncate(3);
+        Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo, about })
     }
 }
 
@@ -231,6 +245,23 @@ fn around(conn: &Connection, doc: &DocName, change: i64) -> Result<(Doc, Doc), E
         }
     }
     Ok((before, after))
+}
+
+/// The title of the proposal a record is about: itself (a proposal, a consolidated one, set
+/// aside), or the consolidated proposal it concerns (a mark, a vote `ID|member`, a comment).
+fn title_of(conn: &Connection, key: &str) -> Result<Option<String>, Error> {
+    let id = key.split('|').next().unwrap_or(key);
+    conn.prepare_cached(
+        "SELECT title FROM proposals WHERE id = ?1
+         UNION ALL SELECT title FROM consolidated WHERE id = ?1
+         UNION ALL SELECT c.title FROM panel_comments p JOIN consolidated c ON c.id = p.consolidated_id WHERE p.id = ?1
+         LIMIT 1",
+    )
+    .and_then(|mut stmt| {
+        let mut rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        rows.next().transpose()
+    })
+    .ctx("lecture des titres", "reading the titles")
 }
 
 /// Records a step; `wrote`: it appended the log's last entry (inside the same transaction).

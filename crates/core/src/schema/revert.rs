@@ -28,6 +28,23 @@ pub fn changes_content<B: ReadTxn, A: ReadTxn>(kind: DocKind, before: &B, after:
     undoable_roots(kind).any(|root| root_json(before, root) != root_json(after, root))
 }
 
+/// The records (their keys, in undoable roots) a change altered, in key order: what an undo
+/// of it is about.
+pub fn changed_records<B: ReadTxn, A: ReadTxn>(kind: DocKind, before: &B, after: &A) -> Vec<String> {
+    let mut keys = Vec::new();
+    for root in undoable_roots(kind) {
+        let (b, a) = (before.get_map(root), after.get_map(root));
+        for key in union(before, b.as_ref(), after, a.as_ref()) {
+            let (old, new) =
+                (b.as_ref().and_then(|m| m.get(before, &key)), a.as_ref().and_then(|m| m.get(after, &key)));
+            if json(before, old.as_ref()) != json(after, new.as_ref()) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
 /// Writes `from`'s values where the current document still holds `to`'s, for every field that
 /// differs between `from` and `to`. Undo passes (before, after); redo passes (after, before).
 /// Returns how many fields were written: 0 when everything the change did was changed since.
@@ -272,6 +289,15 @@ mod tests {
         .unwrap();
         assert_eq!(undo(&a, &mine), 0);
         assert_eq!(schema::read_proposal(&a.transact(), id).unwrap().title, "Autre");
+    }
+
+    #[test]
+    fn the_records_a_change_altered_are_named() {
+        let doc = schema::new_doc_of(DocKind::Session);
+        let mut id = None;
+        let change = edit(&doc, |txn| id = Some(schema::add_proposal(txn, &new("Former les élus"))));
+        let keys = changed_records(DocKind::Session, &change.0.transact(), &change.1.transact());
+        assert_eq!(keys, vec![id.unwrap().to_string()]);
     }
 
     #[test]
