@@ -33,6 +33,13 @@ pub struct Version {
     pub deleted: bool,
 }
 
+/// A record whose wording has a history.
+#[derive(Clone, Copy)]
+enum Wordable {
+    Proposal(ProposalId),
+    Consolidated(ConsolidatedId),
+}
+
 #[derive(Clone, PartialEq, Eq)]
 struct Wording {
     title: String,
@@ -109,23 +116,29 @@ impl Store {
         })
     }
 
+    /// Which record `id` names, and its event: a captured proposal, else a consolidated one.
+    fn wording_of(&self, id: &str) -> Result<(Wordable, EventId), Error> {
+        let proposal: ProposalId = id.parse()?;
+        if let Ok((event, _)) = self.proposal_home(proposal) {
+            return Ok((Wordable::Proposal(proposal), event));
+        }
+        let consolidated: ConsolidatedId = id.parse()?;
+        Ok((Wordable::Consolidated(consolidated), self.consolidated_home(consolidated)?.0))
+    }
+
     /// The versions of a captured or a consolidated proposal, whichever `id` names.
     pub fn wording_history(&self, id: &str) -> Result<Vec<Version>, Error> {
-        let proposal: ProposalId = id.parse()?;
-        if self.proposal_home(proposal).is_ok() {
-            return self.proposal_history(proposal);
+        match self.wording_of(id)?.0 {
+            Wordable::Proposal(proposal) => self.proposal_history(proposal),
+            Wordable::Consolidated(consolidated) => self.consolidated_history(consolidated),
         }
-        self.consolidated_history(id.parse()?)
     }
 
     /// The version of `id` that stood at `at` (the last one at or before it; `at` as
     /// [`parse_moment`] reads it, a time alone meaning today in the event's time zone).
     pub fn version_at(&self, id: &str, at: &str) -> Result<usize, Error> {
+        let event = self.wording_of(id)?.1;
         let versions = self.wording_history(id)?;
-        let event = match self.proposal_home(id.parse()?) {
-            Ok((event, _)) => event,
-            Err(_) => self.consolidated_home(id.parse()?)?.0,
-        };
         let at = parse_moment(at, None, &self.event(event)?.timezone)?;
         versions
             .iter()
@@ -137,11 +150,10 @@ impl Store {
 
     /// Restores a version of whichever record `id` names: a captured proposal or a consolidated one.
     pub fn restore_version(&mut self, id: &str, version: usize) -> Result<(), Error> {
-        let proposal: ProposalId = id.parse()?;
-        if self.proposal_home(proposal).is_ok() {
-            return self.restore_proposal_version(proposal, version);
+        match self.wording_of(id)?.0 {
+            Wordable::Proposal(proposal) => self.restore_proposal_version(proposal, version),
+            Wordable::Consolidated(consolidated) => self.restore_consolidated_version(consolidated, version),
         }
-        self.restore_consolidated_version(id.parse()?, version)
     }
 
     /// Writes a former wording back (title, text, kind or status) as a new edit.
