@@ -313,7 +313,11 @@ export function capture(ctx: Context): View {
       presenceTimer = window.setInterval(() => void drawPresence().catch(() => {}), 5000)
       drawMode()
       await load()
-      if (canWrite()) title.focus()
+      // The capture box takes the focus once the session is loaded, unless the person has
+      // already put it somewhere on this screen (typing a sub-group's name as it loaded).
+      const chosen = document.activeElement
+      const elsewhere = chosen instanceof HTMLElement && chosen !== document.body && root.contains(chosen)
+      if (canWrite() && !elsewhere) title.focus()
     },
     refresh: load,
     unmount() {
