@@ -160,3 +160,68 @@ fn a_session_and_a_synthesis_are_read_as_they_stood_at_a_moment() {
     let stderr = a.fails(&["history", "session", &session, "--at", "demain matin"]);
     assert!(stderr.contains("« demain matin » n'est pas un moment"), "{stderr}");
 }
+
+#[test]
+fn snapshots_are_taken_before_merges_undos_and_imports_and_a_restore_converges() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(4)[0].clone();
+    let p1 = a.ok(&["proposal", "add", "--session", &session, "--title", "Évaluer les expérimentations"]);
+    let p2 = a.ok(&["proposal", "add", "--session", &session, "--title", "Mesurer l'impact des expés"]);
+    let b = Replica::new();
+    b.import(&a.export("a.rclt"));
+    let kept = a.json(&["snapshot", "create", "--session", &session, "--name", "-- avant les retouches"]);
+    assert_eq!(kept[0]["label"], "-- avant les retouches", "a name may begin with a dash");
+    a.ok(&["proposal", "edit", &p1, "--title", "Évaluer"]);
+    let merged = a.ok(&["synthesis", "merge", "--theme", "4", "--title", "Évaluer", &p1, &p2]);
+    a.ok(&["undo", "--theme", "4"]);
+    let reasons: Vec<String> = a
+        .json(&["snapshot", "list", "--theme", "4"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reason"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(reasons, ["merge", "undo_merge"]);
+
+    // B receives A's changes from a bundle: what B held before is a snapshot.
+    b.import(&a.export("a.rclt"));
+    let on_b = b.json(&["snapshot", "list", "--session", &session]);
+    let import = on_b.as_array().unwrap().iter().find(|s| s["reason"] == "import").unwrap().clone();
+    assert!(import["label"].as_str().unwrap().starts_with("Avant l'import d'un paquet du "), "{import}");
+    let shown = b.json(&["snapshot", "show", &import["id"].to_string()]);
+    let titles: Vec<&str> =
+        shown["content"]["proposals"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Évaluer les expérimentations", "Mesurer l'impact des expés"]);
+
+    // A restores the state it named: the edit made since is written back, on both devices.
+    let restored = a.json(&["snapshot", "restore", &kept[0]["id"].to_string()]);
+    assert_eq!(restored["written"], 1, "{restored}");
+    meet(&a, &b);
+    for replica in [&a, &b] {
+        assert_eq!(proposal(replica, &p1)["title"], "Évaluer les expérimentations");
+    }
+    // The restore is a change of A like any other: undone with Ctrl+Z.
+    a.ok(&["undo", "--session", &session]);
+    assert_eq!(proposal(&a, &p1)["title"], "Évaluer");
+    // The undo of the merge left the merge restorable from its snapshot.
+    let before_undo = a.json(&["snapshot", "list", "--theme", "4"])[1]["id"].to_string();
+    a.ok(&["snapshot", "restore", &before_undo]);
+    assert_eq!(a.json(&["synthesis", "list", "--theme", "4"])[0]["id"], merged.as_str());
+
+    // A panel comment has its history too, and restoring it brings back a deleted one.
+    let comment = a.ok(&["panel", "comment", &merged, "À garder pour 2026"]);
+    a.ok(&["panel", "uncomment", &comment]);
+    let versions = a.json(&["history", "comment", &comment]);
+    assert_eq!(versions.as_array().unwrap().len(), 2, "{versions}");
+    assert_eq!(versions[1]["deleted"], true);
+    a.ok(&["history", "restore", &comment, "--version", "1"]);
+    assert_eq!(a.json(&["history", "comment", &comment]).as_array().unwrap().last().unwrap()["deleted"], false);
+
+    // Wrong input is named and changes nothing.
+    assert!(a.fails(&["snapshot", "show", "999"]).contains("aucun instantané n° 999"));
+    assert!(a.fails(&["snapshot", "restore", "999"]).contains("aucun instantané n° 999"));
+    assert!(a
+        .fails(&["snapshot", "create", "--theme", "4", "--name", " "])
+        .contains("le champ nom ne peut pas être vide"));
+    assert!(a.fails(&["snapshot", "create", "--theme", "42", "--name", "x"]).contains("aucun thème n° 42"));
+}

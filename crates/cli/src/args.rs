@@ -54,6 +54,10 @@ pub enum Command {
     /// Every wording a proposal or a consolidated proposal had, and restoring one.
     #[command(subcommand)]
     History(HistoryCmd),
+    /// Named snapshots of a session, a theme's synthesis or the panel: taken by hand, at the
+    /// end of each slot, before every merge, undo of a merge, import and restore.
+    #[command(subcommand)]
+    Snapshot(SnapshotCmd),
     /// Undo this device's last change to a session, a theme's synthesis or the panel (never
     /// another device's).
     Undo(UndoArgs),
@@ -211,6 +215,31 @@ pub struct UndoArgs {
     pub theme: Option<u32>,
     #[arg(long)]
     pub panel: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCmd {
+    /// Take a snapshot now, with a name.
+    Create {
+        #[command(flatten)]
+        place: UndoArgs,
+        #[arg(long, allow_hyphen_values = true)]
+        name: String,
+    },
+    /// The snapshots of the event, or of one session, theme or the panel, oldest first.
+    List {
+        #[arg(long, conflicts_with_all = ["theme", "panel"])]
+        session: Option<String>,
+        #[arg(long, conflicts_with = "panel")]
+        theme: Option<u32>,
+        #[arg(long)]
+        panel: bool,
+    },
+    /// What a snapshot holds (read only).
+    Show { id: i64 },
+    /// Put the document back as it stood at the snapshot, as a new edit (a snapshot of what
+    /// it replaces is taken first).
+    Restore { id: i64 },
 }
 
 /// What a token or an invitation grants.
@@ -448,6 +477,8 @@ pub enum HistoryCmd {
     Proposal { id: String },
     /// A consolidated proposal's versions, oldest first.
     Consolidated { id: String },
+    /// A panel comment's versions (its text, deleted or not), oldest first.
+    Comment { id: String },
     /// Write a former version back as a new edit (it merges with others' edits).
     Restore {
         id: String,
@@ -491,6 +522,12 @@ pub enum PanelCmd {
         text: String,
         #[arg(long)]
         author: Option<String>,
+    },
+    /// Delete a comment (or --restore it).
+    Uncomment {
+        id: String,
+        #[arg(long)]
+        restore: bool,
     },
     /// Give a dot to a consolidated proposal as a panel member (one more each time), or
     /// --clear them; within the dots each member has per theme.

@@ -18,7 +18,7 @@ use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store, UndoPl
 
 use args::{
     BundleCmd, Cli, Command, DeviceCmd, EventCmd, ExportCmd, HistoryCmd, ImportCmd, InviteCmd, PanelCmd, ProposalCmd,
-    SessionCmd, StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd, UndoArgs,
+    SessionCmd, SnapshotCmd, StoreCmd, SubgroupCmd, SynthesisCmd, TokenCmd, UndoArgs,
 };
 use output::Out;
 
@@ -216,8 +216,29 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let event = event(&store)?;
             undo(&mut store, event, &place, true, out)
         }
+        Command::Snapshot(SnapshotCmd::Create { place, name }) => {
+            let event = event(&store)?;
+            let doc = store.undo_document(event, undo_place(&place)?)?;
+            out.snapshots(&[store.take_snapshot(&doc, &name)?])
+        }
+        Command::Snapshot(SnapshotCmd::List { session, theme, panel }) => {
+            let event = event(&store)?;
+            let place = match (session, theme, panel) {
+                (Some(session), _, _) => Some(UndoPlace::Session(session.parse()?)),
+                (None, Some(theme), _) => Some(UndoPlace::Theme(theme)),
+                (None, None, true) => Some(UndoPlace::Panel),
+                (None, None, false) => None,
+            };
+            let doc = place.map(|place| store.undo_document(event, place)).transpose()?;
+            out.snapshots(&store.snapshots(event, doc.as_ref())?)
+        }
+        Command::Snapshot(SnapshotCmd::Show { id }) => {
+            out.snapshot_content(&store.snapshot(id)?, &store.snapshot_content(id)?)
+        }
+        Command::Snapshot(SnapshotCmd::Restore { id }) => out.snapshot_restored(&store.restore_snapshot(id)?),
         Command::History(HistoryCmd::Proposal { id }) => out.history(&store.proposal_history(id.parse()?)?),
         Command::History(HistoryCmd::Consolidated { id }) => out.history(&store.consolidated_history(id.parse()?)?),
+        Command::History(HistoryCmd::Comment { id }) => out.history(&store.comment_history(id.parse()?)?),
         Command::History(HistoryCmd::Session { id, at }) => {
             out.session_at(&store.session_at(id.parse()?, at.as_deref())?)
         }
@@ -280,6 +301,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Panel(PanelCmd::Comment { id, text, author }) => {
             let comment = store.comment(id.parse()?, &text, author.as_deref())?;
             out.id(&comment)
+        }
+        Command::Panel(PanelCmd::Uncomment { id, restore }) => {
+            store.set_comment_deleted(id.parse()?, !restore)?;
+            out.done()
         }
         Command::Panel(PanelCmd::Vote { id, clear, dots, member }) => {
             let id = id.parse()?;
@@ -538,12 +563,15 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
     Ok(())
 }
 
-fn undo(store: &mut Store, event: EventId, place: &UndoArgs, redo: bool, out: &Out) -> Result<(), CliError> {
-    let place = match (&place.session, place.theme) {
+fn undo_place(place: &UndoArgs) -> Result<UndoPlace, CliError> {
+    Ok(match (&place.session, place.theme) {
         (Some(session), _) => UndoPlace::Session(session.parse()?),
         (None, Some(theme)) => UndoPlace::Theme(theme),
         (None, None) => UndoPlace::Panel,
-    };
-    let doc = store.undo_document(event, place)?;
+    })
+}
+
+fn undo(store: &mut Store, event: EventId, place: &UndoArgs, redo: bool, out: &Out) -> Result<(), CliError> {
+    let doc = store.undo_document(event, undo_place(place)?)?;
     out.undone(&if redo { store.redo(&doc)? } else { store.undo(&doc)? })
 }

@@ -159,7 +159,9 @@ impl Out {
             .iter()
             .map(|v| {
                 let deleted = if v.deleted { self.pick(" (supprimée)", " (deleted)") } else { "" };
-                format!("v{}  {}  {:<8} {} — {}{deleted}", v.version, v.at, v.origin, v.title, v.state)
+                let by = v.by.as_deref().map(|by| format!(" ({by})")).unwrap_or_default();
+                let text = if v.title.is_empty() { &v.body } else { &v.title };
+                format!("v{}  {}  {:<8} {text} — {}{deleted}{by}", v.version, v.at, v.origin, v.state)
             })
             .collect();
         print(lines.join("\n"))
@@ -191,6 +193,81 @@ impl Out {
             lines.push(format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()));
         }
         print(lines.join("\n"))
+    }
+
+    pub fn snapshots(&self, snapshots: &[recolte_store::NamedSnapshot]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&snapshots);
+        }
+        let lines: Vec<String> = snapshots
+            .iter()
+            .map(|s| {
+                let label = self.pick(&s.label, &s.label_en);
+                let by = if s.taken_by.is_empty() { String::new() } else { format!(" ({})", s.taken_by) };
+                format!("{:>4}  {}  {:<24} {label}{by}", s.id, s.taken_at, s.doc)
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn snapshot_content(
+        &self,
+        snapshot: &recolte_store::NamedSnapshot,
+        content: &recolte_store::SnapshotContent,
+    ) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "snapshot": snapshot, "content": content }));
+        }
+        let mut lines = vec![format!("{} — {}", self.pick(&snapshot.label, &snapshot.label_en), snapshot.taken_at)];
+        match content {
+            recolte_store::SnapshotContent::Session(session) => {
+                let groups: std::collections::HashMap<_, _> =
+                    session.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
+                for p in session.proposals.iter().filter(|p| !p.deleted) {
+                    let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
+                    lines.push(format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str()));
+                }
+            }
+            recolte_store::SnapshotContent::Synthesis { consolidated } => {
+                for c in consolidated.iter().filter(|c| !c.deleted) {
+                    lines.push(format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()));
+                }
+            }
+            recolte_store::SnapshotContent::Panel { marks, comments, votes } => {
+                lines.push(format!(
+                    "{} {}, {} {}, {} {}",
+                    marks.len(),
+                    self.pick("marques", "marks"),
+                    comments.iter().filter(|c| !c.deleted).count(),
+                    self.pick("commentaires", "comments"),
+                    votes.len(),
+                    self.pick("votes", "votes")
+                ));
+            }
+        }
+        print(lines.join("\n"))
+    }
+
+    pub fn snapshot_restored(&self, restored: &recolte_store::SnapshotRestore) -> Result<(), CliError> {
+        if self.json {
+            return self.json(restored);
+        }
+        print(match &restored.before {
+            None => self
+                .pick(
+                    "rien à restaurer : le document est déjà dans cet état",
+                    "nothing to restore: the document already stands so",
+                )
+                .to_owned(),
+            Some(before) => format!(
+                "{} ({} {}) ; {} {}",
+                self.pick("restauré", "restored"),
+                restored.written,
+                self.pick("champs réécrits", "fields written back"),
+                self.pick("l'état remplacé est gardé dans l'instantané", "what it replaced is kept in snapshot"),
+                before.id
+            ),
+        })
     }
 
     pub fn undone(&self, outcome: &recolte_store::UndoOutcome) -> Result<(), CliError> {

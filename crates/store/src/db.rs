@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_panel_votes.sql", include_str!("../../../migrations/0006_panel_votes.sql")),
     ("0007_undo_steps.sql", include_str!("../../../migrations/0007_undo_steps.sql")),
     ("0008_undo_controls.sql", include_str!("../../../migrations/0008_undo_controls.sql")),
+    ("0009_named_snapshots.sql", include_str!("../../../migrations/0009_named_snapshots.sql")),
 ];
 
 pub fn open(path: &Path) -> Result<Connection, Error> {

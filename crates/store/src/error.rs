@@ -71,6 +71,10 @@ pub enum Error {
     NoVersionYet(String),
     #[error("{0:?} is not a moment: write 15:30, 2025-10-01 15:30, or 2025-10-01T15:30:00+02:00")]
     BadMoment(String),
+    #[error("no snapshot number {0} on this device (see recolte snapshot list)")]
+    UnknownSnapshot(i64),
+    #[error("document {0} holds nothing yet on this device: there is nothing to take a snapshot of")]
+    NothingToSnapshot(String),
 }
 
 fn action_en(action: UndoAction) -> &'static str {
@@ -202,6 +206,12 @@ impl Localize for Error {
             }
             (Error::BadMoment(text), _) => {
                 format!("« {text} » n'est pas un moment : écrivez 15:30, 2025-10-01 15:30 ou 2025-10-01T15:30:00+02:00")
+            }
+            (Error::UnknownSnapshot(id), _) => {
+                format!("aucun instantané n° {id} sur cet appareil (voir recolte snapshot list)")
+            }
+            (Error::NothingToSnapshot(doc), _) => {
+                format!("le document {doc} ne contient encore rien sur cet appareil : il n'y a rien à photographier")
             }
             (Error::CorruptLog { doc, seq, reason }, _) => format!(
                 "document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé"

@@ -8,6 +8,7 @@ use serde::Serialize;
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
+use crate::snapshots::{self, SnapshotReason};
 use crate::write::{catch_up, LogOrigin};
 use crate::Store;
 
@@ -82,12 +83,27 @@ impl Store {
         let mut ordered: Vec<&BundleDocument> = bundle.documents.iter().collect();
         ordered.sort_by_key(|d| !matches!(d.name, DocName::Event(_)));
         let total = ordered.len();
+        let (by, at) = (self.author()?, recolte_core::schema::now());
+        let what = bundle.header.created_at.clone();
         self.write(("enregistrement du paquet", "saving the bundle"), |write| {
             for (done, document) in ordered.into_iter().enumerate() {
                 progress(done, total);
+                let before = snapshots::last_entry(write.conn(), &document.name)?;
                 if let Some(bytes) = write.foreign(&document.name, &document.update, LogOrigin::Bundle)? {
                     report.changed += 1;
                     report.bytes_saved += bytes;
+                    // What the document held before the bundle changed it.
+                    if let Some(entry) = before.filter(|_| !matches!(document.name, DocName::Event(_))) {
+                        snapshots::insert(
+                            write.conn(),
+                            &document.name,
+                            entry,
+                            SnapshotReason::Import,
+                            &what,
+                            &at,
+                            &by,
+                        )?;
+                    }
                 }
             }
             Ok(report)

@@ -6,7 +6,7 @@
 //! What `store compact` folded into one entry is one version: history starts there.
 
 use jiff::Timestamp;
-use recolte_core::ids::{ConsolidatedId, EventId, ProposalId, SessionId};
+use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId};
 use recolte_core::model::{Kind, Status};
 use recolte_core::schema::{self, ConsolidatedPatch, DocName};
 use rusqlite::params;
@@ -26,6 +26,10 @@ pub struct Version {
     pub at: String,
     /// Where it came from: `local` (typed here), `hub`, `bundle` or `snapshot` (compacted).
     pub origin: String,
+    /// Who made it, when it was made on this device: the name of the person using it. An edit
+    /// that came from another device says only how it came (`origin`): Yjs updates do not
+    /// name their author.
+    pub by: Option<String>,
     pub title: String,
     pub body: String,
     /// The proposal's kind, or the consolidated proposal's status.
@@ -38,6 +42,7 @@ pub struct Version {
 enum Wordable {
     Proposal(ProposalId),
     Consolidated(ConsolidatedId),
+    Comment(CommentId),
 }
 
 #[derive(Clone, PartialEq, Eq)]
@@ -62,6 +67,7 @@ impl Store {
                     .collect::<Result<Vec<_>, _>>()
             })
             .ctx("lecture du journal", "reading the log")?;
+        let me = Some(self.author()?).filter(|name| !name.is_empty());
         let doc = schema::new_doc_of(name.kind());
         let mut versions: Vec<Version> = Vec::new();
         let mut last: Option<Wording> = None;
@@ -78,6 +84,7 @@ impl Store {
                 versions.push(Version {
                     version: versions.len() + 1,
                     at,
+                    by: if origin == crate::write::LogOrigin::Local.as_str() { me.clone() } else { None },
                     origin,
                     title: w.title,
                     body: w.body,
@@ -116,21 +123,51 @@ impl Store {
         })
     }
 
-    /// Which record `id` names, and its event: a captured proposal, else a consolidated one.
+    /// Every text a panel comment had (its state: `comment`), oldest first.
+    pub fn comment_history(&self, id: CommentId) -> Result<Vec<Version>, Error> {
+        let event = self.comment_home(id)?;
+        self.versions(&DocName::Panel(event), |txn| {
+            schema::read_comments(txn).into_iter().find(|c| c.id == id).map(|c| Wording {
+                title: String::new(),
+                body: c.text,
+                state: "comment".to_owned(),
+                deleted: c.deleted,
+            })
+        })
+    }
+
+    /// The event of a panel comment.
+    pub(crate) fn comment_home(&self, id: CommentId) -> Result<EventId, Error> {
+        let found: Option<String> = self.lookup(
+            "SELECT event_id FROM panel_comments WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+            ("recherche du commentaire", "looking up the comment"),
+        )?;
+        found.and_then(|e| e.parse().ok()).ok_or_else(|| recolte_core::Error::UnknownComment(id.to_string()).into())
+    }
+
+    /// Which record `id` names, and its event: a captured proposal, a consolidated one, or a
+    /// panel comment.
     fn wording_of(&self, id: &str) -> Result<(Wordable, EventId), Error> {
         let proposal: ProposalId = id.parse()?;
         if let Ok((event, _)) = self.proposal_home(proposal) {
             return Ok((Wordable::Proposal(proposal), event));
         }
+        let comment: CommentId = id.parse()?;
+        if let Ok(event) = self.comment_home(comment) {
+            return Ok((Wordable::Comment(comment), event));
+        }
         let consolidated: ConsolidatedId = id.parse()?;
         Ok((Wordable::Consolidated(consolidated), self.consolidated_home(consolidated)?.0))
     }
 
-    /// The versions of a captured or a consolidated proposal, whichever `id` names.
+    /// The versions of a captured or a consolidated proposal or a comment, whichever `id` names.
     pub fn wording_history(&self, id: &str) -> Result<Vec<Version>, Error> {
         match self.wording_of(id)?.0 {
             Wordable::Proposal(proposal) => self.proposal_history(proposal),
             Wordable::Consolidated(consolidated) => self.consolidated_history(consolidated),
+            Wordable::Comment(comment) => self.comment_history(comment),
         }
     }
 
@@ -153,7 +190,20 @@ impl Store {
         match self.wording_of(id)?.0 {
             Wordable::Proposal(proposal) => self.restore_proposal_version(proposal, version),
             Wordable::Consolidated(consolidated) => self.restore_consolidated_version(consolidated, version),
+            Wordable::Comment(comment) => self.restore_comment_version(comment, version),
         }
+    }
+
+    /// Writes a former text of a panel comment back (and whether it was deleted) as a new edit.
+    pub fn restore_comment_version(&mut self, id: CommentId, version: usize) -> Result<(), Error> {
+        let versions = self.comment_history(id)?;
+        let v = pick(&versions, version)?.clone();
+        let name = DocName::Panel(self.comment_home(id)?);
+        self.edit(
+            &name,
+            |txn| schema::restore_comment(txn, id, &v.body, v.deleted),
+            |conn, txn, ()| crate::projection::project_document(conn, &name, txn),
+        )
     }
 
     /// Writes a former wording back (title, text, kind or status) as a new edit.

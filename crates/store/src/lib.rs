@@ -22,6 +22,7 @@ mod projection;
 mod query;
 mod remote;
 mod restore;
+mod snapshots;
 mod triage;
 mod undo;
 mod write;
@@ -62,6 +63,7 @@ pub use query::{
 };
 pub use remote::SyncRecord;
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
+pub use snapshots::{NamedSnapshot, SnapshotContent, SnapshotReason, SnapshotRestore};
 pub use triage::Triage;
 pub use undo::{UndoAction, UndoDepth, UndoOutcome, UndoPlace};
 

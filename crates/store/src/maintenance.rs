@@ -42,10 +42,13 @@ impl Store {
         Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
     }
 
-    /// Replaces each document's log by one snapshot. One transaction per document, under the
+    /// Folds each document's log into one entry, or one per stretch between its named
+    /// snapshots (see [`compact_document`]). One transaction per document, under the
     /// write lock: an edit made meanwhile by another process waits for it, then lands after
     /// the snapshot, and is kept.
     pub fn compact(&mut self) -> Result<CompactReport, Error> {
+        // Sessions whose slot has ended keep their end-of-slot state through the compaction.
+        self.take_due_snapshots(jiff::Timestamp::now())?;
         let mut report = CompactReport::default();
         for name in self.all_documents()? {
             report.documents += 1;
@@ -53,12 +56,12 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .ctx("verrouillage du stockage", "locking the store")?;
-            let (rows, before, after) = compact_document(&tx, &name)?;
-            report.updates_before += rows;
-            report.bytes_before += before;
-            report.updates_after += rows.min(1);
-            report.bytes_after += after;
-            if rows <= 1 {
+            let folded = compact_document(&tx, &name)?;
+            report.updates_before += folded.entries;
+            report.bytes_before += folded.bytes;
+            report.updates_after += folded.entries_after;
+            report.bytes_after += folded.bytes_after;
+            if folded.entries_after == folded.entries {
                 continue;
             }
             tx.commit().ctx("compactage du journal", "compacting the log")?;
@@ -160,26 +163,52 @@ impl Store {
     }
 }
 
-/// Replaces a document's log by one snapshot, inside the caller's (immediate) transaction.
-/// Returns the number of entries and the bytes before, and the bytes after. A log of one
-/// entry or less is left as it is.
-pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Result<(usize, usize, usize), Error> {
+/// Folds a document's log, inside the caller's (immediate) transaction: into one entry, or,
+/// when the document has named snapshots, into one entry per stretch between them, so that
+/// replaying the log up to a snapshot's entry still gives exactly its state. Returns the
+/// number of entries before and after, and their bytes before and after. A log with nothing to
+/// fold is left as it is.
+pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Result<Folded, Error> {
     let rows = load_log(tx, name)?;
     let before: usize = rows.iter().map(|(_, d)| d.len()).sum();
-    let Some(&(last_seq, _)) = rows.last() else { return Ok((0, 0, 0)) };
-    if rows.len() == 1 {
-        return Ok((1, before, before));
-    }
-    let doc = new_doc_of(name.kind());
-    {
-        let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
-        for (seq, data) in &rows {
-            let update = Update::decode_v1(data).map_err(|e| corrupt(name, *seq, e))?;
-            txn.apply_update(update).map_err(|e| corrupt(name, *seq, e))?;
+    let Some(&(last_seq, _)) = rows.last() else { return Ok(Folded::default()) };
+    let mut ends: Vec<i64> = crate::snapshots::points(tx, name)?.into_iter().filter(|p| *p < last_seq).collect();
+    ends.push(last_seq);
+    // A stretch ends at the last entry at or before each point.
+    let mut stretches: Vec<(i64, Vec<&(i64, Vec<u8>)>)> = Vec::new();
+    let mut rest = rows.iter().peekable();
+    for end in ends {
+        let stretch: Vec<&(i64, Vec<u8>)> = std::iter::from_fn(|| rest.next_if(|(seq, _)| *seq <= end)).collect();
+        if let Some(&&(last, _)) = stretch.last() {
+            stretches.push((last, stretch));
         }
     }
-    // The snapshot includes updates still waiting for their dependencies.
-    let snapshot = doc.transact().encode_state_as_update_v1(&StateVector::default());
+    if stretches.iter().all(|(_, stretch)| stretch.len() == 1) {
+        return Ok(Folded { entries: rows.len(), entries_after: rows.len(), bytes: before, bytes_after: before });
+    }
+    let saved_at: std::collections::HashMap<i64, String> = tx
+        .prepare_cached("SELECT seq, saved_at FROM doc_updates WHERE doc = ?1")
+        .and_then(|mut stmt| {
+            stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()
+        })
+        .ctx("lecture du journal", "reading the log")?;
+    let doc = new_doc_of(name.kind());
+    let mut folded: Vec<(i64, Vec<u8>)> = Vec::new();
+    let mut known = StateVector::default();
+    for (end, stretch) in &stretches {
+        {
+            let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
+            for (seq, data) in stretch {
+                let update = Update::decode_v1(data).map_err(|e| corrupt(name, *seq, e))?;
+                txn.apply_update(update).map_err(|e| corrupt(name, *seq, e))?;
+            }
+        }
+        // What this stretch added (and the deletions up to its end); it includes updates
+        // still waiting for their dependencies.
+        let txn = doc.transact();
+        folded.push((*end, txn.encode_state_as_update_v1(&known)));
+        known = txn.state_vector();
+    }
     let ctx = ("compactage du journal", "compacting the log");
     tx.execute(
         "DELETE FROM undo_ignored WHERE entry IN (SELECT seq FROM doc_updates WHERE doc = ?1 AND seq <= ?2)",
@@ -190,14 +219,29 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
         .ctx(ctx.0, ctx.1)?;
     // The changes folded are no longer entries of their own: nothing left to undo among them.
     tx.execute("DELETE FROM undo_steps WHERE doc = ?1", [name.to_string()]).ctx(ctx.0, ctx.1)?;
-    // The snapshot keeps the highest sequence number it covers: a process that has applied up
-    // to it has nothing to reload; one that has not reloads the snapshot.
-    tx.execute(
-        "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![last_seq, name.to_string(), snapshot, LogOrigin::Snapshot.as_str(), recolte_core::schema::now()],
-    )
-    .ctx(ctx.0, ctx.1)?;
-    Ok((rows.len(), before, snapshot.len()))
+    // Each folded entry keeps the highest sequence number it covers (a process that has
+    // applied up to it has nothing to reload; one that has not reloads it) and when that
+    // entry was saved, so the moments before the compaction stay where they were.
+    let mut after = Folded { entries: rows.len(), entries_after: folded.len(), bytes: before, bytes_after: 0 };
+    for (seq, data) in folded {
+        let at = saved_at.get(&seq).cloned().unwrap_or_else(recolte_core::schema::now);
+        tx.execute(
+            "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![seq, name.to_string(), data, LogOrigin::Snapshot.as_str(), at],
+        )
+        .ctx(ctx.0, ctx.1)?;
+        after.bytes_after += data.len();
+    }
+    Ok(after)
+}
+
+/// What a compaction did to one document's log.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Folded {
+    pub entries: usize,
+    pub entries_after: usize,
+    pub bytes: usize,
+    pub bytes_after: usize,
 }
 
 pub(crate) fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {

@@ -11,6 +11,7 @@ use yrs::{ReadTxn, StateVector, Transact};
 use crate::error::Field;
 use crate::error::{Error, ResultExt};
 use crate::projection;
+use crate::snapshots::{self, SnapshotReason};
 use crate::Store;
 
 /// A proposal as typed by a facilitator. The sub-group is named by id or by name.
@@ -250,10 +251,15 @@ impl Store {
             },
             created_at: schema::now(),
         };
+        let doc = DocName::Synthesis(event, theme);
         self.edit(
-            &DocName::Synthesis(event, theme),
+            &doc,
             |txn| Ok(schema::add_consolidated(txn, &new)),
-            |conn, txn, id| project_consolidated(conn, txn, event, theme, *id),
+            |conn, txn, id| {
+                project_consolidated(conn, txn, event, theme, *id)?;
+                // What the synthesis held just before, to go back to if the merge was wrong.
+                snapshots::before_last(conn, &doc, SnapshotReason::Merge, &new.title, &new.author)
+            },
         )
     }
 
@@ -540,6 +546,16 @@ impl Store {
             &name,
             |txn| Ok(schema::add_comment(txn, id, &text, &author, &now)),
             |conn, txn, _| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    /// Deletes a panel comment (its author took it back), or brings it back.
+    pub fn set_comment_deleted(&mut self, id: CommentId, deleted: bool) -> Result<(), Error> {
+        let name = DocName::Panel(self.comment_home(id)?);
+        self.edit(
+            &name,
+            |txn| schema::set_comment_deleted(txn, id, deleted),
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
         )
     }
 

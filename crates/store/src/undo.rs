@@ -16,6 +16,7 @@ use yrs::updates::decoder::Decode;
 use yrs::{Doc, ReadTxn, StateVector, Transact, Update};
 
 use crate::error::{Error, ResultExt};
+use crate::snapshots::{self, SnapshotReason};
 use crate::write::LogOrigin;
 use crate::{projection, Store};
 
@@ -109,6 +110,7 @@ impl Store {
     /// One undo or redo, under the write lock from reading the stacks to the new entry: a
     /// compaction or an edit by another process cannot slip in between.
     fn step(&mut self, doc: &DocName, action: UndoAction) -> Result<UndoOutcome, Error> {
+        let by = self.author()?;
         let (change, written, records) =
             self.write(("enregistrement de l'annulation", "saving the undo"), |write| {
                 for _ in 0..PASS_OVER {
@@ -122,6 +124,23 @@ impl Store {
                     let records = schema::changed_records(kind, &before.transact(), &after.transact());
                     let content = !records.is_empty();
                     let written = if content {
+                        if action == UndoAction::Undo {
+                            if let Some(title) = merge_of(kind, &before, &after) {
+                                // What the synthesis held with the merge, should its undo be the mistake.
+                                if let Some(entry) = snapshots::last_entry(write.conn(), doc)? {
+                                    let now = schema::now();
+                                    snapshots::insert(
+                                        write.conn(),
+                                        doc,
+                                        entry,
+                                        SnapshotReason::UndoMerge,
+                                        &title,
+                                        &now,
+                                        &by,
+                                    )?;
+                                }
+                            }
+                        }
                         let (from, to) = match action {
                             UndoAction::Undo => (&before, &after),
                             UndoAction::Redo => (&after, &before),
@@ -158,6 +177,15 @@ impl Store {
         about.truncate(3);
         Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo, about })
     }
+}
+
+/// The title of the consolidated proposal a change created (a merge), if it did.
+fn merge_of(kind: schema::DocKind, before: &Doc, after: &Doc) -> Option<String> {
+    if kind != schema::DocKind::Synthesis {
+        return None;
+    }
+    let existing: Vec<_> = schema::read_consolidated_all(&before.transact()).into_iter().map(|c| c.id).collect();
+    schema::read_consolidated_all(&after.transact()).into_iter().find(|c| !existing.contains(&c.id)).map(|c| c.title)
 }
 
 /// The undo and redo stacks of a document, oldest first, as log entries.

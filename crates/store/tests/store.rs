@@ -364,3 +364,98 @@ fn a_store_whose_holder_panicked_reloads_from_its_log() {
     }
     assert!(!shared.is_poisoned(), "the store is usable again");
 }
+
+#[test]
+fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
+    use recolte_store::{SnapshotContent, SnapshotReason};
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let doc = DocName::Session(event, session);
+    let first = capture(&mut store, session, "Ouvrir les données");
+    let second = capture(&mut store, session, "Former les agents");
+    let edit = |store: &mut Store, id, title: &str| {
+        store.edit_proposal(id, &ProposalUpdate { title: Some(title.into()), ..Default::default() }).unwrap();
+    };
+    edit(&mut store, first, "Ouvrir les données publiques");
+    let named = store.take_snapshot(&doc, "Avant la pause").unwrap();
+    assert_eq!((named.reason, named.label.as_str()), (SnapshotReason::Manual, "Avant la pause"));
+    for i in 0..10 {
+        edit(&mut store, first, &format!("Open data, essai {i}"));
+    }
+    store.set_proposal_deleted(second, true).unwrap();
+    // A merge takes a snapshot of the synthesis as it stood before it.
+    let theme_doc = DocName::Synthesis(event, 2);
+    store.merge(event, 2, "Une première fusion", "", &[first], Some("Rapporteur")).unwrap();
+    let merged = store.merge(event, 2, "Open data", "", &[first, second], Some("Rapporteur")).unwrap();
+    let merges: Vec<_> = store.snapshots(event, Some(&theme_doc)).unwrap();
+    assert_eq!(merges.len(), 2, "{merges:?}");
+    assert_eq!(merges[1].label, "Avant la fusion « Open data »");
+    assert_eq!(merges[1].taken_by, "Rapporteur");
+
+    let contents: Vec<SnapshotContent> =
+        store.snapshots(event, None).unwrap().iter().map(|s| store.snapshot_content(s.id).unwrap()).collect();
+    let titles_then = match &contents[0] {
+        SnapshotContent::Session(session) => session.proposals.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(titles_then, ["Ouvrir les données publiques", "Former les agents"]);
+    let versions_before = store.proposal_history(first).unwrap().len();
+
+    let report = store.compact().unwrap();
+    assert!(report.updates_after < report.updates_before, "{report:?}");
+    let after: Vec<SnapshotContent> =
+        store.snapshots(event, None).unwrap().iter().map(|s| store.snapshot_content(s.id).unwrap()).collect();
+    assert_eq!(after, contents, "every snapshot reads the same after the compaction");
+    // The history keeps a version at each snapshot: the wording before the pause is still there.
+    let versions: Vec<String> = store.proposal_history(first).unwrap().into_iter().map(|v| v.title).collect();
+    assert!(versions.contains(&"Ouvrir les données publiques".to_owned()), "{versions:?}");
+    assert!(versions.len() < versions_before, "the log between snapshots was folded: {versions:?}");
+
+    // Restoring puts the session back as it stood, as one edit, after a snapshot of what it replaces.
+    let restored = store.restore_snapshot(named.id).unwrap();
+    assert!(restored.written >= 2, "{restored:?}");
+    let before_restore = restored.before.unwrap();
+    assert_eq!(before_restore.reason, SnapshotReason::Restore);
+    let now: Vec<(String, bool)> = store
+        .proposals(event, &ProposalFilter { session: Some(session), all: true, ..Default::default() })
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.title, p.deleted))
+        .collect();
+    assert!(now.contains(&("Ouvrir les données publiques".to_owned(), false)), "{now:?}");
+    assert!(now.contains(&("Former les agents".to_owned(), false)), "{now:?}");
+    assert_eq!(store.restore_snapshot(named.id).unwrap().written, 0, "already as it was");
+    // And the state it replaced can be restored in turn.
+    store.restore_snapshot(before_restore.id).unwrap();
+    assert!(store.proposal_history(first).unwrap().last().unwrap().title.starts_with("Open data, essai 9"));
+    // The synthesis before the second merge held only the first one.
+    match store.snapshot_content(merges[1].id).unwrap() {
+        SnapshotContent::Synthesis { consolidated } => {
+            assert_eq!(consolidated.len(), 1);
+            assert_ne!(consolidated[0].id, merged);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Unknown snapshots and empty names are refused, and name the problem.
+    assert!(matches!(store.snapshot_content(999), Err(Error::UnknownSnapshot(999))));
+    assert!(store.take_snapshot(&doc, "  ").is_err());
+}
+
+#[test]
+fn each_session_gets_its_end_of_slot_snapshot_once() {
+    use recolte_store::SnapshotReason;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    // Sessions in 2099: what is captured now was captured before their end.
+    let event = store.import_programme(&SAMPLE.replace("\"2025-", "\"2099-")).unwrap();
+    let session = first_session(&store, event, 5);
+    capture(&mut store, session, "Mutualiser les achats");
+    let later: jiff::Timestamp = "2100-01-01T00:00:00Z".parse().unwrap();
+    assert_eq!(store.take_due_snapshots(jiff::Timestamp::now()).unwrap(), 0, "no slot has ended yet");
+    assert_eq!(store.take_due_snapshots(later).unwrap(), 1, "only the session that holds something");
+    assert_eq!(store.take_due_snapshots(later).unwrap(), 0, "once");
+    let ends = store.snapshots(event, Some(&DocName::Session(event, session))).unwrap();
+    assert_eq!(ends.len(), 1);
+    assert_eq!((ends[0].reason, ends[0].label.as_str()), (SnapshotReason::SessionEnd, "Fin du créneau"));
+    assert!(ends[0].taken_at.starts_with("2099-"), "{:?}", ends[0]);
+}

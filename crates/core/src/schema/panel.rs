@@ -92,6 +92,14 @@ pub fn set_comment_deleted(txn: &mut TransactionMut, id: CommentId, deleted: boo
     set_deleted_flag(txn, COMMENTS, &id.to_string(), deleted).ok_or_else(|| Error::UnknownComment(id.to_string()))
 }
 
+/// Writes a comment's text back (by difference) and its deleted flag: a former version restored.
+pub fn restore_comment(txn: &mut TransactionMut, id: CommentId, text: &str, deleted: bool) -> Result<(), Error> {
+    let map = child_map(txn, COMMENTS, &id.to_string()).ok_or_else(|| Error::UnknownComment(id.to_string()))?;
+    set_text(txn, &map, "text", text);
+    map.insert(txn, "deleted", deleted);
+    Ok(())
+}
+
 pub fn read_comments<T: ReadTxn>(txn: &T) -> Vec<CommentRecord> {
     child_maps(txn, COMMENTS)
         .into_iter()

@@ -1,0 +1,374 @@
+//! Named snapshots: a document as it stood at a point of this device's log, with a name and
+//! why it was taken. They are taken by hand, at the end of each session's slot, and before
+//! every merge, undo of a merge, import of a bundle and restore, so that a rapporteur who
+//! merged the wrong proposals, or an organiser after a bad import, can read and restore what
+//! was there just before.
+//!
+//! A snapshot is only a point (the last log entry its state includes): taking one costs one
+//! row. `store compact` folds the log between points, never across one, so every snapshot stays
+//! exactly restorable. Restoring writes the snapshot's values back by difference (as an undo
+//! does), as a new edit of this device that syncs like any other, after a snapshot of what it
+//! replaces.
+
+use jiff::Timestamp;
+use recolte_core::ids::EventId;
+use recolte_core::schema::{self, DocName};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use yrs::updates::decoder::Decode;
+use yrs::{Doc, Transact, Update};
+
+use crate::error::{Error, ResultExt};
+use crate::history::SessionContent;
+use crate::{projection, Store};
+
+/// Why a snapshot was taken.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnapshotReason {
+    /// On demand, with a name.
+    Manual,
+    /// What had reached this device when the session's slot ended.
+    SessionEnd,
+    /// Just before a merge into a consolidated proposal (the name is the merge's title).
+    Merge,
+    /// Just before an undo took a merge back.
+    UndoMerge,
+    /// Just before a bundle brought changes (the name is when the bundle was made).
+    Import,
+    /// Just before another snapshot was restored (the name is that snapshot's).
+    Restore,
+}
+
+impl SnapshotReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SnapshotReason::Manual => "manual",
+            SnapshotReason::SessionEnd => "session_end",
+            SnapshotReason::Merge => "merge",
+            SnapshotReason::UndoMerge => "undo_merge",
+            SnapshotReason::Import => "import",
+            SnapshotReason::Restore => "restore",
+        }
+    }
+
+    fn parse(text: &str) -> Self {
+        match text {
+            "session_end" => SnapshotReason::SessionEnd,
+            "merge" => SnapshotReason::Merge,
+            "undo_merge" => SnapshotReason::UndoMerge,
+            "import" => SnapshotReason::Import,
+            "restore" => SnapshotReason::Restore,
+            _ => SnapshotReason::Manual,
+        }
+    }
+
+    /// How the snapshot is called, in French and in English.
+    pub fn label(self, name: &str) -> (String, String) {
+        match self {
+            SnapshotReason::Manual => (name.to_owned(), name.to_owned()),
+            SnapshotReason::SessionEnd => ("Fin du créneau".into(), "End of the slot".into()),
+            SnapshotReason::Merge => (format!("Avant la fusion « {name} »"), format!("Before merging “{name}”")),
+            SnapshotReason::UndoMerge => {
+                (format!("Avant l'annulation de la fusion « {name} »"), format!("Before undoing the merge “{name}”"))
+            }
+            SnapshotReason::Import => {
+                (format!("Avant l'import d'un paquet du {name}"), format!("Before importing a bundle of {name}"))
+            }
+            SnapshotReason::Restore => {
+                (format!("Avant la restauration de « {name} »"), format!("Before restoring “{name}”"))
+            }
+        }
+    }
+}
+
+/// A named snapshot of a document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NamedSnapshot {
+    pub id: i64,
+    /// The document (`session:…`, `synthesis:…`, `panel:…`).
+    pub doc: String,
+    pub reason: SnapshotReason,
+    /// The name given by hand, or what the automatic snapshot is about.
+    pub name: String,
+    /// How it reads, in French and in English.
+    pub label: String,
+    pub label_en: String,
+    /// When it was taken (RFC 3339); an end-of-slot snapshot says when the slot ended.
+    pub taken_at: String,
+    /// The display name of the person on the device that took it.
+    pub taken_by: String,
+    /// The last log entry its state includes.
+    pub entry: i64,
+}
+
+/// A document's content at a snapshot, as the screens read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum SnapshotContent {
+    Session(SessionContent),
+    Synthesis { consolidated: Vec<schema::ConsolidatedRecord> },
+    Panel { marks: Vec<schema::MarkRecord>, comments: Vec<schema::CommentRecord>, votes: Vec<schema::VoteRecord> },
+}
+
+/// What a restore wrote.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SnapshotRestore {
+    /// Fields written back (0: the document already stood as the snapshot).
+    pub written: usize,
+    /// The snapshot taken just before, of what the restore replaced.
+    pub before: Option<NamedSnapshot>,
+}
+
+/// The last entry of a document's log, if it has any.
+pub(crate) fn last_entry(conn: &Connection, doc: &DocName) -> Result<Option<i64>, Error> {
+    conn.prepare_cached("SELECT max(seq) FROM doc_updates WHERE doc = ?1")
+        .and_then(|mut stmt| stmt.query_row([doc.to_string()], |r| r.get(0)))
+        .ctx("lecture du journal", "reading the log")
+}
+
+/// Records a snapshot at `entry`. Returns its id.
+pub(crate) fn insert(
+    conn: &Connection,
+    doc: &DocName,
+    entry: i64,
+    reason: SnapshotReason,
+    name: &str,
+    taken_at: &str,
+    by: &str,
+) -> Result<i64, Error> {
+    conn.prepare_cached(
+        "INSERT INTO named_snapshots (doc, entry, reason, name, taken_at, taken_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut stmt| stmt.execute(params![doc.to_string(), entry, reason.as_str(), name, taken_at, by]))
+    .ctx("enregistrement de l'instantané", "saving the snapshot")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Records a snapshot of the document as it stands before the change being written: at the
+/// entry before its last one (the change's own), inside the change's transaction.
+pub(crate) fn before_last(
+    conn: &Connection,
+    doc: &DocName,
+    reason: SnapshotReason,
+    name: &str,
+    by: &str,
+) -> Result<(), Error> {
+    let entry: Option<i64> = conn
+        .prepare_cached(
+            "SELECT max(seq) FROM doc_updates WHERE doc = ?1
+               AND seq < (SELECT max(seq) FROM doc_updates WHERE doc = ?1)",
+        )
+        .and_then(|mut stmt| stmt.query_row([doc.to_string()], |r| r.get(0)))
+        .ctx("lecture du journal", "reading the log")?;
+    // A document the change began holds nothing before it: entry 0, its empty state.
+    insert(conn, doc, entry.unwrap_or(0), reason, name, &schema::now(), by)?;
+    Ok(())
+}
+
+/// The points of a document's log that compaction keeps: its snapshots' entries.
+pub(crate) fn points(conn: &Connection, doc: &DocName) -> Result<Vec<i64>, Error> {
+    conn.prepare_cached("SELECT DISTINCT entry FROM named_snapshots WHERE doc = ?1 ORDER BY entry")
+        .and_then(|mut stmt| stmt.query_map([doc.to_string()], |r| r.get(0))?.collect::<Result<Vec<_>, _>>())
+        .ctx("lecture des instantanés", "reading the snapshots")
+}
+
+/// A document as it stood after `entry`, replayed from the log.
+pub(crate) fn doc_at(conn: &Connection, doc: &DocName, entry: i64) -> Result<Doc, Error> {
+    let rows: Vec<(i64, Vec<u8>)> = conn
+        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")
+        .and_then(|mut stmt| {
+            stmt.query_map(params![doc.to_string(), entry], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .ctx("lecture du journal", "reading the log")?;
+    let state = schema::new_doc_of(doc.kind());
+    {
+        let mut txn = state.transact_mut_with(schema::ORIGIN_REMOTE);
+        for (seq, data) in rows {
+            let corrupt = |reason: String| Error::CorruptLog { doc: doc.to_string(), seq, reason };
+            let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
+            txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
+        }
+    }
+    Ok(state)
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NamedSnapshot> {
+    let reason = SnapshotReason::parse(&r.get::<_, String>(3)?);
+    let name: String = r.get(4)?;
+    let (label, label_en) = reason.label(&name);
+    Ok(NamedSnapshot {
+        id: r.get(0)?,
+        doc: r.get(1)?,
+        entry: r.get(2)?,
+        reason,
+        name,
+        label,
+        label_en,
+        taken_at: r.get(5)?,
+        taken_by: r.get(6)?,
+    })
+}
+
+const COLUMNS: &str = "id, doc, entry, reason, name, taken_at, taken_by";
+
+impl Store {
+    /// Takes a snapshot of a document now, by hand, with a name.
+    pub fn take_snapshot(&mut self, doc: &DocName, name: &str) -> Result<NamedSnapshot, Error> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Empty(crate::Field::Name));
+        }
+        let by = self.author()?;
+        let id = self.write(("enregistrement de l'instantané", "saving the snapshot"), |write| {
+            let entry = last_entry(write.conn(), doc)?.ok_or_else(|| Error::NothingToSnapshot(doc.to_string()))?;
+            insert(write.conn(), doc, entry, SnapshotReason::Manual, name, &schema::now(), &by)
+        })?;
+        self.snapshot(id)
+    }
+
+    /// One snapshot.
+    pub fn snapshot(&self, id: i64) -> Result<NamedSnapshot, Error> {
+        self.conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots WHERE id = ?1"))
+            .and_then(|mut stmt| stmt.query_row([id], read_row).optional())
+            .ctx("lecture des instantanés", "reading the snapshots")?
+            .ok_or(Error::UnknownSnapshot(id))
+    }
+
+    /// The snapshots of an event's documents (or of one of them), oldest first. The
+    /// end-of-slot snapshots of sessions whose slot has ended are taken first, if they were not.
+    pub fn snapshots(&mut self, event: EventId, doc: Option<&DocName>) -> Result<Vec<NamedSnapshot>, Error> {
+        self.take_due_snapshots(Timestamp::now())?;
+        let all: Vec<NamedSnapshot> = self
+            .conn
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots ORDER BY taken_at, id"))
+            .and_then(|mut stmt| stmt.query_map([], read_row)?.collect::<Result<Vec<_>, _>>())
+            .ctx("lecture des instantanés", "reading the snapshots")?;
+        Ok(all
+            .into_iter()
+            .filter(|s| match doc {
+                Some(doc) => s.doc == doc.to_string(),
+                None => s.doc.parse::<DocName>().is_ok_and(|d| d.event() == event),
+            })
+            .collect())
+    }
+
+    /// Takes the end-of-slot snapshot of every session whose slot ended before `now` and has
+    /// none yet: the last entry that had reached this device when the slot ended. A session of
+    /// which nothing had reached this device by then gets none.
+    pub fn take_due_snapshots(&mut self, now: Timestamp) -> Result<usize, Error> {
+        let mut due: Vec<(DocName, Timestamp)> = Vec::new();
+        for summary in self.events()? {
+            let view = self.event(summary.id)?;
+            let zone = jiff::tz::TimeZone::get(&view.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+            for session in &view.sessions {
+                let end = format!("{}T{}", session.date, session.start)
+                    .parse::<jiff::civil::DateTime>()
+                    .ok()
+                    .and_then(|start| start.to_zoned(zone.clone()).ok())
+                    .and_then(|start| {
+                        start.checked_add(jiff::SignedDuration::from_mins(session.duration_minutes.into())).ok()
+                    })
+                    .map(|end| end.timestamp());
+                if let Some(end) = end.filter(|end| *end <= now) {
+                    due.push((DocName::Session(summary.id, session.id), end));
+                }
+            }
+        }
+        let mut taken = 0;
+        for (doc, end) in due {
+            let done: Option<i64> = self.lookup(
+                "SELECT id FROM named_snapshots WHERE doc = ?1 AND reason = 'session_end'",
+                [doc.to_string()],
+                |r| r.get(0),
+                ("lecture des instantanés", "reading the snapshots"),
+            )?;
+            if done.is_some() {
+                continue;
+            }
+            let rows: Vec<(i64, String)> = self
+                .conn
+                .prepare_cached("SELECT seq, saved_at FROM doc_updates WHERE doc = ?1 ORDER BY seq")
+                .and_then(|mut stmt| {
+                    stmt.query_map([doc.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()
+                })
+                .ctx("lecture du journal", "reading the log")?;
+            let entry = rows
+                .iter()
+                .take_while(|(_, at)| at.parse::<Timestamp>().is_ok_and(|at| at <= end))
+                .last()
+                .map(|(seq, _)| *seq);
+            let Some(entry) = entry else { continue };
+            // Not "by" anyone: every device takes its own at the same moment.
+            let ctx = ("enregistrement de l'instantané", "saving the snapshot");
+            self.conn
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO named_snapshots (doc, entry, reason, name, taken_at, taken_by)
+                     VALUES (?1, ?2, 'session_end', '', ?3, '')",
+                )
+                .and_then(|mut stmt| stmt.execute(params![doc.to_string(), entry, end.to_string()]))
+                .ctx(ctx.0, ctx.1)?;
+            taken += 1;
+        }
+        Ok(taken)
+    }
+
+    /// What a document held at a snapshot.
+    pub fn snapshot_content(&self, id: i64) -> Result<SnapshotContent, Error> {
+        let snapshot = self.snapshot(id)?;
+        let doc = snapshot_doc(&snapshot)?;
+        let state = doc_at(&self.conn, &doc, snapshot.entry)?;
+        let txn = state.transact();
+        Ok(match doc {
+            DocName::Session(..) => SnapshotContent::Session(SessionContent {
+                subgroups: schema::read_subgroups(&txn),
+                proposals: schema::read_proposals(&txn),
+            }),
+            DocName::Synthesis(..) => SnapshotContent::Synthesis { consolidated: schema::read_consolidated_all(&txn) },
+            DocName::Panel(_) | DocName::Event(_) => SnapshotContent::Panel {
+                marks: schema::read_marks(&txn),
+                comments: schema::read_comments(&txn),
+                votes: schema::read_votes(&txn),
+            },
+        })
+    }
+
+    /// Puts a document back as it stood at a snapshot: every field that changed since is
+    /// written back by difference, a record created since is marked deleted, as one edit of
+    /// this device (undoable, synced like any other), after a snapshot of what it replaces.
+    pub fn restore_snapshot(&mut self, id: i64) -> Result<SnapshotRestore, Error> {
+        let snapshot = self.snapshot(id)?;
+        let doc = snapshot_doc(&snapshot)?;
+        let by = self.author()?;
+        let kind = doc.kind();
+        let (written, before) = self.write(("restauration de l'instantané", "restoring the snapshot"), |write| {
+            let then = doc_at(write.conn(), &doc, snapshot.entry)?;
+            let current = last_entry(write.conn(), &doc)?.unwrap_or(snapshot.entry);
+            let now = doc_at(write.conn(), &doc, current)?;
+            if !schema::changes_content(kind, &then.transact(), &now.transact()) {
+                return Ok((0, None));
+            }
+            let before =
+                insert(write.conn(), &doc, current, SnapshotReason::Restore, &snapshot.label, &schema::now(), &by)?;
+            let written = write.local(
+                &doc,
+                |txn| Ok(schema::revert(txn, kind, &then.transact(), &now.transact())),
+                |conn, txn, _| projection::project_document(conn, &doc, txn),
+            )?;
+            Ok((written, Some(before)))
+        })?;
+        let before = before.map(|id| self.snapshot(id)).transpose()?;
+        Ok(SnapshotRestore { written, before })
+    }
+}
+
+/// The document a snapshot is of.
+fn snapshot_doc(snapshot: &NamedSnapshot) -> Result<DocName, Error> {
+    snapshot.doc.parse().map_err(|_| Error::CorruptLog {
+        doc: snapshot.doc.clone(),
+        seq: snapshot.entry,
+        reason: "unknown document name".into(),
+    })
+}
