@@ -104,7 +104,22 @@ try {
     (await run(`return document.querySelector('.moment-list .history-title')?.textContent ?? ''`)) === 'Former les élus')
   await sleep(400)
   await driver.screenshot(shots, 'session-at-a-moment')
-  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment')
+  // A named snapshot, taken in the dialog; the other device rewrites the title; restoring the
+  // snapshot in the app writes it back on both devices.
+  await driver.type('#snapshot-name', 'Avant la plénière' + ENTER)
+  await driver.waitFor('the snapshot listed', async () =>
+    (await run(`return document.getElementById('snapshot-list')?.textContent ?? ''`)).includes('Avant la plénière'))
+  remote(['proposal', 'edit', id, '--title', 'Former les élus (réécrit ailleurs)'])
+  await driver.waitFor('the other device\'s title here', async () =>
+    proposal(local, 'Former les élus')?.title === 'Former les élus (réécrit ailleurs)', 30000)
+  await run(`[...document.querySelectorAll('[data-snapshot]')].find(li => li.textContent.includes('Avant la plénière')).querySelector('[data-action=restore]').click()`)
+  await driver.waitFor('the snapshot restored on both devices', async () =>
+    proposal(local, 'Former les élus')?.title === 'Former les élus' && proposal(remote, 'Former les élus')?.title === 'Former les élus', 30000)
+  await driver.waitFor('the snapshot of what the restore replaced', async () =>
+    (await run(`return document.querySelector('[data-snapshot]')?.textContent ?? ''`)).includes('Avant la restauration'))
+  await sleep(400)
+  await driver.screenshot(shots, 'snapshots')
+  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment, a named snapshot is taken and restored on both devices')
 } catch (error) {
   failed = true
   console.error(`not ok - undo in the real app: ${error.message}`)

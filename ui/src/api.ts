@@ -190,6 +190,8 @@ export interface UndoDepth { can_undo: number; can_redo: number }
 /** One wording of a captured or consolidated proposal, as it stood after a change. */
 export interface WordingVersion {
   version: number; at: string; origin: 'local' | 'hub' | 'bundle' | 'snapshot'
+  /** The person on this device, for a version made here; none for one that came from elsewhere. */
+  by: string | null
   title: string; body: string
   /** The proposal's kind, or the consolidated proposal's status. */
   state: string
@@ -204,6 +206,17 @@ export interface ProposalRecord {
 }
 export interface SubgroupRecord { id: string; name: string; created_at: string; deleted: boolean }
 export type ConsolidatedRecord = Omit<Consolidated, 'theme'>
+/** A named snapshot of a document, kept on this device (see docs/schema.md). */
+export interface NamedSnapshot {
+  id: number; doc: string
+  reason: 'manual' | 'session_end' | 'merge' | 'undo_merge' | 'import' | 'restore'
+  name: string; label: string; label_en: string; taken_at: string; taken_by: string; entry: number
+}
+export type SnapshotContent =
+  | { kind: 'session'; subgroups: SubgroupRecord[]; proposals: ProposalRecord[] }
+  | { kind: 'synthesis'; consolidated: ConsolidatedRecord[] }
+  | { kind: 'panel'; marks: unknown[]; comments: unknown[]; votes: unknown[] }
+export interface SnapshotRestore { written: number; before: NamedSnapshot | null }
 export interface JoinResult { event: string; pulled: boolean; error: SyncErrorInfo | null }
 
 export const api = {
@@ -306,6 +319,13 @@ export const api = {
   /** A theme's consolidated proposals as they stood at `at`. */
   synthesisAt: (event: string, theme: number, at: string | null) =>
     invoke<Moment<ConsolidatedRecord[]>>('synthesis_at', { event, theme, at }),
+  /** The named snapshots of a session, a theme's synthesis or the panel, oldest first. */
+  snapshots: (event: string, place: UndoPlace) => invoke<NamedSnapshot[]>('snapshot_list', { event, place }),
+  takeSnapshot: (event: string, place: UndoPlace, name: string) =>
+    invoke<NamedSnapshot>('snapshot_take', { event, place, name }),
+  snapshotContent: (id: number) => invoke<SnapshotContent>('snapshot_show', { id }),
+  /** Puts the document back as it stood at the snapshot (a new edit; what it replaces is kept). */
+  restoreSnapshot: (id: number) => invoke<SnapshotRestore>('snapshot_restore', { id }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

@@ -16,6 +16,7 @@ export function versionItem(v: WordingVersion, current: boolean, restore: (() =>
   return h('li', { class: 'history-version', 'data-version': String(v.version) },
     h('p', { class: 'history-meta' },
       h('strong', {}, t('history_version', { n: v.version })), ' · ', formatDate(v.at), ' · ', t(`origin_${v.origin}` as Key),
+      v.by ? ` (${v.by})` : '',
       current ? h('span', { class: 'badge' }, t('history_current')) : null,
       v.deleted ? h('span', { class: 'badge warning' }, t('history_deleted')) : null),
     h('p', { class: 'history-title' }, v.title),

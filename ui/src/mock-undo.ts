@@ -3,7 +3,7 @@
 // a command is remembered per place (a session, a theme, the panel) as the state of that place
 // before it; undo puts that state back. The real store undoes by difference and keeps what
 // other devices changed since; here no other device writes.
-import type { Consolidated, Proposal, Subgroup, Triage, UndoPlace, WordingVersion } from './api'
+import type { Consolidated, NamedSnapshot, Proposal, Subgroup, Triage, UndoPlace, WordingVersion } from './api'
 
 interface UndoState {
   lang: 'fr' | 'en'
@@ -21,6 +21,19 @@ type Args = Record<string, any>
 const fail = (code: string, message: string): never => { throw { code, message } }
 
 export function mockUndo(state: UndoState, changed: () => void) {
+  /** Named snapshots: the state of their place when taken (the real store keeps a log point). */
+  const snapshots: { snapshot: NamedSnapshot; place: string; part: Part }[] = []
+  const takeSnapshot = (place: string, reason: NamedSnapshot['reason'], name: string): NamedSnapshot => {
+    const [label, label_en] = reason === 'restore'
+      ? [`Avant la restauration de « ${name} »`, `Before restoring “${name}”`]
+      : reason === 'merge' ? [`Avant la fusion « ${name} »`, `Before merging “${name}”`] : [name, name]
+    const snapshot: NamedSnapshot = {
+      id: snapshots.length + 1, doc: place, reason, name, label, label_en,
+      taken_at: new Date().toISOString(), taken_by: '', entry: snapshots.length + 1,
+    }
+    snapshots.push({ snapshot, place, part: read(place) })
+    return snapshot
+  }
   const undo = new Map<string, Part[]>()
   const redo = new Map<string, Part[]>()
   const versions = new Map<string, WordingVersion[]>()
@@ -94,15 +107,15 @@ export function mockUndo(state: UndoState, changed: () => void) {
 
   /** Keeps a version of every wording that changed. */
   function record(): void {
-    const records: [string, Omit<WordingVersion, 'version' | 'at' | 'origin'>][] = [
-      ...state.proposals.map(p => [p.id, { title: p.title, body: p.body, state: p.kind, deleted: p.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin'>]),
-      ...state.consolidated.map(c => [c.id, { title: c.title, body: c.body, state: c.status, deleted: c.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin'>]),
+    const records: [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>][] = [
+      ...state.proposals.map(p => [p.id, { title: p.title, body: p.body, state: p.kind, deleted: p.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
+      ...state.consolidated.map(c => [c.id, { title: c.title, body: c.body, state: c.status, deleted: c.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
     ]
     for (const [rid, wording] of records) {
       const list = versions.get(rid) ?? []
       const last = list[list.length - 1]
       if (last && last.title === wording.title && last.body === wording.body && last.state === wording.state && last.deleted === wording.deleted) continue
-      list.push({ version: list.length + 1, at: new Date().toISOString(), origin: 'local', ...wording })
+      list.push({ version: list.length + 1, at: new Date().toISOString(), origin: 'local', by: null, ...wording })
       versions.set(rid, list)
     }
   }
@@ -122,6 +135,7 @@ export function mockUndo(state: UndoState, changed: () => void) {
     /** Runs a command, remembering what it changed. */
     run(cmd: string, args: Args, handler: (args: Args) => unknown): unknown {
       const place = places[cmd]?.(args)
+      if (cmd === 'synthesis_merge' && place) takeSnapshot(place, 'merge', String(args.merge.title))
       const before = place ? read(place) : undefined
       const result = handler(args)
       if (place && JSON.stringify(read(place)) !== JSON.stringify(before)) {
@@ -161,6 +175,27 @@ export function mockUndo(state: UndoState, changed: () => void) {
       synthesis_at: ({ theme, at: when }: Args) => {
         const found = at(`theme:${theme}`, when ?? null)
         return { at: found.at, moments: found.moments, content: (found.part as { consolidated: unknown[] }).consolidated }
+      },
+      snapshot_list: ({ place }: Args) => snapshots.filter(s => s.place === key(place)).map(s => s.snapshot),
+      snapshot_take: ({ place, name }: Args) => {
+        if (!String(name).trim()) fail('invalid', en() ? 'a name cannot be empty' : 'le champ nom ne peut pas être vide')
+        return takeSnapshot(key(place), 'manual', String(name).trim())
+      },
+      snapshot_show: ({ id }: Args) => {
+        const found = snapshots.find(s => s.snapshot.id === id) ?? fail('not_found', `aucun instantané n° ${id}`)
+        const part = found.part as Record<string, unknown>
+        return found.place.startsWith('session') ? { kind: 'session', ...part } : { kind: 'synthesis', consolidated: part.consolidated }
+      },
+      snapshot_restore: ({ id }: Args) => {
+        const found = snapshots.find(s => s.snapshot.id === id) ?? fail('not_found', `aucun instantané n° ${id}`)
+        if (JSON.stringify(read(found.place)) === JSON.stringify(found.part)) return { written: 0, before: null }
+        const before = takeSnapshot(found.place, 'restore', found.snapshot.label)
+        undo.set(found.place, [...(undo.get(found.place) ?? []), read(found.place)])
+        write(found.place, found.part)
+        remember(found.place)
+        record()
+        changed()
+        return { written: 1, before }
       },
       wording_history: ({ id }: Args) => versions.get(id) ?? fail('not_found', `aucune proposition n’a l’identifiant ${id}`),
       wording_restore: ({ id, version }: Args) => {

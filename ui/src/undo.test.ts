@@ -146,3 +146,41 @@ describe('a session at a given time', () => {
     expect(document.querySelector('[role=dialog] [role=alert]')?.textContent).toContain('n’est pas un moment')
   })
 })
+
+describe('named snapshots', () => {
+  it('takes one by name, shows it, and restores it as a change that can be undone', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    byId<HTMLButtonElement>('moment-open').click()
+    await settle()
+    expect(byId('snapshot-list').textContent).toContain('Aucun instantané')
+    byId<HTMLInputElement>('snapshot-name').form?.requestSubmit()
+    await settle()
+    expect(document.querySelector('[role=dialog] [role=alert]')?.textContent).toContain('ne peut pas être vide')
+    await type(byId('snapshot-name'), 'Avant la pause')
+    byId<HTMLInputElement>('snapshot-name').form?.requestSubmit()
+    await settle()
+    expect(byId('snapshot-list').textContent).toContain('Avant la pause')
+    document.querySelector<HTMLButtonElement>('[role=dialog] .dialog-close')?.click()
+    await settle()
+
+    // A change after the snapshot, then the snapshot restored: the change is gone, and undoable.
+    await type(byId('capture-title'), 'Ouvrir les données')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(mockState().proposals.map(p => p.title)).toEqual(['Former les élus', 'Ouvrir les données'])
+    byId<HTMLButtonElement>('moment-open').click()
+    await settle()
+    expect(document.querySelectorAll('[role=dialog]')).toHaveLength(1)
+    const dialog = document.querySelector<HTMLElement>('[role=dialog]')!
+    dialog.querySelector<HTMLButtonElement>('[data-snapshot] [data-action=look]')?.click()
+    await settle()
+    expect([...dialog.querySelectorAll('.moment-list .history-title')].map(e => e.textContent)).toEqual(['Former les élus'])
+    dialog.querySelector<HTMLButtonElement>('[data-snapshot] [data-action=restore]')?.click()
+    await settle()
+    expect(mockState().proposals.map(p => p.title)).toEqual(['Former les élus'])
+    // Newest first: the snapshot of what the restore replaced heads the list.
+    expect(dialog.querySelector('[data-snapshot]')?.textContent).toContain('Avant la restauration de « Avant la pause »')
+  })
+})

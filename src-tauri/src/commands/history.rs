@@ -2,7 +2,9 @@
 
 use recolte_core::ids::EventId;
 use recolte_core::schema::ConsolidatedRecord;
-use recolte_store::{Moment, SessionContent, UndoDepth, UndoOutcome, UndoPlace, Version};
+use recolte_store::{
+    Moment, NamedSnapshot, SessionContent, SnapshotContent, SnapshotRestore, UndoDepth, UndoOutcome, UndoPlace, Version,
+};
 use serde::Deserialize;
 use tauri::State;
 
@@ -87,4 +89,48 @@ pub fn synthesis_at(
 ) -> Result<Moment<Vec<ConsolidatedRecord>>, ApiError> {
     let event: EventId = parse(&state, &event)?;
     state.with_store(|store| store.synthesis_at(event, theme, at.as_deref()))
+}
+
+/// The named snapshots of the document on screen, oldest first (the end-of-slot ones that are
+/// due are taken first).
+#[tauri::command(async)]
+pub fn snapshot_list(
+    state: State<'_, AppState>,
+    event: String,
+    place: PlaceArg,
+) -> Result<Vec<NamedSnapshot>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let place = self::place(&state, &place)?;
+    state.with_store(|store| {
+        let doc = store.undo_document(event, place)?;
+        store.snapshots(event, Some(&doc))
+    })
+}
+
+/// Takes a snapshot of the document on screen now, with a name.
+#[tauri::command(async)]
+pub fn snapshot_take(
+    state: State<'_, AppState>,
+    event: String,
+    place: PlaceArg,
+    name: String,
+) -> Result<NamedSnapshot, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    let place = self::place(&state, &place)?;
+    state.with_store(|store| {
+        let doc = store.undo_document(event, place)?;
+        store.take_snapshot(&doc, &name)
+    })
+}
+
+/// What a snapshot holds. Read only.
+#[tauri::command(async)]
+pub fn snapshot_show(state: State<'_, AppState>, id: i64) -> Result<SnapshotContent, ApiError> {
+    state.with_store(|store| store.snapshot_content(id))
+}
+
+/// Puts the document back as it stood at the snapshot, as a new edit of this device.
+#[tauri::command(async)]
+pub fn snapshot_restore(state: State<'_, AppState>, id: i64) -> Result<SnapshotRestore, ApiError> {
+    state.with_store(|store| store.restore_snapshot(id))
 }

@@ -302,7 +302,7 @@ export function capture(ctx: Context): View {
           h('label', { for: 'session-picker' }, t('choose_session')), picker, others, undo.element,
           h('button', {
             type: 'button', class: 'secondary', id: 'moment-open', 'aria-haspopup': 'dialog',
-            onclick: () => openSessionMoment(session.id, sessionLabel(session)),
+            onclick: () => openSessionMoment(ctx.event.id, session.id, sessionLabel(session), sessionAccess(ctx.access, session.id) === 'write'),
           }, t('moment_open')),
           clock.element, groupsBox,
           h('label', { for: 'filter-kind' }, t('kind')), kindFilter),

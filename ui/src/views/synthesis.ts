@@ -452,7 +452,7 @@ export function synthesis(ctx: Context): View {
         h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, undo.element,
           h('button', {
             type: 'button', class: 'secondary', id: 'moment-open', 'aria-haspopup': 'dialog',
-            onclick: () => openSynthesisMoment(ctx.event.id, theme, themePicker.selectedOptions[0]?.textContent ?? String(theme)),
+            onclick: () => openSynthesisMoment(ctx.event.id, theme, themePicker.selectedOptions[0]?.textContent ?? String(theme), canWrite()),
           }, t('moment_open')),
           readOnlyNote),
         h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, lexiconBox, exportBox(ctx.event.id, () => theme)))))
