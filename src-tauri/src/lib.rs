@@ -2,6 +2,7 @@
 //! adapter to the core), starts the background sync engine when a hub is set, and tells the
 //! UI when anything changed in the store (its own edits, the sync engine's, another process's).
 
+mod bindings;
 mod commands;
 mod error;
 mod single_instance;

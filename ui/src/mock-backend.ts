@@ -119,8 +119,8 @@ function eventFromSample(eventId = id(), name = sample.event.name): EventView {
   })
   sessions.sort((a, b) => a.day - b.day || a.start.localeCompare(b.start) || a.theme - b.theme)
   return {
-    id: eventId, name, organiser: sample.event.organiser, timezone: sample.event.timezone,
-    run_sheet: sample.run_sheet, slots, themes: sample.themes.map(th => ({ ...th, speakers: th.speakers ?? [] })), sessions,
+    id: eventId, name, public_key: null, organiser: sample.event.organiser, timezone: sample.event.timezone,
+    places: [], days: [], run_sheet: sample.run_sheet, slots, themes: sample.themes.map(th => ({ ...th, speakers: th.speakers ?? [] })), sessions,
   }
 }
 
@@ -358,6 +358,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       id: id(), link: mockLink({ event: e.view.id, name: e.view.name, role, sessions: positions, themes, for: forName, expires }),
       role, sessions, themes, for: forName, label: labelFor(e.view, role, sessions, themes),
       created_at: new Date().toISOString(), expires_at: expires, state: 'unused', joined_by: null, joined_at: null,
+      event: e.view.id, hubs: [],
     }
     e.invitations.push(inv)
     return inv
@@ -435,7 +436,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     }
     const merge = (theme: number, title: string, body: string, status: Consolidated['status'], sources: { proposal_id: string; session_id: string }[]): Consolidated => {
       const c: Consolidated = {
-        id: id(), theme, title, body, status, priority: state.consolidated.filter(x => x.theme === theme).length + 1,
+        id: id(), event_id: view.id, theme, title, body, status, priority: state.consolidated.filter(x => x.theme === theme).length + 1,
         sources, author: 'Karim Benali', created_at: at(200 + state.consolidated.length), deleted: false,
       }
       state.consolidated.push(c)
@@ -480,22 +481,22 @@ export function installMockBackend(options: MockOptions = {}): void {
     const refused = state.sync.state === 'refused' || state.sync.state === 'offline'
     const last = state.sync.state === 'off' ? null : new Date(Date.now() - 25 * 60_000).toISOString()
     const docState: DocStatus['state'] = state.sync.state === 'syncing' ? 'syncing' : state.sync.state === 'up_to_date' ? 'up_to_date' : 'offline'
-    const docs: DocStatus[] = [{ doc: `event:${eid}`, label: 'Programme', access: access.programme, state: docState, unsent: 0, last_exchange: last, error: state.sync.error }]
+    const docs: DocStatus[] = [{ doc: `event:${eid}`, label: 'Programme', access: access.programme, state: docState, unsent: 0, out_of_rights: false, last_exchange: last, error: state.sync.error }]
     let outOfRights = state.sync.out_of_rights
     for (const s of e.view.sessions) {
       const a = access.role === null ? 'write' : access.sessions.find(x => x.id === s.id)?.access ?? 'none'
       if (a === 'none') continue
       let unsent = refused || state.sync.state === 'off' ? state.proposals.filter(p => p.session_id === s.id).length : 0
       if (a === 'read' && outOfRights > 0) { unsent = outOfRights; outOfRights = 0 }
-      docs.push({ doc: `session:${s.id}`, label: `Session · ${sessionWords(s)}`, access: a, state: docState, unsent, last_exchange: last, error: state.sync.error })
+      docs.push({ doc: `session:${s.id}`, label: `Session · ${sessionWords(s)}`, access: a, state: docState, unsent, out_of_rights: a === 'read' && unsent > 0, last_exchange: last, error: state.sync.error })
     }
     for (const th of e.view.themes) {
       const a = access.role === null ? 'write' : access.themes.find(x => x.number === th.number)?.access ?? 'none'
-      if (a !== 'none') docs.push({ doc: `synthesis:${th.number}`, label: `Synthèse · thème ${th.number}`, access: a, state: docState, unsent: 0, last_exchange: last, error: state.sync.error })
+      if (a !== 'none') docs.push({ doc: `synthesis:${th.number}`, label: `Synthèse · thème ${th.number}`, access: a, state: docState, unsent: 0, out_of_rights: false, last_exchange: last, error: state.sync.error })
     }
-    if (access.panel !== 'none') docs.push({ doc: 'panel', label: 'Panel', access: access.panel, state: docState, unsent: 0, last_exchange: last, error: state.sync.error })
+    if (access.panel !== 'none') docs.push({ doc: 'panel', label: 'Panel', access: access.panel, state: docState, unsent: 0, out_of_rights: false, last_exchange: last, error: state.sync.error })
     // The scenario's count of changes made where this device may not write, if no read document took it.
-    if (outOfRights > 0 && docs.length > 1) { docs[0] = { ...docs[0], unsent: outOfRights, access: docs[0].access === 'write' ? 'read' : docs[0].access } }
+    if (outOfRights > 0 && docs.length > 1) { docs[0] = { ...docs[0], unsent: outOfRights, out_of_rights: true, access: docs[0].access === 'write' ? 'read' : docs[0].access } }
     return docs
   }
 
@@ -590,9 +591,9 @@ export function installMockBackend(options: MockOptions = {}): void {
     {
       name: 'portable-accueil', event_id: state.events[0]?.view.id ?? '01a2ffff-0000-7000-8000-00000000abcd',
       event_name: state.events[0]?.view.name ?? sample.event.name,
-      urls: ['ws://192.168.1.20:4455', 'ws://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'],
+      urls: ['ws://192.168.1.20:4455', 'ws://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'], fingerprint: null,
     },
-    { name: 'salle-galle', event_id: '01a2ffff-0000-7000-8000-00000000beef', event_name: 'Journée des territoires numériques', urls: ['ws://10.42.0.1:4455'] },
+    { name: 'salle-galle', event_id: '01a2ffff-0000-7000-8000-00000000beef', event_name: 'Journée des territoires numériques', urls: ['ws://10.42.0.1:4455'], fingerprint: null },
   ]
 
   function storedReview(cid: string): State['reviews'][number] {
@@ -856,10 +857,10 @@ export function installMockBackend(options: MockOptions = {}): void {
       }
       return groups.map(g => ({ proposals: g, score: 0.6, reason: 'mots en commun', reason_en: 'shared words' }))
     },
-    synthesis_merge: ({ merge }) => {
+    synthesis_merge: ({ event, merge }) => {
       if (!String(merge.title).trim()) fail('invalid', 'le champ titre ne peut pas être vide')
       const c: Consolidated = {
-        id: id(), theme: merge.theme, title: merge.title, body: merge.body, status: 'draft', priority: null,
+        id: id(), event_id: event, theme: merge.theme, title: merge.title, body: merge.body, status: 'draft', priority: null,
         sources: merge.proposals.map((pid: string) => ({ proposal_id: pid, session_id: proposal(pid).session_id })),
         author: state.author, created_at: new Date().toISOString(), deleted: false,
       }

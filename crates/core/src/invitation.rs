@@ -35,7 +35,7 @@ pub const SCHEME: &str = "recolte";
 const VERSION: &str = "1";
 
 /// What an invitation link holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Invitation {
     pub event: EventId,
     pub event_name: String,

@@ -11,7 +11,7 @@ use crate::lang::Lang;
 use crate::Error;
 
 /// What a sub-group put forward. Stored in documents by its `as_str` name.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     #[default]
@@ -65,7 +65,7 @@ impl FromStr for Kind {
 }
 
 /// Where a rapporteur puts a consolidated proposal.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
@@ -105,7 +105,7 @@ impl FromStr for Status {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Speaker {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,7 +115,7 @@ pub struct Speaker {
     pub days: Vec<u8>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Theme {
     pub number: u32,
     pub title: String,
@@ -123,7 +123,7 @@ pub struct Theme {
     pub speakers: Vec<Speaker>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Slot {
     pub id: String,
     pub day: u8,
@@ -136,14 +136,14 @@ pub struct Slot {
 }
 
 /// One phase of a session's run-sheet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Phase {
     pub key: String,
     pub label: String,
     pub minutes: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SessionInfo {
     pub id: SessionId,
     pub theme: u32,
@@ -157,7 +157,7 @@ pub struct SessionInfo {
     pub room: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Subgroup {
     pub id: SubgroupId,
     pub session_id: SessionId,
@@ -166,7 +166,7 @@ pub struct Subgroup {
     pub deleted: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Proposal {
     pub id: ProposalId,
     pub session_id: SessionId,
@@ -185,13 +185,13 @@ pub struct Proposal {
 }
 
 /// A source of a consolidated proposal: which proposal, captured in which session.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Source {
     pub proposal_id: ProposalId,
     pub session_id: SessionId,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Consolidated {
     pub id: ConsolidatedId,
     pub event_id: EventId,
@@ -207,7 +207,7 @@ pub struct Consolidated {
 }
 
 /// Search hit, from either the captured proposals or the consolidated ones.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SearchHit {
     /// `proposal` or `consolidated`.
     pub record: String,

@@ -20,14 +20,14 @@ pub const FORMAT: &str = "recolte-programme/1";
 /// ("Charger l'exemple"), and what tests and benchmarks import.
 pub const SAMPLE: &str = include_str!("../../../examples/assises-2025.json");
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Place {
     pub id: String,
     pub name: String,
     pub address: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Day {
     pub day: u8,
     pub date: String,

@@ -279,7 +279,7 @@ pub fn plain(text: &str) -> String {
 }
 
 /// The answers file and what could not be answered.
-#[derive(Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Answers {
     #[serde(skip)]
     pub csv: String,

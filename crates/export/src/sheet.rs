@@ -22,7 +22,7 @@ pub fn qr_svg(text: &str) -> Result<String, ExportError> {
 }
 
 /// A QR code as one SVG path of horizontal runs, quiet zone included: `size` modules wide.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct QrPath {
     pub size: usize,
     pub path: String,

@@ -13,7 +13,7 @@ use crate::write::{catch_up, LogOrigin};
 use crate::Store;
 
 /// What importing a bundle did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportReport {
     pub event_id: EventId,
     /// Documents in the bundle.

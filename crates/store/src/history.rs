@@ -18,7 +18,7 @@ use crate::error::{Error, ResultExt};
 use crate::{ProposalUpdate, Store};
 
 /// One wording of a record, as it stood after a log entry.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Version {
     /// 1 for the oldest.
     pub version: usize,
@@ -241,7 +241,7 @@ fn pick(versions: &[Version], version: usize) -> Result<&Version, Error> {
 
 /// A session or a synthesis as it stood at a moment, read back from this device's log (what had
 /// reached this device by then), read only.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Moment<T> {
     /// The moment asked for (RFC 3339), or the last change when none was.
     pub at: String,
@@ -251,7 +251,7 @@ pub struct Moment<T> {
 }
 
 /// A session's sub-groups and proposals at a moment.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SessionContent {
     pub subgroups: Vec<schema::SubgroupRecord>,
     pub proposals: Vec<schema::ProposalRecord>,

@@ -22,7 +22,7 @@ use crate::error::{Error, ResultExt};
 use crate::Store;
 
 /// Where an invitation stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum InvitationState {
     Unused,
@@ -43,7 +43,7 @@ impl InvitationState {
 }
 
 /// An invitation this device issued, with what became of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct InvitationRecord {
     pub id: String,
     pub event: EventId,

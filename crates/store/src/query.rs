@@ -13,7 +13,7 @@ use crate::error::{Error, ResultExt};
 use crate::Store;
 
 /// The event as `recolte event show` prints it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct EventView {
     pub id: EventId,
     pub name: String,
@@ -436,7 +436,7 @@ mod tests {
 }
 
 /// An event in the list a device shows at start.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct EventSummary {
     pub id: EventId,
     pub name: String,
@@ -445,7 +445,7 @@ pub struct EventSummary {
 }
 
 /// What the panel said about a consolidated proposal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Review {
     pub consolidated_id: ConsolidatedId,
     pub carry_forward: bool,
@@ -458,14 +458,14 @@ pub struct Review {
     pub mine: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct MemberVotes {
     pub member: String,
     pub dots: u32,
 }
 
 /// The whole event for the closing plenary.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PanelSummary {
     pub dots_per_theme: u32,
     /// Who votes from this device.
@@ -473,14 +473,14 @@ pub struct PanelSummary {
     pub themes: Vec<ThemeSummary>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ThemeSummary {
     pub number: u32,
     pub title: String,
     pub consolidated: Vec<SummaryItem>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SummaryItem {
     pub id: ConsolidatedId,
     pub title: String,
@@ -494,7 +494,7 @@ pub struct SummaryItem {
 }
 
 /// A source of a consolidated proposal, by its title (empty when this device lacks it).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SummarySource {
     pub proposal_id: recolte_core::ids::ProposalId,
     pub title: String,
@@ -503,7 +503,7 @@ pub struct SummarySource {
     pub kind: Option<recolte_core::model::Kind>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ReviewComment {
     pub id: String,
     pub text: String,

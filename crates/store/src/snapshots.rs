@@ -23,7 +23,7 @@ use crate::history::SessionContent;
 use crate::{projection, Store};
 
 /// Why a snapshot was taken.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SnapshotReason {
     /// On demand, with a name.
@@ -83,7 +83,7 @@ impl SnapshotReason {
 }
 
 /// A named snapshot of a document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NamedSnapshot {
     pub id: i64,
     /// The document (`session:…`, `synthesis:…`, `panel:…`).
@@ -103,7 +103,7 @@ pub struct NamedSnapshot {
 }
 
 /// A document's content at a snapshot, as the screens read it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum SnapshotContent {
     Session(SessionContent),
@@ -112,7 +112,7 @@ pub enum SnapshotContent {
 }
 
 /// What a restore wrote.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SnapshotRestore {
     /// Fields written back (0: the document already stood as the snapshot).
     pub written: usize,

@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::{ProposalFilter, Store};
 
 /// What a rapporteur decided in a theme besides merging.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Triage {
     pub set_aside: Vec<schema::SetAsideRecord>,
     pub not_duplicates: Vec<(ProposalId, ProposalId)>,

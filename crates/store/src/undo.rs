@@ -21,7 +21,7 @@ use crate::write::LogOrigin;
 use crate::{projection, Store};
 
 /// Which way.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum UndoAction {
     Undo,
@@ -38,7 +38,7 @@ impl UndoAction {
 }
 
 /// What an undo or a redo did, and what is left to undo and redo in that document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct UndoOutcome {
     pub action: UndoAction,
     /// The log entry undone or redone.
@@ -54,7 +54,7 @@ pub struct UndoOutcome {
 }
 
 /// How many changes of this device can be undone and redone in a document.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct UndoDepth {
     pub can_undo: usize,
     pub can_redo: usize,

@@ -19,7 +19,7 @@ use yrs::Transact;
 
 use crate::client::{SyncError, Target};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ArrivalsBoard {
     pub generated_at: String,
     pub sessions: Vec<SessionArrival>,
@@ -27,7 +27,7 @@ pub struct ArrivalsBoard {
     pub devices: Vec<DeviceReport>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SessionArrival {
     pub id: SessionId,
     pub theme: u32,
@@ -45,7 +45,7 @@ pub struct SessionArrival {
 }
 
 /// A device seen in a session's room, by the name it shows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ArrivalDevice {
     pub name: String,
     pub connected: bool,
@@ -53,7 +53,7 @@ pub struct ArrivalDevice {
     pub last_seen: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ThemeArrival {
     pub number: u32,
     pub title: String,
@@ -64,7 +64,7 @@ pub struct ThemeArrival {
 }
 
 /// What a device last said of itself in its presence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct DeviceReport {
     pub device: String,
     pub name: String,

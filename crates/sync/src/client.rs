@@ -166,7 +166,7 @@ impl SyncError {
 }
 
 /// Where a document stands with the hub.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SyncState {
     Offline,
@@ -175,7 +175,7 @@ pub enum SyncState {
     UpToDate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DocStatus {
     pub state: SyncState,
     /// This device's changes the hub has not confirmed yet.

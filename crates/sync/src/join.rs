@@ -146,7 +146,7 @@ fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), Sync
 }
 
 /// What an invitation link opens, shown before joining.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Preview {
     pub event_id: EventId,
     pub event_name: String,

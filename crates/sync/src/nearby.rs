@@ -42,7 +42,7 @@ fn mdns(error: mdns_sd::Error) -> NearbyError {
 }
 
 /// A hub found on the local network, for one event.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NearbyHub {
     /// The announcement's instance name.
     pub name: String,

@@ -8,7 +8,7 @@ use recolte_core::Lang;
 use serde::Serialize;
 
 /// What went wrong between a device and a hub, as `recolte status --json` names it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalCode {
     /// The token's validity is over.

@@ -19,14 +19,14 @@ use crate::client::{documents_for, StatusBoard, SyncState, Target};
 use crate::refusal::RefusalCode;
 
 /// An error as the status shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ErrorReport {
     pub code: RefusalCode,
     pub message: String,
 }
 
 /// One document's line of the status.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DocReport {
     pub doc: String,
     pub label: String,
@@ -42,7 +42,7 @@ pub struct DocReport {
 }
 
 /// The status in one word, the worst of the documents'.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Overall {
     /// No hub set: this device shares by bundles only.
@@ -56,7 +56,7 @@ pub enum Overall {
     UpToDate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Summary {
     pub state: Overall,
     pub hub: Option<String>,
@@ -225,7 +225,7 @@ mod tests {
 }
 
 /// What this device may do in an event, for the app to show only that.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DeviceAccess {
     /// `None`: no invitation for this event and not its organiser's device (everything is
     /// open locally; it shares by bundles).
@@ -244,19 +244,19 @@ pub struct DeviceAccess {
     pub home: Home,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SessionAccess {
     pub id: recolte_core::ids::SessionId,
     pub access: Access,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ThemeAccess {
     pub number: u32,
     pub access: Access,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Home {
     pub screen: &'static str,
     pub session: Option<recolte_core::ids::SessionId>,

@@ -13,7 +13,7 @@ use crate::state::AppState;
 /// The sample programme shipped with the app: the Assises de l'innovation publique 2025.
 use recolte_core::programme::SAMPLE;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct AppInfo {
     pub version: &'static str,
     pub data_dir: String,
@@ -36,7 +36,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct Settings {
     pub author: String,
     pub lang: String,

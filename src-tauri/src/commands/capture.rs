@@ -10,7 +10,7 @@ use super::parse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct SessionView {
     pub subgroups: Vec<Subgroup>,
     pub proposals: Vec<Proposal>,
@@ -46,7 +46,7 @@ pub fn subgroup_rename(
     state.with_store(|store| store.rename_subgroup(session, &subgroup, &name))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct NewProposal {
     pub title: String,
     #[serde(default)]
@@ -75,7 +75,7 @@ pub fn proposal_add(
     state.with_store(|store| store.add_proposal(session, &input))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct ProposalChanges {
     pub title: Option<String>,
     pub body: Option<String>,

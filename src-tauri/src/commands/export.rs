@@ -11,7 +11,7 @@ use super::parse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct Written {
     pub folder: String,
     pub files: Vec<String>,
@@ -86,7 +86,7 @@ pub async fn export_write(
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct AnswersWritten {
     #[serde(flatten)]
     pub written: Written,

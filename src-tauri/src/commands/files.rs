@@ -21,7 +21,7 @@ struct Progress {
     total: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct BundleWritten {
     pub path: String,
     pub bytes: usize,
@@ -59,7 +59,7 @@ pub async fn bundle_export(
     Ok(Some(BundleWritten { path: path.display().to_string(), bytes: bytes.len() }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct BundleImported {
     #[serde(flatten)]
     pub report: recolte_store::ImportReport,

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Where the UI asks to undo: the session on screen, the theme on screen, or the panel.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceArg {
     Session(String),

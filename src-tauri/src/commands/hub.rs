@@ -12,7 +12,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Whether this device serves the room, where, and why not if it failed.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, ts_rs::TS)]
 pub struct ServeInfo {
     pub serving: bool,
     pub port: Option<u16>,

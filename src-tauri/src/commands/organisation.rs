@@ -31,7 +31,7 @@ pub fn event_remove(state: State<'_, AppState>, event: String) -> Result<(), Api
     state.with_store(|store| store.remove_event(event))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct OrganisationView {
     pub event: EventSummary,
     pub holds_key: bool,
@@ -68,7 +68,7 @@ pub fn organisation_view(state: State<'_, AppState>, event: String) -> Result<Or
 }
 
 /// A new invitation as the UI sends it.
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct NewInvitation {
     pub role: String,
     pub sessions: Vec<String>,
@@ -174,7 +174,7 @@ pub fn invitation_preview(state: State<'_, AppState>, link: String) -> Result<Pr
     recolte_sync::join::preview(&link, record.as_ref(), lang).map_err(|e| ApiError::from_sync(&e, lang))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct JoinResult {
     pub event: EventId,
     /// Whether the first exchange with the hub happened (else sync keeps trying).

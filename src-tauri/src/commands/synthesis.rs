@@ -12,7 +12,7 @@ use super::parse;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct ThemeView {
     pub proposals: Vec<Proposal>,
     pub consolidated: Vec<Consolidated>,
@@ -41,7 +41,7 @@ pub fn duplicates_suggest(state: State<'_, AppState>, event: String, theme: u32)
     state.with_store(|store| store.suggest_duplicates(event, theme))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct Merge {
     pub theme: u32,
     pub title: String,
@@ -50,7 +50,7 @@ pub struct Merge {
     pub proposals: Vec<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct Merged {
     pub id: ConsolidatedId,
     /// Word pairs a merge made by hand taught the theme's lexicon.
@@ -113,7 +113,7 @@ pub fn lexicon_set(
     state.with_store(|store| store.set_lexicon(event, theme, &a, &b, removed))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct ConsolidatedChanges {
     pub title: Option<String>,
     pub body: Option<String>,

@@ -6,7 +6,10 @@ import { announce, h, render } from '../dom'
 import { formatDate, t, type Key } from '../i18n'
 import { reasonWords } from '../rights'
 
-export const roleLabel = (role: Role | null): string => (role ? t(`role_${role}` as Key) : '—')
+const ROLES: readonly string[] = ['organiser', 'facilitator', 'rapporteur', 'panel'] satisfies Role[]
+/** A role as people read it; one this version does not know (written by a newer device) as it came. */
+export const roleLabel = (role: string | null): string =>
+  (role ? (ROLES.includes(role) ? t(`role_${role}` as Key) : role) : '—')
 
 export interface JoinBox {
   element: HTMLElement

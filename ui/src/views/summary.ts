@@ -66,7 +66,7 @@ export function summary(ctx: Context): View {
       c.sources.length ? h('div', { class: 'summary-sources' },
         h('h5', {}, t('summary_sources')),
         h('ul', { class: 'provenance' }, ...c.sources.map(s =>
-          sourceItem(ctx.event, s.session_id, s.title ? { title: s.title, kind: s.kind, subgroup: s.subgroup } : null)))) : null,
+          sourceItem(ctx.event, s.session_id, s.title && s.kind ? { title: s.title, kind: s.kind, subgroup: s.subgroup } : null)))) : null,
       c.comments.length ? h('div', { class: 'summary-comments' },
         h('h5', {}, t('summary_comments')),
         h('ul', { class: 'comments' }, ...c.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), ' : ', cm.text)))) : null)

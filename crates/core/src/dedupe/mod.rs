@@ -26,7 +26,7 @@ pub struct Candidate {
 }
 
 /// A group of proposals that likely say the same thing.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ts_rs::TS)]
 pub struct Suggestion {
     pub proposals: Vec<ProposalId>,
     /// 0 to 1: the lowest similarity between two members of the group.

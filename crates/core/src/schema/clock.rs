@@ -114,7 +114,7 @@ pub fn read_clock<T: ReadTxn>(txn: &T) -> ClockRecord {
 }
 
 /// Where a session stands.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct SessionClock {
     /// `before`, `during` or `after`.
     pub stage: &'static str,
@@ -130,7 +130,7 @@ pub struct SessionClock {
 }
 
 /// A phase in active seconds since the start.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct PhaseSpan {
     pub key: String,
     pub label: String,
@@ -312,7 +312,7 @@ mod tests {
 }
 
 /// What a facilitator does to the clock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ClockAction {
     Start,

@@ -19,7 +19,7 @@ pub struct Revocation {
 }
 
 /// A device that joined the event, as it recorded itself.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct JoinedDevice {
     pub device: String,
     /// The display name of the person using it.

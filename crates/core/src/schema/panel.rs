@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct MarkRecord {
     pub consolidated_id: ConsolidatedId,
     pub carry_forward: bool,
@@ -10,7 +10,7 @@ pub struct MarkRecord {
     pub at: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct CommentRecord {
     pub id: CommentId,
     pub consolidated_id: ConsolidatedId,
@@ -124,7 +124,7 @@ pub const VOTES: &str = "votes";
 /// Dots a panel member may give per theme when the event does not say.
 pub const DEFAULT_DOTS_PER_THEME: u32 = 3;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct VoteRecord {
     pub consolidated_id: ConsolidatedId,
     pub member: String,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct SubgroupRecord {
     pub id: SubgroupId,
     pub name: String,
@@ -10,7 +10,7 @@ pub struct SubgroupRecord {
     pub deleted: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ProposalRecord {
     pub id: ProposalId,
     pub title: String,

@@ -2,7 +2,7 @@
 
 use super::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ConsolidatedRecord {
     pub id: ConsolidatedId,
     pub title: String,
@@ -121,7 +121,7 @@ pub(crate) const NOT_DUPLICATES: &str = "not_duplicates";
 pub(crate) const LEXICON: &str = "lexicon";
 
 /// Why a rapporteur set a proposal aside without merging it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SetAsideReason {
     OffTopic,
@@ -151,7 +151,7 @@ impl std::str::FromStr for SetAsideReason {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct SetAsideRecord {
     pub proposal_id: ProposalId,
     pub reason: SetAsideReason,
@@ -160,7 +160,7 @@ pub struct SetAsideRecord {
 }
 
 /// A pair of words the event's rapporteurs say mean the same thing here.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct LexiconEntry {
     pub a: String,
     pub b: String,
