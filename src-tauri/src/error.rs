@@ -34,7 +34,8 @@ impl ApiError {
         use recolte_store::Error as E;
         let code = match error {
             E::UnknownEvent(_) | E::UnknownSession(_) | E::UnknownTheme(_) | E::NoEvent => ErrorCode::NotFound,
-            E::UnknownVersion { .. } => ErrorCode::NotFound,
+            E::UnknownVersion { .. } | E::UnknownSnapshot(_) => ErrorCode::NotFound,
+            E::NothingToSnapshot(_) => ErrorCode::Invalid,
             E::BadMoment(_) => ErrorCode::Invalid,
             E::NothingTo { .. } => ErrorCode::NothingToUndo,
             E::Core(core) => match core {
