@@ -112,14 +112,22 @@ fn a_merge_is_undone_and_redone_in_the_theme_and_the_panel_has_its_own_stack() {
 #[test]
 fn a_wording_restored_by_its_author_wins_on_both_devices() {
     let (a, _) = Replica::with_sample();
+    a.ok(&["device", "name", "Camille"]);
     let session = a.sessions(2)[0].clone();
     let id = a.ok(&["proposal", "add", "--session", &session, "--title", "Ouvrir les données des collectivités"]);
     let b = Replica::new();
+    b.ok(&["device", "name", "Maëlle"]);
     b.import(&a.export("a.rclt"));
     b.ok(&["proposal", "edit", &id, "--title", "Open data"]);
     a.import(&b.export("b.rclt"));
     let versions = a.json(&["history", "proposal", &id]);
     assert_eq!(versions.as_array().unwrap().len(), 2);
+    // Each version names the person behind it, on either device, whoever made it.
+    for replica in [&a, &b] {
+        let by: Vec<_> =
+            replica.json(&["history", "proposal", &id]).as_array().unwrap().iter().map(|v| v["by"].clone()).collect();
+        assert_eq!(by, ["Camille", "Maëlle"]);
+    }
     a.ok(&["history", "restore", &id, "--version", "1"]);
     meet(&a, &b);
     for replica in [&a, &b] {

@@ -26,9 +26,9 @@ pub struct Version {
     pub at: String,
     /// Where it came from: `local` (typed here), `hub`, `bundle` or `snapshot` (compacted).
     pub origin: String,
-    /// Who made it, when it was made on this device: the name of the person using it. An edit
-    /// that came from another device says only how it came (`origin`): Yjs updates do not
-    /// name their author.
+    /// Who made it: the name recorded in the document for the Yjs client that wrote it
+    /// (`authors`, see docs/schema.md), on any device; none when the writer recorded no name
+    /// (a client that is not Récolte, or before a name was given) or for what a compaction folded.
     pub by: Option<String>,
     pub title: String,
     pub body: String,
@@ -70,28 +70,43 @@ impl Store {
         let me = Some(self.author()?).filter(|name| !name.is_empty());
         let doc = schema::new_doc_of(name.kind());
         let mut versions: Vec<Version> = Vec::new();
+        // The Yjs clients that wrote each version's entry: their names are read at the end.
+        let mut writers: Vec<Vec<u64>> = Vec::new();
         let mut last: Option<Wording> = None;
         for (_, data, at, origin) in rows {
+            let mut clients = Vec::new();
             {
                 let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
                 // An entry that no longer reads is left out, as a reload of the document does.
                 if let Ok(update) = Update::decode_v1(&data) {
+                    clients = update.state_vector_lower().iter().map(|(client, _)| client.get()).collect();
                     let _ = txn.apply_update(update);
                 }
             }
             let now = read(&doc.transact());
             if let Some(w) = now.clone().filter(|_| now != last) {
+                let local = origin == crate::write::LogOrigin::Local.as_str();
                 versions.push(Version {
                     version: versions.len() + 1,
                     at,
-                    by: if origin == crate::write::LogOrigin::Local.as_str() { me.clone() } else { None },
+                    by: if local { me.clone() } else { None },
                     origin,
                     title: w.title,
                     body: w.body,
                     state: w.state,
                     deleted: w.deleted,
                 });
+                writers.push(clients);
                 last = now;
+            }
+        }
+        // A folded entry (compaction) holds many writers: it names none.
+        let authors = schema::read_authors(&doc.transact());
+        for (version, clients) in versions.iter_mut().zip(writers) {
+            let mut names: Vec<&str> = clients.iter().filter_map(|c| authors.get(c).map(String::as_str)).collect();
+            names.dedup();
+            if names.len() == 1 && version.origin != crate::write::LogOrigin::Snapshot.as_str() {
+                version.by = Some(names[0].to_owned());
             }
         }
         Ok(versions)

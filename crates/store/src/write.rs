@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use recolte_core::schema::{self, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use yrs::updates::decoder::Decode;
 use yrs::{Doc, Transact, TransactionMut, Update};
 
@@ -131,6 +131,11 @@ impl Write<'_> {
         let (value, update) = {
             let mut txn = cached.doc.transact_mut_with(ORIGIN_LOCAL);
             let value = change(&mut txn)?;
+            // Who is behind this client, with its first change in the document: what history
+            // shows on every device. Read once per document loaded, not per keystroke.
+            if txn.has_changes() && !schema::author_recorded(&txn, cached.doc.client_id().get()) {
+                schema::record_author(&mut txn, &display_name(&self.tx)?);
+            }
             let update = txn.has_changes().then(|| txn.encode_update_v1());
             (value, update)
         };
@@ -178,6 +183,14 @@ impl Write<'_> {
     pub(crate) fn register(&mut self, name: &DocName) -> Result<(), Error> {
         register(&self.tx, name)
     }
+}
+
+/// The name of the person using this device (empty until they give one).
+fn display_name(conn: &Connection) -> Result<String, Error> {
+    conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")
+        .and_then(|mut stmt| stmt.query_row([crate::settings::DISPLAY_NAME], |r| r.get(0)).optional())
+        .ctx("lecture d'un réglage", "reading a setting")
+        .map(Option::unwrap_or_default)
 }
 
 /// Makes sure a document is listed (documents of an event are listed when it is imported,

@@ -187,9 +187,9 @@ at: string,
  */
 origin: string, 
 /**
- * Who made it, when it was made on this device: the name of the person using it. An edit
- * that came from another device says only how it came (`origin`): Yjs updates do not
- * name their author.
+ * Who made it: the name recorded in the document for the Yjs client that wrote it
+ * (`authors`, see docs/schema.md), on any device; none when the writer recorded no name
+ * (a client that is not Récolte, or before a name was given) or for what a compaction folded.
  */
 by: string | null, title: string, body: string, 
 /**

@@ -10,6 +10,36 @@ pub const REVOCATIONS: &str = "revocations";
 /// Root map of every document: devices that joined with an invitation, by device id.
 pub const DEVICES: &str = "devices";
 
+/// Root map of every document: the name of the person behind each Yjs client id that wrote in
+/// it (`"4022341789": "Camille"`), recorded with a device's first change in a document it
+/// loaded, so that a version can say who made it on any device that reads it.
+pub const AUTHORS: &str = "authors";
+
+/// Records the name of the person behind this transaction's client, once per client.
+pub fn record_author(txn: &mut TransactionMut, name: &str) {
+    let client = txn.doc().client_id().to_string();
+    let root = txn.get_or_insert_map(AUTHORS);
+    if !name.is_empty() && root.get(txn, &client).is_none() {
+        root.insert(txn, client, name);
+    }
+}
+
+/// Whether this transaction's client has its name recorded in the document.
+pub fn author_recorded<T: ReadTxn>(txn: &T, client: u64) -> bool {
+    txn.get_map(AUTHORS).is_some_and(|root| root.get(txn, &client.to_string()).is_some())
+}
+
+/// The names behind the client ids that wrote in a document.
+pub fn read_authors<T: ReadTxn>(txn: &T) -> std::collections::HashMap<u64, String> {
+    let Some(root) = txn.get_map(AUTHORS) else { return Default::default() };
+    root.iter(txn)
+        .filter_map(|(client, name)| match name {
+            Out::Any(Any::String(name)) => Some((client.parse().ok()?, name.to_string())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// A revoked invitation, as the event document records it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Revocation {

@@ -134,10 +134,10 @@ impl DocKind {
     /// The root maps of a document of this kind.
     pub fn roots(self) -> &'static [&'static str] {
         match self {
-            DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES],
-            DocKind::Session => &[SUBGROUPS, PROPOSALS, CLOCK, DEVICES],
-            DocKind::Synthesis => &[CONSOLIDATED, SET_ASIDE, NOT_DUPLICATES, LEXICON, DEVICES],
-            DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES],
+            DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES, AUTHORS],
+            DocKind::Session => &[SUBGROUPS, PROPOSALS, CLOCK, DEVICES, AUTHORS],
+            DocKind::Synthesis => &[CONSOLIDATED, SET_ASIDE, NOT_DUPLICATES, LEXICON, DEVICES, AUTHORS],
+            DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES, AUTHORS],
         }
     }
 
