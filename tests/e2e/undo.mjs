@@ -109,6 +109,9 @@ try {
   await driver.type('#snapshot-name', 'Avant la plénière' + ENTER)
   await driver.waitFor('the snapshot listed', async () =>
     (await run(`return document.getElementById('snapshot-list')?.textContent ?? ''`)).includes('Avant la plénière'))
+  // Taken by hand, it travels with the session: the other device lists it.
+  await driver.waitFor('the snapshot on the other device', async () =>
+    JSON.parse(remote(['--json', 'snapshot', 'list', '--session', session])).some(s => s.name === 'Avant la plénière' && s.shared), 30000)
   remote(['proposal', 'edit', id, '--title', 'Former les élus (réécrit ailleurs)'])
   await driver.waitFor('the other device\'s title here', async () =>
     proposal(local, 'Former les élus')?.title === 'Former les élus (réécrit ailleurs)', 30000)
@@ -119,7 +122,7 @@ try {
     (await run(`return document.querySelector('[data-snapshot]')?.textContent ?? ''`)).includes('Avant la restauration'))
   await sleep(400)
   await driver.screenshot(shots, 'snapshots')
-  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment, a named snapshot is taken and restored on both devices')
+  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment, a named snapshot is taken, reaches the other device, and is restored on both devices')
 } catch (error) {
   failed = true
   console.error(`not ok - undo in the real app: ${error.message}`)

@@ -177,8 +177,10 @@ fn snapshots_are_taken_before_merges_undos_and_imports_and_a_restore_converges()
     let p2 = a.ok(&["proposal", "add", "--session", &session, "--title", "Mesurer l'impact des expés"]);
     let b = Replica::new();
     b.import(&a.export("a.rclt"));
+    a.ok(&["device", "name", "Camille"]);
     let kept = a.json(&["snapshot", "create", "--session", &session, "--name", "-- avant les retouches"]);
     assert_eq!(kept[0]["label"], "-- avant les retouches", "a name may begin with a dash");
+    let kept = kept[0]["id"].as_str().unwrap().to_owned();
     a.ok(&["proposal", "edit", &p1, "--title", "Évaluer"]);
     let merged = a.ok(&["synthesis", "merge", "--theme", "4", "--title", "Évaluer", &p1, &p2]);
     a.ok(&["undo", "--theme", "4"]);
@@ -196,23 +198,29 @@ fn snapshots_are_taken_before_merges_undos_and_imports_and_a_restore_converges()
     let on_b = b.json(&["snapshot", "list", "--session", &session]);
     let import = on_b.as_array().unwrap().iter().find(|s| s["reason"] == "import").unwrap().clone();
     assert!(import["label"].as_str().unwrap().starts_with("Avant l'import d'un paquet du "), "{import}");
-    let shown = b.json(&["snapshot", "show", &import["id"].to_string()]);
+    let shown = b.json(&["snapshot", "show", import["id"].as_str().unwrap()]);
     let titles: Vec<&str> =
         shown["content"]["proposals"].as_array().unwrap().iter().map(|p| p["title"].as_str().unwrap()).collect();
     assert_eq!(titles, ["Évaluer les expérimentations", "Mesurer l'impact des expés"]);
 
-    // A restores the state it named: the edit made since is written back, on both devices.
-    let restored = a.json(&["snapshot", "restore", &kept[0]["id"].to_string()]);
+    // The snapshot taken by hand travelled with the session: B reads it, and restores it; the
+    // edit made since is written back, on both devices.
+    let on_b = b.json(&["snapshot", "list", "--session", &session]);
+    let shared = on_b.as_array().unwrap().iter().find(|s| s["id"] == kept.as_str()).unwrap().clone();
+    assert_eq!((shared["shared"].as_bool(), shared["taken_by"].as_str()), (Some(true), Some("Camille")), "{shared}");
+    let restored = b.json(&["snapshot", "restore", &kept]);
     assert_eq!(restored["written"], 1, "{restored}");
-    meet(&a, &b);
+    meet(&b, &a);
     for replica in [&a, &b] {
         assert_eq!(proposal(replica, &p1)["title"], "Évaluer les expérimentations");
     }
-    // The restore is a change of A like any other: undone with Ctrl+Z.
-    a.ok(&["undo", "--session", &session]);
-    assert_eq!(proposal(&a, &p1)["title"], "Évaluer");
+    // What the restore replaced was kept on B, not shared.
+    assert_eq!(restored["before"]["shared"], false);
+    // The restore is a change of B like any other: undone with Ctrl+Z.
+    b.ok(&["undo", "--session", &session]);
+    assert_eq!(proposal(&b, &p1)["title"], "Évaluer");
     // The undo of the merge left the merge restorable from its snapshot.
-    let before_undo = a.json(&["snapshot", "list", "--theme", "4"])[1]["id"].to_string();
+    let before_undo = a.json(&["snapshot", "list", "--theme", "4"])[1]["id"].as_str().unwrap().to_owned();
     a.ok(&["snapshot", "restore", &before_undo]);
     assert_eq!(a.json(&["synthesis", "list", "--theme", "4"])[0]["id"], merged.as_str());
 
@@ -226,8 +234,8 @@ fn snapshots_are_taken_before_merges_undos_and_imports_and_a_restore_converges()
     assert_eq!(a.json(&["history", "comment", &comment]).as_array().unwrap().last().unwrap()["deleted"], false);
 
     // Wrong input is named and changes nothing.
-    assert!(a.fails(&["snapshot", "show", "999"]).contains("aucun instantané n° 999"));
-    assert!(a.fails(&["snapshot", "restore", "999"]).contains("aucun instantané n° 999"));
+    assert!(a.fails(&["snapshot", "show", "999"]).contains("aucun instantané 999"));
+    assert!(a.fails(&["snapshot", "restore", "pas-un-instantané"]).contains("aucun instantané pas-un-instantané"));
     assert!(a
         .fails(&["snapshot", "create", "--theme", "4", "--name", " "])
         .contains("le champ nom ne peut pas être vide"));

@@ -148,9 +148,9 @@ export const api = {
   snapshots: (event: string, place: UndoPlace) => invoke<NamedSnapshot[]>('snapshot_list', { event, place }),
   takeSnapshot: (event: string, place: UndoPlace, name: string) =>
     invoke<NamedSnapshot>('snapshot_take', { event, place, name }),
-  snapshotContent: (id: number) => invoke<SnapshotContent>('snapshot_show', { id }),
+  snapshotContent: (id: string) => invoke<SnapshotContent>('snapshot_show', { id }),
   /** Puts the document back as it stood at the snapshot (a new edit; what it replaces is kept). */
-  restoreSnapshot: (id: number) => invoke<SnapshotRestore>('snapshot_restore', { id }),
+  restoreSnapshot: (id: string) => invoke<SnapshotRestore>('snapshot_restore', { id }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

@@ -28,8 +28,8 @@ export function mockUndo(state: UndoState, changed: () => void) {
       ? [`Avant la restauration de « ${name} »`, `Before restoring “${name}”`]
       : reason === 'merge' ? [`Avant la fusion « ${name} »`, `Before merging “${name}”`] : [name, name]
     const snapshot: NamedSnapshot = {
-      id: snapshots.length + 1, doc: place, reason, name, label, label_en,
-      taken_at: new Date().toISOString(), taken_by: '', entry: snapshots.length + 1,
+      id: String(snapshots.length + 1), doc: place, reason, name, label, label_en,
+      taken_at: new Date().toISOString(), taken_by: '', shared: reason === 'manual',
     }
     snapshots.push({ snapshot, place, part: read(place) })
     return snapshot

@@ -86,7 +86,8 @@ function momentDialog<T>(title: string, load: Load<T>, draw: (content: T) => HTM
       }
       // Newest first: the one wanted is usually the last merge or import.
       render(named, ...[...all].reverse().map(s => h('li', { class: 'snapshot', 'data-snapshot': String(s.id) },
-        h('p', {}, h('strong', {}, snapshotLabel(s)), ' · ', precise(s.taken_at), s.taken_by ? ` · ${s.taken_by}` : ''),
+        h('p', {}, h('strong', {}, snapshotLabel(s)), ' · ', precise(s.taken_at), s.taken_by ? ` · ${s.taken_by}` : '',
+          h('span', { class: 'muted' }, ` · ${t(s.shared ? 'snapshot_shared' : 'snapshot_kept')}`)),
         h('button', { type: 'button', class: 'secondary', 'data-action': 'look', onclick: () => { void look(s) } }, t('snapshot_look')),
         snapshots.writable ? ' ' : null,
         snapshots.writable

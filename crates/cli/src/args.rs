@@ -236,10 +236,10 @@ pub enum SnapshotCmd {
         panel: bool,
     },
     /// What a snapshot holds (read only).
-    Show { id: i64 },
+    Show { id: String },
     /// Put the document back as it stood at the snapshot, as a new edit (a snapshot of what
     /// it replaces is taken first).
-    Restore { id: i64 },
+    Restore { id: String },
 }
 
 /// What a token or an invitation grants.

@@ -233,9 +233,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             out.snapshots(&store.snapshots(event, doc.as_ref())?)
         }
         Command::Snapshot(SnapshotCmd::Show { id }) => {
-            out.snapshot_content(&store.snapshot(id)?, &store.snapshot_content(id)?)
+            let snapshot = store.snapshot(&id)?;
+            out.snapshot_content(&snapshot, &store.snapshot_content(&id)?)
         }
-        Command::Snapshot(SnapshotCmd::Restore { id }) => out.snapshot_restored(&store.restore_snapshot(id)?),
+        Command::Snapshot(SnapshotCmd::Restore { id }) => out.snapshot_restored(&store.restore_snapshot(&id)?),
         Command::History(HistoryCmd::Proposal { id }) => out.history(&store.proposal_history(id.parse()?)?),
         Command::History(HistoryCmd::Consolidated { id }) => out.history(&store.consolidated_history(id.parse()?)?),
         Command::History(HistoryCmd::Comment { id }) => out.history(&store.comment_history(id.parse()?)?),

@@ -204,7 +204,8 @@ impl Out {
             .map(|s| {
                 let label = self.pick(&s.label, &s.label_en);
                 let by = if s.taken_by.is_empty() { String::new() } else { format!(" ({})", s.taken_by) };
-                format!("{:>4}  {}  {:<24} {label}{by}", s.id, s.taken_at, s.doc)
+                let shared = if s.shared { self.pick(" [partagé]", " [shared]") } else { "" };
+                format!("{:<36}  {}  {label}{by}{shared}", s.id, s.taken_at)
             })
             .collect();
         print(lines.join("\n"))

@@ -71,8 +71,8 @@ pub enum Error {
     NoVersionYet(String),
     #[error("{0:?} is not a moment: write 15:30, 2025-10-01 15:30, or 2025-10-01T15:30:00+02:00")]
     BadMoment(String),
-    #[error("no snapshot number {0} on this device (see recolte snapshot list)")]
-    UnknownSnapshot(i64),
+    #[error("no snapshot {0} on this device (see recolte snapshot list)")]
+    UnknownSnapshot(String),
     #[error("document {0} holds nothing yet on this device: there is nothing to take a snapshot of")]
     NothingToSnapshot(String),
 }
@@ -208,7 +208,7 @@ impl Localize for Error {
                 format!("« {text} » n'est pas un moment : écrivez 15:30, 2025-10-01 15:30 ou 2025-10-01T15:30:00+02:00")
             }
             (Error::UnknownSnapshot(id), _) => {
-                format!("aucun instantané n° {id} sur cet appareil (voir recolte snapshot list)")
+                format!("aucun instantané {id} sur cet appareil (voir recolte snapshot list)")
             }
             (Error::NothingToSnapshot(doc), _) => {
                 format!("le document {doc} ne contient encore rien sur cet appareil : il n'y a rien à photographier")

@@ -172,7 +172,11 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     let rows = load_log(tx, name)?;
     let before: usize = rows.iter().map(|(_, d)| d.len()).sum();
     let Some(&(last_seq, _)) = rows.last() else { return Ok(Folded::default()) };
-    let mut ends: Vec<i64> = crate::snapshots::points(tx, name)?.into_iter().filter(|p| *p < last_seq).collect();
+    let mut ends: Vec<i64> = crate::snapshots::points(tx, name)?;
+    ends.extend(shared_snapshot_points(name, &rows)?);
+    ends.retain(|p| *p < last_seq);
+    ends.sort_unstable();
+    ends.dedup();
     ends.push(last_seq);
     // A stretch ends at the last entry at or before each point.
     let mut stretches: Vec<(i64, Vec<&(i64, Vec<u8>)>)> = Vec::new();
@@ -242,6 +246,28 @@ pub(crate) struct Folded {
     pub entries_after: usize,
     pub bytes: usize,
     pub bytes_after: usize,
+}
+
+/// The entries just before each snapshot taken by hand arrived in the log: points too, so that
+/// the history before a compaction keeps a version at each of them.
+fn shared_snapshot_points(name: &DocName, rows: &[(i64, Vec<u8>)]) -> Result<Vec<i64>, Error> {
+    if !name.kind().roots().contains(&recolte_core::schema::SNAPSHOTS) {
+        return Ok(Vec::new());
+    }
+    let doc = new_doc_of(name.kind());
+    let (mut points, mut known, mut previous) = (Vec::new(), 0, 0);
+    for (seq, data) in rows {
+        {
+            let update = Update::decode_v1(data).map_err(|e| corrupt(name, *seq, e))?;
+            doc.transact_mut_with(ORIGIN_REMOTE).apply_update(update).map_err(|e| corrupt(name, *seq, e))?;
+        }
+        let count = recolte_core::schema::snapshot_count(&doc.transact());
+        if count > known && previous > 0 {
+            points.push(previous);
+        }
+        (known, previous) = (count, *seq);
+    }
+    Ok(points)
 }
 
 pub(crate) fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {

@@ -1,14 +1,18 @@
-//! Named snapshots: a document as it stood at a point of this device's log, with a name and
-//! why it was taken. They are taken by hand, at the end of each session's slot, and before
-//! every merge, undo of a merge, import of a bundle and restore, so that a rapporteur who
-//! merged the wrong proposals, or an organiser after a bad import, can read and restore what
-//! was there just before.
+//! Named snapshots: a document as it stood, with a name and why it was taken, to read it or
+//! put it back. Two kinds, for two needs:
 //!
-//! A snapshot is only a point (the last log entry its state includes): taking one costs one
-//! row. `store compact` folds the log between points, never across one, so every snapshot stays
-//! exactly restorable. Restoring writes the snapshot's values back by difference (as an undo
-//! does), as a new edit of this device that syncs like any other, after a snapshot of what it
-//! replaces.
+//! - **Taken by hand** (*Prendre un instantané*): a record of its own in the document it is of
+//!   (`schema::take_snapshot`: the document's content as one Yjs update), so it travels with the
+//!   document and every device that holds the document can read and restore it.
+//! - **Taken on their own**, before every merge, undo of a merge, import of a bundle and
+//!   restore, and at the end of each session's slot: a point in this device's log (the last
+//!   entry the state includes), one row, kept on this device. They are about what this device
+//!   did, or saw (every device takes its own end-of-slot snapshot), and would cost a copy of the
+//!   document each if they travelled. `store compact` folds the log between points, never
+//!   across one, so each stays exactly restorable.
+//!
+//! Restoring writes the snapshot's values back by difference (as an undo does), as a new edit
+//! of this device that syncs like any other, after a snapshot of what it replaces.
 
 use jiff::Timestamp;
 use recolte_core::ids::EventId;
@@ -85,7 +89,8 @@ impl SnapshotReason {
 /// A named snapshot of a document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NamedSnapshot {
-    pub id: i64,
+    /// A number for one kept on this device, a UUID for one taken by hand (in the document).
+    pub id: String,
     /// The document (`session:…`, `synthesis:…`, `panel:…`).
     pub doc: String,
     pub reason: SnapshotReason,
@@ -98,8 +103,8 @@ pub struct NamedSnapshot {
     pub taken_at: String,
     /// The display name of the person on the device that took it.
     pub taken_by: String,
-    /// The last log entry its state includes.
-    pub entry: i64,
+    /// Whether it travels with the document (taken by hand), or is kept on this device.
+    pub shared: bool,
 }
 
 /// A document's content at a snapshot, as the screens read it.
@@ -194,65 +199,139 @@ pub(crate) fn doc_at(conn: &Connection, doc: &DocName, entry: i64) -> Result<Doc
     Ok(state)
 }
 
-fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<NamedSnapshot> {
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(NamedSnapshot, LocalPoint)> {
     let reason = SnapshotReason::parse(&r.get::<_, String>(3)?);
     let name: String = r.get(4)?;
     let (label, label_en) = reason.label(&name);
-    Ok(NamedSnapshot {
-        id: r.get(0)?,
-        doc: r.get(1)?,
-        entry: r.get(2)?,
+    let point = LocalPoint { doc: r.get(1)?, entry: r.get(2)? };
+    let snapshot = NamedSnapshot {
+        id: r.get::<_, i64>(0)?.to_string(),
+        doc: point.doc.clone(),
+        shared: false,
         reason,
         name,
         label,
         label_en,
         taken_at: r.get(5)?,
         taken_by: r.get(6)?,
-    })
+    };
+    Ok((snapshot, point))
+}
+
+/// Where a snapshot kept on this device is: its document and its log entry.
+struct LocalPoint {
+    doc: String,
+    entry: i64,
+}
+
+fn from_record(doc: &DocName, record: &schema::SnapshotRecord) -> NamedSnapshot {
+    let (label, label_en) = SnapshotReason::Manual.label(&record.name);
+    NamedSnapshot {
+        id: record.id.clone(),
+        doc: doc.to_string(),
+        reason: SnapshotReason::Manual,
+        name: record.name.clone(),
+        label,
+        label_en,
+        taken_at: record.taken_at.clone(),
+        taken_by: record.taken_by.clone(),
+        shared: true,
+    }
 }
 
 const COLUMNS: &str = "id, doc, entry, reason, name, taken_at, taken_by";
 
 impl Store {
-    /// Takes a snapshot of a document now, by hand, with a name.
+    /// Takes a snapshot of a document now, by hand, with a name: a record in the document, so
+    /// that it travels with it.
     pub fn take_snapshot(&mut self, doc: &DocName, name: &str) -> Result<NamedSnapshot, Error> {
-        let name = name.trim();
+        let name = name.trim().to_owned();
         if name.is_empty() {
             return Err(Error::Empty(crate::Field::Name));
         }
-        let by = self.author()?;
-        let id = self.write(("enregistrement de l'instantané", "saving the snapshot"), |write| {
-            let entry = last_entry(write.conn(), doc)?.ok_or_else(|| Error::NothingToSnapshot(doc.to_string()))?;
-            insert(write.conn(), doc, entry, SnapshotReason::Manual, name, &schema::now(), &by)
-        })?;
-        self.snapshot(id)
+        if doc.kind() == schema::DocKind::Event || self.last_seq(doc)? == 0 {
+            return Err(Error::NothingToSnapshot(doc.to_string()));
+        }
+        let (by, at, id) = (self.author()?, schema::now(), recolte_core::ids::ProposalId::new().to_string());
+        let kind = doc.kind();
+        self.edit(
+            doc,
+            |txn| {
+                schema::take_snapshot(txn, kind, &id, &name, &by, &at);
+                Ok(())
+            },
+            |_, _, ()| Ok(()),
+        )?;
+        self.snapshot(&id)
     }
 
-    /// One snapshot.
-    pub fn snapshot(&self, id: i64) -> Result<NamedSnapshot, Error> {
-        self.conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots WHERE id = ?1"))
-            .and_then(|mut stmt| stmt.query_row([id], read_row).optional())
-            .ctx("lecture des instantanés", "reading the snapshots")?
-            .ok_or(Error::UnknownSnapshot(id))
+    /// One snapshot, by its id.
+    pub fn snapshot(&mut self, id: &str) -> Result<NamedSnapshot, Error> {
+        Ok(self.find(id)?.0)
     }
 
-    /// The snapshots of an event's documents (or of one of them), oldest first. The
-    /// end-of-slot snapshots of sessions whose slot has ended are taken first, if they were not.
+    /// A snapshot and the state it names.
+    fn find(&mut self, id: &str) -> Result<(NamedSnapshot, Doc), Error> {
+        let unknown = || Error::UnknownSnapshot(id.chars().take(60).collect());
+        if let Ok(number) = id.trim().parse::<i64>() {
+            let (snapshot, point) = self
+                .conn
+                .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots WHERE id = ?1"))
+                .and_then(|mut stmt| stmt.query_row([number], read_row).optional())
+                .ctx("lecture des instantanés", "reading the snapshots")?
+                .ok_or_else(unknown)?;
+            let doc: DocName = point.doc.parse().map_err(|_| unknown())?;
+            let state = doc_at(&self.conn, &doc, point.entry)?;
+            return Ok((snapshot, state));
+        }
+        for summary in self.events()? {
+            for doc in self.documents(summary.id)? {
+                if let Some(record) = self.shared_snapshots(&doc)?.into_iter().find(|r| r.id == id.trim()) {
+                    let state = schema::snapshot_doc(doc.kind(), &record.state).map_err(|reason| {
+                        Error::Core(recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
+                            doc: doc.to_string(),
+                            reason,
+                        }))
+                    })?;
+                    return Ok((from_record(&doc, &record), state));
+                }
+            }
+        }
+        Err(unknown())
+    }
+
+    /// The snapshots taken by hand that a document holds.
+    fn shared_snapshots(&mut self, doc: &DocName) -> Result<Vec<schema::SnapshotRecord>, Error> {
+        if doc.kind() == schema::DocKind::Event {
+            return Ok(Vec::new());
+        }
+        Ok(schema::read_snapshots(&self.read_doc(doc)?.transact()))
+    }
+
+    /// The snapshots of an event's documents (or of one of them), oldest first: those taken by
+    /// hand (in the documents) and those kept on this device. The end-of-slot snapshots of
+    /// sessions whose slot has ended are taken first, if they were not.
     pub fn snapshots(&mut self, event: EventId, doc: Option<&DocName>) -> Result<Vec<NamedSnapshot>, Error> {
         self.take_due_snapshots(Timestamp::now())?;
-        let all: Vec<NamedSnapshot> = self
+        let kept: Vec<NamedSnapshot> = self
             .conn
-            .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots ORDER BY taken_at, id"))
+            .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots"))
             .and_then(|mut stmt| stmt.query_map([], read_row)?.collect::<Result<Vec<_>, _>>())
-            .ctx("lecture des instantanés", "reading the snapshots")?;
-        Ok(all
+            .ctx("lecture des instantanés", "reading the snapshots")?
             .into_iter()
-            .filter(|s| match doc {
-                Some(doc) => s.doc == doc.to_string(),
-                None => s.doc.parse::<DocName>().is_ok_and(|d| d.event() == event),
-            })
-            .collect())
+            .map(|(snapshot, _)| snapshot)
+            .collect();
+        let docs = match doc {
+            Some(doc) => vec![doc.clone()],
+            None => self.documents(event)?,
+        };
+        let mut all: Vec<NamedSnapshot> =
+            kept.into_iter().filter(|s| docs.iter().any(|d| s.doc == d.to_string())).collect();
+        for doc in &docs {
+            all.extend(self.shared_snapshots(doc)?.iter().map(|record| from_record(doc, record)));
+        }
+        all.sort_by(|a, b| (&a.taken_at, a.id.len(), &a.id).cmp(&(&b.taken_at, b.id.len(), &b.id)));
+        Ok(all)
     }
 
     /// Takes the end-of-slot snapshot of every session whose slot ended before `now` and has
@@ -316,12 +395,10 @@ impl Store {
     }
 
     /// What a document held at a snapshot.
-    pub fn snapshot_content(&self, id: i64) -> Result<SnapshotContent, Error> {
-        let snapshot = self.snapshot(id)?;
-        let doc = snapshot_doc(&snapshot)?;
-        let state = doc_at(&self.conn, &doc, snapshot.entry)?;
+    pub fn snapshot_content(&mut self, id: &str) -> Result<SnapshotContent, Error> {
+        let (snapshot, state) = self.find(id)?;
         let txn = state.transact();
-        Ok(match doc {
+        Ok(match snapshot_doc(&snapshot)? {
             DocName::Session(..) => SnapshotContent::Session(SessionContent {
                 subgroups: schema::read_subgroups(&txn),
                 proposals: schema::read_proposals(&txn),
@@ -338,14 +415,13 @@ impl Store {
     /// Puts a document back as it stood at a snapshot: every field that changed since is
     /// written back by difference, a record created since is marked deleted, as one edit of
     /// this device (undoable, synced like any other), after a snapshot of what it replaces.
-    pub fn restore_snapshot(&mut self, id: i64) -> Result<SnapshotRestore, Error> {
-        let snapshot = self.snapshot(id)?;
+    pub fn restore_snapshot(&mut self, id: &str) -> Result<SnapshotRestore, Error> {
+        let (snapshot, then) = self.find(id)?;
         let doc = snapshot_doc(&snapshot)?;
         let by = self.author()?;
         let kind = doc.kind();
         let (written, before) = self.write(("restauration de l'instantané", "restoring the snapshot"), |write| {
-            let then = doc_at(write.conn(), &doc, snapshot.entry)?;
-            let current = last_entry(write.conn(), &doc)?.unwrap_or(snapshot.entry);
+            let current = last_entry(write.conn(), &doc)?.unwrap_or(0);
             let now = doc_at(write.conn(), &doc, current)?;
             if !schema::changes_content(kind, &then.transact(), &now.transact()) {
                 return Ok((0, None));
@@ -359,16 +435,12 @@ impl Store {
             )?;
             Ok((written, Some(before)))
         })?;
-        let before = before.map(|id| self.snapshot(id)).transpose()?;
+        let before = before.map(|id| self.snapshot(&id.to_string())).transpose()?;
         Ok(SnapshotRestore { written, before })
     }
 }
 
 /// The document a snapshot is of.
 fn snapshot_doc(snapshot: &NamedSnapshot) -> Result<DocName, Error> {
-    snapshot.doc.parse().map_err(|_| Error::CorruptLog {
-        doc: snapshot.doc.clone(),
-        seq: snapshot.entry,
-        reason: "unknown document name".into(),
-    })
+    snapshot.doc.parse().map_err(|_| Error::UnknownSnapshot(snapshot.id.clone()))
 }

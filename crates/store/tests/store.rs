@@ -378,7 +378,7 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
     };
     edit(&mut store, first, "Ouvrir les données publiques");
     let named = store.take_snapshot(&doc, "Avant la pause").unwrap();
-    assert_eq!((named.reason, named.label.as_str()), (SnapshotReason::Manual, "Avant la pause"));
+    assert_eq!((named.reason, named.label.as_str(), named.shared), (SnapshotReason::Manual, "Avant la pause", true));
     for i in 0..10 {
         edit(&mut store, first, &format!("Open data, essai {i}"));
     }
@@ -392,9 +392,10 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
     assert_eq!(merges[1].label, "Avant la fusion « Open data »");
     assert_eq!(merges[1].taken_by, "Rapporteur");
 
-    let contents: Vec<SnapshotContent> =
-        store.snapshots(event, None).unwrap().iter().map(|s| store.snapshot_content(s.id).unwrap()).collect();
-    let titles_then = match &contents[0] {
+    let listed = store.snapshots(event, None).unwrap();
+    let contents: Vec<SnapshotContent> = listed.iter().map(|s| store.snapshot_content(&s.id).unwrap()).collect();
+    let by_hand = listed.iter().position(|s| s.id == named.id).unwrap();
+    let titles_then = match &contents[by_hand] {
         SnapshotContent::Session(session) => session.proposals.iter().map(|p| p.title.clone()).collect::<Vec<_>>(),
         other => panic!("{other:?}"),
     };
@@ -403,8 +404,8 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
 
     let report = store.compact().unwrap();
     assert!(report.updates_after < report.updates_before, "{report:?}");
-    let after: Vec<SnapshotContent> =
-        store.snapshots(event, None).unwrap().iter().map(|s| store.snapshot_content(s.id).unwrap()).collect();
+    let listed = store.snapshots(event, None).unwrap();
+    let after: Vec<SnapshotContent> = listed.iter().map(|s| store.snapshot_content(&s.id).unwrap()).collect();
     assert_eq!(after, contents, "every snapshot reads the same after the compaction");
     // The history keeps a version at each snapshot: the wording before the pause is still there.
     let versions: Vec<String> = store.proposal_history(first).unwrap().into_iter().map(|v| v.title).collect();
@@ -412,7 +413,7 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
     assert!(versions.len() < versions_before, "the log between snapshots was folded: {versions:?}");
 
     // Restoring puts the session back as it stood, as one edit, after a snapshot of what it replaces.
-    let restored = store.restore_snapshot(named.id).unwrap();
+    let restored = store.restore_snapshot(&named.id).unwrap();
     assert!(restored.written >= 2, "{restored:?}");
     let before_restore = restored.before.unwrap();
     assert_eq!(before_restore.reason, SnapshotReason::Restore);
@@ -424,12 +425,12 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
         .collect();
     assert!(now.contains(&("Ouvrir les données publiques".to_owned(), false)), "{now:?}");
     assert!(now.contains(&("Former les agents".to_owned(), false)), "{now:?}");
-    assert_eq!(store.restore_snapshot(named.id).unwrap().written, 0, "already as it was");
+    assert_eq!(store.restore_snapshot(&named.id).unwrap().written, 0, "already as it was");
     // And the state it replaced can be restored in turn.
-    store.restore_snapshot(before_restore.id).unwrap();
+    store.restore_snapshot(&before_restore.id).unwrap();
     assert!(store.proposal_history(first).unwrap().last().unwrap().title.starts_with("Open data, essai 9"));
     // The synthesis before the second merge held only the first one.
-    match store.snapshot_content(merges[1].id).unwrap() {
+    match store.snapshot_content(&merges[1].id).unwrap() {
         SnapshotContent::Synthesis { consolidated } => {
             assert_eq!(consolidated.len(), 1);
             assert_ne!(consolidated[0].id, merged);
@@ -437,7 +438,8 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
         other => panic!("{other:?}"),
     }
     // Unknown snapshots and empty names are refused, and name the problem.
-    assert!(matches!(store.snapshot_content(999), Err(Error::UnknownSnapshot(999))));
+    assert!(matches!(store.snapshot_content("999"), Err(Error::UnknownSnapshot(id)) if id == "999"));
+    assert!(matches!(store.snapshot_content("pas-un-id"), Err(Error::UnknownSnapshot(_))));
     assert!(store.take_snapshot(&doc, "  ").is_err());
 }
 

@@ -125,12 +125,12 @@ pub fn snapshot_take(
 
 /// What a snapshot holds. Read only.
 #[tauri::command(async)]
-pub fn snapshot_show(state: State<'_, AppState>, id: i64) -> Result<SnapshotContent, ApiError> {
-    state.with_store(|store| store.snapshot_content(id))
+pub fn snapshot_show(state: State<'_, AppState>, id: String) -> Result<SnapshotContent, ApiError> {
+    state.with_store(|store| store.snapshot_content(&id))
 }
 
 /// Puts the document back as it stood at the snapshot, as a new edit of this device.
 #[tauri::command(async)]
-pub fn snapshot_restore(state: State<'_, AppState>, id: i64) -> Result<SnapshotRestore, ApiError> {
-    state.with_store(|store| store.restore_snapshot(id))
+pub fn snapshot_restore(state: State<'_, AppState>, id: String) -> Result<SnapshotRestore, ApiError> {
+    state.with_store(|store| store.restore_snapshot(&id))
 }

@@ -221,7 +221,11 @@ export type PlaceArg = { "session": string } | { "theme": number } | "panel";
 
 export type SnapshotReason = "manual" | "session_end" | "merge" | "undo_merge" | "import" | "restore";
 
-export type NamedSnapshot = { id: number, 
+export type NamedSnapshot = { 
+/**
+ * A number for one kept on this device, a UUID for one taken by hand (in the document).
+ */
+id: string, 
 /**
  * The document (`session:…`, `synthesis:…`, `panel:…`).
  */
@@ -243,9 +247,9 @@ taken_at: string,
  */
 taken_by: string, 
 /**
- * The last log entry its state includes.
+ * Whether it travels with the document (taken by hand), or is kept on this device.
  */
-entry: number, };
+shared: boolean, };
 
 export type SnapshotContent = { "kind": "session" } & SessionContent | { "kind": "synthesis", consolidated: Array<ConsolidatedRecord>, } | { "kind": "panel", marks: Array<MarkRecord>, comments: Array<CommentRecord>, votes: Array<VoteRecord>, };
 

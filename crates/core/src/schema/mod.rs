@@ -38,6 +38,7 @@ mod membership;
 mod panel;
 mod revert;
 mod session;
+mod snapshots;
 mod synthesis;
 
 pub use clock::*;
@@ -46,6 +47,7 @@ pub use membership::*;
 pub use panel::*;
 pub use revert::*;
 pub use session::*;
+pub use snapshots::*;
 pub use synthesis::*;
 
 /// Root maps of the documents (see docs/schema.md).
@@ -135,9 +137,9 @@ impl DocKind {
     pub fn roots(self) -> &'static [&'static str] {
         match self {
             DocKind::Event => &["event", "themes", "slots", "sessions", REVOCATIONS, DEVICES, AUTHORS],
-            DocKind::Session => &[SUBGROUPS, PROPOSALS, CLOCK, DEVICES, AUTHORS],
-            DocKind::Synthesis => &[CONSOLIDATED, SET_ASIDE, NOT_DUPLICATES, LEXICON, DEVICES, AUTHORS],
-            DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES, AUTHORS],
+            DocKind::Session => &[SUBGROUPS, PROPOSALS, CLOCK, DEVICES, AUTHORS, SNAPSHOTS],
+            DocKind::Synthesis => &[CONSOLIDATED, SET_ASIDE, NOT_DUPLICATES, LEXICON, DEVICES, AUTHORS, SNAPSHOTS],
+            DocKind::Panel => &[MARKS, COMMENTS, VOTES, DEVICES, AUTHORS, SNAPSHOTS],
         }
     }
 

@@ -8,19 +8,19 @@
 //! marked back when redone. Text fields are written by difference, so that the edit merges
 //! with concurrent typing like any other; sets (tags, sources) key by key.
 //!
-//! The clock, the devices' arrivals and the names of the authors are not undone: the clock is a
-//! control with its own buttons (a pause is undone by resuming), an arrival and an authorship are facts.
+//! The clock, the devices' arrivals, the names of the authors and the snapshots are not undone:
+//! the clock is a control with its own buttons (a pause is undone by resuming), the others are facts.
 
 use serde_json::Value;
 use yrs::types::text::TextPrelim;
 use yrs::{GetString, Map, MapRef, Out, ReadTxn, TransactionMut, WriteTxn};
 
-use super::{any_to_json, DocKind, AUTHORS, CLOCK, DEVICES};
+use super::{any_to_json, DocKind, AUTHORS, CLOCK, DEVICES, SNAPSHOTS};
 use crate::text::apply_diff;
 
 /// The root maps of a document that undo takes back.
 pub fn undoable_roots(kind: DocKind) -> impl Iterator<Item = &'static str> {
-    kind.roots().iter().copied().filter(|root| *root != DEVICES && *root != CLOCK && *root != AUTHORS)
+    kind.roots().iter().copied().filter(|root| ![DEVICES, CLOCK, AUTHORS, SNAPSHOTS].contains(root))
 }
 
 /// Whether a change (the states before and after it) altered anything undo takes back.
