@@ -241,3 +241,19 @@ fn snapshots_are_taken_before_merges_undos_and_imports_and_a_restore_converges()
         .contains("le champ nom ne peut pas être vide"));
     assert!(a.fails(&["snapshot", "create", "--theme", "42", "--name", "x"]).contains("aucun thème n° 42"));
 }
+
+#[test]
+fn a_version_keeps_its_sub_group_and_restoring_it_moves_the_proposal_back() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(5)[0].clone();
+    a.ok(&["subgroup", "add", "--session", &session, "Groupe A"]);
+    a.ok(&["subgroup", "add", "--session", &session, "Groupe B"]);
+    let id =
+        a.ok(&["proposal", "add", "--session", &session, "--subgroup", "Groupe A", "--title", "Mutualiser les achats"]);
+    a.ok(&["proposal", "edit", &id, "--subgroup", "Groupe B"]);
+    let versions = a.json(&["history", "proposal", &id]);
+    let groups: Vec<_> = versions.as_array().unwrap().iter().map(|v| v["subgroup"].clone()).collect();
+    assert_eq!(groups, ["Groupe A", "Groupe B"], "{versions}");
+    a.ok(&["history", "restore", &id, "--version", "1"]);
+    assert_eq!(proposal(&a, &id)["subgroup_name"], "Groupe A");
+}

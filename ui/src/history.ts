@@ -21,7 +21,7 @@ export function versionItem(v: WordingVersion, current: boolean, restore: (() =>
       v.deleted ? h('span', { class: 'badge warning' }, t('history_deleted')) : null),
     h('p', { class: 'history-title' }, v.title),
     v.body ? h('p', { class: 'history-body' }, v.body) : null,
-    h('p', { class: 'muted' }, stateLabel(v.state)),
+    h('p', { class: 'muted' }, stateLabel(v.state), v.subgroup ? ` · ${v.subgroup}` : ''),
     restore ? h('button', { type: 'button', class: 'secondary', onclick: restore }, t('history_restore')) : null)
 }
 

@@ -108,13 +108,13 @@ export function mockUndo(state: UndoState, changed: () => void) {
   /** Keeps a version of every wording that changed. */
   function record(): void {
     const records: [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>][] = [
-      ...state.proposals.map(p => [p.id, { title: p.title, body: p.body, state: p.kind, deleted: p.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
-      ...state.consolidated.map(c => [c.id, { title: c.title, body: c.body, state: c.status, deleted: c.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
+      ...state.proposals.map(p => [p.id, { title: p.title, body: p.body, state: p.kind, subgroup: p.subgroup_name, subgroup_id: p.subgroup, deleted: p.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
+      ...state.consolidated.map(c => [c.id, { title: c.title, body: c.body, state: c.status, subgroup: null, subgroup_id: null, deleted: c.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
     ]
     for (const [rid, wording] of records) {
       const list = versions.get(rid) ?? []
       const last = list[list.length - 1]
-      if (last && last.title === wording.title && last.body === wording.body && last.state === wording.state && last.deleted === wording.deleted) continue
+      if (last && last.title === wording.title && last.body === wording.body && last.state === wording.state && last.subgroup_id === wording.subgroup_id && last.deleted === wording.deleted) continue
       list.push({ version: list.length + 1, at: new Date().toISOString(), origin: 'local', by: null, ...wording })
       versions.set(rid, list)
     }

@@ -161,7 +161,8 @@ impl Out {
                 let deleted = if v.deleted { self.pick(" (supprimée)", " (deleted)") } else { "" };
                 let by = v.by.as_deref().map(|by| format!(" ({by})")).unwrap_or_default();
                 let text = if v.title.is_empty() { &v.body } else { &v.title };
-                format!("v{}  {}  {:<8} {text} — {}{deleted}{by}", v.version, v.at, v.origin, v.state)
+                let group = v.subgroup.as_deref().map(|g| format!(" · {g}")).unwrap_or_default();
+                format!("v{}  {}  {:<8} {text} — {}{group}{deleted}{by}", v.version, v.at, v.origin, v.state)
             })
             .collect();
         print(lines.join("\n"))

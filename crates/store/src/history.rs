@@ -34,6 +34,9 @@ pub struct Version {
     pub body: String,
     /// The proposal's kind, or the consolidated proposal's status.
     pub state: String,
+    /// A captured proposal's sub-group (its name then, and its id), if it had one.
+    pub subgroup: Option<String>,
+    pub subgroup_id: Option<String>,
     pub deleted: bool,
 }
 
@@ -50,6 +53,8 @@ struct Wording {
     title: String,
     body: String,
     state: String,
+    /// A captured proposal's sub-group: its id and its name then.
+    subgroup: Option<(String, String)>,
     deleted: bool,
 }
 
@@ -94,6 +99,8 @@ impl Store {
                     title: w.title,
                     body: w.body,
                     state: w.state,
+                    subgroup_id: w.subgroup.as_ref().map(|(id, _)| id.clone()),
+                    subgroup: w.subgroup.map(|(_, name)| name),
                     deleted: w.deleted,
                 });
                 writers.push(clients);
@@ -120,6 +127,10 @@ impl Store {
                 title: p.title,
                 body: p.body,
                 state: p.kind.as_str().to_owned(),
+                subgroup: p.subgroup.map(|group| {
+                    let name = schema::read_subgroups(txn).into_iter().find(|g| g.id == group).map(|g| g.name);
+                    (group.to_string(), name.unwrap_or_default())
+                }),
                 deleted: p.deleted,
             })
         })
@@ -133,6 +144,7 @@ impl Store {
                 title: c.title,
                 body: c.body,
                 state: c.status.as_str().to_owned(),
+                subgroup: None,
                 deleted: c.deleted,
             })
         })
@@ -146,6 +158,7 @@ impl Store {
                 title: String::new(),
                 body: c.text,
                 state: "comment".to_owned(),
+                subgroup: None,
                 deleted: c.deleted,
             })
         })
@@ -230,6 +243,7 @@ impl Store {
             title: Some(v.title.clone()),
             body: Some(v.body.clone()),
             kind: Some(kind),
+            subgroup: Some(v.subgroup_id.clone()),
             ..Default::default()
         };
         self.edit_proposal(id, &update)

@@ -195,7 +195,11 @@ by: string | null, title: string, body: string,
 /**
  * The proposal's kind, or the consolidated proposal's status.
  */
-state: string, deleted: boolean, };
+state: string, 
+/**
+ * A captured proposal's sub-group (its name then, and its id), if it had one.
+ */
+subgroup: string | null, subgroup_id: string | null, deleted: boolean, };
 
 export type UndoAction = "undo" | "redo";
 
