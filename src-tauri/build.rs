@@ -24,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "panel_view",
     "panel_mark",
     "panel_comment",
+    "panel_comment_delete",
     "sync_status",
     "sync_configure",
     "sync_now",

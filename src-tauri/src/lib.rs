@@ -167,6 +167,7 @@ pub fn run() {
             commands::panel::panel_view,
             commands::panel::panel_mark,
             commands::panel::panel_comment,
+            commands::panel::panel_comment_delete,
             commands::sync::sync_status,
             commands::sync::sync_configure,
             commands::sync::sync_now,

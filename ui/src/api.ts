@@ -79,6 +79,8 @@ export const api = {
   panelView: (event: string, theme: number) => invoke<Review[]>('panel_view', { event, theme }),
   mark: (id: string, carryForward: boolean) => invoke<void>('panel_mark', { id, carryForward }),
   comment: (id: string, text: string) => invoke<string>('panel_comment', { id, text }),
+  /** Deletes a panel comment (Ctrl+Z brings it back). */
+  deleteComment: (id: string) => invoke<void>('panel_comment_delete', { id }),
   /** Sets this member's dots on a consolidated proposal (0 takes them back); refused past the theme's limit. */
   vote: (id: string, dots: number) => invoke<void>('panel_vote', { id, dots }),
   sessionClock: (session: string) => invoke<SessionClock>('session_clock', { session }),

@@ -903,6 +903,13 @@ export function installMockBackend(options: MockOptions = {}): void {
       const cm = { id: id(), text, author: state.author, created_at: new Date().toISOString() }
       storedReview(cid).comments.push(cm); changed(); return cm.id
     },
+    panel_comment_delete: ({ id: commentId }) => {
+      needPanelWrite()
+      const review = state.reviews.find(r => r.comments.some(c => c.id === commentId))
+        ?? fail('not_found', `aucun commentaire n’a l’identifiant ${commentId}`)
+      review.comments = review.comments.filter(c => c.id !== commentId)
+      changed()
+    },
     panel_vote: ({ id: cid, dots }) => {
       needPanelWrite()
       // As the store does: a vote is signed with the device's name.

@@ -10,7 +10,7 @@ interface UndoState {
   subgroups: Subgroup[]
   proposals: Proposal[]
   consolidated: Consolidated[]
-  reviews: { consolidated_id: string }[]
+  reviews: { consolidated_id: string; comments: { id: string; text: string }[] }[]
   votes: { consolidated_id: string }[]
   triage: Record<number, Triage>
 }
@@ -77,6 +77,7 @@ export function mockUndo(state: UndoState, changed: () => void) {
     lexicon_set: a => `theme:${a.theme}`,
     panel_mark: () => 'panel',
     panel_comment: () => 'panel',
+    panel_comment_delete: () => 'panel',
     panel_vote: () => 'panel',
   }
 
@@ -110,6 +111,7 @@ export function mockUndo(state: UndoState, changed: () => void) {
     const records: [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>][] = [
       ...state.proposals.map(p => [p.id, { title: p.title, body: p.body, state: p.kind, subgroup: p.subgroup_name, subgroup_id: p.subgroup, deleted: p.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
       ...state.consolidated.map(c => [c.id, { title: c.title, body: c.body, state: c.status, subgroup: null, subgroup_id: null, deleted: c.deleted }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
+      ...state.reviews.flatMap(r => r.comments).map(c => [c.id, { title: '', body: c.text, state: 'comment', subgroup: null, subgroup_id: null, deleted: false }] as [string, Omit<WordingVersion, 'version' | 'at' | 'origin' | 'by'>]),
     ]
     for (const [rid, wording] of records) {
       const list = versions.get(rid) ?? []

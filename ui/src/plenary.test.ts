@@ -167,6 +167,28 @@ describe('votes per panel member', () => {
   })
 })
 
+describe('comments', () => {
+  it('are deleted by their panel, brought back with Annuler, and keep their history', async () => {
+    const card = () => $$('.review').find(r => r.querySelector('.review-title')?.textContent === C1)!
+    const input = card().querySelector<HTMLInputElement>('input[id^=comment-]')!
+    input.value = 'À porter en région'
+    input.form!.requestSubmit()
+    await settle()
+    const mine = () => $$('[data-comment]', card()).find(li => li.textContent?.includes('À porter en région'))
+    expect(mine()).toBeTruthy()
+    await press([...mine()!.querySelectorAll<HTMLButtonElement>('button')].find(b => b.textContent === 'Historique')!)
+    expect($$('[role=dialog] .history-version').map(v => v.querySelector('.history-body')?.textContent)).toContain('À porter en région')
+    $('[role=dialog] .dialog-close')!.click()
+    await settle()
+    await press(mine()!.querySelector<HTMLButtonElement>('[aria-label^="Supprimer le commentaire"]')!)
+    expect(mine()).toBeUndefined()
+    expect($('#status')?.textContent).toContain('Commentaire supprimé')
+    await press($<HTMLButtonElement>('#undo-button')!)
+    expect($('#status')?.textContent).toContain('Annulé')
+    expect(mine()).toBeTruthy()
+  })
+})
+
 describe('the whole-event summary', () => {
   beforeEach(async () => {
     await press(byText('nav .tab', 'Synthèse générale'))

@@ -26,6 +26,13 @@ pub fn panel_comment(state: State<'_, AppState>, id: String, text: String) -> Re
     state.with_store(|store| store.comment(id, &text, None))
 }
 
+/// Deletes a comment (Ctrl+Z brings it back; its history keeps every text it had).
+#[tauri::command(async)]
+pub fn panel_comment_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
+    let id: CommentId = parse(&state, &id)?;
+    state.with_store(|store| store.set_comment_deleted(id, true))
+}
+
 /// This device's member gives `dots` to a consolidated proposal (0 takes them back).
 #[tauri::command(async)]
 pub fn panel_vote(state: State<'_, AppState>, id: String, dots: u32) -> Result<(), ApiError> {

@@ -2,6 +2,7 @@
 // or as a list, each with its provenance in words, the votes of the panel's members (each
 // member gives and takes back their own dots, up to N per theme) and the panel's collective
 // "À porter" mark. From here, the projector mode shows one proposal at a time, full screen.
+import { openHistory } from '../history'
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { announce, h, render } from '../dom'
 import { dotsWords, lang, t, type Key } from '../i18n'
@@ -176,7 +177,13 @@ export function panel(ctx: Context): View {
           draw()
         } }, open ? t('hide_provenance') : t('show_provenance'))),
       open ? provenance(c) : null,
-      review?.comments.length ? h('ul', { class: 'comments' }, ...review.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), ' : ', cm.text))) : null,
+      review?.comments.length ? h('ul', { class: 'comments' }, ...review.comments.map(cm => h('li', { 'data-comment': cm.id },
+        h('strong', {}, cm.author || '—'), ' : ', cm.text, ' ',
+        h('button', { type: 'button', class: 'link', onclick: () => openHistory(cm.id, cm.text.slice(0, 60), load) }, t('history')),
+        canWrite ? h('button', {
+          type: 'button', class: 'link', 'aria-label': t('comment_delete_label', { text: cm.text.slice(0, 60) }),
+          onclick: () => api.deleteComment(cm.id).then(() => { announce(t('comment_deleted')); return load() }).catch(fail),
+        }, t('comment_delete')) : null))) : null,
       canWrite ? form : null)
   }
 
