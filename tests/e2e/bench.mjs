@@ -1,9 +1,10 @@
 // The desktop app's benchmark (figures in the README): cold start to a focused capture box,
-// resident memory with the full event workload loaded, and the time from a keystroke's
+// memory (PSS and RSS) with the full event workload loaded, and the time from a keystroke's
 // edit being sent to it being saved (the command's round trip), in the real app under Xvfb.
 //
 //   cargo build --release -p recolte-app -p recolte-bench
 //   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench
+//     [--runs N] [--store DIR: an existing store instead of the workload] [--env KEY=VALUE: for the app, repeatable]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -14,16 +15,22 @@ const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[proc
 const app = resolve(arg('--app', 'target/release/recolte-app'))
 const bench = resolve(arg('--bench', 'target/release/recolte-bench'))
 const runs = Number(arg('--runs', '5'))
+// `--env KEY=VALUE` (repeatable): an environment for the app, to measure a WebKit setting.
+const extraEnv = Object.fromEntries(process.argv.flatMap((a, i) => (a === '--env' ? [process.argv[i + 1].split('=')] : [])))
+// `--store DIR`: measure on an existing store instead of the full event workload.
+const given = arg('--store', null)
 
-const dataDir = mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
-console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
+const dataDir = given ? resolve(given) : mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
+if (!given) console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
 
-const driver = new Driver({ RECOLTE_DATA_DIR: dataDir }, { quiet: true })
+const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, ...extraEnv }, { quiet: true })
 await driver.ready()
 
-/** Resident memory (MiB) of the app and the WebKit processes it started. */
+/** Memory (MiB) of the app and the WebKit processes it started: resident (RSS) and
+ * proportional (PSS: shared pages counted once across the processes, what they cost together). */
 function memory() {
   let total = 0
+  let pss = 0
   const ours = []
   for (const pid of readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
     try {
@@ -31,12 +38,14 @@ function memory() {
       const program = cmd.split('\0')[0].split('/').pop()
       if (['recolte-app', 'WebKitWebProcess', 'WebKitNetworkProcess'].includes(program)) {
         const rss = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024
+        const proportional = Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)?.[1] ?? 0) / 1024
         total += rss
-        ours.push(`${cmd.split('\0')[0].split('/').pop()} ${rss.toFixed(0)}`)
+        pss += proportional
+        ours.push(`${program} ${rss.toFixed(0)} RSS / ${proportional.toFixed(0)} PSS`)
       }
     } catch {}
   }
-  return { total, detail: ours.join(', ') }
+  return { total, pss, detail: ours.join(', ') }
 }
 
 const starts = []
@@ -46,9 +55,13 @@ for (let run = 0; run < runs; run++) {
   const begin = performance.now()
   const session = await driver.open(app)
   const exec = (script, args = []) => driver.script(script, args)
-  for (;;) {
+  for (let waited = 0; ; waited += 10) {
     const focused = await exec(`return document.activeElement && document.activeElement.id`).catch(() => null)
     if (focused === 'capture-title') break
+    if (waited > 60000) {
+      const shown = await exec(`return document.body.innerText.slice(0, 300)`).catch(() => '')
+      throw new Error(`the capture box never took the focus (focused: ${focused}); the window shows: ${shown}`)
+    }
     await new Promise(r => setTimeout(r, 10))
   }
   starts.push(performance.now() - begin)
@@ -81,12 +94,12 @@ for (let run = 0; run < runs; run++) {
   await driver.closeApp()
 }
 await driver.quit()
-rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+if (!given) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]
 console.log('| measure | result |')
 console.log('|---|---|')
 console.log(`| cold start to a focused capture box, full event workload in the store (median of ${runs}, WebDriver session included) | ${pct(starts, 0.5).toFixed(0)} ms |`)
-console.log(`| resident memory after visiting the three screens with the full workload (app + WebKit processes) | ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
+console.log(`| memory after visiting the three screens (app + WebKit processes), PSS / RSS | ${rss.pss.toFixed(0)} MiB / ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
 console.log(`| keystroke edit sent to saved (command round trip, 300 edits; WebKit's clock has 1 ms steps), median / p99 | ${pct(saves, 0.5).toFixed(0)} ms / ${pct(saves, 0.99).toFixed(0)} ms |`)
