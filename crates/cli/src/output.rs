@@ -27,6 +27,29 @@ fn print(text: impl Display) -> Result<(), CliError> {
     }
 }
 
+/// A session's proposals as they stood, one line each: id, title, kind, sub-group.
+fn session_lines(session: &recolte_store::SessionContent) -> Vec<String> {
+    let groups: std::collections::HashMap<_, _> = session.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
+    session
+        .proposals
+        .iter()
+        .filter(|p| !p.deleted)
+        .map(|p| {
+            let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
+            format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str())
+        })
+        .collect()
+}
+
+/// A theme's consolidated proposals as they stood, one line each.
+fn synthesis_lines(consolidated: &[recolte_core::schema::ConsolidatedRecord]) -> Vec<String> {
+    consolidated
+        .iter()
+        .filter(|c| !c.deleted)
+        .map(|c| format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()))
+        .collect()
+}
+
 impl Out {
     fn pick<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(fr, en)
@@ -172,13 +195,8 @@ impl Out {
         if self.json {
             return self.json(moment);
         }
-        let groups: std::collections::HashMap<_, _> =
-            moment.content.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
         let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
-        for p in moment.content.proposals.iter().filter(|p| !p.deleted) {
-            let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
-            lines.push(format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str()));
-        }
+        lines.extend(session_lines(&moment.content));
         print(lines.join("\n"))
     }
 
@@ -190,9 +208,7 @@ impl Out {
             return self.json(moment);
         }
         let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
-        for c in moment.content.iter().filter(|c| !c.deleted) {
-            lines.push(format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()));
-        }
+        lines.extend(synthesis_lines(&moment.content));
         print(lines.join("\n"))
     }
 
@@ -222,19 +238,8 @@ impl Out {
         }
         let mut lines = vec![format!("{} — {}", self.pick(&snapshot.label, &snapshot.label_en), snapshot.taken_at)];
         match content {
-            recolte_store::SnapshotContent::Session(session) => {
-                let groups: std::collections::HashMap<_, _> =
-                    session.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
-                for p in session.proposals.iter().filter(|p| !p.deleted) {
-                    let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
-                    lines.push(format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str()));
-                }
-            }
-            recolte_store::SnapshotContent::Synthesis { consolidated } => {
-                for c in consolidated.iter().filter(|c| !c.deleted) {
-                    lines.push(format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()));
-                }
-            }
+            recolte_store::SnapshotContent::Session(session) => lines.extend(session_lines(session)),
+            recolte_store::SnapshotContent::Synthesis { consolidated } => lines.extend(synthesis_lines(consolidated)),
             recolte_store::SnapshotContent::Panel { marks, comments, votes } => {
                 lines.push(format!(
                     "{} {}, {} {}, {} {}",
