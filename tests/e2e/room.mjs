@@ -45,8 +45,14 @@ try {
   await organiser.click('[data-org-tab=room]')
   await organiser.find('#hub-toggle')
   await organiser.click('#hub-toggle')
-  await organiser.waitFor('the addresses', async () =>
-    (await organiser.script(`return document.getElementById('serve')?.textContent ?? ''`)).includes('wss://'))
+  let addresses = []
+  await organiser.waitFor('the addresses and the announcement', async () => {
+    addresses = await organiser.script(`return document.getElementById('hub-announced')
+      ? [...document.querySelectorAll('#serve .addresses code')].map(c => c.textContent) : []`)
+    return addresses.length > 0
+  })
+  // The app listens on IPv4 (0.0.0.0): an IPv6 address would lead nowhere.
+  if (!addresses.every(url => url.startsWith('wss://') && !url.includes('['))) throw new Error(`addresses: ${addresses}`)
   await organiser.screenshot(shots, 'room-serving')
 
   // 2. An invitation with no address: the device finds the hub in the room.
@@ -56,7 +62,7 @@ try {
   await device.ready()
   await device.open(app)
   await device.waitFor('the event served nearby', async () =>
-    (await device.script(`return document.getElementById('nearby')?.textContent ?? ''`)).includes('Assises'), 20000)
+    (await device.script(`return document.getElementById('nearby')?.textContent ?? ''`)).includes('Assises'), 45000)
   await device.screenshot(shots, 'nearby')
   await device.type('#invite-link', link)
   await device.waitFor('the preview', async () =>

@@ -146,6 +146,21 @@ describe('events served nearby', () => {
     expect(document.querySelector('#nearby .nearby-hub .badge')?.textContent).toBe('déjà sur cet appareil')
   })
 
+  it('keeps searching while the screen is open: a hub started later shows up without a click', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true })
+    try {
+      await open({ nearby: 'none' })
+      expect(text('nearby-status')).toContain('la recherche continue')
+      expect(document.querySelectorAll('#nearby .nearby-hub')).toHaveLength(0)
+      mockState().nearby = 'two'
+      await vi.advanceTimersByTimeAsync(5_000)
+    } finally {
+      vi.useRealTimers()
+    }
+    await until('the hubs', () => document.querySelectorAll('#nearby .nearby-hub').length === 2)
+    expect(text('nearby-status')).toBe('2 événement(s) servi(s) trouvé(s) à proximité.')
+  })
+
   it('says in words when nothing is found, and when the search fails', async () => {
     await open({ nearby: 'none' })
     expect(text('nearby-status')).toContain('Aucun événement servi trouvé')

@@ -108,7 +108,7 @@ pub fn hub(
         // Found in the room without an address; multicast may be blocked: then the address
         // on the invitation does the job.
         let _announcement = if serving.announce && serve_store && !running.addr.ip().is_loopback() {
-            match recolte_sync::nearby::announce_store(running.addr.port(), store, fingerprint.as_deref()) {
+            match recolte_sync::nearby::announce_store(running.addr, store, fingerprint.as_deref()) {
                 Ok(announcement) => Some(announcement),
                 Err(error) => {
                     tracing::warn!("{error}");
@@ -119,7 +119,7 @@ pub fn hub(
             None
         };
         if !running.addr.ip().is_loopback() {
-            for url in recolte_sync::nearby::addresses(running.addr.port(), scheme) {
+            for url in recolte_sync::nearby::addresses(running.addr, scheme) {
                 tracing::info!("devices reach this hub at {url}");
             }
         }

@@ -41,7 +41,7 @@ pub fn remember_target(store: &recolte_store::Store, target: &Target) -> Result<
 }
 
 /// How long a device listens for the room's hub when its invitation names none.
-pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What joining did.
 #[derive(Debug)]
@@ -80,7 +80,8 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
         // No address on the invitation: the hub that serves this event in the room.
-        let found = tokio::task::spawn_blocking(|| crate::nearby::discover(NEARBY_WAIT))
+        let event = invitation.event;
+        let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, NEARBY_WAIT))
             .await
             .map_err(|e| SyncError::Lost { doc: e.to_string() })?
             .unwrap_or_default();

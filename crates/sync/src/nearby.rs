@@ -7,10 +7,10 @@
 //! address on the invitation, or a bundle on a USB key, still work.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
 
-use mdns_sd::{ServiceDaemon, ServiceEvent, ServiceInfo};
+use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent, ServiceInfo};
 use recolte_core::ids::EventId;
 use recolte_core::{Lang, Localize};
 use serde::Serialize;
@@ -54,24 +54,43 @@ pub struct NearbyHub {
     pub fingerprint: Option<String>,
 }
 
-/// The addresses other devices can use to reach a hub on `port` of this computer: one per
-/// network interface that is up, loopback and IPv6 link-local ones left out (a link-local
-/// address needs its interface named, which WebSocket addresses cannot carry).
-pub fn addresses(port: u16, scheme: &str) -> Vec<String> {
-    let mut urls: Vec<String> = if_addrs::get_if_addrs()
-        .unwrap_or_default()
+/// The addresses other devices can use to reach a hub listening on `listen`: the address
+/// itself when it names one, or one per network interface that is up, of the family the
+/// listener accepts (a hub on `0.0.0.0` is not reachable over IPv6). Loopback and IPv6
+/// link-local addresses are left out (a link-local address needs its interface named,
+/// which WebSocket addresses cannot carry).
+pub fn addresses(listen: SocketAddr, scheme: &str) -> Vec<String> {
+    let port = listen.port();
+    let mut urls: Vec<String> = reachable_ips(listen.ip())
         .into_iter()
-        .filter(|i| !i.is_loopback() && i.is_oper_up())
-        .filter_map(|i| match i.ip() {
-            IpAddr::V4(v4) => Some(format!("{scheme}://{v4}:{port}")),
-            IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80 => None,
-            IpAddr::V6(v6) => Some(format!("{scheme}://[{v6}]:{port}")),
+        .map(|ip| match ip {
+            IpAddr::V4(v4) => format!("{scheme}://{v4}:{port}"),
+            IpAddr::V6(v6) => format!("{scheme}://[{v6}]:{port}"),
         })
         .collect();
     // IPv4 first: what people read aloud and type.
     urls.sort_by_key(|u| (u.contains('['), u.clone()));
     urls.dedup();
     urls
+}
+
+fn link_local(ip: &IpAddr) -> bool {
+    matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80)
+}
+
+fn reachable_ips(listen: IpAddr) -> Vec<IpAddr> {
+    if !listen.is_unspecified() {
+        return if listen.is_loopback() || link_local(&listen) { Vec::new() } else { vec![listen] };
+    }
+    if_addrs::get_if_addrs()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| !i.is_loopback() && i.is_oper_up())
+        .map(|i| i.ip())
+        .filter(|ip| !link_local(ip))
+        // An IPv6 wildcard listener takes IPv4 too (dual stack); an IPv4 one only IPv4.
+        .filter(|ip| listen.is_ipv6() || ip.is_ipv4())
+        .collect()
 }
 
 /// The hub's announcements; withdrawn when dropped or stopped.
@@ -122,13 +141,18 @@ fn label(text: &str) -> String {
     out
 }
 
-/// Announces a hub listening on `port` for each event.
+/// Announces a hub listening on `listen` for each event, with the addresses that reach it.
 pub fn announce(
-    port: u16,
+    listen: SocketAddr,
     events: &[(EventId, String)],
     fingerprint: Option<&str>,
 ) -> Result<Announcement, NearbyError> {
+    let port = listen.port();
     let daemon = ServiceDaemon::new().map_err(mdns)?;
+    if listen.ip() == IpAddr::from([0, 0, 0, 0]) {
+        // Announcing IPv6 addresses would send devices where nothing listens.
+        daemon.disable_interface(IfKind::IPv6).map_err(mdns)?;
+    }
     let host = hostname();
     let mut names = Vec::new();
     for (event, event_name) in events {
@@ -142,10 +166,12 @@ pub fn announce(
         if let Some(fingerprint) = fingerprint {
             properties.push(("fingerprint", fingerprint.to_owned()));
         }
-        let info =
-            ServiceInfo::new(SERVICE_TYPE, &instance, &format!("{}.local.", label(&host)), "", port, &properties[..])
-                .map_err(mdns)?
-                .enable_addr_auto();
+        let host = format!("{}.local.", label(&host));
+        let info = if listen.ip().is_unspecified() {
+            ServiceInfo::new(SERVICE_TYPE, &instance, &host, "", port, &properties[..]).map_err(mdns)?.enable_addr_auto()
+        } else {
+            ServiceInfo::new(SERVICE_TYPE, &instance, &host, listen.ip(), port, &properties[..]).map_err(mdns)?
+        };
         names.push(info.get_fullname().to_owned());
         daemon.register(info).map_err(mdns)?;
     }
@@ -154,7 +180,7 @@ pub fn announce(
 
 /// Announces the events a store holds (practice events aside) for a hub serving it.
 pub fn announce_store(
-    port: u16,
+    listen: SocketAddr,
     store: &recolte_store::Store,
     fingerprint: Option<&str>,
 ) -> Result<Announcement, NearbyError> {
@@ -165,7 +191,7 @@ pub fn announce_store(
         .filter(|e| !e.practice)
         .map(|e| (e.id, e.name))
         .collect();
-    announce(port, &events, fingerprint)
+    announce(listen, &events, fingerprint)
 }
 
 fn hostname() -> String {
@@ -182,11 +208,26 @@ fn hostname() -> String {
     }
 }
 
+/// How long discovery keeps listening, once the wanted hub answered, for its other addresses.
+const ADDRESSES_GRACE: Duration = Duration::from_millis(700);
+
 /// Listens for hubs for `wait`, and returns those found, one per event and instance.
 pub fn discover(wait: Duration) -> Result<Vec<NearbyHub>, NearbyError> {
+    discover_until(wait, |_| false)
+}
+
+/// Listens for the hubs serving `event`, for at most `wait`: returns as soon as one is
+/// found, so that a device joining in a busy room neither waits for nothing nor gives up
+/// on an answer that came late.
+pub fn discover_event(event: EventId, wait: Duration) -> Result<Vec<NearbyHub>, NearbyError> {
+    let found = discover_until(wait, |hub| hub.event_id == event)?;
+    Ok(found.into_iter().filter(|hub| hub.event_id == event).collect())
+}
+
+fn discover_until(wait: Duration, enough: impl Fn(&NearbyHub) -> bool) -> Result<Vec<NearbyHub>, NearbyError> {
     let daemon = ServiceDaemon::new().map_err(mdns)?;
     let events = daemon.browse(SERVICE_TYPE).map_err(mdns)?;
-    let until = Instant::now() + wait;
+    let mut until = Instant::now() + wait;
     let mut found: BTreeMap<String, NearbyHub> = BTreeMap::new();
     while let Some(left) = until.checked_duration_since(Instant::now()) {
         let Ok(event) = events.recv_timeout(left) else { break };
@@ -206,7 +247,7 @@ pub fn discover(wait: Duration) -> Result<Vec<NearbyHub>, NearbyError> {
                     .map(|ip| ip.to_ip_addr())
                     // The hub's loopback address would lead a device to itself.
                     .filter(|ip| !ip.is_loopback())
-                    .filter(|ip| !matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80))
+                    .filter(|ip| !link_local(ip))
                     .map(|ip| match ip {
                         IpAddr::V4(v4) => format!("{scheme}://{v4}:{}", service.get_port()),
                         IpAddr::V6(v6) => format!("{scheme}://[{v6}]:{}", service.get_port()),
@@ -214,16 +255,18 @@ pub fn discover(wait: Duration) -> Result<Vec<NearbyHub>, NearbyError> {
                     .collect();
                 urls.sort_by_key(|u| (u.contains('['), u.clone()));
                 let name = service.get_fullname().trim_end_matches(SERVICE_TYPE).trim_end_matches('.').to_owned();
-                found.insert(
-                    service.get_fullname().to_owned(),
-                    NearbyHub {
-                        name,
-                        event_id,
-                        event_name: service.get_property_val_str("event_name").unwrap_or_default().to_owned(),
-                        urls,
-                        fingerprint,
-                    },
-                );
+                let hub = NearbyHub {
+                    name,
+                    event_id,
+                    event_name: service.get_property_val_str("event_name").unwrap_or_default().to_owned(),
+                    urls,
+                    fingerprint,
+                };
+                if !hub.urls.is_empty() && enough(&hub) {
+                    // A hub's addresses can resolve one by one: a moment more for the rest.
+                    until = until.min(Instant::now() + ADDRESSES_GRACE);
+                }
+                found.insert(service.get_fullname().to_owned(), hub);
             }
             ServiceEvent::ServiceRemoved(_, fullname) => {
                 found.remove(&fullname);
@@ -251,10 +294,15 @@ mod tests {
     }
 
     #[test]
-    fn addresses_leave_loopback_out() {
-        for url in addresses(4455, "ws") {
-            assert!(!url.contains("127.0.0.1") && !url.contains("[::1]"), "{url}");
+    fn addresses_are_those_the_listener_accepts() {
+        for url in addresses("0.0.0.0:4455".parse().unwrap(), "ws") {
+            assert!(!url.contains("127.0.0.1") && !url.contains('['), "IPv4 only, no loopback: {url}");
             assert!(url.ends_with(":4455"), "{url}");
         }
+        for url in addresses("[::]:4455".parse().unwrap(), "ws") {
+            assert!(!url.contains("[::1]") && !url.contains("[fe80"), "{url}");
+        }
+        assert_eq!(addresses("192.0.2.7:4455".parse().unwrap(), "wss"), ["wss://192.0.2.7:4455"]);
+        assert!(addresses("127.0.0.1:4455".parse().unwrap(), "ws").is_empty());
     }
 }

@@ -60,7 +60,7 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let port = running.addr.port();
     let announcement = {
         let store = state.store();
-        match nearby::announce_store(port, &store, Some(&fingerprint)) {
+        match nearby::announce_store(running.addr, &store, Some(&fingerprint)) {
             Ok(announcement) => Some(announcement),
             Err(error) => {
                 eprintln!("Récolte: {}", recolte_core::Localize::localize(&error, lang));
@@ -71,7 +71,7 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let info = ServeInfo {
         serving: true,
         port: Some(port),
-        addresses: nearby::addresses(port, "wss"),
+        addresses: nearby::addresses(running.addr, "wss"),
         announced: announcement.is_some(),
         error: None,
     };
@@ -107,7 +107,7 @@ pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
     match state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         // Interfaces come and go (a hotspot started after the hub): read them again.
         Some(serving) => ServeInfo {
-            addresses: serving.info.port.map(|port| nearby::addresses(port, "wss")).unwrap_or_default(),
+            addresses: nearby::addresses(serving.running.addr, "wss"),
             ..serving.info.clone()
         },
         None => ServeInfo {

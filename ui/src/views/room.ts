@@ -196,16 +196,29 @@ export function nearbyBox(known: string[] = []): HTMLElement {
     h('ul', { class: 'plain addresses', 'aria-label': t('nearby_addresses', { name: hub.name }), id: `nearby-urls-${i}` },
       ...hub.urls.map(url => h('li', {}, h('code', { class: 'address' }, url)))))
 
-  async function search(): Promise<void> {
+  // The welcome screen keeps listening: a hub started after the screen opened, or an answer
+  // lost on a busy network, shows up on its own. Searches after the first say nothing while
+  // they run, and the list changes only when what was found changes.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let shown = ''
+  async function search(quiet: boolean): Promise<void> {
+    clearTimeout(timer)
     refresh.disabled = true
     box.setAttribute('aria-busy', 'true')
-    render(live, t('nearby_searching'))
+    if (!quiet) render(live, t('nearby_searching'))
+    let found = 0
     try {
       const hubs = await api.nearby(3)
-      render(list, hubs.length ? h('ul', { class: 'plain' }, ...hubs.map(item)) : null)
-      render(live, hubs.length ? t('nearby_found', { n: hubs.length }) : t('nearby_none'))
-      live.className = 'nearby-status'
+      found = hubs.length
+      const key = JSON.stringify(hubs)
+      if (!quiet || key !== shown) {
+        shown = key
+        render(list, hubs.length ? h('ul', { class: 'plain' }, ...hubs.map(item)) : null)
+        render(live, hubs.length ? t('nearby_found', { n: hubs.length }) : t('nearby_none'))
+        live.className = 'nearby-status'
+      }
     } catch (error) {
+      shown = ''
       render(list)
       render(live, t('nearby_error', { error: errorMessage(error) }))
       live.className = 'nearby-status warning'
@@ -213,9 +226,10 @@ export function nearbyBox(known: string[] = []): HTMLElement {
       refresh.disabled = false
       box.removeAttribute('aria-busy')
     }
+    timer = setTimeout(() => { if (box.isConnected) void search(true) }, found ? 30_000 : 5_000)
   }
-  refresh.addEventListener('click', () => void search())
-  void search()
+  refresh.addEventListener('click', () => void search(false))
+  void search(false)
   return box
 }
 
