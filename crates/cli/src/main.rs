@@ -37,55 +37,31 @@ fn main() -> ExitCode {
 }
 
 /// Errors of the command itself (files it reads and writes), beside the store's.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error, Localize)]
 enum CliError {
-    Store(recolte_store::Error),
+    #[error(transparent)]
+    Store(#[from] recolte_store::Error),
+    #[error("cannot {} {}: {source}", if *.reading { "read" } else { "write" }, .path.display())]
+    #[fr("impossible {} {} : {source}", if *reading { "de lire" } else { "d'écrire" }, path.display())]
     File { path: PathBuf, reading: bool, source: std::io::Error },
+    #[error("input line {line}: {detail} (the lines before it are saved)")]
+    #[fr("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)")]
     BatchLine { line: usize, detail: String },
-    Sync(recolte_sync::client::SyncError),
+    #[error(transparent)]
+    Sync(#[from] recolte_sync::client::SyncError),
+    #[error(transparent)]
     Export(recolte_export::ExportError),
+    #[error(transparent)]
     Hub(recolte_sync::hub::HubError),
+    /// A message made where the command's arguments are read, in both languages there.
+    #[error("{en}")]
+    #[fr("{fr}")]
     Usage { fr: String, en: String },
-}
-
-impl From<recolte_sync::client::SyncError> for CliError {
-    fn from(e: recolte_sync::client::SyncError) -> Self {
-        CliError::Sync(e)
-    }
-}
-
-impl From<recolte_store::Error> for CliError {
-    fn from(e: recolte_store::Error) -> Self {
-        CliError::Store(e)
-    }
 }
 
 impl From<recolte_core::Error> for CliError {
     fn from(e: recolte_core::Error) -> Self {
         CliError::Store(e.into())
-    }
-}
-
-impl Localize for CliError {
-    fn localize(&self, lang: Lang) -> String {
-        match self {
-            CliError::Store(e) => e.localize(lang),
-            CliError::File { path, reading, source } => {
-                let verb = match (reading, lang) {
-                    (true, _) => lang.pick("impossible de lire", "cannot read"),
-                    (false, _) => lang.pick("impossible d'écrire", "cannot write"),
-                };
-                format!("{verb} {}{} {source}", path.display(), lang.pick(" :", ":"))
-            }
-            CliError::Sync(e) => e.localize(lang),
-            CliError::Export(e) => e.localize(lang),
-            CliError::Hub(e) => e.localize(lang),
-            CliError::Usage { fr, en } => lang.pick(fr, en).to_owned(),
-            CliError::BatchLine { line, detail } => match lang {
-                Lang::Fr => format!("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)"),
-                Lang::En => format!("input line {line}: {detail} (the lines before it are saved)"),
-            },
-        }
     }
 }
 

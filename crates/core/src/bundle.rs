@@ -12,6 +12,7 @@
 //! Decoding checks everything (magic, version, lengths, checksum, names, that every update
 //! decodes, that every document belongs to the header's event) before anything is applied.
 
+use crate::lang::Localize;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use yrs::updates::decoder::Decode;
@@ -46,21 +47,28 @@ pub struct Bundle {
 }
 
 /// Why a file is not a bundle we can import.
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum BundleError {
     #[error("this file is not a Récolte bundle")]
+    #[fr("ce fichier n'est pas un paquet Récolte")]
     NotABundle,
     #[error("this bundle uses format version {0}, which this version of Récolte does not read; update Récolte")]
+    #[fr("ce paquet utilise la version {0} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour")]
     UnsupportedVersion(u16),
     #[error("the bundle is truncated (the copy was interrupted?)")]
+    #[fr("le paquet est tronqué (copie interrompue ?)")]
     Truncated,
     #[error("the bundle is corrupted (its checksum does not match)")]
+    #[fr("le paquet est corrompu (sa somme de contrôle ne correspond pas)")]
     Corrupted,
     #[error("the bundle is malformed: {0}")]
+    #[fr("le paquet est mal formé : {0}")]
     Malformed(String),
     #[error("document {doc} in the bundle holds an invalid update: {reason}")]
+    #[fr("le document {doc} du paquet contient une mise à jour invalide : {reason}")]
     InvalidUpdate { doc: String, reason: String },
     #[error("document {doc} in the bundle belongs to another event")]
+    #[fr("le document {doc} du paquet appartient à un autre événement")]
     ForeignDocument { doc: String },
 }
 

@@ -4,27 +4,37 @@ use crate::bundle::BundleError;
 use crate::lang::{Lang, Localize};
 use crate::programme::Problem;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, Localize)]
 pub enum Error {
-    #[error("the programme has {} problem(s):\n{}", .0.len(), list(.0, Lang::En))]
+    #[error("the programme has {} problem(s), nothing was imported:\n{}", .0.len(), list(.0, Lang::En))]
+    #[fr("le programme comporte {} problème(s), rien n'a été importé :\n{}", _0.len(), list(_0, lang))]
     InvalidProgramme(Vec<Problem>),
     #[error("malformed {what} id: {value:?}")]
+    #[fr("identifiant de {} mal formé : « {value} »", french(what))]
     MalformedId { what: &'static str, value: String },
     #[error("malformed document name: {0:?}")]
+    #[fr("nom de document mal formé : « {0} »")]
     MalformedDocName(String),
     #[error("unknown kind {0:?}: use proposal, concrete_action, obstacle or question")]
+    #[fr("type « {0} » inconnu : utilisez proposition, action, frein ou question")]
     UnknownKind(String),
     #[error("unknown status {0:?}: use draft, retained or set_aside")]
+    #[fr("statut « {0} » inconnu : utilisez brouillon, retenue ou écartée")]
     UnknownStatus(String),
     #[error("no proposal with id {0}")]
+    #[fr("aucune proposition n'a l'identifiant {0}")]
     UnknownProposal(String),
     #[error("no sub-group with id or name {0:?} in this session")]
+    #[fr("aucun sous-groupe « {0} » dans cette session")]
     UnknownSubgroup(String),
     #[error("no consolidated proposal with id {0}")]
+    #[fr("aucune proposition consolidée n'a l'identifiant {0}")]
     UnknownConsolidated(String),
     #[error("no comment with id {0}")]
+    #[fr("aucun commentaire n'a l'identifiant {0}")]
     UnknownComment(String),
     #[error("unknown reason {0:?} to set a proposal aside: use off_topic, exact_duplicate or other")]
+    #[fr("raison « {0} » inconnue pour mettre une proposition de côté : utilisez off_topic (hors sujet), exact_duplicate (doublon exact) ou other (autre)")]
     UnknownSetAsideReason(String),
     #[error(transparent)]
     Bundle(#[from] BundleError),
@@ -32,43 +42,6 @@ pub enum Error {
 
 fn list(problems: &[Problem], lang: Lang) -> String {
     problems.iter().map(|p| format!("  - {}", p.localize(lang))).collect::<Vec<_>>().join("\n")
-}
-
-impl Localize for Error {
-    fn localize(&self, lang: Lang) -> String {
-        if lang == Lang::En {
-            return self.to_string();
-        }
-        match self {
-            Error::InvalidProgramme(problems) => {
-                format!(
-                    "le programme comporte {} problème(s), rien n'a été importé :\n{}",
-                    problems.len(),
-                    list(problems, lang)
-                )
-            }
-            Error::MalformedId { what, value } => {
-                format!("identifiant de {} mal formé : « {value} »", french(what))
-            }
-            Error::MalformedDocName(name) => format!("nom de document mal formé : « {name} »"),
-            Error::UnknownKind(kind) => {
-                format!("type « {kind} » inconnu : utilisez proposition, action, frein ou question")
-            }
-            Error::UnknownStatus(status) => {
-                format!("statut « {status} » inconnu : utilisez brouillon, retenue ou écartée")
-            }
-            Error::UnknownProposal(id) => format!("aucune proposition n'a l'identifiant {id}"),
-            Error::UnknownSubgroup(id) => format!("aucun sous-groupe « {id} » dans cette session"),
-            Error::UnknownConsolidated(id) => {
-                format!("aucune proposition consolidée n'a l'identifiant {id}")
-            }
-            Error::UnknownComment(id) => format!("aucun commentaire n'a l'identifiant {id}"),
-            Error::UnknownSetAsideReason(reason) => format!(
-                "raison « {reason} » inconnue pour mettre une proposition de côté : utilisez off_topic (hors sujet), exact_duplicate (doublon exact) ou other (autre)"
-            ),
-            Error::Bundle(e) => e.localize(lang),
-        }
-    }
 }
 
 fn french(what: &str) -> &str {
@@ -80,26 +53,5 @@ fn french(what: &str) -> &str {
         "consolidated proposal" => "proposition consolidée",
         "comment" => "commentaire",
         other => other,
-    }
-}
-
-impl Localize for BundleError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (BundleError::NotABundle, _) => "ce fichier n'est pas un paquet Récolte".into(),
-            (BundleError::UnsupportedVersion(v), _) => {
-                format!("ce paquet utilise la version {v} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour")
-            }
-            (BundleError::Truncated, _) => "le paquet est tronqué (copie interrompue ?)".into(),
-            (BundleError::Corrupted, _) => "le paquet est corrompu (sa somme de contrôle ne correspond pas)".into(),
-            (BundleError::Malformed(detail), _) => format!("le paquet est mal formé : {detail}"),
-            (BundleError::InvalidUpdate { doc, reason }, _) => {
-                format!("le document {doc} du paquet contient une mise à jour invalide : {reason}")
-            }
-            (BundleError::ForeignDocument { doc }, _) => {
-                format!("le document {doc} du paquet appartient à un autre événement")
-            }
-        }
     }
 }

@@ -46,44 +46,25 @@ pub struct Invitation {
     pub token: String,
 }
 
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum InvitationError {
     #[error("this is not an invitation link: it starts with recolte://join?")]
+    #[fr("ce n'est pas un lien d'invitation : il commence par recolte://join?")]
     NotALink,
     #[error("this invitation link was made by a newer Récolte (format {0}); update the app")]
+    #[fr("ce lien d'invitation vient d'une version plus récente de Récolte (format {0}) ; mettez l'application à jour")]
     Version(String),
     #[error("the invitation link is incomplete: {0} is missing (was it cut when copied?)")]
+    #[fr("le lien d'invitation est incomplet : il y manque {0} (a-t-il été coupé en le copiant ?)")]
     Missing(&'static str),
     #[error("the invitation's token is for another event than the one the link names")]
+    #[fr("le jeton de l'invitation est pour un autre événement que celui que le lien nomme")]
     EventMismatch,
     #[error("invalid hub address {0:?}: it starts with ws:// or wss://")]
+    #[fr("adresse de serveur invalide « {0} » : elle commence par ws:// ou wss://")]
     Hub(String),
-    #[error("{0}")]
+    #[error(transparent)]
     Token(#[from] TokenError),
-}
-
-impl Localize for InvitationError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (InvitationError::Token(e), _) => e.localize(lang),
-            (_, Lang::En) => self.to_string(),
-            (InvitationError::NotALink, _) => {
-                "ce n'est pas un lien d'invitation : il commence par recolte://join?".into()
-            }
-            (InvitationError::Version(v), _) => {
-                format!("ce lien d'invitation vient d'une version plus récente de Récolte (format {v}) ; mettez l'application à jour")
-            }
-            (InvitationError::Missing(what), _) => {
-                format!("le lien d'invitation est incomplet : il y manque {what} (a-t-il été coupé en le copiant ?)")
-            }
-            (InvitationError::EventMismatch, _) => {
-                "le jeton de l'invitation est pour un autre événement que celui que le lien nomme".into()
-            }
-            (InvitationError::Hub(hub), _) => {
-                format!("adresse de serveur invalide « {hub} » : elle commence par ws:// ou wss://")
-            }
-        }
-    }
 }
 
 /// Checks a hub address as people type it: trims it, drops a trailing `/`, and insists on

@@ -43,10 +43,13 @@ impl Lang {
     }
 }
 
-/// Something that can be told to a user in either language.
+/// Something that can be told to a user in either language. Errors derive it
+/// (`#[derive(Localize)]`) from a French message written beside each English one.
 pub trait Localize {
     fn localize(&self, lang: Lang) -> String;
 }
+
+pub use recolte_messages::Localize;
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,9 @@
 //! This crate does no I/O: it turns values into Yjs transactions and bytes, and back. Storage
 //! lives in `recolte-store`, the network in `recolte-sync`.
 
+// The derived Localize names this crate by its path, from inside it too.
+extern crate self as recolte_core;
+
 pub mod access;
 pub mod bundle;
 pub mod dedupe;

@@ -63,81 +63,57 @@ pub struct Problem {
     pub kind: ProblemKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What is wrong at a place of the programme; told in both languages from one place each.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error, Localize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum ProblemKind {
+    #[error("this is not valid JSON ({detail})")]
+    #[fr("ce n'est pas du JSON valide ({detail})")]
     NotJson { detail: String },
+    #[error("required field is missing")]
+    #[fr("champ obligatoire manquant")]
     Missing,
+    #[error("wrong type, expected {expected}")]
+    #[fr("type incorrect, attendu : {}", french_type(expected))]
     WrongType { expected: &'static str },
+    #[error("must not be empty")]
+    #[fr("ne doit pas être vide")]
     Empty,
+    #[error("unknown field (typo?)")]
+    #[fr("champ inconnu (faute de frappe ?)")]
     UnknownField,
+    #[error("unsupported format \"{found}\", expected \"{FORMAT}\"")]
+    #[fr("format « {found} » non pris en charge, attendu « {FORMAT} »")]
     UnsupportedFormat { found: String },
+    #[error("\"{value}\" already appears above")]
+    #[fr("« {value} » apparaît déjà plus haut")]
     Duplicate { value: String },
+    #[error("unknown {what}: \"{value}\"")]
+    #[fr("{} inconnu : « {value} »", french_what(what))]
     UnknownReference { what: &'static str, value: String },
+    #[error("invalid date \"{value}\", expected YYYY-MM-DD")]
+    #[fr("date invalide « {value} », attendu AAAA-MM-JJ")]
     InvalidDate { value: String },
+    #[error("invalid time \"{value}\", expected HH:MM")]
+    #[fr("heure invalide « {value} », attendu HH:MM")]
     InvalidTime { value: String },
+    #[error("must be between {min} and {max}")]
+    #[fr("doit être entre {min} et {max}")]
     OutOfRange { min: i64, max: i64 },
+    #[error("this slot overlaps slot \"{other}\" on the same day")]
+    #[fr("ce créneau chevauche le créneau « {other} » du même jour")]
     OverlappingSlots { other: String },
+    #[error("the run-sheet lasts {total} min, longer than the shortest slot ({shortest_slot} min)")]
+    #[fr("le déroulé dure {total} min, plus que le plus court créneau ({shortest_slot} min)")]
     RunSheetTooLong { total: u32, shortest_slot: u32 },
+    #[error("the programme has no session")]
+    #[fr("le programme ne contient aucune session")]
     NoSessions,
 }
 
 impl Localize for Problem {
     fn localize(&self, lang: Lang) -> String {
-        use ProblemKind::*;
-        let what = match (&self.kind, lang) {
-            (NotJson { detail }, Lang::Fr) => format!("ce n'est pas du JSON valide ({detail})"),
-            (NotJson { detail }, Lang::En) => format!("this is not valid JSON ({detail})"),
-            (Missing, _) => lang.pick("champ obligatoire manquant", "required field is missing").into(),
-            (WrongType { expected }, Lang::Fr) => {
-                format!("type incorrect, attendu : {}", french_type(expected))
-            }
-            (WrongType { expected }, Lang::En) => format!("wrong type, expected {expected}"),
-            (Empty, _) => lang.pick("ne doit pas être vide", "must not be empty").into(),
-            (UnknownField, _) => lang.pick("champ inconnu (faute de frappe ?)", "unknown field (typo?)").into(),
-            (UnsupportedFormat { found }, Lang::Fr) => {
-                format!("format « {found} » non pris en charge, attendu « {FORMAT} »")
-            }
-            (UnsupportedFormat { found }, Lang::En) => {
-                format!("unsupported format \"{found}\", expected \"{FORMAT}\"")
-            }
-            (Duplicate { value }, Lang::Fr) => format!("« {value} » apparaît déjà plus haut"),
-            (Duplicate { value }, Lang::En) => format!("\"{value}\" already appears above"),
-            (UnknownReference { what, value }, Lang::Fr) => {
-                format!("{} inconnu : « {value} »", french_what(what))
-            }
-            (UnknownReference { what, value }, Lang::En) => format!("unknown {what}: \"{value}\""),
-            (InvalidDate { value }, Lang::Fr) => {
-                format!("date invalide « {value} », attendu AAAA-MM-JJ")
-            }
-            (InvalidDate { value }, Lang::En) => {
-                format!("invalid date \"{value}\", expected YYYY-MM-DD")
-            }
-            (InvalidTime { value }, Lang::Fr) => {
-                format!("heure invalide « {value} », attendu HH:MM")
-            }
-            (InvalidTime { value }, Lang::En) => {
-                format!("invalid time \"{value}\", expected HH:MM")
-            }
-            (OutOfRange { min, max }, Lang::Fr) => format!("doit être entre {min} et {max}"),
-            (OutOfRange { min, max }, Lang::En) => format!("must be between {min} and {max}"),
-            (OverlappingSlots { other }, Lang::Fr) => {
-                format!("ce créneau chevauche le créneau « {other} » du même jour")
-            }
-            (OverlappingSlots { other }, Lang::En) => {
-                format!("this slot overlaps slot \"{other}\" on the same day")
-            }
-            (RunSheetTooLong { total, shortest_slot }, Lang::Fr) => {
-                format!("le déroulé dure {total} min, plus que le plus court créneau ({shortest_slot} min)")
-            }
-            (RunSheetTooLong { total, shortest_slot }, Lang::En) => {
-                format!("the run-sheet lasts {total} min, longer than the shortest slot ({shortest_slot} min)")
-            }
-            (NoSessions, _) => {
-                lang.pick("le programme ne contient aucune session", "the programme has no session").into()
-            }
-        };
-        format!("{}: {what}", self.path)
+        format!("{}: {}", self.path, self.kind.localize(lang))
     }
 }
 

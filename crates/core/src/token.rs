@@ -13,7 +13,7 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use crate::access::Scope;
-use crate::lang::{Lang, Localize};
+use crate::lang::Localize;
 
 /// Tokens are bound to Récolte: a PASETO signed by the same key for another use does not pass.
 const IMPLICIT_ASSERTION: &[u8] = b"recolte-access-v1";
@@ -42,33 +42,23 @@ pub struct Grant {
     pub id: String,
 }
 
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum TokenError {
     #[error("the token is malformed (it is not a Récolte access token)")]
+    #[fr("le jeton est mal formé (ce n'est pas un jeton d'accès Récolte)")]
     Malformed,
     #[error("the token's signature is not from a trusted event key (forged, or for another hub)")]
+    #[fr("la signature du jeton ne vient pas d'une clé d'événement reconnue (jeton falsifié, ou pour un autre serveur)")]
     Untrusted,
     #[error("the token expired on {0}; ask the organiser for a new one")]
+    #[fr("le jeton a expiré le {0} ; demandez-en un nouveau à l'organisation")]
     Expired(String),
     #[error("invalid key: {0}")]
+    #[fr("clé invalide : {0}")]
     InvalidKey(String),
     #[error("cannot create the token: {0}")]
+    #[fr("impossible de créer le jeton : {0}")]
     Signing(String),
-}
-
-impl Localize for TokenError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (TokenError::Malformed, _) => "le jeton est mal formé (ce n'est pas un jeton d'accès Récolte)".into(),
-            (TokenError::Untrusted, _) => {
-                "la signature du jeton ne vient pas d'une clé d'événement reconnue (jeton falsifié, ou pour un autre serveur)".into()
-            }
-            (TokenError::Expired(at), _) => format!("le jeton a expiré le {at} ; demandez-en un nouveau à l'organisation"),
-            (TokenError::InvalidKey(detail), _) => format!("clé invalide : {detail}"),
-            (TokenError::Signing(detail), _) => format!("impossible de créer le jeton : {detail}"),
-        }
-    }
 }
 
 pub fn generate_keys() -> Result<EventKeys, TokenError> {

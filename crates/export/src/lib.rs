@@ -27,35 +27,47 @@ use recolte_store::Store;
 
 pub use data::{gather, OpenData};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, Localize)]
 pub enum ExportError {
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
     #[error(transparent)]
     Core(recolte_core::Error),
     #[error("cannot write {path}: {source}")]
+    #[fr("impossible d'écrire {} : {source}", path.display())]
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot read {path}: {source}")]
+    #[fr("impossible de lire {} : {source}", path.display())]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{file} is not valid open data of Récolte: {detail}")]
+    #[fr("{file} n'est pas un fichier de données ouvertes Récolte valide : {detail}")]
     Malformed { file: String, detail: String },
     #[error("cannot encode the export: {0}")]
+    #[fr("impossible d'encoder l'export : {0}")]
     Encode(String),
     #[error("the output must end in .csv or .json: {0}")]
+    #[fr("le fichier de sortie doit finir par .csv ou .json : {0}")]
     UnknownFormat(String),
     #[error("unknown kind of export {0:?}: report, opendata or decidim")]
+    #[fr("type d'export inconnu « {0} » : report, opendata ou decidim")]
     UnknownKind(String),
     #[error("cannot typeset the PDF report: {0}")]
+    #[fr("impossible de composer le rapport PDF : {0}")]
     Pdf(String),
     #[error("{}", nothing_to_export(*theme, *captured, Lang::En))]
+    #[fr("{}", nothing_to_export(*theme, *captured, lang))]
     NothingToExport { theme: Option<u32>, captured: bool },
     #[error("{0:?} is not a locale as Decidim names its columns (fr, en, ca, pt-BR…)")]
+    #[fr("« {0} » n'est pas une langue comme Decidim nomme ses colonnes (fr, en, ca, pt-BR…)")]
     InvalidLocale(String),
     #[error("{0} differs from what datapackage.json describes (size or SHA-256): it was changed after the export")]
+    #[fr("{0} ne correspond pas à ce que décrit datapackage.json (taille ou SHA-256) : il a été modifié après l'export")]
     PackageMismatch(String),
     #[error("{file} is not a proposals export of Decidim: {detail}")]
+    #[fr("{file} n'est pas un export des propositions de Decidim : {detail}")]
     DecidimExport { file: String, detail: String },
     #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {drafts} drafts not answered)")]
+    #[fr("aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({unmatched} introuvable(s), {ambiguous} ambiguë(s), {drafts} brouillon(s) sans réponse)")]
     NothingToAnswer { unmatched: usize, ambiguous: usize, drafts: usize },
 }
 
@@ -74,42 +86,6 @@ fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
         ),
         (true, Lang::Fr) => format!("rien à exporter pour Decidim : aucune proposition saisie{scope}"),
         (true, Lang::En) => format!("nothing to export for Decidim: no captured proposal{scope}"),
-    }
-}
-
-impl Localize for ExportError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (ExportError::Store(e), _) => e.localize(lang),
-            (ExportError::Core(e), _) => e.localize(lang),
-            (_, Lang::En) => self.to_string(),
-            (ExportError::Write { path, source }, _) => format!("impossible d'écrire {} : {source}", path.display()),
-            (ExportError::Read { path, source }, _) => format!("impossible de lire {} : {source}", path.display()),
-            (ExportError::Malformed { file, detail }, _) => {
-                format!("{file} n'est pas un fichier de données ouvertes Récolte valide : {detail}")
-            }
-            (ExportError::Encode(detail), _) => format!("impossible d'encoder l'export : {detail}"),
-            (ExportError::UnknownFormat(path), _) => {
-                format!("le fichier de sortie doit finir par .csv ou .json : {path}")
-            }
-            (ExportError::UnknownKind(kind), _) => {
-                format!("type d'export inconnu « {kind} » : report, opendata ou decidim")
-            }
-            (ExportError::Pdf(detail), _) => format!("impossible de composer le rapport PDF : {detail}"),
-            (ExportError::NothingToExport { theme, captured }, _) => nothing_to_export(*theme, *captured, Lang::Fr),
-            (ExportError::InvalidLocale(locale), _) => {
-                format!("« {locale} » n'est pas une langue comme Decidim nomme ses colonnes (fr, en, ca, pt-BR…)")
-            }
-            (ExportError::PackageMismatch(file), _) => format!(
-                "{file} ne correspond pas à ce que décrit datapackage.json (taille ou SHA-256) : il a été modifié après l'export"
-            ),
-            (ExportError::DecidimExport { file, detail }, _) => {
-                format!("{file} n'est pas un export des propositions de Decidim : {detail}")
-            }
-            (ExportError::NothingToAnswer { unmatched, ambiguous, drafts }, _) => format!(
-                "aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({unmatched} introuvable(s), {ambiguous} ambiguë(s), {drafts} brouillon(s) sans réponse)"
-            ),
-        }
     }
 }
 

@@ -11,69 +11,95 @@ use rusqlite::ErrorCode;
 
 use crate::undo::UndoAction;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, Localize)]
+#[localize(then = with_advice)]
 pub enum Error {
     #[error(transparent)]
     Core(#[from] recolte_core::Error),
     #[error(transparent)]
     Token(recolte_core::token::TokenError),
     #[error("this device does not hold the signing key of event {0}: only the organiser's device that created the event can issue tokens")]
+    #[fr("cet appareil ne détient pas la clé de signature de l'événement {0} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons")]
     NoEventKey(String),
     #[error("cannot open the store {path}: {source}")]
+    #[fr("impossible d'ouvrir le stockage {} : {source}", path.display())]
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("the store {path} is read-only (read-only disk or no permission): nothing can be saved; make its folder writable and try again")]
+    #[fr("le stockage {} est en lecture seule (disque en lecture seule ou droits insuffisants) : rien ne peut être enregistré ; rendez son dossier accessible en écriture puis recommencez", path.display())]
     ReadOnly { path: PathBuf },
     #[error("{context}: {source}")]
+    #[fr("{context_fr} : {source}")]
     Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
     #[error("{context} {path}: {source}")]
+    #[fr("{context_fr} {} : {source}", path.display())]
     Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },
     #[error("applying migration {name}: {source}")]
+    #[fr("échec de la migration {name} : {source}")]
     Migration { name: &'static str, source: rusqlite::Error },
     #[error(
         "this store was written by a newer Récolte (schema {found}, this version knows {supported}); update Récolte"
     )]
+    #[fr("ce stockage a été écrit par une version plus récente de Récolte (schéma {found}, cette version connaît {supported}) : mettez Récolte à jour")]
     StoreTooNew { found: usize, supported: usize },
     #[error("the store holds no event yet: import a programme (recolte event import FILE.json) or a bundle")]
+    #[fr("le stockage ne contient encore aucun événement : importez un programme (recolte event import FICHIER.json) ou un paquet")]
     NoEvent,
     #[error("the store holds several events, say which one with --event: {}", list_events(.0))]
+    #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0))]
     AmbiguousEvent(Vec<(EventId, String)>),
     #[error("no event with id {0} in this store")]
+    #[fr("aucun événement n'a l'identifiant {0} dans ce stockage")]
     UnknownEvent(String),
     #[error("event {0} is already in this store: restore it into an empty data folder")]
+    #[fr("l'événement {0} est déjà dans ce stockage : restaurez-le dans un dossier de données vide")]
     EventExists(String),
     #[error("no invitation with id {0} for this event on this device")]
+    #[fr("aucune invitation n'a l'identifiant {0} pour cet événement sur cet appareil")]
     UnknownInvitation(String),
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
     #[error("{member} has given the {limit} dots of theme {theme} already: take one back from another proposal first")]
+    #[fr("{member} a déjà donné ses {limit} points du thème {theme} : retirez-en d'abord un à une autre proposition")]
     TooManyDots { member: String, theme: u32, limit: u32 },
     #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
+    #[fr("l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer")]
     ClockNotRunning,
     #[error("no version {version}: this record has {count} (see recolte history)")]
+    #[fr("pas de version {version} : cet enregistrement en a {count} (voir recolte history)")]
     UnknownVersion { version: usize, count: usize },
     #[error("no session with id {0} in this event")]
+    #[fr("aucune session n'a l'identifiant {0} dans cet événement")]
     UnknownSession(String),
     #[error("no theme number {0} in this event")]
+    #[fr("aucun thème n° {0} dans cet événement")]
     UnknownTheme(u32),
     #[error("proposal {proposal} belongs to theme {actual}, not to theme {theme}")]
+    #[fr("la proposition {proposal} appartient au thème {actual}, pas au thème {theme}")]
     NotInTheme { proposal: String, theme: u32, actual: u32 },
     #[error("a {} cannot be empty", .0.en())]
+    #[fr("le champ {} ne peut pas être vide", _0.fr())]
     Empty(Field),
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
+    #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé")]
     CorruptLog { doc: String, seq: i64, reason: String },
     #[error("nothing to {} {}: {}", action_en(*.action), place_en(.doc), if *.action == UndoAction::Undo {
         "no change made on this device is left to undo (changes from other devices are theirs to undo)"
     } else {
         "nothing was undone since the last change"
     })]
+    #[fr("{}", nothing_to_fr(*action, doc))]
     NothingTo { action: UndoAction, doc: DocName },
     #[error("no version at {0}: the record did not exist yet on this device")]
+    #[fr("aucune version à {0} : l'enregistrement n'existait pas encore sur cet appareil")]
     NoVersionYet(String),
     #[error("{0:?} is not a moment: write 15:30, 2025-10-01 15:30, or 2025-10-01T15:30:00+02:00")]
+    #[fr("« {0} » n'est pas un moment : écrivez 15:30, 2025-10-01 15:30 ou 2025-10-01T15:30:00+02:00")]
     BadMoment(String),
     #[error("no snapshot {0} on this device (see recolte snapshot list)")]
+    #[fr("aucun instantané {0} sur cet appareil (voir recolte snapshot list)")]
     UnknownSnapshot(String),
     #[error("document {0} holds nothing yet on this device: there is nothing to take a snapshot of")]
+    #[fr("le document {0} ne contient encore rien sur cet appareil : il n'y a rien à photographier")]
     NothingToSnapshot(String),
 }
 
@@ -145,81 +171,23 @@ impl Error {
     }
 }
 
-impl Localize for Error {
-    fn localize(&self, lang: Lang) -> String {
-        let text = match (self, lang) {
-            (Error::Core(e), _) => return e.localize(lang),
-            (Error::Token(e), _) => return e.localize(lang),
-            (Error::Invitation(e), _) => return e.localize(lang),
-            (Error::NoEventKey(id), _) => format!(
-                "cet appareil ne détient pas la clé de signature de l'événement {id} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons"
-            ),
-            (_, Lang::En) => self.to_string(),
-            (Error::Open { path, source }, _) => format!("impossible d'ouvrir le stockage {} : {source}", path.display()),
-            (Error::ReadOnly { path }, _) => format!(
-                "le stockage {} est en lecture seule (disque en lecture seule ou droits insuffisants) : rien ne peut être enregistré ; rendez son dossier accessible en écriture puis recommencez",
-                path.display()
-            ),
-            (Error::Sqlite { context_fr, source, .. }, _) => format!("{context_fr} : {source}"),
-            (Error::Io { context_fr, path, source, .. }, _) => format!("{context_fr} {} : {source}", path.display()),
-            (Error::Migration { name, source }, _) => format!("échec de la migration {name} : {source}"),
-            (Error::StoreTooNew { found, supported }, _) => format!(
-                "ce stockage a été écrit par une version plus récente de Récolte (schéma {found}, cette version connaît {supported}) : mettez Récolte à jour"
-            ),
-            (Error::NoEvent, _) => {
-                "le stockage ne contient encore aucun événement : importez un programme (recolte event import FICHIER.json) ou un paquet".into()
-            }
-            (Error::AmbiguousEvent(events), _) => {
-                format!("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(events))
-            }
-            (Error::UnknownEvent(id), _) => format!("aucun événement n'a l'identifiant {id} dans ce stockage"),
-            (Error::EventExists(id), _) => {
-                format!("l'événement {id} est déjà dans ce stockage : restaurez-le dans un dossier de données vide")
-            }
-            (Error::UnknownInvitation(id), _) => {
-                format!("aucune invitation n'a l'identifiant {id} pour cet événement sur cet appareil")
-            }
-            (Error::TooManyDots { member, theme, limit }, _) => format!(
-                "{member} a déjà donné ses {limit} points du thème {theme} : retirez-en d'abord un à une autre proposition"
-            ),
-            (Error::UnknownVersion { version, count }, _) => {
-                format!("pas de version {version} : cet enregistrement en a {count} (voir recolte history)")
-            }
-            (Error::ClockNotRunning, _) => {
-                "l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer".into()
-            }
-            (Error::UnknownSession(id), _) => format!("aucune session n'a l'identifiant {id} dans cet événement"),
-            (Error::UnknownTheme(n), _) => format!("aucun thème n° {n} dans cet événement"),
-            (Error::NotInTheme { proposal, theme, actual }, _) => {
-                format!("la proposition {proposal} appartient au thème {actual}, pas au thème {theme}")
-            }
-            (Error::Empty(field), _) => format!("le champ {} ne peut pas être vide", field.fr()),
-            (Error::NothingTo { action: UndoAction::Undo, doc }, _) => format!(
-                "rien à annuler {} : aucune modification faite sur cet appareil ne reste à annuler (celles des autres appareils ne s'annulent que là-bas)",
-                place_fr(doc)
-            ),
-            (Error::NothingTo { action: UndoAction::Redo, doc }, _) => {
-                format!("rien à rétablir {} : rien n'a été annulé depuis la dernière modification", place_fr(doc))
-            }
-            (Error::NoVersionYet(at), _) => {
-                format!("aucune version à {at} : l'enregistrement n'existait pas encore sur cet appareil")
-            }
-            (Error::BadMoment(text), _) => {
-                format!("« {text} » n'est pas un moment : écrivez 15:30, 2025-10-01 15:30 ou 2025-10-01T15:30:00+02:00")
-            }
-            (Error::UnknownSnapshot(id), _) => {
-                format!("aucun instantané {id} sur cet appareil (voir recolte snapshot list)")
-            }
-            (Error::NothingToSnapshot(doc), _) => {
-                format!("le document {doc} ne contient encore rien sur cet appareil : il n'y a rien à photographier")
-            }
-            (Error::CorruptLog { doc, seq, reason }, _) => format!(
-                "document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé"
-            ),
-        };
-        match self.advice(lang) {
-            Some(advice) => format!("{advice} ({text})"),
-            None => text,
+/// Puts the advice for a condition the user can fix (full disk, read-only or locked store)
+/// first, and what failed after it.
+fn with_advice(error: &Error, lang: Lang, text: String) -> String {
+    match error.advice(lang) {
+        Some(advice) => format!("{advice} ({text})"),
+        None => text,
+    }
+}
+
+fn nothing_to_fr(action: UndoAction, doc: &DocName) -> String {
+    match action {
+        UndoAction::Undo => format!(
+            "rien à annuler {} : aucune modification faite sur cet appareil ne reste à annuler (celles des autres appareils ne s'annulent que là-bas)",
+            place_fr(doc)
+        ),
+        UndoAction::Redo => {
+            format!("rien à rétablir {} : rien n'a été annulé depuis la dernière modification", place_fr(doc))
         }
     }
 }
@@ -273,5 +241,24 @@ mod tests {
         assert_eq!(Error::Empty(Field::Comment).localize(Lang::Fr), "le champ commentaire ne peut pas être vide");
         assert_eq!(Error::Empty(Field::Comment).localize(Lang::En), "a comment cannot be empty");
         assert_eq!(Error::Empty(Field::Word).localize(Lang::Fr), "le champ mot ne peut pas être vide");
+    }
+
+    #[test]
+    fn each_language_gets_its_own_message_and_wrapped_errors_keep_theirs() {
+        // Written once per variant, beside each other: English never falls back to French.
+        let key = Error::NoEventKey("e1".into());
+        assert!(key.localize(Lang::En).starts_with("this device does not hold the signing key"), "{}", key.localize(Lang::En));
+        assert!(key.localize(Lang::Fr).starts_with("cet appareil ne détient pas"));
+        let wrapped = Error::Core(recolte_core::Error::UnknownProposal("p1".into()));
+        assert_eq!(wrapped.localize(Lang::Fr), "aucune proposition n'a l'identifiant p1");
+        assert_eq!(wrapped.localize(Lang::En), "no proposal with id p1");
+        let busy = Error::Sqlite {
+            context: "saving",
+            context_fr: "enregistrement",
+            source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None),
+        };
+        assert!(busy.localize(Lang::Fr).starts_with("le disque est plein : rien n'a été enregistré"), "{}", busy.localize(Lang::Fr));
+        assert!(busy.localize(Lang::Fr).contains("(enregistrement : "));
+        assert!(busy.localize(Lang::En).starts_with("the disk is full"));
     }
 }

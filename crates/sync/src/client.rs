@@ -77,11 +77,13 @@ impl SyncReport {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, Localize)]
 pub enum SyncError {
-    #[error("cannot reach the hub at {hub}: {reason}")]
+    #[error("cannot reach the hub at {hub}: {reason} (nothing is lost: your changes stay on this device)")]
+    #[fr("impossible de joindre le serveur {hub} : {reason} (rien n'est perdu : vos modifications restent sur cet appareil)")]
     Unreachable { hub: String, reason: String },
-    #[error("{}", refused_en(.doc, .reason, .refusal, .expires_at))]
+    #[error("{}", refusal_message(.doc, .reason, .refusal, .expires_at, Lang::En))]
+    #[fr("{}", refusal_message(doc, reason, refusal, expires_at, lang))]
     Refused {
         doc: String,
         /// The close code the hub sent, and its reason (English, from the hub).
@@ -92,13 +94,17 @@ pub enum SyncError {
         /// The token's expiry, to say when it expired.
         expires_at: Option<String>,
     },
-    #[error("the connection to the hub was lost while syncing {doc}")]
+    #[error("the connection to the hub was lost while syncing {doc} (nothing is lost, try again)")]
+    #[fr("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")]
     Lost { doc: String },
     #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
+    #[fr("le serveur a envoyé pour {doc} autre chose que le protocole y-websocket : {reason}")]
     Protocol { doc: String, reason: String },
     #[error("the hub at {hub} does not show the certificate the invitation names: another computer may be posing as the hub; nothing was sent")]
+    #[fr("le serveur {hub} ne présente pas le certificat que l'invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé")]
     WrongCertificate { hub: String },
     #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
+    #[fr("cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)")]
     NoHub,
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
@@ -108,46 +114,22 @@ pub enum SyncError {
     Store(#[from] recolte_store::Error),
 }
 
-impl Localize for SyncError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (SyncError::Token(e), _) => e.localize(lang),
-            (SyncError::Invitation(e), _) => e.localize(lang),
-            (SyncError::Store(e), _) => e.localize(lang),
-            (_, Lang::En) => self.to_string(),
-            (SyncError::Unreachable { hub, reason }, _) => {
-                format!("impossible de joindre le serveur {hub} : {reason} (rien n'est perdu : vos modifications restent sur cet appareil)")
-            }
-            (SyncError::Refused { doc, reason, refusal, expires_at, .. }, _) => match refusal {
-                Some(refusal) if refusal.applies_to_every_document() => {
-                    format!("le serveur refuse cet appareil : {}", refusal.explain(expires_at.as_deref(), lang))
-                }
-                Some(refusal) => format!("le serveur refuse l'accès à {doc} : {}", refusal.explain(expires_at.as_deref(), lang)),
-                None => format!("le serveur refuse l'accès à {doc} : {reason}"),
-            },
-            (SyncError::WrongCertificate { hub }, _) => format!(
-                "le serveur {hub} ne présente pas le certificat que l'invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé"
-            ),
-            (SyncError::NoHub, _) => "cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)".into(),
-            (SyncError::Lost { doc }, _) => {
-                format!("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")
-            }
-            (SyncError::Protocol { doc, reason }, _) => {
-                format!("le serveur a envoyé pour {doc} autre chose que le protocole y-websocket : {reason}")
-            }
-        }
-    }
-}
-
-fn refused_en(doc: &str, reason: &str, refusal: &Option<RefusalCode>, expires_at: &Option<String>) -> String {
+fn refusal_message(doc: &str, reason: &str, refusal: &Option<RefusalCode>, expires_at: &Option<String>, lang: Lang) -> String {
     match refusal {
         Some(refusal) if refusal.applies_to_every_document() => {
-            format!("the hub refuses this device: {}", refusal.explain(expires_at.as_deref(), Lang::En))
+            let why = refusal.explain(expires_at.as_deref(), lang);
+            match lang {
+                Lang::Fr => format!("le serveur refuse cet appareil : {why}"),
+                Lang::En => format!("the hub refuses this device: {why}"),
+            }
         }
-        Some(refusal) => {
-            format!("the hub refused access to {doc}: {}", refusal.explain(expires_at.as_deref(), Lang::En))
+        _ => {
+            let why = refusal.as_ref().map_or_else(|| reason.to_owned(), |r| r.explain(expires_at.as_deref(), lang));
+            match lang {
+                Lang::Fr => format!("le serveur refuse l'accès à {doc} : {why}"),
+                Lang::En => format!("the hub refused access to {doc}: {why}"),
+            }
         }
-        None => format!("the hub refused access to {doc}: {reason}"),
     }
 }
 

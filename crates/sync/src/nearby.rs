@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use mdns_sd::{IfKind, ServiceDaemon, ServiceEvent, ServiceInfo};
 use recolte_core::ids::EventId;
-use recolte_core::{Lang, Localize};
+use recolte_core::Localize;
 use serde::Serialize;
 
 /// The DNS-SD service type of Récolte hubs.
@@ -20,21 +20,11 @@ pub const SERVICE_TYPE: &str = "_recolte._tcp.local.";
 /// The sync protocol the hub speaks (the y-websocket protocol, Récolte's rooms and tokens).
 pub const PROTOCOL_VERSION: &str = "1";
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, Localize)]
 pub enum NearbyError {
     #[error("cannot use multicast DNS on this computer: {0}")]
+    #[fr("impossible d'utiliser le DNS multicast sur cet ordinateur : {0}")]
     Mdns(String),
-}
-
-impl Localize for NearbyError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (NearbyError::Mdns(detail), _) => {
-                format!("impossible d'utiliser le DNS multicast sur cet ordinateur : {detail}")
-            }
-        }
-    }
 }
 
 fn mdns(error: mdns_sd::Error) -> NearbyError {

@@ -7,36 +7,23 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use recolte_core::{Lang, Localize};
+use recolte_core::Localize;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 use sha2::{Digest, Sha256};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, Localize)]
 pub enum TlsError {
     #[error("cannot make the hub's certificate: {0}")]
+    #[fr("impossible de créer le certificat du serveur : {0}")]
     Generate(String),
     #[error("cannot read or write the hub's certificate in {path}: {source}")]
+    #[fr("impossible de lire ou d'écrire le certificat du serveur dans {} : {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the hub's certificate in {0} is damaged: remove the folder to make a new one (invitations will need the new fingerprint)")]
+    #[fr("le certificat du serveur dans {} est endommagé : supprimez ce dossier pour en créer un nouveau (les invitations devront porter la nouvelle empreinte)", _0.display())]
     Damaged(PathBuf),
-}
-
-impl Localize for TlsError {
-    fn localize(&self, lang: Lang) -> String {
-        match (self, lang) {
-            (_, Lang::En) => self.to_string(),
-            (TlsError::Generate(e), _) => format!("impossible de créer le certificat du serveur : {e}"),
-            (TlsError::Io { path, source }, _) => {
-                format!("impossible de lire ou d'écrire le certificat du serveur dans {} : {source}", path.display())
-            }
-            (TlsError::Damaged(path), _) => format!(
-                "le certificat du serveur dans {} est endommagé : supprimez ce dossier pour en créer un nouveau (les invitations devront porter la nouvelle empreinte)",
-                path.display()
-            ),
-        }
-    }
 }
 
 /// The hub's certificate and key.

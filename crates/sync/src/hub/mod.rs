@@ -98,37 +98,20 @@ impl HubConfig {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, recolte_core::Localize)]
 pub enum HubError {
     #[error("no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)")]
+    #[fr("aucun événement à servir : cet appareil ne détient la clé d'aucun événement (seul l'appareil qui a créé l'événement, ou importé son programme, le sert) ; en ligne de commande, donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)")]
     NoTrustedKey,
-    #[error("{0}")]
+    #[error(transparent)]
     Key(TokenError),
     #[error("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")]
+    #[fr("impossible d'écouter sur {addr} : {source} (le port est peut-être déjà pris : un autre Récolte sert-il déjà ?)")]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
     #[error(transparent)]
     Tls(crate::tls::TlsError),
-}
-
-impl recolte_core::Localize for HubError {
-    fn localize(&self, lang: recolte_core::Lang) -> String {
-        use recolte_core::Lang;
-        match (self, lang) {
-            (HubError::Store(e), _) => e.localize(lang),
-            (HubError::Key(e), _) => e.localize(lang),
-            (HubError::Tls(e), _) => e.localize(lang),
-            (HubError::NoTrustedKey, Lang::Fr) => "aucun événement à servir : cet appareil ne détient la clé d'aucun événement (seul l'appareil qui a créé l'événement, ou importé son programme, le sert) ; en ligne de commande, donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)".to_owned(),
-            (HubError::NoTrustedKey, Lang::En) => "no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)".to_owned(),
-            (HubError::Listen { addr, source }, Lang::Fr) => {
-                format!("impossible d'écouter sur {addr} : {source} (le port est peut-être déjà pris : un autre Récolte sert-il déjà ?)")
-            }
-            (HubError::Listen { addr, source }, Lang::En) => {
-                format!("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")
-            }
-        }
-    }
 }
 
 #[derive(Debug)]
