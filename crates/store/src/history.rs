@@ -9,12 +9,11 @@ use jiff::Timestamp;
 use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId};
 use recolte_core::model::{Kind, Status};
 use recolte_core::schema::{self, ConsolidatedPatch, DocName};
-use rusqlite::params;
 use serde::Serialize;
 use yrs::updates::decoder::Decode;
 use yrs::{Transact, Update};
 
-use crate::error::{Error, ResultExt};
+use crate::error::Error;
 use crate::{ProposalUpdate, Store};
 
 /// One wording of a record, as it stood after a log entry.
@@ -64,25 +63,18 @@ impl Store {
         name: &DocName,
         read: impl Fn(&yrs::Transaction) -> Option<Wording>,
     ) -> Result<Vec<Version>, Error> {
-        let rows: Vec<(i64, Vec<u8>, String, String)> = self
-            .conn
-            .prepare_cached("SELECT seq, data, saved_at, origin FROM doc_updates WHERE doc = ?1 ORDER BY seq")
-            .and_then(|mut stmt| {
-                stmt.query_map(params![name.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .ctx("lecture du journal", "reading the log")?;
+        let entries = crate::log::all_entries(&self.conn, name)?;
         let me = Some(self.author()?).filter(|name| !name.is_empty());
         let doc = schema::new_doc_of(name.kind());
         let mut versions: Vec<Version> = Vec::new();
         // The Yjs clients that wrote each version's entry: their names are read at the end.
         let mut writers: Vec<Vec<u64>> = Vec::new();
         let mut last: Option<Wording> = None;
-        for (_, data, at, origin) in rows {
+        for crate::log::Entry { data, saved_at: at, origin, .. } in entries {
             let mut clients = Vec::new();
             {
                 let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
-                // An entry that no longer reads is left out, as a reload of the document does.
+                // An entry that no longer reads is left out: the history shows what still reads.
                 if let Ok(update) = Update::decode_v1(&data) {
                     clients = update.state_vector_lower().iter().map(|(client, _)| client.get()).collect();
                     let _ = txn.apply_update(update);
@@ -318,20 +310,13 @@ impl Store {
         at: Option<Timestamp>,
         read: impl Fn(&yrs::Transaction) -> T,
     ) -> Result<Moment<T>, Error> {
-        let rows: Vec<(Vec<u8>, String)> = self
-            .conn
-            .prepare_cached("SELECT data, saved_at FROM doc_updates WHERE doc = ?1 ORDER BY seq")
-            .and_then(|mut stmt| {
-                stmt.query_map(params![name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .ctx("lecture du journal", "reading the log")?;
+        let entries = crate::log::all_entries(&self.conn, name)?;
         let doc = schema::new_doc_of(name.kind());
         let mut moments: Vec<String> = Vec::new();
         let mut last = None;
         {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
-            for (data, saved_at) in &rows {
+            for crate::log::Entry { data, saved_at, .. } in &entries {
                 let when = saved_at.parse::<Timestamp>().ok();
                 if moments.last() != Some(saved_at) {
                     moments.push(saved_at.clone());
@@ -339,7 +324,7 @@ impl Store {
                 if at.is_some_and(|at| when.is_some_and(|when| when > at)) {
                     continue;
                 }
-                // An entry that no longer reads is left out, as a reload of the document does.
+                // An entry that no longer reads is left out: the moment shows what still reads.
                 if let Ok(update) = Update::decode_v1(data) {
                     let _ = txn.apply_update(update);
                 }

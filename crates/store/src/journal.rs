@@ -8,7 +8,7 @@ use recolte_core::schema::DocName;
 use rusqlite::{params, Connection, TransactionBehavior};
 
 use crate::error::{Error, ResultExt};
-use crate::maintenance::{compact_document, load_log};
+use crate::maintenance::compact_document;
 use crate::write::{append, register, LogOrigin};
 use crate::{db, DB_FILE};
 
@@ -52,7 +52,7 @@ impl Journal {
             compact_document(&tx, name)?;
             tx.commit().ctx("compactage du journal", "compacting the log")?;
         }
-        Ok(load_log(&self.conn, name)?.into_iter().map(|(_, data)| data).collect())
+        Ok(crate::log::all_entries(&self.conn, name)?.into_iter().map(|entry| entry.data).collect())
     }
 
     /// When a room last received a change.

@@ -15,6 +15,7 @@ mod error;
 mod files;
 mod history;
 mod journal;
+mod log;
 mod maintenance;
 mod membership;
 mod ops;

@@ -4,10 +4,10 @@ use recolte_core::schema::{new_doc_of, DocName, ORIGIN_REMOTE};
 use rusqlite::types::Value;
 use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
-use yrs::updates::decoder::Decode;
-use yrs::{ReadTxn, StateVector, Transact, Update};
+use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, ResultExt};
+use crate::log;
 use crate::projection::{self, TABLES};
 use crate::write::LogOrigin;
 use crate::Store;
@@ -88,9 +88,8 @@ impl Store {
             let doc = new_doc_of(name.kind());
             {
                 let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
-                for (seq, data) in load_log(&tx, name)? {
-                    let update = Update::decode_v1(&data).map_err(|e| corrupt(name, seq, e))?;
-                    txn.apply_update(update).map_err(|e| corrupt(name, seq, e))?;
+                for entry in log::all_entries(&tx, name)? {
+                    entry.apply(&mut txn, name)?;
                 }
             }
             projection::project_document(&tx, name, &doc.transact())?;
@@ -169,9 +168,9 @@ impl Store {
 /// number of entries before and after, and their bytes before and after. A log with nothing to
 /// fold is left as it is.
 pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Result<Folded, Error> {
-    let rows = load_log(tx, name)?;
-    let before: usize = rows.iter().map(|(_, d)| d.len()).sum();
-    let Some(&(last_seq, _)) = rows.last() else { return Ok(Folded::default()) };
+    let rows = log::all_entries(tx, name)?;
+    let before: usize = rows.iter().map(|entry| entry.data.len()).sum();
+    let Some(last_seq) = rows.last().map(|entry| entry.seq) else { return Ok(Folded::default()) };
     let mut ends: Vec<i64> = crate::snapshots::points(tx, name)?;
     ends.extend(shared_snapshot_points(name, &rows)?);
     ends.retain(|p| *p < last_seq);
@@ -179,38 +178,31 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     ends.dedup();
     ends.push(last_seq);
     // A stretch ends at the last entry at or before each point.
-    let mut stretches: Vec<(i64, Vec<&(i64, Vec<u8>)>)> = Vec::new();
+    let mut stretches: Vec<(&log::Entry, Vec<&log::Entry>)> = Vec::new();
     let mut rest = rows.iter().peekable();
     for end in ends {
-        let stretch: Vec<&(i64, Vec<u8>)> = std::iter::from_fn(|| rest.next_if(|(seq, _)| *seq <= end)).collect();
-        if let Some(&&(last, _)) = stretch.last() {
+        let stretch: Vec<&log::Entry> = std::iter::from_fn(|| rest.next_if(|entry| entry.seq <= end)).collect();
+        if let Some(&last) = stretch.last() {
             stretches.push((last, stretch));
         }
     }
     if stretches.iter().all(|(_, stretch)| stretch.len() == 1) {
         return Ok(Folded { entries: rows.len(), entries_after: rows.len(), bytes: before, bytes_after: before });
     }
-    let saved_at: std::collections::HashMap<i64, String> = tx
-        .prepare_cached("SELECT seq, saved_at FROM doc_updates WHERE doc = ?1")
-        .and_then(|mut stmt| {
-            stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()
-        })
-        .ctx("lecture du journal", "reading the log")?;
     let doc = new_doc_of(name.kind());
-    let mut folded: Vec<(i64, Vec<u8>)> = Vec::new();
+    let mut folded: Vec<(&log::Entry, Vec<u8>)> = Vec::new();
     let mut known = StateVector::default();
     for (end, stretch) in &stretches {
         {
             let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
-            for (seq, data) in stretch {
-                let update = Update::decode_v1(data).map_err(|e| corrupt(name, *seq, e))?;
-                txn.apply_update(update).map_err(|e| corrupt(name, *seq, e))?;
+            for entry in stretch {
+                entry.apply(&mut txn, name)?;
             }
         }
         // What this stretch added (and the deletions up to its end); it includes updates
         // still waiting for their dependencies.
         let txn = doc.transact();
-        folded.push((*end, txn.encode_state_as_update_v1(&known)));
+        folded.push((end, txn.encode_state_as_update_v1(&known)));
         known = txn.state_vector();
     }
     let ctx = ("compactage du journal", "compacting the log");
@@ -227,11 +219,10 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     // applied up to it has nothing to reload; one that has not reloads it) and when that
     // entry was saved, so the moments before the compaction stay where they were.
     let mut after = Folded { entries: rows.len(), entries_after: folded.len(), bytes: before, bytes_after: 0 };
-    for (seq, data) in folded {
-        let at = saved_at.get(&seq).cloned().unwrap_or_else(recolte_core::schema::now);
+    for (end, data) in folded {
         tx.execute(
             "INSERT INTO doc_updates (seq, doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![seq, name.to_string(), data, LogOrigin::Snapshot.as_str(), at],
+            params![end.seq, name.to_string(), data, LogOrigin::Snapshot.as_str(), end.saved_at],
         )
         .ctx(ctx.0, ctx.1)?;
         after.bytes_after += data.len();
@@ -250,32 +241,21 @@ pub(crate) struct Folded {
 
 /// The entries just before each snapshot taken by hand arrived in the log: points too, so that
 /// the history before a compaction keeps a version at each of them.
-fn shared_snapshot_points(name: &DocName, rows: &[(i64, Vec<u8>)]) -> Result<Vec<i64>, Error> {
+fn shared_snapshot_points(name: &DocName, rows: &[log::Entry]) -> Result<Vec<i64>, Error> {
     if !name.kind().roots().contains(&recolte_core::schema::SNAPSHOTS) {
         return Ok(Vec::new());
     }
     let doc = new_doc_of(name.kind());
     let (mut points, mut known, mut previous) = (Vec::new(), 0, 0);
-    for (seq, data) in rows {
-        {
-            let update = Update::decode_v1(data).map_err(|e| corrupt(name, *seq, e))?;
-            doc.transact_mut_with(ORIGIN_REMOTE).apply_update(update).map_err(|e| corrupt(name, *seq, e))?;
-        }
+    for entry in rows {
+        entry.apply(&mut doc.transact_mut_with(ORIGIN_REMOTE), name)?;
         let count = recolte_core::schema::snapshot_count(&doc.transact());
         if count > known && previous > 0 {
             points.push(previous);
         }
-        (known, previous) = (count, *seq);
+        (known, previous) = (count, entry.seq);
     }
     Ok(points)
-}
-
-pub(crate) fn load_log(conn: &rusqlite::Connection, name: &DocName) -> Result<Vec<(i64, Vec<u8>)>, Error> {
-    conn.prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 ORDER BY seq")
-        .and_then(|mut stmt| {
-            stmt.query_map([name.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()
-        })
-        .ctx("lecture du journal", "reading the log")
 }
 
 /// When a document's log last grew (RFC 3339), if it holds anything.
@@ -283,10 +263,6 @@ pub(crate) fn last_saved(conn: &rusqlite::Connection, name: &DocName) -> Result<
     conn.prepare_cached("SELECT max(saved_at) FROM doc_updates WHERE doc = ?1")
         .and_then(|mut stmt| stmt.query_row([name.to_string()], |r| r.get(0)))
         .ctx("lecture du journal", "reading the log")
-}
-
-fn corrupt(name: &DocName, seq: i64, error: impl std::fmt::Display) -> Error {
-    Error::CorruptLog { doc: name.to_string(), seq, reason: error.to_string() }
 }
 
 /// Size of a store's logs.

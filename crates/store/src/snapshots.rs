@@ -19,8 +19,7 @@ use recolte_core::ids::EventId;
 use recolte_core::schema::{self, DocName};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use yrs::updates::decoder::Decode;
-use yrs::{Doc, Transact, Update};
+use yrs::{Doc, Transact};
 
 use crate::error::{Error, ResultExt};
 use crate::history::SessionContent;
@@ -178,26 +177,6 @@ pub(crate) fn points(conn: &Connection, doc: &DocName) -> Result<Vec<i64>, Error
         .ctx("lecture des instantanés", "reading the snapshots")
 }
 
-/// A document as it stood after `entry`, replayed from the log.
-pub(crate) fn doc_at(conn: &Connection, doc: &DocName, entry: i64) -> Result<Doc, Error> {
-    let rows: Vec<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")
-        .and_then(|mut stmt| {
-            stmt.query_map(params![doc.to_string(), entry], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .ctx("lecture du journal", "reading the log")?;
-    let state = schema::new_doc_of(doc.kind());
-    {
-        let mut txn = state.transact_mut_with(schema::ORIGIN_REMOTE);
-        for (seq, data) in rows {
-            let corrupt = |reason: String| Error::CorruptLog { doc: doc.to_string(), seq, reason };
-            let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
-            txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
-        }
-    }
-    Ok(state)
-}
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(NamedSnapshot, LocalPoint)> {
     let reason = SnapshotReason::parse(&r.get::<_, String>(3)?);
@@ -281,7 +260,7 @@ impl Store {
                 .ctx("lecture des instantanés", "reading the snapshots")?
                 .ok_or_else(unknown)?;
             let doc: DocName = point.doc.parse().map_err(|_| unknown())?;
-            let state = doc_at(&self.conn, &doc, point.entry)?;
+            let state = crate::log::replay(&self.conn, &doc, point.entry)?;
             return Ok((snapshot, state));
         }
         for summary in self.events()? {
@@ -422,7 +401,7 @@ impl Store {
         let kind = doc.kind();
         let (written, before) = self.write(("restauration de l'instantané", "restoring the snapshot"), |write| {
             let current = last_entry(write.conn(), &doc)?.unwrap_or(0);
-            let now = doc_at(write.conn(), &doc, current)?;
+            let now = crate::log::replay(write.conn(), &doc, current)?;
             if !schema::changes_content(kind, &then.transact(), &now.transact()) {
                 return Ok((0, None));
             }

@@ -240,37 +240,29 @@ fn stacks(conn: &Connection, doc: &DocName) -> Result<(Vec<i64>, Vec<i64>), Erro
 
 /// The document as it stood just before a log entry of this device, and just after it.
 fn around(conn: &Connection, doc: &DocName, change: i64) -> Result<(Doc, Doc), Error> {
-    let rows: Vec<(i64, Vec<u8>, String)> = conn
-        .prepare_cached("SELECT seq, data, origin FROM doc_updates WHERE doc = ?1 AND seq <= ?2 ORDER BY seq")
-        .and_then(|mut stmt| {
-            stmt.query_map(params![doc.to_string(), change], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .ctx("lecture du journal", "reading the log")?;
+    let entries = crate::log::entries(conn, doc, 0, change)?;
     // Only a change of this device is taken back: never a compacted snapshot that took its
     // number, which would read as "everything was created by it".
-    match rows.last() {
-        Some((seq, _, origin)) if *seq == change && origin == LogOrigin::Local.as_str() => {}
-        _ => return Err(Error::NothingTo { action: UndoAction::Undo, doc: doc.clone() }),
+    let Some((last, earlier)) = entries.split_last() else {
+        return Err(Error::NothingTo { action: UndoAction::Undo, doc: doc.clone() });
+    };
+    if last.seq != change || last.origin != LogOrigin::Local.as_str() {
+        return Err(Error::NothingTo { action: UndoAction::Undo, doc: doc.clone() });
     }
     let before = schema::new_doc_of(doc.kind());
-    let after = schema::new_doc_of(doc.kind());
-    let corrupt = |seq: i64, reason: String| Error::CorruptLog { doc: doc.to_string(), seq, reason };
-    for (seq, data, _) in &rows {
-        if *seq == change {
-            let state = before.transact().encode_state_as_update_v1(&StateVector::default());
-            let mut txn = after.transact_mut_with(schema::ORIGIN_REMOTE);
-            for bytes in [&state, data] {
-                let update = Update::decode_v1(bytes).map_err(|e| corrupt(*seq, e.to_string()))?;
-                txn.apply_update(update).map_err(|e| corrupt(*seq, e.to_string()))?;
-            }
-        } else {
-            let update = Update::decode_v1(data).map_err(|e| corrupt(*seq, e.to_string()))?;
-            before
-                .transact_mut_with(schema::ORIGIN_REMOTE)
-                .apply_update(update)
-                .map_err(|e| corrupt(*seq, e.to_string()))?;
+    {
+        let mut txn = before.transact_mut_with(schema::ORIGIN_REMOTE);
+        for entry in earlier {
+            entry.apply(&mut txn, doc)?;
         }
+    }
+    let after = schema::new_doc_of(doc.kind());
+    {
+        let state = before.transact().encode_state_as_update_v1(&StateVector::default());
+        let mut txn = after.transact_mut_with(schema::ORIGIN_REMOTE);
+        txn.apply_update(Update::decode_v1(&state).map_err(|e| crate::log::corrupt(doc, change, e))?)
+            .map_err(|e| crate::log::corrupt(doc, change, e))?;
+        last.apply(&mut txn, doc)?;
     }
     Ok((before, after))
 }

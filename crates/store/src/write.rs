@@ -9,8 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use recolte_core::schema::{self, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
-use yrs::updates::decoder::Decode;
-use yrs::{Doc, Transact, TransactionMut, Update};
+use yrs::{Doc, Transact, TransactionMut};
 
 use crate::error::{Error, ResultExt};
 use crate::{projection, Cached, Store};
@@ -219,22 +218,14 @@ pub(crate) fn catch_up<'a>(
     name: &DocName,
 ) -> Result<&'a mut Cached, Error> {
     let cached = docs.entry(name.clone()).or_insert_with(|| Cached { doc: schema::new_doc_of(name.kind()), seen: 0 });
-    let rows: Vec<(i64, Vec<u8>)> = conn
-        .prepare_cached("SELECT seq, data FROM doc_updates WHERE doc = ?1 AND seq > ?2 ORDER BY seq")
-        .and_then(|mut stmt| {
-            stmt.query_map(params![name.to_string(), cached.seen], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<Vec<_>, _>>()
-        })
-        .ctx("lecture du journal", "reading the log")?;
-    if rows.is_empty() {
+    let entries = crate::log::entries(conn, name, cached.seen, i64::MAX)?;
+    if entries.is_empty() {
         return Ok(cached);
     }
     let mut txn = cached.doc.transact_mut_with(ORIGIN_REMOTE);
-    for (seq, data) in rows {
-        let corrupt = |reason: String| Error::CorruptLog { doc: name.to_string(), seq, reason };
-        let update = Update::decode_v1(&data).map_err(|e| corrupt(e.to_string()))?;
-        txn.apply_update(update).map_err(|e| corrupt(e.to_string()))?;
-        cached.seen = seq;
+    for entry in entries {
+        entry.apply(&mut txn, name)?;
+        cached.seen = entry.seq;
     }
     drop(txn);
     Ok(cached)
