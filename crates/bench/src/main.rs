@@ -154,7 +154,10 @@ fn main() {
         return;
     }
     save_latency(&options);
-    bundles(&options);
+    // `save`: the save alone, to profile it (`perf record -g recolte-bench save`).
+    if args.first().map(String::as_str) != Some("save") {
+        bundles(&options);
+    }
 }
 
 /// Durable save of one edit, against the raw commit floor.
