@@ -346,18 +346,23 @@ impl Store {
             if done.is_some() {
                 continue;
             }
-            let rows: Vec<(i64, String)> = self
+            // Read until the first entry saved after the slot's end: a session whose entries
+            // all came later (looked at again on every listing) costs one row, not its log.
+            let entry = self
                 .conn
                 .prepare_cached("SELECT seq, saved_at FROM doc_updates WHERE doc = ?1 ORDER BY seq")
                 .and_then(|mut stmt| {
-                    stmt.query_map([doc.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<Vec<_>, _>>()
+                    let mut rows = stmt.query([doc.to_string()])?;
+                    let mut last = None;
+                    while let Some(row) = rows.next()? {
+                        if !row.get::<_, String>(1)?.parse::<Timestamp>().is_ok_and(|at| at <= end) {
+                            break;
+                        }
+                        last = Some(row.get::<_, i64>(0)?);
+                    }
+                    Ok(last)
                 })
                 .ctx("lecture du journal", "reading the log")?;
-            let entry = rows
-                .iter()
-                .take_while(|(_, at)| at.parse::<Timestamp>().is_ok_and(|at| at <= end))
-                .last()
-                .map(|(seq, _)| *seq);
             let Some(entry) = entry else { continue };
             // Not "by" anyone: every device takes its own at the same moment.
             let ctx = ("enregistrement de l'instantané", "saving the snapshot");

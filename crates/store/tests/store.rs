@@ -460,4 +460,14 @@ fn each_session_gets_its_end_of_slot_snapshot_once() {
     assert_eq!(ends.len(), 1);
     assert_eq!((ends[0].reason, ends[0].label.as_str()), (SnapshotReason::SessionEnd, "Fin du créneau"));
     assert!(ends[0].taken_at.starts_with("2099-"), "{:?}", ends[0]);
+
+    // A session whose slot ended before anything reached this device gets none: what came
+    // later is not what stood at its end.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let event = store.import_programme(SAMPLE).unwrap();
+    let session = first_session(&store, event, 5);
+    capture(&mut store, session, "Arrivé après la fin");
+    assert_eq!(store.take_due_snapshots(jiff::Timestamp::now()).unwrap(), 0);
+    assert_eq!(store.take_due_snapshots(jiff::Timestamp::now()).unwrap(), 0, "looked at again, still none");
 }
