@@ -263,17 +263,36 @@ impl Store {
             let state = crate::log::replay(&self.conn, &doc, point.entry)?;
             return Ok((snapshot, state));
         }
+        // A snapshot taken by hand is a record keyed by its id in its document: the documents
+        // whose log holds those bytes are read first (SQLite scans bytes much faster than
+        // documents load), and every document only if none of them has it.
+        let id = id.trim();
+        if uuid::Uuid::parse_str(id).is_err() {
+            return Err(unknown());
+        }
+        let holding: Vec<DocName> = self
+            .conn
+            .prepare_cached("SELECT DISTINCT doc FROM doc_updates WHERE instr(data, ?1) > 0")
+            .and_then(|mut stmt| {
+                stmt.query_map([id.as_bytes()], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture des instantanés", "reading the snapshots")?
+            .into_iter()
+            .filter_map(|name| name.parse().ok())
+            .collect();
+        let mut everywhere = Vec::new();
         for summary in self.events()? {
-            for doc in self.documents(summary.id)? {
-                if let Some(record) = self.shared_snapshots(&doc)?.into_iter().find(|r| r.id == id.trim()) {
-                    let state = schema::snapshot_doc(doc.kind(), &record.state).map_err(|reason| {
-                        Error::Core(recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
-                            doc: doc.to_string(),
-                            reason,
-                        }))
-                    })?;
-                    return Ok((from_record(&doc, &record), state));
-                }
+            everywhere.extend(self.documents(summary.id)?);
+        }
+        for doc in holding.into_iter().chain(everywhere) {
+            if let Some(record) = self.shared_snapshots(&doc)?.into_iter().find(|r| r.id == id) {
+                let state = schema::snapshot_doc(doc.kind(), &record.state).map_err(|reason| {
+                    Error::Core(recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
+                        doc: doc.to_string(),
+                        reason,
+                    }))
+                })?;
+                return Ok((from_record(&doc, &record), state));
             }
         }
         Err(unknown())

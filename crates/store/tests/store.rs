@@ -440,6 +440,8 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
     // Unknown snapshots and empty names are refused, and name the problem.
     assert!(matches!(store.snapshot_content("999"), Err(Error::UnknownSnapshot(id)) if id == "999"));
     assert!(matches!(store.snapshot_content("pas-un-id"), Err(Error::UnknownSnapshot(_))));
+    let nowhere = "0190a3c4-0000-7000-8000-000000000000";
+    assert!(matches!(store.snapshot_content(nowhere), Err(Error::UnknownSnapshot(id)) if id == nowhere));
     assert!(store.take_snapshot(&doc, "  ").is_err());
 }
 
