@@ -24,7 +24,9 @@ const given = arg('--store', null)
 const dataDir = given ? resolve(given) : mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
 if (!given) console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
 
-const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, ...extraEnv }, { quiet: true })
+// A home of its own: the exports land in its Documents folder, not in the developer's.
+const home = mkdtempSync(join(tmpdir(), 'recolte-bench-home-'))
+const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, HOME: home, ...extraEnv }, { quiet: true })
 await driver.ready()
 
 /** Memory (MiB) of the app and the WebKit processes it started: resident (RSS) and
@@ -144,6 +146,7 @@ for (let run = 0; run < runs; run++) {
 }
 await driver.quit()
 if (!given) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]

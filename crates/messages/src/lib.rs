@@ -21,7 +21,8 @@
 //! - A `#[error(transparent)]` variant hands both languages to the error it wraps.
 //! - `#[localize(then = path)]` on the enum passes each message through
 //!   `path(&self, lang, message) -> String`, for advice that depends on the cause.
-//! - A variant with neither is a compile error: no message ships in one language only.
+//! - A variant with neither is a compile error: no message ships in one language only; so
+//!   is a field named `lang`, which would hide the reader's language.
 
 use proc_macro::TokenStream;
 use proc_macro2::{Span, TokenStream as Tokens};
@@ -65,6 +66,12 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     for variant in &data.variants {
         let name = &variant.ident;
         let (pattern, fields) = bindings(&variant.fields);
+        if fields.iter().any(|field| field == "lang") {
+            return Err(syn::Error::new_spanned(
+                variant,
+                "a field named `lang` would hide the reader's language in the French message: rename it",
+            ));
+        }
         let french = variant.attrs.iter().find(|a| a.path().is_ident("fr"));
         match french {
             Some(attr) => {
@@ -87,6 +94,13 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             }
         }
     }
+    // An enum of wrappers only has no French of its own: the guard below would leave the
+    // match without a last arm.
+    let english = if french_arms.is_empty() {
+        quote! { _ => ::std::string::ToString::to_string(self), }
+    } else {
+        quote! { _ if lang == ::recolte_core::Lang::En => ::std::string::ToString::to_string(self), }
+    };
     let finish = match then {
         Some(path) => quote! { #path(self, lang, text) },
         None => quote! { text },
@@ -99,7 +113,7 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             fn localize(&self, lang: ::recolte_core::Lang) -> ::std::string::String {
                 let text = match self {
                     #(#transparent_arms)*
-                    _ if lang == ::recolte_core::Lang::En => ::std::string::ToString::to_string(self),
+                    #english
                     #(#french_arms)*
                 };
                 #finish

@@ -282,7 +282,7 @@ impl Store {
             .collect();
         let mut everywhere = Vec::new();
         for summary in self.events()? {
-            everywhere.extend(self.documents(summary.id)?);
+            everywhere.extend(self.documents(summary.id)?.into_iter().filter(|doc| !holding.contains(doc)));
         }
         for doc in holding.into_iter().chain(everywhere) {
             if let Some(record) = self.shared_snapshots(&doc)?.into_iter().find(|r| r.id == id) {

@@ -78,9 +78,20 @@ fn reachable_ips(listen: IpAddr) -> Vec<IpAddr> {
         .filter(|i| !i.is_loopback() && i.is_oper_up())
         .map(|i| i.ip())
         .filter(|ip| !link_local(ip))
-        // An IPv6 wildcard listener takes IPv4 too (dual stack); an IPv4 one only IPv4.
-        .filter(|ip| listen.is_ipv6() || ip.is_ipv4())
+        // An IPv4 wildcard listener takes IPv4 only; an IPv6 one takes IPv4 too where the
+        // system makes IPv6 sockets dual-stack.
+        .filter(|ip| match (listen.is_ipv6(), ip.is_ipv4()) {
+            (false, v4) => v4,
+            (true, true) => dual_stack(),
+            (true, false) => true,
+        })
         .collect()
+}
+
+/// Whether a socket bound to `[::]` also accepts IPv4: Linux's default (`bindv6only` 0);
+/// elsewhere (Windows, and Linux set otherwise) it does not.
+fn dual_stack() -> bool {
+    std::fs::read_to_string("/proc/sys/net/ipv6/bindv6only").is_ok_and(|value| value.trim() == "0")
 }
 
 /// The hub's announcements; withdrawn when dropped or stopped.
@@ -139,9 +150,11 @@ pub fn announce(
 ) -> Result<Announcement, NearbyError> {
     let port = listen.port();
     let daemon = ServiceDaemon::new().map_err(mdns)?;
+    // Announcing addresses of the other family would send devices where nothing listens.
     if listen.ip() == IpAddr::from([0, 0, 0, 0]) {
-        // Announcing IPv6 addresses would send devices where nothing listens.
         daemon.disable_interface(IfKind::IPv6).map_err(mdns)?;
+    } else if listen.ip().is_unspecified() && !dual_stack() {
+        daemon.disable_interface(IfKind::IPv4).map_err(mdns)?;
     }
     let host = hostname();
     let mut names = Vec::new();

@@ -196,37 +196,51 @@ export function nearbyBox(known: string[] = []): HTMLElement {
     h('ul', { class: 'plain addresses', 'aria-label': t('nearby_addresses', { name: hub.name }), id: `nearby-urls-${i}` },
       ...hub.urls.map(url => h('li', {}, h('code', { class: 'address' }, url)))))
 
-  // The welcome screen keeps listening: a hub started after the screen opened, or an answer
-  // lost on a busy network, shows up on its own. Searches after the first say nothing while
-  // they run, and the list changes only when what was found changes.
+  // The screen keeps listening: a hub started after it opened, or an answer lost on a busy
+  // network, shows up on its own. Searches after the first are quiet: the button stays
+  // usable, nothing is announced unless what was found changes, and they space out while
+  // nothing answers (5 s, 10 s, 20 s… up to a minute: multicast on a venue's Wi-Fi is shared).
+  // A click starts a search of its own; a quiet one still running is then forgotten.
   let timer: ReturnType<typeof setTimeout> | undefined
+  let generation = 0
+  let misses = 0
   let shown = ''
   async function search(quiet: boolean): Promise<void> {
     clearTimeout(timer)
-    refresh.disabled = true
-    box.setAttribute('aria-busy', 'true')
-    if (!quiet) render(live, t('nearby_searching'))
-    let found = 0
+    const mine = ++generation
+    if (!quiet) {
+      refresh.disabled = true
+      box.setAttribute('aria-busy', 'true')
+      render(live, t('nearby_searching'))
+    }
+    let outcome: { hubs: NearbyHub[] } | { error: string }
     try {
-      const hubs = await api.nearby(3)
-      found = hubs.length
-      const key = JSON.stringify(hubs)
-      if (!quiet || key !== shown) {
-        shown = key
-        render(list, hubs.length ? h('ul', { class: 'plain' }, ...hubs.map(item)) : null)
-        render(live, hubs.length ? t('nearby_found', { n: hubs.length }) : t('nearby_none'))
-        live.className = 'nearby-status'
-      }
+      outcome = { hubs: await api.nearby(3) }
     } catch (error) {
-      shown = ''
-      render(list)
-      render(live, t('nearby_error', { error: errorMessage(error) }))
-      live.className = 'nearby-status warning'
-    } finally {
+      outcome = { error: errorMessage(error) }
+    }
+    if (mine !== generation) return
+    if (!quiet) {
       refresh.disabled = false
       box.removeAttribute('aria-busy')
     }
-    timer = setTimeout(() => { if (box.isConnected) void search(true) }, found ? 30_000 : 5_000)
+    const key = JSON.stringify(outcome)
+    if (!quiet || key !== shown) {
+      shown = key
+      if ('hubs' in outcome) {
+        render(list, outcome.hubs.length ? h('ul', { class: 'plain' }, ...outcome.hubs.map(item)) : null)
+        render(live, outcome.hubs.length ? t('nearby_found', { n: outcome.hubs.length }) : t('nearby_none'))
+        live.className = 'nearby-status'
+      } else if (!quiet) {
+        render(list)
+        render(live, t('nearby_error', { error: outcome.error }))
+        live.className = 'nearby-status warning'
+      }
+    }
+    const found = 'hubs' in outcome && outcome.hubs.length > 0
+    misses = found || !quiet ? 0 : misses + 1
+    const delay = found ? 30_000 : Math.min(5_000 * 2 ** misses, 60_000)
+    timer = setTimeout(() => { if (box.isConnected) void search(true) }, delay)
   }
   refresh.addEventListener('click', () => void search(false))
   void search(false)
