@@ -6,10 +6,10 @@
 //
 //   xvfb-run -a node tests/e2e/app.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots docs/screenshots]
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Driver, ENTER } from './driver.mjs'
+import { Driver, ENTER, removeDirs } from './driver.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/debug/recolte-app'))
@@ -175,6 +175,6 @@ if (!failed) {
     console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, clock started and paused, merge, panel mark and vote, projector, summary and its PDF, open data exported, store checked by the CLI')
   }
 }
-rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+removeDirs(dataDir)
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

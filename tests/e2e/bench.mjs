@@ -7,10 +7,10 @@
 //   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench
 //     [--runs N] [--store DIR: an existing store instead of the workload] [--env KEY=VALUE: for the app, repeatable]
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Driver } from './driver.mjs'
+import { Driver, removeDirs } from './driver.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/release/recolte-app'))
@@ -145,8 +145,7 @@ for (let run = 0; run < runs; run++) {
   await driver.closeApp()
 }
 await driver.quit()
-if (!given) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
-rmSync(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+removeDirs(...(given ? [] : [dataDir]), home)
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]

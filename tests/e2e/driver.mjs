@@ -2,11 +2,34 @@
 // started on a free port with the environment the app must see. Shared by the end-to-end
 // tests and the app's benchmark.
 import { spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 
 const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf'
+/** Stops helper processes and waits until they have exited (a hard kill after 10 s), so that
+ * none still has a file open under a test's folder when the folder is removed. */
+export async function stop(...children) {
+  await Promise.all(children.filter(Boolean).map(child => new Promise(resolve => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10000)
+    child.once('exit', () => { clearTimeout(hard); resolve() })
+    child.kill()
+  })))
+}
+
+/** Removes a test's folders. One that something still writes to (a WebKit process closing
+ * late) is left behind with a warning: what the test checked is already decided. */
+export function removeDirs(...dirs) {
+  for (const dir of dirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+    } catch (error) {
+      console.error(`warning: ${dir} left behind (${error.code ?? error.message})`)
+    }
+  }
+}
+
 export const ENTER = '\uE007'
 /** Holds Control for the keys after it, until NULL releases it. */
 export const CONTROL = '\uE009'
@@ -59,7 +82,7 @@ export class Driver {
 
   async quit() {
     await this.closeApp()
-    this.process.kill()
+    await stop(this.process)
   }
 
   async find(css, timeout = 30000) {

@@ -6,10 +6,10 @@
 //
 //   xvfb-run -a node tests/e2e/invitations.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Driver, ENTER } from './driver.mjs'
+import { Driver, ENTER, removeDirs } from './driver.mjs'
 import { startHub } from './hub.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
@@ -128,6 +128,6 @@ if (!failed) {
 }
 hub.kill()
 await sleep(100)
-for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+removeDirs(...Object.values(dirs))
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

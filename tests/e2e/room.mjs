@@ -8,10 +8,10 @@
 //
 //   xvfb-run -a node tests/e2e/room.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Driver, ENTER } from './driver.mjs'
+import { Driver, ENTER, removeDirs } from './driver.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/debug/recolte-app'))
@@ -123,6 +123,6 @@ if (!failed) {
     console.log('ok - the room in the real app: served over wss:// and announced, found nearby by a second app, joined without an address, shared at once, on the arrivals board, bundle through the real save dialog')
   }
 }
-for (const dir of Object.values(dirs)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+removeDirs(...Object.values(dirs))
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, sep } from 'node:path'
-import { Driver, ENTER } from './driver.mjs'
+import { Driver, ENTER, removeDirs, stop } from './driver.mjs'
 import { startHub } from './hub.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
@@ -151,10 +151,8 @@ try {
   await driver.screenshot(shots, 'synced-failure').catch(() => {})
 } finally {
   await driver.quit()
-  watcher?.kill()
-  hub?.kill()
-  // The app, the hub and the watcher may still be closing their files: retry a moment.
-  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+  await stop(watcher, hub)
+  removeDirs(work)
 }
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)

@@ -6,10 +6,10 @@
 //
 //   xvfb-run -a node tests/e2e/undo.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { CONTROL, Driver, ENTER, NULL } from './driver.mjs'
+import { CONTROL, Driver, ENTER, NULL, removeDirs, stop } from './driver.mjs'
 import { startHub } from './hub.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
@@ -131,9 +131,8 @@ try {
   await driver.screenshot(shots, 'undo-failure').catch(() => {})
 } finally {
   await driver.quit()
-  watcher?.kill()
-  hub?.kill()
-  rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
+  await stop(watcher, hub)
+  removeDirs(work)
 }
 console.log(failed ? '0 passed, 1 failed' : '1 passed, 0 failed')
 process.exit(failed ? 1 : 0)
