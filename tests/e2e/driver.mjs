@@ -39,15 +39,21 @@ const sleep = ms => new Promise(r => setTimeout(r, ms))
 export class Driver {
   /** Starts tauri-driver; `env` is added to this process's environment for the app. */
   constructor(env, { quiet = false } = {}) {
+    this.env = env
+    this.quiet = quiet
+    this.session = null
+    this.start()
+  }
+
+  start() {
     // Two ports of our own (the native WebDriver's too): two apps can be driven at once.
     this.port = 4446 + 2 * Math.floor(Math.random() * 2000)
     this.base = `http://127.0.0.1:${this.port}`
     const args = ['--port', String(this.port), '--native-port', String(this.port + 1)]
     this.process = spawn(process.env.TAURI_DRIVER ?? join(homedir(), '.cargo/bin/tauri-driver'), args, {
-      env: { ...process.env, ...env },
-      stdio: quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...this.env },
+      stdio: this.quiet ? 'ignore' : ['ignore', 'inherit', 'inherit'],
     })
-    this.session = null
   }
 
   async call(method, path, body) {
@@ -57,13 +63,21 @@ export class Driver {
     return json.value
   }
 
-  // tauri-driver accepts connections before it is ready: poll its status (bounded).
+  // tauri-driver accepts connections before it is ready: poll its status (bounded). One that
+  // exited or never answered (a port another program took, a start slower than 20 s on a busy
+  // machine) is started again on other ports, twice at most.
   async ready() {
-    for (let i = 0; i < 200; i++) {
-      try {
-        if (await this.call('GET', '/status')) return
-      } catch {}
-      await sleep(100)
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      for (let i = 0; i < 200 && this.process.exitCode === null && this.process.signalCode === null; i++) {
+        try {
+          if (await this.call('GET', '/status')) return
+        } catch {}
+        await sleep(100)
+      }
+      const how = this.process.exitCode ?? this.process.signalCode ?? 'still running, not answering'
+      console.error(`tauri-driver on port ${this.port} did not start (${how}), attempt ${attempt} of 3`)
+      await stop(this.process)
+      if (attempt < 3) this.start()
     }
     throw new Error('tauri-driver did not start')
   }
