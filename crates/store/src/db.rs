@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_undo_steps.sql", include_str!("../../../migrations/0007_undo_steps.sql")),
     ("0008_undo_controls.sql", include_str!("../../../migrations/0008_undo_controls.sql")),
     ("0009_named_snapshots.sql", include_str!("../../../migrations/0009_named_snapshots.sql")),
+    ("0010_search_index_pending.sql", include_str!("../../../migrations/0010_search_index_pending.sql")),
 ];
 
 /// Statements kept prepared per connection: more than every distinct statement the store uses.

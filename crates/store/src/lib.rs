@@ -23,6 +23,7 @@ mod projection;
 mod query;
 mod remote;
 mod restore;
+mod search_index;
 mod snapshots;
 mod triage;
 mod undo;

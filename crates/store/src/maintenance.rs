@@ -98,6 +98,7 @@ impl Store {
             "INSERT INTO proposals_fts (proposals_fts) VALUES ('rebuild');
              INSERT INTO consolidated_fts (consolidated_fts) VALUES ('rebuild');",
         )
+        .and_then(|()| crate::search_index::forget(&tx))
         .ctx(ctx.0, ctx.1)?;
         let count = |table: &str| -> Result<usize, Error> {
             tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get::<_, i64>(0))
@@ -143,6 +144,8 @@ impl Store {
     /// SQLite's own check of the file, plus the full-text indexes against their tables.
     pub fn integrity_check(&self) -> Result<Vec<String>, Error> {
         let ctx = ("vérification du stockage", "checking the store");
+        // The indexes are checked against their tables, which edits not yet indexed would fail.
+        crate::search_index::catch_up(&self.conn)?;
         let mut problems: Vec<String> = self
             .conn
             .prepare("PRAGMA integrity_check")

@@ -161,29 +161,45 @@ pub fn upsert_proposal(
     session: SessionId,
     proposal: &ProposalRecord,
 ) -> Result<(), Error> {
-    conn.prepare_cached(
-        "INSERT INTO proposals (id, event_id, session_id, subgroup_id, title, body, kind, tags, author, created_at, deleted)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
-         ON CONFLICT (id) DO UPDATE SET subgroup_id = excluded.subgroup_id, title = excluded.title,
-             body = excluded.body, kind = excluded.kind, tags = excluded.tags, author = excluded.author,
-             created_at = excluded.created_at, deleted = excluded.deleted",
-    )
-    .and_then(|mut stmt| {
-        stmt.execute(params![
-            proposal.id.to_string(),
-            event.to_string(),
-            session.to_string(),
-            proposal.subgroup.map(|s| s.to_string()),
-            proposal.title,
-            proposal.body,
-            proposal.kind.as_str(),
-            serde_json::to_string(&proposal.tags).unwrap_or_default(),
-            proposal.author,
-            proposal.created_at,
-            proposal.deleted
-        ])
-    })
-    .ctx("projection de la proposition", "projecting the proposal")?;
+    let ctx = ("projection de la proposition", "projecting the proposal");
+    let (id, event, session) = (proposal.id.to_string(), event.to_string(), session.to_string());
+    let subgroup = proposal.subgroup.map(|s| s.to_string());
+    let tags = serde_json::to_string(&proposal.tags).unwrap_or_default();
+    let values = params![
+        id,
+        event,
+        session,
+        subgroup,
+        proposal.title,
+        proposal.body,
+        proposal.kind.as_str(),
+        tags,
+        proposal.author,
+        proposal.created_at,
+        proposal.deleted
+    ];
+    // A keystroke changes a title or a body. Setting `created_at` as well (as the upsert
+    // does) would rewrite its entry in `proposals_by_session` and write one page more to
+    // the disk on every save; so a row whose place is unchanged is updated without it.
+    let updated = conn
+        .prepare_cached(
+            "UPDATE proposals SET subgroup_id = ?4, title = ?5, body = ?6, kind = ?7, tags = ?8, author = ?9,
+                 deleted = ?11
+             WHERE id = ?1 AND event_id = ?2 AND session_id = ?3 AND created_at = ?10",
+        )
+        .and_then(|mut stmt| stmt.execute(values))
+        .ctx(ctx.0, ctx.1)?;
+    if updated == 0 {
+        conn.prepare_cached(
+            "INSERT INTO proposals (id, event_id, session_id, subgroup_id, title, body, kind, tags, author, created_at, deleted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+             ON CONFLICT (id) DO UPDATE SET subgroup_id = excluded.subgroup_id, title = excluded.title,
+                 body = excluded.body, kind = excluded.kind, tags = excluded.tags, author = excluded.author,
+                 created_at = excluded.created_at, deleted = excluded.deleted",
+        )
+        .and_then(|mut stmt| stmt.execute(values))
+        .ctx(ctx.0, ctx.1)?;
+    }
     Ok(())
 }
 

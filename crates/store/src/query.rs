@@ -264,6 +264,12 @@ impl Store {
         let Some(fts) = fts_query(query) else {
             return Ok(Vec::new());
         };
+        // A search finds every saved word: the index first catches up with the edits typed
+        // since it last did. If it cannot (a read-only or full disk), the search still answers
+        // from the index as it stands, which misses only those edits' new words.
+        if let Err(error) = crate::search_index::catch_up(&self.conn) {
+            tracing::warn!("searching without the latest edits: {error}");
+        }
         let words = search_words(query);
         collect(
             self,

@@ -114,6 +114,48 @@ fn edits_delete_and_restore_show_in_listings_and_search() {
 }
 
 #[test]
+fn a_search_finds_every_saved_word_though_typing_leaves_the_index_for_later() {
+    let (_a_dir, mut a, event) = new_store();
+    let session = first_session(&a, event, 2);
+    let retitle = |store: &mut Store, id, title: &str| {
+        store.edit_proposal(id, &ProposalUpdate { title: Some(title.into()), ..Default::default() }).unwrap();
+    };
+    let titles = |store: &Store, words: &str| -> Vec<String> {
+        let mut found: Vec<String> = store.search(event, words, 10).unwrap().into_iter().map(|h| h.title).collect();
+        found.sort();
+        found
+    };
+    let essai = capture(&mut a, session, "Droit à l'erreur");
+    let budget = capture(&mut a, session, "Budget participatif");
+    // Typed word by word, no search in between: the index is behind.
+    for title in ["Droit à l'erreur pour", "Droit à l'erreur pour les agents", "Droit à l'essai pour les agents"] {
+        retitle(&mut a, essai, title);
+    }
+
+    // Another device edits the other proposal; its bundle makes this store project the whole
+    // session again (its rows deleted and inserted) while this store's edit is still waiting.
+    let b_dir = tempfile::tempdir().unwrap();
+    let mut b = Store::open(b_dir.path()).unwrap();
+    b.import_bundle(&a.export_bundle(event).unwrap()).unwrap();
+    retitle(&mut b, budget, "Budget participatif des agents");
+    retitle(&mut a, essai, "Droit à l'essai pour tous les agents");
+    a.import_bundle(&b.export_bundle(event).unwrap()).unwrap();
+
+    assert_eq!(titles(&a, "essai"), ["Droit à l'essai pour tous les agents"]);
+    assert!(titles(&a, "erreur").is_empty(), "an edited word is no longer found");
+    assert_eq!(titles(&a, "agents"), ["Budget participatif des agents", "Droit à l'essai pour tous les agents"]);
+    assert!(a.integrity_check().unwrap().is_empty(), "the index agrees with its table");
+
+    // Edits waiting when the indexes are rebuilt from their tables.
+    retitle(&mut a, essai, "Droit à l'expérimentation");
+    a.rebuild().unwrap();
+    retitle(&mut a, budget, "Budget participatif");
+    assert_eq!(titles(&a, "expérimentation"), ["Droit à l'expérimentation"]);
+    assert!(titles(&a, "agents").is_empty());
+    assert!(a.integrity_check().unwrap().is_empty());
+}
+
+#[test]
 fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
     let (_dir, mut store, event) = new_store();
     let session = first_session(&store, event, 1);
