@@ -109,6 +109,9 @@ pub struct Store {
     docs: HashMap<DocName, Cached>,
     /// Documents known to be listed in `documents`, to skip re-listing them on every edit.
     registered: HashSet<DocName>,
+    /// The event and session of each proposal already looked up: a proposal never moves to
+    /// another session, and a keystroke then skips a read of the database.
+    homes: std::cell::RefCell<HashMap<recolte_core::ids::ProposalId, (recolte_core::ids::EventId, recolte_core::ids::SessionId)>>,
 }
 
 impl Store {
@@ -151,7 +154,7 @@ impl Store {
         })?;
         let path = dir.join(DB_FILE);
         let conn = db::open(&path)?;
-        Ok(Store { conn, path, docs: HashMap::new(), registered: HashSet::new() })
+        Ok(Store { conn, path, docs: HashMap::new(), registered: HashSet::new(), homes: Default::default() })
     }
 
     /// The database file.

@@ -179,15 +179,20 @@ impl Store {
 
     /// Where a proposal lives: its event and session.
     pub(crate) fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
+        if let Some(home) = self.homes.borrow().get(&id) {
+            return Ok(*home);
+        }
         let found: Option<(String, String)> = self.lookup(
             "SELECT event_id, session_id FROM proposals WHERE id = ?1",
             [id.to_string()],
             |r| Ok((r.get(0)?, r.get(1)?)),
             ("recherche de la proposition", "looking up the proposal"),
         )?;
-        found
+        let home: (EventId, SessionId) = found
             .and_then(|(e, s)| Some((e.parse().ok()?, s.parse().ok()?)))
-            .ok_or_else(|| recolte_core::Error::UnknownProposal(id.to_string()).into())
+            .ok_or_else(|| recolte_core::Error::UnknownProposal(id.to_string()))?;
+        self.homes.borrow_mut().insert(id, home);
+        Ok(home)
     }
 
     /// Edits a proposal. Text fields change by difference, so that concurrent edits of other
