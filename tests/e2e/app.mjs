@@ -18,8 +18,8 @@ const shots = arg('--screenshots', null)
 const dataDir = mkdtempSync(join(tmpdir(), 'recolte-e2e-'))
 
 const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, LANG: 'fr_FR.UTF-8' })
-const { find, findAll, click, type, script, waitFor } = Object.fromEntries(
-  ['find', 'findAll', 'click', 'type', 'script', 'waitFor'].map(name => [name, driver[name].bind(driver)]))
+const { find, findAll, click, type, script, waitFor, settled } = Object.fromEntries(
+  ['find', 'findAll', 'click', 'type', 'script', 'waitFor', 'settled'].map(name => [name, driver[name].bind(driver)]))
 const screenshot = name => driver.screenshot(shots, name)
 // A button the window redraws every second (the clock) or on every change (votes): clicked in
 // the page, so that the click cannot land on an element just replaced.
@@ -104,12 +104,13 @@ try {
   await waitFor('the status seen', async () => (await script(`return document.body.textContent`)).toLowerCase().includes('retenue'))
   await click('#panel-projector')
   await waitFor('the projector', async () => (await script(`return document.querySelector('.projector-slide')?.textContent ?? ''`)).includes('Former les élus'))
-  await new Promise(r => setTimeout(r, 800))
+  await settled()
   const chrome = await script(`return [...document.querySelectorAll('nav, header, input, textarea, select')].filter(e => e.offsetParent !== null).length`)
   if (chrome !== 0) throw new Error(`the projector shows ${chrome} tabs, headers or inputs`)
   await screenshot('projector')
   await script(`document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))`)
   await waitFor('back from the projector', async () => (await script(`return !document.querySelector('.projector')`)))
+  await settled()
 
   // A panel member's vote: this device has no name yet, so it asks for one; then one dot,
   // shown with who gave it, saved in the store.
