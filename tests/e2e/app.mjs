@@ -102,15 +102,17 @@ try {
   const consolidatedId = JSON.parse(execFileSync(cli, ['--data-dir', dataDir, '--json', 'synthesis', 'list', '--theme', '1'], { encoding: 'utf8' }))[0].id
   execFileSync(cli, ['--data-dir', dataDir, 'synthesis', 'edit', consolidatedId, '--status', 'retained'])
   await waitFor('the status seen', async () => (await script(`return document.body.textContent`)).toLowerCase().includes('retenue'))
+  const windowed = await driver.size()
   await click('#panel-projector')
   await waitFor('the projector', async () => (await script(`return document.querySelector('.projector-slide')?.textContent ?? ''`)).includes('Former les élus'))
-  await settled()
+  await settled(windowed)
   const chrome = await script(`return [...document.querySelectorAll('nav, header, input, textarea, select')].filter(e => e.offsetParent !== null).length`)
   if (chrome !== 0) throw new Error(`the projector shows ${chrome} tabs, headers or inputs`)
   await screenshot('projector')
+  const fullScreen = await driver.size()
   await script(`document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))`)
   await waitFor('back from the projector', async () => (await script(`return !document.querySelector('.projector')`)))
-  await settled()
+  await settled(fullScreen)
 
   // A panel member's vote: this device has no name yet, so it asks for one; then one dot,
   // shown with who gave it, saved in the store.

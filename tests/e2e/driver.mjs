@@ -56,8 +56,17 @@ export class Driver {
     })
   }
 
-  async call(method, path, body) {
-    const response = await fetch(this.base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+  // Every request has a deadline: a WebKitWebDriver that stopped answering fails the test by
+  // name, and the session's cleanup still runs, instead of holding the whole run.
+  async call(method, path, body, timeout = 120000) {
+    const response = await fetch(this.base + path, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(timeout),
+    }).catch(error => {
+      throw error.name === 'TimeoutError' ? new Error(`${method} ${path}: WebKitWebDriver did not answer within ${timeout / 1000} s`) : error
+    })
     const json = await response.json().catch(() => ({}))
     if (!response.ok) throw new Error(`${method} ${path}: ${JSON.stringify(json.value ?? json)}`)
     return json.value
@@ -153,16 +162,23 @@ export class Driver {
     }
   }
 
-  /** Waits until the window has kept its size for a second, after it entered or left full
-   * screen, so that what is checked and pictured next is the window's final layout. */
-  async settled(timeout = 15000) {
+  /** The window's inner size, as `WIDTHxHEIGHT`. */
+  size() {
+    return this.script('return `${window.innerWidth}x${window.innerHeight}`')
+  }
+
+  /** Waits, after the window was asked to enter or leave full screen, until its size is no
+   * longer `before` (for 5 s at most: the window may already have that size) and then has
+   * kept its size for a second, so that what is checked and pictured next is its final layout. */
+  async settled(before, timeout = 15000) {
     const until = Date.now() + timeout
-    let last = ''
+    const changeBy = Date.now() + 5000
+    let last = before
     let since = Date.now()
     for (;;) {
-      const size = await this.script('return `${window.innerWidth}x${window.innerHeight}`')
+      const size = await this.size()
       if (size !== last) [last, since] = [size, Date.now()]
-      else if (Date.now() - since >= 1000) return
+      else if (Date.now() - since >= 1000 && (size !== before || Date.now() > changeBy)) return
       if (Date.now() > until) throw new Error(`timed out waiting for the window to keep its size (${last})`)
       await sleep(100)
     }
@@ -190,10 +206,7 @@ export class Driver {
         document.documentElement.style.outline = n % 2 ? '' : '1px solid rgba(0, 0, 0, 0.004)'
         if (++n === 20) { clearInterval(tick); document.documentElement.style.outline = '' }
       }, 100)`)
-    // A screenshot that never answers would hold the whole run: fail it by name instead.
-    let timer
-    const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`WebKitWebDriver did not answer the screenshot '${name}' within 30 s`)), 30000) })
-    const png = await Promise.race([this.call('GET', `/session/${this.session}/screenshot`), late]).finally(() => clearTimeout(timer))
+    const png = await this.call('GET', `/session/${this.session}/screenshot`, undefined, 30000)
     writeFileSync(join(dir, `${name}.png`), Buffer.from(png, 'base64'))
   }
 }

@@ -22,6 +22,9 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_search_index_pending.sql", include_str!("../../../migrations/0010_search_index_pending.sql")),
 ];
 
+/// How long a write waits for another process (the app and the CLI) that holds the write lock.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Statements kept prepared per connection: more than every distinct statement the store uses.
 const STATEMENT_CACHE: usize = 128;
 
@@ -57,7 +60,7 @@ fn read_only(path: &Path) -> bool {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // Another process (the app and the CLI) may hold the write lock for a moment: wait for it.
-    conn.busy_timeout(Duration::from_secs(15))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // Readers never block the writer and the writer never blocks readers.
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // In WAL mode, NORMAL survives a crash or kill of the process (not a power cut) and

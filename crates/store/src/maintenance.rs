@@ -73,6 +73,7 @@ impl Store {
 
     /// Rebuilds every projection (tables and full-text index) from the logs alone.
     pub fn rebuild(&mut self) -> Result<RebuildReport, Error> {
+        self.homes.get_mut().clear();
         let names = self.all_documents()?;
         let tx = self
             .conn
@@ -144,8 +145,6 @@ impl Store {
     /// SQLite's own check of the file, plus the full-text indexes against their tables.
     pub fn integrity_check(&self) -> Result<Vec<String>, Error> {
         let ctx = ("vérification du stockage", "checking the store");
-        // The indexes are checked against their tables, which edits not yet indexed would fail.
-        crate::search_index::catch_up(&self.conn)?;
         let mut problems: Vec<String> = self
             .conn
             .prepare("PRAGMA integrity_check")
@@ -154,13 +153,26 @@ impl Store {
             .into_iter()
             .filter(|line| line != "ok")
             .collect();
+        // The indexes are checked against their tables as they are once caught up with the
+        // edits waiting (migration 0010), in a transaction that is rolled back: a check writes
+        // nothing to the file it checks.
+        let tx = match rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
+            Ok(tx) => tx,
+            Err(e) => {
+                problems.push(format!("full-text indexes not checked (the store cannot be locked): {e}"));
+                return Ok(problems);
+            }
+        };
+        if let Err(e) = crate::search_index::apply(&tx) {
+            problems.push(format!("full-text indexes not checked (they cannot catch up with the edits waiting): {e}"));
+            return Ok(problems);
+        }
         for fts in ["proposals_fts", "consolidated_fts"] {
-            if let Err(e) =
-                self.conn.execute(&format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"), [])
-            {
+            if let Err(e) = tx.execute(&format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"), []) {
                 problems.push(format!("{fts}: {e}"));
             }
         }
+        tx.rollback().ctx(ctx.0, ctx.1)?;
         Ok(problems)
     }
 }

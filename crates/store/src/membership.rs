@@ -386,6 +386,7 @@ impl Store {
         tx.commit().ctx(ctx.0, ctx.1)?;
         self.docs.retain(|name, _| name.event() != event);
         self.registered.retain(|name| name.event() != event);
+        self.homes.get_mut().retain(|_, (home, _)| *home != event);
         Ok(())
     }
 }

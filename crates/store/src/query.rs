@@ -265,9 +265,11 @@ impl Store {
             return Ok(Vec::new());
         };
         // A search finds every saved word: the index first catches up with the edits typed
-        // since it last did. If it cannot (a read-only or full disk), the search still answers
-        // from the index as it stands, which misses only those edits' new words.
-        if let Err(error) = crate::search_index::catch_up(&self.conn) {
+        // since it last did. If it cannot (a read-only or full disk, or another writer holding
+        // the lock longer than a search may wait), the search answers from the index as it
+        // stands: the words of those edits are not found yet, and a proposal edited since may
+        // still be found by a word it lost (its extract then marks nothing).
+        if let Err(error) = crate::search_index::catch_up_for_search(&self.conn) {
             tracing::warn!("searching without the latest edits: {error}");
         }
         let words = search_words(query);

@@ -4,6 +4,8 @@
 //! index itself is brought up to date before anything reads it. Rows that are added or
 //! deleted reach the index at once (their triggers), so only edits wait here.
 
+use std::time::Duration;
+
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use crate::error::{Error, ResultExt};
@@ -24,16 +26,29 @@ const CATCH_UP: &str = "
         FROM consolidated c JOIN consolidated_fts_pending q ON q.rowid = c.rowid;
     DELETE FROM consolidated_fts_pending;";
 
-/// Brings the full-text indexes up to date. Writes only when an edit is waiting, so a search
-/// after no typing stays a pure read.
-pub(crate) fn catch_up(conn: &Connection) -> Result<(), Error> {
-    let ctx = ("mise à jour de l'index de recherche", "updating the search index");
-    if !waiting(conn).ctx(ctx.0, ctx.1)? {
+/// How long a search waits for another writer (the sync engine, the CLI) to let it bring the
+/// index up to date, before it answers from the index as it stands.
+const SEARCH_WAIT: Duration = Duration::from_millis(200);
+
+const CTX: (&str, &str) = ("mise à jour de l'index de recherche", "updating the search index");
+
+/// Brings the full-text indexes up to date before a search, waiting briefly for the write lock.
+/// Writes only when an edit is waiting, so a search after no typing stays a pure read.
+pub(crate) fn catch_up_for_search(conn: &Connection) -> Result<(), Error> {
+    if !waiting(conn).ctx(CTX.0, CTX.1)? {
         return Ok(());
     }
-    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate).ctx(ctx.0, ctx.1)?;
-    tx.execute_batch(CATCH_UP).ctx(ctx.0, ctx.1)?;
-    tx.commit().ctx(ctx.0, ctx.1)
+    conn.busy_timeout(SEARCH_WAIT).ctx(CTX.0, CTX.1)?;
+    let caught_up = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+        .and_then(|tx| tx.execute_batch(CATCH_UP).and_then(|()| tx.commit()))
+        .ctx(CTX.0, CTX.1);
+    conn.busy_timeout(crate::db::BUSY_TIMEOUT).ctx(CTX.0, CTX.1)?;
+    caught_up
+}
+
+/// Brings the indexes up to date inside the caller's transaction (a check rolls it back).
+pub(crate) fn apply(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(CATCH_UP).ctx(CTX.0, CTX.1)
 }
 
 /// Forgets the notes once the indexes were rebuilt from their tables.

@@ -153,6 +153,25 @@ fn a_search_finds_every_saved_word_though_typing_leaves_the_index_for_later() {
     assert_eq!(titles(&a, "expérimentation"), ["Droit à l'expérimentation"]);
     assert!(titles(&a, "agents").is_empty());
     assert!(a.integrity_check().unwrap().is_empty());
+
+    // A check looks at the index as it will be once caught up, and writes nothing itself.
+    retitle(&mut a, budget, "Budget participatif des habitants");
+    assert!(a.integrity_check().unwrap().is_empty());
+    let file = rusqlite::Connection::open(_a_dir.path().join(recolte_store::DB_FILE)).unwrap();
+    let waiting = |file: &rusqlite::Connection| -> i64 {
+        file.query_row("SELECT count(*) FROM proposals_fts_pending", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(waiting(&file), 1);
+
+    // Another writer holds the lock: the search does not wait for it, and answers from the
+    // index as it stands; once the lock is free, the index catches up.
+    file.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    assert!(titles(&a, "habitants").is_empty());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "the search waited {:?}", started.elapsed());
+    file.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(titles(&a, "habitants"), ["Budget participatif des habitants"]);
+    assert_eq!(waiting(&file), 0);
 }
 
 #[test]
