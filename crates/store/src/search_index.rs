@@ -40,8 +40,8 @@ pub(crate) fn catch_up_for_search(conn: &Connection) -> Result<(), Error> {
     }
     conn.busy_timeout(SEARCH_WAIT).ctx(CTX.0, CTX.1)?;
     let caught_up = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
-        .and_then(|tx| tx.execute_batch(CATCH_UP).and_then(|()| tx.commit()))
-        .ctx(CTX.0, CTX.1);
+        .ctx(CTX.0, CTX.1)
+        .and_then(|tx| apply(&tx).and_then(|()| tx.commit().ctx(CTX.0, CTX.1)));
     conn.busy_timeout(crate::db::BUSY_TIMEOUT).ctx(CTX.0, CTX.1)?;
     caught_up
 }
