@@ -6,6 +6,7 @@
 //   cargo build --release -p recolte-app -p recolte-bench
 //   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench
 //     [--runs N] [--store DIR: an existing store instead of the workload] [--env KEY=VALUE: for the app, repeatable]
+//     [--breakdown: each process's PSS by mapping (libraries, heap, anonymous), its largest first]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -20,6 +21,7 @@ const runs = Number(arg('--runs', '5'))
 const extraEnv = Object.fromEntries(process.argv.flatMap((a, i) => (a === '--env' ? [process.argv[i + 1].split('=')] : [])))
 // `--store DIR`: measure on an existing store instead of the full event workload.
 const given = arg('--store', null)
+const breakdown = process.argv.includes('--breakdown')
 
 const dataDir = given ? resolve(given) : mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
 if (!given) console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
@@ -45,10 +47,41 @@ function memory() {
         total += rss
         pss += proportional
         ours.push(`${program} ${rss.toFixed(0)} RSS / ${proportional.toFixed(0)} PSS`)
+        if (breakdown) console.log(`${program}: ${byMapping(pid)}`)
       }
     } catch {}
   }
   return { total, pss, detail: ours.join(', ') }
+}
+
+/** A process's PSS (MiB) by what is mapped: a file's name, or [heap], [anon], [stack]… */
+function byMapping(pid) {
+  const sizes = new Map()
+  let mapping = null
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/)
+    if (head) mapping = head[1].startsWith('/') ? head[1].split('/').pop() : head[1] || '[anon]'
+    const pss = line.match(/^Pss:\s+(\d+)/)
+    if (pss) sizes.set(mapping, (sizes.get(mapping) ?? 0) + Number(pss[1]) / 1024)
+  }
+  return [...sizes].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, mib]) => `${name} ${mib.toFixed(1)}`).join(', ')
+}
+
+/** When the running app's process started (ms since the epoch, to about 10 ms): the kernel
+ * counts a process's start in clock ticks since boot, and /proc/uptime says when boot was. */
+function appStartedAt() {
+  const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000
+  const bootedAt = Date.now() - uptime
+  const starts = readdirSync('/proc').filter(d => /^\d+$/.test(d)).flatMap(pid => {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].split('/').pop() !== 'recolte-app') return []
+      // Field 22 of /proc/PID/stat (the 20th after the command name, which may hold spaces).
+      const ticks = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop().trim().split(' ')[19])
+      return [bootedAt + ticks * 10] // USER_HZ: 100 ticks a second on Linux
+    } catch { return [] }
+  })
+  if (starts.length !== 1) throw new Error(`expected one running recolte-app, found ${starts.length}`)
+  return starts[0]
 }
 
 // A warm-up start, not measured: the first time an event is opened on a device, the app opens
@@ -65,9 +98,11 @@ function memory() {
   await driver.closeApp()
 }
 const starts = []
+const ownStarts = []
 let rss = null
 let saves = []
 const stalls = []
+const screens = []
 for (let run = 0; run < runs; run++) {
   const begin = performance.now()
   const session = await driver.open(app)
@@ -82,11 +117,13 @@ for (let run = 0; run < runs; run++) {
     await new Promise(r => setTimeout(r, 10))
   }
   starts.push(performance.now() - begin)
+  ownStarts.push(Date.now() - appStartedAt())
   if (run === runs - 1) {
     // Visit every screen once with the full workload, then measure memory.
     for (const tab of ['synthesis', 'panel', 'capture']) {
       await exec(`document.querySelector('nav .tab[data-screen=${tab}]').click()`)
       await new Promise(r => setTimeout(r, 1000))
+      screens.push({ tab, ...await exec(`return { nodes: document.getElementsByTagName('*').length, height: document.scrollingElement.scrollHeight, width: document.scrollingElement.scrollWidth }`) })
     }
     rss = memory()
     // Keystroke to saved: 300 edits of a card's text, each a command round trip.
@@ -152,6 +189,8 @@ const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]
 console.log('| measure | result |')
 console.log('|---|---|')
 console.log(`| cold start to a focused capture box, full event workload in the store (median of ${runs}, WebDriver session included) | ${pct(starts, 0.5).toFixed(0)} ms |`)
+console.log(`| the app's own start: its process started to a focused capture box (median of ${runs}; /proc's clock, 10 ms steps, and the 10 ms poll) | ${pct(ownStarts, 0.5).toFixed(0)} ms |`)
+console.log(`| the screens' own size, elements / page height in CSS pixels | ${screens.map(({ tab, nodes, height }) => `${tab} ${nodes} / ${height} px`).join(', ')} |`)
 console.log(`| memory after visiting the three screens (app + WebKit processes), PSS / RSS | ${rss.pss.toFixed(0)} MiB / ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
 for (const { kind, took, frame, read, reads, failed } of stalls) {
   if (failed) throw new Error(`the ${kind} export failed: ${failed}`)
