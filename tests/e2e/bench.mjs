@@ -99,6 +99,7 @@ function appStartedAt() {
 }
 const starts = []
 const ownStarts = []
+const pageStarts = []
 let rss = null
 let saves = []
 const stalls = []
@@ -118,6 +119,10 @@ for (let run = 0; run < runs; run++) {
   }
   starts.push(performance.now() - begin)
   ownStarts.push(Date.now() - appStartedAt())
+  // The page's own clock starts when WebKit begins loading it: what the page itself took.
+  pageStarts.push(await exec(`const [nav] = performance.getEntriesByType('navigation');
+    return { focused: performance.now(), parsed: nav ? nav.domInteractive : null,
+      marks: performance.getEntriesByType('mark').filter(m => m.name.startsWith('recolte:')).map(m => [m.name.slice(8), m.startTime]) }`))
   if (run === runs - 1) {
     // Visit every screen once with the full workload, then measure memory.
     for (const tab of ['synthesis', 'panel', 'capture']) {
@@ -191,6 +196,10 @@ console.log('|---|---|')
 console.log(`| cold start to a focused capture box, full event workload in the store (median of ${runs}, WebDriver session included) | ${pct(starts, 0.5).toFixed(0)} ms |`)
 console.log(`| the app's own start: its process started to a focused capture box (median of ${runs}; /proc's clock, 10 ms steps, and the 10 ms poll) | ${pct(ownStarts, 0.5).toFixed(0)} ms |`)
 console.log(`| the screens' own size, elements / page height in CSS pixels | ${screens.map(({ tab, nodes, height }) => `${tab} ${nodes} / ${height} px`).join(', ')} |`)
+console.log(`| of which the page: its load began to its document parsed / to the focused capture box (median of ${runs}; the page's clock) | ${pct(pageStarts.map(p => p.parsed), 0.5).toFixed(0)} ms / ${pct(pageStarts.map(p => p.focused), 0.5).toFixed(0)} ms |`)
+const marks = new Map()
+for (const { marks: seen } of pageStarts) for (const [name, at] of seen) marks.set(name, [...(marks.get(name) ?? []), at])
+console.log(`| the page's steps on that clock (the UI's performance marks, median of ${runs}) | ${[...marks].map(([name, at]) => `${name} ${pct(at, 0.5).toFixed(0)} ms`).join(', ')} |`)
 console.log(`| memory after visiting the three screens (app + WebKit processes), PSS / RSS | ${rss.pss.toFixed(0)} MiB / ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
 for (const { kind, took, frame, read, reads, failed } of stalls) {
   if (failed) throw new Error(`the ${kind} export failed: ${failed}`)

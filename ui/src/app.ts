@@ -98,6 +98,7 @@ export function statusTable(docs: DocStatus[], shown: SyncSummary['error'] = nul
 
 export async function start(root: HTMLElement): Promise<void> {
   const info = await api.appInfo()
+  performance.mark('recolte:app-info')
   setLang(info.lang)
   let screen: Screen = (sessionStorage.getItem('recolte.screen') as Screen) || 'capture'
   let view: View | null = null
@@ -199,6 +200,7 @@ export async function start(root: HTMLElement): Promise<void> {
   async function show(): Promise<void> {
     const generation = ++showing
     const listed = await api.events()
+    performance.mark('recolte:events')
     if (generation !== showing) return
     events = listed
     let next: () => View
@@ -216,6 +218,7 @@ export async function start(root: HTMLElement): Promise<void> {
       const summary = events.find(e => e.id === chosen) ?? events[0]
       localStorage.setItem('recolte.event', summary.id)
       const [shownEvent, rights] = await Promise.all([api.event(summary.id), api.access(summary.id)])
+      performance.mark('recolte:event')
       if (generation !== showing) return
       ;[event, access] = [shownEvent, rights]
       // The first time an event is opened on this device with its rights known, open where
@@ -330,5 +333,6 @@ export async function start(root: HTMLElement): Promise<void> {
   pendingJoin = await api.pendingLink().catch(() => null)
   // The hub starts again by itself when the app opens: say so from the first screen.
   setServing(await api.hubInfo().catch(() => null))
+  performance.mark('recolte:listening')
   await show().catch(fail)
 }

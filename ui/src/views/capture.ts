@@ -243,10 +243,12 @@ export function capture(ctx: Context): View {
     void drawPresence().catch(() => {})
     void undo.refresh().catch(() => {})
     const view = await api.sessionView(ctx.event.id, session.id)
+    performance.mark('recolte:session-view')
     subgroups = view.subgroups
     proposals = view.proposals
     drawGroups()
     drawCards()
+    performance.mark('recolte:cards')
     await clock.refresh()
   }
 
@@ -312,12 +314,11 @@ export function capture(ctx: Context): View {
       clock.start()
       presenceTimer = window.setInterval(() => void drawPresence().catch(() => {}), 5000)
       drawMode()
+      // The capture box takes the focus at once, before the session's cards arrive: typing
+      // can begin while they are drawn (a facilitator opens the app to type), and what is
+      // typed meanwhile is saved into this session like anything typed later.
+      if (canWrite()) title.focus()
       await load()
-      // The capture box takes the focus once the session is loaded, unless the person has
-      // already put it somewhere on this screen (typing a sub-group's name as it loaded).
-      const chosen = document.activeElement
-      const elsewhere = chosen instanceof HTMLElement && chosen !== document.body && root.contains(chosen)
-      if (canWrite() && !elsewhere) title.focus()
     },
     refresh: load,
     unmount() {
