@@ -81,6 +81,12 @@ try {
   if (!/élus/.test(reason)) throw new Error(`the suggestion's reason does not name the shared words: ${reason}`)
   const actions = await script(`return [...document.querySelectorAll('.suggestion button')].map(b => b.textContent)`)
   if (actions.join('|') !== 'Fusionner|Pas des doublons') throw new Error(`the suggestion's actions: ${actions}`)
+  // Every box to tick is one people can see and hit: the text fields' style once shrank the
+  // proposals' boxes to a 4-pixel dot in this window (WebKitGTK), not in Chromium.
+  const boxes = await script(`return [...document.querySelectorAll('input[type=checkbox]')].filter(b => b.offsetParent !== null)
+    .map(b => { const r = b.getBoundingClientRect(); return { id: b.id, width: r.width, height: r.height } })`)
+  const tiny = boxes.filter(b => b.width < 12 || b.height < 12)
+  if (boxes.length < 5 || tiny.length) throw new Error(`boxes to tick too small to see: ${JSON.stringify(tiny)} (of ${boxes.length})`)
   for (const box of (await findAll('.proposal-row input[type=checkbox]')).slice(0)) {
     const label = await driver.property(box, 'id')
     const row = await script(`return document.getElementById(arguments[0]).closest('li').textContent`, [label])
