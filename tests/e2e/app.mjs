@@ -43,6 +43,10 @@ try {
   await driver.open(app)
   await click('#load-sample')
   await find('#capture-title')
+  // The sub-group's name gets a field wide enough to read what is typed: beside its long
+  // button in the narrow side column, it was once squeezed to a few letters.
+  const nameWidth = await script(`return document.getElementById('new-subgroup').getBoundingClientRect().width`)
+  if (nameWidth < 160) throw new Error(`the sub-group name field is ${nameWidth} px wide`)
   for (const name of ['Groupe A', 'Groupe B']) {
     await type('#new-subgroup', name + ENTER)
     await waitFor(`sub-group ${name}`, async () =>
