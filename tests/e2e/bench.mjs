@@ -37,21 +37,27 @@ function memory() {
   let total = 0
   let pss = 0
   const ours = []
-  for (const pid of readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+  for (const { pid, program } of running(['recolte-app', 'WebKitWebProcess', 'WebKitNetworkProcess'])) {
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
-      const program = cmd.split('\0')[0].split('/').pop()
-      if (['recolte-app', 'WebKitWebProcess', 'WebKitNetworkProcess'].includes(program)) {
-        const rss = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024
-        const proportional = Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)?.[1] ?? 0) / 1024
-        total += rss
-        pss += proportional
-        ours.push(`${program} ${rss.toFixed(0)} RSS / ${proportional.toFixed(0)} PSS`)
-        if (breakdown) console.log(`${program}: ${byMapping(pid)}`)
-      }
+      const rss = Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024
+      const proportional = Number(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+)/m)?.[1] ?? 0) / 1024
+      total += rss
+      pss += proportional
+      ours.push(`${program} ${rss.toFixed(0)} RSS / ${proportional.toFixed(0)} PSS`)
+      if (breakdown) console.log(`${program}: ${byMapping(pid)}`)
     } catch {}
   }
   return { total, pss, detail: ours.join(', ') }
+}
+
+/** The running processes of these programs (a process may end while it is read: skipped). */
+function running(programs) {
+  return readdirSync('/proc').filter(d => /^\d+$/.test(d)).flatMap(pid => {
+    try {
+      const program = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].split('/').pop()
+      return programs.includes(program) ? [{ pid, program }] : []
+    } catch { return [] }
+  })
 }
 
 /** A process's PSS (MiB) by what is mapped: a file's name, or [heap], [anon], [stack]… */
@@ -72,9 +78,8 @@ function byMapping(pid) {
 function appStartedAt() {
   const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000
   const bootedAt = Date.now() - uptime
-  const starts = readdirSync('/proc').filter(d => /^\d+$/.test(d)).flatMap(pid => {
+  const starts = running(['recolte-app']).flatMap(({ pid }) => {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0].split('/').pop() !== 'recolte-app') return []
       // Field 22 of /proc/PID/stat (the 20th after the command name, which may hold spaces).
       const ticks = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(')').pop().trim().split(' ')[19])
       return [bootedAt + ticks * 10] // USER_HZ: 100 ticks a second on Linux
@@ -128,7 +133,7 @@ for (let run = 0; run < runs; run++) {
     for (const tab of ['synthesis', 'panel', 'capture']) {
       await exec(`document.querySelector('nav .tab[data-screen=${tab}]').click()`)
       await new Promise(r => setTimeout(r, 1000))
-      screens.push({ tab, ...await exec(`return { nodes: document.getElementsByTagName('*').length, height: document.scrollingElement.scrollHeight, width: document.scrollingElement.scrollWidth }`) })
+      screens.push({ tab, ...await exec(`return { nodes: document.getElementsByTagName('*').length, height: document.scrollingElement.scrollHeight }`) })
     }
     rss = memory()
     // Keystroke to saved: 300 edits of a card's text, each a command round trip.
