@@ -171,6 +171,17 @@ mod tests {
             out.push_str(&declaration);
             out.push_str("\n\n");
         }
+        // The longest text of each field the store accepts, for the fields' `maxlength`.
+        use recolte_store::Field;
+        out.push_str(
+            "/** The longest text of each field, in characters, that the store accepts. */\nexport const LONGEST = {\n",
+        );
+        for (name, field) in
+            [("title", Field::Title), ("body", Field::Body), ("name", Field::Name), ("comment", Field::Comment)]
+        {
+            out.push_str(&format!("  {name}: {},\n", field.longest()));
+        }
+        out.push_str("} as const\n");
         out.truncate(out.trim_end().len());
         out.push('\n');
         out

@@ -45,9 +45,15 @@ impl ApiError {
                 | recolte_core::Error::UnknownComment(_) => ErrorCode::NotFound,
                 _ => ErrorCode::Invalid,
             },
-            E::Empty(_) | E::NotInTheme { .. } | E::AmbiguousEvent(_) | E::Token(_) | E::NoEventKey(_) => {
-                ErrorCode::Invalid
-            }
+            E::Empty(_)
+            | E::TooLong { .. }
+            | E::DeletedProposal(_)
+            | E::NoSessionGranted
+            | E::NoThemeGranted
+            | E::NotInTheme { .. }
+            | E::AmbiguousEvent(_)
+            | E::Token(_)
+            | E::NoEventKey(_) => ErrorCode::Invalid,
             _ => ErrorCode::Storage,
         };
         ApiError { code, message: error.localize(lang) }

@@ -310,6 +310,31 @@ fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     assert_eq!(list[0]["body"], "- moins de papier");
     let groups = replica.json(&["subgroup", "list", "--session", &session]);
     assert_eq!(groups[0]["name"], "-- Groupe du fond");
+    // Names and tags too.
+    replica.ok(&[
+        "proposal",
+        "add",
+        "--session",
+        &session,
+        "--title",
+        "Moins de papier",
+        "--subgroup",
+        "-- Groupe du fond",
+        "--tag",
+        "-papier",
+        "--author",
+        "-Camille",
+    ]);
+    let list = replica.json(&["proposal", "list"]);
+    let added = list.as_array().unwrap().iter().find(|p| p["title"] == "Moins de papier").unwrap();
+    assert_eq!(added["subgroup_name"], "-- Groupe du fond");
+    assert_eq!(added["tags"][0], "-papier");
+    assert_eq!(added["author"], "-Camille");
+    // A positional text that begins with "-" goes after "--", as with every command-line tool.
+    replica.ok(&["device", "name", "--", "-Maëlle"]);
+    assert_eq!(replica.ok(&["device", "name"]), "-Maëlle");
+    let hits: serde_json::Value = serde_json::from_str(&replica.ok(&["--json", "search", "--", "-papier"])).unwrap();
+    assert!(hits.as_array().unwrap().iter().any(|h| h["title"] == "Moins de papier"), "{hits}");
 }
 
 #[test]
@@ -357,4 +382,35 @@ fn every_wording_a_proposal_had_is_kept_and_one_can_be_restored() {
     let list = replica.json(&["synthesis", "list", "--theme", "1"]);
     assert_eq!(list[0]["title"], "Former les élus");
     assert_eq!(list[0]["status"], "draft");
+}
+
+#[test]
+fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages() {
+    let (replica, _) = Replica::with_sample();
+    replica.ok(&["device", "name", "Camille"]);
+    let usage = |args: &[&str]| {
+        let output = replica.run(args);
+        assert_eq!(output.status.code(), Some(2), "recolte {args:?}");
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let fr = usage(&["--lang", "fr", "proposal", "add", "--title", "x"]);
+    assert!(fr.starts_with("erreur : il manque : --session"), "{fr}");
+    let en = usage(&["--lang", "en", "proposal", "add", "--title", "x"]);
+    assert!(en.contains("required arguments were not provided"), "{en}");
+    let lang = usage(&["--lang", "de", "session", "list"]);
+    assert!(lang.contains("valeurs possibles : fr, en"), "{lang}");
+    let zero = usage(&["hub", "--max-clients", "0"]);
+    assert!(zero.contains("« 0 » n'est pas une valeur possible de --max-clients"), "{zero}");
+    let dash = usage(&["proposal", "list", "-x"]);
+    assert!(dash.contains("s'écrit après « -- »"), "{dash}");
+
+    // A name that would sign nothing, and accesses that would let their holder write nowhere.
+    let blank = replica.fails(&["device", "name", "  "]);
+    assert!(blank.contains("le champ nom ne peut pas être vide"), "{blank}");
+    assert_eq!(replica.ok(&["device", "name"]), "Camille");
+    let facilitator = replica.fails(&["token", "create", "--role", "facilitator", "--name", "X"]);
+    assert!(facilitator.contains("un accès d'animation doit nommer les sessions animées"), "{facilitator}");
+    let rapporteur = replica.fails(&["--lang", "en", "invite", "create", "--role", "rapporteur"]);
+    assert!(rapporteur.contains("a rapporteur's access must name the themes they consolidate"), "{rapporteur}");
+    assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
 }

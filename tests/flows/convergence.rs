@@ -282,7 +282,11 @@ fn random_step(
             let partners: Vec<ProposalId> =
                 known.iter().filter(|(id, t, _)| t == theme && id != first).map(|(id, _, _)| *id).collect();
             if let Some(second) = partners.choose(rng) {
-                store.merge(event, *theme, "Proposition consolidée", "", &[*first, *second], None).unwrap();
+                // A deleted proposal is refused (restored first), and the refusal changes nothing.
+                match store.merge(event, *theme, "Proposition consolidée", "", &[*first, *second], None) {
+                    Ok(_) | Err(recolte_store::Error::DeletedProposal(_)) => {}
+                    Err(error) => panic!("{error}"),
+                }
             }
         }
         73..=77 => {

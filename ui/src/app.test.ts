@@ -14,6 +14,10 @@ describe('the first run', () => {
     await settle()
     expect(byId<HTMLSelectElement>('session-picker').options.length).toBe(36)
     expect(document.activeElement).toBe(byId('capture-title'))
+    // Fields stop where the store would refuse the text (recolte_store::Field::longest).
+    expect(byId('capture-title').getAttribute('maxlength')).toBe('500')
+    expect(byId('capture-body').getAttribute('maxlength')).toBe('20000')
+    expect(byId('new-subgroup').getAttribute('maxlength')).toBe('120')
   })
 })
 

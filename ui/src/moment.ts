@@ -13,6 +13,7 @@ import { openDialog } from './dialog'
 import { announce, h, render } from './dom'
 import { lang, t, type Key } from './i18n'
 import { kindLabel } from './views/capture'
+import { longest } from './limits'
 
 type Load<T> = (at: string | null) => Promise<Moment<T>>
 
@@ -39,7 +40,7 @@ function momentDialog<T>(title: string, load: Load<T>, draw: (content: T) => HTM
   const list = h('div', { class: 'moment-content' })
   const error = h('p', { class: 'warning', role: 'alert', hidden: true })
   const named = h('ol', { class: 'plain snapshot-list', id: 'snapshot-list' })
-  const name = h('input', { id: 'snapshot-name', autocomplete: 'off', maxlength: '120', 'aria-label': t('snapshot_name') })
+  const name = h('input', { id: 'snapshot-name', autocomplete: 'off', maxlength: longest('name'), 'aria-label': t('snapshot_name') })
   const take = h('form', { class: 'inline snapshot-form' }, h('label', { for: 'snapshot-name' }, t('snapshot_name')), name,
     h('button', { type: 'submit', class: 'secondary' }, t('snapshot_take')))
   openDialog(title, [

@@ -18,7 +18,7 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
     /// Language of messages: fr or en (default: from the locale, else French).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = ["fr", "en"])]
     pub lang: Option<String>,
     /// Event to work on (may be omitted when the store holds one event).
     #[arg(long, global = true)]
@@ -93,14 +93,14 @@ pub enum Command {
         /// events of this data folder.
         #[arg(long = "trust")]
         trust: Vec<String>,
-        /// Largest message accepted from a device, in bytes.
-        #[arg(long, default_value_t = 16 << 20)]
+        /// Largest message accepted from a device, in bytes (at least 1024).
+        #[arg(long, default_value_t = 16 << 20, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1024..))]
         max_message_bytes: usize,
         /// Messages queued for a device before it counts as too slow and is disconnected.
-        #[arg(long, default_value_t = 1024)]
+        #[arg(long, default_value_t = 1024, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         queue: usize,
         /// Connections served at once (each device opens one per document it syncs).
-        #[arg(long, default_value_t = 4096)]
+        #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..))]
         max_clients: u64,
         /// Do not announce the hub on the local network (DNS-SD).
         #[arg(long)]
@@ -145,7 +145,7 @@ pub enum Command {
         #[arg(long, conflicts_with_all = ["hub", "token"], required_unless_present_all = ["hub", "token"])]
         invitation: Option<String>,
         /// Your name: it signs your proposals (default: this device's name).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: Option<String>,
         #[arg(long, requires = "token")]
         hub: Option<String>,
@@ -173,7 +173,7 @@ pub enum InviteCmd {
         #[arg(long, default_value = "3d")]
         valid: String,
         /// The person it is for (printed on the card).
-        #[arg(long = "for")]
+        #[arg(long = "for", allow_hyphen_values = true)]
         for_name: Option<String>,
         /// SHA-256 of the hub's own certificate, for wss:// to a laptop (default: the
         /// certificate of this device's hub, if it serves TLS).
@@ -266,7 +266,7 @@ pub enum TokenCmd {
         #[arg(long, default_value = "14d")]
         expires: String,
         /// Who the token is for, shown in the hub's logs.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         name: Option<String>,
     },
     /// Show what a token grants (without checking its signature).
@@ -347,12 +347,12 @@ pub enum ProposalCmd {
         #[arg(long)]
         kind: Option<String>,
         /// Sub-group id or name.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         subgroup: Option<String>,
-        #[arg(long = "tag")]
+        #[arg(long = "tag", allow_hyphen_values = true)]
         tags: Vec<String>,
         /// Display name of the author (default: this device's name).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         author: Option<String>,
     },
     /// Capture proposals read from standard input, one JSON object per line
@@ -371,13 +371,13 @@ pub enum ProposalCmd {
         body: Option<String>,
         #[arg(long)]
         kind: Option<String>,
-        #[arg(long, conflicts_with = "no_subgroup")]
+        #[arg(long, conflicts_with = "no_subgroup", allow_hyphen_values = true)]
         subgroup: Option<String>,
         /// Take the proposal out of its sub-group.
         #[arg(long)]
         no_subgroup: bool,
         /// Replace the tags by these.
-        #[arg(long = "tag", conflicts_with = "clear_tags")]
+        #[arg(long = "tag", conflicts_with = "clear_tags", allow_hyphen_values = true)]
         tags: Vec<String>,
         /// Remove every tag.
         #[arg(long)]
@@ -409,7 +409,7 @@ pub enum SynthesisCmd {
         title: String,
         #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         author: Option<String>,
         #[arg(required = true)]
         proposals: Vec<String>,
@@ -438,9 +438,9 @@ pub enum SynthesisCmd {
     Lexicon {
         #[arg(long)]
         theme: u32,
-        #[arg(long, num_args = 2, value_names = ["WORD", "WORD"], conflicts_with = "remove")]
+        #[arg(long, num_args = 2, value_names = ["WORD", "WORD"], conflicts_with = "remove", allow_hyphen_values = true)]
         add: Option<Vec<String>>,
-        #[arg(long, num_args = 2, value_names = ["WORD", "WORD"])]
+        #[arg(long, num_args = 2, value_names = ["WORD", "WORD"], allow_hyphen_values = true)]
         remove: Option<Vec<String>>,
     },
     /// List the consolidated proposals of a theme.
@@ -512,7 +512,7 @@ pub enum PanelCmd {
         id: String,
         #[arg(long)]
         clear: bool,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         by: Option<String>,
     },
     /// Comment a consolidated proposal; prints the comment's id.
@@ -520,7 +520,7 @@ pub enum PanelCmd {
         id: String,
         #[arg(allow_hyphen_values = true)]
         text: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         author: Option<String>,
     },
     /// Delete a comment (or --restore it).
@@ -540,7 +540,7 @@ pub enum PanelCmd {
         #[arg(long)]
         dots: Option<u32>,
         /// The panel member (default: this device's name).
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         member: Option<String>,
     },
     /// The whole event for the closing plenary: every theme, its consolidated proposals in the
@@ -576,6 +576,7 @@ pub enum StoreCmd {
 #[derive(Debug, Subcommand)]
 pub enum DeviceCmd {
     /// Show, or set, the name this device signs proposals with.
+    /// (A name that begins with "-" goes after "--": recolte device name -- -Camille.)
     Name { name: Option<String> },
 }
 

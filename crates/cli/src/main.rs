@@ -5,6 +5,7 @@
 mod args;
 mod network;
 mod output;
+mod usage;
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,19 @@ use args::{
 use output::Out;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+            match (usage::lang_of(&args), usage::french(&error)) {
+                (Lang::Fr, Some(message)) => {
+                    eprintln!("erreur : {message}");
+                    return ExitCode::from(2);
+                }
+                _ => error.exit(),
+            }
+        }
+    };
     let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_else(Lang::from_env);
     let out = Out { json: cli.json, lang };
     match run(cli, &out) {
@@ -42,7 +55,7 @@ enum CliError {
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
     #[error("cannot {} {}: {source}", if *.reading { "read" } else { "write" }, .path.display())]
-    #[fr("impossible {} {} : {source}", if *reading { "de lire" } else { "d'écrire" }, path.display())]
+    #[fr("impossible {} {} : {}", if *reading { "de lire" } else { "d'écrire" }, path.display(), recolte_core::lang::io_fr(source))]
     File { path: PathBuf, reading: bool, source: std::io::Error },
     #[error("input line {line}: {detail} (the lines before it are saved)")]
     #[fr("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)")]
@@ -354,7 +367,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Join { hub: Some(hub), token: Some(token), name, .. } => {
             if let Some(name) = name {
-                store.set_setting(recolte_store::settings::DISPLAY_NAME, name.trim())?;
+                store.set_author(&name)?;
             }
             network::join(store, hub, token, out)
         }
@@ -399,7 +412,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Device(DeviceCmd::Name { name }) => {
             if let Some(name) = name {
-                store.set_setting(recolte_store::settings::DISPLAY_NAME, name.trim())?;
+                store.set_author(&name)?;
             }
             out.text(&store.author()?)
         }

@@ -289,8 +289,13 @@ impl Out {
             (recolte_store::UndoAction::Undo, _) => self.pick("annulé", "undone"),
             (recolte_store::UndoAction::Redo, _) => self.pick("rétabli", "redone"),
         };
-        let about: Vec<String> = outcome.about.iter().map(|t| format!("« {t} »")).collect();
-        let what = if about.is_empty() { what.to_owned() } else { format!("{what} : {}", about.join(", ")) };
+        let about: Vec<String> =
+            outcome.about.iter().map(|t| self.pick(&format!("« {t} »"), &format!("“{t}”")).to_owned()).collect();
+        let what = if about.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what}{} {}", self.pick(" :", ":"), about.join(", "))
+        };
         print(format!(
             "{what} ({} {}, {} {})",
             outcome.can_undo,
@@ -411,7 +416,7 @@ impl Out {
                 text.push_str(&format!("      #{}\n", p.tags.join(" #")));
             }
         }
-        text.push_str(&format!("{} proposition(s)", proposals.len()));
+        text.push_str(&format!("{} {}", proposals.len(), self.pick("proposition(s)", "proposal(s)")));
         print(text)
     }
 

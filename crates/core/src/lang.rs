@@ -51,6 +51,39 @@ pub trait Localize {
 
 pub use recolte_messages::Localize;
 
+/// What went wrong with a file, a folder or a connection, in French: the system tells it in
+/// English whatever the locale ("No such file or directory (os error 2)"). A case not named
+/// here keeps the system's words after a French lead.
+pub fn io_fr(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let said = match error.kind() {
+        K::NotFound => "fichier ou dossier introuvable",
+        K::PermissionDenied => "accès refusé",
+        K::ReadOnlyFilesystem => "le disque est en lecture seule",
+        K::StorageFull => "le disque est plein",
+        K::QuotaExceeded => "le quota de ce disque est atteint",
+        K::AlreadyExists => "existe déjà",
+        K::IsADirectory => "c'est un dossier, pas un fichier",
+        K::NotADirectory => "ce n'est pas un dossier",
+        K::DirectoryNotEmpty => "le dossier n'est pas vide",
+        K::FileTooLarge => "fichier trop gros",
+        K::ConnectionRefused => "connexion refusée : rien n'écoute à cette adresse",
+        K::ConnectionReset | K::ConnectionAborted => "connexion coupée par l'autre côté",
+        K::NotConnected | K::BrokenPipe => "connexion fermée",
+        K::AddrInUse => "adresse déjà utilisée",
+        K::AddrNotAvailable => "cette adresse n'est pas une adresse de cet appareil",
+        K::NetworkUnreachable => "réseau injoignable",
+        K::HostUnreachable => "machine injoignable",
+        K::NetworkDown => "le réseau est coupé",
+        K::TimedOut => "délai dépassé",
+        K::UnexpectedEof => "le fichier s'arrête trop tôt",
+        K::InvalidData => "contenu illisible",
+        K::OutOfMemory => "mémoire insuffisante",
+        _ => return format!("erreur du système ({error})"),
+    };
+    said.to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +94,15 @@ mod tests {
         assert_eq!(Lang::parse("en-GB"), Some(Lang::En));
         assert_eq!(Lang::parse("C"), None);
         assert_eq!(Lang::parse("de_DE"), None);
+    }
+
+    #[test]
+    fn system_errors_are_told_in_french() {
+        let missing = std::fs::read("/nonexistent/recolte").unwrap_err();
+        assert_eq!(io_fr(&missing), "fichier ou dossier introuvable");
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        assert_eq!(io_fr(&full), "le disque est plein");
+        let other = std::io::Error::other("odd");
+        assert_eq!(io_fr(&other), "erreur du système (odd)");
     }
 }

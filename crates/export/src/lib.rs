@@ -34,10 +34,10 @@ pub enum ExportError {
     #[error(transparent)]
     Core(recolte_core::Error),
     #[error("cannot write {path}: {source}")]
-    #[fr("impossible d'écrire {} : {source}", path.display())]
+    #[fr("impossible d'écrire {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Write { path: PathBuf, source: std::io::Error },
     #[error("cannot read {path}: {source}")]
-    #[fr("impossible de lire {} : {source}", path.display())]
+    #[fr("impossible de lire {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Read { path: PathBuf, source: std::io::Error },
     #[error("{file} is not valid open data of Récolte: {detail}")]
     #[fr("{file} n'est pas un fichier de données ouvertes Récolte valide : {detail}")]
@@ -61,7 +61,9 @@ pub enum ExportError {
     #[fr("« {0} » n'est pas une langue comme Decidim nomme ses colonnes (fr, en, ca, pt-BR…)")]
     InvalidLocale(String),
     #[error("{0} differs from what datapackage.json describes (size or SHA-256): it was changed after the export")]
-    #[fr("{0} ne correspond pas à ce que décrit datapackage.json (taille ou SHA-256) : il a été modifié après l'export")]
+    #[fr(
+        "{0} ne correspond pas à ce que décrit datapackage.json (taille ou SHA-256) : il a été modifié après l'export"
+    )]
     PackageMismatch(String),
     #[error("{file} is not a proposals export of Decidim: {detail}")]
     #[fr("{file} n'est pas un export des propositions de Decidim : {detail}")]

@@ -31,7 +31,7 @@ pub enum Error {
     #[fr("{context_fr} : {source}")]
     Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
     #[error("{context} {path}: {source}")]
-    #[fr("{context_fr} {} : {source}", path.display())]
+    #[fr("{context_fr} {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },
     #[error("applying migration {name}: {source}")]
     #[fr("échec de la migration {name} : {source}")]
@@ -76,9 +76,21 @@ pub enum Error {
     #[error("proposal {proposal} belongs to theme {actual}, not to theme {theme}")]
     #[fr("la proposition {proposal} appartient au thème {actual}, pas au thème {theme}")]
     NotInTheme { proposal: String, theme: u32, actual: u32 },
+    #[error("a facilitator's access must name the sessions they run: this one names none, so its holder could write nowhere")]
+    #[fr("un accès d'animation doit nommer les sessions animées : celui-ci n'en nomme aucune, son porteur ne pourrait écrire nulle part")]
+    NoSessionGranted,
+    #[error("a rapporteur's access must name the themes they consolidate: this one names none, so its holder could write nowhere")]
+    #[fr("un accès de rapporteur doit nommer les thèmes consolidés : celui-ci n'en nomme aucun, son porteur ne pourrait écrire nulle part")]
+    NoThemeGranted,
+    #[error("proposal {0} was deleted: restore it first, then merge it")]
+    #[fr("la proposition {0} a été supprimée : restaurez-la d'abord, puis fusionnez-la")]
+    DeletedProposal(String),
     #[error("a {} cannot be empty", .0.en())]
     #[fr("le champ {} ne peut pas être vide", _0.fr())]
     Empty(Field),
+    #[error("a {} holds at most {longest} characters, this one has {length}: nothing was saved", .field.en())]
+    #[fr("le champ {} tient en {longest} caractères au plus, celui-ci en a {length} : rien n'a été enregistré", field.fr())]
+    TooLong { field: Field, longest: usize, length: usize },
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
     #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé")]
     CorruptLog { doc: String, seq: i64, reason: String },
@@ -192,12 +204,14 @@ fn nothing_to_fr(action: UndoAction, doc: &DocName) -> String {
     }
 }
 
-/// A field that cannot be left empty, named in both languages in one place.
+/// A field a person types: named in both languages in one place, with its longest text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Field {
     Title,
+    Body,
     Name,
     Word,
+    Tag,
     Comment,
 }
 
@@ -205,8 +219,10 @@ impl Field {
     fn en(self) -> &'static str {
         match self {
             Field::Title => "title",
+            Field::Body => "text",
             Field::Name => "name",
             Field::Word => "word",
+            Field::Tag => "tag",
             Field::Comment => "comment",
         }
     }
@@ -214,9 +230,23 @@ impl Field {
     fn fr(self) -> &'static str {
         match self {
             Field::Title => "titre",
+            Field::Body => "texte",
             Field::Name => "nom",
             Field::Word => "mot",
+            Field::Tag => "mot-clé",
             Field::Comment => "commentaire",
+        }
+    }
+
+    /// The longest text a person types in this field, in characters: far above what a
+    /// proposal, a name or a comment needs (Decidim keeps a title to 150). Beyond it, it is a
+    /// paste gone wrong, which would travel to every device of the event.
+    pub const fn longest(self) -> usize {
+        match self {
+            Field::Title => 500,
+            Field::Body => 20_000,
+            Field::Name | Field::Word | Field::Tag => 120,
+            Field::Comment => 5_000,
         }
     }
 }
@@ -241,13 +271,26 @@ mod tests {
         assert_eq!(Error::Empty(Field::Comment).localize(Lang::Fr), "le champ commentaire ne peut pas être vide");
         assert_eq!(Error::Empty(Field::Comment).localize(Lang::En), "a comment cannot be empty");
         assert_eq!(Error::Empty(Field::Word).localize(Lang::Fr), "le champ mot ne peut pas être vide");
+        let long = Error::TooLong { field: Field::Title, longest: 500, length: 100_000 };
+        assert_eq!(
+            long.localize(Lang::Fr),
+            "le champ titre tient en 500 caractères au plus, celui-ci en a 100000 : rien n'a été enregistré"
+        );
+        assert_eq!(
+            long.localize(Lang::En),
+            "a title holds at most 500 characters, this one has 100000: nothing was saved"
+        );
     }
 
     #[test]
     fn each_language_gets_its_own_message_and_wrapped_errors_keep_theirs() {
         // Written once per variant, beside each other: English never falls back to French.
         let key = Error::NoEventKey("e1".into());
-        assert!(key.localize(Lang::En).starts_with("this device does not hold the signing key"), "{}", key.localize(Lang::En));
+        assert!(
+            key.localize(Lang::En).starts_with("this device does not hold the signing key"),
+            "{}",
+            key.localize(Lang::En)
+        );
         assert!(key.localize(Lang::Fr).starts_with("cet appareil ne détient pas"));
         let wrapped = Error::Core(recolte_core::Error::UnknownProposal("p1".into()));
         assert_eq!(wrapped.localize(Lang::Fr), "aucune proposition n'a l'identifiant p1");
@@ -257,7 +300,11 @@ mod tests {
             context_fr: "enregistrement",
             source: rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None),
         };
-        assert!(busy.localize(Lang::Fr).starts_with("le disque est plein : rien n'a été enregistré"), "{}", busy.localize(Lang::Fr));
+        assert!(
+            busy.localize(Lang::Fr).starts_with("le disque est plein : rien n'a été enregistré"),
+            "{}",
+            busy.localize(Lang::Fr)
+        );
         assert!(busy.localize(Lang::Fr).contains("(enregistrement : "));
         assert!(busy.localize(Lang::En).starts_with("the disk is full"));
     }

@@ -111,7 +111,9 @@ pub struct Store {
     registered: HashSet<DocName>,
     /// The event and session of each proposal already looked up: a proposal never moves to
     /// another session, and a keystroke then skips a read of the database.
-    homes: std::cell::RefCell<HashMap<recolte_core::ids::ProposalId, (recolte_core::ids::EventId, recolte_core::ids::SessionId)>>,
+    homes: std::cell::RefCell<
+        HashMap<recolte_core::ids::ProposalId, (recolte_core::ids::EventId, recolte_core::ids::SessionId)>,
+    >,
 }
 
 impl Store {
@@ -224,6 +226,13 @@ impl Store {
     /// The display name this device signs with, or an empty string.
     pub fn author(&self) -> Result<String, Error> {
         Ok(self.setting(settings::DISPLAY_NAME)?.unwrap_or_default())
+    }
+
+    /// The name this device signs its changes with: a name, not an empty text (that would
+    /// sign nothing and erase the one given before).
+    pub fn set_author(&self, name: &str) -> Result<(), Error> {
+        let name = ops::non_empty(name, Field::Name)?;
+        self.set_setting(settings::DISPLAY_NAME, &name)
     }
 
     /// Applies a local change to a document, durably: the change, its log entry and its

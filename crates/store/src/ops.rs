@@ -36,19 +36,44 @@ pub struct ProposalUpdate {
     pub tags: Option<Vec<String>>,
 }
 
-fn clean_tags(tags: &[String]) -> Vec<String> {
-    let mut tags: Vec<String> = tags.iter().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect();
-    tags.sort();
-    tags.dedup();
-    tags
+fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
+    let mut clean = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = within(tag, Field::Tag)?;
+        if !tag.is_empty() {
+            clean.push(tag);
+        }
+    }
+    clean.sort();
+    clean.dedup();
+    Ok(clean)
 }
 
-fn non_empty(value: &str, what: Field) -> Result<String, Error> {
+/// The text trimmed, if it is not longer than its field allows.
+pub(crate) fn within(value: &str, what: Field) -> Result<String, Error> {
     let value = value.trim();
+    let length = value.chars().count();
+    if length > what.longest() {
+        return Err(Error::TooLong { field: what, longest: what.longest(), length });
+    }
+    Ok(value.to_owned())
+}
+
+pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
+    let value = within(value, what)?;
     if value.is_empty() {
         return Err(Error::Empty(what));
     }
-    Ok(value.to_owned())
+    Ok(value)
+}
+
+/// An edited text within its field's length, or no longer than it already was: a text that
+/// came longer from another device can still be corrected, not made longer.
+fn edited(value: &str, what: Field, before: impl FnOnce() -> Result<usize, Error>) -> Result<String, Error> {
+    match within(value, what) {
+        Err(Error::TooLong { length, .. }) if length <= before()? => Ok(value.trim().to_owned()),
+        other => other,
+    }
 }
 
 impl Store {
@@ -158,15 +183,15 @@ impl Store {
             None => None,
         };
         let author = match &input.author {
-            Some(author) => author.trim().to_owned(),
+            Some(author) => within(author, Field::Name)?,
             None => self.author()?,
         };
         let new = NewProposal {
             title: non_empty(&input.title, Field::Title)?,
-            body: input.body.trim().to_owned(),
+            body: within(&input.body, Field::Body)?,
             kind: input.kind,
             subgroup,
-            tags: clean_tags(&input.tags),
+            tags: clean_tags(&input.tags)?,
             author,
             created_at: schema::now(),
         };
@@ -175,6 +200,17 @@ impl Store {
             |txn| Ok(schema::add_proposal(txn, &new)),
             |conn, txn, id| project_proposal(conn, txn, event, session, *id),
         )
+    }
+
+    /// How many characters a text of a record holds now, as projected (0 for an unknown one).
+    fn text_length(&self, table: &str, column: &str, id: String) -> Result<usize, Error> {
+        let length: Option<i64> = self.lookup(
+            &format!("SELECT length({column}) FROM {table} WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+            ("lecture d'un texte", "reading a text"),
+        )?;
+        Ok(length.unwrap_or(0).max(0) as usize)
     }
 
     /// Where a proposal lives: its event and session.
@@ -204,12 +240,16 @@ impl Store {
             Some(None) => Some(None),
             None => None,
         };
+        let length = |column: &str| self.text_length("proposals", column, id.to_string());
         let patch = ProposalPatch {
-            title: update.title.as_deref().map(|t| non_empty(t, Field::Title)).transpose()?,
-            body: update.body.as_ref().map(|b| b.trim().to_owned()),
+            title: match update.title.as_deref() {
+                Some(title) => Some(non_empty(&edited(title, Field::Title, || length("title"))?, Field::Title)?),
+                None => None,
+            },
+            body: update.body.as_deref().map(|b| edited(b, Field::Body, || length("body"))).transpose()?,
             kind: update.kind,
             subgroup,
-            tags: update.tags.as_deref().map(clean_tags),
+            tags: update.tags.as_deref().map(clean_tags).transpose()?,
         };
         self.edit(
             &DocName::Session(event, session),
@@ -242,16 +282,25 @@ impl Store {
         let mut sources = Vec::new();
         for id in proposals {
             let session = self.session_in_theme(event, theme, *id)?;
+            let deleted: Option<bool> = self.lookup(
+                "SELECT deleted FROM proposals WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+                ("recherche de la proposition", "looking up the proposal"),
+            )?;
+            if deleted == Some(true) {
+                return Err(Error::DeletedProposal(id.to_string()));
+            }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
                 sources.push(Source { proposal_id: *id, session_id: session });
             }
         }
         let new = NewConsolidated {
             title: non_empty(title, Field::Title)?,
-            body: body.trim().to_owned(),
+            body: within(body, Field::Body)?,
             sources,
             author: match author {
-                Some(a) => a.trim().to_owned(),
+                Some(a) => within(a, Field::Name)?,
                 None => self.author()?,
             },
             created_at: schema::now(),
@@ -370,8 +419,12 @@ impl Store {
     /// Changes the wording, status or priority of a consolidated proposal.
     pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
+        let length = |column: &str| self.text_length("consolidated", column, id.to_string());
         if let Some(title) = &patch.title {
-            non_empty(title, Field::Title)?;
+            non_empty(&edited(title, Field::Title, || length("title"))?, Field::Title)?;
+        }
+        if let Some(body) = &patch.body {
+            edited(body, Field::Body, || length("body"))?;
         }
         self.edit(
             &DocName::Synthesis(event, theme),
@@ -394,7 +447,7 @@ impl Store {
     pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
         let (event, _) = self.consolidated_home(id)?;
         let by = match by {
-            Some(b) => b.trim().to_owned(),
+            Some(b) => within(b, Field::Name)?,
             None => self.author()?,
         };
         let name = DocName::Panel(event);
@@ -414,7 +467,7 @@ impl Store {
     pub fn vote(&mut self, id: ConsolidatedId, dots: u32, member: Option<&str>) -> Result<(), Error> {
         let (event, theme) = self.consolidated_home(id)?;
         let member = match member {
-            Some(m) => m.trim().to_owned(),
+            Some(m) => within(m, Field::Name)?,
             None => self.author()?,
         };
         let member = non_empty(&member, Field::Name)?;
@@ -542,7 +595,7 @@ impl Store {
         let (event, _) = self.consolidated_home(id)?;
         let text = non_empty(text, Field::Comment)?;
         let author = match author {
-            Some(a) => a.trim().to_owned(),
+            Some(a) => within(a, Field::Name)?,
             None => self.author()?,
         };
         let name = DocName::Panel(event);

@@ -1,7 +1,7 @@
 //! What sync needs from the store: applying a peer's update durably, telling a peer what it
 //! lacks, finding this device's changes a hub has not confirmed, and the event's keys.
 
-use recolte_core::access::Scope;
+use recolte_core::access::{Role, Scope};
 use recolte_core::ids::EventId;
 use recolte_core::schema::{self, DocName};
 use recolte_core::token::{self, EventKeys};
@@ -204,6 +204,11 @@ impl Store {
     /// Signs an access token for the event. Sessions and themes in the scope must exist.
     pub fn issue_token(&self, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, Error> {
         let keys = self.event_keys(scope.event)?.ok_or_else(|| Error::NoEventKey(scope.event.to_string()))?;
+        match scope.role {
+            Role::Facilitator if scope.sessions.is_empty() => return Err(Error::NoSessionGranted),
+            Role::Rapporteur if scope.themes.is_empty() => return Err(Error::NoThemeGranted),
+            _ => {}
+        }
         for session in &scope.sessions {
             let known: Option<String> = self.lookup(
                 "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2",

@@ -177,7 +177,6 @@ pub(crate) fn points(conn: &Connection, doc: &DocName) -> Result<Vec<i64>, Error
         .ctx("lecture des instantanés", "reading the snapshots")
 }
 
-
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(NamedSnapshot, LocalPoint)> {
     let reason = SnapshotReason::parse(&r.get::<_, String>(3)?);
     let name: String = r.get(4)?;
@@ -224,10 +223,7 @@ impl Store {
     /// Takes a snapshot of a document now, by hand, with a name: a record in the document, so
     /// that it travels with it.
     pub fn take_snapshot(&mut self, doc: &DocName, name: &str) -> Result<NamedSnapshot, Error> {
-        let name = name.trim().to_owned();
-        if name.is_empty() {
-            return Err(Error::Empty(crate::Field::Name));
-        }
+        let name = crate::ops::non_empty(name, crate::Field::Name)?;
         if doc.kind() == schema::DocKind::Event || self.last_seq(doc)? == 0 {
             return Err(Error::NothingToSnapshot(doc.to_string()));
         }

@@ -200,6 +200,102 @@ fn unknown_ids_and_empty_titles_are_errors_that_change_nothing() {
 }
 
 #[test]
+fn texts_longer_than_their_field_and_blank_names_are_refused_and_change_nothing() {
+    use recolte_store::Field;
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 8);
+    store.set_author("Camille").unwrap();
+    let id = capture(&mut store, session, "Un glossaire commun");
+    let before = store.dump_projections().unwrap();
+    let long = |n: usize| "a".repeat(n);
+    let too_long = |r: Result<_, Error>, field: Field| {
+        assert!(matches!(r, Err(Error::TooLong { field: f, .. }) if f == field), "{field:?}");
+    };
+    too_long(
+        store.add_proposal(session, &ProposalInput { title: long(501), ..Default::default() }).map(|_| ()),
+        Field::Title,
+    );
+    too_long(
+        store
+            .add_proposal(session, &ProposalInput { title: "x".into(), body: long(20_001), ..Default::default() })
+            .map(|_| ()),
+        Field::Body,
+    );
+    too_long(
+        store
+            .add_proposal(session, &ProposalInput { title: "x".into(), tags: vec![long(121)], ..Default::default() })
+            .map(|_| ()),
+        Field::Tag,
+    );
+    too_long(store.edit_proposal(id, &ProposalUpdate { title: Some(long(501)), ..Default::default() }), Field::Title);
+    too_long(store.add_subgroup(session, &long(121)).map(|_| ()), Field::Name);
+    too_long(store.set_author(&long(121)), Field::Name);
+    assert!(matches!(store.set_author("   "), Err(Error::Empty(Field::Name))));
+    assert_eq!(store.author().unwrap(), "Camille", "a blank name does not erase the one given");
+    assert_eq!(store.dump_projections().unwrap(), before);
+    let merged = store.merge(event, 8, "Un glossaire", "", &[id], None).unwrap();
+    too_long(store.comment(merged, &long(5_001), None).map(|_| ()), Field::Comment);
+    too_long(
+        store.edit_consolidated(
+            merged,
+            &recolte_core::schema::ConsolidatedPatch { body: Some(long(20_001)), ..Default::default() },
+        ),
+        Field::Body,
+    );
+    // The longest allowed is saved whole, and the message names the field and its limit.
+    store.edit_proposal(id, &ProposalUpdate { body: Some(long(20_000)), ..Default::default() }).unwrap();
+    let error =
+        store.edit_proposal(id, &ProposalUpdate { body: Some(long(20_001)), ..Default::default() }).unwrap_err();
+    assert_eq!(
+        recolte_core::Localize::localize(&error, recolte_core::Lang::Fr),
+        "le champ texte tient en 20000 caractères au plus, celui-ci en a 20001 : rien n'a été enregistré"
+    );
+
+    // A text that came longer from another device (a stock Yjs client has no limit) can be
+    // corrected, not made longer.
+    let name = DocName::Session(event, session);
+    let doc = yrs::Doc::new();
+    {
+        use yrs::updates::decoder::Decode;
+        use yrs::Transact;
+        let mut txn = doc.transact_mut();
+        txn.apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
+    }
+    let sv = {
+        use yrs::{ReadTxn, Transact};
+        doc.transact().state_vector()
+    };
+    {
+        use yrs::Transact;
+        let mut txn = doc.transact_mut();
+        let patch = recolte_core::schema::ProposalPatch { body: Some(long(30_000)), ..Default::default() };
+        recolte_core::schema::edit_proposal(&mut txn, id, &patch).unwrap();
+    }
+    let update = {
+        use yrs::{ReadTxn, Transact};
+        doc.transact().encode_state_as_update_v1(&sv)
+    };
+    store.apply_remote(&name, &update).unwrap();
+    store.edit_proposal(id, &ProposalUpdate { body: Some(long(29_000)), ..Default::default() }).unwrap();
+    too_long(store.edit_proposal(id, &ProposalUpdate { body: Some(long(29_001)), ..Default::default() }), Field::Body);
+}
+
+#[test]
+fn a_deleted_proposal_is_restored_before_it_is_merged() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 8);
+    let (a, b) =
+        (capture(&mut store, session, "Un glossaire commun"), capture(&mut store, session, "Un lexique partagé"));
+    store.set_proposal_deleted(b, true).unwrap();
+    let before = store.dump_projections().unwrap();
+    let error = store.merge(event, 8, "Un vocabulaire commun", "", &[a, b], None).unwrap_err();
+    assert!(matches!(&error, Error::DeletedProposal(id) if *id == b.to_string()), "{error}");
+    assert_eq!(store.dump_projections().unwrap(), before);
+    store.set_proposal_deleted(b, false).unwrap();
+    store.merge(event, 8, "Un vocabulaire commun", "", &[a, b], None).unwrap();
+}
+
+#[test]
 fn merging_keeps_sources_and_marks_originals() {
     let (_dir, mut store, event) = new_store();
     let sessions = store.sessions(event, Some(8)).unwrap();
@@ -282,8 +378,9 @@ fn rebuild_gives_the_same_projections_as_incremental_updates() {
     let a = capture(&mut store, session, "Coopérer entre services");
     let b = capture(&mut store, session, "Coalitions inter-administrations");
     store.edit_proposal(b, &ProposalUpdate { tags: Some(vec!["réseau".into()]), ..Default::default() }).unwrap();
-    store.set_proposal_deleted(a, true).unwrap();
     let merged = store.merge(event, 5, "Coopérer", "", &[a, b], None).unwrap();
+    // A source deleted after its merge (or on another device meanwhile).
+    store.set_proposal_deleted(a, true).unwrap();
     store.mark(merged, true, Some("Panel")).unwrap();
     store.comment(merged, "À porter au national", Some("Panel")).unwrap();
     let incremental = store.dump_projections().unwrap();
@@ -443,11 +540,11 @@ fn named_snapshots_stay_exactly_restorable_through_a_compaction() {
     for i in 0..10 {
         edit(&mut store, first, &format!("Open data, essai {i}"));
     }
-    store.set_proposal_deleted(second, true).unwrap();
     // A merge takes a snapshot of the synthesis as it stood before it.
     let theme_doc = DocName::Synthesis(event, 2);
     store.merge(event, 2, "Une première fusion", "", &[first], Some("Rapporteur")).unwrap();
     let merged = store.merge(event, 2, "Open data", "", &[first, second], Some("Rapporteur")).unwrap();
+    store.set_proposal_deleted(second, true).unwrap();
     let merges: Vec<_> = store.snapshots(event, Some(&theme_doc)).unwrap();
     assert_eq!(merges.len(), 2, "{merges:?}");
     assert_eq!(merges[1].label, "Avant la fusion « Open data »");

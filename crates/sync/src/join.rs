@@ -125,7 +125,7 @@ fn arrive(store: &SharedStore, invitation: &Invitation, name: &str) -> Result<()
     let grant = invitation.grant()?;
     let mut store = lock(store);
     if !name.trim().is_empty() {
-        store.set_setting(settings::DISPLAY_NAME, name.trim())?;
+        store.set_author(name)?;
     }
     let signer = store.author()?;
     let record = store.event_record(invitation.event)?;

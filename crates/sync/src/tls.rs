@@ -19,7 +19,7 @@ pub enum TlsError {
     #[fr("impossible de créer le certificat du serveur : {0}")]
     Generate(String),
     #[error("cannot read or write the hub's certificate in {path}: {source}")]
-    #[fr("impossible de lire ou d'écrire le certificat du serveur dans {} : {source}", path.display())]
+    #[fr("impossible de lire ou d'écrire le certificat du serveur dans {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the hub's certificate in {0} is damaged: remove the folder to make a new one (invitations will need the new fingerprint)")]
     #[fr("le certificat du serveur dans {} est endommagé : supprimez ce dossier pour en créer un nouveau (les invitations devront porter la nouvelle empreinte)", _0.display())]

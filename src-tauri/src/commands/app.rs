@@ -46,7 +46,11 @@ pub struct Settings {
 pub fn settings_save(state: State<'_, AppState>, settings: Settings) -> Result<(), ApiError> {
     let lang = recolte_core::Lang::parse(&settings.lang).unwrap_or_default();
     state.with_store(|store| {
-        store.set_setting(recolte_store::settings::DISPLAY_NAME, settings.author.trim())?;
+        // Clearing a name given before is refused (it would sign nothing); a device not named
+        // yet may still change its language alone.
+        if !settings.author.trim().is_empty() || !store.author()?.is_empty() {
+            store.set_author(&settings.author)?;
+        }
         store.set_setting(recolte_store::settings::LANG, if lang == recolte_core::Lang::En { "en" } else { "fr" })
     })
 }

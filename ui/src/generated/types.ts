@@ -539,3 +539,11 @@ export type AppInfo = { version: string, data_dir: string, lang: Lang, author: s
 export type ErrorCode = "not_found" | "invalid" | "storage" | "network" | "nothing_to_undo";
 
 export type ApiError = { code: ErrorCode, message: string, };
+
+/** The longest text of each field, in characters, that the store accepts. */
+export const LONGEST = {
+  title: 500,
+  body: 20000,
+  name: 120,
+  comment: 5000,
+} as const

@@ -12,6 +12,7 @@ import { openSessionMoment } from '../moment'
 import { undoControls } from '../undo'
 import { liveSaver } from '../live-save'
 import type { Context, View } from '../app'
+import { longest } from '../limits'
 
 export const KINDS: Kind[] = ['proposal', 'concrete_action', 'obstacle', 'question']
 export const kindLabel = (kind: Kind): string => t(`kind_${kind}` as Key)
@@ -52,13 +53,13 @@ export function capture(ctx: Context): View {
   // The list re-renders on every change; the form to add a sub-group never does, so that a
   // name being typed survives changes arriving from elsewhere.
   const groupsList = h('ul', { class: 'plain' })
-  const newGroupName = h('input', { id: 'new-subgroup', 'aria-label': t('subgroup_name'), placeholder: t('subgroup_name') })
+  const newGroupName = h('input', { id: 'new-subgroup', maxlength: longest('name'), 'aria-label': t('subgroup_name'), placeholder: t('subgroup_name') })
   const newGroupForm = h('form', { class: 'inline' }, newGroupName, h('button', { type: 'submit' }, t('add_subgroup')))
   const groupsBox = h('div', { class: 'subgroups' }, h('h3', {}, t('subgroups')), groupsList, newGroupForm)
   const list = h('div', { class: 'cards', 'aria-live': 'polite' })
   const kindFilter = h('select', { id: 'filter-kind', 'aria-label': t('kind') })
-  const title = h('input', { id: 'capture-title', autocomplete: 'off', 'aria-describedby': 'capture-hint' })
-  const body = h('textarea', { id: 'capture-body', rows: 2 })
+  const title = h('input', { id: 'capture-title', maxlength: longest('title'), autocomplete: 'off', 'aria-describedby': 'capture-hint' })
+  const body = h('textarea', { id: 'capture-body', maxlength: longest('body'), rows: 2 })
   const kind = h('select', { id: 'capture-kind' })
   const group = h('select', { id: 'capture-subgroup' })
   const tags = h('input', { id: 'capture-tags', autocomplete: 'off' })
@@ -135,8 +136,8 @@ export function capture(ctx: Context): View {
   }
 
   function card(p: Proposal): HTMLElement {
-    const titleField = h('input', { class: 'card-title', value: p.title, 'aria-label': t('title'), 'data-field': 'title', 'data-live-save': '' })
-    const bodyField = h('textarea', { class: 'card-body', rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body', 'data-live-save': '' })
+    const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: p.title, 'aria-label': t('title'), 'data-field': 'title', 'data-live-save': '' })
+    const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body', 'data-live-save': '' })
     bodyField.value = p.body
     titleField.addEventListener('input', () => saveSoon(p.id, { title: titleField.value }))
     titleField.addEventListener('blur', () => { if (titleField.value.trim()) saveSoon(p.id, { title: titleField.value }, true) })

@@ -5,6 +5,7 @@ import { api, errorMessage, type InvitationPreview, type Role } from '../api'
 import { announce, h, render } from '../dom'
 import { formatDate, t, type Key } from '../i18n'
 import { reasonWords } from '../rights'
+import { longest } from '../limits'
 
 const ROLES: readonly string[] = ['organiser', 'facilitator', 'rapporteur', 'panel'] satisfies Role[]
 /** A role as people read it; one this version does not know (written by a newer device) as it came. */
@@ -28,7 +29,7 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
   link.value = options.link
   const shown = h('div', { id: 'invite-preview', class: 'invite-preview', role: 'status', 'aria-live': 'polite' })
   const name = h('input', {
-    id: 'invite-name', autocomplete: 'name', required: true, 'aria-describedby': 'invite-name-error', value: options.author,
+    id: 'invite-name', maxlength: longest('name'), autocomplete: 'name', required: true, 'aria-describedby': 'invite-name-error', value: options.author,
   })
   const nameError = h('p', { id: 'invite-name-error', class: 'field-error' })
   const nameBox = h('div', { hidden: true }, h('label', { for: 'invite-name' }, t('display_name')), name, nameError)

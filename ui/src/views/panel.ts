@@ -11,6 +11,7 @@ import { undoControls } from '../undo'
 import type { Context, View } from '../app'
 import { dotsLeftWords, sourceItem, votersWords } from './plenary'
 import { openProjector, type Projector } from './projector'
+import { longest } from '../limits'
 
 function fail(error: unknown): void {
   announce(t('error_prefix') + errorMessage(error), 'error')
@@ -87,7 +88,7 @@ export function panel(ctx: Context): View {
   const used = () => reviews.reduce((sum, r) => sum + (r.mine ?? 0), 0)
 
   // Each member votes as themselves: a device with no name asks for one before the first dot.
-  const voterName = h('input', { id: 'voter-name', autocomplete: 'name', required: true })
+  const voterName = h('input', { id: 'voter-name', maxlength: longest('name'), autocomplete: 'name', required: true })
   const voterForm = h('form', { class: 'voter-name', id: 'voter-name-form' },
     h('p', { class: 'warning', id: 'voter-name-needed' }, t('voter_name_needed')),
     h('label', { for: 'voter-name' }, t('voter_name')), voterName,
@@ -153,7 +154,7 @@ export function panel(ctx: Context): View {
   function item(c: Consolidated, position: number): HTMLElement {
     const review = reviewOf(c.id)
     const carried = review?.carry_forward ?? false
-    const comment = h('input', { id: `comment-${c.id}`, autocomplete: 'off' })
+    const comment = h('input', { id: `comment-${c.id}`, maxlength: longest('comment'), autocomplete: 'off' })
     const form = h('form', { class: 'inline' },
       h('label', { for: `comment-${c.id}` }, t('comment')), comment, h('button', { type: 'submit' }, t('add_comment')))
     form.addEventListener('submit', e => {

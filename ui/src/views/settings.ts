@@ -7,12 +7,13 @@ import type { Context, View } from '../app'
 import { exportBox } from './exports'
 import { roleLabel } from './join'
 import { bundleBox, nearbyBox, serveBox } from './room'
+import { longest } from '../limits'
 
 export function settings(ctx: Context): View {
   return {
     async mount(root) {
       const info = await api.appInfo()
-      const name = h('input', { id: 'settings-name', value: info.author, autocomplete: 'name' })
+      const name = h('input', { id: 'settings-name', maxlength: longest('name'), value: info.author, autocomplete: 'name' })
       const language = h('select', { id: 'settings-lang' },
         h('option', { value: 'fr', selected: info.lang === 'fr' }, 'Français'),
         h('option', { value: 'en', selected: info.lang === 'en' }, 'English'))

@@ -15,6 +15,7 @@ import { liveSaver } from '../live-save'
 import type { Context, View } from '../app'
 import { KINDS, kindLabel } from './capture'
 import { exportBox } from './exports'
+import { longest } from '../limits'
 
 const STATUSES: Status[] = ['draft', 'retained', 'set_aside']
 const REASONS: SetAsideReason[] = ['off_topic', 'exact_duplicate', 'other']
@@ -68,8 +69,8 @@ export function synthesis(ctx: Context): View {
   const lexiconBox = h('section', { class: 'card lexicon', 'aria-labelledby': 'lexicon-heading' })
   const progressBox = h('div', { class: 'progress-box', id: 'synthesis-progress', role: 'status', 'aria-live': 'polite' })
   const filterBox = h('div', { class: 'filters', role: 'group', 'aria-label': t('filters') })
-  const mergeTitle = h('input', { id: 'merge-title', autocomplete: 'off' })
-  const mergeBody = h('textarea', { id: 'merge-body', rows: 3 })
+  const mergeTitle = h('input', { id: 'merge-title', maxlength: longest('title'), autocomplete: 'off' })
+  const mergeBody = h('textarea', { id: 'merge-body', maxlength: longest('body'), rows: 3 })
   const mergeForm = h('form', { class: 'card merge', hidden: true, 'aria-labelledby': 'merge-heading' },
     h('h3', { id: 'merge-heading' }, t('merge_title')),
     h('label', { for: 'merge-title' }, t('title')), mergeTitle,
@@ -327,8 +328,8 @@ export function synthesis(ctx: Context): View {
 
   function drawLexicon(): void {
     const writing = canWrite()
-    const a = h('input', { id: 'lexicon-a', autocomplete: 'off', required: true })
-    const b = h('input', { id: 'lexicon-b', autocomplete: 'off', required: true })
+    const a = h('input', { id: 'lexicon-a', maxlength: longest('name'), autocomplete: 'off', required: true })
+    const b = h('input', { id: 'lexicon-b', maxlength: longest('name'), autocomplete: 'off', required: true })
     const form = h('form', { class: 'inline lexicon-add' },
       h('label', { for: 'lexicon-a' }, t('lexicon_word_a')), a, h('label', { for: 'lexicon-b' }, t('lexicon_word_b')), b,
       h('button', { type: 'submit', class: 'secondary' }, t('lexicon_add')))
@@ -396,8 +397,8 @@ export function synthesis(ctx: Context): View {
         if (statusField) statusField.value = c.status
         return old
       }
-      const titleField = h('input', { class: 'card-title', value: c.title, 'aria-label': t('title'), 'data-live-save': '' })
-      const bodyField = h('textarea', { class: 'card-body', rows: 2, 'aria-label': t('body'), 'data-live-save': '' })
+      const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: c.title, 'aria-label': t('title'), 'data-live-save': '' })
+      const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 2, 'aria-label': t('body'), 'data-live-save': '' })
       bodyField.value = c.body
       titleField.addEventListener('input', () => saveSoon(c.id, { title: titleField.value }))
       bodyField.addEventListener('input', () => saveSoon(c.id, { body: bodyField.value }))

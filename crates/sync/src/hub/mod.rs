@@ -27,6 +27,7 @@ use axum::Router;
 use bytes::Bytes;
 use recolte_core::schema::{self, DocName, EventRecord};
 use recolte_core::token::{self, TokenError};
+use recolte_core::Lang;
 use recolte_store::{Journal, Store};
 use tokio::sync::{mpsc, watch};
 use yrs::updates::decoder::Decode;
@@ -105,13 +106,28 @@ pub enum HubError {
     NoTrustedKey,
     #[error(transparent)]
     Key(TokenError),
-    #[error("cannot listen on {addr}: {source} (the port may be taken: is another Récolte already serving?)")]
-    #[fr("impossible d'écouter sur {addr} : {source} (le port est peut-être déjà pris : un autre Récolte sert-il déjà ?)")]
+    #[error("cannot listen on {addr}: {source}{}", listen_hint(source, Lang::En))]
+    #[fr("impossible d'écouter sur {addr} : {}{}", recolte_core::lang::io_fr(source), listen_hint(source, Lang::Fr))]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
     #[error(transparent)]
     Tls(crate::tls::TlsError),
+}
+
+/// What to do when the hub cannot listen, for the two causes people meet.
+fn listen_hint(error: &std::io::Error, lang: Lang) -> &'static str {
+    match error.kind() {
+        std::io::ErrorKind::AddrInUse => lang.pick(
+            " (un autre Récolte sert-il déjà sur ce port ?)",
+            " (is another Récolte already serving on this port?)",
+        ),
+        std::io::ErrorKind::AddrNotAvailable => lang.pick(
+            " (écoutez sur 0.0.0.0:PORT pour servir sur toutes les adresses de cet appareil)",
+            " (listen on 0.0.0.0:PORT to serve on every address of this device)",
+        ),
+        _ => "",
+    }
 }
 
 #[derive(Debug)]
@@ -449,9 +465,20 @@ mod localized {
             addr: "0.0.0.0:4455".parse().unwrap(),
             source: std::io::Error::from(std::io::ErrorKind::AddrInUse),
         };
-        assert!(taken.localize(Lang::Fr).starts_with("impossible d'écouter sur 0.0.0.0:4455 : "));
-        assert!(taken.localize(Lang::Fr).contains("un autre Récolte sert-il déjà ?"));
+        assert_eq!(
+            taken.localize(Lang::Fr),
+            "impossible d'écouter sur 0.0.0.0:4455 : adresse déjà utilisée (un autre Récolte sert-il déjà sur ce port ?)"
+        );
         assert_eq!(taken.localize(Lang::En), taken.to_string());
+        // An address of another machine is not a port already taken.
+        let elsewhere = HubError::Listen {
+            addr: "10.255.255.1:4455".parse().unwrap(),
+            source: std::io::Error::from(std::io::ErrorKind::AddrNotAvailable),
+        };
+        assert!(elsewhere
+            .localize(Lang::Fr)
+            .ends_with("(écoutez sur 0.0.0.0:PORT pour servir sur toutes les adresses de cet appareil)"));
+        assert!(!elsewhere.localize(Lang::En).contains("another Récolte"));
         let nothing = HubError::NoTrustedKey;
         assert!(nothing.localize(Lang::Fr).contains("--trust") && nothing.localize(Lang::En).contains("--trust"));
         assert_ne!(nothing.localize(Lang::Fr), nothing.localize(Lang::En));

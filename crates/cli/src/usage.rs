@@ -1,0 +1,114 @@
+//! Usage errors (an unknown option, a missing argument, a value that is not one) in the
+//! reader's language: clap writes them in English only. Help and version are clap's own.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use recolte_core::Lang;
+
+/// The language asked for on the command line (`--lang fr`, `--lang=en`), read before the
+/// arguments are parsed, since parsing is what failed; else the locale's.
+pub fn lang_of(args: &[String]) -> Lang {
+    let mut asked = None;
+    for (i, arg) in args.iter().enumerate() {
+        if let Some(value) = arg.strip_prefix("--lang=") {
+            asked = Lang::parse(value);
+        } else if arg == "--lang" {
+            asked = args.get(i + 1).and_then(|v| Lang::parse(v));
+        }
+    }
+    asked.unwrap_or_else(Lang::from_env)
+}
+
+fn text(error: &clap::Error, kind: ContextKind) -> Option<String> {
+    match error.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(list) => Some(list.join(", ")),
+        ContextValue::StyledStr(s) => Some(s.to_string()),
+        ContextValue::StyledStrs(list) => Some(list.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")),
+        ContextValue::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The message in French, or `None` for what clap prints as it is (help, version).
+pub fn french(error: &clap::Error) -> Option<String> {
+    let arg = || text(error, ContextKind::InvalidArg).unwrap_or_default();
+    let value = || text(error, ContextKind::InvalidValue).unwrap_or_default();
+    let mut message = match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            return None
+        }
+        ErrorKind::UnknownArgument if arg().starts_with('-') && !arg().starts_with("--") => format!(
+            "argument inattendu « {0} » ; un texte qui commence par « - » s'écrit après « -- » (par exemple -- {0}) ou avec = (--author=-Camille)",
+            arg()
+        ),
+        ErrorKind::UnknownArgument => format!("argument inattendu « {} »", arg()),
+        ErrorKind::InvalidSubcommand => {
+            format!("commande « {} » inconnue", text(error, ContextKind::InvalidSubcommand).unwrap_or_default())
+        }
+        ErrorKind::MissingSubcommand => "il manque la commande".to_owned(),
+        ErrorKind::MissingRequiredArgument => format!("il manque : {}", arg()),
+        ErrorKind::InvalidValue if value().is_empty() => format!("il manque la valeur de {}", arg()),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("« {} » n'est pas une valeur possible de {}", value(), arg())
+        }
+        ErrorKind::ArgumentConflict => match text(error, ContextKind::PriorArg) {
+            Some(prior) => format!("{} ne va pas avec {prior}", arg()),
+            None => format!("{} n'est pas possible ici", arg()),
+        },
+        ErrorKind::TooManyValues => format!("trop de valeurs pour {} (« {} » de trop)", arg(), value()),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("{} attend {} valeur(s)", arg(), text(error, ContextKind::ExpectedNumValues).unwrap_or_default())
+        }
+        ErrorKind::NoEquals => format!("{} s'écrit avec = (par exemple {}=VALEUR)", arg(), arg()),
+        ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8".to_owned(),
+        _ => "arguments incorrects".to_owned(),
+    };
+    if let Some(valid) = text(error, ContextKind::ValidValue) {
+        message.push_str(&format!(" ; valeurs possibles : {valid}"));
+    }
+    let suggested = text(error, ContextKind::SuggestedArg)
+        .or_else(|| text(error, ContextKind::SuggestedSubcommand))
+        .or_else(|| text(error, ContextKind::SuggestedValue));
+    if let Some(suggested) = suggested {
+        message.push_str(&format!(" ; vouliez-vous dire « {suggested} » ?"));
+    }
+    if let Some(usage) = text(error, ContextKind::Usage) {
+        let usage = usage.trim().trim_start_matches("Usage:").trim();
+        message.push_str(&format!("\n\nUsage : {usage}"));
+    }
+    message.push_str("\n\nPour l'aide : recolte --help (en anglais), ou recolte COMMANDE --help.");
+    Some(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn error(args: &[&str]) -> clap::Error {
+        crate::args::Cli::try_parse_from(std::iter::once("recolte").chain(args.iter().copied())).unwrap_err()
+    }
+
+    #[test]
+    fn usage_errors_are_told_in_french() {
+        let missing = french(&error(&["proposal", "add", "--title", "x"])).unwrap();
+        assert!(missing.starts_with("il manque : --session"), "{missing}");
+        assert!(missing.contains("Usage : recolte proposal add"), "{missing}");
+        let unknown = french(&error(&["proposal", "add", "--sesion", "x", "--title", "y"])).unwrap();
+        assert!(unknown.starts_with("argument inattendu « --sesion »"), "{unknown}");
+        assert!(unknown.contains("vouliez-vous dire « --session » ?"), "{unknown}");
+        let lang = french(&error(&["--lang", "de", "session", "list"])).unwrap();
+        assert!(lang.starts_with("« de » n'est pas une valeur possible de --lang"), "{lang}");
+        assert!(lang.contains("valeurs possibles : fr, en"), "{lang}");
+        let number = french(&error(&["synthesis", "list", "--theme", "abc"])).unwrap();
+        assert!(number.starts_with("« abc » n'est pas une valeur possible de --theme"), "{number}");
+        assert_eq!(french(&error(&["--help"])), None, "help is clap's own");
+    }
+
+    #[test]
+    fn the_language_is_read_before_the_arguments() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(lang_of(&args(&["recolte", "--lang", "en", "x"])), Lang::En);
+        assert_eq!(lang_of(&args(&["recolte", "x", "--lang=fr"])), Lang::Fr);
+    }
+}
