@@ -525,12 +525,17 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
     let stdin = std::io::stdin();
     for (index, line) in stdin.lock().lines().enumerate() {
         let number = index + 1;
-        let line = line.map_err(|e| CliError::BatchLine { line: number, detail: e.to_string() })?;
+        let line = line.map_err(|e| CliError::BatchLine {
+            line: number,
+            detail: out.lang.pick(&recolte_core::lang::io_fr(&e), &e.to_string()).to_owned(),
+        })?;
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: Line =
-            serde_json::from_str(&line).map_err(|e| CliError::BatchLine { line: number, detail: e.to_string() })?;
+        let parsed: Line = serde_json::from_str(&line).map_err(|e| CliError::BatchLine {
+            line: number,
+            detail: recolte_core::Both::json(&e).pick(out.lang).to_owned(),
+        })?;
         let kind = parsed
             .kind
             .as_deref()

@@ -51,6 +51,44 @@ pub trait Localize {
 
 pub use recolte_messages::Localize;
 
+/// A detail told in both languages, made where it is known (a parser's position, a missing
+/// column), for an error that carries it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Both {
+    pub fr: String,
+    pub en: String,
+}
+
+impl Both {
+    pub fn new(fr: impl Into<String>, en: impl Into<String>) -> Both {
+        Both { fr: fr.into(), en: en.into() }
+    }
+
+    /// Where a JSON text stops making sense: serde_json tells it in English only.
+    pub fn json(error: &serde_json::Error) -> Both {
+        let (line, column) = (error.line(), error.column());
+        match error.classify() {
+            serde_json::error::Category::Eof => Both::new(
+                format!("le texte s'arrête au milieu du JSON (ligne {line}, colonne {column})"),
+                format!("the text stops in the middle of the JSON (line {line}, column {column})"),
+            ),
+            serde_json::error::Category::Syntax => Both::new(
+                format!("ce n'est pas du JSON valide (ligne {line}, colonne {column})"),
+                format!("this is not valid JSON (line {line}, column {column})"),
+            ),
+            // Valid JSON of another shape: the reason names the field, as in the file.
+            serde_json::error::Category::Data | serde_json::error::Category::Io => Both::new(
+                format!("le JSON n'a pas la forme attendue (ligne {line}, colonne {column} : {error})"),
+                format!("the JSON does not have the expected shape ({error})"),
+            ),
+        }
+    }
+
+    pub fn pick(&self, lang: Lang) -> &str {
+        lang.pick(&self.fr, &self.en)
+    }
+}
+
 /// What went wrong with a file, a folder or a connection, in French: the system tells it in
 /// English whatever the locale ("No such file or directory (os error 2)"). A case not named
 /// here keeps the system's words after a French lead.
@@ -81,7 +119,11 @@ pub fn io_fr(error: &std::io::Error) -> String {
         K::OutOfMemory => "mémoire insuffisante",
         _ => return format!("erreur du système ({error})"),
     };
-    said.to_owned()
+    // A library's own error (not the system's) keeps its words: they say what it refused.
+    match error.get_ref() {
+        Some(inner) => format!("{said} ({inner})"),
+        None => said.to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -97,6 +139,16 @@ mod tests {
     }
 
     #[test]
+    fn json_errors_say_where_in_both_languages() {
+        let error = serde_json::from_str::<serde_json::Value>("{\n  \"a\": x }").unwrap_err();
+        let said = Both::json(&error);
+        assert_eq!(said.fr, "ce n'est pas du JSON valide (ligne 2, colonne 8)");
+        assert_eq!(said.en, "this is not valid JSON (line 2, column 8)");
+        let cut = serde_json::from_str::<serde_json::Value>("{\"a\": [1,").unwrap_err();
+        assert!(Both::json(&cut).fr.starts_with("le texte s'arrête au milieu du JSON"));
+    }
+
+    #[test]
     fn system_errors_are_told_in_french() {
         let missing = std::fs::read("/nonexistent/recolte").unwrap_err();
         assert_eq!(io_fr(&missing), "fichier ou dossier introuvable");
@@ -104,5 +156,7 @@ mod tests {
         assert_eq!(io_fr(&full), "le disque est plein");
         let other = std::io::Error::other("odd");
         assert_eq!(io_fr(&other), "erreur du système (odd)");
+        let refused = std::io::Error::new(std::io::ErrorKind::InvalidData, "invalid peer certificate: BadSignature");
+        assert_eq!(io_fr(&refused), "contenu illisible (invalid peer certificate: BadSignature)");
     }
 }

@@ -21,4 +21,4 @@ pub mod text;
 pub mod token;
 
 pub use error::Error;
-pub use lang::{Lang, Localize};
+pub use lang::{Both, Lang, Localize};

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::lang::{Lang, Localize};
+use crate::lang::{Both, Lang, Localize};
 use crate::model::{Phase, Slot, Speaker, Theme};
 
 pub const FORMAT: &str = "recolte-programme/1";
@@ -67,9 +67,9 @@ pub struct Problem {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error, Localize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum ProblemKind {
-    #[error("this is not valid JSON ({detail})")]
-    #[fr("ce n'est pas du JSON valide ({detail})")]
-    NotJson { detail: String },
+    #[error("{en}")]
+    #[fr("{fr}")]
+    NotJson { fr: String, en: String },
     #[error("required field is missing")]
     #[fr("champ obligatoire manquant")]
     Missing,
@@ -146,7 +146,10 @@ impl fmt::Display for Problem {
 /// Parses and validates a programme file's text. On failure, returns every problem found.
 pub fn parse(text: &str) -> Result<Programme, Vec<Problem>> {
     let value: Value = serde_json::from_str(text)
-        .map_err(|e| vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { detail: e.to_string() } }])?;
+        .map_err(|e| {
+            let Both { fr, en } = Both::json(&e);
+            vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { fr, en } }]
+        })?;
     validate(&value)
 }
 
@@ -651,6 +654,7 @@ mod tests {
     fn not_json_is_one_problem_at_the_root() {
         let problems = parse("{ not json").expect_err("invalid");
         assert_eq!(paths(&problems), ["$"]);
+        assert_eq!(problems[0].localize(Lang::Fr), "$: ce n'est pas du JSON valide (ligne 1, colonne 3)");
     }
 
     #[test]

@@ -17,7 +17,7 @@
 //! Decidim's proposals export, matched to our consolidated proposals by title and body.
 
 use recolte_core::model::Status;
-use recolte_core::Lang;
+use recolte_core::{Both, Lang};
 
 use crate::data::{ConsolidatedRow, OpenData, ProposalRow};
 use crate::text::html;
@@ -189,14 +189,30 @@ pub struct Published {
     pub body: String,
 }
 
-fn malformed(file: &str, detail: impl Into<String>) -> ExportError {
-    ExportError::DecidimExport { file: file.to_owned(), detail: detail.into() }
+fn malformed(file: &str, fr: impl Into<String>, en: impl Into<String>) -> ExportError {
+    ExportError::DecidimExport { file: file.to_owned(), detail: Both::new(fr, en) }
+}
+
+/// Where a CSV file stops making sense: the csv crate tells it in English only.
+fn csv_problem(file: &str, error: &csv::Error) -> ExportError {
+    let line = error.position().map_or(0, |p| p.line());
+    match error.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => malformed(
+            file,
+            format!("la ligne {line} a {len} colonne(s), l'en-tête {expected_len}"),
+            format!("line {line} has {len} column(s), the header {expected_len}"),
+        ),
+        csv::ErrorKind::Utf8 { .. } => {
+            malformed(file, format!("la ligne {line} n'est pas du texte UTF-8"), format!("line {line} is not UTF-8 text"))
+        }
+        _ => malformed(file, format!("CSV illisible à la ligne {line}"), format!("unreadable CSV at line {line} ({error})")),
+    }
 }
 
 /// Reads Decidim's proposals export (CSV with `;` or `,`, or JSON): id, title and body in
 /// `locale` (a plain string is taken as is).
 pub fn read_published(name: &str, bytes: &[u8], locale: &str) -> Result<Vec<Published>, ExportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| malformed(name, "not UTF-8 text"))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| malformed(name, "ce n'est pas du texte UTF-8", "not UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('[') {
         read_published_json(name, text, locale)
@@ -206,7 +222,10 @@ pub fn read_published(name: &str, bytes: &[u8], locale: &str) -> Result<Vec<Publ
 }
 
 fn read_published_json(name: &str, text: &str, locale: &str) -> Result<Vec<Published>, ExportError> {
-    let rows: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| malformed(name, e.to_string()))?;
+    let rows: Vec<serde_json::Value> = serde_json::from_str(text).map_err(|e| {
+        let Both { fr, en } = Both::json(&e);
+        malformed(name, fr, en)
+    })?;
     let translated = |v: &serde_json::Value| match v {
         serde_json::Value::String(s) => Some(s.clone()),
         serde_json::Value::Object(map) => map.get(locale).and_then(|s| s.as_str()).map(str::to_owned),
@@ -218,7 +237,13 @@ fn read_published_json(name: &str, text: &str, locale: &str) -> Result<Vec<Publi
             let id = match &row["id"] {
                 serde_json::Value::Number(n) => n.to_string(),
                 serde_json::Value::String(s) => s.clone(),
-                _ => return Err(malformed(name, format!("record {} has no id", i + 1))),
+                _ => {
+                    return Err(malformed(
+                        name,
+                        format!("l'enregistrement {} n'a pas d'id", i + 1),
+                        format!("record {} has no id", i + 1),
+                    ))
+                }
             };
             Ok(Published {
                 id,
@@ -233,17 +258,18 @@ fn read_published_csv(name: &str, text: &str, locale: &str) -> Result<Vec<Publis
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.contains(';') { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| malformed(name, e.to_string()))?.clone();
+    let headers = reader.headers().map_err(|e| csv_problem(name, &e))?.clone();
     let column = |wanted: &str| headers.iter().position(|h| h == wanted);
-    let id = column("id").ok_or_else(|| malformed(name, "no id column"))?;
+    let id = column("id").ok_or_else(|| malformed(name, "pas de colonne id", "no id column"))?;
     let title = column(&format!("title/{locale}")).or_else(|| column("title"));
     let body = column(&format!("body/{locale}")).or_else(|| column("body"));
-    let title = title.ok_or_else(|| malformed(name, format!("no title/{locale} column")))?;
-    let body = body.ok_or_else(|| malformed(name, format!("no body/{locale} column")))?;
+    let missing = |column: String| malformed(name, format!("pas de colonne {column}"), format!("no {column} column"));
+    let title = title.ok_or_else(|| missing(format!("title/{locale}")))?;
+    let body = body.ok_or_else(|| missing(format!("body/{locale}")))?;
     reader
         .records()
         .map(|record| {
-            let record = record.map_err(|e| malformed(name, e.to_string()))?;
+            let record = record.map_err(|e| csv_problem(name, &e))?;
             let cell = |i: usize| record.get(i).unwrap_or("").to_owned();
             Ok(Published { id: cell(id), title: cell(title), body: cell(body) })
         })

@@ -39,9 +39,9 @@ pub enum ExportError {
     #[error("cannot read {path}: {source}")]
     #[fr("impossible de lire {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("{file} is not valid open data of Récolte: {detail}")]
-    #[fr("{file} n'est pas un fichier de données ouvertes Récolte valide : {detail}")]
-    Malformed { file: String, detail: String },
+    #[error("{file} is not valid open data of Récolte: {}", detail.en)]
+    #[fr("{file} n'est pas un fichier de données ouvertes Récolte valide : {}", detail.fr)]
+    Malformed { file: String, detail: recolte_core::Both },
     #[error("cannot encode the export: {0}")]
     #[fr("impossible d'encoder l'export : {0}")]
     Encode(String),
@@ -65,9 +65,9 @@ pub enum ExportError {
         "{0} ne correspond pas à ce que décrit datapackage.json (taille ou SHA-256) : il a été modifié après l'export"
     )]
     PackageMismatch(String),
-    #[error("{file} is not a proposals export of Decidim: {detail}")]
-    #[fr("{file} n'est pas un export des propositions de Decidim : {detail}")]
-    DecidimExport { file: String, detail: String },
+    #[error("{file} is not a proposals export of Decidim: {}", detail.en)]
+    #[fr("{file} n'est pas un export des propositions de Decidim : {}", detail.fr)]
+    DecidimExport { file: String, detail: recolte_core::Both },
     #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {drafts} drafts not answered)")]
     #[fr("aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({unmatched} introuvable(s), {ambiguous} ambiguë(s), {drafts} brouillon(s) sans réponse)")]
     NothingToAnswer { unmatched: usize, ambiguous: usize, drafts: usize },

@@ -274,7 +274,8 @@ déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absen
 fn read_json<T: DeserializeOwned>(dir: &Path, name: &str) -> Result<T, ExportError> {
     let path = dir.join(name);
     let text = std::fs::read_to_string(&path).map_err(|source| ExportError::Read { path: path.clone(), source })?;
-    serde_json::from_str(&text).map_err(|e| ExportError::Malformed { file: name.to_owned(), detail: e.to_string() })
+    serde_json::from_str(&text)
+        .map_err(|e| ExportError::Malformed { file: name.to_owned(), detail: recolte_core::Both::json(&e) })
 }
 
 /// Reads an open-data folder back (its JSON files: they hold the exact text).
@@ -283,7 +284,10 @@ pub fn read(dir: &Path) -> Result<OpenData, ExportError> {
     if event.format != FORMAT {
         return Err(ExportError::Malformed {
             file: "event.json".into(),
-            detail: format!("format {:?}, expected {FORMAT:?}", event.format),
+            detail: recolte_core::Both::new(
+                format!("format « {} », attendu « {FORMAT} »", event.format),
+                format!("format {:?}, expected {FORMAT:?}", event.format),
+            ),
         });
     }
     Ok(OpenData {

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use recolte_core::Both;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -435,14 +436,20 @@ pub fn check(dir: &Path) -> Result<(), ExportError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(source) => return Err(ExportError::Read { path, source }),
     };
-    let malformed = |detail: String| ExportError::Malformed { file: "datapackage.json".into(), detail };
-    let descriptor: Value = serde_json::from_str(&text).map_err(|e| malformed(e.to_string()))?;
-    let resources = descriptor["resources"].as_array().ok_or_else(|| malformed("no resources".into()))?;
+    let malformed = |detail: Both| ExportError::Malformed { file: "datapackage.json".into(), detail };
+    let descriptor: Value = serde_json::from_str(&text).map_err(|e| malformed(Both::json(&e)))?;
+    let resources =
+        descriptor["resources"].as_array().ok_or_else(|| malformed(Both::new("pas de « resources »", "no resources")))?;
     for resource in resources {
-        let name = resource["path"].as_str().ok_or_else(|| malformed("a resource has no path".into()))?;
+        let name = resource["path"]
+            .as_str()
+            .ok_or_else(|| malformed(Both::new("une ressource n'a pas de « path »", "a resource has no path")))?;
         // Only files of this folder: no path that climbs out of it.
         if name.contains("..") || name.starts_with('/') || name.contains('\\') {
-            return Err(malformed(format!("the path {name:?} leaves the folder")));
+            return Err(malformed(Both::new(
+                format!("le chemin « {name} » sort du dossier"),
+                format!("the path {name:?} leaves the folder"),
+            )));
         }
         let bytes =
             std::fs::read(dir.join(name)).map_err(|source| ExportError::Read { path: dir.join(name), source })?;

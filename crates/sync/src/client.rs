@@ -79,9 +79,9 @@ impl SyncReport {
 
 #[derive(Debug, thiserror::Error, Localize)]
 pub enum SyncError {
-    #[error("cannot reach the hub at {hub}: {reason} (nothing is lost: your changes stay on this device)")]
-    #[fr("impossible de joindre le serveur {hub} : {reason} (rien n'est perdu : vos modifications restent sur cet appareil)")]
-    Unreachable { hub: String, reason: String },
+    #[error("cannot reach the hub at {hub}: {} (nothing is lost: your changes stay on this device)", reason.en)]
+    #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
+    Unreachable { hub: String, reason: recolte_core::Both },
     #[error("{}", refusal_message(.doc, .reason, .refusal, .expires_at, Lang::En))]
     #[fr("{}", refusal_message(doc, reason, refusal, expires_at, lang))]
     Refused {
@@ -501,20 +501,41 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
     let connector = match &target.fingerprint {
         Some(fingerprint) if crate::tls::pins(&target.hub) => Some(tokio_tungstenite::Connector::Rustls(
             crate::tls::pinned_client_config(fingerprint)
-                .map_err(|e| SyncError::Unreachable { hub: target.hub.clone(), reason: e.to_string() })?,
+                .map_err(|e| SyncError::Unreachable {
+                    hub: target.hub.clone(),
+                    reason: recolte_core::Both::new(e.localize(Lang::Fr), e.localize(Lang::En)),
+                })?,
         )),
         _ => None,
     };
     let (socket, _) =
         tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await.map_err(|e| {
-            let reason = e.to_string();
-            if reason.contains(crate::tls::WRONG_CERTIFICATE) {
+            if e.to_string().contains(crate::tls::WRONG_CERTIFICATE) {
                 SyncError::WrongCertificate { hub: target.hub.clone() }
             } else {
-                SyncError::Unreachable { hub: target.hub.clone(), reason }
+                SyncError::Unreachable { hub: target.hub.clone(), reason: connection_problem(&e) }
             }
         })?;
     Ok(socket)
+}
+
+/// Why a connection failed, in both languages: tungstenite tells it in English only.
+fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_core::Both {
+    use tokio_tungstenite::tungstenite::Error as E;
+    match error {
+        E::Io(io) if io.to_string().contains("certificate") => recolte_core::Both::new(
+            format!("cet appareil ne reconnaît pas le certificat du serveur ({io})"),
+            format!("this device does not recognise the hub's certificate ({io})"),
+        ),
+        E::Io(io) => recolte_core::Both::new(recolte_core::lang::io_fr(io), io.to_string()),
+        E::Http(response) => recolte_core::Both::new(
+            format!("l'adresse répond, mais pas comme un serveur Récolte (HTTP {})", response.status()),
+            format!("the address answers, but not as a Récolte hub (HTTP {})", response.status()),
+        ),
+        E::Tls(tls) => recolte_core::Both::new(format!("échec de la connexion chiffrée ({tls})"), tls.to_string()),
+        E::Url(url) => recolte_core::Both::new(format!("adresse invalide ({url})"), url.to_string()),
+        other => recolte_core::Both::new(format!("échec de la connexion ({other})"), other.to_string()),
+    }
 }
 
 pub(crate) fn refused(
