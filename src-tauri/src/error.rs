@@ -17,6 +17,8 @@ pub enum ErrorCode {
     Network,
     /// Nothing left to undo or redo there: said, nothing to fix.
     NothingToUndo,
+    /// A bundle of another event than this device's: the person may add it, or not.
+    OtherEvent,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -38,6 +40,7 @@ impl ApiError {
             E::NothingToSnapshot(_) => ErrorCode::Invalid,
             E::BadMoment(_) => ErrorCode::Invalid,
             E::NothingTo { .. } => ErrorCode::NothingToUndo,
+            E::BundleOfAnotherEvent { .. } => ErrorCode::OtherEvent,
             E::Core(core) => match core {
                 recolte_core::Error::UnknownProposal(_)
                 | recolte_core::Error::UnknownSubgroup(_)

@@ -28,6 +28,9 @@ pub struct AppState {
     /// The invitation being joined: the programme arrives before the join ends, and the
     /// window must draw it with the invitation's rights, not as a device with no role.
     pub joining: Mutex<Option<Target>>,
+    /// The bundle file last chosen in the import dialog: importing it as another event, once
+    /// the person has said so, reads that file again without asking for it again.
+    pub picked_bundle: Mutex<Option<std::path::PathBuf>>,
 }
 
 pub struct SyncHandle {
@@ -48,6 +51,7 @@ impl AppState {
             hub_error: Mutex::new(None),
             written: Mutex::new(Vec::new()),
             joining: Mutex::new(None),
+            picked_bundle: Mutex::new(None),
         }
     }
 

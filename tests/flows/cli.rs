@@ -414,3 +414,16 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
     assert!(rapporteur.contains("a rapporteur's access must name the themes they consolidate"), "{rapporteur}");
     assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn a_bundle_of_another_event_is_named_and_added_only_when_asked() {
+    let (ours, _) = Replica::with_sample();
+    let (theirs, their_event) = Replica::with_sample();
+    let file = theirs.path().join("theirs.rclt");
+    theirs.ok(&["bundle", "export", "--out", file.to_str().unwrap()]);
+    let refused = ours.fails(&["bundle", "import", file.to_str().unwrap()]);
+    assert!(refused.contains("ce paquet est celui d'un autre événement") && refused.contains("--add-event"), "{refused}");
+    assert_eq!(ours.json(&["event", "show"])["name"], theirs.json(&["event", "show"])["name"], "one event, as before");
+    ours.ok(&["bundle", "import", "--add-event", file.to_str().unwrap()]);
+    ours.ok(&["--event", &their_event, "event", "show"]);
+}

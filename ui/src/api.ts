@@ -112,7 +112,8 @@ export const api = {
   /** Writes a bundle of the event where the user chooses (system dialog); null if cancelled. */
   bundleExport: (event: string) => invoke<BundleWritten | null>('bundle_export', { event }),
   /** Merges a bundle the user chooses (system dialog); null if cancelled. */
-  bundleImport: () => invoke<BundleImported | null>('bundle_import'),
+  /** Chooses a bundle and merges it; `addEvent` imports the file just chosen as an event of its own. */
+  bundleImport: (addEvent = false) => invoke<BundleImported | null>('bundle_import', { addEvent }),
   /** Opens a file or folder the app wrote (an export, a sheet, a bundle) in the system's application. */
   openPath: (path: string) => invoke<void>('open_path', { path }),
   onBundleProgress: (handler: (progress: { done: number; total: number }) => void) =>

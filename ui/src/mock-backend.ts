@@ -74,7 +74,7 @@ export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' 
 export type MockServe = 'off' | 'on' | 'port_taken' | 'no_announce'
 export type MockNearby = 'two' | 'none' | 'error'
 /** What the next bundle export or import does ('cancel': the person closes the system dialog). */
-export type MockBundle = 'ok' | 'cancel' | 'corrupted' | 'truncated' | 'foreign'
+export type MockBundle = 'ok' | 'cancel' | 'corrupted' | 'truncated' | 'foreign' | 'other-event'
 export interface MockOptions {
   serve?: MockServe
   nearby?: MockNearby
@@ -582,7 +582,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     for (let done = 1; done <= steps; done++) {
       await sleep(state.delayMs)
       await emit('bundle-progress', { done, total: steps })
-      if (done === 3 && state.bundle !== 'ok') bundleError()
+      if (done === 3 && state.bundle !== 'ok' && state.bundle !== 'other-event') bundleError()
     }
     return true
   }
@@ -1018,7 +1018,13 @@ export function installMockBackend(options: MockOptions = {}): void {
       if (!(await bundleWork(8))) return null
       return { path: '/media/camille/CLE-USB/assises-2025.recolte-bundle', bytes: 2_458_112 }
     },
-    bundle_import: async () => {
+    bundle_import: async ({ addEvent }) => {
+      if (state.bundle === 'other-event' && !addEvent) {
+        const held = state.events[0]?.view.name ?? ''
+        return fail('other_event', state.lang === 'en'
+          ? `this bundle is of another event, “Journée des territoires numériques”, which this device does not hold (it holds: ${held}): nothing was imported`
+          : `ce paquet est celui d'un autre événement, « Journée des territoires numériques », que cet appareil n'a pas (il a : ${held}) : rien n'a été importé`)
+      }
       if (!(await bundleWork(6))) return null
       const e = state.events[0] ?? fail('not_found', 'aucun événement')
       changed()

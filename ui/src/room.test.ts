@@ -280,6 +280,27 @@ describe('bundles', () => {
     expect(text('bundle-status')).toBe('')
     expect(text('bundle-error')).toBe('')
   })
+
+  it('import of another event’s bundle: named, and added only when the person says so', async () => {
+    await open({ event: 'organiser', bundle: 'other-event' }, 'Réglages')
+    byId('bundle-import').click()
+    await until('the question', () => document.querySelector('[role=dialog]') !== null)
+    const dialog = () => document.querySelector('[role=dialog]')!
+    expect(dialog().textContent).toContain('« Journée des territoires numériques », que cet appareil n\'a pas')
+    // Cancel is focused first: Enter does not add an event by accident.
+    expect(document.activeElement?.textContent).toBe('Annuler')
+    ;(document.activeElement as HTMLButtonElement).click()
+    await until('the answer', () => text('bundle-status') !== '')
+    expect(text('bundle-status')).toBe('Paquet non importé : rien n’a changé.')
+    expect(text('bundle-error')).toBe('')
+    expect(document.querySelector('[role=dialog]')).toBeNull()
+
+    byId('bundle-import').click()
+    await until('the question', () => document.querySelector('[role=dialog]') !== null)
+    dialog().querySelector<HTMLButtonElement>('[data-confirm]')!.click()
+    await until('the result', () => text('bundle-status').includes('Paquet importé'))
+    expect(text('bundle-error')).toBe('')
+  })
 })
 
 describe('opening what the app wrote', () => {

@@ -25,7 +25,7 @@ pub fn grow(dir: &std::path::Path, events: usize) {
     for _ in have..events {
         let event = store.import_programme(SAMPLE).expect("import");
         let (bundle, _, _) = workload(&mut store, event);
-        store.import_bundle(&bundle).expect("workload");
+        store.import_bundle_with(&bundle, recolte_store::OtherEvent::Add, |_, _| {}).expect("workload");
     }
 }
 

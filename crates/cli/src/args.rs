@@ -558,7 +558,13 @@ pub enum BundleCmd {
         out: PathBuf,
     },
     /// Merge a bundle file into this store (importing it twice changes nothing).
-    Import { file: PathBuf },
+    Import {
+        file: PathBuf,
+        /// Add the bundle's event to this store even though the store holds another event
+        /// (without it, a bundle of another event is refused and named).
+        #[arg(long)]
+        add_event: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

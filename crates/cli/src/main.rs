@@ -327,9 +327,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             recolte_export::write_file(&path, &bytes).map_err(CliError::Export)?;
             out.bundle_written(&path, bytes.len())
         }
-        Command::Bundle(BundleCmd::Import { file }) => {
+        Command::Bundle(BundleCmd::Import { file, add_event }) => {
             let bytes = read_file(&file)?;
-            let report = store.import_bundle(&bytes)?;
+            let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
+            let report = store.import_bundle_with(&bytes, other, |_, _| {})?;
             out.bundle_imported(&report)
         }
         Command::Store(StoreCmd::Rebuild) => out.rebuilt(&store.rebuild()?),

@@ -82,6 +82,9 @@ pub enum Error {
     #[error("a rapporteur's access must name the themes they consolidate: this one names none, so its holder could write nowhere")]
     #[fr("un accès de rapporteur doit nommer les thèmes consolidés : celui-ci n'en nomme aucun, son porteur ne pourrait écrire nulle part")]
     NoThemeGranted,
+    #[error("this bundle is of another event, “{name}”, which this device does not hold (it holds: {held}): nothing was imported; to add that event to this device as well, say so (recolte bundle import --add-event FILE, or confirm in the app)")]
+    #[fr("ce paquet est celui d'un autre événement, « {name} », que cet appareil n'a pas (il a : {held}) : rien n'a été importé ; pour ajouter aussi cet événement à cet appareil, dites-le (recolte bundle import --add-event FICHIER, ou confirmez dans l'app)")]
+    BundleOfAnotherEvent { name: String, held: String },
     #[error("proposal {0} was deleted: restore it first, then merge it")]
     #[fr("la proposition {0} a été supprimée : restaurez-la d'abord, puis fusionnez-la")]
     DeletedProposal(String),

@@ -12,6 +12,31 @@ use crate::snapshots::{self, SnapshotReason};
 use crate::write::{catch_up, LogOrigin};
 use crate::Store;
 
+/// What to do with a bundle of an event this store does not hold, when it holds others.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherEvent {
+    /// Refuse it and name it: most likely a key brought from another event.
+    Refuse,
+    /// Add that event to the store beside the others (the person said so).
+    Add,
+}
+
+/// The event's name as the bundle's programme gives it (its id if it cannot be read).
+fn event_name(bundle: &Bundle) -> String {
+    use yrs::updates::decoder::Decode;
+    bundle
+        .documents
+        .iter()
+        .find(|d| matches!(d.name, DocName::Event(_)))
+        .and_then(|d| {
+            let doc = yrs::Doc::new();
+            doc.transact_mut().apply_update(yrs::Update::decode_v1(&d.update).ok()?).ok()?;
+            let record = schema::read_event(&doc.transact());
+            record.map(|r| r.name)
+        })
+        .unwrap_or_else(|| bundle.header.event_id.to_string())
+}
+
 /// What importing a bundle did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImportReport {
@@ -53,18 +78,30 @@ impl Store {
 
     /// Merges a bundle. The whole file is checked before anything is written, and the merge
     /// is one transaction: a bad file changes nothing. Importing a bundle twice adds nothing.
+    /// A bundle of an event this store does not hold, when it holds others, is refused (a
+    /// key brought from another event): see [`OtherEvent`].
     pub fn import_bundle(&mut self, bytes: &[u8]) -> Result<ImportReport, Error> {
-        self.import_bundle_with_progress(bytes, |_, _| {})
+        self.import_bundle_with(bytes, OtherEvent::Refuse, |_, _| {})
     }
 
-    /// As [`Store::import_bundle`], telling `progress(done, total)` after each document (all
-    /// of them commit together at the end: a failure changes nothing).
-    pub fn import_bundle_with_progress(
+    /// As [`Store::import_bundle`], adding another event if asked, and telling
+    /// `progress(done, total)` after each document (all of them commit together at the end: a
+    /// failure changes nothing).
+    pub fn import_bundle_with(
         &mut self,
         bytes: &[u8],
+        other: OtherEvent,
         progress: impl FnMut(usize, usize),
     ) -> Result<ImportReport, Error> {
         let bundle = Bundle::decode(bytes).map_err(recolte_core::Error::from)?;
+        if other == OtherEvent::Refuse {
+            let events = self.events()?;
+            // The practice event (the sample tried first) is not a reason to refuse the real one.
+            let held: Vec<String> = events.iter().filter(|e| !e.practice).map(|e| e.name.clone()).collect();
+            if !held.is_empty() && !events.iter().any(|e| e.id == bundle.header.event_id) {
+                return Err(Error::BundleOfAnotherEvent { name: event_name(&bundle), held: held.join(", ") });
+            }
+        }
         self.import_decoded(&bundle, progress)
     }
 

@@ -53,7 +53,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
     db::migrate(&conn, version)
 }
 pub use error::{Error, Field};
-pub use files::ImportReport;
+pub use files::{ImportReport, OtherEvent};
 pub use history::{parse_moment, Moment, SessionContent, Version};
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};

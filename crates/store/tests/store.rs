@@ -281,6 +281,26 @@ fn texts_longer_than_their_field_and_blank_names_are_refused_and_change_nothing(
 }
 
 #[test]
+fn a_bundle_of_another_event_is_refused_unless_its_event_is_added() {
+    let (_a_dir, mut a, event_a) = new_store();
+    let (_b_dir, mut b, event_b) = new_store();
+    let theirs = b.export_bundle(event_b).unwrap();
+    let before = a.dump_projections().unwrap();
+    let error = a.import_bundle(&theirs).unwrap_err();
+    assert!(matches!(&error, Error::BundleOfAnotherEvent { .. }), "{error}");
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.starts_with("ce paquet est celui d'un autre événement, « Assises"), "{said}");
+    assert_eq!(a.dump_projections().unwrap(), before, "nothing imported");
+    a.import_bundle_with(&theirs, recolte_store::OtherEvent::Add, |_, _| {}).unwrap();
+    let ids: Vec<EventId> = a.events().unwrap().into_iter().map(|e| e.id).collect();
+    assert!(ids.contains(&event_a) && ids.contains(&event_b), "{ids:?}");
+    // Its own event's bundle, and any bundle into an empty store, go in as before.
+    a.import_bundle(&theirs).unwrap();
+    let empty_dir = tempfile::tempdir().unwrap();
+    Store::open(empty_dir.path()).unwrap().import_bundle(&theirs).unwrap();
+}
+
+#[test]
 fn a_deleted_proposal_is_restored_before_it_is_merged() {
     let (_dir, mut store, event) = new_store();
     let session = first_session(&store, event, 8);

@@ -67,24 +67,41 @@ pub struct BundleImported {
 }
 
 /// Merges a bundle the user chooses; `None` if the dialog was cancelled. A truncated,
-/// corrupted or foreign file is refused with the reason, and changes nothing.
+/// corrupted or foreign file is refused with the reason, and changes nothing; a bundle of an
+/// event this device does not hold (when it holds others) is refused with `other_event`,
+/// and `add_event` then imports the file just chosen as an event of its own, without asking
+/// for it again.
 #[tauri::command]
-pub async fn bundle_import(app: AppHandle, state: State<'_, AppState>) -> Result<Option<BundleImported>, ApiError> {
+pub async fn bundle_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    add_event: bool,
+) -> Result<Option<BundleImported>, ApiError> {
     let lang = state.lang();
-    let chosen = app
-        .dialog()
-        .file()
-        .set_title(lang.pick("Importer un paquet", "Import a bundle"))
-        .add_filter(lang.pick("Paquet Récolte", "Récolte bundle"), &["rclt"])
-        .blocking_pick_file();
-    let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+    let path = if add_event {
+        let picked = state.picked_bundle.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        picked.ok_or_else(|| {
+            ApiError::invalid(lang.pick("aucun paquet choisi à importer", "no bundle chosen to import").to_owned())
+        })?
+    } else {
+        let chosen = app
+            .dialog()
+            .file()
+            .set_title(lang.pick("Importer un paquet", "Import a bundle"))
+            .add_filter(lang.pick("Paquet Récolte", "Récolte bundle"), &["rclt"])
+            .blocking_pick_file();
+        let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
+        *state.picked_bundle.lock().unwrap_or_else(|p| p.into_inner()) = Some(path.clone());
+        path
+    };
     let bytes = std::fs::read(&path)
         .map_err(|source| storage(recolte_export::ExportError::Read { path: path.clone(), source }, lang))?;
     let store = state.store.clone();
     let emitter = app.clone();
+    let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
     let report = tauri::async_runtime::spawn_blocking(move || {
         let mut store = recolte_store::Store::lock_shared(&store);
-        store.import_bundle_with_progress(&bytes, |done, total| {
+        store.import_bundle_with(&bytes, other, |done, total| {
             let _ = emitter.emit("bundle-progress", Progress { done, total });
         })
     })

@@ -536,7 +536,7 @@ ambiguous: Array<string>, };
 
 export type AppInfo = { version: string, data_dir: string, lang: Lang, author: string, hub: string | null, };
 
-export type ErrorCode = "not_found" | "invalid" | "storage" | "network" | "nothing_to_undo";
+export type ErrorCode = "not_found" | "invalid" | "storage" | "network" | "nothing_to_undo" | "other_event";
 
 export type ApiError = { code: ErrorCode, message: string, };
 

@@ -1,7 +1,8 @@
 // The room's own network: serving the event from this computer (addresses, announcement,
 // an invitation's QR code to scan from the screen), the events served nearby, and bundles
 // carried on a USB key.
-import { api, errorMessage, type Invitation, type NearbyHub, type QrCode, type ServeInfo } from '../api'
+import { api, errorMessage, type BundleImported, type Invitation, type NearbyHub, type QrCode, type ServeInfo } from '../api'
+import { confirmDialog } from '../dialog'
 import { announce, h, render } from '../dom'
 import { formatBytes, t } from '../i18n'
 import { setServing } from '../serving'
@@ -276,8 +277,8 @@ export function bundleBox(event: string): HTMLElement {
         progress.setAttribute('aria-valuetext', t('bundle_progress_value', { done: part, total }))
       })
       const result = await work()
-      // Cancelled in the system dialog: nothing to say.
-      render(status, ...(result === null ? [] : done(result)))
+      // Cancelled in the system dialog: nothing to say; another event declined: said.
+      render(status, ...(result !== null ? done(result) : declined ? [h('p', {}, t('bundle_other_declined'))] : []))
     } catch (failure) {
       render(status)
       render(error, h('p', { class: 'warning' }, t('bundle_error', { error: errorMessage(failure) })))
@@ -293,7 +294,23 @@ export function bundleBox(event: string): HTMLElement {
   exportButton.addEventListener('click', () => void run(() => api.bundleExport(event), written => [
     h('p', {}, t('bundle_exported', { size: formatBytes(written.bytes) }), ' ', pathLine(written.path, 'file')),
   ]))
-  importButton.addEventListener('click', () => void run(() => api.bundleImport(), imported => [
+  // A bundle of another event (a key from elsewhere) is added only when the person says so.
+  let declined = false
+  async function importChosen(): Promise<BundleImported | null> {
+    declined = false
+    try {
+      return await api.bundleImport(false)
+    } catch (failure) {
+      if ((failure as { code?: string } | null)?.code !== 'other_event') throw failure
+      const add = await confirmDialog({ title: t('bundle_other_title'), message: errorMessage(failure), confirm: t('bundle_other_add') })
+      if (!add) {
+        declined = true
+        return null
+      }
+      return await api.bundleImport(true)
+    }
+  }
+  importButton.addEventListener('click', () => void run(importChosen, imported => [
     h('p', {}, imported.changed > 0
       ? t('bundle_imported', { documents: imported.documents, changed: imported.changed })
       : t('bundle_imported_nothing', { documents: imported.documents })),
