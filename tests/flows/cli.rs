@@ -427,3 +427,21 @@ fn a_bundle_of_another_event_is_named_and_added_only_when_asked() {
     ours.ok(&["bundle", "import", "--add-event", file.to_str().unwrap()]);
     ours.ok(&["--event", &their_event, "event", "show"]);
 }
+
+#[test]
+fn what_changes_nothing_says_so() {
+    let (replica, _) = Replica::with_sample();
+    let session = replica.sessions(1)[0].clone();
+    let id = replica.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
+    assert_eq!(replica.ok(&["proposal", "restore", &id]), "rien à restaurer : la proposition n'est pas supprimée");
+    assert_eq!(replica.ok(&["proposal", "delete", &id]), "fait");
+    assert_eq!(replica.ok(&["--lang", "en", "proposal", "delete", &id]), "nothing to delete: the proposal already is");
+    let nothing = replica.run(&["proposal", "edit", &id]);
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("il manque : <--title"), "{nothing:?}");
+    let link = replica.ok(&["invite", "create", "--role", "panel", "--hub", "ws://127.0.0.1:4455"]);
+    let invitation = replica.json(&["invite", "list"])[0]["id"].as_str().unwrap().to_owned();
+    assert!(!link.is_empty());
+    assert_eq!(replica.ok(&["invite", "revoke", &invitation]), "fait");
+    assert_eq!(replica.ok(&["invite", "revoke", &invitation]), "cette invitation était déjà révoquée");
+}

@@ -180,7 +180,9 @@ fn three_devices_converge_whatever_the_order_of_exchanges() {
                 .add_proposal(session, &ProposalInput { title: format!("Idée du poste {i}"), ..Default::default() })
                 .unwrap();
         }
+        // A delete on one device, a delete then a restore on another, concurrently.
         devices[order[2]].store().set_proposal_deleted(shared, true).unwrap();
+        devices[order[1]].store().set_proposal_deleted(shared, true).unwrap();
         devices[order[1]].store().set_proposal_deleted(shared, false).unwrap();
         // A chain around the ring and one more hop reaches everyone.
         for (from, to) in [(order[0], order[1]), (order[1], order[2]), (order[2], order[0]), (order[0], order[1])] {

@@ -142,7 +142,7 @@ pub enum Command {
     /// pull what it may read.
     Join {
         /// The invitation link, recolte://join?…
-        #[arg(long, conflicts_with_all = ["hub", "token"], required_unless_present_all = ["hub", "token"])]
+        #[arg(long, conflicts_with_all = ["hub", "token"], required_unless_present_any = ["hub", "token"])]
         invitation: Option<String>,
         /// Your name: it signs your proposals (default: this device's name).
         #[arg(long, allow_hyphen_values = true)]
@@ -363,6 +363,8 @@ pub enum ProposalCmd {
         session: String,
     },
     /// Edit a proposal; text changes merge with concurrent edits from other devices.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)
+        .args(["title", "body", "kind", "subgroup", "no_subgroup", "tags", "clear_tags"])))]
     Edit {
         id: String,
         #[arg(long, allow_hyphen_values = true)]

@@ -155,14 +155,17 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             store.edit_proposal(id.parse()?, &update)?;
             out.done()
         }
-        Command::Proposal(ProposalCmd::Delete { id }) => {
-            store.set_proposal_deleted(id.parse()?, true)?;
-            out.done()
-        }
-        Command::Proposal(ProposalCmd::Restore { id }) => {
-            store.set_proposal_deleted(id.parse()?, false)?;
-            out.done()
-        }
+        Command::Proposal(ProposalCmd::Delete { id }) => match store.set_proposal_deleted(id.parse()?, true)? {
+            true => out.done(),
+            false => out.unchanged("rien à supprimer : la proposition l'est déjà", "nothing to delete: the proposal already is"),
+        },
+        Command::Proposal(ProposalCmd::Restore { id }) => match store.set_proposal_deleted(id.parse()?, false)? {
+            true => out.done(),
+            false => out.unchanged(
+                "rien à restaurer : la proposition n'est pas supprimée",
+                "nothing to restore: the proposal is not deleted",
+            ),
+        },
         Command::Proposal(ProposalCmd::List { session, theme, all }) => {
             let filter = ProposalFilter { session: session.as_deref().map(str::parse).transpose()?, theme, all };
             out.proposals(&store.proposals(event(&store)?, &filter)?)
@@ -492,10 +495,10 @@ fn invite(
             out.sheet(&sheet, &written)
         }
         InviteCmd::List => out.invitations(&store.invitations(event, out.lang)?),
-        InviteCmd::Revoke { id } => {
-            store.revoke_invitation(event, &id)?;
-            out.done()
-        }
+        InviteCmd::Revoke { id } => match store.revoke_invitation(event, &id)? {
+            true => out.done(),
+            false => out.unchanged("cette invitation était déjà révoquée", "this invitation was already revoked"),
+        },
         InviteCmd::Sheet { out: path, ids } => {
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &path, out.lang)
                 .map_err(CliError::Export)?;

@@ -74,6 +74,14 @@ impl Out {
         print(self.pick("fait", "done"))
     }
 
+    /// Success with nothing to do: said, so that a script or a person knows nothing changed.
+    pub fn unchanged(&self, fr: &str, en: &str) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "ok": true, "changed": false }));
+        }
+        print(self.pick(fr, en))
+    }
+
     pub fn text(&self, text: &str) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "value": text }));

@@ -53,9 +53,12 @@ pub enum TokenError {
     #[error("the token expired on {0}; ask the organiser for a new one")]
     #[fr("le jeton a expiré le {0} ; demandez-en un nouveau à l'organisation")]
     Expired(String),
-    #[error("invalid key: {0}")]
-    #[fr("clé invalide : {0}")]
+    #[error("{0:?} is not an event's public key (k4.public…, as recolte event show --json prints it)")]
+    #[fr("« {0} » n'est pas la clé publique d'un événement (k4.public…, telle que recolte event show --json l'affiche)")]
     InvalidKey(String),
+    #[error("this device's signing key for the event is damaged (not a k4.secret key)")]
+    #[fr("la clé de signature de l'événement sur cet appareil est endommagée (ce n'est pas une clé k4.secret)")]
+    InvalidSecretKey,
     #[error("cannot create the token: {0}")]
     #[fr("impossible de créer le jeton : {0}")]
     Signing(String),
@@ -73,7 +76,7 @@ pub fn generate_keys() -> Result<EventKeys, TokenError> {
 /// Checks that a string is a public key, as `--trust` receives it.
 pub fn parse_public_key(key: &str) -> Result<AsymmetricPublicKey<V4>, TokenError> {
     AsymmetricPublicKey::<V4>::try_from(key.trim())
-        .map_err(|_| TokenError::InvalidKey(format!("{:?} is not a k4.public key", key.trim())))
+        .map_err(|_| TokenError::InvalidKey(key.trim().to_owned()))
 }
 
 fn now() -> OffsetDateTime {
@@ -87,7 +90,7 @@ fn rfc3339(at: OffsetDateTime) -> String {
 /// Signs a token for `scope`, valid for `valid_for`.
 pub fn issue(secret: &str, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, TokenError> {
     let key = AsymmetricSecretKey::<V4>::try_from(secret)
-        .map_err(|_| TokenError::InvalidKey("not a k4.secret key".into()))?;
+        .map_err(|_| TokenError::InvalidSecretKey)?;
     let signing = |e: pasetors::errors::Error| TokenError::Signing(e.to_string());
     let issued = now();
     let mut claims = Claims::new().map_err(signing)?;

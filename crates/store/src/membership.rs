@@ -228,7 +228,8 @@ impl Store {
 
     /// Revokes an invitation: the event document says so from now on, and every hub that
     /// syncs it refuses the token. Only the organiser's device (which holds the key) revokes.
-    pub fn revoke_invitation(&mut self, event: EventId, id: &str) -> Result<(), Error> {
+    /// Revokes an invitation; `false` when it already was (nothing is written then).
+    pub fn revoke_invitation(&mut self, event: EventId, id: &str) -> Result<bool, Error> {
         if !self.holds_key(event)? {
             return Err(Error::NoEventKey(event.to_string()));
         }
@@ -239,6 +240,9 @@ impl Store {
             ("recherche de l'invitation", "looking up the invitation"),
         )?;
         let id = known.ok_or_else(|| Error::UnknownInvitation(id.trim().to_owned()))?;
+        if self.revocations(event)?.iter().any(|r| r.token == id) {
+            return Ok(false);
+        }
         self.edit(
             &DocName::Event(event),
             |txn| {
@@ -246,7 +250,8 @@ impl Store {
                 Ok(())
             },
             |_, _, _| Ok(()),
-        )
+        )?;
+        Ok(true)
     }
 
     /// The tokens revoked in an event, as its document says.

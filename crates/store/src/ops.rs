@@ -213,6 +213,16 @@ impl Store {
         Ok(length.unwrap_or(0).max(0) as usize)
     }
 
+    /// Whether a proposal is deleted, as projected (`None` for an unknown one).
+    fn proposal_deleted(&self, id: ProposalId) -> Result<Option<bool>, Error> {
+        self.lookup(
+            "SELECT deleted FROM proposals WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+            ("recherche de la proposition", "looking up the proposal"),
+        )
+    }
+
     /// Where a proposal lives: its event and session.
     pub(crate) fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
         if let Some(home) = self.homes.borrow().get(&id) {
@@ -259,13 +269,19 @@ impl Store {
     }
 
     /// Deletes (`true`) or restores (`false`) a proposal. Nothing is ever erased.
-    pub fn set_proposal_deleted(&mut self, id: ProposalId, deleted: bool) -> Result<(), Error> {
+    /// Deletes a proposal (recoverably) or restores it; `false` when it already was so (then
+    /// nothing is written, and nothing travels to other devices).
+    pub fn set_proposal_deleted(&mut self, id: ProposalId, deleted: bool) -> Result<bool, Error> {
         let (event, session) = self.proposal_home(id)?;
+        if self.proposal_deleted(id)? == Some(deleted) {
+            return Ok(false);
+        }
         self.edit(
             &DocName::Session(event, session),
             |txn| schema::set_proposal_deleted(txn, id, deleted),
             |conn, txn, ()| project_proposal(conn, txn, event, session, id),
-        )
+        )?;
+        Ok(true)
     }
 
     /// Merges proposals of one theme into a new consolidated proposal of its synthesis.
@@ -282,13 +298,7 @@ impl Store {
         let mut sources = Vec::new();
         for id in proposals {
             let session = self.session_in_theme(event, theme, *id)?;
-            let deleted: Option<bool> = self.lookup(
-                "SELECT deleted FROM proposals WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-                ("recherche de la proposition", "looking up the proposal"),
-            )?;
-            if deleted == Some(true) {
+            if self.proposal_deleted(*id)? == Some(true) {
                 return Err(Error::DeletedProposal(id.to_string()));
             }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {

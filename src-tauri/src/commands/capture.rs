@@ -101,7 +101,8 @@ pub fn proposal_edit(state: State<'_, AppState>, id: String, changes: ProposalCh
 #[tauri::command(async)]
 pub fn proposal_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -> Result<(), ApiError> {
     let id: ProposalId = parse(&state, &id)?;
-    state.with_store(|store| store.set_proposal_deleted(id, deleted))
+    // Already so (deleted twice from two windows): nothing to do, nothing to say.
+    state.with_store(|store| store.set_proposal_deleted(id, deleted).map(|_| ()))
 }
 
 /// The session's clock, shared by its facilitators.

@@ -136,7 +136,7 @@ pub fn invitation_create_all(
 #[tauri::command(async)]
 pub fn invitation_revoke(state: State<'_, AppState>, event: String, id: String) -> Result<(), ApiError> {
     let event: EventId = parse(&state, &event)?;
-    state.with_store(|store| store.revoke_invitation(event, &id))
+    state.with_store(|store| store.revoke_invitation(event, &id).map(|_| ()))
 }
 
 /// Writes the printable sheet into the exports folder.
