@@ -17,7 +17,7 @@ describe('the first run', () => {
     // Fields stop where the store would refuse the text (recolte_store::Field::longest).
     expect(byId('capture-title').getAttribute('maxlength')).toBe('500')
     expect(byId('capture-body').getAttribute('maxlength')).toBe('20000')
-    expect(byId('new-subgroup').getAttribute('maxlength')).toBe('120')
+    expect(byId('new-subgroup').getAttribute('maxlength')).toBe('200')
   })
 })
 

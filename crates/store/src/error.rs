@@ -248,7 +248,7 @@ impl Field {
         match self {
             Field::Title => 500,
             Field::Body => 20_000,
-            Field::Name | Field::Word | Field::Tag => 120,
+            Field::Name | Field::Word | Field::Tag => 200,
             Field::Comment => 5_000,
         }
     }

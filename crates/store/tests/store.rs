@@ -223,13 +223,13 @@ fn texts_longer_than_their_field_and_blank_names_are_refused_and_change_nothing(
     );
     too_long(
         store
-            .add_proposal(session, &ProposalInput { title: "x".into(), tags: vec![long(121)], ..Default::default() })
+            .add_proposal(session, &ProposalInput { title: "x".into(), tags: vec![long(201)], ..Default::default() })
             .map(|_| ()),
         Field::Tag,
     );
     too_long(store.edit_proposal(id, &ProposalUpdate { title: Some(long(501)), ..Default::default() }), Field::Title);
-    too_long(store.add_subgroup(session, &long(121)).map(|_| ()), Field::Name);
-    too_long(store.set_author(&long(121)), Field::Name);
+    too_long(store.add_subgroup(session, &long(201)).map(|_| ()), Field::Name);
+    too_long(store.set_author(&long(201)), Field::Name);
     assert!(matches!(store.set_author("   "), Err(Error::Empty(Field::Name))));
     assert_eq!(store.author().unwrap(), "Camille", "a blank name does not erase the one given");
     assert_eq!(store.dump_projections().unwrap(), before);

@@ -544,6 +544,6 @@ export type ApiError = { code: ErrorCode, message: string, };
 export const LONGEST = {
   title: 500,
   body: 20000,
-  name: 120,
+  name: 200,
   comment: 5000,
 } as const
