@@ -51,6 +51,11 @@ impl ApiError {
             E::Empty(_)
             | E::TooLong { .. }
             | E::DeletedProposal(_)
+            | E::UndoneMerge(_)
+            | E::SubgroupExists(_)
+            | E::OutOfRange { .. }
+            | E::SameWord(_)
+            | E::OneProposal
             | E::NoSessionGranted
             | E::NoThemeGranted
             | E::NotInTheme { .. }

@@ -445,3 +445,14 @@ fn what_changes_nothing_says_so() {
     assert_eq!(replica.ok(&["invite", "revoke", &invitation]), "fait");
     assert_eq!(replica.ok(&["invite", "revoke", &invitation]), "cette invitation était déjà révoquée");
 }
+
+#[test]
+fn an_invitation_sheet_that_cannot_be_written_leaves_no_invitation_behind() {
+    let (replica, _) = Replica::with_sample();
+    let blocked = replica.path().join("a-file");
+    std::fs::write(&blocked, "").unwrap();
+    let sheet = blocked.join("sheet.html");
+    let error = replica.fails(&["invite", "all", "--hub", "ws://127.0.0.1:4455", "--sheet", sheet.to_str().unwrap()]);
+    assert!(error.contains("impossible d'écrire"), "{error}");
+    assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
+}

@@ -293,7 +293,11 @@ fn random_step(
         }
         73..=77 => {
             let session = *sessions.choose(rng).unwrap();
-            store.add_subgroup(session, &format!("Groupe {}", rng.random_range(1..9))).unwrap();
+            // A name this device already has is refused (another device may still add it).
+            match store.add_subgroup(session, &format!("Groupe {}", rng.random_range(1..9))) {
+                Ok(_) | Err(recolte_store::Error::SubgroupExists(_)) => {}
+                Err(error) => panic!("{error}"),
+            }
         }
         78..=89 if devices[who].online => {
             drop(store);

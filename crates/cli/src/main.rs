@@ -28,9 +28,12 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
-            match (usage::lang_of(&args), usage::french(&error)) {
+            match (usage::lang_of(&args), usage::french(&error, &args)) {
                 (Lang::Fr, Some(message)) => {
                     eprintln!("erreur : {message}");
+                    if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                        eprintln!("\n{}", error.render());
+                    }
                     return ExitCode::from(2);
                 }
                 _ => error.exit(),
@@ -482,6 +485,8 @@ fn invite(
         }
         InviteCmd::All { hubs, fingerprint, valid, sheet } => {
             let fingerprint = fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs));
+            // A sheet that cannot be written must not leave fifty invitations made behind it.
+            recolte_export::check_writable(&sheet).map_err(CliError::Export)?;
             let created = store.create_all_invitations(
                 event,
                 &hubs,

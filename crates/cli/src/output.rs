@@ -16,7 +16,15 @@ pub struct Out {
     pub lang: Lang,
 }
 
+/// Text typed on other devices reaches this terminal (a stock Yjs client writes anything): a
+/// control character (an escape sequence that recolours, moves the cursor or retitles the
+/// window) is shown as �, not obeyed.
+fn shown(text: impl Display) -> String {
+    text.to_string().chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c }).collect()
+}
+
 fn print(text: impl Display) -> Result<(), CliError> {
+    let text = shown(text);
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
@@ -822,5 +830,13 @@ impl Out {
             lines.push(self.pick("aucun document à synchroniser", "no document to sync").to_owned());
         }
         print(lines.join("\n"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_from_other_devices_are_shown_not_obeyed() {
+        assert_eq!(super::shown("A\u{1b}]0;pwned\u{7}\u{9b}31mB\nC\tD"), "A\u{fffd}]0;pwned\u{fffd}\u{fffd}31mB\nC\tD");
     }
 }

@@ -29,29 +29,35 @@ fn text(error: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
-/// The message in French, or `None` for what clap prints as it is (help, version).
-pub fn french(error: &clap::Error) -> Option<String> {
+/// The message in French, or `None` for what clap prints as it is (help, version). `args`
+/// are the command line as typed, to quote a text that begins with "-" whole.
+pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
     let arg = || text(error, ContextKind::InvalidArg).unwrap_or_default();
     let value = || text(error, ContextKind::InvalidValue).unwrap_or_default();
     let mut message = match error.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            return None
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
+        ErrorKind::UnknownArgument if arg().starts_with('-') && !arg().starts_with("--") => {
+            // clap names the first letters (-C of -Camille): quote what was typed.
+            let typed = args.iter().find(|a| a.starts_with(&arg()) && !a.starts_with("--")).cloned().unwrap_or_else(arg);
+            format!(
+                "argument inattendu « {typed} » ; un texte qui commence par « - » s'écrit après « -- » (par exemple -- {typed}) ou avec = (--author={typed})"
+            )
         }
-        ErrorKind::UnknownArgument if arg().starts_with('-') && !arg().starts_with("--") => format!(
-            "argument inattendu « {0} » ; un texte qui commence par « - » s'écrit après « -- » (par exemple -- {0}) ou avec = (--author=-Camille)",
-            arg()
-        ),
         ErrorKind::UnknownArgument => format!("argument inattendu « {} »", arg()),
         ErrorKind::InvalidSubcommand => {
             format!("commande « {} » inconnue", text(error, ContextKind::InvalidSubcommand).unwrap_or_default())
         }
         ErrorKind::MissingSubcommand => "il manque la commande".to_owned(),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "il manque la commande (la liste suit, en anglais)".to_owned()
+        }
         ErrorKind::MissingRequiredArgument => format!("il manque : {}", arg()),
         ErrorKind::InvalidValue if value().is_empty() => format!("il manque la valeur de {}", arg()),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("« {} » n'est pas une valeur possible de {}", value(), arg())
         }
         ErrorKind::ArgumentConflict => match text(error, ContextKind::PriorArg) {
+            Some(prior) if prior == arg() => format!("{} ne se donne qu'une fois", arg()),
             Some(prior) => format!("{} ne va pas avec {prior}", arg()),
             None => format!("{} n'est pas possible ici", arg()),
         },
@@ -63,7 +69,7 @@ pub fn french(error: &clap::Error) -> Option<String> {
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8".to_owned(),
         _ => "arguments incorrects".to_owned(),
     };
-    if let Some(valid) = text(error, ContextKind::ValidValue) {
+    if let Some(valid) = text(error, ContextKind::ValidValue).filter(|v| !v.is_empty()) {
         message.push_str(&format!(" ; valeurs possibles : {valid}"));
     }
     let suggested = text(error, ContextKind::SuggestedArg)
@@ -85,24 +91,33 @@ mod tests {
     use super::*;
     use clap::Parser;
 
+    fn french_of(error: &clap::Error) -> Option<String> {
+        french(error, &[])
+    }
+
     fn error(args: &[&str]) -> clap::Error {
         crate::args::Cli::try_parse_from(std::iter::once("recolte").chain(args.iter().copied())).unwrap_err()
     }
 
     #[test]
     fn usage_errors_are_told_in_french() {
-        let missing = french(&error(&["proposal", "add", "--title", "x"])).unwrap();
+        let missing = french_of(&error(&["proposal", "add", "--title", "x"])).unwrap();
         assert!(missing.starts_with("il manque : --session"), "{missing}");
         assert!(missing.contains("Usage : recolte proposal add"), "{missing}");
-        let unknown = french(&error(&["proposal", "add", "--sesion", "x", "--title", "y"])).unwrap();
+        let unknown = french_of(&error(&["proposal", "add", "--sesion", "x", "--title", "y"])).unwrap();
         assert!(unknown.starts_with("argument inattendu « --sesion »"), "{unknown}");
         assert!(unknown.contains("vouliez-vous dire « --session » ?"), "{unknown}");
-        let lang = french(&error(&["--lang", "de", "session", "list"])).unwrap();
+        let lang = french_of(&error(&["--lang", "de", "session", "list"])).unwrap();
         assert!(lang.starts_with("« de » n'est pas une valeur possible de --lang"), "{lang}");
         assert!(lang.contains("valeurs possibles : fr, en"), "{lang}");
-        let number = french(&error(&["synthesis", "list", "--theme", "abc"])).unwrap();
+        let number = french_of(&error(&["synthesis", "list", "--theme", "abc"])).unwrap();
         assert!(number.starts_with("« abc » n'est pas une valeur possible de --theme"), "{number}");
-        assert_eq!(french(&error(&["--help"])), None, "help is clap's own");
+        assert_eq!(french_of(&error(&["--help"])), None, "help is clap's own");
+        let twice = french_of(&error(&["proposal", "list", "--theme", "1", "--theme", "2"])).unwrap();
+        assert!(twice.starts_with("--theme <THEME> ne se donne qu'une fois"), "{twice}");
+        let typed: Vec<String> = ["recolte", "device", "name", "-Camille"].iter().map(|s| s.to_string()).collect();
+        let dash = french(&error(&["device", "name", "-Camille"]), &typed).unwrap();
+        assert!(dash.starts_with("argument inattendu « -Camille »"), "{dash}");
     }
 
     #[test]

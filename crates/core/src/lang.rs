@@ -76,11 +76,26 @@ impl Both {
                 format!("ce n'est pas du JSON valide (ligne {line}, colonne {column})"),
                 format!("this is not valid JSON (line {line}, column {column})"),
             ),
-            // Valid JSON of another shape: the reason names the field, as in the file.
-            serde_json::error::Category::Data | serde_json::error::Category::Io => Both::new(
-                format!("le JSON n'a pas la forme attendue (ligne {line}, colonne {column} : {error})"),
-                format!("the JSON does not have the expected shape ({error})"),
-            ),
+            // Valid JSON of another shape: which field, as in the file.
+            serde_json::error::Category::Data | serde_json::error::Category::Io => {
+                let said = error.to_string();
+                let quoted = said.split('`').nth(1).unwrap_or_default();
+                let what = if said.starts_with("unknown field") {
+                    format!("champ « {quoted} » inconnu")
+                } else if said.starts_with("missing field") {
+                    format!("champ « {quoted} » manquant")
+                } else if said.starts_with("unknown variant") {
+                    format!("valeur « {quoted} » inconnue")
+                } else if said.starts_with("invalid type") {
+                    "une valeur n'a pas le type attendu".to_owned()
+                } else {
+                    "une valeur n'est pas celle attendue".to_owned()
+                };
+                Both::new(
+                    format!("le JSON n'a pas la forme attendue : {what} (ligne {line}, colonne {column})"),
+                    format!("the JSON does not have the expected shape: {error}"),
+                )
+            }
         }
     }
 
@@ -146,6 +161,16 @@ mod tests {
         assert_eq!(said.en, "this is not valid JSON (line 2, column 8)");
         let cut = serde_json::from_str::<serde_json::Value>("{\"a\": [1,").unwrap_err();
         assert!(Both::json(&cut).fr.starts_with("le texte s'arrête au milieu du JSON"));
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Line {
+            title: String,
+        }
+        let typo = serde_json::from_str::<Line>("{\"title\": \"a\", \"tittle\": \"b\"}").unwrap_err();
+        assert_eq!(Both::json(&typo).fr, "le JSON n'a pas la forme attendue : champ « tittle » inconnu (ligne 1, colonne 23)");
+        let missing = serde_json::from_str::<Line>("{}").unwrap_err();
+        assert!(Both::json(&missing).fr.contains("champ « title » manquant"), "{:?}", Both::json(&missing));
     }
 
     #[test]

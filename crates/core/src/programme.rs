@@ -109,6 +109,22 @@ pub enum ProblemKind {
     #[error("the programme has no session")]
     #[fr("le programme ne contient aucune session")]
     NoSessions,
+    #[error("unknown time zone \"{value}\" (a name of the tz database, such as Europe/Paris)")]
+    #[fr("fuseau horaire inconnu « {value} » (un nom de la base tz, par exemple Europe/Paris)")]
+    UnknownTimeZone { value: String },
+    #[error("too long: {length} characters, at most {longest}")]
+    #[fr("trop long : {length} caractères, au plus {longest}")]
+    TooLong { length: usize, longest: usize },
+}
+
+/// The longest text of a programme's field: a description may run long, a name or a label
+/// is shown in lists, on cards and on the projector.
+fn longest(key: &str) -> usize {
+    if key == "description" {
+        20_000
+    } else {
+        500
+    }
 }
 
 impl Localize for Problem {
@@ -220,6 +236,10 @@ impl Validator {
                 self.problem(path, ProblemKind::Empty);
                 None
             }
+            Value::String(s) if s.trim().chars().count() > longest(key) => {
+                self.problem(path, ProblemKind::TooLong { length: s.trim().chars().count(), longest: longest(key) });
+                None
+            }
             Value::String(s) => Some(s.trim().to_owned()),
             _ => {
                 self.problem(path, ProblemKind::WrongType { expected: "string" });
@@ -271,6 +291,10 @@ impl Validator {
                 let name = self.string(&mut event, "name", true);
                 let organiser = self.string(&mut event, "organiser", false);
                 let timezone = self.string(&mut event, "timezone", false).unwrap_or_else(|| "Europe/Paris".into());
+                // A zone the clocks cannot read would put every session at the wrong hour.
+                if jiff::tz::TimeZone::get(&timezone).is_err() {
+                    self.problem("$.event.timezone", ProblemKind::UnknownTimeZone { value: timezone.clone() });
+                }
                 let places = self.places(&mut event);
                 self.finish(event);
                 (name, organiser, timezone, places)
@@ -648,6 +672,17 @@ mod tests {
         assert!(text.contains(&"$.event.name: required field is missing".to_owned()), "{text:?}");
         assert!(text.contains(&"$.days: wrong type, expected array".to_owned()), "{text:?}");
         assert!(text.contains(&"$.sessions: the programme has no session".to_owned()), "{text:?}");
+    }
+
+    #[test]
+    fn an_unknown_time_zone_and_an_overlong_name_are_problems() {
+        let mut value = minimal();
+        value["event"]["timezone"] = json!("Mars/Olympus");
+        value["event"]["name"] = json!("a".repeat(501));
+        let problems = validate(&value).expect_err("invalid");
+        let text: Vec<String> = problems.iter().map(|p| p.localize(Lang::Fr)).collect();
+        assert!(text.contains(&"$.event.timezone: fuseau horaire inconnu « Mars/Olympus » (un nom de la base tz, par exemple Europe/Paris)".to_owned()), "{text:?}");
+        assert!(text.contains(&"$.event.name: trop long : 501 caractères, au plus 500".to_owned()), "{text:?}");
     }
 
     #[test]

@@ -135,6 +135,19 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     std::fs::rename(&tmp, path).map_err(error)
 }
 
+/// Whether a file can be written at `path` (its folder made if missing), checked before work
+/// that must not be left half done when the file then cannot be written: the probe written
+/// beside it is removed at once.
+pub fn check_writable(path: &Path) -> Result<(), ExportError> {
+    let error = |source| ExportError::Write { path: path.to_owned(), source };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(error)?;
+    }
+    let probe = path.with_extension("partial");
+    std::fs::File::create(&probe).map_err(error)?;
+    std::fs::remove_file(&probe).map_err(error)
+}
+
 pub fn now() -> String {
     time::OffsetDateTime::now_utc()
         .replace_nanosecond(0)

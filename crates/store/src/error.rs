@@ -85,6 +85,21 @@ pub enum Error {
     #[error("this bundle is of another event, “{name}”, which this device does not hold (it holds: {held}): nothing was imported; to add that event to this device as well, say so (recolte bundle import --add-event FILE, or confirm in the app)")]
     #[fr("ce paquet est celui d'un autre événement, « {name} », que cet appareil n'a pas (il a : {held}) : rien n'a été importé ; pour ajouter aussi cet événement à cet appareil, dites-le (recolte bundle import --add-event FICHIER, ou confirmez dans l'app)")]
     BundleOfAnotherEvent { name: String, held: String },
+    #[error("{} must be between {min} and {max} ({value} given)", .what.en())]
+    #[fr("{} doit être entre {min} et {max} ({value} donné)", what.fr())]
+    OutOfRange { what: Number, value: i64, min: i64, max: i64 },
+    #[error("“{0}” and itself: a pair of the lexicon is two different words")]
+    #[fr("« {0} » et lui-même : une paire du lexique, ce sont deux mots différents")]
+    SameWord(String),
+    #[error("“not duplicates” is said of two proposals or more")]
+    #[fr("« pas des doublons » se dit d'au moins deux propositions")]
+    OneProposal,
+    #[error("this session already has a sub-group called “{0}”: give this one another name")]
+    #[fr("cette session a déjà un sous-groupe « {0} » : donnez un autre nom à celui-ci")]
+    SubgroupExists(String),
+    #[error("the merge that made consolidated proposal {0} was undone: bring it back first")]
+    #[fr("la fusion qui a donné la proposition consolidée {0} a été défaite : rétablissez-la d'abord")]
+    UndoneMerge(String),
     #[error("proposal {0} was deleted: restore it first, then merge it")]
     #[fr("la proposition {0} a été supprimée : restaurez-la d'abord, puis fusionnez-la")]
     DeletedProposal(String),
@@ -203,6 +218,29 @@ fn nothing_to_fr(action: UndoAction, doc: &DocName) -> String {
         ),
         UndoAction::Redo => {
             format!("rien à rétablir {} : rien n'a été annulé depuis la dernière modification", place_fr(doc))
+        }
+    }
+}
+
+/// A number a person sets, named in both languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Number {
+    Dots,
+    Priority,
+}
+
+impl Number {
+    fn en(self) -> &'static str {
+        match self {
+            Number::Dots => "the dots per theme",
+            Number::Priority => "a priority (1 is the first)",
+        }
+    }
+
+    fn fr(self) -> &'static str {
+        match self {
+            Number::Dots => "le nombre de points par thème",
+            Number::Priority => "une priorité (1 est la première)",
         }
     }
 }

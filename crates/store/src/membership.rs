@@ -97,7 +97,8 @@ impl Store {
         let hubs = request.hubs.iter().map(|h| invitation::normalize_hub(h)).collect::<Result<Vec<_>, _>>()?;
         let scope =
             Scope { event, role: request.role, sessions: request.sessions.clone(), themes: request.themes.clone() };
-        let for_name = request.for_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let for_name = request.for_name.as_deref().map(|n| crate::ops::within(n, crate::Field::Name)).transpose()?;
+        let for_name = for_name.as_deref().filter(|n| !n.is_empty());
         let token = self.issue_token(&scope, for_name, request.valid_for)?;
         let grant = token::peek(&token).map_err(Error::Token)?;
         let record = self.event_record(event)?;

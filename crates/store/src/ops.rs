@@ -8,7 +8,7 @@ use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, Proposal
 use rusqlite::params;
 use yrs::{ReadTxn, StateVector, Transact};
 
-use crate::error::Field;
+use crate::error::{Field, Number};
 use crate::error::{Error, ResultExt};
 use crate::projection;
 use crate::snapshots::{self, SnapshotReason};
@@ -49,14 +49,22 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
     Ok(clean)
 }
 
-/// The text trimmed, if it is not longer than its field allows.
+/// The text trimmed and without control characters (a NUL, an escape sequence pasted from a
+/// terminal; line breaks and tabs stay in a text or a comment).
+fn clean(value: &str, what: Field) -> String {
+    let multiline = matches!(what, Field::Body | Field::Comment);
+    let kept: String = value.chars().filter(|c| !c.is_control() || multiline && (*c == '\n' || *c == '\t')).collect();
+    kept.trim().to_owned()
+}
+
+/// The text cleaned, if it is not longer than its field allows.
 pub(crate) fn within(value: &str, what: Field) -> Result<String, Error> {
-    let value = value.trim();
+    let value = clean(value, what);
     let length = value.chars().count();
     if length > what.longest() {
         return Err(Error::TooLong { field: what, longest: what.longest(), length });
     }
-    Ok(value.to_owned())
+    Ok(value)
 }
 
 pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
@@ -71,7 +79,7 @@ pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
 /// came longer from another device can still be corrected, not made longer.
 fn edited(value: &str, what: Field, before: impl FnOnce() -> Result<usize, Error>) -> Result<String, Error> {
     match within(value, what) {
-        Err(Error::TooLong { length, .. }) if length <= before()? => Ok(value.trim().to_owned()),
+        Err(Error::TooLong { length, .. }) if length <= before()? => Ok(clean(value, what)),
         other => other,
     }
 }
@@ -147,8 +155,24 @@ impl Store {
             .ok_or_else(|| recolte_core::Error::UnknownSubgroup(wanted.to_owned()).into())
     }
 
+    /// A sub-group of the session already called `name` (case aside), other than `except`:
+    /// two of one name could not be told apart when a proposal names its sub-group.
+    fn subgroup_named(&self, session: SessionId, name: &str, except: Option<SubgroupId>) -> Result<(), Error> {
+        let taken: Option<String> = self.lookup(
+            "SELECT name FROM subgroups WHERE session_id = ?1 AND lower(name) = lower(?2) AND deleted = 0 AND id <> ?3",
+            params![session.to_string(), name, except.map(|e| e.to_string()).unwrap_or_default()],
+            |r| r.get(0),
+            ("recherche du sous-groupe", "looking up the sub-group"),
+        )?;
+        match taken {
+            Some(taken) => Err(Error::SubgroupExists(taken)),
+            None => Ok(()),
+        }
+    }
+
     pub fn add_subgroup(&mut self, session: SessionId, name: &str) -> Result<SubgroupId, Error> {
         let name = non_empty(name, Field::Name)?;
+        self.subgroup_named(session, &name, None)?;
         let event = self.session_event(session)?;
         let now = schema::now();
         self.edit(
@@ -165,6 +189,7 @@ impl Store {
         let name = non_empty(name, Field::Name)?;
         let event = self.session_event(session)?;
         let id = self.resolve_subgroup(session, subgroup)?;
+        self.subgroup_named(session, &name, Some(id))?;
         self.edit(
             &DocName::Session(event, session),
             |txn| schema::rename_subgroup(txn, id, &name),
@@ -407,6 +432,9 @@ impl Store {
     /// "Pas des doublons": these proposals are not suggested together again.
     pub fn dismiss_duplicates(&mut self, event: EventId, theme: u32, proposals: &[ProposalId]) -> Result<(), Error> {
         self.check_theme(event, theme)?;
+        if proposals.iter().collect::<std::collections::BTreeSet<_>>().len() < 2 {
+            return Err(Error::OneProposal);
+        }
         for id in proposals {
             self.session_in_theme(event, theme, *id)?;
         }
@@ -420,6 +448,9 @@ impl Store {
     pub fn set_lexicon(&mut self, event: EventId, theme: u32, a: &str, b: &str, removed: bool) -> Result<(), Error> {
         self.check_theme(event, theme)?;
         let (a, b) = (non_empty(a, Field::Word)?, non_empty(b, Field::Word)?);
+        if recolte_core::dedupe::fold(&a) == recolte_core::dedupe::fold(&b) {
+            return Err(Error::SameWord(a));
+        }
         let (by, at) = (self.author()?, schema::now());
         self.record(&DocName::Synthesis(event, theme), |txn| {
             schema::set_lexicon(txn, &a, &b, removed, false, &by, &at);
@@ -428,7 +459,12 @@ impl Store {
 
     /// Changes the wording, status or priority of a consolidated proposal.
     pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
-        let (event, theme) = self.consolidated_home(id)?;
+        if let Some(Some(priority)) = patch.priority {
+            if !(1..=999).contains(&priority) {
+                return Err(Error::OutOfRange { what: Number::Priority, value: i64::from(priority), min: 1, max: 999 });
+            }
+        }
+        let (event, theme) = self.standing_consolidated(id)?;
         let length = |column: &str| self.text_length("consolidated", column, id.to_string());
         if let Some(title) = &patch.title {
             non_empty(&edited(title, Field::Title, || length("title"))?, Field::Title)?;
@@ -455,7 +491,7 @@ impl Store {
 
     /// The panel marks a consolidated proposal to carry forward, or unmarks it.
     pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
-        let (event, _) = self.consolidated_home(id)?;
+        let (event, _) = self.standing_consolidated(id)?;
         let by = match by {
             Some(b) => within(b, Field::Name)?,
             None => self.author()?,
@@ -475,7 +511,7 @@ impl Store {
     /// A panel member gives `dots` to a consolidated proposal (0 takes them back), within the
     /// dots each member has per theme. `member` defaults to this device's name.
     pub fn vote(&mut self, id: ConsolidatedId, dots: u32, member: Option<&str>) -> Result<(), Error> {
-        let (event, theme) = self.consolidated_home(id)?;
+        let (event, theme) = self.standing_consolidated(id)?;
         let member = match member {
             Some(m) => within(m, Field::Name)?,
             None => self.author()?,
@@ -589,11 +625,14 @@ impl Store {
     /// Sets how many dots each panel member may give per theme (an organiser's setting).
     pub fn set_dots_per_theme(&mut self, event: EventId, dots: u32) -> Result<(), Error> {
         self.resolve_event(Some(event))?;
+        if !(1..=99).contains(&dots) {
+            return Err(Error::OutOfRange { what: Number::Dots, value: i64::from(dots), min: 1, max: 99 });
+        }
         let name = DocName::Event(event);
         self.edit(
             &name,
             |txn| {
-                schema::set_dots_per_theme(txn, dots.clamp(1, 99));
+                schema::set_dots_per_theme(txn, dots);
                 Ok(())
             },
             |conn, txn, ()| projection::project_document(conn, &name, txn),
@@ -602,7 +641,7 @@ impl Store {
 
     /// A panel member comments a consolidated proposal.
     pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
-        let (event, _) = self.consolidated_home(id)?;
+        let (event, _) = self.standing_consolidated(id)?;
         let text = non_empty(text, Field::Comment)?;
         let author = match author {
             Some(a) => within(a, Field::Name)?,
@@ -637,6 +676,22 @@ impl Store {
         found
             .and_then(|(e, t)| Some((e.parse().ok()?, t)))
             .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()).into())
+    }
+
+    /// Where a consolidated proposal lives, if its merge stands: the panel votes, marks and
+    /// comments, and the rapporteur words, only merges that were not undone.
+    fn standing_consolidated(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
+        let home = self.consolidated_home(id)?;
+        let deleted: Option<bool> = self.lookup(
+            "SELECT deleted FROM consolidated WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+            ("recherche de la proposition consolidée", "looking up the consolidated proposal"),
+        )?;
+        if deleted == Some(true) {
+            return Err(Error::UndoneMerge(id.to_string()));
+        }
+        Ok(home)
     }
 
     fn session_theme(&self, session: SessionId) -> Result<u32, Error> {

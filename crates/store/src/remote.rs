@@ -204,6 +204,8 @@ impl Store {
     /// Signs an access token for the event. Sessions and themes in the scope must exist.
     pub fn issue_token(&self, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, Error> {
         let keys = self.event_keys(scope.event)?.ok_or_else(|| Error::NoEventKey(scope.event.to_string()))?;
+        let name = name.map(|n| crate::ops::within(n, crate::Field::Name)).transpose()?;
+        let name = name.as_deref().filter(|n| !n.is_empty());
         match scope.role {
             Role::Facilitator if scope.sessions.is_empty() => return Err(Error::NoSessionGranted),
             Role::Rapporteur if scope.themes.is_empty() => return Err(Error::NoThemeGranted),

@@ -301,6 +301,41 @@ fn a_bundle_of_another_event_is_refused_unless_its_event_is_added() {
 }
 
 #[test]
+fn what_would_mislead_is_refused_and_changes_nothing() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 8);
+    store.add_subgroup(session, "Groupe A").unwrap();
+    let b = store.add_subgroup(session, "Groupe B").unwrap();
+    let (p, q) = (capture(&mut store, session, "Un glossaire"), capture(&mut store, session, "Un lexique"));
+    let merged = store.merge(event, 8, "Un vocabulaire commun", "", &[p, q], None).unwrap();
+    let before = store.dump_projections().unwrap();
+    // Two sub-groups of one name could not be told apart.
+    assert!(matches!(store.add_subgroup(session, "groupe a"), Err(Error::SubgroupExists(n)) if n == "Groupe A"));
+    assert!(matches!(store.rename_subgroup(session, &b.to_string(), "GROUPE A"), Err(Error::SubgroupExists(_))));
+    // Numbers out of their range are said, not bent.
+    assert!(matches!(store.set_dots_per_theme(event, 0), Err(Error::OutOfRange { min: 1, max: 99, .. })));
+    assert!(matches!(store.set_dots_per_theme(event, 1_000), Err(Error::OutOfRange { .. })));
+    let zero = recolte_core::schema::ConsolidatedPatch { priority: Some(Some(0)), ..Default::default() };
+    assert!(matches!(store.edit_consolidated(merged, &zero), Err(Error::OutOfRange { .. })));
+    assert!(matches!(store.set_lexicon(event, 8, "Mot", "mot", false), Err(Error::SameWord(_))));
+    assert!(matches!(store.dismiss_duplicates(event, 8, &[p, p]), Err(Error::OneProposal)));
+    assert_eq!(store.dump_projections().unwrap(), before);
+    // An undone merge is neither voted, marked, commented nor worded.
+    store.set_consolidated_deleted(merged, true).unwrap();
+    let undone = |r: Result<(), Error>| assert!(matches!(r, Err(Error::UndoneMerge(_))), "{r:?}");
+    undone(store.vote(merged, 1, Some("Inès")));
+    undone(store.mark(merged, true, Some("Panel")));
+    undone(store.comment(merged, "Oui", Some("Panel")).map(|_| ()));
+    let wording = recolte_core::schema::ConsolidatedPatch { title: Some("Autre".into()), ..Default::default() };
+    undone(store.edit_consolidated(merged, &wording));
+    // Control characters (an escape sequence, a NUL) do not reach the documents.
+    let id = capture(&mut store, session, "A\u{1b}[31mROUGE\u{0}");
+    store.edit_proposal(id, &ProposalUpdate { body: Some("ligne 1\r\nligne 2\u{7}".into()), ..Default::default() }).unwrap();
+    let saved = store.proposals(event, &ProposalFilter::default()).unwrap().into_iter().find(|x| x.id == id).unwrap();
+    assert_eq!((saved.title.as_str(), saved.body.as_str()), ("A[31mROUGE", "ligne 1\nligne 2"));
+}
+
+#[test]
 fn a_deleted_proposal_is_restored_before_it_is_merged() {
     let (_dir, mut store, event) = new_store();
     let session = first_session(&store, event, 8);

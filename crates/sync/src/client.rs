@@ -527,6 +527,11 @@ fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_
             format!("cet appareil ne reconnaît pas le certificat du serveur ({io})"),
             format!("this device does not recognise the hub's certificate ({io})"),
         ),
+        // The name resolver's failure comes as an uncategorised I/O error, in its own words.
+        E::Io(io) if io.to_string().contains("lookup address") => recolte_core::Both::new(
+            format!("ce nom de serveur est inconnu du réseau (vérifiez l'adresse) ({io})"),
+            format!("this hub name is unknown to the network (check the address) ({io})"),
+        ),
         E::Io(io) => recolte_core::Both::new(recolte_core::lang::io_fr(io), io.to_string()),
         E::Http(response) => recolte_core::Both::new(
             format!("l'adresse répond, mais pas comme un serveur Récolte (HTTP {})", response.status()),
