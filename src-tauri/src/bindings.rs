@@ -176,9 +176,14 @@ mod tests {
         out.push_str(
             "/** The longest text of each field, in characters, that the store accepts. */\nexport const LONGEST = {\n",
         );
-        for (name, field) in
-            [("title", Field::Title), ("body", Field::Body), ("name", Field::Name), ("comment", Field::Comment)]
-        {
+        for (name, field) in [
+            ("title", Field::Title),
+            ("body", Field::Body),
+            ("name", Field::Name),
+            ("word", Field::Word),
+            ("tag", Field::Tag),
+            ("comment", Field::Comment),
+        ] {
             out.push_str(&format!("  {name}: {},\n", field.longest()));
         }
         out.push_str("} as const\n");

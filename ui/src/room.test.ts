@@ -187,7 +187,7 @@ describe('the arrivals board', () => {
     expect(text('arrivals-missing')).toContain('1 session(s) terminée(s) sans rien au serveur')
     // Named by slot, so that the organiser goes round one slot's rooms at a time.
     const slots = document.querySelectorAll('#arrivals-missing .missing-slots > li')
-    expect([...slots].map(li => li.querySelector('summary')?.textContent)).toEqual(['Jour 1 · 14:00 — 1 session(s) (thème 9)'])
+    expect([...slots].map(li => li.querySelector('summary')?.textContent)).toEqual(['Jour 1 · 14:00 — 1 session(s) (thème 9) · INSET de Nancy'])
     expect(slots[0].querySelector('.missing-sessions li')?.textContent).toMatch(/^9\. /)
     const first = document.querySelector('.arrivals-sessions tbody tr[data-session]')!
     expect(first.querySelector('td.count')?.textContent).toBe('7')

@@ -46,7 +46,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             let prefix = lang.pick("erreur :", "error:");
-            eprintln!("{prefix} {}", error.localize(lang));
+            // Names from other devices (an event's, a sub-group's) reach the terminal here too.
+            eprintln!("{prefix} {}", output::shown(error.localize(lang)));
+            if matches!(error, CliError::Store(recolte_store::Error::BundleOfAnotherEvent { .. })) {
+                eprintln!("{}", lang.pick("(pour l'ajouter : recolte bundle import --add-event FICHIER)", "(to add it: recolte bundle import --add-event FILE)"));
+            }
             ExitCode::FAILURE
         }
     }

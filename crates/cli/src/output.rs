@@ -19,7 +19,7 @@ pub struct Out {
 /// Text typed on other devices reaches this terminal (a stock Yjs client writes anything): a
 /// control character (an escape sequence that recolours, moves the cursor or retitles the
 /// window) is shown as �, not obeyed.
-fn shown(text: impl Display) -> String {
+pub fn shown(text: impl Display) -> String {
     text.to_string().chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c }).collect()
 }
 

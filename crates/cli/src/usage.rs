@@ -39,9 +39,7 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         ErrorKind::UnknownArgument if arg().starts_with('-') && !arg().starts_with("--") => {
             // clap names the first letters (-C of -Camille): quote what was typed.
             let typed = args.iter().find(|a| a.starts_with(&arg()) && !a.starts_with("--")).cloned().unwrap_or_else(arg);
-            format!(
-                "argument inattendu « {typed} » ; un texte qui commence par « - » s'écrit après « -- » (par exemple -- {typed}) ou avec = (--author={typed})"
-            )
+            format!("argument inattendu « {typed} » ; un texte qui commence par « - » s'écrit après « -- » (par exemple -- {typed})")
         }
         ErrorKind::UnknownArgument => format!("argument inattendu « {} »", arg()),
         ErrorKind::InvalidSubcommand => {
@@ -80,7 +78,7 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
     }
     if let Some(usage) = text(error, ContextKind::Usage) {
         let usage = usage.trim().trim_start_matches("Usage:").trim();
-        message.push_str(&format!("\n\nUsage : {usage}"));
+        message.push_str(&format!("\n\nUtilisation : {usage}"));
     }
     message.push_str("\n\nPour l'aide : recolte --help (en anglais), ou recolte COMMANDE --help.");
     Some(message)
@@ -103,7 +101,7 @@ mod tests {
     fn usage_errors_are_told_in_french() {
         let missing = french_of(&error(&["proposal", "add", "--title", "x"])).unwrap();
         assert!(missing.starts_with("il manque : --session"), "{missing}");
-        assert!(missing.contains("Usage : recolte proposal add"), "{missing}");
+        assert!(missing.contains("Utilisation : recolte proposal add"), "{missing}");
         let unknown = french_of(&error(&["proposal", "add", "--sesion", "x", "--title", "y"])).unwrap();
         assert!(unknown.starts_with("argument inattendu « --sesion »"), "{unknown}");
         assert!(unknown.contains("vouliez-vous dire « --session » ?"), "{unknown}");

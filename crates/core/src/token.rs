@@ -53,7 +53,7 @@ pub enum TokenError {
     #[error("the token expired on {0}; ask the organiser for a new one")]
     #[fr("le jeton a expiré le {0} ; demandez-en un nouveau à l'organisation")]
     Expired(String),
-    #[error("{0:?} is not an event's public key (k4.public…, as recolte event show --json prints it)")]
+    #[error("“{0}” is not an event's public key (k4.public…, as recolte event show --json prints it)")]
     #[fr("« {0} » n'est pas la clé publique d'un événement (k4.public…, telle que recolte event show --json l'affiche)")]
     InvalidKey(String),
     #[error("this device's signing key for the event is damaged (not a k4.secret key)")]

@@ -195,7 +195,9 @@ fn malformed(file: &str, fr: impl Into<String>, en: impl Into<String>) -> Export
 
 /// Where a CSV file stops making sense: the csv crate tells it in English only.
 fn csv_problem(file: &str, error: &csv::Error) -> ExportError {
-    let line = error.position().map_or(0, |p| p.line());
+    let Some(line) = error.position().map(|p| p.line()) else {
+        return malformed(file, "CSV illisible", format!("unreadable CSV ({error})"));
+    };
     match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => malformed(
             file,
@@ -205,7 +207,7 @@ fn csv_problem(file: &str, error: &csv::Error) -> ExportError {
         csv::ErrorKind::Utf8 { .. } => {
             malformed(file, format!("la ligne {line} n'est pas du texte UTF-8"), format!("line {line} is not UTF-8 text"))
         }
-        _ => malformed(file, format!("CSV illisible à la ligne {line}"), format!("unreadable CSV at line {line} ({error})")),
+        _ => malformed(file, format!("CSV illisible à la ligne {line}"), format!("unreadable CSV at line {line}")),
     }
 }
 

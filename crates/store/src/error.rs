@@ -82,12 +82,12 @@ pub enum Error {
     #[error("a rapporteur's access must name the themes they consolidate: this one names none, so its holder could write nowhere")]
     #[fr("un accès de rapporteur doit nommer les thèmes consolidés : celui-ci n'en nomme aucun, son porteur ne pourrait écrire nulle part")]
     NoThemeGranted,
-    #[error("this bundle is of another event, “{name}”, which this device does not hold (it holds: {held}): nothing was imported; to add that event to this device as well, say so (recolte bundle import --add-event FILE, or confirm in the app)")]
-    #[fr("ce paquet est celui d'un autre événement, « {name} », que cet appareil n'a pas (il a : {held}) : rien n'a été importé ; pour ajouter aussi cet événement à cet appareil, dites-le (recolte bundle import --add-event FICHIER, ou confirmez dans l'app)")]
+    #[error("this bundle is of another event, “{name}”, which this device does not hold (it holds: {held}): nothing was imported; that event can be added beside this device's")]
+    #[fr("ce paquet est celui d'un autre événement, « {name} », que cet appareil n'a pas (il a : {held}) : rien n'a été importé ; cet événement peut être ajouté à côté de celui de cet appareil")]
     BundleOfAnotherEvent { name: String, held: String },
-    #[error("{} must be between {min} and {max} ({value} given)", .what.en())]
-    #[fr("{} doit être entre {min} et {max} ({value} donné)", what.fr())]
-    OutOfRange { what: Number, value: i64, min: i64, max: i64 },
+    #[error("{} must be between {} and {} ({value} given)", .what.en(), .what.range().start(), .what.range().end())]
+    #[fr("{} doit être entre {} et {} ({value} donné)", what.fr(), what.range().start(), what.range().end())]
+    OutOfRange { what: Setting, value: i64 },
     #[error("“{0}” and itself: a pair of the lexicon is two different words")]
     #[fr("« {0} » et lui-même : une paire du lexique, ce sont deux mots différents")]
     SameWord(String),
@@ -97,17 +97,17 @@ pub enum Error {
     #[error("this session already has a sub-group called “{0}”: give this one another name")]
     #[fr("cette session a déjà un sous-groupe « {0} » : donnez un autre nom à celui-ci")]
     SubgroupExists(String),
-    #[error("the merge that made consolidated proposal {0} was undone: bring it back first")]
-    #[fr("la fusion qui a donné la proposition consolidée {0} a été défaite : rétablissez-la d'abord")]
+    #[error("the merge that made “{0}” was undone by the theme's rapporteur: it is no longer before the panel, and cannot be voted, marked, commented or worded")]
+    #[fr("la fusion qui a donné « {0} » a été défaite par le rapporteur du thème : elle n'est plus soumise au panel, et ne peut plus être votée, marquée, commentée ni reformulée")]
     UndoneMerge(String),
-    #[error("proposal {0} was deleted: restore it first, then merge it")]
-    #[fr("la proposition {0} a été supprimée : restaurez-la d'abord, puis fusionnez-la")]
+    #[error("the proposal “{0}” was deleted in its session: take it out of the selection (or have it restored), then merge")]
+    #[fr("la proposition « {0} » a été supprimée dans sa session : retirez-la de la sélection (ou faites-la restaurer), puis fusionnez")]
     DeletedProposal(String),
     #[error("a {} cannot be empty", .0.en())]
     #[fr("le champ {} ne peut pas être vide", _0.fr())]
     Empty(Field),
     #[error("a {} holds at most {longest} characters, this one has {length}: nothing was saved", .field.en())]
-    #[fr("le champ {} tient en {longest} caractères au plus, celui-ci en a {length} : rien n'a été enregistré", field.fr())]
+    #[fr("le champ {} tient en {} caractères au plus, celui-ci en a {} : rien n'a été enregistré", field.fr(), french_number(*longest), french_number(*length))]
     TooLong { field: Field, longest: usize, length: usize },
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
     #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé")]
@@ -222,25 +222,52 @@ fn nothing_to_fr(action: UndoAction, doc: &DocName) -> String {
     }
 }
 
-/// A number a person sets, named in both languages.
+/// A number in thousands as French writes it (20 000), with a narrow no-break space.
+fn french_number(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A number a person sets: named in both languages, with the values it may take.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Number {
+pub enum Setting {
     Dots,
     Priority,
 }
 
-impl Number {
+impl Setting {
+    pub const fn range(self) -> std::ops::RangeInclusive<i64> {
+        match self {
+            Setting::Dots => 1..=99,
+            Setting::Priority => 1..=999,
+        }
+    }
+
+    pub(crate) fn check(self, value: i64) -> Result<(), Error> {
+        match self.range().contains(&value) {
+            true => Ok(()),
+            false => Err(Error::OutOfRange { what: self, value }),
+        }
+    }
+
     fn en(self) -> &'static str {
         match self {
-            Number::Dots => "the dots per theme",
-            Number::Priority => "a priority (1 is the first)",
+            Setting::Dots => "the dots per theme",
+            Setting::Priority => "a priority (1 is the first)",
         }
     }
 
     fn fr(self) -> &'static str {
         match self {
-            Number::Dots => "le nombre de points par thème",
-            Number::Priority => "une priorité (1 est la première)",
+            Setting::Dots => "le nombre de points par thème",
+            Setting::Priority => "une priorité (1 est la première)",
         }
     }
 }
@@ -315,7 +342,7 @@ mod tests {
         let long = Error::TooLong { field: Field::Title, longest: 500, length: 100_000 };
         assert_eq!(
             long.localize(Lang::Fr),
-            "le champ titre tient en 500 caractères au plus, celui-ci en a 100000 : rien n'a été enregistré"
+            "le champ titre tient en 500 caractères au plus, celui-ci en a 100\u{202f}000 : rien n'a été enregistré"
         );
         assert_eq!(
             long.localize(Lang::En),

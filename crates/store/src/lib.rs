@@ -52,7 +52,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
     let conn = Connection::open(dir.join(DB_FILE)).map_err(|source| Error::Open { path: dir.join(DB_FILE), source })?;
     db::migrate(&conn, version)
 }
-pub use error::{Error, Field, Number};
+pub use error::{Error, Field, Setting};
 pub use files::{ImportReport, OtherEvent};
 pub use history::{parse_moment, Moment, SessionContent, Version};
 pub use journal::Journal;

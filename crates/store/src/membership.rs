@@ -229,7 +229,7 @@ impl Store {
 
     /// Revokes an invitation: the event document says so from now on, and every hub that
     /// syncs it refuses the token. Only the organiser's device (which holds the key) revokes.
-    /// Revokes an invitation; `false` when it already was (nothing is written then).
+    /// `false` when it already was revoked: nothing is written then.
     pub fn revoke_invitation(&mut self, event: EventId, id: &str) -> Result<bool, Error> {
         if !self.holds_key(event)? {
             return Err(Error::NoEventKey(event.to_string()));

@@ -8,7 +8,7 @@ use recolte_core::schema::{self, DocName, NewConsolidated, NewProposal, Proposal
 use rusqlite::params;
 use yrs::{ReadTxn, StateVector, Transact};
 
-use crate::error::{Field, Number};
+use crate::error::{Field, Setting};
 use crate::error::{Error, ResultExt};
 use crate::projection;
 use crate::snapshots::{self, SnapshotReason};
@@ -68,7 +68,11 @@ pub(crate) fn within(value: &str, what: Field) -> Result<String, Error> {
 }
 
 pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
-    let value = within(value, what)?;
+    filled(within(value, what)?, what)
+}
+
+/// The text, if it is not empty.
+fn filled(value: String, what: Field) -> Result<String, Error> {
     if value.is_empty() {
         return Err(Error::Empty(what));
     }
@@ -77,7 +81,11 @@ pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
 
 /// An edited text within its field's length, or no longer than it already was: a text that
 /// came longer from another device can still be corrected, not made longer.
-fn edited(value: &str, what: Field, before: impl FnOnce() -> Result<usize, Error>) -> Result<String, Error> {
+fn within_or_no_longer(
+    value: &str,
+    what: Field,
+    before: impl FnOnce() -> Result<usize, Error>,
+) -> Result<String, Error> {
     match within(value, what) {
         Err(Error::TooLong { length, .. }) if length <= before()? => Ok(clean(value, what)),
         other => other,
@@ -157,7 +165,7 @@ impl Store {
 
     /// A sub-group of the session already called `name` (case aside), other than `except`:
     /// two of one name could not be told apart when a proposal names its sub-group.
-    fn subgroup_named(&self, session: SessionId, name: &str, except: Option<SubgroupId>) -> Result<(), Error> {
+    fn ensure_subgroup_name_free(&self, session: SessionId, name: &str, except: Option<SubgroupId>) -> Result<(), Error> {
         let taken: Option<String> = self.lookup(
             "SELECT name FROM subgroups WHERE session_id = ?1 AND lower(name) = lower(?2) AND deleted = 0 AND id <> ?3",
             params![session.to_string(), name, except.map(|e| e.to_string()).unwrap_or_default()],
@@ -172,7 +180,7 @@ impl Store {
 
     pub fn add_subgroup(&mut self, session: SessionId, name: &str) -> Result<SubgroupId, Error> {
         let name = non_empty(name, Field::Name)?;
-        self.subgroup_named(session, &name, None)?;
+        self.ensure_subgroup_name_free(session, &name, None)?;
         let event = self.session_event(session)?;
         let now = schema::now();
         self.edit(
@@ -189,7 +197,7 @@ impl Store {
         let name = non_empty(name, Field::Name)?;
         let event = self.session_event(session)?;
         let id = self.resolve_subgroup(session, subgroup)?;
-        self.subgroup_named(session, &name, Some(id))?;
+        self.ensure_subgroup_name_free(session, &name, Some(id))?;
         self.edit(
             &DocName::Session(event, session),
             |txn| schema::rename_subgroup(txn, id, &name),
@@ -228,7 +236,7 @@ impl Store {
     }
 
     /// How many characters a text of a record holds now, as projected (0 for an unknown one).
-    fn text_length(&self, table: &str, column: &str, id: String) -> Result<usize, Error> {
+    fn text_length(&self, table: &str, column: &str, id: &str) -> Result<usize, Error> {
         let length: Option<i64> = self.lookup(
             &format!("SELECT length({column}) FROM {table} WHERE id = ?1"),
             [id],
@@ -275,13 +283,14 @@ impl Store {
             Some(None) => Some(None),
             None => None,
         };
-        let length = |column: &str| self.text_length("proposals", column, id.to_string());
+        let id_text = id.to_string();
+        let length = |column: &str| self.text_length("proposals", column, &id_text);
         let patch = ProposalPatch {
             title: match update.title.as_deref() {
-                Some(title) => Some(non_empty(&edited(title, Field::Title, || length("title"))?, Field::Title)?),
+                Some(title) => Some(filled(within_or_no_longer(title, Field::Title, || length("title"))?, Field::Title)?),
                 None => None,
             },
-            body: update.body.as_deref().map(|b| edited(b, Field::Body, || length("body"))).transpose()?,
+            body: update.body.as_deref().map(|b| within_or_no_longer(b, Field::Body, || length("body"))).transpose()?,
             kind: update.kind,
             subgroup,
             tags: update.tags.as_deref().map(clean_tags).transpose()?,
@@ -293,9 +302,8 @@ impl Store {
         )
     }
 
-    /// Deletes (`true`) or restores (`false`) a proposal. Nothing is ever erased.
-    /// Deletes a proposal (recoverably) or restores it; `false` when it already was so (then
-    /// nothing is written, and nothing travels to other devices).
+    /// Deletes (`true`) or restores (`false`) a proposal. Nothing is ever erased. `false` when
+    /// it already was so: then nothing is written, and nothing travels to other devices.
     pub fn set_proposal_deleted(&mut self, id: ProposalId, deleted: bool) -> Result<bool, Error> {
         let (event, session) = self.proposal_home(id)?;
         if self.proposal_deleted(id)? == Some(deleted) {
@@ -324,7 +332,13 @@ impl Store {
         for id in proposals {
             let session = self.session_in_theme(event, theme, *id)?;
             if self.proposal_deleted(*id)? == Some(true) {
-                return Err(Error::DeletedProposal(id.to_string()));
+                let title: Option<String> = self.lookup(
+                    "SELECT title FROM proposals WHERE id = ?1",
+                    [id.to_string()],
+                    |r| r.get(0),
+                    ("recherche de la proposition", "looking up the proposal"),
+                )?;
+                return Err(Error::DeletedProposal(title.unwrap_or_else(|| id.to_string())));
             }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
                 sources.push(Source { proposal_id: *id, session_id: session });
@@ -447,10 +461,17 @@ impl Store {
     /// Adds a pair of words to the theme's lexicon, or takes it out.
     pub fn set_lexicon(&mut self, event: EventId, theme: u32, a: &str, b: &str, removed: bool) -> Result<(), Error> {
         self.check_theme(event, theme)?;
-        let (a, b) = (non_empty(a, Field::Word)?, non_empty(b, Field::Word)?);
-        if recolte_core::dedupe::fold(&a) == recolte_core::dedupe::fold(&b) {
-            return Err(Error::SameWord(a));
-        }
+        // Any pair can be taken out (one learned from long words, one from another device);
+        // only a pair added is checked.
+        let (a, b) = if removed {
+            (a.trim().to_owned(), b.trim().to_owned())
+        } else {
+            let (a, b) = (non_empty(a, Field::Word)?, non_empty(b, Field::Word)?);
+            if recolte_core::dedupe::fold(&a) == recolte_core::dedupe::fold(&b) {
+                return Err(Error::SameWord(a));
+            }
+            (a, b)
+        };
         let (by, at) = (self.author()?, schema::now());
         self.record(&DocName::Synthesis(event, theme), |txn| {
             schema::set_lexicon(txn, &a, &b, removed, false, &by, &at);
@@ -460,21 +481,23 @@ impl Store {
     /// Changes the wording, status or priority of a consolidated proposal.
     pub fn edit_consolidated(&mut self, id: ConsolidatedId, patch: &schema::ConsolidatedPatch) -> Result<(), Error> {
         if let Some(Some(priority)) = patch.priority {
-            if !(1..=999).contains(&priority) {
-                return Err(Error::OutOfRange { what: Number::Priority, value: i64::from(priority), min: 1, max: 999 });
-            }
+            Setting::Priority.check(i64::from(priority))?;
         }
-        let (event, theme) = self.standing_consolidated(id)?;
-        let length = |column: &str| self.text_length("consolidated", column, id.to_string());
-        if let Some(title) = &patch.title {
-            non_empty(&edited(title, Field::Title, || length("title"))?, Field::Title)?;
-        }
-        if let Some(body) = &patch.body {
-            edited(body, Field::Body, || length("body"))?;
-        }
+        let (event, theme, undone) = self.standing_consolidated(id)?;
+        undone?;
+        let id_text = id.to_string();
+        let length = |column: &str| self.text_length("consolidated", column, &id_text);
+        let patch = schema::ConsolidatedPatch {
+            title: match &patch.title {
+                Some(title) => Some(filled(within_or_no_longer(title, Field::Title, || length("title"))?, Field::Title)?),
+                None => None,
+            },
+            body: patch.body.as_deref().map(|b| within_or_no_longer(b, Field::Body, || length("body"))).transpose()?,
+            ..patch.clone()
+        };
         self.edit(
             &DocName::Synthesis(event, theme),
-            |txn| schema::edit_consolidated(txn, id, patch),
+            |txn| schema::edit_consolidated(txn, id, &patch),
             |conn, txn, ()| project_consolidated(conn, txn, event, theme, id),
         )
     }
@@ -491,7 +514,11 @@ impl Store {
 
     /// The panel marks a consolidated proposal to carry forward, or unmarks it.
     pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
-        let (event, _) = self.standing_consolidated(id)?;
+        // A mark can be taken off a merge that was undone, not put on one.
+        let (event, _, undone) = self.standing_consolidated(id)?;
+        if carry_forward {
+            undone?;
+        }
         let by = match by {
             Some(b) => within(b, Field::Name)?,
             None => self.author()?,
@@ -511,7 +538,11 @@ impl Store {
     /// A panel member gives `dots` to a consolidated proposal (0 takes them back), within the
     /// dots each member has per theme. `member` defaults to this device's name.
     pub fn vote(&mut self, id: ConsolidatedId, dots: u32, member: Option<&str>) -> Result<(), Error> {
-        let (event, theme) = self.standing_consolidated(id)?;
+        // Dots can be taken back from a merge that was undone, not given to one.
+        let (event, theme, undone) = self.standing_consolidated(id)?;
+        if dots > 0 {
+            undone?;
+        }
         let member = match member {
             Some(m) => within(m, Field::Name)?,
             None => self.author()?,
@@ -521,7 +552,7 @@ impl Store {
         let elsewhere: u32 = self
             .lookup(
                 "SELECT COALESCE(sum(v.dots), 0) FROM panel_votes v JOIN consolidated c ON c.id = v.consolidated_id
-                 WHERE v.event_id = ?1 AND c.theme = ?2 AND v.member = ?3 AND v.consolidated_id <> ?4",
+                 WHERE v.event_id = ?1 AND c.theme = ?2 AND v.member = ?3 AND v.consolidated_id <> ?4 AND c.deleted = 0",
                 params![event.to_string(), theme, member, id.to_string()],
                 |r| r.get(0),
                 ("lecture des votes", "reading the votes"),
@@ -625,9 +656,7 @@ impl Store {
     /// Sets how many dots each panel member may give per theme (an organiser's setting).
     pub fn set_dots_per_theme(&mut self, event: EventId, dots: u32) -> Result<(), Error> {
         self.resolve_event(Some(event))?;
-        if !(1..=99).contains(&dots) {
-            return Err(Error::OutOfRange { what: Number::Dots, value: i64::from(dots), min: 1, max: 99 });
-        }
+        Setting::Dots.check(i64::from(dots))?;
         let name = DocName::Event(event);
         self.edit(
             &name,
@@ -641,7 +670,8 @@ impl Store {
 
     /// A panel member comments a consolidated proposal.
     pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
-        let (event, _) = self.standing_consolidated(id)?;
+        let (event, _, undone) = self.standing_consolidated(id)?;
+        undone?;
         let text = non_empty(text, Field::Comment)?;
         let author = match author {
             Some(a) => within(a, Field::Name)?,
@@ -678,20 +708,19 @@ impl Store {
             .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()).into())
     }
 
-    /// Where a consolidated proposal lives, if its merge stands: the panel votes, marks and
-    /// comments, and the rapporteur words, only merges that were not undone.
-    fn standing_consolidated(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
-        let home = self.consolidated_home(id)?;
-        let deleted: Option<bool> = self.lookup(
-            "SELECT deleted FROM consolidated WHERE id = ?1",
+    /// Where a consolidated proposal lives, and whether its merge stands: the panel votes,
+    /// marks and comments, and the rapporteur words, only merges that were not undone.
+    fn standing_consolidated(&self, id: ConsolidatedId) -> Result<(EventId, u32, Result<(), Error>), Error> {
+        let found: Option<(String, u32, bool, String)> = self.lookup(
+            "SELECT event_id, theme, deleted, title FROM consolidated WHERE id = ?1",
             [id.to_string()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             ("recherche de la proposition consolidée", "looking up the consolidated proposal"),
         )?;
-        if deleted == Some(true) {
-            return Err(Error::UndoneMerge(id.to_string()));
-        }
-        Ok(home)
+        let (event, theme, deleted, title) = found
+            .and_then(|(e, t, d, title)| Some((e.parse().ok()?, t, d, title)))
+            .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()))?;
+        Ok((event, theme, if deleted { Err(Error::UndoneMerge(title)) } else { Ok(()) }))
     }
 
     fn session_theme(&self, session: SessionId) -> Result<u32, Error> {
@@ -749,8 +778,15 @@ fn project_consolidated(
 
 impl Store {
     /// Gives the consolidated proposals, in this order, the priorities 1, 2, 3…
+    /// Merges undone meanwhile (on another device) are passed over: they are no longer listed.
     pub fn reorder_consolidated(&mut self, order: &[ConsolidatedId]) -> Result<(), Error> {
-        for (index, id) in order.iter().enumerate() {
+        let mut standing = Vec::with_capacity(order.len());
+        for id in order {
+            if self.standing_consolidated(*id)?.2.is_ok() {
+                standing.push(*id);
+            }
+        }
+        for (index, id) in standing.iter().enumerate() {
             let patch = schema::ConsolidatedPatch { priority: Some(Some(index as u32 + 1)), ..Default::default() };
             self.edit_consolidated(*id, &patch)?;
         }

@@ -248,35 +248,29 @@ fn texts_longer_than_their_field_and_blank_names_are_refused_and_change_nothing(
         store.edit_proposal(id, &ProposalUpdate { body: Some(long(20_001)), ..Default::default() }).unwrap_err();
     assert_eq!(
         recolte_core::Localize::localize(&error, recolte_core::Lang::Fr),
-        "le champ texte tient en 20000 caractères au plus, celui-ci en a 20001 : rien n'a été enregistré"
+        "le champ texte tient en 20\u{202f}000 caractères au plus, celui-ci en a 20\u{202f}001 : rien n'a été enregistré"
     );
 
     // A text that came longer from another device (a stock Yjs client has no limit) can be
     // corrected, not made longer.
     let name = DocName::Session(event, session);
-    let doc = yrs::Doc::new();
-    {
+    // Another device (a stock Yjs client, say) writes the patch on what it has of the session.
+    let from_elsewhere = |store: &mut Store, patch: recolte_core::schema::ProposalPatch| {
         use yrs::updates::decoder::Decode;
-        use yrs::Transact;
-        let mut txn = doc.transact_mut();
-        txn.apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
-    }
-    let sv = {
         use yrs::{ReadTxn, Transact};
-        doc.transact().state_vector()
+        let doc = yrs::Doc::new();
+        let state = store.document_state(&name).unwrap();
+        doc.transact_mut().apply_update(yrs::Update::decode_v1(&state).unwrap()).unwrap();
+        let before = doc.transact().state_vector();
+        recolte_core::schema::edit_proposal(&mut doc.transact_mut(), id, &patch).unwrap();
+        let update = doc.transact().encode_state_as_update_v1(&before);
+        store.apply_remote(&name, &update).unwrap();
     };
-    {
-        use yrs::Transact;
-        let mut txn = doc.transact_mut();
-        let patch = recolte_core::schema::ProposalPatch { body: Some(long(30_000)), ..Default::default() };
-        recolte_core::schema::edit_proposal(&mut txn, id, &patch).unwrap();
-    }
-    let update = {
-        use yrs::{ReadTxn, Transact};
-        doc.transact().encode_state_as_update_v1(&sv)
-    };
-    store.apply_remote(&name, &update).unwrap();
+    from_elsewhere(&mut store, recolte_core::schema::ProposalPatch { body: Some(long(30_000)), ..Default::default() });
     store.edit_proposal(id, &ProposalUpdate { body: Some(long(29_000)), ..Default::default() }).unwrap();
+    from_elsewhere(&mut store, recolte_core::schema::ProposalPatch { title: Some(long(800)), ..Default::default() });
+    store.edit_proposal(id, &ProposalUpdate { title: Some(long(799)), ..Default::default() }).unwrap();
+    too_long(store.edit_proposal(id, &ProposalUpdate { title: Some(long(801)), ..Default::default() }), Field::Title);
     too_long(store.edit_proposal(id, &ProposalUpdate { body: Some(long(29_001)), ..Default::default() }), Field::Body);
 }
 
@@ -313,7 +307,11 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     assert!(matches!(store.add_subgroup(session, "groupe a"), Err(Error::SubgroupExists(n)) if n == "Groupe A"));
     assert!(matches!(store.rename_subgroup(session, &b.to_string(), "GROUPE A"), Err(Error::SubgroupExists(_))));
     // Numbers out of their range are said, not bent.
-    assert!(matches!(store.set_dots_per_theme(event, 0), Err(Error::OutOfRange { min: 1, max: 99, .. })));
+    let dots = store.set_dots_per_theme(event, 0).unwrap_err();
+    assert_eq!(
+        recolte_core::Localize::localize(&dots, recolte_core::Lang::Fr),
+        "le nombre de points par thème doit être entre 1 et 99 (0 donné)"
+    );
     assert!(matches!(store.set_dots_per_theme(event, 1_000), Err(Error::OutOfRange { .. })));
     let zero = recolte_core::schema::ConsolidatedPatch { priority: Some(Some(0)), ..Default::default() };
     assert!(matches!(store.edit_consolidated(merged, &zero), Err(Error::OutOfRange { .. })));
@@ -325,6 +323,9 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     let undone = |r: Result<(), Error>| assert!(matches!(r, Err(Error::UndoneMerge(_))), "{r:?}");
     undone(store.vote(merged, 1, Some("Inès")));
     undone(store.mark(merged, true, Some("Panel")));
+    // What was given can be taken back.
+    store.vote(merged, 0, Some("Inès")).unwrap();
+    store.mark(merged, false, Some("Panel")).unwrap();
     undone(store.comment(merged, "Oui", Some("Panel")).map(|_| ()));
     let wording = recolte_core::schema::ConsolidatedPatch { title: Some("Autre".into()), ..Default::default() };
     undone(store.edit_consolidated(merged, &wording));
@@ -344,7 +345,7 @@ fn a_deleted_proposal_is_restored_before_it_is_merged() {
     store.set_proposal_deleted(b, true).unwrap();
     let before = store.dump_projections().unwrap();
     let error = store.merge(event, 8, "Un vocabulaire commun", "", &[a, b], None).unwrap_err();
-    assert!(matches!(&error, Error::DeletedProposal(id) if *id == b.to_string()), "{error}");
+    assert!(matches!(&error, Error::DeletedProposal(title) if title == "Un lexique partagé"), "{error}");
     assert_eq!(store.dump_projections().unwrap(), before);
     store.set_proposal_deleted(b, false).unwrap();
     store.merge(event, 8, "Un vocabulaire commun", "", &[a, b], None).unwrap();

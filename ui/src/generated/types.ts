@@ -545,5 +545,7 @@ export const LONGEST = {
   title: 500,
   body: 20000,
   name: 200,
+  word: 200,
+  tag: 200,
   comment: 5000,
 } as const

@@ -105,12 +105,15 @@ export function arrivalsBoard(event: string): Board {
       ? h('div', { class: 'warning missing-summary' },
         h('p', {}, h('strong', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), t('arrivals_missing_title', { n: missing.length }))),
         // One line per slot, its themes by number (the organiser goes round one slot's rooms
-        // at a time); the titles and rooms on demand. A place every session shares is not said.
+        // at a time); the titles and rooms on demand. A place every session shares is said once.
         h('ul', { class: 'missing-slots' }, ...bySlot(missing).map(g => {
-          const oneRoom = new Set(g.sessions.map(s => s.room)).size === 1
+          const rooms = new Set(g.sessions.map(s => s.room))
+          const oneRoom = rooms.size === 1
+          const shared = oneRoom ? g.sessions[0].room : null
           return h('li', { 'data-slot': `${g.day}-${g.start}` }, h('details', {},
             h('summary', {}, h('strong', {}, t('arrivals_missing_slot', { slot: slotName(g), n: g.sessions.length })),
-              ` ${t(g.sessions.length === 1 ? 'arrivals_missing_theme' : 'arrivals_missing_themes', { themes: g.sessions.map(s => s.theme).join(', ') })}`),
+              ` ${t(g.sessions.length === 1 ? 'arrivals_missing_theme' : 'arrivals_missing_themes', { themes: g.sessions.map(s => s.theme).join(', ') })}`,
+              shared ? h('span', { class: 'muted room' }, ` · ${shared}`) : null),
             h('ul', { class: 'missing-sessions' }, ...g.sessions.map(s =>
               h('li', {}, sessionName(s), s.room && !oneRoom ? h('span', { class: 'muted room' }, ` · ${s.room}`) : null)))))
         })))

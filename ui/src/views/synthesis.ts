@@ -328,8 +328,8 @@ export function synthesis(ctx: Context): View {
 
   function drawLexicon(): void {
     const writing = canWrite()
-    const a = h('input', { id: 'lexicon-a', maxlength: longest('name'), autocomplete: 'off', required: true })
-    const b = h('input', { id: 'lexicon-b', maxlength: longest('name'), autocomplete: 'off', required: true })
+    const a = h('input', { id: 'lexicon-a', maxlength: longest('word'), autocomplete: 'off', required: true })
+    const b = h('input', { id: 'lexicon-b', maxlength: longest('word'), autocomplete: 'off', required: true })
     const form = h('form', { class: 'inline lexicon-add' },
       h('label', { for: 'lexicon-a' }, t('lexicon_word_a')), a, h('label', { for: 'lexicon-b' }, t('lexicon_word_b')), b,
       h('button', { type: 'submit', class: 'secondary' }, t('lexicon_add')))
@@ -416,7 +416,8 @@ export function synthesis(ctx: Context): View {
             type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': `${t('history')} : ${c.title}`,
             onclick: () => openHistory(c.id, titleField.value, load),
           }, t('history')),
-          h('button', { type: 'button', class: 'danger', onclick: () => api.setConsolidatedDeleted(c.id, true).then(load).catch(fail) }, t('unmerge'))),
+          // The wording typed just before is saved first: an undone merge takes no wording.
+          h('button', { type: 'button', class: 'danger', onclick: () => saver.flush().then(() => api.setConsolidatedDeleted(c.id, true)).then(load).catch(fail) }, t('unmerge'))),
         sources)
       item.addEventListener('keydown', e => {
         if (e.altKey && e.code === 'ArrowUp') { e.preventDefault(); move(c.id, -1) }
