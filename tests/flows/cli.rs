@@ -403,6 +403,10 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
     assert!(zero.contains("« 0 » n'est pas une valeur possible de --max-clients"), "{zero}");
     let dash = usage(&["proposal", "list", "-x"]);
     assert!(dash.contains("s'écrit après « -- »"), "{dash}");
+    let nothing = usage(&["synthesis", "edit", "01a2ffff-0000-7000-8000-000000000001"]);
+    assert!(nothing.contains("il manque : <--title"), "{nothing}");
+    let licence = usage(&["export", "opendata", "--out", "ailleurs", "--licence", ""]);
+    assert!(licence.contains("il manque la valeur de --licence"), "{licence}");
 
     // A name that would sign nothing, and accesses that would let their holder write nowhere.
     let blank = replica.fails(&["device", "name", "  "]);
@@ -436,6 +440,15 @@ fn what_changes_nothing_says_so() {
     assert_eq!(replica.ok(&["proposal", "restore", &id]), "rien à restaurer : la proposition n'est pas supprimée");
     assert_eq!(replica.ok(&["proposal", "delete", &id]), "fait");
     assert_eq!(replica.ok(&["--lang", "en", "proposal", "delete", &id]), "nothing to delete: the proposal already is");
+    replica.ok(&["proposal", "restore", &id]);
+    let other = replica.ok(&["proposal", "add", "--session", &session, "--title", "Former les cadres"]);
+    let merged = replica.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former", &id, &other]);
+    assert_eq!(replica.ok(&["synthesis", "restore", &merged]), "rien à rétablir : cette fusion n'est pas défaite");
+    let comment = replica.ok(&["panel", "comment", &merged, "À porter"]);
+    assert_eq!(replica.ok(&["panel", "uncomment", &comment]), "fait");
+    assert_eq!(replica.ok(&["panel", "uncomment", &comment]), "rien à supprimer : ce commentaire l'est déjà");
+    assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "fait");
+    assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "rien à défaire : cette fusion l'est déjà");
     let nothing = replica.run(&["proposal", "edit", &id]);
     assert_eq!(nothing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("il manque : <--title"), "{nothing:?}");

@@ -454,6 +454,8 @@ pub enum SynthesisCmd {
         all: bool,
     },
     /// Edit the wording, status (draft, retained, set_aside) or priority.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)
+        .args(["title", "body", "status", "priority", "no_priority"])))]
     Edit {
         id: String,
         #[arg(long, allow_hyphen_values = true)]
@@ -608,7 +610,7 @@ pub enum ExportCmd {
         #[arg(long)]
         include_names: bool,
         /// Licence stated in the data card (default: Licence Ouverte 2.0).
-        #[arg(long)]
+        #[arg(long, value_parser = clap::builder::NonEmptyStringValueParser::new())]
         licence: Option<String>,
     },
     /// Import file for Decidim's proposals (FILE.csv, `;`-separated, or FILE.json).

@@ -286,14 +286,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             store.edit_consolidated(id.parse()?, &patch)?;
             out.done()
         }
-        Command::Synthesis(SynthesisCmd::Delete { id }) => {
-            store.set_consolidated_deleted(id.parse()?, true)?;
-            out.done()
-        }
-        Command::Synthesis(SynthesisCmd::Restore { id }) => {
-            store.set_consolidated_deleted(id.parse()?, false)?;
-            out.done()
-        }
+        Command::Synthesis(SynthesisCmd::Delete { id }) => match store.set_consolidated_deleted(id.parse()?, true)? {
+            true => out.done(),
+            false => out.unchanged("rien à défaire : cette fusion l'est déjà", "nothing to undo: this merge already is"),
+        },
+        Command::Synthesis(SynthesisCmd::Restore { id }) => match store.set_consolidated_deleted(id.parse()?, false)? {
+            true => out.done(),
+            false => out.unchanged("rien à rétablir : cette fusion n'est pas défaite", "nothing to bring back: this merge is not undone"),
+        },
         Command::Panel(PanelCmd::Mark { id, clear, by }) => {
             store.mark(id.parse()?, !clear, by.as_deref())?;
             out.done()
@@ -302,10 +302,11 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let comment = store.comment(id.parse()?, &text, author.as_deref())?;
             out.id(&comment)
         }
-        Command::Panel(PanelCmd::Uncomment { id, restore }) => {
-            store.set_comment_deleted(id.parse()?, !restore)?;
-            out.done()
-        }
+        Command::Panel(PanelCmd::Uncomment { id, restore }) => match store.set_comment_deleted(id.parse()?, !restore)? {
+            true => out.done(),
+            false if restore => out.unchanged("rien à rétablir : ce commentaire n'est pas supprimé", "nothing to bring back: this comment is not deleted"),
+            false => out.unchanged("rien à supprimer : ce commentaire l'est déjà", "nothing to delete: this comment already is"),
+        },
         Command::Panel(PanelCmd::Vote { id, clear, dots, member }) => {
             let id = id.parse()?;
             let dots = match (clear, dots) {

@@ -503,13 +503,18 @@ impl Store {
     }
 
     /// Undoes a merge (`true`) or brings it back (`false`): the sources become free again.
-    pub fn set_consolidated_deleted(&mut self, id: ConsolidatedId, deleted: bool) -> Result<(), Error> {
-        let (event, theme) = self.consolidated_home(id)?;
+    /// `false` when it already was so: nothing is written then.
+    pub fn set_consolidated_deleted(&mut self, id: ConsolidatedId, deleted: bool) -> Result<bool, Error> {
+        let (event, theme, standing) = self.standing_consolidated(id)?;
+        if standing.is_err() == deleted {
+            return Ok(false);
+        }
         self.edit(
             &DocName::Synthesis(event, theme),
             |txn| schema::set_consolidated_deleted(txn, id, deleted),
             |conn, txn, ()| project_consolidated(conn, txn, event, theme, id),
-        )
+        )?;
+        Ok(true)
     }
 
     /// The panel marks a consolidated proposal to carry forward, or unmarks it.
@@ -686,14 +691,25 @@ impl Store {
         )
     }
 
-    /// Deletes a panel comment (its author took it back), or brings it back.
-    pub fn set_comment_deleted(&mut self, id: CommentId, deleted: bool) -> Result<(), Error> {
+    /// Deletes a panel comment (its author took it back), or brings it back; `false` when it
+    /// already was so (nothing is written then).
+    pub fn set_comment_deleted(&mut self, id: CommentId, deleted: bool) -> Result<bool, Error> {
         let name = DocName::Panel(self.comment_home(id)?);
+        let now: Option<bool> = self.lookup(
+            "SELECT deleted FROM panel_comments WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+            ("recherche du commentaire", "looking up the comment"),
+        )?;
+        if now == Some(deleted) {
+            return Ok(false);
+        }
         self.edit(
             &name,
             |txn| schema::set_comment_deleted(txn, id, deleted),
             |conn, txn, ()| projection::project_document(conn, &name, txn),
-        )
+        )?;
+        Ok(true)
     }
 
     pub(crate) fn consolidated_home(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {

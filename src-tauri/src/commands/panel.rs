@@ -30,7 +30,7 @@ pub fn panel_comment(state: State<'_, AppState>, id: String, text: String) -> Re
 #[tauri::command(async)]
 pub fn panel_comment_delete(state: State<'_, AppState>, id: String) -> Result<(), ApiError> {
     let id: CommentId = parse(&state, &id)?;
-    state.with_store(|store| store.set_comment_deleted(id, true))
+    state.with_store(|store| store.set_comment_deleted(id, true).map(|_| ()))
 }
 
 /// This device's member gives `dots` to a consolidated proposal (0 takes them back).

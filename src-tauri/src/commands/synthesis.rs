@@ -137,7 +137,7 @@ pub fn synthesis_edit(state: State<'_, AppState>, id: String, changes: Consolida
 #[tauri::command(async)]
 pub fn synthesis_set_deleted(state: State<'_, AppState>, id: String, deleted: bool) -> Result<(), ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
-    state.with_store(|store| store.set_consolidated_deleted(id, deleted))
+    state.with_store(|store| store.set_consolidated_deleted(id, deleted).map(|_| ()))
 }
 
 /// Orders a theme's consolidated proposals: the order given becomes their priorities 1, 2, 3…
