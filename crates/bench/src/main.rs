@@ -153,6 +153,11 @@ fn main() {
         hub_bench::run(options.quick, &options.dir);
         return;
     }
+    // `join`: the cold join alone (the hub bench ends with it), without the reference server.
+    if args.first().map(String::as_str) == Some("join") {
+        hub_bench::cold_join(&options.dir);
+        return;
+    }
     save_latency(&options);
     // `save`: the save alone, to profile it (`perf record -g recolte-bench save`).
     if args.first().map(String::as_str) != Some("save") {
@@ -264,13 +269,33 @@ const WORDS: &[&str] = &[
     "et",
 ];
 
-fn sentence(rng: &mut StdRng, chars: usize) -> String {
+/// The words of the labelled duplicates set's proposals (tests/fixtures/duplicates), each as
+/// often as it occurs there: about 970 words at a real workshop's frequencies, for the measures
+/// that depend on how text compresses, which the 29 words of [`WORDS`] would flatter.
+pub(crate) fn workshop_words() -> Vec<&'static str> {
+    use recolte_core::dedupe::labelled;
+    static SETS: [&str; 3] = [
+        include_str!("../../../tests/fixtures/duplicates/tune.json"),
+        include_str!("../../../tests/fixtures/duplicates/measure.json"),
+        include_str!("../../../tests/fixtures/duplicates/early.json"),
+    ];
+    static TEXTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        SETS.iter()
+            .flat_map(|set| labelled::read(set).expect("labelled set"))
+            .flat_map(|item| [item.candidate.title, item.candidate.body])
+            .collect()
+    });
+    texts.iter().flat_map(|text| text.split_whitespace()).collect()
+}
+
+fn sentence(rng: &mut StdRng, words: &[&str], chars: usize) -> String {
     let mut text = String::new();
     while text.chars().count() < chars {
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(WORDS.choose(rng).unwrap_or(&"idée"));
+        text.push_str(words.choose(rng).unwrap_or(&"idée"));
     }
     text
 }
@@ -279,6 +304,15 @@ fn sentence(rng: &mut StdRng, chars: usize) -> String {
 /// capture box would send it. Returns the bundle of the session documents and the number
 /// of raw text bytes typed.
 pub(crate) fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> (Vec<u8>, usize, usize) {
+    workload_of(store, event, WORDS)
+}
+
+/// The full event workload typed with the given words.
+pub(crate) fn workload_of(
+    store: &mut Store,
+    event: recolte_core::ids::EventId,
+    words: &[&str],
+) -> (Vec<u8>, usize, usize) {
     let mut rng = StdRng::seed_from_u64(2025);
     let sessions = store.sessions(event, None).expect("sessions");
     let mut documents = Vec::new();
@@ -311,7 +345,7 @@ pub(crate) fn workload(store: &mut Store, event: recolte_core::ids::EventId) -> 
                         Some(Out::YText(text)) => text,
                         _ => unreachable!("created with the proposal"),
                     };
-                    let content = sentence(&mut rng, length);
+                    let content = sentence(&mut rng, words, length);
                     text_bytes += content.len();
                     for ch in content.chars() {
                         let mut txn = doc.transact_mut();

@@ -25,7 +25,8 @@ use yrs::sync::{Message as YMessage, SyncMessage};
 use yrs::updates::encoder::Encode;
 use yrs::StateVector;
 
-use crate::protocol;
+use crate::protocol::{self, ProtocolError};
+use crate::deflate;
 use crate::refusal::RefusalCode;
 
 /// The store, shared between the sync tasks and whoever edits (the app, the CLI).
@@ -60,8 +61,10 @@ pub struct SyncReport {
     pub updates_sent: usize,
     pub updates_received: usize,
     pub bytes_sent: usize,
-    /// Bytes of the frames received from the hub.
+    /// Bytes of the frames received from the hub, as they came (deflated or not).
     pub bytes_on_wire: usize,
+    /// Bytes of the same frames once inflated: what a client that does not deflate receives.
+    pub bytes_of_messages: usize,
     /// Bytes the received updates added to the store.
     pub bytes_received: usize,
 }
@@ -73,6 +76,7 @@ impl SyncReport {
         self.updates_received += other.updates_received;
         self.bytes_sent += other.bytes_sent;
         self.bytes_on_wire += other.bytes_on_wire;
+        self.bytes_of_messages += other.bytes_of_messages;
         self.bytes_received += other.bytes_received;
     }
 }
@@ -259,10 +263,13 @@ pub fn documents_for(scope: &Scope, event: Option<&EventRecord>) -> Vec<(DocName
         .collect()
 }
 
-/// The room address of a document on a hub.
+/// The room address of a document on a hub, asking for deflated frames.
 fn room_url(target: &Target, name: &DocName) -> String {
-    format!("{}/{}?token={}", target.hub.trim_end_matches('/'), name, target.token.trim())
+    format!("{}/{}?token={}&{}", target.hub.trim_end_matches('/'), name, target.token.trim(), deflate::ASK)
 }
+
+/// The largest frame a hub may send once inflated: tungstenite's own limit for a message.
+const MAX_FRAME_BYTES: usize = 64 << 20;
 
 /// Syncs every document the token covers, once: returns when the hub and this store have
 /// each other's changes, document by document. The programme comes first, since it says
@@ -356,6 +363,8 @@ struct Session<'a> {
     pushed: i64,
     awaiting_confirmation: Option<i64>,
     seen_hub_state: bool,
+    /// The hub sent a deflated frame: it reads them too.
+    hub_deflates: bool,
 }
 
 impl Session<'_> {
@@ -367,6 +376,10 @@ impl Session<'_> {
     }
 
     async fn send(&mut self, socket: &mut Socket, frame: Vec<u8>) -> Result<(), SyncError> {
+        let frame = match self.hub_deflates.then(|| deflate::pack(&frame, false)).flatten() {
+            Some(packed) => packed,
+            None => frame,
+        };
         self.report.bytes_sent += frame.len();
         socket.send(Message::Binary(frame.into())).await.map_err(|_| SyncError::Lost { doc: self.name.to_string() })
     }
@@ -403,8 +416,17 @@ impl Session<'_> {
     /// Handles one frame from the hub. Returns true when the document became up to date.
     async fn receive(&mut self, socket: &mut Socket, frame: &[u8]) -> Result<bool, SyncError> {
         self.report.bytes_on_wire += frame.len();
-        let message = protocol::decode(frame)
-            .map_err(|e| SyncError::Protocol { doc: self.name.to_string(), reason: e.to_string() })?;
+        let protocol_error = |e: ProtocolError| SyncError::Protocol { doc: self.name.to_string(), reason: e.to_string() };
+        let inflated;
+        let frame = if deflate::is_deflated(frame) {
+            self.hub_deflates = true;
+            inflated = deflate::unpack(frame, MAX_FRAME_BYTES).map_err(protocol_error)?;
+            &inflated[..]
+        } else {
+            frame
+        };
+        self.report.bytes_of_messages += frame.len();
+        let message = protocol::decode(frame).map_err(protocol_error)?;
         match message {
             YMessage::Sync(SyncMessage::SyncStep1(hub_state)) => {
                 self.seen_hub_state = true;
@@ -585,6 +607,7 @@ async fn sync_document(
         pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,
         seen_hub_state: false,
+        hub_deflates: false,
     };
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;
@@ -727,6 +750,7 @@ async fn watch_connection(
         pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
         awaiting_confirmation: None,
         seen_hub_state: false,
+        hub_deflates: false,
     };
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;

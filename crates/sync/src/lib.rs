@@ -4,10 +4,12 @@
 //! - [`protocol`]: the protocol as a sans-IO state machine (frames in, effects out);
 //! - [`hub`]: `recolte hub`, the WebSocket server around it, with per-room access checks
 //!   from signed tokens and a durable journal;
-//! - [`client`]: the engine that syncs a device's store with a hub.
+//! - [`client`]: the engine that syncs a device's store with a hub;
+//! - [`deflate`]: deflated frames between Récolte's own devices and hubs, asked for, never imposed.
 
 pub mod arrivals;
 pub mod client;
+pub mod deflate;
 pub mod hub;
 pub mod join;
 pub mod nearby;

@@ -24,6 +24,8 @@ pub enum ProtocolError {
     InvalidUpdate(String),
     #[error("invalid awareness update: {0}")]
     InvalidAwareness(String),
+    #[error("message too big: over {limit} bytes")]
+    TooBig { limit: usize },
 }
 
 /// Decodes one frame that must hold exactly one message.

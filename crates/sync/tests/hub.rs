@@ -665,3 +665,89 @@ async fn odd_room_names_and_oversized_messages_are_refused_and_the_hub_keeps_ser
     assert_eq!(device.store().sessions(event, None).unwrap().len(), 36);
     hub.stop().await.unwrap();
 }
+
+/// Frames as a raw client reads them, until a sync step 2 (inflating deflated ones): whether
+/// each came deflated, and the step 2's update.
+async fn frames_until_step2(raw: &mut Raw) -> (Vec<bool>, Vec<u8>) {
+    let mut deflated = Vec::new();
+    while let Some(Ok(message)) = raw.socket.next().await {
+        let Message::Binary(frame) = message else { continue };
+        deflated.push(recolte_sync::deflate::is_deflated(&frame));
+        let frame =
+            if deflated[deflated.len() - 1] { recolte_sync::deflate::unpack(&frame, 1 << 24).unwrap() } else { frame.to_vec() };
+        if let Ok(yrs::sync::Message::Sync(yrs::sync::SyncMessage::SyncStep2(update))) = protocol::decode(&frame) {
+            return (deflated, update);
+        }
+    }
+    panic!("the connection closed before a sync step 2");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deflated_frames_go_only_to_devices_that_ask_and_bad_ones_close_only_their_connection() {
+    let world = World::with_config(|config| config.max_message_bytes = 1 << 20).await;
+    let session = world.sessions(2)[0];
+    let room = DocName::Session(world.event, session);
+    let token = world.token(Role::Organiser, vec![], vec![]);
+    for i in 0..40 {
+        let input = ProposalInput {
+            title: format!("Proposition {i} : ouvrir les données des démarches"),
+            body: "Un référent par service, formé, qui documente ce qui marche et ce qui ne marche pas.".into(),
+            ..Default::default()
+        };
+        world.organiser.store().add_proposal(session, &input).unwrap();
+    }
+    // The organiser's device sends its forty proposals deflated: the hub reads them.
+    let sent = world.sync(&world.organiser, &token).await.unwrap();
+    assert!(sent.updates_sent >= 1);
+
+    // A device joining gets the same documents in fewer bytes.
+    let device = Device::empty();
+    let report = world.sync(&device, &token).await.unwrap();
+    assert_eq!(titles(&device.store(), world.event), titles(&world.organiser.store(), world.event));
+    assert!(
+        report.bytes_on_wire * 2 < report.bytes_of_messages,
+        "{} bytes on the wire for {} of messages",
+        report.bytes_on_wire,
+        report.bytes_of_messages
+    );
+
+    // A client that does not ask (any stock Yjs client) gets plain frames only.
+    let mut stock = world.raw(&room, Some(&token)).await;
+    stock.send(protocol::step1(&StateVector::default())).await;
+    let (deflated, plain_state) = frames_until_step2(&mut stock).await;
+    assert!(deflated.iter().all(|d| !d), "{deflated:?}");
+    // One that asks gets its first frame deflated (the hub saying it speaks it), and the same state.
+    let ask = |raw: &str| format!("{}/{room}?token={raw}&compress=deflate", world.url());
+    let (socket, _) = tokio_tungstenite::connect_async(ask(&token)).await.unwrap();
+    let mut asking = Raw { socket };
+    asking.send(protocol::step1(&StateVector::default())).await;
+    let (deflated, state) = frames_until_step2(&mut asking).await;
+    assert!(deflated[0] && deflated[deflated.len() - 1], "{deflated:?}");
+    assert_eq!(state, plain_state);
+
+    // Refused, each closing only its own connection: a deflated frame from a client that did
+    // not ask, a bomb beyond the hub's limit, a damaged stream, bytes after the stream.
+    let big_step1 = recolte_sync::deflate::pack(&vec![0; 2 << 20], false).unwrap();
+    let mut damaged = recolte_sync::deflate::pack(&protocol::update(vec![7; 4000]), false).unwrap();
+    damaged.truncate(damaged.len() - 4);
+    let mut trailing = recolte_sync::deflate::pack(&protocol::update(vec![7; 4000]), false).unwrap();
+    trailing.push(0);
+    let cases = [
+        (false, big_step1.clone(), close::MALFORMED),
+        (true, big_step1, close::TOO_BIG),
+        (true, damaged, close::MALFORMED),
+        (true, trailing, close::MALFORMED),
+    ];
+    for (asks, frame, expected) in cases {
+        let url = if asks { ask(&token) } else { format!("{}/{room}?token={token}", world.url()) };
+        let (socket, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        let mut attacker = Raw { socket };
+        attacker.send(frame).await;
+        let (code, reason) = attacker.closed().await;
+        assert_eq!(code, expected, "{reason}");
+    }
+    // The room is as it was, and the hub serves the next device.
+    let late = Device::empty();
+    world.sync(&late, &token).await.unwrap();
+    assert_eq!(titles(&late.store(), world.event).len(), 40);
+}

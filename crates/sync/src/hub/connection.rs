@@ -26,10 +26,12 @@ pub(super) async fn upgrade(
 ) -> Response {
     let limit = shared.config.max_message_bytes;
     let token = query.get("token").cloned();
+    // Récolte's own devices ask for deflated frames; stock Yjs clients get plain ones.
+    let deflate = query.get("compress").is_some_and(|asked| asked == "deflate");
     ws.max_message_size(limit)
         .max_frame_size(limit)
         .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |socket| connection(socket, shared, room, token))
+        .on_upgrade(move |socket| connection(socket, shared, room, token, deflate))
         .into_response()
 }
 
@@ -46,7 +48,7 @@ pub(super) async fn send_close(socket: &mut (impl SinkExt<Message> + Unpin), cod
     let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
 }
 
-async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, token: Option<String>) {
+async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, token: Option<String>, deflate: bool) {
     shared.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
     if shared.metrics.clients.load(Ordering::Relaxed) >= shared.config.max_clients {
         shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
@@ -82,7 +84,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     let live = LivePeer { event: name.event(), room: name.clone(), role, label: None, token_id, kick: Some(kick) };
     lock(&shared.live).insert(peer, live);
     let mut presence = Presence::default();
-    let peer_io = PeerIo { peer, greeting, rx, kicked };
+    let peer_io = PeerIo { peer, greeting, rx, kicked, deflate };
     serve_peer(&mut socket, &shared, &entry, access, peer_io, &mut presence).await;
     if let Some(LivePeer { room, label: Some(label), .. }) = lock(&shared.live).remove(&peer) {
         let mut seen = lock(&shared.seen);
@@ -115,6 +117,18 @@ struct PeerIo {
     greeting: Vec<Vec<u8>>,
     rx: mpsc::Receiver<Bytes>,
     kicked: tokio::sync::oneshot::Receiver<(u16, String)>,
+    /// The device asked for deflated frames (see [`crate::deflate`]).
+    deflate: bool,
+}
+
+/// A frame as it goes on the wire to this connection: deflated for a device that asked for it
+/// when that makes it smaller, or always for the first one, which tells the device the hub
+/// speaks it.
+fn on_wire(deflate: bool, frame: Bytes, first: bool) -> Bytes {
+    match deflate.then(|| crate::deflate::pack(&frame, first)).flatten() {
+        Some(packed) => Bytes::from(packed),
+        None => frame,
+    }
 }
 
 async fn serve_peer(
@@ -125,10 +139,11 @@ async fn serve_peer(
     io: PeerIo,
     presence: &mut Presence,
 ) {
-    let PeerIo { peer, greeting, mut rx, mut kicked } = io;
-    for frame in greeting {
+    let PeerIo { peer, greeting, mut rx, mut kicked, deflate } = io;
+    for (i, frame) in greeting.into_iter().enumerate() {
+        let frame = on_wire(deflate, frame.into(), i == 0);
         shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
-        if socket.send(Message::Binary(frame.into())).await.is_err() {
+        if socket.send(Message::Binary(frame)).await.is_err() {
             return;
         }
     }
@@ -155,6 +170,20 @@ async fn serve_peer(
                     }
                 };
                 shared.metrics.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
+                // Only from a device that asked: for anyone else it stays an unknown message type.
+                let frame = if deflate && crate::deflate::is_deflated(&frame) {
+                    match crate::deflate::unpack(&frame, shared.config.max_message_bytes) {
+                        Ok(inner) => Bytes::from(inner),
+                        Err(error) => {
+                            shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
+                            let code = if matches!(error, ProtocolError::TooBig { .. }) { close::TOO_BIG } else { close::MALFORMED };
+                            send_close(socket, code, &error.to_string()).await;
+                            return;
+                        }
+                    }
+                } else {
+                    frame
+                };
                 if frame.first() == Some(&1) {
                     note_presence(shared, peer, &frame);
                 }
@@ -185,8 +214,9 @@ async fn serve_peer(
                     }
                 }
                 for reply in outcome.replies {
+                    let reply = on_wire(deflate, reply.into(), false);
                     shared.metrics.bytes_out.fetch_add(reply.len() as u64, Ordering::Relaxed);
-                    if socket.send(Message::Binary(reply.into())).await.is_err() {
+                    if socket.send(Message::Binary(reply)).await.is_err() {
                         return;
                     }
                 }
@@ -202,6 +232,7 @@ async fn serve_peer(
                         }
                     }
                     for frame in frames {
+                        let frame = on_wire(deflate, frame, false);
                         shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
                         if socket.feed(Message::Binary(frame)).await.is_err() {
                             return;
