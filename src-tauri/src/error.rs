@@ -58,6 +58,8 @@ impl ApiError {
             | E::OneProposal
             | E::NoSessionGranted
             | E::NoThemeGranted
+            | E::SessionsForAnotherRole
+            | E::ThemesForAnotherRole
             | E::NotInTheme { .. }
             | E::AmbiguousEvent(_)
             | E::Token(_)

@@ -416,6 +416,14 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
     assert!(facilitator.contains("un accès d'animation doit nommer les sessions animées"), "{facilitator}");
     let rapporteur = replica.fails(&["--lang", "en", "invite", "create", "--role", "rapporteur"]);
     assert!(rapporteur.contains("a rapporteur's access must name the themes they consolidate"), "{rapporteur}");
+    // Grants the role would silently ignore, and a fingerprint that would fail every connection.
+    let panel = replica.fails(&["token", "create", "--role", "panel", "--theme", "1"]);
+    assert!(panel.contains("seul un accès de rapporteur nomme des thèmes"), "{panel}");
+    let session = replica.sessions(1)[0].clone();
+    let organiser = replica.fails(&["invite", "create", "--role", "organiser", "--session", &session]);
+    assert!(organiser.contains("seul un accès d'animation nomme des sessions"), "{organiser}");
+    let print = replica.fails(&["invite", "create", "--role", "panel", "--hub", "wss://10.0.0.1:4455", "--fingerprint", "zz"]);
+    assert!(print.contains("« zz » n'est pas une empreinte de certificat"), "{print}");
     assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
 }
 
@@ -449,6 +457,20 @@ fn what_changes_nothing_says_so() {
     assert_eq!(replica.ok(&["panel", "uncomment", &comment]), "rien à supprimer : ce commentaire l'est déjà");
     assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "fait");
     assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "rien à défaire : cette fusion l'est déjà");
+    replica.ok(&["synthesis", "restore", &merged]);
+    assert_eq!(replica.ok(&["panel", "mark", "--clear", &merged]), "rien à retirer : cette proposition n'est pas retenue");
+    assert_eq!(replica.ok(&["panel", "mark", &merged]), "fait");
+    assert_eq!(replica.ok(&["panel", "mark", &merged]), "rien à changer : cette proposition est déjà retenue");
+    let aside = replica.ok(&["proposal", "add", "--session", &session, "--title", "Hors sujet"]);
+    let clear = ["synthesis", "set-aside", "--clear", aside.as_str()];
+    assert_eq!(replica.ok(&clear), "rien à reprendre : cette proposition n'est pas écartée");
+    assert_eq!(replica.ok(&["synthesis", "set-aside", &aside, "--reason", "off_topic"]), "fait");
+    assert_eq!(
+        replica.ok(&["synthesis", "set-aside", &aside, "--reason", "off_topic"]),
+        "rien à changer : cette proposition est déjà écartée pour cette raison"
+    );
+    assert_eq!(replica.ok(&["synthesis", "set-aside", &aside, "--reason", "other"]), "fait");
+    assert_eq!(replica.ok(&clear), "fait");
     let nothing = replica.run(&["proposal", "edit", &id]);
     assert_eq!(nothing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&nothing.stderr).contains("il manque : <--title"), "{nothing:?}");

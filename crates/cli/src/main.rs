@@ -261,8 +261,11 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Synthesis(SynthesisCmd::SetAside { proposal, reason, clear }) => {
             let reason = if clear { None } else { reason.as_deref().map(str::parse).transpose()? };
-            store.set_proposal_aside(proposal.parse()?, reason)?;
-            out.done()
+            match store.set_proposal_aside(proposal.parse()?, reason)? {
+                true => out.done(),
+                false if clear => out.unchanged("rien à reprendre : cette proposition n'est pas écartée", "nothing to take back: this proposal is not set aside"),
+                false => out.unchanged("rien à changer : cette proposition est déjà écartée pour cette raison", "nothing to change: this proposal is already set aside for this reason"),
+            }
         }
         Command::Synthesis(SynthesisCmd::Lexicon { theme, add, remove }) => {
             let event = event(&store)?;
@@ -295,8 +298,11 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             false => out.unchanged("rien à rétablir : cette fusion n'est pas défaite", "nothing to bring back: this merge is not undone"),
         },
         Command::Panel(PanelCmd::Mark { id, clear, by }) => {
-            store.mark(id.parse()?, !clear, by.as_deref())?;
-            out.done()
+            match store.mark(id.parse()?, !clear, by.as_deref())? {
+                true => out.done(),
+                false if clear => out.unchanged("rien à retirer : cette proposition n'est pas retenue", "nothing to take off: this proposal is not marked"),
+                false => out.unchanged("rien à changer : cette proposition est déjà retenue", "nothing to change: this proposal is already marked"),
+            }
         }
         Command::Panel(PanelCmd::Comment { id, text, author }) => {
             let comment = store.comment(id.parse()?, &text, author.as_deref())?;

@@ -60,11 +60,26 @@ pub enum InvitationError {
     #[error("the invitation's token is for another event than the one the link names")]
     #[fr("le jeton de l'invitation est pour un autre événement que celui que le lien nomme")]
     EventMismatch,
+    #[error("“{0}” is not a certificate fingerprint: it is the certificate's SHA-256, 64 hexadecimal digits (colons and spaces between them are allowed)")]
+    #[fr("« {0} » n'est pas une empreinte de certificat : c'est le SHA-256 du certificat, 64 chiffres hexadécimaux (deux-points et espaces entre eux admis)")]
+    Fingerprint(String),
     #[error("invalid hub address {0:?}: it starts with ws:// or wss://")]
     #[fr("adresse de serveur invalide « {0} » : elle commence par ws:// ou wss://")]
     Hub(String),
     #[error(transparent)]
     Token(#[from] TokenError),
+}
+
+/// Checks a certificate fingerprint as people copy it (`AB:CD:…`, spaces, capitals): the
+/// SHA-256 as 64 lowercase hexadecimal digits. A wrong one would make every connection fail
+/// with "wrong certificate" at the event, not when the invitation is made.
+pub fn normalize_fingerprint(text: &str) -> Result<String, InvitationError> {
+    let digits: String = text.chars().filter(|c| !matches!(c, ':' | ' ')).collect::<String>().to_ascii_lowercase();
+    if digits.len() == 64 && digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(digits)
+    } else {
+        Err(InvitationError::Fingerprint(text.chars().take(80).collect()))
+    }
 }
 
 /// Checks a hub address as people type it: trims it, drops a trailing `/`, and insists on
@@ -109,7 +124,7 @@ impl Invitation {
                 "e" => event = Some(value.into_owned()),
                 "n" => name = Some(value.into_owned()),
                 "h" => hubs.push(normalize_hub(&value)?),
-                "f" => fingerprint = Some(value.trim().to_ascii_lowercase()),
+                "f" => fingerprint = Some(normalize_fingerprint(&value)?),
                 "t" => token = Some(value.into_owned()),
                 // Later versions may add parameters an older app can ignore.
                 _ => {}
@@ -273,8 +288,22 @@ mod tests {
         assert_eq!(Invitation::parse(&same_event).unwrap(), invitation);
         let bad_hub = Invitation { hubs: vec!["http://x".into()], ..invitation.clone() }.link();
         assert!(matches!(Invitation::parse(&bad_hub), Err(InvitationError::Hub(_))));
+        let bad_print = Invitation { fingerprint: Some("zz".into()), ..invitation.clone() }.link();
+        assert!(matches!(Invitation::parse(&bad_print), Err(InvitationError::Fingerprint(f)) if f == "zz"));
         for error in [InvitationError::NotALink, InvitationError::EventMismatch, InvitationError::Missing("t")] {
             assert_ne!(error.localize(Lang::Fr), error.localize(Lang::En));
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_checked_as_copied() {
+        let print = "ab".repeat(32);
+        assert_eq!(normalize_fingerprint(&print).unwrap(), print);
+        let copied = print.to_uppercase().as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":");
+        assert_eq!(normalize_fingerprint(&format!(" {copied} ")).unwrap(), print);
+        for bad in ["zz", "", &"ab".repeat(31), &"gg".repeat(32), &"ab".repeat(33)] {
+            let error = normalize_fingerprint(bad).unwrap_err();
+            assert!(error.localize(Lang::Fr).contains("64 chiffres hexadécimaux"), "{bad}");
         }
     }
 

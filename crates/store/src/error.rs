@@ -82,6 +82,12 @@ pub enum Error {
     #[error("a rapporteur's access must name the themes they consolidate: this one names none, so its holder could write nowhere")]
     #[fr("un accès de rapporteur doit nommer les thèmes consolidés : celui-ci n'en nomme aucun, son porteur ne pourrait écrire nulle part")]
     NoThemeGranted,
+    #[error("only a facilitator's access names sessions: this access is of another role, which would silently ignore them")]
+    #[fr("seul un accès d'animation nomme des sessions : cet accès est d'un autre rôle, qui les ignorerait sans le dire")]
+    SessionsForAnotherRole,
+    #[error("only a rapporteur's access names themes: this access is of another role, which would silently ignore them")]
+    #[fr("seul un accès de rapporteur nomme des thèmes : cet accès est d'un autre rôle, qui les ignorerait sans le dire")]
+    ThemesForAnotherRole,
     #[error("this bundle is of another event, “{name}”, which this device does not hold (it holds: {held}): nothing was imported; that event can be added beside this device's")]
     #[fr("ce paquet est celui d'un autre événement, « {name} », que cet appareil n'a pas (il a : {held}) : rien n'a été importé ; cet événement peut être ajouté à côté de celui de cet appareil")]
     BundleOfAnotherEvent { name: String, held: String },

@@ -95,6 +95,7 @@ impl Store {
         lang: Lang,
     ) -> Result<InvitationRecord, Error> {
         let hubs = request.hubs.iter().map(|h| invitation::normalize_hub(h)).collect::<Result<Vec<_>, _>>()?;
+        let fingerprint = request.fingerprint.as_deref().map(invitation::normalize_fingerprint).transpose()?;
         let scope =
             Scope { event, role: request.role, sessions: request.sessions.clone(), themes: request.themes.clone() };
         let for_name = request.for_name.as_deref().map(|n| crate::ops::within(n, crate::Field::Name)).transpose()?;
@@ -104,7 +105,7 @@ impl Store {
         let record = self.event_record(event)?;
         let name = record.as_ref().map(|r| r.name.clone()).unwrap_or_default();
         let link =
-            Invitation { event, event_name: name, hubs: hubs.clone(), fingerprint: request.fingerprint.clone(), token }
+            Invitation { event, event_name: name, hubs: hubs.clone(), fingerprint, token }
                 .link();
         self.conn
             .execute(

@@ -433,14 +433,24 @@ impl Store {
         Ok((id, pairs))
     }
 
-    /// Sets a proposal aside without merging it ("hors sujet", "doublon exact"), or takes it back.
-    pub fn set_proposal_aside(&mut self, id: ProposalId, reason: Option<schema::SetAsideReason>) -> Result<(), Error> {
+    /// Sets a proposal aside without merging it ("hors sujet", "doublon exact"), or takes it
+    /// back. `false` when it already was so: nothing is written then.
+    pub fn set_proposal_aside(
+        &mut self,
+        id: ProposalId,
+        reason: Option<schema::SetAsideReason>,
+    ) -> Result<bool, Error> {
         let (event, session) = self.proposal_home(id)?;
         let theme = self.session_theme(session)?;
+        let now = self.triage(event, theme)?.set_aside.into_iter().find(|r| r.proposal_id == id).map(|r| r.reason);
+        if now == reason {
+            return Ok(false);
+        }
         let (by, at) = (self.author()?, schema::now());
         self.record(&DocName::Synthesis(event, theme), |txn| {
             schema::set_aside(txn, id, reason, &by, &at);
-        })
+        })?;
+        Ok(true)
     }
 
     /// "Pas des doublons": these proposals are not suggested together again.
@@ -517,12 +527,22 @@ impl Store {
         Ok(true)
     }
 
-    /// The panel marks a consolidated proposal to carry forward, or unmarks it.
-    pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<(), Error> {
+    /// The panel marks a consolidated proposal to carry forward, or unmarks it. `false` when
+    /// it already was so: nothing is written then (who marked it stays who marked it).
+    pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<bool, Error> {
         // A mark can be taken off a merge that was undone, not put on one.
         let (event, _, undone) = self.standing_consolidated(id)?;
         if carry_forward {
             undone?;
+        }
+        let marked: Option<bool> = self.lookup(
+            "SELECT carry_forward FROM panel_marks WHERE event_id = ?1 AND consolidated_id = ?2",
+            params![event.to_string(), id.to_string()],
+            |r| r.get(0),
+            ("lecture de la marque du panel", "reading the panel's mark"),
+        )?;
+        if marked.unwrap_or(false) == carry_forward {
+            return Ok(false);
         }
         let by = match by {
             Some(b) => within(b, Field::Name)?,
@@ -537,7 +557,8 @@ impl Store {
                 Ok(())
             },
             |conn, txn, ()| projection::project_document(conn, &name, txn),
-        )
+        )?;
+        Ok(true)
     }
 
     /// A panel member gives `dots` to a consolidated proposal (0 takes them back), within the

@@ -211,6 +211,12 @@ impl Store {
             Role::Rapporteur if scope.themes.is_empty() => return Err(Error::NoThemeGranted),
             _ => {}
         }
+        if scope.role != Role::Facilitator && !scope.sessions.is_empty() {
+            return Err(Error::SessionsForAnotherRole);
+        }
+        if scope.role != Role::Rapporteur && !scope.themes.is_empty() {
+            return Err(Error::ThemesForAnotherRole);
+        }
         for session in &scope.sessions {
             let known: Option<String> = self.lookup(
                 "SELECT id FROM sessions WHERE id = ?1 AND event_id = ?2",

@@ -322,10 +322,10 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     store.set_consolidated_deleted(merged, true).unwrap();
     let undone = |r: Result<(), Error>| assert!(matches!(r, Err(Error::UndoneMerge(_))), "{r:?}");
     undone(store.vote(merged, 1, Some("Inès")));
-    undone(store.mark(merged, true, Some("Panel")));
+    undone(store.mark(merged, true, Some("Panel")).map(|_| ()));
     // What was given can be taken back.
     store.vote(merged, 0, Some("Inès")).unwrap();
-    store.mark(merged, false, Some("Panel")).unwrap();
+    assert!(!store.mark(merged, false, Some("Panel")).unwrap(), "it was not marked");
     undone(store.comment(merged, "Oui", Some("Panel")).map(|_| ()));
     let wording = recolte_core::schema::ConsolidatedPatch { title: Some("Autre".into()), ..Default::default() };
     undone(store.edit_consolidated(merged, &wording));

@@ -17,7 +17,7 @@ pub fn panel_view(state: State<'_, AppState>, event: String, theme: u32) -> Resu
 #[tauri::command(async)]
 pub fn panel_mark(state: State<'_, AppState>, id: String, carry_forward: bool) -> Result<(), ApiError> {
     let id: ConsolidatedId = parse(&state, &id)?;
-    state.with_store(|store| store.mark(id, carry_forward, None))
+    state.with_store(|store| store.mark(id, carry_forward, None).map(|_| ()))
 }
 
 #[tauri::command(async)]

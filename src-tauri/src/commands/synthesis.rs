@@ -83,7 +83,7 @@ pub fn synthesis_triage(
 pub fn proposal_set_aside(state: State<'_, AppState>, id: String, reason: Option<String>) -> Result<(), ApiError> {
     let id: ProposalId = parse(&state, &id)?;
     let reason = reason.as_deref().map(|r| parse(&state, r)).transpose()?;
-    state.with_store(|store| store.set_proposal_aside(id, reason))
+    state.with_store(|store| store.set_proposal_aside(id, reason).map(|_| ()))
 }
 
 /// "Pas des doublons".
