@@ -151,29 +151,50 @@ impl Store {
     /// A sub-group of the session, by id or (case-insensitively) by name.
     pub fn resolve_subgroup(&self, session: SessionId, id_or_name: &str) -> Result<SubgroupId, Error> {
         let wanted = id_or_name.trim();
-        let found: Option<String> = self.lookup(
-            "SELECT id FROM subgroups WHERE session_id = ?1 AND (id = ?2 OR (lower(name) = lower(?2) AND deleted = 0))
-                 ORDER BY id = ?2 DESC, created_at LIMIT 1",
+        let by_id: Option<String> = self.lookup(
+            "SELECT id FROM subgroups WHERE session_id = ?1 AND id = ?2",
             params![session.to_string(), wanted],
             |r| r.get(0),
             ("recherche du sous-groupe", "looking up the sub-group"),
         )?;
+        let found = match by_id {
+            Some(id) => Some(id),
+            None => self.subgroup_named(session, wanted, None)?.map(|(id, _)| id),
+        };
         found
             .and_then(|id| id.parse().ok())
             .ok_or_else(|| recolte_core::Error::UnknownSubgroup(wanted.to_owned()).into())
     }
 
+    /// The first sub-group of the session (not deleted, other than `except`) whose name is
+    /// `name` case aside, with its name. Compared here, not by SQLite, whose `lower()` leaves
+    /// « É » as it is: « Équipe A » and « équipe a » are one name.
+    fn subgroup_named(
+        &self,
+        session: SessionId,
+        name: &str,
+        except: Option<SubgroupId>,
+    ) -> Result<Option<(String, String)>, Error> {
+        let wanted = name.to_lowercase();
+        let except = except.map(|e| e.to_string()).unwrap_or_default();
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, name FROM subgroups WHERE session_id = ?1 AND deleted = 0 AND id <> ?2 ORDER BY created_at, id",
+            )
+            .ctx("recherche du sous-groupe", "looking up the sub-group")?;
+        let rows = stmt
+            .query_map(params![session.to_string(), except], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .ctx("recherche du sous-groupe", "looking up the sub-group")?;
+        Ok(rows.into_iter().find(|(_, n)| n.to_lowercase() == wanted))
+    }
+
     /// A sub-group of the session already called `name` (case aside), other than `except`:
     /// two of one name could not be told apart when a proposal names its sub-group.
     fn ensure_subgroup_name_free(&self, session: SessionId, name: &str, except: Option<SubgroupId>) -> Result<(), Error> {
-        let taken: Option<String> = self.lookup(
-            "SELECT name FROM subgroups WHERE session_id = ?1 AND lower(name) = lower(?2) AND deleted = 0 AND id <> ?3",
-            params![session.to_string(), name, except.map(|e| e.to_string()).unwrap_or_default()],
-            |r| r.get(0),
-            ("recherche du sous-groupe", "looking up the sub-group"),
-        )?;
-        match taken {
-            Some(taken) => Err(Error::SubgroupExists(taken)),
+        match self.subgroup_named(session, name, except)? {
+            Some((_, taken)) => Err(Error::SubgroupExists(taken)),
             None => Ok(()),
         }
     }

@@ -318,6 +318,10 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     assert!(matches!(store.set_lexicon(event, 8, "Mot", "mot", false), Err(Error::SameWord(_))));
     assert!(matches!(store.dismiss_duplicates(event, 8, &[p, p]), Err(Error::OneProposal)));
     assert_eq!(store.dump_projections().unwrap(), before);
+    // Case aside in French too: SQLite's lower() would leave « É » as it is.
+    let team = store.add_subgroup(session, "Équipe Élus").unwrap();
+    assert!(matches!(store.add_subgroup(session, "équipe élus"), Err(Error::SubgroupExists(n)) if n == "Équipe Élus"));
+    assert_eq!(store.resolve_subgroup(session, "ÉQUIPE ÉLUS").unwrap(), team);
     // An undone merge is neither voted, marked, commented nor worded.
     store.set_consolidated_deleted(merged, true).unwrap();
     let undone = |r: Result<(), Error>| assert!(matches!(r, Err(Error::UndoneMerge(_))), "{r:?}");
