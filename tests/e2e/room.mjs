@@ -80,7 +80,7 @@ try {
   // Sessions over with nothing are named one line per slot, their themes by number.
   const slots = await organiser.script(`return [...document.querySelectorAll('#arrivals-missing .missing-slots > li summary')].map(s => s.textContent)`)
   const missingRows = await organiser.script(`return document.querySelectorAll('.arrivals-sessions tr.missing').length`)
-  const named = slots.map(s => /^Jour \d · \d\d:\d\d — (\d+) session\(s\) \(thèmes? [\d, ]+\)( · .+)?$/.exec(s))
+  const named = slots.map(s => /^Jour \d · \d\d:\d\d — (\d+) sessions? \(thèmes? [\d, ]+\)( · .+)?$/.exec(s))
   if (slots.length === 0 || named.some(m => !m) || named.reduce((n, m) => n + Number(m[1]), 0) !== missingRows) {
     throw new Error(`sessions with nothing, by slot: ${JSON.stringify(slots)} for ${missingRows} rows marked`)
   }

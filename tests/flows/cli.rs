@@ -18,7 +18,7 @@ fn an_organiser_imports_the_programme_and_lists_its_sessions() {
     }
     assert_eq!(session["day"], 2);
     assert_eq!(session["start"], "09:15");
-    assert!(replica.ok(&["--lang", "en", "session", "list"]).ends_with("36 session(s)"));
+    assert!(replica.ok(&["--lang", "en", "session", "list"]).ends_with("36 sessions"));
 }
 
 #[test]

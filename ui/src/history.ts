@@ -4,12 +4,14 @@
 import { api, errorMessage, type WordingVersion } from './api'
 import { openDialog } from './dialog'
 import { announce, h, render } from './dom'
-import { formatDate, t, type Key } from './i18n'
+import { formatDate, isKey, t, type Key } from './i18n'
 
 /** The label of a proposal's kind or a consolidated proposal's status, as the screens say it. */
 function stateLabel(state: string): string {
   const kinds = ['proposal', 'concrete_action', 'obstacle', 'question']
-  return t((kinds.includes(state) ? `kind_${state}` : `status_${state}`) as Key) ?? state
+  const key = kinds.includes(state) ? `kind_${state}` : `status_${state}`
+  // A comment's history has no kind or status: its state is shown as it is.
+  return isKey(key) ? t(key) : state
 }
 
 export function versionItem(v: WordingVersion, current: boolean, restore: (() => void) | null): HTMLElement {

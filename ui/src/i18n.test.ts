@@ -10,10 +10,24 @@ describe('the two languages', () => {
       expect(holes(en[key]), key).toEqual(holes(fr[key]))
     }
   })
-  it('fill placeholders', () => {
+  it('fill placeholders, with the singular or plural each count asks for', () => {
     setLang('en')
-    expect(t('sync_unshared', { n: 3 })).toBe('3 change(s) not yet shared')
+    expect(t('sync_unshared', { n: 3 })).toBe('3 changes not yet shared')
+    expect(t('sync_unshared', { n: 1 })).toBe('1 change not yet shared')
+    expect(t('sync_unshared', { n: 0 })).toBe('0 changes not yet shared')
+    expect(t('arrivals_summary', { received: 1, total: 36 })).toBe('1 of 36 sessions has sent proposals to the hub.')
     setLang('fr')
-    expect(t('sync_unshared', { n: 3 })).toBe('3 modification(s) non partagée(s)')
+    expect(t('sync_unshared', { n: 3 })).toBe('3 modifications non partagées')
+    expect(t('sync_unshared', { n: 1 })).toBe('1 modification non partagée')
+    expect(t('sync_unshared', { n: 0 })).toBe('0 modification non partagée')
+    expect(t('arrivals_summary', { received: 1, total: 36 })).toBe('1 session sur 36 a envoyé des propositions au serveur.')
+    expect(t('arrivals_summary', { received: 12, total: 36 })).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
+  })
+  it('count in words, never with « (s) », and name only counts they are given', () => {
+    const { fr, en } = dictionariesForTests()
+    for (const [key, text] of [...Object.entries(fr), ...Object.entries(en)]) {
+      expect(text, key).not.toMatch(/\((e?s)\)/)
+      for (const [, name] of text.matchAll(/\{(\w+):[^|{}]*\|[^{}]*\}/g)) expect(text, key).toContain(`{${name}}`)
+    }
   })
 })

@@ -13,7 +13,7 @@ const fr = {
   sync_offline: 'Hors ligne',
   sync_syncing: 'Synchronisation…',
   sync_up_to_date: 'À jour',
-  sync_unshared: '{n} modification(s) non partagée(s)',
+  sync_unshared: '{n} {n:modification non partagée|modifications non partagées}',
   sync_now: 'Synchroniser',
   welcome_title: 'Bienvenue dans Récolte',
   welcome_text: 'Récolte garde tout sur cet appareil, même sans réseau.',
@@ -86,7 +86,7 @@ const fr = {
   redone: 'Rétabli.',
   undone_about: 'Annulé : {titles}.',
   redone_about: 'Rétabli : {titles}.',
-  undo_left: 'Encore {n} modification(s) à annuler.',
+  undo_left: 'Encore {n} {n:modification|modifications} à annuler.',
   undo_overtaken: 'Rien n’a changé : ce que cette modification avait fait a été modifié depuis par un autre appareil.',
   history: 'Historique',
   moment_open: 'Revoir à une heure donnée',
@@ -98,8 +98,8 @@ const fr = {
   moment_as_of: 'État au {when}',
   moment_empty: 'Aucune proposition à ce moment-là.',
   moment_empty_synthesis: 'Aucune proposition consolidée à ce moment-là.',
-  moment_count: '{n} proposition(s)',
-  moment_count_synthesis: '{n} proposition(s) consolidée(s)',
+  moment_count: '{n} {n:proposition|propositions}',
+  moment_count_synthesis: '{n} {n:proposition consolidée|propositions consolidées}',
   snapshot_heading: 'Instantanés',
   snapshot_intro: 'Ceux pris à la main sont partagés avec tous les appareils ; ceux pris seuls (fin du créneau, avant chaque fusion, annulation de fusion, import et restauration) restent sur cet appareil. Restaurer réécrit l’état de l’instantané comme une nouvelle modification (Ctrl+Z l’annule) ; l’état remplacé est gardé dans un instantané.',
   snapshot_none: 'Aucun instantané pour l’instant.',
@@ -191,7 +191,7 @@ const fr = {
   add_comment: 'Ajouter',
   show_provenance: 'Voir la provenance',
   hide_provenance: 'Masquer la provenance',
-  summary: '{total} consolidée(s) · {retained} retenue(s) · {marked} à porter',
+  summary: '{total} {total:consolidée|consolidées} · {retained} {retained:retenue|retenues} · {marked} à porter',
   nothing_to_review: 'Aucune proposition consolidée pour ce thème.',
   nav_summary: 'Synthèse générale',
   source_missing: 'Source non disponible sur cet appareil',
@@ -231,7 +231,7 @@ const fr = {
   projector_error: 'Le plein écran n’a pas pu être activé : {error}',
   summary_title: 'Synthèse générale de l’événement',
   summary_intro: 'Chaque thème, ses propositions consolidées dans l’ordre du rapporteur, avec leur statut, les votes du panel, les propositions à porter et les commentaires.',
-  summary_counts: '{themes} thème(s) · {total} proposition(s) consolidée(s) · {retained} retenue(s) · {carried} à porter',
+  summary_counts: '{themes} {themes:thème|thèmes} · {total} {total:proposition consolidée|propositions consolidées} · {retained} {retained:retenue|retenues} · {carried} à porter',
   summary_dots: 'Chaque membre du panel dispose de {n} points par thème.',
   filter_retained: 'Retenues seulement',
   filter_carried: 'À porter seulement',
@@ -261,10 +261,10 @@ const fr = {
   export_decidim_captured: 'Propositions saisies',
   export_decidim_answers: 'Réponses à partir de l’export de Decidim…',
   decidim_help: 'Les fichiers que l’import de propositions de Decidim accepte (JSON recommandé, CSV séparé par « ; »). Après l’import, téléchargez l’export des propositions depuis Decidim : Récolte en tire le fichier des réponses (retenue → acceptée, écartée → rejetée).',
-  answers_written: '{n} réponse(s) écrite(s).',
-  answers_unmatched: '{n} proposition(s) introuvable(s) dans l’export de Decidim (titre modifié depuis l’import ?) :',
-  answers_ambiguous: '{n} proposition(s) ambiguë(s) (plusieurs propositions identiques dans Decidim) :',
-  answers_drafts: '{n} brouillon(s), volontairement sans réponse :',
+  answers_written: '{n} {n:réponse écrite|réponses écrites}.',
+  answers_unmatched: '{n} {n:proposition introuvable|propositions introuvables} dans l’export de Decidim (titre modifié depuis l’import ?) :',
+  answers_ambiguous: '{n} {n:proposition ambiguë|propositions ambiguës} (plusieurs propositions identiques dans Decidim) :',
+  answers_drafts: '{n} {n:brouillon|brouillons}, volontairement sans réponse :',
   exporting: 'Export en cours…',
   exported: 'Écrit dans le dossier :',
   hub_title: 'Servir l’événement depuis cet ordinateur',
@@ -309,7 +309,7 @@ const fr = {
   access_write: 'peut écrire',
   access_read: 'peut lire',
   access_none: 'aucun accès',
-  unsent_out_of_rights: '{n} non partagée(s) : hors de vos droits',
+  unsent_out_of_rights: '{n} {n:non partagée|non partagées} : hors de vos droits',
   doc_offline: 'Hors ligne',
   doc_connecting: 'Connexion…',
   doc_syncing: 'Synchronisation…',
@@ -431,7 +431,7 @@ const fr = {
   nearby_text: 'Les ordinateurs qui servent un événement sur ce réseau local. Pour rejoindre, il faut une invitation : une invitation sans adresse de serveur utilise le serveur trouvé ici.',
   nearby_refresh: 'Chercher à nouveau',
   nearby_searching: 'Recherche sur le réseau local…',
-  nearby_found: '{n} événement(s) servi(s) trouvé(s) à proximité.',
+  nearby_found: '{n} {n:événement servi trouvé|événements servis trouvés} à proximité.',
   nearby_none: 'Aucun événement servi trouvé sur ce réseau pour l’instant ; la recherche continue. Certains réseaux bloquent cette recherche : utilisez alors l’adresse écrite sur l’invitation, ou un paquet sur clé USB.',
   nearby_error: 'La recherche n’a pas abouti : {error}',
   nearby_hub: 'Serveur « {name} »',
@@ -444,11 +444,11 @@ const fr = {
   arrivals_loading: 'Lecture du tableau des arrivées…',
   arrivals_updated: 'Mis à jour : {time}',
   arrivals_refreshed: 'Tableau des arrivées actualisé.',
-  arrivals_summary: '{received} session(s) sur {total} ont envoyé des propositions au serveur.',
-  arrivals_missing_title: '{n} session(s) terminée(s) sans rien au serveur',
+  arrivals_summary: '{received} {received:session|sessions} sur {total} {received:a|ont} envoyé des propositions au serveur.',
+  arrivals_missing_title: '{n} {n:session terminée|sessions terminées} sans rien au serveur',
   arrivals_missing_none: 'Aucune session terminée sans rien au serveur.',
   arrivals_only_missing: 'Seulement les sessions terminées sans rien',
-  arrivals_missing_slot: '{slot} — {n} session(s)',
+  arrivals_missing_slot: '{slot} — {n} {n:session|sessions}',
   arrivals_missing_themes: '(thèmes {themes})',
   arrivals_missing_theme: '(thème {themes})',
   arrivals_sessions: 'Par session',
@@ -492,8 +492,8 @@ const fr = {
   bundle_progress: 'Progression du paquet',
   bundle_progress_value: '{done} sur {total}',
   bundle_exported: 'Paquet écrit ({size}) :',
-  bundle_imported: 'Paquet importé : {documents} document(s) lus, {changed} modifié(s).',
-  bundle_imported_nothing: 'Paquet importé : {documents} document(s) lus, rien de nouveau pour cet appareil.',
+  bundle_imported: 'Paquet importé : {documents} {documents:document lu|documents lus}, {changed} {changed:modifié|modifiés}.',
+  bundle_imported_nothing: 'Paquet importé : {documents} {documents:document lu|documents lus}, rien de nouveau pour cet appareil.',
   bundle_imported_from: 'Depuis : {path}',
   bundle_error: 'Le paquet n’a pas pu être traité : {error}',
   bundle_other_title: 'Le paquet d’un autre événement',
@@ -523,7 +523,7 @@ const en: Record<Key, string> = {
   sync_offline: 'Offline',
   sync_syncing: 'Syncing…',
   sync_up_to_date: 'Up to date',
-  sync_unshared: '{n} change(s) not yet shared',
+  sync_unshared: '{n} {n:change|changes} not yet shared',
   sync_now: 'Sync now',
   welcome_title: 'Welcome to Récolte',
   welcome_text: 'Récolte keeps everything on this device, even without a network.',
@@ -596,7 +596,7 @@ const en: Record<Key, string> = {
   redone: 'Redone.',
   undone_about: 'Undone: {titles}.',
   redone_about: 'Redone: {titles}.',
-  undo_left: '{n} more change(s) to undo.',
+  undo_left: '{n} more {n:change|changes} to undo.',
   undo_overtaken: 'Nothing changed: what that change did was changed since by another device.',
   history: 'History',
   moment_open: 'See it at a given time',
@@ -608,8 +608,8 @@ const en: Record<Key, string> = {
   moment_as_of: 'As of {when}',
   moment_empty: 'No proposal at that moment.',
   moment_empty_synthesis: 'No consolidated proposal at that moment.',
-  moment_count: '{n} proposal(s)',
-  moment_count_synthesis: '{n} consolidated proposal(s)',
+  moment_count: '{n} {n:proposal|proposals}',
+  moment_count_synthesis: '{n} consolidated {n:proposal|proposals}',
   snapshot_heading: 'Snapshots',
   snapshot_intro: 'Those taken by hand are shared with every device; those taken on their own (end of the slot, before every merge, undo of a merge, import and restore) stay on this device. Restoring writes the snapshot’s state back as a new change (Ctrl+Z undoes it); what it replaces is kept in a snapshot.',
   snapshot_none: 'No snapshot yet.',
@@ -741,7 +741,7 @@ const en: Record<Key, string> = {
   projector_error: 'Full screen could not be turned on: {error}',
   summary_title: 'Summary of the whole event',
   summary_intro: 'Every theme, its consolidated proposals in the rapporteur’s order, with their status, the panel’s votes, the proposals carried forward and the comments.',
-  summary_counts: '{themes} theme(s) · {total} consolidated proposal(s) · {retained} retained · {carried} carried forward',
+  summary_counts: '{themes} {themes:theme|themes} · {total} consolidated {total:proposal|proposals} · {retained} retained · {carried} carried forward',
   summary_dots: 'Each panel member has {n} dots per theme.',
   filter_retained: 'Retained only',
   filter_carried: 'Carried forward only',
@@ -771,10 +771,10 @@ const en: Record<Key, string> = {
   export_decidim_captured: 'Captured proposals',
   export_decidim_answers: 'Answers from Decidim’s export…',
   decidim_help: 'The files Decidim’s proposals import accepts (JSON recommended, CSV separated by “;”). After the import, download the proposals export from Decidim: Récolte makes the answers file from it (retained → accepted, set aside → rejected).',
-  answers_written: '{n} answer(s) written.',
-  answers_unmatched: '{n} proposal(s) not found in Decidim’s export (title changed since the import?):',
-  answers_ambiguous: '{n} ambiguous proposal(s) (several identical proposals in Decidim):',
-  answers_drafts: '{n} draft(s), not answered on purpose:',
+  answers_written: '{n} {n:answer|answers} written.',
+  answers_unmatched: '{n} {n:proposal|proposals} not found in Decidim’s export (title changed since the import?):',
+  answers_ambiguous: '{n} ambiguous {n:proposal|proposals} (several identical proposals in Decidim):',
+  answers_drafts: '{n} {n:draft|drafts}, not answered on purpose:',
   exporting: 'Exporting…',
   exported: 'Written to the folder:',
   hub_title: 'Serve the event from this computer',
@@ -941,7 +941,7 @@ const en: Record<Key, string> = {
   nearby_text: 'The computers serving an event on this local network. Joining needs an invitation: an invitation without a hub address uses the hub found here.',
   nearby_refresh: 'Search again',
   nearby_searching: 'Searching the local network…',
-  nearby_found: '{n} served event(s) found nearby.',
+  nearby_found: '{n} served {n:event|events} found nearby.',
   nearby_none: 'No served event found on this network yet; the search goes on. Some networks block this search: then use the address written on the invitation, or a bundle on a USB key.',
   nearby_error: 'The search failed: {error}',
   nearby_hub: 'Hub “{name}”',
@@ -954,11 +954,11 @@ const en: Record<Key, string> = {
   arrivals_loading: 'Reading the arrivals board…',
   arrivals_updated: 'Updated: {time}',
   arrivals_refreshed: 'Arrivals board refreshed.',
-  arrivals_summary: '{received} of {total} session(s) have sent proposals to the hub.',
-  arrivals_missing_title: '{n} session(s) over with nothing at the hub',
+  arrivals_summary: '{received} of {total} {total:session|sessions} {received:has|have} sent proposals to the hub.',
+  arrivals_missing_title: '{n} {n:session|sessions} over with nothing at the hub',
   arrivals_missing_none: 'No session is over with nothing at the hub.',
   arrivals_only_missing: 'Only the sessions over with nothing',
-  arrivals_missing_slot: '{slot} — {n} session(s)',
+  arrivals_missing_slot: '{slot} — {n} {n:session|sessions}',
   arrivals_missing_themes: '(themes {themes})',
   arrivals_missing_theme: '(theme {themes})',
   arrivals_sessions: 'Per session',
@@ -1002,8 +1002,8 @@ const en: Record<Key, string> = {
   bundle_progress: 'Bundle progress',
   bundle_progress_value: '{done} of {total}',
   bundle_exported: 'Bundle written ({size}):',
-  bundle_imported: 'Bundle imported: {documents} document(s) read, {changed} changed.',
-  bundle_imported_nothing: 'Bundle imported: {documents} document(s) read, nothing new for this device.',
+  bundle_imported: 'Bundle imported: {documents} {documents:document|documents} read, {changed} changed.',
+  bundle_imported_nothing: 'Bundle imported: {documents} {documents:document|documents} read, nothing new for this device.',
   bundle_imported_from: 'From: {path}',
   bundle_error: 'The bundle could not be processed: {error}',
   bundle_other_title: 'A bundle of another event',
@@ -1034,14 +1034,26 @@ export function lang(): Lang {
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   let text = dictionaries[current][key]
-  for (const [name, value] of Object.entries(params)) text = text.replace(`{${name}}`, String(value))
+  // "{n:modification|modifications}": the form the count n asks for, as the language counts.
+  text = text.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) =>
+    isOne(Number(params[name])) ? one : other)
+  for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value))
   return text
 }
 
-/** A number of dots in words: "1 point", "2 points" (French: 0 and 1 are singular). */
+/** Whether a text of that name exists (for names made from data, such as a status). */
+export function isKey(name: string): name is Key {
+  return name in dictionaries[current]
+}
+
+/** Whether a count takes the singular: in French 0 and 1 do ("0 modification"), in English only 1. */
+function isOne(n: number): boolean {
+  return current === 'fr' ? Math.abs(n) < 2 : n === 1
+}
+
+/** A number of dots in words: "1 point", "2 points". */
 export function dotsWords(n: number): string {
-  const one = current === 'fr' ? n < 2 : n === 1
-  return t(one ? 'dots_one' : 'dots_many', { n })
+  return t(isOne(n) ? 'dots_one' : 'dots_many', { n })
 }
 
 export function dictionariesForTests(): Record<Lang, Record<string, string>> {

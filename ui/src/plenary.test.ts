@@ -208,7 +208,7 @@ describe('the whole-event summary', () => {
     expect(theme1.textContent).toContain('Source non disponible sur cet appareil')
     expect(document.getElementById('summary-themes')!.textContent).not.toMatch(UUID)
     expect($('[data-theme="4"]')!.textContent).toContain('Aucune proposition consolidée pour ce thème.')
-    expect($('#summary-counts')!.textContent).toBe('10 thème(s) · 6 proposition(s) consolidée(s) · 4 retenue(s) · 1 à porter')
+    expect($('#summary-counts')!.textContent).toBe('10 thèmes · 6 propositions consolidées · 4 retenues · 1 à porter')
   })
 
   it('filters retained only and carried forward only', async () => {
@@ -216,7 +216,7 @@ describe('the whole-event summary', () => {
     retained.click()
     await settle()
     expect($$('[data-theme="1"] .summary-item-title').map(el => el.textContent)).toEqual([`1. ${C1}`, `2. ${C2}`])
-    expect($('#summary-counts')!.textContent).toBe('10 thème(s) · 4 proposition(s) consolidée(s) · 4 retenue(s) · 1 à porter')
+    expect($('#summary-counts')!.textContent).toBe('10 thèmes · 4 propositions consolidées · 4 retenues · 1 à porter')
     retained.click()
     $<HTMLInputElement>('#summary-filter-carried')!.click()
     await settle()
@@ -320,6 +320,6 @@ describe('in English', () => {
     key('Escape')
     await settle()
     await press(byText('nav .tab', 'Event summary'))
-    expect($('#summary-counts')!.textContent).toBe('10 theme(s) · 6 consolidated proposal(s) · 4 retained · 1 carried forward')
+    expect($('#summary-counts')!.textContent).toBe('10 themes · 6 consolidated proposals · 4 retained · 1 carried forward')
   })
 })

@@ -55,7 +55,7 @@ describe('the sync status', () => {
     await open({ event: 'rapporteur', sync: 'revoked' })
     const pill = byId<HTMLButtonElement>('sync-pill')
     expect(pill.textContent).toContain('Refusé : révoqué')
-    expect(pill.textContent).toContain('2 modification(s) non partagée(s)')
+    expect(pill.textContent).toContain('2 modifications non partagées')
     pill.focus()
     pill.click()
     await settle()
@@ -68,7 +68,7 @@ describe('the sync status', () => {
     ])
     expect(rows[0].textContent).toContain('peut lire')
     expect(rows[5].textContent).toContain('peut écrire')
-    expect(box.textContent).toContain('1 non partagée(s) : hors de vos droits')
+    expect(box.textContent).toContain('1 non partagée : hors de vos droits')
     expect(box.textContent).toContain('révoquée le 12 juin 2025')
     expect(box.textContent).not.toContain('À jour')
     // Escape closes it and gives the focus back to the pill.

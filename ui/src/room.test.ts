@@ -126,7 +126,7 @@ describe('serving the event from this computer', () => {
 describe('events served nearby', () => {
   it('lists two hubs with their addresses on the welcome screen, and says how to join', async () => {
     await open({})
-    expect(text('nearby-status')).toBe('2 événement(s) servi(s) trouvé(s) à proximité.')
+    expect(text('nearby-status')).toBe('2 événements servis trouvés à proximité.')
     const hubs = [...document.querySelectorAll('#nearby .nearby-hub')]
     expect(hubs).toHaveLength(2)
     expect(hubs[1].textContent).toContain('Journée des territoires numériques')
@@ -158,7 +158,7 @@ describe('events served nearby', () => {
       vi.useRealTimers()
     }
     await until('the hubs', () => document.querySelectorAll('#nearby .nearby-hub').length === 2)
-    expect(text('nearby-status')).toBe('2 événement(s) servi(s) trouvé(s) à proximité.')
+    expect(text('nearby-status')).toBe('2 événements servis trouvés à proximité.')
   })
 
   it('says in words when nothing is found, and when the search fails', async () => {
@@ -184,15 +184,15 @@ describe('the arrivals board', () => {
     expect(missing[0].querySelector('th')?.textContent).toMatch(/^9\. /)
     // Words, not only a colour.
     expect(missing[0].textContent).toContain('Rien reçu après la fin du créneau')
-    expect(text('arrivals-missing')).toContain('1 session(s) terminée(s) sans rien au serveur')
+    expect(text('arrivals-missing')).toContain('1 session terminée sans rien au serveur')
     // Named by slot, so that the organiser goes round one slot's rooms at a time.
     const slots = document.querySelectorAll('#arrivals-missing .missing-slots > li')
-    expect([...slots].map(li => li.querySelector('summary')?.textContent)).toEqual(['Jour 1 · 14:00 — 1 session(s) (thème 9) · INSET de Nancy'])
+    expect([...slots].map(li => li.querySelector('summary')?.textContent)).toEqual(['Jour 1 · 14:00 — 1 session (thème 9) · INSET de Nancy'])
     expect(slots[0].querySelector('.missing-sessions li')?.textContent).toMatch(/^9\. /)
     const first = document.querySelector('.arrivals-sessions tbody tr[data-session]')!
     expect(first.querySelector('td.count')?.textContent).toBe('7')
     expect(first.textContent).toContain('en ligne maintenant')
-    expect(text('arrivals-summary')).toBe('12 session(s) sur 36 ont envoyé des propositions au serveur.')
+    expect(text('arrivals-summary')).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
     // A device not connected says when it was last seen.
     expect(document.querySelector('.arrivals-sessions tr[data-session]:nth-child(4)')?.textContent).toContain('— vu ')
     // Per theme, per device.
@@ -264,7 +264,7 @@ describe('bundles', () => {
     await open({ event: 'organiser' }, 'Réglages')
     byId('bundle-import').click()
     await until('the result', () => text('bundle-status').includes('Paquet importé'))
-    expect(text('bundle-status')).toContain('38 document(s) lus, 12 modifié(s)')
+    expect(text('bundle-status')).toContain('38 documents lus, 12 modifiés')
 
     mockState().bundle = 'corrupted'
     byId('bundle-import').click()
@@ -324,9 +324,9 @@ describe('opening what the app wrote', () => {
     expect([...status.querySelectorAll('.file-name')].map(f => f.textContent)).toEqual(['decidim.json', 'decidim.csv'])
     byId('decidim-answers').click()
     await settle()
-    expect(status.textContent).toContain('3 réponse(s) écrite(s).')
-    expect(status.textContent).toContain('1 proposition(s) introuvable(s) dans l’export de Decidim (titre modifié depuis l’import ?) :« Écrire le portage dans les délibérations »')
-    expect(status.textContent).toContain('1 brouillon(s), volontairement sans réponse :« Un prix annuel de l’innovation »')
+    expect(status.textContent).toContain('3 réponses écrites.')
+    expect(status.textContent).toContain('1 proposition introuvable dans l’export de Decidim (titre modifié depuis l’import ?) :« Écrire le portage dans les délibérations »')
+    expect(status.textContent).toContain('1 brouillon, volontairement sans réponse :« Un prix annuel de l’innovation »')
     expect([...status.querySelectorAll('.file-name')].map(f => f.textContent)).toEqual(['decidim-reponses.csv'])
   })
 

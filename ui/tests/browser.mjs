@@ -329,7 +329,7 @@ await check('a revoked device says why in the pill, and the details list every d
 
 await check('events served nearby: searching, then two hubs with their addresses, on the welcome screen', async page => {
   await page.locator('#nearby-status', { hasText: 'Recherche sur le réseau local…' }).waitFor()
-  await page.locator('#nearby-status', { hasText: '2 événement(s) servi(s) trouvé(s) à proximité.' }).waitFor()
+  await page.locator('#nearby-status', { hasText: '2 événements servis trouvés à proximité.' }).waitFor()
   if ((await page.locator('#nearby .nearby-hub').count()) !== 2) throw new Error('two hubs expected')
   if ((await page.locator('#nearby-status').getAttribute('role')) !== 'status') throw new Error('the count is not announced')
   await axe(page, 'welcome with nearby hubs')
@@ -483,7 +483,7 @@ await check('the whole-event summary: every theme, filters, and a print without 
   await shot(page, 'summary')
   await page.getByLabel('Retenues seulement').check()
   await page.getByLabel('À porter seulement').check()
-  await page.locator('#summary-counts', { hasText: '1 proposition(s) consolidée(s)' }).waitFor()
+  await page.locator('#summary-counts', { hasText: '1 proposition consolidée' }).waitFor()
   if ((await page.locator('.summary-item').count()) !== 1) throw new Error('the filters keep more than the carried proposal')
   await page.getByLabel('À porter seulement').uncheck()
   await page.locator('.summary-item').nth(3).waitFor()

@@ -189,8 +189,16 @@ async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
                 serde_json::json!({ "documents": total, "up_to_date": up, "offline": offline, "unconfirmed": unconfirmed }).to_string()
             } else {
                 match lang {
-                    Lang::Fr => format!("{up}/{total} document(s) à jour, {offline} hors ligne, {unconfirmed} modification(s) non partagée(s)"),
-                    Lang::En => format!("{up}/{total} document(s) up to date, {offline} offline, {unconfirmed} change(s) not yet shared"),
+                    Lang::Fr => format!(
+                        "{up}/{} à jour, {offline} hors ligne, {}",
+                        lang.count(total, "document", "documents"),
+                        lang.count(unconfirmed, "modification non partagée", "modifications non partagées")
+                    ),
+                    Lang::En => format!(
+                        "{up}/{} up to date, {offline} offline, {} not yet shared",
+                        lang.count(total, "document", "documents"),
+                        lang.count(unconfirmed, "change", "changes")
+                    ),
                 }
             }
         };

@@ -63,6 +63,16 @@ impl Out {
         self.lang.pick(fr, en)
     }
 
+    /// A count in words in the output's language, singular or plural as it counts:
+    /// `(1, ("fichier", "fichiers"), ("file", "files"))` → « 1 fichier ».
+    fn count(&self, n: usize, fr: (&str, &str), en: (&str, &str)) -> String {
+        let (one, other) = match self.lang {
+            Lang::Fr => fr,
+            Lang::En => en,
+        };
+        self.lang.count(n, one, other)
+    }
+
     fn json(&self, value: &impl Serialize) -> Result<(), CliError> {
         print(serde_json::to_string_pretty(value).unwrap_or_default())
     }
@@ -127,14 +137,21 @@ impl Out {
         if self.json {
             return self.json(report);
         }
+        let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
         print(match self.lang {
             Lang::Fr => format!(
-                "à jour : {} document(s), {} mise(s) à jour envoyée(s), {} reçue(s) ({} octets envoyés, {} enregistrés)",
-                report.documents, report.updates_sent, report.updates_received, report.bytes_sent, report.bytes_received
+                "à jour : {documents}, {}, {} ({} octets envoyés, {} enregistrés)",
+                self.lang.count(report.updates_sent, "mise à jour envoyée", "mises à jour envoyées"),
+                self.lang.count(report.updates_received, "reçue", "reçues"),
+                report.bytes_sent,
+                report.bytes_received
             ),
             Lang::En => format!(
-                "up to date: {} document(s), {} update(s) sent, {} received ({} bytes sent, {} saved)",
-                report.documents, report.updates_sent, report.updates_received, report.bytes_sent, report.bytes_received
+                "up to date: {documents}, {} sent, {} received ({} bytes sent, {} saved)",
+                self.lang.count(report.updates_sent, "update", "updates"),
+                report.updates_received,
+                report.bytes_sent,
+                report.bytes_received
             ),
         })
     }
@@ -143,13 +160,8 @@ impl Out {
         if self.json {
             return self.json(&serde_json::json!({ "path": place, "files": files }));
         }
-        print(format!(
-            "{} {} ({} {})",
-            self.pick("écrit :", "written:"),
-            place.display(),
-            files.len(),
-            self.pick("fichier(s)", "file(s)")
-        ))
+        let files = self.count(files.len(), ("fichier", "fichiers"), ("file", "files"));
+        print(format!("{} {} ({files})", self.pick("écrit :", "written:"), place.display()))
     }
 
     /// The answers written, and on standard error what was left unanswered and why.
@@ -181,13 +193,8 @@ impl Out {
         if !answers.drafts.is_empty() {
             eprintln!("{} {}", self.pick("brouillons, sans réponse :", "drafts, not answered:"), list(&answers.drafts));
         }
-        print(format!(
-            "{} {} ({} {})",
-            self.pick("écrit :", "written:"),
-            path.display(),
-            answers.answered,
-            self.pick("réponse(s)", "answer(s)")
-        ))
+        let answered = self.count(answers.answered, ("réponse", "réponses"), ("answer", "answers"));
+        print(format!("{} {} ({answered})", self.pick("écrit :", "written:"), path.display()))
     }
 
     pub fn history(&self, versions: &[recolte_store::Version]) -> Result<(), CliError> {
@@ -390,7 +397,7 @@ impl Out {
                 s.theme_title
             ));
         }
-        text.push_str(&format!("{} session(s)", sessions.len()));
+        text.push_str(&self.lang.count(sessions.len(), "session", "sessions"));
         print(text)
     }
 
@@ -432,7 +439,7 @@ impl Out {
                 text.push_str(&format!("      #{}\n", p.tags.join(" #")));
             }
         }
-        text.push_str(&format!("{} {}", proposals.len(), self.pick("proposition(s)", "proposal(s)")));
+        text.push_str(&self.count(proposals.len(), ("proposition", "propositions"), ("proposal", "proposals")));
         print(text)
     }
 
@@ -448,7 +455,7 @@ impl Out {
             };
             text.push_str(&format!("{}  {:>2}. [{what}] {}\n      {}\n", hit.id, hit.theme, hit.title, hit.snippet));
         }
-        text.push_str(&format!("{} {}", hits.len(), self.pick("résultat(s)", "result(s)")));
+        text.push_str(&self.count(hits.len(), ("résultat", "résultats"), ("result", "results")));
         print(text)
     }
 
@@ -465,10 +472,10 @@ impl Out {
             }
             text.push_str(&format!("      {} {}\n", self.pick("sources :", "sources:"), c.sources.len()));
         }
-        text.push_str(&format!(
-            "{} {}",
+        text.push_str(&self.count(
             records.len(),
-            self.pick("proposition(s) consolidée(s)", "consolidated proposal(s)")
+            ("proposition consolidée", "propositions consolidées"),
+            ("consolidated proposal", "consolidated proposals"),
         ));
         print(text)
     }
@@ -500,10 +507,10 @@ impl Out {
                 text.push_str(&format!("   {id}  {title}\n"));
             }
         }
-        text.push_str(&format!(
-            "{} {}",
+        text.push_str(&self.count(
             suggestions.len(),
-            self.pick("groupe(s) de doublons probables", "group(s) of likely duplicates")
+            ("groupe de doublons probables", "groupes de doublons probables"),
+            ("group of likely duplicates", "groups of likely duplicates"),
         ));
         print(text)
     }
@@ -524,14 +531,15 @@ impl Out {
         if self.json {
             return self.json(report);
         }
+        let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
         print(match self.lang {
             Lang::Fr => format!(
-                "paquet importé : {} document(s), {} avec du nouveau ({} octets enregistrés)",
-                report.documents, report.changed, report.bytes_saved
+                "paquet importé : {documents}, {} avec du nouveau ({} octets enregistrés)",
+                report.changed, report.bytes_saved
             ),
             Lang::En => format!(
-                "bundle imported: {} document(s), {} with something new ({} bytes saved)",
-                report.documents, report.changed, report.bytes_saved
+                "bundle imported: {documents}, {} with something new ({} bytes saved)",
+                report.changed, report.bytes_saved
             ),
         })
     }
@@ -540,15 +548,12 @@ impl Out {
         if self.json {
             return self.json(report);
         }
+        let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
+        let proposals = self.count(report.proposals, ("proposition", "propositions"), ("proposal", "proposals"));
+        let consolidated = self.count(report.consolidated, ("consolidée", "consolidées"), ("consolidated", "consolidated"));
         print(match self.lang {
-            Lang::Fr => format!(
-                "tables reconstruites depuis {} document(s) : {} proposition(s), {} consolidée(s)",
-                report.documents, report.proposals, report.consolidated
-            ),
-            Lang::En => format!(
-                "tables rebuilt from {} document(s): {} proposal(s), {} consolidated",
-                report.documents, report.proposals, report.consolidated
-            ),
+            Lang::Fr => format!("tables reconstruites depuis {documents} : {proposals}, {consolidated}"),
+            Lang::En => format!("tables rebuilt from {documents}: {proposals}, {consolidated}"),
         })
     }
 
@@ -556,14 +561,15 @@ impl Out {
         if self.json {
             return self.json(report);
         }
+        let compacted = self.count(report.compacted, ("document compacté", "documents compactés"), ("document", "documents"));
         print(match self.lang {
             Lang::Fr => format!(
-                "{} document(s) compacté(s) : {} → {} mises à jour, {} → {} octets",
-                report.compacted, report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+                "{compacted} : {} → {} mises à jour, {} → {} octets",
+                report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
             ),
             Lang::En => format!(
-                "{} document(s) compacted: {} → {} updates, {} → {} bytes",
-                report.compacted, report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+                "{compacted} compacted: {} → {} updates, {} → {} bytes",
+                report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
             ),
         })
     }
@@ -583,13 +589,12 @@ impl Out {
             return self.json(&serde_json::json!({ "path": path, "log": stats }));
         }
         print(format!(
-            "{} {}\n{} {} document(s), {} {}, {} {}",
+            "{} {}\n{} {}, {}, {} {}",
             self.pick("stockage :", "store:"),
             path.display(),
             self.pick("journal :", "log:"),
-            stats.documents,
-            stats.updates,
-            self.pick("mise(s) à jour", "update(s)"),
+            self.count(stats.documents, ("document", "documents"), ("document", "documents")),
+            self.count(stats.updates, ("mise à jour", "mises à jour"), ("update", "updates")),
             stats.bytes,
             self.pick("octets", "bytes")
         ))
@@ -648,11 +653,10 @@ impl Out {
             return self.json(&serde_json::json!({ "sheet": path, "invitations": invitations }));
         }
         print(format!(
-            "{} {} ({} {})",
+            "{} {} ({})",
             self.pick("feuille d'invitations :", "invitation sheet:"),
             path.display(),
-            invitations.len(),
-            self.pick("carte(s)", "card(s)")
+            self.count(invitations.len(), ("carte", "cartes"), ("card", "cards"))
         ))
     }
 
@@ -682,7 +686,7 @@ impl Out {
                 s.theme,
                 match s.proposals {
                     0 if s.missing => self.pick("RIEN REÇU", "NOTHING RECEIVED").to_owned(),
-                    n => format!("{n} {}", self.pick("proposition(s)", "proposal(s)")),
+                    n => self.count(n, ("proposition", "propositions"), ("proposal", "proposals")),
                 },
                 s.last_change.as_deref().unwrap_or("—"),
                 devices.join(", ")
@@ -690,26 +694,21 @@ impl Out {
         }
         for t in &board.themes {
             lines.push(format!(
-                "{} {}: {} {} ({} {}, {} {}, {} {})",
+                "{} {}: {} ({}, {}, {})",
                 self.pick("thème", "theme"),
                 t.number,
-                t.consolidated,
-                self.pick("consolidée(s)", "consolidated"),
-                t.retained,
-                self.pick("retenue(s)", "retained"),
-                t.set_aside,
-                self.pick("écartée(s)", "set aside"),
-                t.draft,
-                self.pick("brouillon(s)", "draft"),
+                self.count(t.consolidated, ("consolidée", "consolidées"), ("consolidated", "consolidated")),
+                self.count(t.retained, ("retenue", "retenues"), ("retained", "retained")),
+                self.count(t.set_aside, ("écartée", "écartées"), ("set aside", "set aside")),
+                self.count(t.draft, ("brouillon", "brouillons"), ("draft", "drafts")),
             ));
         }
         for d in &board.devices {
             lines.push(format!(
-                "{} ({}) : {} {}",
+                "{} ({}) : {}",
                 d.name,
                 d.role.as_deref().unwrap_or("?"),
-                d.unsent.unwrap_or(0),
-                self.pick("non partagée(s)", "not yet shared")
+                self.count(d.unsent.unwrap_or(0), ("non partagée", "non partagées"), ("not yet shared", "not yet shared"))
             ));
         }
         print(lines.join("\n"))
@@ -724,12 +723,11 @@ impl Out {
             lines.push(format!("{} {} · {}", self.pick("Thème", "Theme"), theme.number, theme.title));
             for item in &theme.consolidated {
                 lines.push(format!(
-                    "  {}{}  [{}] {} {}",
+                    "  {}{}  [{}] {}",
                     if item.carry_forward { "★ " } else { "" },
                     item.title,
                     item.status.as_str(),
-                    item.votes,
-                    self.pick("point(s)", "dot(s)")
+                    self.count(item.votes as usize, ("point", "points"), ("dot", "dots"))
                 ));
                 for source in &item.sources {
                     lines.push(format!(
@@ -810,13 +808,11 @@ impl Out {
             };
             let mut line = format!("{}  [{access}]", doc.label);
             if doc.out_of_rights {
-                line.push_str(&format!(
-                    "  {} {}",
-                    doc.unsent,
-                    self.pick("non partagée(s) : hors de vos droits", "not shared: out of your rights")
-                ));
+                let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not shared", "not shared"));
+                line.push_str(&format!("  {unsent}{}", self.pick(" : hors de vos droits", ": out of your rights")));
             } else if doc.unsent > 0 {
-                line.push_str(&format!("  {} {}", doc.unsent, self.pick("non partagée(s)", "not yet shared")));
+                let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared"));
+                line.push_str(&format!("  {unsent}"));
             }
             if let Some(at) = &doc.last_exchange {
                 line.push_str(&format!("  {} {at}", self.pick("dernier échange", "last exchange")));

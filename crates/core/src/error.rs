@@ -6,8 +6,8 @@ use crate::programme::Problem;
 
 #[derive(Debug, thiserror::Error, Localize)]
 pub enum Error {
-    #[error("the programme has {} problem(s), nothing was imported:\n{}", .0.len(), list(.0, Lang::En))]
-    #[fr("le programme comporte {} problème(s), rien n'a été importé :\n{}", _0.len(), list(_0, lang))]
+    #[error("the programme has {}, nothing was imported:\n{}", Lang::En.count(.0.len(), "problem", "problems"), list(.0, Lang::En))]
+    #[fr("le programme comporte {}, rien n'a été importé :\n{}", Lang::Fr.count(_0.len(), "problème", "problèmes"), list(_0, lang))]
     InvalidProgramme(Vec<Problem>),
     #[error("malformed {what} id: {value:?}")]
     #[fr("identifiant de {} mal formé : « {value} »", french(what))]

@@ -41,6 +41,17 @@ impl Lang {
             Lang::En => en,
         }
     }
+
+    /// A count in words, as this language counts: "0 modification", "1 modification",
+    /// "2 modifications" in French (0 and 1 take the singular); "0 changes", "1 change" in
+    /// English. `one` and `other` are the words in this language.
+    pub fn count(self, n: usize, one: &str, other: &str) -> String {
+        let singular = match self {
+            Lang::Fr => n < 2,
+            Lang::En => n == 1,
+        };
+        format!("{n} {}", if singular { one } else { other })
+    }
 }
 
 /// Something that can be told to a user in either language. Errors derive it
@@ -144,6 +155,15 @@ pub fn io_fr(error: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_singular_as_each_language_does() {
+        assert_eq!(Lang::Fr.count(0, "session", "sessions"), "0 session");
+        assert_eq!(Lang::Fr.count(1, "session", "sessions"), "1 session");
+        assert_eq!(Lang::Fr.count(36, "session", "sessions"), "36 sessions");
+        assert_eq!(Lang::En.count(0, "session", "sessions"), "0 sessions");
+        assert_eq!(Lang::En.count(1, "session", "sessions"), "1 session");
+    }
 
     #[test]
     fn locale_tags_map_to_languages() {

@@ -201,8 +201,8 @@ fn csv_problem(file: &str, error: &csv::Error) -> ExportError {
     match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => malformed(
             file,
-            format!("la ligne {line} a {len} colonne(s), l'en-tête {expected_len}"),
-            format!("line {line} has {len} column(s), the header {expected_len}"),
+            format!("la ligne {line} a {}, l'en-tête {expected_len}", Lang::Fr.count(*len as usize, "colonne", "colonnes")),
+            format!("line {line} has {}, the header {expected_len}", Lang::En.count(*len as usize, "column", "columns")),
         ),
         csv::ErrorKind::Utf8 { .. } => {
             malformed(file, format!("la ligne {line} n'est pas du texte UTF-8"), format!("line {line} is not UTF-8 text"))

@@ -68,8 +68,8 @@ pub enum ExportError {
     #[error("{file} is not a proposals export of Decidim: {}", detail.en)]
     #[fr("{file} n'est pas un export des propositions de Decidim : {}", detail.fr)]
     DecidimExport { file: String, detail: recolte_core::Both },
-    #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {drafts} drafts not answered)")]
-    #[fr("aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({unmatched} introuvable(s), {ambiguous} ambiguë(s), {drafts} brouillon(s) sans réponse)")]
+    #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {} not answered)", Lang::En.count(*drafts, "draft", "drafts"))]
+    #[fr("aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({}, {}, {} sans réponse)", Lang::Fr.count(*unmatched, "introuvable", "introuvables"), Lang::Fr.count(*ambiguous, "ambiguë", "ambiguës"), Lang::Fr.count(*drafts, "brouillon", "brouillons"))]
     NothingToAnswer { unmatched: usize, ambiguous: usize, drafts: usize },
 }
 
