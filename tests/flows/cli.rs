@@ -458,9 +458,9 @@ fn what_changes_nothing_says_so() {
     assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "fait");
     assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "rien à défaire : cette fusion l'est déjà");
     replica.ok(&["synthesis", "restore", &merged]);
-    assert_eq!(replica.ok(&["panel", "mark", "--clear", &merged]), "rien à retirer : cette proposition n'est pas retenue");
+    assert_eq!(replica.ok(&["panel", "mark", "--clear", &merged]), "rien à retirer : cette proposition n'est pas marquée « à porter »");
     assert_eq!(replica.ok(&["panel", "mark", &merged]), "fait");
-    assert_eq!(replica.ok(&["panel", "mark", &merged]), "rien à changer : cette proposition est déjà retenue");
+    assert_eq!(replica.ok(&["panel", "mark", &merged]), "rien à changer : cette proposition est déjà marquée « à porter »");
     let aside = replica.ok(&["proposal", "add", "--session", &session, "--title", "Hors sujet"]);
     let clear = ["synthesis", "set-aside", "--clear", aside.as_str()];
     assert_eq!(replica.ok(&clear), "rien à reprendre : cette proposition n'est pas écartée");

@@ -262,7 +262,7 @@ pub enum TokenCmd {
     Create {
         #[command(flatten)]
         scope: ScopeArgs,
-        /// Validity: 90m, 12h, 3d, 2w (default 14d).
+        /// Validity: 90m, 12h, 3d, 2w.
         #[arg(long, default_value = "14d")]
         expires: String,
         /// Who the token is for, shown in the hub's logs.
@@ -486,6 +486,7 @@ pub enum HistoryCmd {
     /// Write a former version back as a new edit (it merges with others' edits).
     Restore {
         id: String,
+        /// The version's number, as `history proposal` (or consolidated, comment) lists them.
         #[arg(long, required_unless_present = "at", conflicts_with = "at")]
         version: Option<usize>,
         /// The version that stood at this moment (15:30 today, 2025-10-01 15:30, RFC 3339).

@@ -3,6 +3,8 @@
 //! error (told on stderr), 2 on a usage error.
 
 mod args;
+mod help;
+mod help_fr;
 mod network;
 mod output;
 mod usage;
@@ -11,7 +13,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use recolte_core::ids::EventId;
 use recolte_core::schema::{ClockAction, ConsolidatedPatch};
 use recolte_core::{Lang, Localize};
@@ -24,10 +26,14 @@ use args::{
 use output::Out;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let typed: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args: Vec<String> = typed.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let parsed = help::localized(Cli::command(), usage::lang_of(&args))
+        .try_get_matches_from(&typed)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
-            let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
             match (usage::lang_of(&args), usage::french(&error, &args)) {
                 (Lang::Fr, Some(message)) => {
                     eprintln!("erreur : {message}");
@@ -300,8 +306,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Panel(PanelCmd::Mark { id, clear, by }) => {
             match store.mark(id.parse()?, !clear, by.as_deref())? {
                 true => out.done(),
-                false if clear => out.unchanged("rien à retirer : cette proposition n'est pas retenue", "nothing to take off: this proposal is not marked"),
-                false => out.unchanged("rien à changer : cette proposition est déjà retenue", "nothing to change: this proposal is already marked"),
+                false if clear => out.unchanged("rien à retirer : cette proposition n'est pas marquée « à porter »", "nothing to take off: this proposal is not marked to carry forward"),
+                false => out.unchanged("rien à changer : cette proposition est déjà marquée « à porter »", "nothing to change: this proposal is already marked to carry forward"),
             }
         }
         Command::Panel(PanelCmd::Comment { id, text, author }) => {

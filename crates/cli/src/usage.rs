@@ -1,5 +1,5 @@
 //! Usage errors (an unknown option, a missing argument, a value that is not one) in the
-//! reader's language: clap writes them in English only. Help and version are clap's own.
+//! reader's language: clap writes them in English only. The help is localised in `help.rs`.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use recolte_core::Lang;
@@ -47,7 +47,7 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         }
         ErrorKind::MissingSubcommand => "il manque la commande".to_owned(),
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "il manque la commande (la liste suit, en anglais)".to_owned()
+            "il manque la commande (la liste suit)".to_owned()
         }
         ErrorKind::MissingRequiredArgument => format!("il manque : {}", arg()),
         ErrorKind::InvalidValue if value().is_empty() => format!("il manque la valeur de {}", arg()),
@@ -80,7 +80,7 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         let usage = usage.trim().trim_start_matches("Usage:").trim();
         message.push_str(&format!("\n\nUtilisation : {usage}"));
     }
-    message.push_str("\n\nPour l'aide : recolte --help (en anglais), ou recolte COMMANDE --help.");
+    message.push_str("\n\nPour l'aide : recolte --help, ou recolte COMMANDE --help.");
     Some(message)
 }
 
