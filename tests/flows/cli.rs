@@ -220,8 +220,8 @@ fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
     let (replica, _) = Replica::with_sample();
     let sessions = replica.sessions(2);
     let add = |session: &str, title: &str| replica.ok(&["proposal", "add", "--session", session, "--title", title]);
-    let glossary = add(&sessions[0], "Un glossaire de l'innovation publique");
-    let lexicon = add(&sessions[1], "Un lexique de l'innovation publique");
+    let glossary = add(&sessions[0], "Un almanach de l'innovation publique");
+    let lexicon = add(&sessions[1], "Un calendrier de l'innovation publique");
     let off_topic = add(&sessions[1], "Réparer la machine à café");
     // As in a real theme, "innovation publique" is in most titles: it says little.
     for title in [
@@ -239,25 +239,26 @@ fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
     replica.ok(&["synthesis", "set-aside", &off_topic, "--reason", "off_topic"]);
     let stderr = replica.fails(&["synthesis", "set-aside", &off_topic, "--reason", "boring"]);
     assert!(stderr.contains("raison « boring » inconnue"), "{stderr}");
-    // A merge made by hand teaches the pair of words that differ; then the pair is in the lexicon.
+    // A merge made by hand teaches the pair of words that differ (two the built-in lexicon does not
+    // know as one); then the pair is in the event's lexicon.
     let output =
-        replica.run(&["synthesis", "merge", "--theme", "2", "--title", "Un glossaire partagé", &glossary, &lexicon]);
-    assert!(String::from_utf8_lossy(&output.stderr).contains("glossaire ≈ lexique"), "{output:?}");
+        replica.run(&["synthesis", "merge", "--theme", "2", "--title", "Un almanach partagé", &glossary, &lexicon]);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("almanach ≈ calendrier"), "{output:?}");
     let words = replica.json(&["synthesis", "lexicon", "--theme", "2"]);
-    assert_eq!(words[0]["a"], "glossaire");
-    assert_eq!(words[0]["b"], "lexique");
+    assert_eq!(words[0]["a"], "almanach");
+    assert_eq!(words[0]["b"], "calendrier");
     assert_eq!(words[0]["learned"], true);
     // It now finds the same paraphrase in other proposals.
-    let again = add(&sessions[3], "Rédiger un glossaire des démarches");
-    let twin = add(&sessions[3], "Rédiger un lexique des démarches");
+    let again = add(&sessions[3], "Rédiger un almanach des démarches");
+    let twin = add(&sessions[3], "Rédiger un calendrier des démarches");
     let suggestions = replica.json(&["synthesis", "suggest", "--theme", "2"]);
     assert_eq!(suggestions.as_array().unwrap().len(), 1, "{suggestions}");
-    assert!(suggestions[0]["reason"].as_str().unwrap().contains("glossaire ≈ lexique"), "{suggestions}");
+    assert!(suggestions[0]["reason"].as_str().unwrap().contains("almanach ≈ calendrier"), "{suggestions}");
     // "Pas des doublons": never suggested again.
     replica.ok(&["synthesis", "dismiss", "--theme", "2", &again, &twin]);
     assert_eq!(replica.json(&["synthesis", "suggest", "--theme", "2"]), serde_json::json!([]));
     // A pair taken out of the lexicon no longer counts.
-    replica.ok(&["synthesis", "lexicon", "--theme", "2", "--remove", "lexique", "glossaire"]);
+    replica.ok(&["synthesis", "lexicon", "--theme", "2", "--remove", "calendrier", "almanach"]);
     assert_eq!(replica.json(&["synthesis", "lexicon", "--theme", "2"]), serde_json::json!([]));
     replica.ok(&["synthesis", "lexicon", "--theme", "2", "--add", "Appli", "application"]);
     assert_eq!(replica.json(&["synthesis", "lexicon", "--theme", "2"])[0]["a"], "appli");
