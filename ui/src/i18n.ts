@@ -232,7 +232,7 @@ const fr = {
   summary_title: 'Synthèse générale de l’événement',
   summary_intro: 'Chaque thème, ses propositions consolidées dans l’ordre du rapporteur, avec leur statut, les votes du panel, les propositions à porter et les commentaires.',
   summary_counts: '{themes} {themes:thème|thèmes} · {total} {total:proposition consolidée|propositions consolidées} · {retained} {retained:retenue|retenues} · {carried} à porter',
-  summary_dots: 'Chaque membre du panel dispose de {n} points par thème.',
+  summary_dots: 'Chaque membre du panel dispose de {n} {n:point|points} par thème.',
   filter_retained: 'Retenues seulement',
   filter_carried: 'À porter seulement',
   filters: 'Filtres',
@@ -742,7 +742,7 @@ const en: Record<Key, string> = {
   summary_title: 'Summary of the whole event',
   summary_intro: 'Every theme, its consolidated proposals in the rapporteur’s order, with their status, the panel’s votes, the proposals carried forward and the comments.',
   summary_counts: '{themes} {themes:theme|themes} · {total} consolidated {total:proposal|proposals} · {retained} retained · {carried} carried forward',
-  summary_dots: 'Each panel member has {n} dots per theme.',
+  summary_dots: 'Each panel member has {n} {n:dot|dots} per theme.',
   filter_retained: 'Retained only',
   filter_carried: 'Carried forward only',
   filters: 'Filters',
@@ -1033,7 +1033,9 @@ export function lang(): Lang {
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  let text = dictionaries[current][key]
+  // A name made from data (a status, a refusal code) that this version does not know is shown
+  // as it is rather than breaking the screen.
+  let text = dictionaries[current][key] ?? String(key)
   // "{n:modification|modifications}": the form the count n asks for, as the language counts.
   text = text.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) =>
     isOne(Number(params[name])) ? one : other)

@@ -14,17 +14,44 @@ pub fn localized(command: Command, lang: Lang) -> Command {
     match lang {
         Lang::En => command,
         Lang::Fr => {
-            let command = command
-                .disable_version_flag(true)
-                .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("Affiche la version"));
+            let command = command.disable_version_flag(true).arg(
+                Arg::new("version")
+                    .short('V')
+                    .long("version")
+                    .action(ArgAction::Version)
+                    .help("Affiche la version")
+                    .help_heading(OPTIONS),
+            );
             let mut command = french(command, "");
-            // The `help` subcommand exists once the grammar is built.
+            // The `help` subcommands exist once the grammar is built.
             command.build();
-            command.mut_subcommand("help", |help| {
-                help.about("Affiche cette aide, ou celle de la commande donnée").help_template(TEMPLATE)
-            })
+            french_help_commands(command)
         }
     }
+}
+
+/// clap follows a heading with « : » directly; French puts a space before it.
+const OPTIONS: &str = "Options ";
+
+/// The `help` subcommand clap adds beside every command's subcommands, in French.
+fn french_help_commands(command: Command) -> Command {
+    let names: Vec<String> = command.get_subcommands().map(|s| s.get_name().to_owned()).collect();
+    names.into_iter().fold(command, |command, name| {
+        if name == "help" {
+            command.mut_subcommand("help", |help| {
+                let ids: Vec<String> = help.get_arguments().map(|a| a.get_id().to_string()).collect();
+                let help = help
+                    .about("Affiche cette aide, ou celle de la commande donnée")
+                    .help_template(TEMPLATE)
+                    .subcommand_help_heading("Commandes ");
+                ids.into_iter().fold(help, |help, id| {
+                    help.mut_arg(id, |arg| arg.help("La commande dont afficher l'aide").help_heading("Arguments "))
+                })
+            })
+        } else {
+            command.mut_subcommand(name, french_help_commands)
+        }
+    })
 }
 
 /// clap's layout, with its one English word ("Usage:") in French.
@@ -48,10 +75,10 @@ fn text(key: &str) -> Option<&'static str> {
 fn french(command: Command, path: &str) -> Command {
     let mut command = command
         .help_template(TEMPLATE)
-        .subcommand_help_heading("Commandes")
+        .subcommand_help_heading("Commandes ")
         .subcommand_value_name("COMMANDE")
         .disable_help_flag(true)
-        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("Affiche l'aide"));
+        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("Affiche l'aide").help_heading(OPTIONS));
     if let Some(about) = text(path) {
         command = command.about(about).long_about(None);
     }
@@ -85,7 +112,8 @@ fn french_arg(arg: Arg, help: Option<&'static str>) -> Arg {
     if let Some(variable) = arg.get_env() {
         said.push_str(&format!(" [variable : {}]", variable.to_string_lossy()));
     }
-    let arg = arg.help(said).long_help(None).hide_env(true);
+    let heading = if arg.is_positional() { "Arguments " } else { OPTIONS };
+    let arg = arg.help(said).long_help(None).hide_env(true).help_heading(heading);
     if takes_values {
         arg.hide_default_value(true).hide_possible_values(true)
     } else {
@@ -143,7 +171,10 @@ mod tests {
         assert!(french.contains("Affiche l'aide"), "{french}");
         assert!(!french.contains("Print help") && !french.contains("[default"), "{french}");
         let root = help_of(&["--help"], Lang::Fr);
-        assert!(root.contains("Commandes :") || root.contains("Commandes:"), "{root}");
+        assert!(root.contains("Commandes :") && root.contains("Options :"), "{root}");
+        let nested = help_of(&["proposal", "--help"], Lang::Fr);
+        assert!(nested.contains("Affiche cette aide, ou celle de la commande donnée"), "{nested}");
+        assert!(!nested.contains("Print") && !nested.contains("(s)"), "{nested}");
         assert!(root.contains("[valeurs : fr, en]") && root.contains("[variable : RECOLTE_DATA_DIR]"), "{root}");
         let english = help_of(&["proposal", "add", "--help"], Lang::En);
         assert!(english.contains("Usage: recolte proposal add") && english.contains("Print help"), "{english}");

@@ -364,7 +364,8 @@ impl Out {
         text.push_str(&format!("\n{}\n", self.pick("Thèmes", "Themes")));
         for theme in &event.themes {
             let count = event.sessions.iter().filter(|s| s.theme == theme.number).count();
-            text.push_str(&format!("  {:>2}. {} ({count} sessions)\n", theme.number, theme.title));
+            let sessions = self.count(count, ("session", "sessions"), ("session", "sessions"));
+            text.push_str(&format!("  {:>2}. {} ({sessions})\n", theme.number, theme.title));
         }
         text.push_str(&format!("\n{}\n", self.pick("Créneaux", "Slots")));
         for slot in &event.slots {

@@ -61,7 +61,8 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         },
         ErrorKind::TooManyValues => format!("trop de valeurs pour {} (« {} » de trop)", arg(), value()),
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
-            format!("{} attend {} valeur(s)", arg(), text(error, ContextKind::ExpectedNumValues).unwrap_or_default())
+            let expected = text(error, ContextKind::ExpectedNumValues).and_then(|n| n.parse().ok()).unwrap_or(1);
+            format!("{} attend {}", arg(), Lang::Fr.count(expected, "valeur", "valeurs"))
         }
         ErrorKind::NoEquals => format!("{} s'écrit avec = (par exemple {}=VALEUR)", arg(), arg()),
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8".to_owned(),

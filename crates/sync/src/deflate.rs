@@ -18,6 +18,8 @@ use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
 
+use recolte_core::Lang;
+
 use crate::protocol::ProtocolError;
 
 /// The message type of a deflated frame: y-protocols uses 0 to 3.
@@ -63,10 +65,8 @@ pub fn unpack(frame: &[u8], limit: usize) -> Result<Vec<u8>, ProtocolError> {
     }
     // Bytes after the end of the stream hide something: refused, like a padded message.
     if decoder.total_in() != stream.len() as u64 {
-        return Err(ProtocolError::Malformed(format!(
-            "{} byte(s) follow the deflated frame",
-            stream.len() as u64 - decoder.total_in()
-        )));
+        let extra = (stream.len() as u64 - decoder.total_in()) as usize;
+        return Err(ProtocolError::Malformed(format!("{} follow the deflated frame", Lang::En.count(extra, "byte", "bytes"))));
     }
     if is_deflated(&inner) {
         return Err(ProtocolError::Malformed("a deflated frame inside a deflated frame".into()));

@@ -35,9 +35,10 @@ pub fn decode(frame: &[u8]) -> Result<Message, ProtocolError> {
     // Re-encoding gives the canonical length, so this also refuses padded lengths.
     let canonical = encode(&message).len();
     if canonical != frame.len() {
+        let extra = frame.len().abs_diff(canonical);
         return Err(ProtocolError::Malformed(format!(
-            "{} byte(s) do not belong to the message",
-            frame.len().abs_diff(canonical)
+            "{} not belong to the message",
+            recolte_core::Lang::En.count(extra, "byte does", "bytes do")
         )));
     }
     Ok(message)

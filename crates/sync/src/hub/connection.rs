@@ -124,11 +124,35 @@ struct PeerIo {
 /// A frame as it goes on the wire to this connection: deflated for a device that asked for it
 /// when that makes it smaller, or always for the first one, which tells the device the hub
 /// speaks it.
-fn on_wire(deflate: bool, frame: Bytes, first: bool) -> Bytes {
-    match deflate.then(|| crate::deflate::pack(&frame, first)).flatten() {
-        Some(packed) => Bytes::from(packed),
-        None => frame,
+async fn on_wire(deflate: bool, frame: Bytes, first: bool) -> Bytes {
+    if !deflate {
+        return frame;
     }
+    let packed = if frame.len() >= OFF_THREAD_BYTES {
+        let whole = frame.clone();
+        tokio::task::spawn_blocking(move || crate::deflate::pack(&whole, first)).await.ok().flatten()
+    } else {
+        crate::deflate::pack(&frame, first)
+    };
+    packed.map(Bytes::from).unwrap_or(frame)
+}
+
+/// Frames this large are deflated or inflated on a blocking thread: a whole document of
+/// megabytes takes milliseconds, which would hold up the other connections served by the
+/// same runtime thread.
+const OFF_THREAD_BYTES: usize = 256 << 10;
+
+/// The frame a device sent deflated, inflated within the hub's message limit.
+async fn inflated(frame: Bytes, limit: usize) -> Result<Bytes, ProtocolError> {
+    // What comes in deflated may inflate up to the limit whatever its own size.
+    let inner = if frame.len() >= OFF_THREAD_BYTES / 64 {
+        tokio::task::spawn_blocking(move || crate::deflate::unpack(&frame, limit))
+            .await
+            .map_err(|e| ProtocolError::Malformed(e.to_string()))?
+    } else {
+        crate::deflate::unpack(&frame, limit)
+    };
+    inner.map(Bytes::from)
 }
 
 async fn serve_peer(
@@ -141,7 +165,7 @@ async fn serve_peer(
 ) {
     let PeerIo { peer, greeting, mut rx, mut kicked, deflate } = io;
     for (i, frame) in greeting.into_iter().enumerate() {
-        let frame = on_wire(deflate, frame.into(), i == 0);
+        let frame = on_wire(deflate, frame.into(), i == 0).await;
         shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
         if socket.send(Message::Binary(frame)).await.is_err() {
             return;
@@ -172,8 +196,8 @@ async fn serve_peer(
                 shared.metrics.bytes_in.fetch_add(frame.len() as u64, Ordering::Relaxed);
                 // Only from a device that asked: for anyone else it stays an unknown message type.
                 let frame = if deflate && crate::deflate::is_deflated(&frame) {
-                    match crate::deflate::unpack(&frame, shared.config.max_message_bytes) {
-                        Ok(inner) => Bytes::from(inner),
+                    match inflated(frame, shared.config.max_message_bytes).await {
+                        Ok(inner) => inner,
                         Err(error) => {
                             shared.metrics.malformed.fetch_add(1, Ordering::Relaxed);
                             let code = if matches!(error, ProtocolError::TooBig { .. }) { close::TOO_BIG } else { close::MALFORMED };
@@ -214,7 +238,7 @@ async fn serve_peer(
                     }
                 }
                 for reply in outcome.replies {
-                    let reply = on_wire(deflate, reply.into(), false);
+                    let reply = on_wire(deflate, reply.into(), false).await;
                     shared.metrics.bytes_out.fetch_add(reply.len() as u64, Ordering::Relaxed);
                     if socket.send(Message::Binary(reply)).await.is_err() {
                         return;
@@ -232,7 +256,7 @@ async fn serve_peer(
                         }
                     }
                     for frame in frames {
-                        let frame = on_wire(deflate, frame, false);
+                        let frame = on_wire(deflate, frame, false).await;
                         shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
                         if socket.feed(Message::Binary(frame)).await.is_err() {
                             return;
