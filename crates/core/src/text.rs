@@ -26,6 +26,14 @@ pub fn apply_diff(text: &TextRef, txn: &mut TransactionMut, new: &str) {
     }
 }
 
+/// A name as two people would compare it: case aside, whatever the Unicode form it was typed in
+/// (« Équipe » composed, or "E" then a combining accent as a Mac pastes it).
+pub fn same_name(a: &str, b: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    let key = |name: &str| name.nfc().collect::<String>().to_lowercase();
+    key(a) == key(b)
+}
+
 pub fn utf16_len(s: &str) -> u32 {
     s.encode_utf16().count() as u32
 }

@@ -168,14 +168,13 @@ impl Store {
 
     /// The first sub-group of the session (not deleted, other than `except`) whose name is
     /// `name` case aside, with its name. Compared here, not by SQLite, whose `lower()` leaves
-    /// « É » as it is: « Équipe A » and « équipe a » are one name.
+    /// « É » as it is: « Équipe A » and « équipe a » are one name, typed on a Mac or not.
     fn subgroup_named(
         &self,
         session: SessionId,
         name: &str,
         except: Option<SubgroupId>,
     ) -> Result<Option<(String, String)>, Error> {
-        let wanted = name.to_lowercase();
         let except = except.map(|e| e.to_string()).unwrap_or_default();
         let mut stmt = self
             .conn
@@ -187,7 +186,7 @@ impl Store {
             .query_map(params![session.to_string(), except], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .ctx("recherche du sous-groupe", "looking up the sub-group")?;
-        Ok(rows.into_iter().find(|(_, n)| n.to_lowercase() == wanted))
+        Ok(rows.into_iter().find(|(_, n)| recolte_core::text::same_name(n, name)))
     }
 
     /// A sub-group of the session already called `name` (case aside), other than `except`:

@@ -322,6 +322,7 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     let team = store.add_subgroup(session, "Équipe Élus").unwrap();
     assert!(matches!(store.add_subgroup(session, "équipe élus"), Err(Error::SubgroupExists(n)) if n == "Équipe Élus"));
     assert_eq!(store.resolve_subgroup(session, "ÉQUIPE ÉLUS").unwrap(), team);
+    assert_eq!(store.resolve_subgroup(session, "E\u{301}quipe e\u{301}lus").unwrap(), team, "decomposed, as a Mac pastes");
     // An undone merge is neither voted, marked, commented nor worded.
     store.set_consolidated_deleted(merged, true).unwrap();
     let undone = |r: Result<(), Error>| assert!(matches!(r, Err(Error::UndoneMerge(_))), "{r:?}");

@@ -49,10 +49,13 @@ mod words;
 
 use words::{LEXICON, STOP_WORDS};
 
-/// Lower case without accents, ligatures spelled out.
+/// Lower case without accents, ligatures spelled out. Accents written as combining marks
+/// (text pasted from a Mac: "e" then U+0301) are dropped too.
 pub fn fold(text: &str) -> String {
+    use unicode_normalization::char::is_combining_mark;
+    use unicode_normalization::UnicodeNormalization;
     let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
+    for c in text.nfc().filter(|c| !is_combining_mark(*c)).flat_map(char::to_lowercase) {
         match c {
             'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => out.push('a'),
             'ç' => out.push('c'),
@@ -542,6 +545,13 @@ mod tests {
         assert_eq!(stems("une appli"), stems("l'application"));
         assert_eq!(stems("la DRH"), stems("les ressources humaines"));
         assert_eq!(stems("de l'open data"), stems("ouvrir les données"));
+    }
+
+    #[test]
+    fn decomposed_accents_fold_as_composed_ones() {
+        let decomposed = "E\u{301}lus, re\u{301}fe\u{301}rent, cre\u{300}che";
+        assert_eq!(fold(decomposed), "elus, referent, creche");
+        assert_eq!(stems(decomposed), stems("Élus, référent, crèche"));
     }
 
     #[test]
