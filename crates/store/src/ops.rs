@@ -462,12 +462,13 @@ impl Store {
     ) -> Result<bool, Error> {
         let (event, session) = self.proposal_home(id)?;
         let theme = self.session_theme(session)?;
-        let now = self.triage(event, theme)?.set_aside.into_iter().find(|r| r.proposal_id == id).map(|r| r.reason);
-        if now == reason {
+        let name = DocName::Synthesis(event, theme);
+        let now = schema::set_aside_reason(&self.read_doc(&name)?.transact(), id);
+        if now.as_deref() == reason.map(|r| r.as_str()) {
             return Ok(false);
         }
         let (by, at) = (self.author()?, schema::now());
-        self.record(&DocName::Synthesis(event, theme), |txn| {
+        self.record(&name, |txn| {
             schema::set_aside(txn, id, reason, &by, &at);
         })?;
         Ok(true)

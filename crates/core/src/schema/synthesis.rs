@@ -198,6 +198,13 @@ pub fn set_aside(txn: &mut TransactionMut, proposal: ProposalId, reason: Option<
     txn.get_or_insert_map(SET_ASIDE).insert(txn, proposal.to_string(), value);
 }
 
+/// The reason a proposal is set aside for, as written, even one this version does not know
+/// (a newer device's); `None` when it is not set aside.
+pub fn set_aside_reason<T: ReadTxn>(txn: &T, proposal: ProposalId) -> Option<String> {
+    let root = txn.get_map(SET_ASIDE)?;
+    record_text(&root.get(txn, &proposal.to_string())?, "reason")
+}
+
 pub fn read_set_aside<T: ReadTxn>(txn: &T) -> Vec<SetAsideRecord> {
     let Some(root) = txn.get_map(SET_ASIDE) else { return Vec::new() };
     let mut records: Vec<SetAsideRecord> = root
@@ -283,4 +290,29 @@ pub fn read_lexicon<T: ReadTxn>(txn: &T) -> Vec<LexiconEntry> {
         .collect();
     entries.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
     entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{new_doc_of, DocKind};
+    use yrs::{Map, Transact};
+
+    #[test]
+    fn a_reason_this_version_does_not_know_still_counts_as_set_aside() {
+        let doc = new_doc_of(DocKind::Synthesis);
+        let (known, newer) = (ProposalId::new(), ProposalId::new());
+        set_aside(&mut doc.transact_mut(), known, Some(SetAsideReason::OffTopic), "Inès", "2025-10-01T10:00:00.000Z");
+        {
+            // As a newer device would write it.
+            let mut txn = doc.transact_mut();
+            let root = txn.get_or_insert_map(SET_ASIDE);
+            root.insert(&mut txn, newer.to_string(), record("Inès", "2025-10-01T10:00:00.000Z", vec![("reason", Any::from("too_late"))]));
+        }
+        let txn = doc.transact();
+        assert_eq!(set_aside_reason(&txn, known).as_deref(), Some("off_topic"));
+        assert_eq!(set_aside_reason(&txn, newer).as_deref(), Some("too_late"));
+        assert_eq!(set_aside_reason(&txn, ProposalId::new()), None);
+        assert_eq!(read_set_aside(&txn).len(), 1, "the list shows what it can name");
+    }
 }
