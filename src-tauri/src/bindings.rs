@@ -22,7 +22,7 @@ mod tests {
     use recolte_export::decidim::Answers;
     use recolte_export::sheet::QrPath;
     use recolte_store::{
-        EventSummary, EventView, ImportReport, InvitationRecord, InvitationState, MemberVotes, Moment, NamedSnapshot,
+        AlikeAcrossThemes, EventSummary, EventView, ImportReport, InvitationRecord, InvitationState, MemberVotes, Moment, NamedSnapshot,
         PanelSummary, Review, ReviewComment, SessionContent, SnapshotContent, SnapshotReason, SnapshotRestore,
         SummaryItem, SummarySource, ThemeSummary, Triage, UndoAction, UndoDepth, UndoOutcome, Version,
     };
@@ -89,6 +89,7 @@ mod tests {
             ReviewComment::decl(&cfg),
             MemberVotes::decl(&cfg),
             PanelSummary::decl(&cfg),
+            AlikeAcrossThemes::decl(&cfg),
             ThemeSummary::decl(&cfg),
             SummaryItem::decl(&cfg),
             SummarySource::decl(&cfg),

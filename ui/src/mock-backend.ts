@@ -641,11 +641,23 @@ export function installMockBackend(options: MockOptions = {}): void {
     return state.triage[theme]
   }
 
+  /** Consolidated proposals of different themes sharing two words of their titles, as pairs
+   *  (the backend uses the duplicate suggestions' engine). */
+  function alikeOf(themes: PanelSummary['themes']): PanelSummary['alike'] {
+    const items = themes.flatMap(th => th.consolidated.map(c => ({ theme: th.number, id: c.id, words: new Set(fold(c.title).split(/\W+/).filter(w => w.length > 3)) })))
+    const pairs: PanelSummary['alike'] = []
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+      const shared = [...items[i].words].filter(w => items[j].words.has(w))
+      if (items[i].theme !== items[j].theme && shared.length >= 2) {
+        pairs.push({ consolidated: [items[i].id, items[j].id], reason: `mots en commun : ${shared.join(', ')}`, reason_en: `shared words: ${shared.join(', ')}` })
+      }
+    }
+    return pairs
+  }
+
   function summaryOf(e: MockEvent): PanelSummary {
     const sessions = new Set(e.view.sessions.map(s => s.id))
-    return {
-      dots_per_theme: state.dotsPerTheme, member: state.author,
-      themes: e.view.themes.map(th => ({
+    const themes: PanelSummary['themes'] = e.view.themes.map(th => ({
         number: th.number, title: th.title,
         consolidated: state.consolidated.filter(c => c.theme === th.number && !c.deleted && c.sources.every(s => sessions.has(s.session_id)))
           .sort((x, y) => (x.priority ?? 1e9) - (y.priority ?? 1e9) || x.created_at.localeCompare(y.created_at))
@@ -660,8 +672,8 @@ export function installMockBackend(options: MockOptions = {}): void {
               }),
             }
           }),
-      })),
-    }
+      }))
+    return { dots_per_theme: state.dotsPerTheme, member: state.author, themes, alike: alikeOf(themes) }
   }
 
   const sessionOf = (sid: string): SessionInfo =>

@@ -224,6 +224,29 @@ describe('the whole-event summary', () => {
     expect($('[data-theme="2"]')!.textContent).toContain('Aucune proposition de ce thème ne correspond aux filtres.')
   })
 
+  it('names consolidated proposals of different themes that seem to say the same thing, each a link to its card', async () => {
+    expect($('#summary-alike')!.hidden).toBe(true)
+    const state = mockState()
+    const first = state.consolidated.find(c => c.title === C1)!
+    const other = { ...first, id: '01a2dddd-0000-7000-8000-000000000001', theme: 5, title: 'Former les décideurs élus à l’innovation', priority: 1, status: 'draft' as const }
+    state.consolidated.push(other)
+    await press(byText('nav .tab', 'Panel'))
+    await press(byText('nav .tab', 'Synthèse générale'))
+    const box = $('#summary-alike')!
+    expect(box.hidden).toBe(false)
+    expect($('h3', box)!.textContent).toBe('Se ressemblent d’un thème à l’autre')
+    expect($$('.alike-member', box).map(b => b.textContent)).toEqual([`Thème 1 · ${C1}`, 'Thème 5 · Former les décideurs élus à l’innovation'])
+    expect($('.alike-reason', box)!.textContent).toContain('mots en commun')
+    // « À porter » only hides the second card: its link clears the filters and goes to it.
+    $<HTMLInputElement>('#summary-filter-carried')!.click()
+    await settle()
+    expect($(`.summary-item[data-consolidated="${other.id}"]`)).toBeNull()
+    await press($$<HTMLButtonElement>('.alike-member', box)[1])
+    const card = $(`.summary-item[data-consolidated="${other.id}"]`)!
+    expect(document.activeElement).toBe(card)
+    expect($<HTMLInputElement>('#summary-filter-carried')!.checked).toBe(false)
+  })
+
   it('prints with the system dialog', async () => {
     const print = vi.spyOn(window, 'print').mockImplementation(() => undefined)
     await press($('#summary-print')!)

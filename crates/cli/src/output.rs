@@ -738,6 +738,18 @@ impl Out {
                 }
             }
         }
+        if !summary.alike.is_empty() {
+            lines.push(self.pick("Se ressemblent d'un thème à l'autre", "Alike across themes").to_owned());
+        }
+        for group in &summary.alike {
+            for id in &group.consolidated {
+                let found = summary.themes.iter().find_map(|t| t.consolidated.iter().find(|c| c.id == *id).map(|c| (t.number, c)));
+                if let Some((theme, item)) = found {
+                    lines.push(format!("  {} {theme} · {}", self.pick("thème", "theme"), item.title));
+                }
+            }
+            lines.push(format!("    {}", self.pick(&group.reason, &group.reason_en)));
+        }
         print(lines.join("\n"))
     }
 

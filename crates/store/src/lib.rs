@@ -60,7 +60,7 @@ pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{InvitationRecord, InvitationRequest, InvitationState};
 pub use ops::{ProposalInput, ProposalUpdate};
 pub use query::{
-    EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review, ReviewComment, SummaryItem,
+    AlikeAcrossThemes, EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review, ReviewComment, SummaryItem,
     SummarySource, ThemeSummary,
 };
 pub use remote::SyncRecord;

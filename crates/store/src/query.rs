@@ -479,6 +479,46 @@ pub struct PanelSummary {
     /// Who votes from this device.
     pub member: String,
     pub themes: Vec<ThemeSummary>,
+    /// Consolidated proposals of different themes that say the same thing.
+    pub alike: Vec<AlikeAcrossThemes>,
+}
+
+/// Consolidated proposals of two or more themes that likely say the same thing (the duplicate
+/// suggestions' engine, over the whole event's consolidated proposals): the panel may carry
+/// them forward together, or tell the plenary that several themes arrived at one idea.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct AlikeAcrossThemes {
+    pub consolidated: Vec<ConsolidatedId>,
+    /// Why, in French: the words that met.
+    pub reason: String,
+    pub reason_en: String,
+}
+
+/// The groups of alike consolidated proposals that span more than one theme.
+fn alike_across_themes(themes: &[ThemeSummary]) -> Vec<AlikeAcrossThemes> {
+    use recolte_core::dedupe::{suggest, Candidate};
+    // The engine names proposals by a proposal id: one made up for each consolidated proposal.
+    let mut named = std::collections::HashMap::new();
+    let mut candidates = Vec::new();
+    for theme in themes {
+        for item in &theme.consolidated {
+            let id = recolte_core::ids::ProposalId::new();
+            named.insert(id, (item.id, theme.number));
+            candidates.push(Candidate { id, title: item.title.clone(), body: item.body.clone() });
+        }
+    }
+    suggest(&candidates)
+        .into_iter()
+        .filter_map(|group| {
+            let members: Vec<(ConsolidatedId, u32)> = group.proposals.iter().filter_map(|p| named.get(p).copied()).collect();
+            let themes: std::collections::BTreeSet<u32> = members.iter().map(|(_, theme)| *theme).collect();
+            (themes.len() >= 2).then(|| AlikeAcrossThemes {
+                consolidated: members.into_iter().map(|(id, _)| id).collect(),
+                reason: group.reason,
+                reason_en: group.reason_en,
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -613,7 +653,8 @@ impl Store {
             }
             themes.push(ThemeSummary { number: theme.number, title: theme.title.clone(), consolidated });
         }
-        Ok(PanelSummary { dots_per_theme: self.dots_per_theme(event)?, member: self.author()?, themes })
+        let alike = alike_across_themes(&themes);
+        Ok(PanelSummary { dots_per_theme: self.dots_per_theme(event)?, member: self.author()?, themes, alike })
     }
 
     /// The highest log entry of the store: changes when anyone (another process, the sync

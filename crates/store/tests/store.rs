@@ -692,3 +692,33 @@ fn each_session_gets_its_end_of_slot_snapshot_once() {
     assert_eq!(store.take_due_snapshots(jiff::Timestamp::now()).unwrap(), 0);
     assert_eq!(store.take_due_snapshots(jiff::Timestamp::now()).unwrap(), 0, "looked at again, still none");
 }
+
+#[test]
+fn the_summary_names_consolidated_proposals_of_different_themes_that_say_the_same_thing() {
+    let (_dir, mut store, event) = new_store();
+    let mut merged = Vec::new();
+    for (theme, title) in [
+        (2, "Un glossaire commun de l'innovation publique"),
+        (5, "Rédiger un lexique commun de l'innovation publique"),
+        (5, "Ouvrir un tiers-lieu pour les agents"),
+        (8, "Financer les expérimentations des communes rurales"),
+    ] {
+        let session = first_session(&store, event, theme);
+        let source = capture(&mut store, session, title);
+        merged.push(store.merge(event, theme, title, "", &[source], None).unwrap());
+    }
+    let summary = store.panel_summary(event).unwrap();
+    assert_eq!(summary.alike.len(), 1, "{:?}", summary.alike);
+    let mut alike = summary.alike[0].consolidated.clone();
+    alike.sort();
+    let mut expected = vec![merged[0], merged[1]];
+    expected.sort();
+    assert_eq!(alike, expected);
+    assert!(summary.alike[0].reason.contains("glossaire ≈ lexique"), "{}", summary.alike[0].reason);
+    // Within one theme it is the rapporteur's business, not the summary's.
+    store.set_consolidated_deleted(merged[0], true).unwrap();
+    let session = first_session(&store, event, 5);
+    let twin = capture(&mut store, session, "Un glossaire commun de l'innovation publique");
+    store.merge(event, 5, "Un glossaire commun de l'innovation publique", "", &[twin], None).unwrap();
+    assert!(store.panel_summary(event).unwrap().alike.is_empty());
+}

@@ -127,7 +127,17 @@ export type PanelSummary = { dots_per_theme: number,
 /**
  * Who votes from this device.
  */
-member: string, themes: Array<ThemeSummary>, };
+member: string, themes: Array<ThemeSummary>, 
+/**
+ * Consolidated proposals of different themes that say the same thing.
+ */
+alike: Array<AlikeAcrossThemes>, };
+
+export type AlikeAcrossThemes = { consolidated: Array<ConsolidatedId>, 
+/**
+ * Why, in French: the words that met.
+ */
+reason: string, reason_en: string, };
 
 export type ThemeSummary = { number: number, title: string, consolidated: Array<SummaryItem>, };
 

@@ -4,7 +4,7 @@
 // (the system's print dialog; the print stylesheet leaves the app's chrome out).
 import { api, errorMessage, type PanelSummary } from '../api'
 import { announce, h, render } from '../dom'
-import { dotsWords, t, type Key } from '../i18n'
+import { dotsWords, lang, t, type Key } from '../i18n'
 import type { Context, View } from '../app'
 import { sourceItem } from './plenary'
 import { joinPath, pathLine } from './files'
@@ -25,6 +25,7 @@ export function summary(ctx: Context): View {
   const counts = h('p', { class: 'summary', id: 'summary-counts', role: 'status', 'aria-live': 'polite' })
   const dots = h('p', { class: 'muted', id: 'summary-dots' })
   const themesBox = h('div', { class: 'summary-themes', id: 'summary-themes' }, h('p', { class: 'muted' }, t('summary_loading')))
+  const alikeBox = h('section', { class: 'summary-alike', id: 'summary-alike', 'aria-labelledby': 'summary-alike-title', hidden: true })
   const filterBox = (key: keyof SummaryFilters, label: Key) => {
     const box = h('input', { type: 'checkbox', id: `summary-filter-${key}`, checked: filters[key] })
     box.addEventListener('change', () => {
@@ -72,8 +73,51 @@ export function summary(ctx: Context): View {
         h('ul', { class: 'comments' }, ...c.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), ' : ', cm.text)))) : null)
   }
 
+  /** Consolidated proposals of different themes that seem to say the same thing; each one a
+   *  link to its card below (shown even when a filter hides it: the link clears the filters). */
+  function drawAlike(summary: PanelSummary): void {
+    const where = new Map(summary.themes.flatMap(th => th.consolidated.map(c => [c.id, { theme: th.number, title: c.title }] as const)))
+    const groups = summary.alike.filter(g => g.consolidated.every(id => where.has(id)))
+    alikeBox.hidden = groups.length === 0
+    render(alikeBox,
+      h('h3', { id: 'summary-alike-title' }, t('alike_title')),
+      h('p', { class: 'muted' }, t('alike_intro')),
+      h('ul', { class: 'plain alike-list' }, ...groups.map(g => h('li', { class: 'card alike-group' },
+        h('ul', { class: 'plain' }, ...g.consolidated.map(id => {
+          const { theme, title } = where.get(id)!
+          return h('li', {}, h('button', {
+            type: 'button', class: 'link alike-member', 'data-consolidated': id,
+            'aria-label': t('alike_go', { title, theme }),
+            onclick: () => goTo(id),
+          }, h('span', { class: 'summary-rank' }, `${t('theme')} ${theme} · `), title))
+        })),
+        h('p', { class: 'muted alike-reason' }, lang() === 'fr' ? g.reason : g.reason_en)))))
+  }
+
+  const cardOf = (id: string) => [...themesBox.querySelectorAll<HTMLElement>('.summary-item')].find(el => el.dataset.consolidated === id)
+
+  function goTo(id: string): void {
+    if (!cardOf(id)) {
+      filters.retained = false
+      filters.carried = false
+      for (const key of ['retained', 'carried']) {
+        const box = document.getElementById(`summary-filter-${key}`) as HTMLInputElement | null
+        if (box) box.checked = false
+      }
+      sessionStorage.setItem('recolte.summary-filters', JSON.stringify(filters))
+      draw()
+    }
+    const card = cardOf(id)
+    if (!card) return
+    card.tabIndex = -1
+    // WebKitGTK and Chromium scroll; a test's document may not know how.
+    card.scrollIntoView?.({ block: 'center' })
+    card.focus()
+  }
+
   function draw(): void {
     if (!data) return
+    drawAlike(data)
     const all = data.themes.flatMap(th => th.consolidated)
     const shown = all.filter(c => keep(c, filters))
     render(counts, t('summary_counts', {
@@ -112,7 +156,7 @@ export function summary(ctx: Context): View {
         h('div', { class: 'toolbar no-print' },
           h('fieldset', { class: 'summary-filters' }, h('legend', {}, t('filters')), filterBox('retained', 'filter_retained'), filterBox('carried', 'filter_carried')),
           printButton, pdfButton),
-        pdfStatus, counts, dots, themesBox))
+        pdfStatus, counts, dots, alikeBox, themesBox))
       await load()
     },
     refresh: load,
