@@ -138,9 +138,20 @@ try {
   await waitFor('the vote', async () => (await script(`return document.querySelector('.votes-total')?.textContent ?? ''`)).includes('1 point'))
   await screenshot('votes')
 
-  // The whole event on one screen, and its PDF written by the backend (no browser).
+  // The whole event on one screen, and its PDF written by the backend (no browser). Theme 2
+  // came to the same idea as theme 1: the summary says so, and links to its card.
+  const cliJson = args => JSON.parse(execFileSync(cli, ['--data-dir', dataDir, '--json', ...args], { encoding: 'utf8' }))
+  const theme2 = cliJson(['session', 'list', '--theme', '2'])[0].id
+  execFileSync(cli, ['--data-dir', dataDir, 'subgroup', 'add', '--session', theme2, 'Groupe A'])
+  const alike = execFileSync(cli, ['--data-dir', dataDir, 'proposal', 'add', '--session', theme2, '--subgroup', 'Groupe A', '--title', 'Former les élus et les décideurs à l’innovation'], { encoding: 'utf8' }).trim()
+  execFileSync(cli, ['--data-dir', dataDir, 'synthesis', 'merge', '--theme', '2', '--title', 'Former les élus et les décideurs à l’innovation', alike])
   await script(`document.querySelector('nav .tab[data-screen=summary]').click()`)
-  await waitFor('the summary', async () => (await script(`return document.querySelectorAll('#summary-themes [data-consolidated]').length`)) === 1)
+  await waitFor('the summary', async () => (await script(`return document.querySelectorAll('#summary-themes [data-consolidated]').length`)) === 2)
+  await waitFor('alike across themes', async () => (await script(`return document.querySelectorAll('#summary-alike .alike-member').length`)) === 2)
+  const alikeShown = await script(`return document.getElementById('summary-alike').textContent`)
+  if (!/Thème 1 · Former les élus à l’innovation/.test(alikeShown) || !/Thème 2 · Former les élus et les décideurs/.test(alikeShown)) {
+    throw new Error(`the summary's alike proposals: ${alikeShown}`)
+  }
   await screenshot('summary')
   await press('#summary-pdf')
   const pdfPath = `return document.querySelector('#summary-pdf-status code.path')?.textContent ?? ''`
@@ -172,20 +183,20 @@ if (!failed) {
   const proposals = run(['proposal', 'list'])
   const synthesis = run(['synthesis', 'list', '--theme', '1'])
   const problems = []
-  if (proposals.length !== 3) problems.push(`expected 3 proposals, the store has ${proposals.length}`)
+  if (proposals.length !== 4) problems.push(`expected 4 proposals (3 typed, 1 from the CLI), the store has ${proposals.length}`)
   if (new Set(proposals.map(p => p.subgroup_name)).size !== 2) problems.push('expected proposals in two sub-groups')
   if (!proposals.some(p => p.title === '<img src=x onerror=alert(1)>')) problems.push('the payload title was not stored as typed')
   if (synthesis.length !== 1 || synthesis[0].sources.length !== 2) problems.push(`expected one consolidated proposal with 2 sources: ${JSON.stringify(synthesis)}`)
   const summary = run(['panel', 'summary'])
   const voted = summary.themes.flatMap(th => th.consolidated).find(c => c.id === synthesis[0]?.id)
   if (voted?.votes !== 1) problems.push(`expected the panel's vote in the summary: ${JSON.stringify(voted)}`)
-  if (proposals.filter(p => p.merged_into.length === 1).length !== 2) problems.push('expected two proposals marked as merged')
+  if (proposals.filter(p => p.merged_into.length === 1).length !== 3) problems.push('expected three proposals marked as merged')
   if (!exported || !existsSync(join(exported, 'proposals.csv'))) problems.push(`the app's open-data export is not at ${exported}`)
   if (problems.length) {
     failed = true
     console.error(`not ok - the store after the session: ${problems.join('; ')}`)
   } else {
-    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, clock started and paused, merge, panel mark and vote, projector, summary and its PDF, open data exported, store checked by the CLI')
+    console.log('ok - the real app: sample loaded, 3 proposals in 2 sub-groups, XSS inert, clock started and paused, merge, panel mark and vote, projector, summary with alike proposals across themes and its PDF, open data exported, store checked by the CLI')
   }
 }
 removeDirs(dataDir)
