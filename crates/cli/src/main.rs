@@ -13,7 +13,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
+use clap::{CommandFactory, FromArgMatches, Parser};
 use recolte_core::ids::EventId;
 use recolte_core::schema::{ClockAction, ConsolidatedPatch};
 use recolte_core::{Lang, Localize};
@@ -28,9 +28,14 @@ use output::Out;
 fn main() -> ExitCode {
     let typed: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let args: Vec<String> = typed.iter().map(|a| a.to_string_lossy().into_owned()).collect();
-    let parsed = help::localized(Cli::command(), usage::lang_of(&args))
-        .try_get_matches_from(&typed)
-        .and_then(|matches| Cli::from_arg_matches(&matches));
+    // The grammar parses alike in both languages; the French one, slower to build, is built
+    // only to show help or a usage error.
+    let parsed = Cli::try_parse_from(&typed).or_else(|error| match usage::lang_of(&args) {
+        Lang::Fr => help::localized(Cli::command(), Lang::Fr)
+            .try_get_matches_from(&typed)
+            .and_then(|matches| Cli::from_arg_matches(&matches)),
+        Lang::En => Err(error),
+    });
     let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => {
