@@ -408,6 +408,10 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
     assert!(nothing.contains("il manque : <--title"), "{nothing}");
     let licence = usage(&["export", "opendata", "--out", "ailleurs", "--licence", ""]);
     assert!(licence.contains("il manque la valeur de --licence"), "{licence}");
+    let no_words = replica.fails(&["search", " « - » "]);
+    assert!(no_words.contains("rien à chercher : donnez au moins un mot"), "{no_words}");
+    let no_words = replica.fails(&["--lang", "en", "search", ""]);
+    assert!(no_words.contains("nothing to search for"), "{no_words}");
 
     // A name that would sign nothing, and accesses that would let their holder write nowhere.
     let blank = replica.fails(&["device", "name", "  "]);

@@ -190,6 +190,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Search { query, limit } => {
             let query = query.join(" ");
+            if !recolte_store::has_search_words(&query) {
+                return Err(CliError::Usage {
+                    fr: "rien à chercher : donnez au moins un mot (des lettres ou des chiffres)".into(),
+                    en: "nothing to search for: give at least one word (letters or digits)".into(),
+                });
+            }
             out.hits(&store.search(event(&store)?, &query, limit)?)
         }
         Command::Synthesis(SynthesisCmd::Merge { theme, title, body, proposals, author }) => {

@@ -60,8 +60,8 @@ pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{InvitationRecord, InvitationRequest, InvitationState};
 pub use ops::{ProposalInput, ProposalUpdate};
 pub use query::{
-    AlikeAcrossThemes, EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review, ReviewComment, SummaryItem,
-    SummarySource, ThemeSummary,
+    has_search_words, AlikeAcrossThemes, EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review,
+    ReviewComment, SummaryItem, SummarySource, ThemeSummary,
 };
 pub use remote::SyncRecord;
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};

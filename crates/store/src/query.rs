@@ -390,6 +390,12 @@ fn place_name(programme: &str, place_id: &str) -> String {
         .unwrap_or_else(|| place_id.to_owned())
 }
 
+/// Whether a search text holds a word to look for (letters or digits): "", "-" or "« »" do not,
+/// and a search for them finds nothing.
+pub fn has_search_words(input: &str) -> bool {
+    fts_query(input).is_some()
+}
+
 /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word
 /// quoted, all required, the last one a prefix.
 fn fts_query(input: &str) -> Option<String> {
