@@ -89,6 +89,32 @@ describe('the rapporteur’s workspace', () => {
     expect($('#status')!.textContent).toContain('ne seront plus suggérées ensemble')
   })
 
+  it('brings a theme’s many suggestions as a queue, ten at a time', async () => {
+    const state = mockState()
+    for (let i = 0; i < 12; i++) {
+      for (const end of ['premier', 'second']) {
+        state.proposals.push({ ...state.proposals[0], id: crypto.randomUUID(), title: `Projet${i} numero${i} ${end}` })
+      }
+    }
+    $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Animation')!.click()
+    await settle()
+    $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Synthèse')!.click()
+    await settle()
+    expect($('#suggestions-heading')!.textContent).toBe('Doublons probables (13)')
+    expect($$('.suggestion')).toHaveLength(10)
+    expect($('#more-suggestions')!.textContent).toBe('Afficher 3 de plus (3 en attente)')
+    // Dismissing one lets the next rise.
+    $<HTMLButtonElement>('[data-dismiss-suggestion="0"]')!.click()
+    await settle()
+    expect($$('.suggestion')).toHaveLength(10)
+    expect($('#more-suggestions')!.textContent).toBe('Afficher 2 de plus (2 en attente)')
+    $<HTMLButtonElement>('#more-suggestions')!.click()
+    await settle()
+    expect($$('.suggestion')).toHaveLength(12)
+    expect($('#more-suggestions')).toBeNull()
+    expect(document.activeElement).toBe($('[data-suggestion="10"]'))
+  })
+
   it('merges a suggestion’s members that stay ticked', async () => {
     const [first, second] = $$<HTMLInputElement>('.suggestion-member input')
     await change(second)

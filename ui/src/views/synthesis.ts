@@ -37,6 +37,9 @@ function fail(error: unknown): void {
   announce(t('error_prefix') + errorMessage(error), 'error')
 }
 
+/** Suggestions shown at once, and added by « Afficher 10 de plus ». */
+const SUGGESTIONS_AT_ONCE = 10
+
 export function synthesis(ctx: Context): View {
   const themes = ctx.event.themes.filter(th => themeAccess(ctx.access, th.number) !== 'none')
   if (themes.length === 0) {
@@ -51,6 +54,9 @@ export function synthesis(ctx: Context): View {
   let proposals: Proposal[] = []
   let consolidated: Consolidated[] = []
   let suggestions: Suggestion[] = []
+  // A real theme can bring fifty suggestions: they come as a queue, a few at a time, and the
+  // next rise as the first are merged or dismissed.
+  let suggestionsShown = SUGGESTIONS_AT_ONCE
   let triage: Triage = { set_aside: [], not_duplicates: [], lexicon: [] }
   const filters: Filters = { session: '', subgroup: '', kind: '', untreated: false }
   let compact = localStorage.getItem('recolte.synthesis-compact') === '1'
@@ -81,6 +87,7 @@ export function synthesis(ctx: Context): View {
     theme = Number(themePicker.value)
     localStorage.setItem('recolte.theme', String(theme))
     selected.clear()
+    suggestionsShown = SUGGESTIONS_AT_ONCE
     mergeForm.hidden = true
     readOnlyNote.hidden = canWrite()
     Object.assign(filters, { session: '', subgroup: '', kind: '', untreated: false })
@@ -300,7 +307,7 @@ export function synthesis(ctx: Context): View {
 
   function drawSuggestions(): void {
     const writing = canWrite()
-    const items = suggestions.map((s, index) => {
+    const items = suggestions.slice(0, suggestionsShown).map((s, index) => {
       const members = s.proposals.map(id => proposals.find(p => p.id === id)).filter((p): p is Proposal => Boolean(p))
       const picked = new Set(members.map(p => p.id))
       const side = members.map(p => {
@@ -312,7 +319,7 @@ export function synthesis(ctx: Context): View {
           p.body ? h('p', {}, p.body) : null,
           h('p', { class: 'muted' }, provenance(p)))
       })
-      return h('li', { class: 'card suggestion', 'data-suggestion': String(index) },
+      return h('li', { class: 'card suggestion', 'data-suggestion': String(index), tabindex: '-1' },
         h('p', { class: 'suggestion-reason' }, h('strong', {}, lang() === 'fr' ? s.reason : s.reason_en),
           ' · ', h('span', { class: 'muted' }, t('suggestion_score', { n: Math.round(s.score * 100) }))),
         h('div', { class: 'suggestion-members' }, ...side),
@@ -322,8 +329,18 @@ export function synthesis(ctx: Context): View {
             onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals).then(() => { announce(t('suggestion_dismissed')); return load() }).catch(fail) },
           t('suggestion_dismiss'))) : null)
     })
-    render(suggestionsBox, h('h2', { id: 'suggestions-heading' }, t('suggestions')),
-      items.length ? h('ul', { class: 'plain' }, ...items) : h('p', { class: 'muted' }, t('no_suggestions')))
+    const left = suggestions.length - items.length
+    const more = left > 0
+      ? h('button', { type: 'button', class: 'secondary', id: 'more-suggestions', onclick: () => {
+        const first = suggestionsShown
+        suggestionsShown += SUGGESTIONS_AT_ONCE
+        drawSuggestions()
+        suggestionsBox.querySelector<HTMLElement>(`[data-suggestion="${first}"]`)?.focus()
+      } }, t('more_suggestions', { n: Math.min(left, SUGGESTIONS_AT_ONCE), left }))
+      : null
+    render(suggestionsBox,
+      h('h2', { id: 'suggestions-heading' }, suggestions.length ? `${t('suggestions')} (${suggestions.length})` : t('suggestions')),
+      items.length ? h('ul', { class: 'plain' }, ...items) : h('p', { class: 'muted' }, t('no_suggestions')), more)
   }
 
   function drawLexicon(): void {
