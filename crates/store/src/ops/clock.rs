@@ -1,0 +1,74 @@
+//! The session's clock that every facilitator of the session shares.
+
+use recolte_core::ids::{EventId, SessionId};
+use recolte_core::model::Phase;
+use recolte_core::schema::{self, DocName};
+use yrs::Transact;
+
+use crate::error::Error;
+use crate::Store;
+
+impl Store {
+    /// The session's clock, as every facilitator of the session sees it.
+    pub fn session_clock(&mut self, session: SessionId) -> Result<schema::SessionClock, Error> {
+        let (event, scheduled, run_sheet) = self.clock_context(session)?;
+        let doc = self.read_doc(&DocName::Session(event, session))?;
+        Ok(schema::read_clock(&doc.transact()).at(scheduled, &run_sheet, jiff::Timestamp::now()))
+    }
+
+    /// Starts, pauses, resumes, extends (the current phase, by `minutes`, 5 by default) or
+    /// skips to the next phase; returns the clock after it.
+    pub fn clock_action(
+        &mut self,
+        session: SessionId,
+        action: schema::ClockAction,
+        minutes: Option<u32>,
+    ) -> Result<schema::SessionClock, Error> {
+        use schema::ClockAction as A;
+        let (event, scheduled, run_sheet) = self.clock_context(session)?;
+        let name = DocName::Session(event, session);
+        let now = jiff::Timestamp::now();
+        let record = schema::read_clock(&self.read_doc(&name)?.transact());
+        let clock = record.at(scheduled, &run_sheet, now);
+        let id = uuid::Uuid::now_v7().to_string();
+        let running = clock.phase_index.ok_or(Error::ClockNotRunning);
+        match action {
+            A::Start => self.control(&name, |txn| {
+                schema::clock_start(txn, now);
+            })?,
+            A::Pause if clock.paused => {}
+            A::Pause => self.control(&name, |txn| {
+                schema::clock_pause(txn, now, &id);
+            })?,
+            A::Resume => self.control(&name, |txn| {
+                schema::clock_resume(txn, now);
+            })?,
+            A::Extend => {
+                let phase = running?;
+                let seconds = schema::extension_seconds(minutes.unwrap_or(5));
+                self.control(&name, |txn| {
+                    schema::clock_extend(txn, phase, seconds, &id);
+                })?
+            }
+            A::Next => {
+                let phase = running?;
+                let active = record.active_seconds(record.started_at.unwrap_or(scheduled), now);
+                self.control(&name, |txn| {
+                    schema::clock_end_phase(txn, phase, active);
+                })?
+            }
+        }
+        self.session_clock(session)
+    }
+
+    /// A session's event, its scheduled start and the event's run-sheet.
+    fn clock_context(&self, session: SessionId) -> Result<(EventId, jiff::Timestamp, Vec<Phase>), Error> {
+        let event = self.session_event(session)?;
+        let view = self.event(event)?;
+        let info =
+            view.sessions.iter().find(|s| s.id == session).ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        let scheduled = schema::scheduled_start(&info.date, &info.start, &view.timezone)
+            .ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        Ok((event, scheduled, view.run_sheet))
+    }
+}

@@ -1,0 +1,216 @@
+//! The edits people make, one file per moment of the day: capture (the programme, sub-groups
+//! and proposals), synthesis (merges, setting aside, what the rapporteurs teach), the panel
+//! (marks, dots, comments) and the session's clock. Here: what they share, the checks every
+//! typed text goes through and the lookups of where a proposal or a consolidated one lives.
+
+use recolte_core::ids::{ConsolidatedId, EventId, ProposalId, SessionId};
+use recolte_core::model::Kind;
+use recolte_core::schema::{self, DocName};
+use rusqlite::params;
+use yrs::{ReadTxn, StateVector, Transact};
+
+use crate::error::{Error, Field, ResultExt};
+use crate::projection;
+use crate::Store;
+
+mod capture;
+mod clock;
+mod panel;
+mod synthesis;
+
+/// A proposal as typed by a facilitator. The sub-group is named by id or by name.
+#[derive(Clone, Debug, Default)]
+pub struct ProposalInput {
+    pub title: String,
+    pub body: String,
+    pub kind: Kind,
+    pub subgroup: Option<String>,
+    pub tags: Vec<String>,
+    pub author: Option<String>,
+}
+
+/// Changes to a proposal; `None` leaves a field unchanged.
+#[derive(Clone, Debug, Default)]
+pub struct ProposalUpdate {
+    pub title: Option<String>,
+    pub body: Option<String>,
+    pub kind: Option<Kind>,
+    /// `Some(None)` takes the proposal out of its sub-group.
+    pub subgroup: Option<Option<String>>,
+    pub tags: Option<Vec<String>>,
+}
+
+fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
+    let mut clean = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = within(tag, Field::Tag)?;
+        if !tag.is_empty() {
+            clean.push(tag);
+        }
+    }
+    clean.sort();
+    clean.dedup();
+    Ok(clean)
+}
+
+/// The text trimmed and without control characters (a NUL, an escape sequence pasted from a
+/// terminal; line breaks and tabs stay in a text or a comment).
+fn clean(value: &str, what: Field) -> String {
+    let multiline = matches!(what, Field::Body | Field::Comment);
+    let kept: String = value.chars().filter(|c| !c.is_control() || multiline && (*c == '\n' || *c == '\t')).collect();
+    kept.trim().to_owned()
+}
+
+/// The text cleaned, if it is not longer than its field allows.
+pub(crate) fn within(value: &str, what: Field) -> Result<String, Error> {
+    let value = clean(value, what);
+    let length = value.chars().count();
+    if length > what.longest() {
+        return Err(Error::TooLong { field: what, longest: what.longest(), length });
+    }
+    Ok(value)
+}
+
+pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
+    filled(within(value, what)?, what)
+}
+
+/// The text, if it is not empty.
+fn filled(value: String, what: Field) -> Result<String, Error> {
+    if value.is_empty() {
+        return Err(Error::Empty(what));
+    }
+    Ok(value)
+}
+
+/// An edited text within its field's length, or no longer than it already was: a text that
+/// came longer from another device can still be corrected, not made longer.
+fn within_or_no_longer(
+    value: &str,
+    what: Field,
+    before: impl FnOnce() -> Result<usize, Error>,
+) -> Result<String, Error> {
+    match within(value, what) {
+        Err(Error::TooLong { length, .. }) if length <= before()? => Ok(clean(value, what)),
+        other => other,
+    }
+}
+
+impl Store {
+    /// The event and theme of a consolidated proposal.
+    pub fn consolidated_theme(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
+        self.consolidated_home(id)
+    }
+
+    pub(crate) fn consolidated_home(&self, id: ConsolidatedId) -> Result<(EventId, u32), Error> {
+        let found: Option<(String, u32)> = self.lookup(
+            "SELECT event_id, theme FROM consolidated WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+            ("recherche de la proposition consolidée", "looking up the consolidated proposal"),
+        )?;
+        found
+            .and_then(|(e, t)| Some((e.parse().ok()?, t)))
+            .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()).into())
+    }
+
+    /// Where a consolidated proposal lives, and whether its merge stands: the panel votes,
+    /// marks and comments, and the rapporteur words, only merges that were not undone.
+    fn standing_consolidated(&self, id: ConsolidatedId) -> Result<(EventId, u32, Result<(), Error>), Error> {
+        let found: Option<(String, u32, bool, String)> = self.lookup(
+            "SELECT event_id, theme, deleted, title FROM consolidated WHERE id = ?1",
+            [id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            ("recherche de la proposition consolidée", "looking up the consolidated proposal"),
+        )?;
+        let (event, theme, deleted, title) = found
+            .and_then(|(e, t, d, title)| Some((e.parse().ok()?, t, d, title)))
+            .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()))?;
+        Ok((event, theme, if deleted { Err(Error::UndoneMerge(title)) } else { Ok(()) }))
+    }
+
+    fn session_theme(&self, session: SessionId) -> Result<u32, Error> {
+        self.lookup(
+            "SELECT theme FROM sessions WHERE id = ?1",
+            [session.to_string()],
+            |r| r.get(0),
+            ("recherche de la session", "looking up the session"),
+        )?
+        .ok_or_else(|| Error::UnknownSession(session.to_string()))
+    }
+
+    pub(crate) fn check_theme(&self, event: EventId, theme: u32) -> Result<(), Error> {
+        let found: Option<u32> = self.lookup(
+            "SELECT number FROM themes WHERE event_id = ?1 AND number = ?2",
+            params![event.to_string(), theme],
+            |r| r.get(0),
+            ("recherche du thème", "looking up the theme"),
+        )?;
+        found.map(|_| ()).ok_or(Error::UnknownTheme(theme))
+    }
+
+    /// The state vector of a document: what this store has of it. Used to build bundles that
+    /// carry only what another device lacks.
+    pub fn state_vector(&mut self, name: &DocName) -> Result<StateVector, Error> {
+        Ok(self.read_doc(name)?.transact().state_vector())
+    }
+}
+
+fn project_proposal(
+    conn: &rusqlite::Connection,
+    txn: &yrs::Transaction,
+    event: EventId,
+    session: SessionId,
+    id: ProposalId,
+) -> Result<(), Error> {
+    match schema::read_proposal(txn, id) {
+        Some(record) => projection::upsert_proposal(conn, event, session, &record),
+        None => Ok(()),
+    }
+}
+
+fn project_consolidated(
+    conn: &rusqlite::Connection,
+    txn: &yrs::Transaction,
+    event: EventId,
+    theme: u32,
+    id: ConsolidatedId,
+) -> Result<(), Error> {
+    match schema::read_consolidated(txn, id) {
+        Some(record) => projection::upsert_consolidated(conn, event, theme, &record),
+        None => Ok(()),
+    }
+}
+
+impl Store {
+    /// Gives the consolidated proposals, in this order, the priorities 1, 2, 3…
+    /// Merges undone meanwhile (on another device) are passed over: they are no longer listed.
+    pub fn reorder_consolidated(&mut self, order: &[ConsolidatedId]) -> Result<(), Error> {
+        let mut standing = Vec::with_capacity(order.len());
+        for id in order {
+            if self.standing_consolidated(*id)?.2.is_ok() {
+                standing.push(*id);
+            }
+        }
+        for (index, id) in standing.iter().enumerate() {
+            let patch = schema::ConsolidatedPatch { priority: Some(Some(index as u32 + 1)), ..Default::default() };
+            self.edit_consolidated(*id, &patch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Keeps the signing key of an event this device creates (imports, restores): the key that
+/// makes it the event's organiser's device.
+pub(crate) fn save_event_keys(
+    conn: &rusqlite::Connection,
+    event: EventId,
+    keys: &recolte_core::token::EventKeys,
+) -> Result<(), Error> {
+    conn.execute(
+        "INSERT INTO event_keys (event_id, secret_key, public_key, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![event.to_string(), keys.secret, keys.public, schema::now()],
+    )
+    .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
+    Ok(())
+}

@@ -1,0 +1,150 @@
+//! The panel: marks, dots per member, and comments on consolidated proposals.
+
+use recolte_core::ids::{CommentId, ConsolidatedId, EventId};
+use recolte_core::schema::{self, DocName};
+use rusqlite::params;
+
+use super::{non_empty, within};
+use crate::error::{Error, Field, Setting};
+use crate::projection;
+use crate::Store;
+
+impl Store {
+    /// The panel marks a consolidated proposal to carry forward, or unmarks it. `false` when
+    /// it already was so: nothing is written then (who marked it stays who marked it).
+    pub fn mark(&mut self, id: ConsolidatedId, carry_forward: bool, by: Option<&str>) -> Result<bool, Error> {
+        // A mark can be taken off a merge that was undone, not put on one.
+        let (event, _, undone) = self.standing_consolidated(id)?;
+        if carry_forward {
+            undone?;
+        }
+        let marked: Option<bool> = self.lookup(
+            "SELECT carry_forward FROM panel_marks WHERE event_id = ?1 AND consolidated_id = ?2",
+            params![event.to_string(), id.to_string()],
+            |r| r.get(0),
+            ("lecture de la marque du panel", "reading the panel's mark"),
+        )?;
+        if marked.unwrap_or(false) == carry_forward {
+            return Ok(false);
+        }
+        let by = match by {
+            Some(b) => within(b, Field::Name)?,
+            None => self.author()?,
+        };
+        let name = DocName::Panel(event);
+        let now = schema::now();
+        self.edit(
+            &name,
+            |txn| {
+                schema::set_mark(txn, id, carry_forward, &by, &now);
+                Ok(())
+            },
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )?;
+        Ok(true)
+    }
+
+    /// A panel member gives `dots` to a consolidated proposal (0 takes them back), within the
+    /// dots each member has per theme. `member` defaults to this device's name.
+    pub fn vote(&mut self, id: ConsolidatedId, dots: u32, member: Option<&str>) -> Result<(), Error> {
+        // Dots can be taken back from a merge that was undone, not given to one.
+        let (event, theme, undone) = self.standing_consolidated(id)?;
+        if dots > 0 {
+            undone?;
+        }
+        let member = match member {
+            Some(m) => within(m, Field::Name)?,
+            None => self.author()?,
+        };
+        let member = non_empty(&member, Field::Name)?;
+        let limit = self.dots_per_theme(event)?;
+        let elsewhere: u32 = self
+            .lookup(
+                "SELECT COALESCE(sum(v.dots), 0) FROM panel_votes v JOIN consolidated c ON c.id = v.consolidated_id
+                 WHERE v.event_id = ?1 AND c.theme = ?2 AND v.member = ?3 AND v.consolidated_id <> ?4 AND c.deleted = 0",
+                params![event.to_string(), theme, member, id.to_string()],
+                |r| r.get(0),
+                ("lecture des votes", "reading the votes"),
+            )?
+            .unwrap_or(0);
+        if elsewhere + dots > limit {
+            return Err(Error::TooManyDots { member, theme, limit });
+        }
+        let name = DocName::Panel(event);
+        let now = schema::now();
+        self.edit(
+            &name,
+            |txn| {
+                schema::set_votes(txn, id, &member, dots, &now);
+                Ok(())
+            },
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    /// How many dots each panel member may give per theme.
+    pub fn dots_per_theme(&self, event: EventId) -> Result<u32, Error> {
+        Ok(self
+            .lookup(
+                "SELECT panel_dots FROM events WHERE id = ?1",
+                [event.to_string()],
+                |r| r.get(0),
+                ("lecture de l'événement", "reading the event"),
+            )?
+            .unwrap_or(schema::DEFAULT_DOTS_PER_THEME))
+    }
+
+    /// Sets how many dots each panel member may give per theme (an organiser's setting).
+    pub fn set_dots_per_theme(&mut self, event: EventId, dots: u32) -> Result<(), Error> {
+        self.resolve_event(Some(event))?;
+        Setting::Dots.check(i64::from(dots))?;
+        let name = DocName::Event(event);
+        self.edit(
+            &name,
+            |txn| {
+                schema::set_dots_per_theme(txn, dots);
+                Ok(())
+            },
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    /// A panel member comments a consolidated proposal.
+    pub fn comment(&mut self, id: ConsolidatedId, text: &str, author: Option<&str>) -> Result<CommentId, Error> {
+        let (event, _, undone) = self.standing_consolidated(id)?;
+        undone?;
+        let text = non_empty(text, Field::Comment)?;
+        let author = match author {
+            Some(a) => within(a, Field::Name)?,
+            None => self.author()?,
+        };
+        let name = DocName::Panel(event);
+        let now = schema::now();
+        self.edit(
+            &name,
+            |txn| Ok(schema::add_comment(txn, id, &text, &author, &now)),
+            |conn, txn, _| projection::project_document(conn, &name, txn),
+        )
+    }
+
+    /// Deletes a panel comment (its author took it back), or brings it back; `false` when it
+    /// already was so (nothing is written then).
+    pub fn set_comment_deleted(&mut self, id: CommentId, deleted: bool) -> Result<bool, Error> {
+        let name = DocName::Panel(self.comment_home(id)?);
+        let now: Option<bool> = self.lookup(
+            "SELECT deleted FROM panel_comments WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+            ("recherche du commentaire", "looking up the comment"),
+        )?;
+        if now == Some(deleted) {
+            return Ok(false);
+        }
+        self.edit(
+            &name,
+            |txn| schema::set_comment_deleted(txn, id, deleted),
+            |conn, txn, ()| projection::project_document(conn, &name, txn),
+        )?;
+        Ok(true)
+    }
+}
