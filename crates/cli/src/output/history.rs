@@ -1,0 +1,161 @@
+//! History: every wording a text had, a session or a synthesis at a moment, named snapshots
+//! and undo.
+
+use super::{print, Out};
+use crate::CliError;
+
+/// A session's proposals as they stood, one line each: id, title, kind, sub-group.
+fn session_lines(session: &recolte_store::SessionContent) -> Vec<String> {
+    let groups: std::collections::HashMap<_, _> = session.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
+    session
+        .proposals
+        .iter()
+        .filter(|p| !p.deleted)
+        .map(|p| {
+            let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
+            format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str())
+        })
+        .collect()
+}
+
+/// A theme's consolidated proposals as they stood, one line each.
+fn synthesis_lines(consolidated: &[recolte_core::schema::ConsolidatedRecord]) -> Vec<String> {
+    consolidated
+        .iter()
+        .filter(|c| !c.deleted)
+        .map(|c| format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()))
+        .collect()
+}
+
+impl Out {
+    pub fn history(&self, versions: &[recolte_store::Version]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&versions);
+        }
+        let lines: Vec<String> = versions
+            .iter()
+            .map(|v| {
+                let deleted = if v.deleted { self.pick(" (supprimée)", " (deleted)") } else { "" };
+                let by = v.by.as_deref().map(|by| format!(" ({by})")).unwrap_or_default();
+                let text = if v.title.is_empty() { &v.body } else { &v.title };
+                let group = v.subgroup.as_deref().map(|g| format!(" · {g}")).unwrap_or_default();
+                format!("v{}  {}  {:<8} {text} — {}{group}{deleted}{by}", v.version, v.at, v.origin, v.state)
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn session_at(&self, moment: &recolte_store::Moment<recolte_store::SessionContent>) -> Result<(), CliError> {
+        if self.json {
+            return self.json(moment);
+        }
+        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
+        lines.extend(session_lines(&moment.content));
+        print(lines.join("\n"))
+    }
+
+    pub fn synthesis_at(
+        &self,
+        moment: &recolte_store::Moment<Vec<recolte_core::schema::ConsolidatedRecord>>,
+    ) -> Result<(), CliError> {
+        if self.json {
+            return self.json(moment);
+        }
+        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
+        lines.extend(synthesis_lines(&moment.content));
+        print(lines.join("\n"))
+    }
+
+    pub fn snapshots(&self, snapshots: &[recolte_store::NamedSnapshot]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&snapshots);
+        }
+        let lines: Vec<String> = snapshots
+            .iter()
+            .map(|s| {
+                let label = self.pick(&s.label, &s.label_en);
+                let by = if s.taken_by.is_empty() { String::new() } else { format!(" ({})", s.taken_by) };
+                let shared = if s.shared { self.pick(" [partagé]", " [shared]") } else { "" };
+                format!("{:<36}  {}  {label}{by}{shared}", s.id, s.taken_at)
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn snapshot_content(
+        &self,
+        snapshot: &recolte_store::NamedSnapshot,
+        content: &recolte_store::SnapshotContent,
+    ) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "snapshot": snapshot, "content": content }));
+        }
+        let mut lines = vec![format!("{} — {}", self.pick(&snapshot.label, &snapshot.label_en), snapshot.taken_at)];
+        match content {
+            recolte_store::SnapshotContent::Session(session) => lines.extend(session_lines(session)),
+            recolte_store::SnapshotContent::Synthesis { consolidated } => lines.extend(synthesis_lines(consolidated)),
+            recolte_store::SnapshotContent::Panel { marks, comments, votes } => {
+                lines.push(format!(
+                    "{} {}, {} {}, {} {}",
+                    marks.len(),
+                    self.pick("marques", "marks"),
+                    comments.iter().filter(|c| !c.deleted).count(),
+                    self.pick("commentaires", "comments"),
+                    votes.len(),
+                    self.pick("votes", "votes")
+                ));
+            }
+        }
+        print(lines.join("\n"))
+    }
+
+    pub fn snapshot_restored(&self, restored: &recolte_store::SnapshotRestore) -> Result<(), CliError> {
+        if self.json {
+            return self.json(restored);
+        }
+        print(match &restored.before {
+            None => self
+                .pick(
+                    "rien à restaurer : le document est déjà dans cet état",
+                    "nothing to restore: the document already stands so",
+                )
+                .to_owned(),
+            Some(before) => format!(
+                "{} ({} {}) ; {} {}",
+                self.pick("restauré", "restored"),
+                restored.written,
+                self.pick("champs réécrits", "fields written back"),
+                self.pick("l'état remplacé est gardé dans l'instantané", "what it replaced is kept in snapshot"),
+                before.id
+            ),
+        })
+    }
+
+    pub fn undone(&self, outcome: &recolte_store::UndoOutcome) -> Result<(), CliError> {
+        if self.json {
+            return self.json(outcome);
+        }
+        let what = match (outcome.action, outcome.written) {
+            (_, 0) => self.pick(
+                "rien n'a changé : ce que cette modification avait fait a été modifié depuis",
+                "nothing changed: what that change did was changed since",
+            ),
+            (recolte_store::UndoAction::Undo, _) => self.pick("annulé", "undone"),
+            (recolte_store::UndoAction::Redo, _) => self.pick("rétabli", "redone"),
+        };
+        let about: Vec<String> =
+            outcome.about.iter().map(|t| self.pick(&format!("« {t} »"), &format!("“{t}”")).to_owned()).collect();
+        let what = if about.is_empty() {
+            what.to_owned()
+        } else {
+            format!("{what}{} {}", self.pick(" :", ":"), about.join(", "))
+        };
+        print(format!(
+            "{what} ({} {}, {} {})",
+            outcome.can_undo,
+            self.pick("à annuler", "left to undo"),
+            outcome.can_redo,
+            self.pick("à rétablir", "to redo")
+        ))
+    }
+}

@@ -1,0 +1,248 @@
+//! The network: accesses and invitations, syncs, the hub listening, arrivals, hubs nearby,
+//! joining, and the sync status.
+
+use std::path::Path;
+
+use recolte_core::Lang;
+
+use super::{print, Out};
+use crate::CliError;
+
+impl Out {
+    pub fn grant(&self, grant: &recolte_core::token::Grant) -> Result<(), CliError> {
+        if self.json {
+            return self.json(grant);
+        }
+        let scope = &grant.scope;
+        let mut text = format!(
+            "{} {}\n{} {}\n{} {}",
+            self.pick("événement :", "event:"),
+            scope.event,
+            self.pick("rôle :", "role:"),
+            scope.role.label(self.lang),
+            self.pick("expire le :", "expires:"),
+            grant.expires_at
+        );
+        if let Some(name) = &grant.name {
+            text.push_str(&format!("\n{} {name}", self.pick("pour :", "for:")));
+        }
+        for session in &scope.sessions {
+            text.push_str(&format!("\n{} {session}", self.pick("session :", "session:")));
+        }
+        for theme in &scope.themes {
+            text.push_str(&format!("\n{} {theme}", self.pick("thème :", "theme:")));
+        }
+        print(text)
+    }
+
+    pub fn synced(&self, report: &recolte_sync::client::SyncReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
+        print(match self.lang {
+            Lang::Fr => format!(
+                "à jour : {documents}, {}, {} ({} octets envoyés, {} enregistrés)",
+                self.lang.count(report.updates_sent, "mise à jour envoyée", "mises à jour envoyées"),
+                self.lang.count(report.updates_received, "reçue", "reçues"),
+                report.bytes_sent,
+                report.bytes_received
+            ),
+            Lang::En => format!(
+                "up to date: {documents}, {} sent, {} received ({} bytes sent, {} saved)",
+                self.lang.count(report.updates_sent, "update", "updates"),
+                report.updates_received,
+                report.bytes_sent,
+                report.bytes_received
+            ),
+        })
+    }
+
+    pub fn listening(&self, url: &str) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "url": url }));
+        }
+        print(url)
+    }
+
+    /// A new invitation: its link alone on its line (for scripts), or the JSON record.
+    pub fn invitation(&self, invitation: &recolte_store::InvitationRecord) -> Result<(), CliError> {
+        if self.json {
+            return self.json(invitation);
+        }
+        print(&invitation.link)
+    }
+
+    pub fn invitations(&self, invitations: &[recolte_store::InvitationRecord]) -> Result<(), CliError> {
+        if self.json {
+            let rows: Vec<serde_json::Value> = invitations
+                .iter()
+                .map(|i| {
+                    let mut row = serde_json::to_value(i).unwrap_or_default();
+                    row["scope"] = serde_json::json!({ "sessions": i.sessions, "themes": i.themes, "label": i.label });
+                    row
+                })
+                .collect();
+            return self.json(&rows);
+        }
+        if invitations.is_empty() {
+            return print(self.pick("aucune invitation", "no invitations"));
+        }
+        let lines: Vec<String> = invitations
+            .iter()
+            .map(|i| {
+                let state = match (&i.joined_by, &i.joined_at) {
+                    (Some(by), Some(at)) if i.state == recolte_store::InvitationState::Joined => {
+                        format!("{} ({by}, {at})", i.state.label(self.lang))
+                    }
+                    _ => i.state.label(self.lang).to_owned(),
+                };
+                format!(
+                    "{}  {}  {}  {} {}  {}",
+                    i.id,
+                    i.label,
+                    i.for_name.as_deref().unwrap_or("—"),
+                    self.pick("jusqu'au", "until"),
+                    i.expires_at,
+                    state
+                )
+            })
+            .collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn sheet(&self, path: &Path, invitations: &[recolte_store::InvitationRecord]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "sheet": path, "invitations": invitations }));
+        }
+        print(format!(
+            "{} {} ({})",
+            self.pick("feuille d'invitations :", "invitation sheet:"),
+            path.display(),
+            self.count(invitations.len(), ("carte", "cartes"), ("card", "cards"))
+        ))
+    }
+
+    pub fn arrivals(&self, board: &recolte_sync::arrivals::ArrivalsBoard) -> Result<(), CliError> {
+        if self.json {
+            return self.json(board);
+        }
+        let mut lines = vec![format!("{} {}", self.pick("Arrivées au", "Arrivals at"), board.generated_at)];
+        for s in &board.sessions {
+            let devices: Vec<String> = s
+                .devices
+                .iter()
+                .map(|d| match (&d.connected, &d.last_seen) {
+                    (true, _) => format!("{} ({})", d.name, self.pick("connecté", "connected")),
+                    (false, Some(at)) => format!("{} ({} {at})", d.name, self.pick("vu", "seen")),
+                    (false, None) => d.name.clone(),
+                })
+                .collect();
+            lines.push(format!(
+                "{}{} {} {}, {}  {} {} {}  {}  {}",
+                if s.missing { "!! " } else { "   " },
+                self.pick("jour", "day"),
+                s.day,
+                s.start,
+                s.room.as_deref().unwrap_or(""),
+                self.pick("thème", "theme"),
+                s.theme,
+                match s.proposals {
+                    0 if s.missing => self.pick("RIEN REÇU", "NOTHING RECEIVED").to_owned(),
+                    n => self.count(n, ("proposition", "propositions"), ("proposal", "proposals")),
+                },
+                s.last_change.as_deref().unwrap_or("—"),
+                devices.join(", ")
+            ));
+        }
+        for t in &board.themes {
+            lines.push(format!(
+                "{} {}: {} ({}, {}, {})",
+                self.pick("thème", "theme"),
+                t.number,
+                self.count(t.consolidated, ("consolidée", "consolidées"), ("consolidated", "consolidated")),
+                self.count(t.retained, ("retenue", "retenues"), ("retained", "retained")),
+                self.count(t.set_aside, ("écartée", "écartées"), ("set aside", "set aside")),
+                self.count(t.draft, ("brouillon", "brouillons"), ("draft", "drafts")),
+            ));
+        }
+        for d in &board.devices {
+            lines.push(format!(
+                "{} ({}) : {}",
+                d.name,
+                d.role.as_deref().unwrap_or("?"),
+                self.count(d.unsent.unwrap_or(0), ("non partagée", "non partagées"), ("not yet shared", "not yet shared"))
+            ));
+        }
+        print(lines.join("\n"))
+    }
+
+    pub fn nearby(&self, hubs: &[recolte_sync::nearby::NearbyHub]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&hubs);
+        }
+        if hubs.is_empty() {
+            return print(self.pick(
+                "aucun serveur Récolte annoncé sur ce réseau (le multicast y est peut-être bloqué : utilisez l'adresse de l'invitation, ou un paquet)",
+                "no Récolte hub announced on this network (multicast may be blocked there: use the invitation's address, or a bundle)",
+            ));
+        }
+        let lines: Vec<String> =
+            hubs.iter().map(|h| format!("{}  {}  {}", h.event_name, h.event_id, h.urls.join(" "))).collect();
+        print(lines.join("\n"))
+    }
+
+    pub fn joined(&self, joined: &recolte_sync::join::Joined) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({
+                "event": joined.event, "hub": joined.target.hub, "pulled": joined.report.is_some(),
+                "report": joined.report,
+            }));
+        }
+        match &joined.report {
+            Some(report) => self.synced(report),
+            None => print(format!(
+                "{} {}",
+                self.pick("invitation enregistrée ; en attente du serveur", "invitation saved; waiting for the hub"),
+                joined.target.hub
+            )),
+        }
+    }
+
+    pub fn status(
+        &self,
+        docs: &[recolte_sync::status::DocReport],
+        summary: &recolte_sync::status::Summary,
+    ) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "summary": summary, "documents": docs }));
+        }
+        let mut lines = Vec::new();
+        for doc in docs {
+            let access = match doc.access {
+                recolte_core::access::Access::Write => self.pick("écriture", "write"),
+                recolte_core::access::Access::Read => self.pick("lecture", "read"),
+                recolte_core::access::Access::None => self.pick("aucun accès", "no access"),
+            };
+            let mut line = format!("{}  [{access}]", doc.label);
+            if doc.out_of_rights {
+                let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not shared", "not shared"));
+                line.push_str(&format!("  {unsent}{}", self.pick(" : hors de vos droits", ": out of your rights")));
+            } else if doc.unsent > 0 {
+                let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared"));
+                line.push_str(&format!("  {unsent}"));
+            }
+            if let Some(at) = &doc.last_exchange {
+                line.push_str(&format!("  {} {at}", self.pick("dernier échange", "last exchange")));
+            }
+            if let Some(error) = &doc.error {
+                line.push_str(&format!("\n    {}", error.message));
+            }
+            lines.push(line);
+        }
+        if lines.is_empty() {
+            lines.push(self.pick("aucun document à synchroniser", "no document to sync").to_owned());
+        }
+        print(lines.join("\n"))
+    }
+}

@@ -1,0 +1,96 @@
+//! The store and its files: bundles written and merged, rebuilds, compaction, checks.
+
+use std::path::Path;
+
+use recolte_core::Lang;
+use recolte_store::{CompactReport, ImportReport, LogStats, RebuildReport};
+
+use super::{print, Out};
+use crate::CliError;
+
+impl Out {
+    pub fn bundle_written(&self, path: &Path, bytes: usize) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "path": path, "bytes": bytes }));
+        }
+        print(format!(
+            "{} {} ({bytes} {})",
+            self.pick("paquet écrit :", "bundle written:"),
+            path.display(),
+            self.pick("octets", "bytes")
+        ))
+    }
+
+    pub fn bundle_imported(&self, report: &ImportReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
+        print(match self.lang {
+            Lang::Fr => format!(
+                "paquet importé : {documents}, {} avec du nouveau ({} octets enregistrés)",
+                report.changed, report.bytes_saved
+            ),
+            Lang::En => format!(
+                "bundle imported: {documents}, {} with something new ({} bytes saved)",
+                report.changed, report.bytes_saved
+            ),
+        })
+    }
+
+    pub fn rebuilt(&self, report: &RebuildReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
+        let proposals = self.count(report.proposals, ("proposition", "propositions"), ("proposal", "proposals"));
+        let consolidated = self.count(report.consolidated, ("consolidée", "consolidées"), ("consolidated", "consolidated"));
+        print(match self.lang {
+            Lang::Fr => format!("tables reconstruites depuis {documents} : {proposals}, {consolidated}"),
+            Lang::En => format!("tables rebuilt from {documents}: {proposals}, {consolidated}"),
+        })
+    }
+
+    pub fn compacted(&self, report: &CompactReport) -> Result<(), CliError> {
+        if self.json {
+            return self.json(report);
+        }
+        let compacted = self.count(report.compacted, ("document compacté", "documents compactés"), ("document", "documents"));
+        print(match self.lang {
+            Lang::Fr => format!(
+                "{compacted} : {} → {} mises à jour, {} → {} octets",
+                report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+            ),
+            Lang::En => format!(
+                "{compacted} compacted: {} → {} updates, {} → {} bytes",
+                report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+            ),
+        })
+    }
+
+    pub fn checked(&self, problems: &[String]) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "ok": problems.is_empty(), "problems": problems }));
+        }
+        if problems.is_empty() {
+            return print(self.pick("stockage intact", "store is sound"));
+        }
+        print(problems.join("\n"))
+    }
+
+    pub fn info(&self, path: &Path, stats: &LogStats) -> Result<(), CliError> {
+        if self.json {
+            return self.json(&serde_json::json!({ "path": path, "log": stats }));
+        }
+        print(format!(
+            "{} {}\n{} {}, {}, {} {}",
+            self.pick("stockage :", "store:"),
+            path.display(),
+            self.pick("journal :", "log:"),
+            self.count(stats.documents, ("document", "documents"), ("document", "documents")),
+            self.count(stats.updates, ("mise à jour", "mises à jour"), ("update", "updates")),
+            stats.bytes,
+            self.pick("octets", "bytes")
+        ))
+    }
+}
