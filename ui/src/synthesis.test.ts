@@ -86,6 +86,7 @@ describe('the rapporteur’s workspace', () => {
     await settle()
     expect(Object.values(mockState().triage)[0].not_duplicates).toHaveLength(1)
     expect($('.suggestion')).toBeNull()
+    expect(document.activeElement).toBe($('#suggestions-heading'))
     expect($('#status')!.textContent).toContain('ne seront plus suggérées ensemble')
   })
 
@@ -103,10 +104,11 @@ describe('the rapporteur’s workspace', () => {
     expect($('#suggestions-heading')!.textContent).toBe('Doublons probables (13)')
     expect($$('.suggestion')).toHaveLength(10)
     expect($('#more-suggestions')!.textContent).toBe('Afficher 3 de plus (3 en attente)')
-    // Dismissing one lets the next rise.
+    // Dismissing one lets the next rise, and the keyboard stays on the one in its place.
     $<HTMLButtonElement>('[data-dismiss-suggestion="0"]')!.click()
     await settle()
     expect($$('.suggestion')).toHaveLength(10)
+    expect(document.activeElement).toBe($('[data-suggestion="0"]'))
     expect($('#more-suggestions')!.textContent).toBe('Afficher 2 de plus (2 en attente)')
     $<HTMLButtonElement>('#more-suggestions')!.click()
     await settle()

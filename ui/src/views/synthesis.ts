@@ -305,6 +305,14 @@ export function synthesis(ctx: Context): View {
     mergeButton.disabled = selected.size === 0
   }
 
+  /** After a suggestion left the queue, the keyboard stays where it was: on the one that took
+   * its place, the one before it if it was the last, or the heading when none is left. */
+  function focusSuggestion(index: number): void {
+    const shown = suggestionsBox.querySelectorAll<HTMLElement>('[data-suggestion]')
+    const next = shown[Math.min(index, shown.length - 1)] ?? suggestionsBox.querySelector<HTMLElement>('#suggestions-heading')
+    next?.focus()
+  }
+
   function drawSuggestions(): void {
     const writing = canWrite()
     const items = suggestions.slice(0, suggestionsShown).map((s, index) => {
@@ -326,7 +334,9 @@ export function synthesis(ctx: Context): View {
         writing ? h('div', { class: 'row' },
           h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: () => openMerge(s.proposals.filter(id => picked.has(id))) }, t('suggestion_merge')),
           h('button', { type: 'button', class: 'secondary', 'data-dismiss-suggestion': String(index),
-            onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals).then(() => { announce(t('suggestion_dismissed')); return load() }).catch(fail) },
+            onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals)
+              .then(() => { announce(t('suggestion_dismissed')); return load() })
+              .then(() => focusSuggestion(index)).catch(fail) },
           t('suggestion_dismiss'))) : null)
     })
     const left = suggestions.length - items.length
@@ -339,7 +349,7 @@ export function synthesis(ctx: Context): View {
       } }, t('more_suggestions', { n: Math.min(left, SUGGESTIONS_AT_ONCE), left }))
       : null
     render(suggestionsBox,
-      h('h2', { id: 'suggestions-heading' }, suggestions.length ? `${t('suggestions')} (${suggestions.length})` : t('suggestions')),
+      h('h2', { id: 'suggestions-heading', tabindex: '-1' }, suggestions.length ? `${t('suggestions')} (${suggestions.length})` : t('suggestions')),
       items.length ? h('ul', { class: 'plain' }, ...items) : h('p', { class: 'muted' }, t('no_suggestions')), more)
   }
 

@@ -1,6 +1,7 @@
 //! Printing results: JSON for scripts, short readable text for people. One file per kind of
 //! result: the event and its proposals, history, the store and its files, the network and
-//! invitations; here, the printing itself and the plain answers (an id, done, unchanged).
+//! invitations; here, the printing itself and the plain answers (an id, done, unchanged, a
+//! value, the files written, Decidim's answers).
 
 use std::fmt::Display;
 use std::io::Write;
@@ -129,7 +130,6 @@ impl Out {
         let answered = self.count(answers.answered, ("réponse", "réponses"), ("answer", "answers"));
         print(format!("{} {} ({answered})", self.pick("écrit :", "written:"), path.display()))
     }
-
 }
 
 #[cfg(test)]

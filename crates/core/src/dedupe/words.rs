@@ -868,11 +868,11 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     // Regular derivations (evaluer / evaluation, soutenir / soutien, accueillir / accueil,
     // payer / paiement, conduire / conduite...) already meet and are not listed. Measured once
     // as a whole (README); a review for meaning then took out what says something else or hides
-    // the word that carries the idea: participer and prendre part (to a training too), suivre
-    // (a course), financeur, partenaire, proche (« proches aidants »), apprentissage (an
-    // apprenticeship), plan d'action (not a strategy), « réinventer l'eau chaude », « dès la
-    // conception » (it hid « conception »); then, from a second reader: rendre compte (« se
-    // rendre compte »), territorial (the local civil service), rédacteur (a grade),
+    // the word that carries the idea: participer (to a training too), financeur, partenaire,
+    // proche (« proches aidants »), apprentissage (an apprenticeship), plan d'action (not a
+    // strategy), « réinventer l'eau chaude », « dès la conception » (it hid « conception »);
+    // then, from a second reader: prendre part (as participer), suivre (a course), rendre
+    // compte (« se rendre compte »), territorial (the local civil service), rédacteur (a grade),
     // gestionnaire and producteur (roles, not activities), réutiliser (open data's word),
     // verdir (a budget, a fleet), crowdfunding, disponibilité (a leave status), perception,
     // atteinte, émission, engagement politique, dotation (of equipment), and phrases that hid
@@ -918,7 +918,7 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     ("relecteurs", "relire"),
     // election: electing (elire; elu stays the elected officials)
     ("elire", "election"),
-    // produire: producing (production, producteur)
+    // produire: producing (production)
     ("production", "produire"),
     ("productions", "produire"),
     // reproduire: reproducing
@@ -1030,7 +1030,7 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     // attendre: waiting, expecting (attente)
     ("attente", "attendre"),
     ("attentes", "attendre"),
-    // atteindre: reaching (atteinte)
+    // atteindre: reaching (atteint)
     ("atteint", "atteindre"),
     // eteindre: switching off (extinction of public lighting)
     ("extinction", "eteindre"),
@@ -1053,7 +1053,7 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     // nommer: appointing (nomination)
     ("nomination", "nommer"),
     ("nominations", "nommer"),
-    // gerer: managing (gestion, gestionnaire)
+    // gerer: managing (gestion)
     ("gestion", "gerer"),
     // repondre: answering (reponse)
     ("reponse", "repondre"),
@@ -1166,7 +1166,7 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     ("prototypes", "experimentation"),
     ("prototyper", "experimentation"),
     ("prototypage", "experimentation"),
-    // tiers lieu: third places, shared places
+    // tiers lieu: third places
     ("tiers lieu", "tiers lieu"),
     ("tiers lieux", "tiers lieu"),
     // fablab: fab labs
@@ -1371,7 +1371,7 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     ("onboarding", "integration"),
     // handicap
     ("rqth", "handicap"),
-    // coconstruire: taking part (more forms of coconstruire)
+    // coconstruire: involving people (more forms of coconstruire)
     ("faire participer", "coconstruire"),
     // consulter: asking citizens or agents for their view
     ("donner la parole", "consulter"),
@@ -1392,7 +1392,7 @@ pub(super) const LEXICON: &[(&str, &str)] = &[
     ("tirer au sort", "panel citoyen"),
     ("tires au sort", "panel citoyen"),
     ("tire au sort", "panel citoyen"),
-    // budget coconstruire: participatory budgets and crowdfunding
+    // budget coconstruire: participatory budgets
     ("budget citoyen", "budget coconstruire"),
     ("budgets citoyens", "budget coconstruire"),
     // numerique coconstruire: civic tech

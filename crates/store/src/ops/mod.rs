@@ -1,7 +1,8 @@
 //! The edits people make, one file per moment of the day: capture (the programme, sub-groups
 //! and proposals), synthesis (merges, setting aside, what the rapporteurs teach), the panel
 //! (marks, dots, comments) and the session's clock. Here: what they share, the checks every
-//! typed text goes through and the lookups of where a proposal or a consolidated one lives.
+//! typed text goes through, and the lookups of where a consolidated proposal lives and of a
+//! session's theme.
 
 use recolte_core::ids::{ConsolidatedId, EventId, ProposalId, SessionId};
 use recolte_core::model::Kind;
