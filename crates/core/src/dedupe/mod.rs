@@ -92,6 +92,29 @@ fn lexicon() -> &'static HashMap<Vec<&'static str>, &'static str> {
 
 const LONGEST_PHRASE: usize = 4;
 
+/// For a phrase of the lexicon with one word that carries meaning among words that do not
+/// ("faire remonter", "dès le début") and a concept of one word: the stem of that word, and the
+/// concepts such phrases stand for. Phrases of two meaningful words ("prix de l'innovation")
+/// are left out: linking "innovation" to "trophée" would make every proposal about innovation
+/// meet every prize.
+fn phrase_words() -> &'static HashMap<String, Vec<String>> {
+    static WORDS: std::sync::OnceLock<HashMap<String, Vec<String>>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        for (phrase, concept) in LEXICON.iter().filter(|(phrase, concept)| phrase.contains(' ') && !concept.contains(' ')) {
+            let meaningful: Vec<&str> =
+                phrase.split(' ').filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(w)).collect();
+            let [word] = meaningful[..] else { continue };
+            let (stem, concept) = (stemmer().stem(word).into_owned(), stemmer().stem(concept).into_owned());
+            let entry = map.entry(stem.clone()).or_default();
+            if concept != stem && !entry.contains(&concept) {
+                entry.push(concept);
+            }
+        }
+        map
+    })
+}
+
 /// The concepts of a text, in order, with the words that wrote them.
 fn words(text: &str) -> Vec<Word> {
     let folded = fold(text);
@@ -235,6 +258,24 @@ fn prepare(candidates: &[Candidate]) -> (Vec<Prepared>, Vocabulary) {
                 if near(&vocabulary.names[a], &vocabulary.names[b]) {
                     vocabulary.neighbours[a].push((b, NEAR));
                     vocabulary.neighbours[b].push((a, NEAR));
+                }
+            }
+        }
+    }
+    // A phrase of the lexicon stands for its concept as a whole; the one word that carries it
+    // still meets that concept, so that "faire remonter" (signaler) meets "la remontée".
+    // That word's other forms too: « remonter » stems to remont, « remontée » to remonte.
+    for (word, concepts) in phrase_words() {
+        let start: String = word.chars().take(3).collect();
+        let forms = by_start.get(&start).into_iter().flatten().filter(|&&i| {
+            let name = &vocabulary.names[i];
+            name == word || near(name, word)
+        });
+        for &i in forms {
+            for j in concepts.iter().filter_map(|c| vocabulary.index.get(c).copied()) {
+                if i != j && !vocabulary.neighbours[i].iter().any(|(n, _)| *n == j) {
+                    vocabulary.neighbours[i].push((j, NEAR));
+                    vocabulary.neighbours[j].push((i, NEAR));
                 }
             }
         }
@@ -574,6 +615,19 @@ mod tests {
         assert!(near("simplif", "simplifi"));
         assert!(near("experiment", "experimant"), "one letter wrong");
         assert!(!near("form", "format"), "too short to say");
+    }
+
+    #[test]
+    fn the_word_that_carries_a_phrase_still_meets_its_concept() {
+        // « faire remonter » is « signaler » in the lexicon; « la remontée » still meets it.
+        let (a, b) = (candidate("Faire remonter les incidents", ""), candidate("La remontée des incidents", ""));
+        let found = suggest(&[a.clone(), b.clone(), candidate("Un annuaire des compétences", "")]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].proposals.contains(&a.id) && found[0].proposals.contains(&b.id));
+        assert!(found[0].reason.contains("remontée"), "{}", found[0].reason);
+        // A phrase of two meaningful words links neither: « prix de l'innovation » is a prize,
+        // and « innovation » alone must not meet every prize.
+        assert!(phrase_words().get("innov").is_none_or(|concepts| !concepts.iter().any(|c| c.starts_with("troph"))));
     }
 
     #[test]
