@@ -3,6 +3,7 @@
 // merged in part or dismissed for good, and the event's lexicon.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { clearMocks } from '@tauri-apps/api/mocks'
+import { emit } from '@tauri-apps/api/event'
 import { installMockBackend, mockState } from './mock-backend'
 import { start } from './app'
 
@@ -115,6 +116,13 @@ describe('the rapporteur’s workspace', () => {
     expect($$('.suggestion')).toHaveLength(12)
     expect($('#more-suggestions')).toBeNull()
     expect(document.activeElement).toBe($('[data-suggestion="10"]'))
+    // A change from another device redraws the queue; the keyboard stays on the same box.
+    const box = $<HTMLInputElement>('[data-suggestion="3"] input')!
+    box.focus()
+    await emit('store-changed', 1)
+    await settle()
+    expect(box.isConnected).toBe(false)
+    expect(document.activeElement?.id).toBe(box.id)
   })
 
   it('merges a suggestion’s members that stay ticked', async () => {

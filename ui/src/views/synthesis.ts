@@ -305,12 +305,24 @@ export function synthesis(ctx: Context): View {
     mergeButton.disabled = selected.size === 0
   }
 
-  /** After a suggestion left the queue, the keyboard stays where it was: on the one that took
-   * its place, the one before it if it was the last, or the heading when none is left. */
-  function focusSuggestion(index: number): void {
+  /** Where the keyboard is in the suggestions, if it is there: the element by its id (a member's
+   * box), else the suggestion around it, else the box itself (the heading, « Afficher… »). */
+  function suggestionsFocus(): { id: string; index: number } | null {
+    const active = document.activeElement
+    if (!(active instanceof HTMLElement) || !suggestionsBox.contains(active)) return null
+    const item = active.closest<HTMLElement>('[data-suggestion]')
+    return { id: active.id, index: item ? Number(item.dataset.suggestion) : -1 }
+  }
+
+  /** A redraw (after « Pas des doublons », a merge, or a change from another device) keeps the
+   * keyboard where it was: on the same element, else on the suggestion that took the place of
+   * the one it was in (the one before it if that was the last), else on the heading. */
+  function restoreSuggestionsFocus(place: { id: string; index: number } | null): void {
+    if (!place) return
+    const same = place.id ? [...suggestionsBox.querySelectorAll<HTMLElement>('[id]')].find(e => e.id === place.id) : null
     const shown = suggestionsBox.querySelectorAll<HTMLElement>('[data-suggestion]')
-    const next = shown[Math.min(index, shown.length - 1)] ?? suggestionsBox.querySelector<HTMLElement>('#suggestions-heading')
-    next?.focus()
+    const next = same ?? (place.index >= 0 ? shown[Math.min(place.index, shown.length - 1)] : null)
+    ;(next ?? suggestionsBox.querySelector<HTMLElement>('#suggestions-heading'))?.focus()
   }
 
   function drawSuggestions(): void {
@@ -334,9 +346,10 @@ export function synthesis(ctx: Context): View {
         writing ? h('div', { class: 'row' },
           h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: () => openMerge(s.proposals.filter(id => picked.has(id))) }, t('suggestion_merge')),
           h('button', { type: 'button', class: 'secondary', 'data-dismiss-suggestion': String(index),
+            // A click does not always give the button the focus: the keyboard goes to the queue.
             onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals)
               .then(() => { announce(t('suggestion_dismissed')); return load() })
-              .then(() => focusSuggestion(index)).catch(fail) },
+              .then(() => restoreSuggestionsFocus({ id: '', index })).catch(fail) },
           t('suggestion_dismiss'))) : null)
     })
     const left = suggestions.length - items.length
@@ -348,9 +361,11 @@ export function synthesis(ctx: Context): View {
         suggestionsBox.querySelector<HTMLElement>(`[data-suggestion="${first}"]`)?.focus()
       } }, t('more_suggestions', { n: Math.min(left, SUGGESTIONS_AT_ONCE), left }))
       : null
+    const place = suggestionsFocus()
     render(suggestionsBox,
       h('h2', { id: 'suggestions-heading', tabindex: '-1' }, suggestions.length ? `${t('suggestions')} (${suggestions.length})` : t('suggestions')),
       items.length ? h('ul', { class: 'plain' }, ...items) : h('p', { class: 'muted' }, t('no_suggestions')), more)
+    restoreSuggestionsFocus(place)
   }
 
   function drawLexicon(): void {
