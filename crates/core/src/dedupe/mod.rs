@@ -304,20 +304,26 @@ fn prepare(candidates: &[Candidate]) -> (Vec<Prepared>, Vocabulary) {
 /// A pair of words that met, for the reason.
 type Met = (String, String);
 
-/// The weight of the concepts of `from` found in `to` (a neighbour counting [`NEAR`]).
-fn found(from: &Concepts, to: &Concepts, vocabulary: &Vocabulary, met: &mut Vec<Met>) -> f64 {
+/// The weight of the concepts of `from` found in `to` (a neighbour counting [`NEAR`]), and the
+/// words that met when they are asked for: only a suggestion's members need them, and
+/// keeping them for every pair compared held 15 MB at a theme of 192 proposals.
+fn found(from: &Concepts, to: &Concepts, vocabulary: &Vocabulary, mut met: Option<&mut Vec<Met>>) -> f64 {
     let mut sum = 0.0;
     for (concept, (weight, written)) in from {
         if let Some((_, other)) = to.get(concept) {
             sum += weight;
-            met.push((written.clone(), other.clone()));
+            if let Some(met) = met.as_deref_mut() {
+                met.push((written.clone(), other.clone()));
+            }
         } else if let Some((factor, other)) = vocabulary.neighbours[*concept]
             .iter()
             .filter_map(|(n, factor)| to.get(n).map(|(_, other)| (*factor, other)))
             .max_by(|x, y| x.0.total_cmp(&y.0))
         {
             sum += weight * factor;
-            met.push((written.clone(), other.clone()));
+            if let Some(met) = met.as_deref_mut() {
+                met.push((written.clone(), other.clone()));
+            }
         }
     }
     sum
@@ -325,12 +331,12 @@ fn found(from: &Concepts, to: &Concepts, vocabulary: &Vocabulary, met: &mut Vec<
 
 /// Overlap of two weighted concept sets: the mean of their Dice coefficient and of how much of
 /// the smaller the larger covers (a title against the sentence that says it with a subject).
-fn overlap(a: &Concepts, a_total: f64, b: &Concepts, b_total: f64, vocabulary: &Vocabulary, met: &mut Vec<Met>) -> f64 {
+fn overlap(a: &Concepts, a_total: f64, b: &Concepts, b_total: f64, vocabulary: &Vocabulary, met: Option<&mut Vec<Met>>) -> f64 {
     if a_total == 0.0 || b_total == 0.0 {
         return 0.0;
     }
     let from_a = found(a, b, vocabulary, met);
-    let from_b = found(b, a, vocabulary, &mut Vec::new());
+    let from_b = found(b, a, vocabulary, None);
     let dice = (from_a + from_b) / (a_total + b_total);
     let cover = if a_total <= b_total { from_a / a_total } else { from_b / b_total };
     (dice + COVER * cover) / (1.0 + COVER)
@@ -339,16 +345,22 @@ fn overlap(a: &Concepts, a_total: f64, b: &Concepts, b_total: f64, vocabulary: &
 const COVER: f64 = 0.5;
 
 /// Similarity of two proposals (0 to 1): of their titles, or of all their text, whichever
-/// says more; and the words that met.
-fn similarity(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> (f64, Vec<Met>) {
-    let mut met = Vec::new();
-    let titles = overlap(&a.title, a.title_total, &b.title, b.title_total, vocabulary, &mut met);
-    let mut all_met = Vec::new();
-    let all = overlap(&a.concepts, a.total, &b.concepts, b.total, vocabulary, &mut all_met);
+/// says more.
+fn similarity(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> f64 {
+    let titles = overlap(&a.title, a.title_total, &b.title, b.title_total, vocabulary, None);
+    let all = overlap(&a.concepts, a.total, &b.concepts, b.total, vocabulary, None);
+    all.max(titles)
+}
+
+/// The words that met in what [`similarity`] scored: the titles, or all the text.
+fn met(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Vec<Met> {
+    let (mut titles_met, mut all_met) = (Vec::new(), Vec::new());
+    let titles = overlap(&a.title, a.title_total, &b.title, b.title_total, vocabulary, Some(&mut titles_met));
+    let all = overlap(&a.concepts, a.total, &b.concepts, b.total, vocabulary, Some(&mut all_met));
     if all > titles {
-        (all, all_met)
+        all_met
     } else {
-        (titles, met)
+        titles_met
     }
 }
 
@@ -436,7 +448,7 @@ pub fn suggest_knowing(candidates: &[Candidate], knowledge: &Knowledge, threshol
             holders.entry(*concept).or_default().push(i);
         }
     }
-    let mut scores: HashMap<(usize, usize), (f64, Vec<Met>)> = HashMap::new();
+    let mut scores: HashMap<(usize, usize), f64> = HashMap::new();
     for (i, p) in prepared.iter().enumerate() {
         let mut others: BTreeSet<usize> = BTreeSet::new();
         for concept in p.concepts.keys() {
@@ -449,17 +461,17 @@ pub fn suggest_knowing(candidates: &[Candidate], knowledge: &Knowledge, threshol
             if knowledge.dismissed(candidates[i].id, candidates[j].id) {
                 continue;
             }
-            let (score, met) = similarity(p, &prepared[j], &vocabulary);
+            let score = similarity(p, &prepared[j], &vocabulary);
             if score >= threshold * 0.8 {
-                scores.insert((i, j), (score, met));
+                scores.insert((i, j), score);
             }
         }
     }
-    let score_of = |a: usize, b: usize| scores.get(&(a.min(b), a.max(b))).map_or(0.0, |(s, _)| *s);
+    let score_of = |a: usize, b: usize| scores.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
     // Complete linkage: the strongest pairs first; two groups join only if every member of one
     // is close enough to every member of the other.
     let mut pairs: Vec<(usize, usize, f64)> =
-        scores.iter().filter(|(_, (s, _))| *s >= threshold).map(|((i, j), (s, _))| (*i, *j, *s)).collect();
+        scores.iter().filter(|(_, s)| **s >= threshold).map(|((i, j), s)| (*i, *j, *s)).collect();
     pairs.sort_by(|x, y| y.2.total_cmp(&x.2).then((x.0, x.1).cmp(&(y.0, y.1))));
     let mut group_of: Vec<usize> = (0..candidates.len()).collect();
     let mut members: HashMap<usize, Vec<usize>> = (0..candidates.len()).map(|i| (i, vec![i])).collect();
@@ -493,9 +505,10 @@ pub fn suggest_knowing(candidates: &[Candidate], knowledge: &Knowledge, threshol
             for (k, &x) in m.iter().enumerate() {
                 for &y in &m[k + 1..] {
                     weakest = weakest.min(score_of(x, y));
-                    if let Some((_, pairs)) = scores.get(&(x.min(y), x.max(y))) {
-                        for pair in pairs {
-                            *met.entry(pair.clone()).or_default() += 1;
+                    let (first, second) = (x.min(y), x.max(y));
+                    if scores.contains_key(&(first, second)) {
+                        for pair in self::met(&prepared[first], &prepared[second], &vocabulary) {
+                            *met.entry(pair).or_default() += 1;
                         }
                     }
                 }
