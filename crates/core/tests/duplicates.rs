@@ -76,3 +76,29 @@ fn misses() {
         }
     }
 }
+
+/// `PAIRS=FILE cargo test -p recolte-core --test duplicates pair_scores -- --ignored`: every
+/// pair of the tuning half within a theme, with its score, as tab-separated lines (theme, same
+/// group, score, both titles), to weigh the engine against another signal.
+#[test]
+#[ignore]
+fn pair_scores() {
+    let tune = set("tune");
+    let path = std::env::var("PAIRS").expect("PAIRS: where to write the pairs");
+    let mut lines = String::from("theme\tsame\tscore\ttitle_a\ttitle_b\n");
+    let themes: std::collections::BTreeSet<u32> = tune.iter().map(|i| i.theme).collect();
+    for theme in themes {
+        let members: Vec<&labelled::Item> = tune.iter().filter(|i| i.theme == theme).collect();
+        let candidates: Vec<_> = members.iter().map(|i| i.candidate.clone()).collect();
+        for (i, j, score) in recolte_core::dedupe::pair_scores(&candidates) {
+            let (a, b) = (members[i], members[j]);
+            lines.push_str(&format!(
+                "{theme}\t{}\t{score:.4}\t{}\t{}\n",
+                a.group == b.group,
+                a.candidate.title,
+                b.candidate.title
+            ));
+        }
+    }
+    std::fs::write(path, lines).expect("write the pairs");
+}

@@ -364,6 +364,19 @@ fn met(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Vec<Met> {
     }
 }
 
+/// Every pair's similarity among these proposals (indices into them, the first lower), before
+/// any grouping: for measuring the engine against another signal on the labelled set.
+pub fn pair_scores(candidates: &[Candidate]) -> Vec<(usize, usize, f64)> {
+    let (prepared, vocabulary) = prepare(candidates);
+    let mut out = Vec::new();
+    for (i, a) in prepared.iter().enumerate() {
+        for (j, b) in prepared.iter().enumerate().skip(i + 1) {
+            out.push((i, j, similarity(a, b, &vocabulary)));
+        }
+    }
+    out
+}
+
 /// What the event's rapporteurs taught the engine: proposals they said are not duplicates,
 /// and pairs of words that mean the same thing at this event.
 #[derive(Clone, Debug, Default)]
