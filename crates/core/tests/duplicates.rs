@@ -90,13 +90,14 @@ fn pair_scores() {
     for theme in themes {
         let members: Vec<&labelled::Item> = tune.iter().filter(|i| i.theme == theme).collect();
         let candidates: Vec<_> = members.iter().map(|i| i.candidate.clone()).collect();
-        for (i, j, score) in recolte_core::dedupe::pair_scores(&candidates) {
+        for (i, j, score) in labelled::pair_scores(&candidates) {
             let (a, b) = (members[i], members[j]);
+            let one_line = |title: &str| title.replace(['\t', '\n', '\r'], " ");
             lines.push_str(&format!(
                 "{theme}\t{}\t{score:.4}\t{}\t{}\n",
                 a.group == b.group,
-                a.candidate.title,
-                b.candidate.title
+                one_line(&a.candidate.title),
+                one_line(&b.candidate.title)
             ));
         }
     }

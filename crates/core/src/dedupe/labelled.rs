@@ -77,3 +77,16 @@ pub fn measure(items: &[Item], threshold: f64) -> Measure {
     let f1 = if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) };
     Measure { precision, recall, f1, recall_by_kind }
 }
+
+/// Every pair's similarity among these proposals (indices into them, the first lower), before
+/// any grouping: for measuring the engine against another signal on the labelled set.
+pub fn pair_scores(candidates: &[Candidate]) -> Vec<(usize, usize, f64)> {
+    let (prepared, vocabulary) = prepare(candidates);
+    let mut out = Vec::new();
+    for (i, a) in prepared.iter().enumerate() {
+        for (j, b) in prepared.iter().enumerate().skip(i + 1) {
+            out.push((i, j, similarity(a, b, &vocabulary)));
+        }
+    }
+    out
+}

@@ -306,7 +306,7 @@ type Met = (String, String);
 
 /// The weight of the concepts of `from` found in `to` (a neighbour counting [`NEAR`]), and the
 /// words that met when they are asked for: only a suggestion's members need them, and
-/// keeping them for every pair compared held 15 MB at a theme of 192 proposals.
+/// keeping them for every pair compared made a peak of 24 MB at a theme of 192 proposals.
 fn found(from: &Concepts, to: &Concepts, vocabulary: &Vocabulary, mut met: Option<&mut Vec<Met>>) -> f64 {
     let mut sum = 0.0;
     for (concept, (weight, written)) in from {
@@ -331,7 +331,14 @@ fn found(from: &Concepts, to: &Concepts, vocabulary: &Vocabulary, mut met: Optio
 
 /// Overlap of two weighted concept sets: the mean of their Dice coefficient and of how much of
 /// the smaller the larger covers (a title against the sentence that says it with a subject).
-fn overlap(a: &Concepts, a_total: f64, b: &Concepts, b_total: f64, vocabulary: &Vocabulary, met: Option<&mut Vec<Met>>) -> f64 {
+fn overlap(
+    a: &Concepts,
+    a_total: f64,
+    b: &Concepts,
+    b_total: f64,
+    vocabulary: &Vocabulary,
+    met: Option<&mut Vec<Met>>,
+) -> f64 {
     if a_total == 0.0 || b_total == 0.0 {
         return 0.0;
     }
@@ -353,7 +360,7 @@ fn similarity(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> f64 {
 }
 
 /// The words that met in what [`similarity`] scored: the titles, or all the text.
-fn met(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Vec<Met> {
+fn words_met(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Vec<Met> {
     let (mut titles_met, mut all_met) = (Vec::new(), Vec::new());
     let titles = overlap(&a.title, a.title_total, &b.title, b.title_total, vocabulary, Some(&mut titles_met));
     let all = overlap(&a.concepts, a.total, &b.concepts, b.total, vocabulary, Some(&mut all_met));
@@ -362,19 +369,6 @@ fn met(a: &Prepared, b: &Prepared, vocabulary: &Vocabulary) -> Vec<Met> {
     } else {
         titles_met
     }
-}
-
-/// Every pair's similarity among these proposals (indices into them, the first lower), before
-/// any grouping: for measuring the engine against another signal on the labelled set.
-pub fn pair_scores(candidates: &[Candidate]) -> Vec<(usize, usize, f64)> {
-    let (prepared, vocabulary) = prepare(candidates);
-    let mut out = Vec::new();
-    for (i, a) in prepared.iter().enumerate() {
-        for (j, b) in prepared.iter().enumerate().skip(i + 1) {
-            out.push((i, j, similarity(a, b, &vocabulary)));
-        }
-    }
-    out
 }
 
 /// What the event's rapporteurs taught the engine: proposals they said are not duplicates,
@@ -520,7 +514,7 @@ pub fn suggest_knowing(candidates: &[Candidate], knowledge: &Knowledge, threshol
                     weakest = weakest.min(score_of(x, y));
                     let (first, second) = (x.min(y), x.max(y));
                     if scores.contains_key(&(first, second)) {
-                        for pair in self::met(&prepared[first], &prepared[second], &vocabulary) {
+                        for pair in words_met(&prepared[first], &prepared[second], &vocabulary) {
                             *met.entry(pair).or_default() += 1;
                         }
                     }
