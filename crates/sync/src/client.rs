@@ -202,9 +202,14 @@ struct Me {
 }
 
 /// Our awareness state for a connection: who we are, as JavaScript clients read it.
-fn awareness_frame(client: yrs::ClientID, clock: u32, me: &Me, unsent: usize) -> Vec<u8> {
+fn awareness_frame(client: yrs::ClientID, clock: u32, me: &Me, unsent: Option<usize>) -> Vec<u8> {
     // `user.name` as JavaScript Yjs clients write it; `device` for the hub's arrivals board.
-    let mut state = serde_json::json!({ "device": { "id": me.device, "unsent": unsent } });
+    // A count that could not be read is left out (the hub keeps the last one it was told),
+    // never sent as 0, which the organiser would read as "everything shared".
+    let mut state = serde_json::json!({ "device": { "id": me.device } });
+    if let Some(unsent) = unsent {
+        state["device"]["unsent"] = serde_json::json!(unsent);
+    }
     if !me.name.is_empty() {
         state["user"] = serde_json::json!({ "name": me.name });
     }
@@ -761,7 +766,13 @@ async fn watch_connection(
     };
     let me = yrs::ClientID::new(session.me);
     let mut clock = 1;
-    let unsent = |store: &SharedStore| lock_store(store).unconfirmed_count(&target.hub, name).unwrap_or(0);
+    let unsent = |store: &SharedStore| match lock_store(store).unconfirmed_count(&target.hub, name) {
+        Ok(count) => Some(count),
+        Err(error) => {
+            tracing::warn!("{name}: cannot count the changes not shared yet ({error}); the presence leaves it out");
+            None
+        }
+    };
     session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
     let mut renew = tokio::time::interval(PRESENCE_RENEW);
     renew.tick().await;

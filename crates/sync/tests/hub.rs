@@ -582,6 +582,70 @@ async fn devices_in_the_same_session_see_who_else_is_there() {
     }
 }
 
+/// A presence as Récolte's devices send it: `unsent` is left out when the device could not
+/// count its changes not yet shared.
+fn presence(client: u64, clock: u32, device: &str, name: &str, unsent: Option<u64>) -> Vec<u8> {
+    let mut state = serde_json::json!({ "user": { "name": name }, "device": { "id": device } });
+    if let Some(unsent) = unsent {
+        state["device"]["unsent"] = serde_json::json!(unsent);
+    }
+    let entry = yrs::sync::awareness::AwarenessUpdateEntry { clock, json: state.to_string().into() };
+    let update = yrs::sync::AwarenessUpdate { clients: [(yrs::ClientID::new(client), entry)].into_iter().collect() };
+    protocol::encode(&yrs::sync::Message::Awareness(update))
+}
+
+/// The hub's arrivals board, asked again until it shows what `condition` waits for.
+async fn board_until(
+    organiser: &Target,
+    event: EventId,
+    what: &str,
+    condition: impl Fn(&recolte_sync::arrivals::ArrivalsBoard) -> bool,
+) -> recolte_sync::arrivals::ArrivalsBoard {
+    for _ in 0..500 {
+        if let Ok(board) = recolte_sync::arrivals::fetch(organiser, event).await {
+            if condition(&board) {
+                return board;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the arrivals board never showed: {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_count_a_device_could_not_read_is_unknown_on_the_arrivals_board_never_zero() {
+    let world = World::new().await;
+    let session = world.sessions(3)[0];
+    let token = world.token(Role::Facilitator, vec![session], vec![]);
+    let room = DocName::Session(world.event, session);
+    let organiser = world.target(&world.token(Role::Organiser, vec![], vec![]));
+    let unsent = |board: &recolte_sync::arrivals::ArrivalsBoard, device: &str| {
+        board.devices.iter().find(|d| d.device == device).map(|d| d.unsent)
+    };
+    let mut camille = world.raw(&room, Some(&token)).await;
+    let mut lea = world.raw(&room, Some(&token)).await;
+    camille.send(presence(11, 1, "device-camille", "Camille", None)).await;
+    lea.send(presence(12, 1, "device-lea", "Léa", Some(3))).await;
+    let board = board_until(&organiser, world.event, "both devices", |b| {
+        unsent(b, "device-camille").is_some() && unsent(b, "device-lea").is_some()
+    })
+    .await;
+    assert_eq!(unsent(&board, "device-camille"), Some(None), "never counted: unknown, not 0");
+    assert_eq!(unsent(&board, "device-lea"), Some(Some(3)));
+    // Camille counts 2, then cannot count: the board keeps the 2 it was told. The name she
+    // shows changes with the second presence, so that the board says when it was read.
+    camille.send(presence(11, 2, "device-camille", "Camille", Some(2))).await;
+    camille.send(presence(11, 3, "device-camille", "Camille D.", None)).await;
+    lea.send(presence(12, 2, "device-lea", "Léa", Some(0))).await;
+    let board = board_until(&organiser, world.event, "Camille's second presence and Léa's zero", |b| {
+        b.devices.iter().any(|d| d.device == "device-camille" && d.name == "Camille D.")
+            && unsent(b, "device-lea") == Some(Some(0))
+    })
+    .await;
+    assert_eq!(unsent(&board, "device-camille"), Some(Some(2)), "the last count stays, not 0");
+    assert_eq!(unsent(&board, "device-lea"), Some(Some(0)), "a zero that was counted is a zero");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_hub_asks_newcomers_to_come_back_later() {
     let (_organiser, event, key, token) = organiser_with_event();

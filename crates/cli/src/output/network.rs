@@ -171,7 +171,11 @@ impl Out {
                 "{} ({}) : {}",
                 d.name,
                 d.role.as_deref().unwrap_or("?"),
-                self.count(d.unsent.unwrap_or(0), ("non partagée", "non partagées"), ("not yet shared", "not yet shared"))
+                match d.unsent {
+                    Some(unsent) =>
+                        self.count(unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared")),
+                    None => self.pick("non partagées : inconnu", "not yet shared: unknown").to_owned(),
+                }
             ));
         }
         print(lines.join("\n"))

@@ -85,7 +85,8 @@ fn arrivals_board(shared: &Shared, event: recolte_core::ids::EventId) -> Option<
             device: device.clone(),
             name: report.name.clone(),
             role: Some(report.role.as_str().to_owned()),
-            unsent: Some(report.unsent.values().sum()),
+            // Unknown until the device gives a count for one of its documents.
+            unsent: (!report.unsent.is_empty()).then(|| report.unsent.values().sum()),
             reported_at: Some(report.at.clone()),
         })
         .collect();

@@ -303,7 +303,6 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
         let Some(device) = state["device"]["id"].as_str().map(|d| d.chars().take(64).collect::<String>()) else {
             continue;
         };
-        let unsent = state["device"]["unsent"].as_u64().unwrap_or(0) as usize;
         let mut reports = lock(&shared.reports);
         // Bounded: a misbehaving client cannot grow the hub's memory without end.
         if reports.len() >= 10_000 && !reports.contains_key(&device) {
@@ -319,7 +318,10 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
         if let Some(name) = name {
             report.name = name;
         }
-        report.unsent.insert(me.room.clone(), unsent);
+        // Left out when the device could not count it: the last count it gave stays.
+        if let Some(unsent) = state["device"]["unsent"].as_u64() {
+            report.unsent.insert(me.room.clone(), unsent as usize);
+        }
         report.at = schema::now();
     }
 }
