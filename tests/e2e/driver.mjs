@@ -1,7 +1,7 @@
 // A small WebDriver client for the real app: tauri-driver (with Debian's WebKitWebDriver)
 // started on a free port with the environment the app must see. Shared by the end-to-end
 // tests and the app's benchmark.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
@@ -35,6 +35,26 @@ export const ENTER = '\uE007'
 export const CONTROL = '\uE009'
 export const NULL = '\uE000'
 const sleep = ms => new Promise(r => setTimeout(r, ms))
+
+/** Types `path` into the system's file dialog titled `title` as a person would, once it is
+ * there (several apps may share the display: found by its title, then focused), and confirms.
+ * `select` is the key that readies the path box: `ctrl+a` in a save dialog's name, `ctrl+l`
+ * for an open dialog's location. Needs xdotool. */
+export async function fillFileDialog(title, path, select) {
+  const xdotool = args => execFileSync('xdotool', args, { env: process.env, encoding: 'utf8' })
+  let dialog = ''
+  for (const until = Date.now() + 20000; dialog === ''; await sleep(100)) {
+    try { dialog = xdotool(['search', '--onlyvisible', '--name', title]).trim().split('\n')[0] } catch { dialog = '' }
+    if (dialog === '' && Date.now() > until) throw new Error(`timed out waiting for the "${title}" dialog`)
+  }
+  await sleep(500) // GTK fills the suggested name in, and settles, after the window maps
+  xdotool(['windowfocus', '--sync', dialog])
+  xdotool(['key', '--clearmodifiers', select])
+  await sleep(500) // an open dialog's location box appears after the key
+  xdotool(['type', '--delay', '20', path])
+  await sleep(800) // and completes what was typed before it takes Enter as the choice
+  xdotool(['key', 'Return'])
+}
 
 export class Driver {
   /** Starts tauri-driver; `env` is added to this process's environment for the app. */

@@ -4,14 +4,15 @@
 // names no address (the hub found nearby, its certificate pinned from the announcement);
 // what it captures is in the organiser's store at once; the arrivals board shows it; then it
 // exports a bundle through the system's real save dialog (GTK, driven with xdotool as a
-// person would type: the path, then Enter) and the file imports elsewhere.
+// person would type: the path, then Enter) and the file imports elsewhere; the organiser's
+// app merges it too, chosen in the system's open dialog, while it serves the room.
 //
 //   xvfb-run -a node tests/e2e/room.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Driver, ENTER, removeDirs } from './driver.mjs'
+import { Driver, ENTER, fillFileDialog, removeDirs } from './driver.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/debug/recolte-app'))
@@ -27,7 +28,6 @@ const dirs = {
 const env = { ...process.env, LANG: 'fr_FR.UTF-8' }
 const recolte = (dir, args) => execFileSync(cli, ['--data-dir', dir, ...args], { encoding: 'utf8', env }).trim()
 const json = (dir, args) => JSON.parse(recolte(dir, [...args, '--json']))
-const sleep = ms => new Promise(r => setTimeout(r, ms))
 
 recolte(dirs.organiser, ['event', 'import', sample])
 const event = json(dirs.organiser, ['event', 'show']).id
@@ -89,22 +89,26 @@ try {
   // 4. A bundle to a USB key, through the system's own save dialog.
   await device.script(`document.querySelector('nav .tab[data-screen=settings]').click()`)
   await device.click('#bundle-export')
-  // Two apps share this display: type into the save dialog once it is there, and focused.
-  const xdotool = args => execFileSync('xdotool', args, { env: process.env, encoding: 'utf8' })
-  let dialog = ''
-  await device.waitFor('the save dialog', async () => {
-    try { dialog = xdotool(['search', '--onlyvisible', '--name', 'Exporter un paquet']).trim().split('\n')[0] } catch { dialog = '' }
-    return dialog !== ''
-  }, 20000)
-  await sleep(500) // GTK fills the suggested name in after the window maps
-  xdotool(['windowfocus', '--sync', dialog])
-  xdotool(['key', '--clearmodifiers', 'ctrl+a'])
-  xdotool(['type', '--delay', '20', bundle])
-  xdotool(['key', 'Return'])
+  await fillFileDialog('Exporter un paquet', bundle, 'ctrl+a')
   await device.waitFor('the bundle written', async () =>
     (await device.script(`return document.getElementById('bundle-status')?.textContent ?? ''`)).includes('atelier-5.rclt'), 20000)
   await device.screenshot(shots, 'bundle-exported')
   if (!existsSync(bundle)) throw new Error(`no bundle at ${bundle}`)
+
+  // 5. The organiser's app merges that bundle, chosen in the system's open dialog, while it
+  // serves the room (the import writes through a store connection of its own).
+  await organiser.script(`document.querySelector('nav .tab[data-screen=settings]').click()`)
+  await organiser.click('#bundle-import')
+  await fillFileDialog('Importer un paquet', bundle, 'ctrl+l')
+  let said = { status: '', error: '' }
+  await organiser.waitFor('the bundle merged', async () => {
+    said = await organiser.script(`return { status: document.getElementById('bundle-status')?.textContent ?? '',
+      error: document.getElementById('bundle-error')?.textContent ?? '' }`)
+    return said.status.includes('atelier-5.rclt') || said.error !== ''
+  }, 20000)
+  if (said.error !== '' || !said.status.startsWith('Paquet importé')) throw new Error(`the import said: ${JSON.stringify(said)}`)
+  await organiser.script(`document.getElementById('bundle-status').scrollIntoView({ block: 'center' })`)
+  await organiser.screenshot(shots, 'bundle-imported')
 } catch (error) {
   failed = true
   console.error(`not ok - the room's network in the real app: ${error.message}`)
@@ -127,7 +131,7 @@ if (!failed) {
     failed = true
     console.error(`not ok - the bundle from the dialog: ${there}`)
   } else {
-    console.log('ok - the room in the real app: served over wss:// and announced, found nearby by a second app, joined without an address, shared at once, on the arrivals board, bundle through the real save dialog')
+    console.log('ok - the room in the real app: served over wss:// and announced, found nearby by a second app, joined without an address, shared at once, on the arrivals board, bundle through the real save dialog, merged by the serving app through the real open dialog')
   }
 }
 removeDirs(...Object.values(dirs))

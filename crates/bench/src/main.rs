@@ -115,6 +115,22 @@ fn main() {
             return scale::grow(std::path::Path::new(dir), events.parse().expect("a number of events"));
         }
     }
+    // `workload-bundle FILE`: the full workload of an event of its own as a bundle, for the
+    // desktop app's benchmark to import while it watches the window.
+    if let [mode, file] = &args[..] {
+        if mode == "workload-bundle" {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let mut store = Store::open(dir.path()).expect("store");
+            let event = store.import_programme(SAMPLE).expect("import");
+            let (sessions, _, _) = workload(&mut store, event);
+            store.import_bundle(&sessions).expect("workload");
+            // The whole event, its programme with it, as a device would write it to a USB key.
+            let bundle = store.export_bundle(event).expect("bundle");
+            std::fs::write(file, &bundle).expect("cannot write the bundle");
+            println!("{} bytes of bundle in {file}", bundle.len());
+            return;
+        }
+    }
     // `workload DIR`: a store holding the sample event and the full workload, for the
     // desktop app's benchmark (tests/e2e/bench.mjs).
     if let [mode, dir] = &args[..] {

@@ -51,7 +51,11 @@ pub async fn bundle_export(
         .blocking_save_file();
     let Some(path) = chosen.and_then(|p| p.into_path().ok()) else { return Ok(None) };
     let _ = app.emit("bundle-progress", Progress { done: 0, total: 2 });
-    let bytes = state.with_store(|store| store.export_bundle(event))?;
+    let data_dir = state.data_dir.clone();
+    let bytes = tauri::async_runtime::spawn_blocking(move || own_store(&data_dir)?.export_bundle(event))
+        .await
+        .map_err(|e| ApiError::invalid(e.to_string()))?
+        .map_err(|e| ApiError::from_store(&e, lang))?;
     let _ = app.emit("bundle-progress", Progress { done: 1, total: 2 });
     recolte_export::write_file(&path, &bytes).map_err(|e| storage(e, lang))?;
     let _ = app.emit("bundle-progress", Progress { done: 2, total: 2 });
@@ -96,12 +100,11 @@ pub async fn bundle_import(
     };
     let bytes = std::fs::read(&path)
         .map_err(|source| storage(recolte_export::ExportError::Read { path: path.clone(), source }, lang))?;
-    let store = state.store.clone();
+    let data_dir = state.data_dir.clone();
     let emitter = app.clone();
     let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
     let report = tauri::async_runtime::spawn_blocking(move || {
-        let mut store = recolte_store::Store::lock_shared(&store);
-        store.import_bundle_with(&bytes, other, |done, total| {
+        own_store(&data_dir)?.import_bundle_with(&bytes, other, |done, total| {
             let _ = emitter.emit("bundle-progress", Progress { done, total });
         })
     })
@@ -110,6 +113,12 @@ pub async fn bundle_import(
     .map_err(|e| ApiError::from_store(&e, lang))?;
     let _ = app.emit("bundle-progress", Progress { done: report.documents, total: report.documents });
     Ok(Some(BundleImported { report, path: path.display().to_string() }))
+}
+
+/// A store connection of the bundle's own: the window's keeps answering while a whole event
+/// is written or merged (WAL; the window's documents catch up from the log when next read).
+fn own_store(data_dir: &Path) -> Result<recolte_store::Store, recolte_store::Error> {
+    recolte_store::Store::open(data_dir)
 }
 
 /// Opens a file or folder the app wrote, in the system's application for it. Any other path
