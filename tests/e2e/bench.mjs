@@ -3,20 +3,23 @@
 // edit being sent to it being saved (the command's round trip), and how the window keeps
 // painting and answering during each export, in the real app under Xvfb.
 //
-//   cargo build --release -p recolte-app -p recolte-bench
-//   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench
-//     (needs xdotool: the bundle import goes through the system's open dialog)
+//   cargo build --release -p recolte-app -p recolte-bench -p recolte-cli
+//   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench --cli target/release/recolte
+//     (needs xdotool: the bundle import goes through the system's open dialog; the command line
+//     makes the organiser's token and runs a real hub on 127.0.0.1 for the first sync)
 //     [--runs N] [--store DIR: an existing store instead of the workload] [--env KEY=VALUE: for the app, repeatable]
 //     [--breakdown: each process's PSS by mapping (libraries, heap, anonymous), its largest first]
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { Driver, fillFileDialog, removeDirs } from './driver.mjs'
+import { Driver, fillFileDialog, removeDirs, stop } from './driver.mjs'
+import { startHub } from './hub.mjs'
 
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback)
 const app = resolve(arg('--app', 'target/release/recolte-app'))
 const bench = resolve(arg('--bench', 'target/release/recolte-bench'))
+const cli = resolve(arg('--cli', 'target/release/recolte'))
 const runs = Number(arg('--runs', '5'))
 // `--env KEY=VALUE` (repeatable): an environment for the app, to measure a WebKit setting.
 const extraEnv = Object.fromEntries(process.argv.flatMap((a, i) => (a === '--env' ? [process.argv[i + 1].split('=')] : [])))
@@ -29,6 +32,13 @@ if (!given) console.log(execFileSync(bench, ['workload', dataDir], { encoding: '
 
 // A home of its own: the exports land in its Documents folder, not in the developer's.
 const home = mkdtempSync(join(tmpdir(), 'recolte-bench-home-'))
+// The venue's hub, empty: the app's first sync sends it the whole event while the window is
+// watched, with an organiser's token made from the event's key in the store.
+const recolte = args => execFileSync(cli, ['--data-dir', dataDir, ...args], { encoding: 'utf8' }).trim()
+const { id: eventId, public_key: eventKey } = JSON.parse(recolte(['--json', 'event', 'show']))
+const token = recolte(['token', 'create', '--role', 'organiser', '--event', eventId])
+const hubDir = mkdtempSync(join(tmpdir(), 'recolte-bench-hub-'))
+const hub = await startHub(cli, hubDir, eventKey)
 // A USB key's bundle: the full workload of another event, imported while the window is watched.
 const bundle = join(home, 'autre-atelier.rclt')
 console.log(execFileSync(bench, ['workload-bundle', bundle], { encoding: 'utf8' }).trim())
@@ -178,8 +188,17 @@ for (let run = 0; run < runs; run++) {
     const work = {
       idle: `new Promise(r => setTimeout(() => r(null), 1000))`,
       import: `invoke('bundle_import', { addEvent: true }).then(() => null, e => e.message ?? String(e))`,
+      // Until the status says every document of the event is on the hub.
+      sync: `invoke('sync_configure', { hub: ${JSON.stringify(hub.url)}, token: ${JSON.stringify(token)} }).then(async () => {
+        for (;;) {
+          const s = await invoke('sync_status');
+          if (s.error) return JSON.stringify(s.error);
+          if (s.documents > 0 && s.up_to_date === s.documents && s.unshared === 0) return null;
+          await new Promise(r => setTimeout(r, 10));
+        }
+      }, e => e.message ?? String(e))`,
     }
-    for (const kind of ['idle', 'report', 'opendata', 'decidim-captured', 'import']) {
+    for (const kind of ['idle', 'report', 'opendata', 'decidim-captured', 'import', 'sync']) {
       const job = work[kind] ?? `invoke('export_write', { event, kind: '${kind}', theme: null }).then(() => null, e => e.message ?? String(e))`
       stalls.push({ kind, ...await driver.call('POST', `/session/${session}/execute/async`, {
         script: `const done = arguments[arguments.length - 1];
@@ -217,7 +236,8 @@ for (let run = 0; run < runs; run++) {
   await driver.closeApp()
 }
 await driver.quit()
-removeDirs(...(given ? [] : [dataDir]), home)
+await stop(hub.process)
+removeDirs(...(given ? [] : [dataDir]), home, hubDir)
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]
@@ -233,7 +253,11 @@ console.log(`| the page's steps on that clock (the UI's performance marks, media
 console.log(`| memory after visiting the three screens (app + WebKit processes), PSS / RSS | ${rss.pss.toFixed(0)} MiB / ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
 for (const { kind, took, frame, read, reads, failed } of stalls) {
   if (failed) throw new Error(`the ${kind} failed: ${failed}`)
-  const what = { idle: 'idle, for comparison', import: 'during the import of a bundle of another event of 1,728 proposals, added as an event' }[kind] ?? `during a ${kind} export`
+  const what = {
+    idle: 'idle, for comparison',
+    import: 'during the import of a bundle of another event of 1,728 proposals, added as an event',
+    sync: 'during the first sync of the whole event (48 documents, 1,728 proposals) to an empty hub on 127.0.0.1',
+  }[kind] ?? `during a ${kind} export`
   console.log(`| ${what} (${took.toFixed(0)} ms): longest gap between painted frames / slowest store read of ${reads} | ${frame.toFixed(0)} ms / ${read.toFixed(0)} ms |`)
 }
 console.log(`| keystroke edit sent to saved (command round trip, 300 edits; WebKit's clock has 1 ms steps), median / p99 | ${pct(saves, 0.5).toFixed(0)} ms / ${pct(saves, 0.99).toFixed(0)} ms |`)
