@@ -40,7 +40,7 @@ impl ApiError {
             E::NothingToSnapshot(_) => ErrorCode::Invalid,
             E::BadMoment(_) => ErrorCode::Invalid,
             E::NothingTo { .. } => ErrorCode::NothingToUndo,
-            E::BundleOfAnotherEvent { .. } => ErrorCode::OtherEvent,
+            E::BundleOfAnotherEvent { .. } | E::BundleOfAnotherEventSameName { .. } => ErrorCode::OtherEvent,
             E::Core(core) => match core {
                 recolte_core::Error::UnknownProposal(_)
                 | recolte_core::Error::UnknownSubgroup(_)

@@ -59,7 +59,13 @@ fn main() -> ExitCode {
             let prefix = lang.pick("erreur :", "error:");
             // Names from other devices (an event's, a sub-group's) reach the terminal here too.
             eprintln!("{prefix} {}", output::shown(error.localize(lang)));
-            if matches!(error, CliError::Store(recolte_store::Error::BundleOfAnotherEvent { .. })) {
+            if matches!(
+                error,
+                CliError::Store(
+                    recolte_store::Error::BundleOfAnotherEvent { .. }
+                        | recolte_store::Error::BundleOfAnotherEventSameName { .. }
+                )
+            ) {
                 eprintln!("{}", lang.pick("(pour l'ajouter : recolte bundle import --add-event FICHIER)", "(to add it: recolte bundle import --add-event FILE)"));
             }
             ExitCode::FAILURE

@@ -99,7 +99,12 @@ impl Store {
             // The practice event (the sample tried first) is not a reason to refuse the real one.
             let held: Vec<String> = events.iter().filter(|e| !e.practice).map(|e| e.name.clone()).collect();
             if !held.is_empty() && !events.iter().any(|e| e.id == bundle.header.event_id) {
-                return Err(Error::BundleOfAnotherEvent { name: event_name(&bundle), held: held.join(", ") });
+                let name = event_name(&bundle);
+                // Two organisers who each imported the programme: the same name, two events.
+                if held.contains(&name) {
+                    return Err(Error::BundleOfAnotherEventSameName { name });
+                }
+                return Err(Error::BundleOfAnotherEvent { name, held: held.join(", ") });
             }
         }
         self.import_decoded(&bundle, progress)

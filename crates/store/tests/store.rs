@@ -280,10 +280,25 @@ fn a_bundle_of_another_event_is_refused_unless_its_event_is_added() {
     let (_b_dir, mut b, event_b) = new_store();
     let theirs = b.export_bundle(event_b).unwrap();
     let before = a.dump_projections().unwrap();
+    // Both imported the same programme: the same name, and yet two events, which is said.
     let error = a.import_bundle(&theirs).unwrap_err();
+    assert!(matches!(&error, Error::BundleOfAnotherEventSameName { .. }), "{error}");
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.starts_with("ce paquet est celui d'un autre événement qui porte le même nom, « Assises"), "{said}");
+    assert!(said.contains("importé à part sur un autre appareil"), "{said}");
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::En);
+    assert!(said.contains("imported separately on another device"), "{said}");
+    assert_eq!(a.dump_projections().unwrap(), before, "nothing imported");
+    // Another name: that event is named beside the ones this device holds.
+    let c_dir = tempfile::tempdir().unwrap();
+    let mut c = Store::open(c_dir.path()).unwrap();
+    let mut programme: serde_json::Value = serde_json::from_str(recolte_core::programme::SAMPLE).unwrap();
+    programme["event"]["name"] = "Rencontres de l'innovation 2026".into();
+    let event_c = c.import_programme(&programme.to_string()).unwrap();
+    let error = a.import_bundle(&c.export_bundle(event_c).unwrap()).unwrap_err();
     assert!(matches!(&error, Error::BundleOfAnotherEvent { .. }), "{error}");
     let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
-    assert!(said.starts_with("ce paquet est celui d'un autre événement, « Assises"), "{said}");
+    assert!(said.starts_with("ce paquet est celui d'un autre événement, « Rencontres de l'innovation 2026 »"), "{said}");
     assert_eq!(a.dump_projections().unwrap(), before, "nothing imported");
     a.import_bundle_with(&theirs, recolte_store::OtherEvent::Add, |_, _| {}).unwrap();
     let ids: Vec<EventId> = a.events().unwrap().into_iter().map(|e| e.id).collect();
