@@ -1,16 +1,17 @@
 // The desktop app's benchmark (figures in the README): cold start to a focused capture box,
 // memory (PSS and RSS) with the full event workload loaded, the time from a keystroke's
 // edit being sent to it being saved (the command's round trip), and how the window keeps
-// painting and answering during each export, in the real app under Xvfb.
+// painting and answering during each export, a bundle import and a first sync, in the real
+// app under Xvfb.
 //
 //   cargo build --release -p recolte-app -p recolte-bench -p recolte-cli
 //   xvfb-run -a node tests/e2e/bench.mjs --app target/release/recolte-app --bench target/release/recolte-bench --cli target/release/recolte
 //     (needs xdotool: the bundle import goes through the system's open dialog; the command line
 //     makes the organiser's token and runs a real hub on 127.0.0.1 for the first sync)
-//     [--runs N] [--store DIR: an existing store instead of the workload] [--env KEY=VALUE: for the app, repeatable]
+//     [--runs N] [--store DIR: a copy of an existing store instead of the workload] [--env KEY=VALUE: for the app, repeatable]
 //     [--breakdown: each process's PSS by mapping (libraries, heap, anonymous), its largest first]
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Driver, fillFileDialog, removeDirs, stop } from './driver.mjs'
@@ -27,8 +28,10 @@ const extraEnv = Object.fromEntries(process.argv.flatMap((a, i) => (a === '--env
 const given = arg('--store', null)
 const breakdown = process.argv.includes('--breakdown')
 
-const dataDir = given ? resolve(given) : mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
-if (!given) console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
+// The run changes its store (an event is added, a hub set): a given store is copied first.
+const dataDir = mkdtempSync(join(tmpdir(), 'recolte-bench-app-'))
+if (given) cpSync(resolve(given), dataDir, { recursive: true })
+else console.log(execFileSync(bench, ['workload', dataDir], { encoding: 'utf8' }).trim())
 
 // A home of its own: the exports land in its Documents folder, not in the developer's.
 const home = mkdtempSync(join(tmpdir(), 'recolte-bench-home-'))
@@ -39,10 +42,12 @@ const { id: eventId, public_key: eventKey } = JSON.parse(recolte(['--json', 'eve
 const token = recolte(['token', 'create', '--role', 'organiser', '--event', eventId])
 const hubDir = mkdtempSync(join(tmpdir(), 'recolte-bench-hub-'))
 const hub = await startHub(cli, hubDir, eventKey)
+process.on('exit', () => hub.process.kill()) // a failed run leaves no hub behind
 // A USB key's bundle: the full workload of another event, imported while the window is watched.
 const bundle = join(home, 'autre-atelier.rclt')
 console.log(execFileSync(bench, ['workload-bundle', bundle], { encoding: 'utf8' }).trim())
-const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, HOME: home, ...extraEnv }, { quiet: true })
+// French, as the other end-to-end tests: the file dialog is found by its French title.
+const driver = new Driver({ RECOLTE_DATA_DIR: dataDir, HOME: home, LANG: 'fr_FR.UTF-8', ...extraEnv }, { quiet: true })
 await driver.ready()
 
 /** Memory (MiB) of the app and the WebKit processes it started: resident (RSS) and
@@ -208,12 +213,17 @@ for (let run = 0; run < runs; run++) {
             let running = true, frame = 0, last = performance.now();
             const tick = now => { frame = Math.max(frame, now - last); last = now; if (running) requestAnimationFrame(tick) };
             requestAnimationFrame(tick);
-            const reads = [];
+            // A read of the store and a keystroke's edit, every 16 ms.
+            const id = document.querySelector('.cards .proposal').dataset.id;
+            const reads = [], edits = [];
             const reader = (async () => {
-              while (running) {
-                const t0 = performance.now();
+              for (let i = 0; running; i++) {
+                let t0 = performance.now();
                 await invoke('events_list');
                 reads.push(performance.now() - t0);
+                t0 = performance.now();
+                await invoke('proposal_edit', { id, changes: { body: 'pendant le travail long ' + i } });
+                edits.push(performance.now() - t0);
                 await new Promise(r => setTimeout(r, 16));
               }
             })();
@@ -223,7 +233,7 @@ for (let run = 0; run < runs; run++) {
             const took = performance.now() - t0;
             running = false;
             await reader;
-            done({ took, frame, read: Math.max(...reads), reads: reads.length, failed });
+            done({ took, frame, read: Math.max(...reads), edit: Math.max(...edits), reads: reads.length, failed });
           })();`,
         args: [],
       }) })
@@ -237,7 +247,7 @@ for (let run = 0; run < runs; run++) {
 }
 await driver.quit()
 await stop(hub.process)
-removeDirs(...(given ? [] : [dataDir]), home, hubDir)
+removeDirs(dataDir, home, hubDir)
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]
@@ -251,13 +261,13 @@ const marks = new Map()
 for (const { marks: seen } of pageStarts) for (const [name, at] of seen) marks.set(name, [...(marks.get(name) ?? []), at])
 console.log(`| the page's steps on that clock (the UI's performance marks, median of ${runs}) | ${[...marks].map(([name, at]) => `${name} ${pct(at, 0.5).toFixed(0)} ms`).join(', ')} |`)
 console.log(`| memory after visiting the three screens (app + WebKit processes), PSS / RSS | ${rss.pss.toFixed(0)} MiB / ${rss.total.toFixed(0)} MiB (${rss.detail}) |`)
-for (const { kind, took, frame, read, reads, failed } of stalls) {
+for (const { kind, took, frame, read, edit, reads, failed } of stalls) {
   if (failed) throw new Error(`the ${kind} failed: ${failed}`)
   const what = {
     idle: 'idle, for comparison',
     import: 'during the import of a bundle of another event of 1,728 proposals, added as an event',
     sync: 'during the first sync of the whole event (48 documents, 1,728 proposals) to an empty hub on 127.0.0.1',
   }[kind] ?? `during a ${kind} export`
-  console.log(`| ${what} (${took.toFixed(0)} ms): longest gap between painted frames / slowest store read of ${reads} | ${frame.toFixed(0)} ms / ${read.toFixed(0)} ms |`)
+  console.log(`| ${what} (${took.toFixed(0)} ms): longest gap between painted frames / slowest of ${reads} store reads / slowest of as many edits | ${frame.toFixed(0)} ms / ${read.toFixed(0)} ms / ${edit.toFixed(0)} ms |`)
 }
 console.log(`| keystroke edit sent to saved (command round trip, 300 edits; WebKit's clock has 1 ms steps), median / p99 | ${pct(saves, 0.5).toFixed(0)} ms / ${pct(saves, 0.99).toFixed(0)} ms |`)

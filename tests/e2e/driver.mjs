@@ -44,7 +44,12 @@ export async function fillFileDialog(title, path, select) {
   const xdotool = args => execFileSync('xdotool', args, { env: process.env, encoding: 'utf8' })
   let dialog = ''
   for (const until = Date.now() + 20000; dialog === ''; await sleep(100)) {
-    try { dialog = xdotool(['search', '--onlyvisible', '--name', title]).trim().split('\n')[0] } catch { dialog = '' }
+    try {
+      dialog = xdotool(['search', '--onlyvisible', '--name', title]).trim().split('\n')[0]
+    } catch (error) {
+      if (error.code === 'ENOENT') throw new Error('xdotool is needed to fill the system\'s file dialog')
+      dialog = ''
+    }
     if (dialog === '' && Date.now() > until) throw new Error(`timed out waiting for the "${title}" dialog`)
   }
   await sleep(500) // GTK fills the suggested name in, and settles, after the window maps
