@@ -40,6 +40,15 @@ const home = mkdtempSync(join(tmpdir(), 'recolte-bench-home-'))
 const recolte = args => execFileSync(cli, ['--data-dir', dataDir, ...args], { encoding: 'utf8' }).trim()
 const { id: eventId, public_key: eventKey } = JSON.parse(recolte(['--json', 'event', 'show']))
 const token = recolte(['token', 'create', '--role', 'organiser', '--event', eventId])
+// A USB key from another device of the same event, with one proposal this one lacks: merged
+// into the event the window shows, every document of it read and merged.
+const elsewhere = mkdtempSync(join(tmpdir(), 'recolte-bench-usb-'))
+cpSync(dataDir, elsewhere, { recursive: true })
+const other = args => execFileSync(cli, ['--data-dir', elsewhere, ...args], { encoding: 'utf8' }).trim()
+const firstSession = JSON.parse(other(['--json', 'session', 'list', '--theme', '1']))[0].id
+other(['proposal', 'add', '--session', firstSession, '--title', 'Venue d’une clé USB'])
+const sameEvent = join(elsewhere, 'meme-evenement.rclt')
+other(['bundle', 'export', '--out', sameEvent])
 const hubDir = mkdtempSync(join(tmpdir(), 'recolte-bench-hub-'))
 const hub = await startHub(cli, hubDir, eventKey)
 process.on('exit', () => hub.process.kill()) // a failed run leaves no hub behind
@@ -203,9 +212,11 @@ for (let run = 0; run < runs; run++) {
         }
       }, e => e.message ?? String(e))`,
     }
-    for (const kind of ['idle', 'report', 'opendata', 'decidim-captured', 'import', 'sync']) {
+    // 'merge' is chosen in the dialog while it is watched: the dialog's time counts in what it took.
+    work.merge = `invoke('bundle_import', { addEvent: false }).then(r => r && r.changed > 0 ? null : JSON.stringify(r), e => e.message ?? String(e))`
+    for (const kind of ['idle', 'report', 'opendata', 'decidim-captured', 'import', 'merge', 'sync']) {
       const job = work[kind] ?? `invoke('export_write', { event, kind: '${kind}', theme: null }).then(() => null, e => e.message ?? String(e))`
-      stalls.push({ kind, ...await driver.call('POST', `/session/${session}/execute/async`, {
+      const watched = driver.call('POST', `/session/${session}/execute/async`, {
         script: `const done = arguments[arguments.length - 1];
           (async () => {
             const invoke = window.__TAURI_INTERNALS__.invoke;
@@ -236,7 +247,9 @@ for (let run = 0; run < runs; run++) {
             done({ took, frame, read: Math.max(...reads), edit: Math.max(...edits), reads: reads.length, failed });
           })();`,
         args: [],
-      }) })
+      })
+      if (kind === 'merge') await fillFileDialog('Importer un paquet', sameEvent, 'ctrl+l')
+      stalls.push({ kind, ...await watched })
     }
   }
   if (run === runs - 1) {
@@ -247,7 +260,7 @@ for (let run = 0; run < runs; run++) {
 }
 await driver.quit()
 await stop(hub.process)
-removeDirs(dataDir, home, hubDir)
+removeDirs(dataDir, home, hubDir, elsewhere)
 
 const sorted = values => [...values].sort((a, b) => a - b)
 const pct = (values, p) => sorted(values)[Math.round((values.length - 1) * p)]
@@ -266,6 +279,7 @@ for (const { kind, took, frame, read, edit, reads, failed } of stalls) {
   const what = {
     idle: 'idle, for comparison',
     import: 'during the import of a bundle of another event of 1,728 proposals, added as an event',
+    merge: 'while a bundle of the same event, chosen in the open dialog, is merged (48 documents, one new proposal)',
     sync: 'during the first sync of the whole event (48 documents, 1,728 proposals) to an empty hub on 127.0.0.1',
   }[kind] ?? `during a ${kind} export`
   console.log(`| ${what} (${took.toFixed(0)} ms): longest gap between painted frames / slowest of ${reads} store reads / slowest of as many edits | ${frame.toFixed(0)} ms / ${read.toFixed(0)} ms / ${edit.toFixed(0)} ms |`)
