@@ -15,6 +15,12 @@ command -v npm >/dev/null 2>&1 || node_packages+=(npm)
 source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby python3-venv desktop-file-utils
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
+# The code as rustfmt writes it, first since it fails in seconds; Clippy (the lints are in
+# Cargo.toml) once the UI is built, which the desktop shell embeds. A minimal rustup profile
+# has neither tool.
+if command -v rustup >/dev/null 2>&1; then rustup component add rustfmt clippy >/dev/null 2>&1 || true; fi
+cargo fmt --all -- --check
+
 # The open-data validators its readers use, pinned: Frictionless Data and validata-table (the
 # French public sector's validator), in a virtual environment of their own.
 validators="${RECOLTE_VALIDATORS:-${CARGO_TARGET_DIR:-target}/validators}"
@@ -31,6 +37,7 @@ npm install --prefix ui --no-audit --no-fund --loglevel=error
 npm run --prefix ui build
 npm run --prefix ui build:test
 
+cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
 npm test --prefix ui
 node ui/tests/browser.mjs

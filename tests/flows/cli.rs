@@ -427,7 +427,8 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
     let session = replica.sessions(1)[0].clone();
     let organiser = replica.fails(&["invite", "create", "--role", "organiser", "--session", &session]);
     assert!(organiser.contains("seul un accès d'animation nomme des sessions"), "{organiser}");
-    let print = replica.fails(&["invite", "create", "--role", "panel", "--hub", "wss://10.0.0.1:4455", "--fingerprint", "zz"]);
+    let print =
+        replica.fails(&["invite", "create", "--role", "panel", "--hub", "wss://10.0.0.1:4455", "--fingerprint", "zz"]);
     assert!(print.contains("« zz » n'est pas une empreinte de certificat"), "{print}");
     assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
 }
@@ -439,7 +440,10 @@ fn a_bundle_of_another_event_is_named_and_added_only_when_asked() {
     let file = theirs.path().join("theirs.rclt");
     theirs.ok(&["bundle", "export", "--out", file.to_str().unwrap()]);
     let refused = ours.fails(&["bundle", "import", file.to_str().unwrap()]);
-    assert!(refused.contains("ce paquet est celui d'un autre événement") && refused.contains("--add-event"), "{refused}");
+    assert!(
+        refused.contains("ce paquet est celui d'un autre événement") && refused.contains("--add-event"),
+        "{refused}"
+    );
     assert_eq!(ours.json(&["event", "show"])["name"], theirs.json(&["event", "show"])["name"], "one event, as before");
     ours.ok(&["bundle", "import", "--add-event", file.to_str().unwrap()]);
     ours.ok(&["--event", &their_event, "event", "show"]);
@@ -463,9 +467,15 @@ fn what_changes_nothing_says_so() {
     assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "fait");
     assert_eq!(replica.ok(&["synthesis", "delete", &merged]), "rien à défaire : cette fusion l'est déjà");
     replica.ok(&["synthesis", "restore", &merged]);
-    assert_eq!(replica.ok(&["panel", "mark", "--clear", &merged]), "rien à retirer : cette proposition n'est pas marquée « à porter »");
+    assert_eq!(
+        replica.ok(&["panel", "mark", "--clear", &merged]),
+        "rien à retirer : cette proposition n'est pas marquée « à porter »"
+    );
     assert_eq!(replica.ok(&["panel", "mark", &merged]), "fait");
-    assert_eq!(replica.ok(&["panel", "mark", &merged]), "rien à changer : cette proposition est déjà marquée « à porter »");
+    assert_eq!(
+        replica.ok(&["panel", "mark", &merged]),
+        "rien à changer : cette proposition est déjà marquée « à porter »"
+    );
     let aside = replica.ok(&["proposal", "add", "--session", &session, "--title", "Hors sujet"]);
     let clear = ["synthesis", "set-aside", "--clear", aside.as_str()];
     assert_eq!(replica.ok(&clear), "rien à reprendre : cette proposition n'est pas écartée");

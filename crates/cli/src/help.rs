@@ -78,11 +78,19 @@ fn french(command: Command, path: &str) -> Command {
         .subcommand_help_heading("Commandes ")
         .subcommand_value_name("COMMANDE")
         .disable_help_flag(true)
-        .arg(Arg::new("help").short('h').long("help").action(ArgAction::Help).help("Affiche l'aide").help_heading(OPTIONS));
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Affiche l'aide")
+                .help_heading(OPTIONS),
+        );
     if let Some(about) = text(path) {
         command = command.about(about).long_about(None);
     }
-    let ids: Vec<String> = command.get_arguments().map(|a| a.get_id().to_string()).filter(|id| !builtin(path, id)).collect();
+    let ids: Vec<String> =
+        command.get_arguments().map(|a| a.get_id().to_string()).filter(|id| !builtin(path, id)).collect();
     for id in ids {
         let key = arg_key(path, &id);
         command = command.mut_arg(id, |arg| french_arg(arg, text(&key)));

@@ -38,18 +38,16 @@ fn main() -> ExitCode {
     });
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(error) => {
-            match (usage::lang_of(&args), usage::french(&error, &args)) {
-                (Lang::Fr, Some(message)) => {
-                    eprintln!("erreur : {message}");
-                    if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                        eprintln!("\n{}", error.render());
-                    }
-                    return ExitCode::from(2);
+        Err(error) => match (usage::lang_of(&args), usage::french(&error, &args)) {
+            (Lang::Fr, Some(message)) => {
+                eprintln!("erreur : {message}");
+                if error.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    eprintln!("\n{}", error.render());
                 }
-                _ => error.exit(),
+                return ExitCode::from(2);
             }
-        }
+            _ => error.exit(),
+        },
     };
     let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_else(Lang::from_env);
     let out = Out { json: cli.json, lang };
@@ -66,7 +64,13 @@ fn main() -> ExitCode {
                         | recolte_store::Error::BundleOfAnotherEventSameName { .. }
                 )
             ) {
-                eprintln!("{}", lang.pick("(pour l'ajouter : recolte bundle import --add-event FICHIER)", "(to add it: recolte bundle import --add-event FILE)"));
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "(pour l'ajouter : recolte bundle import --add-event FICHIER)",
+                        "(to add it: recolte bundle import --add-event FILE)"
+                    )
+                );
             }
             ExitCode::FAILURE
         }
@@ -181,7 +185,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Proposal(ProposalCmd::Delete { id }) => match store.set_proposal_deleted(id.parse()?, true)? {
             true => out.done(),
-            false => out.unchanged("rien à supprimer : la proposition l'est déjà", "nothing to delete: the proposal already is"),
+            false => out.unchanged(
+                "rien à supprimer : la proposition l'est déjà",
+                "nothing to delete: the proposal already is",
+            ),
         },
         Command::Proposal(ProposalCmd::Restore { id }) => match store.set_proposal_deleted(id.parse()?, false)? {
             true => out.done(),
@@ -286,8 +293,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             let reason = if clear { None } else { reason.as_deref().map(str::parse).transpose()? };
             match store.set_proposal_aside(proposal.parse()?, reason)? {
                 true => out.done(),
-                false if clear => out.unchanged("rien à reprendre : cette proposition n'est pas écartée", "nothing to take back: this proposal is not set aside"),
-                false => out.unchanged("rien à changer : cette proposition est déjà écartée pour cette raison", "nothing to change: this proposal is already set aside for this reason"),
+                false if clear => out.unchanged(
+                    "rien à reprendre : cette proposition n'est pas écartée",
+                    "nothing to take back: this proposal is not set aside",
+                ),
+                false => out.unchanged(
+                    "rien à changer : cette proposition est déjà écartée pour cette raison",
+                    "nothing to change: this proposal is already set aside for this reason",
+                ),
             }
         }
         Command::Synthesis(SynthesisCmd::Lexicon { theme, add, remove }) => {
@@ -314,28 +327,45 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Synthesis(SynthesisCmd::Delete { id }) => match store.set_consolidated_deleted(id.parse()?, true)? {
             true => out.done(),
-            false => out.unchanged("rien à défaire : cette fusion l'est déjà", "nothing to undo: this merge already is"),
+            false => {
+                out.unchanged("rien à défaire : cette fusion l'est déjà", "nothing to undo: this merge already is")
+            }
         },
         Command::Synthesis(SynthesisCmd::Restore { id }) => match store.set_consolidated_deleted(id.parse()?, false)? {
             true => out.done(),
-            false => out.unchanged("rien à rétablir : cette fusion n'est pas défaite", "nothing to bring back: this merge is not undone"),
+            false => out.unchanged(
+                "rien à rétablir : cette fusion n'est pas défaite",
+                "nothing to bring back: this merge is not undone",
+            ),
         },
-        Command::Panel(PanelCmd::Mark { id, clear, by }) => {
-            match store.mark(id.parse()?, !clear, by.as_deref())? {
-                true => out.done(),
-                false if clear => out.unchanged("rien à retirer : cette proposition n'est pas marquée « à porter »", "nothing to take off: this proposal is not marked to carry forward"),
-                false => out.unchanged("rien à changer : cette proposition est déjà marquée « à porter »", "nothing to change: this proposal is already marked to carry forward"),
-            }
-        }
+        Command::Panel(PanelCmd::Mark { id, clear, by }) => match store.mark(id.parse()?, !clear, by.as_deref())? {
+            true => out.done(),
+            false if clear => out.unchanged(
+                "rien à retirer : cette proposition n'est pas marquée « à porter »",
+                "nothing to take off: this proposal is not marked to carry forward",
+            ),
+            false => out.unchanged(
+                "rien à changer : cette proposition est déjà marquée « à porter »",
+                "nothing to change: this proposal is already marked to carry forward",
+            ),
+        },
         Command::Panel(PanelCmd::Comment { id, text, author }) => {
             let comment = store.comment(id.parse()?, &text, author.as_deref())?;
             out.id(&comment)
         }
-        Command::Panel(PanelCmd::Uncomment { id, restore }) => match store.set_comment_deleted(id.parse()?, !restore)? {
-            true => out.done(),
-            false if restore => out.unchanged("rien à rétablir : ce commentaire n'est pas supprimé", "nothing to bring back: this comment is not deleted"),
-            false => out.unchanged("rien à supprimer : ce commentaire l'est déjà", "nothing to delete: this comment already is"),
-        },
+        Command::Panel(PanelCmd::Uncomment { id, restore }) => {
+            match store.set_comment_deleted(id.parse()?, !restore)? {
+                true => out.done(),
+                false if restore => out.unchanged(
+                    "rien à rétablir : ce commentaire n'est pas supprimé",
+                    "nothing to bring back: this comment is not deleted",
+                ),
+                false => out.unchanged(
+                    "rien à supprimer : ce commentaire l'est déjà",
+                    "nothing to delete: this comment already is",
+                ),
+            }
+        }
         Command::Panel(PanelCmd::Vote { id, clear, dots, member }) => {
             let id = id.parse()?;
             let dots = match (clear, dots) {

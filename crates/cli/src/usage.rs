@@ -38,7 +38,8 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => return None,
         ErrorKind::UnknownArgument if arg().starts_with('-') && !arg().starts_with("--") => {
             // clap names the first letters (-C of -Camille): quote what was typed.
-            let typed = args.iter().find(|a| a.starts_with(&arg()) && !a.starts_with("--")).cloned().unwrap_or_else(arg);
+            let typed =
+                args.iter().find(|a| a.starts_with(&arg()) && !a.starts_with("--")).cloned().unwrap_or_else(arg);
             format!("argument inattendu « {typed} » ; un texte qui commence par « - » s'écrit après « -- » (par exemple -- {typed})")
         }
         ErrorKind::UnknownArgument => format!("argument inattendu « {} »", arg()),
@@ -46,9 +47,7 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
             format!("commande « {} » inconnue", text(error, ContextKind::InvalidSubcommand).unwrap_or_default())
         }
         ErrorKind::MissingSubcommand => "il manque la commande".to_owned(),
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "il manque la commande (la liste suit)".to_owned()
-        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => "il manque la commande (la liste suit)".to_owned(),
         ErrorKind::MissingRequiredArgument => format!("il manque : {}", arg()),
         ErrorKind::InvalidValue if value().is_empty() => format!("il manque la valeur de {}", arg()),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {

@@ -53,7 +53,9 @@ pub enum BundleError {
     #[fr("ce fichier n'est pas un paquet Récolte")]
     NotABundle,
     #[error("this bundle uses format version {0}, which this version of Récolte does not read; update Récolte")]
-    #[fr("ce paquet utilise la version {0} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour")]
+    #[fr(
+        "ce paquet utilise la version {0} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour"
+    )]
     UnsupportedVersion(u16),
     #[error("the bundle is truncated (the copy was interrupted?)")]
     #[fr("le paquet est tronqué (copie interrompue ?)")]

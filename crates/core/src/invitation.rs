@@ -52,7 +52,9 @@ pub enum InvitationError {
     #[fr("ce n'est pas un lien d'invitation : il commence par recolte://join?")]
     NotALink,
     #[error("this invitation link was made by a newer Récolte (format {0}); update the app")]
-    #[fr("ce lien d'invitation vient d'une version plus récente de Récolte (format {0}) ; mettez l'application à jour")]
+    #[fr(
+        "ce lien d'invitation vient d'une version plus récente de Récolte (format {0}) ; mettez l'application à jour"
+    )]
     Version(String),
     #[error("the invitation link is incomplete: {0} is missing (was it cut when copied?)")]
     #[fr("le lien d'invitation est incomplet : il y manque {0} (a-t-il été coupé en le copiant ?)")]
@@ -299,7 +301,13 @@ mod tests {
     fn fingerprints_are_checked_as_copied() {
         let print = "ab".repeat(32);
         assert_eq!(normalize_fingerprint(&print).unwrap(), print);
-        let copied = print.to_uppercase().as_bytes().chunks(2).map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>().join(":");
+        let copied = print
+            .to_uppercase()
+            .as_bytes()
+            .chunks(2)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect::<Vec<_>>()
+            .join(":");
         assert_eq!(normalize_fingerprint(&format!(" {copied} ")).unwrap(), print);
         for bad in ["zz", "", &"ab".repeat(31), &"gg".repeat(32), &"ab".repeat(33)] {
             let error = normalize_fingerprint(bad).unwrap_err();

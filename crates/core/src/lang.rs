@@ -188,7 +188,10 @@ mod tests {
             title: String,
         }
         let typo = serde_json::from_str::<Line>("{\"title\": \"a\", \"tittle\": \"b\"}").unwrap_err();
-        assert_eq!(Both::json(&typo).fr, "le JSON n'a pas la forme attendue : champ « tittle » inconnu (ligne 1, colonne 23)");
+        assert_eq!(
+            Both::json(&typo).fr,
+            "le JSON n'a pas la forme attendue : champ « tittle » inconnu (ligne 1, colonne 23)"
+        );
         let missing = serde_json::from_str::<Line>("{}").unwrap_err();
         assert!(Both::json(&missing).fr.contains("champ « title » manquant"), "{:?}", Both::json(&missing));
     }

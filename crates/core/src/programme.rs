@@ -161,11 +161,10 @@ impl fmt::Display for Problem {
 
 /// Parses and validates a programme file's text. On failure, returns every problem found.
 pub fn parse(text: &str) -> Result<Programme, Vec<Problem>> {
-    let value: Value = serde_json::from_str(text)
-        .map_err(|e| {
-            let Both { fr, en } = Both::json(&e);
-            vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { fr, en } }]
-        })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        let Both { fr, en } = Both::json(&e);
+        vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { fr, en } }]
+    })?;
     validate(&value)
 }
 

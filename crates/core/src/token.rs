@@ -48,13 +48,17 @@ pub enum TokenError {
     #[fr("le jeton est mal formé (ce n'est pas un jeton d'accès Récolte)")]
     Malformed,
     #[error("the token's signature is not from a trusted event key (forged, or for another hub)")]
-    #[fr("la signature du jeton ne vient pas d'une clé d'événement reconnue (jeton falsifié, ou pour un autre serveur)")]
+    #[fr(
+        "la signature du jeton ne vient pas d'une clé d'événement reconnue (jeton falsifié, ou pour un autre serveur)"
+    )]
     Untrusted,
     #[error("the token expired on {0}; ask the organiser for a new one")]
     #[fr("le jeton a expiré le {0} ; demandez-en un nouveau à l'organisation")]
     Expired(String),
     #[error("“{0}” is not an event's public key (k4.public…, as recolte event show --json prints it)")]
-    #[fr("« {0} » n'est pas la clé publique d'un événement (k4.public…, telle que recolte event show --json l'affiche)")]
+    #[fr(
+        "« {0} » n'est pas la clé publique d'un événement (k4.public…, telle que recolte event show --json l'affiche)"
+    )]
     InvalidKey(String),
     #[error("this device's signing key for the event is damaged (not a k4.secret key)")]
     #[fr("la clé de signature de l'événement sur cet appareil est endommagée (ce n'est pas une clé k4.secret)")]
@@ -75,8 +79,7 @@ pub fn generate_keys() -> Result<EventKeys, TokenError> {
 
 /// Checks that a string is a public key, as `--trust` receives it.
 pub fn parse_public_key(key: &str) -> Result<AsymmetricPublicKey<V4>, TokenError> {
-    AsymmetricPublicKey::<V4>::try_from(key.trim())
-        .map_err(|_| TokenError::InvalidKey(key.trim().to_owned()))
+    AsymmetricPublicKey::<V4>::try_from(key.trim()).map_err(|_| TokenError::InvalidKey(key.trim().to_owned()))
 }
 
 fn now() -> OffsetDateTime {
@@ -89,8 +92,7 @@ fn rfc3339(at: OffsetDateTime) -> String {
 
 /// Signs a token for `scope`, valid for `valid_for`.
 pub fn issue(secret: &str, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, TokenError> {
-    let key = AsymmetricSecretKey::<V4>::try_from(secret)
-        .map_err(|_| TokenError::InvalidSecretKey)?;
+    let key = AsymmetricSecretKey::<V4>::try_from(secret).map_err(|_| TokenError::InvalidSecretKey)?;
     let signing = |e: pasetors::errors::Error| TokenError::Signing(e.to_string());
     let issued = now();
     let mut claims = Claims::new().map_err(signing)?;

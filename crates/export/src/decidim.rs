@@ -201,12 +201,20 @@ fn csv_problem(file: &str, error: &csv::Error) -> ExportError {
     match error.kind() {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => malformed(
             file,
-            format!("la ligne {line} a {}, l'en-tête {expected_len}", Lang::Fr.count(*len as usize, "colonne", "colonnes")),
-            format!("line {line} has {}, the header {expected_len}", Lang::En.count(*len as usize, "column", "columns")),
+            format!(
+                "la ligne {line} a {}, l'en-tête {expected_len}",
+                Lang::Fr.count(*len as usize, "colonne", "colonnes")
+            ),
+            format!(
+                "line {line} has {}, the header {expected_len}",
+                Lang::En.count(*len as usize, "column", "columns")
+            ),
         ),
-        csv::ErrorKind::Utf8 { .. } => {
-            malformed(file, format!("la ligne {line} n'est pas du texte UTF-8"), format!("line {line} is not UTF-8 text"))
-        }
+        csv::ErrorKind::Utf8 { .. } => malformed(
+            file,
+            format!("la ligne {line} n'est pas du texte UTF-8"),
+            format!("line {line} is not UTF-8 text"),
+        ),
         _ => malformed(file, format!("CSV illisible à la ligne {line}"), format!("unreadable CSV at line {line}")),
     }
 }
@@ -214,7 +222,8 @@ fn csv_problem(file: &str, error: &csv::Error) -> ExportError {
 /// Reads Decidim's proposals export (CSV with `;` or `,`, or JSON): id, title and body in
 /// `locale` (a plain string is taken as is).
 pub fn read_published(name: &str, bytes: &[u8], locale: &str) -> Result<Vec<Published>, ExportError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| malformed(name, "ce n'est pas du texte UTF-8", "not UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| malformed(name, "ce n'est pas du texte UTF-8", "not UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_start().starts_with('[') {
         read_published_json(name, text, locale)

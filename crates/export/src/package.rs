@@ -438,8 +438,9 @@ pub fn check(dir: &Path) -> Result<(), ExportError> {
     };
     let malformed = |detail: Both| ExportError::Malformed { file: "datapackage.json".into(), detail };
     let descriptor: Value = serde_json::from_str(&text).map_err(|e| malformed(Both::json(&e)))?;
-    let resources =
-        descriptor["resources"].as_array().ok_or_else(|| malformed(Both::new("pas de « resources »", "no resources")))?;
+    let resources = descriptor["resources"]
+        .as_array()
+        .ok_or_else(|| malformed(Both::new("pas de « resources »", "no resources")))?;
     for resource in resources {
         let name = resource["path"]
             .as_str()

@@ -138,9 +138,9 @@ fn bindings(fields: &Fields) -> (Tokens, Vec<syn::Ident>) {
 }
 
 fn is_transparent(attrs: &[Attribute]) -> bool {
-    attrs.iter().any(|a| {
-        a.path().is_ident("error") && a.parse_args::<syn::Ident>().is_ok_and(|ident| ident == "transparent")
-    })
+    attrs
+        .iter()
+        .any(|a| a.path().is_ident("error") && a.parse_args::<syn::Ident>().is_ok_and(|ident| ident == "transparent"))
 }
 
 fn then_path(attrs: &[Attribute]) -> syn::Result<Option<Path>> {

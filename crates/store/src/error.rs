@@ -82,11 +82,19 @@ pub enum Error {
     #[error("a rapporteur's access must name the themes they consolidate: this one names none, so its holder could write nowhere")]
     #[fr("un accès de rapporteur doit nommer les thèmes consolidés : celui-ci n'en nomme aucun, son porteur ne pourrait écrire nulle part")]
     NoThemeGranted,
-    #[error("only a facilitator's access names sessions: this access is of another role, which would silently ignore them")]
-    #[fr("seul un accès d'animation nomme des sessions : cet accès est d'un autre rôle, qui les ignorerait sans le dire")]
+    #[error(
+        "only a facilitator's access names sessions: this access is of another role, which would silently ignore them"
+    )]
+    #[fr(
+        "seul un accès d'animation nomme des sessions : cet accès est d'un autre rôle, qui les ignorerait sans le dire"
+    )]
     SessionsForAnotherRole,
-    #[error("only a rapporteur's access names themes: this access is of another role, which would silently ignore them")]
-    #[fr("seul un accès de rapporteur nomme des thèmes : cet accès est d'un autre rôle, qui les ignorerait sans le dire")]
+    #[error(
+        "only a rapporteur's access names themes: this access is of another role, which would silently ignore them"
+    )]
+    #[fr(
+        "seul un accès de rapporteur nomme des thèmes : cet accès est d'un autre rôle, qui les ignorerait sans le dire"
+    )]
     ThemesForAnotherRole,
     #[error("this bundle is of another event, “{name}”, which this device does not hold (it holds: {held}): nothing was imported; that event can be added beside this device's")]
     #[fr("ce paquet est celui d'un autre événement, « {name} », que cet appareil n'a pas (il a : {held}) : rien n'a été importé ; cet événement peut être ajouté à côté de celui de cet appareil")]
@@ -109,7 +117,9 @@ pub enum Error {
     #[error("the merge that made “{0}” was undone by the theme's rapporteur: it is no longer before the panel, and cannot be voted, marked, commented or worded")]
     #[fr("la fusion qui a donné « {0} » a été défaite par le rapporteur du thème : elle n'est plus soumise au panel, et ne peut plus être votée, marquée, commentée ni reformulée")]
     UndoneMerge(String),
-    #[error("the proposal “{0}” was deleted in its session: take it out of the selection (or have it restored), then merge")]
+    #[error(
+        "the proposal “{0}” was deleted in its session: take it out of the selection (or have it restored), then merge"
+    )]
     #[fr("la proposition « {0} » a été supprimée dans sa session : retirez-la de la sélection (ou faites-la restaurer), puis fusionnez")]
     DeletedProposal(String),
     #[error("a {} cannot be empty", .0.en())]

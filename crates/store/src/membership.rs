@@ -104,9 +104,7 @@ impl Store {
         let grant = token::peek(&token).map_err(Error::Token)?;
         let record = self.event_record(event)?;
         let name = record.as_ref().map(|r| r.name.clone()).unwrap_or_default();
-        let link =
-            Invitation { event, event_name: name, hubs: hubs.clone(), fingerprint, token }
-                .link();
+        let link = Invitation { event, event_name: name, hubs: hubs.clone(), fingerprint, token }.link();
         self.conn
             .execute(
                 "INSERT INTO invitations (id, event_id, role, scope, for_name, hubs, link, created_at, expires_at)

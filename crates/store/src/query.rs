@@ -516,7 +516,8 @@ fn alike_across_themes(themes: &[ThemeSummary]) -> Vec<AlikeAcrossThemes> {
     suggest(&candidates)
         .into_iter()
         .filter_map(|group| {
-            let members: Vec<(ConsolidatedId, u32)> = group.proposals.iter().filter_map(|p| named.get(p).copied()).collect();
+            let members: Vec<(ConsolidatedId, u32)> =
+                group.proposals.iter().filter_map(|p| named.get(p).copied()).collect();
             let themes: std::collections::BTreeSet<u32> = members.iter().map(|(_, theme)| *theme).collect();
             (themes.len() >= 2).then(|| AlikeAcrossThemes {
                 consolidated: members.into_iter().map(|(id, _)| id).collect(),

@@ -298,7 +298,10 @@ fn a_bundle_of_another_event_is_refused_unless_its_event_is_added() {
     let error = a.import_bundle(&c.export_bundle(event_c).unwrap()).unwrap_err();
     assert!(matches!(&error, Error::BundleOfAnotherEvent { .. }), "{error}");
     let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
-    assert!(said.starts_with("ce paquet est celui d'un autre événement, « Rencontres de l'innovation 2026 »"), "{said}");
+    assert!(
+        said.starts_with("ce paquet est celui d'un autre événement, « Rencontres de l'innovation 2026 »"),
+        "{said}"
+    );
     assert_eq!(a.dump_projections().unwrap(), before, "nothing imported");
     a.import_bundle_with(&theirs, recolte_store::OtherEvent::Add, |_, _| {}).unwrap();
     let ids: Vec<EventId> = a.events().unwrap().into_iter().map(|e| e.id).collect();
@@ -337,7 +340,11 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     let team = store.add_subgroup(session, "Équipe Élus").unwrap();
     assert!(matches!(store.add_subgroup(session, "équipe élus"), Err(Error::SubgroupExists(n)) if n == "Équipe Élus"));
     assert_eq!(store.resolve_subgroup(session, "ÉQUIPE ÉLUS").unwrap(), team);
-    assert_eq!(store.resolve_subgroup(session, "E\u{301}quipe e\u{301}lus").unwrap(), team, "decomposed, as a Mac pastes");
+    assert_eq!(
+        store.resolve_subgroup(session, "E\u{301}quipe e\u{301}lus").unwrap(),
+        team,
+        "decomposed, as a Mac pastes"
+    );
     // An undone merge is neither voted, marked, commented nor worded.
     store.set_consolidated_deleted(merged, true).unwrap();
     let undone = |r: Result<(), Error>| assert!(matches!(r, Err(Error::UndoneMerge(_))), "{r:?}");
@@ -351,7 +358,9 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     undone(store.edit_consolidated(merged, &wording));
     // Control characters (an escape sequence, a NUL) do not reach the documents.
     let id = capture(&mut store, session, "A\u{1b}[31mROUGE\u{0}");
-    store.edit_proposal(id, &ProposalUpdate { body: Some("ligne 1\r\nligne 2\u{7}".into()), ..Default::default() }).unwrap();
+    store
+        .edit_proposal(id, &ProposalUpdate { body: Some("ligne 1\r\nligne 2\u{7}".into()), ..Default::default() })
+        .unwrap();
     let saved = store.proposals(event, &ProposalFilter::default()).unwrap().into_iter().find(|x| x.id == id).unwrap();
     assert_eq!((saved.title.as_str(), saved.body.as_str()), ("A[31mROUGE", "ligne 1\nligne 2"));
 }

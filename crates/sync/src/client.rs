@@ -25,8 +25,8 @@ use yrs::sync::{Message as YMessage, SyncMessage};
 use yrs::updates::encoder::Encode;
 use yrs::StateVector;
 
-use crate::protocol::{self, ProtocolError};
 use crate::deflate;
+use crate::protocol::{self, ProtocolError};
 use crate::refusal::RefusalCode;
 
 /// The store, shared between the sync tasks and whoever edits (the app, the CLI).
@@ -118,7 +118,13 @@ pub enum SyncError {
     Store(#[from] recolte_store::Error),
 }
 
-fn refusal_message(doc: &str, reason: &str, refusal: &Option<RefusalCode>, expires_at: &Option<String>, lang: Lang) -> String {
+fn refusal_message(
+    doc: &str,
+    reason: &str,
+    refusal: &Option<RefusalCode>,
+    expires_at: &Option<String>,
+    lang: Lang,
+) -> String {
     match refusal {
         Some(refusal) if refusal.applies_to_every_document() => {
             let why = refusal.explain(expires_at.as_deref(), lang);
@@ -421,7 +427,8 @@ impl Session<'_> {
     /// Handles one frame from the hub. Returns true when the document became up to date.
     async fn receive(&mut self, socket: &mut Socket, frame: &[u8]) -> Result<bool, SyncError> {
         self.report.bytes_on_wire += frame.len();
-        let protocol_error = |e: ProtocolError| SyncError::Protocol { doc: self.name.to_string(), reason: e.to_string() };
+        let protocol_error =
+            |e: ProtocolError| SyncError::Protocol { doc: self.name.to_string(), reason: e.to_string() };
         let inflated;
         let frame = if deflate::is_deflated(frame) {
             self.hub_deflates = true;
@@ -525,16 +532,16 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
     tls_provider();
     let config =
         tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(crate::hub::READ_BUFFER);
-    let connector = match &target.fingerprint {
-        Some(fingerprint) if crate::tls::pins(&target.hub) => Some(tokio_tungstenite::Connector::Rustls(
-            crate::tls::pinned_client_config(fingerprint)
-                .map_err(|e| SyncError::Unreachable {
+    let connector =
+        match &target.fingerprint {
+            Some(fingerprint) if crate::tls::pins(&target.hub) => Some(tokio_tungstenite::Connector::Rustls(
+                crate::tls::pinned_client_config(fingerprint).map_err(|e| SyncError::Unreachable {
                     hub: target.hub.clone(),
                     reason: recolte_core::Both::new(e.localize(Lang::Fr), e.localize(Lang::En)),
                 })?,
-        )),
-        _ => None,
-    };
+            )),
+            _ => None,
+        };
     let (socket, _) =
         tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await.map_err(|e| {
             if e.to_string().contains(crate::tls::WRONG_CERTIFICATE) {

@@ -66,7 +66,10 @@ pub fn unpack(frame: &[u8], limit: usize) -> Result<Vec<u8>, ProtocolError> {
     // Bytes after the end of the stream hide something: refused, like a padded message.
     if decoder.total_in() != stream.len() as u64 {
         let extra = (stream.len() as u64 - decoder.total_in()) as usize;
-        return Err(ProtocolError::Malformed(format!("{} follow the deflated frame", Lang::En.count(extra, "byte", "bytes"))));
+        return Err(ProtocolError::Malformed(format!(
+            "{} follow the deflated frame",
+            Lang::En.count(extra, "byte", "bytes")
+        )));
     }
     if is_deflated(&inner) {
         return Err(ProtocolError::Malformed("a deflated frame inside a deflated frame".into()));

@@ -171,7 +171,9 @@ pub fn announce(
         }
         let host = format!("{}.local.", label(&host));
         let info = if listen.ip().is_unspecified() {
-            ServiceInfo::new(SERVICE_TYPE, &instance, &host, "", port, &properties[..]).map_err(mdns)?.enable_addr_auto()
+            ServiceInfo::new(SERVICE_TYPE, &instance, &host, "", port, &properties[..])
+                .map_err(mdns)?
+                .enable_addr_auto()
         } else {
             ServiceInfo::new(SERVICE_TYPE, &instance, &host, listen.ip(), port, &properties[..]).map_err(mdns)?
         };

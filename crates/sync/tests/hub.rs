@@ -737,8 +737,11 @@ async fn frames_until_step2(raw: &mut Raw) -> (Vec<bool>, Vec<u8>) {
     while let Some(Ok(message)) = raw.socket.next().await {
         let Message::Binary(frame) = message else { continue };
         deflated.push(recolte_sync::deflate::is_deflated(&frame));
-        let frame =
-            if deflated[deflated.len() - 1] { recolte_sync::deflate::unpack(&frame, 1 << 24).unwrap() } else { frame.to_vec() };
+        let frame = if deflated[deflated.len() - 1] {
+            recolte_sync::deflate::unpack(&frame, 1 << 24).unwrap()
+        } else {
+            frame.to_vec()
+        };
         if let Ok(yrs::sync::Message::Sync(yrs::sync::SyncMessage::SyncStep2(update))) = protocol::decode(&frame) {
             return (deflated, update);
         }

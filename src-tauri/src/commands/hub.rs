@@ -106,10 +106,9 @@ pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
 pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
     match state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         // Interfaces come and go (a hotspot started after the hub): read them again.
-        Some(serving) => ServeInfo {
-            addresses: nearby::addresses(serving.running.addr, "wss"),
-            ..serving.info.clone()
-        },
+        Some(serving) => {
+            ServeInfo { addresses: nearby::addresses(serving.running.addr, "wss"), ..serving.info.clone() }
+        }
         None => ServeInfo {
             error: state.hub_error.lock().unwrap_or_else(|p| p.into_inner()).clone(),
             ..ServeInfo::default()

@@ -217,7 +217,10 @@ impl Out {
         }
         for group in &summary.alike {
             for id in &group.consolidated {
-                let found = summary.themes.iter().find_map(|t| t.consolidated.iter().find(|c| c.id == *id).map(|c| (t.number, c)));
+                let found = summary
+                    .themes
+                    .iter()
+                    .find_map(|t| t.consolidated.iter().find(|c| c.id == *id).map(|c| (t.number, c)));
                 if let Some((theme, item)) = found {
                     lines.push(format!("  {} {theme} · {}", self.pick("thème", "theme"), item.title));
                 }

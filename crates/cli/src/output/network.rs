@@ -233,7 +233,8 @@ impl Out {
                 let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not shared", "not shared"));
                 line.push_str(&format!("  {unsent}{}", self.pick(" : hors de vos droits", ": out of your rights")));
             } else if doc.unsent > 0 {
-                let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared"));
+                let unsent =
+                    self.count(doc.unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared"));
                 line.push_str(&format!("  {unsent}"));
             }
             if let Some(at) = &doc.last_exchange {

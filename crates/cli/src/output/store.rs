@@ -44,7 +44,8 @@ impl Out {
         }
         let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
         let proposals = self.count(report.proposals, ("proposition", "propositions"), ("proposal", "proposals"));
-        let consolidated = self.count(report.consolidated, ("consolidée", "consolidées"), ("consolidated", "consolidated"));
+        let consolidated =
+            self.count(report.consolidated, ("consolidée", "consolidées"), ("consolidated", "consolidated"));
         print(match self.lang {
             Lang::Fr => format!("tables reconstruites depuis {documents} : {proposals}, {consolidated}"),
             Lang::En => format!("tables rebuilt from {documents}: {proposals}, {consolidated}"),
@@ -55,7 +56,8 @@ impl Out {
         if self.json {
             return self.json(report);
         }
-        let compacted = self.count(report.compacted, ("document compacté", "documents compactés"), ("document", "documents"));
+        let compacted =
+            self.count(report.compacted, ("document compacté", "documents compactés"), ("document", "documents"));
         print(match self.lang {
             Lang::Fr => format!(
                 "{compacted} : {} → {} mises à jour, {} → {} octets",

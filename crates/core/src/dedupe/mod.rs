@@ -101,7 +101,9 @@ fn phrase_words() -> &'static HashMap<String, Vec<String>> {
     static WORDS: std::sync::OnceLock<HashMap<String, Vec<String>>> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        for (phrase, concept) in LEXICON.iter().filter(|(phrase, concept)| phrase.contains(' ') && !concept.contains(' ')) {
+        for (phrase, concept) in
+            LEXICON.iter().filter(|(phrase, concept)| phrase.contains(' ') && !concept.contains(' '))
+        {
             let meaningful: Vec<&str> =
                 phrase.split(' ').filter(|w| w.chars().count() >= 4 && !STOP_WORDS.contains(w)).collect();
             let [word] = meaningful[..] else { continue };

@@ -307,7 +307,11 @@ mod tests {
             // As a newer device would write it.
             let mut txn = doc.transact_mut();
             let root = txn.get_or_insert_map(SET_ASIDE);
-            root.insert(&mut txn, newer.to_string(), record("Inès", "2025-10-01T10:00:00.000Z", vec![("reason", Any::from("too_late"))]));
+            root.insert(
+                &mut txn,
+                newer.to_string(),
+                record("Inès", "2025-10-01T10:00:00.000Z", vec![("reason", Any::from("too_late"))]),
+            );
         }
         let txn = doc.transact();
         assert_eq!(set_aside_reason(&txn, known).as_deref(), Some("off_topic"));

@@ -114,7 +114,12 @@ impl Store {
 
     /// A sub-group of the session already called `name` (case aside), other than `except`:
     /// two of one name could not be told apart when a proposal names its sub-group.
-    fn ensure_subgroup_name_free(&self, session: SessionId, name: &str, except: Option<SubgroupId>) -> Result<(), Error> {
+    fn ensure_subgroup_name_free(
+        &self,
+        session: SessionId,
+        name: &str,
+        except: Option<SubgroupId>,
+    ) -> Result<(), Error> {
         match self.subgroup_named(session, name, except)? {
             Some((_, taken)) => Err(Error::SubgroupExists(taken)),
             None => Ok(()),
@@ -230,7 +235,9 @@ impl Store {
         let length = |column: &str| self.text_length("proposals", column, &id_text);
         let patch = ProposalPatch {
             title: match update.title.as_deref() {
-                Some(title) => Some(filled(within_or_no_longer(title, Field::Title, || length("title"))?, Field::Title)?),
+                Some(title) => {
+                    Some(filled(within_or_no_longer(title, Field::Title, || length("title"))?, Field::Title)?)
+                }
                 None => None,
             },
             body: update.body.as_deref().map(|b| within_or_no_longer(b, Field::Body, || length("body"))).transpose()?,

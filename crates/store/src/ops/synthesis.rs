@@ -195,7 +195,9 @@ impl Store {
         let length = |column: &str| self.text_length("consolidated", column, &id_text);
         let patch = schema::ConsolidatedPatch {
             title: match &patch.title {
-                Some(title) => Some(filled(within_or_no_longer(title, Field::Title, || length("title"))?, Field::Title)?),
+                Some(title) => {
+                    Some(filled(within_or_no_longer(title, Field::Title, || length("title"))?, Field::Title)?)
+                }
                 None => None,
             },
             body: patch.body.as_deref().map(|b| within_or_no_longer(b, Field::Body, || length("body"))).transpose()?,
