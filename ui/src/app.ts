@@ -5,6 +5,7 @@
 import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncSummary } from './api'
 import { openDialog, type Dialog } from './dialog'
 import { announce, h, render } from './dom'
+import { eventNames } from './event-names'
 import { formatDate, lang, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
 import { onServing, servingInfo, setServing } from './serving'
@@ -169,9 +170,10 @@ export async function start(root: HTMLElement): Promise<void> {
     drawServing(servingInfo())
     const current = events.find(e => e.id === event?.id)
     let switcher: HTMLElement | null = null
+    const names = eventNames(events)
     if (event && events.length > 1) {
       const select = h('select', { id: 'event-switch', class: 'event-switch' },
-        ...events.map(e => h('option', { value: e.id, selected: e.id === event?.id }, e.practice ? `${e.name} (${t('practice')})` : e.name)))
+        ...events.map(e => h('option', { value: e.id, selected: e.id === event?.id }, names.get(e.id) ?? e.name)))
       select.addEventListener('change', () => void selectEvent(select.value).catch(fail))
       switcher = h('div', { class: 'event-switcher' }, h('label', { for: 'event-switch', class: 'sr-only' }, t('event_switch')), select)
     }

@@ -6,7 +6,7 @@ import { emit } from '@tauri-apps/api/event'
 import sample from '../../examples/assises-2025.json'
 import { mockUndo } from './mock-undo'
 import type {
-  Access, ClockAction, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventView, Invitation, InvitationPreview,
+  Access, ClockAction, ArrivalDevice, ArrivalsBoard, BundleImported, Consolidated, DeviceAccess, DocStatus, EventSummary, EventView, Invitation, InvitationPreview,
   JoinedDevice, NearbyHub, PanelSummary, Proposal, QrCode, Review, Role, ServeInfo, SessionArrival, SessionClock, SessionInfo, Subgroup,
   SyncSummary, Triage,
 } from './api'
@@ -103,6 +103,13 @@ const id = (): string => {
   counter += 1
   return `01a20000-0000-7000-8000-${String(counter).padStart(12, '0')}`
 }
+
+/** When a UUID v7 was made, as the backend reads it from an event's id. */
+const madeAt = (uuid: string): string | null =>
+  uuid[14] === '7' ? new Date(parseInt(uuid.slice(0, 8) + uuid.slice(9, 13), 16)).toISOString() : null
+
+const listedAs = (e: MockEvent): EventSummary =>
+  ({ id: e.view.id, name: e.view.name, practice: e.practice, created_at: madeAt(e.view.id) })
 
 const fold = (s: string): string => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '')
 
@@ -763,7 +770,7 @@ export function installMockBackend(options: MockOptions = {}): void {
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
     app_info: () => ({ version: '0.1.0 (commit 0123456789ab)', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
     settings_save: ({ settings }) => { state.author = settings.author; state.lang = settings.lang === 'en' ? 'en' : 'fr' },
-    events_list: () => state.events.map(e => ({ id: e.view.id, name: e.view.name, practice: e.practice })),
+    events_list: () => state.events.map(listedAs),
     event_load_sample: () => {
       // The practice event: one per device, recognisable, never merged with a real event.
       const existing = state.events.find(e => e.practice)
@@ -953,7 +960,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       const e = eventOf(event)
       for (const inv of e.invitations) if (inv.state === 'unused' && Date.parse(inv.expires_at) < Date.now()) inv.state = 'expired'
       return {
-        event: { id: e.view.id, name: e.view.name, practice: e.practice }, holds_key: e.holdsKey,
+        event: listedAs(e), holds_key: e.holdsKey,
         invitations: e.invitations, devices: e.devices, suggested_hubs: state.serve.serving ? state.serve.addresses : state.sync.hub ? [state.sync.hub] : [HUB],
       }
     },

@@ -23,6 +23,16 @@ macro_rules! id_type {
 
             /// What this id names, for error messages.
             pub const WHAT: &'static str = $what;
+
+            /// When this id was made (RFC 3339, UTC), read from the id itself, so every device
+            /// reads the same moment: Récolte's ids are UUID v7; another client's may carry
+            /// no time (a v4), and then there is none.
+            pub fn created_at(&self) -> Option<String> {
+                let (seconds, nanos) = self.0.get_timestamp()?.to_unix();
+                let at = time::OffsetDateTime::from_unix_timestamp(i64::try_from(seconds).ok()?).ok()?
+                    + time::Duration::nanoseconds(i64::from(nanos));
+                Some(crate::schema::timestamp(at))
+            }
         }
 
         impl Default for $name {
@@ -73,3 +83,24 @@ id_type!(
     /// A panel comment.
     CommentId, "comment"
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_id_made_here_says_when_it_was_made_and_one_without_a_time_says_nothing() {
+        let made = uuid::Timestamp::from_unix(uuid::NoContext, 1_795_774_500, 123_000_000);
+        let event = EventId(Uuid::new_v7(made));
+        assert_eq!(event.created_at().as_deref(), Some("2026-11-27T10:15:00.123Z"));
+
+        let before = crate::schema::now();
+        let fresh = EventId::new().created_at().expect("a v7 id carries its time");
+        let after = crate::schema::now();
+        assert!(before <= fresh && fresh <= after, "{before} <= {fresh} <= {after}");
+
+        // A UUID v4, as another client may make one: no time in it.
+        let other: EventId = "0f8fad5b-d9cb-469f-a165-70867728950e".parse().expect("uuid");
+        assert_eq!(other.created_at(), None);
+    }
+}

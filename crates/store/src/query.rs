@@ -456,6 +456,9 @@ pub struct EventSummary {
     pub name: String,
     /// The sample event, for practice: it never merges with a real event.
     pub practice: bool,
+    /// When the event was made, read from its id (the same on every device); tells apart two
+    /// events of the same name, as two organisers who each import the programme make.
+    pub created_at: Option<String>,
 }
 
 /// What the panel said about a consolidated proposal.
@@ -573,7 +576,10 @@ impl Store {
             // Real events first: a device that tried the sample and then joined shows the event.
             "SELECT id, name, practice FROM events ORDER BY practice, name, id",
             [],
-            |r| Ok(EventSummary { id: parse(r.get(0)?)?, name: r.get(1)?, practice: r.get(2)? }),
+            |r| {
+                let id: EventId = parse(r.get(0)?)?;
+                Ok(EventSummary { id, name: r.get(1)?, practice: r.get(2)?, created_at: id.created_at() })
+            },
             ("liste des événements", "listing events"),
         )
     }

@@ -53,7 +53,12 @@ export type EventSummary = { id: EventId, name: string,
 /**
  * The sample event, for practice: it never merges with a real event.
  */
-practice: boolean, };
+practice: boolean, 
+/**
+ * When the event was made, read from its id (the same on every device); tells apart two
+ * events of the same name, as two organisers who each import the programme make.
+ */
+created_at: string | null, };
 
 export type EventView = { id: EventId, name: string, 
 /**

@@ -348,10 +348,14 @@ fn from_json<T: serde::de::DeserializeOwned + Default>(value: Value) -> T {
 
 /// The current time as the documents store it: RFC 3339, UTC, milliseconds.
 pub fn now() -> String {
-    let now = time::OffsetDateTime::now_utc();
+    timestamp(time::OffsetDateTime::now_utc())
+}
+
+/// A moment as the documents store it: RFC 3339, UTC, milliseconds.
+pub fn timestamp(at: time::OffsetDateTime) -> String {
     let format =
         time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    now.format(&format).unwrap_or_default()
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
 
 #[cfg(test)]
