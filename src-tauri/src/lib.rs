@@ -64,7 +64,7 @@ fn watch_changes(app: tauri::AppHandle) {
         loop {
             std::thread::sleep(Duration::from_millis(250));
             let state = app.state::<AppState>();
-            let change = state.store().change_counter().unwrap_or(last_change);
+            let change = state.store().last_log_seq().unwrap_or(last_change);
             let changed = change != last_change;
             if changed {
                 last_change = change;

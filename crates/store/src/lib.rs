@@ -114,6 +114,10 @@ pub struct Store {
     homes: std::cell::RefCell<
         HashMap<recolte_core::ids::ProposalId, (recolte_core::ids::EventId, recolte_core::ids::SessionId)>,
     >,
+    /// The duplicate suggestions last made, and for which theme at which entry of the log: a
+    /// merge asks whether its proposals were suggested together, and at 2,000 proposals a
+    /// theme's suggestions take a second, which the screen has usually just paid.
+    suggested: Option<triage::Suggested>,
 }
 
 impl Store {
@@ -127,6 +131,7 @@ impl Store {
             tracing::warn!("a thread stopped while using the store: its cached documents are reloaded from the log");
             store.docs.clear();
             store.registered.clear();
+            store.suggested = None;
             shared.clear_poison();
             store
         })
@@ -156,7 +161,14 @@ impl Store {
         })?;
         let path = dir.join(DB_FILE);
         let conn = db::open(&path)?;
-        Ok(Store { conn, path, docs: HashMap::new(), registered: HashSet::new(), homes: Default::default() })
+        Ok(Store {
+            conn,
+            path,
+            docs: HashMap::new(),
+            registered: HashSet::new(),
+            homes: Default::default(),
+            suggested: None,
+        })
     }
 
     /// The database file.

@@ -669,17 +669,4 @@ impl Store {
         let alike = alike_across_themes(&themes);
         Ok(PanelSummary { dots_per_theme: self.dots_per_theme(event)?, member: self.author()?, themes, alike })
     }
-
-    /// The highest log entry of the store: changes when anyone (another process, the sync
-    /// engine) saves anything, so that screens know when to refresh.
-    pub fn change_counter(&self) -> Result<i64, Error> {
-        Ok(self
-            .lookup(
-                "SELECT COALESCE(max(seq), 0) FROM doc_updates",
-                [],
-                |r| r.get(0),
-                ("lecture du journal", "reading the log"),
-            )?
-            .unwrap_or(0))
-    }
 }

@@ -48,7 +48,9 @@ impl Store {
         crate::maintenance::last_saved(&self.conn, name)
     }
 
-    /// The last entry of the whole log (0 if none): where to start watching for changes.
+    /// The last entry of the whole log (0 if none): where to start watching for changes. It
+    /// changes whenever anyone (another process, the sync engine) saves anything, so that
+    /// screens know when to refresh.
     pub fn last_log_seq(&self) -> Result<i64, Error> {
         Ok(self
             .lookup(

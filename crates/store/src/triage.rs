@@ -20,11 +20,38 @@ pub struct Triage {
     pub lexicon: Vec<schema::LexiconEntry>,
 }
 
+/// A theme's duplicate suggestions as they were at one entry of the log. The log's last entry
+/// changes with every save and every removal, from any connection, and never comes back to an
+/// earlier value (its numbers are never reused), so while it stays, so do the suggestions.
+#[derive(Debug)]
+pub(crate) struct Suggested {
+    event: EventId,
+    theme: u32,
+    log_seq: i64,
+    suggestions: Vec<recolte_core::dedupe::Suggestion>,
+}
+
 impl Store {
     /// Likely duplicates among a theme's proposals that are neither deleted, merged nor set
     /// aside, knowing what the event's rapporteurs said: pairs that are not duplicates, and
     /// the lexicon of every theme's synthesis.
     pub fn suggest_duplicates(
+        &mut self,
+        event: EventId,
+        theme: u32,
+    ) -> Result<Vec<recolte_core::dedupe::Suggestion>, Error> {
+        let log_seq = self.last_log_seq()?;
+        if let Some(known) = &self.suggested {
+            if (known.event, known.theme, known.log_seq) == (event, theme, log_seq) {
+                return Ok(known.suggestions.clone());
+            }
+        }
+        let suggestions = self.suggest_duplicates_now(event, theme)?;
+        self.suggested = Some(Suggested { event, theme, log_seq, suggestions: suggestions.clone() });
+        Ok(suggestions)
+    }
+
+    fn suggest_duplicates_now(
         &mut self,
         event: EventId,
         theme: u32,

@@ -746,3 +746,48 @@ fn the_summary_names_consolidated_proposals_of_different_themes_that_say_the_sam
     store.merge(event, 5, "Un glossaire commun de l'innovation publique", "", &[twin], None).unwrap();
     assert!(store.panel_summary(event).unwrap().alike.is_empty());
 }
+
+#[test]
+fn duplicate_suggestions_follow_every_change_from_this_handle_or_another() {
+    let (dir, mut app, event) = new_store();
+    let mut cli = Store::open(dir.path()).unwrap();
+    let session = first_session(&app, event, 2);
+    let appli = capture(&mut app, session, "Créer une appli de covoiturage pour les agents");
+    let application = capture(&mut app, session, "Créer une application de covoiturage pour les agents");
+    let members = |store: &mut Store| -> Vec<Vec<ProposalId>> {
+        store.suggest_duplicates(event, 2).unwrap().into_iter().map(|s| s.proposals).collect()
+    };
+    assert_eq!(members(&mut app), vec![vec![appli, application]]);
+    assert_eq!(members(&mut app), vec![vec![appli, application]], "asked again, nothing changed");
+
+    // Another handle on the store (the sync engine, the command line) adds a third one.
+    let third = capture(&mut cli, session, "Une appli de covoiturage pour les agents");
+    assert_eq!(members(&mut app).concat().len(), 3, "the other handle's proposal is suggested");
+
+    // And sets one aside: it leaves the suggestions.
+    cli.set_proposal_aside(third, Some(recolte_core::schema::SetAsideReason::ExactDuplicate)).unwrap();
+    assert_eq!(members(&mut app), vec![vec![appli, application]]);
+
+    // Another theme is another question.
+    assert!(members(&mut app).iter().all(|group| group.len() == 2));
+    assert_eq!(app.suggest_duplicates(event, 3).unwrap(), Vec::new());
+    assert_eq!(members(&mut app), vec![vec![appli, application]]);
+}
+
+#[test]
+fn only_a_merge_the_suggestions_missed_teaches_the_lexicon() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let appli = capture(&mut store, session, "Créer une appli de covoiturage pour les agents");
+    let application = capture(&mut store, session, "Créer une application de covoiturage pour les agents");
+    let glossaire = capture(&mut store, session, "Une gazette");
+    let lexique = capture(&mut store, session, "Un bulletin");
+    assert!(store.suggest_duplicates(event, 2).unwrap().iter().all(|s| !s.proposals.contains(&glossaire)));
+
+    let (_, learned) = store.merge_and_learn(event, 2, "Covoiturage", "", &[appli, application], None).unwrap();
+    assert_eq!(learned, Vec::new(), "suggested together: nothing to learn");
+    let (_, learned) = store.merge_and_learn(event, 2, "Glossaire", "", &[glossaire, lexique], None).unwrap();
+    assert_eq!(learned, vec![("bulletin".to_owned(), "gazette".to_owned())]);
+    let lexicon = store.triage(event, 2).unwrap().lexicon;
+    assert!(lexicon.iter().any(|e| (e.a.as_str(), e.b.as_str()) == ("bulletin", "gazette")), "{lexicon:?}");
+}

@@ -106,17 +106,21 @@ impl Store {
         proposals: &[ProposalId],
         author: Option<&str>,
     ) -> Result<(ConsolidatedId, Vec<(String, String)>), Error> {
-        let suggested = self.suggest_duplicates(event, theme)?;
-        let by_hand =
-            proposals.len() >= 2 && !suggested.iter().any(|s| proposals.iter().all(|p| s.proposals.contains(p)));
         let sources: Vec<recolte_core::dedupe::Candidate> = self
             .proposals(event, &crate::ProposalFilter { theme: Some(theme), ..Default::default() })?
             .into_iter()
             .filter(|p| proposals.contains(&p.id))
             .map(|p| recolte_core::dedupe::Candidate { id: p.id, title: p.title, body: p.body })
             .collect();
+        let mut pairs = if proposals.len() >= 2 { recolte_core::dedupe::learned_pairs(&sources) } else { Vec::new() };
+        // Only what the suggestions missed teaches the lexicon; asked only when there is
+        // something to learn, before the merge changes the theme.
+        if !pairs.is_empty()
+            && self.suggest_duplicates(event, theme)?.iter().any(|s| proposals.iter().all(|p| s.proposals.contains(p)))
+        {
+            pairs.clear();
+        }
         let id = self.merge(event, theme, title, body, proposals, author)?;
-        let pairs = if by_hand { recolte_core::dedupe::learned_pairs(&sources) } else { Vec::new() };
         if !pairs.is_empty() {
             let (by, at) = (self.author()?, schema::now());
             self.record(&DocName::Synthesis(event, theme), |txn| {
