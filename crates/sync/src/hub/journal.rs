@@ -29,13 +29,14 @@ pub(super) enum WriterRequest {
 /// Where the hub keeps rooms: its own journal, or the store it serves.
 pub(super) enum Backend {
     Journal(Journal),
-    Store(Store),
+    // Boxed: a store keeps its caches inline, several times a journal's size.
+    Store(Box<Store>),
 }
 
 impl Backend {
     pub(super) fn open(config: &HubConfig) -> Result<Backend, recolte_store::Error> {
         Ok(if config.serve_store {
-            Backend::Store(Store::open(&config.data_dir)?)
+            Backend::Store(Box::new(Store::open(&config.data_dir)?))
         } else {
             Backend::Journal(Journal::open(&config.data_dir)?)
         })
