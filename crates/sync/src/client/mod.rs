@@ -15,11 +15,9 @@ use std::time::Duration;
 use futures_util::{SinkExt, StreamExt};
 use recolte_core::access::{Access, Role, Scope};
 use recolte_core::schema::{DocName, EventRecord};
-use recolte_core::token::{self, TokenError};
-use recolte_core::{Lang, Localize};
+use recolte_core::token;
 use recolte_store::Store;
 use serde::Serialize;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
 use yrs::sync::{Message as YMessage, SyncMessage};
 use yrs::updates::encoder::Encode;
@@ -28,6 +26,16 @@ use yrs::StateVector;
 use crate::deflate;
 use crate::protocol::{self, ProtocolError};
 use crate::refusal::RefusalCode;
+
+mod connection;
+mod error;
+mod presence;
+
+use connection::connect;
+pub(crate) use connection::{connect_url, refused};
+pub use error::SyncError;
+use presence::{awareness_frame, Me, PRESENCE_RENEW};
+pub use presence::{present, PresenceBoard};
 
 /// The store, shared between the sync tasks and whoever edits (the app, the CLI).
 pub type SharedStore = Arc<Mutex<Store>>;
@@ -81,82 +89,6 @@ impl SyncReport {
     }
 }
 
-#[derive(Debug, thiserror::Error, Localize)]
-pub enum SyncError {
-    #[error("cannot reach the hub at {hub}: {} (nothing is lost: your changes stay on this device)", reason.en)]
-    #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
-    Unreachable { hub: String, reason: recolte_core::Both },
-    #[error("{}", refusal_message(.doc, .reason, .refusal, .expires_at, Lang::En))]
-    #[fr("{}", refusal_message(doc, reason, refusal, expires_at, lang))]
-    Refused {
-        doc: String,
-        /// The close code the hub sent, and its reason (English, from the hub).
-        code: u16,
-        reason: String,
-        /// What the code means, when it is one of ours.
-        refusal: Option<RefusalCode>,
-        /// The token's expiry, to say when it expired.
-        expires_at: Option<String>,
-    },
-    #[error("the connection to the hub was lost while syncing {doc} (nothing is lost, try again)")]
-    #[fr("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")]
-    Lost { doc: String },
-    #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
-    #[fr("le serveur a envoyé pour {doc} autre chose que le protocole y-websocket : {reason}")]
-    Protocol { doc: String, reason: String },
-    #[error("the hub at {hub} does not show the certificate the invitation names: another computer may be posing as the hub; nothing was sent")]
-    #[fr("le serveur {hub} ne présente pas le certificat que l'invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé")]
-    WrongCertificate { hub: String },
-    #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
-    #[fr("cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)")]
-    NoHub,
-    #[error(transparent)]
-    Invitation(#[from] recolte_core::invitation::InvitationError),
-    #[error(transparent)]
-    Token(#[from] TokenError),
-    #[error(transparent)]
-    Store(#[from] recolte_store::Error),
-}
-
-fn refusal_message(
-    doc: &str,
-    reason: &str,
-    refusal: &Option<RefusalCode>,
-    expires_at: &Option<String>,
-    lang: Lang,
-) -> String {
-    match refusal {
-        Some(refusal) if refusal.applies_to_every_document() => {
-            let why = refusal.explain(expires_at.as_deref(), lang);
-            match lang {
-                Lang::Fr => format!("le serveur refuse cet appareil : {why}"),
-                Lang::En => format!("the hub refuses this device: {why}"),
-            }
-        }
-        _ => {
-            let why = refusal.as_ref().map_or_else(|| reason.to_owned(), |r| r.explain(expires_at.as_deref(), lang));
-            match lang {
-                Lang::Fr => format!("le serveur refuse l'accès à {doc} : {why}"),
-                Lang::En => format!("the hub refused access to {doc}: {why}"),
-            }
-        }
-    }
-}
-
-impl SyncError {
-    /// What went wrong, as the status names it; `None` for a connection lost midway or a
-    /// local problem.
-    pub fn refusal(&self) -> Option<RefusalCode> {
-        match self {
-            SyncError::Refused { refusal, .. } => *refusal,
-            SyncError::Unreachable { .. } => Some(RefusalCode::Unreachable),
-            SyncError::WrongCertificate { .. } => Some(RefusalCode::WrongCertificate),
-            SyncError::Token(TokenError::Expired(_)) => Some(RefusalCode::Expired),
-            _ => None,
-        }
-    }
-}
-
 /// Where a document stands with the hub.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -178,55 +110,6 @@ pub struct DocStatus {
 
 /// The status of every document, shared with whoever shows it.
 pub type StatusBoard = Arc<Mutex<HashMap<DocName, DocStatus>>>;
-
-/// Who else is connected to each document (awareness): their display names, by client.
-pub type PresenceBoard = Arc<Mutex<HashMap<DocName, HashMap<u64, (String, std::time::Instant)>>>>;
-
-/// Peers stop counting as present when their state was not renewed for this long (as in
-/// JavaScript Yjs, which renews every 15 s and drops after 30 s).
-const PRESENCE_TIMEOUT: Duration = Duration::from_secs(30);
-const PRESENCE_RENEW: Duration = Duration::from_secs(15);
-
-/// The display names of the other people connected to a document.
-pub fn present(board: &PresenceBoard, name: &DocName) -> Vec<String> {
-    let board = lock(board);
-    let mut names: Vec<String> = board
-        .get(name)
-        .map(|peers| {
-            peers.values().filter(|(_, seen)| seen.elapsed() < PRESENCE_TIMEOUT).map(|(n, _)| n.clone()).collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// Who this device is, as its presence says.
-struct Me {
-    name: String,
-    device: String,
-}
-
-/// Our awareness state for a connection: who we are, as JavaScript clients read it.
-fn awareness_frame(client: yrs::ClientID, clock: u32, me: &Me, unsent: Option<usize>) -> Vec<u8> {
-    // `user.name` as JavaScript Yjs clients write it; `device` for the hub's arrivals board.
-    // A count that could not be read is left out (the hub keeps the last one it was told),
-    // never sent as 0, which the organiser would read as "everything shared".
-    let mut state = serde_json::json!({ "device": { "id": me.device } });
-    if let Some(unsent) = unsent {
-        state["device"]["unsent"] = serde_json::json!(unsent);
-    }
-    if !me.name.is_empty() {
-        state["user"] = serde_json::json!({ "name": me.name });
-    }
-    let json = state.to_string();
-    let update = yrs::sync::AwarenessUpdate {
-        clients: [(client, yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() })]
-            .into_iter()
-            .collect(),
-    };
-    protocol::encode(&YMessage::Awareness(update))
-}
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -512,89 +395,6 @@ impl Session<'_> {
 /// The sub-type of a sync frame (0 step 1, 1 step 2, 2 update).
 fn message_kind(frame: &[u8]) -> Option<u8> {
     (frame.first() == Some(&0)).then(|| frame.get(1).copied()).flatten()
-}
-
-/// `wss://` needs a process-wide crypto provider; installing ours is a no-op once one is set.
-fn tls_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
-async fn connect(target: &Target, name: &DocName) -> Result<Socket, SyncError> {
-    connect_url(target, &room_url(target, name)).await
-}
-
-/// Opens a WebSocket to an address of the target's hub (`ws://` or `wss://`, pinned to the
-/// hub's certificate when the target names its fingerprint).
-pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, SyncError> {
-    tls_provider();
-    let config =
-        tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(crate::hub::READ_BUFFER);
-    let connector =
-        match &target.fingerprint {
-            Some(fingerprint) if crate::tls::pins(&target.hub) => Some(tokio_tungstenite::Connector::Rustls(
-                crate::tls::pinned_client_config(fingerprint).map_err(|e| SyncError::Unreachable {
-                    hub: target.hub.clone(),
-                    reason: recolte_core::Both::new(e.localize(Lang::Fr), e.localize(Lang::En)),
-                })?,
-            )),
-            _ => None,
-        };
-    let (socket, _) =
-        tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await.map_err(|e| {
-            if e.to_string().contains(crate::tls::WRONG_CERTIFICATE) {
-                SyncError::WrongCertificate { hub: target.hub.clone() }
-            } else {
-                SyncError::Unreachable { hub: target.hub.clone(), reason: connection_problem(&e) }
-            }
-        })?;
-    Ok(socket)
-}
-
-/// Why a connection failed, in both languages: tungstenite tells it in English only.
-fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_core::Both {
-    use tokio_tungstenite::tungstenite::Error as E;
-    match error {
-        E::Io(io) if io.to_string().contains("certificate") => recolte_core::Both::new(
-            format!("cet appareil ne reconnaît pas le certificat du serveur ({io})"),
-            format!("this device does not recognise the hub's certificate ({io})"),
-        ),
-        // The name resolver's failure comes as an uncategorised I/O error, in its own words.
-        E::Io(io) if io.to_string().contains("lookup address") => recolte_core::Both::new(
-            format!("ce nom de serveur est inconnu du réseau (vérifiez l'adresse) ({io})"),
-            format!("this hub name is unknown to the network (check the address) ({io})"),
-        ),
-        E::Io(io) => recolte_core::Both::new(recolte_core::lang::io_fr(io), io.to_string()),
-        E::Http(response) => recolte_core::Both::new(
-            format!("l'adresse répond, mais pas comme un serveur Récolte (HTTP {})", response.status()),
-            format!("the address answers, but not as a Récolte hub (HTTP {})", response.status()),
-        ),
-        E::Tls(tls) => recolte_core::Both::new(format!("échec de la connexion chiffrée ({tls})"), tls.to_string()),
-        E::Url(url) => recolte_core::Both::new(format!("adresse invalide ({url})"), url.to_string()),
-        other => recolte_core::Both::new(format!("échec de la connexion ({other})"), other.to_string()),
-    }
-}
-
-pub(crate) fn refused(
-    target: &Target,
-    name: &dyn std::fmt::Display,
-    frame: Option<tokio_tungstenite::tungstenite::protocol::CloseFrame>,
-) -> SyncError {
-    match frame {
-        Some(frame) if u16::from(frame.code) >= 4000 || frame.code == CloseCode::Policy => {
-            let code = u16::from(frame.code);
-            SyncError::Refused {
-                doc: name.to_string(),
-                code,
-                reason: frame.reason.to_string(),
-                refusal: RefusalCode::from_close(code),
-                expires_at: token::peek(&target.token).ok().map(|g| g.expires_at),
-            }
-        }
-        _ => SyncError::Lost { doc: name.to_string() },
-    }
 }
 
 /// Syncs one document until it is up to date (or, with `watch`, until `stop` says so).

@@ -1,0 +1,82 @@
+//! Why a sync did not happen, as the person reads it, in both languages.
+
+use recolte_core::token::TokenError;
+use recolte_core::{Lang, Localize};
+
+use crate::refusal::RefusalCode;
+
+#[derive(Debug, thiserror::Error, Localize)]
+pub enum SyncError {
+    #[error("cannot reach the hub at {hub}: {} (nothing is lost: your changes stay on this device)", reason.en)]
+    #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
+    Unreachable { hub: String, reason: recolte_core::Both },
+    #[error("{}", refusal_message(.doc, .reason, .refusal, .expires_at, Lang::En))]
+    #[fr("{}", refusal_message(doc, reason, refusal, expires_at, lang))]
+    Refused {
+        doc: String,
+        /// The close code the hub sent, and its reason (English, from the hub).
+        code: u16,
+        reason: String,
+        /// What the code means, when it is one of ours.
+        refusal: Option<RefusalCode>,
+        /// The token's expiry, to say when it expired.
+        expires_at: Option<String>,
+    },
+    #[error("the connection to the hub was lost while syncing {doc} (nothing is lost, try again)")]
+    #[fr("la connexion au serveur a été perdue pendant la synchronisation de {doc} (rien n'est perdu, réessayez)")]
+    Lost { doc: String },
+    #[error("the hub sent something that is not the y-websocket protocol for {doc}: {reason}")]
+    #[fr("le serveur a envoyé pour {doc} autre chose que le protocole y-websocket : {reason}")]
+    Protocol { doc: String, reason: String },
+    #[error("the hub at {hub} does not show the certificate the invitation names: another computer may be posing as the hub; nothing was sent")]
+    #[fr("le serveur {hub} ne présente pas le certificat que l'invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé")]
+    WrongCertificate { hub: String },
+    #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
+    #[fr("cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)")]
+    NoHub,
+    #[error(transparent)]
+    Invitation(#[from] recolte_core::invitation::InvitationError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
+    Store(#[from] recolte_store::Error),
+}
+
+fn refusal_message(
+    doc: &str,
+    reason: &str,
+    refusal: &Option<RefusalCode>,
+    expires_at: &Option<String>,
+    lang: Lang,
+) -> String {
+    match refusal {
+        Some(refusal) if refusal.applies_to_every_document() => {
+            let why = refusal.explain(expires_at.as_deref(), lang);
+            match lang {
+                Lang::Fr => format!("le serveur refuse cet appareil : {why}"),
+                Lang::En => format!("the hub refuses this device: {why}"),
+            }
+        }
+        _ => {
+            let why = refusal.as_ref().map_or_else(|| reason.to_owned(), |r| r.explain(expires_at.as_deref(), lang));
+            match lang {
+                Lang::Fr => format!("le serveur refuse l'accès à {doc} : {why}"),
+                Lang::En => format!("the hub refused access to {doc}: {why}"),
+            }
+        }
+    }
+}
+
+impl SyncError {
+    /// What went wrong, as the status names it; `None` for a connection lost midway or a
+    /// local problem.
+    pub fn refusal(&self) -> Option<RefusalCode> {
+        match self {
+            SyncError::Refused { refusal, .. } => *refusal,
+            SyncError::Unreachable { .. } => Some(RefusalCode::Unreachable),
+            SyncError::WrongCertificate { .. } => Some(RefusalCode::WrongCertificate),
+            SyncError::Token(TokenError::Expired(_)) => Some(RefusalCode::Expired),
+            _ => None,
+        }
+    }
+}
