@@ -68,15 +68,31 @@ describe('the rapporteur’s workspace', () => {
 
   it('sets a proposal aside without a merge, counts it treated, and takes it back', async () => {
     const coffee = mockState().proposals.find(p => p.title.startsWith('Réparer'))!
-    await change($<HTMLSelectElement>(`[data-set-aside="${coffee.id}"]`)!, 'off_topic')
+    const row = () => $(`.proposal-row[data-id="${coffee.id}"]`)!
+    const open = $<HTMLButtonElement>(`[data-set-aside="${coffee.id}"]`)!
+    // An arrow key on it (moving down the list) sets nothing aside: only a reason's button does.
+    open.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', code: 'ArrowDown', bubbles: true }))
+    await settle()
+    expect(Object.values(mockState().triage).flatMap(tr => tr.set_aside)).toHaveLength(0)
+    open.click()
+    expect(open.getAttribute('aria-expanded')).toBe('true')
+    expect(document.activeElement?.textContent).toBe('Hors sujet')
+    row().querySelector<HTMLElement>('.set-aside-reasons')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect(open.getAttribute('aria-expanded')).toBe('false')
+    expect(document.activeElement).toBe(open)
+    open.click()
+    row().querySelector<HTMLButtonElement>('[data-set-aside-reason="off_topic"]')!.click()
+    await settle()
     expect($('#synthesis-progress .progress-total')!.textContent).toBe('1 sur 3 traitées')
-    expect($(`.proposal-row[data-id="${coffee.id}"]`)!.textContent).toContain('Mise de côté : Hors sujet')
+    expect(row().textContent).toContain('Mise de côté : Hors sujet')
+    expect(document.activeElement).toBe(row().querySelector('[data-take-back]'))
     await change($<HTMLInputElement>('#filter-untreated')!)
     expect(rows()).not.toContain('Réparer la machine à café')
     await change($<HTMLInputElement>('#filter-untreated')!)
     $<HTMLButtonElement>(`[data-take-back="${coffee.id}"]`)!.click()
     await settle()
     expect($('#synthesis-progress .progress-total')!.textContent).toBe('0 sur 3 traitées')
+    expect(document.activeElement).toBe(row().querySelector(`[data-set-aside="${coffee.id}"]`))
   })
 
   it('shows a suggestion side by side with its reason; “Pas des doublons” is remembered', async () => {
@@ -133,6 +149,11 @@ describe('the rapporteur’s workspace', () => {
     expect($<HTMLFormElement>('.merge')!.hidden).toBe(false)
     const picked = $$<HTMLInputElement>('.proposal-row input[type=checkbox]').filter(b => b.checked).map(b => b.id)
     expect(picked).toEqual([`pick-${first.closest<HTMLElement>('.suggestion-member')!.dataset.id}`])
+    // Escape leaves the form without merging, back where it was asked from.
+    $<HTMLInputElement>('#merge-title')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect($<HTMLFormElement>('.merge')!.hidden).toBe(true)
+    expect(document.activeElement).toBe($('[data-merge-suggestion="0"]'))
+    expect(mockState().consolidated).toHaveLength(0)
   })
 
   it('a merge made by hand says the words it taught, and the lexicon shows them', async () => {
@@ -151,7 +172,9 @@ describe('the rapporteur’s workspace', () => {
     await settle()
     $<HTMLFormElement>('.merge')!.requestSubmit()
     await settle()
-    expect($('#status')!.textContent).toContain('Lexique du thème, appris de cette fusion : glossaire ≈ lexique.')
+    expect($('#status')!.textContent).toContain('Fusion faite : « Un glossaire partagé ». Lexique du thème, appris de cette fusion : glossaire ≈ lexique.')
+    // The keyboard follows the merge to the wording it made.
+    expect(document.activeElement).toBe($(`[data-consolidated="${mockState().consolidated[0].id}"] .card-title`))
     expect($('.lexicon-list')!.textContent).toContain('glossaire ≈ lexique (appris d’une fusion)')
   })
 

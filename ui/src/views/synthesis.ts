@@ -81,7 +81,23 @@ export function synthesis(ctx: Context): View {
     h('h3', { id: 'merge-heading' }, t('merge_title')),
     h('label', { for: 'merge-title' }, t('title')), mergeTitle,
     h('label', { for: 'merge-body' }, t('body')), mergeBody,
-    h('button', { type: 'submit', class: 'primary' }, t('merge')))
+    h('div', { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('merge')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => closeMerge() }, t('cancel'))))
+  // Where the merge was asked from (the selection's button, a suggestion): the keyboard goes
+  // back there when the form is left without merging.
+  let mergeOpener: HTMLElement | null = null
+  function closeMerge(): void {
+    mergeForm.hidden = true
+    const back = mergeOpener?.isConnected ? mergeOpener : heading
+    mergeOpener = null
+    back.focus()
+  }
+  mergeForm.addEventListener('keydown', e => {
+    if (e.key !== 'Escape') return
+    e.preventDefault()
+    closeMerge()
+  })
 
   themePicker.addEventListener('change', () => {
     theme = Number(themePicker.value)
@@ -105,11 +121,16 @@ export function synthesis(ctx: Context): View {
   mergeForm.addEventListener('submit', e => {
     e.preventDefault()
     api.merge(ctx.event.id, { theme, title: mergeTitle.value, body: mergeBody.value, proposals: [...selected] })
-      .then(merged => {
+      .then(async merged => {
         selected.clear()
         mergeForm.hidden = true
-        if (merged.learned.length) announce(t('learned', { pairs: merged.learned.map(([a, b]) => `${a} ≈ ${b}`).join(', ') }))
-        return load()
+        mergeOpener = null
+        const learned = merged.learned.length ? ` ${t('learned', { pairs: merged.learned.map(([a, b]) => `${a} ≈ ${b}`).join(', ') })}` : ''
+        announce(`${t('merge_done', { title: mergeTitle.value.trim() })}${learned}`)
+        await load()
+        // The keyboard follows the merge to the consolidated proposal it made.
+        const made = consolidatedBox.querySelector<HTMLElement>(`[data-consolidated="${merged.id}"]`)
+        ;(made?.querySelector<HTMLElement>('.card-title') ?? made ?? heading).focus()
       })
       .catch(fail)
   })
@@ -184,7 +205,8 @@ export function synthesis(ctx: Context): View {
     drawProposals()
   }
 
-  function openMerge(ids: string[]): void {
+  function openMerge(ids: string[], from: HTMLElement | null): void {
+    mergeOpener = from
     selected.clear()
     ids.forEach(id => selected.add(id))
     const first = proposals.find(p => p.id === ids[0])
@@ -199,9 +221,21 @@ export function synthesis(ctx: Context): View {
   // The list keeps one element per proposal, rebuilt only when what it shows changes; a filter
   // or the compact mode only hides rows or switches a class (2,000 proposals stay fluid).
   const list = h('ul', { class: 'plain proposal-list' })
-  const heading = h('h2', { id: 'proposals-heading' })
+  const heading = h('h2', { id: 'proposals-heading', tabindex: '-1' })
   const rowCache = new Map<string, { key: string; element: HTMLElement }>()
   let built: boolean | null = null
+
+  // Setting aside or taking back redraws the row: the keyboard stays on it (on what undoes
+  // the change), or goes to the next proposal shown when a filter now hides it.
+  async function setAside(id: string, reason: SetAsideReason | null): Promise<void> {
+    await api.setAside(id, reason)
+    await load()
+    const row = list.querySelector<HTMLElement>(`.proposal-row[data-id="${id}"]`)
+    const rows = [...list.querySelectorAll<HTMLElement>('.proposal-row')]
+    const target = row && !row.hidden ? row : rows.slice(rows.indexOf(row as HTMLElement) + 1).find(r => !r.hidden)
+    const control = target?.querySelector<HTMLElement>(target === row ? (reason ? '[data-take-back]' : '[data-set-aside]') : 'input[type=checkbox]')
+    ;(control ?? heading).focus()
+  }
 
   function proposalRow(p: Proposal, aside: Set<string>, writing: boolean, snippet: string | undefined): HTMLElement {
     const reason = asideReason(p.id)
@@ -210,17 +244,36 @@ export function synthesis(ctx: Context): View {
     if (cached?.key === key) return cached.element
     const state = reason
       ? h('span', { class: 'badge set-aside-badge' }, t('set_aside_badge', { reason: t(`set_aside_${reason}` as Key) }),
-        writing ? h('button', { type: 'button', class: 'link', 'data-take-back': p.id, onclick: () => api.setAside(p.id, null).then(load).catch(fail) }, t('set_aside_undo')) : null)
+        writing ? h('button', { type: 'button', class: 'link', 'data-take-back': p.id, onclick: () => void setAside(p.id, null).catch(fail) }, t('set_aside_undo')) : null)
       : p.merged_into.length ? h('span', { class: 'badge' }, t('merged_state')) : null
-    let menu: HTMLSelectElement | null = null
+    // A button that shows the reasons, each a button of its own: a select acted on its
+    // change, and an arrow key on it (to move down the list) set the proposal aside.
+    let menu: HTMLElement | null = null
     if (writing && !p.merged_into.length && !reason) {
-      const field = h('select', { class: 'set-aside', 'aria-label': `${t('set_aside_label')} ${p.title}`, 'data-set-aside': p.id },
-        h('option', { value: '' }, t('set_aside_label')),
-        ...REASONS.map(r => h('option', { value: r }, t(`set_aside_${r}` as Key))))
-      field.addEventListener('change', () => {
-        if (field.value) api.setAside(p.id, field.value as SetAsideReason).then(load).catch(fail)
+      const reasons = h('span', { class: 'set-aside-reasons', role: 'group', 'aria-label': `${t('set_aside_label')} ${p.title}`, hidden: true },
+        ...REASONS.map(r => h('button', {
+          type: 'button', class: 'secondary', 'data-set-aside-reason': r,
+          onclick: () => void setAside(p.id, r).catch(fail),
+        }, t(`set_aside_${r}` as Key))))
+      const open = h('button', {
+        type: 'button', class: 'link', 'data-set-aside': p.id, 'aria-expanded': 'false',
+        'aria-label': `${t('set_aside_label')} ${p.title}`,
+      }, t('set_aside_label'))
+      const show = (shown: boolean): void => {
+        reasons.hidden = !shown
+        open.setAttribute('aria-expanded', String(shown))
+      }
+      open.addEventListener('click', () => {
+        show(reasons.hidden)
+        if (!reasons.hidden) reasons.querySelector('button')?.focus()
       })
-      menu = field
+      reasons.addEventListener('keydown', e => {
+        if (e.key !== 'Escape') return
+        e.stopPropagation()
+        show(false)
+        open.focus()
+      })
+      menu = h('span', { class: 'set-aside' }, open, reasons)
     }
     const row = h('li', { class: `card proposal-row${treated(p, aside) ? ' treated' : ''}${writing ? '' : ' read-only'}`, 'data-id': p.id })
     const showText = p.body ? h('button', { type: 'button', class: 'link show-text', 'aria-expanded': 'false' }, t('body')) : null
@@ -292,14 +345,14 @@ export function synthesis(ctx: Context): View {
     if (!e.altKey || e.ctrlKey || e.metaKey || document.querySelector('.dialog-backdrop') || !canWrite()) return
     if (e.code === 'KeyF' && selected.size > 0) {
       e.preventDefault()
-      openMerge([...selected])
+      openMerge([...selected], document.activeElement instanceof HTMLElement ? document.activeElement : mergeButton)
     }
     if (e.code === 'KeyL') {
       e.preventDefault()
       list.querySelector<HTMLInputElement>('.proposal-row:not([hidden]) input[type=checkbox]')?.focus()
     }
   }
-  mergeButton.addEventListener('click', () => openMerge([...selected]))
+  mergeButton.addEventListener('click', () => openMerge([...selected], mergeButton))
   function drawMergeButton(): void {
     render(mergeButton, t('merge_selected', { n: selected.size }))
     mergeButton.disabled = selected.size === 0
@@ -344,7 +397,7 @@ export function synthesis(ctx: Context): View {
           ' · ', h('span', { class: 'muted' }, t('suggestion_score', { n: Math.round(s.score * 100) }))),
         h('div', { class: 'suggestion-members' }, ...side),
         writing ? h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: () => openMerge(s.proposals.filter(id => picked.has(id))) }, t('suggestion_merge')),
+          h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: (e: Event) => openMerge(s.proposals.filter(id => picked.has(id)), e.currentTarget as HTMLElement) }, t('suggestion_merge')),
           h('button', { type: 'button', class: 'secondary', 'data-dismiss-suggestion': String(index),
             // A click does not always give the button the focus: the keyboard goes to the queue.
             onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals)
