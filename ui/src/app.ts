@@ -178,7 +178,7 @@ export async function start(root: HTMLElement): Promise<void> {
       switcher = h('div', { class: 'event-switcher' }, h('label', { for: 'event-switch', class: 'sr-only' }, t('event_switch')), select)
     }
     render(header,
-      h('h1', { class: 'brand' }, h('span', { class: 'brand-app' }, t('app_name')), event ? h('span', { class: 'event-name' }, ` · ${event.name}`) : null,
+      h('h1', { class: 'brand' }, h('span', { class: 'brand-app' }, t('app_name')), event ? h('span', { class: 'event-name', title: event.name }, ` · ${event.name}`) : null,
         current?.practice ? h('span', { class: 'badge practice' }, t('practice')) : null),
       switcher,
       event ? nav : null,

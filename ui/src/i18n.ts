@@ -164,8 +164,9 @@ const fr = {
   nothing_from: 'Rien reçu de : {sessions}',
   filter_session: 'Session',
   filter_subgroup: 'Sous-groupe',
-  filter_kind: 'Nature',
+  filter_kind: 'Type',
   filter_all_n: 'Toutes ({n})',
+  filter_all_masculine_n: 'Tous ({n})',
   filter_untreated: 'Pas encore traitées ({n})',
   compact_list: 'Liste compacte',
   merge: 'Fusionner',
@@ -188,7 +189,6 @@ const fr = {
   previous: 'Précédente',
   next: 'Suivante',
   carry_forward: 'À porter',
-  carried: 'Portée par le panel',
   comment: 'Commentaire',
   add_comment: 'Ajouter',
   show_provenance: 'Voir la provenance',
@@ -200,7 +200,7 @@ const fr = {
   source_missing_hint: 'Elle n’a pas encore été reçue par cet appareil.',
   session_words: 'Thème {theme} · jour {day}, {start} · {room}',
   source_subgroup: 'Sous-groupe : {name}',
-  source_kind: 'Nature : {kind}',
+  source_kind: 'Type : {kind}',
   dots_one: '{n} point',
   dots_many: '{n} points',
   votes_total: 'Votes : {dots}',
@@ -322,7 +322,7 @@ const fr = {
   doc_syncing: 'Synchronisation…',
   doc_up_to_date: 'À jour',
   doc_waiting: 'En attente de partage',
-  role_organiser: 'Organisation',
+  role_organiser: 'Organisation de l’événement',
   role_facilitator: 'Animation de session',
   role_rapporteur: 'Rapport de thème',
   role_panel: 'Panel de clôture',
@@ -658,7 +658,7 @@ const en: Record<Key, string> = {
   suggestion_dismiss: 'Not duplicates',
   suggestion_dismissed: 'These proposals will not be suggested together again.',
   suggestion_member: 'Include “{title}” in the merge',
-  suggestion_score: 'closeness {n} %',
+  suggestion_score: 'closeness {n}%',
   learned: 'Theme’s lexicon, learned from this merge: {pairs}.',
   merge_done: 'Merged: “{title}”.',
   lexicon_title: 'The event’s lexicon',
@@ -683,6 +683,7 @@ const en: Record<Key, string> = {
   filter_subgroup: 'Sub-group',
   filter_kind: 'Kind',
   filter_all_n: 'All ({n})',
+  filter_all_masculine_n: 'All ({n})',
   filter_untreated: 'Not treated yet ({n})',
   compact_list: 'Compact list',
   merge: 'Merge',
@@ -705,7 +706,6 @@ const en: Record<Key, string> = {
   previous: 'Previous',
   next: 'Next',
   carry_forward: 'Carry forward',
-  carried: 'Carried forward by the panel',
   comment: 'Comment',
   add_comment: 'Add',
   show_provenance: 'Show provenance',
@@ -1040,10 +1040,23 @@ let current: Lang = 'fr'
 export function setLang(lang: Lang): void {
   current = lang
   document.documentElement.lang = lang
+  // The skip link is in the page itself, outside every view.
+  const skip = document.querySelector('a.skip')
+  if (skip) skip.textContent = t('skip')
 }
 
 export function lang(): Lang {
   return current
+}
+
+/** "Label : value" in French, "Label: value" in English. */
+export function labelled(label: string, value: string): string {
+  return current === 'fr' ? `${label} : ${value}` : `${label}: ${value}`
+}
+
+/** Items of a list that already holds commas, as each language separates them. */
+export function joinList(items: string[]): string {
+  return items.join(current === 'fr' ? ' ; ' : '; ')
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {

@@ -69,8 +69,8 @@ describe('provenance the panel can read', () => {
     expect(text).toContain('Un module d’une demi-journée dès l’installation du conseil')
     expect(text).toContain('Thème 1 · jour 1, 14:00 · Salle Gallé')
     expect(text).toContain('Sous-groupe : Groupe A')
-    expect(text).toContain('Nature : Proposition')
-    expect(text).toContain('Nature : Action concrète')
+    expect(text).toContain('Type : Proposition')
+    expect(text).toContain('Type : Action concrète')
     expect(text).toContain('Sous-groupe : Aucun')
     expect(text).not.toMatch(UUID)
     expect(document.activeElement?.textContent).toBe('Masquer la provenance')
@@ -160,7 +160,7 @@ describe('votes per panel member', () => {
   })
 
   it('keeps the mark as the panel’s collective decision', async () => {
-    const mark = byText('.review button', /Portée par le panel/)
+    const mark = byText('.review button[aria-pressed]', /^✓ À porter$/)
     expect(mark.getAttribute('aria-pressed')).toBe('true')
     await press(mark)
     expect(mockState().reviews.find(r => r.consolidated_id === mockState().consolidated[0].id)!.carry_forward).toBe(false)

@@ -56,6 +56,7 @@ describe('the rapporteur’s workspace', () => {
   it('filters by session, sub-group and kind together, with counts', async () => {
     const session = $<HTMLSelectElement>('#filter-session')!
     expect([...session.options].map(o => o.textContent)[0]).toBe('Toutes (3)')
+    expect([...$<HTMLSelectElement>('#filter-subgroup')!.options].map(o => o.textContent)[0]).toBe('Tous (3)')
     await change($<HTMLSelectElement>('#filter-subgroup')!, 'Groupe B')
     expect(rows()).toEqual(['Former les élus aux méthodes agiles', 'Réparer la machine à café'])
     await change($<HTMLSelectElement>('#filter-kind')!, 'obstacle')

@@ -118,7 +118,7 @@ await check('a rapporteur sees duplicates and merges them; the panel reviews', a
   await page.keyboard.press('Alt+3')
   await page.locator('.review').waitFor()
   await page.getByRole('button', { name: 'À porter' }).click()
-  await page.getByRole('button', { name: /Portée par le panel/ }).waitFor()
+  await page.getByRole('button', { name: 'À porter', pressed: true }).waitFor()
   await page.getByRole('button', { name: 'Voir la provenance' }).click()
   await page.locator('.provenance li').nth(1).waitFor()
   await page.locator('.review input').fill('À porter au niveau régional')

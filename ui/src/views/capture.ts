@@ -4,7 +4,7 @@
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
 import { promptDialog } from '../dialog'
 import { announce, h, render, setFieldValue } from '../dom'
-import { t, type Key } from '../i18n'
+import { type Key, labelled, t } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
 import { openHistory } from '../history'
@@ -78,7 +78,9 @@ export function capture(ctx: Context): View {
       optgroup = h('optgroup', { label: `${t('day', { n: s.day })} · ${s.start}` })
       picker.appendChild(optgroup)
     }
-    optgroup?.appendChild(h('option', { value: s.id, selected: s.id === session.id }, `${s.theme}. ${s.theme_title}`))
+    // The day and time in the option too: a closed picker shows only the option, and a theme's
+    // four sessions differ by nothing else.
+    optgroup?.appendChild(h('option', { value: s.id, selected: s.id === session.id }, sessionLabel(s)))
   }
   // Sessions this device may only read: apart, and said so in their label.
   if (readable.length) {
@@ -100,7 +102,9 @@ export function capture(ctx: Context): View {
     e.preventDefault()
     if (!newGroupName.value.trim()) return
     api.addSubgroup(session.id, newGroupName.value)
-      .then(id => { newGroupName.value = ''; group.value = id; return load() })
+      // The first sub-group becomes the one proposals go to; adding the next ones (all of them are
+      // usually added at the start) leaves the one chosen as it is.
+      .then(id => { newGroupName.value = ''; if (!group.value) group.value = id; return load() })
       .then(() => newGroupName.focus())
       .catch(fail)
   })
@@ -125,7 +129,7 @@ export function capture(ctx: Context): View {
   }
 
   function renameGroup(g: Subgroup): void {
-    void promptDialog({ title: `${t('rename')} : ${g.name}`, label: t('subgroup_name'), value: g.name, submit: t('rename') }).then(name => {
+    void promptDialog({ title: labelled(t('rename'), g.name), label: t('subgroup_name'), value: g.name, submit: t('rename') }).then(name => {
       if (name && name.trim()) api.renameSubgroup(session.id, g.id, name).then(load).catch(fail)
     })
   }
@@ -152,13 +156,20 @@ export function capture(ctx: Context): View {
     groupField.addEventListener('change', () => api.editProposal(p.id, { subgroup: groupField.value }).catch(fail))
     const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} « ${p.title} »` }, t('delete'))
     remove.addEventListener('click', () => {
-      api.setProposalDeleted(p.id, true).then(() => {
+      // The keyboard goes on to the next card (the one below, else above, else the capture
+      // box) instead of being lost with the card; the toast's Annuler stays one Tab away.
+      const shown = [...list.querySelectorAll<HTMLElement>('article.proposal')]
+      const at = shown.findIndex(a => a.dataset.id === p.id)
+      const neighbour = (shown[at + 1] ?? shown[at - 1])?.dataset.id
+      api.setProposalDeleted(p.id, true).then(async () => {
         showUndo(() => api.setProposalDeleted(p.id, false))
-        return load()
+        await load()
+        const next = neighbour ? list.querySelector<HTMLElement>(`article[data-id="${neighbour}"] [data-field=title]`) : null
+        ;(next ?? title).focus()
       }).catch(fail)
     })
     const history = h('button', {
-      type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': `${t('history')} : ${p.title}`,
+      type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': labelled(t('history'), p.title),
       onclick: () => openHistory(p.id, titleField.value, load),
     }, t('history'))
     return h('article', { class: 'card proposal', 'data-id': p.id },
@@ -184,10 +195,14 @@ export function capture(ctx: Context): View {
 
   function showUndo(undo: () => Promise<unknown>): void {
     const toast = h('div', { class: 'toast', role: 'status' }, t('deleted'), ' ',
-      h('button', { type: 'button', onclick: () => { toast.remove(); undo().then(load).catch(fail) } }, t('undo')))
+      h('button', { type: 'button', onclick: () => { toast.remove(); undo().then(load).then(() => title.focus()).catch(fail) } }, t('undo')))
     document.querySelectorAll('.toast').forEach(old => old.remove())
     document.body.appendChild(toast)
-    window.setTimeout(() => toast.remove(), 8000)
+    window.setTimeout(() => {
+      const hadFocus = toast.contains(document.activeElement)
+      toast.remove()
+      if (hadFocus) title.focus()
+    }, 8000)
   }
 
   function drawCards(): void {

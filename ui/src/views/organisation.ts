@@ -3,7 +3,7 @@
 import { api, errorMessage, type EventSummary, type Invitation, type OrganisationView, type Role } from '../api'
 import { confirmDialog, openDialog } from '../dialog'
 import { announce, h, render } from '../dom'
-import { formatDate, t, type Key } from '../i18n'
+import { formatDate, type Key, labelled, t } from '../i18n'
 import type { Context, View } from '../app'
 import { arrivalsBoard, type Board } from './arrivals'
 import { exportBox } from './exports'
@@ -104,7 +104,7 @@ export function organisation(ctx: Context): View {
       .then(async inv => {
         form.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach(box => { box.checked = false })
         forWhom.value = ''
-        const linkField = h('input', { id: 'inv-new-link', readonly: true, value: inv.link, 'aria-label': `${t('inv_label')} : ${inv.label}` })
+        const linkField = h('input', { id: 'inv-new-link', readonly: true, value: inv.link, 'aria-label': labelled(t('inv_label'), inv.label) })
         render(created,
           h('p', {}, t('inv_created', { label: inv.label })),
           h('div', { class: 'inline' }, linkField,
@@ -142,7 +142,7 @@ export function organisation(ctx: Context): View {
       h('span', { class: 'event-row-name' }, e.name, e.practice ? h('span', { class: 'badge practice' }, t('practice')) : null,
         e.id === event.id ? h('span', { class: 'muted' }, ` (${t('org_opened')})`) : null),
       e.id === event.id ? null
-        : h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('org_open')} : ${e.name}`, onclick: () => void ctx.selectEvent(e.id).catch(fail) }, t('org_open')),
+        : h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('org_open'), e.name), onclick: () => void ctx.selectEvent(e.id).catch(fail) }, t('org_open')),
       h('button', { type: 'button', class: 'danger', 'data-remove': e.id, 'aria-label': t('org_remove_label', { name: e.name }), onclick: () => void remove(e) }, t('org_remove')))
     render(eventsBox,
       h('h2', { id: 'org-events-heading' }, t('org_events_here')),

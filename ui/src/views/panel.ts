@@ -5,7 +5,7 @@
 import { openHistory } from '../history'
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { announce, h, render } from '../dom'
-import { dotsWords, lang, t, type Key } from '../i18n'
+import { dotsWords, type Key, lang, t } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
 import { undoControls } from '../undo'
 import type { Context, View } from '../app'
@@ -168,10 +168,12 @@ export function panel(ctx: Context): View {
       c.body ? h('p', { class: 'review-body' }, c.body) : null,
       votesBox(c, review),
       h('div', { class: 'meta' },
-        !canWrite ? (carried ? h('span', { class: 'badge' }, `✓ ${t('carried')}`) : null) : h('button', {
+        // One name for the mark on every screen (« À porter »); a toggle keeps its name, and
+        // says whether it is on by being pressed (the ✓ is for the eyes only).
+        !canWrite ? (carried ? h('span', { class: 'badge' }, `✓ ${t('carried_badge')}`) : null) : h('button', {
           type: 'button', class: carried ? 'primary' : 'secondary', 'aria-pressed': carried ? 'true' : 'false', 'data-focus': `mark:${c.id}`,
           onclick: () => api.mark(c.id, !carried).then(load).catch(fail),
-        }, carried ? `✓ ${t('carried')}` : t('carry_forward')),
+        }, carried ? h('span', { 'aria-hidden': 'true' }, '✓ ') : null, t('carry_forward')),
         h('button', { type: 'button', class: 'link', 'aria-expanded': open ? 'true' : 'false', 'data-focus': `provenance:${c.id}`, onclick: () => {
           if (open) showProvenance.delete(c.id)
           else showProvenance.add(c.id)
@@ -179,7 +181,7 @@ export function panel(ctx: Context): View {
         } }, open ? t('hide_provenance') : t('show_provenance'))),
       open ? provenance(c) : null,
       review?.comments.length ? h('ul', { class: 'comments' }, ...review.comments.map(cm => h('li', { 'data-comment': cm.id },
-        h('strong', {}, cm.author || '—'), ' : ', cm.text, ' ',
+        h('strong', {}, cm.author || '—'), lang() === 'fr' ? ' : ' : ': ', cm.text, ' ',
         h('button', { type: 'button', class: 'link', onclick: () => openHistory(cm.id, cm.text.slice(0, 60), load) }, t('history')),
         canWrite ? h('button', {
           type: 'button', class: 'link', 'aria-label': t('comment_delete_label', { text: cm.text.slice(0, 60) }),

@@ -5,7 +5,7 @@
 // control that appears only on hover or focus.
 import { api, errorMessage, type Consolidated, type Review } from '../api'
 import { h, render } from '../dom'
-import { dotsWords, t, type Key } from '../i18n'
+import { dotsWords, type Key, labelled, t } from '../i18n'
 
 export interface ProjectorItem { consolidated: Consolidated; review: Review | undefined }
 
@@ -112,7 +112,7 @@ export function openProjector(options: {
         c.status === 'retained' ? null : h('span', { class: 'projector-status' }, t(`status_${c.status}` as Key)),
         settings.votes ? h('span', { class: 'projector-votes' }, t('votes_total', { dots: dotsWords(review?.total ?? 0) })) : null,
         carried ? h('span', { class: 'projector-mark' }, `✓ ${t('carried_badge')}`) : null))
-    if (announceIt) live.textContent = `${t('projector_position', { i: index + 1, n: list.length })} : ${c.title}`
+    if (announceIt) live.textContent = labelled(t('projector_position', { i: index + 1, n: list.length }), c.title)
   }
 
   function step(delta: number): void {

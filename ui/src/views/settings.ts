@@ -21,12 +21,14 @@ export function settings(ctx: Context): View {
         h('h2', {}, t('settings_title')),
         h('label', { for: 'settings-name' }, t('display_name')), name,
         h('label', { for: 'settings-lang' }, t('language')), language,
-        h('button', { type: 'submit' }, t('save')),
+        h('button', { type: 'submit', id: 'settings-save' }, t('save')),
         h('p', { class: 'muted' }, t('data_folder', { dir: info.data_dir })))
       form.addEventListener('submit', e => {
         e.preventDefault()
         api.saveSettings(name.value, language.value)
           .then(() => { announce(t('saved_settings')); return ctx.reload() })
+          // A new language draws the screen again: the keyboard comes back to where it was.
+          .then(() => document.getElementById('settings-save')?.focus())
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
       const hub = h('input', { id: 'settings-hub', type: 'url', value: info.hub ?? '', placeholder: 'ws://192.168.1.20:4455' })

@@ -6,7 +6,7 @@ import {
   type Suggestion, type Triage,
 } from '../api'
 import { announce, h, render, setFieldValue } from '../dom'
-import { lang, t, type Key } from '../i18n'
+import { joinList, type Key, lang, t } from '../i18n'
 import { themeAccess } from '../rights'
 import { openHistory } from '../history'
 import { openSynthesisMoment } from '../moment'
@@ -161,7 +161,7 @@ export function synthesis(ctx: Context): View {
       h('p', { class: 'progress-total' }, h('strong', {}, t('progress', { done: live.filter(p => treated(p, aside)).length, total: live.length }))),
       per.some(x => x.total > 0) ? h('p', { class: 'muted progress-sessions' },
         per.filter(x => x.total > 0).map(x => t('progress_session', { session: sessionLabel(x.id), done: x.done, total: x.total })).join(' · ')) : null,
-      empty.length ? h('p', { class: 'warning nothing-from', id: 'nothing-from' }, t('nothing_from', { sessions: empty.join(' ; ') })) : null)
+      empty.length ? h('p', { class: 'warning nothing-from', id: 'nothing-from' }, t('nothing_from', { sessions: joinList(empty) })) : null)
   }
 
   function drawFilters(): void {
@@ -174,7 +174,8 @@ export function synthesis(ctx: Context): View {
       const count = (value: string) => pool.filter(p => key === 'session' ? p.session_id === value
         : key === 'subgroup' ? (p.subgroup_name ?? '') === value : p.kind === value).length
       const field = h('select', { id },
-        h('option', { value: '' }, t('filter_all_n', { n: pool.length })),
+        // « Toutes » the sessions, « Tous » the sub-groups and types.
+        h('option', { value: '' }, t(key === 'session' ? 'filter_all_n' : 'filter_all_masculine_n', { n: pool.length })),
         ...values.map(([value, text]) => h('option', { value, selected: filters[key] === value }, `${text} (${count(value)})`)))
       field.addEventListener('change', () => { (filters as unknown as Record<string, string>)[key] = field.value; drawAll() })
       return h('div', { class: 'filter-field' }, h('label', { for: id }, t(label)), field)

@@ -49,7 +49,7 @@ export function welcome(reload: () => Promise<void>, link = ''): View {
           h('div', { class: 'choices' },
             h('button', { type: 'button', id: 'load-sample', class: 'primary', 'aria-describedby': 'practice-hint', onclick: () => void run(() => api.loadSample()) }, t('load_sample')),
             h('p', { id: 'practice-hint', class: 'muted' }, t('practice_hint')),
-            h('label', { for: 'programme-file', class: 'button' }, t('import_programme')), file),
+            file, h('label', { for: 'programme-file', class: 'button' }, t('import_programme'))),
           h('details', { id: 'join-advanced', class: 'card' },
             h('summary', {}, t('advanced_join')),
             joinForm)))
