@@ -2,11 +2,11 @@
 // live regions for messages. Views re-render when the store changes, wherever the change
 // came from (this device, the sync engine, another program on the same store). What the
 // shell offers follows the device's access to the event: only the screens its role may use.
-import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncSummary } from './api'
+import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncErrorCode, type SyncSummary } from './api'
 import { openDialog, type Dialog } from './dialog'
 import { announce, h, render } from './dom'
 import { eventNames } from './event-names'
-import { formatDate, lang, setLang, t, type Key } from './i18n'
+import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
 import { onServing, servingInfo, setServing } from './serving'
 import { capture } from './views/capture'
@@ -126,17 +126,35 @@ export async function start(root: HTMLElement): Promise<void> {
     servingBadge.className = `serving-badge${failed ? ' failed' : ''}`
     servingBadge.title = failed ? t('hub_failed', { error: serving?.error ?? '' }) : ''
     render(servingBadge, serving?.serving ? t('hub_serving_badge') : failed ? t('hub_failed_badge') : null)
+    drawSync()
   }
   onServing(drawServing)
   const status = h('div', { id: 'status', class: 'sr-only', role: 'status', 'aria-live': 'polite' })
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
   render(root, header, alerts, main, status)
 
-  function drawSync(): void {
-    pill.className = `sync-state sync-${worstState(sync)}`
-    pill.title = t('sync_details')
-    render(pill, pillText(sync))
+  // A laptop that serves the room and syncs with no hub of its own is not "sync not set up":
+  // it is the hub, and what it saves is already there.
+  function hosting(): boolean {
+    return sync.state === 'off' && Boolean(servingInfo()?.serving)
   }
+  function drawSync(): void {
+    pill.className = `sync-state sync-${hosting() ? 'up_to_date' : worstState(sync)}`
+    pill.title = t('sync_details')
+    render(pill, hosting() ? t('sync_hosting') : pillText(sync))
+  }
+
+  /** What becomes of this device's changes, as the refusal says: some refusals pass, others
+   * need a new invitation. */
+  function keptWords(code: SyncErrorCode): Key {
+    switch (code) {
+      case 'unreachable': case 'hub_full': return 'status_kept_offline'
+      case 'expired': case 'revoked': case 'wrong_event': case 'bad_signature': return 'status_kept_new_invitation'
+      case 'wrong_certificate': return 'status_kept_wrong_certificate'
+      default: return 'status_refused'
+    }
+  }
+  const capitalised = (text: string): string => text.charAt(0).toLocaleUpperCase() + text.slice(1)
 
   async function openStatus(): Promise<void> {
     const body = h('div', { class: 'status-details' }, h('p', { class: 'muted' }, t('status_loading')))
@@ -148,13 +166,20 @@ export async function start(root: HTMLElement): Promise<void> {
       render(body, h('p', { class: 'warning' }, t('error_prefix') + errorMessage(error)))
       return
     }
+    if (hosting()) {
+      render(body,
+        h('p', { class: 'sync-state sync-up_to_date pill-copy' }, t('sync_hosting')),
+        h('p', {}, t('status_hosting', { addresses: joinList(servingInfo()?.addresses ?? []) })),
+        h('p', {}, t('status_hosting_arrivals')))
+      return
+    }
     const state = worstState(sync)
     render(body,
       h('p', { class: `sync-state sync-${state} pill-copy` }, pillText(sync)),
       h('p', {}, sync.hub ? t('status_hub', { hub: sync.hub }) : t('status_no_hub')),
       (state === 'refused' || state === 'offline') && sync.error
         ? h('p', { class: 'warning' }, h('strong', {}, `${t('reason_with_message', { reason: t(state === 'refused' ? 'sync_refused' : 'sync_offline'), message: reasonWords(sync.error.code) })}.`),
-          ' ', `${sync.error.message}.`, h('br', {}), t('status_refused')) : null,
+          ' ', `${capitalised(sync.error.message)}.`, h('br', {}), t(keptWords(sync.error.code))) : null,
       docs.length ? statusTable(docs, sync.error) : null)
   }
 

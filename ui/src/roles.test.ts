@@ -71,6 +71,9 @@ describe('the sync status', () => {
     expect(box.textContent).toContain('1 non partagée : hors de vos droits')
     expect(box.textContent).toContain('révoquée le 12 juin 2025')
     expect(box.textContent).not.toContain('À jour')
+    // A revoked invitation will never be accepted again: the dialog says what to do instead.
+    expect(box.textContent).toContain('demandez-en une nouvelle à l’équipe d’organisation')
+    expect(box.textContent).not.toContain('dès que le serveur')
     // Escape closes it and gives the focus back to the pill.
     document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))
     await settle()

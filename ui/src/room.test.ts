@@ -91,6 +91,14 @@ describe('serving the event from this computer', () => {
     expect(document.querySelector('#capture-title')).not.toBeNull()
     expect(byId('serving-badge').hidden).toBe(false)
     expect(text('serving-badge')).toBe('Cet ordinateur sert l’événement')
+    // The hub syncs with no hub of its own: it is the hub, not "sync not set up".
+    expect(text('sync-pill')).toBe('Serveur de la salle')
+    byId('sync-pill').click()
+    await settle()
+    const box = document.querySelector('[role=dialog]')!
+    expect(box.textContent).toContain('Cet ordinateur est le serveur de la salle (ws://192.168.1.20:4455 ; ')
+    expect(box.textContent).not.toContain('Aucun serveur')
+    expect(box.querySelector('table')).toBeNull()
   })
 
   it('says why it could not start (port taken), in the header from the start and in the settings', async () => {
