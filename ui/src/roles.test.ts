@@ -241,7 +241,11 @@ describe('joining with an invitation', () => {
     box.querySelector<HTMLFormElement>('#invite-form')!.requestSubmit()
     await settle()
     expect(box.querySelector('.invite-error')?.textContent).toContain('serveur injoignable')
-    button(box, 'Ouvrir').click()
+    // The reason once, and the event received is the way on, with the keyboard on it.
+    expect(box.querySelector('.invite-error')?.textContent?.match(/serveur injoignable/g)).toHaveLength(1)
+    expect(document.activeElement?.textContent).toBe('Ouvrir l’événement reçu')
+    expect(box.querySelector('#invite-join')?.className).toContain('secondary')
+    button(box, 'Ouvrir l’événement reçu').click()
     await settle()
     expect(dialog()).toBeNull()
     expect(tabNames()).toEqual(['Animation', 'Réglages'])

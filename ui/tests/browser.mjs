@@ -226,7 +226,7 @@ await check('a link opened while the app runs joins in a dialog; the events are 
   await shot(page, 'join-dialog')
   await dialog.locator('#invite-join').click()
   await dialog.getByText('serveur injoignable').first().waitFor()
-  await dialog.getByRole('button', { name: 'Ouvrir' }).click()
+  await dialog.getByRole('button', { name: 'Ouvrir l’événement reçu' }).click()
   await page.locator('#theme-picker').waitFor()
   if ((await tabs(page)).join('|') !== 'Synthèse|Animation|Réglages') throw new Error(`tabs: ${await tabs(page)}`)
   const events = await page.locator('#event-switch option').allTextContents()

@@ -116,10 +116,17 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
       const result = await api.join(link.value.trim(), name.value.trim())
       localStorage.setItem('recolte.event', result.event)
       if (result.error) {
+        // What was received is there to open: that becomes the way on, and the keyboard goes to it.
+        const open = result.pulled
+          ? h('button', { type: 'button', class: 'primary', onclick: () => void options.onJoined(result.event) }, t('invite_open_event'))
+          : null
         render(problem,
           h('p', {}, `${reasonWords(result.error.code)} — ${result.error.message}`),
-          h('p', {}, t('invite_join_error', { reason: reasonWords(result.error.code) })),
-          result.pulled ? h('button', { type: 'button', class: 'primary', onclick: () => void options.onJoined(result.event) }, t('org_open')) : null)
+          h('p', {}, t('invite_join_error')),
+          open)
+        submit.classList.toggle('secondary', Boolean(open))
+        submit.classList.toggle('primary', !open)
+        open?.focus()
         return
       }
       announce(t('invite_joined'))

@@ -106,7 +106,7 @@ export function organisation(ctx: Context): View {
         forWhom.value = ''
         const linkField = h('input', { id: 'inv-new-link', readonly: true, value: inv.link, 'aria-label': labelled(t('inv_label'), inv.label) })
         render(created,
-          h('p', {}, t('inv_created', { label: inv.label })),
+          h('p', {}, inv.for ? t('inv_created_for', { label: inv.label, for: inv.for }) : t('inv_created', { label: inv.label })),
           h('div', { class: 'inline' }, linkField,
             h('button', { type: 'button', class: 'secondary', onclick: () => void copyLink(inv.link) }, t('inv_copy'))))
         await load()
@@ -119,13 +119,13 @@ export function organisation(ctx: Context): View {
     focus?.focus()
   }
 
-  const createAll = h('button', { type: 'button', id: 'inv-create-all', class: 'secondary', 'aria-describedby': 'inv-create-all-hint' }, t('inv_create_all'))
+  const createAll = h('button', { type: 'button', id: 'inv-create-all', class: 'primary', 'aria-describedby': 'inv-create-all-hint' }, t('inv_create_all'))
   createAll.addEventListener('click', () => {
     api.createAllInvitations(event.id, hubList(), valid.value)
       .then(all => { announce(t('inv_created_all', { n: all.length })); render(sheetStatus, t('inv_created_all', { n: all.length })); return load() })
       .catch(fail)
   })
-  const sheet = h('button', { type: 'button', id: 'inv-sheet', class: 'primary' }, t('inv_sheet'))
+  const sheet = h('button', { type: 'button', id: 'inv-sheet', class: 'secondary' }, t('inv_sheet'))
   sheet.addEventListener('click', () => {
     sheet.disabled = true
     api.invitationSheet(event.id, [])
@@ -249,7 +249,7 @@ export function organisation(ctx: Context): View {
         eventsBox,
         org?.holds_key ? h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
           h('h2', { id: 'invitations-heading' }, t('invitations')),
-          h('div', { class: 'row' }, sheet, createAll),
+          h('div', { class: 'row' }, createAll, sheet),
           h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
           sheetStatus, invitationsBox) : null,
         org?.holds_key ? h('div', { class: 'org-columns' }, form, h('div', {}, devicesBox, exportBox(event.id, () => undefined)))
