@@ -290,6 +290,16 @@ describe('the projector mode', () => {
     expect(slideTitle()).toBe(C1)
     key('PageDown')
     expect(slideTitle()).toBe(C2)
+    // Tab goes round the projector's own controls, never out to the page behind it.
+    key('Tab')
+    expect(document.activeElement?.id).toBe('projector-settings-toggle')
+    key('Tab')
+    expect(document.activeElement?.id).toBe('projector-exit')
+    key('Tab')
+    expect(document.activeElement?.id).toBe('projector-settings-toggle')
+    key('Tab', 'Tab', { shiftKey: true })
+    expect(document.activeElement?.id).toBe('projector-exit')
+    ;(projector as HTMLElement).focus()
     // Alt+1 does not switch screens under the projector.
     key('Digit1', '&', { altKey: true })
     await settle()

@@ -70,6 +70,23 @@ afterEach(() => {
 })
 
 describe('the clock shown', () => {
+  it('of the practice event, whose dates are past: says how to try it, until it is started by hand', async () => {
+    // The mock's organiser holds the practice event.
+    await open({ event: 'organiser' }, s => s + 3 * 60 * minute * 1000)
+    expect(text('#clock-now')).toBe('Session terminée')
+    expect(document.querySelector<HTMLElement>('.clock-practice')!.hidden).toBe(false)
+    expect(text('.clock-practice')).toContain('« Démarrer maintenant » lance l’horloge')
+    await press([...document.querySelectorAll<HTMLButtonElement>('.clock button')].find(b => b.textContent === 'Démarrer maintenant')!)
+    await tick()
+    expect(document.querySelector<HTMLElement>('.clock-practice')!.hidden).toBe(true)
+  })
+
+  it('of a real event after its session: no practice hint', async () => {
+    await open({ event: 'facilitator' }, s => s + 3 * 60 * minute * 1000)
+    expect(text('#clock-now')).toBe('Session terminée')
+    expect(document.querySelector<HTMLElement>('.clock-practice')!.hidden).toBe(true)
+  })
+
   it('during the session: the phase, the time left in it and in the session, the run-sheet with the current phase', async () => {
     await open({ event: 'facilitator' }, s => s + 25 * minute * 1000)
     expect(text('#clock-now')).toBe('Seconde intervention — reste 15 min')

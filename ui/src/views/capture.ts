@@ -47,7 +47,9 @@ export function capture(ctx: Context): View {
 
   const picker = h('select', { id: 'session-picker' })
   // The clock is the session's, shared by its facilitators: read from the backend about once a second.
-  const clock = sessionClock({ session: () => session, canWrite, fail })
+  const clock = sessionClock({
+    session: () => session, canWrite, fail, practice: () => ctx.events.some(e => e.id === ctx.event.id && e.practice),
+  })
   const others = h('p', { class: 'presence muted', 'aria-live': 'polite' })
   let presenceTimer: number | undefined
   // The list re-renders on every change; the form to add a sub-group never does, so that a

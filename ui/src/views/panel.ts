@@ -267,7 +267,8 @@ export function panel(ctx: Context): View {
   return {
     async mount(root) {
       render(root, h('div', { class: 'presentation' },
-        h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')), h('label', { for: 'panel-theme' }, t('theme')), themePicker,
+        h('div', { class: 'toolbar' }, h('h2', {}, t('panel_title')),
+          h('span', { class: 'labelled-field' }, h('label', { for: 'panel-theme' }, t('theme')), themePicker),
           modeButton, sortButton, projectorButton, undo.element,
           canWrite ? null : h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_panel'))),
         summary, voterForm, dotsLeft, stage))

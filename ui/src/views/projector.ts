@@ -132,6 +132,18 @@ export function openProjector(options: {
       close()
       return
     }
+    if (e.key === 'Tab') {
+      // The keyboard stays in the projector, going round its controls (the page behind is
+      // hidden, so the browser's own order passed through the page's body).
+      const stops = [...root.querySelectorAll<HTMLElement>('button, input, select, a[href]')].filter(el => !el.closest('[hidden]') && !(el as HTMLButtonElement).disabled)
+      const at = stops.indexOf(document.activeElement as HTMLElement)
+      const next = stops[(at + (e.shiftKey ? -1 : 1) + stops.length + (at < 0 && e.shiftKey ? 1 : 0)) % stops.length]
+      if (next) {
+        e.preventDefault()
+        next.focus()
+      }
+      return
+    }
     if (settingsBox.contains(e.target as Node)) return
     const moves: Record<string, number> = { ArrowRight: 1, PageDown: 1, ArrowLeft: -1, PageUp: -1 }
     if (e.code in moves && !e.altKey && !e.ctrlKey && !e.metaKey) {

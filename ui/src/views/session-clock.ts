@@ -55,7 +55,11 @@ export interface ClockPanel {
   stop(): void
 }
 
-export function sessionClock(options: { session: () => SessionInfo; canWrite: () => boolean; fail: (error: unknown) => void }): ClockPanel {
+export function sessionClock(options: {
+  session: () => SessionInfo; canWrite: () => boolean; fail: (error: unknown) => void
+  /** The practice event, whose programme's dates are past: its clock says how to try it. */
+  practice?: () => boolean
+}): ClockPanel {
   let clock: SessionClock | null = null
   let clockFor = ''
   let sequence = 0
@@ -67,6 +71,7 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
   const headline = h('p', { class: 'clock-now', id: 'clock-now' })
   const pausedBadge = h('p', { class: 'clock-paused', id: 'clock-paused', hidden: true }, t('clock_paused'))
   const total = h('p', { class: 'muted clock-total' })
+  const practiceHint = h('p', { class: 'muted clock-practice', hidden: true }, t('clock_practice_hint'))
   const phases = h('ol', { class: 'phases', 'aria-label': t('clock_run_sheet') })
   const error = h('p', { class: 'clock-error', hidden: true })
   const cueText_ = h('p', { class: 'clock-cue-text', id: 'clock-cue-text' })
@@ -92,7 +97,7 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
 
   const element = h('section', { class: 'clock', 'aria-labelledby': 'clock-heading' },
     h('h2', { class: 'clock-heading', id: 'clock-heading' }, t('clock_heading')),
-    headline, pausedBadge, total, error, cueBox, controls, phases,
+    headline, practiceHint, pausedBadge, total, error, cueBox, controls, phases,
     h('div', { class: 'clock-options' },
       h('div', { class: 'check' }, sound, h('label', { for: 'clock-sound' }, t('clock_sound'))),
       roomButton))
@@ -180,6 +185,7 @@ export function sessionClock(options: { session: () => SessionInfo; canWrite: ()
       : c.stage === 'after' ? t('clock_after')
       : t('clock_phase', { phase: c.phase ?? '', time: formatDuration(c.remaining_seconds * 1000) })
     pausedBadge.hidden = !c.paused
+    practiceHint.hidden = !(c.stage === 'after' && !c.started_by_hand && options.practice?.())
     total.hidden = c.stage !== 'during'
     total.textContent = c.stage === 'during' ? t('clock_total', { time: formatDuration(c.session_remaining_seconds * 1000) }) : ''
     render(phases, ...c.phases.map((p, i) => {

@@ -547,7 +547,7 @@ export function synthesis(ctx: Context): View {
   return {
     async mount(root) {
       render(root, h('div', { class: 'layout wide' },
-        h('div', { class: 'toolbar' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker, undo.element,
+        h('div', { class: 'toolbar' }, h('span', { class: 'labelled-field' }, h('label', { for: 'theme-picker' }, t('theme')), themePicker), undo.element,
           h('button', {
             type: 'button', class: 'secondary', id: 'moment-open', 'aria-haspopup': 'dialog',
             onclick: () => openSynthesisMoment(ctx.event.id, theme, themePicker.selectedOptions[0]?.textContent ?? String(theme), canWrite()),
