@@ -196,7 +196,10 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
     let invitation = recolte_core::invitation::Invitation::parse(&link).ok();
     *state.joining.lock().unwrap_or_else(|p| p.into_inner()) =
         invitation.map(|i| recolte_sync::client::Target::new(String::new(), i.token));
-    let joined = recolte_sync::join::join(state.store.clone(), &link, &name).await;
+    // The first pull writes a whole event: through a connection of its own, so that the
+    // window's reads never wait for it (its documents catch up from the log when next read).
+    let own = recolte_store::Store::open(&state.data_dir).map_err(|e| ApiError::from_store(&e, lang))?;
+    let joined = recolte_sync::join::join(std::sync::Arc::new(std::sync::Mutex::new(own)), &link, &name).await;
     if let Ok(joined) = &joined {
         crate::start_sync(&state, joined.target.clone());
     }
