@@ -63,7 +63,8 @@ impl ApiError {
             | E::NotInTheme { .. }
             | E::AmbiguousEvent(_)
             | E::Token(_)
-            | E::NoEventKey(_) => ErrorCode::Invalid,
+            | E::NoEventKey(_)
+            | E::OutOfRights { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,
         };
         ApiError { code, message: error.localize(lang) }

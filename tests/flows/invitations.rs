@@ -94,7 +94,30 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     // The programme and its own session, nothing else.
     assert_eq!(facilitator.sessions(3).len(), event.organiser.sessions(3).len());
     facilitator.ok(&["proposal", "add", "--session", own, "--title", "Des élus formés à l'innovation"]);
+    // Another session is not this invitation's: refused, said why, nothing saved.
+    let before = titles(&facilitator);
+    let refused = facilitator.fails(&["proposal", "add", "--session", other, "--title", "Hors de mes droits"]);
+    assert!(refused.contains("ne lui permet pas d'écrire dans cette session"), "{refused}");
+    assert!(refused.contains("rien n'a été enregistré"), "{refused}");
+    assert_eq!(titles(&facilitator), before);
+
+    // A change made while the invitation covered it, before a narrower one replaced it: kept,
+    // and counted apart, never shown as shared.
+    let wider = event.organiser.json(&[
+        "invite",
+        "create",
+        "--role",
+        "facilitator",
+        "--session",
+        own,
+        "--session",
+        other,
+        "--hub",
+        &event.hub.url,
+    ]);
+    facilitator.ok(&["join", "--invitation", wider["link"].as_str().unwrap(), "--name", "Camille"]);
     facilitator.ok(&["proposal", "add", "--session", other, "--title", "Hors de mes droits"]);
+    facilitator.ok(&["join", "--invitation", link, "--name", "Camille"]);
     facilitator.ok(&["sync"]);
 
     let after = status(&facilitator);

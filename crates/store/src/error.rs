@@ -147,6 +147,9 @@ pub enum Error {
     #[error("no snapshot {0} on this device (see recolte snapshot list)")]
     #[fr("aucun instantané {0} sur cet appareil (voir recolte snapshot list)")]
     UnknownSnapshot(String),
+    #[error("the invitation this device syncs with ({}) does not let it write {}: the hub would refuse the change, so it would never be shared; nothing was saved (ask the organisers for an invitation that covers it)", .role.label(Lang::En), place_en(.doc))]
+    #[fr("l'invitation avec laquelle cet appareil se synchronise ({}) ne lui permet pas d'écrire {} : le serveur refuserait ce changement, qui ne serait jamais partagé ; rien n'a été enregistré (demandez à l'équipe d'organisation une invitation qui le couvre)", role.label(Lang::Fr), place_fr(doc))]
+    OutOfRights { doc: DocName, role: recolte_core::access::Role },
     #[error("document {0} holds nothing yet on this device: there is nothing to take a snapshot of")]
     #[fr("le document {0} ne contient encore rien sur cet appareil : il n'y a rien à photographier")]
     NothingToSnapshot(String),

@@ -118,6 +118,8 @@ pub struct Store {
     /// merge asks whether its proposals were suggested together, and at 2,000 proposals a
     /// theme's suggestions take a second, which the screen has usually just paid.
     suggested: Option<triage::Suggested>,
+    /// What the invitation this device syncs with lets it write, read again when it changes.
+    rights: write::Rights,
 }
 
 impl Store {
@@ -168,6 +170,7 @@ impl Store {
             registered: HashSet::new(),
             homes: Default::default(),
             suggested: None,
+            rights: Default::default(),
         })
     }
 

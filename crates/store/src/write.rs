@@ -7,7 +7,9 @@
 
 use std::collections::{HashMap, HashSet};
 
+use recolte_core::access::{Access, Scope};
 use recolte_core::schema::{self, DocName, ORIGIN_LOCAL, ORIGIN_REMOTE};
+use recolte_core::token;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use yrs::{Doc, Transact, TransactionMut};
 
@@ -39,11 +41,20 @@ impl LogOrigin {
     }
 }
 
+/// The scope of the access token this device syncs with, kept with the token's text it was
+/// read from: a keystroke compares the text instead of decoding the token again.
+#[derive(Debug, Default)]
+pub(crate) struct Rights {
+    token: String,
+    scope: Option<Scope>,
+}
+
 /// A write in progress: the SQL transaction, and the documents it brought up to date.
 pub(crate) struct Write<'a> {
     tx: Transaction<'a>,
     docs: &'a mut HashMap<DocName, Cached>,
     registered: &'a mut HashSet<DocName>,
+    rights: &'a mut Rights,
     /// Log entries applied to cached documents, recorded once committed.
     seen: Vec<(DocName, i64)>,
     /// New documents, cached once committed.
@@ -58,13 +69,13 @@ impl Store {
         (fr, en): (&'static str, &'static str),
         work: impl FnOnce(&mut Write<'_>) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        let Store { conn, docs, registered, .. } = self;
+        let Store { conn, docs, registered, rights, .. } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .ctx("verrouillage du stockage", "locking the store")?;
-        let mut write = Write { tx, docs, registered, seen: Vec::new(), made: Vec::new(), touched: Vec::new() };
+        let mut write = Write { tx, docs, registered, rights, seen: Vec::new(), made: Vec::new(), touched: Vec::new() };
         let outcome = work(&mut write);
-        let Write { tx, docs, registered, seen, made, touched } = write;
+        let Write { tx, docs, registered, seen, made, touched, .. } = write;
         let committed = outcome.and_then(|value| tx.commit().ctx(fr, en).map(|()| value));
         match committed {
             Ok(value) => {
@@ -122,6 +133,7 @@ impl Write<'_> {
         change: impl FnOnce(&mut TransactionMut) -> Result<R, recolte_core::Error>,
         project: impl FnOnce(&Connection, &yrs::Transaction, &R) -> Result<(), Error>,
     ) -> Result<R, Error> {
+        ensure_writable(&self.tx, self.rights, name)?;
         self.touched.push(name.clone());
         if !self.registered.contains(name) {
             register(&self.tx, name)?;
@@ -182,6 +194,35 @@ impl Write<'_> {
     pub(crate) fn register(&mut self, name: &DocName) -> Result<(), Error> {
         register(&self.tx, name)
     }
+}
+
+/// Refuses a change that the invitation this device syncs with does not let it make: a hub
+/// would refuse it, so it would stay on this device, never shared, while its author believed
+/// it saved. A device without an invitation for the event (it shares by bundles), and the
+/// device that holds the event's key, write everything.
+fn ensure_writable(conn: &Connection, rights: &mut Rights, name: &DocName) -> Result<(), Error> {
+    let token: Option<String> = conn
+        .prepare_cached("SELECT value FROM settings WHERE key = ?1")
+        .and_then(|mut stmt| stmt.query_row([crate::settings::TOKEN], |r| r.get(0)).optional())
+        .ctx("lecture d'un réglage", "reading a setting")?;
+    let token = token.unwrap_or_default();
+    if rights.token != token {
+        *rights = Rights { scope: token::peek(&token).ok().map(|grant| grant.scope), token };
+    }
+    let Some(scope) = rights.scope.as_ref().filter(|scope| scope.event == name.event()) else {
+        return Ok(());
+    };
+    if scope.access(name, None) == Access::Write {
+        return Ok(());
+    }
+    let holds_key = conn
+        .prepare_cached("SELECT 1 FROM event_keys WHERE event_id = ?1")
+        .and_then(|mut stmt| stmt.exists([name.event().to_string()]))
+        .ctx("lecture de la clé de l'événement", "reading the event's key")?;
+    if holds_key {
+        return Ok(());
+    }
+    Err(Error::OutOfRights { doc: name.clone(), role: scope.role })
 }
 
 /// The name of the person using this device (empty until they give one).

@@ -791,3 +791,51 @@ fn only_a_merge_the_suggestions_missed_teaches_the_lexicon() {
     let lexicon = store.triage(event, 2).unwrap().lexicon;
     assert!(lexicon.iter().any(|e| (e.a.as_str(), e.b.as_str()) == ("bulletin", "gazette")), "{lexicon:?}");
 }
+
+#[test]
+fn a_device_writes_only_what_its_invitation_lets_it_and_is_told_why_otherwise() {
+    use recolte_core::access::{Role, Scope};
+    use recolte_core::{Lang, Localize};
+    let (_organiser_dir, mut organiser, event) = new_store();
+    let (own, other) = (first_session(&organiser, event, 1), first_session(&organiser, event, 2));
+    let scope = Scope { event, role: Role::Facilitator, sessions: vec![own], themes: Vec::new() };
+    let token = organiser.issue_token(&scope, Some("Camille"), time::Duration::days(1)).unwrap();
+    // The organiser's device, with its key, writes everywhere, whatever token it holds.
+    organiser.set_setting(recolte_store::settings::TOKEN, &token).unwrap();
+    capture(&mut organiser, other, "L'organisation écrit partout");
+
+    let device_dir = tempfile::tempdir().unwrap();
+    let mut device = Store::open(device_dir.path()).unwrap();
+    device.import_bundle(&organiser.export_bundle(event).unwrap()).unwrap();
+    // Without an invitation (it shares by bundles), a device writes everything.
+    capture(&mut device, other, "Sans invitation, tout s'écrit");
+    device.set_setting(recolte_store::settings::TOKEN, &token).unwrap();
+    capture(&mut device, own, "Dans sa session");
+
+    let before = device.dump_projections().unwrap();
+    let input = ProposalInput { title: "Hors de ses droits".into(), ..Default::default() };
+    let refused = device.add_proposal(other, &input).unwrap_err();
+    assert!(matches!(refused, Error::OutOfRights { role: Role::Facilitator, .. }), "{refused:?}");
+    assert_eq!(
+        refused.localize(Lang::Fr),
+        "l'invitation avec laquelle cet appareil se synchronise (animation) ne lui permet pas d'écrire dans cette \
+         session : le serveur refuserait ce changement, qui ne serait jamais partagé ; rien n'a été enregistré \
+         (demandez à l'équipe d'organisation une invitation qui le couvre)"
+    );
+    assert!(refused
+        .localize(Lang::En)
+        .starts_with("the invitation this device syncs with (facilitator) does not let it write in this session"));
+    let subgroup = device.add_subgroup(other, "Groupe Z").unwrap_err();
+    assert!(matches!(subgroup, Error::OutOfRights { .. }), "{subgroup:?}");
+    assert_eq!(device.dump_projections().unwrap(), before, "nothing was saved");
+
+    // A new invitation that covers it: the same device writes there at once.
+    let wider = Scope { sessions: vec![own, other], ..scope };
+    device
+        .set_setting(
+            recolte_store::settings::TOKEN,
+            &organiser.issue_token(&wider, None, time::Duration::days(1)).unwrap(),
+        )
+        .unwrap();
+    capture(&mut device, other, "Avec la nouvelle invitation");
+}

@@ -98,8 +98,10 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         let target = Target::new(hub.clone(), invitation.token.clone()).pinned(fingerprint.clone());
         match sync_once(store.clone(), &target).await {
             Ok(report) => {
-                arrive(&store, &invitation, name)?;
+                // Remembered first: the arrival is written with the new invitation's rights,
+                // not those of the one it replaces.
                 remember(&store, &target, link)?;
+                arrive(&store, &invitation, name)?;
                 // Tells the organiser now; if this fails, background sync will.
                 if let Err(error) = sync_once(store.clone(), &target).await {
                     tracing::warn!("the arrival is saved but not shared yet: {error}");
@@ -114,8 +116,8 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         }
     }
     let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
-    arrive(&store, &invitation, name)?;
     remember(&store, &target, link)?;
+    arrive(&store, &invitation, name)?;
     Ok(Joined { event: invitation.event, target, report: None, pending: unreachable })
 }
 
