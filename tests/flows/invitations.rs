@@ -367,3 +367,35 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     assert!(html.contains("Rapporteur · Thème 8"), "a rapporteur's card");
     assert!(html.contains("Panel de clôture"));
 }
+
+#[test]
+fn the_organisers_device_syncs_its_own_event_without_an_invitation() {
+    let (organiser, _) = Replica::with_sample();
+    let key = organiser.json(&["event", "show"])["public_key"].as_str().unwrap().to_owned();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(hub_dir.path(), &key);
+    // No hub known and no invitation yet: said, with what to do.
+    let lost = organiser.fails(&["sync"]);
+    assert!(lost.contains("aucun serveur connu"), "{lost}");
+
+    // Its invitations name the hub: that is where it syncs, signing itself an organiser token.
+    let session = organiser.sessions(1)[0].clone();
+    let link =
+        organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    organiser.ok(&["sync"]);
+    let facilitator = Replica::new();
+    facilitator.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    assert_eq!(facilitator.sessions(1).len(), organiser.sessions(1).len(), "the event reached the hub");
+
+    // Revoked, then `recolte sync` as the README says: the hub learns it.
+    let id = organiser.json(&["invite", "list"])[0]["id"].as_str().unwrap().to_owned();
+    organiser.ok(&["invite", "revoke", &id]);
+    organiser.ok(&["sync"]);
+    let refused = facilitator.fails(&["sync"]);
+    assert!(refused.contains("révoqu"), "{refused}");
+
+    // A device with no key and no invitation is told how to get one.
+    let stranger = Replica::new();
+    let told = stranger.fails(&["sync", "--hub", &hub.url]);
+    assert!(told.contains("recolte join --invitation"), "{told}");
+}

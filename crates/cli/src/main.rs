@@ -432,7 +432,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Discover { seconds } => network::discover(seconds, out),
         Command::Arrivals { hub, token } => network::arrivals(store, given_event, hub, token, out),
-        Command::Sync { hub, token, watch } => network::sync(store, hub, token, watch, out),
+        Command::Sync { hub, token, watch } => network::sync(store, given_event, hub, token, watch, out),
         Command::Join { invitation: Some(link), name, .. } => {
             network::join_invitation(store, &link, name.as_deref(), out)
         }

@@ -136,8 +136,13 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
         en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
     })?;
     let token = token.or_else(|| remembered.as_ref().map(|t| t.token.clone())).ok_or_else(|| CliError::Usage {
-        fr: "aucun jeton connu : indiquez --token JETON".into(),
-        en: "no token known yet: give --token TOKEN".into(),
+        fr: "aucun jeton connu : rejoignez l'événement avec une invitation (recolte join --invitation LIEN) ou \
+             indiquez --token JETON ; sur l'appareil de l'organisation qui tient plusieurs événements, précisez \
+             lequel avec --event"
+            .into(),
+        en: "no token known yet: join the event with an invitation (recolte join --invitation LINK) or give \
+             --token TOKEN; on the organiser's device that holds several events, say which with --event"
+            .into(),
     })?;
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| CliError::Store(recolte_store::Error::Invitation(e)))?;
@@ -150,8 +155,42 @@ fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> 
     Ok(recolte_sync::join::remember_target(&store, target)?)
 }
 
-pub fn sync(store: Store, hub: Option<String>, token: Option<String>, watch: bool, out: &Out) -> Result<(), CliError> {
-    let target = saved_target(&store, hub, token)?;
+/// With no token given: the one this device last used, while it is valid and for the event
+/// asked; else, on the device that holds the event's key, an organiser token it signs itself
+/// (it needs no invitation to sync its own event).
+fn own_target(
+    store: &mut Store,
+    given: Option<recolte_core::ids::EventId>,
+    hub: Option<String>,
+    valid: time::Duration,
+) -> Result<Target, CliError> {
+    let remembered = recolte_sync::join::remembered_target(store)?;
+    let usable = remembered
+        .as_ref()
+        .and_then(|t| recolte_core::token::peek(&t.token).ok())
+        .is_some_and(|grant| !grant.expired() && given.is_none_or(|event| grant.scope.event == event));
+    if !usable {
+        if let Ok(event) = store.resolve_event(given) {
+            if let Some(target) = recolte_sync::join::organiser_target(store, event, hub.clone(), valid)? {
+                return Ok(target);
+            }
+        }
+    }
+    saved_target(store, hub, None)
+}
+
+pub fn sync(
+    mut store: Store,
+    given: Option<recolte_core::ids::EventId>,
+    hub: Option<String>,
+    token: Option<String>,
+    watch: bool,
+    out: &Out,
+) -> Result<(), CliError> {
+    let target = match token {
+        Some(token) => saved_target(&store, hub, Some(token))?,
+        None => own_target(&mut store, given, hub, time::Duration::days(3))?,
+    };
     recolte_core::token::peek(&target.token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
@@ -211,36 +250,38 @@ async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
 }
 
 pub fn join(store: Store, hub: String, token: String, out: &Out) -> Result<(), CliError> {
-    sync(store, Some(hub), Some(token), false, out)
+    sync(store, None, Some(hub), Some(token), false, out)
 }
 
 /// The arrivals board of the event, from the hub.
 pub fn arrivals(
-    store: Store,
+    mut store: Store,
     given: Option<recolte_core::ids::EventId>,
     hub: Option<String>,
     token: Option<String>,
     out: &Out,
 ) -> Result<(), CliError> {
-    let hub = match hub {
-        Some(hub) => Some(hub),
-        None => store.setting(recolte_sync::join::settings::HUB)?,
-    };
-    let token = match token {
-        Some(token) => token,
+    let target = match token {
+        Some(token) => saved_target(&store, hub, Some(token))?,
         None => {
-            // The organiser's device signs itself a short organiser token.
+            // The organiser's device signs itself a short organiser token; the board is theirs.
             let event = store.resolve_event(given)?;
-            let scope = recolte_core::access::Scope {
-                event,
-                role: recolte_core::access::Role::Organiser,
-                sessions: Vec::new(),
-                themes: Vec::new(),
-            };
-            store.issue_token(&scope, Some("arrivals"), time::Duration::minutes(10))?
+            if !store.holds_key(event)? {
+                return Err(CliError::Usage {
+                    fr: "le tableau des arrivées est celui de l'organisation : il se lit sur l'appareil qui détient \
+                         la clé de l'événement, ou avec un jeton d'organisation (--token JETON)"
+                        .into(),
+                    en: "the arrivals board is the organisers': it is read on the device that holds the event's \
+                         key, or with an organiser's token (--token TOKEN)"
+                        .into(),
+                });
+            }
+            match recolte_sync::join::organiser_target(&mut store, event, hub.clone(), time::Duration::minutes(10))? {
+                Some(target) => target,
+                None => saved_target(&store, hub, None)?,
+            }
         }
     };
-    let target = saved_target(&store, hub, Some(token))?;
     let event = recolte_core::token::peek(&target.token)
         .map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?
         .scope

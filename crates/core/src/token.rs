@@ -42,6 +42,13 @@ pub struct Grant {
     pub id: String,
 }
 
+impl Grant {
+    /// Is its validity over (a date that cannot be read counts as not over: the hub decides)?
+    pub fn expired(&self) -> bool {
+        OffsetDateTime::parse(&self.expires_at, &Rfc3339).is_ok_and(|at| at <= OffsetDateTime::now_utc())
+    }
+}
+
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum TokenError {
     #[error("the token is malformed (it is not a Récolte access token)")]

@@ -1,10 +1,11 @@
 //! Joining an event with an invitation link: the same steps for the app and `recolte join`.
 //!
 //! 1. read the link (its form, the event it names, the token's validity);
-//! 2. sign with the person's name, and record the arrival in the documents the invitation
-//!    may write (so that the organiser sees who joined, through any hub or bundle);
-//! 3. pull what the invitation may read from the first hub that answers, and push the arrival;
-//! 4. remember the hub and token, so that background sync and `recolte sync` go on from there.
+//! 2. pull what the invitation may read from the first hub that answers;
+//! 3. remember the hub and token, so that background sync and `recolte sync` go on from there
+//!    (and so that what follows is written with this invitation's rights);
+//! 4. sign with the person's name, record the arrival in the documents the invitation may
+//!    write (so that the organiser sees who joined, through any hub or bundle), and push it.
 //!
 //! A refused invitation (expired, revoked, another event…) changes nothing. A hub that cannot
 //! be reached is not a failure of the join: the invitation is kept and sync retries.
@@ -15,8 +16,6 @@ use recolte_core::invitation::Invitation;
 use recolte_core::schema::DocName;
 use recolte_core::token::TokenError;
 use serde::Serialize;
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
 
 use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport, Target};
 use crate::refusal::RefusalCode;
@@ -38,6 +37,45 @@ pub fn remember_target(store: &recolte_store::Store, target: &Target) -> Result<
     store.set_setting(settings::HUB, &target.hub)?;
     store.set_setting(settings::TOKEN, &target.token)?;
     store.set_setting(settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))
+}
+
+/// Where the device that holds `event`'s key syncs when it is given no token: it needs no
+/// invitation, it signs itself an organiser token valid for `valid`. The hub is the one given,
+/// else the one it last used, else the first its own invitations name; `None` when it does
+/// not hold the key or knows no hub.
+pub fn organiser_target(
+    store: &mut recolte_store::Store,
+    event: EventId,
+    hub: Option<String>,
+    valid: time::Duration,
+) -> Result<Option<Target>, recolte_store::Error> {
+    if !store.holds_key(event)? {
+        return Ok(None);
+    }
+    // The hub with the certificate's fingerprint this device knows for it (the one it last
+    // used, or the one its invitation carries).
+    let last = store.setting(settings::HUB)?.filter(|h| !h.trim().is_empty());
+    let last_fingerprint = store.setting(settings::FINGERPRINT)?.filter(|f| !f.trim().is_empty());
+    let (hub, fingerprint) = match hub.or(last.clone()) {
+        Some(hub) => {
+            let fingerprint = if Some(&hub) == last.as_ref() { last_fingerprint } else { None };
+            (hub, fingerprint)
+        }
+        None => {
+            let invited = store.invitations(event, recolte_core::Lang::En)?.into_iter().rev().find_map(|record| {
+                let hub = record.hubs.first()?.clone();
+                Some((hub, Invitation::parse(&record.link).ok().and_then(|i| i.fingerprint)))
+            });
+            match invited {
+                Some(found) => found,
+                None => return Ok(None),
+            }
+        }
+    };
+    let scope = recolte_core::access::Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() };
+    let name = store.author()?;
+    let token = store.issue_token(&scope, Some(name.as_str()).filter(|n| !n.is_empty()), valid)?;
+    Ok(Some(Target::new(hub, token).pinned(fingerprint)))
 }
 
 /// How long a device listens for the room's hub when its invitation names none.
@@ -72,8 +110,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     let invitation = Invitation::parse(link)?;
     let grant = invitation.grant()?;
     // Checked here too, so that an expired invitation is refused even with no hub in reach.
-    let expired = OffsetDateTime::parse(&grant.expires_at, &Rfc3339).is_ok_and(|at| at <= OffsetDateTime::now_utc());
-    if expired {
+    if grant.expired() {
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
     let mut hubs = invitation.hubs.clone();
@@ -178,7 +215,7 @@ pub fn preview(
         role: grant.scope.role,
         label: recolte_core::invitation::describe(&grant.scope, event, lang),
         for_name: grant.name.clone(),
-        expired: OffsetDateTime::parse(&grant.expires_at, &Rfc3339).is_ok_and(|at| at <= OffsetDateTime::now_utc()),
+        expired: grant.expired(),
         expires_at: grant.expires_at,
         hubs: invitation.hubs,
     })
