@@ -91,7 +91,8 @@ export const api = {
   /** The window itself full screen (projector mode), or back. */
   setFullscreen: (on: boolean) => invoke<void>('window_fullscreen', { on }),
   syncStatus: () => invoke<SyncSummary>('sync_status'),
-  configureSync: (hub: string, token: string) => invoke<void>('sync_configure', { hub, token }),
+  /** An empty token on the organiser's device (which holds `event`'s key): it signs its own. */
+  configureSync: (hub: string, token: string, event: string | null = null) => invoke<void>('sync_configure', { hub, token, event }),
   syncNow: () => invoke<void>('sync_now'),
   presence: (event: string, session: string) => invoke<string[]>('presence', { event, session }),
   /** Serves this device's store to the room (and again each time the app opens, until stopped). */

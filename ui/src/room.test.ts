@@ -351,3 +351,25 @@ describe('opening what the app wrote', () => {
 beforeEach(() => {
   vi.spyOn(window, 'alert').mockImplementation(() => { throw new Error('window.alert used') })
 })
+
+describe('syncing the organiser’s own device with a hub', () => {
+  it('needs no token on the device that holds the event’s key, and says so', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    expect(text('settings-token-hint')).toContain('laissez le jeton vide')
+    expect(byId('settings-token').getAttribute('aria-describedby')).toBe('settings-token-hint')
+    ;(byId('settings-hub') as HTMLInputElement).value = 'ws://192.168.1.20:4455'
+    byId<HTMLFormElement>('settings-hub').closest('form')!.requestSubmit()
+    await settle()
+    expect(mockState().sync.hub).toBe('ws://192.168.1.20:4455')
+    expect(text('alerts')).toBe('')
+  })
+
+  it('asks for a token on any other device', async () => {
+    await open({ event: 'facilitator' }, 'Réglages')
+    expect(document.getElementById('settings-token-hint')).toBeNull()
+    ;(byId('settings-hub') as HTMLInputElement).value = 'ws://192.168.1.20:4455'
+    byId<HTMLFormElement>('settings-hub').closest('form')!.requestSubmit()
+    await settle()
+    expect(text('alerts')).toContain('indiquez le jeton d’accès reçu')
+  })
+})

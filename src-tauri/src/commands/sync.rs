@@ -22,11 +22,39 @@ pub fn sync_details(state: State<'_, AppState>, event: String) -> Result<Vec<Doc
 }
 
 #[tauri::command(async)]
-pub fn sync_configure(state: State<'_, AppState>, hub: String, token: String) -> Result<(), ApiError> {
+pub fn sync_configure(
+    state: State<'_, AppState>,
+    hub: String,
+    token: String,
+    event: Option<String>,
+) -> Result<(), ApiError> {
     let lang = state.lang();
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
-    let target = Target::new(hub, token.trim().to_owned());
+    let target = if token.trim().is_empty() {
+        // The organiser's device needs no token: it signs its own with the event's key, valid
+        // as long as an event lasts (it never leaves this device).
+        let event = event.map(|e| super::parse(&state, &e)).transpose()?;
+        let own = match event {
+            Some(event) => state.with_store(|store| {
+                recolte_sync::join::organiser_target(store, event, Some(hub.clone()), time::Duration::days(30))
+            })?,
+            None => None,
+        };
+        own.ok_or_else(|| {
+            ApiError::invalid(
+                lang.pick(
+                    "indiquez le jeton d'accès reçu, ou rejoignez avec le lien d'invitation (seul l'appareil de \
+                     l'organisation, qui détient la clé de l'événement, se passe de jeton)",
+                    "give the access token you received, or join with the invitation link (only the organiser's \
+                     device, which holds the event's key, needs no token)",
+                )
+                .to_owned(),
+            )
+        })?
+    } else {
+        Target::new(hub, token.trim().to_owned())
+    };
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
     state.with_store(|store| recolte_sync::join::remember_target(store, &target))?;
     crate::start_sync(&state, target);

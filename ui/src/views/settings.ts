@@ -37,10 +37,12 @@ export function settings(ctx: Context): View {
         h('h2', {}, t('sync_settings')),
         h('label', { for: 'settings-hub' }, t('hub_address')), hub,
         h('label', { for: 'settings-token' }, t('token')), token,
+        ctx.access.holds_key ? h('p', { class: 'muted', id: 'settings-token-hint' }, t('token_own_hint')) : null,
         h('button', { type: 'submit' }, t('join')))
+      if (ctx.access.holds_key) token.setAttribute('aria-describedby', 'settings-token-hint')
       syncForm.addEventListener('submit', e => {
         e.preventDefault()
-        api.configureSync(hub.value, token.value)
+        api.configureSync(hub.value, token.value, ctx.event.id)
           .then(() => announce(t('joining')))
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
