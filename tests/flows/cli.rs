@@ -434,6 +434,19 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
 }
 
 #[test]
+fn a_bundle_for_a_key_that_is_not_there_is_refused_and_no_folder_is_made() {
+    let (replica, _) = Replica::with_sample();
+    let key = replica.path().join("media").join("usb");
+    let refused = replica.fails(&["bundle", "export", "--out", key.join("atelier-8.rclt").to_str().unwrap()]);
+    assert!(refused.contains("n'existe pas (la clé USB est-elle branchée et montée ?)"), "{refused}");
+    assert!(refused.contains("rien n'a été écrit"), "{refused}");
+    assert!(!key.exists(), "the folder of an unmounted key was made on the disk");
+    std::fs::create_dir_all(&key).unwrap();
+    replica.ok(&["bundle", "export", "--out", key.join("atelier-8.rclt").to_str().unwrap()]);
+    assert!(key.join("atelier-8.rclt").is_file());
+}
+
+#[test]
 fn a_bundle_of_another_event_is_named_and_added_only_when_asked() {
     let (ours, _) = Replica::with_sample();
     let (theirs, their_event) = Replica::with_sample();

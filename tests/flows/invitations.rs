@@ -380,8 +380,7 @@ fn the_organisers_device_syncs_its_own_event_without_an_invitation() {
 
     // Its invitations name the hub: that is where it syncs, signing itself an organiser token.
     let session = organiser.sessions(1)[0].clone();
-    let link =
-        organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
     organiser.ok(&["sync"]);
     let facilitator = Replica::new();
     facilitator.ok(&["join", "--invitation", &link, "--name", "Camille"]);

@@ -394,7 +394,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Bundle(BundleCmd::Export { out: path }) => {
             let event = event(&store)?;
             let bytes = store.export_bundle(event)?;
-            recolte_export::write_file(&path, &bytes).map_err(CliError::Export)?;
+            recolte_export::write_file_into_existing_folder(&path, &bytes).map_err(CliError::Export)?;
             out.bundle_written(&path, bytes.len())
         }
         Command::Bundle(BundleCmd::Import { file, add_event }) => {

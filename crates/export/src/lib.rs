@@ -39,6 +39,9 @@ pub enum ExportError {
     #[error("cannot read {path}: {source}")]
     #[fr("impossible de lire {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Read { path: PathBuf, source: std::io::Error },
+    #[error("the folder {} does not exist (is the USB key plugged in and mounted?): nothing was written", folder.display())]
+    #[fr("le dossier {} n'existe pas (la clé USB est-elle branchée et montée ?) : rien n'a été écrit", folder.display())]
+    NoFolder { folder: PathBuf },
     #[error("{file} is not valid open data of Récolte: {}", detail.en)]
     #[fr("{file} n'est pas un fichier de données ouvertes Récolte valide : {}", detail.fr)]
     Malformed { file: String, detail: recolte_core::Both },
@@ -133,6 +136,18 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     let mut file = std::fs::File::create(&tmp).map_err(error)?;
     file.write_all(bytes).and_then(|()| file.sync_all()).map_err(error)?;
     std::fs::rename(&tmp, path).map_err(error)
+}
+
+/// Writes a file into a folder that must already be there: a bundle for a USB key. Made
+/// missing, the folder of an unmounted key would be made on the computer's own disk, and the
+/// person would leave with an empty key.
+pub fn write_file_into_existing_folder(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if !folder.is_dir() {
+            return Err(ExportError::NoFolder { folder: folder.to_owned() });
+        }
+    }
+    write_file(path, bytes)
 }
 
 /// Whether a file can be written at `path` (its folder made if missing), checked before work

@@ -57,7 +57,7 @@ pub async fn bundle_export(
         .map_err(|e| ApiError::invalid(e.to_string()))?
         .map_err(|e| ApiError::from_store(&e, lang))?;
     let _ = app.emit("bundle-progress", Progress { done: 1, total: 2 });
-    recolte_export::write_file(&path, &bytes).map_err(|e| storage(e, lang))?;
+    recolte_export::write_file_into_existing_folder(&path, &bytes).map_err(|e| storage(e, lang))?;
     let _ = app.emit("bundle-progress", Progress { done: 2, total: 2 });
     state.remember_written(&path);
     Ok(Some(BundleWritten { path: path.display().to_string(), bytes: bytes.len() }))
