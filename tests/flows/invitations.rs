@@ -118,7 +118,8 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     facilitator.ok(&["join", "--invitation", wider["link"].as_str().unwrap(), "--name", "Camille"]);
     facilitator.ok(&["proposal", "add", "--session", other, "--title", "Hors de mes droits"]);
     facilitator.ok(&["join", "--invitation", link, "--name", "Camille"]);
-    facilitator.ok(&["sync"]);
+    let synced = facilitator.ok(&["sync"]);
+    assert!(synced.contains("mais 1 modification hors de vos droits : jamais partagée"), "{synced}");
 
     let after = status(&facilitator);
     let own_line = doc_status(&after, own);

@@ -197,7 +197,16 @@ pub fn sync(
     if !watch {
         let report = runtime.block_on(client::sync_once(store.clone(), &target))?;
         remember(&store, &target)?;
-        return out.synced(&report);
+        let out_of_rights = {
+            let mut store = Store::lock_shared(&store);
+            let event = recolte_core::token::peek(&target.token)
+                .map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?
+                .scope
+                .event;
+            let docs = recolte_sync::status::report(&mut store, Some(&target), None, event, out.lang)?;
+            recolte_sync::status::summarize(&docs, Some(&target.hub)).out_of_rights
+        };
+        return out.synced(&report, out_of_rights);
     }
     init_logs();
     remember(&store, &target)?;

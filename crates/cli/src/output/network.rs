@@ -35,27 +35,47 @@ impl Out {
         print(text)
     }
 
-    pub fn synced(&self, report: &recolte_sync::client::SyncReport) -> Result<(), CliError> {
+    /// What a sync did, and the changes it could not share: those outside this device's
+    /// rights stay here, and are said, never folded into "up to date".
+    pub fn synced(&self, report: &recolte_sync::client::SyncReport, out_of_rights: usize) -> Result<(), CliError> {
         if self.json {
-            return self.json(report);
+            let mut value =
+                serde_json::to_value(report).map_err(|e| CliError::Usage { fr: e.to_string(), en: e.to_string() })?;
+            value["out_of_rights"] = serde_json::json!(out_of_rights);
+            return self.json(&value);
         }
         let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
-        print(match self.lang {
+        let lang = self.lang;
+        let mut line = match lang {
             Lang::Fr => format!(
-                "à jour : {documents}, {}, {} ({} octets envoyés, {} enregistrés)",
-                self.lang.count(report.updates_sent, "mise à jour envoyée", "mises à jour envoyées"),
-                self.lang.count(report.updates_received, "reçue", "reçues"),
-                report.bytes_sent,
-                report.bytes_received
+                "à jour : {documents}, {}, {} ({}, {})",
+                lang.count(report.updates_sent, "mise à jour envoyée", "mises à jour envoyées"),
+                lang.count(report.updates_received, "reçue", "reçues"),
+                lang.count(report.bytes_sent, "octet envoyé", "octets envoyés"),
+                lang.count(report.bytes_received, "octet enregistré", "octets enregistrés"),
             ),
             Lang::En => format!(
-                "up to date: {documents}, {} sent, {} received ({} bytes sent, {} saved)",
-                self.lang.count(report.updates_sent, "update", "updates"),
+                "up to date: {documents}, {} sent, {} received ({} sent, {} saved)",
+                lang.count(report.updates_sent, "update", "updates"),
                 report.updates_received,
-                report.bytes_sent,
-                report.bytes_received
+                lang.count(report.bytes_sent, "byte", "bytes"),
+                lang.count(report.bytes_received, "byte", "bytes"),
             ),
-        })
+        };
+        if out_of_rights > 0 {
+            line.push_str(&match lang {
+                Lang::Fr => format!(
+                    "\nmais {} : jamais {}, sur cet appareil seulement (recolte status)",
+                    lang.count(out_of_rights, "modification hors de vos droits", "modifications hors de vos droits"),
+                    if out_of_rights > 1 { "partagées" } else { "partagée" },
+                ),
+                Lang::En => format!(
+                    "\nbut {} outside your rights: never shared, kept on this device (recolte status)",
+                    lang.count(out_of_rights, "change", "changes")
+                ),
+            });
+        }
+        print(line)
     }
 
     pub fn listening(&self, url: &str) -> Result<(), CliError> {
@@ -204,7 +224,7 @@ impl Out {
             }));
         }
         match &joined.report {
-            Some(report) => self.synced(report),
+            Some(report) => self.synced(report, 0),
             None => print(format!(
                 "{} {}",
                 self.pick("invitation enregistrée ; en attente du serveur", "invitation saved; waiting for the hub"),
