@@ -4,8 +4,35 @@
 use super::{print, Out};
 use crate::CliError;
 
+use recolte_core::Lang;
+
+/// A version's state in words: a proposal's kind, a consolidated proposal's status, a comment.
+fn state_words(state: &str, lang: Lang) -> String {
+    if let Ok(kind) = state.parse::<recolte_core::model::Kind>() {
+        return kind.label(lang).to_owned();
+    }
+    if let Ok(status) = state.parse::<recolte_core::model::Status>() {
+        return status.label(lang).to_owned();
+    }
+    match state {
+        "comment" => lang.pick("commentaire", "comment").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Where a version came from, in words (as the app says it).
+fn origin_words(origin: &str, lang: Lang) -> &str {
+    match origin {
+        "local" => lang.pick("sur cet appareil", "on this device"),
+        "hub" => lang.pick("reçue du serveur", "from the hub"),
+        "bundle" => lang.pick("reçue par un paquet", "from a bundle"),
+        "snapshot" => lang.pick("état compacté", "compacted state"),
+        other => other,
+    }
+}
+
 /// A session's proposals as they stood, one line each: id, title, kind, sub-group.
-fn session_lines(session: &recolte_store::SessionContent) -> Vec<String> {
+fn session_lines(session: &recolte_store::SessionContent, lang: Lang) -> Vec<String> {
     let groups: std::collections::HashMap<_, _> = session.subgroups.iter().map(|g| (g.id, g.name.as_str())).collect();
     session
         .proposals
@@ -13,17 +40,20 @@ fn session_lines(session: &recolte_store::SessionContent) -> Vec<String> {
         .filter(|p| !p.deleted)
         .map(|p| {
             let group = p.subgroup.and_then(|g| groups.get(&g).copied()).unwrap_or("");
-            format!("{}  {} — {} {group}", p.id, p.title, p.kind.as_str())
+            format!("{}  {} — {} {group}", p.id, p.title, p.kind.label(lang))
         })
         .collect()
 }
 
 /// A theme's consolidated proposals as they stood, one line each.
-fn synthesis_lines(consolidated: &[recolte_core::schema::ConsolidatedRecord]) -> Vec<String> {
+fn synthesis_lines(consolidated: &[recolte_core::schema::ConsolidatedRecord], lang: Lang) -> Vec<String> {
     consolidated
         .iter()
         .filter(|c| !c.deleted)
-        .map(|c| format!("{}  {} — {} ({} sources)", c.id, c.title, c.status.as_str(), c.sources.len()))
+        .map(|c| {
+            let sources = lang.count(c.sources.len(), "source", "sources");
+            format!("{}  {} — {} ({sources})", c.id, c.title, c.status.label(lang))
+        })
         .collect()
 }
 
@@ -39,7 +69,8 @@ impl Out {
                 let by = v.by.as_deref().map(|by| format!(" ({by})")).unwrap_or_default();
                 let text = if v.title.is_empty() { &v.body } else { &v.title };
                 let group = v.subgroup.as_deref().map(|g| format!(" · {g}")).unwrap_or_default();
-                format!("v{}  {}  {:<8} {text} — {}{group}{deleted}{by}", v.version, v.at, v.origin, v.state)
+                let (origin, state) = (origin_words(&v.origin, self.lang), state_words(&v.state, self.lang));
+                format!("v{}  {}  {origin:<19} {text} — {state}{group}{deleted}{by}", v.version, v.at)
             })
             .collect();
         print(lines.join("\n"))
@@ -50,7 +81,7 @@ impl Out {
             return self.json(moment);
         }
         let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
-        lines.extend(session_lines(&moment.content));
+        lines.extend(session_lines(&moment.content, self.lang));
         print(lines.join("\n"))
     }
 
@@ -62,7 +93,7 @@ impl Out {
             return self.json(moment);
         }
         let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
-        lines.extend(synthesis_lines(&moment.content));
+        lines.extend(synthesis_lines(&moment.content, self.lang));
         print(lines.join("\n"))
     }
 
@@ -92,8 +123,10 @@ impl Out {
         }
         let mut lines = vec![format!("{} — {}", self.pick(&snapshot.label, &snapshot.label_en), snapshot.taken_at)];
         match content {
-            recolte_store::SnapshotContent::Session(session) => lines.extend(session_lines(session)),
-            recolte_store::SnapshotContent::Synthesis { consolidated } => lines.extend(synthesis_lines(consolidated)),
+            recolte_store::SnapshotContent::Session(session) => lines.extend(session_lines(session, self.lang)),
+            recolte_store::SnapshotContent::Synthesis { consolidated } => {
+                lines.extend(synthesis_lines(consolidated, self.lang))
+            }
             recolte_store::SnapshotContent::Panel { marks, comments, votes } => {
                 lines.push(format!(
                     "{} {}, {} {}, {} {}",

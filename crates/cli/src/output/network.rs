@@ -187,10 +187,13 @@ impl Out {
             ));
         }
         for d in &board.devices {
+            let role =
+                d.role.as_deref().map(|r| r.parse::<recolte_core::access::Role>().map_or(r, |r| r.label(self.lang)));
             lines.push(format!(
-                "{} ({}) : {}",
+                "{} ({}){} {}",
                 d.name,
-                d.role.as_deref().unwrap_or("?"),
+                role.unwrap_or("?"),
+                self.pick(" :", ":"),
                 match d.unsent {
                     Some(unsent) =>
                         self.count(unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared")),
