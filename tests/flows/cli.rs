@@ -107,6 +107,8 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert!(stderr.contains("aucune session"), "{stderr}");
     let stderr = replica.fails(&["synthesis", "merge", "--theme", "99", "--title", "x", unknown]);
     assert!(stderr.contains("thème n° 99"), "{stderr}");
+    let stderr = replica.fails(&["session", "list", "--theme", "99"]);
+    assert!(stderr.contains("thème n° 99"), "a theme the programme lacks is not an empty list: {stderr}");
 
     // A programme with several problems: all are named with their JSON path.
     let mut programme: Value = serde_json::from_str(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();

@@ -100,6 +100,23 @@ fn a_device_pins_the_laptops_certificate_and_no_token_crosses_in_clear() {
 }
 
 #[test]
+fn the_wrong_scheme_or_no_fingerprint_is_told_with_what_to_do() {
+    let (organiser, _) = Replica::with_sample();
+    let session = organiser.sessions(4)[0].clone();
+    let hub = serve(&organiser, true);
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    let token = token_of(&link);
+    let device = Replica::new();
+    // ws:// to a hub that speaks TLS.
+    let plain = hub.url.replacen("wss://", "ws://", 1);
+    let refused = device.fails(&["sync", "--hub", &plain, "--token", &token]);
+    assert!(refused.contains("essayez wss:// au lieu de ws://"), "{refused}");
+    // wss:// with a token alone: the certificate's fingerprint is in the invitation link.
+    let refused = device.fails(&["sync", "--hub", &hub.url, "--token", &token]);
+    assert!(refused.contains("rejoignez avec le lien d'invitation"), "{refused}");
+}
+
+#[test]
 fn over_plain_ws_the_same_relay_sees_the_token() {
     // The control of the test above: the relay does record what crosses.
     let (organiser, _) = Replica::with_sample();

@@ -124,6 +124,10 @@ impl Store {
 
     /// Sessions of an event in programme order (day, time, theme), optionally of one theme.
     pub fn sessions(&self, event: EventId, theme: Option<u32>) -> Result<Vec<SessionInfo>, Error> {
+        // A theme the programme does not have is named as such, not listed as empty.
+        if let Some(theme) = theme {
+            self.check_theme(event, theme)?;
+        }
         collect(
             self,
             "SELECT s.id, s.theme, COALESCE(t.title, ''), s.slot, COALESCE(sl.day, 0), COALESCE(sl.date, ''),

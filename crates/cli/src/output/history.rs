@@ -154,10 +154,14 @@ impl Out {
                 )
                 .to_owned(),
             Some(before) => format!(
-                "{} ({} {}) ; {} {}",
+                "{} ({}){} {} {}",
                 self.pick("restauré", "restored"),
-                restored.written,
-                self.pick("champs réécrits", "fields written back"),
+                self.count(
+                    restored.written,
+                    ("champ réécrit", "champs réécrits"),
+                    ("field written back", "fields written back")
+                ),
+                self.pick(" ;", ";"),
                 self.pick("l'état remplacé est gardé dans l'instantané", "what it replaced is kept in snapshot"),
                 before.id
             ),

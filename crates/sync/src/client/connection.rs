@@ -53,8 +53,19 @@ fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_
     use tokio_tungstenite::tungstenite::Error as E;
     match error {
         E::Io(io) if io.to_string().contains("certificate") => recolte_core::Both::new(
-            format!("cet appareil ne reconnaît pas le certificat du serveur ({io})"),
-            format!("this device does not recognise the hub's certificate ({io})"),
+            format!(
+                "cet appareil ne reconnaît pas le certificat du serveur ({io}) : rejoignez avec le lien \
+                 d'invitation, qui porte l'empreinte du certificat du serveur de la salle"
+            ),
+            format!(
+                "this device does not recognise the hub's certificate ({io}): join with the invitation link, \
+                 which carries the fingerprint of the room hub's certificate"
+            ),
+        ),
+        // A ws:// address on a hub that speaks TLS answers with bytes that are not HTTP.
+        E::Protocol(protocol) if protocol.to_string().contains("httparse") => recolte_core::Both::new(
+            format!("l'adresse répond, mais pas en clair : ce serveur chiffre ses connexions, essayez wss:// au lieu de ws:// ({protocol})"),
+            format!("the address answers, but not in clear: this hub encrypts its connections, try wss:// instead of ws:// ({protocol})"),
         ),
         // The name resolver's failure comes as an uncategorised I/O error, in its own words.
         E::Io(io) if io.to_string().contains("lookup address") => recolte_core::Both::new(
