@@ -69,6 +69,13 @@ fn the_arrivals_board_shows_what_reached_the_hub_per_session_and_who_was_there()
     assert_eq!(missing, 34, "36 sessions, 2 with proposals");
     let report = connected["devices"].as_array().unwrap().iter().find(|d| d["name"] == "Béa").cloned();
     assert_eq!(report.as_ref().map(|r| r["unsent"].clone()), Some(Value::from(0)), "{connected}");
+    // Cyr synced once and left: still on the board, seen, with nothing left to share.
+    let cyr_line =
+        session(&connected, &two)["devices"].as_array().unwrap().iter().find(|d| d["name"] == "Cyr").cloned();
+    let cyr_line =
+        cyr_line.unwrap_or_else(|| panic!("a device that synced once is missing: {}", session(&connected, &two)));
+    assert_eq!(cyr_line["connected"], false, "{cyr_line}");
+    assert!(cyr_line["last_seen"].is_string(), "{cyr_line}");
     assert_eq!(connected["themes"].as_array().unwrap().len(), 10);
 
     // She leaves: shown as seen, no longer connected.

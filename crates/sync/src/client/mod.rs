@@ -397,6 +397,24 @@ fn message_kind(frame: &[u8]) -> Option<u8> {
     (frame.first() == Some(&0)).then(|| frame.get(1).copied()).flatten()
 }
 
+/// Who this device is, as its presence says.
+fn who_i_am(store: &SharedStore) -> Me {
+    let store = lock_store(store);
+    Me { name: store.author().unwrap_or_default(), device: store.device_id().unwrap_or_default() }
+}
+
+/// This device's changes to `name` the hub has not confirmed, for its presence; `None` (left
+/// out, never 0) when they cannot be counted.
+fn unsent_of(store: &SharedStore, target: &Target, name: &DocName) -> Option<usize> {
+    match lock_store(store).unconfirmed_count(&target.hub, name) {
+        Ok(count) => Some(count),
+        Err(error) => {
+            tracing::warn!("{name}: cannot count the changes not shared yet ({error}); the presence leaves it out");
+            None
+        }
+    }
+}
+
 /// Syncs one document until it is up to date (or, with `watch`, until `stop` says so).
 async fn sync_document(
     store: &SharedStore,
@@ -430,6 +448,12 @@ async fn sync_document(
         match next {
             Some(Ok(Message::Binary(frame))) => {
                 if session.receive(&mut socket, &frame).await? {
+                    // Said once before leaving, as a watching device says it all along: the
+                    // hub's arrivals board then shows who synced, when, and what is left.
+                    let me = yrs::ClientID::new(rand::random::<u64>() & ((1 << 53) - 1));
+                    let who = who_i_am(store);
+                    let _ =
+                        session.send(&mut socket, awareness_frame(me, 1, &who, unsent_of(store, target, name))).await;
                     let _ = socket.close(None).await;
                     return Ok(session.report);
                 }
@@ -567,19 +591,10 @@ async fn watch_connection(
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;
     // Say who we are, and renew it before peers forget us.
-    let who = {
-        let store = lock_store(store);
-        Me { name: store.author().unwrap_or_default(), device: store.device_id().unwrap_or_default() }
-    };
+    let who = who_i_am(store);
     let me = yrs::ClientID::new(session.me);
     let mut clock = 1;
-    let unsent = |store: &SharedStore| match lock_store(store).unconfirmed_count(&target.hub, name) {
-        Ok(count) => Some(count),
-        Err(error) => {
-            tracing::warn!("{name}: cannot count the changes not shared yet ({error}); the presence leaves it out");
-            None
-        }
-    };
+    let unsent = |store: &SharedStore| unsent_of(store, target, name);
     session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
     let mut renew = tokio::time::interval(PRESENCE_RENEW);
     renew.tick().await;
