@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::common::{Replica, SAMPLE};
+use crate::common::{recolte, Replica, SAMPLE};
 
 #[test]
 fn an_organiser_imports_the_programme_and_lists_its_sessions() {
@@ -433,6 +433,16 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
         replica.fails(&["invite", "create", "--role", "panel", "--hub", "wss://10.0.0.1:4455", "--fingerprint", "zz"]);
     assert!(print.contains("« zz » n'est pas une empreinte de certificat"), "{print}");
     assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn importing_a_programme_a_second_time_warns_that_it_makes_a_second_event() {
+    let (replica, _) = Replica::with_sample();
+    let output = recolte().arg("--data-dir").arg(replica.path()).args(["event", "import", SAMPLE]).output().unwrap();
+    assert!(output.status.success());
+    let warned = String::from_utf8_lossy(&output.stderr);
+    assert!(warned.contains("en voici un second, qui ne fusionnera jamais avec le premier"), "{warned}");
+    assert!(warned.contains("recolte join --invitation"), "{warned}");
 }
 
 #[test]

@@ -123,7 +123,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Event(EventCmd::Import { file }) => {
             let bytes = read_file(&file)?;
             let text = String::from_utf8_lossy(&bytes);
+            let before = store.events()?;
             let id = store.import_programme(&text)?;
+            // Two imports of one programme make two events that never merge: the usual slip
+            // of a device that should have joined with an invitation.
+            let name = store.event(id)?.name;
+            if before.iter().any(|e| !e.practice && e.name.trim().to_lowercase() == name.trim().to_lowercase()) {
+                out.second_event_of_a_name();
+            }
             out.id(&id)
         }
         Command::Event(EventCmd::Show) => {

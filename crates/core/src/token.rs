@@ -51,8 +51,8 @@ impl Grant {
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum TokenError {
-    #[error("the token is malformed (it is not a Récolte access token)")]
-    #[fr("le jeton est mal formé (ce n'est pas un jeton d'accès Récolte)")]
+    #[error("the token is malformed (it is not a Récolte access token, or it was cut while copied): copy it whole, or join with the invitation link")]
+    #[fr("le jeton est mal formé (ce n'est pas un jeton d'accès Récolte, ou il a été coupé en le copiant) : copiez-le en entier, ou rejoignez avec le lien d'invitation")]
     Malformed,
     #[error("the token's signature is not from a trusted event key (forged, or for another hub)")]
     #[fr(

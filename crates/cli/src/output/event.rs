@@ -248,4 +248,19 @@ impl Out {
             _ => self.pick("session terminée", "session over").to_owned(),
         })
     }
+
+    /// Said on stderr after a programme made a second event of a name this device held.
+    pub fn second_event_of_a_name(&self) {
+        eprintln!(
+            "{}",
+            self.pick(
+                "attention : cet appareil tenait déjà un événement de ce nom ; en voici un second, qui ne \
+                 fusionnera jamais avec le premier. Pour travailler sur l'événement de l'organisation, \
+                 rejoignez-le avec une invitation (recolte join --invitation LIEN)",
+                "warning: this device already held an event of this name; here is a second one, which will \
+                 never merge with the first. To work on the organisers' event, join it with an invitation \
+                 (recolte join --invitation LINK)",
+            )
+        );
+    }
 }
