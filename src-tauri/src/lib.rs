@@ -31,6 +31,8 @@ pub(crate) fn stop_sync(state: &AppState) {
 
 /// (Re)starts the background sync engine towards `target`.
 pub(crate) fn start_sync(state: &AppState, target: Target) {
+    // The organiser's own token is signed again as it nears its end, never left to expire.
+    let target = state.with_store(|store| recolte_sync::join::renewed(store, target.clone())).unwrap_or(target);
     let mut slot = state.sync.lock().unwrap_or_else(|p| p.into_inner());
     if let Some(previous) = slot.take() {
         let _ = previous.stop.send(true);

@@ -56,6 +56,20 @@ describe('a facilitator', () => {
     expect(byId<HTMLInputElement>('capture-title').value).toBe('')
   })
 
+  it('sends proposals to the first sub-group added; adding the next ones leaves that choice', async () => {
+    for (const name of ['Groupe A', 'Groupe B', 'Groupe C']) {
+      await type(byId('new-subgroup'), name)
+      byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+      await settle()
+    }
+    const picked = byId<HTMLSelectElement>('capture-subgroup')
+    expect(picked.selectedOptions[0]?.textContent).toBe('Groupe A')
+    await type(byId('capture-title'), 'Pour le groupe A')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(mockState().proposals[mockState().proposals.length - 1]).toMatchObject({ title: 'Pour le groupe A', subgroup_name: 'Groupe A' })
+  })
+
   it('sees a title typed on another device as text, not HTML', async () => {
     await type(byId('capture-title'), '<img src=x onerror=alert(1)>')
     byId<HTMLInputElement>('capture-title').form?.requestSubmit()

@@ -953,7 +953,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     sync_configure: ({ hub, token, event }) => {
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')
       // As the backend: only the device that holds the event's key may leave the token out.
-      if (!String(token ?? '').trim() && !(event && eventOf(event).holdsKey)) fail('invalid', 'indiquez le jeton d’accès reçu, ou rejoignez avec le lien d’invitation')
+      if (!String(token ?? '').trim() && !(event && eventOf(event).holdsKey && !eventOf(event).practice)) fail('invalid', 'indiquez le jeton d’accès reçu, ou rejoignez avec le lien d’invitation')
       state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, error: null }
       void emit('sync-status', state.sync)
     },

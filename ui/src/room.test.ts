@@ -354,7 +354,11 @@ beforeEach(() => {
 
 describe('syncing the organiser’s own device with a hub', () => {
   it('needs no token on the device that holds the event’s key, and says so', async () => {
-    await open({ event: 'organiser' }, 'Réglages')
+    // The mock's organiser holds the practice event: made a real one here.
+    await open({ event: 'organiser' })
+    mockState().events[0].practice = false
+    button(document.querySelector('nav')!, 'Réglages').click()
+    await settle()
     expect(text('settings-token-hint')).toContain('laissez le jeton vide')
     expect(byId('settings-token').getAttribute('aria-describedby')).toBe('settings-token-hint')
     ;(byId('settings-hub') as HTMLInputElement).value = 'ws://192.168.1.20:4455'
@@ -362,6 +366,11 @@ describe('syncing the organiser’s own device with a hub', () => {
     await settle()
     expect(mockState().sync.hub).toBe('ws://192.168.1.20:4455')
     expect(text('alerts')).toBe('')
+  })
+
+  it('asks for one on the practice event, whose key no hub trusts', async () => {
+    await open({ event: 'organiser' }, 'Réglages')
+    expect(document.getElementById('settings-token-hint')).toBeNull()
   })
 
   it('asks for a token on any other device', async () => {

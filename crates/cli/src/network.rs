@@ -176,6 +176,22 @@ fn own_target(
             }
         }
     }
+    // An event asked for that the remembered token is not for: never sync another one silently.
+    let remembered_event = remembered.and_then(|t| recolte_core::token::peek(&t.token).ok()).map(|g| g.scope.event);
+    if let (Some(asked), Some(held)) = (given, remembered_event) {
+        if asked != held {
+            return Err(CliError::Usage {
+                fr: format!(
+                    "cet appareil n'a pas d'invitation pour l'événement {asked} (il se synchronise pour {held}) : \
+                     rejoignez-le avec une invitation (recolte join --invitation LIEN)"
+                ),
+                en: format!(
+                    "this device has no invitation for event {asked} (it syncs for {held}): join it with an \
+                     invitation (recolte join --invitation LINK)"
+                ),
+            });
+        }
+    }
     saved_target(store, hub, None)
 }
 
@@ -189,7 +205,7 @@ pub fn sync(
 ) -> Result<(), CliError> {
     let target = match token {
         Some(token) => saved_target(&store, hub, Some(token))?,
-        None => own_target(&mut store, given, hub, time::Duration::days(3))?,
+        None => own_target(&mut store, given, hub, recolte_sync::join::ORGANISER_TOKEN_VALIDITY)?,
     };
     recolte_core::token::peek(&target.token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
     let store = Arc::new(Mutex::new(store));

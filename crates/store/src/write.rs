@@ -196,10 +196,12 @@ impl Write<'_> {
     }
 }
 
-/// Refuses a change that the invitation this device syncs with does not let it make: a hub
-/// would refuse it, so it would stay on this device, never shared, while its author believed
-/// it saved. A device without an invitation for the event (it shares by bundles), and the
-/// device that holds the event's key, write everything.
+/// Refuses a change that the token this device syncs with does not let it make: a hub would
+/// refuse it, so it would stay on this device, never shared, while its author believed it
+/// saved. A device with no token for the event (it shares by bundles) writes everything; the
+/// organiser's device syncs with an organiser token, which writes everything, and if it syncs
+/// with a narrower one (to see what a facilitator sees), that one is the rule: what it wrote
+/// beyond would never reach the hub.
 fn ensure_writable(conn: &Connection, rights: &mut Rights, name: &DocName) -> Result<(), Error> {
     let token: Option<String> = conn
         .prepare_cached("SELECT value FROM settings WHERE key = ?1")
@@ -213,13 +215,6 @@ fn ensure_writable(conn: &Connection, rights: &mut Rights, name: &DocName) -> Re
         return Ok(());
     };
     if scope.access(name, None) == Access::Write {
-        return Ok(());
-    }
-    let holds_key = conn
-        .prepare_cached("SELECT 1 FROM event_keys WHERE event_id = ?1")
-        .and_then(|mut stmt| stmt.exists([name.event().to_string()]))
-        .ctx("lecture de la clé de l'événement", "reading the event's key")?;
-    if holds_key {
         return Ok(());
     }
     Err(Error::OutOfRights { doc: name.clone(), role: scope.role })

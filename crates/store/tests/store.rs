@@ -800,9 +800,17 @@ fn a_device_writes_only_what_its_invitation_lets_it_and_is_told_why_otherwise() 
     let (own, other) = (first_session(&organiser, event, 1), first_session(&organiser, event, 2));
     let scope = Scope { event, role: Role::Facilitator, sessions: vec![own], themes: Vec::new() };
     let token = organiser.issue_token(&scope, Some("Camille"), time::Duration::days(1)).unwrap();
-    // The organiser's device, with its key, writes everywhere, whatever token it holds.
-    organiser.set_setting(recolte_store::settings::TOKEN, &token).unwrap();
+    // The organiser's device with no token, or its own organiser token, writes everywhere.
     capture(&mut organiser, other, "L'organisation écrit partout");
+    let whole = Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() };
+    let whole = organiser.issue_token(&whole, None, time::Duration::days(1)).unwrap();
+    organiser.set_setting(recolte_store::settings::TOKEN, &whole).unwrap();
+    capture(&mut organiser, other, "Avec son jeton d'organisation aussi");
+    // Syncing with a facilitator's token (to see what a facilitator sees), that token is the
+    // rule: what it wrote beyond would never reach the hub.
+    organiser.set_setting(recolte_store::settings::TOKEN, &token).unwrap();
+    assert!(matches!(organiser.add_subgroup(other, "Groupe Y"), Err(Error::OutOfRights { .. })));
+    organiser.set_setting(recolte_store::settings::TOKEN, "").unwrap();
 
     let device_dir = tempfile::tempdir().unwrap();
     let mut device = Store::open(device_dir.path()).unwrap();

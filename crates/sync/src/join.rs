@@ -41,42 +41,70 @@ pub fn remember_target(store: &recolte_store::Store, target: &Target) -> Result<
 
 /// Where the device that holds `event`'s key syncs when it is given no token: it needs no
 /// invitation, it signs itself an organiser token valid for `valid`. The hub is the one given,
-/// else the one it last used, else the first its own invitations name; `None` when it does
-/// not hold the key or knows no hub.
+/// else the one it last used, else the first its own invitations name, with the certificate
+/// fingerprint it knows for that hub; `None` when it does not hold the key, for the practice
+/// event (whose key no hub trusts), or when it knows no hub.
 pub fn organiser_target(
     store: &mut recolte_store::Store,
     event: EventId,
     hub: Option<String>,
     valid: time::Duration,
 ) -> Result<Option<Target>, recolte_store::Error> {
-    if !store.holds_key(event)? {
+    let practice = store.events()?.iter().any(|e| e.id == event && e.practice);
+    if practice || !store.holds_key(event)? {
         return Ok(None);
     }
-    // The hub with the certificate's fingerprint this device knows for it (the one it last
-    // used, or the one its invitation carries).
     let last = store.setting(settings::HUB)?.filter(|h| !h.trim().is_empty());
-    let last_fingerprint = store.setting(settings::FINGERPRINT)?.filter(|f| !f.trim().is_empty());
-    let (hub, fingerprint) = match hub.or(last.clone()) {
-        Some(hub) => {
-            let fingerprint = if Some(&hub) == last.as_ref() { last_fingerprint } else { None };
-            (hub, fingerprint)
-        }
-        None => {
-            let invited = store.invitations(event, recolte_core::Lang::En)?.into_iter().rev().find_map(|record| {
-                let hub = record.hubs.first()?.clone();
-                Some((hub, Invitation::parse(&record.link).ok().and_then(|i| i.fingerprint)))
-            });
-            match invited {
-                Some(found) => found,
-                None => return Ok(None),
-            }
-        }
+    let invitations = store.invitations(event, recolte_core::Lang::En)?;
+    let Some(hub) = hub.or(last.clone()).or_else(|| invitations.iter().rev().find_map(|i| i.hubs.first().cloned()))
+    else {
+        return Ok(None);
     };
+    let hub = recolte_core::invitation::normalize_hub(&hub)?;
+    // The fingerprint this device knows for that hub: the one it last used there, else the
+    // one its own invitations carry for it.
+    let fingerprint = if Some(&hub) == last.as_ref() {
+        store.setting(settings::FINGERPRINT)?.filter(|f| !f.trim().is_empty())
+    } else {
+        None
+    }
+    .or_else(|| {
+        invitations
+            .iter()
+            .rev()
+            .filter(|i| i.hubs.contains(&hub))
+            .find_map(|i| Invitation::parse(&i.link).ok().and_then(|i| i.fingerprint))
+    });
     let scope = recolte_core::access::Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() };
     let name = store.author()?;
     let token = store.issue_token(&scope, Some(name.as_str()).filter(|n| !n.is_empty()), valid)?;
     Ok(Some(Target::new(hub, token).pinned(fingerprint)))
 }
+
+/// The target to keep syncing with, its organiser token signed again when it has expired or
+/// expires within a day: the organiser's device signs its own (see [`organiser_target`]) and
+/// never needs to be told its own token expired. Any other target is returned as it is.
+pub fn renewed(store: &mut recolte_store::Store, target: Target) -> Result<Target, recolte_store::Error> {
+    let Ok(grant) = recolte_core::token::peek(&target.token) else {
+        return Ok(target);
+    };
+    let soon = time::OffsetDateTime::parse(&grant.expires_at, &time::format_description::well_known::Rfc3339)
+        .is_ok_and(|at| at - time::Duration::days(1) <= time::OffsetDateTime::now_utc());
+    if grant.scope.role != Role::Organiser || !soon {
+        return Ok(target);
+    }
+    match organiser_target(store, grant.scope.event, Some(target.hub.clone()), ORGANISER_TOKEN_VALIDITY)? {
+        Some(fresh) => {
+            remember_target(store, &fresh)?;
+            Ok(fresh)
+        }
+        None => Ok(target),
+    }
+}
+
+/// How long the organiser's device's own token is valid: it never leaves that device, and is
+/// signed again as it nears its end.
+pub const ORGANISER_TOKEN_VALIDITY: time::Duration = time::Duration::days(30);
 
 /// How long a device listens for the room's hub when its invitation names none.
 pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -219,4 +247,57 @@ pub fn preview(
         expires_at: grant.expires_at,
         hubs: invitation.hubs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use recolte_core::access::Scope;
+
+    fn organiser_store() -> (tempfile::TempDir, recolte_store::Store, EventId) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = recolte_store::Store::open(dir.path()).unwrap();
+        let event = store.import_programme(recolte_core::programme::SAMPLE).unwrap();
+        (dir, store, event)
+    }
+
+    #[test]
+    fn the_organisers_own_token_is_signed_again_before_it_expires_and_no_other_is() {
+        let (_dir, mut store, event) = organiser_store();
+        let whole = Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() };
+        let ending = store.issue_token(&whole, None, time::Duration::hours(2)).unwrap();
+        let target = Target::new("ws://127.0.0.1:4455", ending.clone());
+        let fresh = renewed(&mut store, target).unwrap();
+        assert_ne!(fresh.token, ending, "a token ending within a day is signed again");
+        let grant = recolte_core::token::peek(&fresh.token).unwrap();
+        assert_eq!((grant.scope.role, grant.scope.event), (Role::Organiser, event));
+        assert!(!grant.expired());
+        assert_eq!(remembered_target(&store).unwrap().unwrap().token, fresh.token, "and remembered");
+        // Far from its end, it is kept.
+        assert_eq!(renewed(&mut store, fresh.clone()).unwrap().token, fresh.token);
+
+        // A facilitator's token is the organisers' to give again, not this device's.
+        let session = store.sessions(event, Some(1)).unwrap()[0].id;
+        let narrow = Scope { event, role: Role::Facilitator, sessions: vec![session], themes: Vec::new() };
+        let theirs = store.issue_token(&narrow, None, time::Duration::hours(2)).unwrap();
+        assert_eq!(renewed(&mut store, Target::new("ws://127.0.0.1:4455", theirs.clone())).unwrap().token, theirs);
+    }
+
+    #[test]
+    fn no_organiser_target_without_the_key_for_the_practice_event_or_without_a_hub() {
+        let (_dir, mut store, event) = organiser_store();
+        let day = time::Duration::days(1);
+        assert!(organiser_target(&mut store, event, None, day).unwrap().is_none(), "no hub known");
+        let target = organiser_target(&mut store, event, Some("ws://10.0.0.2:4455/".into()), day).unwrap().unwrap();
+        assert_eq!(target.hub, "ws://10.0.0.2:4455", "the address as invitations write it");
+
+        let practice = store.import_practice(recolte_core::programme::SAMPLE).unwrap();
+        assert!(organiser_target(&mut store, practice, Some("ws://10.0.0.2:4455".into()), day).unwrap().is_none());
+
+        let other_dir = tempfile::tempdir().unwrap();
+        let mut device = recolte_store::Store::open(other_dir.path()).unwrap();
+        device.import_bundle(&store.export_bundle(event).unwrap()).unwrap();
+        assert!(organiser_target(&mut device, event, Some("ws://10.0.0.2:4455".into()), day).unwrap().is_none());
+    }
 }

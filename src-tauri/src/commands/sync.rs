@@ -32,12 +32,17 @@ pub fn sync_configure(
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
     let target = if token.trim().is_empty() {
-        // The organiser's device needs no token: it signs its own with the event's key, valid
-        // as long as an event lasts (it never leaves this device).
+        // The organiser's device needs no token: it signs its own with the event's key (it
+        // never leaves this device, and is signed again as it nears its end).
         let event = event.map(|e| super::parse(&state, &e)).transpose()?;
         let own = match event {
             Some(event) => state.with_store(|store| {
-                recolte_sync::join::organiser_target(store, event, Some(hub.clone()), time::Duration::days(30))
+                recolte_sync::join::organiser_target(
+                    store,
+                    event,
+                    Some(hub.clone()),
+                    recolte_sync::join::ORGANISER_TOKEN_VALIDITY,
+                )
             })?,
             None => None,
         };

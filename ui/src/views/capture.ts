@@ -106,7 +106,13 @@ export function capture(ctx: Context): View {
     api.addSubgroup(session.id, newGroupName.value)
       // The first sub-group becomes the one proposals go to; adding the next ones (all of them are
       // usually added at the start) leaves the one chosen as it is.
-      .then(id => { newGroupName.value = ''; if (!group.value) group.value = id; return load() })
+      // (after the list is drawn again with it: a value set before its option exists is lost).
+      .then(async id => {
+        newGroupName.value = ''
+        const chosen = group.value
+        await load()
+        if (!chosen) group.value = id
+      })
       .then(() => newGroupName.focus())
       .catch(fail)
   })

@@ -33,13 +33,15 @@ export function settings(ctx: Context): View {
       })
       const hub = h('input', { id: 'settings-hub', type: 'url', value: info.hub ?? '', placeholder: 'ws://192.168.1.20:4455' })
       const token = h('input', { id: 'settings-token', autocomplete: 'off' })
+      // The device that made the event signs its own token; the practice event's key no hub trusts.
+      const ownsEvent = ctx.access.holds_key && !ctx.events.some(e => e.id === ctx.event.id && e.practice)
       const syncForm = h('form', { class: 'card' },
         h('h2', {}, t('sync_settings')),
         h('label', { for: 'settings-hub' }, t('hub_address')), hub,
         h('label', { for: 'settings-token' }, t('token')), token,
-        ctx.access.holds_key ? h('p', { class: 'muted', id: 'settings-token-hint' }, t('token_own_hint')) : null,
+        ownsEvent ? h('p', { class: 'muted', id: 'settings-token-hint' }, t('token_own_hint')) : null,
         h('button', { type: 'submit' }, t('join')))
-      if (ctx.access.holds_key) token.setAttribute('aria-describedby', 'settings-token-hint')
+      if (ownsEvent) token.setAttribute('aria-describedby', 'settings-token-hint')
       syncForm.addEventListener('submit', e => {
         e.preventDefault()
         api.configureSync(hub.value, token.value, ctx.event.id)
