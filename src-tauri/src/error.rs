@@ -64,7 +64,8 @@ impl ApiError {
             | E::AmbiguousEvent(_)
             | E::Token(_)
             | E::NoEventKey(_)
-            | E::OutOfRights { .. } => ErrorCode::Invalid,
+            | E::OutOfRights { .. }
+            | E::BundleOfAnotherKey { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,
         };
         ApiError { code, message: error.localize(lang) }

@@ -142,3 +142,22 @@ fn the_data_card_and_the_package_describe_the_same_columns() {
     }
     assert_eq!(descriptor["licenses"][0]["name"], "etalab-2.0");
 }
+
+#[test]
+fn a_restored_event_does_not_merge_with_another_copy_signed_with_another_key() {
+    let fixture = Path::new(ROOT).join("tests/fixtures/opendata-sample");
+    let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut first = Store::open(first_dir.path()).unwrap();
+    let mut second = Store::open(second_dir.path()).unwrap();
+    let event = recolte_export::restore(&mut first, &fixture).unwrap();
+    assert_eq!(recolte_export::restore(&mut second, &fixture).unwrap(), event, "the same id, restored twice");
+    let before = first.dump_projections().unwrap();
+    let refused = first.import_bundle(&second.export_bundle(event).unwrap()).unwrap_err();
+    assert!(matches!(refused, recolte_store::Error::BundleOfAnotherKey { .. }), "{refused:?}");
+    let said = recolte_core::Localize::localize(&refused, recolte_core::Lang::Fr);
+    assert!(said.contains("signé d'une autre clé") && said.contains("rien n'a été importé"), "{said}");
+    assert_eq!(first.dump_projections().unwrap(), before, "nothing changed");
+    // Its own bundle, signed with its own key, merges as always.
+    let own = first.export_bundle(event).unwrap();
+    first.import_bundle(&own).unwrap();
+}

@@ -22,19 +22,18 @@ pub enum OtherEvent {
 }
 
 /// The event's name as the bundle's programme gives it (its id if it cannot be read).
+/// The bundle's programme, read from its event document (sanitised first, as every update
+/// from elsewhere is).
+fn bundle_event(bundle: &Bundle) -> Option<schema::EventRecord> {
+    let document = bundle.documents.iter().find(|d| matches!(d.name, DocName::Event(_)))?;
+    let doc = yrs::Doc::new();
+    schema::apply_foreign(&doc, &document.update).ok()?;
+    let record = schema::read_event(&doc.transact());
+    record
+}
+
 fn event_name(bundle: &Bundle) -> String {
-    use yrs::updates::decoder::Decode;
-    bundle
-        .documents
-        .iter()
-        .find(|d| matches!(d.name, DocName::Event(_)))
-        .and_then(|d| {
-            let doc = yrs::Doc::new();
-            doc.transact_mut().apply_update(yrs::Update::decode_v1(&d.update).ok()?).ok()?;
-            let record = schema::read_event(&doc.transact());
-            record.map(|r| r.name)
-        })
-        .unwrap_or_else(|| bundle.header.event_id.to_string())
+    bundle_event(bundle).map(|r| r.name).unwrap_or_else(|| bundle.header.event_id.to_string())
 }
 
 /// What importing a bundle did.
@@ -105,6 +104,18 @@ impl Store {
                     return Err(Error::BundleOfAnotherEventSameName { name });
                 }
                 return Err(Error::BundleOfAnotherEvent { name, held: held.join(", ") });
+            }
+        }
+        // A bundle of the same event signed with another key: one of them was restored from
+        // open data. Merged, the event would hold two keys, one of them arbitrary, and the
+        // organisers' invitations could all be refused.
+        if let Some(held) = self.events()?.iter().find(|e| e.id == bundle.header.event_id) {
+            let held_key = self.event(held.id)?.public_key;
+            let their_key = bundle_event(&bundle).and_then(|r| r.public_key);
+            if let (Some(ours), Some(theirs)) = (held_key, their_key) {
+                if ours != theirs {
+                    return Err(Error::BundleOfAnotherKey { name: held.name.clone() });
+                }
             }
         }
         self.import_decoded(&bundle, progress)
