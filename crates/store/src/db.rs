@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_undo_controls.sql", include_str!("../../../migrations/0008_undo_controls.sql")),
     ("0009_named_snapshots.sql", include_str!("../../../migrations/0009_named_snapshots.sql")),
     ("0010_search_index_pending.sql", include_str!("../../../migrations/0010_search_index_pending.sql")),
+    ("0011_log_without_autoincrement.sql", include_str!("../../../migrations/0011_log_without_autoincrement.sql")),
 ];
 
 /// How long a write waits for another process (the app and the CLI) that holds the write lock.

@@ -375,6 +375,9 @@ impl Store {
             [&id],
         )
         .ctx(ctx.0, ctx.1)?;
+        // The log's numbers must keep growing after its last entries go (migration 0011).
+        tx.execute("UPDATE log_floor SET seq = max(seq, (SELECT ifnull(max(seq), 0) FROM doc_updates))", [])
+            .ctx(ctx.0, ctx.1)?;
         tx.execute("DELETE FROM doc_updates WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)", [&id])
             .ctx(ctx.0, ctx.1)?;
         for table in ["documents", "invitations", "event_keys"] {

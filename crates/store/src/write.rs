@@ -241,9 +241,14 @@ pub(crate) fn register(conn: &Connection, name: &DocName) -> Result<(), Error> {
 
 /// Appends an update to a document's log; returns its sequence number.
 pub(crate) fn append(conn: &Connection, name: &DocName, update: &[u8], origin: LogOrigin) -> Result<i64, Error> {
-    conn.prepare_cached("INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin.as_str(), schema::now()]))
-        .ctx("écriture dans le journal", "appending to the log")?;
+    // Above the floor an event's deletion may have left (migration 0011): numbers only grow.
+    conn.prepare_cached(
+        "INSERT INTO doc_updates (seq, doc, data, origin, saved_at)
+         VALUES (max((SELECT ifnull(max(seq), 0) FROM doc_updates), (SELECT seq FROM log_floor)) + 1,
+                 ?1, ?2, ?3, ?4)",
+    )
+    .and_then(|mut stmt| stmt.execute(params![name.to_string(), update, origin.as_str(), schema::now()]))
+    .ctx("écriture dans le journal", "appending to the log")?;
     Ok(conn.last_insert_rowid())
 }
 

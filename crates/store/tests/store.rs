@@ -847,3 +847,53 @@ fn a_device_writes_only_what_its_invitation_lets_it_and_is_told_why_otherwise() 
         .unwrap();
     capture(&mut device, other, "Avec la nouvelle invitation");
 }
+
+#[test]
+fn the_logs_numbers_keep_growing_after_an_event_with_the_last_entries_is_removed() {
+    let (dir, mut store, first) = new_store();
+    let second = store.import_programme(SAMPLE).unwrap();
+    let session = first_session(&store, second, 2);
+    capture(&mut store, session, "Un laboratoire par région");
+    let reached = store.last_log_seq().unwrap();
+    // Another connection has applied everything up to `reached`.
+    let watcher = Store::open(dir.path()).unwrap();
+    assert_eq!(watcher.last_log_seq().unwrap(), reached);
+
+    store.remove_event(second).unwrap();
+    assert!(store.last_log_seq().unwrap() < reached, "the event held the log's last entries");
+    let session = first_session(&store, first, 1);
+    capture(&mut store, session, "Former les élus");
+    let after = watcher.log_after(reached, 100).unwrap();
+    assert_eq!(after.len(), 1, "the watcher sees the new entry: numbers were not given twice");
+    assert!(after[0].0 > reached);
+}
+
+#[test]
+fn a_store_whose_last_entries_were_deleted_keeps_numbering_above_them_after_the_upgrade() {
+    // Before migration 0011, AUTOINCREMENT remembered the highest number ever given.
+    let dir = tempfile::tempdir().unwrap();
+    recolte_store::create_at_version(dir.path(), 10).unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
+    let doc = "01a20094-5763-77ed-987c-fe069732c223/event";
+    conn.execute(
+        "INSERT INTO documents (name, event_id, kind, created_at) VALUES (?1, '01a20094-5763-77ed-987c-fe069732c223', 'event', '2026-11-28T00:00:00Z')",
+        [doc],
+    )
+    .unwrap();
+    for _ in 0..3 {
+        conn.execute(
+            "INSERT INTO doc_updates (doc, data, origin, saved_at) VALUES (?1, x'0000', 'local', '2026-11-28T00:00:00Z')",
+            [doc],
+        )
+        .unwrap();
+    }
+    conn.execute("DELETE FROM doc_updates WHERE seq > 1", []).unwrap();
+    drop(conn);
+
+    let mut store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.last_log_seq().unwrap(), 1, "the entries kept are kept");
+    store.import_programme(SAMPLE).unwrap();
+    let numbers: Vec<i64> = store.log_after(0, 1000).unwrap().into_iter().map(|(seq, _, _)| seq).collect();
+    assert_eq!(numbers[0], 1);
+    assert!(numbers[1] > 3, "numbers 2 and 3 were given once already: {numbers:?}");
+}
