@@ -70,12 +70,18 @@ impl AppState {
             || folders.iter().any(|folder| crate::commands::files::same(path, folder))
     }
 
-    /// The target whose rights apply to `event`: the invitation being joined for it, else the
-    /// hub and token this device syncs with.
+    /// The target whose rights apply to `event`: the token this device syncs the event with,
+    /// which is also what the store lets it write until a join has pulled and remembered the
+    /// next one; for an event it does not sync yet, the invitation being joined, so that the
+    /// programme arriving mid-join is drawn with that role's screens.
     pub fn target_for(&self, event: recolte_core::ids::EventId) -> Option<Target> {
-        let joining = self.joining.lock().unwrap_or_else(|p| p.into_inner()).clone();
         let for_event = |t: &Target| recolte_core::token::peek(&t.token).is_ok_and(|g| g.scope.event == event);
-        joining.filter(for_event).or_else(|| self.target())
+        let syncing = self.target();
+        if syncing.as_ref().is_some_and(for_event) {
+            return syncing;
+        }
+        let joining = self.joining.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        joining.filter(for_event).or(syncing)
     }
 
     /// The hub and token this device syncs with, if any.
@@ -102,5 +108,49 @@ impl AppState {
         let lang = self.lang();
         let mut store = self.store();
         f(&mut store).map_err(|e| ApiError::from_store(&e, lang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use recolte_core::access::{Role, Scope};
+    use recolte_core::ids::EventId;
+    use recolte_core::token;
+
+    use super::*;
+
+    fn target(secret: &str, event: EventId, role: Role) -> Target {
+        let scope = Scope { event, role, sessions: Vec::new(), themes: Vec::new() };
+        Target::new("wss://hub.example:4455", token::issue(secret, &scope, None, time::Duration::days(1)).unwrap())
+    }
+
+    #[test]
+    fn the_window_draws_the_rights_the_store_applies_while_an_invitation_is_joined() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(Store::open(dir.path()).unwrap(), dir.path().to_owned());
+        let keys = token::generate_keys().unwrap();
+        let (event, other) = (EventId::new(), EventId::new());
+        let organiser = target(&keys.secret, event, Role::Organiser);
+        let facilitator = target(&keys.secret, event, Role::Facilitator);
+
+        // An event this device does not sync yet: the invitation's role, as its programme arrives.
+        *state.joining.lock().unwrap() = Some(organiser.clone());
+        assert_eq!(state.target_for(event).unwrap().token, organiser.token);
+        assert!(state.target_for(other).is_none());
+
+        // Joined again with a wider invitation while the event syncs with a narrower token:
+        // the store refuses what the narrower one does not allow until the join has pulled.
+        let stop = tokio::sync::watch::channel(false).0;
+        *state.sync.lock().unwrap() = Some(SyncHandle { target: facilitator.clone(), stop });
+        assert_eq!(state.target_for(event).unwrap().token, facilitator.token);
+
+        // Joining another event while this one syncs.
+        let other_key = token::generate_keys().unwrap();
+        let elsewhere = target(&other_key.secret, other, Role::Rapporteur);
+        *state.joining.lock().unwrap() = Some(elsewhere.clone());
+        assert_eq!(state.target_for(other).unwrap().token, elsewhere.token);
+        assert_eq!(state.target_for(event).unwrap().token, facilitator.token);
     }
 }
