@@ -367,6 +367,16 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     // The sheet names what each card is for.
     assert!(html.contains("Rapporteur · Thème 8"), "a rapporteur's card");
     assert!(html.contains("Panel de clôture"));
+
+    // A revoked invitation's card is not printed: not among the rest, and not when named.
+    let revoked = invitations[0]["id"].as_str().unwrap();
+    organiser.ok(&["invite", "revoke", revoked]);
+    let again = organiser.path().join("print").join("again.html");
+    let refused = organiser.fails(&["invite", "sheet", "--out", again.to_str().unwrap(), revoked]);
+    assert!(refused.contains("a été révoquée") && refused.contains(revoked), "{refused}");
+    assert!(!again.exists(), "nothing written");
+    organiser.ok(&["invite", "sheet", "--out", again.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&again).unwrap().matches("<svg").count(), 46);
 }
 
 #[test]

@@ -74,6 +74,9 @@ pub enum ExportError {
     #[error("no answer to write: none of the retained or set-aside proposals was found in Decidim's export ({unmatched} not found, {ambiguous} ambiguous, {} not answered)", Lang::En.count(*drafts, "draft", "drafts"))]
     #[fr("aucune réponse à écrire : aucune proposition retenue ou écartée n'a été trouvée dans l'export de Decidim ({}, {}, {} sans réponse)", Lang::Fr.count(*unmatched, "introuvable", "introuvables"), Lang::Fr.count(*ambiguous, "ambiguë", "ambiguës"), Lang::Fr.count(*drafts, "brouillon", "brouillons"))]
     NothingToAnswer { unmatched: usize, ambiguous: usize, drafts: usize },
+    #[error("the invitation {id} {}: its card would let no one in; nothing was written (make a new invitation instead)", if *revoked { "was revoked" } else { "has expired" })]
+    #[fr("l'invitation {id} {} : sa carte ne permettrait à personne d'entrer ; rien n'a été écrit (faites plutôt une nouvelle invitation)", if *revoked { "a été révoquée" } else { "a expiré" })]
+    UnusableInvitation { id: String, revoked: bool },
 }
 
 fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
@@ -95,7 +98,8 @@ fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
 }
 
 /// Writes the printable invitation sheet of an event: the invitations named by `ids`, or all
-/// of them that can still be used (neither revoked nor expired) when `ids` is empty.
+/// of them that can still be used (neither revoked nor expired) when `ids` is empty. A card
+/// printed for a revoked or expired invitation would be handed out and refused at the door.
 pub fn export_invitation_sheet(
     store: &mut Store,
     event: EventId,
@@ -113,8 +117,13 @@ pub fn export_invitation_sheet(
             .collect()
     } else {
         for id in ids {
-            if !all.iter().any(|i| &i.id == id) {
+            let Some(invitation) = all.iter().find(|i| &i.id == id) else {
                 return Err(recolte_store::Error::UnknownInvitation(id.clone()).into());
+            };
+            use recolte_store::InvitationState::{Expired, Revoked};
+            if matches!(invitation.state, Revoked | Expired) {
+                let revoked = invitation.state == Revoked;
+                return Err(ExportError::UnusableInvitation { id: id.clone(), revoked });
             }
         }
         all.into_iter().filter(|i| ids.contains(&i.id)).collect()
