@@ -261,7 +261,33 @@ struct Session<'a> {
     hub_deflates: bool,
 }
 
-impl Session<'_> {
+impl<'a> Session<'a> {
+    fn new(
+        store: &'a SharedStore,
+        target: &'a Target,
+        name: &'a DocName,
+        access: Access,
+        board: Option<&'a StatusBoard>,
+        presence: Option<&'a PresenceBoard>,
+    ) -> Result<Session<'a>, SyncError> {
+        Ok(Session {
+            store,
+            target,
+            name,
+            access,
+            board,
+            presence,
+            // A random 53-bit id (what Yjs clients use): two readings of the clock could collide.
+            me: rand::random::<u64>() & ((1 << 53) - 1),
+            report: SyncReport::default(),
+            barriers: 0,
+            pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
+            awaiting_confirmation: None,
+            seen_hub_state: false,
+            hub_deflates: false,
+        })
+    }
+
     fn set_state(&self, state: SyncState) {
         let Some(board) = self.board else { return };
         let unconfirmed = count_unconfirmed(self.store, Some(board), &self.target.hub, self.name);
@@ -424,21 +450,8 @@ async fn sync_document(
     board: Option<&StatusBoard>,
 ) -> Result<SyncReport, SyncError> {
     let mut socket = connect(target, name).await?;
-    let mut session = Session {
-        store,
-        target,
-        name,
-        access,
-        board,
-        report: SyncReport { documents: 1, ..SyncReport::default() },
-        presence: None,
-        me: 0,
-        barriers: 0,
-        pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
-        awaiting_confirmation: None,
-        seen_hub_state: false,
-        hub_deflates: false,
-    };
+    let mut session = Session::new(store, target, name, access, board, None)?;
+    session.report.documents = 1;
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;
     loop {
@@ -450,8 +463,7 @@ async fn sync_document(
                 if session.receive(&mut socket, &frame).await? {
                     // Said once before leaving, as a watching device says it all along: the
                     // hub's arrivals board then shows who synced, when, and what is left.
-                    let me = yrs::ClientID::new(rand::random::<u64>() & ((1 << 53) - 1));
-                    let who = who_i_am(store);
+                    let (me, who) = (yrs::ClientID::new(session.me), who_i_am(store));
                     let _ =
                         session.send(&mut socket, awareness_frame(me, 1, &who, unsent_of(store, target, name))).await;
                     let _ = socket.close(None).await;
@@ -572,22 +584,7 @@ async fn watch_connection(
 ) -> Result<(), SyncError> {
     lock(board).entry(name.clone()).and_modify(|s| s.state = SyncState::Connecting);
     let mut socket = connect(target, name).await?;
-    let mut session = Session {
-        store,
-        target,
-        name,
-        access,
-        board: Some(board),
-        report: SyncReport::default(),
-        presence: Some(presence),
-        // A random 53-bit id (what Yjs clients use): two readings of the clock could collide.
-        me: rand::random::<u64>() & ((1 << 53) - 1),
-        barriers: 0,
-        pushed: lock_store(store).confirmed_seq(&target.hub, name)?,
-        awaiting_confirmation: None,
-        seen_hub_state: false,
-        hub_deflates: false,
-    };
+    let mut session = Session::new(store, target, name, access, Some(board), Some(presence))?;
     session.set_state(SyncState::Syncing);
     session.barrier(&mut socket, None).await?;
     // Say who we are, and renew it before peers forget us.
