@@ -230,3 +230,41 @@ fn a_hub_on_the_organisers_store_serves_it_at_once_and_saves_into_it() {
     newcomer.ok(&["join", "--invitation", &link, "--name", "Relève"]);
     assert_eq!(titles(&newcomer), titles(&organiser));
 }
+
+/// The hub's log is read by whoever runs it: in the language asked for. What a refused device
+/// is told stays the protocol's English close reason, which devices translate by its code.
+#[test]
+fn the_hubs_log_speaks_the_language_of_the_person_running_it() {
+    let (organiser, _) = Replica::with_sample();
+    for (lang, listening, refused) in [
+        ("fr", "serveur à l'écoute sur", "connexion refusée à « pas-une-salle » : salle inconnue"),
+        ("en", "hub listening on", "refused a connection to \"pas-une-salle\": unknown room"),
+    ] {
+        let log_path = organiser.path().join(format!("hub-{lang}.log"));
+        let mut child = recolte()
+            .args(["--data-dir", organiser.path().to_str().unwrap(), "--lang", lang])
+            .args(["hub", "--listen", "127.0.0.1:0", "--no-announce"])
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log_path).unwrap())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address = line.trim().trim_start_matches("ws://").to_owned();
+        let mut stream = TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "GET /pas-une-salle?token=x HTTP/1.1\r\nHost: {address}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+             Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.contains("unknown room"), "the close reason stays English on the wire: {answer}");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        assert!(log.contains(listening) && log.contains(refused), "{lang}: {log}");
+    }
+}

@@ -98,12 +98,17 @@ pub fn hub(
     config.max_message_bytes = limits.max_message_bytes;
     config.queue_frames = limits.queue.max(1);
     config.max_clients = limits.max_clients.max(1);
+    config.lang = out.lang;
     let runtime = runtime()?;
     runtime.block_on(async {
         let running = hub::start(config).await.map_err(CliError::Hub)?;
         out.listening(&format!("{scheme}://{}", running.addr))?;
         if let Some(fingerprint) = &fingerprint {
-            tracing::info!("certificate fingerprint (SHA-256), which invitations carry: {fingerprint}");
+            let said = out.lang.pick(
+                "empreinte du certificat (SHA-256), que portent les invitations :",
+                "certificate fingerprint (SHA-256), which invitations carry:",
+            );
+            tracing::info!("{said} {fingerprint}");
         }
         // Found in the room without an address; multicast may be blocked: then the address
         // on the invitation does the job.
@@ -111,7 +116,7 @@ pub fn hub(
             match recolte_sync::nearby::announce_store(running.addr, store, fingerprint.as_deref()) {
                 Ok(announcement) => Some(announcement),
                 Err(error) => {
-                    tracing::warn!("{error}");
+                    tracing::warn!("{}", recolte_core::Localize::localize(&error, out.lang));
                     None
                 }
             }
@@ -120,11 +125,16 @@ pub fn hub(
         };
         if !running.addr.ip().is_loopback() {
             for url in recolte_sync::nearby::addresses(running.addr, scheme) {
-                tracing::info!("devices reach this hub at {url}");
+                let said = out.lang.pick("les appareils joignent ce serveur à", "devices reach this hub at");
+                tracing::info!("{said} {url}");
             }
         }
         interrupted().await;
-        tracing::info!("stopping: closing connections and flushing the journal");
+        let said = out.lang.pick(
+            "arrêt : fermeture des connexions et écriture du journal",
+            "stopping: closing connections and flushing the journal",
+        );
+        tracing::info!("{said}");
         running.stop().await.map_err(CliError::Hub)
     })
 }

@@ -113,6 +113,11 @@ impl Both {
     pub fn pick(&self, lang: Lang) -> &str {
         lang.pick(&self.fr, &self.en)
     }
+
+    /// An error's message, in both languages.
+    pub fn of(error: &impl Localize) -> Both {
+        Both::new(error.localize(Lang::Fr), error.localize(Lang::En))
+    }
 }
 
 /// What went wrong with a file, a folder or a connection, in French: the system tells it in

@@ -14,17 +14,24 @@ use yrs::updates::encoder::Encode;
 use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact};
 
 /// Why a frame was refused. The connection that sent it is closed with this reason.
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+/// The English text is the close reason on the wire (the protocol's language); the hub's log
+/// says it in the hub's. The details come from yrs, in English.
+#[derive(Debug, thiserror::Error, recolte_core::Localize, Clone, PartialEq, Eq)]
 pub enum ProtocolError {
     #[error("malformed message: {0}")]
+    #[fr("message mal formé : {0}")]
     Malformed(String),
     #[error("unsupported message type {0}")]
+    #[fr("type de message non pris en charge : {0}")]
     Unsupported(u8),
     #[error("invalid document update: {0}")]
+    #[fr("mise à jour de document invalide : {0}")]
     InvalidUpdate(String),
     #[error("invalid awareness update: {0}")]
+    #[fr("mise à jour de présence invalide : {0}")]
     InvalidAwareness(String),
     #[error("message too big: over {limit} bytes")]
+    #[fr("message trop gros : plus de {limit} octets")]
     TooBig { limit: usize },
 }
 

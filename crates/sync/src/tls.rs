@@ -202,7 +202,11 @@ pub(crate) struct TlsListener {
 }
 
 impl TlsListener {
-    pub(crate) fn new(listener: tokio::net::TcpListener, config: Arc<rustls::ServerConfig>) -> TlsListener {
+    pub(crate) fn new(
+        listener: tokio::net::TcpListener,
+        config: Arc<rustls::ServerConfig>,
+        lang: recolte_core::Lang,
+    ) -> TlsListener {
         let local = listener.local_addr().unwrap_or_else(|_| std::net::SocketAddr::from(([0, 0, 0, 0], 0)));
         let acceptor = tokio_rustls::TlsAcceptor::from(config);
         let (done, ready) = tokio::sync::mpsc::channel(64);
@@ -211,7 +215,13 @@ impl TlsListener {
                 let (tcp, peer) = match listener.accept().await {
                     Ok(accepted) => accepted,
                     Err(error) => {
-                        tracing::warn!("accepting a connection: {error}");
+                        crate::hub::hub_log!(
+                            warn,
+                            lang,
+                            "impossible d'accepter une connexion : {}",
+                            "accepting a connection: {}",
+                            lang.pick(&recolte_core::lang::io_fr(&error), &error.to_string()),
+                        );
                         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                         continue;
                     }

@@ -49,6 +49,7 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
     let fingerprint = identity.fingerprint();
     let mut config = HubConfig::serving_store(listen, state.data_dir.clone());
     config.tls = Some(identity);
+    config.lang = lang;
     let running = match hub::start(config).await {
         Ok(running) => running,
         Err(error) => {

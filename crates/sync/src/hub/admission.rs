@@ -3,17 +3,20 @@
 use recolte_core::access::Access;
 use recolte_core::schema::DocName;
 use recolte_core::token::{self, TokenError};
+use recolte_core::{Both, Lang};
 
 use super::connection::truncate;
 use super::{close, lock, Shared};
 
-/// Why a connection is not admitted.
+/// Why a connection is not admitted: the English text is the close reason, the other the log's.
 pub(super) struct Refusal {
     pub(super) code: u16,
-    pub(super) reason: String,
+    pub(super) reason: Both,
 }
 
-pub(super) const REVOKED_REASON: &str = "revoked: the organisers revoked this invitation";
+pub(super) fn revoked_reason() -> Both {
+    Both::new("révoquée : l'organisation a révoqué cette invitation", "revoked: the organisers revoked this invitation")
+}
 
 /// Who a connection is, once admitted.
 pub(super) struct Admission {
@@ -24,13 +27,19 @@ pub(super) struct Admission {
 }
 
 pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admission, Refusal> {
-    let name: DocName = room
-        .trim_start_matches('/')
-        .parse()
-        .map_err(|_| Refusal { code: close::UNKNOWN_ROOM, reason: format!("unknown room {:?}", truncate(room, 80)) })?;
+    let name: DocName = room.trim_start_matches('/').parse().map_err(|_| Refusal {
+        code: close::UNKNOWN_ROOM,
+        reason: Both::new(
+            format!("salle inconnue « {} »", truncate(room, 80)),
+            format!("unknown room {:?}", truncate(room, 80)),
+        ),
+    })?;
     let token = token.filter(|t| !t.is_empty()).ok_or_else(|| Refusal {
         code: close::UNAUTHORIZED,
-        reason: "missing token: add ?token=… to the address".into(),
+        reason: Both::new(
+            "jeton manquant : ajoutez ?token=… à l'adresse",
+            "missing token: add ?token=… to the address",
+        ),
     })?;
     let trusted = lock(&shared.trusted).clone();
     let grant = token::verify(token, &trusted).map_err(|e| Refusal {
@@ -39,14 +48,20 @@ pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Res
             TokenError::Untrusted => close::BAD_SIGNATURE,
             _ => close::UNAUTHORIZED,
         },
-        reason: e.to_string(),
+        reason: Both::of(&e),
     })?;
     // Before any room is touched: a token never opens another event's rooms (and cannot make
     // the hub load rooms of events it names at random).
     if grant.scope.event != name.event() {
         return Err(Refusal {
             code: close::WRONG_EVENT,
-            reason: format!("a {} token of another event does not give access to {name}", grant.scope.role),
+            reason: Both::new(
+                format!(
+                    "un jeton « {} » d'un autre événement ne donne pas accès à {name}",
+                    grant.scope.role.label(Lang::Fr)
+                ),
+                format!("a {} token of another event does not give access to {name}", grant.scope.role),
+            ),
         });
     }
     let event = shared.event_record(name.event());
@@ -54,19 +69,25 @@ pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Res
     // open another event's rooms.
     if let Some(key) = event.as_ref().and_then(|e| e.public_key.as_deref()) {
         let own =
-            token::parse_public_key(key).map_err(|e| Refusal { code: close::BAD_SIGNATURE, reason: e.to_string() })?;
+            token::parse_public_key(key).map_err(|e| Refusal { code: close::BAD_SIGNATURE, reason: Both::of(&e) })?;
         token::verify(token, &[own]).map_err(|_| Refusal {
             code: close::BAD_SIGNATURE,
-            reason: "the token is not signed by this event's key".into(),
+            reason: Both::new(
+                "le jeton n'est pas signé par la clé de cet événement",
+                "the token is not signed by this event's key",
+            ),
         })?;
     }
     if shared.revoked(name.event()).contains(&grant.id) {
-        return Err(Refusal { code: close::REVOKED, reason: REVOKED_REASON.into() });
+        return Err(Refusal { code: close::REVOKED, reason: revoked_reason() });
     }
     match grant.scope.access(&name, event.as_ref()) {
         Access::None => Err(Refusal {
             code: close::FORBIDDEN,
-            reason: format!("a {} token does not give access to {name}", grant.scope.role),
+            reason: Both::new(
+                format!("un jeton « {} » ne donne pas accès à {name}", grant.scope.role.label(Lang::Fr)),
+                format!("a {} token does not give access to {name}", grant.scope.role),
+            ),
         }),
         access => Ok(Admission { name, access, token_id: grant.id, role: grant.scope.role }),
     }

@@ -32,7 +32,13 @@ async fn arrivals_connection(mut socket: WebSocket, shared: Arc<Shared>, event: 
         } else {
             Err(Refusal {
                 code: close::FORBIDDEN,
-                reason: format!("the arrivals board is for organisers, not a {} token", admission.role),
+                reason: recolte_core::Both::new(
+                    format!(
+                        "le tableau des arrivées est réservé à l'organisation, pas à un jeton « {} »",
+                        admission.role.label(recolte_core::Lang::Fr)
+                    ),
+                    format!("the arrivals board is for organisers, not a {} token", admission.role),
+                ),
             })
         }
     });
@@ -40,7 +46,7 @@ async fn arrivals_connection(mut socket: WebSocket, shared: Arc<Shared>, event: 
         Ok(admission) => admission,
         Err(refusal) => {
             shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
-            send_close(&mut socket, refusal.code, &refusal.reason).await;
+            send_close(&mut socket, refusal.code, &refusal.reason.en).await;
             return;
         }
     };

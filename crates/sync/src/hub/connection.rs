@@ -11,11 +11,12 @@ use bytes::Bytes;
 use futures_util::SinkExt;
 use recolte_core::access::Access;
 use recolte_core::schema::{self, DocName};
+use recolte_core::{Both, Localize};
 use tokio::sync::mpsc;
 
 use super::admission::{authorize, Admission};
 use super::journal::{Persist, WriterRequest};
-use super::{close, lock, LivePeer, Report, RoomEntry, RoomInner, Shared, READ_BUFFER};
+use super::{close, hub_log, lock, LivePeer, Report, RoomEntry, RoomInner, Shared, READ_BUFFER};
 use crate::protocol::{Effect, Presence, ProtocolError};
 
 pub(super) async fn upgrade(
@@ -59,15 +60,31 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         Ok(admitted) => admitted,
         Err(refusal) => {
             shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
-            tracing::warn!("refused a connection to {:?}: {}", truncate(&room, 80), refusal.reason);
-            send_close(&mut socket, refusal.code, &refusal.reason).await;
+            let lang = shared.config.lang;
+            hub_log!(
+                warn,
+                lang,
+                "connexion refusée à « {} » : {}",
+                "refused a connection to {:?}: {}",
+                truncate(&room, 80),
+                refusal.reason.pick(lang),
+            );
+            send_close(&mut socket, refusal.code, &refusal.reason.en).await;
             return;
         }
     };
     let entry = match shared.room(&name) {
         Ok(entry) => entry,
         Err(error) => {
-            tracing::error!("cannot load room {name}: {error}");
+            let lang = shared.config.lang;
+            hub_log!(
+                error,
+                lang,
+                "impossible de charger la salle {} : {}",
+                "cannot load room {}: {}",
+                name,
+                error.localize(lang),
+            );
             send_close(&mut socket, close::INTERNAL, "the hub cannot read this room").await;
             return;
         }
@@ -116,7 +133,7 @@ struct PeerIo {
     peer: u64,
     greeting: Vec<Vec<u8>>,
     rx: mpsc::Receiver<Bytes>,
-    kicked: tokio::sync::oneshot::Receiver<(u16, String)>,
+    kicked: tokio::sync::oneshot::Receiver<(u16, Both)>,
     /// The device asked for deflated frames (see [`crate::deflate`]).
     deflate: bool,
 }
@@ -214,15 +231,15 @@ async fn serve_peer(
                 let outcome = match handle_frame(shared, entry, access, &frame, presence) {
                     Ok(outcome) => outcome,
                     Err((code, reason)) => {
-                        tracing::warn!("closing a connection to {}: {reason}", entry.name);
-                        send_close(socket, code, &reason).await;
+                        tracing::warn!("{}", closing(shared, &entry.name, &reason));
+                        send_close(socket, code, &reason.en).await;
                         return;
                     }
                 };
                 // Saved before anything is sent about it: what this connection is told
                 // afterwards (an answer to its next step 1) implies it is durable.
                 if let Err((code, reason)) = persist(shared, entry, outcome.persist).await {
-                    send_close(socket, code, &reason).await;
+                    send_close(socket, code, &reason.en).await;
                     return;
                 }
                 if !outcome.broadcast.is_empty() {
@@ -277,8 +294,8 @@ async fn serve_peer(
                 return;
             }
             Ok((code, reason)) = &mut kicked => {
-                tracing::info!("closing a connection to {}: {reason}", entry.name);
-                send_close(socket, code, &reason).await;
+                tracing::info!("{}", closing(shared, &entry.name, &reason));
+                send_close(socket, code, &reason.en).await;
                 return;
             }
         }
@@ -342,7 +359,7 @@ fn handle_frame(
     access: Access,
     frame: &[u8],
     presence: &mut Presence,
-) -> Result<Outcome, (u16, String)> {
+) -> Result<Outcome, (u16, Both)> {
     let mut inner = lock(&entry.inner);
     let effects = match inner.room.receive(access, frame, presence) {
         Ok(effects) => effects,
@@ -352,7 +369,7 @@ fn handle_frame(
                 // The update may have been half applied: reload the room from its journal.
                 shared.reload(&entry.name, &mut inner);
             }
-            return Err((close::MALFORMED, error.to_string()));
+            return Err((close::MALFORMED, Both::of(&error)));
         }
     };
     let mut outcome = Outcome::default();
@@ -363,7 +380,14 @@ fn handle_frame(
             Effect::Broadcast(frame) => outcome.broadcast.push(Bytes::from(frame)),
             Effect::Dropped { bytes } => {
                 shared.metrics.dropped_read_only.fetch_add(1, Ordering::Relaxed);
-                tracing::warn!("dropped {bytes} bytes of changes to {} from a read-only connection", entry.name);
+                hub_log!(
+                    warn,
+                    shared.config.lang,
+                    "{} octets de modifications de {} ignorés : la connexion est en lecture seule",
+                    "dropped {} bytes of changes to {} from a read-only connection",
+                    bytes,
+                    entry.name,
+                );
             }
         }
     }
@@ -371,24 +395,49 @@ fn handle_frame(
 }
 
 /// Saves updates through the writer thread and waits until they are durable.
-async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> Result<(), (u16, String)> {
+async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> Result<(), (u16, Both)> {
     for update in updates {
         let (done, saved) = tokio::sync::oneshot::channel();
         let request = Persist { name: entry.name.clone(), update, done };
         let result = match shared.writer.send(WriterRequest::Save(request)) {
-            Ok(()) => saved.await.unwrap_or_else(|_| Err("the writer stopped".into())),
-            Err(_) => Err("the writer stopped".into()),
+            Ok(()) => saved.await.unwrap_or_else(|_| Err(writer_stopped())),
+            Err(_) => Err(writer_stopped()),
         };
         if let Err(error) = result {
-            tracing::error!("cannot save an update of {}: {error}", entry.name);
+            hub_log!(
+                error,
+                shared.config.lang,
+                "impossible d'enregistrer une mise à jour de {} : {}",
+                "cannot save an update of {}: {}",
+                entry.name,
+                error.pick(shared.config.lang),
+            );
             // Not saved, so not kept: the room goes back to what the journal holds, with every
             // other update saved in the meantime.
             shared.reload(&entry.name, &mut lock(&entry.inner));
-            return Err((close::INTERNAL, "the hub could not save this update; retry later".into()));
+            return Err((
+                close::INTERNAL,
+                Both::new(
+                    "le serveur n'a pas pu enregistrer cette mise à jour ; réessayez plus tard",
+                    "the hub could not save this update; retry later",
+                ),
+            ));
         }
         shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// The hub's log line for a connection it closes, in the hub's language.
+fn closing(shared: &Shared, name: &DocName, reason: &Both) -> String {
+    match shared.config.lang {
+        recolte_core::Lang::Fr => format!("connexion à {name} fermée : {}", reason.fr),
+        recolte_core::Lang::En => format!("closing a connection to {name}: {}", reason.en),
+    }
+}
+
+fn writer_stopped() -> Both {
+    Both::new("le fil d'écriture du journal s'est arrêté", "the writer stopped")
 }
 
 pub(super) fn broadcast(shared: &Shared, inner: &mut RoomInner, from: u64, frame: Bytes) {

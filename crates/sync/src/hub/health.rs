@@ -41,12 +41,19 @@ pub struct MetricsSnapshot {
 
 /// Raises the soft open-files limit to the hard one (each connection is a file) and says how
 /// many connections that allows.
-pub(super) fn raise_open_files_limit() -> u64 {
+pub(super) fn raise_open_files_limit(lang: recolte_core::Lang) -> u64 {
     // The journal, its WAL, the store, the listener and the runtime keep some files open.
     const KEPT: u64 = 64;
     let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
     let capacity = limit.saturating_sub(KEPT);
-    tracing::info!("open-files limit {limit}: room for about {capacity} connections");
+    super::hub_log!(
+        info,
+        lang,
+        "limite de fichiers ouverts {} : de quoi servir environ {} connexions",
+        "open-files limit {}: room for about {} connections",
+        limit,
+        capacity,
+    );
     capacity
 }
 

@@ -9,14 +9,16 @@ use recolte_core::token;
 use recolte_store::{Journal, Store};
 use tokio::sync::watch;
 
+use recolte_core::Localize;
+
 use super::connection::broadcast;
-use super::{lock, HubConfig, Shared};
+use super::{hub_log, lock, HubConfig, Shared};
 
 /// A request to the writer thread: save this update, then say so.
 pub(super) struct Persist {
     pub(super) name: DocName,
     pub(super) update: Vec<u8>,
-    pub(super) done: tokio::sync::oneshot::Sender<Result<(), String>>,
+    pub(super) done: tokio::sync::oneshot::Sender<Result<(), recolte_core::Both>>,
 }
 
 /// What the writer thread is asked: save an update, or say when everything asked before is
@@ -92,7 +94,7 @@ pub(super) fn writer_thread(
             next = requests.try_recv().ok();
         }
         if !batch.is_empty() {
-            let result = backend.append_batch(&batch).map_err(|e| e.to_string());
+            let result = backend.append_batch(&batch).map_err(|e| recolte_core::Both::of(&e));
             for request in batch {
                 let _ = request.done.send(result.clone());
             }
@@ -113,7 +115,14 @@ pub(super) fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::
         let rows = match store.log_after(last, 512) {
             Ok(rows) => rows,
             Err(error) => {
-                tracing::warn!("cannot read the store's log: {error}");
+                let lang = shared.config.lang;
+                hub_log!(
+                    warn,
+                    lang,
+                    "impossible de lire le journal du stockage : {}",
+                    "cannot read the store's log: {}",
+                    error.localize(lang),
+                );
                 continue;
             }
         };
@@ -129,7 +138,14 @@ pub(super) fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::
                     }
                     Ok(None) => false,
                     Err(error) => {
-                        tracing::warn!("{name}: an update saved in the store cannot be applied: {error}");
+                        hub_log!(
+                            warn,
+                            shared.config.lang,
+                            "{} : une mise à jour enregistrée dans le stockage ne peut être appliquée : {}",
+                            "{}: an update saved in the store cannot be applied: {}",
+                            name,
+                            error.localize(shared.config.lang),
+                        );
                         false
                     }
                 }

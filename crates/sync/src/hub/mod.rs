@@ -27,7 +27,7 @@ use axum::Router;
 use bytes::Bytes;
 use recolte_core::schema::{self, DocName, EventRecord};
 use recolte_core::token::{self, TokenError};
-use recolte_core::Lang;
+use recolte_core::{Lang, Localize};
 use recolte_store::{Journal, Store};
 use tokio::sync::{mpsc, watch};
 use yrs::updates::decoder::Decode;
@@ -41,7 +41,7 @@ mod connection;
 mod health;
 mod journal;
 
-use admission::REVOKED_REASON;
+use admission::revoked_reason;
 use arrivals::arrivals_upgrade;
 use connection::upgrade;
 pub use health::MetricsSnapshot;
@@ -76,6 +76,9 @@ pub struct HubConfig {
     /// Fault injection for tests: the journal's writer waits this long before each batch, as a
     /// slow disk would (a window in which updates are accepted but not yet saved).
     pub slow_disk: Option<Duration>,
+    /// The language of the hub's log. What a refused device is told stays English: it is the
+    /// protocol's close reason, and devices say it in their own language from its code.
+    pub lang: Lang,
 }
 
 impl HubConfig {
@@ -90,6 +93,7 @@ impl HubConfig {
             queue_frames: 1024,
             max_clients: 4096,
             slow_disk: None,
+            lang: Lang::Fr,
         }
     }
 
@@ -98,6 +102,17 @@ impl HubConfig {
         HubConfig { serve_store: true, ..HubConfig::new(listen, store_dir, Vec::new()) }
     }
 }
+
+/// A line of the hub's log in the hub's language: the person running it reads it.
+macro_rules! hub_log {
+    ($level:ident, $lang:expr, $fr:literal, $en:literal $(, $arg:expr)* $(,)?) => {
+        match $lang {
+            recolte_core::Lang::Fr => tracing::$level!($fr $(, $arg)*),
+            recolte_core::Lang::En => tracing::$level!($en $(, $arg)*),
+        }
+    };
+}
+pub(crate) use hub_log;
 
 #[derive(Debug, thiserror::Error, recolte_core::Localize)]
 pub enum HubError {
@@ -195,7 +210,7 @@ struct LivePeer {
     /// The name the device shows in its presence, once it said it.
     label: Option<String>,
     token_id: String,
-    kick: Option<tokio::sync::oneshot::Sender<(u16, String)>>,
+    kick: Option<tokio::sync::oneshot::Sender<(u16, recolte_core::Both)>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -220,8 +235,13 @@ impl Shared {
                 }
             }
             if unreadable > 0 {
-                tracing::error!(
-                    "{name}: {unreadable} journal entries cannot be read back; the room is served without them"
+                hub_log!(
+                    error,
+                    self.config.lang,
+                    "{} : {} entrées du journal ne peuvent être relues ; la salle est servie sans elles",
+                    "{}: {} journal entries cannot be read back; the room is served without them",
+                    name,
+                    unreadable,
                 );
                 *lock(&self.unreadable).entry(name.to_string()).or_default() += unreadable;
             }
@@ -239,7 +259,14 @@ impl Shared {
         }
         match self.load_doc(name) {
             Ok(doc) => inner.room.reset(doc),
-            Err(error) => tracing::error!("{name}: cannot reload the room from its journal: {error}"),
+            Err(error) => hub_log!(
+                error,
+                self.config.lang,
+                "{} : impossible de recharger la salle depuis son journal : {}",
+                "{}: cannot reload the room from its journal: {}",
+                name,
+                error.localize(self.config.lang),
+            ),
         }
     }
 
@@ -284,7 +311,7 @@ impl Shared {
         let mut live = lock(&self.live);
         for peer in live.values_mut().filter(|p| p.event == event && revoked.contains(&p.token_id)) {
             if let Some(kick) = peer.kick.take() {
-                let _ = kick.send((close::REVOKED, REVOKED_REASON.into()));
+                let _ = kick.send((close::REVOKED, revoked_reason()));
             }
         }
     }
@@ -393,6 +420,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .name("hub-checkpoint".into())
         .spawn(move || checkpoint_thread(checkpointer, checkpoint_stop))
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
+    let capacity = raise_open_files_limit(config.lang);
     let shared = Arc::new(Shared {
         backend: Mutex::new(backend),
         writer,
@@ -406,7 +434,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         seen: Mutex::new(HashMap::new()),
         reports: Mutex::new(HashMap::new()),
         unreadable: Mutex::new(BTreeMap::new()),
-        capacity: raise_open_files_limit(),
+        capacity,
     });
     if shared.config.serve_store {
         let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
@@ -425,6 +453,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     let mut until = shutdown;
     // Keystrokes are tiny frames: Nagle's algorithm would hold them back for the peer's
     // delayed acknowledgement (40 ms).
+    let lang = shared.config.lang;
     let tls = match &shared.config.tls {
         Some(identity) => Some(identity.server_config().map_err(HubError::Tls)?),
         None => None,
@@ -435,7 +464,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         };
         let served = match tls {
             Some(config) => {
-                let listener = crate::tls::TlsListener::new(listener, config);
+                let listener = crate::tls::TlsListener::new(listener, config, lang);
                 axum::serve(listener, app).with_graceful_shutdown(stopped).await
             }
             None => {
@@ -446,10 +475,10 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
             }
         };
         if let Err(error) = served {
-            tracing::error!("hub stopped: {error}");
+            hub_log!(error, lang, "le serveur s'est arrêté : {}", "hub stopped: {}", error);
         }
     });
-    tracing::info!("hub listening on {addr}");
+    hub_log!(info, lang, "serveur à l'écoute sur {}", "hub listening on {}", addr);
     Ok(RunningHub { addr, stop, server, writer: Some(writer_handle), shared: Arc::new(SharedHandle(Some(shared))) })
 }
 
