@@ -61,6 +61,16 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     assert_eq!((a["phase_index"].as_u64(), b["phase_index"].as_u64()), (Some(1), Some(1)));
     assert_eq!((a["paused"].clone(), b["paused"].clone()), (Value::Bool(false), Value::Bool(false)));
 
+    // Resumed again on a running clock: nothing changes (it once reopened the closed pause).
+    let again = ines.json(&["session", "resume", &session]);
+    assert_eq!(again["paused"], false, "{again}");
+    assert_eq!(ines.json(&["session", "pause", &session])["paused"], true);
+    assert_eq!(ines.json(&["session", "resume", &session])["paused"], false);
+    let refused = ines.run(&["session", "extend", &session, "--minutes", "600"]);
+    assert_eq!(refused.status.code(), Some(2), "a usage error");
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("(de 1 à 60)"), "{said}");
+
     // Before the start or after the end, there is nothing to extend: said in words.
     let (other, _) = Replica::with_sample();
     let past = other.sessions(1)[0].clone();

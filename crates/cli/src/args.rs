@@ -299,7 +299,7 @@ pub enum SessionCmd {
     /// Give the current phase more time.
     Extend {
         session: String,
-        #[arg(long, default_value_t = 5)]
+        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
         minutes: u32,
     },
     /// End the current phase now: on to the next.

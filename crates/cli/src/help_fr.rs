@@ -26,7 +26,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("session resume --session", "Identifiant de la session"),
     ("session extend", "Donne plus de temps à la phase en cours"),
     ("session extend --session", "Identifiant de la session"),
-    ("session extend --minutes", "Minutes à ajouter à la phase en cours"),
+    ("session extend --minutes", "Minutes à ajouter à la phase en cours (de 1 à 60)"),
     ("session next", "Termine la phase en cours maintenant : place à la suivante"),
     ("session next --session", "Identifiant de la session"),
     ("subgroup", "Sous-groupes d'une session"),

@@ -29,6 +29,23 @@ fn text(error: &clap::Error, kind: ContextKind) -> Option<String> {
     }
 }
 
+/// The range a number must be in, as clap's ranged parsers say it in English ("10 is not in
+/// 1024..", "0 is not in 1..=60").
+fn range_fr(error: &clap::Error) -> String {
+    let said = std::error::Error::source(error).map(|source| source.to_string()).unwrap_or_default();
+    let Some((_, bounds)) = said.split_once(" is not in ") else { return String::new() };
+    let Some((low, high)) = bounds.split_once("..") else { return String::new() };
+    // An open range is written up to the type's largest value (1024..18446744073709551615).
+    let highest = match high.strip_prefix('=') {
+        Some(inclusive) => inclusive.parse::<u128>().ok(),
+        None => high.parse::<u128>().ok().map(|exclusive| exclusive.saturating_sub(1)),
+    };
+    match highest {
+        Some(highest) if highest < u128::from(u32::MAX) - 1 => format!(" (de {low} à {highest})"),
+        _ => format!(" (au moins {low})"),
+    }
+}
+
 /// The message in French, or `None` for what clap prints as it is (help, version). `args`
 /// are the command line as typed, to quote a text that begins with "-" whole.
 pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
@@ -51,7 +68,7 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         ErrorKind::MissingRequiredArgument => format!("il manque : {}", arg()),
         ErrorKind::InvalidValue if value().is_empty() => format!("il manque la valeur de {}", arg()),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
-            format!("« {} » n'est pas une valeur possible de {}", value(), arg())
+            format!("« {} » n'est pas une valeur possible de {}{}", value(), arg(), range_fr(error))
         }
         ErrorKind::ArgumentConflict => match text(error, ContextKind::PriorArg) {
             Some(prior) if prior == arg() => format!("{} ne se donne qu'une fois", arg()),
@@ -110,6 +127,17 @@ mod tests {
         assert!(lang.contains("valeurs possibles : fr, en"), "{lang}");
         let number = french_of(&error(&["synthesis", "list", "--theme", "abc"])).unwrap();
         assert!(number.starts_with("« abc » n'est pas une valeur possible de --theme"), "{number}");
+        let small = french_of(&error(&["hub", "--max-message-bytes", "10"])).unwrap();
+        assert!(
+            small.contains("« 10 » n'est pas une valeur possible de --max-message-bytes")
+                && small.contains("(au moins 1024)"),
+            "{small}"
+        );
+        let long = french_of(&error(&["session", "extend", "S", "--minutes", "600"])).unwrap();
+        assert!(
+            long.contains("« 600 » n'est pas une valeur possible de --minutes") && long.contains("(de 1 à 60)"),
+            "{long}"
+        );
         assert_eq!(french_of(&error(&["--help"])), None, "help is clap's own");
         let twice = french_of(&error(&["proposal", "list", "--theme", "1", "--theme", "2"])).unwrap();
         assert!(twice.starts_with("--theme <THEME> ne se donne qu'une fois"), "{twice}");

@@ -48,13 +48,15 @@ pub fn clock_pause(txn: &mut TransactionMut, now: Timestamp, id: &str) {
     entry(txn, &format!("pause.{id}"), Any::from(now.to_string()));
 }
 
-/// Closes every open pause at `now`.
+/// Closes every open pause at `now` (a closed one keeps its end).
 pub fn clock_resume(txn: &mut TransactionMut, now: Timestamp) {
     let open: Vec<(String, String)> = match txn.get_map(CLOCK) {
         Some(map) => map
             .iter(txn)
             .filter_map(|(key, value)| match value {
-                Out::Any(Any::String(from)) if key.starts_with("pause.") => Some((key.to_owned(), from.to_string())),
+                Out::Any(Any::String(from)) if key.starts_with("pause.") && !from.contains('/') => {
+                    Some((key.to_owned(), from.to_string()))
+                }
                 _ => None,
             })
             .collect(),
@@ -91,10 +93,11 @@ pub fn read_clock<T: ReadTxn>(txn: &T) -> ClockRecord {
             record.started_at = text.and_then(|t| t.parse().ok());
         } else if key.starts_with("pause.") {
             let Some(text) = text else { continue };
-            let (from, to) = match text.split_once('/') {
-                Some((from, to)) => (from.parse().ok(), to.parse().ok()),
-                None => (text.parse().ok(), None),
-            };
+            // "FROM/TO/LATER" was written by a resume of a running clock (before 2026-11-28):
+            // the pause ended at TO.
+            let mut parts = text.split('/');
+            let from = parts.next().and_then(|from| from.parse().ok());
+            let to = parts.next().and_then(|to| to.parse().ok());
             if let Some(from) = from {
                 record.pauses.push((from, to));
             }
@@ -303,6 +306,25 @@ mod tests {
         assert_eq!(ca, cb);
         // 20 minutes passed, 5 paused: 15 active, in phase A (20 + 10 minutes long).
         assert_eq!((ca.phase.as_deref(), ca.remaining_seconds), (Some("A"), 15 * 60));
+    }
+
+    #[test]
+    fn resuming_a_running_clock_leaves_its_pauses_closed() {
+        let doc = new_doc_of(DocKind::Session);
+        let scheduled = t("2025-10-01T12:00:00Z");
+        let at = |now: &str| read_clock(&doc.transact()).at(scheduled, &run_sheet(), t(now));
+        clock_pause(&mut doc.transact_mut(), t("2025-10-01T12:30:00Z"), "p1");
+        clock_resume(&mut doc.transact_mut(), t("2025-10-01T12:40:00Z"));
+        clock_resume(&mut doc.transact_mut(), t("2025-10-01T12:43:00Z"));
+        let clock = at("2025-10-01T12:45:00Z");
+        assert_eq!((clock.phase.as_deref(), clock.remaining_seconds, clock.paused), (Some("B"), 5 * 60, false));
+
+        // A pause written "FROM/TO/LATER" by that mistake (before 2026-11-28) ended at TO.
+        let damaged = new_doc_of(DocKind::Session);
+        let entry_of = "2025-10-01T12:30:00Z/2025-10-01T12:40:00Z/2025-10-01T12:43:00Z";
+        entry(&mut damaged.transact_mut(), "pause.p1", Any::from(entry_of));
+        let clock = read_clock(&damaged.transact()).at(scheduled, &run_sheet(), t("2025-10-01T12:45:00Z"));
+        assert_eq!((clock.remaining_seconds, clock.paused), (5 * 60, false));
     }
 
     #[test]

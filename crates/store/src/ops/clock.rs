@@ -40,6 +40,7 @@ impl Store {
             A::Pause => self.control(&name, |txn| {
                 schema::clock_pause(txn, now, &id);
             })?,
+            A::Resume if !clock.paused => {}
             A::Resume => self.control(&name, |txn| {
                 schema::clock_resume(txn, now);
             })?,
