@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caretMapper, h, setFieldValue } from './dom'
+import { caretMapper, h, keepingFocus, render, setFieldValue } from './dom'
 
 describe('building the interface', () => {
   it('shows markup from other devices as text, never as HTML', () => {
@@ -28,5 +28,32 @@ describe('building the interface', () => {
     expect(field.value).toBe('Mieux former les élus')
     expect(field.selectionStart).toBe(16)
     field.remove()
+  })
+
+  it('keeps the keyboard in a field that a redraw takes out and puts back, caret included', () => {
+    const list = h('ol')
+    const field = h('input', { value: 'Former les élus' })
+    const item = h('li', {}, field)
+    list.append(item)
+    document.body.appendChild(list)
+    field.focus()
+    field.setSelectionRange(6, 6)
+    keepingFocus(list, () => render(list, item))
+    expect(document.activeElement).toBe(field)
+    expect(field.selectionStart).toBe(6)
+    // Without it, the focus falls back to the page.
+    render(list, item)
+    expect(document.activeElement).not.toBe(field)
+    list.remove()
+  })
+
+  it('focuses what took the place of the element focused, by its id', () => {
+    const box = h('div', {}, h('select', { id: 'filter-kind' }))
+    document.body.appendChild(box)
+    box.querySelector<HTMLElement>('#filter-kind')?.focus()
+    keepingFocus(box, () => render(box, h('select', { id: 'filter-kind' })))
+    expect(document.activeElement?.id).toBe('filter-kind')
+    expect(document.activeElement?.isConnected).toBe(true)
+    box.remove()
   })
 })

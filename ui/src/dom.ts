@@ -40,6 +40,43 @@ export function render(element: Element, ...children: Child[]): void {
 }
 
 /**
+ * Redraws part of a screen and keeps the keyboard where it was. Taking a focused element out
+ * of the page, even to put it back at once, sends the focus to the page: what is typed next
+ * goes nowhere. The element focused before is focused again if it is still in the page, else
+ * the one that took its place (same id, or same `data-focus`), with its caret.
+ */
+export function keepingFocus(container: Element, redraw: () => void): void {
+  const active = document.activeElement
+  if (!(active instanceof HTMLElement) || !container.contains(active)) {
+    redraw()
+    return
+  }
+  const field = active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement ? active : null
+  let caret: [number, number] | null = null
+  try {
+    caret = field && field.selectionStart !== null ? [field.selectionStart, field.selectionEnd ?? field.selectionStart] : null
+  } catch {
+    caret = null // a checkbox has no caret
+  }
+  const { id } = active
+  const focusKey = active.dataset.focus
+  redraw()
+  if (document.activeElement === active) return
+  const same = (e: HTMLElement) => (id !== '' && e.id === id) || (focusKey !== undefined && e.dataset.focus === focusKey)
+  const again = active.isConnected ? active : [...container.querySelectorAll<HTMLElement>('[id], [data-focus]')].find(same)
+  if (!again) return
+  again.focus()
+  if (caret && (again instanceof HTMLInputElement || again instanceof HTMLTextAreaElement)) {
+    try {
+      const end = again.value.length
+      again.setSelectionRange(Math.min(caret[0], end), Math.min(caret[1], end))
+    } catch {
+      // not a field with a caret
+    }
+  }
+}
+
+/**
  * Sets the value of a field someone may be typing in, keeping their caret where it was
  * relative to their text: a change made elsewhere before the caret moves it by its length.
  */

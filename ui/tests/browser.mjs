@@ -130,6 +130,32 @@ await check('a rapporteur sees duplicates and merges them; the panel reviews', a
   await shot(page, 'panel')
 })
 
+await check('a rapporteur keeps typing in a consolidated proposal while it saves, and filters by keyboard', async page => {
+  await loadSample(page)
+  await capture(page, 'Former les élus à l’innovation publique')
+  await capture(page, 'Former les élus aux démarches d’innovation')
+  await page.keyboard.press('Alt+2')
+  await page.locator('.suggestions li.card button').first().click()
+  await page.locator('#merge-title').press('Enter')
+  const title = page.locator('[data-consolidated] .card-title').first()
+  await title.waitFor()
+  await title.focus()
+  await page.keyboard.press('End')
+  await page.keyboard.type(' abc')
+  // The save (300 ms after the last key) comes back as a change and redraws the screen.
+  await page.waitForTimeout(1200)
+  await page.keyboard.type(' def')
+  const value = await title.inputValue()
+  if (!value.endsWith(' abc def')) throw new Error(`keystrokes lost across a save: « ${value} »`)
+  if (!(await title.evaluate(field => field === document.activeElement))) throw new Error('the title lost the focus')
+  await page.locator('#filter-kind').focus()
+  await page.keyboard.press('ArrowDown')
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'filter-kind') throw new Error('a filter lost the focus when it changed')
+  await page.locator('#filter-untreated').focus()
+  await page.keyboard.press('Space')
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'filter-untreated') throw new Error('the box lost the focus when ticked')
+})
+
 await check('the interface switches to English', async page => {
   await loadSample(page)
   await page.getByRole('button', { name: 'Réglages' }).click()

@@ -5,7 +5,7 @@ import {
   api, errorMessage, type Consolidated, type Kind, type Proposal, type SearchHit, type SetAsideReason, type Status,
   type Suggestion, type Triage,
 } from '../api'
-import { announce, h, render, setFieldValue } from '../dom'
+import { announce, h, keepingFocus, render, setFieldValue } from '../dom'
 import { joinList, type Key, lang, t } from '../i18n'
 import { themeAccess } from '../rights'
 import { openHistory } from '../history'
@@ -192,12 +192,12 @@ export function synthesis(ctx: Context): View {
       localStorage.setItem('recolte.synthesis-compact', compact ? '1' : '0')
       list.classList.toggle('compact', compact)
     })
-    render(filterBox,
+    keepingFocus(filterBox, () => render(filterBox,
       select('filter-session', 'session', 'filter_session', sessions),
       select('filter-subgroup', 'subgroup', 'filter_subgroup', subgroups),
       select('filter-kind', 'kind', 'filter_kind', kinds as [string, string][]),
       h('div', { class: 'check' }, untreated, h('label', { for: 'filter-untreated' }, t('filter_untreated', { n: pool.filter(p => !treated(p, aside)).length }))),
-      h('div', { class: 'check' }, compactBox, h('label', { for: 'compact-list' }, t('compact_list'))))
+      h('div', { class: 'check' }, compactBox, h('label', { for: 'compact-list' }, t('compact_list')))))
   }
 
   function drawAll(): void {
@@ -307,14 +307,16 @@ export function synthesis(ctx: Context): View {
     const writing = canWrite()
     if (built !== writing) {
       built = writing
-      render(proposalsBox, heading, progressBox, filterBox, h('label', { for: 'search' }, t('search')), search,
-        writing ? mergeButton : null, list)
+      keepingFocus(proposalsBox, () => render(proposalsBox, heading, progressBox, filterBox,
+        h('label', { for: 'search' }, t('search')), search, writing ? mergeButton : null, list))
     }
     const snippets = new Map((hits ?? []).map(hit => [hit.id, hit.snippet]))
     const searched = hits ? proposals.filter(p => snippets.has(p.id)) : proposals
     const wanted = searched.map(p => proposalRow(p, aside, writing, snippets.get(p.id)))
     const current = [...list.children]
-    if (current.length !== wanted.length || wanted.some((row, i) => current[i] !== row)) list.replaceChildren(...wanted)
+    if (current.length !== wanted.length || wanted.some((row, i) => current[i] !== row)) {
+      keepingFocus(list, () => list.replaceChildren(...wanted))
+    }
     let shown = 0
     searched.forEach((p, i) => {
       const visible = keep(p, filters, aside)
@@ -434,7 +436,7 @@ export function synthesis(ctx: Context): View {
       if (!a.value.trim() || !b.value.trim()) return
       api.setLexicon(ctx.event.id, theme, a.value, b.value, false).then(load).then(() => document.getElementById('lexicon-a')?.focus()).catch(fail)
     })
-    render(lexiconBox,
+    keepingFocus(lexiconBox, () => render(lexiconBox,
       h('h2', { id: 'lexicon-heading' }, t('lexicon_title')),
       h('p', { class: 'muted' }, t('lexicon_help')),
       triage.lexicon.length
@@ -443,7 +445,7 @@ export function synthesis(ctx: Context): View {
           writing ? h('button', { type: 'button', class: 'link', 'aria-label': t('lexicon_remove', { a: entry.a, b: entry.b }),
             onclick: () => api.setLexicon(ctx.event.id, theme, entry.a, entry.b, true).then(load).catch(fail) }, '×') : null)))
         : h('p', { class: 'muted' }, t('lexicon_empty')),
-      writing ? form : null)
+      writing ? form : null))
   }
 
   function saveSoon(id: string, changes: Parameters<typeof api.editConsolidated>[1]): void {
@@ -463,6 +465,9 @@ export function synthesis(ctx: Context): View {
       document.querySelector<HTMLElement>(`[data-consolidated="${id}"] .card-title`)?.focus()
     }).catch(fail)
   }
+
+  const consolidatedHeading = h('h2', { id: 'consolidated-heading', tabindex: '-1' })
+  const consolidatedList = h('ol', { class: 'plain' })
 
   function drawConsolidated(): void {
     const existing = new Map<string, HTMLElement>()
@@ -513,7 +518,11 @@ export function synthesis(ctx: Context): View {
             onclick: () => openHistory(c.id, titleField.value, load),
           }, t('history')),
           // The wording typed just before is saved first: an undone merge takes no wording.
-          h('button', { type: 'button', class: 'danger', onclick: () => saver.flush().then(() => api.setConsolidatedDeleted(c.id, true)).then(load).catch(fail) }, t('unmerge'))),
+          // The keyboard goes to the card that takes its place, else to the heading.
+          h('button', { type: 'button', class: 'danger', onclick: () => saver.flush().then(() => api.setConsolidatedDeleted(c.id, true)).then(load).then(() => {
+            const cards = consolidatedList.querySelectorAll<HTMLElement>('[data-consolidated] .card-title')
+            ;(cards[Math.min(index, cards.length - 1)] ?? consolidatedHeading).focus()
+          }).catch(fail) }, t('unmerge'))),
         sources)
       item.addEventListener('keydown', e => {
         if (e.altKey && e.code === 'ArrowUp') { e.preventDefault(); move(c.id, -1) }
@@ -521,8 +530,15 @@ export function synthesis(ctx: Context): View {
       })
       return item
     })
-    render(consolidatedBox, h('h2', { id: 'consolidated-heading' }, `${t('consolidated')} (${consolidated.length})`), mergeForm,
-      h('ol', { class: 'plain' }, ...items))
+    // The heading, the merge form and the list stay in the page, and the cards being edited
+    // stay in the list: a save from this window comes back as a change, and moving the field
+    // being typed in would send the next keystrokes nowhere.
+    consolidatedHeading.textContent = `${t('consolidated')} (${consolidated.length})`
+    if (consolidatedBox.firstChild !== consolidatedHeading) render(consolidatedBox, consolidatedHeading, mergeForm, consolidatedList)
+    const current = [...consolidatedList.children]
+    if (current.length !== items.length || items.some((item, i) => current[i] !== item)) {
+      keepingFocus(consolidatedList, () => consolidatedList.replaceChildren(...items))
+    }
   }
 
   async function load(): Promise<void> {
