@@ -344,6 +344,8 @@ export function installMockBackend(options: MockOptions = {}): void {
   win.__recolteMockLink = mockLink
   win.__recolteMockAdvance = advanceMockClock
   const changed = () => { void emit('store-changed', counter) }
+  // A change saved by another device, as the sync engine reports it.
+  win.__recolteMockChanged = changed
   const fail = (code: string, message: string): never => { throw { code, message } }
   const eventOf = (eid: string): MockEvent => state.events.find(e => e.view.id === eid) ?? fail('not_found', `aucun événement n’a l’identifiant ${eid}`)
   const needEvent = (): EventView => state.events[0]?.view ?? fail('not_found', 'aucun événement')

@@ -4,7 +4,7 @@
 // "À porter" mark. From here, the projector mode shows one proposal at a time, full screen.
 import { openHistory } from '../history'
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
-import { announce, h, render } from '../dom'
+import { announce, h, keepingFocus, render } from '../dom'
 import { dotsWords, type Key, lang, t } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
 import { undoControls } from '../undo'
@@ -41,6 +41,7 @@ export function panel(ctx: Context): View {
   let voteError: { id: string; message: string } | null = null
   let projector: Projector | null = null
   const showProvenance = new Set<string>()
+  const commentDrafts = new Map<string, string>()
   const stage = h('div', { class: 'stage' })
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' })
   const dotsLeft = h('p', { class: 'dots-left', id: 'dots-left' })
@@ -154,12 +155,19 @@ export function panel(ctx: Context): View {
   function item(c: Consolidated, position: number): HTMLElement {
     const review = reviewOf(c.id)
     const carried = review?.carry_forward ?? false
-    const comment = h('input', { id: `comment-${c.id}`, maxlength: longest('comment'), autocomplete: 'off' })
+    // A comment being typed outlives a redraw (another member's vote arriving).
+    const comment = h('input', {
+      id: `comment-${c.id}`, maxlength: longest('comment'), autocomplete: 'off', 'data-focus': `comment:${c.id}`,
+      value: commentDrafts.get(c.id) ?? '',
+    })
+    comment.addEventListener('input', () => commentDrafts.set(c.id, comment.value))
     const form = h('form', { class: 'inline' },
       h('label', { for: `comment-${c.id}` }, t('comment')), comment, h('button', { type: 'submit' }, t('add_comment')))
     form.addEventListener('submit', e => {
       e.preventDefault()
-      if (comment.value.trim()) api.comment(c.id, comment.value).then(() => { comment.value = ''; return load() }).catch(fail)
+      if (comment.value.trim()) {
+        api.comment(c.id, comment.value).then(() => { commentDrafts.delete(c.id); comment.value = ''; return load() }).catch(fail)
+      }
     })
     const open = showProvenance.has(c.id)
     return h('article', { class: `review card${carried ? ' carried' : ''}`, 'data-consolidated': c.id },
@@ -185,7 +193,8 @@ export function panel(ctx: Context): View {
         h('button', { type: 'button', class: 'link', onclick: () => openHistory(cm.id, cm.text.slice(0, 60), load) }, t('history')),
         canWrite ? h('button', {
           type: 'button', class: 'link', 'aria-label': t('comment_delete_label', { text: cm.text.slice(0, 60) }),
-          onclick: () => api.deleteComment(cm.id).then(() => { announce(t('comment_deleted')); return load() }).catch(fail),
+          onclick: () => api.deleteComment(cm.id).then(() => { announce(t('comment_deleted')); return load() })
+            .then(() => stage.querySelector<HTMLElement>(`[data-focus="comment:${c.id}"]`)?.focus()).catch(fail),
         }, t('comment_delete')) : null))) : null,
       canWrite ? form : null)
   }
@@ -212,16 +221,18 @@ export function panel(ctx: Context): View {
     let index = list.findIndex(c => c.id === currentId)
     if (index < 0) index = 0
     currentId = list[index].id
-    if (mode === 'list') {
-      render(stage, ...list.map((c, i) => item(c, i)))
-    } else {
-      render(stage,
-        item(list[index], index),
-        h('div', { class: 'pager' },
-          h('button', { type: 'button', class: 'secondary', disabled: index === 0, 'data-focus': 'previous', onclick: () => step(-1) }, `← ${t('previous')}`),
-          h('button', { type: 'button', class: 'secondary', disabled: index >= list.length - 1, 'data-focus': 'next', onclick: () => step(1) }, `${t('next')} →`)))
-    }
-    if (focused) {
+    keepingFocus(stage, () => {
+      if (mode === 'list') {
+        render(stage, ...list.map((c, i) => item(c, i)))
+      } else {
+        render(stage,
+          item(list[index], index),
+          h('div', { class: 'pager' },
+            h('button', { type: 'button', class: 'secondary', disabled: index === 0, 'data-focus': 'previous', onclick: () => step(-1) }, `← ${t('previous')}`),
+            h('button', { type: 'button', class: 'secondary', disabled: index >= list.length - 1, 'data-focus': 'next', onclick: () => step(1) }, `${t('next')} →`)))
+      }
+    })
+    if (focused && !stage.contains(document.activeElement)) {
       let target = stage.querySelector<HTMLElement>(`[data-focus="${focused}"]`)
       // − is disabled at 0 dots: the focus goes to + beside it.
       if (target && (target as HTMLButtonElement).disabled) target = target.parentElement?.querySelector<HTMLElement>('button:not([disabled])') ?? null
