@@ -188,7 +188,7 @@ export async function start(root: HTMLElement): Promise<void> {
     shownScreens(access).forEach((target, i) => {
       nav.appendChild(h('button', {
         type: 'button', class: 'tab', 'data-screen': target, 'aria-current': screen === target ? 'page' : null,
-        'aria-keyshortcuts': i < 9 ? `Alt+${i + 1}` : null, onclick: () => go(target),
+        'aria-keyshortcuts': i < 9 ? `Alt+${i + 1}` : null, onclick: () => go(target, 'tab'),
       }, t(tabLabels[target])))
     })
     drawSync()
@@ -286,10 +286,17 @@ export async function start(root: HTMLElement): Promise<void> {
     }
   }
 
-  function go(next: Screen): void {
+  /** Switches screen. The header is drawn again, so the keyboard would fall back to the page:
+   * it goes to the new screen's tab when a tab was used, else into the screen (unless the
+   * screen placed it itself, as Animation does in its capture box). */
+  function go(next: Screen, by: 'tab' | 'shortcut' = 'shortcut'): void {
     screen = next
     sessionStorage.setItem('recolte.screen', next)
-    show().catch(fail)
+    show().then(() => {
+      if (document.activeElement && document.activeElement !== document.body) return
+      const tab = header.querySelector<HTMLElement>(`[data-screen="${next}"]`)
+      ;(by === 'tab' && tab ? tab : main).focus()
+    }).catch(fail)
   }
 
   async function selectEvent(id: string): Promise<void> {
@@ -355,7 +362,7 @@ export async function start(root: HTMLElement): Promise<void> {
     const target = shownScreens(access)[Number(digit[1]) - 1]
     if (!target) return
     e.preventDefault()
-    go(target)
+    go(target, 'shortcut')
   })
   pendingJoin = await api.pendingLink().catch(() => null)
   // The hub starts again by itself when the app opens: say so from the first screen.

@@ -156,6 +156,30 @@ await check('a rapporteur keeps typing in a consolidated proposal while it saves
   if ((await page.evaluate(() => document.activeElement?.id)) !== 'filter-untreated') throw new Error('the box lost the focus when ticked')
 })
 
+await check('the keyboard stays where it was: tabs, shortcuts, sub-group filters, organisation parts', async page => {
+  await page.locator('#capture-title').waitFor()
+  await page.locator('[data-screen=synthesis]').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('#proposals-heading').waitFor()
+  if ((await page.evaluate(() => document.activeElement?.dataset.screen)) !== 'synthesis') throw new Error('Enter on a tab lost the focus')
+  await page.keyboard.press('Alt+3')
+  await page.locator('.stage').waitFor()
+  if ((await page.evaluate(() => document.activeElement?.id)) !== 'main') throw new Error('Alt+3 left the keyboard outside the screen')
+  await page.keyboard.press('Alt+1')
+  await page.locator('#new-subgroup').fill('Groupe A')
+  await page.locator('#new-subgroup').press('Enter')
+  const filter = page.getByRole('button', { name: /^Groupe A : 0/ })
+  await filter.focus()
+  await page.keyboard.press('Enter')
+  await page.locator('[data-focus^="group-filter:"][aria-pressed=true]', { hasText: 'Groupe A' }).waitFor()
+  if (!(await page.evaluate(() => document.activeElement?.dataset.focus?.startsWith('group-filter:')))) throw new Error('a sub-group filter lost the focus')
+  await page.getByRole('button', { name: 'Organisation' }).click()
+  await page.locator('[data-org-tab=room]').focus()
+  await page.keyboard.press('Enter')
+  await page.locator('[data-org-tab=room][aria-current=true]').waitFor()
+  if ((await page.evaluate(() => document.activeElement?.dataset.orgTab)) !== 'room') throw new Error('an organisation part lost the focus')
+}, '?event=organiser')
+
 await check('the interface switches to English', async page => {
   await loadSample(page)
   await page.getByRole('button', { name: 'Réglages' }).click()
@@ -308,6 +332,8 @@ await check('the organiser creates, copies and revokes invitations, and prints t
   await row.locator('[data-revoke]').click()
   await page.getByRole('dialog').getByRole('button', { name: 'Révoquer' }).click()
   await row.locator('.inv-state', { hasText: 'révoquée' }).waitFor()
+  // The keyboard goes on to the next invitation that can be revoked.
+  await page.waitForFunction(() => document.activeElement?.hasAttribute('data-revoke'))
 
   await page.locator('#inv-sheet').click()
   await page.getByText('invitations.html').waitFor()

@@ -3,7 +3,7 @@
 // write are offered for capture; those it may only read are listed apart, without controls.
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
 import { promptDialog } from '../dialog'
-import { announce, h, render, setFieldValue } from '../dom'
+import { announce, h, keepingFocus, render, setFieldValue } from '../dom'
 import { type Key, labelled, t } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
@@ -123,17 +123,18 @@ export function capture(ctx: Context): View {
     group.value = subgroups.some(g => g.id === selected) ? selected : ''
     const live = proposals.filter(p => !p.deleted)
     const items = [
-      h('li', {}, h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === '' ? 'true' : 'false',
+      h('li', {}, h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === '' ? 'true' : 'false', 'data-focus': 'group-filter:',
         onclick: () => { filterGroup = ''; drawGroups(); drawCards() } }, `${t('filter_all')} (${live.length})`)),
       ...subgroups.map(g => {
         const count = live.filter(p => p.subgroup === g.id).length
         return h('li', {},
-          h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === g.id ? 'true' : 'false',
+          h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === g.id ? 'true' : 'false', 'data-focus': `group-filter:${g.id}`,
             onclick: () => { filterGroup = g.id; drawGroups(); drawCards() } }, t('count_per_subgroup', { name: g.name, n: count })),
-          canWrite() ? h('button', { type: 'button', class: 'link', 'aria-label': `${t('rename')} ${g.name}`, onclick: () => renameGroup(g) }, t('rename')) : null)
+          canWrite() ? h('button', { type: 'button', class: 'link', 'aria-label': `${t('rename')} ${g.name}`, 'data-focus': `group-rename:${g.id}`, onclick: () => renameGroup(g) }, t('rename')) : null)
       }),
     ]
-    render(groupsList, ...items)
+    // A filter pressed, or a sub-group renamed, keeps the keyboard on its button.
+    keepingFocus(groupsList, () => render(groupsList, ...items))
   }
 
   function renameGroup(g: Subgroup): void {

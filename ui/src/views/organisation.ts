@@ -2,7 +2,7 @@
 // the invitations (create one or all, copy, revoke, print the sheet), and who has joined.
 import { api, errorMessage, type EventSummary, type Invitation, type OrganisationView, type Role } from '../api'
 import { confirmDialog, openDialog } from '../dialog'
-import { announce, h, render } from '../dom'
+import { announce, h, keepingFocus, render } from '../dom'
 import { formatDate, type Key, labelled, t } from '../i18n'
 import type { Context, View } from '../app'
 import { arrivalsBoard, type Board } from './arrivals'
@@ -174,6 +174,11 @@ export function organisation(ctx: Context): View {
       await api.revokeInvitation(event.id, inv.id)
       announce(t('inv_revoked_done', { label: inv.label }))
       await load()
+      // The keyboard goes on down the list: the next invitation that can still be revoked.
+      const rows = [...invitationsBox.querySelectorAll<HTMLElement>('tr[data-invitation]')]
+      const at = rows.findIndex(row => row.dataset.invitation === inv.id)
+      const next = [...rows.slice(at + 1), ...rows.slice(0, Math.max(at, 0))].map(row => row.querySelector<HTMLElement>('[data-revoke]')).find(Boolean)
+      ;(next ?? invitationsBox.querySelector<HTMLElement>('.table-scroll'))?.focus()
     } catch (error) {
       fail(error)
     }
@@ -187,13 +192,13 @@ export function organisation(ctx: Context): View {
       h('td', {}, h('span', { class: `inv-state inv-${inv.state}` }, invitationState(inv))),
       h('td', { class: 'actions' },
         inv.state === 'revoked' || inv.state === 'expired' ? null
-          : h('button', { type: 'button', class: 'secondary', 'data-copy': inv.id, 'aria-label': t('inv_copy_label', { label: inv.label }), onclick: () => void copyLink(inv.link) }, t('inv_copy')),
+          : h('button', { type: 'button', class: 'secondary', 'data-copy': inv.id, 'data-focus': `copy:${inv.id}`, 'aria-label': t('inv_copy_label', { label: inv.label }), onclick: () => void copyLink(inv.link) }, t('inv_copy')),
         inv.state === 'revoked' || inv.state === 'expired' ? null
-          : h('button', { type: 'button', class: 'danger', 'data-revoke': inv.id, 'aria-label': t('inv_revoke_label', { label: inv.label }), onclick: () => void revoke(inv) }, t('inv_revoke')))))
-    render(invitationsBox, list.length === 0 ? h('p', { class: 'muted' }, t('inv_none')) : h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'invitations-heading' },
+          : h('button', { type: 'button', class: 'danger', 'data-revoke': inv.id, 'data-focus': `revoke:${inv.id}`, 'aria-label': t('inv_revoke_label', { label: inv.label }), onclick: () => void revoke(inv) }, t('inv_revoke')))))
+    keepingFocus(invitationsBox, () => render(invitationsBox, list.length === 0 ? h('p', { class: 'muted' }, t('inv_none')) : h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'invitations-heading' },
       h('table', { class: 'invitations' },
         h('thead', {}, h('tr', {}, ...(['inv_label', 'inv_for', 'inv_valid', 'inv_state', 'inv_actions'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
-        h('tbody', {}, ...rows))))
+        h('tbody', {}, ...rows)))))
   }
 
   function drawDevices(): void {
@@ -222,10 +227,10 @@ export function organisation(ctx: Context): View {
   const subnav = h('nav', { class: 'subnav', 'aria-label': t('org_subnav') })
 
   function drawSubnav(): void {
-    render(subnav, ...ORG_TABS.map(([key, label]) => h('button', {
-      type: 'button', class: 'subtab', 'data-org-tab': key, 'aria-current': key === tab ? 'true' : null,
+    keepingFocus(subnav, () => render(subnav, ...ORG_TABS.map(([key, label]) => h('button', {
+      type: 'button', class: 'subtab', 'data-org-tab': key, 'data-focus': `org-tab:${key}`, 'aria-current': key === tab ? 'true' : null,
       onclick: () => { if (key !== tab) void switchTo(key).catch(fail) },
-    }, t(label))))
+    }, t(label)))))
   }
 
   async function switchTo(next: OrgTab): Promise<void> {

@@ -424,18 +424,24 @@ export function synthesis(ctx: Context): View {
     restoreSuggestionsFocus(place)
   }
 
+  // Made once: a pair being typed survives the redraws that changes from other devices cause.
+  const lexiconA = h('input', { id: 'lexicon-a', maxlength: longest('word'), autocomplete: 'off', required: true })
+  const lexiconB = h('input', { id: 'lexicon-b', maxlength: longest('word'), autocomplete: 'off', required: true })
+  const lexiconForm = h('form', { class: 'inline lexicon-add' },
+    h('label', { for: 'lexicon-a' }, t('lexicon_word_a')), lexiconA, h('label', { for: 'lexicon-b' }, t('lexicon_word_b')), lexiconB,
+    h('button', { type: 'submit', class: 'secondary' }, t('lexicon_add')))
+  lexiconForm.addEventListener('submit', e => {
+    e.preventDefault()
+    if (!lexiconA.value.trim() || !lexiconB.value.trim()) return
+    api.setLexicon(ctx.event.id, theme, lexiconA.value, lexiconB.value, false).then(() => {
+      lexiconA.value = ''
+      lexiconB.value = ''
+      return load()
+    }).then(() => lexiconA.focus()).catch(fail)
+  })
+
   function drawLexicon(): void {
     const writing = canWrite()
-    const a = h('input', { id: 'lexicon-a', maxlength: longest('word'), autocomplete: 'off', required: true })
-    const b = h('input', { id: 'lexicon-b', maxlength: longest('word'), autocomplete: 'off', required: true })
-    const form = h('form', { class: 'inline lexicon-add' },
-      h('label', { for: 'lexicon-a' }, t('lexicon_word_a')), a, h('label', { for: 'lexicon-b' }, t('lexicon_word_b')), b,
-      h('button', { type: 'submit', class: 'secondary' }, t('lexicon_add')))
-    form.addEventListener('submit', e => {
-      e.preventDefault()
-      if (!a.value.trim() || !b.value.trim()) return
-      api.setLexicon(ctx.event.id, theme, a.value, b.value, false).then(load).then(() => document.getElementById('lexicon-a')?.focus()).catch(fail)
-    })
     keepingFocus(lexiconBox, () => render(lexiconBox,
       h('h2', { id: 'lexicon-heading' }, t('lexicon_title')),
       h('p', { class: 'muted' }, t('lexicon_help')),
@@ -445,7 +451,7 @@ export function synthesis(ctx: Context): View {
           writing ? h('button', { type: 'button', class: 'link', 'aria-label': t('lexicon_remove', { a: entry.a, b: entry.b }),
             onclick: () => api.setLexicon(ctx.event.id, theme, entry.a, entry.b, true).then(load).catch(fail) }, '×') : null)))
         : h('p', { class: 'muted' }, t('lexicon_empty')),
-      writing ? form : null))
+      writing ? lexiconForm : null))
   }
 
   function saveSoon(id: string, changes: Parameters<typeof api.editConsolidated>[1]): void {
