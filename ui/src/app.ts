@@ -343,7 +343,12 @@ export async function start(root: HTMLElement): Promise<void> {
       if (!event) { if ((await api.events()).length > 0) await show() }
       else await view?.refresh()
     } catch (error) {
-      fail(error)
+      // The event shown was removed (from this window or another program): the screen's
+      // reads fail on it, and the next event, or the welcome screen, is what to show.
+      const shown = event?.id
+      const gone = shown !== undefined && !(await api.events().catch(() => [])).some(e => e.id === shown)
+      if (gone) await show().catch(fail)
+      else fail(error)
     } finally {
       refreshing = false
       if (again) { again = false; void refresh() }

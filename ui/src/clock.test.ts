@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SessionClock } from './api'
 import { formatCountdown, formatDuration, phaseEnd } from './clock'
+import { setLang } from './i18n'
 
 const minute = 60_000
 const phases = [
@@ -17,6 +18,9 @@ describe('the session clock in words', () => {
     expect(formatDuration(45_000)).toBe('45 s')
     expect(formatDuration(12 * minute)).toBe('12 min')
     expect(formatDuration(65 * minute)).toBe('1 h 05')
+    setLang('en')
+    expect(formatDuration(65 * minute)).toBe('1 h 5 min')
+    setLang('fr')
   })
   it('writes a countdown as a wall clock shows it', () => {
     expect(formatCountdown(247)).toBe('4:07')

@@ -3,13 +3,15 @@
 // facilitator of a session sees the same one; this module only writes it and notices when a
 // phase ends.
 import type { SessionClock } from './api'
+import { lang } from './i18n'
 
-/** `1 h 05`, `12 min`, `45 s`. */
+/** `1 h 05` in French, `1 h 5 min` in English; `12 min`, `45 s`. */
 export function formatDuration(ms: number): string {
   const seconds = Math.max(0, Math.ceil(ms / 1000))
   if (seconds < 60) return `${seconds} s`
   const minutes = Math.ceil(seconds / 60)
   if (minutes < 60) return `${minutes} min`
+  if (lang() === 'en') return `${Math.floor(minutes / 60)} h ${minutes % 60} min`
   return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}`
 }
 

@@ -83,6 +83,7 @@ const fr = {
   redo_mine: 'Rétablir',
   undo_mine_hint: 'Annuler ma dernière modification ({keys}), jamais celles des autres appareils',
   redo_mine_hint: 'Rétablir ce que je viens d’annuler ({keys})',
+  shift_key: 'Maj+',
   undo_group: 'Mes modifications',
   undone: 'Annulé.',
   redone: 'Rétabli.',
@@ -610,6 +611,7 @@ const en: Record<Key, string> = {
   redo_mine: 'Redo',
   undo_mine_hint: 'Undo my last change ({keys}), never another device’s',
   redo_mine_hint: 'Redo what I just undid ({keys})',
+  shift_key: 'Shift+',
   undo_group: 'My changes',
   undone: 'Undone.',
   redone: 'Redone.',
@@ -1072,6 +1074,11 @@ export function lang(): Lang {
 /** "Label : value" in French, "Label: value" in English. */
 export function labelled(label: string, value: string): string {
   return current === 'fr' ? `${label} : ${value}` : `${label}: ${value}`
+}
+
+/** A text quoted as each language quotes: « titre », “title”. */
+export function quoted(text: string): string {
+  return current === 'fr' ? `« ${text} »` : `“${text}”`
 }
 
 /** Items of a list that already holds commas, as each language separates them. */

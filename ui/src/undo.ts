@@ -8,7 +8,7 @@
 // first, then undone like any change.
 import { api, errorMessage, type UndoOutcome, type UndoPlace } from './api'
 import { announce, h, render } from './dom'
-import { t } from './i18n'
+import { quoted, t } from './i18n'
 
 export interface UndoControls {
   /** The two buttons, for the screen's toolbar. */
@@ -57,14 +57,14 @@ export function undoControls(options: UndoOptions): UndoControls {
   }, t('undo_mine'))
   const redoButton = h('button', {
     type: 'button', class: 'secondary', id: 'redo-button', 'aria-keyshortcuts': 'Control+Shift+Z Control+Y Meta+Shift+Z',
-    title: t('redo_mine_hint', { keys: `${mod}${isMac() ? '⇧' : 'Maj+'}Z` }), onclick: () => void run('redo'),
+    title: t('redo_mine_hint', { keys: `${mod}${isMac() ? '⇧' : t('shift_key')}Z` }), onclick: () => void run('redo'),
   }, t('redo_mine'))
   const element = h('div', { class: 'undo-controls', role: 'group', 'aria-label': t('undo_group') }, undoButton, redoButton)
   let busy = false
 
   function said(outcome: UndoOutcome): string {
     if (outcome.written === 0) return t('undo_overtaken')
-    const titles = outcome.about.map(title => `« ${title} »`).join(', ')
+    const titles = outcome.about.map(quoted).join(', ')
     const done = titles
       ? t(outcome.action === 'undo' ? 'undone_about' : 'redone_about', { titles })
       : outcome.action === 'undo' ? t('undone') : t('redone')

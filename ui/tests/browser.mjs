@@ -75,6 +75,10 @@ await check('the welcome screen is accessible, joins first, and offers the pract
   if ((await page.evaluate(() => document.activeElement?.id)) !== 'invite-link') throw new Error('the invitation link is not the first choice')
   if (await page.locator('#join-hub').isVisible()) throw new Error('the hub and token form should be folded')
   await axe(page, 'welcome')
+  // The language is chosen before any event.
+  await page.locator('#welcome-lang').click()
+  await page.getByRole('button', { name: /Try with a practice event/ }).waitFor()
+  await page.locator('#welcome-lang', { hasText: 'Français' }).waitFor()
 })
 
 await check('a facilitator captures in two sub-groups with the keyboard alone', async page => {
@@ -357,6 +361,9 @@ await check('the organiser removes the practice event after a confirmation that 
   if (!title.includes('Assises')) throw new Error(`the confirmation does not name the event: ${title}`)
   await dialog.getByRole('button', { name: 'Retirer de cet appareil' }).click()
   await page.locator('#invite-link').waitFor()
+  await page.waitForTimeout(300)
+  const alerts = await page.locator('.alerts').textContent()
+  if (alerts.trim()) throw new Error(`the welcome screen shows an error: ${alerts}`)
 })
 
 await check('a revoked device says why in the pill, and the details list every document', async page => {

@@ -4,7 +4,7 @@
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
 import { promptDialog } from '../dialog'
 import { announce, h, keepingFocus, render, setFieldValue } from '../dom'
-import { type Key, labelled, t } from '../i18n'
+import { type Key, labelled, quoted, t } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
 import { openHistory } from '../history'
@@ -163,7 +163,7 @@ export function capture(ctx: Context): View {
       h('option', { value: '' }, t('no_subgroup')),
       ...subgroups.map(g => h('option', { value: g.id, selected: g.id === p.subgroup }, g.name)))
     groupField.addEventListener('change', () => api.editProposal(p.id, { subgroup: groupField.value }).catch(fail))
-    const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} « ${p.title} »` }, t('delete'))
+    const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} ${quoted(p.title)}` }, t('delete'))
     remove.addEventListener('click', () => {
       // The keyboard goes on to the next card (the one below, else above, else the capture
       // box) instead of being lost with the card; the toast's Annuler stays one Tab away.

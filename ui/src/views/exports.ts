@@ -2,7 +2,7 @@
 // it was written to, with buttons that open the folder and each file.
 import { api, errorMessage, type AnswersWritten, type ExportKind, type Written } from '../api'
 import { announce, h, render } from '../dom'
-import { t, type Key } from '../i18n'
+import { quoted, t, type Key } from '../i18n'
 import { joinPath, openButton, pathLine } from './files'
 
 export function exportBox(event: string, theme: () => number | undefined): HTMLElement {
@@ -18,7 +18,7 @@ export function exportBox(event: string, theme: () => number | undefined): HTMLE
   // What Decidim's answers leave out, named: drafts on purpose, the others to check by hand.
   const leftOut = (answers: AnswersWritten) => {
     const list = (key: Key, titles: string[]) => titles.length
-      ? h('div', {}, h('p', {}, t(key, { n: titles.length })), h('ul', { class: 'plain left-out' }, ...titles.map(title => h('li', {}, `« ${title} »`)))) : null
+      ? h('div', {}, h('p', {}, t(key, { n: titles.length })), h('ul', { class: 'plain left-out' }, ...titles.map(title => h('li', {}, quoted(title))))) : null
     return [
       h('p', {}, t('answers_written', { n: answers.answered })),
       list('answers_unmatched', answers.unmatched), list('answers_ambiguous', answers.ambiguous), list('answers_drafts', answers.drafts),

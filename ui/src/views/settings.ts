@@ -26,9 +26,10 @@ export function settings(ctx: Context): View {
       form.addEventListener('submit', e => {
         e.preventDefault()
         api.saveSettings(name.value, language.value)
-          .then(() => { announce(t('saved_settings')); return ctx.reload() })
-          // A new language draws the screen again: the keyboard comes back to where it was.
-          .then(() => document.getElementById('settings-save')?.focus())
+          .then(() => ctx.reload())
+          // A new language draws the screen again: the keyboard comes back to where it was, and
+          // what is said is said in the language chosen.
+          .then(() => { document.getElementById('settings-save')?.focus(); announce(t('saved_settings')) })
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
       const hub = h('input', { id: 'settings-hub', type: 'url', value: info.hub ?? '', placeholder: 'ws://192.168.1.20:4455' })

@@ -6,7 +6,7 @@ import {
   type Suggestion, type Triage,
 } from '../api'
 import { announce, h, keepingFocus, render, setFieldValue } from '../dom'
-import { joinList, type Key, lang, t } from '../i18n'
+import { joinList, type Key, labelled, lang, t } from '../i18n'
 import { themeAccess } from '../rights'
 import { openHistory } from '../history'
 import { openSynthesisMoment } from '../moment'
@@ -491,7 +491,7 @@ export function synthesis(ctx: Context): View {
           h('span', { class: 'priority', 'aria-hidden': 'true' }, String(index + 1)),
           h('h3', { class: 'card-title' }, c.title),
           c.body ? h('p', { class: 'card-body' }, c.body) : null,
-          h('p', { class: 'meta muted' }, `${t('status')} : ${t(`status_${c.status}` as Key)}`),
+          h('p', { class: 'meta muted' }, labelled(t('status'), t(`status_${c.status}` as Key))),
           sourcesOf())
       }
       const old = existing.get(c.id)
@@ -517,10 +517,10 @@ export function synthesis(ctx: Context): View {
         h('span', { class: 'priority', 'aria-hidden': 'true' }, String(index + 1)),
         titleField, bodyField,
         h('div', { class: 'meta' }, statusField,
-          h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('move_up')} : ${c.title}`, onclick: () => move(c.id, -1) }, '↑'),
-          h('button', { type: 'button', class: 'secondary', 'aria-label': `${t('move_down')} : ${c.title}`, onclick: () => move(c.id, 1) }, '↓'),
+          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_up'), c.title), onclick: () => move(c.id, -1) }, '↑'),
+          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_down'), c.title), onclick: () => move(c.id, 1) }, '↓'),
           h('button', {
-            type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': `${t('history')} : ${c.title}`,
+            type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': labelled(t('history'), c.title),
             onclick: () => openHistory(c.id, titleField.value, load),
           }, t('history')),
           // The wording typed just before is saved first: an undone merge takes no wording.

@@ -2,7 +2,7 @@
 // the practice event and a programme file come next; the hub address and token, last.
 import { api, errorMessage } from '../api'
 import { announce, h, render } from '../dom'
-import { t } from '../i18n'
+import { lang, t } from '../i18n'
 import type { View } from '../app'
 import { joinBox } from './join'
 import { nearbyBox } from './room'
@@ -39,8 +39,18 @@ export function welcome(reload: () => Promise<void>, link = ''): View {
           announce(t('joining'))
         })
       })
+      // Before any event, the only place to choose the language: named in the other one.
+      const other = lang() === 'fr' ? 'en' : 'fr'
+      const switchLang = h('button', {
+        type: 'button', class: 'link welcome-lang', id: 'welcome-lang', lang: other,
+        onclick: () => void run(async () => {
+          await api.saveSettings(info.author, other)
+          announce(other === 'fr' ? 'Interface en français.' : 'Interface in English.')
+        }),
+      }, other === 'fr' ? 'Français' : 'English')
       render(root,
         h('section', { class: 'welcome' },
+          switchLang,
           h('h2', {}, t('welcome_title')),
           h('p', {}, t('welcome_text')),
           invite.element,
