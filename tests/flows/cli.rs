@@ -528,6 +528,41 @@ fn an_invitation_sheet_that_cannot_be_written_leaves_no_invitation_behind() {
     std::fs::write(&blocked, "").unwrap();
     let sheet = blocked.join("sheet.html");
     let error = replica.fails(&["invite", "all", "--hub", "ws://127.0.0.1:4455", "--sheet", sheet.to_str().unwrap()]);
-    assert!(error.contains("impossible d'écrire"), "{error}");
+    assert!(error.contains("n'existe pas"), "{error}");
+    // A folder given as the sheet's file.
+    let folder = replica.path().join("print");
+    std::fs::create_dir(&folder).unwrap();
+    let error = replica.fails(&["invite", "all", "--hub", "ws://127.0.0.1:4455", "--sheet", folder.to_str().unwrap()]);
+    assert!(error.contains("est un dossier"), "{error}");
     assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0);
+}
+
+/// An output on the command line goes into a folder that is there (an unmounted USB key must
+/// not become a folder on the computer's disk), never onto a folder or a device.
+#[test]
+fn exports_write_only_where_they_were_told_and_say_why_not() {
+    let (replica, _) = Replica::with_sample();
+    let missing = replica.path().join("usb-key-not-mounted");
+    for args in [
+        vec!["export", "decidim", "--captured", "--out"],
+        vec!["export", "report", "--out"],
+        vec!["export", "opendata", "--out"],
+        vec!["invite", "sheet", "--out"],
+    ] {
+        let target = missing.join("out").join("x.json");
+        let mut all = args.clone();
+        all.push(target.to_str().unwrap());
+        let error = replica.fails(&all);
+        assert!(error.contains("n'existe pas"), "{args:?}: {error}");
+        assert!(!missing.exists(), "{args:?} made the folder");
+    }
+    let file = replica.path().join("a-file.txt");
+    std::fs::write(&file, "gardé").unwrap();
+    let error = replica.fails(&["export", "report", "--out", file.to_str().unwrap()]);
+    assert!(error.contains("est un fichier"), "{error}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "gardé");
+    let error = replica.fails(&["--lang", "en", "bundle", "export", "--out", replica.path().to_str().unwrap()]);
+    assert!(error.contains("is a folder"), "{error}");
+    let error = replica.fails(&["bundle", "export", "--out", "/dev/null"]);
+    assert!(error.contains("n'est pas un fichier ordinaire"), "{error}");
 }

@@ -459,12 +459,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             invite(&mut store, event, command, out)
         }
         Command::Export(ExportCmd::Report { out: dir, theme, pdf }) => {
+            recolte_export::check_export_folder(&dir).map_err(CliError::Export)?;
             let files = recolte_export::export_report(&store, event(&store)?, &dir, theme, out.lang, pdf)
                 .map_err(CliError::Export)?;
             warn_incomplete(&store, event(&store)?, out)?;
             out.written(&dir, &files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>())
         }
         Command::Export(ExportCmd::Opendata { out: dir, include_names, licence }) => {
+            recolte_export::check_export_folder(&dir).map_err(CliError::Export)?;
             let licence = licence.unwrap_or_else(|| recolte_export::opendata::DEFAULT_LICENCE.to_owned());
             let written = recolte_export::export_opendata(&store, event(&store)?, &dir, include_names, &licence)
                 .map_err(CliError::Export)?;
@@ -473,12 +475,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Export(ExportCmd::Decidim { out: path, theme, locale, captured }) => {
             let options = recolte_export::decidim::Options { theme, locale, captured };
+            recolte_export::check_writable(&path).map_err(CliError::Export)?;
             recolte_export::export_decidim(&store, event(&store)?, &path, &options).map_err(CliError::Export)?;
             warn_incomplete(&store, event(&store)?, out)?;
             out.written(&path, &[path.display().to_string()])
         }
         Command::Export(ExportCmd::DecidimAnswers { decidim_export, out: path, theme, locale }) => {
             let options = recolte_export::decidim::Options { theme, locale, captured: false };
+            recolte_export::check_writable(&path).map_err(CliError::Export)?;
             let answers =
                 recolte_export::export_decidim_answers(&store, event(&store)?, &decidim_export, &path, &options)
                     .map_err(CliError::Export)?;
@@ -576,6 +580,7 @@ fn invite(
             false => out.unchanged("cette invitation était déjà révoquée", "this invitation was already revoked"),
         },
         InviteCmd::Sheet { out: path, ids } => {
+            recolte_export::check_writable(&path).map_err(CliError::Export)?;
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &path, out.lang)
                 .map_err(CliError::Export)?;
             out.sheet(&path, &written)

@@ -77,6 +77,15 @@ pub enum ExportError {
     #[error("the invitation {id} {}: its card would let no one in; nothing was written (make a new invitation instead)", if *revoked { "was revoked" } else { "has expired" })]
     #[fr("l'invitation {id} {} : sa carte ne permettrait à personne d'entrer ; rien n'a été écrit (faites plutôt une nouvelle invitation)", if *revoked { "a été révoquée" } else { "a expiré" })]
     UnusableInvitation { id: String, revoked: bool },
+    #[error("{} is a folder: give the path of a file to write; nothing was written", path.display())]
+    #[fr("{} est un dossier : donnez le chemin d'un fichier à écrire ; rien n'a été écrit", path.display())]
+    IsFolder { path: PathBuf },
+    #[error("{} is a file: give a folder for the export; nothing was written", path.display())]
+    #[fr("{} est un fichier : donnez un dossier pour l'export ; rien n'a été écrit", path.display())]
+    IsFile { path: PathBuf },
+    #[error("{} is not an ordinary file (a device, a pipe…): nothing was written", path.display())]
+    #[fr("{} n'est pas un fichier ordinaire (un périphérique, un tube…) : rien n'a été écrit", path.display())]
+    NotOrdinary { path: PathBuf },
 }
 
 fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
@@ -138,35 +147,69 @@ pub fn export_invitation_sheet(
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     use std::io::Write;
     let error = |source| ExportError::Write { path: path.to_owned(), source };
+    replaceable(path)?;
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(error)?;
     }
     let tmp = path.with_extension("partial");
-    let mut file = std::fs::File::create(&tmp).map_err(error)?;
-    file.write_all(bytes).and_then(|()| file.sync_all()).map_err(error)?;
-    std::fs::rename(&tmp, path).map_err(error)
+    let written = std::fs::File::create(&tmp)
+        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+        .and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        // A full disk must not be left holding half a file.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written.map_err(error)
+}
+
+/// What is at `path` may be replaced by a file: nothing, or an ordinary file. Renaming onto a
+/// folder fails late and says little; onto a device (run as root), it replaces the device.
+fn replaceable(path: &Path) -> Result<(), ExportError> {
+    match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(ExportError::IsFolder { path: path.to_owned() }),
+        Ok(meta) if !meta.is_file() && !meta.file_type().is_symlink() => {
+            Err(ExportError::NotOrdinary { path: path.to_owned() })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The folder a file given on the command line goes into must be there: made when missing,
+/// the folder of an unmounted USB key would be made on the computer's own disk.
+fn existing_folder_of(path: &Path) -> Result<(), ExportError> {
+    match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(folder) if !folder.is_dir() => Err(ExportError::NoFolder { folder: folder.to_owned() }),
+        _ => Ok(()),
+    }
+}
+
+/// Checks a folder given for an export (a report, open data): its parent is there, and it is
+/// not a file. The folder itself is made if missing.
+pub fn check_export_folder(dir: &Path) -> Result<(), ExportError> {
+    if dir.is_file() {
+        return Err(ExportError::IsFile { path: dir.to_owned() });
+    }
+    if dir.is_dir() {
+        return Ok(());
+    }
+    existing_folder_of(dir)
 }
 
 /// Writes a file into a folder that must already be there: a bundle for a USB key. Made
 /// missing, the folder of an unmounted key would be made on the computer's own disk, and the
 /// person would leave with an empty key.
 pub fn write_file_into_existing_folder(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if !folder.is_dir() {
-            return Err(ExportError::NoFolder { folder: folder.to_owned() });
-        }
-    }
+    existing_folder_of(path)?;
     write_file(path, bytes)
 }
 
-/// Whether a file can be written at `path` (its folder made if missing), checked before work
-/// that must not be left half done when the file then cannot be written: the probe written
-/// beside it is removed at once.
+/// Whether a file can be written at `path`, given on the command line: its folder is there,
+/// the path is not a folder, and a probe written beside it (removed at once) succeeds. Checked
+/// before the work, so that nothing is left half done when the file cannot be written.
 pub fn check_writable(path: &Path) -> Result<(), ExportError> {
     let error = |source| ExportError::Write { path: path.to_owned(), source };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(error)?;
-    }
+    existing_folder_of(path)?;
+    replaceable(path)?;
     let probe = path.with_extension("partial");
     std::fs::File::create(&probe).map_err(error)?;
     std::fs::remove_file(&probe).map_err(error)
