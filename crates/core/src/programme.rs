@@ -70,6 +70,9 @@ pub enum ProblemKind {
     #[error("{en}")]
     #[fr("{fr}")]
     NotJson { fr: String, en: String },
+    #[error("the file is not UTF-8 text (saved as Latin-1 or Windows-1252?): save it again in UTF-8, as spreadsheets and editors offer under \"Save as\"")]
+    #[fr("le fichier n'est pas du texte UTF-8 (enregistré en Latin-1 ou Windows-1252 ?) : enregistrez-le à nouveau en UTF-8, comme les tableurs et éditeurs le proposent dans « Enregistrer sous »")]
+    NotUtf8,
     #[error("required field is missing")]
     #[fr("champ obligatoire manquant")]
     Missing,
@@ -161,6 +164,13 @@ impl fmt::Display for Problem {
 
 /// Parses and validates a programme file's text. On failure, returns every problem found.
 pub fn parse(text: &str) -> Result<Programme, Vec<Problem>> {
+    // Bytes that were not UTF-8 reach here as U+FFFD (a file read leniently, or by a webview):
+    // accents would silently become "�" everywhere.
+    if text.contains('\u{FFFD}') {
+        return Err(vec![Problem { path: "$".into(), kind: ProblemKind::NotUtf8 }]);
+    }
+    // Some editors on Windows begin UTF-8 files with a byte-order mark, which JSON does not allow.
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
         let Both { fr, en } = Both::json(&e);
         vec![Problem { path: "$".into(), kind: ProblemKind::NotJson { fr, en } }]
@@ -630,6 +640,17 @@ mod tests {
 
     fn paths(problems: &[Problem]) -> Vec<&str> {
         problems.iter().map(|p| p.path.as_str()).collect()
+    }
+
+    #[test]
+    fn a_file_not_in_utf8_is_refused_and_a_byte_order_mark_is_accepted() {
+        let text = minimal().to_string().replace("Salle", "Salle Gallé");
+        let latin1: Vec<u8> = text.chars().map(|c| c as u32 as u8).collect();
+        let problems = parse(&String::from_utf8_lossy(&latin1)).unwrap_err();
+        assert_eq!(problems[0].kind, ProblemKind::NotUtf8);
+        assert!(problems[0].kind.localize(Lang::Fr).contains("n'est pas du texte UTF-8"));
+        let programme = parse(&format!("\u{FEFF}{text}")).expect("a UTF-8 file with a byte-order mark");
+        assert_eq!(programme.places[0].name, "Salle Gallé");
     }
 
     #[test]
