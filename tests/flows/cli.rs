@@ -566,3 +566,25 @@ fn exports_write_only_where_they_were_told_and_say_why_not() {
     let error = replica.fails(&["bundle", "export", "--out", "/dev/null"]);
     assert!(error.contains("n'est pas un fichier ordinaire"), "{error}");
 }
+
+/// An id or a number this event does not have is named, never listed as nothing.
+#[test]
+fn unknown_themes_sessions_and_events_are_named_not_listed_empty() {
+    let (replica, _) = Replica::with_sample();
+    let unknown = "01a20094-5763-77ed-987c-fe069732c223";
+    for (args, said) in [
+        (vec!["proposal", "list", "--theme", "99"], "99"),
+        (vec!["proposal", "list", "--theme", "0"], "0"),
+        (vec!["proposal", "list", "--session", unknown], unknown),
+        (vec!["subgroup", "list", "--session", unknown], unknown),
+        (vec!["--event", unknown, "proposal", "list"], unknown),
+    ] {
+        let error = replica.fails(&args);
+        assert!(error.contains(said) && error.contains("aucun"), "{args:?}: {error}");
+    }
+    let session = replica.sessions(1)[0].clone();
+    let before = replica.proposals();
+    let error = replica.fails(&["--event", unknown, "proposal", "add", "--session", &session, "--title", "x"]);
+    assert!(error.contains(unknown), "{error}");
+    assert_eq!(replica.proposals(), before, "nothing saved");
+}

@@ -119,6 +119,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     let mut store = Store::open(&Store::data_dir(cli.data_dir))?;
     let given_event: Option<EventId> = cli.event.as_deref().map(str::parse).transpose()?;
     let event = |store: &Store| store.resolve_event(given_event);
+    // Commands about a session or a proposal find their event from it: an --event this store
+    // does not hold must not pass unnoticed.
+    if given_event.is_some() && matches!(cli.command, Command::Session(_) | Command::Subgroup(_) | Command::Proposal(_))
+    {
+        event(&store)?;
+    }
     match cli.command {
         Command::Event(EventCmd::Import { file }) => {
             let bytes = read_file(&file)?;

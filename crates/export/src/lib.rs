@@ -353,6 +353,9 @@ pub fn export_decidim_answers(
     out: &Path,
     options: &decidim::Options,
 ) -> Result<decidim::Answers, ExportError> {
+    if let Some(theme) = options.theme {
+        store.consolidated(event, theme, false)?;
+    }
     let bytes = std::fs::read(decidim_export)
         .map_err(|source| ExportError::Read { path: decidim_export.to_owned(), source })?;
     let name = decidim_export.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

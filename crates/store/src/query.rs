@@ -160,6 +160,7 @@ impl Store {
     }
 
     pub fn subgroups(&self, session: SessionId, all: bool) -> Result<Vec<Subgroup>, Error> {
+        self.session_event(session)?;
         collect(
             self,
             "SELECT id, session_id, name, created_at, deleted FROM subgroups
@@ -180,6 +181,15 @@ impl Store {
 
     /// Proposals in programme order, then in the order they were captured.
     pub fn proposals(&self, event: EventId, filter: &ProposalFilter) -> Result<Vec<Proposal>, Error> {
+        // A theme or a session this event does not have is named as such, not listed as empty.
+        if let Some(theme) = filter.theme {
+            self.check_theme(event, theme)?;
+        }
+        if let Some(session) = filter.session {
+            if self.session_event(session)? != event {
+                return Err(Error::UnknownSession(session.to_string()));
+            }
+        }
         collect(
             self,
             "SELECT p.id, p.session_id, COALESCE(s.theme, 0), p.subgroup_id, g.name, p.title, p.body, p.kind, p.tags,
