@@ -54,12 +54,53 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
     Ok(clean)
 }
 
-/// The text trimmed and without control characters (a NUL, an escape sequence pasted from a
-/// terminal; line breaks and tabs stay in a text or a comment).
+/// The text trimmed and without control characters: a NUL, or an escape sequence pasted from a
+/// terminal, taken out whole (`ESC[31m`, not only its ESC). Line breaks and tabs stay in a text
+/// or a comment, and become a space in a one-line field (a title pasted on two lines keeps its
+/// words apart).
 fn clean(value: &str, what: Field) -> String {
     let multiline = matches!(what, Field::Body | Field::Comment);
-    let kept: String = value.chars().filter(|c| !c.is_control() || multiline && (*c == '\n' || *c == '\t')).collect();
+    let mut kept = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape_sequence(&mut chars),
+            '\n' | '\t' if multiline => kept.push(c),
+            '\r' if multiline => {}
+            '\n' | '\t' | '\r' => kept.push(' '),
+            c if c.is_control() => {}
+            c => kept.push(c),
+        }
+    }
     kept.trim().to_owned()
+}
+
+/// Skips what follows an ESC: a CSI sequence (`[`, parameters, a final letter), an OSC one
+/// (`]` up to BEL or ESC `\`), or the one character of a short one.
+fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match chars.next() {
+        Some('[') => {
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        }
+        Some(']') => {
+            while let Some(c) = chars.next() {
+                if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                    break;
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a text shows nothing: only spaces and invisible characters (zero-width spaces,
+/// joiners, a byte-order mark).
+fn blank(value: &str) -> bool {
+    value.chars().all(|c| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
 }
 
 /// The text cleaned, if it is not longer than its field allows.
@@ -78,7 +119,7 @@ pub(crate) fn non_empty(value: &str, what: Field) -> Result<String, Error> {
 
 /// The text, if it is not empty.
 fn filled(value: String, what: Field) -> Result<String, Error> {
-    if value.is_empty() {
+    if blank(&value) {
         return Err(Error::Empty(what));
     }
     Ok(value)
@@ -214,4 +255,22 @@ pub(crate) fn save_event_keys(
     )
     .ctx("enregistrement de la clé de l'événement", "saving the event's key")?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn texts_keep_their_words_and_lose_what_does_not_show() {
+        assert_eq!(within("ligne 1\nligne 2", Field::Title).unwrap(), "ligne 1 ligne 2");
+        assert_eq!(within("ligne 1\r\nligne 2", Field::Body).unwrap(), "ligne 1\nligne 2");
+        assert_eq!(within("Titre\u{1b}[31mrouge\u{1b}[0m", Field::Title).unwrap(), "Titrerouge");
+        assert_eq!(within("Lien \u{1b}]8;;https://x\u{7}ici\u{1b}]8;;\u{1b}\\", Field::Title).unwrap(), "Lien ici");
+        assert_eq!(within("a\u{0}b", Field::Title).unwrap(), "ab");
+        assert!(matches!(non_empty("\u{200B}\u{200B} ", Field::Title), Err(Error::Empty(Field::Title))));
+        assert_eq!(non_empty("Élus\u{200B}", Field::Title).unwrap(), "Élus\u{200B}");
+    }
 }
