@@ -14,10 +14,10 @@ impl Out {
             return self.json(&serde_json::json!({ "path": path, "bytes": bytes }));
         }
         print(format!(
-            "{} {} ({bytes} {})",
+            "{} {} ({})",
             self.pick("paquet écrit :", "bundle written:"),
             path.display(),
-            self.pick("octets", "bytes")
+            self.count(bytes, ("octet", "octets"), ("byte", "bytes"))
         ))
     }
 
@@ -26,15 +26,11 @@ impl Out {
             return self.json(report);
         }
         let documents = self.count(report.documents, ("document", "documents"), ("document", "documents"));
+        let saved =
+            self.count(report.bytes_saved, ("octet enregistré", "octets enregistrés"), ("byte saved", "bytes saved"));
         print(match self.lang {
-            Lang::Fr => format!(
-                "paquet importé : {documents}, {} avec du nouveau ({} octets enregistrés)",
-                report.changed, report.bytes_saved
-            ),
-            Lang::En => format!(
-                "bundle imported: {documents}, {} with something new ({} bytes saved)",
-                report.changed, report.bytes_saved
-            ),
+            Lang::Fr => format!("paquet importé : {documents}, {} avec du nouveau ({saved})", report.changed),
+            Lang::En => format!("bundle imported: {documents}, {} with something new ({saved})", report.changed),
         })
     }
 
@@ -58,9 +54,17 @@ impl Out {
         }
         let compacted =
             self.count(report.compacted, ("document compacté", "documents compactés"), ("document", "documents"));
+        // In French, 0 and 1 take the singular: the word follows the second number.
+        let (updates, bytes) = match self.lang {
+            Lang::Fr => (
+                if report.updates_after < 2 { "mise à jour" } else { "mises à jour" },
+                if report.bytes_after < 2 { "octet" } else { "octets" },
+            ),
+            Lang::En => ("updates", "bytes"),
+        };
         print(match self.lang {
             Lang::Fr => format!(
-                "{compacted} : {} → {} mises à jour, {} → {} octets",
+                "{compacted} : {} → {} {updates}, {} → {} {bytes}",
                 report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
             ),
             Lang::En => format!(
@@ -85,14 +89,13 @@ impl Out {
             return self.json(&serde_json::json!({ "path": path, "log": stats }));
         }
         print(format!(
-            "{} {}\n{} {}, {}, {} {}",
+            "{} {}\n{} {}, {}, {}",
             self.pick("stockage :", "store:"),
             path.display(),
             self.pick("journal :", "log:"),
             self.count(stats.documents, ("document", "documents"), ("document", "documents")),
             self.count(stats.updates, ("mise à jour", "mises à jour"), ("update", "updates")),
-            stats.bytes,
-            self.pick("octets", "bytes")
+            self.count(stats.bytes, ("octet", "octets"), ("byte", "bytes")),
         ))
     }
 }
