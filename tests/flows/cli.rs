@@ -588,3 +588,21 @@ fn unknown_themes_sessions_and_events_are_named_not_listed_empty() {
     assert!(error.contains(unknown), "{error}");
     assert_eq!(replica.proposals(), before, "nothing saved");
 }
+
+/// A command that saves nothing says so, instead of "fait".
+#[test]
+fn a_command_that_changes_nothing_says_so() {
+    let (replica, _) = Replica::with_sample();
+    let session = replica.sessions(8)[0].clone();
+    let id = replica.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
+    assert_eq!(
+        replica.ok(&["proposal", "edit", &id, "--title", "Former les élus"]),
+        "rien à changer : c'était déjà ainsi"
+    );
+    assert_eq!(replica.ok(&["proposal", "edit", &id, "--title", "Former tous les élus"]), "fait");
+    replica.ok(&["subgroup", "add", "--session", &session, "Groupe A"]);
+    let renamed = replica.ok(&["subgroup", "rename", "--session", &session, "Groupe A", "Groupe A"]);
+    assert_eq!(renamed, "rien à changer : c'était déjà ainsi");
+    let json = replica.json(&["proposal", "edit", &id, "--title", "Former tous les élus"]);
+    assert_eq!(json["changed"], false, "{json}");
+}

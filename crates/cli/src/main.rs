@@ -125,6 +125,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     {
         event(&store)?;
     }
+    // Whether the command saved anything (an edit to the same text, a pair not in the lexicon):
+    // said, instead of a "fait" for nothing.
+    let before = store.last_log_seq()?;
+    let changed = |store: &Store| store.last_log_seq().map(|now| now != before);
     match cli.command {
         Command::Event(EventCmd::Import { file }) => {
             let bytes = read_file(&file)?;
@@ -164,7 +168,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Subgroup(SubgroupCmd::Rename { session, subgroup, name }) => {
             store.rename_subgroup(session.parse()?, &subgroup, &name)?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Proposal(ProposalCmd::Add { session, title, body, kind, subgroup, tags, author }) => {
             let input = ProposalInput {
@@ -194,7 +198,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 },
             };
             store.edit_proposal(id.parse()?, &update)?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Proposal(ProposalCmd::Delete { id }) => match store.set_proposal_deleted(id.parse()?, true)? {
             true => out.done(),
@@ -295,12 +299,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 (None, at) => store.version_at(&id, at.as_deref().unwrap_or_default())?,
             };
             store.restore_version(&id, version)?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Synthesis(SynthesisCmd::Dismiss { theme, proposals }) => {
             let ids = proposals.iter().map(|p| p.parse()).collect::<Result<Vec<_>, _>>()?;
             store.dismiss_duplicates(event(&store)?, theme, &ids)?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Synthesis(SynthesisCmd::SetAside { proposal, reason, clear }) => {
             let reason = if clear { None } else { reason.as_deref().map(str::parse).transpose()? };
@@ -323,7 +327,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 (_, Some(pair)) => store.set_lexicon(event, theme, &pair[0], &pair[1], true)?,
                 (None, None) => return out.lexicon(&store.triage(event, theme)?.lexicon),
             }
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Synthesis(SynthesisCmd::List { theme, all }) => {
             out.consolidated(&store.consolidated(event(&store)?, theme, all)?)
@@ -336,7 +340,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 priority: if no_priority { Some(None) } else { priority.map(Some) },
             };
             store.edit_consolidated(id.parse()?, &patch)?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Synthesis(SynthesisCmd::Delete { id }) => match store.set_consolidated_deleted(id.parse()?, true)? {
             true => out.done(),
@@ -397,12 +401,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 }
             };
             store.vote(id, dots, member.as_deref())?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Panel(PanelCmd::Summary) => out.summary(&store.panel_summary(event(&store)?)?),
         Command::Panel(PanelCmd::Dots { dots }) => {
             store.set_dots_per_theme(event(&store)?, dots)?;
-            out.done()
+            out.done_if(changed(&store)?)
         }
         Command::Bundle(BundleCmd::Export { out: path }) => {
             let event = event(&store)?;

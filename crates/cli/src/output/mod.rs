@@ -76,6 +76,14 @@ impl Out {
     }
 
     /// Success with nothing to do: said, so that a script or a person knows nothing changed.
+    /// "fait" when the command changed something, else that there was nothing to change.
+    pub fn done_if(&self, changed: bool) -> Result<(), CliError> {
+        if changed {
+            return self.done();
+        }
+        self.unchanged("rien à changer : c'était déjà ainsi", "nothing to change: it was already so")
+    }
+
     pub fn unchanged(&self, fr: &str, en: &str) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "ok": true, "changed": false }));

@@ -63,7 +63,10 @@ pub fn insert_subgroup(txn: &mut TransactionMut, id: SubgroupId, name: &str, cre
 
 pub fn rename_subgroup(txn: &mut TransactionMut, id: SubgroupId, name: &str) -> Result<(), Error> {
     let map = child_map(txn, SUBGROUPS, &id.to_string()).ok_or(Error::UnknownSubgroup(id.to_string()))?;
-    map.insert(txn, "name", name);
+    // The same name again writes nothing (and sends nothing to other devices).
+    if get_str(txn, &map, "name").as_deref() != Some(name) {
+        map.insert(txn, "name", name);
+    }
     Ok(())
 }
 
