@@ -22,19 +22,19 @@ pub enum Error {
     #[fr("cet appareil ne détient pas la clé de signature de l'événement {0} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons")]
     NoEventKey(String),
     #[error("cannot open the store {path}: {source}")]
-    #[fr("impossible d'ouvrir le stockage {} : {source}", path.display())]
+    #[fr("impossible d'ouvrir le stockage {} : {}", path.display(), sqlite_fr(source))]
     Open { path: PathBuf, source: rusqlite::Error },
     #[error("the store {path} is read-only (read-only disk or no permission): nothing can be saved; make its folder writable and try again")]
     #[fr("le stockage {} est en lecture seule (disque en lecture seule ou droits insuffisants) : rien ne peut être enregistré ; rendez son dossier accessible en écriture puis recommencez", path.display())]
     ReadOnly { path: PathBuf },
     #[error("{context}: {source}")]
-    #[fr("{context_fr} : {source}")]
+    #[fr("{context_fr} : {}", sqlite_fr(source))]
     Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
     #[error("{context} {path}: {source}")]
     #[fr("{context_fr} {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },
     #[error("applying migration {name}: {source}")]
-    #[fr("échec de la migration {name} : {source}")]
+    #[fr("échec de la migration {name} : {}", sqlite_fr(source))]
     Migration { name: &'static str, source: rusqlite::Error },
     #[error(
         "this store was written by a newer Récolte (schema {found}, this version knows {supported}); update Récolte"
@@ -217,6 +217,10 @@ impl Error {
                 "ce fichier n'est pas un stockage Récolte lisible (fichier corrompu ou d'un autre programme)",
                 "this file is not a readable Récolte store (corrupted, or another program's file)",
             ),
+            ErrorCode::SystemIoFailure => lang.pick(
+                "le disque ne répond pas comme attendu (plein, retiré ou défaillant) : rien n'a été enregistré ; libérez de la place ou vérifiez le disque, puis recommencez",
+                "the disk does not answer as expected (full, removed or failing): nothing was saved; free some space or check the disk, then try again",
+            ),
             ErrorCode::CannotOpen => lang.pick(
                 "impossible d'ouvrir le fichier ; vérifiez que le dossier de données existe et est accessible",
                 "cannot open the file; check that the data folder exists and is accessible",
@@ -224,6 +228,26 @@ impl Error {
             _ => return None,
         })
     }
+}
+
+/// What SQLite said, in French: it says it in English only ("database or disk is full"). A
+/// case not named here keeps SQLite's words.
+fn sqlite_fr(error: &rusqlite::Error) -> String {
+    let said = match error.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => "le disque est plein",
+        Some(ErrorCode::SystemIoFailure) => "erreur d'entrée-sortie sur le disque",
+        Some(ErrorCode::ReadOnly) => "le stockage est en lecture seule",
+        Some(ErrorCode::PermissionDenied) => "accès refusé",
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "le stockage est verrouillé par un autre programme"
+        }
+        Some(ErrorCode::NotADatabase) => "ce fichier n'est pas une base de données",
+        Some(ErrorCode::DatabaseCorrupt) => "la base de données est endommagée",
+        Some(ErrorCode::CannotOpen) => "impossible d'ouvrir le fichier",
+        Some(ErrorCode::OutOfMemory) => "mémoire insuffisante",
+        _ => return error.to_string(),
+    };
+    said.to_owned()
 }
 
 /// Puts the advice for a condition the user can fix (full disk, read-only or locked store)
@@ -398,7 +422,11 @@ mod tests {
             "{}",
             busy.localize(Lang::Fr)
         );
-        assert!(busy.localize(Lang::Fr).contains("(enregistrement : "));
+        assert!(
+            busy.localize(Lang::Fr).ends_with("(enregistrement : le disque est plein)"),
+            "{}",
+            busy.localize(Lang::Fr)
+        );
         assert!(busy.localize(Lang::En).starts_with("the disk is full"));
     }
 }
