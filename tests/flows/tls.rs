@@ -114,6 +114,11 @@ fn the_wrong_scheme_or_no_fingerprint_is_told_with_what_to_do() {
     // wss:// with a token alone: the certificate's fingerprint is in the invitation link.
     let refused = device.fails(&["sync", "--hub", &hub.url, "--token", &token]);
     assert!(refused.contains("rejoignez avec le lien d'invitation"), "{refused}");
+    // wss:// to a hub that speaks in clear.
+    let clear = serve(&organiser, false);
+    let secure = clear.url.replacen("ws://", "wss://", 1);
+    let refused = device.fails(&["sync", "--hub", &secure, "--token", &token]);
+    assert!(refused.contains("essayez ws:// au lieu de wss://"), "{refused}");
 }
 
 #[test]

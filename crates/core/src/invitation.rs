@@ -65,9 +65,9 @@ pub enum InvitationError {
     #[error("“{0}” is not a certificate fingerprint: it is the certificate's SHA-256, 64 hexadecimal digits (colons and spaces between them are allowed)")]
     #[fr("« {0} » n'est pas une empreinte de certificat : c'est le SHA-256 du certificat, 64 chiffres hexadécimaux (deux-points et espaces entre eux admis)")]
     Fingerprint(String),
-    #[error("invalid hub address {0:?}: it starts with ws:// or wss://")]
-    #[fr("adresse de serveur invalide « {0} » : elle commence par ws:// ou wss://")]
-    Hub(String),
+    #[error("invalid hub address {hub:?}: {} (for example ws://192.168.1.20:4455)", why.en)]
+    #[fr("adresse de serveur invalide « {hub} » : {} (par exemple ws://192.168.1.20:4455)", why.fr)]
+    Hub { hub: String, why: crate::Both },
     #[error(transparent)]
     Token(#[from] TokenError),
 }
@@ -87,10 +87,42 @@ pub fn normalize_fingerprint(text: &str) -> Result<String, InvitationError> {
 /// Checks a hub address as people type it: trims it, drops a trailing `/`, and insists on
 /// `ws://` or `wss://` with a host.
 pub fn normalize_hub(hub: &str) -> Result<String, InvitationError> {
-    let hub = hub.trim().trim_end_matches('/');
-    let parsed = url::Url::parse(hub).map_err(|_| InvitationError::Hub(hub.to_owned()))?;
-    if !matches!(parsed.scheme(), "ws" | "wss") || parsed.host_str().is_none_or(str::is_empty) {
-        return Err(InvitationError::Hub(hub.to_owned()));
+    use crate::Both;
+    let typed = hub.trim();
+    let hub = typed.trim_end_matches('/');
+    let wrong = |fr: &str, en: &str| InvitationError::Hub { hub: typed.to_owned(), why: Both::new(fr, en) };
+    let scheme = || wrong("elle commence par ws:// ou wss://", "it starts with ws:// or wss://");
+    if hub.is_empty() {
+        return Err(wrong("elle est vide", "it is empty"));
+    }
+    let parsed = url::Url::parse(typed).map_err(|error| match error {
+        url::ParseError::InvalidPort => {
+            wrong("le port est un nombre de 1 à 65535", "the port is a number from 1 to 65535")
+        }
+        url::ParseError::EmptyHost => wrong(
+            "il manque le nom ou l'adresse de l'ordinateur qui sert",
+            "the name or address of the serving computer is missing",
+        ),
+        url::ParseError::InvalidDomainCharacter | url::ParseError::IdnaError => wrong(
+            "le nom de l'ordinateur contient un caractère qui n'a pas sa place dans une adresse (une espace ?)",
+            "the computer's name holds a character that has no place in an address (a space?)",
+        ),
+        url::ParseError::InvalidIpv4Address | url::ParseError::InvalidIpv6Address => {
+            wrong("l'adresse IP n'en est pas une", "the IP address is not one")
+        }
+        _ => scheme(),
+    })?;
+    if !matches!(parsed.scheme(), "ws" | "wss") {
+        return Err(scheme());
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(wrong(
+            "il manque le nom ou l'adresse de l'ordinateur qui sert",
+            "the name or address of the serving computer is missing",
+        ));
+    }
+    if parsed.port() == Some(0) {
+        return Err(wrong("le port est un nombre de 1 à 65535", "the port is a number from 1 to 65535"));
     }
     Ok(hub.to_owned())
 }
@@ -289,7 +321,20 @@ mod tests {
         let same_event = link.replace("v=1&", &format!("v=1&e={}&", invitation.event));
         assert_eq!(Invitation::parse(&same_event).unwrap(), invitation);
         let bad_hub = Invitation { hubs: vec!["http://x".into()], ..invitation.clone() }.link();
-        assert!(matches!(Invitation::parse(&bad_hub), Err(InvitationError::Hub(_))));
+        assert!(matches!(Invitation::parse(&bad_hub), Err(InvitationError::Hub { .. })));
+        for (typed, said) in [
+            ("", "elle est vide"),
+            ("ws://127.0.0.1:99999", "le port est un nombre de 1 à 65535"),
+            ("ws://127.0.0.1:0", "le port est un nombre de 1 à 65535"),
+            ("ws://my host:4455", "une espace ?"),
+            ("ws://:4455", "il manque le nom"),
+            ("ws://", "« ws:// » : il manque le nom"),
+            ("http://hub:4455", "ws:// ou wss://"),
+        ] {
+            let error = normalize_hub(typed).unwrap_err().localize(crate::Lang::Fr);
+            assert!(error.contains(said), "{typed}: {error}");
+        }
+        assert_eq!(normalize_hub(" ws://hub.local:4455/ ").unwrap(), "ws://hub.local:4455");
         let bad_print = Invitation { fingerprint: Some("zz".into()), ..invitation.clone() }.link();
         assert!(matches!(Invitation::parse(&bad_print), Err(InvitationError::Fingerprint(f)) if f == "zz"));
         for error in [InvitationError::NotALink, InvitationError::EventMismatch, InvitationError::Missing("t")] {

@@ -30,6 +30,9 @@ pub enum Error {
     #[error("{context}: {source}")]
     #[fr("{context_fr} : {}", sqlite_fr(source))]
     Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
+    #[error("{} is a file, not a data folder: give a folder (--data-dir, RECOLTE_DATA_DIR)", path.display())]
+    #[fr("{} est un fichier, pas un dossier de données : donnez un dossier (--data-dir, RECOLTE_DATA_DIR)", path.display())]
+    DataDirIsFile { path: PathBuf },
     #[error("{context} {path}: {source}")]
     #[fr("{context_fr} {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },

@@ -155,6 +155,9 @@ impl Store {
     }
 
     pub fn open(dir: &Path) -> Result<Store, Error> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::DataDirIsFile { path: dir.to_owned() });
+        }
         std::fs::create_dir_all(dir).map_err(|source| Error::Io {
             context: "cannot create the data folder",
             context_fr: "impossible de créer le dossier de données",

@@ -491,6 +491,17 @@ fn a_store_made_by_the_first_migration_upgrades_to_the_latest() {
 }
 
 #[test]
+fn a_data_folder_that_is_a_file_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "gardé").unwrap();
+    let err = Store::open(&file).unwrap_err();
+    let text = recolte_core::Localize::localize(&err, recolte_core::Lang::Fr);
+    assert!(text.contains("est un fichier, pas un dossier de données"), "{text}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "gardé");
+}
+
+#[test]
 fn a_file_that_is_not_a_store_is_refused_at_open() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(

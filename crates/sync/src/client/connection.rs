@@ -67,6 +67,11 @@ fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_
             format!("l'adresse répond, mais pas en clair : ce serveur chiffre ses connexions, essayez wss:// au lieu de ws:// ({protocol})"),
             format!("the address answers, but not in clear: this hub encrypts its connections, try wss:// instead of ws:// ({protocol})"),
         ),
+        // A wss:// address on a hub that speaks in clear answers with bytes that are not TLS.
+        E::Io(io) if io.to_string().contains("InvalidContentType") => recolte_core::Both::new(
+            format!("l'adresse répond, mais en clair : ce serveur ne chiffre pas ses connexions, essayez ws:// au lieu de wss:// ({io})"),
+            format!("the address answers, but in clear: this hub does not encrypt its connections, try ws:// instead of wss:// ({io})"),
+        ),
         // The name resolver's failure comes as an uncategorised I/O error, in its own words.
         E::Io(io) if io.to_string().contains("lookup address") => recolte_core::Both::new(
             format!("ce nom de serveur est inconnu du réseau (vérifiez l'adresse) ({io})"),
