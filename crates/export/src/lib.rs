@@ -375,6 +375,10 @@ pub fn export_decidim_answers(
 
 /// `recolte import opendata`: restores the event into this store (where it must not be).
 pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
+    if !dir.is_dir() {
+        let source = std::io::Error::from(std::io::ErrorKind::NotFound);
+        return Err(ExportError::Read { path: dir.to_owned(), source });
+    }
     package::check(dir)?;
     let data = opendata::read(dir)?;
     let snapshot = data.snapshot()?;

@@ -192,5 +192,19 @@ fn bad_open_data_is_refused_and_changes_nothing() {
     std::fs::write(broken.path().join("event.json"), event.to_string()).unwrap();
     let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
     assert!(error.to_string().contains("$.sessions[0].theme"), "{error}");
+    // Files edited by hand are checked as what people type is: a proposal of a session the
+    // programme lacks, an empty title, a merge citing a proposal that is not there.
+    std::fs::copy(Path::new(FIXTURE).join("event.json"), broken.path().join("event.json")).unwrap();
+    let original: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURE).join("proposals.json")).unwrap()).unwrap();
+    let edits: [(&str, Value); 2] =
+        [("session_id", Value::from("01a20094-5763-77ed-987c-fe069732c223")), ("title", Value::from("  "))];
+    for (field, value) in edits {
+        let mut proposals = original.clone();
+        proposals[0][field] = value;
+        std::fs::write(broken.path().join("proposals.json"), proposals.to_string()).unwrap();
+        let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
+        assert!(matches!(error, ExportError::Store(recolte_store::Error::InvalidRestore { .. })), "{field}: {error}");
+    }
     assert!(matches!(fresh.resolve_event(None), Err(recolte_store::Error::NoEvent)));
 }

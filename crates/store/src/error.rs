@@ -33,6 +33,9 @@ pub enum Error {
     #[error("{} is a file, not a data folder: give a folder (--data-dir, RECOLTE_DATA_DIR)", path.display())]
     #[fr("{} est un fichier, pas un dossier de données : donnez un dossier (--data-dir, RECOLTE_DATA_DIR)", path.display())]
     DataDirIsFile { path: PathBuf },
+    #[error("this event cannot be restored: {}; nothing was changed", detail.en)]
+    #[fr("cet événement ne peut pas être restauré : {} ; rien n'a été modifié", detail.fr)]
+    InvalidRestore { detail: recolte_core::Both },
     #[error("{context} {path}: {source}")]
     #[fr("{context_fr} {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },

@@ -80,6 +80,43 @@ fn build(name: &DocName, write: impl FnOnce(&mut TransactionMut)) -> (Doc, Vec<u
     (doc, update)
 }
 
+/// Checks what a snapshot says as the screens check what people type: every proposal in a
+/// session of the programme, with a title of its field's length; every consolidated proposal
+/// made of proposals of the snapshot. Restored data is read from files anyone may edit.
+fn check(snapshot: &Snapshot) -> Result<(), Error> {
+    use crate::error::Field;
+    use crate::ops::{non_empty, within};
+    use recolte_core::{Both, Lang, Localize};
+    let invalid = |fr: String, en: String| Error::InvalidRestore { detail: Both::new(fr, en) };
+    let text = |(fr, en): (&str, &str), id: &dyn std::fmt::Display, error: Error| {
+        invalid(format!("{fr} {id} : {}", error.localize(Lang::Fr)), format!("{en} {id}: {}", error.localize(Lang::En)))
+    };
+    let (proposal, consolidated) =
+        (("la proposition", "proposal"), ("la proposition consolidée", "consolidated proposal"));
+    let proposals: std::collections::BTreeSet<ProposalId> = snapshot.proposals.iter().map(|p| p.id).collect();
+    for p in &snapshot.proposals {
+        if !snapshot.session_ids.contains(&p.session) {
+            return Err(invalid(
+                format!("la proposition {} est d'une session que le programme n'a pas ({})", p.id, p.session),
+                format!("proposal {} is in a session the programme does not have ({})", p.id, p.session),
+            ));
+        }
+        non_empty(&p.proposal.title, Field::Title).map_err(|e| text(proposal, &p.id, e))?;
+        within(&p.proposal.body, Field::Body).map_err(|e| text(proposal, &p.id, e))?;
+    }
+    for c in &snapshot.consolidated {
+        non_empty(&c.consolidated.title, Field::Title).map_err(|e| text(consolidated, &c.id, e))?;
+        within(&c.consolidated.body, Field::Body).map_err(|e| text(consolidated, &c.id, e))?;
+        if let Some(source) = c.consolidated.sources.iter().find(|s| !proposals.contains(&s.proposal_id)) {
+            return Err(invalid(
+                format!("la proposition consolidée {} cite une proposition absente ({})", c.id, source.proposal_id),
+                format!("consolidated proposal {} cites a proposal that is not there ({})", c.id, source.proposal_id),
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Store {
     /// Rebuilds an event from a snapshot, in one transaction. The event must not be in this
     /// store already. A new signing key is made: tokens of the original event do not apply.
@@ -94,6 +131,7 @@ impl Store {
         if exists.is_some() {
             return Err(Error::EventExists(event.to_string()));
         }
+        check(snapshot)?;
         let keys = recolte_core::token::generate_keys().map_err(Error::Token)?;
         let mut documents: Vec<(DocName, Doc, Vec<u8>)> = Vec::new();
 
