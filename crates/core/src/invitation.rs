@@ -56,9 +56,9 @@ pub enum InvitationError {
         "ce lien d'invitation vient d'une version plus récente de Récolte (format {0}) ; mettez l'application à jour"
     )]
     Version(String),
-    #[error("the invitation link is incomplete: {0} is missing (was it cut when copied?)")]
-    #[fr("le lien d'invitation est incomplet : il y manque {0} (a-t-il été coupé en le copiant ?)")]
-    Missing(&'static str),
+    #[error("the invitation link is incomplete: {} is missing (was it cut when copied?)", missing_en(part))]
+    #[fr("le lien d'invitation est incomplet : il y manque {} (a-t-il été coupé en le copiant ?)", missing_fr(part))]
+    Missing { part: &'static str },
     #[error("the invitation's token is for another event than the one the link names")]
     #[fr("le jeton de l'invitation est pour un autre événement que celui que le lien nomme")]
     EventMismatch,
@@ -70,6 +70,23 @@ pub enum InvitationError {
     Hub { hub: String, why: crate::Both },
     #[error(transparent)]
     Token(#[from] TokenError),
+}
+
+/// What a missing part of a link is, named for a person: its key, and what it holds.
+fn missing_fr(key: &str) -> String {
+    match key {
+        "t" => "t (le jeton)".to_owned(),
+        "v" => "v (la version du format)".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn missing_en(key: &str) -> String {
+    match key {
+        "t" => "t (the token)".to_owned(),
+        "v" => "v (the format's version)".to_owned(),
+        other => other.to_owned(),
+    }
 }
 
 /// Checks a certificate fingerprint as people copy it (`AB:CD:…`, spaces, capitals): the
@@ -167,9 +184,9 @@ impl Invitation {
         match version.as_deref() {
             Some(VERSION) => {}
             Some(other) => return Err(InvitationError::Version(other.to_owned())),
-            None => return Err(InvitationError::Missing("v")),
+            None => return Err(InvitationError::Missing { part: "v" }),
         }
-        let token = token.filter(|t| !t.is_empty()).ok_or(InvitationError::Missing("t (le jeton / the token)"))?;
+        let token = token.filter(|t| !t.is_empty()).ok_or(InvitationError::Missing { part: "t" })?;
         let grant = token::peek(&token)?;
         let named = event;
         let event = grant.scope.event;
@@ -314,7 +331,9 @@ mod tests {
         let cut = &link[..link.find("&t=").unwrap() + 10];
         assert!(matches!(Invitation::parse(cut), Err(InvitationError::Token(TokenError::Malformed))), "{cut}");
         let no_token = &link[..link.find("&t=").unwrap()];
-        assert!(matches!(Invitation::parse(no_token), Err(InvitationError::Missing(_))));
+        let missing = Invitation::parse(no_token).unwrap_err();
+        assert!(missing.localize(Lang::Fr).contains("il y manque t (le jeton)"), "{missing}");
+        assert!(missing.localize(Lang::En).contains("t (the token) is missing"), "{missing}");
         assert!(matches!(Invitation::parse(&link.replace("v=1", "v=7")), Err(InvitationError::Version(v)) if v == "7"));
         let other_event = link.replace("v=1&", &format!("v=1&e={}&", EventId::new()));
         assert_eq!(Invitation::parse(&other_event), Err(InvitationError::EventMismatch));
@@ -337,7 +356,8 @@ mod tests {
         assert_eq!(normalize_hub(" ws://hub.local:4455/ ").unwrap(), "ws://hub.local:4455");
         let bad_print = Invitation { fingerprint: Some("zz".into()), ..invitation.clone() }.link();
         assert!(matches!(Invitation::parse(&bad_print), Err(InvitationError::Fingerprint(f)) if f == "zz"));
-        for error in [InvitationError::NotALink, InvitationError::EventMismatch, InvitationError::Missing("t")] {
+        for error in [InvitationError::NotALink, InvitationError::EventMismatch, InvitationError::Missing { part: "t" }]
+        {
             assert_ne!(error.localize(Lang::Fr), error.localize(Lang::En));
         }
     }
