@@ -65,7 +65,11 @@ impl ApiError {
             | E::Token(_)
             | E::NoEventKey(_)
             | E::OutOfRights { .. }
-            | E::BundleOfAnotherKey { .. } => ErrorCode::Invalid,
+            | E::BundleOfAnotherKey { .. }
+            | E::TooManyDots { .. }
+            | E::MoreDotsThanTheTheme { .. }
+            | E::ClockNotRunning
+            | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,
         };
         ApiError { code, message: error.localize(lang) }

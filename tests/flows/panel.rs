@@ -64,6 +64,9 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     // Three dots per theme by default: Ben has given 3, a fourth is refused, with why.
     let refused = ben.fails(&["panel", "vote", &c1]);
     assert!(refused.contains("3 points du thème 2"), "{refused}");
+    // More dots on one proposal than a member has for the theme: that is what is said.
+    let refused = ana.fails(&["panel", "vote", &c2, "--dots", "5"]);
+    assert!(refused.contains("5 points sur une proposition, c'est plus que les 3"), "{refused}");
     ben.ok(&["panel", "vote", &c2, "--clear"]);
     ben.ok(&["panel", "vote", &c1]);
     assert_eq!(item(&ben.json(&["panel", "summary"]), &c1)["votes"], 3);

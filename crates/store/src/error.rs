@@ -67,6 +67,9 @@ pub enum Error {
     #[error("{member} has given the {limit} dots of theme {theme} already: take one back from another proposal first")]
     #[fr("{member} a déjà donné ses {limit} points du thème {theme} : retirez-en d'abord un à une autre proposition")]
     TooManyDots { member: String, theme: u32, limit: u32 },
+    #[error("{dots} dots on one proposal is more than the {limit} each member has for theme {theme}")]
+    #[fr("{dots} points sur une proposition, c'est plus que les {limit} de chaque membre pour le thème {theme}")]
+    MoreDotsThanTheTheme { dots: u32, theme: u32, limit: u32 },
     #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
     #[fr("l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer")]
     ClockNotRunning,

@@ -67,6 +67,9 @@ impl Store {
                 ("lecture des votes", "reading the votes"),
             )?
             .unwrap_or(0);
+        if dots > limit {
+            return Err(Error::MoreDotsThanTheTheme { dots, theme, limit });
+        }
         if elsewhere + dots > limit {
             return Err(Error::TooManyDots { member, theme, limit });
         }
