@@ -77,8 +77,14 @@ pub fn french(error: &clap::Error, args: &[String]) -> Option<String> {
         },
         ErrorKind::TooManyValues => format!("trop de valeurs pour {} (« {} » de trop)", arg(), value()),
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
-            let expected = text(error, ContextKind::ExpectedNumValues).and_then(|n| n.parse().ok()).unwrap_or(1);
-            format!("{} attend {}", arg(), Lang::Fr.count(expected, "valeur", "valeurs"))
+            // At least N (MinValues, for a list) or exactly N.
+            let number = |kind| text(error, kind).and_then(|n| n.parse::<usize>().ok());
+            match (number(ContextKind::MinValues), number(ContextKind::ExpectedNumValues)) {
+                (Some(least), _) => format!("{} attend au moins {}", arg(), Lang::Fr.count(least, "valeur", "valeurs")),
+                (None, expected) => {
+                    format!("{} attend {}", arg(), Lang::Fr.count(expected.unwrap_or(1), "valeur", "valeurs"))
+                }
+            }
         }
         ErrorKind::NoEquals => format!("{} s'écrit avec = (par exemple {}=VALEUR)", arg(), arg()),
         ErrorKind::InvalidUtf8 => "un argument n'est pas du texte UTF-8".to_owned(),
@@ -127,6 +133,8 @@ mod tests {
         assert!(lang.contains("valeurs possibles : fr, en"), "{lang}");
         let number = french_of(&error(&["synthesis", "list", "--theme", "abc"])).unwrap();
         assert!(number.starts_with("« abc » n'est pas une valeur possible de --theme"), "{number}");
+        let one = french_of(&error(&["synthesis", "dismiss", "--theme", "8", "P1"])).unwrap();
+        assert!(one.contains("attend au moins 2 valeurs"), "{one}");
         let small = french_of(&error(&["hub", "--max-message-bytes", "10"])).unwrap();
         assert!(
             small.contains("« 10 » n'est pas une valeur possible de --max-message-bytes")
