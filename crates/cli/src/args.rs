@@ -43,8 +43,10 @@ pub enum Command {
     Proposal(ProposalCmd),
     /// Full-text search (accents and case ignored).
     Search {
+        /// Words to search for.
         #[arg(required = true)]
         query: Vec<String>,
+        /// Largest number of results.
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
@@ -147,8 +149,10 @@ pub enum Command {
         /// Your name: it signs your proposals (default: this device's name).
         #[arg(long, allow_hyphen_values = true)]
         name: Option<String>,
+        /// Hub address, ws://… or wss://… (with --token, without an invitation).
         #[arg(long, requires = "token")]
         hub: Option<String>,
+        /// Access token (with --hub, without an invitation).
         #[arg(long, requires = "hub")]
         token: Option<String>,
     },
@@ -182,11 +186,13 @@ pub enum InviteCmd {
     },
     /// One invitation per session, per theme, and one for the panel, and the printable sheet.
     All {
+        /// Hub address the invitations carry, ws://… or wss://… (repeatable).
         #[arg(long = "hub")]
         hubs: Vec<String>,
         /// As for `invite create`.
         #[arg(long)]
         fingerprint: Option<String>,
+        /// Validity: 90m, 12h, 3d, 2w.
         #[arg(long, default_value = "3d")]
         valid: String,
         /// Where to write the printable A4 sheet (HTML).
@@ -196,11 +202,16 @@ pub enum InviteCmd {
     /// The invitations of the event, with their state.
     List,
     /// Revoke an invitation: hubs refuse it as soon as this device has synced.
-    Revoke { id: String },
+    Revoke {
+        /// Invitation id.
+        id: String,
+    },
     /// Write the printable sheet of the invitations that can still be used (or of the given ids).
     Sheet {
+        /// HTML file to write.
         #[arg(long)]
         out: PathBuf,
+        /// Invitation ids (default: every one that can still be used).
         ids: Vec<String>,
     },
 }
@@ -209,10 +220,13 @@ pub enum InviteCmd {
 #[derive(Debug, clap::Args)]
 #[group(required = true, multiple = false)]
 pub struct UndoArgs {
+    /// This session (id).
     #[arg(long)]
     pub session: Option<String>,
+    /// This theme's synthesis (number).
     #[arg(long)]
     pub theme: Option<u32>,
+    /// The panel.
     #[arg(long)]
     pub panel: bool,
 }
@@ -223,23 +237,33 @@ pub enum SnapshotCmd {
     Create {
         #[command(flatten)]
         place: UndoArgs,
+        /// Name of the snapshot.
         #[arg(long, allow_hyphen_values = true)]
         name: String,
     },
     /// The snapshots of the event, or of one session, theme or the panel, oldest first.
     List {
+        /// Only those of this session (id).
         #[arg(long, conflicts_with_all = ["theme", "panel"])]
         session: Option<String>,
+        /// Only those of this theme's synthesis (number).
         #[arg(long, conflicts_with = "panel")]
         theme: Option<u32>,
+        /// Only those of the panel.
         #[arg(long)]
         panel: bool,
     },
     /// What a snapshot holds (read only).
-    Show { id: String },
+    Show {
+        /// Snapshot id.
+        id: String,
+    },
     /// Put the document back as it stood at the snapshot, as a new edit (a snapshot of what
     /// it replaces is taken first).
-    Restore { id: String },
+    Restore {
+        /// Snapshot id.
+        id: String,
+    },
 }
 
 /// What a token or an invitation grants.
@@ -270,13 +294,19 @@ pub enum TokenCmd {
         name: Option<String>,
     },
     /// Show what a token grants (without checking its signature).
-    Inspect { token: String },
+    Inspect {
+        /// The token to look at.
+        token: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum EventCmd {
     /// Create an event from a programme file (JSON, see docs/programme-format.md).
-    Import { file: PathBuf },
+    Import {
+        /// Programme file (JSON).
+        file: PathBuf,
+    },
     /// Show the event: themes, slots, sessions.
     Show,
 }
@@ -285,38 +315,59 @@ pub enum EventCmd {
 pub enum SessionCmd {
     /// List sessions in programme order.
     List {
+        /// Only the sessions of this theme (number).
         #[arg(long)]
         theme: Option<u32>,
     },
     /// The session's clock, shared by its facilitators: the phase and the time left.
-    Clock { session: String },
+    Clock {
+        /// Session id.
+        session: String,
+    },
     /// Start the session now (its clock; else it follows the programme's time).
-    Start { session: String },
+    Start {
+        /// Session id.
+        session: String,
+    },
     /// Pause the session's clock.
-    Pause { session: String },
+    Pause {
+        /// Session id.
+        session: String,
+    },
     /// Resume the session's clock.
-    Resume { session: String },
+    Resume {
+        /// Session id.
+        session: String,
+    },
     /// Give the current phase more time.
     Extend {
+        /// Session id.
         session: String,
+        /// Minutes to add to the current phase (1 to 60).
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
         minutes: u32,
     },
     /// End the current phase now: on to the next.
-    Next { session: String },
+    Next {
+        /// Session id.
+        session: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum SubgroupCmd {
     /// Create a sub-group; prints its id.
     Add {
+        /// Session id.
         #[arg(long)]
         session: String,
+        /// Name of the sub-group.
         #[arg(allow_hyphen_values = true)]
         name: String,
     },
     /// List the sub-groups of a session.
     List {
+        /// Session id.
         #[arg(long)]
         session: String,
         /// Include deleted sub-groups.
@@ -325,9 +376,12 @@ pub enum SubgroupCmd {
     },
     /// Rename a sub-group (given by id or name).
     Rename {
+        /// Session id.
         #[arg(long)]
         session: String,
+        /// Id or current name of the sub-group.
         subgroup: String,
+        /// New name of the sub-group.
         #[arg(allow_hyphen_values = true)]
         name: String,
     },
@@ -337,10 +391,13 @@ pub enum SubgroupCmd {
 pub enum ProposalCmd {
     /// Capture a proposal; prints its id once it is saved.
     Add {
+        /// Session id.
         #[arg(long)]
         session: String,
+        /// Title of the proposal.
         #[arg(long, allow_hyphen_values = true)]
         title: String,
+        /// Text of the proposal.
         #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
         /// proposal, concrete_action, obstacle or question (French words work too).
@@ -349,6 +406,7 @@ pub enum ProposalCmd {
         /// Sub-group id or name.
         #[arg(long, allow_hyphen_values = true)]
         subgroup: Option<String>,
+        /// A tag (repeatable).
         #[arg(long = "tag", allow_hyphen_values = true)]
         tags: Vec<String>,
         /// Display name of the author (default: this device's name).
@@ -359,6 +417,7 @@ pub enum ProposalCmd {
     /// ({"title": …, "body": …, "kind": …, "subgroup": …, "tags": […], "author": …});
     /// prints each id as soon as it is saved.
     AddBatch {
+        /// Session id.
         #[arg(long)]
         session: String,
     },
@@ -366,13 +425,18 @@ pub enum ProposalCmd {
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)
         .args(["title", "body", "kind", "subgroup", "no_subgroup", "tags", "clear_tags"])))]
     Edit {
+        /// Proposal id.
         id: String,
+        /// New title.
         #[arg(long, allow_hyphen_values = true)]
         title: Option<String>,
+        /// New text.
         #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
+        /// New kind: proposal, concrete_action, obstacle or question (French words work too).
         #[arg(long)]
         kind: Option<String>,
+        /// New sub-group (id or name).
         #[arg(long, conflicts_with = "no_subgroup", allow_hyphen_values = true)]
         subgroup: Option<String>,
         /// Take the proposal out of its sub-group.
@@ -386,13 +450,21 @@ pub enum ProposalCmd {
         clear_tags: bool,
     },
     /// Delete a proposal (it can be restored).
-    Delete { id: String },
+    Delete {
+        /// Proposal id.
+        id: String,
+    },
     /// Restore a deleted proposal.
-    Restore { id: String },
+    Restore {
+        /// Proposal id.
+        id: String,
+    },
     /// List proposals.
     List {
+        /// Only those of this session (id).
         #[arg(long)]
         session: Option<String>,
+        /// Only those of this theme (number).
         #[arg(long)]
         theme: Option<u32>,
         /// Include deleted proposals.
@@ -405,48 +477,63 @@ pub enum ProposalCmd {
 pub enum SynthesisCmd {
     /// Merge proposals of a theme into a consolidated proposal; prints its id.
     Merge {
+        /// Theme number.
         #[arg(long)]
         theme: u32,
+        /// Title of the consolidated proposal.
         #[arg(long, allow_hyphen_values = true)]
         title: String,
+        /// Text of the consolidated proposal.
         #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
+        /// Display name of the author (default: this device's name).
         #[arg(long, allow_hyphen_values = true)]
         author: Option<String>,
+        /// Ids of the proposals to merge.
         #[arg(required = true)]
         proposals: Vec<String>,
     },
     /// Suggest groups of likely duplicates among a theme's proposals not merged yet.
     Suggest {
+        /// Theme number.
         #[arg(long)]
         theme: u32,
     },
     /// "Pas des doublons": these proposals are not suggested together again.
     Dismiss {
+        /// Theme number.
         #[arg(long)]
         theme: u32,
+        /// Ids of the proposals (at least two).
         #[arg(required = true, num_args = 2..)]
         proposals: Vec<String>,
     },
     /// Set a proposal aside without merging it (off_topic, exact_duplicate, other), or --clear.
     SetAside {
+        /// Proposal id.
         proposal: String,
+        /// Why: off_topic, exact_duplicate or other.
         #[arg(long, required_unless_present = "clear")]
         reason: Option<String>,
+        /// Bring the proposal back: no longer set aside.
         #[arg(long)]
         clear: bool,
     },
     /// The theme's lexicon (words its rapporteurs say mean the same), or add / remove a pair.
     Lexicon {
+        /// Theme number.
         #[arg(long)]
         theme: u32,
+        /// Add this pair of words that mean the same here.
         #[arg(long, num_args = 2, value_names = ["WORD", "WORD"], conflicts_with = "remove", allow_hyphen_values = true)]
         add: Option<Vec<String>>,
+        /// Take this pair of words out.
         #[arg(long, num_args = 2, value_names = ["WORD", "WORD"], allow_hyphen_values = true)]
         remove: Option<Vec<String>>,
     },
     /// List the consolidated proposals of a theme.
     List {
+        /// Theme number.
         #[arg(long)]
         theme: u32,
         /// Include deleted (unmerged) ones.
@@ -457,34 +544,56 @@ pub enum SynthesisCmd {
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)
         .args(["title", "body", "status", "priority", "no_priority"])))]
     Edit {
+        /// Consolidated proposal id.
         id: String,
+        /// New title.
         #[arg(long, allow_hyphen_values = true)]
         title: Option<String>,
+        /// New text.
         #[arg(long, allow_hyphen_values = true)]
         body: Option<String>,
+        /// New status: draft, retained or set_aside.
         #[arg(long)]
         status: Option<String>,
+        /// Priority (1 = the highest).
         #[arg(long, conflicts_with = "no_priority")]
         priority: Option<u32>,
+        /// Take the priority away.
         #[arg(long)]
         no_priority: bool,
     },
     /// Undo a merge: the consolidated proposal is deleted, its sources are free again.
-    Delete { id: String },
+    Delete {
+        /// Consolidated proposal id.
+        id: String,
+    },
     /// Bring back a deleted consolidated proposal.
-    Restore { id: String },
+    Restore {
+        /// Consolidated proposal id.
+        id: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum HistoryCmd {
     /// A captured proposal's versions, oldest first.
-    Proposal { id: String },
+    Proposal {
+        /// Proposal id.
+        id: String,
+    },
     /// A consolidated proposal's versions, oldest first.
-    Consolidated { id: String },
+    Consolidated {
+        /// Consolidated proposal id.
+        id: String,
+    },
     /// A panel comment's versions (its text, deleted or not), oldest first.
-    Comment { id: String },
+    Comment {
+        /// Comment id.
+        id: String,
+    },
     /// Write a former version back as a new edit (it merges with others' edits).
     Restore {
+        /// Id of the proposal, consolidated proposal or comment.
         id: String,
         /// The version's number, as `history proposal` (or consolidated, comment) lists them.
         #[arg(long, required_unless_present = "at", conflicts_with = "at")]
@@ -495,6 +604,7 @@ pub enum HistoryCmd {
     },
     /// A session's sub-groups and proposals as they stood at a moment (read only).
     Session {
+        /// Session id.
         id: String,
         /// 15:30 (the session's day), 2025-10-01 15:30 (the event's time zone), or RFC 3339;
         /// default: now.
@@ -503,6 +613,7 @@ pub enum HistoryCmd {
     },
     /// A theme's consolidated proposals as they stood at a moment (read only).
     Theme {
+        /// Theme number.
         number: u32,
         /// 15:30 (today), 2025-10-01 15:30 (the event's time zone), or RFC 3339; default: now.
         #[arg(long)]
@@ -514,29 +625,38 @@ pub enum HistoryCmd {
 pub enum PanelCmd {
     /// Mark a consolidated proposal to carry forward (or --clear the mark).
     Mark {
+        /// Consolidated proposal id.
         id: String,
+        /// Take the "to carry forward" mark away.
         #[arg(long)]
         clear: bool,
+        /// Panel member who marks it (default: this device's name).
         #[arg(long, allow_hyphen_values = true)]
         by: Option<String>,
     },
     /// Comment a consolidated proposal; prints the comment's id.
     Comment {
+        /// Consolidated proposal id.
         id: String,
+        /// Text of the comment.
         #[arg(allow_hyphen_values = true)]
         text: String,
+        /// Display name of the author (default: this device's name).
         #[arg(long, allow_hyphen_values = true)]
         author: Option<String>,
     },
     /// Delete a comment (or --restore it).
     Uncomment {
+        /// Comment id.
         id: String,
+        /// Bring the deleted comment back.
         #[arg(long)]
         restore: bool,
     },
     /// Give a dot to a consolidated proposal as a panel member (one more each time), or
     /// --clear them; within the dots each member has per theme.
     Vote {
+        /// Consolidated proposal id.
         id: String,
         /// Take this member's dots back from the proposal.
         #[arg(long, conflicts_with = "dots")]
@@ -552,18 +672,23 @@ pub enum PanelCmd {
     /// rapporteur's order with status, votes, marks, comments and sources.
     Summary,
     /// Set how many dots each panel member may give per theme (organiser; default 3).
-    Dots { dots: u32 },
+    Dots {
+        /// Dots per member and per theme.
+        dots: u32,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum BundleCmd {
     /// Write every document of the event to a bundle file.
     Export {
+        /// Bundle file to write.
         #[arg(long)]
         out: PathBuf,
     },
     /// Merge a bundle file into this store (importing it twice changes nothing).
     Import {
+        /// Bundle file.
         file: PathBuf,
         /// Add the bundle's event to this store even though the store holds another event
         /// (without it, a bundle of another event is refused and named).
@@ -588,15 +713,20 @@ pub enum StoreCmd {
 pub enum DeviceCmd {
     /// Show, or set, the name this device signs proposals with.
     /// (A name that begins with "-" goes after "--": recolte device name -- -Camille.)
-    Name { name: Option<String> },
+    Name {
+        /// New name of the device.
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCmd {
     /// Markdown and self-contained HTML report (prints to A4), and a PDF with --pdf.
     Report {
+        /// Folder to write the report into.
         #[arg(long)]
         out: PathBuf,
+        /// Only this theme (number).
         #[arg(long)]
         theme: Option<u32>,
         /// Also write the report as PDF (rapport.pdf), typeset without a browser.
@@ -605,6 +735,7 @@ pub enum ExportCmd {
     },
     /// Open data: CSV, JSON, a JSON Schema per JSON file, and a data card (README.md).
     Opendata {
+        /// Folder to write the open data into.
         #[arg(long)]
         out: PathBuf,
         /// Include the display names of authors (personal data).
@@ -616,8 +747,10 @@ pub enum ExportCmd {
     },
     /// Import file for Decidim's proposals (FILE.csv, `;`-separated, or FILE.json).
     Decidim {
+        /// File to write (.csv or .json).
         #[arg(long)]
         out: PathBuf,
+        /// Only this theme (number).
         #[arg(long)]
         theme: Option<u32>,
         /// The Decidim organisation's default locale: the columns are title/LOCALE, body/LOCALE.
@@ -633,10 +766,13 @@ pub enum ExportCmd {
         /// Decidim's proposals export (CSV or JSON), downloaded after the import.
         #[arg(long)]
         decidim_export: PathBuf,
+        /// File of answers to write.
         #[arg(long)]
         out: PathBuf,
+        /// Only this theme (number).
         #[arg(long)]
         theme: Option<u32>,
+        /// Language of Decidim's columns (fr, en, ca, pt-BR…).
         #[arg(long, default_value = "fr")]
         locale: String,
     },
@@ -645,5 +781,8 @@ pub enum ExportCmd {
 #[derive(Debug, Subcommand)]
 pub enum ImportCmd {
     /// Restore an event (same ids, same lineage) from an open-data folder.
-    Opendata { dir: PathBuf },
+    Opendata {
+        /// Open-data folder.
+        dir: PathBuf,
+    },
 }

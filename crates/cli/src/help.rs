@@ -163,6 +163,10 @@ mod tests {
         let known: std::collections::HashSet<&str> = all.iter().map(|(k, _)| k.as_str()).collect();
         let unused: Vec<&str> = FRENCH.iter().map(|(k, _)| *k).filter(|k| !known.contains(k)).collect();
         assert!(unused.is_empty(), "French help for what no longer exists: {unused:?}");
+        // The English help is the doc comment in args.rs: none may be left without one.
+        let silent: Vec<&str> =
+            all.iter().filter(|(_, help)| help.trim().is_empty()).map(|(k, _)| k.as_str()).collect();
+        assert!(silent.is_empty(), "no English help for: {silent:?}");
     }
 
     fn help_of(args: &[&str], lang: Lang) -> String {
