@@ -76,7 +76,7 @@ export function synthesis(ctx: Context): View {
   const progressBox = h('div', { class: 'progress-box', id: 'synthesis-progress', role: 'status', 'aria-live': 'polite' })
   const filterBox = h('div', { class: 'filters', role: 'group', 'aria-label': t('filters') })
   const mergeTitle = h('input', { id: 'merge-title', maxlength: longest('title'), autocomplete: 'off' })
-  const mergeBody = h('textarea', { id: 'merge-body', maxlength: longest('body'), rows: 3 })
+  const mergeBody = h('textarea', { id: 'merge-body', maxlength: longest('body'), rows: 5 })
   const mergeForm = h('form', { class: 'card merge', hidden: true, 'aria-labelledby': 'merge-heading' },
     h('h3', { id: 'merge-heading' }, t('merge_title')),
     h('label', { for: 'merge-title' }, t('title')), mergeTitle,
@@ -138,7 +138,7 @@ export function synthesis(ctx: Context): View {
   const provenance = (p: Proposal): string => {
     const session = ctx.event.sessions.find(s => s.id === p.session_id)
     return t('provenance', {
-      day: session ? t('day', { n: session.day }) : '?', start: session?.start ?? '', subgroup: p.subgroup_name ?? t('no_subgroup'),
+      day: session ? t('day', { n: session.day }) : '?', start: session?.start ?? '', subgroup: p.subgroup_name ?? t('without_subgroup'),
     })
   }
 
@@ -505,7 +505,7 @@ export function synthesis(ctx: Context): View {
         return old
       }
       const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: c.title, 'aria-label': t('title'), 'data-live-save': '' })
-      const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 2, 'aria-label': t('body'), 'data-live-save': '' })
+      const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 4, 'aria-label': t('body'), 'data-live-save': '' })
       bodyField.value = c.body
       titleField.addEventListener('input', () => saveSoon(c.id, { title: titleField.value }))
       bodyField.addEventListener('input', () => saveSoon(c.id, { body: bodyField.value }))
@@ -517,8 +517,8 @@ export function synthesis(ctx: Context): View {
         h('span', { class: 'priority', 'aria-hidden': 'true' }, String(index + 1)),
         titleField, bodyField,
         h('div', { class: 'meta' }, statusField,
-          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_up'), c.title), onclick: () => move(c.id, -1) }, '↑'),
-          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_down'), c.title), onclick: () => move(c.id, 1) }, '↓'),
+          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_up'), c.title), disabled: index === 0, onclick: () => move(c.id, -1) }, '↑'),
+          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_down'), c.title), disabled: index === consolidated.length - 1, onclick: () => move(c.id, 1) }, '↓'),
           h('button', {
             type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': labelled(t('history'), c.title),
             onclick: () => openHistory(c.id, titleField.value, load),
