@@ -565,6 +565,10 @@ fn exports_write_only_where_they_were_told_and_say_why_not() {
     assert!(error.contains("is a folder"), "{error}");
     let error = replica.fails(&["bundle", "export", "--out", "/dev/null"]);
     assert!(error.contains("n'est pas un fichier ordinaire"), "{error}");
+    let pdf = replica.path().join("invitations.pdf");
+    let error = replica.fails(&["invite", "all", "--hub", "ws://127.0.0.1:4455", "--sheet", pdf.to_str().unwrap()]);
+    assert!(error.contains("nommez le fichier .html"), "{error}");
+    assert_eq!(replica.json(&["invite", "list"]).as_array().unwrap().len(), 0, "no invitation made");
 }
 
 /// An id or a number this event does not have is named, never listed as nothing.

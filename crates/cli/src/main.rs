@@ -571,6 +571,7 @@ fn invite(
         InviteCmd::All { hubs, fingerprint, valid, sheet } => {
             let fingerprint = fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs));
             // A sheet that cannot be written must not leave fifty invitations made behind it.
+            recolte_export::check_sheet_name(&sheet).map_err(CliError::Export)?;
             recolte_export::check_writable(&sheet).map_err(CliError::Export)?;
             let created = store.create_all_invitations(
                 event,

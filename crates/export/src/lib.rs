@@ -86,6 +86,9 @@ pub enum ExportError {
     #[error("{} is not an ordinary file (a device, a pipe…): nothing was written", path.display())]
     #[fr("{} n'est pas un fichier ordinaire (un périphérique, un tube…) : rien n'a été écrit", path.display())]
     NotOrdinary { path: PathBuf },
+    #[error("the invitation sheet is an HTML page: name the file .html (print it to PDF from the browser), not {}", path.display())]
+    #[fr("la feuille des invitations est une page HTML : nommez le fichier .html (imprimez-la en PDF depuis le navigateur), pas {}", path.display())]
+    SheetIsHtml { path: PathBuf },
 }
 
 fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
@@ -116,6 +119,7 @@ pub fn export_invitation_sheet(
     path: &Path,
     lang: Lang,
 ) -> Result<Vec<recolte_store::InvitationRecord>, ExportError> {
+    check_sheet_name(path)?;
     let name = store.event(event)?.name;
     let all = store.invitations(event, lang)?;
     let chosen: Vec<_> = if ids.is_empty() {
@@ -140,6 +144,15 @@ pub fn export_invitation_sheet(
     let html = sheet::invitation_sheet(&name, &chosen, lang)?;
     write_file(path, html.as_bytes())?;
     Ok(chosen)
+}
+
+/// An invitation sheet is HTML: a file named .pdf would hold a web page that no PDF reader opens.
+pub fn check_sheet_name(path: &Path) -> Result<(), ExportError> {
+    let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match extension.as_deref() {
+        None | Some("html" | "htm") => Ok(()),
+        Some(_) => Err(ExportError::SheetIsHtml { path: path.to_owned() }),
+    }
 }
 
 /// Writes next to the target, flushes to disk, then renames: a reader (or a USB key pulled
