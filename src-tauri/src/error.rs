@@ -68,6 +68,7 @@ impl ApiError {
             | E::BundleOfAnotherKey { .. }
             | E::TooManyDots { .. }
             | E::MoreDotsThanTheTheme { .. }
+            | E::MergedNotSetAside { .. }
             | E::ClockNotRunning
             | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,

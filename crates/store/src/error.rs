@@ -70,6 +70,9 @@ pub enum Error {
     #[error("{dots} dots on one proposal is more than the {limit} each member has for theme {theme}")]
     #[fr("{dots} points sur une proposition, c'est plus que les {limit} de chaque membre pour le thème {theme}")]
     MoreDotsThanTheTheme { dots: u32, theme: u32, limit: u32 },
+    #[error("this proposal is merged into “{title}”: undo that merge first to set it aside")]
+    #[fr("cette proposition est fusionnée dans « {title} » : défaites d'abord cette fusion pour la mettre de côté")]
+    MergedNotSetAside { title: String },
     #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
     #[fr("l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer")]
     ClockNotRunning,

@@ -335,6 +335,12 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     assert!(matches!(store.edit_consolidated(merged, &zero), Err(Error::OutOfRange { .. })));
     assert!(matches!(store.set_lexicon(event, 8, "Mot", "mot", false), Err(Error::SameWord(_))));
     assert!(matches!(store.dismiss_duplicates(event, 8, &[p, p]), Err(Error::OneProposal)));
+    // Merged, a proposal is treated: setting it aside too would say two things of it.
+    let aside = store.set_proposal_aside(p, Some(recolte_core::schema::SetAsideReason::OffTopic));
+    assert!(
+        matches!(aside, Err(Error::MergedNotSetAside { ref title }) if title == "Un vocabulaire commun"),
+        "{aside:?}"
+    );
     assert_eq!(store.dump_projections().unwrap(), before);
     // Case aside in French too: SQLite's lower() would leave « É » as it is.
     let team = store.add_subgroup(session, "Équipe Élus").unwrap();

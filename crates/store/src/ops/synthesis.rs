@@ -146,6 +146,19 @@ impl Store {
         if now.as_deref() == reason.map(|r| r.as_str()) {
             return Ok(false);
         }
+        // Merged, it is treated already: setting it aside too would say two things of it.
+        if reason.is_some() {
+            let merged_into: Option<String> = self.lookup(
+                "SELECT c.title FROM consolidated_sources cs JOIN consolidated c ON c.id = cs.consolidated_id
+                  WHERE cs.proposal_id = ?1 AND c.deleted = 0 LIMIT 1",
+                [id.to_string()],
+                |r| r.get(0),
+                ("recherche des fusions", "looking up merges"),
+            )?;
+            if let Some(title) = merged_into {
+                return Err(Error::MergedNotSetAside { title });
+            }
+        }
         let (by, at) = (self.author()?, schema::now());
         self.record(&name, |txn| {
             schema::set_aside(txn, id, reason, &by, &at);
