@@ -98,7 +98,13 @@ impl Both {
                 } else if said.starts_with("unknown variant") {
                     format!("valeur « {quoted} » inconnue")
                 } else if said.starts_with("invalid type") {
-                    "une valeur n'a pas le type attendu".to_owned()
+                    // "invalid type: string \"x\", expected a sequence at line 1 column 5"
+                    let expected = said.split(", expected ").nth(1).unwrap_or_default();
+                    let expected = expected.split(" at line ").next().unwrap_or_default();
+                    match french_json_type(expected) {
+                        Some(kind) => format!("une valeur n'a pas le type attendu ({kind} attendu)"),
+                        None => "une valeur n'a pas le type attendu".to_owned(),
+                    }
                 } else {
                     "une valeur n'est pas celle attendue".to_owned()
                 };
@@ -118,6 +124,20 @@ impl Both {
     pub fn of(error: &impl Localize) -> Both {
         Both::new(error.localize(Lang::Fr), error.localize(Lang::En))
     }
+}
+
+/// What serde_json expected, in French words (its own are English and Rust's).
+fn french_json_type(expected: &str) -> Option<&'static str> {
+    Some(match expected {
+        "a sequence" => "une liste [ … ]",
+        "a string" => "un texte entre guillemets",
+        "a map" => "un objet { … }",
+        "a boolean" => "true ou false",
+        e if e.starts_with('u') || e.starts_with('i') || e.contains("integer") => "un nombre entier",
+        e if e.starts_with('f') => "un nombre",
+        e if e.starts_with("struct ") => "un objet { … }",
+        _ => return None,
+    })
 }
 
 /// What went wrong with a file, a folder or a connection, in French: the system tells it in
@@ -199,6 +219,8 @@ mod tests {
         );
         let missing = serde_json::from_str::<Line>("{}").unwrap_err();
         assert!(Both::json(&missing).fr.contains("champ « title » manquant"), "{:?}", Both::json(&missing));
+        let list = serde_json::from_str::<Vec<Line>>("{\"title\": \"a\"}").unwrap_err();
+        assert!(Both::json(&list).fr.contains("(une liste [ … ] attendu)"), "{:?}", Both::json(&list));
     }
 
     #[test]
