@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caretMapper, h, keepingFocus, render, setFieldValue } from './dom'
+import { caretMapper, h, keepingFocus, render, setFieldValue, showSaved } from './dom'
 
 describe('building the interface', () => {
   it('shows markup from other devices as text, never as HTML', () => {
@@ -55,5 +55,18 @@ describe('building the interface', () => {
     expect(document.activeElement?.id).toBe('filter-kind')
     expect(document.activeElement?.isConnected).toBe(true)
     box.remove()
+  })
+
+  it('keeps a space just typed when the save comes back trimmed, and shows changes from elsewhere', () => {
+    const field = h('input', { value: 'Former les ' })
+    document.body.appendChild(field)
+    field.focus()
+    showSaved(field, 'Former les', false)
+    expect(field.value).toBe('Former les ')
+    showSaved(field, 'Former tous les', true)
+    expect(field.value).toBe('Former les ', 'its own save is waiting')
+    showSaved(field, 'Former tous les', false)
+    expect(field.value).toBe('Former tous les')
+    field.remove()
   })
 })

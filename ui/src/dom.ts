@@ -77,6 +77,16 @@ export function keepingFocus(container: Element, redraw: () => void): void {
 }
 
 /**
+ * Shows in a live-saved field what the store holds for it, unless its own save is still
+ * waiting, or what came back is the field's text as saved (the store trims it): a space just
+ * typed at the end, then a pause, must stay under the caret for the next word.
+ */
+export function showSaved(field: HTMLInputElement | HTMLTextAreaElement, stored: string, waiting: boolean): void {
+  if (waiting || (document.activeElement === field && field.value.trim() === stored)) return
+  setFieldValue(field, stored)
+}
+
+/**
  * Sets the value of a field someone may be typing in, keeping their caret where it was
  * relative to their text: a change made elsewhere before the caret moves it by its length.
  */

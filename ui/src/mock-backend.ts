@@ -820,8 +820,8 @@ export function installMockBackend(options: MockOptions = {}): void {
     },
     proposal_edit: ({ id: pid, changes }) => {
       const p = proposal(pid)
-      if (changes.title !== undefined) { if (!String(changes.title).trim()) fail('invalid', 'le champ titre ne peut pas être vide'); p.title = changes.title }
-      if (changes.body !== undefined) p.body = changes.body
+      if (changes.title !== undefined) { if (!String(changes.title).trim()) fail('invalid', 'le champ titre ne peut pas être vide'); p.title = String(changes.title).trim() }
+      if (changes.body !== undefined) p.body = String(changes.body).trim()
       if (changes.kind !== undefined) p.kind = changes.kind
       if (changes.subgroup !== undefined) {
         const g = state.subgroups.find(x => x.id === changes.subgroup)
@@ -903,8 +903,9 @@ export function installMockBackend(options: MockOptions = {}): void {
     },
     synthesis_edit: ({ id: cid, changes }) => {
       const c = consolidatedOf(cid)
-      if (changes.title !== undefined) c.title = changes.title
-      if (changes.body !== undefined) c.body = changes.body
+      // The store saves texts trimmed, as the app's backend does.
+      if (changes.title !== undefined) c.title = String(changes.title).trim()
+      if (changes.body !== undefined) c.body = String(changes.body).trim()
       if (changes.status !== undefined) c.status = changes.status
       if (changes.priority !== undefined) c.priority = changes.priority || null
       changed()

@@ -145,10 +145,11 @@ await check('a rapporteur keeps typing in a consolidated proposal while it saves
   await title.waitFor()
   await title.focus()
   await page.keyboard.press('End')
-  await page.keyboard.type(' abc')
-  // The save (300 ms after the last key) comes back as a change and redraws the screen.
+  await page.keyboard.type(' abc ')
+  // The save (300 ms after the last key) comes back as a change and redraws the screen; the
+  // store trims what it saves, and the space just typed must stay for the next word.
   await page.waitForTimeout(1200)
-  await page.keyboard.type(' def')
+  await page.keyboard.type('def')
   const value = await title.inputValue()
   if (!value.endsWith(' abc def')) throw new Error(`keystrokes lost across a save: « ${value} »`)
   if (!(await title.evaluate(field => field === document.activeElement))) throw new Error('the title lost the focus')

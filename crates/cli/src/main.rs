@@ -127,8 +127,14 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     }
     // Whether the command saved anything (an edit to the same text, a pair not in the lexicon):
     // said, instead of a "fait" for nothing.
-    let before = store.last_log_seq()?;
-    let changed = |store: &Store| store.last_log_seq().map(|now| now != before);
+    // (A log that cannot be read does not stop the commands that diagnose it.)
+    let before = store.last_log_seq().ok();
+    let changed = |store: &Store| -> Result<bool, CliError> {
+        Ok(match before {
+            Some(before) => store.last_log_seq()? != before,
+            None => true,
+        })
+    };
     match cli.command {
         Command::Event(EventCmd::Import { file }) => {
             let bytes = read_file(&file)?;

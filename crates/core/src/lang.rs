@@ -102,7 +102,7 @@ impl Both {
                     let expected = said.split(", expected ").nth(1).unwrap_or_default();
                     let expected = expected.split(" at line ").next().unwrap_or_default();
                     match french_json_type(expected) {
-                        Some(kind) => format!("une valeur n'a pas le type attendu ({kind} attendu)"),
+                        Some(kind) => format!("une valeur n'a pas le type attendu (attendu : {kind})"),
                         None => "une valeur n'a pas le type attendu".to_owned(),
                     }
                 } else {
@@ -220,7 +220,7 @@ mod tests {
         let missing = serde_json::from_str::<Line>("{}").unwrap_err();
         assert!(Both::json(&missing).fr.contains("champ « title » manquant"), "{:?}", Both::json(&missing));
         let list = serde_json::from_str::<Vec<Line>>("{\"title\": \"a\"}").unwrap_err();
-        assert!(Both::json(&list).fr.contains("(une liste [ … ] attendu)"), "{:?}", Both::json(&list));
+        assert!(Both::json(&list).fr.contains("(attendu : une liste [ … ])"), "{:?}", Both::json(&list));
     }
 
     #[test]

@@ -207,4 +207,16 @@ fn bad_open_data_is_refused_and_changes_nothing() {
         assert!(matches!(error, ExportError::Store(recolte_store::Error::InvalidRestore { .. })), "{field}: {error}");
     }
     assert!(matches!(fresh.resolve_event(None), Err(recolte_store::Error::NoEvent)));
+    // A merge citing a proposal the export left out (deleted after the merge) restores, its
+    // lineage as it was; a title's spaces and control characters are cleaned as typed ones are.
+    let lineage: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURE).join("lineage.json")).unwrap()).unwrap();
+    let cited = lineage[0]["proposal_id"].as_str().unwrap();
+    let mut proposals = original.clone();
+    proposals.as_array_mut().unwrap().retain(|p| p["id"] != cited);
+    proposals[0]["title"] = Value::from("  Un titre\u{1b}[31m  ");
+    std::fs::write(broken.path().join("proposals.json"), proposals.to_string()).unwrap();
+    let event = recolte_export::restore(&mut fresh, broken.path()).unwrap();
+    let restored = fresh.proposals(event, &recolte_store::ProposalFilter::default()).unwrap();
+    assert!(restored.iter().any(|p| p.title == "Un titre"), "{restored:?}");
 }

@@ -80,10 +80,12 @@ fn build(name: &DocName, write: impl FnOnce(&mut TransactionMut)) -> (Doc, Vec<u
     (doc, update)
 }
 
-/// Checks what a snapshot says as the screens check what people type: every proposal in a
-/// session of the programme, with a title of its field's length; every consolidated proposal
-/// made of proposals of the snapshot. Restored data is read from files anyone may edit.
-fn check(snapshot: &Snapshot) -> Result<(), Error> {
+/// Checks what a snapshot says as the screens check what people type, and cleans its texts
+/// the same way (restored data is read from files anyone may edit): every proposal in a
+/// session of the programme, every title and text within its field. A consolidated proposal
+/// may cite a proposal the export left out (deleted after the merge, or of a session the
+/// exporting device did not hold): its lineage is kept as it was.
+fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
     use crate::error::Field;
     use crate::ops::{non_empty, within};
     use recolte_core::{Both, Lang, Localize};
@@ -93,28 +95,23 @@ fn check(snapshot: &Snapshot) -> Result<(), Error> {
     };
     let (proposal, consolidated) =
         (("la proposition", "proposal"), ("la proposition consolidée", "consolidated proposal"));
-    let proposals: std::collections::BTreeSet<ProposalId> = snapshot.proposals.iter().map(|p| p.id).collect();
-    for p in &snapshot.proposals {
+    let mut clean = snapshot.clone();
+    for p in &mut clean.proposals {
         if !snapshot.session_ids.contains(&p.session) {
             return Err(invalid(
                 format!("la proposition {} est d'une session que le programme n'a pas ({})", p.id, p.session),
                 format!("proposal {} is in a session the programme does not have ({})", p.id, p.session),
             ));
         }
-        non_empty(&p.proposal.title, Field::Title).map_err(|e| text(proposal, &p.id, e))?;
-        within(&p.proposal.body, Field::Body).map_err(|e| text(proposal, &p.id, e))?;
+        p.proposal.title = non_empty(&p.proposal.title, Field::Title).map_err(|e| text(proposal, &p.id, e))?;
+        p.proposal.body = within(&p.proposal.body, Field::Body).map_err(|e| text(proposal, &p.id, e))?;
     }
-    for c in &snapshot.consolidated {
-        non_empty(&c.consolidated.title, Field::Title).map_err(|e| text(consolidated, &c.id, e))?;
-        within(&c.consolidated.body, Field::Body).map_err(|e| text(consolidated, &c.id, e))?;
-        if let Some(source) = c.consolidated.sources.iter().find(|s| !proposals.contains(&s.proposal_id)) {
-            return Err(invalid(
-                format!("la proposition consolidée {} cite une proposition absente ({})", c.id, source.proposal_id),
-                format!("consolidated proposal {} cites a proposal that is not there ({})", c.id, source.proposal_id),
-            ));
-        }
+    for c in &mut clean.consolidated {
+        c.consolidated.title =
+            non_empty(&c.consolidated.title, Field::Title).map_err(|e| text(consolidated, &c.id, e))?;
+        c.consolidated.body = within(&c.consolidated.body, Field::Body).map_err(|e| text(consolidated, &c.id, e))?;
     }
-    Ok(())
+    Ok(clean)
 }
 
 impl Store {
@@ -131,7 +128,7 @@ impl Store {
         if exists.is_some() {
             return Err(Error::EventExists(event.to_string()));
         }
-        check(snapshot)?;
+        let snapshot = &checked(snapshot)?;
         let keys = recolte_core::token::generate_keys().map_err(Error::Token)?;
         let mut documents: Vec<(DocName, Doc, Vec<u8>)> = Vec::new();
 

@@ -3,7 +3,7 @@
 // write are offered for capture; those it may only read are listed apart, without controls.
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
 import { promptDialog } from '../dialog'
-import { announce, h, keepingFocus, render, setFieldValue } from '../dom'
+import { announce, h, keepingFocus, render, showSaved } from '../dom'
 import { type Key, labelled, quoted, t } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
@@ -235,8 +235,8 @@ export function capture(ctx: Context): View {
         // Live updates from other devices: values change under the user's caret, not the caret.
         const titleField = element.querySelector<HTMLInputElement>('[data-field=title]')
         const bodyField = element.querySelector<HTMLTextAreaElement>('[data-field=body]')
-        if (titleField && !pendingFor(p.id, 'title')) setFieldValue(titleField, p.title)
-        if (bodyField && !pendingFor(p.id, 'body')) setFieldValue(bodyField, p.body)
+        if (titleField) showSaved(titleField, p.title, pendingFor(p.id, 'title'))
+        if (bodyField) showSaved(bodyField, p.body, pendingFor(p.id, 'body'))
         const kindField = element.querySelector<HTMLSelectElement>('[data-field=kind]')
         if (kindField && document.activeElement !== kindField) kindField.value = p.kind
       }

@@ -5,7 +5,7 @@ import {
   api, errorMessage, type Consolidated, type Kind, type Proposal, type SearchHit, type SetAsideReason, type Status,
   type Suggestion, type Triage,
 } from '../api'
-import { announce, h, keepingFocus, render, setFieldValue } from '../dom'
+import { announce, h, keepingFocus, render, showSaved } from '../dom'
 import { joinList, type Key, labelled, lang, t } from '../i18n'
 import { themeAccess } from '../rights'
 import { openHistory } from '../history'
@@ -472,6 +472,32 @@ export function synthesis(ctx: Context): View {
     }).catch(fail)
   }
 
+  /** What a card shows that depends on the others and on other devices: its place, the ends of
+   * the list, the labels that name it, its sources, its wording and status. A card is kept
+   * whatever its place, so that the field being typed in stays in the page. */
+  function refreshCard(card: HTMLElement, c: Consolidated, index: number, sourcesOf: () => HTMLElement): void {
+    card.dataset.index = String(index)
+    const priority = card.querySelector<HTMLElement>('.priority')
+    if (priority) priority.textContent = String(index + 1)
+    const up = card.querySelector<HTMLButtonElement>('[data-move=up]')
+    const down = card.querySelector<HTMLButtonElement>('[data-move=down]')
+    if (up) { up.disabled = index === 0; up.setAttribute('aria-label', labelled(t('move_up'), c.title)) }
+    if (down) { down.disabled = index === consolidated.length - 1; down.setAttribute('aria-label', labelled(t('move_down'), c.title)) }
+    card.querySelector('[data-history]')?.setAttribute('aria-label', labelled(t('history'), c.title))
+    const sources = card.querySelector('details')
+    if (sources) {
+      const fresh = sourcesOf()
+      if ((sources as HTMLDetailsElement).open) fresh.setAttribute('open', '')
+      if (fresh.textContent !== sources.textContent || fresh.hasAttribute('open') !== sources.hasAttribute('open')) sources.replaceWith(fresh)
+    }
+    const titleField = card.querySelector<HTMLInputElement>('.card-title')
+    const bodyField = card.querySelector<HTMLTextAreaElement>('.card-body')
+    if (titleField) showSaved(titleField, c.title, saver.waiting(`${c.id}:title`))
+    if (bodyField) showSaved(bodyField, c.body, saver.waiting(`${c.id}:body`))
+    const statusField = card.querySelector<HTMLSelectElement>('select')
+    if (statusField && document.activeElement !== statusField) statusField.value = c.status
+  }
+
   const consolidatedHeading = h('h2', { id: 'consolidated-heading', tabindex: '-1' })
   const consolidatedList = h('ol', { class: 'plain' })
 
@@ -495,45 +521,47 @@ export function synthesis(ctx: Context): View {
           sourcesOf())
       }
       const old = existing.get(c.id)
-      if (old && old.dataset.index === String(index) && old.dataset.mode === 'write') {
-        const titleField = old.querySelector<HTMLInputElement>('.card-title')
-        const bodyField = old.querySelector<HTMLTextAreaElement>('.card-body')
-        if (titleField && !saver.waiting(`${c.id}:title`)) setFieldValue(titleField, c.title)
-        if (bodyField && !saver.waiting(`${c.id}:body`)) setFieldValue(bodyField, c.body)
-        const statusField = old.querySelector<HTMLSelectElement>('select')
-        if (statusField) statusField.value = c.status
+      if (old && old.dataset.mode === 'write') {
+        refreshCard(old, c, index, sourcesOf)
         return old
       }
-      const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: c.title, 'aria-label': t('title'), 'data-live-save': '' })
-      const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 4, 'aria-label': t('body'), 'data-live-save': '' })
+      const titleField = h('input', {
+        class: 'card-title', maxlength: longest('title'), value: c.title, 'aria-label': t('title'), 'data-live-save': '', 'data-focus': `title:${c.id}`,
+      })
+      const bodyField = h('textarea', {
+        class: 'card-body', maxlength: longest('body'), rows: 4, 'aria-label': t('body'), 'data-live-save': '', 'data-focus': `body:${c.id}`,
+      })
       bodyField.value = c.body
       titleField.addEventListener('input', () => saveSoon(c.id, { title: titleField.value }))
       bodyField.addEventListener('input', () => saveSoon(c.id, { body: bodyField.value }))
       const statusField = h('select', { 'aria-label': t('status') },
         ...STATUSES.map(s => h('option', { value: s, selected: s === c.status }, t(`status_${s}` as Key))))
       statusField.addEventListener('change', () => api.editConsolidated(c.id, { status: statusField.value as Status }).catch(fail))
-      const sources = sourcesOf()
       const item = h('li', { class: 'card', 'data-consolidated': c.id, 'data-index': String(index), 'data-mode': 'write' },
-        h('span', { class: 'priority', 'aria-hidden': 'true' }, String(index + 1)),
+        h('span', { class: 'priority', 'aria-hidden': 'true' }),
         titleField, bodyField,
         h('div', { class: 'meta' }, statusField,
-          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_up'), c.title), disabled: index === 0, onclick: () => move(c.id, -1) }, '↑'),
-          h('button', { type: 'button', class: 'secondary', 'aria-label': labelled(t('move_down'), c.title), disabled: index === consolidated.length - 1, onclick: () => move(c.id, 1) }, '↓'),
+          h('button', { type: 'button', class: 'secondary', 'data-move': 'up', onclick: () => move(c.id, -1) }, '↑'),
+          h('button', { type: 'button', class: 'secondary', 'data-move': 'down', onclick: () => move(c.id, 1) }, '↓'),
           h('button', {
-            type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': labelled(t('history'), c.title),
+            type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'data-history': '',
             onclick: () => openHistory(c.id, titleField.value, load),
           }, t('history')),
           // The wording typed just before is saved first: an undone merge takes no wording.
           // The keyboard goes to the card that takes its place, else to the heading.
-          h('button', { type: 'button', class: 'danger', onclick: () => saver.flush().then(() => api.setConsolidatedDeleted(c.id, true)).then(load).then(() => {
-            const cards = consolidatedList.querySelectorAll<HTMLElement>('[data-consolidated] .card-title')
-            ;(cards[Math.min(index, cards.length - 1)] ?? consolidatedHeading).focus()
-          }).catch(fail) }, t('unmerge'))),
-        sources)
+          h('button', { type: 'button', class: 'danger', onclick: () => {
+            const at = Number(item.dataset.index)
+            saver.flush().then(() => api.setConsolidatedDeleted(c.id, true)).then(load).then(() => {
+              const cards = consolidatedList.querySelectorAll<HTMLElement>('[data-consolidated] .card-title')
+              ;(cards[Math.min(at, cards.length - 1)] ?? consolidatedHeading).focus()
+            }).catch(fail)
+          } }, t('unmerge'))),
+        sourcesOf())
       item.addEventListener('keydown', e => {
         if (e.altKey && e.code === 'ArrowUp') { e.preventDefault(); move(c.id, -1) }
         if (e.altKey && e.code === 'ArrowDown') { e.preventDefault(); move(c.id, 1) }
       })
+      refreshCard(item, c, index, sourcesOf)
       return item
     })
     // The heading, the merge form and the list stay in the page, and the cards being edited

@@ -63,11 +63,17 @@ fn clean(value: &str, what: Field) -> String {
     let mut kept = String::with_capacity(value.len());
     let mut chars = value.chars().peekable();
     while let Some(c) = chars.next() {
+        // A Windows line break (CR LF) or an old Mac one (CR alone) is one line break.
+        let c = if c == '\r' {
+            chars.next_if_eq(&'\n');
+            '\n'
+        } else {
+            c
+        };
         match c {
             '\u{1b}' => skip_escape_sequence(&mut chars),
             '\n' | '\t' if multiline => kept.push(c),
-            '\r' if multiline => {}
-            '\n' | '\t' | '\r' => kept.push(' '),
+            '\n' | '\t' => kept.push(' '),
             c if c.is_control() => {}
             c => kept.push(c),
         }
@@ -76,22 +82,28 @@ fn clean(value: &str, what: Field) -> String {
 }
 
 /// Skips what follows an ESC: a CSI sequence (`[`, parameters, a final letter), an OSC one
-/// (`]` up to BEL or ESC `\`), or the one character of a short one.
+/// (`]` up to BEL or ESC `\`, and never past the line), or the one character of a short one
+/// (`@` to `_`). Anything else after a stray ESC is text, and stays.
 fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    match chars.next() {
+    match chars.peek() {
         Some('[') => {
-            for c in chars.by_ref() {
+            chars.next();
+            while let Some(c) = chars.next_if(|c| *c != '\n') {
                 if ('@'..='~').contains(&c) {
                     break;
                 }
             }
         }
         Some(']') => {
-            while let Some(c) = chars.next() {
+            chars.next();
+            while let Some(c) = chars.next_if(|c| *c != '\n') {
                 if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
                     break;
                 }
             }
+        }
+        Some(c) if ('@'..='_').contains(c) => {
+            chars.next();
         }
         _ => {}
     }
@@ -267,6 +279,11 @@ mod tests {
     fn texts_keep_their_words_and_lose_what_does_not_show() {
         assert_eq!(within("ligne 1\nligne 2", Field::Title).unwrap(), "ligne 1 ligne 2");
         assert_eq!(within("ligne 1\r\nligne 2", Field::Body).unwrap(), "ligne 1\nligne 2");
+        assert_eq!(within("ligne 1\rligne 2", Field::Body).unwrap(), "ligne 1\nligne 2");
+        assert_eq!(within("ligne 1\r\nligne 2", Field::Title).unwrap(), "ligne 1 ligne 2");
+        assert_eq!(within("a\u{1b}École", Field::Title).unwrap(), "aÉcole", "a stray ESC takes nothing with it");
+        assert_eq!(within("a\u{1b}]8;;lien\nsuite", Field::Body).unwrap(), "a\nsuite", "never past the line");
+        assert_eq!(within("Élus 🇫🇷 e\u{301}\tfin", Field::Body).unwrap(), "Élus 🇫🇷 e\u{301}\tfin");
         assert_eq!(within("Titre\u{1b}[31mrouge\u{1b}[0m", Field::Title).unwrap(), "Titrerouge");
         assert_eq!(within("Lien \u{1b}]8;;https://x\u{7}ici\u{1b}]8;;\u{1b}\\", Field::Title).unwrap(), "Lien ici");
         assert_eq!(within("a\u{0}b", Field::Title).unwrap(), "ab");

@@ -30,7 +30,7 @@ pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Res
     let name: DocName = room.trim_start_matches('/').parse().map_err(|_| Refusal {
         code: close::UNKNOWN_ROOM,
         reason: Both::new(
-            format!("salle inconnue « {} »", truncate(room, 80)),
+            format!("salle inconnue « {} »", truncate(room, 80).escape_debug()),
             format!("unknown room {:?}", truncate(room, 80)),
         ),
     })?;

@@ -61,12 +61,14 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         Err(refusal) => {
             shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
             let lang = shared.config.lang;
+            // The room is what an unknown client asked for: escaped, it cannot forge log lines.
+            let room = truncate(&room, 80).escape_debug().to_string();
             hub_log!(
                 warn,
                 lang,
                 "connexion refusée à « {} » : {}",
-                "refused a connection to {:?}: {}",
-                truncate(&room, 80),
+                "refused a connection to \"{}\": {}",
+                room,
                 refusal.reason.pick(lang),
             );
             send_close(&mut socket, refusal.code, &refusal.reason.en).await;
