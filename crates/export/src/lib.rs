@@ -80,8 +80,8 @@ pub enum ExportError {
     #[error("{} is a folder: give the path of a file to write; nothing was written", path.display())]
     #[fr("{} est un dossier : donnez le chemin d'un fichier à écrire ; rien n'a été écrit", path.display())]
     IsFolder { path: PathBuf },
-    #[error("{} is a file: give a folder for the export; nothing was written", path.display())]
-    #[fr("{} est un fichier : donnez un dossier pour l'export ; rien n'a été écrit", path.display())]
+    #[error("{} is a file where a folder is needed; nothing was written", path.display())]
+    #[fr("{} est un fichier, là où il faut un dossier ; rien n'a été écrit", path.display())]
     IsFile { path: PathBuf },
     #[error("{} is not an ordinary file (a device, a pipe…): nothing was written", path.display())]
     #[fr("{} n'est pas un fichier ordinaire (un périphérique, un tube…) : rien n'a été écrit", path.display())]
@@ -388,6 +388,9 @@ pub fn export_decidim_answers(
 
 /// `recolte import opendata`: restores the event into this store (where it must not be).
 pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
+    if dir.is_file() {
+        return Err(ExportError::IsFile { path: dir.to_owned() });
+    }
     if !dir.is_dir() {
         let source = std::io::Error::from(std::io::ErrorKind::NotFound);
         return Err(ExportError::Read { path: dir.to_owned(), source });
