@@ -64,7 +64,7 @@ describe('building the interface', () => {
     showSaved(field, 'Former les', false)
     expect(field.value).toBe('Former les ')
     showSaved(field, 'Former tous les', true)
-    expect(field.value).toBe('Former les ', 'its own save is waiting')
+    expect(field.value).toBe('Former les ') // its own save is waiting
     showSaved(field, 'Former tous les', false)
     expect(field.value).toBe('Former tous les')
     field.remove()
