@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fault campaign: a full disk and a read-only store. Edits must fail with a clear message,
 # nothing already saved may be damaged, and editing must resume when space (or write access)
-# returns. Needs root (it mounts a tiny tmpfs), as CI has; run it in a throwaway machine.
+# returns. A store whose disk is full or read-only when it opens is still read and exported. Needs root (it mounts a tiny tmpfs), as CI has; run it in a throwaway machine.
 #
 #   bash scripts/faults.sh [path/to/recolte]
 set -euo pipefail
@@ -53,6 +53,38 @@ after="$("$recolte" --json proposal list --session "$session" | python3 -c 'impo
 check "nothing changed while read-only" '[ "$before" -eq "$after" ]'
 check "editing resumes when the store is writable again" '"$recolte" proposal add --session "$session" --title "De nouveau" >/dev/null'
 check "the store is sound at the end" '"$recolte" store check >/dev/null && "$recolte" store rebuild >/dev/null'
+
+# 4. The disk fills up while Récolte is closed (another program's files): the store opens for
+# reading, lists, searches and exports everything to another disk; edits are refused, saying
+# why, and nothing changes; with space back, editing resumes.
+count() { "$recolte" --json proposal list --session "$session" 2>/dev/null | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+before="$(count)"
+dd if=/dev/zero of="$mnt/other-program" bs=64k 2>/dev/null || true
+listed="$(count)"
+check "a store closed before the disk filled up still lists its $before proposals" '[ "$listed" = "$before" ]'
+warned="$("$recolte" proposal list --session "$session" 2>&1 >/dev/null)"
+check "reading says the store is open for reading only, and why" '[[ "$warned" == *"lecture seule"*"disque est plein"* ]]'
+check "it still searches" '"$recolte" search "Après" 2>/dev/null | grep -q "Après"'
+check "its file passes the integrity check" '"$recolte" store check >/dev/null 2>&1'
+elsewhere="$(mktemp -d)"
+check "it exports to another disk" '"$recolte" bundle export --out "$elsewhere/sauvegarde.recolte" >/dev/null 2>&1'
+check "the bundle carries every proposal" '[ "$(RECOLTE_DATA_DIR="$elsewhere/store" "$recolte" bundle import "$elsewhere/sauvegarde.recolte" >/dev/null 2>&1 && RECOLTE_DATA_DIR="$elsewhere/store" count)" = "$before" ]'
+rm -rf "$elsewhere"
+full_message="$("$recolte" proposal add --session "$session" --title "Disque plein" 2>&1 >/dev/null || true)"
+check "an edit is refused: open for reading only, the disk is full" '[[ "$full_message" == *"ouvert qu'"'"'en lecture (le disque est plein)"*"rien n'"'"'a été enregistré"* ]]'
+check "nothing changed while the disk was full" '[ "$(count)" = "$before" ]'
+rm -f "$mnt/other-program"
+check "editing resumes once space is freed" '"$recolte" proposal add --session "$session" --title "Place libérée" >/dev/null && [ "$(count)" = "$((before + 1))" ]'
+
+# 5. A read-only disk, the store closed: it opens for reading, and says why an edit cannot be.
+before="$(count)"
+mount -o remount,ro "$mnt"
+check "a read-only store still lists its proposals" '[ "$(count)" = "$before" ]'
+ro_edit="$("$recolte" --lang en proposal add --session "$session" --title "Read-only" 2>&1 >/dev/null || true)"
+check "an edit is refused: open for reading only, the folder cannot be written (in English)" '[[ "$ro_edit" == *"open for reading only (the disk or the data folder cannot be written)"* ]]'
+mount -o remount,rw "$mnt"
+check "the store is sound after all of it" '"$recolte" store check >/dev/null'
 echo "  (disk full said: ${message:-nothing}; read-only said: ${ro_message:-nothing})"
+echo "  (disk full, store closed: ${full_message:-nothing})"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

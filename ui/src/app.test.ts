@@ -127,3 +127,15 @@ describe('a rapporteur and the panel', () => {
     expect(document.querySelector('.export-status')?.textContent).toContain('Documents/Récolte')
   })
 })
+
+describe('a store opened for reading only', () => {
+  it('says so on every screen, above the screen, and only then', async () => {
+    expect(document.getElementById('read-only')).toBeNull()
+    const notice = 'stockage ouvert en lecture seule : le disque est plein'
+    await startApp({ readOnly: notice, event: 'facilitator' })
+    const shown = byId('read-only')
+    expect(shown.textContent).toBe(notice)
+    expect(shown.getAttribute('role')).toBe('status')
+    expect(shown.nextElementSibling?.id).toBe('alerts')
+  })
+})

@@ -131,7 +131,12 @@ export async function start(root: HTMLElement): Promise<void> {
   onServing(drawServing)
   const status = h('div', { id: 'status', class: 'sr-only', role: 'status', 'aria-live': 'polite' })
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
-  render(root, header, alerts, main, status)
+  // A store opened for reading only (a full or read-only disk) is said on every screen,
+  // before a save fails: reading and exporting still work.
+  const readOnly = info.read_only
+    ? h('p', { id: 'read-only', class: 'read-only-notice', role: 'status' }, info.read_only)
+    : null
+  render(root, header, readOnly, alerts, main, status)
 
   // A laptop that serves the room and syncs with no hub of its own is not "sync not set up":
   // it is the hub, and what it saves is already there.

@@ -66,6 +66,8 @@ interface State {
   clocks: Record<string, MockClock>
   /** Added to the wall clock for the session clocks: tests move time forward with it. */
   clockOffsetMs: number
+  /** Set when the store could only be opened for reading (a full or read-only disk). */
+  readOnly: string | null
 }
 
 export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline'
@@ -91,6 +93,8 @@ export interface MockOptions {
    * proposals in themes 1 to 3, another panel member's votes, a mark, a comment, a source this
    * device does not hold). */
   seed?: 'plenary' | 'theme2000'
+  /** The store could only be opened for reading: what the app says about it. */
+  readOnly?: string
 }
 
 /** The other panel member of the plenary scenario. */
@@ -335,7 +339,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
-    delayMs: options.delayMs ?? 0, opened: [], clocks: {}, clockOffsetMs: 0,
+    delayMs: options.delayMs ?? 0, opened: [], clocks: {}, clockOffsetMs: 0, readOnly: options.readOnly ?? null,
   }
   const win = window as unknown as Record<string, unknown>
   win.__recolteMock = state
@@ -770,7 +774,7 @@ export function installMockBackend(options: MockOptions = {}): void {
   }
 
   const handlers: Record<string, (args: Record<string, any>) => unknown> = {
-    app_info: () => ({ version: '0.1.0 (commit 0123456789ab)', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub }),
+    app_info: () => ({ version: '0.1.0 (commit 0123456789ab)', data_dir: '/tmp/recolte-demo', lang: state.lang, author: state.author, hub: state.sync.hub, read_only: state.readOnly }),
     settings_save: ({ settings }) => { state.author = settings.author; state.lang = settings.lang === 'en' ? 'en' : 'fr' },
     events_list: () => state.events.map(listedAs),
     event_load_sample: () => {

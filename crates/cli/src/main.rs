@@ -117,6 +117,9 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
 
 fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     let mut store = Store::open(&Store::data_dir(cli.data_dir))?;
+    if let Some(why) = store.unwritable() {
+        eprintln!("{} {}", out.lang.pick("attention :", "warning:"), why.notice(out.lang));
+    }
     let given_event: Option<EventId> = cli.event.as_deref().map(str::parse).transpose()?;
     let event = |store: &Store| store.resolve_event(given_event);
     // Commands about a session or a proposal find their event from it: an --event this store

@@ -29,6 +29,26 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 /// Statements kept prepared per connection: more than every distinct statement the store uses.
 const STATEMENT_CACHE: usize = 128;
 
+/// Opens a store for writing, else for reading only when its disk cannot be written
+/// (see `open_for_reading`), saying why.
+pub fn open_or_read(path: &Path) -> Result<(Connection, Option<Unwritable>), Error> {
+    match open(path) {
+        Ok(conn) => Ok((conn, None)),
+        Err(error) => {
+            let Some(why) = error.unwritable() else { return Err(error) };
+            match open_for_reading(path) {
+                Some(conn) => {
+                    tracing::warn!("the store {} is open for reading only: {error}", path.display());
+                    Ok((conn, Some(why)))
+                }
+                None => Err(error),
+            }
+        }
+    }
+}
+
+/// Opens a database for writing (a store, or a hub's journal, which never serves what it
+/// cannot save), and brings its schema up to date.
 pub fn open(path: &Path) -> Result<Connection, Error> {
     let failed = |source: rusqlite::Error| {
         if read_only(path) {
@@ -41,6 +61,95 @@ pub fn open(path: &Path) -> Result<Connection, Error> {
     configure(&conn).map_err(failed)?;
     migrate(&conn, MIGRATIONS.len())?;
     Ok(conn)
+}
+
+/// Why a store could be opened for reading only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unwritable {
+    /// The disk is full (or failed to write).
+    DiskFull,
+    /// A read-only disk, or a folder this user may not write to.
+    ReadOnly,
+}
+
+impl Unwritable {
+    pub fn fr(self) -> &'static str {
+        match self {
+            Unwritable::DiskFull => "le disque est plein",
+            Unwritable::ReadOnly => "le disque ou le dossier de données n'accepte pas l'écriture",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Unwritable::DiskFull => "the disk is full",
+            Unwritable::ReadOnly => "the disk or the data folder cannot be written",
+        }
+    }
+
+    /// What a device tells its user when its store opened this way, before anything fails.
+    pub fn notice(self, lang: recolte_core::Lang) -> String {
+        match lang {
+            recolte_core::Lang::Fr => format!(
+                "stockage ouvert en lecture seule : {} ; vous pouvez lire et exporter, rien ne peut être enregistré ({})",
+                self.fr(),
+                self.remedy_fr()
+            ),
+            recolte_core::Lang::En => format!(
+                "store open for reading only: {}; you can read and export, nothing can be saved ({})",
+                self.en(),
+                self.remedy_en()
+            ),
+        }
+    }
+
+    pub(crate) fn remedy_fr(self) -> &'static str {
+        match self {
+            Unwritable::DiskFull => "libérez de la place sur le disque",
+            Unwritable::ReadOnly => "rendez le dossier de données accessible en écriture",
+        }
+    }
+
+    pub(crate) fn remedy_en(self) -> &'static str {
+        match self {
+            Unwritable::DiskFull => "free some space on the disk",
+            Unwritable::ReadOnly => "make the data folder writable",
+        }
+    }
+}
+
+/// A store whose disk is full, or read-only, is still read: its proposals can be listed,
+/// searched and exported to another disk (a USB key), which is what one needs most then.
+/// Opening for writing needs the disk: the write-ahead log's index file (`-shm`) is made or
+/// grown at open, and an old schema is migrated. Read-only, SQLite still needs that index
+/// unless the file is opened as immutable, which reads the database file alone; that is only
+/// right when no saved change waits in the write-ahead log (`-wal` absent or empty, as after
+/// every clean close), so with a non-empty log the store is not opened rather than opened
+/// without its last saves. A schema older than this version's is not read either.
+fn open_for_reading(path: &Path) -> Option<Connection> {
+    use rusqlite::OpenFlags;
+    if !path.is_file() {
+        return None;
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    let usable = |conn: Connection| -> Option<Connection> {
+        conn.busy_timeout(BUSY_TIMEOUT).ok()?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()?;
+        (version as usize == MIGRATIONS.len()).then_some(conn)
+    };
+    if let Some(conn) = Connection::open_with_flags(path, flags).ok().and_then(usable) {
+        return Some(conn);
+    }
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let log_waiting = std::fs::metadata(&wal).map(|m| m.len() > 0).unwrap_or(false);
+    if log_waiting {
+        return None;
+    }
+    let mut uri = url::Url::from_file_path(path).ok()?;
+    uri.set_query(Some("immutable=1"));
+    Connection::open_with_flags(uri.as_str(), flags).ok().and_then(usable)
 }
 
 /// Whether the store's folder cannot be written (a read-only disk, or no permission): SQLite

@@ -27,6 +27,9 @@ pub enum Error {
     #[error("the store {path} is read-only (read-only disk or no permission): nothing can be saved; make its folder writable and try again")]
     #[fr("le stockage {} est en lecture seule (disque en lecture seule ou droits insuffisants) : rien ne peut être enregistré ; rendez son dossier accessible en écriture puis recommencez", path.display())]
     ReadOnly { path: PathBuf },
+    #[error("the store {} is open for reading only ({}): nothing was saved; you can still read and export (to a USB key, for instance); {}, then try again", path.display(), why.en(), why.remedy_en())]
+    #[fr("le stockage {} n'est ouvert qu'en lecture ({}) : rien n'a été enregistré ; vous pouvez encore lire et exporter (vers une clé USB par exemple) ; {}, puis recommencez", path.display(), why.fr(), why.remedy_fr())]
+    OpenForReading { path: PathBuf, why: crate::db::Unwritable },
     #[error("{context}: {source}")]
     #[fr("{context_fr} : {}", sqlite_fr(source))]
     Sqlite { context: &'static str, context_fr: &'static str, source: rusqlite::Error },
@@ -200,6 +203,20 @@ fn list_events(events: &[(EventId, String)]) -> String {
 }
 
 impl Error {
+    /// Why the store could not be opened for writing, when that is what failed: the store may
+    /// then still be opened for reading.
+    pub(crate) fn unwritable(&self) -> Option<crate::db::Unwritable> {
+        use crate::db::Unwritable;
+        match self {
+            Error::ReadOnly { .. } => Some(Unwritable::ReadOnly),
+            _ => match self.sqlite_code()? {
+                ErrorCode::DiskFull | ErrorCode::SystemIoFailure => Some(Unwritable::DiskFull),
+                ErrorCode::ReadOnly | ErrorCode::PermissionDenied => Some(Unwritable::ReadOnly),
+                _ => None,
+            },
+        }
+    }
+
     /// The SQLite error code, if this error came from SQLite.
     fn sqlite_code(&self) -> Option<ErrorCode> {
         match self {

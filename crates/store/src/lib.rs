@@ -37,7 +37,7 @@ use recolte_core::schema::DocName;
 use rusqlite::{Connection, OptionalExtension};
 use yrs::{Doc, ReadTxn, Transact, TransactionMut};
 
-pub use db::MIGRATIONS;
+pub use db::{Unwritable, MIGRATIONS};
 
 /// Creates a store with only the first `version` migrations applied, as an older Récolte
 /// left it: for upgrade tests.
@@ -105,6 +105,8 @@ struct Cached {
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// Set when the store could only be opened for reading (a full or read-only disk).
+    unwritable: Option<db::Unwritable>,
     path: PathBuf,
     docs: HashMap<DocName, Cached>,
     /// Documents known to be listed in `documents`, to skip re-listing them on every edit.
@@ -165,9 +167,10 @@ impl Store {
             source,
         })?;
         let path = dir.join(DB_FILE);
-        let conn = db::open(&path)?;
+        let (conn, unwritable) = db::open_or_read(&path)?;
         Ok(Store {
             conn,
+            unwritable,
             path,
             docs: HashMap::new(),
             registered: HashSet::new(),
@@ -175,6 +178,12 @@ impl Store {
             suggested: None,
             rights: Default::default(),
         })
+    }
+
+    /// Why this store is open for reading only, if it is: its disk was full or read-only when
+    /// it was opened. Reading and exporting work; every write is refused with that reason.
+    pub fn unwritable(&self) -> Option<db::Unwritable> {
+        self.unwritable
     }
 
     /// The database file.

@@ -155,7 +155,12 @@ impl Store {
             .collect();
         // The indexes are checked against their tables as they are once caught up with the
         // edits waiting (migration 0010), in a transaction that is rolled back: a check writes
-        // nothing to the file it checks.
+        // nothing to the file it checks. That catching up needs the write lock, which a store
+        // open for reading only (full or read-only disk, said when it opened) cannot take:
+        // there, the file alone is checked.
+        if self.unwritable.is_some() {
+            return Ok(problems);
+        }
         let tx = match rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
             Ok(tx) => tx,
             Err(e) => {

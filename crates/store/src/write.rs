@@ -69,6 +69,9 @@ impl Store {
         (fr, en): (&'static str, &'static str),
         work: impl FnOnce(&mut Write<'_>) -> Result<R, Error>,
     ) -> Result<R, Error> {
+        if let Some(why) = self.unwritable {
+            return Err(Error::OpenForReading { path: self.path.clone(), why });
+        }
         let Store { conn, docs, registered, rights, .. } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

@@ -20,6 +20,9 @@ pub struct AppInfo {
     pub lang: recolte_core::Lang,
     pub author: String,
     pub hub: Option<String>,
+    /// Set when the store could only be opened for reading (a full or read-only disk): what
+    /// the window says about it, in the device's language, on every screen.
+    pub read_only: Option<String>,
 }
 
 #[tauri::command(async)]
@@ -32,6 +35,7 @@ pub fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
             lang,
             author: store.author()?,
             hub: store.setting(recolte_sync::join::settings::HUB)?,
+            read_only: store.unwritable().map(|why| why.notice(lang)),
         })
     })
 }

@@ -549,7 +549,12 @@ unmatched: Array<string>,
  */
 ambiguous: Array<string>, };
 
-export type AppInfo = { version: string, data_dir: string, lang: Lang, author: string, hub: string | null, };
+export type AppInfo = { version: string, data_dir: string, lang: Lang, author: string, hub: string | null, 
+/**
+ * Set when the store could only be opened for reading (a full or read-only disk): what
+ * the window says about it, in the device's language, on every screen.
+ */
+read_only: string | null, };
 
 export type ErrorCode = "not_found" | "invalid" | "storage" | "network" | "nothing_to_undo" | "other_event";
 
