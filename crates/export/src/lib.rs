@@ -158,21 +158,57 @@ pub fn check_sheet_name(path: &Path) -> Result<(), ExportError> {
 /// Writes next to the target, flushes to disk, then renames: a reader (or a USB key pulled
 /// out) never sees half a file under its name.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let name = path.file_name().ok_or_else(|| ExportError::IsFolder { path: path.to_owned() })?;
+    write_files(path.parent().unwrap_or(Path::new("")), &[(name, bytes)])
+}
+
+/// Writes several files that belong together (an open-data package, whose descriptor gives
+/// every other file's checksum; a report in its formats) so that a failure leaves the files
+/// that were there before: each is first written whole beside its place and flushed, and only
+/// when all are written are they renamed into place, which needs no space. A full disk midway
+/// used to leave some files of the new export beside the others of the old one, under a
+/// descriptor whose checksums no longer matched.
+pub fn write_files(dir: &Path, files: &[(impl AsRef<Path>, impl AsRef<[u8]>)]) -> Result<(), ExportError> {
     use std::io::Write;
-    let error = |source| ExportError::Write { path: path.to_owned(), source };
-    replaceable(path)?;
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(error)?;
+    let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
+    let staging = files.iter().try_for_each(|(name, bytes)| {
+        let path = dir.join(name);
+        let bytes = bytes.as_ref();
+        let error = |source| ExportError::Write { path: path.clone(), source };
+        replaceable(&path)?;
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(error)?;
+        }
+        let tmp = partial_of(&path);
+        // Listed before it is written: a failure midway removes it too.
+        staged.push((tmp.clone(), path.clone()));
+        std::fs::File::create(&tmp)
+            .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
+            .map_err(error)
+    });
+    if let Err(error) = staging {
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(error);
     }
-    let tmp = path.with_extension("partial");
-    let written = std::fs::File::create(&tmp)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        // A full disk must not be left holding half a file.
-        let _ = std::fs::remove_file(&tmp);
+    for (done, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(source) = std::fs::rename(tmp, path) {
+            for (left, _) in &staged[done..] {
+                let _ = std::fs::remove_file(left);
+            }
+            return Err(ExportError::Write { path: path.clone(), source });
+        }
     }
-    written.map_err(error)
+    Ok(())
+}
+
+/// Where a file is written before it takes its name: beside it, so that the rename stays on
+/// one disk.
+fn partial_of(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_owned();
+    name.push(".partial");
+    path.with_file_name(name)
 }
 
 /// What is at `path` may be replaced by a file: nothing, or an ordinary file. Renaming onto a
@@ -223,7 +259,7 @@ pub fn check_writable(path: &Path) -> Result<(), ExportError> {
     let error = |source| ExportError::Write { path: path.to_owned(), source };
     existing_folder_of(path)?;
     replaceable(path)?;
-    let probe = path.with_extension("partial");
+    let probe = partial_of(path);
     std::fs::File::create(&probe).map_err(error)?;
     std::fs::remove_file(&probe).map_err(error)
 }
@@ -284,17 +320,16 @@ pub fn export_report(
     }
     let data = gather(store, event, false)?;
     let stem = if lang == Lang::En { "report" } else { "rapport" };
-    let (md, html) = (dir.join(format!("{stem}.md")), dir.join(format!("{stem}.html")));
     let at = now();
-    write_file(&md, report::markdown_report(&data, theme, lang, &at).as_bytes())?;
-    write_file(&html, report::html_report(&data, theme, lang, &at).as_bytes())?;
-    let mut written = vec![md, html];
+    let mut files = vec![
+        (format!("{stem}.md"), report::markdown_report(&data, theme, lang, &at).into_bytes()),
+        (format!("{stem}.html"), report::html_report(&data, theme, lang, &at).into_bytes()),
+    ];
     if pdf {
-        let path = dir.join(format!("{stem}.pdf"));
-        write_file(&path, &pdf_bytes(&data, theme, lang, &at)?)?;
-        written.push(path);
+        files.push((format!("{stem}.pdf"), pdf_bytes(&data, theme, lang, &at)?));
     }
-    Ok(written)
+    write_files(dir, &files)?;
+    Ok(files.into_iter().map(|(name, _)| dir.join(name)).collect())
 }
 
 #[cfg(feature = "pdf")]

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::data::{OpenData, FORMAT};
 use crate::text::csv_cell;
-use crate::{write_file, ExportError};
+use crate::ExportError;
 
 pub const DEFAULT_LICENCE: &str =
     "Licence Ouverte / Open Licence version 2.0 (Etalab), https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
@@ -184,9 +184,7 @@ pub fn write(
     // Last: it describes every other file, with its size and SHA-256.
     let package = crate::package::descriptor(data, licence, generated_at, names, &files);
     files.push(("datapackage.json".into(), json_text(&package)?.into_bytes()));
-    for (name, bytes) in &files {
-        write_file(&dir.join(name), bytes)?;
-    }
+    crate::write_files(dir, &files)?;
     Ok(Written { folder: dir.display().to_string(), files: files.into_iter().map(|(n, _)| n).collect() })
 }
 

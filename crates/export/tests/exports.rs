@@ -220,3 +220,29 @@ fn bad_open_data_is_refused_and_changes_nothing() {
     let restored = fresh.proposals(event, &recolte_store::ProposalFilter::default()).unwrap();
     assert!(restored.iter().any(|p| p.title == "Un titre"), "{restored:?}");
 }
+
+#[test]
+fn an_export_that_fails_midway_leaves_the_previous_one_whole() {
+    let (_dir, mut store, event) = restored();
+    let out = tempfile::tempdir().unwrap();
+    recolte_export::export_opendata(&store, event, out.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    let before: Vec<(PathBuf, Vec<u8>)> =
+        files(out.path()).into_iter().map(|p| (p.clone(), std::fs::read(&p).unwrap())).collect();
+    // The next export differs (a proposal fewer), and cannot write its last file: the
+    // descriptor's place is taken by a folder.
+    let first = store.proposals(event, &Default::default()).unwrap()[0].id;
+    store.set_proposal_deleted(first, true).unwrap();
+    let descriptor = out.path().join("datapackage.json");
+    std::fs::remove_file(&descriptor).unwrap();
+    std::fs::create_dir(&descriptor).unwrap();
+    let failed = recolte_export::export_opendata(&store, event, out.path(), false, opendata::DEFAULT_LICENCE);
+    assert!(matches!(failed, Err(ExportError::IsFolder { .. })), "{failed:?}");
+    for (path, bytes) in &before {
+        if path == &descriptor {
+            continue;
+        }
+        assert_eq!(&std::fs::read(path).unwrap(), bytes, "{} was changed by a failed export", path.display());
+    }
+    let left: Vec<_> = files(out.path()).into_iter().filter(|p| p.to_string_lossy().ends_with(".partial")).collect();
+    assert!(left.is_empty(), "half-written files left: {left:?}");
+}
