@@ -544,6 +544,19 @@ await check('the panel votes as its member with the keyboard, is refused past it
   await shot(page, 'panel-sorted')
 }, plenary)
 
+await check('one by one on a laptop (1366×768): the way to the next proposal is in sight above a long one', async page => {
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await page.locator('.review').waitFor()
+  const next = page.getByRole('group', { name: /Passer d’une proposition consolidée/ }).getByRole('button', { name: 'Suivante →' })
+  const box = await next.boundingBox()
+  if (!box || box.y + box.height > 768) throw new Error(`« Suivante » at ${JSON.stringify(box)}, out of a 768-pixel screen`)
+  const title = await page.locator('.review-title').textContent()
+  await next.click()
+  await page.locator('.review-title', { hasNotText: title }).waitFor()
+  if ((await page.evaluate(() => document.activeElement?.dataset.focus)) !== 'next') throw new Error('the focus left « Suivante »')
+  await shot(page, 'panel-one-by-one-1366')
+}, plenary)
+
 await check('the whole-event summary: every theme, filters, and a print without the app’s chrome', async page => {
   await page.getByRole('button', { name: 'Synthèse générale' }).click()
   await page.locator('.summary-theme').nth(9).waitFor()

@@ -225,11 +225,13 @@ export function panel(ctx: Context): View {
       if (mode === 'list') {
         render(stage, ...list.map((c, i) => item(c, i)))
       } else {
+        // Above the proposal, not under it: on a laptop's 768 pixels a long proposal pushed
+        // the way to the next one out of sight.
         render(stage,
-          item(list[index], index),
-          h('div', { class: 'pager' },
+          h('div', { class: 'pager', role: 'group', 'aria-label': t('pager_label') },
             h('button', { type: 'button', class: 'secondary', disabled: index === 0, 'data-focus': 'previous', onclick: () => step(-1) }, `← ${t('previous')}`),
-            h('button', { type: 'button', class: 'secondary', disabled: index >= list.length - 1, 'data-focus': 'next', onclick: () => step(1) }, `${t('next')} →`)))
+            h('button', { type: 'button', class: 'secondary', disabled: index >= list.length - 1, 'data-focus': 'next', onclick: () => step(1) }, `${t('next')} →`)),
+          item(list[index], index))
       }
     })
     if (focused && !stage.contains(document.activeElement)) {
