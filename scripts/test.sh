@@ -50,6 +50,7 @@ xvfb-run -a node tests/e2e/synced.mjs --app "$target/debug/recolte-app" --cli "$
 xvfb-run -a node tests/e2e/invitations.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/room.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/undo.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
+xvfb-run -a node tests/e2e/full-disk.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"

@@ -179,12 +179,15 @@ export class Driver {
     return this.call('POST', `/session/${this.session}/execute/sync`, { script: source, args })
   }
 
+  /** Waits until `predicate` gives something true, and gives it back. */
   async waitFor(what, predicate, timeout = 30000) {
     const until = Date.now() + timeout
-    while (!(await predicate())) {
+    let value
+    while (!(value = await predicate())) {
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
       await sleep(100)
     }
+    return value
   }
 
   /** The window's inner size, as `WIDTHxHEIGHT`. */

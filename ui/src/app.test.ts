@@ -134,7 +134,7 @@ describe('a store opened for reading only', () => {
     const notice = 'stockage ouvert en lecture seule : le disque est plein'
     await startApp({ readOnly: notice, event: 'facilitator' })
     const shown = byId('read-only')
-    expect(shown.textContent).toBe(notice)
+    expect(shown.textContent).toBe('Stockage ouvert en lecture seule : le disque est plein')
     expect(shown.getAttribute('role')).toBe('status')
     expect(shown.nextElementSibling?.id).toBe('alerts')
   })

@@ -134,7 +134,7 @@ export async function start(root: HTMLElement): Promise<void> {
   // A store opened for reading only (a full or read-only disk) is said on every screen,
   // before a save fails: reading and exporting still work.
   const readOnly = info.read_only
-    ? h('p', { id: 'read-only', class: 'read-only-notice', role: 'status' }, info.read_only)
+    ? h('p', { id: 'read-only', class: 'read-only-notice', role: 'status' }, info.read_only.charAt(0).toUpperCase() + info.read_only.slice(1))
     : null
   render(root, header, readOnly, alerts, main, status)
 

@@ -33,6 +33,10 @@ const STATEMENT_CACHE: usize = 128;
 /// (see `open_for_reading`), saying why.
 pub fn open_or_read(path: &Path) -> Result<(Connection, Option<Unwritable>), Error> {
     match open(path) {
+        // SQLite may still open a store on a disk with not one page left (seen on a full
+        // tmpfs): every save would fail; said at once, as for a store that could only be
+        // opened for reading (and no longer once space is freed: `Store::unwritable`).
+        Ok(conn) if disk_full(path) => Ok((conn, Some(Unwritable::DiskFull))),
         Ok(conn) => Ok((conn, None)),
         Err(error) => {
             let Some(why) = error.unwritable() else { return Err(error) };
@@ -61,6 +65,11 @@ pub fn open(path: &Path) -> Result<Connection, Error> {
     configure(&conn).map_err(failed)?;
     migrate(&conn, MIGRATIONS.len())?;
     Ok(conn)
+}
+
+/// Whether the disk holding `path` has no space left for this user (unknown: not full).
+pub(crate) fn disk_full(path: &Path) -> bool {
+    path.parent().and_then(|dir| fs4::available_space(dir).ok()) == Some(0)
 }
 
 /// Why a store could be opened for reading only.

@@ -183,7 +183,13 @@ impl Store {
     /// Why this store is open for reading only, if it is: its disk was full or read-only when
     /// it was opened. Reading and exporting work; every write is refused with that reason.
     pub fn unwritable(&self) -> Option<db::Unwritable> {
-        self.unwritable
+        match self.unwritable {
+            // Opened for writing on a full disk: space freed since lets it save again.
+            Some(db::Unwritable::DiskFull) if !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) => {
+                db::disk_full(&self.path).then_some(db::Unwritable::DiskFull)
+            }
+            other => other,
+        }
     }
 
     /// The database file.

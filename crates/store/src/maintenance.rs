@@ -158,7 +158,7 @@ impl Store {
         // nothing to the file it checks. That catching up needs the write lock, which a store
         // open for reading only (full or read-only disk, said when it opened) cannot take:
         // there, the file alone is checked.
-        if self.unwritable.is_some() {
+        if self.unwritable().is_some() {
             return Ok(problems);
         }
         let tx = match rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {

@@ -69,7 +69,7 @@ impl Store {
         (fr, en): (&'static str, &'static str),
         work: impl FnOnce(&mut Write<'_>) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        if let Some(why) = self.unwritable {
+        if let Some(why) = self.unwritable() {
             return Err(Error::OpenForReading { path: self.path.clone(), why });
         }
         let Store { conn, docs, registered, rights, .. } = self;
