@@ -36,6 +36,7 @@ impl ApiError {
         use recolte_store::Error as E;
         let code = match error {
             E::UnknownEvent(_) | E::UnknownSession(_) | E::UnknownTheme(_) | E::NoEvent => ErrorCode::NotFound,
+            E::OtherEvent { .. } => ErrorCode::Invalid,
             E::UnknownVersion { .. } | E::UnknownSnapshot(_) => ErrorCode::NotFound,
             E::NothingToSnapshot(_) => ErrorCode::Invalid,
             E::BadMoment(_) => ErrorCode::Invalid,
@@ -69,6 +70,7 @@ impl ApiError {
             | E::TooManyDots { .. }
             | E::MoreDotsThanTheTheme { .. }
             | E::MergedNotSetAside { .. }
+            | E::SetAsideNotMerged { .. }
             | E::ClockNotRunning
             | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,

@@ -172,6 +172,37 @@ fn with_two_events_the_event_must_be_named() {
     assert_ne!(first, second);
 }
 
+/// A command that names an event changes that event only: another event's record, named by
+/// its id, is refused, and nothing of either event changes.
+#[test]
+fn a_record_of_another_event_is_refused_under_an_event_named() {
+    let (replica, first) = Replica::with_sample();
+    let session = replica.sessions(1)[0].clone();
+    let p = replica.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
+    let q = replica.ok(&["proposal", "add", "--session", &session, "--title", "Former les cadres"]);
+    let merged = replica.ok(&["synthesis", "merge", "--theme", "1", "--title", "Former", &p, &q]);
+    let second = replica.ok(&["event", "import", SAMPLE]);
+    let before = replica.json(&["--event", &first, "synthesis", "list", "--theme", "1"]);
+    let proposals = replica.json(&["--event", &first, "proposal", "list"]);
+    for args in [
+        vec!["proposal", "edit", &p, "--title", "Ailleurs"],
+        vec!["synthesis", "edit", &merged, "--title", "Ailleurs"],
+        vec!["panel", "vote", &merged, "--dots", "1", "--member", "Inès"],
+        vec!["history", "proposal", &p],
+        vec!["session", "clock", &session],
+        vec!["subgroup", "add", "--session", &session, "Groupe A"],
+    ] {
+        let mut named = vec!["--event", &second];
+        named.extend(&args);
+        let error = replica.fails(&named);
+        assert!(error.contains("appartient à un autre événement que") && error.contains(&second), "{args:?}: {error}");
+    }
+    assert_eq!(replica.json(&["--event", &first, "synthesis", "list", "--theme", "1"]), before);
+    assert_eq!(replica.json(&["--event", &first, "proposal", "list"]), proposals);
+    // Named with its own event, the same edit goes through.
+    replica.ok(&["--event", &first, "proposal", "edit", &p, "--title", "Former les élus locaux"]);
+}
+
 #[test]
 fn store_maintenance_keeps_every_proposal() {
     let (replica, _) = Replica::with_sample();
@@ -241,6 +272,11 @@ fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
     replica.ok(&["synthesis", "set-aside", &off_topic, "--reason", "off_topic"]);
     let stderr = replica.fails(&["synthesis", "set-aside", &off_topic, "--reason", "boring"]);
     assert!(stderr.contains("raison « boring » inconnue"), "{stderr}");
+    // Set aside, it is treated: a merge asks to take it back first, and merges nothing.
+    let before = replica.json(&["synthesis", "list", "--theme", "2", "--all"]);
+    let stderr = replica.fails(&["synthesis", "merge", "--theme", "2", "--title", "Les deux", &off_topic, &glossary]);
+    assert!(stderr.contains("est mise de côté : reprenez-la d'abord pour la fusionner"), "{stderr}");
+    assert_eq!(replica.json(&["synthesis", "list", "--theme", "2", "--all"]), before);
     // A merge made by hand teaches the pair of words that differ (two the built-in lexicon does not
     // know as one); then the pair is in the event's lexicon.
     let output =

@@ -122,11 +122,12 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     }
     let given_event: Option<EventId> = cli.event.as_deref().map(str::parse).transpose()?;
     let event = |store: &Store| store.resolve_event(given_event);
-    // Commands about a session or a proposal find their event from it: an --event this store
-    // does not hold must not pass unnoticed.
-    if given_event.is_some() && matches!(cli.command, Command::Session(_) | Command::Subgroup(_) | Command::Proposal(_))
-    {
-        event(&store)?;
+    // An --event this store does not hold must not pass unnoticed, and a record named by its
+    // id (a session, a proposal, a consolidated proposal, a comment) must be one of its own:
+    // a command must not change another event than the one it names.
+    if given_event.is_some() {
+        let named = event(&store)?;
+        store.keep_to_event(named);
     }
     // Whether the command saved anything (an edit to the same text, a pair not in the lexicon):
     // said, instead of a "fait" for nothing.

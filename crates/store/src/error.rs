@@ -56,6 +56,9 @@ pub enum Error {
     #[error("the store holds several events, say which one with --event: {}", list_events(.0))]
     #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0))]
     AmbiguousEvent(Vec<(EventId, String)>),
+    #[error("{record} belongs to another event than {event}: nothing was changed")]
+    #[fr("{record} appartient à un autre événement que {event} : rien n'a été modifié")]
+    OtherEvent { record: String, event: String },
     #[error("no event with id {0} in this store")]
     #[fr("aucun événement n'a l'identifiant {0} dans ce stockage")]
     UnknownEvent(String),
@@ -76,6 +79,9 @@ pub enum Error {
     #[error("this proposal is merged into “{title}”: undo that merge first to set it aside")]
     #[fr("cette proposition est fusionnée dans « {title} » : défaites d'abord cette fusion pour la mettre de côté")]
     MergedNotSetAside { title: String },
+    #[error("“{title}” is set aside: take it back first to merge it; nothing was merged")]
+    #[fr("« {title} » est mise de côté : reprenez-la d'abord pour la fusionner ; rien n'a été fusionné")]
+    SetAsideNotMerged { title: String },
     #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
     #[fr("l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer")]
     ClockNotRunning,

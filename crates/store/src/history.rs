@@ -164,7 +164,10 @@ impl Store {
             |r| r.get(0),
             ("recherche du commentaire", "looking up the comment"),
         )?;
-        found.and_then(|e| e.parse().ok()).ok_or_else(|| recolte_core::Error::UnknownComment(id.to_string()).into())
+        let event =
+            found.and_then(|e| e.parse().ok()).ok_or_else(|| recolte_core::Error::UnknownComment(id.to_string()))?;
+        self.within_scope(event, &id.to_string())?;
+        Ok(event)
     }
 
     /// Which record `id` names, and its event: a captured proposal, a consolidated one, or a

@@ -107,6 +107,8 @@ pub struct Store {
     conn: Connection,
     /// Set when the store could only be opened for reading (a full or read-only disk).
     unwritable: Option<db::Unwritable>,
+    /// The one event records may be looked up in, when the caller named one (`--event`).
+    scope: Option<recolte_core::ids::EventId>,
     path: PathBuf,
     docs: HashMap<DocName, Cached>,
     /// Documents known to be listed in `documents`, to skip re-listing them on every edit.
@@ -171,6 +173,7 @@ impl Store {
         Ok(Store {
             conn,
             unwritable,
+            scope: None,
             path,
             docs: HashMap::new(),
             registered: HashSet::new(),
@@ -207,6 +210,22 @@ impl Store {
         what: (&'static str, &'static str),
     ) -> Result<Option<T>, Error> {
         self.conn.prepare_cached(sql).and_then(|mut stmt| stmt.query_row(params, map).optional()).ctx(what.0, what.1)
+    }
+
+    /// From now on, a record (session, proposal, consolidated proposal, comment) named by its
+    /// id must belong to `event`: a command that names an event and another event's record
+    /// is refused instead of changing that other event.
+    pub fn keep_to_event(&mut self, event: EventId) {
+        self.scope = Some(event);
+    }
+
+    pub(crate) fn within_scope(&self, event: EventId, record: &str) -> Result<(), Error> {
+        match self.scope {
+            Some(scope) if scope != event => {
+                Err(Error::OtherEvent { record: record.to_owned(), event: scope.to_string() })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The event to work on: the one given, else the only one in the store.

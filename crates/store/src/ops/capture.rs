@@ -68,7 +68,9 @@ impl Store {
             |r| r.get(0),
             ("recherche de la session", "looking up the session"),
         )?;
-        event.and_then(|e| e.parse().ok()).ok_or_else(|| Error::UnknownSession(session.to_string()))
+        let event = event.and_then(|e| e.parse().ok()).ok_or_else(|| Error::UnknownSession(session.to_string()))?;
+        self.within_scope(event, &session.to_string())?;
+        Ok(event)
     }
 
     /// A sub-group of the session, by id or (case-insensitively) by name.
@@ -206,8 +208,9 @@ impl Store {
 
     /// Where a proposal lives: its event and session.
     pub(crate) fn proposal_home(&self, id: ProposalId) -> Result<(EventId, SessionId), Error> {
-        if let Some(home) = self.homes.borrow().get(&id) {
-            return Ok(*home);
+        if let Some(&home) = self.homes.borrow().get(&id) {
+            self.within_scope(home.0, &id.to_string())?;
+            return Ok(home);
         }
         let found: Option<(String, String)> = self.lookup(
             "SELECT event_id, session_id FROM proposals WHERE id = ?1",
@@ -219,6 +222,7 @@ impl Store {
             .and_then(|(e, s)| Some((e.parse().ok()?, s.parse().ok()?)))
             .ok_or_else(|| recolte_core::Error::UnknownProposal(id.to_string()))?;
         self.homes.borrow_mut().insert(id, home);
+        self.within_scope(home.0, &id.to_string())?;
         Ok(home)
     }
 

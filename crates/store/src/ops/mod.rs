@@ -163,9 +163,11 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?)),
             ("recherche de la proposition consolidée", "looking up the consolidated proposal"),
         )?;
-        found
+        let home = found
             .and_then(|(e, t)| Some((e.parse().ok()?, t)))
-            .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()).into())
+            .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()))?;
+        self.within_scope(home.0, &id.to_string())?;
+        Ok(home)
     }
 
     /// Where a consolidated proposal lives, and whether its merge stands: the panel votes,
@@ -180,6 +182,7 @@ impl Store {
         let (event, theme, deleted, title) = found
             .and_then(|(e, t, d, title)| Some((e.parse().ok()?, t, d, title)))
             .ok_or_else(|| recolte_core::Error::UnknownConsolidated(id.to_string()))?;
+        self.within_scope(event, &id.to_string())?;
         Ok((event, theme, if deleted { Err(Error::UndoneMerge(title)) } else { Ok(()) }))
     }
 

@@ -23,17 +23,25 @@ impl Store {
         author: Option<&str>,
     ) -> Result<ConsolidatedId, Error> {
         self.check_theme(event, theme)?;
+        let doc = DocName::Synthesis(event, theme);
         let mut sources = Vec::new();
         for id in proposals {
             let session = self.session_in_theme(event, theme, *id)?;
-            if self.proposal_deleted(*id)? == Some(true) {
-                let title: Option<String> = self.lookup(
+            let title = |store: &Self| -> Result<String, Error> {
+                let title: Option<String> = store.lookup(
                     "SELECT title FROM proposals WHERE id = ?1",
                     [id.to_string()],
                     |r| r.get(0),
                     ("recherche de la proposition", "looking up the proposal"),
                 )?;
-                return Err(Error::DeletedProposal(title.unwrap_or_else(|| id.to_string())));
+                Ok(title.unwrap_or_else(|| id.to_string()))
+            };
+            if self.proposal_deleted(*id)? == Some(true) {
+                return Err(Error::DeletedProposal(title(self)?));
+            }
+            // Set aside, it is treated already: merging it too would say two things of it.
+            if schema::set_aside_reason(&self.read_doc(&doc)?.transact(), *id).is_some() {
+                return Err(Error::SetAsideNotMerged { title: title(self)? });
             }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
                 sources.push(Source { proposal_id: *id, session_id: session });
@@ -49,7 +57,6 @@ impl Store {
             },
             created_at: schema::now(),
         };
-        let doc = DocName::Synthesis(event, theme);
         self.edit(
             &doc,
             |txn| Ok(schema::add_consolidated(txn, &new)),
