@@ -22,9 +22,10 @@ mod tests {
     use recolte_export::decidim::Answers;
     use recolte_export::sheet::QrPath;
     use recolte_store::{
-        AlikeAcrossThemes, EventSummary, EventView, ImportReport, InvitationRecord, InvitationState, MemberVotes,
-        Moment, NamedSnapshot, PanelSummary, Review, ReviewComment, SessionContent, SnapshotContent, SnapshotReason,
-        SnapshotRestore, SummaryItem, SummarySource, ThemeSummary, Triage, UndoAction, UndoDepth, UndoOutcome, Version,
+        AlikeAcrossThemes, AllInvitations, EventSummary, EventView, ImportReport, InvitationRecord, InvitationState,
+        MemberVotes, Moment, NamedSnapshot, PanelSummary, Review, ReviewComment, SessionContent, SnapshotContent,
+        SnapshotReason, SnapshotRestore, SummaryItem, SummarySource, ThemeSummary, Triage, UndoAction, UndoDepth,
+        UndoOutcome, Version,
     };
     use recolte_sync::arrivals::{ArrivalDevice, ArrivalsBoard, DeviceReport, SessionArrival, ThemeArrival};
     use recolte_sync::client::{DocStatus, SyncState};
@@ -119,6 +120,7 @@ mod tests {
             Invitation::decl(&cfg),
             InvitationState::decl(&cfg),
             InvitationRecord::decl(&cfg),
+            AllInvitations::decl(&cfg),
             JoinedDevice::decl(&cfg),
             OrganisationView::decl(&cfg),
             JoinResult::decl(&cfg),

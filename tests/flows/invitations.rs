@@ -377,6 +377,18 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     assert!(!again.exists(), "nothing written");
     organiser.ok(&["invite", "sheet", "--out", again.to_str().unwrap()]);
     assert_eq!(std::fs::read_to_string(&again).unwrap().matches("<svg").count(), 46);
+
+    // Made again for all: only the revoked one is made anew; the sheet holds all 47 again.
+    let third = organiser.path().join("print").join("third.html");
+    let hub = "ws://192.168.1.20:4455";
+    let remade = organiser.json(&["invite", "all", "--hub", hub, "--sheet", third.to_str().unwrap()]);
+    assert_eq!(remade["invitations"].as_array().unwrap().len(), 47);
+    assert_eq!(organiser.json(&["invite", "list"]).as_array().unwrap().len(), 48, "one made, 46 kept");
+    assert_eq!(std::fs::read_to_string(&third).unwrap().matches("<svg").count(), 47);
+    // To another hub, the links change: all are made for it.
+    let moved = organiser.path().join("print").join("moved.html");
+    organiser.ok(&["invite", "all", "--hub", "ws://10.0.0.2:4455", "--sheet", moved.to_str().unwrap()]);
+    assert_eq!(organiser.json(&["invite", "list"]).as_array().unwrap().len(), 95);
 }
 
 #[test]

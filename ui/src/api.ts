@@ -9,7 +9,7 @@ import type {
   BundleWritten, ConsolidatedChanges, Merge, Merged, NewProposal, ProposalChanges, SessionView, Settings, ThemeView,
   Access, AnswersWritten, ApiError, AppInfo, ArrivalDevice, ArrivalsBoard, BundleImported, ClockAction,
   Consolidated, ConsolidatedRecord, DeviceAccess, DeviceReport, DocReport, ErrorReport, EventSummary, EventView,
-  InvitationRecord, JoinResult, JoinedDevice, Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, NewInvitation,
+  AllInvitations, InvitationRecord, JoinResult, JoinedDevice, Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, NewInvitation,
   OrganisationView, PanelSummary, Phase, PlaceArg, Preview, Proposal, ProposalRecord, QrPath, RefusalCode, Review,
   Role, SearchHit, ServeInfo, SessionArrival, SessionClock, SessionInfo, SetAsideReason, Slot, SnapshotContent,
   SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, Summary, Theme, ThemeArrival, Triage,
@@ -125,7 +125,7 @@ export const api = {
   organisation: (event: string) => invoke<OrganisationView>('organisation_view', { event }),
   createInvitation: (event: string, request: InvitationRequest) => invoke<Invitation>('invitation_create', { event, request }),
   createAllInvitations: (event: string, hubs: string[], valid: string) =>
-    invoke<Invitation[]>('invitation_create_all', { event, hubs, valid }),
+    invoke<AllInvitations>('invitation_create_all', { event, hubs, valid }),
   revokeInvitation: (event: string, id: string) => invoke<void>('invitation_revoke', { event, id }),
   /** Writes the printable A4 sheet (one card per invitation; all of the event's if `ids` is empty). */
   invitationSheet: (event: string, ids: string[]) => invoke<Written>('invitation_sheet', { event, ids }),

@@ -134,6 +134,8 @@ describe('a store opened for reading only', () => {
     const notice = 'stockage ouvert en lecture seule : le disque est plein'
     await startApp({ readOnly: notice, event: 'facilitator' })
     const shown = byId('read-only')
+    // Written a moment after the page, so that a screen reader reads it.
+    await new Promise(resolve => setTimeout(resolve, 80))
     expect(shown.textContent).toBe('Stockage ouvert en lecture seule : le disque est plein')
     expect(shown.getAttribute('role')).toBe('status')
     expect(shown.nextElementSibling?.id).toBe('alerts')

@@ -133,9 +133,12 @@ export async function start(root: HTMLElement): Promise<void> {
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
   // A store opened for reading only (a full or read-only disk) is said on every screen,
   // before a save fails: reading and exporting still work.
-  const readOnly = info.read_only
-    ? h('p', { id: 'read-only', class: 'read-only-notice', role: 'status' }, info.read_only.charAt(0).toUpperCase() + info.read_only.slice(1))
-    : null
+  const readOnly = info.read_only ? h('p', { id: 'read-only', class: 'read-only-notice', role: 'status' }) : null
+  // Filled once on the page: a live region read only when its text changes.
+  if (readOnly && info.read_only) {
+    const said = info.read_only.charAt(0).toUpperCase() + info.read_only.slice(1)
+    window.setTimeout(() => { readOnly.textContent = said }, 50)
+  }
   render(root, header, readOnly, alerts, main, status)
 
   // A laptop that serves the room and syncs with no hub of its own is not "sync not set up":
@@ -298,15 +301,19 @@ export async function start(root: HTMLElement): Promise<void> {
     screen = next
     sessionStorage.setItem('recolte.screen', next)
     show().then(() => {
+      // A new screen opens at its top, the header (tabs, sync state, notices) in sight.
+      window.scrollTo(0, 0)
       if (document.activeElement && document.activeElement !== document.body) return
       const tab = header.querySelector<HTMLElement>(`[data-screen="${next}"]`)
-      ;(by === 'tab' && tab ? tab : main).focus()
+      ;(by === 'tab' && tab ? tab : main).focus({ preventScroll: true })
     }).catch(fail)
   }
 
   async function selectEvent(id: string): Promise<void> {
     localStorage.setItem('recolte.event', id)
     await show()
+    // Joined or chosen: the keyboard goes into the event's screen (unless it placed it).
+    if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true })
   }
 
   /** The join flow: on the welcome screen when no event is here yet, else in a dialog. */
@@ -333,6 +340,7 @@ export async function start(root: HTMLElement): Promise<void> {
     info.author = fresh.author
     if (fresh.lang !== lang()) setLang(fresh.lang)
     await show()
+    if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true })
   }
 
   function fail(error: unknown): void {
@@ -345,7 +353,10 @@ export async function start(root: HTMLElement): Promise<void> {
     if (refreshing) { again = true; return }
     refreshing = true
     try {
-      if (!event) { if ((await api.events()).length > 0) await show() }
+      // An event arriving while the welcome screen's join is under way, or says why it could
+      // not finish, is not opened over it: the join opens it, or says what to do.
+      const joining = main.querySelector('form[aria-busy="true"], .invite-error:not(:empty)')
+      if (!event) { if (!joining && (await api.events()).length > 0) await show() }
       else await view?.refresh()
     } catch (error) {
       // The event shown was removed (from this window or another program): the screen's

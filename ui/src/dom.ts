@@ -45,6 +45,23 @@ export function render(element: Element, ...children: Child[]): void {
  * goes nowhere. The element focused before is focused again if it is still in the page, else
  * the one that took its place (same id, or same `data-focus`), with its caret.
  */
+/**
+ * Runs `work` with `buttons` disabled (no second click while it runs), then enables them
+ * again. A disabled button loses the keyboard to the page: the one that had it gets it back,
+ * unless something else (a result, a dialog's own control) took it meanwhile.
+ */
+export async function whileBusy<T>(buttons: HTMLButtonElement[], work: () => Promise<T>): Promise<T> {
+  const had = buttons.find(button => button === document.activeElement) ?? null
+  for (const button of buttons) button.disabled = true
+  try {
+    return await work()
+  } finally {
+    for (const button of buttons) button.disabled = false
+    const lost = !document.activeElement || document.activeElement === document.body
+    if (had?.isConnected && lost) had.focus()
+  }
+}
+
 export function keepingFocus(container: Element, redraw: () => void): void {
   const active = document.activeElement
   if (!(active instanceof HTMLElement) || !container.contains(active)) {

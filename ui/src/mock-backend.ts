@@ -984,12 +984,21 @@ export function installMockBackend(options: MockOptions = {}): void {
     invitation_create_all: ({ event, valid }) => {
       const e = eventOf(event)
       const expires = expiry(valid)
-      const all = [
-        ...e.view.sessions.map(s => invite(e, 'facilitator', [s.id], [], null, expires)),
-        ...e.view.themes.map(th => invite(e, 'rapporteur', [], [th.number], null, expires)),
-        invite(e, 'panel', [], [], null, expires),
+      // As the store does: one already there for no one, neither revoked nor expired, is kept.
+      let created = 0
+      const wanted = (role: Role, sessions: string[], themes: number[]) => {
+        const there = e.invitations.find(i => i.role === role && i.for === null && (i.state === 'unused' || i.state === 'joined')
+          && i.sessions.join() === sessions.join() && i.themes.join() === themes.join())
+        if (there) return there
+        created++
+        return invite(e, role, sessions, themes, null, expires)
+      }
+      const invitations = [
+        ...e.view.sessions.map(s => wanted('facilitator', [s.id], [])),
+        ...e.view.themes.map(th => wanted('rapporteur', [], [th.number])),
+        wanted('panel', [], []),
       ]
-      changed(); return all
+      changed(); return { invitations, created }
     },
     invitation_revoke: ({ event, id: iid }) => {
       const inv = eventOf(event).invitations.find(x => x.id === iid) ?? fail('not_found', 'aucune invitation')

@@ -590,7 +590,7 @@ fn invite(
                 fingerprint.as_deref(),
                 out.lang,
             )?;
-            let ids: Vec<String> = created.iter().map(|i| i.id.clone()).collect();
+            let ids: Vec<String> = created.invitations.iter().map(|i| i.id.clone()).collect();
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &sheet, out.lang)
                 .map_err(CliError::Export)?;
             out.sheet(&sheet, &written)

@@ -42,6 +42,15 @@ impl InvitationState {
     }
 }
 
+/// Every invitation of the event's roles: those made now, and those already there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct AllInvitations {
+    /// One per session, one per theme and one for the panel, in programme order.
+    pub invitations: Vec<InvitationRecord>,
+    /// How many of them were made now.
+    pub created: usize,
+}
+
 /// An invitation this device issued, with what became of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct InvitationRecord {
@@ -141,7 +150,9 @@ impl Store {
     }
 
     /// One invitation per session (its facilitators), one per theme (its rapporteur) and one
-    /// for the panel, in programme order.
+    /// for the panel, in programme order. One that is there already (for no one in
+    /// particular, to the same hubs, neither revoked nor expired) is kept, not made twice: a
+    /// second press of the button used to double every row of the list and of the sheet.
     pub fn create_all_invitations(
         &mut self,
         event: EventId,
@@ -149,7 +160,7 @@ impl Store {
         valid_for: time::Duration,
         fingerprint: Option<&str>,
         lang: Lang,
-    ) -> Result<Vec<InvitationRecord>, Error> {
+    ) -> Result<AllInvitations, Error> {
         let record = self.event_record(event)?.ok_or_else(|| Error::UnknownEvent(event.to_string()))?;
         let request = |role, sessions, themes| InvitationRequest {
             role,
@@ -167,7 +178,28 @@ impl Store {
             sessions.iter().map(|s| request(Role::Facilitator, vec![s.id], vec![])).collect();
         requests.extend(record.themes.iter().map(|t| request(Role::Rapporteur, vec![], vec![t.number])));
         requests.push(request(Role::Panel, vec![], vec![]));
-        requests.iter().map(|r| self.create_invitation(event, r, lang)).collect()
+        let usable: Vec<InvitationRecord> = self
+            .invitations(event, lang)?
+            .into_iter()
+            .filter(|i| matches!(i.state, InvitationState::Unused | InvitationState::Joined) && i.for_name.is_none())
+            .collect();
+        let mut all = AllInvitations { invitations: Vec::with_capacity(requests.len()), created: 0 };
+        for wanted in &requests {
+            let there = usable.iter().find(|i| {
+                i.role == wanted.role
+                    && i.sessions == wanted.sessions
+                    && i.themes == wanted.themes
+                    && i.hubs == wanted.hubs
+            });
+            match there {
+                Some(invitation) => all.invitations.push(invitation.clone()),
+                None => {
+                    all.invitations.push(self.create_invitation(event, wanted, lang)?);
+                    all.created += 1;
+                }
+            }
+        }
+        Ok(all)
     }
 
     /// The invitations this device issued for an event, newest last, with their state.

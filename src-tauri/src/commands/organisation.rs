@@ -125,7 +125,7 @@ pub fn invitation_create_all(
     event: String,
     hubs: Vec<String>,
     valid: String,
-) -> Result<Vec<InvitationRecord>, ApiError> {
+) -> Result<recolte_store::AllInvitations, ApiError> {
     let event: EventId = parse(&state, &event)?;
     let (lang, valid_for) = (state.lang(), validity(&state, &valid)?);
     let hubs: Vec<String> = hubs.into_iter().filter(|h| !h.trim().is_empty()).collect();

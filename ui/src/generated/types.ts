@@ -308,6 +308,16 @@ label: string, created_at: string, expires_at: string, state: InvitationState,
  */
 joined_by: string | null, joined_at: string | null, };
 
+export type AllInvitations = { 
+/**
+ * One per session, one per theme and one for the panel, in programme order.
+ */
+invitations: Array<InvitationRecord>, 
+/**
+ * How many of them were made now.
+ */
+created: number, };
+
 export type JoinedDevice = { device: string, 
 /**
  * The display name of the person using it.

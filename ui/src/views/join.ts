@@ -138,6 +138,9 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
       render(progressText)
       form.removeAttribute('aria-busy')
       submit.disabled = !preview || preview.expired
+      // The disabled button let the keyboard go: back to the form, unless the page moved on.
+      const lost = !document.activeElement || document.activeElement === document.body
+      if (lost && form.isConnected) (submit.disabled ? link : submit).focus()
     }
   }
 

@@ -2,7 +2,7 @@
 // the invitations (create one or all, copy, revoke, print the sheet), and who has joined.
 import { api, errorMessage, type EventSummary, type Invitation, type OrganisationView, type Role } from '../api'
 import { confirmDialog, openDialog } from '../dialog'
-import { announce, h, keepingFocus, render } from '../dom'
+import { announce, h, keepingFocus, render, whileBusy } from '../dom'
 import { formatDate, type Key, labelled, t } from '../i18n'
 import type { Context, View } from '../app'
 import { arrivalsBoard, type Board } from './arrivals'
@@ -122,19 +122,24 @@ export function organisation(ctx: Context): View {
   const createAll = h('button', { type: 'button', id: 'inv-create-all', class: 'primary', 'aria-describedby': 'inv-create-all-hint' }, t('inv_create_all'))
   createAll.addEventListener('click', () => {
     api.createAllInvitations(event.id, hubList(), valid.value)
-      .then(all => { announce(t('inv_created_all', { n: all.length })); render(sheetStatus, t('inv_created_all', { n: all.length })); return load() })
+      .then(all => {
+        const kept = all.invitations.length - all.created
+        const said = all.created === 0 ? t('inv_created_none', { n: kept })
+          : kept === 0 ? t('inv_created_all', { n: all.created }) : t('inv_created_some', { n: all.created, kept })
+        announce(said)
+        render(sheetStatus, said)
+        return load()
+      })
       .catch(fail)
   })
   const sheet = h('button', { type: 'button', id: 'inv-sheet', class: 'secondary' }, t('inv_sheet'))
   sheet.addEventListener('click', () => {
-    sheet.disabled = true
-    api.invitationSheet(event.id, [])
+    void whileBusy([sheet], () => api.invitationSheet(event.id, [])
       .then(written => {
         const file = written.files.length ? joinPath(written.folder, written.files[0]) : written.folder
         render(sheetStatus, t('inv_sheet_written', { file }), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))
       })
-      .catch(fail)
-      .finally(() => { sheet.disabled = false })
+      .catch(fail))
   })
 
   function drawEvents(): void {

@@ -3,7 +3,7 @@
 // carried on a USB key.
 import { api, errorMessage, type BundleImported, type Invitation, type NearbyHub, type QrCode, type ServeInfo } from '../api'
 import { confirmDialog } from '../dialog'
-import { announce, h, render } from '../dom'
+import { announce, h, render, whileBusy } from '../dom'
 import { formatBytes, t } from '../i18n'
 import { setServing } from '../serving'
 import { pathLine } from './files'
@@ -68,7 +68,10 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
   async function toggle(): Promise<void> {
     if (busy) return
     busy = true
-    button.disabled = true
+    await whileBusy([button], () => toggling())
+  }
+
+  async function toggling(): Promise<void> {
     try {
       if (info.serving) {
         await api.hubStop()
@@ -83,7 +86,6 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
       fail(error)
     } finally {
       busy = false
-      button.disabled = false
       await draw()
     }
   }
@@ -138,7 +140,7 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
         h('button', {
           type: 'button', class: 'primary', id: 'hub-create-all', onclick: () => {
             api.createAllInvitations(event, info.addresses, '3d')
-              .then(all => { announce(t('inv_created_all', { n: all.length })); return draw() })
+              .then(all => { announce(t('inv_created_all', { n: all.created })); return draw() })
               .catch(fail)
           },
         }, t('hub_qr_create_all')))
@@ -261,9 +263,11 @@ export function bundleBox(event: string): HTMLElement {
     h('div', { class: 'row' }, exportButton, importButton),
     progress, status, error)
 
-  async function run<T>(work: () => Promise<T | null>, done: (result: T) => HTMLElement[]): Promise<void> {
-    exportButton.disabled = true
-    importButton.disabled = true
+  function run<T>(work: () => Promise<T | null>, done: (result: T) => HTMLElement[]): Promise<void> {
+    return whileBusy([exportButton, importButton], () => running(work, done))
+  }
+
+  async function running<T>(work: () => Promise<T | null>, done: (result: T) => HTMLElement[]): Promise<void> {
     render(error)
     render(status)
     progress.removeAttribute('value')
@@ -286,8 +290,6 @@ export function bundleBox(event: string): HTMLElement {
       stop?.()
       progress.hidden = true
       box.removeAttribute('aria-busy')
-      exportButton.disabled = false
-      importButton.disabled = false
     }
   }
 
