@@ -152,13 +152,15 @@ export async function start(root: HTMLElement): Promise<void> {
     render(pill, hosting() ? t('sync_hosting') : pillText(sync))
   }
 
-  /** What becomes of this device's changes, as the refusal says: some refusals pass, others
-   * need a new invitation. */
-  function keptWords(code: SyncErrorCode): Key {
+  /** What becomes of this device's changes, beyond what the refusal's own message says
+   * (the hub's words already tell that nothing is lost when the hub is away, full, or the
+   * invitation revoked or expired): some refusals pass, others need a new invitation. */
+  function keptWords(code: SyncErrorCode): Key | null {
     switch (code) {
-      case 'unreachable': case 'hub_full': return 'status_kept_offline'
-      case 'expired': case 'revoked': case 'wrong_event': case 'bad_signature': return 'status_kept_new_invitation'
-      case 'wrong_certificate': return 'status_kept_wrong_certificate'
+      case 'unreachable': case 'hub_full': return null
+      case 'expired': case 'revoked': return 'status_or_bundle'
+      case 'wrong_event': case 'bad_signature': return 'status_kept_new_invitation'
+      case 'wrong_certificate': return 'status_check_certificate'
       default: return 'status_refused'
     }
   }
@@ -182,12 +184,13 @@ export async function start(root: HTMLElement): Promise<void> {
       return
     }
     const state = worstState(sync)
+    const kept = sync.error ? keptWords(sync.error.code) : null
     render(body,
       h('p', { class: `sync-state sync-${state} pill-copy` }, pillText(sync)),
       h('p', {}, sync.hub ? t('status_hub', { hub: sync.hub }) : t('status_no_hub')),
       (state === 'refused' || state === 'offline') && sync.error
         ? h('p', { class: 'warning' }, h('strong', {}, `${t('reason_with_message', { reason: t(state === 'refused' ? 'sync_refused' : 'sync_offline'), message: reasonWords(sync.error.code) })}.`),
-          ' ', `${capitalised(sync.error.message)}.`, h('br', {}), t(keptWords(sync.error.code))) : null,
+          ' ', `${capitalised(sync.error.message)}.`, ...(kept ? [h('br', {}), t(kept)] : [])) : null,
       docs.length ? statusTable(docs, sync.error) : null)
   }
 

@@ -144,7 +144,8 @@ function syncScenario(name: MockSync): SyncSummary {
     case 'syncing': return { ...base, state: 'syncing', up_to_date: 2, unshared: 3 }
     case 'revoked': return {
       ...base, state: 'refused', up_to_date: 0, unshared: 2, out_of_rights: 1,
-      error: { code: 'revoked', message: 'le serveur refuse cette invitation : l’organisation l’a révoquée le 12 juin 2025 à 10:02' },
+      // The sync engine's words (crates/sync/src/refusal.rs, RefusalCode::explain).
+      error: { code: 'revoked', message: "l'organisation a révoqué votre invitation : le serveur ne l'accepte plus ; vos données restent sur cet appareil ; rejoignez avec une nouvelle invitation pour partager à nouveau" },
     }
     case 'expired': return {
       ...base, state: 'refused', up_to_date: 0, unshared: 2,

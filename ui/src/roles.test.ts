@@ -69,10 +69,13 @@ describe('the sync status', () => {
     expect(rows[0].textContent).toContain('peut lire')
     expect(rows[5].textContent).toContain('peut écrire')
     expect(box.textContent).toContain('1 non partagée : hors de vos droits')
-    expect(box.textContent).toContain('révoquée le 12 juin 2025')
+    expect(box.textContent).toContain('L\'organisation a révoqué votre invitation')
     expect(box.textContent).not.toContain('À jour')
     // A revoked invitation will never be accepted again: the dialog says what to do instead.
-    expect(box.textContent).toContain('demandez-en une nouvelle à l’équipe d’organisation')
+    expect(box.textContent).toContain('rejoignez avec une nouvelle invitation')
+    expect(box.textContent).toContain('Vous pouvez aussi apporter vos changements sur une clé USB (paquet).')
+    // Said once: the hub's words already say that nothing is lost.
+    expect(box.textContent).not.toContain('Rien n’est perdu')
     expect(box.textContent).not.toContain('dès que le serveur')
     // Escape closes it and gives the focus back to the pill.
     document.dispatchEvent(new KeyboardEvent('keydown', { code: 'Escape', key: 'Escape', bubbles: true }))

@@ -80,7 +80,18 @@ describe('serving the event from this computer', () => {
     await settle()
     expect(document.querySelector('.qr-for')?.textContent).toBe('Pour : Marc Petit')
 
+    // Stopping is asked first: cancelled, it still serves; confirmed, it stops.
+    byId('hub-toggle').focus()
     byId('hub-toggle').click()
+    await settle()
+    expect(document.querySelector('[role=dialog]')?.textContent).toContain('Arrêter le serveur de la salle ?')
+    button(document.querySelector('[role=dialog]')!, 'Annuler').click()
+    await settle()
+    expect(text('serve')).not.toContain('ne sert pas')
+    expect(document.activeElement?.id).toBe('hub-toggle')
+    byId('hub-toggle').click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('[role=dialog] [data-confirm]')!.click()
     await settle()
     expect(text('serve')).toContain('ne sert pas')
     expect(byId('serving-badge').hidden).toBe(true)

@@ -383,7 +383,7 @@ await check('a revoked device says why in the pill, and the details list every d
   if (rows < 3) throw new Error(`${rows} documents listed`)
   const text = await dialog.textContent()
   if (!text.includes('hors de vos droits')) throw new Error('changes outside the rights are not said so')
-  if (!text.includes('révoquée')) throw new Error('the refusal message is missing')
+  if (!text.includes('a révoqué votre invitation')) throw new Error('the refusal message is missing')
   if (text.includes('À jour')) throw new Error('a refused document says "À jour"')
   await axe(page, 'status dialog')
   await shot(page, 'status-dialog')

@@ -72,7 +72,7 @@ export function organisation(ctx: Context): View {
   const forWhom = h('input', { id: 'inv-for', autocomplete: 'off' })
   const valid = h('select', { id: 'inv-valid' }, ...VALIDITIES.map(([v, key]) => h('option', { value: v, selected: v === '3d' }, t(key))))
   const hubs = h('textarea', { id: 'inv-hubs', rows: 2, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'inv-hubs-hint' })
-  const formError = h('p', { class: 'field-error', id: 'inv-error' })
+  const formError = h('p', { class: 'field-error', id: 'inv-error', role: 'alert' })
   const form = h('form', { class: 'card invite-form', 'aria-labelledby': 'inv-create-heading', novalidate: true },
     h('h2', { id: 'inv-create-heading' }, t('inv_create')),
     h('label', { for: 'inv-role' }, t('inv_role')), role,
@@ -137,7 +137,7 @@ export function organisation(ctx: Context): View {
     void whileBusy([sheet], () => api.invitationSheet(event.id, [])
       .then(written => {
         const file = written.files.length ? joinPath(written.folder, written.files[0]) : written.folder
-        render(sheetStatus, t('inv_sheet_written', { file }), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))
+        render(sheetStatus, t('inv_sheet_written'), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))
       })
       .catch(fail))
   })
@@ -170,14 +170,18 @@ export function organisation(ctx: Context): View {
     }
   }
 
+  /** An invitation in words: what it is for, and for whom when it is someone's (two for one
+   * session differ by the person only). */
+  const named = (inv: Invitation): string => (inv.for ? `${inv.label} (${inv.for})` : inv.label)
+
   async function revoke(inv: Invitation): Promise<void> {
     const yes = await confirmDialog({
-      title: t('inv_revoke_title', { label: inv.label }), message: t('inv_revoke_text'), confirm: t('inv_revoke'), danger: true,
+      title: t('inv_revoke_title', { label: named(inv) }), message: t('inv_revoke_text'), confirm: t('inv_revoke'), danger: true,
     })
     if (!yes) return
     try {
       await api.revokeInvitation(event.id, inv.id)
-      announce(t('inv_revoked_done', { label: inv.label }))
+      announce(t('inv_revoked_done', { label: named(inv) }))
       await load()
       // The keyboard goes on down the list: the next invitation that can still be revoked.
       const rows = [...invitationsBox.querySelectorAll<HTMLElement>('tr[data-invitation]')]
@@ -197,9 +201,9 @@ export function organisation(ctx: Context): View {
       h('td', {}, h('span', { class: `inv-state inv-${inv.state}` }, invitationState(inv))),
       h('td', { class: 'actions' },
         inv.state === 'revoked' || inv.state === 'expired' ? null
-          : h('button', { type: 'button', class: 'secondary', 'data-copy': inv.id, 'data-focus': `copy:${inv.id}`, 'aria-label': t('inv_copy_label', { label: inv.label }), onclick: () => void copyLink(inv.link) }, t('inv_copy')),
+          : h('button', { type: 'button', class: 'secondary', 'data-copy': inv.id, 'data-focus': `copy:${inv.id}`, 'aria-label': t('inv_copy_label', { label: named(inv) }), onclick: () => void copyLink(inv.link) }, t('inv_copy')),
         inv.state === 'revoked' || inv.state === 'expired' ? null
-          : h('button', { type: 'button', class: 'danger', 'data-revoke': inv.id, 'data-focus': `revoke:${inv.id}`, 'aria-label': t('inv_revoke_label', { label: inv.label }), onclick: () => void revoke(inv) }, t('inv_revoke')))))
+          : h('button', { type: 'button', class: 'danger', 'data-revoke': inv.id, 'data-focus': `revoke:${inv.id}`, 'aria-label': t('inv_revoke_label', { label: named(inv) }), onclick: () => void revoke(inv) }, t('inv_revoke')))))
     keepingFocus(invitationsBox, () => render(invitationsBox, list.length === 0 ? h('p', { class: 'muted' }, t('inv_none')) : h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'invitations-heading' },
       h('table', { class: 'invitations' },
         h('thead', {}, h('tr', {}, ...(['inv_label', 'inv_for', 'inv_valid', 'inv_state', 'inv_actions'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),

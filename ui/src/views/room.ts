@@ -67,6 +67,10 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
 
   async function toggle(): Promise<void> {
     if (busy) return
+    // The room's devices sync through it: stopping it is asked, not done on a second Enter.
+    if (info.serving && !(await confirmDialog({
+      title: t('hub_stop_title'), message: t('hub_stop_message'), confirm: t('hub_stop'), danger: true,
+    }))) return
     busy = true
     await whileBusy([button], () => toggling())
   }
