@@ -72,6 +72,7 @@ impl ApiError {
             | E::MergedNotSetAside { .. }
             | E::SetAsideNotMerged { .. }
             | E::ClockNotRunning
+            | E::ClockStarted { .. }
             | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,
         };

@@ -71,9 +71,21 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     let said = String::from_utf8_lossy(&refused.stderr);
     assert!(said.contains("(de 1 à 60)"), "{said}");
 
-    // Before the start or after the end, there is nothing to extend: said in words.
+    // Started by hand and running, it is not started again (every device's clock would go
+    // back to the first phase): said, and nothing changes.
+    let before = clock(&ines, &session);
+    let refused = ines.fails(&["session", "start", &session]);
+    assert!(refused.contains("a déjà été démarrée et tourne"), "{refused}");
+    assert_eq!(clock(&ines, &session)["phase_index"], before["phase_index"]);
+
+    // Before the start or after the end, there is nothing to extend, pause or resume: said in
+    // words, and nothing is written.
     let (other, _) = Replica::with_sample();
     let past = other.sessions(1)[0].clone();
-    let refused = other.fails(&["session", "extend", &past]);
-    assert!(refused.contains("ne tourne pas"), "{refused}");
+    let log = other.json(&["store", "info"]);
+    for action in ["extend", "pause", "resume"] {
+        let refused = other.fails(&["session", action, &past]);
+        assert!(refused.contains("ne tourne pas") && refused.contains("rien n'a été changé"), "{action}: {refused}");
+    }
+    assert_eq!(other.json(&["store", "info"]), log, "nothing written");
 }

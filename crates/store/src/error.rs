@@ -82,9 +82,12 @@ pub enum Error {
     #[error("“{title}” is set aside: take it back first to merge it; nothing was merged")]
     #[fr("« {title} » est mise de côté : reprenez-la d'abord pour la fusionner ; rien n'a été fusionné")]
     SetAsideNotMerged { title: String },
-    #[error("the session's clock is not running (before its start, or after its end): nothing to extend or skip")]
-    #[fr("l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à prolonger ni à passer")]
+    #[error("the session's clock is not running (before its start, or after its end): nothing to pause, resume, extend or skip; nothing was changed")]
+    #[fr("l'horloge de la session ne tourne pas (avant son début, ou après sa fin) : rien à mettre en pause, reprendre, prolonger ni passer ; rien n'a été changé")]
     ClockNotRunning,
+    #[error("the session's clock was started already and runs (phase “{phase}”): pause it, extend it or go to the next phase; nothing was changed")]
+    #[fr("l'horloge de la session a déjà été démarrée et tourne (phase « {phase} ») : mettez-la en pause, prolongez-la ou passez à la phase suivante ; rien n'a été changé")]
+    ClockStarted { phase: String },
     #[error("no version {version}: this record has {count} (see recolte history)")]
     #[fr("pas de version {version} : cet enregistrement en a {count} (voir recolte history)")]
     UnknownVersion { version: usize, count: usize },

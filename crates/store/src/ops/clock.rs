@@ -33,9 +33,17 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let running = clock.phase_index.ok_or(Error::ClockNotRunning);
         match action {
+            // Started by hand, it runs until its end: starting again would put every device's
+            // clock back to the first phase, which no one undoes (the app offers it only
+            // before a start by hand, or after the end).
+            A::Start if clock.started_by_hand && clock.stage != "after" => {
+                return Err(Error::ClockStarted { phase: clock.phase.clone().unwrap_or_default() });
+            }
             A::Start => self.control(&name, |txn| {
                 schema::clock_start(txn, now);
             })?,
+            // Before its start or after its end, there is no time to hold or to let run.
+            A::Pause | A::Resume if running.is_err() => return Err(Error::ClockNotRunning),
             A::Pause if clock.paused => {}
             A::Pause => self.control(&name, |txn| {
                 schema::clock_pause(txn, now, &id);
