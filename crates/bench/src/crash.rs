@@ -97,7 +97,7 @@ fn run_once(bin: &Path, dir: &Path, rng: &mut StdRng) -> Result<(usize, bool), S
     if missing > 0 {
         return Err(format!("{missing} proposal(s) reported saved are missing"));
     }
-    let problems = store.integrity_check().map_err(|e| e.to_string())?;
+    let problems = store.integrity_check(recolte_core::Lang::En).map_err(|e| e.to_string())?;
     if !problems.is_empty() {
         return Err(format!("integrity: {problems:?}"));
     }

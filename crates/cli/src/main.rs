@@ -433,7 +433,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Store(StoreCmd::Rebuild) => out.rebuilt(&store.rebuild()?),
         Command::Store(StoreCmd::Compact) => out.compacted(&store.compact()?),
         Command::Store(StoreCmd::Check) => {
-            let problems = store.integrity_check()?;
+            let problems = store.integrity_check(out.lang)?;
             out.checked(&problems)?;
             if problems.is_empty() {
                 Ok(())

@@ -155,8 +155,8 @@ pub enum Error {
     #[error("a {} holds at most {longest} characters, this one has {length}: nothing was saved", .field.en())]
     #[fr("le champ {} tient en {} caractères au plus, celui-ci en a {} : rien n'a été enregistré", field.fr(), french_number(*longest), french_number(*length))]
     TooLong { field: Field, longest: usize, length: usize },
-    #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store may be damaged")]
-    #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible ({reason}) ; le stockage est peut-être endommagé")]
+    #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store is damaged: in a new data folder, import a bundle from another device of the event")]
+    #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible (données altérées) ; le stockage est endommagé : dans un dossier de données neuf, importez un paquet d'un autre appareil de l'événement")]
     CorruptLog { doc: String, seq: i64, reason: String },
     #[error("nothing to {} {}: {}", action_en(*.action), place_en(.doc), if *.action == UndoAction::Undo {
         "no change made on this device is left to undo (changes from other devices are theirs to undo)"
@@ -270,6 +270,14 @@ impl Error {
 
 /// What SQLite said, in French: it says it in English only ("database or disk is full"). A
 /// case not named here keeps SQLite's words.
+/// What SQLite said, in `lang`.
+pub(crate) fn sqlite_words(error: &rusqlite::Error, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => sqlite_fr(error),
+        Lang::En => error.to_string(),
+    }
+}
+
 fn sqlite_fr(error: &rusqlite::Error) -> String {
     let said = match error.sqlite_error_code() {
         Some(ErrorCode::DiskFull) => "le disque est plein",

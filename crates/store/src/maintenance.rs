@@ -6,6 +6,8 @@ use rusqlite::{params, TransactionBehavior};
 use serde::Serialize;
 use yrs::{ReadTxn, StateVector, Transact};
 
+use recolte_core::{Lang, Localize};
+
 use crate::error::{Error, ResultExt};
 use crate::log;
 use crate::projection::{self, TABLES};
@@ -142,8 +144,9 @@ impl Store {
         Ok(out)
     }
 
-    /// SQLite's own check of the file, plus the full-text indexes against their tables.
-    pub fn integrity_check(&self) -> Result<Vec<String>, Error> {
+    /// SQLite's own check of the file, every document's log read entry by entry, and the
+    /// full-text indexes against their tables; each problem said in `lang` with what to do.
+    pub fn integrity_check(&self, lang: Lang) -> Result<Vec<String>, Error> {
         let ctx = ("vérification du stockage", "checking the store");
         let mut problems: Vec<String> = self
             .conn
@@ -152,7 +155,23 @@ impl Store {
             .ctx(ctx.0, ctx.1)?
             .into_iter()
             .filter(|line| line != "ok")
+            .map(|line| {
+                // SQLite's own words, in English only, after ours.
+                said(lang,
+                    format!("fichier endommagé (SQLite : {line}) : dans un dossier de données neuf, importez un paquet d'un autre appareil de l'événement"),
+                    format!("damaged file (SQLite: {line}): in a new data folder, import a bundle from another device of the event"),
+                )
+            })
             .collect();
+        // An entry that no longer reads stops the loading, the export and the compaction of
+        // its document: named here, before one of them fails on it.
+        for name in self.all_documents()? {
+            for entry in crate::log::all_entries(&self.conn, &name)? {
+                if let Err(error) = entry.update(&name) {
+                    problems.push(error.localize(lang));
+                }
+            }
+        }
         // The indexes are checked against their tables as they are once caught up with the
         // edits waiting (migration 0010), in a transaction that is rolled back: a check writes
         // nothing to the file it checks. That catching up needs the write lock, which a store
@@ -161,20 +180,26 @@ impl Store {
         if self.unwritable().is_some() {
             return Ok(problems);
         }
+        let unchecked = |why: String| {
+            said(lang, format!("index de recherche non vérifié ({why})"), format!("search index not checked ({why})"))
+        };
         let tx = match rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate) {
             Ok(tx) => tx,
             Err(e) => {
-                problems.push(format!("full-text indexes not checked (the store cannot be locked): {e}"));
+                problems.push(unchecked(crate::error::sqlite_words(&e, lang)));
                 return Ok(problems);
             }
         };
         if let Err(e) = crate::search_index::apply(&tx) {
-            problems.push(format!("full-text indexes not checked (they cannot catch up with the edits waiting): {e}"));
+            problems.push(unchecked(e.localize(lang)));
             return Ok(problems);
         }
         for fts in ["proposals_fts", "consolidated_fts"] {
             if let Err(e) = tx.execute(&format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"), []) {
-                problems.push(format!("{fts}: {e}"));
+                problems.push(said(lang,
+                    format!("index de recherche endommagé ({fts} : {e}) : `recolte store rebuild` le refait depuis les documents, sans rien perdre"),
+                    format!("damaged search index ({fts}: {e}): `recolte store rebuild` makes it again from the documents, losing nothing"),
+                ));
             }
         }
         tx.rollback().ctx(ctx.0, ctx.1)?;
@@ -308,5 +333,13 @@ impl Store {
                 },
             )
             .ctx("lecture des statistiques", "reading statistics")
+    }
+}
+
+/// One of two texts made for a check's report, in `lang`.
+fn said(lang: Lang, fr: String, en: String) -> String {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
     }
 }

@@ -144,7 +144,7 @@ fn a_search_finds_every_saved_word_though_typing_leaves_the_index_for_later() {
     assert_eq!(titles(&a, "essai"), ["Droit à l'essai pour tous les agents"]);
     assert!(titles(&a, "erreur").is_empty(), "an edited word is no longer found");
     assert_eq!(titles(&a, "agents"), ["Budget participatif des agents", "Droit à l'essai pour tous les agents"]);
-    assert!(a.integrity_check().unwrap().is_empty(), "the index agrees with its table");
+    assert!(a.integrity_check(recolte_core::Lang::En).unwrap().is_empty(), "the index agrees with its table");
 
     // Edits waiting when the indexes are rebuilt from their tables.
     retitle(&mut a, essai, "Droit à l'expérimentation");
@@ -152,11 +152,11 @@ fn a_search_finds_every_saved_word_though_typing_leaves_the_index_for_later() {
     retitle(&mut a, budget, "Budget participatif");
     assert_eq!(titles(&a, "expérimentation"), ["Droit à l'expérimentation"]);
     assert!(titles(&a, "agents").is_empty());
-    assert!(a.integrity_check().unwrap().is_empty());
+    assert!(a.integrity_check(recolte_core::Lang::En).unwrap().is_empty());
 
     // A check looks at the index as it will be once caught up, and writes nothing itself.
     retitle(&mut a, budget, "Budget participatif des habitants");
-    assert!(a.integrity_check().unwrap().is_empty());
+    assert!(a.integrity_check(recolte_core::Lang::En).unwrap().is_empty());
     let file = rusqlite::Connection::open(_a_dir.path().join(recolte_store::DB_FILE)).unwrap();
     let waiting = |file: &rusqlite::Connection| -> i64 {
         file.query_row("SELECT count(*) FROM proposals_fts_pending", [], |r| r.get(0)).unwrap()
@@ -479,7 +479,7 @@ fn rebuild_gives_the_same_projections_as_incremental_updates() {
     assert_eq!(report.proposals, 2);
     assert_eq!(store.dump_projections().unwrap(), incremental);
     assert_eq!(store.search(event, "cooperer", 10).unwrap().len(), 1, "the index was rebuilt too");
-    assert!(store.integrity_check().unwrap().is_empty());
+    assert!(store.integrity_check(recolte_core::Lang::En).unwrap().is_empty());
 }
 
 #[test]
@@ -913,4 +913,27 @@ fn a_store_whose_last_entries_were_deleted_keeps_numbering_above_them_after_the_
     let numbers: Vec<i64> = store.log_after(0, 1000).unwrap().into_iter().map(|(seq, _, _)| seq).collect();
     assert_eq!(numbers[0], 1);
     assert!(numbers[1] > 3, "numbers 2 and 3 were given once already: {numbers:?}");
+}
+
+/// One entry of one document's log that no longer reads stops that document's loading and
+/// export: the check names it, in the reader's language, with what to do.
+#[test]
+fn the_check_names_a_log_entry_that_no_longer_reads() {
+    let (dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 1);
+    capture(&mut store, session, "Former les élus");
+    assert!(store.integrity_check(recolte_core::Lang::Fr).unwrap().is_empty());
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
+    let doc = DocName::Session(event, session).to_string();
+    let seq: i64 = conn.query_row("SELECT max(seq) FROM doc_updates WHERE doc = ?1", [&doc], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE doc_updates SET data = x'deadbeef00ff' WHERE seq = ?1", [seq]).unwrap();
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    let fr = store.integrity_check(recolte_core::Lang::Fr).unwrap();
+    assert_eq!(fr.len(), 1, "{fr:?}");
+    assert!(fr[0].contains(&doc) && fr[0].contains(&format!("n° {seq} est illisible")), "{fr:?}");
+    assert!(fr[0].contains("importez un paquet d'un autre appareil"), "{fr:?}");
+    let en = store.integrity_check(recolte_core::Lang::En).unwrap();
+    assert!(en[0].contains(&format!("update #{seq} cannot be read")), "{en:?}");
 }
