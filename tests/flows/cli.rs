@@ -645,4 +645,33 @@ fn a_command_that_changes_nothing_says_so() {
     assert_eq!(renamed, "rien à changer : c'était déjà ainsi");
     let json = replica.json(&["proposal", "edit", &id, "--title", "Former tous les élus"]);
     assert_eq!(json["changed"], false, "{json}");
+
+    // The same for the rapporteur's and the panel's settings: asked twice, written once.
+    let other = replica.ok(&["proposal", "add", "--session", &session, "--title", "Former les cadres"]);
+    let merged = replica.ok(&["synthesis", "merge", "--theme", "8", "--title", "Former", &id, &other]);
+    let same = "rien à changer : c'était déjà ainsi";
+    for args in [
+        vec!["proposal", "edit", &id, "--kind", "proposal"],
+        vec!["synthesis", "edit", &merged, "--status", "draft"],
+        vec!["synthesis", "edit", &merged, "--no-priority"],
+        vec!["panel", "vote", &merged, "--dots", "0", "--member", "Inès"],
+        vec!["panel", "dots", "3"],
+    ] {
+        assert_eq!(replica.ok(&args), same, "{args:?}");
+    }
+    let third = replica.ok(&["proposal", "add", "--session", &session, "--title", "Un laboratoire"]);
+    let fourth = replica.ok(&["proposal", "add", "--session", &session, "--title", "Une fabrique"]);
+    for (args, first) in [
+        (vec!["synthesis", "edit", &merged, "--status", "retained"], "fait"),
+        (vec!["synthesis", "edit", &merged, "--priority", "2"], "fait"),
+        (vec!["panel", "vote", &merged, "--dots", "2", "--member", "Inès"], "fait"),
+        (vec!["panel", "dots", "4"], "fait"),
+        (vec!["synthesis", "dismiss", "--theme", "8", &third, &fourth], "fait"),
+        (vec!["synthesis", "lexicon", "--theme", "8", "--add", "labo", "fabrique"], "fait"),
+    ] {
+        assert_eq!(replica.ok(&args), first, "{args:?}");
+        assert_eq!(replica.ok(&args), same, "again: {args:?}");
+    }
+    let absent = ["synthesis", "lexicon", "--theme", "8", "--remove", "tortue", "lièvre"];
+    assert_eq!(replica.ok(&absent), same);
 }

@@ -67,7 +67,7 @@ fn proposals_reported_saved_survive_sigkill() {
             "round {round} (seed {seed}): {} saved proposal(s) lost: {missing:?}",
             missing.len()
         );
-        assert!(store.integrity_check().unwrap().is_empty());
+        assert!(store.integrity_check(recolte_core::Lang::En).unwrap().is_empty());
         let projections = store.dump_projections().unwrap();
         store.rebuild().unwrap();
         assert_eq!(store.dump_projections().unwrap(), projections, "round {round}: projections differ from a rebuild");

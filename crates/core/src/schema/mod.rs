@@ -289,6 +289,15 @@ fn set_deleted_flag(txn: &mut TransactionMut, root: &str, key: &str, deleted: bo
 
 /// Sets a text field by difference, replacing it by a `Y.Text` if another client stored a
 /// plain string there.
+/// Sets a field unless it holds that value already: a Yjs map insert of the same value is
+/// still a change, which every device would receive and undo would count.
+fn set_if_changed(txn: &mut TransactionMut, map: &MapRef, key: &str, value: Any) {
+    let same = matches!(map.get(txn, key), Some(Out::Any(current)) if current == value);
+    if !same {
+        map.insert(txn, key, value);
+    }
+}
+
 fn set_text(txn: &mut TransactionMut, map: &MapRef, key: &str, value: &str) {
     match map.get(txn, key) {
         Some(Out::YText(text)) => apply_diff(&text, txn, value),

@@ -138,6 +138,13 @@ fn vote_key(consolidated: ConsolidatedId, member: &str) -> String {
 
 /// Sets a member's dots on a consolidated proposal (0 takes them back).
 pub fn set_votes(txn: &mut TransactionMut, consolidated: ConsolidatedId, member: &str, dots: u32, at: &str) {
+    let given = read_votes(txn)
+        .into_iter()
+        .find(|v| v.consolidated_id == consolidated && v.member == member)
+        .map_or(0, |v| v.dots);
+    if given == dots {
+        return;
+    }
     let value = Any::Map(Arc::new(HashMap::from([
         ("consolidated".to_owned(), Any::from(consolidated.to_string())),
         ("member".to_owned(), Any::from(member)),
@@ -178,6 +185,10 @@ pub fn read_votes<T: ReadTxn>(txn: &T) -> Vec<VoteRecord> {
 
 /// Sets how many dots each panel member may give per theme (in the event document).
 pub fn set_dots_per_theme(txn: &mut TransactionMut, dots: u32) {
+    // The default counts as set: asking for it changes nothing.
+    if read_dots_per_theme(txn) == dots {
+        return;
+    }
     let info = txn.get_or_insert_map("event");
     info.insert(txn, "panel_dots", dots);
 }

@@ -143,10 +143,10 @@ pub fn edit_proposal(txn: &mut TransactionMut, id: ProposalId, patch: &ProposalP
         set_text(txn, &map, "body", body);
     }
     if let Some(kind) = patch.kind {
-        map.insert(txn, "kind", kind.as_str());
+        set_if_changed(txn, &map, "kind", Any::from(kind.as_str()));
     }
     if let Some(subgroup) = patch.subgroup {
-        map.insert(txn, "subgroup", subgroup.map(|s| Any::from(s.to_string())).unwrap_or(Any::Null));
+        set_if_changed(txn, &map, "subgroup", subgroup.map(|s| Any::from(s.to_string())).unwrap_or(Any::Null));
     }
     if let Some(tags) = &patch.tags {
         set_tags(txn, &map, tags);

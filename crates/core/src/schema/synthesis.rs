@@ -66,10 +66,10 @@ pub fn edit_consolidated(txn: &mut TransactionMut, id: ConsolidatedId, patch: &C
         set_text(txn, &map, "body", body);
     }
     if let Some(status) = patch.status {
-        map.insert(txn, "status", status.as_str());
+        set_if_changed(txn, &map, "status", Any::from(status.as_str()));
     }
     if let Some(priority) = patch.priority {
-        map.insert(txn, "priority", priority.map(Any::from).unwrap_or(Any::Null));
+        set_if_changed(txn, &map, "priority", priority.map(Any::from).unwrap_or(Any::Null));
     }
     Ok(())
 }
@@ -230,13 +230,15 @@ fn pair_key(a: &str, b: &str) -> String {
     }
 }
 
-/// Records that these proposals are not duplicates of one another (every pair of them).
+/// Records that these proposals are not duplicates of one another (every pair of them not
+/// recorded yet).
 pub fn dismiss_duplicates(txn: &mut TransactionMut, proposals: &[ProposalId], by: &str, at: &str) {
     let root = txn.get_or_insert_map(NOT_DUPLICATES);
     for (i, a) in proposals.iter().enumerate() {
         for b in &proposals[i + 1..] {
-            if a != b {
-                root.insert(txn, pair_key(&a.to_string(), &b.to_string()), record(by, at, vec![]));
+            let key = pair_key(&a.to_string(), &b.to_string());
+            if a != b && !root.contains_key(txn, &key) {
+                root.insert(txn, key, record(by, at, vec![]));
             }
         }
     }
@@ -259,6 +261,14 @@ pub fn read_not_duplicates<T: ReadTxn>(txn: &T) -> Vec<(ProposalId, ProposalId)>
 /// (lower case, trimmed) and compared by the duplicate suggestions as they compare any text.
 pub fn set_lexicon(txn: &mut TransactionMut, a: &str, b: &str, removed: bool, learned: bool, by: &str, at: &str) {
     let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
+    // A pair already in force is not added again; one not there is not taken out.
+    let in_force = txn
+        .get_map(LEXICON)
+        .and_then(|root| root.get(txn, &pair_key(&a, &b)))
+        .is_some_and(|value| !record_bool(&value, "removed"));
+    if in_force != removed {
+        return;
+    }
     let value = record(
         by,
         at,
