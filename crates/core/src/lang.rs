@@ -50,7 +50,25 @@ impl Lang {
             Lang::Fr => n < 2,
             Lang::En => n == 1,
         };
-        format!("{n} {}", if singular { one } else { other })
+        format!("{} {}", self.number(n), if singular { one } else { other })
+    }
+
+    /// A whole number as each language writes it: « 22 460 » (a narrow no-break space between
+    /// thousands), "22,460".
+    pub fn number(self, n: usize) -> String {
+        let digits = n.to_string();
+        let separator = match self {
+            Lang::Fr => '\u{202F}',
+            Lang::En => ',',
+        };
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+        for (i, digit) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(separator);
+            }
+            out.push(digit);
+        }
+        out
     }
 }
 
@@ -188,6 +206,10 @@ mod tests {
         assert_eq!(Lang::Fr.count(36, "session", "sessions"), "36 sessions");
         assert_eq!(Lang::En.count(0, "session", "sessions"), "0 sessions");
         assert_eq!(Lang::En.count(1, "session", "sessions"), "1 session");
+        assert_eq!(Lang::Fr.count(22_460, "octet", "octets"), "22\u{202F}460 octets");
+        assert_eq!(Lang::En.count(1_234_567, "byte", "bytes"), "1,234,567 bytes");
+        assert_eq!(Lang::Fr.number(999), "999");
+        assert_eq!(Lang::Fr.number(1000), "1\u{202F}000");
     }
 
     #[test]

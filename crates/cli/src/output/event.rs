@@ -122,7 +122,9 @@ impl Out {
         let mut text = String::new();
         for c in records {
             let priority = c.priority.map(|p| format!(" P{p}")).unwrap_or_default();
-            text.push_str(&format!("{}  [{}{priority}] {}\n", c.id, c.status.label(self.lang), c.title));
+            // Listed with --all, a merge undone is said so, as the JSON's `deleted` says.
+            let undone = if c.deleted { self.pick(" (fusion défaite)", " (merge undone)") } else { "" };
+            text.push_str(&format!("{}  [{}{priority}]{undone} {}\n", c.id, c.status.label(self.lang), c.title));
             if !c.body.is_empty() {
                 text.push_str(&format!("      {}\n", c.body.replace('\n', "\n      ")));
             }
@@ -157,7 +159,10 @@ impl Out {
         let mut text = String::new();
         for (i, s) in suggestions.iter().enumerate() {
             let reason = self.lang.pick(&s.reason, &s.reason_en);
-            text.push_str(&format!("{}. {} {:.2} — {reason}\n", i + 1, self.pick("score", "score"), s.score));
+            // A decimal comma in French.
+            let score = format!("{:.2}", s.score);
+            let score = if self.lang == recolte_core::Lang::Fr { score.replace('.', ",") } else { score };
+            text.push_str(&format!("{}. score {score} — {reason}\n", i + 1));
             for id in &s.proposals {
                 let title = proposals.iter().find(|p| p.id == *id).map(|p| p.title.as_str()).unwrap_or("");
                 text.push_str(&format!("   {id}  {title}\n"));
@@ -201,7 +206,7 @@ impl Out {
                     "  {}{}  [{}] {}",
                     if item.carry_forward { "★ " } else { "" },
                     item.title,
-                    item.status.as_str(),
+                    item.status.label(self.lang),
                     self.count(item.votes as usize, ("point", "points"), ("dot", "dots"))
                 ));
                 for source in &item.sources {
@@ -239,7 +244,8 @@ impl Out {
         print(match (clock.stage, &clock.phase) {
             ("before", _) => format!("{} {}", self.pick("début dans", "starts in"), minutes(clock.remaining_seconds)),
             ("during", Some(phase)) => format!(
-                "{phase} : {} {}{paused} ({} {})",
+                "{phase}{} {} {}{paused} ({} {})",
+                self.pick(" :", ":"),
                 minutes(clock.remaining_seconds),
                 self.pick("restantes", "left"),
                 minutes(clock.session_remaining_seconds),

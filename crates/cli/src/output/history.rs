@@ -65,7 +65,12 @@ impl Out {
         let lines: Vec<String> = versions
             .iter()
             .map(|v| {
-                let deleted = if v.deleted { self.pick(" (supprimée)", " (deleted)") } else { "" };
+                // A proposal, a consolidated proposal (feminine), or a comment (masculine).
+                let deleted = match (v.deleted, v.title.is_empty()) {
+                    (false, _) => "",
+                    (true, false) => self.pick(" (supprimée)", " (deleted)"),
+                    (true, true) => self.pick(" (supprimé)", " (deleted)"),
+                };
                 let by = v.by.as_deref().map(|by| format!(" ({by})")).unwrap_or_default();
                 let text = if v.title.is_empty() { &v.body } else { &v.title };
                 let group = v.subgroup.as_deref().map(|g| format!(" · {g}")).unwrap_or_default();
