@@ -70,11 +70,11 @@ pub enum Error {
     UnknownInvitation(String),
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
-    #[error("{member} has given {} of theme {theme} already: take one back from another proposal first", given_en(*limit))]
-    #[fr("{member} a déjà donné {} du thème {theme} : retirez-en d'abord un à une autre proposition", given_fr(*limit))]
+    #[error("{member} has given {} of theme {theme} already: take one back from another proposal first", dots_words(*limit, "their one dot", "their", "dots"))]
+    #[fr("{member} a déjà donné {} du thème {theme} : retirez-en d'abord un à une autre proposition", dots_words(*limit, "son point", "ses", "points"))]
     TooManyDots { member: String, theme: u32, limit: u32 },
-    #[error("{dots} dots on one proposal is more than {} each member has for theme {theme}", allowed_en(*limit))]
-    #[fr("{dots} points sur une proposition, c'est plus que {} de chaque membre pour le thème {theme}", allowed_fr(*limit))]
+    #[error("{dots} dots on one proposal is more than {} each member has for theme {theme}", dots_words(*limit, "the one dot", "the", "dots"))]
+    #[fr("{dots} points sur une proposition, c'est plus que {} de chaque membre pour le thème {theme}", dots_words(*limit, "le seul point", "les", "points"))]
     MoreDotsThanTheTheme { dots: u32, theme: u32, limit: u32 },
     #[error("this proposal is merged into “{title}”: undo that merge first to set it aside")]
     #[fr("cette proposition est fusionnée dans « {title} » : défaites d'abord cette fusion pour la mettre de côté")]
@@ -207,37 +207,13 @@ fn place_fr(doc: &DocName) -> &'static str {
     }
 }
 
-/// A member's dots of a theme, all given: "ses 3 points", "son point".
-fn given_fr(limit: u32) -> String {
+/// Dots in words: `one` for a single dot ("son point"), else "`before` N `after`" ("ses 3
+/// points"): "ses 1 points" is not French.
+fn dots_words(limit: u32, one: &str, before: &str, after: &str) -> String {
     if limit == 1 {
-        "son point".to_owned()
+        one.to_owned()
     } else {
-        format!("ses {limit} points")
-    }
-}
-
-fn given_en(limit: u32) -> String {
-    if limit == 1 {
-        "their one dot".to_owned()
-    } else {
-        format!("their {limit} dots")
-    }
-}
-
-/// The dots a member has for a theme: "les 3 points", "le seul point".
-fn allowed_fr(limit: u32) -> String {
-    if limit == 1 {
-        "le seul point".to_owned()
-    } else {
-        format!("les {limit} points")
-    }
-}
-
-fn allowed_en(limit: u32) -> String {
-    if limit == 1 {
-        "the one dot".to_owned()
-    } else {
-        format!("the {limit} dots")
+        format!("{before} {limit} {after}")
     }
 }
 
