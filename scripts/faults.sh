@@ -72,6 +72,8 @@ check "the bundle carries every proposal" '[ "$(RECOLTE_DATA_DIR="$elsewhere/sto
 rm -rf "$elsewhere"
 full_message="$("$recolte" proposal add --session "$session" --title "Disque plein" 2>&1 >/dev/null || true)"
 check "an edit is refused: open for reading only, the disk is full" '[[ "$full_message" == *"ouvert qu'"'"'en lecture (le disque est plein)"*"rien n'"'"'a été enregistré"* ]]'
+compacted="$("$recolte" store compact 2>&1 >/dev/null || true)"
+check "compacting is refused the same way (not as a permissions problem)" '[[ "$compacted" == *"ouvert qu"*"(le disque est plein)"* ]]'
 check "nothing changed while the disk was full" '[ "$(count)" = "$before" ]'
 rm -f "$mnt/other-program"
 check "editing resumes once space is freed" '"$recolte" proposal add --session "$session" --title "Place libérée" >/dev/null && [ "$(count)" = "$((before + 1))" ]'

@@ -49,6 +49,7 @@ impl Store {
     /// write lock: an edit made meanwhile by another process waits for it, then lands after
     /// the snapshot, and is kept.
     pub fn compact(&mut self) -> Result<CompactReport, Error> {
+        self.ensure_writable()?;
         // Sessions whose slot has ended keep their end-of-slot state through the compaction.
         self.take_due_snapshots(jiff::Timestamp::now())?;
         let mut report = CompactReport::default();
@@ -75,6 +76,7 @@ impl Store {
 
     /// Rebuilds every projection (tables and full-text index) from the logs alone.
     pub fn rebuild(&mut self) -> Result<RebuildReport, Error> {
+        self.ensure_writable()?;
         self.homes.get_mut().clear();
         let names = self.all_documents()?;
         let tx = self

@@ -103,6 +103,7 @@ impl Store {
         request: &InvitationRequest,
         lang: Lang,
     ) -> Result<InvitationRecord, Error> {
+        self.ensure_writable()?;
         let hubs = request.hubs.iter().map(|h| invitation::normalize_hub(h)).collect::<Result<Vec<_>, _>>()?;
         let fingerprint = request.fingerprint.as_deref().map(invitation::normalize_fingerprint).transpose()?;
         let scope =
@@ -178,6 +179,8 @@ impl Store {
             sessions.iter().map(|s| request(Role::Facilitator, vec![s.id], vec![])).collect();
         requests.extend(record.themes.iter().map(|t| request(Role::Rapporteur, vec![], vec![t.number])));
         requests.push(request(Role::Panel, vec![], vec![]));
+        // Compared as they are kept: "192.168.1.20:4455" is the hub ws://192.168.1.20:4455.
+        let hubs: Vec<String> = hubs.iter().map(|h| invitation::normalize_hub(h)).collect::<Result<_, _>>()?;
         let usable: Vec<InvitationRecord> = self
             .invitations(event, lang)?
             .into_iter()
@@ -186,10 +189,7 @@ impl Store {
         let mut all = AllInvitations { invitations: Vec::with_capacity(requests.len()), created: 0 };
         for wanted in &requests {
             let there = usable.iter().find(|i| {
-                i.role == wanted.role
-                    && i.sessions == wanted.sessions
-                    && i.themes == wanted.themes
-                    && i.hubs == wanted.hubs
+                i.role == wanted.role && i.sessions == wanted.sessions && i.themes == wanted.themes && i.hubs == hubs
             });
             match there {
                 Some(invitation) => all.invitations.push(invitation.clone()),
@@ -262,6 +262,7 @@ impl Store {
     /// syncs it refuses the token. Only the organiser's device (which holds the key) revokes.
     /// `false` when it already was revoked: nothing is written then.
     pub fn revoke_invitation(&mut self, event: EventId, id: &str) -> Result<bool, Error> {
+        self.ensure_writable()?;
         if !self.holds_key(event)? {
             return Err(Error::NoEventKey(event.to_string()));
         }
@@ -369,6 +370,7 @@ impl Store {
     /// Removes an event and everything this device holds of it (documents, projections, key,
     /// invitations, sync state). Other devices and hubs keep their copies.
     pub fn remove_event(&mut self, event: EventId) -> Result<(), Error> {
+        self.ensure_writable()?;
         self.resolve_event(Some(event))?;
         let id = event.to_string();
         let tx = self

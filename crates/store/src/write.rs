@@ -69,9 +69,7 @@ impl Store {
         (fr, en): (&'static str, &'static str),
         work: impl FnOnce(&mut Write<'_>) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        if let Some(why) = self.unwritable() {
-            return Err(Error::OpenForReading { path: self.path.clone(), why });
-        }
+        self.ensure_writable()?;
         let Store { conn, docs, registered, rights, .. } = self;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -101,6 +99,18 @@ impl Store {
                 }
                 Err(error)
             }
+        }
+    }
+}
+
+impl Store {
+    /// Refuses, with the reason, a write to a store open for reading only (a full or
+    /// read-only disk): said once, the same for every write, rather than as SQLite's
+    /// "read-only database".
+    pub(crate) fn ensure_writable(&self) -> Result<(), Error> {
+        match self.unwritable() {
+            Some(why) => Err(Error::OpenForReading { path: self.path.clone(), why }),
+            None => Ok(()),
         }
     }
 }

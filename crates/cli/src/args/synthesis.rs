@@ -85,7 +85,8 @@ pub enum SynthesisCmd {
         #[arg(long)]
         status: Option<String>,
         /// Priority (1 = the highest).
-        #[arg(long, conflicts_with = "no_priority")]
+        #[arg(long, conflicts_with = "no_priority", allow_negative_numbers = true,
+              value_parser = clap::value_parser!(u32).range(1..=999))]
         priority: Option<u32>,
         /// Take the priority away.
         #[arg(long)]
@@ -241,7 +242,7 @@ pub enum PanelCmd {
         #[arg(long, conflicts_with = "dots")]
         clear: bool,
         /// Set this many dots instead of adding one.
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(0..=99))]
         dots: Option<u32>,
         /// The panel member (default: this device's name).
         #[arg(long, allow_hyphen_values = true)]
@@ -253,6 +254,7 @@ pub enum PanelCmd {
     /// Set how many dots each panel member may give per theme (organiser; default 3).
     Dots {
         /// Dots per member and per theme.
+        #[arg(allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=99))]
         dots: u32,
     },
 }
