@@ -59,6 +59,14 @@ pub enum Error {
     #[error("{record} belongs to another event than {event}: nothing was changed")]
     #[fr("{record} appartient à un autre événement que {event} : rien n'a été modifié")]
     OtherEvent { record: String, event: String },
+    #[error("the store is too damaged to be rebuilt in place: export a bundle (`recolte bundle export`, which reads the documents only) and import it into a new data folder; nothing was changed")]
+    #[fr("le stockage est trop endommagé pour être refait sur place : exportez un paquet (`recolte bundle export`, qui ne lit que les documents) et importez-le dans un dossier de données neuf ; rien n'a été modifié")]
+    TooDamagedToRebuild,
+    #[error("the search index is damaged: `recolte store rebuild` makes it again from the documents, losing nothing (if it cannot: export a bundle and import it into a new data folder)")]
+    #[fr(
+        "l'index de recherche est endommagé : `recolte store rebuild` le refait depuis les documents, sans rien perdre (s'il n'y parvient pas : exportez un paquet et importez-le dans un dossier de données neuf)"
+    )]
+    SearchIndexDamaged,
     #[error("no event with id {0} in this store")]
     #[fr("aucun événement n'a l'identifiant {0} dans ce stockage")]
     UnknownEvent(String),
@@ -234,6 +242,11 @@ impl Error {
                 _ => None,
             },
         }
+    }
+
+    /// Whether SQLite found the file (or an index in it) damaged.
+    pub(crate) fn is_corrupt(&self) -> bool {
+        matches!(self.sqlite_code(), Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase))
     }
 
     /// The SQLite error code, if this error came from SQLite.

@@ -77,6 +77,12 @@ impl Store {
     /// Rebuilds every projection (tables and full-text index) from the logs alone.
     pub fn rebuild(&mut self) -> Result<RebuildReport, Error> {
         self.ensure_writable()?;
+        // The documents hold everything; a file too damaged for its tables to be emptied
+        // (a search index that no longer opens) is said so, with the way out.
+        self.rebuilding().map_err(|error| if error.is_corrupt() { Error::TooDamagedToRebuild } else { error })
+    }
+
+    fn rebuilding(&mut self) -> Result<RebuildReport, Error> {
         self.homes.get_mut().clear();
         let names = self.all_documents()?;
         let tx = self
@@ -158,6 +164,14 @@ impl Store {
             .into_iter()
             .filter(|line| line != "ok")
             .map(|line| {
+                // A search index is a copy of the tables: rebuilt from the documents.
+                if line.contains("fts5") || line.contains("_fts") {
+                    return said(
+                        lang,
+                        format!("index de recherche endommagé (SQLite : {line}) : `recolte store rebuild` le refait depuis les documents, sans rien perdre (s'il n'y parvient pas : exportez un paquet et importez-le dans un dossier de données neuf)"),
+                        format!("damaged search index (SQLite: {line}): `recolte store rebuild` makes it again from the documents, losing nothing (if it cannot: export a bundle and import it into a new data folder)"),
+                    );
+                }
                 // SQLite's own words, in English only, after ours.
                 said(lang,
                     format!("fichier endommagé (SQLite : {line}) : dans un dossier de données neuf, importez un paquet d'un autre appareil de l'événement"),
@@ -199,8 +213,8 @@ impl Store {
         for fts in ["proposals_fts", "consolidated_fts"] {
             if let Err(e) = tx.execute(&format!("INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)"), []) {
                 problems.push(said(lang,
-                    format!("index de recherche endommagé ({fts} : {e}) : `recolte store rebuild` le refait depuis les documents, sans rien perdre"),
-                    format!("damaged search index ({fts}: {e}): `recolte store rebuild` makes it again from the documents, losing nothing"),
+                    format!("index de recherche endommagé ({fts} : {e}) : `recolte store rebuild` le refait depuis les documents, sans rien perdre (s'il n'y parvient pas : exportez un paquet et importez-le dans un dossier de données neuf)"),
+                    format!("damaged search index ({fts}: {e}): `recolte store rebuild` makes it again from the documents, losing nothing (if it cannot: export a bundle and import it into a new data folder)"),
                 ));
             }
         }

@@ -937,3 +937,22 @@ fn the_check_names_a_log_entry_that_no_longer_reads() {
     let en = store.integrity_check(recolte_core::Lang::En).unwrap();
     assert!(en[0].contains(&format!("update #{seq} cannot be read")), "{en:?}");
 }
+
+/// A damaged search index is said to be the index (a copy of the tables), never the store;
+/// the documents still leave in a bundle.
+#[test]
+fn a_damaged_search_index_is_named_and_the_documents_still_leave() {
+    let (dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 1);
+    capture(&mut store, session, "Former les élus");
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
+    conn.execute("UPDATE proposals_fts_data SET block = x'00ff00ff00ff' WHERE id > 1", []).unwrap();
+    drop(conn);
+    let mut store = Store::open(dir.path()).unwrap();
+    assert!(matches!(store.search(event, "élus", 10), Err(Error::SearchIndexDamaged)));
+    let problems = store.integrity_check(recolte_core::Lang::Fr).unwrap();
+    assert!(!problems.is_empty() && problems.iter().all(|p| p.starts_with("index de recherche endommagé")), "{problems:?}");
+    assert!(matches!(store.rebuild(), Err(Error::TooDamagedToRebuild)));
+    assert!(!store.export_bundle(event).unwrap().is_empty());
+}

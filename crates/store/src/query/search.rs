@@ -28,6 +28,7 @@ impl Store {
             tracing::warn!("searching without the latest edits: {error}");
         }
         let words = search_words(query);
+        // The index is a copy of the tables: damaged, it is said so, not as a damaged store.
         collect(
             self,
             "SELECT * FROM (
@@ -55,6 +56,7 @@ impl Store {
             },
             ("recherche", "searching"),
         )
+        .map_err(|error| if error.is_corrupt() { Error::SearchIndexDamaged } else { error })
     }
 }
 
