@@ -300,6 +300,21 @@ fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
     assert_eq!(replica.json(&["synthesis", "lexicon", "--theme", "2"]), serde_json::json!([]));
     replica.ok(&["synthesis", "lexicon", "--theme", "2", "--add", "Appli", "application"]);
     assert_eq!(replica.json(&["synthesis", "lexicon", "--theme", "2"])[0]["a"], "appli");
+    // In JSON, a merge gives the pairs it taught beside its id, as the text gives them.
+    let grimoire = add(&sessions[0], "Un grimoire des démarches");
+    let vademecum = add(&sessions[1], "Un vademecum des démarches");
+    let taught = replica.json(&[
+        "synthesis",
+        "merge",
+        "--theme",
+        "2",
+        "--title",
+        "Un guide des démarches",
+        &grimoire,
+        &vademecum,
+    ]);
+    assert!(taught["id"].as_str().is_some_and(|id| !id.is_empty()), "{taught}");
+    assert_eq!(taught["learned"], serde_json::json!([{ "a": "grimoire", "b": "vademecum" }]), "{taught}");
 }
 
 #[test]

@@ -248,15 +248,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 &ids,
                 author.as_deref(),
             )?;
-            if !learned.is_empty() && !out.json {
-                let pairs: Vec<String> = learned.iter().map(|(a, b)| format!("{a} ≈ {b}")).collect();
-                eprintln!(
-                    "{} {}",
-                    out.lang.pick("lexique du thème, appris :", "theme's lexicon, learned:"),
-                    pairs.join(", ")
-                );
-            }
-            out.id(&id)
+            out.merged(&id, &learned)
         }
         Command::Synthesis(SynthesisCmd::Suggest { theme }) => {
             let event = event(&store)?;

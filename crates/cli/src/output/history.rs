@@ -75,7 +75,14 @@ impl Out {
                 let text = if v.title.is_empty() { &v.body } else { &v.title };
                 let group = v.subgroup.as_deref().map(|g| format!(" · {g}")).unwrap_or_default();
                 let (origin, state) = (origin_words(&v.origin, self.lang), state_words(&v.state, self.lang));
-                format!("v{}  {}  {origin:<19} {text} — {state}{group}{deleted}{by}", v.version, v.at)
+                let line = format!("v{}  {}  {origin:<19} {text} — {state}{group}{deleted}{by}", v.version, v.at);
+                // The text under its title: a version where only the text changed must not
+                // look like the one before it when choosing which to restore.
+                if v.title.is_empty() || v.body.is_empty() {
+                    line
+                } else {
+                    format!("{line}\n      {}", v.body.replace('\n', "\n      "))
+                }
             })
             .collect();
         print(lines.join("\n"))

@@ -68,6 +68,20 @@ impl Out {
         print(id)
     }
 
+    /// A merge: the new consolidated proposal's id (alone on its line), and the word pairs it
+    /// taught the theme's lexicon (on standard error; in the JSON beside the id).
+    pub fn merged(&self, id: &impl Display, learned: &[(String, String)]) -> Result<(), CliError> {
+        if self.json {
+            let learned: Vec<_> = learned.iter().map(|(a, b)| serde_json::json!({ "a": a, "b": b })).collect();
+            return self.json(&serde_json::json!({ "id": id.to_string(), "learned": learned }));
+        }
+        if !learned.is_empty() {
+            let pairs: Vec<String> = learned.iter().map(|(a, b)| format!("{a} ≈ {b}")).collect();
+            eprintln!("{} {}", self.pick("lexique du thème, appris :", "theme's lexicon, learned:"), pairs.join(", "));
+        }
+        print(id)
+    }
+
     pub fn done(&self) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({ "ok": true }));
