@@ -185,7 +185,7 @@ describe('events served nearby', () => {
     expect(text('nearby-status')).toContain('Aucun événement servi trouvé')
     expect(document.querySelectorAll('#nearby .nearby-hub')).toHaveLength(0)
     await open({ nearby: 'error' })
-    expect(text('nearby-status')).toBe('La recherche n’a pas abouti : aucune interface réseau ne permet la recherche (multicast bloqué)')
+    expect(text('nearby-status')).toBe('La recherche n’a pas abouti : aucune interface réseau ne permet la recherche (multicast bloqué). Utilisez l’adresse écrite sur l’invitation, ou un paquet sur clé USB.')
   })
 })
 

@@ -31,13 +31,15 @@ export function invitationState(inv: Invitation): string {
 }
 
 /** Copies a link; where the clipboard is refused, shows it selected in a dialog. */
-export async function copyLink(link: string): Promise<void> {
+/** Copies a link (or, with its own words, an address); where the system refuses the
+ * clipboard, shows it selected in a dialog to copy by hand. */
+export async function copyLink(link: string, words: { copied: Key; manual: Key } = { copied: 'inv_copied', manual: 'inv_copy_manual' }): Promise<void> {
   try {
     await navigator.clipboard.writeText(link)
-    announce(t('inv_copied'))
+    announce(t(words.copied))
   } catch {
-    const field = h('input', { id: 'copy-link-field', readonly: true, value: link, 'aria-label': t('inv_copy_manual') })
-    openDialog(t('inv_copy_manual'), [field], { initialFocus: field })
+    const field = h('input', { id: 'copy-link-field', readonly: true, value: link, 'aria-label': t(words.manual) })
+    openDialog(t(words.manual), [field], { initialFocus: field })
     field.select()
   }
 }

@@ -116,13 +116,8 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
       await qrPart())
   }
 
-  async function copyText(text: string): Promise<void> {
-    try {
-      await navigator.clipboard.writeText(text)
-      announce(t('hub_address_copied'))
-    } catch {
-      await copyLink(text)
-    }
+  function copyText(text: string): Promise<void> {
+    return copyLink(text, { copied: 'hub_address_copied', manual: 'hub_copy_manual' })
   }
 
   async function qrPart(): Promise<HTMLElement> {
