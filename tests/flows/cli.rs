@@ -155,6 +155,17 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert_eq!(replica.proposals(), before);
 }
 
+/// A mistyped data folder is not checked as an empty store said to be sound.
+#[test]
+fn checking_a_folder_without_a_store_says_so_and_makes_nothing() {
+    let replica = Replica::new();
+    for command in ["check", "info", "compact", "rebuild"] {
+        let said = replica.fails(&["store", command]);
+        assert!(said.contains("aucun stockage Récolte dans"), "{command}: {said}");
+    }
+    assert!(!replica.path().join("recolte.sqlite").exists(), "nothing made");
+}
+
 #[test]
 fn without_an_event_commands_say_what_to_do() {
     let replica = Replica::new();

@@ -116,7 +116,21 @@ fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
 }
 
 fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
-    let mut store = Store::open(&Store::data_dir(cli.data_dir))?;
+    let dir = Store::data_dir(cli.data_dir);
+    // Checking or describing a store that is not there (a mistyped folder) must not make an
+    // empty one there and call it sound.
+    if matches!(cli.command, Command::Store(StoreCmd::Check | StoreCmd::Info | StoreCmd::Compact | StoreCmd::Rebuild))
+        && !dir.join(recolte_store::DB_FILE).exists()
+    {
+        return Err(CliError::Usage {
+            fr: format!(
+                "aucun stockage Récolte dans {} : vérifiez le dossier (--data-dir, RECOLTE_DATA_DIR)",
+                dir.display()
+            ),
+            en: format!("no Récolte store in {}: check the folder (--data-dir, RECOLTE_DATA_DIR)", dir.display()),
+        });
+    }
+    let mut store = Store::open(&dir)?;
     if let Some(why) = store.unwritable() {
         eprintln!("{} {}", out.lang.pick("attention :", "warning:"), why.notice(out.lang));
     }
