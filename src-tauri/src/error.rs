@@ -73,6 +73,7 @@ impl ApiError {
             | E::SetAsideNotMerged { .. }
             | E::ClockNotRunning
             | E::ClockStarted { .. }
+            | E::NoVoterName
             | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,
         };

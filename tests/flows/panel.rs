@@ -70,6 +70,9 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     ben.ok(&["panel", "vote", &c2, "--clear"]);
     ben.ok(&["panel", "vote", &c1]);
     assert_eq!(item(&ben.json(&["panel", "summary"]), &c1)["votes"], 3);
+    // A dot is given by someone: the organiser's device, with no name, is told how to give one.
+    let refused = organiser.fails(&["panel", "vote", &c1]);
+    assert!(refused.contains("aucun nom pour voter") && refused.contains("--member"), "{refused}");
 
     // The tallies leave in the open data (sums, no names), and come back with a restore.
     // (the hub serves the organiser's store: what Ben sends is there at once)

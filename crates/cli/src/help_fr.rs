@@ -238,7 +238,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ),
     ("store", "Maintenance du stockage local"),
     ("store rebuild", "Reconstruit toutes les tables et l'index de recherche à partir des journaux de modifications"),
-    ("store compact", "Fusionne le journal de chaque document en un seul instantané"),
+    ("store compact", "Replie le journal de chaque document en une entrée (une par intervalle entre ses instantanés nommés, qui restent consultables)"),
     ("store check", "Vérifie le fichier de la base de données et l'index de recherche"),
     ("store info", "L'emplacement du stockage et la taille de ses journaux"),
     ("device", "Réglages de cet appareil"),

@@ -67,6 +67,9 @@ pub enum Error {
         "l'index de recherche est endommagé : `recolte store rebuild` le refait depuis les documents, sans rien perdre (s'il n'y parvient pas : exportez un paquet et importez-le dans un dossier de données neuf)"
     )]
     SearchIndexDamaged,
+    #[error("no name to vote with: give this device a name (Settings in the app, `recolte device name NAME`) or the member's (`--member`); nothing was saved")]
+    #[fr("aucun nom pour voter : donnez un nom à cet appareil (Réglages dans l'app, `recolte device name NOM`) ou celui du membre (`--member`) ; rien n'a été enregistré")]
+    NoVoterName,
     #[error("no event with id {0} in this store")]
     #[fr("aucun événement n'a l'identifiant {0} dans ce stockage")]
     UnknownEvent(String),

@@ -37,7 +37,7 @@ pub enum BundleCmd {
 pub enum StoreCmd {
     /// Rebuild every table and the search index from the update logs.
     Rebuild,
-    /// Merge each document's log into one snapshot.
+    /// Fold each document's log into one entry (one per stretch between its named snapshots, which stay readable).
     Compact,
     /// Check the database file and the search index.
     Check,

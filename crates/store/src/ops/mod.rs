@@ -111,7 +111,7 @@ fn skip_escape_sequence(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 /// Whether a text shows nothing: only spaces and invisible characters (zero-width spaces,
 /// joiners, a byte-order mark).
-fn blank(value: &str) -> bool {
+pub(crate) fn blank(value: &str) -> bool {
     value.chars().all(|c| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'))
 }
 

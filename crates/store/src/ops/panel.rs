@@ -4,7 +4,7 @@ use recolte_core::ids::{CommentId, ConsolidatedId, EventId};
 use recolte_core::schema::{self, DocName};
 use rusqlite::params;
 
-use super::{non_empty, within};
+use super::{blank, non_empty, within};
 use crate::error::{Error, Field, Setting};
 use crate::projection;
 use crate::Store;
@@ -53,10 +53,13 @@ impl Store {
             undone?;
         }
         let member = match member {
-            Some(m) => within(m, Field::Name)?,
-            None => self.author()?,
+            Some(m) => non_empty(m, Field::Name)?,
+            // A dot is given by someone: a device with no name asks for one.
+            None => match self.author()? {
+                name if blank(&name) => return Err(Error::NoVoterName),
+                name => name,
+            },
         };
-        let member = non_empty(&member, Field::Name)?;
         let limit = self.dots_per_theme(event)?;
         let elsewhere: u32 = self
             .lookup(
