@@ -29,8 +29,13 @@ pub(crate) fn stop_sync(state: &AppState) {
     state.board.lock().unwrap_or_else(|p| p.into_inner()).clear();
 }
 
-/// (Re)starts the background sync engine towards `target`.
+/// (Re)starts the background sync engine towards `target`. Not on a store open for reading
+/// only: what arrives could not be saved, so every document would fail and be fetched again
+/// every half-minute; the notice above the screen says why, and a bundle still leaves.
 pub(crate) fn start_sync(state: &AppState, target: Target) {
+    if state.store().unwritable().is_some() {
+        return;
+    }
     // The organiser's own token is signed again as it nears its end, never left to expire.
     let target = state.with_store(|store| recolte_sync::join::renewed(store, target.clone())).unwrap_or(target);
     let mut slot = state.sync.lock().unwrap_or_else(|p| p.into_inner());
@@ -66,6 +71,17 @@ fn watch_changes(app: tauri::AppHandle) {
         loop {
             std::thread::sleep(Duration::from_millis(250));
             let state = app.state::<AppState>();
+            // Opened for reading on a full disk, and space came back: writable again, and the
+            // window is told (its notice goes).
+            let reopened = state.store().reopen_if_space();
+            if reopened {
+                last_change = -1;
+                // The sync it did not start can start now.
+                let remembered = recolte_sync::join::remembered_target(&state.store()).ok().flatten();
+                if let Some(target) = remembered {
+                    start_sync(&state, target);
+                }
+            }
             let change = state.store().last_log_seq().unwrap_or(last_change);
             let changed = change != last_change;
             if changed {

@@ -195,7 +195,14 @@ fn a_record_of_another_event_is_refused_under_an_event_named() {
     let second = replica.ok(&["event", "import", SAMPLE]);
     let before = replica.json(&["--event", &first, "synthesis", "list", "--theme", "1"]);
     let proposals = replica.json(&["--event", &first, "proposal", "list"]);
+    let snapshots = replica.json(&["--event", &first, "snapshot", "list", "--theme", "1"]);
+    let snapshot = match &snapshots[0]["id"] {
+        serde_json::Value::Number(n) => n.to_string(),
+        other => other.as_str().unwrap().to_owned(),
+    };
     for args in [
+        vec!["history", "restore", &p, "--version", "1"],
+        vec!["snapshot", "restore", &snapshot],
         vec!["proposal", "edit", &p, "--title", "Ailleurs"],
         vec!["synthesis", "edit", &merged, "--title", "Ailleurs"],
         vec!["panel", "vote", &merged, "--dots", "1", "--member", "Inès"],
@@ -212,6 +219,12 @@ fn a_record_of_another_event_is_refused_under_an_event_named() {
     assert_eq!(replica.json(&["--event", &first, "proposal", "list"]), proposals);
     // Named with its own event, the same edit goes through.
     replica.ok(&["--event", &first, "proposal", "edit", &p, "--title", "Former les élus locaux"]);
+    // A command that brings the event in may name it before it is there.
+    let bundle = replica.path().join("premier.rclt");
+    replica.ok(&["--event", &first, "bundle", "export", "--out", bundle.to_str().unwrap()]);
+    let newcomer = Replica::new();
+    newcomer.ok(&["--event", &first, "bundle", "import", bundle.to_str().unwrap()]);
+    assert_eq!(newcomer.json(&["proposal", "list"]), replica.json(&["--event", &first, "proposal", "list"]));
 }
 
 #[test]

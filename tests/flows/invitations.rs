@@ -389,6 +389,19 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     let moved = organiser.path().join("print").join("moved.html");
     organiser.ok(&["invite", "all", "--hub", "ws://10.0.0.2:4455", "--sheet", moved.to_str().unwrap()]);
     assert_eq!(organiser.json(&["invite", "list"]).as_array().unwrap().len(), 95);
+    // Asked for longer than those cards have left: made anew too.
+    let longer = organiser.path().join("print").join("longer.html");
+    organiser.ok(&[
+        "invite",
+        "all",
+        "--hub",
+        "ws://10.0.0.2:4455",
+        "--valid",
+        "2w",
+        "--sheet",
+        longer.to_str().unwrap(),
+    ]);
+    assert_eq!(organiser.json(&["invite", "list"]).as_array().unwrap().len(), 142);
 }
 
 #[test]

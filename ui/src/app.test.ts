@@ -1,6 +1,7 @@
 // The whole interface on the in-memory backend, in jsdom: the flows a facilitator, a
 // rapporteur and the panel go through.
 import { beforeEach, describe, expect, it } from 'vitest'
+import { emit } from '@tauri-apps/api/event'
 import { mockState } from './mock-backend'
 import { settle, byId, startApp, type } from './test-support'
 
@@ -129,15 +130,22 @@ describe('a rapporteur and the panel', () => {
 })
 
 describe('a store opened for reading only', () => {
-  it('says so on every screen, above the screen, and only then', async () => {
-    expect(document.getElementById('read-only')).toBeNull()
+  it('says so above the screen, and stops saying so once the store can be written again', async () => {
+    expect(byId('read-only').hidden).toBe(true)
     const notice = 'stockage ouvert en lecture seule : le disque est plein'
     await startApp({ readOnly: notice, event: 'facilitator' })
     const shown = byId('read-only')
     // Written a moment after the page, so that a screen reader reads it.
     await new Promise(resolve => setTimeout(resolve, 80))
+    expect(shown.hidden).toBe(false)
     expect(shown.textContent).toBe('Stockage ouvert en lecture seule : le disque est plein')
     expect(shown.getAttribute('role')).toBe('status')
     expect(shown.nextElementSibling?.id).toBe('alerts')
+    // Space freed: the next change of the store redraws it away.
+    mockState().readOnly = null
+    await emit('store-changed', 2)
+    await settle()
+    await new Promise(resolve => setTimeout(resolve, 80))
+    expect(shown.hidden).toBe(true)
   })
 })

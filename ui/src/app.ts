@@ -133,12 +133,15 @@ export async function start(root: HTMLElement): Promise<void> {
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
   // A store opened for reading only (a full or read-only disk) is said on every screen,
   // before a save fails: reading and exporting still work.
-  const readOnly = info.read_only ? h('p', { id: 'read-only', class: 'read-only-notice', role: 'status' }) : null
-  // Filled once on the page: a live region read only when its text changes.
-  if (readOnly && info.read_only) {
-    const said = info.read_only.charAt(0).toUpperCase() + info.read_only.slice(1)
+  const readOnly = h('p', { id: 'read-only', class: 'read-only-notice', role: 'status', hidden: true })
+  /** Says (or stops saying) that the store is open for reading only, in the device's language:
+   * written a moment after the page, so that a screen reader reads it. */
+  function drawReadOnly(text: string | null): void {
+    readOnly.hidden = !text
+    const said = text ? text.charAt(0).toUpperCase() + text.slice(1) : ''
     window.setTimeout(() => { readOnly.textContent = said }, 50)
   }
+  drawReadOnly(info.read_only)
   render(root, header, readOnly, alerts, main, status)
 
   // A laptop that serves the room and syncs with no hub of its own is not "sync not set up":
@@ -342,6 +345,8 @@ export async function start(root: HTMLElement): Promise<void> {
     const fresh = await api.appInfo()
     info.author = fresh.author
     if (fresh.lang !== lang()) setLang(fresh.lang)
+    info.read_only = fresh.read_only
+    drawReadOnly(fresh.read_only)
     await show()
     if (!document.activeElement || document.activeElement === document.body) main.focus({ preventScroll: true })
   }
@@ -356,6 +361,11 @@ export async function start(root: HTMLElement): Promise<void> {
     if (refreshing) { again = true; return }
     refreshing = true
     try {
+      // Open for reading only: space freed meanwhile makes it writable again (said).
+      if (info.read_only) {
+        const fresh = await api.appInfo()
+        if (fresh.read_only !== info.read_only) { info.read_only = fresh.read_only; drawReadOnly(fresh.read_only) }
+      }
       // An event arriving while the welcome screen's join is under way, or says why it could
       // not finish, is not opened over it: the join opens it, or says what to do.
       const joining = main.querySelector('form[aria-busy="true"], .invite-error:not(:empty)')

@@ -40,12 +40,6 @@ export function render(element: Element, ...children: Child[]): void {
 }
 
 /**
- * Redraws part of a screen and keeps the keyboard where it was. Taking a focused element out
- * of the page, even to put it back at once, sends the focus to the page: what is typed next
- * goes nowhere. The element focused before is focused again if it is still in the page, else
- * the one that took its place (same id, or same `data-focus`), with its caret.
- */
-/**
  * Runs `work` with `buttons` disabled (no second click while it runs), then enables them
  * again. A disabled button loses the keyboard to the page: the one that had it gets it back,
  * unless something else (a result, a dialog's own control) took it meanwhile.
@@ -62,6 +56,12 @@ export async function whileBusy<T>(buttons: HTMLButtonElement[], work: () => Pro
   }
 }
 
+/**
+ * Redraws part of a screen and keeps the keyboard where it was. Taking a focused element out
+ * of the page, even to put it back at once, sends the focus to the page: what is typed next
+ * goes nowhere. The element focused before is focused again if it is still in the page, else
+ * the one that took its place (same id, or same `data-focus`), with its caret.
+ */
 export function keepingFocus(container: Element, redraw: () => void): void {
   const active = document.activeElement
   if (!(active instanceof HTMLElement) || !container.contains(active)) {

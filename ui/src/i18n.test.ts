@@ -22,6 +22,8 @@ describe('the two languages', () => {
     expect(t('sync_unshared', { n: 0 })).toBe('0 modification non partagée')
     expect(t('arrivals_summary', { received: 1, total: 36 })).toBe('1 session sur 36 a envoyé des propositions au serveur.')
     expect(t('arrivals_summary', { received: 12, total: 36 })).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
+    expect(t('inv_created_some', { n: 1, kept: 46 })).toBe('1 invitation créée ; 46 existaient déjà et sont gardées.')
+    expect(t('inv_created_some', { n: 46, kept: 1 })).toBe('46 invitations créées ; 1 existait déjà et est gardée.')
   })
   it('count in words, never with « (s) », and name only counts they are given', () => {
     const { fr, en } = dictionariesForTests()

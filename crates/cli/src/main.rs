@@ -139,7 +139,20 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
     // An --event this store does not hold must not pass unnoticed, and a record named by its
     // id (a session, a proposal, a consolidated proposal, a comment) must be one of its own:
     // a command must not change another event than the one it names.
-    if given_event.is_some() {
+    // (Not for the commands that bring an event in, or reach a hub for it: the event named
+    // may not be here yet.)
+    let brings_events = matches!(
+        cli.command,
+        Command::Event(EventCmd::Import { .. })
+            | Command::Bundle(BundleCmd::Import { .. })
+            | Command::Import(_)
+            | Command::Join { .. }
+            | Command::Sync { .. }
+            | Command::Status
+            | Command::Hub { .. }
+            | Command::Discover { .. }
+    );
+    if given_event.is_some() && !brings_events {
         let named = event(&store)?;
         store.keep_to_event(named);
     }

@@ -37,9 +37,19 @@ pub fn open_or_read(path: &Path) -> Result<(Connection, Option<Unwritable>), Err
         // tmpfs): every save would fail; said at once, as for a store that could only be
         // opened for reading (and no longer once space is freed: `Store::unwritable`).
         Ok(conn) if disk_full(path) => Ok((conn, Some(Unwritable::DiskFull))),
+        // SQLite falls back to reading by itself for a file it may not write (copied from a
+        // read-only medium) or on a read-only disk that still holds a write-ahead log.
+        Ok(conn) if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => Ok((conn, Some(Unwritable::ReadOnly))),
         Ok(conn) => Ok((conn, None)),
         Err(error) => {
-            let Some(why) = error.unwritable() else { return Err(error) };
+            let Some(code) = error.unwritable() else { return Err(error) };
+            // Told by what the disk says, not only by SQLite's code: an input-output error
+            // on a disk with space left is a disk that fails, not a full one.
+            let why = match code {
+                Unwritable::ReadOnly => Unwritable::ReadOnly,
+                _ if disk_full(path) => Unwritable::DiskFull,
+                _ => Unwritable::Failing,
+            };
             match open_for_reading(path) {
                 Some(conn) => {
                     tracing::warn!("the store {} is open for reading only: {error}", path.display());
@@ -67,18 +77,23 @@ pub fn open(path: &Path) -> Result<Connection, Error> {
     Ok(conn)
 }
 
-/// Whether the disk holding `path` has no space left for this user (unknown: not full).
+/// Whether the disk holding `path` has no space left for this user. Unknown is not full, and
+/// neither is a file system that reports no size at all (some FUSE ones say 0 of 0).
 pub(crate) fn disk_full(path: &Path) -> bool {
-    path.parent().and_then(|dir| fs4::available_space(dir).ok()) == Some(0)
+    let Some(dir) = path.parent() else { return false };
+    let known = fs4::total_space(dir).is_ok_and(|total| total > 0);
+    known && fs4::available_space(dir).ok() == Some(0)
 }
 
 /// Why a store could be opened for reading only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Unwritable {
-    /// The disk is full (or failed to write).
+    /// The disk is full.
     DiskFull,
     /// A read-only disk, or a folder this user may not write to.
     ReadOnly,
+    /// The disk does not answer as expected when written (removed, failing).
+    Failing,
 }
 
 impl Unwritable {
@@ -86,6 +101,7 @@ impl Unwritable {
         match self {
             Unwritable::DiskFull => "le disque est plein",
             Unwritable::ReadOnly => "le disque ou le dossier de données n'accepte pas l'écriture",
+            Unwritable::Failing => "le disque ne répond pas comme attendu à l'écriture (retiré ou défaillant)",
         }
     }
 
@@ -93,6 +109,7 @@ impl Unwritable {
         match self {
             Unwritable::DiskFull => "the disk is full",
             Unwritable::ReadOnly => "the disk or the data folder cannot be written",
+            Unwritable::Failing => "the disk does not answer as expected when written (removed or failing)",
         }
     }
 
@@ -116,6 +133,7 @@ impl Unwritable {
         match self {
             Unwritable::DiskFull => "libérez de la place sur le disque",
             Unwritable::ReadOnly => "rendez le dossier de données accessible en écriture",
+            Unwritable::Failing => "vérifiez le disque, puis relancez Récolte",
         }
     }
 
@@ -123,6 +141,7 @@ impl Unwritable {
         match self {
             Unwritable::DiskFull => "free some space on the disk",
             Unwritable::ReadOnly => "make the data folder writable",
+            Unwritable::Failing => "check the disk, then start Récolte again",
         }
     }
 }
@@ -152,8 +171,12 @@ fn open_for_reading(path: &Path) -> Option<Connection> {
     }
     let mut wal = path.as_os_str().to_owned();
     wal.push("-wal");
-    let log_waiting = std::fs::metadata(&wal).map(|m| m.len() > 0).unwrap_or(false);
-    if log_waiting {
+    // Only a log that is not there, or empty, holds nothing: one that cannot be read may.
+    let log_empty = match std::fs::metadata(&wal) {
+        Ok(meta) => meta.len() == 0,
+        Err(error) => error.kind() == std::io::ErrorKind::NotFound,
+    };
+    if !log_empty {
         return None;
     }
     let mut uri = url::Url::from_file_path(path).ok()?;

@@ -59,14 +59,14 @@ pub enum Error {
     #[error("{record} belongs to another event than {event}: nothing was changed")]
     #[fr("{record} appartient à un autre événement que {event} : rien n'a été modifié")]
     OtherEvent { record: String, event: String },
-    #[error("the store is too damaged to be rebuilt in place: export a bundle (`recolte bundle export`, which reads the documents only) and import it into a new data folder; nothing was changed")]
-    #[fr("le stockage est trop endommagé pour être refait sur place : exportez un paquet (`recolte bundle export`, qui ne lit que les documents) et importez-le dans un dossier de données neuf ; rien n'a été modifié")]
-    TooDamagedToRebuild,
-    #[error("the search index is damaged: `recolte store rebuild` makes it again from the documents, losing nothing (if it cannot: export a bundle and import it into a new data folder)")]
+    #[error("the store is too damaged to be rebuilt in place (SQLite: {cause}): export a bundle (`recolte bundle export`, which reads the documents only) and import it into a new data folder; nothing was changed")]
+    #[fr("le stockage est trop endommagé pour être refait sur place (SQLite : {cause}) : exportez un paquet (`recolte bundle export`, qui ne lit que les documents) et importez-le dans un dossier de données neuf ; rien n'a été modifié")]
+    TooDamagedToRebuild { cause: String },
+    #[error("the search index is damaged (SQLite: {cause}): `recolte store rebuild` makes it again from the documents, losing nothing (if it cannot: export a bundle and import it into a new data folder)")]
     #[fr(
-        "l'index de recherche est endommagé : `recolte store rebuild` le refait depuis les documents, sans rien perdre (s'il n'y parvient pas : exportez un paquet et importez-le dans un dossier de données neuf)"
+        "l'index de recherche est endommagé (SQLite : {cause}) : `recolte store rebuild` le refait depuis les documents, sans rien perdre (s'il n'y parvient pas : exportez un paquet et importez-le dans un dossier de données neuf)"
     )]
-    SearchIndexDamaged,
+    SearchIndexDamaged { cause: String },
     #[error("no name to vote with: give this device a name (Settings in the app, `recolte device name NAME`) or the member's (`--member`); nothing was saved")]
     #[fr("aucun nom pour voter : donnez un nom à cet appareil (Réglages dans l'app, `recolte device name NOM`) ou celui du membre (`--member`) ; rien n'a été enregistré")]
     NoVoterName,
@@ -240,10 +240,21 @@ impl Error {
         match self {
             Error::ReadOnly { .. } => Some(Unwritable::ReadOnly),
             _ => match self.sqlite_code()? {
+                // (which of a full or a failing disk: asked of the disk, see `db::open_or_read`)
                 ErrorCode::DiskFull | ErrorCode::SystemIoFailure => Some(Unwritable::DiskFull),
                 ErrorCode::ReadOnly | ErrorCode::PermissionDenied => Some(Unwritable::ReadOnly),
                 _ => None,
             },
+        }
+    }
+
+    /// What SQLite said, for an error that came from it (in its own words, English).
+    pub(crate) fn sqlite_cause(&self) -> Option<String> {
+        match self {
+            Error::Open { source, .. } | Error::Sqlite { source, .. } | Error::Migration { source, .. } => {
+                Some(source.to_string())
+            }
+            _ => None,
         }
     }
 

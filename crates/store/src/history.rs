@@ -173,13 +173,19 @@ impl Store {
     /// Which record `id` names, and its event: a captured proposal, a consolidated one, or a
     /// panel comment.
     fn wording_of(&self, id: &str) -> Result<(Wordable, EventId), Error> {
+        // Not this kind of record: the next kind is tried. Another event's: said so.
+        let other_event = |error: &Error| matches!(error, Error::OtherEvent { .. });
         let proposal: ProposalId = id.parse()?;
-        if let Ok((event, _)) = self.proposal_home(proposal) {
-            return Ok((Wordable::Proposal(proposal), event));
+        match self.proposal_home(proposal) {
+            Ok((event, _)) => return Ok((Wordable::Proposal(proposal), event)),
+            Err(error) if other_event(&error) => return Err(error),
+            Err(_) => {}
         }
         let comment: CommentId = id.parse()?;
-        if let Ok(event) = self.comment_home(comment) {
-            return Ok((Wordable::Comment(comment), event));
+        match self.comment_home(comment) {
+            Ok(event) => return Ok((Wordable::Comment(comment), event)),
+            Err(error) if other_event(&error) => return Err(error),
+            Err(_) => {}
         }
         let consolidated: ConsolidatedId = id.parse()?;
         Ok((Wordable::Consolidated(consolidated), self.consolidated_home(consolidated)?.0))

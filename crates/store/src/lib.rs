@@ -195,6 +195,26 @@ impl Store {
         }
     }
 
+    /// Opened for reading only because its disk was full, and space was freed since: opens
+    /// it for writing again (a long-running window must not need a restart for it). `true`
+    /// when it did.
+    pub fn reopen_if_space(&mut self) -> bool {
+        if self.unwritable != Some(db::Unwritable::DiskFull)
+            || !self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
+            || db::disk_full(&self.path)
+        {
+            return false;
+        }
+        match db::open_or_read(&self.path) {
+            Ok((conn, None)) => {
+                self.conn = conn;
+                self.unwritable = None;
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path

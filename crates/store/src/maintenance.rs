@@ -79,7 +79,10 @@ impl Store {
         self.ensure_writable()?;
         // The documents hold everything; a file too damaged for its tables to be emptied
         // (a search index that no longer opens) is said so, with the way out.
-        self.rebuilding().map_err(|error| if error.is_corrupt() { Error::TooDamagedToRebuild } else { error })
+        self.rebuilding().map_err(|error| match error.sqlite_cause() {
+            Some(cause) if error.is_corrupt() => Error::TooDamagedToRebuild { cause },
+            _ => error,
+        })
     }
 
     fn rebuilding(&mut self) -> Result<RebuildReport, Error> {

@@ -181,10 +181,22 @@ impl Store {
         requests.push(request(Role::Panel, vec![], vec![]));
         // Compared as they are kept: "192.168.1.20:4455" is the hub ws://192.168.1.20:4455.
         let hubs: Vec<String> = hubs.iter().map(|h| invitation::normalize_hub(h)).collect::<Result<_, _>>()?;
+        let fingerprint = fingerprint.map(invitation::normalize_fingerprint).transpose()?;
+        // Kept only while it is worth handing out again: at least half the validity asked for
+        // left (a rehearsal's one-day card is not the event's), and the same certificate.
+        let worth_until = time::OffsetDateTime::now_utc() + valid_for / 2;
+        let lasts = |i: &InvitationRecord| {
+            time::OffsetDateTime::parse(&i.expires_at, &time::format_description::well_known::Rfc3339)
+                .is_ok_and(|end| end >= worth_until)
+        };
+        let same_certificate = |i: &InvitationRecord| {
+            invitation::Invitation::parse(&i.link).is_ok_and(|link| link.fingerprint == fingerprint)
+        };
         let usable: Vec<InvitationRecord> = self
             .invitations(event, lang)?
             .into_iter()
             .filter(|i| matches!(i.state, InvitationState::Unused | InvitationState::Joined) && i.for_name.is_none())
+            .filter(|i| lasts(i) && same_certificate(i))
             .collect();
         let mut all = AllInvitations { invitations: Vec::with_capacity(requests.len()), created: 0 };
         for wanted in &requests {

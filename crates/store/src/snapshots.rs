@@ -256,6 +256,7 @@ impl Store {
                 .ctx("lecture des instantanés", "reading the snapshots")?
                 .ok_or_else(unknown)?;
             let doc: DocName = point.doc.parse().map_err(|_| unknown())?;
+            self.within_scope(doc.event(), id.trim())?;
             let state = crate::log::replay(&self.conn, &doc, point.entry)?;
             return Ok((snapshot, state));
         }
@@ -282,6 +283,7 @@ impl Store {
         }
         for doc in holding.into_iter().chain(everywhere) {
             if let Some(record) = self.shared_snapshots(&doc)?.into_iter().find(|r| r.id == id) {
+                self.within_scope(doc.event(), id)?;
                 let state = schema::snapshot_doc(doc.kind(), &record.state).map_err(|reason| {
                     Error::Core(recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
                         doc: doc.to_string(),
@@ -306,7 +308,10 @@ impl Store {
     /// hand (in the documents) and those kept on this device. The end-of-slot snapshots of
     /// sessions whose slot has ended are taken first, if they were not.
     pub fn snapshots(&mut self, event: EventId, doc: Option<&DocName>) -> Result<Vec<NamedSnapshot>, Error> {
-        self.take_due_snapshots(Timestamp::now())?;
+        // (not on a store open for reading only: listing must not need the disk)
+        if self.unwritable().is_none() {
+            self.take_due_snapshots(Timestamp::now())?;
+        }
         let kept: Vec<NamedSnapshot> = self
             .conn
             .prepare_cached(&format!("SELECT {COLUMNS} FROM named_snapshots"))

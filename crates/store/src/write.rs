@@ -69,6 +69,7 @@ impl Store {
         (fr, en): (&'static str, &'static str),
         work: impl FnOnce(&mut Write<'_>) -> Result<R, Error>,
     ) -> Result<R, Error> {
+        self.reopen_if_space();
         self.ensure_writable()?;
         let Store { conn, docs, registered, rights, .. } = self;
         let tx = conn

@@ -950,12 +950,12 @@ fn a_damaged_search_index_is_named_and_the_documents_still_leave() {
     conn.execute("UPDATE proposals_fts_data SET block = x'00ff00ff00ff' WHERE id > 1", []).unwrap();
     drop(conn);
     let mut store = Store::open(dir.path()).unwrap();
-    assert!(matches!(store.search(event, "élus", 10), Err(Error::SearchIndexDamaged)));
+    assert!(matches!(store.search(event, "élus", 10), Err(Error::SearchIndexDamaged { .. })));
     let problems = store.integrity_check(recolte_core::Lang::Fr).unwrap();
     assert!(
         !problems.is_empty() && problems.iter().all(|p| p.starts_with("index de recherche endommagé")),
         "{problems:?}"
     );
-    assert!(matches!(store.rebuild(), Err(Error::TooDamagedToRebuild)));
+    assert!(matches!(store.rebuild(), Err(Error::TooDamagedToRebuild { .. })));
     assert!(!store.export_bundle(event).unwrap().is_empty());
 }

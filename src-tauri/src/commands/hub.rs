@@ -40,6 +40,13 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
         return Ok(serving.info.clone());
     }
     let lang = state.lang();
+    // A hub acknowledges only what it saved: on a store open for reading only, it would
+    // turn every device away. Said, instead of served.
+    if let Some(why) = state.store().unwritable() {
+        let message = why.notice(lang);
+        *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+        return Err(ApiError::invalid(message));
+    }
     let port = port.unwrap_or(DEFAULT_PORT);
     let listen = SocketAddr::from(([0, 0, 0, 0], port));
     // This laptop's own store, served as it is: no copy to keep in step; over wss:// with a

@@ -139,7 +139,7 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
         h('button', {
           type: 'button', class: 'primary', id: 'hub-create-all', onclick: () => {
             api.createAllInvitations(event, info.addresses, '3d')
-              .then(all => { announce(t('inv_created_all', { n: all.created })); return draw() })
+              .then(all => { announce(all.created ? t('inv_created_all', { n: all.created }) : t('inv_created_none', { n: all.invitations.length })); return draw() })
               .catch(fail)
           },
         }, t('hub_qr_create_all')))

@@ -287,8 +287,6 @@ fn set_deleted_flag(txn: &mut TransactionMut, root: &str, key: &str, deleted: bo
     Some(())
 }
 
-/// Sets a text field by difference, replacing it by a `Y.Text` if another client stored a
-/// plain string there.
 /// Sets a field unless it holds that value already: a Yjs map insert of the same value is
 /// still a change, which every device would receive and undo would count.
 fn set_if_changed(txn: &mut TransactionMut, map: &MapRef, key: &str, value: Any) {
@@ -298,6 +296,8 @@ fn set_if_changed(txn: &mut TransactionMut, map: &MapRef, key: &str, value: Any)
     }
 }
 
+/// Sets a text field by difference, replacing it by a `Y.Text` if another client stored a
+/// plain string there.
 fn set_text(txn: &mut TransactionMut, map: &MapRef, key: &str, value: &str) {
     match map.get(txn, key) {
         Some(Out::YText(text)) => apply_diff(&text, txn, value),

@@ -127,6 +127,16 @@ impl Store {
         {
             pairs.clear();
         }
+        // Only the pairs it does not hold yet are said to be learned.
+        if !pairs.is_empty() {
+            let held = schema::read_lexicon(&self.read_doc(&DocName::Synthesis(event, theme))?.transact());
+            let fold = |w: &str| w.trim().to_lowercase();
+            pairs.retain(|(a, b)| {
+                !held.iter().any(|e| {
+                    (fold(&e.a), fold(&e.b)) == (fold(a), fold(b)) || (fold(&e.a), fold(&e.b)) == (fold(b), fold(a))
+                })
+            });
+        }
         let id = self.merge(event, theme, title, body, proposals, author)?;
         if !pairs.is_empty() {
             let (by, at) = (self.author()?, schema::now());

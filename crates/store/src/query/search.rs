@@ -56,7 +56,10 @@ impl Store {
             },
             ("recherche", "searching"),
         )
-        .map_err(|error| if error.is_corrupt() { Error::SearchIndexDamaged } else { error })
+        .map_err(|error| match error.sqlite_cause() {
+            Some(cause) if error.is_corrupt() => Error::SearchIndexDamaged { cause },
+            _ => error,
+        })
     }
 }
 
