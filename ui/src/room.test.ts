@@ -140,6 +140,17 @@ describe('serving the event from this computer', () => {
     expect(byId<HTMLSelectElement>('hub-qr-invitation').options).toHaveLength(47)
     expect(mockState().events[0].invitations[0].link).toContain('jeton')
   })
+
+  it('revoking while serving the room says the room’s hub refuses the link at once', async () => {
+    await open({ event: 'organiser', serve: 'on' })
+    button(document.querySelector('nav')!, 'Organisation').click()
+    await settle()
+    byId('inv-create-all').click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('[data-revoke]')!.click()
+    await settle()
+    expect(document.querySelector('[role=dialog]')?.textContent).toContain('le serveur de la salle (cet ordinateur) le refuse aussitôt')
+  })
 })
 
 describe('events served nearby', () => {

@@ -10,6 +10,7 @@ import { exportBox } from './exports'
 import { joinPath, pathLine } from './files'
 import { roleLabel } from './join'
 import { bundleBox, serveBox } from './room'
+import { servingInfo } from '../serving'
 
 type OrgTab = 'invitations' | 'room' | 'arrivals'
 const ORG_TABS: [OrgTab, Key][] = [['invitations', 'org_tab_invitations'], ['room', 'org_tab_room'], ['arrivals', 'org_tab_arrivals']]
@@ -178,7 +179,8 @@ export function organisation(ctx: Context): View {
 
   async function revoke(inv: Invitation): Promise<void> {
     const yes = await confirmDialog({
-      title: t('inv_revoke_title', { label: named(inv) }), message: t('inv_revoke_text'), confirm: t('inv_revoke'), danger: true,
+      // Served from this laptop, the room's hub refuses it at once; elsewhere, once synced.
+      title: t('inv_revoke_title', { label: named(inv) }), message: t(servingInfo()?.serving ? 'inv_revoke_text_serving' : 'inv_revoke_text'), confirm: t('inv_revoke'), danger: true,
     })
     if (!yes) return
     try {
