@@ -56,6 +56,7 @@ impl ApiError {
             | E::SubgroupExists(_)
             | E::OutOfRange { .. }
             | E::SameWord(_)
+            | E::NoLetterInWord(_)
             | E::OneProposal
             | E::NoSessionGranted
             | E::NoThemeGranted

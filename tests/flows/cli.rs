@@ -713,4 +713,6 @@ fn a_command_that_changes_nothing_says_so() {
     }
     let absent = ["synthesis", "lexicon", "--theme", "8", "--remove", "tortue", "lièvre"];
     assert_eq!(replica.ok(&absent), same);
+    let punctuation = replica.fails(&["synthesis", "lexicon", "--theme", "8", "--add", "!!", "??"]);
+    assert!(punctuation.contains("« !! » n'a ni lettre ni chiffre"), "{punctuation}");
 }

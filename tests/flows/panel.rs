@@ -70,6 +70,12 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     ben.ok(&["panel", "vote", &c2, "--clear"]);
     ben.ok(&["panel", "vote", &c1]);
     assert_eq!(item(&ben.json(&["panel", "summary"]), &c1)["votes"], 3);
+    // Fewer dots per theme than a member gave: kept, and the organiser is told who.
+    let lowered = organiser.run(&["panel", "dots", "2"]);
+    assert!(lowered.status.success());
+    let said = String::from_utf8_lossy(&lowered.stderr);
+    assert!(said.contains("Ben a déjà donné 3 points sur le thème 2"), "{said}");
+    organiser.ok(&["panel", "dots", "3"]);
     // A dot is given by someone: the organiser's device, with no name, is told how to give one.
     let refused = organiser.fails(&["panel", "vote", &c1]);
     assert!(refused.contains("aucun nom pour voter") && refused.contains("--member"), "{refused}");

@@ -434,7 +434,23 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Panel(PanelCmd::Summary) => out.summary(&store.panel_summary(event(&store)?)?),
         Command::Panel(PanelCmd::Dots { dots }) => {
-            store.set_dots_per_theme(event(&store)?, dots)?;
+            let event = event(&store)?;
+            store.set_dots_per_theme(event, dots)?;
+            // Dots given before stay counted: said, so that the organiser can ask for them back.
+            for (member, theme, given) in store.members_over_dots(event, dots)? {
+                eprintln!(
+                    "{} {}",
+                    out.lang.pick("attention :", "warning:"),
+                    match out.lang {
+                        recolte_core::Lang::Fr => format!(
+                            "{member} a déjà donné {given} points sur le thème {theme} ; ils restent comptés tant que ce membre ne les retire pas"
+                        ),
+                        recolte_core::Lang::En => format!(
+                            "{member} has given {given} dots on theme {theme} already; they stay counted until taken back"
+                        ),
+                    }
+                );
+            }
             out.done_if(changed(&store)?)
         }
         Command::Bundle(BundleCmd::Export { out: path }) => {

@@ -146,6 +146,11 @@ pub enum Error {
     #[error("“{0}” and itself: a pair of the lexicon is two different words")]
     #[fr("« {0} » et lui-même : une paire du lexique, ce sont deux mots différents")]
     SameWord(String),
+    #[error("“{0}” has no letter nor digit: the duplicate suggestions compare words; nothing was saved")]
+    #[fr(
+        "« {0} » n'a ni lettre ni chiffre : les suggestions de doublons comparent des mots ; rien n'a été enregistré"
+    )]
+    NoLetterInWord(String),
     #[error("“not duplicates” is said of two proposals or more")]
     #[fr("« pas des doublons » se dit d'au moins deux propositions")]
     OneProposal,

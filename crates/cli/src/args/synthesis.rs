@@ -45,7 +45,7 @@ pub enum SynthesisCmd {
         #[arg(long, required_unless_present = "clear")]
         reason: Option<String>,
         /// Bring the proposal back: no longer set aside.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reason")]
         clear: bool,
     },
     /// The theme's lexicon (words its rapporteurs say mean the same), or add / remove a pair.

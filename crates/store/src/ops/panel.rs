@@ -5,7 +5,7 @@ use recolte_core::schema::{self, DocName};
 use rusqlite::params;
 
 use super::{blank, non_empty, within};
-use crate::error::{Error, Field, Setting};
+use crate::error::{Error, Field, ResultExt, Setting};
 use crate::projection;
 use crate::Store;
 
@@ -113,6 +113,22 @@ impl Store {
             },
             |conn, txn, ()| projection::project_document(conn, &name, txn),
         )
+    }
+
+    /// The panel members who gave more than `dots` on a theme (member, theme, dots given):
+    /// lowering the dots per theme keeps what was given, which the organiser is told.
+    pub fn members_over_dots(&self, event: EventId, dots: u32) -> Result<Vec<(String, u32, u32)>, Error> {
+        self.conn
+            .prepare_cached(
+                "SELECT v.member, c.theme, sum(v.dots) FROM panel_votes v JOIN consolidated c ON c.id = v.consolidated_id
+                 WHERE v.event_id = ?1 AND c.deleted = 0 GROUP BY v.member, c.theme HAVING sum(v.dots) > ?2
+                 ORDER BY c.theme, v.member",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_map(params![event.to_string(), dots], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .ctx("lecture des votes", "reading the votes")
     }
 
     /// A panel member comments a consolidated proposal.

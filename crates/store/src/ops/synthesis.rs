@@ -207,6 +207,12 @@ impl Store {
             (a.trim().to_owned(), b.trim().to_owned())
         } else {
             let (a, b) = (non_empty(a, Field::Word)?, non_empty(b, Field::Word)?);
+            // The suggestions compare letters and digits: « !! » would never match anything.
+            for word in [&a, &b] {
+                if !word.chars().any(char::is_alphanumeric) {
+                    return Err(Error::NoLetterInWord(word.clone()));
+                }
+            }
             if recolte_core::dedupe::fold(&a) == recolte_core::dedupe::fold(&b) {
                 return Err(Error::SameWord(a));
             }
