@@ -1,11 +1,12 @@
 // The real app on a disk that filled up while it was closed (another program's files): it
 // opens, says above the screen that the store is open for reading only and why, shows the
-// day's proposals, and refuses a new one with the reason, changing nothing. Needs root (it
+// day's proposals, and refuses a new one with the reason, changing nothing; once space is
+// freed, it saves again without a restart. Needs root (it
 // mounts a small tmpfs), as CI has.
 //
 //   xvfb-run -a node tests/e2e/full-disk.mjs --app target/debug/recolte-app --cli target/debug/recolte [--screenshots DIR]
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { Driver, ENTER, removeDirs } from './driver.mjs'
@@ -65,10 +66,18 @@ try {
   if (!said.includes('le disque est plein') || !said.includes('rien n')) throw new Error(`the refusal said: ${said}`)
   await sleep(400) // the window paints a moment after the page changes
   await driver.screenshot(shots, 'full-disk')
-  await driver.closeApp()
   const after = titles()
   if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`the store changed: ${after} instead of ${before}`)
-  console.log('ok - on a disk that filled up while it was closed, the real app opens for reading, says so and why, lists the day\'s proposals, refuses a new one with the reason, and changes nothing')
+
+  // Space freed while the window is open: it writes again without a restart, and says so.
+  for (const name of ['videos.bin', 'photos.bin']) rmSync(join(disk, name), { force: true })
+  await driver.waitFor('the notice gone', async () =>
+    run(`const n = document.getElementById('read-only'); return !n || n.hidden`), 15000)
+  await run(`document.getElementById('capture-title').value = ''`)
+  await driver.type('#capture-title', 'Après le ménage' + ENTER)
+  await driver.waitFor('the new proposal saved', async () => titles().includes('Après le ménage'), 15000)
+  await driver.closeApp()
+  console.log('ok - on a disk that filled up while it was closed, the real app opens for reading, says so and why, lists the day\'s proposals, refuses a new one with the reason, changes nothing, and saves again once space is freed')
 } catch (error) {
   failed = true
   console.error(`not ok - the real app on a full disk: ${error.message}`)
