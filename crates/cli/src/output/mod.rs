@@ -26,7 +26,13 @@ pub struct Out {
 /// control character (an escape sequence that recolours, moves the cursor or retitles the
 /// window) is shown as �, not obeyed.
 pub fn shown(text: impl Display) -> String {
-    text.to_string().chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{fffd}' } else { c }).collect()
+    // (and the bidirectional embeddings, overrides and isolates another device's text may hold:
+    // one turns the rest of the terminal's line around)
+    let hidden = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    text.to_string()
+        .chars()
+        .map(|c| if (c.is_control() && c != '\n' && c != '\t') || hidden(c) { '\u{fffd}' } else { c })
+        .collect()
 }
 
 fn print(text: impl Display) -> Result<(), CliError> {
@@ -159,5 +165,8 @@ mod tests {
     #[test]
     fn control_characters_from_other_devices_are_shown_not_obeyed() {
         assert_eq!(super::shown("A\u{1b}]0;pwned\u{7}\u{9b}31mB\nC\tD"), "A\u{fffd}]0;pwned\u{fffd}\u{fffd}31mB\nC\tD");
+        // A right-to-left override would turn the rest of the line around.
+        assert_eq!(super::shown("Élus \u{202E}sulé\u{2066}x"), "Élus \u{fffd}sulé\u{fffd}x");
+        assert_eq!(super::shown("مرحبا \u{200F}"), "مرحبا \u{200F}");
     }
 }

@@ -57,7 +57,10 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
 /// The text trimmed and without control characters: a NUL, or an escape sequence pasted from a
 /// terminal, taken out whole (`ESC[31m`, not only its ESC). Line breaks and tabs stay in a text
 /// or a comment, and become a space in a one-line field (a title pasted on two lines keeps its
-/// words apart).
+/// words apart). Bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+/// U+2066–U+2069) go too: one in a title turns the rest of any line it is shown on around, in
+/// a list, a CSV file or a terminal, and can make a text read as another (right-to-left words
+/// are shown right to left without them; the marks U+200E and U+200F stay).
 fn clean(value: &str, what: Field) -> String {
     let multiline = matches!(what, Field::Body | Field::Comment);
     let mut kept = String::with_capacity(value.len());
@@ -75,6 +78,7 @@ fn clean(value: &str, what: Field) -> String {
             '\n' | '\t' if multiline => kept.push(c),
             '\n' | '\t' => kept.push(' '),
             c if c.is_control() => {}
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
             c => kept.push(c),
         }
     }
@@ -292,5 +296,14 @@ mod tests {
         assert_eq!(within("a\u{0}b", Field::Title).unwrap(), "ab");
         assert!(matches!(non_empty("\u{200B}\u{200B} ", Field::Title), Err(Error::Empty(Field::Title))));
         assert_eq!(non_empty("Élus\u{200B}", Field::Title).unwrap(), "Élus\u{200B}");
+        // A right-to-left override would show "Former les élus" as read backwards, and every
+        // text after it on the same line.
+        assert_eq!(within("Former \u{202E}sulé sel\u{202C} élus", Field::Title).unwrap(), "Former sulé sel élus");
+        assert_eq!(within("a\u{2067}b\u{2069}c", Field::Body).unwrap(), "abc");
+        assert_eq!(
+            within("مرحبا \u{200F}Récolte", Field::Title).unwrap(),
+            "مرحبا \u{200F}Récolte",
+            "marks and right-to-left words stay"
+        );
     }
 }
