@@ -155,6 +155,17 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
     assert_eq!(replica.proposals(), before);
 }
 
+/// A document is named in words, never by the ids its log keeps; a moment asked of a document
+/// with nothing yet is now.
+#[test]
+fn documents_and_moments_are_said_in_words() {
+    let (replica, _) = Replica::with_sample();
+    let said = replica.fails(&["snapshot", "create", "--panel", "--name", "Avant"]);
+    assert!(said.starts_with("erreur : le document du panel ne contient encore rien"), "{said}");
+    let moment = replica.json(&["history", "theme", "9"]);
+    assert!(moment["at"].as_str().is_some_and(|at| at.len() == 20 && at.ends_with('Z')), "{moment}");
+}
+
 /// A mistyped data folder is not checked as an empty store said to be sound.
 #[test]
 fn checking_a_folder_without_a_store_says_so_and_makes_nothing() {

@@ -193,9 +193,9 @@ pub enum Error {
     #[error("the invitation this device syncs with ({}) does not let it write {}: the hub would refuse the change, so it would never be shared; nothing was saved (ask the organisers for an invitation that covers it)", .role.label(Lang::En), place_en(.doc))]
     #[fr("l'invitation avec laquelle cet appareil se synchronise ({}) ne lui permet pas d'écrire {} : le serveur refuserait ce changement, qui ne serait jamais partagé ; rien n'a été enregistré (demandez à l'équipe d'organisation une invitation qui le couvre)", role.label(Lang::Fr), place_fr(doc))]
     OutOfRights { doc: DocName, role: recolte_core::access::Role },
-    #[error("document {0} holds nothing yet on this device: there is nothing to take a snapshot of")]
-    #[fr("le document {0} ne contient encore rien sur cet appareil : il n'y a rien à photographier")]
-    NothingToSnapshot(String),
+    #[error("{} holds nothing yet on this device: there is nothing to take a snapshot of", doc_en(.0))]
+    #[fr("{} ne contient encore rien sur cet appareil : il n'y a rien à photographier", doc_fr(_0))]
+    NothingToSnapshot(DocName),
 }
 
 fn action_en(action: UndoAction) -> &'static str {
@@ -230,6 +230,25 @@ fn dots_words(limit: u32, one: &str, before: &str, after: &str) -> String {
         one.to_owned()
     } else {
         format!("{before} {limit} {after}")
+    }
+}
+
+/// A document in words, for a message (its name is the ids the log keeps).
+fn doc_fr(doc: &DocName) -> String {
+    match doc {
+        DocName::Event(_) => "le programme de l'événement".to_owned(),
+        DocName::Session(_, session) => format!("la session {session}"),
+        DocName::Synthesis(_, theme) => format!("la synthèse du thème {theme}"),
+        DocName::Panel(_) => "le document du panel".to_owned(),
+    }
+}
+
+fn doc_en(doc: &DocName) -> String {
+    match doc {
+        DocName::Event(_) => "the event's programme".to_owned(),
+        DocName::Session(_, session) => format!("session {session}"),
+        DocName::Synthesis(_, theme) => format!("the synthesis of theme {theme}"),
+        DocName::Panel(_) => "the panel's document".to_owned(),
     }
 }
 

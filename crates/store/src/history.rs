@@ -341,7 +341,11 @@ impl Store {
             }
         }
         let content = read(&doc.transact());
-        Ok(Moment { at: at.map(|a| a.to_string()).or(last).unwrap_or_default(), moments, content })
+        // Asked for no moment, of a document with nothing yet: it stands so now.
+        let at = at.map(|a| a.to_string()).or(last).unwrap_or_else(|| {
+            Timestamp::from_second(Timestamp::now().as_second()).map(|t| t.to_string()).unwrap_or_default()
+        });
+        Ok(Moment { at, moments, content })
     }
 }
 

@@ -225,7 +225,7 @@ impl Store {
     pub fn take_snapshot(&mut self, doc: &DocName, name: &str) -> Result<NamedSnapshot, Error> {
         let name = crate::ops::non_empty(name, crate::Field::Name)?;
         if doc.kind() == schema::DocKind::Event || self.last_seq(doc)? == 0 {
-            return Err(Error::NothingToSnapshot(doc.to_string()));
+            return Err(Error::NothingToSnapshot(doc.clone()));
         }
         let (by, at, id) = (self.author()?, schema::now(), recolte_core::ids::ProposalId::new().to_string());
         let kind = doc.kind();
