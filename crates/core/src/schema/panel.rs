@@ -138,11 +138,13 @@ fn vote_key(consolidated: ConsolidatedId, member: &str) -> String {
 
 /// Sets a member's dots on a consolidated proposal (0 takes them back).
 pub fn set_votes(txn: &mut TransactionMut, consolidated: ConsolidatedId, member: &str, dots: u32, at: &str) {
-    let given = read_votes(txn)
-        .into_iter()
-        .find(|v| v.consolidated_id == consolidated && v.member == member)
-        .map_or(0, |v| v.dots);
-    if given == dots {
+    // The member's entry alone, by its key (not every vote of the event read and sorted).
+    let key = vote_key(consolidated, member);
+    let given = match txn.get_map(VOTES).and_then(|votes| votes.get(txn, &key)) {
+        Some(Out::Any(Any::Map(map))) => map.get("dots").and_then(any_u64).unwrap_or(0),
+        _ => 0,
+    };
+    if given == u64::from(dots) {
         return;
     }
     let value = Any::Map(Arc::new(HashMap::from([
@@ -151,7 +153,7 @@ pub fn set_votes(txn: &mut TransactionMut, consolidated: ConsolidatedId, member:
         ("dots".to_owned(), Any::from(dots)),
         ("at".to_owned(), Any::from(at)),
     ])));
-    txn.get_or_insert_map(VOTES).insert(txn, vote_key(consolidated, member), value);
+    txn.get_or_insert_map(VOTES).insert(txn, key, value);
 }
 
 /// Every vote with at least one dot.
