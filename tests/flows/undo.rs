@@ -163,8 +163,15 @@ fn a_session_and_a_synthesis_are_read_as_they_stood_at_a_moment() {
     let first_at = versions[0]["at"].as_str().unwrap().to_owned();
     a.ok(&["history", "restore", &first, "--at", &first_at]);
     assert!(a.ok(&["proposal", "list"]).contains("Former les élus"));
+    // Times are shown on the event's clock (Paris, an hour ahead of UTC in winter), to the
+    // second, and read back as shown: the version a line shows stood at the moment it shows.
+    let shown = a.ok(&["history", "proposal", &first]);
+    let v1 = shown.lines().next().unwrap();
+    let at: String = v1.split("  ").nth(1).unwrap().to_owned();
+    assert!(at.len() >= 16 && at.as_bytes()[10] == b' ' && !at.contains(['T', 'Z']), "{shown}");
+    a.ok(&["history", "restore", &first, "--at", &at]);
     let stderr = a.fails(&["history", "restore", &first, "--at", "2000-01-01 10:00"]);
-    assert!(stderr.contains("aucune version à 2000-01-01T09:00:00Z"), "{stderr}");
+    assert!(stderr.contains("aucune version à 2000-01-01 10:00 :"), "{stderr}");
     let stderr = a.fails(&["history", "session", &session, "--at", "demain matin"]);
     assert!(stderr.contains("« demain matin » n'est pas un moment"), "{stderr}");
 }

@@ -50,7 +50,7 @@ fn main() -> ExitCode {
         },
     };
     let lang = cli.lang.as_deref().and_then(Lang::parse).unwrap_or_else(Lang::from_env);
-    let out = Out { json: cli.json, lang };
+    let out = Out { json: cli.json, lang, timezone: None };
     match run(cli, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -156,6 +156,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         let named = event(&store)?;
         store.keep_to_event(named);
     }
+    let timezone = event(&store).ok().and_then(|e| store.event(e).ok()).map(|view| view.timezone);
+    let out = &Out { timezone, ..*out };
     // Whether the command saved anything (an edit to the same text, a pair not in the lexicon):
     // said, instead of a "fait" for nothing.
     // (A log that cannot be read does not stop the commands that diagnose it.)

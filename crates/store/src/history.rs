@@ -205,13 +205,14 @@ impl Store {
     pub fn version_at(&self, id: &str, at: &str) -> Result<usize, Error> {
         let event = self.wording_of(id)?.1;
         let versions = self.wording_history(id)?;
-        let at = parse_moment(at, None, &self.event(event)?.timezone)?;
+        let timezone = self.event(event)?.timezone;
+        let at = parse_moment(at, None, &timezone)?;
         versions
             .iter()
             .rev()
-            .find(|v| v.at.parse::<Timestamp>().is_ok_and(|t| t <= at))
+            .find(|v| v.at.parse::<Timestamp>().is_ok_and(|t| stood_by(t, at)))
             .map(|v| v.version)
-            .ok_or_else(|| Error::NoVersionYet(at.to_string()))
+            .ok_or_else(|| Error::NoVersionYet(local_moment(&at.to_string(), Some(&timezone))))
     }
 
     /// Restores a version of whichever record `id` names: a captured proposal or a consolidated one.
@@ -330,7 +331,7 @@ impl Store {
                 if moments.last() != Some(saved_at) {
                     moments.push(saved_at.clone());
                 }
-                if at.is_some_and(|at| when.is_some_and(|when| when > at)) {
+                if at.is_some_and(|at| when.is_some_and(|when| !stood_by(when, at))) {
                     continue;
                 }
                 // An entry that no longer reads is left out: the moment shows what still reads.
@@ -376,9 +377,54 @@ pub fn parse_moment(text: &str, date: Option<&str>, timezone: &str) -> Result<Ti
     found.ok_or_else(|| Error::BadMoment(text.chars().take(60).collect()))
 }
 
+/// Whether what was saved at `saved` stood by `at`. Moments are shown and typed to the second
+/// (see [`local_moment`]): a change saved at 15:30:12.218 stood at the « 15:30:12 » its history
+/// shows. A moment given finer (RFC 3339 with a fraction, as the JSON gives it) is taken as it is.
+fn stood_by(saved: Timestamp, at: Timestamp) -> bool {
+    if at.subsec_nanosecond() == 0 {
+        saved.as_second() <= at.as_second()
+    } else {
+        saved <= at
+    }
+}
+
+/// A moment (RFC 3339) as [`parse_moment`] reads it back, in `timezone` (the event's; the
+/// system's when none is given or it is unknown): `2025-10-01 15:30:12`, seconds left out when
+/// they are zero. People read the day's times on the venue's clock, and type them back into
+/// `--at` as they read them. Text that is not a moment is given back as it is.
+pub fn local_moment(at: &str, timezone: Option<&str>) -> String {
+    let Ok(moment) = at.trim().parse::<Timestamp>() else {
+        return at.to_owned();
+    };
+    let zone = timezone
+        .and_then(|name| jiff::tz::TimeZone::get(name).ok())
+        .unwrap_or_else(|| jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC));
+    let civil = moment.to_zoned(zone).datetime();
+    let shown =
+        if civil.second() == 0 { civil.strftime("%Y-%m-%d %H:%M") } else { civil.strftime("%Y-%m-%d %H:%M:%S") };
+    shown.to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_moment;
+    use super::{local_moment, parse_moment};
+
+    #[test]
+    fn a_moment_is_shown_on_the_event_clock_and_reads_back_the_same() {
+        let paris = Some("Europe/Paris");
+        assert_eq!(local_moment("2025-10-01T13:30:00Z", paris), "2025-10-01 15:30");
+        assert_eq!(local_moment("2025-10-01T13:30:12.218Z", paris), "2025-10-01 15:30:12");
+        // Winter time, and a moment written with its own offset.
+        assert_eq!(local_moment("2026-11-28T06:38:28Z", paris), "2026-11-28 07:38:28");
+        assert_eq!(local_moment("2025-10-01T15:30:00+02:00", Some("America/Montreal")), "2025-10-01 09:30");
+        for at in ["2025-10-01T13:30:12Z", "2026-11-28T06:38:00Z"] {
+            let shown = local_moment(at, paris);
+            let back = parse_moment(&shown, None, "Europe/Paris").unwrap();
+            assert_eq!(back, at.parse::<jiff::Timestamp>().unwrap(), "{shown}");
+        }
+        assert_eq!(local_moment("pas un moment", paris), "pas un moment");
+        assert_eq!(local_moment("2025-10-01T13:30:00Z", Some("Mars/Olympus")).len(), "2025-10-01 15:30".len());
+    }
 
     #[test]
     fn moments_are_read_as_people_write_them() {

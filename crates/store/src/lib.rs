@@ -54,7 +54,7 @@ pub fn create_at_version(dir: &Path, version: usize) -> Result<(), Error> {
 }
 pub use error::{Error, Field, Setting};
 pub use files::{ImportReport, OtherEvent};
-pub use history::{parse_moment, Moment, SessionContent, Version};
+pub use history::{local_moment, parse_moment, Moment, SessionContent, Version};
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{AllInvitations, InvitationRecord, InvitationRequest, InvitationState};

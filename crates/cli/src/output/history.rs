@@ -75,7 +75,8 @@ impl Out {
                 let text = if v.title.is_empty() { &v.body } else { &v.title };
                 let group = v.subgroup.as_deref().map(|g| format!(" · {g}")).unwrap_or_default();
                 let (origin, state) = (origin_words(&v.origin, self.lang), state_words(&v.state, self.lang));
-                let line = format!("v{}  {}  {origin:<19} {text} — {state}{group}{deleted}{by}", v.version, v.at);
+                let line =
+                    format!("v{}  {}  {origin:<19} {text} — {state}{group}{deleted}{by}", v.version, self.time(&v.at));
                 // The text under its title: a version where only the text changed must not
                 // look like the one before it when choosing which to restore.
                 if v.title.is_empty() || v.body.is_empty() {
@@ -92,7 +93,7 @@ impl Out {
         if self.json {
             return self.json(moment);
         }
-        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
+        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), self.time(&moment.at))];
         lines.extend(session_lines(&moment.content, self.lang));
         print(lines.join("\n"))
     }
@@ -104,7 +105,7 @@ impl Out {
         if self.json {
             return self.json(moment);
         }
-        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), moment.at)];
+        let mut lines = vec![format!("{} {}", self.pick("état au", "as of"), self.time(&moment.at))];
         lines.extend(synthesis_lines(&moment.content, self.lang));
         print(lines.join("\n"))
     }
@@ -119,7 +120,7 @@ impl Out {
                 let label = self.pick(&s.label, &s.label_en);
                 let by = if s.taken_by.is_empty() { String::new() } else { format!(" ({})", s.taken_by) };
                 let shared = if s.shared { self.pick(" [partagé]", " [shared]") } else { "" };
-                format!("{:<36}  {}  {label}{by}{shared}", s.id, s.taken_at)
+                format!("{:<36}  {}  {label}{by}{shared}", s.id, self.time(&s.taken_at))
             })
             .collect();
         print(lines.join("\n"))
@@ -133,7 +134,8 @@ impl Out {
         if self.json {
             return self.json(&serde_json::json!({ "snapshot": snapshot, "content": content }));
         }
-        let mut lines = vec![format!("{} — {}", self.pick(&snapshot.label, &snapshot.label_en), snapshot.taken_at)];
+        let mut lines =
+            vec![format!("{} — {}", self.pick(&snapshot.label, &snapshot.label_en), self.time(&snapshot.taken_at))];
         match content {
             recolte_store::SnapshotContent::Session(session) => lines.extend(session_lines(session, self.lang)),
             recolte_store::SnapshotContent::Synthesis { consolidated } => {

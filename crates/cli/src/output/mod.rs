@@ -20,6 +20,9 @@ mod store;
 pub struct Out {
     pub json: bool,
     pub lang: Lang,
+    /// The event's time zone, in which times are shown (the system's when the store holds no
+    /// one event): people read them on the venue's clock and type them back into `--at`.
+    pub timezone: Option<String>,
 }
 
 /// Text typed on other devices reaches this terminal (a stock Yjs client writes anything): a
@@ -48,6 +51,12 @@ fn print(text: impl Display) -> Result<(), CliError> {
 }
 
 impl Out {
+    /// A moment (RFC 3339, as the store keeps it) on the event's clock: `2025-10-01 15:30`.
+    /// JSON keeps the stored form.
+    fn time(&self, at: &str) -> String {
+        recolte_store::local_moment(at, self.timezone.as_deref())
+    }
+
     fn pick<'a>(&self, fr: &'a str, en: &'a str) -> &'a str {
         self.lang.pick(fr, en)
     }

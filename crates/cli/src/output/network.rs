@@ -21,7 +21,7 @@ impl Out {
             self.pick("rôle :", "role:"),
             scope.role.label(self.lang),
             self.pick("expire le :", "expires:"),
-            grant.expires_at
+            self.time(&grant.expires_at)
         );
         if let Some(name) = &grant.name {
             text.push_str(&format!("\n{} {name}", self.pick("pour :", "for:")));
@@ -113,7 +113,7 @@ impl Out {
             .map(|i| {
                 let state = match (&i.joined_by, &i.joined_at) {
                     (Some(by), Some(at)) if i.state == recolte_store::InvitationState::Joined => {
-                        format!("{} ({by}, {at})", i.state.label(self.lang))
+                        format!("{} ({by}, {})", i.state.label(self.lang), self.time(at))
                     }
                     _ => i.state.label(self.lang).to_owned(),
                 };
@@ -123,7 +123,7 @@ impl Out {
                     i.label,
                     i.for_name.as_deref().unwrap_or("—"),
                     self.pick("jusqu'au", "until"),
-                    i.expires_at,
+                    self.time(&i.expires_at),
                     state
                 )
             })
@@ -147,14 +147,14 @@ impl Out {
         if self.json {
             return self.json(board);
         }
-        let mut lines = vec![format!("{} {}", self.pick("Arrivées au", "Arrivals at"), board.generated_at)];
+        let mut lines = vec![format!("{} {}", self.pick("Arrivées au", "Arrivals at"), self.time(&board.generated_at))];
         for s in &board.sessions {
             let devices: Vec<String> = s
                 .devices
                 .iter()
                 .map(|d| match (&d.connected, &d.last_seen) {
                     (true, _) => format!("{} ({})", d.name, self.pick("connecté", "connected")),
-                    (false, Some(at)) => format!("{} ({} {at})", d.name, self.pick("vu", "seen")),
+                    (false, Some(at)) => format!("{} ({} {})", d.name, self.pick("vu", "seen"), self.time(at)),
                     (false, None) => d.name.clone(),
                 })
                 .collect();
@@ -261,7 +261,7 @@ impl Out {
                 line.push_str(&format!("  {unsent}"));
             }
             if let Some(at) = &doc.last_exchange {
-                line.push_str(&format!("  {} {at}", self.pick("dernier échange", "last exchange")));
+                line.push_str(&format!("  {} {}", self.pick("dernier échange", "last exchange"), self.time(at)));
             }
             if let Some(error) = &doc.error {
                 line.push_str(&format!("\n    {}", error.message));
