@@ -11,6 +11,13 @@ describe('building the interface', () => {
     expect(field.value).toBe(payload)
   })
 
+  it('shows a bidirectional override from another device as �, so it cannot turn the line around', () => {
+    const element = h('p', {}, 'Élus \u202Esulé\u2066 x', ' — 3 votes')
+    expect(element.textContent).toBe('Élus \uFFFDsulé\uFFFD x — 3 votes')
+    // Right-to-left words and the direction marks stay.
+    expect(h('p', {}, 'مرحبا \u200F ok').textContent).toBe('مرحبا \u200F ok')
+  })
+
   it('moves the caret with an edit made before it, and not with one after it', () => {
     const map = caretMapper('Former les élus', 'Former tous les élus')
     expect(map(15)).toBe(20) // caret at the end: pushed by the insertion before it

@@ -22,10 +22,20 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return element
 }
 
+/**
+ * Text as shown: the bidirectional embeddings, overrides and isolates (U+202A–U+202E,
+ * U+2066–U+2069) that text from another device may hold (Récolte drops them from what is typed;
+ * a stock Yjs client writes anything) become �. One left open turns the rest of its line around,
+ * labels and numbers included. Right-to-left words and the marks U+200E/U+200F stay.
+ */
+export function shownText(text: string): string {
+  return text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '\uFFFD')
+}
+
 export function append(parent: Node, ...children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue
-    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child)
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(shownText(String(child))) : child)
   }
 }
 
@@ -143,5 +153,5 @@ export function caretMapper(before: string, after: string): (position: number) =
 /** Announces a message to screen readers (and shows it). */
 export function announce(message: string, kind: 'info' | 'error' = 'info'): void {
   const region = document.getElementById(kind === 'error' ? 'alerts' : 'status')
-  if (region) region.textContent = message
+  if (region) region.textContent = shownText(message)
 }
