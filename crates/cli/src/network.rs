@@ -161,7 +161,7 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
 }
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
-    let store = store.lock().unwrap_or_else(|p| p.into_inner());
+    let store = Store::lock_shared(store);
     Ok(recolte_sync::join::remember_target(&store, target)?)
 }
 
