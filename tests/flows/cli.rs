@@ -252,6 +252,11 @@ fn store_maintenance_keeps_every_proposal() {
     replica.ok(&["store", "rebuild"]);
     replica.ok(&["store", "check"]);
     assert_eq!(replica.proposals(), before);
+    // What the compaction folded is no longer undone step by step, and the refusal says why.
+    let stderr = replica.fails(&["undo", "--session", &session]);
+    assert!(stderr.contains("le stockage a été compacté") && stderr.contains("snapshot list"), "{stderr}");
+    let stderr = replica.fails(&["--lang", "en", "undo", "--session", &session]);
+    assert!(stderr.contains("the store was compacted"), "{stderr}");
 }
 
 #[test]

@@ -174,13 +174,18 @@ pub enum Error {
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store is damaged: in a new data folder, import a bundle from another device of the event")]
     #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible (données altérées) ; le stockage est endommagé : dans un dossier de données neuf, importez un paquet d'un autre appareil de l'événement")]
     CorruptLog { doc: String, seq: i64, reason: String },
-    #[error("nothing to {} {}: {}", action_en(*.action), place_en(.doc), if *.action == UndoAction::Undo {
-        "no change made on this device is left to undo (changes from other devices are theirs to undo)"
-    } else {
-        "nothing was undone since the last change"
+    #[error("nothing to {} {}: {}", action_en(*.action), place_en(.doc), match (*.action, *.compacted) {
+        (UndoAction::Undo, false) => "no change made on this device is left to undo (changes from other devices are theirs to undo)",
+        (UndoAction::Undo, true) => "no change made on this device is left to undo; the store was compacted (recolte store compact) and changes made before that cannot be undone one by one any more: a snapshot taken before them restores them (recolte snapshot list)",
+        (UndoAction::Redo, _) => "nothing was undone since the last change",
     })]
-    #[fr("{}", nothing_to_fr(*action, doc))]
-    NothingTo { action: UndoAction, doc: DocName },
+    #[fr("{}", nothing_to_fr(*action, doc, *compacted))]
+    NothingTo {
+        action: UndoAction,
+        doc: DocName,
+        /// A compaction folded this document's log: what was made before it is no longer a step.
+        compacted: bool,
+    },
     #[error("no version at {0}: the record did not exist yet on this device")]
     #[fr("aucune version à {0} : l'enregistrement n'existait pas encore sur cet appareil")]
     NoVersionYet(String),
@@ -366,8 +371,12 @@ fn with_advice(error: &Error, lang: Lang, text: String) -> String {
     }
 }
 
-fn nothing_to_fr(action: UndoAction, doc: &DocName) -> String {
+fn nothing_to_fr(action: UndoAction, doc: &DocName, compacted: bool) -> String {
     match action {
+        UndoAction::Undo if compacted => format!(
+            "rien à annuler {} : aucune modification faite sur cet appareil ne reste à annuler ; le stockage a été compacté (recolte store compact) et les modifications d'avant ne s'annulent plus une à une : un instantané pris avant elles les restaure (recolte snapshot list)",
+            place_fr(doc)
+        ),
         UndoAction::Undo => format!(
             "rien à annuler {} : aucune modification faite sur cet appareil ne reste à annuler (celles des autres appareils ne s'annulent que là-bas)",
             place_fr(doc)

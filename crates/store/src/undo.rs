@@ -117,7 +117,7 @@ impl Store {
                     let (undo, redo) = stacks(write.conn(), doc)?;
                     let stack = if action == UndoAction::Undo { undo } else { redo };
                     let Some(&change) = stack.last() else {
-                        return Err(Error::NothingTo { action, doc: doc.clone() });
+                        return Err(nothing_to(write.conn(), action, doc));
                     };
                     let (before, after) = around(write.conn(), doc, change)?;
                     let kind = doc.kind();
@@ -163,7 +163,7 @@ impl Store {
                         return Ok((change, written, records));
                     }
                 }
-                Err(Error::NothingTo { action, doc: doc.clone() })
+                Err(nothing_to(write.conn(), action, doc))
             })?;
         let depth = self.undo_depth(doc)?;
         let mut about: Vec<String> = Vec::new();
@@ -186,6 +186,17 @@ fn merge_of(kind: schema::DocKind, before: &Doc, after: &Doc) -> Option<String> 
     }
     let existing: Vec<_> = schema::read_consolidated_all(&before.transact()).into_iter().map(|c| c.id).collect();
     schema::read_consolidated_all(&after.transact()).into_iter().find(|c| !existing.contains(&c.id)).map(|c| c.title)
+}
+
+/// Nothing to undo or redo in `doc`: said with the compaction that folded its steps, if one did.
+fn nothing_to(conn: &Connection, action: UndoAction, doc: &DocName) -> Error {
+    // A failed read only loses the explanation, not the refusal.
+    let compacted = action == UndoAction::Undo
+        && conn
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM doc_updates WHERE doc = ?1 AND origin = ?2)")
+            .and_then(|mut stmt| stmt.query_row(params![doc.to_string(), LogOrigin::Snapshot.as_str()], |r| r.get(0)))
+            .unwrap_or(false);
+    Error::NothingTo { action, doc: doc.clone(), compacted }
 }
 
 /// The undo and redo stacks of a document, oldest first, as log entries.
@@ -244,10 +255,10 @@ fn around(conn: &Connection, doc: &DocName, change: i64) -> Result<(Doc, Doc), E
     // Only a change of this device is taken back: never a compacted snapshot that took its
     // number, which would read as "everything was created by it".
     let Some((last, earlier)) = entries.split_last() else {
-        return Err(Error::NothingTo { action: UndoAction::Undo, doc: doc.clone() });
+        return Err(nothing_to(conn, UndoAction::Undo, doc));
     };
     if last.seq != change || last.origin != LogOrigin::Local.as_str() {
-        return Err(Error::NothingTo { action: UndoAction::Undo, doc: doc.clone() });
+        return Err(nothing_to(conn, UndoAction::Undo, doc));
     }
     let before = schema::new_doc_of(doc.kind());
     {

@@ -62,14 +62,15 @@ impl Out {
             ),
             Lang::En => ("updates", "bytes"),
         };
+        let n = |value: usize| self.lang.number(value);
+        let (updates_before, updates_after) = (n(report.updates_before), n(report.updates_after));
+        let (bytes_before, bytes_after) = (n(report.bytes_before), n(report.bytes_after));
         print(match self.lang {
-            Lang::Fr => format!(
-                "{compacted} : {} → {} {updates}, {} → {} {bytes}",
-                report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
-            ),
+            Lang::Fr => {
+                format!("{compacted} : {updates_before} → {updates_after} {updates}, {bytes_before} → {bytes_after} {bytes}")
+            }
             Lang::En => format!(
-                "{compacted} compacted: {} → {} updates, {} → {} bytes",
-                report.updates_before, report.updates_after, report.bytes_before, report.bytes_after
+                "{compacted} compacted: {updates_before} → {updates_after} updates, {bytes_before} → {bytes_after} bytes"
             ),
         })
     }
