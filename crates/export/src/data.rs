@@ -119,7 +119,8 @@ pub struct OpenData {
     pub missing: Vec<recolte_core::schema::DocName>,
 }
 
-/// Reads an event out of a store. Deleted proposals and undone merges are left out; author
+/// Reads an event out of a store. Deleted proposals (and their links from the merges that
+/// cited them) and undone merges are left out; author
 /// names only with `include_names` (they are personal data).
 pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<OpenData, ExportError> {
     let view = store.event(event)?;
@@ -163,6 +164,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             }
         })
         .collect();
+    let exported: std::collections::HashSet<ProposalId> = proposals.iter().map(|p| p.id).collect();
     let mut consolidated = Vec::new();
     let mut lineage = Vec::new();
     let mut comments = Vec::new();
@@ -170,7 +172,10 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
         let reviews = store.reviews(event, theme.number)?;
         for c in store.consolidated(event, theme.number, false)? {
             let review = reviews.iter().find(|r| r.consolidated_id == c.id);
-            for source in &c.sources {
+            // A source deleted after the merge is left out with its link: the package's
+            // lineage names only proposals it holds (its foreign key says so).
+            let sources: Vec<_> = c.sources.iter().filter(|s| exported.contains(&s.proposal_id)).collect();
+            for source in &sources {
                 lineage.push(LineageRow {
                     consolidated_id: c.id,
                     proposal_id: source.proposal_id,
@@ -193,7 +198,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
                 body: c.body,
                 status: c.status,
                 priority: c.priority,
-                sources: c.sources.len(),
+                sources: sources.len(),
                 carry_forward: review.is_some_and(|r| r.carry_forward),
                 votes: review.map_or(0, |r| r.total),
                 created_at: c.created_at,

@@ -84,44 +84,73 @@ fn theme_title(data: &OpenData, theme: u32) -> &str {
     data.event.themes.iter().find(|t| t.number == theme).map(|t| t.title.as_str()).unwrap_or("")
 }
 
-fn origin(p: &ProposalRow) -> String {
-    let group = p.subgroup.as_deref().map(|g| format!(", {g}")).unwrap_or_default();
-    format!("« {} » (jour {}, {}{group})", p.title, p.day, p.start)
+/// The language of the text Récolte adds to a body: French for a French locale's columns,
+/// English for any other (Decidim shows `body/en` to an English-speaking site).
+fn lang_of(locale: &str) -> Lang {
+    if locale == "fr" || locale.starts_with("fr-") {
+        Lang::Fr
+    } else {
+        Lang::En
+    }
 }
 
-fn consolidated_body(data: &OpenData, c: &ConsolidatedRow) -> String {
+/// A source as a body lists it. Its title is quoted with the marks its own text does not use.
+fn origin(p: &ProposalRow, lang: Lang) -> String {
+    let group = p.subgroup.as_deref().map(|g| format!(", {g}")).unwrap_or_default();
+    let title = match lang {
+        Lang::Fr if p.title.contains(['«', '»']) => format!("“{}”", p.title),
+        Lang::Fr => format!("« {} »", p.title),
+        Lang::En => format!("“{}”", p.title),
+    };
+    let day = lang.pick("jour", "day");
+    format!("{title} ({day} {}, {}{group})", p.day, p.start)
+}
+
+fn consolidated_body(data: &OpenData, c: &ConsolidatedRow, lang: Lang) -> String {
     let mut body = paragraphs(&c.body);
     let sources: Vec<String> = data
         .lineage
         .iter()
         .filter(|l| l.consolidated_id == c.id)
         .filter_map(|l| data.proposals.iter().find(|p| p.id == l.proposal_id))
-        .map(|p| format!("– {}", origin(p)))
+        .map(|p| format!("– {}", origin(p, lang)))
         .collect();
-    let mut context = vec![
-        format!("Thème {} : {}", c.theme, theme_title(data, c.theme)),
-        format!("Issue des propositions des ateliers de « {} » :", data.event.name),
-    ];
+    let theme = theme_title(data, c.theme);
+    let event = &data.event.name;
+    let mut context = match lang {
+        Lang::Fr => vec![
+            format!("Thème {} : {theme}", c.theme),
+            format!("Issue des propositions des ateliers de l'événement « {event} » :"),
+        ],
+        Lang::En => vec![
+            format!("Theme {}: {theme}", c.theme),
+            format!("Drawn from the proposals of the workshops of the event “{event}”:"),
+        ],
+    };
     context.extend(sources);
     body.push_str(&paragraphs(&context.join("\n")));
     if c.carry_forward {
-        body.push_str(&paragraphs("Retenue « à porter » par le panel de clôture."));
+        body.push_str(&paragraphs(
+            lang.pick("Retenue « à porter » par le panel de clôture.", "Carried forward by the closing panel."),
+        ));
     }
     body
 }
 
-fn captured_body(data: &OpenData, p: &ProposalRow) -> String {
+fn captured_body(data: &OpenData, p: &ProposalRow, lang: Lang) -> String {
     let mut body = paragraphs(&p.body);
-    let context = [
-        format!("Thème {} : {}", p.theme, theme_title(data, p.theme)),
-        format!(
-            "Proposition saisie aux ateliers de « {} », jour {}, {}{}.",
-            data.event.name,
-            p.day,
-            p.start,
-            p.subgroup.as_deref().map(|g| format!(", {g}")).unwrap_or_default()
-        ),
-    ];
+    let group = p.subgroup.as_deref().map(|g| format!(", {g}")).unwrap_or_default();
+    let (theme, event) = (theme_title(data, p.theme), &data.event.name);
+    let context = match lang {
+        Lang::Fr => [
+            format!("Thème {} : {theme}", p.theme),
+            format!("Proposition saisie aux ateliers de l'événement « {event} », jour {}, {}{group}.", p.day, p.start),
+        ],
+        Lang::En => [
+            format!("Theme {}: {theme}", p.theme),
+            format!("Proposal captured at the workshops of the event “{event}”, day {}, {}{group}.", p.day, p.start),
+        ],
+    };
     body.push_str(&paragraphs(&context.join("\n")));
     body
 }
@@ -129,17 +158,22 @@ fn captured_body(data: &OpenData, p: &ProposalRow) -> String {
 /// The proposals to import, or why there are none.
 pub fn entries(data: &OpenData, options: &Options) -> Result<Vec<Entry>, ExportError> {
     let in_scope = |theme: u32| options.theme.is_none_or(|t| t == theme);
+    let lang = lang_of(&options.locale);
     let entries: Vec<Entry> = if options.captured {
         data.proposals
             .iter()
             .filter(|p| in_scope(p.theme))
-            .map(|p| Entry { title: p.title.clone(), body: captured_body(data, p), recolte_id: p.id.to_string() })
+            .map(|p| Entry { title: p.title.clone(), body: captured_body(data, p, lang), recolte_id: p.id.to_string() })
             .collect()
     } else {
         data.consolidated
             .iter()
             .filter(|c| in_scope(c.theme))
-            .map(|c| Entry { title: c.title.clone(), body: consolidated_body(data, c), recolte_id: c.id.to_string() })
+            .map(|c| Entry {
+                title: c.title.clone(),
+                body: consolidated_body(data, c, lang),
+                recolte_id: c.id.to_string(),
+            })
             .collect()
     };
     if entries.is_empty() {
@@ -225,11 +259,24 @@ pub fn read_published(name: &str, bytes: &[u8], locale: &str) -> Result<Vec<Publ
     let text =
         std::str::from_utf8(bytes).map_err(|_| malformed(name, "ce n'est pas du texte UTF-8", "not UTF-8 text"))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('[') {
+    let published = if text.trim_start().starts_with('[') {
         read_published_json(name, text, locale)
     } else {
         read_published_csv(name, text, locale)
+    }?;
+    // Decidim's ids are numbers, and its importer reads an answer's id as one (`to_i`): a
+    // Récolte id (from our own open data, say) would answer Decidim's proposal n° 1.
+    if let Some((row, p)) =
+        published.iter().enumerate().find(|(_, p)| p.id.is_empty() || !p.id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let id: String = p.id.chars().take(40).collect();
+        return Err(malformed(
+            name,
+            format!("l'id « {id} » de la proposition n° {} n'est pas un nombre, comme Decidim en donne : est-ce bien l'export des propositions de Decidim ?", row + 1),
+            format!("the id \"{id}\" of proposal {} is not a number, as Decidim's are: is this Decidim's export of its proposals?", row + 1),
+        ));
     }
+    Ok(published)
 }
 
 fn read_published_json(name: &str, text: &str, locale: &str) -> Result<Vec<Published>, ExportError> {
@@ -332,10 +379,14 @@ pub struct Answers {
 fn answer_text(data: &OpenData, c: &ConsolidatedRow, lang: Lang) -> String {
     let event = &data.event.name;
     let mut lines = vec![match (c.status, lang) {
-        (Status::Retained, Lang::Fr) => format!("Proposition retenue à l'issue des ateliers de « {event} »."),
-        (Status::Retained, Lang::En) => format!("Proposal retained at the end of the workshops of “{event}”."),
-        (_, Lang::Fr) => format!("Proposition écartée par les rapporteurs des ateliers de « {event} »."),
-        (_, Lang::En) => format!("Proposal set aside by the rapporteurs of the workshops of “{event}”."),
+        (Status::Retained, Lang::Fr) => {
+            format!("Proposition retenue à l'issue des ateliers de l'événement « {event} ».")
+        }
+        (Status::Retained, Lang::En) => {
+            format!("Proposal retained at the end of the workshops of the event “{event}”.")
+        }
+        (_, Lang::Fr) => format!("Proposition écartée par les rapporteurs des ateliers de l'événement « {event} »."),
+        (_, Lang::En) => format!("Proposal set aside by the rapporteurs of the workshops of the event “{event}”."),
     }];
     if c.carry_forward {
         lines.push(lang.pick("Portée par le panel de clôture.", "Carried forward by the closing panel.").to_owned());
@@ -355,7 +406,7 @@ fn answer_text(data: &OpenData, c: &ConsolidatedRow, lang: Lang) -> String {
 /// found in Decidim's export: by exact title, then by body where titles repeat.
 pub fn answers(data: &OpenData, published: &[Published], options: &Options) -> Result<Answers, ExportError> {
     check_locale(&options.locale)?;
-    let lang = if options.locale.starts_with("fr") { Lang::Fr } else { Lang::En };
+    let lang = lang_of(&options.locale);
     let normal = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut result = Answers { csv: String::new(), answered: 0, drafts: vec![], unmatched: vec![], ambiguous: vec![] };
     let mut rows = Vec::new();
@@ -367,7 +418,7 @@ pub fn answers(data: &OpenData, published: &[Published], options: &Options) -> R
         };
         let by_title: Vec<&Published> = published.iter().filter(|p| normal(&p.title) == normal(&c.title)).collect();
         let found: Vec<&Published> = if by_title.len() > 1 {
-            let body = plain(&consolidated_body(data, c));
+            let body = plain(&consolidated_body(data, c, lang));
             by_title.into_iter().filter(|p| plain(&p.body) == body).collect()
         } else {
             by_title

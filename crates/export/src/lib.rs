@@ -80,6 +80,12 @@ pub enum ExportError {
     #[error("{} is a folder: give the path of a file to write; nothing was written", path.display())]
     #[fr("{} est un dossier : donnez le chemin d'un fichier à écrire ; rien n'a été écrit", path.display())]
     IsFolder { path: PathBuf },
+    #[error("{} already holds {file}, which no Récolte export wrote: choose an empty folder (or a new one) for the open data; nothing was written", folder.display())]
+    #[fr("{} contient déjà {file}, qu'aucun export de Récolte n'a écrit : choisissez un dossier vide (ou nouveau) pour les données ouvertes ; rien n'a été écrit", folder.display())]
+    WouldOverwrite { folder: PathBuf, file: String },
+    #[error("{0:?} is not a licence this export can name: give etalab-2.0 (the Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, or the address of the licence's text (https://…)")]
+    #[fr("« {0} » n'est pas une licence que l'export sait nommer : donnez etalab-2.0 (la Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, ou l'adresse du texte de la licence (https://…)")]
+    UnknownLicence(String),
     #[error("{} is a file where a folder is needed; nothing was written", path.display())]
     #[fr("{} est un fichier, là où il faut un dossier ; rien n'a été écrit", path.display())]
     IsFile { path: PathBuf },

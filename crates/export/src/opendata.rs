@@ -6,6 +6,8 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use recolte_core::Lang;
+
 use crate::data::{OpenData, FORMAT};
 use crate::text::csv_cell;
 use crate::ExportError;
@@ -172,7 +174,7 @@ pub fn write(
     for (name, schema) in SCHEMAS {
         files.push((format!("schemas/{name}"), (*schema).to_owned()));
     }
-    let licensed = crate::package::licence(licence);
+    let licensed = crate::package::licence(licence)?;
     for t in &tables {
         files.push((t.schema_path(), json_text(&crate::package::schema_file(t, &licensed))?));
     }
@@ -182,10 +184,30 @@ pub fn write(
         files.push((crate::package::REPORT.into(), pdf.to_vec()));
     }
     // Last: it describes every other file, with its size and SHA-256.
-    let package = crate::package::descriptor(data, licence, generated_at, names, &files);
+    let package = crate::package::descriptor(data, &licensed, generated_at, names, &files);
     files.push(("datapackage.json".into(), json_text(&package)?.into_bytes()));
+    keeps_what_is_not_ours(dir, &files)?;
     crate::write_files(dir, &files)?;
     Ok(Written { folder: dir.display().to_string(), files: files.into_iter().map(|(n, _)| n).collect() })
+}
+
+/// The folder chosen may hold other files (the report and Decidim's files beside it, in the
+/// app's folder): they stay. But a file of the same name as one of ours (a `README.md` in a
+/// project, at the root of a USB key) is replaced only when it is a former export's: its
+/// `datapackage.json` or its data card names Récolte's format.
+fn keeps_what_is_not_ours(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ExportError> {
+    let Some(clash) = files.iter().map(|(name, _)| name).find(|name| dir.join(name).exists()) else {
+        return Ok(());
+    };
+    // Any version of the format: an export of an older Récolte is ours too.
+    let marker = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
+    let ours = ["datapackage.json", "README.md"]
+        .iter()
+        .any(|file| std::fs::read_to_string(dir.join(file)).is_ok_and(|text| text.contains(&marker)));
+    if ours {
+        return Ok(());
+    }
+    Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() })
 }
 
 fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool, report: bool) -> String {
@@ -198,9 +220,8 @@ par les animatrices et animateurs, consolidées par les rapporteurs, revues par 
 clôture. Produit par Récolte ({format}).
 
 - **Licence** : {licence}
-- **Généré le** : {generated_at}
-- **Contenu** : {themes} thèmes, {sessions} sessions, {proposals} propositions saisies,
-  {consolidated} propositions consolidées, {lineage} liens de provenance, {comments} commentaires du panel.{incomplete}
+- **Généré le** : {generated} (heure de {timezone})
+- **Contenu** : {content}.{incomplete}
 - **Données personnelles** : {personal}
 - **Encodage** : UTF-8 ; CSV selon la RFC 4180 (séparateur virgule, guillemets doubles, fins de
   ligne CRLF). Une cellule qui commence par `=`, `+`, `-` ou `@` est précédée d’une apostrophe
@@ -216,7 +237,8 @@ saisies telles qu’elles sont formulées (titre, texte, type, sous-groupe, éti
 l’événement, un rapporteur par thème regroupe les propositions proches en propositions
 consolidées, dont il reformule l’énoncé ; chaque proposition consolidée garde la liste de ses
 sources (`lineage`). Le panel de clôture marque celles à porter et les commente. Les
-propositions supprimées pendant la saisie et les fusions défaites ne sont pas exportées.
+propositions supprimées pendant la saisie et les fusions défaites ne sont pas exportées ; une
+proposition supprimée après avoir été fusionnée non plus, ni son lien de provenance.
 
 ## Fichiers
 
@@ -248,6 +270,20 @@ déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absen
         name = e.name,
         organiser = e.organiser.as_ref().map(|o| format!(" ({o})")).unwrap_or_default(),
         format = FORMAT,
+        generated = recolte_store::local_moment(generated_at, Some(&e.timezone)),
+        timezone = e.timezone,
+        content = {
+            let count = |n: usize, one: &str, other: &str| Lang::Fr.count(n, one, other);
+            [
+                count(e.themes.len(), "thème", "thèmes"),
+                count(e.sessions.len(), "session", "sessions"),
+                count(data.proposals.len(), "proposition saisie", "propositions saisies"),
+                count(data.consolidated.len(), "proposition consolidée", "propositions consolidées"),
+                count(data.lineage.len(), "lien de provenance", "liens de provenance"),
+                count(data.comments.len(), "commentaire du panel", "commentaires du panel"),
+            ]
+            .join(", ")
+        },
         themes = e.themes.len(),
         sessions = e.sessions.len(),
         proposals = data.proposals.len(),

@@ -280,17 +280,56 @@ pub fn schema_file(t: &Table, licence: &Value) -> Value {
     schema
 }
 
-/// The licence as a package names it: Etalab's by its identifier, any other by its words.
-pub fn licence(text: &str) -> Value {
-    if text == crate::opendata::DEFAULT_LICENCE {
-        json!({
-            "name": "etalab-2.0",
-            "title": "Licence Ouverte / Open Licence version 2.0",
-            "path": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
-        })
-    } else {
-        json!({ "name": slug(text), "title": text })
+/// Licences a package names by their Open Definition identifier (what the Data Package
+/// specification asks for in `licenses[].name`), with the words people also write for them.
+const LICENCES: &[(&str, &str, &str, &[&str])] = &[
+    (
+        "etalab-2.0",
+        "Licence Ouverte / Open Licence version 2.0",
+        "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+        &["licence ouverte", "licence ouverte 2.0", "open licence", "open licence 2.0", "lo 2.0", "etalab"],
+    ),
+    (
+        "CC-BY-4.0",
+        "Creative Commons Attribution 4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+        &["cc by 4.0", "cc by"],
+    ),
+    (
+        "CC-BY-SA-4.0",
+        "Creative Commons Attribution Share-Alike 4.0",
+        "https://creativecommons.org/licenses/by-sa/4.0/",
+        &["cc by sa 4.0", "cc by sa"],
+    ),
+    ("CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/", &["cc0"]),
+    (
+        "ODbL-1.0",
+        "Open Data Commons Open Database License 1.0",
+        "https://opendatacommons.org/licenses/odbl/1-0/",
+        &["odbl"],
+    ),
+];
+
+/// The licence as a package names it: by its identifier for the licences above (given by it,
+/// by their usual words, or by the default's text), by its address for any other; any other
+/// words are refused, since the specification wants a name or a path a program can follow.
+pub fn licence(text: &str) -> Result<Value, crate::ExportError> {
+    let words =
+        |t: &str| t.to_lowercase().replace(['-', '_', '/'], " ").split_whitespace().collect::<Vec<_>>().join(" ");
+    let asked = words(text);
+    let known = LICENCES.iter().find(|(id, _, _, also)| {
+        asked == words(id)
+            || also.iter().any(|a| asked == words(a))
+            || (text == crate::opendata::DEFAULT_LICENCE && *id == "etalab-2.0")
+    });
+    if let Some((id, title, path, _)) = known {
+        return Ok(json!({ "name": id, "title": title, "path": path }));
     }
+    let text = text.trim();
+    if (text.starts_with("https://") || text.starts_with("http://")) && !text.contains(char::is_whitespace) {
+        return Ok(json!({ "path": text, "title": text }));
+    }
+    Err(crate::ExportError::UnknownLicence(text.to_owned()))
 }
 
 fn slug(text: &str) -> String {
@@ -325,7 +364,7 @@ fn resource_file(path: &str, bytes: &[u8]) -> Map<String, Value> {
 /// `datapackage.json` for the files written (`files`: path and content of each).
 pub fn descriptor(
     data: &OpenData,
-    licence_text: &str,
+    licence: &Value,
     generated_at: &str,
     names: bool,
     files: &[(String, Vec<u8>)],
@@ -381,7 +420,7 @@ pub fn descriptor(
         "description": "Propositions des ateliers saisies pendant les sessions, consolidées par les rapporteurs, revues par le panel de clôture. Le fichier README.md les décrit.",
         "created": generated_at,
         "version": FORMAT,
-        "licenses": [licence(licence_text)],
+        "licenses": [licence],
         "sources": [{ "title": format!("Récolte ({FORMAT}), {}", data.event.name) }],
         "contributors": data.event.organiser.as_ref().map(|o| vec![json!({ "title": o, "role": "publisher" })]).unwrap_or_default(),
         "resources": resources,

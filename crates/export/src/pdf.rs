@@ -19,7 +19,9 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
 use crate::data::OpenData;
-use crate::report::{counts, incomplete, labels, meta, ordered, provenance, sources, themes};
+use crate::report::{
+    counts, counts_line, generated_line, incomplete, labels, meta, ordered, provenance, sources, themes,
+};
 use crate::text::french_spaces;
 use crate::ExportError;
 
@@ -97,17 +99,7 @@ fn report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at: &str) ->
                 retained: c.retained,
                 carried: c.carried,
                 votes,
-                counts: format!(
-                    "{} {} · {} {} · {} {} · {} {}",
-                    c.captured,
-                    l.captured,
-                    c.consolidated,
-                    l.consolidated,
-                    c.retained,
-                    l.retained,
-                    c.carried,
-                    l.carried
-                ),
+                counts: counts_line(&c, lang),
                 proposals: rows
                     .into_iter()
                     .map(|c| Proposal {
@@ -135,7 +127,7 @@ fn report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at: &str) ->
         lang: if lang == Lang::En { "en" } else { "fr" },
         title: l.title.to_owned(),
         event: french_spaces(&data.event.name),
-        generated: format!("{} {generated_at}", l.generated),
+        generated: generated_line(data, &l, generated_at),
         warning: incomplete(data, lang).map(|w| french_spaces(&w)),
         labels: ReportLabels {
             summary: l.summary,

@@ -110,9 +110,34 @@ pub(crate) fn meta(c: &ConsolidatedRow, l: &Labels, lang: Lang) -> Vec<String> {
         meta.push(format!("{} {p}", l.priority));
     }
     if c.votes > 0 {
-        meta.push(format!("{} {}", c.votes, l.votes));
+        meta.push(lang.count(c.votes as usize, "vote", l.votes));
     }
     meta
+}
+
+/// A theme's counts in a line, each word as its number asks: « 1 consolidée · 2 retenues ».
+#[cfg_attr(not(feature = "pdf"), allow(dead_code))]
+pub(crate) fn counts_line(c: &ThemeCounts, lang: Lang) -> String {
+    let words: [(usize, &str, &str); 4] = match lang {
+        Lang::Fr => [
+            (c.captured, "proposition saisie", "propositions saisies"),
+            (c.consolidated, "consolidée", "consolidées"),
+            (c.retained, "retenue", "retenues"),
+            (c.carried, "à porter", "à porter"),
+        ],
+        Lang::En => [
+            (c.captured, "proposal captured", "proposals captured"),
+            (c.consolidated, "consolidated", "consolidated"),
+            (c.retained, "retained", "retained"),
+            (c.carried, "carried forward", "carried forward"),
+        ],
+    };
+    words.map(|(n, one, other)| lang.count(n, one, other)).join(" · ")
+}
+
+/// When the report was made, on the event's clock (`2025-10-01 18:05`), after its words.
+pub(crate) fn generated_line(data: &OpenData, l: &Labels, generated_at: &str) -> String {
+    format!("{} {}", l.generated, recolte_store::local_moment(generated_at, Some(&data.event.timezone)))
 }
 
 pub(crate) struct ThemeCounts {
@@ -155,10 +180,10 @@ pub fn markdown_report(data: &OpenData, only: Option<u32>, lang: Lang, generated
     let l = labels(lang);
     let warning = incomplete(data, lang).map(|note| format!("> **{}**\n\n", markdown(&note))).unwrap_or_default();
     let mut out = format!(
-        "# {} — {}\n\n{} {generated_at}\n\n{warning}## {}\n\n",
+        "# {} — {}\n\n{}\n\n{warning}## {}\n\n",
         l.title,
         markdown(&data.event.name),
-        l.generated,
+        generated_line(data, &l, generated_at),
         l.summary
     );
     out.push_str(&format!(
@@ -232,8 +257,8 @@ pub fn html_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at:
     let l = labels(lang);
     let lang_tag = if lang == Lang::En { "en" } else { "fr" };
     let mut out = format!(
-        "<!doctype html>\n<html lang=\"{lang_tag}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{} — {}</h1>\n<p class=\"muted\">{} {}</p>\n{}<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        html(l.title), prose(&data.event.name), html(l.title), prose(&data.event.name), html(l.generated), html(generated_at),
+        "<!doctype html>\n<html lang=\"{lang_tag}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{} — {}</h1>\n<p class=\"muted\">{}</p>\n{}<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        html(l.title), prose(&data.event.name), html(l.title), prose(&data.event.name), html(&generated_line(data, &l, generated_at)),
         incomplete(data, lang).map(|note| format!("<p class=\"warning\" role=\"note\"><strong>{}</strong></p>\n", html(&note))).unwrap_or_default(),
         html(l.summary),
         html(l.theme), html(l.captured), html(l.consolidated), html(l.retained), html(l.carried)
@@ -279,7 +304,7 @@ pub fn html_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at:
             if !comments.is_empty() {
                 out.push_str(&format!("<p><strong>{}</strong></p>\n<ul>\n", html(l.comments)));
                 for m in comments {
-                    out.push_str(&format!("<li>{}</li>\n", prose(&m.text)));
+                    out.push_str(&format!("<li>{}</li>\n", html_paragraphs(&french_spaces(&m.text))));
                 }
                 out.push_str("</ul>\n");
             }

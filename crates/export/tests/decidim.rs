@@ -89,7 +89,10 @@ fn the_locale_names_the_columns_and_a_bad_one_is_refused() {
     let data = recolte_export::gather(&store, event, false).unwrap();
     let english = Options { locale: "en".to_owned(), ..Default::default() };
     let csv = write(dir.path(), "en.csv", &decidim::csv(&data, &english).unwrap());
-    assert!(std::fs::read_to_string(&csv).unwrap().starts_with("title/en;body/en;recolte_id\r\n"));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("title/en;body/en;recolte_id\r\n"));
+    // What Récolte adds to a body is in the columns' language.
+    assert!(text.contains("Drawn from the proposals of the workshops of the event") && !text.contains("Issue des"), "{text}");
     assert_eq!(decidim_reads("proposals", &csv, "en")["errors"], Value::Array(vec![]));
     // Decidim with French as its default locale refuses it, naming the columns.
     let refused = decidim_reads("proposals", &csv, "fr");
@@ -202,4 +205,9 @@ fn decidims_own_export_files_are_read_in_both_formats() {
         let error = decidim::read_published(name, bytes, "fr").unwrap_err();
         assert!(matches!(error, ExportError::DecidimExport { .. }), "{name}: {error}");
     }
+    // Our own open data has the columns, but its ids are not Decidim's: Decidim would read
+    // « 01a2… » as its proposal n° 1.
+    let ours = b"id,title,body\r\n01a220e5-c0d4-7000-8000-000000000001,Former les \xc3\xa9lus,x\r\n";
+    let error = decidim::read_published("proposals.csv", ours, "fr").unwrap_err();
+    assert!(error.to_string().contains("is not a number, as Decidim's are"), "{error}");
 }

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use recolte_core::Lang;
+use recolte_core::{Lang, Localize};
 use recolte_export::{decidim, opendata, report, ExportError};
 use recolte_store::Store;
 use serde_json::Value;
@@ -245,4 +245,69 @@ fn an_export_that_fails_midway_leaves_the_previous_one_whole() {
     }
     let left: Vec<_> = files(out.path()).into_iter().filter(|p| p.to_string_lossy().ends_with(".partial")).collect();
     assert!(left.is_empty(), "half-written files left: {left:?}");
+}
+
+#[test]
+fn a_source_deleted_after_its_merge_leaves_with_its_link_so_every_link_names_a_proposal() {
+    let (_dir, mut store, event) = restored();
+    let merged: Vec<_> = (1..=10).flat_map(|theme| store.consolidated(event, theme, false).unwrap()).collect();
+    let source = merged.iter().flat_map(|c| &c.sources).next().expect("a merge in the fixture").proposal_id;
+    store.set_proposal_deleted(source, true).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    recolte_export::export_opendata(&store, event, out.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(name)).unwrap()).unwrap()
+    };
+    let (proposals, lineage, consolidated) = (read("proposals.json"), read("lineage.json"), read("consolidated.json"));
+    let held: Vec<&Value> = proposals.as_array().unwrap().iter().map(|p| &p["id"]).collect();
+    assert!(!held.contains(&&Value::from(source.to_string())));
+    for link in lineage.as_array().unwrap() {
+        assert!(held.contains(&&link["proposal_id"]), "a link to a proposal the package does not hold: {link}");
+    }
+    for c in consolidated.as_array().unwrap() {
+        let links = lineage.as_array().unwrap().iter().filter(|l| l["consolidated_id"] == c["id"]).count();
+        assert_eq!(c["sources"], links, "{c}");
+    }
+}
+
+#[test]
+fn the_open_data_replaces_only_files_a_former_export_wrote() {
+    let (_dir, store, event) = restored();
+    let project = tempfile::tempdir().unwrap();
+    std::fs::write(project.path().join("README.md"), "Mon projet\n").unwrap();
+    let refused = recolte_export::export_opendata(&store, event, project.path(), false, opendata::DEFAULT_LICENCE);
+    assert!(matches!(&refused, Err(ExportError::WouldOverwrite { file, .. }) if file == "README.md"), "{refused:?}");
+    assert_eq!(std::fs::read_to_string(project.path().join("README.md")).unwrap(), "Mon projet\n");
+    assert_eq!(files(project.path()).len(), 1, "nothing written beside it");
+    let message = refused.unwrap_err().localize(Lang::Fr);
+    assert!(message.contains("contient déjà README.md") && message.contains("rien n'a été écrit"), "{message}");
+    // Beside other files (the app's folder holds the report and Decidim's files), and over a
+    // former export, it writes.
+    let app_folder = tempfile::tempdir().unwrap();
+    std::fs::write(app_folder.path().join("rapport.md"), "# Rapport\n").unwrap();
+    recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    assert_eq!(std::fs::read_to_string(app_folder.path().join("rapport.md")).unwrap(), "# Rapport\n");
+}
+
+#[test]
+fn a_licence_is_named_by_its_identifier_or_its_address() {
+    let name = |text: &str| recolte_export::package::licence(text).map(|l| l["name"].clone());
+    assert_eq!(name(opendata::DEFAULT_LICENCE).unwrap(), "etalab-2.0");
+    for (written, id) in [
+        ("Licence Ouverte 2.0", "etalab-2.0"),
+        ("etalab-2.0", "etalab-2.0"),
+        ("CC-BY-4.0", "CC-BY-4.0"),
+        ("cc by 4.0", "CC-BY-4.0"),
+        ("CC0", "CC0-1.0"),
+        ("ODbL", "ODbL-1.0"),
+    ] {
+        assert_eq!(name(written).unwrap(), id, "{written}");
+        assert!(recolte_export::package::licence(written).unwrap()["path"].as_str().unwrap().starts_with("https://"));
+    }
+    let address = recolte_export::package::licence("https://example.org/licence").unwrap();
+    assert_eq!(address["path"], "https://example.org/licence");
+    assert!(address.get("name").is_none());
+    let refused = recolte_export::package::licence("Ma licence maison").unwrap_err();
+    assert!(refused.localize(Lang::En).contains("give etalab-2.0 (the Licence Ouverte), CC-BY-4.0"), "{refused}");
 }
