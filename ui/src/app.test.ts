@@ -71,6 +71,32 @@ describe('a facilitator', () => {
     expect(mockState().proposals[mockState().proposals.length - 1]).toMatchObject({ title: 'Pour le groupe A', subgroup_name: 'Groupe A' })
   })
 
+  it('offers on each card the sub-groups as they are now, and shows a move made on another device', async () => {
+    await type(byId('new-subgroup'), 'Groupe A')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    await type(byId('new-subgroup'), 'Groupe B')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    const choice = () => document.querySelector<HTMLSelectElement>('.cards .proposal [data-field=subgroup]')
+    const options = () => [...(choice()?.options ?? [])].map(o => o.textContent)
+    expect(options()).toEqual(['Aucun', 'Groupe A', 'Groupe B'])
+    expect(choice()?.selectedOptions[0]?.textContent).toBe('Groupe A')
+    // Another device renames A and moves the proposal to B.
+    const [a, b] = mockState().subgroups
+    a.name = 'Groupe Alpha'
+    const proposal = mockState().proposals[0]
+    proposal.subgroup = b.id
+    proposal.subgroup_name = b.name
+    await emit('store-changed', 3)
+    await settle()
+    expect(options()).toEqual(['Aucun', 'Groupe Alpha', 'Groupe B'])
+    expect(choice()?.selectedOptions[0]?.textContent).toBe('Groupe B')
+  })
+
   it('sees a title typed on another device as text, not HTML', async () => {
     await type(byId('capture-title'), '<img src=x onerror=alert(1)>')
     byId<HTMLInputElement>('capture-title').form?.requestSubmit()

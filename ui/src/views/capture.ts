@@ -159,9 +159,8 @@ export function capture(ctx: Context): View {
     const kindField = h('select', { 'aria-label': t('kind'), 'data-field': 'kind' })
     for (const k of KINDS) kindField.appendChild(h('option', { value: k, selected: k === p.kind }, kindLabel(k)))
     kindField.addEventListener('change', () => api.editProposal(p.id, { kind: kindField.value as Kind }).catch(fail))
-    const groupField = h('select', { 'aria-label': t('subgroup'), 'data-field': 'subgroup' },
-      h('option', { value: '' }, t('no_subgroup')),
-      ...subgroups.map(g => h('option', { value: g.id, selected: g.id === p.subgroup }, g.name)))
+    const groupField = h('select', { 'aria-label': t('subgroup'), 'data-field': 'subgroup' })
+    fillGroups(groupField, p.subgroup)
     groupField.addEventListener('change', () => api.editProposal(p.id, { subgroup: groupField.value }).catch(fail))
     const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} ${quoted(p.title)}` }, t('delete'))
     remove.addEventListener('click', () => {
@@ -181,13 +180,31 @@ export function capture(ctx: Context): View {
       type: 'button', class: 'secondary', 'aria-haspopup': 'dialog', 'aria-label': labelled(t('history'), p.title),
       onclick: () => openHistory(p.id, titleField.value, load),
     }, t('history'))
+    const info = h('span', { class: 'card-info', 'data-info': '' })
+    drawInfo(info, p)
     return h('article', { class: 'card proposal', 'data-id': p.id },
       titleField, bodyField,
-      h('div', { class: 'meta' }, kindField, groupField,
-        p.tags.length ? h('span', { class: 'tags' }, p.tags.map(tag => `#${tag}`).join(' ')) : null,
-        p.author ? h('span', { class: 'muted' }, p.author) : null,
-        p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null,
-        history, remove))
+      h('div', { class: 'meta' }, kindField, groupField, info, history, remove))
+  }
+
+  /** A card's sub-group choice: the session's sub-groups as they are now (one added, renamed
+   * or removed since the card was drawn included), the proposal's own selected. */
+  function fillGroups(field: HTMLSelectElement, selected: string | null): void {
+    const wanted = ['', ...subgroups.map(g => `${g.id}\u0000${g.name}`)]
+    const drawn = [...field.options].map(o => o.value ? `${o.value}\u0000${o.textContent ?? ''}` : '')
+    if (wanted.join('\n') !== drawn.join('\n')) {
+      render(field, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
+    }
+    field.value = selected && subgroups.some(g => g.id === selected) ? selected : ''
+  }
+
+  /** What a card shows of a proposal besides its fields: its tags, author, and whether a
+   * rapporteur merged it (which can happen on another device while the card is shown). */
+  function drawInfo(info: HTMLElement, p: Proposal): void {
+    render(info,
+      p.tags.length ? h('span', { class: 'tags' }, p.tags.map(tag => `#${tag}`).join(' ')) : null,
+      p.author ? h('span', { class: 'muted' }, p.author) : null,
+      p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null)
   }
 
   /** A proposal as text only: for sessions this device may read but not write. */
@@ -239,6 +256,10 @@ export function capture(ctx: Context): View {
         if (bodyField) showSaved(bodyField, p.body, pendingFor(p.id, 'body'))
         const kindField = element.querySelector<HTMLSelectElement>('[data-field=kind]')
         if (kindField && document.activeElement !== kindField) kindField.value = p.kind
+        const groupField = element.querySelector<HTMLSelectElement>('[data-field=subgroup]')
+        if (groupField && document.activeElement !== groupField) fillGroups(groupField, p.subgroup)
+        const info = element.querySelector<HTMLElement>('[data-info]')
+        if (info) drawInfo(info, p)
       }
       ordered.push(element)
     }
