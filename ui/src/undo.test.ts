@@ -41,7 +41,7 @@ describe('a facilitator undoes their own changes', () => {
     await type(byId('capture-title'), 'Former les élus')
     byId<HTMLInputElement>('capture-title').form?.requestSubmit()
     await settle()
-    expect(byId<HTMLButtonElement>('redo-button').disabled).toBe(true)
+    expect(byId('redo-button').getAttribute('aria-disabled')).toBe('true')
     // Typed in the card, then Ctrl+Z right away: what was typed is saved, then undone.
     cardTitle()?.focus()
     await type(cardTitle()!, 'Former tous les élus')
@@ -60,7 +60,7 @@ describe('a facilitator undoes their own changes', () => {
     await settle()
     expect(mockState().proposals[0].title).toBe('Former tous les élus')
     expect(byId('status').textContent).toContain('Rétabli : « Former tous les élus »')
-    expect(byId<HTMLButtonElement>('undo-button').disabled).toBe(false)
+    expect(byId('undo-button').getAttribute('aria-disabled')).toBe('false')
   })
 
   it('leaves Ctrl+Z to the browser in the capture form, where nothing is saved yet', async () => {
@@ -79,7 +79,7 @@ describe('a facilitator undoes their own changes', () => {
   })
 
   it('says when there is nothing left to undo, as a status, not an error', async () => {
-    expect(byId<HTMLButtonElement>('undo-button').disabled).toBe(true)
+    expect(byId('undo-button').getAttribute('aria-disabled')).toBe('true')
     expect(press(document.body, 'z', { ctrl: true })).toBe(true)
     await settle()
     expect(byId('status').textContent).toContain('rien à annuler dans cette session')
@@ -93,9 +93,18 @@ describe('a facilitator undoes their own changes', () => {
     card()?.querySelector<HTMLButtonElement>('button.danger')?.click()
     await settle()
     expect(card()).toBeNull()
+    byId<HTMLButtonElement>('undo-button').focus()
     byId<HTMLButtonElement>('undo-button').click()
     await settle()
     expect(cardTitle()?.value).toBe('À garder')
+    expect(document.activeElement).toBe(byId('undo-button'))
+    // The last redo done, its button has nothing left to do: it says so and keeps the keyboard.
+    byId<HTMLButtonElement>('redo-button').focus()
+    byId<HTMLButtonElement>('redo-button').click()
+    await settle()
+    expect(cardTitle()).toBeFalsy()
+    expect(byId('redo-button').getAttribute('aria-disabled')).toBe('true')
+    expect(document.activeElement).toBe(byId('redo-button'))
   })
 })
 

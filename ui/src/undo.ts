@@ -49,15 +49,20 @@ function typingUnsaved(target: EventTarget | null): boolean {
   return field && !target.hasAttribute('data-live-save')
 }
 
+/** An undo or redo button with nothing to do: it keeps the keyboard, and does nothing. */
+function off(button: HTMLButtonElement): boolean {
+  return button.getAttribute('aria-disabled') === 'true'
+}
+
 export function undoControls(options: UndoOptions): UndoControls {
   const mod = isMac() ? '⌘' : 'Ctrl+'
   const undoButton = h('button', {
     type: 'button', class: 'secondary', id: 'undo-button', 'aria-keyshortcuts': 'Control+Z Meta+Z',
-    title: t('undo_mine_hint', { keys: `${mod}Z` }), onclick: () => void run('undo'),
+    title: t('undo_mine_hint', { keys: `${mod}Z` }), onclick: () => { if (!off(undoButton)) void run('undo') },
   }, t('undo_mine'))
   const redoButton = h('button', {
     type: 'button', class: 'secondary', id: 'redo-button', 'aria-keyshortcuts': 'Control+Shift+Z Control+Y Meta+Shift+Z',
-    title: t('redo_mine_hint', { keys: `${mod}${isMac() ? '⇧' : t('shift_key')}Z` }), onclick: () => void run('redo'),
+    title: t('redo_mine_hint', { keys: `${mod}${isMac() ? '⇧' : t('shift_key')}Z` }), onclick: () => { if (!off(redoButton)) void run('redo') },
   }, t('redo_mine'))
   const element = h('div', { class: 'undo-controls', role: 'group', 'aria-label': t('undo_group') }, undoButton, redoButton)
   let busy = false
@@ -75,11 +80,16 @@ export function undoControls(options: UndoOptions): UndoControls {
     const place = options.place()
     if (!place || busy) return
     busy = true
+    const had = document.activeElement
     try {
       await options.flush?.()
       const outcome = await api.undo(options.event, place, action === 'redo')
       announce(said(outcome))
       await options.after()
+      // What had the keyboard may be gone with what was undone (a merge's wording, a set-aside
+      // proposal's button): the keyboard stays on the screen, at its undo button.
+      const lost = !document.activeElement || document.activeElement === document.body
+      if (had instanceof HTMLElement && had !== document.body && (lost || !had.isConnected)) undoButton.focus()
     } catch (error) {
       const nothing = typeof error === 'object' && error !== null && (error as { code?: string }).code === 'nothing_to_undo'
       if (nothing) announce(errorMessage(error))
@@ -95,8 +105,10 @@ export function undoControls(options: UndoOptions): UndoControls {
     element.hidden = place === null
     if (!place) return
     const depth = await api.undoDepth(options.event, place)
-    undoButton.disabled = depth.can_undo === 0
-    redoButton.disabled = depth.can_redo === 0
+    // Marked unavailable rather than disabled: a disabled button that has the keyboard drops
+    // it to the page, which is what pressing the last undo would do.
+    undoButton.setAttribute('aria-disabled', String(depth.can_undo === 0))
+    redoButton.setAttribute('aria-disabled', String(depth.can_redo === 0))
     render(undoButton, depth.can_undo > 0 ? `${t('undo_mine')} (${depth.can_undo})` : t('undo_mine'))
   }
 
