@@ -143,17 +143,34 @@ describe('the rapporteur’s workspace', () => {
 
   it('merges a suggestion’s members that stay ticked', async () => {
     const [first, second] = $$<HTMLInputElement>('.suggestion-member input')
+    // The rapporteur had ticked a proposal of their own in the list first.
+    const members = new Set($$<HTMLElement>('.suggestion-member').map(m => m.dataset.id))
+    const own = $$<HTMLInputElement>('.proposal-row input[type=checkbox]').find(b => !members.has(b.id.slice('pick-'.length)))!
+    await change(own)
     await change(second)
     $<HTMLButtonElement>('[data-merge-suggestion="0"]')!.click()
     await settle()
     expect($<HTMLFormElement>('.merge')!.hidden).toBe(false)
     const picked = $$<HTMLInputElement>('.proposal-row input[type=checkbox]').filter(b => b.checked).map(b => b.id)
     expect(picked).toEqual([`pick-${first.closest<HTMLElement>('.suggestion-member')!.dataset.id}`])
-    // Escape leaves the form without merging, back where it was asked from.
+    // The form names what it merges.
+    expect($$('#merge-sources li')).toHaveLength(1)
+    // Escape leaves the form without merging, back where it was asked from, with the
+    // rapporteur's own selection as it was.
     $<HTMLInputElement>('#merge-title')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
     expect($<HTMLFormElement>('.merge')!.hidden).toBe(true)
     expect(document.activeElement).toBe($('[data-merge-suggestion="0"]'))
     expect(mockState().consolidated).toHaveLength(0)
+    const after = $$<HTMLInputElement>('.proposal-row input[type=checkbox]').filter(b => b.checked).map(b => b.id)
+    expect(after).toEqual([own.id])
+    expect($('#merge-selected')!.textContent).toContain('(1)')
+    // Alt+F from a row, then Escape: back on that row's box, though the row was drawn again.
+    $<HTMLInputElement>(`#${own.id}`)!.focus()
+    document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyF', key: 'f', altKey: true, bubbles: true }))
+    await settle()
+    expect($<HTMLFormElement>('.merge')!.hidden).toBe(false)
+    $<HTMLInputElement>('#merge-title')!.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect(document.activeElement?.id).toBe(own.id)
   })
 
   it('a merge made by hand says the words it taught, and the lexicon shows them', async () => {

@@ -77,8 +77,10 @@ export function synthesis(ctx: Context): View {
   const filterBox = h('div', { class: 'filters', role: 'group', 'aria-label': t('filters') })
   const mergeTitle = h('input', { id: 'merge-title', maxlength: longest('title'), autocomplete: 'off' })
   const mergeBody = h('textarea', { id: 'merge-body', maxlength: longest('body'), rows: 5 })
+  const mergeSources = h('ul', { class: 'plain merge-sources', id: 'merge-sources', 'aria-label': t('merge_sources') })
   const mergeForm = h('form', { class: 'card merge', hidden: true, 'aria-labelledby': 'merge-heading' },
     h('h3', { id: 'merge-heading' }, t('merge_title')),
+    mergeSources,
     h('label', { for: 'merge-title' }, t('title')), mergeTitle,
     h('label', { for: 'merge-body' }, t('body')), mergeBody,
     h('div', { class: 'actions' },
@@ -87,11 +89,20 @@ export function synthesis(ctx: Context): View {
   // Where the merge was asked from (the selection's button, a suggestion): the keyboard goes
   // back there when the form is left without merging.
   let mergeOpener: HTMLElement | null = null
+  // The rapporteur's own selection, put back when a suggestion's merge is left without merging.
+  let selectionBefore: string[] | null = null
   function closeMerge(): void {
     mergeForm.hidden = true
-    const back = mergeOpener?.isConnected ? mergeOpener : heading
+    if (selectionBefore) {
+      selected.clear()
+      selectionBefore.forEach(id => selected.add(id))
+      selectionBefore = null
+      drawProposals()
+    }
+    // A row's control is drawn again when its box is ticked: the one of the same id now.
+    const opener = mergeOpener?.isConnected ? mergeOpener : mergeOpener?.id ? document.getElementById(mergeOpener.id) : null
     mergeOpener = null
-    back.focus()
+    ;(opener ?? heading).focus()
   }
   mergeForm.addEventListener('keydown', e => {
     if (e.key !== 'Escape') return
@@ -122,9 +133,13 @@ export function synthesis(ctx: Context): View {
     e.preventDefault()
     api.merge(ctx.event.id, { theme, title: mergeTitle.value, body: mergeBody.value, proposals: [...selected] })
       .then(async merged => {
+        // A suggestion merged: the rapporteur's own selection comes back, less what was merged.
+        const kept = (selectionBefore ?? []).filter(id => !selected.has(id))
         selected.clear()
+        kept.forEach(id => selected.add(id))
         mergeForm.hidden = true
         mergeOpener = null
+        selectionBefore = null
         const learned = merged.learned.length ? ` ${t('learned', { pairs: merged.learned.map(([a, b]) => `${a} ≈ ${b}`).join(', ') })}` : ''
         announce(`${t('merge_done', { title: mergeTitle.value.trim() })}${learned}`)
         await load()
@@ -208,8 +223,11 @@ export function synthesis(ctx: Context): View {
 
   function openMerge(ids: string[], from: HTMLElement | null): void {
     mergeOpener = from
+    const own = [...selected]
+    selectionBefore = own.length === ids.length && ids.every(id => selected.has(id)) ? null : own
     selected.clear()
     ids.forEach(id => selected.add(id))
+    render(mergeSources, ...ids.map(id => proposals.find(p => p.id === id)).map(p => p ? h('li', {}, p.title, h('span', { class: 'muted' }, ` · ${provenance(p)}`)) : null))
     const first = proposals.find(p => p.id === ids[0])
     mergeTitle.value = first?.title ?? ''
     mergeBody.value = ids.map(id => proposals.find(p => p.id === id)?.body).filter(Boolean).join('\n')
