@@ -67,6 +67,31 @@ describe('the rapporteur’s workspace', () => {
     expect(rows()).toHaveLength(3)
   })
 
+  it('filters by tag, counts what the search leaves, and says when nothing is left', async () => {
+    const state = mockState()
+    state.proposals[0].tags = ['élus', 'formation']
+    state.proposals[1].tags = ['formation']
+    await emit('store-changed', 1)
+    await settle()
+    const tag = $<HTMLSelectElement>('#filter-tag')!
+    expect([...tag.options].map(o => o.textContent)).toEqual(['Toutes (3)', '#élus (1)', '#formation (2)'])
+    expect($('.proposal-row')!.textContent).toContain('#élus #formation')
+    await change(tag, 'formation')
+    expect(rows()).toEqual(['Former les élus aux méthodes innovantes', 'Former les élus aux méthodes agiles'])
+    await change($<HTMLSelectElement>('#filter-tag')!, '')
+    // A search: the filters count what it found.
+    const search = $<HTMLInputElement>('#search')!
+    search.value = 'machine'
+    search.dispatchEvent(new Event('input'))
+    await new Promise(resolve => setTimeout(resolve, 200))
+    await settle()
+    expect([...$<HTMLSelectElement>('#filter-kind')!.options].map(o => o.textContent)[0]).toBe('Tous (1)')
+    expect($('#no-match')!.hidden).toBe(true)
+    await change($<HTMLSelectElement>('#filter-kind')!, 'question')
+    expect(rows()).toEqual([])
+    expect($('#no-match')!.hidden).toBe(false)
+  })
+
   it('sets a proposal aside without a merge, counts it treated, and takes it back', async () => {
     const coffee = mockState().proposals.find(p => p.title.startsWith('Réparer'))!
     const row = () => $(`.proposal-row[data-id="${coffee.id}"]`)!

@@ -21,7 +21,7 @@ const STATUSES: Status[] = ['draft', 'retained', 'set_aside']
 const REASONS: SetAsideReason[] = ['off_topic', 'exact_duplicate', 'other']
 
 /** The filters of the proposals list; they combine. */
-export interface Filters { session: string; subgroup: string; kind: Kind | ''; untreated: boolean }
+export interface Filters { session: string; subgroup: string; kind: Kind | ''; tag: string; untreated: boolean }
 
 /** Treated: merged into a consolidated proposal, or set aside by the rapporteur. */
 export function treated(p: Proposal, aside: Set<string>): boolean {
@@ -30,7 +30,7 @@ export function treated(p: Proposal, aside: Set<string>): boolean {
 
 export function keep(p: Proposal, f: Filters, aside: Set<string>): boolean {
   return (!f.session || p.session_id === f.session) && (!f.subgroup || (p.subgroup_name ?? '') === f.subgroup)
-    && (!f.kind || p.kind === f.kind) && (!f.untreated || !treated(p, aside))
+    && (!f.kind || p.kind === f.kind) && (!f.tag || p.tags.includes(f.tag)) && (!f.untreated || !treated(p, aside))
 }
 
 function fail(error: unknown): void {
@@ -58,7 +58,7 @@ export function synthesis(ctx: Context): View {
   // next rise as the first are merged or dismissed.
   let suggestionsShown = SUGGESTIONS_AT_ONCE
   let triage: Triage = { set_aside: [], not_duplicates: [], lexicon: [] }
-  const filters: Filters = { session: '', subgroup: '', kind: '', untreated: false }
+  const filters: Filters = { session: '', subgroup: '', kind: '', tag: '', untreated: false }
   let compact = localStorage.getItem('recolte.synthesis-compact') === '1'
   let hits: SearchHit[] | null = null
   const selected = new Set<string>()
@@ -117,7 +117,7 @@ export function synthesis(ctx: Context): View {
     suggestionsShown = SUGGESTIONS_AT_ONCE
     mergeForm.hidden = true
     readOnlyNote.hidden = canWrite()
-    Object.assign(filters, { session: '', subgroup: '', kind: '', untreated: false })
+    Object.assign(filters, { session: '', subgroup: '', kind: '', tag: '', untreated: false })
     void load().catch(fail)
   })
   let searchTimer: number | undefined
@@ -125,8 +125,8 @@ export function synthesis(ctx: Context): View {
     window.clearTimeout(searchTimer)
     searchTimer = window.setTimeout(() => {
       const query = search.value.trim()
-      if (!query) { hits = null; drawProposals(); return }
-      api.search(ctx.event.id, query).then(found => { hits = found.filter(hit => hit.theme === theme); drawProposals() }).catch(fail)
+      if (!query) { hits = null; drawFilters(); drawProposals(); return }
+      api.search(ctx.event.id, query).then(found => { hits = found.filter(hit => hit.theme === theme); drawFilters(); drawProposals() }).catch(fail)
     }, 150)
   })
   mergeForm.addEventListener('submit', e => {
@@ -181,22 +181,25 @@ export function synthesis(ctx: Context): View {
 
   function drawFilters(): void {
     const aside = new Set(triage.set_aside.map(r => r.proposal_id))
-    const live = proposals.filter(p => !p.deleted)
-    // Each filter's counts are those the other filters leave.
+    // Each filter's counts are those the other filters, and the search, leave.
+    const found = hits ? new Set(hits.map(hit => hit.id)) : null
+    const live = proposals.filter(p => !p.deleted && (!found || found.has(p.id)))
     const others = (skip: keyof Filters) => live.filter(p => keep(p, { ...filters, [skip]: skip === 'untreated' ? false : '' }, aside))
-    const select = (id: string, key: 'session' | 'subgroup' | 'kind', label: Key, values: [string, string][]) => {
+    const select = (id: string, key: 'session' | 'subgroup' | 'kind' | 'tag', label: Key, values: [string, string][]) => {
       const pool = others(key)
       const count = (value: string) => pool.filter(p => key === 'session' ? p.session_id === value
-        : key === 'subgroup' ? (p.subgroup_name ?? '') === value : p.kind === value).length
+        : key === 'subgroup' ? (p.subgroup_name ?? '') === value : key === 'tag' ? p.tags.includes(value) : p.kind === value).length
       const field = h('select', { id },
         // « Toutes » the sessions, « Tous » the sub-groups and types.
-        h('option', { value: '' }, t(key === 'session' ? 'filter_all_n' : 'filter_all_masculine_n', { n: pool.length })),
+        h('option', { value: '' }, t(key === 'session' || key === 'tag' ? 'filter_all_n' : 'filter_all_masculine_n', { n: pool.length })),
         ...values.map(([value, text]) => h('option', { value, selected: filters[key] === value }, `${text} (${count(value)})`)))
       field.addEventListener('change', () => { (filters as unknown as Record<string, string>)[key] = field.value; drawAll() })
       return h('div', { class: 'filter-field' }, h('label', { for: id }, t(label)), field)
     }
     const sessions = ctx.event.sessions.filter(x => x.theme === theme).map((x): [string, string] => [x.id, sessionLabel(x.id)])
-    const subgroups = [...new Set(live.map(p => p.subgroup_name ?? '').filter(Boolean))].sort().map((n): [string, string] => [n, n])
+    const byName = (a: string, b: string) => a.localeCompare(b, lang(), { sensitivity: 'base', numeric: true })
+    const subgroups = [...new Set(live.map(p => p.subgroup_name ?? '').filter(Boolean))].sort(byName).map((n): [string, string] => [n, n])
+    const tags = [...new Set(live.flatMap(p => p.tags))].sort(byName).map((tag): [string, string] => [tag, `#${tag}`])
     const kinds = KINDS.map((k): [string, string] => [k, kindLabel(k)])
     const untreated = h('input', { type: 'checkbox', id: 'filter-untreated', checked: filters.untreated })
     untreated.addEventListener('change', () => { filters.untreated = untreated.checked; drawAll() })
@@ -211,6 +214,7 @@ export function synthesis(ctx: Context): View {
       select('filter-session', 'session', 'filter_session', sessions),
       select('filter-subgroup', 'subgroup', 'filter_subgroup', subgroups),
       select('filter-kind', 'kind', 'filter_kind', kinds as [string, string][]),
+      tags.length || filters.tag ? select('filter-tag', 'tag', 'filter_tag', tags) : null,
       h('div', { class: 'check' }, untreated, h('label', { for: 'filter-untreated' }, t('filter_untreated', { n: pool.filter(p => !treated(p, aside)).length }))),
       h('div', { class: 'check' }, compactBox, h('label', { for: 'compact-list' }, t('compact_list')))))
   }
@@ -241,6 +245,7 @@ export function synthesis(ctx: Context): View {
   // or the compact mode only hides rows or switches a class (2,000 proposals stay fluid).
   const list = h('ul', { class: 'plain proposal-list' })
   const heading = h('h2', { id: 'proposals-heading', tabindex: '-1' })
+  const noMatch = h('p', { class: 'muted empty', id: 'no-match', hidden: true }, t('no_match'))
   const rowCache = new Map<string, { key: string; element: HTMLElement }>()
   let built: boolean | null = null
 
@@ -258,7 +263,7 @@ export function synthesis(ctx: Context): View {
 
   function proposalRow(p: Proposal, aside: Set<string>, writing: boolean, snippet: string | undefined): HTMLElement {
     const reason = asideReason(p.id)
-    const key = JSON.stringify([p.title, p.body, p.kind, p.session_id, p.subgroup_name, p.merged_into, reason, writing, snippet, selected.has(p.id)])
+    const key = JSON.stringify([p.title, p.body, p.kind, p.session_id, p.subgroup_name, p.tags, p.merged_into, reason, writing, snippet, selected.has(p.id)])
     const cached = rowCache.get(p.id)
     if (cached?.key === key) return cached.element
     const state = reason
@@ -300,7 +305,8 @@ export function synthesis(ctx: Context): View {
       const open = row.classList.toggle('open')
       showText.setAttribute('aria-expanded', String(open))
     })
-    const meta = h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}`, ' ', state)
+    const tags = p.tags.length ? ` · ${p.tags.map(tag => `#${tag}`).join(' ')}` : ''
+    const meta = h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`, ' ', state)
     if (writing) {
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {
@@ -326,7 +332,7 @@ export function synthesis(ctx: Context): View {
     if (built !== writing) {
       built = writing
       keepingFocus(proposalsBox, () => render(proposalsBox, heading, progressBox, filterBox,
-        h('label', { for: 'search' }, t('search')), search, writing ? mergeButton : null, list))
+        h('label', { for: 'search' }, t('search')), search, writing ? mergeButton : null, noMatch, list))
     }
     const snippets = new Map((hits ?? []).map(hit => [hit.id, hit.snippet]))
     const searched = hits ? proposals.filter(p => snippets.has(p.id)) : proposals
@@ -345,6 +351,8 @@ export function synthesis(ctx: Context): View {
     for (const id of [...rowCache.keys()]) if (!present.has(id)) rowCache.delete(id)
     list.classList.toggle('compact', compact)
     heading.textContent = `${t('proposals')} (${shown})`
+    // Nothing left by the filters or the search: said, rather than an empty list.
+    noMatch.hidden = shown > 0 || proposals.every(p => p.deleted)
     drawMergeButton()
   }
 
