@@ -1104,6 +1104,12 @@ export function quoted(text: string): string {
 }
 
 /** Items of a list that already holds commas, as each language separates them. */
+/** What goes between a name and what it says: « Hélène : … » in French (the space before the
+ * colon does not break), "Hélène: …" in English. */
+export function colon(): string {
+  return lang() === 'fr' ? '\u00a0: ' : ': '
+}
+
 export function joinList(items: string[]): string {
   return items.join(current === 'fr' ? ' ; ' : '; ')
 }

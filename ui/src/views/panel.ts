@@ -5,7 +5,7 @@
 import { openHistory } from '../history'
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { announce, h, keepingFocus, render } from '../dom'
-import { dotsWords, type Key, labelled, lang, t } from '../i18n'
+import { colon, dotsWords, type Key, labelled, lang, t } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
 import { undoControls } from '../undo'
 import type { Context, View } from '../app'
@@ -189,7 +189,7 @@ export function panel(ctx: Context): View {
         } }, open ? t('hide_provenance') : t('show_provenance'))),
       open ? provenance(c) : null,
       review?.comments.length ? h('ul', { class: 'comments' }, ...review.comments.map(cm => h('li', { 'data-comment': cm.id },
-        h('strong', {}, cm.author || '—'), lang() === 'fr' ? ' : ' : ': ', cm.text, ' ',
+        h('strong', {}, cm.author || '—'), colon(), cm.text, ' ',
         h('button', { type: 'button', class: 'link', 'aria-label': labelled(t('history'), cm.text.slice(0, 60)), onclick: () => openHistory(cm.id, cm.text.slice(0, 60), load) }, t('history')),
         canWrite ? h('button', {
           type: 'button', class: 'link', 'aria-label': t('comment_delete_label', { text: cm.text.slice(0, 60) }),

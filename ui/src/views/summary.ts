@@ -4,7 +4,7 @@
 // (the system's print dialog; the print stylesheet leaves the app's chrome out).
 import { api, errorMessage, type PanelSummary } from '../api'
 import { announce, h, render } from '../dom'
-import { dotsWords, lang, t, type Key } from '../i18n'
+import { colon, dotsWords, lang, t, type Key } from '../i18n'
 import type { Context, View } from '../app'
 import { sourceItem } from './plenary'
 import { joinPath, pathLine } from './files'
@@ -70,7 +70,7 @@ export function summary(ctx: Context): View {
           sourceItem(ctx.event, s.session_id, s.title && s.kind ? { title: s.title, kind: s.kind, subgroup: s.subgroup } : null)))) : null,
       c.comments.length ? h('div', { class: 'summary-comments' },
         h('h5', {}, t('summary_comments')),
-        h('ul', { class: 'comments' }, ...c.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), ' : ', cm.text)))) : null)
+        h('ul', { class: 'comments' }, ...c.comments.map(cm => h('li', {}, h('strong', {}, cm.author || '—'), colon(), cm.text)))) : null)
   }
 
   /** Consolidated proposals of different themes that seem to say the same thing; each one a

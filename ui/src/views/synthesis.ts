@@ -15,6 +15,7 @@ import { liveSaver } from '../live-save'
 import type { Context, View } from '../app'
 import { KINDS, kindLabel } from './capture'
 import { exportBox } from './exports'
+import { sourceItem } from './plenary'
 import { longest } from '../limits'
 
 const STATUSES: Status[] = ['draft', 'retained', 'set_aside']
@@ -534,9 +535,10 @@ export function synthesis(ctx: Context): View {
     const items = consolidated.map((c, index) => {
       const sourcesOf = () => h('details', {},
         h('summary', {}, t('sources', { n: c.sources.length })),
-        h('ul', {}, ...c.sources.map(source => {
+        h('ul', { class: 'plain sources' }, ...c.sources.map(source => {
+          // As the plenary shows them: a source that has not reached this device says so in words.
           const p = proposals.find(x => x.id === source.proposal_id)
-          return h('li', {}, h('strong', {}, p?.title ?? source.proposal_id), p ? ` — ${provenance(p)}` : '', p?.body ? h('p', {}, p.body) : null)
+          return sourceItem(ctx.event, source.session_id, p ? { title: p.title, body: p.body, kind: p.kind, subgroup: p.subgroup_name } : null)
         })))
       if (!writing) {
         return h('li', { class: 'card read-only', 'data-consolidated': c.id, 'data-index': String(index), 'data-mode': 'read' },
