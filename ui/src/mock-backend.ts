@@ -639,6 +639,12 @@ export function installMockBackend(options: MockOptions = {}): void {
     if (!Number.isInteger(n) || n < 0) fail('invalid', en ? 'dots are a whole number, 0 or more' : 'les points sont un nombre entier, 0 ou plus')
     const others = new Set(state.consolidated.filter(x => x.theme === c.theme && !x.deleted && x.id !== cid).map(x => x.id))
     const used = state.votes.filter(v => v.member === member && others.has(v.consolidated_id)).reduce((sum, v) => sum + v.dots, 0)
+    // As the store says it: more than a member's dots on one proposal, or more than are left.
+    if (n > state.dotsPerTheme) {
+      fail('invalid', en
+        ? `${n} dots on one proposal is more than the ${state.dotsPerTheme} dots each member has for theme ${c.theme}`
+        : `${n} points sur une proposition, c'est plus que les ${state.dotsPerTheme} points de chaque membre pour le thème ${c.theme}`)
+    }
     if (used + n > state.dotsPerTheme) {
       fail('invalid', en
         ? `${member} has given the ${state.dotsPerTheme} dots of theme ${c.theme} already: take one back from another proposal first`

@@ -127,7 +127,8 @@ describe('votes per panel member', () => {
     await press(plus())
     const error = $('.vote-error')!
     expect(error.getAttribute('role')).toBe('alert')
-    expect(error.textContent).toBe('Camille a déjà donné ses 3 points du thème 1 : retirez-en d\'abord un à une autre proposition')
+    // All three are on this proposal: no « take one back from another one » that is not there.
+    expect(error.textContent).toBe('4 points sur une proposition, c\'est plus que les 3 points de chaque membre pour le thème 1')
     expect(mockState().votes.find(v => v.member === 'Camille')!.dots).toBe(3)
     await press(minus())
     expect($('.vote-error')).toBeNull()
