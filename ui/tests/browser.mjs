@@ -513,7 +513,7 @@ await check('the panel votes as its member with the keyboard, is refused past it
   await page.locator('#dots-left', { hasText: 'Il vous reste 0 point sur 3 pour ce thème.' }).waitFor()
   // The focus stayed on + through the redraws: Enter again asks for a fourth dot.
   await page.keyboard.press('Enter')
-  await page.getByRole('alert').filter({ hasText: 'a déjà donné ses 3 points du thème 1' }).waitFor()
+  await page.getByRole('alert').filter({ hasText: "c'est plus que les 3 points de chaque membre pour le thème 1" }).waitFor()
   const total = await page.locator('.votes-total').textContent()
   if (total !== 'Votes : 5 points · Ont voté : Camille (3), Hélène Vidal (2)') throw new Error(total)
   await page.getByRole('button', { name: 'Voir la provenance' }).click()
