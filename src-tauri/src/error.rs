@@ -86,7 +86,8 @@ impl ApiError {
             recolte_sync::client::SyncError::Store(e) => ApiError::from_store(e, lang),
             recolte_sync::client::SyncError::Token(_)
             | recolte_sync::client::SyncError::Invitation(_)
-            | recolte_sync::client::SyncError::NoHub => {
+            | recolte_sync::client::SyncError::NoHub
+            | recolte_sync::client::SyncError::EventNotOnHub { .. } => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
             }
             _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },

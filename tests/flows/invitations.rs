@@ -434,3 +434,29 @@ fn the_organisers_device_syncs_its_own_event_without_an_invitation() {
     let told = stranger.fails(&["sync", "--hub", &hub.url]);
     assert!(told.contains("recolte join --invitation"), "{told}");
 }
+
+#[test]
+fn joining_a_hub_that_does_not_hold_the_event_yet_says_so_and_changes_nothing() {
+    // A hub trusting the event's key, to which the organisers have not synced it yet.
+    let (organiser, _) = Replica::with_sample();
+    let key = organiser.json(&["event", "show"])["public_key"].as_str().unwrap().to_owned();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(hub_dir.path(), &key);
+    let session = organiser.sessions(3)[0].clone();
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    let device = Replica::new();
+    let refused = device.fails(&["join", "--invitation", &link, "--name", "Camille"]);
+    assert!(
+        refused.contains("ne détient pas encore cet événement") && refused.contains("rien n'a changé"),
+        "{refused}"
+    );
+    // Nothing remembered, no event: what to do next is to join, not to import a programme
+    // (which would make a second event).
+    let empty = device.fails(&["proposal", "list"]);
+    assert!(empty.contains("rejoignez-le avec l'invitation reçue"), "{empty}");
+    // Once the organisers synced it there, the same link joins.
+    let own = organiser.ok(&["invite", "create", "--role", "organiser", "--hub", &hub.url]);
+    organiser.ok(&["join", "--invitation", &own, "--name", "Organisation"]);
+    device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    assert_eq!(device.sessions(3).len(), organiser.sessions(3).len());
+}

@@ -92,7 +92,10 @@ fn the_locale_names_the_columns_and_a_bad_one_is_refused() {
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("title/en;body/en;recolte_id\r\n"));
     // What Récolte adds to a body is in the columns' language.
-    assert!(text.contains("Drawn from the proposals of the workshops of the event") && !text.contains("Issue des"), "{text}");
+    assert!(
+        text.contains("Drawn from the proposals of the workshops of the event") && !text.contains("Issue des"),
+        "{text}"
+    );
     assert_eq!(decidim_reads("proposals", &csv, "en")["errors"], Value::Array(vec![]));
     // Decidim with French as its default locale refuses it, naming the columns.
     let refused = decidim_reads("proposals", &csv, "fr");

@@ -162,6 +162,12 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     for hub in &hubs {
         let target = Target::new(hub.clone(), invitation.token.clone()).pinned(fingerprint.clone());
         match sync_once(store.clone(), &target).await {
+            // A hub that answers but holds nothing of the event (a fresh one, before the
+            // organisers synced it): joining it would leave a device with no programme, whose
+            // every message then says to import one, which would make a second event.
+            Ok(_) if !holds_event(&store, invitation.event)? => {
+                return Err(SyncError::EventNotOnHub { hub: hub.clone() });
+            }
             Ok(report) => {
                 // Remembered first: the arrival is written with the new invitation's rights,
                 // not those of the one it replaces.
@@ -184,6 +190,10 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     remember(&store, &target, link)?;
     arrive(&store, &invitation, name)?;
     Ok(Joined { event: invitation.event, target, report: None, pending: unreachable })
+}
+
+fn holds_event(store: &SharedStore, event: EventId) -> Result<bool, SyncError> {
+    Ok(lock(store).event_record(event)?.is_some())
 }
 
 /// Signs with the person's name and records the arrival in the documents the invitation may
