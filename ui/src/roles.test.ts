@@ -351,3 +351,12 @@ describe('the Organisation screen', () => {
     expect(field?.value).toBe(mockState().events[0].invitations[0].link)
   })
 })
+
+describe('an invitation’s state, as the organiser reads it', () => {
+  it('says that an invitation joined and since expired lets its device in no more', async () => {
+    const { invitationState } = await import('./views/organisation')
+    const inv = { state: 'expired', joined_by: 'Camille', joined_at: '2025-10-01T12:00:00Z' } as Parameters<typeof invitationState>[0]
+    expect(invitationState(inv)).toMatch(/^expirée \(rejointe par Camille le .+\) : cet appareil est refusé à sa prochaine synchronisation$/)
+    expect(invitationState({ ...inv, joined_by: null, joined_at: null })).toBe('expirée')
+  })
+})

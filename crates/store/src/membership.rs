@@ -241,12 +241,14 @@ impl Store {
                 .iter()
                 .filter(|j| j.invitation.as_deref() == Some(id.as_str()))
                 .min_by(|a, b| a.joined_at.cmp(&b.joined_at));
+            // An invitation joined and since expired lets no one in any more: the device that
+            // joined is refused at its next sync, and the organiser reads it here.
             let state = if revoked.contains(&id) {
                 InvitationState::Revoked
-            } else if join.is_some() {
-                InvitationState::Joined
             } else if expired(&expires_at) {
                 InvitationState::Expired
+            } else if join.is_some() {
+                InvitationState::Joined
             } else {
                 InvitationState::Unused
             };

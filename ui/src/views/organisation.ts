@@ -25,7 +25,7 @@ function fail(error: unknown): void {
 export function invitationState(inv: Invitation): string {
   switch (inv.state) {
     case 'joined': return t('inv_joined', { name: inv.joined_by ?? '—', date: formatDate(inv.joined_at) })
-    case 'expired': return t('inv_expired')
+    case 'expired': return inv.joined_by ? t('inv_expired_joined', { name: inv.joined_by, date: formatDate(inv.joined_at) }) : t('inv_expired')
     case 'revoked': return t('inv_revoked')
     default: return t('inv_unused')
   }

@@ -112,7 +112,12 @@ impl Out {
             .iter()
             .map(|i| {
                 let state = match (&i.joined_by, &i.joined_at) {
-                    (Some(by), Some(at)) if i.state == recolte_store::InvitationState::Joined => {
+                    (Some(by), Some(at))
+                        if matches!(
+                            i.state,
+                            recolte_store::InvitationState::Joined | recolte_store::InvitationState::Expired
+                        ) =>
+                    {
                         format!("{} ({by}, {})", i.state.label(self.lang), self.time(at))
                     }
                     _ => i.state.label(self.lang).to_owned(),
