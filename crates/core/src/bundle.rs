@@ -49,28 +49,28 @@ pub struct Bundle {
 /// Why a file is not a bundle we can import.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum BundleError {
-    #[error("this file is not a Récolte bundle")]
-    #[fr("ce fichier n'est pas un paquet Récolte")]
+    #[error("this file is not a Récolte bundle: nothing was imported (choose the .rclt file Récolte exported)")]
+    #[fr("ce fichier n'est pas un paquet Récolte : rien n'a été importé (choisissez le fichier .rclt que Récolte a exporté)")]
     NotABundle,
-    #[error("this bundle uses format version {0}, which this version of Récolte does not read; update Récolte")]
+    #[error("this bundle uses format version {0}, which this version of Récolte does not read: nothing was imported; update Récolte")]
     #[fr(
-        "ce paquet utilise la version {0} du format, que cette version de Récolte ne lit pas : mettez Récolte à jour"
+        "ce paquet utilise la version {0} du format, que cette version de Récolte ne lit pas : rien n'a été importé ; mettez Récolte à jour"
     )]
     UnsupportedVersion(u16),
-    #[error("the bundle is truncated (the copy was interrupted?)")]
-    #[fr("le paquet est tronqué (copie interrompue ?)")]
+    #[error("the bundle is truncated (a copy interrupted, or the file sent as text?): nothing was imported; copy it again from the device that made it, or export a new one there")]
+    #[fr("le paquet est tronqué (copie interrompue, ou fichier transmis comme du texte ?) : rien n'a été importé ; recopiez-le depuis l'appareil qui l'a fait, ou exportez-en un nouveau là-bas")]
     Truncated,
-    #[error("the bundle is corrupted (its checksum does not match)")]
-    #[fr("le paquet est corrompu (sa somme de contrôle ne correspond pas)")]
+    #[error("the bundle is damaged (its checksum does not match): nothing was imported; copy it again from the device that made it, or export a new one there")]
+    #[fr("le paquet est abîmé (sa somme de contrôle ne correspond pas) : rien n'a été importé ; recopiez-le depuis l'appareil qui l'a fait, ou exportez-en un nouveau là-bas")]
     Corrupted,
-    #[error("the bundle is malformed: {0}")]
-    #[fr("le paquet est mal formé : {0}")]
+    #[error("the bundle is malformed ({0}): nothing was imported; export a new one on the device that made it")]
+    #[fr("le paquet est mal formé ({0}) : rien n'a été importé ; exportez-en un nouveau sur l'appareil qui l'a fait")]
     Malformed(String),
-    #[error("document {doc} in the bundle holds an invalid update: {reason}")]
-    #[fr("le document {doc} du paquet contient une mise à jour invalide : {reason}")]
+    #[error("document {doc} received an unreadable update ({reason}): it was not saved (from a bundle: nothing was imported; export a new one on the device that made it)")]
+    #[fr("le document {doc} a reçu une mise à jour illisible : elle n'a pas été enregistrée (d'un paquet : rien n'a été importé ; exportez-en un nouveau sur l'appareil qui l'a fait)")]
     InvalidUpdate { doc: String, reason: String },
-    #[error("document {doc} in the bundle belongs to another event")]
-    #[fr("le document {doc} du paquet appartient à un autre événement")]
+    #[error("document {doc} in the bundle belongs to another event: nothing was imported")]
+    #[fr("le document {doc} du paquet appartient à un autre événement : rien n'a été importé")]
     ForeignDocument { doc: String },
 }
 
