@@ -82,7 +82,7 @@ fn main() -> ExitCode {
 enum CliError {
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
-    #[error("cannot {} {}: {source}", if *.reading { "read" } else { "write" }, .path.display())]
+    #[error("cannot {} {}: {}", if *.reading { "read" } else { "write" }, .path.display(), recolte_core::lang::io_en(.source))]
     #[fr("impossible {} {} : {}", if *reading { "de lire" } else { "d'écrire" }, path.display(), recolte_core::lang::io_fr(source))]
     File { path: PathBuf, reading: bool, source: std::io::Error },
     #[error("input line {line}: {detail} (the lines before it are saved)")]
@@ -670,7 +670,7 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
         let number = index + 1;
         let line = line.map_err(|e| CliError::BatchLine {
             line: number,
-            detail: out.lang.pick(&recolte_core::lang::io_fr(&e), &e.to_string()).to_owned(),
+            detail: out.lang.pick(&recolte_core::lang::io_fr(&e), &recolte_core::lang::io_en(&e)).to_owned(),
         })?;
         if line.trim().is_empty() {
             continue;

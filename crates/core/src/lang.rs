@@ -158,41 +158,66 @@ fn french_json_type(expected: &str) -> Option<&'static str> {
     })
 }
 
-/// What went wrong with a file, a folder or a connection, in French: the system tells it in
-/// English whatever the locale ("No such file or directory (os error 2)"). A case not named
-/// here keeps the system's words after a French lead.
-pub fn io_fr(error: &std::io::Error) -> String {
+/// What a system error means, in French and in English, for the errors people meet (a full
+/// disk, a folder given for a file, nothing listening at an address); `None` for the others.
+fn io_words(kind: std::io::ErrorKind) -> Option<(&'static str, &'static str)> {
     use std::io::ErrorKind as K;
-    let said = match error.kind() {
-        K::NotFound => "fichier ou dossier introuvable",
-        K::PermissionDenied => "accès refusé",
-        K::ReadOnlyFilesystem => "le disque est en lecture seule",
-        K::StorageFull => "le disque est plein",
-        K::QuotaExceeded => "le quota de ce disque est atteint",
-        K::AlreadyExists => "existe déjà",
-        K::IsADirectory => "c'est un dossier, pas un fichier",
-        K::NotADirectory => "ce n'est pas un dossier",
-        K::DirectoryNotEmpty => "le dossier n'est pas vide",
-        K::FileTooLarge => "fichier trop gros",
-        K::ConnectionRefused => "connexion refusée : rien n'écoute à cette adresse",
-        K::ConnectionReset | K::ConnectionAborted => "connexion coupée par l'autre côté",
-        K::NotConnected | K::BrokenPipe => "connexion fermée",
-        K::AddrInUse => "adresse déjà utilisée",
-        K::AddrNotAvailable => "cette adresse n'est pas une adresse de cet appareil",
-        K::NetworkUnreachable => "réseau injoignable",
-        K::HostUnreachable => "machine injoignable",
-        K::NetworkDown => "le réseau est coupé",
-        K::TimedOut => "délai dépassé",
-        K::UnexpectedEof => "le fichier s'arrête trop tôt",
-        K::InvalidData => "contenu illisible",
-        K::OutOfMemory => "mémoire insuffisante",
-        _ => return format!("erreur du système ({error})"),
+    Some(match kind {
+        K::NotFound => ("fichier ou dossier introuvable", "no such file or folder"),
+        K::PermissionDenied => ("accès refusé", "access denied"),
+        K::ReadOnlyFilesystem => ("le disque est en lecture seule", "the disk is read-only"),
+        K::StorageFull => ("le disque est plein", "the disk is full"),
+        K::QuotaExceeded => ("le quota de ce disque est atteint", "the disk quota is reached"),
+        K::AlreadyExists => ("existe déjà", "already exists"),
+        K::IsADirectory => ("c'est un dossier, pas un fichier", "it is a folder, not a file"),
+        K::NotADirectory => ("ce n'est pas un dossier", "it is not a folder"),
+        K::DirectoryNotEmpty => ("le dossier n'est pas vide", "the folder is not empty"),
+        K::FileTooLarge => ("fichier trop gros", "file too large"),
+        K::ConnectionRefused => {
+            ("connexion refusée : rien n'écoute à cette adresse", "connection refused: nothing listens at this address")
+        }
+        K::ConnectionReset | K::ConnectionAborted => {
+            ("connexion coupée par l'autre côté", "connection cut by the other side")
+        }
+        K::NotConnected | K::BrokenPipe => ("connexion fermée", "connection closed"),
+        K::AddrInUse => ("adresse déjà utilisée", "address already in use"),
+        K::AddrNotAvailable => {
+            ("cette adresse n'est pas une adresse de cet appareil", "this address is not one of this device's")
+        }
+        K::NetworkUnreachable => ("réseau injoignable", "network unreachable"),
+        K::HostUnreachable => ("machine injoignable", "host unreachable"),
+        K::NetworkDown => ("le réseau est coupé", "the network is down"),
+        K::TimedOut => ("délai dépassé", "timed out"),
+        K::UnexpectedEof => ("le fichier s'arrête trop tôt", "the file ends too early"),
+        K::InvalidData => ("contenu illisible", "unreadable content"),
+        K::OutOfMemory => ("mémoire insuffisante", "out of memory"),
+        _ => return None,
+    })
+}
+
+fn io_said(error: &std::io::Error, lang: Lang) -> String {
+    let Some((fr, en)) = io_words(error.kind()) else {
+        return match lang {
+            Lang::Fr => format!("erreur du système ({error})"),
+            Lang::En => format!("system error ({error})"),
+        };
     };
+    let said = lang.pick(fr, en);
     // A library's own error (not the system's) keeps its words: they say what it refused.
     match error.get_ref() {
         Some(inner) => format!("{said} ({inner})"),
         None => said.to_owned(),
     }
+}
+
+/// A system error in French words.
+pub fn io_fr(error: &std::io::Error) -> String {
+    io_said(error, Lang::Fr)
+}
+
+/// A system error in English words, as `io_fr` says it in French (not "os error 111").
+pub fn io_en(error: &std::io::Error) -> String {
+    io_said(error, Lang::En)
 }
 
 #[cfg(test)]
@@ -249,6 +274,7 @@ mod tests {
     fn system_errors_are_told_in_french() {
         let missing = std::fs::read("/nonexistent/recolte").unwrap_err();
         assert_eq!(io_fr(&missing), "fichier ou dossier introuvable");
+        assert_eq!(io_en(&missing), "no such file or folder");
         let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
         assert_eq!(io_fr(&full), "le disque est plein");
         let other = std::io::Error::other("odd");

@@ -33,10 +33,10 @@ pub enum ExportError {
     Store(#[from] recolte_store::Error),
     #[error(transparent)]
     Core(recolte_core::Error),
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}: {}", path.display(), recolte_core::lang::io_en(source))]
     #[fr("impossible d'écrire {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {}", path.display(), recolte_core::lang::io_en(source))]
     #[fr("impossible de lire {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Read { path: PathBuf, source: std::io::Error },
     #[error("the folder {} does not exist (is the USB key plugged in and mounted?): nothing was written", folder.display())]

@@ -39,7 +39,7 @@ pub enum Error {
     #[error("this event cannot be restored: {}; nothing was changed", detail.en)]
     #[fr("cet événement ne peut pas être restauré : {} ; rien n'a été modifié", detail.fr)]
     InvalidRestore { detail: recolte_core::Both },
-    #[error("{context} {path}: {source}")]
+    #[error("{context} {}: {}", path.display(), recolte_core::lang::io_en(source))]
     #[fr("{context_fr} {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { context: &'static str, context_fr: &'static str, path: PathBuf, source: std::io::Error },
     #[error("applying migration {name}: {source}")]

@@ -18,7 +18,7 @@ pub enum TlsError {
     #[error("cannot make the hub's certificate: {0}")]
     #[fr("impossible de créer le certificat du serveur : {0}")]
     Generate(String),
-    #[error("cannot read or write the hub's certificate in {path}: {source}")]
+    #[error("cannot read or write the hub's certificate in {}: {}", path.display(), recolte_core::lang::io_en(source))]
     #[fr("impossible de lire ou d'écrire le certificat du serveur dans {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { path: PathBuf, source: std::io::Error },
     #[error("the hub's certificate in {0} is damaged: remove the folder to make a new one (invitations will need the new fingerprint)")]
@@ -220,7 +220,7 @@ impl TlsListener {
                             lang,
                             "impossible d'accepter une connexion : {}",
                             "accepting a connection: {}",
-                            lang.pick(&recolte_core::lang::io_fr(&error), &error.to_string()),
+                            lang.pick(&recolte_core::lang::io_fr(&error), &recolte_core::lang::io_en(&error)),
                         );
                         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
                         continue;

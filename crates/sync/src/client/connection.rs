@@ -77,7 +77,7 @@ fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_
             format!("ce nom de serveur est inconnu du réseau (vérifiez l'adresse) ({io})"),
             format!("this hub name is unknown to the network (check the address) ({io})"),
         ),
-        E::Io(io) => recolte_core::Both::new(recolte_core::lang::io_fr(io), io.to_string()),
+        E::Io(io) => recolte_core::Both::new(recolte_core::lang::io_fr(io), recolte_core::lang::io_en(io)),
         E::Http(response) => recolte_core::Both::new(
             format!("l'adresse répond, mais pas comme un serveur Récolte (HTTP {})", response.status()),
             format!("the address answers, but not as a Récolte hub (HTTP {})", response.status()),

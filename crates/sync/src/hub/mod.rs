@@ -121,7 +121,7 @@ pub enum HubError {
     NoTrustedKey,
     #[error(transparent)]
     Key(TokenError),
-    #[error("cannot listen on {addr}: {source}{}", listen_hint(source, Lang::En))]
+    #[error("cannot listen on {addr}: {}{}", recolte_core::lang::io_en(source), listen_hint(source, Lang::En))]
     #[fr("impossible d'écouter sur {addr} : {}{}", recolte_core::lang::io_fr(source), listen_hint(source, Lang::Fr))]
     Listen { addr: SocketAddr, source: std::io::Error },
     #[error(transparent)]
