@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault campaign: a full disk and a read-only store. Edits must fail with a clear message,
+# Fault campaign: a full disk and a read-only store, on a device and under a hub. Edits must fail with a clear message,
 # nothing already saved may be damaged, and editing must resume when space (or write access)
 # returns. A store whose disk is full or read-only when it opens is still read and exported. Needs root (it mounts a tiny tmpfs), as CI has; run it in a throwaway machine.
 #
@@ -12,7 +12,13 @@ mnt="$(mktemp -d)"
 errors="$(mktemp)"
 passed=0
 failed=0
-cleanup() { umount "$mnt" 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true; rm -f "$errors"; }
+hub_mnt=""
+hub_pid=""
+cleanup() {
+    [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true
+    for dir in "$mnt" $hub_mnt; do umount "$dir" 2>/dev/null || true; rmdir "$dir" 2>/dev/null || true; done
+    rm -f "$errors"
+}
 trap cleanup EXIT
 check() { if eval "$2"; then echo "ok - $1"; passed=$((passed + 1)); else echo "not ok - $1"; failed=$((failed + 1)); fi; }
 
@@ -75,6 +81,8 @@ check "an edit is refused: open for reading only, the disk is full" '[[ "$full_m
 compacted="$("$recolte" store compact 2>&1 >/dev/null || true)"
 check "compacting is refused the same way (not as a permissions problem)" '[[ "$compacted" == *"ouvert qu"*"(le disque est plein)"* ]]'
 check "nothing changed while the disk was full" '[ "$(count)" = "$before" ]'
+hub_said="$(timeout 20 "$recolte" hub --listen 127.0.0.1:0 --no-announce 2>&1 >/dev/null; echo "exit $?")"
+check "a hub does not start on a store it could not save to, and says why" '[[ "$hub_said" == *"ne peut pas servir ce stockage : le disque est plein"*"exit 1" ]]'
 rm -f "$mnt/other-program"
 check "editing resumes once space is freed" '"$recolte" proposal add --session "$session" --title "Place libérée" >/dev/null && [ "$(count)" = "$((before + 1))" ]'
 
@@ -84,8 +92,35 @@ mount -o remount,ro "$mnt"
 check "a read-only store still lists its proposals" '[ "$(count)" = "$before" ]'
 ro_edit="$("$recolte" --lang en proposal add --session "$session" --title "Read-only" 2>&1 >/dev/null || true)"
 check "an edit is refused: open for reading only, the folder cannot be written (in English)" '[[ "$ro_edit" == *"open for reading only (the disk or the data folder cannot be written)"* ]]'
+hub_said="$(timeout 20 "$recolte" --lang en hub --listen 127.0.0.1:0 --no-announce 2>&1 >/dev/null; echo "exit $?")"
+check "nor on a read-only one (in English)" '[[ "$hub_said" == *"the hub cannot serve this store: the disk or the data folder cannot be written"*"exit 1" ]]'
 mount -o remount,rw "$mnt"
 check "the store is sound after all of it" '"$recolte" store check >/dev/null'
+# 6. A hub whose own disk fills up while devices send: it says it cannot save (not « connection
+# lost »), /health says so, nothing is lost on the device, and it all arrives once space is back.
+hub_mnt="$(mktemp -d)"
+mount -t tmpfs -o size=2m tmpfs "$hub_mnt"
+organiser="$(mktemp -d)"
+export RECOLTE_DATA_DIR="$organiser/store"
+"$recolte" event import examples/assises-2025.json >/dev/null
+key="$("$recolte" --json event show | python3 -c 'import json,sys; print(json.load(sys.stdin)["public_key"])')"
+"$recolte" --data-dir "$hub_mnt/hub" hub --listen 127.0.0.1:0 --no-announce --trust "$key" >"$organiser/hub.out" 2>/dev/null &
+hub_pid=$!
+for _ in $(seq 1 100); do [ -s "$organiser/hub.out" ] && break; sleep 0.1; done
+hub_url="$(head -n 1 "$organiser/hub.out")"
+"$recolte" join --invitation "$("$recolte" invite create --role organiser --hub "$hub_url")" >/dev/null
+session="$("$recolte" --json session list --theme 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')"
+for i in $(seq 1 400); do "$recolte" proposal add --session "$session" --title "Vers le serveur $i" --body "$body" >/dev/null; done
+hub_full="$("$recolte" sync 2>&1 >/dev/null || true)"
+check "a device syncing to a hub that cannot save is told so, and that nothing is lost" '[[ "$hub_full" == *"ne peut plus rien enregistrer"*"rien n'"'"'est perdu"* ]]'
+health="$(python3 -c 'import json,sys,urllib.request; print(json.load(urllib.request.urlopen(sys.argv[1] + "/health"))["saving"])' "${hub_url/ws:/http:}")"
+check "the hub's /health says it is failing to save" '[ "$health" = "failing" ]'
+check "the device still holds all 400 proposals" '[ "$("$recolte" --json proposal list --session "$session" | python3 -c "import json,sys; print(len(json.load(sys.stdin)))")" = 400 ]'
+mount -o remount,size=64m "$hub_mnt"
+check "once the hub has space again, the same sync goes through" '"$recolte" sync >/dev/null 2>&1'
+kill "$hub_pid" 2>/dev/null || true
+wait "$hub_pid" 2>/dev/null || true
+umount "$hub_mnt"; rmdir "$hub_mnt"; hub_mnt=""; hub_pid=""; rm -rf "$organiser"
 echo "  (disk full said: ${message:-nothing}; read-only said: ${ro_message:-nothing})"
 echo "  (disk full, store closed: ${full_message:-nothing})"
 echo "$passed passed, $failed failed"

@@ -160,7 +160,7 @@ export async function start(root: HTMLElement): Promise<void> {
    * invitation revoked or expired): some refusals pass, others need a new invitation. */
   function keptWords(code: SyncErrorCode): Key | null {
     switch (code) {
-      case 'unreachable': case 'hub_full': return null
+      case 'unreachable': case 'hub_full': case 'hub_cannot_save': return null
       case 'expired': case 'revoked': return 'status_or_bundle'
       case 'wrong_event': case 'bad_signature': return 'status_kept_new_invitation'
       case 'wrong_certificate': return 'status_check_certificate'

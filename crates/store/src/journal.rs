@@ -37,6 +37,18 @@ impl Journal {
         &self.path
     }
 
+    /// Why the journal cannot be written, if it cannot: SQLite opened its file read-only (a
+    /// read-only disk or folder), or the disk holding it is full.
+    pub fn unwritable(&self) -> Option<crate::Unwritable> {
+        if self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            Some(crate::Unwritable::ReadOnly)
+        } else if crate::db::disk_full(&self.path) {
+            Some(crate::Unwritable::DiskFull)
+        } else {
+            None
+        }
+    }
+
     /// Every update of a room, oldest first, compacting the log first if it grew long.
     pub fn load(&mut self, name: &DocName) -> Result<Vec<Vec<u8>>, Error> {
         let count: i64 = self

@@ -27,6 +27,9 @@ pub enum RefusalCode {
     HubFull,
     /// The hub's certificate is not the one the invitation names.
     WrongCertificate,
+    /// The hub cannot save what it receives (its disk full or read-only): nothing sent is
+    /// kept there, and the device keeps it and retries.
+    HubCannotSave,
 }
 
 /// Close codes the hub sends; 4xxx are ours, modelled on HTTP statuses.
@@ -46,10 +49,12 @@ pub mod close {
     pub const WRONG_EVENT: u16 = 4412;
     pub const BAD_SIGNATURE: u16 = 4413;
     pub const HUB_FULL: u16 = 4429;
+    /// The hub cannot save (HTTP's 507, insufficient storage).
+    pub const CANNOT_SAVE: u16 = 4507;
 }
 
 impl RefusalCode {
-    pub const ALL: [RefusalCode; 8] = [
+    pub const ALL: [RefusalCode; 9] = [
         RefusalCode::Expired,
         RefusalCode::Revoked,
         RefusalCode::WrongEvent,
@@ -58,6 +63,7 @@ impl RefusalCode {
         RefusalCode::Unreachable,
         RefusalCode::HubFull,
         RefusalCode::WrongCertificate,
+        RefusalCode::HubCannotSave,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +76,7 @@ impl RefusalCode {
             RefusalCode::Unreachable => "unreachable",
             RefusalCode::HubFull => "hub_full",
             RefusalCode::WrongCertificate => "wrong_certificate",
+            RefusalCode::HubCannotSave => "hub_cannot_save",
         }
     }
 
@@ -86,6 +93,7 @@ impl RefusalCode {
             close::BAD_SIGNATURE | close::UNAUTHORIZED => RefusalCode::BadSignature,
             close::FORBIDDEN | close::UNKNOWN_ROOM => RefusalCode::OutOfScope,
             close::HUB_FULL => RefusalCode::HubFull,
+            close::CANNOT_SAVE => RefusalCode::HubCannotSave,
             _ => return None,
         })
     }
@@ -93,7 +101,7 @@ impl RefusalCode {
     /// Whether trying again with the same token can work: a refused token stays refused
     /// until the device gets a new invitation.
     pub fn is_final(self) -> bool {
-        !matches!(self, RefusalCode::Unreachable | RefusalCode::HubFull)
+        !matches!(self, RefusalCode::Unreachable | RefusalCode::HubFull | RefusalCode::HubCannotSave)
     }
 
     /// Whether the refusal is about the token or the hub, and so holds for every document.
@@ -112,6 +120,7 @@ impl RefusalCode {
             RefusalCode::Unreachable => lang.pick("serveur injoignable", "hub unreachable"),
             RefusalCode::HubFull => lang.pick("serveur plein", "hub full"),
             RefusalCode::WrongCertificate => lang.pick("certificat inconnu", "unknown certificate"),
+            RefusalCode::HubCannotSave => lang.pick("le serveur ne peut plus enregistrer", "the hub cannot save"),
         }
     }
 
@@ -149,6 +158,10 @@ impl RefusalCode {
                 "le serveur ne présente pas le certificat que votre invitation désigne : un autre ordinateur se fait peut-être passer pour lui ; rien n'a été envoyé",
                 "the hub does not show the certificate your invitation names: another computer may be posing as it; nothing was sent",
             ).to_owned(),
+            (RefusalCode::HubCannotSave, _) => lang.pick(
+                "le serveur ne peut plus rien enregistrer (son disque est plein ou en lecture seule) : prévenez l'organisation ; rien n'est perdu, vos modifications restent sur cet appareil et partiront quand il pourra de nouveau enregistrer",
+                "the hub cannot save anything (its disk is full or read-only): tell the organisers; nothing is lost, your changes stay on this device and leave once it can save again",
+            ).to_owned(),
             (RefusalCode::HubFull, _) => lang.pick(
                 "le serveur est plein pour l'instant : l'appareil réessaie tout seul",
                 "the hub is full for now: the device retries by itself",
@@ -168,6 +181,8 @@ mod tests {
             assert_ne!(code.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr), code.explain(None, Lang::En));
         }
         assert_eq!(RefusalCode::from_close(close::REVOKED), Some(RefusalCode::Revoked));
+        assert_eq!(RefusalCode::from_close(close::CANNOT_SAVE), Some(RefusalCode::HubCannotSave));
+        assert!(!RefusalCode::HubCannotSave.is_final(), "the device retries once the hub can save");
         assert_eq!(RefusalCode::from_close(close::TRY_AGAIN), None, "a slow client reconnects; it is not refused");
         assert!(RefusalCode::Expired.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr).contains("2025-10-01 12:00:00"));
     }

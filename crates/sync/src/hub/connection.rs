@@ -417,8 +417,10 @@ async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> R
             // Not saved, so not kept: the room goes back to what the journal holds, with every
             // other update saved in the meantime.
             shared.reload(&entry.name, &mut lock(&entry.inner));
+            shared.metrics.save_failures.fetch_add(1, Ordering::Relaxed);
+            shared.metrics.failing_to_save.store(true, Ordering::Relaxed);
             return Err((
-                close::INTERNAL,
+                close::CANNOT_SAVE,
                 Both::new(
                     "le serveur n'a pas pu enregistrer cette mise à jour ; réessayez plus tard",
                     "the hub could not save this update; retry later",
@@ -426,6 +428,7 @@ async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> R
             ));
         }
         shared.metrics.updates_saved.fetch_add(1, Ordering::Relaxed);
+        shared.metrics.failing_to_save.store(false, Ordering::Relaxed);
     }
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! What the hub says of itself: `GET /health`, `GET /metrics`, and how many connections it holds.
 
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -22,6 +22,10 @@ pub(super) struct Metrics {
     pub(super) frames_delivered: AtomicU64,
     pub(super) dropped_read_only: AtomicU64,
     pub(super) slow_disconnects: AtomicU64,
+    /// Updates the hub could not save (its disk full or read-only), and whether the last
+    /// save failed: `/health` says so until one succeeds.
+    pub(super) save_failures: AtomicU64,
+    pub(super) failing_to_save: AtomicBool,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -37,6 +41,7 @@ pub struct MetricsSnapshot {
     pub frames_delivered: u64,
     pub dropped_read_only: u64,
     pub slow_disconnects: u64,
+    pub save_failures: u64,
 }
 
 /// Raises the soft open-files limit to the hard one (each connection is a file) and says how
@@ -60,9 +65,11 @@ pub(super) fn raise_open_files_limit(lang: recolte_core::Lang) -> u64 {
 /// `GET /health`: `ok`, or `degraded` with the rooms whose journal has unreadable entries.
 pub(super) async fn health(State(shared): State<Arc<Shared>>) -> Json<serde_json::Value> {
     let unreadable = lock(&shared.unreadable).clone();
-    let status = if unreadable.is_empty() { "ok" } else { "degraded" };
+    let failing_to_save = shared.metrics.failing_to_save.load(Ordering::Relaxed);
+    let status = if unreadable.is_empty() && !failing_to_save { "ok" } else { "degraded" };
     Json(serde_json::json!({
         "status": status,
+        "saving": if failing_to_save { "failing" } else { "ok" },
         "unreadable_journal_entries": unreadable,
         "max_connections": shared.capacity,
     }))

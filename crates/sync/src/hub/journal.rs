@@ -44,6 +44,14 @@ impl Backend {
         })
     }
 
+    /// Why this backend cannot be written, if it cannot.
+    pub(super) fn unwritable(&self) -> Option<recolte_store::Unwritable> {
+        match self {
+            Backend::Journal(journal) => journal.unwritable(),
+            Backend::Store(store) => store.unwritable(),
+        }
+    }
+
     /// Every update of a room (the store gives its state as one).
     pub(super) fn load(&mut self, name: &DocName) -> Result<Vec<Vec<u8>>, recolte_store::Error> {
         match self {

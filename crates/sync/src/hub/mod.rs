@@ -128,6 +128,9 @@ pub enum HubError {
     Store(#[from] recolte_store::Error),
     #[error(transparent)]
     Tls(crate::tls::TlsError),
+    #[error("the hub cannot serve this store: {}, so nothing devices send could be saved; free some space (or give a data folder that can be written), then start it again", .0.en())]
+    #[fr("le serveur ne peut pas servir ce stockage : {}, rien de ce qu'envoient les appareils ne pourrait être enregistré ; libérez de la place (ou donnez un dossier de données où l'on peut écrire), puis relancez-le", _0.fr())]
+    CannotSave(recolte_store::Unwritable),
 }
 
 /// What to do when the hub cannot listen, for the two causes people meet.
@@ -325,6 +328,7 @@ impl Shared {
             connections_total: get(&m.connections_total),
             refused: get(&m.refused),
             malformed: get(&m.malformed),
+            save_failures: get(&m.save_failures),
             bytes_in: get(&m.bytes_in),
             bytes_out: get(&m.bytes_out),
             updates_saved: get(&m.updates_saved),
@@ -397,6 +401,10 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         return Err(HubError::NoTrustedKey);
     }
     let backend = Backend::open(&config)?;
+    // A hub that cannot save would take updates and lose them: it does not start.
+    if let Some(why) = backend.unwritable() {
+        return Err(HubError::CannotSave(why));
+    }
     let writer_backend = Backend::open(&config)?;
     if let Backend::Journal(journal) = &writer_backend {
         journal.disable_auto_checkpoint()?;
