@@ -87,7 +87,8 @@ impl ApiError {
             recolte_sync::client::SyncError::Token(_)
             | recolte_sync::client::SyncError::Invitation(_)
             | recolte_sync::client::SyncError::NoHub
-            | recolte_sync::client::SyncError::EventNotOnHub { .. } => {
+            | recolte_sync::client::SyncError::EventNotOnHub { .. }
+            | recolte_sync::client::SyncError::UnsharedElsewhere { .. } => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
             }
             _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },

@@ -460,3 +460,23 @@ fn joining_a_hub_that_does_not_hold_the_event_yet_says_so_and_changes_nothing() 
     device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
     assert_eq!(device.sessions(3).len(), organiser.sessions(3).len());
 }
+
+#[test]
+fn joining_another_event_waits_until_this_ones_changes_are_shared() {
+    let event = Event::new();
+    let session = event.organiser.sessions(3)[0].clone();
+    let link = event.invite(&["--role", "facilitator", "--session", &session]);
+    let device = Replica::new();
+    device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    device.ok(&["proposal", "add", "--session", &session, "--title", "Pas encore partagée"]);
+    // Another event's invitation (its hub need not even answer: nothing is tried).
+    let (other, _) = Replica::with_sample();
+    let elsewhere = other.ok(&["invite", "create", "--role", "panel", "--hub", "ws://127.0.0.1:9"]);
+    let refused = device.fails(&["join", "--invitation", &elsewhere]);
+    assert!(refused.contains("dont 1 modification faite ici n'est pas encore partagée"), "{refused}");
+    assert_eq!(device.json(&["status"])["summary"]["unshared"], 1, "still syncing the first event");
+    // Shared, the device may go.
+    device.ok(&["sync"]);
+    let moved = device.run(&["join", "--invitation", &elsewhere]);
+    assert!(!String::from_utf8_lossy(&moved.stderr).contains("pas encore partagée"));
+}

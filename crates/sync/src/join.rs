@@ -141,6 +141,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     if grant.expired() {
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
+    unshared_elsewhere(&store, invitation.event)?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -190,6 +191,27 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     remember(&store, &target, link)?;
     arrive(&store, &invitation, name)?;
     Ok(Joined { event: invitation.event, target, report: None, pending: unreachable })
+}
+
+/// A device syncs with one invitation at a time: joining another event's stops syncing the
+/// one it had. Its changes there not yet shared would then wait unseen (its status speaks of
+/// the new event), so the join is refused until they are shared or carried in a bundle.
+fn unshared_elsewhere(store: &SharedStore, joining: EventId) -> Result<(), SyncError> {
+    let mut store = lock(store);
+    let Some(previous) = remembered_target(&store)? else { return Ok(()) };
+    let Ok(grant) = recolte_core::token::peek(&previous.token) else { return Ok(()) };
+    let event = grant.scope.event;
+    if event == joining || store.event_record(event)?.is_none() {
+        return Ok(());
+    }
+    let mut unshared = 0;
+    for doc in store.documents(event)? {
+        unshared += store.unconfirmed_local_edits(&previous.hub, &doc)?;
+    }
+    if unshared == 0 {
+        return Ok(());
+    }
+    Err(SyncError::UnsharedElsewhere { event: store.event(event)?.name, unshared })
 }
 
 fn holds_event(store: &SharedStore, event: EventId) -> Result<bool, SyncError> {
