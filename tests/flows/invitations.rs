@@ -141,20 +141,25 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     assert!(invitation["scope"]["label"].as_str().unwrap().contains("Thème 3"), "{invitation}");
 }
 
-/// `recolte sync --watch`, stopped when dropped.
-struct Watching(std::process::Child);
+/// `recolte sync --watch`, stopped when dropped; what it prints goes to a file.
+struct Watching(std::process::Child, tempfile::NamedTempFile);
 
 impl Watching {
     fn start(device: &Replica) -> Watching {
+        let printed = tempfile::NamedTempFile::new().unwrap();
         let child = recolte()
             .arg("--data-dir")
             .arg(device.path())
             .args(["sync", "--watch"])
-            .stdout(Stdio::null())
+            .stdout(Stdio::from(printed.reopen().unwrap()))
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        Watching(child)
+        Watching(child, printed)
+    }
+
+    fn printed(&self) -> String {
+        std::fs::read_to_string(self.1.path()).unwrap_or_default()
     }
 }
 
@@ -203,6 +208,15 @@ fn a_revoked_invitation_is_refused_within_seconds_and_the_device_keeps_its_data(
         status(&facilitator)["summary"]["error"]["code"] == "revoked"
     });
     assert!(revoked_at.elapsed() < Duration::from_secs(5));
+    // The watch says it refused, and why, in words (not « hors ligne »); what is typed
+    // meanwhile is counted as waiting.
+    wait_for("the watch says refused", Duration::from_secs(5), || {
+        watching.printed().contains("refusés : l'organisation a révoqué votre invitation")
+    });
+    facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Pendant le refus"]);
+    wait_for("the watch counts what waits", Duration::from_secs(5), || {
+        watching.printed().lines().last().is_some_and(|line| line.contains("1 modification non partagée"))
+    });
     drop(watching);
 
     facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Écrite après la révocation"]);
@@ -211,18 +225,18 @@ fn a_revoked_invitation_is_refused_within_seconds_and_the_device_keeps_its_data(
     let after = status(&facilitator);
     assert_eq!(after["summary"]["state"], "refused", "{after}");
     assert_eq!(doc_status(&after, &session)["error"]["code"], "revoked");
-    assert_eq!(doc_status(&after, &session)["unsent"], 1);
+    assert_eq!(doc_status(&after, &session)["unsent"], 2);
     assert_eq!(event.invitations().into_iter().find(|i| i["id"] == id.as_str()).unwrap()["state"], "revoked");
 
     // Nothing it saved is lost; with a new invitation it shares again.
-    assert_eq!(titles(&facilitator), ["Partagée avant", "Écrite après la révocation"]);
+    assert_eq!(titles(&facilitator), ["Partagée avant", "Pendant le refus", "Écrite après la révocation"]);
     let again = event.invite(&["--role", "facilitator", "--session", &session, "--for", "Dominique"]);
     facilitator.ok(&["join", "--invitation", &again, "--name", "Dominique"]);
     let after = status(&facilitator);
     assert_eq!(doc_status(&after, &session)["unsent"], 0, "{after}");
     assert!(doc_status(&after, &session)["error"].is_null(), "{after}");
     event.organiser.ok(&["sync"]);
-    assert_eq!(titles(&event.organiser), ["Partagée avant", "Écrite après la révocation"]);
+    assert_eq!(titles(&event.organiser), ["Partagée avant", "Pendant le refus", "Écrite après la révocation"]);
 }
 
 #[test]

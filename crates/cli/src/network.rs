@@ -21,8 +21,11 @@ fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     })
 }
 
-fn init_logs() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("RECOLTE_LOG").unwrap_or_else(|_| "info".into());
+/// Logs on stderr at `default` (`RECOLTE_LOG` overrides it): the hub's own lines are said in
+/// the chosen language; the sync engine's are in English, for whoever debugs, so `sync --watch`
+/// shows only its warnings, its status line saying the rest in the person's language.
+fn init_logs(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RECOLTE_LOG").unwrap_or_else(|_| default.into());
     use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -72,7 +75,7 @@ pub fn hub(
     serving: Serving,
     out: &Out,
 ) -> Result<(), CliError> {
-    init_logs();
+    init_logs("info");
     let serve_store = trust.is_empty();
     let identity = match serving.tls {
         true => Some(
@@ -234,7 +237,7 @@ pub fn sync(
         };
         return out.synced(&report, out_of_rights);
     }
-    init_logs();
+    init_logs("error");
     remember(&store, &target)?;
     let board: StatusBoard = Arc::default();
     runtime.block_on(async {
@@ -257,19 +260,36 @@ async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
             let board = board.lock().unwrap_or_else(|p| p.into_inner());
             let total = board.len();
             let up = board.values().filter(|s| s.state == SyncState::UpToDate).count();
-            let offline = board.values().filter(|s| s.state == SyncState::Offline).count();
+            // A document the hub refused is not « offline »: it says why, once, in words.
+            let refusal = |s: &&recolte_sync::client::DocStatus| {
+                s.error.as_ref().map(|(code, _)| *code).filter(|code| code.is_final())
+            };
+            let refused: Vec<_> = board.values().filter_map(|s| refusal(&s)).collect();
+            let offline = board.values().filter(|s| s.state == SyncState::Offline && refusal(s).is_none()).count();
             let unconfirmed: usize = board.values().map(|s| s.unconfirmed).sum();
             if json {
-                serde_json::json!({ "documents": total, "up_to_date": up, "offline": offline, "unconfirmed": unconfirmed }).to_string()
+                serde_json::json!({
+                    "documents": total, "up_to_date": up, "offline": offline, "refused": refused.len(),
+                    "reason": refused.first().map(|code| code.as_str()), "unconfirmed": unconfirmed,
+                })
+                .to_string()
             } else {
+                let why = refused.first().map(|code| {
+                    let (count, said) = (refused.len(), code.explain(None, lang));
+                    match lang {
+                        Lang::Fr => format!(", {count} {} : {said}", if count < 2 { "refusé" } else { "refusés" }),
+                        Lang::En => format!(", {count} refused: {said}"),
+                    }
+                });
+                let why = why.unwrap_or_default();
                 match lang {
                     Lang::Fr => format!(
-                        "{up}/{} à jour, {offline} hors ligne, {}",
+                        "{up}/{} à jour, {offline} hors ligne, {}{why}",
                         lang.count(total, "document", "documents"),
                         lang.count(unconfirmed, "modification non partagée", "modifications non partagées")
                     ),
                     Lang::En => format!(
-                        "{up}/{} up to date, {offline} offline, {} not yet shared",
+                        "{up}/{} up to date, {offline} offline, {} not yet shared{why}",
                         lang.count(total, "document", "documents"),
                         lang.count(unconfirmed, "change", "changes")
                     ),

@@ -543,9 +543,21 @@ async fn watch_document(
         lock(&board).insert(name.clone(), DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() });
         lock(&presence).remove(&name);
         match (&outcome, &error) {
-            (Err(error), Some((code, _))) if code.is_final() => {
-                tracing::warn!("{name}: refused by the hub ({error}); not retrying with this token");
-                return;
+            (Err(refused), Some((code, _))) if code.is_final() => {
+                tracing::warn!("{name}: refused by the hub ({refused}); not retrying with this token");
+                // Not retried, but still counted: what is typed meanwhile waits here, and the
+                // status says how much.
+                loop {
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_millis(500)) => {}
+                        () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                    }
+                    let unconfirmed = count_unconfirmed(&store, Some(&board), &target.hub, &name);
+                    lock(&board).insert(
+                        name.clone(),
+                        DocStatus { state: SyncState::Offline, unconfirmed, error: error.clone() },
+                    );
+                }
             }
             (Err(error), _) => tracing::debug!("{name}: {error}; retrying in {backoff:?}"),
             (Ok(()), _) => {}
