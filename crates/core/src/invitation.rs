@@ -48,8 +48,8 @@ pub struct Invitation {
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq, Localize)]
 pub enum InvitationError {
-    #[error("this is not an invitation link: it starts with recolte://join?")]
-    #[fr("ce n'est pas un lien d'invitation : il commence par recolte://join?")]
+    #[error("this is not an invitation link: an invitation link starts with recolte://join? (copy it whole from the message or the card)")]
+    #[fr("ce n'est pas un lien d'invitation : un lien d'invitation commence par recolte://join? (copiez-le en entier depuis le message ou la carte)")]
     NotALink,
     #[error("this invitation link was made by a newer Récolte (format {0}); update the app")]
     #[fr(
@@ -108,7 +108,7 @@ pub fn normalize_hub(hub: &str) -> Result<String, InvitationError> {
     let typed = hub.trim();
     let hub = typed.trim_end_matches('/');
     let wrong = |fr: &str, en: &str| InvitationError::Hub { hub: typed.to_owned(), why: Both::new(fr, en) };
-    let scheme = || wrong("elle commence par ws:// ou wss://", "it starts with ws:// or wss://");
+    let scheme = || wrong("elle doit commencer par ws:// ou wss://", "it must start with ws:// or wss://");
     if hub.is_empty() {
         return Err(wrong("elle est vide", "it is empty"));
     }
@@ -144,6 +144,15 @@ pub fn normalize_hub(hub: &str) -> Result<String, InvitationError> {
     Ok(hub.to_owned())
 }
 
+/// A link as people paste it from a message: a link holds no space (its values are
+/// percent-encoded), so the line breaks and indents a mail client wraps it with, the « > » it
+/// quotes a message with, and the < > it puts around links are what the copy added.
+fn as_copied(link: &str) -> String {
+    let joined: String = link.lines().map(|line| line.trim().trim_start_matches('>').trim_start()).collect();
+    let joined: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
+    joined.strip_prefix('<').and_then(|l| l.strip_suffix('>')).map(str::to_owned).unwrap_or(joined)
+}
+
 impl Invitation {
     /// The link, as printed on the invitation sheet and opened by the app.
     pub fn link(&self) -> String {
@@ -161,8 +170,8 @@ impl Invitation {
     /// Reads a link; checks its form and that its token is a Récolte token for the event it
     /// names. The signature is the hub's to check.
     pub fn parse(link: &str) -> Result<Invitation, InvitationError> {
-        let link = link.trim();
-        let parsed = url::Url::parse(link).map_err(|_| InvitationError::NotALink)?;
+        let link = as_copied(link);
+        let parsed = url::Url::parse(&link).map_err(|_| InvitationError::NotALink)?;
         if parsed.scheme() != SCHEME || parsed.host_str() != Some("join") {
             return Err(InvitationError::NotALink);
         }
@@ -308,6 +317,16 @@ mod tests {
         assert!(link.contains("&h=ws://192.168.1.20:4455&"), "hub addresses stay readable: {link}");
         assert_eq!(Invitation::parse(&link).unwrap(), invitation);
         assert_eq!(Invitation::parse(&format!("  {link}\n")).unwrap(), invitation, "pasted with spaces");
+        // As mail clients hand it on: wrapped and indented, quoted, between < >, with CR LF.
+        let lines: Vec<String> = link.as_bytes().chunks(60).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+        for pasted in [
+            lines.join("\n    "),
+            lines.iter().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n"),
+            format!("<{link}>"),
+            lines.join("\r\n "),
+        ] {
+            assert_eq!(Invitation::parse(&pasted).unwrap(), invitation, "{pasted:?}");
+        }
         let with_print = Invitation { fingerprint: Some("ab".repeat(32)), ..invitation };
         assert_eq!(Invitation::parse(&with_print.link()).unwrap(), with_print);
     }

@@ -143,8 +143,8 @@ impl RefusalCode {
                 "your invitation is for another event than this hub's",
             ).to_owned(),
             (RefusalCode::BadSignature, _) => lang.pick(
-                "le serveur ne reconnaît pas la signature de votre invitation (invitation falsifiée, ou serveur d'un autre événement)",
-                "the hub does not recognise your invitation's signature (forged, or a hub of another event)",
+                "le serveur ne reconnaît pas la signature de votre invitation (un lien abîmé par une copie, une invitation falsifiée, ou le serveur d'un autre événement) : recopiez le lien en entier, ou demandez une nouvelle invitation à l'organisation",
+                "the hub does not recognise your invitation's signature (a link damaged by a copy, a forged invitation, or a hub of another event): copy the link again whole, or ask the organisers for a new invitation",
             ).to_owned(),
             (RefusalCode::OutOfScope, _) => lang.pick(
                 "votre invitation ne donne pas accès à ce document",
