@@ -80,6 +80,8 @@ describe('provenance the panel can read', () => {
     key('ArrowRight')
     await settle()
     expect(titles()).toEqual([C2])
+    // The proposal now shown is said, with where it stands.
+    expect($('#status')!.textContent).toMatch(new RegExp(`^Proposition 2 sur \\d+\u00a0: ${C2}$`))
     await press(byText('.review button', 'Voir la provenance'))
     const missing = $('.provenance li.missing')!
     expect(missing.textContent).toContain('Source non disponible sur cet appareil')

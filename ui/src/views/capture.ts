@@ -58,7 +58,9 @@ export function capture(ctx: Context): View {
   const newGroupName = h('input', { id: 'new-subgroup', maxlength: longest('name'), 'aria-label': t('subgroup_name'), placeholder: t('subgroup_name') })
   const newGroupForm = h('form', { class: 'inline' }, newGroupName, h('button', { type: 'submit' }, t('add_subgroup')))
   const groupsBox = h('div', { class: 'subgroups' }, h('h3', {}, t('subgroups')), groupsList, newGroupForm)
-  const list = h('div', { class: 'cards', 'aria-live': 'polite' })
+  // Not a live region: each save would read the whole card again (its kinds, its sub-groups);
+  // a capture is announced by its title instead.
+  const list = h('div', { class: 'cards' })
   const kindFilter = h('select', { id: 'filter-kind', 'aria-label': t('kind') })
   const title = h('input', { id: 'capture-title', maxlength: longest('title'), autocomplete: 'off', 'aria-describedby': 'capture-hint' })
   const body = h('textarea', { id: 'capture-body', maxlength: longest('body'), rows: 2 })
@@ -309,7 +311,7 @@ export function capture(ctx: Context): View {
     title.value = ''
     body.value = ''
     title.focus()
-    announce(t('saved'))
+    announce(t('saved_proposal', { title: quoted(proposal.title.trim()) }))
     await load()
   }
 

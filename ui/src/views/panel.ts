@@ -207,7 +207,9 @@ export function panel(ctx: Context): View {
     sortButton.setAttribute('aria-pressed', byVotes ? 'true' : 'false')
     const retained = consolidated.filter(c => c.status === 'retained').length
     const marked = reviews.filter(r => r.carry_forward).length
-    render(summary, t('summary', { total: consolidated.length, retained, marked }))
+    // A live region: said again only when it changes, not at each step or vote.
+    const counts = t('summary', { total: consolidated.length, retained, marked })
+    if (summary.textContent !== counts) render(summary, counts)
     render(dotsLeft, canWrite && limit !== null && consolidated.length
       ? `${member ? `${t('voting_as', { member })} ` : ''}${dotsLeftWords(limit - used(), limit)}` : null)
     dotsLeft.hidden = !dotsLeft.textContent
@@ -249,6 +251,8 @@ export function panel(ctx: Context): View {
     if (!next) return
     currentId = next.id
     draw()
+    // The stage is not read out: the proposal now shown is said, with where it stands.
+    announce(`${t('projector_position', { i: index + delta + 1, n: list.length })}${colon()}${next.title}`)
   }
 
   const keys = (e: KeyboardEvent) => {

@@ -126,8 +126,10 @@ export function synthesis(ctx: Context): View {
     window.clearTimeout(searchTimer)
     searchTimer = window.setTimeout(() => {
       const query = search.value.trim()
-      if (!query) { hits = null; drawFilters(); drawProposals(); return }
-      api.search(ctx.event.id, query).then(found => { hits = found.filter(hit => hit.theme === theme); drawFilters(); drawProposals() }).catch(fail)
+      // What the search left is said (the list itself is not read out).
+      const said = () => announce(heading.textContent ?? '')
+      if (!query) { hits = null; drawFilters(); drawProposals(); said(); return }
+      api.search(ctx.event.id, query).then(found => { hits = found.filter(hit => hit.theme === theme); drawFilters(); drawProposals(); said() }).catch(fail)
     }, 150)
   })
   mergeForm.addEventListener('submit', e => {
@@ -173,11 +175,15 @@ export function synthesis(ctx: Context): View {
       return { id: x.id, total: of.length, done: of.filter(p => treated(p, aside)).length }
     })
     const empty = per.filter(x => x.total === 0).map(x => sessionLabel(x.id))
-    render(progressBox,
+    // A live region: drawn again only when what it says changed (a filter does not change
+    // the progress, and reading it again at each filter drowned what the filter did).
+    const drawn = h('div', {})
+    render(drawn,
       h('p', { class: 'progress-total' }, h('strong', {}, t('progress', { done: live.filter(p => treated(p, aside)).length, total: live.length }))),
       per.some(x => x.total > 0) ? h('p', { class: 'muted progress-sessions' },
         per.filter(x => x.total > 0).map(x => t('progress_session', { session: sessionLabel(x.id), done: x.done, total: x.total })).join(' · ')) : null,
       empty.length ? h('p', { class: 'warning nothing-from', id: 'nothing-from' }, t('nothing_from', { sessions: joinList(empty) })) : null)
+    if (drawn.textContent !== progressBox.textContent) render(progressBox, ...drawn.childNodes)
   }
 
   function drawFilters(): void {
