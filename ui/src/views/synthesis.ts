@@ -307,13 +307,13 @@ export function synthesis(ctx: Context): View {
       menu = h('span', { class: 'set-aside' }, open, reasons)
     }
     const row = h('li', { class: `card proposal-row${treated(p, aside) ? ' treated' : ''}${writing ? '' : ' read-only'}`, 'data-id': p.id })
-    const showText = p.body ? h('button', { type: 'button', class: 'link show-text', 'aria-expanded': 'false' }, t('body')) : null
+    const showText = p.body ? h('button', { type: 'button', class: 'link show-text', 'aria-expanded': 'false', 'aria-label': labelled(t('body'), p.title) }, t('body')) : null
     showText?.addEventListener('click', () => {
       const open = row.classList.toggle('open')
       showText.setAttribute('aria-expanded', String(open))
     })
     const tags = p.tags.length ? ` · ${p.tags.map(tag => `#${tag}`).join(' ')}` : ''
-    const meta = h('p', { class: 'muted' }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`, ' ', state)
+    const meta = h('p', { class: 'muted' }, h('span', { class: 'row-where' }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`), ' ', state)
     if (writing) {
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {
@@ -322,7 +322,7 @@ export function synthesis(ctx: Context): View {
         rowCache.delete(p.id)
         drawMergeButton()
       })
-      row.append(box, h('label', { for: `pick-${p.id}` }, h('strong', {}, p.title)))
+      row.append(box, h('label', { for: `pick-${p.id}`, title: p.title }, h('strong', {}, p.title)))
     } else {
       row.append(h('strong', { class: 'row-title' }, p.title))
     }
