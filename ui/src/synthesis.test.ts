@@ -120,6 +120,13 @@ describe('the rapporteur’s workspace', () => {
     expect(document.activeElement).toBe(row().querySelector(`[data-set-aside="${coffee.id}"]`))
   })
 
+  it('goes from the top of the screen to the suggestions and to the consolidated proposals', async () => {
+    $<HTMLButtonElement>('[data-go=suggestions]')!.click()
+    expect(document.activeElement).toBe($('#suggestions-heading'))
+    $<HTMLButtonElement>('[data-go=consolidated]')!.click()
+    expect(document.activeElement).toBe($('#consolidated-heading'))
+  })
+
   it('shows a suggestion side by side with its reason; “Pas des doublons” is remembered', async () => {
     const suggestion = $('.suggestion')!
     expect(suggestion.querySelectorAll('.suggestion-member')).toHaveLength(2)

@@ -627,6 +627,12 @@ export function synthesis(ctx: Context): View {
     if (focusedSearch) search.focus()
   }
 
+  function goTo(selector: string): void {
+    const target = document.querySelector<HTMLElement>(selector)
+    target?.focus({ preventScroll: true })
+    target?.scrollIntoView?.({ block: 'start' })
+  }
+
   readOnlyNote.hidden = canWrite()
   return {
     async mount(root) {
@@ -637,6 +643,11 @@ export function synthesis(ctx: Context): View {
             onclick: () => openSynthesisMoment(ctx.event.id, theme, themePicker.selectedOptions[0]?.textContent ?? String(theme), canWrite()),
           }, t('moment_open')),
           readOnlyNote),
+        // The suggestions and the consolidated proposals come after a theme's whole list: a
+        // way there from the top, without tabbing through 190 rows.
+        h('nav', { class: 'skip-within', 'aria-label': t('go_to') },
+          h('button', { type: 'button', class: 'link', 'data-go': 'suggestions', onclick: () => goTo('#suggestions-heading') }, t('suggestions')),
+          h('button', { type: 'button', class: 'link', 'data-go': 'consolidated', onclick: () => goTo('#consolidated-heading') }, t('consolidated'))),
         h('div', { class: 'columns' }, proposalsBox, h('div', {}, suggestionsBox, consolidatedBox, lexiconBox, exportBox(ctx.event.id, () => theme)))))
       document.addEventListener('keydown', shortcuts)
       undo.attach()
