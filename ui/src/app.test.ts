@@ -116,6 +116,25 @@ describe('a facilitator', () => {
     await settle()
     expect(document.querySelectorAll('.cards .proposal')).toHaveLength(1)
   })
+
+  it('deletes from the keyboard: Annuler takes the keyboard, Escape leaves it for the capture box', async () => {
+    for (const title of ['Un', 'Deux']) {
+      await type(byId('capture-title'), title)
+      byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+      await settle()
+    }
+    const remove = document.querySelector<HTMLButtonElement>('.cards .danger')!
+    remove.focus()
+    remove.click()
+    await settle()
+    const undo = document.querySelector<HTMLButtonElement>('.toast button')!
+    expect(document.activeElement).toBe(undo)
+    expect(undo.getAttribute('aria-label')).toContain('Deux')
+    undo.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))
+    expect(document.querySelector('.toast')).toBeNull()
+    // Not another card's title, where typing would change that proposal.
+    expect(document.activeElement).toBe(byId('capture-title'))
+  })
 })
 
 describe('a rapporteur and the panel', () => {

@@ -166,16 +166,13 @@ export function capture(ctx: Context): View {
     groupField.addEventListener('change', () => api.editProposal(p.id, { subgroup: groupField.value }).catch(fail))
     const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} ${quoted(p.title)}` }, t('delete'))
     remove.addEventListener('click', () => {
-      // The keyboard goes on to the next card (the one below, else above, else the capture
-      // box) instead of being lost with the card; the toast's Annuler stays one Tab away.
-      const shown = [...list.querySelectorAll<HTMLElement>('article.proposal')]
-      const at = shown.findIndex(a => a.dataset.id === p.id)
-      const neighbour = (shown[at + 1] ?? shown[at - 1])?.dataset.id
+      // The keyboard goes to the toast's Annuler (Enter takes the deletion back), then, when
+      // the toast goes, to the capture box: not into another card's title, where what is
+      // typed next would be saved into that proposal.
+      const had = document.activeElement === remove
       api.setProposalDeleted(p.id, true).then(async () => {
-        showUndo(() => api.setProposalDeleted(p.id, false))
         await load()
-        const next = neighbour ? list.querySelector<HTMLElement>(`article[data-id="${neighbour}"] [data-field=title]`) : null
-        ;(next ?? title).focus()
+        showUndo(p.title, () => api.setProposalDeleted(p.id, false), had)
       }).catch(fail)
     })
     const history = h('button', {
@@ -221,16 +218,22 @@ export function capture(ctx: Context): View {
         p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null))
   }
 
-  function showUndo(undo: () => Promise<unknown>): void {
-    const toast = h('div', { class: 'toast', role: 'status' }, t('deleted'), ' ',
-      h('button', { type: 'button', onclick: () => { toast.remove(); undo().then(load).then(() => title.focus()).catch(fail) } }, t('undo')))
-    document.querySelectorAll('.toast').forEach(old => old.remove())
-    document.body.appendChild(toast)
-    window.setTimeout(() => {
+  function showUndo(what: string, undo: () => Promise<unknown>, focus: boolean): void {
+    const button = h('button', {
+      type: 'button', 'aria-label': labelled(t('undo'), what),
+      onclick: () => { toast.remove(); undo().then(load).then(() => title.focus()).catch(fail) },
+    }, t('undo'))
+    const toast = h('div', { class: 'toast', role: 'status' }, t('deleted'), ' ', button)
+    const leave = () => {
       const hadFocus = toast.contains(document.activeElement)
       toast.remove()
-      if (hadFocus) title.focus()
-    }, 8000)
+      if (hadFocus || !document.activeElement || document.activeElement === document.body) title.focus()
+    }
+    toast.addEventListener('keydown', e => { if (e.key === 'Escape') { e.preventDefault(); leave() } })
+    document.querySelectorAll('.toast').forEach(old => old.remove())
+    document.body.appendChild(toast)
+    if (focus || !document.activeElement || document.activeElement === document.body) button.focus()
+    window.setTimeout(leave, 8000)
   }
 
   function drawCards(): void {
