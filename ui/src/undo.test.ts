@@ -82,7 +82,7 @@ describe('a facilitator undoes their own changes', () => {
     expect(byId('undo-button').getAttribute('aria-disabled')).toBe('true')
     expect(press(document.body, 'z', { ctrl: true })).toBe(true)
     await settle()
-    expect(byId('status').textContent).toContain('rien à annuler dans cette session')
+    expect(byId('status').textContent).toContain('Rien à annuler dans cette session')
     expect(byId('alerts').textContent).toBe('')
   })
 

@@ -92,7 +92,10 @@ export function undoControls(options: UndoOptions): UndoControls {
       if (had instanceof HTMLElement && had !== document.body && (lost || !had.isConnected)) undoButton.focus()
     } catch (error) {
       const nothing = typeof error === 'object' && error !== null && (error as { code?: string }).code === 'nothing_to_undo'
-      if (nothing) announce(errorMessage(error))
+      if (nothing) {
+        const said = errorMessage(error)
+        announce(said.charAt(0).toLocaleUpperCase() + said.slice(1))
+      }
       else announce(t('error_prefix') + errorMessage(error), 'error')
     } finally {
       busy = false

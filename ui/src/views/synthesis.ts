@@ -305,6 +305,11 @@ export function synthesis(ctx: Context): View {
         open.focus()
       })
       menu = h('span', { class: 'set-aside' }, open, reasons)
+      // Left by Tab or a click elsewhere, the reasons close: they stayed open, far from where
+      // the keyboard went.
+      menu.addEventListener('focusout', e => {
+        if (!(e.relatedTarget instanceof Node && menu?.contains(e.relatedTarget))) show(false)
+      })
     }
     const row = h('li', { class: `card proposal-row${treated(p, aside) ? ' treated' : ''}${writing ? '' : ' read-only'}`, 'data-id': p.id })
     const showText = p.body ? h('button', { type: 'button', class: 'link show-text', 'aria-expanded': 'false', 'aria-label': labelled(t('body'), p.title) }, t('body')) : null
