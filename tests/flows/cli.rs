@@ -140,7 +140,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
                 b[n] ^= 0xff;
                 b
             },
-            "corrompu",
+            "abîmé",
         ),
         ("foreign.rclt", b"%PDF-1.7 not a bundle".to_vec(), "n'est pas un paquet"),
     ];
