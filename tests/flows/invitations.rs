@@ -467,7 +467,7 @@ fn joining_a_hub_that_does_not_hold_the_event_yet_says_so_and_changes_nothing() 
     // Nothing remembered, no event: what to do next is to join, not to import a programme
     // (which would make a second event).
     let empty = device.fails(&["proposal", "list"]);
-    assert!(empty.contains("rejoignez-le avec l'invitation reçue"), "{empty}");
+    assert!(empty.contains("rejoignez-en un avec l'invitation reçue"), "{empty}");
     // Once the organisers synced it there, the same link joins.
     let own = organiser.ok(&["invite", "create", "--role", "organiser", "--hub", &hub.url]);
     organiser.ok(&["join", "--invitation", &own, "--name", "Organisation"]);

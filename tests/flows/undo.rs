@@ -140,7 +140,8 @@ fn a_session_and_a_synthesis_are_read_as_they_stood_at_a_moment() {
     let (a, _) = Replica::with_sample();
     let session = a.sessions(3)[0].clone();
     let first = a.ok(&["proposal", "add", "--session", &session, "--title", "Former les élus"]);
-    std::thread::sleep(std::time::Duration::from_millis(30));
+    // Its first version alone in its second: times are shown to the second (below).
+    std::thread::sleep(std::time::Duration::from_millis(1100));
     a.ok(&["proposal", "add", "--session", &session, "--title", "Ouvrir les données"]);
     std::thread::sleep(std::time::Duration::from_millis(30));
     a.ok(&["proposal", "edit", &first, "--title", "Former tous les élus"]);
@@ -169,7 +170,10 @@ fn a_session_and_a_synthesis_are_read_as_they_stood_at_a_moment() {
     let v1 = shown.lines().next().unwrap();
     let at: String = v1.split("  ").nth(1).unwrap().to_owned();
     assert!(at.len() >= 16 && at.as_bytes()[10] == b' ' && !at.contains(['T', 'Z']), "{shown}");
+    a.ok(&["proposal", "edit", &first, "--title", "Autre chose"]);
     a.ok(&["history", "restore", &first, "--at", &at]);
+    let restored = a.json(&["proposal", "list"]);
+    assert!(restored.as_array().unwrap().iter().any(|p| p["title"] == "Former les élus"), "{restored}");
     let stderr = a.fails(&["history", "restore", &first, "--at", "2000-01-01 10:00"]);
     assert!(stderr.contains("aucune version à 2000-01-01 10:00 :"), "{stderr}");
     let stderr = a.fails(&["history", "session", &session, "--at", "demain matin"]);

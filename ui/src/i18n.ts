@@ -1111,13 +1111,13 @@ export function quoted(text: string): string {
   return current === 'fr' ? `« ${text} »` : `“${text}”`
 }
 
-/** Items of a list that already holds commas, as each language separates them. */
 /** What goes between a name and what it says: « Hélène : … » in French (the space before the
  * colon does not break), "Hélène: …" in English. */
 export function colon(): string {
   return lang() === 'fr' ? '\u00a0: ' : ': '
 }
 
+/** Items of a list that already holds commas, as each language separates them. */
 export function joinList(items: string[]): string {
   return items.join(current === 'fr' ? ' ; ' : '; ')
 }

@@ -78,7 +78,15 @@ describe('the rapporteur’s workspace', () => {
     expect($('.proposal-row')!.textContent).toContain('#élus #formation')
     await change(tag, 'formation')
     expect(rows()).toEqual(['Former les élus aux méthodes innovantes', 'Former les élus aux méthodes agiles'])
+    // Another device takes the tag away: the filter still shows what it is set to, and clears.
+    state.proposals[0].tags = []
+    state.proposals[1].tags = []
+    await emit('store-changed', 2)
+    await settle()
+    expect($<HTMLSelectElement>('#filter-tag')!.selectedOptions[0]?.textContent).toBe('#formation (0)')
+    expect(rows()).toEqual([])
     await change($<HTMLSelectElement>('#filter-tag')!, '')
+    expect(rows()).toHaveLength(3)
     // A search: the filters count what it found.
     const search = $<HTMLInputElement>('#search')!
     search.value = 'machine'

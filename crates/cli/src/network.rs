@@ -260,21 +260,32 @@ async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
             let board = board.lock().unwrap_or_else(|p| p.into_inner());
             let total = board.len();
             let up = board.values().filter(|s| s.state == SyncState::UpToDate).count();
-            // A document the hub refused is not « offline »: it says why, once, in words.
+            // A document the hub refused (or could not save) is not « offline »: it says why, in
+            // words, by the reason most documents share.
             let refusal = |s: &&recolte_sync::client::DocStatus| {
-                s.error.as_ref().map(|(code, _)| *code).filter(|code| code.is_final())
+                s.error
+                    .as_ref()
+                    .map(|(code, _)| *code)
+                    .filter(|code| *code != recolte_sync::refusal::RefusalCode::Unreachable)
             };
             let refused: Vec<_> = board.values().filter_map(|s| refusal(&s)).collect();
+            let mut shares = std::collections::BTreeMap::new();
+            for code in &refused {
+                shares.entry(code.as_str()).or_insert((0, *code)).0 += 1;
+            }
+            // The reason most documents share; between equals, the first by its name.
+            let reason =
+                shares.values().max_by_key(|(n, code)| (*n, std::cmp::Reverse(code.as_str()))).map(|(_, code)| *code);
             let offline = board.values().filter(|s| s.state == SyncState::Offline && refusal(s).is_none()).count();
             let unconfirmed: usize = board.values().map(|s| s.unconfirmed).sum();
             if json {
                 serde_json::json!({
                     "documents": total, "up_to_date": up, "offline": offline, "refused": refused.len(),
-                    "reason": refused.first().map(|code| code.as_str()), "unconfirmed": unconfirmed,
+                    "reason": reason.map(|code| code.as_str()), "unconfirmed": unconfirmed,
                 })
                 .to_string()
             } else {
-                let why = refused.first().map(|code| {
+                let why = reason.map(|code| {
                     let (count, said) = (refused.len(), code.explain(None, lang));
                     match lang {
                         Lang::Fr => format!(", {count} {} : {said}", if count < 2 { "refusé" } else { "refusés" }),

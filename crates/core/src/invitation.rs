@@ -148,7 +148,8 @@ pub fn normalize_hub(hub: &str) -> Result<String, InvitationError> {
 /// percent-encoded), so the line breaks and indents a mail client wraps it with, the « > » it
 /// quotes a message with, and the < > it puts around links are what the copy added.
 fn as_copied(link: &str) -> String {
-    let joined: String = link.lines().map(|line| line.trim().trim_start_matches('>').trim_start()).collect();
+    let joined: String =
+        link.lines().map(|line| line.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end()).collect();
     let joined: String = joined.chars().filter(|c| !c.is_whitespace()).collect();
     joined.strip_prefix('<').and_then(|l| l.strip_suffix('>')).map(str::to_owned).unwrap_or(joined)
 }
@@ -321,7 +322,7 @@ mod tests {
         let lines: Vec<String> = link.as_bytes().chunks(60).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
         for pasted in [
             lines.join("\n    "),
-            lines.iter().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n"),
+            lines.iter().map(|l| format!("> > {l}")).collect::<Vec<_>>().join("\n"),
             format!("<{link}>"),
             lines.join("\r\n "),
         ] {

@@ -164,7 +164,14 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             }
         })
         .collect();
-    let exported: std::collections::HashSet<ProposalId> = proposals.iter().map(|p| p.id).collect();
+    // Deleted on this device, not merely absent from it: a source whose session has not reached
+    // this device keeps its link (the export says it is incomplete).
+    let deleted: std::collections::HashSet<ProposalId> = store
+        .proposals(event, &ProposalFilter { all: true, ..Default::default() })?
+        .into_iter()
+        .filter(|p| p.deleted)
+        .map(|p| p.id)
+        .collect();
     let mut consolidated = Vec::new();
     let mut lineage = Vec::new();
     let mut comments = Vec::new();
@@ -174,7 +181,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             let review = reviews.iter().find(|r| r.consolidated_id == c.id);
             // A source deleted after the merge is left out with its link: the package's
             // lineage names only proposals it holds (its foreign key says so).
-            let sources: Vec<_> = c.sources.iter().filter(|s| exported.contains(&s.proposal_id)).collect();
+            let sources: Vec<_> = c.sources.iter().filter(|s| !deleted.contains(&s.proposal_id)).collect();
             for source in &sources {
                 lineage.push(LineageRow {
                     consolidated_id: c.id,

@@ -418,8 +418,15 @@ pub fn answers(data: &OpenData, published: &[Published], options: &Options) -> R
         };
         let by_title: Vec<&Published> = published.iter().filter(|p| normal(&p.title) == normal(&c.title)).collect();
         let found: Vec<&Published> = if by_title.len() > 1 {
+            // By the rapporteur's own text, which leads the body: what Récolte adds after it
+            // (the theme, the sources) was worded otherwise by earlier versions, or in another
+            // language; without a text of its own, the body as this version writes it.
+            let own = plain(&paragraphs(&c.body));
             let body = plain(&consolidated_body(data, c, lang));
-            by_title.into_iter().filter(|p| plain(&p.body) == body).collect()
+            by_title
+                .into_iter()
+                .filter(|p| if own.is_empty() { plain(&p.body) == body } else { plain(&p.body).starts_with(&own) })
+                .collect()
         } else {
             by_title
         };

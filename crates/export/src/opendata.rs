@@ -196,19 +196,32 @@ pub fn write(
 /// project, at the root of a USB key) is replaced only when it is a former export's: its
 /// `datapackage.json` or its data card names Récolte's format.
 fn keeps_what_is_not_ours(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ExportError> {
-    let Some(clash) = files.iter().map(|(name, _)| name).find(|name| dir.join(name).exists()) else {
-        return Ok(());
-    };
-    // Any version of the format: an export of an older Récolte is ours too.
-    let marker = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
-    let ours = ["datapackage.json", "README.md"]
-        .iter()
-        .any(|file| std::fs::read_to_string(dir.join(file)).is_ok_and(|text| text.contains(&marker)));
-    if ours {
+    let clashes: Vec<&String> = files.iter().map(|(name, _)| name).filter(|name| dir.join(name).exists()).collect();
+    if clashes.is_empty() {
         return Ok(());
     }
-    Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() })
+    // Any version of the format: an export of an older Récolte is ours too.
+    let marker = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
+    let former_export = ["datapackage.json", "README.md"]
+        .iter()
+        .any(|file| std::fs::read_to_string(dir.join(file)).is_ok_and(|text| text.contains(&marker)));
+    if former_export {
+        return Ok(());
+    }
+    // The report the app wrote there a moment before: a PDF whose author is Récolte.
+    let ours = |name: &str| {
+        name.ends_with(".pdf")
+            && std::fs::read(dir.join(name))
+                .is_ok_and(|bytes| bytes.windows(REPORT_AUTHOR.len()).any(|window| window == REPORT_AUTHOR.as_bytes()))
+    };
+    match clashes.into_iter().find(|name| !ours(name)) {
+        Some(clash) => Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() }),
+        None => Ok(()),
+    }
 }
+
+/// How the PDF report names its author in its metadata (XMP), whichever language it is in.
+const REPORT_AUTHOR: &str = "<dc:creator><rdf:Seq><rdf:li>Récolte</rdf:li>";
 
 fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool, report: bool) -> String {
     let e = &data.event;
@@ -220,7 +233,7 @@ par les animatrices et animateurs, consolidées par les rapporteurs, revues par 
 clôture. Produit par Récolte ({format}).
 
 - **Licence** : {licence}
-- **Généré le** : {generated} (heure de {timezone})
+- **Généré le** : {generated} (fuseau horaire {timezone})
 - **Contenu** : {content}.{incomplete}
 - **Données personnelles** : {personal}
 - **Encodage** : UTF-8 ; CSV selon la RFC 4180 (séparateur virgule, guillemets doubles, fins de

@@ -281,10 +281,17 @@ fn the_open_data_replaces_only_files_a_former_export_wrote() {
     assert_eq!(files(project.path()).len(), 1, "nothing written beside it");
     let message = refused.unwrap_err().localize(Lang::Fr);
     assert!(message.contains("contient déjà README.md") && message.contains("rien n'a été écrit"), "{message}");
+    // Someone else's PDF of the same name is not replaced either.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("rapport.pdf"), b"%PDF-1.7 someone else's").unwrap();
+    let refused = recolte_export::export_opendata(&store, event, other.path(), false, opendata::DEFAULT_LICENCE);
+    assert!(matches!(&refused, Err(ExportError::WouldOverwrite { file, .. }) if file == "rapport.pdf"), "{refused:?}");
     // Beside other files (the app's folder holds the report and Decidim's files), and over a
     // former export, it writes.
     let app_folder = tempfile::tempdir().unwrap();
     std::fs::write(app_folder.path().join("rapport.md"), "# Rapport\n").unwrap();
+    // The app's report, written there a moment before, is the package's rapport.pdf too.
+    std::fs::copy(Path::new(FIXTURE).join("rapport.pdf"), app_folder.path().join("rapport.pdf")).unwrap();
     recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
     recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
     assert_eq!(std::fs::read_to_string(app_folder.path().join("rapport.md")).unwrap(), "# Rapport\n");

@@ -51,7 +51,7 @@ pub enum Error {
     #[fr("ce stockage a été écrit par une version plus récente de Récolte (schéma {found}, cette version connaît {supported}) : mettez Récolte à jour")]
     StoreTooNew { found: usize, supported: usize },
     #[error("the store holds no event yet: join one with the invitation you were given (recolte join --invitation LINK), or bring it in a bundle (recolte bundle import FILE); the organisers create it from its programme (recolte event import FILE.json)")]
-    #[fr("le stockage ne contient encore aucun événement : rejoignez-le avec l'invitation reçue (recolte join --invitation LIEN), ou apportez-le dans un paquet (recolte bundle import FICHIER) ; l'organisation le crée à partir de son programme (recolte event import FICHIER.json)")]
+    #[fr("le stockage ne contient encore aucun événement : rejoignez-en un avec l'invitation reçue (recolte join --invitation LIEN), ou apportez-le dans un paquet (recolte bundle import FICHIER) ; l'organisation crée un événement à partir de son programme (recolte event import FICHIER.json)")]
     NoEvent,
     #[error("the store holds several events, say which one with --event: {}", list_events(.0))]
     #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0))]

@@ -195,18 +195,31 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
 
 /// A device syncs with one invitation at a time: joining another event's stops syncing the
 /// one it had. Its changes there not yet shared would then wait unseen (its status speaks of
-/// the new event), so the join is refused until they are shared or carried in a bundle.
+/// the new event), so the join is refused until they are shared. Not when they never can be
+/// through that invitation (expired, revoked, refused for good: the status said so), nor for
+/// documents it could not write anyway.
 fn unshared_elsewhere(store: &SharedStore, joining: EventId) -> Result<(), SyncError> {
     let mut store = lock(store);
     let Some(previous) = remembered_target(&store)? else { return Ok(()) };
     let Ok(grant) = recolte_core::token::peek(&previous.token) else { return Ok(()) };
     let event = grant.scope.event;
-    if event == joining || store.event_record(event)?.is_none() {
+    if event == joining || grant.expired() {
         return Ok(());
     }
+    let Some(record) = store.event_record(event)? else { return Ok(()) };
     let mut unshared = 0;
-    for doc in store.documents(event)? {
-        unshared += store.unconfirmed_local_edits(&previous.hub, &doc)?;
+    for (doc, access) in documents_for(&grant.scope, Some(&record)) {
+        let refused = store
+            .sync_record(&previous.hub, &doc)?
+            .and_then(|r| r.error)
+            .and_then(|(code, _)| RefusalCode::parse(&code))
+            .is_some_and(RefusalCode::is_final);
+        if refused {
+            return Ok(());
+        }
+        if access == Access::Write {
+            unshared += store.unconfirmed_local_edits(&previous.hub, &doc)?;
+        }
     }
     if unshared == 0 {
         return Ok(());

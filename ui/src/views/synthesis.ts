@@ -186,6 +186,14 @@ export function synthesis(ctx: Context): View {
     if (drawn.textContent !== progressBox.textContent) render(progressBox, ...drawn.childNodes)
   }
 
+  /** A filter's values, with the one chosen kept even when nothing has it any more (the search
+   * left none, another device removed the tag): it stays shown, and « Tous » still clears it. */
+  function withChosen(values: [string, string][], chosen: string, key: keyof Filters): [string, string][] {
+    if (!chosen || values.some(([value]) => value === chosen)) return values
+    const shown = key === 'tag' ? `#${chosen}` : key === 'session' ? sessionLabel(chosen) : key === 'kind' ? kindLabel(chosen as Kind) : chosen
+    return [...values, [chosen, shown]]
+  }
+
   function drawFilters(): void {
     const aside = new Set(triage.set_aside.map(r => r.proposal_id))
     // Each filter's counts are those the other filters, and the search, leave.
@@ -199,7 +207,7 @@ export function synthesis(ctx: Context): View {
       const field = h('select', { id },
         // « Toutes » the sessions, « Tous » the sub-groups and types.
         h('option', { value: '' }, t(key === 'session' || key === 'tag' ? 'filter_all_n' : 'filter_all_masculine_n', { n: pool.length })),
-        ...values.map(([value, text]) => h('option', { value, selected: filters[key] === value }, `${text} (${count(value)})`)))
+        ...withChosen(values, filters[key], key).map(([value, text]) => h('option', { value, selected: filters[key] === value }, `${text} (${count(value)})`)))
       field.addEventListener('change', () => { (filters as unknown as Record<string, string>)[key] = field.value; drawAll() })
       return h('div', { class: 'filter-field' }, h('label', { for: id }, t(label)), field)
     }
@@ -234,8 +242,11 @@ export function synthesis(ctx: Context): View {
 
   function openMerge(ids: string[], from: HTMLElement | null): void {
     mergeOpener = from
-    const own = [...selected]
-    selectionBefore = own.length === ids.length && ids.every(id => selected.has(id)) ? null : own
+    // Remembered once: a second merge opened over the first keeps the selection from before both.
+    if (mergeForm.hidden) {
+      const own = [...selected]
+      selectionBefore = own.length === ids.length && ids.every(id => selected.has(id)) ? null : own
+    }
     selected.clear()
     ids.forEach(id => selected.add(id))
     render(mergeSources, ...ids.map(id => proposals.find(p => p.id === id)).map(p => p ? h('li', {}, p.title, h('span', { class: 'muted' }, ` · ${provenance(p)}`)) : null))
@@ -307,8 +318,10 @@ export function synthesis(ctx: Context): View {
       menu = h('span', { class: 'set-aside' }, open, reasons)
       // Left by Tab or a click elsewhere, the reasons close: they stayed open, far from where
       // the keyboard went.
+      // (Only when the keyboard went somewhere: a click on a reason may pass the focus through
+      // the page first, as WebKit does on macOS.)
       menu.addEventListener('focusout', e => {
-        if (!(e.relatedTarget instanceof Node && menu?.contains(e.relatedTarget))) show(false)
+        if (e.relatedTarget instanceof Node && !menu?.contains(e.relatedTarget)) show(false)
       })
     }
     const row = h('li', { class: `card proposal-row${treated(p, aside) ? ' treated' : ''}${writing ? '' : ' read-only'}`, 'data-id': p.id })
@@ -318,7 +331,7 @@ export function synthesis(ctx: Context): View {
       showText.setAttribute('aria-expanded', String(open))
     })
     const tags = p.tags.length ? ` · ${p.tags.map(tag => `#${tag}`).join(' ')}` : ''
-    const meta = h('p', { class: 'muted' }, h('span', { class: 'row-where' }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`), ' ', state)
+    const meta = h('p', { class: 'muted' }, h('span', { class: 'row-where', title: `${kindLabel(p.kind)} · ${provenance(p)}${tags}` }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`), ' ', state)
     if (writing) {
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {

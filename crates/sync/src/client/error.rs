@@ -37,8 +37,8 @@ pub enum SyncError {
     #[error("the hub at {hub} does not hold this event yet (its organisers have not synced it there): ask them to, or bring the event on a USB key (bundle), then join again; nothing changed on this device")]
     #[fr("le serveur {hub} ne détient pas encore cet événement (l'organisation ne l'y a pas encore synchronisé) : demandez-le-lui, ou apportez l'événement sur une clé USB (paquet), puis rejoignez de nouveau ; rien n'a changé sur cet appareil")]
     EventNotOnHub { hub: String },
-    #[error("this device syncs the event “{event}”, and {} made here are not shared yet: joining another event would stop syncing it; sync first (recolte sync), or carry them in a bundle (recolte bundle export), then join; nothing changed", Lang::En.count(*.unshared, "change", "changes"))]
-    #[fr("cet appareil synchronise l'événement « {event} », dont {} : rejoindre un autre événement arrêterait sa synchronisation ; synchronisez d'abord (recolte sync), ou emportez-les dans un paquet (recolte bundle export), puis rejoignez ; rien n'a changé", unshared_fr(*unshared))]
+    #[error("this device syncs the event “{event}”, and {}: joining another event would stop syncing it; sync first, then join; nothing changed", unshared_en(*.unshared))]
+    #[fr("cet appareil synchronise l'événement « {event} », dont {} : rejoindre un autre événement arrêterait sa synchronisation ; synchronisez d'abord, puis rejoignez ; rien n'a changé", unshared_fr(*unshared))]
     UnsharedElsewhere { event: String, unshared: usize },
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
@@ -46,6 +46,16 @@ pub enum SyncError {
     Token(#[from] TokenError),
     #[error(transparent)]
     Store(#[from] recolte_store::Error),
+}
+
+/// "1 change made here is not shared yet", the verb agreeing with the count.
+fn unshared_en(n: usize) -> String {
+    let said = Lang::En.count(n, "change made here", "changes made here");
+    if n == 1 {
+        format!("{said} is not shared yet")
+    } else {
+        format!("{said} are not shared yet")
+    }
 }
 
 /// « 1 modification faite ici n'est pas encore partagée », the verb agreeing with the count.

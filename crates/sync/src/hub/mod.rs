@@ -129,7 +129,7 @@ pub enum HubError {
     #[error(transparent)]
     Tls(crate::tls::TlsError),
     #[error("the hub cannot serve this store: {}, so nothing devices send could be saved; free some space (or give a data folder that can be written), then start it again", .0.en())]
-    #[fr("le serveur ne peut pas servir ce stockage : {}, rien de ce qu'envoient les appareils ne pourrait être enregistré ; libérez de la place (ou donnez un dossier de données où l'on peut écrire), puis relancez-le", _0.fr())]
+    #[fr("le serveur ne peut pas servir ce stockage : {} ; rien de ce qu'envoient les appareils ne pourrait y être enregistré : libérez de la place (ou donnez un dossier de données où l'on peut écrire), puis relancez-le", _0.fr())]
     CannotSave(recolte_store::Unwritable),
 }
 
