@@ -97,6 +97,8 @@ try {
   }, 10000)
   // The session as it stood at a moment: the slider's first step holds the first wording.
   await run(`document.querySelector('.dialog-close').click()`)
+  // The history's dialog gone first: a click while it closes would land on its backdrop.
+  await driver.waitFor('the history closed', async () => (await driver.findAll('.dialog-backdrop')).length === 0)
   await driver.click('#moment-open')
   await driver.waitFor('the session at its last moment', async () => (await driver.findAll('.moment-list li')).length === 1)
   await run(`const s = document.getElementById('moment-slider'); s.value = '0'; s.dispatchEvent(new Event('input'))`)

@@ -71,6 +71,14 @@ describe('a facilitator', () => {
     expect(mockState().proposals[mockState().proposals.length - 1]).toMatchObject({ title: 'Pour le groupe A', subgroup_name: 'Groupe A' })
   })
 
+  it('offers « Aucun » on a card when the session has no sub-group', async () => {
+    await type(byId('capture-title'), 'Sans sous-groupe')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    const choice = document.querySelector<HTMLSelectElement>('.cards .proposal [data-field=subgroup]')!
+    expect([...choice.options].map(o => o.textContent)).toEqual(['Aucun'])
+  })
+
   it('offers on each card the sub-groups as they are now, and shows a move made on another device', async () => {
     await type(byId('new-subgroup'), 'Groupe A')
     byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()

@@ -191,7 +191,8 @@ export function capture(ctx: Context): View {
   function fillGroups(field: HTMLSelectElement, selected: string | null): void {
     const wanted = ['', ...subgroups.map(g => `${g.id}\u0000${g.name}`)]
     const drawn = [...field.options].map(o => o.value ? `${o.value}\u0000${o.textContent ?? ''}` : '')
-    if (wanted.join('\n') !== drawn.join('\n')) {
+    // (JSON, not a join: with no sub-group, [''] and an empty list would read the same.)
+    if (JSON.stringify(wanted) !== JSON.stringify(drawn)) {
       render(field, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
     }
     field.value = selected && subgroups.some(g => g.id === selected) ? selected : ''
