@@ -417,6 +417,10 @@ async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> R
             // Not saved, so not kept: the room goes back to what the journal holds, with every
             // other update saved in the meantime.
             shared.reload(&entry.name, &mut lock(&entry.inner));
+            // The writer gone is the hub stopping: the device comes back, as to a hub away.
+            if error == writer_stopped() {
+                return Err((close::GOING_AWAY, error));
+            }
             shared.metrics.save_failures.fetch_add(1, Ordering::Relaxed);
             shared.metrics.failing_to_save.store(true, Ordering::Relaxed);
             return Err((
