@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dictionariesForTests, setLang, t } from './i18n'
+import { dictionariesForTests, setLang, t, frenchSpaces } from './i18n'
 
 describe('the two languages', () => {
   it('have the same keys and the same placeholders', () => {
@@ -22,8 +22,21 @@ describe('the two languages', () => {
     expect(t('sync_unshared', { n: 0 })).toBe('0 modification non partagée')
     expect(t('arrivals_summary', { received: 1, total: 36 })).toBe('1 session sur 36 a envoyé des propositions au serveur.')
     expect(t('arrivals_summary', { received: 12, total: 36 })).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
-    expect(t('inv_created_some', { n: 1, kept: 46 })).toBe('1 invitation créée ; 46 existaient déjà et sont gardées.')
-    expect(t('inv_created_some', { n: 46, kept: 1 })).toBe('46 invitations créées ; 1 existait déjà et est gardée.')
+    expect(t('inv_created_some', { n: 1, kept: 46 })).toBe(frenchSpaces('1 invitation créée ; 46 existaient déjà et sont gardées.'))
+    expect(t('inv_created_some', { n: 46, kept: 1 })).toBe(frenchSpaces('46 invitations créées ; 1 existait déjà et est gardée.'))
+  })
+  it('keep French punctuation to its word, in the interface\'s words only', () => {
+    setLang('fr')
+    // The space before « : ; ! ? » and inside « » does not break: a line never begins with them.
+    expect(t('inv_created_some', { n: 1, kept: 46 })).toBe('1 invitation créée\u202f; 46 existaient déjà et sont gardées.')
+    expect(t('history_title', { title: 'Pourquoi ? Parce que : oui' })).toBe('Historique\u00a0: Pourquoi ? Parce que : oui')
+    expect(frenchSpaces('« Simplifier » : 30 % !')).toBe('«\u00a0Simplifier\u00a0»\u00a0: 30\u00a0%\u202f!')
+    expect(frenchSpaces('à 15:30, https://x.fr?a=1')).toBe('à 15:30, https://x.fr?a=1')
+    const { fr } = dictionariesForTests()
+    for (const key of Object.keys(fr)) expect(t(key as Parameters<typeof t>[0]), key).not.toMatch(/ [:;!?»]|« /)
+    setLang('en')
+    expect(t('history_title', { title: 'x' })).toBe('History: x')
+    setLang('fr')
   })
   it('count in words, never with « (s) », and name only counts they are given', () => {
     const { fr, en } = dictionariesForTests()

@@ -1103,12 +1103,12 @@ export function lang(): Lang {
 
 /** "Label : value" in French, "Label: value" in English. */
 export function labelled(label: string, value: string): string {
-  return current === 'fr' ? `${label} : ${value}` : `${label}: ${value}`
+  return current === 'fr' ? `${label}\u00a0: ${value}` : `${label}: ${value}`
 }
 
 /** A text quoted as each language quotes: « titre », “title”. */
 export function quoted(text: string): string {
-  return current === 'fr' ? `« ${text} »` : `“${text}”`
+  return current === 'fr' ? `«\u00a0${text}\u00a0»` : `“${text}”`
 }
 
 /** What goes between a name and what it says: « Hélène : … » in French (the space before the
@@ -1119,13 +1119,30 @@ export function colon(): string {
 
 /** Items of a list that already holds commas, as each language separates them. */
 export function joinList(items: string[]): string {
-  return items.join(current === 'fr' ? ' ; ' : '; ')
+  return items.join(current === 'fr' ? '\u202f; ' : '; ')
+}
+
+/** French typography on screen as in print (crates/export's `french_spaces`): the space before
+ * « : ; ! ? % » and inside « » does not break (narrow before « ; ! ? »), so a line never begins
+ * with them. Only the interface's own words: what people typed is shown as typed. */
+export function frenchSpaces(text: string): string {
+  return text.replace(/ ([;!?])/g, '\u202f$1').replace(/ ([:%»])/g, '\u00a0$1').replace(/« /g, '«\u00a0')
+}
+
+const typeset = new Map<string, string>()
+
+function template(key: Key): string {
+  // A name made from data (a status, a refusal code) that this version does not know is shown
+  // as it is rather than breaking the screen.
+  const text = dictionaries[current][key] ?? String(key)
+  if (current !== 'fr') return text
+  let done = typeset.get(key)
+  if (done === undefined) typeset.set(key, done = frenchSpaces(text))
+  return done
 }
 
 export function t(key: Key, params: Record<string, string | number> = {}): string {
-  // A name made from data (a status, a refusal code) that this version does not know is shown
-  // as it is rather than breaking the screen.
-  let text = dictionaries[current][key] ?? String(key)
+  let text = template(key)
   // "{n:modification|modifications}": the form the count n asks for, as the language counts.
   text = text.replace(/\{(\w+):([^|{}]*)\|([^{}]*)\}/g, (_, name: string, one: string, other: string) =>
     isOne(Number(params[name])) ? one : other)

@@ -6,6 +6,7 @@ import { clearMocks } from '@tauri-apps/api/mocks'
 import { installMockBackend, mockState, OTHER_MEMBER } from './mock-backend'
 import { shownScreens, start } from './app'
 import { openAccess } from './rights'
+import { frenchSpaces } from './i18n'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -68,10 +69,10 @@ describe('provenance the panel can read', () => {
     expect(text).toContain('Former les élus à l’innovation publique')
     expect(text).toContain('Un module d’une demi-journée dès l’installation du conseil')
     expect(text).toContain('Thème 1 · jour 1, 14:00 · Salle Gallé')
-    expect(text).toContain('Sous-groupe : Groupe A')
-    expect(text).toContain('Type : Proposition')
-    expect(text).toContain('Type : Action concrète')
-    expect(text).toContain('Sous-groupe : Aucun')
+    expect(text).toContain(frenchSpaces('Sous-groupe : Groupe A'))
+    expect(text).toContain(frenchSpaces('Type : Proposition'))
+    expect(text).toContain(frenchSpaces('Type : Action concrète'))
+    expect(text).toContain(frenchSpaces('Sous-groupe : Aucun'))
     expect(text).not.toMatch(UUID)
     expect(document.activeElement?.textContent).toBe('Masquer la provenance')
   })
@@ -97,7 +98,7 @@ describe('votes per panel member', () => {
     await press(byText('nav .tab', 'Panel'))
     const form = $('#voter-name-form')!
     expect(form.hidden).toBe(false)
-    await press($<HTMLButtonElement>(`.review [aria-label="Donner un point à « ${C1} »"]`)!)
+    await press($<HTMLButtonElement>(`.review [aria-label="${frenchSpaces(`Donner un point à « ${C1} »`)}"]`)!)
     expect(document.activeElement).toBe($('#voter-name'))
     expect(mockState().votes.filter(v => v.member === '')).toEqual([])
     $<HTMLInputElement>('#voter-name')!.value = 'Dominique'
@@ -106,22 +107,22 @@ describe('votes per panel member', () => {
     expect(mockState().author).toBe('Dominique')
     expect(form.hidden).toBe(true)
     expect($('#dots-left')!.textContent).toContain('Vous votez en tant que Dominique.')
-    await press($<HTMLButtonElement>(`.review [aria-label="Donner un point à « ${C1} »"]`)!)
+    await press($<HTMLButtonElement>(`.review [aria-label="${frenchSpaces(`Donner un point à « ${C1} »`)}"]`)!)
     expect(mockState().votes.find(v => v.member === 'Dominique')).toMatchObject({ dots: 1 })
   })
 
   it('gives and takes back dots, shows who voted and what is left, and shows the refusal past the limit', async () => {
     expect($('#dots-left')!.textContent).toBe('Vous votez en tant que Camille. Il vous reste 3 points sur 3 pour ce thème.')
-    expect($('.votes-total')!.textContent).toBe(`Votes : 2 points · Ont voté : ${OTHER_MEMBER} (2)`)
-    const plus = () => $<HTMLButtonElement>(`.review [aria-label="Donner un point à « ${C1} »"]`)!
-    const minus = () => $<HTMLButtonElement>(`.review [aria-label="Retirer un point à « ${C1} »"]`)!
+    expect($('.votes-total')!.textContent).toBe(frenchSpaces(`Votes : 2 points · Ont voté : ${OTHER_MEMBER} (2)`))
+    const plus = () => $<HTMLButtonElement>(`.review [aria-label="${frenchSpaces(`Donner un point à « ${C1} »`)}"]`)!
+    const minus = () => $<HTMLButtonElement>(`.review [aria-label="${frenchSpaces(`Retirer un point à « ${C1} »`)}"]`)!
     expect(minus().disabled).toBe(true)
     await press(plus())
     expect(mockState().votes.find(v => v.member === 'Camille')).toMatchObject({ dots: 1 })
-    expect($('.my-dots')!.textContent).toContain('Vos points : 1')
-    expect($('.votes-total')!.textContent).toBe(`Votes : 3 points · Ont voté : ${OTHER_MEMBER} (2), Camille (1)`)
+    expect($('.my-dots')!.textContent).toContain(frenchSpaces('Vos points : 1'))
+    expect($('.votes-total')!.textContent).toBe(frenchSpaces(`Votes : 3 points · Ont voté : ${OTHER_MEMBER} (2), Camille (1)`))
     expect($('#dots-left')!.textContent).toContain('Il vous reste 2 points sur 3 pour ce thème.')
-    expect($('#status')!.textContent).toContain(`Vos points pour « ${C1} » : 1.`)
+    expect($('#status')!.textContent).toContain(frenchSpaces(`Vos points pour « ${C1} » : 1.`))
     expect(document.activeElement).toBe(plus())
     await press(plus())
     await press(plus())
@@ -134,7 +135,7 @@ describe('votes per panel member', () => {
     expect(mockState().votes.find(v => v.member === 'Camille')!.dots).toBe(3)
     await press(minus())
     expect($('.vote-error')).toBeNull()
-    expect($('.my-dots')!.textContent).toContain('Vos points : 2')
+    expect($('.my-dots')!.textContent).toContain(frenchSpaces('Vos points : 2'))
     await press(minus())
     await press(minus())
     // At 0, − is disabled: the focus goes to + beside it.
@@ -145,7 +146,7 @@ describe('votes per panel member', () => {
   it('merges another member’s votes when they arrive, and sorts the list by votes', async () => {
     await press($('#panel-mode')!)
     expect(titles()).toEqual([C1, C2, C3, C4])
-    const plus3 = () => $<HTMLButtonElement>(`[aria-label="Donner un point à « ${C3} »"]`)!
+    const plus3 = () => $<HTMLButtonElement>(`[aria-label="${frenchSpaces(`Donner un point à « ${C3} »`)}"]`)!
     await press(plus3())
     await press(plus3())
     await press(plus3())
@@ -203,7 +204,7 @@ describe('the whole-event summary', () => {
     expect($$('.summary-item-title', theme1).map(el => el.textContent)).toEqual([`1. ${C1}`, `2. ${C2}`, `3. ${C3}`, `4. ${C4}`])
     const first = $('.summary-item', theme1)!
     expect(first.textContent).toContain('Retenue')
-    expect(first.textContent).toContain('Votes : 2 points')
+    expect(first.textContent).toContain(frenchSpaces('Votes : 2 points'))
     expect(first.textContent).toContain('✓ À porter')
     expect(first.textContent).toContain('À porter au niveau régional, avec le CNFPT.')
     expect(first.textContent).toContain('Former les élus à l’innovation publique')
@@ -260,7 +261,7 @@ describe('the whole-event summary', () => {
     await press($('#summary-pdf')!)
     await settle()
     const status = $('#summary-pdf-status')!
-    expect(status.textContent).toContain('Rapport écrit :')
+    expect(status.textContent).toContain(frenchSpaces('Rapport écrit :'))
     expect($('#summary-pdf-status code.path')!.textContent).toBe('/home/demo/Documents/Récolte/Assises 2025/rapport.pdf')
     await press($('#summary-pdf-status [data-open]')!)
     expect(mockState().opened).toContain('/home/demo/Documents/Récolte/Assises 2025/rapport.pdf')
@@ -278,14 +279,14 @@ describe('the projector mode', () => {
     expect(document.activeElement).toBe(projector)
     expect(slideTitle()).toBe(C1)
     expect($('.projector-theme')!.textContent).toBe('Thème 1 · Portage institutionnel stable et formation des décideurs')
-    expect($('.projector-votes')!.textContent).toBe('Votes : 2 points')
+    expect($('.projector-votes')!.textContent).toBe(frenchSpaces('Votes : 2 points'))
     expect($('.projector-mark')!.textContent).toBe('✓ À porter')
     expect($('.projector-position')!.textContent).toBe('1 / 2')
     // No inputs to see: the settings are folded away.
     expect($$('input, select, textarea', projector).every(el => el.closest('[hidden]'))).toBe(true)
     key('ArrowRight')
     expect(slideTitle()).toBe(C2)
-    expect($('#projector-live')!.textContent).toBe(`Proposition 2 sur 2 : ${C2}`)
+    expect($('#projector-live')!.textContent).toBe(frenchSpaces(`Proposition 2 sur 2 : ${C2}`))
     // Drafts and set-aside proposals are hidden by default: C2 is the last.
     key('ArrowRight')
     expect(slideTitle()).toBe(C2)
@@ -337,7 +338,7 @@ describe('the projector mode', () => {
       OTHER_MEMBER, mockState().consolidated.find(c => c.title === C3)!.id, 1)
     await settle()
     expect(slideTitle()).toBe(C3)
-    expect($('.projector-votes')!.textContent).toBe('Votes : 1 point')
+    expect($('.projector-votes')!.textContent).toBe(frenchSpaces('Votes : 1 point'))
     expect(JSON.parse(localStorage.getItem('recolte.projector')!)).toMatchObject({ drafts: true, setAside: true })
     key('Escape')
     await settle()

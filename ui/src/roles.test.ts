@@ -6,6 +6,7 @@ import { pillText } from './app'
 import { worstState } from './rights'
 import type { SyncSummary } from './api'
 import { byId, startApp, type } from './test-support'
+import { frenchSpaces } from './i18n'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -54,7 +55,7 @@ describe('the sync status', () => {
   it('says "révoqué" in the pill, and its dialog lists every document with its rights', async () => {
     await open({ event: 'rapporteur', sync: 'revoked' })
     const pill = byId<HTMLButtonElement>('sync-pill')
-    expect(pill.textContent).toContain('Refusé : révoqué')
+    expect(pill.textContent).toContain(frenchSpaces('Refusé : révoqué'))
     expect(pill.textContent).toContain('2 modifications non partagées')
     pill.focus()
     pill.click()
@@ -68,7 +69,7 @@ describe('the sync status', () => {
     ])
     expect(rows[0].textContent).toContain('peut lire')
     expect(rows[5].textContent).toContain('peut écrire')
-    expect(box.textContent).toContain('1 non partagée : hors de vos droits')
+    expect(box.textContent).toContain(frenchSpaces('1 non partagée : hors de vos droits'))
     expect(box.textContent).toContain('L\'organisation a révoqué votre invitation')
     expect(box.textContent).not.toContain('À jour')
     // A revoked invitation will never be accepted again: the dialog says what to do instead.
@@ -259,7 +260,7 @@ describe('joining with an invitation', () => {
 
   it('folds the hub and token form under "Avancé"', async () => {
     await open({})
-    expect(byId('join-hub').closest('details')?.querySelector('summary')?.textContent).toBe('Avancé : adresse et jeton')
+    expect(byId('join-hub').closest('details')?.querySelector('summary')?.textContent).toBe(frenchSpaces('Avancé : adresse et jeton'))
     expect(byId('load-sample').textContent).toBe('Essayer avec un événement d’exercice')
   })
 })
@@ -337,7 +338,7 @@ describe('the Organisation screen', () => {
   it('removes an event from this device after a confirmation that names it', async () => {
     document.querySelector<HTMLButtonElement>('[data-remove]')!.click()
     await settle()
-    expect(dialog()?.querySelector('h2')?.textContent).toBe("Retirer « Assises de l'innovation publique 2025 » de cet appareil ?")
+    expect(dialog()?.querySelector('h2')?.textContent).toBe(frenchSpaces("Retirer « Assises de l'innovation publique 2025 » de cet appareil ?"))
     button(dialog()!, 'Retirer de cet appareil').click()
     await settle()
     expect(mockState().events).toHaveLength(0)
@@ -356,7 +357,7 @@ describe('an invitation’s state, as the organiser reads it', () => {
   it('says that an invitation joined and since expired lets its device in no more', async () => {
     const { invitationState } = await import('./views/organisation')
     const inv = { state: 'expired', joined_by: 'Camille', joined_at: '2025-10-01T12:00:00Z' } as Parameters<typeof invitationState>[0]
-    expect(invitationState(inv)).toMatch(/^expirée \(rejointe par Camille le .+\) : cet appareil est refusé à sa prochaine synchronisation$/)
+    expect(invitationState(inv)).toMatch(/^expirée \(rejointe par Camille le .+\)\u00a0: cet appareil est refusé à sa prochaine synchronisation$/)
     expect(invitationState({ ...inv, joined_by: null, joined_at: null })).toBe('expirée')
   })
 })

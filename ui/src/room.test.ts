@@ -7,6 +7,7 @@ import { installMockBackend, mockState, type MockOptions } from './mock-backend'
 import { start } from './app'
 import { setServing } from './serving'
 import { byId } from './test-support'
+import { frenchSpaces } from './i18n'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -71,20 +72,20 @@ describe('serving the event from this computer', () => {
     expect(select.options).toHaveLength(2)
     const svg = document.querySelector('#serve svg.qr-code')!
     expect(svg.getAttribute('role')).toBe('img')
-    expect(svg.getAttribute('aria-label')).toContain('QR code de l’invitation : Thème')
+    expect(svg.getAttribute('aria-label')).toContain(frenchSpaces('QR code de l’invitation : Thème'))
     expect(svg.querySelector('path')?.getAttribute('d')).toMatch(/^M\d+ \d+h\d+v1h-\d+z/)
-    expect(document.querySelector('.qr-for')?.textContent).toBe('Pour : Lucie Martin')
+    expect(document.querySelector('.qr-for')?.textContent).toBe(frenchSpaces('Pour : Lucie Martin'))
 
     select.value = select.options[1].value
     select.dispatchEvent(new Event('change'))
     await settle()
-    expect(document.querySelector('.qr-for')?.textContent).toBe('Pour : Marc Petit')
+    expect(document.querySelector('.qr-for')?.textContent).toBe(frenchSpaces('Pour : Marc Petit'))
 
     // Stopping is asked first: cancelled, it still serves; confirmed, it stops.
     byId('hub-toggle').focus()
     byId('hub-toggle').click()
     await settle()
-    expect(document.querySelector('[role=dialog]')?.textContent).toContain('Arrêter le serveur de la salle ?')
+    expect(document.querySelector('[role=dialog]')?.textContent).toContain(frenchSpaces('Arrêter le serveur de la salle ?'))
     button(document.querySelector('[role=dialog]')!, 'Annuler').click()
     await settle()
     expect(text('serve')).not.toContain('ne sert pas')
@@ -107,7 +108,7 @@ describe('serving the event from this computer', () => {
     byId('sync-pill').click()
     await settle()
     const box = document.querySelector('[role=dialog]')!
-    expect(box.textContent).toContain('Cet ordinateur est le serveur de la salle (ws://192.168.1.20:4455 ; ')
+    expect(box.textContent).toContain(frenchSpaces('Cet ordinateur est le serveur de la salle (ws://192.168.1.20:4455 ; '))
     expect(box.textContent).not.toContain('Aucun serveur')
     expect(box.querySelector('table')).toBeNull()
   })
@@ -115,7 +116,7 @@ describe('serving the event from this computer', () => {
   it('says why it could not start (port taken), in the header from the start and in the settings', async () => {
     await open({ event: 'organiser', serve: 'port_taken' })
     expect(byId('serving-badge').hidden).toBe(false)
-    expect(text('serving-badge')).toBe('Cet ordinateur ne sert pas l’événement : voir Réglages')
+    expect(text('serving-badge')).toBe(frenchSpaces('Cet ordinateur ne sert pas l’événement : voir Réglages'))
     expect(byId('serving-badge').className).toContain('failed')
     button(document.querySelector('nav')!, 'Réglages').click()
     await settle()
@@ -123,7 +124,7 @@ describe('serving the event from this computer', () => {
     byId('hub-toggle').click()
     await settle()
     expect(text('serve')).toContain('ne sert pas')
-    expect(text('hub-error')).toBe('Le serveur n’a pas pu démarrer : le port 4455 est déjà utilisé par un autre programme')
+    expect(text('hub-error')).toBe(frenchSpaces('Le serveur n’a pas pu démarrer : le port 4455 est déjà utilisé par un autre programme'))
     expect(text('serving-badge')).toContain('ne sert pas')
   })
 
@@ -196,7 +197,7 @@ describe('events served nearby', () => {
     expect(text('nearby-status')).toContain('Aucun événement servi trouvé')
     expect(document.querySelectorAll('#nearby .nearby-hub')).toHaveLength(0)
     await open({ nearby: 'error' })
-    expect(text('nearby-status')).toBe('La recherche n’a pas abouti : aucune interface réseau ne permet la recherche (multicast bloqué). Utilisez l’adresse écrite sur l’invitation, ou un paquet sur clé USB.')
+    expect(text('nearby-status')).toBe(frenchSpaces('La recherche n’a pas abouti : aucune interface réseau ne permet la recherche (multicast bloqué). Utilisez l’adresse écrite sur l’invitation, ou un paquet sur clé USB.'))
   })
 })
 
@@ -283,7 +284,7 @@ describe('bundles', () => {
     expect(byId<HTMLButtonElement>('bundle-import').disabled).toBe(true)
     await until('the result', () => text('bundle-status').includes('Paquet écrit'))
     expect(progress.hidden).toBe(true)
-    expect(text('bundle-status')).toContain('Paquet écrit (2,5 Mo) : /media/camille/CLE-USB/assises-2025.recolte-bundle')
+    expect(text('bundle-status')).toContain(frenchSpaces('Paquet écrit (2,5 Mo) : /media/camille/CLE-USB/assises-2025.recolte-bundle'))
     document.querySelector<HTMLButtonElement>('#bundle-status [data-open]')!.click()
     document.querySelector<HTMLButtonElement>('#bundle-status [data-open-folder]')!.click()
     await settle()
@@ -299,7 +300,7 @@ describe('bundles', () => {
     mockState().bundle = 'corrupted'
     byId('bundle-import').click()
     await until('the error', () => text('bundle-error') !== '')
-    expect(text('bundle-error')).toBe('Le paquet n’a pas pu être traité : le paquet est abîmé : sa somme de contrôle ne correspond pas (octet 18 432). Rien n’a été modifié.')
+    expect(text('bundle-error')).toBe(frenchSpaces('Le paquet n’a pas pu être traité : ') + 'le paquet est abîmé : sa somme de contrôle ne correspond pas (octet 18 432). Rien n’a été modifié.')
     expect(text('bundle-status')).toBe('')
     expect(byId('bundle-progress').hidden).toBe(true)
     expect(byId<HTMLButtonElement>('bundle-import').disabled).toBe(false)
@@ -321,7 +322,7 @@ describe('bundles', () => {
     expect(document.activeElement?.textContent).toBe('Annuler')
     ;(document.activeElement as HTMLButtonElement).click()
     await until('the answer', () => text('bundle-status') !== '')
-    expect(text('bundle-status')).toBe('Paquet non importé : rien n’a changé.')
+    expect(text('bundle-status')).toBe(frenchSpaces('Paquet non importé : rien n’a changé.'))
     expect(text('bundle-error')).toBe('')
     expect(document.querySelector('[role=dialog]')).toBeNull()
 
@@ -355,8 +356,8 @@ describe('opening what the app wrote', () => {
     byId('decidim-answers').click()
     await settle()
     expect(status.textContent).toContain('3 réponses écrites.')
-    expect(status.textContent).toContain('1 proposition introuvable dans l’export de Decidim (titre modifié depuis l’import ?) :« Écrire le portage dans les délibérations »')
-    expect(status.textContent).toContain('1 brouillon, volontairement sans réponse :« Un prix annuel de l’innovation »')
+    expect(status.textContent).toContain(frenchSpaces('1 proposition introuvable dans l’export de Decidim (titre modifié depuis l’import ?) :« Écrire le portage dans les délibérations »'))
+    expect(status.textContent).toContain(frenchSpaces('1 brouillon, volontairement sans réponse :« Un prix annuel de l’innovation »'))
     expect([...status.querySelectorAll('.file-name')].map(f => f.textContent)).toEqual(['decidim-reponses.csv'])
   })
 

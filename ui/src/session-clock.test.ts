@@ -7,6 +7,7 @@ import { clearMocks } from '@tauri-apps/api/mocks'
 import { advanceMockClock, installMockBackend, mockClockAction, mockState, setMockNow, type MockOptions } from './mock-backend'
 import { start } from './app'
 import { api, type SessionInfo } from './api'
+import { frenchSpaces } from './i18n'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -75,7 +76,7 @@ describe('the clock shown', () => {
     await open({ event: 'organiser' }, s => s + 3 * 60 * minute * 1000)
     expect(text('#clock-now')).toBe('Session terminée')
     expect(document.querySelector<HTMLElement>('.clock-practice')!.hidden).toBe(false)
-    expect(text('.clock-practice')).toContain('« Démarrer maintenant » lance l’horloge')
+    expect(text('.clock-practice')).toContain(frenchSpaces('« Démarrer maintenant » lance l’horloge'))
     await press([...document.querySelectorAll<HTMLButtonElement>('.clock button')].find(b => b.textContent === 'Démarrer maintenant')!)
     await tick()
     expect(document.querySelector<HTMLElement>('.clock-practice')!.hidden).toBe(true)
@@ -225,7 +226,7 @@ describe('the end of a phase', () => {
     await open({ event: 'facilitator' }, s => s + (20 * minute - 2) * 1000)
     expect(text('#clock-cue-text')).toBe('')
     await tick(3)
-    expect(text('#clock-cue-text')).toBe('Fin de la phase « Première intervention » : place à « Seconde intervention »')
+    expect(text('#clock-cue-text')).toBe(frenchSpaces('Fin de la phase « Première intervention » : place à « Seconde intervention »'))
     expect($('#clock-cue-text')!.closest('[aria-live=polite]')).not.toBeNull()
     expect(FakeAudio.made).toBe(1)
     await tick(2)
@@ -236,7 +237,7 @@ describe('the end of a phase', () => {
     sound.click()
     expect(localStorage.getItem('recolte.clock-sound')).toBe('off')
     await press(byId('clock-next'))
-    expect(text('#clock-cue-text')).toBe('Fin de la phase « Seconde intervention » : place à « Mise en discussion »')
+    expect(text('#clock-cue-text')).toBe(frenchSpaces('Fin de la phase « Seconde intervention » : place à « Mise en discussion »'))
     expect(FakeAudio.made).toBe(1)
   })
 
@@ -244,13 +245,13 @@ describe('the end of a phase', () => {
     await open({ event: 'facilitator' }, s => s + (20 * minute - 1) * 1000)
     expect('AudioContext' in window).toBe(false)
     await tick(2)
-    expect(text('#clock-cue-text')).toMatch(/^Fin de la phase « Première intervention »/)
+    expect(text('#clock-cue-text')).toMatch(/^Fin de la phase «\u00a0Première intervention\u00a0»/)
   })
 
   it('the last phase: the session is over', async () => {
     await open({ event: 'facilitator' }, s => s + (105 * minute - 1) * 1000)
     await tick(2)
-    expect(text('#clock-cue-text')).toBe('Fin de la phase « Restitution » : la session est terminée')
+    expect(text('#clock-cue-text')).toBe(frenchSpaces('Fin de la phase « Restitution » : la session est terminée'))
     expect(text('#clock-now')).toBe('Session terminée')
   })
 
@@ -273,7 +274,7 @@ describe('the room display', () => {
     expect(document.documentElement.classList.contains('projecting')).toBe(true)
     expect(text('#clock-room-time')).toBe('15:00')
     expect(text('#clock-room-phase')).toBe('Seconde intervention')
-    expect(text('#clock-room-next')).toBe('Ensuite : Mise en discussion')
+    expect(text('#clock-room-next')).toBe(frenchSpaces('Ensuite : Mise en discussion'))
     expect(shown('clock-room-paused')).toBe(false)
     await tick(1)
     expect(text('#clock-room-time')).toBe('14:59')
@@ -298,7 +299,7 @@ describe('the room display', () => {
     await open({ event: 'facilitator' }, s => s + (20 * minute - 1) * 1000)
     await press(byId('clock-room'))
     await tick(2)
-    expect(text('#clock-room-cue')).toBe('Fin de la phase « Première intervention » : place à « Seconde intervention »')
+    expect(text('#clock-room-cue')).toBe(frenchSpaces('Fin de la phase « Première intervention » : place à « Seconde intervention »'))
     expect(text('#clock-room-live')).toBe(text('#clock-room-cue'))
     expect(text('#clock-room-phase')).toBe('Seconde intervention')
     // Leaving the screen (here through the tab, as a shortcut would) closes it and the full screen.
@@ -312,6 +313,6 @@ describe('the room display', () => {
     await press(byId('clock-room'))
     expect(text('#clock-room-phase')).toBe('La session commence dans')
     expect(text('#clock-room-time')).toBe('1:30:00')
-    expect(text('#clock-room-next')).toBe('Pour commencer : Première intervention')
+    expect(text('#clock-room-next')).toBe(frenchSpaces('Pour commencer : Première intervention'))
   })
 })

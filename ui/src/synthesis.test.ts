@@ -6,6 +6,7 @@ import { clearMocks } from '@tauri-apps/api/mocks'
 import { emit } from '@tauri-apps/api/event'
 import { installMockBackend, mockState } from './mock-backend'
 import { start } from './app'
+import { frenchSpaces } from './i18n'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -49,8 +50,8 @@ beforeEach(async () => {
 describe('the rapporteur’s workspace', () => {
   it('says how much is treated, per session, and which sessions sent nothing', () => {
     expect($('#synthesis-progress .progress-total')!.textContent).toBe('0 sur 3 traitées')
-    expect($('#synthesis-progress .progress-sessions')!.textContent).toMatch(/^Jour \d, \d\d:\d\d : 0\/1 · Jour \d, \d\d:\d\d : 0\/2$/)
-    expect($('#nothing-from')!.textContent).toMatch(/^Rien reçu de : Jour \d, \d\d:\d\d ; Jour \d, \d\d:\d\d$/)
+    expect($('#synthesis-progress .progress-sessions')!.textContent).toMatch(/^Jour \d, \d\d:\d\d\u00a0: 0\/1 · Jour \d, \d\d:\d\d\u00a0: 0\/2$/)
+    expect($('#nothing-from')!.textContent).toMatch(/^Rien reçu de\u00a0: Jour \d, \d\d:\d\d\u202f; Jour \d, \d\d:\d\d$/)
   })
 
   it('filters by session, sub-group and kind together, with counts', async () => {
@@ -117,7 +118,7 @@ describe('the rapporteur’s workspace', () => {
     row().querySelector<HTMLButtonElement>('[data-set-aside-reason="off_topic"]')!.click()
     await settle()
     expect($('#synthesis-progress .progress-total')!.textContent).toBe('1 sur 3 traitées')
-    expect(row().textContent).toContain('Mise de côté : Hors sujet')
+    expect(row().textContent).toContain(frenchSpaces('Mise de côté : Hors sujet'))
     expect(document.activeElement).toBe(row().querySelector('[data-take-back]'))
     await change($<HTMLInputElement>('#filter-untreated')!)
     expect(rows()).not.toContain('Réparer la machine à café')
@@ -229,7 +230,7 @@ describe('the rapporteur’s workspace', () => {
     await settle()
     $<HTMLFormElement>('.merge')!.requestSubmit()
     await settle()
-    expect($('#status')!.textContent).toContain('Fusion faite : « Un glossaire partagé ». Lexique du thème, appris de cette fusion : glossaire ≈ lexique.')
+    expect($('#status')!.textContent).toContain(frenchSpaces('Fusion faite : « Un glossaire partagé ». Lexique du thème, appris de cette fusion : glossaire ≈ lexique.'))
     // The keyboard follows the merge to the wording it made.
     expect(document.activeElement).toBe($(`[data-consolidated="${mockState().consolidated[0].id}"] .card-title`))
     expect($('.lexicon-list')!.textContent).toContain('glossaire ≈ lexique (appris d’une fusion)')

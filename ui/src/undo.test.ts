@@ -5,6 +5,7 @@ import { emit } from '@tauri-apps/api/event'
 import { mockState } from './mock-backend'
 import { undoKey } from './undo'
 import { settle, byId, startApp, type } from './test-support'
+import { frenchSpaces } from './i18n'
 
 /** A key press as the keyboard sends it; returns whether the app took it. */
 function press(target: EventTarget, key: string, mods: { ctrl?: boolean; shift?: boolean; meta?: boolean } = {}): boolean {
@@ -49,7 +50,7 @@ describe('a facilitator undoes their own changes', () => {
     await settle()
     expect(mockState().proposals[0].title).toBe('Former les élus')
     expect(cardTitle()?.value).toBe('Former les élus')
-    expect(byId('status').textContent).toContain('Annulé : « Former les élus ».')
+    expect(byId('status').textContent).toContain(frenchSpaces('Annulé : « Former les élus ».'))
     // Another proposal arrives from another device: the cards re-render, the stack stays.
     const other = { ...mockState().proposals[0], id: 'from-elsewhere', title: 'Venue d’ailleurs', author: 'Maëlle' }
     mockState().proposals.push(other)
@@ -59,7 +60,7 @@ describe('a facilitator undoes their own changes', () => {
     expect(press(document.body, 'Z', { ctrl: true, shift: true })).toBe(true)
     await settle()
     expect(mockState().proposals[0].title).toBe('Former tous les élus')
-    expect(byId('status').textContent).toContain('Rétabli : « Former tous les élus »')
+    expect(byId('status').textContent).toContain(frenchSpaces('Rétabli : « Former tous les élus »'))
     expect(byId('undo-button').getAttribute('aria-disabled')).toBe('false')
   })
 

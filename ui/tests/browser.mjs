@@ -515,7 +515,7 @@ await check('the panel votes as its member with the keyboard, is refused past it
   await page.keyboard.press('Enter')
   await page.getByRole('alert').filter({ hasText: "c'est plus que les 3 points de chaque membre pour le thème 1" }).waitFor()
   const total = await page.locator('.votes-total').textContent()
-  if (total !== 'Votes : 5 points · Ont voté : Camille (3), Hélène Vidal (2)') throw new Error(total)
+  if (total !== 'Votes\u00a0: 5 points · Ont voté\u00a0: Camille (3), Hélène Vidal (2)') throw new Error(total)
   await page.getByRole('button', { name: 'Voir la provenance' }).click()
   await page.locator('.provenance li').nth(2).waitFor()
   const provenance = await page.locator('.provenance').textContent()
@@ -566,7 +566,7 @@ await check('the whole-event summary: every theme, filters, and a print without 
   await page.getByRole('button', { name: 'Synthèse générale' }).click()
   await page.locator('.summary-theme').nth(9).waitFor()
   const first = await page.locator('[data-theme="1"] .summary-item').first().textContent()
-  for (const words of ['Retenue', 'Votes : 2 points', '✓ À porter', 'CNFPT', 'Former les élus à l’innovation publique']) {
+  for (const words of ['Retenue', 'Votes\u00a0: 2 points', '✓ À porter', 'CNFPT', 'Former les élus à l’innovation publique']) {
     if (!first.includes(words)) throw new Error(`the first item does not say ${words}: ${first}`)
   }
   await axe(page, 'summary')
@@ -696,7 +696,7 @@ await check('session clock: shared controls by keyboard, a pause from another de
   })
   if (m.time < 0.2 * 720) throw new Error(`the clock at ${m.time}px, under 20vh`)
   if (m.phase < 36) throw new Error(`the phase at ${m.phase}px`)
-  if (m.phaseText !== 'Seconde intervention' || m.next !== 'Ensuite : Mise en discussion') throw new Error(`phase ${m.phaseText}, ${m.next}`)
+  if (m.phaseText !== 'Seconde intervention' || m.next !== 'Ensuite\u00a0: Mise en discussion') throw new Error(`phase ${m.phaseText}, ${m.next}`)
   if (m.out.length || m.wide) throw new Error(`outside the screen: ${m.out}`)
   if (m.shown.length) throw new Error(`visible under the room display: ${m.shown}`)
   await axe(page, 'room display')
