@@ -1,7 +1,8 @@
 //! A replica is a data folder driven through the `recolte` binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tempfile::TempDir;
@@ -76,5 +77,42 @@ impl Replica {
 
     pub fn proposals(&self) -> Value {
         self.json(&["proposal", "list", "--all"])
+    }
+}
+
+/// `recolte sync --watch`, stopped when dropped; what it prints goes to a file.
+pub struct Watching(std::process::Child, tempfile::NamedTempFile);
+
+impl Watching {
+    pub fn start(device: &Replica) -> Watching {
+        let printed = tempfile::NamedTempFile::new().unwrap();
+        let child = recolte()
+            .arg("--data-dir")
+            .arg(device.path())
+            .args(["sync", "--watch"])
+            .stdout(Stdio::from(printed.reopen().unwrap()))
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Watching(child, printed)
+    }
+
+    pub fn printed(&self) -> String {
+        std::fs::read_to_string(self.1.path()).unwrap_or_default()
+    }
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < within, "{what}: not within {within:?}");
+        std::thread::sleep(Duration::from_millis(100));
     }
 }

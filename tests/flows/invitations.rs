@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::common::{recolte, Replica};
+use crate::common::{wait_for, Replica, Watching};
 use crate::sync::HubProcess;
 
 /// The organiser's laptop with the sample event, a hub trusting it, and the organiser's own
@@ -139,43 +139,6 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     assert_eq!(invitation["joined_by"], "Camille", "{invitation}");
     assert!(invitation["joined_at"].is_string());
     assert!(invitation["scope"]["label"].as_str().unwrap().contains("Thème 3"), "{invitation}");
-}
-
-/// `recolte sync --watch`, stopped when dropped; what it prints goes to a file.
-struct Watching(std::process::Child, tempfile::NamedTempFile);
-
-impl Watching {
-    fn start(device: &Replica) -> Watching {
-        let printed = tempfile::NamedTempFile::new().unwrap();
-        let child = recolte()
-            .arg("--data-dir")
-            .arg(device.path())
-            .args(["sync", "--watch"])
-            .stdout(Stdio::from(printed.reopen().unwrap()))
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        Watching(child, printed)
-    }
-
-    fn printed(&self) -> String {
-        std::fs::read_to_string(self.1.path()).unwrap_or_default()
-    }
-}
-
-impl Drop for Watching {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !done() {
-        assert!(start.elapsed() < within, "{what}: not within {within:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]

@@ -4,10 +4,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Stdio};
+use std::time::Duration;
 
 use recolte_store::Store;
 
-use crate::common::{recolte, Replica};
+use crate::common::{recolte, wait_for, Replica, Watching};
 
 /// A `recolte hub` process, killed when dropped.
 pub struct HubProcess {
@@ -229,6 +230,120 @@ fn a_hub_on_the_organisers_store_serves_it_at_once_and_saves_into_it() {
     let link = organiser.ok(&["invite", "create", "--role", "organiser", "--hub", &again.url]);
     newcomer.ok(&["join", "--invitation", &link, "--name", "Relève"]);
     assert_eq!(titles(&newcomer), titles(&organiser));
+}
+
+/// The organiser's laptop serves the room and syncs with the event's server at once: what the
+/// room's devices send it reaches the server while its sync keeps running, and it counts as
+/// not yet shared until the server has it (it was logged as coming from a hub, and waited for
+/// the laptop's next reconnection while the status said « 0 non partagée »).
+#[test]
+fn a_laptop_serving_the_room_passes_the_rooms_work_on_to_the_server_it_syncs_with() {
+    let (organiser, _) = Replica::with_sample();
+    let server_dir = tempfile::tempdir().unwrap();
+    let server = HubProcess::start(server_dir.path(), &public_key(&organiser));
+    let token = organiser_token(&organiser);
+    organiser.ok(&["sync", "--hub", &server.url, "--token", &token]);
+    let session = organiser.sessions(4)[0].clone();
+    let room = serve_store(&organiser);
+    let watching = Watching::start(&organiser);
+    wait_for("the laptop's sync is up to date", Duration::from_secs(15), || {
+        watching.printed().lines().last().is_some_and(|line| line.contains("0 modification non partagée"))
+    });
+
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &room.url]);
+    let in_the_room = Replica::new();
+    in_the_room.ok(&["join", "--invitation", &link, "--name", "Sacha"]);
+    in_the_room.ok(&["proposal", "add", "--session", &session, "--title", "Passée par le portable"]);
+    in_the_room.ok(&["sync"]);
+
+    let elsewhere = Replica::new();
+    elsewhere.ok(&["join", "--hub", &server.url, "--token", &token]);
+    wait_for("the room's proposal reaches the server", Duration::from_secs(15), || {
+        elsewhere.ok(&["sync"]);
+        elsewhere.json(&["proposal", "list"]).as_array().unwrap().iter().any(|p| p["title"] == "Passée par le portable")
+    });
+    wait_for("the laptop says everything is shared", Duration::from_secs(15), || {
+        watching.printed().lines().last().is_some_and(|line| line.contains("0 modification non partagée"))
+    });
+    let listed = organiser.json(&["proposal", "list", "--session", &session]);
+    let relayed = listed.as_array().unwrap().iter().find(|p| p["title"] == "Passée par le portable").unwrap();
+    let history = organiser.ok(&["history", "proposal", relayed["id"].as_str().unwrap()]);
+    assert!(history.contains("reçue d'un appareil de la salle"), "{history}");
+}
+
+/// A TCP relay between devices and a hub that can fall silent: it keeps every connection open
+/// and passes nothing on, as a hub whose laptop went to sleep or a device the access point
+/// dropped without a word.
+struct SilentRelay {
+    url: String,
+    silent: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SilentRelay {
+    fn to(hub_url: &str) -> SilentRelay {
+        use std::sync::atomic::Ordering;
+        let hub = hub_url.trim_start_matches("ws://").to_owned();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("ws://{}", listener.local_addr().unwrap());
+        let silent = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let quiet = silent.clone();
+        std::thread::spawn(move || {
+            for device in listener.incoming() {
+                let Ok(device) = device else { return };
+                let Ok(upstream) = TcpStream::connect(&hub) else { continue };
+                for (mut from, mut to) in
+                    [(device.try_clone().unwrap(), upstream.try_clone().unwrap()), (upstream, device)]
+                {
+                    let quiet = quiet.clone();
+                    std::thread::spawn(move || {
+                        let mut buffer = [0u8; 16 << 10];
+                        while let Ok(n @ 1..) = from.read(&mut buffer) {
+                            if !quiet.load(Ordering::SeqCst) && to.write_all(&buffer[..n]).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        SilentRelay { url, silent }
+    }
+
+    fn fall_silent(&self, silent: bool) {
+        self.silent.store(silent, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A hub that stops answering without closing the connection: the watching device says it is
+/// no longer up to date within seconds, tries again, and what was typed meanwhile goes out once
+/// the hub answers (it said « à jour » for as long as the system kept the dead connection).
+#[test]
+fn a_hub_fallen_silent_is_noticed_and_the_device_reconnects() {
+    let (organiser, _) = Replica::with_sample();
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(hub_dir.path(), &public_key(&organiser));
+    let token = organiser_token(&organiser);
+    organiser.ok(&["sync", "--hub", &hub.url, "--token", &token]);
+    let session = organiser.sessions(7)[0].clone();
+    let facilitator_token = organiser.ok(&["token", "create", "--role", "facilitator", "--session", &session]);
+    let relay = SilentRelay::to(&hub.url);
+    let device = Replica::new();
+    device.ok(&["join", "--hub", &relay.url, "--token", &facilitator_token]);
+    let watching = Watching::start(&device);
+    let last_line = || watching.printed().lines().last().unwrap_or_default().to_owned();
+    wait_for("the device is up to date", Duration::from_secs(15), || last_line().starts_with("2/2 "));
+
+    relay.fall_silent(true);
+    device.ok(&["proposal", "add", "--session", &session, "--title", "Écrite pendant le silence"]);
+    wait_for("the device notices the silence", Duration::from_secs(40), || last_line().starts_with("0/2 "));
+
+    relay.fall_silent(false);
+    wait_for("the device is up to date again", Duration::from_secs(40), || {
+        last_line().starts_with("2/2 ") && last_line().contains("0 modification non partagée")
+    });
+    organiser.ok(&["sync"]);
+    let listed = organiser.json(&["proposal", "list", "--session", &session]);
+    assert!(listed.as_array().unwrap().iter().any(|p| p["title"] == "Écrite pendant le silence"), "{listed}");
 }
 
 /// The hub's log is read by whoever runs it: in the language asked for. What a refused device

@@ -21,6 +21,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_named_snapshots.sql", include_str!("../../../migrations/0009_named_snapshots.sql")),
     ("0010_search_index_pending.sql", include_str!("../../../migrations/0010_search_index_pending.sql")),
     ("0011_log_without_autoincrement.sql", include_str!("../../../migrations/0011_log_without_autoincrement.sql")),
+    ("0012_log_origin_room.sql", include_str!("../../../migrations/0012_log_origin_room.sql")),
 ];
 
 /// How long a write waits for another process (the app and the CLI) that holds the write lock.

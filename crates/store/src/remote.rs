@@ -30,14 +30,15 @@ impl Store {
     }
 
     /// Applies updates received by a hub that serves this store, in one transaction (group
-    /// commit): durable, logged as coming from the hub, and projected, when this returns.
+    /// commit): durable, logged as coming from the room, and projected, when this returns.
+    /// The room's changes are then shared with the hub this device syncs with, if any.
     pub fn apply_remote_batch<'a>(
         &mut self,
         updates: impl IntoIterator<Item = (&'a DocName, &'a [u8])>,
     ) -> Result<(), Error> {
         self.write(("enregistrement d'une mise à jour reçue", "saving a received update"), |write| {
             for (name, update) in updates {
-                write.foreign(name, update, LogOrigin::Hub)?;
+                write.foreign(name, update, LogOrigin::Room)?;
             }
             Ok(())
         })
@@ -92,8 +93,9 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Changes to a document made on this device (or brought by a bundle) after `seq`: what
-    /// a hub may not have yet. Updates that came from a hub are not sent back.
+    /// Changes to a document made on this device (or brought by a bundle, or by a device of the
+    /// room this store serves) after `seq`: what a hub may not have yet. Updates that came
+    /// from a hub are not sent back.
     pub fn local_updates_after(&self, name: &DocName, seq: i64) -> Result<Vec<(i64, Vec<u8>)>, Error> {
         self.conn
             .prepare_cached(

@@ -24,6 +24,10 @@ pub(crate) enum LogOrigin {
     Local,
     /// Received from a hub (or, in a hub's journal, from a device).
     Hub,
+    /// Received by the hub that serves this store, from a device in the room: passed on to
+    /// the hub this device syncs with, as its own changes are (a laptop serving the room
+    /// relays the room's work to the event's server).
+    Room,
     /// Merged from a bundle file.
     Bundle,
     /// What `store compact` folded into one entry.
@@ -35,6 +39,7 @@ impl LogOrigin {
         match self {
             LogOrigin::Local => "local",
             LogOrigin::Hub => "hub",
+            LogOrigin::Room => "room",
             LogOrigin::Bundle => "bundle",
             LogOrigin::Snapshot => "snapshot",
         }

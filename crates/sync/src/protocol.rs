@@ -144,7 +144,10 @@ impl Room {
                 presence.clients.extend(awareness.clients.keys().copied());
                 let frame = encode(&Message::Awareness(awareness.clone()));
                 self.awareness.apply_update(awareness).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
-                Ok(vec![Effect::Broadcast(frame)])
+                // Back to its sender too, as the reference server does: a stock y-websocket
+                // client that hears nothing for 30 s (not even its own presence, renewed every
+                // 15 s) takes the connection for dead and reconnects.
+                Ok(vec![Effect::Reply(frame.clone()), Effect::Broadcast(frame)])
             }
             Message::AwarenessQuery => {
                 let update = self.awareness.update().map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
@@ -274,7 +277,7 @@ mod tests {
             .collect(),
         };
         let effects = room.receive(Access::Read, &encode(&Message::Awareness(update)), &mut presence).unwrap();
-        assert!(matches!(effects.as_slice(), [Effect::Broadcast(_)]));
+        assert!(matches!(effects.as_slice(), [Effect::Reply(_), Effect::Broadcast(_)]), "echoed, and relayed");
         assert_eq!(room.greeting().len(), 2, "a newcomer learns who is there");
         assert!(room.leave(presence).is_some());
         assert_eq!(room.greeting().len(), 1);

@@ -248,6 +248,29 @@ impl World {
     }
 }
 
+/// A device that vanished without closing (out of the Wi-Fi's reach) is let go once it has
+/// answered nothing, not even the hub's pings, for the silence limit; one that answers stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_gone_silent_is_let_go_and_one_that_answers_pings_stays() {
+    let world = World::with_config(|config| config.silence_limit = std::time::Duration::from_secs(1)).await;
+    let room = DocName::Session(world.event, world.sessions(2)[0]);
+    let token = world.token(Role::Organiser, vec![], vec![]);
+    // Never reads, so never answers a ping; and one that reads (tungstenite answers for it).
+    let mut vanished = world.raw(&room, Some(&token)).await;
+    let mut present = world.raw(&room, Some(&token)).await;
+    assert_eq!(world.hub.metrics().clients, 2);
+    let until = tokio::time::Instant::now() + std::time::Duration::from_millis(2500);
+    while tokio::time::Instant::now() < until {
+        let _ = tokio::time::timeout(std::time::Duration::from_millis(100), present.socket.next()).await;
+    }
+    assert_eq!(world.hub.metrics().clients, 1, "the silent device is let go, the other stays");
+    // Its reading starts by answering the pings it missed, on a connection the hub has closed.
+    let (code, _) = vanished.closed().await;
+    assert!(code == close::GOING_AWAY || code == 0, "{code}");
+    present.send(protocol::step1(&StateVector::default())).await;
+    assert!(tokio::time::timeout(std::time::Duration::from_secs(5), present.step2()).await.is_ok());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {
     let world = World::new().await;

@@ -25,6 +25,7 @@ fn origin_words(origin: &str, lang: Lang) -> &str {
     match origin {
         "local" => lang.pick("sur cet appareil", "on this device"),
         "hub" => lang.pick("reçue du serveur", "from the hub"),
+        "room" => lang.pick("reçue d'un appareil de la salle", "from a device in the room"),
         "bundle" => lang.pick("reçue par un paquet", "from a bundle"),
         "snapshot" => lang.pick("état compacté", "compacted state"),
         other => other,

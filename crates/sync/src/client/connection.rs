@@ -21,6 +21,9 @@ pub(super) async fn connect(target: &Target, name: &DocName) -> Result<Socket, S
     connect_url(target, &room_url(target, name)).await
 }
 
+/// How long opening a connection (TCP, TLS, the WebSocket handshake) may take.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// Opens a WebSocket to an address of the target's hub (`ws://` or `wss://`, pinned to the
 /// hub's certificate when the target names its fingerprint).
 pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, SyncError> {
@@ -37,14 +40,26 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
             )),
             _ => None,
         };
-    let (socket, _) =
-        tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector).await.map_err(|e| {
-            if e.to_string().contains(crate::tls::WRONG_CERTIFICATE) {
-                SyncError::WrongCertificate { hub: target.hub.clone() }
-            } else {
-                SyncError::Unreachable { hub: target.hub.clone(), reason: connection_problem(&e) }
-            }
-        })?;
+    let connecting = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector);
+    // A hub gone silent (a laptop's lid closed, a device dropped by the access point) lets a
+    // connection wait minutes for the system to give up: tried again sooner instead.
+    let Ok(connected) = tokio::time::timeout(CONNECT_TIMEOUT, connecting).await else {
+        let seconds = CONNECT_TIMEOUT.as_secs();
+        return Err(SyncError::Unreachable {
+            hub: target.hub.clone(),
+            reason: recolte_core::Both::new(
+                format!("aucune réponse en {seconds} s (le serveur est arrêté, en veille ou hors de portée du réseau)"),
+                format!("no answer within {seconds} s (the hub is stopped, asleep or out of the network's reach)"),
+            ),
+        });
+    };
+    let (socket, _) = connected.map_err(|e| {
+        if e.to_string().contains(crate::tls::WRONG_CERTIFICATE) {
+            SyncError::WrongCertificate { hub: target.hub.clone() }
+        } else {
+            SyncError::Unreachable { hub: target.hub.clone(), reason: connection_problem(&e) }
+        }
+    })?;
     Ok(socket)
 }
 

@@ -241,6 +241,12 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often a watching session looks for local changes to push.
 const PUSH_EVERY: Duration = Duration::from_millis(200);
 
+/// A watching connection pings the hub this often…
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
+/// …and takes it for lost when nothing at all came back for this long.
+const SILENCE_LIMIT: Duration = Duration::from_secs(20);
+
 struct Session<'a> {
     store: &'a SharedStore,
     target: &'a Target,
@@ -608,16 +614,32 @@ async fn watch_connection(
     let mut renew = tokio::time::interval(PRESENCE_RENEW);
     renew.tick().await;
     let mut tick = tokio::time::interval(PUSH_EVERY);
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.tick().await;
+    let mut last_heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
             next = socket.next() => match next {
                 Some(Ok(Message::Binary(frame))) => {
+                    last_heard = tokio::time::Instant::now();
                     session.receive(&mut socket, &frame).await?;
                 }
                 Some(Ok(Message::Close(frame))) => return Err(refused(target, name, frame)),
-                Some(Ok(_)) => {}
+                Some(Ok(_)) => last_heard = tokio::time::Instant::now(),
                 Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
             },
+            // A hub that stops answering without closing (its laptop asleep, a device dropped by
+            // the access point) would leave this connection open for ever, and what is typed
+            // unsent while the status said « à jour »: any hub answers a ping, so silence for
+            // this long is a lost connection, tried again as one.
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() >= SILENCE_LIMIT {
+                    return Err(SyncError::Lost { doc: name.to_string() });
+                }
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    return Err(SyncError::Lost { doc: name.to_string() });
+                }
+            }
             _ = renew.tick() => {
                 clock += 1;
                 session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;

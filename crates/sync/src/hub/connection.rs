@@ -191,9 +191,14 @@ async fn serve_peer(
         }
     }
     let mut shutdown = shared.shutdown.clone();
+    // Devices and browsers answer pings by themselves: 30 s between pings for the default 75 s.
+    let mut heartbeat = tokio::time::interval(shared.config.silence_limit * 2 / 5);
+    heartbeat.tick().await;
+    let mut last_heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
             incoming = socket.recv() => {
+                last_heard = tokio::time::Instant::now();
                 let frame = match incoming {
                     Some(Ok(Message::Binary(frame))) => frame,
                     Some(Ok(Message::Text(_))) => {
@@ -294,6 +299,18 @@ async fn serve_peer(
             () = async { let _ = shutdown.wait_for(|stop| *stop).await; } => {
                 send_close(socket, close::GOING_AWAY, "the hub is stopping").await;
                 return;
+            }
+            // A device that vanished without closing (out of the Wi-Fi's reach, its battery
+            // flat) would stay a peer for ever, shown as connected on the arrivals board: it is
+            // pinged, as the reference server does, and let go when nothing came back.
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() >= shared.config.silence_limit {
+                    send_close(socket, close::GOING_AWAY, "nothing heard from this device: reconnect").await;
+                    return;
+                }
+                if socket.send(Message::Ping(Bytes::new())).await.is_err() {
+                    return;
+                }
             }
             Ok((code, reason)) = &mut kicked => {
                 tracing::info!("{}", closing(shared, &entry.name, &reason));
