@@ -336,6 +336,12 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     assert_eq!(invitations.len(), 47);
     let html = std::fs::read_to_string(&sheet).unwrap();
     assert_eq!(html.matches("<svg").count(), 47);
+    // Every card holds a token: the file is its owner's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&sheet).unwrap().permissions().mode() & 0o777, 0o600);
+    }
     let mut expected: Vec<String> = invitations.iter().map(|i| i["link"].as_str().unwrap().to_owned()).collect();
     let mut decoded = decode_printed_sheet(&sheet);
     expected.sort();

@@ -69,6 +69,9 @@ pub enum BundleError {
     #[error("document {doc} received an unreadable update ({reason}): it was not saved (from a bundle: nothing was imported; export a new one on the device that made it)")]
     #[fr("le document {doc} a reçu une mise à jour illisible : elle n'a pas été enregistrée (d'un paquet : rien n'a été importé ; exportez-en un nouveau sur l'appareil qui l'a fait)")]
     InvalidUpdate { doc: String, reason: String },
+    #[error("document {doc} received a change that replaces the event's signing key, which no device may do (it would hand the event to whoever holds the new key): it was refused, nothing was saved (from a bundle: nothing was imported; tell the organisers where it came from)")]
+    #[fr("le document {doc} a reçu une modification qui remplace la clé de signature de l'événement, ce qu'aucun appareil ne peut faire (l'événement passerait à qui détient la nouvelle clé) : elle est refusée, rien n'a été enregistré (d'un paquet : rien n'a été importé ; dites à l'organisation d'où il vient)")]
+    SigningKeyChanged { doc: String },
     #[error("document {doc} in the bundle belongs to another event: nothing was imported")]
     #[fr("le document {doc} du paquet appartient à un autre événement : rien n'a été importé")]
     ForeignDocument { doc: String },

@@ -148,7 +148,9 @@ pub fn export_invitation_sheet(
         all.into_iter().filter(|i| ids.contains(&i.id)).collect()
     };
     let html = sheet::invitation_sheet(&name, &chosen, lang)?;
-    write_file(path, html.as_bytes())?;
+    // Every card holds a token: readable by its owner only, as the event's keys are.
+    let file = path.file_name().ok_or_else(|| ExportError::IsFolder { path: path.to_owned() })?;
+    stage_and_rename(path.parent().unwrap_or(Path::new("")), &[(file, html.as_bytes())], Privacy::Owner)?;
     Ok(chosen)
 }
 
@@ -175,6 +177,23 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
 /// used to leave some files of the new export beside the others of the old one, under a
 /// descriptor whose checksums no longer matched.
 pub fn write_files(dir: &Path, files: &[(impl AsRef<Path>, impl AsRef<[u8]>)]) -> Result<(), ExportError> {
+    stage_and_rename(dir, files, Privacy::Shared)
+}
+
+/// Who may read what an export writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Privacy {
+    /// As the system's defaults have it: these files are made to be handed on.
+    Shared,
+    /// Its owner only (on Unix): files that hold access tokens.
+    Owner,
+}
+
+fn stage_and_rename(
+    dir: &Path,
+    files: &[(impl AsRef<Path>, impl AsRef<[u8]>)],
+    privacy: Privacy,
+) -> Result<(), ExportError> {
     use std::io::Write;
     let mut staged: Vec<(PathBuf, PathBuf)> = Vec::with_capacity(files.len());
     let staging = files.iter().try_for_each(|(name, bytes)| {
@@ -188,9 +207,14 @@ pub fn write_files(dir: &Path, files: &[(impl AsRef<Path>, impl AsRef<[u8]>)]) -
         let tmp = partial_of(&path);
         // Listed before it is written: a failure midway removes it too.
         staged.push((tmp.clone(), path.clone()));
-        std::fs::File::create(&tmp)
-            .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-            .map_err(error)
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        if privacy == Privacy::Owner {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(&tmp).and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all())).map_err(error)
     });
     if let Err(error) = staging {
         for (tmp, _) in &staged {

@@ -23,12 +23,7 @@ pub struct Journal {
 
 impl Journal {
     pub fn open(dir: &Path) -> Result<Journal, Error> {
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            context: "cannot create the data folder",
-            context_fr: "impossible de créer le dossier de données",
-            path: dir.to_owned(),
-            source,
-        })?;
+        crate::create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
         Ok(Journal { conn: db::open(&path)?, path })
     }

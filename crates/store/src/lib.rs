@@ -39,6 +39,36 @@ use yrs::{Doc, ReadTxn, Transact, TransactionMut};
 
 pub use db::{Unwritable, MIGRATIONS};
 
+/// The data folder holds the event's signing key and this device's tokens: a folder made here
+/// is readable by its owner only (on Unix), whatever the system's default.
+pub(crate) fn create_private_dir(dir: &Path) -> Result<(), Error> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|source| Error::Io {
+        context: "cannot create the data folder",
+        context_fr: "impossible de créer le dossier de données",
+        path: dir.to_owned(),
+        source,
+    })
+}
+
+/// The store's database readable by its owner only, also in a folder made by an earlier
+/// version or by hand (SQLite gives its write-ahead log the database's permissions).
+fn keep_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                let _ =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700));
+            }
+        }
+    }
+}
+
 /// Creates a store with only the first `version` migrations applied, as an older Récolte
 /// left it: for upgrade tests.
 #[doc(hidden)]
@@ -162,14 +192,12 @@ impl Store {
         if dir.exists() && !dir.is_dir() {
             return Err(Error::DataDirIsFile { path: dir.to_owned() });
         }
-        std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-            context: "cannot create the data folder",
-            context_fr: "impossible de créer le dossier de données",
-            path: dir.to_owned(),
-            source,
-        })?;
+        create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
         let (conn, unwritable) = db::open_or_read(&path)?;
+        if unwritable.is_none() {
+            keep_private(&path);
+        }
         Ok(Store {
             conn,
             unwritable,

@@ -139,7 +139,8 @@ pub fn upsert_subgroup(
 ) -> Result<(), Error> {
     conn.prepare_cached(
         "INSERT INTO subgroups (id, event_id, session_id, name, created_at, deleted) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, deleted = excluded.deleted",
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, deleted = excluded.deleted
+             WHERE subgroups.event_id = excluded.event_id AND subgroups.session_id = excluded.session_id",
     )
     .and_then(|mut stmt| {
         stmt.execute(params![
@@ -155,6 +156,10 @@ pub fn upsert_subgroup(
     Ok(())
 }
 
+/// Records are keyed by their id alone, and a document can hold a record of any id: whoever
+/// may write one session (or theme) could otherwise write a record with the id of another
+/// session's proposal and replace its row, shown and exported under the other session and
+/// its author. A row is only ever updated from the document it came from.
 pub fn upsert_proposal(
     conn: &Connection,
     event: EventId,
@@ -195,7 +200,8 @@ pub fn upsert_proposal(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
              ON CONFLICT (id) DO UPDATE SET subgroup_id = excluded.subgroup_id, title = excluded.title,
                  body = excluded.body, kind = excluded.kind, tags = excluded.tags, author = excluded.author,
-                 created_at = excluded.created_at, deleted = excluded.deleted",
+                 created_at = excluded.created_at, deleted = excluded.deleted
+             WHERE proposals.event_id = excluded.event_id AND proposals.session_id = excluded.session_id",
         )
         .and_then(|mut stmt| stmt.execute(values))
         .ctx(ctx.0, ctx.1)?;
@@ -210,28 +216,33 @@ pub fn upsert_consolidated(
     record: &ConsolidatedRecord,
 ) -> Result<(), Error> {
     let ctx = ("projection de la proposition consolidée", "projecting the consolidated proposal");
-    conn.prepare_cached(
-        "INSERT INTO consolidated (id, event_id, theme, title, body, status, priority, author, created_at, deleted)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body, status = excluded.status,
-             priority = excluded.priority, author = excluded.author, created_at = excluded.created_at,
-             deleted = excluded.deleted",
-    )
-    .and_then(|mut stmt| {
-        stmt.execute(params![
-            record.id.to_string(),
-            event.to_string(),
-            theme,
-            record.title,
-            record.body,
-            record.status.as_str(),
-            record.priority,
-            record.author,
-            record.created_at,
-            record.deleted
-        ])
-    })
-    .ctx(ctx.0, ctx.1)?;
+    let projected = conn
+        .prepare_cached(
+            "INSERT INTO consolidated (id, event_id, theme, title, body, status, priority, author, created_at, deleted)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body, status = excluded.status,
+                 priority = excluded.priority, author = excluded.author, created_at = excluded.created_at,
+                 deleted = excluded.deleted
+             WHERE consolidated.event_id = excluded.event_id AND consolidated.theme = excluded.theme",
+        )
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                record.id.to_string(),
+                event.to_string(),
+                theme,
+                record.title,
+                record.body,
+                record.status.as_str(),
+                record.priority,
+                record.author,
+                record.created_at,
+                record.deleted
+            ])
+        })
+        .ctx(ctx.0, ctx.1)?;
+    if projected == 0 {
+        return Ok(());
+    }
     conn.execute("DELETE FROM consolidated_sources WHERE consolidated_id = ?1", [record.id.to_string()])
         .ctx(ctx.0, ctx.1)?;
     for source in &record.sources {

@@ -184,10 +184,14 @@ impl Write<'_> {
         self.touched.push(name.clone());
         register(&self.tx, name)?;
         let cached = catch_up(&self.tx, self.docs, name)?;
-        let to_log = schema::apply_foreign(&cached.doc, update).map_err(|reason| {
-            recolte_core::Error::from(recolte_core::bundle::BundleError::InvalidUpdate {
-                doc: name.to_string(),
-                reason,
+        let to_log = schema::apply_foreign(&cached.doc, update).map_err(|refusal| {
+            recolte_core::Error::from(match refusal {
+                schema::ForeignRefusal::SigningKey => {
+                    recolte_core::bundle::BundleError::SigningKeyChanged { doc: name.to_string() }
+                }
+                schema::ForeignRefusal::Unreadable(reason) => {
+                    recolte_core::bundle::BundleError::InvalidUpdate { doc: name.to_string(), reason }
+                }
             })
         })?;
         let Some(to_log) = to_log else {

@@ -274,6 +274,93 @@ fn texts_longer_than_their_field_and_blank_names_are_refused_and_change_nothing(
     too_long(store.edit_proposal(id, &ProposalUpdate { body: Some(long(29_001)), ..Default::default() }), Field::Body);
 }
 
+/// The event's signing key is written once, when the programme is imported: a change to it
+/// from elsewhere (a bundle handed over by a facilitator, a crafted update) is refused with
+/// the reason, and the store keeps the key it had, so that no one can take the event over.
+#[test]
+fn a_change_to_the_events_signing_key_from_elsewhere_is_refused() {
+    use yrs::updates::decoder::Decode;
+    use yrs::{Map, ReadTxn, Transact};
+    let (_dir, mut store, event) = new_store();
+    let name = DocName::Event(event);
+    let key = store.event_public_keys().unwrap();
+    let doc = yrs::Doc::new();
+    doc.transact_mut().apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
+    let before = doc.transact().state_vector();
+    let info = doc.get_or_insert_map("event");
+    info.insert(&mut doc.transact_mut(), "public_key", "k4.public.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let swap = doc.transact().encode_state_as_update_v1(&before);
+    let projections = store.dump_projections().unwrap();
+
+    let error = store.apply_remote(&name, &swap).unwrap_err();
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.contains("remplace la clé de signature de l'événement"), "{said}");
+    assert!(recolte_core::Localize::localize(&error, recolte_core::Lang::En).contains("signing key"));
+    assert_eq!(store.event_public_keys().unwrap(), key);
+    assert_eq!(store.dump_projections().unwrap(), projections);
+    // The same change carried in a bundle (bundles are not signed): nothing imported.
+    let mut bundle = recolte_core::bundle::Bundle::decode(&store.export_bundle(event).unwrap()).unwrap();
+    for document in &mut bundle.documents {
+        if document.name == name {
+            document.update = swap.clone();
+        }
+    }
+    let error = store.import_bundle(&bundle.encode()).unwrap_err();
+    assert!(recolte_core::Localize::localize(&error, recolte_core::Lang::Fr).contains("rien n'a été importé"));
+    assert_eq!(store.event_public_keys().unwrap(), key);
+    assert_eq!(store.dump_projections().unwrap(), projections);
+    // A change that leaves the key alone still goes through.
+    let doc = yrs::Doc::new();
+    doc.transact_mut().apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
+    let before = doc.transact().state_vector();
+    doc.get_or_insert_map("event").insert(&mut doc.transact_mut(), "name", "Assises, renommées");
+    store.apply_remote(&name, &doc.transact().encode_state_as_update_v1(&before)).unwrap();
+}
+
+/// Whoever may write one session cannot replace another session's proposal by writing a
+/// record of the same id in its own document (ids leak: bundles, the open data): the row stays
+/// the other session's, as its own document says.
+#[test]
+fn a_record_with_the_id_of_another_sessions_proposal_does_not_replace_it() {
+    use yrs::updates::decoder::Decode;
+    use yrs::{ReadTxn, Transact};
+    let (_dir, mut store, event) = new_store();
+    let (mine, theirs) = (first_session(&store, event, 1), first_session(&store, event, 2));
+    let alice = capture(&mut store, theirs, "La proposition d'Alice");
+    capture(&mut store, mine, "Une des miennes");
+    let name = DocName::Session(event, mine);
+    let doc = yrs::Doc::new();
+    doc.transact_mut().apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
+    let before = doc.transact().state_vector();
+    recolte_core::schema::insert_proposal(
+        &mut doc.transact_mut(),
+        alice,
+        &recolte_core::schema::NewProposal { title: "Réécrite par un autre".into(), ..Default::default() },
+    );
+    store.apply_remote(&name, &doc.transact().encode_state_as_update_v1(&before)).unwrap();
+    let listed = store.proposals(event, &ProposalFilter::default()).unwrap();
+    let row = listed.iter().find(|p| p.id == alice).unwrap();
+    assert_eq!((row.title.as_str(), row.session_id), ("La proposition d'Alice", theirs));
+    assert!(!listed.iter().any(|p| p.title == "Réécrite par un autre"), "{listed:?}");
+}
+
+/// The data folder holds the event's signing key and the device's tokens: readable by its
+/// owner only, a store made by an earlier version (world-readable) included.
+#[cfg(unix)]
+#[test]
+fn the_data_folder_and_the_store_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("recolte");
+    drop(Store::open(&dir).unwrap());
+    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    let database = dir.join("recolte.sqlite");
+    std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::open(&dir).unwrap());
+    assert_eq!(mode(&database), 0o600);
+}
+
 #[test]
 fn a_bundle_of_another_event_is_refused_unless_its_event_is_added() {
     let (_a_dir, mut a, event_a) = new_store();

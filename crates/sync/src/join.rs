@@ -14,7 +14,7 @@ use recolte_core::access::{Access, Role};
 use recolte_core::ids::EventId;
 use recolte_core::invitation::Invitation;
 use recolte_core::schema::DocName;
-use recolte_core::token::TokenError;
+use recolte_core::token::{self, TokenError};
 use serde::Serialize;
 
 use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport, Target};
@@ -142,6 +142,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
     unshared_elsewhere(&store, invitation.event)?;
+    signed_by_the_event(&store, &invitation)?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -225,6 +226,23 @@ fn unshared_elsewhere(store: &SharedStore, joining: EventId) -> Result<(), SyncE
         return Ok(());
     }
     Err(SyncError::UnsharedElsewhere { event: store.event(event)?.name, unshared })
+}
+
+/// An invitation for an event this device already holds must be signed with that event's
+/// key: anyone can make a link that names the event, a hub of theirs and a token of their own
+/// key, which would send this device's work to them. (For an event the device does not hold
+/// yet, the hub checks the token, against the event it holds.)
+fn signed_by_the_event(store: &SharedStore, invitation: &Invitation) -> Result<(), SyncError> {
+    let Some(record) = lock(store).event_record(invitation.event)? else { return Ok(()) };
+    let Some(key) = record.public_key.as_deref().filter(|key| !key.is_empty()) else { return Ok(()) };
+    let key = token::parse_public_key(key)?;
+    match token::verify(&invitation.token, &[key]) {
+        Err(TokenError::Untrusted | TokenError::Malformed) => {
+            Err(SyncError::NotSignedByTheEvent { event: record.name })
+        }
+        // Expired is told by the caller, as for an event not held yet.
+        Ok(_) | Err(_) => Ok(()),
+    }
 }
 
 fn holds_event(store: &SharedStore, event: EventId) -> Result<bool, SyncError> {

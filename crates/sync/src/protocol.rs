@@ -80,6 +80,12 @@ pub enum Effect {
     Dropped { bytes: usize },
 }
 
+/// The largest presence state a connection may send (its JSON).
+pub const PRESENCE_STATE_BYTES: usize = 2048;
+
+/// Presences a room holds at most: more than the people of a whole event.
+pub const PRESENCE_PER_ROOM: usize = 2000;
+
 /// One room as the hub holds it: the document and who is present.
 #[derive(Debug)]
 pub struct Room {
@@ -141,6 +147,21 @@ impl Room {
                 })
             }
             Message::Awareness(awareness) => {
+                // Presence is kept in memory and sent to every newcomer: bounded, or one
+                // connection could make the hub hold and send hundreds of megabytes. A device
+                // says its name and a count (under 300 bytes); a stock client may relay the
+                // room's other presences.
+                if awareness.clients.values().any(|entry| entry.json.len() > PRESENCE_STATE_BYTES) {
+                    return Err(ProtocolError::InvalidAwareness(format!(
+                        "a presence state is over {PRESENCE_STATE_BYTES} bytes"
+                    )));
+                }
+                let new = awareness.clients.keys().filter(|client| self.awareness.meta(**client).is_none()).count();
+                if new > 0 && self.awareness.iter().count() + new > PRESENCE_PER_ROOM {
+                    return Err(ProtocolError::InvalidAwareness(format!(
+                        "more than {PRESENCE_PER_ROOM} presences in one room"
+                    )));
+                }
                 presence.clients.extend(awareness.clients.keys().copied());
                 let frame = encode(&Message::Awareness(awareness.clone()));
                 self.awareness.apply_update(awareness).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
@@ -161,7 +182,8 @@ impl Room {
     /// Applies an update; returns what it brought that the room did not have (the whole
     /// sanitised update if parts of it wait for updates the room lacks), or `None`.
     fn apply(&mut self, bytes: &[u8]) -> Result<Option<Vec<u8>>, ProtocolError> {
-        recolte_core::schema::apply_foreign(&self.doc, bytes).map_err(ProtocolError::InvalidUpdate)
+        recolte_core::schema::apply_foreign(&self.doc, bytes)
+            .map_err(|refusal| ProtocolError::InvalidUpdate(refusal.to_string()))
     }
 
     /// Takes in a change saved elsewhere (another program on the store the hub serves): the
@@ -261,6 +283,33 @@ mod tests {
             assert!(result.is_err(), "accepted {frame:?}");
         }
         assert_eq!(edit_again(&room), before);
+    }
+
+    #[test]
+    fn presence_is_bounded_in_size_and_in_number() {
+        let mut room = Room::new(new_doc_of(DocKind::Event));
+        let mut presence = Presence::default();
+        let frame = |clients: std::ops::Range<u64>, json: &str| {
+            let clients = clients
+                .map(|id| {
+                    (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock: 1, json: json.into() })
+                })
+                .collect();
+            encode(&Message::Awareness(AwarenessUpdate { clients }))
+        };
+        let huge = format!(r#"{{"user":{{"name":"{}"}}}}"#, "x".repeat(PRESENCE_STATE_BYTES));
+        assert!(matches!(
+            room.receive(Access::Read, &frame(1..2, &huge), &mut presence),
+            Err(ProtocolError::InvalidAwareness(_))
+        ));
+        let small = r#"{"user":{"name":"Camille"}}"#;
+        room.receive(Access::Read, &frame(1..PRESENCE_PER_ROOM as u64 + 1, small), &mut presence).unwrap();
+        assert!(matches!(
+            room.receive(Access::Read, &frame(5_000..5_001, small), &mut presence),
+            Err(ProtocolError::InvalidAwareness(_))
+        ));
+        // Those already there renew their presence as before.
+        room.receive(Access::Read, &frame(1..3, small), &mut presence).unwrap();
     }
 
     #[test]

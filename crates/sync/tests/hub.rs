@@ -271,6 +271,40 @@ async fn a_device_gone_silent_is_let_go_and_one_that_answers_pings_stays() {
     assert!(tokio::time::timeout(std::time::Duration::from_secs(5), present.step2()).await.is_ok());
 }
 
+/// A link naming an event this device holds, with a token signed by someone else's key and
+/// their own hub, is refused before anything is sent: it would hand this device's work to them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitation_not_signed_by_the_event_a_device_holds_is_refused() {
+    use recolte_core::invitation::Invitation;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let session = world.sessions(1)[0];
+    let device = Device::empty();
+    let genuine = Invitation {
+        event: world.event,
+        event_name: "Assises".into(),
+        hubs: vec![world.url()],
+        fingerprint: None,
+        token: world.token(Role::Facilitator, vec![session], vec![]),
+    };
+    join::join(device.store.clone(), &genuine.link(), "Camille").await.unwrap();
+
+    let theirs = recolte_core::token::generate_keys().unwrap();
+    let scope = Scope { event: world.event, role: Role::Organiser, sessions: vec![], themes: vec![] };
+    let forged = Invitation {
+        hubs: vec!["ws://127.0.0.1:9".into()],
+        token: recolte_core::token::issue(&theirs.secret, &scope, Some("x"), time::Duration::hours(1)).unwrap(),
+        ..genuine.clone()
+    };
+    let error = join::join(device.store.clone(), &forged.link(), "Camille").await.unwrap_err();
+    assert!(matches!(error, SyncError::NotSignedByTheEvent { .. }), "{error}");
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.contains("peut-être falsifiée"), "{said}");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, world.url(), "nothing changed");
+    // A new genuine invitation still joins.
+    join::join(device.store.clone(), &genuine.link(), "Camille").await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {
     let world = World::new().await;

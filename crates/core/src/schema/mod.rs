@@ -86,10 +86,18 @@ pub fn sanitize_update_bytes(bytes: &[u8]) -> Result<(yrs::Update, Vec<u8>), yrs
 /// Returns what to keep of it: what it brought that the document lacked, or the whole sanitised
 /// update when parts of it wait for updates the document lacks (kept whole, so that they are
 /// not lost on a restart); `None` when it brought nothing. The error says why it was refused.
-pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, String> {
-    let (decoded, clean) = sanitize_update_bytes(bytes).map_err(|e| e.to_string())?;
+pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, ForeignRefusal> {
+    let (decoded, clean) = sanitize_update_bytes(bytes).map_err(|e| ForeignRefusal::Unreadable(e.to_string()))?;
     let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
-    txn.apply_update(decoded).map_err(|e| e.to_string())?;
+    let key_before = signing_key(&txn);
+    txn.apply_update(decoded).map_err(|e| ForeignRefusal::Unreadable(e.to_string()))?;
+    // Tokens are checked against the key the event's document holds: a change to it from
+    // elsewhere (a bundle handed over by anyone, a crafted update) would hand the event to
+    // whoever holds the new key. It is written once, when the programme is imported. The
+    // document is left changed in memory: callers drop it and read it again from its log.
+    if key_before.is_some() && signing_key(&txn) != key_before {
+        return Err(ForeignRefusal::SigningKey);
+    }
     Ok(if txn.has_missing_updates() {
         Some(clean)
     } else if txn.has_changes() {
@@ -97,6 +105,20 @@ pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, String>
     } else {
         None
     })
+}
+
+/// Why an update from elsewhere was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ForeignRefusal {
+    #[error("{0}")]
+    Unreadable(String),
+    #[error("it replaces the event's signing key, which is written once, when the programme is imported")]
+    SigningKey,
+}
+
+/// The key an event document says its tokens are signed with (`None` for other documents).
+fn signing_key<T: ReadTxn>(txn: &T) -> Option<String> {
+    get_str(txn, &txn.get_map("event")?, "public_key").filter(|key| !key.is_empty())
 }
 
 /// A new, empty document with the offsets JavaScript uses (UTF-16 code units).
