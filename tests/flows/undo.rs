@@ -79,6 +79,23 @@ fn undo_takes_back_my_changes_only_and_both_devices_converge() {
     assert_eq!(proposal(&a, &id)["kind"], "concrete_action");
 }
 
+/// Undoing the creation of a proposal that another device has written to since does not hide
+/// their work: nothing is deleted, and the undo says it was overtaken.
+#[test]
+fn undoing_a_creation_keeps_what_another_device_wrote_into_it() {
+    let (a, _) = Replica::with_sample();
+    let session = a.sessions(2)[0].clone();
+    let id = a.ok(&["proposal", "add", "--session", &session, "--title", "Un guichet unique"]);
+    let b = Replica::new();
+    b.import(&a.export("a.rclt"));
+    b.ok(&["proposal", "edit", &id, "--body", "Le texte de Bob, écrit après"]);
+    a.import(&b.export("b.rclt"));
+    let undone = a.json(&["undo", "--session", &session]);
+    assert_eq!(undone["written"], 0, "{undone}");
+    let p = proposal(&a, &id);
+    assert_eq!((p["deleted"].as_bool(), p["body"].as_str()), (Some(false), Some("Le texte de Bob, écrit après")));
+}
+
 #[test]
 fn a_merge_is_undone_and_redone_in_the_theme_and_the_panel_has_its_own_stack() {
     let (a, _) = Replica::with_sample();

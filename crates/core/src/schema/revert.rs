@@ -65,8 +65,18 @@ pub fn revert<F: ReadTxn, T: ReadTxn>(txn: &mut TransactionMut, kind: DocKind, f
                 (Some(Out::YMap(wanted)), Some(Out::YMap(left)), Some(Out::YMap(current))) => {
                     revert_map(txn, &current, from, &wanted, to, &left, 1)
                 }
-                // A record the change created: deleted when undone.
-                (None, Some(Out::YMap(_)), Some(Out::YMap(current))) => set_deleted(txn, &current, true),
+                // A record the change created: deleted when undone, unless another device has
+                // written to it since (a colleague's body under this device's title): deleting
+                // it would hide their work from every screen. Nothing is written, and the undo
+                // says the change was overtaken.
+                (None, Some(Out::YMap(left)), Some(Out::YMap(current))) => {
+                    let untouched = json(to, Some(&Out::YMap(left))) == json(txn, Some(&Out::YMap(current.clone())));
+                    if untouched {
+                        set_deleted(txn, &current, true)
+                    } else {
+                        0
+                    }
+                }
                 // A record the undo deleted: back when redone.
                 (Some(Out::YMap(wanted)), None, Some(Out::YMap(current))) => {
                     let deleted = matches!(wanted.get(from, "deleted"), Some(Out::Any(yrs::Any::Bool(true))));

@@ -75,30 +75,41 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
             return;
         }
     };
-    let entry = match shared.room(&name) {
-        Ok(entry) => entry,
-        Err(error) => {
-            let lang = shared.config.lang;
-            hub_log!(
-                error,
-                lang,
-                "impossible de charger la salle {} : {}",
-                "cannot load room {}: {}",
-                name,
-                error.localize(lang),
-            );
-            send_close(&mut socket, close::INTERNAL, "the hub cannot read this room").await;
-            return;
-        }
-    };
-    shared.metrics.clients.fetch_add(1, Ordering::Relaxed);
     let peer = shared.next_peer.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = mpsc::channel(shared.config.queue_frames);
-    let greeting = {
+    // Joined under the rooms' lock, as the last peer's leaving drops a room under it: a room
+    // taken from the map just before its last peer left, and joined just after, would be one
+    // nobody else reaches (its peers would no longer hear each other, each told « à jour »).
+    let (entry, greeting) = loop {
+        let entry = match shared.room(&name) {
+            Ok(entry) => entry,
+            Err(error) => {
+                let lang = shared.config.lang;
+                hub_log!(
+                    error,
+                    lang,
+                    "impossible de charger la salle {} : {}",
+                    "cannot load room {}: {}",
+                    name,
+                    error.localize(lang),
+                );
+                send_close(&mut socket, close::INTERNAL, "the hub cannot read this room").await;
+                return;
+            }
+        };
+        let rooms = lock(&shared.rooms);
+        if !rooms.get(&name).is_some_and(|current| Arc::ptr_eq(current, &entry)) {
+            continue;
+        }
         let mut inner = lock(&entry.inner);
-        inner.peers.insert(peer, tx);
-        inner.room.greeting()
+        inner.peers.insert(peer, tx.clone());
+        let greeting = inner.room.greeting();
+        drop(inner);
+        drop(rooms);
+        break (entry, greeting);
     };
+    drop(tx);
+    shared.metrics.clients.fetch_add(1, Ordering::Relaxed);
     let (kick, kicked) = tokio::sync::oneshot::channel();
     let live = LivePeer { event: name.event(), room: name.clone(), role, label: None, token_id, kick: Some(kick) };
     lock(&shared.live).insert(peer, live);
