@@ -78,7 +78,7 @@ impl Store {
 
     /// What a peer whose state vector is `remote` lacks of a document (lib0 v1 update).
     pub fn diff_for(&mut self, name: &DocName, remote: &StateVector) -> Result<Vec<u8>, Error> {
-        Ok(self.read_doc(name)?.transact().encode_diff_v1(remote))
+        Ok(schema::diff_for(&self.read_doc(name)?.transact(), remote))
     }
 
     /// The last entry of a document's log (0 if none).

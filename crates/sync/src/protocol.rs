@@ -129,7 +129,7 @@ impl Room {
     ) -> Result<Vec<Effect>, ProtocolError> {
         match decode(frame)? {
             Message::Sync(SyncMessage::SyncStep1(remote)) => {
-                let diff = self.doc.transact().encode_diff_v1(&remote);
+                let diff = recolte_core::schema::diff_for(&self.doc.transact(), &remote);
                 Ok(vec![Effect::Reply(step2(diff))])
             }
             Message::Sync(SyncMessage::SyncStep2(bytes)) | Message::Sync(SyncMessage::Update(bytes)) => {

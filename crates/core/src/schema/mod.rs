@@ -90,6 +90,7 @@ pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, Foreign
     let (decoded, clean) = sanitize_update_bytes(bytes).map_err(|e| ForeignRefusal::Unreadable(e.to_string()))?;
     let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
     let key_before = signing_key(&txn);
+    let pending_before = pending_of(&txn);
     txn.apply_update(decoded).map_err(|e| ForeignRefusal::Unreadable(e.to_string()))?;
     // Tokens are checked against the key the event's document holds: a change to it from
     // elsewhere (a bundle handed over by anyone, a crafted update) would hand the event to
@@ -97,6 +98,12 @@ pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, Foreign
     // document is left changed in memory: callers drop it and read it again from its log.
     if key_before.is_some() && signing_key(&txn) != key_before {
         return Err(ForeignRefusal::SigningKey);
+    }
+    // While a document waits for an update it lacks, an update that adds nothing (a bundle
+    // imported again, a hub's answer) would otherwise be kept whole again each time, logged,
+    // counted as new and sent on.
+    if !txn.has_changes() && pending_of(&txn) == pending_before {
+        return Ok(None);
     }
     Ok(if txn.has_missing_updates() {
         Some(clean)
@@ -114,6 +121,26 @@ pub enum ForeignRefusal {
     Unreadable(String),
     #[error("it replaces the event's signing key, which is written once, when the programme is imported")]
     SigningKey,
+}
+
+/// What a peer whose state vector is `remote` lacks of a document (lib0 v1), what waits in it
+/// for updates it lacks included, as Yjs sends it: left out, it would be counted as sent and
+/// reach no one until a later reconnection. The whole delete set then goes too, so only then.
+pub fn diff_for<T: ReadTxn>(txn: &T, remote: &yrs::StateVector) -> Vec<u8> {
+    if txn.has_missing_updates() {
+        txn.encode_state_as_update_v1(remote)
+    } else {
+        txn.encode_diff_v1(remote)
+    }
+}
+
+/// What a document holds that waits for updates it lacks (blocks, and deletions).
+fn pending_of<T: ReadTxn>(txn: &T) -> Option<(Vec<u8>, Option<yrs::IdSet>)> {
+    use yrs::updates::encoder::Encode;
+    let store = txn.store();
+    let blocks = store.pending_update().map(|pending| pending.update.encode_v1());
+    let deletions = store.pending_ds().cloned();
+    (blocks.is_some() || deletions.is_some()).then(|| (blocks.unwrap_or_default(), deletions))
 }
 
 /// The key an event document says its tokens are signed with (`None` for other documents).
@@ -406,6 +433,43 @@ mod tests {
                 let _ = read_proposals(&doc.transact());
             }
         }
+    }
+
+    #[test]
+    fn an_update_waiting_for_another_is_kept_once_not_each_time_it_comes_again() {
+        use yrs::updates::decoder::Decode;
+        use yrs::ReadTxn;
+        let doc = new_doc_of(DocKind::Session);
+        let (id, first) = {
+            let mut txn = doc.transact_mut();
+            let id = add_proposal(&mut txn, &NewProposal { title: "Première".into(), ..Default::default() });
+            (id, txn.encode_update_v1())
+        };
+        // Another device edits that proposal: its update needs the first to apply.
+        let other = new_doc_of(DocKind::Session);
+        other.transact_mut().apply_update(yrs::Update::decode_v1(&first).unwrap()).unwrap();
+        let before = other.transact().state_vector();
+        edit_proposal(
+            &mut other.transact_mut(),
+            id,
+            &ProposalPatch { title: Some("Première, revue".into()), ..Default::default() },
+        )
+        .unwrap();
+        let second = other.transact().encode_state_as_update_v1(&before);
+
+        let copy = new_doc_of(DocKind::Session);
+        assert!(apply_foreign(&copy, &second).unwrap().is_some(), "kept whole while it waits");
+        assert!(pending_of(&copy.transact()).is_some());
+        assert!(apply_foreign(&copy, &second).unwrap().is_none(), "the same again brings nothing");
+        // What it tells a peer includes what waits: the peer that has the first gets the edit.
+        let told = diff_for(&copy.transact(), &yrs::StateVector::default());
+        let peer = new_doc_of(DocKind::Session);
+        apply_foreign(&peer, &first).unwrap();
+        apply_foreign(&peer, &told).unwrap();
+        assert_eq!(read_proposals(&peer.transact())[0].title, "Première, revue");
+        assert!(apply_foreign(&copy, &first).unwrap().is_some());
+        assert_eq!(read_proposals(&copy.transact())[0].title, "Première, revue");
+        assert!(apply_foreign(&copy, &second).unwrap().is_none());
     }
 
     #[test]

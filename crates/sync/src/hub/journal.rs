@@ -60,6 +60,27 @@ impl Backend {
         }
     }
 
+    /// Serving a store, where its log stands: what other programs save after it reaches the
+    /// rooms through the store's watcher. `None` for a journal, which only the hub writes.
+    pub(super) fn position(&self) -> Option<i64> {
+        match self {
+            Backend::Journal(_) => None,
+            Backend::Store(store) => store.last_log_seq().ok(),
+        }
+    }
+
+    /// What other programs saved to a room after `seq` (serving a store).
+    pub(super) fn saved_after(&self, name: &DocName, seq: i64) -> Vec<Vec<u8>> {
+        let Backend::Store(store) = self else { return Vec::new() };
+        store
+            .log_after(seq, usize::MAX >> 1)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, doc, _)| doc == name)
+            .map(|(_, _, data)| data)
+            .collect()
+    }
+
     /// When a room last received a change.
     pub(super) fn last_saved(&self, name: &DocName) -> Result<Option<String>, recolte_store::Error> {
         match self {

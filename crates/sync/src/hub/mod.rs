@@ -282,15 +282,30 @@ impl Shared {
             return Ok(entry.clone());
         }
         // Loaded outside the rooms lock: a big room must not stall every other room.
+        let since = lock(&self.backend).position();
         let doc = self.load_doc(name)?;
-        let mut rooms = lock(&self.rooms);
-        let entry = rooms.entry(name.clone()).or_insert_with(|| {
-            Arc::new(RoomEntry {
-                name: name.clone(),
-                inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new() }),
+        let mut inserted = false;
+        let entry = lock(&self.rooms)
+            .entry(name.clone())
+            .or_insert_with(|| {
+                inserted = true;
+                Arc::new(RoomEntry {
+                    name: name.clone(),
+                    inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new() }),
+                })
             })
-        });
-        Ok(entry.clone())
+            .clone();
+        // Serving a store, a save by another program (the organiser typing in the app) made
+        // while the room loaded was passed over by the store's watcher, the room not being in
+        // memory yet: taken in now, or the room's devices would never get it.
+        if let (true, Some(since)) = (inserted, since) {
+            let missed = lock(&self.backend).saved_after(name, since);
+            let mut inner = lock(&entry.inner);
+            for update in missed {
+                let _ = inner.room.absorb(&update);
+            }
+        }
+        Ok(entry)
     }
 
     /// The programme of an event, as the hub knows it (none until an organiser pushed it).
