@@ -410,7 +410,7 @@ pub enum Setting {
 impl Setting {
     pub const fn range(self) -> std::ops::RangeInclusive<i64> {
         match self {
-            Setting::Dots => 1..=99,
+            Setting::Dots => 1..=recolte_core::schema::MAX_DOTS_PER_THEME as i64,
             Setting::Priority => 1..=999,
         }
     }

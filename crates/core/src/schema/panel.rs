@@ -124,6 +124,11 @@ pub const VOTES: &str = "votes";
 /// Dots a panel member may give per theme when the event does not say.
 pub const DEFAULT_DOTS_PER_THEME: u32 = 3;
 
+/// The most dots per theme an organiser may give each member, and so the most one vote can
+/// hold: a vote written with more (by a crafted update: the app and the command line never
+/// do) is read as this many, not as four billion.
+pub const MAX_DOTS_PER_THEME: u32 = 99;
+
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct VoteRecord {
     pub consolidated_id: ConsolidatedId,
@@ -171,7 +176,7 @@ pub fn read_votes<T: ReadTxn>(txn: &T) -> Vec<VoteRecord> {
                 Some(Any::String(s)) => Some(s.to_string()),
                 _ => None,
             };
-            let dots = map.get("dots").and_then(any_u64).and_then(|n| u32::try_from(n).ok())?;
+            let dots = map.get("dots").and_then(any_u64)?.min(u64::from(MAX_DOTS_PER_THEME)) as u32;
             Some(VoteRecord {
                 consolidated_id: text("consolidated")?.parse().ok()?,
                 member: text("member")?,
@@ -197,4 +202,22 @@ pub fn set_dots_per_theme(txn: &mut TransactionMut, dots: u32) {
 
 pub fn read_dots_per_theme<T: ReadTxn>(txn: &T) -> u32 {
     txn.get_map("event").and_then(|info| get_u32(txn, &info, "panel_dots")).unwrap_or(DEFAULT_DOTS_PER_THEME)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::ConsolidatedId;
+    use yrs::Transact;
+
+    #[test]
+    fn a_vote_holds_at_most_the_dots_a_theme_can_give() {
+        let doc = super::super::new_doc_of(super::super::DocKind::Panel);
+        let proposal = ConsolidatedId::new();
+        set_votes(&mut doc.transact_mut(), proposal, "Hélène", 4_000_000_000, "2026-11-28T10:00:00Z");
+        set_votes(&mut doc.transact_mut(), ConsolidatedId::new(), "Camille", 2, "2026-11-28T10:00:00Z");
+        let votes = read_votes(&doc.transact());
+        let dots = |member: &str| votes.iter().find(|v| v.member == member).map(|v| v.dots);
+        assert_eq!((dots("Hélène"), dots("Camille")), (Some(MAX_DOTS_PER_THEME), Some(2)));
+    }
 }
