@@ -91,6 +91,8 @@ pub const PRESENCE_PER_ROOM: usize = 2000;
 pub struct Room {
     doc: Doc,
     awareness: Awareness,
+    /// The presences some connection brought first: cleared when that connection leaves.
+    claimed: HashSet<ClientID>,
 }
 
 /// What one connection brought to a room's presence, to clear it when it leaves.
@@ -101,7 +103,7 @@ pub struct Presence {
 
 impl Room {
     pub fn new(doc: Doc) -> Room {
-        Room { awareness: Awareness::new(doc.clone()), doc }
+        Room { awareness: Awareness::new(doc.clone()), doc, claimed: HashSet::new() }
     }
 
     pub fn doc(&self) -> &Doc {
@@ -157,12 +159,22 @@ impl Room {
                     )));
                 }
                 let new = awareness.clients.keys().filter(|client| self.awareness.meta(**client).is_none()).count();
-                if new > 0 && self.awareness.iter().count() + new > PRESENCE_PER_ROOM {
+                // Only those present count: the presence of a connection that left stays known
+                // (its clock), without a state.
+                let present = || self.awareness.iter().filter(|(_, state)| state.data.is_some()).count();
+                if new > 0 && present() + new > PRESENCE_PER_ROOM {
                     return Err(ProtocolError::InvalidAwareness(format!(
                         "more than {PRESENCE_PER_ROOM} presences in one room"
                     )));
                 }
-                presence.clients.extend(awareness.clients.keys().copied());
+                // A connection answers for the presences it brought first, not for those it
+                // relays (a stock client sends the room's other presences back): its leaving
+                // clears only its own, and the others do not flicker out.
+                for client in awareness.clients.keys() {
+                    if self.claimed.insert(*client) {
+                        presence.clients.insert(*client);
+                    }
+                }
                 let frame = encode(&Message::Awareness(awareness.clone()));
                 self.awareness.apply_update(awareness).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
                 // Back to its sender too, as the reference server does: a stock y-websocket
@@ -199,6 +211,7 @@ impl Room {
         }
         for client in &presence.clients {
             self.awareness.remove_state(*client);
+            self.claimed.remove(client);
         }
         let update = self.awareness.update_with_clients(presence.clients.iter().copied()).ok()?;
         Some(encode(&Message::Awareness(update)))
@@ -286,6 +299,31 @@ mod tests {
     }
 
     #[test]
+    fn a_connection_that_relays_anothers_presence_does_not_clear_it_when_it_leaves() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let update = |clients: &[u64]| {
+            let clients = clients
+                .iter()
+                .map(|id| {
+                    let entry = yrs::sync::awareness::AwarenessUpdateEntry { clock: 1, json: r#"{"user":{}}"#.into() };
+                    (ClientID::new(*id), entry)
+                })
+                .collect();
+            encode(&Message::Awareness(AwarenessUpdate { clients }))
+        };
+        let (mut first, mut relaying) = (Presence::default(), Presence::default());
+        room.receive(Access::Read, &update(&[42]), &mut first).unwrap();
+        room.receive(Access::Read, &update(&[42, 43]), &mut relaying).unwrap();
+        room.leave(relaying).unwrap();
+        let present = |room: &Room| {
+            room.awareness.iter().filter(|(_, state)| state.data.is_some()).map(|(id, _)| id.get()).collect::<Vec<_>>()
+        };
+        assert_eq!(present(&room), [42]);
+        room.leave(first).unwrap();
+        assert!(present(&room).is_empty());
+    }
+
+    #[test]
     fn presence_is_bounded_in_size_and_in_number() {
         let mut room = Room::new(new_doc_of(DocKind::Event));
         let mut presence = Presence::default();
@@ -310,6 +348,10 @@ mod tests {
         ));
         // Those already there renew their presence as before.
         room.receive(Access::Read, &frame(1..3, small), &mut presence).unwrap();
+        // Presences that left do not count: a day of reconnections never fills the room.
+        room.leave(presence).unwrap();
+        room.receive(Access::Read, &frame(10_000..10_000 + PRESENCE_PER_ROOM as u64, small), &mut Presence::default())
+            .unwrap();
     }
 
     #[test]
