@@ -280,7 +280,9 @@ struct SilentRelay {
 }
 
 impl SilentRelay {
-    fn to(hub_url: &str) -> SilentRelay {
+    /// The same, passing at most `rate` bytes per second from the hub to devices (a crowded
+    /// venue Wi-Fi).
+    fn throttled(hub_url: &str, rate: Option<usize>) -> SilentRelay {
         use std::sync::atomic::Ordering;
         let hub = hub_url.trim_start_matches("ws://").to_owned();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -291,15 +293,18 @@ impl SilentRelay {
             for device in listener.incoming() {
                 let Ok(device) = device else { return };
                 let Ok(upstream) = TcpStream::connect(&hub) else { continue };
-                for (mut from, mut to) in
-                    [(device.try_clone().unwrap(), upstream.try_clone().unwrap()), (upstream, device)]
+                for (mut from, mut to, rate) in
+                    [(device.try_clone().unwrap(), upstream.try_clone().unwrap(), None), (upstream, device, rate)]
                 {
                     let quiet = quiet.clone();
                     std::thread::spawn(move || {
-                        let mut buffer = [0u8; 16 << 10];
+                        let mut buffer = [0u8; 4 << 10];
                         while let Ok(n @ 1..) = from.read(&mut buffer) {
                             if !quiet.load(Ordering::SeqCst) && to.write_all(&buffer[..n]).is_err() {
                                 return;
+                            }
+                            if let Some(rate) = rate {
+                                std::thread::sleep(Duration::from_secs_f64(n as f64 / rate as f64));
                             }
                         }
                     });
@@ -314,21 +319,38 @@ impl SilentRelay {
     }
 }
 
+/// An organiser syncing with a hub, and a facilitator of one session of `theme` that reaches
+/// the hub through a relay (that may fall silent, or pass `rate` bytes per second).
+struct BehindRelay {
+    organiser: Replica,
+    session: String,
+    relay: SilentRelay,
+    device: Replica,
+    _hub: (HubProcess, tempfile::TempDir),
+}
+
+impl BehindRelay {
+    fn new(theme: u32, rate: Option<usize>) -> BehindRelay {
+        let (organiser, _) = Replica::with_sample();
+        let hub_dir = tempfile::tempdir().unwrap();
+        let hub = HubProcess::start(hub_dir.path(), &public_key(&organiser));
+        organiser.ok(&["sync", "--hub", &hub.url, "--token", &organiser_token(&organiser)]);
+        let session = organiser.sessions(theme)[0].clone();
+        let token = organiser.ok(&["token", "create", "--role", "facilitator", "--session", &session]);
+        let relay = SilentRelay::throttled(&hub.url, rate);
+        let device = Replica::new();
+        device.ok(&["join", "--hub", &relay.url, "--token", &token]);
+        BehindRelay { organiser, session, relay, device, _hub: (hub, hub_dir) }
+    }
+}
+
 /// A hub that stops answering without closing the connection: the watching device says it is
 /// no longer up to date within seconds, tries again, and what was typed meanwhile goes out once
 /// the hub answers (it said « à jour » for as long as the system kept the dead connection).
 #[test]
 fn a_hub_fallen_silent_is_noticed_and_the_device_reconnects() {
-    let (organiser, _) = Replica::with_sample();
-    let hub_dir = tempfile::tempdir().unwrap();
-    let hub = HubProcess::start(hub_dir.path(), &public_key(&organiser));
-    let token = organiser_token(&organiser);
-    organiser.ok(&["sync", "--hub", &hub.url, "--token", &token]);
-    let session = organiser.sessions(7)[0].clone();
-    let facilitator_token = organiser.ok(&["token", "create", "--role", "facilitator", "--session", &session]);
-    let relay = SilentRelay::to(&hub.url);
-    let device = Replica::new();
-    device.ok(&["join", "--hub", &relay.url, "--token", &facilitator_token]);
+    // The hub lives as long as `_hub` does.
+    let BehindRelay { organiser, session, relay, device, _hub } = BehindRelay::new(7, None);
     let watching = Watching::start(&device);
     let last_line = || watching.printed().lines().last().unwrap_or_default().to_owned();
     wait_for("the device is up to date", Duration::from_secs(15), || last_line().starts_with("2/2 "));
@@ -344,6 +366,50 @@ fn a_hub_fallen_silent_is_noticed_and_the_device_reconnects() {
     organiser.ok(&["sync"]);
     let listed = organiser.json(&["proposal", "list", "--session", &session]);
     assert!(listed.as_array().unwrap().iter().any(|p| p["title"] == "Écrite pendant le silence"), "{listed}");
+}
+
+/// On a slow network a catch-up of hundreds of kilobytes takes longer than the silence limit to
+/// arrive as one message: the device hears it coming, byte after byte, and waits for it (it
+/// took the hub for silent, reconnected, and started again, for ever).
+#[test]
+fn a_catch_up_slower_than_the_silence_limit_still_arrives() {
+    let BehindRelay { organiser, session, device, _hub, .. } = BehindRelay::new(8, Some(12_000));
+
+    // Text that does not compress, as the day's text does not compress to nothing.
+    let mut seed: u64 = 2026;
+    let mut next = move || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed >> 33
+    };
+    let mut words = |n: usize| -> String {
+        (0..n)
+            .map(|_| {
+                let len = 3 + (next() % 8) as usize;
+                (0..len).map(|_| (b'a' + (next() % 26) as u8) as char).collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let lines: String =
+        (0..40).map(|i| format!("{{\"title\": \"Longue {i}\", \"body\": \"{}\"}}\n", words(2_000))).collect();
+    let mut batch = recolte()
+        .args(["--data-dir", organiser.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    batch.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+    assert!(batch.wait().unwrap().success());
+    organiser.ok(&["sync"]);
+
+    let watching = Watching::start(&device);
+    let last_line = || watching.printed().lines().last().unwrap_or_default().to_owned();
+    let started = std::time::Instant::now();
+    wait_for("the slow catch-up arrives", Duration::from_secs(90), || last_line().starts_with("2/2 "));
+    // Longer than the device's 20 s silence limit, or this proves nothing.
+    assert!(started.elapsed() > Duration::from_secs(21), "too quick to test anything: {:?}", started.elapsed());
+    assert!(!watching.printed().contains(" 1 hors ligne"), "it gave up on the hub: {}", watching.printed());
+    assert_eq!(device.json(&["proposal", "list", "--session", &session]).as_array().unwrap().len(), 40);
 }
 
 /// The hub's log is read by whoever runs it: in the language asked for. What a refused device

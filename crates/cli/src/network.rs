@@ -221,6 +221,7 @@ pub fn sync(
         None => own_target(&mut store, given, hub, recolte_sync::join::ORGANISER_TOKEN_VALIDITY)?,
     };
     recolte_core::token::peek(&target.token).map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?;
+    recolte_sync::join::check_token(&mut store, &target.token)?;
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
     if !watch {

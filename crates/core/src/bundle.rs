@@ -72,6 +72,9 @@ pub enum BundleError {
     #[error("document {doc} received a change that replaces the event's signing key, which no device may do (it would hand the event to whoever holds the new key): it was refused, nothing was saved (from a bundle: nothing was imported; tell the organisers where it came from)")]
     #[fr("le document {doc} a reçu une modification qui remplace la clé de signature de l'événement, ce qu'aucun appareil ne peut faire (l'événement passerait à qui détient la nouvelle clé) : elle est refusée, rien n'a été enregistré (d'un paquet : rien n'a été importé ; dites à l'organisation d'où il vient)")]
     SigningKeyChanged { doc: String },
+    #[error("document {doc} received a change that takes back a revocation, which no device may do (the revoked invitation would work again): it was refused, nothing was saved (from a bundle: nothing was imported; tell the organisers where it came from)")]
+    #[fr("le document {doc} a reçu une modification qui annule une révocation, ce qu'aucun appareil ne peut faire (l'invitation révoquée fonctionnerait de nouveau) : elle est refusée, rien n'a été enregistré (d'un paquet : rien n'a été importé ; dites à l'organisation d'où il vient)")]
+    RevocationTakenBack { doc: String },
     #[error("document {doc} in the bundle belongs to another event: nothing was imported")]
     #[fr("le document {doc} du paquet appartient à un autre événement : rien n'a été importé")]
     ForeignDocument { doc: String },

@@ -24,6 +24,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_log_origin_room.sql", include_str!("../../../migrations/0012_log_origin_room.sql")),
 ];
 
+/// The oldest schema this version reads without migrating it (for a store that cannot be
+/// written): 0012 only lets the log hold one more origin.
+const READABLE_FROM: usize = 11;
+
 /// How long a write waits for another process (the app and the CLI) that holds the write lock.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -154,7 +158,7 @@ impl Unwritable {
 /// unless the file is opened as immutable, which reads the database file alone; that is only
 /// right when no saved change waits in the write-ahead log (`-wal` absent or empty, as after
 /// every clean close), so with a non-empty log the store is not opened rather than opened
-/// without its last saves. A schema older than this version's is not read either.
+/// without its last saves. A schema older than `READABLE_FROM` is not read either.
 fn open_for_reading(path: &Path) -> Option<Connection> {
     use rusqlite::OpenFlags;
     if !path.is_file() {
@@ -165,7 +169,7 @@ fn open_for_reading(path: &Path) -> Option<Connection> {
         conn.busy_timeout(BUSY_TIMEOUT).ok()?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).ok()?;
-        (version as usize == MIGRATIONS.len()).then_some(conn)
+        (READABLE_FROM..=MIGRATIONS.len()).contains(&(version as usize)).then_some(conn)
     };
     if let Some(conn) = Connection::open_with_flags(path, flags).ok().and_then(usable) {
         return Some(conn);

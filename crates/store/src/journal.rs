@@ -25,7 +25,11 @@ impl Journal {
     pub fn open(dir: &Path) -> Result<Journal, Error> {
         crate::create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        Ok(Journal { conn: db::open(&path)?, path })
+        // A hub's journal holds the event's documents, its revocations and devices' names.
+        crate::keep_private(dir, &path);
+        let conn = db::open(&path)?;
+        crate::keep_private(dir, &path);
+        Ok(Journal { conn, path })
     }
 
     pub fn path(&self) -> &Path {

@@ -54,19 +54,30 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<(), Error> {
     })
 }
 
-/// The store's database readable by its owner only, also in a folder made by an earlier
-/// version or by hand (SQLite gives its write-ahead log the database's permissions).
-fn keep_private(path: &Path) {
+/// The data folder and the database (with SQLite's write-ahead log and its index) readable
+/// by their owner only, also when made by an earlier version or by hand. Before the database
+/// opens, as SQLite gives the files it makes the database's permissions; and after, for those
+/// it made. What cannot be changed (a folder of someone else's) is left as it is.
+pub(crate) fn keep_private(dir: &Path, database: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
-            if meta.permissions().mode() & 0o077 != 0 {
-                let _ =
-                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(meta.permissions().mode() & 0o700));
+        let tighten = |path: &Path, mode: u32| {
+            if let Ok(meta) = std::fs::metadata(path) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+                }
             }
+        };
+        tighten(dir, 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = database.as_os_str().to_owned();
+            file.push(suffix);
+            tighten(Path::new(&file), 0o600);
         }
     }
+    #[cfg(not(unix))]
+    let _ = (dir, database);
 }
 
 /// Creates a store with only the first `version` migrations applied, as an older Récolte
@@ -194,9 +205,10 @@ impl Store {
         }
         create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
+        keep_private(dir, &path);
         let (conn, unwritable) = db::open_or_read(&path)?;
         if unwritable.is_none() {
-            keep_private(&path);
+            keep_private(dir, &path);
         }
         Ok(Store {
             conn,

@@ -26,9 +26,12 @@ pub fn project_document<T: ReadTxn>(conn: &Connection, name: &DocName, txn: &T) 
             }
         }
         DocName::Session(event, session) => {
-            conn.execute("DELETE FROM subgroups WHERE session_id = ?1", [session.to_string()])
+            // This event's rows only: a session of the same id in another event's bundle (made
+            // up, or a programme imported twice) must not empty this one.
+            let keys = params![session.to_string(), event.to_string()];
+            conn.execute("DELETE FROM subgroups WHERE session_id = ?1 AND event_id = ?2", keys)
                 .ctx("projection des sous-groupes", "projecting sub-groups")?;
-            conn.execute("DELETE FROM proposals WHERE session_id = ?1", [session.to_string()])
+            conn.execute("DELETE FROM proposals WHERE session_id = ?1 AND event_id = ?2", keys)
                 .ctx("projection des propositions", "projecting proposals")?;
             for subgroup in schema::read_subgroups(txn) {
                 upsert_subgroup(conn, *event, *session, &subgroup)?;

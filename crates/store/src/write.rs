@@ -189,6 +189,9 @@ impl Write<'_> {
                 schema::ForeignRefusal::SigningKey => {
                     recolte_core::bundle::BundleError::SigningKeyChanged { doc: name.to_string() }
                 }
+                schema::ForeignRefusal::Revocation => {
+                    recolte_core::bundle::BundleError::RevocationTakenBack { doc: name.to_string() }
+                }
                 schema::ForeignRefusal::Unreadable(reason) => {
                     recolte_core::bundle::BundleError::InvalidUpdate { doc: name.to_string(), reason }
                 }

@@ -355,10 +355,49 @@ fn the_data_folder_and_the_store_are_readable_by_their_owner_only() {
     drop(Store::open(&dir).unwrap());
     let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&dir), 0o700);
-    let database = dir.join("recolte.sqlite");
-    std::fs::set_permissions(&database, std::fs::Permissions::from_mode(0o644)).unwrap();
-    drop(Store::open(&dir).unwrap());
-    assert_eq!(mode(&database), 0o600);
+    // As an earlier version left them: the folder and every file readable by all.
+    let store = Store::open(&dir).unwrap();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for file in ["recolte.sqlite", "recolte.sqlite-wal", "recolte.sqlite-shm"] {
+        std::fs::set_permissions(dir.join(file), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let again = Store::open(&dir).unwrap();
+    assert_eq!(mode(&dir), 0o700);
+    for file in ["recolte.sqlite", "recolte.sqlite-wal", "recolte.sqlite-shm"] {
+        assert_eq!(mode(&dir.join(file)), 0o600, "{file}");
+    }
+    drop((store, again));
+}
+
+/// A revocation is for good: a change from elsewhere (a bundle made on purpose) that takes one
+/// back is refused, and the revoked invitation stays refused.
+#[test]
+fn a_change_that_takes_back_a_revocation_is_refused() {
+    use yrs::updates::decoder::Decode;
+    use yrs::{Map, ReadTxn, Transact, WriteTxn};
+    let (_dir, mut store, event) = new_store();
+    let name = DocName::Event(event);
+    let from_elsewhere = |store: &mut Store, change: &dyn Fn(&mut yrs::TransactionMut)| {
+        let doc = yrs::Doc::new();
+        doc.transact_mut()
+            .apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap())
+            .unwrap();
+        let before = doc.transact().state_vector();
+        change(&mut doc.transact_mut());
+        let update = doc.transact().encode_state_as_update_v1(&before);
+        store.apply_remote(&name, &update)
+    };
+    from_elsewhere(&mut store, &|txn| recolte_core::schema::revoke(txn, "invitation-perdue")).unwrap();
+    let error = from_elsewhere(&mut store, &|txn| {
+        txn.get_or_insert_map("revocations").remove(txn, "invitation-perdue");
+    })
+    .unwrap_err();
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.contains("annule une révocation"), "{said}");
+    let doc = yrs::Doc::new();
+    doc.transact_mut().apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
+    let revoked = recolte_core::schema::read_revocations(&doc.transact());
+    assert_eq!(revoked.iter().map(|r| r.token.as_str()).collect::<Vec<_>>(), ["invitation-perdue"]);
 }
 
 #[test]

@@ -142,7 +142,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
     unshared_elsewhere(&store, invitation.event)?;
-    signed_by_the_event(&store, &invitation)?;
+    check_token(&mut lock(&store), &invitation.token)?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -228,15 +228,17 @@ fn unshared_elsewhere(store: &SharedStore, joining: EventId) -> Result<(), SyncE
     Err(SyncError::UnsharedElsewhere { event: store.event(event)?.name, unshared })
 }
 
-/// An invitation for an event this device already holds must be signed with that event's
-/// key: anyone can make a link that names the event, a hub of theirs and a token of their own
-/// key, which would send this device's work to them. (For an event the device does not hold
-/// yet, the hub checks the token, against the event it holds.)
-fn signed_by_the_event(store: &SharedStore, invitation: &Invitation) -> Result<(), SyncError> {
-    let Some(record) = lock(store).event_record(invitation.event)? else { return Ok(()) };
+/// A token for an event this device already holds must be signed with that event's key:
+/// anyone can make an invitation link (or hand over a hub and a token) naming the event, a hub
+/// of theirs and a token of their own key, which would send this device's work to them. (For
+/// an event the device does not hold yet, the hub checks the token against the event it
+/// holds.) Both shells call this before syncing with a hub and token they were given.
+pub fn check_token(store: &mut recolte_store::Store, token: &str) -> Result<(), SyncError> {
+    let event = token::peek(token)?.scope.event;
+    let Some(record) = store.event_record(event)? else { return Ok(()) };
     let Some(key) = record.public_key.as_deref().filter(|key| !key.is_empty()) else { return Ok(()) };
     let key = token::parse_public_key(key)?;
-    match token::verify(&invitation.token, &[key]) {
+    match token::verify(token, &[key]) {
         Err(TokenError::Untrusted | TokenError::Malformed) => {
             Err(SyncError::NotSignedByTheEvent { event: record.name })
         }

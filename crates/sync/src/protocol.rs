@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 
 use recolte_core::access::Access;
-use yrs::sync::{Awareness, Message, SyncMessage};
+use yrs::sync::{Awareness, AwarenessUpdate, Message, SyncMessage};
 use yrs::updates::decoder::Decode;
 use yrs::updates::encoder::Encode;
 use yrs::{ClientID, Doc, ReadTxn, StateVector, Transact};
@@ -86,6 +86,9 @@ pub const PRESENCE_STATE_BYTES: usize = 2048;
 /// Presences a room holds at most: more than the people of a whole event.
 pub const PRESENCE_PER_ROOM: usize = 2000;
 
+/// Presences one connection may bring: a device or a stock client brings one.
+pub const PRESENCE_PER_CONNECTION: usize = 8;
+
 /// One room as the hub holds it: the document and who is present.
 #[derive(Debug)]
 pub struct Room {
@@ -149,34 +152,12 @@ impl Room {
                 })
             }
             Message::Awareness(awareness) => {
-                // Presence is kept in memory and sent to every newcomer: bounded, or one
-                // connection could make the hub hold and send hundreds of megabytes. A device
-                // says its name and a count (under 300 bytes); a stock client may relay the
-                // room's other presences.
-                if awareness.clients.values().any(|entry| entry.json.len() > PRESENCE_STATE_BYTES) {
-                    return Err(ProtocolError::InvalidAwareness(format!(
-                        "a presence state is over {PRESENCE_STATE_BYTES} bytes"
-                    )));
+                let kept = self.admit(awareness, presence);
+                if kept.clients.is_empty() {
+                    return Ok(Vec::new());
                 }
-                let new = awareness.clients.keys().filter(|client| self.awareness.meta(**client).is_none()).count();
-                // Only those present count: the presence of a connection that left stays known
-                // (its clock), without a state.
-                let present = || self.awareness.iter().filter(|(_, state)| state.data.is_some()).count();
-                if new > 0 && present() + new > PRESENCE_PER_ROOM {
-                    return Err(ProtocolError::InvalidAwareness(format!(
-                        "more than {PRESENCE_PER_ROOM} presences in one room"
-                    )));
-                }
-                // A connection answers for the presences it brought first, not for those it
-                // relays (a stock client sends the room's other presences back): its leaving
-                // clears only its own, and the others do not flicker out.
-                for client in awareness.clients.keys() {
-                    if self.claimed.insert(*client) {
-                        presence.clients.insert(*client);
-                    }
-                }
-                let frame = encode(&Message::Awareness(awareness.clone()));
-                self.awareness.apply_update(awareness).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
+                let frame = encode(&Message::Awareness(kept.clone()));
+                self.awareness.apply_update(kept).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
                 // Back to its sender too, as the reference server does: a stock y-websocket
                 // client that hears nothing for 30 s (not even its own presence, renewed every
                 // 15 s) takes the connection for dead and reconnects.
@@ -204,6 +185,40 @@ impl Room {
         Ok(self.apply(bytes)?.map(update))
     }
 
+    /// What of a connection's presence update the room takes. Presence is kept in memory and
+    /// sent to every newcomer, so it is bounded, and each presence answers to one connection:
+    /// - a presence belongs to the connection that brought it first (at most
+    ///   `PRESENCE_PER_CONNECTION`, and `PRESENCE_PER_ROOM` in the room), until that
+    ///   connection leaves or says it is gone;
+    /// - another connection cannot change or remove it: a stock client relays the room's other
+    ///   presences (so they would flicker out when it leaves), and anyone could hide another;
+    /// - a state over `PRESENCE_STATE_BYTES`, or a removal of an unknown presence, is dropped.
+    ///
+    /// What is dropped is left out silently: the connection and its sync go on.
+    fn admit(&mut self, update: AwarenessUpdate, presence: &mut Presence) -> AwarenessUpdate {
+        let mut kept = AwarenessUpdate { clients: Default::default() };
+        for (client, entry) in update.clients {
+            let removal = entry.json.as_ref() == "null";
+            if entry.json.len() > PRESENCE_STATE_BYTES {
+                continue;
+            }
+            if !presence.clients.contains(&client) {
+                let room_full = self.claimed.len() >= PRESENCE_PER_ROOM;
+                let mine_full = presence.clients.len() >= PRESENCE_PER_CONNECTION;
+                if removal || self.claimed.contains(&client) || room_full || mine_full {
+                    continue;
+                }
+                self.claimed.insert(client);
+                presence.clients.insert(client);
+            } else if removal {
+                self.claimed.remove(&client);
+                presence.clients.remove(&client);
+            }
+            kept.clients.insert(client, entry);
+        }
+        kept
+    }
+
     /// A connection left: its presence is removed, and the frame telling the others is returned.
     pub fn leave(&mut self, presence: Presence) -> Option<Vec<u8>> {
         if presence.clients.is_empty() {
@@ -214,7 +229,22 @@ impl Room {
             self.claimed.remove(client);
         }
         let update = self.awareness.update_with_clients(presence.clients.iter().copied()).ok()?;
+        self.forget_departed();
         Some(encode(&Message::Awareness(update)))
+    }
+
+    /// The presence of those who left stays known (its clock, as Yjs keeps it) without a
+    /// state, in memory and in every newcomer's greeting: after a day of reconnections, the
+    /// room keeps only those present.
+    fn forget_departed(&mut self) {
+        if self.awareness.iter().count() <= 2 * PRESENCE_PER_ROOM {
+            return;
+        }
+        let present = self.awareness.update_with_clients(self.claimed.iter().copied());
+        self.awareness = Awareness::new(self.doc.clone());
+        if let Ok(present) = present {
+            let _ = self.awareness.apply_update(present);
+        }
     }
 
     /// Reloads the document after a failed update, which may have left it half-applied.
@@ -324,34 +354,71 @@ mod tests {
     }
 
     #[test]
-    fn presence_is_bounded_in_size_and_in_number() {
+    fn presence_is_bounded_in_size_and_in_number_and_the_connection_goes_on() {
         let mut room = Room::new(new_doc_of(DocKind::Event));
-        let mut presence = Presence::default();
-        let frame = |clients: std::ops::Range<u64>, json: &str| {
+        let frame = |clients: std::ops::Range<u64>, clock: u32, json: &str| {
             let clients = clients
-                .map(|id| {
-                    (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock: 1, json: json.into() })
-                })
+                .map(|id| (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() }))
                 .collect();
             encode(&Message::Awareness(AwarenessUpdate { clients }))
         };
-        let huge = format!(r#"{{"user":{{"name":"{}"}}}}"#, "x".repeat(PRESENCE_STATE_BYTES));
-        assert!(matches!(
-            room.receive(Access::Read, &frame(1..2, &huge), &mut presence),
-            Err(ProtocolError::InvalidAwareness(_))
-        ));
+        let present = |room: &Room| room.awareness.iter().filter(|(_, state)| state.data.is_some()).count();
         let small = r#"{"user":{"name":"Camille"}}"#;
-        room.receive(Access::Read, &frame(1..PRESENCE_PER_ROOM as u64 + 1, small), &mut presence).unwrap();
-        assert!(matches!(
-            room.receive(Access::Read, &frame(5_000..5_001, small), &mut presence),
-            Err(ProtocolError::InvalidAwareness(_))
-        ));
-        // Those already there renew their presence as before.
-        room.receive(Access::Read, &frame(1..3, small), &mut presence).unwrap();
-        // Presences that left do not count: a day of reconnections never fills the room.
-        room.leave(presence).unwrap();
-        room.receive(Access::Read, &frame(10_000..10_000 + PRESENCE_PER_ROOM as u64, small), &mut Presence::default())
-            .unwrap();
+        let huge = format!(r#"{{"user":{{"name":"{}"}}}}"#, "x".repeat(PRESENCE_STATE_BYTES));
+        // Too big: dropped, nothing to send, and no error (the connection goes on).
+        assert!(room.receive(Access::Read, &frame(1..2, 1, &huge), &mut Presence::default()).unwrap().is_empty());
+        // One connection brings at most a few presences; removals of unknown ones are dropped.
+        let mut flood = Presence::default();
+        room.receive(Access::Read, &frame(1..1_000, 1, small), &mut flood).unwrap();
+        assert_eq!(present(&room), PRESENCE_PER_CONNECTION);
+        assert!(room.receive(Access::Read, &frame(5_000..9_000, 1, "null"), &mut flood).unwrap().is_empty());
+        // Many connections fill the room up to its limit; then newcomers' presence is left out.
+        let mut others: Vec<Presence> = Vec::new();
+        for n in 0.. {
+            let first = 10_000 + n * PRESENCE_PER_CONNECTION as u64;
+            let mut presence = Presence::default();
+            room.receive(Access::Read, &frame(first..first + PRESENCE_PER_CONNECTION as u64, 1, small), &mut presence)
+                .unwrap();
+            others.push(presence);
+            if present(&room) >= PRESENCE_PER_ROOM {
+                break;
+            }
+        }
+        assert!(room
+            .receive(Access::Read, &frame(90_000..90_001, 1, small), &mut Presence::default())
+            .unwrap()
+            .is_empty());
+        // Those there renew theirs as before; when they leave, room is made again.
+        let mine = flood.clients.iter().next().unwrap().get();
+        assert!(!room.receive(Access::Read, &frame(mine..mine + 1, 2, small), &mut flood).unwrap().is_empty());
+        for presence in others {
+            room.leave(presence);
+        }
+        assert_eq!(present(&room), PRESENCE_PER_CONNECTION);
+        assert!(!room
+            .receive(Access::Read, &frame(90_000..90_001, 1, small), &mut Presence::default())
+            .unwrap()
+            .is_empty());
+        // Those who left are forgotten, not kept as empty entries for every newcomer's greeting.
+        assert!(room.awareness.iter().count() <= 2 * PRESENCE_PER_ROOM + 1, "{}", room.awareness.iter().count());
+    }
+
+    #[test]
+    fn another_connection_cannot_change_or_remove_a_presence() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let entry = |clock: u32, json: &str| yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() };
+        let frame = |clock: u32, json: &str| {
+            encode(&Message::Awareness(AwarenessUpdate { clients: [(ClientID::new(42), entry(clock, json))].into() }))
+        };
+        let (mut owner, mut other) = (Presence::default(), Presence::default());
+        room.receive(Access::Read, &frame(1, r#"{"user":{"name":"Dana"}}"#), &mut owner).unwrap();
+        assert!(room.receive(Access::Read, &frame(1_000_000, "{}"), &mut other).unwrap().is_empty());
+        assert!(room.receive(Access::Read, &frame(1_000_001, "null"), &mut other).unwrap().is_empty());
+        let state: Option<serde_json::Value> = room.awareness.state(ClientID::new(42));
+        assert_eq!(state.unwrap()["user"]["name"], "Dana");
+        // Its owner may say it is gone, and then anyone may bring it again (a reconnection).
+        room.receive(Access::Read, &frame(2, "null"), &mut owner).unwrap();
+        assert!(!room.receive(Access::Read, &frame(3, r#"{"user":{"name":"Dana"}}"#), &mut other).unwrap().is_empty());
     }
 
     #[test]

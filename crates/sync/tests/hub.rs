@@ -258,6 +258,11 @@ async fn a_device_gone_silent_is_let_go_and_one_that_answers_pings_stays() {
     // Never reads, so never answers a ping; and one that reads (tungstenite answers for it).
     let mut vanished = world.raw(&room, Some(&token)).await;
     let mut present = world.raw(&room, Some(&token)).await;
+    // The organiser's sync that set the world up may still be closing on the hub's side.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while world.hub.metrics().clients != 2 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     assert_eq!(world.hub.metrics().clients, 2);
     let until = tokio::time::Instant::now() + std::time::Duration::from_millis(2500);
     while tokio::time::Instant::now() < until {
@@ -301,6 +306,11 @@ async fn an_invitation_not_signed_by_the_event_a_device_holds_is_refused() {
     let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
     assert!(said.contains("peut-être falsifiée"), "{said}");
     assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, world.url(), "nothing changed");
+    // The same token given with a hub address instead of a link (`recolte join --hub --token`,
+    // the app's « Avancé »): both shells check it first.
+    let error = join::check_token(&mut device.store(), &forged.token).unwrap_err();
+    assert!(matches!(error, SyncError::NotSignedByTheEvent { .. }), "{error}");
+    join::check_token(&mut device.store(), &genuine.token).unwrap();
     // A new genuine invitation still joins.
     join::join(device.store.clone(), &genuine.link(), "Camille").await.unwrap();
 }

@@ -61,6 +61,9 @@ pub fn sync_configure(
         Target::new(hub, token.trim().to_owned())
     };
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
+    state
+        .with_store(|store| Ok(recolte_sync::join::check_token(store, &target.token)))?
+        .map_err(|e| ApiError::from_sync(&e, lang))?;
     state.with_store(|store| recolte_sync::join::remember_target(store, &target))?;
     crate::start_sync(&state, target);
     Ok(())

@@ -90,6 +90,7 @@ pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, Foreign
     let (decoded, clean) = sanitize_update_bytes(bytes).map_err(|e| ForeignRefusal::Unreadable(e.to_string()))?;
     let mut txn = doc.transact_mut_with(ORIGIN_REMOTE);
     let key_before = signing_key(&txn);
+    let revoked_before = revoked_tokens(&txn);
     let pending_before = pending_of(&txn);
     txn.apply_update(decoded).map_err(|e| ForeignRefusal::Unreadable(e.to_string()))?;
     // Tokens are checked against the key the event's document holds: a change to it from
@@ -98,6 +99,11 @@ pub fn apply_foreign(doc: &Doc, bytes: &[u8]) -> Result<Option<Vec<u8>>, Foreign
     // document is left changed in memory: callers drop it and read it again from its log.
     if key_before.is_some() && signing_key(&txn) != key_before {
         return Err(ForeignRefusal::SigningKey);
+    }
+    // A revocation is for good (nothing in Récolte takes one back): a change that removes one
+    // would let a lost or stolen invitation in again.
+    if !revoked_before.is_empty() && !revoked_before.is_subset(&revoked_tokens(&txn)) {
+        return Err(ForeignRefusal::Revocation);
     }
     // While a document waits for an update it lacks, an update that adds nothing (a bundle
     // imported again, a hub's answer) would otherwise be kept whole again each time, logged,
@@ -121,6 +127,13 @@ pub enum ForeignRefusal {
     Unreadable(String),
     #[error("it replaces the event's signing key, which is written once, when the programme is imported")]
     SigningKey,
+    #[error("it takes back a revocation, which is for good")]
+    Revocation,
+}
+
+/// The token ids an event document says are revoked (none for other documents).
+fn revoked_tokens<T: ReadTxn>(txn: &T) -> std::collections::BTreeSet<String> {
+    read_revocations(txn).into_iter().map(|revocation| revocation.token).collect()
 }
 
 /// What a peer whose state vector is `remote` lacks of a document (lib0 v1), what waits in it

@@ -40,7 +40,7 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
             )),
             _ => None,
         };
-    let connecting = tokio_tungstenite::connect_async_tls_with_config(url, Some(config), true, connector);
+    let connecting = open(url, config, connector);
     // A hub gone silent (a laptop's lid closed, a device dropped by the access point) lets a
     // connection wait minutes for the system to give up: tried again sooner instead.
     let Ok(connected) = tokio::time::timeout(CONNECT_TIMEOUT, connecting).await else {
@@ -61,6 +61,103 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
         }
     })?;
     Ok(socket)
+}
+
+/// A WebSocket over a TCP connection that notes when it last heard from the hub.
+async fn open(
+    url: &str,
+    config: tokio_tungstenite::tungstenite::protocol::WebSocketConfig,
+    connector: Option<tokio_tungstenite::Connector>,
+) -> Result<(Socket, tokio_tungstenite::tungstenite::handshake::client::Response), tokio_tungstenite::tungstenite::Error>
+{
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    use tokio_tungstenite::tungstenite::error::UrlError;
+    use tokio_tungstenite::tungstenite::Error as E;
+    let request = url.into_client_request()?;
+    let uri = request.uri();
+    let host = uri.host().ok_or(E::Url(UrlError::NoHostName))?;
+    let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host).to_owned();
+    let port = uri
+        .port_u16()
+        .or(match uri.scheme_str() {
+            Some("wss") => Some(443),
+            Some("ws") => Some(80),
+            _ => None,
+        })
+        .ok_or(E::Url(UrlError::UnsupportedUrlScheme))?;
+    let tcp = tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(E::Io)?;
+    // Keystrokes go out at once, not held back for the peer's delayed acknowledgement.
+    tcp.set_nodelay(true).map_err(E::Io)?;
+    let heard = Heard { inner: tcp, last: std::time::Instant::now(), waited: false };
+    tokio_tungstenite::client_async_tls_with_config(request, heard, Some(config), connector).await
+}
+
+/// How long since the hub was last heard from: any byte received, or data it took in after
+/// this device had to wait for it to (a long upload on a slow network). A whole WebSocket
+/// message may take longer than that to arrive: a catch-up of megabytes on a venue's Wi-Fi.
+pub(crate) fn since_heard(socket: &Socket) -> std::time::Duration {
+    use tokio_tungstenite::MaybeTlsStream;
+    match socket.get_ref() {
+        MaybeTlsStream::Plain(heard) => heard.last.elapsed(),
+        MaybeTlsStream::Rustls(tls) => tls.get_ref().0.last.elapsed(),
+        _ => std::time::Duration::ZERO,
+    }
+}
+
+/// A connection that notes when the other side was last heard from.
+pub(crate) struct Heard<S> {
+    inner: S,
+    last: std::time::Instant,
+    /// A write had to wait: the next one that goes through means the peer took data in.
+    waited: bool,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Heard<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if buf.filled().len() > before {
+            self.last = std::time::Instant::now();
+        }
+        polled
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Heard<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let polled = std::pin::Pin::new(&mut self.inner).poll_write(cx, data);
+        match &polled {
+            std::task::Poll::Pending => self.waited = true,
+            std::task::Poll::Ready(Ok(written)) if *written > 0 && self.waited => {
+                self.waited = false;
+                self.last = std::time::Instant::now();
+            }
+            _ => {}
+        }
+        polled
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
 }
 
 /// Why a connection failed, in both languages: tungstenite tells it in English only.

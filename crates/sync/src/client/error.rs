@@ -40,8 +40,8 @@ pub enum SyncError {
     #[error("this device syncs the event “{event}”, and {}: joining another event would stop syncing it; sync first, then join; nothing changed", unshared_en(*.unshared))]
     #[fr("cet appareil synchronise l'événement « {event} », dont {} : rejoindre un autre événement arrêterait sa synchronisation ; synchronisez d'abord, puis rejoignez ; rien n'a changé", unshared_fr(*unshared))]
     UnsharedElsewhere { event: String, unshared: usize },
-    #[error("this invitation is not signed with the key of the event “{event}” that this device holds: it may be forged (it would send this device's work to someone else's hub); ask the organisers for a new one; nothing changed")]
-    #[fr("cette invitation n'est pas signée par la clé de l'événement « {event} » que cet appareil détient : elle est peut-être falsifiée (elle enverrait le travail de cet appareil au serveur de quelqu'un d'autre) ; demandez-en une nouvelle à l'organisation ; rien n'a changé")]
+    #[error("this invitation is not signed with the key of the event “{event}” that this device holds: it may be forged (it would send this device's work to someone else's hub); ask the organisers for a new one (if they restored the event from its open data, it has a new key: tell them); nothing changed")]
+    #[fr("cette invitation n'est pas signée par la clé de l'événement « {event} » que cet appareil détient : elle est peut-être falsifiée (elle enverrait le travail de cet appareil au serveur de quelqu'un d'autre) ; demandez-en une nouvelle à l'organisation (si elle a restauré l'événement depuis ses données ouvertes, il a une nouvelle clé : dites-le-lui) ; rien n'a changé")]
     NotSignedByTheEvent { event: String },
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),

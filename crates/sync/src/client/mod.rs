@@ -234,7 +234,8 @@ async fn sync_every_document(
     }
 }
 
-pub(crate) type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+pub(crate) type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<connection::Heard<tokio::net::TcpStream>>>;
 
 /// How long the hub may stay silent while we wait for an answer.
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -616,16 +617,14 @@ async fn watch_connection(
     let mut tick = tokio::time::interval(PUSH_EVERY);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     heartbeat.tick().await;
-    let mut last_heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
             next = socket.next() => match next {
                 Some(Ok(Message::Binary(frame))) => {
-                    last_heard = tokio::time::Instant::now();
                     session.receive(&mut socket, &frame).await?;
                 }
                 Some(Ok(Message::Close(frame))) => return Err(refused(target, name, frame)),
-                Some(Ok(_)) => last_heard = tokio::time::Instant::now(),
+                Some(Ok(_)) => {}
                 Some(Err(_)) | None => return Err(SyncError::Lost { doc: name.to_string() }),
             },
             // A hub that stops answering without closing (its laptop asleep, a device dropped by
@@ -633,7 +632,7 @@ async fn watch_connection(
             // unsent while the status said « à jour »: any hub answers a ping, so silence for
             // this long is a lost connection, tried again as one.
             _ = heartbeat.tick() => {
-                if last_heard.elapsed() >= SILENCE_LIMIT {
+                if connection::since_heard(&socket) >= SILENCE_LIMIT {
                     return Err(SyncError::Lost { doc: name.to_string() });
                 }
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {

@@ -77,9 +77,10 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     };
     let peer = shared.next_peer.fetch_add(1, Ordering::Relaxed);
     let (tx, rx) = mpsc::channel(shared.config.queue_frames);
-    // Joined under the rooms' lock, as the last peer's leaving drops a room under it: a room
-    // taken from the map just before its last peer left, and joined just after, would be one
-    // nobody else reaches (its peers would no longer hear each other, each told « à jour »).
+    // A room taken from the map just before its last peer left, and joined just after, would
+    // be one nobody else reaches (its peers would no longer hear each other, each told « à
+    // jour »): the leaving marks it dropped, under its own lock, and it is taken again. (Not
+    // joined under the rooms' lock: a room held long, by a reload, would stall every room.)
     let (entry, greeting) = loop {
         let entry = match shared.room(&name) {
             Ok(entry) => entry,
@@ -97,15 +98,13 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
                 return;
             }
         };
-        let rooms = lock(&shared.rooms);
-        if !rooms.get(&name).is_some_and(|current| Arc::ptr_eq(current, &entry)) {
+        let mut inner = lock(&entry.inner);
+        if inner.dropped {
             continue;
         }
-        let mut inner = lock(&entry.inner);
         inner.peers.insert(peer, tx.clone());
         let greeting = inner.room.greeting();
         drop(inner);
-        drop(rooms);
         break (entry, greeting);
     };
     drop(tx);
@@ -134,8 +133,13 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     if remove_room {
         // Rooms nobody uses leave memory; their journal keeps them.
         let mut rooms = lock(&shared.rooms);
-        if rooms.get(&name).is_some_and(|e| Arc::ptr_eq(e, &entry) && lock(&e.inner).peers.is_empty()) {
-            rooms.remove(&name);
+        if rooms.get(&name).is_some_and(|e| Arc::ptr_eq(e, &entry)) {
+            let mut inner = lock(&entry.inner);
+            if inner.peers.is_empty() {
+                inner.dropped = true;
+                drop(inner);
+                rooms.remove(&name);
+            }
         }
     }
     shared.metrics.clients.fetch_sub(1, Ordering::Relaxed);
@@ -202,7 +206,8 @@ async fn serve_peer(
         }
     }
     let mut shutdown = shared.shutdown.clone();
-    // Devices and browsers answer pings by themselves: 30 s between pings for the default 75 s.
+    // Devices and browsers answer pings by themselves: a minute between pings for the default
+    // 150 s, which also leaves a device on a slow network the time to send a large message.
     let mut heartbeat = tokio::time::interval(shared.config.silence_limit * 2 / 5);
     heartbeat.tick().await;
     let mut last_heard = tokio::time::Instant::now();

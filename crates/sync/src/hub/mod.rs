@@ -96,7 +96,7 @@ impl HubConfig {
             queue_frames: 1024,
             max_clients: 4096,
             slow_disk: None,
-            silence_limit: Duration::from_secs(75),
+            silence_limit: Duration::from_secs(150),
             lang: Lang::Fr,
         }
     }
@@ -161,6 +161,9 @@ struct RoomEntry {
 struct RoomInner {
     room: Room,
     peers: HashMap<u64, mpsc::Sender<Bytes>>,
+    /// Taken out of the hub's rooms as its last peer left: a connection that got it just
+    /// before must not join it, but take the room again (loaded anew).
+    dropped: bool,
 }
 
 impl std::fmt::Debug for RoomInner {
@@ -291,7 +294,7 @@ impl Shared {
                 inserted = true;
                 Arc::new(RoomEntry {
                     name: name.clone(),
-                    inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new() }),
+                    inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new(), dropped: false }),
                 })
             })
             .clone();
@@ -302,7 +305,10 @@ impl Shared {
             let missed = lock(&self.backend).saved_after(name, since);
             let mut inner = lock(&entry.inner);
             for update in missed {
-                let _ = inner.room.absorb(&update);
+                // To whoever joined it meanwhile, as the watcher would have.
+                if let Ok(Some(frame)) = inner.room.absorb(&update) {
+                    connection::broadcast(self, &mut inner, 0, Bytes::from(frame));
+                }
             }
         }
         Ok(entry)
