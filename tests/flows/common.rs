@@ -75,6 +75,21 @@ impl Replica {
         self.json(&["bundle", "import", bundle.to_str().unwrap()])
     }
 
+    /// Adds proposals in one go, one JSON object per line (`proposal add-batch`).
+    pub fn add_batch(&self, session: &str, lines: &str) {
+        use std::io::Write;
+        let mut batch = recolte()
+            .arg("--data-dir")
+            .arg(self.path())
+            .args(["proposal", "add-batch", "--session", session])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        batch.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+        assert!(batch.wait().unwrap().success());
+    }
+
     pub fn proposals(&self) -> Value {
         self.json(&["proposal", "list", "--all"])
     }

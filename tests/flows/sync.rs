@@ -142,14 +142,7 @@ fn a_hub_killed_mid_sync_loses_nothing_it_acknowledged() {
     // A lot to send, and the hub dies while it is being sent.
     let lines: String =
         (0..400).map(|i| format!("{{\"title\": \"Proposition {i}\", \"body\": \"{}\"}}\n", "x".repeat(200))).collect();
-    let mut batch = recolte()
-        .args(["--data-dir", organiser.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    batch.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
-    assert!(batch.wait().unwrap().success());
+    organiser.add_batch(&session, &lines);
     let mut sync = recolte()
         .args(["--data-dir", organiser.path().to_str().unwrap(), "sync"])
         .stdout(Stdio::null())
@@ -392,14 +385,7 @@ fn a_catch_up_slower_than_the_silence_limit_still_arrives() {
     };
     let lines: String =
         (0..40).map(|i| format!("{{\"title\": \"Longue {i}\", \"body\": \"{}\"}}\n", words(2_000))).collect();
-    let mut batch = recolte()
-        .args(["--data-dir", organiser.path().to_str().unwrap(), "proposal", "add-batch", "--session", &session])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    batch.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
-    assert!(batch.wait().unwrap().success());
+    organiser.add_batch(&session, &lines);
     organiser.ok(&["sync"]);
 
     let watching = Watching::start(&device);
