@@ -115,7 +115,7 @@ try {
       error: document.getElementById('bundle-error')?.textContent ?? '' }`)
     return said.status.includes('ailleurs.rclt') || said.error !== ''
   }, 20000)
-  if (said.error !== '' || !/^Paquet importé : \d+ documents? lus?, [1-9]\d* modifiés?/.test(said.status)) {
+  if (said.error !== '' || !/^Paquet importé\s: \d+ documents? lus?, [1-9]\d* modifiés?/.test(said.status)) {
     throw new Error(`the import said: ${JSON.stringify(said)}`)
   }
   const shown = await organiser.script(`return window.__TAURI_INTERNALS__.invoke('session_view', { event: arguments[0], session: arguments[1] })
