@@ -184,7 +184,8 @@ fn open_for_reading(path: &Path) -> Option<Connection> {
     if !log_empty {
         return None;
     }
-    let mut uri = url::Url::from_file_path(path).ok()?;
+    // A file URL names an absolute path: `--data-dir store` is relative to where one stands.
+    let mut uri = url::Url::from_file_path(std::path::absolute(path).ok()?).ok()?;
     uri.set_query(Some("immutable=1"));
     Connection::open_with_flags(uri.as_str(), flags).ok().and_then(usable)
 }

@@ -26,9 +26,9 @@ impl Journal {
         crate::create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
         // A hub's journal holds the event's documents, its revocations and devices' names.
-        crate::keep_private(dir, &path);
+        crate::keep_private(&path);
         let conn = db::open(&path)?;
-        crate::keep_private(dir, &path);
+        crate::keep_private(&path);
         Ok(Journal { conn, path })
     }
 

@@ -54,30 +54,28 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<(), Error> {
     })
 }
 
-/// The data folder and the database (with SQLite's write-ahead log and its index) readable
-/// by their owner only, also when made by an earlier version or by hand. Before the database
+/// The database (with SQLite's write-ahead log and its index) readable by its owner only, also
+/// when made by an earlier version or by hand. Before the database
 /// opens, as SQLite gives the files it makes the database's permissions; and after, for those
 /// it made. What cannot be changed (a folder of someone else's) is left as it is.
-pub(crate) fn keep_private(dir: &Path, database: &Path) {
+pub(crate) fn keep_private(database: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let tighten = |path: &Path, mode: u32| {
-            if let Ok(meta) = std::fs::metadata(path) {
-                if meta.permissions().mode() & 0o077 != 0 {
-                    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
-                }
-            }
-        };
-        tighten(dir, 0o700);
+        // Not the folder: made here it is private already (`create_private_dir`), and one given
+        // by hand may be shared on purpose (`--data-dir /tmp` would lock everyone else out).
         for suffix in ["", "-wal", "-shm"] {
             let mut file = database.as_os_str().to_owned();
             file.push(suffix);
-            tighten(Path::new(&file), 0o600);
+            if let Ok(meta) = std::fs::metadata(&file) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+                }
+            }
         }
     }
     #[cfg(not(unix))]
-    let _ = (dir, database);
+    let _ = database;
 }
 
 /// Creates a store with only the first `version` migrations applied, as an older Récolte
@@ -205,10 +203,10 @@ impl Store {
         }
         create_private_dir(dir)?;
         let path = dir.join(DB_FILE);
-        keep_private(dir, &path);
+        keep_private(&path);
         let (conn, unwritable) = db::open_or_read(&path)?;
         if unwritable.is_none() {
-            keep_private(dir, &path);
+            keep_private(&path);
         }
         Ok(Store {
             conn,

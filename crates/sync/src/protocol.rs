@@ -5,7 +5,8 @@
 //! `varuint type` (0 sync, 1 awareness, 3 query awareness), then for sync a `varuint`
 //! sub-type (0 step 1, 1 step 2, 2 update) and a length-prefixed payload.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use recolte_core::access::Access;
 use yrs::sync::{Awareness, AwarenessUpdate, Message, SyncMessage};
@@ -89,24 +90,57 @@ pub const PRESENCE_PER_ROOM: usize = 2000;
 /// Presences one connection may bring: a device or a stock client brings one.
 pub const PRESENCE_PER_CONNECTION: usize = 8;
 
+/// Presences one token may hold in a room, over all its connections: an invitation is one
+/// person's, on a few devices.
+pub const PRESENCE_PER_TOKEN: usize = 32;
+
 /// One room as the hub holds it: the document and who is present.
 #[derive(Debug)]
 pub struct Room {
     doc: Doc,
     awareness: Awareness,
-    /// The presences some connection brought first: cleared when that connection leaves.
-    claimed: HashSet<ClientID>,
+    /// Whose each presence is: the connection that brought it first, until it leaves or says
+    /// it is gone (or the same token takes it back on a new connection).
+    claimed: HashMap<ClientID, Claim>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Claim {
+    peer: u64,
+    token: Option<String>,
 }
 
 /// What one connection brought to a room's presence, to clear it when it leaves.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Presence {
     clients: HashSet<ClientID>,
+    /// This connection, among all.
+    peer: u64,
+    /// The token it connected with: a device that reconnects (Yjs keeps its client id) takes
+    /// its presence back from its old connection, which the hub may not have let go yet.
+    token: Option<String>,
+}
+
+impl Presence {
+    pub fn of(token: Option<String>) -> Presence {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        Presence { clients: HashSet::new(), peer: NEXT.fetch_add(1, Ordering::Relaxed), token }
+    }
+
+    fn claim(&self) -> Claim {
+        Claim { peer: self.peer, token: self.token.clone() }
+    }
+}
+
+impl Default for Presence {
+    fn default() -> Presence {
+        Presence::of(None)
+    }
 }
 
 impl Room {
     pub fn new(doc: Doc) -> Room {
-        Room { awareness: Awareness::new(doc.clone()), doc, claimed: HashSet::new() }
+        Room { awareness: Awareness::new(doc.clone()), doc, claimed: HashMap::new() }
     }
 
     pub fn doc(&self) -> &Doc {
@@ -157,7 +191,9 @@ impl Room {
                     return Ok(Vec::new());
                 }
                 let frame = encode(&Message::Awareness(kept.clone()));
+                let clients: Vec<ClientID> = kept.clients.keys().copied().collect();
                 self.awareness.apply_update(kept).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
+                self.settle(&clients, presence);
                 // Back to its sender too, as the reference server does: a stock y-websocket
                 // client that hears nothing for 30 s (not even its own presence, renewed every
                 // 15 s) takes the connection for dead and reconnects.
@@ -188,47 +224,93 @@ impl Room {
     /// What of a connection's presence update the room takes. Presence is kept in memory and
     /// sent to every newcomer, so it is bounded, and each presence answers to one connection:
     /// - a presence belongs to the connection that brought it first (at most
-    ///   `PRESENCE_PER_CONNECTION`, and `PRESENCE_PER_ROOM` in the room), until that
-    ///   connection leaves or says it is gone;
+    ///   `PRESENCE_PER_CONNECTION`, `PRESENCE_PER_TOKEN` for one token, `PRESENCE_PER_ROOM` in
+    ///   the room), until that connection leaves or says it is gone, or the same token brings it
+    ///   on a new connection (a device reconnecting before the hub let the old one go);
     /// - another connection cannot change or remove it: a stock client relays the room's other
     ///   presences (so they would flicker out when it leaves), and anyone could hide another;
-    /// - a state over `PRESENCE_STATE_BYTES`, or a removal of an unknown presence, is dropped.
+    /// - a state over `PRESENCE_STATE_BYTES` is dropped.
     ///
     /// What is dropped is left out silently: the connection and its sync go on.
     fn admit(&mut self, update: AwarenessUpdate, presence: &mut Presence) -> AwarenessUpdate {
         let mut kept = AwarenessUpdate { clients: Default::default() };
+        let mut present = None;
         for (client, entry) in update.clients {
-            let removal = entry.json.as_ref() == "null";
             if entry.json.len() > PRESENCE_STATE_BYTES {
                 continue;
             }
-            if !presence.clients.contains(&client) {
-                let room_full = self.claimed.len() >= PRESENCE_PER_ROOM;
-                let mine_full = presence.clients.len() >= PRESENCE_PER_CONNECTION;
-                if removal || self.claimed.contains(&client) || room_full || mine_full {
-                    continue;
+            match self.claimed.get(&client) {
+                Some(claim) if claim.peer == presence.peer => {}
+                Some(claim) if presence.token.is_some() && claim.token == presence.token => {
+                    self.claimed.insert(client, presence.claim());
+                    presence.clients.insert(client);
                 }
-                self.claimed.insert(client);
-                presence.clients.insert(client);
-            } else if removal {
-                self.claimed.remove(&client);
-                presence.clients.remove(&client);
+                Some(_) => continue,
+                None => {
+                    let token_claims = match &presence.token {
+                        Some(token) => self.claimed.values().filter(|c| c.token.as_ref() == Some(token)).count(),
+                        None => presence.clients.len(),
+                    };
+                    let in_room = *present.get_or_insert_with(|| self.present().len());
+                    if entry.json.as_ref() == "null"
+                        || presence.clients.len() >= PRESENCE_PER_CONNECTION
+                        || token_claims >= PRESENCE_PER_TOKEN
+                        || in_room >= PRESENCE_PER_ROOM
+                    {
+                        continue;
+                    }
+                    present = Some(in_room + 1);
+                    self.claimed.insert(client, presence.claim());
+                    presence.clients.insert(client);
+                }
             }
             kept.clients.insert(client, entry);
         }
         kept
     }
 
+    /// After an update is applied: what yrs kept decides (a removal older than the state it
+    /// would remove is ignored, and the presence stays its connection's). A presence gone is no
+    /// one's any more.
+    fn settle(&mut self, clients: &[ClientID], presence: &mut Presence) {
+        let gone: Vec<ClientID> = clients
+            .iter()
+            .copied()
+            .filter(|client| self.awareness.state::<serde_json::Value>(*client).is_none())
+            .collect();
+        for client in &gone {
+            if self.claimed.get(client).is_some_and(|claim| claim.peer == presence.peer) {
+                self.claimed.remove(client);
+                presence.clients.remove(client);
+            }
+        }
+        if !gone.is_empty() {
+            self.forget_departed();
+        }
+    }
+
+    /// The presences with a state.
+    fn present(&self) -> Vec<ClientID> {
+        self.awareness.iter().filter(|(_, state)| state.data.is_some()).map(|(client, _)| client).collect()
+    }
+
     /// A connection left: its presence is removed, and the frame telling the others is returned.
     pub fn leave(&mut self, presence: Presence) -> Option<Vec<u8>> {
-        if presence.clients.is_empty() {
+        // Only what is still its own: a reconnection may have taken some back.
+        let own: Vec<ClientID> = presence
+            .clients
+            .iter()
+            .copied()
+            .filter(|client| self.claimed.get(client).is_some_and(|claim| claim.peer == presence.peer))
+            .collect();
+        if own.is_empty() {
             return None;
         }
-        for client in &presence.clients {
+        for client in &own {
             self.awareness.remove_state(*client);
             self.claimed.remove(client);
         }
-        let update = self.awareness.update_with_clients(presence.clients.iter().copied()).ok()?;
+        let update = self.awareness.update_with_clients(own.iter().copied()).ok()?;
         self.forget_departed();
         Some(encode(&Message::Awareness(update)))
     }
@@ -240,8 +322,13 @@ impl Room {
         if self.awareness.iter().count() <= 2 * PRESENCE_PER_ROOM {
             return;
         }
-        let present = self.awareness.update_with_clients(self.claimed.iter().copied());
-        self.awareness = Awareness::new(self.doc.clone());
+        self.keep_presence_with(self.doc.clone());
+    }
+
+    /// A new presence for `doc`, holding the states of those present, clocks and owners kept.
+    fn keep_presence_with(&mut self, doc: Doc) {
+        let present = self.awareness.update_with_clients(self.present());
+        self.awareness = Awareness::new(doc);
         if let Ok(present) = present {
             let _ = self.awareness.apply_update(present);
         }
@@ -249,7 +336,9 @@ impl Room {
 
     /// Reloads the document after a failed update, which may have left it half-applied.
     pub fn reset(&mut self, doc: Doc) {
-        *self = Room::new(doc);
+        // Who is present, and whose each presence is, stay: only the document was at fault.
+        self.keep_presence_with(doc.clone());
+        self.doc = doc;
     }
 }
 
@@ -401,6 +490,47 @@ mod tests {
             .is_empty());
         // Those who left are forgotten, not kept as empty entries for every newcomer's greeting.
         assert!(room.awareness.iter().count() <= 2 * PRESENCE_PER_ROOM + 1, "{}", room.awareness.iter().count());
+    }
+
+    #[test]
+    fn a_presence_stays_its_owners_through_an_old_removal_a_reload_and_a_reconnection() {
+        let mut room = Room::new(new_doc_of(DocKind::Session));
+        let frame = |ids: std::ops::Range<u64>, clock: u32, json: &str| {
+            let clients = ids
+                .map(|id| (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() }))
+                .collect();
+            encode(&Message::Awareness(AwarenessUpdate { clients }))
+        };
+        let present = |room: &Room| room.present().len();
+        // Removals older than the states they name change nothing, and free no room for more.
+        let mut ghosts = Presence::of(Some("panel".into()));
+        room.receive(Access::Read, &frame(1..9, 5, "{}"), &mut ghosts).unwrap();
+        room.receive(Access::Read, &frame(1..9, 1, "null"), &mut ghosts).unwrap();
+        room.receive(Access::Read, &frame(100..200, 5, "{}"), &mut ghosts).unwrap();
+        assert_eq!(present(&room), PRESENCE_PER_CONNECTION);
+        // One token, many connections: bounded too.
+        for n in 0..10 {
+            let first = 1_000 + n * 10;
+            room.receive(Access::Read, &frame(first..first + 8, 1, "{}"), &mut Presence::of(Some("panel".into())))
+                .unwrap();
+        }
+        assert_eq!(present(&room), PRESENCE_PER_TOKEN);
+        // A reload of the document keeps who is present and whose each presence is.
+        let mut victim = Presence::of(Some("dana".into()));
+        room.receive(Access::Read, &frame(42..43, 1, r#"{"user":{"name":"Dana"}}"#), &mut victim).unwrap();
+        room.reset(new_doc_of(DocKind::Session));
+        let impostor = frame(42..43, 9, r#"{"user":{"name":"Impostor"}}"#);
+        assert!(room.receive(Access::Read, &impostor, &mut Presence::of(Some("other".into()))).unwrap().is_empty());
+        // Dana's device reconnects before the hub let the old connection go: it takes its
+        // presence back, and the old connection's leaving does not take it away.
+        let mut again = Presence::of(Some("dana".into()));
+        assert!(!room
+            .receive(Access::Read, &frame(42..43, 2, r#"{"user":{"name":"Dana"}}"#), &mut again)
+            .unwrap()
+            .is_empty());
+        assert!(room.leave(victim).is_none());
+        let state: Option<serde_json::Value> = room.awareness.state(ClientID::new(42));
+        assert_eq!(state.unwrap()["user"]["name"], "Dana");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
@@ -110,9 +111,9 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     drop(tx);
     shared.metrics.clients.fetch_add(1, Ordering::Relaxed);
     let (kick, kicked) = tokio::sync::oneshot::channel();
+    let mut presence = Presence::of(Some(token_id.clone()));
     let live = LivePeer { event: name.event(), room: name.clone(), role, label: None, token_id, kick: Some(kick) };
     lock(&shared.live).insert(peer, live);
-    let mut presence = Presence::default();
     let peer_io = PeerIo { peer, greeting, rx, kicked, deflate };
     serve_peer(&mut socket, &shared, &entry, access, peer_io, &mut presence).await;
     if let Some(LivePeer { room, label: Some(label), .. }) = lock(&shared.live).remove(&peer) {
@@ -206,9 +207,8 @@ async fn serve_peer(
         }
     }
     let mut shutdown = shared.shutdown.clone();
-    // Devices and browsers answer pings by themselves: a minute between pings for the default
-    // 150 s, which also leaves a device on a slow network the time to send a large message.
-    let mut heartbeat = tokio::time::interval(shared.config.silence_limit * 2 / 5);
+    // Devices and browsers answer pings by themselves.
+    let mut heartbeat = tokio::time::interval((shared.config.silence_limit * 2 / 5).min(Duration::from_secs(60)));
     heartbeat.tick().await;
     let mut last_heard = tokio::time::Instant::now();
     loop {
@@ -248,9 +248,6 @@ async fn serve_peer(
                 } else {
                     frame
                 };
-                if frame.first() == Some(&1) {
-                    note_presence(shared, peer, &frame);
-                }
                 let outcome = match handle_frame(shared, entry, access, &frame, presence) {
                     Ok(outcome) => outcome,
                     Err((code, reason)) => {
@@ -259,6 +256,11 @@ async fn serve_peer(
                         return;
                     }
                 };
+                // What the room kept of a presence (its own, within bounds), for the arrivals
+                // board: not what a connection says of others.
+                for kept in outcome.broadcast.iter().filter(|frame| frame.first() == Some(&1)) {
+                    note_presence(shared, peer, kept);
+                }
                 // Saved before anything is sent about it: what this connection is told
                 // afterwards (an answer to its next step 1) implies it is durable.
                 if let Err((code, reason)) = persist(shared, entry, outcome.persist).await {

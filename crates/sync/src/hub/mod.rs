@@ -76,8 +76,9 @@ pub struct HubConfig {
     /// Fault injection for tests: the journal's writer waits this long before each batch, as a
     /// slow disk would (a window in which updates are accepted but not yet saved).
     pub slow_disk: Option<Duration>,
-    /// A device that sends nothing for this long, not even the answer to the hub's pings
-    /// (sent every two fifths of it), is let go: it vanished without closing.
+    /// A device that sends nothing for this long, not even the answer to the hub's pings, is
+    /// let go: it vanished without closing. Only whole messages count, so it is long: a device
+    /// sending megabytes on a slow Wi-Fi must not be cut off midway, again and again.
     pub silence_limit: Duration,
     /// The language of the hub's log. What a refused device is told stays English: it is the
     /// protocol's close reason, and devices say it in their own language from its code.
@@ -96,7 +97,7 @@ impl HubConfig {
             queue_frames: 1024,
             max_clients: 4096,
             slow_disk: None,
-            silence_limit: Duration::from_secs(150),
+            silence_limit: Duration::from_secs(600),
             lang: Lang::Fr,
         }
     }
