@@ -349,6 +349,12 @@ mod tests {
     use yrs::sync::AwarenessUpdate;
     use yrs::Update;
 
+    /// A presence frame: the same state at the same clock for each client id.
+    fn presence_frame(ids: std::ops::Range<u64>, clock: u32, json: &str) -> Vec<u8> {
+        let entry = |id| (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() });
+        encode(&Message::Awareness(AwarenessUpdate { clients: ids.map(entry).collect() }))
+    }
+
     fn edit() -> Vec<u8> {
         let doc = new_doc_of(DocKind::Session);
         let mut txn = doc.transact_mut();
@@ -421,14 +427,13 @@ mod tests {
     fn a_connection_that_relays_anothers_presence_does_not_clear_it_when_it_leaves() {
         let mut room = Room::new(new_doc_of(DocKind::Session));
         let update = |clients: &[u64]| {
-            let clients = clients
-                .iter()
-                .map(|id| {
-                    let entry = yrs::sync::awareness::AwarenessUpdateEntry { clock: 1, json: r#"{"user":{}}"#.into() };
-                    (ClientID::new(*id), entry)
-                })
-                .collect();
-            encode(&Message::Awareness(AwarenessUpdate { clients }))
+            let entry = |id: &u64| {
+                (
+                    ClientID::new(*id),
+                    yrs::sync::awareness::AwarenessUpdateEntry { clock: 1, json: r#"{"user":{}}"#.into() },
+                )
+            };
+            encode(&Message::Awareness(AwarenessUpdate { clients: clients.iter().map(entry).collect() }))
         };
         let (mut first, mut relaying) = (Presence::default(), Presence::default());
         room.receive(Access::Read, &update(&[42]), &mut first).unwrap();
@@ -445,12 +450,7 @@ mod tests {
     #[test]
     fn presence_is_bounded_in_size_and_in_number_and_the_connection_goes_on() {
         let mut room = Room::new(new_doc_of(DocKind::Event));
-        let frame = |clients: std::ops::Range<u64>, clock: u32, json: &str| {
-            let clients = clients
-                .map(|id| (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() }))
-                .collect();
-            encode(&Message::Awareness(AwarenessUpdate { clients }))
-        };
+        let frame = presence_frame;
         let present = |room: &Room| room.awareness.iter().filter(|(_, state)| state.data.is_some()).count();
         let small = r#"{"user":{"name":"Camille"}}"#;
         let huge = format!(r#"{{"user":{{"name":"{}"}}}}"#, "x".repeat(PRESENCE_STATE_BYTES));
@@ -495,12 +495,7 @@ mod tests {
     #[test]
     fn a_presence_stays_its_owners_through_an_old_removal_a_reload_and_a_reconnection() {
         let mut room = Room::new(new_doc_of(DocKind::Session));
-        let frame = |ids: std::ops::Range<u64>, clock: u32, json: &str| {
-            let clients = ids
-                .map(|id| (ClientID::new(id), yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() }))
-                .collect();
-            encode(&Message::Awareness(AwarenessUpdate { clients }))
-        };
+        let frame = presence_frame;
         let present = |room: &Room| room.present().len();
         // Removals older than the states they name change nothing, and free no room for more.
         let mut ghosts = Presence::of(Some("panel".into()));
@@ -536,10 +531,7 @@ mod tests {
     #[test]
     fn another_connection_cannot_change_or_remove_a_presence() {
         let mut room = Room::new(new_doc_of(DocKind::Session));
-        let entry = |clock: u32, json: &str| yrs::sync::awareness::AwarenessUpdateEntry { clock, json: json.into() };
-        let frame = |clock: u32, json: &str| {
-            encode(&Message::Awareness(AwarenessUpdate { clients: [(ClientID::new(42), entry(clock, json))].into() }))
-        };
+        let frame = |clock: u32, json: &str| presence_frame(42..43, clock, json);
         let (mut owner, mut other) = (Presence::default(), Presence::default());
         room.receive(Access::Read, &frame(1, r#"{"user":{"name":"Dana"}}"#), &mut owner).unwrap();
         assert!(room.receive(Access::Read, &frame(1_000_000, "{}"), &mut other).unwrap().is_empty());
