@@ -234,7 +234,9 @@ impl Room {
     /// What is dropped is left out silently: the connection and its sync go on.
     fn admit(&mut self, update: AwarenessUpdate, presence: &mut Presence) -> AwarenessUpdate {
         let mut kept = AwarenessUpdate { clients: Default::default() };
-        let mut present = None;
+        // Counted once per update, and only when a newcomer is within the connection's own
+        // bound: a frame of a million made-up presences costs a lookup each.
+        let (mut present, mut of_token) = (None, None);
         for (client, entry) in update.clients {
             if entry.json.len() > PRESENCE_STATE_BYTES {
                 continue;
@@ -247,19 +249,19 @@ impl Room {
                 }
                 Some(_) => continue,
                 None => {
-                    let token_claims = match &presence.token {
+                    if entry.json.as_ref() == "null" || presence.clients.len() >= PRESENCE_PER_CONNECTION {
+                        continue;
+                    }
+                    let token_claims = *of_token.get_or_insert_with(|| match &presence.token {
                         Some(token) => self.claimed.values().filter(|c| c.token.as_ref() == Some(token)).count(),
                         None => presence.clients.len(),
-                    };
+                    });
                     let in_room = *present.get_or_insert_with(|| self.present().len());
-                    if entry.json.as_ref() == "null"
-                        || presence.clients.len() >= PRESENCE_PER_CONNECTION
-                        || token_claims >= PRESENCE_PER_TOKEN
-                        || in_room >= PRESENCE_PER_ROOM
-                    {
+                    if token_claims >= PRESENCE_PER_TOKEN || in_room >= PRESENCE_PER_ROOM {
                         continue;
                     }
                     present = Some(in_room + 1);
+                    of_token = Some(token_claims + 1);
                     self.claimed.insert(client, presence.claim());
                     presence.clients.insert(client);
                 }
