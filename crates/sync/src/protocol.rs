@@ -102,6 +102,8 @@ pub struct Room {
     /// Whose each presence is: the connection that brought it first, until it leaves or says
     /// it is gone (or the same token takes it back on a new connection).
     claimed: HashMap<ClientID, Claim>,
+    /// How many presences each token holds in the room.
+    per_token: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +142,7 @@ impl Default for Presence {
 
 impl Room {
     pub fn new(doc: Doc) -> Room {
-        Room { awareness: Awareness::new(doc.clone()), doc, claimed: HashMap::new() }
+        Room { awareness: Awareness::new(doc.clone()), doc, claimed: HashMap::new(), per_token: HashMap::new() }
     }
 
     pub fn doc(&self) -> &Doc {
@@ -190,10 +192,22 @@ impl Room {
                 if kept.clients.is_empty() {
                     return Ok(Vec::new());
                 }
-                let frame = encode(&Message::Awareness(kept.clone()));
-                let clients: Vec<ClientID> = kept.clients.keys().copied().collect();
-                self.awareness.apply_update(kept).map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
-                self.settle(&clients, presence);
+                let mut entries = kept.clients.clone();
+                let summary = self
+                    .awareness
+                    .apply_update_summary(kept)
+                    .map_err(|e| ProtocolError::InvalidAwareness(e.to_string()))?;
+                self.settle(entries.keys().copied(), presence);
+                // What yrs applied, and only that, goes on: an entry it ignored (older than
+                // what the room holds) would show others a presence the room does not have.
+                let applied: HashSet<ClientID> = summary
+                    .map(|s| s.added.into_iter().chain(s.updated).chain(s.removed).collect())
+                    .unwrap_or_default();
+                entries.retain(|client, _| applied.contains(client));
+                if entries.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let frame = encode(&Message::Awareness(AwarenessUpdate { clients: entries }));
                 // Back to its sender too, as the reference server does: a stock y-websocket
                 // client that hears nothing for 30 s (not even its own presence, renewed every
                 // 15 s) takes the connection for dead and reconnects.
@@ -234,60 +248,77 @@ impl Room {
     /// What is dropped is left out silently: the connection and its sync go on.
     fn admit(&mut self, update: AwarenessUpdate, presence: &mut Presence) -> AwarenessUpdate {
         let mut kept = AwarenessUpdate { clients: Default::default() };
-        // Counted once per update, and only when a newcomer is within the connection's own
-        // bound: a frame of a million made-up presences costs a lookup each.
-        let (mut present, mut of_token) = (None, None);
+        // What a reconnection of the same token took back is no longer this connection's.
+        presence.clients.retain(|client| self.claimed.get(client).is_some_and(|claim| claim.peer == presence.peer));
+        // Each entry costs a lookup; only those kept (a few) are read as JSON.
         for (client, entry) in update.clients {
             if entry.json.len() > PRESENCE_STATE_BYTES {
                 continue;
             }
+            let removal = entry.json.as_ref() == "null";
+            let within_own = presence.clients.len() < PRESENCE_PER_CONNECTION;
             match self.claimed.get(&client) {
                 Some(claim) if claim.peer == presence.peer => {}
-                Some(claim) if presence.token.is_some() && claim.token == presence.token => {
-                    self.claimed.insert(client, presence.claim());
-                    presence.clients.insert(client);
-                }
+                Some(claim) if presence.token.is_some() && claim.token == presence.token && within_own => {}
                 Some(_) => continue,
                 None => {
-                    if entry.json.as_ref() == "null" || presence.clients.len() >= PRESENCE_PER_CONNECTION {
+                    let of_token = presence.token.as_ref().map_or(0, |t| self.per_token.get(t).copied().unwrap_or(0));
+                    if removal
+                        || !within_own
+                        || of_token >= PRESENCE_PER_TOKEN
+                        || self.claimed.len() >= PRESENCE_PER_ROOM
+                    {
                         continue;
                     }
-                    let token_claims = *of_token.get_or_insert_with(|| match &presence.token {
-                        Some(token) => self.claimed.values().filter(|c| c.token.as_ref() == Some(token)).count(),
-                        None => presence.clients.len(),
-                    });
-                    let in_room = *present.get_or_insert_with(|| self.present().len());
-                    if token_claims >= PRESENCE_PER_TOKEN || in_room >= PRESENCE_PER_ROOM {
-                        continue;
-                    }
-                    present = Some(in_room + 1);
-                    of_token = Some(token_claims + 1);
-                    self.claimed.insert(client, presence.claim());
-                    presence.clients.insert(client);
                 }
             }
+            // A state that is not JSON would hold a place no one could clear, and stock clients
+            // fail on it.
+            if !removal && serde_json::from_str::<serde::de::IgnoredAny>(&entry.json).is_err() {
+                continue;
+            }
+            self.claim(client, presence);
             kept.clients.insert(client, entry);
         }
         kept
     }
 
     /// After an update is applied: what yrs kept decides (a removal older than the state it
-    /// would remove is ignored, and the presence stays its connection's). A presence gone is no
-    /// one's any more.
-    fn settle(&mut self, clients: &[ClientID], presence: &mut Presence) {
-        let gone: Vec<ClientID> = clients
-            .iter()
-            .copied()
-            .filter(|client| self.awareness.state::<serde_json::Value>(*client).is_none())
-            .collect();
-        for client in &gone {
-            if self.claimed.get(client).is_some_and(|claim| claim.peer == presence.peer) {
-                self.claimed.remove(client);
-                presence.clients.remove(client);
+    /// would remove is ignored, and the presence stays its connection's; a presence older than
+    /// what the room holds is not taken). A presence gone is no one's any more.
+    fn settle(&mut self, clients: impl Iterator<Item = ClientID>, presence: &mut Presence) {
+        let mut gone = false;
+        for client in clients {
+            if self.awareness.state::<serde::de::IgnoredAny>(client).is_none() {
+                self.unclaim(client);
+                presence.clients.remove(&client);
+                gone = true;
             }
         }
-        if !gone.is_empty() {
+        if gone {
             self.forget_departed();
+        }
+    }
+
+    fn claim(&mut self, client: ClientID, presence: &mut Presence) {
+        if self.claimed.get(&client).is_some_and(|claim| claim.peer == presence.peer) {
+            return;
+        }
+        self.unclaim(client);
+        if let Some(token) = &presence.token {
+            *self.per_token.entry(token.clone()).or_default() += 1;
+        }
+        self.claimed.insert(client, presence.claim());
+        presence.clients.insert(client);
+    }
+
+    fn unclaim(&mut self, client: ClientID) {
+        let Some(Claim { token: Some(token), .. }) = self.claimed.remove(&client) else { return };
+        if let Some(count) = self.per_token.get_mut(&token) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_token.remove(&token);
+            }
         }
     }
 
@@ -310,7 +341,7 @@ impl Room {
         }
         for client in &own {
             self.awareness.remove_state(*client);
-            self.claimed.remove(client);
+            self.unclaim(*client);
         }
         let update = self.awareness.update_with_clients(own.iter().copied()).ok()?;
         self.forget_departed();
@@ -490,8 +521,31 @@ mod tests {
             .receive(Access::Read, &frame(90_000..90_001, 1, small), &mut Presence::default())
             .unwrap()
             .is_empty());
-        // Those who left are forgotten, not kept as empty entries for every newcomer's greeting.
-        assert!(room.awareness.iter().count() <= 2 * PRESENCE_PER_ROOM + 1, "{}", room.awareness.iter().count());
+        // Those who left are forgotten, not kept as empty entries for every newcomer's greeting:
+        // rooms filled and left three times over.
+        for round in 0..3u64 {
+            let mut comers = Vec::new();
+            for n in 0..(PRESENCE_PER_ROOM / PRESENCE_PER_CONNECTION) as u64 {
+                let first = 100_000 * (round + 2) + n * PRESENCE_PER_CONNECTION as u64;
+                let mut presence = Presence::default();
+                room.receive(
+                    Access::Read,
+                    &frame(first..first + PRESENCE_PER_CONNECTION as u64, 1, small),
+                    &mut presence,
+                )
+                .unwrap();
+                comers.push(presence);
+            }
+            for presence in comers {
+                room.leave(presence);
+            }
+        }
+        assert!(room.awareness.iter().count() <= 2 * PRESENCE_PER_ROOM, "{}", room.awareness.iter().count());
+        // A state that is not JSON holds no place.
+        assert!(room
+            .receive(Access::Read, &frame(7..8, 1, "pas du JSON"), &mut Presence::default())
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -516,6 +570,7 @@ mod tests {
         let mut victim = Presence::of(Some("dana".into()));
         room.receive(Access::Read, &frame(42..43, 1, r#"{"user":{"name":"Dana"}}"#), &mut victim).unwrap();
         room.reset(new_doc_of(DocKind::Session));
+        assert_eq!(present(&room), PRESENCE_PER_TOKEN + 1, "who is present stays through a reload");
         let impostor = frame(42..43, 9, r#"{"user":{"name":"Impostor"}}"#);
         assert!(room.receive(Access::Read, &impostor, &mut Presence::of(Some("other".into()))).unwrap().is_empty());
         // Dana's device reconnects before the hub let the old connection go: it takes its
@@ -528,6 +583,10 @@ mod tests {
         assert!(room.leave(victim).is_none());
         let state: Option<serde_json::Value> = room.awareness.state(ClientID::new(42));
         assert_eq!(state.unwrap()["user"]["name"], "Dana");
+        // Taking presences back is bounded per connection too.
+        let mut greedy = Presence::of(Some("panel".into()));
+        room.receive(Access::Read, &frame(1..2_000, 9, "{}"), &mut greedy).unwrap();
+        assert_eq!(greedy.clients.len(), PRESENCE_PER_CONNECTION);
     }
 
     #[test]
@@ -540,9 +599,14 @@ mod tests {
         assert!(room.receive(Access::Read, &frame(1_000_001, "null"), &mut other).unwrap().is_empty());
         let state: Option<serde_json::Value> = room.awareness.state(ClientID::new(42));
         assert_eq!(state.unwrap()["user"]["name"], "Dana");
-        // Its owner may say it is gone, and then anyone may bring it again (a reconnection).
+        // Its owner may say it is gone, and then anyone may bring it again (a reconnection)…
         room.receive(Access::Read, &frame(2, "null"), &mut owner).unwrap();
         assert!(!room.receive(Access::Read, &frame(3, r#"{"user":{"name":"Dana"}}"#), &mut other).unwrap().is_empty());
+        // …but not as it was before: what yrs would ignore is not sent to anyone either.
+        room.leave(other);
+        let stale = frame(1, r#"{"user":{"name":"Quelqu'un"}}"#);
+        assert!(room.receive(Access::Read, &stale, &mut Presence::default()).unwrap().is_empty());
+        assert!(room.present().is_empty());
     }
 
     #[test]

@@ -263,6 +263,7 @@ async fn serve_peer(
                 }
                 // Saved before anything is sent about it: what this connection is told
                 // afterwards (an answer to its next step 1) implies it is durable.
+                let changed_document = !outcome.persist.is_empty();
                 if let Err((code, reason)) = persist(shared, entry, outcome.persist).await {
                     send_close(socket, code, &reason.en).await;
                     return;
@@ -274,9 +275,9 @@ async fn serve_peer(
                             broadcast(shared, &mut inner, peer, frame);
                         }
                     }
-                    // The programme changed: it may revoke tokens in use.
-                    if let DocName::Event(event) = entry.name {
-                        shared.close_revoked(event);
+                    // The programme changed: it may revoke tokens in use (not for presence).
+                    if let (true, DocName::Event(event)) = (changed_document, &entry.name) {
+                        shared.close_revoked(*event);
                     }
                 }
                 for reply in outcome.replies {
