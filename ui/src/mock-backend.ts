@@ -522,6 +522,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     return {
       event_id: parsed.event, event_name: parsed.name, role: parsed.role, label: known?.label ?? labelFor(view, parsed.role, sessions, parsed.themes),
       for: parsed.for, expires_at: parsed.expires, expired: Date.parse(parsed.expires) < Date.now(), hubs: [HUB],
+      organiser_device: state.events.some(e => e.view.id === parsed.event && e.holdsKey),
     }
   }
 
@@ -1017,9 +1018,11 @@ export function installMockBackend(options: MockOptions = {}): void {
     },
     invitation_preview: ({ link }) => preview(link),
     join_invitation: ({ link, name }) => {
-      if (!String(name).trim()) fail('invalid', 'le nom ne peut pas être vide : il signe vos propositions')
       const seen = preview(link)
       if (seen.expired) fail('invalid', 'cette invitation a expiré')
+      // The device that made the event keeps its rights and its name, as the real join does.
+      if (seen.organiser_device) return { event: seen.event_id, pulled: true, error: null, as_organiser: true }
+      if (!String(name).trim()) fail('invalid', 'le nom ne peut pas être vide : il signe vos propositions')
       const parsed = parseLink(link)
       let e = state.events.find(x => x.view.id === parsed.event)
       if (!e) e = addEvent(parsed.role, false, eventFromSample(parsed.event, parsed.name))
@@ -1035,7 +1038,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       }
       changed()
       const error = parsed.fail === 'unreachable' ? { code: 'unreachable' as const, message: `${HUB} ne répond pas (connexion refusée)` } : null
-      return { event: e.view.id, pulled: true, error }
+      return { event: e.view.id, pulled: true, error, as_organiser: false }
     },
     pending_link: () => { const link = state.pendingLink; state.pendingLink = null; return link },
     sync_now: () => undefined,

@@ -258,6 +258,24 @@ describe('joining with an invitation', () => {
     expect(byId<HTMLSelectElement>('event-switch').value).toBe(eventId)
   })
 
+  it('on the device that made the event: keeps the organiser, asks no name, leaves the invitation unused', async () => {
+    await open({ event: 'organiser' })
+    const own = mockState().events[0]
+    const author = mockState().author
+    openMockLink(mockLink({ event: own.view.id, name: own.view.name, role: 'facilitator', sessions: [2], for: 'Lucie Martin', expires: inDays(3) }))
+    await settle()
+    const box = dialog()!
+    expect(box.querySelector('#invite-preview')?.textContent).toContain('garde ses droits d’organisation')
+    expect(box.querySelector<HTMLElement>('#invite-name')?.closest('div')?.hidden).toBe(true)
+    expect(box.querySelector('#invite-join')?.textContent).toBe('Synchroniser avec ce serveur')
+    box.querySelector<HTMLFormElement>('#invite-form')!.requestSubmit()
+    await settle()
+    expect(dialog()).toBeNull()
+    expect(tabNames()).toContain('Organisation')
+    expect(mockState().author).toBe(author)
+    expect(own.role).toBe('organiser')
+  })
+
   it('folds the hub and token form under "Avancé"', async () => {
     await open({})
     expect(byId('join-hub').closest('details')?.querySelector('summary')?.textContent).toBe(frenchSpaces('Avancé : adresse et jeton'))

@@ -119,6 +119,9 @@ pub struct Joined {
     pub report: Option<SyncReport>,
     /// Why nothing was pulled yet (every hub unreachable): sync keeps trying.
     pub pending: Option<SyncError>,
+    /// The device holds the event's key (it made the event): it went on with its own organiser
+    /// token to the link's hub, and the invitation was not used (nor marked as joined).
+    pub as_organiser: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -160,15 +163,39 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     let Some(first_hub) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
     };
+    // The organiser trying one of their own links on their own device (to see that it works)
+    // must not become a facilitator there: every later save would be checked against the
+    // link's narrower rights, and the invitation would read as joined by the organiser.
+    let as_organiser = |hub: &str| -> Result<Option<Target>, SyncError> {
+        let mut store = lock(&store);
+        let own = organiser_target(&mut store, invitation.event, Some(hub.to_owned()), ORGANISER_TOKEN_VALIDITY)?;
+        Ok(own.map(|own| match &fingerprint {
+            Some(pinned) => own.pinned(Some(pinned.clone())),
+            None => own,
+        }))
+    };
     let mut unreachable = None;
     for hub in &hubs {
-        let target = Target::new(hub.clone(), invitation.token.clone()).pinned(fingerprint.clone());
+        let own = as_organiser(hub)?;
+        let target = own
+            .clone()
+            .unwrap_or_else(|| Target::new(hub.clone(), invitation.token.clone()).pinned(fingerprint.clone()));
         match sync_once(store.clone(), &target).await {
             // A hub that answers but holds nothing of the event (a fresh one, before the
             // organisers synced it): joining it would leave a device with no programme, whose
             // every message then says to import one, which would make a second event.
             Ok(_) if !holds_event(&store, invitation.event)? => {
                 return Err(SyncError::EventNotOnHub { hub: hub.clone() });
+            }
+            Ok(report) if own.is_some() => {
+                remember_target(&lock(&store), &target)?;
+                return Ok(Joined {
+                    event: invitation.event,
+                    target,
+                    report: Some(report),
+                    pending: None,
+                    as_organiser: true,
+                });
             }
             Ok(report) => {
                 // Remembered first: the arrival is written with the new invitation's rights,
@@ -179,7 +206,13 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                 if let Err(error) = sync_once(store.clone(), &target).await {
                     tracing::warn!("the arrival is saved but not shared yet: {error}");
                 }
-                return Ok(Joined { event: invitation.event, target, report: Some(report), pending: None });
+                return Ok(Joined {
+                    event: invitation.event,
+                    target,
+                    report: Some(report),
+                    pending: None,
+                    as_organiser: false,
+                });
             }
             Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
                 tracing::info!("{hub}: {error}; trying the next address");
@@ -188,10 +221,20 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             Err(error) => return Err(error),
         }
     }
+    if let Some(own) = as_organiser(&first_hub)? {
+        remember_target(&lock(&store), &own)?;
+        return Ok(Joined {
+            event: invitation.event,
+            target: own,
+            report: None,
+            pending: unreachable,
+            as_organiser: true,
+        });
+    }
     let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
     remember(&store, &target, link)?;
     arrive(&store, &invitation, name)?;
-    Ok(Joined { event: invitation.event, target, report: None, pending: unreachable })
+    Ok(Joined { event: invitation.event, target, report: None, pending: unreachable, as_organiser: false })
 }
 
 /// A device syncs with one invitation at a time: joining another event's stops syncing the
@@ -290,13 +333,17 @@ pub struct Preview {
     pub expires_at: String,
     pub expired: bool,
     pub hubs: Vec<String>,
+    /// This device holds the event's key: joining keeps its organiser rights (see [`join`]).
+    pub organiser_device: bool,
 }
 
 /// Reads a link without joining. `event` is the programme if this device already holds it
-/// (then sessions are described by theme, day and room).
+/// (then sessions are described by theme, day and room); `holds_key`, whether this device
+/// made that event.
 pub fn preview(
     link: &str,
     event: Option<&recolte_core::schema::EventRecord>,
+    holds_key: bool,
     lang: recolte_core::Lang,
 ) -> Result<Preview, SyncError> {
     let invitation = Invitation::parse(link)?;
@@ -311,6 +358,7 @@ pub fn preview(
         expired: grant.expired(),
         expires_at: grant.expires_at,
         hubs: invitation.hubs,
+        organiser_device: holds_key && event.is_some(),
     })
 }
 

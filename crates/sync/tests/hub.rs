@@ -315,6 +315,49 @@ async fn an_invitation_not_signed_by_the_event_a_device_holds_is_refused() {
     join::join(device.store.clone(), &genuine.link(), "Camille").await.unwrap();
 }
 
+/// The organiser opening one of their own links on their own device (to see that it works)
+/// goes on as the organiser, with the link's hub: it does not become that facilitator (its
+/// saves would then be held to one session), sign with their name, or mark the link joined.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_organiser_trying_their_own_link_keeps_their_rights_and_the_invitation() {
+    use recolte_store::{InvitationRequest, InvitationState};
+    use recolte_sync::join;
+    let world = World::new().await;
+    let session = world.sessions(1)[0];
+    world.organiser.store().set_author("Claire (organisation)").unwrap();
+    let request = InvitationRequest {
+        role: Role::Facilitator,
+        sessions: vec![session],
+        themes: vec![],
+        for_name: Some("Camille".into()),
+        valid_for: time::Duration::hours(4),
+        hubs: vec![world.url()],
+        fingerprint: None,
+    };
+    let link = world.organiser.store().create_invitation(world.event, &request, recolte_core::Lang::Fr).unwrap().link;
+    let record = world.organiser.store().event_record(world.event).unwrap();
+    assert!(join::preview(&link, record.as_ref(), true, recolte_core::Lang::Fr).unwrap().organiser_device);
+
+    let joined = join::join(world.organiser.store.clone(), &link, "Camille").await.unwrap();
+    assert!(joined.as_organiser && joined.report.is_some());
+    let kept = join::remembered_target(&world.organiser.store()).unwrap().unwrap();
+    assert_eq!(kept.hub, world.url());
+    assert_eq!(recolte_core::token::peek(&kept.token).unwrap().scope.role, Role::Organiser);
+    assert_eq!(world.organiser.store().author().unwrap(), "Claire (organisation)");
+    let invitations = world.organiser.store().invitations(world.event, recolte_core::Lang::Fr).unwrap();
+    assert_eq!(invitations[0].state, InvitationState::Unused, "still Camille's to use");
+    // Still the organiser: the event's own settings are written and shared.
+    world.organiser.store().set_dots_per_theme(world.event, 5).unwrap();
+    client::sync_once(world.organiser.store.clone(), &kept).await.unwrap();
+
+    // Camille's device, with the same link, joins as the facilitator it names.
+    let camille = Device::empty();
+    let theirs = join::join(camille.store.clone(), &link, "Camille").await.unwrap();
+    assert!(!theirs.as_organiser);
+    assert_eq!(camille.store().dots_per_theme(world.event).unwrap(), 5);
+    assert_eq!(recolte_core::token::peek(&theirs.target.token).unwrap().scope.role, Role::Facilitator);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {
     let world = World::new().await;

@@ -167,11 +167,11 @@ pub fn invitation_sheet(
 pub fn invitation_preview(state: State<'_, AppState>, link: String) -> Result<Preview, ApiError> {
     let lang = state.lang();
     let event = recolte_core::invitation::Invitation::parse(&link).ok().map(|i| i.event);
-    let record = match event {
-        Some(event) => state.with_store(|store| store.event_record(event))?,
-        None => None,
+    let (record, holds_key) = match event {
+        Some(event) => state.with_store(|store| Ok((store.event_record(event)?, store.holds_key(event)?)))?,
+        None => (None, false),
     };
-    recolte_sync::join::preview(&link, record.as_ref(), lang).map_err(|e| ApiError::from_sync(&e, lang))
+    recolte_sync::join::preview(&link, record.as_ref(), holds_key, lang).map_err(|e| ApiError::from_sync(&e, lang))
 }
 
 #[derive(Serialize, ts_rs::TS)]
@@ -180,20 +180,27 @@ pub struct JoinResult {
     /// Whether the first exchange with the hub happened (else sync keeps trying).
     pub pulled: bool,
     pub error: Option<ErrorReport>,
+    /// This device made the event: it kept its organiser rights (the invitation was not used).
+    pub as_organiser: bool,
 }
 
 /// Joins with an invitation: pulls what it may read, then keeps syncing in the background.
 #[tauri::command]
 pub async fn join_invitation(state: State<'_, AppState>, link: String, name: String) -> Result<JoinResult, ApiError> {
     let lang = state.lang();
-    if name.trim().is_empty() {
+    // A link parsed here only to know its event; the join reads it again and says what is wrong.
+    let invitation = recolte_core::invitation::Invitation::parse(&link).ok();
+    // The device that made the event keeps its own name (see `join`): it asks for none.
+    let organiser_device = match &invitation {
+        Some(i) => state.with_store(|store| store.holds_key(i.event))?,
+        None => false,
+    };
+    if name.trim().is_empty() && !organiser_device {
         return Err(ApiError::invalid(
             lang.pick("indiquez votre nom : il signe vos propositions", "give your name: it signs your proposals")
                 .to_owned(),
         ));
     }
-    // A link that does not parse is refused by the join itself, with its reason.
-    let invitation = recolte_core::invitation::Invitation::parse(&link).ok();
     *state.joining.lock().unwrap_or_else(|p| p.into_inner()) =
         invitation.map(|i| recolte_sync::client::Target::new(String::new(), i.token));
     // The first pull writes a whole event: through a connection of its own, so that the
@@ -211,7 +218,7 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
         let expires_at = recolte_core::token::peek(&joined.target.token).ok().map(|g| g.expires_at);
         e.refusal().map(|code| ErrorReport { code, message: code.explain(expires_at.as_deref(), lang) })
     });
-    Ok(JoinResult { event: joined.event, pulled: joined.report.is_some(), error })
+    Ok(JoinResult { event: joined.event, pulled: joined.report.is_some(), error, as_organiser: joined.as_organiser })
 }
 
 /// The invitation link the app was opened with, once.

@@ -338,7 +338,11 @@ export type JoinResult = { event: EventId,
 /**
  * Whether the first exchange with the hub happened (else sync keeps trying).
  */
-pulled: boolean, error: ErrorReport | null, };
+pulled: boolean, error: ErrorReport | null, 
+/**
+ * This device made the event: it kept its organiser rights (the invitation was not used).
+ */
+as_organiser: boolean, };
 
 export type Home = { screen: string, session: SessionId | null, theme: number | null, };
 
@@ -435,7 +439,11 @@ export type DeviceReport = { device: string, name: string, role: string | null,
  */
 unsent: number | null, reported_at: string | null, };
 
-export type Preview = { event_id: EventId, event_name: string, role: Role, label: string, for: string | null, expires_at: string, expired: boolean, hubs: Array<string>, };
+export type Preview = { event_id: EventId, event_name: string, role: Role, label: string, for: string | null, expires_at: string, expired: boolean, hubs: Array<string>, 
+/**
+ * This device holds the event's key: joining keeps its organiser rights (see [`join`]).
+ */
+organiser_device: boolean, };
 
 export type NewInvitation = { role: string, sessions: Array<string>, themes: Array<number>, for: string | null, valid: string, hubs: Array<string>, };
 

@@ -61,9 +61,12 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
         ...row('inv_label', p.label),
         ...(p.for ? row('invite_for', p.for) : []),
         ...row('invite_valid_until', formatDate(p.expires_at))),
-      p.expired ? h('p', { class: 'warning' }, t('invite_expired', { date: formatDate(p.expires_at) })) : null)
-    nameBox.hidden = p.expired
+      p.expired ? h('p', { class: 'warning' }, t('invite_expired', { date: formatDate(p.expires_at) })) : null,
+      p.organiser_device && !p.expired ? h('p', { class: 'notice' }, t('invite_organiser_device')) : null)
+    // The organiser's device keeps its own name: the invitation's is someone else's.
+    nameBox.hidden = p.expired || p.organiser_device
     submit.disabled = p.expired
+    render(submit, t(p.organiser_device ? 'invite_sync_here' : 'join'))
     if (!nameTouched && p.for) name.value = p.for
   }
 
@@ -97,7 +100,7 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
   form.addEventListener('submit', e => {
     e.preventDefault()
     if (!preview || preview.expired) return
-    if (!name.value.trim()) {
+    if (!preview.organiser_device && !name.value.trim()) {
       render(nameError, t('invite_name_required'))
       name.setAttribute('aria-invalid', 'true')
       name.focus()
@@ -113,7 +116,7 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
     form.setAttribute('aria-busy', 'true')
     submit.disabled = true
     try {
-      const result = await api.join(link.value.trim(), name.value.trim())
+      const result = await api.join(link.value.trim(), preview?.organiser_device ? '' : name.value.trim())
       localStorage.setItem('recolte.event', result.event)
       if (result.error) {
         // What was received is there to open: that becomes the way on, and the keyboard goes to it.
@@ -129,7 +132,7 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
         open?.focus()
         return
       }
-      announce(t('invite_joined'))
+      announce(t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined'))
       await options.onJoined(result.event)
     } catch (error) {
       render(problem, h('p', {}, t('error_prefix') + errorMessage(error)))

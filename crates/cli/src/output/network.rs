@@ -228,8 +228,14 @@ impl Out {
         if self.json {
             return self.json(&serde_json::json!({
                 "event": joined.event, "hub": joined.target.hub, "pulled": joined.report.is_some(),
-                "report": joined.report,
+                "report": joined.report, "as_organiser": joined.as_organiser,
             }));
+        }
+        if joined.as_organiser {
+            print(self.pick(
+                "cet appareil a créé l'événement : il garde ses droits d'organisation et synchronise avec le serveur du lien ; l'invitation reste à donner (elle n'est pas marquée rejointe)",
+                "this device made the event: it keeps its organiser rights and syncs with the link's hub; the invitation is still to be given (it is not marked as joined)",
+            ))?;
         }
         match &joined.report {
             Some(report) => self.synced(report, 0),
