@@ -1,6 +1,8 @@
 //! Opening a room's WebSocket (plain, or TLS pinned to the certificate an invitation names),
 //! and reading a connection's failure or the hub's refusal into a [`SyncError`].
 
+use std::future::Future;
+
 use recolte_core::schema::DocName;
 use recolte_core::token;
 use recolte_core::{Lang, Localize};
@@ -88,7 +90,7 @@ async fn open(
     let tcp = tokio::net::TcpStream::connect((host.as_str(), port)).await.map_err(E::Io)?;
     // Keystrokes go out at once, not held back for the peer's delayed acknowledgement.
     tcp.set_nodelay(true).map_err(E::Io)?;
-    let heard = Heard { inner: tcp, last: std::time::Instant::now(), waited: false };
+    let heard = Heard::new(tcp, WRITE_STALL_LIMIT);
     tokio_tungstenite::client_async_tls_with_config(request, heard, Some(config), connector).await
 }
 
@@ -104,12 +106,30 @@ pub(crate) fn since_heard(socket: &Socket) -> std::time::Duration {
     }
 }
 
-/// A connection that notes when the other side was last heard from.
+/// How long a write may wait without a byte taken in before the connection is given up.
+/// Reads cannot tell it: a hub that still sends (its pings, others' edits) but no longer takes
+/// this device's data in (a one-way failure of the Wi-Fi, a hub whose reading is stuck) would
+/// hold what was typed until the hub lets the connection go (10 minutes). Longer than the
+/// silence allowed to reads, since the system signals room to write only once a good part of
+/// its buffer has drained, which on a crawling network takes a while.
+const WRITE_STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// A connection that notes when the other side was last heard from, and gives up a write that
+/// has waited [`WRITE_STALL_LIMIT`] without progress.
 pub(crate) struct Heard<S> {
     inner: S,
     last: std::time::Instant,
     /// A write had to wait: the next one that goes through means the peer took data in.
     waited: bool,
+    stall_limit: std::time::Duration,
+    /// Since a write has been waiting without progress: wakes it when it waited too long.
+    stalled: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<S> Heard<S> {
+    fn new(inner: S, stall_limit: std::time::Duration) -> Heard<S> {
+        Heard { inner, last: std::time::Instant::now(), waited: false, stall_limit, stalled: None }
+    }
 }
 
 impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for Heard<S> {
@@ -135,10 +155,23 @@ impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for Heard<S> {
     ) -> std::task::Poll<std::io::Result<usize>> {
         let polled = std::pin::Pin::new(&mut self.inner).poll_write(cx, data);
         match &polled {
-            std::task::Poll::Pending => self.waited = true,
-            std::task::Poll::Ready(Ok(written)) if *written > 0 && self.waited => {
-                self.waited = false;
-                self.last = std::time::Instant::now();
+            std::task::Poll::Pending => {
+                self.waited = true;
+                let limit = self.stall_limit;
+                let stalled = self.stalled.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+                if stalled.as_mut().poll(cx).is_ready() {
+                    return std::task::Poll::Ready(Err(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        "the hub took nothing in for too long",
+                    )));
+                }
+            }
+            std::task::Poll::Ready(Ok(written)) if *written > 0 => {
+                self.stalled = None;
+                if self.waited {
+                    self.waited = false;
+                    self.last = std::time::Instant::now();
+                }
             }
             _ => {}
         }
@@ -217,5 +250,45 @@ pub(crate) fn refused(
             }
         }
         _ => SyncError::Lost { doc: name.to_string() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    use super::Heard;
+
+    /// A peer that stops taking data in fails the write after the limit; one that takes it in
+    /// slowly never does, however long the whole write lasts.
+    #[tokio::test(start_paused = true)]
+    async fn a_write_the_peer_stopped_taking_in_fails_and_a_slow_one_goes_on() {
+        let (ours, mut theirs) = tokio::io::duplex(1024);
+        let mut heard = Heard::new(ours, Duration::from_secs(60));
+        let started = tokio::time::Instant::now();
+        let error =
+            tokio::time::timeout(Duration::from_secs(3600), heard.write_all(&[7u8; 8192])).await.unwrap().unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::TimedOut);
+        assert_eq!(started.elapsed().as_secs(), 60, "given up after the limit, not before");
+        let mut buffer = vec![0u8; 8192];
+        theirs.read_exact(&mut buffer[..1024]).await.unwrap();
+
+        // 256 bytes every 30 s: four minutes for 8 KiB, never 60 s without progress.
+        let (ours, mut theirs) = tokio::io::duplex(1024);
+        let mut heard = Heard::new(ours, Duration::from_secs(60));
+        let reader = tokio::spawn(async move {
+            let mut got = 0;
+            let mut chunk = [0u8; 256];
+            while got < 8192 {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                got += theirs.read(&mut chunk).await.unwrap();
+            }
+            got
+        });
+        heard.write_all(&[7u8; 8192]).await.unwrap();
+        heard.flush().await.unwrap();
+        assert_eq!(reader.await.unwrap(), 8192);
     }
 }
