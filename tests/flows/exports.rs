@@ -19,10 +19,22 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     let out = replica.path().join("out");
     let written = replica.json(&["export", "opendata", "--out", out.to_str().unwrap(), "--include-names"]);
     assert_eq!(written["files"].as_array().unwrap().len(), 25);
-    replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "8"]);
+    // The reports beside the data, as the app writes them: a theme's under its own name, and
+    // the whole event's PDF in place of the package's, whose checksum follows (the restore
+    // below would refuse the package otherwise).
+    replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "8", "--pdf"]);
+    let consolidated = replica.json(&["synthesis", "list", "--theme", "8"]);
+    let first = consolidated.as_array().unwrap()[0]["id"].as_str().unwrap().to_owned();
+    let priority = consolidated.as_array().unwrap()[0]["priority"].to_string();
+    // A report that differs from the package's (made a moment later, after an edit).
+    replica.ok(&["synthesis", "edit", &first, "--priority", "7"]);
+    replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--pdf"]);
+    replica.ok(&["synthesis", "edit", &first, "--priority", &priority]);
     replica.ok(&["--lang", "en", "export", "report", "--out", out.to_str().unwrap()]);
     replica.ok(&["export", "decidim", "--out", out.join("decidim.json").to_str().unwrap()]);
     for file in [
+        "rapport-theme-8.pdf",
+        "rapport-theme-8.html",
         "rapport.html",
         "rapport.md",
         "report.html",
@@ -37,6 +49,14 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     assert!(stderr.contains(".csv ou .json"), "{stderr}");
     let stderr = replica.fails(&["export", "report", "--out", out.to_str().unwrap(), "--theme", "42"]);
     assert!(stderr.contains("thème n° 42"), "{stderr}");
+    // A report of someone else's of the same name is not replaced.
+    let project = replica.path().join("project");
+    std::fs::create_dir(&project).unwrap();
+    std::fs::write(project.join("rapport.md"), "# Mon rapport\n").unwrap();
+    let stderr = replica.fails(&["export", "report", "--out", project.to_str().unwrap()]);
+    assert!(stderr.contains("rapport.md, qu'aucun export de Récolte n'a écrit"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(project.join("rapport.md")).unwrap(), "# Mon rapport\n");
+    assert!(!project.join("rapport.html").exists(), "nothing written");
     // Decidim: nothing consolidated in theme 3 is said, with what to do; the captured ones go.
     let empty = out.join("theme3.csv");
     let stderr = replica.fails(&["export", "decidim", "--theme", "3", "--out", empty.to_str().unwrap()]);

@@ -80,8 +80,8 @@ pub enum ExportError {
     #[error("{} is a folder: give the path of a file to write; nothing was written", path.display())]
     #[fr("{} est un dossier : donnez le chemin d'un fichier à écrire ; rien n'a été écrit", path.display())]
     IsFolder { path: PathBuf },
-    #[error("{} already holds {file}, which no Récolte export wrote: choose an empty folder (or a new one) for the open data; nothing was written", folder.display())]
-    #[fr("{} contient déjà {file}, qu'aucun export de Récolte n'a écrit : choisissez un dossier vide (ou nouveau) pour les données ouvertes ; rien n'a été écrit", folder.display())]
+    #[error("{} already holds {file}, which no Récolte export wrote: choose an empty folder (or a new one) for this export; nothing was written", folder.display())]
+    #[fr("{} contient déjà {file}, qu'aucun export de Récolte n'a écrit : choisissez un dossier vide (ou nouveau) pour cet export ; rien n'a été écrit", folder.display())]
     WouldOverwrite { folder: PathBuf, file: String },
     #[error("{0:?} is not a licence this export can name: give etalab-2.0 (the Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, or the address of the licence's text (https://…)")]
     #[fr("« {0} » n'est pas une licence que l'export sait nommer : donnez etalab-2.0 (la Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, ou l'adresse du texte de la licence (https://…)")]
@@ -336,7 +336,10 @@ pub fn folder_name(event_name: &str, at: &str) -> String {
     format!("{} {stamp}", name.trim_end())
 }
 
-/// `recolte export report`: `rapport.md` and `rapport.html` in `dir`, and `rapport.pdf` with `pdf`.
+/// `recolte export report`: `rapport.md` and `rapport.html` in `dir`, and `rapport.pdf` with
+/// `pdf` (`report.*` in English; a theme's report is `rapport-theme-N.*`, so that it never
+/// replaces the whole event's). A file of the same name is replaced only when it is Récolte's
+/// report; an open-data package in the folder that lists the PDF is brought up to date with it.
 pub fn export_report(
     store: &Store,
     event: EventId,
@@ -350,6 +353,10 @@ pub fn export_report(
     }
     let data = gather(store, event, false)?;
     let stem = if lang == Lang::En { "report" } else { "rapport" };
+    let stem = match theme {
+        Some(theme) => format!("{stem}-theme-{theme}"),
+        None => stem.to_owned(),
+    };
     let at = now();
     let mut files = vec![
         (format!("{stem}.md"), report::markdown_report(&data, theme, lang, &at).into_bytes()),
@@ -358,8 +365,17 @@ pub fn export_report(
     if pdf {
         files.push((format!("{stem}.pdf"), pdf_bytes(&data, theme, lang, &at)?));
     }
+    let written: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
+    if let Some(clash) = files.iter().map(|(name, _)| name).find(|name| !report::replaceable_report(&dir.join(name))) {
+        return Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() });
+    }
+    // Written with the files, in one go: a package whose report no longer matches its
+    // checksum fails validation, and its restore refuses it.
+    if let Some(package) = package::refreshed(dir, &files)? {
+        files.push(("datapackage.json".to_owned(), package));
+    }
     write_files(dir, &files)?;
-    Ok(files.into_iter().map(|(name, _)| dir.join(name)).collect())
+    Ok(written)
 }
 
 #[cfg(feature = "pdf")]

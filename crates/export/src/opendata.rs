@@ -208,20 +208,13 @@ fn keeps_what_is_not_ours(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(),
     if former_export {
         return Ok(());
     }
-    // The report the app wrote there a moment before: a PDF whose author is Récolte.
-    let ours = |name: &str| {
-        name.ends_with(".pdf")
-            && std::fs::read(dir.join(name))
-                .is_ok_and(|bytes| bytes.windows(REPORT_AUTHOR.len()).any(|window| window == REPORT_AUTHOR.as_bytes()))
-    };
+    // The report the app wrote there a moment before.
+    let ours = |name: &str| name.ends_with(".pdf") && crate::report::replaceable_report(&dir.join(name));
     match clashes.into_iter().find(|name| !ours(name)) {
         Some(clash) => Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() }),
         None => Ok(()),
     }
 }
-
-/// How the PDF report names its author in its metadata (XMP), whichever language it is in.
-const REPORT_AUTHOR: &str = "<dc:creator><rdf:Seq><rdf:li>Récolte</rdf:li>";
 
 fn data_card(data: &OpenData, licence: &str, generated_at: &str, names: bool, report: bool) -> String {
     let e = &data.event;

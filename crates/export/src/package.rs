@@ -361,6 +361,35 @@ fn resource_file(path: &str, bytes: &[u8]) -> Map<String, Value> {
     out
 }
 
+/// A Récolte package in `dir` brought up to date with files about to replace some of its own
+/// (the report written beside the data): its text, or `None` when there is no such package or
+/// it lists none of them. Its other files are left as they are.
+pub fn refreshed(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Option<Vec<u8>>, ExportError> {
+    let Ok(text) = std::fs::read_to_string(dir.join("datapackage.json")) else { return Ok(None) };
+    let marker = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
+    let Ok(mut package) = serde_json::from_str::<Value>(&text) else { return Ok(None) };
+    if !text.contains(&marker) {
+        return Ok(None);
+    }
+    let mut changed = false;
+    for resource in package.get_mut("resources").and_then(Value::as_array_mut).into_iter().flatten() {
+        let Some(path) = resource.get("path").and_then(Value::as_str) else { continue };
+        let Some((_, bytes)) = files.iter().find(|(name, _)| name == path) else { continue };
+        let fresh = resource_file(path, bytes);
+        if let Some(resource) = resource.as_object_mut() {
+            resource.insert("bytes".into(), fresh["bytes"].clone());
+            resource.insert("hash".into(), fresh["hash"].clone());
+            changed = true;
+        }
+    }
+    if !changed {
+        return Ok(None);
+    }
+    let mut text = serde_json::to_string_pretty(&package).map_err(|e| ExportError::Encode(e.to_string()))?;
+    text.push('\n');
+    Ok(Some(text.into_bytes()))
+}
+
 /// `datapackage.json` for the files written (`files`: path and content of each).
 pub fn descriptor(
     data: &OpenData,
