@@ -88,7 +88,9 @@ impl ApiError {
             | recolte_sync::client::SyncError::Invitation(_)
             | recolte_sync::client::SyncError::NoHub
             | recolte_sync::client::SyncError::EventNotOnHub { .. }
-            | recolte_sync::client::SyncError::UnsharedElsewhere { .. } => {
+            | recolte_sync::client::SyncError::UnsharedElsewhere { .. }
+            | recolte_sync::client::SyncError::UnsharedUnderFormer { .. }
+            | recolte_sync::client::SyncError::NameNeeded => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
             }
             _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },

@@ -101,8 +101,9 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     assert!(refused.contains("rien n'a été enregistré"), "{refused}");
     assert_eq!(titles(&facilitator), before);
 
-    // A change made while the invitation covered it, before a narrower one replaced it: kept,
-    // and counted apart, never shown as shared.
+    // A change made while the invitation covered it, before a narrower one replaced it, and
+    // that the wider one can no longer share (it was revoked meanwhile): kept, and counted
+    // apart, never shown as shared. (While the wider one could, the join shares it first.)
     let wider = event.organiser.json(&[
         "invite",
         "create",
@@ -117,6 +118,8 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     ]);
     facilitator.ok(&["join", "--invitation", wider["link"].as_str().unwrap(), "--name", "Camille"]);
     facilitator.ok(&["proposal", "add", "--session", other, "--title", "Hors de mes droits"]);
+    event.organiser.ok(&["invite", "revoke", wider["id"].as_str().unwrap()]);
+    event.organiser.ok(&["sync"]);
     facilitator.ok(&["join", "--invitation", link, "--name", "Camille"]);
     let synced = facilitator.ok(&["sync"]);
     assert!(synced.contains("mais 1 modification hors de vos droits : jamais partagée"), "{synced}");
@@ -445,21 +448,30 @@ fn joining_a_hub_that_does_not_hold_the_event_yet_says_so_and_changes_nothing() 
 }
 
 #[test]
-fn joining_another_event_waits_until_this_ones_changes_are_shared() {
+fn joining_another_event_first_sends_what_is_not_shared_and_waits_when_it_cannot() {
     let event = Event::new();
     let session = event.organiser.sessions(3)[0].clone();
     let link = event.invite(&["--role", "facilitator", "--session", &session]);
+    let (other, _) = Replica::with_sample();
+    // Another event's invitation (its hub need not even answer).
+    let elsewhere = other.ok(&["invite", "create", "--role", "panel", "--hub", "ws://127.0.0.1:9"]);
+
+    // The first event's hub answers: what was typed goes there first, then the device moves.
     let device = Replica::new();
     device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
-    device.ok(&["proposal", "add", "--session", &session, "--title", "Pas encore partagée"]);
-    // Another event's invitation (its hub need not even answer: nothing is tried).
-    let (other, _) = Replica::with_sample();
-    let elsewhere = other.ok(&["invite", "create", "--role", "panel", "--hub", "ws://127.0.0.1:9"]);
-    let refused = device.fails(&["join", "--invitation", &elsewhere]);
-    assert!(refused.contains("dont 1 modification faite ici n'est pas encore partagée"), "{refused}");
-    assert_eq!(device.json(&["status"])["summary"]["unshared"], 1, "still syncing the first event");
-    // Shared, the device may go.
-    device.ok(&["sync"]);
+    device.ok(&["proposal", "add", "--session", &session, "--title", "Partagée avant de partir"]);
     let moved = device.run(&["join", "--invitation", &elsewhere]);
     assert!(!String::from_utf8_lossy(&moved.stderr).contains("pas encore partagée"));
+    event.organiser.ok(&["sync"]);
+    assert!(titles(&event.organiser).contains(&"Partagée avant de partir".to_owned()));
+
+    // It no longer answers: the join waits, and the device still syncs the first event.
+    let stuck = Replica::new();
+    stuck.ok(&["join", "--invitation", &link, "--name", "Karim"]);
+    stuck.ok(&["proposal", "add", "--session", &session, "--title", "Pas encore partagée"]);
+    let Event { hub, .. } = event;
+    hub.kill();
+    let refused = stuck.fails(&["join", "--invitation", &elsewhere]);
+    assert!(refused.contains("dont 1 modification faite ici n'est pas encore partagée"), "{refused}");
+    assert_eq!(stuck.json(&["status"])["summary"]["unshared"], 1, "still syncing the first event");
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use recolte_core::{Lang, Localize};
 use recolte_store::Store;
-use recolte_sync::client::{self, StatusBoard, SyncState, Target};
+use recolte_sync::client::{self, StatusBoard, SyncError, SyncState, Target};
 use recolte_sync::hub::{self, HubConfig};
 
 use crate::output::Out;
@@ -224,8 +224,12 @@ pub fn sync(
     recolte_sync::join::check_token(&mut store, &target.token)?;
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
+    let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
     if !watch {
-        let report = runtime.block_on(client::sync_once(store.clone(), &target))?;
+        let report = match first? {
+            Some(report) => report,
+            None => runtime.block_on(client::sync_once(store.clone(), &target))?,
+        };
         remember(&store, &target)?;
         let out_of_rights = {
             let mut store = Store::lock_shared(&store);
@@ -237,6 +241,10 @@ pub fn sync(
             recolte_sync::status::summarize(&docs, Some(&target.hub)).out_of_rights
         };
         return out.synced(&report, out_of_rights);
+    }
+    // Watching goes on while the hub cannot be reached; a hub without the event is an answer.
+    if let Err(error @ SyncError::EventNotOnHub { .. }) = first {
+        return Err(error.into());
     }
     init_logs("error");
     remember(&store, &target)?;

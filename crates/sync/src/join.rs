@@ -144,8 +144,14 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     if grant.expired() {
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
-    unshared_elsewhere(&store, invitation.event)?;
     check_token(&mut lock(&store), &invitation.token)?;
+    {
+        let store = lock(&store);
+        if name.trim().is_empty() && store.author()?.trim().is_empty() && !keeps_organiser(&store, invitation.event)? {
+            return Err(SyncError::NameNeeded);
+        }
+    }
+    hand_over_first(&store, &invitation).await?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -237,38 +243,78 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     Ok(Joined { event: invitation.event, target, report: None, pending: unreachable, as_organiser: false })
 }
 
-/// A device syncs with one invitation at a time: joining another event's stops syncing the
-/// one it had. Its changes there not yet shared would then wait unseen (its status speaks of
-/// the new event), so the join is refused until they are shared. Not when they never can be
-/// through that invitation (expired, revoked, refused for good: the status said so), nor for
-/// documents it could not write anyway.
-fn unshared_elsewhere(store: &SharedStore, joining: EventId) -> Result<(), SyncError> {
-    let mut store = lock(store);
-    let Some(previous) = remembered_target(&store)? else { return Ok(()) };
-    let Ok(grant) = recolte_core::token::peek(&previous.token) else { return Ok(()) };
-    let event = grant.scope.event;
-    if event == joining || grant.expired() {
+/// A device syncs with one invitation at a time: joining with another (another event's, or
+/// the next session's card of a facilitator who runs two) stops sharing what only the former
+/// could write. Those changes not yet shared would then wait unseen for good (the rapporteur
+/// never receives a session's last proposals), so they are sent first, through the former
+/// invitation; if its hub does not take them, the join is refused until it does. Not when they
+/// never can be through that invitation (expired, revoked, refused for good: the status said
+/// so), nor for documents the new invitation may write as well.
+async fn hand_over_first(store: &SharedStore, joining: &Invitation) -> Result<(), SyncError> {
+    if keeps_organiser(&lock(store), joining.event)? {
         return Ok(());
     }
-    let Some(record) = store.event_record(event)? else { return Ok(()) };
+    let Some(previous) = remembered_target(&lock(store))? else { return Ok(()) };
+    let Ok(former) = recolte_core::token::peek(&previous.token) else { return Ok(()) };
+    let Ok(next) = joining.grant() else { return Ok(()) };
+    if former.expired() || previous.token == joining.token {
+        return Ok(());
+    }
+    if left_behind(store, &previous, &former.scope, &next.scope)? == 0 {
+        return Ok(());
+    }
+    if let Err(error) = sync_once(store.clone(), &previous).await {
+        tracing::info!("{}: {error}; the join waits for what is left to share", previous.hub);
+    }
+    let unshared = left_behind(store, &previous, &former.scope, &next.scope)?;
+    if unshared == 0 {
+        return Ok(());
+    }
+    let store = lock(store);
+    let name = store.event(former.scope.event)?.name;
+    Err(if former.scope.event == joining.event {
+        SyncError::UnsharedUnderFormer { event: name, unshared }
+    } else {
+        SyncError::UnsharedElsewhere { event: name, unshared }
+    })
+}
+
+/// Whether this device made `event` (and it is not the practice one): it joins that event's
+/// links as its organiser (see [`organiser_target`]).
+fn keeps_organiser(store: &recolte_store::Store, event: EventId) -> Result<bool, SyncError> {
+    Ok(store.holds_key(event)? && !store.events()?.iter().any(|e| e.id == event && e.practice))
+}
+
+/// Changes made here, not yet confirmed by `previous`'s hub, in documents that `former` may
+/// write and `next` may not.
+fn left_behind(
+    store: &SharedStore,
+    previous: &Target,
+    former: &recolte_core::access::Scope,
+    next: &recolte_core::access::Scope,
+) -> Result<usize, SyncError> {
+    let mut store = lock(store);
+    let Some(record) = store.event_record(former.event)? else { return Ok(0) };
+    let still_written: Vec<DocName> = documents_for(next, Some(&record))
+        .into_iter()
+        .filter(|(_, access)| *access == Access::Write && next.event == former.event)
+        .map(|(doc, _)| doc)
+        .collect();
     let mut unshared = 0;
-    for (doc, access) in documents_for(&grant.scope, Some(&record)) {
+    for (doc, access) in documents_for(former, Some(&record)) {
         let refused = store
             .sync_record(&previous.hub, &doc)?
             .and_then(|r| r.error)
             .and_then(|(code, _)| RefusalCode::parse(&code))
             .is_some_and(RefusalCode::is_final);
         if refused {
-            return Ok(());
+            return Ok(0);
         }
-        if access == Access::Write {
+        if access == Access::Write && !still_written.contains(&doc) {
             unshared += store.unconfirmed_local_edits(&previous.hub, &doc)?;
         }
     }
-    if unshared == 0 {
-        return Ok(());
-    }
-    Err(SyncError::UnsharedElsewhere { event: store.event(event)?.name, unshared })
+    Ok(unshared)
 }
 
 /// A token for an event this device already holds must be signed with that event's key:
@@ -288,6 +334,23 @@ pub fn check_token(store: &mut recolte_store::Store, token: &str) -> Result<(), 
         // Expired is told by the caller, as for an event not held yet.
         Ok(_) | Err(_) => Ok(()),
     }
+}
+
+/// Before a device syncs with a hub and token given by hand (`recolte join --hub --token`, the
+/// app's « Avancé »), when it does not hold their event yet: a first exchange, refused as a
+/// link's join is when the hub does not hold the event either (the device would say « à jour »
+/// with no programme, and every message would ask it to join). `None` when the device already
+/// holds the event (nothing is done); a hub that cannot be reached is the caller's to retry.
+pub async fn first_exchange(store: &SharedStore, target: &Target) -> Result<Option<SyncReport>, SyncError> {
+    let event = token::peek(&target.token)?.scope.event;
+    if holds_event(store, event)? {
+        return Ok(None);
+    }
+    let report = sync_once(store.clone(), target).await?;
+    if !holds_event(store, event)? {
+        return Err(SyncError::EventNotOnHub { hub: target.hub.clone() });
+    }
+    Ok(Some(report))
 }
 
 fn holds_event(store: &SharedStore, event: EventId) -> Result<bool, SyncError> {

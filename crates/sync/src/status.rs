@@ -137,6 +137,8 @@ pub fn report(
         let saved = store.sync_record(&target.hub, &doc)?;
         let now = live.as_ref().and_then(|l| l.get(&doc)).cloned();
         let error_code = match &now {
+            // Not synced at all under this invitation: a refusal it holds was a former one's.
+            _ if access == Access::None => None,
             Some(status) => status.error.as_ref().map(|(code, _)| *code),
             None => saved.as_ref().and_then(|s| s.error.as_ref()).and_then(|(code, _)| RefusalCode::parse(code)),
         };

@@ -358,6 +358,67 @@ async fn the_organiser_trying_their_own_link_keeps_their_rights_and_the_invitati
     assert_eq!(recolte_core::token::peek(&theirs.target.token).unwrap().scope.role, Role::Facilitator);
 }
 
+/// A hub and a token given by hand, on a device that does not hold their event yet: a hub that
+/// does not hold it either is an answer (it was « à jour » with no programme).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hub_and_token_given_by_hand_must_bring_the_event() {
+    use recolte_sync::join;
+    let world = World::new().await;
+    let public_key = world.organiser.store().event(world.event).unwrap().public_key.unwrap();
+    let empty_dir = tempfile::tempdir().unwrap();
+    let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), empty_dir.path().to_owned(), vec![public_key]);
+    let empty = hub::start(config).await.unwrap();
+    let token = world.token(Role::Panel, vec![], vec![]);
+    let device = Device::empty();
+    let error = join::first_exchange(&device.store, &Target::new(format!("ws://{}", empty.addr), token.clone()))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
+    assert!(join::first_exchange(&device.store, &world.target(&token)).await.unwrap().is_some());
+    device.store().event(world.event).unwrap();
+    assert!(join::first_exchange(&device.store, &world.target(&token)).await.unwrap().is_none(), "held: nothing to do");
+}
+
+/// A facilitator who runs two sessions joins with the second card: the first session's last
+/// proposals, not yet shared, are sent first (the new card may not write there, so they would
+/// wait unseen for good); when they cannot be, the join is refused and nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_card_sends_what_only_the_first_could_write_before_it_takes_over() {
+    use recolte_core::invitation::Invitation;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let sessions = world.sessions(8);
+    let card = |session| Invitation {
+        event: world.event,
+        event_name: "Assises".into(),
+        hubs: vec![world.url()],
+        fingerprint: None,
+        token: world.token(Role::Facilitator, vec![session], vec![]),
+    };
+    let (first, second) = (card(sessions[0]), card(sessions[1]));
+    let device = Device::empty();
+    join::join(device.store.clone(), &first.link(), "Camille").await.unwrap();
+    let last = ProposalInput { title: "La dernière de la session".into(), ..Default::default() };
+    device.store().add_proposal(sessions[0], &last).unwrap();
+
+    // The hub of the first card no longer answers: refused, the first card kept.
+    let gone = Target::new("ws://127.0.0.1:9", first.token.clone());
+    join::remember_target(&device.store(), &gone).unwrap();
+    let error = join::join(device.store.clone(), &second.link(), "Camille").await.unwrap_err();
+    assert!(matches!(error, SyncError::UnsharedUnderFormer { unshared: 1.., .. }), "{error}");
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.contains("rien n'a changé"), "{said}");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().token, first.token);
+
+    // It answers: the proposal goes first, then the second card takes over.
+    join::remember_target(&device.store(), &world.target(&first.token)).unwrap();
+    let joined = join::join(device.store.clone(), &second.link(), "Camille").await.unwrap();
+    assert_eq!(joined.target.token, second.token);
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"La dernière de la session".to_owned()));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {
     let world = World::new().await;

@@ -21,8 +21,8 @@ pub fn sync_details(state: State<'_, AppState>, event: String) -> Result<Vec<Doc
     state.with_store(|store| status::report(store, target.as_ref(), Some(&state.board), event, lang))
 }
 
-#[tauri::command(async)]
-pub fn sync_configure(
+#[tauri::command]
+pub async fn sync_configure(
     state: State<'_, AppState>,
     hub: String,
     token: String,
@@ -64,6 +64,13 @@ pub fn sync_configure(
     state
         .with_store(|store| Ok(recolte_sync::join::check_token(store, &target.token)))?
         .map_err(|e| ApiError::from_sync(&e, lang))?;
+    // Through a connection of its own, as a link's join: the window's reads never wait for it.
+    // Only a hub without the event is refused here; one out of reach is retried by the engine.
+    let own = recolte_store::Store::open(&state.data_dir).map_err(|e| ApiError::from_store(&e, lang))?;
+    let first = recolte_sync::join::first_exchange(&std::sync::Arc::new(std::sync::Mutex::new(own)), &target).await;
+    if let Err(error @ recolte_sync::client::SyncError::EventNotOnHub { .. }) = first {
+        return Err(ApiError::from_sync(&error, lang));
+    }
     state.with_store(|store| recolte_sync::join::remember_target(store, &target))?;
     crate::start_sync(&state, target);
     Ok(())
