@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
 use recolte_core::model::{Kind, Phase, Slot, Speaker, Status};
 use recolte_core::programme::{Day, Place};
-use recolte_core::schema::{NewConsolidated, NewProposal};
+use recolte_core::schema::{NewConsolidated, NewProposal, SetAsideReason};
 use recolte_core::Lang;
 use recolte_store::{ProposalFilter, Snapshot, Store};
 use serde::{Deserialize, Serialize};
@@ -68,6 +68,10 @@ pub struct ProposalRow {
     pub tags: Vec<String>,
     pub created_at: String,
     pub merged_into: Vec<ConsolidatedId>,
+    /// Set aside by the rapporteur without a merge, and why (absent from packages written
+    /// before it was exported).
+    #[serde(default)]
+    pub set_aside: Option<SetAsideReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
 }
@@ -141,6 +145,8 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             room: s.room.clone(),
         })
         .collect();
+    let aside: std::collections::HashMap<ProposalId, SetAsideReason> =
+        store.set_aside_in_event(event)?.into_iter().map(|r| (r.proposal_id, r.reason)).collect();
     let proposals: Vec<ProposalRow> = store
         .proposals(event, &ProposalFilter::default())?
         .into_iter()
@@ -159,6 +165,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
                 body: p.body,
                 tags: p.tags,
                 created_at: p.created_at,
+                set_aside: aside.get(&p.id).copied(),
                 merged_into: p.merged_into,
                 author: name(&p.author),
             }
@@ -324,6 +331,7 @@ impl OpenData {
                 .map(|p| recolte_store::SnapshotProposal {
                     id: p.id,
                     session: p.session_id,
+                    set_aside: p.set_aside,
                     proposal: NewProposal {
                         title: p.title.clone(),
                         body: p.body.clone(),

@@ -160,9 +160,10 @@ pub fn entries(data: &OpenData, options: &Options) -> Result<Vec<Entry>, ExportE
     let in_scope = |theme: u32| options.theme.is_none_or(|t| t == theme);
     let lang = lang_of(&options.locale);
     let entries: Vec<Entry> = if options.captured {
+        // What a rapporteur set aside (off topic, an exact duplicate) is not for the platform.
         data.proposals
             .iter()
-            .filter(|p| in_scope(p.theme))
+            .filter(|p| in_scope(p.theme) && p.set_aside.is_none())
             .map(|p| Entry { title: p.title.clone(), body: captured_body(data, p, lang), recolte_id: p.id.to_string() })
             .collect()
     } else {

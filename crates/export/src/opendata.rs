@@ -90,6 +90,7 @@ pub fn write(
                     p.tags.join("; "),
                     p.created_at.clone(),
                     p.merged_into.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" "),
+                    p.set_aside.map(|r| r.as_str().to_owned()).unwrap_or_default(),
                 ];
                 if names {
                     row.push(opt(&p.author));

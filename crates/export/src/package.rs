@@ -78,6 +78,7 @@ pub const REPORT: &str = "rapport.pdf";
 
 pub const KINDS: &[&str] = &["proposal", "concrete_action", "obstacle", "question"];
 pub const STATUSES: &[&str] = &["draft", "retained", "set_aside"];
+pub const SET_ASIDE_REASONS: &[&str] = &["off_topic", "exact_duplicate", "other"];
 
 const AUTHOR: Field = field(
     "author",
@@ -120,6 +121,12 @@ pub fn tables(names: bool) -> Vec<Table> {
                     Kind::Text,
                     false,
                     "propositions consolidées qui la citent, identifiants séparés par des espaces en CSV (liste en JSON)",
+                ),
+                field(
+                    "set_aside",
+                    Kind::Choice(SET_ASIDE_REASONS),
+                    false,
+                    "écartée par le rapporteur sans fusion, et pourquoi : off_topic (hors sujet), exact_duplicate (doublon exact), other (autre raison) ; vide sinon",
                 ),
             ]),
             primary_key: &["id"],

@@ -24,6 +24,8 @@ pub struct SnapshotSubgroup {
 pub struct SnapshotProposal {
     pub id: ProposalId,
     pub session: SessionId,
+    /// Set aside by the rapporteur without a merge, and why.
+    pub set_aside: Option<schema::SetAsideReason>,
     pub proposal: NewProposal,
 }
 
@@ -158,9 +160,18 @@ impl Store {
         for c in &snapshot.consolidated {
             by_theme.entry(c.theme).or_default().push(c);
         }
+        let theme_of = |session: &SessionId| {
+            let index = snapshot.session_ids.iter().position(|s| s == session);
+            index.and_then(|i| snapshot.programme.sessions.get(i)).map(|s| s.theme)
+        };
         for (theme, records) in by_theme {
             let name = DocName::Synthesis(event, theme);
             let (doc, update) = build(&name, |txn| {
+                for p in snapshot.proposals.iter().filter(|p| theme_of(&p.session) == Some(theme)) {
+                    if let Some(reason) = p.set_aside {
+                        schema::set_aside(txn, p.id, Some(reason), "", &p.proposal.created_at);
+                    }
+                }
                 for c in records {
                     schema::insert_consolidated(txn, c.id, &c.consolidated);
                     let patch =

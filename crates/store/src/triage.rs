@@ -76,6 +76,17 @@ impl Store {
         Ok(recolte_core::dedupe::suggest_knowing(&candidates, &knowledge, recolte_core::dedupe::THRESHOLD))
     }
 
+    /// The proposals of an event its rapporteurs set aside, from every theme's synthesis as its
+    /// log has it: for exports, which only read the store.
+    pub fn set_aside_in_event(&self, event: EventId) -> Result<Vec<schema::SetAsideRecord>, Error> {
+        let mut aside = Vec::new();
+        for theme in self.event(event)?.themes {
+            let doc = crate::log::replay(&self.conn, &DocName::Synthesis(event, theme.number), i64::MAX)?;
+            aside.extend(schema::read_set_aside(&doc.transact()));
+        }
+        Ok(aside)
+    }
+
     /// The rapporteur's triage of a theme, from its synthesis document: proposals set aside,
     /// pairs that are not duplicates, and the theme's lexicon.
     pub fn triage(&mut self, event: EventId, theme: u32) -> Result<Triage, Error> {
