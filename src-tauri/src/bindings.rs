@@ -17,15 +17,15 @@ mod tests {
     use recolte_core::programme::{Day, Place};
     use recolte_core::schema::{
         ClockAction, CommentRecord, ConsolidatedRecord, JoinedDevice, LexiconEntry, MarkRecord, PhaseSpan,
-        ProposalRecord, SessionClock, SetAsideReason, SetAsideRecord, SubgroupRecord, VoteRecord,
+        ProposalRecord, SessionClock, SetAsideReason, SetAsideRecord, SubgroupRecord, TakenAway, VoteRecord,
     };
     use recolte_export::decidim::Answers;
     use recolte_export::sheet::QrPath;
     use recolte_store::{
         AlikeAcrossThemes, AllInvitations, EventSummary, EventView, ImportReport, InvitationRecord, InvitationState,
-        MemberVotes, Moment, NamedSnapshot, PanelSummary, Review, ReviewComment, SessionContent, SnapshotContent,
-        SnapshotReason, SnapshotRestore, SummaryItem, SummarySource, ThemeSummary, Triage, UndoAction, UndoDepth,
-        UndoOutcome, Version,
+        MemberVotes, Moment, NamedSnapshot, PanelSummary, RestorePreview, Review, ReviewComment, SessionContent,
+        SnapshotContent, SnapshotReason, SnapshotRestore, SummaryItem, SummarySource, ThemeSummary, Triage, UndoAction,
+        UndoDepth, UndoOutcome, Version,
     };
     use recolte_sync::arrivals::{ArrivalDevice, ArrivalsBoard, DeviceReport, SessionArrival, ThemeArrival};
     use recolte_sync::client::{DocStatus, SyncState};
@@ -116,6 +116,8 @@ mod tests {
             NamedSnapshot::decl(&cfg),
             SnapshotContent::decl(&cfg),
             SnapshotRestore::decl(&cfg),
+            RestorePreview::decl(&cfg),
+            TakenAway::decl(&cfg),
             // Invitations, access and sync.
             Invitation::decl(&cfg),
             InvitationState::decl(&cfg),

@@ -179,6 +179,7 @@ pub fn run() {
             commands::history::snapshot_take,
             commands::history::snapshot_show,
             commands::history::snapshot_restore,
+            commands::history::snapshot_restore_preview,
             commands::app::settings_save,
             commands::app::events_list,
             commands::app::event_load_sample,

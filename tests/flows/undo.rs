@@ -261,6 +261,11 @@ fn snapshots_are_taken_before_merges_undos_and_imports_and_a_restore_converges()
     a.ok(&["history", "restore", &comment, "--version", "1"]);
     assert_eq!(a.json(&["history", "comment", &comment]).as_array().unwrap().last().unwrap()["deleted"], false);
 
+    // A restore that takes a proposal added since away from everyone names it.
+    a.ok(&["proposal", "add", "--session", &session, "--title", "Ajoutée depuis l'instantané"]);
+    let said = a.ok(&["snapshot", "restore", &kept]);
+    assert!(said.contains("retiré pour tous : la proposition « Ajoutée depuis l'instantané »"), "{said}");
+
     // Wrong input is named and changes nothing.
     assert!(a.fails(&["snapshot", "show", "999"]).contains("aucun instantané 999"));
     assert!(a.fails(&["snapshot", "restore", "pas-un-instantané"]).contains("aucun instantané pas-un-instantané"));

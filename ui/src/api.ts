@@ -11,16 +11,16 @@ import type {
   Consolidated, ConsolidatedRecord, DeviceAccess, DeviceReport, DocReport, ErrorReport, EventSummary, EventView,
   AllInvitations, InvitationRecord, JoinResult, JoinedDevice, Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, NewInvitation,
   OrganisationView, PanelSummary, Phase, PlaceArg, Preview, Proposal, ProposalRecord, QrPath, RefusalCode, Review,
-  Role, SearchHit, ServeInfo, SessionArrival, SessionClock, SessionInfo, SetAsideReason, Slot, SnapshotContent,
-  SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, Summary, Theme, ThemeArrival, Triage,
-  UndoDepth, UndoOutcome, Version, Written,
+  RestorePreview, Role, SearchHit, ServeInfo, SessionArrival, SessionClock, SessionInfo, SetAsideReason, Slot,
+  SnapshotContent, SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, Summary, TakenAway, Theme,
+  ThemeArrival, Triage, UndoDepth, UndoOutcome, Version, Written,
 } from './generated/types'
 export type {
   Access, AnswersWritten, ApiError, AppInfo, ArrivalDevice, ArrivalsBoard, BundleImported, ClockAction,
   Consolidated, ConsolidatedRecord, DeviceAccess, DeviceReport, EventSummary, EventView, JoinResult, JoinedDevice,
   Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, OrganisationView, PanelSummary, Phase, Proposal,
   ProposalRecord, Review, Role, SearchHit, ServeInfo, SessionArrival, SessionClock, SessionInfo, SetAsideReason,
-  Slot, SnapshotContent, SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, Theme,
+  Slot, SnapshotContent, SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, TakenAway, Theme,
   ThemeArrival, Triage, UndoDepth, UndoOutcome, Written,
 }
 
@@ -155,6 +155,7 @@ export const api = {
   snapshotContent: (id: string) => invoke<SnapshotContent>('snapshot_show', { id }),
   /** Puts the document back as it stood at the snapshot (a new edit; what it replaces is kept). */
   restoreSnapshot: (id: string) => invoke<SnapshotRestore>('snapshot_restore', { id }),
+  restorePreview: (id: string) => invoke<RestorePreview>('snapshot_restore_preview', { id }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
 }

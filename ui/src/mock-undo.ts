@@ -188,16 +188,30 @@ export function mockUndo(state: UndoState, changed: () => void) {
         const part = found.part as Record<string, unknown>
         return found.place.startsWith('session') ? { kind: 'session', ...part } : { kind: 'synthesis', consolidated: part.consolidated }
       },
+      snapshot_restore_preview: ({ id }: Args) => {
+        const found = snapshots.find(s => s.snapshot.id === id) ?? fail('not_found', `aucun instantané n° ${id}`)
+        const now = read(found.place) as Record<string, any>
+        const then = found.part as Record<string, any>
+        // What is live now and not in the snapshot (or deleted there) is taken away, as the store does.
+        const gone = (list: string, kind: string, label: (r: any) => string) => (now[list] ?? [])
+          .filter((r: any) => !r.deleted && !(then[list] ?? []).some((x: any) => x.id === r.id && !x.deleted))
+          .map((r: any) => ({ kind, label: label(r), author: r.author ?? '' }))
+        const taken_away = [
+          ...gone('proposals', 'proposal', r => r.title), ...gone('subgroups', 'subgroup', r => r.name),
+          ...gone('consolidated', 'consolidated', r => r.title),
+        ]
+        return { written: JSON.stringify(now) === JSON.stringify(then) ? 0 : 1, taken_away }
+      },
       snapshot_restore: ({ id }: Args) => {
         const found = snapshots.find(s => s.snapshot.id === id) ?? fail('not_found', `aucun instantané n° ${id}`)
-        if (JSON.stringify(read(found.place)) === JSON.stringify(found.part)) return { written: 0, before: null }
+        if (JSON.stringify(read(found.place)) === JSON.stringify(found.part)) return { written: 0, taken_away: [], before: null }
         const before = takeSnapshot(found.place, 'restore', found.snapshot.label)
         undo.set(found.place, [...(undo.get(found.place) ?? []), read(found.place)])
         write(found.place, found.part)
         remember(found.place)
         record()
         changed()
-        return { written: 1, before }
+        return { written: 1, taken_away: [], before }
       },
       wording_history: ({ id }: Args) => versions.get(id) ?? fail('not_found', `aucune proposition n’a l’identifiant ${id}`),
       wording_restore: ({ id, version }: Args) => {

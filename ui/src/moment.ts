@@ -7,11 +7,11 @@
 // as a new change of this device (undoable, and what it replaces is kept as a snapshot).
 import {
   api, errorMessage, type ConsolidatedRecord, type Moment, type NamedSnapshot, type ProposalRecord, type SnapshotContent,
-  type SubgroupRecord, type UndoPlace,
+  type SubgroupRecord, type TakenAway, type UndoPlace,
 } from './api'
 import { openDialog } from './dialog'
 import { announce, h, render } from './dom'
-import { lang, t, type Key } from './i18n'
+import { joinList, lang, t, type Key } from './i18n'
 import { kindLabel } from './views/capture'
 import { longest } from './limits'
 
@@ -25,6 +25,15 @@ function precise(iso: string): string {
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
   return new Intl.DateTimeFormat(lang() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(date)
+}
+
+/** What a restore takes away, as people read it: « la proposition « … » de Camille ». Text from
+ * other devices stays text (it goes into a text node). */
+function takenAway(records: TakenAway[]): string {
+  return joinList(records.map(r => {
+    const what = t(`taken_${r.kind}` as Key, { label: r.label })
+    return r.author.trim() ? t('taken_by', { what, author: r.author }) : what
+  }))
 }
 
 function snapshotLabel(s: NamedSnapshot): string {
@@ -67,8 +76,27 @@ function momentDialog<T>(title: string, load: Load<T>, draw: (content: T) => HTM
     } catch (failure) { failed(failure) }
   }
 
-  async function restore(snapshot: NamedSnapshot): Promise<void> {
+  /** A restore that would take records away from everyone (a colleague's proposal added since
+   * the snapshot) says so first, on the snapshot's line, and waits to be confirmed. */
+  async function restore(snapshot: NamedSnapshot, line: HTMLElement, confirmed = false): Promise<void> {
     try {
+      if (!confirmed) {
+        const preview = await api.restorePreview(snapshot.id)
+        if (preview.taken_away.length) {
+          const cancel = h('button', { type: 'button', class: 'secondary', 'data-action': 'cancel-restore' }, t('cancel'))
+          const ask = h('div', { class: 'notice restore-ask', role: 'group', 'aria-label': t('snapshot_restore') },
+            h('p', {}, t('snapshot_takes_away', { what: takenAway(preview.taken_away) })),
+            h('button', {
+              type: 'button', class: 'danger', 'data-action': 'restore-anyway',
+              onclick: () => { ask.remove(); void restore(snapshot, line, true) },
+            }, t('snapshot_restore_anyway')), ' ', cancel)
+          cancel.addEventListener('click', () => { ask.remove(); line.querySelector<HTMLElement>('[data-action=restore]')?.focus() })
+          line.querySelector('.restore-ask')?.remove()
+          line.append(ask)
+          cancel.focus()
+          return
+        }
+      }
       const done = await api.restoreSnapshot(snapshot.id)
       announce(done.before
         ? t('snapshot_restored', { what: snapshotLabel(snapshot), kept: snapshotLabel(done.before) })
@@ -92,7 +120,9 @@ function momentDialog<T>(title: string, load: Load<T>, draw: (content: T) => HTM
         h('button', { type: 'button', class: 'secondary', 'data-action': 'look', onclick: () => { void look(s) } }, t('snapshot_look')),
         snapshots.writable ? ' ' : null,
         snapshots.writable
-          ? h('button', { type: 'button', class: 'secondary', 'data-action': 'restore', onclick: () => { void restore(s) } }, t('snapshot_restore'))
+          ? h('button', { type: 'button', class: 'secondary', 'data-action': 'restore', onclick: (e: Event) => {
+            void restore(s, (e.currentTarget as HTMLElement).closest('li')!)
+          } }, t('snapshot_restore'))
           : null)))
     } catch (failure) { failed(failure) }
   }

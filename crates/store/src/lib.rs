@@ -104,7 +104,7 @@ pub use query::{
 };
 pub use remote::SyncRecord;
 pub use restore::{Snapshot, SnapshotComment, SnapshotConsolidated, SnapshotMark, SnapshotProposal, SnapshotSubgroup};
-pub use snapshots::{NamedSnapshot, SnapshotContent, SnapshotReason, SnapshotRestore};
+pub use snapshots::{NamedSnapshot, RestorePreview, SnapshotContent, SnapshotReason, SnapshotRestore};
 pub use triage::Triage;
 pub use undo::{UndoAction, UndoDepth, UndoOutcome, UndoPlace};
 

@@ -120,8 +120,19 @@ pub enum SnapshotContent {
 pub struct SnapshotRestore {
     /// Fields written back (0: the document already stood as the snapshot).
     pub written: usize,
+    /// The records it took away from everyone (written since the snapshot, by anyone).
+    pub taken_away: Vec<schema::TakenAway>,
     /// The snapshot taken just before, of what the restore replaced.
     pub before: Option<NamedSnapshot>,
+}
+
+/// What restoring a snapshot would do, told before it is done.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RestorePreview {
+    /// Fields it would write back (0: the document already stands as the snapshot).
+    pub written: usize,
+    /// The records it would take away from everyone: a colleague's proposal added since.
+    pub taken_away: Vec<schema::TakenAway>,
 }
 
 /// The last entry of a document's log, if it has any.
@@ -424,23 +435,41 @@ impl Store {
         let doc = snapshot_doc(&snapshot)?;
         let by = self.author()?;
         let kind = doc.kind();
-        let (written, before) = self.write(("restauration de l'instantané", "restoring the snapshot"), |write| {
-            let current = last_entry(write.conn(), &doc)?.unwrap_or(0);
-            let now = crate::log::replay(write.conn(), &doc, current)?;
-            if !schema::changes_content(kind, &then.transact(), &now.transact()) {
-                return Ok((0, None));
-            }
-            let before =
-                insert(write.conn(), &doc, current, SnapshotReason::Restore, &snapshot.label, &schema::now(), &by)?;
-            let written = write.local(
-                &doc,
-                |txn| Ok(schema::revert(txn, kind, &then.transact(), &now.transact())),
-                |conn, txn, _| projection::project_document(conn, &doc, txn),
-            )?;
-            Ok((written, Some(before)))
-        })?;
+        let ((written, taken_away), before) =
+            self.write(("restauration de l'instantané", "restoring the snapshot"), |write| {
+                let current = last_entry(write.conn(), &doc)?.unwrap_or(0);
+                let now = crate::log::replay(write.conn(), &doc, current)?;
+                if !schema::changes_content(kind, &then.transact(), &now.transact()) {
+                    return Ok(((0, Vec::new()), None));
+                }
+                let before =
+                    insert(write.conn(), &doc, current, SnapshotReason::Restore, &snapshot.label, &schema::now(), &by)?;
+                let done = write.local(
+                    &doc,
+                    |txn| {
+                        let written = schema::revert(txn, kind, &then.transact(), &now.transact());
+                        Ok((written, schema::taken_away(kind, &now.transact(), txn)))
+                    },
+                    |conn, txn, _| projection::project_document(conn, &doc, txn),
+                )?;
+                Ok((done, Some(before)))
+            })?;
         let before = before.map(|id| self.snapshot(&id.to_string())).transpose()?;
-        Ok(SnapshotRestore { written, before })
+        Ok(SnapshotRestore { written, taken_away, before })
+    }
+
+    /// What [`Store::restore_snapshot`] would do now, worked out on a copy: nothing is written.
+    pub fn restore_preview(&mut self, id: &str) -> Result<RestorePreview, Error> {
+        let (snapshot, then) = self.find(id)?;
+        let doc = snapshot_doc(&snapshot)?;
+        let kind = doc.kind();
+        let current = last_entry(&self.conn, &doc)?.unwrap_or(0);
+        let now = crate::log::replay(&self.conn, &doc, current)?;
+        let copy = crate::log::replay(&self.conn, &doc, current)?;
+        let mut txn = copy.transact_mut();
+        let written = schema::revert(&mut txn, kind, &then.transact(), &now.transact());
+        let taken_away = schema::taken_away(kind, &now.transact(), &txn);
+        Ok(RestorePreview { written, taken_away })
     }
 }
 

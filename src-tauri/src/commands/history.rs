@@ -3,7 +3,8 @@
 use recolte_core::ids::EventId;
 use recolte_core::schema::ConsolidatedRecord;
 use recolte_store::{
-    Moment, NamedSnapshot, SessionContent, SnapshotContent, SnapshotRestore, UndoDepth, UndoOutcome, UndoPlace, Version,
+    Moment, NamedSnapshot, RestorePreview, SessionContent, SnapshotContent, SnapshotRestore, UndoDepth, UndoOutcome,
+    UndoPlace, Version,
 };
 use serde::Deserialize;
 use tauri::State;
@@ -127,6 +128,13 @@ pub fn snapshot_take(
 #[tauri::command(async)]
 pub fn snapshot_show(state: State<'_, AppState>, id: String) -> Result<SnapshotContent, ApiError> {
     state.with_store(|store| store.snapshot_content(&id))
+}
+
+/// What restoring the snapshot would do now (fields written back, records taken away from
+/// everyone), to say before doing it. Nothing is written.
+#[tauri::command(async)]
+pub fn snapshot_restore_preview(state: State<'_, AppState>, id: String) -> Result<RestorePreview, ApiError> {
+    state.with_store(|store| store.restore_preview(&id))
 }
 
 /// Puts the document back as it stood at the snapshot, as a new edit of this device.

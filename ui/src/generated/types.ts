@@ -278,9 +278,37 @@ export type SnapshotRestore = {
  */
 written: number, 
 /**
+ * The records it took away from everyone (written since the snapshot, by anyone).
+ */
+taken_away: Array<TakenAway>, 
+/**
  * The snapshot taken just before, of what the restore replaced.
  */
 before: NamedSnapshot | null, };
+
+export type RestorePreview = { 
+/**
+ * Fields it would write back (0: the document already stands as the snapshot).
+ */
+written: number, 
+/**
+ * The records it would take away from everyone: a colleague's proposal added since.
+ */
+taken_away: Array<TakenAway>, };
+
+export type TakenAway = { 
+/**
+ * `proposal`, `consolidated`, `comment` or `subgroup`.
+ */
+kind: string, 
+/**
+ * Its title, text or name.
+ */
+label: string, 
+/**
+ * Who wrote it, when the record says (empty otherwise).
+ */
+author: string, };
 
 export type Invitation = { event: EventId, event_name: string, 
 /**

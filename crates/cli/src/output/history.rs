@@ -169,18 +169,57 @@ impl Out {
                 )
                 .to_owned(),
             Some(before) => format!(
-                "{} ({}){} {} {}",
+                "{} ({}){}{} {} {}",
                 self.pick("restauré", "restored"),
                 self.count(
                     restored.written,
                     ("champ réécrit", "champs réécrits"),
                     ("field written back", "fields written back")
                 ),
+                self.taken_away(&restored.taken_away),
                 self.pick(" ;", ";"),
                 self.pick("l'état remplacé est gardé dans l'instantané", "what it replaced is kept in snapshot"),
                 before.id
             ),
         })
+    }
+
+    /// What a restore took away from everyone, named: a colleague's proposal added since the
+    /// snapshot is gone from every device, which « 1 champ réécrit » did not say.
+    fn taken_away(&self, gone: &[recolte_core::schema::TakenAway]) -> String {
+        if gone.is_empty() {
+            return String::new();
+        }
+        let named: Vec<String> = gone
+            .iter()
+            .map(|record| {
+                let what = match (record.kind, self.lang) {
+                    ("proposal", Lang::Fr) => "la proposition",
+                    ("consolidated", Lang::Fr) => "la proposition consolidée",
+                    ("comment", Lang::Fr) => "le commentaire",
+                    ("subgroup", Lang::Fr) => "le sous-groupe",
+                    ("proposal", _) => "the proposal",
+                    ("consolidated", _) => "the consolidated proposal",
+                    ("comment", _) => "the comment",
+                    _ => "the sub-group",
+                };
+                let by = match (record.author.trim(), self.lang) {
+                    ("", _) => String::new(),
+                    (author, Lang::Fr) => format!(" de {author}"),
+                    (author, _) => format!(" by {author}"),
+                };
+                match self.lang {
+                    Lang::Fr => format!("{what} « {} »{by}", record.label),
+                    _ => format!("{what} “{}”{by}", record.label),
+                }
+            })
+            .collect();
+        match self.lang {
+            Lang::Fr => {
+                format!(" ; ce qui a été ajouté depuis l'instantané est retiré pour tous : {}", named.join(", "))
+            }
+            _ => format!("; what was added since the snapshot is taken away for everyone: {}", named.join(", ")),
+        }
     }
 
     pub fn undone(&self, outcome: &recolte_store::UndoOutcome) -> Result<(), CliError> {

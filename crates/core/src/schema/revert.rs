@@ -15,7 +15,7 @@ use serde_json::Value;
 use yrs::types::text::TextPrelim;
 use yrs::{GetString, Map, MapRef, Out, ReadTxn, TransactionMut, WriteTxn};
 
-use super::{any_to_json, DocKind, AUTHORS, CLOCK, DEVICES, SNAPSHOTS};
+use super::{any_to_json, DocKind, AUTHORS, CLOCK, COMMENTS, CONSOLIDATED, DEVICES, PROPOSALS, SNAPSHOTS, SUBGROUPS};
 use crate::text::apply_diff;
 
 /// The root maps of a document that undo takes back.
@@ -90,6 +90,51 @@ pub fn revert<F: ReadTxn, T: ReadTxn>(txn: &mut TransactionMut, kind: DocKind, f
         }
     }
     written
+}
+
+/// A record a change takes away (marks deleted), as people know it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct TakenAway {
+    /// `proposal`, `consolidated`, `comment` or `subgroup`.
+    pub kind: &'static str,
+    /// Its title, text or name.
+    pub label: String,
+    /// Who wrote it, when the record says (empty otherwise).
+    pub author: String,
+}
+
+/// The records live in `before` and marked deleted in `after`: what a restore takes away from
+/// everyone (a colleague's proposal added since the snapshot), said before and after it.
+pub fn taken_away<B: ReadTxn, A: ReadTxn>(kind: DocKind, before: &B, after: &A) -> Vec<TakenAway> {
+    let deleted = |txn: &dyn Fn(&str) -> Option<Value>| txn("deleted") == Some(Value::Bool(true));
+    let mut out = Vec::new();
+    for (root, what) in
+        [(PROPOSALS, "proposal"), (SUBGROUPS, "subgroup"), (CONSOLIDATED, "consolidated"), (COMMENTS, "comment")]
+    {
+        if !kind.roots().contains(&root) {
+            continue;
+        }
+        let (Some(b), Some(a)) = (before.get_map(root), after.get_map(root)) else { continue };
+        for key in b.keys(before).map(str::to_owned).collect::<Vec<_>>() {
+            let (Some(Out::YMap(was)), Some(Out::YMap(is))) = (b.get(before, &key), a.get(after, &key)) else {
+                continue;
+            };
+            let then = |field: &str| was.get(before, field).map(|v| json(before, Some(&v)));
+            let now = |field: &str| is.get(after, field).map(|v| json(after, Some(&v)));
+            if deleted(&then) || !deleted(&now) {
+                continue;
+            }
+            let text = |field: &str| match then(field) {
+                Some(Value::String(text)) => text,
+                _ => String::new(),
+            };
+            let label =
+                ["title", "text", "name"].into_iter().map(text).find(|t| !t.trim().is_empty()).unwrap_or_default();
+            let author = ["author", "by"].into_iter().map(text).find(|t| !t.trim().is_empty()).unwrap_or_default();
+            out.push(TakenAway { kind: what, label, author });
+        }
+    }
+    out
 }
 
 /// The entries of a map that differ between `from` and `to`, put back; `depth` levels of
