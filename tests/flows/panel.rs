@@ -92,4 +92,14 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     let elsewhere = Replica::new();
     elsewhere.ok(&["import", "opendata", data.to_str().unwrap()]);
     assert_eq!(item(&elsewhere.json(&["panel", "summary"]), &c1)["votes"], 3);
+
+    // A source deleted after the merge: the panel reads what the report will show, not more.
+    organiser.ok(&["proposal", "delete", &p2]);
+    let sources = item(&organiser.json(&["panel", "summary"]), &c1)["sources"].clone();
+    let titles: Vec<&str> = sources.as_array().unwrap().iter().map(|s| s["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Des labos dans chaque direction"]);
+    // The panel's comments are read in the text summary too, not only in its JSON.
+    organiser.ok(&["panel", "comment", &c1, "À porter au comité de direction"]);
+    let said = organiser.ok(&["panel", "summary"]);
+    assert!(said.contains("« À porter au comité de direction »"), "{said}");
 }

@@ -215,6 +215,13 @@ impl Out {
                         if source.title.is_empty() { source.proposal_id.to_string() } else { source.title.clone() }
                     ));
                 }
+                for comment in &item.comments {
+                    let by = match comment.author.trim() {
+                        "" => String::new(),
+                        author => format!("{author}{} ", self.pick(" :", ":")),
+                    };
+                    lines.push(format!("      {by}{}{}{}", self.pick("« ", "“"), comment.text, self.pick(" »", "”")));
+                }
             }
         }
         if !summary.alike.is_empty() {
