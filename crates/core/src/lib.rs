@@ -15,6 +15,7 @@ pub mod ids;
 pub mod invitation;
 pub mod lang;
 pub mod model;
+pub mod moment;
 pub mod programme;
 pub mod schema;
 pub mod text;

@@ -59,8 +59,11 @@ pub enum TokenError {
         "la signature du jeton ne vient pas d'une clé d'événement reconnue (jeton falsifié, ou pour un autre serveur)"
     )]
     Untrusted,
-    #[error("the token expired on {0}; ask the organiser for a new one")]
-    #[fr("le jeton a expiré le {0} ; demandez-en un nouveau à l'organisation")]
+    #[error("this invitation expired on {}; ask the organisers for a new one", crate::moment::local_moment(.0, None))]
+    #[fr(
+        "cette invitation a expiré le {} ; demandez-en une nouvelle à l'organisation",
+        crate::moment::local_moment(_0, None)
+    )]
     Expired(String),
     #[error("“{0}” is not an event's public key (k4.public…, as recolte event show --json prints it)")]
     #[fr(

@@ -126,7 +126,7 @@ pub fn export_invitation_sheet(
     lang: Lang,
 ) -> Result<Vec<recolte_store::InvitationRecord>, ExportError> {
     check_sheet_name(path)?;
-    let name = store.event(event)?.name;
+    let view = store.event(event)?;
     let all = store.invitations(event, lang)?;
     let chosen: Vec<_> = if ids.is_empty() {
         all.into_iter()
@@ -147,7 +147,7 @@ pub fn export_invitation_sheet(
         }
         all.into_iter().filter(|i| ids.contains(&i.id)).collect()
     };
-    let html = sheet::invitation_sheet(&name, &chosen, lang)?;
+    let html = sheet::invitation_sheet(&view.name, &view.timezone, &chosen, lang)?;
     // Every card holds a token: readable by its owner only, as the event's keys are.
     let file = path.file_name().ok_or_else(|| ExportError::IsFolder { path: path.to_owned() })?;
     stage_and_rename(path.parent().unwrap_or(Path::new("")), &[(file, html.as_bytes())], Privacy::Owner)?;

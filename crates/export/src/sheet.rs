@@ -54,12 +54,19 @@ pub fn qr_path(text: &str) -> Result<QrPath, ExportError> {
     Ok(QrPath { size: width + 2 * quiet, path })
 }
 
-fn date(rfc3339: &str) -> String {
-    rfc3339.replace('T', " ").trim_end_matches('Z').chars().take(16).collect()
+/// To the minute, on the event's clock: what a facilitator reads on the card is the time on
+/// the venue's walls, not UTC.
+fn date(rfc3339: &str, timezone: &str) -> String {
+    recolte_core::moment::local_moment(rfc3339, Some(timezone)).chars().take(16).collect()
 }
 
-/// The whole sheet for an event's invitations.
-pub fn invitation_sheet(event_name: &str, invitations: &[InvitationRecord], lang: Lang) -> Result<String, ExportError> {
+/// The whole sheet for an event's invitations; `timezone` is the event's.
+pub fn invitation_sheet(
+    event_name: &str,
+    timezone: &str,
+    invitations: &[InvitationRecord],
+    lang: Lang,
+) -> Result<String, ExportError> {
     let lang_tag = if lang == Lang::En { "en" } else { "fr" };
     let title = format!("{} — {}", lang.pick("Invitations", "Invitations"), event_name);
     let mut out = format!(
@@ -129,8 +136,8 @@ header p {{ font-size: 8.5pt; margin: 0; color: #333; }}
             label = html(&invitation.label),
             for_label = html(lang.pick("Pour", "For")),
             person = person,
-            valid_label = html(lang.pick("Valable jusqu'au (UTC)", "Valid until (UTC)")),
-            valid = html(&date(&invitation.expires_at)),
+            valid_label = html(lang.pick("Valable jusqu'au", "Valid until")),
+            valid = html(&date(&invitation.expires_at, timezone)),
             how = html(lang.pick(
                 "Ouvrez Récolte, « Rejoindre avec une invitation », puis scannez le code ou collez le lien :",
                 "Open Récolte, \"Join with an invitation\", then scan the code or paste the link:",
@@ -145,6 +152,12 @@ header p {{ font-size: 8.5pt; margin: 0; color: #333; }}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_card_says_its_end_on_the_events_clock() {
+        assert_eq!(date("2026-12-01T12:35:10Z", "Europe/Paris"), "2026-12-01 13:35");
+        assert_eq!(date("2026-07-01T12:35:00Z", "Europe/Paris"), "2026-07-01 14:35");
+    }
 
     #[test]
     fn a_qr_code_is_inline_svg() {

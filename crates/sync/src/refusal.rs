@@ -126,13 +126,14 @@ impl RefusalCode {
 
     /// What happened and what to do, in the user's words. `expires_at` is the token's.
     pub fn explain(self, expires_at: Option<&str>, lang: Lang) -> String {
-        let date = expires_at.map(|d| d.replace('T', " ").trim_end_matches('Z').to_owned()).unwrap_or_default();
+        // On this device's clock, the one its holder reads.
+        let date = expires_at.map(|d| recolte_core::moment::local_moment(d, None)).unwrap_or_default();
         match (self, lang) {
             (RefusalCode::Expired, Lang::Fr) => format!(
-                "votre invitation a expiré le {date} (UTC) : demandez-en une nouvelle à l'organisation ; vos données restent sur cet appareil"
+                "votre invitation a expiré le {date} : demandez-en une nouvelle à l'organisation ; vos données restent sur cet appareil"
             ),
             (RefusalCode::Expired, Lang::En) => format!(
-                "your invitation expired on {date} (UTC): ask the organisers for a new one; your data stays on this device"
+                "your invitation expired on {date}: ask the organisers for a new one; your data stays on this device"
             ),
             (RefusalCode::Revoked, _) => lang.pick(
                 "l'organisation a révoqué votre invitation : le serveur ne l'accepte plus ; vos données restent sur cet appareil ; rejoignez avec une nouvelle invitation pour partager à nouveau",

@@ -176,7 +176,7 @@ impl Out {
                     0 if s.missing => self.pick("RIEN REÇU", "NOTHING RECEIVED").to_owned(),
                     n => self.count(n, ("proposition", "propositions"), ("proposal", "proposals")),
                 },
-                s.last_change.as_deref().unwrap_or("—"),
+                s.last_change.as_deref().map(|at| self.time(at)).unwrap_or_else(|| "—".to_owned()),
                 devices.join(", ")
             ));
         }
