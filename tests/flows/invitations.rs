@@ -100,6 +100,12 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     assert!(refused.contains("ne lui permet pas d'écrire dans cette session"), "{refused}");
     assert!(refused.contains("rien n'a été enregistré"), "{refused}");
     assert_eq!(titles(&facilitator), before);
+    // The theme's synthesis is not this device's to hold: said so, never « nothing merged ».
+    let listed = facilitator.run(&["synthesis", "list", "--theme", "3"]);
+    assert!(String::from_utf8_lossy(&listed.stderr).contains("ne détient pas la synthèse du thème 3"));
+    let out = facilitator.path().join("decidim.json");
+    let refused = facilitator.fails(&["export", "decidim", "--theme", "3", "--out", out.to_str().unwrap()]);
+    assert!(refused.contains("cet appareil ne détient pas la synthèse du thème 3"), "{refused}");
 
     // A change made while the invitation covered it, before a narrower one replaced it, and
     // that the wider one can no longer share (it was revoked meanwhile): kept, and counted

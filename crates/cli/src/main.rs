@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser};
 use recolte_core::ids::EventId;
-use recolte_core::schema::{ClockAction, ConsolidatedPatch};
+use recolte_core::schema::{ClockAction, ConsolidatedPatch, DocName};
 use recolte_core::{Lang, Localize};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store, UndoPlace};
 
@@ -361,7 +361,13 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             out.done_if(changed(&store)?)
         }
         Command::Synthesis(SynthesisCmd::List { theme, all }) => {
-            out.consolidated(&store.consolidated(event(&store)?, theme, all)?)
+            let event = event(&store)?;
+            let list = store.consolidated(event, theme, all)?;
+            // An empty list on a device that does not hold the synthesis says nothing true.
+            if list.is_empty() && store.missing_documents(event)?.contains(&DocName::Synthesis(event, theme)) {
+                out.not_held_synthesis(theme);
+            }
+            out.consolidated(&list)
         }
         Command::Synthesis(SynthesisCmd::Edit { id, title, body, status, priority, no_priority }) => {
             let patch = ConsolidatedPatch {

@@ -17,6 +17,7 @@
 //! Decidim's proposals export, matched to our consolidated proposals by title and body.
 
 use recolte_core::model::Status;
+use recolte_core::schema::DocName;
 use recolte_core::{Both, Lang};
 
 use crate::data::{ConsolidatedRow, OpenData, ProposalRow};
@@ -178,6 +179,18 @@ pub fn entries(data: &OpenData, options: &Options) -> Result<Vec<Entry>, ExportE
             .collect()
     };
     if entries.is_empty() {
+        // What would be exported is not on this device, rather than not made yet.
+        let session_theme = |session: &recolte_core::ids::SessionId| {
+            data.event.sessions.iter().find(|s| s.id == *session).map(|s| s.theme)
+        };
+        let not_held = data.missing.iter().any(|doc| match doc {
+            DocName::Synthesis(_, theme) => !options.captured && in_scope(*theme),
+            DocName::Session(_, session) => options.captured && session_theme(session).is_some_and(in_scope),
+            _ => false,
+        });
+        if not_held {
+            return Err(ExportError::NotHeldHere { theme: options.theme, captured: options.captured });
+        }
         return Err(ExportError::NothingToExport { theme: options.theme, captured: options.captured });
     }
     Ok(entries)

@@ -60,6 +60,9 @@ pub enum ExportError {
     #[error("{}", nothing_to_export(*theme, *captured, Lang::En))]
     #[fr("{}", nothing_to_export(*theme, *captured, lang))]
     NothingToExport { theme: Option<u32>, captured: bool },
+    #[error("{}", not_held_here(*theme, *captured, Lang::En))]
+    #[fr("{}", not_held_here(*theme, *captured, lang))]
+    NotHeldHere { theme: Option<u32>, captured: bool },
     #[error("{0:?} is not a locale as Decidim names its columns (fr, en, ca, pt-BR…)")]
     #[fr("« {0} » n'est pas une langue comme Decidim nomme ses colonnes (fr, en, ca, pt-BR…)")]
     InvalidLocale(String),
@@ -112,6 +115,30 @@ fn nothing_to_export(theme: Option<u32>, captured: bool, lang: Lang) -> String {
         ),
         (true, Lang::Fr) => format!("rien à exporter pour Decidim : aucune proposition saisie{scope}"),
         (true, Lang::En) => format!("nothing to export for Decidim: no captured proposal{scope}"),
+    }
+}
+
+/// Nothing to export because this device does not hold what would be exported (a
+/// facilitator's device, which never receives the syntheses): said as such, not as « merge
+/// first » while the rapporteur has merged everything.
+fn not_held_here(theme: Option<u32>, captured: bool, lang: Lang) -> String {
+    let what = match (captured, theme, lang) {
+        (false, Some(n), Lang::Fr) => format!("la synthèse du thème {n}"),
+        (false, Some(n), Lang::En) => format!("the synthesis of theme {n}"),
+        (false, None, Lang::Fr) => "les synthèses des thèmes".to_owned(),
+        (false, None, Lang::En) => "the themes' syntheses".to_owned(),
+        (true, Some(n), Lang::Fr) => format!("les sessions du thème {n}"),
+        (true, Some(n), Lang::En) => format!("the sessions of theme {n}"),
+        (true, None, Lang::Fr) => "les sessions".to_owned(),
+        (true, None, Lang::En) => "the sessions".to_owned(),
+    };
+    match lang {
+        Lang::Fr => format!(
+            "rien à exporter pour Decidim : cet appareil ne détient pas {what} (son invitation ne les lit pas, ou elles ne sont pas encore arrivées) ; exportez depuis l'appareil du rapporteur ou de l'organisation, ou synchronisez d'abord"
+        ),
+        Lang::En => format!(
+            "nothing to export for Decidim: this device does not hold {what} (its invitation does not read them, or they have not arrived yet); export from the rapporteur's or the organisers' device, or sync first"
+        ),
     }
 }
 

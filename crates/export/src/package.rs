@@ -341,7 +341,8 @@ pub fn licence(text: &str) -> Result<Value, crate::ExportError> {
 
 fn slug(text: &str) -> String {
     let mut out = String::new();
-    for c in text.chars().flat_map(char::to_lowercase) {
+    // Accents folded, not dropped: « l'édition » is `l-edition`, not `l-dition`.
+    for c in recolte_core::dedupe::fold(text).chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
@@ -535,4 +536,13 @@ pub fn check(dir: &Path) -> Result<(), ExportError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_package_name_keeps_the_letters_of_accented_words() {
+        assert_eq!(super::slug("Rencontres « Communs » — l'édition 2026"), "rencontres-communs-l-edition-2026");
+        assert_eq!(super::slug("Œuvres à Noël"), "oeuvres-a-noel");
+    }
 }

@@ -2,6 +2,7 @@
 //! duplicate suggestions and the lexicon, the panel's summary and a session's clock.
 
 use recolte_core::model::{Consolidated, Proposal, SearchHit, SessionInfo, Subgroup};
+use recolte_core::Lang;
 use recolte_store::EventView;
 
 use super::{print, Out};
@@ -113,6 +114,21 @@ impl Out {
         }
         text.push_str(&self.count(hits.len(), ("résultat", "résultats"), ("result", "results")));
         print(text)
+    }
+
+    /// Said on stderr before an empty list of a theme's synthesis that this device does not hold.
+    pub fn not_held_synthesis(&self, theme: u32) {
+        eprintln!(
+            "{}",
+            match self.lang {
+                Lang::Fr => format!(
+                    "cet appareil ne détient pas la synthèse du thème {theme} (son invitation ne la lit pas, ou elle n'est pas encore arrivée) : la liste ci-dessous ne dit rien de ce que le rapporteur a fusionné"
+                ),
+                _ => format!(
+                    "this device does not hold the synthesis of theme {theme} (its invitation does not read it, or it has not arrived yet): the list below says nothing of what the rapporteur merged"
+                ),
+            }
+        );
     }
 
     pub fn consolidated(&self, records: &[Consolidated]) -> Result<(), CliError> {
