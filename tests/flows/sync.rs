@@ -403,9 +403,19 @@ fn a_catch_up_slower_than_the_silence_limit_still_arrives() {
 #[test]
 fn the_hubs_log_speaks_the_language_of_the_person_running_it() {
     let (organiser, _) = Replica::with_sample();
+    // The token names whom it was for: the log says it, so the organiser knows whom to call.
+    let token = organiser.ok(&["token", "create", "--role", "panel", "--name", "Camille"]);
     for (lang, listening, refused) in [
-        ("fr", "serveur à l'écoute sur", "connexion refusée à « pas-une-salle » : salle inconnue"),
-        ("en", "hub listening on", "refused a connection to \"pas-une-salle\": unknown room"),
+        (
+            "fr",
+            "serveur à l'écoute sur",
+            "connexion refusée à « pas-une-salle » (invitation de « Camille ») : salle inconnue",
+        ),
+        (
+            "en",
+            "hub listening on",
+            "refused a connection to \"pas-une-salle\" (invitation of \"Camille\"): unknown room",
+        ),
     ] {
         let log_path = organiser.path().join(format!("hub-{lang}.log"));
         let mut child = recolte()
@@ -421,7 +431,7 @@ fn the_hubs_log_speaks_the_language_of_the_person_running_it() {
         let mut stream = TcpStream::connect(&address).unwrap();
         write!(
             stream,
-            "GET /pas-une-salle?token=x HTTP/1.1\r\nHost: {address}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+            "GET /pas-une-salle?token={token} HTTP/1.1\r\nHost: {address}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
              Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
         )
         .unwrap();

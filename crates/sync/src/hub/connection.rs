@@ -64,12 +64,25 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
             let lang = shared.config.lang;
             // The room is what an unknown client asked for: escaped, it cannot forge log lines.
             let room = truncate(&room, 80).escape_debug().to_string();
+            // Who the token says it is for, so that the organiser knows whom to call; read, not
+            // trusted (a refused token may be forged), and escaped like the room.
+            let holder = token
+                .as_deref()
+                .and_then(|t| recolte_core::token::peek(t).ok())
+                .and_then(|grant| grant.name)
+                .filter(|name| !name.trim().is_empty())
+                .map(|name| truncate(&name, 60).escape_debug().to_string());
+            let (of_fr, of_en) = match &holder {
+                Some(name) => (format!(" (invitation de « {name} »)"), format!(" (invitation of \"{name}\")")),
+                None => (String::new(), String::new()),
+            };
             hub_log!(
                 warn,
                 lang,
-                "connexion refusée à « {} » : {}",
-                "refused a connection to \"{}\": {}",
+                "connexion refusée à « {} »{} : {}",
+                "refused a connection to \"{}\"{}: {}",
                 room,
+                lang.pick(&of_fr, &of_en),
                 refusal.reason.pick(lang),
             );
             send_close(&mut socket, refusal.code, &refusal.reason.en).await;
