@@ -375,7 +375,10 @@ fn the_invitation_sheet_has_one_qr_code_per_invitation_that_reads_back_as_its_li
     let hub = "ws://192.168.1.20:4455";
     let remade = organiser.json(&["invite", "all", "--hub", hub, "--sheet", third.to_str().unwrap()]);
     assert_eq!(remade["invitations"].as_array().unwrap().len(), 47);
+    assert_eq!(remade["created"], 1, "{remade}");
     assert_eq!(organiser.json(&["invite", "list"]).as_array().unwrap().len(), 48, "one made, 46 kept");
+    let said = organiser.ok(&["invite", "all", "--hub", hub, "--sheet", third.to_str().unwrap()]);
+    assert!(said.contains("(47 cartes : 0 faite maintenant, 47 gardées)"), "{said}");
     assert_eq!(std::fs::read_to_string(&third).unwrap().matches("<svg").count(), 47);
     // To another hub, the links change: all are made for it.
     let moved = organiser.path().join("print").join("moved.html");

@@ -636,7 +636,7 @@ fn invite(
             let ids: Vec<String> = created.invitations.iter().map(|i| i.id.clone()).collect();
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &sheet, out.lang)
                 .map_err(CliError::Export)?;
-            out.sheet(&sheet, &written)
+            out.sheet(&sheet, &written, Some(created.created))
         }
         InviteCmd::List => out.invitations(&store.invitations(event, out.lang)?),
         InviteCmd::Revoke { id } => match store.revoke_invitation(event, &id)? {
@@ -647,7 +647,7 @@ fn invite(
             recolte_export::check_writable(&path).map_err(CliError::Export)?;
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &path, out.lang)
                 .map_err(CliError::Export)?;
-            out.sheet(&path, &written)
+            out.sheet(&path, &written, None)
         }
     }
 }

@@ -136,16 +136,27 @@ impl Out {
         print(lines.join("\n"))
     }
 
-    pub fn sheet(&self, path: &Path, invitations: &[recolte_store::InvitationRecord]) -> Result<(), CliError> {
+    /// `made`: how many of the cards were made now (`invite all`, which keeps those still valid).
+    pub fn sheet(
+        &self,
+        path: &Path,
+        invitations: &[recolte_store::InvitationRecord],
+        made: Option<usize>,
+    ) -> Result<(), CliError> {
         if self.json {
-            return self.json(&serde_json::json!({ "sheet": path, "invitations": invitations }));
+            return self.json(&serde_json::json!({ "sheet": path, "invitations": invitations, "created": made }));
         }
-        print(format!(
-            "{} {} ({})",
-            self.pick("feuille d'invitations :", "invitation sheet:"),
-            path.display(),
-            self.count(invitations.len(), ("carte", "cartes"), ("card", "cards"))
-        ))
+        let cards = self.count(invitations.len(), ("carte", "cartes"), ("card", "cards"));
+        let cards = match made {
+            Some(made) => format!(
+                "{cards}{} {}, {}",
+                self.pick(" :", ":"),
+                self.count(made, ("faite maintenant", "faites maintenant"), ("made now", "made now")),
+                self.count(invitations.len() - made.min(invitations.len()), ("gardée", "gardées"), ("kept", "kept")),
+            ),
+            None => cards,
+        };
+        print(format!("{} {} ({cards})", self.pick("feuille d'invitations :", "invitation sheet:"), path.display()))
     }
 
     pub fn arrivals(&self, board: &recolte_sync::arrivals::ArrivalsBoard) -> Result<(), CliError> {
