@@ -232,14 +232,20 @@ impl Store {
             .ctx("lecture des invitations", "reading the invitations")?;
         let record = self.event_record(event)?;
         let revoked: Vec<String> = self.revocations(event)?.into_iter().map(|r| r.token).collect();
-        let joins = self.joined_devices(event)?;
+        let joins = self.arrivals_by_document(event)?;
         let mut out = Vec::new();
         for (id, role, scope, for_name, hubs, link, created_at, expires_at) in rows {
             let Ok(scope) = serde_json::from_str::<Scope>(&scope) else { continue };
             let role = role.parse().unwrap_or(scope.role);
+            // Only an arrival recorded where the invitation may write is its own: anyone who
+            // writes a document can record one naming any invitation's id.
             let join = joins
                 .iter()
-                .filter(|j| j.invitation.as_deref() == Some(id.as_str()))
+                .filter(|(doc, j)| {
+                    j.invitation.as_deref() == Some(id.as_str())
+                        && scope.access(doc, record.as_ref()) == recolte_core::access::Access::Write
+                })
+                .map(|(_, j)| j)
                 .min_by(|a, b| a.joined_at.cmp(&b.joined_at));
             // An invitation joined and since expired lets no one in any more: the device that
             // joined is refused at its next sync, and the organiser reads it here.
@@ -304,6 +310,17 @@ impl Store {
     /// The tokens revoked in an event, as its document says.
     pub fn revocations(&mut self, event: EventId) -> Result<Vec<Revocation>, Error> {
         Ok(schema::read_revocations(&yrs::Transact::transact(self.read_doc(&DocName::Event(event))?)))
+    }
+
+    /// Every arrival recorded in a document of the event held here, with that document.
+    fn arrivals_by_document(&mut self, event: EventId) -> Result<Vec<(DocName, JoinedDevice)>, Error> {
+        let mut arrivals = Vec::new();
+        for name in self.documents(event)? {
+            for join in schema::read_joins(&yrs::Transact::transact(self.read_doc(&name)?)) {
+                arrivals.push((name.clone(), join));
+            }
+        }
+        Ok(arrivals)
     }
 
     /// Every device that recorded its arrival in a document of the event held here, once

@@ -204,6 +204,7 @@ impl Store {
                     p.author, p.created_at, p.deleted,
                     (SELECT group_concat(cs.consolidated_id, ',') FROM consolidated_sources cs
                        JOIN consolidated c ON c.id = cs.consolidated_id AND c.deleted = 0
+                        AND c.event_id = p.event_id AND c.theme = s.theme
                       WHERE cs.proposal_id = p.id)
              FROM proposals p
              LEFT JOIN sessions s ON s.id = p.session_id
@@ -268,7 +269,15 @@ impl Store {
         for record in &mut records {
             record.sources = collect(
                 self,
-                "SELECT proposal_id, session_id FROM consolidated_sources WHERE consolidated_id = ?1 ORDER BY proposal_id",
+                // A source is one of the theme's proposals: a record made elsewhere that cites
+                // another theme's (its own session, or the one it claims when the proposal has
+                // not reached this device) would show it merged in a theme it is not part of.
+                "SELECT cs.proposal_id, cs.session_id FROM consolidated_sources cs
+                   JOIN consolidated c ON c.id = cs.consolidated_id
+                   LEFT JOIN proposals p ON p.id = cs.proposal_id
+                   JOIN sessions s ON s.id = COALESCE(p.session_id, cs.session_id)
+                  WHERE cs.consolidated_id = ?1 AND s.event_id = c.event_id AND s.theme = c.theme
+                  ORDER BY cs.proposal_id",
                 [record.id.to_string()],
                 |r| Ok(Source { proposal_id: parse(r.get(0)?)?, session_id: parse(r.get(1)?)? }),
                 ("lecture des sources", "reading sources"),

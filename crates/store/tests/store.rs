@@ -344,6 +344,69 @@ fn a_record_with_the_id_of_another_sessions_proposal_does_not_replace_it() {
     assert!(!listed.iter().any(|p| p.title == "Réécrite par un autre"), "{listed:?}");
 }
 
+/// A consolidated proposal of one theme made elsewhere that cites another theme's proposal
+/// (the rapporteur's own device refuses such a merge) does not show it merged there: neither
+/// among its sources nor as « fusionnée » in the other theme, whatever session it claims.
+#[test]
+fn a_synthesis_record_citing_another_themes_proposal_is_not_read_as_merging_it() {
+    use recolte_core::model::Source;
+    use yrs::updates::decoder::Decode;
+    use yrs::{ReadTxn, Transact};
+    let (_dir, mut store, event) = new_store();
+    let (one, two) = (first_session(&store, event, 1), first_session(&store, event, 2));
+    let own = capture(&mut store, one, "Du thème 1");
+    let elsewhere = capture(&mut store, two, "Du thème 2");
+    let name = DocName::Synthesis(event, 1);
+    let doc = yrs::Doc::new();
+    doc.transact_mut().apply_update(yrs::Update::decode_v1(&store.document_state(&name).unwrap()).unwrap()).unwrap();
+    let before = doc.transact().state_vector();
+    let sources = vec![
+        Source { proposal_id: own, session_id: one },
+        Source { proposal_id: elsewhere, session_id: two },
+        // The same proposal, claiming a session of theme 1.
+        Source { proposal_id: elsewhere, session_id: one },
+    ];
+    let new = recolte_core::schema::NewConsolidated {
+        title: "Fusion venue d'ailleurs".into(),
+        sources,
+        ..Default::default()
+    };
+    recolte_core::schema::insert_consolidated(&mut doc.transact_mut(), recolte_core::ids::ConsolidatedId::new(), &new);
+    store.apply_remote(&name, &doc.transact().encode_state_as_update_v1(&before)).unwrap();
+    let merged = store.consolidated(event, 1, false).unwrap();
+    let cited: Vec<_> = merged[0].sources.iter().map(|s| s.proposal_id).collect();
+    assert_eq!(cited, [own]);
+    let listed = store.proposals(event, &ProposalFilter::default()).unwrap();
+    let merged_into = |id| listed.iter().find(|p| p.id == id).unwrap().merged_into.len();
+    assert_eq!((merged_into(own), merged_into(elsewhere)), (1, 0));
+}
+
+/// An arrival recorded in a document the invitation may not write (anyone who writes a session
+/// can record one naming any invitation's id) does not mark that invitation joined.
+#[test]
+fn an_arrival_counts_only_where_its_invitation_may_write() {
+    use recolte_core::access::Role;
+    use recolte_store::{InvitationRequest, InvitationState};
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 1);
+    let request = InvitationRequest {
+        role: Role::Panel,
+        sessions: vec![],
+        themes: vec![],
+        for_name: Some("Ana".into()),
+        valid_for: time::Duration::hours(4),
+        hubs: vec!["ws://127.0.0.1:4455".into()],
+        fingerprint: None,
+    };
+    let panel = store.create_invitation(event, &request, recolte_core::Lang::Fr).unwrap();
+    let state = |store: &mut Store| store.invitations(event, recolte_core::Lang::Fr).unwrap()[0].state;
+    store.record_arrival(&[DocName::Session(event, session)], &panel.id, Role::Panel, "Quelqu'un d'autre").unwrap();
+    assert_eq!(state(&mut store), InvitationState::Unused);
+    store.record_arrival(&[DocName::Panel(event)], &panel.id, Role::Panel, "Ana").unwrap();
+    assert_eq!(state(&mut store), InvitationState::Joined);
+    assert_eq!(store.invitations(event, recolte_core::Lang::Fr).unwrap()[0].joined_by.as_deref(), Some("Ana"));
+}
+
 /// The data folder holds the event's signing key and the device's tokens: readable by its
 /// owner only, a store made by an earlier version (world-readable) included.
 #[cfg(unix)]
