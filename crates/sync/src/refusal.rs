@@ -185,6 +185,9 @@ mod tests {
         assert_eq!(RefusalCode::from_close(close::CANNOT_SAVE), Some(RefusalCode::HubCannotSave));
         assert!(!RefusalCode::HubCannotSave.is_final(), "the device retries once the hub can save");
         assert_eq!(RefusalCode::from_close(close::TRY_AGAIN), None, "a slow client reconnects; it is not refused");
-        assert!(RefusalCode::Expired.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr).contains("2025-10-01 12:00:00"));
+        // On the device's own clock, as its holder reads it.
+        let shown = recolte_core::moment::local_moment("2025-10-01T12:00:00Z", None);
+        assert!(RefusalCode::Expired.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr).contains(&shown));
+        assert!(!RefusalCode::Expired.explain(Some("2025-10-01T12:00:00Z"), Lang::Fr).contains("UTC"));
     }
 }
