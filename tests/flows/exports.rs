@@ -93,6 +93,11 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     );
     let stderr = elsewhere.fails(&["import", "opendata", out.to_str().unwrap()]);
     assert!(stderr.contains("déjà dans ce stockage"), "{stderr}");
+    // Another event's report is not slipped into this event's package.
+    let programme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json");
+    let other = replica.ok(&["event", "import", programme]);
+    let refused = replica.fails(&["--event", &other, "export", "report", "--out", out.to_str().unwrap(), "--pdf"]);
+    assert!(refused.contains("ne sont pas celles de cet événement"), "{refused}");
 }
 
 #[test]

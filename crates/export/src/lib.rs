@@ -86,6 +86,9 @@ pub enum ExportError {
     #[error("{} already holds {file}, which no Récolte export wrote: choose an empty folder (or a new one) for this export; nothing was written", folder.display())]
     #[fr("{} contient déjà {file}, qu'aucun export de Récolte n'a écrit : choisissez un dossier vide (ou nouveau) pour cet export ; rien n'a été écrit", folder.display())]
     WouldOverwrite { folder: PathBuf, file: String },
+    #[error("{} holds open data that is not this event's (its datapackage.json lists a file of the same name): choose another folder for this export; nothing was written", folder.display())]
+    #[fr("{} contient des données ouvertes qui ne sont pas celles de cet événement (son datapackage.json liste un fichier du même nom) : choisissez un autre dossier pour cet export ; rien n'a été écrit", folder.display())]
+    AnotherPackage { folder: PathBuf },
     #[error("{0:?} is not a licence this export can name: give etalab-2.0 (the Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, or the address of the licence's text (https://…)")]
     #[fr("« {0} » n'est pas une licence que l'export sait nommer : donnez etalab-2.0 (la Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, ou l'adresse du texte de la licence (https://…)")]
     UnknownLicence(String),
@@ -392,17 +395,17 @@ pub fn export_report(
     if pdf {
         files.push((format!("{stem}.pdf"), pdf_bytes(&data, theme, lang, &at)?));
     }
-    let written: Vec<PathBuf> = files.iter().map(|(name, _)| dir.join(name)).collect();
     if let Some(clash) = files.iter().map(|(name, _)| name).find(|name| !report::replaceable_report(&dir.join(name))) {
         return Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() });
     }
-    // Written with the files, in one go: a package whose report no longer matches its
-    // checksum fails validation, and its restore refuses it.
-    if let Some(package) = package::refreshed(dir, &files)? {
+    // Written with the files: a package whose report no longer matches its checksum fails
+    // validation, and its restore refuses it. (Each file is staged whole before any is put in
+    // place, so a full disk leaves the former ones; the renames themselves go one by one.)
+    if let Some(package) = package::refreshed(dir, event, &files)? {
         files.push(("datapackage.json".to_owned(), package));
     }
     write_files(dir, &files)?;
-    Ok(written)
+    Ok(files.into_iter().map(|(name, _)| dir.join(name)).collect())
 }
 
 #[cfg(feature = "pdf")]

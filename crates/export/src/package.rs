@@ -369,15 +369,32 @@ fn resource_file(path: &str, bytes: &[u8]) -> Map<String, Value> {
     out
 }
 
-/// A Récolte package in `dir` brought up to date with files about to replace some of its own
-/// (the report written beside the data): its text, or `None` when there is no such package or
-/// it lists none of them. Its other files are left as they are.
-pub fn refreshed(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Option<Vec<u8>>, ExportError> {
+/// The package of `event`'s open data in `dir` brought up to date with files about to replace
+/// some of its own (the report written beside the data): its text, or `None` when there is no
+/// package or it lists none of them. Its other files are left as they are. A package that
+/// lists one of them and is not this event's Récolte package is not touched: the export is
+/// refused (the other event's package would otherwise carry this event's report, its checksum
+/// made to match).
+pub fn refreshed(
+    dir: &Path,
+    event: recolte_core::ids::EventId,
+    files: &[(String, Vec<u8>)],
+) -> Result<Option<Vec<u8>>, ExportError> {
     let Ok(text) = std::fs::read_to_string(dir.join("datapackage.json")) else { return Ok(None) };
-    let marker = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
     let Ok(mut package) = serde_json::from_str::<Value>(&text) else { return Ok(None) };
-    if !text.contains(&marker) {
+    let lists = |package: &Value| {
+        package["resources"]
+            .as_array()
+            .is_some_and(|all| all.iter().any(|r| files.iter().any(|(name, _)| r["path"].as_str() == Some(name))))
+    };
+    if !lists(&package) {
         return Ok(None);
+    }
+    let family = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
+    let ours = package["version"].as_str().is_some_and(|v| v.starts_with(&family))
+        && package["id"].as_str() == Some(event.to_string().as_str());
+    if !ours {
+        return Err(ExportError::AnotherPackage { folder: dir.to_owned() });
     }
     let mut changed = false;
     for resource in package.get_mut("resources").and_then(Value::as_array_mut).into_iter().flatten() {
