@@ -272,11 +272,14 @@ impl Store {
                 // A source is one of the theme's proposals: a record made elsewhere that cites
                 // another theme's (its own session, or the one it claims when the proposal has
                 // not reached this device) would show it merged in a theme it is not part of.
+                // One deleted after the merge is left out, as the report and the exports leave
+                // it out (the panel read it as « not on this device »).
                 "SELECT cs.proposal_id, cs.session_id FROM consolidated_sources cs
                    JOIN consolidated c ON c.id = cs.consolidated_id
                    LEFT JOIN proposals p ON p.id = cs.proposal_id
                    JOIN sessions s ON s.id = COALESCE(p.session_id, cs.session_id)
                   WHERE cs.consolidated_id = ?1 AND s.event_id = c.event_id AND s.theme = c.theme
+                    AND COALESCE(p.deleted, 0) = 0
                   ORDER BY cs.proposal_id",
                 [record.id.to_string()],
                 |r| Ok(Source { proposal_id: parse(r.get(0)?)?, session_id: parse(r.get(1)?)? }),

@@ -197,18 +197,14 @@ impl Store {
                 let review = reviews.iter().find(|r| r.consolidated_id == record.id);
                 let mut sources = Vec::new();
                 for source in &record.sources {
-                    let found: Option<(String, Option<String>, String, bool)> = self.lookup(
-                        "SELECT p.title, s.name, p.kind, p.deleted FROM proposals p
-                         LEFT JOIN subgroups s ON s.id = p.subgroup_id WHERE p.id = ?1",
+                    // (A source deleted after the merge is not among them: see `consolidated`.)
+                    let found: Option<(String, Option<String>, String)> = self.lookup(
+                        "SELECT p.title, s.name, p.kind FROM proposals p LEFT JOIN subgroups s ON s.id = p.subgroup_id
+                         WHERE p.id = ?1",
                         [source.proposal_id.to_string()],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
                         ("lecture des sources", "reading the sources"),
                     )?;
-                    // A source deleted after the merge: the report, the open data and Decidim
-                    // leave it out, so the panel does not discuss what they will not show.
-                    if found.as_ref().is_some_and(|f| f.3) {
-                        continue;
-                    }
                     sources.push(SummarySource {
                         proposal_id: source.proposal_id,
                         session_id: source.session_id,
