@@ -89,7 +89,6 @@ impl ApiError {
             | recolte_sync::client::SyncError::NoHub
             | recolte_sync::client::SyncError::EventNotOnHub { .. }
             | recolte_sync::client::SyncError::UnsharedElsewhere { .. }
-            | recolte_sync::client::SyncError::UnsharedUnderFormer { .. }
             | recolte_sync::client::SyncError::NameNeeded => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
             }

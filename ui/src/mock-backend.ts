@@ -1021,7 +1021,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       const seen = preview(link)
       if (seen.expired) fail('invalid', 'cette invitation a expiré')
       // The device that made the event keeps its rights and its name, as the real join does.
-      if (seen.organiser_device) return { event: seen.event_id, pulled: true, error: null, as_organiser: true }
+      if (seen.organiser_device) return { event: seen.event_id, pulled: true, error: null, as_organiser: true, left_behind: 0 }
       if (!String(name).trim()) fail('invalid', 'le nom ne peut pas être vide : il signe vos propositions')
       const parsed = parseLink(link)
       let e = state.events.find(x => x.view.id === parsed.event)
@@ -1038,7 +1038,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       }
       changed()
       const error = parsed.fail === 'unreachable' ? { code: 'unreachable' as const, message: `${HUB} ne répond pas (connexion refusée)` } : null
-      return { event: e.view.id, pulled: true, error, as_organiser: false }
+      return { event: e.view.id, pulled: true, error, as_organiser: false, left_behind: 0 }
     },
     pending_link: () => { const link = state.pendingLink; state.pendingLink = null; return link },
     sync_now: () => undefined,

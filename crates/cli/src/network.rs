@@ -225,6 +225,12 @@ pub fn sync(
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
     let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
+    // What a former invitation kept aside still holds (a facilitator's previous session).
+    match runtime.block_on(recolte_sync::handover::hand_over_later(&store)) {
+        Ok(0) => {}
+        Ok(waiting) => out.left_behind(waiting),
+        Err(error) => tracing::warn!("{error}"),
+    }
     if !watch {
         let report = match first? {
             Some(report) => report,

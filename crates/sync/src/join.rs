@@ -122,6 +122,9 @@ pub struct Joined {
     /// The device holds the event's key (it made the event): it went on with its own organiser
     /// token to the link's hub, and the invitation was not used (nor marked as joined).
     pub as_organiser: bool,
+    /// Changes only the former invitation may write that its hub did not take yet: kept aside,
+    /// sent by background sync (and `recolte sync`) as soon as a hub of the event answers.
+    pub left_behind: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -145,13 +148,12 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         return Err(SyncError::Token(TokenError::Expired(grant.expires_at)));
     }
     check_token(&mut lock(&store), &invitation.token)?;
-    {
-        let store = lock(&store);
-        if name.trim().is_empty() && store.author()?.trim().is_empty() && !keeps_organiser(&store, invitation.event)? {
-            return Err(SyncError::NameNeeded);
-        }
+    let organiser_device = keeps_organiser(&lock(&store), invitation.event)?;
+    if name.trim().is_empty() && lock(&store).author()?.trim().is_empty() && !organiser_device {
+        return Err(SyncError::NameNeeded);
     }
-    hand_over_first(&store, &invitation).await?;
+    let left_behind =
+        crate::handover::hand_over_first(&store, &invitation.token, &invitation.hubs, organiser_device).await?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -201,6 +203,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                     report: Some(report),
                     pending: None,
                     as_organiser: true,
+                    left_behind,
                 });
             }
             Ok(report) => {
@@ -218,6 +221,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                     report: Some(report),
                     pending: None,
                     as_organiser: false,
+                    left_behind,
                 });
             }
             Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
@@ -228,93 +232,36 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         }
     }
     if let Some(own) = as_organiser(&first_hub)? {
-        remember_target(&lock(&store), &own)?;
+        // Nothing answered: the laptop stays on the hub it syncs with, if any (an organiser
+        // trying a room's link from elsewhere would otherwise lose their working hub).
+        let kept = remembered_target(&lock(&store))?
+            .filter(|t| recolte_core::token::peek(&t.token).is_ok_and(|g| g.scope.event == invitation.event));
+        let target = match kept {
+            Some(kept) => kept,
+            None => {
+                remember_target(&lock(&store), &own)?;
+                own
+            }
+        };
         return Ok(Joined {
             event: invitation.event,
-            target: own,
+            target,
             report: None,
             pending: unreachable,
             as_organiser: true,
+            left_behind,
         });
     }
     let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
     remember(&store, &target, link)?;
     arrive(&store, &invitation, name)?;
-    Ok(Joined { event: invitation.event, target, report: None, pending: unreachable, as_organiser: false })
-}
-
-/// A device syncs with one invitation at a time: joining with another (another event's, or
-/// the next session's card of a facilitator who runs two) stops sharing what only the former
-/// could write. Those changes not yet shared would then wait unseen for good (the rapporteur
-/// never receives a session's last proposals), so they are sent first, through the former
-/// invitation; if its hub does not take them, the join is refused until it does. Not when they
-/// never can be through that invitation (expired, revoked, refused for good: the status said
-/// so), nor for documents the new invitation may write as well.
-async fn hand_over_first(store: &SharedStore, joining: &Invitation) -> Result<(), SyncError> {
-    if keeps_organiser(&lock(store), joining.event)? {
-        return Ok(());
-    }
-    let Some(previous) = remembered_target(&lock(store))? else { return Ok(()) };
-    let Ok(former) = recolte_core::token::peek(&previous.token) else { return Ok(()) };
-    let Ok(next) = joining.grant() else { return Ok(()) };
-    if former.expired() || previous.token == joining.token {
-        return Ok(());
-    }
-    if left_behind(store, &previous, &former.scope, &next.scope)? == 0 {
-        return Ok(());
-    }
-    if let Err(error) = sync_once(store.clone(), &previous).await {
-        tracing::info!("{}: {error}; the join waits for what is left to share", previous.hub);
-    }
-    let unshared = left_behind(store, &previous, &former.scope, &next.scope)?;
-    if unshared == 0 {
-        return Ok(());
-    }
-    let store = lock(store);
-    let name = store.event(former.scope.event)?.name;
-    Err(if former.scope.event == joining.event {
-        SyncError::UnsharedUnderFormer { event: name, unshared }
-    } else {
-        SyncError::UnsharedElsewhere { event: name, unshared }
-    })
+    Ok(Joined { event: invitation.event, target, report: None, pending: unreachable, as_organiser: false, left_behind })
 }
 
 /// Whether this device made `event` (and it is not the practice one): it joins that event's
 /// links as its organiser (see [`organiser_target`]).
-fn keeps_organiser(store: &recolte_store::Store, event: EventId) -> Result<bool, SyncError> {
+pub fn keeps_organiser(store: &recolte_store::Store, event: EventId) -> Result<bool, SyncError> {
     Ok(store.holds_key(event)? && !store.events()?.iter().any(|e| e.id == event && e.practice))
-}
-
-/// Changes made here, not yet confirmed by `previous`'s hub, in documents that `former` may
-/// write and `next` may not.
-fn left_behind(
-    store: &SharedStore,
-    previous: &Target,
-    former: &recolte_core::access::Scope,
-    next: &recolte_core::access::Scope,
-) -> Result<usize, SyncError> {
-    let mut store = lock(store);
-    let Some(record) = store.event_record(former.event)? else { return Ok(0) };
-    let still_written: Vec<DocName> = documents_for(next, Some(&record))
-        .into_iter()
-        .filter(|(_, access)| *access == Access::Write && next.event == former.event)
-        .map(|(doc, _)| doc)
-        .collect();
-    let mut unshared = 0;
-    for (doc, access) in documents_for(former, Some(&record)) {
-        let refused = store
-            .sync_record(&previous.hub, &doc)?
-            .and_then(|r| r.error)
-            .and_then(|(code, _)| RefusalCode::parse(&code))
-            .is_some_and(RefusalCode::is_final);
-        if refused {
-            return Ok(0);
-        }
-        if access == Access::Write && !still_written.contains(&doc) {
-            unshared += store.unconfirmed_local_edits(&previous.hub, &doc)?;
-        }
-    }
-    Ok(unshared)
 }
 
 /// A token for an event this device already holds must be signed with that event's key:
@@ -396,17 +343,18 @@ pub struct Preview {
     pub expires_at: String,
     pub expired: bool,
     pub hubs: Vec<String>,
-    /// This device holds the event's key: joining keeps its organiser rights (see [`join`]).
+    /// This device made the event (not the practice one): joining keeps its organiser rights
+    /// (see [`join`]).
     pub organiser_device: bool,
 }
 
 /// Reads a link without joining. `event` is the programme if this device already holds it
-/// (then sessions are described by theme, day and room); `holds_key`, whether this device
-/// made that event.
+/// (then sessions are described by theme, day and room); `organiser_device`, whether this
+/// device made that event and keeps its organiser rights ([`keeps_organiser`]).
 pub fn preview(
     link: &str,
     event: Option<&recolte_core::schema::EventRecord>,
-    holds_key: bool,
+    organiser_device: bool,
     lang: recolte_core::Lang,
 ) -> Result<Preview, SyncError> {
     let invitation = Invitation::parse(link)?;
@@ -421,7 +369,7 @@ pub fn preview(
         expired: grant.expired(),
         expires_at: grant.expires_at,
         hubs: invitation.hubs,
-        organiser_device: holds_key && event.is_some(),
+        organiser_device: organiser_device && event.is_some(),
     })
 }
 

@@ -10,6 +10,7 @@
 pub mod arrivals;
 pub mod client;
 pub mod deflate;
+pub mod handover;
 pub mod hub;
 pub mod join;
 pub mod nearby;

@@ -168,7 +168,10 @@ pub fn invitation_preview(state: State<'_, AppState>, link: String) -> Result<Pr
     let lang = state.lang();
     let event = recolte_core::invitation::Invitation::parse(&link).ok().map(|i| i.event);
     let (record, holds_key) = match event {
-        Some(event) => state.with_store(|store| Ok((store.event_record(event)?, store.holds_key(event)?)))?,
+        Some(event) => state.with_store(|store| {
+            let organiser_device = recolte_sync::join::keeps_organiser(store, event).unwrap_or(false);
+            Ok((store.event_record(event)?, organiser_device))
+        })?,
         None => (None, false),
     };
     recolte_sync::join::preview(&link, record.as_ref(), holds_key, lang).map_err(|e| ApiError::from_sync(&e, lang))
@@ -182,6 +185,9 @@ pub struct JoinResult {
     pub error: Option<ErrorReport>,
     /// This device made the event: it kept its organiser rights (the invitation was not used).
     pub as_organiser: bool,
+    /// Changes only the former invitation may write, not shared yet: background sync sends
+    /// them as soon as a hub of the event answers.
+    pub left_behind: usize,
 }
 
 /// Joins with an invitation: pulls what it may read, then keeps syncing in the background.
@@ -192,7 +198,9 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
     let invitation = recolte_core::invitation::Invitation::parse(&link).ok();
     // The device that made the event keeps its own name (see `join`): it asks for none.
     let organiser_device = match &invitation {
-        Some(i) => state.with_store(|store| store.holds_key(i.event))?,
+        Some(i) => {
+            state.with_store(|store| Ok(recolte_sync::join::keeps_organiser(store, i.event).unwrap_or(false)))?
+        }
         None => false,
     };
     if name.trim().is_empty() && !organiser_device {
@@ -218,7 +226,13 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
         let expires_at = recolte_core::token::peek(&joined.target.token).ok().map(|g| g.expires_at);
         e.refusal().map(|code| ErrorReport { code, message: code.explain(expires_at.as_deref(), lang) })
     });
-    Ok(JoinResult { event: joined.event, pulled: joined.report.is_some(), error, as_organiser: joined.as_organiser })
+    Ok(JoinResult {
+        event: joined.event,
+        pulled: joined.report.is_some(),
+        error,
+        as_organiser: joined.as_organiser,
+        left_behind: joined.left_behind,
+    })
 }
 
 /// The invitation link the app was opened with, once.

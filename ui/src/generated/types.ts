@@ -370,7 +370,12 @@ pulled: boolean, error: ErrorReport | null,
 /**
  * This device made the event: it kept its organiser rights (the invitation was not used).
  */
-as_organiser: boolean, };
+as_organiser: boolean, 
+/**
+ * Changes only the former invitation may write, not shared yet: background sync sends
+ * them as soon as a hub of the event answers.
+ */
+left_behind: number, };
 
 export type Home = { screen: string, session: SessionId | null, theme: number | null, };
 
@@ -469,7 +474,8 @@ unsent: number | null, reported_at: string | null, };
 
 export type Preview = { event_id: EventId, event_name: string, role: Role, label: string, for: string | null, expires_at: string, expired: boolean, hubs: Array<string>, 
 /**
- * This device holds the event's key: joining keeps its organiser rights (see [`join`]).
+ * This device made the event (not the practice one): joining keeps its organiser rights
+ * (see [`join`]).
  */
 organiser_device: boolean, };
 

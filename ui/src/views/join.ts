@@ -132,7 +132,8 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
         open?.focus()
         return
       }
-      announce(t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined'))
+      announce(t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined')
+        + (result.left_behind ? ` ${t('invite_left_behind', { n: result.left_behind })}` : ''))
       await options.onJoined(result.event)
     } catch (error) {
       render(problem, h('p', {}, t('error_prefix') + errorMessage(error)))

@@ -235,12 +235,34 @@ impl Out {
         print(lines.join("\n"))
     }
 
+    /// Said on stderr: changes only a former invitation may write, still waiting for its hub.
+    pub fn left_behind(&self, waiting: usize) {
+        eprintln!(
+            "{}",
+            match self.lang {
+                Lang::Fr if waiting == 1 => "1 modification faite avec l'invitation précédente n'est pas encore partagée : elle partira dès qu'un serveur de l'événement répondra (recolte sync, ou la synchronisation de l'app)".to_owned(),
+                Lang::Fr => format!(
+                    "{waiting} modifications faites avec l'invitation précédente ne sont pas encore partagées : elles partiront dès qu'un serveur de l'événement répondra (recolte sync, ou la synchronisation de l'app)"
+                ),
+                _ => format!(
+                    "{} made with the former invitation {} not shared yet: {} go as soon as a hub of the event answers (recolte sync, or the app's sync)",
+                    self.count(waiting, ("modification", "modifications"), ("change", "changes")),
+                    if waiting > 1 { "are" } else { "is" },
+                    if waiting > 1 { "they will" } else { "it will" },
+                ),
+            }
+        );
+    }
+
     pub fn joined(&self, joined: &recolte_sync::join::Joined) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({
                 "event": joined.event, "hub": joined.target.hub, "pulled": joined.report.is_some(),
-                "report": joined.report, "as_organiser": joined.as_organiser,
+                "report": joined.report, "as_organiser": joined.as_organiser, "left_behind": joined.left_behind,
             }));
+        }
+        if joined.left_behind > 0 {
+            self.left_behind(joined.left_behind);
         }
         if joined.as_organiser {
             print(self.pick(

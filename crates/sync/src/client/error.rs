@@ -40,11 +40,8 @@ pub enum SyncError {
     #[error("this device syncs the event “{event}”, and {}: joining another event would stop syncing it; sync first, then join; nothing changed", unshared_en(*.unshared))]
     #[fr("cet appareil synchronise l'événement « {event} », dont {} : rejoindre un autre événement arrêterait sa synchronisation ; synchronisez d'abord, puis rejoignez ; rien n'a changé", unshared_fr(*unshared))]
     UnsharedElsewhere { event: String, unshared: usize },
-    #[error("this device's invitation to “{event}” lets it write what the new one does not, and {}: they could not be sent to its hub just now; join again once the hub answers (or hand them over on a USB key first); nothing changed", unshared_en(*.unshared))]
-    #[fr("l'invitation de cet appareil pour « {event} » lui permet d'écrire ce que la nouvelle ne permet pas, et {} : elles n'ont pas pu être envoyées à son serveur à l'instant ; rejoignez de nouveau quand il répondra (ou remettez-les d'abord sur une clé USB) ; rien n'a changé", unshared_fr(*unshared))]
-    UnsharedUnderFormer { event: String, unshared: usize },
-    #[error("give your name (--name): it signs your proposals and tells the organisers who joined; nothing changed")]
-    #[fr("indiquez votre nom (--name) : il signe vos propositions et dit à l'organisation qui a rejoint ; rien n'a changé")]
+    #[error("give your name (--name on the command line): it signs your proposals and tells the organisers who joined; nothing changed")]
+    #[fr("indiquez votre nom (--name en ligne de commande) : il signe vos propositions et dit à l'organisation qui a rejoint ; rien n'a changé")]
     NameNeeded,
     #[error("this invitation is not signed with the key of the event “{event}” that this device holds: it may be forged (it would send this device's work to someone else's hub); ask the organisers for a new one (if they restored the event from its open data, it has a new key: tell them); nothing changed")]
     #[fr("cette invitation n'est pas signée par la clé de l'événement « {event} » que cet appareil détient : elle est peut-être falsifiée (elle enverrait le travail de cet appareil au serveur de quelqu'un d'autre) ; demandez-en une nouvelle à l'organisation (si elle a restauré l'événement depuis ses données ouvertes, il a une nouvelle clé : dites-le-lui) ; rien n'a changé")]

@@ -242,6 +242,9 @@ const ANSWER_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often a watching session looks for local changes to push.
 const PUSH_EVERY: Duration = Duration::from_millis(200);
 
+/// How often background sync tries again a former invitation's changes still to share.
+const HAND_OVER_EVERY: Duration = Duration::from_secs(30);
+
 /// A watching connection pings the hub this often…
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
@@ -499,6 +502,23 @@ pub async fn watch(
     let scope = grant.scope;
     let mut tasks = tokio::task::JoinSet::new();
     let mut started: Vec<DocName> = Vec::new();
+    // What a former invitation still holds to share (see `handover`): tried again now and then.
+    {
+        let (store, mut stop) = (store.clone(), stop.clone());
+        tasks.spawn(async move {
+            loop {
+                match crate::handover::hand_over_later(&store).await {
+                    Ok(0) => {}
+                    Ok(waiting) => tracing::info!("{waiting} changes of a former invitation still to share"),
+                    Err(error) => tracing::warn!("handing over a former invitation's changes: {error}"),
+                }
+                tokio::select! {
+                    () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                    () = tokio::time::sleep(HAND_OVER_EVERY) => {}
+                }
+            }
+        });
+    }
     loop {
         // New sessions may appear in the programme: look again now and then.
         let record = lock_store(&store).event_record(scope.event).ok().flatten();
