@@ -224,6 +224,11 @@ pub fn sync(
     recolte_sync::join::check_token(&mut store, &target.token)?;
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
+    // Another token than the one this device syncs with: what only the former may write goes first.
+    let kept_aside = runtime.block_on(recolte_sync::handover::before_switching(&store, &target))?;
+    if kept_aside > 0 {
+        out.left_behind(kept_aside);
+    }
     let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
     // What a former invitation kept aside still holds (a facilitator's previous session).
     match runtime.block_on(recolte_sync::handover::hand_over_later(&store)) {

@@ -121,6 +121,15 @@ pub(crate) async fn hand_over_first(
     Ok(unshared)
 }
 
+/// Before a device syncs with a hub and token given by hand (`recolte sync --hub … --token …`,
+/// the app's « Avancé »): the same hand-over as a join's, when the token is not the one it
+/// syncs with. Returns what is kept aside to share later.
+pub async fn before_switching(store: &SharedStore, target: &Target) -> Result<usize, SyncError> {
+    let event = token::peek(&target.token)?.scope.event;
+    let organiser = crate::join::keeps_organiser(&lock(store), event)?;
+    hand_over_first(store, &target.token, std::slice::from_ref(&target.hub), organiser).await
+}
+
 /// Keeps a former invitation aside until what only it may write is shared.
 fn keep_aside(store: &SharedStore, former: Target) -> Result<(), SyncError> {
     let mut kept = formers(store)?;

@@ -67,7 +67,11 @@ pub async fn sync_configure(
     // Through a connection of its own, as a link's join: the window's reads never wait for it.
     // Only a hub without the event is refused here; one out of reach is retried by the engine.
     let own = recolte_store::Store::open(&state.data_dir).map_err(|e| ApiError::from_store(&e, lang))?;
-    let first = recolte_sync::join::first_exchange(&std::sync::Arc::new(std::sync::Mutex::new(own)), &target).await;
+    let own = std::sync::Arc::new(std::sync::Mutex::new(own));
+    // Another token than the one this device syncs with: what only the former may write goes
+    // first, or is kept aside for background sync (another event's join is refused meanwhile).
+    recolte_sync::handover::before_switching(&own, &target).await.map_err(|e| ApiError::from_sync(&e, lang))?;
+    let first = recolte_sync::join::first_exchange(&own, &target).await;
     if let Err(error @ recolte_sync::client::SyncError::EventNotOnHub { .. }) = first {
         return Err(ApiError::from_sync(&error, lang));
     }
