@@ -276,6 +276,9 @@ fn a_wrong_link_and_an_unreachable_hub_are_told_in_words() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("impossible de joindre"), "{output:?}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("invitation enregistrée"), "{output:?}");
     assert_eq!(status(&device)["summary"]["error"]["code"], "unreachable");
+    // The event is on its way: not « join one », which was just done.
+    let waiting = device.fails(&["proposal", "list"]);
+    assert!(waiting.contains("l'événement n'est pas encore arrivé"), "{waiting}");
 }
 
 /// Prints the sheet to PDF with Chromium, rasterises it as a printer would (poppler's

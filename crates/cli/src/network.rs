@@ -230,11 +230,14 @@ pub fn sync(
         out.left_behind(kept_aside);
     }
     let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
-    // What a former invitation kept aside still holds (a facilitator's previous session).
-    match runtime.block_on(recolte_sync::handover::hand_over_later(&store)) {
-        Ok(0) => {}
-        Ok(waiting) => out.left_behind(waiting),
-        Err(error) => tracing::warn!("{error}"),
+    // What a former invitation kept aside still holds (a facilitator's previous session),
+    // once this target is the one remembered.
+    if kept_aside == 0 {
+        match runtime.block_on(recolte_sync::handover::hand_over_later(&store)) {
+            Ok(0) => {}
+            Ok(waiting) => out.left_behind(waiting),
+            Err(error) => tracing::warn!("{error}"),
+        }
     }
     if !watch {
         let report = match first? {

@@ -53,6 +53,9 @@ pub enum Error {
     #[error("the store holds no event yet: join one with the invitation you were given (recolte join --invitation LINK), or bring it in a bundle (recolte bundle import FILE); the organisers create it from its programme (recolte event import FILE.json)")]
     #[fr("le stockage ne contient encore aucun événement : rejoignez-en un avec l'invitation reçue (recolte join --invitation LIEN), ou apportez-le dans un paquet (recolte bundle import FICHIER) ; l'organisation crée un événement à partir de son programme (recolte event import FICHIER.json)")]
     NoEvent,
+    #[error("the invitation is saved, but the event has not arrived yet: it comes with the first sync with its hub (recolte sync, or the app's sync once the hub answers); nothing else to do")]
+    #[fr("l'invitation est enregistrée, mais l'événement n'est pas encore arrivé : il viendra à la première synchronisation avec son serveur (recolte sync, ou la synchronisation de l'app dès que le serveur répondra) ; rien d'autre à faire")]
+    EventNotArrivedYet,
     #[error("the store holds several events, say which one with --event: {}", list_events(.0))]
     #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0))]
     AmbiguousEvent(Vec<(EventId, String)>),

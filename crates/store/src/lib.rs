@@ -128,6 +128,8 @@ pub mod settings {
     pub const LANG: &str = "lang";
     /// The port this device serves the room on (empty: not serving); served again at start.
     pub const SERVE_PORT: &str = "hub.serve_port";
+    /// Former invitations kept aside until what only they may write is shared (a JSON list).
+    pub const FORMER_INVITATIONS: &str = "sync.former";
 }
 
 /// The file a store keeps in its data directory.
@@ -309,6 +311,10 @@ impl Store {
             .filter_map(|(id, name)| Some((id.parse().ok()?, name)))
             .collect();
         match events.as_slice() {
+            // Joined while the hub did not answer: the event is on its way, not to be imported.
+            [] if self.setting(settings::TOKEN)?.is_some_and(|t| !t.trim().is_empty()) => {
+                Err(Error::EventNotArrivedYet)
+            }
             [] => Err(Error::NoEvent),
             [(id, _)] => Ok(*id),
             _ => Err(Error::AmbiguousEvent(events)),

@@ -123,7 +123,7 @@ pub struct Joined {
     /// token to the link's hub, and the invitation was not used (nor marked as joined).
     pub as_organiser: bool,
     /// Changes only the former invitation may write that its hub did not take yet: kept aside,
-    /// sent by background sync (and `recolte sync`) as soon as a hub of the event answers.
+    /// sent by background sync (and `recolte sync`) as soon as its hub, or the new invitation's, answers.
     pub left_behind: usize,
 }
 
@@ -152,8 +152,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     if name.trim().is_empty() && lock(&store).author()?.trim().is_empty() && !organiser_device {
         return Err(SyncError::NameNeeded);
     }
-    let left_behind =
-        crate::handover::hand_over_first(&store, &invitation.token, &invitation.hubs, organiser_device).await?;
+    let kept_aside = crate::handover::hand_over_first(&store, &invitation.token, organiser_device).await?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -203,7 +202,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                     report: Some(report),
                     pending: None,
                     as_organiser: true,
-                    left_behind,
+                    left_behind: 0,
                 });
             }
             Ok(report) => {
@@ -215,6 +214,9 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                 if let Err(error) = sync_once(store.clone(), &target).await {
                     tracing::warn!("the arrival is saved but not shared yet: {error}");
                 }
+                // What the former invitation's hub did not take: this hub, which took the new
+                // invitation, is tried with the former token now.
+                let left_behind = if kept_aside > 0 { crate::handover::hand_over_later(&store).await? } else { 0 };
                 return Ok(Joined {
                     event: invitation.event,
                     target,
@@ -249,13 +251,20 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             report: None,
             pending: unreachable,
             as_organiser: true,
-            left_behind,
+            left_behind: 0,
         });
     }
     let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
     remember(&store, &target, link)?;
     arrive(&store, &invitation, name)?;
-    Ok(Joined { event: invitation.event, target, report: None, pending: unreachable, as_organiser: false, left_behind })
+    Ok(Joined {
+        event: invitation.event,
+        target,
+        report: None,
+        pending: unreachable,
+        as_organiser: false,
+        left_behind: kept_aside,
+    })
 }
 
 /// Whether this device made `event` (and it is not the practice one): it joins that event's

@@ -426,6 +426,18 @@ async fn a_second_card_sends_what_only_the_first_could_write_now_or_later() {
     // …the next session is captured meanwhile…
     add(&device, sessions[2], "Première de la session 3");
     assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), joined.left_behind, "still no hub");
+    // Another event's link waits until what was kept aside is shared.
+    let theirs = recolte_core::token::generate_keys().unwrap();
+    let elsewhere = Scope { event: EventId::new(), role: Role::Panel, sessions: vec![], themes: vec![] };
+    let other = Invitation {
+        event: elsewhere.event,
+        event_name: "Un autre événement".into(),
+        hubs: vec!["ws://127.0.0.1:9".into()],
+        fingerprint: None,
+        token: recolte_core::token::issue(&theirs.secret, &elsewhere, Some("x"), time::Duration::hours(1)).unwrap(),
+    };
+    let refused = join::join(device.store.clone(), &other.link(), "Camille").await.unwrap_err();
+    assert!(matches!(refused, SyncError::UnsharedElsewhere { .. }), "{refused}");
     // …and once the device reaches a hub of the event, it goes, and is let go.
     join::remember_target(&device.store(), &world.target(&third.token)).unwrap();
     assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), 0);

@@ -186,7 +186,7 @@ pub struct JoinResult {
     /// This device made the event: it kept its organiser rights (the invitation was not used).
     pub as_organiser: bool,
     /// Changes only the former invitation may write, not shared yet: background sync sends
-    /// them as soon as a hub of the event answers.
+    /// them as soon as its hub, or the new invitation's, answers.
     pub left_behind: usize,
 }
 

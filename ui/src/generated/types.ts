@@ -373,7 +373,7 @@ pulled: boolean, error: ErrorReport | null,
 as_organiser: boolean, 
 /**
  * Changes only the former invitation may write, not shared yet: background sync sends
- * them as soon as a hub of the event answers.
+ * them as soon as its hub, or the new invitation's, answers.
  */
 left_behind: number, };
 

@@ -240,12 +240,12 @@ impl Out {
         eprintln!(
             "{}",
             match self.lang {
-                Lang::Fr if waiting == 1 => "1 modification faite avec l'invitation précédente n'est pas encore partagée : elle partira dès qu'un serveur de l'événement répondra (recolte sync, ou la synchronisation de l'app)".to_owned(),
+                Lang::Fr if waiting == 1 => "1 modification faite avec l'invitation précédente n'est pas encore partagée : elle partira dès que son serveur, ou celui de la nouvelle invitation, répondra (recolte sync, ou la synchronisation de l'app)".to_owned(),
                 Lang::Fr => format!(
-                    "{waiting} modifications faites avec l'invitation précédente ne sont pas encore partagées : elles partiront dès qu'un serveur de l'événement répondra (recolte sync, ou la synchronisation de l'app)"
+                    "{waiting} modifications faites avec l'invitation précédente ne sont pas encore partagées : elles partiront dès que son serveur, ou celui de la nouvelle invitation, répondra (recolte sync, ou la synchronisation de l'app)"
                 ),
                 _ => format!(
-                    "{} made with the former invitation {} not shared yet: {} go as soon as a hub of the event answers (recolte sync, or the app's sync)",
+                    "{} made with the former invitation {} not shared yet: {} go as soon as its hub, or the new invitation's, answers (recolte sync, or the app's sync)",
                     self.count(waiting, ("modification", "modifications"), ("change", "changes")),
                     if waiting > 1 { "are" } else { "is" },
                     if waiting > 1 { "they will" } else { "it will" },

@@ -180,6 +180,14 @@ pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport
     }
 }
 
+/// A sync that remembers nothing of a failure: a former invitation's changes handed over
+/// with its token (see `handover`), whose refusals are not the status of the invitation this
+/// device syncs with now.
+pub(crate) async fn sync_quietly(store: SharedStore, target: &Target) -> Result<SyncReport, SyncError> {
+    let scope = token::peek(&target.token)?.scope;
+    sync_every_document(&store, target, &scope).await.map_err(|(_, error)| error)
+}
+
 /// Remembers why a sync failed, for the status: on the document it happened to, or on every
 /// document of the scope when it is about the token or the hub.
 fn remember_failure(store: &SharedStore, target: &Target, scope: &Scope, doc: &DocName, error: &SyncError) {
@@ -507,10 +515,13 @@ pub async fn watch(
         let (store, mut stop) = (store.clone(), stop.clone());
         tasks.spawn(async move {
             loop {
-                match crate::handover::hand_over_later(&store).await {
-                    Ok(0) => {}
-                    Ok(waiting) => tracing::info!("{waiting} changes of a former invitation still to share"),
-                    Err(error) => tracing::warn!("handing over a former invitation's changes: {error}"),
+                tokio::select! {
+                    () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+                    handed = crate::handover::hand_over_later(&store) => match handed {
+                        Ok(0) => {}
+                        Ok(waiting) => tracing::info!("{waiting} changes of a former invitation still to share"),
+                        Err(error) => tracing::warn!("handing over a former invitation's changes: {error}"),
+                    },
                 }
                 tokio::select! {
                     () = async { let _ = stop.wait_for(|s| *s).await; } => return,
