@@ -225,26 +225,22 @@ pub fn sync(
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
     // Another token than the one this device syncs with: what only the former may write goes first.
-    let kept_aside = runtime.block_on(recolte_sync::handover::before_switching(&store, &target))?;
-    if kept_aside > 0 {
-        out.left_behind(kept_aside);
-    }
+    runtime.block_on(recolte_sync::handover::before_switching(&store, &target))?;
     let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
-    // What a former invitation kept aside still holds (a facilitator's previous session),
-    // once this target is the one remembered.
-    if kept_aside == 0 {
-        match runtime.block_on(recolte_sync::handover::hand_over_later(&store)) {
-            Ok(0) => {}
-            Ok(waiting) => out.left_behind(waiting),
-            Err(error) => tracing::warn!("{error}"),
-        }
-    }
+    // What a former invitation kept aside still holds (a facilitator's previous session), tried
+    // once this target is the one remembered (and, watching, by background sync every 30 s).
+    let hand_over = |store: &Arc<Mutex<Store>>| match runtime.block_on(recolte_sync::handover::hand_over_later(store)) {
+        Ok(0) => {}
+        Ok(waiting) => out.left_behind(waiting),
+        Err(error) => tracing::warn!("{error}"),
+    };
     if !watch {
         let report = match first? {
             Some(report) => report,
             None => runtime.block_on(client::sync_once(store.clone(), &target))?,
         };
         remember(&store, &target)?;
+        hand_over(&store);
         let out_of_rights = {
             let mut store = Store::lock_shared(&store);
             let event = recolte_core::token::peek(&target.token)

@@ -340,6 +340,26 @@ impl Store {
         Ok(())
     }
 
+    /// Changes a setting from its current value in one transaction: two connections (the
+    /// app's window and its sync engine) changing the same list never lose each other's entry.
+    pub fn update_setting(&mut self, key: &str, change: impl FnOnce(Option<String>) -> String) -> Result<(), Error> {
+        self.write(("enregistrement d'un réglage", "saving a setting"), |write| {
+            let current: Option<String> = write
+                .conn()
+                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                .optional()
+                .ctx("lecture d'un réglage", "reading a setting")?;
+            write
+                .conn()
+                .execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, change(current).as_str()],
+                )
+                .ctx("enregistrement d'un réglage", "saving a setting")?;
+            Ok(())
+        })
+    }
+
     /// The display name this device signs with, or an empty string.
     pub fn author(&self) -> Result<String, Error> {
         Ok(self.setting(settings::DISPLAY_NAME)?.unwrap_or_default())

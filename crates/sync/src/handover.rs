@@ -23,17 +23,16 @@ use recolte_store::settings::FORMER_INVITATIONS;
 
 use crate::client::{documents_for, sync_quietly, SharedStore, SyncError, Target};
 use crate::join::remembered_target;
-use crate::refusal::RefusalCode;
 
 fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, recolte_store::Store> {
     recolte_store::Store::lock_shared(store)
 }
 
-/// Changes to share, confirmed by none of `hubs`, in documents that `former` may write and
-/// `next` may not (`None`: this device no longer syncs that event). None when the former token
-/// expired or was revoked (the event's own document says so): they never will be. A hub that
-/// refused the former token (another event's hub now, a wrong certificate) is not counted on;
-/// a document refused as out of its scope is left out.
+/// Edits made on this device, confirmed by none of `hubs`, in documents that `former` may
+/// write and `next` may not (`None`: this device no longer syncs that event). What came from
+/// elsewhere (a bundle, a room's device) was shared by whoever made it. None when the former
+/// token expired or was revoked (the token, the event's own document say so): they never will
+/// be shared through it.
 pub(crate) fn left_behind(
     store: &SharedStore,
     hubs: &[&str],
@@ -55,34 +54,31 @@ pub(crate) fn left_behind(
         .map(|(doc, _)| doc)
         .collect();
     let mut unshared = 0;
-    'documents: for (doc, access) in documents_for(scope, Some(&record)) {
+    for (doc, access) in documents_for(scope, Some(&record)) {
         if access != Access::Write || still_written.contains(&doc) {
             continue;
         }
         let mut least: Option<usize> = None;
         for hub in hubs {
-            let refusal = store
-                .sync_record(hub, &doc)?
-                .and_then(|r| r.error)
-                .and_then(|(code, _)| RefusalCode::parse(&code))
-                .filter(|code| code.is_final());
-            match refusal {
-                Some(RefusalCode::OutOfScope) => continue 'documents,
-                Some(_) => {}
-                None => {
-                    let count = store.unconfirmed_count(hub, &doc)?;
-                    least = Some(least.map_or(count, |least| least.min(count)));
-                }
-            }
+            let count = store.unconfirmed_local_edits(hub, &doc)?;
+            least = Some(least.map_or(count, |least| least.min(count)));
         }
-        // Refused by every hub tried: still to share, counted against the first.
-        unshared += match (least, hubs.first()) {
-            (Some(least), _) => least,
-            (None, Some(hub)) => store.unconfirmed_count(hub, &doc)?,
-            (None, None) => 0,
-        };
+        unshared += least.unwrap_or(0);
     }
     Ok(unshared)
+}
+
+/// Hands over with the former token, quietly. `true` when the hub refused that token for good
+/// (revoked, expired, not the event's key any more): what it holds can never be shared through
+/// it, and waiting for it would hold this device (and another event's join) for nothing.
+async fn try_former(store: &SharedStore, target: &Target) -> bool {
+    match sync_quietly(store.clone(), target).await {
+        Ok(_) => false,
+        Err(error) => {
+            tracing::info!("{}: {error}", target.hub);
+            error.refusal().is_some_and(|code| code.is_final() && code.applies_to_every_document())
+        }
+    }
 }
 
 /// Before joining with `next_token`: sends, at its own hub, what only the invitation this device
@@ -104,10 +100,8 @@ pub(crate) async fn hand_over_first(
             let same_event = former.scope.event == next.scope.event;
             let next_scope = (same_event && !organiser).then_some(&next.scope);
             if !(same_event && organiser) && left_behind(store, &[&previous.hub], &former, next_scope)? > 0 {
-                if let Err(error) = sync_quietly(store.clone(), &previous).await {
-                    tracing::info!("{}: {error}; what is left to share waits", previous.hub);
-                }
-                let left = left_behind(store, &[&previous.hub], &former, next_scope)?;
+                let refused = try_former(store, &previous).await;
+                let left = if refused { 0 } else { left_behind(store, &[&previous.hub], &former, next_scope)? };
                 if left > 0 && same_event {
                     keep_aside(store, previous)?;
                     kept_aside = left;
@@ -155,16 +149,45 @@ pub async fn before_switching(store: &SharedStore, target: &Target) -> Result<us
 
 /// Keeps a former invitation aside until what only it may write is shared.
 fn keep_aside(store: &SharedStore, former: Target) -> Result<(), SyncError> {
-    let store = lock(store);
-    let mut kept = formers(&store);
-    kept.retain(|t| t.token != former.token);
-    kept.push(former);
-    save(&store, &kept)
+    change(store, |kept| {
+        kept.retain(|t| t.token != former.token);
+        kept.push(former);
+    })
+}
+
+/// Lets go of the former invitations whose changes are all shared (or never will be).
+fn let_go(store: &SharedStore, done: &[String]) -> Result<(), SyncError> {
+    if done.is_empty() {
+        return Ok(());
+    }
+    change(store, |kept| kept.retain(|t| !done.contains(&t.token)))
+}
+
+/// The list kept aside, changed in one transaction: a join on another connection (the app's)
+/// keeping one aside while background sync lets another go loses neither.
+fn change(store: &SharedStore, edit: impl FnOnce(&mut Vec<Target>)) -> Result<(), SyncError> {
+    lock(store).update_setting(FORMER_INVITATIONS, |text| {
+        let mut kept = parse(text.as_deref().unwrap_or_default());
+        edit(&mut kept);
+        let list: Vec<serde_json::Value> = kept
+            .iter()
+            .map(|t| serde_json::json!({ "hub": t.hub, "token": t.token, "fingerprint": t.fingerprint }))
+            .collect();
+        if list.is_empty() {
+            String::new()
+        } else {
+            serde_json::Value::Array(list).to_string()
+        }
+    })?;
+    Ok(())
 }
 
 fn formers(store: &recolte_store::Store) -> Vec<Target> {
-    let text = store.setting(FORMER_INVITATIONS).ok().flatten().unwrap_or_default();
-    let list: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap_or_default();
+    parse(&store.setting(FORMER_INVITATIONS).ok().flatten().unwrap_or_default())
+}
+
+fn parse(text: &str) -> Vec<Target> {
+    let list: Vec<serde_json::Value> = serde_json::from_str(text).unwrap_or_default();
     list.iter()
         .filter_map(|t| {
             let (hub, token) = (t["hub"].as_str()?, t["token"].as_str()?);
@@ -173,25 +196,9 @@ fn formers(store: &recolte_store::Store) -> Vec<Target> {
         .collect()
 }
 
-fn save(store: &recolte_store::Store, formers: &[Target]) -> Result<(), SyncError> {
-    let list: Vec<serde_json::Value> = formers
-        .iter()
-        .map(|t| serde_json::json!({ "hub": t.hub, "token": t.token, "fingerprint": t.fingerprint }))
-        .collect();
-    let text = if list.is_empty() { String::new() } else { serde_json::Value::Array(list).to_string() };
-    store.set_setting(FORMER_INVITATIONS, &text)?;
-    Ok(())
-}
-
-/// Lets go of the former invitations whose changes are all shared (or never will be): read
-/// again under one lock, so that one kept aside meanwhile by a join stays.
-fn let_go(store: &SharedStore, done: &[String]) -> Result<(), SyncError> {
-    if done.is_empty() {
-        return Ok(());
-    }
-    let store = lock(store);
-    let kept: Vec<Target> = formers(&store).into_iter().filter(|t| !done.contains(&t.token)).collect();
-    save(&store, &kept)
+/// The former invitations kept aside, by their tokens (for the status and the tests).
+pub fn kept_aside(store: &recolte_store::Store) -> Vec<String> {
+    formers(store).into_iter().map(|t| t.token).collect()
 }
 
 /// Tries again every former invitation kept aside, at its own hub and at the hub this device
@@ -223,17 +230,18 @@ pub async fn hand_over_later(store: &SharedStore) -> Result<usize, SyncError> {
             let hubs: Vec<&str> = hubs.iter().map(String::as_str).collect();
             left_behind(store, &hubs, &grant, next_scope)
         };
+        let mut refused = false;
         if left(&hubs)? > 0 {
-            let _ = sync_quietly(store.clone(), &former).await;
+            refused |= try_former(store, &former).await;
         }
         if let Some(current) = current.as_ref().filter(|c| same_event && c.hub != former.hub) {
-            if left(&hubs)? > 0 {
+            if !refused && left(&hubs)? > 0 {
                 hubs.push(current.hub.clone());
                 let there = Target::new(current.hub.clone(), former.token.clone()).pinned(current.fingerprint.clone());
-                let _ = sync_quietly(store.clone(), &there).await;
+                refused |= try_former(store, &there).await;
             }
         }
-        match left(&hubs)? {
+        match if refused { 0 } else { left(&hubs)? } {
             0 => done.push(former.token.clone()),
             left => waiting += left,
         }

@@ -216,7 +216,14 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                 }
                 // What the former invitation's hub did not take: this hub, which took the new
                 // invitation, is tried with the former token now.
-                let left_behind = if kept_aside > 0 { crate::handover::hand_over_later(&store).await? } else { 0 };
+                let left_behind = match kept_aside {
+                    0 => 0,
+                    kept => crate::handover::hand_over_later(&store).await.unwrap_or_else(|error| {
+                        // Joined all the same; background sync tries again.
+                        tracing::warn!("handing over the former invitation's changes: {error}");
+                        kept
+                    }),
+                };
                 return Ok(Joined {
                     event: invitation.event,
                     target,
