@@ -48,6 +48,7 @@ const COMMANDS: &[&str] = &[
     "snapshot_take",
     "snapshot_show",
     "snapshot_restore",
+    "snapshot_restore_preview",
     "sync_details",
     "device_access",
     "event_remove",
