@@ -25,8 +25,7 @@ fn every_registered_command_is_declared_and_allowed_to_the_window() {
     let build = read("build.rs");
     let start = build.find("const COMMANDS").expect("COMMANDS in build.rs");
     let end = start + build[start..].find("];").expect("its end");
-    let declared: BTreeSet<String> =
-        build[start..end].split('"').skip(1).step_by(2).map(str::to_owned).collect();
+    let declared: BTreeSet<String> = build[start..end].split('"').skip(1).step_by(2).map(str::to_owned).collect();
 
     let capability: serde_json::Value = serde_json::from_str(&read("capabilities/default.json")).unwrap();
     let allowed: BTreeSet<String> = capability["permissions"]
