@@ -168,7 +168,16 @@ export class Driver {
   }
 
   async type(css, text) {
-    return this.call('POST', `/session/${this.session}/element/${await this.find(css)}/value`, { text })
+    // As for a click: the element may have been redrawn between finding it and typing (the
+    // lookup fails before any key is sent, so typing again sends nothing twice).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.call('POST', `/session/${this.session}/element/${await this.find(css)}/value`, { text })
+      } catch (error) {
+        if (attempt >= 4 || !String(error.message).includes('stale element')) throw error
+        await sleep(100)
+      }
+    }
   }
 
   async property(element, name) {
