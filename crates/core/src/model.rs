@@ -155,6 +155,10 @@ pub struct SessionInfo {
     pub duration_minutes: u32,
     pub place: String,
     pub room: Option<String>,
+    /// When the session's slot ends (RFC 3339, UTC), on the event's clock; `None` when the
+    /// programme's date or time does not read.
+    #[serde(default)]
+    pub ends_at: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]

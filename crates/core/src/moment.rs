@@ -18,3 +18,30 @@ pub fn local_moment(at: &str, timezone: Option<&str>) -> String {
         if civil.second() == 0 { civil.strftime("%Y-%m-%d %H:%M") } else { civil.strftime("%Y-%m-%d %H:%M:%S") };
     shown.to_string()
 }
+
+/// When a slot of the programme ends: its date and start on the event's clock (`timezone`,
+/// UTC when unknown) plus its length. `None` for a date or time that does not read, or one at
+/// the calendar's end (a peer may have written any duration: never a panic).
+pub fn slot_end(date: &str, start: &str, duration_minutes: u32, timezone: &str) -> Option<Timestamp> {
+    let zone = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let start: jiff::civil::DateTime = format!("{date}T{start}").parse().ok()?;
+    start
+        .to_zoned(zone)
+        .ok()?
+        .timestamp()
+        .checked_add(jiff::SignedDuration::from_mins(i64::from(duration_minutes)))
+        .ok()
+}
+
+#[cfg(test)]
+mod slot_tests {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn a_slot_ends_on_the_event_s_clock_and_a_bad_one_has_no_end() {
+        let end = super::slot_end("2025-10-01", "14:00", 105, "Europe/Paris").unwrap();
+        assert_eq!(end.to_string(), "2025-10-01T13:45:00Z", "Paris is UTC+2 in October");
+        assert!(super::slot_end("2025-10-01", "25:00", 105, "Europe/Paris").is_none());
+        assert!(super::slot_end("9999-12-31", "23:59", u32::MAX, "UTC").is_none());
+    }
+}

@@ -361,8 +361,14 @@ fn set_if_changed(txn: &mut TransactionMut, map: &MapRef, key: &str, value: Any)
 /// Sets a text field by difference, replacing it by a `Y.Text` if another client stored a
 /// plain string there.
 fn set_text(txn: &mut TransactionMut, map: &MapRef, key: &str, value: &str) {
-    match map.get(txn, key) {
-        Some(Out::YText(text)) => apply_diff(&text, txn, value),
+    set_text_from(txn, map, key, None, value)
+}
+
+/// The same, for an editor whose field showed `base` (see [`crate::text::apply_rebased`]).
+fn set_text_from(txn: &mut TransactionMut, map: &MapRef, key: &str, base: Option<&str>, value: &str) {
+    match (map.get(txn, key), base) {
+        (Some(Out::YText(text)), Some(base)) => crate::text::apply_rebased(&text, txn, base, value),
+        (Some(Out::YText(text)), None) => apply_diff(&text, txn, value),
         _ => {
             map.insert(txn, key, TextPrelim::new(value));
         }

@@ -15,7 +15,9 @@ use serde_json::Value;
 use yrs::types::text::TextPrelim;
 use yrs::{GetString, Map, MapRef, Out, ReadTxn, TransactionMut, WriteTxn};
 
-use super::{any_to_json, DocKind, AUTHORS, CLOCK, COMMENTS, CONSOLIDATED, DEVICES, PROPOSALS, SNAPSHOTS, SUBGROUPS};
+use super::{
+    any_to_json, DocKind, AUTHORS, CLOCK, COMMENTS, CONSOLIDATED, DEVICES, MARKS, PROPOSALS, SNAPSHOTS, SUBGROUPS,
+};
 use crate::text::apply_diff;
 
 /// The root maps of a document that undo takes back.
@@ -48,7 +50,16 @@ pub fn changed_records<B: ReadTxn, A: ReadTxn>(kind: DocKind, before: &B, after:
 /// Writes `from`'s values where the current document still holds `to`'s, for every field that
 /// differs between `from` and `to`. Undo passes (before, after); redo passes (after, before).
 /// Returns how many fields were written: 0 when everything the change did was changed since.
-pub fn revert<F: ReadTxn, T: ReadTxn>(txn: &mut TransactionMut, kind: DocKind, from: &F, to: &T) -> usize {
+/// `held(root, key)`: a record other documents hold to (a merge citing a proposal, the panel's
+/// votes on a consolidated proposal), which an undo of its creation leaves, as it leaves one
+/// another device wrote to.
+pub fn revert<F: ReadTxn, T: ReadTxn>(
+    txn: &mut TransactionMut,
+    kind: DocKind,
+    from: &F,
+    to: &T,
+    held: &dyn Fn(&str, &str) -> bool,
+) -> usize {
     let mut written = 0;
     for root in undoable_roots(kind) {
         let (from_root, to_root) = (from.get_map(root), to.get_map(root));
@@ -62,16 +73,20 @@ pub fn revert<F: ReadTxn, T: ReadTxn>(txn: &mut TransactionMut, kind: DocKind, f
             written += match (wanted, left, current_root.get(txn, &key)) {
                 // A record both states hold: field by field, and sets (tags, sources) member
                 // by member, so that another device's additions stay.
+                // One that other documents hold to is not deleted that way either (an undo of
+                // the *Annuler* that brought back a proposal merged since).
                 (Some(Out::YMap(wanted)), Some(Out::YMap(left)), Some(Out::YMap(current))) => {
-                    revert_map(txn, &current, from, &wanted, to, &left, 1)
+                    let keep_live = held(root, &key);
+                    revert_map(txn, &current, from, &wanted, to, &left, 1, keep_live)
                 }
                 // A record the change created: deleted when undone, unless another device has
                 // written to it since (a colleague's body under this device's title): deleting
                 // it would hide their work from every screen. Nothing is written, and the undo
-                // says the change was overtaken.
+                // says the change was overtaken. So for a record another document holds to: a
+                // proposal merged by the rapporteur, a consolidated proposal voted on.
                 (None, Some(Out::YMap(left)), Some(Out::YMap(current))) => {
                     let untouched = json(to, Some(&Out::YMap(left))) == json(txn, Some(&Out::YMap(current.clone())));
-                    if untouched {
+                    if untouched && !held(root, &key) {
                         set_deleted(txn, &current, true)
                     } else {
                         0
@@ -92,12 +107,25 @@ pub fn revert<F: ReadTxn, T: ReadTxn>(txn: &mut TransactionMut, kind: DocKind, f
     written
 }
 
+/// Whether the record `key` is gone in `state` (absent, or marked deleted): what an undo or a
+/// restore towards that state would do to it.
+pub fn gone_in<T: ReadTxn>(kind: DocKind, state: &T, key: &str) -> bool {
+    undoable_roots(kind).all(|root| match state.get_map(root).and_then(|m| m.get(state, key)) {
+        Some(Out::YMap(record)) => matches!(record.get(state, "deleted"), Some(Out::Any(yrs::Any::Bool(true)))),
+        Some(_) => false,
+        None => true,
+    })
+}
+
 /// A record a change takes away (marks deleted), as people know it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct TakenAway {
-    /// `proposal`, `consolidated`, `comment` or `subgroup`.
+    /// `proposal`, `consolidated`, `comment` or `subgroup`; and a rapporteur's or the panel's
+    /// decision on one: `set_aside`, `not_duplicates`, `lexicon`, `vote`, `mark`.
     pub kind: &'static str,
-    /// Its title, text or name.
+    /// Its title, text or name. For a decision: the id of the proposal it is about (for
+    /// `not_duplicates`, the two ids joined by `|`; for `lexicon`, « a ≈ b »), which the
+    /// store names.
     pub label: String,
     /// Who wrote it, when the record says (empty otherwise).
     pub author: String,
@@ -134,11 +162,65 @@ pub fn taken_away<B: ReadTxn, A: ReadTxn>(kind: DocKind, before: &B, after: &A) 
             out.push(TakenAway { kind: what, label, author });
         }
     }
+    out.extend(decisions_taken_away(kind, before, after));
+    out
+}
+
+/// The rapporteur's and the panel's decisions in force in `before` and no longer in `after`:
+/// a proposal set aside, two said not to be duplicates, a pair of the lexicon, a member's
+/// dots, a mark « à porter ». A restore took them from everyone without naming them.
+fn decisions_taken_away<B: ReadTxn, A: ReadTxn>(kind: DocKind, before: &B, after: &A) -> Vec<TakenAway> {
+    use super::{LEXICON, NOT_DUPLICATES, SET_ASIDE, VOTES};
+    let field = |value: &Value, name: &str| value.get(name).cloned().unwrap_or(Value::Null);
+    let text = |value: &Value, name: &str| field(value, name).as_str().unwrap_or_default().to_owned();
+    // Whether an entry is a decision in force, and how it is named.
+    let in_force = |root: &str, value: &Value| {
+        value.is_object()
+            && match root {
+                SET_ASIDE => !field(value, "reason").is_null(),
+                LEXICON => field(value, "removed") != Value::Bool(true),
+                VOTES => field(value, "dots").as_u64().is_some_and(|dots| dots > 0),
+                MARKS => field(value, "carry_forward") == Value::Bool(true),
+                _ => !value.is_null(),
+            }
+    };
+    let mut out = Vec::new();
+    for (root, what) in [
+        (SET_ASIDE, "set_aside"),
+        (NOT_DUPLICATES, "not_duplicates"),
+        (LEXICON, "lexicon"),
+        (VOTES, "vote"),
+        (MARKS, "mark"),
+    ] {
+        if !kind.roots().contains(&root) {
+            continue;
+        }
+        let (then, now) = (root_json(before, root), root_json(after, root));
+        let Value::Object(then) = then else { continue };
+        for (key, was) in then {
+            let is = now.get(&key).cloned().unwrap_or(Value::Null);
+            // Still in force after (re-marked at another moment, say) is not taken away; a
+            // member left with fewer dots is.
+            let dots = |value: &Value| field(value, "dots").as_u64().unwrap_or(0);
+            let fewer = root == VOTES && dots(&is) < dots(&was);
+            if !in_force(root, &was) || (in_force(root, &is) && !fewer) {
+                continue;
+            }
+            let (label, author) = match root {
+                LEXICON => (format!("{} ≈ {}", text(&was, "a"), text(&was, "b")), text(&was, "by")),
+                VOTES => (text(&was, "consolidated"), text(&was, "member")),
+                _ => (key.clone(), text(&was, "by")),
+            };
+            out.push(TakenAway { kind: what, label, author });
+        }
+    }
     out
 }
 
 /// The entries of a map that differ between `from` and `to`, put back; `depth` levels of
 /// nested maps are gone into rather than replaced.
+/// `keep_live`: the record's `deleted` is not set to true.
+#[allow(clippy::too_many_arguments)]
 fn revert_map<F: ReadTxn, T: ReadTxn>(
     txn: &mut TransactionMut,
     current: &MapRef,
@@ -147,6 +229,7 @@ fn revert_map<F: ReadTxn, T: ReadTxn>(
     to: &T,
     left: &MapRef,
     depth: usize,
+    keep_live: bool,
 ) -> usize {
     let mut written = 0;
     for key in union(from, Some(wanted), to, Some(left)) {
@@ -154,9 +237,12 @@ fn revert_map<F: ReadTxn, T: ReadTxn>(
         if json(from, w.as_ref()) == json(to, l.as_ref()) {
             continue;
         }
+        if keep_live && key == "deleted" && matches!(w, Some(Out::Any(yrs::Any::Bool(true)))) {
+            continue;
+        }
         written += match (w, l, current.get(txn, &key)) {
             (Some(Out::YMap(w)), Some(Out::YMap(l)), Some(Out::YMap(c))) if depth > 0 => {
-                revert_map(txn, &c, from, &w, to, &l, depth - 1)
+                revert_map(txn, &c, from, &w, to, &l, depth - 1, false)
             }
             (w, l, c) => put_back_if_untouched(txn, current, &key, from, w, to, l, c),
         };
@@ -266,11 +352,23 @@ mod tests {
     }
 
     fn undo(doc: &Doc, (before, after): &(Doc, Doc)) -> usize {
-        revert(&mut doc.transact_mut_with(ORIGIN_LOCAL), DocKind::Session, &before.transact(), &after.transact())
+        revert(
+            &mut doc.transact_mut_with(ORIGIN_LOCAL),
+            DocKind::Session,
+            &before.transact(),
+            &after.transact(),
+            &|_, _| false,
+        )
     }
 
     fn redo(doc: &Doc, (before, after): &(Doc, Doc)) -> usize {
-        revert(&mut doc.transact_mut_with(ORIGIN_LOCAL), DocKind::Session, &after.transact(), &before.transact())
+        revert(
+            &mut doc.transact_mut_with(ORIGIN_LOCAL),
+            DocKind::Session,
+            &after.transact(),
+            &before.transact(),
+            &|_, _| false,
+        )
     }
 
     fn new(title: &str) -> NewProposal {

@@ -40,6 +40,11 @@ pub struct NewProposal {
 pub struct ProposalPatch {
     pub title: Option<String>,
     pub body: Option<String>,
+    /// The text the editor's field showed when they changed it into `title` / `body`: their
+    /// change is rebased onto what the document holds now ([`crate::text::apply_rebased`]).
+    /// `None`: the field showed what the document holds.
+    pub title_base: Option<String>,
+    pub body_base: Option<String>,
     pub kind: Option<Kind>,
     pub subgroup: Option<Option<SubgroupId>>,
     pub tags: Option<Vec<String>>,
@@ -137,10 +142,10 @@ fn set_tags(txn: &mut TransactionMut, map: &MapRef, tags: &[String]) {
 pub fn edit_proposal(txn: &mut TransactionMut, id: ProposalId, patch: &ProposalPatch) -> Result<(), Error> {
     let map = child_map(txn, PROPOSALS, &id.to_string()).ok_or(Error::UnknownProposal(id.to_string()))?;
     if let Some(title) = &patch.title {
-        set_text(txn, &map, "title", title);
+        set_text_from(txn, &map, "title", patch.title_base.as_deref(), title);
     }
     if let Some(body) = &patch.body {
-        set_text(txn, &map, "body", body);
+        set_text_from(txn, &map, "body", patch.body_base.as_deref(), body);
     }
     if let Some(kind) = patch.kind {
         set_if_changed(txn, &map, "kind", Any::from(kind.as_str()));

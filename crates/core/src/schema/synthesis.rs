@@ -28,6 +28,9 @@ pub struct NewConsolidated {
 pub struct ConsolidatedPatch {
     pub title: Option<String>,
     pub body: Option<String>,
+    /// What the rapporteur's field showed before the typing (see `ProposalPatch`).
+    pub title_base: Option<String>,
+    pub body_base: Option<String>,
     pub status: Option<Status>,
     pub priority: Option<Option<u32>>,
 }
@@ -60,10 +63,10 @@ pub fn insert_consolidated(txn: &mut TransactionMut, id: ConsolidatedId, new: &N
 pub fn edit_consolidated(txn: &mut TransactionMut, id: ConsolidatedId, patch: &ConsolidatedPatch) -> Result<(), Error> {
     let map = child_map(txn, CONSOLIDATED, &id.to_string()).ok_or(Error::UnknownConsolidated(id.to_string()))?;
     if let Some(title) = &patch.title {
-        set_text(txn, &map, "title", title);
+        set_text_from(txn, &map, "title", patch.title_base.as_deref(), title);
     }
     if let Some(body) = &patch.body {
-        set_text(txn, &map, "body", body);
+        set_text_from(txn, &map, "body", patch.body_base.as_deref(), body);
     }
     if let Some(status) = patch.status {
         set_if_changed(txn, &map, "status", Any::from(status.as_str()));
