@@ -56,8 +56,8 @@ pub enum Error {
     #[error("the invitation is saved, but the event has not arrived yet: it comes with the first sync with its hub (recolte sync, or the app's sync once the hub answers); nothing else to do")]
     #[fr("l'invitation est enregistrée, mais l'événement n'est pas encore arrivé : il viendra à la première synchronisation avec son serveur (recolte sync, ou la synchronisation de l'app dès que le serveur répondra) ; rien d'autre à faire")]
     EventNotArrivedYet,
-    #[error("the store holds several events, say which one with --event: {}", list_events(.0))]
-    #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0))]
+    #[error("the store holds several events, say which one with --event: {}", list_events(.0, Lang::En))]
+    #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0, Lang::Fr))]
     AmbiguousEvent(Vec<(EventId, String)>),
     #[error("{record} belongs to another event than {event}: nothing was changed")]
     #[fr("{record} appartient à un autre événement que {event} : rien n'a été modifié")]
@@ -157,6 +157,9 @@ pub enum Error {
     #[error("“not duplicates” is said of two proposals or more")]
     #[fr("« pas des doublons » se dit d'au moins deux propositions")]
     OneProposal,
+    #[error("a merge needs at least one proposal: tick the ones it brings together; nothing was merged")]
+    #[fr("une fusion réunit au moins une proposition : cochez celles qu'elle rassemble ; rien n'a été fusionné")]
+    NothingToMerge,
     #[error("this session already has a sub-group called “{0}”: give this one another name")]
     #[fr("cette session a déjà un sous-groupe « {0} » : donnez un autre nom à celui-ci")]
     SubgroupExists(String),
@@ -168,12 +171,18 @@ pub enum Error {
     )]
     #[fr("la proposition « {0} » a été supprimée dans sa session : retirez-la de la sélection (ou faites-la restaurer), puis fusionnez")]
     DeletedProposal(String),
+    #[error("the proposal “{0}” is deleted: bring it back first (Restaurer in its session), then one of its versions; nothing was changed")]
+    #[fr("la proposition « {0} » est supprimée : faites-la d'abord revenir (Restaurer, dans sa session), puis l'une de ses versions ; rien n'a été changé")]
+    DeletedNotReworded(String),
     #[error("a {} cannot be empty", .0.en())]
     #[fr("le champ {} ne peut pas être vide", _0.fr())]
     Empty(Field),
     #[error("a {} holds at most {longest} characters, this one has {length}: nothing was saved", .field.en())]
     #[fr("le champ {} tient en {} caractères au plus, celui-ci en a {} : rien n'a été enregistré", field.fr(), french_number(*longest), french_number(*length))]
     TooLong { field: Field, longest: usize, length: usize },
+    #[error("the setting {key} of this device cannot be read ({reason}): it was left as it is and nothing was changed (Récolte wrote it: please report it with this message)")]
+    #[fr("le réglage {key} de cet appareil est illisible ({reason}) : il est laissé tel quel et rien n'a été modifié (Récolte l'a écrit : merci de signaler ce message)")]
+    CorruptSetting { key: String, reason: String },
     #[error("document {doc}: the stored update #{seq} cannot be read ({reason}); the store is damaged: in a new data folder, import a bundle from another device of the event")]
     #[fr("document {doc} : la mise à jour enregistrée n° {seq} est illisible (données altérées) ; le stockage est endommagé : dans un dossier de données neuf, importez un paquet d'un autre appareil de l'événement")]
     CorruptLog { doc: String, seq: i64, reason: String },
@@ -260,8 +269,17 @@ fn doc_en(doc: &DocName) -> String {
     }
 }
 
-fn list_events(events: &[(EventId, String)]) -> String {
-    events.iter().map(|(id, name)| format!("{id} ({name})")).collect::<Vec<_>>().join(", ")
+/// Each event with its name and, since two can bear the same (the same programme imported on
+/// two organisers' laptops), when it was made, on this device's clock.
+fn list_events(events: &[(EventId, String)], lang: Lang) -> String {
+    let made = |id: &EventId| {
+        let at = id.created_at().map(|at| recolte_core::moment::local_moment(&at, None)).unwrap_or_default();
+        match lang {
+            Lang::Fr => format!(", créé le {at}"),
+            Lang::En => format!(", made on {at}"),
+        }
+    };
+    events.iter().map(|(id, name)| format!("{id} ({name}{})", made(id))).collect::<Vec<_>>().join(", ")
 }
 
 impl Error {

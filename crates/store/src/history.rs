@@ -240,6 +240,13 @@ impl Store {
     pub fn restore_proposal_version(&mut self, id: ProposalId, version: usize) -> Result<(), Error> {
         let versions = self.proposal_history(id)?;
         let v = pick(&versions, version)?;
+        // Its wording written back would not show (it said « Version restaurée » and the
+        // proposal stayed deleted).
+        if self.proposal_deleted(id)? == Some(true) {
+            return Err(Error::DeletedNotReworded(
+                versions.last().map_or_else(|| v.title.clone(), |l| l.title.clone()),
+            ));
+        }
         let kind: Kind = v.state.parse()?;
         let update = ProposalUpdate {
             title: Some(v.title.clone()),
@@ -260,7 +267,7 @@ impl Store {
             title: Some(v.title.clone()),
             body: Some(v.body.clone()),
             status: Some(status),
-            priority: None,
+            ..Default::default()
         };
         self.edit_consolidated(id, &patch)
     }

@@ -56,12 +56,20 @@ impl Journal {
             .and_then(|mut s| s.query_row([name.to_string()], |r| r.get(0)))
             .ctx("lecture du journal", "reading the log")?;
         if count as usize > COMPACT_ABOVE {
-            let tx = self
+            // Folding only saves time at the next load: a room whose log cannot be folded (an
+            // entry that no longer reads, the lock busy) is still served from its entries, the
+            // hub leaving out, and saying, what no longer reads.
+            let folded = self
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
-                .ctx("verrouillage du journal", "locking the log")?;
-            compact_document(&tx, name)?;
-            tx.commit().ctx("compactage du journal", "compacting the log")?;
+                .ctx("verrouillage du journal", "locking the log")
+                .and_then(|tx| {
+                    compact_document(&tx, name)?;
+                    tx.commit().ctx("compactage du journal", "compacting the log")
+                });
+            if let Err(error) = folded {
+                tracing::warn!("{name}: {error}");
+            }
         }
         Ok(crate::log::all_entries(&self.conn, name)?.into_iter().map(|entry| entry.data).collect())
     }

@@ -132,6 +132,15 @@ pub mod settings {
     pub const FORMER_INVITATIONS: &str = "sync.former";
 }
 
+fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<(), Error> {
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+    .ctx("enregistrement d'un réglage", "saving a setting")?;
+    Ok(())
+}
+
 /// The file a store keeps in its data directory.
 pub const DB_FILE: &str = "recolte.sqlite";
 
@@ -331,13 +340,15 @@ impl Store {
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), Error> {
         self.ensure_writable()?;
-        self.conn
-            .execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
-            .ctx("enregistrement d'un réglage", "saving a setting")?;
-        Ok(())
+        put_setting(&self.conn, key, value)
+    }
+
+    /// Saves several settings together or none of them (where this device syncs: a hub saved
+    /// without its token would be tried with the former one).
+    pub fn set_settings(&mut self, values: &[(&str, &str)]) -> Result<(), Error> {
+        self.write(("enregistrement d'un réglage", "saving a setting"), |write| {
+            values.iter().try_for_each(|(key, value)| put_setting(write.conn(), key, value))
+        })
     }
 
     /// Changes a setting from its current value in one transaction: two connections (the
@@ -349,14 +360,7 @@ impl Store {
                 .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
                 .optional()
                 .ctx("lecture d'un réglage", "reading a setting")?;
-            write
-                .conn()
-                .execute(
-                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [key, change(current).as_str()],
-                )
-                .ctx("enregistrement d'un réglage", "saving a setting")?;
-            Ok(())
+            put_setting(write.conn(), key, &change(current))
         })
     }
 

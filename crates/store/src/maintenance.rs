@@ -59,7 +59,7 @@ impl Store {
                 .conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .ctx("verrouillage du stockage", "locking the store")?;
-            let folded = compact_document(&tx, &name)?;
+            let folded = compact_document_until(&tx, &name, unshared_from(&tx, &name)?)?;
             report.updates_before += folded.entries;
             report.bytes_before += folded.bytes;
             report.updates_after += folded.entries_after;
@@ -232,11 +232,48 @@ impl Store {
 /// number of entries before and after, and their bytes before and after. A log with nothing to
 /// fold is left as it is.
 pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Result<Folded, Error> {
-    let rows = log::all_entries(tx, name)?;
+    compact_document_until(tx, name, None)
+}
+
+/// Where this device's edits not confirmed by a hub it synced the document with begin: the
+/// least such hub's confirmed entry, when local edits follow it. Folded, they would read as
+/// the log's (`origin = 'snapshot'`), and the status and a join's hand-over would count them
+/// shared (`unconfirmed_local_edits` counts local entries): they are left as they are.
+fn unshared_from(tx: &rusqlite::Connection, name: &DocName) -> Result<Option<i64>, Error> {
+    tx.query_row(
+        "SELECT min(s.confirmed_seq) FROM sync_state s WHERE s.doc = ?1 AND EXISTS
+           (SELECT 1 FROM doc_updates u WHERE u.doc = s.doc AND u.seq > s.confirmed_seq AND u.origin = ?2)",
+        params![name.to_string(), LogOrigin::Local.as_str()],
+        |r| r.get(0),
+    )
+    .ctx("lecture de l'état de synchronisation", "reading the sync state")
+}
+
+/// [`compact_document`], folding only the entries up to `until` (all when `None`).
+fn compact_document_until(tx: &rusqlite::Connection, name: &DocName, until: Option<i64>) -> Result<Folded, Error> {
+    let mut rows = log::all_entries(tx, name)?;
+    let kept_apart: Vec<log::Entry> = match until {
+        Some(until) => {
+            let at = rows.partition_point(|entry| entry.seq <= until);
+            rows.split_off(at)
+        }
+        None => Vec::new(),
+    };
+    let mut folded = fold(tx, name, &rows)?;
+    let apart: usize = kept_apart.iter().map(|entry| entry.data.len()).sum();
+    folded.entries += kept_apart.len();
+    folded.entries_after += kept_apart.len();
+    folded.bytes += apart;
+    folded.bytes_after += apart;
+    Ok(folded)
+}
+
+/// Folds `rows`, the first entries of a document's log (see [`compact_document`]).
+fn fold(tx: &rusqlite::Connection, name: &DocName, rows: &[log::Entry]) -> Result<Folded, Error> {
     let before: usize = rows.iter().map(|entry| entry.data.len()).sum();
     let Some(last_seq) = rows.last().map(|entry| entry.seq) else { return Ok(Folded::default()) };
     let mut ends: Vec<i64> = crate::snapshots::points(tx, name)?;
-    ends.extend(shared_snapshot_points(name, &rows)?);
+    ends.extend(shared_snapshot_points(name, rows)?);
     ends.retain(|p| *p < last_seq);
     ends.sort_unstable();
     ends.dedup();
@@ -278,7 +315,21 @@ pub(crate) fn compact_document(tx: &rusqlite::Connection, name: &DocName) -> Res
     tx.execute("DELETE FROM doc_updates WHERE doc = ?1 AND seq <= ?2", params![name.to_string(), last_seq])
         .ctx(ctx.0, ctx.1)?;
     // The changes folded are no longer entries of their own: nothing left to undo among them.
-    tx.execute("DELETE FROM undo_steps WHERE doc = ?1", [name.to_string()]).ctx(ctx.0, ctx.1)?;
+    // Steps about the entries kept stay (an edit this device shared with no hub, and its undo,
+    // are kept as they were: forgetting that undo made it a change, and the next Ctrl+Z did the
+    // edit again). An entry kept that undid or redid a change folded can be neither undone
+    // nor redone any more: passed over, not taken for a change of its own.
+    tx.execute(
+        "INSERT OR IGNORE INTO undo_ignored (entry)
+           SELECT entry FROM undo_steps WHERE doc = ?1 AND change <= ?2 AND entry > ?2",
+        params![name.to_string(), last_seq],
+    )
+    .ctx(ctx.0, ctx.1)?;
+    tx.execute(
+        "DELETE FROM undo_steps WHERE doc = ?1 AND (change <= ?2 OR entry <= ?2)",
+        params![name.to_string(), last_seq],
+    )
+    .ctx(ctx.0, ctx.1)?;
     // Each folded entry keeps the highest sequence number it covers (a process that has
     // applied up to it has nothing to reload; one that has not reloads it) and when that
     // entry was saved, so the moments before the compaction stay where they were.

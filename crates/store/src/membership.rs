@@ -13,7 +13,7 @@ use recolte_core::invitation::{self, Invitation};
 use recolte_core::schema::{self, DocName, JoinedDevice, Revocation};
 use recolte_core::token;
 use recolte_core::Lang;
-use rusqlite::{params, TransactionBehavior};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -235,7 +235,18 @@ impl Store {
         let joins = self.arrivals_by_document(event)?;
         let mut out = Vec::new();
         for (id, role, scope, for_name, hubs, link, created_at, expires_at) in rows {
-            let Ok(scope) = serde_json::from_str::<Scope>(&scope) else { continue };
+            // The row's own columns, else what its link says (the same, signed): a column that
+            // no longer reads does not hide an invitation the organiser may need to revoke.
+            let link_says = Invitation::parse(&link).ok();
+            let scope = match serde_json::from_str::<Scope>(&scope) {
+                Ok(scope) => scope,
+                Err(_) => match link_says.as_ref().and_then(|i| token::peek(&i.token).ok()) {
+                    Some(grant) => grant.scope,
+                    None => continue,
+                },
+            };
+            let hubs: Vec<String> =
+                serde_json::from_str(&hubs).unwrap_or_else(|_| link_says.map(|i| i.hubs).unwrap_or_default());
             let role = role.parse().unwrap_or(scope.role);
             // Only an arrival recorded where the invitation may write is its own: anyone who
             // writes a document can record one naming any invitation's id.
@@ -266,7 +277,7 @@ impl Store {
                 sessions: scope.sessions,
                 themes: scope.themes,
                 for_name,
-                hubs: serde_json::from_str(&hubs).unwrap_or_default(),
+                hubs,
                 created_at,
                 expires_at,
                 state,
@@ -427,7 +438,8 @@ impl Store {
         ] {
             tx.execute(&format!("DELETE FROM {table} WHERE event_id = ?1"), [&id]).ctx(ctx.0, ctx.1)?;
         }
-        for table in ["sync_state", "undo_steps"] {
+        // Its snapshots too: kept, they would point below a later copy's log, and restore nothing.
+        for table in ["sync_state", "undo_steps", "named_snapshots"] {
             tx.execute(
                 &format!("DELETE FROM {table} WHERE doc IN (SELECT name FROM documents WHERE event_id = ?1)"),
                 [&id],
@@ -450,11 +462,14 @@ impl Store {
         }
         tx.execute("DELETE FROM events WHERE id = ?1", [&id]).ctx(ctx.0, ctx.1)?;
         // The remembered hub and token go with the event they are for.
-        use crate::settings::{HUB, INVITATION, TOKEN};
-        let token: Option<String> =
-            tx.query_row("SELECT value FROM settings WHERE key = ?1", [TOKEN], |r| r.get(0)).ok();
+        use crate::settings::{FINGERPRINT, HUB, INVITATION, TOKEN};
+        let token: Option<String> = tx
+            .query_row("SELECT value FROM settings WHERE key = ?1", [TOKEN], |r| r.get(0))
+            .optional()
+            .ctx(ctx.0, ctx.1)?;
         if token.and_then(|t| token::peek(&t).ok()).is_some_and(|g| g.scope.event == event) {
-            tx.execute("DELETE FROM settings WHERE key IN (?1, ?2, ?3)", [HUB, TOKEN, INVITATION]).ctx(ctx.0, ctx.1)?;
+            tx.execute("DELETE FROM settings WHERE key IN (?1, ?2, ?3, ?4)", [HUB, TOKEN, INVITATION, FINGERPRINT])
+                .ctx(ctx.0, ctx.1)?;
         }
         tx.commit().ctx(ctx.0, ctx.1)?;
         self.docs.retain(|name, _| name.event() != event);

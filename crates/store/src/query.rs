@@ -139,7 +139,8 @@ impl Store {
         collect(
             self,
             "SELECT s.id, s.theme, COALESCE(t.title, ''), s.slot, COALESCE(sl.day, 0), COALESCE(sl.date, ''),
-                    COALESCE(sl.start, ''), COALESCE(sl.duration_minutes, 0), s.place, s.room, e.programme
+                    COALESCE(sl.start, ''), COALESCE(sl.duration_minutes, 0), s.place, s.room, e.programme,
+                    e.timezone
              FROM sessions s
              JOIN events e ON e.id = s.event_id
              LEFT JOIN themes t ON t.event_id = s.event_id AND t.number = s.theme
@@ -150,17 +151,22 @@ impl Store {
             |r| {
                 let place_id: String = r.get(8)?;
                 let programme: String = r.get(10)?;
+                let (date, start, duration_minutes, timezone): (String, String, u32, String) =
+                    (r.get(5)?, r.get(6)?, r.get(7)?, r.get(11)?);
+                let ends_at = recolte_core::moment::slot_end(&date, &start, duration_minutes, &timezone)
+                    .map(|end| end.to_string());
                 Ok(SessionInfo {
                     id: parse(r.get(0)?)?,
                     theme: r.get(1)?,
                     theme_title: r.get(2)?,
                     slot: r.get(3)?,
                     day: r.get(4)?,
-                    date: r.get(5)?,
-                    start: r.get(6)?,
-                    duration_minutes: r.get(7)?,
+                    date,
+                    start,
+                    duration_minutes,
                     place: place_name(&programme, &place_id),
                     room: r.get(9)?,
+                    ends_at,
                 })
             },
             ("lecture des sessions", "reading sessions"),

@@ -195,6 +195,31 @@ impl Store {
             .unwrap_or(0) as usize)
     }
 
+    /// This device's edits to a document that no hub it synced the document with has confirmed
+    /// (the least count over those hubs); `None` when it never synced the document with a hub.
+    pub fn unshared_local_edits(&self, name: &DocName) -> Result<Option<usize>, Error> {
+        let least: Option<Option<i64>> = self.lookup(
+            "SELECT min((SELECT count(*) FROM doc_updates u WHERE u.doc = s.doc AND u.seq > s.confirmed_seq AND u.origin = ?2))
+             FROM sync_state s WHERE s.doc = ?1",
+            params![name.to_string(), LogOrigin::Local.as_str()],
+            |r| r.get(0),
+            ("lecture du journal", "reading the log"),
+        )?;
+        Ok(least.flatten().map(|n| n as usize))
+    }
+
+    /// This device's edits to a document that none of `hubs`, nor any other hub it synced the
+    /// document with, has confirmed: what a hand-over or the status still has to share (shared
+    /// at a former card's hub is shared).
+    pub fn unshared_local_edits_at(&self, hubs: &[&str], name: &DocName) -> Result<usize, Error> {
+        let mut least = self.unshared_local_edits(name)?;
+        for hub in hubs {
+            let count = self.unconfirmed_local_edits(hub, name)?;
+            least = Some(least.map_or(count, |least| least.min(count)));
+        }
+        Ok(least.unwrap_or(0))
+    }
+
     /// The event's signing keys, on the organiser's device that created it.
     pub fn event_keys(&self, event: EventId) -> Result<Option<EventKeys>, Error> {
         self.lookup(

@@ -62,6 +62,8 @@ pub struct SnapshotComment {
 #[derive(Clone, Debug)]
 pub struct Snapshot {
     pub event: EventId,
+    /// The dots each panel member may give per theme; `None`: the default.
+    pub panel_dots: Option<u32>,
     pub programme: Programme,
     /// `session_ids[i]` is the id of `programme.sessions[i]`.
     pub session_ids: Vec<SessionId>,
@@ -83,13 +85,15 @@ fn build(name: &DocName, write: impl FnOnce(&mut TransactionMut)) -> (Doc, Vec<u
 }
 
 /// Checks what a snapshot says as the screens check what people type, and cleans its texts
-/// the same way (restored data is read from files anyone may edit): every proposal in a
-/// session of the programme, every title and text within its field. A consolidated proposal
-/// may cite a proposal the export left out (deleted after the merge, or of a session the
-/// exporting device did not hold): its lineage is kept as it was.
+/// the same way (restored data is read from files anyone may edit): every proposal and
+/// sub-group in a session of the programme, every consolidated proposal in one of its themes,
+/// every comment and mark on a consolidated proposal it holds, no id twice, every title, text,
+/// name, tag and comment within its field. A consolidated proposal may cite a proposal the
+/// export left out (deleted after the merge, or of a session the exporting device did not
+/// hold): its lineage is kept as it was.
 fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
     use crate::error::Field;
-    use crate::ops::{non_empty, within};
+    use crate::ops::{clean_tags, non_empty, within};
     use recolte_core::{Both, Lang, Localize};
     let invalid = |fr: String, en: String| Error::InvalidRestore { detail: Both::new(fr, en) };
     let text = |(fr, en): (&str, &str), id: &dyn std::fmt::Display, error: Error| {
@@ -98,6 +102,11 @@ fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
     let (proposal, consolidated) =
         (("la proposition", "proposal"), ("la proposition consolidée", "consolidated proposal"));
     let mut clean = snapshot.clone();
+    if let Some(dots) = snapshot.panel_dots {
+        crate::error::Setting::Dots
+            .check(i64::from(dots))
+            .map_err(|e| text(("l'événement", "the event"), &"panel_dots", e))?;
+    }
     for p in &mut clean.proposals {
         if !snapshot.session_ids.contains(&p.session) {
             return Err(invalid(
@@ -109,9 +118,54 @@ fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
         p.proposal.body = within(&p.proposal.body, Field::Body).map_err(|e| text(proposal, &p.id, e))?;
     }
     for c in &mut clean.consolidated {
+        if !snapshot.programme.themes.iter().any(|t| t.number == c.theme) {
+            return Err(invalid(
+                format!("la proposition consolidée {} est d'un thème que le programme n'a pas ({})", c.id, c.theme),
+                format!("consolidated proposal {} is in a theme the programme does not have ({})", c.id, c.theme),
+            ));
+        }
         c.consolidated.title =
             non_empty(&c.consolidated.title, Field::Title).map_err(|e| text(consolidated, &c.id, e))?;
         c.consolidated.body = within(&c.consolidated.body, Field::Body).map_err(|e| text(consolidated, &c.id, e))?;
+    }
+    for p in &mut clean.proposals {
+        p.proposal.tags = clean_tags(&p.proposal.tags).map_err(|e| text(proposal, &p.id, e))?;
+    }
+    for g in &mut clean.subgroups {
+        if !snapshot.session_ids.contains(&g.session) {
+            return Err(invalid(
+                format!("le sous-groupe {} est d'une session que le programme n'a pas ({})", g.id, g.session),
+                format!("sub-group {} is in a session the programme does not have ({})", g.id, g.session),
+            ));
+        }
+        g.name = non_empty(&g.name, Field::Name).map_err(|e| text(("le sous-groupe", "sub-group"), &g.id, e))?;
+    }
+    let held = |id: &ConsolidatedId| snapshot.consolidated.iter().any(|c| c.id == *id);
+    for c in &mut clean.comments {
+        if !held(&c.consolidated) {
+            return Err(invalid(
+                format!("le commentaire {} porte sur une proposition consolidée absente ({})", c.id, c.consolidated),
+                format!("comment {} is on a consolidated proposal the data does not hold ({})", c.id, c.consolidated),
+            ));
+        }
+        c.text = non_empty(&c.text, Field::Comment).map_err(|e| text(("le commentaire", "comment"), &c.id, e))?;
+    }
+    if let Some(m) = clean.marks.iter().find(|m| !held(&m.consolidated)) {
+        return Err(invalid(
+            format!("une marque porte sur une proposition consolidée absente ({})", m.consolidated),
+            format!("a mark is on a consolidated proposal the data does not hold ({})", m.consolidated),
+        ));
+    }
+    let twice = |ids: Vec<String>| -> Option<String> {
+        let mut seen = std::collections::HashSet::new();
+        ids.into_iter().find(|id| !seen.insert(id.clone()))
+    };
+    let repeated = twice(clean.proposals.iter().map(|p| p.id.to_string()).collect())
+        .or_else(|| twice(clean.consolidated.iter().map(|c| c.id.to_string()).collect()))
+        .or_else(|| twice(clean.subgroups.iter().map(|g| g.id.to_string()).collect()))
+        .or_else(|| twice(clean.comments.iter().map(|c| c.id.to_string()).collect()));
+    if let Some(id) = repeated {
+        return Err(invalid(format!("l'identifiant {id} figure deux fois"), format!("the id {id} appears twice")));
     }
     Ok(clean)
 }
@@ -137,6 +191,9 @@ impl Store {
         let name = DocName::Event(event);
         let (doc, update) = build(&name, |txn| {
             schema::write_programme_with_ids(txn, event, &snapshot.programme, &keys.public, &snapshot.session_ids);
+            if let Some(dots) = snapshot.panel_dots {
+                schema::set_dots_per_theme(txn, dots);
+            }
         });
         documents.push((name, doc, update));
 

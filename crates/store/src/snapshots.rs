@@ -124,6 +124,9 @@ pub struct SnapshotRestore {
     pub taken_away: Vec<schema::TakenAway>,
     /// The snapshot taken just before, of what the restore replaced.
     pub before: Option<NamedSnapshot>,
+    /// The titles of what it left although the snapshot does not have it: a proposal a merge
+    /// cites, a merge the panel voted on, marked or commented.
+    pub kept: Vec<String>,
 }
 
 /// What restoring a snapshot would do, told before it is done.
@@ -133,6 +136,8 @@ pub struct RestorePreview {
     pub written: usize,
     /// The records it would take away from everyone: a colleague's proposal added since.
     pub taken_away: Vec<schema::TakenAway>,
+    /// What it would leave although the snapshot does not have it (see [`SnapshotRestore`]).
+    pub kept: Vec<String>,
 }
 
 /// The last entry of a document's log, if it has any.
@@ -240,14 +245,9 @@ impl Store {
         }
         let (by, at, id) = (self.author()?, schema::now(), recolte_core::ids::ProposalId::new().to_string());
         let kind = doc.kind();
-        self.edit(
-            doc,
-            |txn| {
-                schema::take_snapshot(txn, kind, &id, &name, &by, &at);
-                Ok(())
-            },
-            |_, _, ()| Ok(()),
-        )?;
+        // A mark in the document, not a change of its content: undo passes over it (on the
+        // stack, Ctrl+Z found nothing to take back in it, and it ended what could be redone).
+        self.control(doc, |txn| schema::take_snapshot(txn, kind, &id, &name, &by, &at))?;
         self.snapshot(&id)
     }
 
@@ -351,16 +351,13 @@ impl Store {
         let mut due: Vec<(DocName, Timestamp)> = Vec::new();
         for summary in self.events()? {
             let view = self.event(summary.id)?;
-            let zone = jiff::tz::TimeZone::get(&view.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
             for session in &view.sessions {
-                let end = format!("{}T{}", session.date, session.start)
-                    .parse::<jiff::civil::DateTime>()
-                    .ok()
-                    .and_then(|start| start.to_zoned(zone.clone()).ok())
-                    .and_then(|start| {
-                        start.checked_add(jiff::SignedDuration::from_mins(session.duration_minutes.into())).ok()
-                    })
-                    .map(|end| end.timestamp());
+                let end = recolte_core::moment::slot_end(
+                    &session.date,
+                    &session.start,
+                    session.duration_minutes,
+                    &view.timezone,
+                );
                 if let Some(end) = end.filter(|end| *end <= now) {
                     due.push((DocName::Session(summary.id, session.id), end));
                 }
@@ -435,27 +432,42 @@ impl Store {
         let doc = snapshot_doc(&snapshot)?;
         let by = self.author()?;
         let kind = doc.kind();
-        let ((written, taken_away), before) =
+        let ((written, taken_away), before, kept) =
             self.write(("restauration de l'instantané", "restoring the snapshot"), |write| {
                 let current = last_entry(write.conn(), &doc)?.unwrap_or(0);
                 let now = crate::log::replay(write.conn(), &doc, current)?;
                 if !schema::changes_content(kind, &then.transact(), &now.transact()) {
-                    return Ok(((0, Vec::new()), None));
+                    return Ok(((0, Vec::new()), None, Vec::new()));
+                }
+                let held = crate::undo::held_elsewhere(write.conn(), &doc)?;
+                let kept = kept_by_others(write.conn(), kind, &then, &now, &held)?;
+                // Tried on a copy first: a document that differs from the snapshot only by
+                // records deleted since (restored once already) has nothing to write back, and
+                // each such restore kept one more « Avant la restauration » that held nothing.
+                let copy = crate::log::replay(write.conn(), &doc, current)?;
+                let would =
+                    schema::revert(&mut copy.transact_mut(), kind, &then.transact(), &now.transact(), &|_, key| {
+                        held.contains(key)
+                    });
+                if would == 0 {
+                    return Ok(((0, Vec::new()), None, kept));
                 }
                 let before =
                     insert(write.conn(), &doc, current, SnapshotReason::Restore, &snapshot.label, &schema::now(), &by)?;
-                let done = write.local(
+                let (written, mut taken) = write.local(
                     &doc,
                     |txn| {
-                        let written = schema::revert(txn, kind, &then.transact(), &now.transact());
+                        let written =
+                            schema::revert(txn, kind, &then.transact(), &now.transact(), &|_, key| held.contains(key));
                         Ok((written, schema::taken_away(kind, &now.transact(), txn)))
                     },
                     |conn, txn, _| projection::project_document(conn, &doc, txn),
                 )?;
-                Ok((done, Some(before)))
+                name_decisions(write.conn(), &mut taken)?;
+                Ok(((written, taken), Some(before), kept))
             })?;
         let before = before.map(|id| self.snapshot(&id.to_string())).transpose()?;
-        Ok(SnapshotRestore { written, taken_away, before })
+        Ok(SnapshotRestore { written, taken_away, before, kept })
     }
 
     /// What [`Store::restore_snapshot`] would do now, worked out on a copy: nothing is written.
@@ -466,11 +478,50 @@ impl Store {
         let current = last_entry(&self.conn, &doc)?.unwrap_or(0);
         let now = crate::log::replay(&self.conn, &doc, current)?;
         let copy = crate::log::replay(&self.conn, &doc, current)?;
+        let held = crate::undo::held_elsewhere(&self.conn, &doc)?;
+        let kept = kept_by_others(&self.conn, kind, &then, &now, &held)?;
         let mut txn = copy.transact_mut();
-        let written = schema::revert(&mut txn, kind, &then.transact(), &now.transact());
-        let taken_away = schema::taken_away(kind, &now.transact(), &txn);
-        Ok(RestorePreview { written, taken_away })
+        let written = schema::revert(&mut txn, kind, &then.transact(), &now.transact(), &|_, key| held.contains(key));
+        let mut taken_away = schema::taken_away(kind, &now.transact(), &txn);
+        drop(txn);
+        name_decisions(&self.conn, &mut taken_away)?;
+        Ok(RestorePreview { written, taken_away, kept })
     }
+}
+
+/// The titles of the records live now, gone in the snapshot, that other documents hold to:
+/// what a restore leaves, and says it left.
+fn kept_by_others(
+    conn: &rusqlite::Connection,
+    kind: schema::DocKind,
+    then: &Doc,
+    now: &Doc,
+    held: &std::collections::HashSet<String>,
+) -> Result<Vec<String>, Error> {
+    let (then, now) = (then.transact(), now.transact());
+    let mut titles = Vec::new();
+    for key in held {
+        if schema::gone_in(kind, &then, key) && !schema::gone_in(kind, &now, key) {
+            titles.push(crate::undo::title_of(conn, key)?.unwrap_or_else(|| key.clone()));
+        }
+    }
+    titles.sort();
+    Ok(titles)
+}
+
+/// A decision taken away is about proposals known here by their ids: named by their titles
+/// (an id this device does not hold stays as it is).
+fn name_decisions(conn: &rusqlite::Connection, taken: &mut [schema::TakenAway]) -> Result<(), Error> {
+    let title =
+        |id: &str| -> Result<String, Error> { Ok(crate::undo::title_of(conn, id)?.unwrap_or_else(|| id.to_owned())) };
+    for record in taken.iter_mut() {
+        record.label = match record.kind {
+            "set_aside" | "vote" | "mark" => title(&record.label)?,
+            "not_duplicates" => record.label.split('|').map(title).collect::<Result<Vec<_>, _>>()?.join(" / "),
+            _ => continue,
+        };
+    }
+    Ok(())
 }
 
 /// The document a snapshot is of.

@@ -51,6 +51,9 @@ pub struct UndoOutcome {
     /// The titles of the proposals the change was about (the one voted for, marked, edited…),
     /// a few at most: what the app says was undone.
     pub about: Vec<String>,
+    /// The titles of what this step left although it would have taken it away: a proposal a
+    /// merge cites, a merge the panel voted on, marked or commented (undo it there first).
+    pub kept: Vec<String>,
 }
 
 /// How many changes of this device can be undone and redone in a document.
@@ -111,7 +114,7 @@ impl Store {
     /// compaction or an edit by another process cannot slip in between.
     fn step(&mut self, doc: &DocName, action: UndoAction) -> Result<UndoOutcome, Error> {
         let by = self.author()?;
-        let (change, written, records) =
+        let (change, written, records, kept) =
             self.write(("enregistrement de l'annulation", "saving the undo"), |write| {
                 for _ in 0..PASS_OVER {
                     let (undo, redo) = stacks(write.conn(), doc)?;
@@ -123,8 +126,19 @@ impl Store {
                     let kind = doc.kind();
                     let records = schema::changed_records(kind, &before.transact(), &after.transact());
                     let content = !records.is_empty();
+                    let (from, to) = match action {
+                        UndoAction::Undo => (&before, &after),
+                        UndoAction::Redo => (&after, &before),
+                    };
+                    let held = if content { held_elsewhere(write.conn(), doc)? } else { Default::default() };
+                    // The records this step would take away that other documents hold to: left.
+                    let kept: Vec<String> = records
+                        .iter()
+                        .filter(|key| held.contains(*key) && schema::gone_in(kind, &from.transact(), key))
+                        .cloned()
+                        .collect();
                     let written = if content {
-                        if action == UndoAction::Undo {
+                        if action == UndoAction::Undo && kept.is_empty() {
                             if let Some(title) = merge_of(kind, &before, &after) {
                                 // What the synthesis held with the merge, should its undo be the mistake.
                                 if let Some(entry) = snapshots::last_entry(write.conn(), doc)? {
@@ -141,13 +155,13 @@ impl Store {
                                 }
                             }
                         }
-                        let (from, to) = match action {
-                            UndoAction::Undo => (&before, &after),
-                            UndoAction::Redo => (&after, &before),
-                        };
                         write.local(
                             doc,
-                            |txn| Ok(schema::revert(txn, kind, &from.transact(), &to.transact())),
+                            |txn| {
+                                Ok(schema::revert(txn, kind, &from.transact(), &to.transact(), &|_, key| {
+                                    held.contains(key)
+                                }))
+                            },
                             |conn, txn, _| {
                                 projection::project_document(conn, doc, txn)?;
                                 record(conn, doc, action, change, true)
@@ -160,7 +174,7 @@ impl Store {
                         record(write.conn(), doc, action, change, false)?;
                     }
                     if content {
-                        return Ok((change, written, records));
+                        return Ok((change, written, records, kept));
                     }
                 }
                 Err(nothing_to(write.conn(), action, doc))
@@ -175,8 +189,48 @@ impl Store {
             }
         }
         about.truncate(3);
-        Ok(UndoOutcome { action, change, written, can_undo: depth.can_undo, can_redo: depth.can_redo, about })
+        let mut kept_titles: Vec<String> = Vec::new();
+        for record in &kept {
+            if let Some(title) = title_of(&self.conn, record)? {
+                kept_titles.push(title);
+            }
+        }
+        Ok(UndoOutcome {
+            action,
+            change,
+            written,
+            can_undo: depth.can_undo,
+            can_redo: depth.can_redo,
+            about,
+            kept: kept_titles,
+        })
     }
+}
+
+/// The records of `doc` that other documents hold to: its proposals that a standing merge
+/// cites, its consolidated proposals the panel voted on, marked or commented. Taking back
+/// their creation (an undo, a restore) would hide that work too: the rapporteur's merge would
+/// lose a source, the panel its votes.
+pub(crate) fn held_elsewhere(conn: &Connection, doc: &DocName) -> Result<std::collections::HashSet<String>, Error> {
+    let sql = match doc {
+        DocName::Session(..) => {
+            "SELECT cs.proposal_id FROM consolidated_sources cs JOIN consolidated c ON c.id = cs.consolidated_id
+              WHERE c.deleted = 0 AND cs.session_id = ?1"
+        }
+        DocName::Synthesis(..) => {
+            "SELECT consolidated_id FROM panel_votes WHERE event_id = ?1 AND dots > 0
+             UNION SELECT consolidated_id FROM panel_marks WHERE event_id = ?1 AND carry_forward = 1
+             UNION SELECT consolidated_id FROM panel_comments WHERE event_id = ?1 AND deleted = 0"
+        }
+        DocName::Event(_) | DocName::Panel(_) => return Ok(std::collections::HashSet::new()),
+    };
+    let key = match doc {
+        DocName::Session(_, session) => session.to_string(),
+        other => other.event().to_string(),
+    };
+    conn.prepare_cached(sql)
+        .and_then(|mut stmt| stmt.query_map([key], |r| r.get(0))?.collect())
+        .ctx("lecture de ce qui cite le document", "reading what cites the document")
 }
 
 /// The title of the consolidated proposal a change created (a merge), if it did.
@@ -280,7 +334,7 @@ fn around(conn: &Connection, doc: &DocName, change: i64) -> Result<(Doc, Doc), E
 
 /// The title of the proposal a record is about: itself (a proposal, a consolidated one, set
 /// aside), or the consolidated proposal it concerns (a mark, a vote `ID|member`, a comment).
-fn title_of(conn: &Connection, key: &str) -> Result<Option<String>, Error> {
+pub(crate) fn title_of(conn: &Connection, key: &str) -> Result<Option<String>, Error> {
     let id = key.split('|').next().unwrap_or(key);
     conn.prepare_cached(
         "SELECT title FROM proposals WHERE id = ?1

@@ -135,12 +135,7 @@ impl Write<'_> {
                 change(txn);
                 Ok(())
             },
-            |conn, _, ()| {
-                conn.prepare_cached("INSERT INTO undo_ignored (entry) SELECT max(seq) FROM doc_updates")
-                    .and_then(|mut stmt| stmt.execute([]))
-                    .ctx("enregistrement", "saving")?;
-                Ok(())
-            },
+            |conn, _, ()| pass_over_in_undo(conn),
         )
     }
 
@@ -208,9 +203,12 @@ impl Write<'_> {
 
     /// A document made whole on this device (an imported programme, a restored event): its
     /// first entry, logged as `local`, projected, and cached once committed.
+    /// Not a change undo takes back: undoing it would empty the whole document (a programme
+    /// imported, an event restored from its package), on every device.
     pub(crate) fn new_document(&mut self, name: DocName, doc: Doc, update: &[u8]) -> Result<(), Error> {
         register(&self.tx, &name)?;
         let seq = append(&self.tx, &name, update, LogOrigin::Local)?;
+        pass_over_in_undo(&self.tx)?;
         projection::project_document(&self.tx, &name, &doc.transact())?;
         self.made.push((name, doc, seq));
         Ok(())
@@ -244,6 +242,14 @@ fn ensure_writable(conn: &Connection, rights: &mut Rights, name: &DocName) -> Re
         return Ok(());
     }
     Err(Error::OutOfRights { doc: name.clone(), role: scope.role })
+}
+
+/// Marks the entry just appended as one undo passes over.
+fn pass_over_in_undo(conn: &Connection) -> Result<(), Error> {
+    conn.prepare_cached("INSERT INTO undo_ignored (entry) SELECT max(seq) FROM doc_updates")
+        .and_then(|mut stmt| stmt.execute([]))
+        .ctx("enregistrement", "saving")?;
+    Ok(())
 }
 
 /// The name of the person using this device (empty until they give one).

@@ -652,6 +652,31 @@ fn compaction_keeps_everything_and_other_handles_follow() {
     assert_eq!(fresh.proposals(event, &ProposalFilter::default()).unwrap()[0].body, "version 19");
 }
 
+/// A compaction folds what a hub confirmed and leaves this device's later edits as they are:
+/// folded, they read as the log's own and were counted shared (the status, a join's hand-over).
+#[test]
+fn compaction_leaves_the_edits_no_hub_confirmed_as_they_are() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 4);
+    let name = DocName::Session(event, session);
+    let id = capture(&mut store, session, "Évaluer");
+    for i in 0..10 {
+        store.edit_proposal(id, &ProposalUpdate { body: Some(format!("partagée {i}")), ..Default::default() }).unwrap();
+    }
+    let hub = "ws://192.0.2.1:4455";
+    store.set_confirmed_seq(hub, &name, store.last_seq(&name).unwrap()).unwrap();
+    for i in 0..5 {
+        store
+            .edit_proposal(id, &ProposalUpdate { body: Some(format!("à partager {i}")), ..Default::default() })
+            .unwrap();
+    }
+    assert_eq!(store.unconfirmed_local_edits(hub, &name).unwrap(), 5);
+    let report = store.compact().unwrap();
+    assert!(report.updates_after < report.updates_before, "what the hub has is folded: {report:?}");
+    assert_eq!(store.unconfirmed_local_edits(hub, &name).unwrap(), 5, "still to share");
+    assert_eq!(store.proposals(event, &ProposalFilter::default()).unwrap()[0].body, "à partager 4");
+}
+
 #[test]
 fn rebuild_gives_the_same_projections_as_incremental_updates() {
     let (_dir, mut store, event) = new_store();
@@ -1062,6 +1087,14 @@ fn the_logs_numbers_keep_growing_after_an_event_with_the_last_entries_is_removed
     let second = store.import_programme(SAMPLE).unwrap();
     let session = first_session(&store, second, 2);
     capture(&mut store, session, "Un laboratoire par région");
+    // An automatic snapshot (the end of the session's slot), as this device keeps it.
+    let doc = recolte_core::schema::DocName::Session(second, session).to_string();
+    let raw = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
+    raw.execute(
+        "INSERT INTO named_snapshots (doc, entry, reason, name, taken_at, taken_by) VALUES (?1, 1, 'session_end', 'fin', '', '')",
+        [&doc],
+    )
+    .unwrap();
     let reached = store.last_log_seq().unwrap();
     // Another connection has applied everything up to `reached`.
     let watcher = Store::open(dir.path()).unwrap();
@@ -1069,6 +1102,9 @@ fn the_logs_numbers_keep_growing_after_an_event_with_the_last_entries_is_removed
 
     store.remove_event(second).unwrap();
     assert!(store.last_log_seq().unwrap() < reached, "the event held the log's last entries");
+    // Its snapshots went with it: kept, they would point below a later copy's log.
+    let left: i64 = raw.query_row("SELECT count(*) FROM named_snapshots WHERE doc = ?1", [&doc], |r| r.get(0)).unwrap();
+    assert_eq!(left, 0);
     let session = first_session(&store, first, 1);
     capture(&mut store, session, "Former les élus");
     let after = watcher.log_after(reached, 100).unwrap();
@@ -1149,4 +1185,78 @@ fn a_damaged_search_index_is_named_and_the_documents_still_leave() {
     );
     assert!(matches!(store.rebuild(), Err(Error::TooDamagedToRebuild { .. })));
     assert!(!store.export_bundle(event).unwrap().is_empty());
+}
+
+/// A tag « x; y » is two tags: open data joins a proposal's tags with « ; », and the tag could
+/// not be read back as one.
+#[test]
+fn a_tag_with_a_semicolon_is_two_tags() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let id = store
+        .add_proposal(
+            session,
+            &ProposalInput { title: "Ouvrir".into(), tags: vec!["données; ouverture".into()], ..Default::default() },
+        )
+        .unwrap();
+    let tags = |store: &Store| store.proposals(event, &ProposalFilter::default()).unwrap()[0].tags.clone();
+    assert_eq!(tags(&store), ["données", "ouverture"]);
+    store.edit_proposal(id, &ProposalUpdate { tags: Some(vec!["a;b;".into()]), ..Default::default() }).unwrap();
+    assert_eq!(tags(&store), ["a", "b"]);
+}
+
+/// A card saved from a field that did not show a colleague's words yet (they arrived while its
+/// save waited) keeps those words: the typing is rebased onto the text as it is now.
+#[test]
+fn a_card_saved_from_an_older_text_keeps_the_words_typed_meanwhile() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let id = capture(&mut store, session, "Former les élus");
+    let colleague = ProposalUpdate { title: Some("Former tous les élus".into()), ..Default::default() };
+    store.edit_proposal(id, &colleague).unwrap();
+    let mine = ProposalUpdate {
+        title: Some("Former les élus locaux".into()),
+        title_base: Some("Former les élus".into()),
+        body: Some("En 2026.".into()),
+        body_base: Some(String::new()),
+        ..Default::default()
+    };
+    store.edit_proposal(id, &mine).unwrap();
+    let proposal = store.proposals(event, &ProposalFilter::default()).unwrap().remove(0);
+    assert_eq!((proposal.title.as_str(), proposal.body.as_str()), ("Former tous les élus locaux", "En 2026."));
+}
+
+/// The same for a consolidated proposal's wording, which two rapporteurs may word at once.
+#[test]
+fn a_wording_saved_from_an_older_text_keeps_the_words_typed_meanwhile() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let id = capture(&mut store, session, "Former les élus");
+    let merged = store.merge(event, 2, "Former les élus", "", &[id], None).unwrap();
+    let colleague =
+        recolte_core::schema::ConsolidatedPatch { title: Some("Former tous les élus".into()), ..Default::default() };
+    store.edit_consolidated(merged, &colleague).unwrap();
+    let mine = recolte_core::schema::ConsolidatedPatch {
+        title: Some("Former les élus locaux".into()),
+        title_base: Some("Former les élus".into()),
+        ..Default::default()
+    };
+    store.edit_consolidated(merged, &mine).unwrap();
+    assert_eq!(store.consolidated(event, 2, false).unwrap()[0].title, "Former tous les élus locaux");
+}
+
+/// A rebase that would leave a title empty is refused, and nothing is saved.
+#[test]
+fn a_rebased_title_left_empty_is_refused() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let id = capture(&mut store, session, "Former les élus");
+    store.edit_proposal(id, &ProposalUpdate { title: Some("Former".into()), ..Default::default() }).unwrap();
+    let mine = ProposalUpdate {
+        title: Some("les élus".into()),
+        title_base: Some("Former les élus".into()),
+        ..Default::default()
+    };
+    assert!(matches!(store.edit_proposal(id, &mine), Err(Error::Empty(_))));
+    assert_eq!(store.proposals(event, &ProposalFilter::default()).unwrap()[0].title, "Former");
 }

@@ -197,7 +197,7 @@ impl Store {
     }
 
     /// Whether a proposal is deleted, as projected (`None` for an unknown one).
-    pub(super) fn proposal_deleted(&self, id: ProposalId) -> Result<Option<bool>, Error> {
+    pub(crate) fn proposal_deleted(&self, id: ProposalId) -> Result<Option<bool>, Error> {
         self.lookup(
             "SELECT deleted FROM proposals WHERE id = ?1",
             [id.to_string()],
@@ -245,6 +245,9 @@ impl Store {
                 None => None,
             },
             body: update.body.as_deref().map(|b| within_or_no_longer(b, Field::Body, || length("body"))).transpose()?,
+            // Cleaned as the text is, so that base and text differ only by what was typed.
+            title_base: update.title_base.as_deref().map(|b| super::clean(b, Field::Title)),
+            body_base: update.body_base.as_deref().map(|b| super::clean(b, Field::Body)),
             kind: update.kind,
             subgroup,
             tags: update.tags.as_deref().map(clean_tags).transpose()?,
@@ -252,7 +255,16 @@ impl Store {
         self.edit(
             &DocName::Session(event, session),
             |txn| schema::edit_proposal(txn, id, &patch),
-            |conn, txn, ()| project_proposal(conn, txn, event, session, id),
+            |conn, txn, ()| {
+                // Rebased onto a colleague's edit, a title can come out empty (they kept the
+                // words this editor deleted, and the other way round): refused, nothing saved.
+                if patch.title_base.is_some()
+                    && schema::read_proposal(txn, id).is_some_and(|p| p.title.trim().is_empty())
+                {
+                    return Err(Error::Empty(Field::Title));
+                }
+                project_proposal(conn, txn, event, session, id)
+            },
         )
     }
 

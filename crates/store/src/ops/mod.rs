@@ -35,15 +35,21 @@ pub struct ProposalInput {
 pub struct ProposalUpdate {
     pub title: Option<String>,
     pub body: Option<String>,
+    /// What the editor's field showed before they typed (the live-saved cards): their change
+    /// is rebased onto the text as it is now, so a colleague's words typed meanwhile stay.
+    pub title_base: Option<String>,
+    pub body_base: Option<String>,
     pub kind: Option<Kind>,
     /// `Some(None)` takes the proposal out of its sub-group.
     pub subgroup: Option<Option<String>>,
     pub tags: Option<Vec<String>>,
 }
 
-fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
+/// A tag written « x; y » is two tags: open data joins a proposal's tags with « ; », which a
+/// tag of its own could not hold without being read back as two.
+pub(crate) fn clean_tags(tags: &[String]) -> Result<Vec<String>, Error> {
     let mut clean = Vec::with_capacity(tags.len());
-    for tag in tags {
+    for tag in tags.iter().flat_map(|tag| tag.split(';')) {
         let tag = within(tag, Field::Tag)?;
         if !tag.is_empty() {
             clean.push(tag);
@@ -244,18 +250,46 @@ fn project_consolidated(
 }
 
 impl Store {
-    /// Gives the consolidated proposals, in this order, the priorities 1, 2, 3…
+    /// Gives the consolidated proposals, in this order, the priorities 1, 2, 3…, as one change
+    /// of their theme's synthesis: one undo takes the whole move back (written card by card, a
+    /// move was several steps, and the first undo seemed to do nothing).
     /// Merges undone meanwhile (on another device) are passed over: they are no longer listed.
     pub fn reorder_consolidated(&mut self, order: &[ConsolidatedId]) -> Result<(), Error> {
-        let mut standing = Vec::with_capacity(order.len());
+        // By theme, in the order given: a list mixing themes orders each within its own.
+        let mut themes: Vec<((EventId, u32), Vec<ConsolidatedId>)> = Vec::new();
         for id in order {
-            if self.standing_consolidated(*id)?.2.is_ok() {
-                standing.push(*id);
+            let (event, theme, standing) = self.standing_consolidated(*id)?;
+            if standing.is_err() {
+                continue;
+            }
+            match themes.iter_mut().find(|(home, _)| *home == (event, theme)) {
+                Some((_, ids)) if !ids.contains(id) => ids.push(*id),
+                Some(_) => {}
+                None => themes.push(((event, theme), vec![*id])),
             }
         }
-        for (index, id) in standing.iter().enumerate() {
-            let patch = schema::ConsolidatedPatch { priority: Some(Some(index as u32 + 1)), ..Default::default() };
-            self.edit_consolidated(*id, &patch)?;
+        for ((event, theme), ids) in themes {
+            let priorities: Vec<(ConsolidatedId, u32)> =
+                ids.iter().enumerate().map(|(index, id)| (*id, index as u32 + 1)).collect();
+            if let Some((_, last)) = priorities.last() {
+                crate::error::Setting::Priority.check(i64::from(*last))?;
+            }
+            self.edit(
+                &DocName::Synthesis(event, theme),
+                |txn| {
+                    for (id, priority) in &priorities {
+                        let patch = schema::ConsolidatedPatch { priority: Some(Some(*priority)), ..Default::default() };
+                        schema::edit_consolidated(txn, *id, &patch)?;
+                    }
+                    Ok(())
+                },
+                |conn, txn, ()| {
+                    for (id, _) in &priorities {
+                        project_consolidated(conn, txn, event, theme, *id)?;
+                    }
+                    Ok(())
+                },
+            )?;
         }
         Ok(())
     }

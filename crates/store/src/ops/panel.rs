@@ -52,14 +52,7 @@ impl Store {
         if dots > 0 {
             undone?;
         }
-        let member = match member {
-            Some(m) => non_empty(m, Field::Name)?,
-            // A dot is given by someone: a device with no name asks for one.
-            None => match self.author()? {
-                name if blank(&name) => return Err(Error::NoVoterName),
-                name => name,
-            },
-        };
+        let member = self.voter(member)?;
         let limit = self.dots_per_theme(event)?;
         let elsewhere: u32 = self
             .lookup(
@@ -86,6 +79,33 @@ impl Store {
             },
             |conn, txn, ()| projection::project_document(conn, &name, txn),
         )
+    }
+
+    /// One dot more from `member` (this device's name by default) to a consolidated proposal.
+    pub fn vote_once_more(&mut self, id: ConsolidatedId, member: Option<&str>) -> Result<(), Error> {
+        let (event, theme) = self.consolidated_theme(id)?;
+        // The name as the votes hold it: « Hélène » typed « Hélène  » is the same member (it
+        // counted none, and gave one dot instead of one more).
+        let voter = self.voter(member)?;
+        let current: u32 = self
+            .reviews(event, theme)?
+            .iter()
+            .filter(|review| review.consolidated_id == id)
+            .flat_map(|review| review.votes.iter().filter(|v| v.member == voter).map(|v| v.dots))
+            .sum();
+        self.vote(id, current + 1, Some(&voter))
+    }
+
+    /// Who votes: the name given, cleaned as every name is, or this device's.
+    fn voter(&self, member: Option<&str>) -> Result<String, Error> {
+        match member {
+            Some(m) => non_empty(m, Field::Name),
+            // A dot is given by someone: a device with no name asks for one.
+            None => match self.author()? {
+                name if blank(&name) => Err(Error::NoVoterName),
+                name => Ok(name),
+            },
+        }
     }
 
     /// How many dots each panel member may give per theme.

@@ -22,26 +22,34 @@ impl Store {
         proposals: &[ProposalId],
         author: Option<&str>,
     ) -> Result<ConsolidatedId, Error> {
+        self.merge_teaching(event, theme, (title, body), proposals, author, &[])
+    }
+
+    /// A merge and the word pairs it teaches the theme's lexicon, as one change: one undo
+    /// takes both back (the lexicon saved apart was what a first undo took, the merge stayed).
+    fn merge_teaching(
+        &mut self,
+        event: EventId,
+        theme: u32,
+        (title, body): (&str, &str),
+        proposals: &[ProposalId],
+        author: Option<&str>,
+        teaches: &[(String, String)],
+    ) -> Result<ConsolidatedId, Error> {
         self.check_theme(event, theme)?;
+        if proposals.is_empty() {
+            return Err(Error::NothingToMerge);
+        }
         let doc = DocName::Synthesis(event, theme);
         let mut sources = Vec::new();
         for id in proposals {
             let session = self.session_in_theme(event, theme, *id)?;
-            let title = |store: &Self| -> Result<String, Error> {
-                let title: Option<String> = store.lookup(
-                    "SELECT title FROM proposals WHERE id = ?1",
-                    [id.to_string()],
-                    |r| r.get(0),
-                    ("recherche de la proposition", "looking up the proposal"),
-                )?;
-                Ok(title.unwrap_or_else(|| id.to_string()))
-            };
             if self.proposal_deleted(*id)? == Some(true) {
-                return Err(Error::DeletedProposal(title(self)?));
+                return Err(Error::DeletedProposal(self.proposal_title(*id)?));
             }
             // Set aside, it is treated already: merging it too would say two things of it.
             if schema::set_aside_reason(&self.read_doc(&doc)?.transact(), *id).is_some() {
-                return Err(Error::SetAsideNotMerged { title: title(self)? });
+                return Err(Error::SetAsideNotMerged { title: self.proposal_title(*id)? });
             }
             if !sources.iter().any(|s: &Source| s.proposal_id == *id) {
                 sources.push(Source { proposal_id: *id, session_id: session });
@@ -57,15 +65,34 @@ impl Store {
             },
             created_at: schema::now(),
         };
+        let by = if teaches.is_empty() { String::new() } else { self.author()? };
         self.edit(
             &doc,
-            |txn| Ok(schema::add_consolidated(txn, &new)),
+            |txn| {
+                let id = schema::add_consolidated(txn, &new);
+                for (a, b) in teaches {
+                    schema::set_lexicon(txn, a, b, false, true, &by, &new.created_at);
+                }
+                Ok(id)
+            },
             |conn, txn, id| {
                 project_consolidated(conn, txn, event, theme, *id)?;
                 // What the synthesis held just before, to go back to if the merge was wrong.
                 snapshots::before_last(conn, &doc, SnapshotReason::Merge, &new.title, &new.author)
             },
         )
+    }
+
+    /// A proposal's title as this device holds it, its id when it holds none: what a refusal
+    /// names.
+    fn proposal_title(&self, id: ProposalId) -> Result<String, Error> {
+        let title: Option<String> = self.lookup(
+            "SELECT title FROM proposals WHERE id = ?1",
+            [id.to_string()],
+            |r| r.get(0),
+            ("recherche de la proposition", "looking up the proposal"),
+        )?;
+        Ok(title.unwrap_or_else(|| id.to_string()))
     }
 
     /// The session a proposal was captured in, if it belongs to `theme` of `event`.
@@ -137,15 +164,7 @@ impl Store {
                 })
             });
         }
-        let id = self.merge(event, theme, title, body, proposals, author)?;
-        if !pairs.is_empty() {
-            let (by, at) = (self.author()?, schema::now());
-            self.record(&DocName::Synthesis(event, theme), |txn| {
-                for (a, b) in &pairs {
-                    schema::set_lexicon(txn, a, b, false, true, &by, &at);
-                }
-            })?;
-        }
+        let id = self.merge_teaching(event, theme, (title, body), proposals, author, &pairs)?;
         Ok((id, pairs))
     }
 
@@ -241,12 +260,22 @@ impl Store {
                 None => None,
             },
             body: patch.body.as_deref().map(|b| within_or_no_longer(b, Field::Body, || length("body"))).transpose()?,
+            title_base: patch.title_base.as_deref().map(|b| super::clean(b, Field::Title)),
+            body_base: patch.body_base.as_deref().map(|b| super::clean(b, Field::Body)),
             ..patch.clone()
         };
         self.edit(
             &DocName::Synthesis(event, theme),
             |txn| schema::edit_consolidated(txn, id, &patch),
-            |conn, txn, ()| project_consolidated(conn, txn, event, theme, id),
+            |conn, txn, ()| {
+                // As for a proposal's title: a rebase that leaves it empty is refused.
+                if patch.title_base.is_some()
+                    && schema::read_consolidated(txn, id).is_some_and(|c| c.title.trim().is_empty())
+                {
+                    return Err(Error::Empty(Field::Title));
+                }
+                project_consolidated(conn, txn, event, theme, id)
+            },
         )
     }
 
@@ -256,6 +285,21 @@ impl Store {
         let (event, theme, standing) = self.standing_consolidated(id)?;
         if standing.is_err() == deleted {
             return Ok(false);
+        }
+        // Brought back, its sources are merged again: one set aside meanwhile would then be
+        // both, as a merge of it is refused.
+        if !deleted {
+            let doc = DocName::Synthesis(event, theme);
+            let txn = self.read_doc(&doc)?.transact();
+            let aside = schema::read_consolidated(&txn, id)
+                .map(|c| c.sources)
+                .unwrap_or_default()
+                .into_iter()
+                .find(|s| schema::set_aside_reason(&txn, s.proposal_id).is_some());
+            drop(txn);
+            if let Some(source) = aside {
+                return Err(Error::SetAsideNotMerged { title: self.proposal_title(source.proposal_id)? });
+            }
         }
         self.edit(
             &DocName::Synthesis(event, theme),

@@ -193,7 +193,7 @@ impl Store {
         for theme in &view.themes {
             let reviews = self.reviews(event, theme.number)?;
             let mut consolidated = Vec::new();
-            for record in self.consolidated(event, theme.number, false)? {
+            for (rank, record) in self.consolidated(event, theme.number, false)?.into_iter().enumerate() {
                 let review = reviews.iter().find(|r| r.consolidated_id == record.id);
                 let mut sources = Vec::new();
                 for source in &record.sources {
@@ -221,7 +221,9 @@ impl Store {
                     title: record.title,
                     body: record.body,
                     status: record.status,
-                    priority: record.priority,
+                    // The place in the rapporteur's order, as Synthèse and the exports number it
+                    // (two devices that reordered apart can leave two at one stored priority).
+                    priority: Some(rank as u32 + 1),
                     sources,
                 });
             }
