@@ -51,6 +51,10 @@ pub struct EventFile {
     pub slots: Vec<Slot>,
     pub themes: Vec<ThemeRow>,
     pub sessions: Vec<SessionRow>,
+    /// How many dots each panel member may give per theme (absent from packages written
+    /// before it was exported: the default then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel_dots: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,7 +169,9 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
                 body: p.body,
                 tags: p.tags,
                 created_at: p.created_at,
-                set_aside: aside.get(&p.id).copied(),
+                // Merged on one device while set aside on another: the merge stands, as the
+                // rapporteur's screen shows it (with the set-aside beside it, to clear).
+                set_aside: if p.merged_into.is_empty() { aside.get(&p.id).copied() } else { None },
                 merged_into: p.merged_into,
                 author: name(&p.author),
             }
@@ -184,7 +190,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
     let mut comments = Vec::new();
     for theme in &view.themes {
         let reviews = store.reviews(event, theme.number)?;
-        for c in store.consolidated(event, theme.number, false)? {
+        for (rank, c) in store.consolidated(event, theme.number, false)?.into_iter().enumerate() {
             let review = reviews.iter().find(|r| r.consolidated_id == c.id);
             // A source deleted after the merge is left out with its link: the package's
             // lineage names only proposals it holds (its foreign key says so).
@@ -211,7 +217,10 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
                 title: c.title,
                 body: c.body,
                 status: c.status,
-                priority: c.priority,
+                // The place the rapporteur's screen shows (by priority, then creation): two
+                // devices that reordered apart can leave two cards at one priority, or a
+                // merge made after an ordering without one.
+                priority: Some(rank as u32 + 1),
                 sources: sources.len(),
                 carry_forward: review.is_some_and(|r| r.carry_forward),
                 votes: review.map_or(0, |r| r.total),
@@ -243,6 +252,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             slots: view.slots,
             themes,
             sessions,
+            panel_dots: Some(store.dots_per_theme(event)?),
         },
         proposals,
         consolidated,
@@ -322,6 +332,7 @@ impl OpenData {
         let author = |a: &Option<String>| a.clone().unwrap_or_default();
         Ok(Snapshot {
             event: event.id,
+            panel_dots: event.panel_dots,
             programme,
             session_ids: event.sessions.iter().map(|s| s.id).collect(),
             subgroups: subgroups.into_values().collect(),

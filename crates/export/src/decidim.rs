@@ -326,6 +326,17 @@ fn read_published_json(name: &str, text: &str, locale: &str) -> Result<Vec<Publi
         .collect()
 }
 
+/// A cell as Decidim had it before its CSV export guarded it against spreadsheet formulas
+/// (since 0.28, `Decidim::Exporters::CSV` puts an apostrophe before a text that begins with
+/// `=`, `+`, `-` or `@`): « -30 % de formulaires » is exported `'-30 % de formulaires`, and
+/// would match no title of Récolte's.
+fn unsanitized(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => cell,
+    }
+}
+
 fn read_published_csv(name: &str, text: &str, locale: &str) -> Result<Vec<Published>, ExportError> {
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.contains(';') { b';' } else { b',' };
@@ -342,7 +353,7 @@ fn read_published_csv(name: &str, text: &str, locale: &str) -> Result<Vec<Publis
         .records()
         .map(|record| {
             let record = record.map_err(|e| csv_problem(name, &e))?;
-            let cell = |i: usize| record.get(i).unwrap_or("").to_owned();
+            let cell = |i: usize| unsanitized(record.get(i).unwrap_or("")).to_owned();
             Ok(Published { id: cell(id), title: cell(title), body: cell(body) })
         })
         .collect()

@@ -89,6 +89,15 @@ pub enum ExportError {
     #[error("{} holds open data that is not this event's (its datapackage.json lists a file of the same name): choose another folder for this export; nothing was written", folder.display())]
     #[fr("{} contient des données ouvertes qui ne sont pas celles de cet événement (son datapackage.json liste un fichier du même nom) : choisissez un autre dossier pour cet export ; rien n'a été écrit", folder.display())]
     AnotherPackage { folder: PathBuf },
+    #[error("{file} in {} was changed since Récolte wrote it: rename it to keep those changes, or choose another folder for this export; nothing was written", folder.display())]
+    #[fr("{file} dans {} a été modifié depuis que Récolte l'a écrit : renommez-le pour garder ces modifications, ou choisissez un autre dossier pour cet export ; rien n'a été écrit", folder.display())]
+    EditedSince { folder: PathBuf, file: String },
+    #[error("{} already exists and no Récolte export wrote it: give another file name; nothing was written", path.display())]
+    #[fr("{} existe déjà et aucun export de Récolte ne l'a écrit : donnez un autre nom de fichier ; rien n'a été écrit", path.display())]
+    WouldReplace { path: PathBuf },
+    #[error("{} holds a datapackage.json that cannot be read ({reason}): choose another folder for this export, or remove that file; nothing was written", folder.display())]
+    #[fr("{} contient un datapackage.json illisible ({reason}) : choisissez un autre dossier pour cet export, ou retirez ce fichier ; rien n'a été écrit", folder.display())]
+    UnreadablePackage { folder: PathBuf, reason: String },
     #[error("{0:?} is not a licence this export can name: give etalab-2.0 (the Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, or the address of the licence's text (https://…)")]
     #[fr("« {0} » n'est pas une licence que l'export sait nommer : donnez etalab-2.0 (la Licence Ouverte), CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0, ODbL-1.0, ou l'adresse du texte de la licence (https://…)")]
     UnknownLicence(String),
@@ -389,11 +398,14 @@ pub fn export_report(
     };
     let at = now();
     let mut files = vec![
-        (format!("{stem}.md"), report::markdown_report(&data, theme, lang, &at).into_bytes()),
-        (format!("{stem}.html"), report::html_report(&data, theme, lang, &at).into_bytes()),
+        (format!("{stem}.md"), report::sealed(report::markdown_report(&data, theme, lang, &at))),
+        (format!("{stem}.html"), report::sealed(report::html_report(&data, theme, lang, &at))),
     ];
     if pdf {
         files.push((format!("{stem}.pdf"), pdf_bytes(&data, theme, lang, &at)?));
+    }
+    if let Some(edited) = files.iter().map(|(name, _)| name).find(|name| report::edited_report(&dir.join(name))) {
+        return Err(ExportError::EditedSince { folder: dir.to_owned(), file: edited.clone() });
     }
     if let Some(clash) = files.iter().map(|(name, _)| name).find(|name| !report::replaceable_report(&dir.join(name))) {
         return Err(ExportError::WouldOverwrite { folder: dir.to_owned(), file: clash.clone() });
@@ -462,10 +474,30 @@ pub fn export_decidim(
     if !matches!(format.as_deref(), Some("csv" | "json")) {
         return Err(ExportError::UnknownFormat(path.display().to_string()));
     }
+    // A file of that name is replaced only when it is a former import file of Récolte's (its
+    // rows carry `recolte_id`): a spreadsheet of one's own, a package's proposals.csv, or
+    // Decidim's own export were written over.
+    replaces_only_its_own(path, |head| head.contains("recolte_id"))?;
     let data = gather(store, event, false)?;
     let text =
         if format.as_deref() == Some("csv") { decidim::csv(&data, options)? } else { decidim::json(&data, options)? };
     write_file(path, text.as_bytes())
+}
+
+/// Refuses to write at `path` over a file that `ours` does not recognise (from its first
+/// mebibyte: a JSON row may hold a long body before its id) as one Récolte wrote there before.
+fn replaces_only_its_own(path: &Path, ours: impl Fn(&str) -> bool) -> Result<(), ExportError> {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(path) else { return Ok(()) };
+    if !path.is_file() {
+        return Ok(());
+    }
+    let mut head = Vec::new();
+    file.take(1 << 20).read_to_end(&mut head).map_err(|source| ExportError::Read { path: path.to_owned(), source })?;
+    if ours(&String::from_utf8_lossy(&head)) {
+        return Ok(());
+    }
+    Err(ExportError::WouldReplace { path: path.to_owned() })
 }
 
 /// `recolte export decidim-answers`: Decidim's answers import file, from Decidim's own export
@@ -480,6 +512,9 @@ pub fn export_decidim_answers(
     if let Some(theme) = options.theme {
         store.consolidated(event, theme, false)?;
     }
+    // Over a former answers file only: never over Decidim's export itself (the only place
+    // Decidim's ids are), nor a file of one's own.
+    replaces_only_its_own(out, |head| head.trim_start_matches('\u{feff}').starts_with("id;state;answer/"))?;
     let bytes = std::fs::read(decidim_export)
         .map_err(|source| ExportError::Read { path: decidim_export.to_owned(), source })?;
     let name = decidim_export.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use recolte_core::ids::EventId;
 use recolte_core::Lang;
 
 use crate::data::{OpenData, FORMAT};
@@ -187,26 +188,49 @@ pub fn write(
     // Last: it describes every other file, with its size and SHA-256.
     let package = crate::package::descriptor(data, &licensed, generated_at, names, &files);
     files.push(("datapackage.json".into(), json_text(&package)?.into_bytes()));
-    keeps_what_is_not_ours(dir, &files)?;
+    keeps_what_is_not_ours(dir, &files, data.event.id)?;
     crate::write_files(dir, &files)?;
     Ok(Written { folder: dir.display().to_string(), files: files.into_iter().map(|(n, _)| n).collect() })
 }
 
 /// The folder chosen may hold other files (the report and Decidim's files beside it, in the
 /// app's folder): they stay. But a file of the same name as one of ours (a `README.md` in a
-/// project, at the root of a USB key) is replaced only when it is a former export's: its
-/// `datapackage.json` or its data card names Récolte's format.
-fn keeps_what_is_not_ours(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), ExportError> {
+/// project, at the root of a USB key) is replaced only when it is a former export of this
+/// event: its `datapackage.json` names Récolte's format and this event's id (or, without one,
+/// its data card says Récolte made it). Another event's package is refused, never replaced (it
+/// was, whatever its event); a text that only mentions the format is not a data card.
+fn keeps_what_is_not_ours(dir: &Path, files: &[(String, Vec<u8>)], event: EventId) -> Result<(), ExportError> {
     let clashes: Vec<&String> = files.iter().map(|(name, _)| name).filter(|name| dir.join(name).exists()).collect();
     if clashes.is_empty() {
         return Ok(());
     }
     // Any version of the format: an export of an older Récolte is ours too.
-    let marker = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
-    let former_export = ["datapackage.json", "README.md"]
-        .iter()
-        .any(|file| std::fs::read_to_string(dir.join(file)).is_ok_and(|text| text.contains(&marker)));
-    if former_export {
+    let family = format!("{}/", FORMAT.split('/').next().unwrap_or(FORMAT));
+    let descriptor = std::fs::read_to_string(dir.join("datapackage.json"))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .filter(|package| package["version"].as_str().is_some_and(|v| v.starts_with(&family)));
+    if let Some(package) = descriptor {
+        if package["id"].as_str() != Some(event.to_string().as_str()) {
+            return Err(ExportError::AnotherPackage { folder: dir.to_owned() });
+        }
+        // A file changed since this package was written (a CSV mended by hand) is not
+        // replaced: its descriptor holds every file's SHA-256.
+        for resource in package["resources"].as_array().into_iter().flatten() {
+            let (Some(name), Some(hash)) = (resource["path"].as_str(), resource["hash"].as_str()) else { continue };
+            let Ok(bytes) = std::fs::read(dir.join(name)) else { continue };
+            if clashes.iter().any(|clash| *clash == name)
+                && hash != format!("sha256:{}", crate::package::sha256(&bytes))
+            {
+                return Err(ExportError::EditedSince { folder: dir.to_owned(), file: name.to_owned() });
+            }
+        }
+        return Ok(());
+    }
+    // A package whose descriptor was lost: its data card, as Récolte writes it (a text that
+    // only names the format is not one).
+    let card = format!("Produit par Récolte ({family}");
+    if std::fs::read_to_string(dir.join("README.md")).is_ok_and(|text| text.contains(&card)) {
         return Ok(());
     }
     // The report the app wrote there a moment before.
@@ -251,7 +275,7 @@ proposition supprimée après avoir été fusionnée non plus, ni son lien de pr
 
 | fichier | contenu | lignes |
 |---|---|---|
-| `event.json` | le programme : lieux, jours, déroulé d’une session, créneaux, thèmes, sessions (avec leurs identifiants) | 1 |
+| `event.json` | le programme : lieux, jours, déroulé d’une session, créneaux, thèmes, sessions (avec leurs identifiants), et les points de chaque membre du panel par thème (`panel_dots`) | 1 |
 | `themes.csv` | les thèmes | {themes} |
 | `sessions.csv` | les sessions | {sessions} |
 | `proposals.csv`, `proposals.json` | les propositions saisies | {proposals} |

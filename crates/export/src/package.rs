@@ -141,7 +141,7 @@ pub fn tables(names: bool) -> Vec<Table> {
                 field("title", Kind::Text, false, "énoncé consolidé, rédigé par le rapporteur"),
                 field("body", Kind::Text, false, "développement"),
                 field("status", Kind::Choice(STATUSES), true, "brouillon, retenue, écartée"),
-                field("priority", Kind::Integer(1), false, "rang dans le thème (1 = la plus prioritaire ; vide si aucun)"),
+                field("priority", Kind::Integer(1), false, "rang dans le thème, dans l'ordre du rapporteur (1 = la plus prioritaire)"),
                 field("sources", Kind::Integer(0), true, "nombre de propositions sources (`lineage`)"),
                 field("carry_forward", Kind::Boolean, true, "marquée « à porter » par le panel de clôture"),
                 field(
@@ -357,7 +357,7 @@ fn slug(text: &str) -> String {
     }
 }
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -380,8 +380,15 @@ pub fn refreshed(
     event: recolte_core::ids::EventId,
     files: &[(String, Vec<u8>)],
 ) -> Result<Option<Vec<u8>>, ExportError> {
-    let Ok(text) = std::fs::read_to_string(dir.join("datapackage.json")) else { return Ok(None) };
-    let Ok(mut package) = serde_json::from_str::<Value>(&text) else { return Ok(None) };
+    // A descriptor that is there and does not read could list the report's name: the report
+    // is not written over a file it may describe (its checksum would no longer match).
+    let unreadable = |reason: String| ExportError::UnreadablePackage { folder: dir.to_owned(), reason };
+    let text = match std::fs::read_to_string(dir.join("datapackage.json")) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(unreadable(recolte_core::lang::io_en(&error))),
+    };
+    let mut package = serde_json::from_str::<Value>(&text).map_err(|error| unreadable(error.to_string()))?;
     let lists = |package: &Value| {
         package["resources"]
             .as_array()

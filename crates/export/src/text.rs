@@ -31,16 +31,23 @@ pub fn html_paragraphs(text: &str) -> String {
     html(text).replace('\n', "<br>")
 }
 
-/// Markdown that shows the text as typed: every character with a meaning is escaped.
+/// Markdown that shows the text as typed: every character with a meaning is escaped (`=`, of a
+/// line `===` that made the line above a heading, and `&`, of `&lt;b&gt;` shown as `<b>`, too),
+/// and a line's leading spaces dropped (four of them made a code block).
 pub fn markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\`*_{}[]<>()#+-.!|~".contains(c) {
-            out.push('\\');
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str("  \n");
         }
-        out.push(c);
+        for c in line.trim_start_matches([' ', '\t']).chars() {
+            if "\\`*_{}[]<>()#+-.!|~=&".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
     }
-    out.replace('\n', "  \n")
+    out
 }
 
 /// French typography for print: the space typed before `: ; ! ? %` and inside « » becomes
@@ -85,6 +92,10 @@ mod tests {
     fn markup_is_shown_not_run() {
         assert_eq!(html("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
         assert_eq!(markdown("# titre *gras* [lien](x)"), "\\# titre \\*gras\\* \\[lien\\]\\(x\\)");
+        // A heading by underline, a code block by indent, an entity: shown as typed.
+        assert_eq!(markdown("Objectif\n==="), "Objectif  \n\\=\\=\\=");
+        assert_eq!(markdown("Liste :\n    code"), "Liste :  \ncode");
+        assert_eq!(markdown("&lt;b&gt;"), "\\&lt;b\\&gt;");
     }
 
     #[test]

@@ -207,6 +207,12 @@ fn decidims_own_export_files_are_read_in_both_formats() {
         let text = std::fs::read_to_string(&out).unwrap();
         assert!(text.starts_with("id;state;answer/fr\r\n412;accepted;"), "{text}");
     }
+    // Decidim's CSV guards a text that begins like a formula with an apostrophe: read as
+    // the title Récolte sent, not as another (it matched nothing: never answered).
+    let guarded = "id;title/fr;body/fr\r\n7;'-30 % de formulaires;'=A1\r\n8;'Déjà;x\r\n";
+    let published = decidim::read_published("guarded.csv", guarded.as_bytes(), "fr").unwrap();
+    assert_eq!((published[0].title.as_str(), published[0].body.as_str()), ("-30 % de formulaires", "=A1"));
+    assert_eq!(published[1].title, "'Déjà", "an apostrophe of the text itself stays");
     // What is not Decidim's export is refused with the reason, and nothing is written.
     for (name, bytes) in [("vide.csv", &b""[..]), ("autre.csv", b"nom;prenom\r\na;b\r\n"), ("liste.json", b"[1, 2]")] {
         let error = decidim::read_published(name, bytes, "fr").unwrap_err();
@@ -217,4 +223,39 @@ fn decidims_own_export_files_are_read_in_both_formats() {
     let ours = b"id,title,body\r\n01a220e5-c0d4-7000-8000-000000000001,Former les \xc3\xa9lus,x\r\n";
     let error = decidim::read_published("proposals.csv", ours, "fr").unwrap_err();
     assert!(error.to_string().contains("is not a number, as Decidim's are"), "{error}");
+}
+
+/// The import and answers files are written over a former one of Récolte's only: never over a
+/// file of one's own, a package's proposals.csv, or Decidim's own export (the only place its
+/// ids are).
+#[test]
+fn decidim_files_never_replace_what_recolte_did_not_write() {
+    let (dir, mut store, event) = restored();
+    consolidate(&mut store, event, "Un référent innovation", "", Status::Retained);
+    let options = Options::default();
+    let notes = dir.path().join("notes.csv");
+    std::fs::write(&notes, "mes notes\n").unwrap();
+    let refused = recolte_export::export_decidim(&store, event, &notes, &options);
+    assert!(matches!(refused, Err(ExportError::WouldReplace { .. })), "{refused:?}");
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "mes notes\n");
+    // A former import file is ours: written again.
+    let ours = dir.path().join("decidim.json");
+    recolte_export::export_decidim(&store, event, &ours, &options).unwrap();
+    recolte_export::export_decidim(&store, event, &ours, &options).unwrap();
+
+    let data = recolte_export::gather(&store, event, false).unwrap();
+    let published = imported_by_decidim(&decidim::entries(&data, &options).unwrap(), "");
+    let export = dir.path().join("export-decidim.json");
+    let rows: Vec<Value> = published
+        .iter()
+        .map(|p| serde_json::json!({ "id": p.id.parse::<u64>().unwrap(), "title": { "fr": p.title }, "body": { "fr": p.body } }))
+        .collect();
+    std::fs::write(&export, serde_json::to_string(&rows).unwrap()).unwrap();
+    let before = std::fs::read(&export).unwrap();
+    let refused = recolte_export::export_decidim_answers(&store, event, &export, &export, &options);
+    assert!(matches!(refused, Err(ExportError::WouldReplace { .. })), "{refused:?}");
+    assert_eq!(std::fs::read(&export).unwrap(), before, "Decidim's export is left as it was");
+    let answers = dir.path().join("reponses.csv");
+    recolte_export::export_decidim_answers(&store, event, &export, &answers, &options).unwrap();
+    recolte_export::export_decidim_answers(&store, event, &export, &answers, &options).unwrap();
 }

@@ -206,6 +206,37 @@ fn bad_open_data_is_refused_and_changes_nothing() {
         let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
         assert!(matches!(error, ExportError::Store(recolte_store::Error::InvalidRestore { .. })), "{field}: {error}");
     }
+    // So are a consolidated proposal of a theme the programme lacks, the same id twice, a
+    // comment on a consolidated proposal the files do not hold, and a comment too long: each
+    // was restored without a word, then missing from every later export.
+    std::fs::write(broken.path().join("proposals.json"), original.to_string()).unwrap();
+    let consolidated: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURE).join("consolidated.json")).unwrap()).unwrap();
+    let comments: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURE).join("panel_comments.json")).unwrap())
+            .unwrap();
+    let mut other_theme = consolidated.clone();
+    other_theme[0]["theme"] = Value::from(42);
+    let mut twice = consolidated.clone();
+    twice.as_array_mut().unwrap().push(consolidated[0].clone());
+    let mut elsewhere = comments.clone();
+    elsewhere[0]["consolidated_id"] = Value::from("01a20094-5763-77ed-987c-fe069732c223");
+    let mut long = comments.clone();
+    long[0]["text"] = Value::from("a".repeat(6000));
+    let cases = [
+        ("consolidated.json", other_theme, "thème que le programme n'a pas"),
+        ("consolidated.json", twice, "figure deux fois"),
+        ("panel_comments.json", elsewhere, "proposition consolidée absente"),
+        ("panel_comments.json", long, "commentaire"),
+    ];
+    for (file, edited, said) in cases {
+        std::fs::write(broken.path().join(file), edited.to_string()).unwrap();
+        let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
+        let text = error.localize(Lang::Fr);
+        assert!(matches!(error, ExportError::Store(recolte_store::Error::InvalidRestore { .. })), "{file}: {text}");
+        assert!(text.contains(said), "{file}: {text}");
+        std::fs::copy(Path::new(FIXTURE).join(file), broken.path().join(file)).unwrap();
+    }
     assert!(matches!(fresh.resolve_event(None), Err(recolte_store::Error::NoEvent)));
     // A merge citing a proposal the export left out (deleted after the merge) restores, its
     // lineage as it was; a title's spaces and control characters are cleaned as typed ones are.
@@ -295,6 +326,28 @@ fn the_open_data_replaces_only_files_a_former_export_wrote() {
     recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
     recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
     assert_eq!(std::fs::read_to_string(app_folder.path().join("rapport.md")).unwrap(), "# Rapport\n");
+    // A file of the package mended by hand since is not replaced (its descriptor's SHA-256 no
+    // longer matches): the next export took the mend away.
+    let mended = std::fs::read_to_string(app_folder.path().join("proposals.csv")).unwrap().replace("Base", "Base bis");
+    std::fs::write(app_folder.path().join("proposals.csv"), &mended).unwrap();
+    let refused = recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE);
+    assert!(matches!(&refused, Err(ExportError::EditedSince { file, .. }) if file == "proposals.csv"), "{refused:?}");
+    assert_eq!(std::fs::read_to_string(app_folder.path().join("proposals.csv")).unwrap(), mended);
+    std::fs::remove_file(app_folder.path().join("proposals.csv")).unwrap();
+    recolte_export::export_opendata(&store, event, app_folder.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    // Another event's package is refused, not replaced; a data card that only mentions the
+    // format does not make a folder a package.
+    let mut other_store = Store::open(&tempfile::tempdir().unwrap().keep()).unwrap();
+    let other_event = other_store.import_programme(recolte_core::programme::SAMPLE).unwrap();
+    let before = std::fs::read(app_folder.path().join("datapackage.json")).unwrap();
+    let refused =
+        recolte_export::export_opendata(&other_store, other_event, app_folder.path(), false, opendata::DEFAULT_LICENCE);
+    assert!(matches!(refused, Err(ExportError::AnotherPackage { .. })), "{refused:?}");
+    assert_eq!(std::fs::read(app_folder.path().join("datapackage.json")).unwrap(), before, "left as it was");
+    let card = tempfile::tempdir().unwrap();
+    std::fs::write(card.path().join("README.md"), "Notes sur le format recolte-opendata/1\n").unwrap();
+    let refused = recolte_export::export_opendata(&store, event, card.path(), false, opendata::DEFAULT_LICENCE);
+    assert!(matches!(&refused, Err(ExportError::WouldOverwrite { file, .. }) if file == "README.md"), "{refused:?}");
 }
 
 #[test]
@@ -317,4 +370,71 @@ fn a_licence_is_named_by_its_identifier_or_its_address() {
     assert!(address.get("name").is_none());
     let refused = recolte_export::package::licence("Ma licence maison").unwrap_err();
     assert!(refused.localize(Lang::En).contains("give etalab-2.0 (the Licence Ouverte), CC-BY-4.0"), "{refused}");
+}
+
+/// Two rapporteurs' devices that reorder apart, and one that sets aside what the other merged:
+/// the package ranks as the rapporteur's screen does (1, 2, 3, not two « 2 »), and a proposal
+/// is merged or set aside, never both.
+#[test]
+fn the_ranking_and_the_triage_read_as_the_rapporteur_sees_them_after_devices_met() {
+    let (_dir, mut first, event) = restored();
+    let second_dir = tempfile::tempdir().unwrap();
+    let mut second = Store::open(second_dir.path()).unwrap();
+    second.import_bundle(&first.export_bundle(event).unwrap()).unwrap();
+    let theme = 1;
+    let session = first.sessions(event, Some(theme)).unwrap()[0].id;
+    let mut capture = |title: &str| {
+        let input = recolte_store::ProposalInput { title: title.into(), ..Default::default() };
+        first.add_proposal(session, &input).unwrap()
+    };
+    let (a, b, c, d) = (capture("Un"), capture("Deux"), capture("Trois"), capture("Quatre"));
+    let ids: Vec<_> = [(a, "Un"), (b, "Deux"), (c, "Trois")]
+        .iter()
+        .map(|(p, title)| first.merge(event, theme, title, "", &[*p], None).unwrap())
+        .collect();
+    first.reorder_consolidated(&ids).unwrap();
+    second.import_bundle(&first.export_bundle(event).unwrap()).unwrap();
+    // Apart: one swaps the first two, the other the last two; one merges « Quatre », the
+    // other sets it aside.
+    first.reorder_consolidated(&[ids[1], ids[0], ids[2]]).unwrap();
+    second.reorder_consolidated(&[ids[0], ids[2], ids[1]]).unwrap();
+    first.merge(event, theme, "Quatre", "", &[d], None).unwrap();
+    second.set_proposal_aside(d, Some(recolte_core::schema::SetAsideReason::OffTopic)).unwrap();
+    first.import_bundle(&second.export_bundle(event).unwrap()).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    recolte_export::export_opendata(&first, event, out.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(out.path().join(name)).unwrap()).unwrap()
+    };
+    let shown: Vec<String> = first.consolidated(event, theme, false).unwrap().into_iter().map(|c| c.title).collect();
+    let consolidated = read("consolidated.json");
+    let mut ranked: Vec<(u64, String)> = consolidated
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["theme"] == theme)
+        .map(|c| (c["priority"].as_u64().unwrap(), c["title"].as_str().unwrap().to_owned()))
+        .collect();
+    ranked.sort();
+    let ranks: Vec<u64> = ranked.iter().map(|(rank, _)| *rank).collect();
+    assert_eq!(ranks, (1..=shown.len() as u64).collect::<Vec<_>>(), "one card per rank: {ranked:?}");
+    assert_eq!(ranked.into_iter().map(|(_, title)| title).collect::<Vec<_>>(), shown, "in the screen's order");
+
+    let proposals = read("proposals.json");
+    let quatre = proposals.as_array().unwrap().iter().find(|p| p["id"] == d.to_string()).unwrap();
+    assert_eq!(quatre["merged_into"].as_array().unwrap().len(), 1, "{quatre}");
+    assert!(quatre["set_aside"].is_null(), "merged, not set aside too: {quatre}");
+}
+
+/// The panel's dots per theme travel with the package: a restored event kept the default.
+#[test]
+fn the_panel_s_dots_per_theme_survive_a_restore() {
+    let (_dir, mut store, event) = restored();
+    store.set_dots_per_theme(event, 5).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    recolte_export::export_opendata(&store, event, out.path(), false, opendata::DEFAULT_LICENCE).unwrap();
+    let mut again = Store::open(&tempfile::tempdir().unwrap().keep()).unwrap();
+    let restored = recolte_export::restore(&mut again, out.path()).unwrap();
+    assert_eq!(again.dots_per_theme(restored).unwrap(), 5);
 }
