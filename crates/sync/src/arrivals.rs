@@ -42,6 +42,9 @@ pub struct SessionArrival {
     pub devices: Vec<ArrivalDevice>,
     /// The slot has ended and the hub holds nothing of the session.
     pub missing: bool,
+    /// The hub cannot read the session back (a damaged journal entry, its disk): its count is
+    /// unknown, not 0, and it is not called missing.
+    pub unreadable: bool,
 }
 
 /// A device seen in a session's room, by the name it shows.
@@ -71,24 +74,24 @@ pub struct DeviceReport {
     pub role: Option<String>,
     /// Changes it had not shared yet, summed over the documents it reported on.
     pub unsent: Option<usize>,
+    /// Changes it holds that no network sync will carry (outside its invitation's rights): a
+    /// bundle brings them, or a new invitation.
+    pub outside: Option<usize>,
     pub reported_at: Option<String>,
 }
 
 /// Whether a slot of the programme has ended at `now`, in the event's time zone.
 pub fn slot_ended(event: &EventRecord, slot: &str, now: jiff::Timestamp) -> bool {
     let Some(slot) = event.slots.iter().find(|s| s.id == slot) else { return false };
-    let zone = jiff::tz::TimeZone::get(&event.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let start: Option<jiff::civil::DateTime> = format!("{}T{}", slot.date, slot.start).parse().ok();
-    let Some(start) = start.and_then(|s| s.to_zoned(zone).ok()) else { return false };
-    let end = start.timestamp() + jiff::SignedDuration::from_mins(i64::from(slot.duration_minutes));
-    end <= now
+    recolte_core::moment::slot_end(&slot.date, &slot.start, slot.duration_minutes, &event.timezone)
+        .is_some_and(|end| end <= now)
 }
 
 /// Computes the board from what the hub holds. `read` gives a document and when it last
-/// changed; `seen` the devices seen per room.
+/// changed, or `None` when it cannot be read back; `seen` the devices seen per room.
 pub fn board(
     event: &EventRecord,
-    mut read: impl FnMut(&DocName) -> (Option<yrs::Doc>, Option<String>),
+    mut read: impl FnMut(&DocName) -> Option<(Option<yrs::Doc>, Option<String>)>,
     seen: &HashMap<DocName, Vec<ArrivalDevice>>,
     devices: Vec<DeviceReport>,
     now: jiff::Timestamp,
@@ -100,7 +103,9 @@ pub fn board(
         .iter()
         .map(|session| {
             let name = DocName::Session(event.id, session.id);
-            let (doc, last_change) = read(&name);
+            let read = read(&name);
+            let unreadable = read.is_none();
+            let (doc, last_change) = read.unwrap_or_default();
             let proposals = doc
                 .map(|d| schema::read_proposals(&d.transact()).into_iter().filter(|p| !p.deleted).count())
                 .unwrap_or(0);
@@ -116,7 +121,8 @@ pub fn board(
                 proposals,
                 last_change,
                 devices: seen.get(&name).cloned().unwrap_or_default(),
-                missing: proposals == 0 && slot_ended(event, &session.slot, now),
+                missing: !unreadable && proposals == 0 && slot_ended(event, &session.slot, now),
+                unreadable,
             }
         })
         .collect();
@@ -125,7 +131,7 @@ pub fn board(
         .themes
         .iter()
         .map(|theme| {
-            let (doc, _) = read(&DocName::Synthesis(event.id, theme.number));
+            let (doc, _) = read(&DocName::Synthesis(event.id, theme.number)).unwrap_or_default();
             let records: Vec<_> = doc
                 .map(|d| schema::read_consolidated_all(&d.transact()).into_iter().filter(|c| !c.deleted).collect())
                 .unwrap_or_default();
@@ -180,5 +186,27 @@ mod tests {
         let after: jiff::Timestamp = "2025-10-01T13:45:00Z".parse().unwrap();
         assert!(!slot_ended(&record, &first.id, before));
         assert!(slot_ended(&record, &first.id, after));
+        // At the calendar's end a slot never ends (it panicked, taking the board with it).
+        let mut last = record.clone();
+        last.slots[0].date = "9999-12-31".into();
+        last.slots[0].duration_minutes = u32::MAX;
+        assert!(!slot_ended(&last, &first.id, after));
+    }
+
+    /// A session the hub cannot read back is said so, its count unknown: not « rien reçu »,
+    /// and not the whole board refused (one damaged room took all 36 sessions down).
+    #[test]
+    fn a_room_that_cannot_be_read_is_said_on_its_line() {
+        let programme = recolte_core::programme::parse(include_str!("../../../examples/assises-2025.json")).unwrap();
+        let doc = schema::new_doc_of(schema::DocKind::Event);
+        schema::write_programme(&mut doc.transact_mut(), EventId::new(), &programme, "k4.public.x");
+        let record = schema::read_event(&doc.transact()).unwrap();
+        let damaged = DocName::Session(record.id, record.sessions[0].id);
+        let late: jiff::Timestamp = "2030-01-01T00:00:00Z".parse().unwrap();
+        let read = |name: &DocName| (*name != damaged).then(|| (None, None));
+        let board = board(&record, read, &HashMap::new(), Vec::new(), late);
+        let line = board.sessions.iter().find(|s| s.id == record.sessions[0].id).unwrap();
+        assert!(line.unreadable && !line.missing, "{line:?}");
+        assert!(board.sessions.iter().filter(|s| s.id != line.id).all(|s| s.missing && !s.unreadable));
     }
 }

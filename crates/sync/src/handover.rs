@@ -23,6 +23,7 @@ use recolte_store::settings::FORMER_INVITATIONS;
 
 use crate::client::{documents_for, sync_quietly, SharedStore, SyncError, Target};
 use crate::join::remembered_target;
+use crate::refusal::RefusalCode;
 
 fn lock(store: &SharedStore) -> std::sync::MutexGuard<'_, recolte_store::Store> {
     recolte_store::Store::lock_shared(store)
@@ -37,13 +38,40 @@ pub(crate) fn left_behind(
     store: &SharedStore,
     hubs: &[&str],
     former: &Grant,
+    token: &str,
+    next: Option<&Scope>,
+) -> Result<usize, SyncError> {
+    if refused_for_good(&mut lock(store), former, token)? {
+        return Ok(0);
+    }
+    written_only_by(store, hubs, former, next)
+}
+
+/// The former token expired, the event's own document says it was revoked, or it is not
+/// signed by the event's key.
+fn refused_for_good(store: &mut recolte_store::Store, former: &Grant, token: &str) -> Result<bool, SyncError> {
+    if former.expired() || store.revocations(former.scope.event)?.iter().any(|r| r.token == former.id) {
+        return Ok(true);
+    }
+    // Not signed by the event's key as this device holds it (the key changed): no hub of the
+    // event takes it. (Checked here: a hub's « bad signature » may only mean it serves another
+    // event, and the card is then tried elsewhere.)
+    match crate::join::check_token(store, token) {
+        Err(SyncError::NotSignedByTheEvent { .. }) => Ok(true),
+        Err(SyncError::Store(error)) => Err(error.into()),
+        _ => Ok(false),
+    }
+}
+
+/// [`left_behind`], whether or not the former token can still share them.
+fn written_only_by(
+    store: &SharedStore,
+    hubs: &[&str],
+    former: &Grant,
     next: Option<&Scope>,
 ) -> Result<usize, SyncError> {
     let mut store = lock(store);
     let scope = &former.scope;
-    if former.expired() || store.revocations(scope.event)?.iter().any(|r| r.token == former.id) {
-        return Ok(0);
-    }
     let Some(record) = store.event_record(scope.event)? else { return Ok(0) };
     let still_written: Vec<DocName> = next
         .filter(|next| next.event == scope.event)
@@ -58,65 +86,84 @@ pub(crate) fn left_behind(
         if access != Access::Write || still_written.contains(&doc) {
             continue;
         }
-        let mut least: Option<usize> = None;
-        for hub in hubs {
-            let count = store.unconfirmed_local_edits(hub, &doc)?;
-            least = Some(least.map_or(count, |least| least.min(count)));
-        }
-        unshared += least.unwrap_or(0);
+        unshared += store.unshared_local_edits_at(hubs, &doc)?;
     }
     Ok(unshared)
 }
 
-/// Hands over with the former token, quietly. `true` when the hub refused that token for good
-/// (revoked, expired, not the event's key any more): what it holds can never be shared through
-/// it, and waiting for it would hold this device (and another event's join) for nothing.
+/// Hands over with the former token, quietly. `true` when the hub says that token ended or was
+/// revoked: what it holds can never be shared through it, and waiting for it would hold this
+/// device (and another event's join) for nothing. Any other refusal is about that hub (its
+/// certificate made again, another computer at its address): the card is tried elsewhere.
 async fn try_former(store: &SharedStore, target: &Target) -> bool {
     match sync_quietly(store.clone(), target).await {
         Ok(_) => false,
         Err(error) => {
             tracing::info!("{}: {error}", target.hub);
-            error.refusal().is_some_and(|code| code.is_final() && code.applies_to_every_document())
+            error.refusal().is_some_and(|code| matches!(code, RefusalCode::Expired | RefusalCode::Revoked))
         }
     }
 }
 
+/// What a join leaves of the invitation it replaces.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HandOver {
+    /// Changes kept aside with the former invitation, still to share through it.
+    pub kept_aside: usize,
+    /// Changes only the former invitation could write, which it can no longer share (it
+    /// expired, or was revoked): they stay on this device, and a bundle carries them.
+    pub stranded: usize,
+}
+
 /// Before joining with `next_token`: sends, at its own hub, what only the invitation this device
 /// syncs with may write. For the same event, whatever its hub did not take is kept aside, and
-/// its count returned; for another event, the join is refused while anything is left (of this
-/// invitation or of one kept aside). `organiser`: the device goes on with its own organiser
-/// token for that event (it keeps every right), so nothing of that event is left behind.
+/// counted; for another event, the join is refused while anything is left (of this invitation
+/// or of one kept aside). What the former can no longer share is counted too, to be said.
+/// `organiser`: the device goes on with its own organiser token for that event (it keeps every
+/// right), so nothing of that event is left behind.
 pub(crate) async fn hand_over_first(
     store: &SharedStore,
     next_token: &str,
     organiser: bool,
-) -> Result<usize, SyncError> {
+) -> Result<HandOver, SyncError> {
     let next = token::peek(next_token)?;
     let mut elsewhere = 0;
-    let mut kept_aside = 0;
+    let mut outcome = HandOver::default();
     let remembered = remembered_target(&lock(store))?;
     if let Some(previous) = remembered.filter(|p| p.token != next_token) {
         if let Ok(former) = token::peek(&previous.token) {
             let same_event = former.scope.event == next.scope.event;
             let next_scope = (same_event && !organiser).then_some(&next.scope);
-            if !(same_event && organiser) && left_behind(store, &[&previous.hub], &former, next_scope)? > 0 {
-                let refused = try_former(store, &previous).await;
-                let left = if refused { 0 } else { left_behind(store, &[&previous.hub], &former, next_scope)? };
-                if left > 0 && same_event {
-                    keep_aside(store, previous)?;
-                    kept_aside = left;
+            let hubs = [previous.hub.as_str()];
+            if !(same_event && organiser) && written_only_by(store, &hubs, &former, next_scope)? > 0 {
+                let refused =
+                    refused_for_good(&mut lock(store), &former, &previous.token)? || try_former(store, &previous).await;
+                if refused {
+                    outcome.stranded = written_only_by(store, &hubs, &former, next_scope)?;
                 } else {
-                    elsewhere += left;
+                    match written_only_by(store, &hubs, &former, next_scope)? {
+                        0 => {}
+                        left if same_event => {
+                            keep_aside(store, previous)?;
+                            outcome.kept_aside = left;
+                        }
+                        left => elsewhere += left,
+                    }
                 }
             }
         }
     }
     // Those kept aside earlier, for another event than the one joined.
-    let kept = formers(&lock(store));
+    let kept = formers(&lock(store))?;
     for former in kept {
         let Ok(grant) = token::peek(&former.token) else { continue };
-        if grant.scope.event != next.scope.event {
-            elsewhere += left_behind(store, &[&former.hub], &grant, None)?;
+        if grant.scope.event == next.scope.event {
+            continue;
+        }
+        if refused_for_good(&mut lock(store), &grant, &former.token)? {
+            outcome.stranded += written_only_by(store, &[&former.hub], &grant, None)?;
+        } else {
+            elsewhere += left_behind(store, &[&former.hub], &grant, &former.token, None)?;
         }
     }
     if elsewhere > 0 {
@@ -124,13 +171,13 @@ pub(crate) async fn hand_over_first(
         let name = lock(store).event(event)?.name;
         return Err(SyncError::UnsharedElsewhere { event: name, unshared: elsewhere });
     }
-    Ok(kept_aside)
+    Ok(outcome)
 }
 
 /// The event this device synced (or kept aside an invitation for) other than `next`'s.
 fn previous_event(store: &SharedStore, next: &Grant) -> Result<recolte_core::ids::EventId, SyncError> {
     let remembered = remembered_target(&lock(store))?;
-    let kept = formers(&lock(store));
+    let kept = formers(&lock(store))?;
     let candidates = remembered.into_iter().chain(kept);
     Ok(candidates
         .filter_map(|t| token::peek(&t.token).ok())
@@ -142,7 +189,7 @@ fn previous_event(store: &SharedStore, next: &Grant) -> Result<recolte_core::ids
 /// Before a device syncs with a hub and token given by hand (`recolte sync --hub … --token …`,
 /// the app's « Avancé »): the same hand-over as a join's, when the token is not the one it
 /// syncs with (an organiser token keeps every right, so nothing is left behind by it).
-pub async fn before_switching(store: &SharedStore, target: &Target) -> Result<usize, SyncError> {
+pub async fn before_switching(store: &SharedStore, target: &Target) -> Result<HandOver, SyncError> {
     let organiser = token::peek(&target.token)?.scope.role == Role::Organiser;
     hand_over_first(store, &target.token, organiser).await
 }
@@ -163,42 +210,76 @@ fn let_go(store: &SharedStore, done: &[String]) -> Result<(), SyncError> {
     change(store, |kept| kept.retain(|t| !done.contains(&t.token)))
 }
 
+/// One former invitation kept aside, as the setting stores it.
+#[derive(serde::Deserialize)]
+struct Kept {
+    hub: String,
+    token: String,
+    fingerprint: Option<String>,
+}
+
 /// The list kept aside, changed in one transaction: a join on another connection (the app's)
-/// keeping one aside while background sync lets another go loses neither.
+/// keeping one aside while background sync lets another go loses neither. A list that cannot
+/// be read is left as it is (writing over it would forget the invitations it holds).
 fn change(store: &SharedStore, edit: impl FnOnce(&mut Vec<Target>)) -> Result<(), SyncError> {
-    lock(store).update_setting(FORMER_INVITATIONS, |text| {
-        let mut kept = parse(text.as_deref().unwrap_or_default());
-        edit(&mut kept);
-        let list: Vec<serde_json::Value> = kept
-            .iter()
-            .map(|t| serde_json::json!({ "hub": t.hub, "token": t.token, "fingerprint": t.fingerprint }))
-            .collect();
-        if list.is_empty() {
-            String::new()
-        } else {
+    let mut unreadable = None;
+    lock(store).update_setting(FORMER_INVITATIONS, |text| match parse(text.as_deref()) {
+        Ok(mut kept) => {
+            edit(&mut kept);
+            if kept.is_empty() {
+                return String::new();
+            }
+            let list: Vec<serde_json::Value> = kept
+                .iter()
+                .map(|t| serde_json::json!({ "hub": t.hub, "token": t.token, "fingerprint": t.fingerprint }))
+                .collect();
             serde_json::Value::Array(list).to_string()
         }
+        Err(error) => {
+            unreadable = Some(error);
+            text.unwrap_or_default()
+        }
     })?;
-    Ok(())
+    match unreadable {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
 }
 
-fn formers(store: &recolte_store::Store) -> Vec<Target> {
-    parse(&store.setting(FORMER_INVITATIONS).ok().flatten().unwrap_or_default())
+fn formers(store: &recolte_store::Store) -> Result<Vec<Target>, recolte_store::Error> {
+    parse(store.setting(FORMER_INVITATIONS)?.as_deref())
 }
 
-fn parse(text: &str) -> Vec<Target> {
-    let list: Vec<serde_json::Value> = serde_json::from_str(text).unwrap_or_default();
-    list.iter()
-        .filter_map(|t| {
-            let (hub, token) = (t["hub"].as_str()?, t["token"].as_str()?);
-            Some(Target::new(hub, token).pinned(t["fingerprint"].as_str().map(str::to_owned)))
-        })
-        .collect()
+fn parse(text: Option<&str>) -> Result<Vec<Target>, recolte_store::Error> {
+    let text = text.unwrap_or_default();
+    if text.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<Kept> = serde_json::from_str(text).map_err(|error| recolte_store::Error::CorruptSetting {
+        key: FORMER_INVITATIONS.to_owned(),
+        reason: error.to_string(),
+    })?;
+    Ok(list.into_iter().map(|k| Target::new(k.hub, k.token).pinned(k.fingerprint)).collect())
 }
 
 /// The former invitations kept aside, by their tokens (for the status and the tests).
-pub fn kept_aside(store: &recolte_store::Store) -> Vec<String> {
-    formers(store).into_iter().map(|t| t.token).collect()
+pub fn kept_aside(store: &recolte_store::Store) -> Result<Vec<String>, recolte_store::Error> {
+    Ok(formers(store)?.into_iter().map(|t| t.token).collect())
+}
+
+/// The former invitations kept aside for `event` that may still share what they hold (neither
+/// expired nor revoked), with what they grant: the status counts their documents' changes as
+/// on their way, not as out of this device's rights.
+pub fn waiting_in(
+    store: &mut recolte_store::Store,
+    event: recolte_core::ids::EventId,
+) -> Result<Vec<(Target, Grant)>, recolte_store::Error> {
+    let revoked: Vec<String> = store.revocations(event)?.into_iter().map(|r| r.token).collect();
+    Ok(formers(store)?
+        .into_iter()
+        .filter_map(|t| token::peek(&t.token).ok().map(|g| (t, g)))
+        .filter(|(_, g)| g.scope.event == event && !g.expired() && !revoked.contains(&g.id))
+        .collect())
 }
 
 /// Tries again every former invitation kept aside, at its own hub and at the hub this device
@@ -206,7 +287,7 @@ pub fn kept_aside(store: &recolte_store::Store) -> Vec<String> {
 /// or that expired or were revoked. Returns how many changes are still waiting. Called right
 /// after a join, by background sync every 30 s, and by `recolte sync`.
 pub async fn hand_over_later(store: &SharedStore) -> Result<usize, SyncError> {
-    let kept = formers(&lock(store));
+    let kept = formers(&lock(store))?;
     if kept.is_empty() {
         return Ok(0);
     }
@@ -228,7 +309,7 @@ pub async fn hand_over_later(store: &SharedStore) -> Result<usize, SyncError> {
         let mut hubs = vec![former.hub.clone()];
         let left = |hubs: &[String]| {
             let hubs: Vec<&str> = hubs.iter().map(String::as_str).collect();
-            left_behind(store, &hubs, &grant, next_scope)
+            left_behind(store, &hubs, &grant, &former.token, next_scope)
         };
         let mut refused = false;
         if left(&hubs)? > 0 {
@@ -248,4 +329,26 @@ pub async fn hand_over_later(store: &SharedStore) -> Result<usize, SyncError> {
     }
     let_go(store, &done)?;
     Ok(waiting)
+}
+
+/// Background sync's part: [`hand_over_later`] now, then every `every`, until `stop` turns true.
+pub async fn keep_handing_over(
+    store: SharedStore,
+    every: std::time::Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+            handed = hand_over_later(&store) => match handed {
+                Ok(0) => {}
+                Ok(waiting) => tracing::info!("{waiting} changes of a former invitation still to share"),
+                Err(error) => tracing::warn!("handing over a former invitation's changes: {error}"),
+            },
+        }
+        tokio::select! {
+            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+            () = tokio::time::sleep(every) => {}
+        }
+    }
 }

@@ -33,10 +33,24 @@ pub fn remembered_target(store: &recolte_store::Store) -> Result<Option<Target>,
 }
 
 /// Remembers where this device syncs: background sync and `recolte sync` go on from there.
-pub fn remember_target(store: &recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
-    store.set_setting(settings::HUB, &target.hub)?;
-    store.set_setting(settings::TOKEN, &target.token)?;
-    store.set_setting(settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or(""))
+/// All three or none (a hub saved without its token would be tried with the former one).
+pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
+    remember_with(store, target, None)
+}
+
+/// …and the invitation link it came from, with them.
+fn remember_with(
+    store: &mut recolte_store::Store,
+    target: &Target,
+    link: Option<&str>,
+) -> Result<(), recolte_store::Error> {
+    let mut values = vec![
+        (settings::HUB, target.hub.as_str()),
+        (settings::TOKEN, target.token.as_str()),
+        (settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or("")),
+    ];
+    values.extend(link.map(|link| (settings::INVITATION, link.trim())));
+    store.set_settings(&values)
 }
 
 /// Where the device that holds `event`'s key syncs when it is given no token: it needs no
@@ -81,6 +95,15 @@ pub fn organiser_target(
     Ok(Some(Target::new(hub, token).pinned(fingerprint)))
 }
 
+/// Whether `target` is this device's own organiser token (it holds the event's key) with
+/// less than a day left: [`renewed`] signs it again, before the hub closes its connections.
+pub fn nearly_ended_own(store: &recolte_store::Store, target: &Target) -> Result<bool, recolte_store::Error> {
+    let Ok(grant) = recolte_core::token::peek(&target.token) else { return Ok(false) };
+    let soon = time::OffsetDateTime::parse(&grant.expires_at, &time::format_description::well_known::Rfc3339)
+        .is_ok_and(|at| at - time::Duration::days(1) <= time::OffsetDateTime::now_utc());
+    Ok(grant.scope.role == Role::Organiser && soon && keeps_organiser(store, grant.scope.event)?)
+}
+
 /// The target to keep syncing with, its organiser token signed again when it has expired or
 /// expires within a day: the organiser's device signs its own (see [`organiser_target`]) and
 /// never needs to be told its own token expired. Any other target is returned as it is.
@@ -88,9 +111,7 @@ pub fn renewed(store: &mut recolte_store::Store, target: Target) -> Result<Targe
     let Ok(grant) = recolte_core::token::peek(&target.token) else {
         return Ok(target);
     };
-    let soon = time::OffsetDateTime::parse(&grant.expires_at, &time::format_description::well_known::Rfc3339)
-        .is_ok_and(|at| at - time::Duration::days(1) <= time::OffsetDateTime::now_utc());
-    if grant.scope.role != Role::Organiser || !soon {
+    if !nearly_ended_own(store, &target)? {
         return Ok(target);
     }
     match organiser_target(store, grant.scope.event, Some(target.hub.clone()), ORGANISER_TOKEN_VALIDITY)? {
@@ -125,6 +146,9 @@ pub struct Joined {
     /// Changes only the former invitation may write that its hub did not take yet: kept aside,
     /// sent by background sync (and `recolte sync`) as soon as its hub, or the new invitation's, answers.
     pub left_behind: usize,
+    /// Changes only the former invitation could write, which it can no longer share (it expired
+    /// or was revoked): they stay on this device, and a bundle carries them to the organisers.
+    pub stranded: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -152,7 +176,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     if name.trim().is_empty() && lock(&store).author()?.trim().is_empty() && !organiser_device {
         return Err(SyncError::NameNeeded);
     }
-    let kept_aside = crate::handover::hand_over_first(&store, &invitation.token, organiser_device).await?;
+    let handed = crate::handover::hand_over_first(&store, &invitation.token, organiser_device).await?;
     let mut hubs = invitation.hubs.clone();
     let mut fingerprint = invitation.fingerprint.clone();
     if hubs.is_empty() {
@@ -161,7 +185,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, NEARBY_WAIT))
             .await
             .map_err(|e| SyncError::Lost { doc: e.to_string() })?
-            .unwrap_or_default();
+            .map_err(SyncError::CannotLookNearby)?;
         for hub in found.into_iter().filter(|hub| hub.event_id == invitation.event) {
             fingerprint = fingerprint.or(hub.fingerprint);
             hubs.extend(hub.urls);
@@ -195,7 +219,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                 return Err(SyncError::EventNotOnHub { hub: hub.clone() });
             }
             Ok(report) if own.is_some() => {
-                remember_target(&lock(&store), &target)?;
+                remember_target(&mut lock(&store), &target)?;
                 return Ok(Joined {
                     event: invitation.event,
                     target,
@@ -203,6 +227,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                     pending: None,
                     as_organiser: true,
                     left_behind: 0,
+                    stranded: handed.stranded,
                 });
             }
             Ok(report) => {
@@ -216,7 +241,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                 }
                 // What the former invitation's hub did not take: this hub, which took the new
                 // invitation, is tried with the former token now.
-                let left_behind = match kept_aside {
+                let left_behind = match handed.kept_aside {
                     0 => 0,
                     kept => crate::handover::hand_over_later(&store).await.unwrap_or_else(|error| {
                         // Joined all the same; background sync tries again.
@@ -231,6 +256,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                     pending: None,
                     as_organiser: false,
                     left_behind,
+                    stranded: handed.stranded,
                 });
             }
             Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
@@ -248,7 +274,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         let target = match kept {
             Some(kept) => kept,
             None => {
-                remember_target(&lock(&store), &own)?;
+                remember_target(&mut lock(&store), &own)?;
                 own
             }
         };
@@ -259,6 +285,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             pending: unreachable,
             as_organiser: true,
             left_behind: 0,
+            stranded: handed.stranded,
         });
     }
     let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
@@ -270,13 +297,14 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         report: None,
         pending: unreachable,
         as_organiser: false,
-        left_behind: kept_aside,
+        left_behind: handed.kept_aside,
+        stranded: handed.stranded,
     })
 }
 
 /// Whether this device made `event` (and it is not the practice one): it joins that event's
 /// links as its organiser (see [`organiser_target`]).
-pub fn keeps_organiser(store: &recolte_store::Store, event: EventId) -> Result<bool, SyncError> {
+pub fn keeps_organiser(store: &recolte_store::Store, event: EventId) -> Result<bool, recolte_store::Error> {
     Ok(store.holds_key(event)? && !store.events()?.iter().any(|e| e.id == event && e.practice))
 }
 
@@ -341,10 +369,7 @@ fn arrive(store: &SharedStore, invitation: &Invitation, name: &str) -> Result<()
 }
 
 fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), SyncError> {
-    let store = lock(store);
-    remember_target(&store, target)?;
-    store.set_setting(settings::INVITATION, link.trim())?;
-    Ok(())
+    Ok(remember_with(&mut lock(store), target, Some(link))?)
 }
 
 /// What an invitation link opens, shown before joining.

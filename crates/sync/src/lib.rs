@@ -10,6 +10,7 @@
 pub mod arrivals;
 pub mod client;
 pub mod deflate;
+pub mod failover;
 pub mod handover;
 pub mod hub;
 pub mod join;

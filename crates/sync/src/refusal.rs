@@ -126,8 +126,13 @@ impl RefusalCode {
 
     /// What happened and what to do, in the user's words. `expires_at` is the token's.
     pub fn explain(self, expires_at: Option<&str>, lang: Lang) -> String {
-        // On this device's clock, the one its holder reads.
-        let date = expires_at.map(|d| recolte_core::moment::local_moment(d, None)).unwrap_or_default();
+        self.explain_in(expires_at, None, lang)
+    }
+
+    /// [`RefusalCode::explain`], an expiry shown on the event's clock (`timezone`), as the
+    /// status shows its other times; on this device's clock when the event is not known.
+    pub fn explain_in(self, expires_at: Option<&str>, timezone: Option<&str>, lang: Lang) -> String {
+        let date = expires_at.map(|d| recolte_core::moment::local_moment(d, timezone)).unwrap_or_default();
         match (self, lang) {
             (RefusalCode::Expired, Lang::Fr) => format!(
                 "votre invitation a expiré le {date} : demandez-en une nouvelle à l'organisation ; vos données restent sur cet appareil"

@@ -37,6 +37,9 @@ pub struct DocReport {
     pub unsent: usize,
     /// The unsent changes are in a document this device may not write: never shared.
     pub out_of_rights: bool,
+    /// The unsent changes go with a former invitation kept aside (a facilitator's previous
+    /// session card): tried again at its hub and at this one until they are shared.
+    pub former_invitation: bool,
     pub last_exchange: Option<String>,
     pub error: Option<ErrorReport>,
 }
@@ -65,6 +68,8 @@ pub struct Summary {
     /// Changes not yet shared, out-of-rights ones included.
     pub unshared: usize,
     pub out_of_rights: usize,
+    /// Changes on their way with a former invitation kept aside, counted in `unshared`.
+    pub former_invitation: usize,
     pub error: Option<ErrorReport>,
 }
 
@@ -98,29 +103,58 @@ pub fn report(
     let record = store.event_record(event)?;
     let scope = device_scope(store, target, event)?;
     let target = target.filter(|t| token::peek(&t.token).is_ok_and(|g| g.scope.event == event));
-    let expires_at = target.and_then(|t| token::peek(&t.token).ok()).map(|g| g.expires_at);
+    let grant = target.and_then(|t| token::peek(&t.token).ok());
+    // Known here without a hub: what is typed after the invitation's end will not be taken.
+    // (Not the organiser's own token on the device that holds the key: it is signed again.)
+    let own = grant.as_ref().is_some_and(|g| g.scope.role == Role::Organiser) && store.holds_key(event)?;
+    let expired = grant.as_ref().is_some_and(|g| g.expired()) && !own;
+    let expires_at = grant.map(|g| g.expires_at);
+    let timezone = record.as_ref().map(|r| r.timezone.clone());
     let mut docs: Vec<DocName> = match &scope {
         Some(scope) => documents_for(scope, record.as_ref()).into_iter().map(|(name, _)| name).collect(),
         None => Vec::new(),
     };
     let Some(target) = target else {
-        // Not syncing this event: what it may do, and nothing to share over a network.
-        return Ok(docs
+        // Not syncing this event: what it may do; and what it once synced with a hub and changed
+        // since, which no hub confirmed: it will not go over the network any more (a bundle
+        // carries it), and is not forgotten when the device moves to another event.
+        // Its line, with nothing to share over a network.
+        let quiet = |doc: &DocName, access: Access| DocReport {
+            doc: doc.to_string(),
+            label: describe_doc(doc, record.as_ref(), lang),
+            access,
+            state: SyncState::Offline,
+            unsent: 0,
+            out_of_rights: false,
+            former_invitation: false,
+            last_exchange: None,
+            error: None,
+        };
+        let mut out: Vec<DocReport> = docs
             .iter()
-            .map(|doc| DocReport {
-                doc: doc.to_string(),
-                label: describe_doc(doc, record.as_ref(), lang),
-                access: scope.as_ref().map(|s| s.access(doc, record.as_ref())).unwrap_or(Access::Write),
-                state: SyncState::Offline,
-                unsent: 0,
-                out_of_rights: false,
-                last_exchange: None,
-                error: None,
-            })
-            .collect());
+            .map(|doc| quiet(doc, scope.as_ref().map(|s| s.access(doc, record.as_ref())).unwrap_or(Access::Write)))
+            .collect();
+        for doc in store.documents(event)? {
+            let Some(unshared) = store.unshared_local_edits(&doc)?.filter(|n| *n > 0) else { continue };
+            let at = match out.iter().position(|line| line.doc == doc.to_string()) {
+                Some(at) => at,
+                None => {
+                    let access = scope.as_ref().map(|s| s.access(&doc, record.as_ref())).unwrap_or(Access::None);
+                    out.push(quiet(&doc, access));
+                    out.len() - 1
+                }
+            };
+            // The organiser's own device shares them as soon as it syncs again: not out of rights.
+            (out[at].unsent, out[at].out_of_rights) = (unshared, out[at].access != Access::Write);
+        }
+        return Ok(out);
     };
+    let formers: Vec<_> =
+        crate::handover::waiting_in(store, event)?.into_iter().filter(|(t, _)| t.token != target.token).collect();
+    // What this device made and no hub took (the hub it syncs with, or any other it synced the
+    // document with).
     for doc in store.documents(event)? {
-        if !docs.contains(&doc) && store.unconfirmed_local_edits(&target.hub, &doc)? > 0 {
+        if !docs.contains(&doc) && store.unshared_local_edits_at(&[&target.hub], &doc)? > 0 {
             docs.push(doc);
         }
     }
@@ -128,24 +162,48 @@ pub fn report(
     let mut out = Vec::new();
     for doc in docs {
         let access = scope.as_ref().map(|s| s.access(&doc, record.as_ref())).unwrap_or(Access::None);
-        let (unsent, out_of_rights) = if access == Access::Write {
-            (store.unconfirmed_count(&target.hub, &doc)?, false)
+        // A former invitation kept aside may write it: its changes go with that one, and are
+        // shared once its hub, or this one, confirms them.
+        let former_hubs: Vec<&str> = formers
+            .iter()
+            .filter(|(_, grant)| grant.scope.access(&doc, record.as_ref()) == Access::Write)
+            .map(|(former, _)| former.hub.as_str())
+            .collect();
+        let (unsent, out_of_rights, former_invitation) = if access == Access::Write {
+            (store.unconfirmed_count(&target.hub, &doc)?, false, false)
         } else {
-            let edits = store.unconfirmed_local_edits(&target.hub, &doc)?;
-            (edits, edits > 0)
+            let hubs: Vec<&str> = std::iter::once(target.hub.as_str()).chain(former_hubs.iter().copied()).collect();
+            let edits = store.unshared_local_edits_at(&hubs, &doc)?;
+            match former_hubs.is_empty() {
+                true => (edits, edits > 0, false),
+                false => (edits, false, edits > 0),
+            }
         };
         let saved = store.sync_record(&target.hub, &doc)?;
         let now = live.as_ref().and_then(|l| l.get(&doc)).cloned();
         let error_code = match &now {
             // Not synced at all under this invitation: a refusal it holds was a former one's.
             _ if access == Access::None => None,
-            Some(status) => status.error.as_ref().map(|(code, _)| *code),
+            // The hub's own word wins over this device's clock: it still takes the changes, or
+            // refused them for a reason of its own.
+            Some(status)
+                if !expired
+                    || matches!(status.state, SyncState::UpToDate | SyncState::Syncing)
+                    || status.error.as_ref().is_some_and(|(code, _)| *code != RefusalCode::Unreachable) =>
+            {
+                status.error.as_ref().map(|(code, _)| *code)
+            }
+            // No hub to say (out of reach, the command line): the token's end.
+            Some(_) => Some(RefusalCode::Expired),
+            None if expired => Some(RefusalCode::Expired),
             None => saved.as_ref().and_then(|s| s.error.as_ref()).and_then(|(code, _)| RefusalCode::parse(code)),
         };
         let last_exchange = saved.and_then(|s| s.last_exchange);
         // Without the engine running (the command line), the last exchange is all there is
         // to go by: up to date as of then if nothing is waiting and nothing was refused.
         let state = match &now {
+            // On their way with the former card (tried every 30 s), not a connection of this one.
+            _ if former_invitation => SyncState::Syncing,
             Some(status) => status.state,
             None if last_exchange.is_some() && unsent == 0 && error_code.is_none() => SyncState::UpToDate,
             None => SyncState::Offline,
@@ -157,8 +215,12 @@ pub fn report(
             state,
             unsent,
             out_of_rights,
+            former_invitation,
             last_exchange,
-            error: error_code.map(|code| ErrorReport { code, message: code.explain(expires_at.as_deref(), lang) }),
+            error: error_code.map(|code| ErrorReport {
+                code,
+                message: code.explain_in(expires_at.as_deref(), timezone.as_deref(), lang),
+            }),
         });
     }
     Ok(out)
@@ -167,14 +229,16 @@ pub fn report(
 /// The worst state of the documents, as the status pill shows it.
 pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
     let documents = docs.len();
-    let up_to_date = docs.iter().filter(|d| d.state == SyncState::UpToDate && !d.out_of_rights).count();
+    let up_to_date =
+        docs.iter().filter(|d| d.state == SyncState::UpToDate && !d.out_of_rights && !d.former_invitation).count();
     let unshared = docs.iter().map(|d| d.unsent).sum();
     let out_of_rights = docs.iter().filter(|d| d.out_of_rights).map(|d| d.unsent).sum();
+    let former_invitation = docs.iter().filter(|d| d.former_invitation).map(|d| d.unsent).sum();
     // The refusal that matters most: one that will not go away by itself first.
     let error = docs.iter().filter_map(|d| d.error.clone()).min_by_key(|e| (!e.code.is_final(), e.code.as_str()));
     // A document changed out of this device's rights is not synced at all: its state says
     // nothing about the others.
-    let synced = docs.iter().filter(|d| !(d.out_of_rights && d.access < Access::Write));
+    let synced = docs.iter().filter(|d| !(d.former_invitation || d.out_of_rights && d.access < Access::Write));
     let state = if hub.is_none() {
         Overall::Off
     } else if error.as_ref().is_some_and(|e| e.code.is_final()) {
@@ -183,12 +247,21 @@ pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
         Overall::Offline
     } else if out_of_rights > 0 {
         Overall::OutOfRights
-    } else if documents == 0 || synced.clone().any(|d| d.state != SyncState::UpToDate) {
+    } else if documents == 0 || former_invitation > 0 || synced.clone().any(|d| d.state != SyncState::UpToDate) {
         Overall::Syncing
     } else {
         Overall::UpToDate
     };
-    Summary { state, hub: hub.map(str::to_owned), documents, up_to_date, unshared, out_of_rights, error }
+    Summary {
+        state,
+        hub: hub.map(str::to_owned),
+        documents,
+        up_to_date,
+        unshared,
+        out_of_rights,
+        former_invitation,
+        error,
+    }
 }
 
 #[cfg(test)]
@@ -203,6 +276,7 @@ mod tests {
             state,
             unsent,
             out_of_rights,
+            former_invitation: false,
             last_exchange: None,
             error: error.map(|code| ErrorReport { code, message: String::new() }),
         }
@@ -223,6 +297,12 @@ mod tests {
         assert_eq!(summary.state, Overall::Refused);
         assert_eq!(summary.error.map(|e| e.code), Some(RefusalCode::Revoked));
         assert_eq!(summarize(&[], Some("ws://h")).state, Overall::Syncing);
+        // A former card's changes on their way: syncing, whatever that line's own state says
+        // (it is no connection of this card's; it made the pill say « hors ligne »).
+        let former =
+            DocReport { former_invitation: true, access: Access::None, ..line(SyncState::Offline, 2, false, None) };
+        let summary = summarize(&[up, former], Some("ws://h"));
+        assert_eq!((summary.state, summary.former_invitation, summary.up_to_date), (Overall::Syncing, 2, 1));
     }
 }
 

@@ -21,6 +21,9 @@ pub enum TlsError {
     #[error("cannot read or write the hub's certificate in {}: {}", path.display(), recolte_core::lang::io_en(source))]
     #[fr("impossible de lire ou d'écrire le certificat du serveur dans {} : {}", path.display(), recolte_core::lang::io_fr(source))]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("{first} and {second} serve different certificates, and an invitation carries one: make one invitation per hub; no invitation was made")]
+    #[fr("{first} et {second} servent des certificats différents, et une invitation n'en porte qu'un : faites une invitation par serveur ; aucune invitation n'a été créée")]
+    TwoCertificates { first: String, second: String },
     #[error("the hub's certificate in {0} is damaged: remove the folder to make a new one (invitations will need the new fingerprint)")]
     #[fr("le certificat du serveur dans {} est endommagé : supprimez ce dossier pour en créer un nouveau (les invitations devront porter la nouvelle empreinte)", _0.display())]
     Damaged(PathBuf),
@@ -125,10 +128,38 @@ pub fn local_fingerprint(data_dir: &Path) -> Option<String> {
     std::fs::read(identity_dir(data_dir).join("cert.der")).ok().filter(|d| !d.is_empty()).map(|d| fingerprint_of(&d))
 }
 
-/// The fingerprint an invitation made on this device carries: this data folder's hub
-/// certificate, when one of the invitation's hubs is an address it would pin.
-pub fn fingerprint_for(data_dir: &Path, hubs: &[String]) -> Option<String> {
-    hubs.iter().any(|hub| pins(hub)).then(|| local_fingerprint(data_dir)).flatten()
+/// The fingerprint an invitation made on this device carries, for the hubs it names that pin
+/// (see [`pins`]): the one this device pinned when it synced with that hub (`synced`, the hub
+/// it syncs with), else the certificate its own hub serves, made now if it never served (cards
+/// printed before the laptop first serves, or for an address it will have in the room, are
+/// right). It read this data folder's certificate for every address, so cards for the hub the
+/// device syncs with on another laptop carried the wrong one, or none. An invitation carries one
+/// fingerprint: hubs serving different certificates are refused by name.
+pub fn invitation_fingerprint(
+    data_dir: &Path,
+    hubs: &[String],
+    synced: Option<&crate::client::Target>,
+) -> Result<Option<String>, TlsError> {
+    let same = |a: &str, b: &str| {
+        let normal = |hub: &str| recolte_core::invitation::normalize_hub(hub).unwrap_or_else(|_| hub.to_owned());
+        normal(a) == normal(b)
+    };
+    let mut chosen: Option<(&String, String)> = None;
+    for hub in hubs.iter().filter(|hub| pins(hub)) {
+        let pinned = synced.filter(|t| same(&t.hub, hub)).and_then(|t| t.fingerprint.clone());
+        let fingerprint = match pinned {
+            Some(pinned) => pinned,
+            None => HubIdentity::load_or_create(&identity_dir(data_dir))?.fingerprint(),
+        };
+        match &chosen {
+            Some((first, known)) if *known != fingerprint => {
+                return Err(TlsError::TwoCertificates { first: (*first).clone(), second: hub.clone() })
+            }
+            Some(_) => {}
+            None => chosen = Some((hub, fingerprint)),
+        }
+    }
+    Ok(chosen.map(|(_, fingerprint)| fingerprint))
 }
 
 /// What the device says when the certificate is not the one its invitation names.
@@ -292,5 +323,27 @@ mod tests {
         }
         let other = tempfile::tempdir().unwrap();
         assert_ne!(HubIdentity::load_or_create(other.path()).unwrap().fingerprint(), first.fingerprint());
+    }
+
+    /// Cards for another laptop's hub carried this device's certificate (or none): each hub's
+    /// own fingerprint now, or a refusal that names the hub.
+    #[test]
+    fn an_invitation_carries_the_certificate_of_the_hub_it_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let hubs = |list: &[&str]| list.iter().map(|h| (*h).to_owned()).collect::<Vec<_>>();
+        // Another computer (TEST-NET-1, never this one), as this device synced with it.
+        let elsewhere = "wss://192.0.2.10:4455";
+        let synced = crate::client::Target::new(elsewhere, "t").pinned(Some("ab".repeat(32)));
+        let carried = invitation_fingerprint(dir.path(), &hubs(&[elsewhere]), Some(&synced)).unwrap();
+        assert_eq!(carried, Some("ab".repeat(32)));
+        assert!(!identity_dir(dir.path()).exists(), "its own certificate is not made for another hub");
+        // Any other address (this computer's, or one it will have in the room): its own hub's
+        // certificate, made now if it never served.
+        let own = invitation_fingerprint(dir.path(), &hubs(&["wss://192.0.2.11:4455"]), Some(&synced)).unwrap();
+        assert_eq!(own, Some(HubIdentity::load_or_create(&identity_dir(dir.path())).unwrap().fingerprint()));
+        // Two certificates cannot ride one invitation; an address that does not pin needs none.
+        let both = invitation_fingerprint(dir.path(), &hubs(&["wss://127.0.0.1:4455", elsewhere]), Some(&synced));
+        assert!(matches!(both, Err(TlsError::TwoCertificates { .. })), "{both:?}");
+        assert_eq!(invitation_fingerprint(dir.path(), &hubs(&["ws://192.0.2.11:4455"]), None).unwrap(), None);
     }
 }

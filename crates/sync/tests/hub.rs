@@ -64,6 +64,35 @@ impl World {
         self.organiser.store().sessions(self.event, Some(theme)).unwrap().iter().map(|s| s.id).collect()
     }
 
+    /// Another hub of the event on 127.0.0.1 (its key trusted), empty or holding what the
+    /// organiser has (synced there); its address.
+    async fn another_hub(&self, with_event: bool) -> (RunningHub, TempDir, String) {
+        let public_key = self.organiser.store().event(self.event).unwrap().public_key.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned(), vec![public_key]);
+        let hub = hub::start(config).await.unwrap();
+        let url = format!("ws://{}", hub.addr);
+        if with_event {
+            let target = Target::new(url.clone(), self.token(Role::Organiser, vec![], vec![]));
+            client::sync_once(self.organiser.store.clone(), &target).await.unwrap();
+        }
+        (hub, dir, url)
+    }
+
+    /// A facilitator's card for one session, for Camille, made and recorded by the organiser.
+    fn card(&self, session: SessionId, hubs: Vec<String>) -> recolte_store::InvitationRecord {
+        let request = recolte_store::InvitationRequest {
+            role: Role::Facilitator,
+            sessions: vec![session],
+            themes: vec![],
+            for_name: Some("Camille".into()),
+            valid_for: time::Duration::hours(4),
+            hubs,
+            fingerprint: None,
+        };
+        self.organiser.store().create_invitation(self.event, &request, recolte_core::Lang::Fr).unwrap()
+    }
+
     async fn sync(&self, device: &Device, token: &str) -> Result<client::SyncReport, SyncError> {
         client::sync_once(device.store.clone(), &self.target(token)).await
     }
@@ -238,6 +267,48 @@ async fn missing_forged_expired_and_foreign_tokens_are_refused() {
     let error = world.sync(&Device::empty(), &expired).await.unwrap_err();
     assert!(matches!(error, SyncError::Refused { code: close::EXPIRED, .. }), "{error}");
     assert_eq!(error.refusal(), Some(recolte_sync::refusal::RefusalCode::Expired));
+
+    // A token that ends while its device is connected: the hub closes the connection then, as
+    // it does a revoked one (it was checked only when the connection opened).
+    let short = recolte_core::token::issue(&own.secret, &scope, None, time::Duration::seconds(2)).unwrap();
+    let started = std::time::Instant::now();
+    let (code, reason) = world.raw(&room, Some(&short)).await.closed().await;
+    assert_eq!(code, close::EXPIRED, "{reason}");
+    assert!(started.elapsed() >= std::time::Duration::from_millis(500), "closed at its end, not at once");
+
+    // A device whose invitation ended is told so by its status with no hub in reach (it said
+    // « 2 non partagées » and nothing else), the end on the event's clock (Paris, UTC+2 then).
+    let device = Device::empty();
+    world.sync(&device, &world.token(Role::Organiser, vec![], vec![])).await.unwrap();
+    let ended = recolte_sync::client::Target::new("ws://127.0.0.1:9", expired.clone());
+    let docs =
+        recolte_sync::status::report(&mut device.store(), Some(&ended), None, world.event, recolte_core::Lang::Fr)
+            .unwrap();
+    let summary = recolte_sync::status::summarize(&docs, Some(&ended.hub));
+    assert_eq!(summary.state, recolte_sync::status::Overall::Refused);
+    let said = summary.error.expect("the reason").message;
+    let end = recolte_core::token::peek(&expired).unwrap().expires_at;
+    assert!(said.contains(&recolte_core::moment::local_moment(&end, Some("Europe/Paris"))), "{said}");
+    // The engine running with its hub out of reach does not promise « … partiront à la
+    // reconnexion »: the token's end is said; a hub that still answers is believed instead.
+    let board: client::StatusBoard = Default::default();
+    let out_of_reach = |state| client::DocStatus {
+        state,
+        unconfirmed: 0,
+        error: Some((recolte_sync::refusal::RefusalCode::Unreachable, String::new())),
+    };
+    for doc in device.store().documents(world.event).unwrap() {
+        board.lock().unwrap().insert(doc, out_of_reach(client::SyncState::Offline));
+    }
+    let docs = recolte_sync::status::report(
+        &mut device.store(),
+        Some(&ended),
+        Some(&board),
+        world.event,
+        recolte_core::Lang::Fr,
+    )
+    .unwrap();
+    assert_eq!(recolte_sync::status::summarize(&docs, Some(&ended.hub)).state, recolte_sync::status::Overall::Refused);
 }
 
 impl World {
@@ -320,21 +391,12 @@ async fn an_invitation_not_signed_by_the_event_a_device_holds_is_refused() {
 /// saves would then be held to one session), sign with their name, or mark the link joined.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_organiser_trying_their_own_link_keeps_their_rights_and_the_invitation() {
-    use recolte_store::{InvitationRequest, InvitationState};
+    use recolte_store::InvitationState;
     use recolte_sync::join;
     let world = World::new().await;
     let session = world.sessions(1)[0];
     world.organiser.store().set_author("Claire (organisation)").unwrap();
-    let request = InvitationRequest {
-        role: Role::Facilitator,
-        sessions: vec![session],
-        themes: vec![],
-        for_name: Some("Camille".into()),
-        valid_for: time::Duration::hours(4),
-        hubs: vec![world.url()],
-        fingerprint: None,
-    };
-    let link = world.organiser.store().create_invitation(world.event, &request, recolte_core::Lang::Fr).unwrap().link;
+    let link = world.card(session, vec![world.url()]).link;
     let record = world.organiser.store().event_record(world.event).unwrap();
     assert!(join::preview(&link, record.as_ref(), true, recolte_core::Lang::Fr).unwrap().organiser_device);
 
@@ -364,15 +426,10 @@ async fn the_organiser_trying_their_own_link_keeps_their_rights_and_the_invitati
 async fn a_hub_and_token_given_by_hand_must_bring_the_event() {
     use recolte_sync::join;
     let world = World::new().await;
-    let public_key = world.organiser.store().event(world.event).unwrap().public_key.unwrap();
-    let empty_dir = tempfile::tempdir().unwrap();
-    let config = HubConfig::new("127.0.0.1:0".parse().unwrap(), empty_dir.path().to_owned(), vec![public_key]);
-    let empty = hub::start(config).await.unwrap();
+    let (_empty, _dir, empty_url) = world.another_hub(false).await;
     let token = world.token(Role::Panel, vec![], vec![]);
     let device = Device::empty();
-    let error = join::first_exchange(&device.store, &Target::new(format!("ws://{}", empty.addr), token.clone()))
-        .await
-        .unwrap_err();
+    let error = join::first_exchange(&device.store, &Target::new(empty_url, token.clone())).await.unwrap_err();
     assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
     assert!(join::first_exchange(&device.store, &world.target(&token)).await.unwrap().is_some());
     device.store().event(world.event).unwrap();
@@ -408,7 +465,7 @@ async fn a_second_card_sends_what_only_the_first_could_write_now_or_later() {
     let device = Device::empty();
     join::join(device.store.clone(), &first.link(), "Camille").await.unwrap();
     add(&device, sessions[0], "La dernière de la session 1");
-    join::remember_target(&device.store(), &Target::new("ws://127.0.0.1:9", first.token.clone())).unwrap();
+    join::remember_target(&mut device.store(), &Target::new("ws://127.0.0.1:9", first.token.clone())).unwrap();
     let joined = join::join(device.store.clone(), &second.link(), "Camille").await.unwrap();
     assert_eq!((joined.target.token.as_str(), joined.left_behind), (second.token.as_str(), 0));
     world.sync(&world.organiser, &organiser).await.unwrap();
@@ -417,7 +474,7 @@ async fn a_second_card_sends_what_only_the_first_could_write_now_or_later() {
     // No hub answers at all: joined anyway, the session's last proposal kept aside…
     let third = card(sessions[2], vec!["ws://127.0.0.1:9".into()]);
     add(&device, sessions[1], "La dernière de la session 2");
-    join::remember_target(&device.store(), &Target::new("ws://127.0.0.1:9", second.token.clone())).unwrap();
+    join::remember_target(&mut device.store(), &Target::new("ws://127.0.0.1:9", second.token.clone())).unwrap();
     let joined = join::join(device.store.clone(), &third.link(), "Camille").await.unwrap();
     // (its arrival record too: the card's hub here is a made-up address, which confirmed nothing)
     assert_eq!(joined.target.token, third.token);
@@ -426,11 +483,11 @@ async fn a_second_card_sends_what_only_the_first_could_write_now_or_later() {
     // …the next session is captured meanwhile…
     add(&device, sessions[2], "Première de la session 3");
     assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), joined.left_behind, "still no hub");
-    assert_eq!(handover::kept_aside(&device.store()), std::slice::from_ref(&second.token));
+    assert_eq!(handover::kept_aside(&device.store()).unwrap(), std::slice::from_ref(&second.token));
     // The third card's own work reaches the hub (its address given again): only what was kept
     // aside is left, and another event's link waits for it.
     let here = world.target(&third.token);
-    join::remember_target(&device.store(), &here).unwrap();
+    join::remember_target(&mut device.store(), &here).unwrap();
     client::sync_once(device.store.clone(), &here).await.unwrap();
     let theirs = recolte_core::token::generate_keys().unwrap();
     let elsewhere = Scope { event: EventId::new(), role: Role::Panel, sessions: vec![], themes: vec![] };
@@ -448,7 +505,245 @@ async fn a_second_card_sends_what_only_the_first_could_write_now_or_later() {
     assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), 0);
     world.sync(&world.organiser, &organiser).await.unwrap();
     assert!(titles(&world.organiser.store(), world.event).contains(&"La dernière de la session 2".to_owned()));
-    assert!(handover::kept_aside(&device.store()).is_empty(), "nothing kept aside any more");
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "nothing kept aside any more");
+}
+
+/// A card kept aside is tried again by background sync on its own beat (here every 50 ms, 30 s
+/// in the app) until the hub the device reaches takes what it holds, then let go; the loop ends
+/// with the engine. Meanwhile the status says those changes go with the former card (it said
+/// « hors de vos droits »). A card revoked while the device was away is let go at once: what it
+/// holds will never be shared through it, and the status says so. A list kept aside that
+/// cannot be read is an error, left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_card_is_tried_again_in_the_background_until_shared_or_revoked() {
+    use recolte_core::invitation::Invitation;
+    use recolte_store::settings::FORMER_INVITATIONS;
+    use recolte_sync::{handover, join, status};
+    let world = World::new().await;
+    let sessions = world.sessions(8);
+    let nowhere = "ws://127.0.0.1:9".to_owned();
+    let card = |session, hubs: Vec<String>| {
+        let record = world.card(session, hubs);
+        let token = Invitation::parse(&record.link).unwrap().token;
+        (record, token)
+    };
+    let (first, first_token) = card(sessions[0], vec![world.url()]);
+    let (second, second_token) = card(sessions[1], vec![nowhere.clone()]);
+    let (third, _) = card(sessions[2], vec![nowhere.clone()]);
+    let device = Device::empty();
+    let add = |session, title: &str| {
+        let input = ProposalInput { title: title.into(), ..Default::default() };
+        device.store().add_proposal(session, &input).unwrap();
+    };
+    let status_of = |target: &Target| {
+        let docs =
+            status::report(&mut device.store(), Some(target), None, world.event, recolte_core::Lang::Fr).unwrap();
+        let summary = status::summarize(&docs, Some(&target.hub));
+        (docs, summary)
+    };
+
+    // The first card's session ends while the venue's Wi-Fi is down; the second card is joined.
+    join::join(device.store.clone(), &first.link, "Camille").await.unwrap();
+    add(sessions[0], "La dernière de la session 1");
+    join::remember_target(&mut device.store(), &Target::new(nowhere.clone(), first_token.clone())).unwrap();
+    let joined = join::join(device.store.clone(), &second.link, "Camille").await.unwrap();
+    // (with its arrival record: the made-up address confirmed nothing)
+    assert!(joined.left_behind >= 1, "{}", joined.left_behind);
+    let (docs, summary) = status_of(&joined.target);
+    let session_1 = DocName::Session(world.event, sessions[0]).to_string();
+    let line = docs.iter().find(|d| d.doc == session_1).expect("the first session's line");
+    assert!(line.former_invitation && !line.out_of_rights && line.unsent == joined.left_behind, "{line:?}");
+    assert_eq!((summary.former_invitation, summary.out_of_rights), (joined.left_behind, 0), "{summary:?}");
+    assert_ne!(summary.state, status::Overall::OutOfRights);
+
+    // The Wi-Fi is back: background sync takes it through the hub the device now reaches.
+    let here = world.target(&second_token);
+    join::remember_target(&mut device.store(), &here).unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let engine =
+        tokio::spawn(handover::keep_handing_over(device.store.clone(), std::time::Duration::from_millis(50), stopped));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !handover::kept_aside(&device.store()).unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the kept card was never handed over");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), engine)
+        .await
+        .expect("the loop ends with the engine")
+        .unwrap();
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"La dernière de la session 1".to_owned()));
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    let (_, summary) = status_of(&here);
+    assert_eq!((summary.former_invitation, summary.unshared, summary.state), (0, 0, status::Overall::UpToDate));
+
+    // The second card is revoked while the device is away with its session's last proposal.
+    add(sessions[1], "La dernière de la session 2");
+    join::remember_target(&mut device.store(), &Target::new(nowhere.clone(), second_token.clone())).unwrap();
+    let joined = join::join(device.store.clone(), &third.link, "Camille").await.unwrap();
+    assert!(joined.left_behind >= 1, "{}", joined.left_behind);
+    assert!(world.organiser.store().revoke_invitation(world.event, &second.id).unwrap());
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    let here = world.target(&joined.target.token);
+    join::remember_target(&mut device.store(), &here).unwrap();
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), 0);
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "a revoked card is let go");
+    let (docs, summary) = status_of(&here);
+    let session_2 = DocName::Session(world.event, sessions[1]).to_string();
+    let line = docs.iter().find(|d| d.doc == session_2).expect("the second session's line");
+    assert!(line.out_of_rights && !line.former_invitation, "never shared now, and said so: {line:?}");
+    assert_eq!(summary.state, status::Overall::OutOfRights);
+    // The organiser's board says so too: a USB key to ask for (it read « 0 non partagée »).
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    let me = device.store().device_id().unwrap();
+    board_until(&world.target(&organiser), world.event, "the device's changes outside its invitation", |board| {
+        board.devices.iter().any(|d| d.device == me && d.outside == Some(summary.out_of_rights) && d.unsent == Some(0))
+    })
+    .await;
+
+    // The third card is revoked with its session's last proposal still here, unshared: the next
+    // card's join says it will not go over the network any more (a bundle carries it).
+    let (fourth, _) = card(sessions[3], vec![world.url()]);
+    add(sessions[2], "La dernière de la session 3");
+    assert!(world.organiser.store().revoke_invitation(world.event, &third.id).unwrap());
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    let joined = join::join(device.store.clone(), &fourth.link, "Camille").await.unwrap();
+    assert_eq!((joined.stranded, joined.left_behind), (1, 0));
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "nothing to keep aside for it");
+
+    // A list that cannot be read is said, and left as it was.
+    device.store().set_setting(FORMER_INVITATIONS, "[{\"hub\": 1").unwrap();
+    let error = handover::hand_over_later(&device.store).await.unwrap_err();
+    assert!(error.to_string().contains(FORMER_INVITATIONS), "{error}");
+    assert!(handover::kept_aside(&device.store()).is_err());
+    assert_eq!(device.store().setting(FORMER_INVITATIONS).unwrap().as_deref(), Some("[{\"hub\": 1"));
+}
+
+/// A device moves to another event while its former card, revoked meanwhile, holds a proposal
+/// no hub took: the join goes ahead (nothing could send it over the network any more), says it
+/// stays on the device and that a bundle carries it, and the first event's status still counts
+/// it (it said « aucun document à synchroniser »).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_to_another_event_says_what_a_revoked_card_leaves_here() {
+    use recolte_sync::{join, status};
+    let (first, second) = (World::new().await, World::new().await);
+    let session = first.sessions(1)[0];
+    let card = first.card(session, vec![first.url()]);
+    let device = Device::empty();
+    join::join(device.store.clone(), &card.link, "Camille").await.unwrap();
+    let input = ProposalInput { title: "Jamais partie".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
+    assert!(first.organiser.store().revoke_invitation(first.event, &card.id).unwrap());
+    first.sync(&first.organiser, &first.token(Role::Organiser, vec![], vec![])).await.unwrap();
+
+    let elsewhere = second.card(second.sessions(1)[0], vec![second.url()]);
+    let joined = join::join(device.store.clone(), &elsewhere.link, "Camille").await.unwrap();
+    assert_eq!((joined.event, joined.stranded, joined.left_behind), (second.event, 1, 0));
+    let now = join::remembered_target(&device.store()).unwrap();
+    let docs = status::report(&mut device.store(), now.as_ref(), None, first.event, recolte_core::Lang::Fr).unwrap();
+    let room = DocName::Session(first.event, session).to_string();
+    let line = docs.iter().find(|d| d.doc == room).expect("the first event's session is still listed");
+    assert!(line.out_of_rights && line.unsent == 1, "{line:?}");
+}
+
+/// An invitation names two hubs (the server, the room's laptop); the device joined the first.
+/// While that one answers, it stays; once it is gone (out of reach at two looks in a row),
+/// background sync moves to the invitation's other hub, with the same token, takes what was
+/// typed there, and remembers it, which the shells follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone() {
+    use recolte_sync::client::{DocStatus, SyncState};
+    use recolte_sync::failover;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    let (first, _first_dir, first_url) = world.another_hub(true).await;
+    let (second, _second_dir, second_url) = world.another_hub(true).await;
+    let session = world.sessions(1)[0];
+    let card = world.card(session, vec![first_url.clone(), second_url.clone()]);
+    let device = Device::empty();
+    let joined = join::join(device.store.clone(), &card.link, "Camille").await.unwrap();
+    assert_eq!(joined.target.hub, first_url);
+    let others = failover::other_hubs(&device.store(), &joined.target).unwrap();
+    assert_eq!(others.iter().map(|t| t.hub.as_str()).collect::<Vec<_>>(), [second_url.as_str()]);
+    let every = std::time::Duration::from_millis(50);
+    let board: client::StatusBoard = Default::default();
+    let room = DocName::Session(world.event, session);
+    let says = |state, error: Option<recolte_sync::refusal::RefusalCode>| {
+        let status = DocStatus { state, unconfirmed: 0, error: error.map(|code| (code, String::new())) };
+        board.lock().unwrap().insert(room.clone(), status);
+    };
+
+    // Its hub answers: it stays where it is.
+    says(SyncState::UpToDate, None);
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let stays =
+        failover::keep_a_hub_in_reach(device.store.clone(), joined.target.clone(), board.clone(), every, stopped);
+    assert!(tokio::time::timeout(std::time::Duration::from_millis(400), stays).await.is_err(), "it moved");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, first_url);
+
+    // The laptop leaves with the room's last proposal still to share.
+    first.stop().await.unwrap();
+    let input = ProposalInput { title: "Après le départ du portable".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
+    says(SyncState::Offline, Some(recolte_sync::refusal::RefusalCode::Unreachable));
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let moves =
+        failover::keep_a_hub_in_reach(device.store.clone(), joined.target.clone(), board.clone(), every, stopped);
+    tokio::time::timeout(std::time::Duration::from_secs(20), moves).await.expect("it never moved");
+    let now = failover::moved(&device.store(), &joined.target).unwrap().expect("the shells are told");
+    assert_eq!((now.hub.as_str(), now.token.as_str()), (second_url.as_str(), joined.target.token.as_str()));
+    client::sync_once(world.organiser.store.clone(), &Target::new(second_url, organiser)).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"Après le départ du portable".to_owned()));
+    second.stop().await.unwrap();
+}
+
+/// The next session's card names another hub: what the first card shared at its own hub is
+/// shared, not « hors de vos droits » at the new one (nor on the organiser's board).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_card_shared_at_its_hub_is_not_out_of_rights_at_the_next_cards_hub() {
+    use recolte_sync::{join, status};
+    let world = World::new().await;
+    let (other, _dir, other_url) = world.another_hub(true).await;
+    let sessions = world.sessions(2);
+    let device = Device::empty();
+    join::join(device.store.clone(), &world.card(sessions[0], vec![world.url()]).link, "Camille").await.unwrap();
+    let input = ProposalInput { title: "Partagée à son serveur".into(), ..Default::default() };
+    device.store().add_proposal(sessions[0], &input).unwrap();
+    let first = join::remembered_target(&device.store()).unwrap().unwrap();
+    client::sync_once(device.store.clone(), &first).await.unwrap();
+    let joined =
+        join::join(device.store.clone(), &world.card(sessions[1], vec![other_url]).link, "Camille").await.unwrap();
+    assert_eq!((joined.left_behind, joined.stranded), (0, 0));
+    let docs =
+        status::report(&mut device.store(), Some(&joined.target), None, world.event, recolte_core::Lang::Fr).unwrap();
+    let summary = status::summarize(&docs, Some(&joined.target.hub));
+    assert_eq!((summary.out_of_rights, summary.former_invitation), (0, 0), "{docs:?}");
+    other.stop().await.unwrap();
+}
+
+/// A former card's hub address now serves another event (it answers « bad signature »): the
+/// card is not taken for revoked, its changes go through the hub the device reaches now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_former_cards_hub_serving_another_event_does_not_strand_its_changes() {
+    use recolte_sync::join;
+    let (world, elsewhere) = (World::new().await, World::new().await);
+    let sessions = world.sessions(3);
+    let device = Device::empty();
+    join::join(device.store.clone(), &world.card(sessions[0], vec![world.url()]).link, "Camille").await.unwrap();
+    let first = join::remembered_target(&device.store()).unwrap().unwrap();
+    let input = ProposalInput { title: "Par le serveur de la salle".into(), ..Default::default() };
+    device.store().add_proposal(sessions[0], &input).unwrap();
+    join::remember_target(&mut device.store(), &Target::new(elsewhere.url(), first.token)).unwrap();
+    let joined =
+        join::join(device.store.clone(), &world.card(sessions[1], vec![world.url()]).link, "Camille").await.unwrap();
+    assert_eq!((joined.stranded, joined.left_behind), (0, 0));
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"Par le serveur de la salle".to_owned()));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -34,6 +34,9 @@ pub enum SyncError {
     #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
     #[fr("cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)")]
     NoHub,
+    #[error("this invitation names no hub address, and this computer cannot look for hubs on the local network ({}): ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)", recolte_core::Localize::localize(.0, recolte_core::Lang::En))]
+    #[fr("cette invitation ne donne aucune adresse de serveur, et cet ordinateur ne peut pas chercher de serveur sur le réseau local ({}) : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)", recolte_core::Localize::localize(_0, recolte_core::Lang::Fr))]
+    CannotLookNearby(crate::nearby::NearbyError),
     #[error("the hub at {hub} does not hold this event yet (its organisers have not synced it there): ask them to, or bring the event on a USB key (bundle), then join again; nothing changed on this device")]
     #[fr("le serveur {hub} ne détient pas encore cet événement (l'organisation ne l'y a pas encore synchronisé) : demandez-le-lui, ou apportez l'événement sur une clé USB (paquet), puis rejoignez de nouveau ; rien n'a changé sur cet appareil")]
     EventNotOnHub { hub: String },

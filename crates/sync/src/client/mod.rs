@@ -253,6 +253,10 @@ const PUSH_EVERY: Duration = Duration::from_millis(200);
 /// How often background sync tries again a former invitation's changes still to share.
 const HAND_OVER_EVERY: Duration = Duration::from_secs(30);
 
+/// How often background sync looks whether its hub is out of reach (two looks in a row: the
+/// invitation's other hubs are tried).
+const FAILOVER_EVERY: Duration = Duration::from_secs(60);
+
 /// A watching connection pings the hub this often…
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
@@ -444,16 +448,43 @@ fn message_kind(frame: &[u8]) -> Option<u8> {
 /// Who this device is, as its presence says.
 fn who_i_am(store: &SharedStore) -> Me {
     let store = lock_store(store);
-    Me { name: store.author().unwrap_or_default(), device: store.device_id().unwrap_or_default() }
+    Me { name: store.author().unwrap_or_default(), device: store.device_id().ok().filter(|id| !id.is_empty()) }
 }
 
 /// This device's changes to `name` the hub has not confirmed, for its presence; `None` (left
 /// out, never 0) when they cannot be counted.
-fn unsent_of(store: &SharedStore, target: &Target, name: &DocName) -> Option<usize> {
+fn unsent_of(store: &SharedStore, target: &Target, name: &DocName, access: Access) -> Option<usize> {
+    // A room this device may only read takes nothing from it: what it changed there is counted
+    // with what no room will carry (`outside_of`), not twice.
+    if access != Access::Write {
+        return Some(0);
+    }
     match lock_store(store).unconfirmed_count(&target.hub, name) {
         Ok(count) => Some(count),
         Err(error) => {
             tracing::warn!("{name}: cannot count the changes not shared yet ({error}); the presence leaves it out");
+            None
+        }
+    }
+}
+
+/// In the event's room only (every device syncs it): this device's changes that no network
+/// sync will carry, as its status counts them (outside its invitation's rights), so that the
+/// organiser's board does not read « 0 non partagée » for a device holding a session's last
+/// proposals. Those kept for a former card are not among them: they are on their way. `None`
+/// elsewhere, on a former card's hand-over (its view is not this device's), or when they
+/// cannot be counted.
+fn outside_of(store: &SharedStore, target: &Target, name: &DocName) -> Option<usize> {
+    let DocName::Event(event) = name else { return None };
+    let mut store = lock_store(store);
+    let current = crate::join::remembered_target(&store).ok().flatten();
+    if current.is_none_or(|current| current.token != target.token) {
+        return None;
+    }
+    match crate::status::report(&mut store, Some(target), None, *event, recolte_core::Lang::En) {
+        Ok(docs) => Some(crate::status::summarize(&docs, Some(&target.hub)).out_of_rights),
+        Err(error) => {
+            tracing::warn!("{name}: cannot count the changes outside this invitation ({error})");
             None
         }
     }
@@ -482,8 +513,18 @@ async fn sync_document(
                     // Said once before leaving, as a watching device says it all along: the
                     // hub's arrivals board then shows who synced, when, and what is left.
                     let (me, who) = (yrs::ClientID::new(session.me), who_i_am(store));
-                    let _ =
-                        session.send(&mut socket, awareness_frame(me, 1, &who, unsent_of(store, target, name))).await;
+                    let _ = session
+                        .send(
+                            &mut socket,
+                            awareness_frame(
+                                me,
+                                1,
+                                &who,
+                                unsent_of(store, target, name, access),
+                                outside_of(store, target, name),
+                            ),
+                        )
+                        .await;
                     let _ = socket.close(None).await;
                     return Ok(session.report);
                 }
@@ -511,25 +552,15 @@ pub async fn watch(
     let mut tasks = tokio::task::JoinSet::new();
     let mut started: Vec<DocName> = Vec::new();
     // What a former invitation still holds to share (see `handover`): tried again now and then.
-    {
-        let (store, mut stop) = (store.clone(), stop.clone());
-        tasks.spawn(async move {
-            loop {
-                tokio::select! {
-                    () = async { let _ = stop.wait_for(|s| *s).await; } => return,
-                    handed = crate::handover::hand_over_later(&store) => match handed {
-                        Ok(0) => {}
-                        Ok(waiting) => tracing::info!("{waiting} changes of a former invitation still to share"),
-                        Err(error) => tracing::warn!("handing over a former invitation's changes: {error}"),
-                    },
-                }
-                tokio::select! {
-                    () = async { let _ = stop.wait_for(|s| *s).await; } => return,
-                    () = tokio::time::sleep(HAND_OVER_EVERY) => {}
-                }
-            }
-        });
-    }
+    tasks.spawn(crate::handover::keep_handing_over(store.clone(), HAND_OVER_EVERY, stop.clone()));
+    // Its hub gone for good: another of the invitation's hubs (see `failover`).
+    tasks.spawn(crate::failover::keep_a_hub_in_reach(
+        store.clone(),
+        target.clone(),
+        board.clone(),
+        FAILOVER_EVERY,
+        stop.clone(),
+    ));
     loop {
         // New sessions may appear in the programme: look again now and then.
         let record = lock_store(&store).event_record(scope.event).ok().flatten();
@@ -641,8 +672,9 @@ async fn watch_connection(
     let who = who_i_am(store);
     let me = yrs::ClientID::new(session.me);
     let mut clock = 1;
-    let unsent = |store: &SharedStore| unsent_of(store, target, name);
-    session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
+    let unsent = |store: &SharedStore| unsent_of(store, target, name, access);
+    let outside = |store: &SharedStore| outside_of(store, target, name);
+    session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store), outside(store))).await?;
     let mut renew = tokio::time::interval(PRESENCE_RENEW);
     renew.tick().await;
     let mut tick = tokio::time::interval(PUSH_EVERY);
@@ -672,7 +704,7 @@ async fn watch_connection(
             }
             _ = renew.tick() => {
                 clock += 1;
-                session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store))).await?;
+                session.send(&mut socket, awareness_frame(me, clock, &who, unsent(store), outside(store))).await?;
             }
             _ = tick.tick() => {
                 if session.seen_hub_state {

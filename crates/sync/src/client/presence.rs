@@ -37,17 +37,33 @@ pub fn present(board: &PresenceBoard, name: &DocName) -> Vec<String> {
 /// Who this device is, as its presence says.
 pub(super) struct Me {
     pub(super) name: String,
-    pub(super) device: String,
+    /// `None` when this device's id could not be read: then it says nothing of itself for the
+    /// board (an empty id would merge it with every other such device there).
+    pub(super) device: Option<String>,
 }
 
 /// Our awareness state for a connection: who we are, as JavaScript clients read it.
-pub(super) fn awareness_frame(client: yrs::ClientID, clock: u32, me: &Me, unsent: Option<usize>) -> Vec<u8> {
+/// `outside`: this device's changes that no document it syncs will carry (outside its
+/// invitation's rights, or kept aside for a former card), said in the event's room only.
+pub(super) fn awareness_frame(
+    client: yrs::ClientID,
+    clock: u32,
+    me: &Me,
+    unsent: Option<usize>,
+    outside: Option<usize>,
+) -> Vec<u8> {
     // `user.name` as JavaScript Yjs clients write it; `device` for the hub's arrivals board.
     // A count that could not be read is left out (the hub keeps the last one it was told),
     // never sent as 0, which the organiser would read as "everything shared".
-    let mut state = serde_json::json!({ "device": { "id": me.device } });
-    if let Some(unsent) = unsent {
-        state["device"]["unsent"] = serde_json::json!(unsent);
+    let mut state = serde_json::json!({});
+    if let Some(device) = &me.device {
+        state["device"] = serde_json::json!({ "id": device });
+        if let Some(unsent) = unsent {
+            state["device"]["unsent"] = serde_json::json!(unsent);
+        }
+        if let Some(outside) = outside {
+            state["device"]["outside"] = serde_json::json!(outside);
+        }
     }
     if !me.name.is_empty() {
         state["user"] = serde_json::json!({ "name": me.name });

@@ -3,7 +3,7 @@
 use recolte_core::access::Access;
 use recolte_core::schema::DocName;
 use recolte_core::token::{self, TokenError};
-use recolte_core::{Both, Lang};
+use recolte_core::{Both, Lang, Localize};
 
 use super::connection::truncate;
 use super::{close, lock, Shared};
@@ -24,6 +24,8 @@ pub(super) struct Admission {
     pub(super) access: Access,
     pub(super) token_id: String,
     pub(super) role: recolte_core::access::Role,
+    /// When the token ends (RFC 3339): the connection is closed then.
+    pub(super) expires_at: String,
 }
 
 pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Result<Admission, Refusal> {
@@ -64,7 +66,20 @@ pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Res
             ),
         });
     }
-    let event = shared.event_record(name.event());
+    // The event's copy cannot be read (a journal entry damaged, the disk busy): the token can
+    // be checked neither against the event's key nor its revocations, so the device waits and
+    // tries again (a retryable close), rather than being let in, or refused for good.
+    let unreadable = |error: recolte_store::Error| Refusal {
+        code: close::INTERNAL,
+        reason: Both::new(
+            format!(
+                "le serveur ne peut pas relire le programme de l'événement ({}) ; réessayez",
+                error.localize(Lang::Fr)
+            ),
+            format!("the hub cannot read the event's programme back ({}); try again", error.localize(Lang::En)),
+        ),
+    };
+    let event = shared.event_record(name.event()).map_err(unreadable)?;
     // A token must be signed by its own event's key: a key trusted for one event does not
     // open another event's rooms.
     if let Some(key) = event.as_ref().and_then(|e| e.public_key.as_deref()) {
@@ -78,7 +93,7 @@ pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Res
             ),
         })?;
     }
-    if shared.revoked(name.event()).contains(&grant.id) {
+    if shared.revoked(name.event()).map_err(unreadable)?.contains(&grant.id) {
         return Err(Refusal { code: close::REVOKED, reason: revoked_reason() });
     }
     match grant.scope.access(&name, event.as_ref()) {
@@ -89,6 +104,8 @@ pub(super) fn authorize(shared: &Shared, room: &str, token: Option<&str>) -> Res
                 format!("a {} token does not give access to {name}", grant.scope.role),
             ),
         }),
-        access => Ok(Admission { name, access, token_id: grant.id, role: grant.scope.role }),
+        access => {
+            Ok(Admission { name, access, token_id: grant.id, role: grant.scope.role, expires_at: grant.expires_at })
+        }
     }
 }

@@ -56,18 +56,29 @@ async fn arrivals_connection(mut socket: WebSocket, shared: Arc<Shared>, event: 
     })
     .await;
     match computed {
-        Ok(Some(board)) => {
+        Ok(Ok(Some(board))) => {
             let text = serde_json::to_string(&board).unwrap_or_default();
             let _ = socket.send(Message::Text(text.into())).await;
             send_close(&mut socket, 1000, "done").await;
         }
-        _ => send_close(&mut socket, close::UNKNOWN_ROOM, "this hub does not hold the event's programme").await,
+        Ok(Ok(None)) => {
+            send_close(&mut socket, close::UNKNOWN_ROOM, "this hub does not hold the event's programme").await
+        }
+        // The event's own copy cannot be read: there is no board to show.
+        Ok(Err(error)) => {
+            let said = format!("the hub cannot read the event's programme back ({error}); try again");
+            send_close(&mut socket, close::INTERNAL, &said).await
+        }
+        Err(_) => send_close(&mut socket, close::INTERNAL, "the hub failed to compute the board; try again").await,
     }
 }
 
-fn arrivals_board(shared: &Shared, event: recolte_core::ids::EventId) -> Option<crate::arrivals::ArrivalsBoard> {
+fn arrivals_board(
+    shared: &Shared,
+    event: recolte_core::ids::EventId,
+) -> Result<Option<crate::arrivals::ArrivalsBoard>, recolte_store::Error> {
     use crate::arrivals::{ArrivalDevice, DeviceReport};
-    let record = shared.event_record(event)?;
+    let Some(record) = shared.event_record(event)? else { return Ok(None) };
     let seen: HashMap<DocName, Vec<ArrivalDevice>> = lock(&shared.seen)
         .iter()
         .filter(|(room, _)| room.event() == event)
@@ -92,18 +103,28 @@ fn arrivals_board(shared: &Shared, event: recolte_core::ids::EventId) -> Option<
             name: report.name.clone(),
             role: Some(report.role.as_str().to_owned()),
             // Unknown until the device gives a count for one of its documents.
-            unsent: (!report.unsent.is_empty()).then(|| report.unsent.values().sum()),
+            unsent: (!report.unsent.is_empty())
+                .then(|| report.unsent.values().fold(0usize, |sum, n| sum.saturating_add(*n))),
+            outside: report.outside,
             reported_at: Some(report.at.clone()),
         })
         .collect();
     devices.sort_by(|a, b| (&a.name, &a.device).cmp(&(&b.name, &b.device)));
+    // A room that cannot be read is said so on its line, never shown empty (the organiser
+    // would chase a facilitator whose work is here) and never taking the whole board down.
     let read = |name: &DocName| {
         let loaded = lock(&shared.rooms).get(name).cloned();
         let doc = match loaded {
-            Some(entry) => Some(lock(&entry.inner).room.doc().clone()),
-            None => shared.load_doc(name).ok(),
+            Some(entry) => Ok(lock(&entry.inner).room.doc().clone()),
+            None => shared.load_doc(name),
         };
-        (doc, lock(&shared.backend).last_saved(name).ok().flatten())
+        match doc.and_then(|doc| Ok((doc, lock(&shared.backend).last_saved(name)?))) {
+            Ok((doc, saved)) => Some((Some(doc), saved)),
+            Err(error) => {
+                tracing::warn!("{name}: {error}");
+                None
+            }
+        }
     };
-    Some(crate::arrivals::board(&record, read, &seen, devices, jiff::Timestamp::now()))
+    Ok(Some(crate::arrivals::board(&record, read, &seen, devices, jiff::Timestamp::now())))
 }

@@ -57,7 +57,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         send_close(&mut socket, close::HUB_FULL, "the hub is full: try again in a moment").await;
         return;
     }
-    let Admission { name, access, token_id, role } = match authorize(&shared, &room, token.as_deref()) {
+    let Admission { name, access, token_id, role, expires_at } = match authorize(&shared, &room, token.as_deref()) {
         Ok(admitted) => admitted,
         Err(refusal) => {
             shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
@@ -127,7 +127,10 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     let mut presence = Presence::of(Some(token_id.clone()));
     let live = LivePeer { event: name.event(), room: name.clone(), role, label: None, token_id, kick: Some(kick) };
     lock(&shared.live).insert(peer, live);
-    let peer_io = PeerIo { peer, greeting, rx, kicked, deflate };
+    // A token is checked when a connection opens; one that ends while connected is closed then,
+    // as a revoked one is (a device syncing on past its card's end was still taken).
+    let ends = expires_at.parse::<jiff::Timestamp>().ok();
+    let peer_io = PeerIo { peer, greeting, rx, kicked, deflate, ends };
     serve_peer(&mut socket, &shared, &entry, access, peer_io, &mut presence).await;
     if let Some(LivePeer { room, label: Some(label), .. }) = lock(&shared.live).remove(&peer) {
         let mut seen = lock(&shared.seen);
@@ -167,6 +170,21 @@ struct PeerIo {
     kicked: tokio::sync::oneshot::Receiver<(u16, Both)>,
     /// The device asked for deflated frames (see [`crate::deflate`]).
     deflate: bool,
+    /// When its token ends (never, when that cannot be read: it was read to admit it).
+    ends: Option<jiff::Timestamp>,
+}
+
+/// Until `ends` on the wall clock, looked at again after each sleep (a clock set back meanwhile
+/// does not close a connection early); for ever when there is no end.
+async fn until(ends: Option<jiff::Timestamp>) {
+    let Some(ends) = ends else { return std::future::pending().await };
+    loop {
+        let left = ends.duration_since(jiff::Timestamp::now());
+        match Duration::try_from(left) {
+            Ok(left) if !left.is_zero() => tokio::time::sleep(left).await,
+            _ => return,
+        }
+    }
 }
 
 /// A frame as it goes on the wire to this connection: deflated for a device that asked for it
@@ -211,7 +229,9 @@ async fn serve_peer(
     io: PeerIo,
     presence: &mut Presence,
 ) {
-    let PeerIo { peer, greeting, mut rx, mut kicked, deflate } = io;
+    let PeerIo { peer, greeting, mut rx, mut kicked, deflate, ends } = io;
+    let ended = until(ends);
+    tokio::pin!(ended);
     for (i, frame) in greeting.into_iter().enumerate() {
         let frame = on_wire(deflate, frame.into(), i == 0).await;
         shared.metrics.bytes_out.fetch_add(frame.len() as u64, Ordering::Relaxed);
@@ -349,6 +369,13 @@ async fn serve_peer(
                 send_close(socket, code, &reason.en).await;
                 return;
             }
+            () = &mut ended => {
+                let ended_at = ends.map(|at| at.to_string()).unwrap_or_default();
+                let reason = Both::of(&recolte_core::token::TokenError::Expired(ended_at));
+                tracing::info!("{}", closing(shared, &entry.name, &reason));
+                send_close(socket, close::EXPIRED, &reason.en).await;
+                return;
+            }
         }
     }
 }
@@ -368,7 +395,8 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
             let entry = seen.entry(me.room.clone()).or_default().entry(name.clone()).or_default();
             entry.connected += 1;
         }
-        let Some(device) = state["device"]["id"].as_str().map(|d| d.chars().take(64).collect::<String>()) else {
+        let id = state["device"]["id"].as_str().filter(|d| !d.is_empty());
+        let Some(device) = id.map(|d| d.chars().take(64).collect::<String>()) else {
             continue;
         };
         let mut reports = lock(&shared.reports);
@@ -381,6 +409,7 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
             name: String::new(),
             role: me.role,
             unsent: HashMap::new(),
+            outside: None,
             at: String::new(),
         });
         if let Some(name) = name {
@@ -388,7 +417,10 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
         }
         // Left out when the device could not count it: the last count it gave stays.
         if let Some(unsent) = state["device"]["unsent"].as_u64() {
-            report.unsent.insert(me.room.clone(), unsent as usize);
+            report.unsent.insert(me.room.clone(), usize::try_from(unsent).unwrap_or(usize::MAX));
+        }
+        if let Some(outside) = state["device"]["outside"].as_u64() {
+            report.outside = Some(usize::try_from(outside).unwrap_or(usize::MAX));
         }
         report.at = schema::now();
     }

@@ -62,23 +62,24 @@ impl Backend {
 
     /// Serving a store, where its log stands: what other programs save after it reaches the
     /// rooms through the store's watcher. `None` for a journal, which only the hub writes.
-    pub(super) fn position(&self) -> Option<i64> {
+    pub(super) fn position(&self) -> Result<Option<i64>, recolte_store::Error> {
         match self {
-            Backend::Journal(_) => None,
-            Backend::Store(store) => store.last_log_seq().ok(),
+            Backend::Journal(_) => Ok(None),
+            Backend::Store(store) => store.last_log_seq().map(Some),
         }
     }
 
-    /// What other programs saved to a room after `seq` (serving a store).
-    pub(super) fn saved_after(&self, name: &DocName, seq: i64) -> Vec<Vec<u8>> {
-        let Backend::Store(store) = self else { return Vec::new() };
-        store
-            .log_after(seq, usize::MAX >> 1)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(_, doc, _)| doc == name)
-            .map(|(_, _, data)| data)
-            .collect()
+    /// What other programs saved to a room after `seq` (serving a store); when the log cannot
+    /// be read from there, the room's whole state (taking it in again changes nothing).
+    pub(super) fn saved_after(&mut self, name: &DocName, seq: i64) -> Result<Vec<Vec<u8>>, recolte_store::Error> {
+        let Backend::Store(store) = self else { return Ok(Vec::new()) };
+        match store.log_after(seq, usize::MAX >> 1) {
+            Ok(saved) => Ok(saved.into_iter().filter(|(_, doc, _)| doc == name).map(|(_, _, data)| data).collect()),
+            Err(error) => {
+                tracing::warn!("{name}: {error}; the room takes in its whole state instead");
+                Ok(vec![store.document_state(name)?])
+            }
+        }
     }
 
     /// When a room last received a change.
@@ -139,7 +140,8 @@ pub(super) fn writer_thread(
 /// appear in it. The hub's own saves come back too, and change nothing.
 pub(super) fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::Receiver<bool>) {
     let mut last = store.last_log_seq().unwrap_or(0);
-    while !*stop.borrow_and_update() {
+    // Until told to stop, or until the hub is gone without saying so (dropped, or its start failed).
+    while stop.has_changed().is_ok() && !*stop.borrow_and_update() {
         std::thread::sleep(Duration::from_millis(200));
         let rows = match store.log_after(last, 512) {
             Ok(rows) => rows,
@@ -197,7 +199,7 @@ pub(super) fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::
 
 /// Checkpoints the journal now and then from its own connection, off the writer's path.
 pub(super) fn checkpoint_thread(journal: Journal, mut stop: watch::Receiver<bool>) {
-    while !*stop.borrow_and_update() {
+    while stop.has_changed().is_ok() && !*stop.borrow_and_update() {
         let _ = journal.checkpoint_passive();
         std::thread::sleep(Duration::from_millis(500));
     }

@@ -210,6 +210,8 @@ struct Report {
     name: String,
     role: recolte_core::access::Role,
     unsent: HashMap<DocName, usize>,
+    /// Its changes outside the documents it syncs (out of its rights, kept for a former card).
+    outside: Option<usize>,
     at: String,
 }
 
@@ -286,7 +288,7 @@ impl Shared {
             return Ok(entry.clone());
         }
         // Loaded outside the rooms lock: a big room must not stall every other room.
-        let since = lock(&self.backend).position();
+        let since = lock(&self.backend).position()?;
         let doc = self.load_doc(name)?;
         let mut inserted = false;
         let entry = lock(&self.rooms)
@@ -303,7 +305,18 @@ impl Shared {
         // while the room loaded was passed over by the store's watcher, the room not being in
         // memory yet: taken in now, or the room's devices would never get it.
         if let (true, Some(since)) = (inserted, since) {
-            let missed = lock(&self.backend).saved_after(name, since);
+            let missed = lock(&self.backend).saved_after(name, since).unwrap_or_else(|error| {
+                hub_log!(
+                    error,
+                    self.config.lang,
+                    "{} : ce que l'organisation a enregistré pendant le chargement de la salle ne peut être relu : {}",
+                    "{}: what the organisers saved while the room loaded cannot be read back: {}",
+                    name,
+                    error.localize(self.config.lang),
+                );
+                *lock(&self.unreadable).entry(name.to_string()).or_default() += 1;
+                Vec::new()
+            });
             let mut inner = lock(&entry.inner);
             for update in missed {
                 // To whoever joined it meanwhile, as the watcher would have.
@@ -315,25 +328,27 @@ impl Shared {
         Ok(entry)
     }
 
-    /// The programme of an event, as the hub knows it (none until an organiser pushed it).
-    fn event_record(&self, event: recolte_core::ids::EventId) -> Option<EventRecord> {
-        let entry = self.room(&DocName::Event(event)).ok()?;
+    /// The event's record as the hub's copy says (none until an organiser pushed it); an error when that copy cannot be loaded
+    /// (never "no event": its key and revocations would then go unchecked).
+    fn event_record(&self, event: recolte_core::ids::EventId) -> Result<Option<EventRecord>, recolte_store::Error> {
+        let entry = self.room(&DocName::Event(event))?;
         let inner = lock(&entry.inner);
         let record = schema::read_event(&inner.room.doc().transact());
-        record.filter(|r| r.id == event)
+        Ok(record.filter(|r| r.id == event))
     }
 
     /// The token ids an event's organisers revoked, as the hub's copy of the event says.
-    fn revoked(&self, event: recolte_core::ids::EventId) -> Vec<String> {
-        let Ok(entry) = self.room(&DocName::Event(event)) else { return Vec::new() };
+    fn revoked(&self, event: recolte_core::ids::EventId) -> Result<Vec<String>, recolte_store::Error> {
+        let entry = self.room(&DocName::Event(event))?;
         let inner = lock(&entry.inner);
         let revoked = schema::read_revocations(&inner.room.doc().transact());
-        revoked.into_iter().map(|r| r.token).collect()
+        Ok(revoked.into_iter().map(|r| r.token).collect())
     }
 
     /// Closes the connections whose token the event's document now says is revoked.
     fn close_revoked(&self, event: recolte_core::ids::EventId) {
-        let revoked = self.revoked(event);
+        // Called once the event's room changed: it is loaded, so this reads from memory.
+        let revoked = self.revoked(event).unwrap_or_default();
         if revoked.is_empty() {
             return;
         }
@@ -431,6 +446,12 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     if let Some(why) = backend.unwritable() {
         return Err(HubError::CannotSave(why));
     }
+    // Everything that can fail before any thread starts: a hub that does not start leaves none
+    // behind (pressing « Servir » again after a damaged certificate added threads each time).
+    let tls = match &config.tls {
+        Some(identity) => Some(identity.server_config().map_err(HubError::Tls)?),
+        None => None,
+    };
     let writer_backend = Backend::open(&config)?;
     if let Backend::Journal(journal) = &writer_backend {
         journal.disable_auto_checkpoint()?;
@@ -488,10 +509,6 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     // Keystrokes are tiny frames: Nagle's algorithm would hold them back for the peer's
     // delayed acknowledgement (40 ms).
     let lang = shared.config.lang;
-    let tls = match &shared.config.tls {
-        Some(identity) => Some(identity.server_config().map_err(HubError::Tls)?),
-        None => None,
-    };
     let server = tokio::spawn(async move {
         let stopped = async move {
             let _ = until.wait_for(|stop| *stop).await;

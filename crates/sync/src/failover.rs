@@ -1,0 +1,138 @@
+//! An invitation may name several hubs (the event's server and the room's laptop, say); a join
+//! syncs with the first that answers. When that one stops answering for good (the laptop left
+//! at the end of the day, the server's network went down), background sync tries the
+//! invitation's other hubs, with the same token and certificate, and moves to the first that
+//! answers, so that what is typed next still goes somewhere. It never moves while its hub
+//! answers, nor to a hub the invitation this device joined with does not name.
+//!
+//! The move is the hub remembered (the settings), which the shells follow: the app's window
+//! restarts its engine, `recolte sync --watch` too, and the next `recolte sync` syncs there.
+
+use std::time::Duration;
+
+use recolte_core::invitation::{normalize_hub, Invitation};
+use recolte_store::settings;
+
+use crate::client::{StatusBoard, SyncState, Target};
+use crate::refusal::RefusalCode;
+
+/// The other hubs of the invitation this device joined with, when it syncs with that
+/// invitation's token: each with the invitation's certificate, in the invitation's order.
+pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<Target>, recolte_store::Error> {
+    let Some(link) = store.setting(settings::INVITATION)? else { return Ok(Vec::new()) };
+    let Ok(invitation) = Invitation::parse(&link) else { return Ok(Vec::new()) };
+    if invitation.token != current.token {
+        return Ok(Vec::new());
+    }
+    let normal = |hub: &str| normalize_hub(hub).unwrap_or_else(|_| hub.to_owned());
+    let here = normal(&current.hub);
+    Ok(invitation
+        .hubs
+        .iter()
+        .filter(|hub| normal(hub) != here)
+        .map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone()))
+        .collect())
+}
+
+/// Whether no document reaches the hub: every one the engine watches is offline, or trying
+/// again, because the hub did not answer (a refusal is an answer: the hub is there).
+fn out_of_reach(board: &StatusBoard) -> bool {
+    let board = board.lock().unwrap_or_else(|p| p.into_inner());
+    !board.is_empty()
+        && board.values().all(|doc| {
+            matches!(doc.state, SyncState::Offline | SyncState::Connecting)
+                && doc.error.as_ref().is_some_and(|(code, _)| *code == RefusalCode::Unreachable)
+        })
+}
+
+/// Background sync's part: every `every`, when the hub has been out of reach at two checks in
+/// a row, tries the invitation's other hubs and remembers the first that takes a full sync.
+/// Returns once it moved (the shell restarts the engine towards it), or when `stop` turns true.
+pub async fn keep_a_hub_in_reach(
+    store: crate::client::SharedStore,
+    current: Target,
+    board: StatusBoard,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut missed = 0;
+    loop {
+        tokio::select! {
+            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
+            () = tokio::time::sleep(every) => {}
+        }
+        missed = if out_of_reach(&board) { missed + 1 } else { 0 };
+        if missed < 2 {
+            continue;
+        }
+        let others = match other_hubs(&recolte_store::Store::lock_shared(&store), &current) {
+            Ok(others) => others,
+            Err(error) => {
+                tracing::warn!("reading the invitation's other hubs: {error}");
+                continue;
+            }
+        };
+        if others.is_empty() {
+            continue;
+        }
+        // Its own hub once more first: the documents' back-off may lag behind a network that
+        // just came back (this device's own Wi-Fi, not the hub, was gone). Each try gives way to
+        // a stop (a join, a hub given by hand, Ctrl-C): nothing is saved after it.
+        let tried = |target: Target| {
+            let (store, mut stop) = (store.clone(), stop.clone());
+            async move {
+                tokio::select! {
+                    biased;
+                    () = async { let _ = stop.wait_for(|s| *s).await; } => None,
+                    synced = crate::client::sync_quietly(store, &target) => Some(synced.is_ok()),
+                }
+            }
+        };
+        match tried(current.clone()).await {
+            None => return,
+            Some(true) => {
+                missed = 0;
+                continue;
+            }
+            Some(false) => {}
+        }
+        for other in others {
+            match tried(other.clone()).await {
+                None => return,
+                Some(false) => continue,
+                Some(true) => {}
+            }
+            // Only over this engine's own target: never over one a join saved meanwhile.
+            let mut held = recolte_store::Store::lock_shared(&store);
+            let still = crate::join::remembered_target(&held).map(|now| now.is_some_and(|now| same(&now, &current)));
+            let moved = match still {
+                Ok(true) => crate::join::remember_target(&mut held, &other).map(|()| true),
+                Ok(false) => Ok(false),
+                Err(error) => Err(error),
+            };
+            match moved {
+                Ok(true) => {
+                    tracing::info!("{} does not answer: syncing with {} (the invitation's)", current.hub, other.hub)
+                }
+                Ok(false) => tracing::info!("{}: another target was saved meanwhile; not moving", current.hub),
+                Err(error) => tracing::warn!("moving to {}: {error}", other.hub),
+            }
+            return;
+        }
+    }
+}
+
+fn same(a: &Target, b: &Target) -> bool {
+    a.hub == b.hub && a.token == b.token
+}
+
+/// The hub the shells should sync with now, when background sync moved to another of the
+/// invitation's hubs: the remembered target, if it is `running`'s token at another hub.
+pub fn moved(store: &recolte_store::Store, running: &Target) -> Result<Option<Target>, recolte_store::Error> {
+    let Some(remembered) = crate::join::remembered_target(store)? else { return Ok(None) };
+    if remembered.token != running.token || remembered.hub == running.hub {
+        return Ok(None);
+    }
+    let theirs = other_hubs(store, running)?.iter().any(|other| other.hub == remembered.hub);
+    Ok(theirs.then_some(remembered))
+}
