@@ -60,6 +60,15 @@ impl Replica {
         serde_json::from_str(&self.ok(&all)).unwrap()
     }
 
+    /// A facilitator's invitation link for one session, naming `hubs` in order.
+    pub fn facilitator_card(&self, session: &str, hubs: &[&str]) -> String {
+        let mut args = vec!["invite", "create", "--role", "facilitator", "--session", session];
+        for hub in hubs {
+            args.extend(["--hub", hub]);
+        }
+        self.ok(&args)
+    }
+
     pub fn sessions(&self, theme: u32) -> Vec<String> {
         let sessions = self.json(&["session", "list", "--theme", &theme.to_string()]);
         sessions.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect()

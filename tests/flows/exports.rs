@@ -57,6 +57,24 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     assert!(stderr.contains("rapport.md, qu'aucun export de Récolte n'a écrit"), "{stderr}");
     assert_eq!(std::fs::read_to_string(project.join("rapport.md")).unwrap(), "# Mon rapport\n");
     assert!(!project.join("rapport.html").exists(), "nothing written");
+    // Its own report, exported again, is replaced; once edited (the Markdown is made for it),
+    // it is not: the edits were lost at the next export.
+    let own = replica.path().join("own");
+    std::fs::create_dir(&own).unwrap();
+    replica.ok(&["export", "report", "--out", own.to_str().unwrap()]);
+    replica.ok(&["export", "report", "--out", own.to_str().unwrap()]);
+    let edited = std::fs::read_to_string(own.join("rapport.md")).unwrap().replacen("\n", "\nNotes de la DITP.\n", 1);
+    std::fs::write(own.join("rapport.md"), &edited).unwrap();
+    let stderr = replica.fails(&["export", "report", "--out", own.to_str().unwrap()]);
+    assert!(stderr.contains("rapport.md dans") && stderr.contains("a été modifié depuis"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(own.join("rapport.md")).unwrap(), edited);
+    // A descriptor there that does not read could list the report: not written over.
+    let damaged = replica.path().join("damaged");
+    std::fs::create_dir(&damaged).unwrap();
+    std::fs::write(damaged.join("datapackage.json"), "{ \"resources\": [").unwrap();
+    let stderr = replica.fails(&["export", "report", "--out", damaged.to_str().unwrap()]);
+    assert!(stderr.contains("datapackage.json illisible"), "{stderr}");
+    assert!(!damaged.join("rapport.html").exists(), "nothing written");
     // Decidim: nothing consolidated in theme 3 is said, with what to do; the captured ones go.
     let empty = out.join("theme3.csv");
     let stderr = replica.fails(&["export", "decidim", "--theme", "3", "--out", empty.to_str().unwrap()]);

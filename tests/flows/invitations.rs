@@ -128,7 +128,10 @@ fn an_invitation_link_joins_a_facilitator_who_writes_its_session_and_not_another
     event.organiser.ok(&["sync"]);
     facilitator.ok(&["join", "--invitation", link, "--name", "Camille"]);
     let synced = facilitator.ok(&["sync"]);
-    assert!(synced.contains("mais 1 modification hors de vos droits : jamais partagée"), "{synced}");
+    assert!(
+        synced.contains("mais 1 modification hors de vos droits : ce serveur ne la prendra pas avec cette invitation ; un paquet (recolte bundle export) la porte"),
+        "{synced}"
+    );
 
     let after = status(&facilitator);
     let own_line = doc_status(&after, own);
@@ -183,7 +186,7 @@ fn a_revoked_invitation_is_refused_within_seconds_and_the_device_keeps_its_data(
     // The watch says it refused, and why, in words (not « hors ligne »); what is typed
     // meanwhile is counted as waiting.
     wait_for("the watch says refused", Duration::from_secs(5), || {
-        watching.printed().contains("refusés : l'organisation a révoqué votre invitation")
+        watching.printed().contains(" ; l'organisation a révoqué votre invitation")
     });
     facilitator.ok(&["proposal", "add", "--session", &session, "--title", "Pendant le refus"]);
     wait_for("the watch counts what waits", Duration::from_secs(5), || {
@@ -260,16 +263,7 @@ fn a_wrong_link_and_an_unreachable_hub_are_told_in_words() {
     assert!(error.contains("lien d'invitation"), "{error}");
     let event = Event::new();
     let session = event.organiser.sessions(1)[0].clone();
-    let link = event.organiser.ok(&[
-        "invite",
-        "create",
-        "--role",
-        "facilitator",
-        "--session",
-        &session,
-        "--hub",
-        "ws://127.0.0.1:9",
-    ]);
+    let link = event.organiser.facilitator_card(&session, &["ws://127.0.0.1:9"]);
     // No hub answers: the invitation is kept for later, and the command says so.
     let output = device.run(&["join", "--invitation", &link, "--name", "Alix"]);
     assert_eq!(output.status.code(), Some(1));

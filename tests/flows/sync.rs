@@ -445,3 +445,29 @@ fn the_hubs_log_speaks_the_language_of_the_person_running_it() {
         assert!(log.contains(listening) && log.contains(refused), "{lang}: {log}");
     }
 }
+
+/// An invitation names two hubs and the device joined the first; that one goes (the laptop
+/// left): `recolte sync` takes the invitation's other hub, says so, and stays with it.
+#[test]
+fn a_sync_whose_hub_is_gone_takes_the_invitations_other_hub() {
+    let (organiser, _) = Replica::with_sample();
+    let key = public_key(&organiser);
+    let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (first, second) = (HubProcess::start(first_dir.path(), &key), HubProcess::start(second_dir.path(), &key));
+    for hub in [&first.url, &second.url] {
+        organiser.ok(&["sync", "--hub", hub]);
+    }
+    let session = organiser.sessions(2)[0].clone();
+    let link = organiser.facilitator_card(&session, &[&first.url, &second.url]);
+    let device = Replica::new();
+    device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    first.kill();
+    device.ok(&["proposal", "add", "--session", &session, "--title", "Partie par l'autre serveur"]);
+    let output = device.run(&["sync"]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains("ne répond plus : synchronisation avec") && said.contains(&second.url), "{said}");
+    assert_eq!(device.json(&["status"])["summary"]["hub"], second.url.as_str());
+    organiser.ok(&["sync", "--hub", &second.url]);
+    assert!(organiser.ok(&["proposal", "list"]).contains("Partie par l'autre serveur"));
+}

@@ -107,6 +107,14 @@ impl From<recolte_core::Error> for CliError {
 }
 
 /// The data folder a store lives in.
+/// The certificate fingerprint invitations for `hubs` carry: that of the hub this device syncs
+/// with, or of its own (see the library's).
+fn invitation_fingerprint(store: &Store, hubs: &[String]) -> Result<Option<String>, CliError> {
+    let synced = recolte_sync::join::remembered_target(store)?;
+    recolte_sync::tls::invitation_fingerprint(&data_dir_of(store), hubs, synced.as_ref())
+        .map_err(|e| CliError::Hub(recolte_sync::hub::HubError::Tls(e)))
+}
+
 fn data_dir_of(store: &Store) -> PathBuf {
     store.path().parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
@@ -235,6 +243,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 } else {
                     Some(tags)
                 },
+                // The command line states the whole new text: no field that showed an older one.
+                ..Default::default()
             };
             store.edit_proposal(id.parse()?, &update)?;
             out.done_if(changed(&store)?)
@@ -375,6 +385,7 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
                 body,
                 status: status.as_deref().map(str::parse).transpose()?,
                 priority: if no_priority { Some(None) } else { priority.map(Some) },
+                ..Default::default()
             };
             store.edit_consolidated(id.parse()?, &patch)?;
             out.done_if(changed(&store)?)
@@ -422,22 +433,11 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         }
         Command::Panel(PanelCmd::Vote { id, clear, dots, member }) => {
             let id = id.parse()?;
-            let dots = match (clear, dots) {
-                (true, _) => 0,
-                (false, Some(dots)) => dots,
-                (false, None) => {
-                    let (event, theme) = store.consolidated_theme(id)?;
-                    let me = member.clone().map_or_else(|| store.author(), Ok)?;
-                    let reviews = store.reviews(event, theme)?;
-                    let current = reviews
-                        .iter()
-                        .find(|r| r.consolidated_id == id)
-                        .map(|r| r.votes.iter().filter(|v| v.member == me).map(|v| v.dots).sum::<u32>())
-                        .unwrap_or(0);
-                    current + 1
-                }
-            };
-            store.vote(id, dots, member.as_deref())?;
+            match (clear, dots) {
+                (true, _) => store.vote(id, 0, member.as_deref())?,
+                (false, Some(dots)) => store.vote(id, dots, member.as_deref())?,
+                (false, None) => store.vote_once_more(id, member.as_deref())?,
+            }
             out.done_if(changed(&store)?)
         }
         Command::Panel(PanelCmd::Summary) => out.summary(&store.panel_summary(event(&store)?)?),
@@ -615,14 +615,20 @@ fn invite(
                 themes: scope.themes,
                 for_name,
                 valid_for: parse_validity(&valid)?,
-                fingerprint: fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs)),
+                fingerprint: match fingerprint {
+                    Some(given) => Some(given),
+                    None => invitation_fingerprint(store, &hubs)?,
+                },
                 hubs,
             };
             let invitation = store.create_invitation(event, &request, out.lang)?;
             out.invitation(&invitation)
         }
         InviteCmd::All { hubs, fingerprint, valid, sheet } => {
-            let fingerprint = fingerprint.or_else(|| recolte_sync::tls::fingerprint_for(&data_dir_of(store), &hubs));
+            let fingerprint = match fingerprint {
+                Some(given) => Some(given),
+                None => invitation_fingerprint(store, &hubs)?,
+            };
             // A sheet that cannot be written must not leave fifty invitations made behind it.
             recolte_export::check_sheet_name(&sheet).map_err(CliError::Export)?;
             recolte_export::check_writable(&sheet).map_err(CliError::Export)?;

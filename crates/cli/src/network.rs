@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use recolte_core::{Lang, Localize};
 use recolte_store::Store;
-use recolte_sync::client::{self, StatusBoard, SyncError, SyncState, Target};
+use recolte_sync::client::{self, StatusBoard, SyncError, Target};
 use recolte_sync::hub::{self, HubConfig};
 
 use crate::output::Out;
@@ -164,8 +164,7 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
 }
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
-    let store = Store::lock_shared(store);
-    Ok(recolte_sync::join::remember_target(&store, target)?)
+    Ok(recolte_sync::join::remember_target(&mut Store::lock_shared(store), target)?)
 }
 
 /// With no token given: the one this device last used, while it is valid and for the event
@@ -182,11 +181,27 @@ fn own_target(
         .as_ref()
         .and_then(|t| recolte_core::token::peek(&t.token).ok())
         .is_some_and(|grant| !grant.expired() && given.is_none_or(|event| grant.scope.event == event));
+    // The organiser's own token is signed again before its last day, for its own event and hub
+    // (the hub closes a connection when its token ends).
+    if let Some(target) = remembered.as_ref().filter(|_| usable) {
+        if recolte_sync::join::nearly_ended_own(store, target)? {
+            return Ok(recolte_sync::join::renewed(store, target.clone())?);
+        }
+    }
     if !usable {
-        if let Ok(event) = store.resolve_event(given) {
-            if let Some(target) = recolte_sync::join::organiser_target(store, event, hub.clone(), valid)? {
-                return Ok(target);
+        // No event yet is no organiser's event; several, or a failed read, are said (it synced
+        // with the expired token instead, and said « expirée »).
+        match store.resolve_event(given) {
+            Ok(event) => {
+                if let Some(target) = recolte_sync::join::organiser_target(store, event, hub.clone(), valid)? {
+                    return Ok(target);
+                }
             }
+            Err(recolte_store::Error::NoEvent | recolte_store::Error::EventNotArrivedYet) => {}
+            // Several events on a device that organises none of them (the practice event and
+            // the one joined): its remembered token says which, and why it fails.
+            Err(recolte_store::Error::AmbiguousEvent(_)) if !organises_any(store)? => {}
+            Err(error) => return Err(error.into()),
         }
     }
     // An event asked for that the remembered token is not for: never sync another one silently.
@@ -225,7 +240,10 @@ pub fn sync(
     let store = Arc::new(Mutex::new(store));
     let runtime = runtime()?;
     // Another token than the one this device syncs with: what only the former may write goes first.
-    runtime.block_on(recolte_sync::handover::before_switching(&store, &target))?;
+    let handed = runtime.block_on(recolte_sync::handover::before_switching(&store, &target))?;
+    if handed.stranded > 0 {
+        out.stranded(handed.stranded);
+    }
     let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
     // What a former invitation kept aside still holds (a facilitator's previous session), tried
     // once this target is the one remembered (and, watching, by background sync every 30 s).
@@ -235,22 +253,48 @@ pub fn sync(
         Err(error) => tracing::warn!("{error}"),
     };
     if !watch {
-        let report = match first? {
-            Some(report) => report,
-            None => runtime.block_on(client::sync_once(store.clone(), &target))?,
+        let synced = match first {
+            Ok(Some(report)) => Ok(report),
+            Ok(None) => runtime.block_on(client::sync_once(store.clone(), &target)),
+            Err(error) => Err(error),
+        };
+        // Its hub out of reach: the invitation's other hubs, in its order (see `failover`).
+        let (report, target) = match synced {
+            Ok(report) => (report, target),
+            Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
+                let others = recolte_sync::failover::other_hubs(&Store::lock_shared(&store), &target)?;
+                // Its own hub once more, a moment later, before another: one room timing out on a
+                // wavering Wi-Fi is not a hub gone.
+                if !others.is_empty() {
+                    std::thread::sleep(Duration::from_secs(2));
+                    match runtime.block_on(client::sync_once(store.clone(), &target)) {
+                        Ok(report) => {
+                            remember(&store, &target)?;
+                            hand_over(&store);
+                            return out.synced(&report, out_of_rights_of(&store, &target, out)?);
+                        }
+                        // It answered this time, with a refusal: that is the answer.
+                        Err(refused) if refused.refusal() != Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
+                            return Err(refused.into());
+                        }
+                        Err(_) => {}
+                    }
+                }
+                let mut reached = None;
+                for other in others {
+                    if let Ok(report) = runtime.block_on(client::sync_once(store.clone(), &other)) {
+                        out.moved(&target.hub, &other.hub);
+                        reached = Some((report, other));
+                        break;
+                    }
+                }
+                reached.ok_or(error)?
+            }
+            Err(error) => return Err(error.into()),
         };
         remember(&store, &target)?;
         hand_over(&store);
-        let out_of_rights = {
-            let mut store = Store::lock_shared(&store);
-            let event = recolte_core::token::peek(&target.token)
-                .map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?
-                .scope
-                .event;
-            let docs = recolte_sync::status::report(&mut store, Some(&target), None, event, out.lang)?;
-            recolte_sync::status::summarize(&docs, Some(&target.hub)).out_of_rights
-        };
-        return out.synced(&report, out_of_rights);
+        return out.synced(&report, out_of_rights_of(&store, &target, out)?);
     }
     // Watching goes on while the hub cannot be reached; a hub without the event is an answer.
     if let Err(error @ SyncError::EventNotOnHub { .. }) = first {
@@ -258,79 +302,114 @@ pub fn sync(
     }
     init_logs("error");
     remember(&store, &target)?;
-    let board: StatusBoard = Arc::default();
     runtime.block_on(async {
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        let engine = tokio::spawn(client::watch(store.clone(), target, board.clone(), Default::default(), stopped));
-        let printer = tokio::spawn(print_status(board.clone(), out.lang, out.json));
-        interrupted().await;
-        let _ = stop.send(true);
-        let _ = engine.await;
-        printer.abort();
+        let mut target = target;
+        loop {
+            let board: StatusBoard = Arc::default();
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let engine =
+                tokio::spawn(client::watch(store.clone(), target.clone(), board.clone(), Default::default(), stopped));
+            let printer = tokio::spawn(print_status(store.clone(), target.clone(), board, out.lang, out.json));
+            // Until interrupted, or until background sync moved to another of the invitation's
+            // hubs (its own gone for good): then the engine starts again towards it.
+            let moved = tokio::select! {
+                () = interrupted() => None,
+                moved = moved_from(&store, &target) => Some(moved),
+            };
+            let _ = stop.send(true);
+            let _ = engine.await;
+            printer.abort();
+            match moved {
+                Some(moved) => {
+                    if moved.hub != target.hub {
+                        out.moved(&target.hub, &moved.hub);
+                    }
+                    target = moved;
+                }
+                None => break,
+            }
+        }
     });
     Ok(())
 }
 
-/// Prints the sync status when it changes.
-async fn print_status(board: StatusBoard, lang: Lang, json: bool) {
-    let mut last = String::new();
+/// This device's changes the hub will not take with `target`'s invitation, as the status counts them.
+fn out_of_rights_of(store: &Arc<Mutex<Store>>, target: &Target, out: &Out) -> Result<usize, CliError> {
+    let mut store = Store::lock_shared(store);
+    let event = recolte_core::token::peek(&target.token)
+        .map_err(|e| CliError::Store(recolte_store::Error::Token(e)))?
+        .scope
+        .event;
+    let docs = recolte_sync::status::report(&mut store, Some(target), None, event, out.lang)?;
+    Ok(recolte_sync::status::summarize(&docs, Some(&target.hub)).out_of_rights)
+}
+
+/// Whether this device organises an event it holds (its key is here; the practice event aside).
+fn organises_any(store: &Store) -> Result<bool, recolte_store::Error> {
+    for event in store.events()?.into_iter().filter(|e| !e.practice) {
+        if store.holds_key(event.id)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Waits until background sync moved from `running`'s hub to another of the invitation's, or
+/// until the organiser's own token nears its end (signed again: the hub would close it then).
+async fn moved_from(store: &Arc<Mutex<Store>>, running: &Target) -> Target {
     loop {
-        let line = {
-            let board = board.lock().unwrap_or_else(|p| p.into_inner());
-            let total = board.len();
-            let up = board.values().filter(|s| s.state == SyncState::UpToDate).count();
-            // A document the hub refused (or could not save) is not « offline »: it says why, in
-            // words, by the reason most documents share.
-            let refusal = |s: &&recolte_sync::client::DocStatus| {
-                s.error
-                    .as_ref()
-                    .map(|(code, _)| *code)
-                    .filter(|code| *code != recolte_sync::refusal::RefusalCode::Unreachable)
-            };
-            let refused: Vec<_> = board.values().filter_map(|s| refusal(&s)).collect();
-            let mut shares = std::collections::BTreeMap::new();
-            for code in &refused {
-                shares.entry(code.as_str()).or_insert((0, *code)).0 += 1;
-            }
-            // The reason most documents share; between equals, the first by its name.
-            let reason =
-                shares.values().max_by_key(|(n, code)| (*n, std::cmp::Reverse(code.as_str()))).map(|(_, code)| *code);
-            let offline = board.values().filter(|s| s.state == SyncState::Offline && refusal(s).is_none()).count();
-            let unconfirmed: usize = board.values().map(|s| s.unconfirmed).sum();
-            if json {
-                serde_json::json!({
-                    "documents": total, "up_to_date": up, "offline": offline, "refused": refused.len(),
-                    "reason": reason.map(|code| code.as_str()), "unconfirmed": unconfirmed,
-                })
-                .to_string()
-            } else {
-                let why = reason.map(|code| {
-                    let (count, said) = (refused.len(), code.explain(None, lang));
-                    match lang {
-                        Lang::Fr => format!(", {count} {} : {said}", if count < 2 { "refusé" } else { "refusés" }),
-                        Lang::En => format!(", {count} refused: {said}"),
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        // Read under the store's lock, let go before any wait.
+        let (next, renewal_failed) = {
+            let mut held = Store::lock_shared(store);
+            match recolte_sync::failover::moved(&held, running) {
+                Ok(Some(moved)) => (Some(moved), false),
+                _ if recolte_sync::join::nearly_ended_own(&held, running).unwrap_or(false) => {
+                    match recolte_sync::join::renewed(&mut held, running.clone()) {
+                        Ok(fresh) if fresh.token != running.token => (Some(fresh), false),
+                        _ => (None, true),
                     }
-                });
-                let why = why.unwrap_or_default();
-                match lang {
-                    Lang::Fr => format!(
-                        "{up}/{} à jour, {offline} hors ligne, {}{why}",
-                        lang.count(total, "document", "documents"),
-                        lang.count(unconfirmed, "modification non partagée", "modifications non partagées")
-                    ),
-                    Lang::En => format!(
-                        "{up}/{} up to date, {offline} offline, {} not yet shared{why}",
-                        lang.count(total, "document", "documents"),
-                        lang.count(unconfirmed, "change", "changes")
-                    ),
                 }
+                _ => (None, false),
             }
         };
+        if let Some(next) = next {
+            return next;
+        }
+        if renewal_failed {
+            // Tried again later, not every two seconds.
+            tokio::time::sleep(Duration::from_secs(300)).await;
+        }
+    }
+}
+
+/// Prints the sync status when it changes: the status the app shows (`recolte_sync::status`),
+/// in one line, once the engine has something to say.
+async fn print_status(store: Arc<Mutex<Store>>, target: Target, board: StatusBoard, lang: Lang, json: bool) {
+    let event = recolte_core::token::peek(&target.token).map(|g| g.scope.event);
+    let mut last = String::new();
+    let (mut last_board, mut reported) = (String::new(), std::time::Instant::now());
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let Ok(event) = event else { return };
+        // Read again when the engine moved, or every few seconds (what is typed meanwhile): not
+        // twice a second on the store the engine writes through.
+        let now = format!("{:?}", board.lock().unwrap_or_else(|p| p.into_inner()));
+        if now == "{}" || (now == last_board && reported.elapsed() < Duration::from_secs(5)) {
+            continue;
+        }
+        (last_board, reported) = (now, std::time::Instant::now());
+        let report =
+            recolte_sync::status::report(&mut Store::lock_shared(&store), Some(&target), Some(&board), event, lang);
+        // A failed read is not a status: the last line stays until a read succeeds.
+        let Ok(docs) = report else { continue };
+        let summary = recolte_sync::status::summarize(&docs, Some(&target.hub));
+        let line =
+            if json { serde_json::json!(summary).to_string() } else { crate::output::status_line(&summary, lang) };
         if line != last {
             println!("{line}");
             last = line;
         }
-        tokio::time::sleep(Duration::from_millis(500)).await;
     }
 }
 
@@ -386,7 +465,18 @@ pub fn discover(seconds: u64, out: &Out) -> Result<(), CliError> {
 /// sync` goes on from it) and the command fails with the reason.
 pub fn join_invitation(store: Store, link: &str, name: Option<&str>, out: &Out) -> Result<(), CliError> {
     let store = Arc::new(Mutex::new(store));
-    let joined = runtime()?.block_on(recolte_sync::join::join(store, link, name.unwrap_or("")))?;
+    let joined = runtime()?.block_on(recolte_sync::join::join(store.clone(), link, name.unwrap_or("")))?;
+    // What was joined, in words (the event and what the invitation lets this device do), when
+    // the event is here already.
+    if !out.json {
+        let mut held = Store::lock_shared(&store);
+        if let (Some(record), Ok(grant)) =
+            (held.event_record(joined.event)?, recolte_core::token::peek(&joined.target.token))
+        {
+            let what = recolte_core::invitation::describe(&grant.scope, Some(&record), out.lang);
+            eprintln!("{} — {what}", record.name);
+        }
+    }
     out.joined(&joined)?;
     match joined.pending {
         Some(error) => Err(CliError::Sync(error)),
@@ -405,6 +495,8 @@ pub fn status(mut store: Store, given: Option<recolte_core::ids::EventId>, out: 
         (None, None) => store.resolve_event(None)?,
     };
     let docs = recolte_sync::status::report(&mut store, target.as_ref(), None, event, out.lang)?;
-    let summary = recolte_sync::status::summarize(&docs, target.as_ref().map(|t| t.hub.as_str()));
+    // The hub is this event's only when the device syncs this event.
+    let hub = target.as_ref().filter(|_| from_token == Some(event)).map(|t| t.hub.as_str());
+    let summary = recolte_sync::status::summarize(&docs, hub);
     out.status(&docs, &summary)
 }

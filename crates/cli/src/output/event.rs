@@ -136,8 +136,15 @@ impl Out {
             return self.json(&records);
         }
         let mut text = String::new();
+        // Numbered by place, as Synthèse and the exports do; a merge undone (with --all) has none.
+        let mut place = 0;
         for c in records {
-            let priority = c.priority.map(|p| format!(" P{p}")).unwrap_or_default();
+            let priority = if c.deleted {
+                String::new()
+            } else {
+                place += 1;
+                format!(" P{place}")
+            };
             // Listed with --all, a merge undone is said so, as the JSON's `deleted` says.
             let undone = if c.deleted { self.pick(" (fusion défaite)", " (merge undone)") } else { "" };
             text.push_str(&format!("{}  [{}{priority}]{undone} {}\n", c.id, c.status.label(self.lang), c.title));

@@ -161,7 +161,9 @@ impl Out {
         if self.json {
             return self.json(restored);
         }
+        let kept = self.kept(&restored.kept);
         print(match &restored.before {
+            None if !kept.is_empty() => format!("{}{kept}", self.pick("rien n'a été restauré", "nothing was restored")),
             None => self
                 .pick(
                     "rien à restaurer : le document est déjà dans cet état",
@@ -169,7 +171,7 @@ impl Out {
                 )
                 .to_owned(),
             Some(before) => format!(
-                "{} ({}){}{} {} {}",
+                "{} ({}){}{kept}{} {} {}",
                 self.pick("restauré", "restored"),
                 self.count(
                     restored.written,
@@ -198,9 +200,19 @@ impl Out {
                     ("consolidated", Lang::Fr) => "la proposition consolidée",
                     ("comment", Lang::Fr) => "le commentaire",
                     ("subgroup", Lang::Fr) => "le sous-groupe",
+                    ("set_aside", Lang::Fr) => "la mise de côté de",
+                    ("not_duplicates", Lang::Fr) => "« pas des doublons » pour",
+                    ("lexicon", Lang::Fr) => "la paire du lexique",
+                    ("vote", Lang::Fr) => "les points sur",
+                    ("mark", Lang::Fr) => "la marque « à porter » sur",
                     ("proposal", _) => "the proposal",
                     ("consolidated", _) => "the consolidated proposal",
                     ("comment", _) => "the comment",
+                    ("set_aside", _) => "the setting aside of",
+                    ("not_duplicates", _) => "“not duplicates” for",
+                    ("lexicon", _) => "the lexicon pair",
+                    ("vote", _) => "the dots on",
+                    ("mark", _) => "the “carry forward” mark on",
                     _ => "the sub-group",
                 };
                 let by = match (record.author.trim(), self.lang) {
@@ -222,11 +234,30 @@ impl Out {
         }
     }
 
+    /// What an undo or a restore left because other documents hold to it, said after it.
+    fn kept(&self, titles: &[String]) -> String {
+        if titles.is_empty() {
+            return String::new();
+        }
+        let named: Vec<String> =
+            titles.iter().map(|t| self.pick(&format!("« {t} »"), &format!("“{t}”")).to_owned()).collect();
+        self.pick(
+            &format!(
+                " ; {} reste : une fusion le cite ou le panel s'en est servi (défaites d'abord cela)",
+                named.join(", ")
+            ),
+            &format!("; {} stays: a merge cites it, or the panel used it (undo that first)", named.join(", ")),
+        )
+        .to_owned()
+    }
+
     pub fn undone(&self, outcome: &recolte_store::UndoOutcome) -> Result<(), CliError> {
         if self.json {
             return self.json(outcome);
         }
+        let kept = self.kept(&outcome.kept);
         let what = match (outcome.action, outcome.written) {
+            (_, 0) if !kept.is_empty() => self.pick("rien n'a été annulé", "nothing was undone"),
             (_, 0) => self.pick(
                 "rien n'a changé : ce que cette modification avait fait a été modifié depuis",
                 "nothing changed: what that change did was changed since",
@@ -242,7 +273,7 @@ impl Out {
             format!("{what}{} {}", self.pick(" :", ":"), about.join(", "))
         };
         print(format!(
-            "{what} ({} {}, {} {})",
+            "{what}{kept} ({} {}, {} {})",
             outcome.can_undo,
             self.pick("à annuler", "left to undo"),
             outcome.can_redo,

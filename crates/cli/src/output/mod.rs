@@ -15,6 +15,7 @@ use crate::CliError;
 mod event;
 mod history;
 mod network;
+pub(crate) use network::status_line;
 mod store;
 
 pub struct Out {

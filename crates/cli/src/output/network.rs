@@ -65,13 +65,16 @@ impl Out {
         if out_of_rights > 0 {
             line.push_str(&match lang {
                 Lang::Fr => format!(
-                    "\nmais {} : jamais {}, sur cet appareil seulement (recolte status)",
+                    "\nmais {} : ce serveur ne {} prendra pas avec cette invitation ; un paquet (recolte bundle export) {} porte à l'organisation (recolte status)",
                     lang.count(out_of_rights, "modification hors de vos droits", "modifications hors de vos droits"),
-                    if out_of_rights > 1 { "partagées" } else { "partagée" },
+                    if out_of_rights > 1 { "les" } else { "la" },
+                    if out_of_rights > 1 { "les" } else { "la" },
                 ),
                 Lang::En => format!(
-                    "\nbut {} outside your rights: never shared, kept on this device (recolte status)",
-                    lang.count(out_of_rights, "change", "changes")
+                    "\nbut {} outside your rights: this hub will not take {} with this invitation; a bundle (recolte bundle export) carries {} to the organisers (recolte status)",
+                    lang.count(out_of_rights, "change", "changes"),
+                    if out_of_rights > 1 { "them" } else { "it" },
+                    if out_of_rights > 1 { "them" } else { "it" },
                 ),
             });
         }
@@ -184,6 +187,7 @@ impl Out {
                 self.pick("thème", "theme"),
                 s.theme,
                 match s.proposals {
+                    _ if s.unreadable => self.pick("illisible sur le serveur", "unreadable on the hub").to_owned(),
                     0 if s.missing => self.pick("RIEN REÇU", "NOTHING RECEIVED").to_owned(),
                     n => self.count(n, ("proposition", "propositions"), ("proposal", "proposals")),
                 },
@@ -205,16 +209,24 @@ impl Out {
         for d in &board.devices {
             let role =
                 d.role.as_deref().map(|r| r.parse::<recolte_core::access::Role>().map_or(r, |r| r.label(self.lang)));
+            let outside = d.outside.filter(|n| *n > 0).map(|n| match self.lang {
+                Lang::Fr => {
+                    format!(", {n} hors de son invitation (un paquet {}apporte)", if n > 1 { "les " } else { "l'" })
+                }
+                _ => format!(", {n} outside its invitation (a bundle brings {})", if n > 1 { "them" } else { "it" }),
+            });
             lines.push(format!(
-                "{} ({}){} {}",
-                d.name,
+                "{} ({}){} {}{}",
+                // A device that gave no name (the organiser's laptop) by its id.
+                if d.name.is_empty() { &d.device } else { &d.name },
                 role.unwrap_or("?"),
                 self.pick(" :", ":"),
                 match d.unsent {
                     Some(unsent) =>
                         self.count(unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared")),
                     None => self.pick("non partagées : inconnu", "not yet shared: unknown").to_owned(),
-                }
+                },
+                outside.unwrap_or_default(),
             ));
         }
         print(lines.join("\n"))
@@ -254,15 +266,53 @@ impl Out {
         );
     }
 
+    /// Said on stderr: background sync moved to another of the invitation's hubs.
+    pub fn moved(&self, from: &str, to: &str) {
+        eprintln!(
+            "{}",
+            match self.lang {
+                Lang::Fr =>
+                    format!("{from} ne répond plus : synchronisation avec {to}, un autre serveur de l'invitation"),
+                _ => format!("{from} no longer answers: syncing with {to}, another hub of the invitation"),
+            }
+        );
+    }
+
+    /// Said on stderr: changes only a former invitation could write, which it can no longer share.
+    pub fn stranded(&self, stranded: usize) {
+        eprintln!(
+            "{}",
+            match self.lang {
+                Lang::Fr => format!(
+                    "{} avec l'invitation précédente ne {} plus par le réseau : elle a expiré ou a été révoquée ; {} sur cet appareil, et un paquet (recolte bundle export) {} porte à l'organisation",
+                    self.count(stranded, ("modification faite", "modifications faites"), ("", "")),
+                    if stranded > 1 { "partiront" } else { "partira" },
+                    if stranded > 1 { "elles restent" } else { "elle reste" },
+                    if stranded > 1 { "les" } else { "la" },
+                ),
+                _ => format!(
+                    "{} made with the former invitation will not go over the network any more: it expired or was revoked; {} on this device, and a bundle (recolte bundle export) carries {} to the organisers",
+                    self.count(stranded, ("", ""), ("change", "changes")),
+                    if stranded > 1 { "they stay" } else { "it stays" },
+                    if stranded > 1 { "them" } else { "it" },
+                ),
+            }
+        );
+    }
+
     pub fn joined(&self, joined: &recolte_sync::join::Joined) -> Result<(), CliError> {
         if self.json {
             return self.json(&serde_json::json!({
                 "event": joined.event, "hub": joined.target.hub, "pulled": joined.report.is_some(),
                 "report": joined.report, "as_organiser": joined.as_organiser, "left_behind": joined.left_behind,
+                "stranded": joined.stranded,
             }));
         }
         if joined.left_behind > 0 {
             self.left_behind(joined.left_behind);
+        }
+        if joined.stranded > 0 {
+            self.stranded(joined.stranded);
         }
         if joined.as_organiser {
             print(self.pick(
@@ -295,10 +345,22 @@ impl Out {
                 recolte_core::access::Access::Read => self.pick("lecture", "read"),
                 recolte_core::access::Access::None => self.pick("aucun accès", "no access"),
             };
+            // The former card's session: not this invitation's, and not « no access » either.
+            let access =
+                if doc.former_invitation { self.pick("invitation précédente", "former invitation") } else { access };
             let mut line = format!("{}  [{access}]", doc.label);
             if doc.out_of_rights {
                 let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not shared", "not shared"));
                 line.push_str(&format!("  {unsent}{}", self.pick(" : hors de vos droits", ": out of your rights")));
+            } else if doc.former_invitation {
+                let unsent = self.count(doc.unsent, ("non partagée", "non partagées"), ("not shared", "not shared"));
+                let goes = match (self.lang, doc.unsent > 1) {
+                    (Lang::Fr, false) => " : partira avec l'invitation précédente, gardée de côté",
+                    (Lang::Fr, true) => " : partiront avec l'invitation précédente, gardée de côté",
+                    (_, false) => ": goes with the former invitation, kept aside",
+                    (_, true) => ": go with the former invitation, kept aside",
+                };
+                line.push_str(&format!("  {unsent}{goes}"));
             } else if doc.unsent > 0 {
                 let unsent =
                     self.count(doc.unsent, ("non partagée", "non partagées"), ("not yet shared", "not yet shared"));
@@ -314,7 +376,53 @@ impl Out {
         }
         if lines.is_empty() {
             lines.push(self.pick("aucun document à synchroniser", "no document to sync").to_owned());
+        } else if let Some(hub) = &summary.hub {
+            lines.insert(0, format!("{hub}{}{}", self.pick(" : ", ": "), status_line(summary, self.lang)));
         }
         print(lines.join("\n"))
     }
+}
+
+/// The status in one line, as the app's pill says it, with the counts.
+pub(crate) fn status_line(summary: &recolte_sync::status::Summary, lang: Lang) -> String {
+    let mut line = match lang {
+        Lang::Fr => format!(
+            "{}/{} à jour, {}",
+            summary.up_to_date,
+            lang.count(summary.documents, "document", "documents"),
+            lang.count(summary.unshared, "modification non partagée", "modifications non partagées")
+        ),
+        Lang::En => format!(
+            "{}/{} up to date, {} not yet shared",
+            summary.up_to_date,
+            lang.count(summary.documents, "document", "documents"),
+            lang.count(summary.unshared, "change", "changes")
+        ),
+    };
+    if summary.former_invitation > 0 {
+        line.push_str(&match lang {
+            Lang::Fr => format!(", dont {} avec l'invitation précédente", summary.former_invitation),
+            Lang::En => format!(", {} of them with the former invitation", summary.former_invitation),
+        });
+    }
+    if summary.out_of_rights > 0 {
+        line.push_str(&match lang {
+            Lang::Fr => format!(", dont {} hors de vos droits", summary.out_of_rights),
+            Lang::En => format!(", {} of them outside your rights", summary.out_of_rights),
+        });
+    }
+    use recolte_sync::status::Overall;
+    let state = match summary.state {
+        Overall::UpToDate => None,
+        Overall::Syncing => Some(lang.pick("synchronisation…", "syncing…").to_owned()),
+        Overall::OutOfRights => Some(lang.pick("hors de vos droits", "outside your rights").to_owned()),
+        Overall::Offline | Overall::Refused | Overall::Off => Some(match &summary.error {
+            Some(error) => error.message.clone(),
+            None => lang.pick("hors ligne", "offline").to_owned(),
+        }),
+    };
+    if let Some(state) = state {
+        line.push_str(&format!("{}{state}", lang.pick(" ; ", "; ")));
+    }
+    line
 }
