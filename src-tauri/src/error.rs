@@ -52,12 +52,14 @@ impl ApiError {
             E::Empty(_)
             | E::TooLong { .. }
             | E::DeletedProposal(_)
+            | E::DeletedNotReworded(_)
             | E::UndoneMerge(_)
             | E::SubgroupExists(_)
             | E::OutOfRange { .. }
             | E::SameWord(_)
             | E::NoLetterInWord(_)
             | E::OneProposal
+            | E::NothingToMerge
             | E::NoSessionGranted
             | E::NoThemeGranted
             | E::SessionsForAnotherRole

@@ -62,12 +62,16 @@ pub(crate) fn start_sync(state: &AppState, target: Target) {
 
 /// Tells the UI when the store changed or the sync status moved, by polling two cheap
 /// counters: the UI never has to poll, and changes made by other processes show too.
-fn watch_changes(app: tauri::AppHandle) {
+/// `unread`: where this device syncs could not be read at start (sync not started): read again
+/// until it can be, rather than leaving the device unshared, its status « off », until a restart.
+fn watch_changes(app: tauri::AppHandle, mut unread: bool) {
     std::thread::spawn(move || {
         let mut last_change = -1;
         let mut last_status = String::new();
         let mut last_board = String::new();
         let mut summarised = std::time::Instant::now();
+        let mut followed = std::time::Instant::now();
+        let mut renew_tried: Option<std::time::Instant> = None;
         loop {
             std::thread::sleep(Duration::from_millis(250));
             let state = app.state::<AppState>();
@@ -77,9 +81,49 @@ fn watch_changes(app: tauri::AppHandle) {
             if reopened {
                 last_change = -1;
                 // The sync it did not start can start now.
-                let remembered = recolte_sync::join::remembered_target(&state.store()).ok().flatten();
-                if let Some(target) = remembered {
-                    start_sync(&state, target);
+                unread = true;
+            }
+            // Every few seconds, on its own beat: background sync moved to another of the
+            // invitation's hubs (its own gone for good), or the organiser's own token nears its
+            // end (the hub closes a connection when its token ends): the engine starts again,
+            // towards the new hub, with a token signed again. (Each store read is a statement of
+            // its own: its lock is let go before `start_sync` takes it.)
+            if followed.elapsed() >= Duration::from_secs(5) {
+                followed = std::time::Instant::now();
+                if let Some(running) = state.target() {
+                    let moved = recolte_sync::failover::moved(&state.store(), &running);
+                    // Signed again here, and the engine restarted only when that worked: a token
+                    // that cannot be signed again (a full disk) is tried every few minutes, not
+                    // the engine restarted every five seconds.
+                    let renew_due = renew_tried.is_none_or(|at| at.elapsed() >= Duration::from_secs(300));
+                    let renewing = renew_due
+                        && state
+                            .with_store(|store| recolte_sync::join::nearly_ended_own(store, &running))
+                            .unwrap_or(false);
+                    let renewed = if renewing {
+                        renew_tried = Some(std::time::Instant::now());
+                        state
+                            .with_store(|store| recolte_sync::join::renewed(store, running.clone()))
+                            .ok()
+                            .filter(|fresh| fresh.token != running.token)
+                    } else {
+                        None
+                    };
+                    match (moved, renewed) {
+                        (Ok(Some(moved)), _) => start_sync(&state, moved),
+                        (_, Some(fresh)) => start_sync(&state, fresh),
+                        _ => {}
+                    }
+                }
+            }
+            if unread && state.target().is_none() {
+                // An error was said at start; it is tried again at the next turn.
+                let remembered = recolte_sync::join::remembered_target(&state.store());
+                if let Ok(remembered) = remembered {
+                    unread = false;
+                    if let Some(target) = remembered {
+                        start_sync(&state, target);
+                    }
                 }
             }
             let change = state.store().last_log_seq().unwrap_or(last_change);
@@ -142,7 +186,11 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let saved = recolte_sync::join::remembered_target(&store).ok().flatten();
+    let saved = recolte_sync::join::remembered_target(&store);
+    if let Err(error) = &saved {
+        eprintln!("Récolte: {}", recolte_core::Localize::localize(error, recolte_core::Lang::from_env()));
+    }
+    let unread = saved.is_err();
     let state = AppState::new(store, dir);
     *state.pending_link.lock().unwrap_or_else(|p| p.into_inner()) = link;
     let result = tauri::Builder::default()
@@ -150,7 +198,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
-            if let Some(target) = saved {
+            if let Ok(Some(target)) = saved {
                 start_sync(&app.state::<AppState>(), target);
             }
             // It served the room when it was closed: it serves again (or says why it cannot).
@@ -161,7 +209,7 @@ pub fn run() {
                     let _ = commands::hub::start_serving(&state, Some(port)).await;
                 });
             }
-            watch_changes(app.handle().clone());
+            watch_changes(app.handle().clone(), unread);
             if let Some(listener) = listener {
                 listener.serve(app.handle().clone());
             }

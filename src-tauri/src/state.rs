@@ -59,15 +59,11 @@ impl AppState {
         self.written.lock().unwrap_or_else(|p| p.into_inner()).push(path.to_owned());
     }
 
-    /// Whether the app wrote `path` (or a folder holding it): this run, or in its exports folder.
+    /// Whether the app wrote `path` (or a folder holding it): this run, or in its exports folder
+    /// (see [`may_open`]).
     pub fn wrote(&self, path: &std::path::Path) -> bool {
-        let exports = crate::commands::export::exports_base(self);
         let written = self.written.lock().unwrap_or_else(|p| p.into_inner()).clone();
-        // A file written this run opens, and so does the folder it was written to (a USB key).
-        let folders: Vec<std::path::PathBuf> =
-            written.iter().filter(|w| w.is_file()).filter_map(|w| w.parent().map(|p| p.to_owned())).collect();
-        std::iter::once(exports).chain(written).any(|base| crate::commands::files::inside(path, &base))
-            || folders.iter().any(|folder| crate::commands::files::same(path, folder))
+        may_open(path, &crate::commands::export::exports_base(self), &written)
     }
 
     /// The target whose rights apply to `event`: the token this device syncs the event with,
@@ -152,5 +148,57 @@ mod tests {
         *state.joining.lock().unwrap() = Some(elsewhere.clone());
         assert_eq!(state.target_for(other).unwrap().token, elsewhere.token);
         assert_eq!(state.target_for(event).unwrap().token, facilitator.token);
+    }
+}
+
+/// Whether the window may have `path` opened: a file written this run, the folder it was
+/// written to (a USB key), or in the exports folder a folder or a file of a kind the exports
+/// write (anything else there, a script or a launcher someone put, is not the app's to open).
+fn may_open(path: &std::path::Path, exports: &std::path::Path, written: &[std::path::PathBuf]) -> bool {
+    use crate::commands::files::{inside, same};
+    const EXPORTED: [&str; 6] = ["md", "html", "pdf", "csv", "json", "rclt"];
+    let exported = path.is_dir()
+        || path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXPORTED.contains(&e.to_ascii_lowercase().as_str()));
+    let folders = written.iter().filter(|w| w.is_file()).filter_map(|w| w.parent());
+    // A folder written this run (an export's dated folder) is like the exports folder.
+    let within =
+        |base: &std::path::PathBuf| if base.is_dir() { exported && inside(path, base) } else { same(path, base) };
+    (exported && inside(path, exports))
+        || written.iter().any(within)
+        || folders.into_iter().any(|folder| same(path, folder))
+}
+
+#[cfg(test)]
+mod opening {
+    #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn the_window_opens_only_what_the_app_wrote_and_exports_of_its_kinds() {
+        let home = tempfile::tempdir().unwrap();
+        let exports = home.path().join("Récolte");
+        let folder = exports.join("Assises 2025-11-28 10h00");
+        std::fs::create_dir_all(&folder).unwrap();
+        for name in ["rapport.pdf", "donnees.CSV", "lanceur.desktop", "script.sh"] {
+            std::fs::write(folder.join(name), "x").unwrap();
+        }
+        let key = home.path().join("cle-usb");
+        std::fs::create_dir(&key).unwrap();
+        std::fs::write(key.join("atelier.rclt"), "x").unwrap();
+        std::fs::write(home.path().join("notes.txt"), "x").unwrap();
+        // An export's folder elsewhere, written this run, and a file of another kind put in it.
+        let elsewhere = home.path().join("export-usb");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("rapport.html"), "x").unwrap();
+        std::fs::write(elsewhere.join("lanceur.desktop"), "x").unwrap();
+        let written = vec![key.join("atelier.rclt"), elsewhere.clone()];
+        let opens = |path: std::path::PathBuf| super::may_open(&path, &exports, &written);
+        assert!(opens(folder.join("rapport.pdf")) && opens(folder.join("donnees.CSV")) && opens(folder.clone()));
+        assert!(!opens(folder.join("lanceur.desktop")) && !opens(folder.join("script.sh")), "not an export's kind");
+        assert!(opens(key.join("atelier.rclt")) && opens(key.clone()), "written this run, and its folder");
+        assert!(!opens(home.path().join("notes.txt")) && !opens(home.path().to_owned()));
+        assert!(opens(elsewhere.join("rapport.html")) && !opens(elsewhere.join("lanceur.desktop")));
     }
 }

@@ -68,7 +68,10 @@ pub async fn export_write(
                 // Both: JSON is what the README recommends, CSV what most admins try first.
                 let captured = kind == "decidim-captured";
                 let options = recolte_export::decidim::Options { theme, captured, ..Default::default() };
-                let (json, csv) = (dir.join("decidim.json"), dir.join("decidim.csv"));
+                // Named by what they hold: both exports made in one minute share a folder, and
+                // one replaced the other under the same names.
+                let stem = if captured { "decidim-propositions-saisies" } else { "decidim" };
+                let (json, csv) = (dir.join(format!("{stem}.json")), dir.join(format!("{stem}.csv")));
                 recolte_export::export_decidim(&store, event, &json, &options)?;
                 recolte_export::export_decidim(&store, event, &csv, &options)?;
                 vec![relative(&json, &dir), relative(&csv, &dir)]

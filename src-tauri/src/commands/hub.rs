@@ -83,7 +83,24 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
         announced: announcement.is_some(),
         error: None,
     };
-    state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, &port.to_string()))?;
+    // Written when it changes only: serving again at start rewrites nothing.
+    let port_text = port.to_string();
+    let unchanged = state.store().setting(recolte_store::settings::SERVE_PORT).ok().flatten().as_deref()
+        == Some(port_text.as_str());
+    let saved = if unchanged {
+        Ok(())
+    } else {
+        state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, &port_text))
+    };
+    if let Err(error) = saved {
+        // Not left serving behind an error: stopped, as if never started, and said in the header.
+        if let Some(announcement) = announcement {
+            announcement.stop();
+        }
+        let _ = running.stop().await;
+        *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error.message.clone());
+        return Err(error);
+    }
     *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = None;
     *state.hub.lock().unwrap_or_else(|p| p.into_inner()) = Some(Serving { info: info.clone(), running, announcement });
     Ok(info)
@@ -97,17 +114,20 @@ pub async fn hub_start(state: State<'_, AppState>, port: Option<u16>) -> Result<
 #[tauri::command]
 pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
     let serving = state.hub.lock().unwrap_or_else(|p| p.into_inner()).take();
-    state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, ""))?;
+    // Stopped first (a setting that cannot be saved, a full disk, must not leave it serving),
+    // and not served again at the next start whatever the stop said.
+    let mut stopped = Ok(());
     if let Some(serving) = serving {
         if let Some(announcement) = serving.announcement {
             announcement.stop();
         }
         let lang = state.lang();
-        serving.running.stop().await.map_err(|e| {
+        stopped = serving.running.stop().await.map_err(|e| {
             ApiError::invalid(lang.pick("arrêt du serveur : ", "stopping the hub: ").to_owned() + &e.to_string())
-        })?;
+        });
     }
-    Ok(())
+    let forgotten = state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, ""));
+    stopped.and(forgotten)
 }
 
 #[tauri::command(async)]

@@ -26,3 +26,16 @@ where
 {
     text.parse().map_err(|e: recolte_core::Error| ApiError::invalid(e.localize(state.lang())))
 }
+
+/// What a live-saved field showed before the typing being saved (a card's or a wording's title
+/// and text): the store rebases the typing onto the text as it is now, so a colleague's words
+/// that arrived meanwhile stay. Absent: the field showed what the store holds.
+#[derive(serde::Deserialize, Default, ts_rs::TS)]
+pub struct TextBases {
+    #[serde(default)]
+    #[ts(optional)]
+    pub title_base: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub body_base: Option<String>,
+}

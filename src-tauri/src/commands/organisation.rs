@@ -112,10 +112,7 @@ pub fn invitation_create(
         fingerprint: None,
         hubs: request.hubs.into_iter().filter(|h| !h.trim().is_empty()).collect(),
     };
-    let request = InvitationRequest {
-        fingerprint: recolte_sync::tls::fingerprint_for(&state.data_dir, &request.hubs),
-        ..request
-    };
+    let request = InvitationRequest { fingerprint: invitation_fingerprint(&state, &request.hubs)?, ..request };
     state.with_store(|store| store.create_invitation(event, &request, lang))
 }
 
@@ -129,8 +126,14 @@ pub fn invitation_create_all(
     let event: EventId = parse(&state, &event)?;
     let (lang, valid_for) = (state.lang(), validity(&state, &valid)?);
     let hubs: Vec<String> = hubs.into_iter().filter(|h| !h.trim().is_empty()).collect();
-    let fingerprint = recolte_sync::tls::fingerprint_for(&state.data_dir, &hubs);
+    let fingerprint = invitation_fingerprint(&state, &hubs)?;
     state.with_store(|store| store.create_all_invitations(event, &hubs, valid_for, fingerprint.as_deref(), lang))
+}
+
+/// The certificate fingerprint the invitations for `hubs` carry (see the library's).
+fn invitation_fingerprint(state: &AppState, hubs: &[String]) -> Result<Option<String>, ApiError> {
+    recolte_sync::tls::invitation_fingerprint(&state.data_dir, hubs, state.target().as_ref())
+        .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, state.lang())))
 }
 
 #[tauri::command(async)]
@@ -169,7 +172,7 @@ pub fn invitation_preview(state: State<'_, AppState>, link: String) -> Result<Pr
     let event = recolte_core::invitation::Invitation::parse(&link).ok().map(|i| i.event);
     let (record, holds_key) = match event {
         Some(event) => state.with_store(|store| {
-            let organiser_device = recolte_sync::join::keeps_organiser(store, event).unwrap_or(false);
+            let organiser_device = recolte_sync::join::keeps_organiser(store, event)?;
             Ok((store.event_record(event)?, organiser_device))
         })?,
         None => (None, false),
@@ -188,6 +191,9 @@ pub struct JoinResult {
     /// Changes only the former invitation may write, not shared yet: background sync sends
     /// them as soon as its hub, or the new invitation's, answers.
     pub left_behind: usize,
+    /// Changes only the former invitation could write, which it can no longer share (expired
+    /// or revoked): they stay on this device, and a bundle carries them.
+    pub stranded: usize,
 }
 
 /// Joins with an invitation: pulls what it may read, then keeps syncing in the background.
@@ -198,9 +204,7 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
     let invitation = recolte_core::invitation::Invitation::parse(&link).ok();
     // The device that made the event keeps its own name (see `join`): it asks for none.
     let organiser_device = match &invitation {
-        Some(i) => {
-            state.with_store(|store| Ok(recolte_sync::join::keeps_organiser(store, i.event).unwrap_or(false)))?
-        }
+        Some(i) => state.with_store(|store| recolte_sync::join::keeps_organiser(store, i.event))?,
         None => false,
     };
     if name.trim().is_empty() && !organiser_device {
@@ -232,6 +236,7 @@ pub async fn join_invitation(state: State<'_, AppState>, link: String, name: Str
         error,
         as_organiser: joined.as_organiser,
         left_behind: joined.left_behind,
+        stranded: joined.stranded,
     })
 }
 

@@ -70,6 +70,7 @@ pub async fn sync_configure(
     let own = std::sync::Arc::new(std::sync::Mutex::new(own));
     // Another token than the one this device syncs with: what only the former may write goes
     // first, or is kept aside for background sync (another event's join is refused meanwhile).
+    // (What the former can no longer share shows in the status, with what carries it: a bundle.)
     recolte_sync::handover::before_switching(&own, &target).await.map_err(|e| ApiError::from_sync(&e, lang))?;
     let first = recolte_sync::join::first_exchange(&own, &target).await;
     if let Err(error @ recolte_sync::client::SyncError::EventNotOnHub { .. }) = first {

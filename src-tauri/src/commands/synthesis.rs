@@ -117,6 +117,9 @@ pub fn lexicon_set(
 pub struct ConsolidatedChanges {
     pub title: Option<String>,
     pub body: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub bases: super::TextBases,
     pub status: Option<String>,
     /// `0` clears the priority.
     pub priority: Option<u32>,
@@ -128,6 +131,8 @@ pub fn synthesis_edit(state: State<'_, AppState>, id: String, changes: Consolida
     let patch = ConsolidatedPatch {
         title: changes.title,
         body: changes.body,
+        title_base: changes.bases.title_base,
+        body_base: changes.bases.body_base,
         status: changes.status.as_deref().map(|s| parse(&state, s)).transpose()?,
         priority: changes.priority.map(|p| Some(p).filter(|p| *p > 0)),
     };
