@@ -1,8 +1,9 @@
 // The whole interface on the in-memory backend, in jsdom: the flows a facilitator, a
 // rapporteur and the panel go through.
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { emit } from '@tauri-apps/api/event'
 import { mockState } from './mock-backend'
+import { api } from './api'
 import { settle, byId, startApp, type } from './test-support'
 
 beforeEach(async () => {
@@ -103,6 +104,72 @@ describe('a facilitator', () => {
     await settle()
     expect(options()).toEqual(['Aucun', 'Groupe Alpha', 'Groupe B'])
     expect(choice()?.selectedOptions[0]?.textContent).toBe('Groupe B')
+  })
+
+  it('keeps the caret in a card while a card above it is deleted on another device', async () => {
+    for (const title of ['Plus ancienne', 'Du milieu', 'La plus récente']) {
+      await type(byId('capture-title'), title)
+      byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+      await settle()
+    }
+    // Newest first: the oldest card is last; its title is being corrected.
+    const field = [...document.querySelectorAll<HTMLInputElement>('.cards .card-title')].find(f => f.value === 'Plus ancienne')!
+    field.focus()
+    mockState().proposals.find(p => p.title === 'La plus récente')!.deleted = true
+    await emit('store-changed', 4)
+    await settle()
+    expect(document.querySelectorAll('.cards .proposal')).toHaveLength(2)
+    expect(document.activeElement).toBe(field)
+  })
+
+  it('saves a proposal once however fast Enter is pressed, and keeps what is typed next', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    const form = byId<HTMLInputElement>('capture-title').form!
+    form.requestSubmit()
+    form.requestSubmit() // a second Enter, before the first save answered
+    // The next title, typed at once.
+    byId<HTMLInputElement>('capture-title').value = 'Ouvrir'
+    await settle()
+    expect(mockState().proposals.map(p => p.title)).toEqual(['Former les élus'])
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('Ouvrir')
+  })
+
+  it('forgets a sub-group filter of the session left, and says when filters leave nothing', async () => {
+    await type(byId('new-subgroup'), 'Groupe A')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    await type(byId('capture-title'), 'Sans groupe')
+    byId<HTMLSelectElement>('capture-subgroup').value = ''
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    document.querySelector<HTMLButtonElement>('[data-focus^="group-filter:"]:not([data-focus="group-filter:"])')!.click()
+    await settle()
+    expect(document.querySelector('.cards .empty')?.textContent).toBe('Aucune proposition ne correspond aux filtres choisis.')
+    const picker = byId<HTMLSelectElement>('session-picker')
+    picker.value = picker.options[1].value
+    picker.dispatchEvent(new Event('change'))
+    await settle()
+    expect(document.querySelector('[data-focus="group-filter:"]')?.getAttribute('aria-pressed')).toBe('true')
+  })
+
+  it('saves a card\'s typing with the text its field stood on, so a colleague\'s words that arrived meanwhile stay', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    const edits = vi.spyOn(api, 'editProposal')
+    const field = document.querySelector<HTMLInputElement>('.cards .card-title')!
+    field.focus()
+    await type(field, 'Former les élus locaux')
+    // A colleague's word arrives while this save waits: not shown under the caret…
+    mockState().proposals[0].title = 'Former tous les élus'
+    await emit('store-changed', 5)
+    await settle()
+    expect(field.value).toBe('Former les élus locaux')
+    // …and the save says what the field stood on, for the store to rebase the typing onto it.
+    field.blur()
+    await settle()
+    expect(edits).toHaveBeenLastCalledWith(mockState().proposals[0].id, { title: 'Former les élus locaux', title_base: 'Former les élus' })
+    edits.mockRestore()
   })
 
   it('sees a title typed on another device as text, not HTML', async () => {

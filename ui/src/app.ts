@@ -65,6 +65,7 @@ export function pillText(sync: SyncSummary): string {
   else parts.push(t(stateLabels[state]))
   if (sync.unshared > 0) parts.push(t('sync_unshared', { n: sync.unshared }))
   if (sync.out_of_rights > 0 && state !== 'out_of_rights') parts.push(t('sync_out_of_rights_n', { n: sync.out_of_rights }))
+  if (sync.former_invitation > 0) parts.push(t('sync_former_n', { n: sync.former_invitation }))
   return parts.join(' · ')
 }
 
@@ -79,16 +80,19 @@ export function docState(doc: DocStatus, shown: SyncSummary['error'] = null): st
     return doc.error.message === shown?.message ? reasonWords(doc.error.code)
       : t('reason_with_message', { reason: reasonWords(doc.error.code), message: doc.error.message })
   }
+  if (doc.unsent > 0 && doc.former_invitation) return t('doc_former')
   if (doc.unsent > 0 && doc.access !== 'write') return t('sync_out_of_rights')
   if (doc.unsent > 0 && doc.state === 'up_to_date') return t('doc_waiting')
   return t(docStateLabels[doc.state])
 }
 
 export function statusTable(docs: DocStatus[], shown: SyncSummary['error'] = null): HTMLElement {
-  const rows = docs.map(d => h('tr', { 'data-doc': d.doc, class: d.error ? 'refused' : d.unsent > 0 && d.access !== 'write' ? 'out-of-rights' : '' },
+  const unsent = (d: DocStatus) => d.unsent === 0 ? '0' : d.former_invitation ? t('unsent_former', { n: d.unsent })
+    : d.access !== 'write' ? t('unsent_out_of_rights', { n: d.unsent }) : String(d.unsent)
+  const rows = docs.map(d => h('tr', { 'data-doc': d.doc, class: d.error ? 'refused' : d.out_of_rights ? 'out-of-rights' : '' },
     h('th', { scope: 'row' }, d.label),
     h('td', {}, t(`access_${d.access}` as Key)),
-    h('td', {}, d.unsent > 0 && d.access !== 'write' ? t('unsent_out_of_rights', { n: d.unsent }) : String(d.unsent)),
+    h('td', {}, unsent(d)),
     h('td', {}, formatDate(d.last_exchange)),
     h('td', {}, docState(d, shown))))
   return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('status_title') },
@@ -194,6 +198,7 @@ export async function start(root: HTMLElement): Promise<void> {
       (state === 'refused' || state === 'offline') && sync.error
         ? h('p', { class: 'warning' }, h('strong', {}, `${t('reason_with_message', { reason: t(state === 'refused' ? 'sync_refused' : 'sync_offline'), message: reasonWords(sync.error.code) })}.`),
           ' ', `${capitalised(sync.error.message)}.`, ...(kept ? [h('br', {}), t(kept)] : [])) : null,
+      sync.out_of_rights > 0 ? h('p', { class: 'note' }, t('status_out_of_rights', { n: sync.out_of_rights })) : null,
       docs.length ? statusTable(docs, sync.error) : null)
   }
 

@@ -4,28 +4,77 @@
 export interface LiveSaver {
   /** Saves `key` a moment from now (or `now`), replacing a save of the same key still waiting. */
   soon(key: string, save: () => Promise<unknown>, now?: boolean): void
-  /** Whether a save of `key` is still waiting: its field is not to be overwritten. */
+  /** Whether a save of `key` is still waiting, or sent and not answered yet: its field is not
+   * to be overwritten (a read made before the save landed put the older text back). */
   waiting(key: string): boolean
   /** Sends every waiting save at once, and waits for every save sent. */
   flush(): Promise<void>
+  /** Saves the text of a field a moment from now (or `now`), with the text the field stood on
+   * before that typing (see `stands`): the store rebases the typing onto the text as it is
+   * then, so a colleague's words that arrived meanwhile (and were not shown in the field,
+   * whose save was waiting) stay. Sent whole, the field deleted them. */
+  text(key: string, value: string, send: (value: string, base: string | undefined) => Promise<unknown>, now?: boolean): void
+  /** The field `key` shows `stored`, the store's text: its next save stands on it. */
+  stands(key: string, stored: string): void
+  /** Forgets a save of `key` still waiting (a title emptied to be retyped: its last letter was
+   * saved a moment later and put back under the caret). */
+  cancel(key: string): void
 }
 
 export function liveSaver(delay = 300): LiveSaver {
   const waiting = new Map<string, { timer: number; run: () => Promise<void> }>()
   const sent = new Set<Promise<void>>()
-  return {
+  const answering = new Map<string, number>()
+  const bases = new Map<string, string>()
+  // One save of a field at a time, in the order they were made: two in flight could land in
+  // either order (the commands run on several threads), the older text last.
+  const last = new Map<string, Promise<void>>()
+  const saver: LiveSaver = {
     soon(key, save, now = false) {
       window.clearTimeout(waiting.get(key)?.timer)
       const run = (): Promise<void> => {
         waiting.delete(key)
-        const done = save().then(() => {}, () => {}).finally(() => sent.delete(done))
+        answering.set(key, (answering.get(key) ?? 0) + 1)
+        const previous = last.get(key) ?? Promise.resolve()
+        const done: Promise<void> = previous.then(save).then(() => {}, () => {}).finally(() => {
+          sent.delete(done)
+          if (last.get(key) === done) last.delete(key)
+          const left = (answering.get(key) ?? 1) - 1
+          if (left > 0) answering.set(key, left)
+          else answering.delete(key)
+        })
+        last.set(key, done)
         sent.add(done)
         return done
       }
       if (now) void run()
       else waiting.set(key, { timer: window.setTimeout(run, delay), run })
     },
-    waiting: key => waiting.has(key),
+    waiting: key => waiting.has(key) || answering.has(key),
+    text(key, value, send, now = false) {
+      saver.soon(key, async () => {
+        // Read when the save goes (after the field's previous one was answered): the text it
+        // sent, or, if that one was refused, the text before it.
+        const base = bases.get(key)
+        bases.set(key, value)
+        try {
+          await send(value, base)
+        } catch (error) {
+          if (bases.get(key) === value) {
+            if (base === undefined) bases.delete(key)
+            else bases.set(key, base)
+          }
+          throw error
+        }
+      }, now)
+    },
+    stands(key, stored) {
+      bases.set(key, stored)
+    },
+    cancel(key) {
+      window.clearTimeout(waiting.get(key)?.timer)
+      waiting.delete(key)
+    },
     async flush() {
       for (const { timer, run } of [...waiting.values()]) {
         window.clearTimeout(timer)
@@ -34,4 +83,5 @@ export function liveSaver(delay = 300): LiveSaver {
       await Promise.all([...sent])
     },
   }
+  return saver
 }

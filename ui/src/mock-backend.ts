@@ -70,7 +70,7 @@ interface State {
   readOnly: string | null
 }
 
-export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline'
+export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline' | 'former'
 /** 'on': already serving when the app opens; 'port_taken': it was serving, starting again at opening failed, and
  * starting fails; 'no_announce': serves, not announced. */
 export type MockServe = 'off' | 'on' | 'port_taken' | 'no_announce'
@@ -126,6 +126,8 @@ function eventFromSample(eventId = id(), name = sample.event.name): EventView {
     return {
       id: id(), theme: s.theme, theme_title: theme.title, slot: s.slot, day: slot.day, date: slot.date, start: slot.start,
       duration_minutes: slot.duration_minutes, place: places.get(s.place) ?? s.place, room: null,
+      // The mock reads the programme's times on this machine's clock (the store, on the event's).
+      ends_at: new Date(Date.parse(`${slot.date}T${slot.start}:00`) + slot.duration_minutes * 60_000).toISOString(),
     }
   })
   sessions.sort((a, b) => a.day - b.day || a.start.localeCompare(b.start) || a.theme - b.theme)
@@ -138,10 +140,12 @@ function eventFromSample(eventId = id(), name = sample.event.name): EventView {
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString()
 
 function syncScenario(name: MockSync): SyncSummary {
-  const base: SyncSummary = { state: 'up_to_date', hub: HUB, documents: 4, up_to_date: 4, unshared: 0, out_of_rights: 0, error: null }
+  const base: SyncSummary = { state: 'up_to_date', hub: HUB, documents: 4, up_to_date: 4, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
   switch (name) {
     case 'off': return { ...base, state: 'off', hub: null, documents: 0, up_to_date: 0 }
     case 'syncing': return { ...base, state: 'syncing', up_to_date: 2, unshared: 3 }
+    // A facilitator's previous session card kept aside: its last changes go with it.
+    case 'former': return { ...base, state: 'syncing', up_to_date: 3, unshared: 2, former_invitation: 2 }
     case 'revoked': return {
       ...base, state: 'refused', up_to_date: 0, unshared: 2, out_of_rights: 1,
       // The sync engine's words (crates/sync/src/refusal.rs, RefusalCode::explain).
@@ -495,20 +499,28 @@ export function installMockBackend(options: MockOptions = {}): void {
     const refused = state.sync.state === 'refused' || state.sync.state === 'offline'
     const last = state.sync.state === 'off' ? null : new Date(Date.now() - 25 * 60_000).toISOString()
     const docState: DocStatus['state'] = state.sync.state === 'syncing' ? 'syncing' : state.sync.state === 'up_to_date' ? 'up_to_date' : 'offline'
-    const docs: DocStatus[] = [{ doc: `event:${eid}`, label: 'Programme', access: access.programme, state: docState, unsent: 0, out_of_rights: false, last_exchange: last, error: state.sync.error }]
+    const docs: DocStatus[] = [{ doc: `event:${eid}`, label: 'Programme', access: access.programme, state: docState, unsent: 0, out_of_rights: false, former_invitation: false, last_exchange: last, error: state.sync.error }]
     let outOfRights = state.sync.out_of_rights
+    let former = state.sync.former_invitation
     for (const s of e.view.sessions) {
       const a = access.role === null ? 'write' : access.sessions.find(x => x.id === s.id)?.access ?? 'none'
+      // The former card's session: not this invitation's, its last changes go with that card.
+      if (a === 'none' && former > 0) {
+        docs.push({ doc: `session:${s.id}`, label: `Session · ${sessionWords(s)}`, access: a, state: docState, unsent: former, out_of_rights: false, former_invitation: true, last_exchange: last, error: null })
+        former = 0
+      }
       if (a === 'none') continue
       let unsent = refused || state.sync.state === 'off' ? state.proposals.filter(p => p.session_id === s.id).length : 0
       if (a === 'read' && outOfRights > 0) { unsent = outOfRights; outOfRights = 0 }
-      docs.push({ doc: `session:${s.id}`, label: `Session · ${sessionWords(s)}`, access: a, state: docState, unsent, out_of_rights: a === 'read' && unsent > 0, last_exchange: last, error: state.sync.error })
+      const withFormer = a === 'read' && former > 0
+      if (withFormer) { unsent = former; former = 0 }
+      docs.push({ doc: `session:${s.id}`, label: `Session · ${sessionWords(s)}`, access: a, state: docState, unsent, out_of_rights: a === 'read' && unsent > 0 && !withFormer, former_invitation: withFormer, last_exchange: last, error: state.sync.error })
     }
     for (const th of e.view.themes) {
       const a = access.role === null ? 'write' : access.themes.find(x => x.number === th.number)?.access ?? 'none'
-      if (a !== 'none') docs.push({ doc: `synthesis:${th.number}`, label: `Synthèse · thème ${th.number}`, access: a, state: docState, unsent: 0, out_of_rights: false, last_exchange: last, error: state.sync.error })
+      if (a !== 'none') docs.push({ doc: `synthesis:${th.number}`, label: `Synthèse · thème ${th.number}`, access: a, state: docState, unsent: 0, out_of_rights: false, former_invitation: false, last_exchange: last, error: state.sync.error })
     }
-    if (access.panel !== 'none') docs.push({ doc: 'panel', label: 'Panel', access: access.panel, state: docState, unsent: 0, out_of_rights: false, last_exchange: last, error: state.sync.error })
+    if (access.panel !== 'none') docs.push({ doc: 'panel', label: 'Panel', access: access.panel, state: docState, unsent: 0, out_of_rights: false, former_invitation: false, last_exchange: last, error: state.sync.error })
     // The scenario's count of changes made where this device may not write, if no read document took it.
     if (outOfRights > 0 && docs.length > 1) { docs[0] = { ...docs[0], unsent: outOfRights, out_of_rights: true, access: docs[0].access === 'write' ? 'read' : docs[0].access } }
     return docs
@@ -557,7 +569,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       for (const p of mine) if (!last || p.created_at > last) last = p.created_at
       return {
         id: s.id, theme: s.theme, theme_title: s.theme_title, day: s.day, start: s.start, room: s.room ?? s.place,
-        proposals, last_change: last, devices, missing: slot === 0 && proposals === 0,
+        proposals, last_change: last, devices, missing: slot === 0 && proposals === 0, unreadable: false,
       }
     })
     const themes = e.view.themes.map(th => {
@@ -571,10 +583,10 @@ export function installMockBackend(options: MockOptions = {}): void {
     return {
       sessions, themes, generated_at: new Date().toISOString(),
       devices: [
-        { device: 'portable-lucie', name: 'Lucie Martin', role: 'facilitator', unsent: 0, reported_at: minutesAgo(1) },
-        { device: 'portable-marc', name: 'Marc Petit', role: 'facilitator', unsent: 3, reported_at: minutesAgo(66) },
-        { device: 'tablette-ines', name: 'Inès Roux', role: 'rapporteur', unsent: 0, reported_at: minutesAgo(4) },
-        { device: 'poste-accueil', name: '', role: null, unsent: null, reported_at: null },
+        { device: 'portable-lucie', name: 'Lucie Martin', role: 'facilitator', unsent: 0, outside: 2, reported_at: minutesAgo(1) },
+        { device: 'portable-marc', name: 'Marc Petit', role: 'facilitator', unsent: 3, outside: 0, reported_at: minutesAgo(66) },
+        { device: 'tablette-ines', name: 'Inès Roux', role: 'rapporteur', unsent: 0, outside: 0, reported_at: minutesAgo(4) },
+        { device: 'poste-accueil', name: '', role: null, unsent: null, outside: null, reported_at: null },
       ],
     }
   }
@@ -969,7 +981,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')
       // As the backend: only the device that holds the event's key may leave the token out.
       if (!String(token ?? '').trim() && !(event && eventOf(event).holdsKey && !eventOf(event).practice)) fail('invalid', 'indiquez le jeton d’accès reçu, ou rejoignez avec le lien d’invitation')
-      state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, error: null }
+      state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
       void emit('sync-status', state.sync)
     },
     sync_details: ({ event }) => docsOf(event),
@@ -1021,7 +1033,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       const seen = preview(link)
       if (seen.expired) fail('invalid', 'cette invitation a expiré')
       // The device that made the event keeps its rights and its name, as the real join does.
-      if (seen.organiser_device) return { event: seen.event_id, pulled: true, error: null, as_organiser: true, left_behind: 0 }
+      if (seen.organiser_device) return { event: seen.event_id, pulled: true, error: null, as_organiser: true, left_behind: 0, stranded: 0 }
       if (!String(name).trim()) fail('invalid', 'le nom ne peut pas être vide : il signe vos propositions')
       const parsed = parseLink(link)
       let e = state.events.find(x => x.view.id === parsed.event)
@@ -1038,7 +1050,10 @@ export function installMockBackend(options: MockOptions = {}): void {
       }
       changed()
       const error = parsed.fail === 'unreachable' ? { code: 'unreachable' as const, message: `${HUB} ne répond pas (connexion refusée)` } : null
-      return { event: e.view.id, pulled: true, error, as_organiser: false, left_behind: 0 }
+      // A link made with fail=former: the card this device synced with before left changes, two
+      // kept aside to go with it and one it can no longer share (expired).
+      const former = parsed.fail === 'former'
+      return { event: e.view.id, pulled: true, error, as_organiser: false, left_behind: former ? 2 : 0, stranded: former ? 1 : 0 }
     },
     pending_link: () => { const link = state.pendingLink; state.pendingLink = null; return link },
     sync_now: () => undefined,
@@ -1085,7 +1100,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     }),
     export_write: ({ kind }) => ({
       folder: '/home/demo/Documents/Récolte/Assises 2025',
-      files: kind === 'decidim' || kind === 'decidim-captured' ? ['decidim.json', 'decidim.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html', 'rapport.pdf'],
+      files: kind === 'decidim' ? ['decidim.json', 'decidim.csv'] : kind === 'decidim-captured' ? ['decidim-propositions-saisies.json', 'decidim-propositions-saisies.csv'] : kind === 'opendata' ? ['datapackage.json', 'propositions.csv', 'propositions.json'] : ['rapport.md', 'rapport.html', 'rapport.pdf'],
       incomplete: null,
     }),
   }

@@ -167,7 +167,7 @@ export function mockUndo(state: UndoState, changed: () => void) {
         const [was, now] = [titles(current), titles(earlier)]
         const about = [...new Set([...was.keys(), ...now.keys()])].filter(rid => was.get(rid) !== now.get(rid))
           .map(rid => JSON.parse((now.get(rid) ?? was.get(rid)) as string).title as string).slice(0, 3)
-        return { action: again ? 'redo' : 'undo', change: 0, written: 1, ...depth(k), about }
+        return { action: again ? 'redo' : 'undo', change: 0, written: 1, ...depth(k), about, kept: [] }
       },
       undo_depth: ({ place }: Args) => depth(key(place)),
       session_at: ({ session, at: when }: Args) => {
@@ -200,18 +200,18 @@ export function mockUndo(state: UndoState, changed: () => void) {
           ...gone('proposals', 'proposal', r => r.title), ...gone('subgroups', 'subgroup', r => r.name),
           ...gone('consolidated', 'consolidated', r => r.title),
         ]
-        return { written: JSON.stringify(now) === JSON.stringify(then) ? 0 : 1, taken_away }
+        return { written: JSON.stringify(now) === JSON.stringify(then) ? 0 : 1, taken_away, kept: [] }
       },
       snapshot_restore: ({ id }: Args) => {
         const found = snapshots.find(s => s.snapshot.id === id) ?? fail('not_found', `aucun instantané n° ${id}`)
-        if (JSON.stringify(read(found.place)) === JSON.stringify(found.part)) return { written: 0, taken_away: [], before: null }
+        if (JSON.stringify(read(found.place)) === JSON.stringify(found.part)) return { written: 0, taken_away: [], before: null, kept: [] }
         const before = takeSnapshot(found.place, 'restore', found.snapshot.label)
         undo.set(found.place, [...(undo.get(found.place) ?? []), read(found.place)])
         write(found.place, found.part)
         remember(found.place)
         record()
         changed()
-        return { written: 1, taken_away: [], before }
+        return { written: 1, taken_away: [], before, kept: [] }
       },
       wording_history: ({ id }: Args) => versions.get(id) ?? fail('not_found', `aucune proposition n’a l’identifiant ${id}`),
       wording_restore: ({ id, version }: Args) => {

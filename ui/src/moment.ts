@@ -11,7 +11,7 @@ import {
 } from './api'
 import { openDialog } from './dialog'
 import { announce, h, render } from './dom'
-import { joinList, lang, t, type Key } from './i18n'
+import { joinList, lang, quoted, t, type Key } from './i18n'
 import { kindLabel } from './views/capture'
 import { longest } from './limits'
 
@@ -98,9 +98,14 @@ function momentDialog<T>(title: string, load: Load<T>, draw: (content: T) => HTM
         }
       }
       const done = await api.restoreSnapshot(snapshot.id)
+      // What it took away is said again: a colleague's proposal may have arrived since the
+      // preview, or the preview said nothing and this restore took something after all.
+      const took = done.taken_away.length ? ` ${t('snapshot_took', { what: takenAway(done.taken_away) })}` : ''
+      // What it left because a merge cites it or the panel used it: not « already so ».
+      const left = done.kept.length ? t('undo_kept', { titles: done.kept.map(quoted).join(', ') }) : ''
       announce(done.before
-        ? t('snapshot_restored', { what: snapshotLabel(snapshot), kept: snapshotLabel(done.before) })
-        : t('snapshot_nothing'))
+        ? `${t('snapshot_restored', { what: snapshotLabel(snapshot), kept: snapshotLabel(done.before) })}${took}${left ? ` ${left}` : ''}`
+        : left ? `${t('snapshot_left')} ${left}` : t('snapshot_nothing'))
       await listSnapshots()
       await show(null)
     } catch (failure) { failed(failure) }

@@ -37,7 +37,7 @@ beforeEach(() => {
 })
 
 describe('the sync status', () => {
-  const base: SyncSummary = { state: 'up_to_date', hub: 'ws://x', documents: 3, up_to_date: 3, unshared: 0, out_of_rights: 0, error: null }
+  const base: SyncSummary = { state: 'up_to_date', hub: 'ws://x', documents: 3, up_to_date: 3, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
   it('shows the worst state: refused > offline > out of rights > syncing > up to date', () => {
     expect(worstState(base)).toBe('up_to_date')
     expect(worstState({ ...base, state: 'syncing' })).toBe('syncing')
@@ -50,6 +50,23 @@ describe('the sync status', () => {
     const text = pillText({ ...base, out_of_rights: 2 })
     expect(text).toContain('2 hors de vos droits')
     expect(text).not.toContain('À jour')
+  })
+
+  it('says that a former card\'s last changes go with it, not that they are outside the rights', async () => {
+    expect(pillText({ ...base, state: 'syncing', unshared: 2, former_invitation: 2 })).toBe(
+      frenchSpaces('Synchronisation… · 2 modifications non partagées · 2 avec l’invitation précédente'))
+    await open({ event: 'facilitator', sync: 'former' })
+    const pill = byId<HTMLButtonElement>('sync-pill')
+    expect(pill.textContent).not.toContain('hors de vos droits')
+    pill.click()
+    await settle()
+    const rows = [...dialog()!.querySelectorAll('tbody tr')]
+    expect(rows.filter(r => r.textContent!.includes('invitation précédente'))).toHaveLength(1)
+    const row = rows.find(r => r.textContent!.includes('invitation précédente'))!
+    expect(row.getAttribute('data-doc')).toMatch(/^session:/)
+    expect(row.textContent).toContain(frenchSpaces('2 non partagées : partiront avec l’invitation précédente, gardée de côté'))
+    expect(row.textContent).toContain('Avec l’invitation précédente')
+    expect(row.className).not.toContain('out-of-rights')
   })
 
   it('says "révoqué" in the pill, and its dialog lists every document with its rights', async () => {
@@ -70,6 +87,8 @@ describe('the sync status', () => {
     expect(rows[0].textContent).toContain('peut lire')
     expect(rows[5].textContent).toContain('peut écrire')
     expect(box.textContent).toContain(frenchSpaces('1 non partagée : hors de vos droits'))
+    // What can still carry it: a bundle, not "never shared".
+    expect(box.textContent).toContain('un paquet la porte à l’organisation')
     expect(box.textContent).toContain('L\'organisation a révoqué votre invitation')
     expect(box.textContent).not.toContain('À jour')
     // A revoked invitation will never be accepted again: the dialog says what to do instead.
@@ -219,6 +238,17 @@ describe('joining with an invitation', () => {
     expect(localStorage.getItem('recolte.event')).toBe(eventId)
     expect(byId<HTMLSelectElement>('session-picker').value).toBe(mockState().events[0].view.sessions[2].id)
     expect(mockState().author).toBe('Lucie')
+  })
+
+  it('says what the card this device synced with before leaves: kept aside, or carried by a bundle', async () => {
+    await open({ pendingLink: link(inDays(3), { fail: 'former' }) })
+    await settle()
+    await type(byId('invite-name'), 'Lucie')
+    byId<HTMLFormElement>('invite-form').requestSubmit()
+    await settle()
+    const said = byId('status').textContent ?? ''
+    expect(said).toContain('2 modifications faites avec l’invitation précédente ne sont pas encore partagées')
+    expect(said).toContain(frenchSpaces('1 modification faite avec l’invitation précédente ne partira plus par le réseau : elle a expiré ou a été révoquée. Elle reste sur cet appareil ; un paquet la porte à l’organisation'))
   })
 
   it('refuses an expired invitation before anything is typed', async () => {

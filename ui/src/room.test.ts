@@ -233,6 +233,10 @@ describe('the arrivals board', () => {
     const marc = document.querySelector('.arrivals-devices tr[data-device=portable-marc]')!
     expect([...marc.querySelectorAll('td')].map(td => td.textContent).slice(0, 2)).toEqual(['Animation de session', '3'])
     expect(document.querySelector('.arrivals-devices tr[data-device=poste-accueil] td:nth-child(3)')?.textContent).toBe('inconnu')
+    // What no document it syncs will carry is said beside what it has not shared yet.
+    const lucie = document.querySelector('.arrivals-devices tr[data-device=portable-lucie]')!
+    expect(lucie.querySelector('td:nth-child(3)')?.textContent).toBe(frenchSpaces('0 · 2 hors de son invitation : un paquet les apporte'))
+    expect(lucie.className).toBe('unsent')
 
     // Only the missing ones.
     const only = byId<HTMLInputElement>('arrivals-only-missing')

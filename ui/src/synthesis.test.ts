@@ -54,6 +54,16 @@ describe('the rapporteur’s workspace', () => {
     expect($('#nothing-from')!.textContent).toMatch(/^Rien reçu de\u00a0: Jour \d, \d\d:\d\d\u202f; Jour \d, \d\d:\d\d$/)
   })
 
+  it('names only sessions whose slot has ended among those that sent nothing', async () => {
+    const later = mockState().events[0].view.sessions.filter(s => s.theme === 1)[3]
+    later.ends_at = new Date(Date.now() + 3_600_000).toISOString()
+    $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Animation')!.click()
+    await settle()
+    $$<HTMLButtonElement>('nav .tab').find(b => b.textContent === 'Synthèse')!.click()
+    await settle()
+    expect($('#nothing-from')!.textContent).toMatch(/^Rien reçu de\u00a0: Jour \d, \d\d:\d\d$/)
+  })
+
   it('filters by session, sub-group and kind together, with counts', async () => {
     const session = $<HTMLSelectElement>('#filter-session')!
     expect([...session.options].map(o => o.textContent)[0]).toBe('Toutes (3)')

@@ -68,12 +68,15 @@ export function undoControls(options: UndoOptions): UndoControls {
   let busy = false
 
   function said(outcome: UndoOutcome): string {
-    if (outcome.written === 0) return t('undo_overtaken')
+    // Left because a merge cites it, or the panel voted on it: said so, not « changed since ».
+    const kept = outcome.kept.length ? t('undo_kept', { titles: outcome.kept.map(quoted).join(', ') }) : ''
+    if (outcome.written === 0) return kept || t('undo_overtaken')
     const titles = outcome.about.map(quoted).join(', ')
     const done = titles
       ? t(outcome.action === 'undo' ? 'undone_about' : 'redone_about', { titles })
       : outcome.action === 'undo' ? t('undone') : t('redone')
-    return outcome.can_undo > 0 ? `${done} ${t('undo_left', { n: outcome.can_undo })}` : done
+    const said = kept ? `${done} ${kept}` : done
+    return outcome.can_undo > 0 ? `${said} ${t('undo_left', { n: outcome.can_undo })}` : said
   }
 
   async function run(action: 'undo' | 'redo'): Promise<void> {

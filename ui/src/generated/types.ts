@@ -47,7 +47,12 @@ date: string,
  */
 start: string, duration_minutes: number, label: string, };
 
-export type SessionInfo = { id: SessionId, theme: number, theme_title: string, slot: string, day: number, date: string, start: string, duration_minutes: number, place: string, room: string | null, };
+export type SessionInfo = { id: SessionId, theme: number, theme_title: string, slot: string, day: number, date: string, start: string, duration_minutes: number, place: string, room: string | null, 
+/**
+ * When the session's slot ends (RFC 3339, UTC), on the event's clock; `None` when the
+ * programme's date or time does not read.
+ */
+ends_at: string | null, };
 
 export type EventSummary = { id: EventId, name: string, 
 /**
@@ -232,7 +237,12 @@ written: number, can_undo: number, can_redo: number,
  * The titles of the proposals the change was about (the one voted for, marked, edited…),
  * a few at most: what the app says was undone.
  */
-about: Array<string>, };
+about: Array<string>, 
+/**
+ * The titles of what this step left although it would have taken it away: a proposal a
+ * merge cites, a merge the panel voted on, marked or commented (undo it there first).
+ */
+kept: Array<string>, };
 
 export type UndoDepth = { can_undo: number, can_redo: number, };
 
@@ -284,7 +294,12 @@ taken_away: Array<TakenAway>,
 /**
  * The snapshot taken just before, of what the restore replaced.
  */
-before: NamedSnapshot | null, };
+before: NamedSnapshot | null, 
+/**
+ * The titles of what it left although the snapshot does not have it: a proposal a merge
+ * cites, a merge the panel voted on, marked or commented.
+ */
+kept: Array<string>, };
 
 export type RestorePreview = { 
 /**
@@ -294,15 +309,22 @@ written: number,
 /**
  * The records it would take away from everyone: a colleague's proposal added since.
  */
-taken_away: Array<TakenAway>, };
+taken_away: Array<TakenAway>, 
+/**
+ * What it would leave although the snapshot does not have it (see [`SnapshotRestore`]).
+ */
+kept: Array<string>, };
 
 export type TakenAway = { 
 /**
- * `proposal`, `consolidated`, `comment` or `subgroup`.
+ * `proposal`, `consolidated`, `comment` or `subgroup`; and a rapporteur's or the panel's
+ * decision on one: `set_aside`, `not_duplicates`, `lexicon`, `vote`, `mark`.
  */
 kind: string, 
 /**
- * Its title, text or name.
+ * Its title, text or name. For a decision: the id of the proposal it is about (for
+ * `not_duplicates`, the two ids joined by `|`; for `lexicon`, « a ≈ b »), which the
+ * store names.
  */
 label: string, 
 /**
@@ -375,7 +397,12 @@ as_organiser: boolean,
  * Changes only the former invitation may write, not shared yet: background sync sends
  * them as soon as its hub, or the new invitation's, answers.
  */
-left_behind: number, };
+left_behind: number, 
+/**
+ * Changes only the former invitation could write, which it can no longer share (expired
+ * or revoked): they stay on this device, and a bundle carries them.
+ */
+stranded: number, };
 
 export type Home = { screen: string, session: SessionId | null, theme: number | null, };
 
@@ -456,7 +483,12 @@ last_change: string | null, devices: Array<ArrivalDevice>,
 /**
  * The slot has ended and the hub holds nothing of the session.
  */
-missing: boolean, };
+missing: boolean, 
+/**
+ * The hub cannot read the session back (a damaged journal entry, its disk): its count is
+ * unknown, not 0, and it is not called missing.
+ */
+unreadable: boolean, };
 
 export type ArrivalDevice = { name: string, connected: boolean, 
 /**
@@ -470,7 +502,12 @@ export type DeviceReport = { device: string, name: string, role: string | null,
 /**
  * Changes it had not shared yet, summed over the documents it reported on.
  */
-unsent: number | null, reported_at: string | null, };
+unsent: number | null, 
+/**
+ * Changes it holds that no network sync will carry (outside its invitation's rights): a
+ * bundle brings them, or a new invitation.
+ */
+outside: number | null, reported_at: string | null, };
 
 export type Preview = { event_id: EventId, event_name: string, role: Role, label: string, for: string | null, expires_at: string, expired: boolean, hubs: Array<string>, 
 /**
@@ -487,7 +524,11 @@ export type Summary = { state: Overall, hub: string | null, documents: number, u
 /**
  * Changes not yet shared, out-of-rights ones included.
  */
-unshared: number, out_of_rights: number, error: ErrorReport | null, };
+unshared: number, out_of_rights: number, 
+/**
+ * Changes on their way with a former invitation kept aside, counted in `unshared`.
+ */
+former_invitation: number, error: ErrorReport | null, };
 
 export type DocReport = { doc: string, label: string, access: Access, 
 /**
@@ -501,7 +542,12 @@ unsent: number,
 /**
  * The unsent changes are in a document this device may not write: never shared.
  */
-out_of_rights: boolean, last_exchange: string | null, error: ErrorReport | null, };
+out_of_rights: boolean, 
+/**
+ * The unsent changes go with a former invitation kept aside (a facilitator's previous
+ * session card): tried again at its hub and at this one until they are shared.
+ */
+former_invitation: boolean, last_exchange: string | null, error: ErrorReport | null, };
 
 export type QrPath = { size: number, path: string, };
 
@@ -515,7 +561,7 @@ export type ProposalChanges = { title: string | null, body: string | null, kind:
 /**
  * An empty string takes the proposal out of its sub-group.
  */
-subgroup: string | null, tags: Array<string> | null, };
+subgroup: string | null, tags: Array<string> | null, title_base?: string, body_base?: string, };
 
 export type ThemeView = { proposals: Array<Proposal>, consolidated: Array<Consolidated>, };
 
@@ -531,7 +577,7 @@ export type ConsolidatedChanges = { title: string | null, body: string | null, s
 /**
  * `0` clears the priority.
  */
-priority: number | null, };
+priority: number | null, title_base?: string, body_base?: string, };
 
 export type ImportReport = { event_id: EventId, 
 /**

@@ -40,6 +40,8 @@ function deviceLine(d: ArrivalDevice): HTMLElement {
 }
 
 function arrivalCell(s: SessionArrival): HTMLElement {
+  // Its count is unknown: not « rien reçu », which would send the organiser after its facilitator.
+  if (s.unreadable) return h('td', { class: 'arrival' }, h('strong', {}, t('arrival_unreadable')))
   if (s.missing) {
     return h('td', { class: 'arrival' }, h('strong', { class: 'missing-mark' }, h('span', { 'aria-hidden': 'true' }, '⚠ '), t('arrival_missing')))
   }
@@ -130,10 +132,12 @@ export function arrivalsBoard(event: string): Board {
         h('td', { class: 'count' }, String(th.set_aside)))))))
     render(devicesTable, board.devices.length === 0 ? h('p', { class: 'muted' }, t('arrivals_no_devices')) : h('table', { class: 'arrivals-devices' },
       h('thead', {}, h('tr', {}, ...(['col_device', 'col_role', 'col_unsent_reported', 'col_reported'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
-      h('tbody', {}, ...board.devices.map(d => h('tr', { 'data-device': d.device, class: d.unsent ? 'unsent' : '' },
+      h('tbody', {}, ...board.devices.map(d => h('tr', { 'data-device': d.device, class: d.unsent || d.outside ? 'unsent' : '' },
         h('th', { scope: 'row' }, d.name || d.device),
         h('td', {}, d.role ? roleLabel(d.role) : t('role_none')),
-        h('td', { class: 'count' }, d.unsent === null ? t('unsent_unknown') : String(d.unsent)),
+        h('td', { class: 'count' }, d.unsent === null ? t('unsent_unknown') : String(d.unsent),
+          // What no document it syncs will carry: the organiser asks for a USB key.
+          d.outside ? h('span', { class: 'outside' }, ` · ${t('arrivals_outside', { n: d.outside })}`) : null),
         h('td', { class: 'when' }, d.reported_at ? formatWhen(d.reported_at) : t('never')))))))
   }
 

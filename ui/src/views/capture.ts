@@ -95,6 +95,8 @@ export function capture(ctx: Context): View {
   picker.addEventListener('change', () => {
     session = sessions.find(s => s.id === picker.value) ?? session
     localStorage.setItem('recolte.session', session.id)
+    // A sub-group of the session left: its filter would hide every card of this one.
+    filterGroup = ''
     cards.clear()
     render(list)
     clock.reset()
@@ -145,19 +147,29 @@ export function capture(ctx: Context): View {
     })
   }
 
-  /** Saves a field of a card a moment after the typing stops (or at once on blur). */
-  function saveSoon(id: string, changes: Parameters<typeof api.editProposal>[1], now = false): void {
-    saver.soon(`${id}:${Object.keys(changes).join()}`, () => api.editProposal(id, changes).catch(fail), now)
+  /** Saves a text field of a card a moment after the typing stops (or at once on blur), with the
+   * text it stood on (`LiveSaver.text`). */
+  function saveSoon(id: string, field: 'title' | 'body', value: string, now = false): void {
+    saver.text(`${id}:${field}`, value, (text, base) =>
+      api.editProposal(id, field === 'title' ? { title: text, title_base: base } : { body: text, body_base: base })
+        .catch(error => { fail(error); throw error }), now)
   }
 
   function card(p: Proposal): HTMLElement {
     const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: p.title, 'aria-label': t('title'), 'data-field': 'title', 'data-live-save': '' })
     const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body', 'data-live-save': '' })
     bodyField.value = p.body
-    titleField.addEventListener('input', () => saveSoon(p.id, { title: titleField.value }))
-    titleField.addEventListener('blur', () => { if (titleField.value.trim()) saveSoon(p.id, { title: titleField.value }, true) })
-    bodyField.addEventListener('input', () => saveSoon(p.id, { body: bodyField.value }))
-    bodyField.addEventListener('blur', () => saveSoon(p.id, { body: bodyField.value }, true))
+    saver.stands(`${p.id}:title`, p.title)
+    saver.stands(`${p.id}:body`, p.body)
+    // A title being retyped is not saved empty (an error, said at the top of the window), nor
+    // its last letter left waiting (saved a moment later, it came back under the caret).
+    titleField.addEventListener('input', () => {
+      if (titleField.value.trim()) saveSoon(p.id, 'title', titleField.value)
+      else saver.cancel(`${p.id}:title`)
+    })
+    titleField.addEventListener('blur', () => { if (titleField.value.trim()) saveSoon(p.id, 'title', titleField.value, true) })
+    bodyField.addEventListener('input', () => saveSoon(p.id, 'body', bodyField.value))
+    bodyField.addEventListener('blur', () => saveSoon(p.id, 'body', bodyField.value, true))
     const kindField = h('select', { 'aria-label': t('kind'), 'data-field': 'kind' })
     for (const k of KINDS) kindField.appendChild(h('option', { value: k, selected: k === p.kind }, kindLabel(k)))
     kindField.addEventListener('change', () => api.editProposal(p.id, { kind: kindField.value as Kind }).catch(fail))
@@ -258,8 +270,15 @@ export function capture(ctx: Context): View {
         // Live updates from other devices: values change under the user's caret, not the caret.
         const titleField = element.querySelector<HTMLInputElement>('[data-field=title]')
         const bodyField = element.querySelector<HTMLTextAreaElement>('[data-field=body]')
-        if (titleField) showSaved(titleField, p.title, pendingFor(p.id, 'title'))
-        if (bodyField) showSaved(bodyField, p.body, pendingFor(p.id, 'body'))
+        for (const [field, stored] of [[titleField, p.title], [bodyField, p.body]] as const) {
+          if (!field) continue
+          const key = `${p.id}:${field.dataset.field}`
+          // Waiting to be saved, or a title emptied under the caret to be retyped: left as it is.
+          if (saver.waiting(key) || (document.activeElement === field && !field.value.trim())) continue
+          // Shown (or already there, but for a trailing space): what the field now stands on.
+          showSaved(field, stored, false)
+          saver.stands(key, stored)
+        }
         const kindField = element.querySelector<HTMLSelectElement>('[data-field=kind]')
         if (kindField && document.activeElement !== kindField) kindField.value = p.kind
         const groupField = element.querySelector<HTMLSelectElement>('[data-field=subgroup]')
@@ -270,17 +289,19 @@ export function capture(ctx: Context): View {
       ordered.push(element)
     }
     for (const id of [...cards.keys()]) if (!seen.has(id)) cards.delete(id)
-    if (ordered.length === 0) render(list, h('p', { class: 'muted empty' }, t('empty_session')))
+    // Nothing in the session, or nothing the filters leave: each said as it is.
+    const filtered = proposals.some(p => !p.deleted)
+    if (ordered.length === 0) render(list, h('p', { class: 'muted empty' }, t(filtered ? 'empty_filtered' : 'empty_session')))
     else {
-      // Keep the elements (and the focus inside them); only reorder.
-      if (list.querySelector('.empty')) render(list)
-      ordered.forEach((element, i) => { if (list.children[i] !== element) list.insertBefore(element, list.children[i] ?? null) })
-      while (list.children.length > ordered.length) list.lastElementChild?.remove()
+      // Keep the elements (and the focus inside them); only reorder. Cards that left go first:
+      // left in place, they made every card after them move, and a card moved loses the focus
+      // (what was typed next in it went nowhere).
+      const kept = new Set<Element>(ordered)
+      for (const child of [...list.children]) if (!kept.has(child)) child.remove()
+      keepingFocus(list, () => {
+        ordered.forEach((element, i) => { if (list.children[i] !== element) list.insertBefore(element, list.children[i] ?? null) })
+      })
     }
-  }
-
-  function pendingFor(id: string, field: string): boolean {
-    return saver.waiting(`${id}:${field}`)
   }
 
   async function drawPresence(): Promise<void> {
@@ -304,17 +325,30 @@ export function capture(ctx: Context): View {
     await clock.refresh()
   }
 
+  let submitting = false
+
+  /** Saves what the box holds. The box is emptied at once, before the save answers, so that the
+   * next title can be typed straight away (typed during the save, it was wiped after it); a
+   * second Enter meanwhile does not save it twice; a save that fails puts the text back. */
   async function submit(): Promise<void> {
-    if (!canWrite()) return
+    if (!canWrite() || submitting) return
     if (!title.value.trim()) { title.focus(); return }
     const proposal = {
       title: title.value, body: body.value, kind: kind.value as Kind, subgroup: group.value || null,
       tags: tags.value.split(',').map(s => s.trim()).filter(Boolean),
     }
-    await api.addProposal(session.id, proposal)
+    submitting = true
     title.value = ''
     body.value = ''
     title.focus()
+    try {
+      await api.addProposal(session.id, proposal)
+    } catch (error) {
+      if (!title.value && !body.value) { title.value = proposal.title; body.value = proposal.body }
+      throw error
+    } finally {
+      submitting = false
+    }
     announce(t('saved_proposal', { title: quoted(proposal.title.trim()) }))
     await load()
   }

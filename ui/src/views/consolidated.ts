@@ -32,8 +32,12 @@ export function consolidatedCards(options: {
 }): ConsolidatedCards {
   const { ctx, box: consolidatedBox, mergeForm, saver, canWrite, load, fail } = options
 
-  function saveSoon(id: string, changes: Parameters<typeof api.editConsolidated>[1]): void {
-    saver.soon(`${id}:${Object.keys(changes).join()}`, () => api.editConsolidated(id, changes).catch(fail))
+  /** Saves a wording a moment after the typing stops, with the text it stood on (two
+   * rapporteurs' words in one wording both stay: `LiveSaver.text`). */
+  function saveSoon(id: string, field: 'title' | 'body', value: string): void {
+    saver.text(`${id}:${field}`, value, (text, base) =>
+      api.editConsolidated(id, field === 'title' ? { title: text, title_base: base } : { body: text, body_base: base })
+        .catch(error => { fail(error); throw error }))
   }
 
 
@@ -68,8 +72,11 @@ export function consolidatedCards(options: {
     }
     const titleField = card.querySelector<HTMLInputElement>('.card-title')
     const bodyField = card.querySelector<HTMLTextAreaElement>('.card-body')
-    if (titleField) showSaved(titleField, c.title, saver.waiting(`${c.id}:title`))
-    if (bodyField) showSaved(bodyField, c.body, saver.waiting(`${c.id}:body`))
+    for (const [field, key, stored] of [[titleField, `${c.id}:title`, c.title], [bodyField, `${c.id}:body`, c.body]] as const) {
+      if (!field || saver.waiting(key) || (document.activeElement === field && !field.value.trim())) continue
+      showSaved(field, stored, false)
+      saver.stands(key, stored)
+    }
     const statusField = card.querySelector<HTMLSelectElement>('select')
     if (statusField && document.activeElement !== statusField) statusField.value = c.status
   }
@@ -111,8 +118,13 @@ export function consolidatedCards(options: {
         class: 'card-body', maxlength: longest('body'), rows: 4, 'aria-label': t('body'), 'data-live-save': '', 'data-focus': `body:${c.id}`,
       })
       bodyField.value = c.body
-      titleField.addEventListener('input', () => saveSoon(c.id, { title: titleField.value }))
-      bodyField.addEventListener('input', () => saveSoon(c.id, { body: bodyField.value }))
+      saver.stands(`${c.id}:title`, c.title)
+      saver.stands(`${c.id}:body`, c.body)
+      titleField.addEventListener('input', () => {
+        if (titleField.value.trim()) saveSoon(c.id, 'title', titleField.value)
+        else saver.cancel(`${c.id}:title`)
+      })
+      bodyField.addEventListener('input', () => saveSoon(c.id, 'body', bodyField.value))
       const statusField = h('select', { 'aria-label': t('status') },
         ...STATUSES.map(s => h('option', { value: s, selected: s === c.status }, t(`status_${s}` as Key))))
       statusField.addEventListener('change', () => api.editConsolidated(c.id, { status: statusField.value as Status }).catch(fail))

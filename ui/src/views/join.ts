@@ -1,7 +1,7 @@
 // Joining with an invitation link: paste it (or the system opens the app with it), see what
 // it opens, give one's name, join. Used on the welcome screen and in a dialog once the
 // device already holds events.
-import { api, errorMessage, type InvitationPreview, type Role } from '../api'
+import { api, errorMessage, type InvitationPreview, type JoinResult, type Role } from '../api'
 import { announce, h, render } from '../dom'
 import { formatDate, t, type Key } from '../i18n'
 import { reasonWords } from '../rights'
@@ -126,14 +126,14 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
         render(problem,
           h('p', {}, `${reasonWords(result.error.code)} — ${result.error.message}`),
           h('p', {}, t('invite_join_error')),
+          ...formerWords(result).map(words => h('p', {}, words)),
           open)
         submit.classList.toggle('secondary', Boolean(open))
         submit.classList.toggle('primary', !open)
         open?.focus()
         return
       }
-      announce(t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined')
-        + (result.left_behind ? ` ${t('invite_left_behind', { n: result.left_behind })}` : ''))
+      announce([t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined'), ...formerWords(result)].join(' '))
       await options.onJoined(result.event)
     } catch (error) {
       render(problem, h('p', {}, t('error_prefix') + errorMessage(error)))
@@ -155,4 +155,13 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
       void first.then(() => (nameBox.hidden ? link : name).focus())
     },
   }
+}
+
+/** What the invitation this device synced with before leaves: changes kept aside to go with it,
+ * and those it can no longer share (expired or revoked), which a bundle carries. */
+function formerWords(result: JoinResult): string[] {
+  return [
+    result.left_behind ? t('invite_left_behind', { n: result.left_behind }) : null,
+    result.stranded ? t('invite_stranded', { n: result.stranded }) : null,
+  ].filter((words): words is string => words !== null)
 }

@@ -172,7 +172,12 @@ export function synthesis(ctx: Context): View {
       const of = live.filter(p => p.session_id === x.id)
       return { id: x.id, total: of.length, done: of.filter(p => treated(p, aside)).length }
     })
-    const empty = per.filter(x => x.total === 0).map(x => sessionLabel(x.id))
+    // Only sessions whose slot has ended: on the first day, the second day's had warned too.
+    const ended = (id: string): boolean => {
+      const end = themeSessions.find(x => x.id === id)?.ends_at
+      return Boolean(end) && Date.parse(end as string) <= Date.now()
+    }
+    const empty = per.filter(x => x.total === 0 && ended(x.id)).map(x => sessionLabel(x.id))
     // A live region: drawn again only when what it says changed (a filter does not change
     // the progress, and reading it again at each filter drowned what the filter did).
     const drawn = h('div', {})
@@ -282,10 +287,15 @@ export function synthesis(ctx: Context): View {
     const key = JSON.stringify([p.title, p.body, p.kind, p.session_id, p.subgroup_name, p.tags, p.merged_into, reason, writing, snippet, selected.has(p.id)])
     const cached = rowCache.get(p.id)
     if (cached?.key === key) return cached.element
-    const state = reason
-      ? h('span', { class: 'badge set-aside-badge' }, t('set_aside_badge', { reason: t(`set_aside_${reason}` as Key) }),
+    // Merged and set aside at once (two rapporteurs' devices, apart): the merge stands, and
+    // both are shown, so that the set-aside can be taken back.
+    const merged = p.merged_into.length
+      ? h('span', { class: 'badge' }, p.merged_into.length > 1 ? t('merged_state_many', { n: p.merged_into.length }) : t('merged_state'))
+      : null
+    const state = [merged, reason
+      ? h('span', { class: 'badge set-aside-badge' }, t(merged ? 'set_aside_badge_also' : 'set_aside_badge', { reason: t(`set_aside_${reason}` as Key) }),
         writing ? h('button', { type: 'button', class: 'link', 'data-take-back': p.id, onclick: () => void setAside(p.id, null).catch(fail) }, t('set_aside_undo')) : null)
-      : p.merged_into.length ? h('span', { class: 'badge' }, t('merged_state')) : null
+      : null]
     // A button that shows the reasons, each a button of its own: a select acted on its
     // change, and an arrow key on it (to move down the list) set the proposal aside.
     let menu: HTMLElement | null = null
@@ -329,7 +339,7 @@ export function synthesis(ctx: Context): View {
       showText.setAttribute('aria-expanded', String(open))
     })
     const tags = p.tags.length ? ` · ${p.tags.map(tag => `#${tag}`).join(' ')}` : ''
-    const meta = h('p', { class: 'muted' }, h('span', { class: 'row-where', title: `${kindLabel(p.kind)} · ${provenance(p)}${tags}` }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`), ' ', state)
+    const meta = h('p', { class: 'muted' }, h('span', { class: 'row-where', title: `${kindLabel(p.kind)} · ${provenance(p)}${tags}` }, `${kindLabel(p.kind)} · ${provenance(p)}${tags}`), ' ', ...state)
     if (writing) {
       const box = h('input', { type: 'checkbox', id: `pick-${p.id}`, checked: selected.has(p.id) })
       box.addEventListener('change', () => {
@@ -435,9 +445,14 @@ export function synthesis(ctx: Context): View {
     const items = suggestions.slice(0, suggestionsShown).map((s, index) => {
       const members = s.proposals.map(id => proposals.find(p => p.id === id)).filter((p): p is Proposal => Boolean(p))
       const picked = new Set(members.map(p => p.id))
+      // With every member unticked there is nothing to merge (the store refuses it too).
+      const merge = h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: (e: Event) => openMerge(s.proposals.filter(id => picked.has(id)), e.currentTarget as HTMLElement) }, t('suggestion_merge')) as HTMLButtonElement
       const side = members.map(p => {
         const box = h('input', { type: 'checkbox', id: `suggestion-${index}-${p.id}`, checked: true, 'aria-label': t('suggestion_member', { title: p.title }) })
-        box.addEventListener('change', () => { if (box.checked) picked.add(p.id); else picked.delete(p.id) })
+        box.addEventListener('change', () => {
+          if (box.checked) picked.add(p.id); else picked.delete(p.id)
+          merge.disabled = picked.size === 0
+        })
         return h('div', { class: 'suggestion-member', 'data-id': p.id },
           writing ? box : null,
           h('strong', {}, p.title),
@@ -449,7 +464,7 @@ export function synthesis(ctx: Context): View {
           ' · ', h('span', { class: 'muted' }, t('suggestion_score', { n: Math.round(s.score * 100) }))),
         h('div', { class: 'suggestion-members' }, ...side),
         writing ? h('div', { class: 'row' },
-          h('button', { type: 'button', class: 'primary', 'data-merge-suggestion': String(index), onclick: (e: Event) => openMerge(s.proposals.filter(id => picked.has(id)), e.currentTarget as HTMLElement) }, t('suggestion_merge')),
+          merge,
           h('button', { type: 'button', class: 'secondary', 'data-dismiss-suggestion': String(index),
             // A click does not always give the button the focus: the keyboard goes to the queue.
             onclick: () => api.dismissDuplicates(ctx.event.id, theme, s.proposals)

@@ -1,0 +1,44 @@
+// The live saver of the cards' text: one save of a field at a time, each with the text it
+// stood on, and a refused save does not move that text on.
+import { describe, expect, it } from 'vitest'
+import { liveSaver } from './live-save'
+
+describe('a card field saved as it is typed', () => {
+  it('sends its saves one after the other, each standing on the text the one before sent', async () => {
+    const saver = liveSaver()
+    saver.stands('p:title', 'Former')
+    const sent: [string, string | undefined][] = []
+    let answer: () => void = () => {}
+    const slow = new Promise<void>(resolve => { answer = resolve })
+    saver.text('p:title', 'Former les', async (value, base) => { sent.push([value, base]); await slow }, true)
+    saver.text('p:title', 'Former les élus', async (value, base) => { sent.push([value, base]) }, true)
+    await new Promise(resolve => setTimeout(resolve, 10))
+    expect(sent).toEqual([['Former les', 'Former']]) // the second waits for the first's answer
+    expect(saver.waiting('p:title')).toBe(true)
+    answer()
+    await saver.flush()
+    expect(sent).toEqual([['Former les', 'Former'], ['Former les élus', 'Former les']])
+    expect(saver.waiting('p:title')).toBe(false)
+  })
+
+  it('keeps the text it stood on when a save is refused', async () => {
+    const saver = liveSaver()
+    saver.stands('c:title', 'Rendre visible')
+    saver.text('c:title', '', async () => { throw new Error('vide') }, true)
+    await saver.flush()
+    const sent: [string, string | undefined][] = []
+    saver.text('c:title', 'Nouveau titre', async (value, base) => { sent.push([value, base]) }, true)
+    await saver.flush()
+    expect(sent).toEqual([['Nouveau titre', 'Rendre visible']])
+  })
+
+  it('forgets a save still waiting when asked', async () => {
+    const saver = liveSaver(1000)
+    let sent = 0
+    saver.text('p:title', 'F', async () => { sent++ })
+    saver.cancel('p:title')
+    expect(saver.waiting('p:title')).toBe(false)
+    await saver.flush()
+    expect(sent).toBe(0)
+  })
+})
