@@ -3,7 +3,7 @@
 // came from (this device, the sync engine, another program on the same store). What the
 // shell offers follows the device's access to the event: only the screens its role may use.
 import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncErrorCode, type SyncSummary } from './api'
-import { openDialog, type Dialog } from './dialog'
+import { covered, openDialog, type Dialog } from './dialog'
 import { announce, h, render } from './dom'
 import { eventNames } from './event-names'
 import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
@@ -397,7 +397,7 @@ export async function start(root: HTMLElement): Promise<void> {
     // it works on AZERTY, where the key gives "&", "é", "\"" without Shift.
     const digit = /^(?:Digit|Numpad)([1-9])$/.exec(e.code)
     if (!digit || !e.altKey || e.ctrlKey || e.metaKey || !event) return
-    if (document.querySelector('.dialog-backdrop, .projector')) return
+    if (covered()) return
     const target = shownScreens(access)[Number(digit[1]) - 1]
     if (!target) return
     e.preventDefault()

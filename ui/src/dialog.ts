@@ -12,6 +12,12 @@ export interface Dialog {
 
 let counter = 0
 
+/** Whether something covers the screen (a dialog, the projector, the room display's clock): a
+ * screen's own shortcuts then do nothing, since what they would reach is hidden behind it. */
+export function covered(): boolean {
+  return document.querySelector('.dialog-backdrop, .projector') !== null
+}
+
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])'
 
 function focusables(box: HTMLElement): HTMLElement[] {

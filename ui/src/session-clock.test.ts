@@ -315,4 +315,18 @@ describe('the room display', () => {
     expect(text('#clock-room-time')).toBe('1:30:00')
     expect(text('#clock-room-next')).toBe(frenchSpaces('Pour commencer : Première intervention'))
   })
+
+  it('keeps the screen behind it out of reach of its shortcuts (Alt+N, Alt+2, Ctrl+Z)', async () => {
+    await open({ event: 'facilitator' }, s => s + 25 * minute * 1000)
+    await press(byId('clock-room'))
+    const face = $('.clock-room') as HTMLElement
+    face.focus()
+    for (const [code, k, mods] of [['KeyN', 'n', { altKey: true }], ['Digit2', 'é', { altKey: true }], ['KeyW', 'z', { ctrlKey: true }]] as const) {
+      face.dispatchEvent(new KeyboardEvent('keydown', { code, key: k, ...mods, bubbles: true, cancelable: true }))
+    }
+    await settle()
+    expect(document.activeElement).toBe(face)
+    expect($('.clock-room')).not.toBeNull()
+    expect(byId('capture-title')).not.toBeNull()
+  })
 })

@@ -7,6 +7,7 @@
 // the browser's own undo. In a card's field, which saves as one types, what was typed is saved
 // first, then undone like any change.
 import { api, errorMessage, type UndoOutcome, type UndoPlace } from './api'
+import { covered } from './dialog'
 import { announce, h, render } from './dom'
 import { quoted, t } from './i18n'
 
@@ -120,7 +121,7 @@ export function undoControls(options: UndoOptions): UndoControls {
 
   const onKey = (e: KeyboardEvent) => {
     const action = undoKey(e)
-    if (!action || document.querySelector('.dialog-backdrop, .projector')) return
+    if (!action || covered()) return
     if (typingUnsaved(e.target)) return
     e.preventDefault()
     void run(action)

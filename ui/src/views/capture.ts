@@ -2,7 +2,7 @@
 // people speak, edit them in place, sort them by sub-group. Only the sessions this device may
 // write are offered for capture; those it may only read are listed apart, without controls.
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
-import { promptDialog } from '../dialog'
+import { covered, promptDialog } from '../dialog'
 import { announce, h, keepingFocus, render, showSaved } from '../dom'
 import { type Key, labelled, quoted, t } from '../i18n'
 import { sessionAccess } from '../rights'
@@ -369,7 +369,7 @@ export function capture(ctx: Context): View {
   })
   // Alt+N: the physical key (code), so that it is the same key on AZERTY and QWERTY.
   const shortcut = (e: KeyboardEvent) => {
-    if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyN' && canWrite() && !document.querySelector('.dialog-backdrop')) {
+    if (e.altKey && !e.ctrlKey && !e.metaKey && e.code === 'KeyN' && canWrite() && !covered()) {
       e.preventDefault()
       title.focus()
     }

@@ -4,6 +4,7 @@
 // "À porter" mark. From here, the projector mode shows one proposal at a time, full screen.
 import { openHistory } from '../history'
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
+import { covered } from '../dialog'
 import { announce, h, keepingFocus, render } from '../dom'
 import { colon, dotsWords, type Key, labelled, lang, t } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
@@ -258,7 +259,7 @@ export function panel(ctx: Context): View {
   const keys = (e: KeyboardEvent) => {
     const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement
     if (typing || mode !== 'one' || projector) return
-    if (document.querySelector('.dialog-backdrop')) return
+    if (covered()) return
     if (e.code === 'ArrowRight') step(1)
     if (e.code === 'ArrowLeft') step(-1)
   }

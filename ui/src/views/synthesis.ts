@@ -5,6 +5,7 @@ import {
   api, errorMessage, type Consolidated, type Kind, type Proposal, type SearchHit, type SetAsideReason,
   type Suggestion, type Triage,
 } from '../api'
+import { covered } from '../dialog'
 import { announce, h, keepingFocus, render } from '../dom'
 import { joinList, type Key, labelled, lang, t } from '../i18n'
 import { themeAccess } from '../rights'
@@ -404,7 +405,7 @@ export function synthesis(ctx: Context): View {
     }
   })
   const shortcuts = (e: KeyboardEvent) => {
-    if (!e.altKey || e.ctrlKey || e.metaKey || document.querySelector('.dialog-backdrop') || !canWrite()) return
+    if (!e.altKey || e.ctrlKey || e.metaKey || covered() || !canWrite()) return
     if (e.code === 'KeyF' && selected.size > 0) {
       e.preventDefault()
       openMerge([...selected], document.activeElement instanceof HTMLElement ? document.activeElement : mergeButton)
