@@ -4,7 +4,7 @@
 // shell offers follows the device's access to the event: only the screens its role may use.
 import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncErrorCode, type SyncSummary } from './api'
 import { covered, openDialog, type Dialog } from './dialog'
-import { announce, h, render } from './dom'
+import { announce, h, render, say } from './dom'
 import { eventNames } from './event-names'
 import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
@@ -156,7 +156,7 @@ export async function start(root: HTMLElement): Promise<void> {
   function drawSync(): void {
     pill.className = `sync-state sync-${hosting() ? 'up_to_date' : worstState(sync)}`
     pill.title = t('sync_details')
-    render(pill, hosting() ? t('sync_hosting') : pillText(sync))
+    say(pill, hosting() ? t('sync_hosting') : pillText(sync))
   }
 
   /** What becomes of this device's changes, beyond what the refusal's own message says

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caretMapper, h, keepingFocus, render, setFieldValue, showSaved } from './dom'
+import { caretMapper, h, keepingFocus, render, say, setFieldValue, showSaved } from './dom'
 
 describe('building the interface', () => {
   it('shows markup from other devices as text, never as HTML', () => {
@@ -16,6 +16,19 @@ describe('building the interface', () => {
     expect(element.textContent).toBe('Élus \uFFFDsulé\uFFFD x — 3 votes')
     // Right-to-left words and the direction marks stay.
     expect(h('p', {}, 'مرحبا \u200F ok').textContent).toBe('مرحبا \u200F ok')
+  })
+
+  it('puts a text in a live region only when it is new, so that it is read out once', () => {
+    const region = h('p', { 'aria-live': 'polite' })
+    say(region, 'Aussi ici : Camille')
+    const first = region.firstChild
+    say(region, 'Aussi ici : Camille')
+    expect(region.firstChild).toBe(first)
+    say(region, 'Aussi ici : Camille, Noé \u202Eévon')
+    expect(region.firstChild).not.toBe(first)
+    expect(region.textContent).toBe('Aussi ici : Camille, Noé \uFFFDévon')
+    say(region, 'Aussi ici : Camille, Noé \u202Eévon')
+    expect(region.textContent).toBe('Aussi ici : Camille, Noé \uFFFDévon')
   })
 
   it('moves the caret with an edit made before it, and not with one after it', () => {

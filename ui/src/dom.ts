@@ -49,6 +49,14 @@ export function render(element: Element, ...children: Child[]): void {
   append(element, ...children)
 }
 
+/** Puts `text` in a live region only when it says something new: a screen reader reads out
+ * every text put in one, the same words again included (the status pill at each sync event,
+ * the presence line at each heartbeat, the panel's counts at each vote). */
+export function say(region: Element, text: string): void {
+  const shown = shownText(text)
+  if (region.textContent !== shown) region.textContent = shown
+}
+
 /**
  * Runs `work` with `buttons` disabled (no second click while it runs), then enables them
  * again. A disabled button loses the keyboard to the page: the one that had it gets it back,

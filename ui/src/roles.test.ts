@@ -111,6 +111,11 @@ describe('the sync status', () => {
     await settle()
     expect(byId('sync-pill').textContent).toContain('Hors ligne')
     expect(byId('sync-pill').className).toContain('sync-offline')
+    // The same state again (the engine reports at each attempt): nothing new to read out.
+    const words = byId('sync-pill').firstChild
+    setMockSync('offline')
+    await settle()
+    expect(byId('sync-pill').firstChild).toBe(words)
   })
 })
 

@@ -3,7 +3,7 @@
 // write are offered for capture; those it may only read are listed apart, without controls.
 import { api, errorMessage, type Kind, type Proposal, type SessionInfo, type Subgroup } from '../api'
 import { covered, promptDialog } from '../dialog'
-import { announce, h, keepingFocus, render, showSaved } from '../dom'
+import { announce, h, keepingFocus, render, say, showSaved } from '../dom'
 import { type Key, labelled, quoted, t } from '../i18n'
 import { sessionAccess } from '../rights'
 import { sessionClock } from './session-clock'
@@ -306,7 +306,7 @@ export function capture(ctx: Context): View {
 
   async function drawPresence(): Promise<void> {
     const names = await api.presence(ctx.event.id, session.id)
-    render(others, names.length ? t('also_here', { names: names.join(', ') }) : '')
+    say(others, names.length ? t('also_here', { names: names.join(', ') }) : '')
   }
 
   // Ctrl+Z undoes this device's own changes to the session on screen.

@@ -5,7 +5,7 @@
 import { openHistory } from '../history'
 import { api, errorMessage, type Consolidated, type Proposal, type Review } from '../api'
 import { covered } from '../dialog'
-import { announce, h, keepingFocus, render } from '../dom'
+import { announce, h, keepingFocus, render, say } from '../dom'
 import { colon, dotsWords, type Key, labelled, lang, t } from '../i18n'
 import { panelAccess, themeAccess } from '../rights'
 import { undoControls } from '../undo'
@@ -210,7 +210,7 @@ export function panel(ctx: Context): View {
     const marked = reviews.filter(r => r.carry_forward).length
     // A live region: said again only when it changes, not at each step or vote.
     const counts = t('summary', { total: consolidated.length, retained, marked })
-    if (summary.textContent !== counts) render(summary, counts)
+    say(summary, counts)
     render(dotsLeft, canWrite && limit !== null && consolidated.length
       ? `${member ? `${t('voting_as', { member })} ` : ''}${dotsLeftWords(limit - used(), limit)}` : null)
     dotsLeft.hidden = !dotsLeft.textContent

@@ -3,7 +3,7 @@
 // status, votes, mark and comments, and their sources by title. Filters, and a print button
 // (the system's print dialog; the print stylesheet leaves the app's chrome out).
 import { api, errorMessage, type PanelSummary } from '../api'
-import { announce, h, render } from '../dom'
+import { announce, h, render, say } from '../dom'
 import { colon, dotsWords, lang, t, type Key } from '../i18n'
 import type { Context, View } from '../app'
 import { sourceItem } from './plenary'
@@ -120,7 +120,7 @@ export function summary(ctx: Context): View {
     drawAlike(data)
     const all = data.themes.flatMap(th => th.consolidated)
     const shown = all.filter(c => keep(c, filters))
-    render(counts, t('summary_counts', {
+    say(counts, t('summary_counts', {
       themes: data.themes.length, total: shown.length,
       retained: shown.filter(c => c.status === 'retained').length, carried: shown.filter(c => c.carry_forward).length,
     }))
