@@ -104,6 +104,28 @@ describe('a facilitator', () => {
     await settle()
     expect(options()).toEqual(['Aucun', 'Groupe Alpha', 'Groupe B'])
     expect(choice()?.selectedOptions[0]?.textContent).toBe('Groupe B')
+    const capture = byId<HTMLSelectElement>('capture-subgroup')
+    expect([...capture.options].map(o => o.textContent)).toEqual(['Aucun', 'Groupe Alpha', 'Groupe B'])
+  })
+
+  it('leaves the capture box\'s sub-group list alone while the sub-groups stay as they are', async () => {
+    await type(byId('new-subgroup'), 'Groupe A')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    const capture = byId<HTMLSelectElement>('capture-subgroup')
+    const option = capture.options[1]
+    // A save, and a change from another device: someone may be choosing in the list meanwhile.
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    await emit('store-changed', 5)
+    await settle()
+    expect(capture.options[1]).toBe(option)
+    mockState().subgroups[0].name = 'Groupe Alpha'
+    await emit('store-changed', 6)
+    await settle()
+    expect(capture.options[1].textContent).toBe('Groupe Alpha')
+    expect(capture.value).toBe(mockState().subgroups[0].id)
   })
 
   it('keeps the caret in a card while a card above it is deleted on another device', async () => {

@@ -122,9 +122,7 @@ export function capture(ctx: Context): View {
   })
 
   function drawGroups(): void {
-    const selected = group.value
-    render(group, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
-    group.value = subgroups.some(g => g.id === selected) ? selected : ''
+    drawGroupChoice()
     const live = proposals.filter(p => !p.deleted)
     const items = [
       h('li', {}, h('button', { type: 'button', class: 'filter', 'aria-pressed': filterGroup === '' ? 'true' : 'false', 'data-focus': 'group-filter:',
@@ -139,6 +137,19 @@ export function capture(ctx: Context): View {
     ]
     // A filter pressed, or a sub-group renamed, keeps the keyboard on its button.
     keepingFocus(groupsList, () => render(groupsList, ...items))
+  }
+
+  /** The capture box's sub-group choice, rebuilt only when the sub-groups changed: every save
+   * redraws the screen, and a rebuilt list closes under the hand of someone choosing in it (and
+   * sends a screen reader back to its top). */
+  let groupChoices = ''
+  function drawGroupChoice(): void {
+    const choices = JSON.stringify(subgroups.map(g => [g.id, g.name]))
+    if (choices === groupChoices) return
+    groupChoices = choices
+    const selected = group.value
+    render(group, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
+    group.value = subgroups.some(g => g.id === selected) ? selected : ''
   }
 
   function renameGroup(g: Subgroup): void {
