@@ -200,6 +200,25 @@ describe('a rapporteur', () => {
     document.dispatchEvent(new KeyboardEvent('keydown', { code: 'KeyN', key: 'n', altKey: true, bubbles: true }))
     expect(document.activeElement).not.toBe(byId('capture-title'))
   })
+
+  it('says when the filters leave nothing of a session it reads, not that the session is empty', async () => {
+    const session = mockState().events[0].view.sessions.find(x => x.theme === 1)!
+    mockState().proposals.push({
+      id: 'p-read', session_id: session.id, theme: 1, subgroup: null, subgroup_name: null, title: 'Former les élus', body: '',
+      kind: 'proposal', tags: [], author: 'Camille', created_at: new Date(0).toISOString(), deleted: false, merged_into: [],
+    })
+    tabs()[1].click()
+    await settle()
+    const picker = byId<HTMLSelectElement>('session-picker')
+    picker.value = session.id
+    picker.dispatchEvent(new Event('change'))
+    await settle()
+    expect(document.querySelector('.cards')?.textContent).toContain('Former les élus')
+    const kinds = byId<HTMLSelectElement>('filter-kind')
+    kinds.value = 'question'
+    kinds.dispatchEvent(new Event('change'))
+    expect(document.querySelector('.cards .empty')?.textContent).toBe('Aucune proposition ne correspond aux filtres choisis.')
+  })
 })
 
 describe('the panel', () => {

@@ -265,8 +265,10 @@ export function capture(ctx: Context): View {
     const visible = proposals
       .filter(p => !p.deleted && (!filterGroup || p.subgroup === filterGroup) && (!filterKind || p.kind === filterKind))
       .reverse()
+    // Nothing in the session, or nothing the filters leave: each said as it is.
+    const filtered = proposals.some(p => !p.deleted)
     if (!canWrite()) {
-      render(list, ...(visible.length ? visible.map(readCard) : [h('p', { class: 'muted empty' }, t('empty_session_read'))]))
+      render(list, ...(visible.length ? visible.map(readCard) : [h('p', { class: 'muted empty' }, t(filtered ? 'empty_filtered' : 'empty_session_read'))]))
       return
     }
     const seen = new Set<string>()
@@ -300,8 +302,6 @@ export function capture(ctx: Context): View {
       ordered.push(element)
     }
     for (const id of [...cards.keys()]) if (!seen.has(id)) cards.delete(id)
-    // Nothing in the session, or nothing the filters leave: each said as it is.
-    const filtered = proposals.some(p => !p.deleted)
     if (ordered.length === 0) render(list, h('p', { class: 'muted empty' }, t(filtered ? 'empty_filtered' : 'empty_session')))
     else {
       // Keep the elements (and the focus inside them); only reorder. Cards that left go first:
