@@ -90,9 +90,9 @@ pub enum Error {
     #[error("{dots} dots on one proposal is more than {} each member has for theme {theme}", dots_words(*limit, "the one dot", "the", "dots"))]
     #[fr("{dots} points sur une proposition, c'est plus que {} de chaque membre pour le thème {theme}", dots_words(*limit, "le seul point", "les", "points"))]
     MoreDotsThanTheTheme { dots: u32, theme: u32, limit: u32 },
-    #[error("this proposal is merged into “{title}”: undo that merge first to set it aside")]
-    #[fr("cette proposition est fusionnée dans « {title} » : défaites d'abord cette fusion pour la mettre de côté")]
-    MergedNotSetAside { title: String },
+    #[error("this proposal is merged into {}: undo {} first to set it aside", quoted_titles(titles, Lang::En), if titles.len() > 1 { "those merges" } else { "that merge" })]
+    #[fr("cette proposition est fusionnée dans {} : défaites d'abord {} pour la mettre de côté", quoted_titles(titles, Lang::Fr), if titles.len() > 1 { "ces fusions" } else { "cette fusion" })]
+    MergedNotSetAside { titles: Vec<String> },
     #[error("“{title}” is set aside: take it back first to merge it; nothing was merged")]
     #[fr("« {title} » est mise de côté : reprenez-la d'abord pour la fusionner ; rien n'a été fusionné")]
     SetAsideNotMerged { title: String },
@@ -266,6 +266,24 @@ fn doc_en(doc: &DocName) -> String {
         DocName::Session(_, session) => format!("session {session}"),
         DocName::Synthesis(_, theme) => format!("the synthesis of theme {theme}"),
         DocName::Panel(_) => "the panel's document".to_owned(),
+    }
+}
+
+/// Titles in the reader's quotation marks, joined as a sentence says them.
+fn quoted_titles(titles: &[String], lang: Lang) -> String {
+    let quoted: Vec<String> = titles
+        .iter()
+        .map(|title| match lang {
+            Lang::Fr => format!("« {title} »"),
+            Lang::En => format!("“{title}”"),
+        })
+        .collect();
+    match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => {
+            let and = if lang == Lang::Fr { "et" } else { "and" };
+            format!("{} {and} {last}", rest.join(", "))
+        }
+        _ => quoted.concat(),
     }
 }
 

@@ -184,15 +184,16 @@ impl Store {
         }
         // Merged, it is treated already: setting it aside too would say two things of it.
         if reason.is_some() {
-            let merged_into: Option<String> = self.lookup(
+            let merged_into = crate::query::collect(
+                self,
                 "SELECT c.title FROM consolidated_sources cs JOIN consolidated c ON c.id = cs.consolidated_id
-                  WHERE cs.proposal_id = ?1 AND c.deleted = 0 LIMIT 1",
+                  WHERE cs.proposal_id = ?1 AND c.deleted = 0 ORDER BY c.title",
                 [id.to_string()],
                 |r| r.get(0),
                 ("recherche des fusions", "looking up merges"),
             )?;
-            if let Some(title) = merged_into {
-                return Err(Error::MergedNotSetAside { title });
+            if !merged_into.is_empty() {
+                return Err(Error::MergedNotSetAside { titles: merged_into });
             }
         }
         let (by, at) = (self.author()?, schema::now());
