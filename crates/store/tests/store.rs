@@ -535,12 +535,13 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     assert_eq!(store.dump_projections().unwrap(), before);
     // Merged twice (a proposal may feed two consolidated ones): both merges are named.
     store.merge(event, 8, "Des mots partagés", "", &[p], None).unwrap();
+    let merged_twice = store.dump_projections().unwrap();
     let twice = store.set_proposal_aside(p, Some(recolte_core::schema::SetAsideReason::OffTopic)).unwrap_err();
     assert_eq!(
         recolte_core::Localize::localize(&twice, recolte_core::Lang::Fr),
         "cette proposition est fusionnée dans « Des mots partagés » et « Un vocabulaire commun » : défaites d'abord ces fusions pour la mettre de côté"
     );
-    let before = store.dump_projections().unwrap();
+    assert_eq!(store.dump_projections().unwrap(), merged_twice);
     // Case aside in French too: SQLite's lower() would leave « É » as it is.
     let team = store.add_subgroup(session, "Équipe Élus").unwrap();
     assert!(matches!(store.add_subgroup(session, "équipe élus"), Err(Error::SubgroupExists(n)) if n == "Équipe Élus"));
