@@ -1269,3 +1269,34 @@ fn a_rebased_title_left_empty_is_refused() {
     assert!(matches!(store.edit_proposal(id, &mine), Err(Error::Empty(_))));
     assert_eq!(store.proposals(event, &ProposalFilter::default()).unwrap()[0].title, "Former");
 }
+
+/// A rebase that would make a text longer than its field allows (a colleague and this editor
+/// both added words) is refused, and nothing is saved; one already that long may still be
+/// shortened.
+#[test]
+fn a_rebased_text_beyond_its_field_is_refused() {
+    let (_dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 2);
+    let id = capture(&mut store, session, "Former les élus");
+    let start = "a".repeat(12_000);
+    store.edit_proposal(id, &ProposalUpdate { body: Some(start.clone()), ..Default::default() }).unwrap();
+    let theirs = format!("{start}{}", "b".repeat(7_000));
+    store.edit_proposal(id, &ProposalUpdate { body: Some(theirs.clone()), ..Default::default() }).unwrap();
+    let mine = ProposalUpdate {
+        body: Some(format!("{}{start}", "c".repeat(7_000))),
+        body_base: Some(start.clone()),
+        ..Default::default()
+    };
+    let refused = store.edit_proposal(id, &mine).unwrap_err();
+    assert!(matches!(refused, Error::TooLong { length: 26_000, .. }), "{refused:?}");
+    let body = |store: &Store| store.proposals(event, &ProposalFilter::default()).unwrap().remove(0).body;
+    assert!(body(&store) == theirs, "nothing saved");
+    // Within bounds once rebased: saved.
+    let shorter = ProposalUpdate {
+        body: Some(format!("{}{start}", "c".repeat(10))),
+        body_base: Some(start.clone()),
+        ..Default::default()
+    };
+    store.edit_proposal(id, &shorter).unwrap();
+    assert!(body(&store) == format!("{}{theirs}", "c".repeat(10)), "{} characters", body(&store).len());
+}

@@ -256,12 +256,10 @@ impl Store {
             &DocName::Session(event, session),
             |txn| schema::edit_proposal(txn, id, &patch),
             |conn, txn, ()| {
-                // Rebased onto a colleague's edit, a title can come out empty (they kept the
-                // words this editor deleted, and the other way round): refused, nothing saved.
-                if patch.title_base.is_some()
-                    && schema::read_proposal(txn, id).is_some_and(|p| p.title.trim().is_empty())
-                {
-                    return Err(Error::Empty(Field::Title));
+                if let Some(now) = schema::read_proposal(txn, id) {
+                    let title = patch.title_base.as_ref().map(|_| now.title.as_str());
+                    let body = patch.body_base.as_ref().map(|_| now.body.as_str());
+                    super::rebased_within(conn, "proposals", &id_text, title, body)?;
                 }
                 project_proposal(conn, txn, event, session, id)
             },

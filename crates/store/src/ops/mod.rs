@@ -7,7 +7,7 @@
 use recolte_core::ids::{ConsolidatedId, EventId, ProposalId, SessionId};
 use recolte_core::model::Kind;
 use recolte_core::schema::{self, DocName};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use yrs::{ReadTxn, StateVector, Transact};
 
 use crate::error::{Error, Field, ResultExt};
@@ -221,6 +221,53 @@ impl Store {
     pub fn state_vector(&mut self, name: &DocName) -> Result<StateVector, Error> {
         Ok(self.read_doc(name)?.transact().state_vector())
     }
+}
+
+/// The texts an editor's typing was rebased into (see `recolte_core::text::apply_rebased`;
+/// `None` for a field not rebased) keep to their field's bounds: a title left empty (each kept
+/// the words the other deleted), or a text longer than its field allows (both added words) and
+/// than it was, is refused and nothing is saved. `table` is the projection, which still holds
+/// the texts as they were before this edit.
+fn rebased_within(
+    conn: &rusqlite::Connection,
+    table: &str,
+    id: &str,
+    title: Option<&str>,
+    body: Option<&str>,
+) -> Result<(), Error> {
+    for (field, text) in [(Field::Title, title), (Field::Body, body)] {
+        if let Some(text) = text {
+            one_rebased_within(conn, table, id, field, text)?;
+        }
+    }
+    Ok(())
+}
+
+fn one_rebased_within(
+    conn: &rusqlite::Connection,
+    table: &str,
+    id: &str,
+    field: Field,
+    text: &str,
+) -> Result<(), Error> {
+    if field == Field::Title && blank(text) {
+        return Err(Error::Empty(field));
+    }
+    let length = text.chars().count();
+    if length <= field.longest() {
+        return Ok(());
+    }
+    let column = if field == Field::Title { "title" } else { "body" };
+    let before: Option<i64> = conn
+        .prepare_cached(&format!("SELECT length({column}) FROM {table} WHERE id = ?1"))
+        .and_then(|mut stmt| stmt.query_row([id], |r| r.get(0)))
+        .optional()
+        .ctx("lecture d'un texte", "reading a text")?
+        .flatten();
+    if i64::try_from(length).is_ok_and(|length| length <= before.unwrap_or(0)) {
+        return Ok(());
+    }
+    Err(Error::TooLong { field, longest: field.longest(), length })
 }
 
 fn project_proposal(

@@ -269,11 +269,10 @@ impl Store {
             &DocName::Synthesis(event, theme),
             |txn| schema::edit_consolidated(txn, id, &patch),
             |conn, txn, ()| {
-                // As for a proposal's title: a rebase that leaves it empty is refused.
-                if patch.title_base.is_some()
-                    && schema::read_consolidated(txn, id).is_some_and(|c| c.title.trim().is_empty())
-                {
-                    return Err(Error::Empty(Field::Title));
+                if let Some(now) = schema::read_consolidated(txn, id) {
+                    let title = patch.title_base.as_ref().map(|_| now.title.as_str());
+                    let body = patch.body_base.as_ref().map(|_| now.body.as_str());
+                    super::rebased_within(conn, "consolidated", &id_text, title, body)?;
                 }
                 project_consolidated(conn, txn, event, theme, id)
             },
