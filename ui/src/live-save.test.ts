@@ -21,6 +21,25 @@ describe('a card field saved as it is typed', () => {
     expect(saver.waiting('p:title')).toBe(false)
   })
 
+  it('keeps standing on the text it sent while that save is unanswered, whatever a read says', async () => {
+    const saver = liveSaver()
+    saver.stands('p:title', 'Former')
+    const sent: [string, string | undefined][] = []
+    let answer: () => void = () => {}
+    const slow = new Promise<void>(resolve => { answer = resolve })
+    saver.text('p:title', 'Former les', async (value, base) => { sent.push([value, base]); await slow }, true)
+    await new Promise(resolve => setTimeout(resolve, 10))
+    expect(sent).toEqual([['Former les', 'Former']])
+    // A card drawn again meanwhile from a read made before that save landed.
+    saver.stands('p:title', 'Former')
+    answer()
+    await saver.flush()
+    saver.text('p:title', 'Former les élus', async (value, base) => { sent.push([value, base]) }, true)
+    await saver.flush()
+    // Standing on « Former », the store would have added « les » a second time.
+    expect(sent).toEqual([['Former les', 'Former'], ['Former les élus', 'Former les']])
+  })
+
   it('keeps the text it stood on when a save is refused', async () => {
     const saver = liveSaver()
     saver.stands('c:title', 'Rendre visible')

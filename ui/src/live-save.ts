@@ -14,7 +14,8 @@ export interface LiveSaver {
    * then, so a colleague's words that arrived meanwhile (and were not shown in the field,
    * whose save was waiting) stay. Sent whole, the field deleted them. */
   text(key: string, value: string, send: (value: string, base: string | undefined) => Promise<unknown>, now?: boolean): void
-  /** The field `key` shows `stored`, the store's text: its next save stands on it. */
+  /** The field `key` shows `stored`, the store's text: its next save stands on it (unless a
+   * save of it is waiting or unanswered: then on what that save sends). */
   stands(key: string, stored: string): void
   /** Forgets a save of `key` still waiting (a title emptied to be retyped: its last letter was
    * saved a moment later and put back under the caret). */
@@ -69,7 +70,9 @@ export function liveSaver(delay = 300): LiveSaver {
       }, now)
     },
     stands(key, stored) {
-      bases.set(key, stored)
+      // While a save of the field waits or is unanswered, what it sent is what the field
+      // stands on: a read made before it landed (a card drawn again meanwhile) is older.
+      if (!saver.waiting(key)) bases.set(key, stored)
     },
     cancel(key) {
       window.clearTimeout(waiting.get(key)?.timer)
