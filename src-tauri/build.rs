@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "panel_vote",
     "panel_summary",
     "window_fullscreen",
+    "window_close_ready",
     "session_clock",
     "session_clock_action",
 ];

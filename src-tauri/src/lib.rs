@@ -197,6 +197,7 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
         .manage(state)
+        .on_window_event(commands::closing::on_window_event)
         .setup(move |app| {
             if let Ok(Some(target)) = saved {
                 start_sync(&app.state::<AppState>(), target);
@@ -267,6 +268,7 @@ pub fn run() {
             commands::panel::panel_vote,
             commands::panel::panel_summary,
             commands::panel::window_fullscreen,
+            commands::closing::window_close_ready,
             commands::capture::session_clock,
             commands::capture::session_clock_action,
             commands::export::export_write,

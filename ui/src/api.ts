@@ -90,6 +90,10 @@ export const api = {
   panelSummary: (event: string) => invoke<PanelSummary>('panel_summary', { event }),
   /** The window itself full screen (projector mode), or back. */
   setFullscreen: (on: boolean) => invoke<void>('window_fullscreen', { on }),
+  /** The window asks to close: `handler` sends what is left to save, then `closeReady`. */
+  onClosing: (handler: () => void) => listen('closing', () => handler()),
+  /** What was left to save is sent: the window may go. */
+  closeReady: () => invoke<void>('window_close_ready'),
   syncStatus: () => invoke<SyncSummary>('sync_status'),
   /** An empty token on the organiser's device (which holds `event`'s key): it signs its own. */
   configureSync: (hub: string, token: string, event: string | null = null) => invoke<void>('sync_configure', { hub, token, event }),

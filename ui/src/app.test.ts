@@ -194,6 +194,22 @@ describe('a facilitator', () => {
     edits.mockRestore()
   })
 
+  it('sends a card\'s last typing before the window closes', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    const field = document.querySelector<HTMLInputElement>('.cards .card-title')!
+    field.focus()
+    await type(field, 'Former les élus locaux')
+    // Closed within the 300 ms a field waits before it saves.
+    expect(mockState().proposals[0].title).toBe('Former les élus')
+    expect(mockState().closed).toBe(false)
+    await emit('closing', null)
+    await settle()
+    expect(mockState().proposals[0].title).toBe('Former les élus locaux')
+    expect(mockState().closed).toBe(true)
+  })
+
   it('sees a title typed on another device as text, not HTML', async () => {
     await type(byId('capture-title'), '<img src=x onerror=alert(1)>')
     byId<HTMLInputElement>('capture-title').form?.requestSubmit()

@@ -6,6 +6,7 @@ import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, t
 import { covered, openDialog, type Dialog } from './dialog'
 import { announce, h, render, say } from './dom'
 import { eventNames } from './event-names'
+import { flushAll } from './live-save'
 import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
 import { onServing, servingInfo, setServing } from './serving'
@@ -392,6 +393,8 @@ export async function start(root: HTMLElement): Promise<void> {
   await api.onStoreChanged(() => void refresh())
   await api.onSyncStatus(next => { sync = next; drawSync() })
   await api.onInvitationLink(link => openJoin(link))
+  // Closing: a card's last typing is saved 300 ms after it stops; it goes before the window.
+  await api.onClosing(() => void flushAll().finally(() => api.closeReady().catch(() => {})))
   document.addEventListener('keydown', e => {
     // Alt+1…9 switch to the visible tabs, from anywhere. The physical key (code), so that
     // it works on AZERTY, where the key gives "&", "é", "\"" without Shift.

@@ -22,6 +22,22 @@ export interface LiveSaver {
   cancel(key: string): void
 }
 
+// Every saver of the screens drawn, for the window's close (`flushAll`). Held weakly: a screen
+// left is forgotten with its saver.
+const savers = new Set<WeakRef<LiveSaver>>()
+
+/** Sends what every card field still waits to save, and waits for every save sent: the
+ * window is closing. */
+export async function flushAll(): Promise<void> {
+  const flushes: Promise<void>[] = []
+  for (const ref of [...savers]) {
+    const saver = ref.deref()
+    if (saver) flushes.push(saver.flush())
+    else savers.delete(ref)
+  }
+  await Promise.all(flushes)
+}
+
 export function liveSaver(delay = 300): LiveSaver {
   const waiting = new Map<string, { timer: number; run: () => Promise<void> }>()
   const sent = new Set<Promise<void>>()
@@ -86,5 +102,6 @@ export function liveSaver(delay = 300): LiveSaver {
       await Promise.all([...sent])
     },
   }
+  savers.add(new WeakRef(saver))
   return saver
 }

@@ -51,6 +51,8 @@ interface State {
   triage: Record<number, Triage>
   /** What the app asked of the window: true to go full screen, false to come back (in order). */
   fullscreen: boolean[]
+  /** The window said it may close (its last saves sent). */
+  closed: boolean
   sync: SyncSummary
   pendingLink: string | null
   /** This computer serving the event, and what starting it does. */
@@ -340,7 +342,7 @@ export function openMockLink(link: string): void {
 export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
     lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
-    votes: [], dotsPerTheme: 3, fullscreen: [], triage: {},
+    votes: [], dotsPerTheme: 3, fullscreen: [], closed: false, triage: {},
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
@@ -976,6 +978,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       return result
     },
     window_fullscreen: ({ on }) => { state.fullscreen.push(Boolean(on)) },
+    window_close_ready: () => { state.closed = true },
     sync_status: () => state.sync,
     sync_configure: ({ hub, token, event }) => {
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')

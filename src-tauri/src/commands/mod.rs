@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod capture;
+pub mod closing;
 pub mod export;
 pub mod files;
 pub mod history;

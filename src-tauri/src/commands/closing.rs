@@ -1,0 +1,42 @@
+//! Closing the window. A card's field is saved 300 ms after the typing stops: the window,
+//! asked to close, first tells the interface (`closing`), which sends what its fields still
+//! hold and says so (`window_close_ready`); then the window goes. It waits for that word
+//! [`GRACE`] at most, so an interface that does not answer never keeps it open, and a second
+//! request (the close button pressed again) closes it at once.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tauri::Emitter;
+
+use crate::error::ApiError;
+
+/// How long the window waits for the interface's last saves.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+/// Whether the window was already asked to close once.
+static ASKED: AtomicBool = AtomicBool::new(false);
+
+/// The window's close request: held back until the interface has sent its last saves.
+pub fn on_window_event(window: &tauri::Window, event: &tauri::WindowEvent) {
+    let tauri::WindowEvent::CloseRequested { api, .. } = event else { return };
+    if ASKED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    api.prevent_close();
+    if window.emit("closing", ()).is_err() {
+        let _ = window.destroy();
+        return;
+    }
+    let window = window.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(GRACE);
+        let _ = window.destroy();
+    });
+}
+
+/// The interface has sent what its fields held: the window goes.
+#[tauri::command(async)]
+pub fn window_close_ready(window: tauri::Window) -> Result<(), ApiError> {
+    window.destroy().map_err(|e| ApiError::invalid(e.to_string()))
+}
