@@ -36,7 +36,31 @@ describe('a facilitator', () => {
     await settle()
     expect(byId('capture-title')).toBe(field)
     expect(field.value).toBe('Une idée à moitié dite')
-    // Another tab, then back: a new screen, drawn from scratch.
+    // Another tab, then back: a new screen, drawn from scratch, with what was typed in its
+    // session's box (as when the first sync redraws the screen while a title is typed).
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=settings]')?.click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()
+    await settle()
+    const again = byId<HTMLInputElement>('capture-title')
+    expect(again).not.toBe(field)
+    expect(again.value).toBe('Une idée à moitié dite')
+    expect(document.activeElement).toBe(again)
+    expect(again.selectionStart).toBe(again.value.length)
+    // Each session its own: another one's box is empty, and this one's draft waits for it.
+    const picker = byId<HTMLSelectElement>('session-picker')
+    const first = picker.value
+    picker.value = picker.options[1].value
+    picker.dispatchEvent(new Event('change'))
+    await settle()
+    expect(again.value).toBe('')
+    picker.value = first
+    picker.dispatchEvent(new Event('change'))
+    await settle()
+    expect(again.value).toBe('Une idée à moitié dite')
+    // Saved, it is no draft any more.
+    again.form?.requestSubmit()
+    await settle()
     document.querySelector<HTMLButtonElement>('nav .tab[data-screen=settings]')?.click()
     await settle()
     document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()

@@ -25,6 +25,12 @@ export function sessionLabel(s: SessionInfo): string {
   return `${t('day', { n: s.day })} ${s.start} — ${s.theme}. ${s.theme_title}`
 }
 
+// What is typed in the capture box and not saved yet, per session: a screen drawn anew keeps
+// it (the event's record or this device's rights arriving from the first sync redraw the whole
+// screen, as another screen and back does; what was typed so far was lost, and the rest of the
+// title went on in an empty box).
+const drafts = new Map<string, { title: string; body: string }>()
+
 export function capture(ctx: Context): View {
   const writable = ctx.event.sessions.filter(s => sessionAccess(ctx.access, s.id) === 'write')
   const readable = ctx.event.sessions.filter(s => sessionAccess(ctx.access, s.id) === 'read')
@@ -94,6 +100,7 @@ export function capture(ctx: Context): View {
   const readOnlyNote = h('p', { class: 'read-only-note', id: 'read-only-note' }, t('read_only_session'))
   picker.addEventListener('change', () => {
     session = sessions.find(s => s.id === picker.value) ?? session
+    showDraft()
     localStorage.setItem('recolte.session', session.id)
     // A sub-group of the session left: its filter would hide every card of this one.
     filterGroup = ''
@@ -349,13 +356,19 @@ export function capture(ctx: Context): View {
       tags: tags.value.split(',').map(s => s.trim()).filter(Boolean),
     }
     submitting = true
+    const into = session.id
     title.value = ''
     body.value = ''
+    keepDraft()
     title.focus()
     try {
-      await api.addProposal(session.id, proposal)
+      await api.addProposal(into, proposal)
     } catch (error) {
-      if (!title.value && !body.value) { title.value = proposal.title; body.value = proposal.body }
+      if (!title.value && !body.value && session.id === into) {
+        title.value = proposal.title
+        body.value = proposal.body
+        keepDraft()
+      }
       throw error
     } finally {
       submitting = false
@@ -363,6 +376,21 @@ export function capture(ctx: Context): View {
     announce(t('saved_proposal', { title: quoted(proposal.title.trim()) }))
     await load()
   }
+
+  function keepDraft(): void {
+    if (title.value || body.value) drafts.set(session.id, { title: title.value, body: body.value })
+    else drafts.delete(session.id)
+  }
+  /** The chosen session's draft in the box, the caret after it. */
+  function showDraft(): void {
+    const draft = drafts.get(session.id)
+    title.value = draft?.title ?? ''
+    body.value = draft?.body ?? ''
+    title.setSelectionRange(title.value.length, title.value.length)
+  }
+  title.addEventListener('input', keepDraft)
+  body.addEventListener('input', keepDraft)
+  showDraft()
 
   const form = h('form', { class: 'capture card', 'aria-labelledby': 'capture-heading' },
     h('h2', { id: 'capture-heading' }, t('capture_title')),
