@@ -22,10 +22,11 @@ if command -v rustup >/dev/null 2>&1; then rustup component add rustfmt clippy >
 cargo fmt --all -- --check
 
 # The open-data validators its readers use, pinned: Frictionless Data and validata-table (the
-# French public sector's validator), in a virtual environment of their own.
+# French public sector's validator), in a virtual environment of their own; with them
+# python-xlib, with which the real-app tests close the window as a window manager would.
 validators="${RECOLTE_VALIDATORS:-${CARGO_TARGET_DIR:-target}/validators}"
 [ -x "$validators/bin/frictionless" ] || python3 -m venv "$validators"
-"$validators/bin/pip" install --quiet --disable-pip-version-check frictionless==5.21.0 validata-table==0.12.5
+"$validators/bin/pip" install --quiet --disable-pip-version-check frictionless==5.21.0 validata-table==0.12.5 python-xlib==0.33
 export RECOLTE_VALIDATORS="$(cd "$validators" && pwd)"
 
 # Pinned by the lock files: the reference y-websocket client and server, and the UI's tools.

@@ -17,6 +17,8 @@ const app = resolve(arg('--app', 'target/debug/recolte-app'))
 const cli = resolve(arg('--cli', 'target/debug/recolte'))
 const shots = arg('--screenshots', null)
 const sample = resolve('examples/assises-2025.json')
+// python-xlib, to close the window as a window manager would (scripts/test.sh installs it).
+const python = process.env.RECOLTE_VALIDATORS ? join(process.env.RECOLTE_VALIDATORS, 'bin/python') : 'python3'
 
 const work = mkdtempSync(join(tmpdir(), 'recolte-undo-'))
 const [remoteDir, hubDir, appDir] = ['remote', 'hub', 'app'].map(name => join(work, name))
@@ -124,7 +126,24 @@ try {
     (await run(`return document.querySelector('[data-snapshot]')?.textContent ?? ''`)).includes('Avant la restauration'))
   await sleep(400)
   await driver.screenshot(shots, 'snapshots')
-  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment, a named snapshot is taken, reaches the other device, and is restored on both devices')
+
+  // Closed within the 300 ms a card's field waits before it saves, as the close button of a
+  // window manager closes it: the typing is saved before the window goes.
+  await run(`document.querySelector('.dialog-close').click()`)
+  await driver.waitFor('the dialog closed', async () => (await driver.findAll('.dialog-backdrop')).length === 0)
+  const closer = spawn(python, [resolve('tests/e2e/wm-close.py'), 'Récolte'], { stdio: ['pipe', 'pipe', 'inherit'], env })
+  const said = []
+  closer.stdout.on('data', chunk => said.push(...String(chunk).split('\n').filter(Boolean)))
+  await driver.waitFor('the window closer ready', async () => said.includes('ready') || closer.exitCode !== null, 20000)
+  if (closer.exitCode !== null) throw new Error(`the window closer stopped (python-xlib installed in ${python}?)`)
+  await driver.type('.cards .proposal .card-title', ' avant de fermer')
+  closer.stdin.write('close\n')
+  await driver.waitFor('the window asked to close', async () => closer.exitCode !== null, 10000)
+  if (said[said.length - 1] !== '1') throw new Error(`the window closer asked ${said[said.length - 1]} windows`)
+  await driver.waitFor('the app gone', async () => (await driver.call('GET', `/session/${driver.session}/title`, undefined, 2000).then(() => false, () => true)), 10000)
+  const kept = proposal(local, 'Former les élus')?.title
+  if (kept !== 'Former les élus avant de fermer') throw new Error(`typed just before closing, the title is ${JSON.stringify(kept)}`)
+  console.log('ok - Ctrl+Z in the real app undoes this device\'s change after another device\'s arrived, keeps theirs on both devices, Ctrl+Maj+Z redoes, the history restores a version, the session is read at a moment, a named snapshot is taken, reaches the other device, and is restored on both devices; a card typed in just before the window closes is saved')
 } catch (error) {
   failed = true
   console.error(`not ok - undo in the real app: ${error.message}`)
