@@ -82,6 +82,38 @@ describe('a facilitator', () => {
     expect(byId<HTMLInputElement>('capture-title').value).toBe('')
   })
 
+  it('puts a title whose save failed back in its session\'s box, even with another session chosen meanwhile', async () => {
+    const adds = vi.spyOn(api, 'addProposal')
+    adds.mockRejectedValueOnce(new Error('disque plein'))
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('Former les élus')
+    expect(byId('alerts').textContent).toContain('disque plein')
+    // Failing after another session was chosen: kept for its own session, not shown in this one.
+    let refuse: (error: Error) => void = () => {}
+    adds.mockImplementationOnce(() => new Promise((_, reject) => { refuse = reject }))
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    const picker = byId<HTMLSelectElement>('session-picker')
+    const first = picker.value
+    picker.value = picker.options[1].value
+    picker.dispatchEvent(new Event('change'))
+    await settle()
+    refuse(new Error('disque plein'))
+    await settle()
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('')
+    picker.value = first
+    picker.dispatchEvent(new Event('change'))
+    await settle()
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('Former les élus')
+    expect(mockState().proposals).toHaveLength(0)
+    adds.mockRestore()
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    expect(mockState().proposals.map(p => p.title)).toEqual(['Former les élus'])
+  })
+
   it('sends proposals to the first sub-group added; adding the next ones leaves that choice', async () => {
     for (const name of ['Groupe A', 'Groupe B', 'Groupe C']) {
       await type(byId('new-subgroup'), name)

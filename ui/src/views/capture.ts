@@ -364,7 +364,11 @@ export function capture(ctx: Context): View {
     try {
       await api.addProposal(into, proposal)
     } catch (error) {
-      if (!title.value && !body.value && session.id === into) {
+      // Not saved: back in its session's box (or its draft, another session chosen meanwhile),
+      // unless something else was typed there since.
+      if (session.id !== into) {
+        if (!drafts.has(into)) drafts.set(into, { title: proposal.title, body: proposal.body })
+      } else if (!title.value && !body.value) {
         title.value = proposal.title
         body.value = proposal.body
         keepDraft()
