@@ -30,6 +30,20 @@ describe('a facilitator', () => {
   })
 
   it('keeps what is being typed when the shown tab is clicked again or the screen is drawn again', async () => {
+    await type(byId('new-subgroup'), 'Groupe A')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    await type(byId('new-subgroup'), 'Groupe B')
+    byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()
+    await settle()
+    const choose = (id: string, value: string) => {
+      const select = byId<HTMLSelectElement>(id)
+      select.value = value
+      select.dispatchEvent(new Event('change'))
+    }
+    choose('capture-kind', 'question')
+    choose('capture-subgroup', mockState().subgroups[1].id)
+    await type(byId('capture-tags'), 'données')
     const field = byId<HTMLInputElement>('capture-title')
     await type(field, 'Une idée à moitié dite')
     document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()
@@ -47,6 +61,10 @@ describe('a facilitator', () => {
     expect(again.value).toBe('Une idée à moitié dite')
     expect(document.activeElement).toBe(again)
     expect(again.selectionStart).toBe(again.value.length)
+    // The kind, sub-group and tags chosen for the next proposals stay too.
+    expect(byId<HTMLSelectElement>('capture-kind').value).toBe('question')
+    expect(byId<HTMLSelectElement>('capture-subgroup').selectedOptions[0]?.textContent).toBe('Groupe B')
+    expect(byId<HTMLInputElement>('capture-tags').value).toBe('données')
     // Each session its own: another one's box is empty, and this one's draft waits for it.
     const picker = byId<HTMLSelectElement>('session-picker')
     const first = picker.value
@@ -58,9 +76,11 @@ describe('a facilitator', () => {
     picker.dispatchEvent(new Event('change'))
     await settle()
     expect(again.value).toBe('Une idée à moitié dite')
+    expect(byId<HTMLSelectElement>('capture-subgroup').selectedOptions[0]?.textContent).toBe('Groupe B')
     // Saved, it is no draft any more.
     again.form?.requestSubmit()
     await settle()
+    expect(mockState().proposals[mockState().proposals.length - 1]).toMatchObject({ title: 'Une idée à moitié dite', kind: 'question', subgroup_name: 'Groupe B', tags: ['données'] })
     document.querySelector<HTMLButtonElement>('nav .tab[data-screen=settings]')?.click()
     await settle()
     document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()

@@ -1,7 +1,7 @@
 // The live saver of the cards' text: one save of a field at a time, each with the text it
 // stood on, and a refused save does not move that text on.
 import { describe, expect, it } from 'vitest'
-import { liveSaver } from './live-save'
+import { flushAll, liveSaver } from './live-save'
 
 describe('a card field saved as it is typed', () => {
   it('sends its saves one after the other, each standing on the text the one before sent', async () => {
@@ -30,7 +30,9 @@ describe('a card field saved as it is typed', () => {
     saver.text('p:title', 'Former les', async (value, base) => { sent.push([value, base]); await slow }, true)
     await new Promise(resolve => setTimeout(resolve, 10))
     expect(sent).toEqual([['Former les', 'Former']])
-    // A card drawn again meanwhile from a read made before that save landed.
+    // A card drawn again meanwhile from a read made before that save landed: it shows the
+    // typing, and its next save stands on what was sent.
+    expect(saver.typed('p:title')).toBe('Former les')
     saver.stands('p:title', 'Former')
     answer()
     await saver.flush()
@@ -38,6 +40,16 @@ describe('a card field saved as it is typed', () => {
     await saver.flush()
     // Standing on « Former », the store would have added « les » a second time.
     expect(sent).toEqual([['Former les', 'Former'], ['Former les élus', 'Former les']])
+    expect(saver.typed('p:title')).toBeUndefined()
+  })
+
+  it('sends every waiting save when the window closes, from screens left too', async () => {
+    const sent: string[] = []
+    liveSaver(60_000).text('p:title', 'Former les élus', async value => { sent.push(value) })
+    await flushAll()
+    expect(sent).toEqual(['Former les élus'])
+    await flushAll()
+    expect(sent).toEqual(['Former les élus'])
   })
 
   it('keeps the text it stood on when a save is refused', async () => {

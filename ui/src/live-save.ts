@@ -20,22 +20,20 @@ export interface LiveSaver {
   /** Forgets a save of `key` still waiting (a title emptied to be retyped: its last letter was
    * saved a moment later and put back under the caret). */
   cancel(key: string): void
+  /** What was last typed in `key`, while its save waits or is unanswered: a card drawn anew
+   * meanwhile shows it, not the read it was drawn from, which is older. */
+  typed(key: string): string | undefined
 }
 
-// Every saver of the screens drawn, for the window's close (`flushAll`). Held weakly: a screen
-// left is forgotten with its saver.
-const savers = new Set<WeakRef<LiveSaver>>()
+// The savers with a save waiting or unanswered, held until it is done: the window's close
+// (`flushAll`) finds them even when their screen was left within the 300 ms (a screen left is
+// not referenced any more, but what was typed there still goes).
+const busy = new Set<LiveSaver>()
 
 /** Sends what every card field still waits to save, and waits for every save sent: the
  * window is closing. */
 export async function flushAll(): Promise<void> {
-  const flushes: Promise<void>[] = []
-  for (const ref of [...savers]) {
-    const saver = ref.deref()
-    if (saver) flushes.push(saver.flush())
-    else savers.delete(ref)
-  }
-  await Promise.all(flushes)
+  await Promise.all([...busy].map(saver => saver.flush()))
 }
 
 export function liveSaver(delay = 300): LiveSaver {
@@ -46,8 +44,14 @@ export function liveSaver(delay = 300): LiveSaver {
   // One save of a field at a time, in the order they were made: two in flight could land in
   // either order (the commands run on several threads), the older text last.
   const last = new Map<string, Promise<void>>()
+  // The text last given to `text` for each field, while its save waits or is unanswered.
+  const values = new Map<string, string>()
+  const settled = () => {
+    if (waiting.size === 0 && sent.size === 0) busy.delete(saver)
+  }
   const saver: LiveSaver = {
     soon(key, save, now = false) {
+      busy.add(saver)
       window.clearTimeout(waiting.get(key)?.timer)
       const run = (): Promise<void> => {
         waiting.delete(key)
@@ -59,6 +63,8 @@ export function liveSaver(delay = 300): LiveSaver {
           const left = (answering.get(key) ?? 1) - 1
           if (left > 0) answering.set(key, left)
           else answering.delete(key)
+          if (!saver.waiting(key)) values.delete(key)
+          settled()
         })
         last.set(key, done)
         sent.add(done)
@@ -69,6 +75,7 @@ export function liveSaver(delay = 300): LiveSaver {
     },
     waiting: key => waiting.has(key) || answering.has(key),
     text(key, value, send, now = false) {
+      values.set(key, value)
       saver.soon(key, async () => {
         // Read when the save goes (after the field's previous one was answered): the text it
         // sent, or, if that one was refused, the text before it.
@@ -93,7 +100,10 @@ export function liveSaver(delay = 300): LiveSaver {
     cancel(key) {
       window.clearTimeout(waiting.get(key)?.timer)
       waiting.delete(key)
+      if (!saver.waiting(key)) values.delete(key)
+      settled()
     },
+    typed: key => saver.waiting(key) ? values.get(key) : undefined,
     async flush() {
       for (const { timer, run } of [...waiting.values()]) {
         window.clearTimeout(timer)
@@ -102,6 +112,5 @@ export function liveSaver(delay = 300): LiveSaver {
       await Promise.all([...sent])
     },
   }
-  savers.add(new WeakRef(saver))
   return saver
 }

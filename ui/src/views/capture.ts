@@ -29,7 +29,8 @@ export function sessionLabel(s: SessionInfo): string {
 // it (the event's record or this device's rights arriving from the first sync redraw the whole
 // screen, as another screen and back does; what was typed so far was lost, and the rest of the
 // title went on in an empty box).
-const drafts = new Map<string, { title: string; body: string }>()
+interface Draft { title: string; body: string; kind: string; subgroup: string; tags: string }
+const drafts = new Map<string, Draft>()
 
 export function capture(ctx: Context): View {
   const writable = ctx.event.sessions.filter(s => sessionAccess(ctx.access, s.id) === 'write')
@@ -58,6 +59,8 @@ export function capture(ctx: Context): View {
   })
   const others = h('p', { class: 'presence muted', 'aria-live': 'polite' })
   let presenceTimer: number | undefined
+  // Until the screen goes: a save answering after it no longer writes into its box or drafts.
+  let mounted = true
   // The list re-renders on every change; the form to add a sub-group never does, so that a
   // name being typed survives changes arriving from elsewhere.
   const groupsList = h('ul', { class: 'plain' })
@@ -122,7 +125,7 @@ export function capture(ctx: Context): View {
         newGroupName.value = ''
         const chosen = group.value
         await load()
-        if (!chosen) group.value = id
+        if (!chosen) { group.value = id; keepDraft() }
       })
       .then(() => newGroupName.focus())
       .catch(fail)
@@ -150,13 +153,17 @@ export function capture(ctx: Context): View {
    * redraws the screen, and a rebuilt list closes under the hand of someone choosing in it (and
    * sends a screen reader back to its top). */
   let groupChoices = ''
+  // A draft's sub-group, to choose once the session's sub-groups are drawn.
+  let wantedGroup = ''
   function drawGroupChoice(): void {
     const choices = JSON.stringify(subgroups.map(g => [g.id, g.name]))
     if (choices === groupChoices) return
     groupChoices = choices
-    const selected = group.value
+    const selected = wantedGroup || group.value
+    wantedGroup = ''
     render(group, h('option', { value: '' }, t('no_subgroup')), ...subgroups.map(g => h('option', { value: g.id }, g.name)))
     group.value = subgroups.some(g => g.id === selected) ? selected : ''
+    keepDraft()
   }
 
   function renameGroup(g: Subgroup): void {
@@ -174,9 +181,13 @@ export function capture(ctx: Context): View {
   }
 
   function card(p: Proposal): HTMLElement {
-    const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: p.title, 'aria-label': t('title'), 'data-field': 'title', 'data-live-save': '' })
-    const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 2, value: p.body, 'aria-label': t('body'), 'data-field': 'body', 'data-live-save': '' })
-    bodyField.value = p.body
+    // Drawn anew while its typing waits to be saved (a filter, the session chosen again): the
+    // typing, not the read, which is older.
+    const shownTitle = saver.typed(`${p.id}:title`) ?? p.title
+    const shownBody = saver.typed(`${p.id}:body`) ?? p.body
+    const titleField = h('input', { class: 'card-title', maxlength: longest('title'), value: shownTitle, 'aria-label': t('title'), 'data-field': 'title', 'data-live-save': '' })
+    const bodyField = h('textarea', { class: 'card-body', maxlength: longest('body'), rows: 2, value: shownBody, 'aria-label': t('body'), 'data-field': 'body', 'data-live-save': '' })
+    bodyField.value = shownBody
     saver.stands(`${p.id}:title`, p.title)
     saver.stands(`${p.id}:body`, p.body)
     // A title being retyped is not saved empty (an error, said at the top of the window), nor
@@ -364,14 +375,17 @@ export function capture(ctx: Context): View {
     try {
       await api.addProposal(into, proposal)
     } catch (error) {
-      // Not saved: back in its session's box (or its draft, another session chosen meanwhile),
-      // unless something else was typed there since.
-      if (session.id !== into) {
-        if (!drafts.has(into)) drafts.set(into, { title: proposal.title, body: proposal.body })
-      } else if (!title.value && !body.value) {
-        title.value = proposal.title
-        body.value = proposal.body
-        keepDraft()
+      // Not saved: back in its session's box, or in its draft when another session is chosen
+      // or the screen was drawn anew meanwhile; unless something else was typed there since.
+      if (mounted && session.id === into) {
+        if (!title.value && !body.value) {
+          title.value = proposal.title
+          body.value = proposal.body
+          keepDraft()
+        }
+      } else {
+        const draft = drafts.get(into)
+        if (draft && !draft.title && !draft.body) drafts.set(into, { ...draft, title: proposal.title, body: proposal.body })
       }
       throw error
     } finally {
@@ -381,19 +395,27 @@ export function capture(ctx: Context): View {
     await load()
   }
 
+  /** The box as it is, for its session: the text not saved yet, and the kind, sub-group and
+   * tags that stay for the next proposal. */
   function keepDraft(): void {
-    if (title.value || body.value) drafts.set(session.id, { title: title.value, body: body.value })
-    else drafts.delete(session.id)
+    if (!mounted) return
+    drafts.set(session.id, { title: title.value, body: body.value, kind: kind.value, subgroup: wantedGroup || group.value, tags: tags.value })
   }
-  /** The chosen session's draft in the box, the caret after it. */
+  /** The chosen session's box as it was left, the caret after its title; the sub-group is
+   * chosen once the session's sub-groups are drawn. */
   function showDraft(): void {
     const draft = drafts.get(session.id)
     title.value = draft?.title ?? ''
     body.value = draft?.body ?? ''
+    if (draft) {
+      kind.value = draft.kind
+      tags.value = draft.tags
+    }
+    wantedGroup = draft?.subgroup ?? ''
     title.setSelectionRange(title.value.length, title.value.length)
   }
-  title.addEventListener('input', keepDraft)
-  body.addEventListener('input', keepDraft)
+  for (const field of [title, body, tags]) field.addEventListener('input', keepDraft)
+  for (const choice of [kind, group]) choice.addEventListener('change', keepDraft)
   showDraft()
 
   const form = h('form', { class: 'capture card', 'aria-labelledby': 'capture-heading' },
@@ -451,6 +473,7 @@ export function capture(ctx: Context): View {
     },
     refresh: load,
     unmount() {
+      mounted = false
       clock.stop()
       window.clearInterval(presenceTimer)
       document.removeEventListener('keydown', shortcut)

@@ -111,13 +111,14 @@ export function consolidatedCards(options: {
         refreshCard(old, c, index, sourcesOf)
         return old
       }
+      // Drawn anew while its typing waits to be saved: the typing, not the older read.
       const titleField = h('input', {
-        class: 'card-title', maxlength: longest('title'), value: c.title, 'aria-label': t('title'), 'data-live-save': '', 'data-focus': `title:${c.id}`,
+        class: 'card-title', maxlength: longest('title'), value: saver.typed(`${c.id}:title`) ?? c.title, 'aria-label': t('title'), 'data-live-save': '', 'data-focus': `title:${c.id}`,
       })
       const bodyField = h('textarea', {
         class: 'card-body', maxlength: longest('body'), rows: 4, 'aria-label': t('body'), 'data-live-save': '', 'data-focus': `body:${c.id}`,
       })
-      bodyField.value = c.body
+      bodyField.value = saver.typed(`${c.id}:body`) ?? c.body
       saver.stands(`${c.id}:title`, c.title)
       saver.stands(`${c.id}:body`, c.body)
       titleField.addEventListener('input', () => {
