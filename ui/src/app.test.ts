@@ -134,6 +134,48 @@ describe('a facilitator', () => {
     expect(mockState().proposals.map(p => p.title)).toEqual(['Former les élus'])
   })
 
+  it('puts a title whose save failed back in the box of a screen drawn anew meanwhile, kept as typing goes on', async () => {
+    const adds = vi.spyOn(api, 'addProposal')
+    let refuse: (error: Error) => void = () => {}
+    adds.mockImplementationOnce(() => new Promise((_, reject) => { refuse = reject }))
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=settings]')?.click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()
+    await settle()
+    refuse(new Error('disque plein'))
+    await settle()
+    const box = byId<HTMLInputElement>('capture-title')
+    expect(box.value).toBe('Former les élus')
+    await type(box, 'Former les élus locaux')
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=settings]')?.click()
+    await settle()
+    document.querySelector<HTMLButtonElement>('nav .tab[data-screen=capture]')?.click()
+    await settle()
+    expect(byId<HTMLInputElement>('capture-title').value).toBe('Former les élus locaux')
+    adds.mockRestore()
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+  })
+
+  it('shows a card drawn anew with its typing still waiting to be saved, not the older text', async () => {
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    await type(document.querySelector<HTMLInputElement>('.cards .card-title')!, 'Former les élus locaux')
+    // Hidden by a filter and shown again within the 300 ms its field waits.
+    const kinds = byId<HTMLSelectElement>('filter-kind')
+    kinds.value = 'question'
+    kinds.dispatchEvent(new Event('change'))
+    kinds.value = ''
+    kinds.dispatchEvent(new Event('change'))
+    await settle()
+    expect(document.querySelector<HTMLInputElement>('.cards .card-title')?.value).toBe('Former les élus locaux')
+    expect(mockState().proposals[0].title).toBe('Former les élus')
+  })
+
   it('sends proposals to the first sub-group added; adding the next ones leaves that choice', async () => {
     for (const name of ['Groupe A', 'Groupe B', 'Groupe C']) {
       await type(byId('new-subgroup'), name)

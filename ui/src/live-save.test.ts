@@ -1,7 +1,7 @@
 // The live saver of the cards' text: one save of a field at a time, each with the text it
 // stood on, and a refused save does not move that text on.
 import { describe, expect, it } from 'vitest'
-import { flushAll, liveSaver } from './live-save'
+import { busySavers, flushAll, liveSaver } from './live-save'
 
 describe('a card field saved as it is typed', () => {
   it('sends its saves one after the other, each standing on the text the one before sent', async () => {
@@ -46,10 +46,41 @@ describe('a card field saved as it is typed', () => {
   it('sends every waiting save when the window closes, from screens left too', async () => {
     const sent: string[] = []
     liveSaver(60_000).text('p:title', 'Former les élus', async value => { sent.push(value) })
+    expect(busySavers()).toBe(1)
     await flushAll()
     expect(sent).toEqual(['Former les élus'])
+    expect(busySavers()).toBe(0)
     await flushAll()
     expect(sent).toEqual(['Former les élus'])
+    // A refused save, and one cancelled: nothing left either.
+    const refused = liveSaver(60_000)
+    refused.text('c:title', 'Vide', async () => { throw new Error('refusé') })
+    await flushAll()
+    refused.text('c:title', 'F', async () => {})
+    refused.cancel('c:title')
+    expect(busySavers()).toBe(0)
+  })
+
+  it('does not hold the window for a save that never answers', async () => {
+    const hangs = liveSaver()
+    hangs.text('p:body', 'Un texte', () => new Promise(() => {}), true)
+    const started = Date.now()
+    await flushAll(50)
+    expect(Date.now() - started).toBeLessThan(1000)
+  })
+
+  it('shows a cancelled typing as nothing, and falls back to the text in flight', async () => {
+    const saver = liveSaver(60_000)
+    let answer: () => void = () => {}
+    saver.text('p:title', 'Former', () => new Promise<void>(resolve => { answer = resolve }), true)
+    await new Promise(resolve => setTimeout(resolve, 10))
+    saver.text('p:title', 'F', async () => {})
+    expect(saver.typed('p:title')).toBe('F')
+    saver.cancel('p:title')
+    expect(saver.typed('p:title')).toBe('Former')
+    answer()
+    await saver.flush()
+    expect(saver.typed('p:title')).toBeUndefined()
   })
 
   it('keeps the text it stood on when a save is refused', async () => {

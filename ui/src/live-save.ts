@@ -20,8 +20,9 @@ export interface LiveSaver {
   /** Forgets a save of `key` still waiting (a title emptied to be retyped: its last letter was
    * saved a moment later and put back under the caret). */
   cancel(key: string): void
-  /** What was last typed in `key`, while its save waits or is unanswered: a card drawn anew
-   * meanwhile shows it, not the read it was drawn from, which is older. */
+  /** What was last typed in `key` and is to be sent or was sent, while that save waits or is
+   * unanswered: a card drawn anew meanwhile shows it, not the read it was drawn from, which is
+   * older. */
   typed(key: string): string | undefined
 }
 
@@ -32,8 +33,18 @@ const busy = new Set<LiveSaver>()
 
 /** Sends what every card field still waits to save, and waits for every save sent: the
  * window is closing. */
-export async function flushAll(): Promise<void> {
-  await Promise.all([...busy].map(saver => saver.flush()))
+export async function flushAll(within = 2500): Promise<void> {
+  let timer = 0
+  const late = new Promise<void>(resolve => { timer = window.setTimeout(resolve, within) })
+  // Not longer than `within`: a save that never answers (a store that hangs) does not hold
+  // the window, which goes anyway after 3 s.
+  await Promise.race([Promise.all([...busy].map(saver => saver.flush())), late])
+  window.clearTimeout(timer)
+}
+
+/** How many savers have work left (for the tests: none once every save has answered). */
+export function busySavers(): number {
+  return busy.size
 }
 
 export function liveSaver(delay = 300): LiveSaver {
@@ -100,10 +111,12 @@ export function liveSaver(delay = 300): LiveSaver {
     cancel(key) {
       window.clearTimeout(waiting.get(key)?.timer)
       waiting.delete(key)
-      if (!saver.waiting(key)) values.delete(key)
+      values.delete(key)
       settled()
     },
-    typed: key => saver.waiting(key) ? values.get(key) : undefined,
+    // Waiting: the text to be sent; sent and unanswered: the text sent (a waiting save
+    // cancelled falls back to it: its text was never sent, and the field no longer shows it).
+    typed: key => waiting.has(key) ? values.get(key) : answering.has(key) ? bases.get(key) : undefined,
     async flush() {
       for (const { timer, run } of [...waiting.values()]) {
         window.clearTimeout(timer)

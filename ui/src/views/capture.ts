@@ -31,6 +31,9 @@ export function sessionLabel(s: SessionInfo): string {
 // title went on in an empty box).
 interface Draft { title: string; body: string; kind: string; subgroup: string; tags: string }
 const drafts = new Map<string, Draft>()
+// The capture box on screen: a save that fails after its screen was drawn anew puts its text
+// back there (that box read the session's draft when it was drawn, and writes it at each key).
+let shownBox: ((into: string, title: string, body: string) => boolean) | null = null
 
 export function capture(ctx: Context): View {
   const writable = ctx.event.sessions.filter(s => sessionAccess(ctx.access, s.id) === 'write')
@@ -344,7 +347,11 @@ export function capture(ctx: Context): View {
   async function load(): Promise<void> {
     void drawPresence().catch(() => {})
     void undo.refresh().catch(() => {})
-    const view = await api.sessionView(ctx.event.id, session.id)
+    const asked = session.id
+    const view = await api.sessionView(ctx.event.id, asked)
+    // Answered after another session was chosen (the commands run on several threads), or
+    // after the screen went: drawn, it would show that session's cards and sub-groups here.
+    if (asked !== session.id || !mounted) return
     performance.mark('recolte:session-view')
     subgroups = view.subgroups
     proposals = view.proposals
@@ -363,7 +370,7 @@ export function capture(ctx: Context): View {
     if (!canWrite() || submitting) return
     if (!title.value.trim()) { title.focus(); return }
     const proposal = {
-      title: title.value, body: body.value, kind: kind.value as Kind, subgroup: group.value || null,
+      title: title.value, body: body.value, kind: kind.value as Kind, subgroup: (wantedGroup || group.value) || null,
       tags: tags.value.split(',').map(s => s.trim()).filter(Boolean),
     }
     submitting = true
@@ -377,15 +384,14 @@ export function capture(ctx: Context): View {
     } catch (error) {
       // Not saved: back in its session's box, or in its draft when another session is chosen
       // or the screen was drawn anew meanwhile; unless something else was typed there since.
-      if (mounted && session.id === into) {
-        if (!title.value && !body.value) {
-          title.value = proposal.title
-          body.value = proposal.body
-          keepDraft()
-        }
-      } else {
+      const box = mounted ? putBack : shownBox
+      if (!box?.(into, proposal.title, proposal.body)) {
         const draft = drafts.get(into)
-        if (draft && !draft.title && !draft.body) drafts.set(into, { ...draft, title: proposal.title, body: proposal.body })
+        if (!draft?.title && !draft?.body) {
+          drafts.set(into, {
+            kind: proposal.kind, subgroup: proposal.subgroup ?? '', tags: proposal.tags.join(', '), ...draft, title: proposal.title, body: proposal.body,
+          })
+        }
       }
       throw error
     } finally {
@@ -401,16 +407,26 @@ export function capture(ctx: Context): View {
     if (!mounted) return
     drafts.set(session.id, { title: title.value, body: body.value, kind: kind.value, subgroup: wantedGroup || group.value, tags: tags.value })
   }
-  /** The chosen session's box as it was left, the caret after its title; the sub-group is
-   * chosen once the session's sub-groups are drawn. */
+  /** A capture of `into` that failed: back in this box if it shows that session (unless
+   * something else was typed there since). `false` when it shows another. */
+  function putBack(into: string, typedTitle: string, typedBody: string): boolean {
+    if (session.id !== into) return false
+    if (!title.value && !body.value) {
+      title.value = typedTitle
+      body.value = typedBody
+      keepDraft()
+    }
+    return true
+  }
+  /** The chosen session's box as it was left (a session not visited yet: an empty box of the
+   * first kind), the caret after its title; the sub-group is chosen once the session's
+   * sub-groups are drawn. */
   function showDraft(): void {
     const draft = drafts.get(session.id)
     title.value = draft?.title ?? ''
     body.value = draft?.body ?? ''
-    if (draft) {
-      kind.value = draft.kind
-      tags.value = draft.tags
-    }
+    kind.value = draft?.kind ?? KINDS[0]
+    tags.value = draft?.tags ?? ''
     wantedGroup = draft?.subgroup ?? ''
     title.setSelectionRange(title.value.length, title.value.length)
   }
@@ -468,12 +484,14 @@ export function capture(ctx: Context): View {
       // The capture box takes the focus at once, before the session's cards arrive: typing
       // can begin while they are drawn (a facilitator opens the app to type), and what is
       // typed meanwhile is saved into this session like anything typed later.
+      shownBox = putBack
       if (canWrite()) title.focus()
       await load()
     },
     refresh: load,
     unmount() {
       mounted = false
+      if (shownBox === putBack) shownBox = null
       clock.stop()
       window.clearInterval(presenceTimer)
       document.removeEventListener('keydown', shortcut)
