@@ -256,11 +256,10 @@ impl Store {
             &DocName::Session(event, session),
             |txn| schema::edit_proposal(txn, id, &patch),
             |conn, txn, ()| {
-                if let Some(now) = schema::read_proposal(txn, id) {
-                    let title = patch.title_base.as_ref().map(|_| now.title.as_str());
-                    let body = patch.body_base.as_ref().map(|_| now.body.as_str());
-                    super::rebased_within(conn, "proposals", &id_text, title, body)?;
-                }
+                let now = schema::read_proposal(txn, id);
+                let rebased = [patch.title_base.is_some(), patch.body_base.is_some()];
+                let now = now.as_ref().map(|now| [now.title.as_str(), now.body.as_str()]);
+                super::rebased_within(conn, "proposals", &id_text, rebased, now)?;
                 project_proposal(conn, txn, event, session, id)
             },
         )

@@ -223,20 +223,22 @@ impl Store {
     }
 }
 
-/// The texts an editor's typing was rebased into (see `recolte_core::text::apply_rebased`;
-/// `None` for a field not rebased) keep to their field's bounds: a title left empty (each kept
-/// the words the other deleted), or a text longer than its field allows (both added words) and
-/// than it was, is refused and nothing is saved. `table` is the projection, which still holds
-/// the texts as they were before this edit.
+/// The texts an editor's typing was rebased into (see `recolte_core::text::apply_rebased`)
+/// keep to their field's bounds: a title left empty (each kept the words the other deleted),
+/// or a text longer than its field allows (both added words) and than it was, is refused and
+/// nothing is saved. `rebased` says which of title and body were sent with a base, `now` is
+/// the record's title and body after the edit (`None`: the record is gone). `table` is the
+/// projection, which still holds the texts as they were before this edit.
 fn rebased_within(
     conn: &rusqlite::Connection,
     table: &str,
     id: &str,
-    title: Option<&str>,
-    body: Option<&str>,
+    rebased: [bool; 2],
+    now: Option<[&str; 2]>,
 ) -> Result<(), Error> {
-    for (field, text) in [(Field::Title, title), (Field::Body, body)] {
-        if let Some(text) = text {
+    let Some(now) = now else { return Ok(()) };
+    for ((field, was_rebased), text) in [Field::Title, Field::Body].into_iter().zip(rebased).zip(now) {
+        if was_rebased {
             one_rebased_within(conn, table, id, field, text)?;
         }
     }
