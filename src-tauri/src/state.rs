@@ -31,6 +31,8 @@ pub struct AppState {
     /// The bundle file last chosen in the import dialog: importing it as another event, once
     /// the person has said so, reads that file again without asking for it again.
     pub picked_bundle: Mutex<Option<std::path::PathBuf>>,
+    /// Whether the window was already asked to close once (see `commands::closing`).
+    pub close_asked: std::sync::atomic::AtomicBool,
 }
 
 pub struct SyncHandle {
@@ -52,6 +54,7 @@ impl AppState {
             written: Mutex::new(Vec::new()),
             joining: Mutex::new(None),
             picked_bundle: Mutex::new(None),
+            close_asked: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

@@ -4,23 +4,23 @@
 //! [`GRACE`] at most, so an interface that does not answer never keeps it open, and a second
 //! request (the close button pressed again) closes it at once.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use tauri::Emitter;
+use tauri::{Emitter, Manager};
 
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// How long the window waits for the interface's last saves.
 pub const GRACE: Duration = Duration::from_secs(3);
 
-/// Whether the window was already asked to close once.
-static ASKED: AtomicBool = AtomicBool::new(false);
-
 /// The window's close request: held back until the interface has sent its last saves.
 pub fn on_window_event(window: &tauri::Window, event: &tauri::WindowEvent) {
     let tauri::WindowEvent::CloseRequested { api, .. } = event else { return };
-    if ASKED.swap(true, Ordering::SeqCst) {
+    let asked_before =
+        window.try_state::<AppState>().is_none_or(|state| state.close_asked.swap(true, Ordering::SeqCst));
+    if asked_before {
         return;
     }
     api.prevent_close();
