@@ -3,14 +3,21 @@
 import { describe, expect, it } from 'vitest'
 import { busySavers, flushAll, liveSaver } from './live-save'
 
+// A title standing on « Former », « Former les » typed and sent, its answer held back until
+// `answer()`.
+function typedOnASlowSave() {
+  const saver = liveSaver()
+  saver.stands('p:title', 'Former')
+  const sent: [string, string | undefined][] = []
+  let answer: () => void = () => {}
+  const slow = new Promise<void>(resolve => { answer = resolve })
+  saver.text('p:title', 'Former les', async (value, base) => { sent.push([value, base]); await slow }, true)
+  return { saver, sent, answer: () => answer() }
+}
+
 describe('a card field saved as it is typed', () => {
   it('sends its saves one after the other, each standing on the text the one before sent', async () => {
-    const saver = liveSaver()
-    saver.stands('p:title', 'Former')
-    const sent: [string, string | undefined][] = []
-    let answer: () => void = () => {}
-    const slow = new Promise<void>(resolve => { answer = resolve })
-    saver.text('p:title', 'Former les', async (value, base) => { sent.push([value, base]); await slow }, true)
+    const { saver, sent, answer } = typedOnASlowSave()
     saver.text('p:title', 'Former les élus', async (value, base) => { sent.push([value, base]) }, true)
     await new Promise(resolve => setTimeout(resolve, 10))
     expect(sent).toEqual([['Former les', 'Former']]) // the second waits for the first's answer
@@ -22,12 +29,7 @@ describe('a card field saved as it is typed', () => {
   })
 
   it('keeps standing on the text it sent while that save is unanswered, whatever a read says', async () => {
-    const saver = liveSaver()
-    saver.stands('p:title', 'Former')
-    const sent: [string, string | undefined][] = []
-    let answer: () => void = () => {}
-    const slow = new Promise<void>(resolve => { answer = resolve })
-    saver.text('p:title', 'Former les', async (value, base) => { sent.push([value, base]); await slow }, true)
+    const { saver, sent, answer } = typedOnASlowSave()
     await new Promise(resolve => setTimeout(resolve, 10))
     expect(sent).toEqual([['Former les', 'Former']])
     // A card drawn again meanwhile from a read made before that save landed: it shows the

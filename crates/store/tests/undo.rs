@@ -27,6 +27,23 @@ fn titles_in_order(store: &Store, event: EventId) -> Vec<String> {
     store.consolidated(event, THEME, false).unwrap().into_iter().map(|c| c.title).collect()
 }
 
+/// `between` (a snapshot, a compaction) leaves undo and redo as they were, `what` says why:
+/// the redo of the edit just undone still brings `edited` back.
+fn leaves_undo_alone(
+    store: &mut Store,
+    name: &DocName,
+    event: EventId,
+    edited: &str,
+    what: &str,
+    between: impl FnOnce(&mut Store),
+) {
+    let before = store.undo_depth(name).unwrap();
+    between(store);
+    assert_eq!(store.undo_depth(name).unwrap(), before, "{what}");
+    store.redo(name).unwrap();
+    assert_eq!(store.proposals(event, &Default::default()).unwrap()[0].title, edited);
+}
+
 #[test]
 fn a_move_in_the_ranking_is_one_step_to_undo() {
     let (_dir, mut store, event, session) = new_store();
@@ -137,13 +154,18 @@ fn a_snapshot_by_hand_is_not_a_change_to_undo() {
         .unwrap();
     let name = DocName::Session(event, session);
     store.undo(&name).unwrap();
-    let before = store.undo_depth(&name).unwrap();
-    assert_eq!(before.can_redo, 1);
+    assert_eq!(store.undo_depth(&name).unwrap().can_redo, 1);
 
-    store.take_snapshot(&name, "Avant la pause").unwrap();
-    assert_eq!(store.undo_depth(&name).unwrap(), before, "neither a change to undo nor the end of redo");
-    store.redo(&name).unwrap();
-    assert_eq!(store.proposals(event, &Default::default()).unwrap()[0].title, "Évaluer les projets");
+    leaves_undo_alone(
+        &mut store,
+        &name,
+        event,
+        "Évaluer les projets",
+        "neither a change to undo nor the end of redo",
+        |store| {
+            store.take_snapshot(&name, "Avant la pause").unwrap();
+        },
+    );
 }
 
 #[test]
@@ -156,12 +178,10 @@ fn a_compaction_keeps_the_undo_of_an_edit_no_hub_confirmed() {
         .edit_proposal(a, &ProposalUpdate { title: Some("Mutualiser les outils".into()), ..Default::default() })
         .unwrap();
     store.undo(&name).unwrap();
-    let before = store.undo_depth(&name).unwrap();
 
-    store.compact().unwrap();
-    assert_eq!(store.undo_depth(&name).unwrap(), before, "the undo is still an undo");
-    store.redo(&name).unwrap();
-    assert_eq!(store.proposals(event, &Default::default()).unwrap()[0].title, "Mutualiser les outils");
+    leaves_undo_alone(&mut store, &name, event, "Mutualiser les outils", "the undo is still an undo", |store| {
+        store.compact().unwrap();
+    });
 }
 
 #[test]

@@ -351,24 +351,19 @@ mod tests {
         (before, copy(doc))
     }
 
+    /// Takes `doc` from `from`'s state back to `to`'s where it differs.
+    fn back(doc: &Doc, from: &Doc, to: &Doc) -> usize {
+        revert(&mut doc.transact_mut_with(ORIGIN_LOCAL), DocKind::Session, &to.transact(), &from.transact(), &|_, _| {
+            false
+        })
+    }
+
     fn undo(doc: &Doc, (before, after): &(Doc, Doc)) -> usize {
-        revert(
-            &mut doc.transact_mut_with(ORIGIN_LOCAL),
-            DocKind::Session,
-            &before.transact(),
-            &after.transact(),
-            &|_, _| false,
-        )
+        back(doc, after, before)
     }
 
     fn redo(doc: &Doc, (before, after): &(Doc, Doc)) -> usize {
-        revert(
-            &mut doc.transact_mut_with(ORIGIN_LOCAL),
-            DocKind::Session,
-            &after.transact(),
-            &before.transact(),
-            &|_, _| false,
-        )
+        back(doc, before, after)
     }
 
     fn new(title: &str) -> NewProposal {
