@@ -1,0 +1,323 @@
+//! A facilitator's work outlives the card and the hub it was typed with: a second card sends
+//! what only the first could write, a card kept aside is tried again until shared or revoked,
+//! an invitation's other hub takes over when its own is gone, and a move to another event says
+//! what stays behind, so that nothing waits unseen for good.
+
+use recolte_core::access::{Role, Scope};
+use recolte_core::ids::EventId;
+use recolte_core::schema::DocName;
+use recolte_store::ProposalInput;
+use recolte_sync::client::{self, SyncError, Target};
+
+use crate::support::Device;
+use crate::{board_until, titles, World};
+
+/// A facilitator who runs two sessions joins with the second card: the first session's last
+/// proposals, not yet shared, go first (the new card may not write there, so they would wait
+/// unseen for good), through the first card's hub or, when it is gone, the new card's hub.
+/// With no hub in reach (the venue's Wi-Fi down) the join goes ahead all the same, so that the
+/// next session can be captured, and they are sent once a hub of the event answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_card_sends_what_only_the_first_could_write_now_or_later() {
+    use recolte_core::invitation::Invitation;
+    use recolte_sync::{handover, join};
+    let world = World::new().await;
+    let sessions = world.sessions(8);
+    let card = |session, hubs: Vec<String>| Invitation {
+        event: world.event,
+        event_name: "Assises".into(),
+        hubs,
+        fingerprint: None,
+        token: world.token(Role::Facilitator, vec![session], vec![]),
+    };
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    let add = |device: &Device, session, title: &str| {
+        let last = ProposalInput { title: title.into(), ..Default::default() };
+        device.store().add_proposal(session, &last).unwrap();
+    };
+
+    // The first card's hub is gone (another address now): the new card's hub takes them.
+    let (first, second) = (card(sessions[0], vec![world.url()]), card(sessions[1], vec![world.url()]));
+    let device = Device::empty();
+    join::join(device.store.clone(), &first.link(), "Camille").await.unwrap();
+    add(&device, sessions[0], "La dernière de la session 1");
+    join::remember_target(&mut device.store(), &Target::new("ws://127.0.0.1:9", first.token.clone())).unwrap();
+    let joined = join::join(device.store.clone(), &second.link(), "Camille").await.unwrap();
+    assert_eq!((joined.target.token.as_str(), joined.left_behind), (second.token.as_str(), 0));
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"La dernière de la session 1".to_owned()));
+
+    // No hub answers at all: joined anyway, the session's last proposal kept aside…
+    let third = card(sessions[2], vec!["ws://127.0.0.1:9".into()]);
+    add(&device, sessions[1], "La dernière de la session 2");
+    join::remember_target(&mut device.store(), &Target::new("ws://127.0.0.1:9", second.token.clone())).unwrap();
+    let joined = join::join(device.store.clone(), &third.link(), "Camille").await.unwrap();
+    // (its arrival record too: the card's hub here is a made-up address, which confirmed nothing)
+    assert_eq!(joined.target.token, third.token);
+    assert!(joined.left_behind >= 1, "{}", joined.left_behind);
+    assert!(joined.pending.is_some(), "nothing was reached");
+    // …the next session is captured meanwhile…
+    add(&device, sessions[2], "Première de la session 3");
+    assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), joined.left_behind, "still no hub");
+    assert_eq!(handover::kept_aside(&device.store()).unwrap(), std::slice::from_ref(&second.token));
+    // The third card's own work reaches the hub (its address given again): only what was kept
+    // aside is left, and another event's link waits for it.
+    let here = world.target(&third.token);
+    join::remember_target(&mut device.store(), &here).unwrap();
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    let theirs = recolte_core::token::generate_keys().unwrap();
+    let elsewhere = Scope { event: EventId::new(), role: Role::Panel, sessions: vec![], themes: vec![] };
+    let other = Invitation {
+        event: elsewhere.event,
+        event_name: "Un autre événement".into(),
+        hubs: vec!["ws://127.0.0.1:9".into()],
+        fingerprint: None,
+        token: recolte_core::token::issue(&theirs.secret, &elsewhere, Some("x"), time::Duration::hours(1)).unwrap(),
+    };
+    let refused = join::join(device.store.clone(), &other.link(), "Camille").await.unwrap_err();
+    assert!(matches!(refused, SyncError::UnsharedElsewhere { .. }), "{refused}");
+    // …and background sync's next try sends it through the hub the device now reaches, with the
+    // second card's token, and lets that card go.
+    assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), 0);
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"La dernière de la session 2".to_owned()));
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "nothing kept aside any more");
+}
+
+/// A card kept aside is tried again by background sync on its own beat (here every 50 ms, 30 s
+/// in the app) until the hub the device reaches takes what it holds, then let go; the loop ends
+/// with the engine. Meanwhile the status says those changes go with the former card (it said
+/// « hors de vos droits »). A card revoked while the device was away is let go at once: what it
+/// holds will never be shared through it, and the status says so. A list kept aside that
+/// cannot be read is an error, left as it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_card_is_tried_again_in_the_background_until_shared_or_revoked() {
+    use recolte_core::invitation::Invitation;
+    use recolte_store::settings::FORMER_INVITATIONS;
+    use recolte_sync::{handover, join, status};
+    let world = World::new().await;
+    let sessions = world.sessions(8);
+    let nowhere = "ws://127.0.0.1:9".to_owned();
+    let card = |session, hubs: Vec<String>| {
+        let record = world.card(session, hubs);
+        let token = Invitation::parse(&record.link).unwrap().token;
+        (record, token)
+    };
+    let (first, first_token) = card(sessions[0], vec![world.url()]);
+    let (second, second_token) = card(sessions[1], vec![nowhere.clone()]);
+    let (third, _) = card(sessions[2], vec![nowhere.clone()]);
+    let device = Device::empty();
+    let add = |session, title: &str| {
+        let input = ProposalInput { title: title.into(), ..Default::default() };
+        device.store().add_proposal(session, &input).unwrap();
+    };
+    let status_of = |target: &Target| {
+        let docs =
+            status::report(&mut device.store(), Some(target), None, world.event, recolte_core::Lang::Fr).unwrap();
+        let summary = status::summarize(&docs, Some(&target.hub));
+        (docs, summary)
+    };
+
+    // The first card's session ends while the venue's Wi-Fi is down; the second card is joined.
+    join::join(device.store.clone(), &first.link, "Camille").await.unwrap();
+    add(sessions[0], "La dernière de la session 1");
+    join::remember_target(&mut device.store(), &Target::new(nowhere.clone(), first_token.clone())).unwrap();
+    let joined = join::join(device.store.clone(), &second.link, "Camille").await.unwrap();
+    // (with its arrival record: the made-up address confirmed nothing)
+    assert!(joined.left_behind >= 1, "{}", joined.left_behind);
+    let (docs, summary) = status_of(&joined.target);
+    let session_1 = DocName::Session(world.event, sessions[0]).to_string();
+    let line = docs.iter().find(|d| d.doc == session_1).expect("the first session's line");
+    assert!(line.former_invitation && !line.out_of_rights && line.unsent == joined.left_behind, "{line:?}");
+    assert_eq!((summary.former_invitation, summary.out_of_rights), (joined.left_behind, 0), "{summary:?}");
+    assert_ne!(summary.state, status::Overall::OutOfRights);
+
+    // The Wi-Fi is back: background sync takes it through the hub the device now reaches.
+    let here = world.target(&second_token);
+    join::remember_target(&mut device.store(), &here).unwrap();
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let engine =
+        tokio::spawn(handover::keep_handing_over(device.store.clone(), std::time::Duration::from_millis(50), stopped));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !handover::kept_aside(&device.store()).unwrap().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "the kept card was never handed over");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    stop.send(true).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(5), engine)
+        .await
+        .expect("the loop ends with the engine")
+        .unwrap();
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"La dernière de la session 1".to_owned()));
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    let (_, summary) = status_of(&here);
+    assert_eq!((summary.former_invitation, summary.unshared, summary.state), (0, 0, status::Overall::UpToDate));
+
+    // The second card is revoked while the device is away with its session's last proposal.
+    add(sessions[1], "La dernière de la session 2");
+    join::remember_target(&mut device.store(), &Target::new(nowhere.clone(), second_token.clone())).unwrap();
+    let joined = join::join(device.store.clone(), &third.link, "Camille").await.unwrap();
+    assert!(joined.left_behind >= 1, "{}", joined.left_behind);
+    assert!(world.organiser.store().revoke_invitation(world.event, &second.id).unwrap());
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    let here = world.target(&joined.target.token);
+    join::remember_target(&mut device.store(), &here).unwrap();
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    assert_eq!(handover::hand_over_later(&device.store).await.unwrap(), 0);
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "a revoked card is let go");
+    let (docs, summary) = status_of(&here);
+    let session_2 = DocName::Session(world.event, sessions[1]).to_string();
+    let line = docs.iter().find(|d| d.doc == session_2).expect("the second session's line");
+    assert!(line.out_of_rights && !line.former_invitation, "never shared now, and said so: {line:?}");
+    assert_eq!(summary.state, status::Overall::OutOfRights);
+    // The organiser's board says so too: a USB key to ask for (it read « 0 non partagée »).
+    client::sync_once(device.store.clone(), &here).await.unwrap();
+    let me = device.store().device_id().unwrap();
+    board_until(&world.target(&organiser), world.event, "the device's changes outside its invitation", |board| {
+        board.devices.iter().any(|d| d.device == me && d.outside == Some(summary.out_of_rights) && d.unsent == Some(0))
+    })
+    .await;
+
+    // The third card is revoked with its session's last proposal still here, unshared: the next
+    // card's join says it will not go over the network any more (a bundle carries it).
+    let (fourth, _) = card(sessions[3], vec![world.url()]);
+    add(sessions[2], "La dernière de la session 3");
+    assert!(world.organiser.store().revoke_invitation(world.event, &third.id).unwrap());
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    let joined = join::join(device.store.clone(), &fourth.link, "Camille").await.unwrap();
+    assert_eq!((joined.stranded, joined.left_behind), (1, 0));
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "nothing to keep aside for it");
+
+    // A list that cannot be read is said, and left as it was.
+    device.store().set_setting(FORMER_INVITATIONS, "[{\"hub\": 1").unwrap();
+    let error = handover::hand_over_later(&device.store).await.unwrap_err();
+    assert!(error.to_string().contains(FORMER_INVITATIONS), "{error}");
+    assert!(handover::kept_aside(&device.store()).is_err());
+    assert_eq!(device.store().setting(FORMER_INVITATIONS).unwrap().as_deref(), Some("[{\"hub\": 1"));
+}
+
+/// A device moves to another event while its former card, revoked meanwhile, holds a proposal
+/// no hub took: the join goes ahead (nothing could send it over the network any more), says it
+/// stays on the device and that a bundle carries it, and the first event's status still counts
+/// it (it said « aucun document à synchroniser »).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_to_another_event_says_what_a_revoked_card_leaves_here() {
+    use recolte_sync::{join, status};
+    let (first, second) = (World::new().await, World::new().await);
+    let session = first.sessions(1)[0];
+    let card = first.card(session, vec![first.url()]);
+    let device = Device::empty();
+    join::join(device.store.clone(), &card.link, "Camille").await.unwrap();
+    let input = ProposalInput { title: "Jamais partie".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
+    assert!(first.organiser.store().revoke_invitation(first.event, &card.id).unwrap());
+    first.sync(&first.organiser, &first.token(Role::Organiser, vec![], vec![])).await.unwrap();
+
+    let elsewhere = second.card(second.sessions(1)[0], vec![second.url()]);
+    let joined = join::join(device.store.clone(), &elsewhere.link, "Camille").await.unwrap();
+    assert_eq!((joined.event, joined.stranded, joined.left_behind), (second.event, 1, 0));
+    let now = join::remembered_target(&device.store()).unwrap();
+    let docs = status::report(&mut device.store(), now.as_ref(), None, first.event, recolte_core::Lang::Fr).unwrap();
+    let room = DocName::Session(first.event, session).to_string();
+    let line = docs.iter().find(|d| d.doc == room).expect("the first event's session is still listed");
+    assert!(line.out_of_rights && line.unsent == 1, "{line:?}");
+}
+
+/// An invitation names two hubs (the server, the room's laptop); the device joined the first.
+/// While that one answers, it stays; once it is gone (out of reach at two looks in a row),
+/// background sync moves to the invitation's other hub, with the same token, takes what was
+/// typed there, and remembers it, which the shells follow.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone() {
+    use recolte_sync::client::{DocStatus, SyncState};
+    use recolte_sync::failover;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    let (first, _first_dir, first_url) = world.another_hub(true).await;
+    let (second, _second_dir, second_url) = world.another_hub(true).await;
+    let session = world.sessions(1)[0];
+    let card = world.card(session, vec![first_url.clone(), second_url.clone()]);
+    let device = Device::empty();
+    let joined = join::join(device.store.clone(), &card.link, "Camille").await.unwrap();
+    assert_eq!(joined.target.hub, first_url);
+    let others = failover::other_hubs(&device.store(), &joined.target).unwrap();
+    assert_eq!(others.iter().map(|t| t.hub.as_str()).collect::<Vec<_>>(), [second_url.as_str()]);
+    let every = std::time::Duration::from_millis(50);
+    let board: client::StatusBoard = Default::default();
+    let room = DocName::Session(world.event, session);
+    let says = |state, error: Option<recolte_sync::refusal::RefusalCode>| {
+        let status = DocStatus { state, unconfirmed: 0, error: error.map(|code| (code, String::new())) };
+        board.lock().unwrap().insert(room.clone(), status);
+    };
+
+    // Its hub answers: it stays where it is.
+    says(SyncState::UpToDate, None);
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let stays =
+        failover::keep_a_hub_in_reach(device.store.clone(), joined.target.clone(), board.clone(), every, stopped);
+    assert!(tokio::time::timeout(std::time::Duration::from_millis(400), stays).await.is_err(), "it moved");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, first_url);
+
+    // The laptop leaves with the room's last proposal still to share.
+    first.stop().await.unwrap();
+    let input = ProposalInput { title: "Après le départ du portable".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
+    says(SyncState::Offline, Some(recolte_sync::refusal::RefusalCode::Unreachable));
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let moves =
+        failover::keep_a_hub_in_reach(device.store.clone(), joined.target.clone(), board.clone(), every, stopped);
+    tokio::time::timeout(std::time::Duration::from_secs(20), moves).await.expect("it never moved");
+    let now = failover::moved(&device.store(), &joined.target).unwrap().expect("the shells are told");
+    assert_eq!((now.hub.as_str(), now.token.as_str()), (second_url.as_str(), joined.target.token.as_str()));
+    client::sync_once(world.organiser.store.clone(), &Target::new(second_url, organiser)).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"Après le départ du portable".to_owned()));
+    second.stop().await.unwrap();
+}
+
+/// The next session's card names another hub: what the first card shared at its own hub is
+/// shared, not « hors de vos droits » at the new one (nor on the organiser's board).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_card_shared_at_its_hub_is_not_out_of_rights_at_the_next_cards_hub() {
+    use recolte_sync::{join, status};
+    let world = World::new().await;
+    let (other, _dir, other_url) = world.another_hub(true).await;
+    let sessions = world.sessions(2);
+    let device = Device::empty();
+    join::join(device.store.clone(), &world.card(sessions[0], vec![world.url()]).link, "Camille").await.unwrap();
+    let input = ProposalInput { title: "Partagée à son serveur".into(), ..Default::default() };
+    device.store().add_proposal(sessions[0], &input).unwrap();
+    let first = join::remembered_target(&device.store()).unwrap().unwrap();
+    client::sync_once(device.store.clone(), &first).await.unwrap();
+    let joined =
+        join::join(device.store.clone(), &world.card(sessions[1], vec![other_url]).link, "Camille").await.unwrap();
+    assert_eq!((joined.left_behind, joined.stranded), (0, 0));
+    let docs =
+        status::report(&mut device.store(), Some(&joined.target), None, world.event, recolte_core::Lang::Fr).unwrap();
+    let summary = status::summarize(&docs, Some(&joined.target.hub));
+    assert_eq!((summary.out_of_rights, summary.former_invitation), (0, 0), "{docs:?}");
+    other.stop().await.unwrap();
+}
+
+/// A former card's hub address now serves another event (it answers « bad signature »): the
+/// card is not taken for revoked, its changes go through the hub the device reaches now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_former_cards_hub_serving_another_event_does_not_strand_its_changes() {
+    use recolte_sync::join;
+    let (world, elsewhere) = (World::new().await, World::new().await);
+    let sessions = world.sessions(3);
+    let device = Device::empty();
+    join::join(device.store.clone(), &world.card(sessions[0], vec![world.url()]).link, "Camille").await.unwrap();
+    let first = join::remembered_target(&device.store()).unwrap().unwrap();
+    let input = ProposalInput { title: "Par le serveur de la salle".into(), ..Default::default() };
+    device.store().add_proposal(sessions[0], &input).unwrap();
+    join::remember_target(&mut device.store(), &Target::new(elsewhere.url(), first.token)).unwrap();
+    let joined =
+        join::join(device.store.clone(), &world.card(sessions[1], vec![world.url()]).link, "Camille").await.unwrap();
+    assert_eq!((joined.stranded, joined.left_behind), (0, 0));
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    world.sync(&world.organiser, &organiser).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"Par le serveur de la salle".to_owned()));
+}
