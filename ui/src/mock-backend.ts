@@ -366,9 +366,14 @@ export function installMockBackend(options: MockOptions = {}): void {
   const mergedInto = (pid: string) => state.consolidated.filter(c => !c.deleted && c.sources.some(s => s.proposal_id === pid)).map(c => c.id)
   const withMerged = (p: Proposal): Proposal => ({ ...p, merged_into: mergedInto(p.id) })
   const durations: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }
-  const expiry = (valid: string): string => {
+  const expiry = (valid: string, e: MockEvent): string => {
+    if (String(valid).trim() === 'event') {
+      // As the store: the end of the day after the last day (UTC here), 3 days at least.
+      const last = e.view.days.map(d => Date.parse(`${d.date}T00:00:00Z`)).filter(Number.isFinite).sort().pop() ?? 0
+      return new Date(Math.max(last + 2 * durations.d, Date.now() + 3 * durations.d)).toISOString()
+    }
     const m = /^(\d+)([mhdw])$/.exec(String(valid).trim())
-    if (!m) fail('invalid', `durée de validité illisible : ${valid} (exemples : 90m, 12h, 3d, 2w)`)
+    if (!m) fail('invalid', `durée de validité invalide « ${valid} » : écrivez par exemple 12h, 3d ou 2w, ou « event » (jusqu'à la fin du lendemain de l'événement)`)
     return new Date(Date.now() + Number(m![1]) * durations[m![2]]).toISOString()
   }
 
@@ -1001,12 +1006,12 @@ export function installMockBackend(options: MockOptions = {}): void {
       if (!e.holdsKey) fail('invalid', 'cet appareil ne détient pas la clé de l’événement')
       if (request.role === 'facilitator' && !request.sessions.length) fail('invalid', 'une invitation d’animation nomme au moins une session')
       if (request.role === 'rapporteur' && !request.themes.length) fail('invalid', 'une invitation de rapporteur nomme au moins un thème')
-      const inv = invite(e, request.role, request.sessions, request.themes, request.for, expiry(request.valid))
+      const inv = invite(e, request.role, request.sessions, request.themes, request.for, expiry(request.valid, e))
       changed(); return inv
     },
     invitation_create_all: ({ event, valid }) => {
       const e = eventOf(event)
-      const expires = expiry(valid)
+      const expires = expiry(valid, e)
       // As the store does: one already there for no one, neither revoked nor expired, is kept.
       let created = 0
       const wanted = (role: Role, sessions: string[], themes: number[]) => {

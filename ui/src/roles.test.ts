@@ -366,6 +366,9 @@ describe('the Organisation screen', () => {
     expect(rows()).toHaveLength(5)
     const created = mockState().events[0].invitations[4]
     expect(created).toMatchObject({ role: 'facilitator', sessions: [session.id], for: 'Nadia', state: 'unused' })
+    // Made for the event by default (cards are printed weeks before): 3 days at least.
+    expect(byId<HTMLSelectElement>('inv-valid').value).toBe('event')
+    expect(Date.parse(created.expires_at) - Date.now()).toBeGreaterThan(3 * 86_400_000 - 60_000)
     expect(byId<HTMLInputElement>('inv-new-link').value).toBe(created.link)
 
     const revoke = rows()[4].querySelector<HTMLButtonElement>('[data-revoke]')!

@@ -487,7 +487,8 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         Command::Store(StoreCmd::Info) => out.info(store.path(), &store.log_stats()?),
         Command::Token(TokenCmd::Create { scope, expires, name }) => {
             let scope = parse_scope(event(&store)?, scope)?;
-            let token = store.issue_token(&scope, name.as_deref(), parse_validity(&expires)?)?;
+            let valid_for = store.invitation_validity(scope.event, &expires)?;
+            let token = store.issue_token(&scope, name.as_deref(), valid_for)?;
             out.text(&token)
         }
         Command::Token(TokenCmd::Inspect { token }) => {
@@ -592,13 +593,6 @@ fn parse_scope(event: EventId, args: args::ScopeArgs) -> Result<recolte_core::ac
     Ok(recolte_core::access::Scope { event, role, sessions, themes: args.themes })
 }
 
-fn parse_validity(text: &str) -> Result<time::Duration, CliError> {
-    recolte_core::token::parse_duration(text).ok_or_else(|| CliError::Usage {
-        fr: format!("durée « {text} » invalide : écrivez par exemple 90m, 12h, 3d ou 2w"),
-        en: format!("invalid duration {text:?}: write for example 90m, 12h, 3d or 2w"),
-    })
-}
-
 fn invite(
     store: &mut Store,
     event: Result<EventId, recolte_store::Error>,
@@ -614,7 +608,7 @@ fn invite(
                 sessions: scope.sessions,
                 themes: scope.themes,
                 for_name,
-                valid_for: parse_validity(&valid)?,
+                valid_for: store.invitation_validity(event, &valid)?,
                 fingerprint: match fingerprint {
                     Some(given) => Some(given),
                     None => invitation_fingerprint(store, &hubs)?,
@@ -632,13 +626,8 @@ fn invite(
             // A sheet that cannot be written must not leave fifty invitations made behind it.
             recolte_export::check_sheet_name(&sheet).map_err(CliError::Export)?;
             recolte_export::check_writable(&sheet).map_err(CliError::Export)?;
-            let created = store.create_all_invitations(
-                event,
-                &hubs,
-                parse_validity(&valid)?,
-                fingerprint.as_deref(),
-                out.lang,
-            )?;
+            let valid_for = store.invitation_validity(event, &valid)?;
+            let created = store.create_all_invitations(event, &hubs, valid_for, fingerprint.as_deref(), out.lang)?;
             let ids: Vec<String> = created.invitations.iter().map(|i| i.id.clone()).collect();
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &sheet, out.lang)
                 .map_err(CliError::Export)?;

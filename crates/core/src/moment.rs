@@ -33,9 +33,27 @@ pub fn slot_end(date: &str, start: &str, duration_minutes: u32, timezone: &str) 
         .ok()
 }
 
+/// When an invitation made "for the event" stops: at the end of the day after the event's last
+/// day (`dates`, `YYYY-MM-DD`), on the event's clock (`timezone`, UTC when unknown). The day
+/// after is for the rapporteurs' and the panel's last words and the report. `None` when no
+/// date reads.
+pub fn event_over<'a>(dates: impl IntoIterator<Item = &'a str>, timezone: &str) -> Option<Timestamp> {
+    let zone = jiff::tz::TimeZone::get(timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let last = dates.into_iter().filter_map(|date| date.trim().parse::<jiff::civil::Date>().ok()).max()?;
+    last.checked_add(jiff::Span::new().days(2)).ok()?.to_zoned(zone).ok().map(|end| end.timestamp())
+}
+
 #[cfg(test)]
 mod slot_tests {
     #![allow(clippy::unwrap_used)]
+
+    #[test]
+    fn an_invitation_for_the_event_lasts_until_the_end_of_the_day_after_its_last_day() {
+        let over = super::event_over(["2025-10-02", "2025-10-01", "pas une date"], "Europe/Paris").unwrap();
+        assert_eq!(over.to_string(), "2025-10-03T22:00:00Z", "midnight in Paris at the end of 3 October");
+        assert!(super::event_over(["demain"], "Europe/Paris").is_none());
+        assert!(super::event_over(["9999-12-31"], "UTC").is_none(), "never a panic at the calendar's end");
+    }
 
     #[test]
     fn a_slot_ends_on_the_event_s_clock_and_a_bad_one_has_no_end() {

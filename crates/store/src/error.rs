@@ -21,6 +21,9 @@ pub enum Error {
     #[error("this device does not hold the signing key of event {0}: only the organiser's device that created the event can issue tokens")]
     #[fr("cet appareil ne détient pas la clé de signature de l'événement {0} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons")]
     NoEventKey(String),
+    #[error("invalid validity “{0}”: write for example 12h, 3d or 2w, or “event” (until the end of the day after the event)")]
+    #[fr("durée de validité invalide « {0} » : écrivez par exemple 12h, 3d ou 2w, ou « event » (jusqu'à la fin du lendemain de l'événement)")]
+    InvalidValidity(String),
     #[error("cannot open the store {path}: {source}")]
     #[fr("impossible d'ouvrir le stockage {} : {}", path.display(), sqlite_fr(source))]
     Open { path: PathBuf, source: rusqlite::Error },

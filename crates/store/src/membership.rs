@@ -21,6 +21,13 @@ use time::OffsetDateTime;
 use crate::error::{Error, ResultExt};
 use crate::Store;
 
+/// The validity of an invitation made for the event: until the end of the day after its last
+/// day, 3 days at least (see [`Store::invitation_validity`]).
+pub const FOR_THE_EVENT: &str = "event";
+
+/// The shortest validity of an invitation made for the event, in seconds: 3 days.
+const AT_LEAST_FOR_THE_EVENT: i64 = 3 * 86_400;
+
 /// Where an invitation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +104,22 @@ impl Store {
     }
 
     /// Signs an invitation, keeps it, and returns it with its link.
+    /// How long an invitation asked to be valid for `valid` lasts from now: a length (`12h`,
+    /// `3d`, `2w`: see `token::parse_duration`) or [`FOR_THE_EVENT`]: until the end of the day
+    /// after the event's last day on its clock, and 3 days at least (a practice event whose
+    /// days are past, a programme whose dates do not read). Cards are printed weeks before and
+    /// must still open on the day.
+    pub fn invitation_validity(&mut self, event: EventId, valid: &str) -> Result<time::Duration, Error> {
+        let valid = valid.trim();
+        if valid != FOR_THE_EVENT {
+            return token::parse_duration(valid).ok_or_else(|| Error::InvalidValidity(valid.to_owned()));
+        }
+        let record = self.event_record(event)?.ok_or_else(|| Error::UnknownEvent(event.to_string()))?;
+        let over = recolte_core::moment::event_over(record.days.iter().map(|d| d.date.as_str()), &record.timezone);
+        let left = over.map_or(0, |over| over.as_second() - jiff::Timestamp::now().as_second());
+        Ok(time::Duration::seconds(left.max(AT_LEAST_FOR_THE_EVENT)))
+    }
+
     pub fn create_invitation(
         &mut self,
         event: EventId,

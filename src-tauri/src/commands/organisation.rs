@@ -79,20 +79,6 @@ pub struct NewInvitation {
     pub hubs: Vec<String>,
 }
 
-fn validity(state: &AppState, text: &str) -> Result<time::Duration, ApiError> {
-    recolte_core::token::parse_duration(text).ok_or_else(|| {
-        ApiError::invalid(
-            state
-                .lang()
-                .pick(
-                    "durée de validité invalide « {} » : écrivez par exemple 12h, 3d ou 2w",
-                    "invalid validity {}: write for example 12h, 3d or 2w",
-                )
-                .replace("{}", text),
-        )
-    })
-}
-
 #[tauri::command(async)]
 pub fn invitation_create(
     state: State<'_, AppState>,
@@ -108,7 +94,7 @@ pub fn invitation_create(
         sessions,
         themes: request.themes,
         for_name: request.for_name,
-        valid_for: validity(&state, &request.valid)?,
+        valid_for: state.with_store(|store| store.invitation_validity(event, &request.valid))?,
         fingerprint: None,
         hubs: request.hubs.into_iter().filter(|h| !h.trim().is_empty()).collect(),
     };
@@ -124,7 +110,8 @@ pub fn invitation_create_all(
     valid: String,
 ) -> Result<recolte_store::AllInvitations, ApiError> {
     let event: EventId = parse(&state, &event)?;
-    let (lang, valid_for) = (state.lang(), validity(&state, &valid)?);
+    let lang = state.lang();
+    let valid_for = state.with_store(|store| store.invitation_validity(event, &valid))?;
     let hubs: Vec<String> = hubs.into_iter().filter(|h| !h.trim().is_empty()).collect();
     let fingerprint = invitation_fingerprint(&state, &hubs)?;
     state.with_store(|store| store.create_all_invitations(event, &hubs, valid_for, fingerprint.as_deref(), lang))

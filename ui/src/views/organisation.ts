@@ -16,7 +16,10 @@ type OrgTab = 'invitations' | 'room' | 'arrivals'
 const ORG_TABS: [OrgTab, Key][] = [['invitations', 'org_tab_invitations'], ['room', 'org_tab_room'], ['arrivals', 'org_tab_arrivals']]
 
 const ROLES: Role[] = ['facilitator', 'rapporteur', 'panel', 'organiser']
-const VALIDITIES: [string, Key][] = [['12h', 'valid_12h'], ['1d', 'valid_1d'], ['3d', 'valid_3d'], ['1w', 'valid_1w'], ['2w', 'valid_2w']]
+// « event »: until the end of the day after the event's last day (3 days at least), so that
+// cards printed weeks before still open on the day; the default.
+export const FOR_THE_EVENT = 'event'
+const VALIDITIES: [string, Key][] = [[FOR_THE_EVENT, 'valid_event'], ['12h', 'valid_12h'], ['1d', 'valid_1d'], ['3d', 'valid_3d'], ['1w', 'valid_1w'], ['2w', 'valid_2w']]
 
 function fail(error: unknown): void {
   announce(t('error_prefix') + errorMessage(error), 'error')
@@ -73,7 +76,7 @@ export function organisation(ctx: Context): View {
       h('input', { type: 'checkbox', id: `inv-theme-${th.number}`, name: 'inv-theme', value: String(th.number) }),
       ` ${th.number}. ${th.title}`))))
   const forWhom = h('input', { id: 'inv-for', autocomplete: 'off' })
-  const valid = h('select', { id: 'inv-valid' }, ...VALIDITIES.map(([v, key]) => h('option', { value: v, selected: v === '3d' }, t(key))))
+  const valid = h('select', { id: 'inv-valid' }, ...VALIDITIES.map(([v, key]) => h('option', { value: v, selected: v === FOR_THE_EVENT }, t(key))))
   const hubs = h('textarea', { id: 'inv-hubs', rows: 2, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'inv-hubs-hint' })
   const formError = h('p', { class: 'field-error', id: 'inv-error', role: 'alert' })
   const form = h('form', { class: 'card invite-form', 'aria-labelledby': 'inv-create-heading', novalidate: true },

@@ -8,7 +8,7 @@ import { formatBytes, t } from '../i18n'
 import { setServing } from '../serving'
 import { pathLine } from './files'
 import { roleLabel } from './join'
-import { copyLink } from './organisation'
+import { copyLink, FOR_THE_EVENT } from './organisation'
 
 const SVG = 'http://www.w3.org/2000/svg'
 /** The white margin a QR code needs around it to be read (4 modules). */
@@ -138,7 +138,7 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
       part.append(h('p', {}, t('hub_qr_none')),
         h('button', {
           type: 'button', class: 'primary', id: 'hub-create-all', onclick: () => {
-            api.createAllInvitations(event, info.addresses, '3d')
+            api.createAllInvitations(event, info.addresses, FOR_THE_EVENT)
               .then(all => { announce(all.created ? t('inv_created_all', { n: all.created }) : t('inv_created_none', { n: all.invitations.length })); return draw() })
               .catch(fail)
           },

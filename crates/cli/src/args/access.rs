@@ -12,8 +12,8 @@ pub enum InviteCmd {
         /// Hub address the device joins, ws://… or wss://… (repeatable, tried in order).
         #[arg(long = "hub")]
         hubs: Vec<String>,
-        /// Validity: 90m, 12h, 3d, 2w.
-        #[arg(long, default_value = "3d")]
+        /// Validity: 90m, 12h, 3d, 2w, or event (until the end of the day after the event, 3 days at least).
+        #[arg(long, default_value = "event")]
         valid: String,
         /// The person it is for (printed on the card).
         #[arg(long = "for", allow_hyphen_values = true)]
@@ -31,8 +31,8 @@ pub enum InviteCmd {
         /// As for `invite create`.
         #[arg(long)]
         fingerprint: Option<String>,
-        /// Validity: 90m, 12h, 3d, 2w.
-        #[arg(long, default_value = "3d")]
+        /// Validity: 90m, 12h, 3d, 2w, or event (until the end of the day after the event, 3 days at least).
+        #[arg(long, default_value = "event")]
         valid: String,
         /// Where to write the printable A4 sheet (HTML).
         #[arg(long)]
@@ -75,7 +75,7 @@ pub enum TokenCmd {
     Create {
         #[command(flatten)]
         scope: ScopeArgs,
-        /// Validity: 90m, 12h, 3d, 2w.
+        /// Validity: 90m, 12h, 3d, 2w, or event (until the end of the day after the event, 3 days at least).
         #[arg(long, default_value = "14d")]
         expires: String,
         /// Who the token is for, shown in the hub's logs.

@@ -3,6 +3,7 @@
 //! where its invitation may not write are not believed; the signing key never leaves the
 //! organiser's store, and a device writes only what its invitation lets it.
 
+use recolte_core::programme::SAMPLE;
 use recolte_core::schema::DocName;
 use recolte_store::{Error, ProposalFilter, ProposalInput, Store};
 
@@ -246,4 +247,29 @@ fn a_device_writes_only_what_its_invitation_lets_it_and_is_told_why_otherwise() 
         )
         .unwrap();
     capture(&mut device, other, "Avec la nouvelle invitation");
+}
+
+/// Invitations are printed weeks before the event: one made « for the event » lasts until the
+/// end of the day after its last day on the event's clock, and 3 days at least (a practice
+/// event whose days are past); a length that does not read is refused by name.
+#[test]
+fn an_invitation_for_the_event_lasts_until_the_day_after_it_and_three_days_at_least() {
+    let (_dir, mut store, past) = new_store();
+    let three_days = store.invitation_validity(past, recolte_store::FOR_THE_EVENT).unwrap();
+    assert_eq!(three_days, time::Duration::days(3), "the sample's days are past");
+
+    let in_six_weeks = jiff::Zoned::now().date().checked_add(jiff::Span::new().days(42)).unwrap();
+    let programme =
+        SAMPLE.replace("2025-10-01", &in_six_weeks.to_string()).replace("2025-10-02", &in_six_weeks.to_string());
+    let dir = tempfile::tempdir().unwrap();
+    let mut other = Store::open(dir.path()).unwrap();
+    let coming = other.import_programme(&programme).unwrap();
+    let valid_for = other.invitation_validity(coming, " event ").unwrap();
+    let expires = jiff::Timestamp::now().as_second() + valid_for.whole_seconds();
+    let day_after = in_six_weeks.checked_add(jiff::Span::new().days(2)).unwrap().in_tz("Europe/Paris").unwrap();
+    assert!((expires - day_after.timestamp().as_second()).abs() <= 2, "midnight ending the day after, Paris time");
+
+    assert_eq!(store.invitation_validity(past, "2w").unwrap(), time::Duration::weeks(2));
+    let refused = store.invitation_validity(past, "demain").unwrap_err();
+    assert!(matches!(refused, Error::InvalidValidity(ref text) if text == "demain"), "{refused:?}");
 }
