@@ -1088,15 +1088,16 @@ export function installMockBackend(options: MockOptions = {}): void {
       if (!(await bundleWork(8))) return null
       return { path: '/media/camille/CLE-USB/assises-2025.recolte-bundle', bytes: 2_458_112 }
     },
-    bundle_import: async ({ addEvent }) => {
-      if (state.bundle === 'other-event' && !addEvent) {
+    bundle_import: async ({ addEvent: adding }) => {
+      if (state.bundle === 'other-event' && !adding) {
         const held = state.events[0]?.view.name ?? ''
         return fail('other_event', state.lang === 'en'
           ? `this bundle is of another event, “Journée des territoires numériques”, which this device does not hold (it holds: ${held}): nothing was imported`
           : `ce paquet est celui d'un autre événement, « Journée des territoires numériques », que cet appareil n'a pas (il a : ${held}) : rien n'a été importé`)
       }
       if (!(await bundleWork(6))) return null
-      const e = state.events[0] ?? fail('not_found', 'aucun événement')
+      // Into an empty store (the welcome screen), the bundle brings its event, with no role.
+      const e = state.events[0] ?? addEvent('open', false)
       changed()
       const result: BundleImported = { event_id: e.view.id, documents: 38, changed: 12, bytes_saved: 184_320, path: '/media/camille/CLE-USB/salle-galle.recolte-bundle' }
       return result

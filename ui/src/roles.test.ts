@@ -330,6 +330,19 @@ describe('joining with an invitation', () => {
     expect(own.role).toBe('organiser')
   })
 
+  it('imports a bundle from a USB key on a device with no event yet, and opens its event', async () => {
+    await open({})
+    expect(byId('bundle-export').hidden).toBe(true)
+    expect(byId('bundle-title').closest('section')?.textContent).toContain('clé USB')
+    byId('bundle-import').click()
+    await new Promise(resolve => setTimeout(resolve, 400))
+    await settle()
+    expect(document.querySelector('.welcome')).toBeNull()
+    expect(mockState().events).toHaveLength(1)
+    expect(tabNames()).toContain('Animation')
+    expect(document.querySelector('header')?.textContent).toContain('Assises de l')
+  })
+
   it('folds the hub and token form under "Avancé"', async () => {
     await open({})
     expect(byId('join-hub').closest('details')?.querySelector('summary')?.textContent).toBe(frenchSpaces('Avancé : adresse et jeton'))

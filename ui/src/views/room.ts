@@ -250,15 +250,18 @@ export function nearbyBox(known: string[] = []): HTMLElement {
 }
 
 /** Export and import of bundles, through the system's file dialog, with the backend's progress. */
-export function bundleBox(event: string): HTMLElement {
+/** Export and import of bundles; on a device with no event yet (`event` null: the welcome
+ * screen, where a join failed for want of a network) import only, then `imported()` opens
+ * the event the bundle brought. */
+export function bundleBox(event: string | null, imported: () => void = () => {}): HTMLElement {
   const progress = h('progress', { class: 'bundle-progress', id: 'bundle-progress', hidden: true, 'aria-label': t('bundle_progress') })
   const status = h('div', { class: 'bundle-status', id: 'bundle-status', role: 'status', 'aria-live': 'polite' })
   const error = h('div', { class: 'bundle-error', id: 'bundle-error', role: 'alert' })
-  const exportButton = h('button', { type: 'button', class: 'secondary', id: 'bundle-export' }, t('bundle_export'))
+  const exportButton = h('button', { type: 'button', class: 'secondary', id: 'bundle-export', hidden: event === null }, t('bundle_export'))
   const importButton = h('button', { type: 'button', class: 'secondary', id: 'bundle-import' }, t('bundle_import'))
   const box = h('section', { class: 'card bundles', 'aria-labelledby': 'bundle-title' },
     h('h2', { id: 'bundle-title' }, t('bundle_title')),
-    h('p', { class: 'muted' }, t('bundle_text')),
+    h('p', { class: 'muted' }, t(event === null ? 'bundle_text_welcome' : 'bundle_text')),
     h('div', { class: 'row' }, exportButton, importButton),
     progress, status, error)
 
@@ -292,7 +295,7 @@ export function bundleBox(event: string): HTMLElement {
     }
   }
 
-  exportButton.addEventListener('click', () => void run(() => api.bundleExport(event), written => [
+  exportButton.addEventListener('click', () => void run(() => api.bundleExport(event ?? ''), written => [
     h('p', {}, t('bundle_exported', { size: formatBytes(written.bytes) }), ' ', pathLine(written.path, 'file')),
   ]))
   // A bundle of another event (a key from elsewhere) is added only when the person says so.
@@ -311,11 +314,14 @@ export function bundleBox(event: string): HTMLElement {
       return await api.bundleImport(true)
     }
   }
-  importButton.addEventListener('click', () => void run(importChosen, imported => [
-    h('p', {}, imported.changed > 0
-      ? t('bundle_imported', { documents: imported.documents, changed: imported.changed })
-      : t('bundle_imported_nothing', { documents: imported.documents })),
-    h('p', { class: 'muted' }, t('bundle_imported_from', { path: imported.path })),
-  ]))
+  importButton.addEventListener('click', () => void run(importChosen, done => {
+    if (event === null) imported()
+    return [
+      h('p', {}, done.changed > 0
+        ? t('bundle_imported', { documents: done.documents, changed: done.changed })
+        : t('bundle_imported_nothing', { documents: done.documents })),
+      h('p', { class: 'muted' }, t('bundle_imported_from', { path: done.path })),
+    ]
+  }))
   return box
 }

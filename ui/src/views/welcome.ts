@@ -5,7 +5,7 @@ import { announce, h, render } from '../dom'
 import { lang, t } from '../i18n'
 import type { View } from '../app'
 import { joinBox } from './join'
-import { nearbyBox } from './room'
+import { bundleBox, nearbyBox } from './room'
 
 export function welcome(reload: () => Promise<void>, link = ''): View {
   async function run(action: () => Promise<unknown>): Promise<void> {
@@ -60,6 +60,7 @@ export function welcome(reload: () => Promise<void>, link = ''): View {
             h('button', { type: 'button', id: 'load-sample', class: 'primary', 'aria-describedby': 'practice-hint', onclick: () => void run(() => api.loadSample()) }, t('load_sample')),
             h('p', { id: 'practice-hint', class: 'muted' }, t('practice_hint')),
             file, h('label', { for: 'programme-file', class: 'button' }, t('import_programme'))),
+          bundleBox(null, () => void reload()),
           h('details', { id: 'join-advanced', class: 'card' },
             h('summary', {}, t('advanced_join')),
             joinForm)))
