@@ -7,6 +7,8 @@ import { installMockBackend, mockState, OTHER_MEMBER } from './mock-backend'
 import { shownScreens, start } from './app'
 import { openAccess } from './rights'
 import { frenchSpaces } from './i18n'
+import { api } from './api'
+import { emit } from '@tauri-apps/api/event'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -265,6 +267,36 @@ describe('the whole-event summary', () => {
     expect($('#summary-pdf-status code.path')!.textContent).toBe('/home/demo/Documents/Récolte/Assises 2025/rapport.pdf')
     await press($('#summary-pdf-status [data-open]')!)
     expect(mockState().opened).toContain('/home/demo/Documents/Récolte/Assises 2025/rapport.pdf')
+  })
+})
+
+describe('a theme chosen while a read is on its way', () => {
+  it('never shows the theme left under the one chosen', async () => {
+    const picker = $<HTMLSelectElement>('#panel-theme')!
+    const first = Number(picker.value)
+    const other = [...picker.options].map(o => Number(o.value)).find(n => n !== first)!
+    const themeView = api.themeView.bind(api)
+    let release: () => void = () => {}
+    const held = new Promise<void>(resolve => { release = resolve })
+    // A change redraws the screen: its read of the first theme answers only after the other's.
+    const spy = vi.spyOn(api, 'themeView').mockImplementation(async (event, theme) => {
+      const view = await themeView(event, theme)
+      if (theme === first) await held
+      return view
+    })
+    await emit('store-changed', 99)
+    await new Promise(resolve => setTimeout(resolve, 400))
+    await settle()
+    expect(spy).toHaveBeenCalledWith(expect.anything(), first)
+    picker.value = String(other)
+    picker.dispatchEvent(new Event('change', { bubbles: true }))
+    await settle()
+    const shown = titles()
+    expect(shown).not.toContain(C1)
+    release()
+    await settle()
+    expect(titles()).toEqual(shown)
+    spy.mockRestore()
   })
 })
 

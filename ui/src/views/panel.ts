@@ -269,11 +269,15 @@ export function panel(ctx: Context): View {
 
   async function load(): Promise<void> {
     void undo.refresh().catch(() => {})
+    const asked = theme
     const [view, found, plenary] = await Promise.all([
-      api.themeView(ctx.event.id, theme), api.panelView(ctx.event.id, theme),
+      api.themeView(ctx.event.id, asked), api.panelView(ctx.event.id, asked),
       // The limit and the member's name; the screen works without them.
       api.panelSummary(ctx.event.id).catch(() => null),
     ])
+    // A read of the theme left meanwhile (a change redrew while another theme was chosen)
+    // answers late: drawn, it put that theme's proposals under this one, on the projector too.
+    if (asked !== theme) return
     consolidated = view.consolidated
     proposals = view.proposals
     reviews = found

@@ -529,9 +529,12 @@ export function synthesis(ctx: Context): View {
 
   async function load(): Promise<void> {
     void undo.refresh().catch(() => {})
+    const asked = theme
     const [view, found, decided] = await Promise.all([
-      api.themeView(ctx.event.id, theme), api.suggest(ctx.event.id, theme), api.triage(ctx.event.id, theme),
+      api.themeView(ctx.event.id, asked), api.suggest(ctx.event.id, asked), api.triage(ctx.event.id, asked),
     ])
+    // A late answer for a theme left meanwhile is not drawn under the one now chosen.
+    if (asked !== theme) return
     proposals = view.proposals
     consolidated = view.consolidated
     suggestions = found
