@@ -4,7 +4,7 @@
 // shell offers follows the device's access to the event: only the screens its role may use.
 import { api, errorMessage, type DeviceAccess, type ServeInfo, type DocStatus, type EventSummary, type EventView, type SyncErrorCode, type SyncSummary } from './api'
 import { covered, openDialog, type Dialog } from './dialog'
-import { announce, h, render, say } from './dom'
+import { announce, clearAlerts, h, render, say } from './dom'
 import { eventNames } from './event-names'
 import { flushAll } from './live-save'
 import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
@@ -310,6 +310,7 @@ export async function start(root: HTMLElement): Promise<void> {
    * it goes to the new screen's tab when a tab was used, else into the screen (unless the
    * screen placed it itself, as Animation does in its capture box). */
   function go(next: Screen, by: 'tab' | 'shortcut' = 'shortcut'): void {
+    if (next !== screen) clearAlerts()
     screen = next
     sessionStorage.setItem('recolte.screen', next)
     show().then(() => {

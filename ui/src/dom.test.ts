@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { caretMapper, h, keepingFocus, render, say, setFieldValue, showSaved } from './dom'
+import { announce, caretMapper, h, keepingFocus, render, say, setFieldValue, showSaved } from './dom'
 
 describe('building the interface', () => {
   it('shows markup from other devices as text, never as HTML', () => {
@@ -88,5 +88,16 @@ describe('building the interface', () => {
     showSaved(field, 'Former tous les', false)
     expect(field.value).toBe('Former tous les')
     field.remove()
+  })
+})
+
+describe('the error banner', () => {
+  it('goes once something is done after the error, and keeps each line of a list of problems', () => {
+    document.body.innerHTML = '<div id="alerts"></div><div id="status"></div>'
+    announce('Erreur : $.days[0].date : date invalide\n$.themes : vide', 'error')
+    expect(document.getElementById('alerts')?.textContent).toContain('\n')
+    announce('Invitation créée.')
+    expect(document.getElementById('alerts')?.textContent).toBe('')
+    expect(document.getElementById('status')?.textContent).toBe('Invitation créée.')
   })
 })

@@ -158,8 +158,16 @@ export function caretMapper(before: string, after: string): (position: number) =
   }
 }
 
-/** Announces a message to screen readers (and shows it). */
+/** Announces a message to screen readers (and shows it). What is done after an error takes
+ * its banner away: a form corrected and sent again said its old error on for ever. */
 export function announce(message: string, kind: 'info' | 'error' = 'info'): void {
   const region = document.getElementById(kind === 'error' ? 'alerts' : 'status')
   if (region) region.textContent = shownText(message)
+  if (kind === 'info') clearAlerts()
+}
+
+/** Takes the error banner away (another screen chosen, something done since). */
+export function clearAlerts(): void {
+  const alerts = document.getElementById('alerts')
+  if (alerts && alerts.textContent !== '') alerts.textContent = ''
 }

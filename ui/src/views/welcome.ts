@@ -23,6 +23,8 @@ export function welcome(reload: () => Promise<void>, link = ''): View {
       const file = h('input', { type: 'file', accept: 'application/json,.json', id: 'programme-file', class: 'visually-hidden' })
       file.addEventListener('change', () => {
         const chosen = file.files?.[0]
+        // Emptied, so that the same file, corrected after a refusal, can be chosen again.
+        file.value = ''
         if (chosen) void run(async () => api.importProgramme(await chosen.text()))
       })
       const hub = h('input', { id: 'join-hub', type: 'url', placeholder: 'ws://192.168.1.20:4455', autocomplete: 'off' })
