@@ -1066,7 +1066,16 @@ export function installMockBackend(options: MockOptions = {}): void {
     pending_link: () => { const link = state.pendingLink; state.pendingLink = null; return link },
     sync_now: () => undefined,
     presence: () => [],
-    hub_start: () => { state.serve = serveScenario(state.serveScenario, true); return state.serve },
+    hub_start: ({ port }) => {
+      // As the app: a start that fails keeps its reason (the box and the header read it) and is refused.
+      if (state.serveScenario === 'port_taken' && (port ?? 4455) === 4455) {
+        state.serve = serveScenario('port_taken', true)
+        return fail('invalid', state.serve.error!)
+      }
+      state.serve = serveScenario(state.serveScenario === 'port_taken' ? 'on' : state.serveScenario, true)
+      if (port && port !== 4455) state.serve = { ...state.serve, port, addresses: state.serve.addresses.map(a => a.replace(':4455', `:${port}`)) }
+      return state.serve
+    },
     hub_stop: () => { state.serve = NOT_SERVING },
     hub_info: () => state.serve,
     qr_code: ({ text }) => {

@@ -126,6 +126,18 @@ describe('serving the event from this computer', () => {
     expect(text('serve')).toContain('ne sert pas')
     expect(text('hub-error')).toBe(frenchSpaces('Le serveur n’a pas pu démarrer : le port 4455 est déjà utilisé par un autre programme'))
     expect(text('serving-badge')).toContain('ne sert pas')
+    // Another port: served there, and the header says so.
+    byId<HTMLInputElement>('hub-port').value = '80'
+    byId('hub-toggle').click()
+    await settle()
+    expect(text('alerts')).toContain(frenchSpaces('port « 80 » invalide'))
+    expect(document.activeElement?.id).toBe('hub-port')
+    byId<HTMLInputElement>('hub-port').value = '4456'
+    byId('hub-toggle').click()
+    await settle()
+    expect(text('serve')).toContain('ws://192.168.1.20:4456')
+    expect(byId('hub-port').closest('span')?.hidden).toBe(true)
+    expect(text('serving-badge')).not.toContain('ne sert pas')
   })
 
   it('without a usable invitation, offers to create them all with the served addresses', async () => {

@@ -144,9 +144,17 @@ pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
     }
 }
 
-/// The port to serve again at start-up, if the app served when it was closed.
+/// The port to serve again at start-up, if the app served when it was closed. A setting that
+/// cannot be read is said where a failed start is (the header and the serve box), not taken
+/// for « did not serve »: the room's devices would lose their hub without a word.
 pub fn remembered_port(state: &AppState) -> Option<u16> {
-    state.store().setting(recolte_store::settings::SERVE_PORT).ok().flatten().and_then(|p| p.parse().ok())
+    match state.with_store(|store| store.setting(recolte_store::settings::SERVE_PORT)) {
+        Ok(port) => port.and_then(|p| p.parse().ok()),
+        Err(error) => {
+            *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(error.message);
+            None
+        }
+    }
 }
 
 /// Hubs announced on the local network.

@@ -54,6 +54,9 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
   const state = h('div', { class: 'serve-state', role: 'status', 'aria-live': 'polite' })
   const details = h('div', { class: 'serve-details' })
   const button = h('button', { type: 'button', id: 'hub-toggle' })
+  // Another port when the usual one is taken (a hub service already running on this laptop).
+  const port = h('input', { id: 'hub-port', type: 'number', min: 1024, max: 65535, value: '4455', inputmode: 'numeric', class: 'port' })
+  const portField = h('span', { class: 'labelled-field hub-port' }, h('label', { for: 'hub-port' }, t('hub_port')), port)
   let info: ServeInfo = { serving: false, port: null, addresses: [], announced: false, error: null }
   let chosen: string | null = null
   let busy = false
@@ -61,7 +64,7 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
   render(box,
     h('h2', { id: 'hub-title' }, t('hub_title')),
     h('p', { class: 'muted' }, t('hub_text')),
-    state, button, details)
+    state, h('div', { class: 'row' }, portField, button), details)
 
   button.addEventListener('click', () => void toggle())
 
@@ -82,12 +85,22 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
         info = await api.hubInfo().catch(() => ({ serving: false, port: null, addresses: [], announced: false, error: null }))
         announce(t('hub_stopped'))
       } else {
+        const chosen = Number(port.value)
+        if (!Number.isInteger(chosen) || chosen < 1024 || chosen > 65535) {
+          fail(t('hub_port_invalid', { port: port.value }))
+          port.focus()
+          return
+        }
         render(state, h('p', {}, t('hub_starting')))
-        info = await api.hubStart()
+        info = await api.hubStart(chosen)
       }
       setServing(info)
     } catch (error) {
       fail(error)
+      // The reason (port taken, a store that cannot save) is kept by the app: the box and the
+      // header say it, not only the banner.
+      info = await api.hubInfo().catch(() => info)
+      setServing(info)
     } finally {
       busy = false
       await draw()
@@ -100,6 +113,8 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
       ? h('p', { class: 'serve-on' }, h('strong', {}, t('hub_serving_badge')), ' — ', t('hub_serving', { port: info.port ?? '?' }))
       : h('p', { class: 'serve-off' }, h('strong', {}, t('hub_not_serving'))),
       info.error ? h('p', { class: 'warning', id: 'hub-error' }, t('hub_failed', { error: info.error })) : null)
+    portField.hidden = info.serving
+    if (info.port !== null) port.value = String(info.port)
     button.className = info.serving ? 'danger' : 'primary'
     render(button, t(info.serving ? 'hub_stop' : 'hub_start'))
     if (!info.serving) { render(details); return }
