@@ -11,7 +11,7 @@ import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
 import { onServing, servingInfo, setServing } from './serving'
 import { capture } from './views/capture'
-import { joinBox } from './views/join'
+import { eventArrived, joinBox } from './views/join'
 import { organisation } from './views/organisation'
 import { panel } from './views/panel'
 import { settings } from './views/settings'
@@ -376,8 +376,12 @@ export async function start(root: HTMLElement): Promise<void> {
       // An event arriving while the welcome screen's join is under way, or says why it could
       // not finish, is not opened over it: the join opens it, or says what to do.
       const joining = main.querySelector('form[aria-busy="true"], .invite-error:not(:empty)')
-      if (!event) { if (!joining && (await api.events()).length > 0) await show() }
-      else await view?.refresh()
+      if (!event) {
+        if ((await api.events()).length > 0) {
+          if (!joining) await show()
+          else eventArrived(main)
+        }
+      } else await view?.refresh()
     } catch (error) {
       // The event shown was removed (from this window or another program): the screen's
       // reads fail on it, and the next event, or the welcome screen, is what to show.

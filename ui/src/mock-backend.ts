@@ -55,6 +55,8 @@ interface State {
   closed: boolean
   sync: SyncSummary
   pendingLink: string | null
+  /** A join that found the hub unreachable with nothing received: what background sync brings later. */
+  arrival: (() => void) | null
   /** This computer serving the event, and what starting it does. */
   serve: ServeInfo
   serveScenario: MockServe
@@ -334,6 +336,13 @@ export function mockClockAction(session: string, action: ClockAction, minutes?: 
   return (window as unknown as { __recolteMockClock: (s: string, a: ClockAction, m?: number) => SessionClock }).__recolteMockClock(session, action, minutes)
 }
 
+/** Background sync brings the event of a join that had received nothing (`fail=nothing`). */
+export function mockArrival(): void {
+  const state = mockState()
+  state.arrival?.()
+  state.arrival = null
+}
+
 /** What the system does when a `recolte://` link is opened while the app runs. */
 export function openMockLink(link: string): void {
   void emit('invitation-link', link)
@@ -343,7 +352,7 @@ export function installMockBackend(options: MockOptions = {}): void {
   const state: State = {
     lang: options.lang ?? 'fr', author: options.author ?? 'Camille', events: [], subgroups: [], proposals: [], consolidated: [], reviews: [],
     votes: [], dotsPerTheme: 3, fullscreen: [], closed: false, triage: {},
-    sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null,
+    sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null, arrival: null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
     delayMs: options.delayMs ?? 0, opened: [], clocks: {}, clockOffsetMs: 0, readOnly: options.readOnly ?? null,
@@ -1044,6 +1053,12 @@ export function installMockBackend(options: MockOptions = {}): void {
       if (seen.organiser_device) return { event: seen.event_id, pulled: true, error: null, as_organiser: true, left_behind: 0, stranded: 0 }
       if (!String(name).trim()) fail('invalid', 'le nom ne peut pas être vide : il signe vos propositions')
       const parsed = parseLink(link)
+      const unreachable = { code: 'unreachable' as const, message: `${HUB} ne répond pas (connexion refusée)` }
+      if (parsed.fail === 'nothing') {
+        // The hub did not answer: nothing here yet; background sync brings the event later.
+        state.arrival = () => { addEvent(parsed.role, false, eventFromSample(parsed.event, parsed.name)); changed() }
+        return { event: parsed.event, pulled: false, error: unreachable, as_organiser: false, left_behind: 0, stranded: 0 }
+      }
       let e = state.events.find(x => x.view.id === parsed.event)
       if (!e) e = addEvent(parsed.role, false, eventFromSample(parsed.event, parsed.name))
       e.holdsKey = false
@@ -1057,7 +1072,7 @@ export function installMockBackend(options: MockOptions = {}): void {
         if (inv) { inv.state = 'joined'; inv.joined_by = state.author; inv.joined_at = new Date().toISOString() }
       }
       changed()
-      const error = parsed.fail === 'unreachable' ? { code: 'unreachable' as const, message: `${HUB} ne répond pas (connexion refusée)` } : null
+      const error = parsed.fail === 'unreachable' ? unreachable : null
       // A link made with fail=former: the card this device synced with before left changes, two
       // kept aside to go with it and one it can no longer share (expired).
       const former = parsed.fail === 'former'

@@ -1,7 +1,7 @@
 // The role-aware shell on the in-memory backend: what each role is offered, the sync status
 // that says why, the join flow, the Organisation screen, and in-page dialogs throughout.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { mockLink, mockState, openMockLink, setMockSync, type MockOptions } from './mock-backend'
+import { mockArrival, mockLink, mockState, openMockLink, setMockSync, type MockOptions } from './mock-backend'
 import { pillText } from './app'
 import { worstState } from './rights'
 import type { SyncSummary } from './api'
@@ -273,6 +273,26 @@ describe('joining with an invitation', () => {
     const said = byId('status').textContent ?? ''
     expect(said).toContain('2 modifications faites avec l’invitation précédente ne sont pas encore partagées')
     expect(said).toContain(frenchSpaces('1 modification faite avec l’invitation précédente ne partira plus par le réseau : elle a expiré ou a été révoquée. Elle reste sur cet appareil ; un paquet la porte à l’organisation'))
+  })
+
+  it('offers the event once background sync brings it, after a join that received nothing', async () => {
+    await open({ pendingLink: link(inDays(3), { fail: 'nothing' }) })
+    await settle()
+    await type(byId('invite-name'), 'Lucie')
+    byId<HTMLFormElement>('invite-form').requestSubmit()
+    await settle()
+    const problem = document.querySelector('.invite-error')!
+    expect(problem.textContent).toContain('serveur injoignable')
+    expect([...problem.querySelectorAll('button')]).toHaveLength(0)
+    mockArrival()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    await settle()
+    // Said, not forced: the welcome screen stays until the person opens it.
+    expect(problem.textContent).toContain('L’événement est arrivé depuis')
+    button(problem, 'Ouvrir l’événement reçu').click()
+    await settle()
+    expect(tabNames()).toEqual(['Animation', 'Réglages'])
+    expect(localStorage.getItem('recolte.event')).toBe(eventId)
   })
 
   it('refuses an expired invitation before anything is typed', async () => {

@@ -109,7 +109,17 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
     void join()
   })
 
+  // After a join that ended with nothing received: the way to open its event once it arrives.
+  let awaited: (() => HTMLElement) | null = null
+  problem.addEventListener(ARRIVED, () => {
+    if (!awaited || problem.querySelector('.event-arrived')) return
+    problem.append(h('p', { class: 'event-arrived' }, t('invite_event_arrived')), awaited())
+    submit.classList.replace('primary', 'secondary')
+    announce(t('invite_event_arrived'))
+  })
+
   async function join(): Promise<void> {
+    awaited = null
     render(problem)
     progress.hidden = false
     render(progressText, t('invite_joining'))
@@ -120,9 +130,11 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
       localStorage.setItem('recolte.event', result.event)
       if (result.error) {
         // What was received is there to open: that becomes the way on, and the keyboard goes to it.
-        const open = result.pulled
-          ? h('button', { type: 'button', class: 'primary', onclick: () => void options.onJoined(result.event) }, t('invite_open_event'))
-          : null
+        const openButton = () => h('button', { type: 'button', class: 'primary', onclick: () => void options.onJoined(result.event) }, t('invite_open_event'))
+        const open = result.pulled ? openButton() : null
+        // Nothing received yet: background sync keeps trying, and when the event arrives
+        // (the app says so, see `eventArrived`) it becomes the way on, said, not forced.
+        awaited = open ? null : openButton
         render(problem,
           h('p', {}, `${reasonWords(result.error.code)} — ${result.error.message}`),
           h('p', {}, t('invite_join_error')),
@@ -164,4 +176,12 @@ function formerWords(result: JoinResult): string[] {
     result.left_behind ? t('invite_left_behind', { n: result.left_behind }) : null,
     result.stranded ? t('invite_stranded', { n: result.stranded }) : null,
   ].filter((words): words is string => words !== null)
+}
+
+const ARRIVED = 'recolte-event-arrived'
+
+/** Tells a join that ended on an error with nothing received that its event has arrived since
+ * (background sync went on trying). */
+export function eventArrived(root: ParentNode): void {
+  root.querySelector('.invite-error:not(:empty)')?.dispatchEvent(new CustomEvent(ARRIVED))
 }
