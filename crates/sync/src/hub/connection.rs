@@ -289,6 +289,9 @@ async fn serve_peer(
                         return;
                     }
                 };
+                if let (Some(pause), false) = (shared.config.slow_connection, outcome.persist.is_empty()) {
+                    tokio::time::sleep(pause).await;
+                }
                 // What the room kept of a presence (its own, within bounds), for the arrivals
                 // board: not what a connection says of others.
                 for kept in outcome.broadcast.iter().filter(|frame| frame.first() == Some(&1)) {
@@ -430,8 +433,23 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
 #[derive(Default)]
 struct Outcome {
     replies: Vec<Vec<u8>>,
-    persist: Vec<Vec<u8>>,
+    /// The updates the room took in, already handed to the writer (see [`queue_save`]).
+    persist: Vec<Saving>,
     broadcast: Vec<Bytes>,
+}
+
+/// An update on its way to the journal: the writer's answer, or `None` when the writer is gone.
+type Saving = Option<tokio::sync::oneshot::Receiver<Result<(), Both>>>;
+
+/// Hands an update the room has just taken in to the writer, the room's lock still held. A
+/// reload of the room (after another connection's save failed) asks the writer to finish
+/// what was queued before it, under the same lock: the update is then in the journal the room
+/// is reloaded from. Queued after the lock was released, a reload could slip in between and
+/// forget an update that is then saved and acknowledged.
+fn queue_save(shared: &Shared, entry: &RoomEntry, update: Vec<u8>) -> Saving {
+    let (done, saved) = tokio::sync::oneshot::channel();
+    let request = Persist { name: entry.name.clone(), update, done };
+    shared.writer.send(WriterRequest::Save(request)).ok().map(|()| saved)
 }
 
 /// Applies one frame under the room's lock. Returns what to save, send back and broadcast,
@@ -458,7 +476,7 @@ fn handle_frame(
     let mut outcome = Outcome::default();
     for effect in effects {
         match effect {
-            Effect::Persist(update) => outcome.persist.push(update),
+            Effect::Persist(update) => outcome.persist.push(queue_save(shared, entry, update)),
             Effect::Reply(frame) => outcome.replies.push(frame),
             Effect::Broadcast(frame) => outcome.broadcast.push(Bytes::from(frame)),
             Effect::Dropped { bytes } => {
@@ -477,14 +495,12 @@ fn handle_frame(
     Ok(outcome)
 }
 
-/// Saves updates through the writer thread and waits until they are durable.
-async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Vec<u8>>) -> Result<(), (u16, Both)> {
-    for update in updates {
-        let (done, saved) = tokio::sync::oneshot::channel();
-        let request = Persist { name: entry.name.clone(), update, done };
-        let result = match shared.writer.send(WriterRequest::Save(request)) {
-            Ok(()) => saved.await.unwrap_or_else(|_| Err(writer_stopped())),
-            Err(_) => Err(writer_stopped()),
+/// Waits until the updates handed to the writer are durable.
+async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Saving>) -> Result<(), (u16, Both)> {
+    for saving in updates {
+        let result = match saving {
+            Some(saved) => saved.await.unwrap_or_else(|_| Err(writer_stopped())),
+            None => Err(writer_stopped()),
         };
         if let Err(error) = result {
             hub_log!(

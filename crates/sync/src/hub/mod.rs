@@ -76,6 +76,10 @@ pub struct HubConfig {
     /// Fault injection for tests: the journal's writer waits this long before each batch, as a
     /// slow disk would (a window in which updates are accepted but not yet saved).
     pub slow_disk: Option<Duration>,
+    /// Fault injection for tests: a connection waits this long between taking a device's
+    /// update into its room and waiting for the update's save (a runtime thread that is busy
+    /// elsewhere): a reload of the room meanwhile must not forget it.
+    pub slow_connection: Option<Duration>,
     /// A device that sends nothing for this long, not even the answer to the hub's pings, is
     /// let go: it vanished without closing. Only whole messages count, so it is long: a device
     /// sending megabytes on a slow Wi-Fi must not be cut off midway, again and again.
@@ -97,6 +101,7 @@ impl HubConfig {
             queue_frames: 1024,
             max_clients: 4096,
             slow_disk: None,
+            slow_connection: None,
             silence_limit: Duration::from_secs(600),
             lang: Lang::Fr,
         }
@@ -267,8 +272,19 @@ impl Shared {
     /// about to be) is forgotten; only what failed to save, or never applied, is left out.
     fn reload(&self, name: &DocName, inner: &mut RoomInner) {
         let (done, flushed) = std::sync::mpsc::channel();
-        if self.writer.send(WriterRequest::Flush(done)).is_ok() {
-            let _ = flushed.recv_timeout(Duration::from_secs(30));
+        // A writer still busy after 30 s may yet save what the room holds: the room is left as
+        // it is rather than reset from a journal that lacks it (the hub stopping: reloaded).
+        if self.writer.send(WriterRequest::Flush(done)).is_ok()
+            && flushed.recv_timeout(Duration::from_secs(30)).is_err()
+        {
+            hub_log!(
+                error,
+                self.config.lang,
+                "{} : le journal n'a pas fini d'enregistrer en 30 s ; la salle n'est pas rechargée",
+                "{}: the journal did not finish saving within 30 s; the room is not reloaded",
+                name,
+            );
+            return;
         }
         match self.load_doc(name) {
             Ok(doc) => inner.room.reset(doc),

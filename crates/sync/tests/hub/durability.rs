@@ -94,7 +94,21 @@ async fn a_restarted_hub_still_has_everything_it_acknowledged() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_room_reloaded_mid_write_forgets_no_saved_update() {
     // A slow disk keeps the update accepted but unsaved long enough for the reload to fall in.
-    let world = World::with_config(|config| config.slow_disk = Some(std::time::Duration::from_millis(600))).await;
+    reloaded_while_saving(|config| config.slow_disk = Some(std::time::Duration::from_millis(600))).await;
+}
+
+/// The same when the reload falls between the room taking the update in and its connection
+/// asking for its save (a runtime thread busy elsewhere): the update was already queued to
+/// the writer, under the room's lock, and the reload waits for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_room_reloaded_before_its_update_is_queued_forgets_nothing() {
+    reloaded_while_saving(|config| config.slow_connection = Some(std::time::Duration::from_millis(600))).await;
+}
+
+/// An update accepted, a malformed one 200 ms later from another connection (the room
+/// reloads), and a newcomer reading the room once the first is saved.
+async fn reloaded_while_saving(slow: impl FnOnce(&mut recolte_sync::hub::HubConfig)) {
+    let world = World::with_config(slow).await;
     let session = world.sessions(4)[0];
     let room = DocName::Session(world.event, session);
     let token = world.token(Role::Organiser, vec![], vec![]);
