@@ -996,8 +996,10 @@ export function installMockBackend(options: MockOptions = {}): void {
     sync_status: () => state.sync,
     sync_configure: ({ hub, token, event }) => {
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')
-      // As the backend: only the device that holds the event's key may leave the token out.
-      if (!String(token ?? '').trim() && !(event && eventOf(event).holdsKey && !eventOf(event).practice)) fail('invalid', 'indiquez le jeton d’accès reçu, ou rejoignez avec le lien d’invitation')
+      // As the backend: the device that holds the event's key, or one that already syncs with
+      // a token (it keeps it), may leave the token out.
+      const keeps = state.sync.hub !== null || (event && eventOf(event).role !== null && !eventOf(event).holdsKey)
+      if (!String(token ?? '').trim() && !keeps && !(event && eventOf(event).holdsKey && !eventOf(event).practice)) fail('invalid', 'indiquez le jeton d’accès reçu, ou rejoignez avec le lien d’invitation')
       state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
       void emit('sync-status', state.sync)
     },

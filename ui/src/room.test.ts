@@ -412,8 +412,18 @@ describe('syncing the organiser’s own device with a hub', () => {
     expect(document.getElementById('settings-token-hint')).toBeNull()
   })
 
-  it('asks for a token on any other device', async () => {
-    await open({ event: 'facilitator' }, 'Réglages')
+  it('moves a device that syncs to the room’s laptop with its own invitation, no token typed', async () => {
+    await open({ event: 'facilitator', sync: 'up_to_date' }, 'Réglages')
+    expect(text('settings-token-hint')).toContain('son adresse suffit')
+    ;(byId('settings-hub') as HTMLInputElement).value = 'ws://192.168.1.20:4455'
+    byId<HTMLFormElement>('settings-hub').closest('form')!.requestSubmit()
+    await settle()
+    expect(text('alerts')).toBe('')
+    expect(mockState().sync.hub).toBe('ws://192.168.1.20:4455')
+  })
+
+  it('asks for a token on a device that knows none (an event brought by a USB key)', async () => {
+    await open({ event: 'open' }, 'Réglages')
     expect(document.getElementById('settings-token-hint')).toBeNull()
     ;(byId('settings-hub') as HTMLInputElement).value = 'ws://192.168.1.20:4455'
     byId<HTMLFormElement>('settings-hub').closest('form')!.requestSubmit()

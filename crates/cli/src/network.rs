@@ -148,7 +148,7 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
         fr: "aucun serveur connu : indiquez --hub ws://ADRESSE:PORT".into(),
         en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
     })?;
-    let token = token.or_else(|| remembered.as_ref().map(|t| t.token.clone())).ok_or_else(|| CliError::Usage {
+    recolte_sync::join::hand_given_target(store, &hub, token.as_deref())?.ok_or_else(|| CliError::Usage {
         fr: "aucun jeton connu : rejoignez l'événement avec une invitation (recolte join --invitation LIEN) ou \
              indiquez --token JETON ; sur l'appareil de l'organisation qui tient plusieurs événements, précisez \
              lequel avec --event"
@@ -156,11 +156,7 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
         en: "no token known yet: join the event with an invitation (recolte join --invitation LINK) or give \
              --token TOKEN; on the organiser's device that holds several events, say which with --event"
             .into(),
-    })?;
-    let hub = recolte_core::invitation::normalize_hub(&hub)
-        .map_err(|e| CliError::Store(recolte_store::Error::Invitation(e)))?;
-    let fingerprint = store.setting(recolte_sync::join::settings::FINGERPRINT)?;
-    Ok(Target::new(hub, token.trim().to_owned()).pinned(fingerprint))
+    })
 }
 
 fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {

@@ -32,6 +32,24 @@ pub fn remembered_target(store: &recolte_store::Store) -> Result<Option<Target>,
     Ok(hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint)))
 }
 
+/// Where to sync when a hub is given by hand (the settings' *Avancé*, `recolte sync --hub`):
+/// with the token given, else the one this device syncs with, so that moving to the room's
+/// laptop when the venue's server is down needs no token typed. The certificate this device
+/// pinned is kept for that same hub only (a token pasted for it must not erase it, and another
+/// hub is not held to it). `None` when no token is given nor known.
+pub fn hand_given_target(
+    store: &recolte_store::Store,
+    hub: &str,
+    token: Option<&str>,
+) -> Result<Option<Target>, recolte_store::Error> {
+    let hub = recolte_core::invitation::normalize_hub(hub)?;
+    let remembered = remembered_target(store)?;
+    let given = token.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
+    let Some(token) = given.or_else(|| remembered.as_ref().map(|t| t.token.clone())) else { return Ok(None) };
+    let fingerprint = remembered.filter(|r| r.hub == hub).and_then(|r| r.fingerprint);
+    Ok(Some(Target::new(hub, token).pinned(fingerprint)))
+}
+
 /// Remembers where this device syncs: background sync and `recolte sync` go on from there.
 /// All three or none (a hub saved without its token would be tried with the former one).
 pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
@@ -464,5 +482,28 @@ mod tests {
         let mut device = recolte_store::Store::open(other_dir.path()).unwrap();
         device.import_bundle(&store.export_bundle(event).unwrap()).unwrap();
         assert!(organiser_target(&mut device, event, Some("ws://10.0.0.2:4455".into()), day).unwrap().is_none());
+    }
+
+    /// A token pasted in the settings for the hub this device syncs with keeps the certificate
+    /// it pinned there; another hub (the room's laptop) is not held to it, and is reached with
+    /// the token this device already has when none is typed.
+    #[test]
+    fn a_hub_given_by_hand_keeps_its_pinned_certificate_and_the_known_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = recolte_store::Store::open(dir.path()).unwrap();
+        assert!(hand_given_target(&store, "ws://10.0.0.2:4455", None).unwrap().is_none(), "no token given nor known");
+        let pinned = "a".repeat(64);
+        remember_target(
+            &mut store,
+            &Target::new("wss://10.0.0.2:4455", "v4.public.first").pinned(Some(pinned.clone())),
+        )
+        .unwrap();
+
+        let same = hand_given_target(&store, "wss://10.0.0.2:4455", Some(" v4.public.second ")).unwrap().unwrap();
+        assert_eq!((same.token.as_str(), same.fingerprint.as_deref()), ("v4.public.second", Some(pinned.as_str())));
+        let laptop = hand_given_target(&store, "ws://192.168.1.20:4455", Some("")).unwrap().unwrap();
+        assert_eq!(laptop.hub, "ws://192.168.1.20:4455");
+        assert_eq!((laptop.token.as_str(), laptop.fingerprint), ("v4.public.first", None));
+        assert!(hand_given_target(&store, "ftp://ailleurs", None).is_err(), "an address that is no hub's");
     }
 }

@@ -1,6 +1,5 @@
 //! The sync indicator and the hub settings.
 
-use recolte_sync::client::Target;
 use recolte_sync::status::{self, DocReport, Summary};
 use tauri::State;
 
@@ -31,35 +30,36 @@ pub async fn sync_configure(
     let lang = state.lang();
     let hub = recolte_core::invitation::normalize_hub(&hub)
         .map_err(|e| ApiError::invalid(recolte_core::Localize::localize(&e, lang)))?;
-    let target = if token.trim().is_empty() {
-        // The organiser's device needs no token: it signs its own with the event's key (it
-        // never leaves this device, and is signed again as it nears its end).
-        let event = event.map(|e| super::parse(&state, &e)).transpose()?;
-        let own = match event {
-            Some(event) => state.with_store(|store| {
-                recolte_sync::join::organiser_target(
-                    store,
-                    event,
-                    Some(hub.clone()),
-                    recolte_sync::join::ORGANISER_TOKEN_VALIDITY,
-                )
-            })?,
-            None => None,
-        };
-        own.ok_or_else(|| {
-            ApiError::invalid(
-                lang.pick(
-                    "indiquez le jeton d'accès reçu, ou rejoignez avec le lien d'invitation (seul l'appareil de \
-                     l'organisation, qui détient la clé de l'événement, se passe de jeton)",
-                    "give the access token you received, or join with the invitation link (only the organiser's \
-                     device, which holds the event's key, needs no token)",
-                )
-                .to_owned(),
+    // The organiser's device needs no token: it signs its own with the event's key (it never
+    // leaves this device, and is signed again as it nears its end). Any other device, given no
+    // token, goes on with the one it syncs with (to the room's laptop, the venue's server down).
+    let event = event.map(|e| super::parse(&state, &e)).transpose()?;
+    let own = match event.filter(|_| token.trim().is_empty()) {
+        Some(event) => state.with_store(|store| {
+            recolte_sync::join::organiser_target(
+                store,
+                event,
+                Some(hub.clone()),
+                recolte_sync::join::ORGANISER_TOKEN_VALIDITY,
             )
-        })?
-    } else {
-        Target::new(hub, token.trim().to_owned())
+        })?,
+        None => None,
     };
+    let given = match own {
+        Some(own) => Some(own),
+        None => state.with_store(|store| recolte_sync::join::hand_given_target(store, &hub, Some(&token)))?,
+    };
+    let target = given.ok_or_else(|| {
+        ApiError::invalid(
+            lang.pick(
+                "indiquez le jeton d'accès reçu, ou rejoignez avec le lien d'invitation (seul l'appareil de \
+                 l'organisation, qui détient la clé de l'événement, se passe de jeton)",
+                "give the access token you received, or join with the invitation link (only the organiser's \
+                 device, which holds the event's key, needs no token)",
+            )
+            .to_owned(),
+        )
+    })?;
     recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
     state
         .with_store(|store| Ok(recolte_sync::join::check_token(store, &target.token)))?

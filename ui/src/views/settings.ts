@@ -40,9 +40,9 @@ export function settings(ctx: Context): View {
         h('h2', {}, t('sync_settings')),
         h('label', { for: 'settings-hub' }, t('hub_address')), hub,
         h('label', { for: 'settings-token' }, t('token')), token,
-        ownsEvent ? h('p', { class: 'muted', id: 'settings-token-hint' }, t('token_own_hint')) : null,
+        ownsEvent || info.hub ? h('p', { class: 'muted', id: 'settings-token-hint' }, t(ownsEvent ? 'token_own_hint' : 'token_keep_hint')) : null,
         h('button', { type: 'submit' }, t('join')))
-      if (ownsEvent) token.setAttribute('aria-describedby', 'settings-token-hint')
+      if (ownsEvent || info.hub) token.setAttribute('aria-describedby', 'settings-token-hint')
       syncForm.addEventListener('submit', e => {
         e.preventDefault()
         api.configureSync(hub.value, token.value, ctx.event.id)
