@@ -10,8 +10,7 @@ use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionI
 use recolte_core::model::{Kind, Status};
 use recolte_core::schema::{self, ConsolidatedPatch, DocName};
 use serde::Serialize;
-use yrs::updates::decoder::Decode;
-use yrs::{Transact, Update};
+use yrs::Transact;
 
 use crate::error::Error;
 use crate::{ProposalUpdate, Store};
@@ -70,16 +69,15 @@ impl Store {
         // The Yjs clients that wrote each version's entry: their names are read at the end.
         let mut writers: Vec<Vec<u64>> = Vec::new();
         let mut last: Option<Wording> = None;
-        for crate::log::Entry { data, saved_at: at, origin, .. } in entries {
-            let mut clients = Vec::new();
-            {
-                let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
-                // An entry that no longer reads is left out: the history shows what still reads.
-                if let Ok(update) = Update::decode_v1(&data) {
-                    clients = update.state_vector_lower().iter().map(|(client, _)| client.get()).collect();
-                    let _ = txn.apply_update(update);
-                }
-            }
+        for entry in entries {
+            // An entry that no longer reads is a damaged log, said as everywhere else: a
+            // history without it would offer to restore wordings that lack words.
+            let update = entry.update(name)?;
+            let clients: Vec<u64> = update.state_vector_lower().iter().map(|(client, _)| client.get()).collect();
+            doc.transact_mut_with(schema::ORIGIN_REMOTE)
+                .apply_update(update)
+                .map_err(|e| crate::log::corrupt(name, entry.seq, e))?;
+            let crate::log::Entry { saved_at: at, origin, .. } = entry;
             let now = read(&doc.transact());
             if let Some(w) = now.clone().filter(|_| now != last) {
                 let local = origin == crate::write::LogOrigin::Local.as_str();
@@ -333,7 +331,8 @@ impl Store {
         let mut last = None;
         {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
-            for crate::log::Entry { data, saved_at, .. } in &entries {
+            for entry in &entries {
+                let saved_at = &entry.saved_at;
                 let when = saved_at.parse::<Timestamp>().ok();
                 if moments.last() != Some(saved_at) {
                     moments.push(saved_at.clone());
@@ -341,10 +340,9 @@ impl Store {
                 if at.is_some_and(|at| when.is_some_and(|when| !stood_by(when, at))) {
                     continue;
                 }
-                // An entry that no longer reads is left out: the moment shows what still reads.
-                if let Ok(update) = Update::decode_v1(data) {
-                    let _ = txn.apply_update(update);
-                }
+                // An entry that no longer reads is a damaged log: a moment without it, restored,
+                // would write back a text that lacks words.
+                entry.apply(&mut txn, name)?;
                 last = Some(saved_at.clone());
             }
         }

@@ -96,6 +96,26 @@ fn the_check_names_a_log_entry_that_no_longer_reads() {
     assert!(en[0].contains(&format!("update #{seq} cannot be read")), "{en:?}");
 }
 
+/// The history of a document whose log is damaged says so, as its loading does, instead of
+/// showing (and offering to restore) wordings rebuilt without the entry that no longer reads.
+#[test]
+fn the_history_of_a_damaged_log_names_the_entry() {
+    let (dir, mut store, event) = new_store();
+    let session = first_session(&store, event, 1);
+    let id = capture(&mut store, session, "Former les élus");
+    drop(store);
+    let conn = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
+    let doc = DocName::Session(event, session).to_string();
+    let seq: i64 = conn.query_row("SELECT max(seq) FROM doc_updates WHERE doc = ?1", [&doc], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE doc_updates SET data = x'deadbeef00ff' WHERE seq = ?1", [seq]).unwrap();
+    drop(conn);
+    let store = Store::open(dir.path()).unwrap();
+    let history = store.proposal_history(id).unwrap_err();
+    assert!(matches!(history, Error::CorruptLog { seq: s, .. } if s == seq), "{history:?}");
+    let moment = store.session_at(session, None).unwrap_err();
+    assert!(matches!(moment, Error::CorruptLog { seq: s, .. } if s == seq), "{moment:?}");
+}
+
 /// A damaged search index is said to be the index (a copy of the tables), never the store;
 /// the documents still leave in a bundle.
 #[test]
