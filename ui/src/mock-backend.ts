@@ -594,7 +594,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       const retained = base.retained + mine.filter(c => c.status === 'retained').length
       const draft = base.draft + mine.filter(c => c.status === 'draft').length
       const setAside = base.set_aside + mine.filter(c => c.status === 'set_aside').length
-      return { number: th.number, title: th.title, consolidated: retained + draft + setAside, retained, draft, set_aside: setAside }
+      return { number: th.number, title: th.title, consolidated: retained + draft + setAside, retained, draft, set_aside: setAside, unreadable: false }
     })
     return {
       sessions, themes, generated_at: new Date().toISOString(),

@@ -8,6 +8,7 @@ import { start } from './app'
 import { setServing } from './serving'
 import { byId } from './test-support'
 import { frenchSpaces } from './i18n'
+import { api } from './api'
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 30; i++) await new Promise(resolve => setTimeout(resolve, 0))
@@ -270,6 +271,33 @@ describe('the arrivals board', () => {
     expect(document.querySelector(`tr[data-session="${sessionId}"] td.count`)?.textContent).toBe('1')
     expect(text('arrivals-missing')).toContain('Aucune session terminée sans rien')
     expect(text('status')).toBe('Tableau des arrivées actualisé.')
+  })
+
+  it('keeps an opened slot open and the keyboard on it when read again, and says an unreadable synthesis', async () => {
+    await open({ event: 'organiser' }, 'Organisation')
+    button(document, 'Arrivées').click()
+    await settle()
+    const summary = () => document.querySelector<HTMLElement>('#arrivals-missing li[data-slot] summary')!
+    summary().closest('details')!.open = true
+    summary().focus()
+    byId('arrivals-refresh').click()
+    await settle()
+    expect(summary().closest('details')!.open).toBe(true)
+    // A change arrives: drawn again, the slot still open, the keyboard still on it.
+    const real = api.arrivals.bind(api)
+    const spy = vi.spyOn(api, 'arrivals').mockImplementation(async event => {
+      const board = await real(event)
+      board.themes[1] = { ...board.themes[1], consolidated: 0, retained: 0, draft: 0, set_aside: 0, unreadable: true }
+      return board
+    })
+    summary().focus()
+    byId('arrivals-refresh').click()
+    await settle()
+    expect(summary().closest('details')!.open).toBe(true)
+    expect(document.activeElement?.textContent).toBe(summary().textContent)
+    const theme2 = [...document.querySelectorAll('.arrivals-themes tr[data-theme="2"] td')].map(td => td.textContent)
+    expect(theme2).toEqual(['Illisible sur le serveur (son journal est endommagé) : décompte inconnu'].map(frenchSpaces))
+    spy.mockRestore()
   })
 
   it('refreshes every 10 s while shown, and stops when left', async () => {

@@ -64,6 +64,8 @@ pub struct ThemeArrival {
     pub retained: usize,
     pub set_aside: usize,
     pub draft: usize,
+    /// The theme's synthesis could not be read back: its counts are unknown, not zero.
+    pub unreadable: bool,
 }
 
 /// What a device last said of itself in its presence.
@@ -131,7 +133,9 @@ pub fn board(
         .themes
         .iter()
         .map(|theme| {
-            let (doc, _) = read(&DocName::Synthesis(event.id, theme.number)).unwrap_or_default();
+            let read = read(&DocName::Synthesis(event.id, theme.number));
+            let unreadable = read.is_none();
+            let (doc, _) = read.unwrap_or_default();
             let records: Vec<_> = doc
                 .map(|d| schema::read_consolidated_all(&d.transact()).into_iter().filter(|c| !c.deleted).collect())
                 .unwrap_or_default();
@@ -143,6 +147,7 @@ pub fn board(
                 retained: count(Status::Retained),
                 set_aside: count(Status::SetAside),
                 draft: count(Status::Draft),
+                unreadable,
             }
         })
         .collect();
@@ -208,5 +213,12 @@ mod tests {
         let line = board.sessions.iter().find(|s| s.id == record.sessions[0].id).unwrap();
         assert!(line.unreadable && !line.missing, "{line:?}");
         assert!(board.sessions.iter().filter(|s| s.id != line.id).all(|s| s.missing && !s.unreadable));
+
+        // A theme's synthesis the same: unknown, never « 0 consolidated ».
+        let synthesis = DocName::Synthesis(record.id, 2);
+        let read = |name: &DocName| (*name != synthesis).then(|| (None, None));
+        let board = super::board(&record, read, &HashMap::new(), Vec::new(), late);
+        let themes: Vec<(u32, bool)> = board.themes.iter().map(|t| (t.number, t.unreadable)).collect();
+        assert!(themes.iter().all(|&(number, unreadable)| unreadable == (number == 2)), "{themes:?}");
     }
 }

@@ -496,7 +496,11 @@ export type ArrivalDevice = { name: string, connected: boolean,
  */
 last_seen: string | null, };
 
-export type ThemeArrival = { number: number, title: string, consolidated: number, retained: number, set_aside: number, draft: number, };
+export type ThemeArrival = { number: number, title: string, consolidated: number, retained: number, set_aside: number, draft: number, 
+/**
+ * The theme's synthesis could not be read back: its counts are unknown, not zero.
+ */
+unreadable: boolean, };
 
 export type DeviceReport = { device: string, name: string, role: string | null, 
 /**

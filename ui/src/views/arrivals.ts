@@ -3,7 +3,7 @@
 // slot has ended; per theme, the synthesis; per device, what it has not shared yet.
 // Refreshed every 10 seconds while it is shown.
 import { api, errorMessage, type ArrivalDevice, type ArrivalsBoard, type SessionArrival } from '../api'
-import { announce, h, render } from '../dom'
+import { announce, h, render, say } from '../dom'
 import { formatWhen, t, type Key } from '../i18n'
 import { roleLabel } from './join'
 
@@ -61,7 +61,7 @@ export function arrivalsBoard(event: string): Board {
   const updated = h('span', { class: 'muted arrivals-updated', id: 'arrivals-updated' })
   const refresh = h('button', { type: 'button', class: 'secondary', id: 'arrivals-refresh' }, t('arrivals_refresh'))
   const onlyMissing = h('input', { type: 'checkbox', id: 'arrivals-only-missing' })
-  const problem = h('div', { id: 'arrivals-problem', role: 'alert' })
+  const problem = h('p', { id: 'arrivals-problem', class: 'warning', role: 'alert' })
   const missingBox = h('div', { id: 'arrivals-missing' })
   const summary = h('p', { class: 'arrivals-summary', id: 'arrivals-summary' }, t('arrivals_loading'))
   const sessionsTable = h('div', { class: 'table-scroll arrivals-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'arrivals-sessions-title' })
@@ -103,6 +103,10 @@ export function arrivalsBoard(event: string): Board {
     const missing = board.sessions.filter(s => s.missing)
     const received = board.sessions.filter(s => s.proposals > 0).length
     render(updated, t('arrivals_updated', { time: formatWhen(board.generated_at) }))
+    // The slots the organiser opened stay open, and the keyboard stays on its slot.
+    const slotOf = (el: Element | null) => el?.closest<HTMLElement>('li[data-slot]')?.dataset.slot
+    const opened = new Set([...missingBox.querySelectorAll('li[data-slot] > details[open]')].map(slotOf))
+    const focused = missingBox.contains(document.activeElement) ? slotOf(document.activeElement) : undefined
     render(missingBox, missing.length
       ? h('div', { class: 'warning missing-summary' },
         h('p', {}, h('strong', {}, h('span', { 'aria-hidden': 'true' }, '⚠ '), t('arrivals_missing_title', { n: missing.length }))),
@@ -112,7 +116,8 @@ export function arrivalsBoard(event: string): Board {
           const rooms = new Set(g.sessions.map(s => s.room))
           const oneRoom = rooms.size === 1
           const shared = oneRoom ? g.sessions[0].room : null
-          return h('li', { 'data-slot': `${g.day}-${g.start}` }, h('details', {},
+          const slot = `${g.day}-${g.start}`
+          return h('li', { 'data-slot': slot }, h('details', { open: opened.has(slot) },
             h('summary', {}, h('strong', {}, t('arrivals_missing_slot', { slot: slotName(g), n: g.sessions.length })),
               ` ${t(g.sessions.length === 1 ? 'arrivals_missing_theme' : 'arrivals_missing_themes', { themes: g.sessions.map(s => s.theme).join(', ') })}`,
               shared ? h('span', { class: 'muted room' }, ` · ${shared}`) : null),
@@ -120,16 +125,17 @@ export function arrivalsBoard(event: string): Board {
               h('li', {}, sessionName(s), s.room && !oneRoom ? h('span', { class: 'muted room' }, ` · ${s.room}`) : null)))))
         })))
       : h('p', { class: 'muted' }, t('arrivals_missing_none')))
+    if (focused) [...missingBox.querySelectorAll<HTMLElement>('li[data-slot]')].find(li => li.dataset.slot === focused)?.querySelector('summary')?.focus()
     render(summary, t('arrivals_summary', { received, total: board.sessions.length }))
     drawSessions()
     render(themesTable, h('table', { class: 'arrivals-themes' },
       h('thead', {}, h('tr', {}, ...(['col_theme', 'col_consolidated', 'col_retained', 'col_draft', 'col_set_aside'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, ...board.themes.map(th => h('tr', { 'data-theme': String(th.number) },
         h('th', { scope: 'row' }, `${th.number}. ${th.title}`),
-        h('td', { class: 'count' }, String(th.consolidated)),
-        h('td', { class: 'count' }, String(th.retained)),
-        h('td', { class: 'count' }, String(th.draft)),
-        h('td', { class: 'count' }, String(th.set_aside)))))))
+        // A synthesis the hub cannot read back is said, never counted as empty.
+        ...(th.unreadable
+          ? [h('td', { class: 'arrival', colspan: 4 }, h('strong', {}, t('arrival_unreadable')))]
+          : [th.consolidated, th.retained, th.draft, th.set_aside].map(n => h('td', { class: 'count' }, String(n)))))))))
     render(devicesTable, board.devices.length === 0 ? h('p', { class: 'muted' }, t('arrivals_no_devices')) : h('table', { class: 'arrivals-devices' },
       h('thead', {}, h('tr', {}, ...(['col_device', 'col_role', 'col_unsent_reported', 'col_reported'] as Key[]).map(k => h('th', { scope: 'col' }, t(k))))),
       h('tbody', {}, ...board.devices.map(d => h('tr', { 'data-device': d.device, class: d.unsent || d.outside ? 'unsent' : '' },
@@ -147,12 +153,18 @@ export function arrivalsBoard(event: string): Board {
     loading = true
     element.setAttribute('aria-busy', 'true')
     try {
-      board = await api.arrivals(event)
-      render(problem)
-      draw()
+      const next = await api.arrivals(event)
+      // Every 10 s: drawn again only when something changed (a redraw closed the slots opened
+      // and dropped the keyboard), its time of reading always.
+      const same = board !== null && JSON.stringify({ ...next, generated_at: '' }) === JSON.stringify({ ...board, generated_at: '' })
+      board = next
+      say(problem, '')
+      if (same) render(updated, t('arrivals_updated', { time: formatWhen(next.generated_at) }))
+      else draw()
       return true
     } catch (error) {
-      render(problem, h('p', { class: 'warning' }, t('arrivals_error', { error: errorMessage(error) })))
+      // Said once: the same reason is not announced again at every attempt.
+      say(problem, t('arrivals_error', { error: errorMessage(error) }))
       return false
     } finally {
       loading = false
