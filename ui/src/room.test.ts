@@ -114,6 +114,12 @@ describe('serving the event from this computer', () => {
     expect(box.querySelector('table')).toBeNull()
   })
 
+  it('is not offered on a device whose invitation covers part of the event', async () => {
+    await open({ event: 'facilitator', sync: 'up_to_date' }, 'Réglages')
+    expect(document.getElementById('hub-toggle')).toBeNull()
+    expect(text('hub-narrow')).toContain('n’irait pas plus loin que cet ordinateur')
+  })
+
   it('says why it could not start (port taken), in the header from the start and in the settings', async () => {
     await open({ event: 'organiser', serve: 'port_taken' })
     expect(byId('serving-badge').hidden).toBe(false)

@@ -47,6 +47,11 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
         *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
         return Err(ApiError::invalid(message));
     }
+    if let Some(refused) = narrow_role(state)? {
+        let message = refused.pick(lang).to_owned();
+        *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
+        return Err(ApiError::invalid(message));
+    }
     let port = port.unwrap_or(DEFAULT_PORT);
     let listen = SocketAddr::from(([0, 0, 0, 0], port));
     // This laptop's own store, served as it is: no copy to keep in step; over wss:// with a
@@ -142,6 +147,26 @@ pub fn hub_info(state: State<'_, AppState>) -> ServeInfo {
             ..ServeInfo::default()
         },
     }
+}
+
+/// Why this device may not serve the room: it syncs with an invitation for part of the event
+/// (a session, a theme, the panel), and passes on only what that invitation may write, so what
+/// other devices sent it would go no further. The organisers' devices serve (the one holding
+/// the event's key, one with an organiser's invitation), and one with no invitation at all
+/// (its work leaves by USB key).
+fn narrow_role(state: &AppState) -> Result<Option<recolte_core::Both>, ApiError> {
+    let Some(grant) = state.target().and_then(|target| recolte_core::token::peek(&target.token).ok()) else {
+        return Ok(None);
+    };
+    let holds_key = state.with_store(|store| store.holds_key(grant.scope.event))?;
+    Ok((grant.scope.role != recolte_core::access::Role::Organiser && !holds_key).then(|| {
+        recolte_core::Both::new(
+            "seul l'ordinateur de l'organisation sert l'événement à la salle : avec une invitation pour une partie \
+             de l'événement, ce que les autres appareils enverraient ici n'irait pas plus loin que cet ordinateur",
+            "only the organisers' laptop serves the event to the room: with an invitation for part of the event, \
+             what other devices sent here would go no further than this computer",
+        )
+    }))
 }
 
 /// The port to serve again at start-up, if the app served when it was closed. A setting that

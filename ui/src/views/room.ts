@@ -49,7 +49,7 @@ export function usableInvitations(list: Invitation[], now = Date.now()): Invitat
  * "Servir l'événement depuis cet ordinateur": start and stop, every address, whether it is
  * announced, and (on the device holding the event's key) an invitation's QR code per role.
  */
-export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLElement> {
+export async function serveBox(event: string, holdsKey: boolean, narrowRole = false): Promise<HTMLElement> {
   const box = h('section', { class: 'card serve', id: 'serve', 'aria-labelledby': 'hub-title' })
   const state = h('div', { class: 'serve-state', role: 'status', 'aria-live': 'polite' })
   const details = h('div', { class: 'serve-details' })
@@ -61,6 +61,12 @@ export async function serveBox(event: string, holdsKey: boolean): Promise<HTMLEl
   let chosen: string | null = null
   let busy = false
 
+  // A device whose invitation covers part of the event (a session, a theme, the panel) would
+  // keep what the room sends it: it passes on only what its invitation may write.
+  if (narrowRole) {
+    render(box, h('h2', { id: 'hub-title' }, t('hub_title')), h('p', { class: 'muted', id: 'hub-narrow' }, t('hub_narrow_role')))
+    return box
+  }
   render(box,
     h('h2', { id: 'hub-title' }, t('hub_title')),
     h('p', { class: 'muted' }, t('hub_text')),

@@ -49,7 +49,8 @@ export function settings(ctx: Context): View {
           .then(() => announce(t('joining')))
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
-      const hubBox = await serveBox(ctx.event.id, ctx.access.holds_key)
+      const narrow = !ctx.access.holds_key && ctx.access.role !== null && ctx.access.role !== 'organiser'
+      const hubBox = await serveBox(ctx.event.id, ctx.access.holds_key, narrow)
       const access = ctx.access
       const accessBox = h('section', { class: 'card', 'aria-labelledby': 'access-title' },
         h('h2', { id: 'access-title' }, t('your_access')),
