@@ -66,6 +66,8 @@ interface State {
   delayMs: number
   /** Paths the app asked the system to open. */
   opened: string[]
+  /** The invitations each sheet was asked for (none: every usable one). */
+  sheets: string[][]
   /** The shared clock of each session (as every device of the session sees it). */
   clocks: Record<string, MockClock>
   /** Added to the wall clock for the session clocks: tests move time forward with it. */
@@ -355,7 +357,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null, arrival: null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
-    delayMs: options.delayMs ?? 0, opened: [], clocks: {}, clockOffsetMs: 0, readOnly: options.readOnly ?? null,
+    delayMs: options.delayMs ?? 0, opened: [], sheets: [], clocks: {}, clockOffsetMs: 0, readOnly: options.readOnly ?? null,
   }
   const win = window as unknown as Record<string, unknown>
   win.__recolteMock = state
@@ -1043,8 +1045,9 @@ export function installMockBackend(options: MockOptions = {}): void {
       const inv = eventOf(event).invitations.find(x => x.id === iid) ?? fail('not_found', 'aucune invitation')
       inv.state = 'revoked'; changed()
     },
-    invitation_sheet: ({ event }) => {
+    invitation_sheet: ({ event, ids }) => {
       eventOf(event)
+      state.sheets.push([...ids])
       return { folder: '/home/demo/Documents/Récolte/Assises 2025', files: ['invitations.html'] }
     },
     invitation_preview: ({ link }) => preview(link),

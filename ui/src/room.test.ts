@@ -114,6 +114,28 @@ describe('serving the event from this computer', () => {
     expect(box.querySelector('table')).toBeNull()
   })
 
+  it('gives the invitations made after it started the served addresses, and prints the set just made', async () => {
+    await open({ event: 'organiser' }, 'Organisation')
+    const before = byId<HTMLTextAreaElement>('inv-hubs').value
+    button(document, 'Salle et clé USB').click()
+    await settle()
+    byId('hub-toggle').click()
+    await settle()
+    button(document, 'Invitations').click()
+    await settle()
+    const hubs = byId<HTMLTextAreaElement>('inv-hubs').value
+    expect(hubs).not.toBe(before)
+    expect(hubs.split('\n')[0]).toBe('ws://192.168.1.20:4455')
+    byId('inv-create-all').click()
+    await settle()
+    byId('inv-sheet').click()
+    await settle()
+    const made = mockState().events[0].invitations.filter(inv => inv.for === null && inv.state === 'unused')
+    const printed = mockState().sheets[mockState().sheets.length - 1]
+    expect(printed.length).toBeGreaterThan(0)
+    expect(printed.every(id => made.some(inv => inv.id === id))).toBe(true)
+  })
+
   it('is not offered on a device whose invitation covers part of the event', async () => {
     await open({ event: 'facilitator', sync: 'up_to_date' }, 'Réglages')
     expect(document.getElementById('hub-toggle')).toBeNull()

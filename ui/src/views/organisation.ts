@@ -96,6 +96,13 @@ export function organisation(ctx: Context): View {
   }
   role.addEventListener('change', () => { render(formError); drawRole() })
   const hubList = () => hubs.value.split('\n').map(line => line.trim()).filter(Boolean)
+  // Filled with the hubs this laptop syncs with or serves, again at each read (serving started
+  // in *Salle et clé USB* meanwhile), until the organiser types their own.
+  let hubsTyped = false
+  hubs.addEventListener('input', () => { hubsTyped = true })
+  // The invitations the last *Créer toutes les invitations* gave: the sheet prints those, not
+  // every usable one (pressed again for new hub addresses, the former set would print too).
+  let lastAll: string[] = []
   const checked = (name: string) => [...form.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)].map(box => box.value)
 
   form.addEventListener('submit', e => {
@@ -129,6 +136,7 @@ export function organisation(ctx: Context): View {
   createAll.addEventListener('click', () => {
     api.createAllInvitations(event.id, hubList(), valid.value)
       .then(all => {
+        lastAll = all.invitations.map(inv => inv.id)
         const kept = all.invitations.length - all.created
         const said = all.created === 0 ? t('inv_created_none', { n: kept })
           : kept === 0 ? t('inv_created_all', { n: all.created }) : t('inv_created_some', { n: all.created, kept })
@@ -140,7 +148,7 @@ export function organisation(ctx: Context): View {
   })
   const sheet = h('button', { type: 'button', id: 'inv-sheet', class: 'secondary' }, t('inv_sheet'))
   sheet.addEventListener('click', () => {
-    void whileBusy([sheet], () => api.invitationSheet(event.id, [])
+    void whileBusy([sheet], () => api.invitationSheet(event.id, lastAll)
       .then(written => {
         const file = written.files.length ? joinPath(written.folder, written.files[0]) : written.folder
         render(sheetStatus, t('inv_sheet_written'), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))
@@ -231,6 +239,7 @@ export function organisation(ctx: Context): View {
 
   async function load(): Promise<void> {
     org = await api.organisation(event.id)
+    if (!hubsTyped) hubs.value = org.suggested_hubs.join('\n')
     drawEvents()
     drawInvitations(org.invitations)
     drawDevices()
@@ -282,7 +291,7 @@ export function organisation(ctx: Context): View {
   return {
     async mount(root) {
       org = await api.organisation(event.id)
-      hubs.value = org.suggested_hubs.join('\n')
+      if (!hubsTyped) hubs.value = org.suggested_hubs.join('\n')
       drawRole()
       const current = ctx.events.find(e => e.id === event.id)
       drawSubnav()
