@@ -429,6 +429,10 @@ fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     assert_eq!(replica.ok(&["device", "name"]), "-Maëlle");
     let hits: serde_json::Value = serde_json::from_str(&replica.ok(&["--json", "search", "--", "-papier"])).unwrap();
     assert!(hits.as_array().unwrap().iter().any(|h| h["title"] == "Moins de papier"), "{hits}");
+    // A number with its sign needs no "--": « -40 % » is searched as typed, options still read.
+    let hits: serde_json::Value =
+        serde_json::from_str(&replica.ok(&["--json", "search", "-40", "formulaires", "--limit", "5"])).unwrap();
+    assert!(hits.as_array().unwrap().iter().any(|h| h["title"] == "-40 % de formulaires"), "{hits}");
 }
 
 #[test]

@@ -54,7 +54,7 @@ pub enum Command {
     /// Full-text search (accents and case ignored).
     Search {
         /// Words to search for.
-        #[arg(required = true)]
+        #[arg(required = true, allow_negative_numbers = true)]
         query: Vec<String>,
         /// Largest number of results.
         #[arg(long, default_value_t = 50)]

@@ -227,6 +227,16 @@ pub fn report(
 }
 
 /// The worst state of the documents, as the status pill shows it.
+/// The status of a device whose remembered token no longer reads (a damaged setting): refused,
+/// with why, instead of « synchronisation… » for ever with no document (the engine cannot
+/// start on it).
+pub fn unreadable_token(hub: &str, message: String) -> Summary {
+    let mut summary = summarize(&[], Some(hub));
+    summary.state = Overall::Refused;
+    summary.error = Some(ErrorReport { code: RefusalCode::BadSignature, message });
+    summary
+}
+
 pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
     let documents = docs.len();
     let up_to_date =
@@ -280,6 +290,17 @@ mod tests {
             last_exchange: None,
             error: error.map(|code| ErrorReport { code, message: String::new() }),
         }
+    }
+
+    #[test]
+    fn a_token_that_no_longer_reads_is_refused_with_why_not_syncing_for_ever() {
+        let summary = unreadable_token("ws://192.168.1.20:4455", "le jeton est illisible".into());
+        assert_eq!(summary.state, Overall::Refused);
+        assert_eq!(
+            summary.error.map(|e| (e.code, e.message)),
+            Some((RefusalCode::BadSignature, "le jeton est illisible".into()))
+        );
+        assert_eq!(summarize(&[], Some("ws://192.168.1.20:4455")).state, Overall::Syncing, "what it showed before");
     }
 
     #[test]

@@ -95,14 +95,14 @@ pub fn summarize(state: &AppState) -> Result<Summary, ApiError> {
     let Some(target) = state.target() else {
         return Ok(status::summarize(&[], None));
     };
-    let event = recolte_core::token::peek(&target.token).map(|g| g.scope.event).ok();
     let lang = state.lang();
-    let docs = match event {
-        Some(event) => {
-            state.with_store(|store| status::report(store, Some(&target), Some(&state.board), event, lang))?
+    let event = match recolte_core::token::peek(&target.token) {
+        Ok(grant) => grant.scope.event,
+        Err(error) => {
+            return Ok(status::unreadable_token(&target.hub, ApiError::from_sync(&error.into(), lang).message))
         }
-        None => Vec::new(),
     };
+    let docs = state.with_store(|store| status::report(store, Some(&target), Some(&state.board), event, lang))?;
     Ok(status::summarize(&docs, Some(&target.hub)))
 }
 

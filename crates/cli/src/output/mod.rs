@@ -39,7 +39,7 @@ pub fn shown(text: impl Display) -> String {
         .collect()
 }
 
-fn print(text: impl Display) -> Result<(), CliError> {
+pub(crate) fn print(text: impl Display) -> Result<(), CliError> {
     let text = shown(text);
     let mut stdout = std::io::stdout().lock();
     match writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
