@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use recolte_store::Store;
 use recolte_sync::client::Target;
+use recolte_sync::failover::NextTarget;
 use tauri::{Emitter, Manager};
 
 pub use error::{ApiError, ErrorCode};
@@ -71,7 +72,9 @@ fn watch_changes(app: tauri::AppHandle, mut unread: bool) {
         let mut last_board = String::new();
         let mut summarised = std::time::Instant::now();
         let mut followed = std::time::Instant::now();
-        let mut renew_tried: Option<std::time::Instant> = None;
+        // When signing the organiser's token again last failed: tried every few minutes, not
+        // the engine restarted every five seconds.
+        let mut renew_failed: Option<std::time::Instant> = None;
         loop {
             std::thread::sleep(Duration::from_millis(250));
             let state = app.state::<AppState>();
@@ -91,28 +94,13 @@ fn watch_changes(app: tauri::AppHandle, mut unread: bool) {
             if followed.elapsed() >= Duration::from_secs(5) {
                 followed = std::time::Instant::now();
                 if let Some(running) = state.target() {
-                    let moved = recolte_sync::failover::moved(&state.store(), &running);
-                    // Signed again here, and the engine restarted only when that worked: a token
-                    // that cannot be signed again (a full disk) is tried every few minutes, not
-                    // the engine restarted every five seconds.
-                    let renew_due = renew_tried.is_none_or(|at| at.elapsed() >= Duration::from_secs(300));
-                    let renewing = renew_due
-                        && state
-                            .with_store(|store| recolte_sync::join::nearly_ended_own(store, &running))
-                            .unwrap_or(false);
-                    let renewed = if renewing {
-                        renew_tried = Some(std::time::Instant::now());
-                        state
-                            .with_store(|store| recolte_sync::join::renewed(store, running.clone()))
-                            .ok()
-                            .filter(|fresh| fresh.token != running.token)
-                    } else {
-                        None
-                    };
-                    match (moved, renewed) {
-                        (Ok(Some(moved)), _) => start_sync(&state, moved),
-                        (_, Some(fresh)) => start_sync(&state, fresh),
-                        _ => {}
+                    let may_renew = renew_failed.is_none_or(|at| at.elapsed() >= Duration::from_secs(300));
+                    let next =
+                        state.with_store(|store| Ok(recolte_sync::failover::next_target(store, &running, may_renew)));
+                    match next {
+                        Ok(NextTarget::Restart(next)) => start_sync(&state, next),
+                        Ok(NextTarget::RenewalFailed) => renew_failed = Some(std::time::Instant::now()),
+                        Ok(NextTarget::Stay) | Err(_) => {}
                     }
                 }
             }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use recolte_core::{Lang, Localize};
 use recolte_store::Store;
 use recolte_sync::client::{self, StatusBoard, SyncError, Target};
+use recolte_sync::failover::NextTarget;
 use recolte_sync::hub::{self, HubConfig};
 
 use crate::output::Out;
@@ -356,25 +357,12 @@ async fn moved_from(store: &Arc<Mutex<Store>>, running: &Target) -> Target {
     loop {
         tokio::time::sleep(Duration::from_secs(2)).await;
         // Read under the store's lock, let go before any wait.
-        let (next, renewal_failed) = {
-            let mut held = Store::lock_shared(store);
-            match recolte_sync::failover::moved(&held, running) {
-                Ok(Some(moved)) => (Some(moved), false),
-                _ if recolte_sync::join::nearly_ended_own(&held, running).unwrap_or(false) => {
-                    match recolte_sync::join::renewed(&mut held, running.clone()) {
-                        Ok(fresh) if fresh.token != running.token => (Some(fresh), false),
-                        _ => (None, true),
-                    }
-                }
-                _ => (None, false),
-            }
-        };
-        if let Some(next) = next {
-            return next;
-        }
-        if renewal_failed {
+        let next = recolte_sync::failover::next_target(&mut Store::lock_shared(store), running, true);
+        match next {
+            NextTarget::Restart(next) => return next,
             // Tried again later, not every two seconds.
-            tokio::time::sleep(Duration::from_secs(300)).await;
+            NextTarget::RenewalFailed => tokio::time::sleep(Duration::from_secs(300)).await,
+            NextTarget::Stay => {}
         }
     }
 }

@@ -126,6 +126,36 @@ fn same(a: &Target, b: &Target) -> bool {
     a.hub == b.hub && a.token == b.token
 }
 
+/// What background sync does next with the target it runs with (see [`next_target`]).
+#[derive(Debug)]
+pub enum NextTarget {
+    /// Go on as it is.
+    Stay,
+    /// Start again with this target: the invitation's other hub (its own gone for good), or
+    /// the organiser's own token signed again as it nears its end (the hub closes a connection
+    /// when its token ends).
+    Restart(Target),
+    /// The organiser's token nears its end and could not be signed again (a full disk): try
+    /// again in a few minutes, not at every turn.
+    RenewalFailed,
+}
+
+/// Asked every few seconds by both shells while background sync runs with `running`;
+/// `may_renew`: whether a renewal may be tried now (the shell's clock after a failed one).
+/// A store that cannot be read is asked again at the next turn.
+pub fn next_target(store: &mut recolte_store::Store, running: &Target, may_renew: bool) -> NextTarget {
+    if let Ok(Some(moved)) = moved(store, running) {
+        return NextTarget::Restart(moved);
+    }
+    if !may_renew || !crate::join::nearly_ended_own(store, running).unwrap_or(false) {
+        return NextTarget::Stay;
+    }
+    match crate::join::renewed(store, running.clone()) {
+        Ok(fresh) if fresh.token != running.token => NextTarget::Restart(fresh),
+        _ => NextTarget::RenewalFailed,
+    }
+}
+
 /// The hub the shells should sync with now, when background sync moved to another of the
 /// invitation's hubs: the remembered target, if it is `running`'s token at another hub.
 pub fn moved(store: &recolte_store::Store, running: &Target) -> Result<Option<Target>, recolte_store::Error> {
@@ -135,4 +165,33 @@ pub fn moved(store: &recolte_store::Store, running: &Target) -> Result<Option<Ta
     }
     let theirs = other_hubs(store, running)?.iter().any(|other| other.hub == remembered.hub);
     Ok(theirs.then_some(remembered))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use recolte_core::access::{Role, Scope};
+
+    /// The organiser's own token nearing its end is signed again (the engine restarts with it),
+    /// not while a failed renewal waits its turn, and never another role's.
+    #[test]
+    fn the_next_target_is_the_organisers_token_signed_again_near_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = recolte_store::Store::open(dir.path()).unwrap();
+        let event = store.import_programme(recolte_core::programme::SAMPLE).unwrap();
+        let whole = Scope { event, role: Role::Organiser, sessions: Vec::new(), themes: Vec::new() };
+        let ending =
+            Target::new("ws://127.0.0.1:4455", store.issue_token(&whole, None, time::Duration::hours(2)).unwrap());
+        assert!(matches!(next_target(&mut store, &ending, false), NextTarget::Stay), "a failed renewal waits its turn");
+        let NextTarget::Restart(fresh) = next_target(&mut store, &ending, true) else { panic!("signed again") };
+        assert_ne!(fresh.token, ending.token);
+        assert!(matches!(next_target(&mut store, &fresh, true), NextTarget::Stay), "far from its end");
+
+        let session = store.sessions(event, Some(1)).unwrap()[0].id;
+        let narrow = Scope { event, role: Role::Facilitator, sessions: vec![session], themes: Vec::new() };
+        let theirs =
+            Target::new("ws://127.0.0.1:4455", store.issue_token(&narrow, None, time::Duration::hours(2)).unwrap());
+        assert!(matches!(next_target(&mut store, &theirs, true), NextTarget::Stay), "the organisers give it again");
+    }
 }
