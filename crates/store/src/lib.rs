@@ -184,13 +184,20 @@ impl Store {
     pub fn lock_shared(shared: &std::sync::Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         shared.lock().unwrap_or_else(|poisoned| {
             let mut store = poisoned.into_inner();
-            tracing::warn!("a thread stopped while using the store: its cached documents are reloaded from the log");
-            store.docs.clear();
-            store.registered.clear();
-            store.suggested = None;
+            store.forget_cached();
             shared.clear_poison();
             store
         })
+    }
+
+    /// Drops what this connection keeps in memory (documents, the duplicate suggestions): read
+    /// again from the log when next needed. After a thread stopped while using the store, an
+    /// edit may have been left half made in a cached document.
+    pub fn forget_cached(&mut self) {
+        tracing::warn!("a thread stopped while using the store: its cached documents are reloaded from the log");
+        self.docs.clear();
+        self.registered.clear();
+        self.suggested = None;
     }
 
     /// The data folder of this device's store: the one given (`--data-dir`, or

@@ -115,10 +115,10 @@ fn arrivals_board(
     let read = |name: &DocName| {
         let loaded = lock(&shared.rooms).get(name).cloned();
         let doc = match loaded {
-            Some(entry) => Ok(lock(&entry.inner).room.doc().clone()),
+            Some(entry) => Ok(shared.room_lock(&entry).room.doc().clone()),
             None => shared.load_doc(name),
         };
-        match doc.and_then(|doc| Ok((doc, lock(&shared.backend).last_saved(name)?))) {
+        match doc.and_then(|doc| Ok((doc, shared.backend().last_saved(name)?))) {
             Ok((doc, saved)) => Some((Some(doc), saved)),
             Err(error) => {
                 tracing::warn!("{name}: {error}");

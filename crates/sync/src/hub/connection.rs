@@ -112,7 +112,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
                 return;
             }
         };
-        let mut inner = lock(&entry.inner);
+        let mut inner = shared.room_lock(&entry);
         if inner.dropped {
             continue;
         }
@@ -140,7 +140,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
     }
 
     let remove_room = {
-        let mut inner = lock(&entry.inner);
+        let mut inner = shared.room_lock(&entry);
         inner.peers.remove(&peer);
         if let Some(frame) = inner.room.leave(presence) {
             broadcast(&shared, &mut inner, peer, Bytes::from(frame));
@@ -151,7 +151,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         // Rooms nobody uses leave memory; their journal keeps them.
         let mut rooms = lock(&shared.rooms);
         if rooms.get(&name).is_some_and(|e| Arc::ptr_eq(e, &entry)) {
-            let mut inner = lock(&entry.inner);
+            let mut inner = shared.room_lock(&entry);
             if inner.peers.is_empty() {
                 inner.dropped = true;
                 drop(inner);
@@ -306,7 +306,7 @@ async fn serve_peer(
                 }
                 if !outcome.broadcast.is_empty() {
                     {
-                        let mut inner = lock(&entry.inner);
+                        let mut inner = shared.room_lock(entry);
                         for frame in outcome.broadcast {
                             broadcast(shared, &mut inner, peer, frame);
                         }
@@ -461,7 +461,7 @@ fn handle_frame(
     frame: &[u8],
     presence: &mut Presence,
 ) -> Result<Outcome, (u16, Both)> {
-    let mut inner = lock(&entry.inner);
+    let mut inner = shared.room_lock(entry);
     let effects = match inner.room.receive(access, frame, presence) {
         Ok(effects) => effects,
         Err(error) => {
@@ -513,7 +513,7 @@ async fn persist(shared: &Shared, entry: &RoomEntry, updates: Vec<Saving>) -> Re
             );
             // Not saved, so not kept: the room goes back to what the journal holds, with every
             // other update saved in the meantime.
-            shared.reload(&entry.name, &mut lock(&entry.inner));
+            shared.reload(&entry.name, &mut shared.room_lock(entry));
             // The writer gone is the hub stopping: the device comes back, as to a hub away.
             if error == writer_stopped() {
                 return Err((close::GOING_AWAY, error));

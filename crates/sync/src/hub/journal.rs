@@ -36,6 +36,13 @@ pub(super) enum Backend {
 }
 
 impl Backend {
+    /// See `Store::forget_cached`; a journal keeps nothing in memory.
+    pub(super) fn forget_cached(&mut self) {
+        if let Backend::Store(store) = self {
+            store.forget_cached();
+        }
+    }
+
     pub(super) fn open(config: &HubConfig) -> Result<Backend, recolte_store::Error> {
         Ok(if config.serve_store {
             Backend::Store(Box::new(Store::open(&config.data_dir)?))
@@ -161,7 +168,7 @@ pub(super) fn store_watcher(shared: Arc<Shared>, store: Store, mut stop: watch::
             last = seq;
             let Some(entry) = lock(&shared.rooms).get(&name).cloned() else { continue };
             let changed = {
-                let mut inner = lock(&entry.inner);
+                let mut inner = shared.room_lock(&entry);
                 match inner.room.absorb(&data) {
                     Ok(Some(frame)) => {
                         broadcast(&shared, &mut inner, 0, Bytes::from(frame));

@@ -237,8 +237,37 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 impl Shared {
+    /// A room's lock. A connection that panicked while holding it may have left an update half
+    /// applied to the room's document: the room is reloaded from its journal first.
+    fn room_lock<'a>(&self, entry: &'a RoomEntry) -> std::sync::MutexGuard<'a, RoomInner> {
+        entry.inner.lock().unwrap_or_else(|poisoned| {
+            let mut inner = poisoned.into_inner();
+            entry.inner.clear_poison();
+            hub_log!(
+                error,
+                self.config.lang,
+                "{} : une connexion s'est arrêtée en modifiant la salle ; elle est rechargée depuis son journal",
+                "{}: a connection stopped while changing the room; it is reloaded from its journal",
+                entry.name,
+            );
+            self.reload(&entry.name, &mut inner);
+            inner
+        })
+    }
+
+    /// The store or journal the hub reads. After a panic while it was held, the store's cached
+    /// documents are dropped (read again from its log), as the app's and the CLI's are.
+    fn backend(&self) -> std::sync::MutexGuard<'_, Backend> {
+        self.backend.lock().unwrap_or_else(|poisoned| {
+            let mut backend = poisoned.into_inner();
+            backend.forget_cached();
+            self.backend.clear_poison();
+            backend
+        })
+    }
+
     fn load_doc(&self, name: &DocName) -> Result<yrs::Doc, recolte_store::Error> {
-        let updates = lock(&self.backend).load(name)?;
+        let updates = self.backend().load(name)?;
         let doc = schema::new_doc_of(name.kind());
         {
             let mut txn = doc.transact_mut_with(schema::ORIGIN_REMOTE);
@@ -304,7 +333,7 @@ impl Shared {
             return Ok(entry.clone());
         }
         // Loaded outside the rooms lock: a big room must not stall every other room.
-        let since = lock(&self.backend).position()?;
+        let since = self.backend().position()?;
         let doc = self.load_doc(name)?;
         let mut inserted = false;
         let entry = lock(&self.rooms)
@@ -321,7 +350,7 @@ impl Shared {
         // while the room loaded was passed over by the store's watcher, the room not being in
         // memory yet: taken in now, or the room's devices would never get it.
         if let (true, Some(since)) = (inserted, since) {
-            let missed = lock(&self.backend).saved_after(name, since).unwrap_or_else(|error| {
+            let missed = self.backend().saved_after(name, since).unwrap_or_else(|error| {
                 hub_log!(
                     error,
                     self.config.lang,
@@ -333,7 +362,7 @@ impl Shared {
                 *lock(&self.unreadable).entry(name.to_string()).or_default() += 1;
                 Vec::new()
             });
-            let mut inner = lock(&entry.inner);
+            let mut inner = self.room_lock(&entry);
             for update in missed {
                 // To whoever joined it meanwhile, as the watcher would have.
                 if let Ok(Some(frame)) = inner.room.absorb(&update) {
@@ -348,7 +377,7 @@ impl Shared {
     /// (never "no event": its key and revocations would then go unchecked).
     fn event_record(&self, event: recolte_core::ids::EventId) -> Result<Option<EventRecord>, recolte_store::Error> {
         let entry = self.room(&DocName::Event(event))?;
-        let inner = lock(&entry.inner);
+        let inner = self.room_lock(&entry);
         let record = schema::read_event(&inner.room.doc().transact());
         Ok(record.filter(|r| r.id == event))
     }
@@ -356,7 +385,7 @@ impl Shared {
     /// The token ids an event's organisers revoked, as the hub's copy of the event says.
     fn revoked(&self, event: recolte_core::ids::EventId) -> Result<Vec<String>, recolte_store::Error> {
         let entry = self.room(&DocName::Event(event))?;
-        let inner = lock(&entry.inner);
+        let inner = self.room_lock(&entry);
         let revoked = schema::read_revocations(&inner.room.doc().transact());
         Ok(revoked.into_iter().map(|r| r.token).collect())
     }
@@ -578,5 +607,43 @@ mod localized {
         let nothing = HubError::NoTrustedKey;
         assert!(nothing.localize(Lang::Fr).contains("--trust") && nothing.localize(Lang::En).contains("--trust"));
         assert_ne!(nothing.localize(Lang::Fr), nothing.localize(Lang::En));
+    }
+}
+
+#[cfg(test)]
+mod poisoned {
+    #![allow(clippy::unwrap_used)]
+    use yrs::{Map, ReadTxn, Transact};
+
+    use super::*;
+
+    /// A connection that panicked with a room's lock held may have left an update half
+    /// applied: the next to take the lock finds the room reloaded from its journal, not as the
+    /// panic left it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_room_whose_holder_panicked_is_reloaded_from_its_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let event =
+            recolte_store::Store::open(dir.path()).unwrap().import_programme(recolte_core::programme::SAMPLE).unwrap();
+        let running =
+            start(HubConfig::serving_store("127.0.0.1:0".parse().unwrap(), dir.path().to_owned())).await.unwrap();
+        let shared = running.shared.0.clone().unwrap();
+        let entry = shared.room(&DocName::Event(event)).unwrap();
+        let holder = entry.clone();
+        let stopped = std::thread::spawn(move || {
+            let inner = holder.inner.lock().unwrap();
+            let doc = inner.room.doc();
+            doc.get_or_insert_map("à moitié").insert(&mut doc.transact_mut(), "écrit", "puis arrêt");
+            panic!("a connection stops with the room's lock held");
+        })
+        .join();
+        assert!(stopped.is_err() && entry.inner.is_poisoned());
+        {
+            let inner = shared.room_lock(&entry);
+            assert!(inner.room.doc().transact().get_map("à moitié").is_none(), "the half-made change is gone");
+            assert!(schema::read_event(&inner.room.doc().transact()).is_some(), "the room still holds the event");
+        }
+        assert!(!entry.inner.is_poisoned());
+        running.stop().await.unwrap();
     }
 }
