@@ -52,7 +52,8 @@ pub(super) async fn send_close(socket: &mut (impl SinkExt<Message> + Unpin), cod
 
 async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, token: Option<String>, deflate: bool) {
     shared.metrics.connections_total.fetch_add(1, Ordering::Relaxed);
-    if shared.metrics.clients.load(Ordering::Relaxed) >= shared.config.max_clients {
+    // Within what the open-files limit allows too: past it, accepting fails for everyone.
+    if shared.metrics.clients.load(Ordering::Relaxed) >= shared.config.max_clients.min(shared.capacity) {
         shared.metrics.refused.fetch_add(1, Ordering::Relaxed);
         send_close(&mut socket, close::HUB_FULL, "the hub is full: try again in a moment").await;
         return;

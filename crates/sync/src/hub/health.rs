@@ -49,7 +49,17 @@ pub struct MetricsSnapshot {
 pub(super) fn raise_open_files_limit(lang: recolte_core::Lang) -> u64 {
     // The journal, its WAL, the store, the listener and the runtime keep some files open.
     const KEPT: u64 = 64;
-    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let limit = rlimit::increase_nofile_limit(u64::MAX).unwrap_or_else(|error| {
+        // Said, not hidden: the hub then counts on the usual soft limit.
+        super::hub_log!(
+            warn,
+            lang,
+            "la limite de fichiers ouverts n'a pu être relevée ({}) : 1024 est supposée",
+            "the open-files limit could not be raised ({}): 1024 is assumed",
+            error,
+        );
+        1024
+    });
     let capacity = limit.saturating_sub(KEPT);
     super::hub_log!(
         info,
