@@ -96,7 +96,7 @@ export const api = {
   closeReady: () => invoke<void>('window_close_ready'),
   syncStatus: () => invoke<SyncSummary>('sync_status'),
   /** An empty token on the organiser's device (which holds `event`'s key): it signs its own. */
-  configureSync: (hub: string, token: string, event: string | null = null) => invoke<void>('sync_configure', { hub, token, event }),
+  configureSync: (hub: string, token: string, event: string | null = null, fingerprint: string | null = null) => invoke<void>('sync_configure', { hub, token, event, fingerprint }),
   syncNow: () => invoke<void>('sync_now'),
   presence: (event: string, session: string) => invoke<string[]>('presence', { event, session }),
   /** Serves this device's store to the room (and again each time the app opens, until stopped). */

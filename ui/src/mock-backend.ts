@@ -68,6 +68,8 @@ interface State {
   opened: string[]
   /** The invitations each sheet was asked for (none: every usable one). */
   sheets: string[][]
+  /** The certificate fingerprint the last sync set-up named (a hub picked nearby). */
+  fingerprint: string | null
   /** The shared clock of each session (as every device of the session sees it). */
   clocks: Record<string, MockClock>
   /** Added to the wall clock for the session clocks: tests move time forward with it. */
@@ -357,7 +359,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     sync: syncScenario(options.sync ?? 'off'), pendingLink: options.pendingLink ?? null, arrival: null,
     serve: serveScenario(options.serve ?? 'off', options.serve === 'on' || options.serve === 'no_announce' || options.serve === 'port_taken'),
     serveScenario: options.serve ?? 'off', nearby: options.nearby ?? 'two', bundle: options.bundle ?? 'ok',
-    delayMs: options.delayMs ?? 0, opened: [], sheets: [], clocks: {}, clockOffsetMs: 0, readOnly: options.readOnly ?? null,
+    delayMs: options.delayMs ?? 0, opened: [], sheets: [], fingerprint: null, clocks: {}, clockOffsetMs: 0, readOnly: options.readOnly ?? null,
   }
   const win = window as unknown as Record<string, unknown>
   win.__recolteMock = state
@@ -636,7 +638,7 @@ export function installMockBackend(options: MockOptions = {}): void {
     {
       name: 'portable-accueil', event_id: state.events[0]?.view.id ?? '01a2ffff-0000-7000-8000-00000000abcd',
       event_name: state.events[0]?.view.name ?? sample.event.name,
-      urls: ['ws://192.168.1.20:4455', 'ws://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'], fingerprint: null,
+      urls: ['wss://192.168.1.20:4455', 'wss://[fe80::1c2b:3aff:fe4d:5e6f%wlp2s0]:4455'], fingerprint: 'ab'.repeat(32),
     },
     { name: 'salle-galle', event_id: '01a2ffff-0000-7000-8000-00000000beef', event_name: 'Journée des territoires numériques', urls: ['ws://10.42.0.1:4455'], fingerprint: null },
   ]
@@ -996,7 +998,8 @@ export function installMockBackend(options: MockOptions = {}): void {
     window_fullscreen: ({ on }) => { state.fullscreen.push(Boolean(on)) },
     window_close_ready: () => { state.closed = true },
     sync_status: () => state.sync,
-    sync_configure: ({ hub, token, event }) => {
+    sync_configure: ({ hub, token, event, fingerprint }) => {
+      state.fingerprint = fingerprint ?? null
       if (!/^wss?:\/\//.test(hub)) fail('invalid', 'l’adresse du serveur commence par ws:// ou wss://')
       // As the backend: the device that holds the event's key, or one that already syncs with
       // a token (it keeps it), may leave the token out.

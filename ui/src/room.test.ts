@@ -218,6 +218,19 @@ describe('events served nearby', () => {
     expect(document.querySelector('#nearby .nearby-hub .badge')?.textContent).toBe('déjà sur cet appareil')
   })
 
+  it('moves a device that syncs to its event’s hub found nearby, with its invitation and the announced certificate', async () => {
+    await open({ event: 'facilitator', sync: 'up_to_date' }, 'Réglages')
+    await until('the result', () => text('nearby-status').includes('trouvé'))
+    const buttons = [...document.querySelectorAll<HTMLButtonElement>('#nearby [data-sync-nearby]')]
+    expect(buttons).toHaveLength(1) // only for the event this device syncs
+    expect(buttons[0].textContent).toBe('Synchroniser avec ce serveur')
+    buttons[0].click()
+    await settle()
+    expect(mockState().sync.hub).toBe('wss://192.168.1.20:4455')
+    expect(mockState().fingerprint).toBe('ab'.repeat(32))
+    expect(text('status')).toContain('votre invitation est gardée')
+  })
+
   it('keeps searching while the screen is open: a hub started later shows up without a click', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true })
     try {
@@ -470,7 +483,7 @@ describe('syncing the organiser’s own device with a hub', () => {
 
   it('moves a device that syncs to the room’s laptop with its own invitation, no token typed', async () => {
     await open({ event: 'facilitator', sync: 'up_to_date' }, 'Réglages')
-    expect(text('settings-token-hint')).toContain('son adresse suffit')
+    expect(text('settings-token-hint')).toContain('garde l’invitation')
     ;(byId('settings-hub') as HTMLInputElement).value = 'ws://192.168.1.20:4455'
     byId<HTMLFormElement>('settings-hub').closest('form')!.requestSubmit()
     await settle()

@@ -149,7 +149,7 @@ fn saved_target(store: &Store, hub: Option<String>, token: Option<String>) -> Re
         fr: "aucun serveur connu : indiquez --hub ws://ADRESSE:PORT".into(),
         en: "no hub known yet: give --hub ws://ADDRESS:PORT".into(),
     })?;
-    recolte_sync::join::hand_given_target(store, &hub, token.as_deref())?.ok_or_else(|| CliError::Usage {
+    recolte_sync::join::hand_given_target(store, &hub, token.as_deref(), None)?.ok_or_else(|| CliError::Usage {
         fr: "aucun jeton connu : rejoignez l'événement avec une invitation (recolte join --invitation LIEN) ou \
              indiquez --token JETON ; sur l'appareil de l'organisation qui tient plusieurs événements, précisez \
              lequel avec --event"

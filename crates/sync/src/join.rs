@@ -32,21 +32,24 @@ pub fn remembered_target(store: &recolte_store::Store) -> Result<Option<Target>,
     Ok(hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint)))
 }
 
-/// Where to sync when a hub is given by hand (the settings' *Avancé*, `recolte sync --hub`):
-/// with the token given, else the one this device syncs with, so that moving to the room's
-/// laptop when the venue's server is down needs no token typed. The certificate this device
-/// pinned is kept for that same hub only (a token pasted for it must not erase it, and another
-/// hub is not held to it). `None` when no token is given nor known.
+/// Where to sync when a hub is given by hand (the settings' *Avancé*, `recolte sync --hub`) or
+/// picked among the hubs served nearby: with the token given, else the one this device syncs
+/// with, so that moving to the room's laptop when the venue's server is down needs no token
+/// typed. The certificate is the one `fingerprint` names (a nearby hub's announcement), else
+/// the one this device pinned for that same hub (a token pasted for it must not erase it;
+/// another hub is not held to it). `None` when no token is given nor known.
 pub fn hand_given_target(
     store: &recolte_store::Store,
     hub: &str,
     token: Option<&str>,
+    fingerprint: Option<&str>,
 ) -> Result<Option<Target>, recolte_store::Error> {
     let hub = recolte_core::invitation::normalize_hub(hub)?;
     let remembered = remembered_target(store)?;
     let given = token.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned);
     let Some(token) = given.or_else(|| remembered.as_ref().map(|t| t.token.clone())) else { return Ok(None) };
-    let fingerprint = remembered.filter(|r| r.hub == hub).and_then(|r| r.fingerprint);
+    let announced = fingerprint.map(recolte_core::invitation::normalize_fingerprint).transpose()?;
+    let fingerprint = announced.or_else(|| remembered.filter(|r| r.hub == hub).and_then(|r| r.fingerprint));
     Ok(Some(Target::new(hub, token).pinned(fingerprint)))
 }
 
@@ -491,7 +494,10 @@ mod tests {
     fn a_hub_given_by_hand_keeps_its_pinned_certificate_and_the_known_token() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = recolte_store::Store::open(dir.path()).unwrap();
-        assert!(hand_given_target(&store, "ws://10.0.0.2:4455", None).unwrap().is_none(), "no token given nor known");
+        assert!(
+            hand_given_target(&store, "ws://10.0.0.2:4455", None, None).unwrap().is_none(),
+            "no token given nor known"
+        );
         let pinned = "a".repeat(64);
         remember_target(
             &mut store,
@@ -499,11 +505,19 @@ mod tests {
         )
         .unwrap();
 
-        let same = hand_given_target(&store, "wss://10.0.0.2:4455", Some(" v4.public.second ")).unwrap().unwrap();
+        let same = hand_given_target(&store, "wss://10.0.0.2:4455", Some(" v4.public.second "), None).unwrap().unwrap();
         assert_eq!((same.token.as_str(), same.fingerprint.as_deref()), ("v4.public.second", Some(pinned.as_str())));
-        let laptop = hand_given_target(&store, "ws://192.168.1.20:4455", Some("")).unwrap().unwrap();
+        let laptop = hand_given_target(&store, "ws://192.168.1.20:4455", Some(""), None).unwrap().unwrap();
         assert_eq!(laptop.hub, "ws://192.168.1.20:4455");
         assert_eq!((laptop.token.as_str(), laptop.fingerprint), ("v4.public.first", None));
-        assert!(hand_given_target(&store, "ftp://ailleurs", None).is_err(), "an address that is no hub's");
+        // Picked among the hubs served nearby: the certificate its announcement names.
+        let announced = "b".repeat(64);
+        let nearby = hand_given_target(&store, "wss://192.168.1.20:4455", None, Some(&announced)).unwrap().unwrap();
+        assert_eq!(
+            (nearby.token.as_str(), nearby.fingerprint.as_deref()),
+            ("v4.public.first", Some(announced.as_str()))
+        );
+        assert!(hand_given_target(&store, "ftp://ailleurs", None, None).is_err(), "an address that is no hub's");
+        assert!(hand_given_target(&store, "wss://192.168.1.20:4455", None, Some("pas une empreinte")).is_err());
     }
 }

@@ -60,7 +60,7 @@ async fn devices_sync_through_wss_when_they_trust_the_certificate() {
     // A certificate this device does not trust: refused, and the reason says so.
     std::env::set_var("SSL_CERT_FILE", &untrusted);
     match client::sync_once(organiser.clone(), &target).await {
-        Err(SyncError::Unreachable { reason, .. }) => {
+        Err(SyncError::UnknownCertificate { reason, .. }) => {
             assert!(reason.en.contains("certificate") && reason.fr.contains("certificat du serveur"), "{reason:?}")
         }
         other => panic!("an untrusted certificate was accepted: {other:?}"),

@@ -1,5 +1,6 @@
 //! The sync indicator and the hub settings.
 
+use recolte_sync::client::SyncError;
 use recolte_sync::status::{self, DocReport, Summary};
 use tauri::State;
 
@@ -26,6 +27,7 @@ pub async fn sync_configure(
     hub: String,
     token: String,
     event: Option<String>,
+    fingerprint: Option<String>,
 ) -> Result<(), ApiError> {
     let lang = state.lang();
     let hub = recolte_core::invitation::normalize_hub(&hub)
@@ -47,7 +49,9 @@ pub async fn sync_configure(
     };
     let given = match own {
         Some(own) => Some(own),
-        None => state.with_store(|store| recolte_sync::join::hand_given_target(store, &hub, Some(&token)))?,
+        None => state.with_store(|store| {
+            recolte_sync::join::hand_given_target(store, &hub, Some(&token), fingerprint.as_deref())
+        })?,
     };
     let target = given.ok_or_else(|| {
         ApiError::invalid(
@@ -73,7 +77,14 @@ pub async fn sync_configure(
     // (What the former can no longer share shows in the status, with what carries it: a bundle.)
     recolte_sync::handover::before_switching(&own, &target).await.map_err(|e| ApiError::from_sync(&e, lang))?;
     let first = recolte_sync::join::first_exchange(&own, &target).await;
-    if let Err(error @ recolte_sync::client::SyncError::EventNotOnHub { .. }) = first {
+    // A hub without the event, or one whose certificate is not the one expected, is said and
+    // nothing is remembered: the device stays with the hub (and the certificate) it had.
+    if let Err(
+        error @ (SyncError::EventNotOnHub { .. }
+        | SyncError::WrongCertificate { .. }
+        | SyncError::UnknownCertificate { .. }),
+    ) = first
+    {
         return Err(ApiError::from_sync(&error, lang));
     }
     state.with_store(|store| recolte_sync::join::remember_target(store, &target))?;

@@ -203,7 +203,10 @@ export async function serveBox(event: string, holdsKey: boolean, narrowRole = fa
 }
 
 /** "Événements servis à proximité": hubs announced on the local network. */
-export function nearbyBox(known: string[] = []): HTMLElement {
+/** Events served nearby. `syncing`: the event this device syncs with its invitation, whose
+ * hubs found here offer *Synchroniser avec ce serveur* (the venue's server down, the room's
+ * laptop up: its certificate comes from its announcement, the invitation is kept). */
+export function nearbyBox(known: string[] = [], syncing: string | null = null): HTMLElement {
   const live = h('p', { class: 'nearby-status', id: 'nearby-status', role: 'status', 'aria-live': 'polite' })
   const list = h('div', { class: 'nearby-list' })
   const refresh = h('button', { type: 'button', class: 'secondary', id: 'nearby-refresh' }, t('nearby_refresh'))
@@ -217,7 +220,15 @@ export function nearbyBox(known: string[] = []): HTMLElement {
       known.includes(hub.event_id) ? h('span', { class: 'badge' }, t('nearby_here')) : null),
     h('p', { class: 'muted' }, t('nearby_hub', { name: hub.name })),
     h('ul', { class: 'plain addresses', 'aria-label': t('nearby_addresses', { name: hub.name }), id: `nearby-urls-${i}` },
-      ...hub.urls.map(url => h('li', {}, h('code', { class: 'address' }, url)))))
+      ...hub.urls.map(url => h('li', {}, h('code', { class: 'address' }, url)))),
+    syncing === hub.event_id && hub.urls.length > 0
+      ? h('button', {
+        type: 'button', class: 'secondary', 'data-sync-nearby': hub.urls[0], 'aria-label': t('nearby_sync_label', { name: hub.name }),
+        onclick: () => void api.configureSync(hub.urls[0], '', hub.event_id, hub.fingerprint)
+          .then(() => announce(t('nearby_synced', { name: hub.name })))
+          .catch(error => announce(t('error_prefix') + errorMessage(error), 'error')),
+      }, t('nearby_sync'))
+      : null)
 
   // The screen keeps listening: a hub started after it opened, or an answer lost on a busy
   // network, shows up on its own. Searches after the first are quiet: the button stays

@@ -58,6 +58,9 @@ pub(crate) async fn connect_url(target: &Target, url: &str) -> Result<Socket, Sy
     let (socket, _) = connected.map_err(|e| {
         if e.to_string().contains(crate::tls::WRONG_CERTIFICATE) {
             SyncError::WrongCertificate { hub: target.hub.clone() }
+        } else if matches!(&e, tokio_tungstenite::tungstenite::Error::Io(io) if io.to_string().contains("certificate"))
+        {
+            SyncError::UnknownCertificate { hub: target.hub.clone(), reason: connection_problem(&e) }
         } else {
             SyncError::Unreachable { hub: target.hub.clone(), reason: connection_problem(&e) }
         }
@@ -199,12 +202,14 @@ fn connection_problem(error: &tokio_tungstenite::tungstenite::Error) -> recolte_
     match error {
         E::Io(io) if io.to_string().contains("certificate") => recolte_core::Both::new(
             format!(
-                "cet appareil ne reconnaît pas le certificat du serveur ({io}) : rejoignez avec le lien \
-                 d'invitation, qui porte l'empreinte du certificat du serveur de la salle"
+                "cet appareil ne reconnaît pas le certificat du serveur ({io}) : choisissez-le parmi les \
+                 événements servis à proximité, ou rejoignez avec le lien d'invitation, qui portent l'empreinte \
+                 du certificat du serveur de la salle"
             ),
             format!(
-                "this device does not recognise the hub's certificate ({io}): join with the invitation link, \
-                 which carries the fingerprint of the room hub's certificate"
+                "this device does not recognise the hub's certificate ({io}): pick it among the events served \
+                 nearby, or join with the invitation link, which carry the fingerprint of the room hub's \
+                 certificate"
             ),
         ),
         // A ws:// address on a hub that speaks TLS answers with bytes that are not HTTP.

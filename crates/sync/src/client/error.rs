@@ -10,6 +10,11 @@ pub enum SyncError {
     #[error("cannot reach the hub at {hub}: {} (nothing is lost: your changes stay on this device)", reason.en)]
     #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
     Unreachable { hub: String, reason: recolte_core::Both },
+    /// The hub answers with a certificate this device neither trusts nor was told of (a room
+    /// laptop's own, reached by its address alone): retrying will not help.
+    #[error("cannot reach the hub at {hub}: {} (nothing is lost: your changes stay on this device)", reason.en)]
+    #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
+    UnknownCertificate { hub: String, reason: recolte_core::Both },
     #[error("{}", refusal_message(.doc, .reason, .refusal, .expires_at, Lang::En))]
     #[fr("{}", refusal_message(doc, reason, refusal, expires_at, lang))]
     Refused {
@@ -108,7 +113,7 @@ impl SyncError {
     pub fn refusal(&self) -> Option<RefusalCode> {
         match self {
             SyncError::Refused { refusal, .. } => *refusal,
-            SyncError::Unreachable { .. } => Some(RefusalCode::Unreachable),
+            SyncError::Unreachable { .. } | SyncError::UnknownCertificate { .. } => Some(RefusalCode::Unreachable),
             SyncError::WrongCertificate { .. } => Some(RefusalCode::WrongCertificate),
             SyncError::Token(TokenError::Expired(_)) => Some(RefusalCode::Expired),
             _ => None,
