@@ -134,6 +134,15 @@ describe('serving the event from this computer', () => {
     const printed = mockState().sheets[mockState().sheets.length - 1]
     expect(printed.length).toBeGreaterThan(0)
     expect(printed.every(id => made.some(inv => inv.id === id))).toBe(true)
+    // One card of the set revoked (lost): the sheet prints the others.
+    made[0].state = 'revoked'
+    button(document, 'Invitations').click()
+    await settle()
+    byId('inv-sheet').click()
+    await settle()
+    const again = mockState().sheets[mockState().sheets.length - 1]
+    expect(again).toHaveLength(printed.length - 1)
+    expect(again).not.toContain(made[0].id)
   })
 
   it('is not offered on a device whose invitation covers part of the event', async () => {

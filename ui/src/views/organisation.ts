@@ -9,7 +9,7 @@ import { arrivalsBoard, type Board } from './arrivals'
 import { exportBox } from './exports'
 import { joinPath, pathLine } from './files'
 import { roleLabel } from './join'
-import { bundleBox, serveBox } from './room'
+import { bundleBox, serveBox, usableInvitations } from './room'
 import { servingInfo } from '../serving'
 
 type OrgTab = 'invitations' | 'room' | 'arrivals'
@@ -115,6 +115,8 @@ export function organisation(ctx: Context): View {
     render(formError)
     api.createInvitation(event.id, { role: chosen, sessions, themes, for: forWhom.value.trim() || null, valid: valid.value, hubs: hubList() })
       .then(async inv => {
+        // Made after the set: printed with it.
+        if (lastAll.length > 0) lastAll.push(inv.id)
         form.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach(box => { box.checked = false })
         forWhom.value = ''
         const linkField = h('input', { id: 'inv-new-link', readonly: true, value: inv.link, 'aria-label': labelled(t('inv_label'), inv.label) })
@@ -148,7 +150,10 @@ export function organisation(ctx: Context): View {
   })
   const sheet = h('button', { type: 'button', id: 'inv-sheet', class: 'secondary' }, t('inv_sheet'))
   sheet.addEventListener('click', () => {
-    void whileBusy([sheet], () => api.invitationSheet(event.id, lastAll)
+    // Of that set, those still usable (one revoked since, a lost card, is left out: the sheet
+    // refuses an unusable one); none left: every usable invitation.
+    const usable = new Set(usableInvitations(org?.invitations ?? []).map(inv => inv.id))
+    void whileBusy([sheet], () => api.invitationSheet(event.id, lastAll.filter(id => usable.has(id)))
       .then(written => {
         const file = written.files.length ? joinPath(written.folder, written.files[0]) : written.folder
         render(sheetStatus, t('inv_sheet_written'), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))
