@@ -288,7 +288,7 @@ describe('joining with an invitation', () => {
     await new Promise(resolve => setTimeout(resolve, 300))
     await settle()
     // Said, not forced: the welcome screen stays until the person opens it.
-    expect(problem.textContent).toContain('L’événement est arrivé depuis')
+    expect(problem.textContent).toContain('L’événement est arrivé entre-temps')
     button(problem, 'Ouvrir l’événement reçu').click()
     await settle()
     expect(tabNames()).toEqual(['Animation', 'Réglages'])

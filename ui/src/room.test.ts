@@ -151,6 +151,12 @@ describe('serving the event from this computer', () => {
     expect(text('hub-narrow')).toContain('n’irait pas plus loin que cet ordinateur')
   })
 
+  it('can still be stopped on such a device that served before its invitation', async () => {
+    await open({ event: 'facilitator', sync: 'up_to_date', serve: 'on' }, 'Réglages')
+    expect(document.getElementById('hub-narrow')).toBeNull()
+    expect(text('hub-toggle')).toBe('Arrêter le serveur')
+  })
+
   it('says why it could not start (port taken), in the header from the start and in the settings', async () => {
     await open({ event: 'organiser', serve: 'port_taken' })
     expect(byId('serving-badge').hidden).toBe(false)

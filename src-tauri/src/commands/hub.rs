@@ -48,6 +48,9 @@ pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeI
         return Err(ApiError::invalid(message));
     }
     if let Some(refused) = narrow_role(state)? {
+        // Not served again at every start either: the laptop that served with no invitation
+        // has joined with one for part of the event since.
+        state.with_store(|store| store.set_setting(recolte_store::settings::SERVE_PORT, ""))?;
         let message = refused.pick(lang).to_owned();
         *state.hub_error.lock().unwrap_or_else(|p| p.into_inner()) = Some(message.clone());
         return Err(ApiError::invalid(message));
@@ -161,10 +164,11 @@ fn narrow_role(state: &AppState) -> Result<Option<recolte_core::Both>, ApiError>
     let holds_key = state.with_store(|store| store.holds_key(grant.scope.event))?;
     Ok((grant.scope.role != recolte_core::access::Role::Organiser && !holds_key).then(|| {
         recolte_core::Both::new(
-            "seul l'ordinateur de l'organisation sert l'événement à la salle : avec une invitation pour une partie \
-             de l'événement, ce que les autres appareils enverraient ici n'irait pas plus loin que cet ordinateur",
-            "only the organisers' laptop serves the event to the room: with an invitation for part of the event, \
-             what other devices sent here would go no further than this computer",
+            "le serveur de la salle tourne sur l'ordinateur de l'organisation (ou un appareil sans invitation) : \
+             avec une invitation pour une partie de l'événement, ce que les autres appareils enverraient ici \
+             n'irait pas plus loin que cet ordinateur",
+            "the room's hub runs on the organisers' laptop (or a device with no invitation): with an invitation \
+             for part of the event, what other devices sent here would go no further than this computer",
         )
     }))
 }

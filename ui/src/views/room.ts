@@ -63,7 +63,9 @@ export async function serveBox(event: string, holdsKey: boolean, narrowRole = fa
 
   // A device whose invitation covers part of the event (a session, a theme, the panel) would
   // keep what the room sends it: it passes on only what its invitation may write.
-  if (narrowRole) {
+  // (Serving already, from before that invitation: the box stays, so that it can be stopped.)
+  const before = narrowRole ? await api.hubInfo().catch(() => null) : null
+  if (narrowRole && !before?.serving) {
     render(box, h('h2', { id: 'hub-title' }, t('hub_title')), h('p', { class: 'muted', id: 'hub-narrow' }, t('hub_narrow_role')))
     return box
   }
