@@ -170,6 +170,10 @@ struct RoomInner {
     /// Taken out of the hub's rooms as its last peer left: a connection that got it just
     /// before must not join it, but take the room again (loaded anew).
     dropped: bool,
+    /// A reload was due (a panic while changing the room, a malformed update, a failed save)
+    /// and could not be made (the journal's writer still busy, the journal unreadable): tried
+    /// again at the next lock of the room.
+    stale: bool,
 }
 
 impl std::fmt::Debug for RoomInner {
@@ -240,19 +244,23 @@ impl Shared {
     /// A room's lock. A connection that panicked while holding it may have left an update half
     /// applied to the room's document: the room is reloaded from its journal first.
     fn room_lock<'a>(&self, entry: &'a RoomEntry) -> std::sync::MutexGuard<'a, RoomInner> {
-        entry.inner.lock().unwrap_or_else(|poisoned| {
+        let mut inner = entry.inner.lock().unwrap_or_else(|poisoned| {
             let mut inner = poisoned.into_inner();
             entry.inner.clear_poison();
             hub_log!(
                 error,
                 self.config.lang,
-                "{} : une connexion s'est arrêtée en modifiant la salle ; elle est rechargée depuis son journal",
-                "{}: a connection stopped while changing the room; it is reloaded from its journal",
+                "{} : une connexion s'est arrêtée en modifiant la salle ; rechargement depuis son journal",
+                "{}: a connection stopped while changing the room; reloading it from its journal",
                 entry.name,
             );
-            self.reload(&entry.name, &mut inner);
+            inner.stale = true;
             inner
-        })
+        });
+        if inner.stale {
+            self.reload(&entry.name, &mut inner);
+        }
+        inner
     }
 
     /// The store or journal the hub reads. After a panic while it was held, the store's cached
@@ -302,21 +310,28 @@ impl Shared {
     fn reload(&self, name: &DocName, inner: &mut RoomInner) {
         let (done, flushed) = std::sync::mpsc::channel();
         // A writer still busy after 30 s may yet save what the room holds: the room is left as
-        // it is rather than reset from a journal that lacks it (the hub stopping: reloaded).
+        // it is rather than reset from a journal that lacks it (the hub stopping: reloaded),
+        // and tried again at its next lock.
         if self.writer.send(WriterRequest::Flush(done)).is_ok()
             && flushed.recv_timeout(Duration::from_secs(30)).is_err()
         {
             hub_log!(
                 error,
                 self.config.lang,
-                "{} : le journal n'a pas fini d'enregistrer en 30 s ; la salle n'est pas rechargée",
-                "{}: the journal did not finish saving within 30 s; the room is not reloaded",
+                "{} : le journal n'a pas fini d'enregistrer en 30 s ; la salle sera rechargée plus tard",
+                "{}: the journal did not finish saving within 30 s; the room will be reloaded later",
                 name,
             );
+            inner.stale = true;
             return;
         }
+        // Until a reload succeeds, the next lock of the room tries again.
+        inner.stale = true;
         match self.load_doc(name) {
-            Ok(doc) => inner.room.reset(doc),
+            Ok(doc) => {
+                inner.room.reset(doc);
+                inner.stale = false;
+            }
             Err(error) => hub_log!(
                 error,
                 self.config.lang,
@@ -342,7 +357,12 @@ impl Shared {
                 inserted = true;
                 Arc::new(RoomEntry {
                     name: name.clone(),
-                    inner: Mutex::new(RoomInner { room: Room::new(doc), peers: HashMap::new(), dropped: false }),
+                    inner: Mutex::new(RoomInner {
+                        room: Room::new(doc),
+                        peers: HashMap::new(),
+                        dropped: false,
+                        stale: false,
+                    }),
                 })
             })
             .clone();
