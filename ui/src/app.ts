@@ -381,7 +381,12 @@ export async function start(root: HTMLElement): Promise<void> {
           if (!joining) await show()
           else eventArrived(main)
         }
-      } else await view?.refresh()
+      } else {
+        await view?.refresh()
+        // A join from the dialog (another event open here) waiting for its event.
+        const dialogRoot = joinDialog ? document.querySelector('.dialog-backdrop') : null
+        if (dialogRoot) eventArrived(dialogRoot)
+      }
     } catch (error) {
       // The event shown was removed (from this window or another program): the screen's
       // reads fail on it, and the next event, or the welcome screen, is what to show.

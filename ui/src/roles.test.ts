@@ -1,6 +1,7 @@
 // The role-aware shell on the in-memory backend: what each role is offered, the sync status
 // that says why, the join flow, the Organisation screen, and in-page dialogs throughout.
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { emit } from '@tauri-apps/api/event'
 import { mockArrival, mockLink, mockState, openMockLink, setMockSync, type MockOptions } from './mock-backend'
 import { pillText } from './app'
 import { worstState } from './rights'
@@ -293,6 +294,31 @@ describe('joining with an invitation', () => {
     await settle()
     expect(tabNames()).toEqual(['Animation', 'Réglages'])
     expect(localStorage.getItem('recolte.event')).toBe(eventId)
+  })
+
+  it('offers it in the dialog too, when another event is open here, and only once it is here', async () => {
+    await open({ event: 'organiser' })
+    openMockLink(link(inDays(3), { fail: 'nothing' }))
+    await settle()
+    const box = dialog()!
+    await type(box.querySelector<HTMLInputElement>('#invite-name')!, 'Lucie')
+    box.querySelector<HTMLFormElement>('#invite-form')!.requestSubmit()
+    await settle()
+    const problem = box.querySelector('.invite-error')!
+    expect(problem.textContent).toContain('serveur injoignable')
+    // A change of another event: nothing to open yet.
+    mockState().events[0].view.name = 'Assises 2025 (renommé)'
+    await emit('store-changed', 41)
+    await new Promise(resolve => setTimeout(resolve, 300))
+    await settle()
+    expect(problem.querySelectorAll('button')).toHaveLength(0)
+    mockArrival()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    await settle()
+    button(problem, 'Ouvrir l’événement reçu').click()
+    await settle()
+    expect(dialog()).toBeNull()
+    expect(byId<HTMLSelectElement>('event-switch').value).toBe(eventId)
   })
 
   it('refuses an expired invitation before anything is typed', async () => {

@@ -110,13 +110,17 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
   })
 
   // After a join that ended with nothing received: the way to open its event once it arrives.
-  let awaited: (() => HTMLElement) | null = null
-  problem.addEventListener(ARRIVED, () => {
-    if (!awaited || problem.querySelector('.event-arrived')) return
-    problem.append(h('p', { class: 'event-arrived' }, t('invite_event_arrived')), awaited())
+  let awaited: { event: string, open: () => HTMLElement } | null = null
+  problem.addEventListener(ARRIVED, () => void (async () => {
+    const waiting = awaited
+    if (!waiting || problem.querySelector('.event-arrived')) return
+    // Something changed in the store: its event, or another's (the join from a dialog).
+    const here = await api.events().catch(() => [])
+    if (awaited !== waiting || !here.some(e => e.id === waiting.event) || problem.querySelector('.event-arrived')) return
+    problem.append(h('p', { class: 'event-arrived' }, t('invite_event_arrived')), waiting.open())
     submit.classList.replace('primary', 'secondary')
     announce(t('invite_event_arrived'))
-  })
+  })())
 
   async function join(): Promise<void> {
     awaited = null
@@ -134,7 +138,9 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
         const open = result.pulled ? openButton() : null
         // Nothing received yet: background sync keeps trying, and when the event arrives
         // (the app says so, see `eventArrived`) it becomes the way on, said, not forced.
-        awaited = open ? null : openButton
+        awaited = open ? null : { event: result.event, open: openButton }
+        // It may have arrived while the join ran (background sync goes on meanwhile).
+        if (awaited) problem.dispatchEvent(new CustomEvent(ARRIVED))
         render(problem,
           h('p', {}, `${reasonWords(result.error.code)} — ${result.error.message}`),
           h('p', {}, t('invite_join_error')),
@@ -180,8 +186,8 @@ function formerWords(result: JoinResult): string[] {
 
 const ARRIVED = 'recolte-event-arrived'
 
-/** Tells a join that ended on an error with nothing received that its event has arrived since
- * (background sync went on trying). */
+/** Tells a join that ended on an error with nothing received that the store changed: if its
+ * event is there now (background sync went on trying), the join offers to open it. */
 export function eventArrived(root: ParentNode): void {
   root.querySelector('.invite-error:not(:empty)')?.dispatchEvent(new CustomEvent(ARRIVED))
 }
