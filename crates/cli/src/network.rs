@@ -391,9 +391,10 @@ async fn print_status(store: Arc<Mutex<Store>>, target: Target, board: StatusBoa
         let line =
             if json { serde_json::json!(summary).to_string() } else { crate::output::status_line(&summary, lang) };
         if line != last {
-            // Through the same writer as every other line (a closed pipe ends the printing
-            // quietly, a full disk behind `> file` is said, and another device's text cannot
-            // steer the terminal): `println!` panicked on a closed pipe.
+            // Through the same writer as every other line (a closed pipe is not an error, a
+            // full disk behind `> file` is said once and the printing stops while the sync goes
+            // on, and another device's text cannot steer the terminal): `println!` panicked on
+            // a closed pipe.
             if let Err(error) = crate::output::print(&line) {
                 eprintln!("{}", recolte_core::Localize::localize(&error, lang));
                 return;

@@ -24,6 +24,9 @@ pub enum Error {
     #[error("invalid validity “{0}”: write for example 12h, 3d or 2w, or “event” (until the end of the day after the event)")]
     #[fr("durée de validité invalide « {0} » : écrivez par exemple 12h, 3d ou 2w, ou « event » (jusqu'à la fin du lendemain de l'événement)")]
     InvalidValidity(String),
+    #[error("the event's last day, {0}, is more than 6 months away: an invitation for the event would stay valid that long; make them closer to the event, or choose a length (2w, for instance)")]
+    #[fr("le dernier jour de l'événement, le {0}, est à plus de 6 mois : une invitation pour l'événement resterait valable jusque-là ; faites-les plus près de l'événement, ou choisissez une durée (2w, par exemple)")]
+    EventTooFar(String),
     #[error("cannot open the store {path}: {source}")]
     #[fr("impossible d'ouvrir le stockage {} : {}", path.display(), sqlite_fr(source))]
     Open { path: PathBuf, source: rusqlite::Error },

@@ -28,6 +28,9 @@ pub const FOR_THE_EVENT: &str = "event";
 /// The shortest validity of an invitation made for the event, in seconds: 3 days.
 const AT_LEAST_FOR_THE_EVENT: i64 = 3 * 86_400;
 
+/// The longest, in seconds: about 6 months (184 days).
+const AT_MOST_FOR_THE_EVENT: i64 = 184 * 86_400;
+
 /// Where an invitation stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -103,7 +106,6 @@ impl Store {
         Ok(self.event_keys(event)?.is_some())
     }
 
-    /// Signs an invitation, keeps it, and returns it with its link.
     /// How long an invitation asked to be valid for `valid` lasts from now: a length (`12h`,
     /// `3d`, `2w`: see `token::parse_duration`) or [`FOR_THE_EVENT`]: until the end of the day
     /// after the event's last day on its clock, and 3 days at least (a practice event whose
@@ -115,11 +117,17 @@ impl Store {
             return token::parse_duration(valid).ok_or_else(|| Error::InvalidValidity(valid.to_owned()));
         }
         let record = self.event_record(event)?.ok_or_else(|| Error::UnknownEvent(event.to_string()))?;
-        let over = recolte_core::moment::event_over(record.days.iter().map(|d| d.date.as_str()), &record.timezone);
+        let dates = || record.days.iter().map(|d| d.date.as_str());
+        let over = recolte_core::moment::event_over(dates(), &record.timezone);
         let left = over.map_or(0, |over| over.as_second() - jiff::Timestamp::now().as_second());
+        // A date typed in the wrong year would sign cards valid for decades: said instead.
+        if left > AT_MOST_FOR_THE_EVENT {
+            return Err(Error::EventTooFar(dates().max().unwrap_or_default().to_owned()));
+        }
         Ok(time::Duration::seconds(left.max(AT_LEAST_FOR_THE_EVENT)))
     }
 
+    /// Signs an invitation, keeps it, and returns it with its link.
     pub fn create_invitation(
         &mut self,
         event: EventId,

@@ -226,7 +226,6 @@ pub fn report(
     Ok(out)
 }
 
-/// The worst state of the documents, as the status pill shows it.
 /// The status of a device whose remembered token no longer reads (a damaged setting): refused,
 /// with why, instead of « synchronisation… » for ever with no document (the engine cannot
 /// start on it).
@@ -237,6 +236,7 @@ pub fn unreadable_token(hub: &str, message: String) -> Summary {
     summary
 }
 
+/// The worst state of the documents, as the status pill shows it.
 pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
     let documents = docs.len();
     let up_to_date =

@@ -269,6 +269,15 @@ fn an_invitation_for_the_event_lasts_until_the_day_after_it_and_three_days_at_le
     let day_after = in_six_weeks.checked_add(jiff::Span::new().days(2)).unwrap().in_tz("Europe/Paris").unwrap();
     assert!((expires - day_after.timestamp().as_second()).abs() <= 2, "midnight ending the day after, Paris time");
 
+    // A last day typed in the wrong year is said, not signed for decades.
+    let programme = SAMPLE.replace("2025-10-01", "2062-10-01").replace("2025-10-02", "2062-10-02");
+    let far_dir = tempfile::tempdir().unwrap();
+    let mut far = Store::open(far_dir.path()).unwrap();
+    let typo = far.import_programme(&programme).unwrap();
+    let refused = far.invitation_validity(typo, "event").unwrap_err();
+    assert!(matches!(refused, Error::EventTooFar(ref day) if day == "2062-10-02"), "{refused:?}");
+    assert_eq!(far.invitation_validity(typo, "2w").unwrap(), time::Duration::weeks(2));
+
     assert_eq!(store.invitation_validity(past, "2w").unwrap(), time::Duration::weeks(2));
     let refused = store.invitation_validity(past, "demain").unwrap_err();
     assert!(matches!(refused, Error::InvalidValidity(ref text) if text == "demain"), "{refused:?}");
