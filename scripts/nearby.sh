@@ -2,7 +2,8 @@
 # The room's own network, for real: two network namespaces joined by a veth pair that this
 # script creates (nothing leaves the machine). The organiser's laptop serves its store in
 # one and announces it (DNS-SD over multicast DNS); in the other, a device finds it with
-# `recolte discover` and joins with an invitation that names no hub address. Then the same
+# `recolte discover` and joins with an invitation that names no hub address, and with one whose
+# hub is down (the room's laptop found instead). Then the same
 # with announcements off, as on a network that blocks multicast: discovery finds nothing and
 # the join says why, while an invitation with the address still works. Needs root.
 #
@@ -70,6 +71,12 @@ check "and has the programme and its session" \
 ip netns exec "$device" "$recolte" --data-dir "$facilitator" proposal add --session "$session" --title "Trouvée sans adresse" >/dev/null
 check "what it captures reaches the organiser's store through the hub" \
     'ip netns exec "$device" "$recolte" --data-dir "$facilitator" sync >/dev/null && [[ "$("$recolte" --data-dir "$organiser" --json proposal list)" == *"Trouvée sans adresse"* ]]'
+venue_down="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --hub ws://10.77.0.1:4999)"
+elsewhere="$work/elsewhere"
+check "a card whose hub is down joins through the laptop serving the event nearby" \
+    'ip netns exec "$device" "$recolte" --data-dir "$elsewhere" join --invitation "$venue_down" --name Sam >/dev/null'
+check "and has the programme" \
+    '[ "$("$recolte" --data-dir "$elsewhere" --json session list | json "len(d)")" -eq 36 ]'
 check "the token never travels in the announcement" \
     '! echo "$found" | grep -q "v4.public"'
 stop

@@ -151,6 +151,10 @@ pub const ORGANISER_TOKEN_VALIDITY: time::Duration = time::Duration::days(30);
 /// How long a device listens for the room's hub when its invitation names none.
 pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// How long a join whose card's hubs are all out of reach looks for the event served nearby
+/// (a laptop in the room answers within a second; nothing found costs the join this long).
+const NEARBY_FALLBACK_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+
 /// What joining did.
 #[derive(Debug)]
 pub struct Joined {
@@ -198,40 +202,55 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         return Err(SyncError::NameNeeded);
     }
     let handed = crate::handover::hand_over_first(&store, &invitation.token, organiser_device).await?;
-    let mut hubs = invitation.hubs.clone();
-    let mut fingerprint = invitation.fingerprint.clone();
+    // Each hub to try with the certificate expected there: the invitation's addresses, or, when
+    // it names none, the hubs serving this event found on the local network.
+    let mut hubs: Vec<(String, Option<String>)> =
+        invitation.hubs.iter().map(|hub| (hub.clone(), invitation.fingerprint.clone())).collect();
+    let mut looked_nearby = false;
     if hubs.is_empty() {
-        // No address on the invitation: the hub that serves this event in the room.
-        let event = invitation.event;
-        let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, NEARBY_WAIT))
-            .await
-            .map_err(|e| SyncError::Lost { doc: e.to_string() })?
-            .map_err(SyncError::CannotLookNearby)?;
-        for hub in found.into_iter().filter(|hub| hub.event_id == invitation.event) {
-            fingerprint = fingerprint.or(hub.fingerprint);
-            hubs.extend(hub.urls);
-        }
+        looked_nearby = true;
+        hubs = served_nearby(invitation.event, NEARBY_WAIT).await?;
     }
-    let Some(first_hub) = hubs.first().cloned() else {
+    let Some((first_hub, fingerprint)) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
     };
     // The organiser trying one of their own links on their own device (to see that it works)
     // must not become a facilitator there: every later save would be checked against the
     // link's narrower rights, and the invitation would read as joined by the organiser.
-    let as_organiser = |hub: &str| -> Result<Option<Target>, SyncError> {
+    let as_organiser = |hub: &str, pinned: &Option<String>| -> Result<Option<Target>, SyncError> {
         let mut store = lock(&store);
         let own = organiser_target(&mut store, invitation.event, Some(hub.to_owned()), ORGANISER_TOKEN_VALIDITY)?;
-        Ok(own.map(|own| match &fingerprint {
+        Ok(own.map(|own| match pinned {
             Some(pinned) => own.pinned(Some(pinned.clone())),
             None => own,
         }))
     };
     let mut unreachable = None;
-    for hub in &hubs {
-        let own = as_organiser(hub)?;
-        let target = own
-            .clone()
-            .unwrap_or_else(|| Target::new(hub.clone(), invitation.token.clone()).pinned(fingerprint.clone()));
+    let mut next = 0;
+    loop {
+        if next == hubs.len() {
+            // Every address of the card out of reach (the venue's server down, its Wi-Fi gone):
+            // the room's laptop, if one serves this event nearby. Not found, or the local
+            // network cannot be searched: the card's own hub is kept, as before, for later.
+            if looked_nearby {
+                break;
+            }
+            looked_nearby = true;
+            for (hub, pinned) in served_nearby(invitation.event, NEARBY_FALLBACK_WAIT).await.unwrap_or_default() {
+                if !hubs.iter().any(|(tried, _)| *tried == hub) {
+                    hubs.push((hub, pinned));
+                }
+            }
+            if next == hubs.len() {
+                break;
+            }
+        }
+        let (hub, pinned) = hubs[next].clone();
+        next += 1;
+        let hub = &hub;
+        let own = as_organiser(hub, &pinned)?;
+        let target =
+            own.clone().unwrap_or_else(|| Target::new(hub.clone(), invitation.token.clone()).pinned(pinned.clone()));
         match sync_once(store.clone(), &target).await {
             // A hub that answers but holds nothing of the event (a fresh one, before the
             // organisers synced it): joining it would leave a device with no programme, whose
@@ -287,7 +306,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             Err(error) => return Err(error),
         }
     }
-    if let Some(own) = as_organiser(&first_hub)? {
+    if let Some(own) = as_organiser(&first_hub, &fingerprint)? {
         // Nothing answered: the laptop stays on the hub it syncs with, if any (an organiser
         // trying a room's link from elsewhere would otherwise lose their working hub).
         let kept = remembered_target(&lock(&store))?
@@ -321,6 +340,20 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         left_behind: handed.kept_aside,
         stranded: handed.stranded,
     })
+}
+
+/// The hubs serving `event` on the local network, each with the certificate its announcement
+/// names.
+async fn served_nearby(event: EventId, wait: std::time::Duration) -> Result<Vec<(String, Option<String>)>, SyncError> {
+    let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, wait))
+        .await
+        .map_err(|e| SyncError::Lost { doc: e.to_string() })?
+        .map_err(SyncError::CannotLookNearby)?;
+    Ok(found
+        .into_iter()
+        .filter(|hub| hub.event_id == event)
+        .flat_map(|hub| hub.urls.into_iter().map(move |url| (url, hub.fingerprint.clone())))
+        .collect())
 }
 
 /// Whether this device made `event` (and it is not the practice one): it joins that event's
