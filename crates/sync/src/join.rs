@@ -227,17 +227,22 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     };
     let mut unreachable = None;
     let mut next = 0;
+    // The card's own addresses (or, when it names none, the hubs found nearby) come first.
+    let named = hubs.len();
     loop {
         if next == hubs.len() {
             // Every address of the card out of reach (the venue's server down, its Wi-Fi gone):
             // the room's laptop, if one serves this event nearby. Not found, or the local
             // network cannot be searched: the card's own hub is kept, as before, for later.
-            if looked_nearby {
+            // Not on the device that made the event: it may serve the room itself, and keeps
+            // the hub it syncs with. A card that names a certificate accepts no other.
+            if looked_nearby || organiser_device {
                 break;
             }
             looked_nearby = true;
             for (hub, pinned) in served_nearby(invitation.event, NEARBY_FALLBACK_WAIT).await.unwrap_or_default() {
-                if !hubs.iter().any(|(tried, _)| *tried == hub) {
+                let trusted = invitation.fingerprint.is_none() || pinned == invitation.fingerprint;
+                if trusted && !hubs.iter().any(|(tried, _)| *tried == hub) {
                     hubs.push((hub, pinned));
                 }
             }
@@ -246,6 +251,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             }
         }
         let (hub, pinned) = hubs[next].clone();
+        let found_nearby = next >= named;
         next += 1;
         let hub = &hub;
         let own = as_organiser(hub, &pinned)?;
@@ -256,6 +262,10 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             // organisers synced it): joining it would leave a device with no programme, whose
             // every message then says to import one, which would make a second event.
             Ok(_) if !holds_event(&store, invitation.event)? => {
+                if found_nearby {
+                    // It announced the event and holds none of it: not joined there.
+                    continue;
+                }
                 return Err(SyncError::EventNotOnHub { hub: hub.clone() });
             }
             Ok(report) if own.is_some() => {
@@ -299,6 +309,10 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
                     stranded: handed.stranded,
                 });
             }
+            // A hub found nearby that does not take the card (full, another certificate than
+            // announced, refusing): the card stays as it was, kept for later with its own
+            // hub's reason.
+            Err(error) if found_nearby => tracing::info!("{hub} (found nearby): {error}; not joined there"),
             Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
                 tracing::info!("{hub}: {error}; trying the next address");
                 unreachable = Some(error);
@@ -385,11 +399,18 @@ pub fn check_token(store: &mut recolte_store::Store, token: &str) -> Result<(), 
 /// app's « Avancé »), when it does not hold their event yet: a first exchange, refused as a
 /// link's join is when the hub does not hold the event either (the device would say « à jour »
 /// with no programme, and every message would ask it to join). `None` when the device already
-/// holds the event (nothing is done); a hub that cannot be reached is the caller's to retry.
+/// holds the event and syncs it there (nothing is done); a hub that cannot be reached is the
+/// caller's to retry.
 pub async fn first_exchange(store: &SharedStore, target: &Target) -> Result<Option<SyncReport>, SyncError> {
     let event = token::peek(&target.token)?.scope.event;
     if holds_event(store, event)? {
-        return Ok(None);
+        let remembered = remembered_target(&lock(store))?;
+        if remembered.is_some_and(|r| r.hub == target.hub && r.fingerprint == target.fingerprint) {
+            return Ok(None);
+        }
+        // Another hub or certificate for an event it holds (the room's laptop): reached once,
+        // so that a certificate it does not accept is said before anything is remembered.
+        return sync_once(store.clone(), target).await.map(Some);
     }
     let report = sync_once(store.clone(), target).await?;
     if !holds_event(store, event)? {

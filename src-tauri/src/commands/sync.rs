@@ -64,7 +64,19 @@ pub async fn sync_configure(
             .to_owned(),
         )
     })?;
-    recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
+    let grant = recolte_core::token::peek(&target.token).map_err(|e| ApiError::from_sync(&e.into(), lang))?;
+    // The token kept (none typed) is for another event than the one shown: its hub is not that
+    // event's (a nearby laptop of the event on screen while this device syncs another).
+    if event.is_some_and(|event| event != grant.scope.event) && token.trim().is_empty() {
+        return Err(ApiError::invalid(
+            lang.pick(
+                "cet appareil se synchronise avec une invitation d'un autre événement : rejoignez celui-ci avec son \
+                 lien d'invitation",
+                "this device syncs with an invitation of another event: join this one with its invitation link",
+            )
+            .to_owned(),
+        ));
+    }
     state
         .with_store(|store| Ok(recolte_sync::join::check_token(store, &target.token)))?
         .map_err(|e| ApiError::from_sync(&e, lang))?;

@@ -152,8 +152,11 @@ export function organisation(ctx: Context): View {
   sheet.addEventListener('click', () => {
     // Of that set, those still usable (one revoked since, a lost card, is left out: the sheet
     // refuses an unusable one); none left: every usable invitation.
-    const usable = new Set(usableInvitations(org?.invitations ?? []).map(inv => inv.id))
-    void whileBusy([sheet], () => api.invitationSheet(event.id, lastAll.filter(id => usable.has(id)))
+    // (Ids not read back yet, the list still loading, are kept: only those known unusable go.)
+    const listed = org?.invitations ?? []
+    const usable = new Set(usableInvitations(listed).map(inv => inv.id))
+    const unusable = new Set(listed.filter(inv => !usable.has(inv.id)).map(inv => inv.id))
+    void whileBusy([sheet], () => api.invitationSheet(event.id, lastAll.filter(id => !unusable.has(id)))
       .then(written => {
         const file = written.files.length ? joinPath(written.folder, written.files[0]) : written.folder
         render(sheetStatus, t('inv_sheet_written'), ' ', pathLine(file, written.files.length ? 'file' : 'folder'))

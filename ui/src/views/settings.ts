@@ -65,7 +65,7 @@ export function settings(ctx: Context): View {
         h('h2', { id: 'about-title' }, t('about_title')),
         h('p', { id: 'about-version' }, t('about_version', { version: info.version })),
         h('p', { class: 'muted' }, t('about_licence')))
-      render(root, h('section', { class: 'settings' }, form, accessBox, joinOther, nearbyBox(ctx.events.map(e => e.id), info.hub && !ownsEvent ? ctx.event.id : null), syncForm, hubBox,
+      render(root, h('section', { class: 'settings' }, form, accessBox, joinOther, nearbyBox(ctx.events.map(e => e.id), info.hub && !ownsEvent && ctx.access.role !== null ? ctx.event.id : null), syncForm, hubBox,
         bundleBox(ctx.event.id), exportBox(ctx.event.id, () => undefined), about))
     },
     async refresh() {},

@@ -11,7 +11,8 @@ pub enum SyncError {
     #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
     Unreachable { hub: String, reason: recolte_core::Both },
     /// The hub answers with a certificate this device neither trusts nor was told of (a room
-    /// laptop's own, reached by its address alone): retrying will not help.
+    /// laptop's own, reached by its address alone). Shown as out of reach (background sync
+    /// keeps trying, as for a hub away); refused when set up by hand, before it is remembered.
     #[error("cannot reach the hub at {hub}: {} (nothing is lost: your changes stay on this device)", reason.en)]
     #[fr("impossible de joindre le serveur {hub} : {} (rien n'est perdu : vos modifications restent sur cet appareil)", reason.fr)]
     UnknownCertificate { hub: String, reason: recolte_core::Both },

@@ -174,6 +174,9 @@ struct RoomInner {
     /// and could not be made (the journal's writer still busy, the journal unreadable): tried
     /// again at the next lock of the room.
     stale: bool,
+    /// When a reload last failed: tried again 10 s later at the soonest (each try may wait for
+    /// the writer, the room's lock held).
+    stale_tried: Option<std::time::Instant>,
 }
 
 impl std::fmt::Debug for RoomInner {
@@ -255,9 +258,10 @@ impl Shared {
                 entry.name,
             );
             inner.stale = true;
+            inner.stale_tried = None;
             inner
         });
-        if inner.stale {
+        if inner.stale && inner.stale_tried.is_none_or(|at| at.elapsed() >= Duration::from_secs(10)) {
             self.reload(&entry.name, &mut inner);
         }
         inner
@@ -323,14 +327,17 @@ impl Shared {
                 name,
             );
             inner.stale = true;
+            inner.stale_tried = Some(std::time::Instant::now());
             return;
         }
-        // Until a reload succeeds, the next lock of the room tries again.
+        // Until a reload succeeds, a lock of the room tries again (10 s apart).
         inner.stale = true;
+        inner.stale_tried = Some(std::time::Instant::now());
         match self.load_doc(name) {
             Ok(doc) => {
                 inner.room.reset(doc);
                 inner.stale = false;
+                inner.stale_tried = None;
             }
             Err(error) => hub_log!(
                 error,
@@ -362,6 +369,7 @@ impl Shared {
                         peers: HashMap::new(),
                         dropped: false,
                         stale: false,
+                        stale_tried: None,
                     }),
                 })
             })

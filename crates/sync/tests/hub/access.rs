@@ -262,5 +262,11 @@ async fn a_hub_and_token_given_by_hand_must_bring_the_event() {
     assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
     assert!(join::first_exchange(&device.store, &world.target(&token)).await.unwrap().is_some());
     device.store().event(world.event).unwrap();
+    join::remember_target(&mut device.store(), &world.target(&token)).unwrap();
     assert!(join::first_exchange(&device.store, &world.target(&token)).await.unwrap().is_none(), "held: nothing to do");
+    // Held, and another hub given (the room's laptop): reached once, so that what it answers
+    // (out of reach, a certificate not accepted) is said before it is remembered.
+    let elsewhere = Target::new("ws://127.0.0.1:9", token.clone());
+    let error = join::first_exchange(&device.store, &elsewhere).await.unwrap_err();
+    assert_eq!(error.refusal(), Some(recolte_sync::refusal::RefusalCode::Unreachable), "{error}");
 }
