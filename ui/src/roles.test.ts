@@ -265,23 +265,24 @@ describe('joining with an invitation', () => {
     expect(mockState().author).toBe('Lucie')
   })
 
-  it('says what the card this device synced with before leaves: kept aside, or carried by a bundle', async () => {
-    await open({ pendingLink: link(inDays(3), { fail: 'former' }) })
+  /** Opens the app on `invitation` (a link the system opened it with) and joins as `name`. */
+  async function joinAs(name: string, invitation: string): Promise<void> {
+    await open({ pendingLink: invitation })
     await settle()
-    await type(byId('invite-name'), 'Lucie')
+    await type(byId('invite-name'), name)
     byId<HTMLFormElement>('invite-form').requestSubmit()
     await settle()
+  }
+
+  it('says what the card this device synced with before leaves: kept aside, or carried by a bundle', async () => {
+    await joinAs('Lucie', link(inDays(3), { fail: 'former' }))
     const said = byId('status').textContent ?? ''
     expect(said).toContain('2 modifications faites avec l’invitation précédente ne sont pas encore partagées')
     expect(said).toContain(frenchSpaces('1 modification faite avec l’invitation précédente ne partira plus par le réseau : elle a expiré ou a été révoquée. Elle reste sur cet appareil ; un paquet la porte à l’organisation'))
   })
 
   it('offers the event once background sync brings it, after a join that received nothing', async () => {
-    await open({ pendingLink: link(inDays(3), { fail: 'nothing' }) })
-    await settle()
-    await type(byId('invite-name'), 'Lucie')
-    byId<HTMLFormElement>('invite-form').requestSubmit()
-    await settle()
+    await joinAs('Lucie', link(inDays(3), { fail: 'nothing' }))
     const problem = document.querySelector('.invite-error')!
     expect(problem.textContent).toContain('serveur injoignable')
     expect([...problem.querySelectorAll('button')]).toHaveLength(0)

@@ -73,6 +73,15 @@ fn a_file_that_is_not_a_store_is_refused_at_open() {
     assert!(text.contains("n'est pas un stockage Récolte"), "{text}");
 }
 
+/// Writes bytes that are no update over the last entry of `doc`'s log (the store closed), as a
+/// damaged disk would: its number.
+fn damage_last_entry(dir: &std::path::Path, doc: &str) -> i64 {
+    let conn = rusqlite::Connection::open(dir.join(recolte_store::DB_FILE)).unwrap();
+    let seq: i64 = conn.query_row("SELECT max(seq) FROM doc_updates WHERE doc = ?1", [doc], |r| r.get(0)).unwrap();
+    conn.execute("UPDATE doc_updates SET data = x'deadbeef00ff' WHERE seq = ?1", [seq]).unwrap();
+    seq
+}
+
 /// One entry of one document's log that no longer reads stops that document's loading and
 /// export: the check names it, in the reader's language, with what to do.
 #[test]
@@ -82,11 +91,8 @@ fn the_check_names_a_log_entry_that_no_longer_reads() {
     capture(&mut store, session, "Former les élus");
     assert!(store.integrity_check(recolte_core::Lang::Fr).unwrap().is_empty());
     drop(store);
-    let conn = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
     let doc = DocName::Session(event, session).to_string();
-    let seq: i64 = conn.query_row("SELECT max(seq) FROM doc_updates WHERE doc = ?1", [&doc], |r| r.get(0)).unwrap();
-    conn.execute("UPDATE doc_updates SET data = x'deadbeef00ff' WHERE seq = ?1", [seq]).unwrap();
-    drop(conn);
+    let seq = damage_last_entry(dir.path(), &doc);
     let store = Store::open(dir.path()).unwrap();
     let fr = store.integrity_check(recolte_core::Lang::Fr).unwrap();
     assert_eq!(fr.len(), 1, "{fr:?}");
@@ -104,11 +110,7 @@ fn the_history_of_a_damaged_log_names_the_entry() {
     let session = first_session(&store, event, 1);
     let id = capture(&mut store, session, "Former les élus");
     drop(store);
-    let conn = rusqlite::Connection::open(dir.path().join(recolte_store::DB_FILE)).unwrap();
-    let doc = DocName::Session(event, session).to_string();
-    let seq: i64 = conn.query_row("SELECT max(seq) FROM doc_updates WHERE doc = ?1", [&doc], |r| r.get(0)).unwrap();
-    conn.execute("UPDATE doc_updates SET data = x'deadbeef00ff' WHERE seq = ?1", [seq]).unwrap();
-    drop(conn);
+    let seq = damage_last_entry(dir.path(), &DocName::Session(event, session).to_string());
     let store = Store::open(dir.path()).unwrap();
     let history = store.proposal_history(id).unwrap_err();
     assert!(matches!(history, Error::CorruptLog { seq: s, .. } if s == seq), "{history:?}");
