@@ -209,7 +209,13 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     let mut looked_nearby = false;
     if hubs.is_empty() {
         looked_nearby = true;
-        hubs = served_nearby(invitation.event, NEARBY_WAIT).await?;
+        // The certificate the card names, if any, whatever a hub announces (anyone on the
+        // network can announce the event).
+        hubs = served_nearby(invitation.event, NEARBY_WAIT)
+            .await?
+            .into_iter()
+            .map(|(hub, announced)| (hub, invitation.fingerprint.clone().or(announced)))
+            .collect();
     }
     let Some((first_hub, fingerprint)) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
