@@ -5,7 +5,9 @@
 # `recolte discover` and joins with an invitation that names no hub address, and with one whose
 # hub is down (the room's laptop found instead). Then the same
 # with announcements off, as on a network that blocks multicast: discovery finds nothing and
-# the join says why, while an invitation with the address still works. Needs root.
+# the join says why, while an invitation with the address still works. Last, a device that
+# joined through the venue's server keeps syncing when that server goes down: background sync
+# finds the laptop serving the event nearby and moves there by itself. Needs root.
 #
 #   bash scripts/nearby.sh [path/to/recolte]
 set -euo pipefail
@@ -16,10 +18,12 @@ room="recolte-room-$$"
 device="recolte-device-$$"
 work="$(mktemp -d)"
 hub_pid=""
+watch_pid=""
 passed=0
 failed=0
 cleanup() {
     [ -n "$hub_pid" ] && kill "$hub_pid" 2>/dev/null || true
+    [ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null || true
     ip netns del "$room" 2>/dev/null || true
     ip netns del "$device" 2>/dev/null || true
     rm -rf "$work"
@@ -46,8 +50,10 @@ organiser="$work/organiser"
 event="$("$recolte" --data-dir "$organiser" --json event show | json 'd["id"]')"
 session="$("$recolte" --data-dir "$organiser" --json session list --theme 2 | json 'd[0]["id"]')"
 
-serve() { # $@: extra hub options
-    ip netns exec "$room" "$recolte" --data-dir "$organiser" hub --listen 10.77.0.1:4455 "$@" >"$work/hub.out" 2>"$work/hub.log" &
+serve() { # $1: the port; then extra hub options
+    local port="$1"
+    shift
+    ip netns exec "$room" "$recolte" --data-dir "$organiser" hub --listen "10.77.0.1:$port" "$@" >"$work/hub.out" 2>"$work/hub.log" &
     hub_pid=$!
     for _ in $(seq 1 100); do grep -q "ws://" "$work/hub.out" 2>/dev/null && return; sleep 0.1; done
     echo "the hub did not start: $(cat "$work/hub.log")" >&2; exit 1
@@ -55,7 +61,7 @@ serve() { # $@: extra hub options
 stop() { kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true; hub_pid=""; }
 
 # 1. Announced: found from the other host, and joined with an invitation without address.
-serve
+serve 4455
 found="$(ip netns exec "$device" "$recolte" --json discover --seconds 4)"
 ids="$(echo "$found" | json "' '.join(h['event_id'] for h in d)")"
 check "the device finds the hub of the event" '[ "$ids" = "$event" ]'
@@ -83,7 +89,7 @@ stop
 
 # 2. Not announced (as on a network that blocks multicast): nothing found, the join says why,
 #    and an invitation with the address still works.
-serve --no-announce
+serve 4455 --no-announce
 found="$(ip netns exec "$device" "$recolte" --json discover --seconds 3)"
 check "with announcements off, nothing is found" '[ "$(echo "$found" | json "len(d)")" -eq 0 ]'
 other="$work/other"
@@ -92,6 +98,31 @@ check "joining without an address then says no hub was found" '[[ "$message" == 
 with_address="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --hub ws://10.77.0.1:4455)"
 check "an invitation with the address joins anyway" \
     'ip netns exec "$device" "$recolte" --data-dir "$other" join --invitation "$with_address" --name Noa >/dev/null'
+stop
+
+# 3. The venue's server (here on another port, not announced) goes down with the Wi-Fi; the
+#    organiser's laptop then serves the event in the room. A device that joined through the
+#    server and keeps syncing (`recolte sync --watch`, as the app does) moves there by itself
+#    (its hub out of reach at two looks 20 s apart, then the event looked for nearby).
+serve 4456 --no-announce
+venue_card="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --hub ws://10.77.0.1:4456)"
+staying="$work/staying"
+ip netns exec "$device" "$recolte" --data-dir "$staying" join --invitation "$venue_card" --name Eli >/dev/null
+ip netns exec "$device" "$recolte" --data-dir "$staying" sync --watch >"$work/watch.out" 2>"$work/watch.err" &
+watch_pid=$!
+stop
+ip netns exec "$device" "$recolte" --data-dir "$staying" proposal add --session "$session" --title "Saisie pendant la panne" >/dev/null
+serve 4455
+arrived() {
+    for _ in $(seq 1 75); do
+        [[ "$("$recolte" --data-dir "$organiser" --json proposal list)" == *"Saisie pendant la panne"* ]] && return 0
+        sleep 2
+    done
+    return 1
+}
+check "a device whose server went down syncs with the laptop found nearby, by itself" 'arrived'
+check "and says so" 'grep -q "ne répond plus" "$work/watch.err" && [[ "$("$recolte" --data-dir "$staying" status)" == *"trouvé à proximité"* ]]'
+kill "$watch_pid"; wait "$watch_pid" 2>/dev/null || true; watch_pid=""
 stop
 
 echo "$passed passed, $failed failed"

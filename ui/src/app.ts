@@ -195,7 +195,7 @@ export async function start(root: HTMLElement): Promise<void> {
     const kept = sync.error ? keptWords(sync.error.code) : null
     render(body,
       h('p', { class: `sync-state sync-${state} pill-copy` }, pillText(sync)),
-      h('p', {}, sync.hub ? t('status_hub', { hub: sync.hub }) : t('status_no_hub')),
+      h('p', {}, sync.hub ? t(sync.found_nearby ? 'status_hub_nearby' : 'status_hub', { hub: sync.hub }) : t('status_no_hub')),
       (state === 'refused' || state === 'offline') && sync.error
         ? h('p', { class: 'warning' }, h('strong', {}, `${t('reason_with_message', { reason: t(state === 'refused' ? 'sync_refused' : 'sync_offline'), message: reasonWords(sync.error.code) })}.`),
           ' ', `${capitalised(sync.error.message)}.`, ...(kept ? [h('br', {}), t(kept)] : [])) : null,

@@ -78,7 +78,7 @@ interface State {
   readOnly: string | null
 }
 
-export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline' | 'former'
+export type MockSync = 'off' | 'up_to_date' | 'syncing' | 'revoked' | 'expired' | 'offline' | 'former' | 'nearby'
 /** 'on': already serving when the app opens; 'port_taken': it was serving, starting again at opening failed, and
  * starting fails; 'no_announce': serves, not announced. */
 export type MockServe = 'off' | 'on' | 'port_taken' | 'no_announce'
@@ -148,12 +148,14 @@ function eventFromSample(eventId = id(), name = sample.event.name): EventView {
 const inDays = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString()
 
 function syncScenario(name: MockSync): SyncSummary {
-  const base: SyncSummary = { state: 'up_to_date', hub: HUB, documents: 4, up_to_date: 4, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
+  const base: SyncSummary = { state: 'up_to_date', hub: HUB, documents: 4, up_to_date: 4, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null, found_nearby: false }
   switch (name) {
     case 'off': return { ...base, state: 'off', hub: null, documents: 0, up_to_date: 0 }
     case 'syncing': return { ...base, state: 'syncing', up_to_date: 2, unshared: 3 }
     // A facilitator's previous session card kept aside: its last changes go with it.
     case 'former': return { ...base, state: 'syncing', up_to_date: 3, unshared: 2, former_invitation: 2 }
+    // The invitation's hub gone, background sync moved to the room's laptop found nearby.
+    case 'nearby': return { ...base, hub: 'wss://192.168.1.20:4455', found_nearby: true }
     case 'revoked': return {
       ...base, state: 'refused', up_to_date: 0, unshared: 2, out_of_rights: 1,
       // The sync engine's words (crates/sync/src/refusal.rs, RefusalCode::explain).
@@ -1005,7 +1007,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       // a token (it keeps it), may leave the token out.
       const keeps = state.sync.hub !== null || (event && eventOf(event).role !== null && !eventOf(event).holdsKey)
       if (!String(token ?? '').trim() && !keeps && !(event && eventOf(event).holdsKey && !eventOf(event).practice)) fail('invalid', 'indiquez le jeton d’accès reçu, ou rejoignez avec le lien d’invitation')
-      state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
+      state.sync = { state: 'offline', hub, documents: 0, up_to_date: 0, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null, found_nearby: false }
       void emit('sync-status', state.sync)
     },
     sync_details: ({ event }) => docsOf(event),

@@ -38,7 +38,7 @@ beforeEach(() => {
 })
 
 describe('the sync status', () => {
-  const base: SyncSummary = { state: 'up_to_date', hub: 'ws://x', documents: 3, up_to_date: 3, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null }
+  const base: SyncSummary = { state: 'up_to_date', hub: 'ws://x', documents: 3, up_to_date: 3, unshared: 0, out_of_rights: 0, former_invitation: 0, error: null, found_nearby: false }
   it('shows the worst state: refused > offline > out of rights > syncing > up to date', () => {
     expect(worstState(base)).toBe('up_to_date')
     expect(worstState({ ...base, state: 'syncing' })).toBe('syncing')
@@ -68,6 +68,17 @@ describe('the sync status', () => {
     expect(row.textContent).toContain(frenchSpaces('2 non partagées : partiront avec l’invitation précédente, gardée de côté'))
     expect(row.textContent).toContain('Avec l’invitation précédente')
     expect(row.className).not.toContain('out-of-rights')
+  })
+
+  it('says in its dialog that the hub was found nearby when the invitation’s did not answer', async () => {
+    await open({ event: 'facilitator', sync: 'nearby' })
+    byId<HTMLButtonElement>('sync-pill').click()
+    await settle()
+    expect(dialog()!.textContent).toContain(frenchSpaces('Serveur : wss://192.168.1.20:4455, trouvé à proximité.'))
+    await open({ event: 'facilitator', sync: 'up_to_date' })
+    byId<HTMLButtonElement>('sync-pill').click()
+    await settle()
+    expect(dialog()!.textContent).not.toContain('trouvé à proximité')
   })
 
   it('says "révoqué" in the pill, and its dialog lists every document with its rights', async () => {

@@ -280,7 +280,7 @@ pub fn sync(
                 let mut reached = None;
                 for other in others {
                     if let Ok(report) = runtime.block_on(client::sync_once(store.clone(), &other)) {
-                        out.moved(&target.hub, &other.hub);
+                        out.moved(&target.hub, &other.hub, false);
                         reached = Some((report, other));
                         break;
                     }
@@ -308,7 +308,8 @@ pub fn sync(
                 tokio::spawn(client::watch(store.clone(), target.clone(), board.clone(), Default::default(), stopped));
             let printer = tokio::spawn(print_status(store.clone(), target.clone(), board, out.lang, out.json));
             // Until interrupted, or until background sync moved to another of the invitation's
-            // hubs (its own gone for good): then the engine starts again towards it.
+            // hubs or to the event's found nearby (its own gone for good): then the engine
+            // starts again towards it.
             let moved = tokio::select! {
                 () = interrupted() => None,
                 moved = moved_from(&store, &target) => Some(moved),
@@ -319,7 +320,9 @@ pub fn sync(
             match moved {
                 Some(moved) => {
                     if moved.hub != target.hub {
-                        out.moved(&target.hub, &moved.hub);
+                        let found_nearby =
+                            recolte_sync::failover::found_nearby(&Store::lock_shared(&store), &moved.hub);
+                        out.moved(&target.hub, &moved.hub, found_nearby.unwrap_or(false));
                     }
                     target = moved;
                 }
@@ -488,6 +491,10 @@ pub fn status(mut store: Store, given: Option<recolte_core::ids::EventId>, out: 
     let docs = recolte_sync::status::report(&mut store, target.as_ref(), None, event, out.lang)?;
     // The hub is this event's only when the device syncs this event.
     let hub = target.as_ref().filter(|_| from_token == Some(event)).map(|t| t.hub.as_str());
-    let summary = recolte_sync::status::summarize(&docs, hub);
+    let found_nearby = match hub {
+        Some(hub) => recolte_sync::failover::found_nearby(&store, hub)?,
+        None => false,
+    };
+    let summary = recolte_sync::status::Summary { found_nearby, ..recolte_sync::status::summarize(&docs, hub) };
     out.status(&docs, &summary)
 }

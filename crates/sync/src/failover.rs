@@ -2,29 +2,39 @@
 //! syncs with the first that answers. When that one stops answering for good (the laptop left
 //! at the end of the day, the server's network went down), background sync tries the
 //! invitation's other hubs, with the same token and certificate, and moves to the first that
-//! answers, so that what is typed next still goes somewhere. It never moves while its hub
-//! answers, nor to a hub the invitation this device joined with does not name.
+//! answers, so that what is typed next still goes somewhere. When none answers, it looks for
+//! the event served on the local network (the room's laptop, started when the venue's Wi-Fi
+//! failed) and moves there, under the join's rules: the certificate the invitation names, else
+//! the one the laptop announces; never on the organiser's own device, which may be the one
+//! serving. It never moves while its hub answers, nor with another token.
 //!
 //! The move is the hub remembered (the settings), which the shells follow: the app's window
 //! restarts its engine, `recolte sync --watch` too, and the next `recolte sync` syncs there.
 
+use std::future::Future;
 use std::time::Duration;
 
+use recolte_core::ids::EventId;
 use recolte_core::invitation::{normalize_hub, Invitation};
 use recolte_store::settings;
 
-use crate::client::{StatusBoard, SyncState, Target};
+use crate::client::{StatusBoard, SyncError, SyncState, Target};
 use crate::refusal::RefusalCode;
+
+/// The invitation this device joined with, when it syncs with that invitation's token.
+fn invitation_of(store: &recolte_store::Store, current: &Target) -> Result<Option<Invitation>, recolte_store::Error> {
+    let Some(link) = store.setting(settings::INVITATION)? else { return Ok(None) };
+    Ok(Invitation::parse(&link).ok().filter(|invitation| invitation.token == current.token))
+}
+
+fn normal(hub: &str) -> String {
+    normalize_hub(hub).unwrap_or_else(|_| hub.to_owned())
+}
 
 /// The other hubs of the invitation this device joined with, when it syncs with that
 /// invitation's token: each with the invitation's certificate, in the invitation's order.
 pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<Target>, recolte_store::Error> {
-    let Some(link) = store.setting(settings::INVITATION)? else { return Ok(Vec::new()) };
-    let Ok(invitation) = Invitation::parse(&link) else { return Ok(Vec::new()) };
-    if invitation.token != current.token {
-        return Ok(Vec::new());
-    }
-    let normal = |hub: &str| normalize_hub(hub).unwrap_or_else(|_| hub.to_owned());
+    let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
     let here = normal(&current.hub);
     Ok(invitation
         .hubs
@@ -32,6 +42,32 @@ pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<
         .filter(|hub| normal(hub) != here)
         .map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone()))
         .collect())
+}
+
+/// The hubs serving the event nearby (`found`: each address with the certificate its
+/// announcement names) that background sync may move to from `current`: with the invitation's
+/// token, the certificate the invitation names (a hub announcing another is left out: anyone on
+/// the network can announce the event), else the announced one. None for a token given by hand.
+fn trusted_nearby(
+    store: &recolte_store::Store,
+    current: &Target,
+    found: Vec<(String, Option<String>)>,
+) -> Result<Vec<Target>, recolte_store::Error> {
+    let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
+    let known: Vec<String> = invitation.hubs.iter().map(|hub| normal(hub)).chain([normal(&current.hub)]).collect();
+    let mut trusted: Vec<Target> = Vec::new();
+    for (hub, announced) in found {
+        let pinned = match (&invitation.fingerprint, announced) {
+            (Some(named), Some(announced)) if *named != announced => continue,
+            (Some(named), _) => Some(named.clone()),
+            (None, announced) => announced,
+        };
+        if known.contains(&normal(&hub)) || trusted.iter().any(|t| t.hub == hub) {
+            continue;
+        }
+        trusted.push(Target::new(hub, invitation.token.clone()).pinned(pinned));
+    }
+    Ok(trusted)
 }
 
 /// Whether no document reaches the hub: every one the engine watches is offline, or trying
@@ -46,15 +82,35 @@ fn out_of_reach(board: &StatusBoard) -> bool {
 }
 
 /// Background sync's part: every `every`, when the hub has been out of reach at two checks in
-/// a row, tries the invitation's other hubs and remembers the first that takes a full sync.
-/// Returns once it moved (the shell restarts the engine towards it), or when `stop` turns true.
+/// a row, tries the invitation's other hubs, then the hubs serving the event nearby, and
+/// remembers the first that takes a full sync. Returns once it moved (the shell restarts the
+/// engine towards it), or when `stop` turns true.
 pub async fn keep_a_hub_in_reach(
     store: crate::client::SharedStore,
     current: Target,
     board: StatusBoard,
     every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) {
+    let nearby = |event| crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT);
+    keep_a_hub_in_reach_looking(store, current, board, every, stop, nearby).await;
+}
+
+/// [`keep_a_hub_in_reach`], with the local network searched by `nearby` (the hubs serving an
+/// event there, each with the certificate it announces): tests give the hubs a network
+/// namespace would announce.
+pub async fn keep_a_hub_in_reach_looking<F, Found>(
+    store: crate::client::SharedStore,
+    current: Target,
+    board: StatusBoard,
+    every: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    nearby: F,
+) where
+    F: Fn(EventId) -> Found,
+    Found: Future<Output = Result<Vec<(String, Option<String>)>, SyncError>>,
+{
+    let Ok(event) = recolte_core::token::peek(&current.token).map(|grant| grant.scope.event) else { return };
     let mut missed = 0;
     loop {
         tokio::select! {
@@ -65,16 +121,25 @@ pub async fn keep_a_hub_in_reach(
         if missed < 2 {
             continue;
         }
-        let others = match other_hubs(&recolte_store::Store::lock_shared(&store), &current) {
-            Ok(others) => others,
+        let looked = {
+            let held = recolte_store::Store::lock_shared(&store);
+            invitation_of(&held, &current).and_then(|joined| match joined {
+                // Not on the device that made the event: it may be serving the room itself.
+                Some(joined) => {
+                    Ok(Some((other_hubs(&held, &current)?, !crate::join::keeps_organiser(&held, joined.event)?)))
+                }
+                None => Ok(None),
+            })
+        };
+        let (others, may_look_nearby) = match looked {
+            Ok(Some(looked)) => looked,
+            // A token given by hand: no invitation to move with.
+            Ok(None) => continue,
             Err(error) => {
                 tracing::warn!("reading the invitation's other hubs: {error}");
                 continue;
             }
         };
-        if others.is_empty() {
-            continue;
-        }
         // Its own hub once more first: the documents' back-off may lag behind a network that
         // just came back (this device's own Wi-Fi, not the hub, was gone). Each try gives way to
         // a stop (a join, a hub given by hand, Ctrl-C): nothing is saved after it.
@@ -96,34 +161,79 @@ pub async fn keep_a_hub_in_reach(
             }
             Some(false) => {}
         }
-        for other in others {
-            match tried(other.clone()).await {
-                None => return,
-                Some(false) => continue,
-                Some(true) => {}
-            }
-            // Only over this engine's own target: never over one a join saved meanwhile.
-            let mut held = recolte_store::Store::lock_shared(&store);
-            let still = crate::join::remembered_target(&held).map(|now| now.is_some_and(|now| same(&now, &current)));
-            let moved = match still {
-                Ok(true) => crate::join::remember_target(&mut held, &other).map(|()| true),
-                Ok(false) => Ok(false),
-                Err(error) => Err(error),
-            };
-            match moved {
-                Ok(true) => {
-                    tracing::info!("{} does not answer: syncing with {} (the invitation's)", current.hub, other.hub)
-                }
-                Ok(false) => tracing::info!("{}: another target was saved meanwhile; not moving", current.hub),
-                Err(error) => tracing::warn!("moving to {}: {error}", other.hub),
-            }
+        if moved_to(&store, &current, others, false, &tried).await {
             return;
+        }
+        if !may_look_nearby {
+            continue;
+        }
+        // Every hub of the invitation out of reach: the room's laptop, if one serves the
+        // event nearby (a network that cannot be searched is tried again at the next look).
+        let mut waiting = stop.clone();
+        let found = tokio::select! {
+            biased;
+            () = async { let _ = waiting.wait_for(|s| *s).await; } => return,
+            found = nearby(event) => found.unwrap_or_default(),
+        };
+        // Read under the store's lock, let go before the tries (each takes it to remember).
+        let trusted = trusted_nearby(&recolte_store::Store::lock_shared(&store), &current, found);
+        match trusted {
+            Ok(trusted) => {
+                if moved_to(&store, &current, trusted, true, &tried).await {
+                    return;
+                }
+            }
+            Err(error) => tracing::warn!("reading the invitation for the hubs found nearby: {error}"),
         }
     }
 }
 
+/// Tries each candidate and remembers the first that takes a full sync. Whether this engine's
+/// watch is over: it moved (or another target was saved meanwhile), or a stop came.
+async fn moved_to<T, Tried>(
+    store: &crate::client::SharedStore,
+    current: &Target,
+    candidates: Vec<Target>,
+    found_nearby: bool,
+    tried: &T,
+) -> bool
+where
+    T: Fn(Target) -> Tried,
+    Tried: Future<Output = Option<bool>>,
+{
+    for other in candidates {
+        match tried(other.clone()).await {
+            None => return true,
+            Some(false) => continue,
+            Some(true) => {}
+        }
+        // Only over this engine's own target: never over one a join saved meanwhile.
+        let mut held = recolte_store::Store::lock_shared(store);
+        let still = crate::join::remembered_target(&held).map(|now| now.is_some_and(|now| same(&now, current)));
+        let moved = match still {
+            Ok(true) if found_nearby => crate::join::remember_found_nearby(&mut held, &other).map(|()| true),
+            Ok(true) => crate::join::remember_target(&mut held, &other).map(|()| true),
+            Ok(false) => Ok(false),
+            Err(error) => Err(error),
+        };
+        let whose = if found_nearby { "found serving the event nearby" } else { "the invitation's" };
+        match moved {
+            Ok(true) => tracing::info!("{} does not answer: syncing with {} ({whose})", current.hub, other.hub),
+            Ok(false) => tracing::info!("{}: another target was saved meanwhile; not moving", current.hub),
+            Err(error) => tracing::warn!("moving to {}: {error}", other.hub),
+        }
+        return true;
+    }
+    false
+}
+
 fn same(a: &Target, b: &Target) -> bool {
     a.hub == b.hub && a.token == b.token
+}
+
+/// Whether `hub` is the one background sync moved to when it found the event served nearby.
+pub fn found_nearby(store: &recolte_store::Store, hub: &str) -> Result<bool, recolte_store::Error> {
+    Ok(store.setting(settings::FOUND_NEARBY)?.is_some_and(|found| !found.is_empty() && found == hub))
 }
 
 /// What background sync does next with the target it runs with (see [`next_target`]).
@@ -157,14 +267,15 @@ pub fn next_target(store: &mut recolte_store::Store, running: &Target, may_renew
 }
 
 /// The hub the shells should sync with now, when background sync moved to another of the
-/// invitation's hubs: the remembered target, if it is `running`'s token at another hub.
+/// invitation's hubs or to one found nearby: the remembered target, if it is `running`'s token
+/// at such a hub.
 pub fn moved(store: &recolte_store::Store, running: &Target) -> Result<Option<Target>, recolte_store::Error> {
     let Some(remembered) = crate::join::remembered_target(store)? else { return Ok(None) };
     if remembered.token != running.token || remembered.hub == running.hub {
         return Ok(None);
     }
     let theirs = other_hubs(store, running)?.iter().any(|other| other.hub == remembered.hub);
-    Ok(theirs.then_some(remembered))
+    Ok((theirs || found_nearby(store, &remembered.hub)?).then_some(remembered))
 }
 
 #[cfg(test)]

@@ -56,7 +56,16 @@ pub fn hand_given_target(
 /// Remembers where this device syncs: background sync and `recolte sync` go on from there.
 /// All three or none (a hub saved without its token would be tried with the former one).
 pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
-    remember_with(store, target, None)
+    remember_with(store, target, None, false)
+}
+
+/// …a hub found serving the event nearby, where background sync moved (see `failover`): the
+/// shells follow the move as they follow one to another of the invitation's hubs.
+pub(crate) fn remember_found_nearby(
+    store: &mut recolte_store::Store,
+    target: &Target,
+) -> Result<(), recolte_store::Error> {
+    remember_with(store, target, None, true)
 }
 
 /// …and the invitation link it came from, with them.
@@ -64,11 +73,16 @@ fn remember_with(
     store: &mut recolte_store::Store,
     target: &Target,
     link: Option<&str>,
+    found_nearby: bool,
 ) -> Result<(), recolte_store::Error> {
+    // The mark stays while the hub does (`recolte sync` remembers the hub it syncs with again),
+    // not through a join (the new invitation may name that hub).
+    let found_nearby = found_nearby || link.is_none() && crate::failover::found_nearby(store, &target.hub)?;
     let mut values = vec![
         (settings::HUB, target.hub.as_str()),
         (settings::TOKEN, target.token.as_str()),
         (settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or("")),
+        (settings::FOUND_NEARBY, if found_nearby { target.hub.as_str() } else { "" }),
     ];
     values.extend(link.map(|link| (settings::INVITATION, link.trim())));
     store.set_settings(&values)
@@ -153,7 +167,7 @@ pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long a join whose card's hubs are all out of reach looks for the event served nearby
 /// (a laptop in the room answers within a second; nothing found costs the join this long).
-const NEARBY_FALLBACK_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
+pub(crate) const NEARBY_FALLBACK_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// What joining did.
 #[derive(Debug)]
@@ -364,7 +378,10 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
 
 /// The hubs serving `event` on the local network, each with the certificate its announcement
 /// names.
-async fn served_nearby(event: EventId, wait: std::time::Duration) -> Result<Vec<(String, Option<String>)>, SyncError> {
+pub(crate) async fn served_nearby(
+    event: EventId,
+    wait: std::time::Duration,
+) -> Result<Vec<(String, Option<String>)>, SyncError> {
     let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, wait))
         .await
         .map_err(|e| SyncError::Lost { doc: e.to_string() })?
@@ -450,7 +467,7 @@ fn arrive(store: &SharedStore, invitation: &Invitation, name: &str) -> Result<()
 }
 
 fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), SyncError> {
-    Ok(remember_with(&mut lock(store), target, Some(link))?)
+    Ok(remember_with(&mut lock(store), target, Some(link), false)?)
 }
 
 /// What an invitation link opens, shown before joining.

@@ -71,6 +71,9 @@ pub struct Summary {
     /// Changes on their way with a former invitation kept aside, counted in `unshared`.
     pub former_invitation: usize,
     pub error: Option<ErrorReport>,
+    /// The hub is one background sync found serving the event nearby when the invitation's
+    /// were out of reach (see `failover`), not one the invitation names.
+    pub found_nearby: bool,
 }
 
 /// The scope this device works with in an event: its invitation's, or the organiser's if it
@@ -271,6 +274,7 @@ pub fn summarize(docs: &[DocReport], hub: Option<&str>) -> Summary {
         out_of_rights,
         former_invitation,
         error,
+        found_nearby: false,
     }
 }
 

@@ -125,8 +125,11 @@ pub fn summarize(state: &AppState) -> Result<Summary, ApiError> {
             return Ok(status::unreadable_token(&target.hub, ApiError::from_sync(&error.into(), lang).message))
         }
     };
-    let docs = state.with_store(|store| status::report(store, Some(&target), Some(&state.board), event, lang))?;
-    Ok(status::summarize(&docs, Some(&target.hub)))
+    let (docs, found_nearby) = state.with_store(|store| {
+        let docs = status::report(store, Some(&target), Some(&state.board), event, lang)?;
+        Ok((docs, recolte_sync::failover::found_nearby(store, &target.hub)?))
+    })?;
+    Ok(status::Summary { found_nearby, ..status::summarize(&docs, Some(&target.hub)) })
 }
 
 /// Who else is connected to a session right now.

@@ -532,7 +532,12 @@ unshared: number, out_of_rights: number,
 /**
  * Changes on their way with a former invitation kept aside, counted in `unshared`.
  */
-former_invitation: number, error: ErrorReport | null, };
+former_invitation: number, error: ErrorReport | null, 
+/**
+ * The hub is one background sync found serving the event nearby when the invitation's
+ * were out of reach (see `failover`), not one the invitation names.
+ */
+found_nearby: boolean, };
 
 export type DocReport = { doc: string, label: string, access: Access, 
 /**

@@ -267,15 +267,15 @@ impl Out {
     }
 
     /// Said on stderr: background sync moved to another of the invitation's hubs.
-    pub fn moved(&self, from: &str, to: &str) {
-        eprintln!(
-            "{}",
-            match self.lang {
-                Lang::Fr =>
-                    format!("{from} ne répond plus : synchronisation avec {to}, un autre serveur de l'invitation"),
-                _ => format!("{from} no longer answers: syncing with {to}, another hub of the invitation"),
-            }
-        );
+    pub fn moved(&self, from: &str, to: &str, found_nearby: bool) {
+        let which = match found_nearby {
+            true => self.pick("le serveur de l'événement trouvé à proximité", "the event's hub found nearby"),
+            false => self.pick("un autre serveur de l'invitation", "another hub of the invitation"),
+        };
+        match self.lang {
+            Lang::Fr => eprintln!("{from} ne répond plus : synchronisation avec {to}, {which}"),
+            _ => eprintln!("{from} no longer answers: syncing with {to}, {which}"),
+        }
     }
 
     /// Said on stderr: changes only a former invitation could write, which it can no longer share.
@@ -377,7 +377,15 @@ impl Out {
         if lines.is_empty() {
             lines.push(self.pick("aucun document à synchroniser", "no document to sync").to_owned());
         } else if let Some(hub) = &summary.hub {
-            lines.insert(0, format!("{hub}{}{}", self.pick(" : ", ": "), status_line(summary, self.lang)));
+            let found = if summary.found_nearby {
+                self.pick(
+                    " (trouvé à proximité : ceux de l'invitation ne répondaient plus)",
+                    " (found nearby: the invitation's did not answer)",
+                )
+            } else {
+                ""
+            };
+            lines.insert(0, format!("{hub}{found}{}{}", self.pick(" : ", ": "), status_line(summary, self.lang)));
         }
         print(lines.join("\n"))
     }

@@ -254,8 +254,9 @@ const PUSH_EVERY: Duration = Duration::from_millis(200);
 const HAND_OVER_EVERY: Duration = Duration::from_secs(30);
 
 /// How often background sync looks whether its hub is out of reach (two looks in a row: the
-/// invitation's other hubs are tried).
-const FAILOVER_EVERY: Duration = Duration::from_secs(60);
+/// invitation's other hubs are tried, then the event served nearby). Under a minute: the room
+/// moves to its laptop while the session goes on.
+const FAILOVER_EVERY: Duration = Duration::from_secs(20);
 
 /// A watching connection pings the hub this often…
 const HEARTBEAT: Duration = Duration::from_secs(5);

@@ -277,6 +277,92 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
     second.stop().await.unwrap();
 }
 
+/// The card names the venue's server only; the server goes down and the organiser's laptop
+/// serves the event in the room. Background sync finds it nearby, moves there with the card's
+/// token (the certificate the laptop announces: the card names none), takes what was typed
+/// meanwhile, and remembers it, which the shells follow. A laptop announcing another
+/// certificate than the card names is not trusted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_sync_moves_to_the_laptop_serving_the_event_nearby_when_the_cards_hub_is_gone() {
+    use recolte_sync::client::{DocStatus, SyncState};
+    use recolte_sync::failover;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    let (venue, _venue_dir, venue_url) = world.another_hub(true).await;
+    let (laptop, _laptop_dir, laptop_url) = world.another_hub(true).await;
+    let session = world.sessions(1)[0];
+    let device = Device::empty();
+    let joined =
+        join::join(device.store.clone(), &world.card(session, vec![venue_url.clone()]).link, "Camille").await.unwrap();
+    assert_eq!(joined.target.hub, venue_url);
+    assert!(failover::other_hubs(&device.store(), &joined.target).unwrap().is_empty());
+    venue.stop().await.unwrap();
+    let input = ProposalInput { title: "Saisie pendant la panne".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
+    let board: client::StatusBoard = Default::default();
+    let status = DocStatus {
+        state: SyncState::Offline,
+        unconfirmed: 0,
+        error: Some((recolte_sync::refusal::RefusalCode::Unreachable, String::new())),
+    };
+    board.lock().unwrap().insert(DocName::Session(world.event, session), status);
+    let every = std::time::Duration::from_millis(50);
+    let looked_for = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+
+    // Announcing a certificate the card does not name: a laptop the card is not for.
+    let mut card = recolte_core::invitation::Invitation::parse(&joined_link(&device)).unwrap();
+    card.fingerprint = Some("ab".repeat(32));
+    device.store().set_setting(join::settings::INVITATION, &card.link()).unwrap();
+    let announced = |fingerprint: &str| {
+        let (looked_for, hub, fingerprint) = (looked_for.clone(), laptop_url.clone(), fingerprint.to_owned());
+        move |event| {
+            looked_for.lock().unwrap().push(event);
+            let found = vec![(hub.clone(), Some(fingerprint.clone()))];
+            async move { Ok(found) }
+        }
+    };
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let stays = failover::keep_a_hub_in_reach_looking(
+        device.store.clone(),
+        joined.target.clone(),
+        board.clone(),
+        every,
+        stopped,
+        announced(&"cd".repeat(32)),
+    );
+    assert!(tokio::time::timeout(std::time::Duration::from_secs(2), stays).await.is_err(), "it moved");
+    assert!(looked_for.lock().unwrap().iter().all(|event| *event == world.event));
+    assert!(!looked_for.lock().unwrap().is_empty(), "it never looked nearby");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, venue_url);
+
+    // The card as printed (no certificate): the laptop's announcement is taken.
+    card.fingerprint = None;
+    device.store().set_setting(join::settings::INVITATION, &card.link()).unwrap();
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let moves = failover::keep_a_hub_in_reach_looking(
+        device.store.clone(),
+        joined.target.clone(),
+        board.clone(),
+        every,
+        stopped,
+        announced(""),
+    );
+    tokio::time::timeout(std::time::Duration::from_secs(20), moves).await.expect("it never moved");
+    let now = failover::moved(&device.store(), &joined.target).unwrap().expect("the shells are told");
+    assert_eq!((now.hub.as_str(), now.token.as_str()), (laptop_url.as_str(), joined.target.token.as_str()));
+    client::sync_once(world.organiser.store.clone(), &Target::new(laptop_url.clone(), organiser)).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"Saisie pendant la panne".to_owned()));
+    // Once there, the card's own hub is where a later move goes back to.
+    let back = failover::other_hubs(&device.store(), &now).unwrap();
+    assert_eq!(back.iter().map(|t| t.hub.as_str()).collect::<Vec<_>>(), [venue_url.as_str()]);
+    laptop.stop().await.unwrap();
+}
+
+fn joined_link(device: &Device) -> String {
+    device.store().setting(recolte_sync::join::settings::INVITATION).unwrap().unwrap()
+}
+
 /// The next session's card names another hub: what the first card shared at its own hub is
 /// shared, not « hors de vos droits » at the new one (nor on the organiser's board).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
