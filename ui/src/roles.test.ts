@@ -333,6 +333,24 @@ describe('joining with an invitation', () => {
     expect(byId<HTMLSelectElement>('event-switch').value).toBe(eventId)
   })
 
+  it('offers the event at once, not as « arrived meanwhile », when a join for an event already here receives nothing', async () => {
+    await open({ event: 'facilitator' })
+    const held = mockState().events[0].view.id
+    openMockLink(link(inDays(3), { event: held, fail: 'nothing' }))
+    await settle()
+    const box = dialog()!
+    await type(box.querySelector<HTMLInputElement>('#invite-name')!, 'Lucie')
+    box.querySelector<HTMLFormElement>('#invite-form')!.requestSubmit()
+    await settle()
+    await new Promise(resolve => setTimeout(resolve, 300))
+    await settle()
+    const problem = box.querySelector('.invite-error')!
+    expect(problem.textContent).toContain('serveur injoignable')
+    expect(problem.textContent).toContain('L’événement est déjà sur cet appareil')
+    expect(problem.textContent).not.toContain('arrivé entre-temps')
+    expect(problem.querySelectorAll('button')).toHaveLength(1)
+  })
+
   it('refuses an expired invitation before anything is typed', async () => {
     await open({ pendingLink: link(inDays(-1)) })
     await settle()

@@ -130,21 +130,25 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
     form.setAttribute('aria-busy', 'true')
     submit.disabled = true
     try {
+      // An event already on this device did not « arrive meanwhile » when the join fails.
+      const heldBefore = preview !== null && (await api.events().catch(() => [])).some(e => e.id === preview?.event_id)
       const result = await api.join(link.value.trim(), preview?.organiser_device ? '' : name.value.trim())
       localStorage.setItem('recolte.event', result.event)
       if (result.error) {
         // What was received is there to open: that becomes the way on, and the keyboard goes to it.
         const openButton = () => h('button', { type: 'button', class: 'primary', onclick: () => void options.onJoined(result.event) }, t('invite_open_event'))
-        const open = result.pulled ? openButton() : null
+        const open = result.pulled || heldBefore ? openButton() : null
         // Nothing received yet: background sync keeps trying, and when the event arrives
         // (the app says so, see `eventArrived`) it becomes the way on, said, not forced.
         awaited = open ? null : { event: result.event, open: openButton }
+        const here = heldBefore && !result.pulled ? h('p', { class: 'event-here' }, t('invite_event_here')) : null
         // It may have arrived while the join ran (background sync goes on meanwhile).
         if (awaited) problem.dispatchEvent(new CustomEvent(ARRIVED))
         render(problem,
           h('p', {}, `${reasonWords(result.error.code)} — ${result.error.message}`),
           h('p', {}, t('invite_join_error')),
           ...formerWords(result).map(words => h('p', {}, words)),
+          here,
           open)
         submit.classList.toggle('secondary', Boolean(open))
         submit.classList.toggle('primary', !open)
