@@ -71,6 +71,8 @@ fn watch_changes(app: tauri::AppHandle, mut unread: bool) {
         let mut last_status = String::new();
         let mut last_board = String::new();
         let mut summarised = std::time::Instant::now();
+        // The store or the engine moved since the last summary.
+        let mut unsummarised = true;
         let mut followed = std::time::Instant::now();
         // When signing the organiser's token again last failed: tried every few minutes, not
         // the engine restarted every five seconds.
@@ -120,13 +122,16 @@ fn watch_changes(app: tauri::AppHandle, mut unread: bool) {
                 last_change = change;
                 let _ = app.emit("store-changed", change);
             }
-            // The summary reads every document's sync state: only when the store or the sync
-            // engine moved, or every few seconds (times shown in it age), not four times a second.
+            // The summary reads every document's sync state on the window's connection: only when
+            // the store or the sync engine moved, or every few seconds (times shown in it age),
+            // and at most once a second (a whole event's sync moves both at every turn).
             let board = format!("{:?}", state.board.lock().unwrap_or_else(|p| p.into_inner()));
-            let moved = changed || board != last_board || summarised.elapsed() >= Duration::from_secs(5);
-            if !moved {
+            unsummarised |= changed || board != last_board;
+            let due = unsummarised && summarised.elapsed() >= Duration::from_secs(1);
+            if !due && summarised.elapsed() < Duration::from_secs(5) {
                 continue;
             }
+            unsummarised = false;
             last_board = board;
             summarised = std::time::Instant::now();
             // A failed read is not shown as a status: the last one stays until a read succeeds.
