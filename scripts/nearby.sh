@@ -7,7 +7,8 @@
 # with announcements off, as on a network that blocks multicast: discovery finds nothing and
 # the join says why, while an invitation with the address still works. Last, a device that
 # joined through the venue's server keeps syncing when that server goes down: background sync
-# finds the laptop serving the event nearby and moves there by itself. Needs root.
+# finds the laptop serving the event nearby and moves there by itself; and a laptop serving
+# wss:// with its own certificate, found with it. Needs root.
 #
 #   bash scripts/nearby.sh [path/to/recolte]
 set -euo pipefail
@@ -55,7 +56,7 @@ serve() { # $1: the port; then extra hub options
     shift
     ip netns exec "$room" "$recolte" --data-dir "$organiser" hub --listen "10.77.0.1:$port" "$@" >"$work/hub.out" 2>"$work/hub.log" &
     hub_pid=$!
-    for _ in $(seq 1 100); do grep -q "ws://" "$work/hub.out" 2>/dev/null && return; sleep 0.1; done
+    for _ in $(seq 1 100); do grep -qE "wss?://" "$work/hub.out" 2>/dev/null && return; sleep 0.1; done
     echo "the hub did not start: $(cat "$work/hub.log")" >&2; exit 1
 }
 stop() { kill "$hub_pid"; wait "$hub_pid" 2>/dev/null || true; hub_pid=""; }
@@ -121,8 +122,37 @@ arrived() {
     return 1
 }
 check "a device whose server went down syncs with the laptop found nearby, by itself" 'arrived'
-check "and says so" 'grep -q "ne répond plus" "$work/watch.err" && [[ "$("$recolte" --data-dir "$staying" status)" == *"trouvé à proximité"* ]]'
+# The move's own full sync brings the proposal; the watch says so at its next look (2 s).
+says_so() {
+    for _ in $(seq 1 20); do
+        grep -q "ne répond plus" "$work/watch.err" && [[ "$("$recolte" --data-dir "$staying" status)" == *"trouvé à proximité"* ]] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+check "and says so" 'says_so'
 kill "$watch_pid"; wait "$watch_pid" 2>/dev/null || true; watch_pid=""
+stop
+
+# 4. The laptop serves wss:// with its own certificate, as the app does: a card without address
+#    nor certificate joins with the one the laptop announces; a card for this laptop's server
+#    names its certificate, and joins through the laptop found nearby only if it announces that one.
+serve 4457 --tls
+check "the laptop announces its certificate" \
+    '[ -n "$(ip netns exec "$device" "$recolte" --json discover --seconds 4 | json "d[0][\"fingerprint\"] or \"\"")" ]'
+before_tls="$work/before-tls"
+check "a card without certificate joins the wss:// laptop with the announced one" \
+    'ip netns exec "$device" "$recolte" --data-dir "$before_tls" join --invitation "$link" --name Ali >/dev/null && [[ "$("$recolte" --data-dir "$before_tls" status)" == "wss://10.77.0.1:4457"* ]]'
+pinned_card="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --hub wss://10.77.0.1:4999)"
+check "a card for this laptop's server names its certificate" '[[ "$pinned_card" == *"&f="* ]]'
+with_tls="$work/with-tls"
+check "its hub down, it joins through the laptop announcing that certificate" \
+    'ip netns exec "$device" "$recolte" --data-dir "$with_tls" join --invitation "$pinned_card" --name Ana >/dev/null && [[ "$("$recolte" --data-dir "$with_tls" status)" == "wss://10.77.0.1:4457"* ]]'
+forged="$(echo "$pinned_card" | sed -E 's/&f=[0-9a-f]+/\&f='"$(printf 'ab%.0s' $(seq 1 32))"'/')"
+other_cert="$work/other-cert"
+ip netns exec "$device" "$recolte" --data-dir "$other_cert" join --invitation "$forged" --name Ana >/dev/null 2>&1 || true
+check "a card naming another certificate does not join a laptop announcing its own" \
+    '[[ "$("$recolte" --data-dir "$other_cert" status 2>&1)" == "wss://10.77.0.1:4999 :"* ]]'
 stop
 
 echo "$passed passed, $failed failed"
