@@ -390,7 +390,10 @@ async fn print_status(store: Arc<Mutex<Store>>, target: Target, board: StatusBoa
             recolte_sync::status::report(&mut Store::lock_shared(&store), Some(&target), Some(&board), event, lang);
         // A failed read is not a status: the last line stays until a read succeeds.
         let Ok(docs) = report else { continue };
-        let summary = recolte_sync::status::summarize(&docs, Some(&target.hub));
+        let found_nearby = recolte_sync::failover::found_nearby(&Store::lock_shared(&store), &target.hub);
+        let Ok(found_nearby) = found_nearby else { continue };
+        let summary =
+            recolte_sync::status::Summary { found_nearby, ..recolte_sync::status::summarize(&docs, Some(&target.hub)) };
         let line =
             if json { serde_json::json!(summary).to_string() } else { crate::output::status_line(&summary, lang) };
         if line != last {

@@ -361,6 +361,27 @@ impl Store {
         })
     }
 
+    /// Saves several settings together, in one transaction, only if the settings `expected`
+    /// still hold their values then (an empty value: unset or empty). Whether they were saved:
+    /// a process that decided from what it read earlier never writes over what another
+    /// connection saved meanwhile (the window's hub given by hand, while the sync engine moves).
+    pub fn set_settings_if(&mut self, expected: &[(&str, &str)], values: &[(&str, &str)]) -> Result<bool, Error> {
+        self.write(("enregistrement d'un réglage", "saving a setting"), |write| {
+            for (key, value) in expected {
+                let current: Option<String> = write
+                    .conn()
+                    .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+                    .optional()
+                    .ctx("lecture d'un réglage", "reading a setting")?;
+                if current.as_deref().unwrap_or("") != *value {
+                    return Ok(false);
+                }
+            }
+            values.iter().try_for_each(|(key, value)| put_setting(write.conn(), key, value))?;
+            Ok(true)
+        })
+    }
+
     /// Changes a setting from its current value in one transaction: two connections (the
     /// app's window and its sync engine) changing the same list never lose each other's entry.
     pub fn update_setting(&mut self, key: &str, change: impl FnOnce(Option<String>) -> String) -> Result<(), Error> {

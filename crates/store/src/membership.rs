@@ -493,14 +493,17 @@ impl Store {
         }
         tx.execute("DELETE FROM events WHERE id = ?1", [&id]).ctx(ctx.0, ctx.1)?;
         // The remembered hub and token go with the event they are for.
-        use crate::settings::{FINGERPRINT, HUB, INVITATION, TOKEN};
+        use crate::settings::{FINGERPRINT, FOUND_NEARBY, HUB, INVITATION, TOKEN};
         let token: Option<String> = tx
             .query_row("SELECT value FROM settings WHERE key = ?1", [TOKEN], |r| r.get(0))
             .optional()
             .ctx(ctx.0, ctx.1)?;
         if token.and_then(|t| token::peek(&t).ok()).is_some_and(|g| g.scope.event == event) {
-            tx.execute("DELETE FROM settings WHERE key IN (?1, ?2, ?3, ?4)", [HUB, TOKEN, INVITATION, FINGERPRINT])
-                .ctx(ctx.0, ctx.1)?;
+            tx.execute(
+                "DELETE FROM settings WHERE key IN (?1, ?2, ?3, ?4, ?5)",
+                [HUB, TOKEN, INVITATION, FINGERPRINT, FOUND_NEARBY],
+            )
+            .ctx(ctx.0, ctx.1)?;
         }
         tx.commit().ctx(ctx.0, ctx.1)?;
         self.docs.retain(|name, _| name.event() != event);

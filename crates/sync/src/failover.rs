@@ -45,30 +45,47 @@ pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<
 }
 
 /// The hubs serving the event nearby (`found`: each address with the certificate its
-/// announcement names) that background sync may move to from `current`: with the invitation's
-/// token, the certificate the invitation names (a hub announcing another is left out: anyone on
-/// the network can announce the event), else the announced one. None for a token given by hand.
+/// announcement names) that background sync may move to from `current`, as a join would take
+/// them: with the invitation's token, and the certificate the invitation names (a hub
+/// announcing another, or none, is left out: anyone on the network can announce the event),
+/// else the announced one; never a certificate that cannot be checked there (a `ws://`
+/// address), nor this device's own hub (its own certificate). None for a token given by hand.
 fn trusted_nearby(
     store: &recolte_store::Store,
     current: &Target,
     found: Vec<(String, Option<String>)>,
 ) -> Result<Vec<Target>, recolte_store::Error> {
     let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
+    let own = store.path().parent().and_then(crate::tls::local_fingerprint);
     let known: Vec<String> = invitation.hubs.iter().map(|hub| normal(hub)).chain([normal(&current.hub)]).collect();
     let mut trusted: Vec<Target> = Vec::new();
     for (hub, announced) in found {
-        let pinned = match (&invitation.fingerprint, announced) {
-            (Some(named), Some(announced)) if *named != announced => continue,
-            (Some(named), _) => Some(named.clone()),
-            (None, announced) => announced,
-        };
+        if invitation.fingerprint.is_some() && announced != invitation.fingerprint {
+            continue;
+        }
+        if announced.as_ref().is_some_and(|announced| !crate::tls::pins(&hub) || Some(announced) == own.as_ref()) {
+            continue;
+        }
         if known.contains(&normal(&hub)) || trusted.iter().any(|t| t.hub == hub) {
             continue;
         }
-        trusted.push(Target::new(hub, invitation.token.clone()).pinned(pinned));
+        trusted.push(Target::new(hub, invitation.token.clone()).pinned(announced));
     }
     Ok(trusted)
 }
+
+/// Whether background sync may look for its event served nearby: not on the device that made
+/// the event, nor on one that serves the room itself (it would find its own hub, which always
+/// answers, and stop passing the room's work on to the server when it comes back).
+fn may_look_nearby(store: &recolte_store::Store, event: EventId) -> Result<bool, recolte_store::Error> {
+    let serving = store.setting(settings::SERVE_PORT)?.is_some_and(|port| !port.trim().is_empty());
+    Ok(!serving && !crate::join::keeps_organiser(store, event)?)
+}
+
+/// How long background sync waits before it looks nearby again after finding nothing there:
+/// doubled at each fruitless look from `every`, up to this (a multicast query on a venue's
+/// network is heard by every device of the room).
+const NEARBY_LOOKS_AT_MOST_EVERY: Duration = Duration::from_secs(300);
 
 /// Whether no document reaches the hub: every one the engine watches is offline, or trying
 /// again, because the hub did not answer (a refusal is an answer: the hub is there).
@@ -112,22 +129,24 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
 {
     let Ok(event) = recolte_core::token::peek(&current.token).map(|grant| grant.scope.event) else { return };
     let mut missed = 0;
+    // After a fruitless look nearby: when to look again, and how long to wait after the next.
+    let (mut next_look, mut look_gap) = (tokio::time::Instant::now(), every);
     loop {
         tokio::select! {
             () = async { let _ = stop.wait_for(|s| *s).await; } => return,
             () = tokio::time::sleep(every) => {}
         }
         missed = if out_of_reach(&board) { missed + 1 } else { 0 };
+        if missed == 0 {
+            (next_look, look_gap) = (tokio::time::Instant::now(), every);
+        }
         if missed < 2 {
             continue;
         }
         let looked = {
             let held = recolte_store::Store::lock_shared(&store);
             invitation_of(&held, &current).and_then(|joined| match joined {
-                // Not on the device that made the event: it may be serving the room itself.
-                Some(joined) => {
-                    Ok(Some((other_hubs(&held, &current)?, !crate::join::keeps_organiser(&held, joined.event)?)))
-                }
+                Some(joined) => Ok(Some((other_hubs(&held, &current)?, may_look_nearby(&held, joined.event)?))),
                 None => Ok(None),
             })
         };
@@ -164,7 +183,7 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
         if moved_to(&store, &current, others, false, &tried).await {
             return;
         }
-        if !may_look_nearby {
+        if !may_look_nearby || tokio::time::Instant::now() < next_look {
             continue;
         }
         // Every hub of the invitation out of reach: the room's laptop, if one serves the
@@ -185,6 +204,8 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
             }
             Err(error) => tracing::warn!("reading the invitation for the hubs found nearby: {error}"),
         }
+        next_look = tokio::time::Instant::now() + look_gap;
+        look_gap = (look_gap * 2).min(NEARBY_LOOKS_AT_MOST_EVERY);
     }
 }
 
@@ -207,15 +228,11 @@ where
             Some(false) => continue,
             Some(true) => {}
         }
-        // Only over this engine's own target: never over one a join saved meanwhile.
-        let mut held = recolte_store::Store::lock_shared(store);
-        let still = crate::join::remembered_target(&held).map(|now| now.is_some_and(|now| same(&now, current)));
-        let moved = match still {
-            Ok(true) if found_nearby => crate::join::remember_found_nearby(&mut held, &other).map(|()| true),
-            Ok(true) => crate::join::remember_target(&mut held, &other).map(|()| true),
-            Ok(false) => Ok(false),
-            Err(error) => Err(error),
-        };
+        // Only over this engine's own target: never over one a join or a hub given by hand
+        // saved meanwhile (checked and written in one transaction: the window has its own
+        // connection).
+        let moved =
+            crate::join::remember_move(&mut recolte_store::Store::lock_shared(store), current, &other, found_nearby);
         let whose = if found_nearby { "found serving the event nearby" } else { "the invitation's" };
         match moved {
             Ok(true) => tracing::info!("{} does not answer: syncing with {} ({whose})", current.hub, other.hub),
@@ -225,10 +242,6 @@ where
         return true;
     }
     false
-}
-
-fn same(a: &Target, b: &Target) -> bool {
-    a.hub == b.hub && a.token == b.token
 }
 
 /// Whether `hub` is the one background sync moved to when it found the event served nearby.

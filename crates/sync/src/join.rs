@@ -59,13 +59,19 @@ pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Res
     remember_with(store, target, None, false)
 }
 
-/// …a hub found serving the event nearby, where background sync moved (see `failover`): the
-/// shells follow the move as they follow one to another of the invitation's hubs.
-pub(crate) fn remember_found_nearby(
+/// Moves background sync from `from` to `to` (see `failover`): remembered only if `from` is
+/// still where this device syncs (never over a hub given by hand or a join saved meanwhile,
+/// from another connection), in one transaction. `found_nearby`: `to` is a hub found serving
+/// the event nearby; the shells follow either move, and the status says the second.
+pub(crate) fn remember_move(
     store: &mut recolte_store::Store,
-    target: &Target,
-) -> Result<(), recolte_store::Error> {
-    remember_with(store, target, None, true)
+    from: &Target,
+    to: &Target,
+    found_nearby: bool,
+) -> Result<bool, recolte_store::Error> {
+    let values = target_settings(store, to, None, found_nearby)?;
+    let values: Vec<(&str, &str)> = values.iter().map(|(key, value)| (*key, value.as_str())).collect();
+    store.set_settings_if(&[(settings::HUB, &from.hub), (settings::TOKEN, &from.token)], &values)
 }
 
 /// …and the invitation link it came from, with them.
@@ -75,17 +81,30 @@ fn remember_with(
     link: Option<&str>,
     found_nearby: bool,
 ) -> Result<(), recolte_store::Error> {
-    // The mark stays while the hub does (`recolte sync` remembers the hub it syncs with again),
-    // not through a join (the new invitation may name that hub).
-    let found_nearby = found_nearby || link.is_none() && crate::failover::found_nearby(store, &target.hub)?;
+    let values = target_settings(store, target, link, found_nearby)?;
+    store.set_settings(&values.iter().map(|(key, value)| (*key, value.as_str())).collect::<Vec<_>>())
+}
+
+/// The settings that say where this device syncs.
+fn target_settings(
+    store: &recolte_store::Store,
+    target: &Target,
+    link: Option<&str>,
+    found_nearby: bool,
+) -> Result<Vec<(&'static str, String)>, recolte_store::Error> {
+    // The mark stays while the hub and token do (`recolte sync` remembers the hub it syncs
+    // with again), not through a join (it says itself whether it found its hub nearby).
+    let kept = link.is_none()
+        && crate::failover::found_nearby(store, &target.hub)?
+        && store.setting(settings::TOKEN)?.is_some_and(|token| token == target.token);
     let mut values = vec![
-        (settings::HUB, target.hub.as_str()),
-        (settings::TOKEN, target.token.as_str()),
-        (settings::FINGERPRINT, target.fingerprint.as_deref().unwrap_or("")),
-        (settings::FOUND_NEARBY, if found_nearby { target.hub.as_str() } else { "" }),
+        (settings::HUB, target.hub.clone()),
+        (settings::TOKEN, target.token.clone()),
+        (settings::FINGERPRINT, target.fingerprint.clone().unwrap_or_default()),
+        (settings::FOUND_NEARBY, if found_nearby || kept { target.hub.clone() } else { String::new() }),
     ];
-    values.extend(link.map(|link| (settings::INVITATION, link.trim())));
-    store.set_settings(&values)
+    values.extend(link.map(|link| (settings::INVITATION, link.trim().to_owned())));
+    Ok(values)
 }
 
 /// Where the device that holds `event`'s key syncs when it is given no token: it needs no
@@ -303,7 +322,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             Ok(report) => {
                 // Remembered first: the arrival is written with the new invitation's rights,
                 // not those of the one it replaces.
-                remember(&store, &target, link)?;
+                remember(&store, &target, link, found_nearby)?;
                 arrive(&store, &invitation, name)?;
                 // Tells the organiser now; if this fails, background sync will.
                 if let Err(error) = sync_once(store.clone(), &target).await {
@@ -363,7 +382,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         });
     }
     let target = Target::new(first_hub, invitation.token.clone()).pinned(fingerprint);
-    remember(&store, &target, link)?;
+    remember(&store, &target, link, false)?;
     arrive(&store, &invitation, name)?;
     Ok(Joined {
         event: invitation.event,
@@ -466,8 +485,10 @@ fn arrive(store: &SharedStore, invitation: &Invitation, name: &str) -> Result<()
     Ok(())
 }
 
-fn remember(store: &SharedStore, target: &Target, link: &str) -> Result<(), SyncError> {
-    Ok(remember_with(&mut lock(store), target, Some(link), false)?)
+/// `found_nearby`: the hub was found serving the event nearby while the card's own were out of
+/// reach (said in the status, as after background sync's move there).
+fn remember(store: &SharedStore, target: &Target, link: &str, found_nearby: bool) -> Result<(), SyncError> {
+    Ok(remember_with(&mut lock(store), target, Some(link), found_nearby)?)
 }
 
 /// What an invitation link opens, shown before joining.

@@ -71,8 +71,8 @@ pub struct Summary {
     /// Changes on their way with a former invitation kept aside, counted in `unshared`.
     pub former_invitation: usize,
     pub error: Option<ErrorReport>,
-    /// The hub is one background sync found serving the event nearby when the invitation's
-    /// were out of reach (see `failover`), not one the invitation names.
+    /// The hub was found serving the event nearby when the one expected was out of reach: by
+    /// background sync (see `failover`), or by a join whose card's hubs did not answer.
     pub found_nearby: bool,
 }
 

@@ -379,8 +379,8 @@ impl Out {
         } else if let Some(hub) = &summary.hub {
             let found = if summary.found_nearby {
                 self.pick(
-                    " (trouvé à proximité : ceux de l'invitation ne répondaient plus)",
-                    " (found nearby: the invitation's did not answer)",
+                    " (trouvé à proximité : le serveur prévu ne répondait pas)",
+                    " (found nearby: the hub expected did not answer)",
                 )
             } else {
                 ""

@@ -310,44 +310,51 @@ async fn background_sync_moves_to_the_laptop_serving_the_event_nearby_when_the_c
     let every = std::time::Duration::from_millis(50);
     let looked_for = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
 
-    // Announcing a certificate the card does not name: a laptop the card is not for.
     let mut card = recolte_core::invitation::Invitation::parse(&joined_link(&device)).unwrap();
-    card.fingerprint = Some("ab".repeat(32));
-    device.store().set_setting(join::settings::INVITATION, &card.link()).unwrap();
-    let announced = |fingerprint: &str| {
-        let (looked_for, hub, fingerprint) = (looked_for.clone(), laptop_url.clone(), fingerprint.to_owned());
+    let announced = |fingerprint: Option<String>| {
+        let (looked_for, hub) = (looked_for.clone(), laptop_url.clone());
         move |event| {
             looked_for.lock().unwrap().push(event);
-            let found = vec![(hub.clone(), Some(fingerprint.clone()))];
+            let found = vec![(hub.clone(), fingerprint.clone())];
             async move { Ok(found) }
         }
     };
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let stays = failover::keep_a_hub_in_reach_looking(
-        device.store.clone(),
-        joined.target.clone(),
-        board.clone(),
-        every,
-        stopped,
-        announced(&"cd".repeat(32)),
-    );
-    assert!(tokio::time::timeout(std::time::Duration::from_secs(2), stays).await.is_err(), "it moved");
-    assert!(looked_for.lock().unwrap().iter().all(|event| *event == world.event));
-    assert!(!looked_for.lock().unwrap().is_empty(), "it never looked nearby");
-    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, venue_url);
-
-    // The card as printed (no certificate): the laptop's announcement is taken.
+    let watching = |nearby| {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let store = device.store.clone();
+        let (target, board) = (joined.target.clone(), board.clone());
+        async move {
+            let _stop = stop;
+            failover::keep_a_hub_in_reach_looking(store, target, board, every, stopped, nearby).await
+        }
+    };
+    let (named, other) = (Some("ab".repeat(32)), Some("cd".repeat(32)));
+    // Not trusted: a laptop announcing another certificate than the card names, or none (its
+    // token would travel in clear), or a certificate that cannot be checked at its address
+    // (`ws://`); and nothing is looked for on a device that serves the room itself.
+    let untrusted = [(named.clone(), other.clone()), (named.clone(), None), (None, other.clone())];
+    for (in_card, in_announcement) in untrusted {
+        card.fingerprint = in_card.clone();
+        device.store().set_setting(join::settings::INVITATION, &card.link()).unwrap();
+        looked_for.lock().unwrap().clear();
+        let stays = watching(announced(in_announcement.clone()));
+        let waited = tokio::time::timeout(std::time::Duration::from_secs(1), stays).await;
+        assert!(waited.is_err(), "it moved: card {in_card:?}, announced {in_announcement:?}");
+        assert!(!looked_for.lock().unwrap().is_empty(), "it never looked nearby");
+        assert!(looked_for.lock().unwrap().iter().all(|event| *event == world.event));
+        assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, venue_url);
+    }
     card.fingerprint = None;
     device.store().set_setting(join::settings::INVITATION, &card.link()).unwrap();
-    let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let moves = failover::keep_a_hub_in_reach_looking(
-        device.store.clone(),
-        joined.target.clone(),
-        board.clone(),
-        every,
-        stopped,
-        announced(""),
-    );
+    device.store().set_setting(join::settings::SERVE_PORT, "4455").unwrap();
+    looked_for.lock().unwrap().clear();
+    let serving = watching(announced(None));
+    assert!(tokio::time::timeout(std::time::Duration::from_secs(1), serving).await.is_err(), "it moved");
+    assert!(looked_for.lock().unwrap().is_empty(), "a device serving the room looked nearby");
+    device.store().set_setting(join::settings::SERVE_PORT, "").unwrap();
+
+    // The card as printed (no certificate), the laptop serving `ws://`: taken.
+    let moves = watching(announced(None));
     tokio::time::timeout(std::time::Duration::from_secs(20), moves).await.expect("it never moved");
     let now = failover::moved(&device.store(), &joined.target).unwrap().expect("the shells are told");
     assert_eq!((now.hub.as_str(), now.token.as_str()), (laptop_url.as_str(), joined.target.token.as_str()));
