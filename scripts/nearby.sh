@@ -104,11 +104,14 @@ stop
 # 3. The venue's server (here on another port, not announced) goes down with the Wi-Fi; the
 #    organiser's laptop then serves the event in the room. A device that joined through the
 #    server and keeps syncing (`recolte sync --watch`, as the app does) moves there by itself
-#    (its hub out of reach at two looks 20 s apart, then the event looked for nearby).
+#    (its hub out of reach at two looks 20 s apart, then the event looked for nearby); a
+#    one-off `recolte sync` at once.
 serve 4456 --no-announce
 venue_card="$("$recolte" --data-dir "$organiser" invite create --role facilitator --session "$session" --hub ws://10.77.0.1:4456)"
 staying="$work/staying"
 ip netns exec "$device" "$recolte" --data-dir "$staying" join --invitation "$venue_card" --name Eli >/dev/null
+once="$work/once"
+ip netns exec "$device" "$recolte" --data-dir "$once" join --invitation "$venue_card" --name Noé >/dev/null
 ip netns exec "$device" "$recolte" --data-dir "$staying" sync --watch >"$work/watch.out" 2>"$work/watch.err" &
 watch_pid=$!
 stop
@@ -131,6 +134,8 @@ says_so() {
     return 1
 }
 check "and says so" 'says_so'
+check "a one-off recolte sync moves there too, and says so" \
+    '[[ "$(ip netns exec "$device" "$recolte" --data-dir "$once" sync 2>&1 >/dev/null)" == *"trouvé à proximité"* ]]'
 kill "$watch_pid"; wait "$watch_pid" 2>/dev/null || true; watch_pid=""
 stop
 

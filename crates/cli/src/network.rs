@@ -9,7 +9,7 @@ use std::time::Duration;
 use recolte_core::{Lang, Localize};
 use recolte_store::Store;
 use recolte_sync::client::{self, StatusBoard, SyncError, Target};
-use recolte_sync::failover::NextTarget;
+use recolte_sync::failover::{NextTarget, Reached};
 use recolte_sync::hub::{self, HubConfig};
 
 use crate::output::Out;
@@ -255,37 +255,19 @@ pub fn sync(
             Ok(None) => runtime.block_on(client::sync_once(store.clone(), &target)),
             Err(error) => Err(error),
         };
-        // Its hub out of reach: the invitation's other hubs, in its order (see `failover`).
+        // Its hub out of reach: the invitation's other hubs, in its order, then the event
+        // served nearby (see `failover`).
         let (report, target) = match synced {
             Ok(report) => (report, target),
             Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
-                let others = recolte_sync::failover::other_hubs(&Store::lock_shared(&store), &target)?;
-                // Its own hub once more, a moment later, before another: one room timing out on a
-                // wavering Wi-Fi is not a hub gone.
-                if !others.is_empty() {
-                    std::thread::sleep(Duration::from_secs(2));
-                    match runtime.block_on(client::sync_once(store.clone(), &target)) {
-                        Ok(report) => {
-                            remember(&store, &target)?;
-                            hand_over(&store);
-                            return out.synced(&report, out_of_rights_of(&store, &target, out)?);
-                        }
-                        // It answered this time, with a refusal: that is the answer.
-                        Err(refused) if refused.refusal() != Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
-                            return Err(refused.into());
-                        }
-                        Err(_) => {}
+                match runtime.block_on(recolte_sync::failover::reach_another(store.clone(), &target))? {
+                    Reached::Again(report) => (report, target),
+                    Reached::Moved { report, target: other, found_nearby } => {
+                        out.moved(&target.hub, &other.hub, found_nearby);
+                        (report, other)
                     }
+                    Reached::Nowhere => return Err(error.into()),
                 }
-                let mut reached = None;
-                for other in others {
-                    if let Ok(report) = runtime.block_on(client::sync_once(store.clone(), &other)) {
-                        out.moved(&target.hub, &other.hub, false);
-                        reached = Some((report, other));
-                        break;
-                    }
-                }
-                reached.ok_or(error)?
             }
             Err(error) => return Err(error.into()),
         };

@@ -18,7 +18,7 @@ use recolte_core::ids::EventId;
 use recolte_core::invitation::{normalize_hub, Invitation};
 use recolte_store::settings;
 
-use crate::client::{StatusBoard, SyncError, SyncState, Target};
+use crate::client::{StatusBoard, SyncError, SyncReport, SyncState, Target};
 use crate::refusal::RefusalCode;
 
 /// The invitation this device joined with, when it syncs with that invitation's token.
@@ -242,6 +242,69 @@ where
         return true;
     }
     false
+}
+
+/// What a one-shot sync found when its hub did not answer (see [`reach_another`]).
+#[derive(Debug)]
+pub enum Reached {
+    /// Its own hub answered when tried again.
+    Again(SyncReport),
+    /// Another hub took the full sync, and is remembered: one of the invitation's, or one
+    /// found serving the event nearby (`found_nearby`).
+    Moved { report: SyncReport, target: Target, found_nearby: bool },
+    /// Nothing answered.
+    Nowhere,
+}
+
+/// A one-shot sync's part (`recolte sync`), once `current`'s hub did not answer: as background
+/// sync does, its own hub once more a moment later (one room timing out on a wavering Wi-Fi is
+/// not a hub gone), then the invitation's other hubs, then the event served nearby, under the
+/// same rules; the first that takes a full sync is remembered. A refusal from its own hub is
+/// the answer (returned as the error).
+pub async fn reach_another(store: crate::client::SharedStore, current: &Target) -> Result<Reached, SyncError> {
+    let event = recolte_core::token::peek(&current.token)?.scope.event;
+    let (others, look_nearby) = {
+        let held = recolte_store::Store::lock_shared(&store);
+        match invitation_of(&held, current)? {
+            Some(joined) => (other_hubs(&held, current)?, may_look_nearby(&held, joined.event)?),
+            None => return Ok(Reached::Nowhere),
+        }
+    };
+    if others.is_empty() && !look_nearby {
+        return Ok(Reached::Nowhere);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    match crate::client::sync_once(store.clone(), current).await {
+        Ok(report) => return Ok(Reached::Again(report)),
+        Err(error) if error.refusal() != Some(RefusalCode::Unreachable) => return Err(error),
+        Err(_) => {}
+    }
+    if let Some(moved) = first_to_take(&store, current, others, false).await? {
+        return Ok(moved);
+    }
+    if look_nearby {
+        let found = crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT).await.unwrap_or_default();
+        let trusted = trusted_nearby(&recolte_store::Store::lock_shared(&store), current, found)?;
+        if let Some(moved) = first_to_take(&store, current, trusted, true).await? {
+            return Ok(moved);
+        }
+    }
+    Ok(Reached::Nowhere)
+}
+
+/// The first of `candidates` that takes a full sync, remembered in place of `current`.
+async fn first_to_take(
+    store: &crate::client::SharedStore,
+    current: &Target,
+    candidates: Vec<Target>,
+    found_nearby: bool,
+) -> Result<Option<Reached>, SyncError> {
+    for other in candidates {
+        let Ok(report) = crate::client::sync_once(store.clone(), &other).await else { continue };
+        crate::join::remember_move(&mut recolte_store::Store::lock_shared(store), current, &other, found_nearby)?;
+        return Ok(Some(Reached::Moved { report, target: other, found_nearby }));
+    }
+    Ok(None)
 }
 
 /// Whether `hub` is the one background sync moved to when it found the event served nearby.
