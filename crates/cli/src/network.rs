@@ -260,10 +260,14 @@ pub fn sync(
         let (report, target) = match synced {
             Ok(report) => (report, target),
             Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
-                match runtime.block_on(recolte_sync::failover::reach_another(store.clone(), &target))? {
+                let waiting = || out.looking_elsewhere(&target.hub);
+                match runtime.block_on(recolte_sync::failover::reach_another(store.clone(), &target, waiting))? {
                     Reached::Again(report) => (report, target),
                     Reached::Moved { report, target: other, found_nearby } => {
                         out.moved(&target.hub, &other.hub, found_nearby);
+                        if found_nearby {
+                            recolte_sync::join::remember_found_nearby(&mut Store::lock_shared(&store), &other)?;
+                        }
                         (report, other)
                     }
                     Reached::Nowhere => return Err(error.into()),

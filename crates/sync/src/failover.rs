@@ -27,7 +27,7 @@ fn invitation_of(store: &recolte_store::Store, current: &Target) -> Result<Optio
     Ok(Invitation::parse(&link).ok().filter(|invitation| invitation.token == current.token))
 }
 
-fn normal(hub: &str) -> String {
+pub(crate) fn normal(hub: &str) -> String {
     normalize_hub(hub).unwrap_or_else(|_| hub.to_owned())
 }
 
@@ -44,42 +44,60 @@ pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<
         .collect())
 }
 
-/// The hubs serving the event nearby (`found`: each address with the certificate its
-/// announcement names) that background sync may move to from `current`, as a join would take
-/// them: with the invitation's token, and the certificate the invitation names (a hub
-/// announcing another, or none, is left out: anyone on the network can announce the event),
-/// else the announced one; never a certificate that cannot be checked there (a `ws://`
-/// address), nor this device's own hub (its own certificate). None for a token given by hand.
+/// Of the hubs found serving an event nearby (`found`: each address with the certificate its
+/// announcement names), those that may be given the token of an invitation naming the
+/// certificate `named`, each with the certificate to expect there; the same rule for a join
+/// and for background sync. Anyone on the network can announce the event, so: the certificate
+/// the invitation names (a hub announcing another, or none, is left out: over `ws://` the
+/// token would go in clear), else the one announced; never a certificate that cannot be
+/// checked at its address (`ws://`), nor this device's own hub (its own certificate or one of
+/// its addresses), nor an address in `tried` (normalised).
+pub(crate) fn trusted_announcements(
+    store: &recolte_store::Store,
+    named: Option<&str>,
+    tried: &[String],
+    found: Vec<(String, Option<String>)>,
+) -> Vec<(String, Option<String>)> {
+    let own = store.path().parent().and_then(crate::tls::local_fingerprint);
+    let mut trusted: Vec<(String, Option<String>)> = Vec::new();
+    for (hub, announced) in found {
+        if named.is_some() && announced.as_deref() != named {
+            continue;
+        }
+        if announced.as_ref().is_some_and(|announced| !crate::tls::pins(&hub) || Some(announced) == own.as_ref()) {
+            continue;
+        }
+        if tried.contains(&normal(&hub)) || trusted.iter().any(|(t, _)| *t == hub) || crate::nearby::own_address(&hub) {
+            continue;
+        }
+        trusted.push((hub, announced));
+    }
+    trusted
+}
+
+/// The hubs serving the event nearby that background sync may move to from `current` (see
+/// [`trusted_announcements`]), with the invitation's token. None for a token given by hand.
 fn trusted_nearby(
     store: &recolte_store::Store,
     current: &Target,
     found: Vec<(String, Option<String>)>,
 ) -> Result<Vec<Target>, recolte_store::Error> {
     let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
-    let own = store.path().parent().and_then(crate::tls::local_fingerprint);
-    let known: Vec<String> = invitation.hubs.iter().map(|hub| normal(hub)).chain([normal(&current.hub)]).collect();
-    let mut trusted: Vec<Target> = Vec::new();
-    for (hub, announced) in found {
-        if invitation.fingerprint.is_some() && announced != invitation.fingerprint {
-            continue;
-        }
-        if announced.as_ref().is_some_and(|announced| !crate::tls::pins(&hub) || Some(announced) == own.as_ref()) {
-            continue;
-        }
-        if known.contains(&normal(&hub)) || trusted.iter().any(|t| t.hub == hub) {
-            continue;
-        }
-        trusted.push(Target::new(hub, invitation.token.clone()).pinned(announced));
-    }
-    Ok(trusted)
+    let tried: Vec<String> = invitation.hubs.iter().map(|hub| normal(hub)).chain([normal(&current.hub)]).collect();
+    let trusted = trusted_announcements(store, invitation.fingerprint.as_deref(), &tried, found);
+    Ok(trusted.into_iter().map(|(hub, pinned)| Target::new(hub, invitation.token.clone()).pinned(pinned)).collect())
+}
+
+/// Whether this device serves the room from the app (it is served again at start).
+pub(crate) fn serves_the_room(store: &recolte_store::Store) -> Result<bool, recolte_store::Error> {
+    Ok(store.setting(settings::SERVE_PORT)?.is_some_and(|port| !port.trim().is_empty()))
 }
 
 /// Whether background sync may look for its event served nearby: not on the device that made
 /// the event, nor on one that serves the room itself (it would find its own hub, which always
 /// answers, and stop passing the room's work on to the server when it comes back).
 fn may_look_nearby(store: &recolte_store::Store, event: EventId) -> Result<bool, recolte_store::Error> {
-    let serving = store.setting(settings::SERVE_PORT)?.is_some_and(|port| !port.trim().is_empty());
-    Ok(!serving && !crate::join::keeps_organiser(store, event)?)
+    Ok(!serves_the_room(store)? && !crate::join::keeps_organiser(store, event)?)
 }
 
 /// How long background sync waits before it looks nearby again after finding nothing there:
@@ -237,7 +255,11 @@ where
         match moved {
             Ok(true) => tracing::info!("{} does not answer: syncing with {} ({whose})", current.hub, other.hub),
             Ok(false) => tracing::info!("{}: another target was saved meanwhile; not moving", current.hub),
-            Err(error) => tracing::warn!("moving to {}: {error}", other.hub),
+            // Not saved (a full disk): this engine stays, and tries again at its next look.
+            Err(error) => {
+                tracing::warn!("moving to {}: {error}", other.hub);
+                return false;
+            }
         }
         return true;
     }
@@ -249,8 +271,8 @@ where
 pub enum Reached {
     /// Its own hub answered when tried again.
     Again(SyncReport),
-    /// Another hub took the full sync, and is remembered: one of the invitation's, or one
-    /// found serving the event nearby (`found_nearby`).
+    /// Another hub took the full sync, for the caller to remember (with the mark of a hub found
+    /// nearby, `found_nearby`, that the status and the app follow).
     Moved { report: SyncReport, target: Target, found_nearby: bool },
     /// Nothing answered.
     Nowhere,
@@ -259,9 +281,13 @@ pub enum Reached {
 /// A one-shot sync's part (`recolte sync`), once `current`'s hub did not answer: as background
 /// sync does, its own hub once more a moment later (one room timing out on a wavering Wi-Fi is
 /// not a hub gone), then the invitation's other hubs, then the event served nearby, under the
-/// same rules; the first that takes a full sync is remembered. A refusal from its own hub is
-/// the answer (returned as the error).
-pub async fn reach_another(store: crate::client::SharedStore, current: &Target) -> Result<Reached, SyncError> {
+/// same rules. `waiting` is called first when there is somewhere else to try (it takes a few
+/// seconds: the caller says so). A refusal from its own hub is the answer (the error).
+pub async fn reach_another(
+    store: crate::client::SharedStore,
+    current: &Target,
+    waiting: impl FnOnce(),
+) -> Result<Reached, SyncError> {
     let event = recolte_core::token::peek(&current.token)?.scope.event;
     let (others, look_nearby) = {
         let held = recolte_store::Store::lock_shared(&store);
@@ -273,38 +299,38 @@ pub async fn reach_another(store: crate::client::SharedStore, current: &Target) 
     if others.is_empty() && !look_nearby {
         return Ok(Reached::Nowhere);
     }
+    waiting();
     tokio::time::sleep(Duration::from_secs(2)).await;
     match crate::client::sync_once(store.clone(), current).await {
         Ok(report) => return Ok(Reached::Again(report)),
         Err(error) if error.refusal() != Some(RefusalCode::Unreachable) => return Err(error),
         Err(_) => {}
     }
-    if let Some(moved) = first_to_take(&store, current, others, false).await? {
+    if let Some(moved) = first_to_take(&store, others, false).await {
         return Ok(moved);
     }
     if look_nearby {
         let found = crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT).await.unwrap_or_default();
         let trusted = trusted_nearby(&recolte_store::Store::lock_shared(&store), current, found)?;
-        if let Some(moved) = first_to_take(&store, current, trusted, true).await? {
+        if let Some(moved) = first_to_take(&store, trusted, true).await {
             return Ok(moved);
         }
     }
     Ok(Reached::Nowhere)
 }
 
-/// The first of `candidates` that takes a full sync, remembered in place of `current`.
+/// The first of `candidates` that takes a full sync.
 async fn first_to_take(
     store: &crate::client::SharedStore,
-    current: &Target,
     candidates: Vec<Target>,
     found_nearby: bool,
-) -> Result<Option<Reached>, SyncError> {
+) -> Option<Reached> {
     for other in candidates {
-        let Ok(report) = crate::client::sync_once(store.clone(), &other).await else { continue };
-        crate::join::remember_move(&mut recolte_store::Store::lock_shared(store), current, &other, found_nearby)?;
-        return Ok(Some(Reached::Moved { report, target: other, found_nearby }));
+        if let Ok(report) = crate::client::sync_once(store.clone(), &other).await {
+            return Some(Reached::Moved { report, target: other, found_nearby });
+        }
     }
-    Ok(None)
+    None
 }
 
 /// Whether `hub` is the one background sync moved to when it found the event served nearby.
@@ -359,6 +385,39 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use recolte_core::access::{Role, Scope};
+
+    /// Who may be given an invitation's token among the hubs announcing its event nearby: the
+    /// join and background sync ask the same question.
+    #[test]
+    fn a_token_goes_only_to_an_announcement_it_can_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = recolte_store::Store::open(dir.path()).unwrap();
+        let (named, other) = ("ab".repeat(32), "cd".repeat(32));
+        let laptop = |scheme: &str| format!("{scheme}://192.0.2.7:4455");
+        let found = |announced: Option<&String>| {
+            vec![(laptop(if announced.is_some() { "wss" } else { "ws" }), announced.cloned())]
+        };
+        let trusted = |named: Option<&str>, found| trusted_announcements(&store, named, &[], found);
+        // The card names a certificate: that one, over wss://, and no other, nor none.
+        assert_eq!(trusted(Some(&named), found(Some(&named))), [(laptop("wss"), Some(named.clone()))]);
+        assert!(trusted(Some(&named), found(Some(&other))).is_empty());
+        assert!(trusted(Some(&named), found(None)).is_empty(), "the token would go in clear");
+        // It names none: the announced one, or plain ws:// when none is announced.
+        assert_eq!(trusted(None, found(Some(&other))), [(laptop("wss"), Some(other.clone()))]);
+        assert_eq!(trusted(None, found(None)), [(laptop("ws"), None)]);
+        // A certificate that cannot be checked at its address, an address tried already.
+        assert!(trusted(None, vec![(laptop("ws"), Some(other.clone()))]).is_empty());
+        let tried = [normal(&laptop("ws"))];
+        assert!(trusted_announcements(&store, None, &tried, found(None)).is_empty());
+        // This device's own hub: its certificate, or one of its addresses.
+        let own = crate::tls::invitation_fingerprint(dir.path(), &[laptop("wss")], None).unwrap().unwrap();
+        assert!(trusted(None, found(Some(&own))).is_empty(), "its own certificate");
+        let mine =
+            if_addrs::get_if_addrs().unwrap().into_iter().map(|i| i.ip()).find(|ip| ip.is_ipv4() && !ip.is_loopback());
+        if let Some(mine) = mine {
+            assert!(trusted(None, vec![(format!("ws://{mine}:4455"), None)]).is_empty(), "one of its addresses");
+        }
+    }
 
     /// The organiser's own token nearing its end is signed again (the engine restarts with it),
     /// not while a failed renewal waits its turn, and never another role's.

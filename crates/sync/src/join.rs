@@ -59,6 +59,11 @@ pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Res
     remember_with(store, target, None, false)
 }
 
+/// …a hub found serving the event nearby (the status says so; the app follows a move there).
+pub fn remember_found_nearby(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
+    remember_with(store, target, None, true)
+}
+
 /// Moves background sync from `from` to `to` (see `failover`): remembered only if `from` is
 /// still where this device syncs (never over a hub given by hand or a join saved meanwhile,
 /// from another connection), in one transaction. `found_nearby`: `to` is a hub found serving
@@ -71,7 +76,12 @@ pub(crate) fn remember_move(
 ) -> Result<bool, recolte_store::Error> {
     let values = target_settings(store, to, None, found_nearby)?;
     let values: Vec<(&str, &str)> = values.iter().map(|(key, value)| (*key, value.as_str())).collect();
-    store.set_settings_if(&[(settings::HUB, &from.hub), (settings::TOKEN, &from.token)], &values)
+    let expected = [
+        (settings::HUB, from.hub.as_str()),
+        (settings::TOKEN, from.token.as_str()),
+        (settings::FINGERPRINT, from.fingerprint.as_deref().unwrap_or("")),
+    ];
+    store.set_settings_if(&expected, &values)
 }
 
 /// …and the invitation link it came from, with them.
@@ -242,13 +252,9 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     let mut looked_nearby = false;
     if hubs.is_empty() {
         looked_nearby = true;
-        // The certificate the card names, if any, whatever a hub announces (anyone on the
-        // network can announce the event).
-        hubs = served_nearby(invitation.event, NEARBY_WAIT)
-            .await?
-            .into_iter()
-            .map(|(hub, announced)| (hub, invitation.fingerprint.clone().or(announced)))
-            .collect();
+        // Only those the card may be given to (see `failover::trusted_announcements`).
+        let found = served_nearby(invitation.event, NEARBY_WAIT).await?;
+        hubs = crate::failover::trusted_announcements(&lock(&store), invitation.fingerprint.as_deref(), &[], found);
     }
     let Some((first_hub, fingerprint)) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
@@ -273,18 +279,18 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
             // Every address of the card out of reach (the venue's server down, its Wi-Fi gone):
             // the room's laptop, if one serves this event nearby. Not found, or the local
             // network cannot be searched: the card's own hub is kept, as before, for later.
-            // Not on the device that made the event: it may serve the room itself, and keeps
-            // the hub it syncs with. A card that names a certificate accepts no other.
-            if looked_nearby || organiser_device {
+            // Not on the device that made the event, nor on one serving the room: it may be the
+            // one serving, and keeps the hub it syncs with. A card that names a certificate
+            // accepts no other (see `failover::trusted_announcements`).
+            if looked_nearby || organiser_device || crate::failover::serves_the_room(&lock(&store))? {
                 break;
             }
             looked_nearby = true;
-            for (hub, pinned) in served_nearby(invitation.event, NEARBY_FALLBACK_WAIT).await.unwrap_or_default() {
-                let trusted = invitation.fingerprint.is_none() || pinned == invitation.fingerprint;
-                if trusted && !hubs.iter().any(|(tried, _)| *tried == hub) {
-                    hubs.push((hub, pinned));
-                }
-            }
+            let found = served_nearby(invitation.event, NEARBY_FALLBACK_WAIT).await.unwrap_or_default();
+            let tried: Vec<String> = hubs.iter().map(|(hub, _)| crate::failover::normal(hub)).collect();
+            let trusted =
+                crate::failover::trusted_announcements(&lock(&store), invitation.fingerprint.as_deref(), &tried, found);
+            hubs.extend(trusted);
             if next == hubs.len() {
                 break;
             }

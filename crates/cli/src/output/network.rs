@@ -267,6 +267,20 @@ impl Out {
     }
 
     /// Said on stderr: background sync moved to another of the invitation's hubs.
+    /// Said on stderr before the few seconds a one-off sync spends trying elsewhere.
+    pub fn looking_elsewhere(&self, hub: &str) {
+        match self.lang {
+            Lang::Fr => eprintln!(
+                "{hub} ne répond pas : nouvel essai dans 2 s, puis les autres serveurs de l'invitation et ceux de \
+                 l'événement à proximité…"
+            ),
+            _ => eprintln!(
+                "{hub} does not answer: trying again in 2 s, then the invitation's other hubs and the event's \
+                 nearby…"
+            ),
+        }
+    }
+
     pub fn moved(&self, from: &str, to: &str, found_nearby: bool) {
         let which = match found_nearby {
             true => self.pick("le serveur de l'événement trouvé à proximité", "the event's hub found nearby"),
