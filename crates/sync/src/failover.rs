@@ -50,8 +50,8 @@ pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<
 /// and for background sync. Anyone on the network can announce the event, so: the certificate
 /// the invitation names (a hub announcing another, or none, is left out: over `ws://` the
 /// token would go in clear), else the one announced; never a certificate that cannot be
-/// checked at its address (`ws://`), nor this device's own hub (its own certificate or one of
-/// its addresses), nor an address in `tried` (normalised).
+/// checked at its address (`ws://`), nor this device's own hub (its own certificate: a device
+/// serving from the app does not look at all), nor an address in `tried` (normalised).
 pub(crate) fn trusted_announcements(
     store: &recolte_store::Store,
     named: Option<&str>,
@@ -67,7 +67,7 @@ pub(crate) fn trusted_announcements(
         if announced.as_ref().is_some_and(|announced| !crate::tls::pins(&hub) || Some(announced) == own.as_ref()) {
             continue;
         }
-        if tried.contains(&normal(&hub)) || trusted.iter().any(|(t, _)| *t == hub) || crate::nearby::own_address(&hub) {
+        if tried.contains(&normal(&hub)) || trusted.iter().any(|(t, _)| *t == hub) {
             continue;
         }
         trusted.push((hub, announced));

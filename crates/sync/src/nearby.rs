@@ -64,18 +64,6 @@ pub fn addresses(listen: SocketAddr, scheme: &str) -> Vec<String> {
     urls
 }
 
-/// Whether `hub` is an address of this machine other than loopback (which discovery never
-/// gives): its own hub, announced on the network, found by itself.
-pub fn own_address(hub: &str) -> bool {
-    let Ok(url) = url::Url::parse(hub) else { return false };
-    let ip: Option<IpAddr> = match url.host() {
-        Some(url::Host::Ipv4(v4)) => Some(v4.into()),
-        Some(url::Host::Ipv6(v6)) => Some(v6.into()),
-        _ => None,
-    };
-    ip.is_some_and(|ip| !ip.is_loopback() && if_addrs::get_if_addrs().unwrap_or_default().iter().any(|i| i.ip() == ip))
-}
-
 fn link_local(ip: &IpAddr) -> bool {
     matches!(ip, IpAddr::V6(v6) if (v6.segments()[0] & 0xffc0) == 0xfe80)
 }
