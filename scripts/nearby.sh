@@ -158,6 +158,10 @@ other_cert="$work/other-cert"
 ip netns exec "$device" "$recolte" --data-dir "$other_cert" join --invitation "$forged" --name Ana >/dev/null 2>&1 || true
 check "a card naming another certificate does not join a laptop announcing its own" \
     '[[ "$("$recolte" --data-dir "$other_cert" status 2>&1)" == "wss://10.77.0.1:4999 :"* ]]'
+no_address="$work/no-address"
+refused="$(ip netns exec "$device" "$recolte" --data-dir "$no_address" join --invitation "$link&f=$(printf 'ab%.0s' $(seq 1 32))" --name Ana 2>&1 >/dev/null || true)"
+check "and without address, says the laptop found does not have the certificate it names" \
+    '[[ "$refused" == *"un serveur de cet événement a été trouvé sur le réseau local, mais pas avec le certificat"* ]]'
 stop
 
 echo "$passed passed, $failed failed"

@@ -89,6 +89,7 @@ impl ApiError {
             recolte_sync::client::SyncError::Token(_)
             | recolte_sync::client::SyncError::Invitation(_)
             | recolte_sync::client::SyncError::NoHub
+            | recolte_sync::client::SyncError::UntrustedNearby
             | recolte_sync::client::SyncError::EventNotOnHub { .. }
             | recolte_sync::client::SyncError::UnsharedElsewhere { .. }
             | recolte_sync::client::SyncError::NameNeeded => {

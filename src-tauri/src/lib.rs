@@ -89,7 +89,7 @@ fn watch_changes(app: tauri::AppHandle, mut unread: bool) {
                 unread = true;
             }
             // Every few seconds, on its own beat: background sync moved to another of the
-            // invitation's hubs (its own gone for good), or the organiser's own token nears its
+            // invitation's hubs or to the event's found nearby (its own gone for good), or the organiser's own token nears its
             // end (the hub closes a connection when its token ends): the engine starts again,
             // towards the new hub, with a token signed again. (Each store read is a statement of
             // its own: its lock is let go before `start_sync` takes it.)

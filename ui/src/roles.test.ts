@@ -74,7 +74,7 @@ describe('the sync status', () => {
     await open({ event: 'facilitator', sync: 'nearby' })
     byId<HTMLButtonElement>('sync-pill').click()
     await settle()
-    expect(dialog()!.textContent).toContain(frenchSpaces('Serveur : wss://192.168.1.20:4455, trouvé à proximité : le serveur prévu ne répondait pas.'))
+    expect(dialog()!.textContent).toContain(frenchSpaces('Serveur : wss://192.168.1.20:4455, trouvé à proximité : le serveur prévu ne répondait pas'))
     await open({ event: 'facilitator', sync: 'up_to_date' })
     byId<HTMLButtonElement>('sync-pill').click()
     await settle()

@@ -260,7 +260,7 @@ pub fn sync(
         let (report, target) = match synced {
             Ok(report) => (report, target),
             Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
-                let waiting = || out.looking_elsewhere(&target.hub);
+                let waiting = |others, nearby| out.looking_elsewhere(&target.hub, others, nearby);
                 match runtime.block_on(recolte_sync::failover::reach_another(store.clone(), &target, waiting))? {
                     Reached::Again(report) => (report, target),
                     Reached::Moved { report, target: other, found_nearby } => {

@@ -130,8 +130,9 @@ pub mod settings {
     pub const SERVE_PORT: &str = "hub.serve_port";
     /// Former invitations kept aside until what only they may write is shared (a JSON list).
     pub const FORMER_INVITATIONS: &str = "sync.former";
-    /// The hub background sync moved to when every hub of the invitation was out of reach: one
-    /// found serving the event on the local network (the room's laptop). Empty otherwise.
+    /// The hub this device syncs with when it was found serving the event on the local network
+    /// (the room's laptop) because the hubs expected were out of reach: by background sync, a
+    /// one-off `recolte sync` or a join. Empty otherwise.
     pub const FOUND_NEARBY: &str = "sync.found_nearby";
 }
 

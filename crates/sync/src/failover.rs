@@ -5,8 +5,9 @@
 //! answers, so that what is typed next still goes somewhere. When none answers, it looks for
 //! the event served on the local network (the room's laptop, started when the venue's Wi-Fi
 //! failed) and moves there, under the join's rules: the certificate the invitation names, else
-//! the one the laptop announces; never on the organiser's own device, which may be the one
-//! serving. It never moves while its hub answers, nor with another token.
+//! the one the laptop announces; never on the organiser's own device, nor on one serving the
+//! room, which may be the one serving. It never moves while its hub answers, nor with another
+//! token.
 //!
 //! The move is the hub remembered (the settings), which the shells follow: the app's window
 //! restarts its engine, `recolte sync --watch` too, and the next `recolte sync` syncs there.
@@ -177,6 +178,9 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
                 continue;
             }
         };
+        if others.is_empty() && !may_look_nearby {
+            continue;
+        }
         // Its own hub once more first: the documents' back-off may lag behind a network that
         // just came back (this device's own Wi-Fi, not the hub, was gone). Each try gives way to
         // a stop (a join, a hub given by hand, Ctrl-C): nothing is saved after it.
@@ -282,11 +286,12 @@ pub enum Reached {
 /// sync does, its own hub once more a moment later (one room timing out on a wavering Wi-Fi is
 /// not a hub gone), then the invitation's other hubs, then the event served nearby, under the
 /// same rules. `waiting` is called first when there is somewhere else to try (it takes a few
-/// seconds: the caller says so). A refusal from its own hub is the answer (the error).
+/// seconds: the caller says so), with whether the invitation has other hubs and whether the
+/// event will be looked for nearby. A refusal from its own hub is the answer (the error).
 pub async fn reach_another(
     store: crate::client::SharedStore,
     current: &Target,
-    waiting: impl FnOnce(),
+    waiting: impl FnOnce(bool, bool),
 ) -> Result<Reached, SyncError> {
     let event = recolte_core::token::peek(&current.token)?.scope.event;
     let (others, look_nearby) = {
@@ -299,7 +304,7 @@ pub async fn reach_another(
     if others.is_empty() && !look_nearby {
         return Ok(Reached::Nowhere);
     }
-    waiting();
+    waiting(!others.is_empty(), look_nearby);
     tokio::time::sleep(Duration::from_secs(2)).await;
     match crate::client::sync_once(store.clone(), current).await {
         Ok(report) => return Ok(Reached::Again(report)),
@@ -333,7 +338,8 @@ async fn first_to_take(
     None
 }
 
-/// Whether `hub` is the one background sync moved to when it found the event served nearby.
+/// Whether `hub` is the one this device found serving the event nearby when the hubs it
+/// expected were out of reach (background sync, `recolte sync`, a join).
 pub fn found_nearby(store: &recolte_store::Store, hub: &str) -> Result<bool, recolte_store::Error> {
     Ok(store.setting(settings::FOUND_NEARBY)?.is_some_and(|found| !found.is_empty() && found == hub))
 }

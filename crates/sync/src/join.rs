@@ -54,7 +54,7 @@ pub fn hand_given_target(
 }
 
 /// Remembers where this device syncs: background sync and `recolte sync` go on from there.
-/// All three or none (a hub saved without its token would be tried with the former one).
+/// All of them or none (a hub saved without its token would be tried with the former one).
 pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
     remember_with(store, target, None, false)
 }
@@ -254,7 +254,11 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         looked_nearby = true;
         // Only those the card may be given to (see `failover::trusted_announcements`).
         let found = served_nearby(invitation.event, NEARBY_WAIT).await?;
+        let announced = !found.is_empty();
         hubs = crate::failover::trusted_announcements(&lock(&store), invitation.fingerprint.as_deref(), &[], found);
+        if announced && hubs.is_empty() {
+            return Err(SyncError::UntrustedNearby);
+        }
     }
     let Some((first_hub, fingerprint)) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);

@@ -534,8 +534,8 @@ unshared: number, out_of_rights: number,
  */
 former_invitation: number, error: ErrorReport | null, 
 /**
- * The hub is one background sync found serving the event nearby when the invitation's
- * were out of reach (see `failover`), not one the invitation names.
+ * The hub was found serving the event nearby when the one expected was out of reach: by
+ * background sync (see `failover`), or by a join whose card's hubs did not answer.
  */
 found_nearby: boolean, };
 

@@ -266,21 +266,26 @@ impl Out {
         );
     }
 
-    /// Said on stderr: background sync moved to another of the invitation's hubs.
-    /// Said on stderr before the few seconds a one-off sync spends trying elsewhere.
-    pub fn looking_elsewhere(&self, hub: &str) {
+    /// Said on stderr before the few seconds a one-off sync spends trying elsewhere: its hub
+    /// again, then the invitation's other hubs (`others`), then the event's nearby (`nearby`).
+    pub fn looking_elsewhere(&self, hub: &str, others: bool, nearby: bool) {
+        let then = match (others, nearby, self.lang) {
+            (true, true, Lang::Fr) => ", puis les autres serveurs de l'invitation et ceux de l'événement à proximité",
+            (true, false, Lang::Fr) => ", puis les autres serveurs de l'invitation",
+            (false, true, Lang::Fr) => ", puis les serveurs de l'événement à proximité",
+            (true, true, _) => ", then the invitation's other hubs and the event's hubs nearby",
+            (true, false, _) => ", then the invitation's other hubs",
+            (false, true, _) => ", then the event's hubs nearby",
+            (false, false, _) => "",
+        };
         match self.lang {
-            Lang::Fr => eprintln!(
-                "{hub} ne répond pas : nouvel essai dans 2 s, puis les autres serveurs de l'invitation et ceux de \
-                 l'événement à proximité…"
-            ),
-            _ => eprintln!(
-                "{hub} does not answer: trying again in 2 s, then the invitation's other hubs and the event's \
-                 nearby…"
-            ),
+            Lang::Fr => eprintln!("{hub} ne répond pas : nouvel essai dans 2 s{then}…"),
+            _ => eprintln!("{hub} does not answer: trying again in 2 s{then}…"),
         }
     }
 
+    /// Said on stderr: sync moved to another of the invitation's hubs, or to the event's found
+    /// nearby.
     pub fn moved(&self, from: &str, to: &str, found_nearby: bool) {
         let which = match found_nearby {
             true => self.pick("le serveur de l'événement trouvé à proximité", "the event's hub found nearby"),

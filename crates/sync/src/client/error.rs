@@ -40,6 +40,9 @@ pub enum SyncError {
     #[error("this invitation names no hub address and no hub serving its event was found on the local network: ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)")]
     #[fr("cette invitation ne donne aucune adresse de serveur, et aucun serveur de cet événement n'a été trouvé sur le réseau local : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)")]
     NoHub,
+    #[error("a hub serving this event was found on the local network, but not with the certificate this invitation names (or with none, where its token would travel in clear): it was not given the invitation; ask the organisers for a card of that laptop, or for it to serve the event from the app")]
+    #[fr("un serveur de cet événement a été trouvé sur le réseau local, mais pas avec le certificat que nomme cette invitation (ou sans certificat, où son jeton circulerait en clair) : l'invitation ne lui a pas été confiée ; demandez à l'organisation une invitation de ce portable, ou qu'il serve l'événement depuis l'app")]
+    UntrustedNearby,
     #[error("this invitation names no hub address, and this computer cannot look for hubs on the local network ({}): ask the organisers for an invitation with the hub's address, or bring the event on a USB key (bundle)", recolte_core::Localize::localize(.0, recolte_core::Lang::En))]
     #[fr("cette invitation ne donne aucune adresse de serveur, et cet ordinateur ne peut pas chercher de serveur sur le réseau local ({}) : demandez une invitation avec l'adresse du serveur, ou apportez l'événement sur une clé USB (paquet)", recolte_core::Localize::localize(_0, recolte_core::Lang::Fr))]
     CannotLookNearby(crate::nearby::NearbyError),

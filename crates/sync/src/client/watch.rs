@@ -51,7 +51,8 @@ pub async fn watch(
     let mut started: Vec<DocName> = Vec::new();
     // What a former invitation still holds to share (see `handover`): tried again now and then.
     tasks.spawn(crate::handover::keep_handing_over(store.clone(), HAND_OVER_EVERY, stop.clone()));
-    // Its hub gone for good: another of the invitation's hubs (see `failover`).
+    // Its hub gone for good: another of the invitation's hubs, or the event's nearby (see
+    // `failover`).
     tasks.spawn(crate::failover::keep_a_hub_in_reach(
         store.clone(),
         target.clone(),
