@@ -293,6 +293,21 @@ pub async fn reach_another(
     current: &Target,
     waiting: impl FnOnce(bool, bool),
 ) -> Result<Reached, SyncError> {
+    let nearby = |event| crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT);
+    reach_another_looking(store, current, waiting, nearby).await
+}
+
+/// [`reach_another`], with the local network searched by `nearby` (as for
+/// [`keep_a_hub_in_reach_looking`]: tests give the hubs a network namespace would announce).
+pub async fn reach_another_looking<Found>(
+    store: crate::client::SharedStore,
+    current: &Target,
+    waiting: impl FnOnce(bool, bool),
+    nearby: impl FnOnce(EventId) -> Found,
+) -> Result<Reached, SyncError>
+where
+    Found: Future<Output = Result<Vec<(String, Option<String>)>, SyncError>>,
+{
     let event = recolte_core::token::peek(&current.token)?.scope.event;
     let (others, look_nearby) = {
         let held = recolte_store::Store::lock_shared(&store);
@@ -315,7 +330,7 @@ pub async fn reach_another(
         return Ok(moved);
     }
     if look_nearby {
-        let found = crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT).await.unwrap_or_default();
+        let found = nearby(event).await.unwrap_or_default();
         let trusted = trusted_nearby(&recolte_store::Store::lock_shared(&store), current, found)?;
         if let Some(moved) = first_to_take(&store, trusted, true).await {
             return Ok(moved);

@@ -378,6 +378,55 @@ async fn background_sync_moves_to_the_laptop_serving_the_event_nearby_when_the_c
     laptop.stop().await.unwrap();
 }
 
+/// A one-off sync (`recolte sync`) whose card's hub is gone reaches the laptop serving the event
+/// nearby under the same rule, and says what it will try first; a laptop announcing no
+/// certificate is not given a card that names one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_off_sync_whose_hub_is_gone_reaches_the_laptop_found_nearby_under_the_same_rule() {
+    use recolte_sync::failover::{self, Reached};
+    use recolte_sync::join;
+    let world = World::new().await;
+    let (venue, _venue_dir, venue_url) = world.another_hub(true).await;
+    let (laptop, _laptop_dir, laptop_url) = world.another_hub(true).await;
+    let session = world.sessions(1)[0];
+    let device = Device::empty();
+    let card = world.card(session, vec![venue_url.clone()]).link;
+    let joined = join::join(device.store.clone(), &card, "Camille").await.unwrap();
+    venue.stop().await.unwrap();
+    let found = |fingerprint: Option<String>| {
+        let hub = laptop_url.clone();
+        move |event| {
+            assert_eq!(event, world.event);
+            async move { Ok(vec![(hub, fingerprint)]) }
+        }
+    };
+
+    let mut named = recolte_core::invitation::Invitation::parse(&card).unwrap();
+    named.fingerprint = Some("ab".repeat(32));
+    device.store().set_setting(join::settings::INVITATION, &named.link()).unwrap();
+    let said = std::cell::Cell::new(None);
+    let reached = failover::reach_another_looking(
+        device.store.clone(),
+        &joined.target,
+        |o, n| said.set(Some((o, n))),
+        found(None),
+    )
+    .await
+    .unwrap();
+    assert!(matches!(reached, Reached::Nowhere), "{reached:?}");
+    assert_eq!(said.get(), Some((false, true)), "no other hub of the card; the event looked for nearby");
+
+    device.store().set_setting(join::settings::INVITATION, &card).unwrap();
+    let reached =
+        failover::reach_another_looking(device.store.clone(), &joined.target, |_, _| {}, found(None)).await.unwrap();
+    let Reached::Moved { target, found_nearby, .. } = reached else { panic!("{reached:?}") };
+    assert_eq!(
+        (target.hub.as_str(), target.token.as_str(), found_nearby),
+        (laptop_url.as_str(), joined.target.token.as_str(), true)
+    );
+    laptop.stop().await.unwrap();
+}
+
 fn joined_link(device: &Device) -> String {
     device.store().setting(recolte_sync::join::settings::INVITATION).unwrap().unwrap()
 }
