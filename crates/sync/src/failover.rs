@@ -21,6 +21,7 @@ use recolte_store::settings;
 
 use crate::client::{StatusBoard, SyncError, SyncReport, SyncState, Target};
 use crate::refusal::RefusalCode;
+use crate::served_nearby::{self, Announced};
 
 /// The invitation this device joined with, when it syncs with that invitation's token.
 fn invitation_of(store: &recolte_store::Store, current: &Target) -> Result<Option<Invitation>, recolte_store::Error> {
@@ -35,58 +36,48 @@ pub(crate) fn normal(hub: &str) -> String {
 /// The other hubs of the invitation this device joined with, when it syncs with that
 /// invitation's token: each with the invitation's certificate, in the invitation's order.
 pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<Target>, recolte_store::Error> {
-    let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
+    Ok(invitation_of(store, current)?.map(|invitation| hubs_besides(&invitation, current)).unwrap_or_default())
+}
+
+fn hubs_besides(invitation: &Invitation, current: &Target) -> Vec<Target> {
     let here = normal(&current.hub);
-    Ok(invitation
+    invitation
         .hubs
         .iter()
         .filter(|hub| normal(hub) != here)
         .map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone()))
-        .collect())
+        .collect()
 }
 
-/// Of the hubs found serving an event nearby (`found`: each address with the certificate its
-/// announcement names), those that may be given the token of an invitation naming the
-/// certificate `named`, each with the certificate to expect there; the same rule for a join
-/// and for background sync. Anyone on the network can announce the event, so: the certificate
-/// the invitation names (a hub announcing another, or none, is left out: over `ws://` the
-/// token would go in clear), else the one announced; never a certificate that cannot be
-/// checked at its address (`ws://`), nor this device's own hub (its own certificate: a device
-/// serving from the app does not look at all), nor an address in `tried` (normalised).
-pub(crate) fn trusted_announcements(
-    store: &recolte_store::Store,
-    named: Option<&str>,
-    tried: &[String],
-    found: Vec<(String, Option<String>)>,
-) -> Vec<(String, Option<String>)> {
-    let own = store.path().parent().and_then(crate::tls::local_fingerprint);
-    let mut trusted: Vec<(String, Option<String>)> = Vec::new();
-    for (hub, announced) in found {
-        if named.is_some() && announced.as_deref() != named {
-            continue;
-        }
-        if announced.as_ref().is_some_and(|announced| !crate::tls::pins(&hub) || Some(announced) == own.as_ref()) {
-            continue;
-        }
-        if tried.contains(&normal(&hub)) || trusted.iter().any(|(t, _)| *t == hub) {
-            continue;
-        }
-        trusted.push((hub, announced));
-    }
-    trusted
+/// Where else a sync whose hub is out of reach may go, read once per look.
+struct Elsewhere {
+    /// The invitation this device joined with, whose token it syncs with.
+    invitation: Invitation,
+    /// Its other hubs, in its order.
+    others: Vec<Target>,
+    /// Whether the event may be looked for nearby (see [`may_look_nearby`]).
+    may_look_nearby: bool,
 }
 
-/// The hubs serving the event nearby that background sync may move to from `current` (see
-/// [`trusted_announcements`]), with the invitation's token. None for a token given by hand.
+/// None for a token given by hand: no invitation to move with.
+fn elsewhere(store: &recolte_store::Store, current: &Target) -> Result<Option<Elsewhere>, recolte_store::Error> {
+    let Some(invitation) = invitation_of(store, current)? else { return Ok(None) };
+    let others = hubs_besides(&invitation, current);
+    let may_look_nearby = may_look_nearby(store, invitation.event)?;
+    Ok(Some(Elsewhere { invitation, others, may_look_nearby }))
+}
+
+/// The hubs serving the event nearby that a sync may move to from `current` (see
+/// [`served_nearby::trusted`]), with the invitation's token.
 fn trusted_nearby(
     store: &recolte_store::Store,
+    invitation: &Invitation,
     current: &Target,
-    found: Vec<(String, Option<String>)>,
-) -> Result<Vec<Target>, recolte_store::Error> {
-    let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
+    found: Vec<Announced>,
+) -> Vec<Target> {
     let tried: Vec<String> = invitation.hubs.iter().map(|hub| normal(hub)).chain([normal(&current.hub)]).collect();
-    let trusted = trusted_announcements(store, invitation.fingerprint.as_deref(), &tried, found);
-    Ok(trusted.into_iter().map(|(hub, pinned)| Target::new(hub, invitation.token.clone()).pinned(pinned)).collect())
+    let trusted = served_nearby::trusted(store, invitation.fingerprint.as_deref(), &tried, found);
+    trusted.into_iter().map(|(hub, pinned)| Target::new(hub, invitation.token.clone()).pinned(pinned)).collect()
 }
 
 /// Whether this device serves the room from the app (it is served again at start).
@@ -128,7 +119,7 @@ pub async fn keep_a_hub_in_reach(
     every: Duration,
     stop: tokio::sync::watch::Receiver<bool>,
 ) {
-    let nearby = |event| crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT);
+    let nearby = |event| served_nearby::find(event, served_nearby::FALLBACK_WAIT);
     keep_a_hub_in_reach_looking(store, current, board, every, stop, nearby).await;
 }
 
@@ -140,20 +131,18 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
     current: Target,
     board: StatusBoard,
     every: Duration,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
     nearby: F,
 ) where
     F: Fn(EventId) -> Found,
-    Found: Future<Output = Result<Vec<(String, Option<String>)>, SyncError>>,
+    Found: Future<Output = Result<Vec<Announced>, SyncError>>,
 {
-    let Ok(event) = recolte_core::token::peek(&current.token).map(|grant| grant.scope.event) else { return };
     let mut missed = 0;
     // After a fruitless look nearby: when to look again, and how long to wait after the next.
     let (mut next_look, mut look_gap) = (tokio::time::Instant::now(), every);
     loop {
-        tokio::select! {
-            () = async { let _ = stop.wait_for(|s| *s).await; } => return,
-            () = tokio::time::sleep(every) => {}
+        if until_stopped(&stop, tokio::time::sleep(every)).await.is_none() {
+            return;
         }
         missed = if out_of_reach(&board) { missed + 1 } else { 0 };
         if missed == 0 {
@@ -162,112 +151,125 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
         if missed < 2 {
             continue;
         }
-        let looked = {
-            let held = recolte_store::Store::lock_shared(&store);
-            invitation_of(&held, &current).and_then(|joined| match joined {
-                Some(joined) => Ok(Some((other_hubs(&held, &current)?, may_look_nearby(&held, joined.event)?))),
-                None => Ok(None),
-            })
-        };
-        let (others, may_look_nearby) = match looked {
-            Ok(Some(looked)) => looked,
-            // A token given by hand: no invitation to move with.
-            Ok(None) => continue,
+        let elsewhere = match elsewhere(&recolte_store::Store::lock_shared(&store), &current) {
+            Ok(Some(elsewhere)) if !elsewhere.others.is_empty() || elsewhere.may_look_nearby => elsewhere,
+            Ok(_) => continue,
             Err(error) => {
                 tracing::warn!("reading the invitation's other hubs: {error}");
                 continue;
             }
         };
-        if others.is_empty() && !may_look_nearby {
-            continue;
-        }
         // Its own hub once more first: the documents' back-off may lag behind a network that
         // just came back (this device's own Wi-Fi, not the hub, was gone). Each try gives way to
         // a stop (a join, a hub given by hand, Ctrl-C): nothing is saved after it.
-        let tried = |target: Target| {
-            let (store, mut stop) = (store.clone(), stop.clone());
-            async move {
-                tokio::select! {
-                    biased;
-                    () = async { let _ = stop.wait_for(|s| *s).await; } => None,
-                    synced = crate::client::sync_quietly(store, &target) => Some(synced.is_ok()),
-                }
-            }
-        };
-        match tried(current.clone()).await {
+        match until_stopped(&stop, crate::client::sync_quietly(store.clone(), &current)).await {
             None => return,
-            Some(true) => {
+            Some(Ok(_)) => {
                 missed = 0;
                 continue;
             }
-            Some(false) => {}
+            // A refusal is an answer: it stays, and the next look tries again.
+            Some(Err(error)) if error.refusal() != Some(RefusalCode::Unreachable) => continue,
+            Some(Err(_)) => {}
         }
-        if moved_to(&store, &current, others, false, &tried).await {
-            return;
-        }
-        if !may_look_nearby || tokio::time::Instant::now() < next_look {
-            continue;
-        }
-        // Every hub of the invitation out of reach: the room's laptop, if one serves the
-        // event nearby (a network that cannot be searched is tried again at the next look).
-        let mut waiting = stop.clone();
-        let found = tokio::select! {
-            biased;
-            () = async { let _ = waiting.wait_for(|s| *s).await; } => return,
-            found = nearby(event) => found.unwrap_or_default(),
-        };
-        // Read under the store's lock, let go before the tries (each takes it to remember).
-        let trusted = trusted_nearby(&recolte_store::Store::lock_shared(&store), &current, found);
-        match trusted {
-            Ok(trusted) => {
-                if moved_to(&store, &current, trusted, true, &tried).await {
-                    return;
+        let look_nearby = elsewhere.may_look_nearby && tokio::time::Instant::now() >= next_look;
+        match look_elsewhere(&store, &current, &elsewhere, look_nearby, &stop, &nearby).await {
+            Look::Stopped => return,
+            Look::Took { target, found_nearby, .. } => {
+                // Only over this engine's own target: never over one a join or a hub given by
+                // hand saved meanwhile (checked and written in one transaction: the window has
+                // its own connection).
+                let moved = crate::join::remember_move(
+                    &mut recolte_store::Store::lock_shared(&store),
+                    &current,
+                    &target,
+                    found_nearby,
+                );
+                let whose = if found_nearby { "found serving the event nearby" } else { "the invitation's" };
+                match moved {
+                    Ok(true) => {
+                        tracing::info!("{} does not answer: syncing with {} ({whose})", current.hub, target.hub);
+                        return;
+                    }
+                    Ok(false) => {
+                        tracing::info!("{}: another target was saved meanwhile; not moving", current.hub);
+                        return;
+                    }
+                    // Not saved (a full disk): this engine stays, and tries again at its next look.
+                    Err(error) => tracing::warn!("moving to {}: {error}", target.hub),
                 }
             }
-            Err(error) => tracing::warn!("reading the invitation for the hubs found nearby: {error}"),
+            Look::Nowhere if look_nearby => {
+                next_look = tokio::time::Instant::now() + look_gap;
+                look_gap = (look_gap * 2).min(NEARBY_LOOKS_AT_MOST_EVERY);
+            }
+            Look::Nowhere => {}
         }
-        next_look = tokio::time::Instant::now() + look_gap;
-        look_gap = (look_gap * 2).min(NEARBY_LOOKS_AT_MOST_EVERY);
     }
 }
 
-/// Tries each candidate and remembers the first that takes a full sync. Whether this engine's
-/// watch is over: it moved (or another target was saved meanwhile), or a stop came.
-async fn moved_to<T, Tried>(
+/// `work`, unless `stop` turns true first (or its sender is gone).
+async fn until_stopped<T>(stop: &tokio::sync::watch::Receiver<bool>, work: impl Future<Output = T>) -> Option<T> {
+    let mut stop = stop.clone();
+    tokio::select! {
+        biased;
+        _ = stop.wait_for(|s| *s) => None,
+        done = work => Some(done),
+    }
+}
+
+/// What a look elsewhere found, its own hub out of reach.
+enum Look {
+    /// A stop came first.
+    Stopped,
+    /// `target` took a full sync.
+    Took {
+        report: SyncReport,
+        target: Target,
+        found_nearby: bool,
+    },
+    Nowhere,
+}
+
+/// The invitation's other hubs in its order, then, when `look_nearby`, the hubs serving the
+/// event nearby that may be given its token (a network that cannot be searched is as if none
+/// were found): the first that takes a full sync. The same order for both syncs.
+async fn look_elsewhere<F, Found>(
     store: &crate::client::SharedStore,
     current: &Target,
-    candidates: Vec<Target>,
-    found_nearby: bool,
-    tried: &T,
-) -> bool
+    elsewhere: &Elsewhere,
+    look_nearby: bool,
+    stop: &tokio::sync::watch::Receiver<bool>,
+    nearby: F,
+) -> Look
 where
-    T: Fn(Target) -> Tried,
-    Tried: Future<Output = Option<bool>>,
+    F: FnOnce(EventId) -> Found,
+    Found: Future<Output = Result<Vec<Announced>, SyncError>>,
 {
-    for other in candidates {
-        match tried(other.clone()).await {
-            None => return true,
-            Some(false) => continue,
-            Some(true) => {}
-        }
-        // Only over this engine's own target: never over one a join or a hub given by hand
-        // saved meanwhile (checked and written in one transaction: the window has its own
-        // connection).
-        let moved =
-            crate::join::remember_move(&mut recolte_store::Store::lock_shared(store), current, &other, found_nearby);
-        let whose = if found_nearby { "found serving the event nearby" } else { "the invitation's" };
-        match moved {
-            Ok(true) => tracing::info!("{} does not answer: syncing with {} ({whose})", current.hub, other.hub),
-            Ok(false) => tracing::info!("{}: another target was saved meanwhile; not moving", current.hub),
-            // Not saved (a full disk): this engine stays, and tries again at its next look.
-            Err(error) => {
-                tracing::warn!("moving to {}: {error}", other.hub);
-                return false;
+    let first_to_take = |candidates: Vec<Target>, found_nearby: bool| async move {
+        for target in candidates {
+            match until_stopped(stop, crate::client::sync_quietly(store.clone(), &target)).await {
+                None => return Some(Look::Stopped),
+                Some(Ok(report)) => return Some(Look::Took { report, target, found_nearby }),
+                Some(Err(error)) => tracing::info!("{}: {error}", target.hub),
             }
         }
-        return true;
+        None
+    };
+    if let Some(look) = first_to_take(elsewhere.others.clone(), false).await {
+        return look;
     }
-    false
+    if !look_nearby {
+        return Look::Nowhere;
+    }
+    let Some(found) = until_stopped(stop, nearby(elsewhere.invitation.event)).await else { return Look::Stopped };
+    let trusted = trusted_nearby(
+        &recolte_store::Store::lock_shared(store),
+        &elsewhere.invitation,
+        current,
+        found.unwrap_or_default(),
+    );
+    first_to_take(trusted, true).await.unwrap_or(Look::Nowhere)
 }
 
 /// What a one-shot sync found when its hub did not answer (see [`reach_another`]).
@@ -293,64 +295,39 @@ pub async fn reach_another(
     current: &Target,
     waiting: impl FnOnce(bool, bool),
 ) -> Result<Reached, SyncError> {
-    let nearby = |event| crate::join::served_nearby(event, crate::join::NEARBY_FALLBACK_WAIT);
+    let nearby = |event| served_nearby::find(event, served_nearby::FALLBACK_WAIT);
     reach_another_looking(store, current, waiting, nearby).await
 }
 
 /// [`reach_another`], with the local network searched by `nearby` (as for
 /// [`keep_a_hub_in_reach_looking`]: tests give the hubs a network namespace would announce).
-pub async fn reach_another_looking<Found>(
+pub async fn reach_another_looking<F, Found>(
     store: crate::client::SharedStore,
     current: &Target,
     waiting: impl FnOnce(bool, bool),
-    nearby: impl FnOnce(EventId) -> Found,
+    nearby: F,
 ) -> Result<Reached, SyncError>
 where
-    Found: Future<Output = Result<Vec<(String, Option<String>)>, SyncError>>,
+    F: FnOnce(EventId) -> Found,
+    Found: Future<Output = Result<Vec<Announced>, SyncError>>,
 {
-    let event = recolte_core::token::peek(&current.token)?.scope.event;
-    let (others, look_nearby) = {
-        let held = recolte_store::Store::lock_shared(&store);
-        match invitation_of(&held, current)? {
-            Some(joined) => (other_hubs(&held, current)?, may_look_nearby(&held, joined.event)?),
-            None => return Ok(Reached::Nowhere),
-        }
+    let elsewhere = match elsewhere(&recolte_store::Store::lock_shared(&store), current)? {
+        Some(elsewhere) if !elsewhere.others.is_empty() || elsewhere.may_look_nearby => elsewhere,
+        _ => return Ok(Reached::Nowhere),
     };
-    if others.is_empty() && !look_nearby {
-        return Ok(Reached::Nowhere);
-    }
-    waiting(!others.is_empty(), look_nearby);
+    waiting(!elsewhere.others.is_empty(), elsewhere.may_look_nearby);
     tokio::time::sleep(Duration::from_secs(2)).await;
     match crate::client::sync_once(store.clone(), current).await {
         Ok(report) => return Ok(Reached::Again(report)),
         Err(error) if error.refusal() != Some(RefusalCode::Unreachable) => return Err(error),
         Err(_) => {}
     }
-    if let Some(moved) = first_to_take(&store, others, false).await {
-        return Ok(moved);
-    }
-    if look_nearby {
-        let found = nearby(event).await.unwrap_or_default();
-        let trusted = trusted_nearby(&recolte_store::Store::lock_shared(&store), current, found)?;
-        if let Some(moved) = first_to_take(&store, trusted, true).await {
-            return Ok(moved);
-        }
-    }
-    Ok(Reached::Nowhere)
-}
-
-/// The first of `candidates` that takes a full sync.
-async fn first_to_take(
-    store: &crate::client::SharedStore,
-    candidates: Vec<Target>,
-    found_nearby: bool,
-) -> Option<Reached> {
-    for other in candidates {
-        if let Ok(report) = crate::client::sync_once(store.clone(), &other).await {
-            return Some(Reached::Moved { report, target: other, found_nearby });
-        }
-    }
-    None
+    // Nothing stops a one-shot sync but its end.
+    let (_running, stop) = tokio::sync::watch::channel(false);
+    Ok(match look_elsewhere(&store, current, &elsewhere, elsewhere.may_look_nearby, &stop, nearby).await {
+        Look::Took { report, target, found_nearby } => Reached::Moved { report, target, found_nearby },
+        Look::Stopped | Look::Nowhere => Reached::Nowhere,
+    })
 }
 
 /// Whether `hub` is the one this device found serving the event nearby when the hubs it
@@ -406,34 +383,6 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use recolte_core::access::{Role, Scope};
-
-    /// Who may be given an invitation's token among the hubs announcing its event nearby: the
-    /// join and background sync ask the same question.
-    #[test]
-    fn a_token_goes_only_to_an_announcement_it_can_check() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = recolte_store::Store::open(dir.path()).unwrap();
-        let (named, other) = ("ab".repeat(32), "cd".repeat(32));
-        let laptop = |scheme: &str| format!("{scheme}://192.0.2.7:4455");
-        let found = |announced: Option<&String>| {
-            vec![(laptop(if announced.is_some() { "wss" } else { "ws" }), announced.cloned())]
-        };
-        let trusted = |named: Option<&str>, found| trusted_announcements(&store, named, &[], found);
-        // The card names a certificate: that one, over wss://, and no other, nor none.
-        assert_eq!(trusted(Some(&named), found(Some(&named))), [(laptop("wss"), Some(named.clone()))]);
-        assert!(trusted(Some(&named), found(Some(&other))).is_empty());
-        assert!(trusted(Some(&named), found(None)).is_empty(), "the token would go in clear");
-        // It names none: the announced one, or plain ws:// when none is announced.
-        assert_eq!(trusted(None, found(Some(&other))), [(laptop("wss"), Some(other.clone()))]);
-        assert_eq!(trusted(None, found(None)), [(laptop("ws"), None)]);
-        // A certificate that cannot be checked at its address, an address tried already.
-        assert!(trusted(None, vec![(laptop("ws"), Some(other.clone()))]).is_empty());
-        let tried = [normal(&laptop("ws"))];
-        assert!(trusted_announcements(&store, None, &tried, found(None)).is_empty());
-        // This device's own hub, by its certificate.
-        let own = crate::tls::invitation_fingerprint(dir.path(), &[laptop("wss")], None).unwrap().unwrap();
-        assert!(trusted(None, found(Some(&own))).is_empty(), "its own certificate");
-    }
 
     /// The organiser's own token nearing its end is signed again (the engine restarts with it),
     /// not while a failed renewal waits its turn, and never another role's.

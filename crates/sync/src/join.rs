@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport, Target};
 use crate::refusal::RefusalCode;
+use crate::served_nearby::{self, Announced};
 
 /// The settings a joined device keeps (never synced).
 pub use recolte_store::settings;
@@ -191,13 +192,6 @@ pub fn renewed(store: &mut recolte_store::Store, target: Target) -> Result<Targe
 /// signed again as it nears its end.
 pub const ORGANISER_TOKEN_VALIDITY: time::Duration = time::Duration::days(30);
 
-/// How long a device listens for the room's hub when its invitation names none.
-pub const NEARBY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// How long a join whose card's hubs are all out of reach looks for the event served nearby
-/// (a laptop in the room answers within a second; nothing found costs the join this long).
-pub(crate) const NEARBY_FALLBACK_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
-
 /// What joining did.
 #[derive(Debug)]
 pub struct Joined {
@@ -245,131 +239,49 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
         return Err(SyncError::NameNeeded);
     }
     let handed = crate::handover::hand_over_first(&store, &invitation.token, organiser_device).await?;
-    // Each hub to try with the certificate expected there: the invitation's addresses, or, when
-    // it names none, the hubs serving this event found on the local network.
-    let mut hubs: Vec<(String, Option<String>)> =
-        invitation.hubs.iter().map(|hub| (hub.clone(), invitation.fingerprint.clone())).collect();
-    let mut looked_nearby = false;
-    if hubs.is_empty() {
-        looked_nearby = true;
-        // Only those the card may be given to (see `failover::trusted_announcements`).
-        let found = served_nearby(invitation.event, NEARBY_WAIT).await?;
+    let joining = Joining { store: &store, invitation: &invitation, link, name, handed: &handed };
+    // Each hub to try with the certificate expected there: the card's addresses, or, when it
+    // names none, the hubs serving this event found on the local network (only those the card
+    // may be given to, see `served_nearby::trusted`).
+    let card_names_hubs = !invitation.hubs.is_empty();
+    let hubs: Vec<Announced> = if card_names_hubs {
+        invitation.hubs.iter().map(|hub| (hub.clone(), invitation.fingerprint.clone())).collect()
+    } else {
+        let found = served_nearby::find(invitation.event, served_nearby::WAIT).await?;
         let announced = !found.is_empty();
-        hubs = crate::failover::trusted_announcements(&lock(&store), invitation.fingerprint.as_deref(), &[], found);
-        if announced && hubs.is_empty() {
+        let trusted = served_nearby::trusted(&lock(&store), invitation.fingerprint.as_deref(), &[], found);
+        if announced && trusted.is_empty() {
             return Err(SyncError::UntrustedNearby);
         }
-    }
+        trusted
+    };
     let Some((first_hub, fingerprint)) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
     };
-    // The organiser trying one of their own links on their own device (to see that it works)
-    // must not become a facilitator there: every later save would be checked against the
-    // link's narrower rights, and the invitation would read as joined by the organiser.
-    let as_organiser = |hub: &str, pinned: &Option<String>| -> Result<Option<Target>, SyncError> {
-        let mut store = lock(&store);
-        let own = organiser_target(&mut store, invitation.event, Some(hub.to_owned()), ORGANISER_TOKEN_VALIDITY)?;
-        Ok(own.map(|own| match pinned {
-            Some(pinned) => own.pinned(Some(pinned.clone())),
-            None => own,
-        }))
-    };
     let mut unreachable = None;
-    let mut next = 0;
-    // The card's own addresses (or, when it names none, the hubs found nearby) come first.
-    let named = hubs.len();
-    loop {
-        if next == hubs.len() {
-            // Every address of the card out of reach (the venue's server down, its Wi-Fi gone):
-            // the room's laptop, if one serves this event nearby. Not found, or the local
-            // network cannot be searched: the card's own hub is kept, as before, for later.
-            // Not on the device that made the event, nor on one serving the room: it may be the
-            // one serving, and keeps the hub it syncs with. A card that names a certificate
-            // accepts no other (see `failover::trusted_announcements`).
-            if looked_nearby || organiser_device || crate::failover::serves_the_room(&lock(&store))? {
-                break;
-            }
-            looked_nearby = true;
-            let found = served_nearby(invitation.event, NEARBY_FALLBACK_WAIT).await.unwrap_or_default();
-            let tried: Vec<String> = hubs.iter().map(|(hub, _)| crate::failover::normal(hub)).collect();
-            let trusted =
-                crate::failover::trusted_announcements(&lock(&store), invitation.fingerprint.as_deref(), &tried, found);
-            hubs.extend(trusted);
-            if next == hubs.len() {
-                break;
-            }
-        }
-        let (hub, pinned) = hubs[next].clone();
-        let found_nearby = next >= named;
-        next += 1;
-        let hub = &hub;
-        let own = as_organiser(hub, &pinned)?;
-        let target =
-            own.clone().unwrap_or_else(|| Target::new(hub.clone(), invitation.token.clone()).pinned(pinned.clone()));
-        match sync_once(store.clone(), &target).await {
-            // A hub that answers but holds nothing of the event (a fresh one, before the
-            // organisers synced it): joining it would leave a device with no programme, whose
-            // every message then says to import one, which would make a second event.
-            Ok(_) if !holds_event(&store, invitation.event)? => {
-                if found_nearby {
-                    // It announced the event and holds none of it: not joined there.
-                    continue;
-                }
-                return Err(SyncError::EventNotOnHub { hub: hub.clone() });
-            }
-            Ok(report) if own.is_some() => {
-                remember_target(&mut lock(&store), &target)?;
-                return Ok(Joined {
-                    event: invitation.event,
-                    target,
-                    report: Some(report),
-                    pending: None,
-                    as_organiser: true,
-                    left_behind: 0,
-                    stranded: handed.stranded,
-                });
-            }
-            Ok(report) => {
-                // Remembered first: the arrival is written with the new invitation's rights,
-                // not those of the one it replaces.
-                remember(&store, &target, link, found_nearby)?;
-                arrive(&store, &invitation, name)?;
-                // Tells the organiser now; if this fails, background sync will.
-                if let Err(error) = sync_once(store.clone(), &target).await {
-                    tracing::warn!("the arrival is saved but not shared yet: {error}");
-                }
-                // What the former invitation's hub did not take: this hub, which took the new
-                // invitation, is tried with the former token now.
-                let left_behind = match handed.kept_aside {
-                    0 => 0,
-                    kept => crate::handover::hand_over_later(&store).await.unwrap_or_else(|error| {
-                        // Joined all the same; background sync tries again.
-                        tracing::warn!("handing over the former invitation's changes: {error}");
-                        kept
-                    }),
-                };
-                return Ok(Joined {
-                    event: invitation.event,
-                    target,
-                    report: Some(report),
-                    pending: None,
-                    as_organiser: false,
-                    left_behind,
-                    stranded: handed.stranded,
-                });
-            }
-            // A hub found nearby that does not take the card (full, another certificate than
-            // announced, refusing): the card stays as it was, kept for later with its own
-            // hub's reason.
-            Err(error) if found_nearby => tracing::info!("{hub} (found nearby): {error}; not joined there"),
-            Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
-                tracing::info!("{hub}: {error}; trying the next address");
-                unreachable = Some(error);
-            }
-            Err(error) => return Err(error),
+    for (hub, pinned) in &hubs {
+        match joining.at(hub, pinned, false).await? {
+            Tried::Joined(joined) => return Ok(joined),
+            Tried::Unreachable(error) => unreachable = Some(error),
+            Tried::Passed => {}
         }
     }
-    if let Some(own) = as_organiser(&first_hub, &fingerprint)? {
+    // Every address of the card out of reach (the venue's server down, its Wi-Fi gone): the
+    // room's laptop, if one serves this event nearby. Not found, or the local network cannot be
+    // searched: the card's own hub is kept, as before, for later. Not on the device that made
+    // the event, nor on one serving the room: it may be the one serving, and keeps the hub it
+    // syncs with. A card that names a certificate accepts no other.
+    if card_names_hubs && !organiser_device && !crate::failover::serves_the_room(&lock(&store))? {
+        let found = served_nearby::find(invitation.event, served_nearby::FALLBACK_WAIT).await.unwrap_or_default();
+        let tried: Vec<String> = hubs.iter().map(|(hub, _)| crate::failover::normal(hub)).collect();
+        let trusted = served_nearby::trusted(&lock(&store), invitation.fingerprint.as_deref(), &tried, found);
+        for (hub, pinned) in &trusted {
+            if let Tried::Joined(joined) = joining.at(hub, pinned, true).await? {
+                return Ok(joined);
+            }
+        }
+    }
+    if let Some(own) = joining.as_organiser(&first_hub, &fingerprint)? {
         // Nothing answered: the laptop stays on the hub it syncs with, if any (an organiser
         // trying a room's link from elsewhere would otherwise lose their working hub).
         let kept = remembered_target(&lock(&store))?
@@ -405,21 +317,108 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     })
 }
 
-/// The hubs serving `event` on the local network, each with the certificate its announcement
-/// names.
-pub(crate) async fn served_nearby(
-    event: EventId,
-    wait: std::time::Duration,
-) -> Result<Vec<(String, Option<String>)>, SyncError> {
-    let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, wait))
-        .await
-        .map_err(|e| SyncError::Lost { doc: e.to_string() })?
-        .map_err(SyncError::CannotLookNearby)?;
-    Ok(found
-        .into_iter()
-        .filter(|hub| hub.event_id == event)
-        .flat_map(|hub| hub.urls.into_iter().map(move |url| (url, hub.fingerprint.clone())))
-        .collect())
+/// A join under way, tried at one hub after another.
+struct Joining<'a> {
+    store: &'a SharedStore,
+    invitation: &'a Invitation,
+    link: &'a str,
+    name: &'a str,
+    handed: &'a crate::handover::HandOver,
+}
+
+/// What a join found at one hub.
+enum Tried {
+    Joined(Joined),
+    /// Out of reach: the next is tried, and this is why the join is pending if none answers.
+    Unreachable(SyncError),
+    /// Found nearby but not joined there: it holds nothing of the event or does not take the
+    /// card (full, another certificate than announced, refusing).
+    Passed,
+}
+
+impl Joining<'_> {
+    /// The organiser trying one of their own links on their own device (to see that it works)
+    /// must not become a facilitator there: every later save would be checked against the
+    /// link's narrower rights, and the invitation would read as joined by the organiser.
+    fn as_organiser(&self, hub: &str, pinned: &Option<String>) -> Result<Option<Target>, SyncError> {
+        let mut store = lock(self.store);
+        let own = organiser_target(&mut store, self.invitation.event, Some(hub.to_owned()), ORGANISER_TOKEN_VALIDITY)?;
+        Ok(own.map(|own| match pinned {
+            Some(pinned) => own.pinned(Some(pinned.clone())),
+            None => own,
+        }))
+    }
+
+    /// Joins at `hub` (expecting the certificate `pinned` there), `found_nearby` when the card's
+    /// own hubs were out of reach and this one announced the event on the local network.
+    async fn at(&self, hub: &str, pinned: &Option<String>, found_nearby: bool) -> Result<Tried, SyncError> {
+        let (store, invitation, handed) = (self.store, self.invitation, self.handed);
+        let own = self.as_organiser(hub, pinned)?;
+        let target =
+            own.clone().unwrap_or_else(|| Target::new(hub.to_owned(), invitation.token.clone()).pinned(pinned.clone()));
+        match sync_once(store.clone(), &target).await {
+            // A hub that answers but holds nothing of the event (a fresh one, before the
+            // organisers synced it): joining it would leave a device with no programme, whose
+            // every message then says to import one, which would make a second event. One found
+            // nearby that announced the event and holds none of it is passed.
+            Ok(_) if !holds_event(store, invitation.event)? => match found_nearby {
+                true => Ok(Tried::Passed),
+                false => Err(SyncError::EventNotOnHub { hub: hub.to_owned() }),
+            },
+            Ok(report) if own.is_some() => {
+                remember_target(&mut lock(store), &target)?;
+                Ok(Tried::Joined(Joined {
+                    event: invitation.event,
+                    target,
+                    report: Some(report),
+                    pending: None,
+                    as_organiser: true,
+                    left_behind: 0,
+                    stranded: handed.stranded,
+                }))
+            }
+            Ok(report) => {
+                // Remembered first: the arrival is written with the new invitation's rights,
+                // not those of the one it replaces.
+                remember(store, &target, self.link, found_nearby)?;
+                arrive(store, invitation, self.name)?;
+                // Tells the organiser now; if this fails, background sync will.
+                if let Err(error) = sync_once(store.clone(), &target).await {
+                    tracing::warn!("the arrival is saved but not shared yet: {error}");
+                }
+                // What the former invitation's hub did not take: this hub, which took the new
+                // invitation, is tried with the former token now.
+                let left_behind = match handed.kept_aside {
+                    0 => 0,
+                    kept => crate::handover::hand_over_later(store).await.unwrap_or_else(|error| {
+                        // Joined all the same; background sync tries again.
+                        tracing::warn!("handing over the former invitation's changes: {error}");
+                        kept
+                    }),
+                };
+                Ok(Tried::Joined(Joined {
+                    event: invitation.event,
+                    target,
+                    report: Some(report),
+                    pending: None,
+                    as_organiser: false,
+                    left_behind,
+                    stranded: handed.stranded,
+                }))
+            }
+            // A hub found nearby that does not take the card: the card stays as it was, kept
+            // for later with its own hub's reason.
+            Err(error) if found_nearby => {
+                tracing::info!("{hub} (found nearby): {error}; not joined there");
+                Ok(Tried::Passed)
+            }
+            Err(error) if error.refusal() == Some(RefusalCode::Unreachable) => {
+                tracing::info!("{hub}: {error}; trying the next address");
+                Ok(Tried::Unreachable(error))
+            }
+            Err(error) => Err(error),
+        }
+    }
 }
 
 /// Whether this device made `event` (and it is not the practice one): it joins that event's

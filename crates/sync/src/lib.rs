@@ -17,5 +17,6 @@ pub mod join;
 pub mod nearby;
 pub mod protocol;
 pub mod refusal;
+pub mod served_nearby;
 pub mod status;
 pub mod tls;

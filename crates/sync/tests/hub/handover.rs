@@ -9,8 +9,8 @@ use recolte_core::schema::DocName;
 use recolte_store::ProposalInput;
 use recolte_sync::client::{self, SyncError, Target};
 
-use crate::support::Device;
 use crate::{board_until, titles, World};
+use recolte_test_support::Device;
 
 /// A facilitator who runs two sessions joins with the second card: the first session's last
 /// proposals, not yet shared, go first (the new card may not write there, so they would wait
@@ -225,13 +225,25 @@ async fn moving_to_another_event_says_what_a_revoked_card_leaves_here() {
     assert!(line.out_of_rights && line.unsent == 1, "{line:?}");
 }
 
+/// What background sync's status board says of `doc`, as its engine would write it.
+fn board_says(
+    board: &client::StatusBoard,
+    doc: &DocName,
+    state: recolte_sync::client::SyncState,
+    error: Option<recolte_sync::refusal::RefusalCode>,
+) {
+    let status =
+        recolte_sync::client::DocStatus { state, unconfirmed: 0, error: error.map(|code| (code, String::new())) };
+    board.lock().unwrap().insert(doc.clone(), status);
+}
+
 /// An invitation names two hubs (the server, the room's laptop); the device joined the first.
 /// While that one answers, it stays; once it is gone (out of reach at two looks in a row),
 /// background sync moves to the invitation's other hub, with the same token, takes what was
 /// typed there, and remembers it, which the shells follow.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone() {
-    use recolte_sync::client::{DocStatus, SyncState};
+    use recolte_sync::client::SyncState;
     use recolte_sync::failover;
     use recolte_sync::join;
     let world = World::new().await;
@@ -248,10 +260,7 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
     let every = std::time::Duration::from_millis(50);
     let board: client::StatusBoard = Default::default();
     let room = DocName::Session(world.event, session);
-    let says = |state, error: Option<recolte_sync::refusal::RefusalCode>| {
-        let status = DocStatus { state, unconfirmed: 0, error: error.map(|code| (code, String::new())) };
-        board.lock().unwrap().insert(room.clone(), status);
-    };
+    let says = |state, error| board_says(&board, &room, state, error);
 
     // Its hub answers: it stays where it is.
     says(SyncState::UpToDate, None);
@@ -284,7 +293,7 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
 /// certificate than the card names is not trusted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn background_sync_moves_to_the_laptop_serving_the_event_nearby_when_the_cards_hub_is_gone() {
-    use recolte_sync::client::{DocStatus, SyncState};
+    use recolte_sync::client::SyncState;
     use recolte_sync::failover;
     use recolte_sync::join;
     let world = World::new().await;
@@ -301,12 +310,8 @@ async fn background_sync_moves_to_the_laptop_serving_the_event_nearby_when_the_c
     let input = ProposalInput { title: "Saisie pendant la panne".into(), ..Default::default() };
     device.store().add_proposal(session, &input).unwrap();
     let board: client::StatusBoard = Default::default();
-    let status = DocStatus {
-        state: SyncState::Offline,
-        unconfirmed: 0,
-        error: Some((recolte_sync::refusal::RefusalCode::Unreachable, String::new())),
-    };
-    board.lock().unwrap().insert(DocName::Session(world.event, session), status);
+    let room = DocName::Session(world.event, session);
+    board_says(&board, &room, SyncState::Offline, Some(recolte_sync::refusal::RefusalCode::Unreachable));
     let every = std::time::Duration::from_millis(50);
     let looked_for = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
 
