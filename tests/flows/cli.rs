@@ -424,9 +424,15 @@ fn any_text_is_accepted_even_one_that_starts_with_a_dash() {
     assert_eq!(added["subgroup_name"], "-- Groupe du fond");
     assert_eq!(added["tags"][0], "-papier");
     assert_eq!(added["author"], "-Camille");
-    // A positional text that begins with "-" goes after "--", as with every command-line tool.
-    replica.ok(&["device", "name", "--", "-Maëlle"]);
+    // A name is a positional text: taken as it is, "--" still allowed, and help still asked.
+    replica.ok(&["device", "name", "-Maëlle"]);
     assert_eq!(replica.ok(&["device", "name"]), "-Maëlle");
+    replica.ok(&["device", "name", "--", "--Maëlle"]);
+    assert_eq!(replica.ok(&["device", "name"]), "--Maëlle");
+    assert!(replica.ok(&["device", "name", "--help"]).contains("recolte device name"));
+    assert_eq!(replica.ok(&["device", "name"]), "--Maëlle", "--help is not a name");
+    // A search's words are not a name: "--" before a word that begins with "-" (its options
+    // come after the words).
     let hits: serde_json::Value = serde_json::from_str(&replica.ok(&["--json", "search", "--", "-papier"])).unwrap();
     assert!(hits.as_array().unwrap().iter().any(|h| h["title"] == "Moins de papier"), "{hits}");
     // A number with its sign needs no "--": « -40 % » is searched as typed, options still read.

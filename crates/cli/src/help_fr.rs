@@ -242,10 +242,7 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("store check", "Vérifie le fichier de la base de données et l'index de recherche"),
     ("store info", "L'emplacement du stockage et la taille de ses journaux"),
     ("device", "Réglages de cet appareil"),
-    (
-        "device name",
-        "Affiche, ou définit, le nom dont cet appareil signe les propositions. (Un nom qui commence par « - » se place après « -- » : recolte device name -- -Camille.)",
-    ),
+    ("device name", "Affiche, ou définit, le nom dont cet appareil signe les propositions"),
     ("device name --name", "Nouveau nom de l'appareil"),
     ("token", "Jetons d'accès pour les appareils de l'événement (sur l'appareil de l'organisation seulement)"),
     ("token create", "Crée un jeton ; l'affiche"),

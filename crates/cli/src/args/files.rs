@@ -48,9 +48,9 @@ pub enum StoreCmd {
 #[derive(Debug, Subcommand)]
 pub enum DeviceCmd {
     /// Show, or set, the name this device signs proposals with.
-    /// (A name that begins with "-" goes after "--": recolte device name -- -Camille.)
     Name {
         /// New name of the device.
+        #[arg(allow_hyphen_values = true)]
         name: Option<String>,
     },
 }
