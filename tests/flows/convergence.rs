@@ -4,13 +4,14 @@
 use rand::rngs::StdRng;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{RngExt, SeedableRng};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::MutexGuard;
 
 use recolte_core::access::{Role, Scope};
 use recolte_core::ids::{EventId, ProposalId, SessionId};
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
-use recolte_sync::client::{self, SharedStore, Target};
+use recolte_sync::client::{self, Target};
 use recolte_sync::hub::{HubConfig, RunningHub};
+use recolte_test_support::Device;
 use tempfile::TempDir;
 
 use crate::common::{Replica, SAMPLE};
@@ -59,45 +60,45 @@ fn two_devices_editing_the_same_title_offline_both_keep_their_edit() {
     assert_converged(&mut stores, event);
 }
 
-struct Device {
-    dir: TempDir,
-    store: SharedStore,
-    /// Whether this device ever reaches the hub; the others only see bundles.
+/// A device of the campaign, and whether it ever reaches the hub (the others only see
+/// bundles).
+struct Peer {
+    device: Device,
     online: bool,
 }
 
-impl Device {
-    fn open(dir: TempDir, store: Store) -> Device {
-        Device { dir, store: Arc::new(Mutex::new(store)), online: true }
+impl Peer {
+    fn open(dir: TempDir, store: Store) -> Peer {
+        Peer { device: Device::holding(dir, store), online: true }
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap()
+        self.device.store()
     }
 }
 
-fn devices(count: usize) -> (Vec<Device>, EventId) {
+fn devices(count: usize) -> (Vec<Peer>, EventId) {
     let first_dir = tempfile::tempdir().unwrap();
     let mut first = Store::open(first_dir.path()).unwrap();
     let event = first.import_programme(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
     let setup = first.export_bundle(event).unwrap();
-    let mut devices = vec![Device::open(first_dir, first)];
+    let mut devices = vec![Peer::open(first_dir, first)];
     for _ in 1..count {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
         store.import_bundle(&setup).unwrap();
-        devices.push(Device::open(dir, store));
+        devices.push(Peer::open(dir, store));
     }
     (devices, event)
 }
 
-fn send(devices: &[Device], from: usize, to: usize, event: EventId) {
+fn send(devices: &[Peer], from: usize, to: usize, event: EventId) {
     let bundle = devices[from].store().export_bundle(event).unwrap();
     devices[to].store().import_bundle(&bundle).unwrap();
 }
 
-fn into_stores(devices: Vec<Device>) -> (Vec<TempDir>, Vec<Store>) {
-    devices.into_iter().map(|d| (d.dir, Arc::try_unwrap(d.store).ok().unwrap().into_inner().unwrap())).unzip()
+fn into_stores(devices: Vec<Peer>) -> (Vec<TempDir>, Vec<Store>) {
+    devices.into_iter().map(|peer| peer.device.into_store()).unzip()
 }
 
 /// A hub served in this process on 127.0.0.1, with its journal in a temporary folder.
@@ -110,7 +111,7 @@ struct Hub {
 }
 
 impl Hub {
-    fn start(device: &Device, event: EventId) -> Hub {
+    fn start(device: &Peer, event: EventId) -> Hub {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let journal = tempfile::tempdir().unwrap();
         let (key, token) = {
@@ -127,8 +128,8 @@ impl Hub {
         Hub { runtime, journal, config, running: Some(running), target }
     }
 
-    fn sync(&self, device: &Device) {
-        self.runtime.block_on(client::sync_once(device.store.clone(), &self.target)).unwrap();
+    fn sync(&self, device: &Peer) {
+        self.runtime.block_on(client::sync_once(device.device.store.clone(), &self.target)).unwrap();
     }
 
     /// Stops the hub and starts it again on its journal, or on an empty one: a hub laptop
@@ -233,7 +234,7 @@ struct Tally {
 /// with the hub, or the hub going down.
 fn random_step(
     rng: &mut StdRng,
-    devices: &[Device],
+    devices: &[Peer],
     hub: &mut Hub,
     event: EventId,
     sessions: &[SessionId],
@@ -322,7 +323,7 @@ fn random_step(
 
 /// Every device meets the others: online ones through the hub, offline ones by handing a
 /// bundle to an online device and taking one back. Three rounds carry anything anywhere.
-fn final_meeting(rng: &mut StdRng, devices: &[Device], hub: &Hub, event: EventId) {
+fn final_meeting(rng: &mut StdRng, devices: &[Peer], hub: &Hub, event: EventId) {
     let online: Vec<usize> = (0..devices.len()).filter(|&i| devices[i].online).collect();
     for _ in 0..3 {
         for &i in &online {
@@ -367,7 +368,7 @@ fn seeded_random_scenarios_mixing_hub_and_bundles_converge() {
         // Someone who arrives now and only joins the hub gets the same event.
         let newcomer_dir = tempfile::tempdir().unwrap();
         let newcomer_store = Store::open(newcomer_dir.path()).unwrap();
-        let newcomer = Device::open(newcomer_dir, newcomer_store);
+        let newcomer = Peer::open(newcomer_dir, newcomer_store);
         hub.sync(&newcomer);
         devices.push(newcomer);
         drop(hub);

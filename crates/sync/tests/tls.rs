@@ -11,8 +11,6 @@ use recolte_sync::client::{self, SyncError, Target};
 use recolte_sync::hub::{self, HubConfig};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
-mod support;
-
 /// Terminates TLS for `localhost` and forwards each connection to `upstream`, as nginx or
 /// Caddy would in front of a hub.
 async fn tls_proxy(upstream: SocketAddr, cert: CertificateDer<'static>, key: PrivateKeyDer<'static>) -> SocketAddr {
@@ -44,7 +42,7 @@ async fn devices_sync_through_wss_when_they_trust_the_certificate() {
     let untrusted = certs.path().join("other.pem");
     std::fs::write(&untrusted, other.cert.pem()).unwrap();
 
-    let (organiser, event, key, token) = support::organiser_with_event();
+    let (organiser, event, key, token) = recolte_test_support::organiser_with_event();
     let hub_dir = tempfile::tempdir().unwrap();
     let hub =
         hub::start(HubConfig::new("127.0.0.1:0".parse().unwrap(), hub_dir.path().to_owned(), vec![key])).await.unwrap();

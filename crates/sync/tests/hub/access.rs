@@ -11,8 +11,8 @@ use recolte_sync::hub::close;
 use recolte_sync::protocol;
 use yrs::StateVector;
 
-use crate::support::Device;
 use crate::{titles, World};
+use recolte_test_support::Device;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_facilitator_writes_its_session_and_the_organiser_sees_it() {

@@ -15,8 +15,8 @@ use recolte_sync::protocol;
 use tokio_tungstenite::tungstenite::Message;
 use yrs::StateVector;
 
-use crate::support::{organiser_with_event, Device};
 use crate::{eventually, titles, World};
+use recolte_test_support::{organiser_with_event, Device};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_malformed_frame_closes_only_its_connection_and_changes_nothing() {

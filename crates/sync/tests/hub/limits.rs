@@ -14,8 +14,8 @@ use recolte_sync::protocol;
 use tokio_tungstenite::tungstenite::Message;
 use yrs::StateVector;
 
-use crate::support::{organiser_with_event, Device};
 use crate::{titles, Raw, World};
+use recolte_test_support::{organiser_with_event, Device};
 
 /// A device that vanished without closing (out of the Wi-Fi's reach) is let go once it has
 /// answered nothing, not even the hub's pings, for the silence limit; one that answers stays.

@@ -16,10 +16,6 @@ use recolte_sync::protocol;
 use tempfile::TempDir;
 use tokio_tungstenite::tungstenite::Message;
 
-// Shared with the crate's other test binaries (tls.rs, threads.rs), one folder up.
-#[path = "../support/mod.rs"]
-mod support;
-
 mod access;
 mod durability;
 mod handover;
@@ -27,7 +23,7 @@ mod limits;
 mod presence;
 
 use recolte_core::programme::SAMPLE;
-use support::Device;
+use recolte_test_support::Device;
 
 struct World {
     organiser: Device,

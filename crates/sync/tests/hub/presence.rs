@@ -9,8 +9,8 @@ use recolte_core::schema::DocName;
 use recolte_sync::client;
 use recolte_sync::protocol;
 
-use crate::support::Device;
 use crate::{board_until, eventually, World};
+use recolte_test_support::Device;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn devices_in_the_same_session_see_who_else_is_there() {
