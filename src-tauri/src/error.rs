@@ -76,6 +76,7 @@ impl ApiError {
             | E::SetAsideNotMerged { .. }
             | E::ClockNotRunning
             | E::ClockStarted { .. }
+            | E::ClockMovedOn { .. }
             | E::NoVoterName
             | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,

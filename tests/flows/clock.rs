@@ -61,6 +61,23 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     assert_eq!((a["phase_index"].as_u64(), b["phase_index"].as_u64()), (Some(1), Some(1)));
     assert_eq!((a["paused"].clone(), b["paused"].clone()), (Value::Bool(false), Value::Bool(false)));
 
+    // Both press « Phase suivante » on the second phase; Omar's press reaches Inès's device
+    // first. Hers, meant for the second phase too, ends it once, not it and the third; her
+    // « +5 min » meant for it is refused in words, and nothing is written.
+    omar.ok(&["session", "next", &session, "--phase", "1"]);
+    omar.ok(&["sync"]);
+    ines.ok(&["sync"]);
+    let log = ines.json(&["store", "info"]);
+    let after = ines.json(&["session", "next", &session, "--phase", "1"]);
+    assert_eq!(after["phase_index"].as_u64(), Some(2), "{after}");
+    let refused = ines.fails(&["session", "extend", &session, "--phase", "1"]);
+    assert!(refused.contains("est passée entre-temps à la phase « Mise en discussion »"), "{refused}");
+    assert_eq!(ines.json(&["store", "info"]), log, "nothing written");
+    // Meant for the phase current now, both act.
+    let extended = ines.json(&["session", "extend", &session, "--phase", "2"]);
+    assert_eq!(extended["phases"][2]["extra_seconds"], 300, "{extended}");
+    assert_eq!(ines.json(&["session", "next", &session, "--phase", "2"])["phase_index"].as_u64(), Some(3));
+
     // Resumed again on a running clock: nothing changes (it once reopened the closed pause).
     let again = ines.json(&["session", "resume", &session]);
     assert_eq!(again["paused"], false, "{again}");

@@ -85,8 +85,9 @@ export const api = {
   vote: (id: string, dots: number) => invoke<void>('panel_vote', { id, dots }),
   sessionClock: (session: string) => invoke<SessionClock>('session_clock', { session }),
   /** start now, pause, resume, extend the current phase by `minutes` (default 5), skip to the next phase. */
-  clockAction: (session: string, action: ClockAction, minutes?: number) =>
-    invoke<SessionClock>('session_clock_action', { session, action, minutes: minutes ?? null }),
+  /** `phase`: the one shown as current when pressed (a press meant for a phase that ended meanwhile does not act on the next). */
+  clockAction: (session: string, action: ClockAction, minutes?: number, phase?: number | null) =>
+    invoke<SessionClock>('session_clock_action', { session, action, minutes: minutes ?? null, phase: phase ?? null }),
   panelSummary: (event: string) => invoke<PanelSummary>('panel_summary', { event }),
   /** The window itself full screen (projector mode), or back. */
   setFullscreen: (on: boolean) => invoke<void>('window_fullscreen', { on }),

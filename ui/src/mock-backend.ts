@@ -769,12 +769,14 @@ export function installMockBackend(options: MockOptions = {}): void {
     }
   }
 
-  function clockAct(s: SessionInfo, action: unknown, minutes: unknown): SessionClock {
+  function clockAct(s: SessionInfo, action: unknown, minutes: unknown, seen?: unknown): SessionClock {
     const en = state.lang === 'en'
     const now = mockNow()
     const c = state.clocks[s.id] ??= { startedAt: null, pauses: [], extraMs: [], cutMs: [] }
     const current = clockOf(s)
     const during = () => { if (current.stage !== 'during') fail('invalid', en ? 'the session is not running' : 'la session n’est pas en cours') }
+    // As the store does: a press meant for a phase that ended meanwhile.
+    const movedOn = seen != null && current.stage === 'during' && seen !== current.phase_index
     switch (action) {
       case 'start':
         c.startedAt = now; c.pauses = []; c.extraMs = []; c.cutMs = []
@@ -791,6 +793,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       }
       case 'extend': {
         during()
+        if (movedOn) fail('invalid', en ? `the session's clock has moved on to the phase “${current.phase}” meanwhile: nothing was extended` : `l'horloge de la session est passée entre-temps à la phase « ${current.phase} » : rien n'a été prolongé`)
         const n = minutes == null ? 5 : Number(minutes)
         if (!Number.isInteger(n) || n < 1 || n > 120) fail('invalid', en ? 'minutes: a whole number from 1 to 120' : 'minutes : un nombre entier de 1 à 120')
         const i = current.phase_index!
@@ -799,6 +802,7 @@ export function installMockBackend(options: MockOptions = {}): void {
       }
       case 'next': {
         during()
+        if (movedOn) break
         // The current phase ends now: the following ones start earlier, the session ends earlier.
         const i = current.phase_index!
         c.cutMs[i] = (c.cutMs[i] ?? 0) + current.remaining_seconds * 1000
@@ -987,13 +991,13 @@ export function installMockBackend(options: MockOptions = {}): void {
     },
     panel_summary: ({ event }) => summaryOf(eventOf(event)),
     session_clock: ({ session }) => clockOf(sessionOf(session)),
-    session_clock_action: ({ session, action, minutes }) => {
+    session_clock_action: ({ session, action, minutes, phase }) => {
       const s = sessionOf(session)
       const e = state.events.find(x => x.view.sessions.includes(s))!
       if (accessOf(e).sessions.find(x => x.id === s.id)?.access !== 'write') {
         fail('invalid', state.lang === 'en' ? 'this device may not change the clock of this session' : 'cet appareil ne peut pas modifier l’horloge de cette session')
       }
-      const result = clockAct(s, action, minutes)
+      const result = clockAct(s, action, minutes, phase)
       changed()
       return result
     },

@@ -154,7 +154,7 @@ describe('the controls', () => {
     await open({ event: 'facilitator' }, s => s - 10 * minute * 1000)
     const act = vi.spyOn(api, 'clockAction')
     await press(byId('clock-start'))
-    expect(act).toHaveBeenLastCalledWith(session.id, 'start', undefined)
+    expect(act).toHaveBeenLastCalledWith(session.id, 'start', undefined, null)
     expect(text('#clock-now')).toBe('Première intervention — reste 20 min')
     expect(shown('clock-start')).toBe(false)
     // The pressed button went: the focus is on the next control, not lost.
@@ -162,21 +162,22 @@ describe('the controls', () => {
     expect(mockState().clocks[session.id].startedAt).not.toBeNull()
 
     await press(byId('clock-extend'))
-    expect(act).toHaveBeenLastCalledWith(session.id, 'extend', 5)
+    // Each press names the phase it was meant for (shown as current): the first.
+    expect(act).toHaveBeenLastCalledWith(session.id, 'extend', 5, 0)
     expect(text('#clock-now')).toBe('Première intervention — reste 25 min')
     expect(phaseItems()[0].textContent).toBe('Première intervention (20 min) (+5 min)')
 
     await press(byId('clock-pause'))
-    expect(act).toHaveBeenLastCalledWith(session.id, 'pause', undefined)
+    expect(act).toHaveBeenLastCalledWith(session.id, 'pause', undefined, 0)
     expect(shown('clock-paused')).toBe(true)
     expect(text('#clock-pause')).toBe('Reprendre')
     expect(document.activeElement).toBe(byId('clock-pause'))
     await press(byId('clock-pause'))
-    expect(act).toHaveBeenLastCalledWith(session.id, 'resume', undefined)
+    expect(act).toHaveBeenLastCalledWith(session.id, 'resume', undefined, 0)
     expect(text('#clock-pause')).toBe('Pause')
 
     await press(byId('clock-next'))
-    expect(act).toHaveBeenLastCalledWith(session.id, 'next', undefined)
+    expect(act).toHaveBeenLastCalledWith(session.id, 'next', undefined, 0)
     expect(text('#clock-now')).toBe('Seconde intervention — reste 20 min')
     expect(phaseItems()[1].getAttribute('aria-current')).toBe('step')
     expect(phaseItems()[0].textContent).toBe('Première intervention (20 min) (+5 min) (écourtée)')

@@ -27,8 +27,16 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("session extend", "Donne plus de temps à la phase en cours"),
     ("session extend --session", "Identifiant de la session"),
     ("session extend --minutes", "Minutes à ajouter à la phase en cours (de 1 à 60)"),
+    (
+        "session extend --phase",
+        "La phase visée, numérotée comme `session clock` la numérote (phase_index) : refusé si l'horloge est passée à une autre entre-temps",
+    ),
     ("session next", "Termine la phase en cours maintenant : place à la suivante"),
     ("session next --session", "Identifiant de la session"),
+    (
+        "session next --phase",
+        "La phase visée, numérotée comme `session clock` la numérote (phase_index) : rien n'est fait si elle s'est terminée entre-temps (quelqu'un d'autre est passé à la suivante)",
+    ),
     ("subgroup", "Sous-groupes d'une session"),
     ("subgroup add", "Crée un sous-groupe ; affiche son identifiant"),
     ("subgroup add --session", "Identifiant de la session"),

@@ -199,13 +199,21 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
             out.sessions(&sessions)
         }
         Command::Session(SessionCmd::Clock { session }) => out.clock(&store.session_clock(session.parse()?)?),
-        Command::Session(SessionCmd::Start { session }) => clock(&mut store, &session, ClockAction::Start, None, out),
-        Command::Session(SessionCmd::Pause { session }) => clock(&mut store, &session, ClockAction::Pause, None, out),
-        Command::Session(SessionCmd::Resume { session }) => clock(&mut store, &session, ClockAction::Resume, None, out),
-        Command::Session(SessionCmd::Extend { session, minutes }) => {
-            clock(&mut store, &session, ClockAction::Extend, Some(minutes), out)
+        Command::Session(SessionCmd::Start { session }) => {
+            clock(&mut store, &session, ClockAction::Start, None, None, out)
         }
-        Command::Session(SessionCmd::Next { session }) => clock(&mut store, &session, ClockAction::Next, None, out),
+        Command::Session(SessionCmd::Pause { session }) => {
+            clock(&mut store, &session, ClockAction::Pause, None, None, out)
+        }
+        Command::Session(SessionCmd::Resume { session }) => {
+            clock(&mut store, &session, ClockAction::Resume, None, None, out)
+        }
+        Command::Session(SessionCmd::Extend { session, minutes, phase }) => {
+            clock(&mut store, &session, ClockAction::Extend, Some(minutes), phase, out)
+        }
+        Command::Session(SessionCmd::Next { session, phase }) => {
+            clock(&mut store, &session, ClockAction::Next, None, phase, out)
+        }
         Command::Subgroup(SubgroupCmd::Add { session, name }) => {
             let id = store.add_subgroup(session.parse()?, &name)?;
             out.id(&id)
@@ -578,9 +586,10 @@ fn clock(
     session: &str,
     action: ClockAction,
     minutes: Option<u32>,
+    seen: Option<usize>,
     out: &Out,
 ) -> Result<(), CliError> {
-    let clock = store.clock_action(session.parse()?, action, minutes)?;
+    let clock = store.clock_action(session.parse()?, action, minutes, seen)?;
     out.clock(&clock)
 }
 

@@ -108,6 +108,9 @@ pub enum Error {
     #[error("the session's clock was started already and runs (phase “{phase}”): pause it, extend it or go to the next phase; nothing was changed")]
     #[fr("l'horloge de la session a déjà été démarrée et tourne (phase « {phase} ») : mettez-la en pause, prolongez-la ou passez à la phase suivante ; rien n'a été changé")]
     ClockStarted { phase: String },
+    #[error("the session's clock has moved on to the phase “{phase}” meanwhile (from another device, or by a press just before): nothing was extended; extend this phase if it needs more time")]
+    #[fr("l'horloge de la session est passée entre-temps à la phase « {phase} » (depuis un autre appareil, ou par un appui juste avant) : rien n'a été prolongé ; prolongez cette phase si elle a besoin de plus de temps")]
+    ClockMovedOn { phase: String },
     #[error("no version {version}: this record has {count} (see recolte history)")]
     #[fr("pas de version {version} : cet enregistrement en a {count} (voir recolte history)")]
     UnknownVersion { version: usize, count: usize },

@@ -120,16 +120,18 @@ pub fn session_clock(
     state.with_store(|store| store.session_clock(session))
 }
 
-/// Start now, pause, resume, extend the current phase, or skip to the next.
+/// Start now, pause, resume, extend the current phase, or skip to the next; `phase`, the one
+/// the window showed as current (see `Store::clock_action`).
 #[tauri::command(async)]
 pub fn session_clock_action(
     state: State<'_, AppState>,
     session: String,
     action: recolte_core::schema::ClockAction,
     minutes: Option<u32>,
+    phase: Option<usize>,
 ) -> Result<recolte_core::schema::SessionClock, ApiError> {
     let session = parse(&state, &session)?;
-    state.with_store(|store| store.clock_action(session, action, minutes))
+    state.with_store(|store| store.clock_action(session, action, minutes, phase))
 }
 
 #[cfg(test)]

@@ -109,7 +109,9 @@ export function sessionClock(options: {
     busy = true
     drawControls()
     try {
-      const next = await api.clockAction(session.id, action, minutes)
+      // The phase this window shows: another device may have gone on to the next meanwhile.
+      const seen = clock && clockFor === session.id ? clock.phase_index : null
+      const next = await api.clockAction(session.id, action, minutes, seen)
       if (mine === sequence && session.id === options.session().id) show(session.id, next)
     } catch (e) {
       options.fail(e)

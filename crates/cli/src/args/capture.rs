@@ -37,11 +37,19 @@ pub enum SessionCmd {
         /// Minutes to add to the current phase (1 to 60).
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
         minutes: u32,
+        /// The phase meant, as `session clock` numbers it (phase_index): refused if the clock
+        /// has moved on meanwhile.
+        #[arg(long)]
+        phase: Option<usize>,
     },
     /// End the current phase now: on to the next.
     Next {
         /// Session id.
         session: String,
+        /// The phase meant, as `session clock` numbers it (phase_index): nothing is done if it
+        /// has ended meanwhile (someone else went on to the next).
+        #[arg(long)]
+        phase: Option<usize>,
     },
 }
 

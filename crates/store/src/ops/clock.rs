@@ -17,12 +17,16 @@ impl Store {
     }
 
     /// Starts, pauses, resumes, extends (the current phase, by `minutes`, 5 by default) or
-    /// skips to the next phase; returns the clock after it.
+    /// skips to the next phase; returns the clock after it. `seen`: the phase the person saw
+    /// as current when they pressed (the window gives it): two facilitators pressing *Phase
+    /// suivante* at once end that phase once, not it and the next; an extension of a phase
+    /// that ended meanwhile is refused. Without it, the phase current now.
     pub fn clock_action(
         &mut self,
         session: SessionId,
         action: schema::ClockAction,
         minutes: Option<u32>,
+        seen: Option<usize>,
     ) -> Result<schema::SessionClock, Error> {
         use schema::ClockAction as A;
         let (event, scheduled, run_sheet) = self.clock_context(session)?;
@@ -32,6 +36,7 @@ impl Store {
         let clock = record.at(scheduled, &run_sheet, now);
         let id = uuid::Uuid::now_v7().to_string();
         let running = clock.phase_index.ok_or(Error::ClockNotRunning);
+        let moved_on = running.as_ref().is_ok_and(|current| seen.is_some_and(|seen| seen != *current));
         match action {
             // Started by hand, it runs until its end: starting again would put every device's
             // clock back to the first phase, which no one undoes (the app offers it only
@@ -52,6 +57,11 @@ impl Store {
             A::Resume => self.control(&name, |txn| {
                 schema::clock_resume(txn, now);
             })?,
+            A::Extend if moved_on => {
+                return Err(Error::ClockMovedOn { phase: clock.phase.clone().unwrap_or_default() })
+            }
+            // The phase seen is over: someone else's press did what this one asks.
+            A::Next if moved_on => {}
             A::Extend => {
                 let phase = running?;
                 let seconds = schema::extension_seconds(minutes.unwrap_or(5));
