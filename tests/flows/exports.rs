@@ -18,7 +18,7 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     let replica = restored();
     let out = replica.path().join("out");
     let written = replica.json(&["export", "opendata", "--out", out.to_str().unwrap(), "--include-names"]);
-    assert_eq!(written["files"].as_array().unwrap().len(), 25);
+    assert_eq!(written["files"].as_array().unwrap().len(), 29);
     // The reports beside the data, as the app writes them: a theme's under its own name, and
     // the whole event's PDF in place of the package's, whose checksum follows (the restore
     // below would refuse the package otherwise).

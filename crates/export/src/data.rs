@@ -1,8 +1,6 @@
 //! The open data model: what an export holds, gathered from a store, and turned back into a
 //! snapshot to restore.
 
-use std::collections::BTreeMap;
-
 use recolte_core::ids::{CommentId, ConsolidatedId, EventId, ProposalId, SessionId, SubgroupId};
 use recolte_core::model::{Kind, Phase, Slot, Speaker, Status};
 use recolte_core::programme::{Day, Place};
@@ -55,6 +53,16 @@ pub struct EventFile {
     /// before it was exported: the default then).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub panel_dots: Option<u32>,
+}
+
+/// A sub-group of a session, whether or not it holds a proposal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubgroupRow {
+    pub id: SubgroupId,
+    pub session_id: SessionId,
+    pub theme: u32,
+    pub name: String,
+    pub created_at: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +127,7 @@ pub struct CommentRow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenData {
     pub event: EventFile,
+    pub subgroups: Vec<SubgroupRow>,
     pub proposals: Vec<ProposalRow>,
     pub consolidated: Vec<ConsolidatedRow>,
     pub lineage: Vec<LineageRow>,
@@ -177,6 +186,26 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             }
         })
         .collect();
+    // Every sub-group a session made, those that wrote nothing included; one removed during
+    // the session only while a proposal still names it (the proposals' key to it holds).
+    let named: std::collections::HashSet<SubgroupId> = proposals.iter().filter_map(|p| p.subgroup_id).collect();
+    let mut subgroups = Vec::new();
+    for session in &sessions {
+        if missing.contains(&recolte_core::schema::DocName::Session(event, session.id)) {
+            continue;
+        }
+        for g in store.subgroups(session.id, true)? {
+            if !g.deleted || named.contains(&g.id) {
+                subgroups.push(SubgroupRow {
+                    id: g.id,
+                    session_id: session.id,
+                    theme: session.theme,
+                    name: g.name,
+                    created_at: g.created_at,
+                });
+            }
+        }
+    }
     // Deleted on this device, not merely absent from it: a source whose session has not reached
     // this device keeps its link (the export says it is incomplete).
     let deleted: std::collections::HashSet<ProposalId> = store
@@ -254,6 +283,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
             sessions,
             panel_dots: Some(store.dots_per_theme(event)?),
         },
+        subgroups,
         proposals,
         consolidated,
         lineage,
@@ -318,24 +348,23 @@ impl OpenData {
         });
         let programme = recolte_core::programme::validate(&strip_nulls(programme_json))
             .map_err(|problems| ExportError::Core(recolte_core::Error::InvalidProgramme(problems)))?;
-        let mut subgroups: BTreeMap<SubgroupId, recolte_store::SnapshotSubgroup> = BTreeMap::new();
-        for p in &self.proposals {
-            if let (Some(id), Some(name)) = (p.subgroup_id, &p.subgroup) {
-                subgroups.entry(id).or_insert_with(|| recolte_store::SnapshotSubgroup {
-                    id,
-                    session: p.session_id,
-                    name: name.clone(),
-                    created_at: p.created_at.clone(),
-                });
-            }
-        }
+        let subgroups: Vec<recolte_store::SnapshotSubgroup> = self
+            .subgroups
+            .iter()
+            .map(|g| recolte_store::SnapshotSubgroup {
+                id: g.id,
+                session: g.session_id,
+                name: g.name.clone(),
+                created_at: g.created_at.clone(),
+            })
+            .collect();
         let author = |a: &Option<String>| a.clone().unwrap_or_default();
         Ok(Snapshot {
             event: event.id,
             panel_dots: event.panel_dots,
             programme,
             session_ids: event.sessions.iter().map(|s| s.id).collect(),
-            subgroups: subgroups.into_values().collect(),
+            subgroups,
             proposals: self
                 .proposals
                 .iter()

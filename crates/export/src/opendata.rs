@@ -20,6 +20,7 @@ const SCHEMAS: &[(&str, &str)] = &[
     ("event.schema.json", include_str!("../schemas/event.schema.json")),
     ("proposals.schema.json", include_str!("../schemas/proposals.schema.json")),
     ("consolidated.schema.json", include_str!("../schemas/consolidated.schema.json")),
+    ("subgroups.schema.json", include_str!("../schemas/subgroups.schema.json")),
     ("lineage.schema.json", include_str!("../schemas/lineage.schema.json")),
     ("panel_comments.schema.json", include_str!("../schemas/panel_comments.schema.json")),
 ];
@@ -67,6 +68,7 @@ pub fn write(
     let header = |name: &str| tables.iter().find(|t| t.name == name).map(|t| t.header()).unwrap_or_default();
     let mut files: Vec<(String, String)> = vec![
         ("event.json".into(), json_text(&data.event)?),
+        ("subgroups.json".into(), json_text(&data.subgroups)?),
         ("proposals.json".into(), json_text(&data.proposals)?),
         ("consolidated.json".into(), json_text(&data.consolidated)?),
         ("lineage.json".into(), json_text(&data.lineage)?),
@@ -162,6 +164,21 @@ pub fn write(
                     s.duration_minutes.to_string(),
                     s.place.clone(),
                     opt(&s.room),
+                ]
+            }),
+        )?,
+    ));
+    files.push((
+        "subgroups.csv".into(),
+        csv_text(
+            &header("subgroups"),
+            data.subgroups.iter().map(|g| {
+                vec![
+                    g.id.to_string(),
+                    g.session_id.to_string(),
+                    g.theme.to_string(),
+                    g.name.clone(),
+                    g.created_at.clone(),
                 ]
             }),
         )?,
@@ -278,6 +295,7 @@ proposition supprimée après avoir été fusionnée non plus, ni son lien de pr
 | `event.json` | le programme : lieux, jours, déroulé d’une session, créneaux, thèmes, sessions (avec leurs identifiants), et les points de chaque membre du panel par thème (`panel_dots`) | 1 |
 | `themes.csv` | les thèmes | {themes} |
 | `sessions.csv` | les sessions | {sessions} |
+| `subgroups.csv`, `subgroups.json` | les sous-groupes de chaque session, y compris ceux qui n’ont rien proposé | {subgroups} |
 | `proposals.csv`, `proposals.json` | les propositions saisies | {proposals} |
 | `consolidated.csv`, `consolidated.json` | les propositions consolidées | {consolidated} |
 | `lineage.csv`, `lineage.json` | une ligne par lien d’une proposition consolidée vers une proposition source | {lineage} |
@@ -308,6 +326,7 @@ déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absen
             [
                 count(e.themes.len(), "thème", "thèmes"),
                 count(e.sessions.len(), "session", "sessions"),
+                count(data.subgroups.len(), "sous-groupe", "sous-groupes"),
                 count(data.proposals.len(), "proposition saisie", "propositions saisies"),
                 count(data.consolidated.len(), "proposition consolidée", "propositions consolidées"),
                 count(data.lineage.len(), "lien de provenance", "liens de provenance"),
@@ -317,6 +336,7 @@ déclarés aussi dans `datapackage.json`). Une cellule vide est une valeur absen
         },
         themes = e.themes.len(),
         sessions = e.sessions.len(),
+        subgroups = data.subgroups.len(),
         proposals = data.proposals.len(),
         consolidated = data.consolidated.len(),
         lineage = data.lineage.len(),
@@ -355,12 +375,44 @@ pub fn read(dir: &Path) -> Result<OpenData, ExportError> {
             ),
         });
     }
+    let proposals: Vec<crate::data::ProposalRow> = read_json(dir, "proposals.json")?;
+    // Packages written before the sub-groups had a file of their own: each sub-group is read
+    // from the proposals that name it (those that wrote nothing are not known).
+    let subgroups = if dir.join("subgroups.json").exists() {
+        read_json(dir, "subgroups.json")?
+    } else {
+        subgroups_named_by(&event, &proposals)
+    };
     Ok(OpenData {
         event,
-        proposals: read_json(dir, "proposals.json")?,
+        subgroups,
+        proposals,
         consolidated: read_json(dir, "consolidated.json")?,
         lineage: read_json(dir, "lineage.json")?,
         comments: read_json(dir, "panel_comments.json")?,
         missing: Vec::new(),
     })
+}
+
+/// The sub-groups the proposals name, each once, dated by its first proposal.
+fn subgroups_named_by(
+    event: &crate::data::EventFile,
+    proposals: &[crate::data::ProposalRow],
+) -> Vec<crate::data::SubgroupRow> {
+    let mut subgroups: Vec<crate::data::SubgroupRow> = Vec::new();
+    for p in proposals {
+        let (Some(id), Some(name)) = (p.subgroup_id, &p.subgroup) else { continue };
+        if subgroups.iter().any(|g| g.id == id) {
+            continue;
+        }
+        let theme = event.sessions.iter().find(|s| s.id == p.session_id).map_or(p.theme, |s| s.theme);
+        subgroups.push(crate::data::SubgroupRow {
+            id,
+            session_id: p.session_id,
+            theme,
+            name: name.clone(),
+            created_at: p.created_at.clone(),
+        });
+    }
+    subgroups
 }

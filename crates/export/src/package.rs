@@ -130,7 +130,24 @@ pub fn tables(names: bool) -> Vec<Table> {
                 ),
             ]),
             primary_key: &["id"],
-            foreign_keys: vec![fk(&["theme"], "themes", &["number"]), fk(&["session_id"], "sessions", &["id"])],
+            foreign_keys: vec![
+                fk(&["theme"], "themes", &["number"]),
+                fk(&["session_id"], "sessions", &["id"]),
+                fk(&["subgroup_id"], "subgroups", &["id"]),
+            ],
+        },
+        Table {
+            name: "subgroups",
+            title: "Sous-groupes des sessions",
+            fields: vec![
+                field("id", Kind::Uuid, true, "identifiant du sous-groupe"),
+                field("session_id", Kind::Uuid, true, "sa session (`sessions.csv`)"),
+                field("theme", Kind::Integer(1), true, "numéro du thème de sa session"),
+                field("name", Kind::Text, true, "nom du sous-groupe, tel que saisi"),
+                field("created_at", Kind::Datetime, true, "moment de sa création"),
+            ],
+            primary_key: &["id"],
+            foreign_keys: vec![fk(&["session_id"], "sessions", &["id"]), fk(&["theme"], "themes", &["number"])],
         },
         Table {
             name: "consolidated",

@@ -104,7 +104,7 @@ fn csv_files_read_back_with_a_real_csv_reader() {
 #[test]
 fn json_files_follow_their_schemas() {
     let dir = Path::new(FIXTURE);
-    for name in ["event", "proposals", "consolidated", "lineage", "panel_comments"] {
+    for name in ["event", "subgroups", "proposals", "consolidated", "lineage", "panel_comments"] {
         let schema: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join(format!("schemas/{name}.schema.json"))).unwrap())
                 .unwrap();
@@ -223,7 +223,14 @@ fn bad_open_data_is_refused_and_changes_nothing() {
     elsewhere[0]["consolidated_id"] = Value::from("01a20094-5763-77ed-987c-fe069732c223");
     let mut long = comments.clone();
     long[0]["text"] = Value::from("a".repeat(6000));
+    // A proposal naming a sub-group the files do not list for its session.
+    let subgroups: Value =
+        serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURE).join("subgroups.json")).unwrap()).unwrap();
+    let named = original[0]["subgroup_id"].clone();
+    let mut without = subgroups.clone();
+    without.as_array_mut().unwrap().retain(|g| g["id"] != named);
     let cases = [
+        ("subgroups.json", without, "nomme un sous-groupe que sa session n'a pas"),
         ("consolidated.json", other_theme, "thème que le programme n'a pas"),
         ("consolidated.json", twice, "figure deux fois"),
         ("panel_comments.json", elsewhere, "proposition consolidée absente"),
@@ -437,4 +444,38 @@ fn the_panel_s_dots_per_theme_survive_a_restore() {
     let mut again = Store::open(&tempfile::tempdir().unwrap().keep()).unwrap();
     let restored = recolte_export::restore(&mut again, out.path()).unwrap();
     assert_eq!(again.dots_per_theme(restored).unwrap(), 5);
+}
+
+/// The sub-groups of each session travel in the package, those that proposed nothing
+/// included; a package written before they had a file of their own still restores, each
+/// sub-group read from the proposals that name it.
+#[test]
+fn sub_groups_that_proposed_nothing_are_in_the_package_and_older_packages_still_restore() {
+    let (_dir, store, event) = restored();
+    let names = |store: &Store| -> Vec<String> {
+        let mut names = Vec::new();
+        for session in store.sessions(event, None).unwrap() {
+            names.extend(store.subgroups(session.id, false).unwrap().into_iter().map(|g| g.name));
+        }
+        names.sort();
+        names
+    };
+    assert_eq!(names(&store), ["=Table 3, près de la fenêtre", "Groupe \"A\"", "Groupe B (rien proposé)"]);
+    let csv = std::fs::read_to_string(Path::new(FIXTURE).join("subgroups.csv")).unwrap();
+    assert!(csv.contains("\"'=Table 3, près de la fenêtre\""), "a formula is neutralised in CSV: {csv}");
+
+    let older = tempfile::tempdir().unwrap();
+    for file in files(Path::new(FIXTURE)) {
+        let relative = file.strip_prefix(FIXTURE).unwrap();
+        let name = relative.to_string_lossy();
+        if name.starts_with("subgroups.") || name.contains("/subgroups.") || name == "datapackage.json" {
+            continue;
+        }
+        std::fs::create_dir_all(older.path().join(relative).parent().unwrap()).unwrap();
+        std::fs::copy(&file, older.path().join(relative)).unwrap();
+    }
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut fresh = Store::open(elsewhere.path()).unwrap();
+    assert_eq!(recolte_export::restore(&mut fresh, older.path()).unwrap(), event);
+    assert_eq!(names(&fresh), ["Groupe \"A\""], "only the sub-groups its proposals name");
 }

@@ -140,6 +140,15 @@ fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
         }
         g.name = non_empty(&g.name, Field::Name).map_err(|e| text(("le sous-groupe", "sub-group"), &g.id, e))?;
     }
+    for p in &clean.proposals {
+        let Some(id) = p.proposal.subgroup else { continue };
+        if !clean.subgroups.iter().any(|g| g.id == id && g.session == p.session) {
+            return Err(invalid(
+                format!("la proposition {} nomme un sous-groupe que sa session n'a pas ({id})", p.id),
+                format!("proposal {} names a sub-group its session does not have ({id})", p.id),
+            ));
+        }
+    }
     let held = |id: &ConsolidatedId| snapshot.consolidated.iter().any(|c| c.id == *id);
     for c in &mut clean.comments {
         if !held(&c.consolidated) {
