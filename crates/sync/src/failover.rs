@@ -21,7 +21,7 @@ use recolte_store::settings;
 
 use crate::client::{StatusBoard, SyncError, SyncReport, SyncState, Target};
 use crate::refusal::RefusalCode;
-use crate::served_nearby::{self, Announced};
+use crate::served_nearby::{self, PinnedHub};
 
 /// The invitation this device joined with, when it syncs with that invitation's token.
 fn invitation_of(store: &recolte_store::Store, current: &Target) -> Result<Option<Invitation>, recolte_store::Error> {
@@ -59,12 +59,13 @@ struct Elsewhere {
     may_look_nearby: bool,
 }
 
-/// None for a token given by hand: no invitation to move with.
+/// None when there is nowhere else to go: a token given by hand (no invitation to move
+/// with), or an invitation naming one hub on a device that may not look nearby.
 fn elsewhere(store: &recolte_store::Store, current: &Target) -> Result<Option<Elsewhere>, recolte_store::Error> {
     let Some(invitation) = invitation_of(store, current)? else { return Ok(None) };
     let others = hubs_besides(&invitation, current);
     let may_look_nearby = may_look_nearby(store, invitation.event)?;
-    Ok(Some(Elsewhere { invitation, others, may_look_nearby }))
+    Ok((!others.is_empty() || may_look_nearby).then_some(Elsewhere { invitation, others, may_look_nearby }))
 }
 
 /// The hubs serving the event nearby that a sync may move to from `current` (see
@@ -73,9 +74,9 @@ fn trusted_nearby(
     store: &recolte_store::Store,
     invitation: &Invitation,
     current: &Target,
-    found: Vec<Announced>,
+    found: Vec<PinnedHub>,
 ) -> Vec<Target> {
-    let tried: Vec<String> = invitation.hubs.iter().map(|hub| normal(hub)).chain([normal(&current.hub)]).collect();
+    let tried: Vec<&str> = invitation.hubs.iter().map(String::as_str).chain([current.hub.as_str()]).collect();
     let trusted = served_nearby::trusted(store, invitation.fingerprint.as_deref(), &tried, found);
     trusted.into_iter().map(|(hub, pinned)| Target::new(hub, invitation.token.clone()).pinned(pinned)).collect()
 }
@@ -135,7 +136,7 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
     nearby: F,
 ) where
     F: Fn(EventId) -> Found,
-    Found: Future<Output = Result<Vec<Announced>, SyncError>>,
+    Found: Future<Output = Result<Vec<PinnedHub>, SyncError>>,
 {
     let mut missed = 0;
     // After a fruitless look nearby: when to look again, and how long to wait after the next.
@@ -152,8 +153,8 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
             continue;
         }
         let elsewhere = match elsewhere(&recolte_store::Store::lock_shared(&store), &current) {
-            Ok(Some(elsewhere)) if !elsewhere.others.is_empty() || elsewhere.may_look_nearby => elsewhere,
-            Ok(_) => continue,
+            Ok(Some(elsewhere)) => elsewhere,
+            Ok(None) => continue,
             Err(error) => {
                 tracing::warn!("reading the invitation's other hubs: {error}");
                 continue;
@@ -168,8 +169,9 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
                 missed = 0;
                 continue;
             }
-            // A refusal is an answer: it stays, and the next look tries again.
-            Some(Err(error)) if error.refusal() != Some(RefusalCode::Unreachable) => continue,
+            // A refusal is an answer: it stays, and the next look tries again. Any other failure
+            // (no answer in time, a connection lost midway) counts as out of reach.
+            Some(Err(error)) if error.refusal().is_some_and(|code| code != RefusalCode::Unreachable) => continue,
             Some(Err(_)) => {}
         }
         let look_nearby = elsewhere.may_look_nearby && tokio::time::Instant::now() >= next_look;
@@ -199,11 +201,12 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
                     Err(error) => tracing::warn!("moving to {}: {error}", target.hub),
                 }
             }
-            Look::Nowhere if look_nearby => {
-                next_look = tokio::time::Instant::now() + look_gap;
-                look_gap = (look_gap * 2).min(NEARBY_LOOKS_AT_MOST_EVERY);
-            }
             Look::Nowhere => {}
+        }
+        // Looked nearby without moving there: the next look nearby waits longer.
+        if look_nearby {
+            next_look = tokio::time::Instant::now() + look_gap;
+            look_gap = (look_gap * 2).min(NEARBY_LOOKS_AT_MOST_EVERY);
         }
     }
 }
@@ -244,7 +247,7 @@ async fn look_elsewhere<F, Found>(
 ) -> Look
 where
     F: FnOnce(EventId) -> Found,
-    Found: Future<Output = Result<Vec<Announced>, SyncError>>,
+    Found: Future<Output = Result<Vec<PinnedHub>, SyncError>>,
 {
     let first_to_take = |candidates: Vec<Target>, found_nearby: bool| async move {
         for target in candidates {
@@ -309,11 +312,10 @@ pub async fn reach_another_looking<F, Found>(
 ) -> Result<Reached, SyncError>
 where
     F: FnOnce(EventId) -> Found,
-    Found: Future<Output = Result<Vec<Announced>, SyncError>>,
+    Found: Future<Output = Result<Vec<PinnedHub>, SyncError>>,
 {
-    let elsewhere = match elsewhere(&recolte_store::Store::lock_shared(&store), current)? {
-        Some(elsewhere) if !elsewhere.others.is_empty() || elsewhere.may_look_nearby => elsewhere,
-        _ => return Ok(Reached::Nowhere),
+    let Some(elsewhere) = elsewhere(&recolte_store::Store::lock_shared(&store), current)? else {
+        return Ok(Reached::Nowhere);
     };
     waiting(!elsewhere.others.is_empty(), elsewhere.may_look_nearby);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -322,7 +324,8 @@ where
         Err(error) if error.refusal() != Some(RefusalCode::Unreachable) => return Err(error),
         Err(_) => {}
     }
-    // Nothing stops a one-shot sync but its end.
+    // Nothing stops a one-shot sync but its end. The sender is kept until then: dropped, it
+    // would read as a stop, and every look would end before it began.
     let (_running, stop) = tokio::sync::watch::channel(false);
     Ok(match look_elsewhere(&store, current, &elsewhere, elsewhere.may_look_nearby, &stop, nearby).await {
         Look::Took { report, target, found_nearby } => Reached::Moved { report, target, found_nearby },

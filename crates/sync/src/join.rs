@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport, Target};
 use crate::refusal::RefusalCode;
-use crate::served_nearby::{self, Announced};
+use crate::served_nearby::{self, PinnedHub};
 
 /// The settings a joined device keeps (never synced).
 pub use recolte_store::settings;
@@ -244,7 +244,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     // names none, the hubs serving this event found on the local network (only those the card
     // may be given to, see `served_nearby::trusted`).
     let card_names_hubs = !invitation.hubs.is_empty();
-    let hubs: Vec<Announced> = if card_names_hubs {
+    let hubs: Vec<PinnedHub> = if card_names_hubs {
         invitation.hubs.iter().map(|hub| (hub.clone(), invitation.fingerprint.clone())).collect()
     } else {
         let found = served_nearby::find(invitation.event, served_nearby::WAIT).await?;
@@ -273,7 +273,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     // syncs with. A card that names a certificate accepts no other.
     if card_names_hubs && !organiser_device && !crate::failover::serves_the_room(&lock(&store))? {
         let found = served_nearby::find(invitation.event, served_nearby::FALLBACK_WAIT).await.unwrap_or_default();
-        let tried: Vec<String> = hubs.iter().map(|(hub, _)| crate::failover::normal(hub)).collect();
+        let tried: Vec<&str> = hubs.iter().map(|(hub, _)| hub.as_str()).collect();
         let trusted = served_nearby::trusted(&lock(&store), invitation.fingerprint.as_deref(), &tried, found);
         for (hub, pinned) in &trusted {
             if let Tried::Joined(joined) = joining.at(hub, pinned, true).await? {

@@ -7,19 +7,21 @@ use recolte_core::ids::EventId;
 
 use crate::client::SyncError;
 
-/// A hub's address as announced nearby, with the certificate its announcement names.
-pub type Announced = (String, Option<String>);
+/// A hub's address with the certificate expected there: the one its announcement names, or
+/// the invitation's for the invitation's own hubs.
+pub type PinnedHub = (String, Option<String>);
 
 /// How long a device listens for the room's hub when its invitation names none.
 pub const WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// How long a join whose card's hubs are all out of reach looks for the event served nearby
-/// (a laptop in the room answers within a second; nothing found costs the join this long).
+/// How long a join, background sync or `recolte sync` looks for the event served nearby once
+/// the invitation's hubs are all out of reach (a laptop in the room answers within a second;
+/// nothing found costs this long).
 pub(crate) const FALLBACK_WAIT: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// The hubs serving `event` on the local network, each with the certificate its announcement
 /// names.
-pub(crate) async fn find(event: EventId, wait: std::time::Duration) -> Result<Vec<Announced>, SyncError> {
+pub(crate) async fn find(event: EventId, wait: std::time::Duration) -> Result<Vec<PinnedHub>, SyncError> {
     let found = tokio::task::spawn_blocking(move || crate::nearby::discover_event(event, wait))
         .await
         .map_err(|e| SyncError::Lost { doc: e.to_string() })?
@@ -33,20 +35,21 @@ pub(crate) async fn find(event: EventId, wait: std::time::Duration) -> Result<Ve
 
 /// Of the hubs found serving an event nearby (`found`: each address with the certificate its
 /// announcement names), those that may be given the token of an invitation naming the
-/// certificate `named`, each with the certificate to expect there; the same rule for a join
-/// and for background sync. Anyone on the network can announce the event, so: the certificate
+/// certificate `named`, each with the certificate to expect there; the same rule for a join,
+/// background sync and `recolte sync`. Anyone on the network can announce the event, so: the certificate
 /// the invitation names (a hub announcing another, or none, is left out: over `ws://` the
 /// token would go in clear), else the one announced; never a certificate that cannot be
 /// checked at its address (`ws://`), nor this device's own hub (its own certificate: a device
-/// serving from the app does not look at all), nor an address in `tried` (normalised).
+/// serving from the app does not look at all), nor one of the addresses `tried` already.
 pub(crate) fn trusted(
     store: &recolte_store::Store,
     named: Option<&str>,
-    tried: &[String],
-    found: Vec<Announced>,
-) -> Vec<Announced> {
+    tried: &[&str],
+    found: Vec<PinnedHub>,
+) -> Vec<PinnedHub> {
     let own = store.path().parent().and_then(crate::tls::local_fingerprint);
-    let mut trusted: Vec<Announced> = Vec::new();
+    let tried: Vec<String> = tried.iter().map(|hub| crate::failover::normal(hub)).collect();
+    let mut trusted: Vec<PinnedHub> = Vec::new();
     for (hub, announced) in found {
         if named.is_some() && announced.as_deref() != named {
             continue;
@@ -88,8 +91,7 @@ mod tests {
         assert_eq!(trusted_here(None, found(None)), [(laptop("ws"), None)]);
         // A certificate that cannot be checked at its address, an address tried already.
         assert!(trusted_here(None, vec![(laptop("ws"), Some(other.clone()))]).is_empty());
-        let tried = [crate::failover::normal(&laptop("ws"))];
-        assert!(trusted(&store, None, &tried, found(None)).is_empty());
+        assert!(trusted(&store, None, &[laptop("ws").as_str()], found(None)).is_empty());
         // This device's own hub, by its certificate.
         let own = crate::tls::invitation_fingerprint(dir.path(), &[laptop("wss")], None).unwrap().unwrap();
         assert!(trusted_here(None, found(Some(&own))).is_empty(), "its own certificate");

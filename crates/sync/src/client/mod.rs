@@ -183,8 +183,8 @@ pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport
 }
 
 /// A sync that remembers nothing of a failure: a former invitation's changes handed over
-/// with its token (see `handover`), whose refusals are not the status of the invitation this
-/// device syncs with now.
+/// with its token (see `handover`), or a hub tried in place of one out of reach (see
+/// `failover`), whose refusals are not the status of the hub this device syncs with now.
 pub(crate) async fn sync_quietly(store: SharedStore, target: &Target) -> Result<SyncReport, SyncError> {
     let scope = token::peek(&target.token)?.scope;
     sync_every_document(&store, target, &scope).await.map_err(|(_, error)| error)
