@@ -77,6 +77,7 @@ impl ApiError {
             | E::ClockNotRunning
             | E::ClockStarted { .. }
             | E::ClockMovedOn { .. }
+            | E::UnknownPhase { .. }
             | E::NoVoterName
             | E::InvalidRestore { .. } => ErrorCode::Invalid,
             _ => ErrorCode::Storage,

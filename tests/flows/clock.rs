@@ -95,6 +95,17 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     assert!(refused.contains("a déjà été démarrée et tourne"), "{refused}");
     assert_eq!(clock(&ines, &session)["phase_index"], before["phase_index"]);
 
+    // The last phase ended by two presses: the second, meant for it too, does nothing (it once
+    // said the clock was not running); « +5 min » meant for it is refused as for a clock
+    // that does not run; a phase the run-sheet does not have is refused by its number.
+    assert_eq!(ines.json(&["session", "next", &session, "--phase", "3"])["phase_index"].as_u64(), Some(4));
+    let ended = ines.json(&["session", "next", &session, "--phase", "4"]);
+    assert_eq!(ended["stage"], "after", "{ended}");
+    assert_eq!(ines.json(&["session", "next", &session, "--phase", "4"])["stage"], "after");
+    assert!(ines.fails(&["session", "extend", &session, "--phase", "4"]).contains("ne tourne pas"));
+    let unknown = ines.fails(&["session", "next", &session, "--phase", "9"]);
+    assert!(unknown.contains("pas de phase 9") && unknown.contains("il en a 5"), "{unknown}");
+
     // Before the start or after the end, there is nothing to extend, pause or resume: said in
     // words, and nothing is written.
     let (other, _) = Replica::with_sample();

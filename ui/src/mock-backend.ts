@@ -775,8 +775,8 @@ export function installMockBackend(options: MockOptions = {}): void {
     const c = state.clocks[s.id] ??= { startedAt: null, pauses: [], extraMs: [], cutMs: [] }
     const current = clockOf(s)
     const during = () => { if (current.stage !== 'during') fail('invalid', en ? 'the session is not running' : 'la session n’est pas en cours') }
-    // As the store does: a press meant for a phase that ended meanwhile.
-    const movedOn = seen != null && current.stage === 'during' && seen !== current.phase_index
+    // As the store does: a press meant for a phase that ended meanwhile (the session too, perhaps).
+    const movedOn = seen != null && (current.stage === 'during' ? seen !== current.phase_index : current.stage === 'after')
     switch (action) {
       case 'start':
         c.startedAt = now; c.pauses = []; c.extraMs = []; c.cutMs = []
@@ -801,8 +801,8 @@ export function installMockBackend(options: MockOptions = {}): void {
         break
       }
       case 'next': {
-        during()
         if (movedOn) break
+        during()
         // The current phase ends now: the following ones start earlier, the session ends earlier.
         const i = current.phase_index!
         c.cutMs[i] = (c.cutMs[i] ?? 0) + current.remaining_seconds * 1000

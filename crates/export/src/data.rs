@@ -160,7 +160,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
         .collect();
     let aside: std::collections::HashMap<ProposalId, SetAsideReason> =
         store.set_aside_in_event(event)?.into_iter().map(|r| (r.proposal_id, r.reason)).collect();
-    let proposals: Vec<ProposalRow> = store
+    let mut proposals: Vec<ProposalRow> = store
         .proposals(event, &ProposalFilter::default())?
         .into_iter()
         .map(|p| {
@@ -204,6 +204,14 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
                     created_at: g.created_at,
                 });
             }
+        }
+    }
+    // A proposal naming a sub-group its session does not have (an id a peer made up, or one of
+    // another session): its sub-group is not given, as the package's key to it would not hold.
+    for p in &mut proposals {
+        if p.subgroup_id.is_some_and(|id| !subgroups.iter().any(|g| g.id == id && g.session_id == p.session_id)) {
+            p.subgroup_id = None;
+            p.subgroup = None;
         }
     }
     // Deleted on this device, not merely absent from it: a source whose session has not reached

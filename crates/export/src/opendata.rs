@@ -375,13 +375,21 @@ pub fn read(dir: &Path) -> Result<OpenData, ExportError> {
             ),
         });
     }
-    let proposals: Vec<crate::data::ProposalRow> = read_json(dir, "proposals.json")?;
+    let mut proposals: Vec<crate::data::ProposalRow> = read_json(dir, "proposals.json")?;
     // Packages written before the sub-groups had a file of their own: each sub-group is read
-    // from the proposals that name it (those that wrote nothing are not known).
+    // from the proposals that name it (those that wrote nothing are not known); a proposal
+    // naming one without its name, or one first named in another session, keeps none: the
+    // package does not say which sub-group it was.
     let subgroups = if dir.join("subgroups.json").exists() {
         read_json(dir, "subgroups.json")?
     } else {
-        subgroups_named_by(&event, &proposals)
+        let subgroups = subgroups_named_by(&event, &proposals);
+        for p in &mut proposals {
+            if p.subgroup_id.is_some_and(|id| !subgroups.iter().any(|g| g.id == id && g.session_id == p.session_id)) {
+                p.subgroup_id = None;
+            }
+        }
+        subgroups
     };
     Ok(OpenData {
         event,

@@ -468,6 +468,7 @@ pub fn descriptor(
         .collect();
     for (name, title) in [
         ("event", "Le programme (lieux, jours, déroulé, créneaux, thèmes, sessions)"),
+        ("subgroups", "Sous-groupes des sessions (texte exact)"),
         ("proposals", "Propositions saisies (texte exact)"),
         ("consolidated", "Propositions consolidées (texte exact)"),
         ("lineage", "Provenance"),

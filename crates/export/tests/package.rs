@@ -66,7 +66,7 @@ fn frictionless_and_validata_find_no_error_in_the_folder() {
         assert_eq!(report["valid"], true, "frictionless: {report:#}");
         assert_eq!(
             report["tasks"].as_array().unwrap().len(),
-            13,
+            14,
             "every CSV and JSON file, and the PDF, is a resource"
         );
         for table in package::tables(names) {

@@ -108,9 +108,12 @@ pub enum Error {
     #[error("the session's clock was started already and runs (phase “{phase}”): pause it, extend it or go to the next phase; nothing was changed")]
     #[fr("l'horloge de la session a déjà été démarrée et tourne (phase « {phase} ») : mettez-la en pause, prolongez-la ou passez à la phase suivante ; rien n'a été changé")]
     ClockStarted { phase: String },
-    #[error("the session's clock has moved on to the phase “{phase}” meanwhile (from another device, or by a press just before): nothing was extended; extend this phase if it needs more time")]
-    #[fr("l'horloge de la session est passée entre-temps à la phase « {phase} » (depuis un autre appareil, ou par un appui juste avant) : rien n'a été prolongé ; prolongez cette phase si elle a besoin de plus de temps")]
+    #[error("the session's clock has moved on to the phase “{phase}” meanwhile (the phase's time ran out, or another device went on to the next): nothing was extended; extend this phase if it needs more time")]
+    #[fr("l'horloge de la session est passée entre-temps à la phase « {phase} » (le temps de la phase était écoulé, ou un autre appareil est passé à la suivante) : rien n'a été prolongé ; prolongez cette phase si elle a besoin de plus de temps")]
     ClockMovedOn { phase: String },
+    #[error("no phase {phase} in the session's run-sheet: it has {count}, numbered from 0 as `recolte session clock` gives phase_index; nothing was changed")]
+    #[fr("pas de phase {phase} dans le déroulé de la session : il en a {count}, numérotées à partir de 0 comme `recolte session clock` donne phase_index ; rien n'a été changé")]
+    UnknownPhase { phase: usize, count: usize },
     #[error("no version {version}: this record has {count} (see recolte history)")]
     #[fr("pas de version {version} : cet enregistrement en a {count} (voir recolte history)")]
     UnknownVersion { version: usize, count: usize },

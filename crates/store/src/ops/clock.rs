@@ -36,7 +36,12 @@ impl Store {
         let clock = record.at(scheduled, &run_sheet, now);
         let id = uuid::Uuid::now_v7().to_string();
         let running = clock.phase_index.ok_or(Error::ClockNotRunning);
-        let moved_on = running.as_ref().is_ok_and(|current| seen.is_some_and(|seen| seen != *current));
+        if let Some(seen) = seen.filter(|seen| *seen >= run_sheet.len()) {
+            return Err(Error::UnknownPhase { phase: seen, count: run_sheet.len() });
+        }
+        // The phase seen is over (the session too, perhaps): the press was meant for it.
+        let moved_on =
+            seen.is_some_and(|seen| clock.phase_index.map_or(clock.stage == "after", |current| current != seen));
         match action {
             // Started by hand, it runs until its end: starting again would put every device's
             // clock back to the first phase, which no one undoes (the app offers it only
@@ -58,7 +63,10 @@ impl Store {
                 schema::clock_resume(txn, now);
             })?,
             A::Extend if moved_on => {
-                return Err(Error::ClockMovedOn { phase: clock.phase.clone().unwrap_or_default() })
+                return Err(match clock.phase.clone() {
+                    Some(phase) => Error::ClockMovedOn { phase },
+                    None => Error::ClockNotRunning,
+                })
             }
             // The phase seen is over: someone else's press did what this one asks.
             A::Next if moved_on => {}
