@@ -253,6 +253,11 @@ where
         for target in candidates {
             match until_stopped(stop, crate::client::sync_quietly(store.clone(), &target)).await {
                 None => return Some(Look::Stopped),
+                // Its key trusted, the event never brought there by the organisers: the work
+                // typed here would reach no one through it.
+                Some(Ok(report)) if report.hub_lacks_event => {
+                    tracing::info!("{}: holds nothing of the event yet; not moving there", target.hub)
+                }
                 Some(Ok(report)) => return Some(Look::Took { report, target, found_nearby }),
                 Some(Err(error)) => tracing::info!("{}: {error}", target.hub),
             }

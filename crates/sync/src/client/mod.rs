@@ -77,6 +77,11 @@ pub struct SyncReport {
     pub bytes_of_messages: usize,
     /// Bytes the received updates added to the store.
     pub bytes_received: usize,
+    /// The hub held nothing of the event's programme, and this device may not give it: a hub
+    /// that trusts the event's key but that the organisers never synced. A device moving there
+    /// would read « à jour » with a hub that serves nothing of the event to the others.
+    #[serde(skip)]
+    pub hub_lacks_event: bool,
 }
 
 impl SyncReport {
@@ -88,6 +93,7 @@ impl SyncReport {
         self.bytes_on_wire += other.bytes_on_wire;
         self.bytes_of_messages += other.bytes_of_messages;
         self.bytes_received += other.bytes_received;
+        self.hub_lacks_event |= other.hub_lacks_event;
     }
 }
 
@@ -358,6 +364,9 @@ impl<'a> Session<'a> {
         let message = protocol::decode(frame).map_err(protocol_error)?;
         match message {
             YMessage::Sync(SyncMessage::SyncStep1(hub_state)) => {
+                if !self.seen_hub_state && matches!(self.name, DocName::Event(_)) && self.access < Access::Write {
+                    self.report.hub_lacks_event = hub_state.is_empty();
+                }
                 self.seen_hub_state = true;
                 if self.access >= Access::Write {
                     let (seq, diff) = {

@@ -286,6 +286,49 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
     second.stop().await.unwrap();
 }
 
+/// The invitation's other hub trusts the event's key but the organisers never synced it: a
+/// device whose own hub is gone does not move there (it would read « à jour » with a hub that
+/// serves nothing of the event to the others), until the organisers bring the event there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_sync_does_not_move_to_a_hub_that_holds_nothing_of_the_event() {
+    use recolte_sync::client::SyncState;
+    use recolte_sync::failover;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let (first, _first_dir, first_url) = world.another_hub(true).await;
+    let (second, _second_dir, second_url) = world.another_hub(false).await;
+    let session = world.sessions(1)[0];
+    let card = world.card(session, vec![first_url.clone(), second_url.clone()]);
+    let device = Device::empty();
+    let joined = join::join(device.store.clone(), &card.link, "Camille").await.unwrap();
+    assert_eq!(joined.target.hub, first_url);
+    first.stop().await.unwrap();
+    let board: client::StatusBoard = Default::default();
+    let room = DocName::Session(world.event, session);
+    board_says(&board, &room, SyncState::Offline, Some(recolte_sync::refusal::RefusalCode::Unreachable));
+    let every = std::time::Duration::from_millis(50);
+    let watching = || {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let (store, target, board) = (device.store.clone(), joined.target.clone(), board.clone());
+        async move {
+            let _stop = stop;
+            // Nothing serves the event nearby.
+            let nearby = |_| async { Ok(Vec::new()) };
+            failover::keep_a_hub_in_reach_looking(store, target, board, every, stopped, nearby).await
+        }
+    };
+    // Looks every 50 ms from the second: many looks within these 2 s, none moving.
+    assert!(tokio::time::timeout(std::time::Duration::from_secs(2), watching()).await.is_err(), "it moved");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, first_url);
+
+    // The organisers sync that hub: it holds the event now, and the device moves there.
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    client::sync_once(world.organiser.store.clone(), &Target::new(second_url.clone(), organiser)).await.unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(20), watching()).await.expect("it never moved");
+    assert_eq!(failover::moved(&device.store(), &joined.target).unwrap().unwrap().hub, second_url);
+    second.stop().await.unwrap();
+}
+
 /// The card names the venue's server only; the server goes down and the organiser's laptop
 /// serves the event in the room. Background sync finds it nearby, moves there with the card's
 /// token (the certificate the laptop announces: the card names none), takes what was typed
