@@ -775,6 +775,9 @@ export function installMockBackend(options: MockOptions = {}): void {
     const c = state.clocks[s.id] ??= { startedAt: null, pauses: [], extraMs: [], cutMs: [] }
     const current = clockOf(s)
     const during = () => { if (current.stage !== 'during') fail('invalid', en ? 'the session is not running' : 'la session n’est pas en cours') }
+    if (seen != null && (!Number.isInteger(seen) || Number(seen) < 0 || Number(seen) >= current.phases.length)) {
+      fail('invalid', en ? `no phase ${String(seen)} in the session's run-sheet` : `pas de phase ${String(seen)} dans le déroulé de la session`)
+    }
     // As the store does: a press meant for a phase that ended meanwhile (the session too, perhaps).
     const movedOn = seen != null && (current.stage === 'during' ? seen !== current.phase_index : current.stage === 'after')
     switch (action) {

@@ -361,7 +361,9 @@ impl Joining<'_> {
             // organisers synced it): joining it would leave a device with no programme, whose
             // every message then says to import one, which would make a second event. One found
             // nearby that announced the event and holds none of it is passed.
-            Ok(_) if !holds_event(store, invitation.event)? => match found_nearby {
+            // Also a hub that had nothing of the event for a device that holds it already (a
+            // second card): it would read « à jour » there while no one else sees its work.
+            Ok(report) if report.hub_lacks_event || !holds_event(store, invitation.event)? => match found_nearby {
                 true => Ok(Tried::Passed),
                 false => Err(SyncError::EventNotOnHub { hub: hub.to_owned() }),
             },
@@ -460,8 +462,13 @@ pub async fn first_exchange(store: &SharedStore, target: &Target) -> Result<Opti
             return Ok(None);
         }
         // Another hub or certificate for an event it holds (the room's laptop): reached once,
-        // so that a certificate it does not accept is said before anything is remembered.
-        return sync_once(store.clone(), target).await.map(Some);
+        // so that a certificate it does not accept, or a hub that has nothing of the event, is
+        // said before anything is remembered.
+        let report = sync_once(store.clone(), target).await?;
+        if report.hub_lacks_event {
+            return Err(SyncError::EventNotOnHub { hub: target.hub.clone() });
+        }
+        return Ok(Some(report));
     }
     let report = sync_once(store.clone(), target).await?;
     if !holds_event(store, event)? {

@@ -258,7 +258,7 @@ async fn a_hub_and_token_given_by_hand_must_bring_the_event() {
     let (_empty, _dir, empty_url) = world.another_hub(false).await;
     let token = world.token(Role::Panel, vec![], vec![]);
     let device = Device::empty();
-    let error = join::first_exchange(&device.store, &Target::new(empty_url, token.clone())).await.unwrap_err();
+    let error = join::first_exchange(&device.store, &Target::new(empty_url.clone(), token.clone())).await.unwrap_err();
     assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
     assert!(join::first_exchange(&device.store, &world.target(&token)).await.unwrap().is_some());
     device.store().event(world.event).unwrap();
@@ -269,4 +269,27 @@ async fn a_hub_and_token_given_by_hand_must_bring_the_event() {
     let elsewhere = Target::new("ws://127.0.0.1:9", token.clone());
     let error = join::first_exchange(&device.store, &elsewhere).await.unwrap_err();
     assert_eq!(error.refusal(), Some(recolte_sync::refusal::RefusalCode::Unreachable), "{error}");
+    // Held, and a hub given that has nothing of the event: said, as for a device without it
+    // (it read « à jour » there while no one else could see its work).
+    let error = join::first_exchange(&device.store, &Target::new(empty_url, token)).await.unwrap_err();
+    assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
+}
+
+/// A second card for an event this device holds, naming a hub that trusts the event's key but
+/// that the organisers never synced: not joined there (the device would read « à jour » with a
+/// hub that serves nothing of the event to the others); the first card's hub stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_card_naming_a_hub_without_the_event_is_not_joined_there() {
+    use recolte_sync::join;
+    let world = World::new().await;
+    let (_empty, _dir, empty_url) = world.another_hub(false).await;
+    let session = world.sessions(1)[0];
+    let device = Device::empty();
+    let first =
+        join::join(device.store.clone(), &world.card(session, vec![world.url()]).link, "Camille").await.unwrap();
+    let second = world.card(session, vec![empty_url]);
+    let error = join::join(device.store.clone(), &second.link, "Camille").await.unwrap_err();
+    assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
+    let kept = join::remembered_target(&device.store()).unwrap().unwrap();
+    assert_eq!((kept.hub, kept.token), (first.target.hub, first.target.token));
 }
