@@ -270,7 +270,12 @@ pub fn sync(
                         }
                         (report, other)
                     }
-                    Reached::Nowhere => return Err(error.into()),
+                    Reached::Nowhere { answered } => {
+                        for (hub, why) in &answered {
+                            out.not_taken(hub, why);
+                        }
+                        return Err(error.into());
+                    }
                 }
             }
             Err(error) => return Err(error.into()),

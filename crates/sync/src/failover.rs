@@ -201,7 +201,7 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
                     Err(error) => tracing::warn!("moving to {}: {error}", target.hub),
                 }
             }
-            Look::Nowhere => {}
+            Look::Nowhere { .. } => {}
         }
         // Looked nearby without moving there: the next look nearby waits longer.
         if look_nearby {
@@ -226,12 +226,9 @@ enum Look {
     /// A stop came first.
     Stopped,
     /// `target` took a full sync.
-    Took {
-        report: SyncReport,
-        target: Target,
-        found_nearby: bool,
-    },
-    Nowhere,
+    Took { report: SyncReport, target: Target, found_nearby: bool },
+    /// None took it; `answered`: the hubs that answered and why they were not taken.
+    Nowhere { answered: Vec<(String, SyncError)> },
 }
 
 /// The invitation's other hubs in its order, then, when `look_nearby`, the hubs serving the
@@ -249,17 +246,20 @@ where
     F: FnOnce(EventId) -> Found,
     Found: Future<Output = Result<Vec<PinnedHub>, SyncError>>,
 {
-    let first_to_take = |candidates: Vec<Target>, found_nearby: bool| async move {
+    let mut answered = Vec::new();
+    let mut first_to_take = async |candidates: Vec<Target>, found_nearby: bool| {
         for target in candidates {
-            match until_stopped(stop, crate::client::sync_quietly(store.clone(), &target)).await {
+            let error = match until_stopped(stop, crate::client::sync_quietly(store.clone(), &target)).await {
                 None => return Some(Look::Stopped),
                 // Its key trusted, the event never brought there by the organisers: the work
                 // typed here would reach no one through it.
-                Some(Ok(report)) if report.hub_lacks_event => {
-                    tracing::info!("{}: holds nothing of the event yet; not moving there", target.hub)
-                }
+                Some(Ok(report)) if report.hub_lacks_event => SyncError::EventNotOnHub { hub: target.hub.clone() },
                 Some(Ok(report)) => return Some(Look::Took { report, target, found_nearby }),
-                Some(Err(error)) => tracing::info!("{}: {error}", target.hub),
+                Some(Err(error)) => error,
+            };
+            tracing::info!("{}: {error}", target.hub);
+            if error.refusal() != Some(RefusalCode::Unreachable) {
+                answered.push((target.hub, error));
             }
         }
         None
@@ -267,17 +267,19 @@ where
     if let Some(look) = first_to_take(elsewhere.others.clone(), false).await {
         return look;
     }
-    if !look_nearby {
-        return Look::Nowhere;
+    if look_nearby {
+        let Some(found) = until_stopped(stop, nearby(elsewhere.invitation.event)).await else { return Look::Stopped };
+        let trusted = trusted_nearby(
+            &recolte_store::Store::lock_shared(store),
+            &elsewhere.invitation,
+            current,
+            found.unwrap_or_default(),
+        );
+        if let Some(look) = first_to_take(trusted, true).await {
+            return look;
+        }
     }
-    let Some(found) = until_stopped(stop, nearby(elsewhere.invitation.event)).await else { return Look::Stopped };
-    let trusted = trusted_nearby(
-        &recolte_store::Store::lock_shared(store),
-        &elsewhere.invitation,
-        current,
-        found.unwrap_or_default(),
-    );
-    first_to_take(trusted, true).await.unwrap_or(Look::Nowhere)
+    Look::Nowhere { answered }
 }
 
 /// What a one-shot sync found when its hub did not answer (see [`reach_another`]).
@@ -288,8 +290,9 @@ pub enum Reached {
     /// Another hub took the full sync, for the caller to remember (with the mark of a hub found
     /// nearby, `found_nearby`, that the status and the app follow).
     Moved { report: SyncReport, target: Target, found_nearby: bool },
-    /// Nothing answered.
-    Nowhere,
+    /// None took the sync; `answered`: the hubs that answered, and why each was not taken
+    /// (a refusal, a hub that holds nothing of the event), for the caller to say.
+    Nowhere { answered: Vec<(String, SyncError)> },
 }
 
 /// A one-shot sync's part (`recolte sync`), once `current`'s hub did not answer: as background
@@ -320,7 +323,7 @@ where
     Found: Future<Output = Result<Vec<PinnedHub>, SyncError>>,
 {
     let Some(elsewhere) = elsewhere(&recolte_store::Store::lock_shared(&store), current)? else {
-        return Ok(Reached::Nowhere);
+        return Ok(Reached::Nowhere { answered: Vec::new() });
     };
     waiting(!elsewhere.others.is_empty(), elsewhere.may_look_nearby);
     tokio::time::sleep(Duration::from_secs(2)).await;
@@ -334,7 +337,8 @@ where
     let (_running, stop) = tokio::sync::watch::channel(false);
     Ok(match look_elsewhere(&store, current, &elsewhere, elsewhere.may_look_nearby, &stop, nearby).await {
         Look::Took { report, target, found_nearby } => Reached::Moved { report, target, found_nearby },
-        Look::Stopped | Look::Nowhere => Reached::Nowhere,
+        Look::Nowhere { answered } => Reached::Nowhere { answered },
+        Look::Stopped => Reached::Nowhere { answered: Vec::new() },
     })
 }
 

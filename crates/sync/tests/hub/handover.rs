@@ -320,6 +320,12 @@ async fn background_sync_does_not_move_to_a_hub_that_holds_nothing_of_the_event(
     // Looks every 50 ms from the second: many looks within these 2 s, none moving.
     assert!(tokio::time::timeout(std::time::Duration::from_secs(2), watching()).await.is_err(), "it moved");
     assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, first_url);
+    // A one-off sync does not take it either, and says why (not only that its own is gone).
+    let nearby = |_| async { Ok(Vec::new()) };
+    let reached =
+        failover::reach_another_looking(device.store.clone(), &joined.target, |_, _| {}, nearby).await.unwrap();
+    let failover::Reached::Nowhere { answered } = reached else { panic!("{reached:?}") };
+    assert!(matches!(&answered[..], [(hub, SyncError::EventNotOnHub { .. })] if *hub == second_url), "{answered:?}");
 
     // The organisers sync that hub: it holds the event now, and the device moves there.
     let organiser = world.token(Role::Organiser, vec![], vec![]);
@@ -461,7 +467,7 @@ async fn a_one_off_sync_whose_hub_is_gone_reaches_the_laptop_found_nearby_under_
     )
     .await
     .unwrap();
-    assert!(matches!(reached, Reached::Nowhere), "{reached:?}");
+    assert!(matches!(reached, Reached::Nowhere { .. }), "{reached:?}");
     assert_eq!(said.get(), Some((false, true)), "no other hub of the card; the event looked for nearby");
 
     device.store().set_setting(join::settings::INVITATION, &card).unwrap();
