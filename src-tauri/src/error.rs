@@ -93,6 +93,7 @@ impl ApiError {
             | recolte_sync::client::SyncError::NoHub
             | recolte_sync::client::SyncError::UntrustedNearby
             | recolte_sync::client::SyncError::EventNotOnHub { .. }
+            | recolte_sync::client::SyncError::HubWithoutEvent { .. }
             | recolte_sync::client::SyncError::UnsharedElsewhere { .. }
             | recolte_sync::client::SyncError::NameNeeded => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }

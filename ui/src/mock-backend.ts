@@ -776,7 +776,10 @@ export function installMockBackend(options: MockOptions = {}): void {
     const current = clockOf(s)
     const during = () => { if (current.stage !== 'during') fail('invalid', en ? 'the session is not running' : 'la session n’est pas en cours') }
     if (seen != null && (!Number.isInteger(seen) || Number(seen) < 0 || Number(seen) >= current.phases.length)) {
-      fail('invalid', en ? `no phase ${String(seen)} in the session's run-sheet` : `pas de phase ${String(seen)} dans le déroulé de la session`)
+      const count = current.phases.length
+      fail('invalid', en
+        ? `no phase ${String(seen)} in the session's run-sheet: it has ${count}, numbered from 0; nothing was changed`
+        : `pas de phase ${String(seen)} dans le déroulé de la session : il en a ${count}, numérotées à partir de 0 ; rien n'a été changé`)
     }
     // As the store does: a press meant for a phase that ended meanwhile (the session too, perhaps).
     const movedOn = seen != null && (current.stage === 'during' ? seen !== current.phase_index : current.stage === 'after')

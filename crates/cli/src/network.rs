@@ -285,7 +285,7 @@ pub fn sync(
         return out.synced(&report, out_of_rights_of(&store, &target, out)?);
     }
     // Watching goes on while the hub cannot be reached; a hub without the event is an answer.
-    if let Err(error @ SyncError::EventNotOnHub { .. }) = first {
+    if let Err(error @ (SyncError::EventNotOnHub { .. } | SyncError::HubWithoutEvent { .. })) = first {
         return Err(error.into());
     }
     init_logs("error");

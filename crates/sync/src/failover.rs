@@ -253,12 +253,16 @@ where
                 None => return Some(Look::Stopped),
                 // Its key trusted, the event never brought there by the organisers: the work
                 // typed here would reach no one through it.
-                Some(Ok(report)) if report.hub_lacks_event => SyncError::EventNotOnHub { hub: target.hub.clone() },
+                Some(Ok(report)) if report.hub_lacks_event => SyncError::HubWithoutEvent { hub: target.hub.clone() },
                 Some(Ok(report)) => return Some(Look::Took { report, target, found_nearby }),
                 Some(Err(error)) => error,
             };
             tracing::info!("{}: {error}", target.hub);
-            if error.refusal() != Some(RefusalCode::Unreachable) {
+            // An answer, not a connection that failed: a refusal, a certificate not accepted, a
+            // hub without the event. Each hub once (an invitation may name one twice).
+            let answer = matches!(error, SyncError::HubWithoutEvent { .. })
+                || error.refusal().is_some_and(|code| code != RefusalCode::Unreachable);
+            if answer && !answered.iter().any(|(hub, _): &(String, SyncError)| normal(hub) == normal(&target.hub)) {
                 answered.push((target.hub, error));
             }
         }

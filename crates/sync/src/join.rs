@@ -258,13 +258,21 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     let Some((first_hub, fingerprint)) = hubs.first().cloned() else {
         return Err(SyncError::NoHub);
     };
-    let mut unreachable = None;
+    let (mut unreachable, mut without_event) = (None, None);
     for (hub, pinned) in &hubs {
         match joining.at(hub, pinned, false).await? {
             Tried::Joined(joined) => return Ok(joined),
             Tried::Unreachable(error) => unreachable = Some(error),
+            Tried::WithoutEvent(error) => {
+                without_event.get_or_insert(error);
+            }
             Tried::Passed => {}
         }
+    }
+    // One of the card's hubs answered without the event, and none took the join: said (the
+    // next hub of the card was tried first).
+    if let Some(error) = without_event {
+        return Err(error);
     }
     // Every address of the card out of reach (the venue's server down, its Wi-Fi gone): the
     // room's laptop, if one serves this event nearby. Not found, or the local network cannot be
@@ -331,6 +339,9 @@ enum Tried {
     Joined(Joined),
     /// Out of reach: the next is tried, and this is why the join is pending if none answers.
     Unreachable(SyncError),
+    /// It answered but holds nothing of the event: the next is tried, and this is what the
+    /// join says if none takes it.
+    WithoutEvent(SyncError),
     /// Found nearby but not joined there: it holds nothing of the event or does not take the
     /// card (full, another certificate than announced, refusing).
     Passed,
@@ -361,11 +372,15 @@ impl Joining<'_> {
             // organisers synced it): joining it would leave a device with no programme, whose
             // every message then says to import one, which would make a second event. One found
             // nearby that announced the event and holds none of it is passed.
-            // Also a hub that had nothing of the event for a device that holds it already (a
-            // second card): it would read « à jour » there while no one else sees its work.
-            Ok(report) if report.hub_lacks_event || !holds_event(store, invitation.event)? => match found_nearby {
+            Ok(_) if !holds_event(store, invitation.event)? => match found_nearby {
                 true => Ok(Tried::Passed),
-                false => Err(SyncError::EventNotOnHub { hub: hub.to_owned() }),
+                false => Ok(Tried::WithoutEvent(SyncError::EventNotOnHub { hub: hub.to_owned() })),
+            },
+            // A hub that had nothing of the event, for a device that holds it already (a second
+            // card): it would read « à jour » there while no one else sees its work.
+            Ok(report) if report.hub_lacks_event => match found_nearby {
+                true => Ok(Tried::Passed),
+                false => Ok(Tried::WithoutEvent(SyncError::HubWithoutEvent { hub: hub.to_owned() })),
             },
             Ok(report) if own.is_some() => {
                 remember_target(&mut lock(store), &target)?;
@@ -466,7 +481,7 @@ pub async fn first_exchange(store: &SharedStore, target: &Target) -> Result<Opti
         // said before anything is remembered.
         let report = sync_once(store.clone(), target).await?;
         if report.hub_lacks_event {
-            return Err(SyncError::EventNotOnHub { hub: target.hub.clone() });
+            return Err(SyncError::HubWithoutEvent { hub: target.hub.clone() });
         }
         return Ok(Some(report));
     }

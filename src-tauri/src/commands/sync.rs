@@ -93,6 +93,7 @@ pub async fn sync_configure(
     // nothing is remembered: the device stays with the hub (and the certificate) it had.
     if let Err(
         error @ (SyncError::EventNotOnHub { .. }
+        | SyncError::HubWithoutEvent { .. }
         | SyncError::WrongCertificate { .. }
         | SyncError::UnknownCertificate { .. }),
     ) = first

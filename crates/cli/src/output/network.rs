@@ -300,10 +300,12 @@ impl Out {
     /// Said on stderr: another hub that answered a one-off sync whose own hub is out of reach,
     /// and why it was not taken.
     pub fn not_taken(&self, hub: &str, why: &recolte_sync::client::SyncError) {
-        let why = recolte_core::Localize::localize(why, self.lang);
-        match self.lang {
-            Lang::Fr => eprintln!("{hub} a répondu, mais n'a pas été retenu : {why}"),
-            _ => eprintln!("{hub} answered, but was not taken: {why}"),
+        let said = recolte_core::Localize::localize(why, self.lang);
+        match (why, self.lang) {
+            // It names the hub itself.
+            (recolte_sync::client::SyncError::HubWithoutEvent { .. }, _) => eprintln!("{said}"),
+            (_, Lang::Fr) => eprintln!("{hub} a répondu, mais n'a pas été retenu : {said}"),
+            _ => eprintln!("{hub} answered, but was not taken: {said}"),
         }
     }
 

@@ -49,6 +49,9 @@ pub enum SyncError {
     #[error("the hub at {hub} does not hold this event yet (its organisers have not synced it there): ask them to, or bring the event on a USB key (bundle), then join again; nothing changed on this device")]
     #[fr("le serveur {hub} ne détient pas encore cet événement (l'organisation ne l'y a pas encore synchronisé) : demandez-le-lui, ou apportez l'événement sur une clé USB (paquet), puis rejoignez de nouveau ; rien n'a changé sur cet appareil")]
     EventNotOnHub { hub: String },
+    #[error("the hub at {hub} holds nothing of this event (its organisers have not synced it there): this device stays with the hub it syncs with; ask the organisers to sync the event there")]
+    #[fr("le serveur {hub} ne détient rien de cet événement (l'organisation ne l'y a pas synchronisé) : cet appareil reste avec le serveur avec lequel il se synchronise ; demandez à l'organisation d'y synchroniser l'événement")]
+    HubWithoutEvent { hub: String },
     #[error("this device syncs the event “{event}”, and {}: joining another event would stop syncing it; sync first, then join; nothing changed", unshared_en(*.unshared))]
     #[fr("cet appareil synchronise l'événement « {event} », dont {} : rejoindre un autre événement arrêterait sa synchronisation ; synchronisez d'abord, puis rejoignez ; rien n'a changé", unshared_fr(*unshared))]
     UnsharedElsewhere { event: String, unshared: usize },

@@ -272,7 +272,7 @@ async fn a_hub_and_token_given_by_hand_must_bring_the_event() {
     // Held, and a hub given that has nothing of the event: said, as for a device without it
     // (it read « à jour » there while no one else could see its work).
     let error = join::first_exchange(&device.store, &Target::new(empty_url, token)).await.unwrap_err();
-    assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
+    assert!(matches!(error, SyncError::HubWithoutEvent { .. }), "{error}");
 }
 
 /// A second card for an event this device holds, naming a hub that trusts the event's key but
@@ -287,9 +287,15 @@ async fn a_second_card_naming_a_hub_without_the_event_is_not_joined_there() {
     let device = Device::empty();
     let first =
         join::join(device.store.clone(), &world.card(session, vec![world.url()]).link, "Camille").await.unwrap();
-    let second = world.card(session, vec![empty_url]);
+    let second = world.card(session, vec![empty_url.clone()]);
     let error = join::join(device.store.clone(), &second.link, "Camille").await.unwrap_err();
-    assert!(matches!(error, SyncError::EventNotOnHub { .. }), "{error}");
+    assert!(matches!(error, SyncError::HubWithoutEvent { .. }), "{error}");
+    let said = recolte_core::Localize::localize(&error, recolte_core::Lang::Fr);
+    assert!(said.contains("ne détient rien de cet événement") && said.contains("reste avec le serveur"), "{said}");
     let kept = join::remembered_target(&device.store()).unwrap().unwrap();
     assert_eq!((kept.hub, kept.token), (first.target.hub, first.target.token));
+    // A card naming that hub first, then one that holds the event: joined at the second.
+    let third = world.card(session, vec![empty_url, world.url()]);
+    let joined = join::join(device.store.clone(), &third.link, "Camille").await.unwrap();
+    assert_eq!(joined.target.hub, world.url());
 }

@@ -325,7 +325,7 @@ async fn background_sync_does_not_move_to_a_hub_that_holds_nothing_of_the_event(
     let reached =
         failover::reach_another_looking(device.store.clone(), &joined.target, |_, _| {}, nearby).await.unwrap();
     let failover::Reached::Nowhere { answered } = reached else { panic!("{reached:?}") };
-    assert!(matches!(&answered[..], [(hub, SyncError::EventNotOnHub { .. })] if *hub == second_url), "{answered:?}");
+    assert!(matches!(&answered[..], [(hub, SyncError::HubWithoutEvent { .. })] if *hub == second_url), "{answered:?}");
 
     // The organisers sync that hub: it holds the event now, and the device moves there.
     let organiser = world.token(Role::Organiser, vec![], vec![]);
