@@ -7,7 +7,7 @@ import { covered, openDialog, type Dialog } from './dialog'
 import { announce, clearAlerts, h, render, say } from './dom'
 import { eventNames } from './event-names'
 import { flushAll } from './live-save'
-import { formatDate, joinList, lang, setLang, t, type Key } from './i18n'
+import { formatDate, joinList, lang, setEventTimeZone, setLang, t, type Key } from './i18n'
 import { openAccess, reasonWords, worstState, type SyncState } from './rights'
 import { onServing, servingInfo, setServing } from './serving'
 import { capture } from './views/capture'
@@ -254,6 +254,7 @@ export async function start(root: HTMLElement): Promise<void> {
     let from: string
     if (events.length === 0) {
       event = null
+      setEventTimeZone(null)
       access = openAccess()
       drawHeader()
       const link = pendingJoin ?? ''
@@ -268,6 +269,7 @@ export async function start(root: HTMLElement): Promise<void> {
       performance.mark('recolte:event')
       if (generation !== showing) return
       ;[event, access] = [shownEvent, rights]
+      setEventTimeZone(shownEvent.timezone)
       // The first time an event is opened on this device with its rights known, open where
       // its holder works (during a join, the programme can arrive before the rights).
       const opened = `recolte.opened.${summary.id}`

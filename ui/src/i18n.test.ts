@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { dictionariesForTests, setLang, t, frenchSpaces } from './i18n'
+import { dictionariesForTests, formatDate, formatPrecise, formatWhen, setEventTimeZone, setLang, t, frenchSpaces } from './i18n'
 
 describe('the two languages', () => {
   it('have the same keys and the same placeholders', () => {
@@ -44,5 +44,26 @@ describe('the two languages', () => {
       expect(text, key).not.toMatch(/\((e?s)\)/)
       for (const [, name] of text.matchAll(/\{(\w+):[^|{}]*\|[^{}]*\}/g)) expect(text, key).toContain(`{${name}}`)
     }
+  })
+})
+
+describe('times', () => {
+  it('are shown on the event\'s clock whatever this computer\'s zone, as typed times are read', () => {
+    setLang('fr')
+    // 14:30 UTC is 15:30 in Paris in winter, 23:30 in Tokyo.
+    const at = '2025-12-01T14:30:12.000Z'
+    setEventTimeZone('Europe/Paris')
+    expect(formatDate(at)).toMatch(/15:30$/)
+    expect(formatPrecise(at)).toMatch(/15:30:12$/)
+    setEventTimeZone('Asia/Tokyo')
+    expect(formatDate(at)).toMatch(/23:30$/)
+    // A zone this browser does not know: this computer's clock, not an error.
+    setEventTimeZone('Europe/Atlantide')
+    expect(formatDate(at)).toBe(new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(at)))
+    // Today on the event's clock: the time alone.
+    setEventTimeZone('Europe/Paris')
+    const now = new Date().toISOString()
+    expect(formatWhen(now)).toBe(new Intl.DateTimeFormat('fr-FR', { timeStyle: 'short', timeZone: 'Europe/Paris' }).format(new Date(now)))
+    setEventTimeZone(null)
   })
 })

@@ -1253,13 +1253,40 @@ export function dictionariesForTests(): Record<Lang, Record<string, string>> {
   return dictionaries
 }
 
-/** A time of today as "14:05", any other day as formatDate does. */
+/** The event's time zone, in which times are shown (unset: this computer's). */
+let eventZone: string | undefined
+
+/** Times are shown on the event's clock, as the command line shows them and as times typed
+ * are read: a laptop left on another zone would otherwise show the venue's 15:30 as 14:30. A
+ * zone this browser does not know is left aside (this computer's clock, as before). */
+export function setEventTimeZone(zone: string | null | undefined): void {
+  eventZone = undefined
+  if (!zone) return
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone })
+    eventZone = zone
+  } catch { /* an unknown zone: this computer's */ }
+}
+
+function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { ...options, timeZone: eventZone })
+}
+
+/** A time of today (on the event's clock) as "14:05", any other day as formatDate does. */
 export function formatWhen(iso: string | null): string {
   if (!iso) return t('never')
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  if (date.toDateString() !== new Date().toDateString()) return formatDate(iso)
-  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { timeStyle: 'short' }).format(date)
+  const day = dateTimeFormat({ dateStyle: 'short' })
+  if (day.format(date) !== day.format(new Date())) return formatDate(iso)
+  return dateTimeFormat({ timeStyle: 'short' }).format(date)
+}
+
+/** To the second, for moments a few seconds apart: "29 nov. 2026, 15:30:12". */
+export function formatPrecise(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) return iso
+  return dateTimeFormat({ dateStyle: 'medium', timeStyle: 'medium' }).format(date)
 }
 
 /** A file size in words: "840 octets", "12 Ko", "3,4 Mo". */
@@ -1270,10 +1297,10 @@ export function formatBytes(bytes: number): string {
   return t('size_mb', { n: number(bytes / 1_000_000) })
 }
 
-/** A date and time in the interface's language, e.g. "12 juin 2025, 14:00". */
+/** A date and time in the interface's language, on the event's clock, e.g. "12 juin 2025, 14:00". */
 export function formatDate(iso: string | null): string {
   if (!iso) return t('never')
   const date = new Date(iso)
   if (Number.isNaN(date.getTime())) return iso
-  return new Intl.DateTimeFormat(current === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }).format(date)
+  return dateTimeFormat({ dateStyle: 'medium', timeStyle: 'short' }).format(date)
 }

@@ -11,7 +11,7 @@ import {
 } from './api'
 import { openDialog } from './dialog'
 import { announce, h, render } from './dom'
-import { joinList, lang, quoted, t, type Key } from './i18n'
+import { formatPrecise, joinList, lang, quoted, t, type Key } from './i18n'
 import { kindLabel } from './views/capture'
 import { longest } from './limits'
 
@@ -21,11 +21,7 @@ type Load<T> = (at: string | null) => Promise<Moment<T>>
 interface Snapshots<T> { event: string; place: UndoPlace; writable: boolean; content: (c: SnapshotContent) => T | null }
 
 /** To the second: changes a few seconds apart are different moments. */
-function precise(iso: string): string {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) return iso
-  return new Intl.DateTimeFormat(lang() === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'medium' }).format(date)
-}
+const precise = formatPrecise
 
 /** What a restore takes away, as people read it: « la proposition « … » de Camille ». Text from
  * other devices stays text (it goes into a text node). */
