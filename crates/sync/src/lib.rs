@@ -17,6 +17,7 @@ pub mod join;
 pub mod nearby;
 pub mod protocol;
 pub mod refusal;
+pub mod remembered;
 pub mod served_nearby;
 pub mod status;
 pub mod tls;
