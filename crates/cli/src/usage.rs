@@ -149,9 +149,10 @@ mod tests {
         assert_eq!(french_of(&error(&["--help"])), None, "help is clap's own");
         let twice = french_of(&error(&["proposal", "list", "--theme", "1", "--theme", "2"])).unwrap();
         assert!(twice.starts_with("--theme <THEME> ne se donne qu'une fois"), "{twice}");
-        let typed: Vec<String> = ["recolte", "device", "name", "-Camille"].iter().map(|s| s.to_string()).collect();
-        let dash = french(&error(&["device", "name", "-Camille"]), &typed).unwrap();
-        assert!(dash.starts_with("argument inattendu « -Camille »"), "{dash}");
+        // A search's words are not a name: one that begins with "-" goes after "--".
+        let typed: Vec<String> = ["recolte", "search", "-papier"].iter().map(|s| s.to_string()).collect();
+        let dash = french(&error(&["search", "-papier"]), &typed).unwrap();
+        assert!(dash.starts_with("argument inattendu « -papier »") && dash.contains("-- -papier"), "{dash}");
     }
 
     #[test]
