@@ -88,6 +88,14 @@ pub struct ProposalRow {
     pub author: Option<String>,
 }
 
+impl ProposalRow {
+    /// Whether the sub-group it names, if any, is one of `subgroups` in its own session: the
+    /// package's key to it holds.
+    pub fn names_a_subgroup_of_its_session(&self, subgroups: &[SubgroupRow]) -> bool {
+        self.subgroup_id.is_none_or(|id| subgroups.iter().any(|g| g.id == id && g.session_id == self.session_id))
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsolidatedRow {
     pub id: ConsolidatedId,
@@ -209,7 +217,7 @@ pub fn gather(store: &Store, event: EventId, include_names: bool) -> Result<Open
     // A proposal naming a sub-group its session does not have (an id a peer made up, or one of
     // another session): its sub-group is not given, as the package's key to it would not hold.
     for p in &mut proposals {
-        if p.subgroup_id.is_some_and(|id| !subgroups.iter().any(|g| g.id == id && g.session_id == p.session_id)) {
+        if !p.names_a_subgroup_of_its_session(&subgroups) {
             p.subgroup_id = None;
             p.subgroup = None;
         }

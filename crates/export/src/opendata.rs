@@ -385,7 +385,7 @@ pub fn read(dir: &Path) -> Result<OpenData, ExportError> {
     } else {
         let subgroups = subgroups_named_by(&event, &proposals);
         for p in &mut proposals {
-            if p.subgroup_id.is_some_and(|id| !subgroups.iter().any(|g| g.id == id && g.session_id == p.session_id)) {
+            if !p.names_a_subgroup_of_its_session(&subgroups) {
                 p.subgroup_id = None;
             }
         }
