@@ -19,7 +19,10 @@ bash scripts/package.sh --debug
 deb="$(ls "$target"/debug/bundle/deb/recolte_*_amd64.deb)"
 rpm="$(ls "$target"/debug/bundle/rpm/recolte-*.x86_64.rpm)"
 dpkg-deb -I "$deb" >/dev/null
-[ -s "$rpm" ] && ok "a .deb and an .rpm: $(basename "$deb"), $(basename "$rpm")"
+# The PDF report draws emoji and Chinese, Japanese, Korean text with the machine's fonts.
+dpkg-deb -f "$deb" Recommends | grep -q 'fonts-noto-color-emoji, fonts-noto-cjk, fonts-dejavu-core' \
+    || { echo "not ok - the package does not recommend the PDF's fonts: $(dpkg-deb -f "$deb" Recommends)"; exit 1; }
+[ -s "$rpm" ] && ok "a .deb and an .rpm: $(basename "$deb"), $(basename "$rpm"); the .deb recommends the PDF's fonts"
 
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
 [ "$(command -v recolte)" = /usr/bin/recolte ] && [ -x /usr/bin/recolte-app ]

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 node_packages=()
 command -v node >/dev/null 2>&1 || node_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || node_packages+=(npm)
-source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby python3-venv desktop-file-utils
+source scripts/setup-debian.sh "${node_packages[@]}" libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium python3 zbar-tools poppler-utils iproute2 xdotool ruby python3-venv desktop-file-utils fonts-noto-color-emoji fonts-noto-cjk fonts-dejavu-core
 [ -x "$HOME/.cargo/bin/cargo" ] && export PATH="$HOME/.cargo/bin:$PATH"
 
 # The code as rustfmt writes it, first since it fails in seconds; Clippy (the lints are in

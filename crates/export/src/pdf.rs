@@ -149,20 +149,74 @@ fn capitalise(word: &str) -> String {
 }
 
 /// The fonts Typst ships (Libertinus Serif for the text, DejaVu for the glyphs it lacks),
-/// read once: the PDF never depends on the fonts of the machine.
-fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
-    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
-        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
-    })
+/// read once: a report in the languages they cover never depends on the fonts of the machine.
+fn fonts() -> &'static [Font] {
+    static FONTS: OnceLock<Vec<Font>> = OnceLock::new();
+    FONTS.get_or_init(|| typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect())
 }
 
-/// The whole world the template sees: itself, its data, the fonts; no file system, no network.
+/// The machine's fonts for what Typst's own lack (emoji; Chinese, Japanese, Korean; other
+/// scripts), as Debian's packages install them: the app's package recommends
+/// `fonts-noto-color-emoji`, `fonts-noto-cjk` and `fonts-dejavu-core`; `fonts-droid-fallback`
+/// also covers Chinese, Japanese and Korean. Each is read only for a report that has a
+/// character no font before it draws, and let go with the report (the CJK ones are 20 MB or
+/// more). Without them those characters show as empty boxes, as they did before.
+const MACHINE_FALLBACKS: [&str; 6] = [
+    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+];
+
+/// The report's fonts: Typst's own, and the machine's that draw what those lack.
+fn fonts_for(text: &str, fallbacks: &[&str]) -> Vec<Font> {
+    let mut fonts = fonts().to_vec();
+    let mut missing: Vec<char> = undrawn(text, &fonts);
+    for path in fallbacks {
+        if missing.is_empty() {
+            break;
+        }
+        // A font that is not there, or not readable, is one fewer fallback, not an error:
+        // the report is still made, with boxes for what nothing draws.
+        let Ok(data) = std::fs::read(path) else { continue };
+        let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+        let draws = |face: &Font| missing.iter().any(|c| face.info().coverage.contains(u32::from(*c)));
+        if faces.iter().any(draws) {
+            fonts.extend(faces);
+            missing = undrawn(&missing.iter().collect::<String>(), &fonts);
+        }
+    }
+    fonts
+}
+
+/// The characters of `text` that none of `fonts` draws, each once; marks that only shape
+/// their neighbours (joiners, variation selectors) and spaces are not counted.
+fn undrawn(text: &str, fonts: &[Font]) -> Vec<char> {
+    let shapes_only = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}' | '\u{fe00}'..='\u{fe0f}' | '\u{ad}')
+            || ('\u{e0000}'..='\u{e007f}').contains(&c)
+    };
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|c| !shapes_only(*c) && !fonts.iter().any(|font| font.info().coverage.contains(u32::from(*c))))
+        .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    missing
+}
+
+/// The whole world the template sees: itself, its data, its fonts; no file system (the fonts
+/// were read before), no network.
 struct ReportWorld {
     library: LazyHash<Library>,
     main: Source,
     data: Bytes,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
 }
 
 impl ReportWorld {
@@ -177,7 +231,7 @@ impl World for ReportWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
+        &self.book
     }
 
     fn main(&self) -> FileId {
@@ -201,7 +255,7 @@ impl World for ReportWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
+        self.fonts.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<i64>) -> Option<Datetime> {
@@ -215,7 +269,10 @@ pub fn pdf_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at: 
     let report = report(data, only, lang, generated_at);
     let json = serde_json::to_vec(&report).map_err(|e| ExportError::Encode(e.to_string()))?;
     let main = Source::new(FileId::new(None, VirtualPath::new("/report.typ")), TEMPLATE.to_owned());
-    let world = ReportWorld { library: LazyHash::new(Library::builder().build()), main, data: Bytes::new(json) };
+    let fonts = fonts_for(&String::from_utf8_lossy(&json), &MACHINE_FALLBACKS);
+    let book = LazyHash::new(FontBook::from_fonts(&fonts));
+    let world =
+        ReportWorld { library: LazyHash::new(Library::builder().build()), main, data: Bytes::new(json), book, fonts };
     let typeset = |errors: typst::ecow::EcoVec<typst::diag::SourceDiagnostic>| {
         ExportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
     };
@@ -234,5 +291,63 @@ mod tests {
             vec![vec!["Un\u{a0}: deux".to_owned(), "trois".to_owned()], vec!["quatre\u{202f}?".to_owned()]]
         );
         assert!(paragraphs("").is_empty());
+    }
+
+    /// The machine's fonts named in MACHINE_FALLBACKS, as `bash .ci/run` installs them.
+    fn machine_has_fallbacks() {
+        for path in &MACHINE_FALLBACKS[..2] {
+            assert!(
+                std::path::Path::new(path).exists(),
+                "{path} is missing: install fonts-noto-color-emoji fonts-noto-cjk fonts-dejavu-core (bash .ci/run does)"
+            );
+        }
+    }
+
+    #[test]
+    fn a_report_in_the_bundled_fonts_reads_no_font_of_the_machine() {
+        let fonts = fonts_for("Capitaliser en communs : « œuvre » — 12 €, ✓", &["/nonexistent/font.ttf"]);
+        assert_eq!(fonts.len(), super::fonts().len());
+        assert!(undrawn("Un titre\u{a0}; des mots\u{202f}!", &fonts).is_empty());
+    }
+
+    #[test]
+    fn emoji_and_chinese_japanese_korean_text_take_the_machines_fonts_and_nothing_else() {
+        machine_has_fallbacks();
+        let text = "Base commune 🌱 数据开放 データ 데이터 👩\u{200d}💻 ✍\u{fe0f}";
+        let bundled = super::fonts();
+        // What shows as boxes without them.
+        assert_eq!(undrawn(text, bundled).iter().filter(|c| **c == '🌱' || **c == '数').count(), 2);
+        // A font that is not there is skipped; the others draw every character.
+        let paths = ["/nonexistent/font.ttf", MACHINE_FALLBACKS[0], MACHINE_FALLBACKS[1], MACHINE_FALLBACKS[4]];
+        let fonts = fonts_for(text, &paths);
+        assert_eq!(undrawn(text, &fonts), Vec::<char>::new());
+        let families: std::collections::BTreeSet<&str> =
+            fonts[bundled.len()..].iter().map(|f| f.info().family.as_str()).collect();
+        assert!(families.contains("Noto Color Emoji"), "{families:?}");
+        assert!(families.iter().any(|f| f.starts_with("Noto Serif CJK")), "{families:?}");
+        // Read only for what they draw: the emoji alone does not bring the CJK fonts.
+        let emoji_only = fonts_for("Base commune 🌱", &MACHINE_FALLBACKS);
+        assert_eq!(
+            emoji_only.len(),
+            bundled.len() + 1,
+            "{:?}",
+            emoji_only.iter().map(|f| &f.info().family).collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn the_pdf_embeds_the_fonts_that_draw_emoji_and_cjk_titles() {
+        machine_has_fallbacks();
+        let mut data = crate::opendata::read(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/opendata-sample"
+        )))
+        .unwrap();
+        data.consolidated[0].title = "Ouvrir les données 数据开放 🌱".into();
+        let pdf = pdf_report(&data, None, Lang::Fr, "2025-10-02T18:00:00Z").unwrap();
+        let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"NotoSerifCJK"), "the CJK font is embedded");
+        // Colour emoji travel as pictures in a font of their own (Type 3).
+        assert!(has(b"/Type3"), "the emoji are drawn");
     }
 }
