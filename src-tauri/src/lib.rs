@@ -201,6 +201,9 @@ pub fn run() {
                 tauri::async_runtime::spawn(async move {
                     let state = handle.state::<AppState>();
                     let _ = commands::hub::start_serving(&state, Some(port)).await;
+                    // The window may have asked before the start ended: it is told how it went
+                    // (serving, or why not), in the header of whatever screen it shows.
+                    let _ = handle.emit("serving", commands::hub::serve_info(&state));
                 });
             }
             watch_changes(app.handle().clone(), unread);

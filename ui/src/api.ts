@@ -163,6 +163,8 @@ export const api = {
   restorePreview: (id: string) => invoke<RestorePreview>('snapshot_restore_preview', { id }),
   onStoreChanged: (handler: () => void) => listen('store-changed', () => handler()),
   onSyncStatus: (handler: (status: SyncSummary) => void) => listen<SyncSummary>('sync-status', e => handler(e.payload)),
+  /** Serving the room again at start ended (serving, or why not). */
+  onServing: (handler: (info: ServeInfo) => void) => listen<ServeInfo>('serving', e => handler(e.payload)),
 }
 
 export function errorMessage(error: unknown): string {

@@ -419,7 +419,9 @@ export async function start(root: HTMLElement): Promise<void> {
     go(target, 'shortcut')
   })
   pendingJoin = await api.pendingLink().catch(() => null)
-  // The hub starts again by itself when the app opens: say so from the first screen.
+  // The hub starts again by itself when the app opens: say so from the first screen, and
+  // again when that start ends, if it had not yet.
+  await api.onServing(info => setServing(info))
   setServing(await api.hubInfo().catch(() => null))
   performance.mark('recolte:listening')
   await show().catch(fail)

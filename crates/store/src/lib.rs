@@ -24,6 +24,7 @@ mod query;
 mod remote;
 mod restore;
 mod search_index;
+mod serving;
 mod snapshots;
 mod triage;
 mod undo;
@@ -128,6 +129,9 @@ pub mod settings {
     pub const LANG: &str = "lang";
     /// The port this device serves the room on (empty: not serving); served again at start.
     pub const SERVE_PORT: &str = "hub.serve_port";
+    /// The port this device served the room on and could not serve on again at its last start
+    /// (empty: none); tried again at the next start (see `Store::port_to_serve`).
+    pub const SERVE_PORT_FAILED: &str = "hub.serve_port_failed";
     /// Former invitations kept aside until what only they may write is shared (a JSON list).
     pub const FORMER_INVITATIONS: &str = "sync.former";
     /// The hub this device syncs with when it was found serving the event on the local network

@@ -81,16 +81,11 @@ fn trusted_nearby(
     trusted.into_iter().map(|(hub, pinned)| Target::new(hub, invitation.token.clone()).pinned(pinned)).collect()
 }
 
-/// Whether this device serves the room from the app (it is served again at start).
-pub(crate) fn serves_the_room(store: &recolte_store::Store) -> Result<bool, recolte_store::Error> {
-    Ok(store.setting(settings::SERVE_PORT)?.is_some_and(|port| !port.trim().is_empty()))
-}
-
 /// Whether background sync may look for its event served nearby: not on the device that made
 /// the event, nor on one that serves the room itself (it would find its own hub, which always
 /// answers, and stop passing the room's work on to the server when it comes back).
 fn may_look_nearby(store: &recolte_store::Store, event: EventId) -> Result<bool, recolte_store::Error> {
-    Ok(!serves_the_room(store)? && !crate::join::keeps_organiser(store, event)?)
+    Ok(!store.serves_the_room()? && !crate::join::keeps_organiser(store, event)?)
 }
 
 /// How long background sync waits before it looks nearby again after finding nothing there:

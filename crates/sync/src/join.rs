@@ -117,7 +117,7 @@ pub async fn join(store: SharedStore, link: &str, name: &str) -> Result<Joined, 
     // searched: the card's own hub is kept, as before, for later. Not on the device that made
     // the event, nor on one serving the room: it may be the one serving, and keeps the hub it
     // syncs with. A card that names a certificate accepts no other.
-    if card_names_hubs && !organiser_device && !crate::failover::serves_the_room(&lock(&store))? {
+    if card_names_hubs && !organiser_device && !lock(&store).serves_the_room()? {
         let found = served_nearby::find(invitation.event, served_nearby::FALLBACK_WAIT).await.unwrap_or_default();
         let tried: Vec<&str> = hubs.iter().map(|(hub, _)| hub.as_str()).collect();
         let trusted = served_nearby::trusted(&lock(&store), invitation.fingerprint.as_deref(), &tried, found);
