@@ -246,8 +246,13 @@ fn change(store: &SharedStore, edit: impl FnOnce(&mut Vec<Target>)) -> Result<()
     }
 }
 
+/// The former invitations kept aside, never the one this device syncs with now: a join that
+/// set the current card aside and then failed (its hub without the event, a refusal) leaves it
+/// the current card, and it is kept aside again only once another is remembered.
 fn formers(store: &recolte_store::Store) -> Result<Vec<Target>, recolte_store::Error> {
-    parse(store.setting(FORMER_INVITATIONS)?.as_deref())
+    let current = remembered_target(store)?.map(|target| target.token);
+    let kept = parse(store.setting(FORMER_INVITATIONS)?.as_deref())?;
+    Ok(kept.into_iter().filter(|former| current.as_ref() != Some(&former.token)).collect())
 }
 
 fn parse(text: Option<&str>) -> Result<Vec<Target>, recolte_store::Error> {
@@ -300,10 +305,6 @@ pub async fn hand_over_later(store: &SharedStore) -> Result<usize, SyncError> {
             done.push(former.token.clone());
             continue;
         };
-        // Still the one this device syncs with (a join not saved yet): nothing to hand over.
-        if current.as_ref().is_some_and(|c| c.token == former.token) {
-            continue;
-        }
         let same_event = next.as_ref().is_some_and(|n| n.scope.event == grant.scope.event);
         let next_scope = next.as_ref().filter(|_| same_event).map(|n| &n.scope);
         let mut hubs = vec![former.hub.clone()];

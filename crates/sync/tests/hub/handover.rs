@@ -225,6 +225,43 @@ async fn moving_to_another_event_says_what_a_revoked_card_leaves_here() {
     assert!(line.out_of_rights && line.unsent == 1, "{line:?}");
 }
 
+/// A second card that cannot be joined (its hub has nothing of the event) after the first
+/// card's unshared work was set aside for it: the device stays with the first card, which is
+/// not also counted as kept aside, so a move to another event then counts its changes once
+/// (they were counted twice, as this card's and as a card kept aside).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_that_fails_after_setting_the_current_card_aside_keeps_it_as_the_current_one() {
+    use recolte_sync::{handover, join};
+    let (world, second) = (World::new().await, World::new().await);
+    let sessions = world.sessions(2);
+    let nowhere = "ws://127.0.0.1:9".to_owned();
+    let first = world.card(sessions[0], vec![world.url()]);
+    let device = Device::empty();
+    join::join(device.store.clone(), &first.link, "Camille").await.unwrap();
+    let input = ProposalInput { title: "Pas encore partie".into(), ..Default::default() };
+    device.store().add_proposal(sessions[0], &input).unwrap();
+    // The first card's hub out of reach: what only it may write waits for it.
+    let first_token = recolte_core::invitation::Invitation::parse(&first.link).unwrap().token;
+    join::remember_target(&mut device.store(), &Target::new(nowhere.clone(), first_token.clone())).unwrap();
+    let elsewhere = second.card(second.sessions(1)[0], vec![second.url()]);
+    let unshared = match join::join(device.store.clone(), &elsewhere.link, "Camille").await {
+        Err(SyncError::UnsharedElsewhere { unshared, .. }) => unshared,
+        other => panic!("{other:?}"),
+    };
+    assert!(unshared >= 1);
+
+    let (_empty_hub, _dir, empty) = world.another_hub(false).await;
+    let next = world.card(sessions[1], vec![empty]);
+    let error = join::join(device.store.clone(), &next.link, "Camille").await.unwrap_err();
+    assert!(matches!(error, SyncError::HubWithoutEvent { .. }), "{error}");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().map(|t| t.token), Some(first_token));
+    assert!(handover::kept_aside(&device.store()).unwrap().is_empty(), "the current card is not kept aside");
+    match join::join(device.store.clone(), &elsewhere.link, "Camille").await {
+        Err(SyncError::UnsharedElsewhere { unshared: counted, .. }) => assert_eq!(counted, unshared, "counted once"),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// What background sync's status board says of `doc`, as its engine would write it.
 fn board_says(
     board: &client::StatusBoard,
