@@ -167,7 +167,7 @@ export async function start(root: HTMLElement): Promise<void> {
     switch (code) {
       case 'unreachable': case 'hub_full': case 'hub_cannot_save': return null
       case 'expired': case 'revoked': return 'status_or_bundle'
-      case 'wrong_event': case 'bad_signature': return 'status_kept_new_invitation'
+      case 'wrong_event': case 'bad_signature': case 'unreadable_token': return 'status_kept_new_invitation'
       case 'wrong_certificate': return 'status_check_certificate'
       default: return 'status_refused'
     }

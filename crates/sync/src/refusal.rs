@@ -17,8 +17,10 @@ pub enum RefusalCode {
     Revoked,
     /// The token is for another event than the room's.
     WrongEvent,
-    /// The token is malformed, forged, or signed by a key this hub or event does not trust.
+    /// The token is forged, or signed by a key this hub or event does not trust.
     BadSignature,
+    /// The token does not read (cut or changed by a copy, or this device's setting damaged).
+    UnreadableToken,
     /// The token does not cover this document.
     OutOfScope,
     /// The hub could not be reached (or the connection failed before any answer).
@@ -54,11 +56,12 @@ pub mod close {
 }
 
 impl RefusalCode {
-    pub const ALL: [RefusalCode; 9] = [
+    pub const ALL: [RefusalCode; 10] = [
         RefusalCode::Expired,
         RefusalCode::Revoked,
         RefusalCode::WrongEvent,
         RefusalCode::BadSignature,
+        RefusalCode::UnreadableToken,
         RefusalCode::OutOfScope,
         RefusalCode::Unreachable,
         RefusalCode::HubFull,
@@ -72,6 +75,7 @@ impl RefusalCode {
             RefusalCode::Revoked => "revoked",
             RefusalCode::WrongEvent => "wrong_event",
             RefusalCode::BadSignature => "bad_signature",
+            RefusalCode::UnreadableToken => "unreadable_token",
             RefusalCode::OutOfScope => "out_of_scope",
             RefusalCode::Unreachable => "unreachable",
             RefusalCode::HubFull => "hub_full",
@@ -90,7 +94,8 @@ impl RefusalCode {
             close::REVOKED => RefusalCode::Revoked,
             close::EXPIRED => RefusalCode::Expired,
             close::WRONG_EVENT => RefusalCode::WrongEvent,
-            close::BAD_SIGNATURE | close::UNAUTHORIZED => RefusalCode::BadSignature,
+            close::BAD_SIGNATURE => RefusalCode::BadSignature,
+            close::UNAUTHORIZED => RefusalCode::UnreadableToken,
             close::FORBIDDEN | close::UNKNOWN_ROOM => RefusalCode::OutOfScope,
             close::HUB_FULL => RefusalCode::HubFull,
             close::CANNOT_SAVE => RefusalCode::HubCannotSave,
@@ -116,6 +121,7 @@ impl RefusalCode {
             RefusalCode::Revoked => lang.pick("invitation révoquée", "invitation revoked"),
             RefusalCode::WrongEvent => lang.pick("pour un autre événement", "for another event"),
             RefusalCode::BadSignature => lang.pick("signature inconnue", "unknown signature"),
+            RefusalCode::UnreadableToken => lang.pick("invitation illisible", "unreadable invitation"),
             RefusalCode::OutOfScope => lang.pick("hors de vos droits", "out of your rights"),
             RefusalCode::Unreachable => lang.pick("serveur injoignable", "hub unreachable"),
             RefusalCode::HubFull => lang.pick("serveur plein", "hub full"),
@@ -151,6 +157,10 @@ impl RefusalCode {
             (RefusalCode::BadSignature, _) => lang.pick(
                 "le serveur ne reconnaît pas la signature de votre invitation (un lien abîmé par une copie, une invitation falsifiée, ou le serveur d'un autre événement) : recopiez le lien en entier, ou demandez une nouvelle invitation à l'organisation",
                 "the hub does not recognise your invitation's signature (a link damaged by a copy, a forged invitation, or a hub of another event): copy the link again whole, or ask the organisers for a new invitation",
+            ).to_owned(),
+            (RefusalCode::UnreadableToken, _) => lang.pick(
+                "votre invitation est illisible (un lien coupé ou modifié par une copie, ou un réglage de cet appareil abîmé) : rejoignez de nouveau avec le lien d'invitation en entier ; vos données restent sur cet appareil",
+                "your invitation does not read (a link cut or changed by a copy, or a damaged setting of this device): join again with the whole invitation link; your data stays on this device",
             ).to_owned(),
             (RefusalCode::OutOfScope, _) => lang.pick(
                 "votre invitation ne donne pas accès à ce document",
@@ -188,6 +198,7 @@ mod tests {
         }
         assert_eq!(RefusalCode::from_close(close::REVOKED), Some(RefusalCode::Revoked));
         assert_eq!(RefusalCode::from_close(close::CANNOT_SAVE), Some(RefusalCode::HubCannotSave));
+        assert_eq!(RefusalCode::from_close(close::UNAUTHORIZED), Some(RefusalCode::UnreadableToken));
         assert!(!RefusalCode::HubCannotSave.is_final(), "the device retries once the hub can save");
         assert_eq!(RefusalCode::from_close(close::TRY_AGAIN), None, "a slow client reconnects; it is not refused");
         // On the device's own clock, as its holder reads it.

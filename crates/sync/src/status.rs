@@ -235,7 +235,7 @@ pub fn report(
 pub fn unreadable_token(hub: &str, message: String) -> Summary {
     let mut summary = summarize(&[], Some(hub));
     summary.state = Overall::Refused;
-    summary.error = Some(ErrorReport { code: RefusalCode::BadSignature, message });
+    summary.error = Some(ErrorReport { code: RefusalCode::UnreadableToken, message });
     summary
 }
 
@@ -302,7 +302,7 @@ mod tests {
         assert_eq!(summary.state, Overall::Refused);
         assert_eq!(
             summary.error.map(|e| (e.code, e.message)),
-            Some((RefusalCode::BadSignature, "le jeton est illisible".into()))
+            Some((RefusalCode::UnreadableToken, "le jeton est illisible".into()))
         );
         assert_eq!(summarize(&[], Some("ws://192.168.1.20:4455")).state, Overall::Syncing, "what it showed before");
     }

@@ -441,7 +441,7 @@ unconfirmed: number,
  */
 error: [RefusalCode, string] | null, };
 
-export type RefusalCode = "expired" | "revoked" | "wrong_event" | "bad_signature" | "out_of_scope" | "unreachable" | "hub_full" | "wrong_certificate" | "hub_cannot_save";
+export type RefusalCode = "expired" | "revoked" | "wrong_event" | "bad_signature" | "unreadable_token" | "out_of_scope" | "unreachable" | "hub_full" | "wrong_certificate" | "hub_cannot_save";
 
 export type ErrorReport = { code: RefusalCode, message: string, };
 

@@ -123,6 +123,7 @@ impl SyncError {
             SyncError::Unreachable { .. } | SyncError::UnknownCertificate { .. } => Some(RefusalCode::Unreachable),
             SyncError::WrongCertificate { .. } => Some(RefusalCode::WrongCertificate),
             SyncError::Token(TokenError::Expired(_)) => Some(RefusalCode::Expired),
+            SyncError::Token(TokenError::Malformed) => Some(RefusalCode::UnreadableToken),
             _ => None,
         }
     }

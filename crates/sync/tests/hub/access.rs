@@ -132,6 +132,9 @@ async fn missing_forged_expired_and_foreign_tokens_are_refused() {
     let error = world.sync(&Device::empty(), &expired).await.unwrap_err();
     assert!(matches!(error, SyncError::Refused { code: close::EXPIRED, .. }), "{error}");
     assert_eq!(error.refusal(), Some(recolte_sync::refusal::RefusalCode::Expired));
+    // One that does not read is said so, not taken for a forged one (« signature inconnue »).
+    let error = world.sync(&Device::empty(), "not-a-token").await.unwrap_err();
+    assert_eq!(error.refusal(), Some(recolte_sync::refusal::RefusalCode::UnreadableToken), "{error}");
 
     // A token that ends while its device is connected: the hub closes the connection then, as
     // it does a revoked one (it was checked only when the connection opened).
