@@ -196,7 +196,14 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
                     Err(error) => tracing::warn!("moving to {}: {error}", target.hub),
                 }
             }
-            Look::Nowhere { .. } => {}
+            Look::Nowhere { laptop_without_event, .. } => {
+                // A laptop nearby that serves the event's key and holds nothing of it yet (the
+                // organisers are setting it up): looked for again at the usual pace, not ever
+                // later, so that the device moves there soon after the event is brought.
+                if laptop_without_event {
+                    look_gap = every;
+                }
+            }
         }
         // Looked nearby without moving there: the next look nearby waits longer.
         if look_nearby {
@@ -222,8 +229,9 @@ enum Look {
     Stopped,
     /// `target` took a full sync.
     Took { report: SyncReport, target: Target, found_nearby: bool },
-    /// None took it; `answered`: the hubs that answered and why they were not taken.
-    Nowhere { answered: Vec<(String, SyncError)> },
+    /// None took it; `answered`: the hubs that answered and why they were not taken;
+    /// `laptop_without_event`: one of them was found nearby and holds nothing of the event.
+    Nowhere { answered: Vec<(String, SyncError)>, laptop_without_event: bool },
 }
 
 /// The invitation's other hubs in its order, then, when `look_nearby`, the hubs serving the
@@ -242,6 +250,7 @@ where
     Found: Future<Output = Result<Vec<PinnedHub>, SyncError>>,
 {
     let mut answered = Vec::new();
+    let mut laptop_without_event = false;
     let mut first_to_take = async |candidates: Vec<Target>, found_nearby: bool| {
         for target in candidates {
             let error = match until_stopped(stop, crate::client::sync_quietly(store.clone(), &target)).await {
@@ -253,6 +262,7 @@ where
                 Some(Err(error)) => error,
             };
             tracing::info!("{}: {error}", target.hub);
+            laptop_without_event |= found_nearby && matches!(error, SyncError::HubWithoutEvent { .. });
             // An answer, not a connection that failed: a refusal, a certificate not accepted, a
             // hub without the event. Each hub once (an invitation may name one twice).
             let answer = matches!(error, SyncError::HubWithoutEvent { .. })
@@ -278,7 +288,7 @@ where
             return look;
         }
     }
-    Look::Nowhere { answered }
+    Look::Nowhere { answered, laptop_without_event }
 }
 
 /// What a one-shot sync found when its hub did not answer (see [`reach_another`]).
@@ -336,7 +346,7 @@ where
     let (_running, stop) = tokio::sync::watch::channel(false);
     Ok(match look_elsewhere(&store, current, &elsewhere, elsewhere.may_look_nearby, &stop, nearby).await {
         Look::Took { report, target, found_nearby } => Reached::Moved { report, target, found_nearby },
-        Look::Nowhere { answered } => Reached::Nowhere { answered },
+        Look::Nowhere { answered, .. } => Reached::Nowhere { answered },
         Look::Stopped => Reached::Nowhere { answered: Vec::new() },
     })
 }

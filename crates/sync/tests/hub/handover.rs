@@ -469,6 +469,58 @@ async fn background_sync_moves_to_the_laptop_serving_the_event_nearby_when_the_c
     laptop.stop().await.unwrap();
 }
 
+/// The card's hub is gone and the organisers' laptop found nearby serves the event's key but
+/// holds nothing of it yet (they are setting it up): the device does not move there, and keeps
+/// looking at its usual pace instead of ever more slowly, so that it moves within a look of the
+/// event being brought there (it waited up to 5 minutes in the app).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_nearby_without_the_event_is_looked_at_again_soon_and_taken_once_it_has_it() {
+    use recolte_sync::client::SyncState;
+    use recolte_sync::failover;
+    use recolte_sync::join;
+    let world = World::new().await;
+    let (venue, _venue_dir, venue_url) = world.another_hub(true).await;
+    let (laptop, _laptop_dir, laptop_url) = world.another_hub(false).await;
+    let session = world.sessions(1)[0];
+    let device = Device::empty();
+    let joined =
+        join::join(device.store.clone(), &world.card(session, vec![venue_url.clone()]).link, "Camille").await.unwrap();
+    venue.stop().await.unwrap();
+    let board: client::StatusBoard = Default::default();
+    board_says(
+        &board,
+        &DocName::Session(world.event, session),
+        SyncState::Offline,
+        Some(recolte_sync::refusal::RefusalCode::Unreachable),
+    );
+    let every = std::time::Duration::from_millis(50);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let announced = laptop_url.clone();
+    let nearby = move |_| {
+        let found = vec![(announced.clone(), None)];
+        async move { Ok(found) }
+    };
+    let watching = tokio::spawn(failover::keep_a_hub_in_reach_looking(
+        device.store.clone(),
+        joined.target.clone(),
+        board.clone(),
+        every,
+        stopped,
+        nearby,
+    ));
+    // Looks nearby for 4 s: doubling from 50 ms, its next look would come after 6 s.
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert!(!watching.is_finished(), "it moved to a laptop without the event");
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    client::sync_once(world.organiser.store.clone(), &Target::new(laptop_url.clone(), organiser)).await.unwrap();
+    let brought = std::time::Instant::now();
+    tokio::time::timeout(std::time::Duration::from_secs(20), watching).await.expect("it never moved").unwrap();
+    assert!(brought.elapsed() < std::time::Duration::from_millis(1500), "moved {:?} after", brought.elapsed());
+    assert_eq!(failover::moved(&device.store(), &joined.target).unwrap().unwrap().hub, laptop_url);
+    drop(stop);
+    laptop.stop().await.unwrap();
+}
+
 /// A one-off sync (`recolte sync`) whose card's hub is gone reaches the laptop serving the event
 /// nearby under the same rule, and says what it will try first; a laptop announcing no
 /// certificate is not given a card that names one.
