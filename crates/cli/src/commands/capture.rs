@@ -1,0 +1,209 @@
+//! The capture's commands: the programme, the sessions and their clock, sub-groups, proposals, search.
+
+use std::io::BufRead;
+
+use recolte_core::schema::ClockAction;
+use recolte_core::Localize;
+use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
+
+use crate::args::{EventCmd, ProposalCmd, SessionCmd, SubgroupCmd};
+use crate::commands::{files::read_file, Context};
+use crate::output::Out;
+use crate::CliError;
+
+/// `recolte event`: the programme brought in, and shown.
+pub(crate) fn event(store: &mut Store, ctx: &Context, command: EventCmd, out: &Out) -> Result<(), CliError> {
+    match command {
+        EventCmd::Import { file } => {
+            let bytes = read_file(&file)?;
+            let text = String::from_utf8_lossy(&bytes);
+            let before = store.events()?;
+            let id = store.import_programme(&text)?;
+            // Two imports of one programme make two events that never merge: the usual slip
+            // of a device that should have joined with an invitation.
+            let name = store.event(id)?.name;
+            if before.iter().any(|e| !e.practice && e.name.trim().to_lowercase() == name.trim().to_lowercase()) {
+                out.second_event_of_a_name();
+            }
+            out.id(&id)
+        }
+        EventCmd::Show => {
+            let view = store.event(ctx.event(store)?)?;
+            out.event(&view)
+        }
+    }
+}
+
+/// `recolte session`: the sessions, and their shared clock.
+pub(crate) fn session(store: &mut Store, ctx: &Context, command: SessionCmd, out: &Out) -> Result<(), CliError> {
+    match command {
+        SessionCmd::List { theme } => {
+            let sessions = store.sessions(ctx.event(store)?, theme)?;
+            out.sessions(&sessions)
+        }
+        SessionCmd::Clock { session } => out.clock(&store.session_clock(session.parse()?)?),
+        SessionCmd::Start { session } => clock(store, &session, ClockAction::Start, None, None, out),
+        SessionCmd::Pause { session } => clock(store, &session, ClockAction::Pause, None, None, out),
+        SessionCmd::Resume { session } => clock(store, &session, ClockAction::Resume, None, None, out),
+        SessionCmd::Extend { session, minutes, phase } => {
+            clock(store, &session, ClockAction::Extend, Some(minutes), phase, out)
+        }
+        SessionCmd::Next { session, phase } => clock(store, &session, ClockAction::Next, None, phase, out),
+    }
+}
+
+/// `recolte subgroup`: the sub-groups of a session.
+pub(crate) fn subgroup(store: &mut Store, ctx: &Context, command: SubgroupCmd, out: &Out) -> Result<(), CliError> {
+    match command {
+        SubgroupCmd::Add { session, name } => {
+            let id = store.add_subgroup(session.parse()?, &name)?;
+            out.id(&id)
+        }
+        SubgroupCmd::List { session, all } => out.subgroups(&store.subgroups(session.parse()?, all)?),
+        SubgroupCmd::Rename { session, subgroup, name } => {
+            store.rename_subgroup(session.parse()?, &subgroup, &name)?;
+            out.done_if(ctx.changed(store)?)
+        }
+    }
+}
+
+/// `recolte proposal`: what the sub-groups propose.
+pub(crate) fn proposal(store: &mut Store, ctx: &Context, command: ProposalCmd, out: &Out) -> Result<(), CliError> {
+    match command {
+        ProposalCmd::Add { session, title, body, kind, subgroup, tags, author } => {
+            let input = ProposalInput {
+                title,
+                body: body.unwrap_or_default(),
+                kind: kind.as_deref().map(str::parse).transpose()?.unwrap_or_default(),
+                subgroup,
+                tags,
+                author,
+            };
+            let id = store.add_proposal(session.parse()?, &input)?;
+            out.id(&id)
+        }
+        ProposalCmd::AddBatch { session } => add_batch(store, &session, out),
+        ProposalCmd::Edit { id, title, body, kind, subgroup, no_subgroup, tags, clear_tags } => {
+            let update = ProposalUpdate {
+                title,
+                body,
+                kind: kind.as_deref().map(str::parse).transpose()?,
+                subgroup: if no_subgroup { Some(None) } else { subgroup.map(Some) },
+                tags: if clear_tags {
+                    Some(Vec::new())
+                } else if tags.is_empty() {
+                    None
+                } else {
+                    Some(tags)
+                },
+                // The command line states the whole new text: no field that showed an older one.
+                ..Default::default()
+            };
+            store.edit_proposal(id.parse()?, &update)?;
+            out.done_if(ctx.changed(store)?)
+        }
+        ProposalCmd::Delete { id } => match store.set_proposal_deleted(id.parse()?, true)? {
+            true => out.done(),
+            false => out.unchanged(
+                "rien à supprimer : la proposition l'est déjà",
+                "nothing to delete: the proposal already is",
+            ),
+        },
+        ProposalCmd::Restore { id } => match store.set_proposal_deleted(id.parse()?, false)? {
+            true => out.done(),
+            false => out.unchanged(
+                "rien à restaurer : la proposition n'est pas supprimée",
+                "nothing to restore: the proposal is not deleted",
+            ),
+        },
+        ProposalCmd::List { session, theme, all } => {
+            let filter = ProposalFilter { session: session.as_deref().map(str::parse).transpose()?, theme, all };
+            out.proposals(&store.proposals(ctx.event(store)?, &filter)?)
+        }
+    }
+}
+
+/// `recolte search`.
+pub(crate) fn search(
+    store: &mut Store,
+    ctx: &Context,
+    query: &[String],
+    limit: usize,
+    out: &Out,
+) -> Result<(), CliError> {
+    let query = query.join(" ");
+    if !recolte_store::has_search_words(&query) {
+        return Err(CliError::Usage {
+            fr: "rien à chercher : donnez au moins un mot (des lettres ou des chiffres)".into(),
+            en: "nothing to search for: give at least one word (letters or digits)".into(),
+        });
+    }
+    out.hits(&store.search(ctx.event(store)?, &query, limit)?)
+}
+
+fn clock(
+    store: &mut Store,
+    session: &str,
+    action: ClockAction,
+    minutes: Option<u32>,
+    seen: Option<usize>,
+    out: &Out,
+) -> Result<(), CliError> {
+    let clock = store.clock_action(session.parse()?, action, minutes, seen)?;
+    out.clock(&clock)
+}
+
+/// One proposal per line of standard input (JSON), each saved and its id printed before the
+/// next is read: a script, or a crash test, knows exactly what is saved.
+fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Line {
+        title: String,
+        #[serde(default)]
+        body: String,
+        #[serde(default)]
+        kind: Option<String>,
+        #[serde(default)]
+        subgroup: Option<String>,
+        #[serde(default)]
+        tags: Vec<String>,
+        #[serde(default)]
+        author: Option<String>,
+    }
+    let session = session.parse()?;
+    let stdin = std::io::stdin();
+    for (index, line) in stdin.lock().lines().enumerate() {
+        let number = index + 1;
+        let line = line.map_err(|e| CliError::BatchLine {
+            line: number,
+            detail: out.lang.pick(&recolte_core::lang::io_fr(&e), &recolte_core::lang::io_en(&e)).to_owned(),
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(&line).map_err(|e| CliError::BatchLine {
+            line: number,
+            detail: recolte_core::Both::json(&e).pick(out.lang).to_owned(),
+        })?;
+        let kind = parsed
+            .kind
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e: recolte_core::Error| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
+        let input = ProposalInput {
+            title: parsed.title,
+            body: parsed.body,
+            kind: kind.unwrap_or_default(),
+            subgroup: parsed.subgroup,
+            tags: parsed.tags,
+            author: parsed.author,
+        };
+        let id = store
+            .add_proposal(session, &input)
+            .map_err(|e| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
+        out.id(&id)?;
+    }
+    Ok(())
+}
