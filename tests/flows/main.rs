@@ -14,5 +14,6 @@ mod interop;
 mod invitations;
 mod panel;
 mod sync;
+mod synthesis;
 mod tls;
 mod undo;
