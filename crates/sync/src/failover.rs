@@ -19,7 +19,7 @@ use recolte_core::ids::EventId;
 use recolte_core::invitation::{normalize_hub, Invitation};
 use recolte_store::settings;
 
-use crate::client::{StatusBoard, SyncError, SyncReport, SyncState, Target};
+use crate::client::{StatusBoard, SyncError, SyncReport, SyncState, Target, WithoutEvent};
 use crate::refusal::RefusalCode;
 use crate::served_nearby::{self, PinnedHub};
 
@@ -158,7 +158,7 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
         // Its own hub once more first: the documents' back-off may lag behind a network that
         // just came back (this device's own Wi-Fi, not the hub, was gone). Each try gives way to
         // a stop (a join, a hub given by hand, Ctrl-C): nothing is saved after it.
-        match until_stopped(&stop, crate::client::sync_quietly(store.clone(), &current)).await {
+        match until_stopped(&stop, crate::client::sync_quietly(store.clone(), &current, WithoutEvent::GoOn)).await {
             None => return,
             Some(Ok(_)) => {
                 missed = 0;
@@ -253,7 +253,8 @@ where
     let mut laptop_without_event = false;
     let mut first_to_take = async |candidates: Vec<Target>, found_nearby: bool| {
         for target in candidates {
-            let error = match until_stopped(stop, crate::client::sync_quietly(store.clone(), &target)).await {
+            let tried = crate::client::sync_quietly(store.clone(), &target, WithoutEvent::Stop);
+            let error = match until_stopped(stop, tried).await {
                 None => return Some(Look::Stopped),
                 // Its key trusted, the event never brought there by the organisers: the work
                 // typed here would reach no one through it.

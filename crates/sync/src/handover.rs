@@ -21,7 +21,7 @@ use recolte_core::schema::DocName;
 use recolte_core::token::{self, Grant};
 use recolte_store::settings::FORMER_INVITATIONS;
 
-use crate::client::{documents_for, sync_quietly, SharedStore, SyncError, Target};
+use crate::client::{documents_for, sync_quietly, SharedStore, SyncError, Target, WithoutEvent};
 use crate::join::remembered_target;
 use crate::refusal::RefusalCode;
 
@@ -96,7 +96,7 @@ fn written_only_by(
 /// device (and another event's join) for nothing. Any other refusal is about that hub (its
 /// certificate made again, another computer at its address): the card is tried elsewhere.
 async fn try_former(store: &SharedStore, target: &Target) -> bool {
-    match sync_quietly(store.clone(), target).await {
+    match sync_quietly(store.clone(), target, WithoutEvent::GoOn).await {
         Ok(_) => false,
         Err(error) => {
             tracing::info!("{}: {error}", target.hub);

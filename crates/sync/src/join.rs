@@ -17,7 +17,9 @@ use recolte_core::schema::DocName;
 use recolte_core::token::{self, TokenError};
 use serde::Serialize;
 
-use crate::client::{documents_for, sync_once, SharedStore, SyncError, SyncReport, Target};
+use crate::client::{
+    documents_for, sync_once, sync_once_unless, SharedStore, SyncError, SyncReport, Target, WithoutEvent,
+};
 use crate::refusal::RefusalCode;
 use crate::served_nearby::{self, PinnedHub};
 
@@ -205,7 +207,7 @@ impl Joining<'_> {
         let own = self.as_organiser(hub, pinned)?;
         let target =
             own.clone().unwrap_or_else(|| Target::new(hub.to_owned(), invitation.token.clone()).pinned(pinned.clone()));
-        match sync_once(store.clone(), &target).await {
+        match sync_once_unless(store.clone(), &target, WithoutEvent::Stop).await {
             // A hub that answers but holds nothing of the event (a fresh one, before the
             // organisers synced it): joining it would leave a device with no programme, whose
             // every message then says to import one, which would make a second event. One found
@@ -317,7 +319,7 @@ pub async fn first_exchange(store: &SharedStore, target: &Target) -> Result<Opti
         // Another hub or certificate for an event it holds (the room's laptop): reached once,
         // so that a certificate it does not accept, or a hub that has nothing of the event, is
         // said before anything is remembered.
-        let report = sync_once(store.clone(), target).await?;
+        let report = sync_once_unless(store.clone(), target, WithoutEvent::Stop).await?;
         if report.hub_lacks_event {
             return Err(SyncError::HubWithoutEvent { hub: target.hub.clone() });
         }

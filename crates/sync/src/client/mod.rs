@@ -177,8 +177,29 @@ const MAX_FRAME_BYTES: usize = 64 << 20;
 /// each other's changes, document by document. The programme comes first, since it says
 /// which sessions exist.
 pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport, SyncError> {
+    sync_once_unless(store, target, WithoutEvent::GoOn).await
+}
+
+/// What a sync does when the hub holds nothing of the event (its programme empty there) and
+/// this device may not bring it (it may not write the programme).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WithoutEvent {
+    /// Every document all the same: the hub this device syncs with, which may have lost its
+    /// journal and gets back what this device may write.
+    GoOn,
+    /// Stops after the programme: a hub this device would not join or move to (its report
+    /// says `hub_lacks_event`), which is sent nothing of the sessions.
+    Stop,
+}
+
+/// [`sync_once`], stopping after the programme at a hub without the event when told to.
+pub(crate) async fn sync_once_unless(
+    store: SharedStore,
+    target: &Target,
+    without_event: WithoutEvent,
+) -> Result<SyncReport, SyncError> {
     let scope = token::peek(&target.token)?.scope;
-    let result = sync_every_document(&store, target, &scope).await;
+    let result = sync_every_document(&store, target, &scope, without_event).await;
     match result {
         Ok(report) => Ok(report),
         Err((doc, error)) => {
@@ -191,9 +212,13 @@ pub async fn sync_once(store: SharedStore, target: &Target) -> Result<SyncReport
 /// A sync that remembers nothing of a failure: a former invitation's changes handed over
 /// with its token (see `handover`), or a hub tried in place of one out of reach (see
 /// `failover`), whose refusals are not the status of the hub this device syncs with now.
-pub(crate) async fn sync_quietly(store: SharedStore, target: &Target) -> Result<SyncReport, SyncError> {
+pub(crate) async fn sync_quietly(
+    store: SharedStore,
+    target: &Target,
+    without_event: WithoutEvent,
+) -> Result<SyncReport, SyncError> {
     let scope = token::peek(&target.token)?.scope;
-    sync_every_document(&store, target, &scope).await.map_err(|(_, error)| error)
+    sync_every_document(&store, target, &scope, without_event).await.map_err(|(_, error)| error)
 }
 
 /// Remembers why a sync failed, for the status: on the document it happened to, or on every
@@ -218,11 +243,15 @@ async fn sync_every_document(
     store: &SharedStore,
     target: &Target,
     scope: &Scope,
+    without_event: WithoutEvent,
 ) -> Result<SyncReport, (DocName, SyncError)> {
     let event_doc = DocName::Event(scope.event);
     let event_access = scope.access(&event_doc, None);
     let mut report =
         sync_document(store, target, &event_doc, event_access, None).await.map_err(|e| (event_doc.clone(), e))?;
+    if report.hub_lacks_event && without_event == WithoutEvent::Stop {
+        return Ok(report);
+    }
     let record = lock_store(store).event_record(scope.event).map_err(|e| (event_doc.clone(), e.into()))?;
     let mut tasks = tokio::task::JoinSet::new();
     for (name, access) in documents_for(scope, record.as_ref()) {

@@ -340,6 +340,8 @@ async fn background_sync_does_not_move_to_a_hub_that_holds_nothing_of_the_event(
     let joined = join::join(device.store.clone(), &card.link, "Camille").await.unwrap();
     assert_eq!(joined.target.hub, first_url);
     first.stop().await.unwrap();
+    let input = ProposalInput { title: "Saisie pendant la panne".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
     let board: client::StatusBoard = Default::default();
     let room = DocName::Session(world.event, session);
     board_says(&board, &room, SyncState::Offline, Some(recolte_sync::refusal::RefusalCode::Unreachable));
@@ -363,6 +365,12 @@ async fn background_sync_does_not_move_to_a_hub_that_holds_nothing_of_the_event(
         failover::reach_another_looking(device.store.clone(), &joined.target, |_, _| {}, nearby).await.unwrap();
     let failover::Reached::Nowhere { answered } = reached else { panic!("{reached:?}") };
     assert!(matches!(&answered[..], [(hub, SyncError::HubWithoutEvent { .. })] if *hub == second_url), "{answered:?}");
+    // Nothing of its session was sent there: the hub was refused after the programme.
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    let url = format!("{second_url}/{room}?token={organiser}");
+    let mut there = crate::Raw { socket: tokio_tungstenite::connect_async(url).await.unwrap().0 };
+    there.send(recolte_sync::protocol::step1(&yrs::StateVector::default())).await;
+    assert_eq!(there.step2().await, [0, 0], "the session's proposals reached a hub without the event");
 
     // The organisers sync that hub: it holds the event now, and the device moves there.
     let organiser = world.token(Role::Organiser, vec![], vec![]);
