@@ -171,6 +171,24 @@ pub fn serve_store(replica: &Replica) -> HubProcess {
     HubProcess::spawn(replica.path(), &[])
 }
 
+/// A facilitator's laptop does not serve the room from the command line either (the app
+/// refuses it): a device that joined its session's card would pass on only that session, and
+/// everyone syncing through it would read « à jour » while their work reached no one else.
+#[test]
+fn a_device_with_an_invitation_for_part_of_the_event_does_not_serve_the_room() {
+    let (organiser, _) = Replica::with_sample();
+    let session = organiser.sessions(1)[0].clone();
+    let hub = serve_store(&organiser);
+    let link = organiser.ok(&["invite", "create", "--role", "facilitator", "--session", &session, "--hub", &hub.url]);
+    let facilitator = Replica::new();
+    facilitator.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    let stderr = facilitator.fails(&["hub", "--listen", "127.0.0.1:0"]);
+    assert!(stderr.contains("ne peut pas servir la salle") && stderr.contains("« animation »"), "{stderr}");
+    let stderr = facilitator.fails(&["--lang", "en", "hub", "--listen", "127.0.0.1:0"]);
+    assert!(stderr.contains("cannot serve the room") && stderr.contains("facilitator invitation"), "{stderr}");
+    // The organiser's laptop, which holds the event's key, serves it (as `serve_store` did).
+}
+
 #[test]
 fn a_hub_on_the_organisers_store_serves_it_at_once_and_saves_into_it() {
     let (organiser, _) = Replica::with_sample();

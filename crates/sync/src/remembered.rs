@@ -18,6 +18,19 @@ pub fn remembered_target(store: &recolte_store::Store) -> Result<Option<Target>,
     Ok(hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint)))
 }
 
+/// The role of the invitation this device syncs with when it covers only part of the event (a
+/// session, a theme, the panel) and the device does not hold the event's key: such a device
+/// does not serve the room, since it passes on only what its invitation may write, and what
+/// other devices sent it would go no further. `None`: it may serve (the organisers' devices,
+/// and one with no invitation at all, whose work leaves by USB key).
+pub fn serves_only_part(store: &recolte_store::Store) -> Result<Option<Role>, recolte_store::Error> {
+    let Some(grant) = remembered_target(store)?.and_then(|target| recolte_core::token::peek(&target.token).ok()) else {
+        return Ok(None);
+    };
+    let narrow = grant.scope.role != Role::Organiser && !store.holds_key(grant.scope.event)?;
+    Ok(narrow.then_some(grant.scope.role))
+}
+
 /// Where to sync when a hub is given by hand (the settings' *Avancé*, `recolte sync --hub`) or
 /// picked among the hubs served nearby: with the token given, else the one this device syncs
 /// with, so that moving to the room's laptop when the venue's server is down needs no token

@@ -82,7 +82,7 @@ async fn serve(state: &AppState, port: Option<u16>) -> Result<Serving, Failed> {
         // Not served again at every start either: the laptop that served with no invitation
         // has joined with one for part of the event since.
         state.with_store(|store| store.forget_serving()).map_err(Failed::Refused)?;
-        return Err(Failed::Refused(ApiError::invalid(refused.pick(lang).to_owned())));
+        return Err(Failed::Refused(ApiError::invalid(refused)));
     }
     let not_started = |message: String| Failed::NotStarted(ApiError::invalid(message));
     let port = port.unwrap_or(DEFAULT_PORT);
@@ -171,24 +171,11 @@ pub fn serve_info(state: &AppState) -> ServeInfo {
 }
 
 /// Why this device may not serve the room: it syncs with an invitation for part of the event
-/// (a session, a theme, the panel), and passes on only what that invitation may write, so what
-/// other devices sent it would go no further. The organisers' devices serve (the one holding
-/// the event's key, one with an organiser's invitation), and one with no invitation at all
-/// (its work leaves by USB key).
-fn narrow_role(state: &AppState) -> Result<Option<recolte_core::Both>, ApiError> {
-    let Some(grant) = state.target().and_then(|target| recolte_core::token::peek(&target.token).ok()) else {
-        return Ok(None);
-    };
-    let holds_key = state.with_store(|store| store.holds_key(grant.scope.event))?;
-    Ok((grant.scope.role != recolte_core::access::Role::Organiser && !holds_key).then(|| {
-        recolte_core::Both::new(
-            "le serveur de la salle tourne sur l'ordinateur de l'organisation (ou un appareil sans invitation) : \
-             avec une invitation pour une partie de l'événement, ce que les autres appareils enverraient ici \
-             n'irait pas plus loin que cet ordinateur",
-            "the room's hub runs on the organisers' laptop (or a device with no invitation): with an invitation \
-             for part of the event, what other devices sent here would go no further than this computer",
-        )
-    }))
+/// (the library's rule, which `hub::start` applies too).
+fn narrow_role(state: &AppState) -> Result<Option<String>, ApiError> {
+    let lang = state.lang();
+    let role = state.with_store(|store| recolte_sync::remembered::serves_only_part(store))?;
+    Ok(role.map(|role| recolte_core::Localize::localize(&hub::HubError::ServesOnlyPart { role }, lang)))
 }
 
 /// The port to serve again at start-up, if the app served when it was closed (or meant to and

@@ -128,6 +128,9 @@ pub enum HubError {
     #[error("no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)")]
     #[fr("aucun événement à servir : cet appareil ne détient la clé d'aucun événement (seul l'appareil qui a créé l'événement, ou importé son programme, le sert) ; en ligne de commande, donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)")]
     NoTrustedKey,
+    #[error("this device cannot serve the room: it syncs with a {role} invitation for part of the event, so what other devices sent here would go no further than this computer; the room's hub runs on the organisers' laptop (or a device with no invitation)")]
+    #[fr("cet appareil ne peut pas servir la salle : il se synchronise avec une invitation « {} » pour une partie de l'événement, et ce que les autres appareils enverraient ici n'irait pas plus loin que cet ordinateur ; le serveur de la salle tourne sur l'ordinateur de l'organisation (ou un appareil sans invitation)", role.label(Lang::Fr))]
+    ServesOnlyPart { role: recolte_core::access::Role },
     #[error(transparent)]
     Key(TokenError),
     #[error("cannot listen on {addr}: {}{}", recolte_core::lang::io_en(source), listen_hint(source, Lang::En))]
@@ -328,7 +331,11 @@ impl RunningHub {
 pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     let mut keys = config.trusted_keys.clone();
     if config.serve_store {
-        keys.extend(Store::open(&config.data_dir)?.event_public_keys()?);
+        let store = Store::open(&config.data_dir)?;
+        if let Some(role) = crate::remembered::serves_only_part(&store)? {
+            return Err(HubError::ServesOnlyPart { role });
+        }
+        keys.extend(store.event_public_keys()?);
     }
     let mut trusted = Vec::new();
     for key in &keys {
