@@ -163,11 +163,16 @@ pub(crate) fn sealed(text: String) -> Vec<u8> {
     format!("{text}{SEAL}{seal} -->\n").into_bytes()
 }
 
-/// Whether a sealed report is as Récolte wrote it; `None` when it has no seal.
+/// Whether a sealed report is as Récolte wrote it; `None` when it has no seal. Text added
+/// after the seal (notes at the end of the file, the most natural place for them) is an edit
+/// too, however the seal's own line reads.
 pub(crate) fn intact(bytes: &[u8]) -> Option<bool> {
     let at = bytes.windows(SEAL.len()).rposition(|window| window == SEAL.as_bytes())?;
-    let recorded = bytes[at + SEAL.len()..].split(|b| *b == b' ').next().unwrap_or_default();
-    Some(recorded == crate::package::sha256(&bytes[..at]).as_bytes())
+    let seal_line = &bytes[at + SEAL.len()..];
+    let recorded = seal_line.split(|b| *b == b' ').next().unwrap_or_default();
+    let after = seal_line.windows(3).position(|window| window == b"-->").map(|end| &seal_line[end + 3..]);
+    let nothing_after = after.is_some_and(|rest| rest.iter().all(u8::is_ascii_whitespace));
+    Some(nothing_after && recorded == crate::package::sha256(&bytes[..at]).as_bytes())
 }
 
 /// Whether the file at `path` is a report of Récolte's edited since it was written.
@@ -361,4 +366,23 @@ pub fn html_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at:
     }
     out.push_str("</body>\n</html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_is_intact_only_as_written_and_notes_added_at_its_end_are_an_edit() {
+        let report = sealed("# Rapport\n\nUne proposition.\n".to_owned());
+        assert_eq!(intact(&report), Some(true));
+        let with_crlf = [&report[..report.len() - 1], b"\r\n"].concat();
+        assert_eq!(intact(&with_crlf), Some(true), "a line ending changed by an editor");
+        let mut noted = report.clone();
+        noted.extend_from_slice(b"mes notes\n");
+        assert_eq!(intact(&noted), Some(false), "notes after the seal");
+        let edited = String::from_utf8(report.clone()).unwrap().replace("Une proposition", "Deux propositions");
+        assert_eq!(intact(edited.as_bytes()), Some(false), "an edit above it");
+        assert_eq!(intact(b"# Un rapport sans sceau\n"), None);
+    }
 }
