@@ -67,6 +67,18 @@ fn panel_members_read_the_sources_and_their_dots_add_up() {
     // More dots on one proposal than a member has for the theme: that is what is said.
     let refused = ana.fails(&["panel", "vote", &c2, "--dots", "5"]);
     assert!(refused.contains("5 points sur une proposition, c'est plus que les 3"), "{refused}");
+    // Some left, fewer than asked: how many went elsewhere and how many may go here (it said
+    // « a déjà donné ses 3 points » with one left).
+    ben.ok(&["panel", "vote", &c2, "--dots", "2"]);
+    let refused = ben.fails(&["panel", "vote", &c1, "--dots", "2"]);
+    assert!(
+        refused.contains(
+            "Ben a donné 2 de ses 3 points du thème 2 à d'autres propositions : un point au plus sur celle-ci"
+        ),
+        "{refused}"
+    );
+    let refused = ben.fails(&["--lang", "en", "panel", "vote", &c1, "--dots", "2"]);
+    assert!(refused.contains("one dot at most on this one"), "{refused}");
     ben.ok(&["panel", "vote", &c2, "--clear"]);
     ben.ok(&["panel", "vote", &c1]);
     assert_eq!(item(&ben.json(&["panel", "summary"]), &c1)["votes"], 3);

@@ -681,9 +681,14 @@ export function installMockBackend(options: MockOptions = {}): void {
         : `${n} points sur une proposition, c'est plus que les ${state.dotsPerTheme} points de chaque membre pour le thème ${c.theme}`)
     }
     if (used + n > state.dotsPerTheme) {
-      fail('invalid', en
-        ? `${member} has given the ${state.dotsPerTheme} dots of theme ${c.theme} already: take one back from another proposal first`
-        : `${member} a déjà donné ses ${state.dotsPerTheme} points du thème ${c.theme} : retirez-en d'abord un à une autre proposition`)
+      const left = state.dotsPerTheme - used
+      fail('invalid', left <= 0
+        ? (en
+          ? `${member} has given their ${state.dotsPerTheme} dots of theme ${c.theme} already: take one back from another proposal first`
+          : `${member} a déjà donné ses ${state.dotsPerTheme} points du thème ${c.theme} : retirez-en d'abord un à une autre proposition`)
+        : (en
+          ? `${member} has given ${used} of their ${state.dotsPerTheme} dots of theme ${c.theme} to other proposals: ${left === 1 ? 'one dot' : `${left} dots`} at most on this one, or take some back elsewhere first`
+          : `${member} a donné ${used} de ses ${state.dotsPerTheme} points du thème ${c.theme} à d'autres propositions : ${left === 1 ? 'un point' : `${left} points`} au plus sur celle-ci, ou retirez-en d'abord ailleurs`))
     }
     const entry = state.votes.find(v => v.member === member && v.consolidated_id === cid)
     if (entry) entry.dots = n

@@ -90,9 +90,9 @@ pub enum Error {
     UnknownInvitation(String),
     #[error(transparent)]
     Invitation(#[from] recolte_core::invitation::InvitationError),
-    #[error("{member} has given {} of theme {theme} already: take one back from another proposal first", dots_words(*limit, "their one dot", "their", "dots"))]
-    #[fr("{member} a déjà donné {} du thème {theme} : retirez-en d'abord un à une autre proposition", dots_words(*limit, "son point", "ses", "points"))]
-    TooManyDots { member: String, theme: u32, limit: u32 },
+    #[error("{}", too_many_dots(member, *theme, *limit, *elsewhere, Lang::En))]
+    #[fr("{}", too_many_dots(member, *theme, *limit, *elsewhere, Lang::Fr))]
+    TooManyDots { member: String, theme: u32, limit: u32, elsewhere: u32 },
     #[error("{dots} dots on one proposal is more than {} each member has for theme {theme}", dots_words(*limit, "the one dot", "the", "dots"))]
     #[fr("{dots} points sur une proposition, c'est plus que {} de chaque membre pour le thème {theme}", dots_words(*limit, "le seul point", "les", "points"))]
     MoreDotsThanTheTheme { dots: u32, theme: u32, limit: u32 },
@@ -254,6 +254,30 @@ fn place_fr(doc: &DocName) -> &'static str {
 
 /// Dots in words: `one` for a single dot ("son point"), else "`before` N `after`" ("ses 3
 /// points"): "ses 1 points" is not French.
+/// A member asked for more dots on a proposal than they have left for its theme: how many they
+/// gave elsewhere, and how many may still go here (they gave them all: one must be taken back).
+fn too_many_dots(member: &str, theme: u32, limit: u32, elsewhere: u32, lang: Lang) -> String {
+    let left = limit.saturating_sub(elsewhere);
+    match (lang, left) {
+        (Lang::Fr, 0) => format!(
+            "{member} a déjà donné {} du thème {theme} : retirez-en d'abord un à une autre proposition",
+            dots_words(limit, "son point", "ses", "points")
+        ),
+        (Lang::En, 0) => format!(
+            "{member} has given {} of theme {theme} already: take one back from another proposal first",
+            dots_words(limit, "their one dot", "their", "dots")
+        ),
+        (Lang::Fr, _) => format!(
+            "{member} a donné {elsewhere} de ses {limit} points du thème {theme} à d'autres propositions : {} au plus sur celle-ci, ou retirez-en d'abord ailleurs",
+            dots_words(left, "un point", "", "points").trim_start()
+        ),
+        (Lang::En, _) => format!(
+            "{member} has given {elsewhere} of their {limit} dots of theme {theme} to other proposals: {} at most on this one, or take some back elsewhere first",
+            dots_words(left, "one dot", "", "dots").trim_start()
+        ),
+    }
+}
+
 fn dots_words(limit: u32, one: &str, before: &str, after: &str) -> String {
     if limit == 1 {
         one.to_owned()

@@ -67,7 +67,7 @@ impl Store {
             return Err(Error::MoreDotsThanTheTheme { dots, theme, limit });
         }
         if elsewhere + dots > limit {
-            return Err(Error::TooManyDots { member, theme, limit });
+            return Err(Error::TooManyDots { member, theme, limit, elsewhere });
         }
         let name = DocName::Panel(event);
         let now = schema::now();
