@@ -403,16 +403,24 @@ fn concepts_of(text: &str) -> Vec<String> {
 
 /// Word pairs a merge made by hand teaches: between two of its sources' titles, the words
 /// each has that the other lacks, when there are one or two on each side ("glossaire" /
-/// "lexique"). Shown to the rapporteurs, who may take any out.
+/// "lexique") and, beyond one word for one other, the titles say the rest alike (at least as
+/// many words in common as differ on the side with fewer: two titles about different things
+/// merged together teach nothing). One word against
+/// two is one word for a phrase (« RH » / « ressources humaines »); two against two are paired
+/// in the order they come (« former les élus au numérique » / « former les décideurs au
+/// digital »: élus ≈ décideurs, numérique ≈ digital, not élus ≈ digital). Shown to the
+/// rapporteurs, who may take any out.
 pub fn learned_pairs(sources: &[Candidate]) -> Vec<(String, String)> {
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
     let titles: Vec<Vec<Word>> = sources.iter().map(|c| words(&c.title)).collect();
+    let meets =
+        |w: &Word, others: &[Word]| others.iter().any(|o| o.concept == w.concept || near(&o.concept, &w.concept));
     for (i, a) in titles.iter().enumerate() {
         for b in &titles[i + 1..] {
             let missing = |x: &[Word], y: &[Word]| -> Vec<String> {
                 let mut out: Vec<String> = x
                     .iter()
-                    .filter(|w| !y.iter().any(|o| o.concept == w.concept || near(&o.concept, &w.concept)))
+                    .filter(|w| !meets(w, y))
                     .filter(|w| w.written.chars().count() >= 3)
                     .map(|w| w.written.clone())
                     .collect();
@@ -420,12 +428,21 @@ pub fn learned_pairs(sources: &[Candidate]) -> Vec<(String, String)> {
                 out
             };
             let (only_a, only_b) = (missing(a, b), missing(b, a));
-            if (1..=2).contains(&only_a.len()) && (1..=2).contains(&only_b.len()) {
-                for x in &only_a {
-                    for y in &only_b {
-                        pairs.insert(if x <= y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) });
-                    }
-                }
+            let shared = a.iter().filter(|w| meets(w, b)).map(|w| &w.concept).collect::<BTreeSet<_>>().len();
+            if !(1..=2).contains(&only_a.len()) || !(1..=2).contains(&only_b.len()) {
+                continue;
+            }
+            // One word for one other is what the merge says, whatever else the titles share.
+            if shared < only_a.len().min(only_b.len()) && only_a.len().max(only_b.len()) > 1 {
+                continue;
+            }
+            let mut learn = |x: &String, y: &String| {
+                pairs.insert(if x <= y { (x.clone(), y.clone()) } else { (y.clone(), x.clone()) });
+            };
+            if only_a.len() == 2 && only_b.len() == 2 {
+                only_a.iter().zip(&only_b).for_each(|(x, y)| learn(x, y));
+            } else {
+                only_a.iter().for_each(|x| only_b.iter().for_each(|y| learn(x, y)));
             }
         }
     }

@@ -93,6 +93,28 @@ fn the_rapporteurs_teach_it_words_and_what_is_not_a_duplicate() {
 }
 
 #[test]
+fn a_merge_of_titles_about_different_things_teaches_nothing_and_two_words_pair_in_order() {
+    let learned = |a: &str, b: &str| learned_pairs(&[candidate(a, ""), candidate(b, "")]);
+    // One word in common for two that differ on each side: not a paraphrase; it taught
+    // former ≈ manque, former ≈ temps, manque ≈ élus, temps ≈ élus, for the whole event.
+    assert_eq!(learned("Former les élus à la documentation", "Manque de temps pour documenter"), []);
+    // Two against two, said alike otherwise: paired in their order, not crossed.
+    let pairs = learned("Former les maraîchers au grimoire en mairie", "Former les jardiniers au vademecum en mairie");
+    assert_eq!(
+        pairs,
+        [("grimoire".to_owned(), "vademecum".to_owned()), ("jardiniers".to_owned(), "maraîchers".to_owned())],
+        "{pairs:?}"
+    );
+    // One word for two: a phrase, each of its words.
+    let pairs = learned("Un almanach pour les agents", "Un calendrier partagé pour les agents");
+    assert_eq!(
+        pairs,
+        [("almanach".to_owned(), "calendrier".to_owned()), ("almanach".to_owned(), "partagé".to_owned())],
+        "{pairs:?}"
+    );
+}
+
+#[test]
 fn a_stock_sentence_in_every_body_does_not_make_one_group() {
     // 24 different proposals whose bodies all repeat the same sentences.
     let topics = [
