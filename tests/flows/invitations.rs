@@ -44,6 +44,28 @@ impl Event {
     }
 }
 
+/// An invitation made with no `--hub` names the hub the organiser's device syncs with, and
+/// says so; with none known, it names no hub, and a warning says how such a card is joined.
+#[test]
+fn invitations_without_a_hub_name_the_one_this_device_syncs_with_or_say_they_name_none() {
+    let (alone, _) = Replica::with_sample();
+    let output = alone.run(&["invite", "create", "--role", "panel"]);
+    assert!(output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("ne nomment aucun serveur") && said.contains("--hub"), "{said}");
+    let link = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert!(!link.contains("&h="), "{link}");
+
+    let event = Event::new();
+    let output = event.organiser.run(&["--lang", "en", "invite", "create", "--role", "panel"]);
+    assert!(output.status.success());
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("the hub this device syncs with"), "{said}");
+    let link = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let invitation = recolte_core::invitation::Invitation::parse(&link).unwrap();
+    assert_eq!(invitation.hubs, [event.hub.url.clone()]);
+}
+
 fn status(device: &Replica) -> Value {
     device.json(&["status"])
 }

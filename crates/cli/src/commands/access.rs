@@ -51,6 +51,7 @@ pub(crate) fn invite(store: &mut Store, ctx: &Context, command: InviteCmd, out: 
     let event = ctx.event(store)?;
     match command {
         InviteCmd::Create { scope, hubs, valid, for_name, fingerprint } => {
+            let hubs = hubs_or_the_synced_one(store, hubs, out)?;
             let scope = parse_scope(event, scope)?;
             let request = recolte_store::InvitationRequest {
                 role: scope.role,
@@ -68,6 +69,7 @@ pub(crate) fn invite(store: &mut Store, ctx: &Context, command: InviteCmd, out: 
             out.invitation(&invitation)
         }
         InviteCmd::All { hubs, fingerprint, valid, sheet } => {
+            let hubs = hubs_or_the_synced_one(store, hubs, out)?;
             let fingerprint = match fingerprint {
                 Some(given) => Some(given),
                 None => invitation_fingerprint(store, &hubs)?,
@@ -92,6 +94,43 @@ pub(crate) fn invite(store: &mut Store, ctx: &Context, command: InviteCmd, out: 
             let written = recolte_export::export_invitation_sheet(store, event, &ids, &path, out.lang)
                 .map_err(CliError::Export)?;
             out.sheet(&path, &written, None)
+        }
+    }
+}
+
+/// The hubs invitations name: those given with `--hub`, else the one this device syncs with
+/// (as the app suggests it), said on stderr; with neither, none, and a warning: such cards
+/// are joined only where the event is found served nearby (it made a second set of cards with
+/// no address without a word).
+fn hubs_or_the_synced_one(store: &Store, hubs: Vec<String>, out: &Out) -> Result<Vec<String>, CliError> {
+    if !hubs.is_empty() {
+        return Ok(hubs);
+    }
+    let warning = out.lang.pick("attention :", "warning:");
+    match recolte_sync::join::remembered_target(store)? {
+        Some(target) => {
+            let said = match out.lang {
+                recolte_core::Lang::Fr => format!(
+                    "les invitations nomment {}, le serveur avec lequel cet appareil se synchronise (--hub pour en nommer d'autres)",
+                    target.hub
+                ),
+                recolte_core::Lang::En => format!(
+                    "the invitations name {}, the hub this device syncs with (--hub to name others)",
+                    target.hub
+                ),
+            };
+            eprintln!("{said}");
+            Ok(vec![target.hub])
+        }
+        None => {
+            eprintln!(
+                "{warning} {}",
+                out.lang.pick(
+                    "ces invitations ne nomment aucun serveur : on ne les rejoint que là où l'événement est servi à proximité (l'ordinateur de la salle) ; donnez --hub ws://… pour une adresse",
+                    "these invitations name no hub: they are joined only where the event is served nearby (the room's laptop); give --hub ws://… for an address",
+                )
+            );
+            Ok(hubs)
         }
     }
 }
