@@ -63,7 +63,7 @@ fn invitations_without_a_hub_name_the_one_this_device_syncs_with_or_say_they_nam
     assert!(said.contains("the hub this device syncs with"), "{said}");
     let link = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     let invitation = recolte_core::invitation::Invitation::parse(&link).unwrap();
-    assert_eq!(invitation.hubs, [event.hub.url.clone()]);
+    assert_eq!(invitation.hubs, std::slice::from_ref(&event.hub.url));
 }
 
 fn status(device: &Replica) -> Value {
