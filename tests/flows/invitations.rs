@@ -286,6 +286,11 @@ fn a_wrong_link_and_an_unreachable_hub_are_told_in_words() {
     let event = Event::new();
     let session = event.organiser.sessions(1)[0].clone();
     let link = event.organiser.facilitator_card(&session, &["ws://127.0.0.1:9"]);
+    // Cut when copied, in its token: said of the link (it spoke of « le jeton », and told to
+    // join with the link, which was just done).
+    let cut = &link[..link.len() - 40];
+    let error = device.fails(&["join", "--invitation", cut]);
+    assert!(error.contains("ce lien d'invitation est abîmé") && !error.contains("rejoignez avec"), "{error}");
     // No hub answers: the invitation is kept for later, and the command says so.
     let output = device.run(&["join", "--invitation", &link, "--name", "Alix"]);
     assert_eq!(output.status.code(), Some(1));

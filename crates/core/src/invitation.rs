@@ -68,6 +68,9 @@ pub enum InvitationError {
     #[error("invalid hub address {hub:?}: {} (for example ws://192.168.1.20:4455)", why.en)]
     #[fr("adresse de serveur invalide « {hub} » : {} (par exemple ws://192.168.1.20:4455)", why.fr)]
     Hub { hub: String, why: crate::Both },
+    #[error("this invitation link is damaged: its token does not read (cut or changed when copied); copy the link again whole from the message or the card, or ask the organisers for a new one")]
+    #[fr("ce lien d'invitation est abîmé : son jeton ne se lit pas (coupé ou modifié en le copiant) ; recopiez le lien en entier depuis le message ou la carte, ou demandez-en un nouveau à l'organisation")]
+    Damaged,
     #[error(transparent)]
     Token(#[from] TokenError),
 }
@@ -197,7 +200,12 @@ impl Invitation {
             None => return Err(InvitationError::Missing { part: "v" }),
         }
         let token = token.filter(|t| !t.is_empty()).ok_or(InvitationError::Missing { part: "t" })?;
-        let grant = token::peek(&token)?;
+        // A link's token that does not read was damaged on its way: said of the link, not of
+        // a token the person never saw (« rejoignez avec le lien d'invitation » was the advice).
+        let grant = token::peek(&token).map_err(|error| match error {
+            TokenError::Malformed => InvitationError::Damaged,
+            other => other.into(),
+        })?;
         let named = event;
         let event = grant.scope.event;
         if named.is_some_and(|named| named.parse::<EventId>().map_or(true, |named| named != event)) {
@@ -349,7 +357,7 @@ mod tests {
         assert_eq!(Invitation::parse("https://example.org/?t=x"), Err(InvitationError::NotALink));
         assert_eq!(Invitation::parse("bonjour"), Err(InvitationError::NotALink));
         let cut = &link[..link.find("&t=").unwrap() + 10];
-        assert!(matches!(Invitation::parse(cut), Err(InvitationError::Token(TokenError::Malformed))), "{cut}");
+        assert!(matches!(Invitation::parse(cut), Err(InvitationError::Damaged)), "{cut}");
         let no_token = &link[..link.find("&t=").unwrap()];
         let missing = Invitation::parse(no_token).unwrap_err();
         assert!(missing.localize(Lang::Fr).contains("il y manque t (le jeton)"), "{missing}");
