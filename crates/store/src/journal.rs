@@ -36,6 +36,19 @@ impl Journal {
         &self.path
     }
 
+    /// A setting of the hub (never synced): what its arrivals board remembers across restarts.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
+        use rusqlite::OptionalExtension;
+        self.conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .ctx("lecture d'un réglage", "reading a setting")
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), Error> {
+        crate::put_setting(&self.conn, key, value)
+    }
+
     /// Why the journal cannot be written, if it cannot: SQLite opened its file read-only (a
     /// read-only disk or folder), or the disk holding it is full.
     pub fn unwritable(&self) -> Option<crate::Unwritable> {

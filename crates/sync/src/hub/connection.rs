@@ -138,6 +138,7 @@ async fn connection(mut socket: WebSocket, shared: Arc<Shared>, room: String, to
         let entry = seen.entry(room).or_default().entry(label).or_default();
         entry.connected = entry.connected.saturating_sub(1);
         entry.last_seen = Some(schema::now());
+        shared.arrivals_changed.store(true, Ordering::Relaxed);
     }
 
     let remove_room = {
@@ -427,6 +428,7 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
             report.outside = Some(usize::try_from(outside).unwrap_or(usize::MAX));
         }
         report.at = schema::now();
+        shared.arrivals_changed.store(true, Ordering::Relaxed);
     }
 }
 

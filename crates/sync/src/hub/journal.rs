@@ -89,6 +89,21 @@ impl Backend {
         }
     }
 
+    /// A setting of the hub's own (the store's settings when it serves one).
+    pub(super) fn setting(&self, key: &str) -> Result<Option<String>, recolte_store::Error> {
+        match self {
+            Backend::Journal(journal) => journal.setting(key),
+            Backend::Store(store) => store.setting(key),
+        }
+    }
+
+    pub(super) fn set_setting(&self, key: &str, value: &str) -> Result<(), recolte_store::Error> {
+        match self {
+            Backend::Journal(journal) => journal.set_setting(key, value),
+            Backend::Store(store) => store.set_setting(key, value),
+        }
+    }
+
     /// When a room last received a change.
     pub(super) fn last_saved(&self, name: &DocName) -> Result<Option<String>, recolte_store::Error> {
         match self {

@@ -36,6 +36,7 @@ mod arrivals;
 mod connection;
 mod health;
 mod journal;
+mod memory;
 mod rooms;
 
 use rooms::{RoomEntry, RoomInner};
@@ -176,6 +177,8 @@ struct Shared {
     /// For the arrivals board: who was seen in each room, and what devices reported.
     seen: Mutex<HashMap<DocName, HashMap<String, Seen>>>,
     reports: Mutex<HashMap<String, Report>>,
+    /// The board changed since it was last written (see `memory`).
+    arrivals_changed: std::sync::atomic::AtomicBool,
     /// Journal entries that could not be read back, by room: the room is served without
     /// them, and `/health` says so.
     unreadable: Mutex<BTreeMap<String, usize>>,
@@ -289,6 +292,8 @@ pub struct RunningHub {
     stop: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
     writer: Option<std::thread::JoinHandle<()>>,
+    /// Writes the arrivals board; joined at the stop, after its last write.
+    memory: Option<std::thread::JoinHandle<()>>,
     shared: Arc<SharedHandle>,
 }
 
@@ -311,6 +316,9 @@ impl RunningHub {
     pub async fn stop(mut self) -> Result<(), HubError> {
         let _ = self.stop.send(true);
         let _ = tokio::time::timeout(Duration::from_secs(5), &mut self.server).await;
+        if let Some(memory) = self.memory.take() {
+            let _ = tokio::task::spawn_blocking(move || memory.join()).await;
+        }
         let shared = Arc::get_mut(&mut self.shared).and_then(|handle| handle.0.take());
         if let Some(shared) = shared {
             // Connections still alive hold the writer's sender: wait for them a little.
@@ -382,6 +390,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .spawn(move || checkpoint_thread(checkpointer, checkpoint_stop))
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let capacity = raise_open_files_limit(config.lang);
+    let (seen, reports) = memory::recall(&backend);
     let shared = Arc::new(Shared {
         backend: Mutex::new(backend),
         writer,
@@ -392,11 +401,17 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         next_peer: AtomicU64::new(1),
         shutdown: shutdown.clone(),
         live: Mutex::new(HashMap::new()),
-        seen: Mutex::new(HashMap::new()),
-        reports: Mutex::new(HashMap::new()),
+        seen: Mutex::new(seen),
+        reports: Mutex::new(reports),
+        arrivals_changed: std::sync::atomic::AtomicBool::new(false),
         unreadable: Mutex::new(BTreeMap::new()),
         capacity,
     });
+    let (remembering, remember_stop) = (shared.clone(), shutdown.clone());
+    let memory_thread = std::thread::Builder::new()
+        .name("hub-arrivals".into())
+        .spawn(move || memory::keep(remembering, remember_stop))
+        .map_err(|source| HubError::Listen { addr: shared.config.listen, source })?;
     if shared.config.serve_store {
         let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
         let store = Store::open(&shared.config.data_dir)?;
@@ -436,7 +451,14 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         }
     });
     hub_log!(info, lang, "serveur à l'écoute sur {}", "hub listening on {}", addr);
-    Ok(RunningHub { addr, stop, server, writer: Some(writer_handle), shared: Arc::new(SharedHandle(Some(shared))) })
+    Ok(RunningHub {
+        addr,
+        stop,
+        server,
+        writer: Some(writer_handle),
+        memory: Some(memory_thread),
+        shared: Arc::new(SharedHandle(Some(shared))),
+    })
 }
 
 #[cfg(test)]

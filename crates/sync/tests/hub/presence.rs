@@ -98,3 +98,40 @@ async fn a_count_a_device_could_not_read_is_unknown_on_the_arrivals_board_never_
     assert_eq!(unsent(&board, "device-camille"), Some(Some(2)), "the last count stays, not 0");
     assert_eq!(unsent(&board, "device-lea"), Some(Some(0)), "a zero that was counted is a zero");
 }
+
+/// The room's laptop restarted mid-day: its arrivals board still shows the devices that had
+/// left, with what they had not shared (it forgot them, the very devices whose USB key the
+/// organisers must ask for), and names seen in each session with when they left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_arrivals_board_remembers_the_devices_that_left_across_a_restart_of_the_hub() {
+    use recolte_sync::hub::{self, HubConfig};
+    let world = World::new().await;
+    let session = world.sessions(3)[0];
+    let room = DocName::Session(world.event, session);
+    let token = world.token(Role::Facilitator, vec![session], vec![]);
+    let organiser = world.token(Role::Organiser, vec![], vec![]);
+    let (laptop, dir, url) = world.another_hub(true).await;
+    let connect = |url: &str| format!("{url}/{room}?token={token}");
+    let (socket, _) = tokio_tungstenite::connect_async(connect(&url)).await.unwrap();
+    let mut lea = crate::Raw { socket };
+    lea.send(presence(12, 1, "device-lea", "Léa", Some(3))).await;
+    let board = |url: &str| recolte_sync::client::Target::new(url.to_owned(), organiser.clone());
+    let lea_there = |b: &recolte_sync::arrivals::ArrivalsBoard| b.devices.iter().any(|d| d.device == "device-lea");
+    board_until(&board(&url), world.event, "Léa's presence", lea_there).await;
+    // Léa leaves (the venue's Wi-Fi), then the laptop is restarted.
+    drop(lea);
+    let left = |b: &recolte_sync::arrivals::ArrivalsBoard| {
+        b.sessions.iter().any(|s| s.id == session && s.devices.iter().any(|d| d.name == "Léa" && !d.connected))
+    };
+    board_until(&board(&url), world.event, "Léa gone", left).await;
+    laptop.stop().await.unwrap();
+    let key = world.organiser.store().event(world.event).unwrap().public_key.unwrap();
+    let again =
+        hub::start(HubConfig::new("127.0.0.1:0".parse().unwrap(), dir.path().to_owned(), vec![key])).await.unwrap();
+    let url = format!("ws://{}", again.addr);
+    let recalled = recolte_sync::arrivals::fetch(&board(&url), world.event).await.unwrap();
+    let lea = recalled.devices.iter().find(|d| d.device == "device-lea").expect("Léa is remembered");
+    assert_eq!((lea.name.as_str(), lea.unsent), ("Léa", Some(3)));
+    assert!(left(&recalled), "{:?}", recalled.sessions.iter().find(|s| s.id == session));
+    again.stop().await.unwrap();
+}
