@@ -273,6 +273,11 @@ fn an_expired_invitation_is_refused_with_its_date_and_changes_nothing() {
     std::thread::sleep(Duration::from_secs(4).saturating_sub(started.elapsed()));
     let refused = device.fails(&["sync"]);
     assert!(refused.contains("expiré le"), "{refused}");
+    // On the event's clock, as `invite list` and the status give it (it was this machine's).
+    let timezone = device.json(&["event", "show"])["timezone"].as_str().unwrap().to_owned();
+    let expires = recolte_core::token::peek(&short).unwrap().expires_at;
+    let shown = recolte_core::moment::local_moment(&expires, Some(&timezone));
+    assert!(refused.contains(&shown), "{refused} does not say {shown}");
     let after = status(&device);
     assert_eq!(after["summary"]["state"], "refused", "{after}");
     assert_eq!(after["summary"]["error"]["code"], "expired", "{after}");

@@ -148,6 +148,10 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         store.keep_to_event(named);
     }
     let timezone = store.resolve_event(given_event).ok().and_then(|e| store.event(e).ok()).map(|view| view.timezone);
+    // Every time a message says, on the event's clock (an expiry in a hub's refusal too).
+    if let Some(timezone) = &timezone {
+        recolte_core::moment::show_times_in(timezone);
+    }
     let out = &Out { timezone, ..*out };
     // (A log that cannot be read does not stop the commands that diagnose it.)
     let ctx = &Context { given_event, before: store.last_log_seq().ok() };

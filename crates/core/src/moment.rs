@@ -2,15 +2,30 @@
 
 use jiff::Timestamp;
 
-/// A moment (RFC 3339) as the store's `parse_moment` reads it back, in `timezone` (the event's; the
-/// system's when none is given or it is unknown): `2025-10-01 15:30:12`, seconds left out when
-/// they are zero. People read the day's times on the venue's clock, and type them back into
-/// `--at` as they read them. Text that is not a moment is given back as it is.
+/// The clock this process shows times on when a message has no event at hand (an invitation's
+/// expiry in a hub's refusal, an id's creation in an ambiguity): the event the command line or
+/// the window works on, once known. Unset, the system's.
+static SHOWN_CLOCK: std::sync::RwLock<Option<String>> = std::sync::RwLock::new(None);
+
+/// Shows times on `timezone` (the event's) from now on, where no other is given.
+pub fn show_times_in(timezone: &str) {
+    if jiff::tz::TimeZone::get(timezone).is_ok() {
+        *SHOWN_CLOCK.write().unwrap_or_else(|p| p.into_inner()) = Some(timezone.to_owned());
+    }
+}
+
+/// A moment (RFC 3339) as the store's `parse_moment` reads it back, in `timezone` (the event's;
+/// when none is given, the one set with [`show_times_in`], else the system's): `2025-10-01
+/// 15:30:12`, seconds left out when they are zero. People read the day's times on the venue's
+/// clock, and type them back into `--at` as they read them. Text that is not a moment is given
+/// back as it is.
 pub fn local_moment(at: &str, timezone: Option<&str>) -> String {
     let Ok(moment) = at.trim().parse::<Timestamp>() else {
         return at.to_owned();
     };
+    let shown = SHOWN_CLOCK.read().unwrap_or_else(|p| p.into_inner()).clone();
     let zone = timezone
+        .or(shown.as_deref())
         .and_then(|name| jiff::tz::TimeZone::get(name).ok())
         .unwrap_or_else(|| jiff::tz::TimeZone::try_system().unwrap_or(jiff::tz::TimeZone::UTC));
     let civil = moment.to_zoned(zone).datetime();

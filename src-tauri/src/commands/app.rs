@@ -77,7 +77,11 @@ pub fn event_import_text(state: State<'_, AppState>, text: String) -> Result<Eve
 #[tauri::command(async)]
 pub fn event_show(state: State<'_, AppState>, event: String) -> Result<EventView, ApiError> {
     let event: EventId = parse(&state, &event)?;
-    state.with_store(|store| store.event(event))
+    let view = state.with_store(|store| store.event(event))?;
+    // What the backend's messages say of times (an invitation's expiry), on the event's clock
+    // as the window shows them.
+    recolte_core::moment::show_times_in(&view.timezone);
+    Ok(view)
 }
 
 #[tauri::command(async)]
