@@ -374,10 +374,13 @@ fn bad_arguments_and_accesses_that_grant_nothing_are_refused_in_both_languages()
         assert_eq!(output.status.code(), Some(2), "recolte {args:?}");
         String::from_utf8(output.stderr).unwrap()
     };
-    let fr = usage(&["--lang", "fr", "proposal", "add", "--title", "x"]);
-    assert!(fr.starts_with("erreur : il manque : --session"), "{fr}");
-    let en = usage(&["--lang", "en", "proposal", "add", "--title", "x"]);
+    let fr = usage(&["--lang", "fr", "proposal", "add", "--subgroup", "A"]);
+    assert!(fr.starts_with("erreur : il manque : --title"), "{fr}");
+    let en = usage(&["--lang", "en", "proposal", "add", "--subgroup", "A"]);
     assert!(en.contains("required arguments were not provided"), "{en}");
+    // With no session given nor one covered by an invitation: said, not a usage error.
+    let fr = replica.fails(&["--lang", "fr", "proposal", "add", "--title", "x"]);
+    assert!(fr.contains("il manque --session") && fr.contains("recolte session list"), "{fr}");
     let lang = usage(&["--lang", "de", "session", "list"]);
     assert!(lang.contains("valeurs possibles : fr, en"), "{lang}");
     let zero = usage(&["hub", "--max-clients", "0"]);

@@ -66,6 +66,27 @@ fn invitations_without_a_hub_name_the_one_this_device_syncs_with_or_say_they_nam
     assert_eq!(invitation.hubs, std::slice::from_ref(&event.hub.url));
 }
 
+/// A facilitator whose card covers one session captures without its id: the session is the
+/// card's (its id was the only way, and nothing pointed it out); an organiser is told what is
+/// missing and where the ids are.
+#[test]
+fn a_facilitator_with_one_session_captures_without_typing_its_id() {
+    let event = Event::new();
+    let session = event.organiser.sessions(1)[0].clone();
+    let link = event.invite(&["--role", "facilitator", "--session", &session, "--for", "Camille"]);
+    let camille = Replica::new();
+    camille.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    camille.ok(&["subgroup", "add", "Groupe A"]);
+    let id = camille.ok(&["proposal", "add", "--title", "Un référent par direction", "--subgroup", "Groupe A"]);
+    let listed = camille.json(&["proposal", "list", "--session", &session]);
+    assert_eq!(listed[0]["id"], id.as_str(), "{listed}");
+    // The same clock as the session's own (its run-sheet and start; the seconds left move on).
+    let (own, named) = (camille.json(&["session", "clock"]), camille.json(&["session", "clock", &session]));
+    assert_eq!((&own["started_at"], &own["phases"]), (&named["started_at"], &named["phases"]));
+    let stderr = event.organiser.fails(&["subgroup", "add", "Groupe B"]);
+    assert!(stderr.contains("il manque --session") && stderr.contains("recolte session list"), "{stderr}");
+}
+
 fn status(device: &Replica) -> Value {
     device.json(&["status"])
 }

@@ -122,8 +122,8 @@ mod tests {
 
     #[test]
     fn usage_errors_are_told_in_french() {
-        let missing = french_of(&error(&["proposal", "add", "--title", "x"])).unwrap();
-        assert!(missing.starts_with("il manque : --session"), "{missing}");
+        let missing = french_of(&error(&["proposal", "add", "--session", "s"])).unwrap();
+        assert!(missing.starts_with("il manque : --title"), "{missing}");
         assert!(missing.contains("Utilisation : recolte proposal add"), "{missing}");
         let unknown = french_of(&error(&["proposal", "add", "--sesion", "x", "--title", "y"])).unwrap();
         assert!(unknown.starts_with("argument inattendu « --sesion »"), "{unknown}");

@@ -12,28 +12,28 @@ pub enum SessionCmd {
     },
     /// The session's clock, shared by its facilitators: the phase and the time left.
     Clock {
-        /// Session id.
-        session: String,
+        /// Session id (default: the one session this device's invitation covers).
+        session: Option<String>,
     },
     /// Start the session now (its clock; else it follows the programme's time).
     Start {
-        /// Session id.
-        session: String,
+        /// Session id (default: the one session this device's invitation covers).
+        session: Option<String>,
     },
     /// Pause the session's clock.
     Pause {
-        /// Session id.
-        session: String,
+        /// Session id (default: the one session this device's invitation covers).
+        session: Option<String>,
     },
     /// Resume the session's clock.
     Resume {
-        /// Session id.
-        session: String,
+        /// Session id (default: the one session this device's invitation covers).
+        session: Option<String>,
     },
     /// Give the current phase more time.
     Extend {
-        /// Session id.
-        session: String,
+        /// Session id (default: the one session this device's invitation covers).
+        session: Option<String>,
         /// Minutes to add to the current phase (1 to 60).
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=60))]
         minutes: u32,
@@ -44,8 +44,8 @@ pub enum SessionCmd {
     },
     /// End the current phase now: on to the next.
     Next {
-        /// Session id.
-        session: String,
+        /// Session id (default: the one session this device's invitation covers).
+        session: Option<String>,
         /// The phase meant, as `session clock` numbers it (phase_index): nothing is done if it
         /// has ended meanwhile (someone else went on to the next).
         #[arg(long)]
@@ -57,27 +57,27 @@ pub enum SessionCmd {
 pub enum SubgroupCmd {
     /// Create a sub-group; prints its id.
     Add {
-        /// Session id.
+        /// Session id (default: the one session this device's invitation covers).
         #[arg(long)]
-        session: String,
+        session: Option<String>,
         /// Name of the sub-group.
         #[arg(allow_hyphen_values = true)]
         name: String,
     },
     /// List the sub-groups of a session.
     List {
-        /// Session id.
+        /// Session id (default: the one session this device's invitation covers).
         #[arg(long)]
-        session: String,
+        session: Option<String>,
         /// Include deleted sub-groups.
         #[arg(long)]
         all: bool,
     },
     /// Rename a sub-group (given by id or name).
     Rename {
-        /// Session id.
+        /// Session id (default: the one session this device's invitation covers).
         #[arg(long)]
-        session: String,
+        session: Option<String>,
         /// Id or current name of the sub-group.
         subgroup: String,
         /// New name of the sub-group.
@@ -90,9 +90,9 @@ pub enum SubgroupCmd {
 pub enum ProposalCmd {
     /// Capture a proposal; prints its id once it is saved.
     Add {
-        /// Session id.
+        /// Session id (default: the one session this device's invitation covers).
         #[arg(long)]
-        session: String,
+        session: Option<String>,
         /// Title of the proposal.
         #[arg(long, allow_hyphen_values = true)]
         title: String,
@@ -116,9 +116,9 @@ pub enum ProposalCmd {
     /// ({"title": …, "body": …, "kind": …, "subgroup": …, "tags": […], "author": …});
     /// prints each id as soon as it is saved.
     AddBatch {
-        /// Session id.
+        /// Session id (default: the one session this device's invitation covers).
         #[arg(long)]
-        session: String,
+        session: Option<String>,
     },
     /// Edit a proposal; text changes merge with concurrent edits from other devices.
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true)

@@ -2,6 +2,7 @@
 
 use std::io::BufRead;
 
+use recolte_core::ids::SessionId;
 use recolte_core::schema::ClockAction;
 use recolte_core::Localize;
 use recolte_store::{ProposalFilter, ProposalInput, ProposalUpdate, Store};
@@ -41,14 +42,14 @@ pub(crate) fn session(store: &mut Store, ctx: &Context, command: SessionCmd, out
             let sessions = store.sessions(ctx.event(store)?, theme)?;
             out.sessions(&sessions)
         }
-        SessionCmd::Clock { session } => out.clock(&store.session_clock(session.parse()?)?),
-        SessionCmd::Start { session } => clock(store, &session, ClockAction::Start, None, None, out),
-        SessionCmd::Pause { session } => clock(store, &session, ClockAction::Pause, None, None, out),
-        SessionCmd::Resume { session } => clock(store, &session, ClockAction::Resume, None, None, out),
+        SessionCmd::Clock { session } => out.clock(&store.session_clock(session_of(store, session)?)?),
+        SessionCmd::Start { session } => clock(store, session, ClockAction::Start, None, None, out),
+        SessionCmd::Pause { session } => clock(store, session, ClockAction::Pause, None, None, out),
+        SessionCmd::Resume { session } => clock(store, session, ClockAction::Resume, None, None, out),
         SessionCmd::Extend { session, minutes, phase } => {
-            clock(store, &session, ClockAction::Extend, Some(minutes), phase, out)
+            clock(store, session, ClockAction::Extend, Some(minutes), phase, out)
         }
-        SessionCmd::Next { session, phase } => clock(store, &session, ClockAction::Next, None, phase, out),
+        SessionCmd::Next { session, phase } => clock(store, session, ClockAction::Next, None, phase, out),
     }
 }
 
@@ -56,12 +57,12 @@ pub(crate) fn session(store: &mut Store, ctx: &Context, command: SessionCmd, out
 pub(crate) fn subgroup(store: &mut Store, ctx: &Context, command: SubgroupCmd, out: &Out) -> Result<(), CliError> {
     match command {
         SubgroupCmd::Add { session, name } => {
-            let id = store.add_subgroup(session.parse()?, &name)?;
+            let id = store.add_subgroup(session_of(store, session)?, &name)?;
             out.id(&id)
         }
-        SubgroupCmd::List { session, all } => out.subgroups(&store.subgroups(session.parse()?, all)?),
+        SubgroupCmd::List { session, all } => out.subgroups(&store.subgroups(session_of(store, session)?, all)?),
         SubgroupCmd::Rename { session, subgroup, name } => {
-            store.rename_subgroup(session.parse()?, &subgroup, &name)?;
+            store.rename_subgroup(session_of(store, session)?, &subgroup, &name)?;
             out.done_if(ctx.changed(store)?)
         }
     }
@@ -79,10 +80,10 @@ pub(crate) fn proposal(store: &mut Store, ctx: &Context, command: ProposalCmd, o
                 tags,
                 author,
             };
-            let id = store.add_proposal(session.parse()?, &input)?;
+            let id = store.add_proposal(session_of(store, session)?, &input)?;
             out.id(&id)
         }
-        ProposalCmd::AddBatch { session } => add_batch(store, &session, out),
+        ProposalCmd::AddBatch { session } => add_batch(store, session, out),
         ProposalCmd::Edit { id, title, body, kind, subgroup, no_subgroup, tags, clear_tags } => {
             let update = ProposalUpdate {
                 title,
@@ -143,19 +144,19 @@ pub(crate) fn search(
 
 fn clock(
     store: &mut Store,
-    session: &str,
+    session: Option<String>,
     action: ClockAction,
     minutes: Option<u32>,
     seen: Option<usize>,
     out: &Out,
 ) -> Result<(), CliError> {
-    let clock = store.clock_action(session.parse()?, action, minutes, seen)?;
+    let clock = store.clock_action(session_of(store, session)?, action, minutes, seen)?;
     out.clock(&clock)
 }
 
 /// One proposal per line of standard input (JSON), each saved and its id printed before the
 /// next is read: a script, or a crash test, knows exactly what is saved.
-fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError> {
+fn add_batch(store: &mut Store, session: Option<String>, out: &Out) -> Result<(), CliError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Line {
@@ -171,7 +172,7 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
         #[serde(default)]
         author: Option<String>,
     }
-    let session = session.parse()?;
+    let session = session_of(store, session)?;
     let stdin = std::io::stdin();
     for (index, line) in stdin.lock().lines().enumerate() {
         let number = index + 1;
@@ -206,4 +207,33 @@ fn add_batch(store: &mut Store, session: &str, out: &Out) -> Result<(), CliError
         out.id(&id)?;
     }
     Ok(())
+}
+
+/// The session a capture command is about: the one given, else the one session this device's
+/// invitation covers (a facilitator's card names one: typing its id was the only way).
+fn session_of(store: &Store, given: Option<String>) -> Result<SessionId, CliError> {
+    if let Some(given) = given {
+        return Ok(given.parse()?);
+    }
+    let covered = recolte_sync::join::remembered_target(store)?
+        .and_then(|target| recolte_core::token::peek(&target.token).ok())
+        .map(|grant| grant.scope.sessions)
+        .unwrap_or_default();
+    match covered[..] {
+        [only] => Ok(only),
+        [] => Err(CliError::Usage {
+            fr: "il manque --session : l'identifiant d'une session (recolte session list les donne)".into(),
+            en: "--session is missing: a session's id (recolte session list gives them)".into(),
+        }),
+        _ => Err(CliError::Usage {
+            fr: format!(
+                "il manque --session : votre invitation couvre {} sessions (recolte session list les donne)",
+                covered.len()
+            ),
+            en: format!(
+                "--session is missing: your invitation covers {} sessions (recolte session list gives them)",
+                covered.len()
+            ),
+        }),
+    }
 }
