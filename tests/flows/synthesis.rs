@@ -79,6 +79,14 @@ fn the_rapporteur_triages_teaches_words_and_dismisses_suggestions() {
     assert_eq!(replica.json(&["synthesis", "suggest", "--theme", "2"]), serde_json::json!([]));
     // Set aside without a merge, then back.
     replica.ok(&["synthesis", "set-aside", &off_topic, "--reason", "off_topic"]);
+    // The list says it, and what is left to treat leaves it out.
+    let listed = replica.json(&["proposal", "list", "--theme", "2"]);
+    let row = listed.as_array().unwrap().iter().find(|p| p["id"] == off_topic.as_str()).unwrap();
+    assert_eq!(row["set_aside"], "off_topic", "{row}");
+    assert!(replica.ok(&["proposal", "list", "--theme", "2"]).contains("[mise de côté : hors sujet]"));
+    let queue = replica.json(&["proposal", "list", "--theme", "2", "--untreated"]);
+    assert!(queue.as_array().unwrap().iter().all(|p| p["id"] != off_topic.as_str()), "{queue}");
+    assert_eq!(queue.as_array().unwrap().len(), listed.as_array().unwrap().len() - 1);
     let stderr = replica.fails(&["synthesis", "set-aside", &off_topic, "--reason", "boring"]);
     assert!(stderr.contains("raison « boring » inconnue"), "{stderr}");
     // Set aside, it is treated: a merge asks to take it back first, and merges nothing.

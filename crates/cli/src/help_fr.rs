@@ -85,6 +85,10 @@ pub const FRENCH: &[(&str, &str)] = &[
     ("proposal list --session", "Seulement celles de cette session (identifiant)"),
     ("proposal list --theme", "Seulement celles de ce thème (numéro)"),
     ("proposal list --all", "Inclut les propositions supprimées"),
+    (
+        "proposal list --untreated",
+        "Seulement celles qui ne sont pas encore traitées : ni fusionnées, ni mises de côté (ce qu'il reste au rapporteur)",
+    ),
     ("search", "Recherche plein texte (sans tenir compte des accents ni des majuscules)"),
     ("search --query", "Mots à rechercher"),
     ("search --limit", "Nombre maximal de résultats"),

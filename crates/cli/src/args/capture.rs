@@ -169,5 +169,8 @@ pub enum ProposalCmd {
         /// Include deleted proposals.
         #[arg(long)]
         all: bool,
+        /// Only those not treated yet: neither merged nor set aside (the rapporteur's queue).
+        #[arg(long, conflicts_with = "all")]
+        untreated: bool,
     },
 }

@@ -117,9 +117,16 @@ pub(crate) fn proposal(store: &mut Store, ctx: &Context, command: ProposalCmd, o
                 "nothing to restore: the proposal is not deleted",
             ),
         },
-        ProposalCmd::List { session, theme, all } => {
+        ProposalCmd::List { session, theme, all, untreated } => {
+            let event = ctx.event(store)?;
             let filter = ProposalFilter { session: session.as_deref().map(str::parse).transpose()?, theme, all };
-            out.proposals(&store.proposals(ctx.event(store)?, &filter)?)
+            let aside: std::collections::HashMap<_, _> =
+                store.set_aside_in_event(event)?.into_iter().map(|r| (r.proposal_id, r.reason)).collect();
+            let mut proposals = store.proposals(event, &filter)?;
+            if untreated {
+                proposals.retain(|p| p.merged_into.is_empty() && !aside.contains_key(&p.id));
+            }
+            out.proposals(&proposals, &aside)
         }
     }
 }

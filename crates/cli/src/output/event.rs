@@ -2,6 +2,7 @@
 //! duplicate suggestions and the lexicon, the panel's summary and a session's clock.
 
 use recolte_core::model::{Consolidated, Proposal, SearchHit, SessionInfo, Subgroup};
+use recolte_core::schema::SetAsideReason;
 use recolte_core::Lang;
 use recolte_store::EventView;
 
@@ -71,9 +72,23 @@ impl Out {
         print(lines.join("\n"))
     }
 
-    pub fn proposals(&self, proposals: &[Proposal]) -> Result<(), CliError> {
+    /// Proposals, with why the rapporteur set one aside (`aside`), in words and as `set_aside`
+    /// in JSON (`off_topic`, `exact_duplicate`, `other`, or null).
+    pub fn proposals(
+        &self,
+        proposals: &[Proposal],
+        aside: &std::collections::HashMap<recolte_core::ids::ProposalId, SetAsideReason>,
+    ) -> Result<(), CliError> {
         if self.json {
-            return self.json(&proposals);
+            #[derive(serde::Serialize)]
+            struct Listed<'a> {
+                #[serde(flatten)]
+                proposal: &'a Proposal,
+                set_aside: Option<SetAsideReason>,
+            }
+            let listed: Vec<Listed> =
+                proposals.iter().map(|p| Listed { proposal: p, set_aside: aside.get(&p.id).copied() }).collect();
+            return self.json(&listed);
         }
         let mut text = String::new();
         for p in proposals {
@@ -83,6 +98,9 @@ impl Out {
             }
             if !p.merged_into.is_empty() {
                 flags.push(self.pick("fusionnée", "merged").to_owned());
+            }
+            if let Some(reason) = aside.get(&p.id) {
+                flags.push(format!("{} {}", self.pick("mise de côté :", "set aside:"), reason.label(self.lang)));
             }
             let flags = if flags.is_empty() { String::new() } else { format!(" [{}]", flags.join(", ")) };
             text.push_str(&format!("{}  {:>2}. {} — {}{flags}\n", p.id, p.theme, p.kind.label(self.lang), p.title));

@@ -140,6 +140,15 @@ impl SetAsideReason {
             SetAsideReason::Other => "other",
         }
     }
+
+    /// In words, as the rapporteur chose it.
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match self {
+            SetAsideReason::OffTopic => lang.pick("hors sujet", "off topic"),
+            SetAsideReason::ExactDuplicate => lang.pick("doublon exact", "exact duplicate"),
+            SetAsideReason::Other => lang.pick("autre raison", "other reason"),
+        }
+    }
 }
 
 impl std::str::FromStr for SetAsideReason {
