@@ -133,6 +133,37 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
 /// A document is named in words, never by the ids its log keeps; a moment asked of a document
 /// with nothing yet is now.
 #[test]
+fn a_batch_with_a_bad_line_says_what_it_saved_before_it() {
+    let (replica, _) = Replica::with_sample();
+    // A batch with a bad line: how many were saved before it, and that the rest was not read.
+    let batch = |lines: &str| {
+        use std::io::Write;
+        let session = replica.sessions(1)[0].clone();
+        let mut child = recolte()
+            .arg("--data-dir")
+            .arg(replica.path())
+            .args(["proposal", "add-batch", "--session", &session])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(lines.as_bytes()).unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stderr).unwrap()
+    };
+    let said = batch("{\"title\": \"Une\"}\n{\"title\": \"Deux\"}\n{oops}\n{\"title\": \"Trois\"}\n");
+    assert!(
+        said.contains("ligne 3 de l'entrée") && said.contains("les 2 propositions précédentes sont enregistrées"),
+        "{said}"
+    );
+    assert!(said.contains("les lignes suivantes n'ont pas été lues"), "{said}");
+    let said = batch("{oops}\n");
+    assert!(said.contains("rien n'a été enregistré"), "{said}");
+    let titles: Vec<Value> = replica.proposals().as_array().unwrap().iter().map(|p| p["title"].clone()).collect();
+    assert_eq!(titles, ["Une", "Deux"], "saved up to the bad line, nothing after it");
+}
+
+#[test]
 fn documents_and_moments_are_said_in_words() {
     let (replica, _) = Replica::with_sample();
     let said = replica.fails(&["snapshot", "create", "--panel", "--name", "Avant"]);

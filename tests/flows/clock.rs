@@ -68,7 +68,11 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     omar.ok(&["sync"]);
     ines.ok(&["sync"]);
     let log = ines.json(&["store", "info"]);
-    let after = ines.json(&["session", "next", &session, "--phase", "1"]);
+    let pressed = ines.run(&["session", "next", &session, "--phase", "1", "--json"]);
+    assert!(pressed.status.success());
+    let said = String::from_utf8_lossy(&pressed.stderr);
+    assert!(said.contains("rien n'a été fait : la phase 1 était déjà terminée"), "{said}");
+    let after: serde_json::Value = serde_json::from_slice(&pressed.stdout).unwrap();
     assert_eq!(after["phase_index"].as_u64(), Some(2), "{after}");
     let refused = ines.fails(&["session", "extend", &session, "--phase", "1"]);
     assert!(refused.contains("est passée entre-temps à la phase « Mise en discussion »"), "{refused}");

@@ -82,9 +82,9 @@ enum CliError {
     #[error("cannot {} {}: {}", if *.reading { "read" } else { "write" }, .path.display(), recolte_core::lang::io_en(.source))]
     #[fr("impossible {} {} : {}", if *reading { "de lire" } else { "d'écrire" }, path.display(), recolte_core::lang::io_fr(source))]
     File { path: PathBuf, reading: bool, source: std::io::Error },
-    #[error("input line {line}: {detail} (the lines before it are saved)")]
-    #[fr("ligne {line} de l'entrée : {detail} (les lignes précédentes sont enregistrées)")]
-    BatchLine { line: usize, detail: String },
+    #[error("input line {line}: {detail} ({}; the lines after it were not read)", match saved { 0 => "nothing was saved".to_owned(), 1 => "the proposal before it is saved".to_owned(), n => format!("the {n} proposals before it are saved") })]
+    #[fr("ligne {line} de l'entrée : {detail} ({} ; les lignes suivantes n'ont pas été lues)", match saved { 0 => "rien n'a été enregistré".to_owned(), 1 => "la proposition précédente est enregistrée".to_owned(), n => format!("les {n} propositions précédentes sont enregistrées") })]
+    BatchLine { line: usize, detail: String, saved: usize },
     #[error(transparent)]
     Sync(#[from] recolte_sync::client::SyncError),
     #[error(transparent)]

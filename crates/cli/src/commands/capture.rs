@@ -43,13 +43,13 @@ pub(crate) fn session(store: &mut Store, ctx: &Context, command: SessionCmd, out
             out.sessions(&sessions)
         }
         SessionCmd::Clock { session } => out.clock(&store.session_clock(session_of(store, session)?)?),
-        SessionCmd::Start { session } => clock(store, session, ClockAction::Start, None, None, out),
-        SessionCmd::Pause { session } => clock(store, session, ClockAction::Pause, None, None, out),
-        SessionCmd::Resume { session } => clock(store, session, ClockAction::Resume, None, None, out),
+        SessionCmd::Start { session } => clock(store, ctx, session, ClockAction::Start, None, None, out),
+        SessionCmd::Pause { session } => clock(store, ctx, session, ClockAction::Pause, None, None, out),
+        SessionCmd::Resume { session } => clock(store, ctx, session, ClockAction::Resume, None, None, out),
         SessionCmd::Extend { session, minutes, phase } => {
-            clock(store, session, ClockAction::Extend, Some(minutes), phase, out)
+            clock(store, ctx, session, ClockAction::Extend, Some(minutes), phase, out)
         }
-        SessionCmd::Next { session, phase } => clock(store, session, ClockAction::Next, None, phase, out),
+        SessionCmd::Next { session, phase } => clock(store, ctx, session, ClockAction::Next, None, phase, out),
     }
 }
 
@@ -151,6 +151,7 @@ pub(crate) fn search(
 
 fn clock(
     store: &mut Store,
+    ctx: &Context,
     session: Option<String>,
     action: ClockAction,
     minutes: Option<u32>,
@@ -158,6 +159,20 @@ fn clock(
     out: &Out,
 ) -> Result<(), CliError> {
     let clock = store.clock_action(session_of(store, session)?, action, minutes, seen)?;
+    // A press meant for a phase that another facilitator ended meanwhile does nothing: said,
+    // beside the clock as it now stands.
+    if let (ClockAction::Next, Some(phase), false) = (action, seen, ctx.changed(store)?) {
+        eprintln!(
+            "{}",
+            match out.lang {
+                recolte_core::Lang::Fr => format!(
+                    "rien n'a été fait : la phase {phase} était déjà terminée (quelqu'un est passé à la suivante)"
+                ),
+                recolte_core::Lang::En =>
+                    format!("nothing was done: phase {phase} had already ended (someone went on to the next)"),
+            }
+        );
+    }
     out.clock(&clock)
 }
 
@@ -181,10 +196,12 @@ fn add_batch(store: &mut Store, session: Option<String>, out: &Out) -> Result<()
     }
     let session = session_of(store, session)?;
     let stdin = std::io::stdin();
+    let mut saved = 0;
     for (index, line) in stdin.lock().lines().enumerate() {
         let number = index + 1;
         let line = line.map_err(|e| CliError::BatchLine {
             line: number,
+            saved,
             detail: out.lang.pick(&recolte_core::lang::io_fr(&e), &recolte_core::lang::io_en(&e)).to_owned(),
         })?;
         if line.trim().is_empty() {
@@ -192,14 +209,12 @@ fn add_batch(store: &mut Store, session: Option<String>, out: &Out) -> Result<()
         }
         let parsed: Line = serde_json::from_str(&line).map_err(|e| CliError::BatchLine {
             line: number,
+            saved,
             detail: recolte_core::Both::json(&e).pick(out.lang).to_owned(),
         })?;
-        let kind = parsed
-            .kind
-            .as_deref()
-            .map(str::parse)
-            .transpose()
-            .map_err(|e: recolte_core::Error| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
+        let kind = parsed.kind.as_deref().map(str::parse).transpose().map_err(|e: recolte_core::Error| {
+            CliError::BatchLine { line: number, detail: e.localize(out.lang), saved }
+        })?;
         let input = ProposalInput {
             title: parsed.title,
             body: parsed.body,
@@ -208,9 +223,12 @@ fn add_batch(store: &mut Store, session: Option<String>, out: &Out) -> Result<()
             tags: parsed.tags,
             author: parsed.author,
         };
-        let id = store
-            .add_proposal(session, &input)
-            .map_err(|e| CliError::BatchLine { line: number, detail: e.localize(out.lang) })?;
+        let id = store.add_proposal(session, &input).map_err(|e| CliError::BatchLine {
+            line: number,
+            detail: e.localize(out.lang),
+            saved,
+        })?;
+        saved += 1;
         out.id(&id)?;
     }
     Ok(())
