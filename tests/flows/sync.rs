@@ -175,7 +175,7 @@ pub fn serve_store(replica: &Replica) -> HubProcess {
 /// refuses it): a device that joined its session's card would pass on only that session, and
 /// everyone syncing through it would read « à jour » while their work reached no one else.
 #[test]
-fn a_device_with_an_invitation_for_part_of_the_event_does_not_serve_the_room() {
+fn a_device_with_an_invitation_for_part_of_the_event_does_not_serve_the_room_and_says_what_waits() {
     let (organiser, _) = Replica::with_sample();
     let session = organiser.sessions(1)[0].clone();
     let hub = serve_store(&organiser);
@@ -187,6 +187,13 @@ fn a_device_with_an_invitation_for_part_of_the_event_does_not_serve_the_room() {
     let stderr = facilitator.fails(&["--lang", "en", "hub", "--listen", "127.0.0.1:0"]);
     assert!(stderr.contains("cannot serve the room") && stderr.contains("facilitator invitation"), "{stderr}");
     // The organiser's laptop, which holds the event's key, serves it (as `serve_store` did).
+    // A proposal typed since the join: the status, which reads the store and syncs nothing,
+    // says it is not synced yet, not that the hub is out of reach (it said « hors ligne »).
+    facilitator.ok(&["proposal", "add", "--title", "Après la jonction"]);
+    let status = facilitator.ok(&["status"]);
+    assert!(status.contains("pas encore synchronisé : recolte sync") && !status.contains("hors ligne"), "{status}");
+    facilitator.ok(&["sync"]);
+    assert!(!facilitator.ok(&["status"]).contains("pas encore synchronisé"));
 }
 
 #[test]

@@ -457,7 +457,9 @@ pub(crate) fn status_line(summary: &recolte_sync::status::Summary, lang: Lang) -
         Overall::OutOfRights => Some(lang.pick("hors de vos droits", "outside your rights").to_owned()),
         Overall::Offline | Overall::Refused | Overall::Off => Some(match &summary.error {
             Some(error) => error.message.clone(),
-            None => lang.pick("hors ligne", "offline").to_owned(),
+            // No refusal and no failed try: nothing ran since these changes (the command line
+            // reads the store, it does not sync); « hors ligne » said a hub was out of reach.
+            None => lang.pick("pas encore synchronisé : recolte sync", "not synced yet: recolte sync").to_owned(),
         }),
     };
     if let Some(state) = state {
