@@ -69,7 +69,7 @@ fn a_move_in_the_ranking_is_one_step_to_undo() {
 fn undoing_a_merge_that_taught_the_lexicon_takes_both_back() {
     let (_dir, mut store, event, session) = new_store();
     let a = capture(&mut store, session, "Ouvrir des tiers-lieux");
-    let b = capture(&mut store, session, "Multiplier les fablabs");
+    let b = capture(&mut store, session, "Ouvrir des fablabs");
     let (_, learned) = store.merge_and_learn(event, THEME, "Lieux", "", &[a, b], None).unwrap();
     assert!(!learned.is_empty(), "a merge by hand teaches the lexicon");
     assert_eq!(store.triage(event, THEME).unwrap().lexicon.len(), learned.len());
