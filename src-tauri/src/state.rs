@@ -21,6 +21,9 @@ pub struct AppState {
     pub sync: Mutex<Option<SyncHandle>>,
     /// A hub this app serves to the room, if started.
     pub hub: Mutex<Option<crate::commands::hub::Serving>>,
+    /// Held while serving starts: the start at launch and a press on « Servir » must not both
+    /// try (the second, failing on the port the first took, would mark it as not serving).
+    pub hub_starting: tokio::sync::Mutex<()>,
     /// Files and folders the app wrote this run (exports, sheets, bundles): the only ones it opens.
     pub written: Mutex<Vec<std::path::PathBuf>>,
     /// Why serving failed, when the app was asked to serve (at start-up, the port was taken…).
@@ -50,6 +53,7 @@ impl AppState {
             presence: PresenceBoard::default(),
             sync: Mutex::new(None),
             hub: Mutex::new(None),
+            hub_starting: tokio::sync::Mutex::new(()),
             hub_error: Mutex::new(None),
             written: Mutex::new(Vec::new()),
             joining: Mutex::new(None),

@@ -102,6 +102,9 @@ fn two_facilitators_share_the_clock_through_a_hub_even_after_an_offline_pause() 
     // The last phase ended by two presses: the second, meant for it too, does nothing (it once
     // said the clock was not running); « +5 min » meant for it is refused as for a clock
     // that does not run; a phase the run-sheet does not have is refused by its number.
+    // A press meant for a phase still to come does nothing either, and says so truly.
+    let ahead = ines.run(&["session", "next", &session, "--phase", "4"]);
+    assert!(String::from_utf8_lossy(&ahead.stderr).contains("la phase 4 n'a pas encore commencé"), "{ahead:?}");
     assert_eq!(ines.json(&["session", "next", &session, "--phase", "3"])["phase_index"].as_u64(), Some(4));
     let ended = ines.json(&["session", "next", &session, "--phase", "4"]);
     assert_eq!(ended["stage"], "after", "{ended}");

@@ -421,8 +421,11 @@ export async function start(root: HTMLElement): Promise<void> {
   pendingJoin = await api.pendingLink().catch(() => null)
   // The hub starts again by itself when the app opens: say so from the first screen, and
   // again when that start ends, if it had not yet.
-  await api.onServing(info => setServing(info))
-  setServing(await api.hubInfo().catch(() => null))
+  let servingHeard = false
+  await api.onServing(info => { servingHeard = true; setServing(info) })
+  const serving = await api.hubInfo().catch(() => null)
+  // An answer read before the start ended must not draw over what that end said.
+  if (!servingHeard) setServing(serving)
   performance.mark('recolte:listening')
   await show().catch(fail)
 }

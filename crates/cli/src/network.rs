@@ -385,8 +385,11 @@ async fn print_status(store: Arc<Mutex<Store>>, target: Target, board: StatusBoa
         let Ok(found_nearby) = found_nearby else { continue };
         let summary =
             recolte_sync::status::Summary { found_nearby, ..recolte_sync::status::summarize(&docs, Some(&target.hub)) };
-        let line =
-            if json { serde_json::json!(summary).to_string() } else { crate::output::status_line(&summary, lang) };
+        let line = if json {
+            serde_json::json!(summary).to_string()
+        } else {
+            crate::output::status_line(&summary, true, lang)
+        };
         if line != last {
             // Through the same writer as every other line (a closed pipe is not an error, a
             // full disk behind `> file` is said once and the printing stops while the sync goes

@@ -158,30 +158,35 @@ fn fonts() -> &'static [Font] {
 /// The machine's fonts for what Typst's own lack (emoji; Chinese, Japanese, Korean; other
 /// scripts), as Debian's packages install them: the app's package recommends
 /// `fonts-noto-color-emoji`, `fonts-noto-cjk` and `fonts-dejavu-core`; `fonts-droid-fallback`
-/// also covers Chinese, Japanese and Korean. Each is read only for a report that has a
-/// character no font before it draws, and let go with the report (the CJK ones are 20 MB or
-/// more). Without them those characters show as empty boxes, as they did before.
-const MACHINE_FALLBACKS: [&str; 6] = [
-    "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
-    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+/// also covers Chinese, Japanese and Korean. Each family (its regular and bold files) is read
+/// only for a report that has a character no font before it draws, and let go with the report
+/// (the CJK ones are 20 MB or more). Without them those characters show as empty boxes, as they
+/// did before.
+const MACHINE_FALLBACKS: [&[&str]; 4] = [
+    &["/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf"],
+    &[
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+        "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
+    ],
+    &["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"],
+    &["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"],
 ];
 
-/// The report's fonts: Typst's own, and the machine's that draw what those lack.
-fn fonts_for(text: &str, fallbacks: &[&str]) -> Vec<Font> {
+/// The report's fonts: Typst's own, and the machine's families that draw what those lack.
+fn fonts_for(text: &str, fallbacks: &[&[&str]]) -> Vec<Font> {
     let mut fonts = fonts().to_vec();
     let mut missing: Vec<char> = undrawn(text, &fonts);
-    for path in fallbacks {
+    for family in fallbacks {
         if missing.is_empty() {
             break;
         }
         // A font that is not there, or not readable, is one fewer fallback, not an error:
         // the report is still made, with boxes for what nothing draws.
-        let Ok(data) = std::fs::read(path) else { continue };
-        let faces: Vec<Font> = Font::iter(Bytes::new(data)).collect();
+        let faces: Vec<Font> = family
+            .iter()
+            .filter_map(|path| std::fs::read(path).ok())
+            .flat_map(|data| Font::iter(Bytes::new(data)))
+            .collect();
         let draws = |face: &Font| missing.iter().any(|c| face.info().coverage.contains(u32::from(*c)));
         if faces.iter().any(draws) {
             fonts.extend(faces);
@@ -200,13 +205,8 @@ fn undrawn(text: &str, fonts: &[Font]) -> Vec<char> {
             || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{206f}' | '\u{fe00}'..='\u{fe0f}' | '\u{ad}')
             || ('\u{e0000}'..='\u{e007f}').contains(&c)
     };
-    let mut missing: Vec<char> = text
-        .chars()
-        .filter(|c| !shapes_only(*c) && !fonts.iter().any(|font| font.info().coverage.contains(u32::from(*c))))
-        .collect();
-    missing.sort_unstable();
-    missing.dedup();
-    missing
+    let distinct: std::collections::BTreeSet<char> = text.chars().filter(|c| !shapes_only(*c)).collect();
+    distinct.into_iter().filter(|c| !fonts.iter().any(|font| font.info().coverage.contains(u32::from(*c)))).collect()
 }
 
 /// The whole world the template sees: itself, its data, its fonts; no file system (the fonts
@@ -276,8 +276,13 @@ pub fn pdf_report(data: &OpenData, only: Option<u32>, lang: Lang, generated_at: 
     let typeset = |errors: typst::ecow::EcoVec<typst::diag::SourceDiagnostic>| {
         ExportError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
     };
-    let document: PagedDocument = typst::compile(&world).output.map_err(typeset)?;
-    typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(typeset)
+    let document = typst::compile::<PagedDocument>(&world).output.map_err(typeset);
+    let pdf =
+        document.and_then(|document| typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(typeset));
+    // Typst memoizes what it computed, fonts included: let go of it with the report, or each
+    // export with the machine's fonts would keep their 20 MB for the life of the app.
+    typst::comemo::evict(0);
+    pdf
 }
 
 #[cfg(test)]
@@ -295,7 +300,7 @@ mod tests {
 
     /// The machine's fonts named in MACHINE_FALLBACKS, as `bash .ci/run` installs them.
     fn machine_has_fallbacks() {
-        for path in &MACHINE_FALLBACKS[..2] {
+        for path in MACHINE_FALLBACKS[..2].iter().flat_map(|family| family.iter()) {
             assert!(
                 std::path::Path::new(path).exists(),
                 "{path} is missing: install fonts-noto-color-emoji fonts-noto-cjk fonts-dejavu-core (bash .ci/run does)"
@@ -305,9 +310,9 @@ mod tests {
 
     #[test]
     fn a_report_in_the_bundled_fonts_reads_no_font_of_the_machine() {
-        let fonts = fonts_for("Capitaliser en communs : « œuvre » — 12 €, ✓", &["/nonexistent/font.ttf"]);
-        assert_eq!(fonts.len(), super::fonts().len());
-        assert!(undrawn("Un titre\u{a0}; des mots\u{202f}!", &fonts).is_empty());
+        let text = "Capitaliser en communs : « œuvre » — 12 €, ✓ ; Ελληνικά, русский\u{a0}; des mots\u{202f}!";
+        assert!(undrawn(text, super::fonts()).is_empty(), "{:?}", undrawn(text, super::fonts()));
+        assert_eq!(fonts_for(text, &MACHINE_FALLBACKS).len(), super::fonts().len());
     }
 
     #[test]
@@ -318,13 +323,18 @@ mod tests {
         // What shows as boxes without them.
         assert_eq!(undrawn(text, bundled).iter().filter(|c| **c == '🌱' || **c == '数').count(), 2);
         // A font that is not there is skipped; the others draw every character.
-        let paths = ["/nonexistent/font.ttf", MACHINE_FALLBACKS[0], MACHINE_FALLBACKS[1], MACHINE_FALLBACKS[4]];
+        let paths: [&[&str]; 4] =
+            [&["/nonexistent/font.ttf"], MACHINE_FALLBACKS[0], MACHINE_FALLBACKS[1], MACHINE_FALLBACKS[3]];
         let fonts = fonts_for(text, &paths);
         assert_eq!(undrawn(text, &fonts), Vec::<char>::new());
         let families: std::collections::BTreeSet<&str> =
             fonts[bundled.len()..].iter().map(|f| f.info().family.as_str()).collect();
         assert!(families.contains("Noto Color Emoji"), "{families:?}");
         assert!(families.iter().any(|f| f.starts_with("Noto Serif CJK")), "{families:?}");
+        // Its bold with it, for the titles.
+        assert!(fonts
+            .iter()
+            .any(|f| f.info().family.starts_with("Noto Serif CJK") && f.info().variant.weight.to_number() >= 700));
         // Read only for what they draw: the emoji alone does not bring the CJK fonts.
         let emoji_only = fonts_for("Base commune 🌱", &MACHINE_FALLBACKS);
         assert_eq!(

@@ -252,8 +252,6 @@ fn place_fr(doc: &DocName) -> &'static str {
     }
 }
 
-/// Dots in words: `one` for a single dot ("son point"), else "`before` N `after`" ("ses 3
-/// points"): "ses 1 points" is not French.
 /// A member asked for more dots on a proposal than they have left for its theme: how many they
 /// gave elsewhere, and how many may still go here (they gave them all: one must be taken back).
 fn too_many_dots(member: &str, theme: u32, limit: u32, elsewhere: u32, lang: Lang) -> String {
@@ -278,6 +276,8 @@ fn too_many_dots(member: &str, theme: u32, limit: u32, elsewhere: u32, lang: Lan
     }
 }
 
+/// Dots in words: `one` for a single dot ("son point"), else "`before` N `after`" ("ses 3
+/// points"): "ses 1 points" is not French.
 fn dots_words(limit: u32, one: &str, before: &str, after: &str) -> String {
     if limit == 1 {
         one.to_owned()

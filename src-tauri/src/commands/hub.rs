@@ -38,6 +38,7 @@ const DEFAULT_PORT: u16 = 4455;
 /// header and the serve box, and leaves the device not serving (so background sync may look
 /// for a hub nearby) while it still tries again at the next start.
 pub async fn start_serving(state: &AppState, port: Option<u16>) -> Result<ServeInfo, ApiError> {
+    let _one_at_a_time = state.hub_starting.lock().await;
     if let Some(serving) = state.hub.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
         return Ok(serving.info.clone());
     }
@@ -131,6 +132,8 @@ pub async fn hub_start(state: State<'_, AppState>, port: Option<u16>) -> Result<
 
 #[tauri::command]
 pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
+    // After a start under way, not beside it: it would serve on after this stop.
+    let _one_at_a_time = state.hub_starting.lock().await;
     let serving = state.hub.lock().unwrap_or_else(|p| p.into_inner()).take();
     // Stopped first (a setting that cannot be saved, a full disk, must not leave it serving),
     // and not served again at the next start whatever the stop said.

@@ -120,8 +120,16 @@ pub(crate) fn proposal(store: &mut Store, ctx: &Context, command: ProposalCmd, o
         ProposalCmd::List { session, theme, all, untreated } => {
             let event = ctx.event(store)?;
             let filter = ProposalFilter { session: session.as_deref().map(str::parse).transpose()?, theme, all };
-            let aside: std::collections::HashMap<_, _> =
-                store.set_aside_in_event(event)?.into_iter().map(|r| (r.proposal_id, r.reason)).collect();
+            // What the rapporteurs set aside, from the themes' syntheses: one that does not read
+            // does not stop a facilitator's listing (said, and its set-asides left unmarked).
+            let aside: std::collections::HashMap<_, _> = match store.set_aside_in_event(event) {
+                Ok(records) => records.into_iter().map(|r| (r.proposal_id, r.reason)).collect(),
+                Err(error) if !untreated => {
+                    eprintln!("{} {}", out.lang.pick("attention :", "warning:"), error.localize(out.lang));
+                    Default::default()
+                }
+                Err(error) => return Err(error.into()),
+            };
             let mut proposals = store.proposals(event, &filter)?;
             if untreated {
                 proposals.retain(|p| p.merged_into.is_empty() && !aside.contains_key(&p.id));
@@ -162,16 +170,18 @@ fn clock(
     // A press meant for a phase that another facilitator ended meanwhile does nothing: said,
     // beside the clock as it now stands.
     if let (ClockAction::Next, Some(phase), false) = (action, seen, ctx.changed(store)?) {
-        eprintln!(
-            "{}",
-            match out.lang {
-                recolte_core::Lang::Fr => format!(
-                    "rien n'a été fait : la phase {phase} était déjà terminée (quelqu'un est passé à la suivante)"
-                ),
-                recolte_core::Lang::En =>
-                    format!("nothing was done: phase {phase} had already ended (someone went on to the next)"),
+        let ended = clock.phase_index.is_none_or(|current| phase < current);
+        let said = match (out.lang, ended) {
+            (recolte_core::Lang::Fr, true) => {
+                format!("rien n'a été fait : la phase {phase} était déjà terminée (quelqu'un est passé à la suivante)")
             }
-        );
+            (recolte_core::Lang::En, true) => {
+                format!("nothing was done: phase {phase} had already ended (someone went on to the next)")
+            }
+            (recolte_core::Lang::Fr, false) => format!("rien n'a été fait : la phase {phase} n'a pas encore commencé"),
+            (recolte_core::Lang::En, false) => format!("nothing was done: phase {phase} has not begun yet"),
+        };
+        eprintln!("{said}");
     }
     out.clock(&clock)
 }

@@ -416,14 +416,16 @@ impl Out {
             } else {
                 ""
             };
-            lines.insert(0, format!("{hub}{found}{}{}", self.pick(" : ", ": "), status_line(summary, self.lang)));
+            let line = status_line(summary, false, self.lang);
+            lines.insert(0, format!("{hub}{found}{}{line}", self.pick(" : ", ": ")));
         }
         print(lines.join("\n"))
     }
 }
 
-/// The status in one line, as the app's pill says it, with the counts.
-pub(crate) fn status_line(summary: &recolte_sync::status::Summary, lang: Lang) -> String {
+/// The status in one line, as the app's pill says it, with the counts. `syncing`: an engine is
+/// running (`sync --watch`), whose documents are offline only when a hub went away.
+pub(crate) fn status_line(summary: &recolte_sync::status::Summary, syncing: bool, lang: Lang) -> String {
     let mut line = match lang {
         Lang::Fr => format!(
             "{}/{} à jour, {}",
@@ -457,7 +459,8 @@ pub(crate) fn status_line(summary: &recolte_sync::status::Summary, lang: Lang) -
         Overall::OutOfRights => Some(lang.pick("hors de vos droits", "outside your rights").to_owned()),
         Overall::Offline | Overall::Refused | Overall::Off => Some(match &summary.error {
             Some(error) => error.message.clone(),
-            // No refusal and no failed try: nothing ran since these changes (the command line
+            None if syncing => lang.pick("hors ligne", "offline").to_owned(),
+            // No refusal and no failed try: nothing ran since these changes (`recolte status`
             // reads the store, it does not sync); « hors ligne » said a hub was out of reach.
             None => lang.pick("pas encore synchronisé : recolte sync", "not synced yet: recolte sync").to_owned(),
         }),

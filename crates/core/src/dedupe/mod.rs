@@ -405,11 +405,10 @@ fn concepts_of(text: &str) -> Vec<String> {
 /// each has that the other lacks, when there are one or two on each side ("glossaire" /
 /// "lexique") and, beyond one word for one other, the titles say the rest alike (at least as
 /// many words in common as differ on the side with fewer: two titles about different things
-/// merged together teach nothing). One word against
-/// two is one word for a phrase (« RH » / « ressources humaines »); two against two are paired
-/// in the order they come (« former les élus au numérique » / « former les décideurs au
-/// digital »: élus ≈ décideurs, numérique ≈ digital, not élus ≈ digital). Shown to the
-/// rapporteurs, who may take any out.
+/// merged together teach nothing). One word against two is one word for a phrase (« almanach » / « calendrier partagé »); two against two are
+/// paired in the order they come (« les maraîchers au grimoire » / « les jardiniers au
+/// vademecum »: maraîchers ≈ jardiniers, grimoire ≈ vademecum, not maraîchers ≈ vademecum).
+/// Shown to the rapporteurs, who may take any out.
 pub fn learned_pairs(sources: &[Candidate]) -> Vec<(String, String)> {
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
     let titles: Vec<Vec<Word>> = sources.iter().map(|c| words(&c.title)).collect();

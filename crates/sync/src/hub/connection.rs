@@ -399,6 +399,7 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
             let mut seen = lock(&shared.seen);
             let entry = seen.entry(me.room.clone()).or_default().entry(name.clone()).or_default();
             entry.connected += 1;
+            shared.arrivals_changed.store(true, Ordering::Relaxed);
         }
         let id = state["device"]["id"].as_str().filter(|d| !d.is_empty());
         let Some(device) = id.map(|d| d.chars().take(64).collect::<String>()) else {
@@ -417,6 +418,7 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
             outside: None,
             at: String::new(),
         });
+        let before = (report.name.clone(), report.unsent.get(&me.room).copied(), report.outside);
         if let Some(name) = name {
             report.name = name;
         }
@@ -428,7 +430,10 @@ fn note_presence(shared: &Shared, peer: u64, frame: &[u8]) {
             report.outside = Some(usize::try_from(outside).unwrap_or(usize::MAX));
         }
         report.at = schema::now();
-        shared.arrivals_changed.store(true, Ordering::Relaxed);
+        // Written again when what the board shows changed, not at every renewed presence.
+        if before != (report.name.clone(), report.unsent.get(&me.room).copied(), report.outside) {
+            shared.arrivals_changed.store(true, Ordering::Relaxed);
+        }
     }
 }
 

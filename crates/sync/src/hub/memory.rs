@@ -2,8 +2,8 @@
 //! and when they left, and what each device last said of itself (its changes not shared yet).
 //! A room laptop restarted mid-day forgot the devices that had left, the very ones whose
 //! unshared work the organisers must ask for on a USB key. Written to the hub's own settings a
-//! few seconds after a change, and once more when the hub stops; a device still connected is
-//! remembered as seen at that moment.
+//! few seconds after a change (a name seen or gone, a count a device reported), and once more
+//! when the hub stops; a device still connected is remembered as seen at that moment.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
 use super::journal::Backend;
-use super::{lock, Report, Seen, Shared};
+use super::{hub_log, lock, Report, Seen, Shared};
 
 /// The setting that holds it, as JSON.
 const KEY: &str = "hub.arrivals";
@@ -52,20 +52,23 @@ type Board = (HashMap<DocName, HashMap<String, Seen>>, HashMap<String, Report>);
 /// What the hub remembered when it last stopped (nothing for a new one). What does not read
 /// (a damaged setting, a room name of an older format) is left out and said in the log: the
 /// board fills again as devices come back.
-pub(super) fn recall(backend: &Backend) -> Board {
+pub(super) fn recall(backend: &Backend, lang: recolte_core::Lang) -> Board {
     let mut board = Board::default();
+    let not_recalled = |why: String| {
+        hub_log!(warn, lang, "tableau des arrivées non relu : {}", "arrivals board not recalled: {}", why);
+    };
     let text = match backend.setting(KEY) {
         Ok(Some(text)) if !text.is_empty() => text,
         Ok(_) => return board,
         Err(error) => {
-            tracing::warn!("arrivals board not recalled: {error}");
+            not_recalled(recolte_core::Localize::localize(&error, lang));
             return board;
         }
     };
     let remembered: Remembered = match serde_json::from_str(&text) {
         Ok(remembered) => remembered,
         Err(error) => {
-            tracing::warn!("arrivals board not recalled: {error}");
+            not_recalled(error.to_string());
             return board;
         }
     };
@@ -82,9 +85,21 @@ pub(super) fn recall(backend: &Backend) -> Board {
     board
 }
 
-/// Writes the board as it stands.
-fn write(shared: &Shared) {
+/// How long a name or a device stays on the board after it was last seen: the event's days
+/// and the next, not every event the hub ever served.
+const KEPT_FOR: jiff::SignedDuration = jiff::SignedDuration::from_hours(7 * 24);
+
+/// Whether a moment (RFC 3339) is recent enough to keep; one that does not read is kept.
+fn recent(at: &str, now: jiff::Timestamp) -> bool {
+    at.parse::<jiff::Timestamp>().map_or(true, |at| now.duration_since(at) < KEPT_FOR)
+}
+
+/// Writes the board as it stands, through the hub's own connection for it (`backend`): never
+/// the connection that loads rooms, which a write waiting for the database's lock would hold
+/// up. Names and devices not seen for a week are left out.
+fn write(shared: &Shared, backend: &Backend) -> Result<(), recolte_store::Error> {
     let now = schema::now();
+    let instant = jiff::Timestamp::now();
     let seen = lock(&shared.seen)
         .iter()
         .flat_map(|(room, names)| {
@@ -94,9 +109,11 @@ fn write(shared: &Shared) {
                 last_seen: if seen.connected > 0 { Some(now.clone()) } else { seen.last_seen.clone() },
             })
         })
+        .filter(|row| row.last_seen.as_deref().is_none_or(|at| recent(at, instant)))
         .collect();
     let reports = lock(&shared.reports)
         .iter()
+        .filter(|(_, report)| recent(&report.at, instant))
         .map(|(device, report)| ReportRow {
             device: device.clone(),
             event: report.event.to_string(),
@@ -108,19 +125,28 @@ fn write(shared: &Shared) {
         })
         .collect();
     let text = serde_json::to_string(&Remembered { seen, reports }).unwrap_or_default();
-    if let Err(error) = shared.backend().set_setting(KEY, &text) {
-        tracing::warn!("arrivals board not saved: {error}");
-    }
+    backend.set_setting(KEY, &text)
 }
 
-/// Writes the board a moment after it changed, and once more when the hub stops.
-pub(super) fn keep(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+/// Writes the board a moment after it changed, and once more when the hub stops. A write that
+/// fails (the disk full, the database busy) is tried again at the next beat.
+pub(super) fn keep(shared: Arc<Shared>, backend: Backend, mut stop: watch::Receiver<bool>) {
     let mut written = std::time::Instant::now();
     loop {
         let stopping = stop.has_changed().is_err() || *stop.borrow_and_update();
         if stopping || written.elapsed() >= EVERY {
             if shared.arrivals_changed.swap(false, Ordering::Relaxed) || stopping {
-                write(&shared);
+                if let Err(error) = write(&shared, &backend) {
+                    shared.arrivals_changed.store(true, Ordering::Relaxed);
+                    let lang = shared.config.lang;
+                    hub_log!(
+                        warn,
+                        lang,
+                        "tableau des arrivées non enregistré : {}",
+                        "arrivals board not saved: {}",
+                        recolte_core::Localize::localize(&error, lang)
+                    );
+                }
             }
             written = std::time::Instant::now();
         }

@@ -129,7 +129,7 @@ pub enum HubError {
     #[error("no event to serve: this device holds the key of no event (only the device that created the event, or imported its programme, serves it); on the command line, give the event's public key with --trust (recolte event show --json prints it)")]
     #[fr("aucun événement à servir : cet appareil ne détient la clé d'aucun événement (seul l'appareil qui a créé l'événement, ou importé son programme, le sert) ; en ligne de commande, donnez la clé publique de l'événement avec --trust (recolte event show --json l'affiche)")]
     NoTrustedKey,
-    #[error("this device cannot serve the room: it syncs with a {role} invitation for part of the event, so what other devices sent here would go no further than this computer; the room's hub runs on the organisers' laptop (or a device with no invitation)")]
+    #[error("this device cannot serve the room: it syncs with a {} invitation for part of the event, so what other devices sent here would go no further than this computer; the room's hub runs on the organisers' laptop (or a device with no invitation)", role.label(Lang::En))]
     #[fr("cet appareil ne peut pas servir la salle : il se synchronise avec une invitation « {} » pour une partie de l'événement, et ce que les autres appareils enverraient ici n'irait pas plus loin que cet ordinateur ; le serveur de la salle tourne sur l'ordinateur de l'organisation (ou un appareil sans invitation)", role.label(Lang::Fr))]
     ServesOnlyPart { role: recolte_core::access::Role },
     #[error(transparent)]
@@ -390,7 +390,9 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .spawn(move || checkpoint_thread(checkpointer, checkpoint_stop))
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let capacity = raise_open_files_limit(config.lang);
-    let (seen, reports) = memory::recall(&backend);
+    let (seen, reports) = memory::recall(&backend, config.lang);
+    // The board is written through a connection of its own (see `memory`).
+    let memory_backend = Backend::open(&config)?;
     let shared = Arc::new(Shared {
         backend: Mutex::new(backend),
         writer,
@@ -410,7 +412,7 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
     let (remembering, remember_stop) = (shared.clone(), shutdown.clone());
     let memory_thread = std::thread::Builder::new()
         .name("hub-arrivals".into())
-        .spawn(move || memory::keep(remembering, remember_stop))
+        .spawn(move || memory::keep(remembering, memory_backend, remember_stop))
         .map_err(|source| HubError::Listen { addr: shared.config.listen, source })?;
     if shared.config.serve_store {
         let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
