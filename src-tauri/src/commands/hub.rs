@@ -144,7 +144,8 @@ pub async fn hub_stop(state: State<'_, AppState>) -> Result<(), ApiError> {
         }
         let lang = state.lang();
         stopped = serving.running.stop().await.map_err(|e| {
-            ApiError::invalid(lang.pick("arrêt du serveur : ", "stopping the hub: ").to_owned() + &e.to_string())
+            let why = recolte_core::Localize::localize(&e, lang);
+            ApiError::invalid(lang.pick("arrêt du serveur : ", "stopping the hub: ").to_owned() + &why)
         });
     }
     let forgotten = state.with_store(|store| store.forget_serving());
@@ -244,6 +245,29 @@ mod tests {
         assert_eq!((info.serving, info.port), (true, Some(port)));
         assert!(serve_info(&state).error.is_none());
         assert!(state.with_store(|store| store.serves_the_room()).unwrap());
+        let serving = state.hub.lock().unwrap().take().unwrap();
+        serving.running.stop().await.unwrap();
+    }
+
+    /// The start at launch and a press on « Servir » at the same moment: one serves, the other
+    /// says so, and the laptop counts as serving (the second start, failing on the port the
+    /// first took, marked it as not serving).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_starts_at_once_serve_once_and_the_laptop_counts_as_serving() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.import_programme(recolte_core::programme::SAMPLE).unwrap();
+        let state = std::sync::Arc::new(AppState::new(store, dir.path().to_owned()));
+        let free = std::net::TcpListener::bind("0.0.0.0:0").unwrap().local_addr().unwrap().port();
+        // It served on that port when it was closed.
+        state.with_store(|store| store.remember_serving(free)).unwrap();
+        let start =
+            |state: std::sync::Arc<AppState>| tokio::spawn(async move { start_serving(&state, Some(free)).await });
+        let (a, b) = (start(state.clone()), start(state.clone()));
+        let (a, b) = (a.await.unwrap(), b.await.unwrap());
+        assert_eq!((a.unwrap().port, b.unwrap().port), (Some(free), Some(free)));
+        assert!(state.with_store(|store| store.serves_the_room()).unwrap());
+        assert!(serve_info(&state).error.is_none());
         let serving = state.hub.lock().unwrap().take().unwrap();
         serving.running.stop().await.unwrap();
     }

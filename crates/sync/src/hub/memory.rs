@@ -2,8 +2,9 @@
 //! and when they left, and what each device last said of itself (its changes not shared yet).
 //! A room laptop restarted mid-day forgot the devices that had left, the very ones whose
 //! unshared work the organisers must ask for on a USB key. Written to the hub's own settings a
-//! few seconds after a change (a name seen or gone, a count a device reported), and once more
-//! when the hub stops; a device still connected is remembered as seen at that moment.
+//! few seconds after a change (a name seen or gone, a count a device reported), every minute
+//! while devices are connected (the app quits without stopping its hub), and once more when the
+//! hub stops; a device still connected is remembered as seen at that moment.
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -72,12 +73,19 @@ pub(super) fn recall(backend: &Backend, lang: recolte_core::Lang) -> Board {
             return board;
         }
     };
+    let now = jiff::Timestamp::now();
     for row in remembered.seen {
         let Ok(room) = row.room.parse::<DocName>() else { continue };
+        if row.last_seen.as_deref().is_some_and(|at| !recent(at, now)) {
+            continue;
+        }
         board.0.entry(room).or_default().insert(row.name, Seen { connected: 0, last_seen: row.last_seen });
     }
     for row in remembered.reports {
         let (Ok(event), Ok(role)) = (row.event.parse(), row.role.parse()) else { continue };
+        if !recent(&row.at, now) {
+            continue;
+        }
         let unsent = row.unsent.into_iter().filter_map(|(room, n)| Some((room.parse().ok()?, n))).collect();
         let report = Report { event, name: row.name, role, unsent, outside: row.outside, at: row.at };
         board.1.insert(row.device, report);
@@ -100,6 +108,11 @@ fn recent(at: &str, now: jiff::Timestamp) -> bool {
 fn write(shared: &Shared, backend: &Backend) -> Result<(), recolte_store::Error> {
     let now = schema::now();
     let instant = jiff::Timestamp::now();
+    // Trimmed in memory too: a hub that runs for weeks does not carry every name it ever saw.
+    lock(&shared.seen).values_mut().for_each(|names| {
+        names.retain(|_, seen| seen.connected > 0 || seen.last_seen.as_deref().is_none_or(|at| recent(at, instant)))
+    });
+    lock(&shared.reports).retain(|_, report| recent(&report.at, instant));
     let seen = lock(&shared.seen)
         .iter()
         .flat_map(|(room, names)| {
@@ -128,27 +141,40 @@ fn write(shared: &Shared, backend: &Backend) -> Result<(), recolte_store::Error>
     backend.set_setting(KEY, &text)
 }
 
-/// Writes the board a moment after it changed, and once more when the hub stops. A write that
-/// fails (the disk full, the database busy) is tried again at the next beat.
+/// How often the board is written while devices are connected, changed or not: the app quits
+/// without stopping its hub, so a device there at the end is remembered as seen this recently.
+const WHILE_CONNECTED: Duration = Duration::from_secs(60);
+
+/// Writes the board a moment after it changed, at least every minute while devices are
+/// connected, and once more when the hub stops. A write that fails (the disk full, the database
+/// busy) is tried again at the next beat, and said once until one succeeds.
 pub(super) fn keep(shared: Arc<Shared>, backend: Backend, mut stop: watch::Receiver<bool>) {
-    let mut written = std::time::Instant::now();
+    let (mut checked, mut written) = (std::time::Instant::now(), std::time::Instant::now());
+    let mut said = false;
     loop {
         let stopping = stop.has_changed().is_err() || *stop.borrow_and_update();
-        if stopping || written.elapsed() >= EVERY {
-            if shared.arrivals_changed.swap(false, Ordering::Relaxed) || stopping {
-                if let Err(error) = write(&shared, &backend) {
-                    shared.arrivals_changed.store(true, Ordering::Relaxed);
-                    let lang = shared.config.lang;
-                    hub_log!(
-                        warn,
-                        lang,
-                        "tableau des arrivées non enregistré : {}",
-                        "arrivals board not saved: {}",
-                        recolte_core::Localize::localize(&error, lang)
-                    );
+        if stopping || checked.elapsed() >= EVERY {
+            checked = std::time::Instant::now();
+            let connected = || lock(&shared.seen).values().any(|names| names.values().any(|seen| seen.connected > 0));
+            let due = written.elapsed() >= WHILE_CONNECTED && connected();
+            if shared.arrivals_changed.swap(false, Ordering::Relaxed) || stopping || due {
+                match write(&shared, &backend) {
+                    Ok(()) => (written, said) = (std::time::Instant::now(), false),
+                    Err(error) => {
+                        shared.arrivals_changed.store(true, Ordering::Relaxed);
+                        let lang = shared.config.lang;
+                        if !std::mem::replace(&mut said, true) {
+                            hub_log!(
+                                warn,
+                                lang,
+                                "tableau des arrivées non enregistré : {}",
+                                "arrivals board not saved: {}",
+                                recolte_core::Localize::localize(&error, lang)
+                            );
+                        }
+                    }
                 }
             }
-            written = std::time::Instant::now();
         }
         if stopping {
             return;

@@ -356,6 +356,10 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         return Err(HubError::NoTrustedKey);
     }
     let backend = Backend::open(&config)?;
+    // The arrivals board is written through a connection of its own (see `memory`), and a
+    // store served is watched through another: both opened before any thread starts.
+    let memory_backend = Backend::open(&config)?;
+    let watched_store = if config.serve_store { Some(Store::open(&config.data_dir)?) } else { None };
     // A hub that cannot save would take updates and lose them: it does not start.
     if let Some(why) = backend.unwritable() {
         return Err(HubError::CannotSave(why));
@@ -391,8 +395,6 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .map_err(|source| HubError::Listen { addr: config.listen, source })?;
     let capacity = raise_open_files_limit(config.lang);
     let (seen, reports) = memory::recall(&backend, config.lang);
-    // The board is written through a connection of its own (see `memory`).
-    let memory_backend = Backend::open(&config)?;
     let shared = Arc::new(Shared {
         backend: Mutex::new(backend),
         writer,
@@ -414,9 +416,8 @@ pub async fn start(config: HubConfig) -> Result<RunningHub, HubError> {
         .name("hub-arrivals".into())
         .spawn(move || memory::keep(remembering, memory_backend, remember_stop))
         .map_err(|source| HubError::Listen { addr: shared.config.listen, source })?;
-    if shared.config.serve_store {
+    if let Some(store) = watched_store {
         let (watched, watcher_stop) = (shared.clone(), shutdown.clone());
-        let store = Store::open(&shared.config.data_dir)?;
         std::thread::Builder::new()
             .name("hub-store-watcher".into())
             .spawn(move || store_watcher(watched, store, watcher_stop))
