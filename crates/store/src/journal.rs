@@ -38,11 +38,7 @@ impl Journal {
 
     /// A setting of the hub (never synced): what its arrivals board remembers across restarts.
     pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
-        use rusqlite::OptionalExtension;
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .ctx("lecture d'un réglage", "reading a setting")
+        crate::read_setting(&self.conn, key)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), Error> {

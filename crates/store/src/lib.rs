@@ -140,6 +140,12 @@ pub mod settings {
     pub const FOUND_NEARBY: &str = "sync.found_nearby";
 }
 
+fn read_setting(conn: &Connection, key: &str) -> Result<Option<String>, Error> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()
+        .ctx("lecture d'un réglage", "reading a setting")
+}
+
 fn put_setting(conn: &Connection, key: &str, value: &str) -> Result<(), Error> {
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -347,10 +353,7 @@ impl Store {
 
     /// A setting of this device (never synced).
     pub fn setting(&self, key: &str) -> Result<Option<String>, Error> {
-        self.conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-            .optional()
-            .ctx("lecture d'un réglage", "reading a setting")
+        read_setting(&self.conn, key)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<(), Error> {
@@ -373,11 +376,7 @@ impl Store {
     pub fn set_settings_if(&mut self, expected: &[(&str, &str)], values: &[(&str, &str)]) -> Result<bool, Error> {
         self.write(("enregistrement d'un réglage", "saving a setting"), |write| {
             for (key, value) in expected {
-                let current: Option<String> = write
-                    .conn()
-                    .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-                    .optional()
-                    .ctx("lecture d'un réglage", "reading a setting")?;
+                let current = read_setting(write.conn(), key)?;
                 if current.as_deref().unwrap_or("") != *value {
                     return Ok(false);
                 }
@@ -391,11 +390,7 @@ impl Store {
     /// app's window and its sync engine) changing the same list never lose each other's entry.
     pub fn update_setting(&mut self, key: &str, change: impl FnOnce(Option<String>) -> String) -> Result<(), Error> {
         self.write(("enregistrement d'un réglage", "saving a setting"), |write| {
-            let current: Option<String> = write
-                .conn()
-                .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
-                .optional()
-                .ctx("lecture d'un réglage", "reading a setting")?;
+            let current = read_setting(write.conn(), key)?;
             put_setting(write.conn(), key, &change(current))
         })
     }
