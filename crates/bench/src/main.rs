@@ -337,7 +337,9 @@ pub(crate) fn workload_of(
     for session in &sessions {
         let doc = schema::new_doc_of(DocKind::Session);
         let groups: Vec<SubgroupId> = (1..=6)
-            .map(|g| schema::add_subgroup(&mut doc.transact_mut(), &format!("Sous-groupe {g}"), &schema::now()))
+            .map(|g| {
+                schema::add_subgroup(&mut doc.transact_mut(), session.id, &format!("Sous-groupe {g}"), &schema::now())
+            })
             .collect();
         for group in &groups {
             for _ in 0..8 {

@@ -71,6 +71,20 @@ id_type!(
     /// A sub-group of a session.
     SubgroupId, "sub-group"
 );
+impl SubgroupId {
+    /// The id a device gives a sub-group it creates: the same on every device for one name in
+    /// one session (a UUID v5 of the session and the name, case aside), so that two
+    /// facilitators who each add « Groupe C » while apart end with one sub-group, not two,
+    /// once their devices meet. See `docs/schema.md`.
+    pub fn named(session: SessionId, name: &str) -> Self {
+        let key = format!("{session}/{}", crate::text::name_key(name));
+        Self(Uuid::new_v5(&SUBGROUP_NAMESPACE, key.as_bytes()))
+    }
+}
+
+/// The namespace of [`SubgroupId::named`]; published in `docs/schema.md`, never to change.
+pub const SUBGROUP_NAMESPACE: Uuid = uuid::uuid!("6f2b8c1e-5a4d-4e0b-9c3a-7d1e2f40a8b5");
+
 id_type!(
     /// A proposal captured in a session.
     ProposalId, "proposal"
@@ -102,5 +116,19 @@ mod tests {
         // A UUID v4, as another client may make one: no time in it.
         let other: EventId = "0f8fad5b-d9cb-469f-a165-70867728950e".parse().expect("uuid");
         assert_eq!(other.created_at(), None);
+    }
+
+    #[test]
+    fn a_sub_group_of_one_name_has_one_id_on_every_device() {
+        let session: SessionId = "0192f3a0-0000-7000-8000-000000000001".parse().expect("uuid");
+        let other: SessionId = "0192f3a0-0000-7000-8000-000000000002".parse().expect("uuid");
+        let named = SubgroupId::named(session, "Groupe C");
+        assert_eq!(named, SubgroupId::named(session, " groupe c "));
+        // « Équipe » typed composed, or « E » and a combining accent as a Mac pastes it.
+        assert_eq!(SubgroupId::named(session, "\u{c9}quipe"), SubgroupId::named(session, "E\u{301}QUIPE"));
+        assert_ne!(named, SubgroupId::named(session, "Groupe D"));
+        assert_ne!(named, SubgroupId::named(other, "Groupe C"));
+        // Published in docs/schema.md for other clients: it must never change.
+        assert_eq!(named.to_string(), "0153471c-1cd9-5bed-bb69-3b9e20437064");
     }
 }

@@ -103,9 +103,13 @@ pub fn apply_rebased(text: &TextRef, txn: &mut TransactionMut, base: &str, new: 
 /// A name as two people would compare it: case aside, whatever the Unicode form it was typed in
 /// (« Équipe » composed, or "E" then a combining accent as a Mac pastes it).
 pub fn same_name(a: &str, b: &str) -> bool {
+    name_key(a) == name_key(b)
+}
+
+/// What [`same_name`] compares: the name trimmed, in one Unicode form, case aside.
+pub fn name_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let key = |name: &str| name.nfc().collect::<String>().to_lowercase();
-    key(a) == key(b)
+    name.trim().nfc().collect::<String>().to_lowercase()
 }
 
 pub fn utf16_len(s: &str) -> u32 {

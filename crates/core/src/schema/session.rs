@@ -50,8 +50,13 @@ pub struct ProposalPatch {
     pub tags: Option<Vec<String>>,
 }
 
-pub fn add_subgroup(txn: &mut TransactionMut, name: &str, created_at: &str) -> SubgroupId {
-    insert_subgroup(txn, SubgroupId::new(), name, created_at)
+/// Creates a sub-group under the id its name gives in `session` ([`SubgroupId::named`]), or a
+/// fresh one when that id is already taken here (the sub-group of that name was renamed or
+/// deleted since): a new « Groupe C » must not bring back the old one's proposals.
+pub fn add_subgroup(txn: &mut TransactionMut, session: SessionId, name: &str, created_at: &str) -> SubgroupId {
+    let named = SubgroupId::named(session, name);
+    let taken = txn.get_map(SUBGROUPS).is_some_and(|map| map.contains_key(txn, &named.to_string()));
+    insert_subgroup(txn, if taken { SubgroupId::new() } else { named }, name, created_at)
 }
 
 /// Creates a sub-group with a given id (restoring an export keeps ids).

@@ -135,7 +135,7 @@ impl Store {
         let now = schema::now();
         self.edit(
             &DocName::Session(event, session),
-            |txn| Ok(schema::add_subgroup(txn, &name, &now)),
+            |txn| Ok(schema::add_subgroup(txn, session, &name, &now)),
             |conn, txn, id| match schema::read_subgroup(txn, *id) {
                 Some(record) => projection::upsert_subgroup(conn, event, session, &record),
                 None => Ok(()),

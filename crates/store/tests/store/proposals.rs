@@ -187,3 +187,41 @@ fn a_tag_with_a_semicolon_is_two_tags() {
     store.edit_proposal(id, &ProposalUpdate { tags: Some(vec!["a;b;".into()]), ..Default::default() }).unwrap();
     assert_eq!(tags(&store), ["a", "b"]);
 }
+
+/// Two facilitators of one session, each on a laptop without a network, each add the
+/// sub-group « Groupe C » (one types it in small letters) and capture into it: once their
+/// devices meet there is one « Groupe C » holding both proposals, not two that a name cannot
+/// tell apart. A « Groupe C » added after the first was renamed is a new one.
+#[test]
+fn a_sub_group_added_on_two_devices_apart_is_one_once_they_meet() {
+    let (_a_dir, mut a, event) = new_store();
+    let b_dir = tempfile::tempdir().unwrap();
+    let mut b = Store::open(b_dir.path()).unwrap();
+    b.import_bundle(&a.export_bundle(event).unwrap()).unwrap();
+    let session = first_session(&a, event, 2);
+
+    let on_a = a.add_subgroup(session, "Groupe C").unwrap();
+    let on_b = b.add_subgroup(session, "groupe c").unwrap();
+    assert_eq!(on_a, on_b, "one name, one id, made apart");
+    let input =
+        |title: &str| ProposalInput { title: title.into(), subgroup: Some("Groupe C".into()), ..Default::default() };
+    a.add_proposal(session, &input("Un référent innovation par direction")).unwrap();
+    b.add_proposal(session, &input("Des binômes agent-élu")).unwrap();
+
+    a.import_bundle(&b.export_bundle(event).unwrap()).unwrap();
+    b.import_bundle(&a.export_bundle(event).unwrap()).unwrap();
+    for store in [&a, &b] {
+        let groups = store.subgroups(session, false).unwrap();
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        let listed = store.proposals(event, &ProposalFilter::default()).unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed.iter().all(|p| p.subgroup == Some(on_a)), "{listed:?}");
+    }
+    assert_eq!(a.dump_projections().unwrap(), b.dump_projections().unwrap());
+
+    a.rename_subgroup(session, "Groupe C", "Les castors").unwrap();
+    let again = a.add_subgroup(session, "Groupe C").unwrap();
+    assert_ne!(again, on_a, "a new « Groupe C » does not take the renamed one's proposals");
+    let groups = a.subgroups(session, false).unwrap();
+    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Les castors", "Groupe C"]);
+}
