@@ -290,7 +290,12 @@ fn an_expired_invitation_is_refused_with_its_date_and_changes_nothing() {
     // status says so with the date.
     let short = recolte_core::token::issue(&keys.secret, &scope, Some("Panel"), time::Duration::seconds(3)).unwrap();
     let started = Instant::now();
-    device.ok(&["join", "--hub", &event.hub.url, "--token", &short]);
+    let joined = device.run(&["join", "--hub", &event.hub.url, "--token", &short]);
+    assert!(joined.status.success(), "{joined:?}");
+    // Named as the link form names it: the event and what the invitation lets this device do.
+    let said = String::from_utf8_lossy(&joined.stderr);
+    let name = device.json(&["event", "show"])["name"].as_str().unwrap().to_owned();
+    assert!(said.contains(&format!("{name} — Panel de clôture")), "{said}");
     std::thread::sleep(Duration::from_secs(4).saturating_sub(started.elapsed()));
     let refused = device.fails(&["sync"]);
     assert!(refused.contains("expiré le"), "{refused}");

@@ -228,6 +228,8 @@ pub fn sync(
     watch: bool,
     out: &Out,
 ) -> Result<(), CliError> {
+    // A token given here is an invitation taken (`join --hub --token` as well): said in words below.
+    let invited = token.is_some();
     let target = match token {
         Some(token) => saved_target(&store, hub, Some(token))?,
         None => own_target(&mut store, given, hub, recolte_sync::join::ORGANISER_TOKEN_VALIDITY)?,
@@ -282,6 +284,9 @@ pub fn sync(
         };
         remember(&store, &target)?;
         hand_over(&store);
+        if invited {
+            say_what_was_joined(&store, &target.token, out)?;
+        }
         return out.synced(&report, out_of_rights_of(&store, &target, out)?);
     }
     // Watching goes on while the hub cannot be reached; a hub without the event is an answer.
@@ -457,22 +462,26 @@ pub fn discover(seconds: u64, out: &Out) -> Result<(), CliError> {
 pub fn join_invitation(store: Store, link: &str, name: Option<&str>, out: &Out) -> Result<(), CliError> {
     let store = Arc::new(Mutex::new(store));
     let joined = runtime()?.block_on(recolte_sync::join::join(store.clone(), link, name.unwrap_or("")))?;
-    // What was joined, in words (the event and what the invitation lets this device do), when
-    // the event is here already.
-    if !out.json {
-        let mut held = Store::lock_shared(&store);
-        if let (Some(record), Ok(grant)) =
-            (held.event_record(joined.event)?, recolte_core::token::peek(&joined.target.token))
-        {
-            let what = recolte_core::invitation::describe(&grant.scope, Some(&record), out.lang);
-            eprintln!("{} — {what}", record.name);
-        }
-    }
+    say_what_was_joined(&store, &joined.target.token, out)?;
     out.joined(&joined)?;
     match joined.pending {
         Some(error) => Err(CliError::Sync(error)),
         None => Ok(()),
     }
+}
+
+/// What was joined, in words (the event and what the invitation lets this device do), when
+/// the event is here already.
+fn say_what_was_joined(store: &Arc<Mutex<Store>>, token: &str, out: &Out) -> Result<(), CliError> {
+    let Ok(grant) = recolte_core::token::peek(token) else { return Ok(()) };
+    if out.json {
+        return Ok(());
+    }
+    if let Some(record) = Store::lock_shared(store).event_record(grant.scope.event)? {
+        let what = recolte_core::invitation::describe(&grant.scope, Some(&record), out.lang);
+        eprintln!("{} — {what}", record.name);
+    }
+    Ok(())
 }
 
 /// The status of every document of the event this device syncs, from what the store
