@@ -12,8 +12,12 @@ beforeEach(async () => {
 
 describe('the first run', () => {
   it('offers the sample programme, and opens the capture screen on it', async () => {
+    const loaded = vi.spyOn(api, 'loadSample')
+    byId<HTMLButtonElement>('load-sample').click()
+    // A second press while the first imports does not import again.
     byId<HTMLButtonElement>('load-sample').click()
     await settle()
+    expect(loaded).toHaveBeenCalledTimes(1)
     expect(byId<HTMLSelectElement>('session-picker').options.length).toBe(36)
     expect(document.activeElement).toBe(byId('capture-title'))
     // Fields stop where the store would refuse the text (recolte_store::Field::longest).
@@ -399,8 +403,12 @@ describe('a rapporteur and the panel', () => {
     // The exports are one click away, and say where they went.
     ;[...document.querySelectorAll<HTMLButtonElement>('nav .tab')][1].click()
     await settle()
+    const exported = vi.spyOn(api, 'exportWrite')
+    document.querySelector<HTMLButtonElement>('[data-export=report]')?.click()
+    // A second press while the first writes does not export again.
     document.querySelector<HTMLButtonElement>('[data-export=report]')?.click()
     await settle()
+    expect(exported).toHaveBeenCalledTimes(1)
     expect(document.querySelector('.export-status')?.textContent).toContain('Documents/Récolte')
   })
 })

@@ -246,6 +246,19 @@ describe('the rapporteur’s workspace', () => {
     expect($('.lexicon-list')!.textContent).toContain('glossaire ≈ lexique (appris d’une fusion)')
   })
 
+  it('makes one consolidated proposal when the merge is pressed twice before its answer', async () => {
+    for (const row of $$('.proposal-row').filter(r => /élus/.test(r.textContent ?? ''))) {
+      await change(row.querySelector<HTMLInputElement>('input[type=checkbox]')!)
+    }
+    $<HTMLButtonElement>('#merge-selected')!.click()
+    await settle()
+    $<HTMLFormElement>('.merge')!.requestSubmit()
+    $<HTMLFormElement>('.merge')!.requestSubmit()
+    await settle()
+    expect(mockState().consolidated.length).toBe(1)
+    expect($<HTMLButtonElement>('#merge-submit')!.disabled).toBe(false)
+  })
+
   it('lists the lexicon, adds a pair and takes it out', async () => {
     expect($('.lexicon')!.textContent).toContain('Aucun mot pour l’instant.')
     $<HTMLInputElement>('#lexicon-a')!.value = 'Appli'

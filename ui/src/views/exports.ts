@@ -1,7 +1,7 @@
 // Exports from the app: one button per output, a progress bar while it runs, and the folder
 // it was written to, with buttons that open the folder and each file.
 import { api, errorMessage, type AnswersWritten, type ExportKind, type Written } from '../api'
-import { announce, h, render } from '../dom'
+import { announce, h, render, whileBusy } from '../dom'
 import { quoted, t, type Key } from '../i18n'
 import { joinPath, openButton, pathLine } from './files'
 
@@ -24,17 +24,19 @@ export function exportBox(event: string, theme: () => number | undefined): HTMLE
       list('answers_unmatched', answers.unmatched), list('answers_ambiguous', answers.ambiguous), list('answers_drafts', answers.drafts),
     ]
   }
-  const busy = <T>(work: Promise<T>, done: (value: T) => void) => {
+  // One export at a time: a second press would write the same files again beside the first.
+  const busy = <T>(work: () => Promise<T>, done: (value: T) => void) => {
+    if (box.getAttribute('aria-busy') === 'true') return
     progress.hidden = false
     box.setAttribute('aria-busy', 'true')
     render(status, t('exporting'))
-    work.then(done)
+    void whileBusy([...box.querySelectorAll<HTMLButtonElement>('button')], work).then(done)
       .catch(error => { render(status); announce(t('error_prefix') + errorMessage(error), 'error') })
       .finally(() => { progress.hidden = true; box.removeAttribute('aria-busy') })
   }
   const run = (kind: ExportKind) =>
-    busy(api.exportWrite(event, kind, kind === 'opendata' ? undefined : theme()), written => render(status, ...files(written)))
-  const answers = () => busy(api.decidimAnswers(event), written => {
+    busy(() => api.exportWrite(event, kind, kind === 'opendata' ? undefined : theme()), written => render(status, ...files(written)))
+  const answers = () => busy(() => api.decidimAnswers(event), written => {
     if (written) render(status, ...leftOut(written), ...files(written))
     else render(status)
   })

@@ -105,6 +105,7 @@ export function organisation(ctx: Context): View {
   let lastAll: string[] = []
   const checked = (name: string) => [...form.querySelectorAll<HTMLInputElement>(`input[name=${name}]:checked`)].map(box => box.value)
 
+  let creating = false
   form.addEventListener('submit', e => {
     e.preventDefault()
     const chosen = role.value as Role
@@ -113,7 +114,12 @@ export function organisation(ctx: Context): View {
     if (chosen === 'facilitator' && sessions.length === 0) return showError(t('inv_need_session'), sessionsBox.querySelector('input'))
     if (chosen === 'rapporteur' && themes.length === 0) return showError(t('inv_need_theme'), themesBox.querySelector('input'))
     render(formError)
-    api.createInvitation(event.id, { role: chosen, sessions, themes, for: forWhom.value.trim() || null, valid: valid.value, hubs: hubList() })
+    // Pressed twice before the answer, it would make two live invitations for one person.
+    if (creating) return
+    creating = true
+    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')
+    void whileBusy(submit ? [submit] : [], () => api.createInvitation(event.id, { role: chosen, sessions, themes, for: forWhom.value.trim() || null, valid: valid.value, hubs: hubList() }))
+      .finally(() => { creating = false })
       .then(async inv => {
         // Made after the set: printed with it.
         if (lastAll.length > 0) lastAll.push(inv.id)

@@ -6,7 +6,7 @@ import {
   type Suggestion, type Triage,
 } from '../api'
 import { covered } from '../dialog'
-import { announce, h, keepingFocus, render } from '../dom'
+import { announce, h, keepingFocus, render, whileBusy } from '../dom'
 import { joinList, type Key, labelled, lang, t } from '../i18n'
 import { themeAccess } from '../rights'
 import { openSynthesisMoment } from '../moment'
@@ -84,7 +84,7 @@ export function synthesis(ctx: Context): View {
     h('label', { for: 'merge-title' }, t('title')), mergeTitle,
     h('label', { for: 'merge-body' }, t('body')), mergeBody,
     h('div', { class: 'actions' },
-      h('button', { type: 'submit', class: 'primary' }, t('merge')),
+      h('button', { type: 'submit', class: 'primary', id: 'merge-submit' }, t('merge')),
       h('button', { type: 'button', class: 'secondary', onclick: () => closeMerge() }, t('cancel'))))
   // Where the merge was asked from (the selection's button, a suggestion): the keyboard goes
   // back there when the form is left without merging.
@@ -131,9 +131,16 @@ export function synthesis(ctx: Context): View {
       api.search(ctx.event.id, query).then(found => { hits = found.filter(hit => hit.theme === theme); drawFilters(); drawProposals(); said() }).catch(fail)
     }, 150)
   })
+  // One merge at a time: Enter pressed twice before the first answer would make the same
+  // consolidated proposal twice, which the panel would then see twice.
+  let merging = false
   mergeForm.addEventListener('submit', e => {
     e.preventDefault()
-    api.merge(ctx.event.id, { theme, title: mergeTitle.value, body: mergeBody.value, proposals: [...selected] })
+    if (merging) return
+    merging = true
+    const submit = mergeForm.querySelector<HTMLButtonElement>('#merge-submit')
+    void whileBusy(submit ? [submit] : [], () => api.merge(ctx.event.id, { theme, title: mergeTitle.value, body: mergeBody.value, proposals: [...selected] }))
+      .finally(() => { merging = false })
       .then(async merged => {
         // A suggestion merged: the rapporteur's own selection comes back, less what was merged.
         const kept = (selectionBefore ?? []).filter(id => !selected.has(id))

@@ -8,12 +8,21 @@ import { joinBox } from './join'
 import { bundleBox, nearbyBox } from './room'
 
 export function welcome(reload: () => Promise<void>, link = ''): View {
+  // One action at a time: a second press of *Essayer avec un événement d'exercice* while the
+  // first imports would make a second practice event.
+  let running = false
   async function run(action: () => Promise<unknown>): Promise<void> {
+    if (running) return
+    running = true
+    document.querySelector('.welcome')?.setAttribute('aria-busy', 'true')
     try {
       await action()
       await reload()
     } catch (error) {
       announce(t('error_prefix') + errorMessage(error), 'error')
+    } finally {
+      running = false
+      document.querySelector('.welcome')?.removeAttribute('aria-busy')
     }
   }
   return {

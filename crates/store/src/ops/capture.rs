@@ -23,8 +23,12 @@ impl Store {
     }
 
     /// Creates a practice event from a programme (the sample): named so, marked so, and with
-    /// ids of its own, so that it never merges with the real event of the same programme.
+    /// ids of its own, so that it never merges with the real event of the same programme. One
+    /// per device: asked again (a second press while the first imported), it is the one here.
     pub fn import_practice(&mut self, text: &str) -> Result<EventId, Error> {
+        if let Some(held) = self.events()?.into_iter().find(|event| event.practice) {
+            return Ok(held.id);
+        }
         self.import_programme_as(text, true)
     }
 

@@ -23,6 +23,19 @@ fn the_sample_programme_has_36_sessions_in_10_themes() {
     assert_eq!(store.resolve_event(None).unwrap(), event);
 }
 
+/// The practice event is one per device: a second press of *Essayer avec un événement
+/// d'exercice* while the first imported gives the same event, not a second one beside it.
+#[test]
+fn the_practice_event_is_made_once_per_device() {
+    let (_dir, mut store, real) = new_store();
+    let practice = store.import_practice(SAMPLE).unwrap();
+    assert_ne!(practice, real);
+    assert_eq!(store.import_practice(SAMPLE).unwrap(), practice);
+    let events = store.events().unwrap();
+    assert_eq!(events.iter().filter(|e| e.practice).count(), 1, "{events:?}");
+    assert_eq!(events.len(), 2);
+}
+
 #[test]
 fn an_invalid_programme_imports_nothing() {
     let dir = tempfile::tempdir().unwrap();
