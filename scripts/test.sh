@@ -52,6 +52,7 @@ xvfb-run -a node tests/e2e/invitations.mjs --app "$target/debug/recolte-app" --c
 xvfb-run -a node tests/e2e/room.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/undo.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
 xvfb-run -a node tests/e2e/full-disk.mjs --app "$target/debug/recolte-app" --cli "$target/debug/recolte" --screenshots "$target/screenshots"
+xvfb-run -a node tests/e2e/unopenable.mjs --app "$target/debug/recolte-app" --screenshots "$target/screenshots"
 
 # Campaigns, briefly (at length: see docs/reliability.md).
 bash scripts/faults.sh "$target/debug/recolte"

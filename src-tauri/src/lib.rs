@@ -160,6 +160,32 @@ fn without_gpu_compositing() {
     }
 }
 
+/// Says why the store cannot be opened, in a message box: the app is started from a menu or an
+/// icon, where nothing reads what it writes to a terminal, and without a word the person
+/// would see no window at all. The store's own message names the cause and what to do.
+fn cannot_open(dir: &std::path::Path, error: &recolte_store::Error) {
+    let lang = recolte_core::Lang::from_env();
+    let why = recolte_core::Localize::localize(error, lang);
+    eprintln!("Récolte: {why}");
+    // The store's message is written to follow « erreur : »; here it starts a paragraph.
+    let mut letters = why.chars();
+    let why = letters.next().map(|first| first.to_uppercase().chain(letters).collect()).unwrap_or(why);
+    let said = match lang {
+        recolte_core::Lang::Fr => {
+            format!("Récolte ne peut pas ouvrir ses données.\n\n{why}\n\nDossier des données : {}", dir.display())
+        }
+        recolte_core::Lang::En => {
+            format!("Récolte cannot open its data.\n\n{why}\n\nData folder: {}", dir.display())
+        }
+    };
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("Récolte")
+        .set_description(said)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+}
+
 pub fn run() {
     #[cfg(target_os = "linux")]
     without_gpu_compositing();
@@ -175,7 +201,7 @@ pub fn run() {
     let store = match Store::open(&dir) {
         Ok(store) => store,
         Err(error) => {
-            eprintln!("Récolte: {}", recolte_core::Localize::localize(&error, recolte_core::Lang::from_env()));
+            cannot_open(&dir, &error);
             std::process::exit(1);
         }
     };
