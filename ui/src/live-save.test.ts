@@ -96,6 +96,40 @@ describe('a card field saved as it is typed', () => {
     expect(sent).toEqual([['Nouveau titre', 'Rendre visible']])
   })
 
+  it('keeps a text the full disk refused in its field, and sends it again once a save goes through', async () => {
+    const others = busySavers()
+    const saver = liveSaver()
+    saver.stands('p:title', 'Former')
+    let full = true
+    const sent: [string, string | undefined][] = []
+    const send = async (value: string, base: string | undefined) => {
+      if (full) throw { code: 'storage', message: 'le disque est plein' }
+      sent.push([value, base])
+    }
+    saver.text('p:title', 'Former les élus', send, true)
+    await saver.flush()
+    // Refused: the field is not drawn back to the stored text, and a card drawn anew shows it.
+    expect(saver.waiting('p:title')).toBe(true)
+    expect(saver.typed('p:title')).toBe('Former les élus')
+    expect(busySavers()).toBe(others + 1)
+    // Space freed: the next save that goes through takes it along.
+    full = false
+    saver.text('p:body', 'Un module', send, true)
+    await saver.flush()
+    await saver.flush()
+    expect(sent).toEqual([['Un module', undefined], ['Former les élus', 'Former']])
+    expect(saver.waiting('p:title')).toBe(false)
+    expect(busySavers()).toBe(others)
+  })
+
+  it('shows the stored text again after a save refused for what it says', async () => {
+    const saver = liveSaver()
+    saver.text('c:title', '', async () => { throw { code: 'invalid', message: 'le titre est vide' } }, true)
+    await saver.flush()
+    expect(saver.waiting('c:title')).toBe(false)
+    expect(saver.typed('c:title')).toBeUndefined()
+  })
+
   it('forgets a save still waiting when asked', async () => {
     const saver = liveSaver(1000)
     let sent = 0

@@ -4,8 +4,10 @@
 export interface LiveSaver {
   /** Saves `key` a moment from now (or `now`), replacing a save of the same key still waiting. */
   soon(key: string, save: () => Promise<unknown>, now?: boolean): void
-  /** Whether a save of `key` is still waiting, or sent and not answered yet: its field is not
-   * to be overwritten (a read made before the save landed put the older text back). */
+  /** Whether a save of `key` is still waiting, or sent and not answered yet, or was refused
+   * because the store could not write (a full disk): its field is not to be overwritten (a
+   * read made before the save landed put the older text back; after a full disk, the text
+   * typed would go back to the stored one without a word once the card was drawn again). */
   waiting(key: string): boolean
   /** Sends every waiting save at once, and waits for every save sent. */
   flush(): Promise<void>
@@ -57,18 +59,36 @@ export function liveSaver(delay = 300): LiveSaver {
   const last = new Map<string, Promise<void>>()
   // The text last given to `text` for each field, while its save waits or is unanswered.
   const values = new Map<string, string>()
+  // Saves the store could not write (a full disk, a store open for reading only), kept to be
+  // sent again once a save of this saver goes through (space was freed), or when the window
+  // closes. A save refused for what it says (a title left empty) is not: its field shows the
+  // store's text again, with the reason.
+  const unwritten = new Map<string, () => Promise<unknown>>()
   const settled = () => {
-    if (waiting.size === 0 && sent.size === 0) busy.delete(saver)
+    if (waiting.size === 0 && sent.size === 0 && unwritten.size === 0) busy.delete(saver)
+  }
+  const again = () => {
+    for (const [key, save] of [...unwritten]) {
+      unwritten.delete(key)
+      saver.soon(key, save, true)
+    }
   }
   const saver: LiveSaver = {
     soon(key, save, now = false) {
       busy.add(saver)
       window.clearTimeout(waiting.get(key)?.timer)
+      // A newer save of the field carries its newer text: the unwritten one is not sent too.
+      unwritten.delete(key)
       const run = (): Promise<void> => {
         waiting.delete(key)
         answering.set(key, (answering.get(key) ?? 0) + 1)
         const previous = last.get(key) ?? Promise.resolve()
-        const done: Promise<void> = previous.then(save).then(() => {}, () => {}).finally(() => {
+        const wrote = () => { if (unwritten.size > 0) again() }
+        const refused = (error: unknown) => {
+          const code = typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
+          if (code === 'storage' && !waiting.has(key)) unwritten.set(key, save)
+        }
+        const done: Promise<void> = previous.then(save).then(wrote, refused).finally(() => {
           sent.delete(done)
           if (last.get(key) === done) last.delete(key)
           const left = (answering.get(key) ?? 1) - 1
@@ -84,7 +104,7 @@ export function liveSaver(delay = 300): LiveSaver {
       if (now) void run()
       else waiting.set(key, { timer: window.setTimeout(run, delay), run })
     },
-    waiting: key => waiting.has(key) || answering.has(key),
+    waiting: key => waiting.has(key) || answering.has(key) || unwritten.has(key),
     text(key, value, send, now = false) {
       values.set(key, value)
       saver.soon(key, async () => {
@@ -111,13 +131,17 @@ export function liveSaver(delay = 300): LiveSaver {
     cancel(key) {
       window.clearTimeout(waiting.get(key)?.timer)
       waiting.delete(key)
+      unwritten.delete(key)
       values.delete(key)
       settled()
     },
     // Waiting: the text to be sent; sent and unanswered: the text sent (a waiting save
     // cancelled falls back to it: its text was never sent, and the field no longer shows it).
-    typed: key => waiting.has(key) ? values.get(key) : answering.has(key) ? bases.get(key) : undefined,
+    // Refused by a full disk: the text typed, which the field keeps.
+    typed: key => waiting.has(key) || unwritten.has(key) ? values.get(key) : answering.has(key) ? bases.get(key) : undefined,
     async flush() {
+      // The window closes: what the disk refused is tried once more (space may have been freed).
+      again()
       for (const { timer, run } of [...waiting.values()]) {
         window.clearTimeout(timer)
         void run()
