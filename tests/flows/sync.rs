@@ -19,8 +19,13 @@ pub struct HubProcess {
 impl HubProcess {
     /// `recolte --data-dir DIR hub --listen 127.0.0.1:0 EXTRA…`, once it accepts connections.
     pub fn spawn(data_dir: &Path, extra: &[&str]) -> HubProcess {
+        HubProcess::spawn_at(data_dir, "127.0.0.1:0", extra)
+    }
+
+    /// The same at a given address (`127.0.0.1:PORT`): a hub started again where it was.
+    pub fn spawn_at(data_dir: &Path, address: &str, extra: &[&str]) -> HubProcess {
         let mut child = recolte()
-            .args(["--data-dir", data_dir.to_str().unwrap(), "hub", "--listen", "127.0.0.1:0"])
+            .args(["--data-dir", data_dir.to_str().unwrap(), "hub", "--listen", address])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -486,6 +491,7 @@ fn a_sync_whose_hub_is_gone_takes_the_invitations_other_hub() {
     let link = organiser.facilitator_card(&session, &[&first.url, &second.url]);
     let device = Replica::new();
     device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    let first_url = first.url.clone();
     first.kill();
     device.ok(&["proposal", "add", "--session", &session, "--title", "Partie par l'autre serveur"]);
     let output = device.run(&["sync"]);
@@ -495,4 +501,24 @@ fn a_sync_whose_hub_is_gone_takes_the_invitations_other_hub() {
     assert_eq!(device.json(&["status"])["summary"]["hub"], second.url.as_str());
     organiser.ok(&["sync", "--hub", &second.url]);
     assert!(organiser.ok(&["proposal", "list"]).contains("Partie par l'autre serveur"));
+
+    // The first hub back (after a one-second outage, say): the next sync goes back there with
+    // what was typed meanwhile, where the devices that never left it are; it stayed on the
+    // second for good, every device reading « à jour » on its own hub.
+    let address = first_url.trim_start_matches("ws://").to_owned();
+    let _back = HubProcess::spawn_at(first_dir.path(), &address, &["--trust", &key]);
+    device.ok(&["proposal", "add", "--session", &session, "--title", "Revenue sur le premier"]);
+    let output = device.run(&["sync"]);
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains(&format!("{first_url} répond de nouveau : synchronisation avec lui")), "{said}");
+    assert_eq!(device.json(&["status"])["summary"]["hub"], first_url.as_str());
+    organiser.ok(&["sync", "--hub", &first_url]);
+    let listed = organiser.ok(&["proposal", "list"]);
+    assert!(listed.contains("Revenue sur le premier"), "{listed}");
+    // Told where to sync by hand, it stays there.
+    device.ok(&["sync", "--hub", &second.url]);
+    let output = device.run(&["sync"]);
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("répond de nouveau"), "{output:?}");
+    assert_eq!(device.json(&["status"])["summary"]["hub"], second.url.as_str());
 }

@@ -230,6 +230,8 @@ pub fn sync(
 ) -> Result<(), CliError> {
     // A token given here is an invitation taken (`join --hub --token` as well): said in words below.
     let invited = token.is_some();
+    // A hub given here is where this sync goes, even when the invitation names an earlier one.
+    let hub_given = hub.is_some();
     let target = match token {
         Some(token) => saved_target(&store, hub, Some(token))?,
         None => own_target(&mut store, given, hub, recolte_sync::join::ORGANISER_TOKEN_VALIDITY)?,
@@ -243,7 +245,6 @@ pub fn sync(
     if handed.stranded > 0 {
         out.stranded(handed.stranded);
     }
-    let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
     // What a former invitation kept aside still holds (a facilitator's previous session), tried
     // once this target is the one remembered (and, watching, by background sync every 30 s).
     let hand_over = |store: &Arc<Mutex<Store>>| match runtime.block_on(recolte_sync::handover::hand_over_later(store)) {
@@ -251,6 +252,18 @@ pub fn sync(
         Ok(waiting) => out.left_behind(waiting),
         Err(error) => tracing::warn!("{error}"),
     };
+    // Moved away from the invitation's first hub while it was out of reach: back there when it
+    // answers again (watching, background sync looks back every two minutes).
+    if !watch && !invited && !hub_given {
+        if let Some((report, earlier)) =
+            runtime.block_on(recolte_sync::failover::back_to_an_earlier_hub(store.clone(), &target))
+        {
+            out.back_on(&target.hub, &earlier.hub);
+            hand_over(&store);
+            return out.synced(&report, out_of_rights_of(&store, &earlier, out)?);
+        }
+    }
+    let first = runtime.block_on(recolte_sync::join::first_exchange(&store, &target));
     if !watch {
         let synced = match first {
             Ok(Some(report)) => Ok(report),

@@ -138,6 +138,10 @@ pub mod settings {
     /// (the room's laptop) because the hubs expected were out of reach: by background sync, a
     /// one-off `recolte sync` or a join. Empty otherwise.
     pub const FOUND_NEARBY: &str = "sync.found_nearby";
+    /// The hub background sync or a one-off `recolte sync` moved this device to by itself, its
+    /// invitation's earlier hub out of reach (see `recolte_sync::failover`): it goes back there
+    /// once that one answers. Empty when the device syncs where it joined or was told to.
+    pub const MOVED_TO: &str = "sync.moved_to";
 }
 
 fn read_setting(conn: &Connection, key: &str) -> Result<Option<String>, Error> {

@@ -49,6 +49,91 @@ fn hubs_besides(invitation: &Invitation, current: &Target) -> Vec<Target> {
         .collect()
 }
 
+/// The invitation's hubs before `current`'s in its order (all of them when `current` is a hub
+/// found nearby): where a device that moved away by itself while they were out of reach goes
+/// back once one of them takes a full sync again. None when it syncs with the invitation's
+/// first hub, or where it joined or was told to (a hub or token given by hand).
+fn earlier_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<Target>, recolte_store::Error> {
+    let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
+    let moved = store.setting(settings::MOVED_TO)?.is_some_and(|hub| hub == current.hub);
+    if !moved && !found_nearby(store, &current.hub)? {
+        return Ok(Vec::new());
+    }
+    let here = normal(&current.hub);
+    Ok(invitation
+        .hubs
+        .iter()
+        .take_while(|hub| normal(hub) != here)
+        .map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone()))
+        .collect())
+}
+
+/// Whether `target` is its invitation's first hub (or no invitation's: a hub given by hand).
+pub(crate) fn is_first_hub(store: &recolte_store::Store, target: &Target) -> Result<bool, recolte_store::Error> {
+    let first = invitation_of(store, target)?.and_then(|invitation| invitation.hubs.first().map(|hub| normal(hub)));
+    Ok(first.is_none_or(|first| first == normal(&target.hub)))
+}
+
+/// How many of background sync's beats pass between two looks back at the invitation's
+/// earlier hubs (every 2 minutes at the shells' 20 s): a hub back after an outage has the
+/// room's devices again within minutes, and one still down costs a refused connection.
+const LOOK_BACK_EVERY_BEATS: u32 = 6;
+
+/// The first of the invitation's earlier hubs (see [`earlier_hubs`]) that takes a full sync and
+/// holds the event, remembered in place of `current` (only over `current`: never over a target
+/// a join or a hub given by hand saved meanwhile). One that still does not answer, refuses, or
+/// holds nothing of the event is passed over. `None` when it stays where it is (or a stop came).
+async fn look_back(
+    store: &crate::client::SharedStore,
+    current: &Target,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Option<(SyncReport, Target)> {
+    let earlier = match earlier_hubs(&recolte_store::Store::lock_shared(store), current) {
+        Ok(earlier) => earlier,
+        Err(error) => {
+            tracing::warn!("reading the invitation's hubs: {error}");
+            return None;
+        }
+    };
+    for target in earlier {
+        let tried = crate::client::sync_quietly(store.clone(), &target, WithoutEvent::Stop);
+        match until_stopped(stop, tried).await? {
+            Ok(report) if !report.hub_lacks_event => {
+                return match crate::join::remember_move(
+                    &mut recolte_store::Store::lock_shared(store),
+                    current,
+                    &target,
+                    false,
+                ) {
+                    Ok(true) => Some((report, target)),
+                    Ok(false) => None,
+                    Err(error) => {
+                        tracing::warn!("going back to {}: {error}", target.hub);
+                        None
+                    }
+                };
+            }
+            Ok(_) => tracing::info!("{}: holds nothing of the event; staying on {}", target.hub, current.hub),
+            Err(error) => tracing::debug!("{} still not taken: {error}", target.hub),
+        }
+    }
+    None
+}
+
+/// A one-shot sync's first step (`recolte sync`) on a device that moved away from its
+/// invitation's first hub (out of reach then): that hub, and any before the current one, tried
+/// again; the first that takes a full sync is remembered and returned, with its report, for
+/// the caller to say. Without it, a device moved during a one-second outage stayed on the other
+/// hub for good, its work seen by none of the devices back on the first.
+pub async fn back_to_an_earlier_hub(
+    store: crate::client::SharedStore,
+    current: &Target,
+) -> Option<(SyncReport, Target)> {
+    // Nothing stops a one-shot sync but its end (see `reach_another_looking`).
+    let (_running, stop) = tokio::sync::watch::channel(false);
+    look_back(&store, current, &stop).await
+}
+
 /// Where else a sync whose hub is out of reach may go, read once per look.
 struct Elsewhere {
     /// The invitation this device joined with, whose token it syncs with.
@@ -136,6 +221,7 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
     let mut missed = 0;
     // After a fruitless look nearby: when to look again, and how long to wait after the next.
     let (mut next_look, mut look_gap) = (tokio::time::Instant::now(), every);
+    let mut beats_to_look_back = LOOK_BACK_EVERY_BEATS;
     loop {
         if until_stopped(&stop, tokio::time::sleep(every)).await.is_none() {
             return;
@@ -143,6 +229,19 @@ pub async fn keep_a_hub_in_reach_looking<F, Found>(
         missed = if out_of_reach(&board) { missed + 1 } else { 0 };
         if missed == 0 {
             (next_look, look_gap) = (tokio::time::Instant::now(), every);
+            // Moved away from the invitation's first hub while it was out of reach: back there
+            // once it takes a full sync again, so that the room's devices meet on one hub.
+            beats_to_look_back -= 1;
+            if beats_to_look_back == 0 {
+                beats_to_look_back = LOOK_BACK_EVERY_BEATS;
+                if let Some((_, target)) = look_back(&store, &current, &stop).await {
+                    tracing::info!("{} answers again: syncing with it, not {}", target.hub, current.hub);
+                    return;
+                }
+                if *stop.borrow() {
+                    return;
+                }
+            }
         }
         if missed < 2 {
             continue;
@@ -346,7 +445,20 @@ where
     // would read as a stop, and every look would end before it began.
     let (_running, stop) = tokio::sync::watch::channel(false);
     Ok(match look_elsewhere(&store, current, &elsewhere, elsewhere.may_look_nearby, &stop, nearby).await {
-        Look::Took { report, target, found_nearby } => Reached::Moved { report, target, found_nearby },
+        Look::Took { report, target, found_nearby } => {
+            // Marked as a move made by itself, which the next syncs undo once the hub it left
+            // answers again (see `look_back`); the caller remembers the rest, as before.
+            let marked = crate::join::remember_move(
+                &mut recolte_store::Store::lock_shared(&store),
+                current,
+                &target,
+                found_nearby,
+            );
+            if let Err(error) = marked {
+                tracing::warn!("moving to {}: {error}", target.hub);
+            }
+            Reached::Moved { report, target, found_nearby }
+        }
         Look::Nowhere { answered, .. } => Reached::Nowhere { answered },
         Look::Stopped => Reached::Nowhere { answered: Vec::new() },
     })

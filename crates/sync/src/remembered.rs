@@ -73,7 +73,8 @@ pub(crate) fn remember_move(
     to: &Target,
     found_nearby: bool,
 ) -> Result<bool, recolte_store::Error> {
-    let values = target_settings(store, to, None, found_nearby)?;
+    let moved = !crate::failover::is_first_hub(store, to)?;
+    let values = target_settings(store, to, None, found_nearby, Some(moved))?;
     let values: Vec<(&str, &str)> = values.iter().map(|(key, value)| (*key, value.as_str())).collect();
     let expected = [
         (settings::HUB, from.hub.as_str()),
@@ -90,27 +91,33 @@ pub(crate) fn remember_with(
     link: Option<&str>,
     found_nearby: bool,
 ) -> Result<(), recolte_store::Error> {
-    let values = target_settings(store, target, link, found_nearby)?;
+    let values = target_settings(store, target, link, found_nearby, None)?;
     store.set_settings(&values.iter().map(|(key, value)| (*key, value.as_str())).collect::<Vec<_>>())
 }
 
-/// The settings that say where this device syncs.
+/// The settings that say where this device syncs. `moved`: whether failover moved it there by
+/// itself (`Some`), or a join or a sync remembers it (`None`).
 fn target_settings(
     store: &recolte_store::Store,
     target: &Target,
     link: Option<&str>,
     found_nearby: bool,
+    moved: Option<bool>,
 ) -> Result<Vec<(&'static str, String)>, recolte_store::Error> {
-    // The mark stays while the hub and token do (`recolte sync` remembers the hub it syncs
+    // The marks stay while the hub and token do (`recolte sync` remembers the hub it syncs
     // with again), not through a join (it says itself whether it found its hub nearby).
-    let kept = link.is_none()
-        && crate::failover::found_nearby(store, &target.hub)?
-        && store.setting(settings::TOKEN)?.is_some_and(|token| token == target.token);
+    let same = link.is_none() && store.setting(settings::TOKEN)?.is_some_and(|token| token == target.token);
+    let kept = same && crate::failover::found_nearby(store, &target.hub)?;
+    let moved = match moved {
+        Some(moved) => moved,
+        None => same && store.setting(settings::MOVED_TO)?.is_some_and(|hub| hub == target.hub),
+    };
     let mut values = vec![
         (settings::HUB, target.hub.clone()),
         (settings::TOKEN, target.token.clone()),
         (settings::FINGERPRINT, target.fingerprint.clone().unwrap_or_default()),
         (settings::FOUND_NEARBY, if found_nearby || kept { target.hub.clone() } else { String::new() }),
+        (settings::MOVED_TO, if moved { target.hub.clone() } else { String::new() }),
     ];
     values.extend(link.map(|link| (settings::INVITATION, link.trim().to_owned())));
     Ok(values)

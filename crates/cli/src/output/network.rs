@@ -297,6 +297,15 @@ impl Out {
         }
     }
 
+    /// Said on stderr: the invitation's earlier hub, out of reach when this device moved away
+    /// from it, takes the sync again.
+    pub fn back_on(&self, from: &str, to: &str) {
+        match self.lang {
+            Lang::Fr => eprintln!("{to} répond de nouveau : synchronisation avec lui, plus avec {from}"),
+            _ => eprintln!("{to} answers again: syncing with it, no longer with {from}"),
+        }
+    }
+
     /// Said on stderr: another hub that answered a one-off sync whose own hub is out of reach,
     /// and why it was not taken.
     pub fn not_taken(&self, hub: &str, why: &recolte_sync::client::SyncError) {

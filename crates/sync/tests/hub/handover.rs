@@ -285,7 +285,8 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
     use recolte_sync::join;
     let world = World::new().await;
     let organiser = world.token(Role::Organiser, vec![], vec![]);
-    let (first, _first_dir, first_url) = world.another_hub(true).await;
+    let (first, first_dir, first_url) = world.another_hub(true).await;
+    let first_addr = first.addr;
     let (second, _second_dir, second_url) = world.another_hub(true).await;
     let session = world.sessions(1)[0];
     let card = world.card(session, vec![first_url.clone(), second_url.clone()]);
@@ -318,8 +319,32 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
     tokio::time::timeout(std::time::Duration::from_secs(20), moves).await.expect("it never moved");
     let now = failover::moved(&device.store(), &joined.target).unwrap().expect("the shells are told");
     assert_eq!((now.hub.as_str(), now.token.as_str()), (second_url.as_str(), joined.target.token.as_str()));
-    client::sync_once(world.organiser.store.clone(), &Target::new(second_url, organiser)).await.unwrap();
+    client::sync_once(world.organiser.store.clone(), &Target::new(second_url.clone(), organiser.clone()))
+        .await
+        .unwrap();
     assert!(titles(&world.organiser.store(), world.event).contains(&"Après le départ du portable".to_owned()));
+
+    // The first hub back where it was: background sync, its second hub answering, looks back
+    // and returns to the first, with what was typed meanwhile, where the devices that never
+    // left it are (it stayed on the second for good, both reading « à jour »).
+    let public_key = world.organiser.store().event(world.event).unwrap().public_key.unwrap();
+    let config = recolte_sync::hub::HubConfig::new(first_addr, first_dir.path().to_owned(), vec![public_key]);
+    let first_again = recolte_sync::hub::start(config).await.unwrap();
+    let input = ProposalInput { title: "Tapée sur le second serveur".into(), ..Default::default() };
+    device.store().add_proposal(session, &input).unwrap();
+    says(SyncState::UpToDate, None);
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let back = failover::keep_a_hub_in_reach(device.store.clone(), now.clone(), board.clone(), every, stopped);
+    tokio::time::timeout(std::time::Duration::from_secs(20), back).await.expect("it never went back");
+    let again = failover::moved(&device.store(), &now).unwrap().expect("the shells are told");
+    assert_eq!(again.hub, first_url);
+    client::sync_once(world.organiser.store.clone(), &Target::new(first_url.clone(), organiser)).await.unwrap();
+    assert!(titles(&world.organiser.store(), world.event).contains(&"Tapée sur le second serveur".to_owned()));
+    // Back on its first hub, it looks back no more.
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let stays = failover::keep_a_hub_in_reach(device.store.clone(), again, board.clone(), every, stopped);
+    assert!(tokio::time::timeout(std::time::Duration::from_millis(800), stays).await.is_err(), "it moved");
+    first_again.stop().await.unwrap();
     second.stop().await.unwrap();
 }
 
