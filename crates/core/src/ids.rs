@@ -123,7 +123,7 @@ mod tests {
         let session: SessionId = "0192f3a0-0000-7000-8000-000000000001".parse().expect("uuid");
         let other: SessionId = "0192f3a0-0000-7000-8000-000000000002".parse().expect("uuid");
         let named = SubgroupId::named(session, "Groupe C");
-        assert_eq!(named, SubgroupId::named(session, " groupe c "));
+        assert_eq!(named, SubgroupId::named(session, " groupe  c "));
         // « Équipe » typed composed, or « E » and a combining accent as a Mac pastes it.
         assert_eq!(SubgroupId::named(session, "\u{c9}quipe"), SubgroupId::named(session, "E\u{301}QUIPE"));
         assert_ne!(named, SubgroupId::named(session, "Groupe D"));

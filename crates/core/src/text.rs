@@ -106,10 +106,11 @@ pub fn same_name(a: &str, b: &str) -> bool {
     name_key(a) == name_key(b)
 }
 
-/// What [`same_name`] compares: the name trimmed, in one Unicode form, case aside.
+/// What [`same_name`] compares: the name in one Unicode form, case aside, its spaces one
+/// apart (« Table  One », typed with two, is « Table One »).
 pub fn name_key(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    name.trim().nfc().collect::<String>().to_lowercase()
+    name.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect::<String>().to_lowercase()
 }
 
 pub fn utf16_len(s: &str) -> u32 {

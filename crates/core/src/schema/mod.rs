@@ -536,7 +536,7 @@ mod tests {
         let id;
         {
             let mut txn = doc.transact_mut();
-            subgroup = add_subgroup(&mut txn, "Groupe A", "2025-10-01T14:50:00.000Z");
+            subgroup = add_subgroup(&mut txn, SessionId::new(), "Groupe A", "2025-10-01T14:50:00.000Z");
             id = add_proposal(
                 &mut txn,
                 &NewProposal {

@@ -150,6 +150,8 @@ fn what_would_mislead_is_refused_and_changes_nothing() {
     // Case aside in French too: SQLite's lower() would leave « É » as it is.
     let team = store.add_subgroup(session, "Équipe Élus").unwrap();
     assert!(matches!(store.add_subgroup(session, "équipe élus"), Err(Error::SubgroupExists(n)) if n == "Équipe Élus"));
+    // Two spaces typed between the words: the same name.
+    assert!(matches!(store.add_subgroup(session, "Équipe  Élus"), Err(Error::SubgroupExists(n)) if n == "Équipe Élus"));
     assert_eq!(store.resolve_subgroup(session, "ÉQUIPE ÉLUS").unwrap(), team);
     assert_eq!(
         store.resolve_subgroup(session, "E\u{301}quipe e\u{301}lus").unwrap(),
