@@ -136,6 +136,11 @@ export async function start(root: HTMLElement): Promise<void> {
   onServing(drawServing)
   const status = h('div', { id: 'status', class: 'sr-only', role: 'status', 'aria-live': 'polite' })
   const alerts = h('div', { id: 'alerts', class: 'alerts', role: 'alert', 'aria-live': 'assertive' })
+  // What was done that the screen does not show by itself (see `announce`): read out through
+  // the status region above, shown here.
+  const notice = h('div', { id: 'notice', class: 'notice', hidden: true },
+    h('p', { class: 'notice-text' }),
+    h('button', { type: 'button', class: 'link notice-close', 'aria-label': t('close'), onclick: () => { notice.hidden = true } }, '×'))
   // A store opened for reading only (a full or read-only disk) is said on every screen,
   // before a save fails: reading and exporting still work.
   const readOnly = h('p', { id: 'read-only', class: 'read-only-notice', role: 'status', hidden: true })
@@ -147,7 +152,7 @@ export async function start(root: HTMLElement): Promise<void> {
     window.setTimeout(() => { readOnly.textContent = said }, 50)
   }
   drawReadOnly(info.read_only)
-  render(root, header, readOnly, alerts, main, status)
+  render(root, header, readOnly, alerts, notice, main, status)
 
   // A laptop that serves the room and syncs with no hub of its own is not "sync not set up":
   // it is the hub, and what it saves is already there.

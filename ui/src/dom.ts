@@ -158,12 +158,30 @@ export function caretMapper(before: string, after: string): (position: number) =
   }
 }
 
-/** Announces a message to screen readers (and shows it). What is done after an error takes
- * its banner away: a form corrected and sent again said its old error on for ever. */
-export function announce(message: string, kind: 'info' | 'error' = 'info'): void {
+/** Announces a message to screen readers; an error is shown too, in the banner above the
+ * screen, and a notice (what was done that the screen does not show by itself: what Ctrl+Z
+ * undid, a link copied, work a join left behind) in a line under it, for a few seconds, or
+ * until closed when `keep`. What is done after an error takes its banner away: a form
+ * corrected and sent again said its old error on for ever. */
+export function announce(message: string, kind: 'info' | 'error' | 'notice' = 'info', keep = false): void {
   const region = document.getElementById(kind === 'error' ? 'alerts' : 'status')
   if (region) region.textContent = shownText(message)
-  if (kind === 'info') clearAlerts()
+  if (kind === 'notice') showNotice(message, keep)
+  if (kind !== 'error') clearAlerts()
+}
+
+let noticeTimer: number | undefined
+/** How long a notice stays on screen when it is not kept. */
+export const NOTICE_SHOWN_MS = 8000
+
+function showNotice(message: string, keep: boolean): void {
+  const notice = document.getElementById('notice')
+  const text = notice?.querySelector('.notice-text')
+  if (!notice || !text) return
+  text.textContent = shownText(message)
+  notice.hidden = false
+  window.clearTimeout(noticeTimer)
+  if (!keep) noticeTimer = window.setTimeout(() => { notice.hidden = true }, NOTICE_SHOWN_MS)
 }
 
 /** Takes the error banner away (another screen chosen, something done since). */

@@ -101,7 +101,7 @@ function momentDialog<T>(title: string, load: Load<T>, draw: (content: T) => HTM
       const left = done.kept.length ? t('undo_kept', { titles: done.kept.map(quoted).join(', ') }) : ''
       announce(done.before
         ? `${t('snapshot_restored', { what: snapshotLabel(snapshot), kept: snapshotLabel(done.before) })}${took}${left ? ` ${left}` : ''}`
-        : left ? `${t('snapshot_left')} ${left}` : t('snapshot_nothing'))
+        : left ? `${t('snapshot_left')} ${left}` : t('snapshot_nothing'), 'notice', done.taken_away.length > 0)
       await listSnapshots()
       await show(null)
     } catch (failure) { failed(failure) }

@@ -290,6 +290,20 @@ describe('joining with an invitation', () => {
     const said = byId('status').textContent ?? ''
     expect(said).toContain('2 modifications faites avec l’invitation précédente ne sont pas encore partagées')
     expect(said).toContain(frenchSpaces('1 modification faite avec l’invitation précédente ne partira plus par le réseau : elle a expiré ou a été révoquée. Elle reste sur cet appareil ; un paquet la porte à l’organisation'))
+    // Shown on screen too, not only read out, and kept until closed: the USB key is to be
+    // carried by whoever reads it.
+    vi.useFakeTimers()
+    try {
+      const notice = byId('notice')
+      expect(notice.hidden).toBe(false)
+      expect(notice.textContent).toContain('un paquet la porte à l’organisation')
+      vi.advanceTimersByTime(60_000)
+      expect(notice.hidden).toBe(false)
+      notice.querySelector<HTMLButtonElement>('.notice-close')!.click()
+      expect(notice.hidden).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('offers the event once background sync brings it, after a join that received nothing', async () => {

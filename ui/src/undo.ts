@@ -88,7 +88,7 @@ export function undoControls(options: UndoOptions): UndoControls {
     try {
       await options.flush?.()
       const outcome = await api.undo(options.event, place, action === 'redo')
-      announce(said(outcome))
+      announce(said(outcome), 'notice')
       await options.after()
       // What had the keyboard may be gone with what was undone (a merge's wording, a set-aside
       // proposal's button): the keyboard stays on the screen, at its undo button.
@@ -98,7 +98,7 @@ export function undoControls(options: UndoOptions): UndoControls {
       const nothing = typeof error === 'object' && error !== null && (error as { code?: string }).code === 'nothing_to_undo'
       if (nothing) {
         const said = errorMessage(error)
-        announce(said.charAt(0).toLocaleUpperCase() + said.slice(1))
+        announce(said.charAt(0).toLocaleUpperCase() + said.slice(1), 'notice')
       }
       else announce(t('error_prefix') + errorMessage(error), 'error')
     } finally {

@@ -155,7 +155,9 @@ export function joinBox(options: { link: string; author: string; titled?: boolea
         open?.focus()
         return
       }
-      announce([t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined'), ...formerWords(result)].join(' '))
+      // What the former invitation left behind (to carry on a USB key) stays until closed.
+      const former = formerWords(result)
+      announce([t(result.as_organiser ? 'invite_kept_organiser' : 'invite_joined'), ...former].join(' '), 'notice', former.length > 0)
       await options.onJoined(result.event)
     } catch (error) {
       render(problem, h('p', {}, t('error_prefix') + errorMessage(error)))

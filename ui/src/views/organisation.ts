@@ -40,7 +40,7 @@ export function invitationState(inv: Invitation): string {
 export async function copyLink(link: string, words: { copied: Key; manual: Key } = { copied: 'inv_copied', manual: 'inv_copy_manual' }): Promise<void> {
   try {
     await navigator.clipboard.writeText(link)
-    announce(t(words.copied))
+    announce(t(words.copied), 'notice')
   } catch {
     const field = h('input', { id: 'copy-link-field', readonly: true, value: link, 'aria-label': t(words.manual) })
     openDialog(t(words.manual), [field], { initialFocus: field })

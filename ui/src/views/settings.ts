@@ -29,7 +29,7 @@ export function settings(ctx: Context): View {
           .then(() => ctx.reload())
           // A new language draws the screen again: the keyboard comes back to where it was, and
           // what is said is said in the language chosen.
-          .then(() => { document.getElementById('settings-save')?.focus(); announce(t('saved_settings')) })
+          .then(() => { document.getElementById('settings-save')?.focus(); announce(t('saved_settings'), 'notice') })
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
       const hub = h('input', { id: 'settings-hub', type: 'url', value: info.hub ?? '', placeholder: 'ws://192.168.1.20:4455' })
@@ -46,7 +46,7 @@ export function settings(ctx: Context): View {
       syncForm.addEventListener('submit', e => {
         e.preventDefault()
         api.configureSync(hub.value, token.value, ctx.event.id)
-          .then(() => announce(t('joining')))
+          .then(() => announce(t('joining'), 'notice'))
           .catch(error => announce(t('error_prefix') + errorMessage(error), 'error'))
       })
       const narrow = !ctx.access.holds_key && ctx.access.role !== null && ctx.access.role !== 'organiser'
