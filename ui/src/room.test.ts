@@ -356,6 +356,19 @@ describe('the arrivals board', () => {
     spy.mockRestore()
   })
 
+  it('says so when the hub cannot be read, instead of « Lecture… » for as long as it is away', async () => {
+    const spy = vi.spyOn(api, 'arrivals').mockRejectedValue({ code: 'network', message: 'impossible de joindre le serveur' })
+    await open({ event: 'organiser' }, 'Organisation')
+    button(document, 'Arrivées').click()
+    await settle()
+    expect(byId('arrivals-problem').textContent).toContain('impossible de joindre le serveur')
+    expect(byId('arrivals-summary').textContent).toBe(frenchSpaces('Tableau pas encore lu : il le sera dès que le serveur répondra (toutes les 10 secondes, ou « Actualiser »).'))
+    spy.mockRestore()
+    byId('arrivals-refresh').click()
+    await settle()
+    expect(byId('arrivals-summary').textContent).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
+  })
+
   it('refreshes every 10 s while shown, and stops when left', async () => {
     const every = vi.spyOn(window, 'setInterval')
     const stop = vi.spyOn(window, 'clearInterval')

@@ -165,6 +165,8 @@ export function arrivalsBoard(event: string): Board {
     } catch (error) {
       // Said once: the same reason is not announced again at every attempt.
       say(problem, t('arrivals_error', { error: errorMessage(error) }))
+      // Never read yet: not « Lecture… » under the reason for as long as the hub is away.
+      if (board === null) render(summary, t('arrivals_not_read'))
       return false
     } finally {
       loading = false
