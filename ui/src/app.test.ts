@@ -230,6 +230,32 @@ describe('a facilitator', () => {
     expect([...capture.options].map(o => o.textContent)).toEqual(['Aucun', 'Groupe Alpha', 'Groupe B'])
   })
 
+  it('corrects a card\'s tags (the box kept them for the next proposal), and shows those changed elsewhere', async () => {
+    await type(byId('capture-tags'), 'formation, élus')
+    await type(byId('capture-title'), 'Former les élus')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    await type(byId('capture-title'), 'Réparer la machine à café')
+    byId<HTMLInputElement>('capture-title').form?.requestSubmit()
+    await settle()
+    const coffee = mockState().proposals.find(p => p.title.startsWith('Réparer'))!
+    expect(coffee.tags).toEqual(['formation', 'élus'])
+    const field = document.querySelector<HTMLInputElement>(`.cards [data-id="${coffee.id}"] [data-field=tags]`)!
+    expect(field.getAttribute('aria-label')).toBe('Étiquettes\u00a0: Réparer la machine à café')
+    expect(field.value).toBe('formation, élus')
+    field.focus()
+    field.value = 'logistique'
+    field.dispatchEvent(new Event('change'))
+    await settle()
+    expect(mockState().proposals.find(p => p.id === coffee.id)!.tags).toEqual(['logistique'])
+    // Another device tags it too: the field, not focused, shows it.
+    field.blur()
+    mockState().proposals.find(p => p.id === coffee.id)!.tags = ['logistique', 'bâtiment']
+    await emit('store-changed', 4)
+    await settle()
+    expect(document.querySelector<HTMLInputElement>(`.cards [data-id="${coffee.id}"] [data-field=tags]`)!.value).toBe('logistique, bâtiment')
+  })
+
   it('leaves the capture box\'s sub-group list alone while the sub-groups stay as they are', async () => {
     await type(byId('new-subgroup'), 'Groupe A')
     byId<HTMLInputElement>('new-subgroup').form?.requestSubmit()

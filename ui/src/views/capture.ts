@@ -29,6 +29,11 @@ export function sessionLabel(s: SessionInfo): string {
 // it (the event's record or this device's rights arriving from the first sync redraw the whole
 // screen, as another screen and back does; what was typed so far was lost, and the rest of the
 // title went on in an empty box).
+/** Tags as typed in a field: separated by commas (the store splits on semicolons too). */
+function tagList(typed: string): string[] {
+  return typed.split(',').map(tag => tag.trim()).filter(Boolean)
+}
+
 interface Draft { title: string; body: string; kind: string; subgroup: string; tags: string }
 const drafts = new Map<string, Draft>()
 // The capture box on screen: a save that fails after its screen was drawn anew puts its text
@@ -53,6 +58,9 @@ export function capture(ctx: Context): View {
   let filterGroup = ''
   let filterKind = ''
   const cards = new Map<string, HTMLElement>()
+  // The tags each card's field was last drawn from: a read that brings the same tags leaves
+  // the field (and what is being typed in it) alone.
+  const cardTags = new Map<string, string[]>()
   const saver = liveSaver()
 
   const picker = h('select', { id: 'session-picker' })
@@ -208,6 +216,17 @@ export function capture(ctx: Context): View {
     const groupField = h('select', { 'aria-label': t('subgroup'), 'data-field': 'subgroup' })
     fillGroups(groupField, p.subgroup)
     groupField.addEventListener('change', () => api.editProposal(p.id, { subgroup: groupField.value }).catch(fail))
+    // The capture box keeps its tags for the next proposal: a run captured with tags meant for
+    // one is put right here, card by card (saved when the field is left, or on Enter).
+    const tagsField = h('input', {
+      class: 'card-tags', 'aria-label': labelled(t('card_tags'), p.title), 'data-field': 'tags', autocomplete: 'off',
+      value: p.tags.join(', '), placeholder: t('tags'),
+    })
+    tagsField.addEventListener('change', () => {
+      const wanted = tagList(tagsField.value)
+      const stored = cardTags.get(p.id) ?? p.tags
+      if (JSON.stringify(wanted) !== JSON.stringify(stored)) api.editProposal(p.id, { tags: wanted }).catch(fail)
+    })
     const remove = h('button', { type: 'button', class: 'danger', 'aria-label': `${t('delete')} ${quoted(p.title)}` }, t('delete'))
     remove.addEventListener('click', () => {
       // The keyboard goes to the toast's Annuler (Enter takes the deletion back), then, when
@@ -225,9 +244,10 @@ export function capture(ctx: Context): View {
     }, t('history'))
     const info = h('span', { class: 'card-info', 'data-info': '' })
     drawInfo(info, p)
+    cardTags.set(p.id, p.tags)
     return h('article', { class: 'card proposal', 'data-id': p.id },
       titleField, bodyField,
-      h('div', { class: 'meta' }, kindField, groupField, info, history, remove))
+      h('div', { class: 'meta' }, kindField, groupField, tagsField, info, history, remove))
   }
 
   /** A card's sub-group choice: the session's sub-groups as they are now (one added, renamed
@@ -242,11 +262,10 @@ export function capture(ctx: Context): View {
     field.value = selected && subgroups.some(g => g.id === selected) ? selected : ''
   }
 
-  /** What a card shows of a proposal besides its fields: its tags, author, and whether a
+  /** What a card shows of a proposal besides its fields: its author, and whether a
    * rapporteur merged it (which can happen on another device while the card is shown). */
   function drawInfo(info: HTMLElement, p: Proposal): void {
     render(info,
-      p.tags.length ? h('span', { class: 'tags' }, p.tags.map(tag => `#${tag}`).join(' ')) : null,
       p.author ? h('span', { class: 'muted' }, p.author) : null,
       p.merged_into.length ? h('span', { class: 'badge' }, t('merged_badge')) : null)
   }
@@ -317,12 +336,17 @@ export function capture(ctx: Context): View {
         if (kindField && document.activeElement !== kindField) kindField.value = p.kind
         const groupField = element.querySelector<HTMLSelectElement>('[data-field=subgroup]')
         if (groupField && document.activeElement !== groupField) fillGroups(groupField, p.subgroup)
+        const tagsField = element.querySelector<HTMLInputElement>('[data-field=tags]')
+        if (tagsField && document.activeElement !== tagsField && JSON.stringify(cardTags.get(p.id)) !== JSON.stringify(p.tags)) {
+          tagsField.value = p.tags.join(', ')
+        }
+        cardTags.set(p.id, p.tags)
         const info = element.querySelector<HTMLElement>('[data-info]')
         if (info) drawInfo(info, p)
       }
       ordered.push(element)
     }
-    for (const id of [...cards.keys()]) if (!seen.has(id)) cards.delete(id)
+    for (const id of [...cards.keys()]) if (!seen.has(id)) { cards.delete(id); cardTags.delete(id) }
     if (ordered.length === 0) render(list, h('p', { class: 'muted empty' }, t(filtered ? 'empty_filtered' : 'empty_session')))
     else {
       // Keep the elements (and the focus inside them); only reorder. Cards that left go first:
@@ -371,7 +395,7 @@ export function capture(ctx: Context): View {
     if (!title.value.trim()) { title.focus(); return }
     const proposal = {
       title: title.value, body: body.value, kind: kind.value as Kind, subgroup: (wantedGroup || group.value) || null,
-      tags: tags.value.split(',').map(s => s.trim()).filter(Boolean),
+      tags: tagList(tags.value),
     }
     submitting = true
     const into = session.id
