@@ -93,7 +93,8 @@ export interface MockOptions {
   lang?: 'fr' | 'en'
   author?: string
   /** An event already on this device, and the device's role in it ('open': no role, no key). */
-  event?: 'organiser' | 'facilitator' | 'rapporteur' | 'panel' | 'open'
+  /** `co-organiser`: joined with an organiser's invitation, without the event's key. */
+  event?: 'organiser' | 'co-organiser' | 'facilitator' | 'rapporteur' | 'panel' | 'open'
   sync?: MockSync
   /** The link the system opened the app with. */
   pendingLink?: string | null
@@ -281,7 +282,7 @@ function accessOf(e: MockEvent): DeviceAccess {
   if (e.holdsKey || e.role === 'organiser') {
     return {
       role: 'organiser', holds_key: e.holdsKey, for: e.forName, programme: 'write', ...all('write'), panel: 'write',
-      screens: e.holdsKey ? ['capture', 'synthesis', 'panel', 'organisation', 'settings'] : ['capture', 'synthesis', 'panel', 'settings'],
+      screens: ['capture', 'synthesis', 'panel', 'organisation', 'settings'],
       home: { screen: 'capture', session: first, theme: null },
     }
   }
@@ -406,7 +407,7 @@ export function installMockBackend(options: MockOptions = {}): void {
 
   function addEvent(kind: NonNullable<MockOptions['event']>, practice: boolean, view = eventFromSample()): MockEvent {
     const e: MockEvent = {
-      view, practice, holdsKey: kind === 'organiser', role: kind === 'open' ? null : kind,
+      view, practice, holdsKey: kind === 'organiser', role: kind === 'open' ? null : kind === 'co-organiser' ? 'organiser' : kind,
       scope: { sessions: [], themes: [] }, forName: null, invitations: [], devices: [],
     }
     if (kind === 'facilitator') { e.scope.sessions = [view.sessions[0].id]; e.forName = 'Lucie Martin' }

@@ -369,6 +369,16 @@ describe('the arrivals board', () => {
     expect(byId('arrivals-summary').textContent).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
   })
 
+  it('is read by a second organiser too, joined with an organiser\'s invitation (without the event\'s key)', async () => {
+    await open({ event: 'co-organiser' }, 'Organisation')
+    // No invitation to make without the key: the exports are there.
+    expect(document.querySelector('#inv-create')).toBeNull()
+    expect(document.querySelector('[data-export=report]')).not.toBeNull()
+    button(document, 'Arrivées').click()
+    await settle()
+    expect(byId('arrivals-summary').textContent).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
+  })
+
   it('refreshes every 10 s while shown, and stops when left', async () => {
     const every = vi.spyOn(window, 'setInterval')
     const stop = vi.spyOn(window, 'clearInterval')

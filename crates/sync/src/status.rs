@@ -410,7 +410,9 @@ pub fn device_access(
         Some(Role::Panel) => vec!["panel"],
         Some(Role::Organiser) | None => vec!["capture", "synthesis", "panel"],
     };
-    if holds_key {
+    // A second organiser, joined with an organiser's invitation, has the screen too: its
+    // arrivals board, the room and the exports (inviting needs the event's key).
+    if holds_key || role == Some(Role::Organiser) {
         screens.push("organisation");
     }
     screens.push("settings");

@@ -264,13 +264,23 @@ pub async fn arrivals_board(
             .to_owned(),
         )
     })?;
-    let scope = recolte_core::access::Scope {
-        event,
-        role: recolte_core::access::Role::Organiser,
-        sessions: Vec::new(),
-        themes: Vec::new(),
+    // The device that holds the event's key signs itself a short organiser token; a second
+    // organiser reads the board with the organiser's invitation it joined with (the hub
+    // refuses any other role's, in words).
+    let token = if state.with_store(|store| store.holds_key(event))? {
+        let scope = recolte_core::access::Scope {
+            event,
+            role: recolte_core::access::Role::Organiser,
+            sessions: Vec::new(),
+            themes: Vec::new(),
+        };
+        state.with_store(|store| store.issue_token(&scope, Some("arrivals"), time::Duration::minutes(10)))?
+    } else {
+        match state.target() {
+            Some(joined) => joined.token,
+            None => target.token.clone(),
+        }
     };
-    let token = state.with_store(|store| store.issue_token(&scope, Some("arrivals"), time::Duration::minutes(10)))?;
     let target = recolte_sync::client::Target { token, ..target };
     recolte_sync::arrivals::fetch(&target, event).await.map_err(|e| ApiError::from_sync(&e, lang))
 }

@@ -252,6 +252,40 @@ async fn the_organiser_trying_their_own_link_keeps_their_rights_and_the_invitati
     assert_eq!(recolte_core::token::peek(&theirs.target.token).unwrap().scope.role, Role::Facilitator);
 }
 
+/// A second organiser, joined with an organiser's invitation (it does not hold the event's
+/// key): it has the Organisation screen, and reads the arrivals board with the token it joined
+/// with, as the app does; a facilitator's card has neither.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_organiser_has_the_organisation_screen_and_reads_the_arrivals_board() {
+    use recolte_sync::{arrivals, join, status};
+    let world = World::new().await;
+    let request = recolte_store::InvitationRequest {
+        role: Role::Organiser,
+        sessions: vec![],
+        themes: vec![],
+        for_name: Some("Nadia".into()),
+        valid_for: time::Duration::hours(4),
+        hubs: vec![world.url()],
+        fingerprint: None,
+    };
+    let card = world.organiser.store().create_invitation(world.event, &request, recolte_core::Lang::Fr).unwrap();
+    let second = Device::empty();
+    let joined = join::join(second.store.clone(), &card.link, "Nadia").await.unwrap();
+    assert!(!second.store().holds_key(world.event).unwrap());
+    let access = status::device_access(&mut second.store(), Some(&joined.target), world.event).unwrap();
+    assert!(access.screens.contains(&"organisation"), "{:?}", access.screens);
+    let board = arrivals::fetch(&joined.target, world.event).await.unwrap();
+    assert_eq!(board.sessions.len(), 36);
+
+    let session = world.sessions(1)[0];
+    let facilitator = Device::empty();
+    let theirs =
+        join::join(facilitator.store.clone(), &world.card(session, vec![world.url()]).link, "Camille").await.unwrap();
+    let access = status::device_access(&mut facilitator.store(), Some(&theirs.target), world.event).unwrap();
+    assert!(!access.screens.contains(&"organisation"), "{:?}", access.screens);
+    assert!(arrivals::fetch(&theirs.target, world.event).await.is_err());
+}
+
 /// A hub and a token given by hand, on a device that does not hold their event yet: a hub that
 /// does not hold it either is an answer (it was « à jour » with no programme).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
