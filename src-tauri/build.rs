@@ -68,6 +68,7 @@ const COMMANDS: &[&str] = &[
     "open_path",
     "panel_vote",
     "panel_summary",
+    "panel_set_dots",
     "window_fullscreen",
     "window_close_ready",
     "session_clock",

@@ -135,6 +135,7 @@ mod tests {
             RefusalCode::decl(&cfg),
             ErrorReport::decl(&cfg),
             ServeInfo::decl(&cfg),
+            recolte_store::OverDots::decl(&cfg),
             NearbyHub::decl(&cfg),
             ArrivalsBoard::decl(&cfg),
             SessionArrival::decl(&cfg),

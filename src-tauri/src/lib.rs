@@ -289,6 +289,7 @@ pub fn run() {
             commands::files::open_path,
             commands::panel::panel_vote,
             commands::panel::panel_summary,
+            commands::panel::panel_set_dots,
             commands::panel::window_fullscreen,
             commands::closing::window_close_ready,
             commands::capture::session_clock,

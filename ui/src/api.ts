@@ -10,7 +10,7 @@ import type {
   Access, AnswersWritten, ApiError, AppInfo, ArrivalDevice, ArrivalsBoard, BundleImported, ClockAction,
   Consolidated, ConsolidatedRecord, DeviceAccess, DeviceReport, DocReport, ErrorReport, EventSummary, EventView,
   AllInvitations, InvitationRecord, JoinResult, JoinedDevice, Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, NewInvitation,
-  OrganisationView, PanelSummary, Phase, PlaceArg, Preview, Proposal, ProposalRecord, QrPath, RefusalCode, Review,
+  OrganisationView, OverDots, PanelSummary, Phase, PlaceArg, Preview, Proposal, ProposalRecord, QrPath, RefusalCode, Review,
   RestorePreview, Role, SearchHit, ServeInfo, SessionArrival, SessionClock, SessionInfo, SetAsideReason, Slot,
   SnapshotContent, SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, Summary, TakenAway, Theme,
   ThemeArrival, Triage, UndoDepth, UndoOutcome, Version, Written,
@@ -18,7 +18,7 @@ import type {
 export type {
   Access, AnswersWritten, ApiError, AppInfo, ArrivalDevice, ArrivalsBoard, BundleImported, ClockAction,
   Consolidated, ConsolidatedRecord, DeviceAccess, DeviceReport, EventSummary, EventView, JoinResult, JoinedDevice,
-  Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, OrganisationView, PanelSummary, Phase, Proposal,
+  Kind, LexiconEntry, Moment, NamedSnapshot, NearbyHub, OrganisationView, OverDots, PanelSummary, Phase, Proposal,
   ProposalRecord, Review, Role, SearchHit, ServeInfo, SessionArrival, SessionClock, SessionInfo, SetAsideReason,
   Slot, SnapshotContent, SnapshotRestore, Source, Status, Subgroup, SubgroupRecord, Suggestion, TakenAway, Theme,
   ThemeArrival, Triage, UndoDepth, UndoOutcome, Written,
@@ -89,6 +89,8 @@ export const api = {
   clockAction: (session: string, action: ClockAction, minutes?: number, phase?: number | null) =>
     invoke<SessionClock>('session_clock_action', { session, action, minutes: minutes ?? null, phase: phase ?? null }),
   panelSummary: (event: string) => invoke<PanelSummary>('panel_summary', { event }),
+  /** Sets the dots each panel member has per theme; says who gave more than that already. */
+  setPanelDots: (event: string, dots: number) => invoke<OverDots[]>('panel_set_dots', { event, dots }),
   /** The window itself full screen (projector mode), or back. */
   setFullscreen: (on: boolean) => invoke<void>('window_fullscreen', { on }),
   /** The window asks to close: `handler` sends what is left to save, then `closeReady`. */

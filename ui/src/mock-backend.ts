@@ -1002,6 +1002,24 @@ export function installMockBackend(options: MockOptions = {}): void {
       changed()
     },
     panel_summary: ({ event }) => summaryOf(eventOf(event)),
+    panel_set_dots: ({ event, dots }) => {
+      const e = eventOf(event)
+      if (!e.holdsKey && e.role !== 'organiser') fail('invalid', 'seule l’organisation fixe les points du panel')
+      const n = Number(dots)
+      if (!Number.isInteger(n) || n < 1 || n > 99) fail('invalid', `le nombre de points par thème doit être entre 1 et 99 (${dots} donné)`)
+      state.dotsPerTheme = n
+      changed()
+      // Who gave more on a theme than the new number: their dots stay counted.
+      const given = new Map<string, number>()
+      for (const v of state.votes) {
+        const c = state.consolidated.find(x => x.id === v.consolidated_id && !x.deleted)
+        if (c) given.set(`${v.member}\u0000${c.theme}`, (given.get(`${v.member}\u0000${c.theme}`) ?? 0) + v.dots)
+      }
+      return [...given].filter(([, sum]) => sum > n).map(([key, sum]) => {
+        const [member, theme] = key.split('\u0000')
+        return { member, theme: Number(theme), given: sum }
+      })
+    },
     session_clock: ({ session }) => clockOf(sessionOf(session)),
     session_clock_action: ({ session, action, minutes, phase }) => {
       const s = sessionOf(session)

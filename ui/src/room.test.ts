@@ -369,6 +369,28 @@ describe('the arrivals board', () => {
     expect(byId('arrivals-summary').textContent).toBe('12 sessions sur 36 ont envoyé des propositions au serveur.')
   })
 
+  it('sets the panel\'s dots per theme, and names who gave more than the new number', async () => {
+    await open({ event: 'organiser', seed: 'plenary' }, 'Organisation')
+    const field = byId<HTMLInputElement>('panel-dots')
+    expect(field.value).toBe('3')
+    // The plenary's seed: Hélène Vidal gave her 3 dots of theme 1.
+    const state = mockState()
+    field.value = '2'
+    field.form!.requestSubmit()
+    await settle()
+    expect(state.dotsPerTheme).toBe(2)
+    const notice = byId('notice')
+    expect(notice.hidden).toBe(false)
+    expect(notice.textContent).toContain('Chaque membre du panel a maintenant 2 points par thème.')
+    expect(notice.textContent).toContain(frenchSpaces('Hélène Vidal a déjà donné 3 points sur le thème 1 : ils restent comptés'))
+    // A number the store refuses is said, and changes nothing.
+    field.value = '0'
+    field.form!.requestSubmit()
+    await settle()
+    expect(byId('alerts').textContent).toContain('entre 1 et 99')
+    expect(state.dotsPerTheme).toBe(2)
+  })
+
   it('is read by a second organiser too, joined with an organiser\'s invitation (without the event\'s key)', async () => {
     await open({ event: 'co-organiser' }, 'Organisation')
     // No invitation to make without the key: the exports are there.

@@ -98,7 +98,7 @@ pub use history::{local_moment, parse_moment, Moment, SessionContent, Version};
 pub use journal::Journal;
 pub use maintenance::{CompactReport, LogStats, RebuildReport};
 pub use membership::{AllInvitations, InvitationRecord, InvitationRequest, InvitationState, FOR_THE_EVENT};
-pub use ops::{ProposalInput, ProposalUpdate};
+pub use ops::{OverDots, ProposalInput, ProposalUpdate};
 pub use query::{
     has_search_words, AlikeAcrossThemes, EventSummary, EventView, MemberVotes, PanelSummary, ProposalFilter, Review,
     ReviewComment, SummaryItem, SummarySource, ThemeSummary,

@@ -33,6 +33,21 @@ pub fn panel_comment_delete(state: State<'_, AppState>, id: String) -> Result<()
     state.with_store(|store| store.set_comment_deleted(id, true).map(|_| ()))
 }
 
+/// The organisers set how many dots each panel member has per theme; the members who gave
+/// more than that already are returned, to be told (their dots stay counted).
+#[tauri::command(async)]
+pub fn panel_set_dots(
+    state: State<'_, AppState>,
+    event: String,
+    dots: u32,
+) -> Result<Vec<recolte_store::OverDots>, ApiError> {
+    let event: EventId = parse(&state, &event)?;
+    state.with_store(|store| {
+        store.set_dots_per_theme(event, dots)?;
+        store.members_over_dots(event, dots)
+    })
+}
+
 /// This device's member gives `dots` to a consolidated proposal (0 takes them back).
 #[tauri::command(async)]
 pub fn panel_vote(state: State<'_, AppState>, id: String, dots: u32) -> Result<(), ApiError> {

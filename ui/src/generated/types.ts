@@ -455,6 +455,8 @@ addresses: Array<string>,
  */
 announced: boolean, error: string | null, };
 
+export type OverDots = { member: string, theme: number, given: number, };
+
 export type NearbyHub = { 
 /**
  * The announcement's instance name.

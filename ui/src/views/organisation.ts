@@ -57,6 +57,30 @@ export function organisation(ctx: Context): View {
   const sheetStatus = h('p', { class: 'sheet-status', role: 'status', 'aria-live': 'polite' })
   const created = h('div', { class: 'created', role: 'status', 'aria-live': 'polite' })
 
+  // The closing panel's dots per member and theme, set before the plenary (the members' own
+  // votes are on the Panel screen). Lowered below what a member gave, those dots stay counted,
+  // and the organisers are told who, to ask them back.
+  const dotsField = h('input', { id: 'panel-dots', type: 'number', min: '1', max: '99', inputmode: 'numeric', required: true })
+  const dotsSave = h('button', { type: 'submit', class: 'secondary', id: 'panel-dots-save' }, t('save'))
+  // Checked by the store, which says what is wrong in the interface's language.
+  const dotsForm = h('form', { class: 'card panel-dots', 'aria-labelledby': 'panel-dots-heading', novalidate: true },
+    h('h2', { id: 'panel-dots-heading' }, t('org_panel_dots_title')),
+    h('label', { for: 'panel-dots' }, t('org_panel_dots_label')),
+    h('div', { class: 'inline' }, dotsField, dotsSave))
+  dotsForm.addEventListener('submit', e => {
+    e.preventDefault()
+    const dots = Number(dotsField.value)
+    void whileBusy([dotsSave], () => api.setPanelDots(event.id, dots))
+      .then(over => announce([
+        t('org_panel_dots_saved', { n: dots }),
+        ...over.map(o => t('org_panel_dots_over', { member: o.member, given: o.given, theme: o.theme })),
+      ].join(' '), 'notice', over.length > 0))
+      .catch(fail)
+  })
+  const drawDots = () => api.panelSummary(event.id).then(summary => {
+    if (document.activeElement !== dotsField) dotsField.value = String(summary.dots_per_theme)
+  })
+
   // The form to create one invitation: built once, so that choices survive refreshes.
   const role = h('select', { id: 'inv-role' }, ...ROLES.map(r => h('option', { value: r }, roleLabel(r))))
   const byTheme = event.themes.map(th => {
@@ -296,9 +320,10 @@ export function organisation(ctx: Context): View {
           h('div', { class: 'row' }, createAll, sheet),
           h('p', { id: 'inv-create-all-hint', class: 'muted' }, t('inv_create_all_hint')),
           sheetStatus, invitationsBox) : null,
-        org?.holds_key ? h('div', { class: 'org-columns' }, form, h('div', {}, devicesBox, exportBox(event.id, () => undefined)))
-          : exportBox(event.id, () => undefined))
+        org?.holds_key ? h('div', { class: 'org-columns' }, form, h('div', {}, devicesBox, dotsForm, exportBox(event.id, () => undefined)))
+          : h('div', { class: 'org-columns' }, dotsForm, exportBox(event.id, () => undefined)))
       await load()
+      await drawDots()
     }
   }
 
@@ -317,7 +342,10 @@ export function organisation(ctx: Context): View {
       await drawTab()
     },
     async refresh() {
-      if (tab === 'invitations') await load()
+      if (tab === 'invitations') {
+        await load()
+        await drawDots()
+      }
     },
     unmount() {
       board?.stop()

@@ -136,7 +136,7 @@ pub(crate) fn panel(store: &mut Store, ctx: &Context, command: PanelCmd, out: &O
             let event = ctx.event(store)?;
             store.set_dots_per_theme(event, dots)?;
             // Dots given before stay counted: said, so that the organiser can ask for them back.
-            for (member, theme, given) in store.members_over_dots(event, dots)? {
+            for recolte_store::OverDots { member, theme, given } in store.members_over_dots(event, dots)? {
                 eprintln!(
                     "{} {}",
                     out.lang.pick("attention :", "warning:"),

@@ -17,6 +17,7 @@ use crate::Store;
 mod capture;
 mod clock;
 mod panel;
+pub use panel::OverDots;
 mod synthesis;
 
 /// A proposal as typed by a facilitator. The sub-group is named by id or by name.

@@ -135,9 +135,9 @@ impl Store {
         )
     }
 
-    /// The panel members who gave more than `dots` on a theme (member, theme, dots given):
-    /// lowering the dots per theme keeps what was given, which the organiser is told.
-    pub fn members_over_dots(&self, event: EventId, dots: u32) -> Result<Vec<(String, u32, u32)>, Error> {
+    /// The panel members who gave more than `dots` on a theme: lowering the dots per theme
+    /// keeps what was given, which the organiser is told.
+    pub fn members_over_dots(&self, event: EventId, dots: u32) -> Result<Vec<OverDots>, Error> {
         self.conn
             .prepare_cached(
                 "SELECT v.member, c.theme, sum(v.dots) FROM panel_votes v JOIN consolidated c ON c.id = v.consolidated_id
@@ -145,7 +145,9 @@ impl Store {
                  ORDER BY c.theme, v.member",
             )
             .and_then(|mut stmt| {
-                stmt.query_map(params![event.to_string(), dots], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                stmt.query_map(params![event.to_string(), dots], |r| {
+                    Ok(OverDots { member: r.get(0)?, theme: r.get(1)?, given: r.get(2)? })
+                })?
                     .collect::<Result<Vec<_>, _>>()
             })
             .ctx("lecture des votes", "reading the votes")
@@ -189,4 +191,13 @@ impl Store {
         )?;
         Ok(true)
     }
+}
+
+/// A panel member who gave more dots on a theme than the event now allows (see
+/// [`Store::members_over_dots`]): they stay counted until the member takes them back.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct OverDots {
+    pub member: String,
+    pub theme: u32,
+    pub given: u32,
 }
