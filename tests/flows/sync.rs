@@ -516,6 +516,11 @@ fn a_sync_whose_hub_is_gone_takes_the_invitations_other_hub() {
     organiser.ok(&["sync", "--hub", &first_url]);
     let listed = organiser.ok(&["proposal", "list"]);
     assert!(listed.contains("Revenue sur le premier"), "{listed}");
+    // A hub typed by hand that does not answer is said, not replaced by the invitation's.
+    let typo = "ws://127.0.0.1:9";
+    let refused = device.fails(&["sync", "--hub", typo]);
+    assert!(refused.contains(typo) && !refused.contains("synchronisation avec"), "{refused}");
+    assert_eq!(device.json(&["status"])["summary"]["hub"], first_url.as_str(), "nothing remembered");
     // Told where to sync by hand, it stays there.
     device.ok(&["sync", "--hub", &second.url]);
     let output = device.run(&["sync"]);

@@ -274,7 +274,9 @@ pub fn sync(
         // served nearby (see `failover`).
         let (report, target) = match synced {
             Ok(report) => (report, target),
-            Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) => {
+            // A hub given here that does not answer is said, not replaced by another (a typo in
+            // the address synced elsewhere without a word).
+            Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) && !hub_given => {
                 let waiting = |others, nearby| out.looking_elsewhere(&target.hub, others, nearby);
                 match runtime.block_on(recolte_sync::failover::reach_another(store.clone(), &target, waiting))? {
                     Reached::Again(report) => (report, target),
