@@ -111,6 +111,15 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     );
     let stderr = elsewhere.fails(&["import", "opendata", out.to_str().unwrap()]);
     assert!(stderr.contains("déjà dans ce stockage"), "{stderr}");
+    // Into a store that holds another event: said, with how to add it beside.
+    let holding = Replica::new();
+    holding.ok(&["event", "import", concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json")]);
+    let stderr = holding.fails(&["import", "opendata", out.to_str().unwrap()]);
+    assert!(
+        stderr.contains("rien n'a été restauré") && stderr.contains("recolte import opendata --add-event"),
+        "{stderr}"
+    );
+    holding.ok(&["import", "opendata", "--add-event", out.to_str().unwrap()]);
     // Another event's report is not slipped into this event's package.
     let programme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json");
     let other = replica.ok(&["event", "import", programme]);

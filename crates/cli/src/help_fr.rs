@@ -311,6 +311,10 @@ pub const FRENCH: &[(&str, &str)] = &[
         "Restaure un événement (mêmes identifiants, même filiation) à partir d'un dossier de données ouvertes",
     ),
     ("import opendata --dir", "Dossier des données ouvertes"),
+    (
+        "import opendata --add_event",
+        "Restaure l'événement à côté de celui que ce stockage contient déjà (sans cette option, un stockage qui contient un autre événement reste tel quel, et le dit)",
+    ),
     ("hub", "Sert les documents de l'événement aux appareils du réseau (protocole y-websocket)"),
     ("hub --listen", "Adresse d'écoute ; le port 0 choisit un port libre. Dans une salle, utilisez 0.0.0.0:PORT"),
     (

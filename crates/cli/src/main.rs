@@ -69,6 +69,20 @@ fn main() -> ExitCode {
                     )
                 );
             }
+            if matches!(
+                error,
+                CliError::Export(recolte_export::ExportError::Store(
+                    recolte_store::Error::RestoreBesideAnotherEvent { .. }
+                ))
+            ) {
+                eprintln!(
+                    "{}",
+                    lang.pick(
+                        "(pour l'ajouter : recolte import opendata --add-event DOSSIER)",
+                        "(to add it: recolte import opendata --add-event FOLDER)"
+                    )
+                );
+            }
             ExitCode::FAILURE
         }
     }

@@ -532,8 +532,9 @@ pub fn export_decidim_answers(
     Ok(answers)
 }
 
-/// `recolte import opendata`: restores the event into this store (where it must not be).
-pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
+/// `recolte import opendata`: restores the event into this store (where it must not be; beside
+/// another event only when `other` says so).
+pub fn restore(store: &mut Store, dir: &Path, other: recolte_store::OtherEvent) -> Result<EventId, ExportError> {
     if dir.is_file() {
         return Err(ExportError::IsFile { path: dir.to_owned() });
     }
@@ -544,7 +545,7 @@ pub fn restore(store: &mut Store, dir: &Path) -> Result<EventId, ExportError> {
     package::check(dir)?;
     let data = opendata::read(dir)?;
     let snapshot = data.snapshot()?;
-    Ok(store.restore(&snapshot)?)
+    Ok(store.restore(&snapshot, other)?)
 }
 
 #[cfg(test)]

@@ -20,7 +20,12 @@ const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 fn restored() -> (TempDir, Store, EventId) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let event = recolte_export::restore(&mut store, &Path::new(ROOT).join("tests/fixtures/opendata-sample")).unwrap();
+    let event = recolte_export::restore(
+        &mut store,
+        &Path::new(ROOT).join("tests/fixtures/opendata-sample"),
+        recolte_store::OtherEvent::Refuse,
+    )
+    .unwrap();
     (dir, store, event)
 }
 

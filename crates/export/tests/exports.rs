@@ -18,7 +18,7 @@ const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/
 fn restored() -> (TempDir, Store, recolte_core::ids::EventId) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
-    let event = recolte_export::restore(&mut store, Path::new(FIXTURE)).unwrap();
+    let event = recolte_export::restore(&mut store, Path::new(FIXTURE), recolte_store::OtherEvent::Refuse).unwrap();
     (dir, store, event)
 }
 
@@ -164,15 +164,37 @@ fn the_report_never_lets_text_become_markup() {
 #[test]
 fn bad_open_data_is_refused_and_changes_nothing() {
     let (_dir, mut store, _) = restored();
-    // The same event again.
+    // The same event again: named.
+    let name = store.events().unwrap()[0].name.clone();
     assert!(matches!(
-        recolte_export::restore(&mut store, Path::new(FIXTURE)),
-        Err(ExportError::Store(recolte_store::Error::EventExists(_)))
+        recolte_export::restore(&mut store, Path::new(FIXTURE), recolte_store::OtherEvent::Refuse),
+        Err(ExportError::Store(recolte_store::Error::EventExists(held))) if held == name
     ));
+    // Into a store that holds another event: refused, unless it is to be added beside (every
+    // command there would then have to name its event); the practice event does not count.
+    let other = tempfile::tempdir().unwrap();
+    let mut beside = Store::open(other.path()).unwrap();
+    beside.import_practice(recolte_core::programme::SAMPLE).unwrap();
+    let real = beside.import_programme(recolte_core::programme::SAMPLE).unwrap();
+    let before = beside.dump_projections().unwrap();
+    let refused =
+        recolte_export::restore(&mut beside, Path::new(FIXTURE), recolte_store::OtherEvent::Refuse).unwrap_err();
+    let said = recolte_core::Localize::localize(&refused, recolte_core::Lang::Fr);
+    assert!(
+        said.contains("cet appareil a déjà un autre événement") && said.contains("rien n'a été restauré"),
+        "{said}"
+    );
+    assert_eq!(beside.dump_projections().unwrap(), before, "nothing restored");
+    let added = recolte_export::restore(&mut beside, Path::new(FIXTURE), recolte_store::OtherEvent::Add).unwrap();
+    assert_ne!(added, real);
+    assert_eq!(beside.events().unwrap().len(), 3);
     // A missing folder, a damaged file, a programme that no longer holds together.
     let empty = tempfile::tempdir().unwrap();
     let mut fresh = Store::open(empty.path()).unwrap();
-    assert!(matches!(recolte_export::restore(&mut fresh, Path::new("/nonexistent")), Err(ExportError::Read { .. })));
+    assert!(matches!(
+        recolte_export::restore(&mut fresh, Path::new("/nonexistent"), recolte_store::OtherEvent::Refuse),
+        Err(ExportError::Read { .. })
+    ));
     let broken = tempfile::tempdir().unwrap();
     for file in files(Path::new(FIXTURE)) {
         let relative = file.strip_prefix(FIXTURE).unwrap();
@@ -184,13 +206,16 @@ fn bad_open_data_is_refused_and_changes_nothing() {
     // one (a folder from before it, or one edited by hand), each file is checked as it is read.
     std::fs::remove_file(broken.path().join("datapackage.json")).unwrap();
     std::fs::write(broken.path().join("proposals.json"), "[{\"id\": 3}]").unwrap();
-    assert!(matches!(recolte_export::restore(&mut fresh, broken.path()), Err(ExportError::Malformed { .. })));
+    assert!(matches!(
+        recolte_export::restore(&mut fresh, broken.path(), recolte_store::OtherEvent::Refuse),
+        Err(ExportError::Malformed { .. })
+    ));
     let mut event: Value =
         serde_json::from_str(&std::fs::read_to_string(Path::new(FIXTURE).join("event.json")).unwrap()).unwrap();
     event["sessions"][0]["theme"] = Value::from(99);
     std::fs::copy(Path::new(FIXTURE).join("proposals.json"), broken.path().join("proposals.json")).unwrap();
     std::fs::write(broken.path().join("event.json"), event.to_string()).unwrap();
-    let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
+    let error = recolte_export::restore(&mut fresh, broken.path(), recolte_store::OtherEvent::Refuse).unwrap_err();
     assert!(error.to_string().contains("$.sessions[0].theme"), "{error}");
     // Files edited by hand are checked as what people type is: a proposal of a session the
     // programme lacks, an empty title, a merge citing a proposal that is not there.
@@ -203,7 +228,7 @@ fn bad_open_data_is_refused_and_changes_nothing() {
         let mut proposals = original.clone();
         proposals[0][field] = value;
         std::fs::write(broken.path().join("proposals.json"), proposals.to_string()).unwrap();
-        let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
+        let error = recolte_export::restore(&mut fresh, broken.path(), recolte_store::OtherEvent::Refuse).unwrap_err();
         assert!(matches!(error, ExportError::Store(recolte_store::Error::InvalidRestore { .. })), "{field}: {error}");
     }
     // So are a consolidated proposal of a theme the programme lacks, the same id twice, a
@@ -238,7 +263,7 @@ fn bad_open_data_is_refused_and_changes_nothing() {
     ];
     for (file, edited, said) in cases {
         std::fs::write(broken.path().join(file), edited.to_string()).unwrap();
-        let error = recolte_export::restore(&mut fresh, broken.path()).unwrap_err();
+        let error = recolte_export::restore(&mut fresh, broken.path(), recolte_store::OtherEvent::Refuse).unwrap_err();
         let text = error.localize(Lang::Fr);
         assert!(matches!(error, ExportError::Store(recolte_store::Error::InvalidRestore { .. })), "{file}: {text}");
         assert!(text.contains(said), "{file}: {text}");
@@ -254,7 +279,7 @@ fn bad_open_data_is_refused_and_changes_nothing() {
     proposals.as_array_mut().unwrap().retain(|p| p["id"] != cited);
     proposals[0]["title"] = Value::from("  Un titre\u{1b}[31m  ");
     std::fs::write(broken.path().join("proposals.json"), proposals.to_string()).unwrap();
-    let event = recolte_export::restore(&mut fresh, broken.path()).unwrap();
+    let event = recolte_export::restore(&mut fresh, broken.path(), recolte_store::OtherEvent::Refuse).unwrap();
     let restored = fresh.proposals(event, &recolte_store::ProposalFilter::default()).unwrap();
     assert!(restored.iter().any(|p| p.title == "Un titre"), "{restored:?}");
 }
@@ -442,7 +467,7 @@ fn the_panel_s_dots_per_theme_survive_a_restore() {
     let out = tempfile::tempdir().unwrap();
     recolte_export::export_opendata(&store, event, out.path(), false, opendata::DEFAULT_LICENCE).unwrap();
     let mut again = Store::open(&tempfile::tempdir().unwrap().keep()).unwrap();
-    let restored = recolte_export::restore(&mut again, out.path()).unwrap();
+    let restored = recolte_export::restore(&mut again, out.path(), recolte_store::OtherEvent::Refuse).unwrap();
     assert_eq!(again.dots_per_theme(restored).unwrap(), 5);
 }
 
@@ -476,6 +501,6 @@ fn sub_groups_that_proposed_nothing_are_in_the_package_and_older_packages_still_
     }
     let elsewhere = tempfile::tempdir().unwrap();
     let mut fresh = Store::open(elsewhere.path()).unwrap();
-    assert_eq!(recolte_export::restore(&mut fresh, older.path()).unwrap(), event);
+    assert_eq!(recolte_export::restore(&mut fresh, older.path(), recolte_store::OtherEvent::Refuse).unwrap(), event);
     assert_eq!(names(&fresh), ["Groupe \"A\""], "only the sub-groups its proposals name");
 }

@@ -30,7 +30,12 @@ fn validators() -> PathBuf {
 fn exported(include_names: bool) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("store")).unwrap();
-    let event = recolte_export::restore(&mut store, &Path::new(ROOT).join("tests/fixtures/opendata-sample")).unwrap();
+    let event = recolte_export::restore(
+        &mut store,
+        &Path::new(ROOT).join("tests/fixtures/opendata-sample"),
+        recolte_store::OtherEvent::Refuse,
+    )
+    .unwrap();
     let out = dir.path().join("donnees");
     recolte_export::export_opendata(&store, event, &out, include_names, recolte_export::opendata::DEFAULT_LICENCE)
         .unwrap();
@@ -98,7 +103,7 @@ fn a_file_changed_after_the_export_is_caught_by_the_validators_and_refused_on_re
     let json = std::fs::read_to_string(out.join("proposals.json")).unwrap();
     std::fs::write(out.join("proposals.json"), json.replacen("Base commune", "Base Commune", 1)).unwrap();
     let mut store = Store::open(&dir.path().join("elsewhere")).unwrap();
-    let error = recolte_export::restore(&mut store, &out).unwrap_err();
+    let error = recolte_export::restore(&mut store, &out, recolte_store::OtherEvent::Refuse).unwrap_err();
     assert!(
         matches!(&error, ExportError::PackageMismatch(file) if file == "consolidated.csv" || file == "proposals.json"),
         "{error}"
@@ -113,7 +118,10 @@ fn a_file_changed_after_the_export_is_caught_by_the_validators_and_refused_on_re
         descriptor.replacen("\"path\": \"proposals.csv\"", "\"path\": \"../x.csv\"", 1),
     )
     .unwrap();
-    assert!(matches!(recolte_export::restore(&mut store, &out), Err(ExportError::Malformed { .. })));
+    assert!(matches!(
+        recolte_export::restore(&mut store, &out, recolte_store::OtherEvent::Refuse),
+        Err(ExportError::Malformed { .. })
+    ));
 }
 
 #[test]
@@ -149,8 +157,12 @@ fn a_restored_event_does_not_merge_with_another_copy_signed_with_another_key() {
     let (first_dir, second_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let mut first = Store::open(first_dir.path()).unwrap();
     let mut second = Store::open(second_dir.path()).unwrap();
-    let event = recolte_export::restore(&mut first, &fixture).unwrap();
-    assert_eq!(recolte_export::restore(&mut second, &fixture).unwrap(), event, "the same id, restored twice");
+    let event = recolte_export::restore(&mut first, &fixture, recolte_store::OtherEvent::Refuse).unwrap();
+    assert_eq!(
+        recolte_export::restore(&mut second, &fixture, recolte_store::OtherEvent::Refuse).unwrap(),
+        event,
+        "the same id, restored twice"
+    );
     let before = first.dump_projections().unwrap();
     let refused = first.import_bundle(&second.export_bundle(event).unwrap()).unwrap_err();
     assert!(matches!(refused, recolte_store::Error::BundleOfAnotherKey { .. }), "{refused:?}");

@@ -82,9 +82,12 @@ pub enum Error {
     #[error("no event with id {0} in this store")]
     #[fr("aucun événement n'a l'identifiant {0} dans ce stockage")]
     UnknownEvent(String),
-    #[error("event {0} is already in this store: restore it into an empty data folder")]
-    #[fr("l'événement {0} est déjà dans ce stockage : restaurez-le dans un dossier de données vide")]
+    #[error("the event “{0}” is already in this store: restore it into an empty data folder")]
+    #[fr("l'événement « {0} » est déjà dans ce stockage : restaurez-le dans un dossier de données vide")]
     EventExists(String),
+    #[error("this device holds another event already ({held}): the restored “{name}” would sit beside it, and every command would then have to name its event; nothing was restored (restore it into an empty data folder, or add it beside)")]
+    #[fr("cet appareil a déjà un autre événement ({held}) : « {name} », restauré, se mettrait à côté, et chaque commande devrait alors nommer son événement ; rien n'a été restauré (restaurez-le dans un dossier de données vide, ou ajoutez-le à côté)")]
+    RestoreBesideAnotherEvent { name: String, held: String },
     #[error("no invitation with id {0} for this event on this device")]
     #[fr("aucune invitation n'a l'identifiant {0} pour cet événement sur cet appareil")]
     UnknownInvitation(String),

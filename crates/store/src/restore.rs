@@ -181,17 +181,20 @@ fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
 
 impl Store {
     /// Rebuilds an event from a snapshot, in one transaction. The event must not be in this
-    /// store already. A new signing key is made: tokens of the original event do not apply.
-    pub fn restore(&mut self, snapshot: &Snapshot) -> Result<EventId, Error> {
+    /// store already, nor another one unless `other` says to add it beside (the practice event
+    /// does not count). A new signing key is made: tokens of the original event do not apply.
+    pub fn restore(&mut self, snapshot: &Snapshot, other: crate::OtherEvent) -> Result<EventId, Error> {
         let event = snapshot.event;
-        let exists: Option<String> = self.lookup(
-            "SELECT id FROM events WHERE id = ?1",
-            [event.to_string()],
-            |r| r.get(0),
-            ("recherche de l'événement", "looking up the event"),
-        )?;
-        if exists.is_some() {
-            return Err(Error::EventExists(event.to_string()));
+        let events = self.events()?;
+        if let Some(held) = events.iter().find(|e| e.id == event) {
+            return Err(Error::EventExists(held.name.clone()));
+        }
+        let held: Vec<&str> = events.iter().filter(|e| !e.practice).map(|e| e.name.as_str()).collect();
+        if other == crate::OtherEvent::Refuse && !held.is_empty() {
+            return Err(Error::RestoreBesideAnotherEvent {
+                name: snapshot.programme.name.clone(),
+                held: held.join(", "),
+            });
         }
         let snapshot = &checked(snapshot)?;
         let keys = recolte_core::token::generate_keys().map_err(Error::Token)?;

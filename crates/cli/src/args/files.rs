@@ -120,5 +120,9 @@ pub enum ImportCmd {
     Opendata {
         /// Open-data folder.
         dir: PathBuf,
+        /// Restore the event beside the one this store holds (without it, a store holding
+        /// another event is left as it is, and says so).
+        #[arg(long)]
+        add_event: bool,
     },
 }

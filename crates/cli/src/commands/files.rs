@@ -85,8 +85,9 @@ pub(crate) fn export(store: &mut Store, ctx: &Context, command: ExportCmd, out: 
 /// `recolte import`: an event brought back from its open data.
 pub(crate) fn import(store: &mut Store, command: ImportCmd, out: &Out) -> Result<(), CliError> {
     match command {
-        ImportCmd::Opendata { dir } => {
-            let id = recolte_export::restore(store, &dir).map_err(CliError::Export)?;
+        ImportCmd::Opendata { dir, add_event } => {
+            let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
+            let id = recolte_export::restore(store, &dir, other).map_err(CliError::Export)?;
             out.id(&id)
         }
     }
