@@ -85,6 +85,18 @@ fn a_facilitator_with_one_session_captures_without_typing_its_id() {
     assert_eq!((&own["started_at"], &own["phases"]), (&named["started_at"], &named["phases"]));
     let stderr = event.organiser.fails(&["subgroup", "add", "Groupe B"]);
     assert!(stderr.contains("il manque --session") && stderr.contains("recolte session list"), "{stderr}");
+    // Invitations are the organiser's device's: said by the event's name, before anything else
+    // (it listed « aucune invitation », or named the hub the cards would carry, then refused).
+    let name = camille.json(&["event", "show"])["name"].as_str().unwrap().to_owned();
+    for command in [&["invite", "list"][..], &["invite", "create", "--role", "panel"][..]] {
+        let refused = camille.fails(command);
+        assert!(
+            refused.starts_with(&format!(
+                "erreur : cet appareil ne détient pas la clé de signature de l'événement « {name} »"
+            )),
+            "{refused}"
+        );
+    }
 }
 
 fn status(device: &Replica) -> Value {

@@ -18,8 +18,8 @@ pub enum Error {
     Core(#[from] recolte_core::Error),
     #[error(transparent)]
     Token(recolte_core::token::TokenError),
-    #[error("this device does not hold the signing key of event {0}: only the organiser's device that created the event can issue tokens")]
-    #[fr("cet appareil ne détient pas la clé de signature de l'événement {0} : seul l'appareil de l'organisation qui a créé l'événement peut émettre des jetons")]
+    #[error("this device does not hold the signing key of the event “{0}”: only the organiser's device that created the event can invite, issue tokens and revoke")]
+    #[fr("cet appareil ne détient pas la clé de signature de l'événement « {0} » : seul l'appareil de l'organisation qui a créé l'événement peut inviter, émettre des jetons et révoquer")]
     NoEventKey(String),
     #[error("invalid validity “{0}”: write for example 12h, 3d or 2w, or “event” (until the end of the day after the event)")]
     #[fr("durée de validité invalide « {0} » : écrivez par exemple 12h, 3d ou 2w, ou « event » (jusqu'à la fin du lendemain de l'événement)")]

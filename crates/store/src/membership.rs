@@ -106,6 +106,15 @@ impl Store {
         Ok(self.event_keys(event)?.is_some())
     }
 
+    /// That this device holds `event`'s key, or the refusal that names the event: checked
+    /// before anything is said or made of an invitation (the invitations live on that device).
+    pub fn ensure_holds_key(&self, event: EventId) -> Result<(), Error> {
+        match self.holds_key(event)? {
+            true => Ok(()),
+            false => Err(self.no_event_key(event)),
+        }
+    }
+
     /// How long an invitation asked to be valid for `valid` lasts from now: a length (`12h`,
     /// `3d`, `2w`: see `token::parse_duration`) or [`FOR_THE_EVENT`]: until the end of the day
     /// after the event's last day on its clock, and 3 days at least (a practice event whose
@@ -325,9 +334,7 @@ impl Store {
     /// `false` when it already was revoked: nothing is written then.
     pub fn revoke_invitation(&mut self, event: EventId, id: &str) -> Result<bool, Error> {
         self.ensure_writable()?;
-        if !self.holds_key(event)? {
-            return Err(Error::NoEventKey(event.to_string()));
-        }
+        self.ensure_holds_key(event)?;
         let known: Option<String> = self.lookup(
             "SELECT id FROM invitations WHERE id = ?1 AND event_id = ?2",
             params![id.trim(), event.to_string()],

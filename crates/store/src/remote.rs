@@ -230,9 +230,16 @@ impl Store {
         )
     }
 
+    /// That this device does not hold `event`'s key, with the event's name (its id when this
+    /// store does not hold the event either).
+    pub(crate) fn no_event_key(&self, event: EventId) -> Error {
+        let name = self.events().ok().and_then(|events| events.into_iter().find(|e| e.id == event)).map(|e| e.name);
+        Error::NoEventKey(name.unwrap_or_else(|| event.to_string()))
+    }
+
     /// Signs an access token for the event. Sessions and themes in the scope must exist.
     pub fn issue_token(&self, scope: &Scope, name: Option<&str>, valid_for: time::Duration) -> Result<String, Error> {
-        let keys = self.event_keys(scope.event)?.ok_or_else(|| Error::NoEventKey(scope.event.to_string()))?;
+        let Some(keys) = self.event_keys(scope.event)? else { return Err(self.no_event_key(scope.event)) };
         let name = name.map(|n| crate::ops::within(n, crate::Field::Name)).transpose()?;
         let name = name.as_deref().filter(|n| !n.is_empty());
         match scope.role {

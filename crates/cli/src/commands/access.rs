@@ -49,6 +49,9 @@ fn parse_scope(event: EventId, args: args::ScopeArgs) -> Result<recolte_core::ac
 /// `recolte invite`: invitations made, listed, revoked, printed.
 pub(crate) fn invite(store: &mut Store, ctx: &Context, command: InviteCmd, out: &Out) -> Result<(), CliError> {
     let event = ctx.event(store)?;
+    // The invitations live on the organiser's device, which holds the event's key: elsewhere
+    // that is said first (not « aucune invitation », nor the hub the cards would name).
+    store.ensure_holds_key(event)?;
     match command {
         InviteCmd::Create { scope, hubs, valid, for_name, fingerprint } => {
             let hubs = hubs_or_the_synced_one(store, hubs, out)?;
