@@ -101,8 +101,18 @@ fn edits_delete_and_restore_show_in_listings_and_search() {
     assert!(store.proposals(event, &ProposalFilter::default()).unwrap().is_empty());
     assert!(store.search(event, "agents", 10).unwrap().is_empty());
     assert!(store.proposals(event, &ProposalFilter { all: true, ..Default::default() }).unwrap()[0].deleted);
+    // Deleted, it is not changed out of sight: said, and nothing is written.
+    let stats = store.log_stats().unwrap();
+    let retitled = ProposalUpdate { title: Some("Changée après sa suppression".into()), ..Default::default() };
+    let refused = store.edit_proposal(id, &retitled).unwrap_err();
+    assert!(
+        matches!(&refused, Error::DeletedNotEdited(title) if title == "Droit à l'erreur pour les agents"),
+        "{refused}"
+    );
+    assert_eq!(store.log_stats().unwrap(), stats);
     store.set_proposal_deleted(id, false).unwrap();
     assert_eq!(store.proposals(event, &ProposalFilter::default()).unwrap().len(), 1);
+    store.edit_proposal(id, &retitled).unwrap();
 }
 
 #[test]
