@@ -551,3 +551,20 @@ fn joining_another_event_first_sends_what_is_not_shared_and_waits_when_it_cannot
     assert!(refused.contains("dont 1 modification faite ici n'est pas encore partagée"), "{refused}");
     assert_eq!(stuck.json(&["status"])["summary"]["unshared"], 1, "still syncing the first event");
 }
+
+/// A device that holds two events (it joined one, and imported another's programme): its
+/// status reports on the event it syncs, with the times on that event's clock, as
+/// `--event … status` gives them (they were in UTC).
+#[test]
+fn the_status_of_a_device_holding_two_events_is_on_the_synced_events_clock() {
+    let event = Event::new();
+    let session = event.organiser.sessions(1)[0].clone();
+    let link = event.invite(&["--role", "facilitator", "--session", &session]);
+    let device = Replica::new();
+    device.ok(&["join", "--invitation", &link, "--name", "Camille"]);
+    let synced = device.json(&["event", "show"])["id"].as_str().unwrap().to_owned();
+    device.ok(&["event", "import", concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/assises-2025.json")]);
+    let named = device.ok(&["--event", &synced, "status"]);
+    assert!(named.contains(':'), "{named}");
+    assert_eq!(device.ok(&["status"]), named);
+}

@@ -161,7 +161,13 @@ fn run(cli: Cli, out: &Out) -> Result<(), CliError> {
         let named = store.resolve_event(given_event)?;
         store.keep_to_event(named);
     }
-    let timezone = store.resolve_event(given_event).ok().and_then(|e| store.event(e).ok()).map(|view| view.timezone);
+    // The event named, the only one here, or else the one this device syncs (two events held:
+    // `status` reports on that one, and its times were on UTC).
+    let shown = store
+        .resolve_event(given_event)
+        .ok()
+        .or_else(|| given_event.map_or_else(|| recolte_sync::join::synced_event(&store), |_| None));
+    let timezone = shown.and_then(|e| store.event(e).ok()).map(|view| view.timezone);
     // Every time a message says, on the event's clock (an expiry in a hub's refusal too).
     if let Some(timezone) = &timezone {
         recolte_core::moment::show_times_in(timezone);

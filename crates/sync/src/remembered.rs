@@ -18,6 +18,13 @@ pub fn remembered_target(store: &recolte_store::Store) -> Result<Option<Target>,
     Ok(hub.zip(token).map(|(hub, token)| Target::new(hub, token).pinned(fingerprint)))
 }
 
+/// The event this device syncs, as the token it syncs with names it: what `recolte status`
+/// reports on, and whose clock its times are shown on, when the store holds several events.
+pub fn synced_event(store: &recolte_store::Store) -> Option<recolte_core::ids::EventId> {
+    let target = remembered_target(store).ok().flatten()?;
+    recolte_core::token::peek(&target.token).ok().map(|grant| grant.scope.event)
+}
+
 /// The role of the invitation this device syncs with when it covers only part of the event (a
 /// session, a theme, the panel) and the device does not hold the event's key: such a device
 /// does not serve the room, since it passes on only what its invitation may write, and what
