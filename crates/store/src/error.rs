@@ -155,7 +155,7 @@ pub enum Error {
     #[error("this bundle is of another event with the same name, “{name}”: its programme was imported separately on another device, so they are two events (a device joins an event with an invitation, not by importing its programme again); nothing was imported; it can be added beside this device's as an event of its own")]
     #[fr("ce paquet est celui d'un autre événement qui porte le même nom, « {name} » : son programme a été importé à part sur un autre appareil, ce sont donc deux événements (un appareil rejoint un événement par une invitation, pas en important de nouveau son programme) ; rien n'a été importé ; il peut être ajouté à côté de celui de cet appareil, comme un événement à part")]
     BundleOfAnotherEventSameName { name: String },
-    #[error("this bundle is of the event « {name} », but signed with another key: one of the two was restored from its open data; a restored event is an archive and does not merge with the original; nothing was imported (open it in an empty data folder)")]
+    #[error("this bundle is of the event “{name}”, but signed with another key: one of the two was restored from its open data; a restored event is an archive and does not merge with the original; nothing was imported (open it in an empty data folder)")]
     #[fr("ce paquet est celui de l'événement « {name} », mais signé d'une autre clé : l'un des deux a été restauré depuis ses données ouvertes ; un événement restauré est une archive, qui ne se fusionne pas avec l'original ; rien n'a été importé (ouvrez-le dans un dossier de données vide)")]
     BundleOfAnotherKey { name: String },
     #[error("{} must be between {} and {} ({value} given)", .what.en(), .what.range().start(), .what.range().end())]

@@ -141,7 +141,13 @@ impl Out {
         if self.json {
             return self.json(&serde_json::json!({ "path": path, "answers": answers }));
         }
-        let list = |titles: &[String]| titles.iter().map(|t| format!("« {t} »")).collect::<Vec<_>>().join(", ");
+        let list = |titles: &[String]| {
+            titles
+                .iter()
+                .map(|t| self.pick(&format!("« {t} »"), &format!("“{t}”")).to_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         if !answers.unmatched.is_empty() {
             eprintln!(
                 "{} {}",
