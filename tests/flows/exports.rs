@@ -30,6 +30,11 @@ fn an_organiser_exports_everything_and_restores_it_elsewhere() {
     replica.ok(&["synthesis", "edit", &first, "--priority", "7"]);
     replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--pdf"]);
     replica.ok(&["synthesis", "edit", &first, "--priority", &priority]);
+    // Again without its PDF: the one written before stays (it may be the one printed), said.
+    let again = replica.run(&["export", "report", "--out", out.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success() && said.contains("rapport.pdf est d'un export précédent"), "{said}");
+    replica.ok(&["export", "report", "--out", out.to_str().unwrap(), "--pdf"]);
     replica.ok(&["--lang", "en", "export", "report", "--out", out.to_str().unwrap()]);
     replica.ok(&["export", "decidim", "--out", out.join("decidim.json").to_str().unwrap()]);
     for file in [

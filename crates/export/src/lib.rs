@@ -391,11 +391,7 @@ pub fn export_report(
         store.consolidated(event, theme, false)?;
     }
     let data = gather(store, event, false)?;
-    let stem = if lang == Lang::En { "report" } else { "rapport" };
-    let stem = match theme {
-        Some(theme) => format!("{stem}-theme-{theme}"),
-        None => stem.to_owned(),
-    };
+    let stem = report_stem(theme, lang);
     let at = now();
     let mut files = vec![
         (format!("{stem}.md"), report::sealed(report::markdown_report(&data, theme, lang, &at))),
@@ -418,6 +414,23 @@ pub fn export_report(
     }
     write_files(dir, &files)?;
     Ok(files.into_iter().map(|(name, _)| dir.join(name)).collect())
+}
+
+/// The name a report's files share: `rapport`, `report-theme-3`…
+fn report_stem(theme: Option<u32>, lang: Lang) -> String {
+    let stem = if lang == Lang::En { "report" } else { "rapport" };
+    match theme {
+        Some(theme) => format!("{stem}-theme-{theme}"),
+        None => stem.to_owned(),
+    }
+}
+
+/// A PDF report Récolte wrote in `dir` before, which a report written now without its PDF
+/// leaves as it was: it looks current beside the new files and is not, which the caller says
+/// (it is not removed: it may be the one printed for the panel at four).
+pub fn older_pdf_report(dir: &Path, theme: Option<u32>, lang: Lang) -> Option<PathBuf> {
+    let path = dir.join(format!("{}.pdf", report_stem(theme, lang)));
+    (path.is_file() && report::replaceable_report(&path)).then_some(path)
 }
 
 #[cfg(feature = "pdf")]

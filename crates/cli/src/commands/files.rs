@@ -54,6 +54,17 @@ pub(crate) fn export(store: &mut Store, ctx: &Context, command: ExportCmd, out: 
             let files = recolte_export::export_report(store, ctx.event(store)?, &dir, theme, out.lang, pdf)
                 .map_err(CliError::Export)?;
             warn_incomplete(store, ctx.event(store)?, out)?;
+            if let Some(older) = recolte_export::older_pdf_report(&dir, theme, out.lang).filter(|_| !pdf) {
+                let shown = older.display();
+                match out.lang {
+                    recolte_core::Lang::Fr => eprintln!(
+                        "attention : {shown} est d'un export précédent et ne montre pas ces changements (--pdf pour le refaire)"
+                    ),
+                    recolte_core::Lang::En => eprintln!(
+                        "warning: {shown} is from an earlier export and does not show these changes (--pdf to make it again)"
+                    ),
+                }
+            }
             out.written(&dir, &files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>())
         }
         ExportCmd::Opendata { out: dir, include_names, licence } => {
