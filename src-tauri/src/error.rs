@@ -96,7 +96,8 @@ impl ApiError {
             | recolte_sync::client::SyncError::EventNotOnHub { .. }
             | recolte_sync::client::SyncError::HubWithoutEvent { .. }
             | recolte_sync::client::SyncError::UnsharedElsewhere { .. }
-            | recolte_sync::client::SyncError::NameNeeded => {
+            | recolte_sync::client::SyncError::NameNeeded
+            | recolte_sync::client::SyncError::KeyNotTrusted => {
                 ApiError { code: ErrorCode::Invalid, message: error.localize(lang) }
             }
             _ => ApiError { code: ErrorCode::Network, message: error.localize(lang) },

@@ -527,3 +527,24 @@ fn a_sync_whose_hub_is_gone_takes_the_invitations_other_hub() {
     assert!(!String::from_utf8_lossy(&output.stderr).contains("répond de nouveau"), "{output:?}");
     assert_eq!(device.json(&["status"])["summary"]["hub"], second.url.as_str());
 }
+
+/// An event restored from its open data is an archive with a key of its own: synced with the
+/// original's hub, it is told that hub does not trust its key (it was told its invitation link
+/// was damaged, on a device that has none).
+#[test]
+fn a_restored_archive_synced_with_the_originals_hub_is_told_the_key_is_not_trusted() {
+    let (organiser, _) = Replica::with_sample();
+    let key = public_key(&organiser);
+    let hub_dir = tempfile::tempdir().unwrap();
+    let hub = HubProcess::start(hub_dir.path(), &key);
+    organiser.ok(&["sync", "--hub", &hub.url]);
+    let data = tempfile::tempdir().unwrap();
+    organiser.ok(&["export", "opendata", "--out", data.path().to_str().unwrap()]);
+    let archive = Replica::new();
+    archive.ok(&["import", "opendata", data.path().to_str().unwrap()]);
+    let refused = archive.fails(&["sync", "--hub", &hub.url]);
+    assert!(
+        refused.contains("ne fait pas confiance à la clé de cet événement") && !refused.contains("recopiez"),
+        "{refused}"
+    );
+}

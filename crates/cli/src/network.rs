@@ -221,6 +221,23 @@ fn own_target(
 }
 
 pub fn sync(
+    store: Store,
+    given: Option<recolte_core::ids::EventId>,
+    hub: Option<String>,
+    token: Option<String>,
+    watch: bool,
+    out: &Out,
+) -> Result<(), CliError> {
+    // The organiser's device signs its own token: a signature the hub does not know is then
+    // its key not trusted there (a restored archive), not a damaged invitation link.
+    let own = token.is_none() && store.resolve_event(given).is_ok_and(|event| store.holds_key(event).unwrap_or(false));
+    sync_with(store, given, hub, token, watch, out).map_err(|error| match error {
+        CliError::Sync(error) if own => CliError::Sync(error.of_own_key()),
+        error => error,
+    })
+}
+
+fn sync_with(
     mut store: Store,
     given: Option<recolte_core::ids::EventId>,
     hub: Option<String>,

@@ -55,6 +55,9 @@ pub enum SyncError {
     #[error("this device syncs the event “{event}”, and {}: joining another event would stop syncing it; sync first, then join; nothing changed", unshared_en(*.unshared))]
     #[fr("cet appareil synchronise l'événement « {event} », dont {} : rejoindre un autre événement arrêterait sa synchronisation ; synchronisez d'abord, puis rejoignez ; rien n'a changé", unshared_fr(*unshared))]
     UnsharedElsewhere { event: String, unshared: usize },
+    #[error("the hub does not trust this event's key, with which this device signs its own access: it serves another event, or this event was restored from its open data (a restored event is an archive, with a key of its own); a hub serves it when started with --trust and the key `recolte event show` gives; nothing was sent")]
+    #[fr("le serveur ne fait pas confiance à la clé de cet événement, avec laquelle cet appareil signe son propre accès : il sert un autre événement, ou cet événement a été restauré depuis ses données ouvertes (un événement restauré est une archive, avec sa propre clé) ; un serveur le sert lancé avec --trust et la clé que donne `recolte event show` ; rien n'a été envoyé")]
+    KeyNotTrusted,
     #[error("give your name (--name on the command line): it signs your proposals and tells the organisers who joined; nothing changed")]
     #[fr("indiquez votre nom (--name en ligne de commande) : il signe vos propositions et dit à l'organisation qui a rejoint ; rien n'a changé")]
     NameNeeded,
@@ -117,6 +120,16 @@ fn refusal_message(
 impl SyncError {
     /// What went wrong, as the status names it; `None` for a connection lost midway or a
     /// local problem.
+    /// This error, on the device that signed its token itself with the event's key: an unknown
+    /// signature is then that key not trusted by the hub, not a damaged invitation (it has
+    /// none), which is what the refusal says otherwise.
+    pub fn of_own_key(self) -> SyncError {
+        match self.refusal() {
+            Some(RefusalCode::BadSignature) => SyncError::KeyNotTrusted,
+            _ => self,
+        }
+    }
+
     pub fn refusal(&self) -> Option<RefusalCode> {
         match self {
             SyncError::Refused { refusal, .. } => *refusal,
