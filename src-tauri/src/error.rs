@@ -67,6 +67,7 @@ impl ApiError {
             | E::ThemesForAnotherRole
             | E::NotInTheme { .. }
             | E::AmbiguousEvent(_)
+            | E::AmbiguousSubgroup { .. }
             | E::Token(_)
             | E::NoEventKey(_)
             | E::OutOfRights { .. }

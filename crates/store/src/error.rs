@@ -65,6 +65,9 @@ pub enum Error {
     #[error("the store holds several events, say which one with --event: {}", list_events(.0, Lang::En))]
     #[fr("le stockage contient plusieurs événements, précisez lequel avec --event : {}", list_events(_0, Lang::Fr))]
     AmbiguousEvent(Vec<(EventId, String)>),
+    #[error("two sub-groups of this session are called “{name}” (made on two devices apart, one renamed meanwhile): name the one meant by its id ({}), or rename one of them; nothing was changed", .ids.join(", "))]
+    #[fr("deux sous-groupes de cette session s'appellent « {name} » (créés sur deux appareils séparés, l'un renommé entre-temps) : désignez celui que vous voulez par son identifiant ({}), ou renommez l'un d'eux ; rien n'a été modifié", ids.join(", "))]
+    AmbiguousSubgroup { name: String, ids: Vec<String> },
     #[error("{record} belongs to another event than {event}: nothing was changed")]
     #[fr("{record} appartient à un autre événement que {event} : rien n'a été modifié")]
     OtherEvent { record: String, event: String },

@@ -88,7 +88,15 @@ impl Store {
         )?;
         let found = match by_id {
             Some(id) => Some(id),
-            None => self.subgroup_named(session, wanted, None)?.map(|(id, _)| id),
+            None => {
+                // Two of one name (made apart, one renamed since): not one picked silently.
+                let named = self.subgroups_named(session, wanted, None)?;
+                if let [(_, name), _, ..] = named.as_slice() {
+                    let ids = named.iter().map(|(id, _)| id.clone()).collect();
+                    return Err(Error::AmbiguousSubgroup { name: name.clone(), ids });
+                }
+                named.into_iter().next().map(|(id, _)| id)
+            }
         };
         found
             .and_then(|id| id.parse().ok())
@@ -96,14 +104,26 @@ impl Store {
     }
 
     /// The first sub-group of the session (not deleted, other than `except`) whose name is
-    /// `name` case aside, with its name. Compared here, not by SQLite, whose `lower()` leaves
-    /// « É » as it is: « Équipe A » and « équipe a » are one name, typed on a Mac or not.
+    /// `name` case aside, with its name.
     fn subgroup_named(
         &self,
         session: SessionId,
         name: &str,
         except: Option<SubgroupId>,
     ) -> Result<Option<(String, String)>, Error> {
+        Ok(self.subgroups_named(session, name, except)?.into_iter().next())
+    }
+
+    /// Every sub-group of the session (not deleted, other than `except`) whose name is `name`
+    /// case aside, with its name, oldest first: two once devices that each made one apart meet.
+    /// Compared here, not by SQLite, whose `lower()` leaves « É » as it is: « Équipe A » and
+    /// « équipe a » are one name, typed on a Mac or not.
+    fn subgroups_named(
+        &self,
+        session: SessionId,
+        name: &str,
+        except: Option<SubgroupId>,
+    ) -> Result<Vec<(String, String)>, Error> {
         let except = except.map(|e| e.to_string()).unwrap_or_default();
         let mut stmt = self
             .conn
@@ -115,7 +135,7 @@ impl Store {
             .query_map(params![session.to_string(), except], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .ctx("recherche du sous-groupe", "looking up the sub-group")?;
-        Ok(rows.into_iter().find(|(_, n)| recolte_core::text::same_name(n, name)))
+        Ok(rows.into_iter().filter(|(_, n)| recolte_core::text::same_name(n, name)).collect())
     }
 
     /// A sub-group of the session already called `name` (case aside), other than `except`:

@@ -242,9 +242,26 @@ fn a_sub_group_added_on_two_devices_apart_is_one_once_they_meet() {
     }
     assert_eq!(a.dump_projections().unwrap(), b.dump_projections().unwrap());
 
-    a.rename_subgroup(session, "Groupe C", "Les castors").unwrap();
+    // A rename on one device meets an add of that name on the other: two of one name, which
+    // a name alone no longer picks (one was taken silently).
+    a.rename_subgroup(session, "Groupe C", "Groupe F").unwrap();
+    let added = b.add_subgroup(session, "Groupe F").unwrap();
+    a.import_bundle(&b.export_bundle(event).unwrap()).unwrap();
+    match a.resolve_subgroup(session, "groupe f") {
+        Err(Error::AmbiguousSubgroup { name, ids }) => {
+            assert_eq!(name, "Groupe F");
+            assert_eq!(ids.len(), 2);
+            assert!(ids.contains(&added.to_string()) && ids.contains(&on_a.to_string()), "{ids:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(a.resolve_subgroup(session, &added.to_string()).unwrap(), added, "by its id");
+    a.rename_subgroup(session, &added.to_string(), "Groupe G").unwrap();
+    assert_eq!(a.resolve_subgroup(session, "Groupe F").unwrap(), on_a);
+
+    a.rename_subgroup(session, "Groupe F", "Les castors").unwrap();
     let again = a.add_subgroup(session, "Groupe C").unwrap();
     assert_ne!(again, on_a, "a new « Groupe C » does not take the renamed one's proposals");
     let groups = a.subgroups(session, false).unwrap();
-    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Les castors", "Groupe C"]);
+    assert_eq!(groups.iter().map(|g| g.name.as_str()).collect::<Vec<_>>(), ["Les castors", "Groupe G", "Groupe C"]);
 }
