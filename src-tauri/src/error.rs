@@ -53,7 +53,6 @@ impl ApiError {
             | E::TooLong { .. }
             | E::DeletedProposal(_)
             | E::DeletedNotReworded(_)
-            | E::DeletedNotEdited(_)
             | E::UndoneMerge(_)
             | E::SubgroupExists(_)
             | E::OutOfRange { .. }

@@ -24,6 +24,9 @@ pub enum Error {
     #[error("no proposal with id {0}")]
     #[fr("aucune proposition n'a l'identifiant {0}")]
     UnknownProposal(String),
+    #[error("the proposal “{0}” is deleted (on this device or another): bring it back to change it (Ctrl+Z or Annuler after its deletion, or `recolte proposal restore ID`); nothing was changed")]
+    #[fr("la proposition « {0} » est supprimée (sur cet appareil ou un autre) : faites-la revenir pour la modifier (Ctrl+Z ou Annuler après sa suppression, ou `recolte proposal restore ID`) ; rien n'a été modifié")]
+    DeletedNotEdited(String),
     #[error("no sub-group with id or name {0:?} in this session")]
     #[fr("aucun sous-groupe « {0} » dans cette session")]
     UnknownSubgroup(String),

@@ -192,9 +192,6 @@ pub enum Error {
     #[error("the proposal “{0}” is deleted: bring it back first (Annuler after its deletion, or `recolte proposal restore ID`), then one of its versions; nothing was changed")]
     #[fr("la proposition « {0} » est supprimée : faites-la d'abord revenir (Annuler après sa suppression, ou `recolte proposal restore ID`), puis l'une de ses versions ; rien n'a été changé")]
     DeletedNotReworded(String),
-    #[error("the proposal “{0}” is deleted (on this device or another): bring it back to change it (Ctrl+Z or Annuler after its deletion, or `recolte proposal restore ID`); nothing was changed")]
-    #[fr("la proposition « {0} » est supprimée (sur cet appareil ou un autre) : faites-la revenir pour la modifier (Ctrl+Z ou Annuler après sa suppression, ou `recolte proposal restore ID`) ; rien n'a été modifié")]
-    DeletedNotEdited(String),
     #[error("a {} cannot be empty", .0.en())]
     #[fr("le champ {} ne peut pas être vide", _0.fr())]
     Empty(Field),

@@ -146,6 +146,11 @@ fn set_tags(txn: &mut TransactionMut, map: &MapRef, tags: &[String]) {
 
 pub fn edit_proposal(txn: &mut TransactionMut, id: ProposalId, patch: &ProposalPatch) -> Result<(), Error> {
     let map = child_map(txn, PROPOSALS, &id.to_string()).ok_or(Error::UnknownProposal(id.to_string()))?;
+    // A deleted proposal is not changed out of sight (the edit went where no one looks, and
+    // was reported done): brought back first. Read here, from the document the edit changes.
+    if get_bool(txn, &map, "deleted") {
+        return Err(Error::DeletedNotEdited(get_str(txn, &map, "title").unwrap_or_default()));
+    }
     if let Some(title) = &patch.title {
         set_text_from(txn, &map, "title", patch.title_base.as_deref(), title);
     }

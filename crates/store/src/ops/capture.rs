@@ -254,17 +254,6 @@ impl Store {
     /// parts of the same text are kept.
     pub fn edit_proposal(&mut self, id: ProposalId, update: &ProposalUpdate) -> Result<(), Error> {
         let (event, session) = self.proposal_home(id)?;
-        // A deleted proposal is not changed out of sight (« fait », and the edit went nowhere
-        // anyone looks): brought back first.
-        let deleted: Option<(bool, String)> = self.lookup(
-            "SELECT deleted, title FROM proposals WHERE id = ?1",
-            [id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-            ("recherche de la proposition", "looking up the proposal"),
-        )?;
-        if let Some((true, title)) = deleted {
-            return Err(Error::DeletedNotEdited(title));
-        }
         let subgroup = match &update.subgroup {
             Some(Some(s)) => Some(Some(self.resolve_subgroup(session, s)?)),
             Some(None) => Some(None),

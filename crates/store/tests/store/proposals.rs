@@ -106,7 +106,7 @@ fn edits_delete_and_restore_show_in_listings_and_search() {
     let retitled = ProposalUpdate { title: Some("Changée après sa suppression".into()), ..Default::default() };
     let refused = store.edit_proposal(id, &retitled).unwrap_err();
     assert!(
-        matches!(&refused, Error::DeletedNotEdited(title) if title == "Droit à l'erreur pour les agents"),
+        matches!(&refused, Error::Core(recolte_core::Error::DeletedNotEdited(title)) if title == "Droit à l'erreur pour les agents"),
         "{refused}"
     );
     assert_eq!(store.log_stats().unwrap(), stats);
