@@ -11,8 +11,11 @@ pub enum ErrorCode {
     NotFound,
     /// Input the user can correct (empty title, invalid programme, bad token…).
     Invalid,
-    /// The local store could not save or read (full disk, read-only folder…).
+    /// The local store could not save or read (a damaged file, a database busy too long…).
     Storage,
+    /// The local store could not write because its disk is full or read-only: what was refused
+    /// can be written once space is freed (a card's field keeps it and sends it again).
+    Unwritable,
     /// The hub could not be reached or refused.
     Network,
     /// Nothing left to undo or redo there: said, nothing to fix.
@@ -35,6 +38,7 @@ impl ApiError {
     pub fn from_store(error: &recolte_store::Error, lang: Lang) -> ApiError {
         use recolte_store::Error as E;
         let code = match error {
+            _ if error.unwritable().is_some() => ErrorCode::Unwritable,
             E::UnknownEvent(_) | E::UnknownSession(_) | E::UnknownTheme(_) | E::NoEvent => ErrorCode::NotFound,
             E::OtherEvent { .. } => ErrorCode::Invalid,
             E::UnknownVersion { .. } | E::UnknownSnapshot(_) => ErrorCode::NotFound,
@@ -67,6 +71,8 @@ impl ApiError {
             | E::NotInTheme { .. }
             | E::AmbiguousEvent(_)
             | E::AmbiguousSubgroup { .. }
+            | E::EventExists(_)
+            | E::RestoreBesideAnotherEvent { .. }
             | E::Token(_)
             | E::NoEventKey(_)
             | E::OutOfRights { .. }

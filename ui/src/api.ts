@@ -169,6 +169,11 @@ export const api = {
   onServing: (handler: (info: ServeInfo) => void) => listen<ServeInfo>('serving', e => handler(e.payload)),
 }
 
+/** What kind of failure an error from a command is (`ApiError.code`), if it is one. */
+export function errorCode(error: unknown): ApiError['code'] | undefined {
+  return typeof error === 'object' && error !== null && 'code' in error ? (error as ApiError).code : undefined
+}
+
 export function errorMessage(error: unknown): string {
   if (error && typeof error === 'object' && 'message' in error) return String((error as ApiError).message)
   return String(error)

@@ -103,7 +103,7 @@ describe('a card field saved as it is typed', () => {
     let full = true
     const sent: [string, string | undefined][] = []
     const send = async (value: string, base: string | undefined) => {
-      if (full) throw { code: 'storage', message: 'le disque est plein' }
+      if (full) throw { code: 'unwritable', message: 'le disque est plein' }
       sent.push([value, base])
     }
     saver.text('p:title', 'Former les élus', send, true)
@@ -120,6 +120,24 @@ describe('a card field saved as it is typed', () => {
     expect(sent).toEqual([['Un module', undefined], ['Former les élus', 'Former']])
     expect(saver.waiting('p:title')).toBe(false)
     expect(busySavers()).toBe(others)
+  })
+
+  it('never sends a refused text again after a newer one of the same field went through', async () => {
+    const saver = liveSaver()
+    saver.stands('p:title', 'Former')
+    const sent: string[] = []
+    let full = true
+    const send = async (value: string) => {
+      if (full) { full = false; throw { code: 'unwritable', message: 'le disque est plein' } }
+      sent.push(value)
+    }
+    // « Former les » refused, « Former les élus » sent behind it and saved.
+    saver.text('p:title', 'Former les', send, true)
+    saver.text('p:title', 'Former les élus', send, true)
+    await saver.flush()
+    await saver.flush()
+    expect(sent).toEqual(['Former les élus'])
+    expect(saver.waiting('p:title')).toBe(false)
   })
 
   it('shows the stored text again after a save refused for what it says', async () => {

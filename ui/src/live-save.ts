@@ -1,6 +1,8 @@
 // Fields of a card save as one types: a moment after the typing stops, or at once (on blur).
 // Undo first waits for every save of what was typed, the ones still waiting and the ones
 // already sent, so that it never overtakes them.
+import { errorCode } from './api'
+
 export interface LiveSaver {
   /** Saves `key` a moment from now (or `now`), replacing a save of the same key still waiting. */
   soon(key: string, save: () => Promise<unknown>, now?: boolean): void
@@ -83,10 +85,16 @@ export function liveSaver(delay = 300): LiveSaver {
         waiting.delete(key)
         answering.set(key, (answering.get(key) ?? 0) + 1)
         const previous = last.get(key) ?? Promise.resolve()
-        const wrote = () => { if (unwritten.size > 0) again() }
+        const wrote = () => {
+          // This field's own newer text went through: its older refused one is not sent after it.
+          unwritten.delete(key)
+          if (unwritten.size > 0) again()
+        }
         const refused = (error: unknown) => {
-          const code = typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
-          if (code === 'storage' && !waiting.has(key)) unwritten.set(key, save)
+          // Kept only while it is the field's last text: a newer save waiting, or sent behind
+          // this one, carries the newer text (sent again after it, this one would take it back).
+          const newer = waiting.has(key) || (answering.get(key) ?? 0) > 1
+          if (errorCode(error) === 'unwritable' && !newer) unwritten.set(key, save)
         }
         const done: Promise<void> = previous.then(save).then(wrote, refused).finally(() => {
           sent.delete(done)

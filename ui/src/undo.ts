@@ -6,7 +6,7 @@
 // Text typed in a field that is not saved yet (the capture form, a search box, a name) keeps
 // the browser's own undo. In a card's field, which saves as one types, what was typed is saved
 // first, then undone like any change.
-import { api, errorMessage, type UndoOutcome, type UndoPlace } from './api'
+import { api, errorCode, errorMessage, type UndoOutcome, type UndoPlace } from './api'
 import { covered } from './dialog'
 import { announce, h, render } from './dom'
 import { quoted, t } from './i18n'
@@ -95,7 +95,7 @@ export function undoControls(options: UndoOptions): UndoControls {
       const lost = !document.activeElement || document.activeElement === document.body
       if (had instanceof HTMLElement && had !== document.body && (lost || !had.isConnected)) undoButton.focus()
     } catch (error) {
-      const nothing = typeof error === 'object' && error !== null && (error as { code?: string }).code === 'nothing_to_undo'
+      const nothing = errorCode(error) === 'nothing_to_undo'
       if (nothing) {
         const said = errorMessage(error)
         announce(said.charAt(0).toLocaleUpperCase() + said.slice(1), 'notice')

@@ -164,6 +164,11 @@ fn remember(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> 
     Ok(recolte_sync::join::remember_target(&mut Store::lock_shared(store), target)?)
 }
 
+/// …a hub or token given on the command line: where the device stays (see `remember_chosen`).
+fn remember_chosen(store: &Arc<Mutex<Store>>, target: &Target) -> Result<(), CliError> {
+    Ok(recolte_sync::join::remember_chosen(&mut Store::lock_shared(store), target)?)
+}
+
 /// With no token given: the one this device last used, while it is valid and for the event
 /// asked; else, on the device that holds the event's key, an organiser token it signs itself
 /// (it needs no invitation to sync its own event).
@@ -269,6 +274,12 @@ fn sync_with(
         Ok(waiting) => out.left_behind(waiting),
         Err(error) => tracing::warn!("{error}"),
     };
+    // A hub or token given here is where the device stays; otherwise a move made by itself
+    // stays marked as one (see `failover`).
+    let keep = |store: &Arc<Mutex<Store>>, target: &Target| match hub_given || invited {
+        true => remember_chosen(store, target),
+        false => remember(store, target),
+    };
     // Moved away from the invitation's first hub while it was out of reach: back there when it
     // answers again (watching, background sync looks back every two minutes).
     if !watch && !invited && !hub_given {
@@ -314,7 +325,7 @@ fn sync_with(
             }
             Err(error) => return Err(error.into()),
         };
-        remember(&store, &target)?;
+        keep(&store, &target)?;
         hand_over(&store);
         if invited {
             say_what_was_joined(&store, &target.token, out)?;
@@ -326,7 +337,7 @@ fn sync_with(
         return Err(error.into());
     }
     init_logs("error");
-    remember(&store, &target)?;
+    keep(&store, &target)?;
     runtime.block_on(async {
         let mut target = target;
         loop {

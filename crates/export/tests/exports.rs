@@ -170,11 +170,15 @@ fn bad_open_data_is_refused_and_changes_nothing() {
         recolte_export::restore(&mut store, Path::new(FIXTURE), recolte_store::OtherEvent::Refuse),
         Err(ExportError::Store(recolte_store::Error::EventExists(held))) if held == name
     ));
-    // Into a store that holds another event: refused, unless it is to be added beside (every
-    // command there would then have to name its event); the practice event does not count.
+    // Into a store that holds another event, the practice one too: refused, unless it is to be
+    // added beside (every command there would then have to name its event).
     let other = tempfile::tempdir().unwrap();
     let mut beside = Store::open(other.path()).unwrap();
     beside.import_practice(recolte_core::programme::SAMPLE).unwrap();
+    let practice_only = beside.dump_projections().unwrap();
+    let refused = recolte_export::restore(&mut beside, Path::new(FIXTURE), recolte_store::OtherEvent::Refuse);
+    assert!(matches!(refused, Err(ExportError::Store(recolte_store::Error::RestoreBesideAnotherEvent { .. }))));
+    assert_eq!(beside.dump_projections().unwrap(), practice_only);
     let real = beside.import_programme(recolte_core::programme::SAMPLE).unwrap();
     let before = beside.dump_projections().unwrap();
     let refused =

@@ -343,9 +343,10 @@ fn list_events(events: &[(EventId, String)], lang: Lang) -> String {
 }
 
 impl Error {
-    /// Why the store could not be opened for writing, when that is what failed: the store may
-    /// then still be opened for reading.
-    pub(crate) fn unwritable(&self) -> Option<crate::db::Unwritable> {
+    /// Why the store could not write, when that is what failed (a full disk, a read-only
+    /// folder): the store may then still be opened for reading, and what was refused may be
+    /// written once space is freed.
+    pub fn unwritable(&self) -> Option<crate::db::Unwritable> {
         use crate::db::Unwritable;
         match self {
             Error::ReadOnly { .. } => Some(Unwritable::ReadOnly),

@@ -21,6 +21,16 @@ pub enum OtherEvent {
     Add,
 }
 
+impl From<bool> for OtherEvent {
+    /// `--add-event` given (or the person's yes) or not.
+    fn from(add: bool) -> OtherEvent {
+        match add {
+            true => OtherEvent::Add,
+            false => OtherEvent::Refuse,
+        }
+    }
+}
+
 /// The event's name as the bundle's programme gives it (its id if it cannot be read).
 /// The bundle's programme, read from its event document (sanitised first, as every update
 /// from elsewhere is).

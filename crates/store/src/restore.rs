@@ -182,14 +182,15 @@ fn checked(snapshot: &Snapshot) -> Result<Snapshot, Error> {
 impl Store {
     /// Rebuilds an event from a snapshot, in one transaction. The event must not be in this
     /// store already, nor another one unless `other` says to add it beside (the practice event
-    /// does not count). A new signing key is made: tokens of the original event do not apply.
+    /// too: every command would then have to name its event). A new signing key is made: tokens
+    /// of the original event do not apply.
     pub fn restore(&mut self, snapshot: &Snapshot, other: crate::OtherEvent) -> Result<EventId, Error> {
         let event = snapshot.event;
         let events = self.events()?;
         if let Some(held) = events.iter().find(|e| e.id == event) {
             return Err(Error::EventExists(held.name.clone()));
         }
-        let held: Vec<&str> = events.iter().filter(|e| !e.practice).map(|e| e.name.as_str()).collect();
+        let held: Vec<&str> = events.iter().map(|e| e.name.as_str()).collect();
         if other == crate::OtherEvent::Refuse && !held.is_empty() {
             return Err(Error::RestoreBesideAnotherEvent {
                 name: snapshot.programme.name.clone(),

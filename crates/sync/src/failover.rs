@@ -41,12 +41,12 @@ pub fn other_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<
 
 fn hubs_besides(invitation: &Invitation, current: &Target) -> Vec<Target> {
     let here = normal(&current.hub);
-    invitation
-        .hubs
-        .iter()
-        .filter(|hub| normal(hub) != here)
-        .map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone()))
-        .collect()
+    targets(invitation, invitation.hubs.iter().filter(|hub| normal(hub) != here))
+}
+
+/// `hubs` of `invitation`, each with its token and certificate.
+fn targets<'a>(invitation: &Invitation, hubs: impl Iterator<Item = &'a String>) -> Vec<Target> {
+    hubs.map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone())).collect()
 }
 
 /// The invitation's hubs before `current`'s in its order (all of them when `current` is a hub
@@ -60,12 +60,7 @@ fn earlier_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<Ta
         return Ok(Vec::new());
     }
     let here = normal(&current.hub);
-    Ok(invitation
-        .hubs
-        .iter()
-        .take_while(|hub| normal(hub) != here)
-        .map(|hub| Target::new(hub.clone(), invitation.token.clone()).pinned(invitation.fingerprint.clone()))
-        .collect())
+    Ok(targets(&invitation, invitation.hubs.iter().take_while(|hub| normal(hub) != here)))
 }
 
 /// Whether `target` is its invitation's first hub (or no invitation's: a hub given by hand).
@@ -96,6 +91,11 @@ async fn look_back(
         }
     };
     for target in earlier {
+        // A hub still away is passed over in a moment: a connection's own wait (15 s, on a route
+        // that swallows packets) held every one-off sync and background sync's beat that long.
+        if !until_stopped(stop, answers(&target.hub)).await? {
+            continue;
+        }
         let tried = crate::client::sync_quietly(store.clone(), &target, WithoutEvent::Stop);
         match until_stopped(stop, tried).await? {
             Ok(report) if !report.hub_lacks_event => {
@@ -118,6 +118,18 @@ async fn look_back(
         }
     }
     None
+}
+
+/// How long a look back waits for an earlier hub to take a connection.
+const LOOK_BACK_WAIT: Duration = Duration::from_secs(3);
+
+/// Whether something takes a TCP connection at `hub`'s address within [`LOOK_BACK_WAIT`].
+async fn answers(hub: &str) -> bool {
+    let Ok(url) = url::Url::parse(hub) else { return false };
+    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else { return false };
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_owned();
+    let connecting = tokio::net::TcpStream::connect((host, port));
+    matches!(tokio::time::timeout(LOOK_BACK_WAIT, connecting).await, Ok(Ok(_)))
 }
 
 /// A one-shot sync's first step (`recolte sync`) on a device that moved away from its

@@ -27,8 +27,8 @@ use crate::served_nearby::{self, PinnedHub};
 pub use recolte_store::settings;
 
 pub use crate::remembered::{
-    hand_given_target, nearly_ended_own, organiser_target, remember_found_nearby, remember_target, remembered_target,
-    renewed, synced_event, ORGANISER_TOKEN_VALIDITY,
+    hand_given_target, nearly_ended_own, organiser_target, remember_chosen, remember_found_nearby, remember_target,
+    remembered_target, renewed, synced_event, ORGANISER_TOKEN_VALIDITY,
 };
 pub(crate) use crate::remembered::{remember_move, remember_with};
 

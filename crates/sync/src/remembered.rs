@@ -65,6 +65,13 @@ pub fn remember_target(store: &mut recolte_store::Store, target: &Target) -> Res
     remember_with(store, target, None, false)
 }
 
+/// …a hub and token the person chose by hand (`recolte sync --hub`, the app's « Avancé »):
+/// where the device stays, even when its invitation names an earlier hub (see `failover`).
+pub fn remember_chosen(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
+    let values = target_settings(store, target, None, false, Some(false))?;
+    store.set_settings(&values.iter().map(|(key, value)| (*key, value.as_str())).collect::<Vec<_>>())
+}
+
 /// …a hub found serving the event nearby (the status says so; the app follows a move there).
 pub fn remember_found_nearby(store: &mut recolte_store::Store, target: &Target) -> Result<(), recolte_store::Error> {
     remember_with(store, target, None, true)
@@ -115,9 +122,15 @@ fn target_settings(
     // with again), not through a join (it says itself whether it found its hub nearby).
     let same = link.is_none() && store.setting(settings::TOKEN)?.is_some_and(|token| token == target.token);
     let kept = same && crate::failover::found_nearby(store, &target.hub)?;
-    let moved = match moved {
-        Some(moved) => moved,
-        None => same && store.setting(settings::MOVED_TO)?.is_some_and(|hub| hub == target.hub),
+    let moved = match (moved, link) {
+        (Some(moved), _) => moved,
+        // A join that took a later hub of its card (the first did not answer then): it goes
+        // back to the first once it answers, as a device moved there by background sync does.
+        (None, Some(link)) => Invitation::parse(link)
+            .ok()
+            .and_then(|invitation| invitation.hubs.first().cloned())
+            .is_some_and(|first| crate::failover::normal(&first) != crate::failover::normal(&target.hub)),
+        (None, None) => same && store.setting(settings::MOVED_TO)?.is_some_and(|hub| hub == target.hub),
     };
     let mut values = vec![
         (settings::HUB, target.hub.clone()),

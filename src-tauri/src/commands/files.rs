@@ -102,7 +102,7 @@ pub async fn bundle_import(
         .map_err(|source| storage(recolte_export::ExportError::Read { path: path.clone(), source }, lang))?;
     let data_dir = state.data_dir.clone();
     let emitter = app.clone();
-    let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
+    let other = recolte_store::OtherEvent::from(add_event);
     let report = tauri::async_runtime::spawn_blocking(move || {
         own_store(&data_dir)?.import_bundle_with(&bytes, other, |done, total| {
             let _ = emitter.emit("bundle-progress", Progress { done, total });

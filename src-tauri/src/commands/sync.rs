@@ -100,7 +100,7 @@ pub async fn sync_configure(
     {
         return Err(ApiError::from_sync(&error, lang));
     }
-    state.with_store(|store| recolte_sync::join::remember_target(store, &target))?;
+    state.with_store(|store| recolte_sync::join::remember_chosen(store, &target))?;
     crate::start_sync(&state, target);
     Ok(())
 }

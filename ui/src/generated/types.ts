@@ -665,7 +665,7 @@ export type AppInfo = { version: string, data_dir: string, lang: Lang, author: s
  */
 read_only: string | null, };
 
-export type ErrorCode = "not_found" | "invalid" | "storage" | "network" | "nothing_to_undo" | "other_event";
+export type ErrorCode = "not_found" | "invalid" | "storage" | "unwritable" | "network" | "nothing_to_undo" | "other_event";
 
 export type ApiError = { code: ErrorCode, message: string, };
 

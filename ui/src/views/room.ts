@@ -1,7 +1,7 @@
 // The room's own network: serving the event from this computer (addresses, announcement,
 // an invitation's QR code to scan from the screen), the events served nearby, and bundles
 // carried on a USB key.
-import { api, errorMessage, type BundleImported, type Invitation, type NearbyHub, type QrCode, type ServeInfo } from '../api'
+import { api, errorCode, errorMessage, type BundleImported, type Invitation, type NearbyHub, type QrCode, type ServeInfo } from '../api'
 import { confirmDialog } from '../dialog'
 import { announce, h, render, whileBusy } from '../dom'
 import { formatBytes, t } from '../i18n'
@@ -339,7 +339,7 @@ export function bundleBox(event: string | null, imported: () => void = () => {})
     try {
       return await api.bundleImport(false)
     } catch (failure) {
-      if ((failure as { code?: string } | null)?.code !== 'other_event') throw failure
+      if (errorCode(failure) !== 'other_event') throw failure
       const add = await confirmDialog({ title: t('bundle_other_title'), message: errorMessage(failure), confirm: t('bundle_other_add') })
       if (!add) {
         declined = true

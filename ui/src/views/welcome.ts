@@ -1,7 +1,7 @@
 // First run: no event on this device yet. The first choice is joining with an invitation;
 // the practice event and a programme file come next; the hub address and token, last.
 import { api, errorMessage } from '../api'
-import { announce, h, render } from '../dom'
+import { announce, h, render, whileBusy } from '../dom'
 import { lang, t } from '../i18n'
 import type { View } from '../app'
 import { joinBox } from './join'
@@ -16,7 +16,8 @@ export function welcome(reload: () => Promise<void>, link = ''): View {
     running = true
     document.querySelector('.welcome')?.setAttribute('aria-busy', 'true')
     try {
-      await action()
+      // Its buttons look it, too: a press meanwhile would otherwise do nothing without a word.
+      await whileBusy([...document.querySelectorAll<HTMLButtonElement>('.welcome button')], action)
       await reload()
     } catch (error) {
       announce(t('error_prefix') + errorMessage(error), 'error')

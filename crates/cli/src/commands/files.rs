@@ -21,7 +21,7 @@ pub(crate) fn bundle(store: &mut Store, ctx: &Context, command: BundleCmd, out: 
         }
         BundleCmd::Import { file, add_event } => {
             let bytes = read_file(&file)?;
-            let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
+            let other = recolte_store::OtherEvent::from(add_event);
             let report = store.import_bundle_with(&bytes, other, |_, _| {})?;
             out.bundle_imported(&report)
         }
@@ -97,7 +97,7 @@ pub(crate) fn export(store: &mut Store, ctx: &Context, command: ExportCmd, out: 
 pub(crate) fn import(store: &mut Store, command: ImportCmd, out: &Out) -> Result<(), CliError> {
     match command {
         ImportCmd::Opendata { dir, add_event } => {
-            let other = if add_event { recolte_store::OtherEvent::Add } else { recolte_store::OtherEvent::Refuse };
+            let other = recolte_store::OtherEvent::from(add_event);
             let id = recolte_export::restore(store, &dir, other).map_err(CliError::Export)?;
             out.id(&id)
         }

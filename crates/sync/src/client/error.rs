@@ -118,8 +118,6 @@ fn refusal_message(
 }
 
 impl SyncError {
-    /// What went wrong, as the status names it; `None` for a connection lost midway or a
-    /// local problem.
     /// This error, on the device that signed its token itself with the event's key: an unknown
     /// signature is then that key not trusted by the hub, not a damaged invitation (it has
     /// none), which is what the refusal says otherwise.
@@ -130,6 +128,8 @@ impl SyncError {
         }
     }
 
+    /// What went wrong, as the status names it; `None` for a connection lost midway or a
+    /// local problem.
     pub fn refusal(&self) -> Option<RefusalCode> {
         match self {
             SyncError::Refused { refusal, .. } => *refusal,

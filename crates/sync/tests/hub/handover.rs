@@ -340,11 +340,33 @@ async fn background_sync_moves_to_the_invitations_other_hub_when_its_own_is_gone
     assert_eq!(again.hub, first_url);
     client::sync_once(world.organiser.store.clone(), &Target::new(first_url.clone(), organiser)).await.unwrap();
     assert!(titles(&world.organiser.store(), world.event).contains(&"Tapée sur le second serveur".to_owned()));
-    // Back on its first hub, it looks back no more.
+    // Back on its first hub, the mark of a move made by itself is gone.
+    let moved_to = device.store().setting(recolte_store::settings::MOVED_TO).unwrap();
+    assert_eq!(moved_to.as_deref(), Some(""));
+    // The second hub chosen by hand: it stays there, the first answering or not.
+    join::remember_chosen(&mut device.store(), &now).unwrap();
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let stays = failover::keep_a_hub_in_reach(device.store.clone(), again, board.clone(), every, stopped);
+    let stays = failover::keep_a_hub_in_reach(device.store.clone(), now.clone(), board.clone(), every, stopped);
     assert!(tokio::time::timeout(std::time::Duration::from_millis(800), stays).await.is_err(), "it moved");
+    assert_eq!(join::remembered_target(&device.store()).unwrap().unwrap().hub, second_url);
+
+    // A join made while the card's first hub was away took the second: it goes back too.
     first_again.stop().await.unwrap();
+    let late = Device::empty();
+    let joined_late = join::join(late.store.clone(), &card.link, "Camille").await.unwrap();
+    assert_eq!(joined_late.target.hub, second_url);
+    let config = recolte_sync::hub::HubConfig::new(
+        first_addr,
+        first_dir.path().to_owned(),
+        vec![world.organiser.store().event(world.event).unwrap().public_key.unwrap()],
+    );
+    let first_third = recolte_sync::hub::start(config).await.unwrap();
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let back =
+        failover::keep_a_hub_in_reach(late.store.clone(), joined_late.target.clone(), board.clone(), every, stopped);
+    tokio::time::timeout(std::time::Duration::from_secs(20), back).await.expect("the late joiner never went back");
+    assert_eq!(join::remembered_target(&late.store()).unwrap().unwrap().hub, first_url);
+    first_third.stop().await.unwrap();
     second.stop().await.unwrap();
 }
 
