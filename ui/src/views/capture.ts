@@ -220,7 +220,7 @@ export function capture(ctx: Context): View {
     // one is put right here, card by card (saved when the field is left, or on Enter).
     const tagsField = h('input', {
       class: 'card-tags', 'aria-label': labelled(t('card_tags'), p.title), 'data-field': 'tags', autocomplete: 'off',
-      value: p.tags.join(', '), placeholder: t('tags'),
+      value: p.tags.join(', '), placeholder: t('card_tags'), title: t('tags'),
     })
     tagsField.addEventListener('change', () => {
       const wanted = tagList(tagsField.value)
