@@ -123,5 +123,14 @@ mod tests {
         let error = ApiError::from_store(&recolte_store::Error::Empty(recolte_store::Field::Title), Lang::En);
         assert_eq!(error.code, ErrorCode::Invalid);
         assert_eq!(error.message, "a title cannot be empty");
+        // A store that cannot write (opened for reading on a full disk): its own code, with
+        // which a card keeps what was typed to send it again once space is freed.
+        let full = recolte_store::Error::OpenForReading {
+            path: "/tmp/recolte".into(),
+            why: recolte_store::Unwritable::DiskFull,
+        };
+        assert_eq!(ApiError::from_store(&full, Lang::Fr).code, ErrorCode::Unwritable);
+        let damaged = recolte_store::Error::CorruptLog { doc: "e/event".into(), seq: 3, reason: "truncated".into() };
+        assert_eq!(ApiError::from_store(&damaged, Lang::Fr).code, ErrorCode::Storage);
     }
 }

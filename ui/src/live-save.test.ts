@@ -140,6 +140,27 @@ describe('a card field saved as it is typed', () => {
     expect(saver.waiting('p:title')).toBe(false)
   })
 
+  it('shows a refused text on a screen drawn anew, and drops it once the field is typed in there', async () => {
+    const left = liveSaver()
+    left.stands('q:title', 'Former')
+    left.text('q:title', 'Former les élus', async () => { throw { code: 'unwritable', message: 'le disque est plein' } }, true)
+    await left.flush()
+    // The screen left and drawn again: a new saver, which shows the text typed, not the stored one.
+    const drawn = liveSaver()
+    expect(drawn.typed('q:title')).toBe('Former les élus')
+    expect(drawn.waiting('q:title')).toBe(true)
+    // Typed again there, and saved: the older text is never sent after it, from either saver.
+    const sent: string[] = []
+    const send = async (value: string) => { sent.push(value) }
+    drawn.text('q:title', 'Former tous les élus', send, true)
+    await drawn.flush()
+    drawn.text('q:body', 'Un module', send, true)
+    await drawn.flush()
+    await left.flush()
+    expect(sent).toEqual(['Former tous les élus', 'Un module'])
+    expect(drawn.waiting('q:title')).toBe(false)
+  })
+
   it('shows the stored text again after a save refused for what it says', async () => {
     const saver = liveSaver()
     saver.text('c:title', '', async () => { throw { code: 'invalid', message: 'le titre est vide' } }, true)

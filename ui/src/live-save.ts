@@ -51,6 +51,14 @@ export function busySavers(): number {
   return busy.size
 }
 
+// Texts of card fields the store could not write (a full disk, a store open for reading
+// only), by field, with the text each stood on and how it is sent: kept to be sent again once a
+// save goes through (space was freed), or when the window closes. Kept here, not in one saver:
+// a screen left and drawn again has a new saver, which shows them (not the older stored text),
+// and a newer save of the field from any saver drops them. A save refused for what it says (a
+// title left empty) is not kept: its field shows the store's text again, with the reason.
+const unwritten = new Map<string, { value: string; base: string | undefined; send: (value: string, base: string | undefined) => Promise<unknown> }>()
+
 export function liveSaver(delay = 300): LiveSaver {
   const waiting = new Map<string, { timer: number; run: () => Promise<void> }>()
   const sent = new Set<Promise<void>>()
@@ -61,18 +69,17 @@ export function liveSaver(delay = 300): LiveSaver {
   const last = new Map<string, Promise<void>>()
   // The text last given to `text` for each field, while its save waits or is unanswered.
   const values = new Map<string, string>()
-  // Saves the store could not write (a full disk, a store open for reading only), kept to be
-  // sent again once a save of this saver goes through (space was freed), or when the window
-  // closes. A save refused for what it says (a title left empty) is not: its field shows the
-  // store's text again, with the reason.
-  const unwritten = new Map<string, () => Promise<unknown>>()
   const settled = () => {
     if (waiting.size === 0 && sent.size === 0 && unwritten.size === 0) busy.delete(saver)
   }
+  // Sent again through this saver (a screen left and drawn again has a new one), standing on
+  // the text each stood on when it was refused.
   const again = () => {
-    for (const [key, save] of [...unwritten]) {
+    for (const [key, { value, base, send }] of [...unwritten]) {
       unwritten.delete(key)
-      saver.soon(key, save, true)
+      if (base === undefined) bases.delete(key)
+      else bases.set(key, base)
+      saver.text(key, value, send, true)
     }
   }
   const saver: LiveSaver = {
@@ -90,13 +97,7 @@ export function liveSaver(delay = 300): LiveSaver {
           unwritten.delete(key)
           if (unwritten.size > 0) again()
         }
-        const refused = (error: unknown) => {
-          // Kept only while it is the field's last text: a newer save waiting, or sent behind
-          // this one, carries the newer text (sent again after it, this one would take it back).
-          const newer = waiting.has(key) || (answering.get(key) ?? 0) > 1
-          if (errorCode(error) === 'unwritable' && !newer) unwritten.set(key, save)
-        }
-        const done: Promise<void> = previous.then(save).then(wrote, refused).finally(() => {
+        const done: Promise<void> = previous.then(save).then(wrote, () => {}).finally(() => {
           sent.delete(done)
           if (last.get(key) === done) last.delete(key)
           const left = (answering.get(key) ?? 1) - 1
@@ -127,6 +128,10 @@ export function liveSaver(delay = 300): LiveSaver {
             if (base === undefined) bases.delete(key)
             else bases.set(key, base)
           }
+          // Kept only while it is the field's last text: a newer save waiting, or sent behind
+          // this one, carries the newer text (sent again after it, this one would take it back).
+          const newer = waiting.has(key) || (answering.get(key) ?? 0) > 1
+          if (errorCode(error) === 'unwritable' && !newer) unwritten.set(key, { value, base, send })
           throw error
         }
       }, now)
@@ -146,7 +151,7 @@ export function liveSaver(delay = 300): LiveSaver {
     // Waiting: the text to be sent; sent and unanswered: the text sent (a waiting save
     // cancelled falls back to it: its text was never sent, and the field no longer shows it).
     // Refused by a full disk: the text typed, which the field keeps.
-    typed: key => waiting.has(key) || unwritten.has(key) ? values.get(key) : answering.has(key) ? bases.get(key) : undefined,
+    typed: key => waiting.has(key) ? values.get(key) : unwritten.get(key)?.value ?? (answering.has(key) ? bases.get(key) : undefined),
     async flush() {
       // The window closes: what the disk refused is tried once more (space may have been freed).
       again()

@@ -300,20 +300,22 @@ fn sync_with(
         };
         // Its hub out of reach: the invitation's other hubs, in its order, then the event
         // served nearby (see `failover`).
-        let (report, target) = match synced {
-            Ok(report) => (report, target),
+        // Moved here by itself: remembered as a move (which a look back undoes), even when the
+        // token was given here.
+        let (report, target, moved) = match synced {
+            Ok(report) => (report, target, false),
             // A hub given here that does not answer is said, not replaced by another (a typo in
             // the address synced elsewhere without a word).
             Err(error) if error.refusal() == Some(recolte_sync::refusal::RefusalCode::Unreachable) && !hub_given => {
                 let waiting = |others, nearby| out.looking_elsewhere(&target.hub, others, nearby);
                 match runtime.block_on(recolte_sync::failover::reach_another(store.clone(), &target, waiting))? {
-                    Reached::Again(report) => (report, target),
+                    Reached::Again(report) => (report, target, false),
                     Reached::Moved { report, target: other, found_nearby } => {
                         out.moved(&target.hub, &other.hub, found_nearby);
                         if found_nearby {
                             recolte_sync::join::remember_found_nearby(&mut Store::lock_shared(&store), &other)?;
                         }
-                        (report, other)
+                        (report, other, true)
                     }
                     Reached::Nowhere { answered } => {
                         for (hub, why) in &answered {
@@ -325,7 +327,10 @@ fn sync_with(
             }
             Err(error) => return Err(error.into()),
         };
-        keep(&store, &target)?;
+        match moved {
+            true => remember(&store, &target)?,
+            false => keep(&store, &target)?,
+        }
         hand_over(&store);
         if invited {
             say_what_was_joined(&store, &target.token, out)?;

@@ -350,6 +350,8 @@ impl Error {
         use crate::db::Unwritable;
         match self {
             Error::ReadOnly { .. } => Some(Unwritable::ReadOnly),
+            // Opened for reading because of it: the same cause, still there.
+            Error::OpenForReading { why, .. } => Some(*why),
             _ => match self.sqlite_code()? {
                 // (which of a full or a failing disk: asked of the disk, see `db::open_or_read`)
                 ErrorCode::DiskFull | ErrorCode::SystemIoFailure => Some(Unwritable::DiskFull),

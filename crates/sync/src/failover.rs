@@ -55,8 +55,9 @@ fn targets<'a>(invitation: &Invitation, hubs: impl Iterator<Item = &'a String>) 
 /// first hub, or where it joined or was told to (a hub or token given by hand).
 fn earlier_hubs(store: &recolte_store::Store, current: &Target) -> Result<Vec<Target>, recolte_store::Error> {
     let Some(invitation) = invitation_of(store, current)? else { return Ok(Vec::new()) };
-    let moved = store.setting(settings::MOVED_TO)?.is_some_and(|hub| hub == current.hub);
-    if !moved && !found_nearby(store, &current.hub)? {
+    // Every arrival made by itself is marked so, a laptop found nearby included; a hub chosen
+    // by hand is not, found nearby or not.
+    if store.setting(settings::MOVED_TO)?.is_none_or(|hub| hub != current.hub) {
         return Ok(Vec::new());
     }
     let here = normal(&current.hub);
