@@ -161,6 +161,8 @@ try {
 
   // The open data, from the app: written to a folder it names.
   await script(`document.querySelector('nav .tab[data-screen=organisation]').click()`)
+  // Once the screen has read what it shows (the panel's dots come last).
+  await waitFor('the organisation screen', async () => (await script(`return document.getElementById('panel-dots')?.value ?? ''`)) !== '')
   await click('[data-export=opendata]')
   const named = `return document.querySelector('.export-status [data-open-folder]')?.getAttribute('data-open-folder') ?? ''`
   await waitFor('the export', async () => (await script(named)).includes('/'))

@@ -313,6 +313,14 @@ export function organisation(ctx: Context): View {
     } else if (tab === 'room') {
       render(panel, h('div', { class: 'org-columns' }, await serveBox(event.id, org?.holds_key ?? false), bundleBox(event.id)))
     } else {
+      // Drawn from what was read at mount before the screen is shown: filled only once
+      // `load` answered, the boxes grew under the pointer, and a click meant for the exports
+      // below them landed elsewhere.
+      if (org) {
+        drawEvents()
+        drawInvitations(org.invitations)
+        drawDevices()
+      }
       render(panel,
         eventsBox,
         org?.holds_key ? h('section', { class: 'card', 'aria-labelledby': 'invitations-heading' },
